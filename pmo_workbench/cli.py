@@ -1,0 +1,242 @@
+"""The ``pmo-workbench`` command: a thin layer over the package.
+
+Exit codes: 0 success, 2 invalid input or usage (each problem on stderr as
+``path:row:column: message``), 1 when work failed. Commands that write files
+print each written path on its own line on stdout.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ._io import write_text
+from .assessment import AssessmentResults, assess
+from .errors import InputValidationError, PmoWorkbenchError
+from .instrument import Instrument, builtin_instruments, load_instrument
+from .intake import write_responses_template
+from .positioning import DEFAULT_GAP_THRESHOLD, DEFAULT_MIN_GROUP_SIZE
+from .resources import examples_dir
+from .responses import read_responses
+
+app = typer.Typer(
+    name="pmo-workbench",
+    help="Assess PMOs (project management offices) and report on the portfolios they run.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+template_app = typer.Typer(help="Write blank intake files.", no_args_is_help=True)
+app.add_typer(template_app, name="template")
+
+InstrumentOption = Annotated[
+    str, typer.Option("--instrument", "-i", help="Built-in instrument id or path to an instrument YAML file.")
+]
+
+
+class ScoreFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Form(str, Enum):
+    long = "long"
+    wide = "wide"
+
+
+def _console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, width=max(100, shutil.get_terminal_size((120, 24)).columns), soft_wrap=False)
+
+
+def _fail(error: PmoWorkbenchError) -> typer.Exit:
+    """Report an input problem on stderr and return the exit for code 2."""
+    if isinstance(error, InputValidationError):
+        for problem in error.problems:
+            typer.echo(str(problem), err=True)
+        count = len(error.problems)
+        typer.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+    else:
+        typer.echo(f"error: {error}", err=True)
+    return typer.Exit(2)
+
+
+def _load(responses: Path, instrument: str) -> tuple[Instrument, pd.DataFrame]:
+    ins = load_instrument(instrument)
+    return ins, read_responses(responses, ins)
+
+
+@app.command("instruments")
+def instruments_command() -> None:
+    """List the built-in instruments."""
+    table = Table(title="Built-in instruments")
+    for column in ("id", "version", "title", "dimensions", "items", "types", "file"):
+        table.add_column(column)
+    try:
+        for ins_id, path in builtin_instruments().items():
+            ins = load_instrument(path)
+            table.add_row(ins.id, ins.version, ins.title, str(len(ins.dimensions)), str(len(ins.items)),
+                          " < ".join(t.id for t in ins.types), str(path))
+    except PmoWorkbenchError as exc:
+        raise _fail(exc) from None
+    _console().print(table)
+
+
+@app.command("validate")
+def validate_command(
+    responses: Annotated[Path, typer.Argument(help="Responses file (.csv, .xlsx), long or wide form.")],
+    instrument: InstrumentOption = "pmo-core",
+) -> None:
+    """Check a responses file against an instrument; report every problem at once."""
+    try:
+        ins, frame = _load(responses, instrument)
+    except PmoWorkbenchError as exc:
+        raise _fail(exc) from None
+    people = frame.drop_duplicates(["organisation", "respondent"])
+    pmos = frame.drop_duplicates(["organisation", "pmo"])
+    unanswered = int(frame["value"].isna().sum())
+    typer.echo(
+        f"{responses}: valid for {ins.id} {ins.version}: {frame['value'].notna().sum()} answers from "
+        f"{len(people)} respondents, {frame['organisation'].nunique()} organisations, {len(pmos)} PMOs; "
+        f"{unanswered} explicitly unanswered"
+    )
+
+
+@app.command("score")
+def score_command(
+    responses: Annotated[Path, typer.Argument(help="Responses file (.csv, .xlsx), long or wide form.")],
+    instrument: InstrumentOption = "pmo-core",
+    format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")] = ScoreFormat.table,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
+    min_group_size: Annotated[int, typer.Option(min=1, help="Hide role groups smaller than this.")] = (
+        DEFAULT_MIN_GROUP_SIZE),
+    gap_threshold: Annotated[float, typer.Option(min=0, help="Flag role gaps above this many points.")] = (
+        DEFAULT_GAP_THRESHOLD),
+) -> None:
+    """Score, position and advise every PMO in a responses file."""
+    try:
+        ins, frame = _load(responses, instrument)
+        results = assess(frame, ins, min_group_size=min_group_size, gap_threshold=gap_threshold)
+    except PmoWorkbenchError as exc:
+        raise _fail(exc) from None
+    if format is ScoreFormat.json:
+        text = json.dumps(results.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    elif format is ScoreFormat.csv:
+        text = dimension_rows(results).to_csv(index=False)
+    else:
+        buffer = io.StringIO()
+        console = Console(file=buffer, width=140, force_terminal=False) if out else _console()
+        print_results(results, console)
+        text = buffer.getvalue() if out else ""
+    if out is not None:
+        typer.echo(str(write_text(out, text)))
+    elif text:
+        sys.stdout.write(text)
+
+
+@template_app.command("responses")
+def template_responses_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write: .xlsx or .csv.")],
+    form: Annotated[Form, typer.Option("--form", help="long: one answer per row; wide: one row per respondent.")] = (
+        Form.wide),
+    instrument: InstrumentOption = "pmo-core",
+) -> None:
+    """Write a blank responses intake file for an instrument."""
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        typer.echo(f"error: --out must end in .xlsx or .csv, got '{out.name}'", err=True)
+        raise typer.Exit(2)
+    try:
+        ins = load_instrument(instrument)
+    except PmoWorkbenchError as exc:
+        raise _fail(exc) from None
+    typer.echo(str(write_responses_template(ins, form.value, out)))
+
+
+@app.command("demo")
+def demo_command() -> None:
+    """Score the bundled sample organisations and print a summary."""
+    path = examples_dir() / "pmo_responses.csv"
+    try:
+        ins, frame = _load(path, "pmo-core")
+    except PmoWorkbenchError as exc:
+        raise _fail(exc) from None
+    results = assess(frame, ins)
+    console = _console()
+    console.print(f"Sample data: {path}")
+    print_summary(results, console)
+
+
+# -- presentation ------------------------------------------------------------
+
+def dimension_rows(results: AssessmentResults) -> pd.DataFrame:
+    """One row per PMO x dimension with the PMO's type and overall score (the CSV output)."""
+    frames = []
+    for a in results.assessments:
+        dims = a.dimensions.drop(columns=["label", "pmo_role", "weight", "std"])
+        dims.insert(0, "organisation", a.organisation)
+        dims.insert(1, "pmo", a.pmo)
+        dims.insert(2, "pmo_level", a.pmo_level)
+        dims.insert(3, "type", a.type.type)
+        dims.insert(4, "overall_score", a.overall_score)
+        dims.insert(5, "overall_level", a.overall_level)
+        frames.append(dims)
+    frame = pd.concat(frames, ignore_index=True)
+    numeric = ["overall_score", "score", "ci_low", "ci_high", "rwg_j", "alpha"]
+    frame[numeric] = frame[numeric].astype(float).round(2)
+    return frame
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None or pd.isna(value) else f"{value:.{digits}f}"
+
+
+def print_summary(results: AssessmentResults, console: Console) -> None:
+    table = Table(title=f"PMO positioning ({results.instrument.id} {results.instrument.version})")
+    for column, justify in (("organisation", "left"), ("PMO", "left"), ("level", "left"), ("resp.", "right"),
+                            ("type", "left"), ("overall", "right"), ("maturity", "right"),
+                            ("path to next type", "left")):
+        table.add_column(column, justify=justify)
+    for a in results.assessments:
+        t = a.type
+        path = "top of the ladder" if t.next_type is None else f"{t.next_type}: " + ", ".join(
+            f"{d} +{_fmt(v)}" if v is not None else f"{d} (no score)" for d, v in t.gaps.items())
+        table.add_row(a.organisation, a.pmo, a.pmo_level or "", str(a.respondents), t.label,
+                      _fmt(a.overall_score), str(a.overall_level or "—"), path)
+    console.print(table)
+
+
+def print_results(results: AssessmentResults, console: Console) -> None:
+    print_summary(results, console)
+    for a in results.assessments:
+        table = Table(title=f"{a.organisation} / {a.pmo}: dimensions")
+        for column in ("dimension", "score", "95% CI", "level", "resp.", "r_wg(J)", "alpha", "largest role gap"):
+            table.add_column(column, justify="left" if column in ("dimension", "largest role gap") else "right")
+        gaps = a.perception.gaps.set_index("dimension")
+        for r in a.dimensions.itertuples(index=False):
+            g = gaps.loc[r.dimension]
+            gap = "" if pd.isna(g["gap"]) else (
+                f"{g['high_role']} vs {g['low_role']}: {g['gap']:.1f}" + (" (flagged)" if g["flagged"] else ""))
+            agree = _fmt(r.rwg_j, 2) + ("" if pd.isna(r.agree) or r.agree else " low")
+            table.add_row(r.label, _fmt(r.score), f"{_fmt(r.ci_low)}–{_fmt(r.ci_high)}", str(r.level or "—")
+                          if not pd.isna(r.level) else "—", str(r.respondents), agree, _fmt(r.alpha, 2), gap)
+        console.print(table)
+        if not a.recommendations.empty:
+            console.print("Next steps:")
+            for n, rec in enumerate(a.recommendations.head(5).itertuples(index=False), start=1):
+                console.print(f"  {n}. [{rec.dimension}] {rec.title} (effort {rec.effort}, impact {rec.impact};"
+                              f" {rec.reason})", markup=False, highlight=False)
+
+
+def main() -> None:
+    """Entry point of the console script (usage errors exit 2, as click does)."""
+    app(prog_name="pmo-workbench")

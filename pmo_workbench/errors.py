@@ -1,0 +1,81 @@
+"""The exception hierarchy of pmo-workbench.
+
+Every error the package raises on purpose derives from :class:`PmoWorkbenchError`.
+Each class passes all of its arguments to ``super().__init__`` so that instances
+pickle across process pools (batches run reports in worker processes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with an input, located as a spreadsheet shows it.
+
+    ``row`` is the row number a spreadsheet shows (header = row 1) or, for YAML
+    files, the line number; ``column`` is the column header (or YAML column).
+    Either may be ``None`` when the problem concerns the whole file.
+    """
+
+    path: str
+    row: int | None
+    column: str | int | None
+    message: str
+
+    def __str__(self) -> str:
+        row = "-" if self.row is None else str(self.row)
+        column = "-" if self.column is None or self.column == "" else str(self.column)
+        return f"{self.path}:{row}:{column}: {self.message}"
+
+
+class PmoWorkbenchError(Exception):
+    """Raised when pmo-workbench cannot do what was asked; the root of all its errors."""
+
+
+class InputValidationError(PmoWorkbenchError):
+    """Raised when an input file (responses, instrument, library) has problems.
+
+    Carries every problem found, not only the first, in ``problems``.
+    """
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
+        problems = tuple(sorted(problems, key=_problem_order))
+        super().__init__(problems)
+        self.problems = problems
+
+    @property
+    def path(self) -> str | None:
+        """The file of the first problem, if any."""
+        return self.problems[0].path if self.problems else None
+
+    def __str__(self) -> str:
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} found"
+        return head + ":\n" + "\n".join(str(p) for p in self.problems)
+
+
+class InstrumentNotFoundError(PmoWorkbenchError):
+    """Raised when an instrument id or path matches no instrument file."""
+
+    def __init__(self, name: str, available: tuple[str, ...] = ()):
+        super().__init__(name, available)
+        self.name = name
+        self.available = tuple(available)
+
+    def __str__(self) -> str:
+        known = ", ".join(self.available) or "none"
+        return (
+            f"no instrument '{self.name}': give the path of an instrument YAML file "
+            f"or one of the built-in ids ({known})"
+        )
+
+
+def _problem_order(problem: Problem) -> tuple:
+    return (
+        problem.path,
+        problem.row if problem.row is not None else -1,
+        str(problem.column or ""),
+        problem.message,
+    )
