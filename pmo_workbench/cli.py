@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import sys
 from enum import Enum
 from pathlib import Path
@@ -55,8 +54,11 @@ class Form(str, Enum):
     wide = "wide"
 
 
-def _console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, width=max(100, shutil.get_terminal_size((120, 24)).columns), soft_wrap=False)
+def _console() -> Console:
+    """A console for stdout: the terminal's width, or 170 columns when piped to a file."""
+    if sys.stdout.isatty():
+        return Console()
+    return Console(width=170)
 
 
 def _fail(error: PmoWorkbenchError) -> typer.Exit:
@@ -106,9 +108,9 @@ def validate_command(
     pmos = frame.drop_duplicates(["organisation", "pmo"])
     unanswered = int(frame["value"].isna().sum())
     typer.echo(
-        f"{responses}: valid for {ins.id} {ins.version}: {frame['value'].notna().sum()} answers from "
-        f"{len(people)} respondents, {frame['organisation'].nunique()} organisations, {len(pmos)} PMOs; "
-        f"{unanswered} explicitly unanswered"
+        f"{responses}: valid for {ins.id} {ins.version}: {_count(frame['value'].notna().sum(), 'answer')} from "
+        f"{_count(len(people), 'respondent')}, {_count(frame['organisation'].nunique(), 'organisation')}, "
+        f"{_count(len(pmos), 'PMO')}; {unanswered} explicitly unanswered"
     )
 
 
@@ -135,7 +137,7 @@ def score_command(
         text = dimension_rows(results).to_csv(index=False)
     else:
         buffer = io.StringIO()
-        console = Console(file=buffer, width=140, force_terminal=False) if out else _console()
+        console = Console(file=buffer, width=170) if out else _console()
         print_results(results, console)
         text = buffer.getvalue() if out else ""
     if out is not None:
@@ -196,6 +198,10 @@ def dimension_rows(results: AssessmentResults) -> pd.DataFrame:
     return frame
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _fmt(value: float | None, digits: int = 1) -> str:
     return "—" if value is None or pd.isna(value) else f"{value:.{digits}f}"
 
@@ -203,9 +209,9 @@ def _fmt(value: float | None, digits: int = 1) -> str:
 def print_summary(results: AssessmentResults, console: Console) -> None:
     table = Table(title=f"PMO positioning ({results.instrument.id} {results.instrument.version})")
     for column, justify in (("organisation", "left"), ("PMO", "left"), ("level", "left"), ("resp.", "right"),
-                            ("type", "left"), ("overall", "right"), ("maturity", "right"),
-                            ("path to next type", "left")):
+                            ("type", "left"), ("overall", "right"), ("maturity", "right")):
         table.add_column(column, justify=justify)
+    table.add_column("path to the next type")
     for a in results.assessments:
         t = a.type
         path = "top of the ladder" if t.next_type is None else f"{t.next_type}: " + ", ".join(

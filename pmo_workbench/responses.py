@@ -127,7 +127,7 @@ def _read_excel(path: Path) -> pd.DataFrame:
     with sheets:
         names = sheets.sheet_names
         sheet = next((n for n in names if n.strip().lower() == "responses"), names[0])
-        raw = sheets.parse(sheet, header=None, dtype=object)
+        raw = pd.read_excel(sheets, sheet_name=sheet, header=None, dtype=object)
     return raw.map(_excel_cell_text)
 
 
@@ -154,8 +154,9 @@ class _Validator:
         self.instrument = instrument
         self.problems: list[Problem] = []
         headers = list(table.iloc[0])
-        self.body = table.iloc[1:].copy()
-        self.body.index = pd.RangeIndex(2, 2 + len(self.body))  # spreadsheet row numbers
+        body = table.iloc[1:].copy()
+        body.index = pd.RangeIndex(2, 2 + len(body))  # spreadsheet row numbers
+        self.body = body[body.ne("").any(axis=1)]  # blank lines hold no answer
         self.header_of: dict[str, str] = {}  # normalised name -> header as written
         self.columns: list[str | None] = []
         for position, header in enumerate(headers):
@@ -274,7 +275,9 @@ class _Validator:
 
     def _unknown_item_message(self, raw: str) -> str:
         ins = self.instrument
-        close = difflib.get_close_matches(raw.lower(), list(self.item_of), n=3, cutoff=0.6)
+        # Best match first; among equals, instrument order.
+        ratios = [(difflib.SequenceMatcher(None, raw.lower(), c).ratio(), c) for c in self.item_of]
+        close = [c for _, c in sorted((r for r in ratios if r[0] >= 0.5), key=lambda r: -r[0])[:3]]
         hint = (
             f"close matches: {', '.join(self.item_of[c] for c in close)}"
             if close else f"it has {len(self.item_of)} items, e.g. {', '.join(list(ins.items.index)[:3])}"
@@ -326,7 +329,7 @@ class _Validator:
         for row, value in zip(bad["source_row"], bad["pmo_level"]):
             self.add(int(row), self.col("pmo_level"),
                      f"unknown pmo_level '{value}'; expected one of {', '.join(PMO_LEVELS)} or blank")
-        given = cells.assign(level=level).dropna(subset=["level"])
+        given = cells.assign(level=level)[level.isin(PMO_LEVELS)]
         given = given[~given["source_row"].duplicated()]
         first = given.groupby(["organisation", "pmo"], sort=False)[["level", "source_row"]].transform("first")
         clash = given["level"].ne(first["level"])
@@ -348,7 +351,8 @@ class _Validator:
         return parsed.dt.normalize()
 
     def _check_one_role(self, cells: pd.DataFrame) -> None:
-        people = cells[~cells["source_row"].duplicated() & cells["respondent"].ne("")]
+        known_role = cells["role"].isin(self.instrument.role_ids)  # unknown roles are reported already
+        people = cells[~cells["source_row"].duplicated() & cells["respondent"].ne("") & known_role]
         first = people.groupby(["organisation", "respondent"], sort=False)[["role", "source_row"]].transform("first")
         clash = people["role"].ne(first["role"])
         for (row, who, role), (first_role, first_row) in zip(
