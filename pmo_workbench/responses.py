@@ -53,7 +53,10 @@ def read_responses(path: str | Path, instrument: Instrument) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per answer (or explicit non-answer) with :data:`TIDY_COLUMNS`.
+        One row per answer (or explicit non-answer) with :data:`TIDY_COLUMNS`,
+        in file order. ``organisation``, ``pmo``, ``respondent``, ``role``,
+        ``item`` and ``pmo_level`` are categorical (roles and items in
+        instrument order); ``value`` is float, NaN when not answered.
 
     Raises
     ------
@@ -208,7 +211,17 @@ class _Validator:
         self._check_one_role(cells)
         cells = self._check_duplicates(cells)
         self.fail_if_problems()
-        return cells.loc[:, list(TIDY_COLUMNS)].reset_index(drop=True)
+        return self._tidy(cells)
+
+    def _tidy(self, cells: pd.DataFrame) -> pd.DataFrame:
+        """Final shape: categorical keys (cheap to group and score), in file order."""
+        tidy = cells.loc[:, list(TIDY_COLUMNS)].sort_values("source_row", kind="stable").reset_index(drop=True)
+        for name in ("organisation", "pmo", "respondent"):
+            tidy[name] = pd.Categorical(tidy[name], categories=pd.unique(tidy[name]))
+        tidy["role"] = pd.Categorical(tidy["role"], categories=self.instrument.role_ids)
+        tidy["item"] = pd.Categorical(tidy["item"], categories=self.instrument.items.index)
+        tidy["pmo_level"] = pd.Categorical(tidy["pmo_level"], categories=PMO_LEVELS)
+        return tidy
 
     # -- form-specific extraction -----------------------------------------
     def _check_extra_long_columns(self, names: set[str]) -> None:

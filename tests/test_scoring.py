@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmo_workbench.scoring import cronbach_alpha, item_scores, maturity_level, rwg_j, score
+from pmo_workbench.scoring import item_scores, maturity_level, rwg_j, score
 
 from .conftest import answers
 
@@ -44,7 +44,7 @@ def test_item_score(value, reverse, expected):
 def test_item_score_on_a_seven_point_scale():
     # 100 * (4 - 1) / (7 - 1) = 50; reversed 6 -> 100 - 100*5/6 = 16.67
     got = item_scores(np.array([4, 6]), np.array([False, True]), 1, 7)
-    assert got[0] == 50.0
+    assert got[0] == pytest.approx(50.0)
     assert got[1] == pytest.approx(100 / 6)
 
 
@@ -182,25 +182,60 @@ def test_rwg_cutoff_flags_low_agreement(tiny):
     assert bool(sup.agree) is False
 
 
-def test_cronbach_alpha_hand_example():
-    # Item scores (0,25), (50,50), (100,75): item variances 2500 and 625,
-    # totals 25, 100, 175 with variance 5625; alpha = 2 * (1 - 3125/5625) = 8/9
-    alpha, n = cronbach_alpha(np.array([[0, 25], [50, 50], [100, 75]], dtype=float))
+def _alpha(frame, instrument, dimension="sup"):
+    rel = score(frame, instrument).reliability.set_index("dimension")
+    return rel.loc[dimension, "alpha"], rel.loc[dimension, "n"]
+
+
+def test_cronbach_alpha_hand_example(tiny):
+    # S1, S2 answered (1,2), (3,3), (5,4) -> item scores (0,25), (50,50), (100,75):
+    # item variances 2500 and 625, totals 25, 100, 175 with variance 5625;
+    # alpha = 2/1 * (1 - 3125/5625) = 8/9
+    frame = answers([
+        ("A", "executive", "S1", 1), ("A", "executive", "S2", 2),
+        ("B", "executive", "S1", 3), ("B", "executive", "S2", 3),
+        ("C", "executive", "S1", 5), ("C", "executive", "S2", 4),
+    ])
+    alpha, n = _alpha(frame, tiny)
     assert alpha == pytest.approx(8 / 9)
     assert n == 3
 
 
+def test_cronbach_alpha_turns_reversed_items_round(tiny):
+    # gov: G1 plain, G2 reversed (weights do not enter alpha), G3/G4 unanswered -> nobody complete
+    frame = answers([(r, "executive", i, v) for r, g1, g2 in (("A", 1, 5), ("B", 3, 3), ("C", 5, 1))
+                     for i, v in (("G1", g1), ("G2", g2))])
+    assert math.isnan(_alpha(frame, tiny, "gov")[0])
+    # sup with S2 = 6 - S1 would be perfectly negative; on gov with G2 reversed it is perfectly
+    # positive: give G3, G4 the same as G1 -> every item score equal per respondent -> alpha 1
+    frame = answers([(r, "executive", i, v) for r, g1 in (("A", 1), ("B", 3), ("C", 5))
+                     for i, v in (("G1", g1), ("G2", 6 - g1), ("G3", g1), ("G4", g1))])
+    assert _alpha(frame, tiny, "gov")[0] == pytest.approx(1.0)
+
+
 @pytest.mark.parametrize(
-    "matrix",
+    "rows",
     [
-        [[0, 25], [50, 50]],                       # fewer than 3 respondents
-        [[0], [50], [100]],                        # one item
-        [[50, 50], [50, 50], [50, 50]],            # no variance in totals
-        [[0, np.nan], [50, 50], [100, np.nan]],    # only one complete respondent
+        # fewer than 3 complete respondents
+        [("A", "S1", 1), ("A", "S2", 2), ("B", "S1", 3), ("B", "S2", 3)],
+        # no variance in the totals
+        [(r, i, 3) for r in "ABC" for i in ("S1", "S2")],
+        # only one complete respondent among three
+        [("A", "S1", 1), ("A", "S2", 2), ("B", "S1", 3), ("C", "S2", 4)],
     ],
 )
-def test_cronbach_alpha_undefined(matrix):
-    assert math.isnan(cronbach_alpha(np.array(matrix, dtype=float))[0])
+def test_cronbach_alpha_undefined(tiny, rows):
+    frame = answers([(r, "executive", i, v) for r, i, v in rows])
+    assert math.isnan(_alpha(frame, tiny)[0])
+
+
+def test_cronbach_alpha_needs_two_items(tiny):
+    spec = tiny.model_dump()
+    spec["dimensions"] = [{**spec["dimensions"][1], "items": spec["dimensions"][1]["items"][:1]}]
+    spec["types"] = [{"id": "supportive", "label": "S", "gates": {"sup": 40}}]
+    one_item = type(tiny).model_validate(spec)
+    frame = answers([(r, "executive", "S1", v) for r, v in (("A", 1), ("B", 3), ("C", 5))])
+    assert math.isnan(_alpha(frame, one_item)[0])
 
 
 def test_alpha_uses_reversed_item_scores_over_all_pmos(tiny):

@@ -1,0 +1,24 @@
+"""The benchmark scripts keep running, and their baselines keep agreeing with the package."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+@pytest.mark.slow
+def test_scoring_benchmark_agrees_with_its_loop_baseline_on_small_data():
+    # The script asserts that every score, std, r_wg(J) and alpha of the plain
+    # loop matches score() before printing; a small run exercises that check.
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "bench_scoring.py"), "--respondents", "600", "--per-pmo", "40",
+         "--repeat", "1"],
+        capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "speed-up:" in done.stdout
