@@ -191,8 +191,8 @@ def assess(
     scores = score(responses, instrument, rwg_cutoff=rwg_cutoff)
     dims_meta = instrument.dimension_table[["label", "pmo_role", "weight"]]
     alpha = scores.reliability.set_index("dimension")["alpha"]
-    dim_groups = dict(tuple(scores.dimensions.groupby(["organisation", "pmo"], sort=False)))
-    resp_groups = dict(tuple(scores.respondents.groupby(["organisation", "pmo"], sort=False)))
+    dim_groups = dict(tuple(scores.dimensions.groupby(["organisation", "pmo"], sort=False, observed=True)))
+    resp_groups = dict(tuple(scores.respondents.groupby(["organisation", "pmo"], sort=False, observed=True)))
 
     assessments = []
     for pmo_row in scores.pmos.itertuples(index=False):

@@ -132,7 +132,7 @@ def score_command(
     except PmoWorkbenchError as exc:
         raise _fail(exc) from None
     if format is ScoreFormat.json:
-        text = json.dumps(results.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(results.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     elif format is ScoreFormat.csv:
         text = dimension_rows(results).to_csv(index=False)
     else:

@@ -157,7 +157,7 @@ def perception_gaps(
         raise ValueError(f"min_group_size must be at least 1, got {min_group_size}")
     role_order = {r: i for i, r in enumerate(instrument.role_ids)}
     scored = respondent_scores.dropna(subset=["score"])
-    grouped = scored.groupby(["dimension", "role"], sort=False)["score"].agg(["size", "mean"])
+    grouped = scored.groupby(["dimension", "role"], sort=False, observed=True)["score"].agg(["size", "mean"])
     by_role_rows = []
     gap_rows = []
     for dim in instrument.dimensions:

@@ -11,6 +11,7 @@ The tidy frame has one row per (respondent, item) with the columns in
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import io
 import re
@@ -135,15 +136,15 @@ def _read_excel(path: Path) -> pd.DataFrame:
 
 
 def _excel_cell_text(value: object) -> str:
+    """A cell as the text a CSV export would hold (whole floats without '.0', dates as ISO)."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
-    if isinstance(value, bool):
-        return str(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
-        text = value.isoformat()
-        return text[:10] if text.endswith("T00:00:00") or len(text) == 19 and text.endswith("00:00:00") else text
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
     return str(value)
 
 
