@@ -106,7 +106,7 @@ class PmoAssessment:
                 "dimension": g.dimension,
                 "by_role": {c.role: _num(c.score) for c in cells.itertuples(index=False)},
                 "suppressed": [c.role for c in cells.itertuples(index=False) if pd.notna(c.suppressed)],
-                "largest_gap": None if g.high_role is None else {
+                "largest_gap": None if pd.isna(g.high_role) else {
                     "high_role": g.high_role, "high_score": _num(g.high_score),
                     "low_role": g.low_role, "low_score": _num(g.low_score), "points": _num(g.gap),
                 },
@@ -211,7 +211,7 @@ def assess(
         assessments.append(PmoAssessment(
             organisation=pmo_row.organisation,
             pmo=pmo_row.pmo,
-            pmo_level=pmo_row.pmo_level,
+            pmo_level=None if pd.isna(pmo_row.pmo_level) else str(pmo_row.pmo_level),
             respondents=int(pmo_row.respondents),
             respondents_by_role=by_role,
             answer_rate=float(pmo_row.answer_rate),

@@ -73,6 +73,13 @@ def _fail(error: PmoWorkbenchError) -> typer.Exit:
     return typer.Exit(2)
 
 
+def _check_out(out: Path | None) -> None:
+    """Refuse an output path that is a folder (usage error, before any work)."""
+    if out is not None and out.is_dir():
+        typer.echo(f"error: --out {out} is a folder; give a file name", err=True)
+        raise typer.Exit(2)
+
+
 def _load(responses: Path, instrument: str) -> tuple[Instrument, pd.DataFrame]:
     ins = load_instrument(instrument)
     return ins, read_responses(responses, ins)
@@ -126,6 +133,7 @@ def score_command(
         DEFAULT_GAP_THRESHOLD),
 ) -> None:
     """Score, position and advise every PMO in a responses file."""
+    _check_out(out)
     try:
         ins, frame = _load(responses, instrument)
         results = assess(frame, ins, min_group_size=min_group_size, gap_threshold=gap_threshold)
@@ -154,6 +162,7 @@ def template_responses_command(
     instrument: InstrumentOption = "pmo-core",
 ) -> None:
     """Write a blank responses intake file for an instrument."""
+    _check_out(out)
     if out.suffix.lower() not in (".csv", ".xlsx"):
         typer.echo(f"error: --out must end in .xlsx or .csv, got '{out.name}'", err=True)
         raise typer.Exit(2)

@@ -190,4 +190,7 @@ def perception_gaps(
                              "low_role": None, "low_score": np.nan, "gap": np.nan, "flagged": False})
     by_role = pd.DataFrame(by_role_rows, columns=["dimension", "role", "n", "score", "suppressed"])
     gaps = pd.DataFrame(gap_rows)
+    # Keep None as None (a plain str column would turn it into NaN).
+    by_role["suppressed"] = by_role["suppressed"].astype(object)
+    gaps[["high_role", "low_role"]] = gaps[["high_role", "low_role"]].astype(object)
     return PerceptionGaps(by_role, gaps, min_group_size, threshold)

@@ -11,6 +11,7 @@ The tidy frame has one row per (respondent, item) with the columns in
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import difflib
 import io
@@ -18,6 +19,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 
 from .errors import InputValidationError, Problem
@@ -29,6 +31,7 @@ OPTIONAL_COLUMNS = ("pmo_level", "assessed_on", "comment")
 PMO_LEVELS = ("project", "department", "enterprise")
 """Allowed values of the optional ``pmo_level`` column, narrowest first."""
 NOT_ANSWERED = frozenset({"", "na", "n/a"})
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 TIDY_COLUMNS = (
     "organisation", "pmo", "pmo_level", "respondent", "role", "item", "value",
     "assessed_on", "comment", "source_row",
@@ -65,33 +68,38 @@ def read_responses(path: str | Path, instrument: Instrument) -> pd.DataFrame:
         With every problem found, each located by row and column.
     """
     path = Path(path)
-    table = _read_table(path)
-    return _Validator(path, instrument, table).run()
+    table, problems = _read_table(path)
+    return _Validator(path, instrument, table, problems).run()
 
 
 # -- reading ---------------------------------------------------------------
 
-def _read_table(path: Path) -> pd.DataFrame:
-    """All cells as stripped strings; row 0 is the header row."""
+_EMPTY = "file is empty; expected a header row and one answer per row"
+
+
+def _read_table(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """All cells as stripped strings (row 0 is the header row), and the rows
+    that could not be read at all."""
     where = str(path)
     if not path.is_file():
-        raise InputValidationError([Problem(where, None, None, "no such file")])
+        what = "a folder, not a file" if path.is_dir() else "no such file"
+        raise InputValidationError([Problem(where, None, None, what)])
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        table = _read_excel(path)
+        table, problems = _read_excel(path)
     else:
-        table = _read_csv(path)
+        table, problems = _read_csv(path)
     table = table.fillna("").astype(str)
     table = table.apply(lambda col: col.str.strip())
     # Drop trailing rows and columns that are entirely blank (spreadsheet padding).
     filled = table.ne("")
     if not filled.to_numpy().any():
-        raise InputValidationError([Problem(where, 1, None, "file is empty; expected a header row and one answer per row")])
+        raise InputValidationError([*problems, Problem(where, 1, None, _EMPTY)])
     last_row = int(np.flatnonzero(filled.any(axis=1).to_numpy())[-1])
     last_col = int(np.flatnonzero(filled.any(axis=0).to_numpy())[-1])
-    return table.iloc[: last_row + 1, : last_col + 1].reset_index(drop=True)
+    return table.iloc[: last_row + 1, : last_col + 1].reset_index(drop=True), problems
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_csv(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     where = str(path)
     data = path.read_bytes()
     try:
@@ -103,36 +111,103 @@ def _read_csv(path: Path) -> pd.DataFrame:
             f"byte {exc.start} is not UTF-8 ({data[exc.start:exc.start + 1]!r}); save the file as CSV UTF-8",
         )]) from None
     if not text.strip():
-        raise InputValidationError([Problem(where, 1, None, "file is empty; expected a header row and one answer per row")])
+        raise InputValidationError([Problem(where, 1, None, _EMPTY)])
     header = text.splitlines()[0]
+    if not header.strip():
+        raise InputValidationError([Problem(where, 1, None, "row 1 is blank; the header must be the first row")])
     sep = ";" if header.count(";") > header.count(",") else ","
     try:
-        return pd.read_csv(
+        table = pd.read_csv(
             io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
             skip_blank_lines=False, engine="c",
         )
+        return table, []
     except pd.errors.ParserError as exc:
-        match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        if match:
-            expected, line, saw = match.groups()
+        unclosed = re.search(r"EOF inside string starting at row (\d+)", str(exc))
+        if unclosed:
             raise InputValidationError([Problem(
-                where, int(line), None,
-                f"row has {saw} fields but the header has {expected}; check for an unquoted '{sep}' in a value",
+                where, int(unclosed.group(1)) + 1, None,
+                "a quoted value that starts on this row is never closed; check the quotes",
             )]) from None
-        raise InputValidationError([Problem(where, None, None, f"cannot parse CSV: {exc}")]) from None
+    return _read_ragged_csv(where, text, sep)
 
 
-def _read_excel(path: Path) -> pd.DataFrame:
+def _read_ragged_csv(where: str, text: str, sep: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """The slow path for rows wider than the header: report each one, read the rest.
+
+    Extra fields that are all blank (a trailing delimiter) are dropped quietly.
+    """
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    width = len(rows[0])
+    problems = []
+    for number, row in enumerate(rows, start=1):
+        if len(row) <= width:
+            continue
+        if any(cell.strip() for cell in row[width:]):
+            problems.append(Problem(
+                where, number, None,
+                f"row has {len(row)} fields but the header has {width}; check for an unquoted '{sep}' in a value",
+            ))
+            rows[number - 1] = []
+        else:
+            rows[number - 1] = row[:width]
+    return pd.DataFrame([row + [""] * (width - len(row)) for row in rows]), problems
+
+
+def _read_excel(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read the ``responses`` sheet (else the first) cell by cell.
+
+    Error cells (``#DIV/0!``) keep their text, so the checks reject them as
+    they would in a CSV; a formula is read from the result Excel saved with it,
+    and a formula with no saved result (a file written by a program, never
+    opened in Excel) is reported rather than taken as "not answered".
+    """
     where = str(path)
     try:
-        sheets = pd.ExcelFile(path, engine="openpyxl")
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises several unrelated types for a bad file
         raise InputValidationError([Problem(where, None, None, f"cannot read as an Excel workbook: {exc}")]) from None
-    with sheets:
-        names = sheets.sheet_names
+    try:
+        names = book.sheetnames
         sheet = next((n for n in names if n.strip().lower() == "responses"), names[0])
-        raw = pd.read_excel(sheets, sheet_name=sheet, header=None, dtype=object)
-    return raw.map(_excel_cell_text)
+        rows, formulas = _sheet_cells(book[sheet])
+    finally:
+        book.close()
+    problems = []
+    if formulas:
+        cached = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            values = [list(r) for r in cached[sheet].iter_rows(min_row=1, min_col=1, values_only=True)]
+        finally:
+            cached.close()
+        for r, c in formulas:
+            value = values[r][c] if r < len(values) and c < len(values[r]) else None
+            if value is None:
+                header = rows[0][c] if rows and c < len(rows[0]) and rows[0][c] else _column_letter(c)
+                problems.append(Problem(where, r + 1, header, "formula with no saved result; open and save the "
+                                        "file in Excel, or type the value"))
+            else:
+                rows[r][c] = _excel_cell_text(value)
+    width = max((len(r) for r in rows), default=0)
+    if not any(cell for row in rows for cell in row):
+        others = [n for n in names if n != sheet]
+        hint = f" (other sheets: {', '.join(others)}; name the one with the answers 'responses')" if others else ""
+        raise InputValidationError([*problems, Problem(where, 1, None, f"sheet '{sheet}' is empty{hint}")])
+    return pd.DataFrame([row + [""] * (width - len(row)) for row in rows]), problems
+
+
+def _sheet_cells(sheet) -> tuple[list[list[str]], list[tuple[int, int]]]:
+    rows, formulas = [], []
+    for r, row in enumerate(sheet.iter_rows(min_row=1, min_col=1)):
+        texts = []
+        for c, cell in enumerate(row):
+            if getattr(cell, "data_type", None) == "f":
+                formulas.append((r, c))
+                texts.append("")
+            else:
+                texts.append(_excel_cell_text(cell.value))
+        rows.append(texts)
+    return rows, formulas
 
 
 def _excel_cell_text(value: object) -> str:
@@ -153,9 +228,10 @@ def _excel_cell_text(value: object) -> str:
 class _Validator:
     """Collects every problem of one table, then builds the tidy frame."""
 
-    def __init__(self, path: Path, instrument: Instrument, table: pd.DataFrame):
+    def __init__(self, path: Path, instrument: Instrument, table: pd.DataFrame, problems: list[Problem]):
         self.where = str(path)
         self.instrument = instrument
+        self.unreadable = list(problems)  # rows the reader could not split; reported with the rest
         self.problems: list[Problem] = []
         headers = list(table.iloc[0])
         body = table.iloc[1:].copy()
@@ -184,9 +260,10 @@ class _Validator:
     def col(self, name: str) -> str:
         return self.header_of.get(name, name)
 
-    def fail_if_problems(self) -> None:
-        if self.problems:
-            raise InputValidationError(self.problems)
+    def fail_if_problems(self, *, final: bool = False) -> None:
+        """Raise with everything found so far; rows the reader rejected count at the end."""
+        if self.problems or (final and self.unreadable):
+            raise InputValidationError([*self.unreadable, *self.problems])
 
     def run(self) -> pd.DataFrame:
         names = set(self.header_of)
@@ -204,14 +281,16 @@ class _Validator:
             cells = self._long_cells()
         else:
             cells = self._wide_cells()
-        self._check_keys(cells)
-        values = self._check_values(cells)
+        # Every check sees every row, so one row can carry several problems.
+        blank_key = self._check_keys(cells)
+        values, bad_value = self._check_values(cells)
         levels = self._check_pmo_levels(cells)
         dates = self._check_dates(cells)
         cells = cells.assign(value=values, pmo_level=levels, assessed_on=dates)
         self._check_one_role(cells)
-        cells = self._check_duplicates(cells)
-        self.fail_if_problems()
+        # Rows already found wrong cannot also be duplicates of something.
+        cells = self._check_duplicates(cells, comparable=cells["item"].notna() & ~blank_key & ~bad_value)
+        self.fail_if_problems(final=True)
         return self._tidy(cells)
 
     def _tidy(self, cells: pd.DataFrame) -> pd.DataFrame:
@@ -243,11 +322,11 @@ class _Validator:
         for row in blank[blank].index:
             self.add(row, self.col("item"), "missing item id")
         frame = self._base_frame(body)
-        frame["item"] = item
+        frame["item"] = item  # NaN where unknown or blank: reported, kept for the other checks
         frame["value_raw"] = body["value"]
         frame["value_column"] = self.col("value")
         frame["comment"] = body["comment"] if "comment" in body else ""
-        return frame[~(unknown | blank)]
+        return frame
 
     def _wide_cells(self) -> pd.DataFrame:
         item_columns: dict[str, str] = {}
@@ -274,7 +353,7 @@ class _Validator:
             part["value_raw"] = self.body[name]
             part["value_column"] = self.col(name)
             parts.append(part)
-        frame = pd.concat(parts)
+        frame = pd.concat(parts, ignore_index=True)
         frame["comment"] = ""
         return frame
 
@@ -304,8 +383,11 @@ class _Validator:
         hit = cells[mask]
         return hit[~hit["source_row"].duplicated()]
 
-    def _check_keys(self, cells: pd.DataFrame) -> None:
+    def _check_keys(self, cells: pd.DataFrame) -> pd.Series:
+        """Report blank keys and unknown roles; return where a key is blank."""
+        blank_key = pd.Series(False, index=cells.index)
         for name in KEY_COLUMNS:
+            blank_key |= cells[name].eq("")
             blank = self._rows_once(cells, cells[name].eq(""))
             for row in blank["source_row"]:
                 self.add(int(row), self.col(name), f"missing {name}; every answer needs one")
@@ -317,8 +399,10 @@ class _Validator:
         for row, raw in zip(bad["source_row"], bad["role"]):
             self.add(int(row), self.col("role"), f"unknown role '{raw}'; expected one of {expected}")
         cells["role"] = role.fillna(cells["role"])
+        return blank_key
 
-    def _check_values(self, cells: pd.DataFrame) -> pd.Series:
+    def _check_values(self, cells: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+        """Answers as floats (NaN = not answered), and where an answer was invalid."""
         scale = self.instrument.scale
         raw = cells["value_raw"]
         missing = raw.str.lower().isin(NOT_ANSWERED)
@@ -334,7 +418,7 @@ class _Validator:
         for row, column, value in zip(cells.loc[outside, "source_row"], cells.loc[outside, "value_column"],
                                       raw[outside]):
             self.add(int(row), column, f"value '{value}' is outside the scale; {expected}")
-        return number.astype(float)
+        return number.astype(float), not_number | outside
 
     def _check_pmo_levels(self, cells: pd.DataFrame) -> pd.Series:
         raw = cells["pmo_level"]
@@ -357,12 +441,14 @@ class _Validator:
         return level.astype(object).where(level.notna(), None)
 
     def _check_dates(self, cells: pd.DataFrame) -> pd.Series:
+        """ISO dates (``YYYY-MM-DD``, optionally with a time, which is dropped)."""
         raw = cells["assessed_on"]
-        parsed = pd.to_datetime(raw.where(raw.ne("")), format="ISO8601", errors="coerce")
+        iso = raw.str.fullmatch(_ISO_DATE)
+        parsed = pd.to_datetime(raw.str.slice(0, 10).where(iso), format="%Y-%m-%d", errors="coerce")
         bad = self._rows_once(cells, parsed.isna() & raw.ne(""))
         for row, value in zip(bad["source_row"], bad["assessed_on"]):
             self.add(int(row), self.col("assessed_on"), f"assessed_on '{value}' is not a date; expected YYYY-MM-DD")
-        return parsed.dt.normalize()
+        return parsed
 
     def _check_one_role(self, cells: pd.DataFrame) -> None:
         known_role = cells["role"].isin(self.instrument.role_ids)  # unknown roles are reported already
@@ -377,24 +463,22 @@ class _Validator:
                      f"respondent '{who}' is given role '{role}' here but '{first_role}' in row {first_row}; "
                      "a respondent has one role")
 
-    def _check_duplicates(self, cells: pd.DataFrame) -> pd.DataFrame:
+    def _check_duplicates(self, cells: pd.DataFrame, comparable: pd.Series) -> pd.DataFrame:
+        """Report a respondent answering an item twice with different values; keep one
+        of identical repeats (e.g. a row pasted twice)."""
         key = ["organisation", "pmo", "respondent", "item"]
-        dup = cells.duplicated(key, keep=False)
-        if not dup.any():
+        candidates = cells[comparable]
+        repeated = candidates.duplicated(key, keep="first")
+        if not repeated.any():
             return cells
-        group = cells[dup]
-        first = group.groupby(key, sort=False)[["value", "source_row", "value_raw"]].transform("first")
-        same = (group["value"] == first["value"]) | (group["value"].isna() & first["value"].isna())
-        clash = ~same
-        for (row, column, who, item, raw), (first_raw, first_row) in zip(
-            group.loc[clash, ["source_row", "value_column", "respondent", "item", "value_raw"]].itertuples(index=False),
-            first.loc[clash, ["value_raw", "source_row"]].itertuples(index=False),
-        ):
-            self.add(int(row), column,
-                     f"respondent '{who}' answered item {item} twice with different values: "
-                     f"'{raw}' here, '{first_raw or 'blank'}' in row {first_row}")
-        # Identical repeats (e.g. a row pasted twice) are the same answer: keep one.
-        return cells[~cells.duplicated(key, keep="first")]
+        first = candidates[~repeated].set_index(key)[["value", "value_raw", "source_row"]]
+        later = candidates[repeated].join(first.add_suffix("_first"), on=key)
+        same = (later["value"] == later["value_first"]) | (later["value"].isna() & later["value_first"].isna())
+        for r in later[~same].itertuples(index=False):
+            self.add(int(r.source_row), r.value_column,
+                     f"respondent '{r.respondent}' answered item {r.item} twice with different values: "
+                     f"'{r.value_raw or 'blank'}' here, '{r.value_raw_first or 'blank'}' in row {r.source_row_first}")
+        return cells.drop(index=later.index)
 
 
 def _column_letter(position: int) -> str:

@@ -199,7 +199,6 @@ def score(responses: pd.DataFrame, instrument: Instrument, *, rwg_cutoff: float 
         dev = np.where(has, rscore - mean[row_pmo], 0.0)
         var = np.add.reduceat(dev * dev, pmo_starts, axis=0) / (n - 1)
         half = stats.t.ppf(0.975, n - 1) * np.sqrt(var / n)
-    mean = np.where(n > 0, mean, np.nan)
     std = np.where(n > 1, np.sqrt(var), np.nan)
     half = np.where(n > 1, half, np.nan)
 
@@ -215,6 +214,8 @@ def score(responses: pd.DataFrame, instrument: Instrument, *, rwg_cutoff: float 
     vsum = np.add.reduceat(np.where(defined, ivar, 0.0), dim_starts, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         agreement = np.where(j > 0, rwg_j(vsum / j, np.maximum(j, 1), scale.points), np.nan)
+    mean = np.where(n > 0, mean, np.nan)
+    agreement = np.where(np.isnan(mean), np.nan, agreement)  # no score, nothing to agree on
 
     pmo_org_cat = pd.Categorical.from_codes(pmo_org, org_cats)
     pmo_pmo_cat = pd.Categorical.from_codes(pmo_pmo, pmo_cats)
@@ -243,7 +244,7 @@ def score(responses: pd.DataFrame, instrument: Instrument, *, rwg_cutoff: float 
     pmos = pd.DataFrame({
         "organisation": pmo_org_cat,
         "pmo": pmo_pmo_cat,
-        "pmo_level": _pmo_levels(responses, pmo_code[resp_code], n_pmo),
+        "pmo_level": pd.Series(_pmo_levels(responses, pmo_code[resp_code], n_pmo), dtype=object),
         "respondents": per_pmo,
         "answered": answered_per_pmo.astype(int),
         "expected": expected,

@@ -179,3 +179,36 @@ def test_console_script_exit_codes(tmp_path):
     assert done.stderr.startswith(f"{bad}:2:value: value 'x' is not a number")
     assert subprocess.run([*exe, "validate", str(SAMPLE)], capture_output=True).returncode == 0
     assert subprocess.run([*exe, "score", "--bogus"], capture_output=True).returncode == 2
+
+
+def test_mixed_levels_and_gap_rows_without_roles_serialise(tmp_path, tiny_path):
+    # PMO Ent has a level, PMO Dept has none; in Ent, gov has two visible role groups but sup
+    # only one (PMO staff skipped it), so sup has no largest gap.
+    rows = ["organisation,pmo,pmo_level,respondent,role,item,value"]
+    for who, role, skip_sup in (("E1", "executive", False), ("E2", "executive", False), ("E3", "executive", False),
+                                ("P1", "pmo_staff", True), ("P2", "pmo_staff", True), ("P3", "pmo_staff", True)):
+        for item, value in (("G1", 5 if role == "executive" else 2), ("G3", 4), ("S1", 3), ("S2", 3)):
+            if not (skip_sup and item.startswith("S")):
+                rows.append(f"Org,Ent,enterprise,{who},{role},{item},{value}")
+    rows.append("Org,Dept,,D1,executive,G1,3")
+    path = write_csv(tmp_path / "r.csv", "\n".join(rows) + "\n")
+    result = run("score", path, "--instrument", tiny_path, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    ent, dept = doc["assessments"]
+    assert (ent["pmo_level"], dept["pmo_level"]) == ("enterprise", None)
+    gaps = {g["dimension"]: g for g in ent["perception_gaps"]}
+    # gov: executives (100 + 75*2)/3 = 83.33 vs PMO staff (25 + 75*2)/3 = 58.33 -> 25 points, flagged
+    assert gaps["gov"]["largest_gap"] == {"high_role": "executive", "high_score": 83.33, "low_role": "pmo_staff",
+                                          "low_score": 58.33, "points": 25.0}
+    assert gaps["gov"]["flagged"] is True
+    assert gaps["sup"]["largest_gap"] is None and gaps["sup"]["by_role"] == {"executive": 50.0}
+    table = run("score", path, "--instrument", tiny_path)
+    assert table.exit_code == 0, table.stderr
+    assert "executive vs pmo_staff: 25.0 (flagged)" in table.stdout
+
+
+def test_out_must_not_be_a_folder(tmp_path):
+    result = run("score", SAMPLE, "--format", "json", "--out", tmp_path)
+    assert result.exit_code == 2
+    assert "is a folder" in result.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import zipfile
 
 import openpyxl
 import pandas as pd
@@ -168,7 +169,6 @@ def test_missing_required_columns(tiny, tmp_path):
         (b"\xef\xbb\xbf\n\n", "1:-: file is empty"),
         (LONG_HEADER.encode(), "2:-: no answers below the header row"),
         (b"organisation,pmo,respondent,role\nOrg,PMO,R1,executive\n", "1:-: no item columns"),
-        (LONG_HEADER.encode() + b"Org,PMO,R1,executive,G1,3,extra\n", "2:-: row has 7 fields but the header has 6"),
         (LONG_HEADER.encode() + b"Org,PMO,R1,executive,G1,\xe9\n",
          f"2:-: byte {len(LONG_HEADER) + 24} is not UTF-8 (b'\\xe9'); save the file as CSV UTF-8"),
     ],
@@ -193,7 +193,6 @@ def test_wide_form_problems(tiny, tmp_path):
         f"{path}:2:S1: value '0' is outside the scale; expected a whole number from 1 to 5, "
         "or blank/NA for not answered",
         f"{path}:3:G1: respondent 'R1' answered item G1 twice with different values: '4' here, '5' in row 2",
-        f"{path}:3:S1: respondent 'R1' answered item S1 twice with different values: '2' here, '0' in row 2",
     ]
 
 
@@ -251,3 +250,156 @@ def test_xlsx_problems_use_spreadsheet_rows(tiny, tmp_path):
         f"{path}:3:G1: value '8' is outside the scale; expected a whole number from 1 to 5, "
         "or blank/NA for not answered"
     ]
+
+
+# -- several problems per row, and files that are awkward to read -------------------------
+
+def test_one_row_can_carry_several_problems(tiny, tmp_path):
+    path = write_csv(tmp_path / "r.csv", LONG_HEADER + "Org,PMO,R1,sponsor,G9,seven\nOrg,PMO,,executive,XX,3\n")
+    got = problems_of(path, tiny)
+    assert [g.split(": ", 1)[0].removeprefix(f"{path}:") for g in got] == [
+        "2:item", "2:role", "2:value", "3:item", "3:respondent",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # a blank answer first, then a value: the later row is located and both values quoted
+        ("Org,PMO,R1,executive,G1,\nOrg,PMO,R1,executive,G1,4\n",
+         ["3:value: respondent 'R1' answered item G1 twice with different values: '4' here, 'blank' in row 2"]),
+        # blank then NA: both mean not answered, so they agree
+        ("Org,PMO,R1,executive,G1,\nOrg,PMO,R1,executive,G1,NA\nOrg,PMO,R1,executive,G2,9\n",
+         ["4:value: value '9' is outside the scale; expected a whole number from 1 to 5, "
+          "or blank/NA for not answered"]),
+        # an invalid value is reported once, not also as a duplicate
+        ("Org,PMO,R1,executive,G1,4\nOrg,PMO,R1,executive,G1,seven\n",
+         ["3:value: value 'seven' is not a number; expected a whole number from 1 to 5, "
+          "or blank/NA for not answered"]),
+        # a blank respondent is reported once, not also as a duplicate of another blank respondent
+        ("Org,PMO,,executive,G1,4\nOrg,PMO,,executive,G1,5\n",
+         ["2:respondent: missing respondent; every answer needs one",
+          "3:respondent: missing respondent; every answer needs one"]),
+    ],
+)
+def test_duplicates_compare_like_with_like(tiny, tmp_path, rows, expected):
+    path = write_csv(tmp_path / "r.csv", LONG_HEADER + rows)
+    assert problems_of(path, tiny) == [f"{path}:{e}" for e in expected]
+
+
+def test_dates_must_be_iso(tiny, tmp_path):
+    head = LONG_HEADER.strip() + ",assessed_on\n"
+    ok = write_csv(tmp_path / "ok.csv", head + "Org,PMO,R1,executive,G1,4,2026-03-01T10:00+02:00\n"
+                                               "Org,PMO,R1,executive,G2,4,2026-03-01\n")
+    assert read_responses(ok, tiny)["assessed_on"].tolist() == [pd.Timestamp("2026-03-01")] * 2
+    bad = write_csv(tmp_path / "bad.csv", head + "Org,PMO,R1,executive,G1,4,2026\n"
+                                                 "Org,PMO,R1,executive,G2,4,20260301\n"
+                                                 "Org,PMO,R1,executive,G3,4,2026-02-30\n")
+    assert [p.split(": ")[0].removeprefix(f"{bad}:") for p in problems_of(bad, tiny)] == [
+        "2:assessed_on", "3:assessed_on", "4:assessed_on"]
+
+
+def test_blank_first_line(tiny, tmp_path):
+    path = write_csv(tmp_path / "r.csv", "\n" + LONG_HEADER + "Org,PMO,R1,executive,G1,4\n")
+    assert problems_of(path, tiny) == [f"{path}:1:-: row 1 is blank; the header must be the first row"]
+
+
+def test_every_ragged_row_is_reported_with_the_other_problems(tiny, tmp_path):
+    path = write_csv(tmp_path / "r.csv", LONG_HEADER +
+                     "Org,PMO,R1,executive,G1,3,extra\n"
+                     "Org,PMO,R1,executive,G9,3\n"
+                     "Org,PMO,R1,executive,G2,3,x,y\n"
+                     "Org,PMO,R1,executive,G3,3,\n")  # a trailing comma alone is harmless
+    assert problems_of(path, tiny) == [
+        f"{path}:2:-: row has 7 fields but the header has 6; check for an unquoted ',' in a value",
+        f"{path}:3:item: unknown item id 'G9'; the instrument tiny 0.1 has no such item (close matches: G1, G2, G3)",
+        f"{path}:4:-: row has 8 fields but the header has 6; check for an unquoted ',' in a value",
+    ]
+
+
+def test_unclosed_quote(tiny, tmp_path):
+    path = write_csv(tmp_path / "r.csv", LONG_HEADER + "Org,PMO,R1,executive,G1,4\n"
+                                                      'Org,"PMO,R1,executive,G2,4\n')
+    assert problems_of(path, tiny) == [
+        f"{path}:3:-: a quoted value that starts on this row is never closed; check the quotes"]
+
+
+def test_quoted_newline_counts_as_one_row(tiny, tmp_path):
+    path = write_csv(tmp_path / "r.csv", "organisation,pmo,respondent,role,item,value,comment\n"
+                                         'Org,PMO,R1,executive,G1,4,"two\nlines"\n'
+                                         "Org,PMO,R1,executive,G2,0,\n")
+    assert problems_of(path, tiny)[0].startswith(f"{path}:3:value: value '0' is outside the scale")
+
+
+def _workbook(path, rows, title="responses"):
+    wb = openpyxl.Workbook()
+    wb.active.title = title
+    for row in rows:
+        wb.active.append(row)
+    wb.save(path)
+    return path
+
+
+def test_excel_error_cells_are_rejected_not_taken_as_unanswered(tiny, tmp_path):
+    path = _workbook(tmp_path / "r.xlsx", [
+        ["organisation", "pmo", "respondent", "role", "item", "value"],
+        ["Org", "PMO", "R1", "executive", "G1", "#DIV/0!"],
+    ])
+    assert '<c r="F2" t="e"><v>#DIV/0!</v></c>' in _sheet_xml(path)  # stored as an error cell
+    assert problems_of(path, tiny) == [
+        f"{path}:2:value: value '#DIV/0!' is not a number; expected a whole number from 1 to 5, "
+        "or blank/NA for not answered"]
+
+
+def test_excel_formulas_use_the_saved_result_or_are_reported(tiny, tmp_path):
+    path = _workbook(tmp_path / "r.xlsx", [
+        ["organisation", "pmo", "respondent", "role", "item", "value"],
+        ["Org", "PMO", "R1", "executive", "G1", "=2+2"],
+        ["Org", "PMO", "R1", "executive", "G2", "=1+1"],
+    ])
+    # as saved by a spreadsheet program: the first formula carries its result, the second none
+    _patch_sheet(path, "<f>2+2</f><v />", "<f>2+2</f><v>4</v>")
+    assert problems_of(path, tiny) == [
+        f"{path}:3:value: formula with no saved result; open and save the file in Excel, or type the value"]
+    _patch_sheet(path, "<f>1+1</f><v />", "<f>1+1</f><v>2</v>")
+    assert read_responses(path, tiny)["value"].tolist() == [4.0, 2.0]
+
+
+def _sheet_xml(path):
+    with zipfile.ZipFile(path) as z:
+        return z.read("xl/worksheets/sheet1.xml").decode()
+
+
+def _patch_sheet(path, old, new):
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    assert old in sheet, sheet
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(old, new).encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
+def test_empty_sheet_names_the_sheet_and_the_others(tiny, tmp_path):
+    path = tmp_path / "r.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Intro"
+    wb.create_sheet("Answers").append(["organisation", "pmo", "respondent", "role", "G1"])
+    wb.save(path)
+    assert problems_of(path, tiny) == [
+        f"{path}:1:-: sheet 'Intro' is empty (other sheets: Answers; name the one with the answers 'responses')"]
+
+
+def test_excel_rows_keep_their_numbers_when_the_top_is_blank(tiny, tmp_path):
+    path = tmp_path / "r.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"], ws["B1"], ws["C1"], ws["D1"], ws["E1"] = "organisation", "pmo", "respondent", "role", "G1"
+    ws["A4"], ws["B4"], ws["C4"], ws["D4"], ws["E4"] = "Org", "PMO", "R1", "executive", 9
+    wb.save(path)
+    assert problems_of(path, tiny)[0].startswith(f"{path}:4:G1: value '9' is outside the scale")
+
+
+def test_a_folder_is_not_a_responses_file(tiny, tmp_path):
+    assert problems_of(tmp_path, tiny) == [f"{tmp_path}:-:-: a folder, not a file"]

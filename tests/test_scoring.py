@@ -203,11 +203,9 @@ def test_cronbach_alpha_hand_example(tiny):
 
 def test_cronbach_alpha_turns_reversed_items_round(tiny):
     # gov: G1 plain, G2 reversed (weights do not enter alpha), G3/G4 unanswered -> nobody complete
-    frame = answers([(r, "executive", i, v) for r, g1, g2 in (("A", 1, 5), ("B", 3, 3), ("C", 5, 1))
-                     for i, v in (("G1", g1), ("G2", g2))])
-    assert math.isnan(_alpha(frame, tiny, "gov")[0])
-    # sup with S2 = 6 - S1 would be perfectly negative; on gov with G2 reversed it is perfectly
-    # positive: give G3, G4 the same as G1 -> every item score equal per respondent -> alpha 1
+    # G2 is reversed: answering it 6 - G1 gives the same item score as G1. With G3 and G4
+    # equal to G1 too, every item score is equal per respondent -> alpha exactly 1.
+    # (Without the reversal G2 would run against the others and alpha would fall to 0.)
     frame = answers([(r, "executive", i, v) for r, g1 in (("A", 1), ("B", 3), ("C", 5))
                      for i, v in (("G1", g1), ("G2", 6 - g1), ("G3", g1), ("G4", g1))])
     assert _alpha(frame, tiny, "gov")[0] == pytest.approx(1.0)
@@ -238,9 +236,9 @@ def test_cronbach_alpha_needs_two_items(tiny):
     assert math.isnan(_alpha(frame, one_item)[0])
 
 
-def test_alpha_uses_reversed_item_scores_over_all_pmos(tiny):
-    # S1, S2 are not reversed; spread the 3 respondents of the hand example over two PMOs:
-    # alpha is computed over all respondents in the dataset, so it stays 8/9.
+def test_alpha_is_computed_over_all_respondents_of_all_pmos(tiny):
+    # Spread the 3 respondents of the hand example over two PMOs: alpha is computed over
+    # all respondents in the dataset, so it stays 8/9.
     frame = pd.concat([
         answers([("A", "executive", "S1", 1), ("A", "executive", "S2", 2)], pmo="P1"),
         answers([("B", "executive", "S1", 3), ("B", "executive", "S2", 3),
@@ -269,3 +267,24 @@ def test_score_does_not_mutate_its_input(tiny):
     before = frame.copy()
     score(frame, tiny)
     pd.testing.assert_frame_equal(frame, before)
+
+
+def test_no_agreement_reported_for_a_dimension_without_score(tiny):
+    # ppl: everybody answers 2 of 5 items (fewer than half) -> no score; items still have
+    # variance across respondents, but there is no PMO score whose agreement could matter.
+    frame = answers([(r, "executive", i, v) for r, v in (("A", 1), ("B", 5), ("C", 3)) for i in ("P1", "P2")])
+    ppl = _dim(score(frame, tiny), "ppl")
+    assert math.isnan(ppl["score"]) and math.isnan(ppl["rwg_j"]) and ppl["agree"] is pd.NA
+
+
+def test_noncontiguous_rows_and_plain_string_keys(tiny):
+    # R1's answers are split around R2's: the same scores as when they come together.
+    frame = answers([
+        ("R1", "executive", "S1", 5), ("R2", "pmo_staff", "S1", 1), ("R1", "executive", "S2", 3),
+        ("R2", "pmo_staff", "S2", 1),
+    ])
+    s = score(frame, tiny)
+    assert _resp(s, "R1", "sup")["score"] == 75.0  # (100 + 50) / 2
+    assert _resp(s, "R2", "sup")["score"] == 0.0
+    assert _resp(s, "R1", "sup")["role"] == "executive"
+    assert _dim(s, "sup")["score"] == 37.5
