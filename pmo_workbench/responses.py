@@ -89,7 +89,7 @@ def _read_table(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     else:
         table, problems = _read_csv(path)
     table = table.fillna("").astype(str)
-    table = table.apply(lambda col: col.str.strip())
+    table = table.apply(lambda col: _per_value(col, lambda u: u.str.strip()))
     # Drop trailing rows and columns that are entirely blank (spreadsheet padding).
     filled = table.ne("")
     if not filled.to_numpy().any():
@@ -112,7 +112,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
         )]) from None
     if not text.strip():
         raise InputValidationError([Problem(where, 1, None, _EMPTY)])
-    header = text.splitlines()[0]
+    header = text.partition("\n")[0].rstrip("\r")
     if not header.strip():
         raise InputValidationError([Problem(where, 1, None, "row 1 is blank; the header must be the first row")])
     sep = ";" if header.count(";") > header.count(",") else ","
@@ -314,7 +314,7 @@ class _Validator:
     def _long_cells(self) -> pd.DataFrame:
         body = self.body
         item_raw = body["item"]
-        item = item_raw.str.lower().map(self.item_of)
+        item = _per_value(item_raw, lambda u: u.str.lower().map(self.item_of))
         unknown = item.isna() & item_raw.ne("")
         for row, raw in item_raw[unknown].items():
             self.add(row, self.col("item"), self._unknown_item_message(raw))
@@ -393,7 +393,7 @@ class _Validator:
                 self.add(int(row), self.col(name), f"missing {name}; every answer needs one")
         role_of = {r.id.lower(): r.id for r in self.instrument.roles}
         role_of.update({r.label.strip().lower(): r.id for r in self.instrument.roles})
-        role = cells["role"].str.lower().map(role_of)
+        role = _per_value(cells["role"], lambda u: u.str.lower().map(role_of))
         bad = self._rows_once(cells, role.isna() & cells["role"].ne(""))
         expected = ", ".join(self.instrument.role_ids)
         for row, raw in zip(bad["source_row"], bad["role"]):
@@ -405,8 +405,9 @@ class _Validator:
         """Answers as floats (NaN = not answered), and where an answer was invalid."""
         scale = self.instrument.scale
         raw = cells["value_raw"]
-        missing = raw.str.lower().isin(NOT_ANSWERED)
-        number = pd.to_numeric(raw.str.replace(",", ".", regex=False).where(~missing), errors="coerce")
+        missing = _per_value(raw, lambda u: u.str.lower().isin(NOT_ANSWERED)).astype(bool)
+        number = _per_value(raw, lambda u: pd.to_numeric(u.str.replace(",", ".", regex=False), errors="coerce"))
+        number = number.astype(float).where(~missing)
         expected = (
             f"expected a whole number from {scale.min} to {scale.max}, or blank/NA for not answered"
         )
@@ -422,7 +423,7 @@ class _Validator:
 
     def _check_pmo_levels(self, cells: pd.DataFrame) -> pd.Series:
         raw = cells["pmo_level"]
-        level = raw.str.lower().where(raw.ne(""))
+        level = _per_value(raw, lambda u: u.str.lower()).where(raw.ne(""))
         bad = self._rows_once(cells, level.notna() & ~level.isin(PMO_LEVELS))
         for row, value in zip(bad["source_row"], bad["pmo_level"]):
             self.add(int(row), self.col("pmo_level"),
@@ -443,8 +444,9 @@ class _Validator:
     def _check_dates(self, cells: pd.DataFrame) -> pd.Series:
         """ISO dates (``YYYY-MM-DD``, optionally with a time, which is dropped)."""
         raw = cells["assessed_on"]
-        iso = raw.str.fullmatch(_ISO_DATE)
-        parsed = pd.to_datetime(raw.str.slice(0, 10).where(iso), format="%Y-%m-%d", errors="coerce")
+        parsed = _per_value(raw, lambda u: pd.to_datetime(
+            u.str.slice(0, 10).where(u.str.fullmatch(_ISO_DATE)), format="%Y-%m-%d", errors="coerce"))
+        parsed = pd.to_datetime(parsed)
         bad = self._rows_once(cells, parsed.isna() & raw.ne(""))
         for row, value in zip(bad["source_row"], bad["assessed_on"]):
             self.add(int(row), self.col("assessed_on"), f"assessed_on '{value}' is not a date; expected YYYY-MM-DD")
@@ -479,6 +481,15 @@ class _Validator:
                      f"respondent '{r.respondent}' answered item {r.item} twice with different values: "
                      f"'{r.value_raw or 'blank'}' here, '{r.value_raw_first or 'blank'}' in row {r.source_row_first}")
         return cells.drop(index=later.index)
+
+
+def _per_value(column: pd.Series, fn) -> pd.Series:
+    """Apply ``fn`` (Series -> Series) to the distinct values of ``column`` only and
+    spread the results back, so string work on a million answers costs what it
+    costs on their few hundred distinct values."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    result = fn(pd.Series(uniques, dtype=object)).to_numpy()
+    return pd.Series(result[codes], index=column.index)
 
 
 def _column_letter(position: int) -> str:
