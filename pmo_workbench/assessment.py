@@ -29,6 +29,7 @@ from .recommendations import RecommendationLibrary, library_for, recommend
 from .responses import PMO_LEVELS
 from .scoring import RWG_CUTOFF, Scores, score
 
+_EMPTY_BY_ROLE = pd.DataFrame(columns=["dimension", "role", "n", "score", "suppressed"])
 _LEVEL_ORDER = {level: i for i, level in enumerate(reversed(PMO_LEVELS))}  # enterprise first
 
 
@@ -191,18 +192,23 @@ def assess(
     scores = score(responses, instrument, rwg_cutoff=rwg_cutoff)
     dims_meta = instrument.dimension_table[["label", "pmo_role", "weight"]]
     alpha = scores.reliability.set_index("dimension")["alpha"]
-    dim_groups = dict(tuple(scores.dimensions.groupby(["organisation", "pmo"], sort=False, observed=True)))
-    resp_groups = dict(tuple(scores.respondents.groupby(["organisation", "pmo"], sort=False, observed=True)))
+    pmo_key = ["organisation", "pmo"]
+    perception = perception_gaps(scores.respondents, instrument, min_group_size=min_group_size,
+                                 threshold=gap_threshold)
+    dim_groups, resp_groups, role_groups, gap_groups = (
+        {key: part.drop(columns=pmo_key).reset_index(drop=True)
+         for key, part in frame.groupby(pmo_key, sort=False, observed=True)}
+        for frame in (scores.dimensions, scores.respondents, perception.by_role, perception.gaps)
+    )
 
     assessments = []
     for pmo_row in scores.pmos.itertuples(index=False):
         key = (pmo_row.organisation, pmo_row.pmo)
-        dims = dim_groups[key].drop(columns=["organisation", "pmo"]).reset_index(drop=True)
-        dims = dims.join(dims_meta, on="dimension").assign(alpha=lambda f: f["dimension"].map(alpha))
+        dims = dim_groups[key].join(dims_meta, on="dimension").assign(alpha=lambda f: f["dimension"].map(alpha))
         dims = dims[["dimension", "label", "pmo_role", "weight", "score", "level", "respondents", "std",
                      "ci_low", "ci_high", "rwg_j", "agree", "alpha"]]
         dim_scores = dict(zip(dims["dimension"], dims["score"]))
-        resp = resp_groups[key].drop(columns=["organisation", "pmo"]).reset_index(drop=True)
+        resp = resp_groups[key]
         type_result = classify_type(dim_scores, instrument)
         people = resp.drop_duplicates("respondent")
         by_role = people["role"].value_counts().reindex(instrument.role_ids, fill_value=0)
@@ -221,7 +227,8 @@ def assess(
             dimensions=dims,
             respondent_scores=resp,
             pmo_roles=role_coverage(dim_scores, instrument),
-            perception=perception_gaps(resp, instrument, min_group_size=min_group_size, threshold=gap_threshold),
+            perception=PerceptionGaps(role_groups.get(key, _EMPTY_BY_ROLE), gap_groups[key], min_group_size,
+                                      gap_threshold),
             recommendations=recs,
         ))
     org_order = {org: i for i, org in enumerate(dict.fromkeys(a.organisation for a in assessments))}

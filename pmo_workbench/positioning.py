@@ -150,47 +150,53 @@ def perception_gaps(
     Parameters
     ----------
     respondent_scores
-        One PMO's rows of :attr:`Scores.respondents` (columns ``dimension``,
-        ``role``, ``score``).
+        Rows of :attr:`Scores.respondents` (columns ``dimension``, ``role``,
+        ``score``). With ``organisation`` and ``pmo`` columns, every PMO in the
+        frame is handled in one pass and those columns are kept in the result.
     """
     if min_group_size < 1:
         raise ValueError(f"min_group_size must be at least 1, got {min_group_size}")
+    pmo_key = [c for c in ("organisation", "pmo") if c in respondent_scores]
+    dim_key = [*pmo_key, "dimension"]
+    dim_order = {d.id: i for i, d in enumerate(instrument.dimensions)}
     role_order = {r: i for i, r in enumerate(instrument.role_ids)}
     scored = respondent_scores.dropna(subset=["score"])
-    grouped = scored.groupby(["dimension", "role"], sort=False, observed=True)["score"].agg(["size", "mean"])
-    by_role_rows = []
-    gap_rows = []
-    for dim in instrument.dimensions:
-        cells = []
-        if dim.id in grouped.index.get_level_values(0):
-            part = grouped.loc[dim.id]
-            for role, (n, mean) in part.iterrows():
-                cells.append({"dimension": dim.id, "role": role, "n": int(n), "mean": float(mean),
-                              "suppressed": "small group" if n < min_group_size else None})
-        cells.sort(key=lambda c: role_order.get(c["role"], len(role_order)))
-        hidden = [c for c in cells if c["suppressed"]]
-        visible = [c for c in cells if not c["suppressed"]]
-        if len(hidden) == 1 and visible:
-            smallest = min(visible, key=lambda c: (c["n"], role_order.get(c["role"], 0)))
-            smallest["suppressed"] = "complementary"
-            visible.remove(smallest)
-        for c in cells:
-            by_role_rows.append({"dimension": c["dimension"], "role": c["role"], "n": c["n"],
-                                 "score": np.nan if c["suppressed"] else c["mean"],
-                                 "suppressed": c["suppressed"]})
-        if len(visible) >= 2:
-            high = max(visible, key=lambda c: c["mean"])
-            low = min(visible, key=lambda c: c["mean"])
-            gap = high["mean"] - low["mean"]
-            gap_rows.append({"dimension": dim.id, "high_role": high["role"], "high_score": high["mean"],
-                             "low_role": low["role"], "low_score": low["mean"], "gap": gap,
-                             "flagged": bool(gap > threshold)})
-        else:
-            gap_rows.append({"dimension": dim.id, "high_role": None, "high_score": np.nan,
-                             "low_role": None, "low_score": np.nan, "gap": np.nan, "flagged": False})
-    by_role = pd.DataFrame(by_role_rows, columns=["dimension", "role", "n", "score", "suppressed"])
-    gaps = pd.DataFrame(gap_rows)
-    # Keep None as None (a plain str column would turn it into NaN).
-    by_role["suppressed"] = by_role["suppressed"].astype(object)
-    gaps[["high_role", "low_role"]] = gaps[["high_role", "low_role"]].astype(object)
-    return PerceptionGaps(by_role, gaps, min_group_size, threshold)
+    cells = (scored.groupby([*dim_key, "role"], sort=False, observed=True)["score"]
+             .agg(n="size", mean="mean").reset_index())
+    cells = cells.astype({"dimension": object, "role": object})
+    cells["_dim"] = cells["dimension"].map(dim_order)
+    cells["_role"] = cells["role"].map(role_order).fillna(len(role_order))
+    cells = cells.sort_values([*pmo_key, "_dim", "_role"], kind="stable").reset_index(drop=True)
+
+    # Small groups are hidden; a dimension left with exactly one hidden group also
+    # hides its smallest visible group, so the hidden one cannot be derived.
+    cells["suppressed"] = pd.Series(np.where(cells["n"] < min_group_size, "small group", None), dtype=object)
+    hidden = cells["suppressed"].notna()
+    lone = cells.groupby(dim_key, sort=False, observed=True)["suppressed"].transform("count").eq(1) & ~hidden
+    if lone.any():
+        pick = (cells[lone].sort_values([*pmo_key, "_dim", "n", "_role"], kind="stable")
+                .groupby(dim_key, sort=False, observed=True).head(1).index)
+        cells.loc[pick, "suppressed"] = "complementary"
+    visible = cells["suppressed"].isna()
+    by_role = cells.assign(score=cells["mean"].where(visible), n=cells["n"].astype(int))
+    by_role = by_role[[*dim_key, "role", "n", "score", "suppressed"]]
+
+    shown = cells[visible]
+    shown = shown[shown.groupby(dim_key, sort=False, observed=True)["mean"].transform("size") >= 2]
+    grouped = shown.groupby(dim_key, sort=False, observed=True)["mean"]
+    high = shown.loc[grouped.idxmax()].set_index(dim_key)
+    low = shown.loc[grouped.idxmin()].set_index(dim_key)
+    # One row per PMO and dimension of the instrument, in instrument order.
+    pmos = respondent_scores[pmo_key].drop_duplicates() if pmo_key else pd.DataFrame(index=[0])
+    frame = pmos.merge(pd.DataFrame({"dimension": list(dim_order)}), how="cross").astype({"dimension": object})
+    index = pd.MultiIndex.from_frame(frame) if pmo_key else pd.Index(frame["dimension"], name="dimension")
+    gaps = pd.DataFrame(index=index)
+    gaps["high_role"] = high["role"].reindex(index).astype(object)
+    gaps["high_score"] = high["mean"].reindex(index).astype(float)
+    gaps["low_role"] = low["role"].reindex(index).astype(object)
+    gaps["low_score"] = low["mean"].reindex(index).astype(float)
+    gaps["gap"] = gaps["high_score"] - gaps["low_score"]
+    gaps["flagged"] = (gaps["gap"] > threshold).fillna(False).astype(bool)
+    for column in ("high_role", "low_role"):  # None, not NaN, where no role is visible
+        gaps[column] = gaps[column].where(gaps[column].notna(), None)
+    return PerceptionGaps(by_role.reset_index(drop=True), gaps.reset_index(), min_group_size, threshold)
