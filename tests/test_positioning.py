@@ -133,3 +133,20 @@ def test_min_group_size_is_configurable_and_counts_scored_respondents(tiny):
 def test_min_group_size_must_be_positive(tiny):
     with pytest.raises(ValueError, match="at least 1"):
         perception_gaps(_people({"executive": [1]}), tiny, min_group_size=0)
+
+
+def test_several_pmos_in_one_frame_are_suppressed_independently(tiny):
+    # PMO A: executives 3, pmo_staff 2 -> pmo_staff hidden, executives complementary.
+    # PMO B: executives 3, pmo_staff 3 -> both shown, gap 90 - 50 = 40 flagged.
+    a = _people({"executive": [90, 90, 90], "pmo_staff": [50, 50]}).assign(organisation="O", pmo="A")
+    b = _people({"executive": [90, 90, 90], "pmo_staff": [50, 50, 50]}).assign(organisation="O", pmo="B")
+    result = perception_gaps(pd.concat([a, b], ignore_index=True), tiny)
+    by_role = result.by_role.set_index(["pmo", "role"])
+    assert by_role.loc[("A", "pmo_staff"), "suppressed"] == "small group"
+    assert by_role.loc[("A", "executive"), "suppressed"] == "complementary"
+    assert by_role["suppressed"].loc["B"].isna().all()
+    gaps = result.gaps.set_index(["pmo", "dimension"])
+    assert math.isnan(gaps.loc[("A", "gov"), "gap"]) and gaps.loc[("A", "gov"), "high_role"] is None
+    assert gaps.loc[("B", "gov"), "gap"] == 40.0 and bool(gaps.loc[("B", "gov"), "flagged"])
+    # every PMO gets a row for every dimension of the instrument
+    assert len(result.gaps) == 2 * len(tiny.dimensions)
