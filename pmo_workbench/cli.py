@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -43,13 +43,13 @@ InstrumentOption = Annotated[
 ]
 
 
-class ScoreFormat(str, Enum):
+class ScoreFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
 
 
-class Form(str, Enum):
+class Form(StrEnum):
     long = "long"
     wide = "wide"
 
@@ -92,7 +92,7 @@ def instruments_command() -> None:
     for column in ("id", "version", "title", "dimensions", "items", "types", "file"):
         table.add_column(column)
     try:
-        for ins_id, path in builtin_instruments().items():
+        for path in builtin_instruments().values():
             ins = load_instrument(path)
             table.add_row(ins.id, ins.version, ins.title, str(len(ins.dimensions)), str(len(ins.items)),
                           " < ".join(t.id for t in ins.types), str(path))

@@ -25,7 +25,6 @@ from scipy import stats
 
 from .instrument import Instrument
 
-PMO_KEY = ["organisation", "pmo"]
 RWG_CUTOFF = 0.70
 """r_wg(J) below this means respondents do not agree enough to report one score."""
 

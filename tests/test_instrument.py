@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 
+import pydantic
 import pytest
 
 from pmo_workbench.errors import InputValidationError, InstrumentNotFoundError, Problem
@@ -109,5 +110,5 @@ def test_problems_are_sorted_by_row():
 
 
 def test_instrument_is_frozen(core):
-    with pytest.raises(Exception):
+    with pytest.raises(pydantic.ValidationError, match="frozen"):
         core.id = "other"
