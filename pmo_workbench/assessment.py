@@ -122,8 +122,12 @@ class AssessmentResults:
 
     instrument: Instrument
     assessments: tuple[PmoAssessment, ...]
-    reliability: pd.DataFrame
     scores: Scores
+
+    @property
+    def reliability(self) -> pd.DataFrame:
+        """Cronbach's alpha per dimension over every respondent of the response set."""
+        return self.scores.reliability
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``pmo-workbench score --format json``."""
@@ -233,7 +237,7 @@ def assess(
         ))
     org_order = {org: i for i, org in enumerate(dict.fromkeys(a.organisation for a in assessments))}
     assessments.sort(key=lambda a: (org_order[a.organisation], _LEVEL_ORDER.get(a.pmo_level, len(_LEVEL_ORDER))))
-    return AssessmentResults(instrument, tuple(assessments), scores.reliability, scores)
+    return AssessmentResults(instrument, tuple(assessments), scores)
 
 
 def _num(value: Any, digits: int = 2) -> float | None:

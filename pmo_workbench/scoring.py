@@ -153,7 +153,7 @@ def score(responses: pd.DataFrame, instrument: Instrument, *, rwg_cutoff: float 
     pmo_org, pmo_pmo = np.divmod(pmo_uniques, len(pmo_cats) + 1)
 
     # Matrix rows: respondents grouped by PMO (first-seen order within each).
-    order = np.argsort(pmo_code, kind="stable")
+    order = np.argsort(pmo_code, kind="stable")  # matrix row r holds respondent order[r]
     row_of = np.empty(n_resp, dtype=np.int64)
     row_of[order] = np.arange(n_resp)
     per_pmo = np.bincount(pmo_code, minlength=n_pmo)
@@ -178,12 +178,11 @@ def score(responses: pd.DataFrame, instrument: Instrument, *, rwg_cutoff: float 
     n_items = dims["n_items"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
         rscore = np.where((2 * count >= n_items) & (count > 0), wscore / wsum, np.nan)
-    resp_order = order  # matrix row r holds respondent order[r]
     respondents = pd.DataFrame({
-        "organisation": pd.Categorical.from_codes(np.repeat(org_of[resp_order], n_dims), org_cats),
-        "pmo": pd.Categorical.from_codes(np.repeat(pmo_of[resp_order], n_dims), pmo_cats),
-        "respondent": pd.Categorical.from_codes(np.repeat(who_of[resp_order], n_dims), who_cats),
-        "role": pd.Categorical.from_codes(np.repeat(role_of[resp_order], n_dims), role_cats),
+        "organisation": pd.Categorical.from_codes(np.repeat(org_of[order], n_dims), org_cats),
+        "pmo": pd.Categorical.from_codes(np.repeat(pmo_of[order], n_dims), pmo_cats),
+        "respondent": pd.Categorical.from_codes(np.repeat(who_of[order], n_dims), who_cats),
+        "role": pd.Categorical.from_codes(np.repeat(role_of[order], n_dims), role_cats),
         "dimension": np.tile(dims.index.to_numpy(), n_resp),
         "score": rscore.reshape(-1),
         "answered": count.reshape(-1).astype(int),
