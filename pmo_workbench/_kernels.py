@@ -1,0 +1,263 @@
+"""Report kernels forked from a warm template process.
+
+Starting a Python kernel and importing pandas, altair and scipy in it costs far
+more than a report's own cells. A batch therefore starts one *template* process
+that imports those libraries once and then waits on a Unix socket; every report
+kernel is a fresh ``fork()`` of it that becomes an ipykernel. Each report still
+runs in its own new process with its own namespace: the template never runs any
+report code, so nothing one organisation's notebook does can reach another's.
+
+The kernels talk to papermill over the ``ipc`` transport (files in a private
+folder), so kernels started in parallel never race for TCP ports.
+
+Used by :mod:`pmo_workbench.reports`; the template needs ``os.fork`` (Linux,
+macOS). Where it is missing, reports fall back to ordinary kernels.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import uuid
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
+from traitlets import Unicode, default
+
+from .errors import PmoWorkbenchError
+
+#: Modules the template imports before it forks kernels: what the report
+#: notebooks and ipykernel import at start-up.
+PRELOAD = (
+    "numpy", "pandas", "scipy.stats", "altair", "markupsafe",
+    "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "comm",
+    "pmo_workbench", "pmo_workbench.charts", "pmo_workbench.insights", "pmo_workbench.display",
+)
+_READY = "ready"
+
+
+class KernelStartError(PmoWorkbenchError):
+    """Raised when the kernel template cannot be started or cannot fork a kernel."""
+
+
+def fork_supported() -> bool:
+    """Whether this platform can fork report kernels from a template."""
+    return hasattr(os, "fork") and sys.platform != "win32"
+
+
+class KernelTemplate:
+    """A process holding warm imports that forks one fresh kernel per request.
+
+    Use as a context manager; :attr:`socket_path` is what
+    :class:`ForkingKernelManager` needs, :attr:`ipc_dir` where kernels put their
+    ``ipc`` sockets.
+    """
+
+    def __init__(self, preload: tuple[str, ...] = PRELOAD, *, start_timeout: float = 60.0):
+        self.preload = preload
+        self.start_timeout = start_timeout
+        self.ipc_dir: Path | None = None
+        self.socket_path: str | None = None
+        self._proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> KernelTemplate:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self) -> None:
+        # A short private folder: Unix socket paths are limited to about 100 bytes.
+        self.ipc_dir = Path(tempfile.mkdtemp(prefix="pmo-k-"))
+        self.socket_path = str(self.ipc_dir / "t.sock")
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "pmo_workbench._kernels", self.socket_path, *self.preload],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            cwd=self.ipc_dir, text=True,
+        )
+        line = self._proc.stdout.readline().strip()
+        if line != _READY:
+            err = self._proc.stderr.read() if self._proc.poll() is not None else ""
+            self.close()
+            raise KernelStartError(f"the report kernel template did not start: {line or err.strip()[-500:]}")
+        # From here on the template's own output is not read: stop it filling a pipe.
+        self._proc.stdout.close()
+        self._proc.stderr.close()
+
+    def close(self) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+        self._proc = None
+        if self.ipc_dir is not None:
+            shutil.rmtree(self.ipc_dir, ignore_errors=True)
+
+
+def _request_fork(socket_path: str, argv: list[str], env: dict[str, str], cwd: str) -> int:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        try:
+            conn.connect(socket_path)
+        except OSError as exc:
+            raise KernelStartError(f"the report kernel template is not running ({exc})") from exc
+        conn.sendall(json.dumps({"argv": argv, "env": env, "cwd": cwd}).encode() + b"\n")
+        reply = conn.makefile("r").readline()
+    if not reply:
+        raise KernelStartError("the report kernel template closed the connection without forking a kernel")
+    return int(json.loads(reply)["pid"])
+
+
+class _ForkedProcess:
+    """The parts of ``subprocess.Popen`` the provisioner uses, for a kernel that is not our child."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = 0  # the template reaps it; the exit status is not ours to read
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            time.sleep(0.02)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        try:
+            os.kill(self.pid, signum)
+        except ProcessLookupError:
+            pass
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+class ForkingProvisioner(LocalProvisioner):
+    """Launches the kernel by asking a :class:`KernelTemplate` to fork one."""
+
+    socket_path = Unicode("", config=True, help="Unix socket of the kernel template.")
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any):
+        env = dict(kwargs.get("env") or os.environ)
+        cwd = str(kwargs.get("cwd") or Path.cwd())
+        pid = await asyncio.to_thread(_request_fork, self.socket_path, list(cmd), env, cwd)
+        self.process = _ForkedProcess(pid)
+        self.pid = pid
+        self.pgid = pid  # the kernel calls setsid() first thing
+        self.cwd = cwd
+        return self.connection_info
+
+
+class ForkingKernelManager(AsyncKernelManager):
+    """A kernel manager for report runs: ``ipc`` transport, kernels forked from a template.
+
+    With ``template_socket`` empty it starts ordinary kernels (still on ``ipc``).
+    """
+
+    template_socket = Unicode("", config=True, help="Unix socket of a running KernelTemplate.")
+    ipc_dir = Unicode("", config=True, help="Folder for the kernels' ipc sockets (short path).")
+
+    @default("transport")
+    def _default_transport(self) -> str:
+        return "ipc"
+
+    async def _async_pre_start_kernel(self, **kw: Any):
+        self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+        folder = self.ipc_dir or tempfile.gettempdir()
+        self.ip = os.path.join(folder, f"k-{self.kernel_id[:12]}")
+        if self.provisioner is None and self.template_socket:
+            self.provisioner = ForkingProvisioner(
+                kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self,
+                socket_path=self.template_socket,
+            )
+        return await super()._async_pre_start_kernel(**kw)
+
+
+# --- the template process ----------------------------------------------------------------------
+
+def _become_kernel(request: dict[str, Any]) -> None:
+    """In a freshly forked child: turn into an ipykernel. Never returns."""
+    code = 1
+    try:
+        os.setsid()
+        for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGPIPE):
+            signal.signal(sig, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.chdir(request["cwd"])
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        argv = request["argv"]
+        args = argv[argv.index("ipykernel_launcher") + 1:] if "ipykernel_launcher" in argv else argv[1:]
+        sys.argv = [argv[0], *args]
+        if sys.path and sys.path[0] in ("", os.getcwd()):
+            del sys.path[0]  # as ipykernel_launcher does; the shell adds the working folder back
+        from ipykernel.kernelapp import IPKernelApp
+
+        IPKernelApp.launch_instance(argv=args)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0
+    except BaseException:  # noqa: BLE001 - the child must never return into the template's loop
+        traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
+def _serve(socket_path: str, preload: list[str]) -> None:
+    for name in preload:
+        importlib.import_module(name)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps nothing; exited kernels vanish
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(socket_path)
+    os.chmod(socket_path, 0o600)
+    server.listen(64)
+    print(_READY, flush=True)
+    while True:
+        conn, _ = server.accept()
+        with conn:
+            line = conn.makefile("r").readline()
+            if not line:
+                continue
+            request = json.loads(line)
+            pid = os.fork()
+            if pid == 0:
+                server.close()
+                conn.close()
+                _become_kernel(request)
+            conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+
+
+if __name__ == "__main__":
+    _serve(sys.argv[1], sys.argv[2:])
