@@ -6,10 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test test-fast lint bench install clean
+.PHONY: demo test test-fast lint bench install chromium clean
 
 demo: $(STAMP)
-	$(BIN)/pmo-workbench demo
+	$(BIN)/pmo-workbench demo --out reports/demo
 
 test: lint
 	$(BIN)/python -m pytest
@@ -22,8 +22,21 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_scoring.py
+	$(BIN)/python benchmarks/bench_reports.py
 
 install: $(STAMP)
+
+# PDF reports and the browser tests need Chromium. Debian's package, installed
+# here when missing (needs root and apt-get); `make demo` works without it (HTML only).
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then \
+		echo "chromium: $$(command -v chromium)"; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "chromium is missing: install Debian's package (sudo apt-get update && sudo apt-get install chromium)"; \
+		exit 1; \
+	fi
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "pmo-workbench needs Python 3.11 or newer; set PYTHON=python3.11")'

@@ -37,6 +37,8 @@ app = typer.Typer(
 )
 template_app = typer.Typer(help="Write blank intake files.", no_args_is_help=True)
 app.add_typer(template_app, name="template")
+report_app = typer.Typer(help="Render one report.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
 
 InstrumentOption = Annotated[
     str, typer.Option("--instrument", "-i", help="Built-in instrument id or path to an instrument YAML file.")
@@ -173,18 +175,133 @@ def template_responses_command(
     typer.echo(str(write_responses_template(ins, form.value, out)))
 
 
+FormatOption = Annotated[
+    str | None,
+    typer.Option("--format", "-f", help="Comma-separated: html, pdf, ipynb (default html,ipynb; demo adds pdf "
+                                        "when Chromium is present)."),
+]
+JobsOption = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Reports run at once (default: cores).")]
+
+
+def _formats(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    if text is None:
+        return default
+    return tuple(part.strip() for part in text.split(","))
+
+
+def _run_reports(specs, out: Path, formats: tuple[str, ...], *, jobs: int | None, force: bool,
+                 index: bool = True) -> None:
+    """Run reports, print every written path, exit 1 when any failed."""
+    from .reports import PdfUnavailableError, ReportParameterError, run_batch
+
+    if out.exists() and not out.is_dir():
+        typer.echo(f"error: --out {out} is a file; give a folder", err=True)
+        raise typer.Exit(2)
+    try:
+        result = run_batch(specs, out, formats, jobs=jobs, force=force, index=index,
+                           progress=sys.stderr.isatty())
+    except ReportParameterError as exc:
+        raise _fail(exc) from None
+    except PdfUnavailableError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    for outcome in result.outcomes:
+        if outcome.status == "failed":
+            typer.echo(f"failed: {outcome.error}", err=True)
+            if outcome.files.get("ipynb") and Path(outcome.files["ipynb"]).parent.name == "failed":
+                typer.echo(f"  executed notebook kept for debugging: {outcome.files['ipynb']}", err=True)
+            continue
+        for path in outcome.files.values():
+            typer.echo(path)
+    if result.index is not None:
+        typer.echo(str(result.index))
+    rendered = sum(o.status == "rendered" for o in result.outcomes)
+    unchanged = sum(o.status == "unchanged" for o in result.outcomes)
+    typer.echo(f"{rendered} rendered, {unchanged} unchanged, {len(result.failed)} failed "
+               f"in {result.seconds:.1f} s", err=True)
+    if result.failed:
+        raise typer.Exit(1)
+
+
+@report_app.command("positioning")
+def report_positioning_command(
+    responses: Annotated[Path, typer.Option("--responses", "-r", help="Responses file (.csv, .xlsx).")],
+    organisation: Annotated[str, typer.Option("--organisation", "-o", help="Organisation to report on.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the report into.")],
+    pmo: Annotated[str | None, typer.Option("--pmo", help="One PMO (default: every PMO side by side).")] = None,
+    instrument: InstrumentOption = "pmo-core",
+    benchmark: Annotated[Path | None, typer.Option("--benchmark", "-b", help="Other organisations' responses "
+                                                   "to benchmark against (5 or more).")] = None,
+    branding: Annotated[Path | None, typer.Option("--branding", help="Branding YAML (consultancy, logo, colour).")
+                        ] = None,
+    min_group_size: Annotated[int | None, typer.Option(min=1, help="Hide role groups smaller than this.")] = None,
+    format: FormatOption = None,
+) -> None:
+    """Render the positioning report of one organisation (HTML, PDF, executed notebook)."""
+    from .reports import load_branding, positioning_spec
+
+    try:
+        ins, frame = _load(responses, instrument)
+        if benchmark is not None:
+            read_responses(benchmark, ins)
+        if branding is not None:
+            load_branding(branding)
+    except PmoWorkbenchError as exc:
+        raise _fail(exc) from None
+    known = frame.drop_duplicates(["organisation", "pmo"])
+    if organisation not in set(known["organisation"].astype(str)):
+        typer.echo(f"{responses}: organisation {organisation!r} not found; the file lists "
+                   f"{', '.join(dict.fromkeys(known['organisation'].astype(str)))}", err=True)
+        raise typer.Exit(2)
+    pmos = known.loc[known["organisation"] == organisation, "pmo"].astype(str).tolist()
+    if pmo is not None and pmo not in pmos:
+        typer.echo(f"{responses}: organisation {organisation!r} has no PMO {pmo!r}; it has {', '.join(pmos)}",
+                   err=True)
+        raise typer.Exit(2)
+    spec = positioning_spec(responses, organisation, pmo, instrument=instrument, benchmark=benchmark,
+                            branding=branding, min_group_size=min_group_size)
+    _run_reports([spec], out, _formats(format, ("html", "ipynb")), jobs=1, force=True, index=False)
+
+
+@app.command("batch")
+def batch_command(
+    manifest: Annotated[Path, typer.Argument(help="Manifest (.csv or .yaml): one report per row.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the reports and index.html.")],
+    jobs: JobsOption = None,
+    format: FormatOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Render every report even if its inputs are unchanged.")
+                     ] = False,
+) -> None:
+    """Render every report a manifest lists, in parallel, and write index.html."""
+    from .reports import read_manifest
+
+    try:
+        specs = read_manifest(manifest)
+    except PmoWorkbenchError as exc:
+        raise _fail(exc) from None
+    _run_reports(specs, out, _formats(format, ("html", "ipynb")), jobs=jobs, force=force)
+
+
 @app.command("demo")
-def demo_command() -> None:
-    """Score the bundled sample organisations and print a summary."""
+def demo_command(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the demo reports.")] = Path("reports/demo"),
+    jobs: JobsOption = None,
+    format: FormatOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Render every report even if unchanged.")] = False,
+) -> None:
+    """Render a positioning report for every sample organisation, and an index of them."""
+    from .reports import demo_specs, find_chromium
+
     path = examples_dir() / "pmo_responses.csv"
     try:
         ins, frame = _load(path, "pmo-core")
     except PmoWorkbenchError as exc:
         raise _fail(exc) from None
-    results = assess(frame, ins)
-    console = _console()
-    console.print(f"Sample data: {path}")
-    print_summary(results, console)
+    print_summary(assess(frame, ins), Console(stderr=True, width=170))
+    default = ("html", "pdf", "ipynb") if find_chromium() else ("html", "ipynb")
+    if find_chromium() is None and format is None:
+        typer.echo("Chromium not found: writing HTML only (apt-get install chromium for PDF).", err=True)
+    _run_reports(demo_specs(), out, _formats(format, default), jobs=jobs, force=force)
 
 
 # -- presentation ------------------------------------------------------------

@@ -163,11 +163,17 @@ def test_template_long_xlsx_lists_item_ids(tmp_path):
     assert any(dv.type == "list" and dv.formula1.startswith("=items!") for dv in ws.data_validations.dataValidation)
 
 
-def test_demo_prints_every_sample_organisation():
-    result = run("demo")
-    assert result.exit_code == 0
+@pytest.mark.slow
+def test_demo_writes_a_report_per_sample_organisation_and_an_index(tmp_path):
+    result = run("demo", "--out", tmp_path, "--format", "html")
+    assert result.exit_code == 0, result.output
+    printed = result.stdout.split()
+    assert printed[-1] == str(tmp_path / "index.html")
+    assert len([p for p in printed if p.endswith("-positioning.html")]) == 7
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
     for org in ("Quillmere Events", "Vantellis Insurance Group", "Korrin Regional Council"):
-        assert org in result.stdout
+        assert org in result.stderr and org in index  # the summary table, then the index
+    assert "Digital Services PMO" in index  # both of Korrin's PMOs
 
 
 @pytest.mark.slow

@@ -1,0 +1,937 @@
+"""Report rendering: papermill notebooks to self-contained HTML, PDF and the executed notebook.
+
+One report is a :class:`ReportSpec` (which notebook, its parameters, the files
+it reads). :func:`render` runs one; :func:`run_batch` runs many in parallel,
+skips those whose inputs have not changed, and writes ``index.html``.
+
+How a report is made:
+
+1. the parameters are checked against the notebook's ``parameters`` cell
+   (:func:`check_parameters`) before any kernel starts;
+2. papermill executes the notebook through its API with an explicit kernel
+   name, absolute paths and a per-cell timeout. Kernels are forked from a warm
+   template (:mod:`pmo_workbench._kernels`) and use the ``ipc`` transport;
+3. the executed notebook is kept beside the report (``<name>.ipynb``); a
+   notebook that raised is kept under ``failed/`` and nothing else is written;
+4. :func:`export_html` makes one HTML file with the house template from
+   ``templates/report/``: no code, no prompts, charts as inline SVG plus the
+   vega bundle that lets them become interactive, the logo embedded;
+5. :class:`PdfPrinter` prints that HTML to A4 PDF in headless Chromium
+   (Playwright), one browser for a whole batch.
+"""
+
+from __future__ import annotations
+
+import base64
+import concurrent.futures as cf
+import contextlib
+import copy
+import datetime as dt
+import hashlib
+import json
+import mimetypes
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import __version__
+from ._io import atomic_path, write_text
+from ._kernels import ForkingKernelManager, KernelTemplate, fork_supported
+from ._yaml import load_yaml, problems_from_pydantic
+from .display import CHART_MIME, DEFER_SVG_ENV, RECORD_MIME, chart_svg, read_records
+from .errors import InputValidationError, PmoWorkbenchError, Problem
+from .resources import notebooks_dir, templates_dir
+
+REPORTS = {"positioning": "pmo_positioning.ipynb"}
+FORMATS = ("html", "pdf", "ipynb")
+KERNEL_NAME = "python3"
+CELL_TIMEOUT = 600  # seconds per cell
+START_TIMEOUT = 120  # seconds for a kernel to start
+STATE_FILE = ".pmo-workbench-batch.json"
+CHROMIUM_ENV = "PMO_WORKBENCH_CHROMIUM"
+CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium", "chromium", "chromium-browser",
+                       "google-chrome")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+_TITLES = {"positioning": "PMO positioning assessment"}
+_REQUIRED_MARK = "(required)"
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+class ReportError(PmoWorkbenchError):
+    """Raised when a report's notebook failed to execute; names the organisation, the cell and the error."""
+
+    def __init__(self, message: str, organisation: str = "", cell: int | None = None, ename: str = "",
+                 evalue: str = "", notebook: str | None = None):
+        super().__init__(message, organisation, cell, ename, evalue, notebook)
+        self.organisation = organisation
+        self.cell = cell
+        self.ename = ename
+        self.evalue = evalue
+        self.notebook = notebook
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+class ReportParameterError(PmoWorkbenchError):
+    """Raised when parameters do not match a notebook's ``parameters`` cell (checked before execution)."""
+
+
+class PdfUnavailableError(PmoWorkbenchError):
+    """Raised when PDF is asked for but no Chromium can be found or started."""
+
+
+# --- names, branding ---------------------------------------------------------------------------
+
+def slugify(text: str, *, max_length: int = 60) -> str:
+    """A safe, readable file-name part for ``text``: ``"Café & Co / R&D"`` -> ``"cafe-co-r-d"``.
+
+    Path separators, dots, quotes and markup cannot survive; an empty result
+    becomes ``"unnamed"``.
+    """
+    from slugify import slugify as _slugify
+
+    return _slugify(str(text), max_length=max_length, word_boundary=True) or "unnamed"
+
+
+def report_name(report: str, organisation: str, pmo: str | None = None) -> str:
+    """The base file name of a report: ``<organisation>[-<pmo>]-<report>``, all slugs."""
+    parts = [slugify(organisation)] + ([slugify(pmo)] if pmo else []) + [report]
+    return "-".join(parts)
+
+
+class Branding(BaseModel):
+    """How a consultancy's reports look: ``templates/report/branding.example.yaml`` shows every field."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    consultancy: str | None = None
+    logo: Path | None = Field(default=None, description="a local PNG, JPEG, GIF or SVG file")
+    colour: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
+    kicker: str = "PMO assessment"
+
+
+def load_branding(path: str | Path | None) -> Branding:
+    """Read a branding YAML file (``None`` gives the default look); the logo path is relative to it."""
+    if path is None:
+        return Branding()
+    path = Path(path)
+    data, node = load_yaml(path)
+    try:
+        branding = Branding.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise InputValidationError(problems_from_pydantic(path, node, exc)) from None
+    if branding.logo is not None:
+        logo = branding.logo if branding.logo.is_absolute() else (path.parent / branding.logo)
+        if not logo.is_file():
+            raise InputValidationError([Problem(str(path), None, "logo", f"logo file {logo} does not exist")])
+        if _logo_type(logo) is None:
+            raise InputValidationError([Problem(str(path), None, "logo",
+                                                f"logo {logo.name} must be a PNG, JPEG, GIF or SVG file")])
+        branding = branding.model_copy(update={"logo": logo.resolve()})
+    return branding
+
+
+def _logo_type(path: Path) -> str | None:
+    kind = mimetypes.guess_type(path.name)[0]
+    return kind if kind in {"image/png", "image/jpeg", "image/gif", "image/svg+xml"} else None
+
+
+def _logo_data_uri(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    return f"data:{_logo_type(path)};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+# --- what to render ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """One report to render.
+
+    Attributes
+    ----------
+    report
+        The kind of report (a key of :data:`REPORTS`).
+    organisation, pmo
+        Whom it is about (``pmo`` ``None``: every PMO of the organisation).
+    parameters
+        The notebook's parameters, paths already absolute.
+    inputs
+        Files the report reads; their contents decide whether a re-run can skip it.
+    name
+        Base name of the output files.
+    branding
+        Branding YAML file for the title page, or ``None``.
+    notebook
+        A notebook to run instead of the report's own (an analyst's extended
+        copy); it must declare the same parameters.
+    """
+
+    report: str
+    organisation: str
+    pmo: str | None
+    parameters: Mapping[str, Any]
+    inputs: tuple[str, ...]
+    name: str
+    branding: str | None = None
+    notebook: str | None = None
+
+    @property
+    def notebook_path(self) -> Path:
+        """The notebook this report runs."""
+        return Path(self.notebook) if self.notebook else notebook_path(self.report)
+
+
+def _absolute(path: str | Path | None, base: Path | None = None) -> str | None:
+    if path is None or str(path).strip() == "":
+        return None
+    p = Path(path).expanduser()
+    if not p.is_absolute() and base is not None:
+        p = base / p
+    return str(p.resolve())
+
+
+def _instrument_param(instrument: str | Path, base: Path | None = None) -> tuple[str, str | None]:
+    """An instrument id stays an id; anything that looks like a file becomes an absolute path."""
+    text = str(instrument)
+    if text.endswith((".yaml", ".yml")) or "/" in text or os.sep in text:
+        path = _absolute(text, base)
+        return path, path
+    from .instrument import builtin_instruments
+
+    builtin = builtin_instruments().get(text)
+    return text, (str(builtin) if builtin else None)
+
+
+def positioning_spec(
+    responses: str | Path,
+    organisation: str,
+    pmo: str | None = None,
+    *,
+    instrument: str | Path = "pmo-core",
+    benchmark: str | Path | None = None,
+    branding: str | Path | None = None,
+    min_group_size: int | None = None,
+    name: str | None = None,
+    base: Path | None = None,
+) -> ReportSpec:
+    """The :class:`ReportSpec` of a positioning report; relative paths are taken from ``base``."""
+    instrument_value, instrument_file = _instrument_param(instrument, base)
+    params: dict[str, Any] = {
+        "responses": _absolute(responses, base),
+        "organisation": organisation,
+        "pmo": pmo or None,
+        "instrument": instrument_value,
+        "benchmark": _absolute(benchmark, base),
+        "branding": _absolute(branding, base),
+    }
+    if min_group_size is not None:
+        params["min_group_size"] = int(min_group_size)
+    inputs = tuple(p for p in (params["responses"], params["benchmark"], params["branding"], instrument_file) if p)
+    return ReportSpec("positioning", organisation, pmo or None, params, inputs,
+                      name or report_name("positioning", organisation, pmo), params["branding"])
+
+
+def notebook_path(report: str) -> Path:
+    """The notebook behind a kind of report."""
+    if report not in REPORTS:
+        raise ReportParameterError(f"unknown report {report!r}; known: {', '.join(sorted(REPORTS))}")
+    return notebooks_dir() / REPORTS[report]
+
+
+def check_parameters(notebook: str | Path, parameters: Mapping[str, Any]) -> None:
+    """Fail before execution when ``parameters`` names something the notebook does not declare,
+    or leaves out a parameter whose comment says ``(required)``."""
+    import papermill
+
+    declared = papermill.inspect_notebook(str(notebook))
+    if not declared:
+        raise ReportParameterError(f"{notebook}: no cell tagged 'parameters'")
+    unknown = sorted(set(parameters) - set(declared))
+    required = {n for n, p in declared.items() if _REQUIRED_MARK in (p.get("help") or "")}
+    missing = sorted(n for n in required if parameters.get(n) in (None, ""))
+    problems = []
+    if unknown:
+        problems.append(f"unknown parameter(s) {', '.join(unknown)}; the notebook declares {', '.join(declared)}")
+    if missing:
+        problems.append(f"missing required parameter(s) {', '.join(missing)}")
+    if problems:
+        raise ReportParameterError(f"{Path(notebook).name}: " + "; ".join(problems))
+
+
+# --- execution ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    """What became of one report.
+
+    ``status`` is ``"rendered"``, ``"unchanged"`` (skipped: same inputs as the
+    files on disk) or ``"failed"``; ``files`` maps a format to its path.
+    """
+
+    name: str
+    report: str
+    organisation: str
+    pmo: str | None
+    status: str
+    files: Mapping[str, str] = field(default_factory=dict)
+    records: Mapping[str, Any] = field(default_factory=dict)
+    charts: int = 0
+    error: str | None = None
+    cell: int | None = None
+    fingerprint: str | None = None
+    seconds: float = 0.0
+
+
+def _kernel_config(template: KernelTemplate | None):
+    from traitlets.config import Config
+
+    if template is None:
+        return Config({"ForkingKernelManager": {"ipc_dir": tempfile.gettempdir()}})
+    return Config({"ForkingKernelManager": {"template_socket": template.socket_path,
+                                            "ipc_dir": str(template.ipc_dir)}})
+
+
+def execute(spec: ReportSpec, out_dir: Path, *, kernel_config=None, cell_timeout: int = CELL_TIMEOUT):
+    """Execute the spec's notebook; return the executed notebook or raise :class:`ReportError`.
+
+    A notebook that raised is kept as ``failed/<name>.ipynb`` under ``out_dir``.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    nb_path = spec.notebook_path
+    check_parameters(nb_path, spec.parameters)
+    work = out_dir / ".work"
+    work.mkdir(parents=True, exist_ok=True)
+    scratch = work / f"{spec.name}.{os.getpid()}.ipynb"
+    os.environ[DEFER_SVG_ENV] = "1"
+    try:
+        nb = papermill.execute_notebook(
+            str(nb_path), str(scratch), parameters=dict(spec.parameters), kernel_name=KERNEL_NAME,
+            cwd=str(out_dir), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            execution_timeout=cell_timeout, start_timeout=START_TIMEOUT,
+            kernel_manager_class=ForkingKernelManager, config=kernel_config or _kernel_config(None),
+        )
+    except PapermillExecutionError as exc:
+        kept = _keep_failed(scratch, out_dir, spec.name)
+        first_line = (exc.source or "").strip().splitlines()[:1]
+        raise ReportError(
+            f"{spec.organisation}: {spec.report} report failed in cell {exc.cell_index}"
+            f"{' (' + first_line[0][:80] + ')' if first_line else ''}: {exc.ename}: {exc.evalue}",
+            spec.organisation, exc.cell_index, exc.ename, exc.evalue, kept,
+        ) from None
+    except ReportParameterError:
+        raise
+    except Exception as exc:  # kernel died, timed out, could not start
+        kept = _keep_failed(scratch, out_dir, spec.name)
+        raise ReportError(f"{spec.organisation}: {spec.report} report failed: {type(exc).__name__}: {exc}",
+                          spec.organisation, None, type(exc).__name__, str(exc), kept) from None
+    finally:
+        os.environ.pop(DEFER_SVG_ENV, None)
+    scratch.unlink(missing_ok=True)
+    return nb
+
+
+def _keep_failed(scratch: Path, out_dir: Path, name: str) -> str | None:
+    if not scratch.exists():
+        return None
+    target = out_dir / "failed" / f"{name}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(scratch, target)
+    return str(target)
+
+
+# --- export ------------------------------------------------------------------------------------
+
+@cache
+def vega_bundle() -> str:
+    """vega, vega-lite and vega-embed as one script (from vl-convert), made once per process."""
+    import vl_convert
+
+    return vl_convert.javascript_bundle().replace("</script", "<\\/script")
+
+
+def _template_dir() -> Path:
+    return templates_dir() / "report"
+
+
+def _static(name: str) -> str:
+    return (_template_dir() / "pmo_report" / "static" / name).read_text(encoding="utf-8")
+
+
+def add_chart_svgs(nb) -> int:
+    """Give every chart output of an executed notebook its SVG (in place); return the chart count."""
+    count = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if CHART_MIME in data:
+                count += 1
+                if "image/svg+xml" not in data:
+                    data["image/svg+xml"] = chart_svg(data[CHART_MIME]["spec"])
+    return count
+
+
+def _for_page(nb):
+    """A copy of the notebook with what a reader should not see removed: records, stderr, empty cells."""
+    page = copy.deepcopy(nb)
+    for cell in page.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.outputs = [
+            o for o in cell.get("outputs", [])
+            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            and RECORD_MIME not in o.get("data", {})
+        ]
+    return page
+
+
+def export_html(nb, spec: ReportSpec, *, branding: Branding | None = None, date: str | None = None,
+                vega_js: str | None = None) -> str:
+    """The self-contained HTML page of an executed notebook (charts must already have SVGs)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+    from traitlets.config import Config
+
+    branding = branding or Branding()
+    exporter = HTMLExporter(
+        template_name="pmo_report", extra_template_basedirs=[str(_template_dir())],
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+        config=Config({"NbConvertBase": {"display_data_priority": [
+            CHART_MIME, "text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg", "text/plain",
+        ]}}),
+    )
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove_cell"}), enabled=True)
+    subtitle = spec.pmo or ", ".join(p.get("pmo", "") for p in read_records(nb).get("pmos", []) or [])
+    resources = {"pmo": {
+        "version": __version__,
+        "title": _TITLES.get(spec.report, spec.report),
+        "organisation": spec.organisation,
+        "subtitle": subtitle,
+        "date": date or dt.date.today().isoformat(),
+        "consultancy": branding.consultancy,
+        "kicker": branding.kicker,
+        "colour": branding.colour,
+        "logo": _logo_data_uri(branding.logo),
+        "css": _static("report.css"),
+        "report_js": _static("report.js"),
+        "vega_js": vega_bundle() if vega_js is None else vega_js,
+    }}
+    body, _ = exporter.from_notebook_node(_for_page(nb), resources=resources)
+    return body
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+def find_chromium() -> str | None:
+    """The Chromium binary to print PDFs with: ``$PMO_WORKBENCH_CHROMIUM``, else Debian's, else on PATH."""
+    configured = os.environ.get(CHROMIUM_ENV)
+    if configured:
+        return configured if Path(configured).is_file() else None
+    for candidate in CHROMIUM_CANDIDATES:
+        found = candidate if os.path.isabs(candidate) and Path(candidate).is_file() else shutil.which(candidate)
+        if found:
+            return found
+    return None
+
+
+_NO_CHROMIUM = ("PDF needs a Chromium browser and none was found. Install Debian's package "
+                "(apt-get update && apt-get install chromium) or set PMO_WORKBENCH_CHROMIUM to a Chromium "
+                "binary; HTML reports do not need it.")
+
+
+class PdfPrinter:
+    """Prints report pages to A4 PDF with one headless Chromium, reused for every page.
+
+    >>> with PdfPrinter() as printer:                         # doctest: +SKIP
+    ...     printer.print_pdf("report.html", "report.pdf")
+    """
+
+    def __init__(self, executable: str | None = None, *, timeout_ms: int = 60_000, chart_timeout_ms: int = 15_000):
+        self.executable = executable or find_chromium()
+        self.timeout_ms = timeout_ms
+        self.chart_timeout_ms = chart_timeout_ms
+        self._pw = None
+        self._browser = None
+
+    def __enter__(self) -> PdfPrinter:
+        if not self.executable:
+            raise PdfUnavailableError(_NO_CHROMIUM)
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+
+        self._pw = sync_playwright().start()
+        try:
+            self._browser = self._pw.chromium.launch(executable_path=self.executable, args=CHROMIUM_ARGS)
+        except PlaywrightError as exc:
+            self._pw.stop()
+            raise PdfUnavailableError(f"Chromium at {self.executable} did not start ({str(exc).splitlines()[0]}). "
+                                      + _NO_CHROMIUM) from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._browser is not None:
+            self._browser.close()
+        if self._pw is not None:
+            self._pw.stop()
+
+    def print_pdf(self, html_path: str | Path, pdf_path: str | Path) -> Path:
+        """Open the page offline, wait for its charts, print it to ``pdf_path`` (atomically)."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        context = self._browser.new_context()
+        try:
+            context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
+                          else route.abort())
+            page = context.new_page()
+            page.goto(Path(html_path).resolve().as_uri(), wait_until="load", timeout=self.timeout_ms)
+            try:
+                page.wait_for_function("document.documentElement.dataset.charts === 'ready'",
+                                       timeout=self.chart_timeout_ms)
+            except PlaywrightTimeout:
+                pass  # the static SVG charts are in the page already: print those
+            page.emulate_media(media="print")
+            with atomic_path(pdf_path) as tmp:
+                page.pdf(path=str(tmp), format="A4", print_background=True, prefer_css_page_size=True,
+                         display_header_footer=True, header_template="<div></div>",
+                         footer_template='<div style="font-size:8px;width:100%;text-align:center;color:#5b6473">'
+                                         '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+        finally:
+            context.close()
+        return Path(pdf_path)
+
+
+# --- one report --------------------------------------------------------------------------------
+
+def _outputs(spec: ReportSpec, out_dir: Path, formats: Sequence[str]) -> dict[str, Path]:
+    return {fmt: out_dir / f"{spec.name}.{fmt}" for fmt in formats}
+
+
+def _render_notebook(spec: ReportSpec, out_dir: Path, formats: Sequence[str], kernel_config,
+                     vega_js: str | None, cell_timeout: int) -> ReportOutcome:
+    """Execute and write the ipynb and HTML of one report (PDF is printed by the caller)."""
+    started = time.perf_counter()
+    targets = _outputs(spec, out_dir, formats)
+    try:
+        branding = load_branding(spec.branding)
+        nb = execute(spec, out_dir, kernel_config=kernel_config, cell_timeout=cell_timeout)
+    except (ReportError, ReportParameterError, InputValidationError) as exc:
+        for path in targets.values():  # a stale report from earlier inputs must not pass for this one
+            path.unlink(missing_ok=True)
+        return ReportOutcome(spec.name, spec.report, spec.organisation, spec.pmo, "failed",
+                             files={"ipynb": exc.notebook} if getattr(exc, "notebook", None) else {},
+                             error=str(exc), cell=getattr(exc, "cell", None),
+                             seconds=time.perf_counter() - started)
+    charts = add_chart_svgs(nb)
+    records = read_records(nb)
+    files: dict[str, str] = {}
+    if "ipynb" in targets:
+        files["ipynb"] = str(write_text(targets["ipynb"], nbformat.writes(nb)))
+    if "html" in targets or "pdf" in targets:
+        page = export_html(nb, spec, branding=branding, vega_js=vega_js)
+        html_path = targets.get("html") or out_dir / ".work" / f"{spec.name}.html"
+        files["html"] = str(write_text(html_path, page))
+    return ReportOutcome(spec.name, spec.report, spec.organisation, spec.pmo, "rendered", files, records, charts,
+                         seconds=time.perf_counter() - started)
+
+
+def _print_pdf(outcome: ReportOutcome, printer: PdfPrinter, out_dir: Path, formats: Sequence[str]) -> ReportOutcome:
+    if outcome.status != "rendered" or "pdf" not in formats:
+        return outcome
+    files = dict(outcome.files)
+    pdf = out_dir / f"{outcome.name}.pdf"
+    try:
+        printer.print_pdf(files["html"], pdf)
+    except Exception as exc:  # noqa: BLE001 - one page failing to print fails that report only
+        return replace(outcome, status="failed", error=f"{outcome.organisation}: PDF printing failed: {exc}")
+    finally:
+        if "html" not in formats:
+            Path(files.pop("html")).unlink(missing_ok=True)
+    files["pdf"] = str(pdf)
+    return replace(outcome, files=files)
+
+
+def _check_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in formats if f.strip()))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise ReportParameterError(f"unknown format(s) {', '.join(unknown) or '(none given)'}; "
+                                   f"choose from {', '.join(FORMATS)}")
+    return formats
+
+
+def render(spec: ReportSpec, out_dir: str | Path, formats: Sequence[str] = ("html", "ipynb"), *,
+           cell_timeout: int = CELL_TIMEOUT) -> ReportOutcome:
+    """Render one report in this process; a failure is returned as a ``"failed"`` outcome."""
+    result = run_batch([spec], out_dir, formats, jobs=1, force=True, cell_timeout=cell_timeout,
+                       progress=False, index=False)
+    return result.outcomes[0]
+
+
+# --- batches -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BatchResult:
+    """Every outcome of a batch, and where its index is."""
+
+    outcomes: tuple[ReportOutcome, ...]
+    index: Path | None
+    seconds: float
+
+    @property
+    def failed(self) -> tuple[ReportOutcome, ...]:
+        return tuple(o for o in self.outcomes if o.status == "failed")
+
+
+def _hash_files(paths: Iterable[Path], digest) -> None:
+    for path in sorted(paths):
+        digest.update(str(path.name).encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+
+
+@cache
+def _code_fingerprint() -> str:
+    """The package's code and report template: a change to either re-renders every report."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).parent
+    _hash_files(package.glob("*.py"), digest)
+    _hash_files((p for p in _template_dir().rglob("*") if p.is_file()), digest)
+    return digest.hexdigest()
+
+
+def fingerprint(spec: ReportSpec, formats: Sequence[str]) -> str:
+    """What decides whether a report must be rendered again: notebook, parameters, input files, code."""
+    digest = hashlib.sha256(_code_fingerprint().encode())
+    digest.update(json.dumps({"spec": asdict(spec), "formats": sorted(formats)}, sort_keys=True,
+                             default=str).encode())
+    _hash_files([spec.notebook_path, *(Path(p) for p in spec.inputs)], digest)
+    return digest.hexdigest()
+
+
+def _load_state(out_dir: Path) -> dict[str, Any]:
+    try:
+        return json.loads((out_dir / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _unchanged(spec: ReportSpec, state: Mapping[str, Any], print_: str, formats: Sequence[str]) -> ReportOutcome | None:
+    entry = state.get(spec.name)
+    if not entry or entry.get("fingerprint") != print_ or entry.get("status") != "rendered":
+        return None
+    files = entry.get("files", {})
+    if set(files) != set(formats) or not all(Path(p).is_file() for p in files.values()):
+        return None
+    return ReportOutcome(spec.name, spec.report, spec.organisation, spec.pmo, "unchanged", files,
+                         entry.get("records", {}), entry.get("charts", 0), fingerprint=print_)
+
+
+# Per worker process: set once by the pool initializer.
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(template_socket: str | None, ipc_dir: str | None, vega_js: str) -> None:
+    from traitlets.config import Config
+
+    _WORKER["config"] = Config({"ForkingKernelManager": {"template_socket": template_socket or "",
+                                                         "ipc_dir": ipc_dir or tempfile.gettempdir()}})
+    _WORKER["vega_js"] = vega_js
+
+
+def _worker_render(spec: ReportSpec, out_dir: Path, formats: tuple[str, ...], cell_timeout: int) -> ReportOutcome:
+    return _render_notebook(spec, out_dir, formats, _WORKER["config"], _WORKER["vega_js"], cell_timeout)
+
+
+def _unique_names(specs: Sequence[ReportSpec]) -> list[ReportSpec]:
+    seen: dict[str, int] = {}
+    out = []
+    for spec in specs:
+        n = seen.get(spec.name, 0) + 1
+        seen[spec.name] = n
+        out.append(spec if n == 1 else replace(spec, name=f"{spec.name}-{n}"))
+    return out
+
+
+def run_batch(
+    specs: Sequence[ReportSpec],
+    out_dir: str | Path,
+    formats: Sequence[str] = ("html", "ipynb"),
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    cell_timeout: int = CELL_TIMEOUT,
+    progress: bool = True,
+    index: bool = True,
+    on_outcome: Callable[[ReportOutcome], None] | None = None,
+) -> BatchResult:
+    """Render many reports, ``jobs`` at a time; a failed report never stops the others.
+
+    Reports whose fingerprint (notebook, parameters, input files, code) matches
+    the last run's and whose files still exist are skipped unless ``force``.
+    Writes ``index.html`` (when ``index``) and a state file in ``out_dir``.
+
+    Raises
+    ------
+    PdfUnavailableError
+        Before anything runs, when PDF is asked for and Chromium is missing.
+    """
+    started = time.perf_counter()
+    out_dir = Path(out_dir).resolve()
+    formats = _check_formats(formats)
+    specs = _unique_names(specs)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    state = _load_state(out_dir)
+    outcomes: dict[str, ReportOutcome] = {}
+    todo: list[tuple[ReportSpec, str]] = []
+    for spec in specs:
+        print_ = fingerprint(spec, formats)
+        skipped = None if force else _unchanged(spec, state, print_, formats)
+        if skipped is not None:
+            outcomes[spec.name] = skipped
+        else:
+            todo.append((spec, print_))
+
+    with contextlib.ExitStack() as stack:
+        printer = stack.enter_context(PdfPrinter()) if "pdf" in formats and todo else None
+        template = stack.enter_context(KernelTemplate()) if todo and fork_supported() else None
+        bar = stack.enter_context(_progress(len(specs), progress))
+        bar.advance(len(outcomes))
+
+        def finish(spec: ReportSpec, print_: str, outcome: ReportOutcome) -> None:
+            if printer is not None:
+                outcome = _print_pdf(outcome, printer, out_dir, formats)
+            outcome = replace(outcome, fingerprint=print_ if outcome.status == "rendered" else None)
+            outcomes[spec.name] = outcome
+            bar.advance(1)
+            if on_outcome is not None:
+                on_outcome(outcome)
+
+        vega_js = vega_bundle() if todo and ("html" in formats or "pdf" in formats) else ""
+        if jobs == 1 or len(todo) <= 1:
+            config = _kernel_config(template)
+            for spec, print_ in todo:
+                finish(spec, print_, _render_notebook(spec, out_dir, formats, config, vega_js, cell_timeout))
+        else:
+            pool = stack.enter_context(cf.ProcessPoolExecutor(
+                max_workers=min(jobs, len(todo)), mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_init,
+                initargs=(template.socket_path if template else None, str(template.ipc_dir) if template else None,
+                          vega_js),
+            ))
+            futures = {pool.submit(_worker_render, spec, out_dir, formats, cell_timeout): (spec, print_)
+                       for spec, print_ in todo}
+            for future in cf.as_completed(futures):
+                spec, print_ = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # noqa: BLE001 - a worker that died fails its report only
+                    outcome = ReportOutcome(spec.name, spec.report, spec.organisation, spec.pmo, "failed",
+                                            error=f"{spec.organisation}: {type(exc).__name__}: {exc}")
+                finish(spec, print_, outcome)
+
+    shutil.rmtree(out_dir / ".work", ignore_errors=True)
+    ordered = tuple(outcomes[s.name] for s in specs)
+    _save_state(out_dir, state, ordered)
+    index_path = write_index(out_dir, ordered) if index else None
+    return BatchResult(ordered, index_path, time.perf_counter() - started)
+
+
+def _save_state(out_dir: Path, state: dict[str, Any], outcomes: Sequence[ReportOutcome]) -> None:
+    for o in outcomes:
+        state[o.name] = {"fingerprint": o.fingerprint, "status": "rendered" if o.status != "failed" else "failed",
+                         "files": dict(o.files), "records": dict(o.records), "charts": o.charts}
+    write_text(out_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
+
+
+class _NoBar:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
+
+    def advance(self, n: int) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def _progress(total: int, enabled: bool):
+    if not enabled:
+        yield _NoBar()
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("reports"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=False) as bar:
+        task = bar.add_task("reports", total=total)
+
+        class _Bar:
+            def advance(self, n: int) -> None:
+                bar.advance(task, n)
+
+        yield _Bar()
+
+
+# --- index -------------------------------------------------------------------------------------
+
+def write_index(out_dir: str | Path, outcomes: Sequence[ReportOutcome]) -> Path:
+    """Write ``index.html``: every report with its PMO types and scores and links, then the failures."""
+    import jinja2
+
+    out_dir = Path(out_dir)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(_template_dir()), autoescape=True)
+    rows = []
+    for o in outcomes:
+        links = {fmt: os.path.relpath(path, out_dir) for fmt, path in o.files.items()}
+        rows.append({"outcome": o, "links": links, "pmos": o.records.get("pmos", [])})
+    page = env.get_template("index.html.j2").render(
+        rows=[r for r in rows if r["outcome"].status != "failed"],
+        failures=[r for r in rows if r["outcome"].status == "failed"],
+        generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), version=__version__,
+        css=_static("report.css"),
+    )
+    return write_text(out_dir / "index.html", page)
+
+
+# --- manifests ---------------------------------------------------------------------------------
+
+class _ManifestRow(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    report: str
+    organisation: str = Field(min_length=1)
+    pmo: str | None = None
+    responses: str = Field(min_length=1)
+    instrument: str = "pmo-core"
+    benchmark: str | None = None
+    branding: str | None = None
+    min_group_size: int | None = Field(default=None, ge=1)
+    name: str | None = None
+    notebook: str | None = None
+
+
+def read_manifest(path: str | Path) -> list[ReportSpec]:
+    """Read a batch manifest (CSV or YAML): one report per row, paths relative to the manifest.
+
+    Columns/keys: ``report`` (``positioning``), ``organisation``, ``pmo``
+    (optional), ``responses``, ``instrument`` (id or file, default
+    ``pmo-core``), ``benchmark``, ``branding``, ``min_group_size``, ``name``
+    (optional output base name, made safe), ``notebook`` (optional: an
+    extended copy of the report notebook to run instead). Every problem is
+    reported at once.
+    """
+    path = Path(path)
+    rows, first_row = _manifest_rows(path)
+    base = path.resolve().parent
+    problems: list[Problem] = []
+    specs: list[ReportSpec] = []
+    known = set(_ManifestRow.model_fields)
+    unknown = sorted({str(k).strip().lower() for row in rows for k in row if k is not None} - known)
+    for column in unknown:
+        problems.append(Problem(str(path), 1 if first_row == 2 else None, column,
+                                f"unknown column; expected some of {', '.join(_ManifestRow.model_fields)}"))
+    for i, row in enumerate(rows):
+        where = first_row + i
+        clean = {str(k).strip().lower(): (None if v is None or (isinstance(v, str) and not v.strip()) else v)
+                 for k, v in row.items() if k is not None and str(k).strip().lower() in known}
+        try:
+            item = _ManifestRow.model_validate(clean)
+        except pydantic.ValidationError as exc:
+            for err in exc.errors():
+                column = ".".join(str(p) for p in err["loc"]) or None
+                msg = "unknown column" if err["type"] == "extra_forbidden" else err["msg"].lower()
+                problems.append(Problem(str(path), where, column, msg))
+            continue
+        if item.report not in REPORTS:
+            problems.append(Problem(str(path), where, "report",
+                                    f"unknown report {item.report!r}; expected one of {', '.join(sorted(REPORTS))}"))
+            continue
+        for column in ("responses", "benchmark", "branding"):
+            value = getattr(item, column)
+            if value and not Path(_absolute(value, base)).is_file():
+                problems.append(Problem(str(path), where, column, f"file not found: {value}"))
+        if item.instrument.endswith((".yaml", ".yml")) and not Path(_absolute(item.instrument, base)).is_file():
+            problems.append(Problem(str(path), where, "instrument", f"file not found: {item.instrument}"))
+        notebook = _absolute(item.notebook, base)
+        if notebook and not Path(notebook).is_file():
+            problems.append(Problem(str(path), where, "notebook", f"file not found: {item.notebook}"))
+        spec = positioning_spec(
+            item.responses, item.organisation, item.pmo, instrument=item.instrument, benchmark=item.benchmark,
+            branding=item.branding, min_group_size=item.min_group_size,
+            name=slugify(item.name) if item.name else None, base=base,
+        )
+        specs.append(replace(spec, notebook=notebook))
+    if not rows:
+        problems.append(Problem(str(path), None, None, "the manifest lists no reports"))
+    if problems:
+        raise InputValidationError(problems)
+    return specs
+
+
+def _manifest_rows(path: Path) -> tuple[list[dict[str, Any]], int]:
+    if not path.is_file():
+        raise InputValidationError([Problem(str(path), None, None, "manifest file not found")])
+    if path.suffix.lower() in (".yaml", ".yml"):
+        data, _ = load_yaml(path)
+        reports = data.get("reports") if isinstance(data, dict) else data
+        if not isinstance(reports, list) or not all(isinstance(r, dict) for r in reports):
+            raise InputValidationError([Problem(str(path), None, None,
+                                                "expected a list of reports (or a mapping with a 'reports' list)")])
+        return reports, 1
+    if path.suffix.lower() == ".csv":
+        import csv
+
+        try:
+            with path.open(newline="", encoding="utf-8-sig") as fh:
+                rows = list(csv.DictReader(fh))
+        except UnicodeDecodeError as exc:
+            raise InputValidationError([Problem(str(path), None, None, f"not UTF-8 text ({exc.reason})")]) from None
+        for i, row in enumerate(rows):
+            if None in row:
+                raise InputValidationError([Problem(str(path), i + 2, None, "more values than the header has columns")])
+        return rows, 2
+    raise InputValidationError([Problem(str(path), None, None, "a manifest must be a .csv or .yaml file")])
+
+
+def demo_specs(examples: Path | None = None) -> list[ReportSpec]:
+    """One positioning report per sample organisation, each benchmarked against the others."""
+    import pandas as pd
+
+    from .resources import examples_dir
+
+    examples = examples or examples_dir()
+    responses = examples / "pmo_responses.csv"
+    organisations = pd.read_csv(responses, usecols=["organisation"])["organisation"].drop_duplicates()
+    return [positioning_spec(responses, org, benchmark=responses) for org in organisations]
+
+
+def default_jobs() -> int:
+    """The number of reports run at once by default: the machine's cores."""
+    return os.cpu_count() or 1
+
+
+__all__ = [
+    "BatchResult", "Branding", "PdfPrinter", "PdfUnavailableError", "ReportError", "ReportOutcome",
+    "ReportParameterError", "ReportSpec", "check_parameters", "demo_specs", "execute", "export_html",
+    "find_chromium", "load_branding", "positioning_spec", "read_manifest", "render", "report_name",
+    "run_batch", "slugify", "write_index",
+]
+_ = sys  # keep the import for tests that patch sys.platform
