@@ -42,7 +42,7 @@ from .errors import PmoWorkbenchError
 #: notebooks and ipykernel import at start-up.
 PRELOAD = (
     "numpy", "pandas", "scipy.stats", "altair", "markupsafe",
-    "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "comm",
+    "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "comm",
     "pmo_workbench", "pmo_workbench.charts", "pmo_workbench.insights", "pmo_workbench.display",
 )
 _READY = "ready"
@@ -60,7 +60,8 @@ def fork_supported() -> bool:
 class KernelTemplate:
     """A process holding warm imports that forks one fresh kernel per request.
 
-    Use as a context manager; :attr:`socket_path` is what
+    Use as a context manager (or :meth:`start`, other work, then
+    :meth:`wait_ready`, and :meth:`close`); :attr:`socket_path` is what
     :class:`ForkingKernelManager` needs, :attr:`ipc_dir` where kernels put their
     ``ipc`` sockets.
     """
@@ -74,6 +75,7 @@ class KernelTemplate:
 
     def __enter__(self) -> KernelTemplate:
         self.start()
+        self.wait_ready()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -88,6 +90,11 @@ class KernelTemplate:
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             cwd=self.ipc_dir, text=True,
         )
+
+    def wait_ready(self) -> None:
+        """Block until the template has imported everything and listens (after :meth:`start`)."""
+        if self._proc is None or self._proc.stdout.closed:
+            return
         line = self._proc.stdout.readline().strip()
         if line != _READY:
             err = self._proc.stderr.read() if self._proc.poll() is not None else ""
@@ -166,6 +173,16 @@ class ForkingProvisioner(LocalProvisioner):
 
     socket_path = Unicode("", config=True, help="Unix socket of the kernel template.")
 
+    async def wait(self) -> int | None:
+        """Wait for the kernel to exit, polling every 10 ms (the base class sleeps 100 ms a time)."""
+        if self.process is None:
+            return 0
+        while self.process.poll() is None:
+            await asyncio.sleep(0.01)
+        code = self.process.returncode
+        self.process = None
+        return code
+
     async def launch_kernel(self, cmd: list[str], **kwargs: Any):
         env = dict(kwargs.get("env") or os.environ)
         cwd = str(kwargs.get("cwd") or Path.cwd())
@@ -235,9 +252,37 @@ def _become_kernel(request: dict[str, Any]) -> None:
         os._exit(code)
 
 
+def _warm_up() -> None:
+    """Run the package once on made-up answers so that lazy imports and schema loading happen here.
+
+    Nothing is cached from files: only code paths are exercised. Each kernel forked
+    afterwards skips those first-call costs.
+    """
+    import pandas as pd
+
+    from . import assess, charts, insights, load_instrument
+
+    instrument = load_instrument("pmo-core")
+    rows = [("Warm", "PMO", f"r{r}", role, item, 1 + (r + n) % 5)
+            for r, role in enumerate(instrument.role_ids[:3]) for n, item in enumerate(instrument.items.index)]
+    answers = pd.DataFrame(rows, columns=["organisation", "pmo", "respondent", "role", "item", "value"])
+    answers["value"] = answers["value"].astype(float)
+    a = assess(answers, instrument, min_group_size=1).assessments[0]
+    insights.data_quality(answers, a, instrument)
+    insights.item_scores_by_role(answers, instrument, "Warm", "PMO")
+    for chart in (charts.dimension_scores(a.dimensions), charts.pmo_roles(a.pmo_roles),
+                  charts.ladder(a.type.ladder, a.type.type, {})):
+        chart.to_dict(validate=False)
+
+
 def _serve(socket_path: str, preload: list[str]) -> None:
+    from ._imports import skip_slow_optional_imports
+
+    skip_slow_optional_imports()
     for name in preload:
         importlib.import_module(name)
+    if "pmo_workbench.charts" in preload:
+        _warm_up()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps nothing; exited kernels vanish
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(socket_path)

@@ -361,10 +361,24 @@ def _keep_failed(scratch: Path, out_dir: Path, name: str) -> str | None:
 
 @cache
 def vega_bundle() -> str:
-    """vega, vega-lite and vega-embed as one script (from vl-convert), made once per process."""
-    import vl_convert
+    """vega, vega-lite and vega-embed as one script (from vl-convert).
 
-    return vl_convert.javascript_bundle().replace("</script", "<\\/script")
+    Building it takes vl-convert about a second, so it is kept in the user's
+    cache folder, one file per vl-convert version.
+    """
+    import vl_convert
+    from platformdirs import user_cache_path
+
+    version = getattr(vl_convert, "__version__", "") or vl_convert.get_vega_embed_version()
+    cached = user_cache_path("pmo-workbench") / f"vega-bundle-{slugify(str(version))}.js"
+    try:
+        return cached.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    bundle = vl_convert.javascript_bundle().replace("</script", "<\\/script")
+    with contextlib.suppress(OSError):
+        write_text(cached, bundle)
+    return bundle
 
 
 def _template_dir() -> Path:
@@ -642,20 +656,32 @@ def _unchanged(spec: ReportSpec, state: Mapping[str, Any], print_: str, formats:
                          entry.get("records", {}), entry.get("charts", 0), fingerprint=print_)
 
 
-# Per worker process: set once by the pool initializer.
-_WORKER: dict[str, Any] = {}
+def _pool_context():
+    """``forkserver`` where it exists: workers forked from a clean server that imported the engine once.
+
+    Plain ``fork`` from the caller is unsafe when the caller runs threads (zmq's,
+    a notebook's); ``spawn`` (the fallback) re-imports everything per worker.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pmo_workbench._batch_worker"])
+    return context
 
 
-def _worker_init(template_socket: str | None, ipc_dir: str | None, vega_js: str) -> None:
+def _worker_init() -> None:
+    from ._imports import skip_slow_optional_imports
+
+    skip_slow_optional_imports()
+
+
+def _worker_render(spec: ReportSpec, out_dir: Path, formats: tuple[str, ...], cell_timeout: int,
+                   template_socket: str | None, ipc_dir: str | None, vega_js: str) -> ReportOutcome:
     from traitlets.config import Config
 
-    _WORKER["config"] = Config({"ForkingKernelManager": {"template_socket": template_socket or "",
-                                                         "ipc_dir": ipc_dir or tempfile.gettempdir()}})
-    _WORKER["vega_js"] = vega_js
-
-
-def _worker_render(spec: ReportSpec, out_dir: Path, formats: tuple[str, ...], cell_timeout: int) -> ReportOutcome:
-    return _render_notebook(spec, out_dir, formats, _WORKER["config"], _WORKER["vega_js"], cell_timeout)
+    config = Config({"ForkingKernelManager": {"template_socket": template_socket or "",
+                                              "ipc_dir": ipc_dir or tempfile.gettempdir()}})
+    return _render_notebook(spec, out_dir, formats, config, vega_js, cell_timeout)
 
 
 def _unique_names(specs: Sequence[ReportSpec]) -> list[ReportSpec]:
@@ -708,9 +734,21 @@ def run_batch(
         else:
             todo.append((spec, print_))
 
+    parallel = jobs > 1 and len(todo) > 1
     with contextlib.ExitStack() as stack:
+        if parallel:
+            # Workers first, so that they start beside the kernel template (see _pool_context).
+            pool = stack.enter_context(cf.ProcessPoolExecutor(
+                max_workers=min(jobs, len(todo)), mp_context=_pool_context(), initializer=_worker_init,
+            ))
+            for _ in range(min(jobs, len(todo))):
+                pool.submit(int)
         printer = stack.enter_context(PdfPrinter()) if "pdf" in formats and todo else None
-        template = stack.enter_context(KernelTemplate()) if todo and fork_supported() else None
+        template = None
+        if todo and fork_supported():
+            template = KernelTemplate()
+            stack.callback(template.close)
+            template.start()
         bar = stack.enter_context(_progress(len(specs), progress))
         bar.advance(len(outcomes))
 
@@ -724,18 +762,17 @@ def run_batch(
                 on_outcome(outcome)
 
         vega_js = vega_bundle() if todo and ("html" in formats or "pdf" in formats) else ""
-        if jobs == 1 or len(todo) <= 1:
+        if template is not None:
+            template.wait_ready()
+        if not parallel:
             config = _kernel_config(template)
             for spec, print_ in todo:
                 finish(spec, print_, _render_notebook(spec, out_dir, formats, config, vega_js, cell_timeout))
         else:
-            pool = stack.enter_context(cf.ProcessPoolExecutor(
-                max_workers=min(jobs, len(todo)), mp_context=multiprocessing.get_context("spawn"),
-                initializer=_worker_init,
-                initargs=(template.socket_path if template else None, str(template.ipc_dir) if template else None,
-                          vega_js),
-            ))
-            futures = {pool.submit(_worker_render, spec, out_dir, formats, cell_timeout): (spec, print_)
+            socket_path = template.socket_path if template else None
+            ipc_dir = str(template.ipc_dir) if template else None
+            futures = {pool.submit(_worker_render, spec, out_dir, formats, cell_timeout, socket_path, ipc_dir,
+                                   vega_js): (spec, print_)
                        for spec, print_ in todo}
             for future in cf.as_completed(futures):
                 spec, print_ = futures[future]
