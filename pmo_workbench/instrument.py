@@ -22,6 +22,10 @@ from .resources import templates_dir
 
 PmoRole = Literal["standards", "customer_support", "empowerment"]
 PMO_ROLES: tuple[str, ...] = ("standards", "customer_support", "empowerment")
+PMO_ROLE_LABELS: dict[str, str] = {
+    "standards": "Set standards", "customer_support": "Support the customers", "empowerment": "Empower people",
+}
+"""How reports name the three roles a PMO serves."""
 AD_HOC = "ad_hoc"
 """The type of a PMO that does not meet the first rung of the ladder."""
 
