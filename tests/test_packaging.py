@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -52,7 +53,13 @@ def test_wheel_installs_and_runs_the_demo_without_the_source_tree(tmp_path):
                             "print(pmo_workbench.__file__); print(r.templates_dir())"],
                            cwd=work, check=True, capture_output=True, text=True).stdout
     assert str(env_dir) in where.splitlines()[0] and "_data" in where.splitlines()[1]
-    demo = subprocess.run([str(env_dir / "bin" / "pmo-workbench"), "demo"], cwd=work,
-                          capture_output=True, text=True)
+    # The borrowed packages' data files (nbconvert's templates, the kernel spec) live under this
+    # environment's share/jupyter, as they would under the new one had pip installed them there.
+    env = {**os.environ, "JUPYTER_PATH": str(Path(sys.prefix) / "share" / "jupyter")}
+    demo = subprocess.run([str(env_dir / "bin" / "pmo-workbench"), "demo", "--format", "html"], cwd=work,
+                          capture_output=True, text=True, env=env)
     assert demo.returncode == 0, demo.stderr
-    assert "Vantellis Insurance Group" in demo.stdout
+    index = work / "reports" / "demo" / "index.html"
+    assert demo.stdout.split()[-1] == str(index)
+    assert "Vantellis Insurance Group" in index.read_text(encoding="utf-8")
+    assert len(list(index.parent.glob("*-positioning.html"))) == 7

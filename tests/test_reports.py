@@ -478,3 +478,10 @@ def test_records_round_trip_through_a_notebook():
     nb.cells.append(cell)
     assert display.read_records(nb) == {"x": {"a": None, "b": [1, 2.5]}}
     assert json.dumps(display.read_records(nb), allow_nan=False)
+
+
+def test_the_branding_example_loads():
+    from pmo_workbench.resources import templates_dir
+
+    branding = reports.load_branding(templates_dir() / "report" / "branding.example.yaml")
+    assert branding.consultancy == "Northwind Advisory" and branding.colour == "#1F4E79"
