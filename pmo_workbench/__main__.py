@@ -5,8 +5,13 @@ from __future__ import annotations
 
 def main() -> None:
     """Run the command line, without paying for optional imports it never uses."""
+    import signal
+    import sys
+
     from ._imports import skip_slow_optional_imports
 
+    # A terminated run cleans up as after Ctrl-C: kernels, workers, temporary files.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     skip_slow_optional_imports()
     from .cli import main as cli_main
 

@@ -17,6 +17,7 @@ macOS). Where it is missing, reports fall back to ordinary kernels.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import json
 import os
@@ -92,14 +93,27 @@ class KernelTemplate:
         )
 
     def wait_ready(self) -> None:
-        """Block until the template has imported everything and listens (after :meth:`start`)."""
+        """Block until the template has imported everything and listens (after :meth:`start`).
+
+        Raises :class:`KernelStartError` when it exits or is not ready within ``start_timeout``.
+        """
         if self._proc is None or self._proc.stdout.closed:
             return
-        line = self._proc.stdout.readline().strip()
+        import selectors
+
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._proc.stdout, selectors.EVENT_READ)
+            ready = selector.select(timeout=self.start_timeout)
+        line = self._proc.stdout.readline().strip() if ready else ""
         if line != _READY:
-            err = self._proc.stderr.read() if self._proc.poll() is not None else ""
+            if self._proc.poll() is None:
+                self._proc.kill()
+            self._proc.wait()
+            err = self._proc.stderr.read().strip()
             self.close()
-            raise KernelStartError(f"the report kernel template did not start: {line or err.strip()[-500:]}")
+            reason = (err.splitlines() or [""])[-1] or line or (
+                f"not ready after {self.start_timeout:.0f} s" if not ready else "it exited")
+            raise KernelStartError(f"the report kernel template did not start: {reason}")
         # From here on the template's own output is not read: stop it filling a pipe.
         self._proc.stdout.close()
         self._proc.stderr.close()
@@ -221,10 +235,24 @@ class ForkingKernelManager(AsyncKernelManager):
 
 # --- the template process ----------------------------------------------------------------------
 
+def _die_with_parent() -> None:
+    """Linux: have the kernel killed when the process that started it dies, whatever the cause."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
 def _become_kernel(request: dict[str, Any]) -> None:
     """In a freshly forked child: turn into an ipykernel. Never returns."""
     code = 1
     try:
+        _die_with_parent()
         os.setsid()
         for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGPIPE):
             signal.signal(sig, signal.SIG_DFL)
@@ -278,6 +306,7 @@ def _warm_up() -> None:
 def _serve(socket_path: str, preload: list[str]) -> None:
     from ._imports import skip_slow_optional_imports
 
+    _die_with_parent()  # a batch killed outright takes its template (and so its kernels) with it
     skip_slow_optional_imports()
     for name in preload:
         importlib.import_module(name)

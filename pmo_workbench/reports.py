@@ -48,7 +48,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__
 from ._io import atomic_path, write_text
-from ._kernels import ForkingKernelManager, KernelTemplate, fork_supported
+from ._kernels import ForkingKernelManager, KernelStartError, KernelTemplate, fork_supported
 from ._yaml import load_yaml, problems_from_pydantic
 from .display import CHART_MIME, DEFER_SVG_ENV, RECORD_MIME, chart_svg, read_records
 from .errors import InputValidationError, PmoWorkbenchError, Problem
@@ -307,27 +307,37 @@ def _kernel_config(template: KernelTemplate | None):
                                             "ipc_dir": str(template.ipc_dir)}})
 
 
-def execute(spec: ReportSpec, out_dir: Path, *, kernel_config=None, cell_timeout: int = CELL_TIMEOUT):
+def execute(spec: ReportSpec, out_dir: Path, *, work: Path | None = None, kernel_config=None,
+            cell_timeout: int = CELL_TIMEOUT):
     """Execute the spec's notebook; return the executed notebook or raise :class:`ReportError`.
 
     A notebook that raised is kept as ``failed/<name>.ipynb`` under ``out_dir``.
+    When the kernel template cannot fork a kernel, an ordinary kernel is used.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     nb_path = spec.notebook_path
     check_parameters(nb_path, spec.parameters)
-    work = out_dir / ".work"
-    work.mkdir(parents=True, exist_ok=True)
-    scratch = work / f"{spec.name}.{os.getpid()}.ipynb"
+    work = work or out_dir
+    scratch = work / f"{spec.name}.{os.getpid()}.run.ipynb"
+    configs = [kernel_config or _kernel_config(None)]
+    if configs[0].ForkingKernelManager.get("template_socket"):
+        configs.append(_kernel_config(None))
     os.environ[DEFER_SVG_ENV] = "1"
     try:
-        nb = papermill.execute_notebook(
-            str(nb_path), str(scratch), parameters=dict(spec.parameters), kernel_name=KERNEL_NAME,
-            cwd=str(out_dir), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            execution_timeout=cell_timeout, start_timeout=START_TIMEOUT,
-            kernel_manager_class=ForkingKernelManager, config=kernel_config or _kernel_config(None),
-        )
+        for attempt, config in enumerate(configs):
+            try:
+                nb = papermill.execute_notebook(
+                    str(nb_path), str(scratch), parameters=dict(spec.parameters), kernel_name=KERNEL_NAME,
+                    cwd=str(out_dir), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                    execution_timeout=cell_timeout, start_timeout=START_TIMEOUT,
+                    kernel_manager_class=ForkingKernelManager, config=config,
+                )
+                break
+            except KernelStartError:
+                if attempt + 1 == len(configs):
+                    raise
     except PapermillExecutionError as exc:
         kept = _keep_failed(scratch, out_dir, spec.name)
         first_line = (exc.source or "").strip().splitlines()[:1]
@@ -413,7 +423,17 @@ def _for_page(nb):
             if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
             and RECORD_MIME not in o.get("data", {})
         ]
+        for output in cell.outputs:
+            chart = output.get("data", {}).get(CHART_MIME)
+            if chart is not None:
+                chart["spec_json"] = _script_json(chart["spec"])
     return page
+
+
+def _script_json(value: Any) -> str:
+    """JSON safe inside a ``<script>`` element: ``<``, ``>`` and ``&`` as ``\\u`` escapes."""
+    return (json.dumps(value, ensure_ascii=False, allow_nan=False)
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def export_html(nb, spec: ReportSpec, *, branding: Branding | None = None, date: str | None = None,
@@ -505,8 +525,11 @@ class PdfPrinter:
         if self._pw is not None:
             self._pw.stop()
 
-    def print_pdf(self, html_path: str | Path, pdf_path: str | Path) -> Path:
-        """Open the page offline, wait for its charts, print it to ``pdf_path`` (atomically)."""
+    def print_pdf(self, html_path: str | Path, pdf_path: str | Path, *, charts: int | None = None) -> Path:
+        """Open the page offline, wait for its charts, print it to ``pdf_path`` (atomically).
+
+        With ``charts``, a page showing another number of charts (a page cut short) is refused.
+        """
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         context = self._browser.new_context()
@@ -520,6 +543,9 @@ class PdfPrinter:
                                        timeout=self.chart_timeout_ms)
             except PlaywrightTimeout:
                 pass  # the static SVG charts are in the page already: print those
+            shown = page.locator("figure.pmo-chart svg").count()
+            if charts is not None and shown < charts:
+                raise ReportError(f"{Path(html_path).name}: the page shows {shown} of its {charts} charts")
             page.emulate_media(media="print")
             with atomic_path(pdf_path) as tmp:
                 page.pdf(path=str(tmp), format="A4", print_background=True, prefer_css_page_size=True,
@@ -533,51 +559,60 @@ class PdfPrinter:
 
 # --- one report --------------------------------------------------------------------------------
 
-def _outputs(spec: ReportSpec, out_dir: Path, formats: Sequence[str]) -> dict[str, Path]:
-    return {fmt: out_dir / f"{spec.name}.{fmt}" for fmt in formats}
-
-
-def _render_notebook(spec: ReportSpec, out_dir: Path, formats: Sequence[str], kernel_config,
+def _render_notebook(spec: ReportSpec, out_dir: Path, work: Path, formats: Sequence[str], kernel_config,
                      vega_js: str | None, cell_timeout: int) -> ReportOutcome:
-    """Execute and write the ipynb and HTML of one report (PDF is printed by the caller)."""
+    """Execute one report and stage its notebook and HTML in ``work`` (PDF is printed by the caller).
+
+    Never raises: any failure becomes a ``"failed"`` outcome.
+    """
     started = time.perf_counter()
-    targets = _outputs(spec, out_dir, formats)
     try:
         branding = load_branding(spec.branding)
-        nb = execute(spec, out_dir, kernel_config=kernel_config, cell_timeout=cell_timeout)
-    except (ReportError, ReportParameterError, InputValidationError) as exc:
-        for path in targets.values():  # a stale report from earlier inputs must not pass for this one
-            path.unlink(missing_ok=True)
+        nb = execute(spec, out_dir, work=work, kernel_config=kernel_config, cell_timeout=cell_timeout)
+        charts = add_chart_svgs(nb)
+        records = read_records(nb)
+        staged: dict[str, str] = {}
+        if "ipynb" in formats:
+            staged["ipynb"] = str(write_text(work / f"{spec.name}.ipynb", nbformat.writes(nb)))
+        if "html" in formats or "pdf" in formats:
+            page = export_html(nb, spec, branding=branding, vega_js=vega_js)
+            staged["html"] = str(write_text(work / f"{spec.name}.html", page))
+    except Exception as exc:  # noqa: BLE001 - one report failing never stops the others
+        kept = getattr(exc, "notebook", None)
         return ReportOutcome(spec.name, spec.report, spec.organisation, spec.pmo, "failed",
-                             files={"ipynb": exc.notebook} if getattr(exc, "notebook", None) else {},
-                             error=str(exc), cell=getattr(exc, "cell", None),
-                             seconds=time.perf_counter() - started)
-    charts = add_chart_svgs(nb)
-    records = read_records(nb)
-    files: dict[str, str] = {}
-    if "ipynb" in targets:
-        files["ipynb"] = str(write_text(targets["ipynb"], nbformat.writes(nb)))
-    if "html" in targets or "pdf" in targets:
-        page = export_html(nb, spec, branding=branding, vega_js=vega_js)
-        html_path = targets.get("html") or out_dir / ".work" / f"{spec.name}.html"
-        files["html"] = str(write_text(html_path, page))
-    return ReportOutcome(spec.name, spec.report, spec.organisation, spec.pmo, "rendered", files, records, charts,
+                             files={"ipynb": kept} if kept else {},
+                             error=str(exc) if isinstance(exc, PmoWorkbenchError) else
+                             f"{spec.organisation}: {type(exc).__name__}: {exc}",
+                             cell=getattr(exc, "cell", None), seconds=time.perf_counter() - started)
+    return ReportOutcome(spec.name, spec.report, spec.organisation, spec.pmo, "rendered", staged, records, charts,
                          seconds=time.perf_counter() - started)
 
 
-def _print_pdf(outcome: ReportOutcome, printer: PdfPrinter, out_dir: Path, formats: Sequence[str]) -> ReportOutcome:
-    if outcome.status != "rendered" or "pdf" not in formats:
-        return outcome
-    files = dict(outcome.files)
-    pdf = out_dir / f"{outcome.name}.pdf"
+def _print_pdf(outcome: ReportOutcome, printer: PdfPrinter, work: Path) -> ReportOutcome:
+    """Print the staged HTML of a rendered report to a staged PDF."""
+    pdf = work / f"{outcome.name}.pdf"
     try:
-        printer.print_pdf(files["html"], pdf)
+        printer.print_pdf(outcome.files["html"], pdf, charts=outcome.charts)
     except Exception as exc:  # noqa: BLE001 - one page failing to print fails that report only
-        return replace(outcome, status="failed", error=f"{outcome.organisation}: PDF printing failed: {exc}")
-    finally:
-        if "html" not in formats:
-            Path(files.pop("html")).unlink(missing_ok=True)
-    files["pdf"] = str(pdf)
+        return replace(outcome, status="failed", files={},
+                       error=f"{outcome.organisation}: PDF printing failed: {exc}")
+    return replace(outcome, files={**outcome.files, "pdf": str(pdf)})
+
+
+def _publish(outcome: ReportOutcome, out_dir: Path, formats: Sequence[str]) -> ReportOutcome:
+    """Move a report's staged files into place, or withdraw its old files when it failed."""
+    if outcome.status != "rendered":
+        for fmt in FORMATS:  # a report from earlier inputs must not pass for this run's
+            (out_dir / f"{outcome.name}.{fmt}").unlink(missing_ok=True)
+        return outcome
+    files = {}
+    for fmt in formats:
+        target = out_dir / f"{outcome.name}.{fmt}"
+        os.replace(outcome.files[fmt], target)
+        files[fmt] = str(target)
+    for fmt in set(FORMATS) - set(formats):  # formats not asked for this time would be stale
+        (out_dir / f"{outcome.name}.{fmt}").unlink(missing_ok=True)
+    (out_dir / "failed" / f"{outcome.name}.ipynb").unlink(missing_ok=True)
     return replace(outcome, files=files)
 
 
@@ -621,11 +656,11 @@ def _hash_files(paths: Iterable[Path], digest) -> None:
 
 @cache
 def _code_fingerprint() -> str:
-    """The package's code and report template: a change to either re-renders every report."""
+    """The package's code and its templates (report, instruments, recommendations): a change re-renders all."""
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).parent
     _hash_files(package.glob("*.py"), digest)
-    _hash_files((p for p in _template_dir().rglob("*") if p.is_file()), digest)
+    _hash_files((p for p in templates_dir().rglob("*") if p.is_file()), digest)
     return digest.hexdigest()
 
 
@@ -634,26 +669,53 @@ def fingerprint(spec: ReportSpec, formats: Sequence[str]) -> str:
     digest = hashlib.sha256(_code_fingerprint().encode())
     digest.update(json.dumps({"spec": asdict(spec), "formats": sorted(formats)}, sort_keys=True,
                              default=str).encode())
-    _hash_files([spec.notebook_path, *(Path(p) for p in spec.inputs)], digest)
+    inputs = [spec.notebook_path, *(Path(p) for p in spec.inputs)]
+    if spec.branding:
+        with contextlib.suppress(PmoWorkbenchError):
+            logo = load_branding(spec.branding).logo
+            if logo is not None:
+                inputs.append(logo)
+    for path in inputs:
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
     return digest.hexdigest()
 
 
 def _load_state(out_dir: Path) -> dict[str, Any]:
     try:
-        return json.loads((out_dir / STATE_FILE).read_text(encoding="utf-8"))
+        state = json.loads((out_dir / STATE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return state if isinstance(state, dict) else {}
 
 
-def _unchanged(spec: ReportSpec, state: Mapping[str, Any], print_: str, formats: Sequence[str]) -> ReportOutcome | None:
+def _unchanged(spec: ReportSpec, state: Mapping[str, Any], print_: str, formats: Sequence[str],
+               out_dir: Path) -> ReportOutcome | None:
     entry = state.get(spec.name)
-    if not entry or entry.get("fingerprint") != print_ or entry.get("status") != "rendered":
+    if not isinstance(entry, dict) or entry.get("fingerprint") != print_ or entry.get("status") != "rendered":
         return None
-    files = entry.get("files", {})
-    if set(files) != set(formats) or not all(Path(p).is_file() for p in files.values()):
+    files = {fmt: out_dir / f"{spec.name}.{fmt}" for fmt in formats}
+    if sorted(entry.get("formats", [])) != sorted(formats) or not all(p.is_file() for p in files.values()):
         return None
-    return ReportOutcome(spec.name, spec.report, spec.organisation, spec.pmo, "unchanged", files,
-                         entry.get("records", {}), entry.get("charts", 0), fingerprint=print_)
+    return ReportOutcome(spec.name, spec.report, spec.organisation, spec.pmo, "unchanged",
+                         {fmt: str(p) for fmt, p in files.items()}, entry.get("records", {}),
+                         entry.get("charts", 0), fingerprint=print_)
+
+
+@contextlib.contextmanager
+def _locked(out_dir: Path):
+    """Hold the output folder for one batch at a time (a second batch into it waits)."""
+    try:
+        import fcntl
+    except ImportError:  # not on POSIX: no lock
+        yield
+        return
+    with open(out_dir / ".pmo-workbench.lock", "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _pool_context():
@@ -675,22 +737,27 @@ def _worker_init() -> None:
     skip_slow_optional_imports()
 
 
-def _worker_render(spec: ReportSpec, out_dir: Path, formats: tuple[str, ...], cell_timeout: int,
+def _worker_render(spec: ReportSpec, out_dir: Path, work: Path, formats: tuple[str, ...], cell_timeout: int,
                    template_socket: str | None, ipc_dir: str | None, vega_js: str) -> ReportOutcome:
     from traitlets.config import Config
 
     config = Config({"ForkingKernelManager": {"template_socket": template_socket or "",
                                               "ipc_dir": ipc_dir or tempfile.gettempdir()}})
-    return _render_notebook(spec, out_dir, formats, config, vega_js, cell_timeout)
+    return _render_notebook(spec, out_dir, work, formats, config, vega_js, cell_timeout)
 
 
 def _unique_names(specs: Sequence[ReportSpec]) -> list[ReportSpec]:
-    seen: dict[str, int] = {}
+    """Give every report its own file name: a repeated name gets ``-2``, ``-3``... (never one already used)."""
+    taken = {spec.name for spec in specs}
+    seen: set[str] = set()
     out = []
     for spec in specs:
-        n = seen.get(spec.name, 0) + 1
-        seen[spec.name] = n
-        out.append(spec if n == 1 else replace(spec, name=f"{spec.name}-{n}"))
+        name, n = spec.name, 1
+        while name in seen or (n > 1 and name in taken):
+            n += 1
+            name = f"{spec.name}-{n}"
+        seen.add(name)
+        out.append(spec if name == spec.name else replace(spec, name=name))
     return out
 
 
@@ -710,7 +777,10 @@ def run_batch(
 
     Reports whose fingerprint (notebook, parameters, input files, code) matches
     the last run's and whose files still exist are skipped unless ``force``.
-    Writes ``index.html`` (when ``index``) and a state file in ``out_dir``.
+    Each report's files are staged and moved into ``out_dir`` only when all its
+    formats are done; a failed report's old files are removed. Writes
+    ``index.html`` (when ``index``) and a state file in ``out_dir``; a second
+    batch into the same folder waits for the first.
 
     Raises
     ------
@@ -723,38 +793,48 @@ def run_batch(
     specs = _unique_names(specs)
     jobs = max(1, jobs or os.cpu_count() or 1)
     out_dir.mkdir(parents=True, exist_ok=True)
-    state = _load_state(out_dir)
-    outcomes: dict[str, ReportOutcome] = {}
-    todo: list[tuple[ReportSpec, str]] = []
-    for spec in specs:
-        print_ = fingerprint(spec, formats)
-        skipped = None if force else _unchanged(spec, state, print_, formats)
-        if skipped is not None:
-            outcomes[spec.name] = skipped
-        else:
-            todo.append((spec, print_))
+    with _locked(out_dir):
+        state = _load_state(out_dir)
+        outcomes: dict[str, ReportOutcome] = {}
+        todo: list[tuple[ReportSpec, str]] = []
+        for spec in specs:
+            print_ = fingerprint(spec, formats)
+            skipped = None if force else _unchanged(spec, state, print_, formats, out_dir)
+            if skipped is not None:
+                outcomes[spec.name] = skipped
+            else:
+                todo.append((spec, print_))
+        work = Path(tempfile.mkdtemp(prefix=".work-", dir=out_dir))
+        try:
+            _render_all(todo, outcomes, out_dir, work, formats, jobs, cell_timeout, progress, len(specs),
+                        on_outcome)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        ordered = tuple(outcomes[s.name] for s in specs)
+        _save_state(out_dir, state, ordered, formats)
+        index_path = write_index(out_dir, ordered) if index else None
+    return BatchResult(ordered, index_path, time.perf_counter() - started)
 
+
+def _render_all(todo, outcomes, out_dir, work, formats, jobs, cell_timeout, progress, total, on_outcome) -> None:
     parallel = jobs > 1 and len(todo) > 1
     with contextlib.ExitStack() as stack:
         if parallel:
             # Workers first, so that they start beside the kernel template (see _pool_context).
-            pool = stack.enter_context(cf.ProcessPoolExecutor(
-                max_workers=min(jobs, len(todo)), mp_context=_pool_context(), initializer=_worker_init,
-            ))
-            for _ in range(min(jobs, len(todo))):
-                pool.submit(int)
+            pool = stack.enter_context(_pool(min(jobs, len(todo))))
         printer = stack.enter_context(PdfPrinter()) if "pdf" in formats and todo else None
         template = None
         if todo and fork_supported():
             template = KernelTemplate()
             stack.callback(template.close)
             template.start()
-        bar = stack.enter_context(_progress(len(specs), progress))
+        bar = stack.enter_context(_progress(total, progress))
         bar.advance(len(outcomes))
 
         def finish(spec: ReportSpec, print_: str, outcome: ReportOutcome) -> None:
-            if printer is not None:
-                outcome = _print_pdf(outcome, printer, out_dir, formats)
+            if printer is not None and outcome.status == "rendered":
+                outcome = _print_pdf(outcome, printer, work)
+            outcome = _publish(outcome, out_dir, formats)
             outcome = replace(outcome, fingerprint=print_ if outcome.status == "rendered" else None)
             outcomes[spec.name] = outcome
             bar.advance(1)
@@ -763,37 +843,60 @@ def run_batch(
 
         vega_js = vega_bundle() if todo and ("html" in formats or "pdf" in formats) else ""
         if template is not None:
-            template.wait_ready()
+            try:
+                template.wait_ready()
+            except KernelStartError:
+                template.close()
+                template = None  # ordinary kernels: slower, same reports
+        socket_path = template.socket_path if template else None
+        ipc_dir = str(template.ipc_dir) if template else None
         if not parallel:
             config = _kernel_config(template)
             for spec, print_ in todo:
-                finish(spec, print_, _render_notebook(spec, out_dir, formats, config, vega_js, cell_timeout))
-        else:
-            socket_path = template.socket_path if template else None
-            ipc_dir = str(template.ipc_dir) if template else None
-            futures = {pool.submit(_worker_render, spec, out_dir, formats, cell_timeout, socket_path, ipc_dir,
+                finish(spec, print_, _render_notebook(spec, out_dir, work, formats, config, vega_js, cell_timeout))
+            return
+        pending = list(todo)
+        for attempt in range(2):
+            futures = {pool.submit(_worker_render, spec, out_dir, work, formats, cell_timeout, socket_path, ipc_dir,
                                    vega_js): (spec, print_)
-                       for spec, print_ in todo}
+                       for spec, print_ in pending}
+            broken = []
             for future in cf.as_completed(futures):
                 spec, print_ = futures[future]
                 try:
                     outcome = future.result()
-                except Exception as exc:  # noqa: BLE001 - a worker that died fails its report only
-                    outcome = ReportOutcome(spec.name, spec.report, spec.organisation, spec.pmo, "failed",
-                                            error=f"{spec.organisation}: {type(exc).__name__}: {exc}")
+                except cf.process.BrokenProcessPool as exc:
+                    if attempt == 0:  # a worker died: every pending report lost its pool; try those again
+                        broken.append((spec, print_))
+                        continue
+                    outcome = _lost(spec, exc)
+                except Exception as exc:  # noqa: BLE001 - fails this report only
+                    outcome = _lost(spec, exc)
                 finish(spec, print_, outcome)
+            if not broken:
+                return
+            pool.shutdown(wait=False, cancel_futures=True)
+            pool = stack.enter_context(_pool(min(jobs, len(broken))))
+            pending = broken
 
-    shutil.rmtree(out_dir / ".work", ignore_errors=True)
-    ordered = tuple(outcomes[s.name] for s in specs)
-    _save_state(out_dir, state, ordered)
-    index_path = write_index(out_dir, ordered) if index else None
-    return BatchResult(ordered, index_path, time.perf_counter() - started)
+
+def _pool(workers: int) -> cf.ProcessPoolExecutor:
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_worker_init)
+    for _ in range(workers):
+        pool.submit(int)  # start the workers now
+    return pool
 
 
-def _save_state(out_dir: Path, state: dict[str, Any], outcomes: Sequence[ReportOutcome]) -> None:
+def _lost(spec: ReportSpec, exc: BaseException) -> ReportOutcome:
+    return ReportOutcome(spec.name, spec.report, spec.organisation, spec.pmo, "failed",
+                         error=f"{spec.organisation}: {type(exc).__name__}: {exc}")
+
+
+def _save_state(out_dir: Path, state: dict[str, Any], outcomes: Sequence[ReportOutcome],
+                formats: Sequence[str]) -> None:
     for o in outcomes:
         state[o.name] = {"fingerprint": o.fingerprint, "status": "rendered" if o.status != "failed" else "failed",
-                         "files": dict(o.files), "records": dict(o.records), "charts": o.charts}
+                         "formats": sorted(formats), "records": dict(o.records), "charts": o.charts}
     write_text(out_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
 
 
@@ -872,50 +975,67 @@ def read_manifest(path: str | Path) -> list[ReportSpec]:
     (optional), ``responses``, ``instrument`` (id or file, default
     ``pmo-core``), ``benchmark``, ``branding``, ``min_group_size``, ``name``
     (optional output base name, made safe), ``notebook`` (optional: an
-    extended copy of the report notebook to run instead). Every problem is
-    reported at once.
+    extended copy of the report notebook to run instead).
+
+    Every problem is reported at once, with the row a spreadsheet shows (CSV)
+    or the line of the entry (YAML): unknown columns, missing or invalid
+    values, files that do not exist, unknown reports and instrument ids, an
+    organisation or PMO the responses file does not hold, a notebook whose
+    parameters do not fit. A responses file that is itself invalid is not a
+    manifest problem: that report fails when it runs, and the others go on.
     """
+    from .instrument import builtin_instruments
+
     path = Path(path)
-    rows, first_row = _manifest_rows(path)
+    rows, row_numbers = _manifest_rows(path)
     base = path.resolve().parent
     problems: list[Problem] = []
     specs: list[ReportSpec] = []
     known = set(_ManifestRow.model_fields)
     unknown = sorted({str(k).strip().lower() for row in rows for k in row if k is not None} - known)
     for column in unknown:
-        problems.append(Problem(str(path), 1 if first_row == 2 else None, column,
+        problems.append(Problem(str(path), 1 if path.suffix.lower() == ".csv" else None, column,
                                 f"unknown column; expected some of {', '.join(_ManifestRow.model_fields)}"))
-    for i, row in enumerate(rows):
-        where = first_row + i
+    organisations: dict[tuple[str, str], Any] = {}
+    for row, where in zip(rows, row_numbers):
         clean = {str(k).strip().lower(): (None if v is None or (isinstance(v, str) and not v.strip()) else v)
                  for k, v in row.items() if k is not None and str(k).strip().lower() in known}
+        for column in ("responses", "benchmark", "branding", "notebook"):
+            value = clean.get(column)
+            if value is not None and not Path(_absolute(str(value), base)).is_file():
+                problems.append(Problem(str(path), where, column, f"file not found: {value}"))
+        instrument = str(clean.get("instrument") or "pmo-core")
+        instrument_path = _absolute(instrument, base)
+        if instrument.endswith((".yaml", ".yml")) or "/" in instrument:
+            if not Path(instrument_path).is_file():
+                problems.append(Problem(str(path), where, "instrument", f"file not found: {instrument}"))
+        elif instrument not in builtin_instruments():
+            problems.append(Problem(str(path), where, "instrument", f"unknown instrument id {instrument!r}; "
+                                    f"built in: {', '.join(builtin_instruments())}; or give a .yaml file"))
         try:
             item = _ManifestRow.model_validate(clean)
         except pydantic.ValidationError as exc:
             for err in exc.errors():
                 column = ".".join(str(p) for p in err["loc"]) or None
-                msg = "unknown column" if err["type"] == "extra_forbidden" else err["msg"].lower()
-                problems.append(Problem(str(path), where, column, msg))
+                problems.append(Problem(str(path), where, column, err["msg"].lower()))
             continue
         if item.report not in REPORTS:
             problems.append(Problem(str(path), where, "report",
                                     f"unknown report {item.report!r}; expected one of {', '.join(sorted(REPORTS))}"))
             continue
-        for column in ("responses", "benchmark", "branding"):
-            value = getattr(item, column)
-            if value and not Path(_absolute(value, base)).is_file():
-                problems.append(Problem(str(path), where, column, f"file not found: {value}"))
-        if item.instrument.endswith((".yaml", ".yml")) and not Path(_absolute(item.instrument, base)).is_file():
-            problems.append(Problem(str(path), where, "instrument", f"file not found: {item.instrument}"))
-        notebook = _absolute(item.notebook, base)
-        if notebook and not Path(notebook).is_file():
-            problems.append(Problem(str(path), where, "notebook", f"file not found: {item.notebook}"))
         spec = positioning_spec(
             item.responses, item.organisation, item.pmo, instrument=item.instrument, benchmark=item.benchmark,
             branding=item.branding, min_group_size=item.min_group_size,
             name=slugify(item.name) if item.name else None, base=base,
         )
-        specs.append(replace(spec, notebook=notebook))
+        spec = replace(spec, notebook=_absolute(item.notebook, base))
+        if spec.notebook and Path(spec.notebook).is_file():
+            try:
+                check_parameters(spec.notebook, spec.parameters)
+            except ReportParameterError as exc:
+                problems.append(Problem(str(path), where, "notebook", str(exc)))
+        problems.extend(_check_subject(spec, path, where, organisations))
+        specs.append(spec)
     if not rows:
         problems.append(Problem(str(path), None, None, "the manifest lists no reports"))
     if problems:
@@ -923,16 +1043,53 @@ def read_manifest(path: str | Path) -> list[ReportSpec]:
     return specs
 
 
-def _manifest_rows(path: Path) -> tuple[list[dict[str, Any]], int]:
+def _check_subject(spec: ReportSpec, manifest: Path, where: int | None, cache_: dict) -> list[Problem]:
+    """The organisation (and PMO) a report names must be in its responses file, when that file is valid."""
+    from .instrument import load_instrument
+    from .responses import read_responses
+
+    key = (spec.parameters["responses"], spec.parameters["instrument"])
+    if not Path(key[0]).is_file():
+        return []
+    if key not in cache_:
+        try:
+            frame = read_responses(key[0], load_instrument(key[1]))
+            cache_[key] = frame.drop_duplicates(["organisation", "pmo"])[["organisation", "pmo"]].astype(str)
+        except PmoWorkbenchError:
+            cache_[key] = None  # reported when that report runs; the manifest itself is fine
+    pairs = cache_[key]
+    if pairs is None:
+        return []
+    pmos = pairs.loc[pairs["organisation"] == spec.organisation, "pmo"].tolist()
+    if not pmos:
+        listed = ", ".join(dict.fromkeys(pairs["organisation"]))
+        return [Problem(str(manifest), where, "organisation",
+                        f"{spec.organisation!r} is not in {Path(key[0]).name}; it lists {listed}")]
+    if spec.pmo is not None and spec.pmo not in pmos:
+        return [Problem(str(manifest), where, "pmo",
+                        f"{spec.organisation!r} has no PMO {spec.pmo!r} in {Path(key[0]).name}; it has "
+                        f"{', '.join(pmos)}")]
+    return []
+
+
+def _manifest_rows(path: Path) -> tuple[list[dict[str, Any]], list[int | None]]:
+    """The manifest's rows and, for each, its spreadsheet row (CSV) or the line its entry starts on (YAML)."""
     if not path.is_file():
         raise InputValidationError([Problem(str(path), None, None, "manifest file not found")])
     if path.suffix.lower() in (".yaml", ".yml"):
-        data, _ = load_yaml(path)
-        reports = data.get("reports") if isinstance(data, dict) else data
+        import yaml
+
+        data, node = load_yaml(path)
+        reports, seq = data, node
+        if isinstance(data, dict):
+            reports = data.get("reports")
+            seq = next((v for k, v in node.value if k.value == "reports"), None) if node is not None else None
         if not isinstance(reports, list) or not all(isinstance(r, dict) for r in reports):
             raise InputValidationError([Problem(str(path), None, None,
                                                 "expected a list of reports (or a mapping with a 'reports' list)")])
-        return reports, 1
+        lines = ([n.start_mark.line + 1 for n in seq.value] if isinstance(seq, yaml.SequenceNode)
+                 else [None] * len(reports))
+        return reports, lines
     if path.suffix.lower() == ".csv":
         import csv
 
@@ -944,7 +1101,7 @@ def _manifest_rows(path: Path) -> tuple[list[dict[str, Any]], int]:
         for i, row in enumerate(rows):
             if None in row:
                 raise InputValidationError([Problem(str(path), i + 2, None, "more values than the header has columns")])
-        return rows, 2
+        return rows, list(range(2, len(rows) + 2))
     raise InputValidationError([Problem(str(path), None, None, "a manifest must be a .csv or .yaml file")])
 
 
