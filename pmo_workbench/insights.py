@@ -129,6 +129,12 @@ def priorities(a: PmoAssessment, n: int = 3) -> pd.DataFrame:
     engine has already ordered: steps that unlock the next type first, then the
     largest weighted gaps) and keeps the first ``n`` distinct dimensions.
 
+    With no roadmap (an instrument without a recommendations library), the
+    same order is applied to the dimensions themselves: those whose gates block
+    the next type (most points needed first, unscored first), then the lowest
+    scores; ``title`` is then missing and ``reason`` says why the dimension
+    comes first.
+
     Parameters
     ----------
     a
@@ -146,11 +152,31 @@ def priorities(a: PmoAssessment, n: int = 3) -> pd.DataFrame:
     _check_n(n)
     recs = a.recommendations
     if recs.empty:
-        return pd.DataFrame(columns=_PRIORITY_COLUMNS)
+        return _priorities_without_roadmap(a, n)
     first = recs.drop_duplicates("dimension", keep="first").head(n)[["dimension", "title", "reason", "unlocks"]]
     dims = a.dimensions.set_index("dimension")[["label", "score"]]
     out = first.join(dims, on="dimension")
     return out[_PRIORITY_COLUMNS].reset_index(drop=True)
+
+
+def _priorities_without_roadmap(a: PmoAssessment, n: int) -> pd.DataFrame:
+    gaps = a.type.gaps
+    rows = []
+    for order, r in enumerate(a.dimensions.itertuples(index=False)):
+        blocks = r.dimension in gaps
+        needed = gaps.get(r.dimension)
+        if blocks:
+            reason = (f"no score yet; the {a.type.next_label} gate needs it" if _missing(needed)
+                      else f"{needed:.1f} points short of the {a.type.next_label} gate")
+            key = (0, -math.inf if _missing(needed) else -needed, order)
+        elif _missing(r.score):
+            reason, key = "not enough answers to score this dimension", (1, -math.inf, order)
+        else:
+            reason, key = f"one of the lowest scores ({r.score:.1f})", (1, r.score, order)
+        rows.append((key, {"dimension": r.dimension, "label": r.label, "score": r.score, "title": None,
+                           "reason": reason, "unlocks": a.type.next_type if blocks else None}))
+    rows.sort(key=lambda item: item[0])
+    return pd.DataFrame([row for _, row in rows[:n]], columns=_PRIORITY_COLUMNS)
 
 
 def roadmap_phases(recommendations: pd.DataFrame) -> pd.DataFrame:

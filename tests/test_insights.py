@@ -149,8 +149,18 @@ def test_priorities_first_step_per_dimension(controlling, n, dimensions):
 def test_priorities_and_phases_of_an_empty_roadmap(tiny):
     a = one_pmo(tiny, gov=75, sup=50, ppl=50)  # tiny has no built-in library: no steps
     assert a.recommendations.empty
+    # No steps to take the order from: the next gate's dimension first (People needs 70 - 50 = 20
+    # points for Strategic), then the lowest scores (Support 50 before Governance 75).
     result = priorities(a)
-    assert result.empty and list(result.columns) == ["dimension", "label", "score", "title", "reason", "unlocks"]
+    assert list(result.columns) == ["dimension", "label", "score", "title", "reason", "unlocks"]
+    assert [(r.dimension, r.score, r.reason, None if pd.isna(r.unlocks) else r.unlocks)
+            for r in result.itertuples(index=False)] == [
+        ("ppl", 50.0, "20.0 points short of the Strategic gate", "strategic"),
+        ("sup", 50.0, "one of the lowest scores (50.0)", None),
+        ("gov", 75.0, "one of the lowest scores (75.0)", None),
+    ]
+    assert result["title"].isna().all()
+    assert priorities(a, 1)["dimension"].tolist() == ["ppl"]
     phased = roadmap_phases(a.recommendations)
     assert phased.empty and list(phased.columns) == [*RECOMMENDATION_COLUMNS, "phase", "phase_label"]
 
