@@ -33,6 +33,7 @@ from pmo_workbench.errors import InputValidationError
 from pmo_workbench.resources import notebooks_dir
 
 HOSTILE = '../../etc/<script>alert("x")</script> & "R&D"'
+HOSTILE_PMO = "<!--<script><b>PMO</b>"  # in a chart's JSON this would swallow the rest of the page
 ITEMS = {"gov": ["G1", "G2", "G3", "G4"], "sup": ["S1", "S2"], "ppl": ["P1", "P2", "P3", "P4", "P5"]}
 CHROMIUM = reports.find_chromium()
 runner = CliRunner()
@@ -74,7 +75,7 @@ def fixture_dir(tmp_path_factory, tiny_path) -> Path:
     mixed = [("a", "executive"), ("b", "pmo_staff"), ("c", "project_manager")]
     rows = _answers("Alpha", "Main", execs, {"gov": 4, "sup": 4, "ppl": 3})
     rows += _answers("Alpha", "Satellite", mixed, {"gov": 2, "sup": 3, "ppl": 2})
-    rows += _answers(HOSTILE, "<b>PMO</b>", mixed, {"gov": 3, "sup": 2, "ppl": 4},
+    rows += _answers(HOSTILE, HOSTILE_PMO, mixed, {"gov": 3, "sup": 2, "ppl": 4},
                      comment='<img src=x onerror="alert(1)"> great')
     for n, level in enumerate([1, 2, 3, 5], start=1):
         rows += _answers(f"Peer {n}", "PMO", mixed, {"gov": level, "sup": level, "ppl": level})
@@ -202,7 +203,7 @@ def test_hostile_names_give_safe_file_names_and_escaped_html(batch):
                for n in names)
     assert {p.resolve().parent for p in out.rglob("*.html")} <= {out.resolve()}
     html = (out / "etc-script-alert-x-script-r-d-positioning.html").read_text(encoding="utf-8")
-    assert '<script>alert("x")' not in html and "<b>PMO</b>" not in html
+    assert '<script>alert("x")' not in html and "<b>PMO</b>" not in html and "<!--<script>" not in html
     assert "&lt;script&gt;alert(" in html and "&lt;b&gt;PMO&lt;/b&gt;" in html
     assert '<img src=x onerror' not in html and "&lt;img src=x onerror=" in html  # the free-text comment
     assert '&amp; "R&amp;D"' in html  # quotes need no escaping in text, ampersands do
@@ -221,11 +222,12 @@ def test_pdf_has_pages_and_the_organisation_name(batch, chromium):
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_report_opens_offline_with_every_chart_rendered(batch, chromium):
+@pytest.mark.parametrize("report", ["alpha-positioning", "etc-script-alert-x-script-r-d-positioning"])
+def test_report_opens_offline_with_every_chart_rendered(batch, chromium, report):
     from playwright.sync_api import sync_playwright
 
     out, _ = batch
-    page_path = out / "alpha-positioning.html"
+    page_path = out / f"{report}.html"
     errors, requests = [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=reports.CHROMIUM_ARGS)
@@ -239,9 +241,11 @@ def test_report_opens_offline_with_every_chart_rendered(batch, chromium):
         page.goto(page_path.as_uri())
         page.wait_for_function("document.documentElement.dataset.charts === 'ready'", timeout=30_000)
         interactive = page.locator("figure.pmo-chart[data-rendered=interactive] svg.marks").count()
+        footer = page.locator("footer.page-footer").count()
         tooltip_ready = page.evaluate("typeof window.vegaEmbed")
         browser.close()
-    assert interactive == _chart_count(out / "alpha-positioning.ipynb") > 5
+    assert interactive == _chart_count(out / f"{report}.ipynb") >= 5
+    assert footer == 1  # the whole page, not a part cut short by a name in a chart
     assert errors == []
     assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
     assert tooltip_ready == "function"
@@ -258,7 +262,7 @@ def test_rerun_skips_unchanged_reports_and_force_renders_again(fixture_dir, tmp_
     before = html.stat().st_mtime_ns
     again = reports.run_batch([spec], tmp_path, ["html"], jobs=1, progress=False)
     assert [o.status for o in again.outcomes] == ["unchanged"] and html.stat().st_mtime_ns == before
-    assert again.outcomes[0].records["pmos"][0]["pmo"] == "<b>PMO</b>"  # the index keeps type and score
+    assert again.outcomes[0].records["pmos"][0]["pmo"] == HOSTILE_PMO  # the index keeps type and score
     forced = reports.run_batch([spec], tmp_path, ["html"], jobs=1, force=True, progress=False)
     assert [o.status for o in forced.outcomes] == ["rendered"]
     # A changed input renders again; a deleted output too.
@@ -271,7 +275,7 @@ def test_rerun_skips_unchanged_reports_and_force_renders_again(fixture_dir, tmp_
     assert [o.status for o in reports.run_batch([moved], tmp_path, ["html"], jobs=1, progress=False)
             .outcomes] == ["unchanged"]
     with (changed / "responses.csv").open("a", encoding="utf-8") as fh:
-        fh.write(f'"{HOSTILE.replace(chr(34), chr(34) * 2)}",<b>PMO</b>,new,executive,G1,5,\n')
+        fh.write(f'"{HOSTILE.replace(chr(34), chr(34) * 2)}",{HOSTILE_PMO},new,executive,G1,5,\n')
     assert [o.status for o in reports.run_batch([moved], tmp_path, ["html"], jobs=1, progress=False)
             .outcomes] == ["rendered"]
     html.unlink()
@@ -340,8 +344,8 @@ def test_single_report_command_writes_three_formats(fixture_dir, tmp_path):
                                  "--organisation", "Alpha", "--pmo", "Satellite", "-i",
                                  str(fixture_dir / "tiny.yaml"), "--out", str(tmp_path), "--format", "html,ipynb"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.split() == [str(tmp_path / "alpha-satellite-positioning.ipynb"),
-                                     str(tmp_path / "alpha-satellite-positioning.html")]
+    assert result.stdout.split() == [str(tmp_path / "alpha-satellite-positioning.html"),
+                                     str(tmp_path / "alpha-satellite-positioning.ipynb")]
     records = display.read_records(_nb(tmp_path / "alpha-satellite-positioning.ipynb"))
     assert [p["pmo"] for p in records["pmos"]] == ["Satellite"]
 
@@ -379,12 +383,17 @@ def test_pdf_without_chromium_fails_clearly_before_any_work(fixture_dir, tmp_pat
 # --- manifests ----------------------------------------------------------------------------------
 
 def test_manifest_problems_are_all_reported_with_row_and_column(fixture_dir, tmp_path):
+    shutil.copy(fixture_dir / "responses.csv", tmp_path / "responses.csv")
+    shutil.copy(fixture_dir / "tiny.yaml", tmp_path / "tiny.yaml")
     manifest = tmp_path / "m.csv"
     manifest.write_text(
-        "report,organisation,responses,colour\n"
-        "positioning,Alpha,missing.csv,red\n"
-        "portfolio-x,Beta,responses.csv,\n"
-        "positioning,,responses.csv,\n", encoding="utf-8")
+        "report,organisation,pmo,responses,instrument,colour\n"
+        "positioning,Alpha,,missing.csv,tiny.yaml,red\n"
+        "portfolio-x,Beta,,responses.csv,tiny.yaml,\n"
+        "positioning,,,responses.csv,tiny.yaml,\n"
+        "positioning,Nobody,,responses.csv,tiny.yaml,\n"
+        "positioning,Alpha,Nope,responses.csv,tiny.yaml,\n"
+        "positioning,Alpha,,responses.csv,pmo-cor,\n", encoding="utf-8")
     with pytest.raises(InputValidationError) as info:
         reports.read_manifest(manifest)
     shown = [str(p) for p in info.value.problems]
@@ -392,6 +401,9 @@ def test_manifest_problems_are_all_reported_with_row_and_column(fixture_dir, tmp
     assert any(s.startswith(f"{manifest}:2:responses: file not found") for s in shown)
     assert any(s.startswith(f"{manifest}:3:report: unknown report 'portfolio-x'") for s in shown)
     assert any(s.startswith(f"{manifest}:4:organisation:") for s in shown)
+    assert any(s.startswith(f"{manifest}:5:organisation: 'Nobody' is not in responses.csv") for s in shown)
+    assert any(s.startswith(f"{manifest}:6:pmo: 'Alpha' has no PMO 'Nope'") for s in shown)
+    assert any(s.startswith(f"{manifest}:7:instrument: unknown instrument id 'pmo-cor'") for s in shown)
     result = runner.invoke(app, ["batch", str(manifest), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and f"{manifest}:1:colour: unknown column" in result.stderr
     assert not (tmp_path / "out").exists()
@@ -404,6 +416,15 @@ def test_yaml_manifest_resolves_paths_from_its_folder(fixture_dir):
                         "     instrument: tiny.yaml, min_group_size: 2, name: 'Alpha / main (v2)'}\n",
                         encoding="utf-8")
     (spec,) = reports.read_manifest(manifest)
+    bad = fixture_dir / "bad-manifest.yaml"
+    bad.write_text("reports:\n"
+                   "  - {report: positioning, organisation: Alpha, responses: responses.csv, instrument: tiny.yaml}\n"
+                   "  - report: positioning\n"
+                   "    organisation: Alpha\n"
+                   "    responses: nowhere.csv\n", encoding="utf-8")
+    with pytest.raises(InputValidationError) as info:
+        reports.read_manifest(bad)
+    assert [str(p) for p in info.value.problems] == [f"{bad}:3:responses: file not found: nowhere.csv"]
     assert spec.parameters["responses"] == str((fixture_dir / "responses.csv").resolve())
     assert spec.parameters["instrument"] == str((fixture_dir / "tiny.yaml").resolve())
     assert spec.parameters["min_group_size"] == 2 and spec.pmo == "Main"
@@ -433,7 +454,17 @@ def test_slugify(name, slug):
     assert reports.slugify(name) == slug
 
 
-def test_report_names_are_made_unique_in_a_batch():
+@pytest.mark.parametrize("names, unique", [
+    (["a", "a", "a"], ["a", "a-2", "a-3"]),
+    (["x", "x", "x-2"], ["x", "x-3", "x-2"]),  # a made-up name never takes one the batch already uses
+    (["x-2", "x", "x"], ["x-2", "x", "x-3"]),
+])
+def test_report_names_are_made_unique_in_a_batch(names, unique):
+    specs = [reports.ReportSpec("positioning", "Org", None, {}, (), name) for name in names]
+    assert [s.name for s in reports._unique_names(specs)] == unique
+
+
+def test_same_slug_for_different_organisations_gives_different_files():
     specs = [reports.ReportSpec("positioning", org, None, {}, (), reports.report_name("positioning", org))
              for org in ("A & B", "A / B", "a-b")]
     assert [s.name for s in reports._unique_names(specs)] == [
@@ -485,3 +516,78 @@ def test_the_branding_example_loads():
 
     branding = reports.load_branding(templates_dir() / "report" / "branding.example.yaml")
     assert branding.consultancy == "Northwind Advisory" and branding.colour == "#1F4E79"
+
+
+# --- failures, leftovers and processes ----------------------------------------------------------
+
+@pytest.mark.slow
+def test_a_failed_rerun_withdraws_the_old_report_and_a_success_clears_the_failure(fixture_dir, tmp_path):
+    good = _specs(fixture_dir)["Alpha"]
+    broken = reports.ReportSpec(**{**_specs(fixture_dir)["Broken"].__dict__, "name": good.name})
+    out = tmp_path / "out"
+    assert reports.render(good, out, ["html", "ipynb"]).status == "rendered"
+    assert (out / f"{good.name}.html").is_file()
+    failed = reports.render(broken, out, ["html"])
+    assert failed.status == "failed" and "failed in cell" in failed.error
+    assert not (out / f"{good.name}.html").exists() and not (out / f"{good.name}.ipynb").exists()
+    assert (out / "failed" / f"{good.name}.ipynb").is_file()
+    assert reports.render(good, out, ["html"]).status == "rendered"
+    assert not (out / "failed" / f"{good.name}.ipynb").exists()
+    assert sorted(p.name for p in out.iterdir()) == sorted([
+        ".pmo-workbench-batch.json", ".pmo-workbench.lock", "failed", f"{good.name}.html"])  # no work folders
+
+
+@pytest.mark.slow
+def test_reports_still_render_when_the_kernel_template_cannot_start(fixture_dir, tmp_path, monkeypatch):
+    from pmo_workbench import _kernels
+
+    monkeypatch.setattr(reports, "KernelTemplate", lambda: _kernels.KernelTemplate(("no_such_module_here",)))
+    outcome = reports.render(_specs(fixture_dir)[HOSTILE], tmp_path, ["ipynb"])
+    assert outcome.status == "rendered", outcome.error
+
+
+def _template_processes(root_pid: int):
+    import psutil
+
+    try:
+        return [p for p in psutil.Process(root_pid).children(recursive=True)
+                if "pmo_workbench._kernels" in " ".join(p.cmdline())]
+    except psutil.NoSuchProcess:
+        return []
+
+
+@pytest.mark.slow
+def test_no_kernel_or_template_outlives_a_batch(fixture_dir, tmp_path):
+    import psutil
+
+    spec = _specs(fixture_dir)[HOSTILE]
+    reports.run_batch([spec], tmp_path, ["ipynb"], jobs=1, progress=False)
+    assert _template_processes(os.getpid()) == []
+    assert not [p for p in psutil.Process().children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+
+
+@pytest.mark.slow
+def test_killing_a_batch_takes_its_template_and_kernels_with_it(fixture_dir, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    proc = subprocess.Popen([sys.executable, "-m", "pmo_workbench", "batch", str(fixture_dir / "manifest.csv"),
+                             "--out", str(tmp_path), "--jobs", "1", "--format", "ipynb"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    family: list = []
+    while time.monotonic() < deadline:  # wait until a kernel has been forked from the template
+        templates = _template_processes(proc.pid)
+        family = templates + [c for t in templates for c in t.children(recursive=True)]
+        if len(family) > 1:
+            break
+        time.sleep(0.05)
+    assert len(family) > 1, "no kernel was forked"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    gone, alive = psutil.wait_procs(family, timeout=10)
+    assert alive == []
