@@ -22,3 +22,13 @@ def test_scoring_benchmark_agrees_with_its_loop_baseline_on_small_data():
     )
     assert done.returncode == 0, done.stderr
     assert "speed-up:" in done.stdout
+
+
+@pytest.mark.slow
+def test_report_benchmark_runs_all_three_pipelines_on_two_reports():
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "bench_reports.py"), "--reports", "2"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    for pipeline in ("naive (papermill + nbconvert commands)", "batch --jobs 1", "batch (default jobs"):
+        assert pipeline in done.stdout
+    assert "speed-up:" in done.stdout
