@@ -360,12 +360,12 @@ def ladder(
     ]
     rungs = _order(data["rung"])
     base = alt.Chart().encode(y=alt.Y("label:N", sort=_order(data["label"]), title=None))
-    bars = base.mark_bar(height={"band": 0.65}).transform_filter(_VALID_SCORE).encode(
+    # Rows without a score draw no bar: Vega drops invalid values.
+    bars = base.mark_bar(height={"band": 0.65}).encode(
         x=alt.X("score:Q", scale=_SCORE_SCALE, axis=_score_axis()),
         color=alt.Color("status:N", title="Gate",
                         scale=alt.Scale(domain=["met", "not met", NO_SCORE], range=[NAVY, ACCENT, GREY])),
-        opacity=alt.Opacity("current:N", scale=alt.Scale(domain=["current", "other"], range=[1.0, 0.45]),
-                            legend=None),
+        opacity=alt.condition("datum.current === 'current'", alt.value(1.0), alt.value(0.45)),
         tooltip=tooltip,
     )
     gates = base.mark_tick(color=INK, thickness=3, size=20).encode(

@@ -516,3 +516,13 @@ def test_roadmap_with_no_steps():
     json.dumps(spec, allow_nan=False)
     assert unit_rows(spec, lambda u: mark_type(u) == "circle") == []
     vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION)
+
+
+def test_ladder_without_a_score_draws_no_null_text():
+    ladder_frame = pd.DataFrame([
+        {"type": "supportive", "dimension": "gov", "gate": 40.0, "score": float("nan"), "met": False},
+        {"type": "supportive", "dimension": "sup", "gate": 40.0, "score": 50.0, "met": True},
+    ])
+    svg = vl_convert.vegalite_to_svg(charts.ladder(ladder_frame, "ad_hoc", {"supportive": "Supportive"}).to_dict(),
+                                     vl_version=VL_VERSION)
+    assert "no score" in svg and ">null<" not in svg and "null" not in svg
