@@ -994,7 +994,10 @@ def read_manifest(path: str | Path) -> list[ReportSpec]:
     known = set(_ManifestRow.model_fields)
     unknown = sorted({str(k).strip().lower() for row in rows for k in row if k is not None} - known)
     for column in unknown:
-        problems.append(Problem(str(path), 1 if path.suffix.lower() == ".csv" else None, column,
+        # CSV: the header row; YAML: the first entry that has the key.
+        line = 1 if path.suffix.lower() == ".csv" else next(
+            (n for row, n in zip(rows, row_numbers) if column in {str(k).strip().lower() for k in row}), None)
+        problems.append(Problem(str(path), line, column,
                                 f"unknown column; expected some of {', '.join(_ManifestRow.model_fields)}"))
     organisations: dict[tuple[str, str], Any] = {}
     for row, where in zip(rows, row_numbers):

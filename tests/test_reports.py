@@ -421,10 +421,13 @@ def test_yaml_manifest_resolves_paths_from_its_folder(fixture_dir):
                    "  - {report: positioning, organisation: Alpha, responses: responses.csv, instrument: tiny.yaml}\n"
                    "  - report: positioning\n"
                    "    organisation: Alpha\n"
-                   "    responses: nowhere.csv\n", encoding="utf-8")
+                   "    responses: nowhere.csv\n"
+                   "    colour: red\n", encoding="utf-8")
     with pytest.raises(InputValidationError) as info:
         reports.read_manifest(bad)
-    assert [str(p) for p in info.value.problems] == [f"{bad}:3:responses: file not found: nowhere.csv"]
+    assert [str(p) for p in info.value.problems] == [
+        f"{bad}:3:colour: unknown column; expected some of {', '.join(reports._ManifestRow.model_fields)}",
+        f"{bad}:3:responses: file not found: nowhere.csv"]
     assert spec.parameters["responses"] == str((fixture_dir / "responses.csv").resolve())
     assert spec.parameters["instrument"] == str((fixture_dir / "tiny.yaml").resolve())
     assert spec.parameters["min_group_size"] == 2 and spec.pmo == "Main"
