@@ -235,15 +235,15 @@ class ForkingKernelManager(AsyncKernelManager):
 
 # --- the template process ----------------------------------------------------------------------
 
-def _die_with_parent() -> None:
-    """Linux: have the kernel killed when the process that started it dies, whatever the cause."""
+def _die_with_parent(signum: int = signal.SIGKILL) -> None:
+    """Linux: have this process sent ``signum`` when the process that started it dies, whatever the cause."""
     if not sys.platform.startswith("linux"):
         return
     import ctypes
 
     parent = os.getppid()
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        ctypes.CDLL(None, use_errno=True).prctl(1, signum)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)
 
@@ -306,7 +306,16 @@ def _warm_up() -> None:
 def _serve(socket_path: str, preload: list[str]) -> None:
     from ._imports import skip_slow_optional_imports
 
-    _die_with_parent()  # a batch killed outright takes its template (and so its kernels) with it
+    # A batch killed outright takes its template with it, and the template its kernels; on the way
+    # out the template removes its private folder, which the dead batch can no longer do.
+    folder = os.path.dirname(socket_path)
+
+    def _leave(signum: int, frame: object) -> None:
+        shutil.rmtree(folder, ignore_errors=True)
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, _leave)
+    _die_with_parent(signal.SIGTERM)
     skip_slow_optional_imports()
     for name in preload:
         importlib.import_module(name)

@@ -590,7 +590,10 @@ def test_killing_a_batch_takes_its_template_and_kernels_with_it(fixture_dir, tmp
             break
         time.sleep(0.05)
     assert len(family) > 1, "no kernel was forked"
+    folder = Path(next(a for a in family[0].cmdline() if a.endswith(".sock"))).parent
+    assert folder.is_dir()
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     gone, alive = psutil.wait_procs(family, timeout=10)
     assert alive == []
+    assert not folder.exists()  # the template's ipc folder went with it
