@@ -298,8 +298,9 @@ def demo_command(
     except PmoWorkbenchError as exc:
         raise _fail(exc) from None
     print_summary(assess(frame, ins), Console(stderr=True, width=170))
-    default = ("html", "pdf", "ipynb") if find_chromium() else ("html", "ipynb")
-    if find_chromium() is None and format is None:
+    chromium = find_chromium()
+    default = ("html", "pdf", "ipynb") if chromium else ("html", "ipynb")
+    if chromium is None and format is None:
         typer.echo("Chromium not found: writing HTML only (apt-get install chromium for PDF).", err=True)
     _run_reports(demo_specs(), out, _formats(format, default), jobs=jobs, force=force)
 

@@ -33,7 +33,6 @@ import mimetypes
 import multiprocessing
 import os
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -298,13 +297,12 @@ class ReportOutcome:
     seconds: float = 0.0
 
 
-def _kernel_config(template: KernelTemplate | None):
+def _kernel_config(template_socket: str | None = None, ipc_dir: str | None = None):
+    """Kernel manager settings: forked from the template at ``template_socket``, or ordinary kernels."""
     from traitlets.config import Config
 
-    if template is None:
-        return Config({"ForkingKernelManager": {"ipc_dir": tempfile.gettempdir()}})
-    return Config({"ForkingKernelManager": {"template_socket": template.socket_path,
-                                            "ipc_dir": str(template.ipc_dir)}})
+    return Config({"ForkingKernelManager": {"template_socket": template_socket or "",
+                                            "ipc_dir": ipc_dir or tempfile.gettempdir()}})
 
 
 def execute(spec: ReportSpec, out_dir: Path, *, work: Path | None = None, kernel_config=None,
@@ -321,9 +319,9 @@ def execute(spec: ReportSpec, out_dir: Path, *, work: Path | None = None, kernel
     check_parameters(nb_path, spec.parameters)
     work = work or out_dir
     scratch = work / f"{spec.name}.{os.getpid()}.run.ipynb"
-    configs = [kernel_config or _kernel_config(None)]
+    configs = [kernel_config or _kernel_config()]
     if configs[0].ForkingKernelManager.get("template_socket"):
-        configs.append(_kernel_config(None))
+        configs.append(_kernel_config())
     os.environ[DEFER_SVG_ENV] = "1"
     try:
         for attempt, config in enumerate(configs):
@@ -650,7 +648,7 @@ class BatchResult:
 
 def _hash_files(paths: Iterable[Path], digest) -> None:
     for path in sorted(paths):
-        digest.update(str(path.name).encode())
+        digest.update(str(path).encode())
         digest.update(path.read_bytes() if path.is_file() else b"<missing>")
 
 
@@ -675,9 +673,7 @@ def fingerprint(spec: ReportSpec, formats: Sequence[str]) -> str:
             logo = load_branding(spec.branding).logo
             if logo is not None:
                 inputs.append(logo)
-    for path in inputs:
-        digest.update(str(path).encode())
-        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    _hash_files(inputs, digest)
     return digest.hexdigest()
 
 
@@ -739,10 +735,7 @@ def _worker_init() -> None:
 
 def _worker_render(spec: ReportSpec, out_dir: Path, work: Path, formats: tuple[str, ...], cell_timeout: int,
                    template_socket: str | None, ipc_dir: str | None, vega_js: str) -> ReportOutcome:
-    from traitlets.config import Config
-
-    config = Config({"ForkingKernelManager": {"template_socket": template_socket or "",
-                                              "ipc_dir": ipc_dir or tempfile.gettempdir()}})
+    config = _kernel_config(template_socket, ipc_dir)
     return _render_notebook(spec, out_dir, work, formats, config, vega_js, cell_timeout)
 
 
@@ -851,7 +844,7 @@ def _render_all(todo, outcomes, out_dir, work, formats, jobs, cell_timeout, prog
         socket_path = template.socket_path if template else None
         ipc_dir = str(template.ipc_dir) if template else None
         if not parallel:
-            config = _kernel_config(template)
+            config = _kernel_config(socket_path, ipc_dir)
             for spec, print_ in todo:
                 finish(spec, print_, _render_notebook(spec, out_dir, work, formats, config, vega_js, cell_timeout))
             return
@@ -1120,15 +1113,9 @@ def demo_specs(examples: Path | None = None) -> list[ReportSpec]:
     return [positioning_spec(responses, org, benchmark=responses) for org in organisations]
 
 
-def default_jobs() -> int:
-    """The number of reports run at once by default: the machine's cores."""
-    return os.cpu_count() or 1
-
-
 __all__ = [
     "BatchResult", "Branding", "PdfPrinter", "PdfUnavailableError", "ReportError", "ReportOutcome",
     "ReportParameterError", "ReportSpec", "check_parameters", "demo_specs", "execute", "export_html",
     "find_chromium", "load_branding", "positioning_spec", "read_manifest", "render", "report_name",
     "run_batch", "slugify", "write_index",
 ]
-_ = sys  # keep the import for tests that patch sys.platform
