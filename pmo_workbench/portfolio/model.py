@@ -1,0 +1,167 @@
+"""The portfolio model: the clean tables every analysis works on.
+
+:func:`pmo_workbench.portfolio.read_portfolio` is the boundary. It validates a
+workbook (one ``.xlsx`` with named sheets, or a folder of ``<sheet>.csv``
+files) and returns a :class:`Portfolio` whose frames follow the column
+contracts below. Analyses trust these frames and never modify them.
+
+Missing values: text columns hold ``NaN`` when blank (pandas ``str`` dtype),
+numbers ``NaN``, dates ``NaT``. Every frame keeps ``source_row``, the row a
+spreadsheet shows for that record (header = row 1), so findings can point at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+PROJECT_STATUSES = ("proposed", "active", "on_hold", "closed", "cancelled")
+"""Allowed ``projects.status`` values, in life-cycle order."""
+
+IN_FLIGHT = ("active", "on_hold")
+"""Statuses of projects that are under way."""
+
+ROLLED_UP = ("active", "on_hold", "closed")
+"""Statuses whose earned value counts in the portfolio roll-up."""
+
+CANDIDATES = ("proposed", "active", "on_hold")
+"""Statuses of projects that selection may fund (closed and cancelled ones cannot)."""
+
+RISK_KINDS = ("threat", "opportunity")
+
+CLOSED_RISK_STATUSES = frozenset({"closed", "retired", "expired"})
+"""Risk ``status`` values (lower case) that take a risk out of the exposure."""
+
+SHEETS = ("projects", "baseline", "risks", "dependencies", "assignments", "capacity", "criteria")
+"""Sheet names, in the order they are read; only ``projects`` is required."""
+
+PROJECT_COLUMNS = {
+    # name: (dtype after validation, required column?)
+    "project_id": ("str", True),
+    "name": ("str", True),
+    "pmo": ("str", True),
+    "sponsor": ("str", True),             # blank allowed: a data-quality finding
+    "status": ("category", True),          # PROJECT_STATUSES
+    "start": ("datetime64[ns]", True),
+    "finish": ("datetime64[ns]", True),    # planned finish, not before start
+    "forecast_finish": ("datetime64[ns]", False),
+    "bac": ("float64", True),              # >= 0; blank allowed: "no budget" finding
+    "pv": ("float64", True),               # >= 0, cumulative to the status date
+    "ev": ("float64", True),
+    "ac": ("float64", True),
+    "strategic_value": ("float64", False),  # 0..10
+    "mandatory": ("bool", False),          # blank = False
+    "category": ("str", False),
+}
+"""``Portfolio.projects`` columns; ``score_<criterion>`` float columns follow them
+when a ``criteria`` sheet is given, then ``source_row``."""
+
+SHEET_COLUMNS = {
+    "baseline": ("project_id", "period_end", "cumulative_pv"),
+    "risks": ("risk_id", "project_id", "title", "kind", "probability", "impact", "owner", "category", "status"),
+    "dependencies": ("from_project", "to_project", "needed_by", "kind"),
+    "assignments": ("project_id", "role", "month", "demand_fte"),
+    "capacity": ("role", "month", "capacity_fte"),
+    "criteria": ("criterion", "weight"),
+}
+"""Columns of the optional sheets, each frame ending with ``source_row``.
+
+- ``baseline``: ``period_end`` datetime64, ``cumulative_pv`` float >= 0,
+  non-decreasing per project; sorted by project then ``period_end``.
+- ``risks``: ``project_id`` NaN for a portfolio-level risk; ``kind`` one of
+  :data:`RISK_KINDS`; ``probability`` and ``impact`` floats as given, on the
+  scales named by :attr:`Portfolio.probability_scale` and
+  :attr:`Portfolio.impact_scale`; ``owner``, ``category``, ``status`` text or NaN.
+- ``dependencies``: ``from_project`` needs ``to_project`` (both known project
+  ids, never equal); ``needed_by`` datetime64 or NaT; ``kind`` text or NaN.
+- ``assignments``: ``month`` a ``Period[M]``; ``demand_fte`` float >= 0.
+- ``capacity``: one row per (role, month); ``capacity_fte`` float >= 0.
+- ``criteria``: ``weight`` float > 0 (normalised by the analysis, not here).
+"""
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """One organisation's portfolio, validated.
+
+    Attributes
+    ----------
+    source
+        The workbook path as given (used in messages).
+    projects
+        One row per project (:data:`PROJECT_COLUMNS`), in file order.
+    baseline, risks, dependencies, assignments, capacity, criteria
+        The optional sheets (:data:`SHEET_COLUMNS`), ``None`` when absent.
+    probability_scale
+        ``"ratio"`` when every risk probability is within 0..1, ``"ordinal"``
+        when they are whole numbers 1..5 (decided per sheet).
+    impact_scale
+        ``"ordinal"`` when every impact is a whole number 1..5, else ``"money"``.
+    """
+
+    source: str
+    projects: pd.DataFrame
+    baseline: pd.DataFrame | None = None
+    risks: pd.DataFrame | None = None
+    dependencies: pd.DataFrame | None = None
+    assignments: pd.DataFrame | None = None
+    capacity: pd.DataFrame | None = None
+    criteria: pd.DataFrame | None = None
+    probability_scale: Literal["ratio", "ordinal"] = "ratio"
+    impact_scale: Literal["money", "ordinal"] = "money"
+
+    @property
+    def criteria_names(self) -> tuple[str, ...]:
+        """The criterion names, in sheet order (empty without a criteria sheet)."""
+        if self.criteria is None:
+            return ()
+        return tuple(self.criteria["criterion"])
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """RAG bands for a performance index (CPI, SPI, SPI(t)).
+
+    Green when ``green[0] <= index <= green[1]``; amber when outside green but
+    within ``amber``; red beyond. The defaults are the common convention in
+    DOMAIN.md: green 0.95-1.05, amber 0.90-0.95 or 1.05-1.10, red beyond.
+    """
+
+    green: tuple[float, float] = (0.95, 1.05)
+    amber: tuple[float, float] = (0.90, 1.10)
+
+    def __post_init__(self):
+        lo_a, hi_a = self.amber
+        lo_g, hi_g = self.green
+        if not (lo_a <= lo_g <= hi_g <= hi_a):
+            raise ValueError(
+                f"thresholds must nest as amber_low <= green_low <= green_high <= amber_high; got "
+                f"green={self.green}, amber={self.amber}"
+            )
+
+
+RAG = ("green", "amber", "red")
+"""RAG ratings, best first; a rating that cannot be computed is ``None``."""
+
+EacMethod = Literal["typical", "atypical", "cost_schedule"]
+EAC_METHODS = ("typical", "atypical", "cost_schedule")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One data-quality or analysis finding, listed in the report rather than dropped.
+
+    ``severity`` is ``"error"`` (the data contradicts itself or blocks an
+    analysis, e.g. a dependency cycle), ``"warning"`` (needs a person to look)
+    or ``"info"``; ``check`` is a short stable id such as ``"no_sponsor"``.
+    """
+
+    severity: Literal["error", "warning", "info"]
+    check: str
+    message: str
+    project_id: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    extra: dict = field(default_factory=dict, compare=False)
