@@ -1,0 +1,405 @@
+"""Earned value, earned schedule and RAG ratings, per project and rolled up.
+
+The formulas are those of DOMAIN.md section 6 (PMBOK / PMI EVM standard and
+Lipke's earned schedule):
+
+- CV = EV - AC, SV = EV - PV, CPI = EV / AC, SPI = EV / PV;
+- EAC typical ``BAC / CPI``, atypical ``AC + (BAC - EV)``, cost-and-schedule
+  ``AC + (BAC - EV) / (CPI * SPI)``; ETC = EAC - AC; VAC = BAC - EAC;
+  TCPI = (BAC - EV) / (BAC - AC);
+- ES = C + (EV - PV_C) / (PV_{C+1} - PV_C), C the number of whole baseline
+  periods whose cumulative PV is at most EV; SPI(t) = ES / AT; SV(t) = ES - AT.
+
+A zero or missing divisor gives ``NaN`` (never ``inf``, never an error). The
+portfolio roll-up sums PV, EV, AC and BAC first and computes its indices from
+the sums; it never averages per-project indices.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .model import EAC_METHODS, IN_FLIGHT, RAG, ROLLED_UP, EacMethod, Thresholds
+
+EVM_COLUMNS = (
+    "project_id", "name", "pmo", "status", "bac", "pv", "ev", "ac", "cv", "sv", "cpi", "spi", "eac", "etc", "vac",
+    "tcpi", "es", "at", "spi_t", "sv_t", "planned_duration", "forecast_duration", "schedule_index", "rag_cost",
+    "rag_schedule", "rag", "overdue", "late_forecast",
+)
+"""Columns of the frame :func:`earned_value` returns, in order."""
+
+ROLLUP_KEYS = ("pv", "ev", "ac", "bac", "cv", "sv", "cpi", "spi", "eac", "etc", "vac", "tcpi", "projects")
+"""Keys of the dict :func:`rollup` returns."""
+
+_RAG_DECIMALS = 10
+"""Indices are rounded to this many decimals before banding, so that a ratio that is
+0.95 on paper but 0.9499999999999999 in floating point still counts as green."""
+
+
+# -- helpers -----------------------------------------------------------------
+
+def _div(numerator, denominator):
+    """``numerator / denominator`` elementwise, ``NaN`` where the divisor is 0 or missing or the result infinite."""
+    num = np.asarray(numerator, dtype=float)
+    den = np.asarray(denominator, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        out = num / den
+    out = np.where((den == 0) | ~np.isfinite(out), np.nan, out)
+    return out
+
+
+def _floats(frame: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _ns(values) -> np.ndarray:
+    """Datetimes as int64 nanoseconds (NaT -> the int64 minimum; check ``isna`` separately)."""
+    return pd.to_datetime(pd.Series(values)).to_numpy(dtype="datetime64[ns]").view("int64")
+
+
+def _check_method(eac_method: str) -> None:
+    if eac_method not in EAC_METHODS:
+        raise ValueError(f"unknown EAC method {eac_method!r}; expected one of {', '.join(EAC_METHODS)}")
+
+
+def _eac(bac, ev, ac, cpi, spi, eac_method: str) -> np.ndarray:
+    bac, ev, ac = (np.asarray(x, dtype=float) for x in (bac, ev, ac))
+    if eac_method == "typical":
+        return _div(bac, cpi)
+    if eac_method == "atypical":
+        return ac + (bac - ev)
+    return ac + _div(bac - ev, np.asarray(cpi, dtype=float) * np.asarray(spi, dtype=float))
+
+
+# -- RAG ---------------------------------------------------------------------
+
+def _rag_codes(values, thresholds: Thresholds) -> np.ndarray:
+    """0 green, 1 amber, 2 red, -1 unknown (NaN)."""
+    x = np.round(np.asarray(values, dtype=float), _RAG_DECIMALS)
+    lo_g, hi_g = thresholds.green
+    lo_a, hi_a = thresholds.amber
+    with np.errstate(invalid="ignore"):
+        codes = np.where((x >= lo_g) & (x <= hi_g), 0, np.where((x >= lo_a) & (x <= hi_a), 1, 2))
+    return np.where(np.isnan(x), -1, codes)
+
+
+def _rag_labels(codes: np.ndarray) -> np.ndarray:
+    labels = np.array([*RAG, None], dtype=object)  # code -1 picks the last entry, None
+    return labels[codes]
+
+
+def _objects(values: np.ndarray) -> pd.Series:
+    """An object Series (pandas would infer ``str`` and turn ``None`` into ``NaN``)."""
+    return pd.Series(values, dtype=object)
+
+
+def rag(index: pd.Series | float, thresholds: Thresholds = Thresholds()) -> pd.Series | str | None:  # noqa: B008
+    """Rate a performance index (CPI, SPI, SPI(t)) green, amber or red.
+
+    Green when ``thresholds.green[0] <= index <= thresholds.green[1]``, amber
+    when outside green but within ``thresholds.amber``, red beyond; a boundary
+    value belongs to the better band. A missing index rates ``None``.
+
+    Parameters
+    ----------
+    index
+        One index, or a Series of them.
+    thresholds
+        The bands (default green 0.95-1.05, amber 0.90-1.10).
+
+    Returns
+    -------
+    pd.Series | str | None
+        A Series of ``"green"``/``"amber"``/``"red"``/``None`` with the input's
+        index for a Series, else one rating.
+
+    Examples
+    --------
+    >>> rag(0.95), rag(0.93), rag(1.2), rag(float("nan"))
+    ('green', 'amber', 'red', None)
+    """
+    if isinstance(index, pd.Series):
+        labels = _rag_labels(_rag_codes(pd.to_numeric(index, errors="coerce").to_numpy(dtype=float,
+                                                                                        na_value=np.nan),
+                                        thresholds))
+        return pd.Series(labels, index=index.index, name=index.name, dtype=object)
+    value = np.nan if index is None or pd.isna(index) else float(index)
+    return _rag_labels(_rag_codes(np.array([value]), thresholds))[0]
+
+
+def _worse(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The worse of two RAG code arrays, ignoring an unknown (-1) one."""
+    return np.maximum(a, b)
+
+
+# -- earned schedule ---------------------------------------------------------
+
+def earned_schedule(period_pv: Sequence[float], ev: float) -> float:
+    """Earned schedule (Lipke) of one project, in periods.
+
+    Parameters
+    ----------
+    period_pv
+        The baseline's cumulative planned value at the end of each period,
+        in period order (``PV_1 ... PV_n``; ``PV_0 = 0`` is implied).
+    ev
+        Earned value to date.
+
+    Returns
+    -------
+    float
+        ``ES = C + (EV - PV_C) / (PV_{C+1} - PV_C)`` where ``C`` is the number
+        of periods ``k >= 1`` with ``PV_k <= EV``; ``n`` (the number of
+        periods) when ``EV >= PV_n``. ``NaN`` when EV is missing, there are no
+        periods, a PV is missing, or the interpolation divisor is 0.
+
+    Examples
+    --------
+    >>> earned_schedule([100, 200, 300], 250)  # C = 2, 2 + (250 - 200) / (300 - 200)
+    2.5
+    """
+    pv = [float(v) for v in period_pv]
+    n = len(pv)
+    if n == 0 or ev is None or math.isnan(ev) or any(math.isnan(v) for v in pv):
+        return math.nan
+    ev = float(ev)
+    if ev >= pv[-1]:
+        return float(n)
+    c = sum(1 for v in pv if v <= ev)
+    pv_c = 0.0 if c == 0 else pv[c - 1]
+    step = pv[c] - pv_c
+    if step == 0:
+        return math.nan
+    return c + (ev - pv_c) / step
+
+
+def _schedule(projects: pd.DataFrame, baseline: pd.DataFrame | None, ev: np.ndarray,
+              as_of_ns: int) -> dict[str, np.ndarray]:
+    """Earned schedule, actual time and planned duration per project, vectorised over the baseline."""
+    n_proj = len(projects)
+    nan = np.full(n_proj, np.nan)
+    out = {"es": nan.copy(), "at": nan.copy(), "planned_duration": nan.copy()}
+    if baseline is None or len(baseline) == 0 or n_proj == 0:
+        return out
+
+    group = pd.Index(projects["project_id"]).get_indexer(baseline["project_id"])
+    keep = group >= 0
+    group = group[keep]
+    if len(group) == 0:
+        return out
+    pe_nat = pd.isna(baseline["period_end"]).to_numpy()[keep]
+    pe = _ns(baseline["period_end"])[keep]
+    pv = _floats(baseline, "cumulative_pv")[keep]
+    order = np.lexsort((pe, group))
+    group, pe, pe_nat, pv = group[order], pe[order], pe_nat[order], pv[order]
+
+    counts = np.bincount(group, minlength=n_proj)
+    has = counts > 0
+    first = np.concatenate(([0], np.cumsum(counts)[:-1]))  # offset of each project's first row
+    last = first + counts - 1
+    n = counts.astype(float)
+
+    # ES: C = number of periods with PV_k <= EV; PV_C and PV_{C+1} read at the group offset.
+    ev_rows = ev[group]
+    bad_pv = np.bincount(group, weights=np.isnan(pv), minlength=n_proj) > 0
+    with np.errstate(invalid="ignore"):
+        c = np.bincount(group, weights=pv <= ev_rows, minlength=n_proj).astype(np.int64)
+    c_idx = np.minimum(c, np.maximum(counts - 1, 0))
+    pv_c = np.where(c > 0, pv[np.clip(first + c - 1, 0, len(pv) - 1)], 0.0)
+    pv_next = pv[np.clip(first + c_idx, 0, len(pv) - 1)]
+    with np.errstate(invalid="ignore"):
+        done = has & (ev >= pv[np.clip(last, 0, len(pv) - 1)])
+    es = np.where(done, n, c + _div(ev - pv_c, pv_next - pv_c))
+    es = np.where(has & ~bad_pv & ~np.isnan(ev), es, np.nan)
+
+    # AT: whole periods ended by as_of, plus the elapsed fraction of the current one.
+    start_nat = pd.isna(projects["start"]).to_numpy()
+    start = _ns(projects["start"])
+    bad_pe = np.bincount(group, weights=pe_nat, minlength=n_proj) > 0
+    m = np.bincount(group, weights=pe <= as_of_ns, minlength=n_proj).astype(np.int64)
+    rows = len(pe)
+    prev_end = np.where(m > 0, pe[np.clip(first + m - 1, 0, rows - 1)], start)  # b_m (b_0 = start)
+    next_end = pe[np.clip(first + m, 0, rows - 1)]                               # b_{m+1} while m < n
+    within = _div((as_of_ns - prev_end).astype(float), (next_end - prev_end).astype(float))
+    before_last = np.where(counts > 1, pe[np.clip(last - 1, 0, rows - 1)], start)  # b_{n-1}
+    last_end = pe[np.clip(last, 0, rows - 1)]
+    last_length = (last_end - before_last).astype(float)
+    beyond = _div((as_of_ns - last_end).astype(float), np.where(last_length > 0, last_length, np.nan))
+    at = np.where(m >= counts, n + beyond, m + within)
+    at = np.where(as_of_ns < start, 0.0, at)
+    at = np.where(has & ~bad_pe & ~start_nat, at, np.nan)
+
+    out["es"] = es
+    out["at"] = at
+    out["planned_duration"] = np.where(has, n, np.nan)
+    return out
+
+
+# -- per project -------------------------------------------------------------
+
+def earned_value(
+    projects: pd.DataFrame,
+    baseline: pd.DataFrame | None = None,
+    *,
+    as_of: dt.date | pd.Timestamp,
+    eac_method: EacMethod = "typical",
+    thresholds: Thresholds = Thresholds(),  # noqa: B008 (frozen, so sharing the default is safe)
+) -> pd.DataFrame:
+    """Earned value, earned schedule and RAG per project.
+
+    Parameters
+    ----------
+    projects
+        ``Portfolio.projects`` (see ``model.PROJECT_COLUMNS``).
+    baseline
+        ``Portfolio.baseline`` (cumulative PV per period end) or ``None``;
+        projects with baseline rows get earned schedule, the others ``NaN``.
+    as_of
+        The status date (actual time AT is measured to it).
+    eac_method
+        ``"typical"`` ``BAC/CPI``, ``"atypical"`` ``AC + (BAC - EV)`` or
+        ``"cost_schedule"`` ``AC + (BAC - EV)/(CPI*SPI)``.
+    thresholds
+        RAG bands.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per project, in input order, with the columns of
+        :data:`EVM_COLUMNS`: the inputs ``project_id, name, pmo, status, bac,
+        pv, ev, ac``; ``cv, sv, cpi, spi, eac, etc, vac, tcpi``; earned
+        schedule ``es, at`` (periods), ``spi_t, sv_t`` (periods),
+        ``planned_duration`` (number of baseline periods) and
+        ``forecast_duration`` (``planned_duration / spi_t``); ``schedule_index``
+        (``"spi_t"`` when SPI(t) is known, else ``"spi"`` when SPI is, else
+        ``None``); ``rag_cost`` (from CPI), ``rag_schedule`` (from that index),
+        ``rag`` (the worse of the two, ignoring a missing one); ``overdue``
+        (in flight and planned finish before ``as_of``) and ``late_forecast``
+        (forecast finish after planned finish).
+
+    Raises
+    ------
+    ValueError
+        When ``eac_method`` is not one of ``EAC_METHODS``.
+    """
+    _check_method(eac_method)
+    as_of = pd.Timestamp(as_of)
+    as_of_ns = int(as_of.to_datetime64().astype("datetime64[ns]").view("int64"))
+
+    bac, pv, ev, ac = (_floats(projects, c) for c in ("bac", "pv", "ev", "ac"))
+    cpi = _div(ev, ac)
+    spi = _div(ev, pv)
+    eac = _eac(bac, ev, ac, cpi, spi, eac_method)
+    sched = _schedule(projects, baseline, ev, as_of_ns)
+    es, at = sched["es"], sched["at"]
+    spi_t = _div(es, at)
+    forecast_duration = _div(sched["planned_duration"], spi_t)
+
+    schedule = np.where(np.isnan(spi_t), spi, spi_t)
+    schedule_index = np.full(len(projects), None, dtype=object)
+    schedule_index[~np.isnan(spi)] = "spi"
+    schedule_index[~np.isnan(spi_t)] = "spi_t"
+    cost_codes = _rag_codes(cpi, thresholds)
+    schedule_codes = _rag_codes(schedule, thresholds)
+
+    status = projects["status"]
+    in_flight = status.isin(IN_FLIGHT).to_numpy(dtype=bool)
+    finish = pd.to_datetime(projects["finish"])
+    overdue = in_flight & (finish < as_of).to_numpy(dtype=bool, na_value=False)
+    if "forecast_finish" in projects.columns:
+        late = (pd.to_datetime(projects["forecast_finish"]) > finish).to_numpy(dtype=bool, na_value=False)
+    else:
+        late = np.zeros(len(projects), dtype=bool)
+
+    def text(column: str):
+        return projects[column].array if column in projects.columns else np.full(len(projects), np.nan)
+
+    frame = pd.DataFrame({
+        "project_id": text("project_id"),
+        "name": text("name"),
+        "pmo": text("pmo"),
+        "status": status.array,
+        "bac": bac, "pv": pv, "ev": ev, "ac": ac,
+        "cv": ev - ac,
+        "sv": ev - pv,
+        "cpi": cpi,
+        "spi": spi,
+        "eac": eac,
+        "etc": eac - ac,
+        "vac": bac - eac,
+        "tcpi": _div(bac - ev, bac - ac),
+        "es": es,
+        "at": at,
+        "spi_t": spi_t,
+        "sv_t": es - at,
+        "planned_duration": sched["planned_duration"],
+        "forecast_duration": forecast_duration,
+        "schedule_index": _objects(schedule_index),
+        "rag_cost": _objects(_rag_labels(cost_codes)),
+        "rag_schedule": _objects(_rag_labels(schedule_codes)),
+        "rag": _objects(_rag_labels(_worse(cost_codes, schedule_codes))),
+        "overdue": overdue,
+        "late_forecast": late,
+    }, columns=list(EVM_COLUMNS))
+    return frame
+
+
+# -- portfolio roll-up -------------------------------------------------------
+
+def rollup(projects: pd.DataFrame, *, eac_method: EacMethod = "typical") -> dict[str, float | None]:
+    """The portfolio's earned value from summed PV, EV, AC and BAC.
+
+    Only projects whose status is in ``ROLLED_UP`` (active, on hold, closed)
+    count. PV, EV, AC and BAC are summed (a missing value is skipped) and CV,
+    SV, CPI, SPI, EAC (same ``eac_method``), ETC, VAC and TCPI are computed
+    from the sums, never by averaging project indices.
+
+    Parameters
+    ----------
+    projects
+        ``Portfolio.projects`` or the :func:`earned_value` frame (columns
+        ``status, pv, ev, ac, bac``).
+    eac_method
+        As for :func:`earned_value`.
+
+    Returns
+    -------
+    dict
+        Keys :data:`ROLLUP_KEYS`; floats, ``None`` where undefined (no
+        project, all values missing, or a zero divisor); ``projects`` is the
+        number of projects rolled up.
+
+    Examples
+    --------
+    Two projects, EV/AC 90/100 and 10/5: CPI = (90 + 10) / (100 + 5) = 0.952,
+    not the mean of 0.9 and 2.0.
+    """
+    _check_method(eac_method)
+    rolled = projects[projects["status"].isin(ROLLED_UP)]
+    sums = {}
+    for key in ("pv", "ev", "ac", "bac"):
+        values = _floats(rolled, key)
+        sums[key] = float(np.nansum(values)) if np.any(~np.isnan(values)) else math.nan
+    pv, ev, ac, bac = sums["pv"], sums["ev"], sums["ac"], sums["bac"]
+    cpi = float(_div(ev, ac))
+    spi = float(_div(ev, pv))
+    eac = float(_eac(bac, ev, ac, cpi, spi, eac_method))
+    result = {
+        "pv": pv, "ev": ev, "ac": ac, "bac": bac,
+        "cv": ev - ac, "sv": ev - pv, "cpi": cpi, "spi": spi,
+        "eac": eac, "etc": eac - ac, "vac": bac - eac,
+        "tcpi": float(_div(bac - ev, bac - ac)),
+    }
+    out: dict[str, float | None] = {k: (None if math.isnan(v) else v) for k, v in result.items()}
+    out["projects"] = int(len(rolled))
+    return out
+
+
+__all__ = ["EVM_COLUMNS", "ROLLUP_KEYS", "earned_schedule", "earned_value", "rag", "rollup"]

@@ -1,0 +1,220 @@
+"""Data-quality findings on the projects, earned value and risk data.
+
+The reader (:func:`pmo_workbench.portfolio.read_portfolio`) rejects what is
+invalid; what is valid but doubtful (a project with no sponsor, EV above its
+budget, a status nobody updated) is listed here as a :class:`Finding` so the
+report shows it rather than dropping it. Resource findings belong to the
+resource analysis, dependency findings to the dependency analysis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from .model import IN_FLIGHT, Finding, Portfolio
+from .risk import is_open
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+CHECKS = (
+    "no_sponsor", "no_budget", "stale_status", "ev_over_bac", "ev_without_ac", "spend_before_start",
+    "closed_incomplete", "missing_evm", "null_indices", "no_baseline", "risk_no_owner",
+)
+"""The check ids :func:`data_quality` can report."""
+
+
+def _floats(frame: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _blank(series: pd.Series) -> np.ndarray:
+    text = series.astype("str").str.strip()
+    return (text.isna() | text.eq("")).to_numpy(dtype=bool, na_value=True)
+
+
+def _text(value) -> str | None:
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _amount(value: float) -> str:
+    """A number as a person reads it: 120,000 or 1,234.50."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def _blank_or(value: float, label: str) -> str:
+    return f"{label} blank" if np.isnan(value) else f"{label} {_amount(value)}"
+
+
+def _day(value) -> str:
+    return pd.Timestamp(value).date().isoformat()
+
+
+def data_quality(portfolio: Portfolio, evm: pd.DataFrame, *, as_of: dt.date | str | pd.Timestamp) -> list[Finding]:
+    """List what in the portfolio's data needs a person to look at.
+
+    Parameters
+    ----------
+    portfolio
+        The validated portfolio.
+    evm
+        Its per-project earned value (:func:`pmo_workbench.portfolio.evm.earned_value`);
+        ``cpi`` and ``spi`` tell which indices could not be computed.
+    as_of
+        The status date.
+
+    Returns
+    -------
+    list[Finding]
+        Errors first, then warnings, then info; within a severity by project
+        (portfolio-level last), check and row. Checks (:data:`CHECKS`):
+
+        - ``no_sponsor`` (warning): blank sponsor;
+        - ``no_budget`` (warning): BAC blank or 0, project not cancelled;
+        - ``stale_status`` (warning): active or on hold, but the forecast
+          finish (the planned finish when there is no forecast) is before
+          ``as_of``;
+        - ``ev_over_bac`` (error): EV above BAC;
+        - ``ev_without_ac`` (warning): EV > 0 with AC 0 or blank;
+        - ``spend_before_start`` (warning): proposed with AC > 0;
+        - ``closed_incomplete`` (info): closed with EV below BAC;
+        - ``missing_evm`` (warning): in flight with PV, EV or AC blank;
+        - ``null_indices`` (info): in flight with AC 0 (no CPI) or PV 0 (no SPI);
+        - ``no_baseline`` (info): a baseline sheet is given but an in-flight
+          project has no rows in it;
+        - ``risk_no_owner`` (warning): open risk without an owner.
+    """
+    as_of = pd.Timestamp(as_of)
+    p = portfolio.projects
+    findings: list[Finding] = []
+
+    ids = p["project_id"].to_numpy(dtype=object)
+    rows = p["source_row"].to_numpy(dtype=object) if "source_row" in p.columns else np.full(len(p), None)
+    status = p["status"].astype("str").to_numpy(dtype=object)
+    labels = _labels(p)
+    bac, pv, ev, ac = (_floats(p, c) for c in ("bac", "pv", "ev", "ac"))
+    in_flight = p["status"].isin(IN_FLIGHT).to_numpy(dtype=bool)
+    is_status = {s: (status == s) for s in ("proposed", "closed", "cancelled")}
+
+    def add(severity: str, check: str, mask: np.ndarray, message, extra) -> None:
+        for i in np.flatnonzero(mask):
+            row = rows[i]
+            findings.append(Finding(
+                severity, check, message(i), project_id=_text(ids[i]), sheet="projects",
+                row=None if row is None or pd.isna(row) else int(row), extra=extra(i),
+            ))
+
+    def state(i: int) -> str:
+        return str(status[i]).replace("_", " ")
+
+    # who and how much
+    sponsor = p["sponsor"] if "sponsor" in p.columns else pd.Series(np.nan, index=p.index, dtype=object)
+    add("warning", "no_sponsor", _blank(sponsor),
+        lambda i: f"{labels[i]} has no sponsor", lambda i: {})
+    with np.errstate(invalid="ignore"):
+        add("warning", "no_budget", ~is_status["cancelled"] & (np.isnan(bac) | (bac == 0)),
+            lambda i: f"{labels[i]} has no budget ({_blank_or(bac[i], 'BAC')})", lambda i: {"bac": bac[i]})
+
+        # dates
+        finish = pd.to_datetime(p["finish"]).reset_index(drop=True)
+        forecast = (pd.to_datetime(p["forecast_finish"]).reset_index(drop=True) if "forecast_finish" in p.columns
+                    else pd.Series(pd.NaT, index=finish.index, dtype=finish.dtype))
+        has_forecast = forecast.notna().to_numpy(dtype=bool)
+        due = forecast.where(forecast.notna(), finish)
+        stale = in_flight & (due < as_of).to_numpy(dtype=bool, na_value=False)
+        add("warning", "stale_status", stale,
+            lambda i: (f"{labels[i]} is still {state(i)} but its "
+                       f"{'forecast' if has_forecast[i] else 'planned'} finish {_day(due.iloc[i])} is before the "
+                       f"status date {_day(as_of)}"),
+            lambda i: {"finish": due.iloc[i], "as_of": as_of, "forecast": bool(has_forecast[i])})
+
+        # earned value that contradicts itself
+        add("error", "ev_over_bac", ev > bac,
+            lambda i: f"{labels[i]} has EV {_amount(ev[i])} above its BAC {_amount(bac[i])}",
+            lambda i: {"ev": ev[i], "bac": bac[i]})
+        add("warning", "ev_without_ac", (ev > 0) & (np.isnan(ac) | (ac == 0)),
+            lambda i: f"{labels[i]} has EV {_amount(ev[i])} but no actual cost ({_blank_or(ac[i], 'AC')})",
+            lambda i: {"ev": ev[i], "ac": ac[i]})
+        add("warning", "spend_before_start", is_status["proposed"] & (ac > 0),
+            lambda i: f"{labels[i]} is proposed but has already spent AC {_amount(ac[i])}",
+            lambda i: {"ac": ac[i]})
+        add("info", "closed_incomplete", is_status["closed"] & (ev < bac),
+            lambda i: f"{labels[i]} is closed with EV {_amount(ev[i])} below its BAC {_amount(bac[i])}",
+            lambda i: {"ev": ev[i], "bac": bac[i]})
+
+        # in-flight projects whose earned value cannot be read
+        missing = {"PV": np.isnan(pv), "EV": np.isnan(ev), "AC": np.isnan(ac)}
+        add("warning", "missing_evm", in_flight & (missing["PV"] | missing["EV"] | missing["AC"]),
+            lambda i: f"{labels[i]} is {state(i)} with {', '.join(k for k, v in missing.items() if v[i])} blank",
+            lambda i: {"missing": [k.lower() for k, v in missing.items() if v[i]]})
+        cpi, spi = _indices(evm, ids)
+        no_cpi = (ac == 0) & np.isnan(cpi)
+        no_spi = (pv == 0) & np.isnan(spi)
+        add("info", "null_indices", in_flight & (no_cpi | no_spi),
+            lambda i: f"{labels[i]} is {state(i)} with " + " and ".join(
+                [*(["AC 0"] if no_cpi[i] else []), *(["PV 0"] if no_spi[i] else [])])
+            + ", so " + " and ".join([*(["CPI"] if no_cpi[i] else []), *(["SPI"] if no_spi[i] else [])])
+            + " cannot be computed",
+            lambda i: {"cpi": not no_cpi[i], "spi": not no_spi[i]})
+
+    if portfolio.baseline is not None:
+        baselined = p["project_id"].isin(portfolio.baseline["project_id"]).to_numpy(dtype=bool)
+        add("info", "no_baseline", in_flight & ~baselined,
+            lambda i: f"{labels[i]} is {state(i)} but has no baseline rows, so it has no earned schedule",
+            lambda i: {})
+
+    if portfolio.risks is not None and len(portfolio.risks):
+        findings.extend(_risk_findings(portfolio.risks))
+
+    findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.project_id is None, f.project_id or "",
+                                 f.check, f.row if f.row is not None else -1))
+    return findings
+
+
+def _labels(projects: pd.DataFrame) -> np.ndarray:
+    """``"<project_id> <name>"`` per project, the id alone when the name is blank."""
+    ids = projects["project_id"].astype("str").reset_index(drop=True)
+    if "name" not in projects.columns:
+        return ids.to_numpy(dtype=object)
+    names = projects["name"].astype("str").str.strip().reset_index(drop=True)
+    named = names.notna() & names.ne("")
+    return ids.where(~named, ids + " " + names).to_numpy(dtype=object)
+
+
+def _indices(evm: pd.DataFrame, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """CPI and SPI of each project, looked up by id in the earned value frame."""
+    if evm is None or len(evm) == 0:
+        nan = np.full(len(ids), np.nan)
+        return nan, nan.copy()
+    position = pd.Index(evm["project_id"]).get_indexer(ids)
+    found = position >= 0
+    out = []
+    for column in ("cpi", "spi"):
+        values = _floats(evm, column)
+        out.append(np.where(found, values[np.clip(position, 0, None)], np.nan))
+    return out[0], out[1]
+
+
+def _risk_findings(risks: pd.DataFrame) -> list[Finding]:
+    status = risks["status"] if "status" in risks.columns else pd.Series(np.nan, index=risks.index, dtype=object)
+    owner = risks["owner"] if "owner" in risks.columns else pd.Series(np.nan, index=risks.index, dtype=object)
+    flagged = risks[is_open(status) & _blank(owner)]
+    title = flagged["title"] if "title" in flagged.columns else pd.Series(None, index=flagged.index, dtype=object)
+    rows = flagged["source_row"] if "source_row" in flagged.columns else pd.Series(None, index=flagged.index)
+    out = []
+    for risk_id, project_id, name, row in zip(flagged["risk_id"], flagged["project_id"], title, rows):
+        pid, name = _text(project_id), _text(name)
+        label = str(risk_id) if name is None else f"{risk_id} {name}"
+        where = f"({pid})" if pid is not None else "(portfolio-level)"
+        out.append(Finding(
+            "warning", "risk_no_owner", f"Risk {label} {where} is open with no owner", project_id=pid,
+            sheet="risks", row=None if row is None or pd.isna(row) else int(row), extra={"risk_id": _text(risk_id)},
+        ))
+    return out
+
+
+__all__ = ["CHECKS", "data_quality"]
