@@ -11,17 +11,12 @@ The tidy frame has one row per (respondent, item) with the columns in
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import difflib
-import io
-import re
 from pathlib import Path
 
-import numpy as np
-import openpyxl
 import pandas as pd
 
+from ._tables import EXCEL_SUFFIXES, column_letter, per_value, read_csv_cells, read_excel_sheets
 from .errors import InputValidationError, Problem
 from .instrument import Instrument
 
@@ -36,7 +31,6 @@ TIDY_COLUMNS = (
     "organisation", "pmo", "pmo_level", "respondent", "role", "item", "value",
     "assessed_on", "comment", "source_row",
 )
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def read_responses(path: str | Path, instrument: Instrument) -> pd.DataFrame:
@@ -85,142 +79,27 @@ def _read_table(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
         what = "a folder, not a file" if path.is_dir() else "no such file"
         raise InputValidationError([Problem(where, None, None, what)])
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        table, problems = _read_excel(path)
-    else:
-        table, problems = _read_csv(path)
-    table = table.fillna("").astype(str)
-    table = table.apply(lambda col: _per_value(col, lambda u: u.str.strip()))
-    # Drop trailing rows and columns that are entirely blank (spreadsheet padding).
-    filled = table.ne("")
-    if not filled.to_numpy().any():
+        return _read_excel(path)
+    table, problems = read_csv_cells(path)
+    if table.empty:
         raise InputValidationError([*problems, Problem(where, 1, None, _EMPTY)])
-    last_row = int(np.flatnonzero(filled.any(axis=1).to_numpy())[-1])
-    last_col = int(np.flatnonzero(filled.any(axis=0).to_numpy())[-1])
-    return table.iloc[: last_row + 1, : last_col + 1].reset_index(drop=True), problems
-
-
-def _read_csv(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
-    where = str(path)
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        row = data[: exc.start].count(b"\n") + 1
-        raise InputValidationError([Problem(
-            where, row, None,
-            f"byte {exc.start} is not UTF-8 ({data[exc.start:exc.start + 1]!r}); save the file as CSV UTF-8",
-        )]) from None
-    if not text.strip():
-        raise InputValidationError([Problem(where, 1, None, _EMPTY)])
-    header = text.partition("\n")[0].rstrip("\r")
-    if not header.strip():
-        raise InputValidationError([Problem(where, 1, None, "row 1 is blank; the header must be the first row")])
-    sep = ";" if header.count(";") > header.count(",") else ","
-    try:
-        table = pd.read_csv(
-            io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
-            skip_blank_lines=False, engine="c",
-        )
-        return table, []
-    except pd.errors.ParserError as exc:
-        unclosed = re.search(r"EOF inside string starting at row (\d+)", str(exc))
-        if unclosed:
-            raise InputValidationError([Problem(
-                where, int(unclosed.group(1)) + 1, None,
-                "a quoted value that starts on this row is never closed; check the quotes",
-            )]) from None
-    return _read_ragged_csv(where, text, sep)
-
-
-def _read_ragged_csv(where: str, text: str, sep: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """The slow path for rows wider than the header: report each one, read the rest.
-
-    Extra fields that are all blank (a trailing delimiter) are dropped quietly.
-    """
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
-    width = len(rows[0])
-    problems = []
-    for number, row in enumerate(rows, start=1):
-        if len(row) <= width:
-            continue
-        if any(cell.strip() for cell in row[width:]):
-            problems.append(Problem(
-                where, number, None,
-                f"row has {len(row)} fields but the header has {width}; check for an unquoted '{sep}' in a value",
-            ))
-            rows[number - 1] = []
-        else:
-            rows[number - 1] = row[:width]
-    return pd.DataFrame([row + [""] * (width - len(row)) for row in rows]), problems
+    return table, problems
 
 
 def _read_excel(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
-    """Read the ``responses`` sheet (else the first) cell by cell.
+    """Read the ``responses`` sheet (else the first); see :func:`read_excel_sheets`."""
+    names: list[str] = []
 
-    Error cells (``#DIV/0!``) keep their text, so the checks reject them as
-    they would in a CSV; a formula is read from the result Excel saved with it,
-    and a formula with no saved result (a file written by a program, never
-    opened in Excel) is reported rather than taken as "not answered".
-    """
-    where = str(path)
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises several unrelated types for a bad file
-        raise InputValidationError([Problem(where, None, None, f"cannot read as an Excel workbook: {exc}")]) from None
-    try:
-        names = book.sheetnames
-        sheet = next((n for n in names if n.strip().lower() == "responses"), names[0])
-        rows, formulas = _sheet_cells(book[sheet])
-    finally:
-        book.close()
-    problems = []
-    if formulas:
-        cached = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            values = [list(r) for r in cached[sheet].iter_rows(min_row=1, min_col=1, values_only=True)]
-        finally:
-            cached.close()
-        for r, c in formulas:
-            value = values[r][c] if r < len(values) and c < len(values[r]) else None
-            if value is None:
-                header = rows[0][c] if rows and c < len(rows[0]) and rows[0][c] else _column_letter(c)
-                problems.append(Problem(where, r + 1, header, "formula with no saved result; open and save the "
-                                        "file in Excel, or type the value"))
-            else:
-                rows[r][c] = _excel_cell_text(value)
-    width = max((len(r) for r in rows), default=0)
-    if not any(cell for row in rows for cell in row):
+    def responses_sheet(sheet_names: list[str]) -> list[str]:
+        names.extend(sheet_names)
+        return [next((n for n in sheet_names if n.strip().lower() == "responses"), sheet_names[0])]
+
+    ((sheet, (table, problems)),) = read_excel_sheets(path, responses_sheet).items()
+    if table.empty:
         others = [n for n in names if n != sheet]
         hint = f" (other sheets: {', '.join(others)}; name the one with the answers 'responses')" if others else ""
-        raise InputValidationError([*problems, Problem(where, 1, None, f"sheet '{sheet}' is empty{hint}")])
-    return pd.DataFrame([row + [""] * (width - len(row)) for row in rows]), problems
-
-
-def _sheet_cells(sheet) -> tuple[list[list[str]], list[tuple[int, int]]]:
-    rows, formulas = [], []
-    for r, row in enumerate(sheet.iter_rows(min_row=1, min_col=1)):
-        texts = []
-        for c, cell in enumerate(row):
-            if getattr(cell, "data_type", None) == "f":
-                formulas.append((r, c))
-                texts.append("")
-            else:
-                texts.append(_excel_cell_text(cell.value))
-        rows.append(texts)
-    return rows, formulas
-
-
-def _excel_cell_text(value: object) -> str:
-    """A cell as the text a CSV export would hold (whole floats without '.0', dates as ISO)."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    return str(value)
+        raise InputValidationError([*problems, Problem(str(path), 1, None, f"sheet '{sheet}' is empty{hint}")])
+    return table, problems
 
 
 # -- validating ------------------------------------------------------------
@@ -243,7 +122,7 @@ class _Validator:
             name = header.strip().lower()
             if not name:
                 if self.body.iloc[:, position].ne("").any():
-                    self.add(1, _column_letter(position), "column has values but no header")
+                    self.add(1, column_letter(position), "column has values but no header")
                 self.columns.append(None)
             elif name in self.header_of:
                 self.add(1, header, f"column '{header}' appears twice; each column once")
@@ -314,7 +193,7 @@ class _Validator:
     def _long_cells(self) -> pd.DataFrame:
         body = self.body
         item_raw = body["item"]
-        item = _per_value(item_raw, lambda u: u.str.lower().map(self.item_of))
+        item = per_value(item_raw, lambda u: u.str.lower().map(self.item_of))
         unknown = item.isna() & item_raw.ne("")
         for row, raw in item_raw[unknown].items():
             self.add(row, self.col("item"), self._unknown_item_message(raw))
@@ -393,7 +272,7 @@ class _Validator:
                 self.add(int(row), self.col(name), f"missing {name}; every answer needs one")
         role_of = {r.id.lower(): r.id for r in self.instrument.roles}
         role_of.update({r.label.strip().lower(): r.id for r in self.instrument.roles})
-        role = _per_value(cells["role"], lambda u: u.str.lower().map(role_of))
+        role = per_value(cells["role"], lambda u: u.str.lower().map(role_of))
         bad = self._rows_once(cells, role.isna() & cells["role"].ne(""))
         expected = ", ".join(self.instrument.role_ids)
         for row, raw in zip(bad["source_row"], bad["role"]):
@@ -405,8 +284,8 @@ class _Validator:
         """Answers as floats (NaN = not answered), and where an answer was invalid."""
         scale = self.instrument.scale
         raw = cells["value_raw"]
-        missing = _per_value(raw, lambda u: u.str.lower().isin(NOT_ANSWERED)).astype(bool)
-        number = _per_value(raw, lambda u: pd.to_numeric(u.str.replace(",", ".", regex=False), errors="coerce"))
+        missing = per_value(raw, lambda u: u.str.lower().isin(NOT_ANSWERED)).astype(bool)
+        number = per_value(raw, lambda u: pd.to_numeric(u.str.replace(",", ".", regex=False), errors="coerce"))
         number = number.astype(float).where(~missing)
         expected = (
             f"expected a whole number from {scale.min} to {scale.max}, or blank/NA for not answered"
@@ -423,7 +302,7 @@ class _Validator:
 
     def _check_pmo_levels(self, cells: pd.DataFrame) -> pd.Series:
         raw = cells["pmo_level"]
-        level = _per_value(raw, lambda u: u.str.lower()).where(raw.ne(""))
+        level = per_value(raw, lambda u: u.str.lower()).where(raw.ne(""))
         bad = self._rows_once(cells, level.notna() & ~level.isin(PMO_LEVELS))
         for row, value in zip(bad["source_row"], bad["pmo_level"]):
             self.add(int(row), self.col("pmo_level"),
@@ -444,7 +323,7 @@ class _Validator:
     def _check_dates(self, cells: pd.DataFrame) -> pd.Series:
         """ISO dates (``YYYY-MM-DD``, optionally with a time, which is dropped)."""
         raw = cells["assessed_on"]
-        parsed = _per_value(raw, lambda u: pd.to_datetime(
+        parsed = per_value(raw, lambda u: pd.to_datetime(
             u.str.slice(0, 10).where(u.str.fullmatch(_ISO_DATE)), format="%Y-%m-%d", errors="coerce"))
         parsed = pd.to_datetime(parsed)
         bad = self._rows_once(cells, parsed.isna() & raw.ne(""))
@@ -482,20 +361,3 @@ class _Validator:
                      f"'{r.value_raw or 'blank'}' here, '{r.value_raw_first or 'blank'}' in row {r.source_row_first}")
         return cells.drop(index=later.index)
 
-
-def _per_value(column: pd.Series, fn) -> pd.Series:
-    """Apply ``fn`` (Series -> Series) to the distinct values of ``column`` only and
-    spread the results back, so string work on a million answers costs what it
-    costs on their few hundred distinct values."""
-    codes, uniques = pd.factorize(column, use_na_sentinel=False)
-    result = fn(pd.Series(uniques, dtype=object)).to_numpy()
-    return pd.Series(result[codes], index=column.index)
-
-
-def _column_letter(position: int) -> str:
-    letters = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters

@@ -1,0 +1,687 @@
+"""Read and validate a portfolio workbook into a :class:`~pmo_workbench.portfolio.model.Portfolio`.
+
+This is the boundary of the portfolio analyses: every check on the workbook
+happens here, every problem of every sheet is collected (not only the first)
+and raised at once as :class:`~pmo_workbench.errors.InputValidationError`,
+each located as a spreadsheet shows it (header = row 1). Code past this point
+trusts the frames it gets.
+
+A workbook is one ``.xlsx``/``.xlsm`` file with named sheets, or a folder of
+CSV files named after the sheets (``projects.csv``, ``risks.csv``, ...). Sheet
+names, file names and column headers match case-insensitively after trimming
+spaces; other sheets, files and columns are ignored.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .._tables import EXCEL_SUFFIXES, per_value, read_csv_cells, read_excel_sheets
+from ..errors import InputValidationError, Problem
+from .model import PROJECT_STATUSES, RISK_KINDS, SHEETS, Portfolio
+
+__all__ = ["read_portfolio"]
+
+_SUGGEST_AT_MOST = 50
+"""Distinct unknown ids that get close matches suggested; later ones are named
+without (difflib over thousands of ids costs milliseconds each)."""
+
+_DATE = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_MONTH = r"\d{4}-\d{2}(?:-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?)?"
+_TRUE = frozenset({"true", "yes", "y", "1"})
+_FALSE = frozenset({"false", "no", "n", "0", ""})
+_ORDINAL = (1, 5)
+
+
+def read_portfolio(path: str | Path) -> Portfolio:
+    """Read and validate a portfolio workbook.
+
+    The sheets (see :data:`~pmo_workbench.portfolio.model.SHEETS`): ``projects``
+    (required), ``baseline``, ``risks``, ``dependencies``, ``assignments``,
+    ``capacity`` and ``criteria`` (optional; a sheet with a header row and no
+    data rows, or nothing, counts as absent). Dates are ISO ``YYYY-MM-DD`` or
+    Excel date cells; months ``YYYY-MM``, or a date whose month is taken (an
+    Excel date cell, or ``YYYY-MM-DD``); numbers may use a decimal comma
+    (``12,5``) or thousands commas (``1,250,000.00``). An ``assignments`` or
+    ``capacity`` sheet may name its ``role`` column ``person``. The file or
+    folder is only read, never modified.
+
+    Parameters
+    ----------
+    path
+        An ``.xlsx``/``.xlsm`` workbook, or a folder holding ``projects.csv``
+        and any of the optional ``<sheet>.csv`` files.
+
+    Returns
+    -------
+    Portfolio
+        ``projects`` with :data:`~pmo_workbench.portfolio.model.PROJECT_COLUMNS`
+        (then ``score_<criterion>`` per criterion, then ``source_row``) in file
+        order; the optional sheets with
+        :data:`~pmo_workbench.portfolio.model.SHEET_COLUMNS` plus
+        ``source_row``, ``None`` when absent; the probability and impact scales
+        decided from the ``risks`` sheet.
+
+    Raises
+    ------
+    InputValidationError
+        With every problem found, each located by file (``book.xlsx[sheet]``
+        or ``folder/sheet.csv``), row and column.
+    """
+    given = str(path)
+    problems: list[Problem] = []
+    sources = _open(Path(path), problems)
+    sheets = {name: _Sheet(name, where, table, problems) for name, (where, table) in sources.items()}
+    return _Validator(given, sheets, problems).run()
+
+
+# -- opening -----------------------------------------------------------------
+
+def _norm(name: str) -> str:
+    return name.strip().lower()
+
+
+def _open(path: Path, problems: list[Problem]) -> dict[str, tuple[str, pd.DataFrame]]:
+    """The portfolio sheets found, as ``{sheet: (where, table)}``; whole-file problems
+    go to ``problems`` (and raise at once when nothing can be read)."""
+    where = str(path)
+    expected = (
+        "expected an .xlsx/.xlsm workbook with a 'projects' sheet, or a folder of CSV files named "
+        "after the sheets (projects.csv required; " + ", ".join(f"{s}.csv" for s in SHEETS[1:]) + " optional)"
+    )
+    if path.is_dir():
+        return _open_folder(path, expected, problems)
+    if not path.exists():
+        raise InputValidationError([Problem(where, None, None, f"no such file or folder; {expected}")])
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        raise InputValidationError([Problem(
+            where, None, None, f"a single CSV file; give the folder that holds it ({expected})")])
+    if suffix not in EXCEL_SUFFIXES:
+        raise InputValidationError([Problem(where, None, None, f"not a portfolio workbook; {expected}")])
+    return _open_workbook(path, expected, problems)
+
+
+def _open_folder(path: Path, expected: str, problems: list[Problem]) -> dict[str, tuple[str, pd.DataFrame]]:
+    files: dict[str, Path] = {}
+    for file in sorted(path.iterdir()):
+        name = _norm(file.stem)
+        if file.suffix.lower() != ".csv" or name not in SHEETS or not file.is_file():
+            continue
+        if name in files:
+            problems.append(Problem(str(file), None, None, f"a second file for sheet '{name}' (the first is "
+                                    f"{files[name].name}); keep one"))
+            continue
+        files[name] = file
+    if "projects" not in files:
+        raise InputValidationError([*problems, Problem(str(path), None, None, f"no projects.csv in this folder; "
+                                                       f"{expected}")])
+    sources = {}
+    for name in SHEETS:
+        if name not in files:
+            continue
+        try:
+            table, found = read_csv_cells(files[name])
+        except InputValidationError as exc:  # the file cannot be split into rows at all
+            problems.extend(exc.problems)
+            continue
+        problems.extend(found)
+        sources[name] = (str(files[name]), table)
+    return sources
+
+
+def _open_workbook(path: Path, expected: str, problems: list[Problem]) -> dict[str, tuple[str, pd.DataFrame]]:
+    names: list[str] = []
+
+    def portfolio_sheets(sheet_names: list[str]) -> list[str]:
+        names.extend(sheet_names)
+        return [n for n in sheet_names if _norm(n) in SHEETS]
+
+    read = read_excel_sheets(path, portfolio_sheets)
+    if not any(_norm(n) == "projects" for n in read):
+        raise InputValidationError([Problem(
+            str(path), None, None, f"no sheet named 'projects' (sheets: {', '.join(names)}); {expected}")])
+    sources: dict[str, tuple[str, pd.DataFrame]] = {}
+    first_of: dict[str, str] = {}
+    for sheet, (table, found) in read.items():
+        name, where = _norm(sheet), f"{path}[{sheet}]"
+        problems.extend(Problem(where, p.row, p.column, p.message) for p in found)
+        if name in first_of:
+            problems.append(Problem(where, None, None, f"a second sheet for '{name}' (the first is "
+                                    f"'{first_of[name]}'); keep one"))
+            continue
+        first_of[name] = sheet
+        sources[name] = (where, table)
+    return {name: sources[name] for name in SHEETS if name in sources}
+
+
+# -- one sheet ---------------------------------------------------------------
+
+class _Sheet:
+    """One sheet's data rows under normalised column names, indexed by spreadsheet row."""
+
+    def __init__(self, name: str, where: str, table: pd.DataFrame, problems: list[Problem]):
+        self.name = name
+        self.where = where
+        self.problems = problems
+        self.header_of: dict[str, str] = {}  # normalised name -> header as written
+        self.empty = table.empty
+        if table.empty:
+            self.body = pd.DataFrame(index=pd.RangeIndex(2, 2))
+            return
+        columns = []
+        for position, header in enumerate(table.iloc[0]):
+            name_ = _norm(header)
+            if not name_:
+                columns.append(f"\0{position}")  # unnamed columns are ignored, like other unknown ones
+            elif name_ in self.header_of:
+                self.add(1, header, f"column '{header}' appears twice; keep one")
+                columns.append(f"\0{position}")
+            else:
+                self.header_of[name_] = header
+                columns.append(name_)
+        body = table.iloc[1:]
+        body = body.set_axis(pd.RangeIndex(2, 2 + len(body)), axis=0).set_axis(columns, axis=1)
+        self.body = body[body.ne("").any(axis=1)]  # blank lines hold nothing
+
+    def add(self, row: int | None, name: str | None, message: str) -> None:
+        """Report a problem at ``row`` of the column normally named ``name``."""
+        self.problems.append(Problem(self.where, row, self.col(name) if name else None, message))
+
+    def col(self, name: str) -> str:
+        """The header as written in the file for a normalised column name."""
+        return self.header_of.get(name, name)
+
+    def has(self, name: str) -> bool:
+        return name in self.header_of
+
+    def alias(self, name: str, other: str) -> None:
+        """Read column ``other`` as ``name`` when the sheet has no ``name`` column."""
+        if not self.has(name) and self.has(other):
+            self.header_of[name] = self.header_of.pop(other)
+            self.body = self.body.rename(columns={other: name})
+
+
+@dataclass(frozen=True)
+class _Column:
+    """How one column is read: its kind, what a value must be, and whether it may be blank."""
+
+    kind: str  # text, choice, date, month, number, bool
+    what: str  # "expected ..." in messages
+    required: bool = True  # the column must be there
+    blank_ok: bool = True  # a blank value is NaN / NaT / False rather than a problem
+    low: float | None = None  # numbers: the least allowed value ...
+    low_open: bool = False  # ... excluded (weight > 0)
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+
+
+def _money(what: str, **kw) -> _Column:
+    return _Column("number", f"{what} in money (>= 0)", low=0, **kw)
+
+
+_PROJECTS = {
+    "project_id": _Column("text", "a project id, unique in the sheet", blank_ok=False),
+    "name": _Column("text", "the project name"),
+    "pmo": _Column("text", "the PMO that oversees the project"),
+    "sponsor": _Column("text", "the sponsor's name"),
+    "status": _Column("choice", "one of " + ", ".join(PROJECT_STATUSES), blank_ok=False, choices=PROJECT_STATUSES),
+    "start": _Column("date", "the planned start as a date (YYYY-MM-DD)", blank_ok=False),
+    "finish": _Column("date", "the planned finish as a date (YYYY-MM-DD)", blank_ok=False),
+    "forecast_finish": _Column("date", "the forecast finish as a date (YYYY-MM-DD) or blank", required=False),
+    "bac": _money("the budget at completion"),
+    "pv": _money("the planned value to the status date"),
+    "ev": _money("the earned value to the status date"),
+    "ac": _money("the actual cost to the status date"),
+    "strategic_value": _Column("number", "the strategic value, a number from 0 to 10", required=False, low=0,
+                               high=10),
+    "mandatory": _Column("bool", "true/false, yes/no, y/n, 1/0 or blank (= false)", required=False),
+    "category": _Column("text", "the project category", required=False),
+}
+
+_SPECS: dict[str, dict[str, _Column]] = {
+    "projects": _PROJECTS,
+    "baseline": {
+        "project_id": _Column("text", "the project id", blank_ok=False),
+        "period_end": _Column("date", "the end of the baseline period as a date (YYYY-MM-DD)", blank_ok=False),
+        "cumulative_pv": _money("the cumulative planned value to period_end", blank_ok=False),
+    },
+    "risks": {
+        "risk_id": _Column("text", "a risk id, unique in the sheet", blank_ok=False),
+        "project_id": _Column("text", "the project id, or blank for a portfolio-level risk"),
+        "title": _Column("text", "the risk title", required=False),
+        "kind": _Column("choice", "one of " + ", ".join(RISK_KINDS), blank_ok=False, choices=RISK_KINDS),
+        "probability": _Column("number", "a probability from 0 to 1, or a whole number from 1 to 5"),
+        "impact": _Column("number", "the impact in money (>= 0), or a whole number from 1 to 5"),
+        "owner": _Column("text", "the risk owner", required=False),
+        "category": _Column("text", "the risk category", required=False),
+        "status": _Column("text", "the risk status", required=False),
+    },
+    "dependencies": {
+        "from_project": _Column("text", "the id of the project that needs the other", blank_ok=False),
+        "to_project": _Column("text", "the id of the project it needs", blank_ok=False),
+        "needed_by": _Column("date", "the date it is needed by (YYYY-MM-DD) or blank", required=False),
+        "kind": _Column("text", "the kind of dependency", required=False),
+    },
+    "assignments": {
+        "project_id": _Column("text", "the project id", blank_ok=False),
+        "role": _Column("text", "the role (or person) the demand is for", blank_ok=False),
+        "month": _Column("month", "a month as YYYY-MM", blank_ok=False),
+        "demand_fte": _Column("number", "the demand in FTE (a number >= 0)", blank_ok=False, low=0),
+    },
+    "capacity": {
+        "role": _Column("text", "the role (or person)", blank_ok=False),
+        "month": _Column("month", "a month as YYYY-MM", blank_ok=False),
+        "capacity_fte": _Column("number", "the capacity in FTE (a number >= 0)", blank_ok=False, low=0),
+    },
+    "criteria": {
+        "criterion": _Column("text", "a criterion name, unique in the sheet", blank_ok=False),
+        "weight": _Column("number", "the criterion's weight, a number > 0", blank_ok=False, low=0, low_open=True),
+    },
+}
+_SCORE = _Column("number", "a score (a number >= 0) or blank", low=0)
+
+
+def _criterion_key(name: str) -> str:
+    """Criterion names and ``score_*`` headers match ignoring case, with spaces or
+    hyphens read as underscores ('Strategic fit' is scored in ``score_strategic_fit``)."""
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
+# -- validating ----------------------------------------------------------------
+
+class _Validator:
+    """Collects every problem of every sheet, then builds the :class:`Portfolio`."""
+
+    def __init__(self, source: str, sheets: dict[str, _Sheet], problems: list[Problem]):
+        self.source = source
+        self.sheets = sheets
+        self.problems = problems
+        self.values: dict[str, dict[str, pd.Series | None]] = {}
+        self.known: pd.Index | None = None  # project ids, when the projects sheet could say
+        self.scores: dict[str, str] = {}  # score column (score_<criterion as written>) -> normalised header
+        self.criteria_rows: pd.Series | None = None  # criterion names by row, when the criteria sheet says
+        self.probability_scale = "ratio"
+        self.impact_scale = "money"
+
+    def run(self) -> Portfolio:
+        for name in ("assignments", "capacity"):
+            if name in self.sheets:
+                self.sheets[name].alias("role", "person")
+        if "projects" in self.sheets:
+            self._read_projects(self.sheets["projects"])
+        present = {}
+        for name in SHEETS[1:]:
+            sheet = self.sheets.get(name)
+            if sheet is None or sheet.empty:
+                continue  # absent, or blank: nothing to read
+            self._columns_present(sheet)
+            if sheet.body.empty:
+                continue  # a header row only (a blank template): absent too
+            present[name] = sheet
+            self.values[name] = self._parse(sheet, _SPECS[name])
+        checks = {
+            "baseline": self._check_baseline, "risks": self._check_risks,
+            "dependencies": self._check_dependencies, "assignments": self._check_assignments,
+            "capacity": self._check_capacity, "criteria": self._check_criteria,
+        }
+        for name, sheet in present.items():
+            checks[name](sheet, self.values[name])
+        if "projects" in self.sheets:
+            self._check_scores(self.sheets["projects"], present.get("criteria"))
+        if self.problems:
+            raise InputValidationError(self.problems)
+        return self._portfolio(present)
+
+    def _columns_present(self, sheet: _Sheet) -> None:
+        """Report each missing required column, suggesting a close header that is there."""
+        spec = _SPECS[sheet.name]
+        required = [n for n, c in spec.items() if c.required]
+        missing = [n for n in required if not sheet.has(n)]
+        unknown = [h for h in sheet.header_of if h not in spec and not h.startswith("score_")]
+        for name in missing:
+            close = difflib.get_close_matches(name, unknown, n=1, cutoff=0.75)
+            hint = f"; did you mean '{sheet.col(close[0])}'?" if close else ""
+            sheet.add(1, name, f"missing required column '{name}' ({sheet.name} needs {', '.join(required)}){hint}")
+
+    # -- parsing columns ----------------------------------------------------
+    def _parse(self, sheet: _Sheet, spec: dict[str, _Column]) -> dict[str, pd.Series | None]:
+        """Every present column of ``spec`` parsed (``None`` for an absent one), problems reported."""
+        return {name: _parse_column(sheet, name, column) if sheet.has(name) else None
+                for name, column in spec.items()}
+
+    def _read_projects(self, sheet: _Sheet) -> None:
+        if sheet.empty:
+            sheet.add(1, None, "sheet is empty; expected a header row (" + ", ".join(
+                n for n, c in _PROJECTS.items() if c.required) + ") and one project per row")
+            return
+        self._columns_present(sheet)
+        if sheet.body.empty:
+            sheet.add(2, None, "no projects below the header row; expected one project per row")
+            return
+        values = self.values["projects"] = self._parse(sheet, _PROJECTS)
+        ids = values["project_id"]
+        if ids is not None:
+            self.known = pd.Index(ids.dropna().unique())
+            _report_duplicates(sheet, ids.to_frame(), "project_id",
+                               lambda key, first: f"project_id '{key[0]}' appears again; first in row {first} "
+                                                  "(each project once)")
+        start, finish = values["start"], values["finish"]
+        if start is not None and finish is not None:
+            early = finish < start  # False where either is NaT
+            for row in early[early].index:
+                sheet.add(row, "finish", f"'{sheet.body.at[row, 'finish']}' is before the start "
+                                         f"'{sheet.body.at[row, 'start']}'; expected the planned finish on or "
+                                         "after the planned start")
+
+    def _check_known(self, sheet: _Sheet, name: str, ids: pd.Series | None) -> None:
+        """Report ids of ``name`` (blank ones skipped) that are not project ids."""
+        if ids is None or self.known is None:
+            return
+        unknown = ids.notna() & ~ids.isin(self.known)
+        if not unknown.any():
+            return
+        known = [str(k) for k in self.known]
+        lower = {k.lower(): k for k in reversed(known)}
+        hints: dict[str, str] = {}
+        for value in ids[unknown].unique():
+            if len(hints) >= _SUGGEST_AT_MOST:
+                hints[value] = ""
+                continue
+            close = difflib.get_close_matches(value, known, n=3, cutoff=0.6)
+            if value.lower() in lower and lower[value.lower()] not in close:
+                close = [lower[value.lower()], *close][:3]
+            hints[value] = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        for row, value in ids[unknown].items():
+            sheet.add(row, name, f"unknown project '{value}': no such project_id in the projects sheet{hints[value]}")
+
+    def _check_baseline(self, sheet: _Sheet, values: dict) -> None:
+        ids, ends, pv = values["project_id"], values["period_end"], values["cumulative_pv"]
+        self._check_known(sheet, "project_id", ids)
+        if ids is None or ends is None:
+            return
+        later = _report_duplicates(
+            sheet, pd.DataFrame({"p": ids, "e": ends}), "period_end",
+            lambda key, first: f"project '{key[0]}' has period_end {key[1]:%Y-%m-%d} again; first in row {first} "
+                               "(one cumulative PV per project and period)")
+        if pv is None:
+            return
+        ok = ids.notna() & ends.notna() & pv.notna() & ~later.reindex(ids.index, fill_value=False)
+        curve = pd.DataFrame({"p": ids[ok], "e": ends[ok], "pv": pv[ok]}).sort_values(["p", "e"], kind="stable")
+        curve["prev"] = curve.groupby("p", sort=False)["pv"].shift()
+        curve["prev_row"] = pd.Series(curve.index, index=curve.index).groupby(curve["p"], sort=False).shift()
+        drops = curve[curve["pv"] < curve["prev"]]
+        for row, prev_row in zip(drops.index, drops["prev_row"]):
+            prev_row = int(prev_row)
+            sheet.add(row, "cumulative_pv",
+                      f"'{sheet.body.at[row, 'cumulative_pv']}' is below '{sheet.body.at[prev_row, 'cumulative_pv']}' "
+                      f"of the earlier period_end {sheet.body.at[prev_row, 'period_end']} (row {prev_row}); expected "
+                      "the cumulative planned value never to decrease within a project")
+
+    def _check_risks(self, sheet: _Sheet, values: dict) -> None:
+        ids = values["risk_id"]
+        if ids is not None:
+            _report_duplicates(sheet, ids.to_frame(), "risk_id",
+                               lambda key, first: f"risk_id '{key[0]}' appears again; first in row {first} "
+                                                  "(each risk once)")
+        self._check_known(sheet, "project_id", values["project_id"])
+        self.probability_scale = _probability_scale(sheet, values["probability"])
+        self.impact_scale = _impact_scale(sheet, values["impact"])
+
+    def _check_dependencies(self, sheet: _Sheet, values: dict) -> None:
+        needs, needed = values["from_project"], values["to_project"]
+        self._check_known(sheet, "from_project", needs)
+        self._check_known(sheet, "to_project", needed)
+        if needs is None or needed is None:
+            return
+        itself = needs.notna() & needs.eq(needed)
+        for row, project in needs[itself].items():
+            sheet.add(row, "to_project", f"project '{project}' depends on itself; expected to_project to name "
+                                         "another project")
+        _report_duplicates(
+            sheet, pd.DataFrame({"f": needs, "t": needed})[~itself], "to_project",
+            lambda key, first: f"the dependency of '{key[0]}' on '{key[1]}' appears again; first in row {first} "
+                               "(each dependency once)")
+
+    def _check_assignments(self, sheet: _Sheet, values: dict) -> None:
+        self._check_known(sheet, "project_id", values["project_id"])
+
+    def _check_capacity(self, sheet: _Sheet, values: dict) -> None:
+        role, month = values["role"], values["month"]
+        if role is not None and month is not None:
+            _report_duplicates(
+                sheet, pd.DataFrame({"r": role, "m": month}), "month",
+                lambda key, first: f"role '{key[0]}' has capacity for {key[1]} again; first in row {first} "
+                                   "(one capacity per role and month)")
+
+    def _check_criteria(self, sheet: _Sheet, values: dict) -> None:
+        names = values["criterion"]
+        if names is None:
+            return
+        names = names.dropna()
+        _report_duplicates(
+            sheet, names.map(_criterion_key).to_frame(), "criterion",
+            lambda key, first: f"criterion '{sheet.body.at[first, 'criterion']}' appears again; first in row "
+                               f"{first} (each criterion once)")
+        self.criteria_rows = names
+
+    def _check_scores(self, projects: _Sheet, criteria: _Sheet | None) -> None:
+        """Match ``score_<criterion>`` columns with criteria rows and parse the scores."""
+        if "projects" not in self.values:
+            return
+        if criteria is not None and self.criteria_rows is None:
+            return  # the criteria sheet has no criterion column (reported): nothing to match
+        columns = {_criterion_key(h[len("score_"):]): h for h in projects.header_of if h.startswith("score_")}
+        rows = self.criteria_rows if criteria is not None else pd.Series(dtype=object)
+        listed: dict[str, str] = {}  # criterion key -> criterion as written
+        for row, criterion in rows.items():
+            key = _criterion_key(criterion)
+            listed.setdefault(key, criterion)
+            if key in columns:
+                self.scores[f"score_{criterion}"] = columns[key]
+            else:
+                projects.add(1, f"score_{criterion}",
+                             f"no column 'score_{criterion}' for criterion '{criterion}' (criteria sheet row "
+                             f"{row}); expected each project's score for it in a column named score_{criterion}")
+        for key, header in columns.items():
+            if key in listed:
+                continue
+            known = f"criteria: {', '.join(listed.values())}" if listed else "no criteria are listed"
+            projects.add(1, header, f"column '{projects.col(header)}' scores criterion '{header[len('score_'):]}' "
+                                    f"but no row of the criteria sheet names it ({known}); add a row for it with "
+                                    "its weight, or remove the column")
+        for header in self.scores.values():
+            self.values["projects"][header] = _parse_column(projects, header, _SCORE)
+
+    # -- building ------------------------------------------------------------
+    def _portfolio(self, present: dict[str, _Sheet]) -> Portfolio:
+        projects = _frame(self.sheets["projects"], _PROJECTS, self.values["projects"])
+        if self.scores:
+            scores = pd.DataFrame({column: self.values["projects"][header]
+                                   for column, header in self.scores.items()}).reset_index(drop=True)
+            projects = pd.concat([projects.drop(columns="source_row"), scores, projects[["source_row"]]], axis=1)
+        frames = {name: _frame(sheet, _SPECS[name], self.values[name]) for name, sheet in present.items()}
+        if "baseline" in frames:
+            frames["baseline"] = frames["baseline"].sort_values(
+                ["project_id", "period_end"], kind="stable").reset_index(drop=True)
+        return Portfolio(
+            source=self.source,
+            projects=projects,
+            **frames,
+            probability_scale=self.probability_scale,
+            impact_scale=self.impact_scale,
+        )
+
+
+# -- columns -----------------------------------------------------------------------
+
+def _parse_column(sheet: _Sheet, name: str, column: _Column) -> pd.Series:
+    """One column parsed (NaN / NaT where blank or wrong), every wrong value reported."""
+    raw = sheet.body[name]
+    blank = raw.eq("")
+    if not column.blank_ok:
+        for row in blank[blank].index:
+            sheet.add(row, name, f"missing {name}; expected {column.what}")
+    kind = column.kind
+    if kind == "text":
+        return raw.where(~blank)
+    if kind == "bool":
+        lower = per_value(raw, lambda u: u.str.lower())
+        bad = ~lower.isin(_TRUE | _FALSE)
+        _report(sheet, name, raw, bad, "is not a yes/no value", column.what)
+        return lower.isin(_TRUE)
+    if kind == "choice":
+        value = per_value(raw, lambda u: u.str.lower().str.replace(r"[\s\-]+", "_", regex=True))
+        bad = ~blank & ~value.isin(column.choices)
+        _report(sheet, name, raw, bad, f"is not a {name}", column.what)
+        return value.where(~blank & ~bad)
+    if kind == "date":
+        value = pd.to_datetime(per_value(raw, _parse_dates)).astype("datetime64[ns]")
+        _report(sheet, name, raw, value.isna() & ~blank, "is not a date", column.what)
+        return value
+    if kind == "month":
+        value = pd.to_datetime(per_value(raw, _parse_months)).astype("datetime64[ns]")
+        _report(sheet, name, raw, value.isna() & ~blank, "is not a month", column.what)
+        return value.dt.to_period("M")
+    value = per_value(raw, _parse_numbers).astype(float)
+    _report(sheet, name, raw, value.isna() & ~blank, "is not a number", column.what)
+    if column.low is not None:
+        below = value <= column.low if column.low_open else value < column.low
+        if column.high is not None:
+            outside = below | (value > column.high)
+            _report(sheet, name, raw, outside, f"is outside {column.low:g}-{column.high:g}", column.what)
+        elif column.low_open:
+            _report(sheet, name, raw, below, f"is not above {column.low:g}", column.what)
+        else:
+            _report(sheet, name, raw, below, "is negative", column.what)
+    return value
+
+
+def _report(sheet: _Sheet, name: str, raw: pd.Series, bad: pd.Series, problem: str, what: str) -> None:
+    for row, text in raw[bad].items():
+        sheet.add(row, name, f"'{text}' {problem}; expected {what}")
+
+
+def _parse_numbers(u: pd.Series) -> pd.Series:
+    """Distinct cell texts as floats, NaN where not a finite number.
+
+    Beyond what :func:`pandas.to_numeric` reads: thousands commas
+    (``1,250,000.50``) and a decimal comma, optionally with thousands dots
+    (``12,5``, ``1.250,5``). ``1,250`` reads as one thousand two hundred and
+    fifty, not as 1.25.
+    """
+    text = u.astype(str)
+    number = pd.to_numeric(text, errors="coerce").astype(float)
+    comma = number.isna() & text.str.contains(",", regex=False)
+    if comma.any():
+        c = text[comma]
+        thousands = c.str.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+        decimal = ~thousands & c.str.fullmatch(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d*),\d+")
+        fixed = c.where(~thousands, c.str.replace(",", "", regex=False))
+        fixed = fixed.where(~decimal, c.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+        number[comma] = pd.to_numeric(fixed.where(thousands | decimal), errors="coerce").astype(float)
+    return number.where(np.isfinite(number))
+
+
+def _parse_dates(u: pd.Series) -> pd.Series:
+    """Distinct cell texts as dates: ISO ``YYYY-MM-DD`` (an Excel date cell reads so),
+    a time after it dropped; NaT for anything else."""
+    text = u.astype(str)
+    return pd.to_datetime(text.str.slice(0, 10).where(text.str.fullmatch(_DATE)), format="ISO8601",
+                          errors="coerce")
+
+
+def _parse_months(u: pd.Series) -> pd.Series:
+    """Distinct cell texts as the first day of their month: ``YYYY-MM``, or a date
+    (an Excel date cell) whose month is taken; NaT for anything else."""
+    text = u.astype(str)
+    return pd.to_datetime((text.str.slice(0, 7) + "-01").where(text.str.fullmatch(_MONTH)), format="ISO8601",
+                          errors="coerce")
+
+
+def _report_duplicates(sheet: _Sheet, keys: pd.DataFrame, name: str,
+                       message: Callable[[tuple, int], str]) -> pd.Series:
+    """Report each later row whose key (every column of ``keys``, rows with a blank
+    part skipped) repeats an earlier one; return where rows repeat."""
+    keys = keys.dropna()
+    later = keys.duplicated(keep="first")
+    if later.any():
+        rows = pd.Series(keys.index, index=keys.index)
+        first = rows.groupby([keys[c] for c in keys.columns], sort=False).transform("first")
+        for key, row, first_row in zip(keys[later].itertuples(index=False), rows[later], first[later]):
+            sheet.add(row, name, message(tuple(key), int(first_row)))
+    return later
+
+
+def _probability_scale(sheet: _Sheet, p: pd.Series | None) -> str:
+    """``ratio`` when every probability is within 0..1, else ``ordinal``; then each
+    value that is not a whole number 1..5 is reported."""
+    if p is None:
+        return "ratio"
+    lo, hi = _ORDINAL
+    ratio = (p >= 0) & (p <= 1)
+    if not (p.notna() & ~ratio).any():
+        return "ratio"
+    neither = f"is on neither scale; expected a probability from 0 to 1, or a whole number from {lo} to {hi}"
+    above = p.index[p > 1]
+    if not len(above):  # only negative values leave 0..1: a ratio sheet with wrong values
+        for row in p.index[p < 0]:
+            sheet.add(row, "probability", f"'{sheet.body.at[row, 'probability']}' {neither}")
+        return "ratio"
+    ordinal = (p >= lo) & (p <= hi) & (p % 1 == 0)
+    evidence = f"row {above[0]} has '{sheet.body.at[above[0], 'probability']}'"
+    for row in p.index[ratio & ~ordinal]:
+        sheet.add(row, "probability",
+                  f"'{sheet.body.at[row, 'probability']}' mixes scales: other rows use {lo}-{hi} ({evidence}); "
+                  f"expected every probability from 0 to 1, or every one a whole number from {lo} to {hi}")
+    for row in p.index[p.notna() & ~ratio & ~ordinal]:
+        sheet.add(row, "probability", f"'{sheet.body.at[row, 'probability']}' {neither}")
+    return "ordinal"
+
+
+def _impact_scale(sheet: _Sheet, impact: pd.Series | None) -> str:
+    """``ordinal`` when every impact is a whole number 1..5, else ``money`` (each
+    negative value reported)."""
+    if impact is None:
+        return "money"
+    lo, hi = _ORDINAL
+    given = impact.dropna()
+    if len(given) and ((given >= lo) & (given <= hi) & (given % 1 == 0)).all():
+        return "ordinal"
+    for row in given.index[given < 0]:
+        sheet.add(row, "impact", f"'{sheet.body.at[row, 'impact']}' is negative; expected the impact in money "
+                                 f"(>= 0), or every impact a whole number from {lo} to {hi}")
+    return "money"
+
+
+def _frame(sheet: _Sheet, spec: dict[str, _Column], values: dict[str, pd.Series | None]) -> pd.DataFrame:
+    """The clean frame of one sheet: ``spec``'s columns with their contract dtypes, then ``source_row``."""
+    index = sheet.body.index
+    columns = {}
+    for name, column in spec.items():
+        value = values.get(name)
+        kind = column.kind
+        if kind in ("text", "choice"):
+            value = pd.Series(np.nan, index=index, dtype=object) if value is None else value
+            if name == "status" and spec is _PROJECTS:
+                columns[name] = pd.Categorical(value, categories=PROJECT_STATUSES)
+            else:
+                columns[name] = value.astype("str")
+        elif kind == "date":
+            columns[name] = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]") if value is None else value
+        elif kind == "bool":
+            columns[name] = pd.Series(False, index=index) if value is None else value.astype(bool)
+        elif kind == "month":
+            columns[name] = value
+        else:
+            columns[name] = pd.Series(np.nan, index=index) if value is None else value.astype("float64")
+    frame = pd.DataFrame(columns, index=index)
+    frame["source_row"] = index.to_numpy(dtype="int64")
+    return frame.reset_index(drop=True)

@@ -1,0 +1,113 @@
+"""Write small portfolio workbooks for tests, as a CSV folder or an .xlsx file.
+
+``write_portfolio(tmp_path, {"projects": [minimal_project(), ...], "risks": [...]})``
+returns a path :func:`pmo_workbench.portfolio.workbook.read_portfolio` reads.
+Rows are dicts; a sheet's header is every key of its rows, in the order they
+first appear; a key a row lacks, or ``None``, is a blank cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+
+import openpyxl
+
+PROJECT = {
+    "project_id": "P1",
+    "name": "Project one",
+    "pmo": "EPMO",
+    "sponsor": "Ann",
+    "status": "active",
+    "start": "2025-01-01",
+    "finish": "2025-12-31",
+    "bac": 1000,
+    "pv": 500,
+    "ev": 400,
+    "ac": 450,
+}
+
+
+def minimal_project(**overrides) -> dict:
+    """A valid ``projects`` row (required columns only), with ``overrides`` applied.
+
+    An override of ``None`` leaves the cell blank; to drop a column, build the
+    dict yourself.
+    """
+    return {**PROJECT, **overrides}
+
+
+def write_portfolio(
+    tmp_path: Path,
+    sheets: dict[str, list[dict]],
+    *,
+    form: Literal["csv", "xlsx"] = "csv",
+    name: str = "portfolio",
+) -> Path:
+    """Write ``sheets`` (``{sheet name: rows}``) as a workbook under ``tmp_path``.
+
+    Parameters
+    ----------
+    tmp_path
+        The folder to write in.
+    sheets
+        Rows per sheet, written under the sheet name as given (so tests can
+        use ``"Projects"`` or ``" risks "``). An empty list writes an empty
+        file or sheet.
+    form
+        ``"csv"``: a folder ``<name>/`` with one ``<sheet>.csv`` (UTF-8) per
+        sheet, values written as text (dates ISO). ``"xlsx"``: ``<name>.xlsx``
+        with typed cells (numbers as numbers, ``datetime.date`` as date cells,
+        strings as text).
+    name
+        The folder or file name without suffix; a number is appended when it
+        is taken already.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder or the .xlsx file.
+    """
+    suffix = "" if form == "csv" else ".xlsx"
+    path = Path(tmp_path) / f"{name}{suffix}"
+    number = 2
+    while path.exists():
+        path = Path(tmp_path) / f"{name}-{number}{suffix}"
+        number += 1
+    if form == "csv":
+        path.mkdir(parents=True)
+        for sheet, rows in sheets.items():
+            header = _header(rows)
+            with open(path / f"{sheet}.csv", "w", encoding="utf-8", newline="") as file:
+                if header:
+                    writer = csv.writer(file)
+                    writer.writerow(header)
+                    writer.writerows([_text(row.get(column)) for column in header] for row in rows)
+    elif form == "xlsx":
+        book = openpyxl.Workbook()
+        book.remove(book.active)
+        for sheet, rows in sheets.items():
+            ws = book.create_sheet(sheet)
+            header = _header(rows)
+            if header:
+                ws.append(header)
+                for row in rows:
+                    ws.append([row.get(column) for column in header])
+        book.save(path)
+    else:
+        raise ValueError(f"form must be 'csv' or 'xlsx', not {form!r}")
+    return path
+
+
+def _header(rows: list[dict]) -> list[str]:
+    return list(dict.fromkeys(key for row in rows for key in row))
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
