@@ -1,0 +1,238 @@
+"""Shared resources: demand against capacity per role and month.
+
+DOMAIN.md section 6: per role and month, ``utilisation = demand / capacity``;
+a cell is over-allocated when ``demand > capacity``; ``net availability =
+capacity - demand``. Demand is the sum of ``demand_fte`` over the assignments
+of projects that are still open (not closed or cancelled).
+
+Everything is computed with ``groupby``/``merge`` on whole frames, so 100,000
+assignment rows over 200 roles x 36 months take a fraction of a second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .model import Finding
+
+EXCLUDED_STATUSES = ("closed", "cancelled")
+"""Project statuses whose assignments do not count as demand."""
+
+FTE_TOLERANCE = 1e-9
+"""Demand counts as above capacity only when it exceeds it by more than this (float sums are not exact)."""
+
+LOAD_COLUMNS = ["role", "month", "demand_fte", "capacity_fte", "utilisation", "net_fte", "over_allocated"]
+OVER_COLUMNS = [*LOAD_COLUMNS[:-1], "excess_fte", "projects"]
+CAUSE_COLUMNS = ["role", "month", "project_id", "demand_fte", "share_of_demand"]
+BY_ROLE_COLUMNS = ["role", "months", "months_over", "peak_utilisation", "total_excess_fte", "mean_utilisation"]
+
+
+@dataclass(frozen=True)
+class ResourceAnalysis:
+    """Demand against capacity, per role and month.
+
+    Attributes
+    ----------
+    load
+        One row per (role, month) found in demand or capacity, sorted by role
+        then month: ``role``, ``month`` (``Period[M]``), ``demand_fte``,
+        ``capacity_fte`` (NaN without a capacity sheet; 0 where the sheet has
+        no row for a demanded role-month), ``utilisation`` (demand / capacity,
+        NaN when capacity is 0 or unknown), ``net_fte`` (capacity - demand),
+        ``over_allocated`` (demand > capacity).
+    over_allocations
+        The over-allocated rows of ``load`` (without the flag), plus
+        ``excess_fte`` (demand - capacity) and ``projects``, the projects that
+        make up the demand, largest first: ``"P-001 (1.5), P-007 (0.5)"``.
+        Sorted by excess, largest first, then role and month.
+    causes
+        For over-allocated cells only, one row per contributing project:
+        ``role``, ``month``, ``project_id``, ``demand_fte``, ``share_of_demand``
+        (the project's share of the cell's demand). Sorted by role, month,
+        then demand, largest first.
+    by_role
+        One row per role: ``months`` (rows in ``load``), ``months_over``,
+        ``peak_utilisation``, ``total_excess_fte``, ``mean_utilisation``
+        (over months where utilisation is defined). Sorted by total excess,
+        largest first, then months over, then role.
+    totals
+        ``roles``, ``months``, ``over_allocated_cells``, ``roles_over``,
+        ``total_excess_fte`` and ``peak``, the ``(role, month, utilisation)``
+        cell with the highest defined utilisation (``None`` when none is defined).
+    findings
+        ``demand_on_closed_project`` (warning, one per closed or cancelled
+        project with assignments) and ``no_capacity`` (warning, one per role
+        demanded in months the capacity sheet does not cover).
+    """
+
+    load: pd.DataFrame
+    over_allocations: pd.DataFrame
+    causes: pd.DataFrame
+    by_role: pd.DataFrame
+    totals: dict
+    findings: tuple[Finding, ...]
+
+
+def resource_load(assignments: pd.DataFrame, capacity: pd.DataFrame | None, projects: pd.DataFrame) -> ResourceAnalysis:
+    """Compare demand with capacity for every role and month.
+
+    Parameters
+    ----------
+    assignments
+        ``project_id``, ``role``, ``month`` (``Period[M]``), ``demand_fte``
+        (the ``assignments`` sheet of :class:`~pmo_workbench.portfolio.model.Portfolio`).
+    capacity
+        ``role``, ``month``, ``capacity_fte``, or ``None`` when the portfolio
+        has no capacity sheet.
+    projects
+        ``project_id``, ``name``, ``status``: assignments of closed and
+        cancelled projects are left out of the demand and reported.
+
+    Returns
+    -------
+    ResourceAnalysis
+
+    Notes
+    -----
+    - Capacity 0 with demand > 0: utilisation NaN, over-allocated.
+    - A demanded (role, month) with no capacity row, when a capacity sheet
+      exists: capacity counts as 0 and a ``no_capacity`` finding lists the
+      role's uncovered months.
+    - Without a capacity sheet: capacity, utilisation and net are NaN and no
+      cell is over-allocated; the demand is still there to show.
+    - Over-allocated means demand exceeds capacity by more than
+      :data:`FTE_TOLERANCE`, so ``0.1 + 0.2`` FTE against 0.3 FTE is not flagged.
+    """
+    findings: list[Finding] = []
+    info = projects.drop_duplicates("project_id").set_index("project_id")
+    status = assignments["project_id"].map(info["status"]).astype(object)
+    closed = status.isin(EXCLUDED_STATUSES).to_numpy()
+    findings += _closed_findings(assignments[closed], status[closed], info)
+
+    kept = assignments.loc[~closed, ["project_id", "role", "month", "demand_fte"]]
+    per_project = (kept.groupby(["role", "month", "project_id"], sort=False, observed=True)["demand_fte"]
+                   .sum().reset_index())
+    demand = per_project.groupby(["role", "month"], sort=False, observed=True)["demand_fte"].sum().reset_index()
+
+    if capacity is None:
+        load = demand.assign(capacity_fte=np.nan)
+    else:
+        supply = (capacity.groupby(["role", "month"], sort=False, observed=True)["capacity_fte"].sum(min_count=1)
+                  .reset_index())
+        load = demand.merge(supply, on=["role", "month"], how="outer")
+        load["demand_fte"] = load["demand_fte"].fillna(0.0)
+        uncovered = load["capacity_fte"].isna()
+        findings += _no_capacity_findings(load[uncovered & load["demand_fte"].gt(0)])
+        load["capacity_fte"] = load["capacity_fte"].fillna(0.0)
+
+    load = load.sort_values(["role", "month"], kind="stable").reset_index(drop=True)
+    dem = load["demand_fte"].to_numpy(dtype=float)
+    cap = load["capacity_fte"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        load["utilisation"] = np.where(cap > 0, dem / np.where(cap > 0, cap, 1.0), np.nan)
+    load["net_fte"] = cap - dem
+    load["over_allocated"] = (dem - cap) > FTE_TOLERANCE  # NaN capacity compares False
+    load = load[LOAD_COLUMNS]
+
+    over = load[load["over_allocated"]].drop(columns="over_allocated")
+    over = over.assign(excess_fte=over["demand_fte"] - over["capacity_fte"])
+
+    causes = per_project.merge(over[["role", "month", "demand_fte"]], on=["role", "month"], suffixes=("", "_cell"))
+    causes["share_of_demand"] = causes["demand_fte"] / causes["demand_fte_cell"]
+    causes = (causes.sort_values(["role", "month", "demand_fte", "project_id"], ascending=[True, True, False, True],
+                                 kind="stable")
+              .reset_index(drop=True)[CAUSE_COLUMNS])
+
+    labels = causes[["role", "month"]].assign(
+        label=causes["project_id"].astype(str) + " (" + _fte_text(causes["demand_fte"]) + ")")
+    listing = labels.groupby(["role", "month"], sort=False)["label"].agg(", ".join).rename("projects").reset_index()
+    over = over.merge(listing, on=["role", "month"], how="left")
+    over = (over.sort_values(["excess_fte", "role", "month"], ascending=[False, True, True], kind="stable")
+            .reset_index(drop=True)[OVER_COLUMNS])
+
+    by_role = _by_role(load)
+    return ResourceAnalysis(load=load, over_allocations=over, causes=causes, by_role=by_role,
+                            totals=_totals(load, over), findings=tuple(findings))
+
+
+def _fte_text(values: pd.Series) -> pd.Series:
+    """FTE as short text: 1.5 -> "1.5", 2.0 -> "2", 0.333 -> "0.33"."""
+    return pd.Series([f"{v:g}" for v in np.round(values.to_numpy(dtype=float), 2)], index=values.index, dtype=object)
+
+
+def _by_role(load: pd.DataFrame) -> pd.DataFrame:
+    excess = (load["demand_fte"] - load["capacity_fte"]).where(load["over_allocated"], 0.0)
+    grouped = load.assign(excess=excess).groupby("role", sort=False)
+    by_role = pd.DataFrame({
+        "months": grouped.size(),
+        "months_over": grouped["over_allocated"].sum().astype(int),
+        "peak_utilisation": grouped["utilisation"].max(),
+        "total_excess_fte": grouped["excess"].sum(),
+        "mean_utilisation": grouped["utilisation"].mean(),
+    }).rename_axis("role").reset_index()
+    by_role = by_role.sort_values(["total_excess_fte", "months_over", "role"], ascending=[False, False, True],
+                                  kind="stable")
+    return by_role.reset_index(drop=True)[BY_ROLE_COLUMNS]
+
+
+def _totals(load: pd.DataFrame, over: pd.DataFrame) -> dict:
+    peak = None
+    utilisation = load["utilisation"]
+    if utilisation.notna().any():
+        top = load.loc[utilisation.idxmax()]
+        peak = (top["role"], top["month"], float(top["utilisation"]))
+    return {
+        "roles": int(load["role"].nunique()),
+        "months": int(load["month"].nunique()),
+        "over_allocated_cells": int(len(over)),
+        "roles_over": int(over["role"].nunique()),
+        "total_excess_fte": float(over["excess_fte"].sum()),
+        "peak": peak,
+    }
+
+
+def _closed_findings(rows: pd.DataFrame, status: pd.Series, info: pd.DataFrame) -> list[Finding]:
+    """One warning per closed or cancelled project that still has assignments."""
+    if rows.empty:
+        return []
+    rows = rows.assign(status=status.to_numpy())
+    aggregations = {"status": ("status", "first"), "fte": ("demand_fte", "sum"), "n": ("demand_fte", "size"),
+                    "first": ("month", "min"), "last": ("month", "max")}
+    if "source_row" in rows:
+        aggregations["row"] = ("source_row", "min")
+    summary = rows.groupby("project_id", sort=True).agg(**aggregations)
+    summary["name"] = summary.index.map(info["name"]) if "name" in info else np.nan
+    findings = []
+    for record in summary.reset_index().to_dict("records"):
+        project_id, name = record["project_id"], record["name"]
+        label = project_id if pd.isna(name) else f"{project_id} {name}"
+        span = str(record["first"]) if record["first"] == record["last"] else f"{record['first']} to {record['last']}"
+        row = record.get("row")
+        findings.append(Finding(
+            "warning", "demand_on_closed_project",
+            f"{label} is {record['status']} but still has {record['n']} assignment row(s) "
+            f"({record['fte']:g} FTE-months over {span}); left out of the resource load",
+            project_id=project_id, sheet="assignments", row=None if row is None or pd.isna(row) else int(row),
+            extra={"status": record["status"], "demand_fte": float(record["fte"]), "rows": int(record["n"])},
+        ))
+    return findings
+
+
+def _no_capacity_findings(uncovered: pd.DataFrame) -> list[Finding]:
+    """One warning per role demanded in months the capacity sheet has no row for."""
+    findings = []
+    for role, rows in uncovered.sort_values(["role", "month"]).groupby("role", sort=True):
+        months = [str(m) for m in rows["month"]]
+        findings.append(Finding(
+            "warning", "no_capacity",
+            f"Role {role} has demand ({rows['demand_fte'].sum():g} FTE-months) but no capacity in "
+            f"{', '.join(months)}; capacity counted as 0",
+            sheet="capacity", extra={"role": role, "months": months},
+        ))
+    return findings
+
+
+__all__ = ["EXCLUDED_STATUSES", "FTE_TOLERANCE", "ResourceAnalysis", "resource_load"]

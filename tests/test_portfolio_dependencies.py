@@ -1,0 +1,350 @@
+"""Cross-project dependencies on graphs small enough to measure by hand."""
+
+from __future__ import annotations
+
+import time
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+from pmo_workbench.portfolio.dependencies import (
+    CONFLICT_COLUMNS,
+    EDGE_COLUMNS,
+    PROJECT_COLUMNS,
+    DependencyAnalysis,
+    analyse_dependencies,
+    betweenness_centrality,
+)
+
+STATUSES = ["proposed", "active", "on_hold", "closed", "cancelled"]
+NaT = pd.NaT
+
+
+def _projects(rows: list[tuple]) -> pd.DataFrame:
+    """rows: (project_id, status, start, duration in days, forecast_finish or None)."""
+    start = pd.to_datetime([r[2] for r in rows])
+    return pd.DataFrame({
+        "project_id": pd.array([r[0] for r in rows], dtype="str"),
+        "name": pd.array([f"Project {r[0]}" for r in rows], dtype="str"),
+        "status": pd.Categorical([r[1] for r in rows], categories=STATUSES),
+        "start": start,
+        "finish": start + pd.to_timedelta([r[3] for r in rows], unit="D"),
+        "forecast_finish": pd.to_datetime([r[4] for r in rows]),
+        "source_row": np.arange(2, len(rows) + 2),
+    })
+
+
+def _dependencies(rows: list[tuple]) -> pd.DataFrame:
+    """rows: (from_project, to_project, needed_by or None)."""
+    return pd.DataFrame({
+        "from_project": pd.array([r[0] for r in rows], dtype="str"),
+        "to_project": pd.array([r[1] for r in rows], dtype="str"),
+        "needed_by": pd.to_datetime(pd.Series([r[2] for r in rows], dtype=object)),
+        "kind": pd.array(["finish_to_start"] * len(rows), dtype="str"),
+        "source_row": np.arange(2, len(rows) + 2),
+    })
+
+
+# -- a hand-drawn acyclic portfolio ----------------------------------------------------------------------------------
+#
+#   "X --> Y" means X needs Y.  Planned durations in days in brackets.
+#
+#      P-6 [5] --> P-5 [40] --> P-3 [20] ----+
+#                                ^           |
+#                                |           v
+#      P-1 [10] ----------------+         P-4 [30]
+#       |                                    ^
+#       +----------> P-2 [100] -------------+
+#
+# Edges: P-1->P-2, P-1->P-3, P-2->P-4, P-3->P-4, P-5->P-3, P-6->P-5.  P-7 exists but has no dependency.
+
+ACYCLIC_PROJECTS = _projects([
+    ("P-1", "proposed", "2024-06-01", 10, None),
+    ("P-2", "active", "2024-01-01", 100, None),           # finishes 2024-04-10 (2024 is a leap year)
+    ("P-3", "active", "2024-05-01", 20, "2024-06-11"),    # planned 2024-05-21, forecast 2024-06-11
+    ("P-4", "active", "2024-01-01", 30, None),            # finishes 2024-01-31
+    ("P-5", "proposed", "2024-06-01", 40, None),
+    ("P-6", "cancelled", "2024-08-01", 5, None),
+    ("P-7", "active", "2024-01-01", 365, None),
+])
+ACYCLIC = _dependencies([
+    ("P-1", "P-2", "2024-03-01"),   # P-2 finishes 2024-04-10: 31 (March) + 9 = 40 days late
+    ("P-1", "P-3", None),
+    ("P-2", "P-4", "2024-01-31"),   # P-4 finishes that very day: not late
+    ("P-3", "P-4", "2024-12-31"),
+    ("P-5", "P-3", "2024-06-01"),   # P-3's forecast 2024-06-11: 10 days late (its planned finish would be on time)
+    ("P-6", "P-5", None),
+])
+
+
+@pytest.fixture(scope="module")
+def acyclic() -> DependencyAnalysis:
+    return analyse_dependencies(ACYCLIC, ACYCLIC_PROJECTS)
+
+
+def test_acyclic_graph_has_no_cycles(acyclic):
+    assert acyclic.cycles == ()
+    assert not acyclic.projects["in_cycle"].any() and not acyclic.edges["in_cycle"].any()
+    assert not any(f.check == "dependency_cycle" for f in acyclic.findings)
+
+
+def test_critical_chain_is_the_longest_by_duration_not_by_count(acyclic):
+    # chains of prerequisites (dependent first) and their planned days:
+    #   P-1 P-2 P-4        10 + 100 + 30      = 140   <- longest
+    #   P-6 P-5 P-3 P-4    5 + 40 + 20 + 30   =  95   (most projects, fewer days)
+    #   P-5 P-3 P-4        40 + 20 + 30       =  90
+    #   P-1 P-3 P-4        10 + 20 + 30       =  60
+    # listed prerequisite first: P-4, then P-2 which needs it, then P-1 which needs P-2
+    assert acyclic.critical_chain == ("P-4", "P-2", "P-1")
+    assert acyclic.critical_chain_days == 140.0
+
+
+@pytest.mark.parametrize(
+    ("project", "prerequisites", "dependents", "blast_radius", "wave"),
+    [
+        # prerequisites = projects it needs; dependents = projects that need it directly;
+        # blast radius = projects that need it directly or through others; wave 1 needs nothing
+        ("P-4", 0, 2, 5, 1),   # needed by P-2, P-3 and through them P-1, P-5, P-6
+        ("P-3", 1, 2, 3, 2),   # needed by P-1, P-5 and through P-5 by P-6; needs P-4 (wave 1)
+        ("P-2", 1, 1, 1, 2),   # needed by P-1
+        ("P-5", 1, 1, 1, 3),   # needed by P-6; needs P-3 (wave 2)
+        ("P-1", 2, 0, 0, 3),   # needs P-2 and P-3 (both wave 2)
+        ("P-6", 1, 0, 0, 4),   # needs P-5 (wave 3)
+    ],
+)
+def test_project_measures(acyclic, project, prerequisites, dependents, blast_radius, wave):
+    row = acyclic.projects.set_index("project_id").loc[project]
+    assert (row["prerequisites"], row["dependents"], row["blast_radius"], row["wave"]) == (
+        prerequisites, dependents, blast_radius, wave)
+    assert acyclic.waves.set_index("project_id").loc[project, "wave"] == wave
+
+
+def test_betweenness_by_hand(acyclic):
+    # Shortest "needs" paths with a project in the middle (directed):
+    #   P-1 -> P-4: two, via P-2 and via P-3  -> P-2 +1/2, P-3 +1/2
+    #   P-5 -> P-4: via P-3                   -> P-3 +1
+    #   P-6 -> P-3: via P-5                   -> P-5 +1
+    #   P-6 -> P-4: via P-5 and P-3           -> P-5 +1, P-3 +1
+    # raw: P-2 0.5, P-3 2.5, P-5 2; normalised by (n-1)(n-2) = 5 * 4 = 20 ordered pairs
+    got = acyclic.projects.set_index("project_id")["betweenness"]
+    expected = {"P-1": 0.0, "P-2": 0.5 / 20, "P-3": 2.5 / 20, "P-4": 0.0, "P-5": 2 / 20, "P-6": 0.0}
+    assert got.to_dict() == pytest.approx(expected)
+
+
+def test_projects_frame_columns_and_order(acyclic):
+    table = acyclic.projects
+    assert list(table.columns) == PROJECT_COLUMNS
+    # blast radius 5, 3, then P-2 and P-5 tie on (1, 1) -> by id, then P-1 and P-6 tie on (0, 0)
+    assert table["project_id"].tolist() == ["P-4", "P-3", "P-2", "P-5", "P-1", "P-6"]
+    # P-7 has no dependency: not a node
+    assert "P-7" not in set(table["project_id"])
+    assert table.set_index("project_id").loc["P-6", "name"] == "Project P-6"   # cancelled projects are nodes
+
+
+def test_waves_frame_prerequisites_first(acyclic):
+    assert list(acyclic.waves.columns) == ["project_id", "wave"]
+    assert list(acyclic.waves.itertuples(index=False, name=None)) == [
+        ("P-4", 1), ("P-2", 2), ("P-3", 2), ("P-1", 3), ("P-5", 3), ("P-6", 4)]
+
+
+def test_conflicts(acyclic):
+    conflicts = acyclic.conflicts
+    assert list(conflicts.columns) == CONFLICT_COLUMNS
+    assert list(zip(conflicts["from_project"], conflicts["to_project"], conflicts["days_late"])) == [
+        ("P-1", "P-2", 40.0), ("P-5", "P-3", 10.0)]
+    assert conflicts["predecessor_finish"].tolist() == [pd.Timestamp("2024-04-10"), pd.Timestamp("2024-06-11")]
+    findings = [f for f in acyclic.findings if f.check == "dependency_conflict"]
+    assert [(f.severity, f.project_id, f.row) for f in findings] == [("warning", "P-1", 2), ("warning", "P-5", 6)]
+    assert findings[0].message == ("P-1 needs P-2 by 2024-03-01, but P-2 is planned to finish on 2024-04-10 "
+                                   "(40 days late)")
+    assert "is forecast to finish on 2024-06-11" in findings[1].message
+
+
+def test_edges_frame_marks_the_critical_chain(acyclic):
+    edges = acyclic.edges
+    assert list(edges.columns) == EDGE_COLUMNS
+    on_chain = set(zip(edges.loc[edges["on_critical_chain"], "from_project"],
+                       edges.loc[edges["on_critical_chain"], "to_project"]))
+    # chain P-4, P-2, P-1: P-2 needs P-4, P-1 needs P-2
+    assert on_chain == {("P-2", "P-4"), ("P-1", "P-2")}
+    assert len(edges) == len(ACYCLIC)
+    assert edges["kind"].eq("finish_to_start").all()
+
+
+# -- a portfolio with a cycle ----------------------------------------------------------------------------------------
+#
+#      P-1 [5] --> P-3 [10] --> P-7 [20]
+#                   ^              |
+#                   |              v
+#                   +---------- P-9 [30] --> P-10 [7] <-- P-2 [1]
+#
+# P-3 needs P-7 needs P-9 needs P-3; P-1 needs P-3; P-9 needs P-10; P-2 needs P-10.
+
+CYCLIC_PROJECTS = _projects([
+    ("P-1", "proposed", "2024-01-01", 5, None),
+    ("P-2", "active", "2024-01-01", 1, None),
+    ("P-3", "active", "2024-01-01", 10, None),
+    ("P-7", "active", "2024-01-01", 20, None),
+    ("P-9", "active", "2024-01-01", 30, None),
+    ("P-10", "active", "2024-01-01", 7, None),
+])
+CYCLIC = _dependencies([("P-3", "P-7", None), ("P-7", "P-9", None), ("P-9", "P-3", None), ("P-1", "P-3", None),
+                        ("P-9", "P-10", None), ("P-2", "P-10", None)])
+
+
+@pytest.fixture(scope="module")
+def cyclic() -> DependencyAnalysis:
+    return analyse_dependencies(CYCLIC, CYCLIC_PROJECTS)
+
+
+def test_cycle_is_reported_once_starting_at_its_smallest_id(cyclic):
+    assert cyclic.cycles == (("P-3", "P-7", "P-9"),)
+    (finding,) = [f for f in cyclic.findings if f.check == "dependency_cycle"]
+    assert finding.severity == "error"
+    assert "P-3 needs P-7 needs P-9 needs P-3" in finding.message
+    assert finding.project_id == "P-3"
+
+
+def test_critical_chain_runs_through_the_collapsed_cycle(cyclic):
+    # condensation: P-1 -> {P-3, P-7, P-9} -> P-10 <- P-2
+    # longest: P-1 + cycle + P-10 = 5 + (10 + 20 + 30) + 7 = 72 days (P-2 + P-10 = 8)
+    # prerequisite first, the cycle's members listed together by id
+    assert cyclic.critical_chain == ("P-10", "P-3", "P-7", "P-9", "P-1")
+    assert cyclic.critical_chain_days == 72.0
+
+
+@pytest.mark.parametrize(
+    ("project", "blast_radius", "wave", "in_cycle"),
+    [
+        # P-10 is needed by P-9 and P-2, through P-9 by P-7, P-3 and through P-3 by P-1
+        ("P-10", 5, 1, False),
+        # each cycle member is needed by the two others and by P-1
+        ("P-3", 3, 2, True),
+        ("P-7", 3, 2, True),
+        ("P-9", 3, 2, True),
+        ("P-2", 0, 2, False),
+        ("P-1", 0, 3, False),
+    ],
+)
+def test_cyclic_project_measures(cyclic, project, blast_radius, wave, in_cycle):
+    row = cyclic.projects.set_index("project_id").loc[project]
+    assert (row["blast_radius"], row["wave"], bool(row["in_cycle"])) == (blast_radius, wave, in_cycle)
+
+
+def test_cyclic_edges(cyclic):
+    edges = cyclic.edges.set_index(["from_project", "to_project"])
+    assert edges["in_cycle"].to_dict() == {
+        ("P-3", "P-7"): True, ("P-7", "P-9"): True, ("P-9", "P-3"): True,
+        ("P-1", "P-3"): False, ("P-9", "P-10"): False, ("P-2", "P-10"): False}
+    assert edges["on_critical_chain"].to_dict() == {
+        ("P-3", "P-7"): True, ("P-7", "P-9"): True, ("P-9", "P-3"): True,
+        ("P-1", "P-3"): True, ("P-9", "P-10"): True, ("P-2", "P-10"): False}
+
+
+def test_one_cycle_per_tangled_component_sorted():
+    # component {A, B, C, D} holds two cycles (A B A and B C D B); component {X, Y} one; Z is outside both
+    projects = _projects([(p, "active", "2024-01-01", 10, None) for p in "ABCDXYZ"])
+    deps = _dependencies([("A", "B", None), ("B", "A", None), ("B", "C", None), ("C", "D", None), ("D", "B", None),
+                          ("Y", "X", None), ("X", "Y", None), ("Z", "X", None)])
+    result = analyse_dependencies(deps, projects)
+    assert len(result.cycles) == 2
+    first, second = result.cycles
+    # which of the two cycles of {A, B, C, D} is found depends on the search; either starts at its smallest id
+    assert first[0] == min(first) and set(first) <= set("ABCD")
+    assert second == ("X", "Y")
+    message = result.findings[0].message
+    assert "same tangle also holds" in message and all(p in message for p in "ABCD")
+    graph = nx.DiGraph(list(zip(deps["from_project"], deps["to_project"])))
+    for cycle in result.cycles:
+        assert all(graph.has_edge(u, v) for u, v in zip(cycle, cycle[1:] + cycle[:1]))
+    assert [f.check for f in result.findings] == ["dependency_cycle"] * 2
+    in_cycle = result.projects.set_index("project_id")["in_cycle"]
+    assert in_cycle.to_dict() == {p: p != "Z" for p in "ABCDXYZ"}
+
+
+# -- edge cases ------------------------------------------------------------------------------------------------------
+
+def test_empty_dependencies():
+    result = analyse_dependencies(_dependencies([]), ACYCLIC_PROJECTS)
+    assert result.cycles == () and result.critical_chain == () and result.critical_chain_days is None
+    assert result.findings == ()
+    for frame, columns in ((result.projects, PROJECT_COLUMNS), (result.conflicts, CONFLICT_COLUMNS),
+                           (result.waves, ["project_id", "wave"]), (result.edges, EDGE_COLUMNS)):
+        assert frame.empty and list(frame.columns) == columns
+
+
+def test_missing_dates_weigh_nothing_and_no_forecast_column_is_fine():
+    projects = _projects([("A", "active", "2024-01-01", 10, None), ("B", "active", "2024-01-01", 3, None)])
+    projects.loc[0, ["start", "finish"]] = NaT
+    projects = projects.drop(columns="forecast_finish")
+    result = analyse_dependencies(_dependencies([("A", "B", "2024-01-02")]), projects)
+    # A has no dates (0 days), B 3 days: chain B, A of 3 days; B finishes 2024-01-04: 2 days late
+    assert result.critical_chain == ("B", "A") and result.critical_chain_days == 3.0
+    assert result.conflicts["days_late"].tolist() == [2.0]
+
+
+def test_inputs_are_not_modified():
+    deps, projects = CYCLIC.copy(), CYCLIC_PROJECTS.copy()
+    analyse_dependencies(CYCLIC, CYCLIC_PROJECTS)
+    pd.testing.assert_frame_equal(deps, CYCLIC)
+    pd.testing.assert_frame_equal(projects, CYCLIC_PROJECTS)
+
+
+# -- against networkx ------------------------------------------------------------------------------------------------
+
+def _random_graph(n: int, p: float, seed: int) -> nx.DiGraph:
+    graph = nx.gnp_random_graph(n, p, seed=seed, directed=True)
+    return nx.relabel_nodes(graph, {i: f"P-{i:03d}" for i in graph})
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_betweenness_equals_networkx_exact_and_sampled(seed):
+    graph = _random_graph(80, 0.04, seed)     # sparse enough to leave sources, sinks and cycles
+    exact = nx.betweenness_centrality(graph)
+    assert betweenness_centrality(graph) == pytest.approx([exact[v] for v in graph], abs=1e-12)
+    sampled = nx.betweenness_centrality(graph, k=15, seed=0)
+    assert betweenness_centrality(graph, k=15, seed=0) == pytest.approx([sampled[v] for v in graph], abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_blast_radius_equals_networkx_ancestors_on_a_tangled_graph(seed):
+    graph = _random_graph(120, 0.02, seed)
+    edges = list(graph.edges())
+    deps = _dependencies([(u, v, None) for u, v in edges])
+    nodes = sorted(set(deps["from_project"]) | set(deps["to_project"]))
+    projects = _projects([(p, "active", "2024-01-01", 1 + int(p[2:]), None) for p in nodes])
+    result = analyse_dependencies(deps, projects)
+    sub = graph.subgraph(nodes)
+    got = result.projects.set_index("project_id")
+    assert got["blast_radius"].to_dict() == {p: len(nx.ancestors(sub, p)) for p in nodes}
+    cyclic = {p for c in nx.strongly_connected_components(sub) if len(c) > 1 for p in c}
+    assert got["in_cycle"].to_dict() == {p: p in cyclic for p in nodes}
+    # the chain is a path of "needs" edges read backwards, and its days are its projects' durations
+    chain = result.critical_chain
+    days = dict(zip(projects["project_id"], (projects["finish"] - projects["start"]).dt.days))
+    assert result.critical_chain_days == sum(days[p] for p in chain)
+
+
+def test_ten_thousand_projects_and_twenty_thousand_dependencies_are_fast():
+    rng = np.random.default_rng(11)
+    n, m = 10_000, 20_000
+    ids = np.array([f"P-{i:05d}" for i in range(n)])
+    start = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 900, n), unit="D")
+    projects = pd.DataFrame({"project_id": pd.array(ids, dtype="str"), "name": "x", "start": start,
+                             "finish": start + pd.to_timedelta(rng.integers(30, 700, n), unit="D"),
+                             "forecast_finish": pd.NaT})
+    a, b = rng.integers(0, n, 3 * m), rng.integers(0, n, 3 * m)
+    later = start.to_numpy()[a] > start.to_numpy()[b]          # later-starting projects need earlier ones
+    pairs = pd.DataFrame({"from_project": ids[a[later]], "to_project": ids[b[later]]}).drop_duplicates().head(m)
+    deps = pairs.assign(needed_by=projects.set_index("project_id").loc[pairs["from_project"], "start"].to_numpy(),
+                        kind="finish_to_start")
+    begin = time.perf_counter()
+    result = analyse_dependencies(deps, projects)
+    elapsed = time.perf_counter() - begin
+    graph = nx.DiGraph(list(zip(deps["from_project"], deps["to_project"])))
+    radius = result.projects.set_index("project_id")["blast_radius"]
+    for p in result.projects["project_id"].sample(100, random_state=0):
+        assert radius[p] == len(nx.ancestors(graph, p))
+    assert elapsed < 3.0, f"analyse_dependencies took {elapsed:.2f} s"
