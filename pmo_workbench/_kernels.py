@@ -45,6 +45,8 @@ PRELOAD = (
     "numpy", "pandas", "scipy.stats", "altair", "markupsafe",
     "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "comm",
     "pmo_workbench", "pmo_workbench.charts", "pmo_workbench.insights", "pmo_workbench.display",
+    "openpyxl", "networkx", "scipy.optimize", "scipy.sparse", "pmo_workbench.portfolio",
+    "pmo_workbench.portfolio.analysis", "pmo_workbench.portfolio.actions", "pmo_workbench.portfolio_charts",
 )
 _READY = "ready"
 

@@ -7,6 +7,7 @@ print each written path on its own line on stdout.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import sys
@@ -49,6 +50,11 @@ class ScoreFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+
+
+class PortfolioFormat(StrEnum):
+    table = "table"
+    json = "json"
 
 
 class Form(StrEnum):
@@ -180,6 +186,13 @@ FormatOption = Annotated[
     typer.Option("--format", "-f", help="Comma-separated: html, pdf, ipynb (default html,ipynb; demo adds pdf "
                                         "when Chromium is present)."),
 ]
+AsOfOption = Annotated[
+    dt.datetime | None,
+    typer.Option("--as-of", formats=["%Y-%m-%d"], help="Status date, YYYY-MM-DD (default: today)."),
+]
+BudgetOption = Annotated[
+    float | None, typer.Option("--budget", min=0, help="Money for the projects still to fund; runs selection."),
+]
 JobsOption = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Reports run at once (default: cores).")]
 
 
@@ -260,6 +273,52 @@ def report_positioning_command(
         raise typer.Exit(2)
     spec = positioning_spec(responses, organisation, pmo, instrument=instrument, benchmark=benchmark,
                             branding=branding, min_group_size=min_group_size)
+    _run_reports([spec], out, _formats(format, ("html", "ipynb")), jobs=1, force=True, index=False)
+
+
+@app.command("portfolio")
+def portfolio_command(
+    path: Annotated[Path, typer.Argument(help="Portfolio workbook (.xlsx) or folder of CSV files.")],
+    as_of: AsOfOption = None,
+    budget: BudgetOption = None,
+    format: Annotated[PortfolioFormat, typer.Option("--format", "-f", help="Output format.")] = PortfolioFormat.table,
+) -> None:
+    """Analyse a portfolio: earned value, risk, resources, dependencies, selection, data quality."""
+    from .portfolio import analyse_portfolio, read_portfolio
+
+    try:
+        analysis = analyse_portfolio(read_portfolio(path), as_of=as_of, budget=budget)
+    except PmoWorkbenchError as exc:
+        raise _fail(exc) from None
+    if format is PortfolioFormat.json:
+        typer.echo(json.dumps(analysis.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
+        return
+    print_portfolio(analysis, _console())
+
+
+@report_app.command("portfolio")
+def report_portfolio_command(
+    portfolio: Annotated[Path, typer.Option("--portfolio", "-p", help="Portfolio workbook (.xlsx) or CSV folder.")],
+    organisation: Annotated[str, typer.Option("--organisation", "-o", help="Organisation the portfolio belongs to.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the report into.")],
+    as_of: AsOfOption = None,
+    budget: BudgetOption = None,
+    branding: Annotated[Path | None, typer.Option("--branding", help="Branding YAML (consultancy, logo, colour).")
+                        ] = None,
+    format: FormatOption = None,
+) -> None:
+    """Render the portfolio health report of one organisation (HTML, PDF, executed notebook)."""
+    from .portfolio import read_portfolio
+    from .reports import load_branding, portfolio_spec
+
+    try:
+        read_portfolio(portfolio)
+        if branding is not None:
+            load_branding(branding)
+    except PmoWorkbenchError as exc:
+        raise _fail(exc) from None
+    spec = portfolio_spec(portfolio, organisation, as_of=as_of.date() if as_of else None, budget=budget,
+                          branding=branding)
     _run_reports([spec], out, _formats(format, ("html", "ipynb")), jobs=1, force=True, index=False)
 
 
@@ -368,6 +427,56 @@ def print_results(results: AssessmentResults, console: Console) -> None:
             for n, rec in enumerate(a.recommendations.head(5).itertuples(index=False), start=1):
                 console.print(f"  {n}. [{rec.dimension}] {rec.title} (effort {rec.effort}, impact {rec.impact};"
                               f" {rec.reason})", markup=False, highlight=False)
+
+
+def _money(value: float | None) -> str:
+    return "—" if value is None or value != value else f"{value:,.0f}"
+
+
+def print_portfolio(analysis, console: Console) -> None:
+    """The portfolio analysis as terminal tables (the JSON form holds every figure)."""
+    head, totals = analysis.headline(), analysis.totals
+    console.print(f"Portfolio {analysis.portfolio.source} as of {analysis.as_of.date()}: {head['projects']} projects, "
+                  f"{head['in_flight']} in flight ({head['red']} red, {head['amber']} amber, {head['overdue']} "
+                  f"overdue); BAC {_money(totals.get('bac'))}, EAC {_money(totals.get('eac'))}, "
+                  f"CPI {_fmt(totals.get('cpi'), 2)}, SPI {_fmt(totals.get('spi'), 2)}", markup=False, highlight=False)
+    table = Table(title="Earned value by project")
+    columns = [("project_id", "project", None), ("status", "status", None), ("bac", "BAC", 0), ("ev", "EV", 0),
+               ("ac", "AC", 0), ("cpi", "CPI", 2), ("spi", "SPI", 2), ("spi_t", "SPI(t)", 2), ("eac", "EAC", 0),
+               ("vac", "VAC", 0), ("rag", "RAG", None)]
+    for _, label, digits in columns:
+        table.add_column(label, justify="left" if digits is None else "right")
+    for row in analysis.evm.to_dict("records"):
+        table.add_row(*[(str(row[c]) if row[c] is not None and row[c] == row[c] else "—") if d is None
+                        else (_money(row[c]) if d == 0 else _fmt(row[c], d)) for c, _, d in columns])
+    console.print(table)
+    if analysis.risks is not None:
+        t = analysis.risks.totals
+        console.print(f"Risks: {t.get('open_threats')} open threats ({t.get('red_threats')} red), "
+                      f"{t.get('open_opportunities')} opportunities; threat EMV {_money(t.get('threat_emv'))}, "
+                      f"opportunity EMV {_money(t.get('opportunity_emv'))}", markup=False, highlight=False)
+    if analysis.resources is not None:
+        t = analysis.resources.totals
+        console.print(f"Resources: {t.get('over_allocated_cells')} over-allocated role-months in "
+                      f"{t.get('roles_over')} roles; total excess {_fmt(t.get('total_excess_fte'))} FTE-months",
+                      markup=False, highlight=False)
+    if analysis.dependencies is not None:
+        d = analysis.dependencies
+        console.print(f"Dependencies: {len(d.cycles)} cycle(s); critical chain {' -> '.join(d.critical_chain) or '—'}"
+                      f"; {len(d.conflicts)} needed-by conflict(s)", markup=False, highlight=False)
+    if analysis.selection is not None:
+        s = analysis.selection
+        console.print(f"Selection ({s.status}) within {_money(s.budget)}: {len(s.selected)} projects, cost "
+                      f"{_money(s.total_cost)}, value {_fmt(s.total_value, 2)}", markup=False, highlight=False)
+        for note in s.notes:
+            console.print(f"  {note}", markup=False, highlight=False)
+    if analysis.findings:
+        table = Table(title="Findings")
+        for column in ("severity", "check", "project", "message"):
+            table.add_column(column)
+        for f in analysis.findings:
+            table.add_row(f.severity, f.check, f.project_id or "", f.message)
+        console.print(table)
 
 
 def main() -> None:

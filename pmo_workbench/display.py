@@ -30,6 +30,8 @@ RECORD_MIME = "application/vnd.pmo-workbench.record+json"
 #: Set by the report engine in its kernels: charts are rendered to SVG by the exporter.
 DEFER_SVG_ENV = "PMO_WORKBENCH_DEFER_SVG"
 VEGALITE_VERSION = "6.4"
+#: Columns that :func:`table` keeps on one line by default: identifiers and dates that hold a hyphen.
+IDENTIFIERS = ("project_id", "risk_id", "from_project", "to_project", "month", "needed_by", "predecessor_finish")
 
 __all__ = [
     "CHART_MIME", "RECORD_MIME", "chart", "chart_svg", "html", "html_items", "jsonable", "read_records", "record",
@@ -86,23 +88,27 @@ def table(
     caption: str | None = None,
     columns: Mapping[str, str] | None = None,
     na: str = "–",
+    nowrap: tuple[str, ...] = IDENTIFIERS,
 ) -> None:
     """Show a DataFrame as an escaped HTML table without its index.
 
     ``columns`` maps column names to headings and selects the columns shown,
     in that order; ``decimals`` is one number for every float column or a
-    mapping from (original) column name to its decimals, 1 by default.
+    mapping from (original) column name to its decimals, 1 by default;
+    ``nowrap`` names (original) columns whose cells never break across lines
+    (identifiers such as ``KRC-101``).
     """
     if isinstance(decimals, Mapping):
         decimals = {(columns or {}).get(k, k): v for k, v in decimals.items()}
+    nowrap = tuple((columns or {}).get(k, k) for k in nowrap)
     if columns is not None:
         frame = frame[list(columns)].rename(columns=dict(columns))
-    _display({"text/html": table_html(frame, decimals=decimals, caption=caption, na=na),
+    _display({"text/html": table_html(frame, decimals=decimals, caption=caption, na=na, nowrap=nowrap),
               "text/plain": frame.to_string(index=False)})
 
 
 def table_html(frame: pd.DataFrame, *, decimals: int | Mapping[str, int] = 1, caption: str | None = None,
-               na: str = "–") -> str:
+               na: str = "–", nowrap: tuple[str, ...] = ()) -> str:
     """The HTML of :func:`table`: every cell and heading escaped, floats rounded."""
     def cell(column: Any, value: Any) -> str:
         if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
@@ -116,6 +122,7 @@ def table_html(frame: pd.DataFrame, *, decimals: int | Mapping[str, int] = 1, ca
 
     numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and
                not pd.api.types.is_bool_dtype(frame[c])}
+    classes = {c: ' class="num"' if c in numeric else ' class="nowrap"' if c in nowrap else "" for c in frame.columns}
     parts = ['<table class="pmo-table">']
     if caption:
         parts.append(f"<caption>{escape(caption)}</caption>")
@@ -124,7 +131,7 @@ def table_html(frame: pd.DataFrame, *, decimals: int | Mapping[str, int] = 1, ca
     parts.append("<tbody>")
     for row in frame.itertuples(index=False):
         parts.append("<tr>" + "".join(
-            f'<td{" class=num" if c in numeric else ""}>{escape(cell(c, v))}</td>'
+            f'<td{classes[c]}>{escape(cell(c, v))}</td>'
             for c, v in zip(frame.columns, row)) + "</tr>")
     parts.append("</tbody></table>")
     return "".join(parts)

@@ -53,7 +53,7 @@ from .display import CHART_MIME, DEFER_SVG_ENV, RECORD_MIME, chart_svg, read_rec
 from .errors import InputValidationError, PmoWorkbenchError, Problem
 from .resources import notebooks_dir, templates_dir
 
-REPORTS = {"positioning": "pmo_positioning.ipynb"}
+REPORTS = {"positioning": "pmo_positioning.ipynb", "portfolio": "portfolio_health.ipynb"}
 FORMATS = ("html", "pdf", "ipynb")
 KERNEL_NAME = "python3"
 CELL_TIMEOUT = 600  # seconds per cell
@@ -64,7 +64,7 @@ CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium", "chrom
                        "google-chrome")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-_TITLES = {"positioning": "PMO positioning assessment"}
+_TITLES = {"positioning": "PMO positioning assessment", "portfolio": "Portfolio health report"}
 _REQUIRED_MARK = "(required)"
 
 
@@ -244,6 +244,43 @@ def positioning_spec(
     inputs = tuple(p for p in (params["responses"], params["benchmark"], params["branding"], instrument_file) if p)
     return ReportSpec("positioning", organisation, pmo or None, params, inputs,
                       name or report_name("positioning", organisation, pmo), params["branding"])
+
+
+def _portfolio_files(path: str) -> tuple[str, ...]:
+    """The files of a portfolio: the workbook, or every CSV of the folder."""
+    p = Path(path)
+    if p.is_dir():
+        return tuple(str(f) for f in sorted(p.iterdir()) if f.suffix.lower() == ".csv")
+    return (path,)
+
+
+def portfolio_spec(
+    portfolio: str | Path,
+    organisation: str,
+    *,
+    as_of: dt.date | str | None = None,
+    budget: float | None = None,
+    thresholds: Mapping[str, Sequence[float]] | None = None,
+    eac_method: str | None = None,
+    branding: str | Path | None = None,
+    name: str | None = None,
+    base: Path | None = None,
+) -> ReportSpec:
+    """The :class:`ReportSpec` of a portfolio health report; relative paths are taken from ``base``."""
+    params: dict[str, Any] = {
+        "portfolio": _absolute(portfolio, base),
+        "organisation": organisation,
+        "as_of": None if as_of is None else str(as_of)[:10],
+        "budget": None if budget is None else float(budget),
+        "branding": _absolute(branding, base),
+    }
+    if thresholds is not None:
+        params["thresholds"] = {k: [float(x) for x in v] for k, v in thresholds.items()}
+    if eac_method is not None:
+        params["eac_method"] = eac_method
+    inputs = (*_portfolio_files(params["portfolio"]), *((params["branding"],) if params["branding"] else ()))
+    return ReportSpec("portfolio", organisation, None, params, inputs,
+                      name or report_name("portfolio", organisation), params["branding"])
 
 
 def notebook_path(report: str) -> Path:
@@ -450,7 +487,8 @@ def export_html(nb, spec: ReportSpec, *, branding: Branding | None = None, date:
         ]}}),
     )
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove_cell"}), enabled=True)
-    subtitle = spec.pmo or ", ".join(p.get("pmo", "") for p in read_records(nb).get("pmos", []) or [])
+    records = read_records(nb)
+    subtitle = spec.pmo or records.get("subtitle") or ", ".join(p.get("pmo", "") for p in records.get("pmos", []) or [])
     resources = {"pmo": {
         "version": __version__,
         "title": _TITLES.get(spec.report, spec.report),
@@ -934,7 +972,9 @@ def write_index(out_dir: str | Path, outcomes: Sequence[ReportOutcome]) -> Path:
     rows = []
     for o in outcomes:
         links = {fmt: os.path.relpath(path, out_dir) for fmt, path in o.files.items()}
-        rows.append({"outcome": o, "links": links, "pmos": o.records.get("pmos", [])})
+        rows.append({"outcome": o, "links": links, "pmos": o.records.get("pmos", []),
+                     "headline": o.records.get("headline") or {}, "totals": o.records.get("portfolio") or {},
+                     "as_of": o.records.get("as_of")})
     page = env.get_template("index.html.j2").render(
         rows=[r for r in rows if r["outcome"].status != "failed"],
         failures=[r for r in rows if r["outcome"].status == "failed"],
@@ -952,7 +992,10 @@ class _ManifestRow(BaseModel):
     report: str
     organisation: str = Field(min_length=1)
     pmo: str | None = None
-    responses: str = Field(min_length=1)
+    responses: str | None = None
+    portfolio: str | None = None
+    as_of: dt.date | None = None
+    budget: float | None = Field(default=None, ge=0)
     instrument: str = "pmo-core"
     benchmark: str | None = None
     branding: str | None = None
@@ -961,14 +1004,23 @@ class _ManifestRow(BaseModel):
     notebook: str | None = None
 
 
+_REPORT_COLUMNS = {
+    "positioning": ("portfolio", "as_of", "budget"),
+    "portfolio": ("responses", "pmo", "instrument", "benchmark", "min_group_size"),
+}
+"""Manifest columns that belong to the other kind of report (an error when filled in)."""
+
+
 def read_manifest(path: str | Path) -> list[ReportSpec]:
     """Read a batch manifest (CSV or YAML): one report per row, paths relative to the manifest.
 
-    Columns/keys: ``report`` (``positioning``), ``organisation``, ``pmo``
-    (optional), ``responses``, ``instrument`` (id or file, default
-    ``pmo-core``), ``benchmark``, ``branding``, ``min_group_size``, ``name``
-    (optional output base name, made safe), ``notebook`` (optional: an
-    extended copy of the report notebook to run instead).
+    Columns/keys: ``report`` (``positioning`` or ``portfolio``),
+    ``organisation``, ``branding``, ``name`` (optional output base name, made
+    safe), ``notebook`` (optional: an extended copy of the report notebook to
+    run instead). Positioning reports: ``responses`` (required), ``pmo``,
+    ``instrument`` (id or file, default ``pmo-core``), ``benchmark``,
+    ``min_group_size``. Portfolio reports: ``portfolio`` (required; a workbook
+    or a folder of CSV files), ``as_of`` (status date), ``budget``.
 
     Every problem is reported at once, with the row a spreadsheet shows (CSV)
     or the line of the entry (YAML): unknown columns, missing or invalid
@@ -1000,6 +1052,16 @@ def read_manifest(path: str | Path) -> list[ReportSpec]:
             value = clean.get(column)
             if value is not None and not Path(_absolute(str(value), base)).is_file():
                 problems.append(Problem(str(path), where, column, f"file not found: {value}"))
+        value = clean.get("portfolio")
+        if value is not None and not Path(_absolute(str(value), base)).exists():
+            problems.append(Problem(str(path), where, "portfolio", f"workbook or folder not found: {value}"))
+        report = str(clean.get("report") or "")
+        for column, wanted in (("responses", "positioning"), ("portfolio", "portfolio")):
+            if report == wanted and clean.get(column) is None:
+                problems.append(Problem(str(path), where, column, f"a {wanted} report needs a {column} file"))
+        for column in _REPORT_COLUMNS.get(report, ()):
+            if clean.get(column) is not None:
+                problems.append(Problem(str(path), where, column, f"does not apply to a {report} report"))
         instrument = str(clean.get("instrument") or "pmo-core")
         instrument_path = _absolute(instrument, base)
         if instrument.endswith((".yaml", ".yml")) or "/" in instrument:
@@ -1019,11 +1081,19 @@ def read_manifest(path: str | Path) -> list[ReportSpec]:
             problems.append(Problem(str(path), where, "report",
                                     f"unknown report {item.report!r}; expected one of {', '.join(sorted(REPORTS))}"))
             continue
-        spec = positioning_spec(
-            item.responses, item.organisation, item.pmo, instrument=item.instrument, benchmark=item.benchmark,
-            branding=item.branding, min_group_size=item.min_group_size,
-            name=slugify(item.name) if item.name else None, base=base,
-        )
+        if item.report == "portfolio":
+            if item.portfolio is None:
+                continue
+            spec = portfolio_spec(item.portfolio, item.organisation, as_of=item.as_of, budget=item.budget,
+                                  branding=item.branding, name=slugify(item.name) if item.name else None, base=base)
+        else:
+            if item.responses is None:
+                continue
+            spec = positioning_spec(
+                item.responses, item.organisation, item.pmo, instrument=item.instrument, benchmark=item.benchmark,
+                branding=item.branding, min_group_size=item.min_group_size,
+                name=slugify(item.name) if item.name else None, base=base,
+            )
         spec = replace(spec, notebook=_absolute(item.notebook, base))
         if spec.notebook and Path(spec.notebook).is_file():
             try:
@@ -1044,6 +1114,8 @@ def _check_subject(spec: ReportSpec, manifest: Path, where: int | None, cache_: 
     from .instrument import load_instrument
     from .responses import read_responses
 
+    if spec.report != "positioning":
+        return []
     key = (spec.parameters["responses"], spec.parameters["instrument"])
     if not Path(key[0]).is_file():
         return []
@@ -1110,12 +1182,28 @@ def demo_specs(examples: Path | None = None) -> list[ReportSpec]:
     examples = examples or examples_dir()
     responses = examples / "pmo_responses.csv"
     organisations = pd.read_csv(responses, usecols=["organisation"])["organisation"].drop_duplicates()
-    return [positioning_spec(responses, org, benchmark=responses) for org in organisations]
+    specs = [positioning_spec(responses, org, benchmark=responses) for org in organisations]
+    return specs + portfolio_demo_specs(examples)
+
+
+def portfolio_demo_specs(examples: Path | None = None) -> list[ReportSpec]:
+    """One portfolio report per sample portfolio listed in ``examples/portfolios/status_dates.csv``."""
+    import pandas as pd
+
+    from .resources import examples_dir
+
+    folder = (examples or examples_dir()) / "portfolios"
+    listing = folder / "status_dates.csv"
+    if not listing.is_file():
+        return []
+    rows = pd.read_csv(listing, dtype=str, keep_default_na=False).to_dict("records")
+    return [portfolio_spec(r["portfolio"], r["organisation"], as_of=r["as_of"] or None,
+                           budget=float(r["budget"]) if r.get("budget") else None, base=folder) for r in rows]
 
 
 __all__ = [
     "BatchResult", "Branding", "PdfPrinter", "PdfUnavailableError", "ReportError", "ReportOutcome",
     "ReportParameterError", "ReportSpec", "check_parameters", "demo_specs", "execute", "export_html",
-    "find_chromium", "load_branding", "positioning_spec", "read_manifest", "render", "report_name",
-    "run_batch", "slugify", "write_index",
+    "find_chromium", "load_branding", "portfolio_demo_specs", "portfolio_spec", "positioning_spec", "read_manifest",
+    "render", "report_name", "run_batch", "slugify", "write_index",
 ]

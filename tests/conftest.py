@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -84,3 +85,16 @@ def answers(rows: list[tuple], pmo: str = "PMO", organisation: str = "Org") -> p
 def write_csv(path: Path, text: str, *, encoding: str = "utf-8") -> Path:
     path.write_bytes(textwrap.dedent(text).encode(encoding))
     return path
+
+
+@pytest.fixture
+def chromium() -> str:
+    """The Chromium binary; skips without one, unless CI said it must be there."""
+    from pmo_workbench.reports import find_chromium
+
+    found = find_chromium()
+    if found is None:
+        if os.environ.get("PMO_WORKBENCH_REQUIRE_CHROMIUM"):
+            pytest.fail("Chromium is required here (PMO_WORKBENCH_REQUIRE_CHROMIUM) but was not found")
+        pytest.skip("needs Chromium (apt-get install chromium)")
+    return found

@@ -5,6 +5,10 @@ resource load, cross-project dependencies, prioritisation and selection, and the
 data-quality findings that go with them.
 """
 
+from .actions import Action, actions
+from .analysis import PortfolioAnalysis, analyse_portfolio
 from .model import Finding, Portfolio, Thresholds
+from .workbook import read_portfolio
 
-__all__ = ["Finding", "Portfolio", "Thresholds"]
+__all__ = ["Action", "Finding", "Portfolio", "PortfolioAnalysis", "Thresholds", "actions", "analyse_portfolio",
+           "read_portfolio"]

@@ -1,0 +1,300 @@
+"""One call that runs every portfolio analysis on a validated :class:`Portfolio`.
+
+:func:`analyse_portfolio` returns a frozen :class:`PortfolioAnalysis`; the
+report notebook, the CLI and the benchmark all go through it, so they show the
+same numbers. ``to_dict()`` is the JSON the CLI prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .capacity import ResourceAnalysis, resource_load
+from .dependencies import DependencyAnalysis, analyse_dependencies
+from .evm import earned_value, rollup
+from .model import EAC_METHODS, IN_FLIGHT, Finding, Portfolio, Thresholds
+from .quality import data_quality
+from .risk import RiskAnalysis, analyse_risks
+from .selection import Selection, efficient_frontier, select_projects, selection_candidates, weighted_scores
+
+MONEY_DECIMALS = 2
+INDEX_DECIMALS = 4
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+_MONEY = frozenset({
+    "pv", "ev", "ac", "bac", "cv", "sv", "eac", "etc", "vac", "cost", "total_cost", "budget", "emv", "threat_emv",
+    "opportunity_emv", "net_emv", "contingency", "impact",
+})
+
+
+@dataclass(frozen=True)
+class PortfolioAnalysis:
+    """Everything the portfolio report shows, computed once.
+
+    Attributes
+    ----------
+    portfolio
+        The validated input.
+    as_of
+        The status date the analysis is for.
+    evm
+        One row per project: earned value, earned schedule and RAG
+        (see :func:`pmo_workbench.portfolio.evm.earned_value`).
+    totals
+        The portfolio roll-up from summed PV, EV, AC and BAC.
+    risks, resources, dependencies
+        Results of the optional sheets, ``None`` when the sheet is absent.
+    scores
+        Weighted criteria score (or strategic value) per candidate project,
+        ``None`` when the portfolio has neither.
+    candidates
+        Projects selection may fund, with cost and value (``None`` as ``scores``).
+    selection
+        The best set within ``budget``, ``None`` when no budget was given.
+    frontier
+        Best value per budget over a range of budgets, or ``None``.
+    findings
+        Data-quality and analysis findings, errors first.
+    """
+
+    portfolio: Portfolio
+    as_of: pd.Timestamp
+    eac_method: str
+    thresholds: Thresholds
+    evm: pd.DataFrame
+    totals: Mapping[str, Any]
+    risks: RiskAnalysis | None = None
+    resources: ResourceAnalysis | None = None
+    dependencies: DependencyAnalysis | None = None
+    scores: pd.Series | None = None
+    candidates: pd.DataFrame | None = None
+    selection: Selection | None = None
+    frontier: pd.DataFrame | None = None
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+
+    def headline(self) -> dict[str, Any]:
+        """The figures of the report's headline tiles."""
+        evm = self.evm
+        in_flight = evm["status"].isin(IN_FLIGHT)
+        active = evm["status"].eq("active")
+        top = None
+        if self.risks is not None and len(self.risks.by_project):
+            first = self.risks.by_project.iloc[0]
+            if _number(first.get("threat_emv")) or _number(first.get("threat_score")):
+                top = {"project_id": first.iloc[0], "threat_emv": _number(first.get("threat_emv")),
+                       "threat_score": _number(first.get("threat_score")), "share": _number(first.get("share"))}
+        return {
+            "projects": int(len(evm)),
+            "active": int(active.sum()),
+            "in_flight": int(in_flight.sum()),
+            "red": int((in_flight & evm["rag"].eq("red")).sum()),
+            "amber": int((in_flight & evm["rag"].eq("amber")).sum()),
+            "green": int((in_flight & evm["rag"].eq("green")).sum()),
+            "overdue": int(evm["overdue"].sum()),
+            "bac": self.totals.get("bac"),
+            "eac": self.totals.get("eac"),
+            "vac": self.totals.get("vac"),
+            "top_exposure": top,
+            "errors": sum(f.severity == "error" for f in self.findings),
+            "warnings": sum(f.severity == "warning" for f in self.findings),
+        }
+
+    def findings_frame(self) -> pd.DataFrame:
+        """The findings as a table: severity, check, project_id, sheet, row, message."""
+        columns = ["severity", "check", "project_id", "sheet", "row", "message"]
+        return pd.DataFrame([{c: getattr(f, c) for c in columns} for f in self.findings], columns=columns)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The analysis as JSON-ready data: money to 2 decimals, indices to 4, ``None`` for what is absent."""
+        project_columns = ["project_id", "cv", "sv", "cpi", "spi", "eac", "etc", "vac", "tcpi", "es", "spi_t",
+                           "rag_cost", "rag_schedule", "rag"]
+        portfolio_keys = ["pv", "ev", "ac", "bac", "cv", "sv", "cpi", "spi", "eac", "vac"]
+        return {
+            "as_of": self.as_of.date().isoformat(),
+            "eac_method": self.eac_method,
+            "projects": _records(self.evm[project_columns]),
+            "portfolio": {k: _round(k, self.totals.get(k)) for k in portfolio_keys},
+            "headline": _jsonable(self.headline()),
+            "risks": None if self.risks is None else {
+                "totals": _jsonable(self.risks.totals),
+                "by_project": _records(self.risks.by_project),
+                "by_category": _records(self.risks.by_category),
+                "by_owner": _records(self.risks.by_owner),
+                "concentration": _jsonable(self.risks.concentration),
+            },
+            "resources": None if self.resources is None else {
+                "totals": _jsonable(self.resources.totals),
+                "by_role": _records(self.resources.by_role),
+                "over_allocations": _records(self.resources.over_allocations),
+            },
+            "dependencies": None if self.dependencies is None else {
+                "cycles": [list(c) for c in self.dependencies.cycles],
+                "critical_chain": list(self.dependencies.critical_chain),
+                "critical_chain_days": _jsonable(self.dependencies.critical_chain_days),
+                "most_depended_on": _records(self.dependencies.projects.query("dependents > 0").head(10)[
+                    ["project_id", "dependents", "blast_radius"]]),
+                "waves": int(self.dependencies.waves["wave"].max()) if len(self.dependencies.waves) else 0,
+                "conflicts": _records(self.dependencies.conflicts),
+            },
+            "selection": None if self.selection is None else {
+                "status": self.selection.status,
+                "budget": _round("budget", self.selection.budget),
+                "selected": list(self.selection.selected),
+                "total_cost": _round("cost", self.selection.total_cost),
+                "total_value": _round("value", self.selection.total_value),
+                "notes": list(self.selection.notes),
+            },
+            "frontier": None if self.frontier is None else _records(self.frontier),
+            "findings": _records(self.findings_frame()),
+        }
+
+
+def analyse_portfolio(
+    portfolio: Portfolio,
+    *,
+    as_of: dt.date | str | pd.Timestamp | None = None,
+    budget: float | None = None,
+    thresholds: Thresholds | Mapping[str, Sequence[float]] | None = None,
+    eac_method: str = "typical",
+    frontier: bool | None = None,
+    frontier_points: int = 12,
+) -> PortfolioAnalysis:
+    """Run every analysis the portfolio's sheets allow.
+
+    Parameters
+    ----------
+    portfolio
+        A validated portfolio (:func:`pmo_workbench.portfolio.read_portfolio`).
+    as_of
+        The status date; today when ``None``.
+    budget
+        Money available for the projects still to fund; selection runs only when given.
+    thresholds
+        RAG bands, a :class:`Thresholds` or a mapping ``{"green": (lo, hi), "amber": (lo, hi)}``.
+    eac_method
+        ``"typical"`` (BAC/CPI), ``"atypical"`` (AC + BAC - EV) or ``"cost_schedule"``.
+    frontier
+        Compute the efficient frontier; by default only when a budget is given.
+    frontier_points
+        Number of budgets on the frontier.
+
+    Returns
+    -------
+    PortfolioAnalysis
+    """
+    as_of = pd.Timestamp(dt.date.today() if as_of is None else as_of).normalize()
+    thresholds = _thresholds(thresholds)
+    if eac_method not in EAC_METHODS:
+        raise ValueError(f"unknown EAC method {eac_method!r}; expected one of {', '.join(EAC_METHODS)}")
+    p = portfolio
+    evm = earned_value(p.projects, p.baseline, as_of=as_of, eac_method=eac_method, thresholds=thresholds)
+    totals = rollup(p.projects, eac_method=eac_method)
+    risks = None
+    if p.risks is not None:
+        risks = analyse_risks(p.risks, p.projects, probability_scale=p.probability_scale,
+                              impact_scale=p.impact_scale)
+    resources = None
+    if p.assignments is not None:
+        resources = resource_load(p.assignments, p.capacity, p.projects)
+    dependencies = None
+    if p.dependencies is not None:
+        dependencies = analyse_dependencies(p.dependencies, p.projects)
+    findings = list(data_quality(p, evm, as_of=as_of))
+    for part in (resources, dependencies):
+        if part is not None:
+            findings.extend(part.findings)
+
+    scores = candidates = selection = curve = None
+    if p.criteria is not None:
+        scores = weighted_scores(p.projects, p.criteria)
+    want_frontier = budget is not None if frontier is None else frontier
+    if budget is not None or want_frontier:
+        candidates = selection_candidates(p.projects, evm, p.criteria)
+        if scores is None and candidates["value"].gt(0).any():
+            scores = candidates.set_index("project_id")["value"]
+        constraints = {"dependencies": p.dependencies, "demand": p.assignments, "capacity": p.capacity,
+                       "projects": p.projects}
+        if candidates.empty:
+            findings.append(Finding("info", "no_candidates", "No proposed, active or on-hold project is left to "
+                                    "select from."))
+        else:
+            if budget is not None:
+                selection = select_projects(candidates, float(budget), **constraints)
+            if want_frontier:
+                curve = efficient_frontier(candidates, n=frontier_points, **constraints)
+    findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.project_id or "", f.check))
+    return PortfolioAnalysis(
+        portfolio=p, as_of=as_of, eac_method=eac_method, thresholds=thresholds, evm=evm, totals=totals,
+        risks=risks, resources=resources, dependencies=dependencies, scores=scores, candidates=candidates,
+        selection=selection, frontier=curve, findings=tuple(findings),
+    )
+
+
+def _thresholds(value: Thresholds | Mapping[str, Sequence[float]] | None) -> Thresholds:
+    if value is None:
+        return Thresholds()
+    if isinstance(value, Thresholds):
+        return value
+    unknown = set(value) - {"green", "amber"}
+    if unknown:
+        raise ValueError(f"unknown threshold key(s) {', '.join(sorted(unknown))}; expected green and amber")
+    default = Thresholds()
+    return Thresholds(green=tuple(value.get("green", default.green)), amber=tuple(value.get("amber", default.amber)))
+
+
+# -- JSON --------------------------------------------------------------------
+
+def _number(value: Any) -> float | None:
+    if value is None or isinstance(value, (str, bool)):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) or math.isinf(number) else number
+
+
+def _round(key: str, value: Any) -> Any:
+    """Money to 2 decimals, everything else numeric to 4, NaN to ``None``."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    number = _number(value)
+    if number is None:
+        return _jsonable(value) if not isinstance(value, (float, np.floating)) else None
+    digits = MONEY_DECIMALS if key in _MONEY or key.endswith(("_emv", "_cost")) else INDEX_DECIMALS
+    return round(number, digits)
+
+
+def _jsonable(value: Any, key: str = "") -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v, str(k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v, key) for v in value]
+    if isinstance(value, (pd.Timestamp, dt.date)):
+        return None if pd.isna(value) else value.date().isoformat() if isinstance(value, pd.Timestamp) \
+            else value.isoformat()
+    if isinstance(value, pd.Period):
+        return str(value)
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, (str, bool, np.bool_)):
+        return bool(value) if isinstance(value, np.bool_) else value
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return _round(key, value)
+    return str(value)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): _jsonable(v, str(k)) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+__all__ = ["PortfolioAnalysis", "analyse_portfolio"]
