@@ -71,15 +71,19 @@ def cpi_spi_quadrant(evm: pd.DataFrame, *, title: str | None = None, limits: tup
                  alt.Tooltip("schedule_index:N", title="Index"), alt.Tooltip("rag:N", title="Health"),
                  alt.Tooltip("bac:Q", title="BAC", format=",.0f")],
     )
-    ones = pd.DataFrame({"v": [1.0]})
-    vertical = alt.Chart(ones).mark_rule(color=GREY, strokeDash=[4, 3]).encode(x=alt.X("v:Q", scale=scale))
-    horizontal = alt.Chart(ones).mark_rule(color=GREY, strokeDash=[4, 3]).encode(y=alt.Y("v:Q", scale=scale))
+    ones = pd.DataFrame({"v": [1.0], "what": ["1.0: on plan"]})
+    on_plan = [alt.Tooltip("what:N", title="Index")]
+    vertical = alt.Chart(ones).mark_rule(color=GREY, strokeDash=[4, 3]).encode(
+        x=alt.X("v:Q", scale=scale), tooltip=on_plan)
+    horizontal = alt.Chart(ones).mark_rule(color=GREY, strokeDash=[4, 3]).encode(
+        y=alt.Y("v:Q", scale=scale), tooltip=on_plan)
     corners = []
     for align, x, texts in (("right", hi - 0.02, ["ahead, under budget", "ahead, over budget"]),
                             ("left", lo + 0.02, ["late, under budget", "late, over budget"])):
         labels = pd.DataFrame({"x": [x, x], "y": [hi - 0.03, lo + 0.03], "text": texts})
         corners.append(alt.Chart(labels).mark_text(color=GREY, fontSize=10, align=align).encode(
-            x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text="text:N"))
+            x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text="text:N",
+            tooltip=[alt.Tooltip("text:N", title="Quadrant")]))
     chart = alt.layer(vertical, horizontal, *corners, points).properties(width=420, height=380)
     return _style(_titled(chart, title))
 
@@ -103,7 +107,8 @@ def schedule_view(evm: pd.DataFrame, *, limit: int = 25, title: str | None = Non
                  alt.Tooltip("sv_t:Q", title="SV(t)", format="+.2f"),
                  alt.Tooltip("spi_t:Q", title="SPI(t)", format=".2f")],
     )
-    zero = alt.Chart(pd.DataFrame({"v": [0.0]})).mark_rule(color=INK).encode(x="v:Q")
+    zero = alt.Chart(pd.DataFrame({"v": [0.0], "what": ["on schedule"]})).mark_rule(color=INK).encode(
+        x="v:Q", tooltip=[alt.Tooltip("what:N", title="SV(t) = 0")])
     chart = alt.layer(bars, zero).properties(width=420, height=alt.Step(_ROW))
     return _style(_titled(chart, title))
 

@@ -43,6 +43,10 @@ def _money(value: float | None) -> str:
     return f"{sign}{value:,.0f}"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _listing(ids: list[str], limit: int = 3) -> str:
     shown = ", ".join(ids[:limit])
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
@@ -106,7 +110,7 @@ def _delivery_actions(a: PortfolioAnalysis) -> list[Action]:
     if len(behind):
         out.append(Action("soon", "delivery", (
             f"{len(behind)} project{'s are' if len(behind) != 1 else ' is'} a period or more behind on earned "
-            f"schedule: {_listing([f'{r.project_id} ({r.sv_t:+.1f})' for r in behind.itertuples()])}. "
+            f"schedule: {_listing([f'{r.project_id} ({r.sv_t:+.1f} periods)' for r in behind.itertuples()])}. "
             "Plain SPI hides this as projects near completion.")))
     overdue = evm[evm["overdue"]]
     if len(overdue):
@@ -168,16 +172,22 @@ def _selection_actions(a: PortfolioAnalysis) -> list[Action]:
                                            + " ".join(s.notes))]
     frame = s.projects
     dropped = frame[(~frame["selected"]) & frame["status"].isin(IN_FLIGHT)]
-    text = (f"Within the budget of {_money(s.budget)}, the best set funds {len(s.selected)} projects for "
+    text = (f"Within the budget of {_money(s.budget)}, the best set funds {_count(len(s.selected), 'project')} for "
             f"{_money(s.total_cost)} (total value {s.total_value:,.1f}).")
     if len(dropped):
-        text += (f" {len(dropped)} in-flight project{'s fall' if len(dropped) != 1 else ' falls'} outside it "
-                 f"({_listing(dropped['project_id'].astype(str).tolist())}): review whether to stop or pause them.")
+        many = len(dropped) != 1
+        text += (f" {_count(len(dropped), 'in-flight project')} {'fall' if many else 'falls'} outside it "
+                 f"({_listing(dropped['project_id'].astype(str).tolist())}): review whether to stop or pause "
+                 f"{'them' if many else 'it'}.")
     return [Action("soon", "selection", text)]
 
 
+_OWN_ACTIONS = frozenset({"dependency_cycle", "dependency_conflict"})
+"""Findings that have an action of their own; the data action leaves them out."""
+
+
 def _data_actions(a: PortfolioAnalysis) -> list[Action]:
-    problems = [f for f in a.findings if f.severity in ("error", "warning")]
+    problems = [f for f in a.findings if f.severity in ("error", "warning") and f.check not in _OWN_ACTIONS]
     if not problems:
         return []
     counts = Counter(f.check for f in problems)
