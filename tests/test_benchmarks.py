@@ -32,3 +32,17 @@ def test_report_benchmark_runs_all_three_pipelines_on_two_reports():
     for pipeline in ("naive (papermill + nbconvert commands)", "batch --jobs 1", "batch (default jobs"):
         assert pipeline in done.stdout
     assert "speed-up:" in done.stdout
+
+
+@pytest.mark.slow
+def test_portfolio_benchmark_agrees_with_its_naive_baseline_on_a_tiny_portfolio():
+    # The script asserts that every EVM index, earned schedule, EMV, role-month load and blast radius of
+    # its row-by-row baseline matches analyse_portfolio before it prints any time.
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "bench_portfolio.py"), "--projects", "200", "--risks", "600",
+         "--dependencies", "300", "--roles", "6", "--months", "12", "--candidates", "40", "--repeat", "1",
+         "--no-memory"],
+        capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "speed-up:" in done.stdout and "select_projects, 40 candidates" in done.stdout

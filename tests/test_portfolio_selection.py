@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import time
 
 import networkx as nx
 import numpy as np
@@ -414,7 +413,7 @@ def test_frontier_is_monotone_on_a_random_portfolio():
 
 # -- scale -----------------------------------------------------------------------------------------------------------
 
-def test_500_candidates_with_7200_role_months_in_well_under_ten_seconds():
+def test_500_candidates_with_7200_role_months_honour_every_constraint():
     rng = np.random.default_rng(0)
     n = 500
     ids = np.array([f"P-{i:04d}" for i in range(n)])
@@ -429,10 +428,9 @@ def test_500_candidates_with_7200_role_months_in_well_under_ten_seconds():
                              "capacity_fte": rng.uniform(1.0, 4.0, 7200).round(1)})
     a, b = rng.integers(0, n, 600), rng.integers(0, n, 600)
     deps = pd.DataFrame({"from_project": ids[a[a > b]], "to_project": ids[b[a > b]]})
-    start = time.perf_counter()
+    # Its speed is measured in benchmarks/bench_portfolio.py; here, that every constraint holds at this size.
     result = select_projects(candidates, float(candidates["cost"].sum() * 0.4), dependencies=deps, demand=demand,
                              capacity=capacity)
-    elapsed = time.perf_counter() - start
     assert result.status == "optimal"
     chosen = set(result.selected)
     # every constraint holds on the answer
@@ -448,4 +446,3 @@ def test_500_candidates_with_7200_role_months_in_well_under_ten_seconds():
     forced_load = (demand[demand["project_id"].isin(forced)].groupby(["role", "month"])["demand_fte"].sum()
                    .reindex(load.index, fill_value=0.0))
     assert (load <= np.maximum(limit, forced_load) + 1e-6).all()
-    assert elapsed < 10.0, f"select_projects took {elapsed:.2f} s"
