@@ -37,6 +37,15 @@ Table = pd.DataFrame
 def read_csv_cells(path: str | Path) -> tuple[Table, list[Problem]]:
     """Read a CSV file into a table of stripped strings.
 
+    As :func:`read_csv_delimited`, without the delimiter.
+    """
+    table, problems, _ = read_csv_delimited(path)
+    return table, problems
+
+
+def read_csv_delimited(path: str | Path) -> tuple[Table, list[Problem], str]:
+    """Read a CSV file into a table of stripped strings, and say which delimiter it uses.
+
     UTF-8 with or without BOM; comma- or semicolon-delimited (whichever the
     header row holds more of); rows shorter than the header are padded, rows
     wider than it are reported and left blank (extra fields that are all blank,
@@ -51,7 +60,10 @@ def read_csv_cells(path: str | Path) -> tuple[Table, list[Problem]]:
     Returns
     -------
     tuple
-        The table and the problems of rows that could not be split.
+        The table, the problems of rows that could not be split, and the
+        delimiter (``","`` or ``";"``; ``","`` for a file with no text). A
+        caller reading numbers needs it: in a ``;`` file ``,`` is the decimal
+        mark.
 
     Raises
     ------
@@ -71,7 +83,7 @@ def read_csv_cells(path: str | Path) -> tuple[Table, list[Problem]]:
             f"byte {exc.start} is not UTF-8 ({data[exc.start:exc.start + 1]!r}); save the file as CSV UTF-8",
         )]) from None
     if not text.strip():
-        return pd.DataFrame(), []
+        return pd.DataFrame(), [], ","
     header = text.partition("\n")[0].rstrip("\r")
     if not header.strip():
         raise InputValidationError([Problem(where, 1, None, "row 1 is blank; the header must be the first row")])
@@ -81,7 +93,7 @@ def read_csv_cells(path: str | Path) -> tuple[Table, list[Problem]]:
             io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
             skip_blank_lines=False, engine="c",
         )
-        return strip_table(table), []
+        return strip_table(table), [], sep
     except pd.errors.ParserError as exc:
         unclosed = re.search(r"EOF inside string starting at row (\d+)", str(exc))
         if unclosed:
@@ -90,7 +102,7 @@ def read_csv_cells(path: str | Path) -> tuple[Table, list[Problem]]:
                 "a quoted value that starts on this row is never closed; check the quotes",
             )]) from None
     table, problems = _read_ragged_csv(where, text, sep)
-    return strip_table(table), problems
+    return strip_table(table), problems, sep
 
 
 def _read_ragged_csv(where: str, text: str, sep: str) -> tuple[Table, list[Problem]]:

@@ -262,6 +262,96 @@ def test_semicolon_csv_with_bom_and_decimal_commas(tmp_path):
     assert (p["bac"].iloc[0], p["ac"].iloc[0]) == (1000.5, 450.25)
 
 
+def write_semicolon_folder(tmp_path, sheets: dict[str, list[list[str]]]):
+    """A CSV folder whose files are ``;``-separated (rows of cell texts, header first), as a European Excel
+    saves them."""
+    folder = tmp_path / "semicolon"
+    folder.mkdir()
+    for name, rows in sheets.items():
+        (folder / f"{name}.csv").write_text("\n".join(";".join(row) for row in rows) + "\n", encoding="utf-8")
+    return folder
+
+
+PROJECTS_HEADER = ["project_id", "name", "pmo", "sponsor", "status", "start", "finish", "bac", "pv", "ev", "ac"]
+
+
+def semicolon_projects(bac: str = "1000") -> list[list[str]]:
+    return [PROJECTS_HEADER, ["ALPHA", "Alpha", "EPMO", "Ann", "active", "2025-01-01", "2025-12-31", bac, "500",
+                              "400", "450"]]
+
+
+# review item 4: in a ';' file ',' is the decimal mark (',' cannot be a thousands separator there), '.' may
+# group thousands; a lone '.' with no ',' still reads as a decimal point (files written by programs)
+@pytest.mark.parametrize(
+    ("given", "read_as"),
+    [
+        ("1,125", 1.125),                 # 1 + 125/1000, not 1125
+        ("1,250", 1.25),                  # 1 + 250/1000
+        ("0,5", 0.5),
+        ("0,125", 0.125),                 # 125/1000
+        ("12,5", 12.5),
+        ("-0,5", -0.5),                   # (negative: reported by the caller, but read as -0.5 first)
+        (",5", 0.5),
+        ("1.250,5", 1250.5),              # thousands dot, decimal comma: 1250 + 5/10
+        ("1.250.000", 1250000.0),         # thousands dots only
+        ("1.250.000,75", 1250000.75),
+        ("1250", 1250.0),
+        ("0.5", 0.5),                     # a decimal point with no comma
+        ("1e3", 1000.0),                  # 1 x 10^3
+    ],
+)
+def test_numbers_in_a_semicolon_csv_use_the_decimal_comma(tmp_path, given, read_as):
+    if given.startswith("-"):
+        rows = [["project_id", "role", "month", "demand_fte"], ["ALPHA", "dev", "2025-03", given]]
+        with pytest.raises(InputValidationError) as info:
+            read_portfolio(write_semicolon_folder(tmp_path, {"projects": semicolon_projects(), "assignments": rows}))
+        (problem,) = info.value.problems
+        assert problem.message == f"'{given}' is negative; expected the demand in FTE (a number >= 0)"
+        return
+    p = read_portfolio(write_semicolon_folder(tmp_path, {"projects": semicolon_projects(bac=given)})).projects
+    assert p["bac"].iloc[0] == pytest.approx(read_as, rel=1e-12)
+
+
+def test_decimal_commas_in_semicolon_assignments_and_criteria(tmp_path):
+    # the reviewer's files: demand 1,125 and 0,5 FTE; weights 0,125 and 0,5
+    folder = write_semicolon_folder(tmp_path, {
+        "projects": [[*PROJECTS_HEADER, "score_fit", "score_cost"],
+                     ["ALPHA", "Alpha", "EPMO", "Ann", "proposed", "2026-01-01", "2026-06-30", "100", "0", "0", "0",
+                      "10", "0"]],
+        "assignments": [["project_id", "role", "month", "demand_fte"],
+                        ["ALPHA", "Dev", "2025-01", "1,125"], ["ALPHA", "Dev", "2025-02", "0,5"]],
+        "criteria": [["criterion", "weight"], ["fit", "0,125"], ["cost", "0,5"]],
+    })
+    portfolio = read_portfolio(folder)
+    assert portfolio.assignments["demand_fte"].tolist() == [1.125, 0.5]  # 1 + 125/1000; 5/10
+    assert portfolio.criteria["weight"].tolist() == [0.125, 0.5]         # 125/1000; 5/10
+
+
+@pytest.mark.parametrize("given", ["1,250,000", "1,250.5", "1.25,5"])
+def test_a_thousands_comma_in_a_semicolon_csv_is_reported(tmp_path, given):
+    with pytest.raises(InputValidationError) as info:
+        read_portfolio(write_semicolon_folder(tmp_path, {"projects": semicolon_projects(bac=given)}))
+    (problem,) = info.value.problems
+    assert (problem.row, problem.column) == (2, "bac")
+    assert problem.message == (f"'{given}' is not a number (the file is ';'-separated, so ',' is its decimal "
+                               "mark); expected the budget at completion in money (>= 0)")
+
+
+@pytest.mark.parametrize(
+    ("given", "read_as"),
+    [
+        ("1,125", 1125.0),      # a ',' file keeps reading d,ddd as thousands
+        ("1,250", 1250.0),
+        ("0,125", 0.125),       # a thousands group never starts with 0: decimal comma, 125/1000
+        ("0,5", 0.5),
+    ],
+)
+def test_commas_in_a_comma_csv_keep_their_meaning(tmp_path, given, read_as):
+    rows = [{"project_id": "ALPHA", "role": "dev", "month": "2025-03", "demand_fte": given}]  # written quoted
+    portfolio = read_portfolio(write_portfolio(tmp_path, {"projects": projects(), "assignments": rows}))
+    assert portfolio.assignments["demand_fte"].iloc[0] == read_as
+
+
 def test_blank_lines_keep_spreadsheet_row_numbers(tmp_path):
     folder = write_portfolio(tmp_path, {"projects": projects()})
     text = (folder / "projects.csv").read_text(encoding="utf-8").splitlines()
@@ -329,6 +419,7 @@ def test_reading_leaves_the_files_unchanged(tmp_path, form):
         ([0.1, 0.9, 0.5], [10_000, 250, 0], ("ratio", "money")),
         ([0, 1, None], [1, 5, None], ("ratio", "ordinal")),      # 0 and 1 fit 0..1; impacts all whole 1..5
         ([1, 1, 1], [3, 3, 3], ("ratio", "ordinal")),            # 1 alone is read as certainty on 0..1
+        ([1, 2, 1], [3, 3, 3], ("ordinal", "ordinal")),          # 2 exists only on 1-5: the 1s are "very low"
         ([1, 3, 5], [1, 2, 6], ("ordinal", "money")),            # 6 is beyond 1..5: money
         ([2, 4, 5], [2.5, 3, 4], ("ordinal", "money")),          # 2.5 is not whole: money
         ([None, None, None], [None, None, None], ("ratio", "money")),
@@ -470,15 +561,29 @@ CASES = [
                                                       ("R3", "ALPHA", "threat", 5, 1))},
      [("risks", 3, "probability", "'0.4' mixes scales: other rows use 1-5 (row 2 has '3'); expected every "
                                   "probability from 0 to 1, or every one a whole number from 1 to 5")]),
+    # 7 and 2.5 are out of range on their own; neither is a whole number 2..5, so nothing says the sheet is
+    # on 1-5 and 0.5 (row 2) stands as a valid probability on 0..1
     ("probability on neither scale", {"risks": risks_rows(("R1", "ALPHA", "threat", 0.5, 1),
                                                           ("R2", "ALPHA", "threat", 7, 1),
                                                           ("R3", "ALPHA", "threat", 2.5, 1))},
-     [("risks", 2, "probability", "'0.5' mixes scales: other rows use 1-5 (row 3 has '7'); expected every "
-                                  "probability from 0 to 1, or every one a whole number from 1 to 5"),
-      ("risks", 3, "probability", "'7' is on neither scale; expected a probability from 0 to 1, or a whole number "
+     [("risks", 3, "probability", "'7' is on neither scale; expected a probability from 0 to 1, or a whole number "
                                   "from 1 to 5"),
       ("risks", 4, "probability", "'2.5' is on neither scale; expected a probability from 0 to 1, or a whole "
                                   "number from 1 to 5")]),
+    # review item 9: one typo (40) on a 0..1 sheet is the only problem; 0.3, 0.5, 0.7 are not "mixing scales"
+    ("one probability out of range on a 0..1 sheet",
+     {"risks": risks_rows(("R1", "ALPHA", "threat", 0.3, 1), ("R2", "ALPHA", "threat", 0.5, 1),
+                          ("R3", "ALPHA", "threat", 0.7, 1), ("R4", "ALPHA", "threat", 40, 1))},
+     [("risks", 5, "probability", "'40' is on neither scale; expected a probability from 0 to 1, or a whole "
+                                  "number from 1 to 5")]),
+    # 4 (row 3) is a whole number 2..5, evidence for 1-5: 0.4 (row 2) mixes scales, 7 (row 4) is out of range
+    ("probability mixes scales and one is out of range",
+     {"risks": risks_rows(("R1", "ALPHA", "threat", 0.4, 1), ("R2", "ALPHA", "threat", 4, 1),
+                          ("R3", "ALPHA", "threat", 7, 1))},
+     [("risks", 2, "probability", "'0.4' mixes scales: other rows use 1-5 (row 3 has '4'); expected every "
+                                  "probability from 0 to 1, or every one a whole number from 1 to 5"),
+      ("risks", 4, "probability", "'7' is on neither scale; expected a probability from 0 to 1, or a whole number "
+                                  "from 1 to 5")]),
     ("negative probability", {"risks": risks_rows(("R1", "ALPHA", "threat", 0.5, 1),
                                                   ("R2", "ALPHA", "threat", -0.1, 1))},
      [("risks", 3, "probability", "'-0.1' is on neither scale; expected a probability from 0 to 1, or a whole "

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._tables import EXCEL_SUFFIXES, per_value, read_csv_cells, read_excel_sheets
+from .._tables import EXCEL_SUFFIXES, per_value, read_csv_delimited, read_excel_sheets
 from ..errors import InputValidationError, Problem
 from .model import PROJECT_STATUSES, RISK_KINDS, SHEETS, Portfolio
 
@@ -48,8 +48,12 @@ def read_portfolio(path: str | Path) -> Portfolio:
     ``capacity`` and ``criteria`` (optional; a sheet with a header row and no
     data rows, or nothing, counts as absent). Dates are ISO ``YYYY-MM-DD`` or
     Excel date cells; months ``YYYY-MM``, or a date whose month is taken (an
-    Excel date cell, or ``YYYY-MM-DD``); numbers may use a decimal comma
-    (``12,5``) or thousands commas (``1,250,000.00``). An ``assignments`` or
+    Excel date cell, or ``YYYY-MM-DD``). Numbers: in a ``;``-separated CSV
+    file ``,`` is the decimal mark and ``.`` may group thousands (``1,125`` is
+    1.125, ``1.250.000,5`` is 1250000.5; ``0.5`` with no comma still reads as
+    0.5); elsewhere (``,``-separated files, Excel text cells) a comma may group
+    thousands (``1,250,000.00``; ``1,250`` is 1250) or be a decimal comma where
+    it cannot group thousands (``12,5``, ``0,125``). An ``assignments`` or
     ``capacity`` sheet may name its ``role`` column ``person``. The file or
     folder is only read, never modified.
 
@@ -78,7 +82,8 @@ def read_portfolio(path: str | Path) -> Portfolio:
     given = str(path)
     problems: list[Problem] = []
     sources = _open(Path(path), problems)
-    sheets = {name: _Sheet(name, where, table, problems) for name, (where, table) in sources.items()}
+    sheets = {name: _Sheet(name, where, table, problems, decimal_comma=decimal_comma)
+              for name, (where, table, decimal_comma) in sources.items()}
     return _Validator(given, sheets, problems).run()
 
 
@@ -88,8 +93,9 @@ def _norm(name: str) -> str:
     return name.strip().lower()
 
 
-def _open(path: Path, problems: list[Problem]) -> dict[str, tuple[str, pd.DataFrame]]:
-    """The portfolio sheets found, as ``{sheet: (where, table)}``; whole-file problems
+def _open(path: Path, problems: list[Problem]) -> dict[str, tuple[str, pd.DataFrame, bool]]:
+    """The portfolio sheets found, as ``{sheet: (where, table, decimal_comma)}`` (``decimal_comma``:
+    a ``;``-separated CSV file, whose numbers use ``,`` as the decimal mark); whole-file problems
     go to ``problems`` (and raise at once when nothing can be read)."""
     where = str(path)
     expected = (
@@ -109,7 +115,7 @@ def _open(path: Path, problems: list[Problem]) -> dict[str, tuple[str, pd.DataFr
     return _open_workbook(path, expected, problems)
 
 
-def _open_folder(path: Path, expected: str, problems: list[Problem]) -> dict[str, tuple[str, pd.DataFrame]]:
+def _open_folder(path: Path, expected: str, problems: list[Problem]) -> dict[str, tuple[str, pd.DataFrame, bool]]:
     files: dict[str, Path] = {}
     for file in sorted(path.iterdir()):
         name = _norm(file.stem)
@@ -128,16 +134,16 @@ def _open_folder(path: Path, expected: str, problems: list[Problem]) -> dict[str
         if name not in files:
             continue
         try:
-            table, found = read_csv_cells(files[name])
+            table, found, sep = read_csv_delimited(files[name])
         except InputValidationError as exc:  # the file cannot be split into rows at all
             problems.extend(exc.problems)
             continue
         problems.extend(found)
-        sources[name] = (str(files[name]), table)
+        sources[name] = (str(files[name]), table, sep == ";")
     return sources
 
 
-def _open_workbook(path: Path, expected: str, problems: list[Problem]) -> dict[str, tuple[str, pd.DataFrame]]:
+def _open_workbook(path: Path, expected: str, problems: list[Problem]) -> dict[str, tuple[str, pd.DataFrame, bool]]:
     names: list[str] = []
 
     def portfolio_sheets(sheet_names: list[str]) -> list[str]:
@@ -148,7 +154,7 @@ def _open_workbook(path: Path, expected: str, problems: list[Problem]) -> dict[s
     if not any(_norm(n) == "projects" for n in read):
         raise InputValidationError([Problem(
             str(path), None, None, f"no sheet named 'projects' (sheets: {', '.join(names)}); {expected}")])
-    sources: dict[str, tuple[str, pd.DataFrame]] = {}
+    sources: dict[str, tuple[str, pd.DataFrame, bool]] = {}
     first_of: dict[str, str] = {}
     for sheet, (table, found) in read.items():
         name, where = _norm(sheet), f"{path}[{sheet}]"
@@ -158,18 +164,21 @@ def _open_workbook(path: Path, expected: str, problems: list[Problem]) -> dict[s
                                     f"'{first_of[name]}'); keep one"))
             continue
         first_of[name] = sheet
-        sources[name] = (where, table)
+        sources[name] = (where, table, False)  # numbers in Excel text cells read as in a ',' file
     return {name: sources[name] for name in SHEETS if name in sources}
 
 
 # -- one sheet ---------------------------------------------------------------
 
 class _Sheet:
-    """One sheet's data rows under normalised column names, indexed by spreadsheet row."""
+    """One sheet's data rows under normalised column names, indexed by spreadsheet row;
+    ``decimal_comma`` when its numbers use ``,`` as the decimal mark (a ``;``-separated CSV file)."""
 
-    def __init__(self, name: str, where: str, table: pd.DataFrame, problems: list[Problem]):
+    def __init__(self, name: str, where: str, table: pd.DataFrame, problems: list[Problem], *,
+                 decimal_comma: bool = False):
         self.name = name
         self.where = where
+        self.decimal_comma = decimal_comma
         self.problems = problems
         self.header_of: dict[str, str] = {}  # normalised name -> header as written
         self.empty = table.empty
@@ -550,8 +559,16 @@ def _parse_column(sheet: _Sheet, name: str, column: _Column) -> pd.Series:
         value = pd.to_datetime(per_value(raw, _parse_months)).astype("datetime64[ns]")
         _report(sheet, name, raw, value.isna() & ~blank, "is not a month", column.what)
         return value.dt.to_period("M")
-    value = per_value(raw, _parse_numbers).astype(float)
-    _report(sheet, name, raw, value.isna() & ~blank, "is not a number", column.what)
+    if sheet.decimal_comma:
+        value = per_value(raw, _parse_decimal_comma_numbers).astype(float)
+        wrong = value.isna() & ~blank
+        comma = wrong & raw.where(wrong, "").str.contains(",", regex=False)
+        _report(sheet, name, raw, wrong & ~comma, "is not a number", column.what)
+        _report(sheet, name, raw, comma, "is not a number (the file is ';'-separated, so ',' is its decimal mark)",
+                column.what)
+    else:
+        value = per_value(raw, _parse_numbers).astype(float)
+        _report(sheet, name, raw, value.isna() & ~blank, "is not a number", column.what)
     if column.low is not None:
         below = value <= column.low if column.low_open else value < column.low
         if column.high is not None:
@@ -570,23 +587,45 @@ def _report(sheet: _Sheet, name: str, raw: pd.Series, bad: pd.Series, problem: s
 
 
 def _parse_numbers(u: pd.Series) -> pd.Series:
-    """Distinct cell texts as floats, NaN where not a finite number.
+    """Distinct cell texts as floats, NaN where not a finite number (a ``,``-separated
+    file or an Excel text cell).
 
     Beyond what :func:`pandas.to_numeric` reads: thousands commas
-    (``1,250,000.50``) and a decimal comma, optionally with thousands dots
-    (``12,5``, ``1.250,5``). ``1,250`` reads as one thousand two hundred and
-    fifty, not as 1.25.
+    (``1,250,000.50``) and, where a comma cannot group thousands, a decimal
+    comma, optionally with thousands dots (``12,5``, ``0,125``, ``1.250,5``).
+    ``1,250`` reads as one thousand two hundred and fifty, not as 1.25; a
+    thousands group never starts with 0, so ``0,125`` is 0.125.
     """
     text = u.astype(str)
     number = pd.to_numeric(text, errors="coerce").astype(float)
     comma = number.isna() & text.str.contains(",", regex=False)
     if comma.any():
         c = text[comma]
-        thousands = c.str.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+        thousands = c.str.fullmatch(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
         decimal = ~thousands & c.str.fullmatch(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d*),\d+")
         fixed = c.where(~thousands, c.str.replace(",", "", regex=False))
         fixed = fixed.where(~decimal, c.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
         number[comma] = pd.to_numeric(fixed.where(thousands | decimal), errors="coerce").astype(float)
+    return number.where(np.isfinite(number))
+
+
+def _parse_decimal_comma_numbers(u: pd.Series) -> pd.Series:
+    """Distinct cell texts of a ``;``-separated file as floats, NaN where not a finite number.
+
+    ``,`` is the decimal mark and dots may group thousands (``1,125`` is 1.125,
+    ``0,5`` is 0.5, ``1.250,5`` is 1250.5, ``1.250.000`` is 1250000); a comma
+    never groups thousands (``1,250,000`` is not a number). What
+    :func:`pandas.to_numeric` reads stands (``0.5``, ``1.250``, ``1e3``), as
+    files written by programs use a decimal point whatever their delimiter.
+    """
+    text = u.astype(str)
+    number = pd.to_numeric(text, errors="coerce").astype(float)
+    marked = number.isna() & text.str.contains(r"[,.]")
+    if marked.any():
+        c = text[marked]
+        european = c.str.fullmatch(r"[+-]?(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d*,\d+)")
+        fixed = c.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        number[marked] = pd.to_numeric(fixed.where(european), errors="coerce").astype(float)
     return number.where(np.isfinite(number))
 
 
@@ -621,28 +660,31 @@ def _report_duplicates(sheet: _Sheet, keys: pd.DataFrame, name: str,
 
 
 def _probability_scale(sheet: _Sheet, p: pd.Series | None) -> str:
-    """``ratio`` when every probability is within 0..1, else ``ordinal``; then each
-    value that is not a whole number 1..5 is reported."""
+    """``ordinal`` when some probability is a whole number from 2 to 5 (only the
+    1-5 scale has those), else ``ratio``; the problems reported.
+
+    A value on neither scale (outside 0..1 and not a whole number 1..5: ``40``,
+    ``2.5``, ``-0.1``) is reported on its own and is no evidence for either
+    scale, so one typo on a 0..1 sheet is the only problem reported there. On
+    an ``ordinal`` sheet each value within 0..1 that is not a whole number 1..5
+    (``0``, ``0.4``) is reported as mixing scales; ``1`` fits both.
+    """
     if p is None:
         return "ratio"
     lo, hi = _ORDINAL
     ratio = (p >= 0) & (p <= 1)
-    if not (p.notna() & ~ratio).any():
-        return "ratio"
-    neither = f"is on neither scale; expected a probability from 0 to 1, or a whole number from {lo} to {hi}"
-    above = p.index[p > 1]
-    if not len(above):  # only negative values leave 0..1: a ratio sheet with wrong values
-        for row in p.index[p < 0]:
-            sheet.add(row, "probability", f"'{sheet.body.at[row, 'probability']}' {neither}")
-        return "ratio"
     ordinal = (p >= lo) & (p <= hi) & (p % 1 == 0)
-    evidence = f"row {above[0]} has '{sheet.body.at[above[0], 'probability']}'"
-    for row in p.index[ratio & ~ordinal]:
-        sheet.add(row, "probability",
-                  f"'{sheet.body.at[row, 'probability']}' mixes scales: other rows use {lo}-{hi} ({evidence}); "
-                  f"expected every probability from 0 to 1, or every one a whole number from {lo} to {hi}")
+    neither = f"is on neither scale; expected a probability from 0 to 1, or a whole number from {lo} to {hi}"
     for row in p.index[p.notna() & ~ratio & ~ordinal]:
         sheet.add(row, "probability", f"'{sheet.body.at[row, 'probability']}' {neither}")
+    evidence = p.index[ordinal & (p > lo)]
+    if not len(evidence):
+        return "ratio"
+    first = f"row {evidence[0]} has '{sheet.body.at[evidence[0], 'probability']}'"
+    for row in p.index[ratio & ~ordinal]:
+        sheet.add(row, "probability",
+                  f"'{sheet.body.at[row, 'probability']}' mixes scales: other rows use {lo}-{hi} ({first}); "
+                  f"expected every probability from 0 to 1, or every one a whole number from {lo} to {hi}")
     return "ordinal"
 
 
