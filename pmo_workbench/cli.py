@@ -19,12 +19,14 @@ import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ._io import write_text
 from .assessment import AssessmentResults, assess
 from .errors import InputValidationError, PmoWorkbenchError
 from .instrument import Instrument, builtin_instruments, load_instrument
 from .intake import write_responses_template
+from .portfolio.actions import count
 from .positioning import DEFAULT_GAP_THRESHOLD, DEFAULT_MIN_GROUP_SIZE
 from .resources import examples_dir
 from .responses import read_responses
@@ -123,9 +125,9 @@ def validate_command(
     pmos = frame.drop_duplicates(["organisation", "pmo"])
     unanswered = int(frame["value"].isna().sum())
     typer.echo(
-        f"{responses}: valid for {ins.id} {ins.version}: {_count(frame['value'].notna().sum(), 'answer')} from "
-        f"{_count(len(people), 'respondent')}, {_count(frame['organisation'].nunique(), 'organisation')}, "
-        f"{_count(len(pmos), 'PMO')}; {unanswered} explicitly unanswered"
+        f"{responses}: valid for {ins.id} {ins.version}: {count(frame['value'].notna().sum(), 'answer')} from "
+        f"{count(len(people), 'respondent')}, {count(frame['organisation'].nunique(), 'organisation')}, "
+        f"{count(len(pmos), 'PMO')}; {unanswered} explicitly unanswered"
     )
 
 
@@ -193,6 +195,33 @@ AsOfOption = Annotated[
 BudgetOption = Annotated[
     float | None, typer.Option("--budget", min=0, help="Money for the projects still to fund; runs selection."),
 ]
+class EacMethod(StrEnum):
+    typical = "typical"
+    atypical = "atypical"
+    cost_schedule = "cost_schedule"
+
+
+EacOption = Annotated[EacMethod, typer.Option("--eac-method", help="EAC formula: typical (BAC/CPI), atypical "
+                                              "(AC + BAC - EV) or cost_schedule (AC + (BAC - EV)/(CPI*SPI)).")]
+GreenOption = Annotated[str | None, typer.Option("--green", help="Green band of CPI/SPI, LO,HI (default 0.95,1.05).")]
+AmberOption = Annotated[str | None, typer.Option("--amber", help="Amber band of CPI/SPI, LO,HI (default 0.90,1.10).")]
+
+
+def _bands(green: str | None, amber: str | None) -> dict[str, tuple[float, float]] | None:
+    """RAG thresholds from the --green/--amber options; a bad band is a usage error (exit 2)."""
+    from .portfolio.analysis import make_thresholds
+
+    given = {k: v for k, v in (("green", green), ("amber", amber)) if v is not None}
+    if not given:
+        return None
+    try:
+        t = make_thresholds(given)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    return {"green": t.green, "amber": t.amber}
+
+
 JobsOption = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Reports run at once (default: cores).")]
 
 
@@ -281,13 +310,18 @@ def portfolio_command(
     path: Annotated[Path, typer.Argument(help="Portfolio workbook (.xlsx) or folder of CSV files.")],
     as_of: AsOfOption = None,
     budget: BudgetOption = None,
+    eac_method: EacOption = EacMethod.typical,
+    green: GreenOption = None,
+    amber: AmberOption = None,
     format: Annotated[PortfolioFormat, typer.Option("--format", "-f", help="Output format.")] = PortfolioFormat.table,
 ) -> None:
     """Analyse a portfolio: earned value, risk, resources, dependencies, selection, data quality."""
     from .portfolio import analyse_portfolio, read_portfolio
 
+    thresholds = _bands(green, amber)
     try:
-        analysis = analyse_portfolio(read_portfolio(path), as_of=as_of, budget=budget)
+        analysis = analyse_portfolio(read_portfolio(path), as_of=as_of, budget=budget, eac_method=eac_method.value,
+                                     thresholds=thresholds)
     except PmoWorkbenchError as exc:
         raise _fail(exc) from None
     if format is PortfolioFormat.json:
@@ -303,6 +337,9 @@ def report_portfolio_command(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the report into.")],
     as_of: AsOfOption = None,
     budget: BudgetOption = None,
+    eac_method: EacOption = EacMethod.typical,
+    green: GreenOption = None,
+    amber: AmberOption = None,
     branding: Annotated[Path | None, typer.Option("--branding", help="Branding YAML (consultancy, logo, colour).")
                         ] = None,
     format: FormatOption = None,
@@ -311,6 +348,7 @@ def report_portfolio_command(
     from .portfolio import read_portfolio
     from .reports import load_branding, portfolio_spec
 
+    thresholds = _bands(green, amber)
     try:
         read_portfolio(portfolio)
         if branding is not None:
@@ -318,7 +356,7 @@ def report_portfolio_command(
     except PmoWorkbenchError as exc:
         raise _fail(exc) from None
     spec = portfolio_spec(portfolio, organisation, as_of=as_of.date() if as_of else None, budget=budget,
-                          branding=branding)
+                          thresholds=thresholds, eac_method=eac_method.value, branding=branding)
     _run_reports([spec], out, _formats(format, ("html", "ipynb")), jobs=1, force=True, index=False)
 
 
@@ -384,10 +422,6 @@ def dimension_rows(results: AssessmentResults) -> pd.DataFrame:
     return frame
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
 def _fmt(value: float | None, digits: int = 1) -> str:
     return "—" if value is None or pd.isna(value) else f"{value:.{digits}f}"
 
@@ -402,7 +436,7 @@ def print_summary(results: AssessmentResults, console: Console) -> None:
         t = a.type
         path = "top of the ladder" if t.next_type is None else f"{t.next_type}: " + ", ".join(
             f"{d} +{_fmt(v)}" if v is not None else f"{d} (no score)" for d, v in t.gaps.items())
-        table.add_row(a.organisation, a.pmo, a.pmo_level or "", str(a.respondents), t.label,
+        table.add_row(Text(a.organisation), Text(a.pmo), a.pmo_level or "", str(a.respondents), t.label,
                       _fmt(a.overall_score), str(a.overall_level or "—"), path)
     console.print(table)
 
@@ -410,7 +444,7 @@ def print_summary(results: AssessmentResults, console: Console) -> None:
 def print_results(results: AssessmentResults, console: Console) -> None:
     print_summary(results, console)
     for a in results.assessments:
-        table = Table(title=f"{a.organisation} / {a.pmo}: dimensions")
+        table = Table(title=Text(f"{a.organisation} / {a.pmo}: dimensions"))
         for column in ("dimension", "score", "95% CI", "level", "resp.", "r_wg(J)", "alpha", "largest role gap"):
             table.add_column(column, justify="left" if column in ("dimension", "largest role gap") else "right")
         gaps = a.perception.gaps.set_index("dimension")
@@ -419,7 +453,7 @@ def print_results(results: AssessmentResults, console: Console) -> None:
             gap = "" if pd.isna(g["gap"]) else (
                 f"{g['high_role']} vs {g['low_role']}: {g['gap']:.1f}" + (" (flagged)" if g["flagged"] else ""))
             agree = _fmt(r.rwg_j, 2) + ("" if pd.isna(r.agree) or r.agree else " low")
-            table.add_row(r.label, _fmt(r.score), f"{_fmt(r.ci_low)}–{_fmt(r.ci_high)}", str(r.level or "—")
+            table.add_row(Text(r.label), _fmt(r.score), f"{_fmt(r.ci_low)}–{_fmt(r.ci_high)}", str(r.level or "—")
                           if not pd.isna(r.level) else "—", str(r.respondents), agree, _fmt(r.alpha, 2), gap)
         console.print(table)
         if not a.recommendations.empty:
@@ -447,7 +481,8 @@ def print_portfolio(analysis, console: Console) -> None:
     for _, label, digits in columns:
         table.add_column(label, justify="left" if digits is None else "right")
     for row in analysis.evm.to_dict("records"):
-        table.add_row(*[(str(row[c]) if row[c] is not None and row[c] == row[c] else "—") if d is None
+        # Text(), not str: a name like "Upgrade [b] phase" is data, not rich markup.
+        table.add_row(*[Text(str(row[c]) if row[c] is not None and row[c] == row[c] else "—") if d is None
                         else (_money(row[c]) if d == 0 else _fmt(row[c], d)) for c, _, d in columns])
     console.print(table)
     if analysis.risks is not None:
@@ -475,7 +510,7 @@ def print_portfolio(analysis, console: Console) -> None:
         for column in ("severity", "check", "project", "message"):
             table.add_column(column)
         for f in analysis.findings:
-            table.add_row(f.severity, f.check, f.project_id or "", f.message)
+            table.add_row(f.severity, f.check, Text(f.project_id or ""), Text(f.message))
         console.print(table)
 
 

@@ -111,13 +111,15 @@ def table_html(frame: pd.DataFrame, *, decimals: int | Mapping[str, int] = 1, ca
                na: str = "–", nowrap: tuple[str, ...] = ()) -> str:
     """The HTML of :func:`table`: every cell and heading escaped, floats rounded."""
     def cell(column: Any, value: Any) -> str:
-        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
             return na
         if isinstance(value, (float, np.floating)):
             places = decimals.get(column, 1) if isinstance(decimals, Mapping) else decimals
             return f"{value:,.{places}f}"
         if isinstance(value, (bool, np.bool_)):
             return "yes" if value else "no"
+        if isinstance(value, pd.Timestamp):  # a date, not "2026-10-01 00:00:00"
+            return value.date().isoformat() if value == value.normalize() else value.isoformat(" ", "minutes")
         return str(value)
 
     numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and

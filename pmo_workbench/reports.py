@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import nbformat
 import pydantic
@@ -996,6 +996,9 @@ class _ManifestRow(BaseModel):
     portfolio: str | None = None
     as_of: dt.date | None = None
     budget: float | None = Field(default=None, ge=0)
+    eac_method: Literal["typical", "atypical", "cost_schedule"] | None = None
+    green: str | list[float] | None = None
+    amber: str | list[float] | None = None
     instrument: str = "pmo-core"
     benchmark: str | None = None
     branding: str | None = None
@@ -1005,7 +1008,7 @@ class _ManifestRow(BaseModel):
 
 
 _REPORT_COLUMNS = {
-    "positioning": ("portfolio", "as_of", "budget"),
+    "positioning": ("portfolio", "as_of", "budget", "eac_method", "green", "amber"),
     "portfolio": ("responses", "pmo", "instrument", "benchmark", "min_group_size"),
 }
 """Manifest columns that belong to the other kind of report (an error when filled in)."""
@@ -1082,9 +1085,26 @@ def read_manifest(path: str | Path) -> list[ReportSpec]:
                                     f"unknown report {item.report!r}; expected one of {', '.join(sorted(REPORTS))}"))
             continue
         if item.report == "portfolio":
+            from .portfolio.analysis import make_thresholds
+            from .portfolio.model import parse_band
+
+            bands, checked = {}, None
+            for key in ("green", "amber"):
+                if getattr(item, key) is not None:
+                    try:
+                        bands[key] = parse_band(getattr(item, key))
+                    except ValueError as exc:
+                        problems.append(Problem(str(path), where, key, str(exc)))
+            try:
+                checked = make_thresholds(bands) if bands else None
+            except ValueError as exc:
+                problems.append(Problem(str(path), where, "amber" if "amber" in bands else "green", str(exc)))
             if item.portfolio is None:
                 continue
             spec = portfolio_spec(item.portfolio, item.organisation, as_of=item.as_of, budget=item.budget,
+                                  eac_method=item.eac_method,
+                                  thresholds=None if checked is None else {"green": checked.green,
+                                                                           "amber": checked.amber},
                                   branding=item.branding, name=slugify(item.name) if item.name else None, base=base)
         else:
             if item.responses is None:

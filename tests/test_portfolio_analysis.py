@@ -23,9 +23,10 @@ def test_actions_put_the_findings_into_words_most_urgent_first(portfolio):
     result = analyse_portfolio(portfolio, as_of=AS_OF, budget=1300)
     got = [(a.urgency, a.area, a.text) for a in actions(result)]
     assert got == [
-        ("now", "dependencies", "1 dependency is forecast to arrive late; the worst: P2 needs P1 by 2026-10-01, "
-                                "which finishes 91 days later. Agree new dates or bring the predecessors forward."),
-        ("now", "delivery", "1 in-flight project is red on cost or schedule: P1 (VAC -333). Hold recovery reviews "
+        ("now", "dependencies", "1 project needs a predecessor that is due to finish after the date it is needed "
+                                "by; the worst: P2 needs P1 by 2026-10-01, 91 days before it is due to finish. "
+                                "Agree new dates or bring the predecessors forward."),
+        ("now", "delivery", "1 in-flight project is red, over budget or late: P1 (VAC -333). Hold recovery reviews "
                             "with their sponsors."),
         # R3: band 5 x band 4 = 20, red; R1: 3 x 3 = 9, amber.
         ("now", "risk", "1 open threat is in the red zone of the matrix: confirm each has an owner and a response "
@@ -34,13 +35,13 @@ def test_actions_put_the_findings_into_words_most_urgent_first(portfolio):
                              "CPI 0.86). Decide where the money comes from or what is descoped."),
         ("soon", "delivery", "1 project is a period or more behind on earned schedule: P1 (-2.8 periods). Plain SPI "
                              "hides this as projects near completion."),
-        # 2.0 FTE of analysts against 1.5 in 2026-07: 133 %.
-        ("soon", "resources", "Analyst is over-allocated in 1 month, peak 133%; the largest demand comes from "
-                              "P1 (1), P2 (1). Re-sequence these projects or add capacity."),
+        # 1.0 + 1.0 FTE of analysts against 1.5 in 2026-07, after the status date's month (2026-06).
+        ("soon", "resources", "Analyst is over-allocated in 1 month ahead; the worst is 2026-07 (2.0 FTE against "
+                              "1.5), with demand from P1 (1), P2 (1). Re-sequence these projects or add capacity."),
         ("soon", "selection", "Within the budget of 1.3k, the best set funds 1 project for 933 (total value 7.5). "
                               "1 in-flight project falls outside it (P2): review whether to stop or pause it."),
-        ("watch", "dependencies", "Protect the critical chain P1 → P2 → P3 (819 days of work end to end): a slip "
-                                  "anywhere on it moves every later project."),
+        ("watch", "dependencies", "Protect the critical chain P1 → P2 → P3 (819 days of planned work, summed along "
+                                  "it): a slip anywhere on it moves every later project."),
         ("watch", "risk", "Open threats have an expected monetary value of -1.0k: a contingency of 1.0k covers the "
                           "expected loss if the risks are independent; open opportunities are worth 15 if pursued."),
     ]
@@ -96,3 +97,60 @@ def test_json_rounds_money_to_2_and_indices_to_4_and_has_no_nan(portfolio):
     assert p1["tcpi"] == 1.1667 and p1["eac"] == 1333.33  # 7/6 and 1000/0.75
     assert '"headline"' in text and data["headline"]["red"] == 1
     assert data["findings"][0]["check"] == "dependency_conflict"
+
+
+def test_past_months_neither_constrain_selection_nor_call_for_action(tmp_path):
+    # Analysts were over-allocated in 2026-03 (2 + 2 FTE against 3), before the status date (2026-06-30);
+    # nothing is over-allocated ahead. P1 (933.33) + P2 (285) = 1218.33 fits the budget of 1300 and no
+    # capacity limit ahead stops P2 now; P3 (300) would exceed it.
+    sheets = {**SHEETS,
+              "assignments": [["project_id", "role", "month", "demand_fte"], ["P1", "Analyst", "2026-03", 2],
+                              ["P2", "Analyst", "2026-03", 2], ["P1", "Analyst", "2026-07", 1]],
+              "capacity": [["role", "month", "capacity_fte"], ["Analyst", "2026-03", 3], ["Analyst", "2026-07", 1.5]]}
+    result = analyse_portfolio(read_portfolio(write_folder(tmp_path / "past", sheets)), as_of=AS_OF, budget=1300)
+    assert result.resources.totals["over_allocated_cells"] == 1  # the history is still shown
+    assert result.selection.selected == ("P1", "P2")
+    assert [a for a in actions(result) if a.area == "resources"] == []
+
+
+def test_without_any_value_no_set_is_recommended(tmp_path):
+    # No strategic_value column and no criteria: nothing says what a project is worth.
+    rows = [[c for c, name in zip(r, SHEETS["projects"][0]) if name not in ("strategic_value", "score_value",
+                                                                          "score_urgency")]
+            for r in SHEETS["projects"]]
+    result = analyse_portfolio(read_portfolio(write_folder(tmp_path / "novalue", {"projects": rows})),
+                               as_of=AS_OF, budget=1_000_000)
+    assert result.selection is None and result.frontier is None
+    assert result.unvalued == ("P1", "P2", "P3")
+    assert [f.check for f in result.findings if f.severity == "warning"] == ["no_values"]
+    assert [a for a in actions(result) if a.area == "selection"] == []
+
+
+def test_a_project_without_value_is_not_called_a_project_to_stop(tmp_path):
+    # P2 has no strategic value (no criteria sheet): it is counted as worth 0 and left out, and the action asks
+    # for a value instead of suggesting to stop it. P1 is mandatory (933.33); P3 (value 5, cost 300) fits beside
+    # it (1233.33 of 1300); without a dependencies sheet P3 does not need P2 here.
+    rows = [[c for c, name in zip(r, SHEETS["projects"][0]) if not name.startswith("score_")]
+            for r in SHEETS["projects"]]
+    rows[2][11] = ""  # P2's strategic_value
+    result = analyse_portfolio(read_portfolio(write_folder(tmp_path / "partly", {"projects": rows})),
+                               as_of=AS_OF, budget=1300)
+    assert result.unvalued == ("P2",)
+    assert result.selection.selected == ("P1", "P3")
+    text = next(a.text for a in actions(result) if a.area == "selection")
+    assert "1 candidate has no value and was counted as worth nothing (P2): score it before deciding." in text
+    assert "stop" not in text
+
+
+def test_red_for_running_ahead_is_not_called_a_recovery_case(tmp_path):
+    # P2 earns 250 for 190 spent (CPI 1.3158 > 1.10, red) and 250 of 200 planned (SPI 1.25, red): far ahead
+    # and under budget, which questions its plan rather than calling for a recovery review.
+    rows = [list(r) for r in SHEETS["projects"]]
+    rows[2][9] = 250
+    result = analyse_portfolio(read_portfolio(write_folder(tmp_path / "ahead", {"projects": rows,
+                                                                                 "criteria": SHEETS["criteria"]})),
+                               as_of=AS_OF)
+    texts = [a.text for a in actions(result) if a.area == "delivery"]
+    assert texts[0].startswith("1 in-flight project is red, over budget or late: P1 (VAC -333)")
+    assert ("1 project is red for running far ahead of plan or under budget (P2): check its baseline and estimates "
+            "before trusting the forecasts.") in texts

@@ -238,3 +238,54 @@ def test_manifest_checks_portfolio_rows(tmp_path, workbook):
         reports.read_manifest(manifest)
     found = {(p.row, p.column) for p in caught.value.problems}
     assert {(2, "portfolio"), (3, "portfolio"), (3, "budget"), (4, "responses"), (4, "as_of")} <= found
+
+
+def test_table_output_shows_brackets_in_names_as_text(tmp_path):
+    rows = [list(r[:-2]) for r in SHEETS["projects"][:2]]  # no criteria scores
+    rows[1][0], rows[1][1], rows[1][3] = "P[/x]1", "Upgrade [b] phase", ""  # no sponsor: a finding naming it
+    folder = write_folder(tmp_path / "brackets", {"projects": rows})
+    result = runner.invoke(app, ["portfolio", str(folder), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    assert "P[/x]1" in result.stdout and "Upgrade [b] phase" in result.stdout
+
+
+def test_eac_method_and_bands_from_the_command_line(workbook):
+    # atypical EAC for P1: 400 + (1000 - 300) = 1100. With green 0.70-1.30 and amber 0.60-1.40, P1's CPI 0.75
+    # and SPI(t) 0.5417 rate green and red: still red overall.
+    result = runner.invoke(app, ["portfolio", str(workbook), "--as-of", AS_OF, "--eac-method", "atypical",
+                                 "--green", "0.70,1.30", "--amber", "0.6,1.4", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    p1 = next(p for p in json.loads(result.stdout)["projects"] if p["project_id"] == "P1")
+    assert (p1["eac"], p1["rag_cost"], p1["rag_schedule"], p1["rag"]) == (1100.0, "green", "red", "red")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--green", "1.1"], "not a band"),
+    (["--green", "1.05,0.95"], "low first"),
+    (["--green", "0.8,1.2"], "must nest"),
+    (["--eac-method", "average"], "average"),
+])
+def test_bad_bands_and_methods_exit_2(workbook, args, message):
+    result = runner.invoke(app, ["portfolio", str(workbook), "--as-of", AS_OF, *args])
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_manifest_passes_eac_method_and_bands_and_checks_them(tmp_path, workbook):
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(
+        "reports:\n"
+        f"  - {{report: portfolio, organisation: A, portfolio: {workbook}, eac_method: cost_schedule,\n"
+        "     green: '0.9,1.1', amber: [0.8, 1.2]}\n", encoding="utf-8")
+    spec = reports.read_manifest(manifest)[0]
+    assert spec.parameters["eac_method"] == "cost_schedule"
+    assert spec.parameters["thresholds"] == {"green": [0.9, 1.1], "amber": [0.8, 1.2]}
+    bad = tmp_path / "bad.csv"
+    bad.write_text("report,organisation,portfolio,green,amber,eac_method\n"
+                   f"portfolio,A,{workbook},\"1.1\",,\n"
+                   f"portfolio,B,{workbook},,\"0.99,1.01\",\n"
+                   f"portfolio,C,{workbook},,,average\n"
+                   "positioning,D,,\"0.9,1.1\",,\n", encoding="utf-8")
+    with pytest.raises(reports.InputValidationError) as caught:
+        reports.read_manifest(bad)
+    found = {(p.row, p.column) for p in caught.value.problems}
+    assert {(2, "green"), (3, "amber"), (4, "eac_method"), (5, "green"), (5, "responses")} <= found

@@ -43,8 +43,9 @@ def _money(value: float | None) -> str:
     return f"{sign}{value:,.0f}"
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and the noun, plural unless ``n`` is 1: ``count(1, "project")`` is ``"1 project"``."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
 def _listing(ids: list[str], limit: int = 3) -> str:
@@ -78,14 +79,16 @@ def _dependency_actions(a: PortfolioAnalysis) -> list[Action]:
     if len(d.conflicts):
         worst = d.conflicts.iloc[0]
         out.append(Action("now", "dependencies", (
-            f"{len(d.conflicts)} dependenc{'y is' if len(d.conflicts) == 1 else 'ies are'} forecast to arrive late; "
-            f"the worst: {worst['from_project']} needs {worst['to_project']} by "
-            f"{pd.Timestamp(worst['needed_by']).date()}, which finishes {int(worst['days_late'])} days later. "
-            "Agree new dates or bring the predecessors forward.")))
+            f"{count(len(d.conflicts), 'project')} {'needs' if len(d.conflicts) == 1 else 'need'} a predecessor "
+            f"that is due to finish after the date it is needed by; the worst: {worst['from_project']} needs "
+            f"{worst['to_project']} by {pd.Timestamp(worst['needed_by']).date()}, "
+            f"{count(int(worst['days_late']), 'day')} before it is due to finish. Agree new dates or bring the "
+            "predecessors forward.")))
     if d.critical_chain:
         out.append(Action("watch", "dependencies", (
             f"Protect the critical chain {' → '.join(d.critical_chain)}"
-            + (f" ({d.critical_chain_days:,.0f} days of work end to end)" if d.critical_chain_days else "")
+            + (f" ({d.critical_chain_days:,.0f} days of planned work, summed along it)" if d.critical_chain_days
+               else "")
             + ": a slip anywhere on it moves every later project.")))
     return out
 
@@ -94,12 +97,22 @@ def _delivery_actions(a: PortfolioAnalysis) -> list[Action]:
     evm, totals, out = a.evm, a.totals, []
     flight = evm[evm["status"].isin(IN_FLIGHT)]
     red = flight[flight["rag"] == "red"].sort_values("vac")
-    if len(red):
+    # Red below the green band is trouble; red only above it (far ahead, far under budget) questions the plan.
+    low = a.thresholds.green[0]
+    schedule = red["spi_t"].fillna(red["spi"])
+    behind = red[(red["cpi"] < low) | (schedule < low)]
+    ahead = red.drop(behind.index)
+    if len(behind):
         worst = [f"{r.project_id} (VAC {_money(r.vac)})" if pd.notna(r.vac) else str(r.project_id)
-                 for r in red.itertuples()]
-        out.append(Action("now", "delivery", f"{len(red)} in-flight project{'s are' if len(red) != 1 else ' is'} "
-                                             f"red on cost or schedule: {_listing(worst)}. Hold recovery reviews "
-                                             "with their sponsors."))
+                 for r in behind.itertuples()]
+        out.append(Action("now", "delivery", f"{count(len(behind), 'in-flight project')} "
+                                             f"{'is' if len(behind) == 1 else 'are'} red, over budget or late: "
+                                             f"{_listing(worst)}. Hold recovery reviews with their sponsors."))
+    if len(ahead):
+        out.append(Action("soon", "delivery", (
+            f"{count(len(ahead), 'project')} {'is' if len(ahead) == 1 else 'are'} red for running far ahead of "
+            f"plan or under budget ({_listing(ahead['project_id'].astype(str).tolist())}): check "
+            f"{'its' if len(ahead) == 1 else 'their'} baseline and estimates before trusting the forecasts.")))
     vac, cpi = totals.get("vac"), totals.get("cpi")
     if vac is not None and not math.isnan(vac) and vac < 0:
         out.append(Action("soon", "delivery", (
@@ -121,21 +134,28 @@ def _delivery_actions(a: PortfolioAnalysis) -> list[Action]:
 
 
 def _resource_actions(a: PortfolioAnalysis) -> list[Action]:
+    """Over-allocations from the status date's month on; earlier months are history, not something to act on."""
     r = a.resources
-    if r is None or r.by_role.empty:
+    if r is None or r.over_allocations.empty:
         return []
-    over = r.by_role[r.by_role["months_over"] > 0]
+    ahead = r.over_allocations[r.over_allocations["month"] >= a.as_of.to_period("M")]
+    if ahead.empty:
+        return []
+    roles = (ahead.groupby("role", sort=False)
+             .agg(months=("month", "nunique"), excess=("excess_fte", "sum"))
+             .sort_values(["excess", "months"], ascending=False))
     out = []
-    for row in over.head(3).itertuples():
-        causes = r.over_allocations[r.over_allocations["role"] == row.role]
-        driver = causes.sort_values("excess_fte", ascending=False)["projects"].iloc[0] if len(causes) else ""
-        peak = f", peak {row.peak_utilisation:.0%}" if pd.notna(row.peak_utilisation) else ""
-        out.append(Action("now" if row.months_over >= 3 else "soon", "resources", (
-            f"{row.role} is over-allocated in {int(row.months_over)} month{'s' if row.months_over != 1 else ''}"
-            f"{peak}; the largest demand comes from {driver}. Re-sequence these projects or add capacity.")))
-    if len(over) > 3:
-        out.append(Action("soon", "resources", f"{len(over) - 3} more roles are over-allocated in some month; see "
-                                               "the resource table."))
+    for role, row in roles.head(3).iterrows():
+        worst = ahead[ahead["role"] == role].sort_values("excess_fte", ascending=False).iloc[0]
+        load = (f"{worst['demand_fte']:.1f} FTE against {worst['capacity_fte']:.1f}"
+                if pd.notna(worst["capacity_fte"]) else f"{worst['demand_fte']:.1f} FTE")
+        out.append(Action("now" if row["months"] >= 3 else "soon", "resources", (
+            f"{role} is over-allocated in {count(int(row['months']), 'month')} ahead; the worst is "
+            f"{worst['month']} ({load}), with demand from {worst['projects']}. Re-sequence these projects or "
+            "add capacity.")))
+    if len(roles) > 3:
+        out.append(Action("soon", "resources", f"{count(len(roles) - 3, 'more role')} over-allocated in some "
+                                               "month ahead; see the resource table."))
     return out
 
 
@@ -171,12 +191,18 @@ def _selection_actions(a: PortfolioAnalysis) -> list[Action]:
         return [Action("now", "selection", f"No project set fits the budget of {_money(s.budget)}: "
                                            + " ".join(s.notes))]
     frame = s.projects
-    dropped = frame[(~frame["selected"]) & frame["status"].isin(IN_FLIGHT)]
-    text = (f"Within the budget of {_money(s.budget)}, the best set funds {_count(len(s.selected), 'project')} for "
+    # A project left out only because it has no value is not a candidate for stopping: it needs a value.
+    dropped = frame[(~frame["selected"]) & frame["status"].isin(IN_FLIGHT) & ~frame["project_id"].isin(a.unvalued)]
+    text = (f"Within the budget of {_money(s.budget)}, the best set funds {count(len(s.selected), 'project')} for "
             f"{_money(s.total_cost)} (total value {s.total_value:,.1f}).")
+    unvalued = [i for i in a.unvalued if i not in s.selected]
+    if unvalued:
+        text += (f" {count(len(unvalued), 'candidate')} {'have' if len(unvalued) != 1 else 'has'} no value and "
+                 f"{'were' if len(unvalued) != 1 else 'was'} counted as worth nothing "
+                 f"({_listing(unvalued)}): score {'them' if len(unvalued) != 1 else 'it'} before deciding.")
     if len(dropped):
         many = len(dropped) != 1
-        text += (f" {_count(len(dropped), 'in-flight project')} {'fall' if many else 'falls'} outside it "
+        text += (f" {count(len(dropped), 'in-flight project')} {'fall' if many else 'falls'} outside it "
                  f"({_listing(dropped['project_id'].astype(str).tolist())}): review whether to stop or pause "
                  f"{'them' if many else 'it'}.")
     return [Action("soon", "selection", text)]
@@ -199,4 +225,4 @@ def _data_actions(a: PortfolioAnalysis) -> list[Action]:
         "reliable."))]
 
 
-__all__ = ["URGENCY", "Action", "actions"]
+__all__ = ["URGENCY", "Action", "actions", "count"]

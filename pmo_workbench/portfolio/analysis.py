@@ -19,7 +19,7 @@ import pandas as pd
 from .capacity import ResourceAnalysis, resource_load
 from .dependencies import DependencyAnalysis, analyse_dependencies
 from .evm import earned_value, rollup
-from .model import EAC_METHODS, IN_FLIGHT, Finding, Portfolio, Thresholds
+from .model import EAC_METHODS, IN_FLIGHT, Finding, Portfolio, Thresholds, parse_band
 from .quality import data_quality
 from .risk import RiskAnalysis, analyse_risks
 from .selection import Selection, efficient_frontier, select_projects, selection_candidates, weighted_scores
@@ -62,6 +62,9 @@ class PortfolioAnalysis:
         Best value per budget over a range of budgets, or ``None``.
     findings
         Data-quality and analysis findings, errors first.
+    unvalued
+        Candidates with no value (no criteria score or strategic value): selection
+        counts them as 0, so leaving them out is no verdict on them.
     """
 
     portfolio: Portfolio
@@ -78,6 +81,7 @@ class PortfolioAnalysis:
     selection: Selection | None = None
     frontier: pd.DataFrame | None = None
     findings: tuple[Finding, ...] = field(default_factory=tuple)
+    unvalued: tuple[str, ...] = ()
 
     def headline(self) -> dict[str, Any]:
         """The figures of the report's headline tiles."""
@@ -190,7 +194,7 @@ def analyse_portfolio(
     PortfolioAnalysis
     """
     as_of = pd.Timestamp(dt.date.today() if as_of is None else as_of).normalize()
-    thresholds = _thresholds(thresholds)
+    thresholds = make_thresholds(thresholds)
     if eac_method not in EAC_METHODS:
         raise ValueError(f"unknown EAC method {eac_method!r}; expected one of {', '.join(EAC_METHODS)}")
     p = portfolio
@@ -212,18 +216,28 @@ def analyse_portfolio(
             findings.extend(part.findings)
 
     scores = candidates = selection = curve = None
+    unvalued: tuple[str, ...] = ()
     if p.criteria is not None:
         scores = weighted_scores(p.projects, p.criteria)
     want_frontier = budget is not None if frontier is None else frontier
     if budget is not None or want_frontier:
         candidates = selection_candidates(p.projects, evm, p.criteria)
+        values = scores if scores is not None else p.projects.set_index("project_id")["strategic_value"]
+        unvalued = tuple(str(i) for i in candidates["project_id"] if pd.isna(values.get(i)))
         if scores is None and candidates["value"].gt(0).any():
             scores = candidates.set_index("project_id")["value"]
-        constraints = {"dependencies": p.dependencies, "demand": p.assignments, "capacity": p.capacity,
-                       "projects": p.projects}
+        if len(candidates) and len(unvalued) == len(candidates):
+            findings.append(Finding("warning", "no_values", "No candidate project has a value, so no set can be "
+                                    "recommended: give each a strategic_value, or a criteria sheet with "
+                                    "score_<criterion> columns."))
+            candidates = candidates.iloc[0:0]
+        # Effort in months before the status date is spent: only what is still to come constrains selection.
+        constraints = {"dependencies": p.dependencies, "demand": _from_month(p.assignments, as_of),
+                       "capacity": _from_month(p.capacity, as_of), "projects": p.projects}
         if candidates.empty:
-            findings.append(Finding("info", "no_candidates", "No proposed, active or on-hold project is left to "
-                                    "select from."))
+            if not unvalued:
+                findings.append(Finding("info", "no_candidates", "No proposed, active or on-hold project is left "
+                                        "to select from."))
         else:
             if budget is not None:
                 selection = select_projects(candidates, float(budget), **constraints)
@@ -233,11 +247,26 @@ def analyse_portfolio(
     return PortfolioAnalysis(
         portfolio=p, as_of=as_of, eac_method=eac_method, thresholds=thresholds, evm=evm, totals=totals,
         risks=risks, resources=resources, dependencies=dependencies, scores=scores, candidates=candidates,
-        selection=selection, frontier=curve, findings=tuple(findings),
+        selection=selection, frontier=curve, findings=tuple(findings), unvalued=unvalued,
     )
 
 
-def _thresholds(value: Thresholds | Mapping[str, Sequence[float]] | None) -> Thresholds:
+def _from_month(frame: pd.DataFrame | None, as_of: pd.Timestamp) -> pd.DataFrame | None:
+    """The rows of a month-by-month frame from the status date's month on."""
+    if frame is None:
+        return None
+    return frame[frame["month"] >= as_of.to_period("M")]
+
+
+def make_thresholds(value: Thresholds | Mapping[str, str | Sequence[float]] | None) -> Thresholds:
+    """RAG thresholds from ``None`` (the defaults), a :class:`Thresholds`, or ``{"green": .., "amber": ..}``
+    whose bands are two numbers or text such as ``"0.95,1.05"``; a band left out keeps its default.
+
+    Raises
+    ------
+    ValueError
+        For an unknown key, a band that is not two numbers low first, or bands that do not nest.
+    """
     if value is None:
         return Thresholds()
     if isinstance(value, Thresholds):
@@ -246,7 +275,8 @@ def _thresholds(value: Thresholds | Mapping[str, Sequence[float]] | None) -> Thr
     if unknown:
         raise ValueError(f"unknown threshold key(s) {', '.join(sorted(unknown))}; expected green and amber")
     default = Thresholds()
-    return Thresholds(green=tuple(value.get("green", default.green)), amber=tuple(value.get("amber", default.amber)))
+    return Thresholds(green=parse_band(value.get("green", default.green)),
+                      amber=parse_band(value.get("amber", default.amber)))
 
 
 # -- JSON --------------------------------------------------------------------
@@ -297,4 +327,4 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): _jsonable(v, str(k)) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
-__all__ = ["PortfolioAnalysis", "analyse_portfolio"]
+__all__ = ["PortfolioAnalysis", "analyse_portfolio", "make_thresholds"]

@@ -12,6 +12,8 @@ spreadsheet shows for that record (header = row 1), so findings can point at it.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -33,6 +35,10 @@ RISK_KINDS = ("threat", "opportunity")
 
 CLOSED_RISK_STATUSES = frozenset({"closed", "retired", "expired"})
 """Risk ``status`` values (lower case) that take a risk out of the exposure."""
+
+OPEN_RISK_STATUSES = frozenset({"open", "active", "new", "identified", "monitoring"})
+"""Risk ``status`` values (lower case) recognised as open; a blank status is open too. Any other status
+not in :data:`CLOSED_RISK_STATUSES` (e.g. "Mitigated", "Occurred") still counts as open, with a finding."""
 
 SHEETS = ("projects", "baseline", "risks", "dependencies", "assignments", "capacity", "criteria")
 """Sheet names, in the order they are read; only ``projects`` is required."""
@@ -140,6 +146,24 @@ class Thresholds:
                 f"thresholds must nest as amber_low <= green_low <= green_high <= amber_high; got "
                 f"green={self.green}, amber={self.amber}"
             )
+
+
+def parse_band(value: str | Sequence[float]) -> tuple[float, float]:
+    """A RAG band from ``"0.95,1.05"`` (or a two-number sequence), low first.
+
+    Raises
+    ------
+    ValueError
+        When it is not two numbers with the low one first.
+    """
+    parts = value.replace(";", ",").split(",") if isinstance(value, str) else list(value)
+    try:
+        low, high = (float(p) for p in parts)
+    except (TypeError, ValueError):
+        raise ValueError(f"{value!r} is not a band; expected two numbers, low first, such as 0.95,1.05") from None
+    if not (math.isfinite(low) and math.isfinite(high) and low <= high):
+        raise ValueError(f"{value!r} is not a band; expected two finite numbers, low first, such as 0.95,1.05")
+    return low, high
 
 
 RAG = ("green", "amber", "red")
