@@ -92,7 +92,7 @@ def test_acyclic_graph_has_no_cycles(acyclic):
 def test_critical_chain_is_the_longest_by_duration_not_by_count(acyclic):
     # chains of prerequisites (dependent first) and their planned days:
     #   P-1 P-2 P-4        10 + 100 + 30      = 140   <- longest
-    #   P-6 P-5 P-3 P-4    5 + 40 + 20 + 30   =  95   (most projects, fewer days)
+    #   P-6 P-5 P-3 P-4    0 + 40 + 20 + 30   =  90   (P-6 is cancelled: 0 days, not listed)
     #   P-5 P-3 P-4        40 + 20 + 30       =  90
     #   P-1 P-3 P-4        10 + 20 + 30       =  60
     # listed prerequisite first: P-4, then P-2 which needs it, then P-1 which needs P-2
@@ -261,6 +261,124 @@ def test_one_cycle_per_tangled_component_sorted():
     assert [f.check for f in result.findings] == ["dependency_cycle"] * 2
     in_cycle = result.projects.set_index("project_id")["in_cycle"]
     assert in_cycle.to_dict() == {p: p != "Z" for p in "ABCDXYZ"}
+
+
+# -- most depended-on --------------------------------------------------------------------------------------------------
+
+def test_projects_sorted_by_dependents_then_blast_radius():
+    #   W1, W2, W3 --> Z --> Y        R --> Q
+    # Z: needed directly by W1, W2, W3                 -> dependents 3, blast radius 3
+    # Y: needed directly by Z only, through Z by W1-W3 -> dependents 1, blast radius 4
+    # Q: needed by R                                   -> dependents 1, blast radius 1
+    # R, W1, W2, W3 need others, nobody needs them     -> 0, 0, by id
+    projects = _projects([(p, "active", "2024-01-01", 10, None) for p in ("Q", "R", "W1", "W2", "W3", "Y", "Z")])
+    deps = _dependencies([("W1", "Z", None), ("W2", "Z", None), ("W3", "Z", None), ("Z", "Y", None),
+                          ("R", "Q", None)])
+    table = analyse_dependencies(deps, projects).projects
+    assert list(zip(table["project_id"], table["dependents"], table["blast_radius"])) == [
+        ("Z", 3, 3), ("Y", 1, 4), ("Q", 1, 1), ("R", 0, 0), ("W1", 0, 0), ("W2", 0, 0), ("W3", 0, 0)]
+
+
+# -- closed and cancelled projects -----------------------------------------------------------------------------------
+#
+# Review repro /tmp/review/case_b, as of 2025-03-31:  A <--> B (a cycle),  A --> C (closed),  B --> D (cancelled).
+#   A active    2025-01-01 + 180 days = 2025-06-30 (31 + 28 + 31 + 30 + 31 + 29), forecast 2025-09-30
+#   B active    2025-01-01 + 180 days = 2025-06-30
+#   C closed    2024-01-01 + 181 days = 2024-06-30 (31 + 29 + 31 + 30 + 31 + 29, 2024 is a leap year)
+#   D cancelled 2024-01-01 + 181 days = 2024-06-30
+
+CASE_B_PROJECTS = _projects([
+    ("A", "active", "2025-01-01", 180, "2025-09-30"),
+    ("B", "active", "2025-01-01", 180, None),
+    ("C", "closed", "2024-01-01", 181, None),
+    ("D", "cancelled", "2024-01-01", 181, None),
+])
+CASE_B = _dependencies([("A", "B", "2025-05-01"), ("B", "A", None), ("A", "C", "2024-01-01"), ("B", "D", "2025-01-01")])
+
+
+@pytest.fixture(scope="module")
+def case_b() -> DependencyAnalysis:
+    return analyse_dependencies(CASE_B, CASE_B_PROJECTS)
+
+
+def test_closed_prerequisite_is_not_a_late_conflict(case_b):
+    # A needs C by 2024-01-01 and C finished 2024-06-30: 181 days "late" on paper, but C is closed (delivered).
+    # B needs D by 2025-01-01, D cancelled: never late, reported as needs_cancelled instead.
+    # Left: A needs B by 2025-05-01, B planned to finish 2025-06-30: 30 (rest of May) + 30 (June) = 60 days late
+    assert list(zip(case_b.conflicts["from_project"], case_b.conflicts["to_project"],
+                    case_b.conflicts["days_late"])) == [("A", "B", 60.0)]
+    assert [f.project_id for f in case_b.findings if f.check == "dependency_conflict"] == ["A"]
+
+
+def test_needing_a_cancelled_project_is_an_error(case_b):
+    (finding,) = [f for f in case_b.findings if f.check == "needs_cancelled"]
+    assert (finding.severity, finding.project_id, finding.sheet, finding.row) == ("error", "B", "dependencies", 5)
+    assert finding.message == ("B (active) needs D, which is cancelled: find another way to deliver what B needs "
+                               "from D, or re-plan B without it")
+    assert finding.extra == {"to_project": "D"}
+
+
+def test_closed_and_cancelled_projects_are_off_the_critical_chain(case_b):
+    # before: C (181 days) -> {A, B} (180 + 180) = 541 days, listed C, A, B
+    # now C and D weigh 0 and are not listed: the cycle alone, 180 + 180 = 360 days
+    assert case_b.critical_chain == ("A", "B")
+    assert case_b.critical_chain_days == 360.0
+    on_chain = case_b.edges.set_index(["from_project", "to_project"])["on_critical_chain"].to_dict()
+    assert on_chain == {("A", "B"): True, ("B", "A"): True, ("A", "C"): False, ("B", "D"): False}
+
+
+def test_closed_and_cancelled_projects_still_count_in_the_network(case_b):
+    # they stay nodes: C is needed by A and through the cycle by B; D by B and through it by A
+    table = case_b.projects.set_index("project_id")
+    assert table.loc[["C", "D"], ["dependents", "blast_radius"]].to_numpy().tolist() == [[1, 2], [1, 2]]
+
+
+@pytest.mark.parametrize(
+    ("dependent", "prerequisite", "conflict", "needs_cancelled"),
+    [
+        # the prerequisite P finishes 2024-01-31 (2024-01-01 + 30 days), needed 2024-01-11: 20 days late
+        ("active", "active", True, False),
+        ("active", "on_hold", True, False),
+        ("active", "proposed", True, False),
+        ("active", "closed", False, False),       # delivered: not late
+        ("active", "cancelled", False, True),     # will never deliver: an error instead
+        ("proposed", "cancelled", False, True),
+        ("on_hold", "cancelled", False, True),
+        ("closed", "cancelled", False, False),    # the dependent is done: nothing to fix
+        ("cancelled", "cancelled", False, False),
+    ],
+)
+def test_prerequisite_status(dependent, prerequisite, conflict, needs_cancelled):
+    projects = _projects([("N", dependent, "2024-01-01", 60, None), ("P", prerequisite, "2024-01-01", 30, None)])
+    result = analyse_dependencies(_dependencies([("N", "P", "2024-01-11")]), projects)
+    assert result.conflicts["days_late"].tolist() == ([20.0] if conflict else [])
+    assert [f.check for f in result.findings if f.check != "dependency_conflict"] == (
+        ["needs_cancelled"] if needs_cancelled else [])
+
+
+@pytest.mark.parametrize(
+    ("status", "chain", "days"),
+    [
+        # A [10] --> C [100] --> E [50]; with C open the chain is E, C, A: 50 + 100 + 10 = 160 days
+        ("active", ("E", "C", "A"), 160.0),
+        # C closed: it weighs 0, and A's wait ended when C was delivered, so E does not extend A's chain:
+        # chains A (10 days) and E (50 days) -> E
+        ("closed", ("E",), 50.0),
+        ("cancelled", ("E",), 50.0),
+    ],
+)
+def test_a_closed_or_cancelled_project_ends_the_chain(status, chain, days):
+    projects = _projects([("A", "active", "2024-01-01", 10, None), ("C", status, "2024-01-01", 100, None),
+                          ("E", "active", "2024-01-01", 50, None)])
+    result = analyse_dependencies(_dependencies([("A", "C", None), ("C", "E", None)]), projects)
+    assert (result.critical_chain, result.critical_chain_days) == (chain, days)
+
+
+def test_only_closed_projects_give_no_chain():
+    projects = _projects([("A", "closed", "2024-01-01", 10, None), ("B", "cancelled", "2024-01-01", 20, None)])
+    result = analyse_dependencies(_dependencies([("A", "B", None)]), projects)
+    assert result.critical_chain == () and result.critical_chain_days is None
+    assert not result.edges["on_critical_chain"].any()
 
 
 # -- edge cases ------------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmo_workbench.portfolio.evm import EVM_COLUMNS, earned_schedule, earned_value, rag, rollup
+from pmo_workbench.portfolio.evm import EVM_COLUMNS, ROLLUP_KEYS, earned_schedule, earned_value, rag, rollup
 from pmo_workbench.portfolio.model import EAC_METHODS, PROJECT_STATUSES, Thresholds
 
 NAN = math.nan
@@ -421,7 +421,7 @@ def test_rollup_computes_indices_from_sums():
     assert got["etc"] == pytest.approx(250 / 1.12 - 125)
     assert got["vac"] == pytest.approx(250 - 250 / 1.12)
     assert got["tcpi"] == pytest.approx(0.88)         # (250 - 140)/(250 - 125) = 110/125
-    assert got["projects"] == 2
+    assert (got["projects"], got["excluded"]) == (2, 0)   # C and D are not rolled up, not left out
     # the mean of the project CPIs, (0.9 + 2.0)/2 = 1.45, is not the portfolio's CPI
     assert got["cpi"] != pytest.approx((0.9 + 2.0) / 2)
 
@@ -463,8 +463,49 @@ def test_rollup_undefined_is_none(rows, none_keys, count):
     assert all(v is None or math.isfinite(v) for v in got.values())
 
 
-def test_rollup_skips_missing_values():
-    # A has no AC: PV 500 + 500, EV 400 + 400, AC only B's 500 -> CPI 800/500 = 1.6
-    got = rollup(projects({"project_id": "A", "ac": NAN}, {"project_id": "B"}))
-    assert got["ac"] == 500.0
-    assert got["cpi"] == pytest.approx(1.6)
+# A project with a blank PV, EV, AC or BAC is left out of all four sums, so that every sum covers the same
+# projects. Review repro /tmp/review/nobac: A is complete, B has no BAC. Summing each column on its own gave
+# AC 500 + 5000 = 5500 and CPI 4400/5500 = 0.8 against A's BAC alone, EAC 1000/0.8 = 1250: B's cost in EAC's
+# CPI, B's budget nowhere.
+COMPLETE = {"project_id": "A", "bac": 1000.0, "pv": 500.0, "ev": 400.0, "ac": 500.0}
+INCOMPLETE = {"project_id": "B", "bac": 9000.0, "pv": 5000.0, "ev": 4000.0, "ac": 5000.0}
+
+
+@pytest.mark.parametrize(
+    ("blank", "status", "excluded"),
+    [
+        # the review's case: B active without BAC
+        ("bac", "active", 1),
+        # any one of the other three blank leaves B out just the same, on hold or closed alike
+        ("pv", "active", 1),
+        ("ev", "on_hold", 1),
+        ("ac", "closed", 1),
+        # proposed and cancelled projects are not rolled up at all, so they are not "excluded" either
+        ("bac", "proposed", 0),
+        ("ac", "cancelled", 0),
+    ],
+)
+def test_rollup_sums_only_projects_with_pv_ev_ac_and_bac(blank, status, excluded):
+    got = rollup(projects(COMPLETE, {**INCOMPLETE, "status": status, blank: NAN}))
+    # A alone: PV 500, EV 400, AC 500, BAC 1000
+    assert (got["pv"], got["ev"], got["ac"], got["bac"]) == (500.0, 400.0, 500.0, 1000.0)
+    assert got["cpi"] == pytest.approx(0.8)            # 400/500
+    assert got["spi"] == pytest.approx(0.8)            # 400/500
+    assert got["eac"] == pytest.approx(1250.0)         # BAC/CPI = 1000/0.8
+    assert got["etc"] == pytest.approx(750.0)          # 1250 - 500
+    assert got["vac"] == pytest.approx(-250.0)         # 1000 - 1250
+    assert got["tcpi"] == pytest.approx(1.2)           # (1000 - 400)/(1000 - 500) = 600/500
+    assert got["projects"] == 1
+    assert got["excluded"] == excluded
+
+
+def test_rollup_with_every_project_incomplete_is_undefined():
+    # A has no AC, B no PV, C (proposed) is not rolled up: nothing to sum, two projects left out
+    got = rollup(projects({**COMPLETE, "ac": NAN}, {**INCOMPLETE, "pv": NAN}, {"status": "proposed"}))
+    assert [k for k in ("pv", "ev", "ac", "bac", "cv", "sv", "cpi", "spi", "eac", "etc", "vac", "tcpi")
+            if got[k] is not None] == []
+    assert (got["projects"], got["excluded"]) == (0, 2)
+
+
+def test_rollup_keys():
+    assert tuple(rollup(projects(*ROLLUP_CASE))) == ROLLUP_KEYS

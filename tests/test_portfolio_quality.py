@@ -149,6 +149,63 @@ def test_risk_without_owner():
     ]
 
 
+UNSIZED = "but adds nothing to the exposure and has no place on the matrix"
+UNKNOWN = ("which is not a recognised risk status, so it is counted as open (open statuses: active, identified, "
+           "monitoring, new, open or blank; closed, expired, retired take a risk out of the exposure)")
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        # review repro /tmp/review/r1: an open threat without probability, or without impact, counted as open but
+        # with no EMV (NaN x 900,000 and 0.5 x NaN), so it adds 0 to the exposure: now a warning
+        ({"probability": NAN, "impact": 900000.0},
+         [("warning", "risk_incomplete", f"Risk R-001 Vendor delay (P-001) is open with probability blank, so it "
+           f"counts as an open threat {UNSIZED}")]),
+        ({"probability": 0.5, "impact": NAN},
+         [("warning", "risk_incomplete", f"Risk R-001 Vendor delay (P-001) is open with impact blank, so it counts "
+           f"as an open threat {UNSIZED}")]),
+        ({"kind": "opportunity", "probability": NAN, "impact": NAN},
+         [("warning", "risk_incomplete", f"Risk R-001 Vendor delay (P-001) is open with probability and impact "
+           f"blank, so it counts as an open opportunity {UNSIZED}")]),
+        # a closed risk is out of the exposure: its blanks do not matter
+        ({"status": "Closed", "probability": NAN, "impact": NAN}, []),
+        # recognised statuses, any case, spaces trimmed: no finding
+        ({"status": "open"}, []), ({"status": " Active"}, []), ({"status": "NEW"}, []),
+        ({"status": "identified"}, []), ({"status": "Monitoring "}, []), ({"status": None}, []),
+        ({"status": "retired"}, []), ({"status": "EXPIRED"}, []),
+        # the review's unrecognised statuses: counted as open (is_open), said so
+        ({"status": "Resolved"}, [("info", "risk_status_unknown", f"Risk R-001 Vendor delay (P-001) has status "
+                                   f"'Resolved', {UNKNOWN}")]),
+        ({"status": "Mitigated"}, [("info", "risk_status_unknown", f"Risk R-001 Vendor delay (P-001) has status "
+                                    f"'Mitigated', {UNKNOWN}")]),
+        # unrecognised, hence open, and without impact: both findings, the warning first
+        ({"status": " Occurred ", "impact": NAN, "project_id": None},
+         [("warning", "risk_incomplete", f"Risk R-001 Vendor delay (portfolio-level) is open with impact blank, so "
+           f"it counts as an open threat {UNSIZED}"),
+          ("info", "risk_status_unknown", f"Risk R-001 Vendor delay (portfolio-level) has status 'Occurred', "
+           f"{UNKNOWN}")]),
+    ],
+)
+def test_risk_checks(row, expected):
+    got = check(projects({}), risk_frame=risks(row))
+    assert [(f.severity, f.check, f.message) for f in got] == expected
+    assert all(f.sheet == "risks" and f.row == 2 and f.extra == {"risk_id": "R-001"} for f in got)
+    assert {f.check for f in got} <= set(CHECKS)
+
+
+def test_review_r1_risks():
+    # /tmp/review/r1: R1 has no probability, R2 no impact, R3 is complete (EMV 0.3 x 100 = -30)
+    risk_frame = risks(
+        {"risk_id": "R1", "title": "big", "probability": NAN, "impact": 900000.0, "owner": "o"},
+        {"risk_id": "R2", "title": "small", "probability": 0.5, "impact": NAN, "owner": "o"},
+        {"risk_id": "R3", "title": "x", "probability": 0.3, "impact": 100.0, "owner": "o"},
+    )
+    got = check(projects({}), risk_frame=risk_frame)
+    assert [(f.check, f.extra["risk_id"], f.row) for f in got] == [("risk_incomplete", "R1", 2),
+                                                                  ("risk_incomplete", "R2", 3)]
+
+
 # -- order ---------------------------------------------------------------------
 
 def test_errors_first_then_warnings_then_info_then_by_project():

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from pmo_workbench.portfolio.model import PROJECT_STATUSES
-from pmo_workbench.portfolio.risk import REGISTER_COLUMNS, RiskAnalysis, analyse_risks, is_open
+from pmo_workbench.portfolio.risk import REGISTER_COLUMNS, RiskAnalysis, analyse_risks, is_open, recognised_status
 
 NAN = math.nan
 
@@ -166,6 +166,24 @@ def test_opportunity_emv_is_positive():
 def test_open_status(status, open_):
     assert is_open(pd.Series([status], dtype="str"))[0] == open_
     assert bool(register_row(analyse(risks({"status": status}))).open) is open_
+
+
+@pytest.mark.parametrize(
+    ("status", "recognised", "open_"),
+    [
+        # OPEN_RISK_STATUSES, any case, spaces trimmed, and blank
+        ("open", True, True), ("Active", True, True), (" NEW", True, True), ("identified", True, True),
+        ("monitoring", True, True), (NAN, True, True), ("  ", True, True),
+        # CLOSED_RISK_STATUSES
+        ("Closed", True, False), ("retired", True, False), ("expired", True, False),
+        # anything else is not recognised, and still counts as open: no risk leaves the exposure unnoticed
+        ("Resolved", False, True), ("Mitigated", False, True), ("Occurred", False, True),
+    ],
+)
+def test_recognised_status(status, recognised, open_):
+    series = pd.Series([status], dtype="str")
+    assert bool(recognised_status(series)[0]) is recognised
+    assert bool(is_open(series)[0]) is open_
 
 
 def test_register_keeps_every_risk_with_its_columns():

@@ -21,13 +21,17 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .model import Finding
+from .model import CANDIDATES, Finding
 
 EXACT_BETWEENNESS_MAX_NODES = 2000
 """Up to this many nodes betweenness is exact; above it, estimated from sampled sources."""
 
 BETWEENNESS_SAMPLES = 500
 """Source nodes sampled (``seed=0``) for the betweenness estimate on big graphs."""
+
+SETTLED_STATUSES = ("closed", "cancelled")
+"""Project statuses that no longer hold anyone up: a closed project has delivered, a cancelled one never will.
+Neither is a late prerequisite nor weighs on the critical chain; needing a cancelled one is an error."""
 
 PROJECT_COLUMNS = ["project_id", "name", "prerequisites", "dependents", "blast_radius", "betweenness", "wave",
                    "in_cycle"]
@@ -48,20 +52,25 @@ class DependencyAnalysis:
         The chain of prerequisites with the largest total planned duration,
         prerequisite first: the last project is needed by no other project on
         the chain. Members of a cycle on the chain are listed together, by id.
+        Closed and cancelled projects weigh 0 days, are not listed, and end a
+        chain (what they needed holds nobody up through them).
     critical_chain_days
         Total planned duration (``finish - start``, days) of the chain's
-        projects; ``None`` without dependencies.
+        projects; ``None`` without dependencies or when no project that is
+        neither closed nor cancelled is in one.
     projects
         One row per project in a dependency: ``project_id``, ``name``,
         ``prerequisites`` (projects it needs directly), ``dependents``
         (projects that need it directly), ``blast_radius`` (projects that need
         it directly or transitively: what a slip can delay), ``betweenness``
         (normalised; how much of the network's shortest "needs" paths run
-        through it), ``wave`` and ``in_cycle``. Sorted by blast radius, then
-        dependents, largest first, then id.
+        through it), ``wave`` and ``in_cycle``. Sorted by dependents (the
+        most depended-on first), then blast radius, largest first, then id.
     conflicts
         Dependencies whose prerequisite finishes after the date it is needed
-        by: ``from_project``, ``to_project``, ``needed_by``,
+        by (a closed prerequisite has delivered and a cancelled one never
+        will, see ``needs_cancelled``, so neither is listed): ``from_project``,
+        ``to_project``, ``needed_by``,
         ``predecessor_finish`` (forecast finish, or planned finish when there
         is no forecast), ``days_late``; latest first.
     waves
@@ -72,8 +81,10 @@ class DependencyAnalysis:
         One row per dependency, for drawing: ``from_project``, ``to_project``,
         ``kind``, ``needed_by``, ``on_critical_chain``, ``in_cycle``.
     findings
-        ``dependency_cycle`` (error, one per cycle) and ``dependency_conflict``
-        (warning, one per conflict).
+        ``dependency_cycle`` (error, one per cycle), ``needs_cancelled``
+        (error, one per dependency of a proposed, active or on-hold project
+        on a cancelled one) and ``dependency_conflict`` (warning, one per
+        conflict).
     """
 
     cycles: tuple[tuple[str, ...], ...]
@@ -95,9 +106,13 @@ def analyse_dependencies(dependencies: pd.DataFrame, projects: pd.DataFrame) -> 
         ``from_project`` (needs) ``to_project``, ``needed_by`` (date or NaT),
         ``kind``; optionally ``source_row`` (the ``dependencies`` sheet).
     projects
-        ``project_id``, ``name``, ``start``, ``finish`` and, optionally,
-        ``forecast_finish``. Every project that appears in a dependency is a
-        node, whatever its status (cancelled ones included).
+        ``project_id``, ``name``, ``status``, ``start``, ``finish`` and,
+        optionally, ``forecast_finish``. Every project that appears in a
+        dependency is a node, whatever its status (cancelled ones included),
+        and counts in prerequisites, dependents, blast radius, betweenness
+        and waves; closed and cancelled ones (:data:`SETTLED_STATUSES`) are
+        left out of the critical chain and the conflicts. Without a
+        ``status`` column every project counts as open.
 
     Returns
     -------
@@ -114,8 +129,10 @@ def analyse_dependencies(dependencies: pd.DataFrame, projects: pd.DataFrame) -> 
       project of such a component.
     - **Critical chain.** Node-weighted longest path on the condensation, a
       collapsed cycle weighing the sum of its members' durations; a project
-      with no dates weighs 0 days. Ties go to the longer chain in projects,
-      then to the smallest ids.
+      with no dates, or closed or cancelled, weighs 0 days. A component made
+      only of closed or cancelled projects ends every chain that reaches it.
+      Ties go to the chain with more listed projects, then to the smallest
+      ids.
     - **Blast radius.** Reachability bitsets (Python ints) propagated over the
       condensation in topological order: one pass over the edges instead of
       one ``networkx.ancestors`` search per project.
@@ -134,6 +151,8 @@ def analyse_dependencies(dependencies: pd.DataFrame, projects: pd.DataFrame) -> 
     info = projects.drop_duplicates("project_id").set_index("project_id")
 
     nodes = sorted(set(edges["from_project"]) | set(edges["to_project"]))
+    status = _status(info)
+    settled = set(status.index[status.isin(SETTLED_STATUSES)]) & set(nodes)
     graph = nx.DiGraph()
     graph.add_nodes_from(nodes)
     graph.add_edges_from(zip(edges["from_project"], edges["to_project"]))
@@ -144,8 +163,11 @@ def analyse_dependencies(dependencies: pd.DataFrame, projects: pd.DataFrame) -> 
 
     cycles = _cycles(graph, [members[c] for c in cyclic])
     days = _durations(info, nodes)
-    chain_components, chain_days = _critical_chain(condensed, members, days)
-    chain = tuple(p for c in chain_components for p in members[c])
+    listed = {c: [p for p in m if p not in settled] for c, m in members.items()}
+    chain_components, chain_days = _critical_chain(condensed, listed, days)
+    chain = tuple(p for c in chain_components for p in listed[c])
+    if not chain:
+        chain_days = None
     waves = _waves(condensed, members)
     table = _project_table(graph, condensed, members, cyclic, info, waves)
 
@@ -155,11 +177,13 @@ def analyse_dependencies(dependencies: pd.DataFrame, projects: pd.DataFrame) -> 
     src_pos = src.map(position)
     dst_pos = dst.map(position)
     edges["in_cycle"] = (src == dst).to_numpy(dtype=bool) & src.isin(cyclic).to_numpy(dtype=bool)
+    open_ends = ~edges["from_project"].isin(settled) & ~edges["to_project"].isin(settled)
     edges["on_critical_chain"] = (src_pos.notna() & dst_pos.notna() & ((src_pos == dst_pos + 1) | (src == dst))
-                                  ).to_numpy(dtype=bool)
+                                  & open_ends).to_numpy(dtype=bool)
 
-    conflicts, conflict_findings = _conflicts(edges, info)
+    conflicts, conflict_findings = _conflicts(edges[~edges["to_project"].isin(settled)], info)
     findings = [_cycle_finding(cycle, members[component[cycle[0]]]) for cycle in cycles]
+    findings += _cancelled_findings(edges, status)
     return DependencyAnalysis(
         cycles=tuple(cycles),
         critical_chain=chain,
@@ -180,6 +204,33 @@ def _edge_frame(dependencies: pd.DataFrame) -> pd.DataFrame:
     if "source_row" in dependencies:
         frame["source_row"] = dependencies["source_row"]
     return frame.reset_index(drop=True)
+
+
+def _status(info: pd.DataFrame) -> pd.Series:
+    """Status per project id as text (NaN when unknown or there is no status column)."""
+    if "status" not in info:
+        return pd.Series(np.nan, index=info.index, dtype=object)
+    return info["status"].astype(object)
+
+
+def _cancelled_findings(edges: pd.DataFrame, status: pd.Series) -> list[Finding]:
+    """``needs_cancelled``: a proposed, active or on-hold project needs a cancelled one."""
+    needs = edges[edges["from_project"].map(status).isin(CANDIDATES).to_numpy(dtype=bool)
+                  & edges["to_project"].map(status).eq("cancelled").to_numpy(dtype=bool)]
+    needs = needs.sort_values(["from_project", "to_project"], kind="stable")
+    source_rows = needs["source_row"] if "source_row" in needs else pd.Series(np.nan, index=needs.index)
+    out = []
+    for source, target, row in zip(needs["from_project"].tolist(), needs["to_project"].tolist(),
+                                   source_rows.tolist()):
+        state = str(status.get(source)).replace("_", " ")
+        out.append(Finding(
+            "error", "needs_cancelled",
+            f"{source} ({state}) needs {target}, which is cancelled: find another way to deliver what {source} "
+            f"needs from {target}, or re-plan {source} without it",
+            project_id=source, sheet="dependencies", row=None if pd.isna(row) else int(row),
+            extra={"to_project": target},
+        ))
+    return out
 
 
 def _durations(info: pd.DataFrame, nodes: list[str]) -> dict[str, float]:
@@ -218,15 +269,22 @@ def _cycle_finding(cycle: tuple[str, ...], component: list[str]) -> Finding:
 
 def _critical_chain(condensed: nx.DiGraph, members: dict[int, list[str]],
                     days: dict[str, float]) -> tuple[list[int], float | None]:
-    """Longest node-weighted path on the condensation, as components listed prerequisite first."""
+    """Longest node-weighted path on the condensation, as components listed prerequisite first.
+
+    ``members`` holds the projects each component puts on the chain (closed and cancelled ones removed); a
+    component left empty weighs 0 and ends the chain.
+    """
     if condensed.number_of_nodes() == 0:
         return [], None
     order = list(nx.topological_sort(condensed))        # dependents before their prerequisites
-    rank = {c: -i for i, c in enumerate(sorted(members, key=lambda c: members[c][0]))}  # max() -> smallest id
+    # max() -> smallest id; a component with nothing to list (closed or cancelled only) ranks last
+    rank = {c: -i for i, c in enumerate(sorted(members, key=lambda c: (not members[c], members[c])))}
     best: dict[int, tuple[float, int, int]] = {}          # (days, projects, rank) of the best chain from c
     step: dict[int, int | None] = {}
     for c in reversed(order):                             # prerequisites first
-        nxt = max(condensed.successors(c), key=best.__getitem__, default=None)
+        # closed or cancelled only: the chain ends here, what it needed holds nobody up through it
+        successors = condensed.successors(c) if members[c] else ()
+        nxt = max(successors, key=best.__getitem__, default=None)
         below = (0.0, 0) if nxt is None else best[nxt][:2]
         best[c] = (sum(days[p] for p in members[c]) + below[0], len(members[c]) + below[1], rank[c])
         step[c] = nxt
@@ -287,7 +345,7 @@ def _project_table(graph: nx.DiGraph, condensed: nx.DiGraph, members: dict[int, 
         "wave": np.array([waves[p] for p in nodes], dtype=int),
         "in_cycle": np.array([component[p] in cyclic for p in nodes], dtype=bool),
     })
-    table = table.sort_values(["blast_radius", "dependents", "project_id"], ascending=[False, False, True],
+    table = table.sort_values(["dependents", "blast_radius", "project_id"], ascending=[False, False, True],
                               kind="stable")
     return table.reset_index(drop=True)[PROJECT_COLUMNS]
 

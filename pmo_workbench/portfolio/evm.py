@@ -11,8 +11,8 @@ Lipke's earned schedule):
   periods whose cumulative PV is at most EV; SPI(t) = ES / AT; SV(t) = ES - AT.
 
 A zero or missing divisor gives ``NaN`` (never ``inf``, never an error). The
-portfolio roll-up sums PV, EV, AC and BAC first and computes its indices from
-the sums; it never averages per-project indices.
+portfolio roll-up sums PV, EV, AC and BAC over the projects that have all four
+and computes its indices from the sums; it never averages per-project indices.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ EVM_COLUMNS = (
 )
 """Columns of the frame :func:`earned_value` returns, in order."""
 
-ROLLUP_KEYS = ("pv", "ev", "ac", "bac", "cv", "sv", "cpi", "spi", "eac", "etc", "vac", "tcpi", "projects")
+ROLLUP_KEYS = ("pv", "ev", "ac", "bac", "cv", "sv", "cpi", "spi", "eac", "etc", "vac", "tcpi", "projects",
+               "excluded")
 """Keys of the dict :func:`rollup` returns."""
 
 _RAG_DECIMALS = 10
@@ -357,9 +358,14 @@ def rollup(projects: pd.DataFrame, *, eac_method: EacMethod = "typical") -> dict
     """The portfolio's earned value from summed PV, EV, AC and BAC.
 
     Only projects whose status is in ``ROLLED_UP`` (active, on hold, closed)
-    count. PV, EV, AC and BAC are summed (a missing value is skipped) and CV,
-    SV, CPI, SPI, EAC (same ``eac_method``), ETC, VAC and TCPI are computed
-    from the sums, never by averaging project indices.
+    count, and of those only the ones with all of PV, EV, AC and BAC: every
+    sum then covers the same projects, so EAC = BAC / CPI never divides one
+    set's budget by another set's cost efficiency. A rolled-up project with
+    any of the four blank is left out of all four sums and counted in
+    ``excluded`` (data quality reports a blank BAC as ``no_budget`` and an
+    in-flight project's blank PV, EV or AC as ``missing_evm``). CV, SV, CPI,
+    SPI, EAC (same ``eac_method``), ETC, VAC and TCPI are computed from the
+    sums, never by averaging project indices.
 
     Parameters
     ----------
@@ -373,8 +379,9 @@ def rollup(projects: pd.DataFrame, *, eac_method: EacMethod = "typical") -> dict
     -------
     dict
         Keys :data:`ROLLUP_KEYS`; floats, ``None`` where undefined (no
-        project, all values missing, or a zero divisor); ``projects`` is the
-        number of projects rolled up.
+        complete project, or a zero divisor); ``projects`` is the number of
+        projects summed, ``excluded`` the number of projects with a rolled-up
+        status left out because PV, EV, AC or BAC is blank.
 
     Examples
     --------
@@ -383,10 +390,12 @@ def rollup(projects: pd.DataFrame, *, eac_method: EacMethod = "typical") -> dict
     """
     _check_method(eac_method)
     rolled = projects[projects["status"].isin(ROLLED_UP)]
-    sums = {}
-    for key in ("pv", "ev", "ac", "bac"):
-        values = _floats(rolled, key)
-        sums[key] = float(np.nansum(values)) if np.any(~np.isnan(values)) else math.nan
+    values = {key: _floats(rolled, key) for key in ("pv", "ev", "ac", "bac")}
+    complete = np.ones(len(rolled), dtype=bool)
+    for v in values.values():
+        complete &= ~np.isnan(v)
+    summed = int(complete.sum())
+    sums = {key: float(v[complete].sum()) if summed else math.nan for key, v in values.items()}
     pv, ev, ac, bac = sums["pv"], sums["ev"], sums["ac"], sums["bac"]
     cpi = float(_div(ev, ac))
     spi = float(_div(ev, pv))
@@ -398,7 +407,8 @@ def rollup(projects: pd.DataFrame, *, eac_method: EacMethod = "typical") -> dict
         "tcpi": float(_div(bac - ev, bac - ac)),
     }
     out: dict[str, float | None] = {k: (None if math.isnan(v) else v) for k, v in result.items()}
-    out["projects"] = int(len(rolled))
+    out["projects"] = summed
+    out["excluded"] = int(len(rolled)) - summed
     return out
 
 

@@ -14,14 +14,15 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from .model import IN_FLIGHT, Finding, Portfolio
-from .risk import is_open
+from .model import CLOSED_RISK_STATUSES, IN_FLIGHT, OPEN_RISK_STATUSES, RISK_KINDS, Finding, Portfolio
+from .risk import is_open, recognised_status
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 CHECKS = (
     "no_sponsor", "no_budget", "stale_status", "ev_over_bac", "ev_without_ac", "spend_before_start",
-    "closed_incomplete", "missing_evm", "null_indices", "no_baseline", "risk_no_owner",
+    "closed_incomplete", "missing_evm", "null_indices", "no_baseline", "risk_no_owner", "risk_incomplete",
+    "risk_status_unknown",
 )
 """The check ids :func:`data_quality` can report."""
 
@@ -86,7 +87,12 @@ def data_quality(portfolio: Portfolio, evm: pd.DataFrame, *, as_of: dt.date | st
         - ``null_indices`` (info): in flight with AC 0 (no CPI) or PV 0 (no SPI);
         - ``no_baseline`` (info): a baseline sheet is given but an in-flight
           project has no rows in it;
-        - ``risk_no_owner`` (warning): open risk without an owner.
+        - ``risk_no_owner`` (warning): open risk without an owner;
+        - ``risk_incomplete`` (warning): open risk with a blank probability
+          or impact (it counts as open but adds no EMV or score);
+        - ``risk_status_unknown`` (info): a risk status that is neither
+          blank nor in ``OPEN_RISK_STATUSES`` or ``CLOSED_RISK_STATUSES``
+          (e.g. "Mitigated"); the risk is counted as open.
     """
     as_of = pd.Timestamp(as_of)
     p = portfolio.projects
@@ -200,20 +206,43 @@ def _indices(evm: pd.DataFrame, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 
 def _risk_findings(risks: pd.DataFrame) -> list[Finding]:
-    status = risks["status"] if "status" in risks.columns else pd.Series(np.nan, index=risks.index, dtype=object)
-    owner = risks["owner"] if "owner" in risks.columns else pd.Series(np.nan, index=risks.index, dtype=object)
-    flagged = risks[is_open(status) & _blank(owner)]
-    title = flagged["title"] if "title" in flagged.columns else pd.Series(None, index=flagged.index, dtype=object)
-    rows = flagged["source_row"] if "source_row" in flagged.columns else pd.Series(None, index=flagged.index)
-    out = []
-    for risk_id, project_id, name, row in zip(flagged["risk_id"], flagged["project_id"], title, rows):
-        pid, name = _text(project_id), _text(name)
-        label = str(risk_id) if name is None else f"{risk_id} {name}"
-        where = f"({pid})" if pid is not None else "(portfolio-level)"
-        out.append(Finding(
-            "warning", "risk_no_owner", f"Risk {label} {where} is open with no owner", project_id=pid,
-            sheet="risks", row=None if row is None or pd.isna(row) else int(row), extra={"risk_id": _text(risk_id)},
-        ))
+    """``risk_no_owner``, ``risk_incomplete`` and ``risk_status_unknown``, one finding per risk and check."""
+    def column(name: str) -> pd.Series:
+        if name in risks.columns:
+            return risks[name].reset_index(drop=True)
+        return pd.Series(np.nan, index=pd.RangeIndex(len(risks)), dtype=object)
+
+    status = column("status")
+    open_ = is_open(status)
+    probability = pd.to_numeric(column("probability"), errors="coerce").isna().to_numpy(dtype=bool)
+    impact = pd.to_numeric(column("impact"), errors="coerce").isna().to_numpy(dtype=bool)
+    kind = column("kind").astype("str").str.strip().str.lower().to_numpy(dtype=object)
+    ids, projects, titles, rows, statuses = (column(c).to_numpy(dtype=object)
+                                             for c in ("risk_id", "project_id", "title", "source_row", "status"))
+    out: list[Finding] = []
+
+    def add(severity: str, check: str, mask: np.ndarray, text) -> None:
+        for i in np.flatnonzero(mask):
+            risk_id, pid, name, row = _text(ids[i]), _text(projects[i]), _text(titles[i]), rows[i]
+            label = str(risk_id) if name is None else f"{risk_id} {name}"
+            where = f"({pid})" if pid is not None else "(portfolio-level)"
+            out.append(Finding(severity, check, f"Risk {label} {where} {text(i)}", project_id=pid, sheet="risks",
+                               row=None if row is None or pd.isna(row) else int(row), extra={"risk_id": risk_id}))
+
+    add("warning", "risk_no_owner", open_ & _blank(column("owner")), lambda i: "is open with no owner")
+
+    def unsized(i: int) -> str:
+        blank = " and ".join(name for name, missing in (("probability", probability), ("impact", impact))
+                             if missing[i])
+        what = kind[i] if kind[i] in RISK_KINDS else "risk"
+        return (f"is open with {blank} blank, so it counts as an open {what} but adds nothing to the exposure "
+                "and has no place on the matrix")
+    add("warning", "risk_incomplete", open_ & (probability | impact), unsized)
+
+    add("info", "risk_status_unknown", ~recognised_status(status),
+        lambda i: (f"has status {str(statuses[i]).strip()!r}, which is not a recognised risk status, so it is "
+                   f"counted as open (open statuses: {', '.join(sorted(OPEN_RISK_STATUSES))} or blank; "
+                   f"{', '.join(sorted(CLOSED_RISK_STATUSES))} take a risk out of the exposure)"))
     return out
 
 

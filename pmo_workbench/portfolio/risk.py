@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .model import CLOSED_RISK_STATUSES, RISK_KINDS, ROLLED_UP
+from .model import CLOSED_RISK_STATUSES, OPEN_RISK_STATUSES, RISK_KINDS, ROLLED_UP
 
 PMBOK_PROBABILITY = (0.1, 0.3, 0.5, 0.7, 0.9)
 """Probability value of bands 1-5 (PMBOK 5x5 matrix)."""
@@ -93,10 +93,35 @@ class RiskAnalysis:
     totals: dict
 
 
+def _lowered(status: pd.Series) -> pd.Series:
+    return status.astype("str").str.strip().str.lower()
+
+
 def is_open(status: pd.Series) -> np.ndarray:
-    """Whether each risk is open: its status (lower case) is not in ``CLOSED_RISK_STATUSES``; blank is open."""
-    lowered = status.astype("str").str.strip().str.lower()
-    return ~lowered.isin(CLOSED_RISK_STATUSES).to_numpy(dtype=bool, na_value=False)
+    """Whether each risk is open: its status (lower case) is not in ``CLOSED_RISK_STATUSES``; blank is open.
+
+    This is the one definition of open. A status that is neither closed nor
+    recognised as open (see :func:`recognised_status`), e.g. "Mitigated",
+    counts as open, so that no risk leaves the exposure unnoticed; data
+    quality lists it as ``risk_status_unknown``.
+    """
+    return ~_lowered(status).isin(CLOSED_RISK_STATUSES).to_numpy(dtype=bool, na_value=False)
+
+
+def recognised_status(status: pd.Series) -> np.ndarray:
+    """Whether each risk status is a known one: blank, in ``OPEN_RISK_STATUSES`` or in ``CLOSED_RISK_STATUSES``.
+
+    Case and surrounding spaces are ignored.
+
+    Examples
+    --------
+    >>> recognised_status(pd.Series(["Open", " monitoring", None, "Retired", "Mitigated"])).tolist()
+    [True, True, True, True, False]
+    """
+    lowered = _lowered(status)
+    blank = (lowered.isna() | lowered.eq("")).to_numpy(dtype=bool, na_value=True)
+    known = lowered.isin(OPEN_RISK_STATUSES | CLOSED_RISK_STATUSES).to_numpy(dtype=bool, na_value=False)
+    return blank | known
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -339,5 +364,5 @@ def _heatmap(open_risks: pd.DataFrame, money: bool) -> pd.DataFrame:
 
 __all__ = [
     "IMPACT_SCALES", "PMBOK_IMPACT", "PMBOK_PROBABILITY", "PROBABILITY_SCALES", "RiskAnalysis", "analyse_risks",
-    "is_open",
+    "is_open", "recognised_status",
 ]
