@@ -154,3 +154,15 @@ def test_red_for_running_ahead_is_not_called_a_recovery_case(tmp_path):
     assert texts[0].startswith("1 in-flight project is red, over budget or late: P1 (VAC -333)")
     assert ("1 project is red for running far ahead of plan or under budget (P2): check its baseline and estimates "
             "before trusting the forecasts.") in texts
+
+
+def test_needing_a_cancelled_project_is_an_action_of_its_own(tmp_path):
+    # P2 needs P5, which is cancelled: an error finding and a "now" action; it is not counted as a data problem.
+    sheets = {"projects": SHEETS["projects"], "criteria": SHEETS["criteria"],
+              "dependencies": [["from_project", "to_project", "needed_by", "kind"], ["P2", "P5", "", "x"]]}
+    result = analyse_portfolio(read_portfolio(write_folder(tmp_path / "orphan", sheets)), as_of=AS_OF)
+    assert [f.check for f in result.findings if f.severity == "error"] == ["needs_cancelled"]
+    texts = {a.area: a.text for a in actions(result) if a.urgency == "now"}
+    assert texts["dependencies"] == ("1 project depends on a cancelled project (P2 needs P5): find another way to "
+                                     "deliver what it was to provide, or stop the project that needs it.")
+    assert "data" not in texts

@@ -346,6 +346,8 @@ def test_closed_and_cancelled_projects_still_count_in_the_network(case_b):
         ("on_hold", "cancelled", False, True),
         ("closed", "cancelled", False, False),    # the dependent is done: nothing to fix
         ("cancelled", "cancelled", False, False),
+        ("closed", "active", False, False),       # a finished dependent needs nothing any more
+        ("cancelled", "active", False, False),
     ],
 )
 def test_prerequisite_status(dependent, prerequisite, conflict, needs_cancelled):

@@ -112,7 +112,8 @@ def test_json_has_the_hand_worked_numbers(workbook):
     p2 = next(p for p in data["projects"] if p["project_id"] == "P2")
     assert (p2["cpi"], p2["rag_cost"], p2["rag_schedule"], p2["rag"]) == (1.0526, "amber", "green", "amber")
     assert data["portfolio"] == {"pv": 800.0, "ev": 700.0, "ac": 810.0, "bac": 1700.0, "cv": -110.0,
-                                 "sv": -100.0, "cpi": 0.8642, "spi": 0.875, "eac": 1967.14, "vac": -267.14}
+                                 "sv": -100.0, "cpi": 0.8642, "spi": 0.875, "eac": 1967.14, "vac": -267.14,
+                                 "projects": 3, "excluded": 0}
     assert data["risks"]["totals"]["threat_emv"] == -1000.0
     assert data["risks"]["totals"]["opportunity_emv"] == 15.0
     assert data["dependencies"]["cycles"] == []

@@ -76,6 +76,13 @@ def _dependency_actions(a: PortfolioAnalysis) -> list[Action]:
         out.append(Action("now", "dependencies", f"Break the dependency cycle {chain}: as recorded, none of these "
                                                   "projects can finish first. Correct the data or re-plan the "
                                                   "hand-overs."))
+    orphans = [f for f in d.findings if f.check == "needs_cancelled"]
+    if orphans:
+        pairs = [f"{f.project_id} needs {f.extra.get('to_project', '?')}" for f in orphans]
+        out.append(Action("now", "dependencies", (
+            f"{count(len(orphans), 'project')} {'depends' if len(orphans) == 1 else 'depend'} on a cancelled "
+            f"project ({_listing(pairs)}): find another way to deliver what it was to provide, or stop the "
+            f"{'project that needs' if len(orphans) == 1 else 'projects that need'} it.")))
     if len(d.conflicts):
         worst = d.conflicts.iloc[0]
         out.append(Action("now", "dependencies", (
@@ -208,7 +215,7 @@ def _selection_actions(a: PortfolioAnalysis) -> list[Action]:
     return [Action("soon", "selection", text)]
 
 
-_OWN_ACTIONS = frozenset({"dependency_cycle", "dependency_conflict"})
+_OWN_ACTIONS = frozenset({"dependency_cycle", "dependency_conflict", "needs_cancelled"})
 """Findings that have an action of their own; the data action leaves them out."""
 
 

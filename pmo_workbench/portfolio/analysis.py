@@ -119,7 +119,7 @@ class PortfolioAnalysis:
         """The analysis as JSON-ready data: money to 2 decimals, indices to 4, ``None`` for what is absent."""
         project_columns = ["project_id", "cv", "sv", "cpi", "spi", "eac", "etc", "vac", "tcpi", "es", "spi_t",
                            "rag_cost", "rag_schedule", "rag"]
-        portfolio_keys = ["pv", "ev", "ac", "bac", "cv", "sv", "cpi", "spi", "eac", "vac"]
+        portfolio_keys = ["pv", "ev", "ac", "bac", "cv", "sv", "cpi", "spi", "eac", "vac", "projects", "excluded"]
         return {
             "as_of": self.as_of.date().isoformat(),
             "eac_method": self.eac_method,

@@ -181,7 +181,9 @@ def analyse_dependencies(dependencies: pd.DataFrame, projects: pd.DataFrame) -> 
     edges["on_critical_chain"] = (src_pos.notna() & dst_pos.notna() & ((src_pos == dst_pos + 1) | (src == dst))
                                   & open_ends).to_numpy(dtype=bool)
 
-    conflicts, conflict_findings = _conflicts(edges[~edges["to_project"].isin(settled)], info)
+    # A settled prerequisite is delivered or will never be; a settled dependent needs nothing any more.
+    live = ~edges["to_project"].isin(settled) & ~edges["from_project"].isin(settled)
+    conflicts, conflict_findings = _conflicts(edges[live], info)
     findings = [_cycle_finding(cycle, members[component[cycle[0]]]) for cycle in cycles]
     findings += _cancelled_findings(edges, status)
     return DependencyAnalysis(
