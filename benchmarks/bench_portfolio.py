@@ -20,7 +20,14 @@ folder of CSV files in a temporary folder and reads it back with
 - ``select_projects``: the 0/1 selection (``scipy.optimize.milp``) over
   ``--candidates`` candidates (a fixed random sample of
   ``selection_candidates``) with their dependencies and the per-role,
-  per-month capacity constraints, for half of their cost.
+  per-month capacity constraints, for half of their cost. As in
+  ``analyse_portfolio``, demand and capacity count from the status date's
+  month on. The capacity sheet is sized for the whole portfolio, against
+  which a sample's demand never reaches a limit (selection would drop every
+  capacity row), so it is scaled by the sample's share of the candidates'
+  demand. The script prints how many dependency edges join two sampled
+  candidates, how many role-months the sample can over-subscribe (the
+  capacity rows the solver keeps) and how many projects capacity left out.
 
 Every number of the naive baseline is checked against the package before any
 time is printed. The package is timed best of ``--repeat`` runs, the naive
@@ -289,21 +296,38 @@ def main() -> None:
     worst_abs, worst_rel = check(expected, analysis)
 
     # Selection: a fixed random sample of the candidates, their dependencies and demand, half their cost.
-    candidates = selection_candidates(portfolio.projects, analysis.evm, portfolio.criteria)
-    pick = np.sort(np.random.default_rng(0).choice(len(candidates), size=min(args.candidates, len(candidates)),
+    everyone = selection_candidates(portfolio.projects, analysis.evm, portfolio.criteria)
+    pick = np.sort(np.random.default_rng(0).choice(len(everyone), size=min(args.candidates, len(everyone)),
                                                    replace=False))
-    candidates = candidates.iloc[pick].reset_index(drop=True)
+    candidates = everyone.iloc[pick].reset_index(drop=True)
     chosen = set(candidates["project_id"])
     deps = portfolio.dependencies[portfolio.dependencies["from_project"].isin(chosen)]
-    demand = portfolio.assignments[portfolio.assignments["project_id"].isin(chosen)]
+    pairs = deps[["from_project", "to_project"]].drop_duplicates()
+    edges_inside = int(pairs["to_project"].isin(chosen).sum())
+    # Demand and capacity from the status date's month on, as analyse_portfolio passes them; the capacity, sized
+    # for every project, scaled by the sample's share of the candidates' demand so that its rows can bind.
+    first_month = pd.Period(AS_OF, "M")
+    assignments = portfolio.assignments[portfolio.assignments["month"] >= first_month]
+    demand = assignments[assignments["project_id"].isin(chosen)]
+    all_fte = float(assignments.loc[assignments["project_id"].isin(set(everyone["project_id"])), "demand_fte"].sum())
+    share = float(demand["demand_fte"].sum()) / all_fte if all_fte > 0 else 1.0
+    capacity = portfolio.capacity[portfolio.capacity["month"] >= first_month]
+    capacity = capacity.assign(capacity_fte=capacity["capacity_fte"] * share)
     cost = candidates["cost"].fillna(0.0)
     budget = max(0.5 * cost.sum(), 1.1 * cost[candidates["mandatory"]].sum())
 
     def select():
-        return select_projects(candidates, budget, dependencies=deps, demand=demand, capacity=portfolio.capacity,
+        return select_projects(candidates, budget, dependencies=deps, demand=demand, capacity=capacity,
                                projects=portfolio.projects)
 
     t_sel, selection = best_of(args.repeat, select)
+    # Role-months the whole sample would over-subscribe (no capacity row: capacity 0): the capacity rows the
+    # solver keeps (it drops the others, which no selection can exceed).
+    load = demand.groupby(["role", "month"], observed=True)["demand_fte"].sum()
+    limit = capacity.groupby(["role", "month"], observed=True)["capacity_fte"].sum().reindex(load.index,
+                                                                                             fill_value=0.0)
+    binding = int((load > limit + FTE_TOLERANCE).sum())
+    kept_out = int(selection.projects["reason"].eq("over capacity").sum())
 
     if args.no_memory:
         m_naive = m_pkg = m_sel = None
@@ -330,6 +354,11 @@ def main() -> None:
           f"{t_pkg:9.2f}  {mb(m_pkg)}   {verdict(t_pkg, ANALYSIS_TARGET_S)}")
     print(f"{f'select_projects, {len(candidates)} candidates + capacity, best of {args.repeat}':<62}"
           f"{t_sel:9.2f}  {mb(m_sel)}   {verdict(t_sel, SELECTION_TARGET_S)}")
+    print(f"selection sample: {edges_inside:,} of the {len(pairs):,} dependency edges from the {len(candidates)} "
+          f"candidates join two of them (the rest lead outside the sample)")
+    print(f"selection capacity: from {first_month} on, scaled by {share:.4f} (the sample's share of the candidates' "
+          f"demand); {binding:,} of {len(load):,} demanded role-months can be over-subscribed (binding rows); "
+          f"{kept_out:,} project(s) left out as over capacity")
     print(f"selection: {selection.status}, {len(selection.selected)} selected for {selection.total_cost:,.0f} "
           f"of a {budget:,.0f} budget")
     print(f"speed-up: {t_naive / t_pkg:.1f}x (naive / analyse_portfolio); largest difference "

@@ -12,11 +12,19 @@ weights normalised to sum 1; budget-constrained selection is a 0/1 knapsack
 
 solved with ``scipy.optimize.milp`` (HiGHS) on sparse constraint matrices.
 Solving it over a range of budgets gives the efficient frontier.
+
+HiGHS can print debugging lines (``HighsMipSolverData::transformNewIntegerFeasibleSolution
+tmpSolver.run();``) from C++ straight to file descriptor 1, whatever ``disp`` says; every
+solve therefore runs with file descriptor 1 pointed at standard error, so that standard
+output (JSON from the command line, say) stays clean.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -303,6 +311,46 @@ def _closure(start: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
         marked |= grow
 
 
+@contextmanager
+def _stdout_to_stderr() -> Iterator[None]:
+    """Point file descriptor 1 at file descriptor 2 for the duration, restoring it afterwards.
+
+    For output written below Python (C, C++), which ``contextlib.redirect_stdout``
+    cannot see. Python's own buffers are flushed first so that what was printed
+    before still reaches standard output, in order. Not thread-safe: file
+    descriptors belong to the process. Without a usable descriptor 1 or 2
+    (a closed stream) nothing is redirected.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            try:
+                stream.flush()
+            except (OSError, ValueError):           # closed or broken stream: nothing to keep in order
+                pass
+    try:
+        saved = os.dup(1)
+    except OSError:
+        yield
+        return
+    try:
+        os.dup2(2, 1)
+    except OSError:
+        os.close(saved)
+        yield
+        return
+    try:
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _milp(*args, **kwargs):
+    """:func:`scipy.optimize.milp` with the solver's stray standard output sent to standard error."""
+    with _stdout_to_stderr():
+        return milp(*args, **kwargs)
+
+
 class _Problem:
     """The budget-independent part of the knapsack, built once and solved per budget."""
 
@@ -483,7 +531,7 @@ class _Problem:
         bounds = Bounds(lower, upper_x)
         integrality = np.ones(n)
         rows = LinearConstraint(matrix, -np.inf, upper)
-        first = milp(-self.value, integrality=integrality, bounds=bounds, constraints=[rows], options=MIP_OPTIONS)
+        first = _milp(-self.value, integrality=integrality, bounds=bounds, constraints=[rows], options=MIP_OPTIONS)
         if first.x is None:
             return self._result("infeasible", budget, None,
                                 notes + [f"infeasible: no selection satisfies every constraint ({first.message})"])
@@ -495,8 +543,8 @@ class _Problem:
         best = float(self.value[chosen].sum())
         floor = best - TIE_TOLERANCE * max(1.0, abs(best))
         floor_row = LinearConstraint(sparse.csr_array(self.value.reshape(1, n)), floor, np.inf)
-        second = milp(self.cost, integrality=integrality, bounds=bounds, constraints=[rows, floor_row],
-                      options=MIP_OPTIONS)
+        second = _milp(self.cost, integrality=integrality, bounds=bounds, constraints=[rows, floor_row],
+                       options=MIP_OPTIONS)
         if second.x is not None:
             cheaper = second.x > 0.5
             fits = np.all(matrix @ cheaper.astype(float) <= upper + _FEASIBILITY * np.maximum(1.0, np.abs(upper)))
