@@ -305,6 +305,21 @@ def _warm_up() -> None:
         chart.to_dict(validate=False)
 
 
+def _children() -> list[int]:
+    """This process's living children (Linux, from /proc; elsewhere none are found)."""
+    me, found = os.getpid(), []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                with open(f"/proc/{entry.name}/stat", "rb") as fh:
+                    fields = fh.read().rsplit(b")", 1)[1].split()
+                if int(fields[1]) == me:  # after the command name: state, then ppid
+                    found.append(int(entry.name))
+    return found
+
+
 def _serve(socket_path: str, preload: list[str]) -> None:
     from ._imports import skip_slow_optional_imports
 
@@ -313,7 +328,16 @@ def _serve(socket_path: str, preload: list[str]) -> None:
     folder = os.path.dirname(socket_path)
 
     def _leave(signum: int, frame: object) -> None:
-        shutil.rmtree(folder, ignore_errors=True)
+        # Kernels die with the template, but one still starting could add a socket file while the folder is
+        # being removed: stop them first, then remove it (again, if a file slipped in).
+        for pid in _children():
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        for _ in range(20):
+            shutil.rmtree(folder, ignore_errors=True)
+            if not os.path.exists(folder):
+                break
+            time.sleep(0.05)
         os._exit(0)
 
     signal.signal(signal.SIGTERM, _leave)
