@@ -42,6 +42,9 @@ template_app = typer.Typer(help="Write blank intake files.", no_args_is_help=Tru
 app.add_typer(template_app, name="template")
 report_app = typer.Typer(help="Render one report.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
+store_app = typer.Typer(help="Keep every assessment in one database: init, import, export, list.",
+                        no_args_is_help=True)
+app.add_typer(store_app, name="store")
 
 InstrumentOption = Annotated[
     str, typer.Option("--instrument", "-i", help="Built-in instrument id or path to an instrument YAML file.")
@@ -400,6 +403,97 @@ def demo_command(
     if chromium is None and format is None:
         typer.echo("Chromium not found: writing HTML only (apt-get install chromium for PDF).", err=True)
     _run_reports(demo_specs(), out, _formats(format, default), jobs=jobs, force=force)
+
+
+# -- the assessment store ------------------------------------------------------
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL or SQLite file (default: $PMO_WORKBENCH_DB, else workbench.db in "
+                              "the user data folder)."),
+]
+
+
+def _open_store(db: str | None, *, create: bool = True):
+    from .store import Store, default_url
+
+    try:
+        return Store(db if db is not None else default_url(), create=create)
+    except PmoWorkbenchError as exc:
+        raise _fail(exc) from None
+
+
+@store_app.command("init")
+def store_init_command(db: DbOption = None) -> None:
+    """Create the database, or upgrade an older one to the current schema."""
+    from .store import SCHEMA_HEAD
+
+    with _open_store(db) as store:
+        typer.echo(f"{store.url}: ready (schema {SCHEMA_HEAD})")
+
+
+@store_app.command("import")
+def store_import_command(
+    file: Annotated[Path, typer.Argument(help="Responses file (.csv, .xlsx), long or wide form.")],
+    db: DbOption = None,
+    instrument: InstrumentOption = "pmo-core",
+) -> None:
+    """Import a responses file; importing the same file again changes nothing."""
+    try:
+        ins = load_instrument(instrument)
+        read_responses(file, ins)  # every problem reported before the database is opened
+    except PmoWorkbenchError as exc:
+        raise _fail(exc) from None
+    with _open_store(db) as store:
+        try:
+            result = store.import_responses(file, ins)
+        except PmoWorkbenchError as exc:
+            raise _fail(exc) from None
+        typer.echo(f"{file} -> {store.url}: {count(len(result.assessments), 'assessment')} "
+                   f"({', '.join(map(str, result.assessments))}), {result.respondents_added} respondents added; "
+                   f"answers: {result.answers_added} added, {result.answers_changed} changed, "
+                   f"{result.answers_unchanged} unchanged")
+
+
+@store_app.command("export")
+def store_export_command(
+    out: Annotated[Path, typer.Argument(help="File to write: .csv or .xlsx.")],
+    db: DbOption = None,
+    assessment: Annotated[list[int] | None, typer.Option("--assessment", "-a", help="Assessment id (repeat for "
+                                                         "several; default: every assessment).")] = None,
+    form: Annotated[Form, typer.Option("--form", help="long: one answer per row (with comments); wide: one row "
+                                                      "per respondent (no comments).")] = Form.long,
+) -> None:
+    """Write stored answers as a responses file (the format `validate` and `score` read)."""
+    _check_out(out)
+    with _open_store(db, create=False) as store:
+        try:
+            written = store.export_responses(out, assessment_id=assessment or None, form=form.value)
+        except PmoWorkbenchError as exc:
+            raise _fail(exc) from None
+    typer.echo(str(written))
+
+
+@store_app.command("list")
+def store_list_command(db: DbOption = None) -> None:
+    """List the stored assessments."""
+    with _open_store(db, create=False) as store:
+        frame = store.assessments()
+        url = store.url
+    if frame.empty:
+        typer.echo(f"{url}: no assessments yet (import a responses file with `pmo-workbench store import`)")
+        return
+    table = Table(title=f"Assessments in {url}")
+    columns = (("id", "assessment_id"), ("organisation", "organisation"), ("PMO", "pmo"), ("level", "pmo_level"),
+               ("parent", "parent_pmo"), ("instrument", "instrument_id"), ("version", "instrument_version"),
+               ("assessed on", "assessed_on"), ("status", "status"), ("resp.", "respondents"), ("answers", "answers"))
+    for label, name in columns:
+        table.add_column(label, justify="right" if name in ("assessment_id", "respondents", "answers") else "left")
+    for row in frame.to_dict("records"):
+        table.add_row(*[Text("" if row[name] is None or pd.isna(row[name]) else
+                             str(row[name].date()) if name == "assessed_on" else str(row[name]))
+                        for _, name in columns])
+    _console().print(table)
 
 
 # -- presentation ------------------------------------------------------------

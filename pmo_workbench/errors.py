@@ -72,6 +72,10 @@ class InstrumentNotFoundError(PmoWorkbenchError):
         )
 
 
+class StoreError(PmoWorkbenchError):
+    """Raised when the assessment store cannot do what was asked (unknown id, bad value, schema not at head)."""
+
+
 def _problem_order(problem: Problem) -> tuple:
     return (
         problem.path,

@@ -46,3 +46,15 @@ def test_portfolio_benchmark_agrees_with_its_naive_baseline_on_a_tiny_portfolio(
     )
     assert done.returncode == 0, done.stderr
     assert "speed-up:" in done.stdout and "select_projects, 40 candidates" in done.stdout
+
+
+@pytest.mark.slow
+def test_store_benchmark_reads_back_what_it_imported_on_a_tiny_file():
+    # The script asserts that store.responses() equals read_responses() of the generated file before printing.
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "bench_store.py"), "--respondents", "40", "--items", "10", "--per-pmo",
+         "10", "--baseline-rows", "50"],
+        capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "read-back frame equals the file" in done.stdout and "speed-up:" in done.stdout

@@ -1,0 +1,665 @@
+"""The interactive assessment form for JupyterLab, with answers that are never lost.
+
+:class:`AssessmentForm` builds an ipywidgets UI from an instrument: one section
+per dimension, a choice per item (the scale labels and "not applicable"), an
+optional comment, progress and a "next unanswered" button, and a live panel
+with this respondent's and the PMO's dimension scores and the current type.
+
+Every change is written to the :class:`~pmo_workbench.store.Store` at most
+``debounce`` seconds later: a :class:`threading.Timer`, restarted on each
+change, flushes every pending answer with ``store.save_answers`` in one
+transaction. A crash therefore loses at most the answers of the last
+``debounce`` seconds. :class:`Workbench` adds respondent switching, adding a
+respondent, a completion summary and the "generate report" action.
+
+The widgets are the standard, focusable ipywidgets in reading order (no custom
+JavaScript), so the form works with the keyboard alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+import pandas as pd
+
+from .errors import PmoWorkbenchError
+from .instrument import Instrument
+
+if TYPE_CHECKING:
+    from .store import Store
+
+__all__ = ["NOT_APPLICABLE", "AssessmentForm", "Workbench"]
+
+NOT_APPLICABLE = "n/a"
+"""The choice widgets' value for "not applicable" (stored as a value of ``None``)."""
+NOT_APPLICABLE_LABEL = "not applicable"
+SAVING = "saving…"
+SAVED = "saved"
+NOT_SAVED = "not saved"
+READABLE_WIDTH = "65ch"  # item texts wrap at about 65 characters
+PANEL_WIDTH = "520px"
+_NO_SCORE_YET = "<p><em>No scores yet: answer a few items.</em></p>"
+
+
+class AssessmentForm:
+    """The questionnaire of one respondent, saved to the store as it is answered.
+
+    Parameters
+    ----------
+    instrument
+        The instrument of the assessment.
+    store
+        Where answers are read from and written to.
+    assessment_id, respondent_id
+        Whose answers these are (ids of the store).
+    debounce
+        Seconds after the last change at which pending answers are written
+        (each change restarts the wait).
+    on_report
+        When given, the form shows a "Generate report" button that calls
+        ``on_report(assessment_id)`` and shows the HTML it returns (a link).
+
+    Attributes
+    ----------
+    widget
+        The whole UI (form and live panel), what a notebook displays.
+    item_widgets
+        Item id -> (choice widget, comment widget).
+    sections
+        The accordion with one section per dimension, in instrument order.
+    panel
+        The live panel's output area (refreshed after each flush).
+    focused_item
+        The item the last "next unanswered" went to, or ``None``.
+    report_button, report_link
+        The "Generate report" button (``None`` without ``on_report``) and what it last showed.
+
+    Notes
+    -----
+    The store keeps "not applicable" as a value of ``None``; an answer row
+    whose value is ``None`` is shown as "not applicable" when the form is
+    reopened. A comment typed before any choice is saved the same way.
+
+    Examples
+    --------
+    >>> form = AssessmentForm(instrument, store, assessment_id, respondent_id)  # doctest: +SKIP
+    >>> form.widget                                                              # doctest: +SKIP
+    """
+
+    def __init__(self, instrument: Instrument, store: Store, assessment_id: int, respondent_id: int, *,
+                 debounce: float = 0.5, on_report: Callable[[int], str] | None = None):
+        self.instrument = instrument
+        self.store = store
+        self.assessment_id = int(assessment_id)
+        self.respondent_id = int(respondent_id)
+        self.debounce = float(debounce)
+        self.focused_item: str | None = None
+        self._scale = range(instrument.scale.min, instrument.scale.max + 1)
+        self._lock = threading.Lock()  # guards _choice, _comment, _pending and _timer
+        self._flush_lock = threading.Lock()  # one write at a time
+        self._pending: dict[str, tuple[int | None, str | None]] = {}
+        self._timer: threading.Timer | None = None
+        self._syncing = False
+        self._closed = False
+        self._after_flush: Callable[[], None] | None = None  # the workbench refreshes its summary here
+        self._item_dimension = {i.id: d_index for d_index, d in enumerate(instrument.dimensions) for i in d.items}
+
+        use_instrument = getattr(store, "use_instrument", None)  # a store must know non built-in instruments
+        if use_instrument is not None:
+            use_instrument(instrument)
+        stored = store.answers(self.respondent_id)
+        unknown = sorted(set(stored) - set(self._item_dimension))
+        if unknown:
+            raise PmoWorkbenchError(f"respondent {self.respondent_id} has answers to items {unknown} that instrument "
+                                    f"{instrument.id} {instrument.version} does not define")
+        self._choice: dict[str, int | str | None] = {}
+        self._comment: dict[str, str | None] = {}
+        for item in self._item_dimension:
+            value, comment = stored.get(item, (None, None))
+            self._choice[item] = None if item not in stored else (NOT_APPLICABLE if value is None else int(value))
+            self._comment[item] = comment or None
+        self._respondent_label = self._find_respondent_label()
+        self._build(on_report)
+        self.refresh_panel()
+
+    # -- building ------------------------------------------------------------------------------
+    def _find_respondent_label(self) -> str | None:
+        people = self.store.respondents(self.assessment_id)
+        match = people.loc[people["respondent_id"] == self.respondent_id, "label"]
+        if match.empty:
+            raise PmoWorkbenchError(f"respondent {self.respondent_id} does not belong to assessment "
+                                    f"{self.assessment_id}; its respondents are {people['respondent_id'].tolist()}")
+        return str(match.iloc[0])
+
+    def _options(self) -> list[tuple[str, int | str]]:
+        labels = self.instrument.scale.labels
+        options: list[tuple[str, int | str]] = [
+            (f"{v} {labels[v]}" if v in labels else str(v), v) for v in self._scale
+        ]
+        return [*options, (NOT_APPLICABLE_LABEL, NOT_APPLICABLE)]
+
+    def _build(self, on_report: Callable[[int], str] | None) -> None:
+        options = self._options()
+        self.item_widgets: dict[str, tuple[w.ToggleButtons, w.Text]] = {}
+        sections = []
+        for dim in self.instrument.dimensions:
+            rows: list[w.Widget] = []
+            if dim.description:
+                rows.append(w.HTML(f"<p><em>{html.escape(dim.description)}</em></p>",
+                                   layout=w.Layout(max_width=READABLE_WIDTH)))
+            for item in dim.items:
+                text = w.HTML(f"<p><b>{html.escape(item.id)}</b>&nbsp; {html.escape(item.text)}</p>",
+                              layout=w.Layout(max_width=READABLE_WIDTH))
+                choice = w.ToggleButtons(options=options, value=self._choice[item.id],
+                                         style={"button_width": "auto"},
+                                         tooltips=[label for label, _ in options])
+                comment = w.Text(value=self._comment[item.id] or "", placeholder="Comment (optional)",
+                                 description_allow_html=False, layout=w.Layout(width=READABLE_WIDTH))
+                choice.observe(self._choice_changed(item.id), "value")
+                comment.observe(self._comment_changed(item.id), "value")
+                self.item_widgets[item.id] = (choice, comment)
+                rows.append(w.VBox([text, choice, comment], layout=w.Layout(margin="0 0 12px 0")))
+            sections.append(w.VBox(rows))
+        self.sections = w.Accordion(children=sections)
+        self.status_label = w.Label(value="")
+        self.progress_label = w.Label(value="")
+        self.progress_bar = w.IntProgress(value=0, min=0, max=len(self._choice), description="Answered")
+        self.next_button = w.Button(description="Next unanswered", icon="arrow-down",
+                                    tooltip="Open the next item without an answer")
+        self.next_button.on_click(lambda _: self.next_unanswered())
+        header: list[w.Widget] = [self.progress_bar, self.progress_label, self.next_button, self.status_label]
+        self.report_link = w.HTML(value="")
+        self.report_button: w.Button | None = None
+        if on_report is not None:
+            self.report_button = report_button = w.Button(description="Generate report", icon="file")
+
+            def make_report(_: Any) -> None:
+                self.report_link.value = "<em>rendering the report…</em>"
+                try:
+                    self.report_link.value = on_report(self.assessment_id)
+                except Exception as exc:  # noqa: BLE001 - shown to the user, the form stays usable
+                    self.report_link.value = (f"<span style='color:#C00000'>report failed: "
+                                              f"{html.escape(str(exc))}</span>")
+
+            report_button.on_click(make_report)
+            header += [report_button, self.report_link]
+        self.type_label = w.HTML(value="")
+        self.panel = w.Output(layout=w.Layout(width=PANEL_WIDTH, overflow="auto"))
+        live = w.VBox([w.HTML("<b>Live scores</b>"), self.type_label, self.panel])
+        self.widget = w.VBox([
+            w.HBox(header, layout=w.Layout(flex_flow="row wrap", align_items="center")),
+            w.HBox([self.sections, live], layout=w.Layout(align_items="flex-start")),
+        ])
+        self._set_status("")
+        self._show_progress()
+        first = self._first_unanswered()
+        self.sections.selected_index = 0 if first is None else self._item_dimension[first]
+
+    # -- what a user does -----------------------------------------------------------------------
+    def set_answer(self, item: str, value: int | None, comment: str | None = None) -> None:
+        """Answer ``item`` as a user would; the store gets it at most ``debounce`` seconds later.
+
+        Parameters
+        ----------
+        item
+            An item id of the instrument.
+        value
+            A whole number on the instrument's scale, or ``None`` for "not applicable".
+        comment
+            The comment; ``None`` keeps the item's current comment, ``""`` removes it.
+
+        Raises
+        ------
+        ValueError
+            For an unknown item or a value outside the scale.
+        """
+        if item not in self._choice:
+            raise ValueError(f"unknown item {item!r}; instrument {self.instrument.id} {self.instrument.version} "
+                             f"defines {', '.join(self._choice)}")
+        if value is not None and value != NOT_APPLICABLE:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) \
+                    or int(value) not in self._scale:
+                raise ValueError(f"{item}: {value!r} is not on the scale {self._scale.start}-{self._scale.stop - 1}"
+                                 f" (or None for not applicable)")
+            value = int(value)
+        choice = NOT_APPLICABLE if value is None else value
+        if comment is None:
+            comment = self._comment[item]
+        self._sync_widgets(item, choice, comment)
+        self._record(item, choice, comment)
+
+    def flush(self) -> None:
+        """Write every pending answer now, in one transaction, then refresh the live panel.
+
+        On failure the answers stay pending (the next change or flush retries)
+        and the status reads ``"not saved: <error>"``.
+        """
+        self._flush(refresh=True)
+
+    def _flush(self, *, refresh: bool) -> None:
+        with self._flush_lock:
+            with self._lock:
+                if self._timer is not None:
+                    self._timer.cancel()
+                    self._timer = None
+                batch = dict(self._pending)
+                self._pending.clear()
+            if not batch:
+                return
+            try:
+                self.store.save_answers(self.respondent_id, batch)
+            except Exception as exc:  # noqa: BLE001 - any failure must show, never be lost silently
+                with self._lock:
+                    for item, answer in batch.items():
+                        self._pending.setdefault(item, answer)  # a newer change wins
+                self._set_status(f"{NOT_SAVED}: {exc}")
+                return
+            with self._lock:
+                still_pending = bool(self._pending)
+            if not still_pending:
+                self._set_status(f"{SAVED} {dt.datetime.now():%H:%M:%S}")
+        if refresh:
+            self.refresh_panel()
+        if self._after_flush is not None:
+            self._after_flush()
+
+    def close(self) -> None:
+        """Write pending answers and close the widgets; the form cannot be used afterwards."""
+        if self._closed:
+            return
+        self._flush(refresh=False)  # the panel is about to go
+        self._closed = True
+        self._close_widgets()
+
+    def next_unanswered(self) -> str | None:
+        """Open the section of the next item without an answer and focus its choice.
+
+        Looks after the item last gone to, wrapping round; returns the item id,
+        or ``None`` when every item is answered.
+        """
+        items = list(self._choice)
+        start = items.index(self.focused_item) + 1 if self.focused_item in self._choice else 0
+        for item in items[start:] + items[:start]:
+            if self._choice[item] is None:
+                self.sections.selected_index = self._item_dimension[item]
+                self.item_widgets[item][0].focus()
+                self.focused_item = item
+                return item
+        self.focused_item = None
+        return None
+
+    # -- what tests and the notebook read -------------------------------------------------------
+    @property
+    def status(self) -> str:
+        """The status label: ``""``, ``"saving…"``, ``"saved HH:MM:SS"`` or ``"not saved: <error>"``."""
+        return self.status_label.value
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        """(answered, total) items; "not applicable" counts as an answer."""
+        return sum(v is not None for v in self._choice.values()), len(self._choice)
+
+    def dimension_progress(self) -> dict[str, tuple[int, int]]:
+        """Dimension id -> (answered, total) items."""
+        return {d.id: (sum(self._choice[i.id] is not None for i in d.items), len(d.items))
+                for d in self.instrument.dimensions}
+
+    @property
+    def pending(self) -> dict[str, tuple[int | None, str | None]]:
+        """Answers given but not yet written (a copy)."""
+        with self._lock:
+            return dict(self._pending)
+
+    # -- internals ------------------------------------------------------------------------------
+    def _choice_changed(self, item: str) -> Callable[[dict], None]:
+        def handler(change: dict) -> None:
+            if self._syncing:
+                return
+            new = change["new"]
+            if new is None:  # deselected: no answer, but a comment may remain
+                self._record(item, None, self._comment[item])
+            else:
+                self.set_answer(item, None if new == NOT_APPLICABLE else new, self.item_widgets[item][1].value)
+        return handler
+
+    def _comment_changed(self, item: str) -> Callable[[dict], None]:
+        def handler(change: dict) -> None:
+            if self._syncing:
+                return
+            self._record(item, self._choice[item], change["new"])
+        return handler
+
+    def _sync_widgets(self, item: str, choice: int | str | None, comment: str | None) -> None:
+        choice_widget, comment_widget = self.item_widgets[item]
+        self._syncing = True
+        try:
+            if choice_widget.value != choice:
+                choice_widget.value = choice
+            if comment_widget.value != (comment or ""):
+                comment_widget.value = comment or ""
+        finally:
+            self._syncing = False
+
+    def _record(self, item: str, choice: int | str | None, comment: str | None) -> None:
+        if self._closed:
+            raise PmoWorkbenchError("this form is closed; open a new one to answer")
+        comment = (comment or "").strip() or None
+        value = None if choice is None or choice == NOT_APPLICABLE else int(choice)
+        with self._lock:
+            self._choice[item] = choice
+            self._comment[item] = comment
+            self._pending[item] = (value, comment)
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(self.debounce, self.flush)
+            self._timer.name = f"pmo-workbench-save-{self.respondent_id}"
+            self._timer.start()
+        self._set_status(SAVING)
+        self._show_progress()
+
+    def _set_status(self, text: str) -> None:
+        self.status_label.value = text
+
+    def _show_progress(self) -> None:
+        answered, total = self.progress
+        self.progress_bar.value = answered
+        self.progress_label.value = f"{answered} of {total} answered"
+        for index, (dim, (done, n)) in enumerate(zip(self.instrument.dimensions,
+                                                     self.dimension_progress().values())):
+            self.sections.set_title(index, f"{dim.label} ({done}/{n})")
+
+    def _first_unanswered(self) -> str | None:
+        return next((item for item, choice in self._choice.items() if choice is None), None)
+
+    def _close_widgets(self) -> None:
+        for choice, comment in self.item_widgets.values():
+            choice.close()
+            comment.close()
+        self.widget.close()
+
+    # -- the live panel -------------------------------------------------------------------------
+    def live_scores(self) -> tuple[pd.DataFrame, pd.DataFrame, str | None, str | None]:
+        """Scores for the live panel, from what the store holds now.
+
+        Returns
+        -------
+        respondent, pmo, respondent_type, pmo_type
+            Two frames with one row per dimension (``dimension``, ``label``,
+            ``score``, ``level`` and for the PMO the columns of
+            :attr:`PmoAssessment.dimensions`), and the type ids; the frames are
+            empty and the types ``None`` while nothing is answered.
+        """
+        from .assessment import assess
+        from .positioning import classify_type
+        from .scoring import maturity_level
+
+        empty = pd.DataFrame(columns=["dimension", "label", "score", "level"])
+        responses = self.store.responses(self.assessment_id)
+        if responses.empty or responses["value"].notna().sum() == 0:
+            return empty, empty, None, None
+        results = assess(responses, self.instrument)
+        if not results.assessments:
+            return empty, empty, None, None
+        pmo = results.assessments[0]
+        mine = pmo.respondent_scores[pmo.respondent_scores["respondent"].astype(str) == self._respondent_label]
+        labels = self.instrument.dimension_table["label"]
+        respondent = pd.DataFrame({"dimension": list(labels.index)})
+        respondent["label"] = respondent["dimension"].map(labels)
+        respondent["score"] = respondent["dimension"].map(
+            mine.set_index("dimension")["score"].astype(float)).astype(float)
+        respondent["level"] = maturity_level(respondent["score"], self.instrument.maturity_thresholds)
+        respondent_type = None
+        if respondent["score"].notna().any():
+            respondent_type = classify_type(dict(zip(respondent["dimension"], respondent["score"])),
+                                            self.instrument).type
+        return respondent, pmo.dimensions, respondent_type, pmo.type.type
+
+    def refresh_panel(self) -> None:
+        """Redraw the live panel from the store (called after each flush, not on every click)."""
+        try:
+            respondent, pmo, respondent_type, pmo_type = self.live_scores()
+        except Exception as exc:  # noqa: BLE001 - the panel must never stop the form
+            self.type_label.value = f"<span style='color:#C00000'>live scores unavailable: {html.escape(str(exc))}"
+            self.panel.outputs = ()
+            return
+        if pmo_type is None:
+            self.type_label.value = _NO_SCORE_YET
+            self.panel.outputs = ()
+            return
+        label = self.instrument.type_label
+        self.type_label.value = (
+            f"<p>Current type of the PMO: <b>{html.escape(label(pmo_type))}</b>"
+            + ("" if respondent_type is None else
+               f"<br>This respondent's answers alone: <b>{html.escape(label(respondent_type))}</b>")
+            + "</p>"
+        )
+        self.panel.outputs = (
+            _chart_output(respondent, self.instrument, f"This respondent ({self._respondent_label})"),
+            _chart_output(pmo, self.instrument, "The PMO (all respondents)"),
+        )
+
+
+def _chart_output(dimensions: pd.DataFrame, instrument: Instrument, title: str) -> dict[str, Any]:
+    """A display_data output with an altair chart as SVG (renders offline) and its Vega-Lite spec."""
+    from .charts import dimension_scores
+    from .display import chart_svg
+
+    spec = dimension_scores(dimensions, instrument.maturity_thresholds, title=title).to_dict(validate=False)
+    return {"output_type": "display_data", "metadata": {},
+            "data": {"image/svg+xml": chart_svg(spec), "text/plain": f"<chart: {title}>"}}
+
+
+class Workbench:
+    """One assessment: pick or add a respondent, answer, follow completion, render the report.
+
+    Parameters
+    ----------
+    instrument
+        The instrument of the assessment.
+    store
+        The store holding the assessment.
+    assessment_id
+        The assessment (a store id).
+    debounce
+        Passed to each :class:`AssessmentForm`.
+    report_dir
+        Where reports (and the responses file they read) are written;
+        ``reports/`` under the working folder by default.
+
+    Attributes
+    ----------
+    widget
+        The whole UI.
+    form
+        The form of the selected respondent, or ``None``.
+    """
+
+    def __init__(self, instrument: Instrument, store: Store, assessment_id: int, *, debounce: float = 0.5,
+                 report_dir: str | Path | None = None):
+        self.instrument = instrument
+        self.store = store
+        self.assessment_id = int(assessment_id)
+        self.debounce = debounce
+        self.report_dir = Path(report_dir) if report_dir is not None else Path.cwd() / "reports"
+        self.form: AssessmentForm | None = None
+        use_instrument = getattr(store, "use_instrument", None)
+        if use_instrument is not None:
+            use_instrument(instrument)
+        info = store.assessment(self.assessment_id)
+        self._organisation, self._pmo = str(info["organisation"]), str(info["pmo"])
+        if (info.get("instrument_id"), str(info.get("instrument_version"))) != (instrument.id, instrument.version):
+            raise PmoWorkbenchError(
+                f"assessment {self.assessment_id} uses instrument {info.get('instrument_id')} "
+                f"{info.get('instrument_version')}, not {instrument.id} {instrument.version}")
+
+        self.respondent_picker = w.Dropdown(description="Respondent", options=[], value=None)
+        self.respondent_picker.observe(self._picked, "value")
+        self.new_role = w.Dropdown(description="Role", options=[(r.label, r.id) for r in instrument.roles])
+        self.new_label = w.Text(description="Label", placeholder="R<n> when empty")
+        self.new_name = w.Text(description="Name", placeholder="optional, may be withheld")
+        add_button = w.Button(description="Add respondent", icon="user-plus")
+        add_button.on_click(lambda _: self.add_respondent(self.new_role.value, self.new_label.value or None,
+                                                          self.new_name.value or None))
+        self.message = w.HTML(value="")
+        self.summary_html = w.HTML(value="")
+        self.form_box = w.Box([])
+        self.widget = w.VBox([
+            w.HTML(f"<h3>{html.escape(self._organisation)}: {html.escape(self._pmo)}</h3>"
+                   f"<p>{html.escape(instrument.title)} ({html.escape(instrument.id)} "
+                   f"{html.escape(instrument.version)})</p>"),
+            w.HBox([self.respondent_picker]),
+            w.HBox([self.new_role, self.new_label, self.new_name, add_button],
+                   layout=w.Layout(flex_flow="row wrap")),
+            self.message,
+            w.HTML("<b>Completion</b>"),
+            self.summary_html,
+            self.form_box,
+        ])
+        self._refresh_respondents()
+        if self.respondent_picker.options:
+            self.select_respondent(self.respondent_picker.options[0][1])
+        else:
+            self.message.value = "<p>No respondents yet: add one.</p>"
+
+    # -- respondents ----------------------------------------------------------------------------
+    def select_respondent(self, respondent_id: int) -> None:
+        """Show the form of ``respondent_id`` (the current form's answers are written first)."""
+        respondent_id = int(respondent_id)
+        known = [rid for _, rid in self.respondent_picker.options]
+        if respondent_id not in known:
+            self._refresh_respondents()
+            known = [rid for _, rid in self.respondent_picker.options]
+            if respondent_id not in known:
+                raise PmoWorkbenchError(f"respondent {respondent_id} does not belong to assessment "
+                                        f"{self.assessment_id}; its respondents are {known}")
+        if self.form is not None and self.form.respondent_id == respondent_id:
+            return
+        if self.form is not None:
+            self.form.close()
+            self.form = None
+        self.form = AssessmentForm(self.instrument, self.store, self.assessment_id, respondent_id,
+                                   debounce=self.debounce, on_report=self._report_link)
+        self.form._after_flush = self._refresh_summary
+        self.form_box.children = (self.form.widget,)
+        if self.respondent_picker.value != respondent_id:
+            self.respondent_picker.value = respondent_id
+        self._refresh_summary()
+
+    def add_respondent(self, role: str, label: str | None = None, name: str | None = None) -> int:
+        """Add a respondent to the assessment, select it and return its id."""
+        respondent_id = self.store.add_respondent(self.assessment_id, role, label=label or None, name=name or None)
+        self.new_label.value = ""
+        self.new_name.value = ""
+        self.message.value = ""
+        self._refresh_respondents()
+        self.select_respondent(respondent_id)
+        return respondent_id
+
+    def summary(self) -> pd.DataFrame:
+        """Completion of every respondent of the assessment.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per respondent: ``respondent_id``, ``label``, ``role``,
+            ``answered`` (items with a stored answer, "not applicable"
+            included, as the form counts them), ``total`` (items of the
+            instrument) and ``share`` (answered / total, NaN when total is 0).
+        """
+        if self.form is not None:
+            self.form.flush()
+        people = self.store.respondents(self.assessment_id)
+        frame = people[["respondent_id", "label", "role", "answered", "total"]].reset_index(drop=True).copy()
+        answered = frame["answered"].astype(float)
+        total = frame["total"].astype(float)
+        frame["share"] = (answered / total.where(total > 0)).astype(float)
+        return frame
+
+    # -- the report -----------------------------------------------------------------------------
+    def generate_report(self) -> Path:
+        """Render the positioning report of the assessment to HTML and show a link to it.
+
+        The store's responses for the assessment are written to a CSV file in
+        ``report_dir``, which the report engine reads. Raises
+        :class:`~pmo_workbench.reports.ReportError` when the report fails.
+        """
+        from . import reports
+
+        if self.form is not None:
+            self.form.flush()
+        out = self.report_dir
+        out.mkdir(parents=True, exist_ok=True)
+        stem = reports.report_name("positioning", self._organisation, self._pmo)
+        responses = self.store.export_responses(out / f"{stem}-responses.csv", assessment_id=self.assessment_id,
+                                                form="long")
+        spec = reports.positioning_spec(responses, self._organisation, self._pmo,
+                                        instrument=self._instrument_param(out, stem))
+        outcome = reports.render(spec, out, ("html",))
+        if outcome.status != "rendered" or "html" not in outcome.files:
+            raise reports.ReportError(outcome.error or f"{self._organisation}: the report was not rendered",
+                                      self._organisation, outcome.cell)
+        path = Path(outcome.files["html"])
+        self.message.value = self._link(path)
+        return path
+
+    def _report_link(self, assessment_id: int) -> str:
+        return self._link(self.generate_report())
+
+    @staticmethod
+    def _link(path: Path) -> str:
+        try:
+            href = os.path.relpath(path, Path.cwd())
+        except ValueError:  # another drive
+            href = path.as_uri()
+        if href.startswith(".."):
+            href = path.resolve().as_uri()
+        return (f"<p>Report: <a href='{html.escape(href, quote=True)}' target='_blank'>"
+                f"{html.escape(path.name)}</a></p>")
+
+    def _instrument_param(self, out: Path, stem: str) -> str:
+        """The built-in id when the instrument is the built-in one, else a YAML copy in ``out``."""
+        from .instrument import builtin_instruments, load_instrument
+
+        if self.instrument.id in builtin_instruments() and load_instrument(self.instrument.id) == self.instrument:
+            return self.instrument.id
+        import yaml
+
+        path = out / f"{stem}-instrument.yaml"
+        path.write_text(yaml.safe_dump(self.instrument.model_dump(mode="json"), sort_keys=False,
+                                       allow_unicode=True), encoding="utf-8")
+        return str(path)
+
+    # -- internals ------------------------------------------------------------------------------
+    def _refresh_respondents(self) -> None:
+        people = self.store.respondents(self.assessment_id)
+        options = [(f"{r.label} ({r.role})", int(r.respondent_id)) for r in people.itertuples(index=False)]
+        current = self.form.respondent_id if self.form is not None else None
+        self.respondent_picker.unobserve(self._picked, "value")
+        try:
+            self.respondent_picker.options = options
+            self.respondent_picker.value = current if current in [rid for _, rid in options] else None
+        finally:
+            self.respondent_picker.observe(self._picked, "value")
+
+    def _picked(self, change: dict) -> None:
+        if change["new"] is not None:
+            self.select_respondent(change["new"])
+
+    def _refresh_summary(self) -> None:
+        from .display import table_html
+
+        people = self.store.respondents(self.assessment_id)
+        frame = people[["label", "role", "answered", "total"]].copy()
+        total = frame["total"].astype(float)
+        frame["share"] = [None if math.isnan(s) else f"{s:.0%}"
+                          for s in frame["answered"].astype(float) / total.where(total > 0)]
+        self.summary_html.value = table_html(frame.rename(columns={"label": "respondent", "share": "complete"}),
+                                             decimals=0)
