@@ -268,11 +268,34 @@ def _run_reports(specs, out: Path, formats: tuple[str, ...], *, jobs: int | None
         raise typer.Exit(1)
 
 
+def _export_assessment(url: str, assessment: int, out: Path, instrument: str) -> tuple[Path, str, str]:
+    """Write one stored assessment as a long responses file under ``out/.inputs``; its organisation and instrument."""
+    if out.exists() and not out.is_dir():
+        typer.echo(f"error: --out {out} is a file; give a folder", err=True)
+        raise typer.Exit(2)
+    with _open_store(url, create=False) as store:
+        try:
+            info = store.assessment(assessment)
+            path = store.export_responses(out / ".inputs" / f"assessment-{assessment}.csv", assessment_id=assessment)
+        except PmoWorkbenchError as exc:
+            raise _fail(exc) from None
+    if info["instrument_id"] not in builtin_instruments() and instrument == "pmo-core":
+        typer.echo(f"error: assessment {assessment} uses instrument {info['instrument_id']!r}; give its YAML file "
+                   "with --instrument", err=True)
+        raise typer.Exit(2)
+    return path, str(info["organisation"]), instrument if instrument != "pmo-core" else str(info["instrument_id"])
+
+
 @report_app.command("positioning")
 def report_positioning_command(
-    responses: Annotated[Path, typer.Option("--responses", "-r", help="Responses file (.csv, .xlsx).")],
-    organisation: Annotated[str, typer.Option("--organisation", "-o", help="Organisation to report on.")],
     out: Annotated[Path, typer.Option("--out", help="Folder to write the report into.")],
+    responses: Annotated[Path | None, typer.Option("--responses", "-r", help="Responses file (.csv, .xlsx).")
+                         ] = None,
+    organisation: Annotated[str | None, typer.Option("--organisation", "-o", help="Organisation to report on "
+                                                     "(with --responses).")] = None,
+    store_url: Annotated[str | None, typer.Option("--store", help="Assessment store (URL or SQLite file), "
+                                                  "instead of --responses.")] = None,
+    assessment: Annotated[int | None, typer.Option("--assessment", help="Assessment id in --store.")] = None,
     pmo: Annotated[str | None, typer.Option("--pmo", help="One PMO (default: every PMO side by side).")] = None,
     instrument: InstrumentOption = "pmo-core",
     benchmark: Annotated[Path | None, typer.Option("--benchmark", "-b", help="Other organisations' responses "
@@ -282,9 +305,19 @@ def report_positioning_command(
     min_group_size: Annotated[int | None, typer.Option(min=1, help="Hide role groups smaller than this.")] = None,
     format: FormatOption = None,
 ) -> None:
-    """Render the positioning report of one organisation (HTML, PDF, executed notebook)."""
+    """Render the positioning report of one organisation (HTML, PDF, executed notebook).
+
+    The answers come from a responses file (--responses and --organisation) or from the assessment store
+    (--store and --assessment; the assessment's answers are exported next to the report, in .inputs/).
+    """
     from .reports import load_branding, positioning_spec
 
+    if (responses is None) == (store_url is None) or (store_url is not None and assessment is None) or (
+            responses is not None and organisation is None):
+        typer.echo("error: give --responses FILE --organisation NAME, or --store URL --assessment ID", err=True)
+        raise typer.Exit(2)
+    if store_url is not None:
+        responses, organisation, instrument = _export_assessment(store_url, assessment, out, instrument)
     try:
         ins, frame = _load(responses, instrument)
         if benchmark is not None:
@@ -494,6 +527,43 @@ def store_list_command(db: DbOption = None) -> None:
                              str(row[name].date()) if name == "assessed_on" else str(row[name]))
                         for _, name in columns])
     _console().print(table)
+
+
+@app.command("lab")
+def lab_command(
+    folder: Annotated[Path, typer.Option("--dir", help="Folder to work in; the workbench notebook is copied "
+                                                       "there when it is not there yet.")] = Path("."),
+    db: DbOption = None,
+    port: Annotated[int | None, typer.Option("--port", min=1, max=65535, help="Port for JupyterLab.")] = None,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Start the server without opening a browser.")
+                          ] = False,
+) -> None:
+    """Open JupyterLab on the assessment workbench notebook (answers are saved to the store as given)."""
+    import os
+    import shutil
+    import subprocess
+
+    from .resources import notebooks_dir
+
+    if folder.exists() and not folder.is_dir():
+        typer.echo(f"error: --dir {folder} is a file; give a folder", err=True)
+        raise typer.Exit(2)
+    folder.mkdir(parents=True, exist_ok=True)
+    notebook = folder / "assessment_workbench.ipynb"
+    if not notebook.exists():  # an existing copy is the consultant's: never overwritten
+        shutil.copyfile(notebooks_dir() / "assessment_workbench.ipynb", notebook)
+        typer.echo(str(notebook))
+    env = dict(os.environ)
+    if db is not None:
+        env["PMO_WORKBENCH_DB"] = db
+    with _open_store(env.get("PMO_WORKBENCH_DB")) as store:  # created or upgraded before the first form opens
+        typer.echo(f"answers are saved to {store.url}", err=True)
+    command = [sys.executable, "-m", "jupyterlab", notebook.name, f"--ServerApp.root_dir={folder.resolve()}"]
+    command += ["--no-browser"] if no_browser else []
+    command += [f"--port={port}"] if port else []
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers often run as root; JupyterLab refuses without it
+        command.append("--allow-root")
+    raise typer.Exit(subprocess.call(command, cwd=folder, env=env))
 
 
 # -- presentation ------------------------------------------------------------

@@ -1,0 +1,92 @@
+"""`pmo-workbench lab` serves the workbench notebook; `report positioning` runs from the assessment store."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pmo_workbench import load_instrument
+from pmo_workbench.cli import app
+from pmo_workbench.resources import examples_dir
+from pmo_workbench.store import Store
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory) -> tuple[Path, int]:
+    db = tmp_path_factory.mktemp("store") / "w.db"
+    with Store(str(db)) as store:
+        result = store.import_responses(examples_dir() / "pmo_responses.csv", load_instrument("pmo-core"))
+        chosen = next(a for a in result.assessments
+                      if store.assessment(a)["organisation"] == "Vantellis Insurance Group")
+    return db, chosen
+
+
+@pytest.mark.slow
+def test_report_from_the_store_matches_the_report_from_the_file(stored, tmp_path):
+    db, chosen = stored
+    result = runner.invoke(app, ["report", "positioning", "--store", str(db), "--assessment", str(chosen),
+                                 "--out", str(tmp_path), "--format", "html,ipynb"])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "vantellis-insurance-group-positioning.html").read_text(encoding="utf-8")
+    assert "Vantellis Insurance Group" in page and "Strategic" in page  # the sample's designed type
+    assert (tmp_path / ".inputs" / f"assessment-{chosen}.csv").is_file()
+
+
+@pytest.mark.parametrize("args", [
+    ["--store", "x.db"],                                 # no assessment
+    ["--responses", "r.csv"],                            # no organisation
+    ["--store", "x.db", "--assessment", "1", "--responses", "r.csv", "--organisation", "A"],  # both
+    [],                                                  # neither
+])
+def test_report_needs_a_file_or_a_stored_assessment(tmp_path, args):
+    result = runner.invoke(app, ["report", "positioning", "--out", str(tmp_path / "out"), *args])
+    assert result.exit_code == 2
+    assert "--store URL --assessment ID" in result.output
+
+
+def test_report_names_an_unknown_assessment(stored, tmp_path):
+    db, _ = stored
+    result = runner.invoke(app, ["report", "positioning", "--store", str(db), "--assessment", "999",
+                                 "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "999" in result.output
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_lab_serves_the_workbench_notebook_and_creates_the_store(tmp_path):
+    port, db = _free_port(), tmp_path / "lab.db"
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "cfg"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt")}
+    proc = subprocess.Popen([sys.executable, "-m", "pmo_workbench", "lab", "--dir", str(tmp_path / "work"),
+                             "--db", str(db), "--port", str(port), "--no-browser"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    try:
+        deadline, status = time.monotonic() + 90, None
+        while time.monotonic() < deadline and status is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api", timeout=2) as reply:
+                    status = json.load(reply)
+            except OSError:
+                time.sleep(0.5)
+        assert status and "version" in status, "JupyterLab did not answer"
+        assert (tmp_path / "work" / "assessment_workbench.ipynb").is_file()
+        assert db.is_file()  # created (and migrated) before the first form opens
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
