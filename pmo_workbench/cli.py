@@ -98,6 +98,21 @@ def _load(responses: Path, instrument: str) -> tuple[Instrument, pd.DataFrame]:
     return ins, read_responses(responses, ins)
 
 
+def _load_stored(url: str, assessments: list[int] | None, instrument: str) -> tuple[Instrument, pd.DataFrame]:
+    """The instrument and tidy answers of stored assessments; a custom instrument is given with --instrument."""
+    from .store import Store, StoreError
+
+    given = load_instrument(instrument)
+    with Store(url, create=False) as store:
+        ids = list(assessments) if assessments else None
+        listed = store.assessments()
+        if listed.empty:
+            raise StoreError(f"{store.url} holds no assessment yet")
+        store.use_instrument(given)
+        ins = store.instrument_for(ids[0] if ids else int(listed["assessment_id"].iloc[0]))
+        return ins, store.responses(ids)
+
+
 @app.command("instruments")
 def instruments_command() -> None:
     """List the built-in instruments."""
@@ -136,8 +151,13 @@ def validate_command(
 
 @app.command("score")
 def score_command(
-    responses: Annotated[Path, typer.Argument(help="Responses file (.csv, .xlsx), long or wide form.")],
+    responses: Annotated[Path | None, typer.Argument(help="Responses file (.csv, .xlsx), long or wide form.")
+                         ] = None,
     instrument: InstrumentOption = "pmo-core",
+    store_url: Annotated[str | None, typer.Option("--store", help="Assessment store (URL or SQLite file), "
+                                                  "instead of a responses file.")] = None,
+    assessment: Annotated[list[int] | None, typer.Option("--assessment", help="Assessment id in --store (repeat "
+                                                         "for several; default: all).")] = None,
     format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")] = ScoreFormat.table,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
     min_group_size: Annotated[int, typer.Option(min=1, help="Hide role groups smaller than this.")] = (
@@ -145,10 +165,16 @@ def score_command(
     gap_threshold: Annotated[float, typer.Option(min=0, help="Flag role gaps above this many points.")] = (
         DEFAULT_GAP_THRESHOLD),
 ) -> None:
-    """Score, position and advise every PMO in a responses file."""
+    """Score, position and advise every PMO in a responses file (or in the assessment store)."""
     _check_out(out)
+    if (responses is None) == (store_url is None):
+        typer.echo("error: give a responses file, or --store URL [--assessment ID]", err=True)
+        raise typer.Exit(2)
     try:
-        ins, frame = _load(responses, instrument)
+        if store_url is not None:
+            ins, frame = _load_stored(store_url, assessment, instrument)
+        else:
+            ins, frame = _load(responses, instrument)
         results = assess(frame, ins, min_group_size=min_group_size, gap_threshold=gap_threshold)
     except PmoWorkbenchError as exc:
         raise _fail(exc) from None

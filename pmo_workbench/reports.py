@@ -993,6 +993,8 @@ class _ManifestRow(BaseModel):
     organisation: str = Field(min_length=1)
     pmo: str | None = None
     responses: str | None = None
+    store: str | None = None
+    assessment: int | None = Field(default=None, ge=1)
     portfolio: str | None = None
     as_of: dt.date | None = None
     budget: float | None = Field(default=None, ge=0)
@@ -1009,9 +1011,50 @@ class _ManifestRow(BaseModel):
 
 _REPORT_COLUMNS = {
     "positioning": ("portfolio", "as_of", "budget", "eac_method", "green", "amber"),
-    "portfolio": ("responses", "pmo", "instrument", "benchmark", "min_group_size"),
+    "portfolio": ("responses", "store", "assessment", "pmo", "instrument", "benchmark", "min_group_size"),
 }
 """Manifest columns that belong to the other kind of report (an error when filled in)."""
+
+
+class _ManifestCellError(Exception):
+    """A problem with one cell of a manifest row (column and message)."""
+
+    def __init__(self, column: str, message: str):
+        super().__init__(column, message)
+        self.column, self.message = column, message
+
+
+def _stored_responses(item: _ManifestRow, base: Path) -> str:
+    """A stored assessment written as a long responses file in the user's cache, for the report notebook.
+
+    The file is rewritten only when the answers changed, so an unchanged assessment still skips in a batch.
+    """
+    from platformdirs import user_cache_path
+
+    from .store import Store
+
+    url = item.store if "://" in item.store else _absolute(item.store, base)
+    try:
+        store = Store(url, create=False)
+    except PmoWorkbenchError as exc:
+        raise _ManifestCellError("store", str(exc)) from None
+    with store:
+        try:
+            info = store.assessment(item.assessment)
+        except PmoWorkbenchError as exc:
+            raise _ManifestCellError("assessment", str(exc)) from None
+        if info["organisation"] != item.organisation:
+            raise _ManifestCellError("organisation", f"assessment {item.assessment} is of "
+                                     f"{info['organisation']!r}, not {item.organisation!r}")
+        folder = user_cache_path("pmo-workbench") / "store-exports" / hashlib.sha256(url.encode()).hexdigest()[:16]
+        target = folder / f"assessment-{item.assessment}.csv"
+        fresh = store.export_responses(folder / f".assessment-{item.assessment}.new.csv",
+                                       assessment_id=item.assessment)
+    if target.is_file() and target.read_bytes() == fresh.read_bytes():
+        fresh.unlink()
+    else:
+        os.replace(fresh, target)
+    return str(target)
 
 
 def read_manifest(path: str | Path) -> list[ReportSpec]:
@@ -1022,7 +1065,9 @@ def read_manifest(path: str | Path) -> list[ReportSpec]:
     safe), ``notebook`` (optional: an extended copy of the report notebook to
     run instead). Positioning reports: ``responses`` (required), ``pmo``,
     ``instrument`` (id or file, default ``pmo-core``), ``benchmark``,
-    ``min_group_size``. Portfolio reports: ``portfolio`` (required; a workbook
+    ``min_group_size``; or, instead of ``responses``, ``store`` (URL or
+    SQLite file) and ``assessment`` (id) for an assessment kept in the store.
+    Portfolio reports: ``portfolio`` (required; a workbook
     or a folder of CSV files), ``as_of`` (status date), ``budget``.
 
     Every problem is reported at once, with the row a spreadsheet shows (CSV)
@@ -1059,8 +1104,17 @@ def read_manifest(path: str | Path) -> list[ReportSpec]:
         if value is not None and not Path(_absolute(str(value), base)).exists():
             problems.append(Problem(str(path), where, "portfolio", f"workbook or folder not found: {value}"))
         report = str(clean.get("report") or "")
+        stored = clean.get("store") is not None or clean.get("assessment") is not None
+        if report == "positioning" and stored:
+            if clean.get("responses") is not None:
+                problems.append(Problem(str(path), where, "store", "give responses or store and assessment, "
+                                        "not both"))
+            for column in ("store", "assessment"):
+                if clean.get(column) is None:
+                    problems.append(Problem(str(path), where, column, "a stored assessment needs both store and "
+                                            "assessment"))
         for column, wanted in (("responses", "positioning"), ("portfolio", "portfolio")):
-            if report == wanted and clean.get(column) is None:
+            if report == wanted and clean.get(column) is None and not (column == "responses" and stored):
                 problems.append(Problem(str(path), where, column, f"a {wanted} report needs a {column} file"))
         for column in _REPORT_COLUMNS.get(report, ()):
             if clean.get(column) is not None:
@@ -1107,6 +1161,12 @@ def read_manifest(path: str | Path) -> list[ReportSpec]:
                                                                            "amber": checked.amber},
                                   branding=item.branding, name=slugify(item.name) if item.name else None, base=base)
         else:
+            if item.store is not None and item.assessment is not None and item.responses is None:
+                try:
+                    item = item.model_copy(update={"responses": _stored_responses(item, base)})
+                except _ManifestCellError as exc:
+                    problems.append(Problem(str(path), where, exc.column, exc.message))
+                    continue
             if item.responses is None:
                 continue
             spec = positioning_spec(

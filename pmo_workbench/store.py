@@ -288,6 +288,11 @@ class Store:
         """Make a (non built-in) instrument known to this session, for assessments that use it."""
         self._instruments[(instrument.id, instrument.version)] = instrument
 
+    def instrument_for(self, assessment_id: int) -> Instrument:
+        """The instrument an assessment uses (a custom one must be known through :meth:`use_instrument`)."""
+        info = self.assessment(assessment_id)
+        return self._instrument(info["instrument_id"], info["instrument_version"])
+
     def _instrument(self, instrument_id: str, version: str) -> Instrument:
         key = (instrument_id, version)
         if key not in self._instruments:

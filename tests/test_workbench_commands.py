@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pmo_workbench import load_instrument
+from pmo_workbench import load_instrument, read_responses
 from pmo_workbench.cli import app
 from pmo_workbench.resources import examples_dir
 from pmo_workbench.store import Store
@@ -90,3 +90,48 @@ def test_lab_serves_the_workbench_notebook_and_creates_the_store(tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+
+
+def test_score_reads_the_store_as_it_reads_the_file(stored):
+    # The whole store against the whole file (Cronbach's alpha pools every respondent given, so the same set).
+    db, chosen = stored
+    from_store = runner.invoke(app, ["score", "--store", str(db), "--format", "json"])
+    assert from_store.exit_code == 0, from_store.output
+    from_file = runner.invoke(app, ["score", str(examples_dir() / "pmo_responses.csv"), "--format", "json"])
+    assert json.loads(from_store.stdout) == json.loads(from_file.stdout)
+    one = runner.invoke(app, ["score", "--store", str(db), "--assessment", str(chosen), "--format", "json"])
+    assert [a["organisation"] for a in json.loads(one.stdout)["assessments"]] == ["Vantellis Insurance Group"]
+
+
+@pytest.mark.parametrize("args", [[], ["some.csv", "--store", "x.db"]])
+def test_score_needs_a_file_or_a_store(args):
+    result = runner.invoke(app, ["score", *args])
+    assert result.exit_code == 2 and "--store URL" in result.output
+
+
+def test_manifest_rows_can_name_a_stored_assessment(stored, tmp_path, monkeypatch):
+    from pmo_workbench import reports
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the exports go to the user's cache folder
+    db, chosen = stored
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(
+        "report,organisation,store,assessment,responses\n"
+        f"positioning,Vantellis Insurance Group,{db},{chosen},\n"
+        f"positioning,Someone Else,{db},{chosen},\n"
+        f"positioning,Vantellis Insurance Group,{db},999,\n"
+        f"positioning,Vantellis Insurance Group,{tmp_path / 'none.db'},{chosen},\n"
+        f"positioning,Vantellis Insurance Group,{db},,\n", encoding="utf-8")
+    with pytest.raises(reports.InputValidationError) as caught:
+        reports.read_manifest(manifest)
+    found = {(p.row, p.column) for p in caught.value.problems}
+    assert found == {(3, "organisation"), (4, "assessment"), (5, "store"), (6, "assessment")}
+    manifest.write_text("report,organisation,store,assessment\n"
+                        f"positioning,Vantellis Insurance Group,{db},{chosen}\n", encoding="utf-8")
+    first = reports.read_manifest(manifest)[0]
+    exported = Path(first.parameters["responses"])
+    stamp = exported.stat().st_mtime_ns
+    again = reports.read_manifest(manifest)[0]  # unchanged answers: the same file, untouched, so a batch skips it
+    assert again.parameters["responses"] == str(exported) and exported.stat().st_mtime_ns == stamp
+    with Store(str(db)) as store:
+        assert store.responses(chosen).equals(read_responses(exported, load_instrument("pmo-core")))
