@@ -108,7 +108,7 @@ def test_failed_score_writes_nothing(tmp_path):
     [
         (("score", SAMPLE, "--format", "xml"), "xml"),
         (("score", SAMPLE, "--instrument", "nope"), "no instrument 'nope'"),
-        (("score",), "Missing argument"),
+        (("score",), "give a responses file, or --store URL"),
         (("template", "responses", "--out", "x.txt"), "must end in .xlsx or .csv"),
     ],
 )
