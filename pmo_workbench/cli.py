@@ -299,16 +299,23 @@ def _export_assessment(url: str, assessment: int, out: Path, instrument: str) ->
     if out.exists() and not out.is_dir():
         typer.echo(f"error: --out {out} is a file; give a folder", err=True)
         raise typer.Exit(2)
+    try:
+        given = load_instrument(instrument)
+    except PmoWorkbenchError as exc:
+        raise _fail(exc) from None
     with _open_store(url, create=False) as store:
         try:
+            store.use_instrument(given)  # a custom instrument's assessments need it to be exported
             info = store.assessment(assessment)
+            if (info["instrument_id"], info["instrument_version"]) != (given.id, given.version) and (
+                    info["instrument_id"] not in builtin_instruments() or instrument != "pmo-core"):
+                typer.echo(f"error: assessment {assessment} uses instrument {info['instrument_id']} "
+                           f"{info['instrument_version']}, not {given.id} {given.version}; give its YAML file "
+                           "with --instrument", err=True)
+                raise typer.Exit(2)
             path = store.export_responses(out / ".inputs" / f"assessment-{assessment}.csv", assessment_id=assessment)
         except PmoWorkbenchError as exc:
             raise _fail(exc) from None
-    if info["instrument_id"] not in builtin_instruments() and instrument == "pmo-core":
-        typer.echo(f"error: assessment {assessment} uses instrument {info['instrument_id']!r}; give its YAML file "
-                   "with --instrument", err=True)
-        raise typer.Exit(2)
     return path, str(info["organisation"]), instrument if instrument != "pmo-core" else str(info["instrument_id"])
 
 
@@ -522,11 +529,20 @@ def store_export_command(
                                                          "several; default: every assessment).")] = None,
     form: Annotated[Form, typer.Option("--form", help="long: one answer per row (with comments); wide: one row "
                                                       "per respondent (no comments).")] = Form.long,
+    instrument: Annotated[str | None, typer.Option(
+        "--instrument", "-i", help="Instrument YAML file of assessments that use a custom (not built-in) "
+                                   "instrument.")] = None,
 ) -> None:
     """Write stored answers as a responses file (the format `validate` and `score` read)."""
     _check_out(out)
+    try:
+        given = load_instrument(instrument) if instrument is not None else None
+    except PmoWorkbenchError as exc:
+        raise _fail(exc) from None
     with _open_store(db, create=False) as store:
         try:
+            if given is not None:
+                store.use_instrument(given)
             written = store.export_responses(out, assessment_id=assessment or None, form=form.value)
         except PmoWorkbenchError as exc:
             raise _fail(exc) from None
@@ -584,6 +600,8 @@ def lab_command(
         env["PMO_WORKBENCH_DB"] = db
     with _open_store(env.get("PMO_WORKBENCH_DB")) as store:  # created or upgraded before the first form opens
         typer.echo(f"answers are saved to {store.url}", err=True)
+        # The kernel runs in --dir: hand it the resolved URL, so a relative --db names the same file there.
+        env["PMO_WORKBENCH_DB"] = store.url
     command = [sys.executable, "-m", "jupyterlab", notebook.name, f"--ServerApp.root_dir={folder.resolve()}"]
     command += ["--no-browser"] if no_browser else []
     command += [f"--port={port}"] if port else []

@@ -1031,18 +1031,30 @@ def _stored_responses(item: _ManifestRow, base: Path) -> str:
     """
     from platformdirs import user_cache_path
 
+    from .instrument import load_instrument
     from .store import Store
 
+    try:
+        instrument = load_instrument(_instrument_param(item.instrument, base)[0])
+    except PmoWorkbenchError as exc:
+        raise _ManifestCellError("instrument", str(exc)) from None
     url = item.store if "://" in item.store else _absolute(item.store, base)
     try:
         store = Store(url, create=False)
     except PmoWorkbenchError as exc:
         raise _ManifestCellError("store", str(exc)) from None
     with store:
+        store.use_instrument(instrument)  # a custom instrument's assessments need it to be exported
         try:
             info = store.assessment(item.assessment)
         except PmoWorkbenchError as exc:
             raise _ManifestCellError("assessment", str(exc)) from None
+        try:
+            store.instrument_for(item.assessment)
+        except PmoWorkbenchError:
+            raise _ManifestCellError("instrument", f"assessment {item.assessment} uses instrument "
+                                     f"{info['instrument_id']} {info['instrument_version']}, not {item.instrument}; "
+                                     "give its YAML file in the instrument column") from None
         if info["organisation"] != item.organisation:
             raise _ManifestCellError("organisation", f"assessment {item.assessment} is of "
                                      f"{info['organisation']!r}, not {item.organisation!r}")

@@ -32,13 +32,14 @@ from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ._io import write_with
+from ._tables import per_value
 from .errors import StoreError
 from .instrument import Instrument, builtin_instruments, load_instrument
 from .responses import KEY_COLUMNS, PMO_LEVELS, TIDY_COLUMNS, read_responses
 
 DB_ENV = "PMO_WORKBENCH_DB"
 """Environment variable naming the database: a full URL or the path of a SQLite file."""
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 """The Alembic revision this version of the package writes (the head of ``migrations/versions``)."""
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 STATUSES = ("open", "closed")
@@ -47,7 +48,11 @@ LONG_FILE_COLUMNS = ("organisation", "pmo", "pmo_level", "respondent", "role", "
 """Columns of an exported long responses file (the sample data's layout)."""
 WIDE_META_COLUMNS = (*KEY_COLUMNS, "pmo_level", "assessed_on")
 """Columns of an exported wide responses file before the one column per item."""
-_REVISIONS = ("0001", "0002")
+NOT_APPLICABLE = "n/a"
+"""The answer "not applicable" (:meth:`Store.save_answer`, :meth:`Store.answers`); exports write it as ``NA``."""
+_REVISIONS = ("0001", "0002", "0003")
+_NA_TEXT = "NA"
+_NA_RAW = frozenset({"na", "n/a"})  # the not-answered markers of a responses file that are not a blank
 
 
 def default_url() -> str:
@@ -154,8 +159,8 @@ class Answer(Base):
     __tablename__ = "answers"
     __table_args__ = (
         sa.UniqueConstraint("respondent_id", "item", name="uq_answers_respondent_id"),
-        sa.CheckConstraint("value IS NULL OR value >= 0", name="ck_answers_value_not_negative"),
-    )
+        sa.CheckConstraint("NOT not_applicable OR value IS NULL", name="ck_answers_not_applicable_no_value"),
+    )  # plus triggers (migration 0003) refusing a value outside the assessment's scale
 
     id: Mapped[int] = mapped_column(primary_key=True)
     respondent_id: Mapped[int] = mapped_column(sa.ForeignKey("respondents.id", ondelete="CASCADE"))
@@ -163,6 +168,7 @@ class Answer(Base):
     value: Mapped[int | None]
     comment: Mapped[str | None] = mapped_column(sa.Text)
     updated_at: Mapped[dt.datetime]
+    not_applicable: Mapped[bool] = mapped_column(server_default=sa.false())
 
 
 _ORG, _PMO, _ASM, _RESP, _ANS = (m.__table__ for m in (Organisation, Pmo, Assessment, Respondent, Answer))
@@ -232,6 +238,10 @@ class Store:
         self._respondent_assessment: dict[int, int] = {}
         try:
             self._open(create)
+        except sa.exc.DatabaseError as exc:  # e.g. "file is not a database"
+            self._engine.dispose()
+            raise StoreError(f"{self.url} is not a pmo-workbench database ({exc.orig}); give the file "
+                             "`pmo-workbench store init` created, or a new file name") from None
         except BaseException:
             self._engine.dispose()
             raise
@@ -240,21 +250,33 @@ class Store:
     def _open(self, create: bool) -> None:
         with self._engine.connect() as conn:
             revision = _revision(conn)
+            foreign = revision is None and _has_tables(conn)
             conn.rollback()
         if revision == SCHEMA_HEAD:
             return
+        if foreign:
+            raise StoreError(self._foreign_message())
         if revision is not None and revision not in _REVISIONS:
             raise StoreError(f"the database {self.url} has schema {revision}, newer than this pmo-workbench knows "
                              f"({SCHEMA_HEAD}); upgrade pmo-workbench")
         if not create:
-            have = "no pmo-workbench schema" if revision is None else f"schema {revision}"
-            raise StoreError(f"the database {self.url} has {have}, not {SCHEMA_HEAD}; open it with create=True "
-                             "(or run `pmo-workbench store init`) to upgrade it")
+            if revision is None:
+                raise StoreError(f"the database {self.url} is empty; run `pmo-workbench store init` to create "
+                                 "the pmo-workbench schema in it")
+            raise StoreError(f"the database {self.url} has schema {revision}, not {SCHEMA_HEAD}; run "
+                             "`pmo-workbench store init` to upgrade it")
         from alembic import command
 
         with self._write() as conn:  # one writer migrates; others wait, then find it done
-            if _revision(conn) != SCHEMA_HEAD:
+            revision = _revision(conn)
+            if revision is None and _has_tables(conn):  # another tool's tables appeared meanwhile
+                raise StoreError(self._foreign_message())
+            if revision != SCHEMA_HEAD:
                 command.upgrade(alembic_config(conn), "head")
+
+    def _foreign_message(self) -> str:
+        return (f"{self.url} is not a pmo-workbench database (it has tables but no alembic_version table); "
+                "it was left as it is: give another file")
 
     def close(self) -> None:
         """Release every connection (committed data is already on disk)."""
@@ -360,8 +382,8 @@ class Store:
         Columns: ``assessment_id``, ``organisation``, ``pmo``, ``pmo_level``,
         ``parent_pmo``, ``instrument_id``, ``instrument_version``,
         ``assessed_on`` (datetime, NaT when not set), ``status``,
-        ``respondents`` and ``answers`` (stored answer rows, "not applicable"
-        included).
+        ``respondents`` and ``answers`` (answers with a value or "not
+        applicable"; comments without an answer do not count).
         """
         with self._read() as conn:
             rows = conn.execute(self._assessment_query()).all()
@@ -414,16 +436,16 @@ class Store:
         """The respondents of an assessment, in the order they were added.
 
         Columns: ``respondent_id``, ``label``, ``role``, ``name`` (None when
-        withheld), ``answered`` (items with a stored answer, "not applicable"
-        included), ``not_applicable`` (of those, the ones without a value),
-        ``total`` (items of the instrument), ``updated_at`` (last answer saved,
-        UTC; NaT before the first).
+        withheld), ``answered`` (items with a value or "not applicable"; a
+        comment alone is no answer), ``not_applicable`` (of those, the ones
+        answered "not applicable"), ``total`` (items of the instrument),
+        ``updated_at`` (last answer or comment saved, UTC; NaT before the first).
         """
         with self._read() as conn:
             total = len(self._assessment_info(conn, assessment_id).instrument.items)
             query = (
-                sa.select(_RESP.c.id, _RESP.c.label, _RESP.c.role, _RESP.c.name, sa.func.count(_ANS.c.id),
-                          sa.func.count(_ANS.c.id) - sa.func.count(_ANS.c.value), sa.func.max(_ANS.c.updated_at))
+                sa.select(_RESP.c.id, _RESP.c.label, _RESP.c.role, _RESP.c.name, sa.func.count(_answered()),
+                          sa.func.count(sa.case((_ANS.c.not_applicable, 1))), sa.func.max(_ANS.c.updated_at))
                 .select_from(_RESP.outerjoin(_ANS, _ANS.c.respondent_id == _RESP.c.id))
                 .where(_RESP.c.assessment_id == assessment_id)
                 .group_by(_RESP.c.id, _RESP.c.label, _RESP.c.role, _RESP.c.name)
@@ -440,16 +462,31 @@ class Store:
         return frame
 
     # -- answers ---------------------------------------------------------------------------------------
-    def save_answer(self, respondent_id: int, item: str, value: int | None, comment: str | None = None) -> None:
+    def save_answer(self, respondent_id: int, item: str, value: int | str | None,
+                    comment: str | None = None) -> None:
         """Store one answer (replacing the respondent's earlier answer to ``item``), committed on return.
 
-        ``value`` ``None`` means not applicable / not answered; an empty
-        comment is stored as ``None``.
+        Parameters
+        ----------
+        value
+            A whole number on the assessment's scale, :data:`NOT_APPLICABLE`
+            (``"n/a"``), or ``None`` for no answer: the row then keeps only the
+            comment, and is deleted when the comment is empty too.
+        comment
+            Free text; an empty comment is stored as ``None``.
+
+        Raises
+        ------
+        StoreError
+            For an item the instrument does not have, or a value that is not a
+            whole number on the scale (nor ``"n/a"`` nor ``None``).
         """
         self.save_answers(respondent_id, {item: (value, comment)})
 
-    def save_answers(self, respondent_id: int, answers: Mapping[str, tuple[int | None, str | None]]) -> None:
+    def save_answers(self, respondent_id: int, answers: Mapping[str, tuple[int | str | None, str | None]]) -> None:
         """Store several answers of one respondent in one transaction (all or none).
+
+        Values and comments as in :meth:`save_answer`.
 
         Raises
         ------
@@ -459,26 +496,45 @@ class Store:
         """
         with self._write() as conn:
             info = self._respondent_info(conn, respondent_id)
-            rows, bad = [], []
+            rows, cleared, bad = [], [], []
             now = _utcnow()
             for item, (value, comment) in answers.items():
                 checked, problem = _check_answer(info, item, value)
                 if problem:
                     bad.append(problem)
-                rows.append({"respondent_id": respondent_id, "item": item, "value": checked,
-                             "comment": comment or None, "updated_at": now})
+                    continue
+                comment = comment or None
+                not_applicable = checked == NOT_APPLICABLE
+                if checked is None and comment is None:
+                    cleared.append(item)
+                    continue
+                rows.append({"respondent_id": respondent_id, "item": item,
+                             "value": None if not_applicable else checked, "not_applicable": not_applicable,
+                             "comment": comment, "updated_at": now})
             if bad:
                 raise StoreError(f"respondent {respondent_id}: " + "; ".join(bad) + "; nothing was saved")
-            if rows:
-                self._upsert_answers(conn, rows)
+            try:
+                if cleared:
+                    conn.execute(sa.delete(_ANS).where(_ANS.c.respondent_id == respondent_id,
+                                                       _ANS.c.item.in_(cleared)))
+                if rows:
+                    self._upsert_answers(conn, rows)
+            except sa.exc.IntegrityError as exc:  # the database's own checks (scale triggers, keys)
+                raise StoreError(f"respondent {respondent_id}: the database refused the answers ({exc.orig}); "
+                                 "nothing was saved") from None
 
-    def answers(self, respondent_id: int) -> dict[str, tuple[int | None, str | None]]:
-        """The stored answers of a respondent: item -> (value, comment)."""
+    def answers(self, respondent_id: int) -> dict[str, tuple[int | str | None, str | None]]:
+        """The stored answers of a respondent: item -> (value, comment).
+
+        ``value`` is a whole number, :data:`NOT_APPLICABLE` or ``None`` (a
+        comment without an answer); items without a row are left out.
+        """
         with self._read() as conn:
             self._respondent_info(conn, respondent_id)
-            rows = conn.execute(sa.select(_ANS.c.item, _ANS.c.value, _ANS.c.comment)
+            rows = conn.execute(sa.select(_ANS.c.item, _ANS.c.value, _ANS.c.not_applicable, _ANS.c.comment)
                                 .where(_ANS.c.respondent_id == respondent_id).order_by(_ANS.c.id)).all()
-        return {item: (value, comment) for item, value, comment in rows}
+        return {item: (NOT_APPLICABLE if not_applicable else value, comment)
+                for item, value, not_applicable, comment in rows}
 
     # -- frames for the analysis -------------------------------------------------------------------------
     def responses(self, assessment_id: int | Sequence[int] | None = None) -> pd.DataFrame:
@@ -497,7 +553,15 @@ class Store:
             and categories, ordered by organisation, PMO and respondent (as
             stored) and item (instrument order); ``source_row`` is the row each
             answer has in a long file written by :meth:`export_responses`.
+            "Not applicable" and a comment without an answer both have
+            ``value`` NaN (as in a responses file); items without a stored row
+            are not in the frame.
         """
+        raw, instrument = self._stored(assessment_id)
+        return _tidy_frame(raw, instrument)
+
+    def _stored(self, assessment_id: int | Sequence[int] | None) -> tuple[pd.DataFrame, Instrument]:
+        """The stored answer rows in :meth:`responses` order (with ``not_applicable``), and their instrument."""
         with self._read() as conn:
             query = sa.select(_ASM.c.id, _ASM.c.instrument_id, _ASM.c.instrument_version)
             if assessment_id is not None:
@@ -517,7 +581,7 @@ class Store:
             rows = conn.execute(
                 sa.select(_ORG.c.id, _PMO.c.id, _ASM.c.id, _RESP.c.id, _ORG.c.name, _PMO.c.name, _PMO.c.level,
                           _RESP.c.label, _RESP.c.role, _ANS.c.item, _ANS.c.value, _RESP.c.assessed_on,
-                          _ANS.c.comment)
+                          _ANS.c.comment, _ANS.c.not_applicable)
                 .select_from(_ANS.join(_RESP, _ANS.c.respondent_id == _RESP.c.id)
                              .join(_ASM, _RESP.c.assessment_id == _ASM.c.id)
                              .join(_PMO, _ASM.c.pmo_id == _PMO.c.id)
@@ -526,12 +590,13 @@ class Store:
             ).all()
         raw = pd.DataFrame(rows, columns=["org_id", "pmo_id", "assessment_id", "respondent_id", "organisation", "pmo",
                                           "pmo_level", "respondent", "role", "item", "value", "assessed_on",
-                                          "comment"])
+                                          "comment", "not_applicable"])
+        raw["not_applicable"] = raw["not_applicable"].astype(bool)
         position = pd.Series(np.arange(len(instrument.items)), index=instrument.items.index)
         raw["item_position"] = raw["item"].map(position)
         raw = raw.sort_values(["org_id", "pmo_id", "assessment_id", "respondent_id", "item_position"],
                               kind="stable").reset_index(drop=True)
-        return _tidy_frame(raw, instrument)
+        return raw, instrument
 
     # -- files -----------------------------------------------------------------------------------------
     def import_responses(self, path: str | os.PathLike, instrument: Instrument) -> ImportResult:
@@ -543,11 +608,19 @@ class Store:
         and nothing is written. Organisations, PMOs, assessments (one per PMO
         and instrument version) and respondents (by their id within the
         assessment) are found or created, and the answers upserted: importing
-        the same file twice changes nothing.
+        the same file twice, or a file this store exported, changes nothing.
+
+        A value ``NA`` (or ``n/a``) is stored as "not applicable". A blank
+        value means the file has no answer: a stored answer is kept as it is
+        and no row is added, unless the row has a comment (stored alone, or
+        next to the stored answer). A file without a ``comment`` column (every
+        wide file) leaves stored comments as they are.
         """
         frame = read_responses(path, instrument)
         self.use_instrument(instrument)
-        return self._import_frame(frame, instrument)
+        not_applicable, has_comments = _file_markers(Path(path), frame, instrument)
+        return self._import_frame(frame.assign(not_applicable=not_applicable), instrument,
+                                  has_comments=has_comments)
 
     def export_responses(self, path: str | os.PathLike, *, assessment_id: int | Sequence[int] | None = None,
                          form: str = "long") -> Path:
@@ -555,9 +628,11 @@ class Store:
 
         ``.csv`` or ``.xlsx`` by the suffix of ``path``; ``form`` ``"long"``
         (one answer per row, comments included) or ``"wide"`` (one row per
-        respondent, one column per item; the wide form has no comments, and
-        items without a stored answer are blank). Rows follow
-        :meth:`responses`. Written atomically; returns the path.
+        respondent, one column per item; the wide form has no comments).
+        "Not applicable" is written ``NA``, no answer is blank (a responses
+        file reads both as not answered; :meth:`import_responses` tells them
+        apart). Rows follow :meth:`responses`. Text is written as text, never
+        as a spreadsheet formula. Written atomically; returns the path.
         """
         path = Path(path)
         suffix = path.suffix.lower()
@@ -565,8 +640,10 @@ class Store:
             raise StoreError(f"export file must end in .csv or .xlsx, got '{path.name}'")
         if form not in ("long", "wide"):
             raise StoreError(f"form must be 'long' or 'wide', got {form!r}")
-        frame = self.responses(assessment_id)
-        table = _long_table(frame) if form == "long" else _wide_table(frame)
+        raw, instrument = self._stored(assessment_id)
+        frame = _tidy_frame(raw, instrument)
+        values = _value_text(frame["value"]).where(~raw["not_applicable"].to_numpy(), _NA_TEXT)
+        table = _long_table(frame, values) if form == "long" else _wide_table(frame, values)
         if suffix == ".csv":
             return write_with(path, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8"))
         return write_with(path, lambda tmp: _workbook(table).save(tmp))
@@ -622,7 +699,8 @@ class Store:
         parent = _PMO.alias("parent")
         n_respondents = (sa.select(sa.func.count()).where(_RESP.c.assessment_id == _ASM.c.id)
                          .correlate(_ASM).scalar_subquery())
-        n_answers = (sa.select(sa.func.count()).select_from(_ANS.join(_RESP, _ANS.c.respondent_id == _RESP.c.id))
+        n_answers = (sa.select(sa.func.count(_answered()))
+                     .select_from(_ANS.join(_RESP, _ANS.c.respondent_id == _RESP.c.id))
                      .where(_RESP.c.assessment_id == _ASM.c.id).correlate(_ASM).scalar_subquery())
         return (
             sa.select(_ASM.c.id, _ORG.c.name, _PMO.c.name, _PMO.c.level, parent.c.name, _ASM.c.instrument_id,
@@ -634,24 +712,26 @@ class Store:
         )
 
     def _upsert_answers(self, conn: sa.Connection, rows: list[dict]) -> None:
-        """Insert answers, replacing value, comment and time of existing (respondent, item) pairs."""
+        """Insert answers, replacing value, not-applicable flag, comment and time of existing (respondent, item)
+        pairs."""
         insert = _dialect_insert(conn)
         if insert is not None:
             statement = insert(_ANS)
             statement = statement.on_conflict_do_update(
                 index_elements=["respondent_id", "item"],
-                set_={"value": statement.excluded.value, "comment": statement.excluded.comment,
-                      "updated_at": statement.excluded.updated_at})
+                set_={"value": statement.excluded.value, "not_applicable": statement.excluded.not_applicable,
+                      "comment": statement.excluded.comment, "updated_at": statement.excluded.updated_at})
             conn.execute(statement, rows)
             return
         for row in rows:  # any other database: update, else insert (inside the caller's transaction)
             done = conn.execute(sa.update(_ANS).where(_ANS.c.respondent_id == row["respondent_id"],
                                                       _ANS.c.item == row["item"])
-                                .values(value=row["value"], comment=row["comment"], updated_at=row["updated_at"]))
+                                .values(value=row["value"], not_applicable=row["not_applicable"],
+                                        comment=row["comment"], updated_at=row["updated_at"]))
             if done.rowcount == 0:
                 conn.execute(sa.insert(_ANS), [row])
 
-    def _import_frame(self, frame: pd.DataFrame, instrument: Instrument) -> ImportResult:
+    def _import_frame(self, frame: pd.DataFrame, instrument: Instrument, *, has_comments: bool) -> ImportResult:
         keys = ["organisation", "pmo"]
         frame = frame.astype({k: object for k in (*KEY_COLUMNS, "item", "pmo_level")})
         dates = frame["assessed_on"].dt.date.astype(object).where(frame["assessed_on"].notna(), None)
@@ -696,39 +776,49 @@ class Store:
             # Answers: compare with what is stored, write only new and changed ones, in bulk.
             keys_of = pd.MultiIndex.from_arrays([
                 [assessment_of[k] for k in zip(frame["organisation"], frame["pmo"])], frame["respondent"]])
+            comment = frame["comment"].astype(object).where(frame["comment"].ne(""), None)
             incoming = pd.DataFrame({
                 "respondent_id": ids_now.reindex(keys_of).to_numpy(dtype="int64"),
                 "item": frame["item"].to_numpy(object),
                 "value": frame["value"].to_numpy(float),
-                "comment": frame["comment"].astype(object).where(frame["comment"].ne(""), None).to_numpy(object),
+                "not_applicable": frame["not_applicable"].to_numpy(bool),
+                "comment": comment.to_numpy(object) if has_comments else np.full(len(frame), None, dtype=object),
             })
+            blank = incoming["value"].isna().to_numpy() & ~incoming["not_applicable"].to_numpy()
+            # A blank value without a comment says nothing: no row, and a stored one stays as it is.
+            incoming = incoming[~(blank & incoming["comment"].isna().to_numpy())].reset_index(drop=True)
             stored = pd.DataFrame(conn.execute(
-                sa.select(_ANS.c.respondent_id, _ANS.c.item, _ANS.c.value, _ANS.c.comment)
+                sa.select(_ANS.c.respondent_id, _ANS.c.item, _ANS.c.value, _ANS.c.not_applicable, _ANS.c.comment)
                 .select_from(_ANS.join(_RESP, _ANS.c.respondent_id == _RESP.c.id))
                 .where(_RESP.c.assessment_id.in_(ids))).all(),
-                columns=["respondent_id", "item", "value_stored", "comment_stored"])
+                columns=["respondent_id", "item", "value_stored", "not_applicable_stored", "comment_stored"])
             merged = incoming.merge(stored.astype({"respondent_id": "int64"}), how="left",
                                     on=["respondent_id", "item"], indicator=True)
             is_new = merged["_merge"].eq("left_only").to_numpy()
             stored_value = pd.to_numeric(merged["value_stored"], errors="coerce").to_numpy(float)
-            same_value = (merged["value"].to_numpy() == stored_value) | (
-                np.isnan(merged["value"].to_numpy()) & np.isnan(stored_value))
-            same_comment = merged["comment"].fillna("").to_numpy(object) == merged["comment_stored"].fillna(
-                "").to_numpy(object)
-            unchanged = ~is_new & same_value & same_comment
-            write = merged.loc[~unchanged, ["respondent_id", "item", "value", "comment"]]
-            if len(write):
-                values = write["value"].to_numpy(float)
+            stored_na = merged["not_applicable_stored"].fillna(False).astype(bool).to_numpy()
+            stored_comment = merged["comment_stored"].astype(object).where(merged["comment_stored"].notna(), None)
+            # What each row becomes: a blank value keeps the stored answer; no comment column keeps its comment.
+            blank = merged["value"].isna().to_numpy() & ~merged["not_applicable"].to_numpy()
+            value = np.where(blank, stored_value, merged["value"].to_numpy(float))
+            na = np.where(blank, stored_na, merged["not_applicable"].to_numpy())
+            comment = merged["comment"] if has_comments else stored_comment
+            same_value = (value == stored_value) | (np.isnan(value) & np.isnan(stored_value))
+            same_comment = comment.fillna("").to_numpy(object) == stored_comment.fillna("").to_numpy(object)
+            unchanged = ~is_new & same_value & (na == stored_na) & same_comment
+            write = ~unchanged
+            if write.any():
                 rows = [
-                    {"respondent_id": r, "item": i, "value": None if v != v else int(v), "comment": c,
-                     "updated_at": now}
-                    for r, i, v, c in zip(write["respondent_id"].tolist(), write["item"].tolist(), values.tolist(),
-                                          write["comment"].tolist())
+                    {"respondent_id": r, "item": i, "value": None if v != v else int(v), "not_applicable": bool(n),
+                     "comment": c, "updated_at": now}
+                    for r, i, v, n, c in zip(merged["respondent_id"].to_numpy()[write].tolist(),
+                                             merged["item"].to_numpy(object)[write].tolist(), value[write].tolist(),
+                                             na[write].tolist(), comment.to_numpy(object)[write].tolist())
                 ]
                 self._upsert_answers(conn, rows)
         added = int(is_new.sum())
         return ImportResult(assessments=tuple(ids), respondents_added=len(new), answers_added=added,
-                            answers_changed=int((~unchanged).sum()) - added,
+                            answers_changed=int(write.sum()) - added,
                             answers_unchanged=int(unchanged.sum()))
 
     def _respondent_frame(self, conn: sa.Connection, assessment_ids: list[int]) -> pd.DataFrame:
@@ -769,6 +859,11 @@ def _dialect_insert(conn: sa.Connection):
     return insert
 
 
+def _has_tables(conn: sa.Connection) -> bool:
+    """Whether the database holds any table (another tool's, when there is no ``alembic_version``)."""
+    return bool(sa.inspect(conn).get_table_names())
+
+
 def _revision(conn: sa.Connection) -> str | None:
     if not sa.inspect(conn).has_table("alembic_version"):
         return None
@@ -787,19 +882,48 @@ def _none(value):
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
 
-def _check_answer(info: _AssessmentInfo, item: str, value) -> tuple[int | None, str | None]:
-    """The value to store, or a message saying why it cannot be."""
+def _answered():
+    """1 for an answer row with a value or "not applicable", NULL for a comment alone (for ``count``)."""
+    return sa.case((_ANS.c.value.is_not(None) | _ANS.c.not_applicable, 1))
+
+
+def _check_answer(info: _AssessmentInfo, item: str, value) -> tuple[int | str | None, str | None]:
+    """The value to store (a whole number, ``NOT_APPLICABLE`` or ``None``), or a message saying why it cannot be."""
     ins = info.instrument
     if item not in ins.items.index:
         return None, f"unknown item '{item}' (the instrument {ins.id} {ins.version} has no such item)"
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None, None
-    expected = f"expected a whole number from {info.scale_min} to {info.scale_max} or None"
+    if isinstance(value, str) and value == NOT_APPLICABLE:
+        return NOT_APPLICABLE, None
+    expected = (f"expected a whole number from {info.scale_min} to {info.scale_max}, "
+                f"'{NOT_APPLICABLE}' (not applicable) or None (no answer)")
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         return None, f"item {item}: value {value!r} is not a number; {expected}"
     if float(value) % 1 != 0 or not info.scale_min <= value <= info.scale_max:
         return None, f"item {item}: value {value!r} is outside the scale; {expected}"
     return int(value), None
+
+
+def _file_markers(path: Path, frame: pd.DataFrame, instrument: Instrument) -> tuple[np.ndarray, bool]:
+    """Which answers of ``frame`` (as ``read_responses`` gave it) the file marks ``NA``/``n/a`` rather than leaving
+    blank (both read as NaN), and whether the file has a ``comment`` column."""
+    from .responses import _read_table
+
+    table, _ = _read_table(path)
+    cells = table.to_numpy(object)
+    headers = [str(h).strip().lower() for h in cells[0]]
+    position = {h: p for p, h in enumerate(headers) if h}
+    rows = frame["source_row"].to_numpy("int64") - 1  # source_row is the spreadsheet row; row 1 is the header
+    long_form = "item" in position or "value" in position
+    if long_form:
+        columns = np.full(len(frame), position["value"])
+    else:
+        column_of = {item: position[item.lower()] for item in instrument.items.index if item.lower() in position}
+        columns = frame["item"].astype(object).map(column_of).to_numpy("int64")
+    raw = pd.Series(cells[rows, columns], dtype=object)
+    marked = per_value(raw, lambda u: u.astype(str).str.strip().str.lower().isin(_NA_RAW)).to_numpy(bool)
+    return marked & frame["value"].isna().to_numpy(), long_form and "comment" in position
 
 
 def _tidy_frame(raw: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
@@ -816,32 +940,47 @@ def _tidy_frame(raw: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     # read_responses parses dates to microseconds, and a column without any date to seconds.
     tidy["assessed_on"] = dates.astype("datetime64[us]" if dates.notna().any() else "datetime64[s]")
     tidy["comment"] = raw["comment"].fillna("").astype(str)
-    tidy["source_row"] = np.arange(2, 2 + len(raw), dtype="int64")
+    # The row each answer has in a long export, which lists every item of every respondent.
+    person = tidy.groupby(["organisation", "pmo", "respondent"], observed=True, sort=False).ngroup()
+    tidy["source_row"] = (2 + person.to_numpy("int64") * len(instrument.items)
+                          + tidy["item"].cat.codes.to_numpy("int64")).astype("int64")
     return tidy.loc[:, list(TIDY_COLUMNS)]
 
 
-def _long_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The tidy frame as the cells of a long responses file (text; blank for missing)."""
+def _long_table(frame: pd.DataFrame, values: pd.Series) -> pd.DataFrame:
+    """The tidy frame as the cells of a long responses file (text; blank for missing), ``values`` as written.
+
+    Every respondent gets one row per item of the instrument, in instrument order, blank where nothing is
+    stored, as an intake file lists them; so a file that lists every item comes back row for row.
+    """
     table = pd.DataFrame({name: frame[name].astype(object).where(frame[name].notna(), "")
                           for name in ("organisation", "pmo", "pmo_level", "respondent", "role", "item")})
-    table["value"] = _value_text(frame["value"])
+    table["value"] = values.to_numpy(object)
     table["assessed_on"] = _date_text(frame["assessed_on"])
-    table["comment"] = frame["comment"].astype(object)
-    return table.loc[:, list(LONG_FILE_COLUMNS)]
-
-
-def _wide_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per respondent (in order), one column per item of the instrument; no comments."""
+    table["comment"] = frame["comment"].astype(object).where(frame["comment"].notna(), "")
     keys = ["organisation", "pmo", "respondent"]
-    plain = frame.astype({k: object for k in keys})
+    items = list(frame["item"].cat.categories)
+    people = table.drop_duplicates(keys)[[*keys, "pmo_level", "role", "assessed_on"]]
+    grid = people.loc[people.index.repeat(len(items))].assign(item=items * len(people))
+    full = grid.merge(table[[*keys, "item", "value", "comment"]], on=[*keys, "item"], how="left", sort=False)
+    full[["value", "comment"]] = full[["value", "comment"]].fillna("")
+    return full.loc[:, list(LONG_FILE_COLUMNS)].reset_index(drop=True)
+
+
+def _wide_table(frame: pd.DataFrame, values: pd.Series) -> pd.DataFrame:
+    """One row per respondent (in order), one column per item of the instrument (``values`` as written, blank
+    where nothing is stored); no comments."""
+    keys = ["organisation", "pmo", "respondent"]
+    plain = frame.astype({k: object for k in keys}).assign(text=values.to_numpy(object))
     meta = plain.drop_duplicates(keys).set_index(keys)
-    values = plain.pivot(index=keys, columns="item", values="value").reindex(meta.index)
+    values = plain.pivot(index=keys, columns="item", values="text").reindex(meta.index)
     values = values.reindex(columns=list(frame["item"].cat.categories))
     table = meta.reset_index()[keys].copy()
     table["role"] = meta["role"].astype(object).to_numpy()
     table["pmo_level"] = meta["pmo_level"].astype(object).where(meta["pmo_level"].notna(), "").to_numpy()
     table["assessed_on"] = _date_text(meta["assessed_on"]).to_numpy()
-    items = pd.DataFrame({item: _value_text(values[item]).to_numpy() for item in values.columns})
+    items = pd.DataFrame({item: values[item].astype(object).where(values[item].notna(), "").to_numpy()
+                          for item in values.columns})
     return pd.concat([table.loc[:, list(WIDE_META_COLUMNS)], items], axis=1)
 
 
@@ -855,14 +994,26 @@ def _date_text(values: pd.Series) -> pd.Series:
 
 
 def _workbook(table: pd.DataFrame):
-    """An openpyxl workbook with the table on sheet ``responses`` (numbers as numbers, blanks empty)."""
+    """An openpyxl workbook with the table on sheet ``responses`` (numbers as numbers, blanks empty, and text as
+    text: a comment such as ``=1+2`` stays a string, never a formula)."""
     from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
 
     wb = Workbook()
     ws = wb.active
     ws.title = "responses"
-    ws.append(list(table.columns))
+
+    def cell(column: str, value: str) -> Cell | int | None:
+        if value == "":
+            return None
+        if column in numeric and value != _NA_TEXT:
+            return int(value)
+        text = Cell(ws, value=None)
+        text.value, text.data_type = value, "s"  # set after the value: assigning a str starting "=" makes a formula
+        return text
+
     numeric = {c for c in table.columns if c == "value" or c not in (*LONG_FILE_COLUMNS, *WIDE_META_COLUMNS)}
+    ws.append([cell("", str(c)) for c in table.columns])
     for row in table.itertuples(index=False):
-        ws.append([(int(v) if c in numeric else v) if v != "" else None for c, v in zip(table.columns, row)])
+        ws.append([cell(c, v) for c, v in zip(table.columns, row)])
     return wb

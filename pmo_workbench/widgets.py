@@ -6,11 +6,15 @@ optional comment, progress and a "next unanswered" button, and a live panel
 with this respondent's and the PMO's dimension scores and the current type.
 
 Every change is written to the :class:`~pmo_workbench.store.Store` at most
-``debounce`` seconds later: a :class:`threading.Timer`, restarted on each
-change, flushes every pending answer with ``store.save_answers`` in one
-transaction. A crash therefore loses at most the answers of the last
-``debounce`` seconds. :class:`Workbench` adds respondent switching, adding a
-respondent, a completion summary and the "generate report" action.
+``debounce`` seconds (plus the time of the write) after it was made, however
+the user keeps typing: the first change after a write starts a
+:class:`threading.Timer` (later changes do not restart it), which flushes every
+pending answer with ``store.save_answers`` in one transaction. A crash
+therefore loses at most the answers of the last ``debounce`` seconds. A failed
+write is retried after 1, 2, 4, 4, … seconds, and closing a form whose answers
+cannot be written raises :class:`UnsavedAnswersError` instead of dropping them.
+:class:`Workbench` adds respondent switching, adding a respondent, a completion
+summary and the "generate report" action.
 
 The widgets are the standard, focusable ipywidgets in reading order (no custom
 JavaScript), so the form works with the keyboard alone.
@@ -21,8 +25,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+import numbers
 import os
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,14 +38,14 @@ import pandas as pd
 
 from .errors import PmoWorkbenchError
 from .instrument import Instrument
+from .store import NOT_APPLICABLE
 
 if TYPE_CHECKING:
     from .store import Store
 
-__all__ = ["NOT_APPLICABLE", "AssessmentForm", "Workbench"]
+__all__ = ["NOT_APPLICABLE", "AssessmentForm", "UnsavedAnswersError", "Workbench"]
 
-NOT_APPLICABLE = "n/a"
-"""The choice widgets' value for "not applicable" (stored as a value of ``None``)."""
+# NOT_APPLICABLE ("n/a") is the store's value for "not applicable", and the choice widgets' value for it too.
 NOT_APPLICABLE_LABEL = "not applicable"
 SAVING = "saving…"
 SAVED = "saved"
@@ -47,6 +53,11 @@ NOT_SAVED = "not saved"
 READABLE_WIDTH = "65ch"  # item texts wrap at about 65 characters
 PANEL_WIDTH = "520px"
 _NO_SCORE_YET = "<p><em>No scores yet: answer a few items.</em></p>"
+RETRY_DELAYS = (1.0, 2.0, 4.0)  # seconds before retrying a failed write; the last one repeats
+
+
+class UnsavedAnswersError(PmoWorkbenchError):
+    """Raised when a form is closed while answers it could not write to the store are still pending."""
 
 
 class AssessmentForm:
@@ -61,8 +72,9 @@ class AssessmentForm:
     assessment_id, respondent_id
         Whose answers these are (ids of the store).
     debounce
-        Seconds after the last change at which pending answers are written
-        (each change restarts the wait).
+        The longest time, in seconds, a change waits before it is written: the
+        first change after a write starts the wait, later changes join it (they
+        do not restart it), so steady typing cannot hold answers back.
     on_report
         When given, the form shows a "Generate report" button that calls
         ``on_report(assessment_id)`` and shows the HTML it returns (a link).
@@ -81,18 +93,25 @@ class AssessmentForm:
         The item the last "next unanswered" went to, or ``None``.
     report_button, report_link
         The "Generate report" button (``None`` without ``on_report``) and what it last showed.
+    retry_delays
+        Seconds to wait before retrying a failed write, one per consecutive
+        failure, the last repeating (:data:`RETRY_DELAYS`; a class attribute
+        an instance may override).
 
     Notes
     -----
-    The store keeps "not applicable" as a value of ``None``; an answer row
-    whose value is ``None`` is shown as "not applicable" when the form is
-    reopened. A comment typed before any choice is saved the same way.
+    A choice is stored as its value: a number on the scale, :data:`NOT_APPLICABLE`
+    or ``None`` (no answer). Clearing a choice stores ``None``, so the item
+    reopens unanswered; a comment typed before any choice is stored with
+    ``None`` too. Progress counts numbers and "not applicable" as answered.
 
     Examples
     --------
     >>> form = AssessmentForm(instrument, store, assessment_id, respondent_id)  # doctest: +SKIP
     >>> form.widget                                                              # doctest: +SKIP
     """
+
+    retry_delays: tuple[float, ...] = RETRY_DELAYS
 
     def __init__(self, instrument: Instrument, store: Store, assessment_id: int, respondent_id: int, *,
                  debounce: float = 0.5, on_report: Callable[[int], str] | None = None):
@@ -103,11 +122,13 @@ class AssessmentForm:
         self.debounce = float(debounce)
         self.focused_item: str | None = None
         self._scale = range(instrument.scale.min, instrument.scale.max + 1)
-        self._lock = threading.Lock()  # guards _choice, _comment, _pending and _timer
+        self._lock = threading.Lock()  # guards _choice, _comment, _pending, _timer, _due, _failures, the status
         self._flush_lock = threading.Lock()  # one write at a time
-        self._pending: dict[str, tuple[int | None, str | None]] = {}
+        self._pending: dict[str, tuple[int | str | None, str | None]] = {}
         self._timer: threading.Timer | None = None
-        self._syncing = False
+        self._due = math.inf  # time.monotonic() at which the running timer fires
+        self._failures = 0  # consecutive failed writes
+        self._syncing = threading.local()  # .items: the items this thread is moving the widgets of
         self._closed = False
         self._after_flush: Callable[[], None] | None = None  # the workbench refreshes its summary here
         self._item_dimension = {i.id: d_index for d_index, d in enumerate(instrument.dimensions) for i in d.items}
@@ -124,7 +145,7 @@ class AssessmentForm:
         self._comment: dict[str, str | None] = {}
         for item in self._item_dimension:
             value, comment = stored.get(item, (None, None))
-            self._choice[item] = None if item not in stored else (NOT_APPLICABLE if value is None else int(value))
+            self._choice[item] = value if value is None or value == NOT_APPLICABLE else int(value)
             self._comment[item] = comment or None
         self._respondent_label = self._find_respondent_label()
         self._build(on_report)
@@ -204,7 +225,7 @@ class AssessmentForm:
         self.sections.selected_index = 0 if first is None else self._item_dimension[first]
 
     # -- what a user does -----------------------------------------------------------------------
-    def set_answer(self, item: str, value: int | None, comment: str | None = None) -> None:
+    def set_answer(self, item: str, value: int | str | None, comment: str | None = None) -> None:
         """Answer ``item`` as a user would; the store gets it at most ``debounce`` seconds later.
 
         Parameters
@@ -212,7 +233,9 @@ class AssessmentForm:
         item
             An item id of the instrument.
         value
-            A whole number on the instrument's scale, or ``None`` for "not applicable".
+            A whole number on the instrument's scale (any integral type, e.g.
+            ``numpy.int64``, or a float with a whole value), :data:`NOT_APPLICABLE`
+            for "not applicable", or ``None`` to clear the choice (no answer).
         comment
             The comment; ``None`` keeps the item's current comment, ``""`` removes it.
 
@@ -224,13 +247,13 @@ class AssessmentForm:
         if item not in self._choice:
             raise ValueError(f"unknown item {item!r}; instrument {self.instrument.id} {self.instrument.version} "
                              f"defines {', '.join(self._choice)}")
-        if value is not None and value != NOT_APPLICABLE:
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) \
-                    or int(value) not in self._scale:
+        if value is not None and not (isinstance(value, str) and value == NOT_APPLICABLE):
+            whole = _whole_number(value)
+            if whole is None or whole not in self._scale:
                 raise ValueError(f"{item}: {value!r} is not on the scale {self._scale.start}-{self._scale.stop - 1}"
-                                 f" (or None for not applicable)")
-            value = int(value)
-        choice = NOT_APPLICABLE if value is None else value
+                                 f" (or {NOT_APPLICABLE!r} for not applicable, None for no answer)")
+            value = whole
+        choice = value
         if comment is None:
             comment = self._comment[item]
         self._sync_widgets(item, choice, comment)
@@ -239,44 +262,69 @@ class AssessmentForm:
     def flush(self) -> None:
         """Write every pending answer now, in one transaction, then refresh the live panel.
 
-        On failure the answers stay pending (the next change or flush retries)
-        and the status reads ``"not saved: <error>"``.
+        On failure the answers stay pending, the status reads
+        ``"not saved: <error>"`` and a retry is scheduled after
+        :attr:`retry_delays` (1, 2, 4, 4, … seconds); a new change or flush
+        also retries.
         """
         self._flush(refresh=True)
 
-    def _flush(self, *, refresh: bool) -> None:
+    def _flush(self, *, refresh: bool) -> bool:
+        """Write the pending answers; False when the write failed (the answers stay pending)."""
         with self._flush_lock:
             with self._lock:
-                if self._timer is not None:
-                    self._timer.cancel()
-                    self._timer = None
+                self._cancel_timer()
                 batch = dict(self._pending)
                 self._pending.clear()
             if not batch:
-                return
+                return True
             try:
                 self.store.save_answers(self.respondent_id, batch)
             except Exception as exc:  # noqa: BLE001 - any failure must show, never be lost silently
                 with self._lock:
                     for item, answer in batch.items():
                         self._pending.setdefault(item, answer)  # a newer change wins
-                self._set_status(f"{NOT_SAVED}: {exc}")
-                return
+                    self._failures += 1
+                    delays = self.retry_delays
+                    delay = delays[min(self._failures, len(delays)) - 1]
+                    if self._timer is None or self._due > time.monotonic() + delay:  # a newer change may be sooner
+                        self._start_timer(delay, retry=True)
+                    self._set_status(f"{NOT_SAVED}: {exc}")
+                return False
             with self._lock:
-                still_pending = bool(self._pending)
-            if not still_pending:
-                self._set_status(f"{SAVED} {dt.datetime.now():%H:%M:%S}")
+                self._failures = 0
+                if not self._pending:  # under the lock: a change recorded meanwhile keeps "saving…"
+                    self._set_status(f"{SAVED} {dt.datetime.now():%H:%M:%S}")
         if refresh:
             self.refresh_panel()
         if self._after_flush is not None:
             self._after_flush()
+        return True
 
     def close(self) -> None:
-        """Write pending answers and close the widgets; the form cannot be used afterwards."""
+        """Write pending answers and close the widgets; the form cannot be used afterwards.
+
+        Raises
+        ------
+        UnsavedAnswersError
+            When the pending answers cannot be written: they are kept, the form
+            stays open (and keeps retrying), and ``close()`` may be called again.
+        """
         if self._closed:
             return
-        self._flush(refresh=False)  # the panel is about to go
-        self._closed = True
+        while True:
+            written = self._flush(refresh=False)  # the panel is about to go
+            with self._lock:
+                unsaved = dict(self._pending)
+                if not unsaved:
+                    self._closed = True
+                    self._cancel_timer()
+            if not unsaved or not written:  # written, but another thread added a change meanwhile: write that too
+                break
+        if unsaved:
+            raise UnsavedAnswersError(
+                f"respondent {self._respondent_label}: {len(unsaved)} answer(s) could not be saved "
+                f"({', '.join(unsaved)}); {self.status}. They are kept and retried; the form stays open")
         self._close_widgets()
 
     def next_unanswered(self) -> str | None:
@@ -321,49 +369,77 @@ class AssessmentForm:
     # -- internals ------------------------------------------------------------------------------
     def _choice_changed(self, item: str) -> Callable[[dict], None]:
         def handler(change: dict) -> None:
-            if self._syncing:
+            if self._is_syncing(item):
                 return
             new = change["new"]
             if new is None:  # deselected: no answer, but a comment may remain
                 self._record(item, None, self._comment[item])
             else:
-                self.set_answer(item, None if new == NOT_APPLICABLE else new, self.item_widgets[item][1].value)
+                self.set_answer(item, new, self.item_widgets[item][1].value)
         return handler
 
     def _comment_changed(self, item: str) -> Callable[[dict], None]:
         def handler(change: dict) -> None:
-            if self._syncing:
+            if self._is_syncing(item):
                 return
             self._record(item, self._choice[item], change["new"])
         return handler
 
+    def _is_syncing(self, item: str) -> bool:
+        """Whether this thread is moving ``item``'s widgets itself (their change events are not the user's)."""
+        return item in getattr(self._syncing, "items", ())
+
     def _sync_widgets(self, item: str, choice: int | str | None, comment: str | None) -> None:
+        # Widget observers run in the thread that sets the value, so the suppression is per thread and per
+        # item: a click handled by another thread meanwhile (or on another item) is recorded as usual.
         choice_widget, comment_widget = self.item_widgets[item]
-        self._syncing = True
+        syncing = getattr(self._syncing, "items", None)
+        if syncing is None:
+            syncing = self._syncing.items = set()
+        syncing.add(item)
         try:
             if choice_widget.value != choice:
                 choice_widget.value = choice
             if comment_widget.value != (comment or ""):
                 comment_widget.value = comment or ""
         finally:
-            self._syncing = False
+            syncing.discard(item)
 
     def _record(self, item: str, choice: int | str | None, comment: str | None) -> None:
         if self._closed:
             raise PmoWorkbenchError("this form is closed; open a new one to answer")
         comment = (comment or "").strip() or None
-        value = None if choice is None or choice == NOT_APPLICABLE else int(choice)
         with self._lock:
             self._choice[item] = choice
             self._comment[item] = comment
-            self._pending[item] = (value, comment)
-            if self._timer is not None:
-                self._timer.cancel()
-            self._timer = threading.Timer(self.debounce, self.flush)
-            self._timer.name = f"pmo-workbench-save-{self.respondent_id}"
-            self._timer.start()
-        self._set_status(SAVING)
+            self._pending[item] = (choice, comment)  # an int, NOT_APPLICABLE or None (no answer), as the store takes
+            # A running timer is not restarted (steady typing must not hold answers back), unless it fires later
+            # than this change's deadline (a retry after a failed write).
+            if self._timer is None or self._due > time.monotonic() + self.debounce:
+                self._start_timer(self.debounce, retry=False)
+            self._set_status(SAVING)
         self._show_progress()
+
+    def _start_timer(self, delay: float, *, retry: bool) -> None:
+        """Start (or move) the save timer; the caller holds ``_lock``.
+
+        The save after a change keeps the interpreter alive until it has run (a
+        script's last answers are written on exit); a retry does not, so a store
+        that keeps failing cannot hold the interpreter open for ever.
+        """
+        self._cancel_timer()
+        self._due = time.monotonic() + delay
+        self._timer = threading.Timer(delay, self.flush)
+        self._timer.name = f"pmo-workbench-{'retry' if retry else 'save'}-{self.respondent_id}"
+        self._timer.daemon = retry
+        self._timer.start()
+
+    def _cancel_timer(self) -> None:
+        """Stop the save timer, if any; the caller holds ``_lock``."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._due = math.inf
 
     def _set_status(self, text: str) -> None:
         self.status_label.value = text
@@ -447,6 +523,16 @@ class AssessmentForm:
         )
 
 
+def _whole_number(value: Any) -> int | None:
+    """``value`` as an ``int`` when it is a whole real number (any integral type, not a bool), else ``None``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    number = float(value)
+    return int(number) if math.isfinite(number) and number == int(number) else None
+
+
 def _chart_output(dimensions: pd.DataFrame, instrument: Instrument, title: str) -> dict[str, Any]:
     """A display_data output with an altair chart as SVG (renders offline) and its Vega-Lite spec."""
     from .charts import dimension_scores
@@ -490,6 +576,7 @@ class Workbench:
         self.debounce = debounce
         self.report_dir = Path(report_dir) if report_dir is not None else Path.cwd() / "reports"
         self.form: AssessmentForm | None = None
+        self._switch_error = ""  # the message shown when leaving a respondent failed
         use_instrument = getattr(store, "use_instrument", None)
         if use_instrument is not None:
             use_instrument(instrument)
@@ -531,7 +618,12 @@ class Workbench:
 
     # -- respondents ----------------------------------------------------------------------------
     def select_respondent(self, respondent_id: int) -> None:
-        """Show the form of ``respondent_id`` (the current form's answers are written first)."""
+        """Show the form of ``respondent_id`` (the current form's answers are written first).
+
+        When the current form's answers cannot be written, the workbench stays
+        on the current respondent and its message says why (nothing is lost:
+        the form keeps the answers and retries).
+        """
         respondent_id = int(respondent_id)
         known = [rid for _, rid in self.respondent_picker.options]
         if respondent_id not in known:
@@ -543,8 +635,15 @@ class Workbench:
         if self.form is not None and self.form.respondent_id == respondent_id:
             return
         if self.form is not None:
-            self.form.close()
+            try:
+                self.form.close()
+            except UnsavedAnswersError as exc:
+                self.message.value = self._switch_error = f"<p style='color:#C00000'>{html.escape(str(exc))}</p>"
+                self._refresh_respondents()  # the picker shows the current respondent again
+                return
             self.form = None
+            if self.message.value == self._switch_error:
+                self.message.value = ""
         self.form = AssessmentForm(self.instrument, self.store, self.assessment_id, respondent_id,
                                    debounce=self.debounce, on_report=self._report_link)
         self.form._after_flush = self._refresh_summary
@@ -570,8 +669,8 @@ class Workbench:
         -------
         pandas.DataFrame
             One row per respondent: ``respondent_id``, ``label``, ``role``,
-            ``answered`` (items with a stored answer, "not applicable"
-            included, as the form counts them), ``total`` (items of the
+            ``answered`` (items answered with a value or "not applicable";
+            a comment alone is no answer, as the form counts them), ``total`` (items of the
             instrument) and ``share`` (answered / total, NaN when total is 0).
         """
         if self.form is not None:

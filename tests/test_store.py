@@ -20,7 +20,7 @@ from pmo_workbench.cli import app
 from pmo_workbench.errors import InputValidationError, StoreError
 from pmo_workbench.resources import examples_dir
 from pmo_workbench.responses import read_responses
-from pmo_workbench.store import DB_ENV, SCHEMA_HEAD, Store, alembic_config, default_url
+from pmo_workbench.store import DB_ENV, NOT_APPLICABLE, SCHEMA_HEAD, Store, alembic_config, default_url
 
 from .conftest import write_csv
 
@@ -45,6 +45,15 @@ def store(tmp_path):
         yield opened
 
 
+def stored_part(frame: pd.DataFrame) -> pd.DataFrame:
+    """What the store keeps of a tidy frame: a blank value without a comment is no answer, so no row."""
+    kept = frame[frame["value"].notna() | frame["comment"].ne("")].reset_index(drop=True)
+    for name in ("organisation", "pmo", "respondent"):
+        values = kept[name].astype(object)
+        kept[name] = pd.Categorical(values, categories=pd.unique(values))
+    return kept  # source rows as in the file: a long export lists every item, as the samples do
+
+
 def table_rows(url: str) -> dict[str, list[tuple]]:
     """Every row of every table, sorted: equal dumps mean an unchanged database."""
     engine = sa.create_engine(url)
@@ -61,8 +70,9 @@ def test_round_trip_reproduces_the_sample_exactly(store, core, sample, tmp_path)
     store.import_responses(SAMPLE, core)
     csv_out = store.export_responses(tmp_path / "out.csv")
     xlsx_out = store.export_responses(tmp_path / "out.xlsx")
-    # Same rows, values, comments, roles, levels, dates, categories and even source rows: the sample is
-    # already in store order (organisation, PMO, respondent, item), so the CSV comes back byte for byte.
+    # Same rows, values, comments, roles, levels, dates, categories and source rows: the sample lists every item
+    # of every respondent in store order (organisation, PMO, respondent, item), and a long export lists every
+    # item too (blank where nothing is stored), so the CSV comes back byte for byte.
     pd.testing.assert_frame_equal(read_responses(csv_out, core), sample)
     pd.testing.assert_frame_equal(read_responses(xlsx_out, core), sample)
     assert csv_out.read_bytes() == SAMPLE.read_bytes()
@@ -77,7 +87,8 @@ def test_round_trip_of_the_other_sample_formats(store, core, source, tmp_path):
     store.import_responses(source, core)
     for name, form in (("long.csv", "long"), ("long.xlsx", "long"), ("wide.xlsx", "wide"), ("wide.csv", "wide")):
         back = read_responses(store.export_responses(tmp_path / name, form=form), core).drop(columns="source_row")
-        # Both samples answer every item (so the wide form has no extra blanks); the wide form has no comments.
+        # Both forms list every item of every respondent (blank where nothing is stored); the wide form has no
+        # comments.
         expected = original if form == "long" else original.assign(comment="")
         pd.testing.assert_frame_equal(back, expected, obj=name)
 
@@ -97,13 +108,16 @@ def test_import_twice_changes_nothing(store, core):
     first = store.import_responses(SAMPLE, core)
     before = table_rows(store.url)
     second = store.import_responses(SAMPLE, core)
-    # The sample: 8 PMOs, 77 respondents (a person answering for two PMOs counts in each), 4,235 answer rows.
+    # The sample: 8 PMOs, 77 respondents (a person answering for two PMOs counts in each), 4,235 rows, of
+    # which those with a blank value and no comment say nothing (no stored row).
+    answers = len(stored_part(read_responses(SAMPLE, core)))
+    assert answers < 4235
     assert (first.respondents_added, first.answers_added, first.answers_changed, first.answers_unchanged) == (
-        77, 4235, 0, 0)
+        77, answers, 0, 0)
     assert len(first.assessments) == 8
     assert second.assessments == first.assessments
     assert (second.respondents_added, second.answers_added, second.answers_changed, second.answers_unchanged) == (
-        0, 0, 0, 4235)
+        0, 0, 0, answers)
     assert table_rows(store.url) == before
 
 
@@ -111,15 +125,17 @@ def test_import_of_a_changed_file_counts_new_and_changed_answers(store, core, tm
     head = "organisation,pmo,respondent,role,item,value,comment\n"
     store.import_responses(write_csv(tmp_path / "a.csv", head + "Org,PMO,r1,executive,MAN1,4,\n"
                                                                 "Org,PMO,r1,executive,MAN2,3,\n"), core)
-    # MAN1 same, MAN2 new value, MAN3 new; a comment alone also changes an answer (MAN1 in the third file).
+    # MAN1 same, MAN2 new value, MAN3 new ("NA": not applicable), MAN4 blank without comment (nothing);
+    # a comment alone also changes an answer (MAN1 in the third file).
     result = store.import_responses(write_csv(tmp_path / "b.csv", head + "Org,PMO,r1,executive,MAN1,4,\n"
                                                                          "Org,PMO,r1,executive,MAN2,5,\n"
-                                                                         "Org,PMO,r1,executive,MAN3,,\n"), core)
+                                                                         "Org,PMO,r1,executive,MAN3,NA,\n"
+                                                                         "Org,PMO,r1,executive,MAN4,,\n"), core)
     assert (result.answers_added, result.answers_changed, result.answers_unchanged) == (1, 1, 1)
     result = store.import_responses(write_csv(tmp_path / "c.csv", head + "Org,PMO,r1,executive,MAN1,4,why\n"), core)
     assert (result.answers_added, result.answers_changed, result.answers_unchanged) == (0, 1, 0)
     (rid,) = store.respondents(result.assessments[0])["respondent_id"]
-    assert store.answers(rid) == {"MAN1": (4, "why"), "MAN2": (5, None), "MAN3": (None, None)}
+    assert store.answers(rid) == {"MAN1": (4, "why"), "MAN2": (5, None), "MAN3": (NOT_APPLICABLE, None)}
 
 
 def test_invalid_import_reports_every_problem_and_writes_nothing(store, core, tmp_path):
@@ -141,7 +157,8 @@ def test_invalid_import_reports_every_problem_and_writes_nothing(store, core, tm
 def test_responses_equal_read_responses_and_score_the_same(store, core, sample):
     store.import_responses(SAMPLE, core)
     from_store = store.responses()
-    pd.testing.assert_frame_equal(from_store, sample)
+    pd.testing.assert_frame_equal(from_store, stored_part(sample))
+    # Scores of the whole sample: rows without an answer weigh nothing either way.
     by_file, by_store = assess(sample, core), assess(from_store, core)
     pd.testing.assert_frame_equal(by_store.scores.dimensions, by_file.scores.dimensions)
     assert [a.type.type for a in by_store.assessments] == [a.type.type for a in by_file.assessments]
@@ -152,8 +169,10 @@ def test_responses_of_one_assessment(store, core, sample):
     second = result.assessments[1]
     info = store.assessment(second)
     part = store.responses(second)
-    expected = sample[(sample["organisation"] == info["organisation"]) & (sample["pmo"] == info["pmo"])]
-    assert len(part) == len(expected) == info["answers"]
+    expected = stored_part(sample)
+    expected = expected[(expected["organisation"] == info["organisation"]) & (expected["pmo"] == info["pmo"])]
+    assert len(part) == len(expected)
+    assert info["answers"] == expected["value"].notna().sum()  # the sample has no "NA": answers are values
     assert part["value"].sum() == expected["value"].sum()
     with pytest.raises(StoreError, match="no assessment 999"):
         store.responses([second, 999])
@@ -219,16 +238,16 @@ def test_a_second_answer_to_an_item_replaces_the_first(store, core):
     rid = store.add_respondent(aid, "executive")
     store.save_answer(rid, "MAN1", 2, "first thought")
     store.save_answer(rid, "MAN1", 4, "on reflection")
-    store.save_answer(rid, "MAN2", None)  # not applicable
+    store.save_answer(rid, "MAN2", NOT_APPLICABLE)
     store.save_answer(rid, "MAN3", 5.0, "")  # a whole float is fine; an empty comment is no comment
-    assert store.answers(rid) == {"MAN1": (4, "on reflection"), "MAN2": (None, None), "MAN3": (5, None)}
+    assert store.answers(rid) == {"MAN1": (4, "on reflection"), "MAN2": ("n/a", None), "MAN3": (5, None)}
     people = store.respondents(aid)
-    # 3 answer rows, 1 of them without a value.
+    # 3 answers, 1 of them "not applicable".
     assert people[["answered", "not_applicable", "total"]].values.tolist() == [[3, 1, 55]]
     assert store.assessments()[["respondents", "answers"]].values.tolist() == [[1, 3]]
 
 
-def test_the_database_itself_keeps_one_answer_per_item_and_no_negative_values(store, core):
+def test_the_database_itself_keeps_one_answer_per_item_and_values_on_the_scale(store, core):
     rid = store.add_respondent(store.create_assessment("Org", "P", core), "executive")
     store.save_answer(rid, "MAN1", 3)
     path = sa.make_url(store.url).database
@@ -238,9 +257,16 @@ def test_the_database_itself_keeps_one_answer_per_item_and_no_negative_values(st
         with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
             raw.execute("INSERT INTO answers (respondent_id, item, value, updated_at) VALUES (?, 'MAN1', 2, '')",
                         (rid,))
-        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
-            raw.execute("INSERT INTO answers (respondent_id, item, value, updated_at) VALUES (?, 'MAN2', -1, '')",
-                        (rid,))
+        # pmo-core's scale is 1-5: the triggers of migration 0003 refuse 0 and 6, on insert and on update.
+        for value in (0, 6):
+            with pytest.raises(sqlite3.IntegrityError, match="outside the scale"):
+                raw.execute("INSERT INTO answers (respondent_id, item, value, updated_at) VALUES (?, 'MAN2', ?, '')",
+                            (rid, value))
+            with pytest.raises(sqlite3.IntegrityError, match="outside the scale"):
+                raw.execute("UPDATE answers SET value = ? WHERE item = 'MAN1'", (value,))
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):  # "not applicable" has no value
+            raw.execute("INSERT INTO answers (respondent_id, item, value, not_applicable, updated_at) "
+                        "VALUES (?, 'MAN2', 3, 1, '')", (rid,))
         with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
             raw.execute("INSERT INTO answers (respondent_id, item, value, updated_at) VALUES (999, 'MAN2', 2, '')")
     finally:
@@ -279,7 +305,7 @@ def test_create_false_refuses_a_missing_or_old_database(tmp_path):
         Store(tmp_path / "missing.db", create=False)
     assert not (tmp_path / "missing.db").exists()
     _database_at_0001(tmp_path / "old.db")
-    with pytest.raises(StoreError, match="schema 0001, not 0002"):
+    with pytest.raises(StoreError, match=r"schema 0001, not 0003; run `pmo-workbench store init` to upgrade it"):
         Store(tmp_path / "old.db", create=False)
 
 
@@ -304,7 +330,7 @@ def test_a_database_of_the_first_schema_opens_and_is_upgraded(tmp_path, core):
         assert "parent_id" not in {row[1] for row in raw.execute("PRAGMA table_info(pmos)")}
     with Store(url) as opened:
         with opened._engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD == "0002"
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD == "0003"
         # The old rows survive and the new columns work.
         assert opened.organisation("Old Org") == 1
         assert opened.pmo("Old Org", "Old PMO") == 1
@@ -377,14 +403,15 @@ def test_store_commands(tmp_path, core, sample):
     result = run("store", "list", "--db", db)
     assert result.exit_code == 2 and "no database" in result.stderr
     result = run("store", "init", "--db", db)
-    assert result.exit_code == 0 and "ready (schema 0002)" in result.stdout
+    assert result.exit_code == 0 and "ready (schema 0003)" in result.stdout
     result = run("store", "list", "--db", db)
     assert result.exit_code == 0 and "no assessments yet" in result.stdout
     result = run("store", "import", SAMPLE, "--db", db)
     assert result.exit_code == 0, result.output
-    assert "8 assessments" in result.stdout and "4235 added, 0 changed, 0 unchanged" in result.stdout
+    answers = len(stored_part(sample))  # rows with a value or a comment
+    assert "8 assessments" in result.stdout and f"{answers} added, 0 changed, 0 unchanged" in result.stdout
     result = run("store", "import", SAMPLE, "--db", db, "--instrument", "pmo-core")
-    assert "0 added, 0 changed, 4235 unchanged" in result.stdout
+    assert f"0 added, 0 changed, {answers} unchanged" in result.stdout
     result = run("store", "list", "--db", db)
     assert result.exit_code == 0 and "Tiverlake University" in result.stdout
     out = tmp_path / "export.csv"
@@ -420,3 +447,177 @@ def test_store_db_defaults_to_the_environment(tmp_path, monkeypatch):
     result = run("store", "init")
     assert result.exit_code == 0 and str(tmp_path / "env.db") in result.stdout
     assert (tmp_path / "env.db").is_file()
+
+
+# -- review 5: "not applicable" vs no answer, re-imports, formulas, scales, foreign files ---------------------
+
+def _instrument_file(tmp_path: Path, name: str, *, negative: bool = False) -> Path:
+    """pmo-core's YAML under another id; with ``negative`` on a -2..2 scale."""
+    from pmo_workbench.instrument import builtin_instruments
+
+    text = builtin_instruments()["pmo-core"].read_text(encoding="utf-8").replace("id: pmo-core", f"id: {name}")
+    if negative:
+        labels = text[text.index("    1: Strongly disagree"):text.index("    5: Strongly agree") + 22]
+        text = text.replace("  min: 1\n  max: 5", "  min: -2\n  max: 2").replace(
+            labels, "    -2: Strongly disagree\n    2: Strongly agree\n")
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_no_answer_is_not_not_applicable(store, core, tmp_path):
+    aid = store.create_assessment("Org", "P", core)
+    rid = store.add_respondent(aid, "executive")
+    store.save_answers(rid, {"MAN1": (4, None), "MAN2": (NOT_APPLICABLE, "not our remit"),
+                             "MAN3": (None, "ask the CFO"), "MAN4": (3, None)})
+    store.save_answer(rid, "MAN4", None)  # the choice cleared, no comment: the row goes
+    assert store.answers(rid) == {"MAN1": (4, None), "MAN2": ("n/a", "not our remit"), "MAN3": (None, "ask the CFO")}
+    # Answered: MAN1 (a value) and MAN2 (n/a) = 2; MAN3 is a note without an answer.
+    assert store.respondents(aid)[["answered", "not_applicable"]].values.tolist() == [[2, 1]]
+    assert store.assessment(aid)["answers"] == 2
+    long = pd.read_csv(store.export_responses(tmp_path / "l.csv"), dtype=str, keep_default_na=False)
+    long = long[long["value"].ne("") | long["comment"].ne("")]  # the other items are listed blank
+    assert long[["item", "value", "comment"]].values.tolist() == [
+        ["MAN1", "4", ""], ["MAN2", "NA", "not our remit"], ["MAN3", "", "ask the CFO"]]
+    wide = pd.read_csv(store.export_responses(tmp_path / "w.csv", form="wide"), dtype=str, keep_default_na=False)
+    assert wide[["MAN1", "MAN2", "MAN3", "MAN4"]].values.tolist() == [["4", "NA", "", ""]]
+    # Both files come back into a new store as they were stored.
+    for path in (tmp_path / "l.csv", tmp_path / "w.csv"):
+        with Store(tmp_path / f"{path.stem}.db") as other:
+            (new_aid,) = other.import_responses(path, core).assessments
+            (new_rid,) = other.respondents(new_aid)["respondent_id"]
+            expected = {"MAN1": (4, None), "MAN2": ("n/a", "not our remit"), "MAN3": (None, "ask the CFO")}
+            if path.stem == "w":  # no comments in the wide form: MAN3 had only one
+                expected = {"MAN1": (4, None), "MAN2": ("n/a", None)}
+            assert other.answers(new_rid) == expected
+
+
+def test_reimporting_the_stores_own_exports_changes_nothing(store, core, tmp_path):
+    store.import_responses(SAMPLE, core)
+    before = table_rows(store.url)
+    comments = int(store.responses()["comment"].ne("").sum())
+    for name, form in (("long.xlsx", "long"), ("long.csv", "long"), ("wide.csv", "wide"), ("wide.xlsx", "wide")):
+        result = store.import_responses(store.export_responses(tmp_path / name, form=form), core)
+        assert (result.answers_added, result.answers_changed) == (0, 0), name
+    # The wide files have no comment column: the stored comments stay; their blank cells add no answer.
+    assert table_rows(store.url) == before
+    assert int(store.responses()["comment"].ne("").sum()) == comments
+
+
+def test_blank_cells_leave_stored_answers_alone(store, core, tmp_path):
+    aid = store.create_assessment("Org", "PMO", core)
+    rid = store.add_respondent(aid, "executive", label="R1")
+    store.save_answers(rid, {"MAN1": (4, "sure"), "MAN2": (2, None), "MAN3": (NOT_APPLICABLE, None)})
+    wide = write_csv(tmp_path / "w.csv", "organisation,pmo,respondent,role,MAN1,MAN2,MAN3,MAN4\n"
+                                         "Org,PMO,R1,executive,5,,,\n")
+    result = store.import_responses(wide, core)
+    # MAN1 4 -> 5 (its comment kept: no comment column); MAN2, MAN3 and MAN4 blank: untouched, nothing added.
+    assert (result.answers_added, result.answers_changed, result.answers_unchanged) == (0, 1, 0)
+    assert store.answers(rid) == {"MAN1": (5, "sure"), "MAN2": (2, None), "MAN3": ("n/a", None)}
+    long = write_csv(tmp_path / "l.csv", "organisation,pmo,respondent,role,item,value,comment\n"
+                                         "Org,PMO,R1,executive,MAN2,,why two?\n"
+                                         "Org,PMO,R1,executive,MAN3,,\n"
+                                         "Org,PMO,R1,executive,MAN4,,later\n")
+    result = store.import_responses(long, core)
+    # MAN2: a comment next to the stored 2; MAN3 untouched; MAN4: a comment without an answer.
+    assert (result.answers_added, result.answers_changed, result.answers_unchanged) == (1, 1, 0)
+    assert store.answers(rid) == {"MAN1": (5, "sure"), "MAN2": (2, "why two?"), "MAN3": ("n/a", None),
+                                  "MAN4": (None, "later")}
+    assert store.respondents(aid)[["answered", "not_applicable"]].values.tolist() == [[3, 1]]
+
+
+def test_xlsx_export_writes_text_never_formulas(store, core, tmp_path):
+    from openpyxl import load_workbook
+
+    texts = ["=1+2", "@SUM(A1)", '=HYPERLINK("http://x","y")', "+1", '-2 said "no", then\nyes']
+    rid = store.add_respondent(store.create_assessment("Org", "=PMO", core), "executive", label="=R1")
+    store.save_answers(rid, {item: (3, text) for item, text in zip(core.items.index, texts)})
+    for form in ("long", "wide"):
+        path = store.export_responses(tmp_path / f"{form}.xlsx", form=form)
+        cells = [c for row in load_workbook(path).active.iter_rows() for c in row if c.value is not None]
+        assert {c.data_type for c in cells} <= {"s", "n"}  # strings and numbers; no "f" (formula)
+        back = read_responses(path, core)
+        assert set(back["pmo"]) == {"=PMO"} and set(back["respondent"]) == {"=R1"}
+        if form == "long":
+            assert back["comment"].tolist()[:len(texts)] == texts
+
+
+def test_a_negative_scale_saves_its_negative_values(store, tmp_path):
+    ins = load_instrument(_instrument_file(tmp_path, "neg-scale", negative=True))
+    rid = store.add_respondent(store.create_assessment("Org", "P", ins), "executive")
+    store.save_answers(rid, {"MAN1": (-2, None), "MAN2": (-1, None), "MAN3": (2, None)})
+    assert store.answers(rid) == {"MAN1": (-2, None), "MAN2": (-1, None), "MAN3": (2, None)}
+    for value in (-3, 3):
+        with pytest.raises(StoreError, match="outside the scale; expected a whole number from -2 to 2"):
+            store.save_answer(rid, "MAN4", value)
+
+
+def test_a_value_the_database_refuses_is_a_store_error(store, core, monkeypatch):
+    from pmo_workbench import store as store_module
+
+    rid = store.add_respondent(store.create_assessment("Org", "P", core), "executive")
+    monkeypatch.setattr(store_module, "_check_answer", lambda info, item, value: (value, None))  # skip the code
+    with pytest.raises(StoreError, match="the database refused the answers"):
+        store.save_answer(rid, "MAN1", 9)  # the trigger: pmo-core's scale is 1-5
+    assert store.answers(rid) == {}
+
+
+def test_migration_0003_turns_null_values_into_not_applicable(tmp_path, core):
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "0002")
+        with engine.begin() as conn:
+            for sql in ("INSERT INTO organisations (name) VALUES ('O')",
+                        "INSERT INTO pmos (organisation_id, name) VALUES (1, 'P')",
+                        "INSERT INTO assessments (organisation_id, pmo_id, instrument_id, instrument_version, "
+                        "scale_min, scale_max, status, created_at) VALUES (1, 1, 'pmo-core', '1.0', 1, 5, 'open', "
+                        "'2026-01-01')",
+                        "INSERT INTO respondents (assessment_id, label, role, created_at) "
+                        "VALUES (1, 'R1', 'executive', '2026-01-01')",
+                        "INSERT INTO answers (respondent_id, item, value, comment, updated_at) VALUES "
+                        "(1, 'MAN1', 4, NULL, '2026-01-01'), (1, 'MAN2', NULL, 'n/a here', '2026-01-01')"):
+                conn.execute(sa.text(sql))
+    finally:
+        engine.dispose()
+    with Store(url) as opened:
+        assert opened.answers(1) == {"MAN1": (4, None), "MAN2": ("n/a", "n/a here")}
+
+
+@pytest.mark.parametrize("content", [b"hello\n", b"SQLite format 3\x00" + b"\x00" * 200])
+def test_a_file_that_is_not_a_database_is_a_store_error(tmp_path, content):
+    path = tmp_path / "notdb.db"
+    path.write_bytes(content)
+    for create in (True, False):
+        with pytest.raises(StoreError, match="is not a pmo-workbench database"):
+            Store(path, create=create)
+    result = run("store", "list", "--db", path)
+    assert result.exit_code == 2 and "is not a pmo-workbench database" in result.stderr
+
+
+def test_another_tools_database_is_refused_and_left_alone(tmp_path):
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as raw:
+        raw.execute("CREATE TABLE organisations (id INTEGER PRIMARY KEY, label TEXT)")
+    for create in (True, False):
+        with pytest.raises(StoreError, match="has tables but no alembic_version table"):
+            Store(path, create=create)
+    result = run("store", "init", "--db", path)
+    assert result.exit_code == 2 and "not a pmo-workbench database" in result.stderr
+    with sqlite3.connect(path) as raw:  # no pmo-workbench table was added to it
+        assert raw.execute("SELECT name FROM sqlite_master").fetchall() == [("organisations",)]
+
+
+def test_store_export_of_a_custom_instrument(tmp_path, core):
+    custom = load_instrument(_instrument_file(tmp_path, "acme-custom"))
+    db = tmp_path / "c.db"
+    with Store(db) as opened:
+        rid = opened.add_respondent(opened.create_assessment("Org", "P", custom), "executive")
+        opened.save_answer(rid, "MAN1", 4)
+    result = run("store", "export", tmp_path / "x.csv", "--db", db)
+    assert result.exit_code == 2 and "acme-custom" in result.stderr
+    result = run("store", "export", tmp_path / "x.csv", "--db", db, "--instrument", tmp_path / "acme-custom.yaml")
+    assert result.exit_code == 0, result.output
+    back = read_responses(tmp_path / "x.csv", custom).dropna(subset=["value"])  # every item listed, one answered
+    assert back[["item", "value"]].values.tolist() == [["MAN1", 4.0]]

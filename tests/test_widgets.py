@@ -13,13 +13,15 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import ipywidgets as w
+import numpy as np
 import pytest
 
-from pmo_workbench.widgets import NOT_APPLICABLE, AssessmentForm, Workbench
+from pmo_workbench.widgets import NOT_APPLICABLE, AssessmentForm, UnsavedAnswersError, Workbench
 
 store_module = pytest.importorskip("pmo_workbench.store")
 Store = store_module.Store
@@ -76,11 +78,16 @@ def make_form(store, tiny, assessment, respondent):
 
 
 def answer(form: AssessmentForm, item: str, value, comment: str | None = None) -> None:
-    """What a user does: click a choice (value None = "not applicable"), type a comment."""
+    """What a user does: click a choice (a number or NOT_APPLICABLE; None clears it), type a comment."""
     choice, text = form.item_widgets[item]
-    choice.value = NOT_APPLICABLE if value is None else value
+    choice.value = value
     if comment is not None:
         text.value = comment
+
+
+def broken(rid, answers):
+    """A store's save_answers that always fails."""
+    raise OSError("disk full")
 
 
 # -- building the form ---------------------------------------------------------------------------------------
@@ -125,25 +132,46 @@ def test_choices_show_the_scale_labels_when_the_instrument_has_them(store, core)
 def test_changes_reach_the_store_within_the_debounce(make_form, store, respondent):
     form = make_form(debounce=0.3)
     answer(form, "G1", 4, "clear remit")
-    answer(form, "S2", None)
+    answer(form, "S2", NOT_APPLICABLE)
     assert form.status == "saving…"
     assert store.answers(respondent) == {}  # not yet: the debounce is still running
     assert wait_until(lambda: len(store.answers(respondent)) == 2)
-    assert store.answers(respondent) == {"G1": (4, "clear remit"), "S2": (None, None)}
+    assert store.answers(respondent) == {"G1": (4, "clear remit"), "S2": (NOT_APPLICABLE, None)}
     assert wait_until(lambda: SAVED.match(form.status))
 
 
-def test_each_change_restarts_the_wait_and_one_flush_writes_everything(make_form, store, respondent, monkeypatch):
+def test_changes_within_one_wait_are_written_by_one_flush(make_form, store, respondent, monkeypatch):
     calls = []
     real = store.save_answers
     monkeypatch.setattr(store, "save_answers", lambda rid, answers: (calls.append(dict(answers)), real(rid, answers)))
     form = make_form(debounce=1.0)
     for item, value in (("G1", 1), ("G2", 2), ("G3", 3)):
         answer(form, item, value)
-        time.sleep(0.1)  # shorter than the debounce: the timer restarts
+        time.sleep(0.1)  # the three changes come within 0.3 s, inside the 1 s wait the first one started
     assert wait_until(lambda: calls)
     time.sleep(0.3)
     assert calls == [{"G1": (1, None), "G2": (2, None), "G3": (3, None)}]
+
+
+def test_steady_typing_cannot_hold_an_answer_back(make_form, store, respondent):
+    # review 5, item 1: each keystroke used to restart the wait, so nothing was written while the user typed
+    form = make_form(debounce=0.3)
+    answer(form, "G1", 4)  # a click at t = 0
+    clicked = time.monotonic()
+    comment, typed, seen = form.item_widgets["P1"][1], "", None
+    while time.monotonic() - clicked < 2.0:  # then a keystroke on another item every 0.1 s for 2 s
+        typed += "x"
+        comment.value = typed
+        if seen is None and "G1" in store.answers(respondent):
+            seen = time.monotonic() - clicked
+        time.sleep(0.1)
+    # the click is in the store at most debounce (0.3 s) + write time after it was made, well before the typing
+    # stops at 2 s (1 s leaves room for a slow write)
+    assert seen is not None and seen < 1.0
+    # and the comment being typed reaches the store while it is typed (a comment with no choice: value None)
+    stored = store.answers(respondent)
+    assert stored["G1"] == (4, None)
+    assert stored["P1"][0] is None and stored["P1"][1].startswith("x")
 
 
 def test_flush_writes_now_and_a_change_of_mind_keeps_the_last_answer(make_form, store, respondent):
@@ -164,15 +192,30 @@ def test_set_answer_moves_the_widgets_and_keeps_the_comment_unless_told(make_for
     form.set_answer("G4", 3)  # comment None keeps the note
     choice, comment = form.item_widgets["G4"]
     assert (choice.value, comment.value) == (3, "a note")
-    form.set_answer("G4", None, "")  # not applicable, comment removed
+    form.set_answer("G4", NOT_APPLICABLE, "")  # not applicable, comment removed
     assert (choice.value, comment.value) == (NOT_APPLICABLE, "")
+    form.set_answer("G1", 5)
+    form.set_answer("G1", None)  # cleared again: no answer
+    assert form.item_widgets["G1"][0].value is None
     form.flush()
-    assert store.answers(respondent) == {"G4": (None, None)}
+    assert store.answers(respondent) == {"G4": (NOT_APPLICABLE, None)}
+
+
+@pytest.mark.parametrize("value", [np.int64(3), np.int32(3), np.uint8(3), np.float64(3.0), 3.0])
+def test_set_answer_takes_any_whole_number_type(make_form, store, respondent, value):
+    # review 5, item 11: numpy integers (e.g. read from a frame) used to be rejected
+    form = make_form()
+    form.set_answer("G1", value)
+    assert form.pending == {"G1": (3, None)}
+    assert type(form.pending["G1"][0]) is int
+    form.flush()
+    assert store.answers(respondent) == {"G1": (3, None)}
 
 
 @pytest.mark.parametrize("item, value", [
     # values off the 1-5 scale or not whole numbers
     ("G1", 0), ("G1", 6), ("G1", 2.5), ("G1", True), ("G1", "3"),
+    ("G1", np.int64(9)), ("G1", np.float64(2.5)), ("G1", np.True_), ("G1", float("nan")), ("G1", "not applicable"),
     # an item the instrument does not define
     ("X9", 3),
 ])
@@ -186,10 +229,6 @@ def test_set_answer_rejects_what_the_scale_does_not_allow(make_form, item, value
 def test_a_failed_write_says_so_keeps_the_answers_and_retries(make_form, store, respondent, monkeypatch):
     form = make_form()
     real = store.save_answers
-
-    def broken(rid, answers):
-        raise OSError("disk full")
-
     monkeypatch.setattr(store, "save_answers", broken)
     answer(form, "S1", 4)
     form.flush()
@@ -201,6 +240,40 @@ def test_a_failed_write_says_so_keeps_the_answers_and_retries(make_form, store, 
     assert SAVED.match(form.status)
 
 
+def test_a_failed_write_is_retried_without_a_new_change(make_form, store, respondent, monkeypatch):
+    # review 5, item 2: a write that failed once (e.g. "database is locked") was never tried again
+    calls = []
+    real = store.save_answers
+
+    def locked_once(rid, answers):
+        calls.append(dict(answers))
+        if len(calls) == 1:
+            raise OSError("database is locked")
+        return real(rid, answers)
+
+    monkeypatch.setattr(store, "save_answers", locked_once)
+    form = make_form(debounce=0.1)
+    form.retry_delays = (0.2,)
+    answer(form, "S1", 4)
+    assert wait_until(lambda: calls)
+    assert wait_until(lambda: SAVED.match(form.status))  # nobody touched the form: the retry wrote it
+    assert calls == [{"S1": (4, None)}, {"S1": (4, None)}]
+    assert store.answers(respondent) == {"S1": (4, None)}
+    assert form.pending == {}
+
+
+def test_retries_back_off_1_2_4_then_every_4_seconds(make_form, store, monkeypatch):
+    form = make_form()
+    monkeypatch.setattr(store, "save_answers", broken)
+    answer(form, "S1", 4)
+    waits = []
+    for _ in range(5):
+        form.flush()  # each failure schedules the next retry
+        waits.append(form._timer.interval)
+    assert waits == [1.0, 2.0, 4.0, 4.0, 4.0]
+    monkeypatch.undo()  # the store works again: closing the form writes S1
+
+
 def test_close_writes_pending_answers(make_form, store, respondent):
     form = make_form()
     answer(form, "G1", 5)
@@ -208,11 +281,86 @@ def test_close_writes_pending_answers(make_form, store, respondent):
     assert store.answers(respondent) == {"G1": (5, None)}
 
 
+def test_close_does_not_drop_answers_it_cannot_write(make_form, store, respondent, monkeypatch):
+    # review 5, item 2: close() used to drop the pending answers silently when the write failed
+    form = make_form()
+    real = store.save_answers
+    monkeypatch.setattr(store, "save_answers", broken)
+    answer(form, "G1", 5)
+    with pytest.raises(UnsavedAnswersError, match=r"G1.*disk full"):
+        form.close()
+    assert form.pending == {"G1": (5, None)}
+    answer(form, "G2", 3)  # the form is still open and usable
+    monkeypatch.setattr(store, "save_answers", real)
+    form.close()
+    assert store.answers(respondent) == {"G1": (5, None), "G2": (3, None)}
+    assert form.pending == {}
+
+
+def test_the_status_never_reads_saved_while_a_newer_change_is_pending(make_form, monkeypatch):
+    # review 5, item 11: a change recorded between the end of a write and the "saved" status was hidden
+    form = make_form()
+    real_set_status = form._set_status
+    late: list[threading.Thread] = []
+
+    def set_status(text: str) -> None:
+        if text.startswith("saved") and not late:  # a change comes in just as the write reports success
+            late.append(threading.Thread(target=form.set_answer, args=("S1", 2)))
+            late[0].start()
+            late[0].join(0.3)
+        real_set_status(text)
+
+    monkeypatch.setattr(form, "_set_status", set_status)
+    answer(form, "G1", 4)
+    form.flush()
+    late[0].join()
+    assert form.pending == {"S1": (2, None)}
+    assert form.status == "saving…"
+
+
+def test_a_background_set_answer_does_not_swallow_a_click(make_form, store, respondent):
+    # review 5, item 10: the flag silencing the form's own widget updates was shared by every thread and item
+    form = make_form()
+    form.item_widgets["G1"][0].observe(lambda _: time.sleep(0.5), "value")  # a slow update of G1's widget
+    background = threading.Thread(target=form.set_answer, args=("G1", 3))
+    background.start()
+    time.sleep(0.1)
+    answer(form, "S1", 5)  # the user clicks meanwhile
+    background.join()
+    form.flush()
+    assert store.answers(respondent) == {"G1": (3, None), "S1": (5, None)}
+    assert form.progress == (2, 11)
+
+
+def test_clearing_a_choice_or_commenting_first_reopens_unanswered(make_form, store, assessment, respondent):
+    # review 5, item 4: both used to be stored as "not applicable"
+    form = make_form()
+    answer(form, "G1", 4)
+    form.flush()
+    answer(form, "G1", None)  # the user clicks the choice off again: no answer
+    form.item_widgets["G2"][1].value = "ask the CFO"  # a note before answering
+    answer(form, "G3", NOT_APPLICABLE)
+    form.flush()
+    # G1 has neither value nor comment: no row; G2 keeps only its comment; G3 is "not applicable"
+    assert store.answers(respondent) == {"G2": (None, "ask the CFO"), "G3": (NOT_APPLICABLE, None)}
+    assert form.progress == (1, 11)  # G3
+    form.close()
+
+    again = make_form()
+    assert [again.item_widgets[item][0].value for item in ("G1", "G2", "G3")] == [None, None, NOT_APPLICABLE]
+    assert again.item_widgets["G2"][1].value == "ask the CFO"
+    assert again.progress == (1, 11)  # "not applicable" is an answer, a comment alone is not
+    assert again.next_unanswered() == "G1"
+    # the store counts the same: one answered item, and it is "not applicable"
+    assert store.respondents(assessment)[["answered", "not_applicable"]].values.tolist() == [[1, 1]]
+
+
 # -- reopening -----------------------------------------------------------------------------------------------
 
 
 def test_reopening_restores_every_answer_and_comment(make_form, respondent):
-    given = {"G1": (5, "strong"), "G2": (1, None), "S1": (None, "not our business"), "P5": (3, None)}
+    given = {"G1": (5, "strong"), "G2": (1, None), "S1": (NOT_APPLICABLE, "not our business"), "P5": (3, None),
+             "P2": (None, "a note, no answer yet")}
     form = make_form()
     for item, (value, comment) in given.items():
         answer(form, item, value, comment)
@@ -220,10 +368,9 @@ def test_reopening_restores_every_answer_and_comment(make_form, respondent):
 
     again = make_form()
     for item, (choice, comment) in again.item_widgets.items():
-        value, text = given.get(item, ("unanswered", None))
-        expected = {"unanswered": None, None: NOT_APPLICABLE}.get(value, value)
-        assert (choice.value, comment.value) == (expected, text or ""), item
-    assert again.progress == (4, 11)
+        value, text = given.get(item, (None, None))
+        assert (choice.value, comment.value) == (value, text or ""), item
+    assert again.progress == (4, 11)  # G1, G2, S1, P5; P2 has a comment only
     assert again.status == ""
     assert again.pending == {}  # restoring writes nothing
 
@@ -235,7 +382,7 @@ def test_progress_overall_and_per_dimension(make_form):
     form = make_form()
     assert form.progress == (0, 11)
     answer(form, "G1", 3)
-    answer(form, "G2", None)  # "not applicable" is an answer
+    answer(form, "G2", NOT_APPLICABLE)  # "not applicable" is an answer
     answer(form, "S1", 5)
     form.item_widgets["P1"][1].value = "a comment is not an answer"
     # gov: G1, G2 of 4; sup: S1 of 2; ppl: none of 5 -> 3 of 11
@@ -373,6 +520,25 @@ def test_the_report_button_shows_what_on_report_returns(store, tiny, assessment,
         assert form.report_link.value == "<a href='r.html'>r.html</a>"
     finally:
         form.close()
+
+
+def test_leaving_a_respondent_whose_answers_cannot_be_saved_stays_and_says_so(workbench, store, monkeypatch):
+    # review 5, item 2: switching respondent closed the form and dropped the answers it could not write
+    first = workbench.add_respondent("executive", "A")
+    second = workbench.add_respondent("pmo_staff", "B")
+    answer(workbench.form, "G1", 4)
+    real = store.save_answers
+    monkeypatch.setattr(store, "save_answers", broken)
+    workbench.respondent_picker.value = first  # the user picks A in the dropdown
+    assert workbench.form.respondent_id == second
+    assert workbench.respondent_picker.value == second
+    assert "could not be saved" in workbench.message.value and "disk full" in workbench.message.value
+    assert workbench.form.pending == {"G1": (4, None)}
+    monkeypatch.setattr(store, "save_answers", real)
+    workbench.select_respondent(first)
+    assert workbench.form.respondent_id == first
+    assert store.answers(second) == {"G1": (4, None)}
+    assert workbench.message.value == ""
 
 
 def test_selecting_a_respondent_of_another_assessment_fails(workbench, store, tiny):

@@ -12,6 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -134,4 +135,74 @@ def test_manifest_rows_can_name_a_stored_assessment(stored, tmp_path, monkeypatc
     again = reports.read_manifest(manifest)[0]  # unchanged answers: the same file, untouched, so a batch skips it
     assert again.parameters["responses"] == str(exported) and exported.stat().st_mtime_ns == stamp
     with Store(str(db)) as store:
-        assert store.responses(chosen).equals(read_responses(exported, load_instrument("pmo-core")))
+        back = read_responses(exported, load_instrument("pmo-core"))
+        stored_rows = back[back["value"].notna() | back["comment"].ne("")].reset_index(drop=True)
+        pd.testing.assert_frame_equal(store.responses(chosen), stored_rows)
+
+
+# -- review 5: custom instruments from the store, and the lab's database --------------------------------------
+
+def _custom_store(tmp_path: Path) -> tuple[Path, Path, int]:
+    """A store with one assessment of pmo-core under another id (a custom instrument), one answer."""
+    from pmo_workbench.instrument import builtin_instruments
+
+    yaml = tmp_path / "custom.yaml"
+    yaml.write_text(builtin_instruments()["pmo-core"].read_text(encoding="utf-8")
+                    .replace("id: pmo-core", "id: acme-custom"), encoding="utf-8")
+    db = tmp_path / "custom.db"
+    with Store(str(db)) as store:
+        aid = store.create_assessment("Acme", "PMO", load_instrument(yaml))
+        store.save_answer(store.add_respondent(aid, "executive"), "MAN1", 4)
+    return db, yaml, aid
+
+
+def test_report_from_the_store_exports_a_custom_instrument(tmp_path):
+    from pmo_workbench.cli import _export_assessment
+
+    db, yaml, aid = _custom_store(tmp_path)
+    path, organisation, instrument = _export_assessment(str(db), aid, tmp_path / "out", str(yaml))
+    assert (organisation, instrument) == ("Acme", str(yaml))
+    back = read_responses(path, load_instrument(yaml)).dropna(subset=["value"])  # every item listed, one answered
+    assert back[["item", "value"]].values.tolist() == [["MAN1", 4.0]]
+    result = runner.invoke(app, ["report", "positioning", "--store", str(db), "--assessment", str(aid),
+                                 "--out", str(tmp_path / "o2")])
+    assert result.exit_code == 2 and "give its YAML file with --instrument" in result.output
+
+
+def test_manifest_rows_of_a_custom_instrument(tmp_path, monkeypatch):
+    from pmo_workbench import reports
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    db, yaml, aid = _custom_store(tmp_path)
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("report,organisation,store,assessment,instrument\n"
+                        f"positioning,Acme,{db},{aid},{yaml}\n"
+                        f"positioning,Acme,{db},{aid},pmo-core\n", encoding="utf-8")
+    with pytest.raises(reports.InputValidationError) as caught:
+        reports.read_manifest(manifest)
+    # Row 2 is fine; row 3 names the wrong instrument: a problem of its instrument cell, not a crash.
+    assert [(p.row, p.column) for p in caught.value.problems] == [(3, "instrument")]
+    assert "acme-custom" in caught.value.problems[0].message
+    manifest.write_text("report,organisation,store,assessment,instrument\n"
+                        f"positioning,Acme,{db},{aid},{yaml}\n", encoding="utf-8")
+    (spec,) = reports.read_manifest(manifest)
+    exported = read_responses(spec.parameters["responses"], load_instrument(yaml))
+    assert exported.dropna(subset=["value"])[["item", "value"]].values.tolist() == [["MAN1", 4.0]]
+
+
+def test_lab_gives_the_kernel_the_database_it_announces(tmp_path, monkeypatch):
+    import subprocess as sp
+
+    seen = {}
+
+    def fake_call(command, cwd, env):
+        seen.update(cwd=cwd, db=env["PMO_WORKBENCH_DB"])
+        return 0
+
+    monkeypatch.setattr(sp, "call", fake_call)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["lab", "--dir", "work", "--db", "rel.db", "--no-browser"])
+    assert result.exit_code == 0, result.output
+    # The kernel runs in work/, so "rel.db" there would be another file: it gets the absolute URL.
+    assert seen == {"cwd": Path("work"), "db": f"sqlite:///{tmp_path.resolve() / 'rel.db'}"}
+    assert f"answers are saved to sqlite:///{tmp_path.resolve() / 'rel.db'}" in result.stderr
