@@ -110,8 +110,11 @@ def main() -> None:
             start = time.perf_counter()
             back = store.responses()
             read_s = time.perf_counter() - start
-        pd.testing.assert_frame_equal(back, expected)  # the store gives back exactly what the file holds
-        assert result.answers_added == n, result
+        # The store keeps answers (a blank value without a comment is no answer) and gives them back exactly;
+        # its source rows are those of its own long export, which lists every item of the instrument.
+        stored = expected[expected["value"].notna() | expected["comment"].ne("")].reset_index(drop=True)
+        pd.testing.assert_frame_equal(back.drop(columns="source_row"), stored.drop(columns="source_row"))
+        assert result.answers_added == len(stored), result
 
         rows = n if args.baseline_rows <= 0 else min(args.baseline_rows, n)
         naive_s = naive_insert(f"sqlite:///{folder / 'naive.db'}", expected, instrument, rows)
