@@ -22,13 +22,17 @@ JavaScript), so the form works with the keyboard alone.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import datetime as dt
 import html
 import math
 import numbers
 import os
 import threading
+import sys
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -150,6 +154,7 @@ class AssessmentForm:
         self._respondent_label = self._find_respondent_label()
         self._build(on_report)
         self.refresh_panel()
+        atexit.register(_last_flush, weakref.ref(self))
 
     # -- building ------------------------------------------------------------------------------
     def _find_respondent_label(self) -> str | None:
@@ -521,6 +526,23 @@ class AssessmentForm:
             _chart_output(respondent, self.instrument, f"This respondent ({self._respondent_label})"),
             _chart_output(pmo, self.instrument, "The PMO (all respondents)"),
         )
+
+
+def _last_flush(form_ref: weakref.ref) -> None:
+    """At interpreter exit: write what a form still holds; if the store still refuses it, say what is lost.
+
+    Retry timers are daemon threads (a failing store must not keep a process alive), so without this a
+    script or kernel ending during an outage would drop its last answers silently.
+    """
+    form = form_ref()
+    if form is None or form._closed or not form.pending:
+        return
+    with contextlib.suppress(Exception):
+        form._flush(refresh=False)
+    if form.pending:
+        lost = ", ".join(f"{item}={value!r}" for item, (value, _) in sorted(form.pending.items()))
+        print(f"pmo-workbench: {len(form.pending)} answer(s) of respondent {form.respondent_id} could not be saved "
+              f"to {form.store.url} before exit: {lost}", file=sys.stderr)
 
 
 def _whole_number(value: Any) -> int | None:

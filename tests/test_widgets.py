@@ -617,3 +617,44 @@ def test_a_killed_process_loses_nothing_given_before_the_debounce_window(db_url,
         assert all(stored.get(item, (value, None)) == (value, None) for item, value, _ in after)
     finally:
         form.close()
+
+
+_EXIT_SCRIPT = """
+import sys
+from pmo_workbench import load_instrument
+from pmo_workbench.store import Store
+from pmo_workbench.widgets import AssessmentForm
+
+url, failing = sys.argv[1], sys.argv[2] == "fail"
+store = Store(url)
+ins = load_instrument("pmo-core")
+aid = store.create_assessment("Acme", "PMO", ins)
+rid = store.add_respondent(aid, "executive")
+form = AssessmentForm(ins, store, aid, rid, debounce=1)  # the script ends before the save is due
+if failing:
+    def refuse(*args, **kwargs):
+        raise OSError("disk unplugged")
+    store.save_answers = refuse
+form.set_answer("MAN1", 4)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("failing", [False, True])
+def test_a_script_ending_before_the_save_writes_its_answers_or_says_what_is_lost(tmp_path, failing):
+    import subprocess
+    import sys
+
+    db = tmp_path / "exit.db"
+    done = subprocess.run([sys.executable, "-c", _EXIT_SCRIPT, f"sqlite:///{db}", "fail" if failing else "ok"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    with Store(f"sqlite:///{db}") as store:
+        people = store.respondents(int(store.assessments()["assessment_id"].iloc[0]))
+        saved = store.answers(int(people["respondent_id"].iloc[0]))
+    if failing:
+        assert saved == {}
+        assert "1 answer(s) of respondent" in done.stderr and "MAN1=4" in done.stderr
+    else:
+        assert saved == {"MAN1": (4, None)}
+        assert "could not be saved" not in done.stderr
