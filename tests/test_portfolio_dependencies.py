@@ -281,7 +281,7 @@ def test_projects_sorted_by_dependents_then_blast_radius():
 
 # -- closed and cancelled projects -----------------------------------------------------------------------------------
 #
-# Review repro /tmp/review/case_b, as of 2025-03-31:  A <--> B (a cycle),  A --> C (closed),  B --> D (cancelled).
+# As of 2025-03-31:  A <--> B (a cycle),  A --> C (closed),  B --> D (cancelled).
 #   A active    2025-01-01 + 180 days = 2025-06-30 (31 + 28 + 31 + 30 + 31 + 29), forecast 2025-09-30
 #   B active    2025-01-01 + 180 days = 2025-06-30
 #   C closed    2024-01-01 + 181 days = 2024-06-30 (31 + 29 + 31 + 30 + 31 + 29, 2024 is a leap year)

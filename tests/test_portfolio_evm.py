@@ -347,7 +347,7 @@ def test_late_forecast_false_without_the_column():
 # -- vectorised earned schedule against the scalar reference -------------------
 
 def _reference_at(start: pd.Timestamp, ends: list[pd.Timestamp], as_of: pd.Timestamp) -> float:
-    """AT by the brief's words, one project at a time."""
+    """AT as defined (whole periods plus the elapsed fraction), one project at a time."""
     if as_of < start:
         return 0.0
     bounds = [start, *ends]
@@ -464,7 +464,7 @@ def test_rollup_undefined_is_none(rows, none_keys, count):
 
 
 # A project with a blank PV, EV, AC or BAC is left out of all four sums, so that every sum covers the same
-# projects. Review repro /tmp/review/nobac: A is complete, B has no BAC. Summing each column on its own gave
+# projects. A is complete, B has no BAC. Summing each column on its own gave
 # AC 500 + 5000 = 5500 and CPI 4400/5500 = 0.8 against A's BAC alone, EAC 1000/0.8 = 1250: B's cost in EAC's
 # CPI, B's budget nowhere.
 COMPLETE = {"project_id": "A", "bac": 1000.0, "pv": 500.0, "ev": 400.0, "ac": 500.0}
@@ -474,7 +474,7 @@ INCOMPLETE = {"project_id": "B", "bac": 9000.0, "pv": 5000.0, "ev": 4000.0, "ac"
 @pytest.mark.parametrize(
     ("blank", "status", "excluded"),
     [
-        # the review's case: B active without BAC
+        # B active without BAC
         ("bac", "active", 1),
         # any one of the other three blank leaves B out just the same, on hold or closed alike
         ("pv", "active", 1),

@@ -157,7 +157,7 @@ UNKNOWN = ("which is not a recognised risk status, so it is counted as open (ope
 @pytest.mark.parametrize(
     ("row", "expected"),
     [
-        # review repro /tmp/review/r1: an open threat without probability, or without impact, counted as open but
+        # an open threat without probability, or without impact, counted as open but
         # with no EMV (NaN x 900,000 and 0.5 x NaN), so it adds 0 to the exposure: now a warning
         ({"probability": NAN, "impact": 900000.0},
          [("warning", "risk_incomplete", f"Risk R-001 Vendor delay (P-001) is open with probability blank, so it "
@@ -174,7 +174,7 @@ UNKNOWN = ("which is not a recognised risk status, so it is counted as open (ope
         ({"status": "open"}, []), ({"status": " Active"}, []), ({"status": "NEW"}, []),
         ({"status": "identified"}, []), ({"status": "Monitoring "}, []), ({"status": None}, []),
         ({"status": "retired"}, []), ({"status": "EXPIRED"}, []),
-        # the review's unrecognised statuses: counted as open (is_open), said so
+        # unrecognised statuses: counted as open (is_open), said so
         ({"status": "Resolved"}, [("info", "risk_status_unknown", f"Risk R-001 Vendor delay (P-001) has status "
                                    f"'Resolved', {UNKNOWN}")]),
         ({"status": "Mitigated"}, [("info", "risk_status_unknown", f"Risk R-001 Vendor delay (P-001) has status "
@@ -194,8 +194,8 @@ def test_risk_checks(row, expected):
     assert {f.check for f in got} <= set(CHECKS)
 
 
-def test_review_r1_risks():
-    # /tmp/review/r1: R1 has no probability, R2 no impact, R3 is complete (EMV 0.3 x 100 = -30)
+def test_incomplete_risks_are_findings_and_add_no_emv():
+    # R1 has no probability, R2 no impact, R3 is complete (EMV 0.3 x 100 = -30)
     risk_frame = risks(
         {"risk_id": "R1", "title": "big", "probability": NAN, "impact": 900000.0, "owner": "o"},
         {"risk_id": "R2", "title": "small", "probability": 0.5, "impact": NAN, "owner": "o"},

@@ -280,7 +280,7 @@ def semicolon_projects(bac: str = "1000") -> list[list[str]]:
                               "400", "450"]]
 
 
-# review item 4: in a ';' file ',' is the decimal mark (',' cannot be a thousands separator there), '.' may
+# In a ';' file ',' is the decimal mark (',' cannot be a thousands separator there), '.' may
 # group thousands; a lone '.' with no ',' still reads as a decimal point (files written by programs)
 @pytest.mark.parametrize(
     ("given", "read_as"),
@@ -313,7 +313,7 @@ def test_numbers_in_a_semicolon_csv_use_the_decimal_comma(tmp_path, given, read_
 
 
 def test_decimal_commas_in_semicolon_assignments_and_criteria(tmp_path):
-    # the reviewer's files: demand 1,125 and 0,5 FTE; weights 0,125 and 0,5
+    # demand 1,125 and 0,5 FTE; weights 0,125 and 0,5
     folder = write_semicolon_folder(tmp_path, {
         "projects": [[*PROJECTS_HEADER, "score_fit", "score_cost"],
                      ["ALPHA", "Alpha", "EPMO", "Ann", "proposed", "2026-01-01", "2026-06-30", "100", "0", "0", "0",
@@ -570,7 +570,7 @@ CASES = [
                                   "from 1 to 5"),
       ("risks", 4, "probability", "'2.5' is on neither scale; expected a probability from 0 to 1, or a whole "
                                   "number from 1 to 5")]),
-    # review item 9: one typo (40) on a 0..1 sheet is the only problem; 0.3, 0.5, 0.7 are not "mixing scales"
+    # One typo (40) on a 0..1 sheet is the only problem; 0.3, 0.5, 0.7 are not "mixing scales"
     ("one probability out of range on a 0..1 sheet",
      {"risks": risks_rows(("R1", "ALPHA", "threat", 0.3, 1), ("R2", "ALPHA", "threat", 0.5, 1),
                           ("R3", "ALPHA", "threat", 0.7, 1), ("R4", "ALPHA", "threat", 40, 1))},

@@ -449,7 +449,7 @@ def test_store_db_defaults_to_the_environment(tmp_path, monkeypatch):
     assert (tmp_path / "env.db").is_file()
 
 
-# -- review 5: "not applicable" vs no answer, re-imports, formulas, scales, foreign files ---------------------
+# -- "not applicable" vs no answer, re-imports, formulas, scales, foreign files ---------------------
 
 def _instrument_file(tmp_path: Path, name: str, *, negative: bool = False) -> Path:
     """pmo-core's YAML under another id; with ``negative`` on a -2..2 scale."""

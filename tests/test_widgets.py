@@ -154,7 +154,7 @@ def test_changes_within_one_wait_are_written_by_one_flush(make_form, store, resp
 
 
 def test_steady_typing_cannot_hold_an_answer_back(make_form, store, respondent):
-    # review 5, item 1: each keystroke used to restart the wait, so nothing was written while the user typed
+    # each keystroke used to restart the wait, so nothing was written while the user typed
     form = make_form(debounce=0.3)
     answer(form, "G1", 4)  # a click at t = 0
     clicked = time.monotonic()
@@ -203,7 +203,7 @@ def test_set_answer_moves_the_widgets_and_keeps_the_comment_unless_told(make_for
 
 @pytest.mark.parametrize("value", [np.int64(3), np.int32(3), np.uint8(3), np.float64(3.0), 3.0])
 def test_set_answer_takes_any_whole_number_type(make_form, store, respondent, value):
-    # review 5, item 11: numpy integers (e.g. read from a frame) used to be rejected
+    # numpy integers (e.g. read from a frame) used to be rejected
     form = make_form()
     form.set_answer("G1", value)
     assert form.pending == {"G1": (3, None)}
@@ -241,7 +241,7 @@ def test_a_failed_write_says_so_keeps_the_answers_and_retries(make_form, store, 
 
 
 def test_a_failed_write_is_retried_without_a_new_change(make_form, store, respondent, monkeypatch):
-    # review 5, item 2: a write that failed once (e.g. "database is locked") was never tried again
+    # a write that failed once (e.g. "database is locked") was never tried again
     calls = []
     real = store.save_answers
 
@@ -282,7 +282,7 @@ def test_close_writes_pending_answers(make_form, store, respondent):
 
 
 def test_close_does_not_drop_answers_it_cannot_write(make_form, store, respondent, monkeypatch):
-    # review 5, item 2: close() used to drop the pending answers silently when the write failed
+    # close() used to drop the pending answers silently when the write failed
     form = make_form()
     real = store.save_answers
     monkeypatch.setattr(store, "save_answers", broken)
@@ -298,7 +298,7 @@ def test_close_does_not_drop_answers_it_cannot_write(make_form, store, responden
 
 
 def test_the_status_never_reads_saved_while_a_newer_change_is_pending(make_form, monkeypatch):
-    # review 5, item 11: a change recorded between the end of a write and the "saved" status was hidden
+    # a change recorded between the end of a write and the "saved" status was hidden
     form = make_form()
     real_set_status = form._set_status
     late: list[threading.Thread] = []
@@ -319,7 +319,7 @@ def test_the_status_never_reads_saved_while_a_newer_change_is_pending(make_form,
 
 
 def test_a_background_set_answer_does_not_swallow_a_click(make_form, store, respondent):
-    # review 5, item 10: the flag silencing the form's own widget updates was shared by every thread and item
+    # the flag silencing the form's own widget updates was shared by every thread and item
     form = make_form()
     form.item_widgets["G1"][0].observe(lambda _: time.sleep(0.5), "value")  # a slow update of G1's widget
     background = threading.Thread(target=form.set_answer, args=("G1", 3))
@@ -333,7 +333,7 @@ def test_a_background_set_answer_does_not_swallow_a_click(make_form, store, resp
 
 
 def test_clearing_a_choice_or_commenting_first_reopens_unanswered(make_form, store, assessment, respondent):
-    # review 5, item 4: both used to be stored as "not applicable"
+    # both used to be stored as "not applicable"
     form = make_form()
     answer(form, "G1", 4)
     form.flush()
@@ -523,7 +523,7 @@ def test_the_report_button_shows_what_on_report_returns(store, tiny, assessment,
 
 
 def test_leaving_a_respondent_whose_answers_cannot_be_saved_stays_and_says_so(workbench, store, monkeypatch):
-    # review 5, item 2: switching respondent closed the form and dropped the answers it could not write
+    # switching respondent closed the form and dropped the answers it could not write
     first = workbench.add_respondent("executive", "A")
     second = workbench.add_respondent("pmo_staff", "B")
     answer(workbench.form, "G1", 4)

@@ -140,7 +140,7 @@ def test_manifest_rows_can_name_a_stored_assessment(stored, tmp_path, monkeypatc
         pd.testing.assert_frame_equal(store.responses(chosen), stored_rows)
 
 
-# -- review 5: custom instruments from the store, and the lab's database --------------------------------------
+# -- custom instruments from the store, and the lab's database --------------------------------------
 
 def _custom_store(tmp_path: Path) -> tuple[Path, Path, int]:
     """A store with one assessment of pmo-core under another id (a custom instrument), one answer."""
