@@ -119,11 +119,10 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import importlib.util
 import io
 import itertools
 import math
-import re
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,8 +135,20 @@ import pandas as pd
 SEED = 20260601
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "portfolios"
-FIXED_TIMESTAMP = dt.datetime(2026, 6, 1, 9, 0, 0)
+
+
+def _sample_generator():
+    """``generate.py`` beside this script, for its reproducible-workbook helpers (examples/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("_pmo_examples_generate", HERE / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_GENERATE = _sample_generator()
+FIXED_TIMESTAMP = _GENERATE.FIXED_TIMESTAMP
 """Workbook created/modified time and zip entry time, so the xlsx files are reproducible."""
+_normalise_xlsx = _GENERATE._normalise_xlsx
 
 SHEETS = ("projects", "baseline", "risks", "dependencies", "assignments", "capacity", "criteria")
 STATUSES = ("proposed", "active", "on_hold", "closed", "cancelled")
@@ -809,28 +820,6 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(_normalise_xlsx(buffer.getvalue()))
     return path
-
-
-def _normalise_xlsx(data: bytes) -> bytes:
-    """Make a saved workbook reproducible (as ``examples/generate.py`` does).
-
-    openpyxl stamps the save time into ``docProps/core.xml`` (dcterms:modified)
-    and into every zip entry; both are replaced by :data:`FIXED_TIMESTAMP`.
-    """
-    stamp = FIXED_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ")
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                                 rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIMESTAMP.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            dst.writestr(entry, content)
-    return out.getvalue()
 
 
 # -- the sample organisations ---------------------------------------------------------

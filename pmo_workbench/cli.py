@@ -86,6 +86,13 @@ def _fail(error: PmoWorkbenchError) -> typer.Exit:
     return typer.Exit(2)
 
 
+def _check_folder(folder: Path, option: str = "--out") -> None:
+    """Refuse an output folder that is a file (usage error, before any work)."""
+    if folder.exists() and not folder.is_dir():
+        typer.echo(f"error: {option} {folder} is a file; give a folder", err=True)
+        raise typer.Exit(2)
+
+
 def _check_out(out: Path | None) -> None:
     """Refuse an output path that is a folder (usage error, before any work)."""
     if out is not None and out.is_dir():
@@ -265,9 +272,7 @@ def _run_reports(specs, out: Path, formats: tuple[str, ...], *, jobs: int | None
     """Run reports, print every written path, exit 1 when any failed."""
     from .reports import PdfUnavailableError, ReportParameterError, run_batch
 
-    if out.exists() and not out.is_dir():
-        typer.echo(f"error: --out {out} is a file; give a folder", err=True)
-        raise typer.Exit(2)
+    _check_folder(out)
     try:
         result = run_batch(specs, out, formats, jobs=jobs, force=force, index=index,
                            progress=sys.stderr.isatty())
@@ -296,9 +301,7 @@ def _run_reports(specs, out: Path, formats: tuple[str, ...], *, jobs: int | None
 
 def _export_assessment(url: str, assessment: int, out: Path, instrument: str) -> tuple[Path, str, str]:
     """Write one stored assessment as a long responses file under ``out/.inputs``; its organisation and instrument."""
-    if out.exists() and not out.is_dir():
-        typer.echo(f"error: --out {out} is a file; give a folder", err=True)
-        raise typer.Exit(2)
+    _check_folder(out)
     try:
         given = load_instrument(instrument)
     except PmoWorkbenchError as exc:
@@ -587,9 +590,7 @@ def lab_command(
 
     from .resources import notebooks_dir
 
-    if folder.exists() and not folder.is_dir():
-        typer.echo(f"error: --dir {folder} is a file; give a folder", err=True)
-        raise typer.Exit(2)
+    _check_folder(folder, "--dir")
     folder.mkdir(parents=True, exist_ok=True)
     notebook = folder / "assessment_workbench.ipynb"
     if not notebook.exists():  # an existing copy is the consultant's: never overwritten

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import altair as alt
-import numpy as np
 import pandas as pd
 
 from .charts import ACCENT, GREY, INK, MAX_WIDTH, NAVY, _num, _records_frame, _style, _text, _titled
@@ -322,10 +321,9 @@ def prioritisation(candidates: pd.DataFrame, *, limit: int = 30, title: str | No
     top = candidates.sort_values("value", ascending=False).head(limit)
     rows = []
     for r in top.to_dict("records"):
-        selected = r.get("selected")
+        selected = None if r.get("selected") is None else bool(r["selected"])
         state = ("mandatory" if bool(r.get("mandatory")) and selected is not False else
-                 "recommended" if selected is True or selected is np.True_ else
-                 "not funded" if selected is False or selected is np.False_ else "candidate")
+                 "candidate" if selected is None else "recommended" if selected else "not funded")
         rows.append({"project_id": str(r["project_id"]), "name": _text(r.get("name")) or "",
                      "value": _num(r.get("value")), "cost": _num(r.get("cost")), "state": state,
                      "reason": _text(r.get("reason")) or ""})

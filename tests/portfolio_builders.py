@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 import openpyxl
+import pandas as pd
 
 PROJECT = {
     "project_id": "P1",
@@ -28,6 +29,31 @@ PROJECT = {
     "ev": 400,
     "ac": 450,
 }
+
+
+def projects_frame(*rows: dict, name: str = "Project") -> pd.DataFrame:
+    """A validated projects frame (model.PROJECT_COLUMNS) built in memory, ids P-001, P-002, ...
+
+    Each row overrides the defaults: active 2024-01-01 to 2024-12-31, sponsor Sam, BAC 1000, PV 500, EV 400,
+    AC 500 (CPI 0.8, SPI 0.8), strategic value 5, category IT.
+    """
+    from pmo_workbench.portfolio.model import PROJECT_STATUSES
+
+    base = {
+        "project_id": "P-001", "name": name, "pmo": "PMO", "sponsor": "Sam", "status": "active",
+        "start": "2024-01-01", "finish": "2024-12-31", "forecast_finish": None,
+        "bac": 1000.0, "pv": 500.0, "ev": 400.0, "ac": 500.0, "strategic_value": 5.0, "mandatory": False,
+        "category": "IT",
+    }
+    frame = pd.DataFrame([{**base, "project_id": f"P-{i + 1:03d}", **row} for i, row in enumerate(rows)])
+    frame["status"] = pd.Categorical(frame["status"], categories=PROJECT_STATUSES)
+    for column in ("start", "finish", "forecast_finish"):
+        frame[column] = pd.to_datetime(frame[column])
+    for column in ("bac", "pv", "ev", "ac", "strategic_value"):
+        frame[column] = frame[column].astype(float)
+    frame["sponsor"] = frame["sponsor"].astype("str")
+    frame["source_row"] = range(2, len(frame) + 2)
+    return frame
 
 
 def minimal_project(**overrides) -> dict:

@@ -22,6 +22,7 @@ import vl_convert
 from pmo_workbench import charts, portfolio_charts
 from pmo_workbench.portfolio import analyse_portfolio, read_portfolio
 
+from .test_charts import walk
 from .test_portfolio_report import AS_OF, SHEETS, write_folder
 
 HOSTILE = "<script>alert(1)</script>"
@@ -71,16 +72,6 @@ def units(spec: dict) -> Iterator[dict]:
     for key in ("layer", "hconcat", "vconcat"):
         for child in spec.get(key, []):
             yield from units(child)
-
-
-def walk(obj: Any) -> Iterator[tuple[str, Any]]:
-    if isinstance(obj, dict):
-        for key, value in obj.items():
-            yield key, value
-            yield from walk(value)
-    elif isinstance(obj, list):
-        for value in obj:
-            yield from walk(value)
 
 
 def build(name: str, analysis, label: str = "P1"):

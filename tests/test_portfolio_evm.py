@@ -9,27 +9,11 @@ import pandas as pd
 import pytest
 
 from pmo_workbench.portfolio.evm import EVM_COLUMNS, ROLLUP_KEYS, earned_schedule, earned_value, rag, rollup
-from pmo_workbench.portfolio.model import EAC_METHODS, PROJECT_STATUSES, Thresholds
+from pmo_workbench.portfolio.model import EAC_METHODS, Thresholds
+
+from .portfolio_builders import projects_frame as projects
 
 NAN = math.nan
-
-
-def projects(*rows: dict) -> pd.DataFrame:
-    """A projects frame following model.PROJECT_COLUMNS; each row overrides these defaults."""
-    base = {
-        "project_id": "P-001", "name": "Project", "pmo": "PMO", "sponsor": "Sam", "status": "active",
-        "start": "2024-01-01", "finish": "2024-12-31", "forecast_finish": None,
-        "bac": 1000.0, "pv": 500.0, "ev": 400.0, "ac": 500.0, "strategic_value": 5.0, "mandatory": False,
-        "category": "IT",
-    }
-    frame = pd.DataFrame([{**base, "project_id": f"P-{i + 1:03d}", **row} for i, row in enumerate(rows)])
-    frame["status"] = pd.Categorical(frame["status"], categories=PROJECT_STATUSES)
-    for column in ("start", "finish", "forecast_finish"):
-        frame[column] = pd.to_datetime(frame[column])
-    for column in ("bac", "pv", "ev", "ac", "strategic_value"):
-        frame[column] = frame[column].astype(float)
-    frame["source_row"] = range(2, len(frame) + 2)
-    return frame
 
 
 def baseline(rows: dict[str, list[tuple[str, float]]]) -> pd.DataFrame:

@@ -8,8 +8,10 @@ import pandas as pd
 import pytest
 
 from pmo_workbench.portfolio.evm import earned_value
-from pmo_workbench.portfolio.model import PROJECT_STATUSES, Finding, Portfolio
+from pmo_workbench.portfolio.model import Finding, Portfolio
 from pmo_workbench.portfolio.quality import CHECKS, data_quality
+
+from .portfolio_builders import projects_frame
 
 NAN = math.nan
 AS_OF = "2024-06-30"
@@ -17,21 +19,7 @@ AS_OF = "2024-06-30"
 
 def projects(*rows: dict) -> pd.DataFrame:
     """A projects frame following model.PROJECT_COLUMNS; the defaults raise no finding at 2024-06-30."""
-    base = {
-        "project_id": "P-001", "name": "Website relaunch", "pmo": "PMO", "sponsor": "Sam", "status": "active",
-        "start": "2024-01-01", "finish": "2024-12-31", "forecast_finish": None,
-        "bac": 1000.0, "pv": 500.0, "ev": 400.0, "ac": 500.0, "strategic_value": 5.0, "mandatory": False,
-        "category": "IT",
-    }
-    frame = pd.DataFrame([{**base, "project_id": f"P-{i + 1:03d}", **row} for i, row in enumerate(rows)])
-    frame["status"] = pd.Categorical(frame["status"], categories=PROJECT_STATUSES)
-    for column in ("start", "finish", "forecast_finish"):
-        frame[column] = pd.to_datetime(frame[column])
-    for column in ("bac", "pv", "ev", "ac", "strategic_value"):
-        frame[column] = frame[column].astype(float)
-    frame["sponsor"] = frame["sponsor"].astype("str")
-    frame["source_row"] = range(2, len(frame) + 2)
-    return frame
+    return projects_frame(*rows, name="Website relaunch")
 
 
 def risks(*rows: dict) -> pd.DataFrame:

@@ -32,7 +32,8 @@ class Action:
     text: str
 
 
-def _money(value: float | None) -> str:
+def money(value: float | None) -> str:
+    """Money for the narrative: ``1.2m``, ``350k``, ``900``; ``–`` when unknown."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     sign = "-" if value < 0 else ""
@@ -110,7 +111,7 @@ def _delivery_actions(a: PortfolioAnalysis) -> list[Action]:
     behind = red[(red["cpi"] < low) | (schedule < low)]
     ahead = red.drop(behind.index)
     if len(behind):
-        worst = [f"{r.project_id} (VAC {_money(r.vac)})" if pd.notna(r.vac) else str(r.project_id)
+        worst = [f"{r.project_id} (VAC {money(r.vac)})" if pd.notna(r.vac) else str(r.project_id)
                  for r in behind.itertuples()]
         out.append(Action("now", "delivery", f"{count(len(behind), 'in-flight project')} "
                                              f"{'is' if len(behind) == 1 else 'are'} red, over budget or late: "
@@ -123,8 +124,8 @@ def _delivery_actions(a: PortfolioAnalysis) -> list[Action]:
     vac, cpi = totals.get("vac"), totals.get("cpi")
     if vac is not None and not math.isnan(vac) and vac < 0:
         out.append(Action("soon", "delivery", (
-            f"The portfolio is forecast to overrun its budget by {_money(-vac)} (EAC {_money(totals.get('eac'))} "
-            f"against BAC {_money(totals.get('bac'))}, CPI {cpi:.2f}). Decide where the money comes from or what "
+            f"The portfolio is forecast to overrun its budget by {money(-vac)} (EAC {money(totals.get('eac'))} "
+            f"against BAC {money(totals.get('bac'))}, CPI {cpi:.2f}). Decide where the money comes from or what "
             "is descoped.")))
     behind = flight[flight["sv_t"] <= -1].sort_values("sv_t")
     if len(behind):
@@ -182,10 +183,10 @@ def _risk_actions(a: PortfolioAnalysis) -> list[Action]:
                                           "review its risk responses and contingency first."))
     threat, opportunity = t.get("threat_emv"), t.get("opportunity_emv")
     if threat is not None and not math.isnan(threat) and threat < 0:
-        text = (f"Open threats have an expected monetary value of {_money(threat)}: a contingency of "
-                f"{_money(-threat)} covers the expected loss if the risks are independent")
+        text = (f"Open threats have an expected monetary value of {money(threat)}: a contingency of "
+                f"{money(-threat)} covers the expected loss if the risks are independent")
         if opportunity:
-            text += f"; open opportunities are worth {_money(opportunity)} if pursued"
+            text += f"; open opportunities are worth {money(opportunity)} if pursued"
         out.append(Action("watch", "risk", text + "."))
     return out
 
@@ -195,13 +196,13 @@ def _selection_actions(a: PortfolioAnalysis) -> list[Action]:
     if s is None:
         return []
     if s.status != "optimal":
-        return [Action("now", "selection", f"No project set fits the budget of {_money(s.budget)}: "
+        return [Action("now", "selection", f"No project set fits the budget of {money(s.budget)}: "
                                            + " ".join(s.notes))]
     frame = s.projects
     # A project left out only because it has no value is not a candidate for stopping: it needs a value.
     dropped = frame[(~frame["selected"]) & frame["status"].isin(IN_FLIGHT) & ~frame["project_id"].isin(a.unvalued)]
-    text = (f"Within the budget of {_money(s.budget)}, the best set funds {count(len(s.selected), 'project')} for "
-            f"{_money(s.total_cost)} (total value {s.total_value:,.1f}).")
+    text = (f"Within the budget of {money(s.budget)}, the best set funds {count(len(s.selected), 'project')} for "
+            f"{money(s.total_cost)} (total value {s.total_value:,.1f}).")
     unvalued = [i for i in a.unvalued if i not in s.selected]
     if unvalued:
         text += (f" {count(len(unvalued), 'candidate')} {'have' if len(unvalued) != 1 else 'has'} no value and "
@@ -232,4 +233,4 @@ def _data_actions(a: PortfolioAnalysis) -> list[Action]:
         "reliable."))]
 
 
-__all__ = ["URGENCY", "Action", "actions", "count"]
+__all__ = ["URGENCY", "Action", "actions", "count", "money"]
