@@ -1,5 +1,5 @@
 # The two commands of the README: `make demo` and `make test`.
-# Each creates .venv when missing and installs the package with its dev extra.
+# Each creates .venv when missing and installs the package with every extra (pdf) and the dev tools.
 
 PYTHON ?= python3
 VENV := .venv
@@ -16,6 +16,7 @@ test: lint
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
@@ -47,7 +48,7 @@ $(BIN)/python:
 
 # Reinstall whenever the dependencies change.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[pdf,dev]'
 	@touch $(STAMP)
 
 clean:

@@ -37,7 +37,7 @@ from pathlib import Path
 import psutil
 import yaml
 
-from pmo_workbench.reports import demo_specs, notebook_path
+from pmo_workbench.reports.spec import demo_specs, notebook_path
 
 BIN = Path(sys.executable).parent
 

@@ -30,8 +30,8 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-from pmo_workbench.instrument import Instrument
-from pmo_workbench.scoring import score
+from pmo_workbench.assessment.instrument import Instrument
+from pmo_workbench.assessment.scoring import score
 
 
 def synthetic_instrument(dimensions: int, items_per_dimension: int) -> Instrument:

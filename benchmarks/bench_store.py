@@ -30,9 +30,10 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from pmo_workbench.instrument import load_instrument
-from pmo_workbench.responses import read_responses
-from pmo_workbench.store import Answer, Store
+from pmo_workbench.assessment.instrument import load_instrument
+from pmo_workbench.assessment.responses import read_responses
+from pmo_workbench.store import Store
+from pmo_workbench.store.schema import Answer
 
 ROLES = ("executive", "pmo_staff", "project_manager", "functional_manager", "team_member")
 

@@ -2,16 +2,41 @@
 
 The names an analyst types in a notebook::
 
-    from pmo_workbench import load_instrument, read_responses, assess
-    instrument = load_instrument("pmo-core")
-    results = assess(read_responses("answers.xlsx", instrument), instrument)
+    import pmo_workbench as pw
+    instrument = pw.load_instrument("pmo-core")
+    results = pw.assess(pw.read_responses("answers.xlsx", instrument), instrument)
     results.summary()
+
+and, loaded on first use, the namespaces a report notebook works with:
+``pw.insights`` (the statements of the positioning report), ``pw.charts``,
+``pw.show`` (tables, charts and text in a notebook), ``pw.portfolio``,
+``pw.store`` and ``pw.reports``.
+
+The package is layered (checked by import-linter): ``assessment`` and
+``portfolio`` at the centre, then ``charts``, ``store``, ``reports``,
+``notebook`` and ``cli``; nothing imports upwards.
 """
 
-from .assessment import AssessmentResults, PmoAssessment, assess
+from __future__ import annotations
+
+import importlib
+import os
+from typing import Any
+
+from .assessment import AssessmentResults, Instrument, PmoAssessment, assess, load_instrument, read_responses
 from .errors import InputValidationError, PmoWorkbenchError
-from .instrument import Instrument, load_instrument
-from .responses import read_responses
+from .resources import examples_dir
+
+__version__ = "0.1.0"
+
+_NAMESPACES = {
+    "insights": "pmo_workbench.assessment.insights",
+    "charts": "pmo_workbench.charts",
+    "show": "pmo_workbench.notebook.show",
+    "portfolio": "pmo_workbench.portfolio",
+    "store": "pmo_workbench.store",
+    "reports": "pmo_workbench.reports",
+}
 
 __all__ = [
     "AssessmentResults",
@@ -20,7 +45,23 @@ __all__ = [
     "PmoAssessment",
     "PmoWorkbenchError",
     "assess",
+    "examples_dir",
     "load_instrument",
     "read_responses",
+    *_NAMESPACES,
 ]
-__version__ = "0.1.0"
+
+# Modules of the earlier flat layout, kept importable for one release (each warns when imported).
+__path__.append(os.path.join(os.path.dirname(__file__), "_legacy"))
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NAMESPACES:
+        module = importlib.import_module(_NAMESPACES[name])
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_NAMESPACES})

@@ -13,7 +13,7 @@ def main() -> None:
     # A terminated run cleans up as after Ctrl-C: kernels, workers, temporary files.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     skip_slow_optional_imports()
-    from .cli import main as cli_main
+    from .cli.app import main as cli_main
 
     cli_main()
 

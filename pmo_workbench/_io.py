@@ -1,4 +1,9 @@
-"""Writing output files so that a failure never leaves half a file behind."""
+"""Writing output files so that a failure never leaves half a file behind.
+
+An operating-system error while writing (a full disk, a missing permission, a
+parent that is a file) becomes one :class:`~pmo_workbench.errors.FileError`
+naming the target, and the target is left as it was.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+from .errors import FileError
 
 
 @contextlib.contextmanager
@@ -17,17 +24,26 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     ...     tmp.write_text("{}")
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
+    try:
+        if target.is_dir():
+            raise IsADirectoryError(21, "Is a directory", str(target))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise FileError.from_os_error("write", target, exc) from None
     tmp = Path(name)
     try:
-        yield tmp
-        # mkstemp makes the file private; give it the mode any new file gets here (umask).
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
+        try:
+            yield tmp
+            # mkstemp makes the file private; give it the mode any new file gets here (umask).
+            os.chmod(tmp, 0o666 & ~_umask())
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise FileError.from_os_error("write", target, exc) from None
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def _umask() -> int:
@@ -48,3 +64,44 @@ def write_with(target: str | Path, writer: Callable[[Path], object]) -> Path:
     with atomic_path(target) as tmp:
         writer(tmp)
     return Path(target)
+
+
+@contextlib.contextmanager
+def captured_output(logger_name: str) -> Iterator[None]:
+    """Capture what code below Python (C, C++) writes to file descriptors 1 and 2, and log it at DEBUG.
+
+    Solver libraries print diagnostics straight to the terminal, which would
+    mix them into JSON on standard output or a user's screen; here they go to
+    ``logging.getLogger(logger_name)`` instead (the command line shows them
+    with ``--debug``). Python's own buffers are flushed first, so what was
+    printed before still arrives, in order. Not thread-safe: descriptors belong
+    to the process. Without usable descriptors nothing is captured.
+    """
+    import logging
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            with contextlib.suppress(OSError, ValueError):  # closed or broken stream: nothing to keep in order
+                stream.flush()
+    try:
+        saved = (os.dup(1), os.dup(2))
+    except OSError:
+        yield
+        return
+    with tempfile.TemporaryFile() as sink:
+        try:
+            os.dup2(sink.fileno(), 1)
+            os.dup2(sink.fileno(), 2)
+            yield
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
+            sink.seek(0)
+            text = sink.read().decode("utf-8", "replace")
+            log = logging.getLogger(logger_name)
+            for line in text.splitlines():
+                if line.strip():
+                    log.debug("%s", line)

@@ -76,6 +76,72 @@ class StoreError(PmoWorkbenchError):
     """Raised when the assessment store cannot do what was asked (unknown id, bad value, schema not at head)."""
 
 
+class ReportError(PmoWorkbenchError):
+    """Raised when a report's notebook failed to execute; names the organisation, the cell and the error."""
+
+    def __init__(self, message: str, organisation: str = "", cell: int | None = None, ename: str = "",
+                 evalue: str = "", notebook: str | None = None):
+        super().__init__(message, organisation, cell, ename, evalue, notebook)
+        self.organisation = organisation
+        self.cell = cell
+        self.ename = ename
+        self.evalue = evalue
+        self.notebook = notebook
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+class ReportParameterError(PmoWorkbenchError):
+    """Raised when parameters do not match a notebook's ``parameters`` cell (checked before execution)."""
+
+
+class PdfUnavailableError(PmoWorkbenchError):
+    """Raised when PDF is asked for but no Chromium (or the ``pdf`` extra) can be found or started."""
+
+
+class KernelStartError(PmoWorkbenchError):
+    """Raised when the report kernel template cannot be started or cannot fork a kernel."""
+
+
+class UnsavedAnswersError(PmoWorkbenchError):
+    """Raised when a form is closed while answers it could not write to the store are still pending."""
+
+
+class FileError(PmoWorkbenchError):
+    """Raised when a file or folder cannot be read or written; says which, and why, in one line.
+
+    ``errno`` is the operating system's error number (``None`` when unknown): the
+    command line tells a bad path (exit 2) from a failing machine (a full disk,
+    an I/O error: exit 1) by it.
+    """
+
+    def __init__(self, action: str, path: str, reason: str, errno: int | None = None):
+        super().__init__(action, path, reason, errno)
+        self.action, self.path, self.reason, self.errno = action, path, reason, errno
+
+    @classmethod
+    def from_os_error(cls, action: str, path: object, exc: OSError) -> FileError:
+        """The error for ``exc``, raised while trying to ``action`` ``path``."""
+        return cls(action, str(path), exc.strerror or str(exc), exc.errno)
+
+    def __str__(self) -> str:
+        return f"cannot {self.action} {self.path}: {self.reason}"
+
+
+class MissingExtraError(PmoWorkbenchError):
+    """Raised when a feature needs an optional part of the install (an extra) that is not installed."""
+
+    def __init__(self, extra: str, feature: str, module: str = ""):
+        super().__init__(extra, feature, module)
+        self.extra, self.feature, self.module = extra, feature, module
+
+    def __str__(self) -> str:
+        missing = f" ({self.module} is not installed)" if self.module else ""
+        return (f"{self.feature} needs the '{self.extra}' extra{missing}: "
+                f"pip install 'pmo-workbench[{self.extra}]'")
+
+
 def _problem_order(problem: Problem) -> tuple:
     return (
         problem.path,

@@ -5,10 +5,14 @@ resource load, cross-project dependencies, prioritisation and selection, and the
 data-quality findings that go with them.
 """
 
-from .actions import Action, actions
+from .._values import count, money
+from .actions import Action, actions, budget_verdict
 from .analysis import PortfolioAnalysis, analyse_portfolio
-from .model import Finding, Portfolio, Thresholds
+from .evm import worst_first
+from .model import IN_FLIGHT, Finding, Portfolio, Thresholds
+from .selection import normalised_weights, selection_changes
 from .workbook import read_portfolio
 
-__all__ = ["Action", "Finding", "Portfolio", "PortfolioAnalysis", "Thresholds", "actions", "analyse_portfolio",
-           "read_portfolio"]
+__all__ = ["IN_FLIGHT", "Action", "Finding", "Portfolio", "PortfolioAnalysis", "Thresholds", "actions",
+           "analyse_portfolio", "budget_verdict", "count", "money", "normalised_weights", "read_portfolio",
+           "selection_changes", "worst_first"]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .._values import count, money
 from .model import IN_FLIGHT
 
 if TYPE_CHECKING:
@@ -32,21 +33,20 @@ class Action:
     text: str
 
 
-def money(value: float | None) -> str:
-    """Money for the narrative: ``1.2m``, ``350k``, ``900``; ``–`` when unknown."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    for unit, size in (("m", 1e6), ("k", 1e3)):
-        if value >= size:
-            return f"{sign}{value / size:,.1f}{unit}"
-    return f"{sign}{value:,.0f}"
+def budget_verdict(vac: float | None, *, tolerance: float = 0.5) -> str | None:
+    """What the forecast says of the budget, as the end of a sentence ("... is forecast to <verdict>").
 
+    ``vac`` is the portfolio's variance at completion (BAC - EAC); within
+    ``tolerance`` (money) it finishes on budget. ``None`` when VAC is unknown.
 
-def count(n: int, noun: str, plural: str | None = None) -> str:
-    """``n`` and the noun, plural unless ``n`` is 1: ``count(1, "project")`` is ``"1 project"``."""
-    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+    >>> budget_verdict(-1_250_000), budget_verdict(0.2), budget_verdict(300_000)
+    ('overrun its budget by 1.2m', 'finish on budget', 'finish 300.0k under budget')
+    """
+    if vac is None or (isinstance(vac, float) and math.isnan(vac)):
+        return None
+    if abs(vac) < tolerance:
+        return "finish on budget"
+    return f"overrun its budget by {money(-vac)}" if vac < 0 else f"finish {money(vac)} under budget"
 
 
 def _listing(ids: list[str], limit: int = 3) -> str:
@@ -107,8 +107,7 @@ def _delivery_actions(a: PortfolioAnalysis) -> list[Action]:
     red = flight[flight["rag"] == "red"].sort_values("vac")
     # Red below the green band is trouble; red only above it (far ahead, far under budget) questions the plan.
     low = a.thresholds.green[0]
-    schedule = red["spi_t"].fillna(red["spi"])
-    behind = red[(red["cpi"] < low) | (schedule < low)]
+    behind = red[(red["cpi"] < low) | (red["schedule"] < low)]
     ahead = red.drop(behind.index)
     if len(behind):
         worst = [f"{r.project_id} (VAC {money(r.vac)})" if pd.notna(r.vac) else str(r.project_id)
@@ -233,4 +232,4 @@ def _data_actions(a: PortfolioAnalysis) -> list[Action]:
         "reliable."))]
 
 
-__all__ = ["URGENCY", "Action", "actions", "count", "money"]
+__all__ = ["URGENCY", "Action", "actions", "budget_verdict", "count", "money"]

@@ -28,7 +28,8 @@ from .model import EAC_METHODS, IN_FLIGHT, RAG, ROLLED_UP, EacMethod, Thresholds
 
 EVM_COLUMNS = (
     "project_id", "name", "pmo", "status", "bac", "pv", "ev", "ac", "cv", "sv", "cpi", "spi", "eac", "etc", "vac",
-    "tcpi", "es", "at", "spi_t", "sv_t", "planned_duration", "forecast_duration", "schedule_index", "rag_cost",
+    "tcpi", "es", "at", "spi_t", "sv_t", "planned_duration", "forecast_duration", "schedule", "schedule_index",
+    "rag_cost",
     "rag_schedule", "rag", "overdue", "late_forecast",
 )
 """Columns of the frame :func:`earned_value` returns, in order."""
@@ -278,7 +279,8 @@ def earned_value(
         pv, ev, ac``; ``cv, sv, cpi, spi, eac, etc, vac, tcpi``; earned
         schedule ``es, at`` (periods), ``spi_t, sv_t`` (periods),
         ``planned_duration`` (number of baseline periods) and
-        ``forecast_duration`` (``planned_duration / spi_t``); ``schedule_index``
+        ``forecast_duration`` (``planned_duration / spi_t``); ``schedule`` (the index schedule health uses: SPI(t)
+        where a baseline gives it, else SPI) and ``schedule_index``
         (``"spi_t"`` when SPI(t) is known, else ``"spi"`` when SPI is, else
         ``None``); ``rag_cost`` (from CPI), ``rag_schedule`` (from that index),
         ``rag`` (the worse of the two, ignoring a missing one); ``overdue``
@@ -342,6 +344,7 @@ def earned_value(
         "sv_t": es - at,
         "planned_duration": sched["planned_duration"],
         "forecast_duration": forecast_duration,
+        "schedule": schedule,
         "schedule_index": _objects(schedule_index),
         "rag_cost": _objects(_rag_labels(cost_codes)),
         "rag_schedule": _objects(_rag_labels(schedule_codes)),
@@ -412,4 +415,19 @@ def rollup(projects: pd.DataFrame, *, eac_method: EacMethod = "typical") -> dict
     return out
 
 
-__all__ = ["EVM_COLUMNS", "ROLLUP_KEYS", "earned_schedule", "earned_value", "rag", "rollup"]
+
+
+RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
+"""Health, worst first; a project with no index comes after green."""
+
+
+def worst_first(evm: pd.DataFrame) -> pd.DataFrame:
+    """The in-flight projects of an :func:`earned_value` frame, red first, then amber, green and no index;
+    within a colour, the largest forecast overrun (lowest VAC) first."""
+    flight = evm[evm["status"].isin(IN_FLIGHT)]
+    order = flight["rag"].map(RAG_ORDER).fillna(len(RAG_ORDER))
+    return flight.assign(_order=order).sort_values(["_order", "vac"], kind="stable").drop(columns="_order")
+
+
+__all__ = ["EVM_COLUMNS", "RAG_ORDER", "ROLLUP_KEYS", "earned_schedule", "earned_value", "rag", "rollup",
+           "worst_first"]

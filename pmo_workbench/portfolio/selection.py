@@ -21,10 +21,7 @@ output (JSON from the command line, say) stays clean.
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,7 +29,8 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from .model import CANDIDATES
+from .._io import captured_output
+from .model import CANDIDATES, IN_FLIGHT
 
 TIE_TOLERANCE = 1e-9
 """Relative value difference below which two selections count as equally valuable (the cheaper one wins)."""
@@ -311,43 +309,9 @@ def _closure(start: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
         marked |= grow
 
 
-@contextmanager
-def _stdout_to_stderr() -> Iterator[None]:
-    """Point file descriptor 1 at file descriptor 2 for the duration, restoring it afterwards.
-
-    For output written below Python (C, C++), which ``contextlib.redirect_stdout``
-    cannot see. Python's own buffers are flushed first so that what was printed
-    before still reaches standard output, in order. Not thread-safe: file
-    descriptors belong to the process. Without a usable descriptor 1 or 2
-    (a closed stream) nothing is redirected.
-    """
-    for stream in (sys.stdout, sys.stderr):
-        if stream is not None:
-            try:
-                stream.flush()
-            except (OSError, ValueError):           # closed or broken stream: nothing to keep in order
-                pass
-    try:
-        saved = os.dup(1)
-    except OSError:
-        yield
-        return
-    try:
-        os.dup2(2, 1)
-    except OSError:
-        os.close(saved)
-        yield
-        return
-    try:
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
 def _milp(*args, **kwargs):
-    """:func:`scipy.optimize.milp` with the solver's stray standard output sent to standard error."""
-    with _stdout_to_stderr():
+    """:func:`scipy.optimize.milp` with the solver's own diagnostics logged at DEBUG, not printed."""
+    with captured_output(__name__):
         return milp(*args, **kwargs)
 
 
@@ -603,5 +567,29 @@ class _Problem:
         return reason
 
 
+def normalised_weights(criteria: pd.DataFrame) -> pd.DataFrame:
+    """The criteria with their weights scaled to sum to 1 (as :func:`weighted_scores` uses them).
+
+    >>> normalised_weights(pd.DataFrame({"criterion": ["fit", "risk"], "weight": [3.0, 1.0]}))["weight"].tolist()
+    [0.75, 0.25]
+    """
+    weights = criteria["weight"].astype(float)
+    return criteria.assign(weight=weights / weights.sum())
+
+
+def selection_changes(selection: Selection, unvalued: Sequence[str] = ()) -> pd.DataFrame:
+    """What a selection changes: proposals it starts, and projects under way it leaves out.
+
+    ``unvalued`` are candidates without a value: their ``reason`` reads "no value given" (counted as worth
+    nothing, which is no verdict on them). Funded projects first, then by value, highest first.
+    """
+    frame = selection.projects
+    decided = frame.assign(reason=frame["reason"].where(~frame["project_id"].isin(list(unvalued)), "no value given"))
+    changes = decided[(decided["selected"] & decided["status"].eq("proposed"))
+                      | (~decided["selected"] & decided["status"].isin(IN_FLIGHT))]
+    return changes.sort_values(["selected", "value"], ascending=[False, False], kind="stable")
+
+
 __all__ = ["MIP_OPTIONS", "TIE_TOLERANCE", "Selection", "efficient_frontier", "select_projects",
-           "selection_candidates", "weighted_scores"]
+           "normalised_weights", "selection_candidates", "selection_changes",
+           "weighted_scores"]

@@ -1,0 +1,12 @@
+"""Deprecated: ``pmo_workbench.picker`` is now :mod:`pmo_workbench.notebook.picker`.
+
+This path goes in the next release.
+"""
+
+import importlib
+import warnings
+
+NEW = "pmo_workbench.notebook.picker"
+warnings.warn(f"pmo_workbench.picker is deprecated; import from {NEW} instead",
+              DeprecationWarning, stacklevel=2)
+globals().update({k: v for k, v in vars(importlib.import_module(NEW)).items() if not k.startswith("__")})

@@ -1,0 +1,155 @@
+"""Missing values, number formatting and JSON conversion: one rule for the whole package.
+
+Every module that shows a number, writes JSON or asks "is this missing?" goes
+through here, so a report, the command line and the JSON output never disagree
+on what a missing value looks like (:data:`MISSING`) or how money is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+MISSING = "–"
+"""How every table, sentence and terminal shows a value that is not there."""
+
+NO_SCORE = "no score"
+"""The label a chart or note puts where a dimension has no score (too few answers)."""
+
+
+def is_missing(value: Any) -> bool:
+    """``None``, ``NA``, ``NaT``, NaN and infinities are missing; anything else is not.
+
+    >>> [is_missing(v) for v in (None, float("nan"), float("inf"), 0, "")]
+    [True, True, True, False, False]
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, (float, np.floating)):
+        return not math.isfinite(value)
+    return False
+
+
+def number(value: Any) -> float | None:
+    """A finite Python float, or ``None`` (for missing values, text and booleans).
+
+    >>> number(np.float32(2.5)), number("2.5"), number(float("nan")), number(True)
+    (2.5, None, None, None)
+    """
+    if is_missing(value) or isinstance(value, (str, bool, np.bool_)):
+        return None
+    try:
+        result = float(value)
+    except (TypeError, ValueError):
+        return None
+    return result if math.isfinite(result) else None
+
+
+def integer(value: Any) -> int | None:
+    """A Python int (rounded), or ``None`` when :func:`number` gives none."""
+    result = number(value)
+    return None if result is None else int(round(result))
+
+
+def text(value: Any) -> str | None:
+    """``str(value)``, or ``None`` for a missing value."""
+    return None if is_missing(value) else str(value)
+
+
+def fmt(value: Any, digits: int = 1, *, missing: str = MISSING, thousands: bool = False) -> str:
+    """A number with ``digits`` decimals, or :data:`MISSING`.
+
+    >>> fmt(72.345), fmt(None), fmt(1234.5, 0, thousands=True)
+    ('72.3', '–', '1,234')
+    """
+    result = number(value)
+    if result is None:
+        return missing
+    return f"{result:,.{digits}f}" if thousands else f"{result:.{digits}f}"
+
+
+def percent(value: Any, digits: int = 0, *, missing: str = MISSING) -> str:
+    """A share (0.5) as a percentage (``50%``), or :data:`MISSING`."""
+    result = number(value)
+    return missing if result is None else f"{result:.{digits}%}"
+
+
+def money(value: Any, *, missing: str = MISSING) -> str:
+    """Money for a sentence: ``1.2m``, ``350.0k``, ``900``, ``-2.5m``; :data:`MISSING` when unknown.
+
+    >>> money(1_234_567), money(-2_500), money(900), money(None)
+    ('1.2m', '-2.5k', '900', '–')
+    """
+    result = number(value)
+    if result is None:
+        return missing
+    sign = "-" if result < 0 else ""
+    result = abs(result)
+    for unit, size in (("m", 1e6), ("k", 1e3)):
+        if result >= size:
+            return f"{sign}{result / size:,.1f}{unit}"
+    return f"{sign}{result:,.0f}"
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and the noun, plural unless ``n`` is 1: ``count(1, "project")`` is ``"1 project"``."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def join_words(parts: list[str], *, empty: str = "nothing more") -> str:
+    """``a``, ``a and b``, ``a, b and c``; ``empty`` for no parts."""
+    if not parts:
+        return empty
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def rounded(value: Any, digits: int = 2) -> float | None:
+    """A finite number rounded to ``digits``, else ``None`` (what JSON output holds for a score)."""
+    result = number(value)
+    return None if result is None else round(result, digits)
+
+
+def boolean(value: Any) -> bool | None:
+    """``bool(value)``, or ``None`` for a missing value."""
+    return None if is_missing(value) else bool(value)
+
+
+def jsonable(value: Any, *, digits: Callable[[str], int | None] | None = None, key: str = "") -> Any:
+    """``value`` as plain JSON types: missing values become ``None``, numpy scalars Python numbers,
+    dates ISO text, frames lists of records.
+
+    ``digits(key)`` may say how many decimals a float under that key keeps
+    (``None``: as it is); it is asked with the name of the innermost key.
+
+    >>> jsonable({"a": np.float64("nan"), "b": [np.int64(3)], "c": pd.Timestamp("2026-01-02")})
+    {'a': None, 'b': [3], 'c': '2026-01-02'}
+    """
+    if isinstance(value, pd.DataFrame):
+        return [jsonable(r, digits=digits) for r in value.to_dict("records")]
+    if isinstance(value, pd.Series):
+        return {str(k): jsonable(v, digits=digits, key=str(k)) for k, v in value.items()}
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v, digits=digits, key=str(k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v, digits=digits, key=key) for v in value]
+    if is_missing(value):
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        places = digits(key) if digits is not None else None
+        return float(value) if places is None else round(float(value), places)
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, pd.Period):
+        return str(value)
+    return value if isinstance(value, str) else str(value)

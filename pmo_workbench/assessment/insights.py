@@ -1,0 +1,567 @@
+"""The analysis behind the narrative of the positioning report.
+
+Each function takes what :func:`pmo_workbench.assess` produced (a
+:class:`~pmo_workbench.PmoAssessment`, the whole
+:class:`~pmo_workbench.AssessmentResults`) and, where it needs answers, the
+tidy responses frame of :func:`pmo_workbench.read_responses`, and returns a
+new DataFrame, string or frozen dataclass for the report to show. Nothing here
+reads files, renders HTML or prints, and no input is mutated.
+
+The report's story, in order: what the PMO does best (:func:`strengths`), what
+to do first (:func:`priorities`, :func:`roadmap_phases`), where it stands in one
+sentence (:func:`summary_sentence`, :func:`next_type_gaps`), where respondent
+roles disagree (:func:`gap_statements`), how it compares with other
+organisations (:func:`benchmark_percentiles`), and how far the answers can be
+trusted (:func:`item_scores_by_role`, :func:`data_quality`, :func:`comments`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .._values import is_missing as _missing
+from .._values import join_words as _join
+from .instrument import Instrument
+from .results import AssessmentResults, PmoAssessment
+from .scoring import RWG_CUTOFF, item_scores
+
+__all__ = [
+    "ALL_ROLES",
+    "RWG_CUTOFF",
+    "PHASE_LABELS",
+    "DataQuality",
+    "benchmark_percentiles",
+    "comments",
+    "data_quality",
+    "gap_statements",
+    "item_scores_by_role",
+    "next_type_gaps",
+    "priorities",
+    "roadmap_phases",
+    "strengths",
+    "summary_sentence",
+]
+
+PHASE_LABELS: dict[int, str] = {
+    1: "Now (0-3 months)",
+    2: "Next (3-6 months)",
+    3: "Later (6-12 months)",
+}
+"""Roadmap phase number -> the label a report shows (see :func:`roadmap_phases`)."""
+
+ALL_ROLES = "all"
+"""The ``role`` of the rows of :func:`item_scores_by_role` that pool every respondent."""
+
+_STRENGTH_COLUMNS = ["dimension", "label", "score", "level"]
+_PRIORITY_COLUMNS = ["dimension", "label", "score", "title", "reason", "unlocks"]
+_GAP_COLUMNS = ["dimension", "label", "score", "gate", "points_needed", "note"]
+_BENCHMARK_COLUMNS = ["dimension", "label", "score", "percentile", "peers", "peer_median"]
+_ITEM_ROLE_COLUMNS = ["item", "dimension", "text", "role", "score", "n"]
+_UNANSWERED_COLUMNS = ["item", "dimension", "text", "respondents", "unanswered", "share"]
+_EXCLUDED_COLUMNS = ["respondent", "role", "dimension", "label", "answered", "n_items"]
+_COMMENT_COLUMNS = ["role", "item", "comment"]
+_UNCOUNTABLE = frozenset({"staff", "personnel", "people"})
+
+
+@dataclass(frozen=True)
+class DataQuality:
+    """How complete one PMO's answers are.
+
+    Attributes
+    ----------
+    unanswered
+        One row per item that at least one respondent of the PMO did not
+        answer: ``item``, ``dimension``, ``text``, ``respondents`` (of the
+        PMO), ``unanswered`` (how many of them did not answer it), ``share``
+        (``unanswered / respondents``); sorted by ``share`` descending, then
+        instrument order.
+    excluded
+        The (respondent, dimension) pairs left out of the PMO's dimension
+        scores by the half-answered rule: ``respondent``, ``role``,
+        ``dimension``, ``label``, ``answered`` (items answered), ``n_items``
+        (items in the dimension).
+    answer_rate
+        Answers given / (respondents x items of the instrument).
+    respondents
+        Number of respondents of the PMO.
+    """
+
+    unanswered: pd.DataFrame
+    excluded: pd.DataFrame
+    answer_rate: float
+    respondents: int
+
+
+def strengths(a: PmoAssessment, n: int = 3) -> pd.DataFrame:
+    """The PMO's ``n`` highest-scoring dimensions.
+
+    Parameters
+    ----------
+    a
+        One PMO's assessment.
+    n
+        How many dimensions at most; dimensions without a score never count.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``dimension``, ``label``, ``score``, ``level``, highest score
+        first; equal scores keep the instrument order of ``a.dimensions``.
+
+    Examples
+    --------
+    Scores gov 50, sup 50, ppl 75 give ``ppl, gov, sup``; with ``n=2``,
+    ``ppl, gov``.
+    """
+    _check_n(n)
+    dims = a.dimensions[_STRENGTH_COLUMNS]
+    scored = dims[dims["score"].notna()]
+    return scored.sort_values("score", ascending=False, kind="stable").head(n).reset_index(drop=True)
+
+
+def priorities(a: PmoAssessment, n: int = 3) -> pd.DataFrame:
+    """The first ``n`` dimensions to work on, in the roadmap's order.
+
+    Takes the first step of each dimension in ``a.recommendations`` (which the
+    engine has already ordered: steps that unlock the next type first, then the
+    largest weighted gaps) and keeps the first ``n`` distinct dimensions.
+
+    With no roadmap (an instrument without a recommendations library), the
+    same order is applied to the dimensions themselves: those whose gates block
+    the next type (most points needed first, unscored first), then the lowest
+    scores; ``title`` is then missing and ``reason`` says why the dimension
+    comes first.
+
+    Parameters
+    ----------
+    a
+        One PMO's assessment.
+    n
+        How many dimensions at most; fewer rows when the roadmap names fewer.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``dimension``, ``label``, ``score`` (from ``a.dimensions``),
+        ``title`` (of the dimension's first step), ``reason``, ``unlocks``
+        (the type the step helps unlock, missing when none).
+    """
+    _check_n(n)
+    recs = a.recommendations
+    if recs.empty:
+        return _priorities_without_roadmap(a, n)
+    first = recs.drop_duplicates("dimension", keep="first").head(n)[["dimension", "title", "reason", "unlocks"]]
+    dims = a.dimensions.set_index("dimension")[["label", "score"]]
+    out = first.join(dims, on="dimension")
+    return out[_PRIORITY_COLUMNS].reset_index(drop=True)
+
+
+def _priorities_without_roadmap(a: PmoAssessment, n: int) -> pd.DataFrame:
+    gaps = a.type.gaps
+    rows = []
+    for order, r in enumerate(a.dimensions.itertuples(index=False)):
+        blocks = r.dimension in gaps
+        needed = gaps.get(r.dimension)
+        if blocks:
+            reason = (f"no score yet; the {a.type.next_label} gate needs it" if _missing(needed)
+                      else f"{needed:.1f} points short of the {a.type.next_label} gate")
+            key = (0, -math.inf if _missing(needed) else -needed, order)
+        elif _missing(r.score):
+            reason, key = "not enough answers to score this dimension", (1, -math.inf, order)
+        else:
+            reason, key = f"one of the lowest scores ({r.score:.1f})", (1, r.score, order)
+        rows.append((key, {"dimension": r.dimension, "label": r.label, "score": r.score, "title": None,
+                           "reason": reason, "unlocks": a.type.next_type if blocks else None}))
+    rows.sort(key=lambda item: item[0])
+    return pd.DataFrame([row for _, row in rows[:n]], columns=_PRIORITY_COLUMNS)
+
+
+def roadmap_phases(recommendations: pd.DataFrame) -> pd.DataFrame:
+    """The roadmap split into three phases.
+
+    Rule, applied to each step:
+
+    - phase 1, "Now (0-3 months)": steps that unlock the next type
+      (``unlocks`` not missing), whatever their effort, and low-effort steps
+      with high impact;
+    - phase 2, "Next (3-6 months)": the other low- or medium-effort steps;
+    - phase 3, "Later (6-12 months)": high-effort steps that do not unlock the
+      next type.
+
+    Parameters
+    ----------
+    recommendations
+        A roadmap as returned by :func:`pmo_workbench.recommendations.recommend`
+        (columns ``effort``, ``impact``, ``unlocks`` at least), possibly empty.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``phase`` (1, 2 or 3) and ``phase_label`` (see
+        :data:`PHASE_LABELS`) added, sorted by phase; within a phase the steps
+        keep the roadmap's order. The index is renumbered from 0.
+    """
+    effort, impact = recommendations["effort"], recommendations["impact"]
+    now = recommendations["unlocks"].notna() | (effort.eq("low") & impact.eq("high"))
+    phase = np.where(now.to_numpy(bool), 1, np.where(effort.eq("high").to_numpy(bool), 3, 2)).astype(np.int64)
+    out = recommendations.copy()
+    out["phase"] = phase
+    out["phase_label"] = pd.Series([PHASE_LABELS[p] for p in phase], index=out.index, dtype=object)
+    return out.sort_values("phase", kind="stable").reset_index(drop=True)
+
+
+def summary_sentence(a: PmoAssessment, instrument: Instrument) -> str:
+    """One plain-text sentence saying where the PMO stands and what the next type needs.
+
+    Every number comes from ``a`` and is shown with one decimal; the type
+    label comes from ``instrument.type_label``, the count of maturity levels
+    from the instrument's thresholds.
+
+    Examples
+    --------
+    "The PMO of Org is a Controlling PMO with an overall maturity of 62.5
+    (level 4 of 5); to become Strategic it needs 20.0 more points on People."
+
+    At the top of the ladder the second half reads "it is at the top of the
+    type ladder"; without an overall score, "with no overall maturity score
+    yet"; a gate on a dimension without a score asks for "a score on <label>".
+    """
+    name = a.pmo if a.pmo.lower().startswith("the ") else f"The {a.pmo}"
+    type_label = instrument.type_label(a.type.type)
+    article = "an" if type_label[:1].lower() in "aeiou" else "a"
+    if _missing(a.overall_score):
+        maturity = "with no overall maturity score yet"
+    else:
+        maturity = f"with an overall maturity of {a.overall_score:.1f}"
+        if a.overall_level is not None:
+            maturity += f" (level {a.overall_level} of {len(instrument.maturity_thresholds) + 1})"
+    if a.type.next_type is None:
+        ahead = "it is at the top of the type ladder"
+    else:
+        needs = [
+            f"a score on {g.label}" if _missing(g.points_needed) else f"{g.points_needed:.1f} more points on {g.label}"
+            for g in next_type_gaps(a, instrument).itertuples(index=False)
+        ]
+        ahead = f"to become {a.type.next_label} it needs {_join(needs)}"
+    return f"{name} of {a.organisation} is {article} {type_label} PMO {maturity}; {ahead}."
+
+
+def next_type_gaps(a: PmoAssessment, instrument: Instrument) -> pd.DataFrame:
+    """The gates of the next rung of the type ladder that the PMO does not meet yet.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``dimension``, ``label``, ``score``, ``gate``,
+        ``points_needed`` (``gate - score``) and ``note``: ``"no score"``
+        where the dimension has no score (then ``score`` and ``points_needed``
+        are NaN), otherwise missing. Sorted by points needed, descending, with
+        unscored dimensions first (as the roadmap engine treats them: the
+        points they need are unknown, possibly all of them); equal needs keep
+        the ladder's order. Empty at the top of the ladder.
+    """
+    t = a.type
+    if t.next_type is None:
+        return pd.DataFrame(columns=_GAP_COLUMNS)
+    ladder = t.ladder
+    unmet = ladder[(ladder["type"] == t.next_type) & ~ladder["met"].astype(bool)]
+    points = [np.nan if _missing(t.gaps.get(d)) else float(t.gaps[d]) for d in unmet["dimension"]]
+    out = pd.DataFrame({
+        "dimension": unmet["dimension"].to_numpy(object),
+        "label": unmet["dimension"].map(instrument.dimension_table["label"]).to_numpy(object),
+        "score": unmet["score"].to_numpy(float),
+        "gate": unmet["gate"].to_numpy(float),
+        "points_needed": np.asarray(points, dtype=float),
+    })
+    out["note"] = pd.Series(np.where(out["score"].isna(), "no score", None), dtype=object)
+    out = out.sort_values("points_needed", ascending=False, na_position="first", kind="stable")
+    return out[_GAP_COLUMNS].reset_index(drop=True)
+
+
+def gap_statements(a: PmoAssessment, instrument: Instrument, n: int = 3) -> list[str]:
+    """The ``n`` largest flagged perception gaps, each as one sentence.
+
+    Reads ``a.perception.gaps`` (a gap is flagged when the highest and lowest
+    visible role groups differ by more than the threshold the assessment was
+    run with). Role labels come from the instrument, in the plural
+    ("Executive" -> "executives", "PMO staff" stays, a label that does not
+    pluralise simply gets "respondents" added).
+
+    Returns
+    -------
+    list of str
+        Largest gap first (equal gaps in instrument order), e.g.
+        "On Governance, executives score 75.0 but project managers 25.0 (a gap
+        of 50.0 points)."; empty when no gap is flagged.
+    """
+    _check_n(n)
+    gaps = a.perception.gaps
+    flagged = gaps[gaps["flagged"].fillna(False).astype(bool)]
+    flagged = flagged.sort_values("gap", ascending=False, kind="stable").head(n)
+    dim_label = instrument.dimension_table["label"]
+    role_label = {r.id: r.label for r in instrument.roles}
+    out = []
+    for g in flagged.itertuples(index=False):
+        label = dim_label.get(g.dimension, g.dimension)
+        high = _role_plural(role_label.get(g.high_role, str(g.high_role)))
+        low = _role_plural(role_label.get(g.low_role, str(g.low_role)))
+        out.append(f"On {label}, {high} score {g.high_score:.1f} but {low} {g.low_score:.1f} "
+                   f"(a gap of {g.gap:.1f} points).")
+    return out
+
+
+def benchmark_percentiles(
+    a: PmoAssessment, peers: AssessmentResults, min_organisations: int = 5
+) -> pd.DataFrame | None:
+    """Where the PMO ranks among the PMOs of other organisations.
+
+    Definition: the peers are every PMO in ``peers`` whose organisation is not
+    ``a.organisation`` (so the PMO itself and its sister PMOs never count).
+    For each dimension, and for the overall score, the percentile is
+    ``scipy.stats.percentileofscore(peer_scores, score, kind="mean")`` over
+    the peers that have a score there: the mean of the share of peers scoring
+    strictly below and the share scoring at or below, in percent. A PMO equal
+    to the peer median sits at about 50.
+
+    Parameters
+    ----------
+    a
+        The PMO to place.
+    peers
+        Assessments to compare with (may include ``a`` and its organisation).
+    min_organisations
+        Fewer distinct other organisations than this and no benchmark is
+        given: a percentile among too few is neither meaningful nor anonymous.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        One row per dimension in ``a.dimensions`` order, then ``overall``
+        (label ``Overall``): ``dimension``, ``label``, ``score``,
+        ``percentile`` (NaN when the PMO has no score or no peer has one),
+        ``peers`` (number of peer PMOs with a score), ``peer_median`` (NaN
+        without any). ``None`` when there are too few other organisations.
+    """
+    if min_organisations < 1:
+        raise ValueError(f"min_organisations must be at least 1, got {min_organisations}")
+    others = [p for p in peers.assessments if p.organisation != a.organisation]
+    if len({p.organisation for p in others}) < min_organisations:
+        return None
+    peer_dims = [dict(zip(p.dimensions["dimension"], p.dimensions["score"])) for p in others]
+    rows = [
+        _percentile_row(dim, label, score, (d.get(dim, np.nan) for d in peer_dims))
+        for dim, label, score in zip(a.dimensions["dimension"], a.dimensions["label"], a.dimensions["score"])
+    ]
+    rows.append(_percentile_row("overall", "Overall", a.overall_score, (p.overall_score for p in others)))
+    return pd.DataFrame(rows, columns=_BENCHMARK_COLUMNS)
+
+
+def item_scores_by_role(responses: pd.DataFrame, instrument: Instrument, organisation: str, pmo: str) -> pd.DataFrame:
+    """Mean item score (0-100) per item and respondent role for one PMO.
+
+    Answers are turned into item scores with
+    :func:`pmo_workbench.scoring.item_scores` (reversed items reversed), then
+    averaged over the answers given.
+
+    Parameters
+    ----------
+    responses
+        The tidy responses frame (:data:`pmo_workbench.responses.TIDY_COLUMNS`;
+        key columns may be categorical).
+    organisation, pmo
+        The PMO.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``item``, ``dimension``, ``text``, ``role``, ``score``, ``n``
+        (answers given). Every item of the instrument, in instrument order;
+        for each, the roles the PMO's respondents hold, in the instrument's
+        role order, then :data:`ALL_ROLES` (``"all"``) over every respondent.
+        An item nobody answered has NaN ``score`` and ``n`` 0.
+
+    Raises
+    ------
+    KeyError
+        When ``responses`` has no rows for that PMO.
+
+    Notes
+    -----
+    A role row of a small group shows individual answers; a report should hide
+    rows whose ``n`` falls below its minimum group size.
+    """
+    rows = _pmo_rows(responses, organisation, pmo)
+    items = instrument.items
+    item = rows["item"].astype(object)
+    known = item.isin(items.index)
+    item, rows = item[known], rows[known]
+    role = rows["role"].astype(object)
+    values = item_scores(rows["value"].to_numpy(float), item.map(items["reverse"]).to_numpy(bool),
+                         instrument.scale.min, instrument.scale.max)
+    scored = pd.DataFrame({"item": item.to_numpy(object), "role": role.to_numpy(object), "score": values})
+    present = set(role)
+    roles = [r for r in instrument.role_ids if r in present]
+    roles += [r for r in dict.fromkeys(role) if r not in roles and not _missing(r)]
+    by_role = scored.groupby(["item", "role"], sort=False)["score"].agg(["mean", "count"])
+    pooled = scored.groupby("item", sort=False)["score"].agg(["mean", "count"])
+    pooled.index = pd.MultiIndex.from_arrays([pooled.index, [ALL_ROLES] * len(pooled)], names=["item", "role"])
+    grid = pd.MultiIndex.from_product([items.index, [*roles, ALL_ROLES]], names=["item", "role"])
+    cells = pd.concat([by_role, pooled]).reindex(grid)
+    out = grid.to_frame(index=False)
+    out["dimension"] = out["item"].map(items["dimension"])
+    out["text"] = out["item"].map(items["text"])
+    out["score"] = cells["mean"].to_numpy(float)
+    out["n"] = cells["count"].fillna(0).to_numpy().astype(np.int64)
+    return out[_ITEM_ROLE_COLUMNS]
+
+
+def data_quality(responses: pd.DataFrame, a: PmoAssessment, instrument: Instrument) -> DataQuality:
+    """Unanswered items, dropped respondent scores and the answer rate of one PMO.
+
+    A respondent did not answer an item when the frame has no row for that
+    respondent and item, or the row's ``value`` is NaN.
+
+    Parameters
+    ----------
+    responses
+        The tidy responses frame the assessment was made from.
+    a
+        The PMO's assessment (its ``respondent_scores`` tell which
+        respondent/dimension pairs the half-answered rule dropped).
+
+    Raises
+    ------
+    KeyError
+        When ``responses`` has no rows for the PMO of ``a``.
+
+    See Also
+    --------
+    DataQuality : what each field holds.
+    """
+    rows = _pmo_rows(responses, a.organisation, a.pmo)
+    items = instrument.items
+    respondents = int(rows["respondent"].astype(object).nunique())
+    given = rows[rows["value"].notna()]
+    answered = (given.assign(item=given["item"].astype(object), respondent=given["respondent"].astype(object))
+                .groupby("item")["respondent"].nunique().reindex(items.index, fill_value=0).astype(np.int64))
+    missing = respondents - answered
+    table = pd.DataFrame({
+        "item": items.index.to_numpy(object),
+        "dimension": items["dimension"].to_numpy(object),
+        "text": items["text"].to_numpy(object),
+        "respondents": np.full(len(items), respondents, dtype=np.int64),
+        "unanswered": missing.to_numpy(np.int64),
+        "share": missing.to_numpy(float) / respondents,
+    })
+    table = table[table["unanswered"] > 0].sort_values("share", ascending=False, kind="stable")
+
+    scores = a.respondent_scores
+    dropped = scores[scores["score"].isna()]
+    excluded = pd.DataFrame({
+        "respondent": dropped["respondent"].to_numpy(object),
+        "role": dropped["role"].to_numpy(object),
+        "dimension": dropped["dimension"].to_numpy(object),
+        "label": dropped["dimension"].map(instrument.dimension_table["label"]).to_numpy(object),
+        "answered": dropped["answered"].to_numpy(np.int64),
+        "n_items": dropped["n_items"].to_numpy(np.int64),
+    }, columns=_EXCLUDED_COLUMNS)
+    return DataQuality(
+        unanswered=table[_UNANSWERED_COLUMNS].reset_index(drop=True),
+        excluded=excluded,
+        answer_rate=float(answered.sum()) / (respondents * len(items)),
+        respondents=respondents,
+    )
+
+
+def comments(responses: pd.DataFrame, organisation: str, pmo: str) -> pd.DataFrame:
+    """The free-text comments of one PMO's respondents, without who wrote them.
+
+    Parameters
+    ----------
+    responses
+        The tidy responses frame, in file order (as :func:`read_responses`
+        returns it); the ``comment`` column is optional.
+    organisation, pmo
+        The PMO.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``role``, ``item``, ``comment`` (surrounding spaces trimmed),
+        one row per non-blank comment, in the frame's order. Respondent ids
+        are left out to protect anonymity. Empty, with those columns, when
+        there is no ``comment`` column or every comment is blank.
+
+    Raises
+    ------
+    KeyError
+        When ``responses`` has no rows for that PMO.
+    """
+    rows = _pmo_rows(responses, organisation, pmo)
+    if "comment" not in rows:
+        return pd.DataFrame(columns=_COMMENT_COLUMNS)
+    text = rows["comment"].astype(object).where(rows["comment"].notna(), "").astype(str).str.strip()
+    keep = text.ne("")
+    return pd.DataFrame({
+        "role": rows.loc[keep, "role"].to_numpy(object),
+        "item": rows.loc[keep, "item"].to_numpy(object),
+        "comment": text[keep].to_numpy(object),
+    }, columns=_COMMENT_COLUMNS)
+
+
+# -- helpers -----------------------------------------------------------------
+
+def _check_n(n: int) -> None:
+    if n < 0:
+        raise ValueError(f"n must be 0 or more, got {n}")
+
+
+def _role_plural(label: str) -> str:
+    """A role label as a plural noun inside a sentence.
+
+    Words are lower-cased except acronyms ("PMO"); the last word gets a plural
+    ending ("executives", "deputies", "coaches"), uncountable words stay
+    ("PMO staff"); a label that cannot take an ending safely ("Head of
+    department", "Sales", "Manager (IT)") gets "respondents" added.
+    """
+    words = [w if len(w) > 1 and w.isupper() else w.lower() for w in label.split()]
+    if not words:
+        return "respondents"
+    phrase, last = " ".join(words), words[-1]
+    if last in _UNCOUNTABLE:
+        return phrase
+    if " of " in f" {phrase} " or not last.isalpha() or last.endswith("s"):
+        return f"{phrase} respondents"
+    if last.endswith("y") and len(last) > 1 and last[-2] not in "aeiou":
+        words[-1] = last[:-1] + "ies"
+    elif last.endswith(("ch", "sh", "x", "z")):
+        words[-1] = last + "es"
+    else:
+        words[-1] = last + "s"
+    return " ".join(words)
+
+
+def _percentile_row(dimension: str, label: str, score: float, peer_scores: Iterable[float]) -> dict:
+    values = np.array([v for v in peer_scores if not _missing(v)], dtype=float)
+    percentile = (np.nan if _missing(score) or len(values) == 0
+                  else float(stats.percentileofscore(values, float(score), kind="mean")))
+    return {"dimension": dimension, "label": label, "score": float(score) if not _missing(score) else np.nan,
+            "percentile": percentile, "peers": len(values),
+            "peer_median": float(np.median(values)) if len(values) else np.nan}
+
+
+def _pmo_rows(responses: pd.DataFrame, organisation: str, pmo: str) -> pd.DataFrame:
+    """The rows of one PMO; ``KeyError`` naming the known PMOs when there are none."""
+    mask = (responses["organisation"] == organisation) & (responses["pmo"] == pmo)
+    rows = responses[mask.to_numpy(bool)]
+    if rows.empty:
+        pairs = responses[["organisation", "pmo"]].drop_duplicates()
+        known = sorted({(str(o), str(p)) for o, p in zip(pairs["organisation"], pairs["pmo"])})
+        raise KeyError(f"no responses for PMO {pmo!r} of organisation {organisation!r}; known: {known[:10]}")
+    return rows

@@ -1,0 +1,120 @@
+"""Blank intake files: what a consultant sends out to collect answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .._io import write_text, write_with
+from .instrument import Instrument
+from .responses import KEY_COLUMNS, PMO_LEVELS
+
+Form = Literal["long", "wide"]
+_WIDE_META = (*KEY_COLUMNS, "pmo_level", "assessed_on")
+_LONG_COLUMNS = (*KEY_COLUMNS, "pmo_level", "item", "value", "assessed_on", "comment")
+_ROWS = 500  # rows prepared with data validation
+
+
+def response_columns(instrument: Instrument, form: Form) -> list[str]:
+    """The header row of a blank responses file of this form."""
+    if form == "long":
+        return list(_LONG_COLUMNS)
+    if form == "wide":
+        return [*_WIDE_META, *instrument.items.index]
+    raise ValueError(f"form must be 'long' or 'wide', got {form!r}")
+
+
+def write_responses_template(instrument: Instrument, form: Form, out: str | Path) -> Path:
+    """Write a blank intake file (``.csv`` or ``.xlsx``) for ``instrument``.
+
+    The Excel version restricts answers to the scale, roles and PMO levels to
+    their allowed values, explains each item in a cell comment (wide form) and
+    lists every item with its text on an ``items`` sheet.
+    """
+    out = Path(out)
+    columns = response_columns(instrument, form)
+    suffix = out.suffix.lower()
+    if suffix == ".csv":
+        return write_text(out, ",".join(columns) + "\n")
+    if suffix != ".xlsx":
+        raise ValueError(f"template file must end in .csv or .xlsx, got '{out.name}'")
+    return write_with(out, lambda tmp: _workbook(instrument, form, columns).save(tmp))
+
+
+def _workbook(instrument: Instrument, form: Form, columns: list[str]) -> Workbook:
+    scale = instrument.scale
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "responses"
+    ws.append(columns)
+    header_font = Font(bold=True, color="FFFFFF")
+    fill = PatternFill("solid", fgColor="1F3A5F")
+    for cell in ws[1]:
+        cell.font, cell.fill = header_font, fill
+        cell.alignment = Alignment(horizontal="center")
+    ws.freeze_panes = "A2" if form == "long" else f"{get_column_letter(len(_WIDE_META) + 1)}2"
+
+    items_ws = wb.create_sheet("items")
+    items_ws.append(["item", "dimension", "text", "reverse-worded"])
+    for cell in items_ws[1]:
+        cell.font, cell.fill = header_font, fill
+    items = instrument.items
+    for item_id, row in items.iterrows():
+        items_ws.append([item_id, instrument.dimension(row["dimension"]).label, row["text"],
+                         "yes" if row["reverse"] else ""])
+    items_ws.column_dimensions["A"].width = 10
+    items_ws.column_dimensions["B"].width = 36
+    items_ws.column_dimensions["C"].width = 100
+    items_ws.append([])
+    items_ws.append(["scale", f"{scale.min} to {scale.max}; blank or NA = not answered"])
+    for value, label in sorted(scale.labels.items()):
+        items_ws.append([value, label])
+
+    labels = "; ".join(f"{k} = {v}" for k, v in sorted(scale.labels.items()))
+    value_rule = DataValidation(
+        type="whole", operator="between", formula1=str(scale.min), formula2=str(scale.max), allow_blank=True,
+        showErrorMessage=True, errorTitle="Outside the scale",
+        error=f"Enter a whole number from {scale.min} to {scale.max}, or leave blank if not answered.",
+        showInputMessage=bool(labels), promptTitle="Answer", prompt=labels[:255],
+    )
+    role_rule = DataValidation(type="list", formula1=f'"{",".join(instrument.role_ids)}"', allow_blank=False,
+                               showErrorMessage=True, error="Choose one of the listed roles.")
+    level_rule = DataValidation(type="list", formula1=f'"{",".join(PMO_LEVELS)}"', allow_blank=True,
+                                showErrorMessage=True, error="Choose project, department or enterprise.")
+    date_rule = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True,
+                               showErrorMessage=True, error="Enter a date (YYYY-MM-DD).")
+    rules = [value_rule, role_rule, level_rule, date_rule]
+    last = _ROWS + 1
+
+    def column_of(name: str) -> str:
+        return get_column_letter(columns.index(name) + 1)
+
+    for name, rule in (("role", role_rule), ("pmo_level", level_rule), ("assessed_on", date_rule)):
+        rule.add(f"{column_of(name)}2:{column_of(name)}{last}")
+    if form == "long":
+        value_rule.add(f"{column_of('value')}2:{column_of('value')}{last}")
+        item_rule = DataValidation(type="list", formula1=f"=items!$A$2:$A${len(items) + 1}", allow_blank=False,
+                                   showErrorMessage=True, error="Choose an item id from the items sheet.")
+        item_rule.add(f"{column_of('item')}2:{column_of('item')}{last}")
+        rules.append(item_rule)
+    else:
+        first = get_column_letter(len(_WIDE_META) + 1)
+        value_rule.add(f"{first}2:{get_column_letter(len(columns))}{last}")
+        for position, item_id in enumerate(items.index, start=len(_WIDE_META) + 1):
+            cell = ws.cell(row=1, column=position)
+            comment = Comment(f"{item_id}: {items.at[item_id, 'text']}", "pmo-workbench")
+            comment.width, comment.height = 320, 120
+            cell.comment = comment
+            ws.column_dimensions[get_column_letter(position)].width = 8
+    for rule in rules:
+        ws.add_data_validation(rule)
+    for name in _WIDE_META:
+        ws.column_dimensions[column_of(name)].width = 16
+    return wb
+

@@ -1,0 +1,136 @@
+"""What the positioning report works from, prepared in one call, and the anonymity rules it applies.
+
+The report notebook holds narrative, calls and display only: reading and
+checking the answers, choosing the PMOs, the benchmark peers and the labels
+happen here (:func:`positioning_input`), as does hiding small role groups
+(:func:`small_groups`, :func:`shown_roles`, :func:`visible_item_scores`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputValidationError, Problem
+from .insights import ALL_ROLES, item_scores_by_role
+from .instrument import AD_HOC, PMO_ROLE_LABELS, Instrument, load_instrument
+from .positioning import DEFAULT_MIN_GROUP_SIZE
+from .recommendations import RecommendationLibrary, library_for
+from .responses import read_responses, subject_problem
+from .results import AssessmentResults, PmoAssessment, assess
+
+SMALL_GROUP = "(small group)"
+"""How a role whose group is too small to show is named in tables of individual rows."""
+ALL_RESPONDENTS = "All respondents"
+"""The label of the item heat map's column that pools every respondent."""
+
+
+@dataclass(frozen=True)
+class PositioningInput:
+    """Everything the positioning report shows, for one organisation.
+
+    Attributes
+    ----------
+    instrument
+        The instrument the answers belong to.
+    answers
+        This organisation's answers (the tidy responses frame).
+    results
+        Every PMO of the organisation, assessed.
+    pmos
+        The PMOs the report covers: the one asked for, or all of them.
+    peers
+        The benchmark's assessments (other organisations), or ``None``.
+    library
+        The recommendations library of the instrument, or ``None``.
+    min_group_size
+        Role groups smaller than this are never shown.
+    """
+
+    organisation: str
+    instrument: Instrument
+    answers: pd.DataFrame
+    results: AssessmentResults
+    pmos: tuple[PmoAssessment, ...]
+    peers: AssessmentResults | None
+    library: RecommendationLibrary | None
+    min_group_size: int
+    role_labels: dict[str, str] = field(default_factory=dict)
+    dimension_labels: dict[str, str] = field(default_factory=dict)
+    type_labels: dict[str, str] = field(default_factory=dict)
+    pmo_role_labels: dict[str, str] = field(default_factory=lambda: dict(PMO_ROLE_LABELS))
+
+    @property
+    def several(self) -> bool:
+        """Whether the report covers more than one PMO (each section then has a heading per PMO)."""
+        return len(self.pmos) > 1
+
+
+def positioning_input(responses: str | Path, organisation: str, pmo: str | None = None, *,
+                      instrument: str | Path = "pmo-core", min_group_size: int | None = None,
+                      benchmark: str | Path | None = None) -> PositioningInput:
+    """Read, check and assess what one organisation's positioning report needs.
+
+    Parameters
+    ----------
+    responses
+        The responses file holding the organisation's answers (others may be in it too).
+    organisation, pmo
+        Whom the report is about; ``pmo`` ``None`` covers every PMO of the organisation.
+    instrument
+        A built-in instrument id or the path of an instrument file.
+    min_group_size
+        Role groups smaller than this are suppressed; ``None`` for the package default.
+    benchmark
+        A responses file of other organisations to compare with (may be ``responses`` itself).
+
+    Raises
+    ------
+    InputValidationError
+        When a file is invalid, or the organisation (or PMO) has no answers in ``responses``.
+    """
+    size = DEFAULT_MIN_GROUP_SIZE if min_group_size is None else int(min_group_size)
+    ins = load_instrument(instrument)
+    everyone = read_responses(responses, ins)
+    found = subject_problem(everyone, organisation, pmo)
+    if found is not None:
+        raise InputValidationError([Problem(str(responses), None, found[0], found[1])])
+    answers = everyone[everyone["organisation"] == organisation].reset_index(drop=True)
+    results = assess(answers, ins, min_group_size=size)
+    pmos = (results.get(organisation, pmo),) if pmo else tuple(results.assessments)
+    peers = None
+    if benchmark is not None:
+        same = Path(benchmark).resolve() == Path(responses).resolve()
+        peers = assess(everyone if same else read_responses(benchmark, ins), ins, min_group_size=size)
+    return PositioningInput(
+        organisation=organisation, instrument=ins, answers=answers, results=results, pmos=pmos, peers=peers,
+        library=library_for(ins), min_group_size=size,
+        role_labels={r.id: r.label for r in ins.roles},
+        dimension_labels={d.id: d.label for d in ins.dimensions},
+        type_labels={AD_HOC: ins.type_label(AD_HOC), **{t.id: t.label for t in ins.types}},
+    )
+
+
+def small_groups(a: PmoAssessment, min_group_size: int) -> set[str]:
+    """The roles of a PMO whose respondents are too few to show on their own (at least one, fewer than the minimum)."""
+    return {str(role) for role, n in a.respondents_by_role.items() if 0 < n < min_group_size}
+
+
+def shown_roles(instrument: Instrument, hidden: set[str]) -> dict[str, str]:
+    """Role id -> how a table of individual rows names it: its label, or :data:`SMALL_GROUP` when hidden."""
+    return {r.id: (SMALL_GROUP if r.id in hidden else r.label) for r in instrument.roles}
+
+
+def visible_item_scores(data: PositioningInput, a: PmoAssessment) -> pd.DataFrame:
+    """The item heat map of a PMO without its small role groups, roles named by their labels.
+
+    :func:`~pmo_workbench.assessment.insights.item_scores_by_role` less the
+    rows of roles in :func:`small_groups` (a role's row would show individual
+    answers); the pooled rows are named :data:`ALL_RESPONDENTS`.
+    """
+    items = item_scores_by_role(data.answers, data.instrument, data.organisation, a.pmo)
+    items = items[~items["role"].isin(small_groups(a, data.min_group_size))]
+    labels = {**data.role_labels, ALL_ROLES: ALL_RESPONDENTS}
+    return items.assign(role=items["role"].map(lambda r: labels.get(r, r)))

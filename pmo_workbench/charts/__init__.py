@@ -1,0 +1,39 @@
+"""Altair charts for the reports: pure builders over the analysis frames, in one house style.
+
+:mod:`.positioning` draws the PMO assessment, :mod:`.portfolio` the portfolio
+health report, both in the style of :mod:`.style`. Every builder embeds its data,
+gives every mark a tooltip and never changes its input.
+"""
+
+from __future__ import annotations
+
+from .portfolio import (
+    RAG_COLOURS,
+    cpi_spi_quadrant,
+    demand_vs_capacity,
+    dependency_network,
+    exposure_bars,
+    frontier,
+    prioritisation,
+    resource_heatmap,
+    risk_heatmap,
+    schedule_view,
+)
+from .positioning import (
+    benchmark,
+    compare_pmos,
+    dimension_scores,
+    item_heatmap,
+    ladder,
+    perception,
+    pmo_roles,
+)
+from .roadmap import roadmap
+from .style import ACCENT, FONT, GREY, LEVEL_COLOURS, MAX_WIDTH, NAVY
+
+__all__ = [
+    "ACCENT", "FONT", "GREY", "LEVEL_COLOURS", "MAX_WIDTH", "NAVY", "RAG_COLOURS", "benchmark", "compare_pmos",
+    "cpi_spi_quadrant", "demand_vs_capacity", "dependency_network", "dimension_scores", "exposure_bars", "frontier",
+    "item_heatmap", "ladder", "perception", "pmo_roles", "prioritisation", "resource_heatmap", "risk_heatmap",
+    "roadmap", "schedule_view",
+]

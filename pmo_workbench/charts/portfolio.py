@@ -1,0 +1,341 @@
+"""Altair charts for the portfolio health report: pure builders over the portfolio analysis frames.
+
+Each function takes frames produced by :func:`pmo_workbench.portfolio.analyse_portfolio`
+(or frames of the same shape), never changes them, embeds its data (no URLs),
+gives every mark a tooltip and applies the house style of :mod:`pmo_workbench.charts`.
+Charts fit an A4 page (at most 640 px wide).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from .style import ACCENT, GREY, INK, MAX_WIDTH, NAVY, _num, _records_frame, _style, _text, _titled
+
+__all__ = [
+    "RAG_COLOURS",
+    "cpi_spi_quadrant",
+    "demand_vs_capacity",
+    "dependency_network",
+    "exposure_bars",
+    "frontier",
+    "prioritisation",
+    "resource_heatmap",
+    "risk_heatmap",
+    "schedule_view",
+]
+
+RAG_COLOURS = {"green": "#548235", "amber": "#BF8F00", "red": "#C00000", "no index": GREY}
+_RAG_SCALE = alt.Scale(domain=list(RAG_COLOURS), range=list(RAG_COLOURS.values()))
+_ZONE_COLOURS = {"green": "#E2EFDA", "amber": "#FFF2CC", "red": "#F8CBAD"}
+_THREAT, _OPPORTUNITY = "#C00000", "#548235"
+_ROW = 18
+
+
+def _rag(value) -> str:
+    text = _text(value)
+    return text if text in RAG_COLOURS else "no index"
+
+
+def cpi_spi_quadrant(evm: pd.DataFrame, *, title: str | None = None, limits: tuple[float, float] = (0.5, 1.5)
+                     ) -> alt.LayerChart:
+    """Cost (CPI) against schedule (SPI(t) where a baseline gives it, else SPI) per in-flight project.
+
+    Points outside ``limits`` are drawn on the edge (the tooltip keeps the value); lines at 1.0 split the
+    quadrants: top right is ahead and under budget, bottom left late and over budget.
+    """
+    rows = []
+    for r in evm.to_dict("records"):
+        cpi = _num(r.get("cpi"))
+        schedule = _num(r.get("spi_t")) if _num(r.get("spi_t")) is not None else _num(r.get("spi"))
+        if cpi is None or schedule is None or r.get("status") not in ("active", "on_hold"):
+            continue
+        rows.append({"project_id": str(r["project_id"]), "name": _text(r.get("name")) or "", "cpi": cpi,
+                     "schedule": schedule, "schedule_index": "SPI(t)" if _num(r.get("spi_t")) is not None else "SPI",
+                     "rag": _rag(r.get("rag")), "bac": _num(r.get("bac"))})
+    data = _records_frame(rows, ["project_id", "name", "cpi", "schedule", "schedule_index", "rag", "bac"])
+    lo, hi = limits
+    scale = alt.Scale(domain=[lo, hi], clamp=True, nice=False)
+    points = alt.Chart(data).mark_circle(opacity=0.8, stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("schedule:Q", scale=scale, title="Schedule performance (SPI(t), else SPI)"),
+        y=alt.Y("cpi:Q", scale=scale, title="Cost performance (CPI)"),
+        color=alt.Color("rag:N", scale=_RAG_SCALE, title="Health"),
+        size=alt.Size("bac:Q", title="Budget (BAC)", legend=None, scale=alt.Scale(range=[30, 400])),
+        tooltip=[alt.Tooltip("project_id:N", title="Project"), alt.Tooltip("name:N", title="Name"),
+                 alt.Tooltip("cpi:Q", title="CPI", format=".2f"),
+                 alt.Tooltip("schedule:Q", title="Schedule index", format=".2f"),
+                 alt.Tooltip("schedule_index:N", title="Index"), alt.Tooltip("rag:N", title="Health"),
+                 alt.Tooltip("bac:Q", title="BAC", format=",.0f")],
+    )
+    ones = pd.DataFrame({"v": [1.0], "what": ["1.0: on plan"]})
+    on_plan = [alt.Tooltip("what:N", title="Index")]
+    vertical = alt.Chart(ones).mark_rule(color=GREY, strokeDash=[4, 3]).encode(
+        x=alt.X("v:Q", scale=scale), tooltip=on_plan)
+    horizontal = alt.Chart(ones).mark_rule(color=GREY, strokeDash=[4, 3]).encode(
+        y=alt.Y("v:Q", scale=scale), tooltip=on_plan)
+    corners = []
+    for align, x, texts in (("right", hi - 0.02, ["ahead, under budget", "ahead, over budget"]),
+                            ("left", lo + 0.02, ["late, under budget", "late, over budget"])):
+        labels = pd.DataFrame({"x": [x, x], "y": [hi - 0.03, lo + 0.03], "text": texts})
+        corners.append(alt.Chart(labels).mark_text(color=GREY, fontSize=10, align=align).encode(
+            x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text="text:N",
+            tooltip=[alt.Tooltip("text:N", title="Quadrant")]))
+    chart = alt.layer(vertical, horizontal, *corners, points).properties(width=420, height=380)
+    return _style(_titled(chart, title))
+
+
+def schedule_view(evm: pd.DataFrame, *, limit: int = 25, title: str | None = None) -> alt.Chart:
+    """Earned schedule: time ahead (+) or behind (-) in periods, SV(t) = ES - AT, for the latest projects."""
+    rows = [{"project_id": str(r["project_id"]), "name": _text(r.get("name")) or "", "sv_t": _num(r["sv_t"]),
+             "es": _num(r.get("es")), "at": _num(r.get("at")), "spi_t": _num(r.get("spi_t")),
+             "rag": _rag(r.get("rag_schedule"))}
+            for r in evm.to_dict("records") if _num(r.get("sv_t")) is not None]
+    rows.sort(key=lambda r: r["sv_t"])
+    rows = rows[:limit]
+    data = _records_frame(rows, ["project_id", "name", "sv_t", "es", "at", "spi_t", "rag"])
+    bars = alt.Chart(data).mark_bar().encode(
+        y=alt.Y("project_id:N", sort=None, title=None),
+        x=alt.X("sv_t:Q", title="SV(t): periods ahead (+) or behind (-)"),
+        color=alt.Color("rag:N", scale=_RAG_SCALE, title="Schedule health"),
+        tooltip=[alt.Tooltip("project_id:N", title="Project"), alt.Tooltip("name:N", title="Name"),
+                 alt.Tooltip("es:Q", title="Earned schedule ES", format=".2f"),
+                 alt.Tooltip("at:Q", title="Actual time AT", format=".2f"),
+                 alt.Tooltip("sv_t:Q", title="SV(t)", format="+.2f"),
+                 alt.Tooltip("spi_t:Q", title="SPI(t)", format=".2f")],
+    )
+    zero = alt.Chart(pd.DataFrame({"v": [0.0], "what": ["on schedule"]})).mark_rule(color=INK).encode(
+        x="v:Q", tooltip=[alt.Tooltip("what:N", title="SV(t) = 0")])
+    chart = alt.layer(bars, zero).properties(width=420, height=alt.Step(_ROW))
+    return _style(_titled(chart, title))
+
+
+def risk_heatmap(heatmap: pd.DataFrame, *, title: str | None = None) -> alt.HConcatChart:
+    """Open threats and opportunities on the 5 x 5 probability-impact matrix, counts in the cells.
+
+    Cell colours are the zones of the ordinal score (band x band: green 1-4, amber 5-14, red 15-25).
+    """
+    parts = []
+    for kind, label in (("threat", "Threats"), ("opportunity", "Opportunities")):
+        cells = heatmap[heatmap["kind"] == kind]
+        rows = []
+        for r in cells.to_dict("records"):
+            p, i = int(r["probability_band"]), int(r["impact_band"])
+            score = p * i
+            zone = "red" if score >= 15 else "amber" if score >= 5 else "green"
+            count = int(r["count"])
+            rows.append({"probability": p, "impact": i, "count": count, "label": str(count) if count else "",
+                         "zone": zone, "score": score, "emv": _num(r.get("emv"))})
+        data = _records_frame(rows, ["probability", "impact", "count", "label", "zone", "score", "emv"])
+        base = alt.Chart(data).encode(
+            x=alt.X("impact:O", title="Impact (1-5)", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("probability:O", title="Probability (1-5)", sort="descending"),
+            tooltip=[alt.Tooltip("probability:O", title="Probability band"),
+                     alt.Tooltip("impact:O", title="Impact band"), alt.Tooltip("score:Q", title="Score (P x I)"),
+                     alt.Tooltip("count:Q", title=label), alt.Tooltip("emv:Q", title="EMV", format=",.0f")],
+        )
+        rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
+            color=alt.Color("zone:N", scale=alt.Scale(domain=list(_ZONE_COLOURS), range=list(_ZONE_COLOURS.values())),
+                            title="Zone"))
+        text = base.mark_text(fontSize=13, fontWeight="bold", color=INK).encode(text="label:N")
+        parts.append(alt.layer(rect, text).properties(width=230, height=230, title=label))
+    return _style(_titled(alt.hconcat(*parts, spacing=30), title))
+
+
+def exposure_bars(frame: pd.DataFrame, key: str, *, limit: int = 15, label: str | None = None,
+                  title: str | None = None) -> alt.Chart:
+    """Threat exposure (left, negative EMV) beside opportunity (right, positive EMV) for the top keys.
+
+    When no impact is in money (an ordinal register), bars show the summed ordinal score of threats instead.
+    """
+    top = frame.head(limit)
+    money = top["threat_emv"].notna().any() or top["opportunity_emv"].notna().any()
+    rows = []
+    for r in top.to_dict("records"):
+        name = str(r[key])
+        if money:
+            rows.append({"key": name, "kind": "threat", "value": _num(r.get("threat_emv")) or 0.0,
+                         "count": int(r.get("threats") or 0)})
+            rows.append({"key": name, "kind": "opportunity", "value": _num(r.get("opportunity_emv")) or 0.0,
+                         "count": int(r.get("opportunities") or 0)})
+        else:
+            rows.append({"key": name, "kind": "threat", "value": _num(r.get("threat_score")) or 0.0,
+                         "count": int(r.get("threats") or 0)})
+    data = _records_frame(rows, ["key", "kind", "value", "count"])
+    chart = alt.Chart(data).mark_bar().encode(
+        y=alt.Y("key:N", sort=None, title=label or key),
+        x=alt.X("value:Q", title="Expected monetary value (EMV)" if money else "Sum of threat scores (1-25 each)",
+                axis=alt.Axis(format=",.0f" if money else "d")),
+        color=alt.Color("kind:N", scale=alt.Scale(domain=["threat", "opportunity"], range=[_THREAT, _OPPORTUNITY]),
+                        title=None),
+        tooltip=[alt.Tooltip("key:N", title=label or key), alt.Tooltip("kind:N", title="Kind"),
+                 alt.Tooltip("value:Q", title="EMV" if money else "Score", format=",.0f"),
+                 alt.Tooltip("count:Q", title="Open risks")],
+    ).properties(width=400, height=alt.Step(_ROW))
+    return _style(_titled(chart, title))
+
+
+def resource_heatmap(load: pd.DataFrame, *, roles: Sequence[str] | None = None, title: str | None = None
+                     ) -> alt.LayerChart:
+    """Utilisation (demand / capacity) per role and month; over-allocated cells are marked with their excess."""
+    frame = load if roles is None else load[load["role"].isin(list(roles))]
+    order = list(dict.fromkeys(roles)) if roles is not None else list(dict.fromkeys(frame["role"].astype(str)))
+    rows = []
+    for r in frame.to_dict("records"):
+        demand, capacity = _num(r.get("demand_fte")), _num(r.get("capacity_fte"))
+        utilisation = _num(r.get("utilisation"))
+        over = bool(r.get("over_allocated"))
+        rows.append({"role": str(r["role"]), "month": str(r["month"]), "demand": demand, "capacity": capacity,
+                     "utilisation": utilisation if utilisation is not None else (2.0 if over else None),
+                     "label": "!" if over else "", "over": "over-allocated" if over else "within capacity"})
+    data = _records_frame(rows, ["role", "month", "demand", "capacity", "utilisation", "label", "over"])
+    months = sorted(dict.fromkeys(data["month"].astype(str))) if len(data) else []
+    width = min(MAX_WIDTH - 200, max(12 * len(months), 120))
+    base = alt.Chart(data).encode(
+        x=alt.X("month:O", sort=months, title=None, axis=alt.Axis(labelAngle=-90, labelFontSize=9)),
+        y=alt.Y("role:N", sort=order, title=None),
+        tooltip=[alt.Tooltip("role:N", title="Role"), alt.Tooltip("month:O", title="Month"),
+                 alt.Tooltip("demand:Q", title="Demand (FTE)", format=".2f"),
+                 alt.Tooltip("capacity:Q", title="Capacity (FTE)", format=".2f"),
+                 alt.Tooltip("utilisation:Q", title="Utilisation", format=".0%"),
+                 alt.Tooltip("over:N", title="Status")],
+    )
+    rect = base.mark_rect(stroke="white", strokeWidth=0.5).encode(
+        color=alt.Color("utilisation:Q", title="Utilisation",
+                        scale=alt.Scale(domain=[0, 1, 1.5], range=["#DEEBF7", "#2E75B6", _THREAT], clamp=True),
+                        legend=alt.Legend(format=".0%", gradientLength=200)),
+    )
+    text = base.mark_text(fontSize=9, fontWeight="bold", color="white").encode(text="label:N")
+    chart = alt.layer(rect, text).properties(width=width, height=alt.Step(14))
+    return _style(_titled(chart, title))
+
+
+def demand_vs_capacity(load: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
+    """Total demand per month (bars) against total capacity (line), in FTE."""
+    monthly = load.groupby(load["month"].astype(str), sort=True)[["demand_fte", "capacity_fte"]].sum(min_count=1)
+    rows = [{"month": m, "demand": _num(r["demand_fte"]), "capacity": _num(r["capacity_fte"])}
+            for m, r in monthly.iterrows()]
+    data = _records_frame(rows, ["month", "demand", "capacity"])
+    tooltip = [alt.Tooltip("month:O", title="Month"), alt.Tooltip("demand:Q", title="Demand (FTE)", format=".1f"),
+               alt.Tooltip("capacity:Q", title="Capacity (FTE)", format=".1f")]
+    x = alt.X("month:O", title=None, axis=alt.Axis(labelAngle=-90, labelFontSize=9))
+    bars = alt.Chart(data).mark_bar(color=NAVY, opacity=0.85).encode(
+        x=x, y=alt.Y("demand:Q", title="FTE"), tooltip=tooltip)
+    line = alt.Chart(data).mark_line(color=ACCENT, strokeWidth=2, point=True).encode(
+        x=x, y="capacity:Q", tooltip=tooltip)
+    chart = alt.layer(bars, line).properties(width=min(MAX_WIDTH - 80, max(14 * len(rows), 200)), height=200)
+    return _style(_titled(chart, title))
+
+
+def _layout(nodes: pd.DataFrame) -> pd.DataFrame:
+    """Layered positions: x = delivery wave, y = rank within the wave (by blast radius)."""
+    ordered = nodes.sort_values(["wave", "blast_radius", "project_id"], ascending=[True, False, True])
+    y = ordered.groupby("wave").cumcount()
+    return ordered.assign(x=ordered["wave"].astype(float), y=y.astype(float))
+
+
+def dependency_network(edges: pd.DataFrame, projects: pd.DataFrame, rag: pd.Series | None = None, *,
+                       title: str | None = None) -> alt.LayerChart:
+    """The dependency network in delivery waves (prerequisites on the left).
+
+    ``edges`` and ``projects`` are the frames of the dependency analysis; ``rag`` maps project id to health.
+    Edges on the critical chain are drawn thick, edges inside a cycle dashed red.
+    """
+    nodes = projects[["project_id", "wave", "blast_radius", "dependents", "in_cycle"]].copy()
+    nodes["project_id"] = nodes["project_id"].astype(str)
+    nodes = _layout(nodes)
+    pos = nodes.set_index("project_id")[["x", "y"]]
+    health = {} if rag is None else {str(k): v for k, v in rag.items()}
+    node_rows = [{"project_id": r["project_id"], "x": r["x"], "y": r["y"], "wave": int(r["wave"]),
+                  "blast_radius": int(r["blast_radius"]), "dependents": int(r["dependents"]),
+                  "in_cycle": "yes" if r["in_cycle"] else "no", "rag": _rag(health.get(r["project_id"]))}
+                 for r in nodes.to_dict("records")]
+    edge_rows = []
+    for r in edges.to_dict("records"):
+        a, b = str(r["from_project"]), str(r["to_project"])
+        if a not in pos.index or b not in pos.index:
+            continue
+        kind = "cycle" if r.get("in_cycle") else "critical chain" if r.get("on_critical_chain") else "dependency"
+        # Drawn from the prerequisite (b) to the project that needs it (a).
+        edge_rows.append({"x": pos.at[b, "x"], "y": pos.at[b, "y"], "x2": pos.at[a, "x"], "y2": pos.at[a, "y"],
+                          "edge": f"{a} needs {b}", "kind": kind})
+    node_data = _records_frame(node_rows, ["project_id", "x", "y", "wave", "blast_radius", "dependents",
+                                           "in_cycle", "rag"])
+    edge_data = _records_frame(edge_rows, ["x", "y", "x2", "y2", "edge", "kind"])
+    waves = int(nodes["wave"].max()) if len(nodes) else 1
+    tallest = int(nodes["y"].max()) + 1 if len(nodes) else 1
+    width = min(MAX_WIDTH - 60, max(120 * waves, 200))
+    height = min(720, max(18 * tallest, 120))
+    xs = alt.Scale(domain=[0.5, waves + 0.5], nice=False)
+    ys = alt.Scale(domain=[-0.5, tallest - 0.5], nice=False, reverse=True)
+    lines = alt.Chart(edge_data).mark_rule(opacity=0.7).encode(
+        x=alt.X("x:Q", scale=xs, title="Delivery wave (prerequisites first)", axis=alt.Axis(tickMinStep=1,
+                                                                                          format="d", grid=False)),
+        y=alt.Y("y:Q", scale=ys, axis=None), x2="x2:Q", y2="y2:Q",
+        color=alt.Color("kind:N", title="Edge", scale=alt.Scale(domain=["dependency", "critical chain", "cycle"],
+                                                                range=[GREY, ACCENT, _THREAT])),
+        strokeWidth=alt.condition("datum.kind == 'dependency'", alt.value(1), alt.value(2.5)),
+        strokeDash=alt.condition("datum.kind == 'cycle'", alt.value([4, 2]), alt.value([1, 0])),
+        tooltip=[alt.Tooltip("edge:N", title="Dependency"), alt.Tooltip("kind:N", title="Kind")],
+    )
+    tooltip = [alt.Tooltip("project_id:N", title="Project"), alt.Tooltip("wave:Q", title="Wave"),
+               alt.Tooltip("dependents:Q", title="Needed by (direct)"),
+               alt.Tooltip("blast_radius:Q", title="Slips if it slips"), alt.Tooltip("in_cycle:N", title="In a cycle"),
+               alt.Tooltip("rag:N", title="Health")]
+    points = alt.Chart(node_data).mark_circle(size=140, opacity=1, stroke="white", strokeWidth=1).encode(
+        x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys),
+        fill=alt.Fill("rag:N", scale=_RAG_SCALE, title="Health"), tooltip=tooltip)
+    # Above its node, so that the edges leaving it to the right do not cross the label.
+    labels = alt.Chart(node_data).mark_text(align="center", dy=-8, fontSize=8, color=INK).encode(
+        x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys), text="project_id:N", tooltip=tooltip)
+    chart = alt.layer(lines, points, labels).properties(width=width, height=height).resolve_scale(color="independent")
+    return _style(_titled(chart, title))
+
+
+def frontier(curve: pd.DataFrame, *, budget: float | None = None, title: str | None = None) -> alt.LayerChart:
+    """The efficient frontier: the best total value reachable at each budget; a rule marks the chosen budget."""
+    rows = [{"budget": _num(r["budget"]), "value": _num(r["value"]), "cost": _num(r["cost"]),
+             "count": int(r["count"]) if _num(r.get("count")) is not None else None, "status": _text(r["status"])}
+            for r in curve.to_dict("records")]
+    data = _records_frame(rows, ["budget", "value", "cost", "count", "status"])
+    tooltip = [alt.Tooltip("budget:Q", title="Budget", format=",.0f"),
+               alt.Tooltip("value:Q", title="Best value", format=",.2f"),
+               alt.Tooltip("cost:Q", title="Cost of the set", format=",.0f"),
+               alt.Tooltip("count:Q", title="Projects"), alt.Tooltip("status:N", title="Solver")]
+    line = alt.Chart(data).mark_line(color=NAVY, strokeWidth=2, point=alt.OverlayMarkDef(color=NAVY, size=40),
+                                     interpolate="step-after").encode(
+        x=alt.X("budget:Q", title="Budget", axis=alt.Axis(format="~s")),
+        y=alt.Y("value:Q", title="Total value of the best set"), tooltip=tooltip)
+    layers = [line]
+    if budget is not None:
+        layers.append(alt.Chart(pd.DataFrame({"budget": [float(budget)]})).mark_rule(
+            color=ACCENT, strokeDash=[4, 3], strokeWidth=2).encode(
+            x="budget:Q", tooltip=[alt.Tooltip("budget:Q", title="Chosen budget", format=",.0f")]))
+    return _style(_titled(alt.layer(*layers).properties(width=460, height=260), title))
+
+
+def prioritisation(candidates: pd.DataFrame, *, limit: int = 30, title: str | None = None) -> alt.Chart:
+    """Candidates by value, coloured by whether the recommended set includes them (``selected``, if present)."""
+    top = candidates.sort_values("value", ascending=False).head(limit)
+    rows = []
+    for r in top.to_dict("records"):
+        selected = None if r.get("selected") is None else bool(r["selected"])
+        state = ("mandatory" if bool(r.get("mandatory")) and selected is not False else
+                 "candidate" if selected is None else "recommended" if selected else "not funded")
+        rows.append({"project_id": str(r["project_id"]), "name": _text(r.get("name")) or "",
+                     "value": _num(r.get("value")), "cost": _num(r.get("cost")), "state": state,
+                     "reason": _text(r.get("reason")) or ""})
+    data = _records_frame(rows, ["project_id", "name", "value", "cost", "state", "reason"])
+    chart = alt.Chart(data).mark_bar().encode(
+        y=alt.Y("project_id:N", sort=None, title=None),
+        x=alt.X("value:Q", title="Value (weighted score)"),
+        color=alt.Color("state:N", title=None, scale=alt.Scale(
+            domain=["mandatory", "recommended", "not funded", "candidate"], range=[NAVY, "#5B9BD5", GREY, "#9DC3E6"])),
+        tooltip=[alt.Tooltip("project_id:N", title="Project"), alt.Tooltip("name:N", title="Name"),
+                 alt.Tooltip("value:Q", title="Value", format=".2f"),
+                 alt.Tooltip("cost:Q", title="Cost to fund", format=",.0f"), alt.Tooltip("state:N", title="Decision"),
+                 alt.Tooltip("reason:N", title="Why")],
+    ).properties(width=400, height=alt.Step(_ROW))
+    return _style(_titled(chart, title))

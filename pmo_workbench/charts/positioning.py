@@ -1,0 +1,562 @@
+"""Altair charts for the PMO report: pure builders over the assessment frames.
+
+Every function takes frames produced by :func:`pmo_workbench.assess` (or frames
+of the same shape), returns an Altair chart ready for ``.to_dict()``, ``.save()``
+or display, and never changes its inputs. The data is embedded in the chart
+(no URLs), every mark carries a tooltip, and missing scores are drawn as
+"no score" rather than dropped silently.
+
+The house style is :mod:`pmo_workbench.charts.style`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import altair as alt
+import pandas as pd
+
+from .style import (
+    _PLOT_WIDTH,
+    _ROLE_LABELS,
+    _ROW,
+    _SCORE_SCALE,
+    _VALID_SCORE,
+    ACCENT,
+    GREY,
+    INK,
+    LOW_AGREEMENT,
+    NAVY,
+    NO_SCORE,
+    SUPPRESSED,
+    _fmt,
+    _heatmap,
+    _int,
+    _level_scale,
+    _missing,
+    _num,
+    _order,
+    _records,
+    _records_frame,
+    _role_axis,
+    _score_axis,
+    _series_scale,
+    _style,
+    _text,
+    _titled,
+)
+
+__all__ = [
+    "benchmark",
+    "compare_pmos",
+    "dimension_scores",
+    "item_heatmap",
+    "ladder",
+    "perception",
+    "pmo_roles",
+]
+
+
+# -- 1. dimension scores -------------------------------------------------------------
+def dimension_scores(
+    dimensions: pd.DataFrame, thresholds: Sequence[float] = (20, 40, 60, 80), title: str | None = None
+) -> alt.LayerChart:
+    """Score per dimension as horizontal bars, with confidence intervals and maturity bands.
+
+    Parameters
+    ----------
+    dimensions
+        :attr:`PmoAssessment.dimensions`: columns ``label``, ``score``,
+        ``level``, ``respondents``, ``ci_low``, ``ci_high``, ``rwg_j`` and
+        ``agree`` are used. Rows are drawn in the frame's order.
+    thresholds
+        Maturity band boundaries, drawn as dashed vertical rules.
+    title
+        Chart title; none by default.
+
+    Returns
+    -------
+    altair.LayerChart
+        Bars coloured by maturity level, a 95 % CI rule per bar, the score
+        inside each bar, "low agreement" beside rows whose ``agree`` is False
+        and "no score" for rows without a score.
+    """
+    thresholds = [float(t) for t in thresholds]
+    rows = []
+    for i, r in enumerate(_records(dimensions)):
+        score = _num(r.get("score"))
+        level = _int(r.get("level"))
+        ci_low, ci_high = _num(r.get("ci_low")), _num(r.get("ci_high"))
+        rwg = _num(r.get("rwg_j"))
+        agree = r.get("agree")
+        agree = None if _missing(agree) else bool(agree)
+        ends = [v for v in (score, ci_high) if v is not None]
+        rows.append({
+            "order": i,
+            "dimension": _text(r.get("dimension")),
+            "label": str(r.get("label", r.get("dimension", ""))),
+            "score": score,
+            "score_text": _fmt(score),
+            "bar_text": None if score is None else f"{score:.0f}",
+            "dark": level is not None and level >= 3,
+            "level": level,
+            "level_name": NO_SCORE if score is None or level is None else f"Level {level}",
+            "ci_low": ci_low,
+            "ci_high": ci_high,
+            "ci": None if ci_low is None or ci_high is None else f"{ci_low:.1f} to {ci_high:.1f}",
+            "rwg_j": rwg,
+            "rwg_text": None if rwg is None else f"{rwg:.2f}",
+            "agreement": None if agree is None else ("ok" if agree else LOW_AGREEMENT),
+            "flag": LOW_AGREEMENT if agree is False and score is not None else None,
+            "flag_x": max(ends) if ends else 0.0,
+            "missing": NO_SCORE if score is None else None,
+            "zero": 0.0,
+            "respondents": _int(r.get("respondents")),
+        })
+    data = _records_frame(rows, ["order", "dimension", "label", "score", "score_text", "bar_text", "dark", "level",
+                                 "level_name", "ci_low", "ci_high", "ci", "rwg_j", "rwg_text", "agreement", "flag",
+                                 "flag_x", "missing", "zero", "respondents"])
+    tooltip = [
+        alt.Tooltip("label:N", title="Dimension"),
+        alt.Tooltip("score_text:N", title="Score"),
+        alt.Tooltip("level_name:N", title="Maturity"),
+        alt.Tooltip("ci:N", title="95 % CI"),
+        alt.Tooltip("rwg_text:N", title="r_wg(J)"),
+        alt.Tooltip("agreement:N", title="Agreement"),
+        alt.Tooltip("respondents:Q", title="Respondents"),
+    ]
+    labels = _order(data["label"])
+    base = alt.Chart(data).encode(y=alt.Y("label:N", sort=labels, title=None))
+
+    bands = pd.DataFrame({
+        "threshold": thresholds,
+        "band": [f"Level {i + 2} from {t:g}" for i, t in enumerate(thresholds)],
+    })
+    rules = alt.Chart(bands).mark_rule(color=GREY, strokeDash=[4, 3], strokeWidth=1).encode(
+        x=alt.X("threshold:Q", scale=_SCORE_SCALE, axis=_score_axis()),
+        tooltip=[alt.Tooltip("band:N", title="Maturity band")],
+    )
+    bars = base.mark_bar(height={"band": 0.7}).transform_filter(_VALID_SCORE).encode(
+        x=alt.X("score:Q", scale=_SCORE_SCALE, axis=_score_axis()),
+        color=alt.Color("level_name:N", scale=_level_scale(len(thresholds) + 1), title="Maturity level"),
+        tooltip=tooltip,
+    )
+    values = base.mark_text(align="left", dx=4, fontSize=10).transform_filter(_VALID_SCORE).encode(
+        x=alt.X("zero:Q", scale=_SCORE_SCALE),
+        text="bar_text:N",
+        color=alt.condition("datum.dark", alt.value("white"), alt.value(INK)),
+        tooltip=tooltip,
+    )
+    ci = base.mark_rule(color=INK, strokeWidth=1.5).transform_filter(
+        "isValid(datum.ci_low) && isValid(datum.ci_high)"
+    ).encode(x=alt.X("ci_low:Q", scale=_SCORE_SCALE), x2="ci_high:Q", tooltip=tooltip)
+    flags = base.mark_text(align="left", dx=6, color=ACCENT, fontStyle="italic", fontSize=10).transform_filter(
+        "isValid(datum.flag)"
+    ).encode(x=alt.X("flag_x:Q", scale=_SCORE_SCALE), text="flag:N", tooltip=tooltip)
+    missing = base.mark_text(align="left", dx=4, color=GREY, fontStyle="italic").transform_filter(
+        "isValid(datum.missing)"
+    ).encode(x=alt.X("zero:Q", scale=_SCORE_SCALE), text="missing:N", tooltip=tooltip)
+
+    chart = alt.layer(rules, bars, ci, values, flags, missing).properties(
+        width=_PLOT_WIDTH, height=alt.Step(_ROW)
+    )
+    return _style(_titled(chart, title))
+
+
+# -- 2. type ladder ----------------------------------------------------------------
+def ladder(
+    ladder: pd.DataFrame,
+    current_type: str,
+    type_labels: Mapping[str, str],
+    *,
+    dimension_labels: Mapping[str, str] | None = None,
+    title: str | None = None,
+) -> alt.FacetChart:
+    """The type ladder: each rung's gates against the PMO's scores.
+
+    Parameters
+    ----------
+    ladder
+        :attr:`TypeResult.ladder`: one row per gate of every rung, columns
+        ``type``, ``dimension``, ``gate``, ``score``, ``met``; rungs are drawn
+        top to bottom in the frame's order.
+    current_type
+        The PMO's type id; its rung is marked "(current type)" and drawn at
+        full strength, the others paler.
+    type_labels
+        Type id -> label for the rung headers.
+    dimension_labels
+        Dimension id -> label for the bars; ids are shown when omitted.
+    title
+        Chart title; none by default.
+
+    Returns
+    -------
+    altair.FacetChart
+        One panel per rung; a bar per gated dimension coloured met / not met /
+        no score, with a black tick at the gate. The tooltip gives the points
+        still needed for unmet gates.
+    """
+    dimension_labels = dict(dimension_labels or {})
+    rows = []
+    for i, r in enumerate(_records(ladder)):
+        type_id = str(r.get("type"))
+        dim = str(r.get("dimension"))
+        gate = _num(r.get("gate"))
+        score = _num(r.get("score"))
+        met = r.get("met")
+        met = False if _missing(met) else bool(met)
+        needed = None if met or score is None or gate is None else max(gate - score, 0.0)
+        current = type_id == current_type
+        rung = str(type_labels.get(type_id, type_id))
+        rows.append({
+            "order": i,
+            "type": type_id,
+            "rung": f"{rung} (current type)" if current else rung,
+            "current": "current" if current else "other",
+            "dimension": dim,
+            "label": str(dimension_labels.get(dim, dim)),
+            "gate": gate,
+            "gate_text": _fmt(gate, 0) if gate is not None else None,
+            "score": score,
+            "score_text": _fmt(score),
+            "met": met,
+            "status": "met" if met else ("not met" if score is not None else NO_SCORE),
+            "needed": needed,
+            "needed_text": ("0 (gate met)" if met else f"{needed:.1f} points" if needed is not None
+                            else "unknown (no score)"),
+            "missing": NO_SCORE if score is None else None,
+            "zero": 0.0,
+        })
+    data = _records_frame(rows, ["order", "type", "rung", "current", "dimension", "label", "gate", "gate_text",
+                                 "score", "score_text", "met", "status", "needed", "needed_text", "missing", "zero"])
+    tooltip = [
+        alt.Tooltip("rung:N", title="Type"),
+        alt.Tooltip("label:N", title="Dimension"),
+        alt.Tooltip("score_text:N", title="Score"),
+        alt.Tooltip("gate_text:N", title="Gate"),
+        alt.Tooltip("status:N", title="Status"),
+        alt.Tooltip("needed_text:N", title="Points still needed"),
+    ]
+    rungs = _order(data["rung"])
+    base = alt.Chart().encode(y=alt.Y("label:N", sort=_order(data["label"]), title=None))
+    # Rows without a score draw no bar: Vega drops invalid values.
+    bars = base.mark_bar(height={"band": 0.65}).encode(
+        x=alt.X("score:Q", scale=_SCORE_SCALE, axis=_score_axis()),
+        color=alt.Color("status:N", title="Gate",
+                        scale=alt.Scale(domain=["met", "not met", NO_SCORE], range=[NAVY, ACCENT, GREY])),
+        opacity=alt.condition("datum.current === 'current'", alt.value(1.0), alt.value(0.45)),
+        tooltip=tooltip,
+    )
+    gates = base.mark_tick(color=INK, thickness=3, size=20).encode(
+        x=alt.X("gate:Q", scale=_SCORE_SCALE), tooltip=tooltip,
+    )
+    missing = base.mark_text(align="left", dx=4, color=GREY, fontStyle="italic").transform_filter(
+        "isValid(datum.missing)"
+    ).encode(x=alt.X("zero:Q", scale=_SCORE_SCALE), text="missing:N", tooltip=tooltip)
+    chart = (
+        alt.layer(bars, gates, missing, data=data)
+        .properties(width=_PLOT_WIDTH, height=alt.Step(_ROW))
+        .facet(row=alt.Row("rung:N", sort=rungs, title=None, header=alt.Header(
+            labelAngle=0, labelOrient="top", labelAnchor="start", labelAlign="left", labelFontWeight="bold",
+            labelLimit=_PLOT_WIDTH,
+        )))
+        .resolve_scale(y="independent")
+        .properties(spacing=8)
+    )
+    return _style(_titled(chart, title))
+
+
+# -- 3. PMO roles ------------------------------------------------------------------
+def pmo_roles(
+    coverage: pd.Series, labels: Mapping[str, str] | None = None, *, title: str | None = None
+) -> alt.LayerChart:
+    """Coverage of the PMO's three roles as labelled bars.
+
+    Parameters
+    ----------
+    coverage
+        :attr:`PmoAssessment.pmo_roles`: role id -> score 0-100 (NaN when no
+        dimension serving the role is scored), drawn in index order.
+    labels
+        Role id -> label; defaults to "Standards", "Customer support",
+        "Empowerment".
+    title
+        Chart title; none by default.
+
+    Returns
+    -------
+    altair.LayerChart
+        One bar per role with its rounded value (or "no score") beside it.
+    """
+    names = {**_ROLE_LABELS, **dict(labels or {})}
+    rows = []
+    for i, (role, value) in enumerate(coverage.items()):
+        score = _num(value)
+        rows.append({
+            "order": i, "role": str(role), "label": str(names.get(role, role)), "score": score,
+            "score_text": _fmt(score), "text": NO_SCORE if score is None else f"{score:.0f}",
+            "text_x": 0.0 if score is None else score,
+        })
+    data = _records_frame(rows, ["order", "role", "label", "score", "score_text", "text", "text_x"])
+    tooltip = [alt.Tooltip("label:N", title="PMO role"), alt.Tooltip("score_text:N", title="Coverage")]
+    base = alt.Chart(data).encode(y=alt.Y("label:N", sort=_order(data["label"]), title=None))
+    bars = base.mark_bar(color=NAVY, height={"band": 0.65}).transform_filter(_VALID_SCORE).encode(
+        x=alt.X("score:Q", scale=_SCORE_SCALE, axis=_score_axis("Coverage (0-100)")), tooltip=tooltip,
+    )
+    text = base.mark_text(align="left", dx=5, fontWeight="bold").encode(
+        x=alt.X("text_x:Q", scale=_SCORE_SCALE), text="text:N",
+        color=alt.condition(_VALID_SCORE, alt.value(INK), alt.value(GREY)), tooltip=tooltip,
+    )
+    chart = alt.layer(bars, text).properties(width=_PLOT_WIDTH, height=alt.Step(32))
+    return _style(_titled(chart, title))
+
+
+# -- 4. perception by role ------------------------------------------------------------
+def perception(
+    by_role: pd.DataFrame,
+    dimension_labels: Mapping[str, str],
+    role_labels: Mapping[str, str],
+    *,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """Dimension score by respondent role as a heat map, small groups suppressed.
+
+    Parameters
+    ----------
+    by_role
+        :attr:`PerceptionGaps.by_role`: columns ``dimension``, ``role``, ``n``,
+        ``score`` (NaN when suppressed) and ``suppressed`` (None, "small
+        group" or "complementary").
+    dimension_labels, role_labels
+        Id -> label; rows and columns follow the order of these mappings, then
+        any other ids in order of appearance.
+    title
+        Chart title; none by default.
+
+    Returns
+    -------
+    altair.LayerChart
+        Dimensions (rows) x roles (columns); cells coloured by score with the
+        rounded score, suppressed cells grey with the text "suppressed".
+    """
+    rows = []
+    for r in _records(by_role):
+        dim, role = str(r.get("dimension")), str(r.get("role"))
+        score = _num(r.get("score"))
+        reason = _text(r.get("suppressed"))
+        if reason is not None:
+            score = None  # never show a suppressed group's score
+        rows.append({
+            "dimension": dim, "role": role,
+            "dimension_label": str(dimension_labels.get(dim, dim)), "role_label": str(role_labels.get(role, role)),
+            "n": _int(r.get("n")), "score": score, "score_text": "hidden" if reason else _fmt(score),
+            "suppressed": reason, "status": f"suppressed ({reason})" if reason else ("shown" if score is not None
+                                                                                   else NO_SCORE),
+            "cell_text": SUPPRESSED if reason else (NO_SCORE if score is None else f"{score:.0f}"),
+        })
+    data = _records_frame(rows, ["dimension", "role", "dimension_label", "role_label", "n", "score", "score_text",
+                                 "suppressed", "status", "cell_text"])
+    dims = _order(data["dimension"], dimension_labels)
+    roles = _order(data["role"], role_labels)
+    dim_sort = [str(dimension_labels.get(d, d)) for d in dims]
+    role_sort = [str(role_labels.get(r, r)) for r in roles]
+    tooltip = [
+        alt.Tooltip("dimension_label:N", title="Dimension"),
+        alt.Tooltip("role_label:N", title="Role"),
+        alt.Tooltip("n:Q", title="Respondents (n)"),
+        alt.Tooltip("score_text:N", title="Score"),
+        alt.Tooltip("status:N", title="Shown"),
+    ]
+    width = min(_PLOT_WIDTH, 105 * max(len(role_sort), 1))
+    chart = _heatmap(
+        data,
+        x=alt.X("role_label:N", sort=role_sort, axis=_role_axis(width / max(len(role_sort), 1))),
+        y=alt.Y("dimension_label:N", sort=dim_sort, title=None, axis=alt.Axis(domain=False, ticks=False)),
+        tooltip=tooltip, font_size=11, width=width, height=alt.Step(28),
+    )
+    return _style(_titled(chart, title))
+
+
+# -- 5. benchmark ---------------------------------------------------------------------
+def benchmark(percentiles: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
+    """Where each dimension score stands among peers, as a lollipop per dimension.
+
+    Parameters
+    ----------
+    percentiles
+        Columns ``dimension``, ``label``, ``score``, ``percentile`` (0-100,
+        NaN when unknown) and ``peers`` (number of peer PMOs); rows are drawn
+        in the frame's order.
+    title
+        Chart title; none by default.
+
+    Returns
+    -------
+    altair.LayerChart
+        A stem from 0 and a dot at the percentile, the percentile written
+        beside it, a dashed reference rule at the peer median (50).
+    """
+    rows = []
+    for i, r in enumerate(_records(percentiles)):
+        score, pct = _num(r.get("score")), _num(r.get("percentile"))
+        dim = _text(r.get("dimension"))
+        rows.append({
+            "order": i, "dimension": dim, "label": str(r.get("label", dim)), "score": score,
+            "score_text": _fmt(score), "percentile": pct,
+            "pct_text": None if pct is None else f"{pct:.0f}",
+            "peers": _int(r.get("peers")), "zero": 0.0,
+            "missing": None if pct is not None else (NO_SCORE if score is None else "no percentile"),
+        })
+    data = _records_frame(rows, ["order", "dimension", "label", "score", "score_text", "percentile", "pct_text",
+                                 "peers", "zero", "missing"])
+    tooltip = [
+        alt.Tooltip("label:N", title="Dimension"),
+        alt.Tooltip("score_text:N", title="Score"),
+        alt.Tooltip("pct_text:N", title="Percentile"),
+        alt.Tooltip("peers:Q", title="Peers"),
+    ]
+    x_axis = alt.Axis(title="Percentile among peers", values=[0, 25, 50, 75, 100], grid=False)
+    base = alt.Chart(data).encode(y=alt.Y("label:N", sort=_order(data["label"]), title=None))
+    valid = "isValid(datum.percentile) && isFinite(datum.percentile)"
+    median = alt.Chart(pd.DataFrame({"x": [50.0], "what": ["peer median (50th percentile)"]})).mark_rule(
+        color=ACCENT, strokeDash=[4, 3], strokeWidth=1.5
+    ).encode(x=alt.X("x:Q", scale=_SCORE_SCALE, axis=x_axis), tooltip=[alt.Tooltip("what:N", title="Reference")])
+    stems = base.mark_rule(color=GREY, strokeWidth=2).transform_filter(valid).encode(
+        x=alt.X("zero:Q", scale=_SCORE_SCALE), x2="percentile:Q", tooltip=tooltip,
+    )
+    dots = base.mark_circle(size=110, color=NAVY, opacity=1).transform_filter(valid).encode(
+        x=alt.X("percentile:Q", scale=_SCORE_SCALE), tooltip=tooltip,
+    )
+    values = base.mark_text(align="left", dx=9, fontSize=10).transform_filter(valid).encode(
+        x=alt.X("percentile:Q", scale=_SCORE_SCALE), text="pct_text:N", tooltip=tooltip,
+    )
+    missing = base.mark_text(align="left", dx=4, color=GREY, fontStyle="italic").transform_filter(
+        "isValid(datum.missing)"
+    ).encode(x=alt.X("zero:Q", scale=_SCORE_SCALE), text="missing:N", tooltip=tooltip)
+    chart = alt.layer(median, stems, dots, values, missing).properties(width=_PLOT_WIDTH, height=alt.Step(_ROW))
+    return _style(_titled(chart, title))
+
+
+# -- 6. item heat map ------------------------------------------------------------------
+def item_heatmap(
+    items: pd.DataFrame,
+    *,
+    role_labels: Mapping[str, str] | None = None,
+    row_height: int = 14,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """Mean item score by respondent role, one row per item.
+
+    Parameters
+    ----------
+    items
+        Columns ``item``, ``dimension``, ``text``, ``role``, ``score`` (mean
+        item score 0-100, NaN when nobody answered) and ``n``; items are
+        drawn top to bottom in order of first appearance.
+    role_labels
+        Role id -> column label; columns follow this mapping's order, then
+        any other roles in order of appearance (shown by id).
+    row_height
+        Pixels per item row; the chart grows with the number of items.
+    title
+        Chart title; none by default.
+
+    Returns
+    -------
+    altair.LayerChart
+        Items (rows) x roles (columns), coloured by score with the rounded
+        score in each cell; the tooltip gives the item's statement.
+    """
+    role_labels = dict(role_labels or {})
+    rows = []
+    for r in _records(items):
+        score = _num(r.get("score"))
+        role = str(r.get("role"))
+        rows.append({
+            "item": str(r.get("item")), "dimension": _text(r.get("dimension")), "text": _text(r.get("text")),
+            "role": str(role_labels.get(role, role)), "role_id": role, "score": score, "score_text": _fmt(score),
+            "n": _int(r.get("n")), "cell_text": "" if score is None else f"{score:.0f}",
+        })
+    data = _records_frame(rows, ["item", "dimension", "text", "role", "role_id", "score", "score_text", "n",
+                                 "cell_text"])
+    item_order = _order(data["item"])
+    role_order = [str(role_labels.get(r, r)) for r in _order(data["role_id"], role_labels)]
+    tooltip = [
+        alt.Tooltip("item:N", title="Item"),
+        alt.Tooltip("text:N", title="Statement"),
+        alt.Tooltip("dimension:N", title="Dimension"),
+        alt.Tooltip("role:N", title="Role"),
+        alt.Tooltip("n:Q", title="Answers (n)"),
+        alt.Tooltip("score_text:N", title="Mean score"),
+    ]
+    width = min(_PLOT_WIDTH, 105 * max(len(role_order), 1))
+    chart = _heatmap(
+        data,
+        x=alt.X("role:N", sort=role_order, axis=_role_axis(width / max(len(role_order), 1))),
+        y=alt.Y("item:N", sort=item_order, title=None,
+                axis=alt.Axis(domain=False, ticks=False, labelFontSize=max(8, min(11, row_height - 3)))),
+        tooltip=tooltip, font_size=max(7, min(11, row_height - 5)), width=width,
+        height=max(row_height * len(item_order), row_height),
+    )
+    return _style(_titled(chart, title))
+
+
+# -- 7. several PMOs --------------------------------------------------------------------
+def compare_pmos(frames: Mapping[str, pd.DataFrame], *, title: str | None = None) -> alt.LayerChart:
+    """Several PMOs of one organisation side by side, dimension by dimension.
+
+    Parameters
+    ----------
+    frames
+        PMO name -> that PMO's :attr:`PmoAssessment.dimensions` frame (columns
+        ``label``, ``score``, ``level``, ``respondents`` are used). PMOs keep
+        the mapping's order; dimensions the order of first appearance.
+    title
+        Chart title; none by default.
+
+    Returns
+    -------
+    altair.LayerChart
+        Grouped horizontal bars, one group per dimension and one colour per
+        PMO, the rounded score beside each bar ("no score" when missing).
+    """
+    rows = []
+    for pmo, frame in frames.items():
+        for r in _records(frame):
+            score = _num(r.get("score"))
+            level = _int(r.get("level"))
+            rows.append({
+                "pmo": str(pmo), "dimension": _text(r.get("dimension")),
+                "label": str(r.get("label", r.get("dimension"))), "score": score, "score_text": _fmt(score),
+                "level_name": NO_SCORE if score is None or level is None else f"Level {level}",
+                "respondents": _int(r.get("respondents")),
+                "text": NO_SCORE if score is None else f"{score:.0f}", "text_x": 0.0 if score is None else score,
+            })
+    data = _records_frame(rows, ["pmo", "dimension", "label", "score", "score_text", "level_name", "respondents",
+                                 "text", "text_x"])
+    pmos = [str(p) for p in frames]
+    tooltip = [
+        alt.Tooltip("pmo:N", title="PMO"),
+        alt.Tooltip("label:N", title="Dimension"),
+        alt.Tooltip("score_text:N", title="Score"),
+        alt.Tooltip("level_name:N", title="Maturity"),
+        alt.Tooltip("respondents:Q", title="Respondents"),
+    ]
+    bar_px = 12
+    base = alt.Chart(data).encode(
+        y=alt.Y("label:N", sort=_order(data["label"]), title=None),
+        yOffset=alt.YOffset("pmo:N", sort=pmos, scale=alt.Scale(domain=pmos, paddingInner=0.1)),
+        tooltip=tooltip,
+    )
+    bars = base.mark_bar().transform_filter(_VALID_SCORE).encode(
+        x=alt.X("score:Q", scale=_SCORE_SCALE, axis=_score_axis()),
+        color=alt.Color("pmo:N", sort=pmos, scale=_series_scale(pmos), title="PMO"),
+    )
+    text = base.mark_text(align="left", dx=3, fontSize=9).encode(
+        x=alt.X("text_x:Q", scale=_SCORE_SCALE), text="text:N",
+        color=alt.condition(_VALID_SCORE, alt.value(INK), alt.value(GREY)),
+    )
+    step = alt.Step(bar_px * max(len(pmos), 1) + 10, **{"for": "position"})
+    chart = alt.layer(bars, text).properties(width=_PLOT_WIDTH, height=step)
+    return _style(_titled(chart, title))

@@ -1,0 +1,164 @@
+"""The house style of every chart, and the helpers the chart builders share.
+
+The style (system fonts, print-readable sizes, the palette below, no frame around
+the plot) is applied per chart; importing this module changes no global Altair
+setting. Charts fit an A4 page: at most 640 px wide in all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .._values import MISSING as MISSING
+from .._values import NO_SCORE as NO_SCORE
+from .._values import fmt, integer, is_missing, number, text
+
+# -- house style ---------------------------------------------------------------
+NAVY = "#1F4E79"
+ACCENT = "#C55A11"
+GREY = "#A6A6A6"
+INK = "#262626"
+LIGHT = "#F2F2F2"
+LEVEL_COLOURS: tuple[str, ...] = ("#DEEBF7", "#9DC3E6", "#5B9BD5", "#2E75B6", NAVY)
+"""Maturity levels 1..5, light to dark."""
+SERIES_COLOURS: tuple[str, ...] = (NAVY, ACCENT, GREY, "#5B9BD5", "#548235", "#7F6000", "#7030A0", "#404040")
+"""Categories without an order (PMOs, roadmap phases)."""
+FONT = "Helvetica, Arial, sans-serif"
+MAX_WIDTH = 640
+"""Total chart width in px that fits the text width of an A4 page."""
+
+_PLOT_WIDTH = 360  # plot area of charts with category labels on the left
+_LABEL_LIMIT = 170  # px of a category label before it is cut with an ellipsis
+_ROW = 24  # px per bar row
+SUPPRESSED = "suppressed"
+LOW_AGREEMENT = "low agreement"
+_VALID_SCORE = "isValid(datum.score) && isFinite(datum.score)"
+_ROLE_LABELS = {"standards": "Standards", "customer_support": "Customer support", "empowerment": "Empowerment"}
+_RATINGS = ("low", "medium", "high")
+
+
+def _style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The house style, applied to one chart (no global theme is touched)."""
+    return chart.configure(
+        font=FONT,
+        background="white",
+        padding=8,
+        view=alt.ViewConfig(stroke=None),
+        title=alt.TitleConfig(font=FONT, fontSize=15, fontWeight="bold", color=INK, anchor="start", offset=10),
+        axis=alt.AxisConfig(
+            labelFont=FONT, titleFont=FONT, labelFontSize=11, titleFontSize=12, labelColor=INK, titleColor=INK,
+            titleFontWeight="normal", labelLimit=_LABEL_LIMIT, gridColor="#E5E5E5", domainColor=GREY,
+            tickColor=GREY,
+        ),
+        legend=alt.LegendConfig(
+            orient="bottom", labelFont=FONT, titleFont=FONT, labelFontSize=11, titleFontSize=12, labelColor=INK,
+            titleColor=INK, labelLimit=200,
+        ),
+        header=alt.HeaderConfig(labelFont=FONT, titleFont=FONT, labelFontSize=12, titleFontSize=12, labelColor=INK),
+        text=alt.MarkConfig(font=FONT, fontSize=11, color=INK),
+    )
+
+
+def _titled(chart: alt.TopLevelMixin, title: str | None) -> alt.TopLevelMixin:
+    return chart if title is None else chart.properties(title=title)
+
+
+
+# -- value helpers -----------------------------------------------------------------
+_missing = is_missing
+_num = number
+_int = integer
+_text = text
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    """A number for a tooltip or label, or the package's missing marker."""
+    return fmt(value, digits)
+
+
+def _column(values: list[Any]) -> pd.Series:
+    """One column typed so that Altair writes every missing value as JSON null.
+
+    Altair turns missing values into null for float, nullable-integer,
+    nullable-boolean and string columns, but an object column holding None can
+    come back with NaN (invalid JSON) under pandas 3; so no column is object.
+    """
+    present = [v for v in values if v is not None]
+    if present and all(isinstance(v, bool) for v in present):
+        return pd.Series(values, dtype="boolean")
+    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return pd.Series(values, dtype="Int64")
+    if present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
+        return pd.Series([np.nan if v is None else float(v) for v in values], dtype=float)
+    return pd.Series([None if v is None else str(v) for v in values], dtype="string")
+
+
+def _records_frame(rows: list[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
+    """A fresh frame for the chart spec from plain rows (missing values are None)."""
+    return pd.DataFrame({name: _column([row.get(name) for row in rows]) for name in columns},
+                        index=pd.RangeIndex(len(rows)))
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of ``frame`` as dicts; the frame itself is left alone."""
+    return frame.to_dict("records")
+
+
+def _order(values: Iterable[Any], preferred: Iterable[Any] = ()) -> list[Any]:
+    """``preferred`` values that occur, then the rest in order of appearance, without repeats."""
+    seen = list(dict.fromkeys(values))
+    first = [v for v in dict.fromkeys(preferred) if v in seen]
+    return first + [v for v in seen if v not in first]
+
+
+def _level_scale(n_levels: int) -> alt.Scale:
+    names = [f"Level {i}" for i in range(1, n_levels + 1)]
+    if n_levels <= len(LEVEL_COLOURS):
+        picks = np.round(np.linspace(0, len(LEVEL_COLOURS) - 1, n_levels)).astype(int)
+        return alt.Scale(domain=names, range=[LEVEL_COLOURS[i] for i in picks])
+    return alt.Scale(domain=names, scheme="blues")
+
+
+def _series_scale(domain: list[str]) -> alt.Scale:
+    if len(domain) <= len(SERIES_COLOURS):
+        return alt.Scale(domain=domain, range=list(SERIES_COLOURS[: len(domain)]))
+    return alt.Scale(domain=domain, scheme="tableau10")
+
+
+def _score_axis(title: str = "Score (0-100)") -> alt.Axis:
+    return alt.Axis(title=title, values=[0, 20, 40, 60, 80, 100], grid=False)
+
+
+_SCORE_SCALE = alt.Scale(domain=[0, 100], nice=False, clamp=True)
+_HEAT_SCALE = alt.Scale(domain=[0, 100], range=list(LEVEL_COLOURS))
+
+
+
+# -- heat map shared by perception and item_heatmap ------------------------------------
+def _heatmap(data: pd.DataFrame, *, x: alt.X, y: alt.Y, tooltip: list, font_size: int, width: int,
+             height: alt.Step | int) -> alt.LayerChart:
+    base = alt.Chart(data).encode(x=x, y=y, tooltip=tooltip)
+    scored = base.mark_rect(stroke="white", strokeWidth=1).transform_filter(_VALID_SCORE).encode(
+        color=alt.Color("score:Q", scale=_HEAT_SCALE, title="Score",
+                        legend=alt.Legend(gradientLength=200, values=[0, 20, 40, 60, 80, 100])),
+    )
+    blank = base.mark_rect(stroke="white", strokeWidth=1, color=GREY).transform_filter(f"!({_VALID_SCORE})")
+    text = base.mark_text(fontSize=font_size).encode(
+        text="cell_text:N",
+        color=alt.condition("isValid(datum.score) && datum.score >= 60", alt.value("white"), alt.value(INK)),
+    )
+    return alt.layer(scored, blank, text).properties(width=width, height=height)
+
+
+def _role_axis(column_width: float) -> alt.Axis:
+    """Role names above the columns; slanted when the columns are too narrow to write them level."""
+    if column_width >= 100:
+        return alt.Axis(orient="top", labelAngle=0, title=None, domain=False, ticks=False,
+                        labelLimit=int(column_width) - 4)
+    return alt.Axis(orient="top", labelAngle=-30, labelAlign="left", labelBaseline="middle", title=None,
+                    domain=False, ticks=False, labelLimit=120)

@@ -1,0 +1,200 @@
+"""Commands on questionnaires and answers: ``instruments``, ``validate``, ``score``, ``template responses``."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .._io import write_text
+from .._spreadsheet import neutralise_frame
+from .._values import MISSING, count, fmt
+from ..assessment.instrument import Instrument, builtin_instruments, load_instrument
+from ..assessment.intake import write_responses_template
+from ..assessment.positioning import DEFAULT_GAP_THRESHOLD, DEFAULT_MIN_GROUP_SIZE
+from ..assessment.responses import read_responses
+from ..assessment.results import AssessmentResults, assess
+from ..errors import StoreError
+from .app import Form, InstrumentOption, app, check_out, console, template_app, usage
+
+
+class ScoreFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def load(responses: Path, instrument: str) -> tuple[Instrument, pd.DataFrame]:
+    """The instrument and the validated answers of a responses file."""
+    ins = load_instrument(instrument)
+    return ins, read_responses(responses, ins)
+
+
+def _load_stored(url: str, assessments: list[int] | None, instrument: str) -> tuple[Instrument, pd.DataFrame]:
+    """The instrument and tidy answers of stored assessments; a custom instrument is given with --instrument."""
+    from ..store import Store
+    from ..store.files import assessment_instrument
+
+    with Store(url, create=False) as store:
+        ids = list(assessments) if assessments else None
+        listed = store.assessments()
+        if listed.empty:
+            raise StoreError(f"{store.url} holds no assessment yet")
+        ins, _ = assessment_instrument(store, ids[0] if ids else int(listed["assessment_id"].iloc[0]), instrument)
+        return ins, store.responses(ids)
+
+
+@app.command("instruments")
+def instruments_command() -> None:
+    """List the built-in instruments."""
+    table = Table(title="Built-in instruments")
+    for column in ("id", "version", "title", "dimensions", "items", "types", "file"):
+        table.add_column(column)
+    for path in builtin_instruments().values():
+        ins = load_instrument(path)
+        table.add_row(ins.id, ins.version, Text(ins.title), str(len(ins.dimensions)), str(len(ins.items)),
+                      " < ".join(t.id for t in ins.types), str(path))
+    console().print(table)
+
+
+@app.command("validate")
+def validate_command(
+    responses: Annotated[Path, typer.Argument(help="Responses file (.csv, .xlsx), long or wide form.")],
+    instrument: InstrumentOption = "pmo-core",
+) -> None:
+    """Check a responses file against an instrument; report every problem at once."""
+    ins, frame = load(responses, instrument)
+    people = frame.drop_duplicates(["organisation", "respondent"])
+    pmos = frame.drop_duplicates(["organisation", "pmo"])
+    unanswered = int(frame["value"].isna().sum())
+    sheet = frame.attrs.get("sheet")
+    typer.echo(
+        f"{responses}{f'[{sheet}]' if sheet else ''}: valid for {ins.id} {ins.version}: "
+        f"{count(frame['value'].notna().sum(), 'answer')} from "
+        f"{count(len(people), 'respondent')}, {count(frame['organisation'].nunique(), 'organisation')}, "
+        f"{count(len(pmos), 'PMO')}; {unanswered} explicitly unanswered"
+    )
+
+
+@app.command("score")
+def score_command(
+    responses: Annotated[Path | None, typer.Argument(help="Responses file (.csv, .xlsx), long or wide form.")
+                         ] = None,
+    instrument: InstrumentOption = "pmo-core",
+    store_url: Annotated[str | None, typer.Option("--store", help="Assessment store (URL or SQLite file), "
+                                                  "instead of a responses file.")] = None,
+    assessment: Annotated[list[int] | None, typer.Option("--assessment", help="Assessment id in --store (repeat "
+                                                         "for several; default: all).")] = None,
+    format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")] = ScoreFormat.table,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
+    min_group_size: Annotated[int, typer.Option(min=1, help="Hide role groups smaller than this.")] = (
+        DEFAULT_MIN_GROUP_SIZE),
+    gap_threshold: Annotated[float, typer.Option(min=0, help="Flag role gaps above this many points.")] = (
+        DEFAULT_GAP_THRESHOLD),
+) -> None:
+    """Score, position and advise every PMO in a responses file (or in the assessment store)."""
+    check_out(out)
+    if (responses is None) == (store_url is None):
+        usage("give a responses file, or --store URL [--assessment ID]")
+    if store_url is not None:
+        ins, frame = _load_stored(store_url, assessment, instrument)
+    else:
+        ins, frame = load(responses, instrument)
+    results = assess(frame, ins, min_group_size=min_group_size, gap_threshold=gap_threshold)
+    if format is ScoreFormat.json:
+        text = json.dumps(results.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    elif format is ScoreFormat.csv:
+        text = neutralise_frame(dimension_rows(results)).to_csv(index=False, lineterminator="\n")
+    else:
+        buffer = io.StringIO()
+        shown = Console(file=buffer, width=170) if out else console()
+        print_results(results, shown)
+        text = buffer.getvalue() if out else ""
+    if out is not None:
+        typer.echo(str(write_text(out, text)))
+    elif text:
+        sys.stdout.write(text)
+
+
+@template_app.command("responses")
+def template_responses_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write: .xlsx or .csv.")],
+    form: Annotated[Form, typer.Option("--form", help="long: one answer per row; wide: one row per respondent.")] = (
+        Form.wide),
+    instrument: InstrumentOption = "pmo-core",
+) -> None:
+    """Write a blank responses intake file for an instrument."""
+    check_out(out)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        usage(f"--out must end in .xlsx or .csv, got '{out.name}'")
+    ins = load_instrument(instrument)
+    typer.echo(str(write_responses_template(ins, form.value, out)))
+
+
+# -- presentation ------------------------------------------------------------
+
+def dimension_rows(results: AssessmentResults) -> pd.DataFrame:
+    """One row per PMO x dimension with the PMO's type and overall score (the CSV output)."""
+    frames = []
+    for a in results.assessments:
+        dims = a.dimensions.drop(columns=["label", "pmo_role", "weight", "std"])
+        dims.insert(0, "organisation", a.organisation)
+        dims.insert(1, "pmo", a.pmo)
+        dims.insert(2, "pmo_level", a.pmo_level)
+        dims.insert(3, "type", a.type.type)
+        dims.insert(4, "overall_score", a.overall_score)
+        dims.insert(5, "overall_level", a.overall_level)
+        frames.append(dims)
+    frame = pd.concat(frames, ignore_index=True)
+    numeric = ["overall_score", "score", "ci_low", "ci_high", "rwg_j", "alpha"]
+    frame[numeric] = frame[numeric].astype(float).round(2)
+    return frame
+
+
+def print_summary(results: AssessmentResults, out: Console) -> None:
+    """The table of every PMO: type, overall score, maturity and the path to the next type."""
+    table = Table(title=f"PMO positioning ({results.instrument.id} {results.instrument.version})")
+    for column, justify in (("organisation", "left"), ("PMO", "left"), ("level", "left"), ("resp.", "right"),
+                            ("type", "left"), ("overall", "right"), ("maturity", "right")):
+        table.add_column(column, justify=justify)
+    table.add_column("path to the next type")
+    for a in results.assessments:
+        t = a.type
+        path = "top of the ladder" if t.next_type is None else f"{t.next_type}: " + ", ".join(
+            f"{d} +{fmt(v)}" if v is not None else f"{d} (no score)" for d, v in t.gaps.items())
+        table.add_row(Text(a.organisation), Text(a.pmo), a.pmo_level or "", str(a.respondents), t.label,
+                      fmt(a.overall_score), str(a.overall_level or MISSING), path)
+    out.print(table)
+
+
+def print_results(results: AssessmentResults, out: Console) -> None:
+    """The summary, then each PMO's dimensions and first next steps."""
+    print_summary(results, out)
+    for a in results.assessments:
+        table = Table(title=Text(f"{a.organisation} / {a.pmo}: dimensions"))
+        for column in ("dimension", "score", "95% CI", "level", "resp.", "r_wg(J)", "alpha", "largest role gap"):
+            table.add_column(column, justify="left" if column in ("dimension", "largest role gap") else "right")
+        gaps = a.perception.gaps.set_index("dimension")
+        for r in a.dimensions.itertuples(index=False):
+            g = gaps.loc[r.dimension]
+            gap = "" if pd.isna(g["gap"]) else (
+                f"{g['high_role']} vs {g['low_role']}: {g['gap']:.1f}" + (" (flagged)" if g["flagged"] else ""))
+            agree = fmt(r.rwg_j, 2) + ("" if pd.isna(r.agree) or r.agree else " low")
+            ci = MISSING if pd.isna(r.ci_low) else f"{fmt(r.ci_low)} to {fmt(r.ci_high)}"
+            table.add_row(Text(r.label), fmt(r.score), ci, MISSING if pd.isna(r.level) else str(r.level),
+                          str(r.respondents), agree, fmt(r.alpha, 2), Text(gap))
+        out.print(table)
+        if not a.recommendations.empty:
+            out.print("Next steps:")
+            for n, rec in enumerate(a.recommendations.head(5).itertuples(index=False), start=1):
+                out.print(f"  {n}. [{rec.dimension}] {rec.title} (effort {rec.effort}, impact {rec.impact};"
+                          f" {rec.reason})", markup=False, highlight=False)

@@ -1,0 +1,131 @@
+"""The ``portfolio`` command, and the portfolio options the report commands share."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .._values import MISSING, fmt
+from .app import app, console, usage
+
+AsOfOption = Annotated[
+    dt.datetime | None,
+    typer.Option("--as-of", formats=["%Y-%m-%d"], help="Status date, YYYY-MM-DD (default: today)."),
+]
+BudgetOption = Annotated[
+    float | None, typer.Option("--budget", min=0, help="Money for the projects still to fund; runs selection."),
+]
+
+
+class EacMethod(StrEnum):
+    typical = "typical"
+    atypical = "atypical"
+    cost_schedule = "cost_schedule"
+
+
+class PortfolioFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+EacOption = Annotated[EacMethod, typer.Option("--eac-method", help="EAC formula: typical (BAC/CPI), atypical "
+                                              "(AC + BAC - EV) or cost_schedule (AC + (BAC - EV)/(CPI*SPI)).")]
+GreenOption = Annotated[str | None, typer.Option("--green", help="Green band of CPI/SPI, LO,HI (default 0.95,1.05).")]
+AmberOption = Annotated[str | None, typer.Option("--amber", help="Amber band of CPI/SPI, LO,HI (default 0.90,1.10).")]
+
+
+def bands(green: str | None, amber: str | None) -> dict[str, tuple[float, float]] | None:
+    """RAG thresholds from the --green/--amber options; a bad band is a usage error (exit 2)."""
+    from ..portfolio.analysis import make_thresholds
+
+    given = {k: v for k, v in (("green", green), ("amber", amber)) if v is not None}
+    if not given:
+        return None
+    try:
+        t = make_thresholds(given)
+    except ValueError as exc:
+        usage(str(exc))
+    return {"green": t.green, "amber": t.amber}
+
+
+@app.command("portfolio")
+def portfolio_command(
+    path: Annotated[Path, typer.Argument(help="Portfolio workbook (.xlsx) or folder of CSV files.")],
+    as_of: AsOfOption = None,
+    budget: BudgetOption = None,
+    eac_method: EacOption = EacMethod.typical,
+    green: GreenOption = None,
+    amber: AmberOption = None,
+    format: Annotated[PortfolioFormat, typer.Option("--format", "-f", help="Output format.")] = PortfolioFormat.table,
+) -> None:
+    """Analyse a portfolio: earned value, risk, resources, dependencies, selection, data quality."""
+    from ..portfolio import analyse_portfolio, read_portfolio
+
+    thresholds = bands(green, amber)
+    analysis = analyse_portfolio(read_portfolio(path), as_of=as_of, budget=budget, eac_method=eac_method.value,
+                                 thresholds=thresholds)
+    if format is PortfolioFormat.json:
+        typer.echo(json.dumps(analysis.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
+        return
+    print_portfolio(analysis, console())
+
+
+def _whole(value: float | None) -> str:
+    return fmt(value, 0, thousands=True)
+
+
+def print_portfolio(analysis, console: Console) -> None:
+    """The portfolio analysis as terminal tables (the JSON form holds every figure)."""
+    head, totals = analysis.headline(), analysis.totals
+    console.print(f"Portfolio {analysis.portfolio.source} as of {analysis.as_of.date()}: {head['projects']} projects, "
+                  f"{head['in_flight']} in flight ({head['red']} red, {head['amber']} amber, {head['overdue']} "
+                  f"overdue); BAC {_whole(totals.get('bac'))}, EAC {_whole(totals.get('eac'))}, "
+                  f"CPI {fmt(totals.get('cpi'), 2)}, SPI {fmt(totals.get('spi'), 2)}", markup=False, highlight=False)
+    table = Table(title="Earned value by project")
+    columns = [("project_id", "project", None), ("status", "status", None), ("bac", "BAC", 0), ("ev", "EV", 0),
+               ("ac", "AC", 0), ("cpi", "CPI", 2), ("spi", "SPI", 2), ("spi_t", "SPI(t)", 2), ("eac", "EAC", 0),
+               ("vac", "VAC", 0), ("rag", "RAG", None)]
+    for _, label, digits in columns:
+        table.add_column(label, justify="left" if digits is None else "right")
+    for row in analysis.evm.to_dict("records"):
+        # Text(), not str: a name like "Upgrade [b] phase" is data, not rich markup.
+        table.add_row(*[Text(str(row[c]) if row[c] is not None and row[c] == row[c] else MISSING) if d is None
+                        else (_whole(row[c]) if d == 0 else fmt(row[c], d)) for c, _, d in columns])
+    console.print(table)
+    if analysis.risks is not None:
+        t = analysis.risks.totals
+        console.print(f"Risks: {t.get('open_threats')} open threats ({t.get('red_threats')} red), "
+                      f"{t.get('open_opportunities')} opportunities; threat EMV {_whole(t.get('threat_emv'))}, "
+                      f"opportunity EMV {_whole(t.get('opportunity_emv'))}", markup=False, highlight=False)
+    if analysis.resources is not None:
+        t = analysis.resources.totals
+        console.print(f"Resources: {t.get('over_allocated_cells')} over-allocated role-months in "
+                      f"{t.get('roles_over')} roles; total excess {fmt(t.get('total_excess_fte'))} FTE-months",
+                      markup=False, highlight=False)
+    if analysis.dependencies is not None:
+        d = analysis.dependencies
+        chain = " -> ".join(d.critical_chain) or MISSING
+        console.print(f"Dependencies: {len(d.cycles)} cycle(s); critical chain {chain}"
+                      f"; {len(d.conflicts)} needed-by conflict(s)", markup=False, highlight=False)
+    if analysis.selection is not None:
+        s = analysis.selection
+        console.print(f"Selection ({s.status}) within {_whole(s.budget)}: {len(s.selected)} projects, cost "
+                      f"{_whole(s.total_cost)}, value {fmt(s.total_value, 2)}", markup=False, highlight=False)
+        for note in s.notes:
+            console.print(f"  {note}", markup=False, highlight=False)
+    if analysis.findings:
+        table = Table(title="Findings")
+        for column in ("severity", "check", "project", "message"):
+            table.add_column(column)
+        for f in analysis.findings:
+            table.add_row(f.severity, f.check, Text(f.project_id or ""), Text(f.message))
+        console.print(table)
+

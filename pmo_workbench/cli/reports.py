@@ -1,0 +1,183 @@
+"""Commands that render reports: ``report positioning``, ``report portfolio``, ``batch`` and ``demo``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from ..resources import examples_dir
+from .app import CellTimeoutOption, InstrumentOption, app, check_folder, report_app, usage
+from .portfolio import AmberOption, AsOfOption, BudgetOption, EacMethod, EacOption, GreenOption, bands
+
+FormatOption = Annotated[
+    str | None,
+    typer.Option("--format", "-f", help="Comma-separated: html, pdf, ipynb (default html,ipynb; demo adds pdf "
+                                        "when Chromium is present)."),
+]
+JobsOption = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Reports run at once (default: cores).")]
+BrandingOption = Annotated[Path | None, typer.Option("--branding", help="Branding YAML (consultancy, logo, colour).")]
+DEFAULT_CELL_TIMEOUT = 600
+
+
+def formats(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    """The formats of a ``--format`` option (comma-separated), or ``default``."""
+    if text is None:
+        return default
+    return tuple(part.strip() for part in text.split(","))
+
+
+def run_reports(specs, out: Path, chosen: tuple[str, ...], *, jobs: int | None, force: bool, cell_timeout: int,
+                index: bool = True) -> None:
+    """Run reports, print every written path, exit 1 when any failed."""
+    from ..reports.batch import run_batch
+
+    check_folder(out)
+    result = run_batch(specs, out, chosen, jobs=jobs, force=force, index=index, cell_timeout=cell_timeout,
+                       progress=sys.stderr.isatty())
+    for outcome in result.outcomes:
+        if outcome.status == "failed":
+            typer.echo(f"failed: {outcome.error}", err=True)
+            if outcome.files.get("ipynb") and Path(outcome.files["ipynb"]).parent.name == "failed":
+                typer.echo(f"  executed notebook kept for debugging: {outcome.files['ipynb']}", err=True)
+            continue
+        for path in outcome.files.values():
+            typer.echo(path)
+    if result.index is not None:
+        typer.echo(str(result.index))
+    rendered = sum(o.status == "rendered" for o in result.outcomes)
+    unchanged = sum(o.status == "unchanged" for o in result.outcomes)
+    typer.echo(f"{rendered} rendered, {unchanged} unchanged, {len(result.failed)} failed "
+               f"in {result.seconds:.1f} s", err=True)
+    if result.failed:
+        raise typer.Exit(1)
+
+
+@report_app.command("positioning")
+def report_positioning_command(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the report into.")],
+    responses: Annotated[Path | None, typer.Option("--responses", "-r", help="Responses file (.csv, .xlsx).")
+                         ] = None,
+    organisation: Annotated[str | None, typer.Option("--organisation", "-o", help="Organisation to report on "
+                                                     "(with --responses).")] = None,
+    store_url: Annotated[str | None, typer.Option("--store", help="Assessment store (URL or SQLite file), "
+                                                  "instead of --responses.")] = None,
+    assessment: Annotated[int | None, typer.Option("--assessment", help="Assessment id in --store.")] = None,
+    pmo: Annotated[str | None, typer.Option("--pmo", help="One PMO (default: every PMO side by side).")] = None,
+    instrument: InstrumentOption = "pmo-core",
+    benchmark: Annotated[Path | None, typer.Option("--benchmark", "-b", help="Other organisations' responses "
+                                                   "to benchmark against (5 or more).")] = None,
+    branding: BrandingOption = None,
+    min_group_size: Annotated[int | None, typer.Option(min=1, help="Hide role groups smaller than this.")] = None,
+    format: FormatOption = None,
+    cell_timeout: CellTimeoutOption = DEFAULT_CELL_TIMEOUT,
+) -> None:
+    """Render the positioning report of one organisation (HTML, PDF, executed notebook).
+
+    The answers come from a responses file (--responses and --organisation) or from the assessment store
+    (--store and --assessment; the assessment's answers are exported next to the report, in .inputs/).
+    """
+    from ..assessment.responses import check_subject, read_responses
+    from ..reports.branding import load_branding
+    from ..reports.spec import positioning_spec
+    from .assess import load
+
+    if (responses is None) == (store_url is None) or (store_url is not None and assessment is None) or (
+            responses is not None and organisation is None):
+        usage("give --responses FILE --organisation NAME, or --store URL --assessment ID")
+    check_folder(out)
+    if store_url is not None:
+        from ..store import Store
+        from ..store.files import report_input
+
+        with Store(store_url, create=False) as store:
+            given = report_input(store, assessment, out / ".inputs", instrument=instrument)
+        responses, organisation, instrument = given.responses, given.organisation, given.instrument
+    ins, frame = load(responses, instrument)
+    if benchmark is not None:
+        read_responses(benchmark, ins)
+    if branding is not None:
+        load_branding(branding)
+    check_subject(frame, organisation, pmo, where=str(responses))
+    spec = positioning_spec(responses, organisation, pmo, instrument=instrument, benchmark=benchmark,
+                            branding=branding, min_group_size=min_group_size)
+    run_reports([spec], out, formats(format, ("html", "ipynb")), jobs=1, force=True, index=False,
+                cell_timeout=cell_timeout)
+
+
+@report_app.command("portfolio")
+def report_portfolio_command(
+    portfolio: Annotated[Path, typer.Option("--portfolio", "-p", help="Portfolio workbook (.xlsx) or CSV folder.")],
+    organisation: Annotated[str, typer.Option("--organisation", "-o", help="Organisation the portfolio belongs to.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the report into.")],
+    as_of: AsOfOption = None,
+    budget: BudgetOption = None,
+    eac_method: EacOption = EacMethod.typical,
+    green: GreenOption = None,
+    amber: AmberOption = None,
+    branding: BrandingOption = None,
+    format: FormatOption = None,
+    cell_timeout: CellTimeoutOption = DEFAULT_CELL_TIMEOUT,
+) -> None:
+    """Render the portfolio health report of one organisation (HTML, PDF, executed notebook)."""
+    from ..portfolio import read_portfolio
+    from ..reports.branding import load_branding
+    from ..reports.spec import portfolio_spec
+
+    thresholds = bands(green, amber)
+    check_folder(out)
+    read_portfolio(portfolio)
+    if branding is not None:
+        load_branding(branding)
+    spec = portfolio_spec(portfolio, organisation, as_of=as_of.date() if as_of else None, budget=budget,
+                          thresholds=thresholds, eac_method=eac_method.value, branding=branding)
+    run_reports([spec], out, formats(format, ("html", "ipynb")), jobs=1, force=True, index=False,
+                cell_timeout=cell_timeout)
+
+
+@app.command("batch")
+def batch_command(
+    manifest: Annotated[Path, typer.Argument(help="Manifest (.csv or .yaml): one report per row.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the reports and index.html.")],
+    jobs: JobsOption = None,
+    format: FormatOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Render every report even if its inputs are unchanged.")
+                     ] = False,
+    allow_outside: Annotated[list[Path] | None, typer.Option(
+        "--allow-outside", help="A folder outside the manifest's that its rows may name files in (repeat for "
+                                "several). By default every file must be in the manifest's folder.")] = None,
+    cell_timeout: CellTimeoutOption = DEFAULT_CELL_TIMEOUT,
+) -> None:
+    """Render every report a manifest lists, in parallel, and write index.html."""
+    from ..reports.manifest import read_manifest
+
+    check_folder(out)
+    specs = read_manifest(manifest, allowed=tuple(allow_outside or ()))
+    run_reports(specs, out, formats(format, ("html", "ipynb")), jobs=jobs, force=force, cell_timeout=cell_timeout)
+
+
+@app.command("demo")
+def demo_command(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the demo reports.")] = Path("reports/demo"),
+    jobs: JobsOption = None,
+    format: FormatOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Render every report even if unchanged.")] = False,
+    cell_timeout: CellTimeoutOption = DEFAULT_CELL_TIMEOUT,
+) -> None:
+    """Render a positioning report for every sample organisation, and an index of them."""
+    from ..assessment.results import assess
+    from ..reports.pdf import find_chromium
+    from ..reports.spec import demo_specs
+    from .assess import load, print_summary
+
+    check_folder(out)
+    ins, frame = load(examples_dir() / "pmo_responses.csv", "pmo-core")
+    print_summary(assess(frame, ins), Console(stderr=True, width=170))
+    chromium = find_chromium()
+    default = ("html", "pdf", "ipynb") if chromium else ("html", "ipynb")
+    if chromium is None and format is None:
+        typer.echo("Chromium not found: writing HTML only (apt-get install chromium for PDF).", err=True)
+    run_reports(demo_specs(), out, formats(format, default), jobs=jobs, force=force, cell_timeout=cell_timeout)

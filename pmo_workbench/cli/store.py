@@ -1,0 +1,137 @@
+"""Commands on the assessment store (``store init|import|export|list``) and the JupyterLab workbench (``lab``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from .._values import count
+from ..assessment.instrument import load_instrument
+from ..assessment.responses import read_responses
+from .app import Form, InstrumentOption, app, check_folder, check_out, console, store_app
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL or SQLite file (default: $PMO_WORKBENCH_DB, else workbench.db in "
+                              "the user data folder)."),
+]
+
+
+def _open_store(db: str | None, *, create: bool = True):
+    from ..store import Store, default_url
+
+    return Store(db if db is not None else default_url(), create=create)
+
+
+@store_app.command("init")
+def store_init_command(db: DbOption = None) -> None:
+    """Create the database, or upgrade an older one to the current schema."""
+    from ..store import SCHEMA_HEAD
+
+    with _open_store(db) as store:
+        typer.echo(f"{store.url}: ready (schema {SCHEMA_HEAD})")
+
+
+@store_app.command("import")
+def store_import_command(
+    file: Annotated[Path, typer.Argument(help="Responses file (.csv, .xlsx), long or wide form.")],
+    db: DbOption = None,
+    instrument: InstrumentOption = "pmo-core",
+) -> None:
+    """Import a responses file; importing the same file again changes nothing."""
+    ins = load_instrument(instrument)
+    read_responses(file, ins)  # every problem reported before the database is opened
+    with _open_store(db) as store:
+        result = store.import_responses(file, ins)
+        typer.echo(f"{file} -> {store.url}: {count(len(result.assessments), 'assessment')} "
+                   f"({', '.join(map(str, result.assessments))}), {result.respondents_added} respondents added; "
+                   f"answers: {result.answers_added} added, {result.answers_changed} changed, "
+                   f"{result.answers_unchanged} unchanged")
+
+
+@store_app.command("export")
+def store_export_command(
+    out: Annotated[Path, typer.Argument(help="File to write: .csv or .xlsx.")],
+    db: DbOption = None,
+    assessment: Annotated[list[int] | None, typer.Option("--assessment", "-a", help="Assessment id (repeat for "
+                                                         "several; default: every assessment).")] = None,
+    form: Annotated[Form, typer.Option("--form", help="long: one answer per row (with comments); wide: one row "
+                                                      "per respondent (no comments).")] = Form.long,
+    instrument: Annotated[str | None, typer.Option(
+        "--instrument", "-i", help="Instrument YAML file of assessments that use a custom (not built-in) "
+                                   "instrument.")] = None,
+) -> None:
+    """Write stored answers as a responses file (the format `validate` and `score` read)."""
+    check_out(out)
+    given = load_instrument(instrument) if instrument is not None else None
+    with _open_store(db, create=False) as store:
+        if given is not None:
+            store.use_instrument(given)
+        written = store.export_responses(out, assessment_id=assessment or None, form=form.value)
+    typer.echo(str(written))
+
+
+@store_app.command("list")
+def store_list_command(db: DbOption = None) -> None:
+    """List the stored assessments."""
+    with _open_store(db, create=False) as store:
+        frame = store.assessments()
+        url = store.url
+    if frame.empty:
+        typer.echo(f"{url}: no assessments yet (import a responses file with `pmo-workbench store import`)")
+        return
+    table = Table(title=f"Assessments in {url}")
+    columns = (("id", "assessment_id"), ("organisation", "organisation"), ("PMO", "pmo"), ("level", "pmo_level"),
+               ("parent", "parent_pmo"), ("instrument", "instrument_id"), ("version", "instrument_version"),
+               ("assessed on", "assessed_on"), ("status", "status"), ("resp.", "respondents"), ("answers", "answers"))
+    for label, name in columns:
+        table.add_column(label, justify="right" if name in ("assessment_id", "respondents", "answers") else "left")
+    for row in frame.to_dict("records"):
+        table.add_row(*[Text("" if row[name] is None or pd.isna(row[name]) else
+                             str(row[name].date()) if name == "assessed_on" else str(row[name]))
+                        for _, name in columns])
+    console().print(table)
+
+
+@app.command("lab")
+def lab_command(
+    folder: Annotated[Path, typer.Option("--dir", help="Folder to work in; the workbench notebook is copied "
+                                                       "there when it is not there yet.")] = Path("."),
+    db: DbOption = None,
+    port: Annotated[int | None, typer.Option("--port", min=1, max=65535, help="Port for JupyterLab.")] = None,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Start the server without opening a browser.")
+                          ] = False,
+) -> None:
+    """Open JupyterLab on the assessment workbench notebook (answers are saved to the store as given)."""
+    import os
+    import shutil
+    import subprocess
+
+    from ..resources import notebooks_dir
+
+    check_folder(folder, "--dir")
+    folder.mkdir(parents=True, exist_ok=True)
+    notebook = folder / "assessment_workbench.ipynb"
+    if not notebook.exists():  # an existing copy is the consultant's: never overwritten
+        shutil.copyfile(notebooks_dir() / "assessment_workbench.ipynb", notebook)
+        typer.echo(str(notebook))
+    env = dict(os.environ)
+    if db is not None:
+        env["PMO_WORKBENCH_DB"] = db
+    with _open_store(env.get("PMO_WORKBENCH_DB")) as store:  # created or upgraded before the first form opens
+        typer.echo(f"answers are saved to {store.url}", err=True)
+        # The kernel runs in --dir: hand it the resolved URL, so a relative --db names the same file there.
+        env["PMO_WORKBENCH_DB"] = store.url
+    command = [sys.executable, "-m", "jupyterlab", notebook.name, f"--ServerApp.root_dir={folder.resolve()}"]
+    command += ["--no-browser"] if no_browser else []
+    command += [f"--port={port}"] if port else []
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers often run as root; JupyterLab refuses without it
+        command.append("--allow-root")
+    raise typer.Exit(subprocess.call(command, cwd=folder, env=env))
+

@@ -1,0 +1,559 @@
+"""The interactive assessment form for JupyterLab, with answers that are never lost.
+
+:class:`AssessmentForm` builds an ipywidgets UI from an instrument: one section
+per dimension, a choice per item (the scale labels and "not applicable"), an
+optional comment, progress and a "next unanswered" button, and a live panel
+with this respondent's and the PMO's dimension scores and the current type.
+
+Every change is written to the :class:`~pmo_workbench.store.Store` at most
+``debounce`` seconds (plus the time of the write) after it was made, however
+the user keeps typing: the first change after a write starts a
+:class:`threading.Timer` (later changes do not restart it), which flushes every
+pending answer with ``store.save_answers`` in one transaction. A crash
+therefore loses at most the answers of the last ``debounce`` seconds. A failed
+write is retried after 1, 2, 4, 4, … seconds, and closing a form whose answers
+cannot be written raises :class:`UnsavedAnswersError` instead of dropping them.
+:class:`Workbench` adds respondent switching, adding a respondent, a completion
+summary and the "generate report" action.
+
+The widgets are the standard, focusable ipywidgets in reading order (no custom
+JavaScript), so the form works with the keyboard alone.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import datetime as dt
+import html
+import math
+import numbers
+import threading
+import sys
+import time
+import weakref
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+import pandas as pd
+
+from ..assessment.instrument import Instrument
+from ..errors import PmoWorkbenchError, UnsavedAnswersError
+from ..store.schema import NOT_APPLICABLE
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+__all__ = ["NOT_APPLICABLE", "AssessmentForm", "UnsavedAnswersError"]
+
+# NOT_APPLICABLE ("n/a") is the store's value for "not applicable", and the choice widgets' value for it too.
+NOT_APPLICABLE_LABEL = "not applicable"
+SAVING = "saving…"
+SAVED = "saved"
+NOT_SAVED = "not saved"
+READABLE_WIDTH = "65ch"  # item texts wrap at about 65 characters
+PANEL_WIDTH = "520px"
+_NO_SCORE_YET = "<p><em>No scores yet: answer a few items.</em></p>"
+RETRY_DELAYS = (1.0, 2.0, 4.0)  # seconds before retrying a failed write; the last one repeats
+
+
+class AssessmentForm:
+    """The questionnaire of one respondent, saved to the store as it is answered.
+
+    Parameters
+    ----------
+    instrument
+        The instrument of the assessment.
+    store
+        Where answers are read from and written to.
+    assessment_id, respondent_id
+        Whose answers these are (ids of the store).
+    debounce
+        The longest time, in seconds, a change waits before it is written: the
+        first change after a write starts the wait, later changes join it (they
+        do not restart it), so steady typing cannot hold answers back.
+    on_report
+        When given, the form shows a "Generate report" button that calls
+        ``on_report(assessment_id)`` and shows the HTML it returns (a link).
+
+    Attributes
+    ----------
+    widget
+        The whole UI (form and live panel), what a notebook displays.
+    item_widgets
+        Item id -> (choice widget, comment widget).
+    sections
+        The accordion with one section per dimension, in instrument order.
+    panel
+        The live panel's output area (refreshed after each flush).
+    focused_item
+        The item the last "next unanswered" went to, or ``None``.
+    report_button, report_link
+        The "Generate report" button (``None`` without ``on_report``) and what it last showed.
+    retry_delays
+        Seconds to wait before retrying a failed write, one per consecutive
+        failure, the last repeating (:data:`RETRY_DELAYS`; a class attribute
+        an instance may override).
+
+    Notes
+    -----
+    A choice is stored as its value: a number on the scale, :data:`NOT_APPLICABLE`
+    or ``None`` (no answer). Clearing a choice stores ``None``, so the item
+    reopens unanswered; a comment typed before any choice is stored with
+    ``None`` too. Progress counts numbers and "not applicable" as answered.
+
+    Examples
+    --------
+    >>> form = AssessmentForm(instrument, store, assessment_id, respondent_id)  # doctest: +SKIP
+    >>> form.widget                                                              # doctest: +SKIP
+    """
+
+    retry_delays: tuple[float, ...] = RETRY_DELAYS
+
+    def __init__(self, instrument: Instrument, store: Store, assessment_id: int, respondent_id: int, *,
+                 debounce: float = 0.5, on_report: Callable[[int], str] | None = None):
+        self.instrument = instrument
+        self.store = store
+        self.assessment_id = int(assessment_id)
+        self.respondent_id = int(respondent_id)
+        self.debounce = float(debounce)
+        self.focused_item: str | None = None
+        self._scale = range(instrument.scale.min, instrument.scale.max + 1)
+        self._lock = threading.Lock()  # guards _choice, _comment, _pending, _timer, _due, _failures, the status
+        self._flush_lock = threading.Lock()  # one write at a time
+        self._pending: dict[str, tuple[int | str | None, str | None]] = {}
+        self._timer: threading.Timer | None = None
+        self._due = math.inf  # time.monotonic() at which the running timer fires
+        self._failures = 0  # consecutive failed writes
+        self._syncing = threading.local()  # .items: the items this thread is moving the widgets of
+        self._closed = False
+        self._after_flush: Callable[[], None] | None = None  # the workbench refreshes its summary here
+        self._item_dimension = {i.id: d_index for d_index, d in enumerate(instrument.dimensions) for i in d.items}
+
+        use_instrument = getattr(store, "use_instrument", None)  # a store must know non built-in instruments
+        if use_instrument is not None:
+            use_instrument(instrument)
+        stored = store.answers(self.respondent_id)
+        unknown = sorted(set(stored) - set(self._item_dimension))
+        if unknown:
+            raise PmoWorkbenchError(f"respondent {self.respondent_id} has answers to items {unknown} that instrument "
+                                    f"{instrument.id} {instrument.version} does not define")
+        self._choice: dict[str, int | str | None] = {}
+        self._comment: dict[str, str | None] = {}
+        for item in self._item_dimension:
+            value, comment = stored.get(item, (None, None))
+            self._choice[item] = value if value is None or value == NOT_APPLICABLE else int(value)
+            self._comment[item] = comment or None
+        self._respondent_label = self._find_respondent_label()
+        self._build(on_report)
+        self.refresh_panel()
+        atexit.register(_last_flush, weakref.ref(self))
+
+    # -- building ------------------------------------------------------------------------------
+    def _find_respondent_label(self) -> str | None:
+        people = self.store.respondents(self.assessment_id)
+        match = people.loc[people["respondent_id"] == self.respondent_id, "label"]
+        if match.empty:
+            raise PmoWorkbenchError(f"respondent {self.respondent_id} does not belong to assessment "
+                                    f"{self.assessment_id}; its respondents are {people['respondent_id'].tolist()}")
+        return str(match.iloc[0])
+
+    def _options(self) -> list[tuple[str, int | str]]:
+        labels = self.instrument.scale.labels
+        options: list[tuple[str, int | str]] = [
+            (f"{v} {labels[v]}" if v in labels else str(v), v) for v in self._scale
+        ]
+        return [*options, (NOT_APPLICABLE_LABEL, NOT_APPLICABLE)]
+
+    def _build(self, on_report: Callable[[int], str] | None) -> None:
+        options = self._options()
+        self.item_widgets: dict[str, tuple[w.ToggleButtons, w.Text]] = {}
+        sections = []
+        for dim in self.instrument.dimensions:
+            rows: list[w.Widget] = []
+            if dim.description:
+                rows.append(w.HTML(f"<p><em>{html.escape(dim.description)}</em></p>",
+                                   layout=w.Layout(max_width=READABLE_WIDTH)))
+            for item in dim.items:
+                text = w.HTML(f"<p><b>{html.escape(item.id)}</b>&nbsp; {html.escape(item.text)}</p>",
+                              layout=w.Layout(max_width=READABLE_WIDTH))
+                choice = w.ToggleButtons(options=options, value=self._choice[item.id],
+                                         style={"button_width": "auto"},
+                                         tooltips=[label for label, _ in options])
+                comment = w.Text(value=self._comment[item.id] or "", placeholder="Comment (optional)",
+                                 description_allow_html=False, layout=w.Layout(width=READABLE_WIDTH))
+                choice.observe(self._choice_changed(item.id), "value")
+                comment.observe(self._comment_changed(item.id), "value")
+                self.item_widgets[item.id] = (choice, comment)
+                rows.append(w.VBox([text, choice, comment], layout=w.Layout(margin="0 0 12px 0")))
+            sections.append(w.VBox(rows))
+        self.sections = w.Accordion(children=sections)
+        self.status_label = w.Label(value="")
+        self.progress_label = w.Label(value="")
+        self.progress_bar = w.IntProgress(value=0, min=0, max=len(self._choice), description="Answered")
+        self.next_button = w.Button(description="Next unanswered", icon="arrow-down",
+                                    tooltip="Open the next item without an answer")
+        self.next_button.on_click(lambda _: self.next_unanswered())
+        header: list[w.Widget] = [self.progress_bar, self.progress_label, self.next_button, self.status_label]
+        self.report_link = w.HTML(value="")
+        self.report_button: w.Button | None = None
+        if on_report is not None:
+            self.report_button = report_button = w.Button(description="Generate report", icon="file")
+
+            def make_report(_: Any) -> None:
+                self.report_link.value = "<em>rendering the report…</em>"
+                try:
+                    self.report_link.value = on_report(self.assessment_id)
+                except Exception as exc:  # noqa: BLE001 - shown to the user, the form stays usable
+                    self.report_link.value = (f"<span style='color:#C00000'>report failed: "
+                                              f"{html.escape(str(exc))}</span>")
+
+            report_button.on_click(make_report)
+            header += [report_button, self.report_link]
+        self.type_label = w.HTML(value="")
+        self.panel = w.Output(layout=w.Layout(width=PANEL_WIDTH, overflow="auto"))
+        live = w.VBox([w.HTML("<b>Live scores</b>"), self.type_label, self.panel])
+        self.widget = w.VBox([
+            w.HBox(header, layout=w.Layout(flex_flow="row wrap", align_items="center")),
+            w.HBox([self.sections, live], layout=w.Layout(align_items="flex-start")),
+        ])
+        self._set_status("")
+        self._show_progress()
+        first = self._first_unanswered()
+        self.sections.selected_index = 0 if first is None else self._item_dimension[first]
+
+    # -- what a user does -----------------------------------------------------------------------
+    def set_answer(self, item: str, value: int | str | None, comment: str | None = None) -> None:
+        """Answer ``item`` as a user would; the store gets it at most ``debounce`` seconds later.
+
+        Parameters
+        ----------
+        item
+            An item id of the instrument.
+        value
+            A whole number on the instrument's scale (any integral type, e.g.
+            ``numpy.int64``, or a float with a whole value), :data:`NOT_APPLICABLE`
+            for "not applicable", or ``None`` to clear the choice (no answer).
+        comment
+            The comment; ``None`` keeps the item's current comment, ``""`` removes it.
+
+        Raises
+        ------
+        ValueError
+            For an unknown item or a value outside the scale.
+        """
+        if item not in self._choice:
+            raise ValueError(f"unknown item {item!r}; instrument {self.instrument.id} {self.instrument.version} "
+                             f"defines {', '.join(self._choice)}")
+        if value is not None and not (isinstance(value, str) and value == NOT_APPLICABLE):
+            whole = _whole_number(value)
+            if whole is None or whole not in self._scale:
+                raise ValueError(f"{item}: {value!r} is not on the scale {self._scale.start}-{self._scale.stop - 1}"
+                                 f" (or {NOT_APPLICABLE!r} for not applicable, None for no answer)")
+            value = whole
+        choice = value
+        if comment is None:
+            comment = self._comment[item]
+        self._sync_widgets(item, choice, comment)
+        self._record(item, choice, comment)
+
+    def flush(self) -> None:
+        """Write every pending answer now, in one transaction, then refresh the live panel.
+
+        On failure the answers stay pending, the status reads
+        ``"not saved: <error>"`` and a retry is scheduled after
+        :attr:`retry_delays` (1, 2, 4, 4, … seconds); a new change or flush
+        also retries.
+        """
+        self._flush(refresh=True)
+
+    def _flush(self, *, refresh: bool) -> bool:
+        """Write the pending answers; False when the write failed (the answers stay pending)."""
+        with self._flush_lock:
+            with self._lock:
+                self._cancel_timer()
+                batch = dict(self._pending)
+                self._pending.clear()
+            if not batch:
+                return True
+            try:
+                self.store.save_answers(self.respondent_id, batch)
+            except Exception as exc:  # noqa: BLE001 - any failure must show, never be lost silently
+                with self._lock:
+                    for item, answer in batch.items():
+                        self._pending.setdefault(item, answer)  # a newer change wins
+                    self._failures += 1
+                    delays = self.retry_delays
+                    delay = delays[min(self._failures, len(delays)) - 1]
+                    if self._timer is None or self._due > time.monotonic() + delay:  # a newer change may be sooner
+                        self._start_timer(delay, retry=True)
+                    self._set_status(f"{NOT_SAVED}: {exc}")
+                return False
+            with self._lock:
+                self._failures = 0
+                if not self._pending:  # under the lock: a change recorded meanwhile keeps "saving…"
+                    self._set_status(f"{SAVED} {dt.datetime.now():%H:%M:%S}")
+        if refresh:
+            self.refresh_panel()
+        if self._after_flush is not None:
+            self._after_flush()
+        return True
+
+    def close(self) -> None:
+        """Write pending answers and close the widgets; the form cannot be used afterwards.
+
+        Raises
+        ------
+        UnsavedAnswersError
+            When the pending answers cannot be written: they are kept, the form
+            stays open (and keeps retrying), and ``close()`` may be called again.
+        """
+        if self._closed:
+            return
+        while True:
+            written = self._flush(refresh=False)  # the panel is about to go
+            with self._lock:
+                unsaved = dict(self._pending)
+                if not unsaved:
+                    self._closed = True
+                    self._cancel_timer()
+            if not unsaved or not written:  # written, but another thread added a change meanwhile: write that too
+                break
+        if unsaved:
+            raise UnsavedAnswersError(
+                f"respondent {self._respondent_label}: {len(unsaved)} answer(s) could not be saved "
+                f"({', '.join(unsaved)}); {self.status}. They are kept and retried; the form stays open")
+        self._close_widgets()
+
+    def next_unanswered(self) -> str | None:
+        """Open the section of the next item without an answer and focus its choice.
+
+        Looks after the item last gone to, wrapping round; returns the item id,
+        or ``None`` when every item is answered.
+        """
+        items = list(self._choice)
+        start = items.index(self.focused_item) + 1 if self.focused_item in self._choice else 0
+        for item in items[start:] + items[:start]:
+            if self._choice[item] is None:
+                self.sections.selected_index = self._item_dimension[item]
+                self.item_widgets[item][0].focus()
+                self.focused_item = item
+                return item
+        self.focused_item = None
+        return None
+
+    # -- what tests and the notebook read -------------------------------------------------------
+    @property
+    def status(self) -> str:
+        """The status label: ``""``, ``"saving…"``, ``"saved HH:MM:SS"`` or ``"not saved: <error>"``."""
+        return self.status_label.value
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        """(answered, total) items; "not applicable" counts as an answer."""
+        return sum(v is not None for v in self._choice.values()), len(self._choice)
+
+    def dimension_progress(self) -> dict[str, tuple[int, int]]:
+        """Dimension id -> (answered, total) items."""
+        return {d.id: (sum(self._choice[i.id] is not None for i in d.items), len(d.items))
+                for d in self.instrument.dimensions}
+
+    @property
+    def pending(self) -> dict[str, tuple[int | None, str | None]]:
+        """Answers given but not yet written (a copy)."""
+        with self._lock:
+            return dict(self._pending)
+
+    # -- internals ------------------------------------------------------------------------------
+    def _choice_changed(self, item: str) -> Callable[[dict], None]:
+        def handler(change: dict) -> None:
+            if self._is_syncing(item):
+                return
+            new = change["new"]
+            if new is None:  # deselected: no answer, but a comment may remain
+                self._record(item, None, self._comment[item])
+            else:
+                self.set_answer(item, new, self.item_widgets[item][1].value)
+        return handler
+
+    def _comment_changed(self, item: str) -> Callable[[dict], None]:
+        def handler(change: dict) -> None:
+            if self._is_syncing(item):
+                return
+            self._record(item, self._choice[item], change["new"])
+        return handler
+
+    def _is_syncing(self, item: str) -> bool:
+        """Whether this thread is moving ``item``'s widgets itself (their change events are not the user's)."""
+        return item in getattr(self._syncing, "items", ())
+
+    def _sync_widgets(self, item: str, choice: int | str | None, comment: str | None) -> None:
+        # Widget observers run in the thread that sets the value, so the suppression is per thread and per
+        # item: a click handled by another thread meanwhile (or on another item) is recorded as usual.
+        choice_widget, comment_widget = self.item_widgets[item]
+        syncing = getattr(self._syncing, "items", None)
+        if syncing is None:
+            syncing = self._syncing.items = set()
+        syncing.add(item)
+        try:
+            if choice_widget.value != choice:
+                choice_widget.value = choice
+            if comment_widget.value != (comment or ""):
+                comment_widget.value = comment or ""
+        finally:
+            syncing.discard(item)
+
+    def _record(self, item: str, choice: int | str | None, comment: str | None) -> None:
+        if self._closed:
+            raise PmoWorkbenchError("this form is closed; open a new one to answer")
+        comment = (comment or "").strip() or None
+        with self._lock:
+            self._choice[item] = choice
+            self._comment[item] = comment
+            self._pending[item] = (choice, comment)  # an int, NOT_APPLICABLE or None (no answer), as the store takes
+            # A running timer is not restarted (steady typing must not hold answers back), unless it fires later
+            # than this change's deadline (a retry after a failed write).
+            if self._timer is None or self._due > time.monotonic() + self.debounce:
+                self._start_timer(self.debounce, retry=False)
+            self._set_status(SAVING)
+        self._show_progress()
+
+    def _start_timer(self, delay: float, *, retry: bool) -> None:
+        """Start (or move) the save timer; the caller holds ``_lock``.
+
+        The save after a change keeps the interpreter alive until it has run (a
+        script's last answers are written on exit); a retry does not, so a store
+        that keeps failing cannot hold the interpreter open for ever.
+        """
+        self._cancel_timer()
+        self._due = time.monotonic() + delay
+        self._timer = threading.Timer(delay, self.flush)
+        self._timer.name = f"pmo-workbench-{'retry' if retry else 'save'}-{self.respondent_id}"
+        self._timer.daemon = retry
+        self._timer.start()
+
+    def _cancel_timer(self) -> None:
+        """Stop the save timer, if any; the caller holds ``_lock``."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._due = math.inf
+
+    def _set_status(self, text: str) -> None:
+        self.status_label.value = text
+
+    def _show_progress(self) -> None:
+        answered, total = self.progress
+        self.progress_bar.value = answered
+        self.progress_label.value = f"{answered} of {total} answered"
+        for index, (dim, (done, n)) in enumerate(zip(self.instrument.dimensions,
+                                                     self.dimension_progress().values())):
+            self.sections.set_title(index, f"{dim.label} ({done}/{n})")
+
+    def _first_unanswered(self) -> str | None:
+        return next((item for item, choice in self._choice.items() if choice is None), None)
+
+    def _close_widgets(self) -> None:
+        for choice, comment in self.item_widgets.values():
+            choice.close()
+            comment.close()
+        self.widget.close()
+
+    # -- the live panel -------------------------------------------------------------------------
+    def live_scores(self) -> tuple[pd.DataFrame, pd.DataFrame, str | None, str | None]:
+        """Scores for the live panel, from what the store holds now.
+
+        Returns
+        -------
+        respondent, pmo, respondent_type, pmo_type
+            Two frames with one row per dimension (``dimension``, ``label``,
+            ``score``, ``level`` and for the PMO the columns of
+            :attr:`PmoAssessment.dimensions`), and the type ids; the frames are
+            empty and the types ``None`` while nothing is answered.
+        """
+        from ..assessment.positioning import classify_type
+        from ..assessment.results import assess
+        from ..assessment.scoring import maturity_level
+
+        empty = pd.DataFrame(columns=["dimension", "label", "score", "level"])
+        responses = self.store.responses(self.assessment_id)
+        if responses.empty or responses["value"].notna().sum() == 0:
+            return empty, empty, None, None
+        results = assess(responses, self.instrument)
+        if not results.assessments:
+            return empty, empty, None, None
+        pmo = results.assessments[0]
+        mine = pmo.respondent_scores[pmo.respondent_scores["respondent"].astype(str) == self._respondent_label]
+        labels = self.instrument.dimension_table["label"]
+        respondent = pd.DataFrame({"dimension": list(labels.index)})
+        respondent["label"] = respondent["dimension"].map(labels)
+        respondent["score"] = respondent["dimension"].map(
+            mine.set_index("dimension")["score"].astype(float)).astype(float)
+        respondent["level"] = maturity_level(respondent["score"], self.instrument.maturity_thresholds)
+        respondent_type = None
+        if respondent["score"].notna().any():
+            respondent_type = classify_type(dict(zip(respondent["dimension"], respondent["score"])),
+                                            self.instrument).type
+        return respondent, pmo.dimensions, respondent_type, pmo.type.type
+
+    def refresh_panel(self) -> None:
+        """Redraw the live panel from the store (called after each flush, not on every click)."""
+        try:
+            respondent, pmo, respondent_type, pmo_type = self.live_scores()
+        except Exception as exc:  # noqa: BLE001 - the panel must never stop the form
+            self.type_label.value = f"<span style='color:#C00000'>live scores unavailable: {html.escape(str(exc))}"
+            self.panel.outputs = ()
+            return
+        if pmo_type is None:
+            self.type_label.value = _NO_SCORE_YET
+            self.panel.outputs = ()
+            return
+        label = self.instrument.type_label
+        self.type_label.value = (
+            f"<p>Current type of the PMO: <b>{html.escape(label(pmo_type))}</b>"
+            + ("" if respondent_type is None else
+               f"<br>This respondent's answers alone: <b>{html.escape(label(respondent_type))}</b>")
+            + "</p>"
+        )
+        self.panel.outputs = (
+            _chart_output(respondent, self.instrument, f"This respondent ({self._respondent_label})"),
+            _chart_output(pmo, self.instrument, "The PMO (all respondents)"),
+        )
+
+
+def _last_flush(form_ref: weakref.ref) -> None:
+    """At interpreter exit: write what a form still holds; if the store still refuses it, say what is lost.
+
+    Retry timers are daemon threads (a failing store must not keep a process alive), so without this a
+    script or kernel ending during an outage would drop its last answers silently.
+    """
+    form = form_ref()
+    if form is None or form._closed or not form.pending:
+        return
+    with contextlib.suppress(Exception):
+        form._flush(refresh=False)
+    if form.pending:
+        lost = ", ".join(f"{item}={value!r}" for item, (value, _) in sorted(form.pending.items()))
+        print(f"pmo-workbench: {len(form.pending)} answer(s) of respondent {form.respondent_id} could not be saved "
+              f"to {form.store.url} before exit: {lost}", file=sys.stderr)
+
+
+def _whole_number(value: Any) -> int | None:
+    """``value`` as an ``int`` when it is a whole real number (any integral type, not a bool), else ``None``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    number = float(value)
+    return int(number) if math.isfinite(number) and number == int(number) else None
+
+
+def _chart_output(dimensions: pd.DataFrame, instrument: Instrument, title: str) -> dict[str, Any]:
+    """A display_data output with an altair chart as SVG (renders offline) and its Vega-Lite spec."""
+    from ..charts.positioning import dimension_scores
+    from ..reports.records import chart_svg
+
+    spec = dimension_scores(dimensions, instrument.maturity_thresholds, title=title).to_dict(validate=False)
+    return {"output_type": "display_data", "metadata": {},
+            "data": {"image/svg+xml": chart_svg(spec), "text/plain": f"<chart: {title}>"}}

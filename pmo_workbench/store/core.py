@@ -1,0 +1,577 @@
+"""The assessment store: every organisation, PMO, assessment, respondent and answer in one database.
+
+SQLAlchemy 2 on an embedded SQLite file by default (WAL journal, so readers never
+block the writer and a crash loses no committed answer); the same code runs on
+PostgreSQL given a ``postgresql+psycopg://`` URL. The schema is versioned with
+Alembic (migrations ship in ``pmo_workbench/store/migrations``) and an older database
+is upgraded when it is opened.
+
+Answers go in through :meth:`Store.save_answer` (the form) or
+:meth:`Store.import_responses` (a responses file, checked by
+:func:`~pmo_workbench.assessment.responses.read_responses` first), and come out as the
+tidy frame scoring takes (:meth:`Store.responses`) or as a responses file
+(:meth:`Store.export_responses`).
+
+>>> with Store("sqlite:///:memory:") as store:                      # doctest: +SKIP
+...     store.import_responses("examples/pmo_responses.csv", load_instrument("pmo-core"))
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from ..assessment.instrument import Instrument, builtin_instruments, load_instrument
+from ..assessment.responses import PMO_LEVELS
+from ..errors import StoreError
+from .engine import _dialect_insert, _has_tables, _revision, _sqlite_on_begin, _sqlite_on_connect
+from .files import FileMixin, _tidy_frame
+from .schema import (
+    _ANS,
+    _ASM,
+    _ORG,
+    _PMO,
+    _RESP,
+    _REVISIONS,
+    NOT_APPLICABLE,
+    SCHEMA_HEAD,
+    STATUSES,
+    _as_url,
+    _utcnow,
+    alembic_config,
+    default_url,
+)
+
+
+@dataclass(frozen=True)
+class _AssessmentInfo:
+    instrument: Instrument
+    scale_min: int
+    scale_max: int
+
+
+class Store(FileMixin):
+    """An open assessment database.
+
+    Parameters
+    ----------
+    url
+        A SQLAlchemy URL (``sqlite:///path.db``, ``postgresql+psycopg://...``)
+        or the path of a SQLite file; ``None`` for :func:`default_url`.
+    create
+        Create the database (file and folder included) when missing and upgrade
+        an older schema to the current one. With ``False`` a database that is
+        missing or not at the current schema raises :class:`StoreError`.
+
+    Notes
+    -----
+    Instruments are found by id and version: the built-in ones always, any
+    other once passed to :meth:`create_assessment`, :meth:`import_responses`
+    or :meth:`use_instrument` in this session.
+    """
+
+    def __init__(self, url: str | os.PathLike | None = None, *, create: bool = True):
+        self.url = _as_url(url) if url is not None else default_url()
+        parsed = sa.make_url(self.url)
+        self._sqlite = parsed.get_backend_name() == "sqlite"
+        if self._sqlite:
+            database = parsed.database or ""
+            on_disk = database not in ("", ":memory:") and not database.startswith("file:")
+            if on_disk and not Path(database).is_file():
+                if not create:
+                    raise StoreError(f"no database at {database}; create it with `pmo-workbench store init`")
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            self._engine = sa.create_engine(self.url, connect_args={"timeout": 30})
+            event.listen(self._engine, "connect", _sqlite_on_connect)
+            event.listen(self._engine, "begin", _sqlite_on_begin)
+        else:
+            self._engine = sa.create_engine(self.url)
+        self._instruments: dict[tuple[str, str], Instrument] = {}
+        self._info: dict[int, _AssessmentInfo] = {}  # assessment id -> instrument and scale
+        self._respondent_assessment: dict[int, int] = {}
+        try:
+            self._open(create)
+        except sa.exc.DatabaseError as exc:  # e.g. "file is not a database"
+            self._engine.dispose()
+            raise StoreError(f"{self.url} is not a pmo-workbench database ({exc.orig}); give the file "
+                             "`pmo-workbench store init` created, or a new file name") from None
+        except BaseException:
+            self._engine.dispose()
+            raise
+
+    # -- lifecycle -----------------------------------------------------------------------------------
+    def _open(self, create: bool) -> None:
+        with self._engine.connect() as conn:
+            revision = _revision(conn)
+            foreign = revision is None and _has_tables(conn)
+            conn.rollback()
+        if revision == SCHEMA_HEAD:
+            return
+        if foreign:
+            raise StoreError(self._foreign_message())
+        if revision is not None and revision not in _REVISIONS:
+            raise StoreError(f"the database {self.url} has schema {revision}, newer than this pmo-workbench knows "
+                             f"({SCHEMA_HEAD}); upgrade pmo-workbench")
+        if not create:
+            if revision is None:
+                raise StoreError(f"the database {self.url} is empty; run `pmo-workbench store init` to create "
+                                 "the pmo-workbench schema in it")
+            raise StoreError(f"the database {self.url} has schema {revision}, not {SCHEMA_HEAD}; run "
+                             "`pmo-workbench store init` to upgrade it")
+        from alembic import command
+
+        with self._write() as conn:  # one writer migrates; others wait, then find it done
+            revision = _revision(conn)
+            if revision is None and _has_tables(conn):  # another tool's tables appeared meanwhile
+                raise StoreError(self._foreign_message())
+            if revision != SCHEMA_HEAD:
+                command.upgrade(alembic_config(conn), "head")
+
+    def _foreign_message(self) -> str:
+        return (f"{self.url} is not a pmo-workbench database (it has tables but no alembic_version table); "
+                "it was left as it is: give another file")
+
+    def close(self) -> None:
+        """Release every connection (committed data is already on disk)."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.url!r})"
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        """A transaction that holds the write lock from its start (SQLite ``BEGIN IMMEDIATE``), so
+        concurrent writers queue (busy timeout 30 s) instead of failing on a lock upgrade."""
+        with self._engine.connect() as conn:
+            conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
+                yield conn
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[sa.Connection]:
+        with self._engine.connect() as conn, conn.begin():
+            yield conn
+
+    # -- instruments ---------------------------------------------------------------------------------
+    def use_instrument(self, instrument: Instrument) -> None:
+        """Make a (non built-in) instrument known to this session, for assessments that use it."""
+        self._instruments[(instrument.id, instrument.version)] = instrument
+
+    def instrument_for(self, assessment_id: int) -> Instrument:
+        """The instrument an assessment uses (a custom one must be known through :meth:`use_instrument`)."""
+        info = self.assessment(assessment_id)
+        return self._instrument(info["instrument_id"], info["instrument_version"])
+
+    def _instrument(self, instrument_id: str, version: str) -> Instrument:
+        key = (instrument_id, version)
+        if key not in self._instruments:
+            path = builtin_instruments().get(instrument_id)
+            found = load_instrument(path) if path is not None else None
+            if found is None or found.version != version:
+                raise StoreError(f"instrument {instrument_id} {version} is not a built-in one; pass it to "
+                                 "Store.use_instrument() before working on its assessments")
+            self._instruments[key] = found
+        return self._instruments[key]
+
+    def _assessment_info(self, conn: sa.Connection, assessment_id: int) -> _AssessmentInfo:
+        if assessment_id not in self._info:
+            row = conn.execute(sa.select(_ASM.c.instrument_id, _ASM.c.instrument_version, _ASM.c.scale_min,
+                                         _ASM.c.scale_max).where(_ASM.c.id == assessment_id)).first()
+            if row is None:
+                raise StoreError(f"no assessment {assessment_id} in {self.url}")
+            self._info[assessment_id] = _AssessmentInfo(self._instrument(row[0], row[1]), row[2], row[3])
+        return self._info[assessment_id]
+
+    def _respondent_info(self, conn: sa.Connection, respondent_id: int) -> _AssessmentInfo:
+        if respondent_id not in self._respondent_assessment:
+            found = conn.execute(sa.select(_RESP.c.assessment_id).where(_RESP.c.id == respondent_id)).scalar()
+            if found is None:
+                raise StoreError(f"no respondent {respondent_id} in {self.url}")
+            self._respondent_assessment[respondent_id] = found
+        return self._assessment_info(conn, self._respondent_assessment[respondent_id])
+
+    # -- organisations, PMOs, assessments, respondents -------------------------------------------------
+    def organisation(self, name: str) -> int:
+        """The id of the organisation called ``name``, created when new."""
+        with self._write() as conn:
+            return self._organisation(conn, name)
+
+    def pmo(self, organisation: str, name: str, *, level: str | None = None, parent: str | None = None) -> int:
+        """The id of PMO ``name`` of ``organisation`` (both created when new).
+
+        ``level`` (one of :data:`~pmo_workbench.responses.PMO_LEVELS`) and
+        ``parent`` (the name of another PMO of the same organisation, which
+        must exist) are set when given and left as they are when ``None``.
+        """
+        with self._write() as conn:
+            return self._pmo(conn, self._organisation(conn, organisation), name, level=level, parent=parent)
+
+    def create_assessment(self, organisation: str, pmo: str, instrument: Instrument, *,
+                          assessed_on: dt.date | None = None, status: str = "open",
+                          level: str | None = None, parent: str | None = None) -> int:
+        """The id of the assessment of this PMO with this instrument version, created when new.
+
+        A PMO has one assessment per instrument id and version; when it exists
+        already its date and status are left as they are. ``level`` and
+        ``parent`` are passed to :meth:`pmo`.
+        """
+        if status not in STATUSES:
+            raise StoreError(f"status '{status}' is not one of {', '.join(STATUSES)}")
+        self.use_instrument(instrument)
+        with self._write() as conn:
+            org_id = self._organisation(conn, organisation)
+            pmo_id = self._pmo(conn, org_id, pmo, level=level, parent=parent)
+            return self._assessment(conn, org_id, pmo_id, instrument, assessed_on=assessed_on, status=status)[0]
+
+    def assessments(self) -> pd.DataFrame:
+        """Every assessment, oldest first.
+
+        Columns: ``assessment_id``, ``organisation``, ``pmo``, ``pmo_level``,
+        ``parent_pmo``, ``instrument_id``, ``instrument_version``,
+        ``assessed_on`` (datetime, NaT when not set), ``status``,
+        ``respondents`` and ``answers`` (answers with a value or "not
+        applicable"; comments without an answer do not count).
+        """
+        with self._read() as conn:
+            rows = conn.execute(self._assessment_query()).all()
+        frame = pd.DataFrame(rows, columns=list(_ASSESSMENT_COLUMNS))
+        frame["assessed_on"] = pd.to_datetime(frame["assessed_on"]).astype("datetime64[us]")
+        for name in ("assessment_id", "respondents", "answers"):
+            frame[name] = frame[name].astype("int64")
+        return frame
+
+    def assessment(self, assessment_id: int) -> dict:
+        """One assessment's fields as in :meth:`assessments` (``assessed_on`` a date or ``None``)."""
+        with self._read() as conn:
+            row = conn.execute(self._assessment_query().where(_ASM.c.id == assessment_id)).first()
+        if row is None:
+            raise StoreError(f"no assessment {assessment_id} in {self.url}")
+        return dict(zip(_ASSESSMENT_COLUMNS, row))
+
+    def add_respondent(self, assessment_id: int, role: str, *, label: str | None = None, name: str | None = None,
+                       assessed_on: dt.date | None = None) -> int:
+        """The id of a respondent of the assessment, created when new.
+
+        ``label`` is the respondent id exports show; by default the first free
+        ``R<n>``. A label that exists already returns that respondent (its role
+        must match). ``role`` must be one of the instrument's roles; ``name``
+        may be withheld.
+        """
+        with self._write() as conn:
+            info = self._assessment_info(conn, assessment_id)
+            if role not in info.instrument.role_ids:
+                raise StoreError(f"unknown role '{role}'; the instrument {info.instrument.id} has "
+                                 f"{', '.join(info.instrument.role_ids)}")
+            labels = dict(conn.execute(sa.select(_RESP.c.label, _RESP.c.role)
+                                       .where(_RESP.c.assessment_id == assessment_id)).all())
+            if label is None:
+                n = len(labels) + 1
+                while f"R{n}" in labels:
+                    n += 1
+                label = f"R{n}"
+            elif label in labels:
+                if labels[label] != role:
+                    raise StoreError(f"respondent '{label}' of assessment {assessment_id} has role "
+                                     f"'{labels[label]}', not '{role}'")
+                return conn.execute(sa.select(_RESP.c.id).where(_RESP.c.assessment_id == assessment_id,
+                                                                _RESP.c.label == label)).scalar_one()
+            result = conn.execute(sa.insert(_RESP).values(assessment_id=assessment_id, label=label, role=role,
+                                                          name=name, assessed_on=assessed_on, created_at=_utcnow()))
+            return result.inserted_primary_key[0]
+
+    def respondents(self, assessment_id: int) -> pd.DataFrame:
+        """The respondents of an assessment, in the order they were added.
+
+        Columns: ``respondent_id``, ``label``, ``role``, ``name`` (None when
+        withheld), ``answered`` (items with a value or "not applicable"; a
+        comment alone is no answer), ``not_applicable`` (of those, the ones
+        answered "not applicable"), ``total`` (items of the instrument),
+        ``updated_at`` (last answer or comment saved, UTC; NaT before the first).
+        """
+        with self._read() as conn:
+            total = len(self._assessment_info(conn, assessment_id).instrument.items)
+            query = (
+                sa.select(_RESP.c.id, _RESP.c.label, _RESP.c.role, _RESP.c.name, sa.func.count(_answered()),
+                          sa.func.count(sa.case((_ANS.c.not_applicable, 1))), sa.func.max(_ANS.c.updated_at))
+                .select_from(_RESP.outerjoin(_ANS, _ANS.c.respondent_id == _RESP.c.id))
+                .where(_RESP.c.assessment_id == assessment_id)
+                .group_by(_RESP.c.id, _RESP.c.label, _RESP.c.role, _RESP.c.name)
+                .order_by(_RESP.c.id)
+            )
+            rows = conn.execute(query).all()
+        frame = pd.DataFrame(rows, columns=["respondent_id", "label", "role", "name", "answered", "not_applicable",
+                                            "updated_at"])
+        frame.insert(6, "total", total)
+        for name in ("respondent_id", "answered", "not_applicable", "total"):
+            frame[name] = frame[name].astype("int64")
+        frame["name"] = frame["name"].astype(object).where(frame["name"].notna(), None)
+        frame["updated_at"] = pd.to_datetime(frame["updated_at"]).astype("datetime64[us]")
+        return frame
+
+    # -- answers ---------------------------------------------------------------------------------------
+    def save_answer(self, respondent_id: int, item: str, value: int | str | None,
+                    comment: str | None = None) -> None:
+        """Store one answer (replacing the respondent's earlier answer to ``item``), committed on return.
+
+        Parameters
+        ----------
+        value
+            A whole number on the assessment's scale, :data:`NOT_APPLICABLE`
+            (``"n/a"``), or ``None`` for no answer: the row then keeps only the
+            comment, and is deleted when the comment is empty too.
+        comment
+            Free text; an empty comment is stored as ``None``.
+
+        Raises
+        ------
+        StoreError
+            For an item the instrument does not have, or a value that is not a
+            whole number on the scale (nor ``"n/a"`` nor ``None``).
+        """
+        self.save_answers(respondent_id, {item: (value, comment)})
+
+    def save_answers(self, respondent_id: int, answers: Mapping[str, tuple[int | str | None, str | None]]) -> None:
+        """Store several answers of one respondent in one transaction (all or none).
+
+        Values and comments as in :meth:`save_answer`.
+
+        Raises
+        ------
+        StoreError
+            Naming every item the instrument does not have and every value
+            outside its scale or not a whole number; nothing is stored then.
+        """
+        with self._write() as conn:
+            info = self._respondent_info(conn, respondent_id)
+            rows, cleared, bad = [], [], []
+            now = _utcnow()
+            for item, (value, comment) in answers.items():
+                checked, problem = _check_answer(info, item, value)
+                if problem:
+                    bad.append(problem)
+                    continue
+                comment = comment or None
+                not_applicable = checked == NOT_APPLICABLE
+                if checked is None and comment is None:
+                    cleared.append(item)
+                    continue
+                rows.append({"respondent_id": respondent_id, "item": item,
+                             "value": None if not_applicable else checked, "not_applicable": not_applicable,
+                             "comment": comment, "updated_at": now})
+            if bad:
+                raise StoreError(f"respondent {respondent_id}: " + "; ".join(bad) + "; nothing was saved")
+            try:
+                if cleared:
+                    conn.execute(sa.delete(_ANS).where(_ANS.c.respondent_id == respondent_id,
+                                                       _ANS.c.item.in_(cleared)))
+                if rows:
+                    self._upsert_answers(conn, rows)
+            except sa.exc.IntegrityError as exc:  # the database's own checks (scale triggers, keys)
+                raise StoreError(f"respondent {respondent_id}: the database refused the answers ({exc.orig}); "
+                                 "nothing was saved") from None
+
+    def answers(self, respondent_id: int) -> dict[str, tuple[int | str | None, str | None]]:
+        """The stored answers of a respondent: item -> (value, comment).
+
+        ``value`` is a whole number, :data:`NOT_APPLICABLE` or ``None`` (a
+        comment without an answer); items without a row are left out.
+        """
+        with self._read() as conn:
+            self._respondent_info(conn, respondent_id)
+            rows = conn.execute(sa.select(_ANS.c.item, _ANS.c.value, _ANS.c.not_applicable, _ANS.c.comment)
+                                .where(_ANS.c.respondent_id == respondent_id).order_by(_ANS.c.id)).all()
+        return {item: (NOT_APPLICABLE if not_applicable else value, comment)
+                for item, value, not_applicable, comment in rows}
+
+    # -- frames for the analysis -------------------------------------------------------------------------
+    def responses(self, assessment_id: int | Sequence[int] | None = None) -> pd.DataFrame:
+        """The stored answers as the tidy frame :func:`~pmo_workbench.assessment.responses.read_responses` returns.
+
+        Parameters
+        ----------
+        assessment_id
+            One id, several, or ``None`` for every assessment; all must use the
+            same instrument id and version.
+
+        Returns
+        -------
+        pandas.DataFrame
+            :data:`~pmo_workbench.responses.TIDY_COLUMNS` with the same dtypes
+            and categories, ordered by organisation, PMO and respondent (as
+            stored) and item (instrument order); ``source_row`` is the row each
+            answer has in a long file written by :meth:`export_responses`.
+            "Not applicable" and a comment without an answer both have
+            ``value`` NaN (as in a responses file); items without a stored row
+            are not in the frame.
+        """
+        raw, instrument = self._stored(assessment_id)
+        return _tidy_frame(raw, instrument)
+
+    def _stored(self, assessment_id: int | Sequence[int] | None) -> tuple[pd.DataFrame, Instrument]:
+        """The stored answer rows in :meth:`responses` order (with ``not_applicable``), and their instrument."""
+        with self._read() as conn:
+            query = sa.select(_ASM.c.id, _ASM.c.instrument_id, _ASM.c.instrument_version)
+            if assessment_id is not None:
+                ids = [int(assessment_id)] if np.ndim(assessment_id) == 0 else [int(i) for i in assessment_id]
+                query = query.where(_ASM.c.id.in_(ids))
+            chosen = conn.execute(query).all()
+            if assessment_id is not None and len(chosen) < len(set(ids)):
+                missing = sorted(set(ids) - {row[0] for row in chosen})
+                raise StoreError(f"no assessment {', '.join(map(str, missing))} in {self.url}")
+            if not chosen:
+                raise StoreError(f"no assessments in {self.url}; import a responses file or create one")
+            versions = sorted({(row[1], row[2]) for row in chosen})
+            if len(versions) > 1:
+                raise StoreError("the assessments use different instruments (" +
+                                 ", ".join(f"{i} {v}" for i, v in versions) + "); ask for one instrument at a time")
+            instrument = self._instrument(*versions[0])
+            rows = conn.execute(
+                sa.select(_ORG.c.id, _PMO.c.id, _ASM.c.id, _RESP.c.id, _ORG.c.name, _PMO.c.name, _PMO.c.level,
+                          _RESP.c.label, _RESP.c.role, _ANS.c.item, _ANS.c.value, _RESP.c.assessed_on,
+                          _ANS.c.comment, _ANS.c.not_applicable)
+                .select_from(_ANS.join(_RESP, _ANS.c.respondent_id == _RESP.c.id)
+                             .join(_ASM, _RESP.c.assessment_id == _ASM.c.id)
+                             .join(_PMO, _ASM.c.pmo_id == _PMO.c.id)
+                             .join(_ORG, _ASM.c.organisation_id == _ORG.c.id))
+                .where(_ASM.c.id.in_([row[0] for row in chosen]))
+            ).all()
+        raw = pd.DataFrame(rows, columns=["org_id", "pmo_id", "assessment_id", "respondent_id", "organisation", "pmo",
+                                          "pmo_level", "respondent", "role", "item", "value", "assessed_on",
+                                          "comment", "not_applicable"])
+        raw["not_applicable"] = raw["not_applicable"].astype(bool)
+        position = pd.Series(np.arange(len(instrument.items)), index=instrument.items.index)
+        raw["item_position"] = raw["item"].map(position)
+        raw = raw.sort_values(["org_id", "pmo_id", "assessment_id", "respondent_id", "item_position"],
+                              kind="stable").reset_index(drop=True)
+        return raw, instrument
+
+    # -- internals ---------------------------------------------------------------------------------------
+    def _organisation(self, conn: sa.Connection, name: str) -> int:
+        name = _name(name, "organisation")
+        found = conn.execute(sa.select(_ORG.c.id).where(_ORG.c.name == name)).scalar()
+        if found is not None:
+            return found
+        return conn.execute(sa.insert(_ORG).values(name=name)).inserted_primary_key[0]
+
+    def _pmo(self, conn: sa.Connection, org_id: int, name: str, *, level: str | None = None,
+             parent: str | None = None) -> int:
+        name = _name(name, "PMO")
+        if level is not None and level not in PMO_LEVELS:
+            raise StoreError(f"unknown PMO level '{level}'; expected one of {', '.join(PMO_LEVELS)}")
+        parent_id = None
+        if parent is not None:
+            parent_id = conn.execute(sa.select(_PMO.c.id).where(_PMO.c.organisation_id == org_id,
+                                                                _PMO.c.name == parent)).scalar()
+            if parent_id is None or parent == name:
+                raise StoreError(f"parent PMO '{parent}' of '{name}' must be another PMO of the same organisation; "
+                                 "create it first")
+        row = conn.execute(sa.select(_PMO.c.id, _PMO.c.level, _PMO.c.parent_id)
+                           .where(_PMO.c.organisation_id == org_id, _PMO.c.name == name)).first()
+        if row is None:
+            return conn.execute(sa.insert(_PMO).values(organisation_id=org_id, name=name, level=level,
+                                                       parent_id=parent_id)).inserted_primary_key[0]
+        changes = {}
+        if level is not None and level != row.level:
+            changes["level"] = level
+        if parent_id is not None and parent_id != row.parent_id:
+            changes["parent_id"] = parent_id
+        if changes:
+            conn.execute(sa.update(_PMO).where(_PMO.c.id == row.id).values(**changes))
+        return row.id
+
+    def _assessment(self, conn: sa.Connection, org_id: int, pmo_id: int, instrument: Instrument, *,
+                    assessed_on: dt.date | None, status: str = "open") -> tuple[int, bool]:
+        found = conn.execute(sa.select(_ASM.c.id).where(
+            _ASM.c.pmo_id == pmo_id, _ASM.c.instrument_id == instrument.id,
+            _ASM.c.instrument_version == instrument.version)).scalar()
+        if found is not None:
+            return found, False
+        result = conn.execute(sa.insert(_ASM).values(
+            organisation_id=org_id, pmo_id=pmo_id, instrument_id=instrument.id,
+            instrument_version=instrument.version, scale_min=instrument.scale.min, scale_max=instrument.scale.max,
+            assessed_on=assessed_on, status=status, created_at=_utcnow()))
+        return result.inserted_primary_key[0], True
+
+    def _assessment_query(self) -> sa.Select:
+        parent = _PMO.alias("parent")
+        n_respondents = (sa.select(sa.func.count()).where(_RESP.c.assessment_id == _ASM.c.id)
+                         .correlate(_ASM).scalar_subquery())
+        n_answers = (sa.select(sa.func.count(_answered()))
+                     .select_from(_ANS.join(_RESP, _ANS.c.respondent_id == _RESP.c.id))
+                     .where(_RESP.c.assessment_id == _ASM.c.id).correlate(_ASM).scalar_subquery())
+        return (
+            sa.select(_ASM.c.id, _ORG.c.name, _PMO.c.name, _PMO.c.level, parent.c.name, _ASM.c.instrument_id,
+                      _ASM.c.instrument_version, _ASM.c.assessed_on, _ASM.c.status, n_respondents, n_answers)
+            .select_from(_ASM.join(_ORG, _ASM.c.organisation_id == _ORG.c.id)
+                         .join(_PMO, _ASM.c.pmo_id == _PMO.c.id)
+                         .outerjoin(parent, _PMO.c.parent_id == parent.c.id))
+            .order_by(_ASM.c.id)
+        )
+
+    def _upsert_answers(self, conn: sa.Connection, rows: list[dict]) -> None:
+        """Insert answers, replacing value, not-applicable flag, comment and time of existing (respondent, item)
+        pairs."""
+        insert = _dialect_insert(conn)
+        if insert is not None:
+            statement = insert(_ANS)
+            statement = statement.on_conflict_do_update(
+                index_elements=["respondent_id", "item"],
+                set_={"value": statement.excluded.value, "not_applicable": statement.excluded.not_applicable,
+                      "comment": statement.excluded.comment, "updated_at": statement.excluded.updated_at})
+            conn.execute(statement, rows)
+            return
+        for row in rows:  # any other database: update, else insert (inside the caller's transaction)
+            done = conn.execute(sa.update(_ANS).where(_ANS.c.respondent_id == row["respondent_id"],
+                                                      _ANS.c.item == row["item"])
+                                .values(value=row["value"], not_applicable=row["not_applicable"],
+                                        comment=row["comment"], updated_at=row["updated_at"]))
+            if done.rowcount == 0:
+                conn.execute(sa.insert(_ANS), [row])
+
+_ASSESSMENT_COLUMNS = ("assessment_id", "organisation", "pmo", "pmo_level", "parent_pmo", "instrument_id",
+                       "instrument_version", "assessed_on", "status", "respondents", "answers")
+
+
+def _name(value: str, what: str) -> str:
+    text = str(value).strip() if value is not None else ""
+    if not text:
+        raise StoreError(f"a {what} needs a name")
+    return text
+
+
+def _answered():
+    """1 for an answer row with a value or "not applicable", NULL for a comment alone (for ``count``)."""
+    return sa.case((_ANS.c.value.is_not(None) | _ANS.c.not_applicable, 1))
+
+
+def _check_answer(info: _AssessmentInfo, item: str, value) -> tuple[int | str | None, str | None]:
+    """The value to store (a whole number, ``NOT_APPLICABLE`` or ``None``), or a message saying why it cannot be."""
+    ins = info.instrument
+    if item not in ins.items.index:
+        return None, f"unknown item '{item}' (the instrument {ins.id} {ins.version} has no such item)"
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None, None
+    if isinstance(value, str) and value == NOT_APPLICABLE:
+        return NOT_APPLICABLE, None
+    expected = (f"expected a whole number from {info.scale_min} to {info.scale_max}, "
+                f"'{NOT_APPLICABLE}' (not applicable) or None (no answer)")
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return None, f"item {item}: value {value!r} is not a number; {expected}"
+    if float(value) % 1 != 0 or not info.scale_min <= value <= info.scale_max:
+        return None, f"item {item}: value {value!r} is outside the scale; {expected}"
+    return int(value), None
+

@@ -1,0 +1,399 @@
+"""Stored answers as frames and files: the tidy frame scoring takes, long and wide responses files."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from .._io import write_with
+from .._spreadsheet import per_value
+from ..assessment.instrument import Instrument
+from ..assessment.responses import KEY_COLUMNS, PMO_LEVELS, TIDY_COLUMNS, read_responses
+from ..errors import StoreError
+from .schema import _ANS, _NA_RAW, _NA_TEXT, _RESP, LONG_FILE_COLUMNS, WIDE_META_COLUMNS, _utcnow
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What :meth:`Store.import_responses` did.
+
+    ``assessments`` are the ids the file's answers went to (file order);
+    the counts say how many respondents were new and how many answers were
+    new, changed (value or comment) or already stored as given.
+    """
+
+    assessments: tuple[int, ...]
+    respondents_added: int
+    answers_added: int
+    answers_changed: int
+    answers_unchanged: int
+
+
+
+class FileMixin:
+    """:class:`~pmo_workbench.store.Store`'s import and export of responses files."""
+
+    # -- files -----------------------------------------------------------------------------------------
+    def import_responses(self, path: str | os.PathLike, instrument: Instrument) -> ImportResult:
+        """Import a responses file (CSV or XLSX, long or wide) in one transaction.
+
+        The file is checked by :func:`~pmo_workbench.responses.read_responses`
+        first; an invalid file raises
+        :class:`~pmo_workbench.errors.InputValidationError` with every problem
+        and nothing is written. Organisations, PMOs, assessments (one per PMO
+        and instrument version) and respondents (by their id within the
+        assessment) are found or created, and the answers upserted: importing
+        the same file twice, or a file this store exported, changes nothing.
+
+        A value ``NA`` (or ``n/a``) is stored as "not applicable". A blank
+        value means the file has no answer: a stored answer is kept as it is
+        and no row is added, unless the row has a comment (stored alone, or
+        next to the stored answer). A file without a ``comment`` column (every
+        wide file) leaves stored comments as they are.
+        """
+        frame = read_responses(path, instrument)
+        self.use_instrument(instrument)
+        not_applicable, has_comments = _file_markers(Path(path), frame, instrument)
+        return self._import_frame(frame.assign(not_applicable=not_applicable), instrument,
+                                  has_comments=has_comments)
+
+    def export_responses(self, path: str | os.PathLike, *, assessment_id: int | Sequence[int] | None = None,
+                         form: str = "long") -> Path:
+        """Write stored answers as a responses file that :func:`read_responses` reads back.
+
+        ``.csv`` or ``.xlsx`` by the suffix of ``path``; ``form`` ``"long"``
+        (one answer per row, comments included) or ``"wide"`` (one row per
+        respondent, one column per item; the wide form has no comments).
+        "Not applicable" is written ``NA``, no answer is blank (a responses
+        file reads both as not answered; :meth:`import_responses` tells them
+        apart). Rows follow :meth:`responses`. Text is written as text, never
+        as a spreadsheet formula. Written atomically; returns the path.
+        """
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix not in (".csv", ".xlsx"):
+            raise StoreError(f"export file must end in .csv or .xlsx, got '{path.name}'")
+        if form not in ("long", "wide"):
+            raise StoreError(f"form must be 'long' or 'wide', got {form!r}")
+        raw, instrument = self._stored(assessment_id)
+        frame = _tidy_frame(raw, instrument)
+        values = _value_text(frame["value"]).where(~raw["not_applicable"].to_numpy(), _NA_TEXT)
+        table = _long_table(frame, values) if form == "long" else _wide_table(frame, values)
+        if suffix == ".csv":
+            return write_with(path, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8"))
+        return write_with(path, lambda tmp: _workbook(table).save(tmp))
+
+
+    def _import_frame(self, frame: pd.DataFrame, instrument: Instrument, *, has_comments: bool) -> ImportResult:
+        keys = ["organisation", "pmo"]
+        frame = frame.astype({k: object for k in (*KEY_COLUMNS, "item", "pmo_level")})
+        dates = frame["assessed_on"].dt.date.astype(object).where(frame["assessed_on"].notna(), None)
+        frame = frame.assign(assessed_on=dates)
+        first = frame.groupby([*keys, "respondent"], sort=False)
+        people = first.agg(role=("role", "first"), assessed_on=("assessed_on", "first")).reset_index()
+        pmos = frame.groupby(keys, sort=False).agg(level=("pmo_level", "first"),
+                                                   assessed_on=("assessed_on", "min")).reset_index()
+        with self._write() as conn:
+            # Organisations, PMOs and assessments are few: one by one.
+            org_ids: dict[str, int] = {}
+            assessment_of: dict[tuple[str, str], int] = {}
+            for org, pmo, level, assessed_on in pmos.itertuples(index=False):
+                if org not in org_ids:
+                    org_ids[org] = self._organisation(conn, org)
+                pmo_id = self._pmo(conn, org_ids[org], pmo, level=level)
+                assessment_of[(org, pmo)], _ = self._assessment(conn, org_ids[org], pmo_id, instrument,
+                                                                assessed_on=_none(assessed_on))
+            ids = list(dict.fromkeys(assessment_of.values()))
+            people["assessment_id"] = [assessment_of[k] for k in zip(people["organisation"], people["pmo"])]
+            # Respondents: add the new ones in file order, then update role and date of known ones.
+            known = self._respondent_frame(conn, ids)
+            people = people.merge(known, how="left", left_on=["assessment_id", "respondent"],
+                                  right_on=["assessment_id", "label"], suffixes=("", "_stored"))
+            new = people[people["respondent_id"].isna()]
+            now = _utcnow()
+            if len(new):
+                conn.execute(sa.insert(_RESP), [
+                    {"assessment_id": int(a), "label": label, "role": role, "name": None, "assessed_on": _none(on),
+                     "created_at": now}
+                    for a, label, role, on in new[["assessment_id", "respondent", "role", "assessed_on"]]
+                    .itertuples(index=False)])
+            old = people[people["respondent_id"].notna()]
+            stale = old[(old["role"] != old["role_stored"]) | (old["assessed_on"].astype(object).map(_none) !=
+                                                               old["assessed_on_stored"].astype(object).map(_none))]
+            if len(stale):
+                conn.execute(sa.update(_RESP).where(_RESP.c.id == sa.bindparam("rid"))
+                             .values(role=sa.bindparam("new_role"), assessed_on=sa.bindparam("new_on")),
+                             [{"rid": int(r), "new_role": role, "new_on": _none(on)} for r, role, on in
+                              stale[["respondent_id", "role", "assessed_on"]].itertuples(index=False)])
+            ids_now = self._respondent_frame(conn, ids).set_index(["assessment_id", "label"])["respondent_id"]
+            # Answers: compare with what is stored, write only new and changed ones, in bulk.
+            keys_of = pd.MultiIndex.from_arrays([
+                [assessment_of[k] for k in zip(frame["organisation"], frame["pmo"])], frame["respondent"]])
+            comment = frame["comment"].astype(object).where(frame["comment"].ne(""), None)
+            incoming = pd.DataFrame({
+                "respondent_id": ids_now.reindex(keys_of).to_numpy(dtype="int64"),
+                "item": frame["item"].to_numpy(object),
+                "value": frame["value"].to_numpy(float),
+                "not_applicable": frame["not_applicable"].to_numpy(bool),
+                "comment": comment.to_numpy(object) if has_comments else np.full(len(frame), None, dtype=object),
+            })
+            blank = incoming["value"].isna().to_numpy() & ~incoming["not_applicable"].to_numpy()
+            # A blank value without a comment says nothing: no row, and a stored one stays as it is.
+            incoming = incoming[~(blank & incoming["comment"].isna().to_numpy())].reset_index(drop=True)
+            stored = pd.DataFrame(conn.execute(
+                sa.select(_ANS.c.respondent_id, _ANS.c.item, _ANS.c.value, _ANS.c.not_applicable, _ANS.c.comment)
+                .select_from(_ANS.join(_RESP, _ANS.c.respondent_id == _RESP.c.id))
+                .where(_RESP.c.assessment_id.in_(ids))).all(),
+                columns=["respondent_id", "item", "value_stored", "not_applicable_stored", "comment_stored"])
+            merged = incoming.merge(stored.astype({"respondent_id": "int64"}), how="left",
+                                    on=["respondent_id", "item"], indicator=True)
+            is_new = merged["_merge"].eq("left_only").to_numpy()
+            stored_value = pd.to_numeric(merged["value_stored"], errors="coerce").to_numpy(float)
+            stored_na = merged["not_applicable_stored"].fillna(False).astype(bool).to_numpy()
+            stored_comment = merged["comment_stored"].astype(object).where(merged["comment_stored"].notna(), None)
+            # What each row becomes: a blank value keeps the stored answer; no comment column keeps its comment.
+            blank = merged["value"].isna().to_numpy() & ~merged["not_applicable"].to_numpy()
+            value = np.where(blank, stored_value, merged["value"].to_numpy(float))
+            na = np.where(blank, stored_na, merged["not_applicable"].to_numpy())
+            comment = merged["comment"] if has_comments else stored_comment
+            same_value = (value == stored_value) | (np.isnan(value) & np.isnan(stored_value))
+            same_comment = comment.fillna("").to_numpy(object) == stored_comment.fillna("").to_numpy(object)
+            unchanged = ~is_new & same_value & (na == stored_na) & same_comment
+            write = ~unchanged
+            if write.any():
+                rows = [
+                    {"respondent_id": r, "item": i, "value": None if v != v else int(v), "not_applicable": bool(n),
+                     "comment": c, "updated_at": now}
+                    for r, i, v, n, c in zip(merged["respondent_id"].to_numpy()[write].tolist(),
+                                             merged["item"].to_numpy(object)[write].tolist(), value[write].tolist(),
+                                             na[write].tolist(), comment.to_numpy(object)[write].tolist())
+                ]
+                self._upsert_answers(conn, rows)
+        added = int(is_new.sum())
+        return ImportResult(assessments=tuple(ids), respondents_added=len(new), answers_added=added,
+                            answers_changed=int(write.sum()) - added,
+                            answers_unchanged=int(unchanged.sum()))
+
+    def _respondent_frame(self, conn: sa.Connection, assessment_ids: list[int]) -> pd.DataFrame:
+        rows = conn.execute(sa.select(_RESP.c.assessment_id, _RESP.c.label, _RESP.c.id, _RESP.c.role,
+                                      _RESP.c.assessed_on).where(_RESP.c.assessment_id.in_(assessment_ids))).all()
+        frame = pd.DataFrame(rows, columns=["assessment_id", "label", "respondent_id", "role", "assessed_on"])
+        return frame.astype({"assessment_id": "int64", "label": object, "role": object, "assessed_on": object})
+
+
+
+
+def _none(value):
+    """``None`` for any missing value (None, NaN, NaT), else the value."""
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+
+
+
+
+def _file_markers(path: Path, frame: pd.DataFrame, instrument: Instrument) -> tuple[np.ndarray, bool]:
+    """Which answers of ``frame`` (as ``read_responses`` gave it) the file marks ``NA``/``n/a`` rather than leaving
+    blank (both read as NaN), and whether the file has a ``comment`` column."""
+    from ..assessment.responses import _read_table
+
+    table, _ = _read_table(path)
+    cells = table.to_numpy(object)
+    headers = [str(h).strip().lower() for h in cells[0]]
+    position = {h: p for p, h in enumerate(headers) if h}
+    rows = frame["source_row"].to_numpy("int64") - 1  # source_row is the spreadsheet row; row 1 is the header
+    long_form = "item" in position or "value" in position
+    if long_form:
+        columns = np.full(len(frame), position["value"])
+    else:
+        column_of = {item: position[item.lower()] for item in instrument.items.index if item.lower() in position}
+        columns = frame["item"].astype(object).map(column_of).to_numpy("int64")
+    raw = pd.Series(cells[rows, columns], dtype=object)
+    marked = per_value(raw, lambda u: u.astype(str).str.strip().str.lower().isin(_NA_RAW)).to_numpy(bool)
+    return marked & frame["value"].isna().to_numpy(), long_form and "comment" in position
+
+
+def _tidy_frame(raw: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    """The stored rows (already in order) in the exact shape ``read_responses`` returns."""
+    tidy = pd.DataFrame(index=pd.RangeIndex(len(raw)))
+    for name in ("organisation", "pmo", "respondent"):
+        values = raw[name].astype(object)
+        tidy[name] = pd.Categorical(values, categories=pd.unique(values))
+    tidy["pmo_level"] = pd.Categorical(raw["pmo_level"].astype(object), categories=PMO_LEVELS)
+    tidy["role"] = pd.Categorical(raw["role"].astype(object), categories=instrument.role_ids)
+    tidy["item"] = pd.Categorical(raw["item"].astype(object), categories=instrument.items.index)
+    tidy["value"] = pd.to_numeric(raw["value"], errors="coerce").astype(float)
+    dates = pd.to_datetime(raw["assessed_on"])
+    # read_responses parses dates to microseconds, and a column without any date to seconds.
+    tidy["assessed_on"] = dates.astype("datetime64[us]" if dates.notna().any() else "datetime64[s]")
+    tidy["comment"] = raw["comment"].fillna("").astype(str)
+    # The row each answer has in a long export, which lists every item of every respondent.
+    person = tidy.groupby(["organisation", "pmo", "respondent"], observed=True, sort=False).ngroup()
+    tidy["source_row"] = (2 + person.to_numpy("int64") * len(instrument.items)
+                          + tidy["item"].cat.codes.to_numpy("int64")).astype("int64")
+    return tidy.loc[:, list(TIDY_COLUMNS)]
+
+
+def _long_table(frame: pd.DataFrame, values: pd.Series) -> pd.DataFrame:
+    """The tidy frame as the cells of a long responses file (text; blank for missing), ``values`` as written.
+
+    Every respondent gets one row per item of the instrument, in instrument order, blank where nothing is
+    stored, as an intake file lists them; so a file that lists every item comes back row for row.
+    """
+    table = pd.DataFrame({name: frame[name].astype(object).where(frame[name].notna(), "")
+                          for name in ("organisation", "pmo", "pmo_level", "respondent", "role", "item")})
+    table["value"] = values.to_numpy(object)
+    table["assessed_on"] = _date_text(frame["assessed_on"])
+    table["comment"] = frame["comment"].astype(object).where(frame["comment"].notna(), "")
+    keys = ["organisation", "pmo", "respondent"]
+    items = list(frame["item"].cat.categories)
+    people = table.drop_duplicates(keys)[[*keys, "pmo_level", "role", "assessed_on"]]
+    grid = people.loc[people.index.repeat(len(items))].assign(item=items * len(people))
+    full = grid.merge(table[[*keys, "item", "value", "comment"]], on=[*keys, "item"], how="left", sort=False)
+    full[["value", "comment"]] = full[["value", "comment"]].fillna("")
+    return full.loc[:, list(LONG_FILE_COLUMNS)].reset_index(drop=True)
+
+
+def _wide_table(frame: pd.DataFrame, values: pd.Series) -> pd.DataFrame:
+    """One row per respondent (in order), one column per item of the instrument (``values`` as written, blank
+    where nothing is stored); no comments."""
+    keys = ["organisation", "pmo", "respondent"]
+    plain = frame.astype({k: object for k in keys}).assign(text=values.to_numpy(object))
+    meta = plain.drop_duplicates(keys).set_index(keys)
+    values = plain.pivot(index=keys, columns="item", values="text").reindex(meta.index)
+    values = values.reindex(columns=list(frame["item"].cat.categories))
+    table = meta.reset_index()[keys].copy()
+    table["role"] = meta["role"].astype(object).to_numpy()
+    table["pmo_level"] = meta["pmo_level"].astype(object).where(meta["pmo_level"].notna(), "").to_numpy()
+    table["assessed_on"] = _date_text(meta["assessed_on"]).to_numpy()
+    items = pd.DataFrame({item: values[item].astype(object).where(values[item].notna(), "").to_numpy()
+                          for item in values.columns})
+    return pd.concat([table.loc[:, list(WIDE_META_COLUMNS)], items], axis=1)
+
+
+def _value_text(values: pd.Series) -> pd.Series:
+    numbers = values.astype(float)
+    return numbers.map(lambda v: "" if v != v else str(int(v))).astype(object)
+
+
+def _date_text(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values).dt.strftime("%Y-%m-%d").astype(object).where(values.notna(), "")
+
+
+def _workbook(table: pd.DataFrame):
+    """An openpyxl workbook with the table on sheet ``responses`` (numbers as numbers, blanks empty, and text as
+    text: a comment such as ``=1+2`` stays a string, never a formula)."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "responses"
+
+    def cell(column: str, value: str) -> Cell | int | None:
+        if value == "":
+            return None
+        if column in numeric and value != _NA_TEXT:
+            return int(value)
+        text = Cell(ws, value=None)
+        text.value, text.data_type = value, "s"  # set after the value: assigning a str starting "=" makes a formula
+        return text
+
+    numeric = {c for c in table.columns if c == "value" or c not in (*LONG_FILE_COLUMNS, *WIDE_META_COLUMNS)}
+    ws.append([cell("", str(c)) for c in table.columns])
+    for row in table.itertuples(index=False):
+        ws.append([cell(c, v) for c, v in zip(table.columns, row)])
+    return wb
+
+
+
+@dataclass(frozen=True)
+class StoredInput:
+    """A stored assessment written out as report input (see :func:`report_input`).
+
+    ``responses`` is a long responses file; ``instrument`` is what a report's
+    ``instrument`` parameter takes: the built-in id, or the path of an
+    instrument YAML file.
+    """
+
+    assessment_id: int
+    organisation: str
+    pmo: str
+    responses: Path
+    instrument: str
+
+
+def assessment_instrument(store, assessment_id: int, instrument: Instrument | str | os.PathLike | None = None,
+                          ) -> tuple[Instrument, str]:
+    """The instrument of a stored assessment, and how a report names it (built-in id or YAML path).
+
+    The one rule for every caller (the command line, manifests, the workbench):
+    the assessment records its instrument's id and version. A built-in
+    instrument of that id and version is used by id. Any other must be given
+    (``instrument``: a loaded :class:`Instrument`, or the path of its YAML
+    file) and must have that id and version.
+
+    Raises
+    ------
+    StoreError
+        When the assessment does not exist, or its instrument is neither built in
+        nor the one given.
+    """
+    from ..assessment.instrument import builtin_instruments, load_instrument
+
+    info = store.assessment(assessment_id)
+    wanted = (str(info["instrument_id"]), str(info["instrument_version"]))
+    given, given_path = None, None
+    if isinstance(instrument, Instrument):
+        given = instrument
+    elif instrument is not None and str(instrument) not in builtin_instruments():
+        given_path = str(Path(instrument).expanduser().resolve())
+        given = load_instrument(given_path)
+    if given is not None and (given.id, given.version) == wanted:
+        store.use_instrument(given)
+        builtin = builtin_instruments().get(given.id)
+        if builtin is not None and given_path is None and load_instrument(builtin) == given:
+            return given, given.id
+        return given, given_path or ""
+    builtin = builtin_instruments().get(wanted[0])
+    if builtin is not None:
+        found = load_instrument(builtin)
+        if found.version == wanted[1]:
+            return found, found.id
+    shown = "" if given is None else f", not {given.id} {given.version}"
+    raise StoreError(f"assessment {assessment_id} uses instrument {wanted[0]} {wanted[1]}{shown}; "
+                     "give that instrument's YAML file (--instrument PATH, or the manifest's instrument column)")
+
+
+def report_input(store, assessment_id: int, folder: str | os.PathLike, *,
+                 instrument: Instrument | str | os.PathLike | None = None) -> StoredInput:
+    """Write a stored assessment as the input of its positioning report.
+
+    The answers go to ``folder/assessment-<id>.csv`` (a long responses file),
+    rewritten only when they changed, so that a batch skips an unchanged
+    assessment. The instrument follows :func:`assessment_instrument`; an
+    instrument given as an object with no file is written beside the answers as
+    ``assessment-<id>-instrument.yaml``.
+    """
+    import yaml
+
+    folder = Path(folder)
+    ins, name = assessment_instrument(store, assessment_id, instrument)
+    info = store.assessment(assessment_id)
+    target = folder / f"assessment-{assessment_id}.csv"
+    fresh = store.export_responses(folder / f".assessment-{assessment_id}.new.csv", assessment_id=assessment_id)
+    if target.is_file() and target.read_bytes() == fresh.read_bytes():
+        fresh.unlink()
+    else:
+        os.replace(fresh, target)
+    if not name:
+        path = folder / f"assessment-{assessment_id}-instrument.yaml"
+        text = yaml.safe_dump(ins.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            write_with(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        name = str(path)
+    return StoredInput(int(assessment_id), str(info["organisation"]), str(info["pmo"]), target, name)

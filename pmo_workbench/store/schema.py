@@ -1,0 +1,147 @@
+"""The store's schema (the head revision; ``migrations/versions`` holds how it came to be) and its settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from ..assessment.responses import KEY_COLUMNS
+
+DB_ENV = "PMO_WORKBENCH_DB"
+"""Environment variable naming the database: a full URL or the path of a SQLite file."""
+SCHEMA_HEAD = "0003"
+"""The Alembic revision this version of the package writes (the head of ``migrations/versions``)."""
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+STATUSES = ("open", "closed")
+LONG_FILE_COLUMNS = ("organisation", "pmo", "pmo_level", "respondent", "role", "item", "value", "assessed_on",
+                     "comment")
+"""Columns of an exported long responses file (the sample data's layout)."""
+WIDE_META_COLUMNS = (*KEY_COLUMNS, "pmo_level", "assessed_on")
+"""Columns of an exported wide responses file before the one column per item."""
+NOT_APPLICABLE = "n/a"
+"""The answer "not applicable" (:meth:`Store.save_answer`, :meth:`Store.answers`); exports write it as ``NA``."""
+_REVISIONS = ("0001", "0002", "0003")
+_NA_TEXT = "NA"
+_NA_RAW = frozenset({"na", "n/a"})  # the not-answered markers of a responses file that are not a blank
+
+
+def default_url() -> str:
+    """The database to use when none is given.
+
+    ``$PMO_WORKBENCH_DB`` when set (a full URL, or a plain path of a SQLite
+    file), else ``workbench.db`` in the user's data folder.
+    """
+    given = os.environ.get(DB_ENV, "").strip()
+    if given:
+        return _as_url(given)
+    import platformdirs
+
+    return _as_url(str(platformdirs.user_data_path("pmo-workbench") / "workbench.db"))
+
+
+def _as_url(text: str | os.PathLike) -> str:
+    """A database URL as given, or ``sqlite:///<absolute path>`` for a plain file path."""
+    text = os.fspath(text)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def alembic_config(connection: sa.Connection):
+    """An Alembic ``Config`` for the store's migrations, running on ``connection``.
+
+    No ``alembic.ini`` is needed: ``script_location`` points into the package.
+    ``alembic.command.upgrade(alembic_config(conn), "0001")`` builds the first
+    schema version, ``"head"`` the current one.
+    """
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
+    config.attributes["connection"] = connection
+    return config
+
+
+
+def _utcnow() -> dt.datetime:
+    """Now in UTC, without a time zone (stored as UTC on every backend)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+    __table_args__ = (sa.UniqueConstraint("name", name="uq_organisations_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+
+
+class Pmo(Base):
+    __tablename__ = "pmos"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "name", name="uq_pmos_organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    name: Mapped[str]
+    level: Mapped[str | None]
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pmos.id", ondelete="SET NULL"))
+
+
+class Assessment(Base):
+    __tablename__ = "assessments"
+    __table_args__ = (
+        sa.UniqueConstraint("pmo_id", "instrument_id", "instrument_version", name="uq_assessments_pmo_id"),
+        sa.CheckConstraint("status IN ('open', 'closed')", name="ck_assessments_status"),
+        sa.CheckConstraint("scale_max > scale_min", name="ck_assessments_scale"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    pmo_id: Mapped[int] = mapped_column(sa.ForeignKey("pmos.id", ondelete="CASCADE"))
+    instrument_id: Mapped[str]
+    instrument_version: Mapped[str]
+    scale_min: Mapped[int]
+    scale_max: Mapped[int]
+    assessed_on: Mapped[dt.date | None]
+    status: Mapped[str] = mapped_column(server_default="open")
+    created_at: Mapped[dt.datetime]
+
+
+class Respondent(Base):
+    __tablename__ = "respondents"
+    __table_args__ = (sa.UniqueConstraint("assessment_id", "label", name="uq_respondents_assessment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("assessments.id", ondelete="CASCADE"))
+    label: Mapped[str]
+    role: Mapped[str]
+    name: Mapped[str | None]
+    assessed_on: Mapped[dt.date | None]
+    created_at: Mapped[dt.datetime]
+
+
+class Answer(Base):
+    __tablename__ = "answers"
+    __table_args__ = (
+        sa.UniqueConstraint("respondent_id", "item", name="uq_answers_respondent_id"),
+        sa.CheckConstraint("NOT not_applicable OR value IS NULL", name="ck_answers_not_applicable_no_value"),
+    )  # plus triggers (migration 0003) refusing a value outside the assessment's scale
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    respondent_id: Mapped[int] = mapped_column(sa.ForeignKey("respondents.id", ondelete="CASCADE"))
+    item: Mapped[str]
+    value: Mapped[int | None]
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    updated_at: Mapped[dt.datetime]
+    not_applicable: Mapped[bool] = mapped_column(server_default=sa.false())
+
+
+_ORG, _PMO, _ASM, _RESP, _ANS = (m.__table__ for m in (Organisation, Pmo, Assessment, Respondent, Answer))

@@ -1,0 +1,114 @@
+"""The standard instrument's shape, and located errors for broken instrument files."""
+
+from __future__ import annotations
+
+import pickle
+
+import pydantic
+import pytest
+
+from pmo_workbench.errors import InputValidationError, InstrumentNotFoundError, Problem
+from pmo_workbench.assessment.instrument import PMO_ROLES, builtin_instruments, load_instrument
+
+from tests.helpers import TINY_YAML
+
+
+def test_pmo_core_shape(core):
+    assert core.id == "pmo-core"
+    assert 10 <= len(core.dimensions) <= 12
+    for dim in core.dimensions:
+        assert 3 <= len(dim.items) <= 6, dim.id
+    assert core.role_ids == ("executive", "pmo_staff", "project_manager", "functional_manager", "team_member")
+    assert [t.id for t in core.types] == ["supportive", "controlling", "strategic"]
+    assert core.items["reverse"].sum() >= 5
+    assert {d.pmo_role for d in core.dimensions} >= set(PMO_ROLES)
+    assert (core.scale.min, core.scale.max) == (1, 5)
+
+
+def test_pmo_core_ladder_means_what_the_types_mean(core):
+    gates = {t.id: t.gates for t in core.types}
+    # supportive: standards and knowledge work
+    assert {"methodology", "competency", "learning"} <= set(gates["supportive"])
+    # controlling adds enforced governance and monitoring
+    assert {"mandate", "monitoring"} <= set(gates["controlling"])
+    # strategic adds portfolio selection, shared-resource authority and strategic alignment
+    assert {"portfolio", "resources", "strategy"} <= set(gates["strategic"])
+
+
+def test_builtin_ids():
+    assert "pmo-core" in builtin_instruments()
+
+
+def test_unknown_instrument_lists_builtins():
+    with pytest.raises(InstrumentNotFoundError, match=r"no instrument 'nope'.*pmo-core"):
+        load_instrument("nope")
+
+
+def _broken(tmp_path, old, new):
+    assert old in TINY_YAML
+    path = tmp_path / "broken.yaml"
+    path.write_text(TINY_YAML.replace(old, new, 1))
+    with pytest.raises(InputValidationError) as info:
+        load_instrument(path)
+    return info.value.problems
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "fragment"),
+    [
+        # duplicate item id (case-insensitive)
+        ('{id: G4, text: "g four"}', '{id: g1, text: "g four"}', None, "duplicate item ids"),
+        # gate on an unknown dimension
+        ("gates: {ppl: 70}", "gates: {people: 70}", None, "type 'strategic' gates unknown dimensions ['people']"),
+        # scale upside down
+        ("scale: {min: 1, max: 5}", "scale: {min: 5, max: 1}", 4, "scale max (1) must be greater than min (5)"),
+        # unknown PMO role
+        ("pmo_role: standards", "pmo_role: governance", 13, "dimensions.0.pmo_role"),
+        # thresholds not increasing
+        ("[20, 40, 60, 80]", "[20, 60, 40, 80]", 5, "thresholds must increase strictly"),
+        # negative weight
+        ("weight: 2", "weight: -2", 14, "dimensions.0.weight"),
+        # an unknown key is a typo, not silently ignored
+        ("pmo_role: standards", "pmo_rol: standards", 13, "dimensions.0.pmo_rol: Extra inputs are not permitted"),
+        # declaring ad_hoc
+        ("- {id: supportive,", "- {id: ad_hoc,", 36, "'ad_hoc' is the implicit type"),
+    ],
+)
+def test_broken_instrument_is_located(tmp_path, old, new, line, fragment):
+    problems = _broken(tmp_path, old, new)
+    assert any(fragment in p.message for p in problems), problems
+    if line is not None:
+        assert any(p.row == line for p in problems if fragment in p.message), problems
+
+
+def test_yaml_syntax_error_has_line(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("id: x\nversion: [1\n")
+    with pytest.raises(InputValidationError) as info:
+        load_instrument(path)
+    (problem,) = info.value.problems
+    assert problem.path == str(path) and problem.row == 3
+    assert "not valid YAML" in problem.message
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        InputValidationError([Problem("a.csv", 3, "value", "bad"), Problem("a.csv", 2, "item", "worse")]),
+        InstrumentNotFoundError("x", ("pmo-core",)),
+    ],
+)
+def test_errors_pickle_for_process_pools(error):
+    clone = pickle.loads(pickle.dumps(error))
+    assert str(clone) == str(error)
+
+
+def test_problems_are_sorted_by_row():
+    error = InputValidationError([Problem("a.csv", 3, "value", "bad"), Problem("a.csv", 2, "item", "worse")])
+    assert [p.row for p in error.problems] == [2, 3]
+    assert str(error).splitlines()[1] == "a.csv:2:item: worse"
+
+
+def test_instrument_is_frozen(core):
+    with pytest.raises(pydantic.ValidationError, match="frozen"):
+        core.id = "other"

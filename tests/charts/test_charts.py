@@ -1,0 +1,528 @@
+"""Report charts: the data they embed, their tooltips, their size, and that they render offline."""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import json
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pytest
+import vl_convert
+
+from pmo_workbench import assess, charts
+
+from tests.helpers import answers
+
+NAN = float("nan")
+HOSTILE = "<script>alert(1)</script>"
+VL_VERSION = "6.4"
+TYPE_LABELS = {"supportive": "Supportive", "controlling": "Controlling", "strategic": "Strategic"}
+ROLE_LABELS = {"executive": "Executive", "pmo_staff": "PMO staff", "project_manager": "Project manager"}
+
+
+# -- inputs written by hand ------------------------------------------------------------
+def dims_frame(label: str = "Support") -> pd.DataFrame:
+    """A PmoAssessment.dimensions-shaped frame: one scored row that agrees, one that does not, one unscored."""
+    return pd.DataFrame({
+        "dimension": ["gov", "sup", "ppl"],
+        "label": ["Governance", label, "People"],
+        "pmo_role": ["standards", "customer_support", "empowerment"],
+        "weight": [2.0, 1.0, 1.0],
+        "score": [66.25, 95.0, NAN],
+        "level": pd.array([4, 5, None], dtype="Int64"),
+        "respondents": [7, 6, 0],
+        "std": [10.0, 4.0, NAN],
+        "ci_low": [55.5, 90.0, NAN],
+        "ci_high": [77.0, 100.0, NAN],
+        "rwg_j": [0.91, 0.42, NAN],
+        "agree": pd.array([True, False, None], dtype="boolean"),
+        "alpha": [0.8, NAN, NAN],
+    })
+
+
+def ladder_frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "type": ["supportive", "controlling", "controlling", "strategic"],
+        "dimension": ["gov", "gov", "sup", "ppl"],
+        "gate": [40.0, 60.0, 50.0, 70.0],
+        "score": [66.25, 66.25, 45.5, NAN],
+        "met": [True, True, False, False],
+    })
+
+
+def roles_series() -> pd.Series:
+    return pd.Series({"standards": 66.25, "customer_support": 45.5, "empowerment": NAN}, name="score")
+
+
+def by_role_frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "dimension": ["gov", "gov", "gov", "sup", "sup", "sup"],
+        "role": ["executive", "pmo_staff", "project_manager"] * 2,
+        "n": [1, 4, 5, 3, 3, 2],
+        "score": [NAN, 70.4, 45.0, NAN, 80.0, NAN],
+        "suppressed": ["small group", None, None, "complementary", None, "small group"],
+    })
+
+
+def percentiles_frame(label: str = "Governance") -> pd.DataFrame:
+    return pd.DataFrame({
+        "dimension": ["gov", "sup", "ppl"],
+        "label": [label, "Support", "People"],
+        "score": [66.25, 45.5, NAN],
+        "percentile": [72.0, NAN, NAN],
+        "peers": [40, 40, 0],
+    })
+
+
+def items_frame(n_items: int = 55) -> pd.DataFrame:
+    rows = [
+        {"item": f"I{i:02d}", "dimension": f"d{i // 5}", "text": f"Statement {i}", "role": role,
+         "score": NAN if i == 3 else float((7 * i + 13 * j) % 100), "n": 5}
+        for i in range(n_items) for j, role in enumerate(ROLE_LABELS)
+    ]
+    return pd.DataFrame(rows)
+
+
+def compare_frames(label: str = "Support") -> dict[str, pd.DataFrame]:
+    return {
+        "Enterprise PMO": dims_frame(label),
+        "IT PMO": dims_frame(label).assign(score=[40.0, NAN, 60.0]),
+    }
+
+
+def recommendations_frame(first_title: str = "Write the PMO charter") -> pd.DataFrame:
+    return pd.DataFrame({
+        "dimension": ["gov", "gov", "sup", "sup", "ppl", "gov"],
+        "title": [first_title, "Stage gates", "Service catalogue", "Help desk", "Coaching", "Audit"],
+        "effort": ["low", "low", "low", "medium", "high", "medium"],
+        "impact": ["high", "high", "high", "medium", "low", "bogus"],
+        "phase": [1, 1, 1, 2, 3, 2],
+        "phase_label": ["Quick wins", "Quick wins", "Quick wins", "Next", "Later", "Next"],
+    })
+
+
+# -- spec walking ------------------------------------------------------------------------
+def units(spec: dict, data: str | None = None) -> Iterator[tuple[dict, str | None]]:
+    """Every single-mark spec with the name of the dataset it draws."""
+    data = spec.get("data", {}).get("name", data)
+    if "mark" in spec:
+        yield spec, data
+    for child in spec.get("layer", []):
+        yield from units(child, data)
+    if "spec" in spec:
+        yield from units(spec["spec"], data)
+
+
+def values(spec: dict, unit: dict, data: str | None) -> list[dict]:
+    return spec["datasets"][data]
+
+
+def unit_rows(spec: dict, predicate: Callable[[dict], bool]) -> list[dict]:
+    """The rows drawn by the first unit that satisfies ``predicate``."""
+    for unit, data in units(spec):
+        if predicate(unit):
+            return values(spec, unit, data)
+    raise AssertionError("no such mark")
+
+
+def field(unit: dict, channel: str) -> str | None:
+    return unit.get("encoding", {}).get(channel, {}).get("field")
+
+
+def mark_type(unit: dict) -> str:
+    mark = unit["mark"]
+    return mark if isinstance(mark, str) else mark["type"]
+
+
+def tooltip_fields(unit: dict) -> list[str]:
+    tooltip = unit.get("encoding", {}).get("tooltip", [])
+    return [t["field"] for t in (tooltip if isinstance(tooltip, list) else [tooltip])]
+
+
+def walk(obj: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            yield key, value
+            yield from walk(value)
+    elif isinstance(obj, list):
+        for value in obj:
+            yield from walk(value)
+
+
+def svg_width(svg: str) -> float:
+    return float(re.search(r'<svg[^>]*?\swidth="([\d.]+)"', svg).group(1))
+
+
+# -- one row per chart: its inputs (with a label it must show), and the call ---------------------
+CASES: dict[str, tuple[Callable[[str], tuple], Callable[..., Any], str]] = {
+    "dimension_scores": (
+        lambda label: (dims_frame(label),),
+        lambda frame: charts.dimension_scores(frame, title="Dimension scores"),
+        "Support",
+    ),
+    "ladder": (
+        lambda label: (ladder_frame(), "supportive", {**TYPE_LABELS, "controlling": label}),
+        charts.ladder,
+        "Controlling",
+    ),
+    "pmo_roles": (lambda label: (roles_series(), {"customer_support": label}), charts.pmo_roles, "Customer support"),
+    "perception": (
+        lambda label: (by_role_frame(), {"gov": label, "sup": "Support"}, ROLE_LABELS),
+        charts.perception,
+        "Governance",
+    ),
+    "benchmark": (lambda label: (percentiles_frame(label),), charts.benchmark, "Governance"),
+    "item_heatmap": (
+        lambda label: (items_frame().replace({"item": {"I07": label}}),),
+        charts.item_heatmap,
+        "I07",
+    ),
+    "compare_pmos": (lambda label: (compare_frames(label),), charts.compare_pmos, "Support"),
+    "roadmap": (
+        lambda label: (recommendations_frame().replace({"phase_label": {"Quick wins": label}}),),
+        charts.roadmap,
+        "Quick wins",
+    ),
+}
+ALL = pytest.mark.parametrize("name", list(CASES))
+
+
+def build(name: str, label: str | None = None) -> tuple[Any, tuple, str]:
+    make, call, default = CASES[name]
+    label = default if label is None else label
+    args = make(label)
+    return call(*args), args, label
+
+
+def frames_in(args: tuple) -> list[pd.DataFrame | pd.Series]:
+    found = []
+    for arg in args:
+        if isinstance(arg, (pd.DataFrame, pd.Series)):
+            found.append(arg)
+        elif isinstance(arg, dict):
+            found.extend(v for v in arg.values() if isinstance(v, pd.DataFrame))
+    return found
+
+
+# -- properties every chart has ------------------------------------------------------------
+@ALL
+def test_spec_is_valid_json_with_inline_data_and_house_style(name):
+    chart, _, _ = build(name)
+    assert isinstance(chart, alt.TopLevelMixin)
+    spec = chart.to_dict()
+    json.dumps(spec, allow_nan=False)  # NaN would be invalid JSON
+    assert not [k for k, v in walk(spec) if isinstance(v, float) and np.isnan(v)]
+    assert spec["datasets"], "data is embedded"
+    assert not [v for k, v in walk(spec) if k == "url"], "no data is fetched"
+    assert spec["config"]["font"] == charts.FONT
+    assert spec["config"]["view"]["stroke"] is None
+    widths = [v for k, v in walk(spec) if k == "width" and isinstance(v, (int, float))]
+    assert widths and max(widths) <= charts.MAX_WIDTH
+
+
+@ALL
+def test_every_mark_has_a_tooltip(name):
+    chart, _, _ = build(name)
+    found = list(units(chart.to_dict()))
+    assert found
+    for unit, _ in found:
+        assert tooltip_fields(unit), f"{mark_type(unit)} mark without tooltip"
+
+
+@ALL
+def test_inputs_are_not_changed(name):
+    make, call, label = CASES[name]
+    args = make(label)
+    kept = copy.deepcopy(args)
+    call(*args).to_dict()
+    pairs = list(zip(frames_in(args), frames_in(kept)))
+    assert pairs
+    for now, before in pairs:
+        if isinstance(now, pd.Series):
+            pd.testing.assert_series_equal(now, before)
+        else:
+            pd.testing.assert_frame_equal(now, before)
+    for now, before in zip(args, kept):  # nor are the ids and label mappings
+        if isinstance(now, str) or (isinstance(now, dict) and not frames_in((now,))):
+            assert now == before
+
+
+@ALL
+def test_renders_to_svg_offline_within_a4_width(name):
+    chart, _, label = build(name)
+    svg = vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=VL_VERSION)
+    assert svg.lstrip().startswith("<svg")
+    assert f">{label}</text>" in svg, "the label is drawn as text, not only in an aria-label"
+    assert svg_width(svg) <= charts.MAX_WIDTH
+
+
+@ALL
+def test_hostile_label_is_escaped_in_svg(name):
+    chart, _, _ = build(name, HOSTILE)
+    svg = vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=VL_VERSION)
+    assert "<script" not in svg.lower()
+    assert ">&lt;script&gt;alert(1)&lt;/script&gt;</text>" in svg
+
+
+def test_vega_lite_version_is_available():
+    assert VL_VERSION in vl_convert.get_vegalite_versions()
+
+
+def test_import_changes_no_global_altair_setting():
+    before = (alt.theme.active, alt.data_transformers.active, alt.renderers.active)
+    importlib.reload(charts)
+    assert (alt.theme.active, alt.data_transformers.active, alt.renderers.active) == before
+
+
+# -- 1. dimension scores -----------------------------------------------------------------------
+def test_dimension_scores_embeds_scores_in_frame_order_with_missing_as_null():
+    spec = charts.dimension_scores(dims_frame()).to_dict()
+    rows = unit_rows(spec, lambda u: mark_type(u) == "bar")
+    assert [r["label"] for r in rows] == ["Governance", "Support", "People"]
+    assert [r["score"] for r in rows] == [66.25, 95.0, None]
+    assert [r["level_name"] for r in rows] == ["Level 4", "Level 5", "no score"]
+    assert [r["ci"] for r in rows] == ["55.5 to 77.0", "90.0 to 100.0", None]
+    assert [r["respondents"] for r in rows] == [7, 6, 0]
+    bar = next(u for u, _ in units(spec) if mark_type(u) == "bar")
+    assert bar["encoding"]["y"]["sort"] == ["Governance", "Support", "People"]
+    assert bar["encoding"]["x"]["scale"]["domain"] == [0, 100]
+    assert {"label", "score_text", "level_name", "ci", "rwg_text", "respondents"} <= set(tooltip_fields(bar))
+
+
+def test_dimension_scores_marks_low_agreement_and_missing_rows():
+    spec = charts.dimension_scores(dims_frame()).to_dict()
+    texts = {field(u, "text"): values(spec, u, d) for u, d in units(spec) if mark_type(u) == "text"}
+    assert [r["flag"] for r in texts["flag"]] == [None, "low agreement", None]
+    assert [r["missing"] for r in texts["missing"]] == [None, None, "no score"]
+    svg = vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION)
+    assert svg.count(">low agreement</text>") == 1
+    assert svg.count(">no score</text>") == 1
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "levels"),
+    [
+        ((20, 40, 60, 80), ["Level 1", "Level 2", "Level 3", "Level 4", "Level 5"]),
+        ((30, 70), ["Level 1", "Level 2", "Level 3"]),
+    ],
+)
+def test_dimension_scores_draws_a_rule_at_each_threshold(thresholds, levels):
+    spec = charts.dimension_scores(dims_frame(), thresholds=thresholds).to_dict()
+    rules = unit_rows(spec, lambda u: mark_type(u) == "rule" and field(u, "x") == "threshold")
+    assert [r["threshold"] for r in rules] == [float(t) for t in thresholds]
+    bar = next(u for u, _ in units(spec) if mark_type(u) == "bar")
+    scale = bar["encoding"]["color"]["scale"]
+    assert scale["domain"] == levels
+    assert len(scale["range"]) == len(levels)
+    assert scale["range"][-1] == charts.NAVY
+
+
+def test_dimension_scores_of_a_real_assessment(tiny):
+    rows = [(r, role, item, value)
+            for r, role, vals in [("a", "executive", [4, 2, 4, 4, 3, 3]), ("b", "pmo_staff", [5, 1, 5, 5, 4, 4]),
+                                  ("c", "pmo_staff", [2, 4, 2, 2, 5, 1])]
+            for item, value in zip(["G1", "G2", "G3", "G4", "S1", "S2"], vals)]
+    result = assess(answers(rows), tiny).assessments[0]
+    dims = result.dimensions
+    kept = dims.copy(deep=True)
+    spec = charts.dimension_scores(dims, thresholds=tiny.maturity_thresholds).to_dict()
+    pd.testing.assert_frame_equal(dims, kept)
+    json.dumps(spec, allow_nan=False)
+    drawn = unit_rows(spec, lambda u: mark_type(u) == "bar")
+    assert [r["dimension"] for r in drawn] == ["gov", "sup", "ppl"]
+    assert drawn[0]["score"] == pytest.approx(dims["score"].iloc[0])
+    assert drawn[2]["score"] is None  # nobody answered People
+    assert [r["agreement"] for r in drawn] == ["low agreement", "low agreement", None]
+
+
+# -- 2. type ladder ---------------------------------------------------------------------------
+def test_ladder_rows_by_rung_with_points_needed():
+    spec = charts.ladder(ladder_frame(), "supportive", TYPE_LABELS, dimension_labels={"gov": "Governance"}).to_dict()
+    rows = unit_rows(spec, lambda u: mark_type(u) == "bar")
+    assert [r["rung"] for r in rows] == ["Supportive (current type)", "Controlling", "Controlling", "Strategic"]
+    assert [r["label"] for r in rows] == ["Governance", "Governance", "sup", "ppl"]
+    assert [r["status"] for r in rows] == ["met", "met", "not met", "no score"]
+    assert [r["needed"] for r in rows] == [None, None, pytest.approx(4.5), None]
+    assert [r["needed_text"] for r in rows] == ["0 (gate met)", "0 (gate met)", "4.5 points", "unknown (no score)"]
+    assert [r["current"] for r in rows] == ["current", "other", "other", "other"]
+    assert spec["facet"]["row"]["sort"] == ["Supportive (current type)", "Controlling", "Strategic"]
+    ticks = [u for u, _ in units(spec) if mark_type(u) == "tick"]
+    assert [field(u, "x") for u in ticks] == ["gate"]
+    assert "needed_text" in tooltip_fields(ticks[0])
+
+
+def test_ladder_without_a_current_rung(tiny):
+    from pmo_workbench.assessment.positioning import classify_type
+
+    result = classify_type({"gov": 10.0, "sup": NAN, "ppl": 90.0}, tiny)
+    spec = charts.ladder(result.ladder, result.type, TYPE_LABELS).to_dict()
+    rows = unit_rows(spec, lambda u: mark_type(u) == "bar")
+    assert result.type == "ad_hoc"
+    assert not any(r["rung"].endswith("(current type)") for r in rows)
+    assert [r["needed"] for r in rows] == [pytest.approx(30.0), pytest.approx(50.0), None, None]
+
+
+# -- 3. PMO roles ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("labels", "expected"),
+    [
+        (None, ["Standards", "Customer support", "Empowerment"]),
+        ({"empowerment": "Growing people"}, ["Standards", "Customer support", "Growing people"]),
+    ],
+)
+def test_pmo_roles_three_bars_with_value_labels(labels, expected):
+    spec = charts.pmo_roles(roles_series(), labels).to_dict()
+    rows = unit_rows(spec, lambda u: mark_type(u) == "bar")
+    assert [r["label"] for r in rows] == expected
+    assert [r["score"] for r in rows] == [66.25, 45.5, None]
+    text = next(u for u, _ in units(spec) if mark_type(u) == "text")
+    assert field(text, "text") == "text"
+    assert [r["text"] for r in rows] == ["66", "46", "no score"]
+
+
+# -- 4. perception --------------------------------------------------------------------------
+def test_perception_cells_and_suppression():
+    spec = charts.perception(by_role_frame(), {"gov": "Governance", "sup": "Support"}, ROLE_LABELS).to_dict()
+    rows = unit_rows(spec, lambda u: mark_type(u) == "rect")
+    assert [r["cell_text"] for r in rows] == ["suppressed", "70", "45", "suppressed", "80", "suppressed"]
+    assert [r["score"] for r in rows] == [None, 70.4, 45.0, None, 80.0, None]
+    assert [r["status"] for r in rows] == ["suppressed (small group)", "shown", "shown",
+                                           "suppressed (complementary)", "shown", "suppressed (small group)"]
+    for unit, _ in units(spec):
+        assert {"n", "status", "role_label", "dimension_label"} <= set(tooltip_fields(unit))
+    rects = [u for u, _ in units(spec) if mark_type(u) == "rect"]
+    assert any(u["mark"].get("color") == charts.GREY for u in rects), "suppressed cells are grey"
+    assert rects[0]["encoding"]["x"]["sort"] == ["Executive", "PMO staff", "Project manager"]
+    assert rects[0]["encoding"]["y"]["sort"] == ["Governance", "Support"]
+
+
+def test_perception_never_shows_a_suppressed_score():
+    frame = by_role_frame().assign(score=[11.0, 70.4, 45.0, 22.0, 80.0, 33.0])  # scores left in by mistake
+    rows = unit_rows(charts.perception(frame, {}, {}).to_dict(), lambda u: mark_type(u) == "rect")
+    assert [r["score"] for r in rows] == [None, 70.4, 45.0, None, 80.0, None]
+
+
+def test_perception_of_a_real_assessment(tiny):
+    people = [("e1", "executive")] + [(f"s{i}", "pmo_staff") for i in range(3)] + \
+             [(f"m{i}", "project_manager") for i in range(4)]
+    rows = [(r, role, item, 2 + (k + len(r)) % 3) for k, (r, role) in enumerate(people)
+            for item in ["G1", "G2", "G3", "G4", "S1", "S2"]]
+    result = assess(answers(rows), tiny).assessments[0]
+    by_role = result.perception.by_role
+    spec = charts.perception(by_role, {d.id: d.label for d in tiny.dimensions}, ROLE_LABELS).to_dict()
+    json.dumps(spec, allow_nan=False)
+    drawn = unit_rows(spec, lambda u: mark_type(u) == "rect")
+    assert len(drawn) == len(by_role)
+    expected = ["suppressed" if pd.notna(s) else f"{v:.0f}" for s, v in zip(by_role["suppressed"], by_role["score"])]
+    assert [r["cell_text"] for r in drawn] == expected
+    assert "suppressed" in expected and any(e != "suppressed" for e in expected)
+
+
+def test_perception_with_no_cells():
+    empty = pd.DataFrame(columns=["dimension", "role", "n", "score", "suppressed"])
+    spec = charts.perception(empty, {}, {}).to_dict()
+    assert unit_rows(spec, lambda u: mark_type(u) == "rect") == []
+    vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION)
+
+
+# -- 5. benchmark ---------------------------------------------------------------------------
+def test_benchmark_percentiles_and_median_rule():
+    spec = charts.benchmark(percentiles_frame()).to_dict()
+    dots = unit_rows(spec, lambda u: mark_type(u) == "circle")
+    assert [r["percentile"] for r in dots] == [72.0, None, None]
+    assert [r["missing"] for r in dots] == [None, "no percentile", "no score"]
+    assert [r["peers"] for r in dots] == [40, 40, 0]
+    median = unit_rows(spec, lambda u: mark_type(u) == "rule" and field(u, "x") == "x")
+    assert [r["x"] for r in median] == [50.0]
+    circle = next(u for u, _ in units(spec) if mark_type(u) == "circle")
+    assert circle["encoding"]["x"]["scale"]["domain"] == [0, 100]
+    assert {"label", "pct_text", "peers"} <= set(tooltip_fields(circle))
+
+
+# -- 6. item heat map ---------------------------------------------------------------------------
+@pytest.mark.parametrize(("n_items", "height"), [(55, 770), (3, 42), (1, 14)])
+def test_item_heatmap_grows_with_items_in_input_order(n_items, height):
+    frame = items_frame(n_items)
+    spec = charts.item_heatmap(frame).to_dict()
+    assert spec["height"] == height
+    rect = next(u for u, _ in units(spec) if mark_type(u) == "rect")
+    assert rect["encoding"]["y"]["sort"] == list(dict.fromkeys(frame["item"]))
+    assert "text" in tooltip_fields(rect)
+    rows = unit_rows(spec, lambda u: mark_type(u) == "rect")
+    assert [r["text"] for r in rows] == frame["text"].tolist()
+
+
+def test_item_heatmap_missing_score_and_role_labels():
+    frame = items_frame(5)
+    spec = charts.item_heatmap(frame, role_labels={"project_manager": "PM", "executive": "Exec"}).to_dict()
+    rows = unit_rows(spec, lambda u: mark_type(u) == "rect")
+    missing = [r for r in rows if r["item"] == "I03"]
+    assert [r["score"] for r in missing] == [None, None, None]
+    rect = next(u for u, _ in units(spec) if mark_type(u) == "rect")
+    assert rect["encoding"]["x"]["sort"] == ["PM", "Exec", "pmo_staff"]
+
+
+# -- 7. several PMOs ----------------------------------------------------------------------------
+def test_compare_pmos_groups_bars_by_pmo():
+    frames = compare_frames()
+    spec = charts.compare_pmos(frames).to_dict()
+    rows = unit_rows(spec, lambda u: mark_type(u) == "bar")
+    assert [(r["pmo"], r["label"], r["score"]) for r in rows] == [
+        ("Enterprise PMO", "Governance", 66.25), ("Enterprise PMO", "Support", 95.0),
+        ("Enterprise PMO", "People", None), ("IT PMO", "Governance", 40.0), ("IT PMO", "Support", None),
+        ("IT PMO", "People", 60.0),
+    ]
+    assert [r["text"] for r in rows if r["score"] is None] == ["no score", "no score"]
+    bar = next(u for u, _ in units(spec) if mark_type(u) == "bar")
+    assert bar["encoding"]["color"]["scale"]["domain"] == ["Enterprise PMO", "IT PMO"]
+    assert bar["encoding"]["color"]["scale"]["range"] == [charts.NAVY, charts.ACCENT]
+    assert field(bar, "yOffset") == "pmo"
+    assert bar["encoding"]["y"]["sort"] == ["Governance", "Support", "People"]
+
+
+# -- 8. roadmap ---------------------------------------------------------------------------------
+def test_roadmap_places_each_step_in_its_cell_without_overlap():
+    frame = recommendations_frame()
+    spec = charts.roadmap(frame).to_dict()
+    rows = unit_rows(spec, lambda u: mark_type(u) == "circle")
+    assert [r["step"] for r in rows] == [1, 2, 3, 4, 5, 6]
+    assert [r["title"] for r in rows] == frame["title"].tolist()
+    rank = {"low": 0, "medium": 1, "high": 2}
+    placed = [r for r in rows if r["x"] is not None]
+    assert [r["step"] for r in rows if r["x"] is None] == [6]  # impact "bogus" is not placed
+    for r in placed:
+        assert abs(r["x"] - rank[r["effort"]]) < 0.5
+        assert abs(r["y"] - rank[r["impact"]]) < 0.5
+    points = {(round(r["x"], 6), round(r["y"], 6)) for r in placed}
+    assert len(points) == len(placed)
+    circle = next(u for u, _ in units(spec) if mark_type(u) == "circle")
+    assert {"title", "dimension"} <= set(tooltip_fields(circle))
+    assert circle["encoding"]["color"]["scale"]["domain"] == ["Quick wins", "Next", "Later"]
+
+
+def test_roadmap_is_deterministic():
+    assert charts.roadmap(recommendations_frame()).to_dict() == charts.roadmap(recommendations_frame()).to_dict()
+
+
+def test_roadmap_with_no_steps():
+    empty = pd.DataFrame(columns=["title", "dimension", "effort", "impact", "phase", "phase_label"])
+    spec = charts.roadmap(empty).to_dict()
+    json.dumps(spec, allow_nan=False)
+    assert unit_rows(spec, lambda u: mark_type(u) == "circle") == []
+    vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION)
+
+
+def test_ladder_without_a_score_draws_no_null_text():
+    ladder_frame = pd.DataFrame([
+        {"type": "supportive", "dimension": "gov", "gate": 40.0, "score": float("nan"), "met": False},
+        {"type": "supportive", "dimension": "sup", "gate": 40.0, "score": 50.0, "met": True},
+    ])
+    svg = vl_convert.vegalite_to_svg(charts.ladder(ladder_frame, "ad_hoc", {"supportive": "Supportive"}).to_dict(),
+                                     vl_version=VL_VERSION)
+    assert "no score" in svg and ">null<" not in svg and "null" not in svg

@@ -1,0 +1,168 @@
+"""analyse_portfolio as one call: its options, its JSON form, and the actions it puts into words.
+
+The fixture portfolio and its hand-worked numbers are described in ``test_portfolio_report``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pmo_workbench.portfolio import Thresholds, actions, analyse_portfolio, read_portfolio
+
+from tests.reports.test_portfolio_report import AS_OF, SHEETS, write_folder
+
+
+@pytest.fixture(scope="module")
+def portfolio(tmp_path_factory):
+    return read_portfolio(write_folder(tmp_path_factory.mktemp("analysis") / "acme", SHEETS))
+
+
+def test_actions_put_the_findings_into_words_most_urgent_first(portfolio):
+    result = analyse_portfolio(portfolio, as_of=AS_OF, budget=1300)
+    got = [(a.urgency, a.area, a.text) for a in actions(result)]
+    assert got == [
+        ("now", "dependencies", "1 project needs a predecessor that is due to finish after the date it is needed "
+                                "by; the worst: P2 needs P1 by 2026-10-01, 91 days before it is due to finish. "
+                                "Agree new dates or bring the predecessors forward."),
+        ("now", "delivery", "1 in-flight project is red, over budget or late: P1 (VAC -333). Hold recovery reviews "
+                            "with their sponsors."),
+        # R3: band 5 x band 4 = 20, red; R1: 3 x 3 = 9, amber.
+        ("now", "risk", "1 open threat is in the red zone of the matrix: confirm each has an owner and a response "
+                        "that is under way."),
+        ("soon", "delivery", "The portfolio is forecast to overrun its budget by 267 (EAC 2.0k against BAC 1.7k, "
+                             "CPI 0.86). Decide where the money comes from or what is descoped."),
+        ("soon", "delivery", "1 project is a period or more behind on earned schedule: P1 (-2.8 periods). Plain SPI "
+                             "hides this as projects near completion."),
+        # 1.0 + 1.0 FTE of analysts against 1.5 in 2026-07, after the status date's month (2026-06).
+        ("soon", "resources", "Analyst is over-allocated in 1 month ahead; the worst is 2026-07 (2.0 FTE against "
+                              "1.5), with demand from P1 (1), P2 (1). Re-sequence these projects or add capacity."),
+        ("soon", "selection", "Within the budget of 1.3k, the best set funds 1 project for 933 (total value 7.5). "
+                              "1 in-flight project falls outside it (P2): review whether to stop or pause it."),
+        ("watch", "dependencies", "Protect the critical chain P1 → P2 → P3 (819 days of planned work, summed along "
+                                  "it): a slip anywhere on it moves every later project."),
+        ("watch", "risk", "Open threats have an expected monetary value of -1.0k: a contingency of 1.0k covers the "
+                          "expected loss if the risks are independent; open opportunities are worth 15 if pursued."),
+    ]
+    # The value 7.5 is P1's weighted score: (3 x 8 + 1 x 6) / 4. The chain's durations are finish - start:
+    # P1 364 days (2026-01-01 to 2026-12-31), P2 244 (2026-03-01 to 2026-10-31), P3 211 (2026-09-01 to
+    # 2027-03-31): 819 days.
+
+
+def test_selection_and_frontier_run_only_when_asked(portfolio):
+    plain = analyse_portfolio(portfolio, as_of=AS_OF)
+    assert plain.selection is None and plain.frontier is None and plain.candidates is None
+    assert plain.to_dict()["selection"] is None
+    curve = analyse_portfolio(portfolio, as_of=AS_OF, frontier=True, frontier_points=4)
+    assert curve.selection is None and len(curve.frontier) == 4
+    assert list(curve.frontier["value"]) == sorted(curve.frontier["value"])
+
+
+def test_thresholds_from_a_mapping_change_the_ratings(portfolio):
+    # P2's CPI 1.0526 is amber by default (above 1.05); with green up to 1.06 it is green, and P2 turns green.
+    wide = analyse_portfolio(portfolio, as_of=AS_OF, thresholds={"green": [0.95, 1.06]})
+    assert wide.thresholds == Thresholds(green=(0.95, 1.06), amber=(0.90, 1.10))
+    p2 = wide.evm.set_index("project_id").loc["P2"]
+    assert (p2["rag_cost"], p2["rag"]) == ("green", "green")
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"thresholds": {"grean": [0.9, 1.1]}}, "unknown threshold key"),
+    ({"thresholds": {"green": [0.8, 1.2]}}, "must nest"),
+    ({"eac_method": "average"}, "unknown EAC method"),
+])
+def test_bad_options_are_refused_with_a_reason(portfolio, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        analyse_portfolio(portfolio, as_of=AS_OF, **kwargs)
+
+
+@pytest.mark.parametrize("method, eac", [
+    ("typical", 1333.33),        # 1000 / 0.75
+    ("atypical", 1100.0),        # 400 + (1000 - 300)
+    ("cost_schedule", 1644.44),  # 400 + 700 / (0.75 x 0.75)
+])
+def test_eac_method_reaches_the_json(portfolio, method, eac):
+    data = analyse_portfolio(portfolio, as_of=AS_OF, eac_method=method).to_dict()
+    assert data["eac_method"] == method
+    assert next(p for p in data["projects"] if p["project_id"] == "P1")["eac"] == eac
+
+
+def test_json_rounds_money_to_2_and_indices_to_4_and_has_no_nan(portfolio):
+    data = analyse_portfolio(portfolio, as_of=AS_OF, budget=1300, frontier=True).to_dict()
+    text = json.dumps(data, allow_nan=False)  # NaN would raise
+    p3 = next(p for p in data["projects"] if p["project_id"] == "P3")
+    assert (p3["cpi"], p3["spi"], p3["eac"], p3["rag"]) == (None, None, None, None)  # AC = 0, PV = 0
+    p1 = next(p for p in data["projects"] if p["project_id"] == "P1")
+    assert p1["tcpi"] == 1.1667 and p1["eac"] == 1333.33  # 7/6 and 1000/0.75
+    assert '"headline"' in text and data["headline"]["red"] == 1
+    assert data["findings"][0]["check"] == "dependency_conflict"
+
+
+def test_past_months_neither_constrain_selection_nor_call_for_action(tmp_path):
+    # Analysts were over-allocated in 2026-03 (2 + 2 FTE against 3), before the status date (2026-06-30);
+    # nothing is over-allocated ahead. P1 (933.33) + P2 (285) = 1218.33 fits the budget of 1300 and no
+    # capacity limit ahead stops P2 now; P3 (300) would exceed it.
+    sheets = {**SHEETS,
+              "assignments": [["project_id", "role", "month", "demand_fte"], ["P1", "Analyst", "2026-03", 2],
+                              ["P2", "Analyst", "2026-03", 2], ["P1", "Analyst", "2026-07", 1]],
+              "capacity": [["role", "month", "capacity_fte"], ["Analyst", "2026-03", 3], ["Analyst", "2026-07", 1.5]]}
+    result = analyse_portfolio(read_portfolio(write_folder(tmp_path / "past", sheets)), as_of=AS_OF, budget=1300)
+    assert result.resources.totals["over_allocated_cells"] == 1  # the history is still shown
+    assert result.selection.selected == ("P1", "P2")
+    assert [a for a in actions(result) if a.area == "resources"] == []
+
+
+def test_without_any_value_no_set_is_recommended(tmp_path):
+    # No strategic_value column and no criteria: nothing says what a project is worth.
+    rows = [[c for c, name in zip(r, SHEETS["projects"][0]) if name not in ("strategic_value", "score_value",
+                                                                          "score_urgency")]
+            for r in SHEETS["projects"]]
+    result = analyse_portfolio(read_portfolio(write_folder(tmp_path / "novalue", {"projects": rows})),
+                               as_of=AS_OF, budget=1_000_000)
+    assert result.selection is None and result.frontier is None
+    assert result.unvalued == ("P1", "P2", "P3")
+    assert [f.check for f in result.findings if f.severity == "warning"] == ["no_values"]
+    assert [a for a in actions(result) if a.area == "selection"] == []
+
+
+def test_a_project_without_value_is_not_called_a_project_to_stop(tmp_path):
+    # P2 has no strategic value (no criteria sheet): it is counted as worth 0 and left out, and the action asks
+    # for a value instead of suggesting to stop it. P1 is mandatory (933.33); P3 (value 5, cost 300) fits beside
+    # it (1233.33 of 1300); without a dependencies sheet P3 does not need P2 here.
+    rows = [[c for c, name in zip(r, SHEETS["projects"][0]) if not name.startswith("score_")]
+            for r in SHEETS["projects"]]
+    rows[2][11] = ""  # P2's strategic_value
+    result = analyse_portfolio(read_portfolio(write_folder(tmp_path / "partly", {"projects": rows})),
+                               as_of=AS_OF, budget=1300)
+    assert result.unvalued == ("P2",)
+    assert result.selection.selected == ("P1", "P3")
+    text = next(a.text for a in actions(result) if a.area == "selection")
+    assert "1 candidate has no value and was counted as worth nothing (P2): score it before deciding." in text
+    assert "stop" not in text
+
+
+def test_red_for_running_ahead_is_not_called_a_recovery_case(tmp_path):
+    # P2 earns 250 for 190 spent (CPI 1.3158 > 1.10, red) and 250 of 200 planned (SPI 1.25, red): far ahead
+    # and under budget, which questions its plan rather than calling for a recovery review.
+    rows = [list(r) for r in SHEETS["projects"]]
+    rows[2][9] = 250
+    result = analyse_portfolio(read_portfolio(write_folder(tmp_path / "ahead", {"projects": rows,
+                                                                                 "criteria": SHEETS["criteria"]})),
+                               as_of=AS_OF)
+    texts = [a.text for a in actions(result) if a.area == "delivery"]
+    assert texts[0].startswith("1 in-flight project is red, over budget or late: P1 (VAC -333)")
+    assert ("1 project is red for running far ahead of plan or under budget (P2): check its baseline and estimates "
+            "before trusting the forecasts.") in texts
+
+
+def test_needing_a_cancelled_project_is_an_action_of_its_own(tmp_path):
+    # P2 needs P5, which is cancelled: an error finding and a "now" action; it is not counted as a data problem.
+    sheets = {"projects": SHEETS["projects"], "criteria": SHEETS["criteria"],
+              "dependencies": [["from_project", "to_project", "needed_by", "kind"], ["P2", "P5", "", "x"]]}
+    result = analyse_portfolio(read_portfolio(write_folder(tmp_path / "orphan", sheets)), as_of=AS_OF)
+    assert [f.check for f in result.findings if f.severity == "error"] == ["needs_cancelled"]
+    texts = {a.area: a.text for a in actions(result) if a.urgency == "now"}
+    assert texts["dependencies"] == ("1 project depends on a cancelled project (P2 needs P5): find another way to "
+                                     "deliver what it was to provide, or stop the project that needs it.")
+    assert "data" not in texts
