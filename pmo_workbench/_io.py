@@ -1,8 +1,11 @@
-"""Writing output files so that a failure never leaves half a file behind.
+"""Writing output files so that a failure never leaves half a file behind, nor a formula a spreadsheet would run.
 
 An operating-system error while writing (a full disk, a missing permission, a
 parent that is a file) becomes one :class:`~pmo_workbench.errors.FileError`
-naming the target, and the target is left as it was.
+naming the target, and the target is left as it was. Every CSV and XLSX
+writer of the package neutralises cells that a spreadsheet program would take
+for a formula (:func:`neutralise`, :func:`write_csv`, :func:`text_cell`); the
+readers undo exactly that (:func:`restore`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import pandas as pd
 
 from .errors import FileError
 
@@ -105,3 +110,114 @@ def captured_output(logger_name: str) -> Iterator[None]:
             for line in text.splitlines():
                 if line.strip():
                     log.debug("%s", line)
+
+
+# -- formula injection -------------------------------------------------------
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet program read a cell as a formula (OWASP CSV injection)."""
+
+
+def neutralise(text: str) -> str:
+    """Text that no spreadsheet program takes for a formula, and that :func:`restore` turns back exactly.
+
+    Prefixes a single quote to text that begins with a :data:`TRIGGERS`
+    character, and to text that begins with quotes followed by one, so that
+    text which already looked neutralised reads back unchanged too.
+
+    Parameters
+    ----------
+    text
+        A cell's text.
+
+    Returns
+    -------
+    str
+        ``"'" + text`` when ``text`` (after its leading quotes) begins with a trigger; else ``text``.
+    """
+    return "'" + text if text.lstrip("'")[:1] in TRIGGERS else text
+
+
+def restore(text: str) -> str:
+    """Undo :func:`neutralise`: strip one leading quote when the text after its leading quotes begins with a trigger.
+
+    Parameters
+    ----------
+    text
+        A cell's text as read from a file.
+
+    Returns
+    -------
+    str
+        ``text[1:]`` when ``text`` begins with ``'`` and, past its quotes, with a trigger; else ``text``.
+    """
+    return text[1:] if text[:1] == "'" and text.lstrip("'")[:1] in TRIGGERS else text
+
+
+def _restore_all(values: pd.Series) -> pd.Series:
+    """:func:`restore` over a Series of strings, vectorised."""
+    text = values.astype(str)
+    quoted = text.str.startswith("'") & text.str.lstrip("'").str[:1].isin(TRIGGERS)
+    return text.where(~quoted, text.str[1:])
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``frame`` as a CSV file that spreadsheet programs cannot run, atomically.
+
+    UTF-8, ``\\n`` line ends, no index; headers and string cells pass through
+    :func:`neutralise` (numbers stay numbers). :func:`pmo_workbench._spreadsheet.read_csv_cells`
+    reads the strings back as they were.
+
+    Parameters
+    ----------
+    frame
+        The table to write.
+    path
+        The CSV file to write (replaced only once complete).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    safe = neutralise_frame(frame)
+
+    def write(tmp: Path) -> None:
+        safe.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+
+    return write_with(path, write)
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose headers and string cells pass through :func:`neutralise` (numbers stay numbers)."""
+    safe = frame.copy()
+    safe.columns = [neutralise(c) if isinstance(c, str) else c for c in frame.columns]
+    for position in range(safe.shape[1]):
+        column = safe.iloc[:, position]
+        if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+            safe.isetitem(position, column.map(lambda v: neutralise(v) if isinstance(v, str) else v,
+                                               na_action="ignore"))
+    return safe
+
+
+def text_cell(worksheet, value: str):
+    """An openpyxl cell of ``worksheet`` holding ``value`` as text, never as a formula (``=1+2`` stays a string).
+
+    Parameters
+    ----------
+    worksheet
+        The :class:`openpyxl.worksheet.worksheet.Worksheet` the cell is for
+        (e.g. to pass to ``worksheet.append``).
+    value
+        The text.
+
+    Returns
+    -------
+    openpyxl.cell.cell.Cell
+        A cell whose ``data_type`` is ``"s"``.
+    """
+    from openpyxl.cell.cell import Cell
+
+    cell = Cell(worksheet, value=None)
+    cell.value, cell.data_type = value, "s"  # after the value: assigning a str starting "=" makes a formula
+    return cell

@@ -15,15 +15,21 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
+import posixpath
 import re
+import zipfile
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import numpy as np
-import openpyxl
 import pandas as pd
+import python_calamine
 
+from ._io import _restore_all
 from .errors import InputValidationError, Problem
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -50,7 +56,8 @@ def read_csv_delimited(path: str | Path) -> tuple[Table, list[Problem], str]:
     header row holds more of); rows shorter than the header are padded, rows
     wider than it are reported and left blank (extra fields that are all blank,
     a trailing delimiter, are dropped quietly). Trailing blank rows and columns
-    are dropped; a file with no text gives an empty table.
+    are dropped; a file with no text gives an empty table. A cell that a
+    writer neutralised (see :func:`neutralise`) reads back as it was before.
 
     Parameters
     ----------
@@ -68,12 +75,17 @@ def read_csv_delimited(path: str | Path) -> tuple[Table, list[Problem], str]:
     Raises
     ------
     InputValidationError
-        When the file is not UTF-8, its first row is blank, or a quoted value
-        is never closed (each located by row).
+        When the path is a folder or missing, the file is UTF-16 or otherwise
+        not UTF-8, it is tab-delimited, its first row is blank, or a quoted
+        value is never closed (each located by row where there is one).
     """
     path = Path(path)
     where = str(path)
+    check_file(path)
     data = path.read_bytes()
+    if _is_utf16(data):
+        raise InputValidationError([Problem(
+            where, None, None, "the file is UTF-16 text, not UTF-8; save the file as CSV UTF-8")])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -87,13 +99,16 @@ def read_csv_delimited(path: str | Path) -> tuple[Table, list[Problem], str]:
     header = text.partition("\n")[0].rstrip("\r")
     if not header.strip():
         raise InputValidationError([Problem(where, 1, None, "row 1 is blank; the header must be the first row")])
+    if "\t" in header.strip() and "," not in header and ";" not in header:
+        raise InputValidationError([Problem(
+            where, 1, None, "the file is tab-delimited; save it comma-separated (CSV UTF-8)")])
     sep = ";" if header.count(";") > header.count(",") else ","
     try:
         table = pd.read_csv(
             io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
             skip_blank_lines=False, engine="c",
         )
-        return strip_table(table), [], sep
+        return _restored(strip_table(table)), [], sep
     except pd.errors.ParserError as exc:
         unclosed = re.search(r"EOF inside string starting at row (\d+)", str(exc))
         if unclosed:
@@ -102,7 +117,34 @@ def read_csv_delimited(path: str | Path) -> tuple[Table, list[Problem], str]:
                 "a quoted value that starts on this row is never closed; check the quotes",
             )]) from None
     table, problems = _read_ragged_csv(where, text, sep)
-    return strip_table(table), problems, sep
+    return _restored(strip_table(table)), problems, sep
+
+
+def check_file(path: Path) -> None:
+    """Raise :class:`InputValidationError` unless ``path`` is a file ("no such file", "is a folder, not a file")."""
+    if not path.is_file():
+        what = "is a folder, not a file" if path.is_dir() else "no such file"
+        raise InputValidationError([Problem(str(path), None, None, what)])
+
+
+def _is_utf16(data: bytes) -> bool:
+    """A UTF-16 byte-order mark, or the NUL bytes UTF-16 puts beside ASCII text (every other byte)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    sample = data[:4096]
+    pairs = len(sample) // 2
+    if pairs < 2 or b"\x00" not in sample:
+        return False
+    odd_nul = sample[1::2].count(0)  # little-endian ASCII: "a\0b\0"
+    even_nul = sample[0::2].count(0)  # big-endian: "\0a\0b"
+    return max(odd_nul, even_nul) >= 0.6 * pairs and min(odd_nul, even_nul) <= 0.1 * pairs
+
+
+def _restored(table: Table) -> Table:
+    """Every cell through :func:`restore` (on distinct values only)."""
+    if table.empty:
+        return table
+    return table.apply(lambda col: per_value(col, _restore_all))
 
 
 def _read_ragged_csv(where: str, text: str, sep: str) -> tuple[Table, list[Problem]]:
@@ -129,27 +171,52 @@ def _read_ragged_csv(where: str, text: str, sep: str) -> tuple[Table, list[Probl
 
 # -- Excel -----------------------------------------------------------------
 
+MAX_CELLS = 20_000_000
+"""The most cells (rows x columns, counted from A1 to the farthest cell holding a value) a sheet may span.
+
+The reader holds a sheet as a dense table; a stray value far from the data (a
+space typed in XFD1048576) would make that table billions of cells, so such a
+sheet is refused instead."""
+
+
+class SheetName(str):
+    """A sheet name as written in the workbook that also says whether the sheet is visible.
+
+    It is a :class:`str`, so code that only wants names can ignore the flag.
+    """
+
+    visible: bool
+
+    def __new__(cls, name: str, visible: bool = True) -> SheetName:
+        self = super().__new__(cls, name)
+        self.visible = visible
+        return self
+
+
 def read_excel_sheets(
-    path: str | Path, select: Callable[[list[str]], Iterable[str]] | None = None,
+    path: str | Path, select: Callable[[list[SheetName]], Iterable[str]] | None = None,
 ) -> dict[str, tuple[Table, list[Problem]]]:
     """Read the sheets of one workbook, in one load, into tables of stripped strings.
 
     Cells read as the text a CSV export would hold: whole numbers without
     ``.0``, dates as ISO ``YYYY-MM-DD`` (with ``THH:MM:SS`` when they carry a
-    time), booleans as ``True``/``False``. Error cells (``#DIV/0!``) keep their
-    text, so checks reject them as they would in a CSV; a formula is read from
-    the result Excel saved with it, and a formula with no saved result (a file
-    written by a program, never opened in Excel) is reported rather than taken
-    as blank. Trailing blank rows and columns are dropped; an empty sheet gives
-    an empty table.
+    time), times as ISO ``HH:MM:SS``, booleans as ``True``/``False``. Error
+    cells (``#DIV/0!``) keep their text, so checks reject them as they would in
+    a CSV; a formula is read from the result Excel saved with it, and a formula
+    with no saved result (a file written by a program, never opened in Excel)
+    is reported rather than taken as blank. Every cell holding a value is read,
+    whatever range the sheet declares (its ``<dimension>``) and however far its
+    formatting reaches. Trailing blank rows and columns are dropped; an empty
+    sheet gives an empty table.
 
     Parameters
     ----------
     path
         An ``.xlsx`` or ``.xlsm`` file.
     select
-        Given the workbook's sheet names in order, returns the names to read;
-        by default every sheet is read.
+        Given the workbook's worksheets in order (as :class:`SheetName`, a
+        ``str`` with a ``visible`` flag; chart sheets are left out), returns
+        the names to read; by default every worksheet is read.
 
     Returns
     -------
@@ -160,64 +227,232 @@ def read_excel_sheets(
     Raises
     ------
     InputValidationError
-        When the file cannot be opened as a workbook.
+        When the path is not a file, the file cannot be opened as a workbook,
+        or a selected sheet spans more than :data:`MAX_CELLS` cells (located as
+        ``book.xlsx[sheet]``).
     """
     path = Path(path)
     where = str(path)
+    check_file(path)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises several unrelated types for a bad file
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several types (zip, XML, ...) for a bad file
         raise InputValidationError([Problem(where, None, None, f"cannot read as an Excel workbook: {exc}")]) from None
     try:
-        names = list(book.sheetnames)
-        wanted = set(select(names)) if select is not None else set(names)
-        cells = {name: _sheet_cells(book[name]) for name in names if name in wanted}
+        sheets = [SheetName(m.name, m.visible == python_calamine.SheetVisibleEnum.Visible)
+                  for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        wanted = set(select(list(sheets))) if select is not None else set(sheets)
+        chosen = [str(name) for name in sheets if name in wanted]
+        try:
+            with zipfile.ZipFile(path) as archive:
+                parts = _sheet_parts(archive)
+                scans = {name: _scan_sheet(archive, parts[name]) for name in chosen}
+        except (KeyError, zipfile.BadZipFile, ET.ParseError, ValueError) as exc:
+            raise InputValidationError([Problem(
+                where, None, None, f"cannot read as an Excel workbook: {type(exc).__name__}: {exc}")]) from None
+        too_big = [Problem(f"{where}[{name}]", scan.rows, None, scan.too_big_message())
+                   for name, scan in scans.items() if scan.rows * scan.cols > MAX_CELLS]
+        if too_big:
+            raise InputValidationError(too_big)
+        result = {}
+        for name in chosen:
+            try:
+                values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            except Exception as exc:  # a sheet calamine cannot parse
+                raise InputValidationError([Problem(
+                    f"{where}[{name}]", None, None, f"cannot read this sheet: {exc}")]) from None
+            result[name] = _sheet_table(where, values, scans[name])
     finally:
         book.close()
-    with_formulas = [name for name, (_, formulas) in cells.items() if formulas]
-    saved = _saved_results(path, with_formulas) if with_formulas else {}
-    result = {}
-    for name, (rows, formulas) in cells.items():
-        problems = []
-        for r, c in formulas:
-            values = saved[name]
-            value = values[r][c] if r < len(values) and c < len(values[r]) else None
-            if value is None:
-                header = rows[0][c] if rows and c < len(rows[0]) and rows[0][c] else column_letter(c)
-                problems.append(Problem(where, r + 1, header, "formula with no saved result; open and save the "
-                                        "file in Excel, or type the value"))
-            else:
-                rows[r][c] = excel_cell_text(value)
-        width = max((len(r) for r in rows), default=0)
-        table = pd.DataFrame([row + [""] * (width - len(row)) for row in rows])
-        result[name] = (strip_table(table), problems)
     return result
 
 
-def _saved_results(path: Path, names: list[str]) -> dict[str, list[list[object]]]:
-    """The values Excel saved with the formulas of the named sheets."""
-    cached = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        return {
-            name: [list(r) for r in cached[name].iter_rows(min_row=1, min_col=1, values_only=True)]
-            for name in names
-        }
-    finally:
-        cached.close()
+def _sheet_table(where: str, values: list[list[object]], scan: _SheetScan) -> tuple[Table, list[Problem]]:
+    """A sheet's table from calamine's values and what the scan of its XML found."""
+    rows = [[v if type(v) is str else excel_cell_text(v) for v in row] for row in values]
+    for (r, c), text in scan.errors.items():  # calamine reads error cells as blanks
+        while len(rows) <= r:
+            rows.append([])
+        if len(rows[r]) <= c:
+            rows[r].extend([""] * (c + 1 - len(rows[r])))
+        rows[r][c] = text
+    problems = []
+    for r, c in scan.no_result:
+        header = rows[0][c].strip() if rows and c < len(rows[0]) and rows[0][c].strip() else column_letter(c)
+        problems.append(Problem(where, r + 1, header, "formula with no saved result; open and save the "
+                                "file in Excel, or type the value"))
+        if r < len(rows) and c < len(rows[r]):
+            rows[r][c] = ""
+    width = max((len(r) for r in rows), default=0)
+    table = pd.DataFrame([row + [""] * (width - len(row)) for row in rows])
+    return strip_table(table), problems
 
 
-def _sheet_cells(sheet) -> tuple[list[list[str]], list[tuple[int, int]]]:
-    rows, formulas = [], []
-    for r, row in enumerate(sheet.iter_rows(min_row=1, min_col=1)):
-        texts = []
-        for c, cell in enumerate(row):
-            if getattr(cell, "data_type", None) == "f":
-                formulas.append((r, c))
-                texts.append("")
-            else:
-                texts.append(excel_cell_text(cell.value))
-        rows.append(texts)
-    return rows, formulas
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """``{sheet name: path of its XML part in the zip}``, from the workbook part and its relationships."""
+    def rels_of(part: str) -> dict[str, str]:
+        folder, name = posixpath.split(part)
+        rels = ET.fromstring(archive.read(posixpath.join(folder, "_rels", f"{name}.rels")))
+        targets = {}
+        for rel in rels:
+            target = rel.get("Target", "")
+            resolved = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+            targets[rel.get("Id", "")] = (posixpath.normpath(resolved), rel.get("Type", ""))
+        return targets
+
+    package = rels_of("")
+    book_part = next(t for t, kind in package.values() if kind.endswith("/officeDocument"))
+    book = ET.fromstring(archive.read(book_part))
+    targets = rels_of(book_part)
+    parts = {}
+    for element in book.iter():
+        if _local(element.tag) == "sheet":
+            rel = element.get(_RELATIONSHIP) or next(
+                (v for k, v in element.attrib.items() if _local(k) == "id"), "")
+            if rel in targets:
+                parts[element.get("name", "")] = targets[rel][0]
+    return parts
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+@dataclass
+class _SheetScan:
+    """What a streaming pass over a sheet's XML finds that calamine does not say.
+
+    ``rows``/``cols``: the extent (from A1) of the cells holding a value;
+    ``errors``: error cells and their text; ``no_result``: formulas saved
+    without a result. Positions are 0-based ``(row, column)``.
+    """
+
+    rows: int = 0
+    cols: int = 0
+    last_row_cell: str = ""
+    last_col_cell: str = ""
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    no_result: list[tuple[int, int]] = field(default_factory=list)
+
+    def too_big_message(self) -> str:
+        return (f"the sheet is too large to read: its cells with values reach row {self.rows:,} "
+                f"(cell {self.last_row_cell}) and column {column_letter(self.cols - 1)} (cell {self.last_col_cell}), "
+                f"{self.rows * self.cols:,} cells in all, more than {MAX_CELLS:,}; delete what lies beyond the data "
+                "(a stray value far below or to the right of it)")
+
+
+_CELL = re.compile(rb"<c[\s>/]")
+_CELL_REF = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_SLOW = re.compile(rb'<f[\s>/]|\st="e"')
+
+
+def _scan_sheet(archive: zipfile.ZipFile, part: str) -> _SheetScan:
+    """What calamine does not say about a sheet; a quick pass when it holds nothing unusual.
+
+    The quick pass (regular expressions over the XML in chunks) finds the
+    farthest cell of any kind; when every cell has a reference, the extent
+    fits :data:`MAX_CELLS`, and there is no formula or error cell, nothing
+    more is needed. Otherwise :func:`_scan_sheet_xml` reads the sheet cell by cell.
+    """
+    cells = refs = 0
+    last_letters, last_digits = b"", b""
+    left = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            buffer = left + chunk
+            cut = buffer.rfind(b">") + 1
+            piece, left = buffer[:cut], buffer[cut:]
+            if _SLOW.search(piece) or len(left) > 1 << 22:  # a formula or error cell; or no tag end for 4 MB
+                return _scan_sheet_xml(archive, part)
+            cells += len(_CELL.findall(piece))
+            found = _CELL_REF.findall(piece)
+            refs += len(found)
+            if found:
+                last_letters = max(last_letters, *(f[0] for f in found), key=lambda b: (len(b), b))
+                last_digits = max(last_digits, *(f[1] for f in found), key=lambda b: (len(b), b))
+    if cells != refs or left.strip():
+        return _scan_sheet_xml(archive, part)
+    if not refs:
+        return _SheetScan()
+    rows, cols = int(last_digits), _column_index(last_letters.decode()) + 1
+    if rows * cols > MAX_CELLS:  # perhaps only styled empty cells out there: look closer
+        return _scan_sheet_xml(archive, part)
+    return _SheetScan(rows=rows, cols=cols)
+
+
+def _scan_sheet_xml(archive: zipfile.ZipFile, part: str) -> _SheetScan:
+    """Stream a sheet's XML once; each element is dropped as soon as it is read (bounded memory)."""
+    scan = _SheetScan()
+    row = col = -1
+    open_elements: list[ET.Element] = []
+    in_cell = 0  # depth inside a <c>: its children are kept until the cell is read
+    with archive.open(part) as stream:
+        for event, element in ET.iterparse(stream, events=("start", "end")):
+            tag = _local(element.tag)
+            if event == "start":
+                open_elements.append(element)
+                if in_cell or tag == "c":
+                    in_cell += 1
+                elif tag == "row":
+                    number = element.get("r")
+                    row = int(number) - 1 if number else row + 1
+                    col = -1
+                continue
+            open_elements.pop()
+            if in_cell:
+                in_cell -= 1
+                if in_cell:
+                    continue
+            if tag == "c":
+                ref = element.get("r")
+                if ref:
+                    letters = ref.rstrip("0123456789")
+                    col = _column_index(letters)
+                    row = int(ref[len(letters):]) - 1
+                else:
+                    col += 1
+                _scan_cell(scan, element, row, col, ref)
+            if open_elements:
+                del open_elements[-1][:]
+    return scan
+
+
+def _scan_cell(scan: _SheetScan, cell: ET.Element, row: int, col: int, ref: str | None) -> None:
+    value = formula = None
+    inline = False
+    for child in cell:
+        name = _local(child.tag)
+        if name == "v":
+            value = child
+        elif name == "f":
+            formula = child
+        elif name == "is":
+            inline = True
+    if value is None and not inline:
+        if formula is not None:
+            scan.no_result.append((row, col))
+        return
+    if row + 1 > scan.rows:
+        scan.rows, scan.last_row_cell = row + 1, ref or f"{column_letter(col)}{row + 1}"
+    if col + 1 > scan.cols:
+        scan.cols, scan.last_col_cell = col + 1, ref or f"{column_letter(col)}{row + 1}"
+    kind = cell.get("t", "n")
+    if kind == "e":
+        scan.errors[row, col] = (value.text or "") if value is not None else ""
+    elif formula is not None and value is not None and not value.text and kind not in ("str", "inlineStr", "s"):
+        scan.no_result.append((row, col))
+
+
+@functools.lru_cache(maxsize=4096)
+def _column_index(letters: str) -> int:
+    """The 0-based position of a column's letters (A -> 0, AA -> 26)."""
+    index = 0
+    for letter in letters.upper():
+        index = index * 26 + ord(letter) - 64
+    return index - 1
 
 
 def excel_cell_text(value: object) -> str:
@@ -267,32 +502,3 @@ def column_letter(position: int) -> str:
         position, rest = divmod(position - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
-
-
-# -- writing: formula injection --------------------------------------------------
-
-TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-"""First characters that make a spreadsheet read a cell as a formula (the OWASP list)."""
-
-
-def neutralise(text: str) -> str:
-    """``text`` made safe for a spreadsheet cell: a leading ``'`` before a formula trigger (OWASP).
-
-    Text that already starts with quotes before a trigger gets one more, so that
-    :func:`restore` gives back exactly what was written.
-    """
-    if text[:1] in TRIGGERS or (text[:1] == "'" and text.lstrip("'")[:1] in TRIGGERS):
-        return "'" + text
-    return text
-
-
-def restore(text: str) -> str:
-    """The text :func:`neutralise` was given: one leading ``'`` before quotes and a trigger removed."""
-    if text[:1] == "'" and text.lstrip("'")[:1] in TRIGGERS:
-        return text[1:]
-    return text
-
-
-def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose text cells are neutralised (numbers stay numbers)."""
-    return frame.map(lambda v: neutralise(v) if isinstance(v, str) else v)

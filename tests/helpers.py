@@ -15,6 +15,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import textwrap
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -200,3 +202,68 @@ def _text(value: object) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return str(value)
+
+
+# -- a fake clock for the autosaver ---------------------------------------------------------------
+class FakeTimer:
+    """What :func:`~pmo_workbench._autosave.thread_timer` returns, run by a :class:`FakeClock`."""
+
+    def __init__(self, clock: FakeClock, interval: float, callback: Callable[[], None], daemon: bool, name: str):
+        self.clock = clock
+        self.interval = interval
+        self.callback: Callable[[], None] | None = callback
+        self.daemon = daemon
+        self.name = name
+        self.due: float | None = None  # set by start()
+        self.cancelled = False
+        self.fired = False
+
+    def start(self) -> None:
+        with self.clock._lock:
+            self.due = self.clock.now + self.interval
+            self.clock.timers.append(self)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        self.callback = None  # a timer kept for inspection must not keep its owner alive
+
+    @property
+    def waiting(self) -> bool:
+        """Started, neither cancelled nor fired."""
+        return self.due is not None and not self.cancelled and not self.fired
+
+
+class FakeClock:
+    """Monotonic seconds that move only with :meth:`advance`; ``timer`` makes :class:`FakeTimer` s on it."""
+
+    def __init__(self, now: float = 0.0):
+        self.now = now
+        self.timers: list[FakeTimer] = []  # every timer started, in start order
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def timer(self, interval: float, callback: Callable[[], None], daemon: bool, name: str) -> FakeTimer:
+        return FakeTimer(self, interval, callback, daemon, name)
+
+    @property
+    def waiting(self) -> list[FakeTimer]:
+        """The timers started and not yet cancelled or fired."""
+        with self._lock:
+            return [t for t in self.timers if t.waiting]
+
+    def advance(self, seconds: float) -> None:
+        """Move time on by ``seconds``, firing every timer that falls due meanwhile, earliest first."""
+        end = self.now + seconds
+        while True:
+            due = [t for t in self.waiting if t.due is not None and t.due <= end + 1e-9]
+            if not due:
+                break
+            timer = min(due, key=lambda t: t.due)
+            self.now = max(self.now, timer.due)
+            timer.fired = True
+            callback, timer.callback = timer.callback, None
+            if callback is not None:
+                callback()
+        self.now = end

@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .._io import write_text, write_with
+from .._io import neutralise, text_cell, write_with
 from .instrument import Instrument
 from .responses import KEY_COLUMNS, PMO_LEVELS
 
@@ -41,7 +41,8 @@ def write_responses_template(instrument: Instrument, form: Form, out: str | Path
     columns = response_columns(instrument, form)
     suffix = out.suffix.lower()
     if suffix == ".csv":
-        return write_text(out, ",".join(columns) + "\n")
+        return write_with(out, lambda tmp: tmp.write_text(",".join(neutralise(c) for c in columns) + "\n",
+                                                          encoding="utf-8"))
     if suffix != ".xlsx":
         raise ValueError(f"template file must end in .csv or .xlsx, got '{out.name}'")
     return write_with(out, lambda tmp: _workbook(instrument, form, columns).save(tmp))
@@ -52,7 +53,7 @@ def _workbook(instrument: Instrument, form: Form, columns: list[str]) -> Workboo
     wb = Workbook()
     ws = wb.active
     ws.title = "responses"
-    ws.append(columns)
+    ws.append([text_cell(ws, c) for c in columns])
     header_font = Font(bold=True, color="FFFFFF")
     fill = PatternFill("solid", fgColor="1F3A5F")
     for cell in ws[1]:
@@ -61,20 +62,23 @@ def _workbook(instrument: Instrument, form: Form, columns: list[str]) -> Workboo
     ws.freeze_panes = "A2" if form == "long" else f"{get_column_letter(len(_WIDE_META) + 1)}2"
 
     items_ws = wb.create_sheet("items")
-    items_ws.append(["item", "dimension", "text", "reverse-worded"])
+    items_ws.append([text_cell(items_ws, c) for c in ("item", "dimension", "text", "reverse-worded")])
     for cell in items_ws[1]:
         cell.font, cell.fill = header_font, fill
     items = instrument.items
     for item_id, row in items.iterrows():
-        items_ws.append([item_id, instrument.dimension(row["dimension"]).label, row["text"],
-                         "yes" if row["reverse"] else ""])
+        # Text, never a formula: an item whose text begins with "=" stays a statement in the respondents' file.
+        label = instrument.dimension(row["dimension"]).label
+        items_ws.append([text_cell(items_ws, item_id), text_cell(items_ws, label), text_cell(items_ws, row["text"]),
+                         "yes" if row["reverse"] else None])
     items_ws.column_dimensions["A"].width = 10
     items_ws.column_dimensions["B"].width = 36
     items_ws.column_dimensions["C"].width = 100
     items_ws.append([])
-    items_ws.append(["scale", f"{scale.min} to {scale.max}; blank or NA = not answered"])
+    items_ws.append([text_cell(items_ws, "scale"), text_cell(items_ws, f"{scale.min} to {scale.max}; blank or NA = "
+                                                                        "not answered")])
     for value, label in sorted(scale.labels.items()):
-        items_ws.append([value, label])
+        items_ws.append([value, text_cell(items_ws, label)])
 
     labels = "; ".join(f"{k} = {v}" for k, v in sorted(scale.labels.items()))
     value_rule = DataValidation(

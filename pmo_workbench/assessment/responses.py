@@ -12,11 +12,20 @@ The tidy frame has one row per (respondent, item) with the columns in
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from .._spreadsheet import EXCEL_SUFFIXES, column_letter, per_value, read_csv_cells, read_excel_sheets
+from .._spreadsheet import (
+    EXCEL_SUFFIXES,
+    SheetName,
+    check_file,
+    column_letter,
+    per_value,
+    read_csv_cells,
+    read_excel_sheets,
+)
 from ..errors import InputValidationError, Problem
 from .instrument import Instrument
 
@@ -33,13 +42,26 @@ TIDY_COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class ResponsesFile:
+    """What :func:`read_responses_file` read: the tidy frame and where it came from."""
+
+    frame: pd.DataFrame
+    """The tidy frame, as :func:`read_responses` returns it."""
+    sheet: str | None
+    """The sheet read, as named in the workbook; ``None`` for a CSV file."""
+    where: str
+    """How problems locate the source: ``book.xlsx[sheet]`` for a workbook, the path for a CSV file."""
+
+
 def read_responses(path: str | Path, instrument: Instrument) -> pd.DataFrame:
     """Read and validate a responses file against an instrument.
 
     The form (long or wide) is detected from the headers; CSV files may be
     UTF-8 with or without BOM, comma- or semicolon-delimited; Excel files are
-    read from the sheet named ``responses``, else the first sheet. The file is
-    only read, never modified.
+    read from the sheet named ``responses`` (hidden or not), else the first
+    visible sheet (:func:`read_responses_file` says which). The file is only
+    read, never modified.
 
     Parameters
     ----------
@@ -59,11 +81,37 @@ def read_responses(path: str | Path, instrument: Instrument) -> pd.DataFrame:
     Raises
     ------
     InputValidationError
-        With every problem found, each located by row and column.
+        With every problem found, each located by row and column (and, in a
+        workbook, by sheet: ``book.xlsx[sheet]``).
+    """
+    return read_responses_file(path, instrument).frame
+
+
+def read_responses_file(path: str | Path, instrument: Instrument) -> ResponsesFile:
+    """As :func:`read_responses`, and say which sheet of a workbook was read.
+
+    Parameters
+    ----------
+    path
+        A ``.csv``, ``.xlsx`` or ``.xlsm`` file.
+    instrument
+        The instrument the answers belong to.
+
+    Returns
+    -------
+    ResponsesFile
+        The tidy frame, the sheet read (``None`` for CSV) and the location
+        problems use (``book.xlsx[sheet]``, or the CSV path).
+
+    Raises
+    ------
+    InputValidationError
+        As :func:`read_responses`.
     """
     path = Path(path)
-    table, problems = _read_table(path)
-    return _Validator(path, instrument, table, problems).run()
+    table, problems, sheet = _read_table(path)
+    where = str(path) if sheet is None else f"{path}[{sheet}]"
+    return ResponsesFile(_Validator(where, instrument, table, problems).run(), sheet, where)
 
 
 # -- reading ---------------------------------------------------------------
@@ -71,35 +119,46 @@ def read_responses(path: str | Path, instrument: Instrument) -> pd.DataFrame:
 _EMPTY = "file is empty; expected a header row and one answer per row"
 
 
-def _read_table(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
-    """All cells as stripped strings (row 0 is the header row), and the rows
-    that could not be read at all."""
-    where = str(path)
-    if not path.is_file():
-        what = "a folder, not a file" if path.is_dir() else "no such file"
-        raise InputValidationError([Problem(where, None, None, what)])
+def _read_table(path: Path) -> tuple[pd.DataFrame, list[Problem], str | None]:
+    """All cells as stripped strings (row 0 is the header row), the rows that
+    could not be read at all, and the sheet read (``None`` for CSV)."""
+    check_file(path)
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return _read_excel(path)
     table, problems = read_csv_cells(path)
     if table.empty:
-        raise InputValidationError([*problems, Problem(where, 1, None, _EMPTY)])
-    return table, problems
+        raise InputValidationError([*problems, Problem(str(path), 1, None, _EMPTY)])
+    return table, problems, None
 
 
-def _read_excel(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
-    """Read the ``responses`` sheet (else the first); see :func:`read_excel_sheets`."""
+def _responses_sheet(sheets: list[SheetName]) -> list[str]:
+    """The sheet named ``responses`` (even hidden: it is named), else the first visible sheet."""
+    named = [s for s in sheets if s.strip().lower() == "responses"]
+    visible = [s for s in sheets if s.visible]
+    return (named or visible)[:1]
+
+
+def _read_excel(path: Path) -> tuple[pd.DataFrame, list[Problem], str]:
+    """Read the ``responses`` sheet (else the first visible one); see :func:`read_excel_sheets`.
+    Problems are located as ``book.xlsx[sheet]``."""
     names: list[str] = []
 
-    def responses_sheet(sheet_names: list[str]) -> list[str]:
-        names.extend(sheet_names)
-        return [next((n for n in sheet_names if n.strip().lower() == "responses"), sheet_names[0])]
+    def responses_sheet(sheets: list[SheetName]) -> list[str]:
+        names.extend(sheets)
+        return _responses_sheet(sheets)
 
-    ((sheet, (table, problems)),) = read_excel_sheets(path, responses_sheet).items()
+    read = read_excel_sheets(path, responses_sheet)
+    if not read:
+        hint = f" (sheets: {', '.join(names)}; name the one with the answers 'responses')" if names else ""
+        raise InputValidationError([Problem(str(path), None, None, f"no visible worksheet to read{hint}")])
+    ((sheet, (table, found)),) = read.items()
+    where = f"{path}[{sheet}]"
+    problems = [Problem(where, p.row, p.column, p.message) for p in found]
     if table.empty:
         others = [n for n in names if n != sheet]
         hint = f" (other sheets: {', '.join(others)}; name the one with the answers 'responses')" if others else ""
-        raise InputValidationError([*problems, Problem(str(path), 1, None, f"sheet '{sheet}' is empty{hint}")])
-    return table, problems
+        raise InputValidationError([*problems, Problem(where, 1, None, f"sheet '{sheet}' is empty{hint}")])
+    return table, problems, sheet
 
 
 # -- validating ------------------------------------------------------------
@@ -107,8 +166,8 @@ def _read_excel(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
 class _Validator:
     """Collects every problem of one table, then builds the tidy frame."""
 
-    def __init__(self, path: Path, instrument: Instrument, table: pd.DataFrame, problems: list[Problem]):
-        self.where = str(path)
+    def __init__(self, where: str, instrument: Instrument, table: pd.DataFrame, problems: list[Problem]):
+        self.where = where
         self.instrument = instrument
         self.unreadable = list(problems)  # rows the reader could not split; reported with the rest
         self.problems: list[Problem] = []

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .._io import write_text
-from .._spreadsheet import neutralise_frame
+from .._io import neutralise_frame
 from .._values import MISSING, count, fmt
 from ..assessment.instrument import Instrument, builtin_instruments, load_instrument
 from ..assessment.intake import write_responses_template

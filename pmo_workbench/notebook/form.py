@@ -13,6 +13,8 @@ pending answer with ``store.save_answers`` in one transaction. A crash
 therefore loses at most the answers of the last ``debounce`` seconds. A failed
 write is retried after 1, 2, 4, 4, … seconds, and closing a form whose answers
 cannot be written raises :class:`UnsavedAnswersError` instead of dropping them.
+The saving itself (debounce, retries, the last attempt at exit) is the
+UI-free :class:`~pmo_workbench.notebook.autosave.Autosaver`.
 :class:`Workbench` adds respondent switching, adding a respondent, a completion
 summary and the "generate report" action.
 
@@ -22,25 +24,21 @@ JavaScript), so the form works with the keyboard alone.
 
 from __future__ import annotations
 
-import atexit
-import contextlib
-import datetime as dt
 import html
 import math
 import numbers
 import threading
-import sys
-import time
-import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 import pandas as pd
 
+# The status texts (SAVING, SAVED, NOT_SAVED) and RETRY_DELAYS are the autosaver's, still importable from here.
 from ..assessment.instrument import Instrument
 from ..errors import PmoWorkbenchError, UnsavedAnswersError
 from ..store.schema import NOT_APPLICABLE
+from .autosave import NOT_SAVED, RETRY_DELAYS, SAVED, SAVING, Autosaver  # noqa: F401
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -49,13 +47,9 @@ __all__ = ["NOT_APPLICABLE", "AssessmentForm", "UnsavedAnswersError"]
 
 # NOT_APPLICABLE ("n/a") is the store's value for "not applicable", and the choice widgets' value for it too.
 NOT_APPLICABLE_LABEL = "not applicable"
-SAVING = "saving…"
-SAVED = "saved"
-NOT_SAVED = "not saved"
 READABLE_WIDTH = "65ch"  # item texts wrap at about 65 characters
 PANEL_WIDTH = "520px"
 _NO_SCORE_YET = "<p><em>No scores yet: answer a few items.</em></p>"
-RETRY_DELAYS = (1.0, 2.0, 4.0)  # seconds before retrying a failed write; the last one repeats
 
 
 class AssessmentForm:
@@ -120,14 +114,8 @@ class AssessmentForm:
         self.debounce = float(debounce)
         self.focused_item: str | None = None
         self._scale = range(instrument.scale.min, instrument.scale.max + 1)
-        self._lock = threading.Lock()  # guards _choice, _comment, _pending, _timer, _due, _failures, the status
-        self._flush_lock = threading.Lock()  # one write at a time
-        self._pending: dict[str, tuple[int | str | None, str | None]] = {}
-        self._timer: threading.Timer | None = None
-        self._due = math.inf  # time.monotonic() at which the running timer fires
-        self._failures = 0  # consecutive failed writes
+        self._lock = threading.Lock()  # guards _choice and _comment, together with recording the change
         self._syncing = threading.local()  # .items: the items this thread is moving the widgets of
-        self._closed = False
         self._after_flush: Callable[[], None] | None = None  # the workbench refreshes its summary here
         self._item_dimension = {i.id: d_index for d_index, d in enumerate(instrument.dimensions) for i in d.items}
 
@@ -146,9 +134,14 @@ class AssessmentForm:
             self._choice[item] = value if value is None or value == NOT_APPLICABLE else int(value)
             self._comment[item] = comment or None
         self._respondent_label = self._find_respondent_label()
+        # The autosaver registers the last attempt at exit itself (through a weak reference). Callbacks look
+        # self's attributes up when called, so an instance may override _set_status or retry_delays.
+        self._autosaver: Autosaver[str, tuple[int | str | None, str | None]] = Autosaver(
+            lambda batch: self.store.save_answers(self.respondent_id, batch), debounce=self.debounce,
+            retry_delays=lambda: self.retry_delays, on_status=lambda text: self._set_status(text),
+            on_saved=self._saved, describe_lost=self._describe_lost, name=str(self.respondent_id))
         self._build(on_report)
         self.refresh_panel()
-        atexit.register(_last_flush, weakref.ref(self))
 
     # -- building ------------------------------------------------------------------------------
     def _find_respondent_label(self) -> str | None:
@@ -266,39 +259,7 @@ class AssessmentForm:
         :attr:`retry_delays` (1, 2, 4, 4, … seconds); a new change or flush
         also retries.
         """
-        self._flush(refresh=True)
-
-    def _flush(self, *, refresh: bool) -> bool:
-        """Write the pending answers; False when the write failed (the answers stay pending)."""
-        with self._flush_lock:
-            with self._lock:
-                self._cancel_timer()
-                batch = dict(self._pending)
-                self._pending.clear()
-            if not batch:
-                return True
-            try:
-                self.store.save_answers(self.respondent_id, batch)
-            except Exception as exc:  # noqa: BLE001 - any failure must show, never be lost silently
-                with self._lock:
-                    for item, answer in batch.items():
-                        self._pending.setdefault(item, answer)  # a newer change wins
-                    self._failures += 1
-                    delays = self.retry_delays
-                    delay = delays[min(self._failures, len(delays)) - 1]
-                    if self._timer is None or self._due > time.monotonic() + delay:  # a newer change may be sooner
-                        self._start_timer(delay, retry=True)
-                    self._set_status(f"{NOT_SAVED}: {exc}")
-                return False
-            with self._lock:
-                self._failures = 0
-                if not self._pending:  # under the lock: a change recorded meanwhile keeps "saving…"
-                    self._set_status(f"{SAVED} {dt.datetime.now():%H:%M:%S}")
-        if refresh:
-            self.refresh_panel()
-        if self._after_flush is not None:
-            self._after_flush()
-        return True
+        self._autosaver.flush()
 
     def close(self) -> None:
         """Write pending answers and close the widgets; the form cannot be used afterwards.
@@ -309,21 +270,15 @@ class AssessmentForm:
             When the pending answers cannot be written: they are kept, the form
             stays open (and keeps retrying), and ``close()`` may be called again.
         """
-        if self._closed:
+        if self._autosaver.closed:
             return
-        while True:
-            written = self._flush(refresh=False)  # the panel is about to go
-            with self._lock:
-                unsaved = dict(self._pending)
-                if not unsaved:
-                    self._closed = True
-                    self._cancel_timer()
-            if not unsaved or not written:  # written, but another thread added a change meanwhile: write that too
-                break
-        if unsaved:
+        try:
+            self._autosaver.close()
+        except UnsavedAnswersError:
+            unsaved = self._autosaver.pending
             raise UnsavedAnswersError(
                 f"respondent {self._respondent_label}: {len(unsaved)} answer(s) could not be saved "
-                f"({', '.join(unsaved)}); {self.status}. They are kept and retried; the form stays open")
+                f"({', '.join(unsaved)}); {self.status}. They are kept and retried; the form stays open") from None
         self._close_widgets()
 
     def next_unanswered(self) -> str | None:
@@ -360,10 +315,9 @@ class AssessmentForm:
                 for d in self.instrument.dimensions}
 
     @property
-    def pending(self) -> dict[str, tuple[int | None, str | None]]:
+    def pending(self) -> dict[str, tuple[int | str | None, str | None]]:
         """Answers given but not yet written (a copy)."""
-        with self._lock:
-            return dict(self._pending)
+        return self._autosaver.pending
 
     # -- internals ------------------------------------------------------------------------------
     def _choice_changed(self, item: str) -> Callable[[dict], None]:
@@ -405,42 +359,31 @@ class AssessmentForm:
             syncing.discard(item)
 
     def _record(self, item: str, choice: int | str | None, comment: str | None) -> None:
-        if self._closed:
+        if self._autosaver.closed:
             raise PmoWorkbenchError("this form is closed; open a new one to answer")
         comment = (comment or "").strip() or None
         with self._lock:
             self._choice[item] = choice
             self._comment[item] = comment
-            self._pending[item] = (choice, comment)  # an int, NOT_APPLICABLE or None (no answer), as the store takes
-            # A running timer is not restarted (steady typing must not hold answers back), unless it fires later
-            # than this change's deadline (a retry after a failed write).
-            if self._timer is None or self._due > time.monotonic() + self.debounce:
-                self._start_timer(self.debounce, retry=False)
-            self._set_status(SAVING)
+            # an int, NOT_APPLICABLE or None (no answer), as the store takes; "saving…", saved within the debounce
+            self._autosaver.record(item, (choice, comment))
         self._show_progress()
 
-    def _start_timer(self, delay: float, *, retry: bool) -> None:
-        """Start (or move) the save timer; the caller holds ``_lock``.
+    def _saved(self, closing: bool) -> None:
+        """After each write: refresh the live panel (unless the form is closing) and tell the workbench."""
+        if not closing:  # the panel is about to go
+            self.refresh_panel()
+        if self._after_flush is not None:
+            self._after_flush()
 
-        The save after a change keeps the interpreter alive until it has run (a
-        script's last answers are written on exit); a retry does not, so a store
-        that keeps failing cannot hold the interpreter open for ever.
-        """
-        self._cancel_timer()
-        self._due = time.monotonic() + delay
-        self._timer = threading.Timer(delay, self.flush)
-        self._timer.name = f"pmo-workbench-{'retry' if retry else 'save'}-{self.respondent_id}"
-        self._timer.daemon = retry
-        self._timer.start()
-
-    def _cancel_timer(self) -> None:
-        """Stop the save timer, if any; the caller holds ``_lock``."""
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        self._due = math.inf
+    def _describe_lost(self, lost: dict[str, tuple[int | str | None, str | None]]) -> str:
+        """The line printed on stderr for answers still unsaved at interpreter exit."""
+        listed = ", ".join(f"{item}={value!r}" for item, (value, _) in sorted(lost.items()))
+        return (f"pmo-workbench: {len(lost)} answer(s) of respondent {self.respondent_id} could not be saved "
+                f"to {self.store.url} before exit: {listed}")
 
     def _set_status(self, text: str) -> None:
+        """Show the autosaver's status (called with its lock held)."""
         self.status_label.value = text
 
     def _show_progress(self) -> None:
@@ -520,23 +463,6 @@ class AssessmentForm:
             _chart_output(respondent, self.instrument, f"This respondent ({self._respondent_label})"),
             _chart_output(pmo, self.instrument, "The PMO (all respondents)"),
         )
-
-
-def _last_flush(form_ref: weakref.ref) -> None:
-    """At interpreter exit: write what a form still holds; if the store still refuses it, say what is lost.
-
-    Retry timers are daemon threads (a failing store must not keep a process alive), so without this a
-    script or kernel ending during an outage would drop its last answers silently.
-    """
-    form = form_ref()
-    if form is None or form._closed or not form.pending:
-        return
-    with contextlib.suppress(Exception):
-        form._flush(refresh=False)
-    if form.pending:
-        lost = ", ".join(f"{item}={value!r}" for item, (value, _) in sorted(form.pending.items()))
-        print(f"pmo-workbench: {len(form.pending)} answer(s) of respondent {form.respondent_id} could not be saved "
-              f"to {form.store.url} before exit: {lost}", file=sys.stderr)
 
 
 def _whole_number(value: Any) -> int | None:

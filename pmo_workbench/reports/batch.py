@@ -41,17 +41,17 @@ import nbformat
 
 from .. import __version__
 from .._io import write_text
-from ..errors import KernelStartError, PmoWorkbenchError
+from ..errors import FileError, KernelStartError, PmoWorkbenchError
 from ..resources import templates_dir
 from .branding import load_branding
 from .execute import CELL_TIMEOUT, ReportOutcome, _kernel_config, execute
 from .export import add_chart_svgs, export_html, vega_bundle, write_index
 from .kernels import KernelTemplate, fork_supported
 from .pdf import PdfPrinter
+from .publish import entry_of, load_state, migrate_legacy_state, publish, save_entry
 from .records import read_records
-from .spec import FORMATS, ReportSpec, check_formats
+from .spec import ReportSpec, check_formats
 
-STATE_FILE = ".pmo-workbench-batch.json"
 
 
 # --- one report --------------------------------------------------------------------------------
@@ -76,11 +76,14 @@ def _render_notebook(spec: ReportSpec, out_dir: Path, work: Path, formats: Seque
             staged["html"] = str(write_text(work / f"{spec.name}.html", page))
     except Exception as exc:  # noqa: BLE001 - one report failing never stops the others
         kept = getattr(exc, "notebook", None)
+        error = FileError.from_os_error("write", work, exc) if isinstance(exc, OSError) else exc
         return ReportOutcome(spec.name, spec.report, spec.organisation, spec.pmo, "failed",
                              files={"ipynb": kept} if kept else {},
-                             error=str(exc) if isinstance(exc, PmoWorkbenchError) else
-                             f"{spec.organisation}: {type(exc).__name__}: {exc}",
-                             cell=getattr(exc, "cell", None), seconds=time.perf_counter() - started)
+                             error=f"{spec.organisation}: {error}" if isinstance(error, FileError) else
+                             str(error) if isinstance(error, PmoWorkbenchError) else
+                             f"{spec.organisation}: {type(error).__name__}: {error}",
+                             cell=getattr(exc, "cell", None), seconds=time.perf_counter() - started,
+                             environment=isinstance(error, (FileError, KernelStartError, MemoryError)))
     return ReportOutcome(spec.name, spec.report, spec.organisation, spec.pmo, "rendered", staged, records, charts,
                          seconds=time.perf_counter() - started)
 
@@ -91,27 +94,9 @@ def _print_pdf(outcome: ReportOutcome, printer: PdfPrinter, work: Path) -> Repor
     try:
         printer.print_pdf(outcome.files["html"], pdf, charts=outcome.charts)
     except Exception as exc:  # noqa: BLE001 - one page failing to print fails that report only
-        return replace(outcome, status="failed", files={},
+        return replace(outcome, status="failed", files={}, environment=isinstance(exc, OSError),
                        error=f"{outcome.organisation}: PDF printing failed: {exc}")
     return replace(outcome, files={**outcome.files, "pdf": str(pdf)})
-
-
-def _publish(outcome: ReportOutcome, out_dir: Path, formats: Sequence[str]) -> ReportOutcome:
-    """Move a report's staged files into place, or withdraw its old files when it failed."""
-    if outcome.status != "rendered":
-        for fmt in FORMATS:  # a report from earlier inputs must not pass for this run's
-            (out_dir / f"{outcome.name}.{fmt}").unlink(missing_ok=True)
-        return outcome
-    files = {}
-    for fmt in formats:
-        target = out_dir / f"{outcome.name}.{fmt}"
-        os.replace(outcome.files[fmt], target)
-        files[fmt] = str(target)
-    for fmt in set(FORMATS) - set(formats):  # formats not asked for this time would be stale
-        (out_dir / f"{outcome.name}.{fmt}").unlink(missing_ok=True)
-    (out_dir / "failed" / f"{outcome.name}.ipynb").unlink(missing_ok=True)
-    return replace(outcome, files=files)
-
 
 
 def render(spec: ReportSpec, out_dir: str | Path, formats: Sequence[str] = ("html", "ipynb"), *,
@@ -140,17 +125,29 @@ class BatchResult:
 def _hash_files(paths: Iterable[Path], digest) -> None:
     for path in sorted(paths):
         digest.update(str(path).encode())
-        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+        try:
+            digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+        except OSError:  # unreadable now: the report fails when it reads it, and renders again next time
+            digest.update(b"<unreadable>")
+
+
+PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def code_fingerprint(package: Path = PACKAGE, templates: Path | None = None) -> str:
+    """Every module of the package (sub-packages and migrations included) and its templates (report,
+    instruments, recommendations), hashed: a change to any of them re-renders every report."""
+    digest = hashlib.sha256(__version__.encode())
+    _hash_files((p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                 and p.suffix in (".py", ".mako", ".j2", ".css", ".js", ".yaml")), digest)
+    folder = templates if templates is not None else templates_dir()
+    _hash_files((p for p in folder.rglob("*") if p.is_file()), digest)
+    return digest.hexdigest()
 
 
 @cache
 def _code_fingerprint() -> str:
-    """The package's code and its templates (report, instruments, recommendations): a change re-renders all."""
-    digest = hashlib.sha256(__version__.encode())
-    package = Path(__file__).parent
-    _hash_files(package.glob("*.py"), digest)
-    _hash_files((p for p in templates_dir().rglob("*") if p.is_file()), digest)
-    return digest.hexdigest()
+    return code_fingerprint()
 
 
 def fingerprint(spec: ReportSpec, formats: Sequence[str]) -> str:
@@ -166,14 +163,6 @@ def fingerprint(spec: ReportSpec, formats: Sequence[str]) -> str:
                 inputs.append(logo)
     _hash_files(inputs, digest)
     return digest.hexdigest()
-
-
-def _load_state(out_dir: Path) -> dict[str, Any]:
-    try:
-        state = json.loads((out_dir / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return state if isinstance(state, dict) else {}
 
 
 def _unchanged(spec: ReportSpec, state: Mapping[str, Any], print_: str, formats: Sequence[str],
@@ -197,7 +186,12 @@ def _locked(out_dir: Path):
     except ImportError:  # not on POSIX: no lock
         yield
         return
-    with open(out_dir / ".pmo-workbench.lock", "a+") as fh:
+    lock = out_dir / ".pmo-workbench.lock"
+    try:
+        fh = open(lock, "a+")  # noqa: SIM115 - closed below, after the lock is released
+    except OSError as exc:
+        raise FileError.from_os_error("lock", lock, exc) from None
+    with fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
@@ -262,9 +256,14 @@ def run_batch(
     Reports whose fingerprint (notebook, parameters, input files, code) matches
     the last run's and whose files still exist are skipped unless ``force``.
     Each report's files are staged and moved into ``out_dir`` only when all its
-    formats are done; a failed report's old files are removed. Writes
-    ``index.html`` (when ``index``) and a state file in ``out_dir``; a second
-    batch into the same folder waits for the first.
+    formats are done (:func:`~pmo_workbench.reports.publish.publish`): a good
+    report is never removed or overwritten before its replacement is complete.
+    A report that fails keeps its old files when the failure was the machine's
+    (a full disk, a permission) or its inputs are unchanged; a report whose
+    new inputs make it fail loses them, so that no report passes for inputs it
+    was not made from. Each report's state is saved as it is published; writes
+    ``index.html`` (when ``index``); a second batch into the same folder waits
+    for the first.
 
     Raises
     ------
@@ -278,7 +277,8 @@ def run_batch(
     jobs = max(1, jobs or os.cpu_count() or 1)
     out_dir.mkdir(parents=True, exist_ok=True)
     with _locked(out_dir):
-        state = _load_state(out_dir)
+        state = load_state(out_dir)
+        migrate_legacy_state(out_dir, state)
         outcomes: dict[str, ReportOutcome] = {}
         todo: list[tuple[ReportSpec, str]] = []
         for spec in specs:
@@ -290,17 +290,17 @@ def run_batch(
                 todo.append((spec, print_))
         work = Path(tempfile.mkdtemp(prefix=".work-", dir=out_dir))
         try:
-            _render_all(todo, outcomes, out_dir, work, formats, jobs, cell_timeout, progress, len(specs),
+            _render_all(todo, outcomes, state, out_dir, work, formats, jobs, cell_timeout, progress, len(specs),
                         on_outcome)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         ordered = tuple(outcomes[s.name] for s in specs)
-        _save_state(out_dir, state, ordered, formats)
         index_path = write_index(out_dir, ordered) if index else None
     return BatchResult(ordered, index_path, time.perf_counter() - started)
 
 
-def _render_all(todo, outcomes, out_dir, work, formats, jobs, cell_timeout, progress, total, on_outcome) -> None:
+def _render_all(todo, outcomes, state, out_dir, work, formats, jobs, cell_timeout, progress, total,
+                on_outcome) -> None:
     parallel = jobs > 1 and len(todo) > 1
     with contextlib.ExitStack() as stack:
         if parallel:
@@ -318,8 +318,7 @@ def _render_all(todo, outcomes, out_dir, work, formats, jobs, cell_timeout, prog
         def finish(spec: ReportSpec, print_: str, outcome: ReportOutcome) -> None:
             if printer is not None and outcome.status == "rendered":
                 outcome = _print_pdf(outcome, printer, work)
-            outcome = _publish(outcome, out_dir, formats)
-            outcome = replace(outcome, fingerprint=print_ if outcome.status == "rendered" else None)
+            outcome = _settle(spec, print_, outcome, state.get(spec.name), out_dir, formats)
             outcomes[spec.name] = outcome
             bar.advance(1)
             if on_outcome is not None:
@@ -364,6 +363,32 @@ def _render_all(todo, outcomes, out_dir, work, formats, jobs, cell_timeout, prog
             pending = broken
 
 
+def _settle(spec: ReportSpec, print_: str, outcome: ReportOutcome, old: Mapping[str, Any] | None, out_dir: Path,
+            formats: Sequence[str]) -> ReportOutcome:
+    """Publish one report and record it, so that the files on disk and the recorded inputs always agree.
+
+    The report's entry is cleared before its files move and written once they
+    are in place. A failed report keeps its old files when they are a good
+    report of the same inputs or the failure was the machine's; its entry then
+    stays as it was.
+    """
+    good_before = bool(old) and old.get("status") == "rendered" and old.get("fingerprint") is not None
+    if outcome.status == "rendered":
+        save_entry(out_dir, spec.name, None)
+        outcome = publish(replace(outcome, fingerprint=print_), out_dir, formats, keep_old=True)
+        if outcome.status == "rendered":
+            save_entry(out_dir, spec.name, entry_of(outcome, formats))
+            return outcome
+        if good_before:  # the old files came back: so does their entry
+            save_entry(out_dir, spec.name, {k: v for k, v in old.items() if k != "name"})
+        return replace(outcome, fingerprint=None)
+    keep = outcome.environment or (good_before and old.get("fingerprint") == print_)
+    outcome = publish(outcome, out_dir, formats, keep_old=keep)
+    if not keep:
+        save_entry(out_dir, spec.name, entry_of(outcome, formats))
+    return replace(outcome, fingerprint=None)
+
+
 def _pool(workers: int) -> cf.ProcessPoolExecutor:
     pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_worker_init)
     for _ in range(workers):
@@ -374,14 +399,6 @@ def _pool(workers: int) -> cf.ProcessPoolExecutor:
 def _lost(spec: ReportSpec, exc: BaseException) -> ReportOutcome:
     return ReportOutcome(spec.name, spec.report, spec.organisation, spec.pmo, "failed",
                          error=f"{spec.organisation}: {type(exc).__name__}: {exc}")
-
-
-def _save_state(out_dir: Path, state: dict[str, Any], outcomes: Sequence[ReportOutcome],
-                formats: Sequence[str]) -> None:
-    for o in outcomes:
-        state[o.name] = {"fingerprint": o.fingerprint, "status": "rendered" if o.status != "failed" else "failed",
-                         "formats": sorted(formats), "records": dict(o.records), "charts": o.charts}
-    write_text(out_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
 
 
 class _NoBar:

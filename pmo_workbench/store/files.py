@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from .._io import write_with
+from .._io import text_cell, write_csv, write_with
 from .._spreadsheet import per_value
 from ..assessment.instrument import Instrument
 from ..assessment.responses import KEY_COLUMNS, PMO_LEVELS, TIDY_COLUMNS, read_responses
@@ -86,7 +86,7 @@ class FileMixin:
         values = _value_text(frame["value"]).where(~raw["not_applicable"].to_numpy(), _NA_TEXT)
         table = _long_table(frame, values) if form == "long" else _wide_table(frame, values)
         if suffix == ".csv":
-            return write_with(path, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8"))
+            return write_csv(table, path)
         return write_with(path, lambda tmp: _workbook(table).save(tmp))
 
 
@@ -201,7 +201,7 @@ def _file_markers(path: Path, frame: pd.DataFrame, instrument: Instrument) -> tu
     blank (both read as NaN), and whether the file has a ``comment`` column."""
     from ..assessment.responses import _read_table
 
-    table, _ = _read_table(path)
+    table, _, _ = _read_table(path)
     cells = table.to_numpy(object)
     headers = [str(h).strip().lower() for h in cells[0]]
     position = {h: p for p, h in enumerate(headers) if h}
@@ -299,9 +299,7 @@ def _workbook(table: pd.DataFrame):
             return None
         if column in numeric and value != _NA_TEXT:
             return int(value)
-        text = Cell(ws, value=None)
-        text.value, text.data_type = value, "s"  # set after the value: assigning a str starting "=" makes a formula
-        return text
+        return text_cell(ws, value)
 
     numeric = {c for c in table.columns if c == "value" or c not in (*LONG_FILE_COLUMNS, *WIDE_META_COLUMNS)}
     ws.append([cell("", str(c)) for c in table.columns])

@@ -247,7 +247,7 @@ def test_xlsx_problems_use_spreadsheet_rows(tiny, tmp_path):
     ws.append(["Org", "PMO", "R2", "executive", 8, 3])
     wb.save(path)
     assert problems_of(path, tiny) == [
-        f"{path}:3:G1: value '8' is outside the scale; expected a whole number from 1 to 5, "
+        f"{path}[Sheet]:3:G1: value '8' is outside the scale; expected a whole number from 1 to 5, "
         "or blank/NA for not answered"
     ]
 
@@ -347,7 +347,7 @@ def test_excel_error_cells_are_rejected_not_taken_as_unanswered(tiny, tmp_path):
     ])
     assert '<c r="F2" t="e"><v>#DIV/0!</v></c>' in _sheet_xml(path)  # stored as an error cell
     assert problems_of(path, tiny) == [
-        f"{path}:2:value: value '#DIV/0!' is not a number; expected a whole number from 1 to 5, "
+        f"{path}[responses]:2:value: value '#DIV/0!' is not a number; expected a whole number from 1 to 5, "
         "or blank/NA for not answered"]
 
 
@@ -360,7 +360,7 @@ def test_excel_formulas_use_the_saved_result_or_are_reported(tiny, tmp_path):
     # as saved by a spreadsheet program: the first formula carries its result, the second none
     _patch_sheet(path, "<f>2+2</f><v />", "<f>2+2</f><v>4</v>")
     assert problems_of(path, tiny) == [
-        f"{path}:3:value: formula with no saved result; open and save the file in Excel, or type the value"]
+        f"{path}[responses]:3:value: formula with no saved result; open and save the file in Excel, or type the value"]
     _patch_sheet(path, "<f>1+1</f><v />", "<f>1+1</f><v>2</v>")
     assert read_responses(path, tiny)["value"].tolist() == [4.0, 2.0]
 
@@ -388,7 +388,7 @@ def test_empty_sheet_names_the_sheet_and_the_others(tiny, tmp_path):
     wb.create_sheet("Answers").append(["organisation", "pmo", "respondent", "role", "G1"])
     wb.save(path)
     assert problems_of(path, tiny) == [
-        f"{path}:1:-: sheet 'Intro' is empty (other sheets: Answers; name the one with the answers 'responses')"]
+        f"{path}[Intro]:1:-: sheet 'Intro' is empty (other sheets: Answers; name the one with the answers 'responses')"]
 
 
 def test_excel_rows_keep_their_numbers_when_the_top_is_blank(tiny, tmp_path):
@@ -398,8 +398,8 @@ def test_excel_rows_keep_their_numbers_when_the_top_is_blank(tiny, tmp_path):
     ws["A1"], ws["B1"], ws["C1"], ws["D1"], ws["E1"] = "organisation", "pmo", "respondent", "role", "G1"
     ws["A4"], ws["B4"], ws["C4"], ws["D4"], ws["E4"] = "Org", "PMO", "R1", "executive", 9
     wb.save(path)
-    assert problems_of(path, tiny)[0].startswith(f"{path}:4:G1: value '9' is outside the scale")
+    assert problems_of(path, tiny)[0].startswith(f"{path}[Sheet]:4:G1: value '9' is outside the scale")
 
 
 def test_a_folder_is_not_a_responses_file(tiny, tmp_path):
-    assert problems_of(tmp_path, tiny) == [f"{tmp_path}:-:-: a folder, not a file"]
+    assert problems_of(tmp_path, tiny) == [f"{tmp_path}:-:-: is a folder, not a file"]

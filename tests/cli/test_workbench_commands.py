@@ -133,7 +133,8 @@ def test_manifest_rows_can_name_a_stored_assessment(stored, tmp_path, monkeypatc
     first = reports.read_manifest(manifest, allowed=(Path(db).parent,))[0]
     exported = Path(first.parameters["responses"])
     stamp = exported.stat().st_mtime_ns
-    again = reports.read_manifest(manifest, allowed=(Path(db).parent,))[0]  # unchanged answers: the same file, untouched, so a batch skips it
+    # Unchanged answers: the same file, untouched, so a batch skips it.
+    again = reports.read_manifest(manifest, allowed=(Path(db).parent,))[0]
     assert again.parameters["responses"] == str(exported) and exported.stat().st_mtime_ns == stamp
     with Store(str(db)) as store:
         back = read_responses(exported, load_instrument("pmo-core"))
@@ -168,7 +169,8 @@ def test_report_from_the_store_exports_a_custom_instrument(tmp_path):
     assert back[["item", "value"]].values.tolist() == [["MAN1", 4.0]]
     result = runner.invoke(app, ["report", "positioning", "--store", str(db), "--assessment", str(aid),
                                  "--out", str(tmp_path / "o2")])
-    assert result.exit_code == 2 and "uses instrument acme-custom 1.0; give that instrument's YAML file" in result.output
+    assert result.exit_code == 2
+    assert "uses instrument acme-custom 1.0; give that instrument's YAML file" in result.output
 
 
 def test_one_rule_names_a_stored_assessments_instrument(tmp_path, core):

@@ -3,6 +3,10 @@
 Every test uses a temp SQLite database (``tmp_path / "w.db"``), never the user's
 default one. The tiny instrument (tests/conftest.py) has 11 items: gov G1-G4
 (G2 reverse-worded, G3 weight 2), sup S1-S2, ppl P1-P5, scale 1-5 without labels.
+
+Time is a fake clock (``clock.advance``) unless a test asks for ``real_timers``,
+and the live panel's charts are a stub unless it asks for ``real_charts`` (the
+autosave engine itself is tested in test_autosave.py).
 """
 
 from __future__ import annotations
@@ -13,17 +17,21 @@ import re
 import signal
 import subprocess
 import sys
+import functools
 import threading
-import time
 from pathlib import Path
 
 import ipywidgets as w
 import numpy as np
 import pytest
 
+from pmo_workbench.notebook import form as widgets
+from pmo_workbench.notebook.autosave import Autosaver
 from pmo_workbench.errors import UnsavedAnswersError
 from pmo_workbench.notebook.form import NOT_APPLICABLE, AssessmentForm
 from pmo_workbench.notebook.workbench import Workbench
+
+from tests.helpers import FakeClock
 
 store_module = pytest.importorskip("pmo_workbench.store")
 Store = store_module.Store
@@ -32,14 +40,29 @@ SAVED = re.compile(r"^saved \d\d:\d\d:\d\d$")
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def wait_until(condition, timeout: float = 10.0) -> bool:
-    """Poll ``condition`` until it holds or ``timeout`` seconds pass."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def real_timers() -> None:
+    """Asked for by a test whose forms save with real threads and time (not the fake clock)."""
+
+
+@pytest.fixture
+def real_charts() -> None:
+    """Asked for by the test that checks the live panel's real SVG charts (others get a stub)."""
+
+
+@pytest.fixture(autouse=True)
+def _fast(request, monkeypatch, clock):
+    """Forms save on the fake ``clock`` and draw stub charts, unless the test asks for the real ones."""
+    if "real_timers" not in request.fixturenames:
+        monkeypatch.setattr(widgets, "Autosaver", functools.partial(Autosaver, clock=clock, timer=clock.timer))
+    if "real_charts" not in request.fixturenames:
+        monkeypatch.setattr(widgets, "_chart_output", lambda dimensions, instrument, title: {
+            "output_type": "display_data", "metadata": {}, "data": {"text/plain": f"<chart: {title}>"}})
 
 
 @pytest.fixture
@@ -131,45 +154,58 @@ def test_choices_show_the_scale_labels_when_the_instrument_has_them(store, core)
 # -- saving --------------------------------------------------------------------------------------------------
 
 
-def test_changes_reach_the_store_within_the_debounce(make_form, store, respondent):
+def test_changes_reach_the_store_within_the_debounce(make_form, store, respondent, clock):
     form = make_form(debounce=0.3)
     answer(form, "G1", 4, "clear remit")
     answer(form, "S2", NOT_APPLICABLE)
     assert form.status == "saving…"
+    clock.advance(0.29)
     assert store.answers(respondent) == {}  # not yet: the debounce is still running
-    assert wait_until(lambda: len(store.answers(respondent)) == 2)
+    clock.advance(0.01)
     assert store.answers(respondent) == {"G1": (4, "clear remit"), "S2": (NOT_APPLICABLE, None)}
-    assert wait_until(lambda: SAVED.match(form.status))
+    assert SAVED.match(form.status)
+    assert form.pending == {}
 
 
-def test_changes_within_one_wait_are_written_by_one_flush(make_form, store, respondent, monkeypatch):
+def test_a_form_saves_with_a_real_timer_thread(make_form, store, respondent, real_timers):
+    # the fake clock stands in for time elsewhere: here the save thread of a real timer writes and redraws
+    form = make_form(debounce=0.02)
+    drawn = threading.Event()
+    form._after_flush = drawn.set  # called after the panel is redrawn
+    answer(form, "G1", 4)
+    assert drawn.wait(10)
+    assert store.answers(respondent) == {"G1": (4, None)}
+    assert SAVED.match(form.status)
+    assert "Current type of the PMO" in form.type_label.value  # the save thread redrew the panel (was "No scores")
+
+
+def test_changes_within_one_wait_are_written_by_one_flush(make_form, store, respondent, monkeypatch, clock):
     calls = []
     real = store.save_answers
     monkeypatch.setattr(store, "save_answers", lambda rid, answers: (calls.append(dict(answers)), real(rid, answers)))
     form = make_form(debounce=1.0)
     for item, value in (("G1", 1), ("G2", 2), ("G3", 3)):
         answer(form, item, value)
-        time.sleep(0.1)  # the three changes come within 0.3 s, inside the 1 s wait the first one started
-    assert wait_until(lambda: calls)
-    time.sleep(0.3)
+        clock.advance(0.1)  # the three changes come within 0.3 s, inside the 1 s wait the first one started
+    clock.advance(0.7)
     assert calls == [{"G1": (1, None), "G2": (2, None), "G3": (3, None)}]
+    clock.advance(5.0)
+    assert len(calls) == 1
 
 
-def test_steady_typing_cannot_hold_an_answer_back(make_form, store, respondent):
+def test_steady_typing_cannot_hold_an_answer_back(make_form, store, respondent, clock):
     # each keystroke used to restart the wait, so nothing was written while the user typed
     form = make_form(debounce=0.3)
     answer(form, "G1", 4)  # a click at t = 0
-    clicked = time.monotonic()
     comment, typed, seen = form.item_widgets["P1"][1], "", None
-    while time.monotonic() - clicked < 2.0:  # then a keystroke on another item every 0.1 s for 2 s
+    for _ in range(20):  # then a keystroke on another item every 0.1 s for 2 s
         typed += "x"
         comment.value = typed
+        clock.advance(0.1)
         if seen is None and "G1" in store.answers(respondent):
-            seen = time.monotonic() - clicked
-        time.sleep(0.1)
-    # the click is in the store at most debounce (0.3 s) + write time after it was made, well before the typing
-    # stops at 2 s (1 s leaves room for a slow write)
-    assert seen is not None and seen < 1.0
+            seen = clock()
+    # the click is in the store when its debounce (0.3 s) ends, though the typing goes on until 2 s
+    assert seen == pytest.approx(0.3)
     # and the comment being typed reaches the store while it is typed (a comment with no choice: value None)
     stored = store.answers(respondent)
     assert stored["G1"] == (4, None)
@@ -242,7 +278,7 @@ def test_a_failed_write_says_so_keeps_the_answers_and_retries(make_form, store, 
     assert SAVED.match(form.status)
 
 
-def test_a_failed_write_is_retried_without_a_new_change(make_form, store, respondent, monkeypatch):
+def test_a_failed_write_is_retried_without_a_new_change(make_form, store, respondent, monkeypatch, clock):
     # a write that failed once (e.g. "database is locked") was never tried again
     calls = []
     real = store.save_answers
@@ -255,24 +291,30 @@ def test_a_failed_write_is_retried_without_a_new_change(make_form, store, respon
 
     monkeypatch.setattr(store, "save_answers", locked_once)
     form = make_form(debounce=0.1)
-    form.retry_delays = (0.2,)
+    form.retry_delays = (0.2,)  # an instance may override the class's delays
     answer(form, "S1", 4)
-    assert wait_until(lambda: calls)
-    assert wait_until(lambda: SAVED.match(form.status))  # nobody touched the form: the retry wrote it
+    clock.advance(0.1)
+    assert calls == [{"S1": (4, None)}]
+    assert form.status == "not saved: database is locked"
+    clock.advance(0.2)
+    assert SAVED.match(form.status)  # nobody touched the form: the retry wrote it
     assert calls == [{"S1": (4, None)}, {"S1": (4, None)}]
     assert store.answers(respondent) == {"S1": (4, None)}
     assert form.pending == {}
 
 
-def test_retries_back_off_1_2_4_then_every_4_seconds(make_form, store, monkeypatch):
+def test_retries_back_off_1_2_4_then_every_4_seconds(make_form, store, monkeypatch, clock):
     form = make_form()
     monkeypatch.setattr(store, "save_answers", broken)
     answer(form, "S1", 4)
     waits = []
     for _ in range(5):
         form.flush()  # each failure schedules the next retry
-        waits.append(form._timer.interval)
+        (timer,) = clock.waiting
+        waits.append(timer.interval)
+        assert timer.daemon  # a failing store cannot keep the process alive
     assert waits == [1.0, 2.0, 4.0, 4.0, 4.0]
+    assert AssessmentForm.retry_delays == (1.0, 2.0, 4.0)
     monkeypatch.undo()  # the store works again: closing the form writes S1
 
 
@@ -309,7 +351,7 @@ def test_the_status_never_reads_saved_while_a_newer_change_is_pending(make_form,
         if text.startswith("saved") and not late:  # a change comes in just as the write reports success
             late.append(threading.Thread(target=form.set_answer, args=("S1", 2)))
             late[0].start()
-            late[0].join(0.3)
+            late[0].join(0.05)  # it waits for the autosaver's lock, under which the status is set
         real_set_status(text)
 
     monkeypatch.setattr(form, "_set_status", set_status)
@@ -323,11 +365,18 @@ def test_the_status_never_reads_saved_while_a_newer_change_is_pending(make_form,
 def test_a_background_set_answer_does_not_swallow_a_click(make_form, store, respondent):
     # the flag silencing the form's own widget updates was shared by every thread and item
     form = make_form()
-    form.item_widgets["G1"][0].observe(lambda _: time.sleep(0.5), "value")  # a slow update of G1's widget
+    updating, clicked = threading.Event(), threading.Event()
+
+    def slow_update(_):  # G1's widget is being moved by the background thread until the user has clicked
+        updating.set()
+        assert clicked.wait(10)
+
+    form.item_widgets["G1"][0].observe(slow_update, "value")
     background = threading.Thread(target=form.set_answer, args=("G1", 3))
     background.start()
-    time.sleep(0.1)
+    assert updating.wait(10)
     answer(form, "S1", 5)  # the user clicks meanwhile
+    clicked.set()
     background.join()
     form.flush()
     assert store.answers(respondent) == {"G1": (3, None), "S1": (5, None)}
@@ -422,7 +471,7 @@ def test_the_next_unanswered_button_does_the_same(make_form):
 # -- the live panel ------------------------------------------------------------------------------------------
 
 
-def test_live_panel_shows_scores_and_type_after_a_flush_not_on_every_click(make_form):
+def test_live_panel_shows_scores_and_type_after_a_flush_not_on_every_click(make_form, clock, real_charts):
     form = make_form(debounce=0.3)
     assert "No scores yet" in form.type_label.value
     refreshes = []
@@ -433,8 +482,9 @@ def test_live_panel_shows_scores_and_type_after_a_flush_not_on_every_click(make_
     answer(form, "G3", 3)
     answer(form, "G4", 5)
     assert refreshes == []
-    assert wait_until(lambda: refreshes)
-    time.sleep(0.2)
+    clock.advance(0.3)
+    assert refreshes == [1]
+    clock.advance(5.0)
     assert refreshes == [1]
     respondent, pmo, respondent_type, pmo_type = form.live_scores()
     # gov items: G1 100, G2 reversed 100 - 0 = 100, G3 100 * (3 - 1) / 4 = 50, G4 100;
@@ -625,8 +675,10 @@ _EXIT_SCRIPT = """
 import sys
 from pmo_workbench import load_instrument
 from pmo_workbench.store import Store
+from pmo_workbench.notebook import form as widgets
 from pmo_workbench.notebook.form import AssessmentForm
 
+widgets._chart_output = lambda *args: {"output_type": "display_data", "metadata": {}, "data": {}}  # no SVG
 url, failing = sys.argv[1], sys.argv[2] == "fail"
 store = Store(url)
 ins = load_instrument("pmo-core")

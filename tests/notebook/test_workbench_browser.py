@@ -14,7 +14,6 @@ import urllib.request
 import papermill
 import pytest
 
-from pmo_workbench import reports
 from pmo_workbench.reports.pdf import CHROMIUM_ARGS
 from pmo_workbench.resources import notebooks_dir
 

@@ -5,7 +5,7 @@ Usage: python widgets_kill_child.py DB_URL INSTRUMENT_PATH ASSESSMENT_ID RESPOND
 Reads "ITEM VALUE" pairs as JSON lists from argv[6] (answered before "ready") and
 argv[7] (answered after "ready"). Answers the first list through the widgets,
 waits three debounce periods, prints "ready", answers the second list, prints
-"more" and sleeps until it is killed.
+"more" and sleeps until it is killed. The live panel's charts are a stub (not rendered).
 """
 
 from __future__ import annotations
@@ -16,10 +16,17 @@ import time
 
 from pmo_workbench import load_instrument
 from pmo_workbench.store import Store
+from pmo_workbench.notebook import form as widgets
 from pmo_workbench.notebook.form import NOT_APPLICABLE, AssessmentForm
 
 
+def _no_chart(*args: object) -> dict:
+    """A stub for the live panel's SVG charts: what is saved, not what is drawn, is under test."""
+    return {"output_type": "display_data", "metadata": {}, "data": {"text/plain": "<chart>"}}
+
+
 def main() -> None:
+    widgets._chart_output = _no_chart
     url, instrument_path, assessment_id, respondent_id, debounce, before, after = sys.argv[1:8]
     debounce = float(debounce)
     form = AssessmentForm(load_instrument(instrument_path), Store(url), int(assessment_id), int(respondent_id),

@@ -1,0 +1,145 @@
+"""From an executed notebook to one self-contained HTML page, and the batch index."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import datetime as dt
+import json
+import os
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from .._io import write_text
+from ..resources import templates_dir
+from .branding import Branding
+from .execute import ReportOutcome
+from .records import CHART_MIME, RECORD_MIME, chart_svg, read_records
+from .spec import TITLES, ReportSpec, slugify
+
+
+@cache
+def vega_bundle() -> str:
+    """vega, vega-lite and vega-embed as one script (from vl-convert).
+
+    Building it takes vl-convert about a second, so it is kept in the user's
+    cache folder, one file per vl-convert version.
+    """
+    import vl_convert
+    from platformdirs import user_cache_path
+
+    version = getattr(vl_convert, "__version__", "") or vl_convert.get_vega_embed_version()
+    cached = user_cache_path("pmo-workbench") / f"vega-bundle-{slugify(str(version))}.js"
+    try:
+        return cached.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    bundle = vl_convert.javascript_bundle().replace("</script", "<\\/script")
+    with contextlib.suppress(OSError):
+        write_text(cached, bundle)
+    return bundle
+
+
+def _template_dir() -> Path:
+    return templates_dir() / "report"
+
+
+def _static(name: str) -> str:
+    return (_template_dir() / "pmo_report" / "static" / name).read_text(encoding="utf-8")
+
+
+def add_chart_svgs(nb) -> int:
+    """Give every chart output of an executed notebook its SVG (in place); return the chart count."""
+    count = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if CHART_MIME in data:
+                count += 1
+                if "image/svg+xml" not in data:
+                    data["image/svg+xml"] = chart_svg(data[CHART_MIME]["spec"])
+    return count
+
+
+def _for_page(nb):
+    """A copy of the notebook with what a reader should not see removed: records, stderr, empty cells."""
+    page = copy.deepcopy(nb)
+    for cell in page.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.outputs = [
+            o for o in cell.get("outputs", [])
+            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            and RECORD_MIME not in o.get("data", {})
+        ]
+        for output in cell.outputs:
+            chart = output.get("data", {}).get(CHART_MIME)
+            if chart is not None:
+                chart["spec_json"] = _script_json(chart["spec"])
+    return page
+
+
+def _script_json(value: Any) -> str:
+    """JSON safe inside a ``<script>`` element: ``<``, ``>`` and ``&`` as ``\\u`` escapes."""
+    return (json.dumps(value, ensure_ascii=False, allow_nan=False)
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def export_html(nb, spec: ReportSpec, *, branding: Branding | None = None, date: str | None = None,
+                vega_js: str | None = None) -> str:
+    """The self-contained HTML page of an executed notebook (charts must already have SVGs)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+    from traitlets.config import Config
+
+    branding = branding or Branding()
+    exporter = HTMLExporter(
+        template_name="pmo_report", extra_template_basedirs=[str(_template_dir())],
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+        config=Config({"NbConvertBase": {"display_data_priority": [
+            CHART_MIME, "text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg", "text/plain",
+        ]}}),
+    )
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove_cell"}), enabled=True)
+    records = read_records(nb)
+    subtitle = spec.pmo or records.get("subtitle") or ", ".join(p.get("pmo", "") for p in records.get("pmos", []) or [])
+    resources = {"pmo": {
+        "version": __version__,
+        "title": TITLES.get(spec.report, spec.report),
+        "organisation": spec.organisation,
+        "subtitle": subtitle,
+        "date": date or dt.date.today().isoformat(),
+        "consultancy": branding.consultancy,
+        "kicker": branding.kicker,
+        "colour": branding.colour,
+        "logo": branding.logo_uri,
+        "css": _static("report.css"),
+        "report_js": _static("report.js"),
+        "vega_js": vega_bundle() if vega_js is None else vega_js,
+    }}
+    body, _ = exporter.from_notebook_node(_for_page(nb), resources=resources)
+    return body
+
+
+def write_index(out_dir: str | Path, outcomes: Sequence[ReportOutcome]) -> Path:
+    """Write ``index.html``: every report with its PMO types and scores and links, then the failures."""
+    import jinja2
+
+    out_dir = Path(out_dir)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(_template_dir()), autoescape=True)
+    rows = []
+    for o in outcomes:
+        links = {fmt: os.path.relpath(path, out_dir) for fmt, path in o.files.items()}
+        rows.append({"outcome": o, "links": links, "pmos": o.records.get("pmos", []),
+                     "headline": o.records.get("headline") or {}, "totals": o.records.get("portfolio") or {},
+                     "as_of": o.records.get("as_of")})
+    page = env.get_template("index.html.j2").render(
+        rows=[r for r in rows if r["outcome"].status != "failed"],
+        failures=[r for r in rows if r["outcome"].status == "failed"],
+        generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), version=__version__,
+        css=_static("report.css"),
+    )
+    return write_text(out_dir / "index.html", page)

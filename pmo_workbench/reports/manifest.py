@@ -1,0 +1,317 @@
+"""Batch manifests: one report per row of a CSV file or entry of a YAML list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Literal
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field
+
+import os
+
+from .._yaml import load_yaml
+from ..errors import InputValidationError, PmoWorkbenchError, Problem, ReportParameterError
+from .safety import FileSafetyError, resolve_inside
+from .spec import (
+    REPORTS,
+    ReportSpec,
+    _absolute,
+    _instrument_param,
+    check_parameters,
+    portfolio_spec,
+    positioning_spec,
+    slugify,
+)
+
+
+class _ManifestRow(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    report: str
+    organisation: str = Field(min_length=1)
+    pmo: str | None = None
+    responses: str | None = None
+    store: str | None = None
+    assessment: int | None = Field(default=None, ge=1)
+    portfolio: str | None = None
+    as_of: dt.date | None = None
+    budget: float | None = Field(default=None, ge=0)
+    eac_method: Literal["typical", "atypical", "cost_schedule"] | None = None
+    green: str | list[float] | None = None
+    amber: str | list[float] | None = None
+    instrument: str = "pmo-core"
+    benchmark: str | None = None
+    branding: str | None = None
+    min_group_size: int | None = Field(default=None, ge=1)
+    name: str | None = None
+    notebook: str | None = None
+
+
+_REPORT_COLUMNS = {
+    "positioning": ("portfolio", "as_of", "budget", "eac_method", "green", "amber"),
+    "portfolio": ("responses", "store", "assessment", "pmo", "instrument", "benchmark", "min_group_size"),
+}
+"""Manifest columns that belong to the other kind of report (an error when filled in)."""
+
+
+_PATH_COLUMNS = ("responses", "benchmark", "branding", "notebook", "portfolio", "instrument", "store")
+"""Manifest columns that name files; each must stay inside the manifest's folder (or an allowed one)."""
+
+
+def _is_file_name(instrument: str) -> bool:
+    """Whether an ``instrument`` value names a file (else it is a built-in id)."""
+    return instrument.endswith((".yaml", ".yml")) or "/" in instrument or os.sep in instrument
+
+
+class _ManifestCellError(Exception):
+    """A problem with one cell of a manifest row (column and message)."""
+
+    def __init__(self, column: str, message: str):
+        super().__init__(column, message)
+        self.column, self.message = column, message
+
+
+def _stored_input(item: _ManifestRow, base: Path) -> tuple[str, str]:
+    """A stored assessment written as report input in the user's cache: the responses file and the instrument.
+
+    The file is rewritten only when the answers changed, so an unchanged assessment still skips in a batch.
+    The instrument follows :func:`pmo_workbench.store.files.assessment_instrument`.
+    """
+    from platformdirs import user_cache_path
+
+    from ..store import Store
+    from ..store.files import report_input
+
+    url = item.store if "://" in item.store else _absolute(item.store, base)
+    try:
+        store = Store(url, create=False)
+    except PmoWorkbenchError as exc:
+        raise _ManifestCellError("store", str(exc)) from None
+    with store:
+        try:
+            info = store.assessment(item.assessment)
+        except PmoWorkbenchError as exc:
+            raise _ManifestCellError("assessment", str(exc)) from None
+        if info["organisation"] != item.organisation:
+            raise _ManifestCellError("organisation", f"assessment {item.assessment} is of "
+                                     f"{info['organisation']!r}, not {item.organisation!r}")
+        folder = user_cache_path("pmo-workbench") / "store-exports" / hashlib.sha256(url.encode()).hexdigest()[:16]
+        instrument = _instrument_param(item.instrument, base)[0]
+        try:
+            given = report_input(store, item.assessment, folder, instrument=instrument)
+        except PmoWorkbenchError as exc:
+            raise _ManifestCellError("instrument", str(exc)) from None
+    return str(given.responses), given.instrument
+
+
+def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[ReportSpec]:
+    """Read a batch manifest (CSV or YAML): one report per row, paths relative to the manifest.
+
+    Columns/keys: ``report`` (``positioning`` or ``portfolio``),
+    ``organisation``, ``branding``, ``name`` (optional output base name, made
+    safe), ``notebook`` (optional: an extended copy of the report notebook to
+    run instead). Positioning reports: ``responses`` (required), ``pmo``,
+    ``instrument`` (id or file, default ``pmo-core``), ``benchmark``,
+    ``min_group_size``; or, instead of ``responses``, ``store`` (URL or
+    SQLite file) and ``assessment`` (id) for an assessment kept in the store.
+    Portfolio reports: ``portfolio`` (required; a workbook
+    or a folder of CSV files), ``as_of`` (status date), ``budget``.
+
+    Every problem is reported at once, with the row a spreadsheet shows (CSV)
+    or the line of the entry (YAML): unknown columns, missing or invalid
+    values, files that do not exist, unknown reports and instrument ids, an
+    organisation or PMO the responses file does not hold, a notebook whose
+    parameters do not fit. A responses file that is itself invalid is not a
+    manifest problem: that report fails when it runs, and the others go on.
+
+    Every file a row names must lie inside the manifest's folder (symlinks
+    followed) or inside one of the ``allowed`` folders (the command line's
+    ``--allow-outside``): a manifest cannot make a report read, embed or run a
+    file from anywhere else.
+    """
+    from ..assessment.instrument import builtin_instruments
+
+    path = Path(path)
+    rows, row_numbers = _manifest_rows(path)
+    base = path.resolve().parent
+    allowed = tuple(Path(a).expanduser().resolve() for a in allowed)
+    problems: list[Problem] = []
+    specs: list[ReportSpec] = []
+    known = set(_ManifestRow.model_fields)
+    unknown = sorted({str(k).strip().lower() for row in rows for k in row if k is not None} - known)
+    for column in unknown:
+        # CSV: the header row; YAML: the first entry that has the key.
+        line = 1 if path.suffix.lower() == ".csv" else next(
+            (n for row, n in zip(rows, row_numbers) if column in {str(k).strip().lower() for k in row}), None)
+        problems.append(Problem(str(path), line, column,
+                                f"unknown column; expected some of {', '.join(_ManifestRow.model_fields)}"))
+    organisations: dict[tuple[str, str], Any] = {}
+    for row, where in zip(rows, row_numbers):
+        clean = {str(k).strip().lower(): (None if v is None or (isinstance(v, str) and not v.strip()) else v)
+                 for k, v in row.items() if k is not None and str(k).strip().lower() in known}
+        outside = False
+        for column in _PATH_COLUMNS:
+            value = clean.get(column)
+            if value is None or (column == "store" and "://" in str(value)) or (
+                    column == "instrument" and not _is_file_name(str(value))):
+                continue
+            try:
+                resolve_inside(str(value), base, allowed=allowed)
+            except FileSafetyError as exc:
+                problems.append(Problem(str(path), where, column, str(exc)))
+                outside = True
+        if outside:
+            continue  # nothing of this row is read until its files are where they may be
+        for column in ("responses", "benchmark", "branding", "notebook"):
+            value = clean.get(column)
+            if value is not None and not Path(_absolute(str(value), base)).is_file():
+                problems.append(Problem(str(path), where, column, f"file not found: {value}"))
+        value = clean.get("portfolio")
+        if value is not None and not Path(_absolute(str(value), base)).exists():
+            problems.append(Problem(str(path), where, "portfolio", f"workbook or folder not found: {value}"))
+        report = str(clean.get("report") or "")
+        stored = clean.get("store") is not None or clean.get("assessment") is not None
+        if report == "positioning" and stored:
+            if clean.get("responses") is not None:
+                problems.append(Problem(str(path), where, "store", "give responses or store and assessment, "
+                                        "not both"))
+            for column in ("store", "assessment"):
+                if clean.get(column) is None:
+                    problems.append(Problem(str(path), where, column, "a stored assessment needs both store and "
+                                            "assessment"))
+        for column, wanted in (("responses", "positioning"), ("portfolio", "portfolio")):
+            if report == wanted and clean.get(column) is None and not (column == "responses" and stored):
+                problems.append(Problem(str(path), where, column, f"a {wanted} report needs a {column} file"))
+        for column in _REPORT_COLUMNS.get(report, ()):
+            if clean.get(column) is not None:
+                problems.append(Problem(str(path), where, column, f"does not apply to a {report} report"))
+        instrument = str(clean.get("instrument") or "pmo-core")
+        instrument_path = _absolute(instrument, base)
+        if _is_file_name(instrument):
+            if not Path(instrument_path).is_file():
+                problems.append(Problem(str(path), where, "instrument", f"file not found: {instrument}"))
+        elif instrument not in builtin_instruments():
+            problems.append(Problem(str(path), where, "instrument", f"unknown instrument id {instrument!r}; "
+                                    f"built in: {', '.join(builtin_instruments())}; or give a .yaml file"))
+        try:
+            item = _ManifestRow.model_validate(clean)
+        except pydantic.ValidationError as exc:
+            for err in exc.errors():
+                column = ".".join(str(p) for p in err["loc"]) or None
+                problems.append(Problem(str(path), where, column, err["msg"].lower()))
+            continue
+        if item.report not in REPORTS:
+            problems.append(Problem(str(path), where, "report",
+                                    f"unknown report {item.report!r}; expected one of {', '.join(sorted(REPORTS))}"))
+            continue
+        if item.report == "portfolio":
+            from ..portfolio.analysis import make_thresholds
+            from ..portfolio.model import parse_band
+
+            bands, checked = {}, None
+            for key in ("green", "amber"):
+                if getattr(item, key) is not None:
+                    try:
+                        bands[key] = parse_band(getattr(item, key))
+                    except ValueError as exc:
+                        problems.append(Problem(str(path), where, key, str(exc)))
+            try:
+                checked = make_thresholds(bands) if bands else None
+            except ValueError as exc:
+                problems.append(Problem(str(path), where, "amber" if "amber" in bands else "green", str(exc)))
+            if item.portfolio is None:
+                continue
+            spec = portfolio_spec(item.portfolio, item.organisation, as_of=item.as_of, budget=item.budget,
+                                  eac_method=item.eac_method,
+                                  thresholds=None if checked is None else {"green": checked.green,
+                                                                           "amber": checked.amber},
+                                  branding=item.branding, name=slugify(item.name) if item.name else None, base=base)
+        else:
+            if item.store is not None and item.assessment is not None and item.responses is None:
+                try:
+                    stored, instrument = _stored_input(item, base)
+                    item = item.model_copy(update={"responses": stored, "instrument": instrument})
+                except _ManifestCellError as exc:
+                    problems.append(Problem(str(path), where, exc.column, exc.message))
+                    continue
+            if item.responses is None:
+                continue
+            spec = positioning_spec(
+                item.responses, item.organisation, item.pmo, instrument=item.instrument, benchmark=item.benchmark,
+                branding=item.branding, min_group_size=item.min_group_size,
+                name=slugify(item.name) if item.name else None, base=base,
+            )
+        spec = replace(spec, notebook=_absolute(item.notebook, base))
+        if spec.notebook and Path(spec.notebook).is_file():
+            try:
+                check_parameters(spec.notebook, spec.parameters)
+            except ReportParameterError as exc:
+                problems.append(Problem(str(path), where, "notebook", str(exc)))
+        problems.extend(_check_subject(spec, path, where, organisations))
+        specs.append(spec)
+    if not rows:
+        problems.append(Problem(str(path), None, None, "the manifest lists no reports"))
+    if problems:
+        raise InputValidationError(problems)
+    return specs
+
+
+def _check_subject(spec: ReportSpec, manifest: Path, where: int | None, cache_: dict) -> list[Problem]:
+    """The organisation (and PMO) a report names must be in its responses file, when that file is valid."""
+    from ..assessment.instrument import load_instrument
+    from ..assessment.responses import read_responses, subject_problem
+
+    if spec.report != "positioning":
+        return []
+    key = (spec.parameters["responses"], spec.parameters["instrument"])
+    if not Path(key[0]).is_file():
+        return []
+    if key not in cache_:
+        try:
+            frame = read_responses(key[0], load_instrument(key[1]))
+            cache_[key] = frame[["organisation", "pmo"]].drop_duplicates()
+        except PmoWorkbenchError:
+            cache_[key] = None  # reported when that report runs; the manifest itself is fine
+    if cache_[key] is None:
+        return []
+    found = subject_problem(cache_[key], spec.organisation, spec.pmo)
+    if found is None:
+        return []
+    return [Problem(str(manifest), where, found[0], f"{found[1]} (in {Path(key[0]).name})")]
+
+
+def _manifest_rows(path: Path) -> tuple[list[dict[str, Any]], list[int | None]]:
+    """The manifest's rows and, for each, its spreadsheet row (CSV) or the line its entry starts on (YAML)."""
+    if not path.is_file():
+        raise InputValidationError([Problem(str(path), None, None, "manifest file not found")])
+    if path.suffix.lower() in (".yaml", ".yml"):
+        import yaml
+
+        data, node = load_yaml(path)
+        reports, seq = data, node
+        if isinstance(data, dict):
+            reports = data.get("reports")
+            seq = next((v for k, v in node.value if k.value == "reports"), None) if node is not None else None
+        if not isinstance(reports, list) or not all(isinstance(r, dict) for r in reports):
+            raise InputValidationError([Problem(str(path), None, None,
+                                                "expected a list of reports (or a mapping with a 'reports' list)")])
+        lines = ([n.start_mark.line + 1 for n in seq.value] if isinstance(seq, yaml.SequenceNode)
+                 else [None] * len(reports))
+        return reports, lines
+    if path.suffix.lower() == ".csv":
+        import csv
+
+        try:
+            with path.open(newline="", encoding="utf-8-sig") as fh:
+                rows = list(csv.DictReader(fh))
+        except UnicodeDecodeError as exc:
+            raise InputValidationError([Problem(str(path), None, None, f"not UTF-8 text ({exc.reason})")]) from None
+        for i, row in enumerate(rows):
+            if None in row:
+                raise InputValidationError([Problem(str(path), i + 2, None, "more values than the header has columns")])
+        return rows, list(range(2, len(rows) + 2))
+    raise InputValidationError([Problem(str(path), None, None, "a manifest must be a .csv or .yaml file")])

@@ -1,0 +1,139 @@
+"""Putting a batch's reports in place without ever losing a good one, and remembering what each was made from.
+
+A report's files are staged in a work folder and moved into the output folder
+only once every format is complete (:func:`publish`): the old files are set
+aside first and come back if any move fails, so a full disk, a permission or a
+folder in the way leaves the previous report exactly as it was, and marks only
+this report failed.
+
+What each published report was made from (its fingerprint) is kept in one
+small file per report under :data:`STATE_DIR`, written as soon as the report is
+published (:func:`save_entry`). Before its files move, the report's entry is
+cleared: a batch killed between the two can only leave a report that the next
+run renders again, never one that passes for inputs it was not made from.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from .._io import write_text
+from ..errors import FileError
+from .execute import ReportOutcome
+from .spec import FORMATS
+
+STATE_DIR = ".pmo-workbench-batch"
+"""Folder (inside the output folder) with one JSON file per report: fingerprint, formats, records."""
+LEGACY_STATE_FILE = ".pmo-workbench-batch.json"
+"""The single state file of earlier versions; read once, then replaced by :data:`STATE_DIR`."""
+_ASIDE = ".previous"
+
+
+def _entry_path(out_dir: Path, name: str) -> Path:
+    # Report names are slugs, but a file name from a hash cannot clash or escape whatever the name.
+    return out_dir / STATE_DIR / f"{hashlib.sha256(name.encode()).hexdigest()[:32]}.json"
+
+
+def load_state(out_dir: Path) -> dict[str, dict[str, Any]]:
+    """Every report's last entry: ``{name: {"fingerprint", "status", "formats", "records", "charts"}}``."""
+    state: dict[str, dict[str, Any]] = {}
+    with contextlib.suppress(OSError, ValueError):
+        legacy = json.loads((out_dir / LEGACY_STATE_FILE).read_text(encoding="utf-8"))
+        if isinstance(legacy, dict):
+            state.update({k: v for k, v in legacy.items() if isinstance(v, dict)})
+    folder = out_dir / STATE_DIR
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.json")):
+            with contextlib.suppress(OSError, ValueError):
+                entry = json.loads(path.read_text(encoding="utf-8"))
+                if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+                    state[entry["name"]] = entry
+    return state
+
+
+def save_entry(out_dir: Path, name: str, entry: Mapping[str, Any] | None) -> None:
+    """Write (or, with ``None``, clear) one report's entry, atomically; the legacy file goes once migrated."""
+    path = _entry_path(out_dir, name)
+    if entry is None:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        return
+    write_text(path, json.dumps({"name": name, **entry}, indent=1, sort_keys=True))
+
+
+def migrate_legacy_state(out_dir: Path, state: Mapping[str, Mapping[str, Any]]) -> None:
+    """Write the entries of an earlier version's single state file one per report, then remove it."""
+    legacy = out_dir / LEGACY_STATE_FILE
+    if not legacy.is_file():
+        return
+    for name, entry in state.items():
+        if not _entry_path(out_dir, name).exists():
+            save_entry(out_dir, name, {k: v for k, v in entry.items() if k != "name"})
+    legacy.unlink()
+
+
+def entry_of(outcome: ReportOutcome, formats: Sequence[str]) -> dict[str, Any]:
+    """The state entry of a published (or failed) report."""
+    return {"fingerprint": outcome.fingerprint, "status": "rendered" if outcome.status != "failed" else "failed",
+            "formats": sorted(formats), "records": dict(outcome.records), "charts": outcome.charts}
+
+
+def publish(outcome: ReportOutcome, out_dir: Path, formats: Sequence[str], *, keep_old: bool) -> ReportOutcome:
+    """Move a rendered report's staged files into place, all or none; after a failure, decide about the old files.
+
+    A rendered report's old files are moved aside, the new ones moved in, and
+    the old ones removed only once every new file is in place. If a move fails
+    (a full disk, a permission, a folder in the way), what was moved is undone,
+    the old files come back, and the outcome is ``"failed"`` with the reason.
+
+    A failed report keeps its old files when ``keep_old`` (they are a good
+    report of the same inputs, or the failure was the machine's, not the
+    report's); otherwise they are removed, so that a report of earlier inputs
+    never passes for this run's.
+    """
+    if outcome.status != "rendered":
+        if not keep_old:
+            for fmt in FORMATS:
+                with contextlib.suppress(OSError):
+                    (out_dir / f"{outcome.name}.{fmt}").unlink(missing_ok=True)
+        return outcome
+    targets = {fmt: out_dir / f"{outcome.name}.{fmt}" for fmt in formats}
+    aside: dict[str, Path] = {}
+    placed: list[str] = []
+    try:
+        for fmt, target in targets.items():
+            if target.is_dir():
+                raise IsADirectoryError(errno.EISDIR, "a folder is in the way", str(target))
+            if target.exists():
+                aside[fmt] = target.with_name(f".{target.name}{_ASIDE}")
+                os.replace(target, aside[fmt])
+        for fmt, target in targets.items():
+            os.replace(outcome.files[fmt], target)
+            placed.append(fmt)
+    except OSError as exc:
+        for fmt in placed:
+            with contextlib.suppress(OSError):
+                targets[fmt].unlink()
+        for fmt, old in aside.items():
+            with contextlib.suppress(OSError):
+                os.replace(old, targets[fmt])
+        error = FileError.from_os_error("write", exc.filename or out_dir, exc)
+        return replace(outcome, status="failed", files={}, error=f"{outcome.organisation}: {error}; the "
+                       "previous report, if any, was left as it was", environment=True)
+    for old in aside.values():
+        with contextlib.suppress(OSError):
+            old.unlink()
+    for fmt in set(FORMATS) - set(formats):  # formats not asked for this time would be stale
+        with contextlib.suppress(OSError):
+            (out_dir / f"{outcome.name}.{fmt}").unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        (out_dir / "failed" / f"{outcome.name}.ipynb").unlink(missing_ok=True)
+    return replace(outcome, files={fmt: str(t) for fmt, t in targets.items()})

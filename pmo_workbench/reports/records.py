@@ -1,0 +1,35 @@
+"""What a report notebook leaves in its outputs for the engine: charts to render, values to record.
+
+The notebook side (:mod:`pmo_workbench.notebook.show`) writes these outputs; the
+exporter and the batch index read them back. Both sides share the MIME types
+and helpers defined here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+CHART_MIME = "application/vnd.pmo-workbench.chart+json"
+RECORD_MIME = "application/vnd.pmo-workbench.record+json"
+DEFER_SVG_ENV = "PMO_WORKBENCH_DEFER_SVG"
+"""Set by the report engine in its kernels: charts are rendered to SVG by the exporter, once per chart."""
+VEGALITE_VERSION = "6.4"
+
+
+def chart_svg(spec: Mapping[str, Any]) -> str:
+    """Render a Vega-Lite spec to SVG offline (vl-convert)."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(dict(spec), vl_version=VEGALITE_VERSION)
+
+
+def read_records(nb: Any) -> dict[str, Any]:
+    """Every value :func:`pmo_workbench.notebook.show.record` kept in an executed notebook (a later record wins)."""
+    found: dict[str, Any] = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            payload = output.get("data", {}).get(RECORD_MIME)
+            if payload is not None:
+                found[payload["name"]] = payload["value"]
+    return found

@@ -1,0 +1,232 @@
+"""What to render: a report's notebook, parameters and input files (:class:`ReportSpec`).
+
+Specs are made here for one report (:func:`positioning_spec`, :func:`portfolio_spec`),
+for the demo (:func:`demo_specs`) and, in :mod:`pmo_workbench.reports.manifest`,
+for every row of a batch manifest. Parameters are checked against the notebook's
+``parameters`` cell before any kernel starts (:func:`check_parameters`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import ReportParameterError
+from ..resources import notebooks_dir
+
+REPORTS = {"positioning": "pmo_positioning.ipynb", "portfolio": "portfolio_health.ipynb"}
+FORMATS = ("html", "pdf", "ipynb")
+TITLES = {"positioning": "PMO positioning assessment", "portfolio": "Portfolio health report"}
+_REQUIRED_MARK = "(required)"
+
+
+def slugify(text: str, *, max_length: int = 60) -> str:
+    """A safe, readable file-name part for ``text``: ``"Café & Co / R&D"`` -> ``"cafe-co-r-d"``.
+
+    Path separators, dots, quotes and markup cannot survive; an empty result
+    becomes ``"unnamed"``.
+    """
+    from slugify import slugify as _slugify
+
+    return _slugify(str(text), max_length=max_length, word_boundary=True) or "unnamed"
+
+
+def report_name(report: str, organisation: str, pmo: str | None = None) -> str:
+    """The base file name of a report: ``<organisation>[-<pmo>]-<report>``, all slugs."""
+    parts = [slugify(organisation)] + ([slugify(pmo)] if pmo else []) + [report]
+    return "-".join(parts)
+
+
+# --- what to render ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """One report to render.
+
+    Attributes
+    ----------
+    report
+        The kind of report (a key of :data:`REPORTS`).
+    organisation, pmo
+        Whom it is about (``pmo`` ``None``: every PMO of the organisation).
+    parameters
+        The notebook's parameters, paths already absolute.
+    inputs
+        Files the report reads; their contents decide whether a re-run can skip it.
+    name
+        Base name of the output files.
+    branding
+        Branding YAML file for the title page, or ``None``.
+    notebook
+        A notebook to run instead of the report's own (an analyst's extended
+        copy); it must declare the same parameters.
+    """
+
+    report: str
+    organisation: str
+    pmo: str | None
+    parameters: Mapping[str, Any]
+    inputs: tuple[str, ...]
+    name: str
+    branding: str | None = None
+    notebook: str | None = None
+
+    @property
+    def notebook_path(self) -> Path:
+        """The notebook this report runs."""
+        return Path(self.notebook) if self.notebook else notebook_path(self.report)
+
+
+def _absolute(path: str | Path | None, base: Path | None = None) -> str | None:
+    if path is None or str(path).strip() == "":
+        return None
+    p = Path(path).expanduser()
+    if not p.is_absolute() and base is not None:
+        p = base / p
+    return str(p.resolve())
+
+
+def _instrument_param(instrument: str | Path, base: Path | None = None) -> tuple[str, str | None]:
+    """An instrument id stays an id; anything that looks like a file becomes an absolute path."""
+    text = str(instrument)
+    if text.endswith((".yaml", ".yml")) or "/" in text or os.sep in text:
+        path = _absolute(text, base)
+        return path, path
+    from ..assessment.instrument import builtin_instruments
+
+    builtin = builtin_instruments().get(text)
+    return text, (str(builtin) if builtin else None)
+
+
+def positioning_spec(
+    responses: str | Path,
+    organisation: str,
+    pmo: str | None = None,
+    *,
+    instrument: str | Path = "pmo-core",
+    benchmark: str | Path | None = None,
+    branding: str | Path | None = None,
+    min_group_size: int | None = None,
+    name: str | None = None,
+    base: Path | None = None,
+) -> ReportSpec:
+    """The :class:`ReportSpec` of a positioning report; relative paths are taken from ``base``."""
+    instrument_value, instrument_file = _instrument_param(instrument, base)
+    params: dict[str, Any] = {
+        "responses": _absolute(responses, base),
+        "organisation": organisation,
+        "pmo": pmo or None,
+        "instrument": instrument_value,
+        "benchmark": _absolute(benchmark, base),
+        "branding": _absolute(branding, base),
+    }
+    if min_group_size is not None:
+        params["min_group_size"] = int(min_group_size)
+    inputs = tuple(p for p in (params["responses"], params["benchmark"], params["branding"], instrument_file) if p)
+    return ReportSpec("positioning", organisation, pmo or None, params, inputs,
+                      name or report_name("positioning", organisation, pmo), params["branding"])
+
+
+def _portfolio_files(path: str) -> tuple[str, ...]:
+    """The files of a portfolio: the workbook, or every CSV of the folder."""
+    p = Path(path)
+    if p.is_dir():
+        return tuple(str(f) for f in sorted(p.iterdir()) if f.suffix.lower() == ".csv")
+    return (path,)
+
+
+def portfolio_spec(
+    portfolio: str | Path,
+    organisation: str,
+    *,
+    as_of: dt.date | str | None = None,
+    budget: float | None = None,
+    thresholds: Mapping[str, Sequence[float]] | None = None,
+    eac_method: str | None = None,
+    branding: str | Path | None = None,
+    name: str | None = None,
+    base: Path | None = None,
+) -> ReportSpec:
+    """The :class:`ReportSpec` of a portfolio health report; relative paths are taken from ``base``."""
+    params: dict[str, Any] = {
+        "portfolio": _absolute(portfolio, base),
+        "organisation": organisation,
+        "as_of": None if as_of is None else str(as_of)[:10],
+        "budget": None if budget is None else float(budget),
+        "branding": _absolute(branding, base),
+    }
+    if thresholds is not None:
+        params["thresholds"] = {k: [float(x) for x in v] for k, v in thresholds.items()}
+    if eac_method is not None:
+        params["eac_method"] = eac_method
+    inputs = (*_portfolio_files(params["portfolio"]), *((params["branding"],) if params["branding"] else ()))
+    return ReportSpec("portfolio", organisation, None, params, inputs,
+                      name or report_name("portfolio", organisation), params["branding"])
+
+
+def notebook_path(report: str) -> Path:
+    """The notebook behind a kind of report."""
+    if report not in REPORTS:
+        raise ReportParameterError(f"unknown report {report!r}; known: {', '.join(sorted(REPORTS))}")
+    return notebooks_dir() / REPORTS[report]
+
+
+def check_parameters(notebook: str | Path, parameters: Mapping[str, Any]) -> None:
+    """Fail before execution when ``parameters`` names something the notebook does not declare,
+    or leaves out a parameter whose comment says ``(required)``."""
+    import papermill
+
+    declared = papermill.inspect_notebook(str(notebook))
+    if not declared:
+        raise ReportParameterError(f"{notebook}: no cell tagged 'parameters'")
+    unknown = sorted(set(parameters) - set(declared))
+    required = {n for n, p in declared.items() if _REQUIRED_MARK in (p.get("help") or "")}
+    missing = sorted(n for n in required if parameters.get(n) in (None, ""))
+    problems = []
+    if unknown:
+        problems.append(f"unknown parameter(s) {', '.join(unknown)}; the notebook declares {', '.join(declared)}")
+    if missing:
+        problems.append(f"missing required parameter(s) {', '.join(missing)}")
+    if problems:
+        raise ReportParameterError(f"{Path(notebook).name}: " + "; ".join(problems))
+
+
+def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in formats if f.strip()))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise ReportParameterError(f"unknown format(s) {', '.join(unknown) or '(none given)'}; "
+                                   f"choose from {', '.join(FORMATS)}")
+    return formats
+
+
+def demo_specs(examples: Path | None = None) -> list[ReportSpec]:
+    """One positioning report per sample organisation, each benchmarked against the others."""
+    import pandas as pd
+
+    from ..resources import examples_dir
+
+    examples = examples or examples_dir()
+    responses = examples / "pmo_responses.csv"
+    organisations = pd.read_csv(responses, usecols=["organisation"])["organisation"].drop_duplicates()
+    specs = [positioning_spec(responses, org, benchmark=responses) for org in organisations]
+    return specs + portfolio_demo_specs(examples)
+
+
+def portfolio_demo_specs(examples: Path | None = None) -> list[ReportSpec]:
+    """One portfolio report per sample portfolio listed in ``examples/portfolios/status_dates.csv``."""
+    import pandas as pd
+
+    from ..resources import examples_dir
+
+    folder = (examples or examples_dir()) / "portfolios"
+    listing = folder / "status_dates.csv"
+    if not listing.is_file():
+        return []
+    rows = pd.read_csv(listing, dtype=str, keep_default_na=False).to_dict("records")
+    return [portfolio_spec(r["portfolio"], r["organisation"], as_of=r["as_of"] or None,
+                           budget=float(r["budget"]) if r.get("budget") else None, base=folder) for r in rows]
