@@ -22,17 +22,25 @@ import datetime as dt
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from ..assessment.instrument import Instrument, builtin_instruments, load_instrument
 from ..assessment.responses import PMO_LEVELS
 from ..errors import StoreError
-from .engine import _dialect_insert, _has_tables, _revision, _sqlite_on_begin, _sqlite_on_connect
+from .engine import (
+    Probe,
+    _dialect_insert,
+    _has_tables,
+    _revision,
+    check_revision,
+    database_error,
+    foreign_message,
+    open_database,
+    read_only_message,
+)
 from .files import FileMixin, _tidy_frame
 from .schema import (
     _ANS,
@@ -40,7 +48,6 @@ from .schema import (
     _ORG,
     _PMO,
     _RESP,
-    _REVISIONS,
     NOT_APPLICABLE,
     SCHEMA_HEAD,
     STATUSES,
@@ -73,6 +80,10 @@ class Store(FileMixin):
 
     Notes
     -----
+    A SQLite file is checked read-only before anything is written to it (:mod:`.engine`): another
+    application's file is refused and left as it was; a read-only one serves reads and refuses writes.
+    Every database failure (locked, read-only, damaged, I/O) is a one-line :class:`StoreError`.
+
     Instruments are found by id and version: the built-in ones always, any
     other once passed to :meth:`create_assessment`, :meth:`import_responses`
     or :meth:`use_instrument` in this session.
@@ -80,64 +91,39 @@ class Store(FileMixin):
 
     def __init__(self, url: str | os.PathLike | None = None, *, create: bool = True):
         self.url = _as_url(url) if url is not None else default_url()
-        parsed = sa.make_url(self.url)
-        self._sqlite = parsed.get_backend_name() == "sqlite"
-        if self._sqlite:
-            database = parsed.database or ""
-            on_disk = database not in ("", ":memory:") and not database.startswith("file:")
-            if on_disk and not Path(database).is_file():
-                if not create:
-                    raise StoreError(f"no database at {database}; create it with `pmo-workbench store init`")
-                Path(database).parent.mkdir(parents=True, exist_ok=True)
-            self._engine = sa.create_engine(self.url, connect_args={"timeout": 30})
-            event.listen(self._engine, "connect", _sqlite_on_connect)
-            event.listen(self._engine, "begin", _sqlite_on_begin)
-        else:
-            self._engine = sa.create_engine(self.url)
+        opened = open_database(self.url, create)  # a SQLite file is checked read-only before anything is written
+        self._engine, self._label, self._read_only = opened.engine, opened.label, opened.read_only
+        self._sqlite = self._engine.dialect.name == "sqlite"
         self._instruments: dict[tuple[str, str], Instrument] = {}
         self._info: dict[int, _AssessmentInfo] = {}  # assessment id -> instrument and scale
         self._respondent_assessment: dict[int, int] = {}
         try:
-            self._open(create)
-        except sa.exc.DatabaseError as exc:  # e.g. "file is not a database"
-            self._engine.dispose()
-            raise StoreError(f"{self.url} is not a pmo-workbench database ({exc.orig}); give the file "
-                             "`pmo-workbench store init` created, or a new file name") from None
+            self._open(create, opened.probe)
         except BaseException:
             self._engine.dispose()
             raise
 
     # -- lifecycle -----------------------------------------------------------------------------------
-    def _open(self, create: bool) -> None:
-        with self._engine.connect() as conn:
-            revision = _revision(conn)
-            foreign = revision is None and _has_tables(conn)
-            conn.rollback()
-        if revision == SCHEMA_HEAD:
+    def _open(self, create: bool, probe: Probe | None) -> None:
+        if probe is None:
+            with self._read() as conn:
+                revision, foreign = _revision(conn), None
+                foreign = revision is None and _has_tables(conn)
+        else:
+            revision, foreign = probe.revision, probe.foreign
+        if not check_revision(self._label, revision, foreign, create):
             return
-        if foreign:
-            raise StoreError(self._foreign_message())
-        if revision is not None and revision not in _REVISIONS:
-            raise StoreError(f"the database {self.url} has schema {revision}, newer than this pmo-workbench knows "
-                             f"({SCHEMA_HEAD}); upgrade pmo-workbench")
-        if not create:
-            if revision is None:
-                raise StoreError(f"the database {self.url} is empty; run `pmo-workbench store init` to create "
-                                 "the pmo-workbench schema in it")
-            raise StoreError(f"the database {self.url} has schema {revision}, not {SCHEMA_HEAD}; run "
-                             "`pmo-workbench store init` to upgrade it")
+        if self._read_only is not None:
+            raise StoreError(read_only_message(self._label, self._read_only, "create or upgrade the schema of"
+                                               if revision is None else f"upgrade schema {revision} of"))
         from alembic import command
 
         with self._write() as conn:  # one writer migrates; others wait, then find it done
             revision = _revision(conn)
             if revision is None and _has_tables(conn):  # another tool's tables appeared meanwhile
-                raise StoreError(self._foreign_message())
+                raise StoreError(foreign_message(self._label))
             if revision != SCHEMA_HEAD:
                 command.upgrade(alembic_config(conn), "head")
-
-    def _foreign_message(self) -> str:
-        return (f"{self.url} is not a pmo-workbench database (it has tables but no alembic_version table); "
-                "it was left as it is: give another file")
 
     def close(self) -> None:
         """Release every connection (committed data is already on disk)."""
@@ -156,15 +142,27 @@ class Store(FileMixin):
     def _write(self) -> Iterator[sa.Connection]:
         """A transaction that holds the write lock from its start (SQLite ``BEGIN IMMEDIATE``), so
         concurrent writers queue (busy timeout 30 s) instead of failing on a lock upgrade."""
-        with self._engine.connect() as conn:
-            conn.execution_options(sqlite_begin="IMMEDIATE")
-            with conn.begin():
-                yield conn
+        if self._read_only is not None:
+            raise StoreError(read_only_message(self._label, self._read_only))
+        try:
+            with self._engine.connect() as conn:
+                conn.execution_options(sqlite_begin="IMMEDIATE")
+                with conn.begin():
+                    yield conn
+        except (sa.exc.OperationalError, sa.exc.DatabaseError) as exc:  # locked, read-only, I/O error, damaged
+            if isinstance(exc, sa.exc.IntegrityError):
+                raise
+            raise database_error(self._label, exc, "write") from None
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[sa.Connection]:
-        with self._engine.connect() as conn, conn.begin():
-            yield conn
+        try:
+            with self._engine.connect() as conn, conn.begin():
+                yield conn
+        except (sa.exc.OperationalError, sa.exc.DatabaseError) as exc:
+            if isinstance(exc, sa.exc.IntegrityError):
+                raise
+            raise database_error(self._label, exc, "read") from None
 
     # -- instruments ---------------------------------------------------------------------------------
     def use_instrument(self, instrument: Instrument) -> None:

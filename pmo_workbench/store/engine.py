@@ -1,16 +1,272 @@
-"""Opening a database: SQLite settings, schema revision, and telling a pmo-workbench database from another."""
+"""Opening a database: SQLite settings, schema revision, and telling a pmo-workbench database from another.
+
+A SQLite file is looked at before anything is written to it: its first bytes, then its tables through a
+read-only connection that sets no pragma (:func:`probe_sqlite`). Only a pmo-workbench database (an
+``alembic_version`` table holding one of our revisions) or a new or table-less database is then opened for
+writing, which switches it to the WAL journal; anything else is refused and left byte for byte as it was.
+
+A read-only database (the file or its file system, or a URL with ``mode=ro``) is opened read-only: reads work,
+writes raise :class:`StoreError` saying it is read-only. A WAL-mode database read read-only needs its ``-shm``
+file: when none exists and none can be created (read-only folder or file system) it is opened ``immutable``.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
 import sqlalchemy as sa
+
+from ..errors import StoreError
+from .schema import _REVISIONS, SCHEMA_HEAD
+
+BUSY_TIMEOUT_MS = 30000
+"""How long a writer waits for another one's lock before giving up."""
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_OUR_REVISION = re.compile(r"\d{4}")
+_WORKING = "give sqlite:///PATH (or the path of a SQLite file) or postgresql+psycopg://USER@HOST/DATABASE"
+_INIT = "give the file `pmo-workbench store init` created, or a new file name"
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What a read-only look at an existing SQLite file found."""
+
+    revision: str | None
+    foreign: bool
+    wal: bool
+
+
+@dataclass
+class Opened:
+    """An engine on a checked database: what to call it, why it is read-only (``None``: writable), the probe."""
+
+    engine: sa.Engine
+    label: str
+    read_only: str | None
+    probe: Probe | None
+
+
+def open_database(url: str, create: bool) -> Opened:
+    """An engine on ``url``, a SQLite file being checked first (read-only) and opened read-only when it is.
+
+    Raises
+    ------
+    StoreError
+        For a URL of an unknown kind or without its driver, a folder, a missing file (``create=False``), and a
+        file that is not a pmo-workbench database (left as it was).
+    """
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        raise StoreError(f"cannot use '{url}' as a database; {_WORKING}") from None
+    label = parsed.render_as_string(hide_password=True)
+    _check_driver(parsed, label)
+    if parsed.get_backend_name() != "sqlite":
+        return Opened(_engine(parsed, label), label, None, None)
+    path = _sqlite_file(parsed)
+    if path is None:  # in memory
+        engine = _engine(parsed, label)
+        _listen(engine, writable=True)
+        return Opened(engine, label, None, None)
+    label = str(path)
+    probe = probe_sqlite(path, create)
+    read_only = _read_only_reason(parsed, path)
+    if probe is None:
+        if read_only is not None:
+            raise StoreError(f"cannot create {path}: {read_only}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder {path.parent}: {exc.strerror or exc}") from None
+    if read_only is not None:
+        immutable = probe is not None and probe.wal and not Path(f"{path}-shm").exists() and (
+            _on_read_only_file_system(path) or not os.access(path.parent, os.W_OK))
+        query = {"immutable": "1"} if immutable else {"mode": "ro"}
+        parsed = sa.URL.create("sqlite", database=f"file:{quote(str(path))}", query={**query, "uri": "true"})
+    engine = _engine(parsed, label)
+    _listen(engine, writable=read_only is None)
+    return Opened(engine, label, read_only, probe)
+
+
+def _engine(parsed: sa.URL, label: str) -> sa.Engine:
+    sqlite = parsed.get_backend_name() == "sqlite"
+    return sa.create_engine(parsed, **({"connect_args": {"timeout": BUSY_TIMEOUT_MS / 1000}} if sqlite else {}))
+
+
+def _check_driver(parsed: sa.URL, label: str) -> None:
+    """Raise :class:`StoreError` when the URL's kind of database is unknown or its driver is not installed."""
+    try:
+        parsed.get_dialect().import_dbapi()
+    except sa.exc.NoSuchModuleError:
+        raise StoreError(f"cannot use {label}: '{parsed.drivername}' is not a kind of database pmo-workbench "
+                         f"knows; {_WORKING}") from None
+    except ImportError as exc:
+        module = exc.name or parsed.get_driver_name()
+        if parsed.get_backend_name() == "postgresql":
+            raise StoreError(f"cannot use {label}: its database driver {module} is not installed; install the "
+                             "postgres extra (pip install 'pmo-workbench[postgres]') and give a "
+                             "postgresql+psycopg:// URL") from None
+        raise StoreError(f"cannot use {label}: its database driver {module} is not installed; {_WORKING}") from None
+
+
+def _listen(engine: sa.Engine, *, writable: bool) -> None:
+    sa.event.listen(engine, "connect", _sqlite_on_connect if writable else _sqlite_on_connect_read_only)
+    sa.event.listen(engine, "begin", _sqlite_on_begin)
+
+
+def _sqlite_file(parsed: sa.URL) -> Path | None:
+    """The file of a SQLite URL (``sqlite:///PATH`` or ``sqlite:///file:PATH?...&uri=true``); ``None`` in memory."""
+    database = parsed.database or ""
+    if database in ("", ":memory:") or parsed.query.get("mode") == "memory":
+        return None
+    if database.startswith("file:"):
+        from urllib.parse import unquote
+
+        database = unquote(database[len("file:"):].split("?", 1)[0])
+        if not database or database == ":memory:":
+            return None
+    return Path(database).expanduser().resolve()
+
+
+def probe_sqlite(path: Path, create: bool) -> Probe | None:
+    """What the SQLite file at ``path`` holds, found without writing to it (``None``: no file yet).
+
+    The first 100 bytes are read as a file; then, for a SQLite file, its tables through a ``mode=ro``
+    connection (``immutable=1`` for a WAL-mode file with no ``-wal`` nor ``-shm`` beside it, so that none is
+    created) that sets no pragma.
+
+    Raises
+    ------
+    StoreError
+        For a folder, a missing file when ``create`` is false, an unreadable, empty, damaged or foreign file
+        (another application's tables or Alembic revision, or a newer pmo-workbench's schema).
+    """
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a database file; give the path of a file in it "
+                         f"(e.g. {path / 'workbench.db'})")
+    if not path.exists():
+        if not create:
+            raise StoreError(f"no database at {path}; create it with `pmo-workbench store init`")
+        return None
+    try:
+        with path.open("rb") as file:
+            header = file.read(100)
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not header:
+        raise StoreError(f"{path} is an empty file, not a pmo-workbench database; it was left as it is: delete it "
+                         "or give another file name")
+    if not header.startswith(_SQLITE_MAGIC):
+        raise StoreError(f"{path} is not a pmo-workbench database (not a SQLite file); it was left as it is: {_INIT}")
+    wal = header[18:20] == b"\x02\x02"
+    quiet = wal and not any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
+    uri = f"file:{quote(str(path))}?{'immutable=1' if quiet else 'mode=ro'}"
+    try:
+        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)) as raw:
+            tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            revisions = ([row[0] for row in raw.execute("SELECT version_num FROM alembic_version")]
+                         if "alembic_version" in tables else [])
+    except sqlite3.DatabaseError as exc:
+        if "file is not a database" in str(exc):
+            raise StoreError(f"{path} is not a pmo-workbench database ({exc}); it was left as it is: {_INIT}") from None
+        raise database_error(str(path), exc, "read") from None
+    revision = ", ".join(sorted(map(str, revisions))) or None
+    foreign = revision is None and bool(tables - {"alembic_version"})
+    probe = Probe(revision, foreign, wal)
+    check_revision(str(path), probe.revision, probe.foreign, create)
+    return probe
+
+
+def check_revision(label: str, revision: str | None, foreign: bool, create: bool) -> bool:
+    """Whether the database needs the schema created or upgraded; raises when it is not ours or cannot be used."""
+    if revision == SCHEMA_HEAD:
+        return False
+    if foreign:
+        raise StoreError(foreign_message(label))
+    if revision is not None and revision not in _REVISIONS:
+        if _OUR_REVISION.fullmatch(revision) and revision > SCHEMA_HEAD:
+            raise StoreError(f"the database {label} has schema {revision}, newer than this pmo-workbench knows "
+                             f"({SCHEMA_HEAD}); upgrade pmo-workbench")
+        raise StoreError(f"{label} belongs to another application (Alembic revision {revision}; pmo-workbench "
+                         f"revisions are 4-digit numbers, {SCHEMA_HEAD} here); it was left as it is: {_INIT}")
+    if not create:
+        if revision is None:
+            raise StoreError(f"the database {label} is empty; run `pmo-workbench store init` to create "
+                             "the pmo-workbench schema in it")
+        raise StoreError(f"the database {label} has schema {revision}, not {SCHEMA_HEAD}; run "
+                         "`pmo-workbench store init` to upgrade it")
+    return True
+
+
+def foreign_message(label: str) -> str:
+    return (f"{label} is not a pmo-workbench database (it has tables but no alembic_version table); "
+            "it was left as it is: give another file")
+
+
+def read_only_message(label: str, reason: str, action: str = "change") -> str:
+    return f"cannot {action} {label}: {reason}; it can be read (store list, store export, score --store), not written"
+
+
+def _read_only_reason(parsed: sa.URL, path: Path) -> str | None:
+    """Why the SQLite file (or, when missing, its folder) cannot be written; ``None`` when it can."""
+    if parsed.query.get("mode") == "ro" or parsed.query.get("immutable") in ("1", "true"):
+        return "it is read-only (the URL opens it with mode=ro)"
+    where = path if path.exists() else path.parent
+    while not where.exists() and where != where.parent:
+        where = where.parent
+    if _on_read_only_file_system(where):
+        return "it is on a read-only file system"
+    if not os.access(where, os.W_OK):
+        return "the file is read-only" if where == path else f"the folder {where} is read-only"
+    return None
+
+
+def _on_read_only_file_system(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows)
+        return False
+
+
+def database_error(label: str, exc: BaseException, action: str) -> StoreError:
+    """One line saying why reading or writing (``action``) the database failed, from a driver error."""
+    original = getattr(exc, "orig", None) or exc
+    reason = " ".join(str(original).split()) or type(original).__name__
+    lowered = reason.lower()
+    verb = "write to" if action == "write" else action
+    if "readonly database" in lowered or "read-only" in lowered:
+        return StoreError(read_only_message(label, "it is read-only", verb))
+    if "database is locked" in lowered or "database table is locked" in lowered:
+        reason = (f"it is locked by another program beyond the {BUSY_TIMEOUT_MS // 1000} s busy timeout "
+                  "(database is locked); try again when that program is done")
+    elif "malformed" in lowered or "file is not a database" in lowered:
+        reason = f"the file is damaged ({reason}); restore it from a copy"
+    elif "disk i/o error" in lowered:
+        reason = f"{reason} (check the disk, and that the file is still there)"
+    return StoreError(f"cannot {verb} {label}: {reason}")
 
 
 def _sqlite_on_connect(dbapi_connection, _record) -> None:
-    """Per connection: WAL journal, 30 s busy timeout, foreign keys; transactions begun by the store itself."""
+    """Per connection: WAL journal, busy timeout, foreign keys; transactions begun by the store itself."""
     dbapi_connection.isolation_level = None  # no implicit BEGIN from the sqlite3 module; see _sqlite_on_begin
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA busy_timeout = 30000")
+    cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
     cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _sqlite_on_connect_read_only(dbapi_connection, _record) -> None:
+    """Per read-only connection: as :func:`_sqlite_on_connect`, journal mode left as it is."""
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
 
@@ -34,12 +290,11 @@ def _dialect_insert(conn: sa.Connection):
 
 def _has_tables(conn: sa.Connection) -> bool:
     """Whether the database holds any table (another tool's, when there is no ``alembic_version``)."""
-    return bool(sa.inspect(conn).get_table_names())
+    return bool(set(sa.inspect(conn).get_table_names()) - {"alembic_version"})
 
 
 def _revision(conn: sa.Connection) -> str | None:
     if not sa.inspect(conn).has_table("alembic_version"):
         return None
-    return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
-
-
+    found = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()
+    return ", ".join(sorted(map(str, found))) or None
