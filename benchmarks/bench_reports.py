@@ -137,7 +137,7 @@ def main() -> None:
         for label, jobs in (("batch --jobs 1", ["--jobs", "1"]), (f"batch (default jobs = {env_jobs})", [])):
             out = tmp / label.split()[1].replace("(", "")
             command = [str(BIN / "pmo-workbench"), "batch", str(manifest), "--out", str(out), "--force",
-                       "--format", "html,ipynb", *jobs]
+                       "--format", "html,ipynb", "--allow-outside", str(Path(rows[0]["responses"]).parent), *jobs]
             runs[label] = timed([command], tmp)
             produced = len(list(out.glob("*-positioning*.html")))
             assert produced == n, f"{label}: {produced} reports written, expected {n}"

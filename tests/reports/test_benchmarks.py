@@ -25,8 +25,9 @@ def test_scoring_benchmark_agrees_with_its_loop_baseline_on_small_data():
 
 
 @pytest.mark.slow
-def test_report_benchmark_runs_all_three_pipelines_on_two_reports():
-    done = subprocess.run([sys.executable, str(BENCHMARKS / "bench_reports.py"), "--reports", "2"],
+def test_report_benchmark_runs_all_three_pipelines_on_one_report():
+    # One report proves each pipeline runs and is timed; the speed itself is the benchmark's to show.
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "bench_reports.py"), "--reports", "1"],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     for pipeline in ("naive (papermill + nbconvert commands)", "batch --jobs 1", "batch (default jobs"):
