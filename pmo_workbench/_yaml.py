@@ -1,4 +1,10 @@
-"""Read YAML files and place pydantic validation errors on their lines."""
+"""Read YAML files and place pydantic validation errors on their lines.
+
+Beyond what YAML itself refuses, :func:`load_yaml` rejects what a YAML loader
+would silently accept with a changed meaning: a key given twice in one mapping
+(the last one would win) and control characters in texts (PyYAML refuses raw
+ones but lets escapes such as ``"\\x01"`` through).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from typing import Any
 import pydantic
 import yaml
 
+from ._text import CONTROL_IN_YAML, control_message
 from .errors import InputValidationError, Problem
 
 # libyaml's parser when PyYAML was built with it: the same documents, several times faster.
@@ -20,7 +27,10 @@ def load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     Raises
     ------
     InputValidationError
-        When the file cannot be read or is not valid YAML.
+        When the file cannot be read or is not valid YAML, when a mapping gives
+        a key twice (merge keys ``<<`` excepted: their keys may be overridden),
+        or when a text or key holds a control character other than a tab or a
+        newline; each problem located by line and column.
     """
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -37,7 +47,72 @@ def load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         raise InputValidationError([Problem(str(path), row, col, f"not valid YAML: {reason}")]) from exc
     if data is None:
         raise InputValidationError([Problem(str(path), None, None, "file is empty; expected a YAML mapping")])
+    problems = _node_problems(str(path), node)
+    if problems:
+        raise InputValidationError(problems)
     return data, node
+
+
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _key_of(node: yaml.ScalarNode, constructor: yaml.constructor.SafeConstructor) -> object:
+    """The dictionary key PyYAML makes of ``node``: ``1``, ``0x1`` and ``true`` are one key, ``1`` and ``"1"`` two."""
+    try:
+        key = constructor.construct_object(node)
+        hash(key)
+    except (yaml.YAMLError, TypeError, ValueError):
+        return node.tag, node.value  # scalars give no tuples: this cannot meet a constructed key
+    return key
+
+
+def _lines(marks: list[yaml.Mark]) -> str:
+    lines = [m.line + 1 for m in marks]
+    times = "twice" if len(lines) == 2 else f"{len(lines)} times"
+    if len(set(lines)) == 1:
+        return f"{times} on line {lines[0]}"
+    return f"{times}: lines {', '.join(str(n) for n in lines[:-1])} and {lines[-1]}"
+
+
+def _node_problems(where: str, root: yaml.Node | None) -> list[Problem]:
+    """Keys given twice and control characters, anywhere under ``root``."""
+    problems: list[Problem] = []
+
+    def add(mark: yaml.Mark, message: str) -> None:
+        problems.append(Problem(where, mark.line + 1, mark.column + 1, message))
+
+    constructor = yaml.constructor.SafeConstructor()
+    seen: set[int] = set()  # an alias is the node it names: walk it once
+    stack: list[tuple[yaml.Node | None, str]] = [(root, "")]
+    while stack:
+        node, at = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            found = control_message(at or "the document", node.value, CONTROL_IN_YAML)
+            if found:
+                add(node.start_mark, found)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((child, f"{at}.{i}" if at else str(i)) for i, child in enumerate(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            keys: dict[object, list[yaml.ScalarNode]] = {}
+            for key, value in node.value:
+                if key.tag == _MERGE:
+                    stack.append((value, at))
+                    continue
+                if isinstance(key, yaml.ScalarNode):
+                    found = control_message(f"a key of {at or 'the document'}", key.value, CONTROL_IN_YAML)
+                    if found:
+                        add(key.start_mark, found)
+                    keys.setdefault(_key_of(key, constructor), []).append(key)
+                    stack.append((value, f"{at}.{key.value}" if at else key.value))
+                else:
+                    stack.extend(((key, at), (value, at)))
+            for same in keys.values():
+                if len(same) > 1:
+                    add(same[1].start_mark, f"key {same[0].value!r} appears {_lines([k.start_mark for k in same])}")
+    return problems
 
 
 def locate(node: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[int | None, int | None]:

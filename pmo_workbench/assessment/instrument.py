@@ -7,6 +7,7 @@ frozen, validated models. Built-in instruments live in
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from functools import cached_property
 from pathlib import Path
@@ -30,6 +31,17 @@ AD_HOC = "ad_hoc"
 """The type of a PMO that does not meet the first rung of the ladder."""
 
 _Id = pydantic.constr(strip_whitespace=True, min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+
+MAX_WEIGHT = 1_000_000.0
+"""The largest item or dimension weight: sums of weighted scores stay far from overflowing."""
+
+
+def _check_weight(value: float) -> float:
+    """A weight must be finite, above 0 and at most :data:`MAX_WEIGHT`."""
+    if not (math.isfinite(value) and 0 < value <= MAX_WEIGHT):
+        raise ValueError(f"must be a finite number above 0 and at most {MAX_WEIGHT:.0f} "
+                         "(larger weights overflow the weighted sums)")
+    return value
 
 
 class _Model(BaseModel):
@@ -70,8 +82,10 @@ class Item(_Model):
 
     id: _Id
     text: str = Field(min_length=1)
-    weight: float = Field(default=1.0, gt=0)
+    weight: float = 1.0
     reverse: bool = False
+
+    _weight = field_validator("weight")(_check_weight)
 
 
 class Dimension(_Model):
@@ -81,8 +95,10 @@ class Dimension(_Model):
     label: str
     description: str = ""
     pmo_role: PmoRole | None = None
-    weight: float = Field(default=1.0, gt=0)
+    weight: float = 1.0
     items: tuple[Item, ...] = Field(min_length=1)
+
+    _weight = field_validator("weight")(_check_weight)
 
 
 class PmoType(_Model):
@@ -103,9 +119,9 @@ class PmoType(_Model):
     @field_validator("gates")
     @classmethod
     def _gate_range(cls, gates: dict[str, float]) -> dict[str, float]:
-        bad = {k: v for k, v in gates.items() if not 0 <= v <= 100}
+        bad = {k: v for k, v in gates.items() if not 0 <= v <= 100}  # False for NaN too
         if bad:
-            raise ValueError(f"gate scores must lie in 0-100, got {bad}")
+            raise ValueError(f"gate scores must be finite numbers in 0-100, got {bad}")
         return gates
 
 
@@ -127,13 +143,40 @@ class Instrument(_Model):
     @field_validator("version", mode="before")
     @classmethod
     def _version_text(cls, value: object) -> object:
-        return str(value) if isinstance(value, (int, float)) else value
+        # Unquoted, YAML reads 1.10 as the number 1.1 (and 2024-01-31 as a date): the version would change silently.
+        if not isinstance(value, str):
+            raise ValueError('must be text: quote it, e.g. version: "1.10" (unquoted, YAML reads 1.10 as the number '
+                             '1.1)')
+        return value
+
+    @field_validator("roles")
+    @classmethod
+    def _roles_distinct(cls, roles: tuple[Role, ...]) -> tuple[Role, ...]:
+        # A responses file names a role by id or by label: each must name one role only.
+        problems = []
+        role_of_id = {r.id.strip().lower(): r.id for r in roles}
+        label_of: dict[str, Role] = {}
+        for role in roles:
+            label = role.label.strip().lower()
+            other = role_of_id.get(label)
+            if other is not None and other != role.id:
+                problems.append(f"role '{role.id}' has the label {role.label!r}, the id of role '{other}'")
+            if label in label_of:
+                problems.append(f"roles '{label_of[label].id}' and '{role.id}' have the same label {role.label!r} "
+                                "(labels are case-insensitive)")
+            else:
+                label_of[label] = role
+        if problems:
+            raise ValueError("; ".join(problems) + "; a responses file could not tell them apart")
+        return roles
 
     @field_validator("maturity_thresholds")
     @classmethod
     def _increasing(cls, value: tuple[float, ...]) -> tuple[float, ...]:
         if not value:
             raise ValueError("at least one threshold is needed")
+        if not all(math.isfinite(t) for t in value):
+            raise ValueError(f"thresholds must be finite numbers, got {list(value)}")
         if any(b <= a for a, b in zip(value, value[1:])):
             raise ValueError(f"thresholds must increase strictly, got {list(value)}")
         if not all(0 <= t <= 100 for t in value):

@@ -26,6 +26,7 @@ from .._spreadsheet import (
     read_csv_cells,
     read_excel_sheets,
 )
+from .._text import CONTROL, CONTROL_IN_PROSE, control_message
 from ..errors import InputValidationError, Problem
 from .instrument import Instrument
 
@@ -321,8 +322,24 @@ class _Validator:
         hit = cells[mask]
         return hit[~hit["source_row"].duplicated()]
 
+    def _check_control_characters(self, cells: pd.DataFrame) -> pd.Series:
+        """Report control characters in names (any) and comments (other than tabs and line breaks);
+        return where a name holds one."""
+        in_name = pd.Series(False, index=cells.index)
+        for name, pattern in (*((key, CONTROL) for key in KEY_COLUMNS), ("comment", CONTROL_IN_PROSE)):
+            hit = per_value(cells[name], lambda u, p=pattern: u.str.contains(p)).astype(bool)
+            if not hit.any():
+                continue
+            if name != "comment":
+                in_name |= hit
+            bad = self._rows_once(cells, hit)
+            for row, raw in zip(bad["source_row"], bad[name]):
+                self.add(int(row), self.col(name), control_message(name, raw, pattern))
+        return in_name
+
     def _check_keys(self, cells: pd.DataFrame) -> pd.Series:
-        """Report blank keys and unknown roles; return where a key is blank."""
+        """Report blank keys, control characters and unknown roles; return where a key is blank or wrong."""
+        wrong_text = self._check_control_characters(cells)
         blank_key = pd.Series(False, index=cells.index)
         for name in KEY_COLUMNS:
             blank_key |= cells[name].eq("")
@@ -332,12 +349,12 @@ class _Validator:
         role_of = {r.id.lower(): r.id for r in self.instrument.roles}
         role_of.update({r.label.strip().lower(): r.id for r in self.instrument.roles})
         role = per_value(cells["role"], lambda u: u.str.lower().map(role_of))
-        bad = self._rows_once(cells, role.isna() & cells["role"].ne(""))
+        bad = self._rows_once(cells, role.isna() & cells["role"].ne("") & ~wrong_text)
         expected = ", ".join(self.instrument.role_ids)
         for row, raw in zip(bad["source_row"], bad["role"]):
             self.add(int(row), self.col("role"), f"unknown role '{raw}'; expected one of {expected}")
         cells["role"] = role.fillna(cells["role"])
-        return blank_key
+        return blank_key | wrong_text
 
     def _check_values(self, cells: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
         """Answers as floats (NaN = not answered), and where an answer was invalid."""

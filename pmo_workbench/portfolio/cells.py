@@ -93,6 +93,7 @@ class _Column:
     low_open: bool = False  # ... excluded (weight > 0)
     high: float | None = None
     choices: tuple[str, ...] = ()
+    prose: bool = False  # text: free text, which may hold tabs and line breaks (other control characters not)
 
 
 def _money(what: str, **kw) -> _Column:
@@ -128,7 +129,7 @@ _SPECS: dict[str, dict[str, _Column]] = {
     "risks": {
         "risk_id": _Column("text", "a risk id, unique in the sheet", blank_ok=False),
         "project_id": _Column("text", "the project id, or blank for a portfolio-level risk"),
-        "title": _Column("text", "the risk title", required=False),
+        "title": _Column("text", "the risk title", required=False, prose=True),
         "kind": _Column("choice", "one of " + ", ".join(RISK_KINDS), blank_ok=False, choices=RISK_KINDS),
         "probability": _Column("number", "a probability from 0 to 1, or a whole number from 1 to 5"),
         "impact": _Column("number", "the impact in money (>= 0), or a whole number from 1 to 5"),

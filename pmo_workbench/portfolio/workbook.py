@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .._spreadsheet import EXCEL_SUFFIXES, per_value, read_csv_delimited, read_excel_sheets
+from .._text import CONTROL, CONTROL_IN_PROSE, control_message
 from ..errors import InputValidationError, Problem
 from .cells import (
     _FALSE,
@@ -454,7 +455,12 @@ class _Validator:
 # -- columns -----------------------------------------------------------------------
 
 def _parse_column(sheet: _Sheet, name: str, column: _Column) -> pd.Series:
-    """One column parsed (NaN / NaT where blank or wrong), every wrong value reported."""
+    """One column parsed (NaN / NaT where blank or wrong), every wrong value reported.
+
+    Text must hold no control character (tabs and line breaks are allowed in
+    ``prose`` columns); a text that does is reported and read as blank, so that
+    no other check reports it again.
+    """
     raw = sheet.body[name]
     blank = raw.eq("")
     if not column.blank_ok:
@@ -462,7 +468,11 @@ def _parse_column(sheet: _Sheet, name: str, column: _Column) -> pd.Series:
             sheet.add(row, name, f"missing {name}; expected {column.what}")
     kind = column.kind
     if kind == "text":
-        return raw.where(~blank)
+        pattern = CONTROL_IN_PROSE if column.prose else CONTROL
+        control = per_value(raw, lambda u: u.str.contains(pattern)).astype(bool)
+        for row, text in raw[control].items():
+            sheet.add(row, name, control_message(name, text, pattern))
+        return raw.where(~blank & ~control)
     if kind == "bool":
         lower = per_value(raw, lambda u: u.str.lower())
         bad = ~lower.isin(_TRUE | _FALSE)
