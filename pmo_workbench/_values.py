@@ -1,4 +1,5 @@
-"""Missing values, number formatting and JSON conversion: one rule for the whole package.
+"""Missing values, number formatting, JSON conversion and the control characters texts may not hold:
+one rule for the whole package.
 
 Every module that shows a number, writes JSON or asks "is this missing?" goes
 through here, so a report, the command line and the JSON output never disagree
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -153,3 +155,44 @@ def jsonable(value: Any, *, digits: Callable[[str], int | None] | None = None, k
     if isinstance(value, pd.Period):
         return str(value)
     return value if isinstance(value, str) else str(value)
+
+
+# -- control characters in the texts users give ---------------------------------------------------
+# A NUL byte or an escape sequence in a name ends up in reports, file names and the store; the input boundaries
+# (YAML files, responses files, portfolio workbooks) reject it with control_message, located where it was found.
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+"""Every C0 control character and DEL: what a name or id (one line of text) must not hold."""
+
+CONTROL_IN_PROSE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""As :data:`CONTROL`, but tabs and line breaks (``\\t``, ``\\n``, ``\\r``) are allowed: free text such as comments."""
+
+CONTROL_IN_YAML = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+"""As :data:`CONTROL`, but tabs and newlines are allowed: YAML block scalars (``|``, ``>``) end lines with ``\\n``
+and YAML turns line breaks into ``\\n`` anyway, so a ``\\r`` can only come from an escape."""
+
+
+def control_message(what: str, text: str, pattern: re.Pattern[str] = CONTROL) -> str | None:
+    """The problem with ``text`` when it holds a control character of ``pattern``, else ``None``.
+
+    Parameters
+    ----------
+    what
+        How the message names the text, e.g. ``"organisation"``.
+    text
+        The text to check.
+    pattern
+        Which characters are wrong: :data:`CONTROL` (default), :data:`CONTROL_IN_PROSE` or :data:`CONTROL_IN_YAML`.
+
+    Examples
+    --------
+    >>> control_message("organisation", "Acme\\x00")
+    'organisation contains a control character (U+0000 at position 5); remove it'
+    >>> control_message("organisation", "Acme") is None
+    True
+    """
+    found = pattern.search(text)
+    if found is None:
+        return None
+    code, position = ord(found.group()), found.start() + 1
+    return f"{what} contains a control character (U+{code:04X} at position {position}); remove it"

@@ -14,7 +14,7 @@ from typing import Any
 import pydantic
 import yaml
 
-from ._text import CONTROL_IN_YAML, control_message
+from ._values import CONTROL_IN_YAML, control_message
 from .errors import InputValidationError, Problem
 
 # libyaml's parser when PyYAML was built with it: the same documents, several times faster.

@@ -26,7 +26,7 @@ from .._spreadsheet import (
     read_csv_cells,
     read_excel_sheets,
 )
-from .._text import CONTROL, CONTROL_IN_PROSE, control_message
+from .._values import CONTROL, CONTROL_IN_PROSE, control_message
 from ..errors import InputValidationError, Problem
 from .instrument import Instrument
 

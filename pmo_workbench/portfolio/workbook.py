@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .._spreadsheet import EXCEL_SUFFIXES, per_value, read_csv_delimited, read_excel_sheets
-from .._text import CONTROL, CONTROL_IN_PROSE, control_message
+from .._values import CONTROL, CONTROL_IN_PROSE, control_message
 from ..errors import InputValidationError, Problem
 from .cells import (
     _FALSE,
