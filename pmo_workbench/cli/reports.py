@@ -169,15 +169,15 @@ def demo_command(
 ) -> None:
     """Render a positioning report for every sample organisation, and an index of them."""
     from ..assessment.results import assess
-    from ..reports.pdf import find_chromium
+    from ..reports.pdf import pdf_problem
     from ..reports.spec import demo_specs
     from .assess import load, print_summary
 
     check_folder(out)
     ins, frame = load(examples_dir() / "pmo_responses.csv", "pmo-core")
     print_summary(assess(frame, ins), Console(stderr=True, width=170))
-    chromium = find_chromium()
-    default = ("html", "pdf", "ipynb") if chromium else ("html", "ipynb")
-    if chromium is None and format is None:
-        typer.echo("Chromium not found: writing HTML only (apt-get install chromium for PDF).", err=True)
+    why_not = pdf_problem()
+    default = ("html", "ipynb") if why_not else ("html", "pdf", "ipynb")
+    if why_not and format is None:
+        typer.echo(f"Writing HTML only: {why_not}", err=True)
     run_reports(demo_specs(), out, formats(format, default), jobs=jobs, force=force, cell_timeout=cell_timeout)

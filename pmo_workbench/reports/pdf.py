@@ -7,13 +7,22 @@ import shutil
 from pathlib import Path
 
 from .._io import atomic_path
-from ..errors import PdfUnavailableError, ReportError
+from ..errors import MissingExtraError, PdfUnavailableError, ReportError
 
 CHROMIUM_ENV = "PMO_WORKBENCH_CHROMIUM"
 CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium", "chromium", "chromium-browser",
                        "google-chrome")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def pdf_problem() -> str | None:
+    """Why PDF cannot be printed here (the ``pdf`` extra or Chromium missing), or ``None`` when it can."""
+    import importlib.util
+
+    if importlib.util.find_spec("playwright") is None:
+        return str(MissingExtraError("pdf", "PDF printing", "playwright"))
+    return None if find_chromium() else _NO_CHROMIUM
 
 
 def find_chromium() -> str | None:
@@ -50,8 +59,11 @@ class PdfPrinter:
     def __enter__(self) -> PdfPrinter:
         if not self.executable:
             raise PdfUnavailableError(_NO_CHROMIUM)
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
+        try:
+            from playwright.sync_api import Error as PlaywrightError
+            from playwright.sync_api import sync_playwright
+        except ImportError:
+            raise PdfUnavailableError(str(MissingExtraError("pdf", "PDF printing", "playwright"))) from None
 
         self._pw = sync_playwright().start()
         try:

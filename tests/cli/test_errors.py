@@ -135,3 +135,14 @@ def test_an_input_that_is_a_folder_says_so(tmp_path):
     result = runner.invoke(app, ["validate", str(tmp_path)])
     assert result.exit_code == 2 and "is a folder, not a file" in result.stderr
     assert Path(tmp_path).is_dir()
+
+
+def test_pdf_without_the_pdf_extra_names_the_extra(monkeypatch, tmp_path):
+    import importlib.util
+
+    from pmo_workbench.reports import pdf
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "playwright" else real(name, *a))
+    assert pdf.pdf_problem() == ("PDF printing needs the 'pdf' extra (playwright is not installed): "
+                                 "pip install 'pmo-workbench[pdf]'")
