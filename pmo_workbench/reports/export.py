@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import __version__
 from .._io import write_text
+from .._values import MISSING
 from ..resources import templates_dir
 from .branding import Branding
 from .execute import ReportOutcome
@@ -139,7 +140,7 @@ def write_index(out_dir: str | Path, outcomes: Sequence[ReportOutcome]) -> Path:
     page = env.get_template("index.html.j2").render(
         rows=[r for r in rows if r["outcome"].status != "failed"],
         failures=[r for r in rows if r["outcome"].status == "failed"],
-        generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), version=__version__,
+        generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), version=__version__, missing=MISSING,
         css=_static("report.css"),
     )
     return write_text(out_dir / "index.html", page)

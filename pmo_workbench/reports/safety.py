@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.parsers import expat
 
-from pmo_workbench.errors import PmoWorkbenchError
+from ..errors import FileSafetyError, ImageFileError, OutsideFolderError
 
 __all__ = [
     "MAX_IMAGE_BYTES",
@@ -57,64 +57,6 @@ _MAGIC = (
     (b"GIF89a", _GIF),
 )
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
-_ALLOW_OUTSIDE_HINT = "To use a file elsewhere, pass --allow-outside PATH naming the folder that holds it."
-
-
-# --- errors ------------------------------------------------------------------------------------
-
-class FileSafetyError(PmoWorkbenchError, ValueError):
-    """Raised when a file the user named is refused as unsafe or unusable; the root of this module's errors."""
-
-
-class ImageFileError(FileSafetyError):
-    """Raised when a file is not an acceptable image (type, extension, size, unsafe SVG content).
-
-    Parameters
-    ----------
-    path
-        The file, as it was checked.
-    reason
-        What is wrong with it, a sentence without the path.
-    """
-
-    def __init__(self, path: str | Path, reason: str):
-        super().__init__(path, reason)
-        self.path = str(path)
-        self.reason = reason
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
-
-
-class OutsideFolderError(FileSafetyError):
-    """Raised when a path resolves outside the folder it must stay in (and outside every allowed folder).
-
-    Parameters
-    ----------
-    path
-        The path as the user wrote it.
-    resolved
-        Where it resolves to (absolute, symlinks followed).
-    folder
-        The folder it must stay in (resolved).
-    allowed
-        The other folders it was allowed in (resolved).
-    """
-
-    def __init__(self, path: str | Path, resolved: Path, folder: Path, allowed: tuple[Path, ...] = ()):
-        super().__init__(path, resolved, folder, allowed)
-        self.path = str(path)
-        self.resolved = resolved
-        self.folder = folder
-        self.allowed = tuple(allowed)
-
-    def __str__(self) -> str:
-        where = f"outside {self.folder}"
-        if self.allowed:
-            where += " and outside the allowed folder" + ("s " if len(self.allowed) > 1 else " ")
-            where += ", ".join(str(a) for a in self.allowed)
-        return (f"{self.path} resolves to {self.resolved}, {where}; files named here must stay inside "
-                f"{self.folder} (symlinks are followed). {_ALLOW_OUTSIDE_HINT}")
 
 
 # --- paths -------------------------------------------------------------------------------------
