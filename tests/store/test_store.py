@@ -358,23 +358,27 @@ def test_migrations_downgrade_to_the_first_schema_and_up_again(tmp_path):
 
 # -- two processes writing at once -----------------------------------------------------------------------------
 
-def _answer_200(url: str, respondent_ids: list[int], start, items: list[str]) -> None:
-    """Save 200 answers, one commit each, spread over this process's respondents (4 x 50 items)."""
+ANSWERS_EACH = 60  # per process, one commit each: enough to interleave, few enough to stay quick
+
+
+def _answer_many(url: str, respondent_ids: list[int], start, items: list[str]) -> None:
+    """Save ANSWERS_EACH answers, one commit each, spread over this process's respondents (4 x 15 items)."""
     start.wait(60)
     with Store(url) as opened:
-        for n in range(200):
-            opened.save_answer(respondent_ids[n // 50], items[n % 50], 1 + n % 5, f"answer {n}")
+        for n in range(ANSWERS_EACH):
+            opened.save_answer(respondent_ids[n // 15], items[n % 15], 1 + n % 5, f"answer {n}")
 
 
+@pytest.mark.slow
 def test_two_processes_answering_at_once_lose_nothing(tmp_path, core):
     url = f"sqlite:///{tmp_path / 'shared.db'}"
     with Store(url) as opened:
         aid = opened.create_assessment("Org", "PMO", core)
         people = [opened.add_respondent(aid, "project_manager") for _ in range(8)]
-    items = list(core.items.index[:50])
+    items = list(core.items.index[:15])
     context = multiprocessing.get_context("spawn")
     start = context.Event()
-    workers = [context.Process(target=_answer_200, args=(url, people[i * 4:(i + 1) * 4], start, items))
+    workers = [context.Process(target=_answer_many, args=(url, people[i * 4:(i + 1) * 4], start, items))
                for i in range(2)]
     for worker in workers:
         worker.start()
@@ -384,10 +388,10 @@ def test_two_processes_answering_at_once_lose_nothing(tmp_path, core):
     assert [w.exitcode for w in workers] == [0, 0]
     with Store(url) as opened:
         frame = opened.responses(aid)
-        # 2 processes x 200 answers, to 8 different respondents: all 400 there, each as written.
-        assert len(frame) == 400
-        assert opened.respondents(aid)["answered"].tolist() == [50] * 8
-        n = pd.Series(range(200))
+        # 2 processes x 60 answers, to 8 different respondents: all 120 there, each as written.
+        assert len(frame) == 2 * ANSWERS_EACH
+        assert opened.respondents(aid)["answered"].tolist() == [15] * 8
+        n = pd.Series(range(ANSWERS_EACH))
         expected = (1 + n % 5).astype(float).tolist() * 2
         assert frame["value"].tolist() == expected
 
