@@ -21,7 +21,7 @@ from .._values import MISSING, count, fmt
 from ..assessment.instrument import Instrument, builtin_instruments, load_instrument
 from ..assessment.intake import write_responses_template
 from ..assessment.positioning import DEFAULT_GAP_THRESHOLD, DEFAULT_MIN_GROUP_SIZE
-from ..assessment.responses import read_responses
+from ..assessment.responses import read_responses, read_responses_file
 from ..assessment.results import AssessmentResults, assess
 from ..errors import StoreError
 from .app import Form, InstrumentOption, app, check_out, console, template_app, usage
@@ -72,13 +72,14 @@ def validate_command(
     instrument: InstrumentOption = "pmo-core",
 ) -> None:
     """Check a responses file against an instrument; report every problem at once."""
-    ins, frame = load(responses, instrument)
+    ins = load_instrument(instrument)
+    read = read_responses_file(responses, ins)
+    frame = read.frame
     people = frame.drop_duplicates(["organisation", "respondent"])
     pmos = frame.drop_duplicates(["organisation", "pmo"])
     unanswered = int(frame["value"].isna().sum())
-    sheet = frame.attrs.get("sheet")
     typer.echo(
-        f"{responses}{f'[{sheet}]' if sheet else ''}: valid for {ins.id} {ins.version}: "
+        f"{read.where}: valid for {ins.id} {ins.version}: "
         f"{count(frame['value'].notna().sum(), 'answer')} from "
         f"{count(len(people), 'respondent')}, {count(frame['organisation'].nunique(), 'organisation')}, "
         f"{count(len(pmos), 'PMO')}; {unanswered} explicitly unanswered"

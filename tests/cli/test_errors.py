@@ -146,3 +146,17 @@ def test_pdf_without_the_pdf_extra_names_the_extra(monkeypatch, tmp_path):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "playwright" else real(name, *a))
     assert pdf.pdf_problem() == ("PDF printing needs the 'pdf' extra (playwright is not installed): "
                                  "pip install 'pmo-workbench[pdf]'")
+
+
+def test_validate_names_the_sheet_it_read(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Old answers"
+    book.active.sheet_state = "hidden"
+    sheet = book.create_sheet("Survey")
+    sheet.append(["organisation", "pmo", "respondent", "role", "item", "value"])
+    sheet.append(["Org", "PMO", "R1", "executive", "MAN1", 4])
+    book.save(tmp_path / "answers.xlsx")
+    result = runner.invoke(app, ["validate", str(tmp_path / "answers.xlsx")])
+    assert result.exit_code == 0 and result.stdout.startswith(f"{tmp_path / 'answers.xlsx'}[Survey]: valid")
