@@ -73,6 +73,30 @@ def _html(out: Path, name: str) -> str:
     return (out / f"{name}.html").read_text(encoding="utf-8")
 
 
+def _statuses(inputs: Path, out: Path, **kw) -> list[str]:
+    return [o.status for o in _run(inputs, out, **kw).values()]
+
+
+def test_unchanged_reports_are_skipped_and_force_new_inputs_or_a_lost_file_render_again(fake, inputs, tmp_path):
+    out = tmp_path / "out"
+    assert _statuses(inputs, out) == ["rendered", "rendered"]
+    before = (out / "alpha.html").stat().st_mtime_ns
+    again = _run(inputs, out)
+    assert [o.status for o in again.values()] == ["unchanged", "unchanged"]
+    assert (out / "alpha.html").stat().st_mtime_ns == before
+    assert again["alpha"].records == {"says": "Strategic, 96.4"}  # the index keeps what the report recorded
+    assert _statuses(inputs, out, force=True) == ["rendered", "rendered"]
+    moved = tmp_path / "moved"  # the same bytes elsewhere: other parameters, so rendered again, then unchanged
+    shutil.copytree(inputs, moved)
+    assert _statuses(moved, out) == ["rendered", "rendered"]
+    assert _statuses(moved, out) == ["unchanged", "unchanged"]
+    (moved / "beta.csv").write_text("Controlling, 66.0", encoding="utf-8")
+    assert _statuses(moved, out) == ["unchanged", "rendered"]
+    (out / "alpha.html").unlink()
+    assert _statuses(moved, out) == ["rendered", "unchanged"]
+    assert fake.calls.count("alpha") == 4 and fake.calls.count("beta") == 4
+
+
 def test_a_full_disk_on_a_rerun_keeps_the_previous_report_and_the_others_go_on(fake, inputs, tmp_path):
     out = tmp_path / "out"
     _run(inputs, out)

@@ -257,36 +257,6 @@ def test_report_opens_offline_with_every_chart_rendered(batch, chromium, report)
 
 # --- re-runs ------------------------------------------------------------------------------------
 
-@pytest.mark.slow
-def test_rerun_skips_unchanged_reports_and_force_renders_again(fixture_dir, tmp_path):
-    spec = _specs(fixture_dir)[HOSTILE]
-    first = reports.run_batch([spec], tmp_path, ["html"], jobs=1, progress=False)
-    assert [o.status for o in first.outcomes] == ["rendered"]
-    html = tmp_path / f"{spec.name}.html"
-    before = html.stat().st_mtime_ns
-    again = reports.run_batch([spec], tmp_path, ["html"], jobs=1, progress=False)
-    assert [o.status for o in again.outcomes] == ["unchanged"] and html.stat().st_mtime_ns == before
-    assert again.outcomes[0].records["pmos"][0]["pmo"] == HOSTILE_PMO  # the index keeps type and score
-    forced = reports.run_batch([spec], tmp_path, ["html"], jobs=1, force=True, progress=False)
-    assert [o.status for o in forced.outcomes] == ["rendered"]
-    # A changed input renders again; a deleted output too.
-    changed = tmp_path / "inputs"
-    shutil.copytree(fixture_dir, changed)
-    moved = reports.read_manifest(changed / "manifest.csv")[1]
-    moved = reports.ReportSpec(**{**moved.__dict__, "name": spec.name})
-    assert [o.status for o in reports.run_batch([moved], tmp_path, ["html"], jobs=1, progress=False)
-            .outcomes] == ["rendered"]  # other paths are other parameters
-    assert [o.status for o in reports.run_batch([moved], tmp_path, ["html"], jobs=1, progress=False)
-            .outcomes] == ["unchanged"]
-    with (changed / "responses.csv").open("a", encoding="utf-8") as fh:
-        fh.write(f'"{HOSTILE.replace(chr(34), chr(34) * 2)}",{HOSTILE_PMO},new,executive,G1,5,\n')
-    assert [o.status for o in reports.run_batch([moved], tmp_path, ["html"], jobs=1, progress=False)
-            .outcomes] == ["rendered"]
-    html.unlink()
-    assert [o.status for o in reports.run_batch([moved], tmp_path, ["html"], jobs=1, progress=False)
-            .outcomes] == ["rendered"]
-
-
 # --- clean namespaces ---------------------------------------------------------------------------
 
 LEAK_NOTEBOOK = [
