@@ -50,11 +50,13 @@ def cpi_spi_quadrant(evm: pd.DataFrame, *, title: str | None = None, limits: tup
     rows = []
     for r in evm.to_dict("records"):
         cpi = _num(r.get("cpi"))
-        schedule = _num(r.get("spi_t")) if _num(r.get("spi_t")) is not None else _num(r.get("spi"))
+        # The index schedule health uses (the evm frame's ``schedule``): SPI(t) where a baseline gives it, else SPI.
+        by_time = _num(r.get("spi_t")) is not None
+        schedule = _num(r["schedule"]) if "schedule" in r else _num(r.get("spi_t") if by_time else r.get("spi"))
         if cpi is None or schedule is None or r.get("status") not in ("active", "on_hold"):
             continue
         rows.append({"project_id": str(r["project_id"]), "name": _text(r.get("name")) or "", "cpi": cpi,
-                     "schedule": schedule, "schedule_index": "SPI(t)" if _num(r.get("spi_t")) is not None else "SPI",
+                     "schedule": schedule, "schedule_index": "SPI(t)" if by_time else "SPI",
                      "rag": _rag(r.get("rag")), "bac": _num(r.get("bac"))})
     data = _records_frame(rows, ["project_id", "name", "cpi", "schedule", "schedule_index", "rag", "bac"])
     lo, hi = limits

@@ -45,7 +45,8 @@ PRELOAD = (
     "numpy", "pandas", "scipy.stats", "altair", "markupsafe",
     "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "comm",
     "pmo_workbench", "pmo_workbench.charts", "pmo_workbench.assessment.insights", "pmo_workbench.notebook.show",
-    "openpyxl", "networkx", "scipy.optimize", "scipy.sparse", "pmo_workbench.portfolio",
+    "pmo_workbench.assessment.report",
+    "python_calamine", "networkx", "scipy.optimize", "scipy.sparse", "pmo_workbench.portfolio",
     "pmo_workbench.portfolio.analysis", "pmo_workbench.portfolio.actions",
 )
 _READY = "ready"
