@@ -11,6 +11,7 @@ readers undo exactly that (:func:`restore`).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -25,13 +26,20 @@ from .errors import FileError
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; move it into place only on success.
 
+    A symlink is written through (its target is replaced, the link stays); a
+    device, pipe or socket at ``target`` is refused rather than replaced.
+
     >>> with atomic_path("out.json") as tmp:          # doctest: +SKIP
     ...     tmp.write_text("{}")
     """
-    target = Path(target)
+    given = Path(target)
+    target = given.resolve() if given.is_symlink() else given
     try:
         if target.is_dir():
-            raise IsADirectoryError(21, "Is a directory", str(target))
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(target))
+        if target.exists() and not target.is_file():
+            raise OSError(errno.EINVAL, "not a regular file (a device, pipe or socket is never replaced)",
+                          str(target))
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         os.close(fd)

@@ -123,7 +123,8 @@ def read_csv_delimited(path: str | Path) -> tuple[Table, list[Problem], str]:
 def check_file(path: Path) -> None:
     """Raise :class:`InputValidationError` unless ``path`` is a file ("no such file", "is a folder, not a file")."""
     if not path.is_file():
-        what = "is a folder, not a file" if path.is_dir() else "no such file"
+        what = ("is a folder, not a file" if path.is_dir() else
+                "is not a regular file (a device, pipe or socket)" if path.exists() else "no such file")
         raise InputValidationError([Problem(str(path), None, None, what)])
 
 

@@ -161,13 +161,14 @@ def jsonable(value: Any, *, digits: Callable[[str], int | None] | None = None, k
 # A NUL byte or an escape sequence in a name ends up in reports, file names and the store; the input boundaries
 # (YAML files, responses files, portfolio workbooks) reject it with control_message, located where it was found.
 
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-"""Every C0 control character and DEL: what a name or id (one line of text) must not hold."""
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+"""Every control character (C0, DEL and C1: U+009B is an escape to a terminal): what a name or id (one line of
+text) must not hold."""
 
-CONTROL_IN_PROSE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_IN_PROSE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """As :data:`CONTROL`, but tabs and line breaks (``\\t``, ``\\n``, ``\\r``) are allowed: free text such as comments."""
 
-CONTROL_IN_YAML = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+CONTROL_IN_YAML = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """As :data:`CONTROL`, but tabs and newlines are allowed: YAML block scalars (``|``, ``>``) end lines with ``\\n``
 and YAML turns line breaks into ``\\n`` anyway, so a ``\\r`` can only come from an escape."""
 

@@ -136,14 +136,29 @@ def locate(node: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[int | None, in
 def problems_from_pydantic(path: Path, node: yaml.Node | None, exc: pydantic.ValidationError) -> list[Problem]:
     """Turn each pydantic error into a located :class:`Problem`."""
     problems = []
-    for err in exc.errors():
+    errors = exc.errors()
+    # Not a mapping at all: some other kind of file, whose text is never echoed.
+    if any(not err["loc"] and err["type"] in ("model_type", "dict_type") for err in errors):
+        return [Problem(str(path), None, None, "not a YAML mapping of the expected keys (is this the right file?)")]
+    top = [str(k.value) for k, _ in node.value] if isinstance(node, yaml.MappingNode) else []
+    unexpected = {str(e["loc"][0]) for e in errors if e["type"] == "extra_forbidden" and len(e["loc"]) == 1}
+    if top and set(top) <= unexpected:
+        # Not one key the file should have: another kind of file. Its text (say, a password file) is not echoed.
+        return [Problem(str(path), None, None, f"none of its {len(top)} top-level keys is one this file takes "
+                        "(is this the right file?)")]
+    for err in errors:
         loc = tuple(err["loc"])
         row, col = locate(node, loc)
-        where = ".".join(str(part) for part in loc) or "document"
+        where = _short(".".join(str(part) for part in loc))
         value = err.get("input")
-        shown = "" if isinstance(value, (dict, list)) else f" (got {value!r})"
+        shown = "" if isinstance(value, (dict, list)) else f" (got {_short(repr(value))})"
         msg = err["msg"]
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]
         problems.append(Problem(str(path), row, col, f"{where}: {msg}{shown}"))
     return problems
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters: a message names a value, it does not copy a file."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

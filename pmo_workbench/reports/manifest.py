@@ -62,6 +62,25 @@ _PATH_COLUMNS = ("responses", "benchmark", "branding", "notebook", "portfolio", 
 """Manifest columns that name files; each must stay inside the manifest's folder (or an allowed one)."""
 
 
+def _store_file(store: str) -> str | None:
+    """The file a manifest's ``store`` value names: the path itself, or the database file of a SQLite URL
+    (``file:`` URIs included); ``None`` for a server database or an in-memory one."""
+    if "://" not in store:
+        return store
+    import sqlalchemy as sa
+
+    try:
+        url = sa.make_url(store)
+    except Exception:  # noqa: BLE001 - an unusable URL is reported when the store is opened
+        return None
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    database = url.database
+    if database.startswith("file:"):
+        database = database[len("file:"):].split("?", 1)[0]
+    return database or None
+
+
 def _is_file_name(instrument: str) -> bool:
     """Whether an ``instrument`` value names a file (else it is a built-in id)."""
     return instrument.endswith((".yaml", ".yml")) or "/" in instrument or os.sep in instrument
@@ -156,8 +175,9 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
         outside = False
         for column in _PATH_COLUMNS:
             value = clean.get(column)
-            if value is None or (column == "store" and "://" in str(value)) or (
-                    column == "instrument" and not _is_file_name(str(value))):
+            if column == "store" and value is not None:
+                value = _store_file(str(value))  # a SQLite URL names a file too; a server database names none
+            if value is None or (column == "instrument" and not _is_file_name(str(value))):
                 continue
             try:
                 resolve_inside(str(value), base, allowed=allowed)

@@ -303,6 +303,11 @@ def _check_svg(path: Path, data: bytes) -> None:
     state = {"root": None, "style_depth": 0, "style_text": []}
 
     def start_doctype(name, system_id, public_id, has_internal_subset):
+        # The W3C's own SVG DOCTYPE, as drawing programs write it, is never fetched (no external entity is
+        # loaded here, and a browser showing an image loads none); any other external DTD is refused.
+        w3c_svg = (public_id or "").startswith("-//W3C//DTD SVG ")
+        if (system_id or public_id) and not w3c_svg:
+            raise _Refused("a DTD outside the file (a SYSTEM or PUBLIC identifier: an external reference)")
         if has_internal_subset:
             raise _Refused("a DTD with declarations (entities are not allowed: they can expand without bound)")
 

@@ -275,3 +275,16 @@ def test_control_character_in_a_wide_row_is_reported_once(tiny, tmp_path):
         read_responses(path, tiny)
     assert [(p.row, p.column, p.message) for p in info.value.problems] == [
         (2, "respondent", "respondent contains a control character (U+0000 at position 2); remove it")]
+
+
+@pytest.mark.parametrize("text", ["root:$y$j9T$secret-hash:19000:0:99999:7:::\n", "root: x\ndaemon: y\n"])
+def test_another_kind_of_file_is_refused_without_echoing_its_text(tmp_path, text):
+    from pmo_workbench.assessment.instrument import load_instrument
+    from pmo_workbench.errors import InputValidationError
+
+    path = tmp_path / "not-an-instrument.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputValidationError) as caught:
+        load_instrument(path)
+    shown = " ".join(p.message for p in caught.value.problems)
+    assert "root" not in shown and "secret" not in shown and "is this the right file?" in shown

@@ -160,3 +160,25 @@ def test_validate_names_the_sheet_it_read(tmp_path):
     book.save(tmp_path / "answers.xlsx")
     result = runner.invoke(app, ["validate", str(tmp_path / "answers.xlsx")])
     assert result.exit_code == 0 and result.stdout.startswith(f"{tmp_path / 'answers.xlsx'}[Survey]: valid")
+
+
+def test_out_never_replaces_a_pipe_and_writes_through_a_symlink(tmp_path):
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    result = runner.invoke(app, ["score", str(SAMPLE), "--format", "csv", "--out", str(fifo)])
+    assert result.exit_code == 2 and "not a regular file" in result.stderr
+    assert fifo.is_fifo() and [p.name for p in tmp_path.iterdir()] == ["pipe.csv"]
+    real = tmp_path / "real.csv"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    result = runner.invoke(app, ["score", str(SAMPLE), "--format", "csv", "--out", str(link)])
+    assert result.exit_code == 0
+    assert link.is_symlink() and real.read_text(encoding="utf-8").startswith("organisation,pmo,")
+
+
+def test_an_input_that_is_a_pipe_says_so(tmp_path):
+    fifo = tmp_path / "answers.csv"
+    os.mkfifo(fifo)
+    result = runner.invoke(app, ["validate", str(fifo)])
+    assert result.exit_code == 2 and "is not a regular file" in result.stderr

@@ -155,6 +155,8 @@ PARAMETER_ENTITY = (b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY % p SYSTEM "h
 
 
 @pytest.mark.parametrize(("content", "message"), [
+    (b'<?xml version="1.0"?><!DOCTYPE svg SYSTEM "http://evil.example/svg.dtd">'
+     b'<svg xmlns="http://www.w3.org/2000/svg"/>', "a DTD outside the file"),
     (_svg("<script>alert(1)</script>"), "a <script> element"),
     (_svg('<script xlink:href="http://evil.example/x.js"/>'), "a <script> element"),
     (_svg('<SCRIPT xmlns="">alert(1)</SCRIPT>'), "a <script> element"),
@@ -459,3 +461,21 @@ def test_logo_data_uri_refuses_a_symlink_swapped_in_after_resolving(branding, mo
     monkeypatch.setattr(_safety, "resolve_inside", swap)
     with pytest.raises(ImageFileError, match="is a symbolic link"):
         logo_data_uri(Path("logo.png"), branding)
+
+
+@pytest.mark.parametrize("url", ["sqlite:///{db}", "sqlite:///file:{db}?mode=ro&uri=true", "{db}"])
+def test_a_manifest_store_outside_its_folder_is_refused_in_any_spelling(tmp_path, url):
+    from pmo_workbench.errors import InputValidationError
+    from pmo_workbench.reports.manifest import read_manifest
+
+    outside = tmp_path / "elsewhere" / "s.db"
+    outside.parent.mkdir()
+    folder = tmp_path / "manifests"
+    folder.mkdir()
+    manifest = folder / "m.csv"
+    manifest.write_text(f"report,organisation,store,assessment\npositioning,Org,{url.format(db=outside)},1\n",
+                        encoding="utf-8")
+    with pytest.raises(InputValidationError) as caught:
+        read_manifest(manifest)
+    assert [(p.row, p.column) for p in caught.value.problems] == [(2, "store")]
+    assert "--allow-outside" in caught.value.problems[0].message and not outside.exists()

@@ -1,0 +1,51 @@
+"""The package's one rule for missing values, numbers and money, and the control characters a name may not hold."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pmo_workbench._values import (
+    CONTROL,
+    CONTROL_IN_PROSE,
+    MISSING,
+    control_message,
+    fmt,
+    is_missing,
+    jsonable,
+    money,
+)
+
+
+@pytest.mark.parametrize("value, missing", [(None, True), (pd.NA, True), (pd.NaT, True), (float("nan"), True),
+                                            (np.float64("inf"), True), (0.0, False), ("", False), (False, False)])
+def test_is_missing(value, missing):
+    assert is_missing(value) is missing
+
+
+@pytest.mark.parametrize("value, text", [(72.345, "72.3"), (None, MISSING), (np.nan, MISSING), ("7", MISSING)])
+def test_fmt_shows_one_missing_marker(value, text):
+    assert fmt(value) == text
+
+
+@pytest.mark.parametrize("value, text", [(1_250_001, "1.3m"), (-2_500, "-2.5k"), (999, "999"), (None, MISSING)])
+def test_money(value, text):
+    assert money(value) == text
+
+
+def test_jsonable_turns_numpy_and_missing_into_json():
+    assert jsonable({"a": np.int64(2), "b": [np.nan, np.float32(0.5)], "c": pd.Timestamp("2026-01-02 10:30")}) == {
+        "a": 2, "b": [None, 0.5], "c": "2026-01-02T10:30:00"}
+
+
+@pytest.mark.parametrize("text, pattern, found", [
+    ("Acme\x00", CONTROL, "U+0000 at position 5"),
+    ("Org\x9b31m", CONTROL, "U+009B at position 4"),    # C1: the 8-bit CSI a terminal obeys
+    ("a\x85b", CONTROL_IN_PROSE, "U+0085 at position 2"),  # NEL is no line break the package accepts
+    ("line one\nline two\tok", CONTROL_IN_PROSE, None),
+    ("Café Zürich", CONTROL, None),
+])
+def test_control_characters_c0_del_and_c1(text, pattern, found):
+    message = control_message("name", text, pattern)
+    assert (message is None) if found is None else (found in message)
