@@ -177,7 +177,9 @@ def probe_sqlite(path: Path, create: bool) -> Probe | None:
             raise StoreError(f"{path} is not a pmo-workbench database ({exc}); it was left as it is: {_INIT}") from None
         raise database_error(str(path), exc, "read") from None
     revision = ", ".join(sorted(map(str, revisions))) or None
-    foreign = revision is None and bool(tables - {"alembic_version"})
+    # Another application may claim a file before it has tables: a user_version or application_id in the header.
+    claimed = header[60:64] != bytes(4) or header[68:72] != bytes(4)
+    foreign = revision is None and (bool(tables - {"alembic_version"}) or claimed)
     probe = Probe(revision, foreign, wal)
     check_revision(str(path), probe.revision, probe.foreign, create)
     return probe
@@ -205,7 +207,8 @@ def check_revision(label: str, revision: str | None, foreign: bool, create: bool
 
 
 def foreign_message(label: str) -> str:
-    return (f"{label} is not a pmo-workbench database (it has tables but no alembic_version table); "
+    return (f"{label} is not a pmo-workbench database (it has tables but no alembic_version table, or another "
+            "application's mark in its header); "
             "it was left as it is: give another file")
 
 

@@ -136,7 +136,9 @@ def test_a_newer_pmo_workbench_database_is_called_newer(tmp_path):
 def test_an_empty_sqlite_database_gets_the_schema(tmp_path):
     path = tmp_path / "empty.db"
     raw = sqlite3.connect(path)
-    raw.execute("PRAGMA user_version = 7")  # writes the header: a SQLite database without a table
+    raw.execute("CREATE TABLE t (x)")  # writes the header; the table goes again: a SQLite database without one
+    raw.execute("DROP TABLE t")
+    raw.commit()
     raw.close()
     assert path.read_bytes().startswith(b"SQLite format 3\x00")
     with Store(path) as opened:
@@ -313,3 +315,17 @@ def test_database_failures_midway_are_one_line_store_errors(tmp_path, core, monk
         with pytest.raises(StoreError) as raised:
             opened.assessments()
         assert str(raised.value).startswith(f"cannot read {path}: ") and expected in str(raised.value)
+
+
+def test_an_empty_database_another_application_claimed_is_left_alone(tmp_path):
+    import hashlib
+    import sqlite3
+
+    path = tmp_path / "claimed.db"
+    with sqlite3.connect(path) as raw:
+        raw.execute("PRAGMA application_id = 1234")
+        raw.execute("PRAGMA user_version = 7")
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(StoreError, match="not a pmo-workbench database"):
+        Store(path)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
