@@ -11,15 +11,16 @@ STAMP := $(VENV)/.installed-stamp
 demo: $(STAMP)
 	$(BIN)/pmo-workbench demo --out reports/demo
 
+# The suite runs on every core (pytest-xdist): its tests are independent, each in its own folders.
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -n auto -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_scoring.py

@@ -25,12 +25,13 @@ def test_scoring_benchmark_agrees_with_its_loop_baseline_on_small_data():
 
 
 @pytest.mark.slow
-def test_report_benchmark_runs_all_three_pipelines_on_one_report():
-    # One report proves each pipeline runs and is timed; the speed itself is the benchmark's to show.
+def test_report_benchmark_runs_its_pipelines_on_one_report():
+    # One report proves the naive and the batch pipeline run and are timed (with one report the parallel batch is
+    # the same run, so the script leaves it out); the speed itself is the benchmark's to show.
     done = subprocess.run([sys.executable, str(BENCHMARKS / "bench_reports.py"), "--reports", "1"],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    for pipeline in ("naive (papermill + nbconvert commands)", "batch --jobs 1", "batch (default jobs"):
+    for pipeline in ("naive (papermill + nbconvert commands)", "batch --jobs 1"):
         assert pipeline in done.stdout
     assert "speed-up:" in done.stdout
 
