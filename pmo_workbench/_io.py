@@ -162,7 +162,7 @@ def restore(text: str) -> str:
     return text[1:] if text[:1] == "'" and text.lstrip("'")[:1] in TRIGGERS else text
 
 
-def _restore_all(values: pd.Series) -> pd.Series:
+def restore_column(values: pd.Series) -> pd.Series:
     """:func:`restore` over a Series of strings, vectorised."""
     text = values.astype(str)
     quoted = text.str.startswith("'") & text.str.lstrip("'").str[:1].isin(TRIGGERS)

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import python_calamine
 
-from ._io import _restore_all
+from ._io import restore_column
 from .errors import InputValidationError, Problem
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -145,7 +145,7 @@ def _restored(table: Table) -> Table:
     """Every cell through :func:`restore` (on distinct values only)."""
     if table.empty:
         return table
-    return table.apply(lambda col: per_value(col, _restore_all))
+    return table.apply(lambda col: per_value(col, restore_column))
 
 
 def _read_ragged_csv(where: str, text: str, sep: str) -> tuple[Table, list[Problem]]:

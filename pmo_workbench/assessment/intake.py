@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .._io import neutralise, text_cell, write_with
+from .._io import text_cell, write_csv, write_with
 from .instrument import Instrument
 from .responses import KEY_COLUMNS, PMO_LEVELS
 
@@ -41,8 +42,7 @@ def write_responses_template(instrument: Instrument, form: Form, out: str | Path
     columns = response_columns(instrument, form)
     suffix = out.suffix.lower()
     if suffix == ".csv":
-        return write_with(out, lambda tmp: tmp.write_text(",".join(neutralise(c) for c in columns) + "\n",
-                                                          encoding="utf-8"))
+        return write_csv(pd.DataFrame(columns=columns), out)
     if suffix != ".xlsx":
         raise ValueError(f"template file must end in .csv or .xlsx, got '{out.name}'")
     return write_with(out, lambda tmp: _workbook(instrument, form, columns).save(tmp))
