@@ -22,6 +22,7 @@ from ..errors import InputValidationError, InstrumentNotFoundError
 from ..resources import templates_dir
 
 PmoRole = Literal["standards", "customer_support", "empowerment"]
+PmoLevel = Literal["project", "department", "enterprise"]
 PMO_ROLES: tuple[str, ...] = ("standards", "customer_support", "empowerment")
 PMO_ROLE_LABELS: dict[str, str] = {
     "standards": "Set standards", "customer_support": "Support the customers", "empowerment": "Empower people",
@@ -71,10 +72,15 @@ class Scale(_Model):
 
 
 class Role(_Model):
-    """A respondent role, e.g. executive or project manager."""
+    """A respondent role, e.g. executive or project manager.
+
+    ``self: true`` marks the PMO's own people: they rate their own PMO, so
+    reports show the customers' view (every other role) beside the pooled score.
+    """
 
     id: _Id
     label: str
+    self: bool = False
 
 
 class Item(_Model):
@@ -84,21 +90,92 @@ class Item(_Model):
     text: str = Field(min_length=1)
     weight: float = 1.0
     reverse: bool = False
+    audience: tuple[_Id, ...] | None = Field(default=None, min_length=1)
+    """The roles asked this item; ``None`` (the default) asks every role."""
 
     _weight = field_validator("weight")(_check_weight)
 
+    def asks(self, role: str) -> bool:
+        """Whether a respondent of ``role`` is asked this item."""
+        return self.audience is None or role in self.audience
+
 
 class Dimension(_Model):
-    """A group of items scored together, serving one of the PMO's three roles."""
+    """A group of items scored together, serving one or more of the PMO's three roles.
+
+    ``pmo_roles`` gives the roles served with their weights (``pmo_role`` names
+    one role, as pmo-core 1.0 does); ``levels`` describes in one line what the
+    dimension looks like at each maturity level; ``maturity_only`` states that
+    no type gates it.
+    """
 
     id: _Id
     label: str
     description: str = ""
     pmo_role: PmoRole | None = None
+    pmo_roles: dict[PmoRole, float] | None = None
+    maturity_only: bool = False
     weight: float = 1.0
+    levels: dict[int, str] = Field(default_factory=dict)
     items: tuple[Item, ...] = Field(min_length=1)
 
     _weight = field_validator("weight")(_check_weight)
+
+    @field_validator("pmo_roles")
+    @classmethod
+    def _role_weights(cls, value: dict[str, float] | None) -> dict[str, float] | None:
+        if value is not None:
+            if not value:
+                raise ValueError("name at least one PMO role, e.g. {standards: 1}")
+            for weight in value.values():
+                _check_weight(weight)
+        return value
+
+    @model_validator(mode="after")
+    def _one_role_field(self) -> Dimension:
+        if self.pmo_role is not None and self.pmo_roles is not None:
+            raise ValueError("give pmo_role (one role) or pmo_roles (roles with weights), not both")
+        return self
+
+    @property
+    def role_weights(self) -> dict[str, float]:
+        """PMO role -> share of this dimension in it (weights normalised to sum to 1); empty when it serves none."""
+        given = self.pmo_roles if self.pmo_roles is not None else (
+            {self.pmo_role: 1.0} if self.pmo_role is not None else {})
+        total = sum(given.values())
+        return {role: weight / total for role, weight in given.items()}
+
+
+class EvidenceQuestion(_Model):
+    """A fact the consultant checks once per PMO (answered yes, partly or no, with a note)."""
+
+    id: _Id
+    text: str = Field(min_length=1)
+    dimension: _Id | None = None
+
+
+class ContextQuestion(_Model):
+    """A descriptive question answered once per PMO (its age, size, reporting line...)."""
+
+    id: _Id
+    text: str = Field(min_length=1)
+    kind: Literal["choice", "number", "text"]
+    choices: tuple[str, ...] = ()
+    unit: str = ""
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> ContextQuestion:
+        if self.kind == "choice" and not self.choices:
+            raise ValueError("a choice question needs its choices")
+        if self.kind != "choice" and self.choices:
+            raise ValueError(f"only a choice question has choices (this one is a {self.kind} question)")
+        if self.kind != "number" and (self.min is not None or self.max is not None):
+            raise ValueError("only a number question has min and max")
+        if self.min is not None and self.max is not None and self.max < self.min:
+            raise ValueError(f"max ({self.max}) is below min ({self.min})")
+        return self
 
 
 class PmoType(_Model):
@@ -136,9 +213,13 @@ class Instrument(_Model):
     description: str = ""
     scale: Scale
     maturity_thresholds: tuple[float, ...] = (20.0, 40.0, 60.0, 80.0)
+    level_names: dict[int, str] = Field(default_factory=dict)
     roles: tuple[Role, ...] = Field(min_length=1)
+    targets: dict[PmoLevel, _Id] = Field(default_factory=dict)
     dimensions: tuple[Dimension, ...] = Field(min_length=1)
     types: tuple[PmoType, ...] = Field(min_length=1)
+    evidence: tuple[EvidenceQuestion, ...] = ()
+    context: tuple[ContextQuestion, ...] = ()
 
     @field_validator("version", mode="before")
     @classmethod
@@ -196,10 +277,39 @@ class Instrument(_Model):
             if dupes:
                 problems.append(f"duplicate {what} ids (ids are case-insensitive): {dupes}")
         known = {d.id for d in self.dimensions}
+        gated: set[str] = set()
         for t in self.types:
             unknown = sorted(set(t.gates) - known)
+            gated.update(t.gates)
             if unknown:
                 problems.append(f"type '{t.id}' gates unknown dimensions {unknown}; known: {sorted(known)}")
+        roles = set(self.role_ids)
+        n_levels = len(self.maturity_thresholds) + 1
+        for name, levels in (("level_names", self.level_names),
+                             *((f"dimension '{d.id}' levels", d.levels) for d in self.dimensions)):
+            outside = sorted(k for k in levels if not 1 <= k <= n_levels)
+            if outside:
+                problems.append(f"{name} gives levels {outside}; the thresholds make levels 1-{n_levels}")
+        for d in self.dimensions:
+            if d.maturity_only and d.id in gated:
+                problems.append(f"dimension '{d.id}' is maturity_only but a type gates it")
+            for item in d.items:
+                unknown_roles = sorted(set(item.audience or ()) - roles)
+                if unknown_roles:
+                    problems.append(f"item '{item.id}' has unknown audience roles {unknown_roles}; "
+                                    f"roles: {', '.join(self.role_ids)}")
+        types = {t.id for t in self.types}
+        for level, target in self.targets.items():
+            if target not in types:
+                problems.append(f"targets.{level} is '{target}', not a type of this instrument "
+                                f"({', '.join(t.id for t in self.types)})")
+        for what, ids in (("evidence", [e.id for e in self.evidence]), ("context", [c.id for c in self.context])):
+            dupes = sorted(k for k, n in Counter(i.lower() for i in ids).items() if n > 1)
+            if dupes:
+                problems.append(f"duplicate {what} ids: {dupes}")
+        for e in self.evidence:
+            if e.dimension is not None and e.dimension not in known:
+                problems.append(f"evidence '{e.id}' names unknown dimension '{e.dimension}'")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -209,10 +319,12 @@ class Instrument(_Model):
     def items(self) -> pd.DataFrame:
         """One row per item, in instrument order, indexed by item id.
 
-        Columns: ``dimension``, ``text``, ``weight``, ``reverse``.
+        Columns: ``dimension``, ``text``, ``weight``, ``reverse``, ``audience``
+        (the tuple of roles asked, ``None`` for every role).
         """
         rows = [
-            {"item": i.id, "dimension": d.id, "text": i.text, "weight": i.weight, "reverse": i.reverse}
+            {"item": i.id, "dimension": d.id, "text": i.text, "weight": i.weight, "reverse": i.reverse,
+             "audience": i.audience}
             for d in self.dimensions
             for i in d.items
         ]
@@ -222,17 +334,46 @@ class Instrument(_Model):
     def dimension_table(self) -> pd.DataFrame:
         """One row per dimension, indexed by dimension id.
 
-        Columns: ``label``, ``pmo_role``, ``weight``, ``n_items``.
+        Columns: ``label``, ``pmo_role`` (the role it serves most), ``weight``,
+        ``n_items``, ``maturity_only``.
         """
-        rows = [
-            {"dimension": d.id, "label": d.label, "pmo_role": d.pmo_role, "weight": d.weight, "n_items": len(d.items)}
-            for d in self.dimensions
-        ]
+        rows = []
+        for d in self.dimensions:
+            weights = d.role_weights
+            rows.append({"dimension": d.id, "label": d.label,
+                         "pmo_role": max(weights, key=weights.__getitem__) if weights else None,
+                         "weight": d.weight, "n_items": len(d.items), "maturity_only": d.maturity_only})
         return pd.DataFrame(rows).set_index("dimension")
+
+    @cached_property
+    def asked(self) -> pd.DataFrame:
+        """Which role is asked which item: a boolean frame, roles (rows) x items (columns), instrument order."""
+        return pd.DataFrame([[i.asks(r.id) for d in self.dimensions for i in d.items] for r in self.roles],
+                            index=pd.Index(self.role_ids, name="role"), columns=self.items.index)
 
     @property
     def role_ids(self) -> tuple[str, ...]:
         return tuple(r.id for r in self.roles)
+
+    @property
+    def self_roles(self) -> frozenset[str]:
+        """The roles marked ``self: true`` (the PMO's own people)."""
+        return frozenset(r.id for r in self.roles if r.self)
+
+    @property
+    def spec(self) -> str:
+        """How to load this instrument again: ``id@version``."""
+        return f"{self.id}@{self.version}"
+
+    def level_name(self, level: int | None) -> str:
+        """The name of a maturity level (``"Established"``), or ``"level N"`` when the instrument names none."""
+        if level is None:
+            return ""
+        return self.level_names.get(int(level), f"level {int(level)}")
+
+    def target_for(self, pmo_level: str | None) -> str | None:
+        """The instrument's default target type for a PMO of this level, if it declares one."""
+        return None if pmo_level is None else self.targets.get(pmo_level)
 
     def dimension(self, dimension_id: str) -> Dimension:
         """The dimension with this id."""
@@ -249,18 +390,36 @@ class Instrument(_Model):
 
 
 def builtin_instruments() -> dict[str, Path]:
-    """Built-in instrument ids mapped to their files."""
+    """Built-in instrument ids mapped to their files.
+
+    ``pmo-core`` is the current version; an older version kept loadable is
+    listed as ``pmo-core@1.0`` (its file is ``pmo-core@1.0.yaml``).
+    """
     folder = templates_dir() / "instruments"
     return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
 
 
+def _builtin_path(spec: str, builtins: dict[str, Path]) -> Path | None:
+    """The file of a built-in ``id`` or ``id@version`` (the current file serves its own version too)."""
+    if spec in builtins:
+        return builtins[spec]
+    base, at, version = spec.partition("@")
+    if at and base in builtins:
+        current, _ = load_yaml(builtins[base])
+        if isinstance(current, dict) and str(current.get("version")) == version:
+            return builtins[base]
+    return None
+
+
 def load_instrument(spec: str | Path = "pmo-core") -> Instrument:
-    """Load an instrument by built-in id or by path to a YAML file.
+    """Load an instrument by built-in id (``pmo-core``, ``pmo-core@1.0``) or by path to a YAML file.
 
     Parameters
     ----------
     spec
-        A built-in id such as ``"pmo-core"`` or the path of an instrument file.
+        A built-in id such as ``"pmo-core"`` (the current version),
+        ``"pmo-core@1.0"`` (an older version kept loadable), or the path of an
+        instrument file.
 
     Raises
     ------
@@ -277,9 +436,10 @@ def load_instrument(spec: str | Path = "pmo-core") -> Instrument:
     path = Path(spec)
     if not path.is_file():
         builtins = builtin_instruments()
-        if str(spec) not in builtins:
+        found = _builtin_path(str(spec), builtins)
+        if found is None:
             raise InstrumentNotFoundError(str(spec), tuple(builtins))
-        path = builtins[str(spec)]
+        path = found
     data, node = load_yaml(path)
     try:
         return Instrument.model_validate(data)

@@ -1,4 +1,4 @@
-"""Where a PMO stands: type ladder, path to the next type, role coverage, perception gaps.
+"""Where a PMO stands: its type judged gate by gate, its target, role coverage, perception gaps.
 
 Functions here work on one PMO's scores (as produced by :mod:`pmo_workbench.scoring`)
 and return new objects; nothing is mutated.
@@ -19,23 +19,65 @@ DEFAULT_MIN_GROUP_SIZE = 3
 DEFAULT_GAP_THRESHOLD = 20.0
 
 
+TARGET_SOURCES = ("option", "manifest", "store", "engagement", "instrument")
+"""Where a target type can come from, strongest first: a ``--targets`` file, a manifest column, the store,
+an ``engagement.yaml`` beside the responses, the instrument's default for the PMO's level."""
+GATE_STATES = ("met", "borderline", "not_met")
+_GATE_COLUMNS = ["type", "dimension", "gate", "score", "ci_low", "ci_high", "passes", "state", "margin", "met"]
+_FOUNDATION_COLUMNS = ["type", "dimension", "gate", "score", "points_needed", "state"]
+_PROFILE_COLUMNS = ["type", "label", "gates", "passed", "met", "share_passed", "share_met", "mean_margin"]
+
+
+@dataclass(frozen=True)
+class Target:
+    """The type a PMO is meant to be, and where that choice comes from (one of :data:`TARGET_SOURCES`)."""
+
+    id: str
+    source: str
+
+    def __post_init__(self) -> None:
+        if self.source not in TARGET_SOURCES:
+            raise ValueError(f"unknown target source {self.source!r}; expected one of {', '.join(TARGET_SOURCES)}")
+
+
 @dataclass(frozen=True)
 class TypeResult:
-    """The PMO's rung on the type ladder and what the next rung still needs.
+    """Where the PMO stands among the types, judged gate by gate.
 
     Attributes
     ----------
     type, label
-        The highest rung whose gates, and every lower rung's, are all met;
-        ``ad_hoc`` when the first rung is not met.
-    next_type, next_label
-        The rung above, or ``None`` at the top.
-    gaps
-        The next rung's unmet gates: dimension id -> points still needed
-        (``None`` when the dimension has no score).
+        The highest type whose own gates all pass (score at or above the
+        gate); ``ad_hoc`` when no type passes.
+    certainty
+        ``"firm"`` when none of the type's gates and none of the failing gates
+        of the type above is borderline, else ``"borderline"``.
+    decided_by
+        The gates that decide the type: the borderline ones among them, or,
+        when the type is firm, the one closest to its gate. Each a dict with
+        ``type``, ``dimension``, ``gate``, ``score``, ``state``.
     ladder
-        One row per gate of every rung: ``type``, ``dimension``, ``gate``,
-        ``score``, ``met``.
+        One row per gate of every type: ``type``, ``dimension``, ``gate``,
+        ``score``, ``ci_low``, ``ci_high``, ``passes`` (score >= gate),
+        ``state`` (``met``: the 95 % CI lies at or above the gate;
+        ``not_met``: it lies below; ``borderline``: it crosses the gate or is
+        unknown), ``margin`` (score - gate) and ``met`` (the same as
+        ``passes``, kept for one release).
+    foundation_gaps
+        The failing gates of types below the PMO's type: ``type``,
+        ``dimension``, ``gate``, ``score``, ``points_needed``, ``state``.
+    profile
+        One row per type: ``gates``, ``passed``, ``met`` (counts),
+        ``share_passed``, ``share_met`` and ``mean_margin`` (mean of score -
+        gate over its scored gates).
+    target
+        The type the PMO is meant to be (:class:`Target`), or ``None``.
+    to_target
+        The target's failing gates: dimension id -> points needed (``None``
+        when unscored); empty when the PMO is at or above its target or has
+        none.
+    next_type, next_label, gaps
+        The type above and its failing gates (deprecated: use the target).
     """
 
     type: str
@@ -44,6 +86,53 @@ class TypeResult:
     next_label: str | None
     gaps: Mapping[str, float | None] = field(default_factory=dict)
     ladder: pd.DataFrame = field(default_factory=pd.DataFrame)
+    certainty: str = "firm"
+    decided_by: tuple[dict, ...] = ()
+    foundation_gaps: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_FOUNDATION_COLUMNS))
+    profile: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_PROFILE_COLUMNS))
+    target: Target | None = None
+    to_target: Mapping[str, float | None] = field(default_factory=dict)
+
+    @property
+    def target_reached(self) -> bool | None:
+        """Whether the PMO is at or above its target type (``None`` without a target)."""
+        return None if self.target is None else not self.to_target and self.target_rank <= self.rank
+
+    @property
+    def rank(self) -> int:
+        """Position of the PMO's type among the types: -1 for ad hoc, 0 for the lowest type, and so on."""
+        return self._ranks.get(self.type, -1)
+
+    @property
+    def target_rank(self) -> int:
+        return -1 if self.target is None else self._ranks.get(self.target.id, -1)
+
+    @property
+    def _ranks(self) -> dict[str, int]:
+        return {t: i for i, t in enumerate(dict.fromkeys(self.ladder["type"]))} if len(self.ladder) else {}
+
+    @property
+    def climbing(self) -> bool:
+        """Whether the roadmap should lead to a higher type: the target lies above the PMO's type (or, without
+        a target, there is a type above)."""
+        if self.target is None:
+            return self.next_type is not None
+        return self.target_rank > self.rank
+
+    @property
+    def goal(self) -> str | None:
+        """The type the roadmap leads to: the target when it lies above, the type above without a target, else
+        ``None`` (work on maturity within the type)."""
+        if not self.climbing:
+            return None
+        return self.target.id if self.target is not None else self.next_type
+
+    @property
+    def goal_gaps(self) -> Mapping[str, float | None]:
+        """The failing gates of :attr:`goal`: dimension id -> points needed."""
+        if self.goal is None:
+            return {}
+        return self.to_target if self.target is not None else self.gaps
 
 
 @dataclass(frozen=True)
@@ -68,62 +157,136 @@ class PerceptionGaps:
     threshold: float
 
 
-def classify_type(scores: Mapping[str, float], instrument: Instrument) -> TypeResult:
-    """Place a PMO on the instrument's type ladder.
+def gate_state(score: float, ci_low: float, ci_high: float, gate: float) -> str:
+    """``met`` when the CI lies at or above the gate, ``not_met`` when it lies below, else ``borderline``.
+
+    A missing score is ``not_met``; a score without a CI (one respondent) is ``borderline``.
+
+    >>> gate_state(50, 41, 59, 40), gate_state(50, 40, 60, 40), gate_state(50, 39, 61, 40), gate_state(30, 20, 39, 40)
+    ('met', 'met', 'borderline', 'not_met')
+    """
+    if _missing(score):
+        return "not_met"
+    if _missing(ci_low) or _missing(ci_high):
+        return "borderline"
+    if ci_low >= gate:
+        return "met"
+    if ci_high < gate:
+        return "not_met"
+    return "borderline"
+
+
+def classify_type(scores: Mapping[str, float] | pd.DataFrame, instrument: Instrument, *,
+                  target: Target | None = None) -> TypeResult:
+    """Place a PMO among the instrument's types, gate by gate.
 
     Parameters
     ----------
     scores
-        Dimension id -> PMO dimension score (0-100; NaN or absent = missing,
-        which fails its gate).
+        The PMO's dimension rows (``dimension``, ``score``, ``ci_low``,
+        ``ci_high``), or a mapping dimension id -> score (0-100; NaN or
+        absent = missing, which fails its gate). Given a mapping, there is no
+        CI: a gate's state follows its point score.
+    target
+        The type the PMO is meant to be, or ``None``.
 
     Examples
     --------
-    With the ladder supportive {methodology: 40} < controlling {monitoring: 60},
-    scores {methodology: 45, monitoring: 50} give ``supportive`` and the path
-    ``{"monitoring": 10.0}`` to controlling.
+    With the types supportive {methodology: 40} and controlling {monitoring: 60},
+    scores {methodology: 35, monitoring: 65} give ``controlling`` with the
+    foundation gap methodology (5 points below the supportive gate).
     """
+    if isinstance(scores, pd.DataFrame):
+        by_dim = scores.set_index("dimension")
+        point = by_dim["score"].to_dict()
+        low = by_dim["ci_low"].to_dict() if "ci_low" in by_dim else None
+        high = by_dim["ci_high"].to_dict() if "ci_high" in by_dim else None
+    else:
+        point, low, high = dict(scores), None, None
     rows = []
-    current: str = AD_HOC
-    climbing = True
-    next_index: int | None = 0
-    for index, rung in enumerate(instrument.types):
-        met_all = True
+    for rung in instrument.types:
         for dim, gate in rung.gates.items():
-            value = scores.get(dim)
-            met = not _missing(value) and value >= gate
-            met_all &= met
-            rows.append({"type": rung.id, "dimension": dim, "gate": gate,
-                         "score": np.nan if _missing(value) else float(value), "met": met})
-        if climbing and met_all:
-            current = rung.id
-            next_index = index + 1
-        else:
-            climbing = False
-    ladder = pd.DataFrame(rows, columns=["type", "dimension", "gate", "score", "met"])
-    if next_index is not None and next_index < len(instrument.types):
-        nxt = instrument.types[next_index]
-        unmet = ladder[(ladder["type"] == nxt.id) & ~ladder["met"]]
-        gaps = {
-            d: (None if np.isnan(s) else round(float(g - s), 10))
-            for d, g, s in zip(unmet["dimension"], unmet["gate"], unmet["score"])
-        }
-        return TypeResult(current, instrument.type_label(current), nxt.id, nxt.label, gaps, ladder)
-    return TypeResult(current, instrument.type_label(current), None, None, {}, ladder)
+            value = point.get(dim)
+            value = np.nan if _missing(value) else float(value)
+            lo = value if low is None else low.get(dim, np.nan)
+            hi = value if high is None else high.get(dim, np.nan)
+            lo, hi = (np.nan if _missing(v) else float(v) for v in (lo, hi))
+            passes = not np.isnan(value) and value >= gate
+            rows.append({"type": rung.id, "dimension": dim, "gate": float(gate), "score": value, "ci_low": lo,
+                         "ci_high": hi, "passes": passes, "state": gate_state(value, lo, hi, gate),
+                         "margin": value - gate, "met": passes})
+    ladder = pd.DataFrame(rows, columns=_GATE_COLUMNS)
+    ids = [t.id for t in instrument.types]
+    passing = [t for t in ids if ladder.loc[ladder["type"] == t, "passes"].all()]
+    current = passing[-1] if passing else AD_HOC
+    rank = ids.index(current) if current != AD_HOC else -1
+    above = ids[rank + 1] if rank + 1 < len(ids) else None
+
+    own = ladder[ladder["type"] == current]
+    blocking = ladder[(ladder["type"] == above) & ~ladder["passes"]] if above else ladder.iloc[0:0]
+    deciding = pd.concat([own, blocking])
+    shaky = deciding[deciding["state"] == "borderline"]
+    if len(shaky):
+        decided = shaky
+    elif len(deciding):
+        closeness = deciding["margin"].abs().fillna(np.inf)
+        decided = deciding.loc[[closeness.idxmin()]] if closeness.notna().any() else deciding.iloc[:1]
+    else:
+        decided = deciding
+    decided_by = tuple({"type": r.type, "dimension": r.dimension, "gate": r.gate, "score": r.score,
+                        "state": r.state} for r in decided.itertuples(index=False))
+
+    below = set(ids[:max(rank, 0)]) if rank > 0 else set()
+    failing_below = ladder[ladder["type"].isin(below) & ~ladder["passes"]]
+    foundation = failing_below.assign(points_needed=failing_below["gate"] - failing_below["score"])
+    foundation = foundation[_FOUNDATION_COLUMNS].reset_index(drop=True)
+
+    profile_rows = []
+    for rung in instrument.types:
+        gates = ladder[ladder["type"] == rung.id]
+        margins = gates["margin"].dropna()
+        profile_rows.append({
+            "type": rung.id, "label": rung.label, "gates": len(gates), "passed": int(gates["passes"].sum()),
+            "met": int((gates["state"] == "met").sum()),
+            "share_passed": float(gates["passes"].mean()), "share_met": float((gates["state"] == "met").mean()),
+            "mean_margin": float(margins.mean()) if len(margins) else np.nan,
+        })
+    profile = pd.DataFrame(profile_rows, columns=_PROFILE_COLUMNS)
+
+    def failing(type_id: str | None) -> dict[str, float | None]:
+        unmet = ladder[(ladder["type"] == type_id) & ~ladder["passes"]]
+        return {d: (None if np.isnan(sc) else round(float(g - sc), 10))
+                for d, g, sc in zip(unmet["dimension"], unmet["gate"], unmet["score"])}
+
+    to_target: dict[str, float | None] = {}
+    if target is not None:
+        if target.id not in ids:
+            raise ValueError(f"target type {target.id!r} is not a type of {instrument.id} ({', '.join(ids)})")
+        if ids.index(target.id) > rank:
+            to_target = failing(target.id)
+    return TypeResult(
+        type=current, label=instrument.type_label(current),
+        next_type=above, next_label=None if above is None else instrument.type_label(above),
+        gaps=failing(above) if above else {}, ladder=ladder,
+        certainty="borderline" if len(shaky) else "firm", decided_by=decided_by,
+        foundation_gaps=foundation, profile=profile, target=target, to_target=to_target,
+    )
 
 
 def role_coverage(scores: Mapping[str, float], instrument: Instrument) -> pd.Series:
     """How well the PMO serves each of its three roles.
 
-    The mean of the non-missing dimension scores of the dimensions serving
-    each role (``standards``, ``customer_support``, ``empowerment``); NaN when
-    none is scored.
+    For each role (``standards``, ``customer_support``, ``empowerment``), the
+    mean of the scored dimensions serving it, each weighted by its share in
+    that role (a dimension serving two roles counts in both, with its
+    weights); NaN when no dimension serving the role is scored.
     """
     result = {}
     for role in PMO_ROLES:
-        values = [scores.get(d.id) for d in instrument.dimensions if d.pmo_role == role]
-        values = [v for v in values if not _missing(v)]
-        result[role] = float(np.mean(values)) if values else np.nan
+        pairs = [(scores.get(d.id), d.role_weights.get(role, 0.0)) for d in instrument.dimensions]
+        pairs = [(v, w) for v, w in pairs if w > 0 and not _missing(v)]
+        total = sum(w for _, w in pairs)
+        result[role] = sum(v * w for v, w in pairs) / total if total else np.nan
     return pd.Series(result, name="score", dtype=float)
 
 

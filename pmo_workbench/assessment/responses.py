@@ -6,7 +6,8 @@ with the row a spreadsheet shows (header = row 1). Code past this point trusts
 the frame it gets.
 
 The tidy frame has one row per (respondent, item) with the columns in
-:data:`TIDY_COLUMNS`; ``value`` is a float, ``NaN`` when not answered.
+:data:`TIDY_COLUMNS`; ``value`` is a float, ``NaN`` when not answered or
+answered "don't know" (then ``dont_know`` is True).
 """
 
 from __future__ import annotations
@@ -36,9 +37,11 @@ OPTIONAL_COLUMNS = ("pmo_level", "assessed_on", "comment")
 PMO_LEVELS = ("project", "department", "enterprise")
 """Allowed values of the optional ``pmo_level`` column, narrowest first."""
 NOT_ANSWERED = frozenset({"", "na", "n/a"})
+DONT_KNOW = "dk"
+"""The answer "don't know" (any case): kept apart from the scale and from not applicable, never scored."""
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 TIDY_COLUMNS = (
-    "organisation", "pmo", "pmo_level", "respondent", "role", "item", "value",
+    "organisation", "pmo", "pmo_level", "respondent", "role", "item", "value", "dont_know",
     "assessed_on", "comment", "source_row",
 )
 
@@ -77,7 +80,8 @@ def read_responses(path: str | Path, instrument: Instrument) -> pd.DataFrame:
         One row per answer (or explicit non-answer) with :data:`TIDY_COLUMNS`,
         in file order. ``organisation``, ``pmo``, ``respondent``, ``role``,
         ``item`` and ``pmo_level`` are categorical (roles and items in
-        instrument order); ``value`` is float, NaN when not answered.
+        instrument order); ``value`` is float, NaN when not answered or
+        answered ``DK`` ("don't know", then ``dont_know`` is True).
 
     Raises
     ------
@@ -222,11 +226,12 @@ class _Validator:
             cells = self._wide_cells()
         # Every check sees every row, so one row can carry several problems.
         blank_key = self._check_keys(cells)
-        values, bad_value = self._check_values(cells)
+        values, bad_value, dont_know = self._check_values(cells)
         levels = self._check_pmo_levels(cells)
         dates = self._check_dates(cells)
-        cells = cells.assign(value=values, pmo_level=levels, assessed_on=dates)
+        cells = cells.assign(value=values, dont_know=dont_know, pmo_level=levels, assessed_on=dates)
         self._check_one_role(cells)
+        self._check_audience(cells)
         # Rows already found wrong cannot also be duplicates of something.
         cells = self._check_duplicates(cells, comparable=cells["item"].notna() & ~blank_key & ~bad_value)
         self.fail_if_problems(final=True)
@@ -356,15 +361,19 @@ class _Validator:
         cells["role"] = role.fillna(cells["role"])
         return blank_key | wrong_text
 
-    def _check_values(self, cells: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-        """Answers as floats (NaN = not answered), and where an answer was invalid."""
+    def _check_values(self, cells: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+        """Answers as floats (NaN = not answered or don't know), where an answer was invalid,
+        and where it was "don't know"."""
         scale = self.instrument.scale
         raw = cells["value_raw"]
-        missing = per_value(raw, lambda u: u.str.lower().isin(NOT_ANSWERED)).astype(bool)
+        lowered = per_value(raw, lambda u: u.str.lower())
+        dont_know = lowered.eq(DONT_KNOW)
+        missing = lowered.isin(NOT_ANSWERED) | dont_know
         number = per_value(raw, lambda u: pd.to_numeric(u.str.replace(",", ".", regex=False), errors="coerce"))
         number = number.astype(float).where(~missing)
         expected = (
-            f"expected a whole number from {scale.min} to {scale.max}, or blank/NA for not answered"
+            f"expected a whole number from {scale.min} to {scale.max}, DK for don't know, "
+            "or blank/NA for not applicable"
         )
         not_number = number.isna() & ~missing
         for row, column, value in zip(cells.loc[not_number, "source_row"], cells.loc[not_number, "value_column"],
@@ -374,7 +383,27 @@ class _Validator:
         for row, column, value in zip(cells.loc[outside, "source_row"], cells.loc[outside, "value_column"],
                                       raw[outside]):
             self.add(int(row), column, f"value '{value}' is outside the scale; {expected}")
-        return number.astype(float), not_number | outside
+        return number.astype(float), not_number | outside, dont_know.astype(bool)
+
+    def _check_audience(self, cells: pd.DataFrame) -> None:
+        """An answer (a value or DK) to an item the respondent's role is not asked is an error."""
+        asked = self.instrument.asked
+        if asked.to_numpy().all():
+            return
+        known = cells["role"].isin(asked.index) & cells["item"].isin(asked.columns)
+        given = known & (cells["value"].notna() | cells["dont_know"])
+        if not given.any():
+            return
+        hit = cells[given]
+        stacked = asked.stack()
+        is_asked = pd.Series(stacked.reindex(pd.MultiIndex.from_arrays([hit["role"], hit["item"]])).to_numpy(bool),
+                             index=hit.index)
+        audience = self.instrument.items["audience"]
+        for r in hit[~is_asked].itertuples(index=False):
+            roles = ", ".join(audience[r.item])
+            self.add(int(r.source_row), r.value_column,
+                     f"item {r.item} is not asked of role '{r.role}' (only of {roles}); "
+                     f"respondent '{r.respondent}' should leave it blank")
 
     def _check_pmo_levels(self, cells: pd.DataFrame) -> pd.Series:
         raw = cells["pmo_level"]
@@ -428,9 +457,10 @@ class _Validator:
         repeated = candidates.duplicated(key, keep="first")
         if not repeated.any():
             return cells
-        first = candidates[~repeated].set_index(key)[["value", "value_raw", "source_row"]]
+        first = candidates[~repeated].set_index(key)[["value", "dont_know", "value_raw", "source_row"]]
         later = candidates[repeated].join(first.add_suffix("_first"), on=key)
-        same = (later["value"] == later["value_first"]) | (later["value"].isna() & later["value_first"].isna())
+        same = ((later["value"] == later["value_first"]) | (later["value"].isna() & later["value_first"].isna())) & (
+            later["dont_know"] == later["dont_know_first"])
         for r in later[~same].itertuples(index=False):
             self.add(int(r.source_row), r.value_column,
                      f"respondent '{r.respondent}' answered item {r.item} twice with different values: "

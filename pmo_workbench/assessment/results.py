@@ -7,6 +7,7 @@ each with the frames a report needs and a ``to_dict()`` for JSON.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,11 +16,13 @@ import pandas as pd
 from .._values import boolean as _bool
 from .._values import integer as _int
 from .._values import rounded as _num
+from .engagement import Engagement, PmoEngagement
 from .instrument import Instrument
 from .positioning import (
     DEFAULT_GAP_THRESHOLD,
     DEFAULT_MIN_GROUP_SIZE,
     PerceptionGaps,
+    Target,
     TypeResult,
     classify_type,
     perception_gaps,
@@ -30,6 +33,11 @@ from .recommendations import RecommendationLibrary, library_for, recommend
 from .responses import PMO_LEVELS
 from .scoring import RWG_CUTOFF, Scores, score
 
+_DIMENSION_COLUMNS = [
+    "dimension", "label", "pmo_role", "weight", "score", "level", "level_name", "respondents", "std", "ci_low",
+    "ci_high", "rwg_j", "rwg_star_j", "ad_m", "agree", "split_items", "alpha", "alpha_n", "alpha_k", "alpha_note",
+    "score_customers", "customers", "customers_ci_low", "customers_ci_high", "score_self", "self_respondents",
+]
 _EMPTY_BY_ROLE = pd.DataFrame(columns=["dimension", "role", "n", "score", "suppressed"])
 _LEVEL_ORDER = {level: i for i, level in enumerate(reversed(PMO_LEVELS))}  # enterprise first
 
@@ -42,8 +50,12 @@ class PmoAssessment:
     ----------
     dimensions
         One row per dimension in instrument order: ``dimension``, ``label``,
-        ``pmo_role``, ``weight``, ``score``, ``level``, ``respondents``,
-        ``std``, ``ci_low``, ``ci_high``, ``rwg_j``, ``agree``, ``alpha``.
+        ``pmo_role``, ``weight``, ``score``, ``level``, ``level_name``,
+        ``respondents``, ``std``, ``ci_low``, ``ci_high``, ``rwg_j``,
+        ``rwg_star_j``, ``ad_m``, ``agree``, ``split_items``, ``alpha``,
+        ``alpha_n``, ``alpha_note``, ``score_customers``, ``customers``,
+        ``customers_ci_low``, ``customers_ci_high``, ``score_self``,
+        ``self_respondents`` (see :class:`~pmo_workbench.assessment.scoring.Scores`).
     respondent_scores
         One row per (respondent, dimension): ``respondent``, ``role``,
         ``dimension``, ``score``, ``answered``, ``n_items``.
@@ -67,10 +79,15 @@ class PmoAssessment:
     pmo_roles: pd.Series
     perception: PerceptionGaps
     recommendations: pd.DataFrame
+    self_respondents: int = 0
+    overall_customers: float = float("nan")
+    overall_self: float = float("nan")
+    engagement: PmoEngagement | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: scores rounded to 2 decimals, missing values as ``None``."""
         t = self.type
+        e = self.engagement
         return {
             "organisation": self.organisation,
             "pmo": self.pmo,
@@ -78,19 +95,51 @@ class PmoAssessment:
             "respondents": self.respondents,
             "respondents_by_role": {k: int(v) for k, v in self.respondents_by_role.items()},
             "answer_rate": _num(self.answer_rate, 4),
-            "overall": {"score": _num(self.overall_score), "level": _int(self.overall_level)},
-            "type": t.type,
+            "self_respondents": self.self_respondents,
+            "overall": {"score": _num(self.overall_score), "level": _int(self.overall_level),
+                        "score_customers": _num(self.overall_customers)},
+            "type": {"id": t.type, "certainty": t.certainty,
+                     "decided_by": [{**g, "gate": _num(g["gate"]), "score": _num(g["score"])} for g in t.decided_by]},
+            "target": None if t.target is None else {"id": t.target.id, "source": t.target.source},
+            "gates": [
+                {"type": g.type, "dimension": g.dimension, "gate": _num(g.gate), "score": _num(g.score),
+                 "ci_low": _num(g.ci_low), "ci_high": _num(g.ci_high), "passes": bool(g.passes), "state": g.state}
+                for g in t.ladder.itertuples(index=False)
+            ],
+            "foundation_gaps": [
+                {"type": g.type, "dimension": g.dimension, "gate": _num(g.gate), "score": _num(g.score),
+                 "points_needed": _num(g.points_needed), "state": g.state}
+                for g in t.foundation_gaps.itertuples(index=False)
+            ],
+            "type_profile": [
+                {"type": p.type, "gates": int(p.gates), "passed": int(p.passed), "met": int(p.met),
+                 "share_passed": _num(p.share_passed, 4), "share_met": _num(p.share_met, 4),
+                 "mean_margin": _num(p.mean_margin)}
+                for p in t.profile.itertuples(index=False)
+            ],
+            "to_target": None if t.target is None else {
+                "id": t.target.id, "reached": bool(t.target_reached),
+                "gaps": {d: _num(v) for d, v in t.to_target.items()},
+            },
+            # Deprecated (one release): the type above and its failing gates; use "to_target".
             "next_type": None if t.next_type is None else {
                 "id": t.next_type, "gaps": {d: _num(v) for d, v in t.gaps.items()},
             },
             "dimensions": [
                 {
                     "id": r.dimension, "score": _num(r.score), "level": _int(r.level),
-                    "respondents": int(r.respondents), "rwg_j": _num(r.rwg_j), "agree": _bool(r.agree),
-                    "alpha": _num(r.alpha), "ci_low": _num(r.ci_low), "ci_high": _num(r.ci_high),
+                    "level_name": r.level_name or None,
+                    "respondents": int(r.respondents), "ci_low": _num(r.ci_low), "ci_high": _num(r.ci_high),
+                    "rwg_j": _num(r.rwg_j), "rwg_star_j": _num(r.rwg_star_j), "ad_m": _num(r.ad_m),
+                    "agree": _bool(r.agree), "split_items": list(r.split_items),
+                    "alpha": _num(r.alpha), "alpha_n": int(r.alpha_n), "alpha_note": r.alpha_note,
+                    "score_customers": _num(r.score_customers), "customers": int(r.customers),
+                    "customers_ci_low": _num(r.customers_ci_low), "customers_ci_high": _num(r.customers_ci_high),
                 }
                 for r in self.dimensions.itertuples(index=False)
             ],
+            "context": {} if e is None else dict(e.context),
+            "evidence": {} if e is None else {k: {"answer": v.answer, "note": v.note} for k, v in e.evidence.items()},
             "pmo_roles": {role: _num(v) for role, v in self.pmo_roles.items()},
             "perception_gaps": self._gaps_dict(),
             "recommendations": [
@@ -125,11 +174,6 @@ class AssessmentResults:
     assessments: tuple[PmoAssessment, ...]
     scores: Scores
 
-    @property
-    def reliability(self) -> pd.DataFrame:
-        """Cronbach's alpha per dimension over every respondent of the response set."""
-        return self.scores.reliability
-
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``pmo-workbench score --format json``."""
         return {
@@ -138,10 +182,12 @@ class AssessmentResults:
         }
 
     def summary(self) -> pd.DataFrame:
-        """One row per PMO: organisation, pmo, level, respondents, type, overall score and level."""
+        """One row per PMO: organisation, pmo, level, respondents, type, certainty, target, overall score and
+        level (and the deprecated next type)."""
         return pd.DataFrame([
             {"organisation": a.organisation, "pmo": a.pmo, "pmo_level": a.pmo_level,
-             "respondents": a.respondents, "type": a.type.type, "overall_score": a.overall_score,
+             "respondents": a.respondents, "type": a.type.type, "certainty": a.type.certainty,
+             "target": None if a.type.target is None else a.type.target.id, "overall_score": a.overall_score,
              "overall_level": a.overall_level, "next_type": a.type.next_type}
             for a in self.assessments
         ])
@@ -166,6 +212,8 @@ def assess(
     gap_threshold: float = DEFAULT_GAP_THRESHOLD,
     rwg_cutoff: float = RWG_CUTOFF,
     library: RecommendationLibrary | None = None,
+    targets: Mapping[tuple[str, str], Target] | None = None,
+    engagement: Engagement | None = None,
 ) -> AssessmentResults:
     """Score, position and advise every PMO in a validated responses frame.
 
@@ -180,10 +228,17 @@ def assess(
     gap_threshold
         A gap between role groups larger than this many points is flagged.
     rwg_cutoff
-        Agreement (r_wg(J)) below this is flagged.
+        Agreement (r*wg(J)) below this is flagged.
     library
         Recommendations to draw from; by default the built-in library for the
         instrument, or none when it has none.
+    targets
+        (organisation, pmo) -> the target type chosen outside the responses (a
+        ``--targets`` file, a manifest, the store). It wins over ``engagement``.
+    engagement
+        The engagement file's entries: each PMO's target, context and evidence.
+        A PMO without a target from either gets the instrument's default for
+        its level (``targets`` in the instrument), else none.
 
     Examples
     --------
@@ -196,7 +251,6 @@ def assess(
         library = library_for(instrument)
     scores = score(responses, instrument, rwg_cutoff=rwg_cutoff)
     dims_meta = instrument.dimension_table[["label", "pmo_role", "weight"]]
-    alpha = scores.reliability.set_index("dimension")["alpha"]
     pmo_key = ["organisation", "pmo"]
     perception = perception_gaps(scores.respondents, instrument, min_group_size=min_group_size,
                                  threshold=gap_threshold)
@@ -209,12 +263,16 @@ def assess(
     assessments = []
     for pmo_row in scores.pmos.itertuples(index=False):
         key = (pmo_row.organisation, pmo_row.pmo)
-        dims = dim_groups[key].join(dims_meta, on="dimension").assign(alpha=lambda f: f["dimension"].map(alpha))
-        dims = dims[["dimension", "label", "pmo_role", "weight", "score", "level", "respondents", "std",
-                     "ci_low", "ci_high", "rwg_j", "agree", "alpha"]]
+        dims = dim_groups[key].join(dims_meta, on="dimension")
+        dims["level_name"] = pd.Series([instrument.level_name(None if pd.isna(v) else int(v)) for v in dims["level"]],
+                                       index=dims.index, dtype=object)
+        dims = dims[_DIMENSION_COLUMNS]
         dim_scores = dict(zip(dims["dimension"], dims["score"]))
         resp = resp_groups[key]
-        type_result = classify_type(dim_scores, instrument)
+        level = None if pd.isna(pmo_row.pmo_level) else str(pmo_row.pmo_level)
+        entry = None if engagement is None else engagement.for_pmo(str(pmo_row.organisation), str(pmo_row.pmo))
+        target = _target(instrument, (str(pmo_row.organisation), str(pmo_row.pmo)), level, targets, entry)
+        type_result = classify_type(dims, instrument, target=target)
         people = resp.drop_duplicates("respondent")
         by_role = people["role"].value_counts().reindex(instrument.role_ids, fill_value=0)
         recs = (recommend(dims, type_result, library, instrument) if library is not None
@@ -222,7 +280,7 @@ def assess(
         assessments.append(PmoAssessment(
             organisation=pmo_row.organisation,
             pmo=pmo_row.pmo,
-            pmo_level=None if pd.isna(pmo_row.pmo_level) else str(pmo_row.pmo_level),
+            pmo_level=level,
             respondents=int(pmo_row.respondents),
             respondents_by_role=by_role,
             answer_rate=float(pmo_row.answer_rate),
@@ -235,7 +293,23 @@ def assess(
             perception=PerceptionGaps(role_groups.get(key, _EMPTY_BY_ROLE), gap_groups[key], min_group_size,
                                       gap_threshold),
             recommendations=recs,
+            self_respondents=int(pmo_row.self_respondents),
+            overall_customers=float(pmo_row.overall_customers),
+            overall_self=float(pmo_row.overall_self),
+            engagement=entry,
         ))
     org_order = {org: i for i, org in enumerate(dict.fromkeys(a.organisation for a in assessments))}
     assessments.sort(key=lambda a: (org_order[a.organisation], _LEVEL_ORDER.get(a.pmo_level, len(_LEVEL_ORDER))))
     return AssessmentResults(instrument, tuple(assessments), scores)
+
+
+def _target(instrument: Instrument, key: tuple[str, str], level: str | None,
+            targets: Mapping[tuple[str, str], Target] | None, entry: PmoEngagement | None) -> Target | None:
+    """The PMO's target: given outside the responses, else from the engagement file, else the instrument's
+    default for its level, else none."""
+    if targets and key in targets:
+        return targets[key]
+    if entry is not None and entry.target is not None:
+        return Target(entry.target, "engagement")
+    default = instrument.target_for(level)
+    return None if default is None else Target(default, "instrument")
