@@ -187,3 +187,33 @@ def check_pmos_known(engagement: Engagement, answers: Mapping[str, list[str]], w
                                     f"it has {', '.join(repr(p) for p in pmos)}"))
     if problems:
         raise InputValidationError(problems)
+
+
+def engagement_inputs(responses: str | Path, answers, instrument: Instrument, *, engagement: str | Path | None = None,
+                      targets: str | Path | None = None, targets_source: str = "option",
+                      ) -> tuple[Engagement | None, Path | None, dict[tuple[str, str], Target] | None]:
+    """The engagement entries and the chosen targets for answers read from ``responses``.
+
+    ``engagement`` defaults to the ``engagement.yaml`` beside ``responses``;
+    ``targets`` is a file in the same format whose targets (from
+    ``targets_source``) win. Both are checked against the instrument, and an
+    entry naming a PMO of an answered organisation with no answers is refused.
+
+    Returns the entries (or ``None``), the file they came from (or ``None``)
+    and the targets (or ``None``).
+    """
+    pairs = answers[["organisation", "pmo"]].drop_duplicates().astype(str)
+    pmos_of: dict[str, list[str]] = {}
+    for organisation, pmo in zip(pairs["organisation"], pairs["pmo"]):
+        pmos_of.setdefault(organisation, []).append(pmo)
+    path = Path(engagement) if engagement is not None else engagement_beside(responses)
+    entries = None
+    if path is not None:
+        entries = load_engagement(path, instrument)
+        check_pmos_known(entries, pmos_of, path)
+    chosen = None
+    if targets is not None:
+        given = load_engagement(targets, instrument)
+        check_pmos_known(given, pmos_of, targets)
+        chosen = given.targets(targets_source)
+    return entries, path, chosen

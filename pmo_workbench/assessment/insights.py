@@ -19,20 +19,57 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from .._values import is_missing as _missing
-from .._values import join_words as _join
 from .instrument import Instrument
+from .narrative import (
+    SELF_GAP,
+    TARGET_SOURCE_WORDS,
+    agreement_label,
+    agreement_notes,
+    certainty_sentence,
+    context_table,
+    customers_view,
+    dimension_rows,
+    evidence_table,
+    foundation_sentence,
+    goal_gaps,
+    level_words,
+    methodology_points,
+    next_type_gaps,
+    profile_sentence,
+    reliability_label,
+    summary_sentence,
+    type_words,
+)
 from .results import AssessmentResults, PmoAssessment
 from .scoring import RWG_CUTOFF, item_scores
 
 __all__ = [
     "ALL_ROLES",
+    "DONT_KNOW_FLAG",
+    "SELF_GAP",
+    "STRENGTH_LEVEL",
+    "agreement_label",
+    "agreement_notes",
+    "certainty_sentence",
+    "context_table",
+    "customers_view",
+    "dimension_rows",
+    "TARGET_SOURCE_WORDS",
+    "evidence_table",
+    "foundation_sentence",
+    "goal_gaps",
+    "level_words",
+    "methodology_points",
+    "profile_sentence",
+    "reliability_label",
+    "type_words",
     "RWG_CUTOFF",
     "PHASE_LABELS",
     "DataQuality",
@@ -47,6 +84,11 @@ __all__ = [
     "strengths",
     "summary_sentence",
 ]
+
+STRENGTH_LEVEL = 3
+"""The lowest maturity level a dimension needs to be called a relative strength."""
+DONT_KNOW_FLAG = 0.30
+"""An item that more than this share of the respondents asked answered "don't know" is named in the report."""
 
 PHASE_LABELS: dict[int, str] = {
     1: "Now (0-3 months)",
@@ -64,6 +106,7 @@ _GAP_COLUMNS = ["dimension", "label", "score", "gate", "points_needed", "note"]
 _BENCHMARK_COLUMNS = ["dimension", "label", "score", "percentile", "peers", "peer_median"]
 _ITEM_ROLE_COLUMNS = ["item", "dimension", "text", "role", "score", "n"]
 _UNANSWERED_COLUMNS = ["item", "dimension", "text", "respondents", "unanswered", "share"]
+_DK_COLUMNS = ["item", "text", "role", "asked", "dont_know", "share"]
 _EXCLUDED_COLUMNS = ["respondent", "role", "dimension", "label", "answered", "n_items"]
 _COMMENT_COLUMNS = ["role", "item", "comment"]
 _UNCOUNTABLE = frozenset({"staff", "personnel", "people"})
@@ -76,30 +119,47 @@ class DataQuality:
     Attributes
     ----------
     unanswered
-        One row per item that at least one respondent of the PMO did not
-        answer: ``item``, ``dimension``, ``text``, ``respondents`` (of the
-        PMO), ``unanswered`` (how many of them did not answer it), ``share``
-        (``unanswered / respondents``); sorted by ``share`` descending, then
-        instrument order.
+        One row per item that at least one respondent asked it did not
+        answer (neither a value nor "don't know"): ``item``, ``dimension``,
+        ``text``, ``respondents`` (of the PMO asked it), ``unanswered``,
+        ``share`` (``unanswered / respondents``); sorted by ``share``
+        descending, then instrument order.
     excluded
         The (respondent, dimension) pairs left out of the PMO's dimension
         scores by the half-answered rule: ``respondent``, ``role``,
         ``dimension``, ``label``, ``answered`` (items answered), ``n_items``
         (items in the dimension).
     answer_rate
-        Answers given / (respondents x items of the instrument).
+        Answers on the scale / items asked (summed over respondents).
     respondents
         Number of respondents of the PMO.
+    dont_know
+        "Don't know" per item and role, for items with any: ``item``,
+        ``text``, ``role``, ``asked`` (respondents of the role),
+        ``dont_know``, ``share``.
+    dont_know_items
+        Items that more than :data:`DONT_KNOW_FLAG` of the respondents asked
+        answered "don't know": ``item``, ``text``, ``asked``, ``dont_know``,
+        ``share``; highest share first.
+    dont_know_rate
+        "Don't know" answers / items asked.
     """
 
     unanswered: pd.DataFrame
     excluded: pd.DataFrame
     answer_rate: float
     respondents: int
+    dont_know: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_DK_COLUMNS))
+    dont_know_items: pd.DataFrame = field(default_factory=pd.DataFrame)
+    dont_know_rate: float = 0.0
 
 
-def strengths(a: PmoAssessment, n: int = 3) -> pd.DataFrame:
-    """The PMO's ``n`` highest-scoring dimensions.
+def strengths(a: PmoAssessment, n: int = 3, *, min_level: int = STRENGTH_LEVEL) -> pd.DataFrame:
+    """The PMO's relative strengths: its ``n`` highest-scoring dimensions at level ``min_level`` or above.
+
+    A low score is never called a strength: when no dimension reaches
+    ``min_level``, the result is empty and a report says there is no strength
+    yet.
 
     Parameters
     ----------
@@ -107,6 +167,8 @@ def strengths(a: PmoAssessment, n: int = 3) -> pd.DataFrame:
         One PMO's assessment.
     n
         How many dimensions at most; dimensions without a score never count.
+    min_level
+        The lowest maturity level that counts as a strength (3 by default).
 
     Returns
     -------
@@ -116,12 +178,12 @@ def strengths(a: PmoAssessment, n: int = 3) -> pd.DataFrame:
 
     Examples
     --------
-    Scores gov 50, sup 50, ppl 75 give ``ppl, gov, sup``; with ``n=2``,
-    ``ppl, gov``.
+    Scores gov 50, sup 50, ppl 75 (levels 3, 3, 4) give ``ppl, gov, sup``;
+    with ``n=2``, ``ppl, gov``; scores 30, 20, 10 give none.
     """
     _check_n(n)
     dims = a.dimensions[_STRENGTH_COLUMNS]
-    scored = dims[dims["score"].notna()]
+    scored = dims[dims["score"].notna() & (dims["level"].fillna(0) >= min_level)]
     return scored.sort_values("score", ascending=False, kind="stable").head(n).reset_index(drop=True)
 
 
@@ -163,21 +225,23 @@ def priorities(a: PmoAssessment, n: int = 3) -> pd.DataFrame:
 
 
 def _priorities_without_roadmap(a: PmoAssessment, n: int) -> pd.DataFrame:
-    gaps = a.type.gaps
+    gaps = a.type.goal_gaps
+    labels = dict(zip(a.type.profile["type"], a.type.profile["label"]))
+    goal_label = labels.get(a.type.goal, a.type.goal)
     rows = []
     for order, r in enumerate(a.dimensions.itertuples(index=False)):
         blocks = r.dimension in gaps
         needed = gaps.get(r.dimension)
         if blocks:
-            reason = (f"no score yet; the {a.type.next_label} gate needs it" if _missing(needed)
-                      else f"{needed:.1f} points short of the {a.type.next_label} gate")
+            reason = (f"no score yet; the {goal_label} gate needs it" if _missing(needed)
+                      else f"{needed:.1f} points short of the {goal_label} gate")
             key = (0, -math.inf if _missing(needed) else -needed, order)
         elif _missing(r.score):
             reason, key = "not enough answers to score this dimension", (1, -math.inf, order)
         else:
             reason, key = f"one of the lowest scores ({r.score:.1f})", (1, r.score, order)
         rows.append((key, {"dimension": r.dimension, "label": r.label, "score": r.score, "title": None,
-                           "reason": reason, "unlocks": a.type.next_type if blocks else None}))
+                           "reason": reason, "unlocks": a.type.goal if blocks else None}))
     rows.sort(key=lambda item: item[0])
     return pd.DataFrame([row for _, row in rows[:n]], columns=_PRIORITY_COLUMNS)
 
@@ -214,74 +278,6 @@ def roadmap_phases(recommendations: pd.DataFrame) -> pd.DataFrame:
     out["phase"] = phase
     out["phase_label"] = pd.Series([PHASE_LABELS[p] for p in phase], index=out.index, dtype=object)
     return out.sort_values("phase", kind="stable").reset_index(drop=True)
-
-
-def summary_sentence(a: PmoAssessment, instrument: Instrument) -> str:
-    """One plain-text sentence saying where the PMO stands and what the next type needs.
-
-    Every number comes from ``a`` and is shown with one decimal; the type
-    label comes from ``instrument.type_label``, the count of maturity levels
-    from the instrument's thresholds.
-
-    Examples
-    --------
-    "The PMO of Org is a Controlling PMO with an overall maturity of 62.5
-    (level 4 of 5); to become Strategic it needs 20.0 more points on People."
-
-    At the top of the ladder the second half reads "it is at the top of the
-    type ladder"; without an overall score, "with no overall maturity score
-    yet"; a gate on a dimension without a score asks for "a score on <label>".
-    """
-    name = a.pmo if a.pmo.lower().startswith("the ") else f"The {a.pmo}"
-    type_label = instrument.type_label(a.type.type)
-    article = "an" if type_label[:1].lower() in "aeiou" else "a"
-    if _missing(a.overall_score):
-        maturity = "with no overall maturity score yet"
-    else:
-        maturity = f"with an overall maturity of {a.overall_score:.1f}"
-        if a.overall_level is not None:
-            maturity += f" (level {a.overall_level} of {len(instrument.maturity_thresholds) + 1})"
-    if a.type.next_type is None:
-        ahead = "it is at the top of the type ladder"
-    else:
-        needs = [
-            f"a score on {g.label}" if _missing(g.points_needed) else f"{g.points_needed:.1f} more points on {g.label}"
-            for g in next_type_gaps(a, instrument).itertuples(index=False)
-        ]
-        ahead = f"to become {a.type.next_label} it needs {_join(needs)}"
-    return f"{name} of {a.organisation} is {article} {type_label} PMO {maturity}; {ahead}."
-
-
-def next_type_gaps(a: PmoAssessment, instrument: Instrument) -> pd.DataFrame:
-    """The gates of the next rung of the type ladder that the PMO does not meet yet.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``dimension``, ``label``, ``score``, ``gate``,
-        ``points_needed`` (``gate - score``) and ``note``: ``"no score"``
-        where the dimension has no score (then ``score`` and ``points_needed``
-        are NaN), otherwise missing. Sorted by points needed, descending, with
-        unscored dimensions first (as the roadmap engine treats them: the
-        points they need are unknown, possibly all of them); equal needs keep
-        the ladder's order. Empty at the top of the ladder.
-    """
-    t = a.type
-    if t.next_type is None:
-        return pd.DataFrame(columns=_GAP_COLUMNS)
-    ladder = t.ladder
-    unmet = ladder[(ladder["type"] == t.next_type) & ~ladder["met"].astype(bool)]
-    points = [np.nan if _missing(t.gaps.get(d)) else float(t.gaps[d]) for d in unmet["dimension"]]
-    out = pd.DataFrame({
-        "dimension": unmet["dimension"].to_numpy(object),
-        "label": unmet["dimension"].map(instrument.dimension_table["label"]).to_numpy(object),
-        "score": unmet["score"].to_numpy(float),
-        "gate": unmet["gate"].to_numpy(float),
-        "points_needed": np.asarray(points, dtype=float),
-    })
-    out["note"] = pd.Series(np.where(out["score"].isna(), "no score", None), dtype=object)
-    out = out.sort_values("points_needed", ascending=False, na_position="first", kind="stable")
-    return out[_GAP_COLUMNS].reset_index(drop=True)
 
 
 def gap_statements(a: PmoAssessment, instrument: Instrument, n: int = 3) -> list[str]:
@@ -422,10 +418,11 @@ def item_scores_by_role(responses: pd.DataFrame, instrument: Instrument, organis
 
 
 def data_quality(responses: pd.DataFrame, a: PmoAssessment, instrument: Instrument) -> DataQuality:
-    """Unanswered items, dropped respondent scores and the answer rate of one PMO.
+    """Unanswered items, "don't know" answers, dropped respondent scores and the answer rate of one PMO.
 
-    A respondent did not answer an item when the frame has no row for that
-    respondent and item, or the row's ``value`` is NaN.
+    Only the items a respondent's role is asked count. A respondent did not
+    answer an item when the frame has no row for that respondent and item, or
+    the row has neither a value nor "don't know".
 
     Parameters
     ----------
@@ -446,23 +443,53 @@ def data_quality(responses: pd.DataFrame, a: PmoAssessment, instrument: Instrume
     """
     rows = _pmo_rows(responses, a.organisation, a.pmo)
     items = instrument.items
-    respondents = int(rows["respondent"].astype(object).nunique())
-    given = rows[rows["value"].notna()]
-    answered = (given.assign(item=given["item"].astype(object), respondent=given["respondent"].astype(object))
-                .groupby("item")["respondent"].nunique().reindex(items.index, fill_value=0).astype(np.int64))
-    missing = respondents - answered
+    people = rows.drop_duplicates("respondent")
+    respondents = len(people)
+    role_count = people["role"].astype(object).value_counts()
+    asked = instrument.asked.reindex(role_count.index).fillna(True)
+    asked_n = (asked.astype(int).mul(role_count, axis=0)).sum(axis=0).reindex(items.index).astype(np.int64)
+    item = rows["item"].astype(object)
+    dk = rows["dont_know"].fillna(False).astype(bool) if "dont_know" in rows else pd.Series(False, index=rows.index)
+    given = rows["value"].notna()
+    answered = rows[given].assign(item=item[given]).groupby("item")["respondent"].nunique()
+    answered = answered.reindex(items.index, fill_value=0).astype(np.int64)
+    dont_know = rows[dk].assign(item=item[dk]).groupby("item")["respondent"].nunique()
+    dont_know = dont_know.reindex(items.index, fill_value=0).astype(np.int64)
+    missing = asked_n - answered - dont_know
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = missing.to_numpy(float) / asked_n.to_numpy(float)
     table = pd.DataFrame({
         "item": items.index.to_numpy(object),
         "dimension": items["dimension"].to_numpy(object),
         "text": items["text"].to_numpy(object),
-        "respondents": np.full(len(items), respondents, dtype=np.int64),
+        "respondents": asked_n.to_numpy(np.int64),
         "unanswered": missing.to_numpy(np.int64),
-        "share": missing.to_numpy(float) / respondents,
+        "share": share,
     })
     table = table[table["unanswered"] > 0].sort_values("share", ascending=False, kind="stable")
 
+    dk_rows = rows[dk].assign(item=item[dk], role=rows.loc[dk, "role"].astype(object))
+    by_role = dk_rows.groupby(["item", "role"]).size()
+    dk_table = []
+    for item_id in items.index:
+        if dont_know[item_id] == 0:
+            continue
+        for role, n_role in role_count.items():
+            if not asked.at[role, item_id]:
+                continue
+            count_dk = int(by_role.get((item_id, role), 0))
+            dk_table.append({"item": item_id, "text": items.at[item_id, "text"], "role": role,
+                             "asked": int(n_role), "dont_know": count_dk, "share": count_dk / int(n_role)})
+    dk_frame = pd.DataFrame(dk_table, columns=_DK_COLUMNS)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dk_share = dont_know.to_numpy(float) / asked_n.to_numpy(float)
+    flagged = pd.DataFrame({"item": items.index.to_numpy(object), "text": items["text"].to_numpy(object),
+                            "asked": asked_n.to_numpy(np.int64), "dont_know": dont_know.to_numpy(np.int64),
+                            "share": dk_share})
+    flagged = flagged[flagged["share"] > DONT_KNOW_FLAG].sort_values("share", ascending=False, kind="stable")
+
     scores = a.respondent_scores
-    dropped = scores[scores["score"].isna()]
+    dropped = scores[scores["score"].isna() & (scores["n_items"] > 0)]
     excluded = pd.DataFrame({
         "respondent": dropped["respondent"].to_numpy(object),
         "role": dropped["role"].to_numpy(object),
@@ -471,11 +498,15 @@ def data_quality(responses: pd.DataFrame, a: PmoAssessment, instrument: Instrume
         "answered": dropped["answered"].to_numpy(np.int64),
         "n_items": dropped["n_items"].to_numpy(np.int64),
     }, columns=_EXCLUDED_COLUMNS)
+    total_asked = int(asked_n.sum())
     return DataQuality(
         unanswered=table[_UNANSWERED_COLUMNS].reset_index(drop=True),
         excluded=excluded,
-        answer_rate=float(answered.sum()) / (respondents * len(items)),
+        answer_rate=float(answered.sum()) / total_asked if total_asked else float("nan"),
         respondents=respondents,
+        dont_know=dk_frame,
+        dont_know_items=flagged.reset_index(drop=True),
+        dont_know_rate=float(dont_know.sum()) / total_asked if total_asked else float("nan"),
     )
 
 

@@ -411,6 +411,11 @@ def _builtin_path(spec: str, builtins: dict[str, Path]) -> Path | None:
     return None
 
 
+def builtin_file(spec: str) -> Path | None:
+    """The file of a built-in instrument named ``id`` or ``id@version``, or ``None`` when there is none."""
+    return _builtin_path(str(spec), builtin_instruments())
+
+
 def load_instrument(spec: str | Path = "pmo-core") -> Instrument:
     """Load an instrument by built-in id (``pmo-core``, ``pmo-core@1.0``) or by path to a YAML file.
 

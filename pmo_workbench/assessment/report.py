@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputValidationError, Problem
+from .engagement import Engagement, engagement_inputs
 from .insights import ALL_ROLES, item_scores_by_role
 from .instrument import AD_HOC, PMO_ROLE_LABELS, Instrument, load_instrument
 from .positioning import DEFAULT_MIN_GROUP_SIZE
@@ -47,6 +48,8 @@ class PositioningInput:
         The recommendations library of the instrument, or ``None``.
     min_group_size
         Role groups smaller than this are never shown.
+    engagement, engagement_file
+        The engagement entries (targets, context, evidence) and the file they came from, or ``None``.
     """
 
     organisation: str
@@ -57,6 +60,8 @@ class PositioningInput:
     peers: AssessmentResults | None
     library: RecommendationLibrary | None
     min_group_size: int
+    engagement: Engagement | None = None
+    engagement_file: Path | None = None
     role_labels: dict[str, str] = field(default_factory=dict)
     dimension_labels: dict[str, str] = field(default_factory=dict)
     type_labels: dict[str, str] = field(default_factory=dict)
@@ -70,7 +75,8 @@ class PositioningInput:
 
 def positioning_input(responses: str | Path, organisation: str, pmo: str | None = None, *,
                       instrument: str | Path = "pmo-core", min_group_size: int | None = None,
-                      benchmark: str | Path | None = None) -> PositioningInput:
+                      benchmark: str | Path | None = None, engagement: str | Path | None = None,
+                      targets: str | Path | None = None, targets_source: str = "option") -> PositioningInput:
     """Read, check and assess what one organisation's positioning report needs.
 
     Parameters
@@ -85,11 +91,20 @@ def positioning_input(responses: str | Path, organisation: str, pmo: str | None 
         Role groups smaller than this are suppressed; ``None`` for the package default.
     benchmark
         A responses file of other organisations to compare with (may be ``responses`` itself).
+    engagement
+        The engagement file (targets, context, evidence); by default ``engagement.yaml`` beside
+        ``responses`` when there is one.
+    targets
+        A file in the engagement format whose targets win over the engagement file's (the
+        ``--targets`` option, a manifest's ``targets`` column, a stored assessment's target).
+    targets_source
+        Where ``targets`` comes from: ``option``, ``manifest`` or ``store`` (the report says so).
 
     Raises
     ------
     InputValidationError
-        When a file is invalid, or the organisation (or PMO) has no answers in ``responses``.
+        When a file is invalid, or the organisation (or PMO) has no answers in ``responses``, or an
+        engagement or targets file names a PMO of the organisation that has no answers.
     """
     size = DEFAULT_MIN_GROUP_SIZE if min_group_size is None else int(min_group_size)
     ins = load_instrument(instrument)
@@ -98,7 +113,9 @@ def positioning_input(responses: str | Path, organisation: str, pmo: str | None 
     if found is not None:
         raise InputValidationError([Problem(str(responses), None, found[0], found[1])])
     answers = everyone[everyone["organisation"] == organisation].reset_index(drop=True)
-    results = assess(answers, ins, min_group_size=size)
+    entries, engagement_file, chosen = engagement_inputs(responses, answers, ins, engagement=engagement,
+                                                         targets=targets, targets_source=targets_source)
+    results = assess(answers, ins, min_group_size=size, engagement=entries, targets=chosen)
     pmos = (results.get(organisation, pmo),) if pmo else tuple(results.assessments)
     peers = None
     if benchmark is not None:
@@ -106,7 +123,7 @@ def positioning_input(responses: str | Path, organisation: str, pmo: str | None 
         peers = assess(everyone if same else read_responses(benchmark, ins), ins, min_group_size=size)
     return PositioningInput(
         organisation=organisation, instrument=ins, answers=answers, results=results, pmos=pmos, peers=peers,
-        library=library_for(ins), min_group_size=size,
+        library=library_for(ins), min_group_size=size, engagement=entries, engagement_file=engagement_file,
         role_labels={r.id: r.label for r in ins.roles},
         dimension_labels={d.id: d.label for d in ins.dimensions},
         type_labels={AD_HOC: ins.type_label(AD_HOC), **{t.id: t.label for t in ins.types}},

@@ -23,6 +23,7 @@ from .style import (
     _SCORE_SCALE,
     _VALID_SCORE,
     ACCENT,
+    AMBER,
     GREY,
     INK,
     LOW_AGREEMENT,
@@ -171,18 +172,23 @@ def ladder(
     *,
     dimension_labels: Mapping[str, str] | None = None,
     title: str | None = None,
+    target_type: str | None = None,
 ) -> alt.FacetChart:
-    """The type ladder: each rung's gates against the PMO's scores.
+    """The type profile: each type's gates against the PMO's scores, with their 95 % ranges.
 
     Parameters
     ----------
     ladder
         :attr:`TypeResult.ladder`: one row per gate of every rung, columns
-        ``type``, ``dimension``, ``gate``, ``score``, ``met``; rungs are drawn
-        top to bottom in the frame's order.
+        ``type``, ``dimension``, ``gate``, ``score``, ``met`` and, when
+        judged with confidence ranges, ``state`` (``met``, ``borderline``,
+        ``not_met``), ``ci_low`` and ``ci_high``; types are drawn top to
+        bottom in the frame's order.
     current_type
-        The PMO's type id; its rung is marked "(current type)" and drawn at
+        The PMO's type id; its panel is marked "(PMO's type)" and drawn at
         full strength, the others paler.
+    target_type
+        The target type id, marked "(target)".
     type_labels
         Type id -> label for the rung headers.
     dimension_labels
@@ -209,10 +215,13 @@ def ladder(
         needed = None if met or score is None or gate is None else max(gate - score, 0.0)
         current = type_id == current_type
         rung = str(type_labels.get(type_id, type_id))
+        marks = [m for m, on in (("PMO's type", current), ("target", type_id == target_type)) if on]
+        state = r.get("state")
+        status = (("met" if met else "not met") if _missing(state) else str(state).replace("_", " "))
         rows.append({
             "order": i,
             "type": type_id,
-            "rung": f"{rung} (current type)" if current else rung,
+            "rung": f"{rung} ({', '.join(marks)})" if marks else rung,
             "current": "current" if current else "other",
             "dimension": dim,
             "label": str(dimension_labels.get(dim, dim)),
@@ -221,7 +230,9 @@ def ladder(
             "score": score,
             "score_text": _fmt(score),
             "met": met,
-            "status": "met" if met else ("not met" if score is not None else NO_SCORE),
+            "status": status if score is not None else NO_SCORE,
+            "ci_low": _num(r.get("ci_low")),
+            "ci_high": _num(r.get("ci_high")),
             "needed": needed,
             "needed_text": ("0 (gate met)" if met else f"{needed:.1f} points" if needed is not None
                             else "unknown (no score)"),
@@ -229,7 +240,8 @@ def ladder(
             "zero": 0.0,
         })
     data = _records_frame(rows, ["order", "type", "rung", "current", "dimension", "label", "gate", "gate_text",
-                                 "score", "score_text", "met", "status", "needed", "needed_text", "missing", "zero"])
+                                 "score", "score_text", "met", "status", "ci_low", "ci_high", "needed", "needed_text",
+                                 "missing", "zero"])
     tooltip = [
         alt.Tooltip("rung:N", title="Type"),
         alt.Tooltip("label:N", title="Dimension"),
@@ -244,9 +256,13 @@ def ladder(
     bars = base.mark_bar(height={"band": 0.65}).encode(
         x=alt.X("score:Q", scale=_SCORE_SCALE, axis=_score_axis()),
         color=alt.Color("status:N", title="Gate",
-                        scale=alt.Scale(domain=["met", "not met", NO_SCORE], range=[NAVY, ACCENT, GREY])),
+                        scale=alt.Scale(domain=["met", "borderline", "not met", NO_SCORE],
+                                        range=[NAVY, AMBER, ACCENT, GREY])),
         opacity=alt.condition("datum.current === 'current'", alt.value(1.0), alt.value(0.45)),
         tooltip=tooltip,
+    )
+    ranges = base.mark_rule(color=INK, strokeWidth=1.5).encode(
+        x=alt.X("ci_low:Q", scale=_SCORE_SCALE), x2="ci_high:Q", tooltip=tooltip,
     )
     gates = base.mark_tick(color=INK, thickness=3, size=20).encode(
         x=alt.X("gate:Q", scale=_SCORE_SCALE), tooltip=tooltip,
@@ -255,7 +271,7 @@ def ladder(
         "isValid(datum.missing)"
     ).encode(x=alt.X("zero:Q", scale=_SCORE_SCALE), text="missing:N", tooltip=tooltip)
     chart = (
-        alt.layer(bars, gates, missing, data=data)
+        alt.layer(bars, ranges, gates, missing, data=data)
         .properties(width=_PLOT_WIDTH, height=alt.Step(_ROW))
         .facet(row=alt.Row("rung:N", sort=rungs, title=None, header=alt.Header(
             labelAngle=0, labelOrient="top", labelAnchor="start", labelAlign="left", labelFontWeight="bold",

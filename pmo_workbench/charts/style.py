@@ -21,6 +21,7 @@ from .._values import fmt, integer, is_missing, number, text
 # -- house style ---------------------------------------------------------------
 NAVY = "#1F4E79"
 ACCENT = "#C55A11"
+AMBER = "#BF9000"
 GREY = "#A6A6A6"
 INK = "#262626"
 LIGHT = "#F2F2F2"

@@ -74,6 +74,14 @@ app.add_typer(store_app, name="store")
 InstrumentOption = Annotated[
     str, typer.Option("--instrument", "-i", help="Built-in instrument id or path to an instrument YAML file.")
 ]
+EngagementOption = Annotated[
+    Path | None, typer.Option("--engagement", help="Engagement file (targets, context, evidence per PMO); default: "
+                              "engagement.yaml beside the responses.")
+]
+TargetsOption = Annotated[
+    Path | None, typer.Option("--targets", help="File of target types per PMO (the engagement format); its "
+                              "targets win over the engagement file's.")
+]
 CellTimeoutOption = Annotated[
     int, typer.Option("--cell-timeout", min=1, help="Seconds a notebook cell may run before its report fails.")
 ]

@@ -22,9 +22,21 @@ from ..assessment.instrument import Instrument, builtin_instruments, load_instru
 from ..assessment.intake import write_responses_template
 from ..assessment.positioning import DEFAULT_GAP_THRESHOLD, DEFAULT_MIN_GROUP_SIZE
 from ..assessment.responses import read_responses, read_responses_file
+from ..assessment.narrative import agreement_label
 from ..assessment.results import AssessmentResults, assess
+from ..assessment.scoring import ALPHA_LOW
 from ..errors import StoreError
-from .app import Form, InstrumentOption, app, check_out, console, template_app, usage
+from .app import (
+    EngagementOption,
+    Form,
+    InstrumentOption,
+    TargetsOption,
+    app,
+    check_out,
+    console,
+    template_app,
+    usage,
+)
 
 
 class ScoreFormat(StrEnum):
@@ -101,16 +113,26 @@ def score_command(
         DEFAULT_MIN_GROUP_SIZE),
     gap_threshold: Annotated[float, typer.Option(min=0, help="Flag role gaps above this many points.")] = (
         DEFAULT_GAP_THRESHOLD),
+    engagement: EngagementOption = None,
+    targets: TargetsOption = None,
 ) -> None:
     """Score, position and advise every PMO in a responses file (or in the assessment store)."""
+    from ..assessment.engagement import engagement_inputs
+
     check_out(out)
     if (responses is None) == (store_url is None):
         usage("give a responses file, or --store URL [--assessment ID]")
+    entries = chosen = None
     if store_url is not None:
         ins, frame = _load_stored(store_url, assessment, instrument)
+        if engagement is not None or targets is not None:
+            entries, _, chosen = engagement_inputs(Path(store_url), frame, ins, engagement=engagement,
+                                                   targets=targets)
     else:
         ins, frame = load(responses, instrument)
-    results = assess(frame, ins, min_group_size=min_group_size, gap_threshold=gap_threshold)
+        entries, _, chosen = engagement_inputs(responses, frame, ins, engagement=engagement, targets=targets)
+    results = assess(frame, ins, min_group_size=min_group_size, gap_threshold=gap_threshold, engagement=entries,
+                     targets=chosen)
     if format is ScoreFormat.json:
         text = json.dumps(results.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     elif format is ScoreFormat.csv:
@@ -147,33 +169,42 @@ def dimension_rows(results: AssessmentResults) -> pd.DataFrame:
     """One row per PMO x dimension with the PMO's type and overall score (the CSV output)."""
     frames = []
     for a in results.assessments:
-        dims = a.dimensions.drop(columns=["label", "pmo_role", "weight", "std"])
+        dims = a.dimensions.drop(columns=["label", "pmo_role", "weight", "std", "alpha_k"])
         dims.insert(0, "organisation", a.organisation)
         dims.insert(1, "pmo", a.pmo)
         dims.insert(2, "pmo_level", a.pmo_level)
         dims.insert(3, "type", a.type.type)
-        dims.insert(4, "overall_score", a.overall_score)
-        dims.insert(5, "overall_level", a.overall_level)
+        dims.insert(4, "type_certainty", a.type.certainty)
+        dims.insert(5, "target", None if a.type.target is None else a.type.target.id)
+        dims.insert(6, "overall_score", a.overall_score)
+        dims.insert(7, "overall_level", a.overall_level)
         frames.append(dims)
     frame = pd.concat(frames, ignore_index=True)
-    numeric = ["overall_score", "score", "ci_low", "ci_high", "rwg_j", "alpha"]
+    frame["split_items"] = frame["split_items"].map(" ".join)
+    numeric = ["overall_score", "score", "ci_low", "ci_high", "rwg_j", "rwg_star_j", "ad_m", "alpha",
+               "score_customers", "customers_ci_low", "customers_ci_high", "score_self"]
     frame[numeric] = frame[numeric].astype(float).round(2)
     return frame
 
 
 def print_summary(results: AssessmentResults, out: Console) -> None:
-    """The table of every PMO: type, overall score, maturity and the path to the next type."""
+    """The table of every PMO: type (and whether it is firm), overall score, maturity, target and what it needs."""
     table = Table(title=f"PMO positioning ({results.instrument.id} {results.instrument.version})")
     for column, justify in (("organisation", "left"), ("PMO", "left"), ("level", "left"), ("resp.", "right"),
-                            ("type", "left"), ("overall", "right"), ("maturity", "right")):
+                            ("type", "left"), ("overall", "right"), ("maturity", "right"), ("target", "left")):
         table.add_column(column, justify=justify)
-    table.add_column("path to the next type")
+    table.add_column("what the target needs")
     for a in results.assessments:
         t = a.type
-        path = "top of the ladder" if t.next_type is None else f"{t.next_type}: " + ", ".join(
-            f"{d} +{fmt(v)}" if v is not None else f"{d} (no score)" for d, v in t.gaps.items())
-        table.add_row(Text(a.organisation), Text(a.pmo), a.pmo_level or "", str(a.respondents), t.label,
-                      fmt(a.overall_score), str(a.overall_level or MISSING), path)
+        kind = t.label + (" (borderline)" if t.certainty == "borderline" else "")
+        if t.target is None:
+            target, path = MISSING, "no target set"
+        else:
+            target = f"{t.target.id} ({t.target.source})"
+            path = "reached: work on maturity within the type" if t.target_reached else ", ".join(
+                f"{d} +{fmt(v)}" if v is not None else f"{d} (no score)" for d, v in t.to_target.items())
+        table.add_row(Text(a.organisation), Text(a.pmo), a.pmo_level or "", str(a.respondents), kind,
+                      fmt(a.overall_score), str(a.overall_level or MISSING), target, path)
     out.print(table)
 
 
@@ -182,17 +213,20 @@ def print_results(results: AssessmentResults, out: Console) -> None:
     print_summary(results, out)
     for a in results.assessments:
         table = Table(title=Text(f"{a.organisation} / {a.pmo}: dimensions"))
-        for column in ("dimension", "score", "95% CI", "level", "resp.", "r_wg(J)", "alpha", "largest role gap"):
-            table.add_column(column, justify="left" if column in ("dimension", "largest role gap") else "right")
+        for column in ("dimension", "score", "95% CI", "level", "resp.", "customers", "r*wg(J)", "AD", "agreement",
+                       "alpha", "largest role gap"):
+            table.add_column(column, justify="left" if column in ("dimension", "agreement", "largest role gap")
+                             else "right")
         gaps = a.perception.gaps.set_index("dimension")
         for r in a.dimensions.itertuples(index=False):
             g = gaps.loc[r.dimension]
             gap = "" if pd.isna(g["gap"]) else (
                 f"{g['high_role']} vs {g['low_role']}: {g['gap']:.1f}" + (" (flagged)" if g["flagged"] else ""))
-            agree = fmt(r.rwg_j, 2) + ("" if pd.isna(r.agree) or r.agree else " low")
             ci = MISSING if pd.isna(r.ci_low) else f"{fmt(r.ci_low)} to {fmt(r.ci_high)}"
+            alpha = fmt(r.alpha, 2) + (" (low)" if pd.notna(r.alpha) and r.alpha < ALPHA_LOW else "")
             table.add_row(Text(r.label), fmt(r.score), ci, MISSING if pd.isna(r.level) else str(r.level),
-                          str(r.respondents), agree, fmt(r.alpha, 2), Text(gap))
+                          str(r.respondents), fmt(r.score_customers), fmt(r.rwg_star_j, 2), fmt(r.ad_m, 2),
+                          agreement_label(r), alpha, Text(gap))
         out.print(table)
         if not a.recommendations.empty:
             out.print("Next steps:")

@@ -10,7 +10,16 @@ import typer
 from rich.console import Console
 
 from ..resources import examples_dir
-from .app import CellTimeoutOption, InstrumentOption, app, check_folder, report_app, usage
+from .app import (
+    CellTimeoutOption,
+    EngagementOption,
+    InstrumentOption,
+    TargetsOption,
+    app,
+    check_folder,
+    report_app,
+    usage,
+)
 from .portfolio import AmberOption, AsOfOption, BudgetOption, EacMethod, EacOption, GreenOption, bands
 
 FormatOption = Annotated[
@@ -72,6 +81,8 @@ def report_positioning_command(
                                                    "to benchmark against (5 or more).")] = None,
     branding: BrandingOption = None,
     min_group_size: Annotated[int | None, typer.Option(min=1, help="Hide role groups smaller than this.")] = None,
+    engagement: EngagementOption = None,
+    targets: TargetsOption = None,
     format: FormatOption = None,
     cell_timeout: CellTimeoutOption = DEFAULT_CELL_TIMEOUT,
 ) -> None:
@@ -80,6 +91,7 @@ def report_positioning_command(
     The answers come from a responses file (--responses and --organisation) or from the assessment store
     (--store and --assessment; the assessment's answers are exported next to the report, in .inputs/).
     """
+    from ..assessment.engagement import engagement_inputs
     from ..assessment.responses import check_subject, read_responses
     from ..reports.branding import load_branding
     from ..reports.spec import positioning_spec
@@ -89,6 +101,7 @@ def report_positioning_command(
             responses is not None and organisation is None):
         usage("give --responses FILE --organisation NAME, or --store URL --assessment ID")
     check_folder(out)
+    source = "option"
     if store_url is not None:
         from ..store import Store
         from ..store.files import report_input
@@ -96,14 +109,21 @@ def report_positioning_command(
         with Store(store_url, create=False) as store:
             given = report_input(store, assessment, out / ".inputs", instrument=instrument)
         responses, organisation, instrument = given.responses, given.organisation, given.instrument
+        stored = getattr(given, "engagement", None)
+        if stored is not None:
+            engagement = engagement or stored
+            if targets is None:
+                targets, source = stored, "store"
     ins, frame = load(responses, instrument)
     if benchmark is not None:
         read_responses(benchmark, ins)
     if branding is not None:
         load_branding(branding)
     check_subject(frame, organisation, pmo, where=str(responses))
+    engagement_inputs(responses, frame, ins, engagement=engagement, targets=targets, targets_source=source)
     spec = positioning_spec(responses, organisation, pmo, instrument=instrument, benchmark=benchmark,
-                            branding=branding, min_group_size=min_group_size)
+                            branding=branding, min_group_size=min_group_size, engagement=engagement,
+                            targets=targets, targets_source=source)
     run_reports([spec], out, formats(format, ("html", "ipynb")), jobs=1, force=True, index=False,
                 cell_timeout=cell_timeout)
 

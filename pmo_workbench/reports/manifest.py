@@ -47,18 +47,22 @@ class _ManifestRow(BaseModel):
     benchmark: str | None = None
     branding: str | None = None
     min_group_size: int | None = Field(default=None, ge=1)
+    engagement: str | None = None
+    targets: str | None = None
     name: str | None = None
     notebook: str | None = None
 
 
 _REPORT_COLUMNS = {
     "positioning": ("portfolio", "as_of", "budget", "eac_method", "green", "amber"),
-    "portfolio": ("responses", "store", "assessment", "pmo", "instrument", "benchmark", "min_group_size"),
+    "portfolio": ("responses", "store", "assessment", "pmo", "instrument", "benchmark", "min_group_size",
+                  "engagement", "targets"),
 }
 """Manifest columns that belong to the other kind of report (an error when filled in)."""
 
 
-_PATH_COLUMNS = ("responses", "benchmark", "branding", "notebook", "portfolio", "instrument", "store")
+_PATH_COLUMNS = ("responses", "benchmark", "branding", "notebook", "portfolio", "instrument", "store", "engagement",
+                 "targets")
 """Manifest columns that name files; each must stay inside the manifest's folder (or an allowed one)."""
 
 
@@ -94,8 +98,9 @@ class _ManifestCellError(Exception):
         self.column, self.message = column, message
 
 
-def _stored_input(item: _ManifestRow, base: Path) -> tuple[str, str]:
-    """A stored assessment written as report input in the user's cache: the responses file and the instrument.
+def _stored_input(item: _ManifestRow, base: Path) -> tuple[str, str, str | None]:
+    """A stored assessment written as report input in the user's cache: the responses file, the instrument and
+    the engagement file (target, context, evidence) when the assessment has one.
 
     The file is rewritten only when the answers changed, so an unchanged assessment still skips in a batch.
     The instrument follows :func:`pmo_workbench.store.files.assessment_instrument`.
@@ -124,7 +129,8 @@ def _stored_input(item: _ManifestRow, base: Path) -> tuple[str, str]:
             given = report_input(store, item.assessment, folder, instrument=instrument)
         except PmoWorkbenchError as exc:
             raise _ManifestCellError("instrument", str(exc)) from None
-    return str(given.responses), given.instrument
+    engagement = getattr(given, "engagement", None)
+    return str(given.responses), given.instrument, None if engagement is None else str(engagement)
 
 
 def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[ReportSpec]:
@@ -152,7 +158,7 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
     ``--allow-outside``): a manifest cannot make a report read, embed or run a
     file from anywhere else.
     """
-    from ..assessment.instrument import builtin_instruments
+    from ..assessment.instrument import builtin_file, builtin_instruments
 
     path = Path(path)
     rows, row_numbers = _manifest_rows(path)
@@ -186,7 +192,7 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
                 outside = True
         if outside:
             continue  # nothing of this row is read until its files are where they may be
-        for column in ("responses", "benchmark", "branding", "notebook"):
+        for column in ("responses", "benchmark", "branding", "notebook", "engagement", "targets"):
             value = clean.get(column)
             if value is not None and not Path(_absolute(str(value), base)).is_file():
                 problems.append(Problem(str(path), where, column, f"file not found: {value}"))
@@ -214,7 +220,7 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
         if _is_file_name(instrument):
             if not Path(instrument_path).is_file():
                 problems.append(Problem(str(path), where, "instrument", f"file not found: {instrument}"))
-        elif instrument not in builtin_instruments():
+        elif builtin_file(instrument) is None:
             problems.append(Problem(str(path), where, "instrument", f"unknown instrument id {instrument!r}; "
                                     f"built in: {', '.join(builtin_instruments())}; or give a .yaml file"))
         try:
@@ -251,19 +257,22 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
                                                                            "amber": checked.amber},
                                   branding=item.branding, name=slugify(item.name) if item.name else None, base=base)
         else:
+            stored_engagement = None
             if item.store is not None and item.assessment is not None and item.responses is None:
                 try:
-                    stored, instrument = _stored_input(item, base)
+                    stored, instrument, stored_engagement = _stored_input(item, base)
                     item = item.model_copy(update={"responses": stored, "instrument": instrument})
                 except _ManifestCellError as exc:
                     problems.append(Problem(str(path), where, exc.column, exc.message))
                     continue
             if item.responses is None:
                 continue
+            targets, source = (item.targets, "manifest") if item.targets else (stored_engagement, "store")
             spec = positioning_spec(
                 item.responses, item.organisation, item.pmo, instrument=item.instrument, benchmark=item.benchmark,
                 branding=item.branding, min_group_size=item.min_group_size,
                 name=slugify(item.name) if item.name else None, base=base,
+                engagement=item.engagement or stored_engagement, targets=targets, targets_source=source,
             )
         spec = replace(spec, notebook=_absolute(item.notebook, base))
         if spec.notebook and Path(spec.notebook).is_file():

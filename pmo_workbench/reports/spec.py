@@ -96,9 +96,9 @@ def _instrument_param(instrument: str | Path, base: Path | None = None) -> tuple
     if text.endswith((".yaml", ".yml")) or "/" in text or os.sep in text:
         path = _absolute(text, base)
         return path, path
-    from ..assessment.instrument import builtin_instruments
+    from ..assessment.instrument import builtin_file
 
-    builtin = builtin_instruments().get(text)
+    builtin = builtin_file(text)
     return text, (str(builtin) if builtin else None)
 
 
@@ -113,11 +113,22 @@ def positioning_spec(
     min_group_size: int | None = None,
     name: str | None = None,
     base: Path | None = None,
+    engagement: str | Path | None = None,
+    targets: str | Path | None = None,
+    targets_source: str = "option",
 ) -> ReportSpec:
-    """The :class:`ReportSpec` of a positioning report; relative paths are taken from ``base``."""
+    """The :class:`ReportSpec` of a positioning report; relative paths are taken from ``base``.
+
+    ``engagement`` defaults to the ``engagement.yaml`` beside the responses, when there is one; ``targets``
+    (a file in the same format, from ``targets_source``) wins over its targets.
+    """
+    from ..assessment.engagement import engagement_beside
+
     instrument_value, instrument_file = _instrument_param(instrument, base)
+    responses_path = _absolute(responses, base)
+    beside = engagement_beside(responses_path) if engagement is None else None
     params: dict[str, Any] = {
-        "responses": _absolute(responses, base),
+        "responses": responses_path,
         "organisation": organisation,
         "pmo": pmo or None,
         "instrument": instrument_value,
@@ -126,7 +137,14 @@ def positioning_spec(
     }
     if min_group_size is not None:
         params["min_group_size"] = int(min_group_size)
-    inputs = tuple(p for p in (params["responses"], params["benchmark"], params["branding"], instrument_file) if p)
+    engagement_path = _absolute(engagement, base) or (str(beside) if beside else None)
+    if engagement_path:
+        params["engagement"] = engagement_path
+    if targets is not None:
+        params["targets"] = _absolute(targets, base)
+        params["targets_source"] = targets_source
+    inputs = tuple(p for p in (params["responses"], params["benchmark"], params["branding"], instrument_file,
+                               engagement_path, params.get("targets")) if p)
     return ReportSpec("positioning", organisation, pmo or None, params, inputs,
                       name or report_name("positioning", organisation, pmo), params["branding"])
 
