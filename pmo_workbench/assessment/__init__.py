@@ -6,6 +6,7 @@ defines the questions, :mod:`.responses` reads and validates the answers,
 :mod:`.recommendations` advises it, :mod:`.results` does all of that in one call
 (:func:`assess`), and :mod:`.insights` turns the result into the statements a
 report makes. :mod:`.intake` writes the blank files that collect answers.
+:mod:`.reliability` judges the instrument itself over a cohort of respondents.
 """
 
 from __future__ import annotations
