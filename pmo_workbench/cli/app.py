@@ -6,8 +6,9 @@ full disk, an I/O error). Commands that write files print each written path
 on its own line on stdout. No Python traceback reaches a user unless
 ``--debug`` is given; every error becomes one line (or one line per problem).
 
-The commands live in :mod:`.assess`, :mod:`.reports`, :mod:`.portfolio` and
-:mod:`.store`; each registers itself on :data:`app` (or a sub-application) here.
+The commands live in :mod:`.assess`, :mod:`.instrument`, :mod:`.reports`,
+:mod:`.portfolio` and :mod:`.store`; each registers itself on :data:`app` (or a
+sub-application) here.
 """
 
 from __future__ import annotations
@@ -70,6 +71,9 @@ app.add_typer(report_app, name="report")
 store_app = typer.Typer(help="Keep every assessment in one database: init, import, export, list.",
                         no_args_is_help=True, context_settings=CONTEXT)
 app.add_typer(store_app, name="store")
+instrument_app = typer.Typer(help="Judge the instrument itself over a cohort of respondents.", no_args_is_help=True,
+                             context_settings=CONTEXT)
+app.add_typer(instrument_app, name="instrument")
 
 InstrumentOption = Annotated[
     str, typer.Option("--instrument", "-i", help="Built-in instrument id or path to an instrument YAML file.")
@@ -190,7 +194,7 @@ def main(argv: list[str] | None = None) -> None:
     by the root group (:class:`_Handled`), so the application behaves the same
     when a test invokes it directly.
     """
-    from . import assess, portfolio, reports, store  # noqa: F401 - each registers its commands
+    from . import assess, instrument, portfolio, reports, store  # noqa: F401 - each registers its commands
 
     args, debug, version = _flags(list(sys.argv[1:] if argv is None else argv))
     if version:
