@@ -194,11 +194,13 @@ def instrument_stats(responses: pd.DataFrame, instrument: Instrument) -> Instrum
         item_frames.append(table)
 
     item_table = pd.concat(item_frames, ignore_index=True) if item_frames else pd.DataFrame()
+    dimensions = pd.DataFrame(dim_rows, columns=list(DIMENSION_COLUMNS))
+    dimensions["note"] = pd.Series([row["note"] for row in dim_rows], dtype=object)  # None stays None
     return InstrumentStats(
         instrument=instrument,
         respondents=n_resp,
         organisations=int(responses["organisation"].nunique()),
-        dimensions=pd.DataFrame(dim_rows, columns=list(DIMENSION_COLUMNS)),
+        dimensions=dimensions,
         items=item_table.reindex(columns=list(ITEM_COLUMNS)),
     )
 
