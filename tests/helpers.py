@@ -65,6 +65,33 @@ TINY_YAML = textwrap.dedent("""\
       - {id: strategic, label: Strategic, gates: {ppl: 70}}
     """)
 
+RELIABILITY_YAML = textwrap.dedent("""\
+    id: mini
+    version: "0.1"
+    title: Item analysis test instrument
+    scale: {min: 1, max: 5}
+    roles:
+      - {id: executive, label: Executive}
+      - {id: project_manager, label: Project manager}
+    dimensions:
+      - id: fit
+        label: Fit
+        items:
+          - {id: A, text: "a"}
+          - {id: B, text: "b"}
+          - {id: C, text: "c", reverse: true}
+          - {id: D, text: "d, executives only", audience: [executive]}
+      - id: few
+        label: Few items
+        items:
+          - {id: E, text: "=e"}
+          - {id: F, text: "f"}
+    types:
+      - {id: basic, label: Basic, gates: {fit: 40}}
+    """)
+"""For item analysis: ``fit`` has three items asked of every role (C reversed) and one (D) asked of executives
+only; ``few`` has two items, too few for alpha (E's text starts like a spreadsheet formula)."""
+
 
 def answers(rows: list[tuple], pmo: str = "PMO", organisation: str = "Org") -> pd.DataFrame:
     """A tidy responses frame from (respondent, role, item, value) tuples; value None = not answered."""
