@@ -28,6 +28,11 @@ def core():
     return load_instrument("pmo-core")
 
 
+@pytest.fixture(scope="session")
+def core_v1():
+    return load_instrument("pmo-core@1.0")
+
+
 @pytest.fixture
 def chromium() -> str:
     """The Chromium binary; skips without one, unless CI said it must be there."""

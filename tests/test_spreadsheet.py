@@ -194,7 +194,7 @@ def test_responses_problems_name_the_sheet_read(tiny, tmp_path):
     path = workbook(tmp_path / "r.xlsx", {"old": STALE, "Current": bad}, hidden=("old",))
     assert problems_of(read_responses, path, tiny) == [
         f"{path}[Current]:2:value: value '9' is outside the scale; expected a whole number from 1 to 5, "
-        "or blank/NA for not answered"]
+        "DK for don't know, or blank/NA for not applicable"]
 
 
 def test_a_responses_csv_is_its_own_location(tiny, tmp_path):

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
-from .._yaml import load_yaml, problems_from_pydantic
+from .._yaml import load_yaml, locate, problems_from_pydantic
 from ..errors import InputValidationError, Problem
 from .instrument import Instrument
 from .positioning import Target
@@ -101,7 +101,7 @@ class PmoEngagement(_Model):
                     problems.append(f"{key}: expected a number, got {answer!r}")
                 elif (question.min is not None and answer < question.min) or (
                         question.max is not None and answer > question.max):
-                    problems.append(f"{key}: {answer} is outside {question.min:g}-{question.max:g}")
+                    problems.append(f"{key}: {answer:g} is outside {question.min:g}-{question.max:g}")
             elif question.kind == "choice" and str(answer) not in question.choices:
                 problems.append(f"{key}: '{answer}' is not one of the choices ({'; '.join(question.choices)})")
         if problems:
@@ -125,6 +125,11 @@ class Engagement(_Model):
     """Every PMO entry of an engagement file."""
 
     pmos: tuple[PmoEngagement, ...] = ()
+    _lines: list[int | None] = PrivateAttr(default_factory=list)
+
+    def line_of(self, index: int) -> int | None:
+        """The line of the file where entry ``index`` names its PMO (``None`` when not read from a file)."""
+        return self._lines[index] if index < len(self._lines) else None
 
     @model_validator(mode="after")
     def _distinct(self) -> Engagement:
@@ -164,9 +169,11 @@ def load_engagement(path: str | Path, instrument: Instrument) -> Engagement:
     if data is None:
         return Engagement()
     try:
-        return Engagement.model_validate(data, context={"instrument": instrument})
+        engagement = Engagement.model_validate(data, context={"instrument": instrument})
     except pydantic.ValidationError as exc:
         raise InputValidationError(problems_from_pydantic(path, node, exc)) from None
+    engagement._lines = [locate(node, ("pmos", index, "pmo"))[0] for index in range(len(engagement.pmos))]
+    return engagement
 
 
 def engagement_beside(responses: str | Path) -> Path | None:
@@ -182,7 +189,7 @@ def check_pmos_known(engagement: Engagement, answers: Mapping[str, list[str]], w
     for index, entry in enumerate(engagement.pmos):
         pmos = answers.get(entry.organisation)
         if pmos is not None and entry.pmo not in pmos:
-            problems.append(Problem(str(where), None, f"pmos.{index}.pmo",
+            problems.append(Problem(str(where), engagement.line_of(index), f"pmos.{index}.pmo",
                                     f"organisation '{entry.organisation}' has no PMO '{entry.pmo}' in the answers; "
                                     f"it has {', '.join(repr(p) for p in pmos)}"))
     if problems:

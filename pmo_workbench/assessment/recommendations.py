@@ -128,9 +128,10 @@ def recommend(
     """Pick and order the next steps for one PMO.
 
     The roadmap leads to the PMO's goal (:attr:`TypeResult.goal`: its target
-    type when that lies above its type, the type above when it has no target)
-    and never beyond: dimensions gated only by types above the goal (or, when
-    the PMO is at or above its target, above its own type) get no steps.
+    type when that lies above its type, the type above when it has no target).
+    With a target it never leads beyond: dimensions gated only by types above
+    the target (or, when the PMO is at or above its target, above its own
+    type) get no steps.
 
     Parameters
     ----------
@@ -157,9 +158,12 @@ def recommend(
     goal_label = None if goal is None else instrument.type_label(goal)
     ids = [t.id for t in instrument.types]
     ceiling = ids.index(goal) if goal is not None else max(type_result.rank, 0)
-    beyond = {d for t in instrument.types[ceiling + 1:] for d in t.gates}
+    # Only a chosen target limits the roadmap; without one nothing says how far the PMO should go.
+    beyond = {d for t in instrument.types[ceiling + 1:] for d in t.gates} if type_result.target else set()
     within = {d for t in instrument.types[:ceiling + 1] for d in t.gates}
-    foundation = {g.dimension: g for g in type_result.foundation_gaps.itertuples(index=False)}
+    foundation: dict = {}
+    for g in type_result.foundation_gaps.itertuples(index=False):
+        foundation.setdefault(g.dimension, g)  # the lowest type's gate names the gap
     rows = []
     for dim_id, score in by_dim["score"].items():
         if dim_id in beyond and dim_id not in within:

@@ -94,14 +94,17 @@ def controlling(tiny):
 @pytest.mark.parametrize(
     ("scores", "n", "expected"),
     [
-        ({"gov": 75, "sup": 50, "ppl": 25}, 3, [("gov", "Governance", 75.0, 4), ("sup", "Support", 50.0, 3),
-                                               ("ppl", "People", 25.0, 2)]),
+        # a dimension below level 3 is never a strength (ppl 25 is level 2)
+        ({"gov": 75, "sup": 50, "ppl": 25}, 3, [("gov", "Governance", 75.0, 4), ("sup", "Support", 50.0, 3)]),
         ({"gov": 75, "sup": 50, "ppl": 25}, 2, [("gov", "Governance", 75.0, 4), ("sup", "Support", 50.0, 3)]),
         # ties keep instrument order: gov before sup
         ({"gov": 50, "sup": 50, "ppl": 75}, 3, [("ppl", "People", 75.0, 4), ("gov", "Governance", 50.0, 3),
                                                ("sup", "Support", 50.0, 3)]),
         # a dimension without a score never counts, so fewer rows than n
-        ({"gov": 0, "sup": 100, "ppl": None}, 3, [("sup", "Support", 100.0, 5), ("gov", "Governance", 0.0, 1)]),
+        ({"gov": 0, "sup": 100, "ppl": None}, 3, [("sup", "Support", 100.0, 5)]),
+        # exactly at the level 3 threshold (40) counts; just below does not: no strength at all
+        ({"gov": 40, "sup": 39.99, "ppl": 10}, 3, [("gov", "Governance", 40.0, 3)]),
+        ({"gov": 39.99, "sup": 39.99, "ppl": 10}, 3, []),
         ({"gov": 0, "sup": 100, "ppl": None}, 0, []),
         ({"gov": None, "sup": None, "ppl": None}, 3, []),
     ],
@@ -224,10 +227,10 @@ def test_phases_of_an_engine_roadmap(controlling):
         ({"gov": 75, "sup": 50, "ppl": 50},
          "The PMO of Org is a Controlling PMO with an overall maturity of 62.5 (level 4 of 5); "
          "to become Strategic it needs 20.0 more points on People."),
-        # top rung: overall (200 + 100 + 100) / 4 = 100
+        # top type: overall (200 + 100 + 100) / 4 = 100
         ({"gov": 100, "sup": 100, "ppl": 100},
          "The PMO of Org is a Strategic PMO with an overall maturity of 100.0 (level 5 of 5); "
-         "it is at the top of the type ladder."),
+         "it meets every type's gates."),
         # sup unscored: overall (2*25 + 0) / 3 = 16.67 -> level 1; supportive needs gov 40 - 25
         ({"gov": 25, "sup": None, "ppl": 0},
          "The PMO of Org is an Ad hoc PMO with an overall maturity of 16.7 (level 1 of 5); "
@@ -268,7 +271,10 @@ def _gap_rows(frame):
          [("sup", "Support", None, 50.0, None, "no score"), ("gov", "Governance", 50.0, 60.0, 10.0, None)]),
         # a met gate of the next rung is not listed: controlling with ppl 50 -> strategic needs only ppl
         ({"gov": 75, "sup": 50, "ppl": 50}, [("ppl", "People", 50.0, 70.0, 20.0, None)]),
-        ({"gov": 25, "sup": 100, "ppl": 100}, [("gov", "Governance", 25.0, 40.0, 15.0, None)]),
+        # ppl 60 passes no strategic gate, gov 25 fails supportive: ad hoc
+        ({"gov": 25, "sup": 100, "ppl": 60}, [("gov", "Governance", 25.0, 40.0, 15.0, None)]),
+        # strategic by its own gate (ppl 100) despite gov 25: at the top, nothing above
+        ({"gov": 25, "sup": 100, "ppl": 100}, []),
         # top rung: nothing to list
         ({"gov": 100, "sup": 100, "ppl": 75}, []),
     ],

@@ -12,25 +12,28 @@ from pmo_workbench.assessment.positioning import classify_type, perception_gaps,
 
 NAN = float("nan")
 
-# The tiny instrument's ladder: supportive {gov: 40} < controlling {gov: 60, sup: 50} < strategic {ppl: 70}
+# The tiny instrument's types: supportive {gov: 40}, controlling {gov: 60, sup: 50}, strategic {ppl: 70};
+# each judged on its own gates.
 @pytest.mark.parametrize(
-    ("scores", "expected_type", "next_type", "gaps"),
+    ("scores", "expected_type", "next_type", "gaps", "foundation"),
     [
-        # below the first rung
-        ({"gov": 39.99, "sup": 90, "ppl": 90}, "ad_hoc", "supportive", {"gov": 0.01}),
-        # exactly at a gate counts as met
-        ({"gov": 40, "sup": 0, "ppl": 0}, "supportive", "controlling", {"gov": 20.0, "sup": 50.0}),
-        ({"gov": 60, "sup": 49.5, "ppl": 0}, "supportive", "controlling", {"sup": 0.5}),
-        ({"gov": 60, "sup": 50, "ppl": 69}, "controlling", "strategic", {"ppl": 1.0}),
-        ({"gov": 100, "sup": 100, "ppl": 70}, "strategic", None, {}),
-        # a higher rung met while a lower one is not does not count
-        ({"gov": 45, "sup": 20, "ppl": 95}, "supportive", "controlling", {"gov": 15.0, "sup": 30.0}),
+        # no type passes
+        ({"gov": 39.99, "sup": 90, "ppl": 69}, "ad_hoc", "supportive", {"gov": 0.01}, []),
+        # exactly at a gate passes
+        ({"gov": 40, "sup": 0, "ppl": 0}, "supportive", "controlling", {"gov": 20.0, "sup": 50.0}, []),
+        ({"gov": 60, "sup": 49.5, "ppl": 0}, "supportive", "controlling", {"sup": 0.5}, []),
+        ({"gov": 60, "sup": 50, "ppl": 69}, "controlling", "strategic", {"ppl": 1.0}, []),
+        ({"gov": 100, "sup": 100, "ppl": 70}, "strategic", None, {}, []),
+        # a higher type whose own gates pass is the type; the lower type's failing gates are foundation gaps
+        ({"gov": 45, "sup": 20, "ppl": 95}, "strategic", None, {}, [("controlling", "gov"), ("controlling", "sup")]),
+        ({"gov": 30, "sup": 20, "ppl": 95}, "strategic", None, {},
+         [("supportive", "gov"), ("controlling", "gov"), ("controlling", "sup")]),
         # a missing score fails its gate; its points needed are unknown
-        ({"gov": NAN, "sup": 90, "ppl": 90}, "ad_hoc", "supportive", {"gov": None}),
-        ({"gov": 70, "ppl": 90}, "supportive", "controlling", {"sup": None}),
+        ({"gov": NAN, "sup": 90, "ppl": 60}, "ad_hoc", "supportive", {"gov": None}, []),
+        ({"gov": 70, "ppl": 60}, "supportive", "controlling", {"sup": None}, []),
     ],
 )
-def test_type_ladder(tiny, scores, expected_type, next_type, gaps):
+def test_each_type_is_judged_on_its_own_gates(tiny, scores, expected_type, next_type, gaps, foundation):
     result = classify_type(scores, tiny)
     assert result.type == expected_type
     assert result.next_type == next_type
@@ -40,18 +43,113 @@ def test_type_ladder(tiny, scores, expected_type, next_type, gaps):
             assert result.gaps[dim] is None
         else:
             assert result.gaps[dim] == pytest.approx(needed)
+    assert list(zip(result.foundation_gaps["type"], result.foundation_gaps["dimension"])) == foundation
+
+
+def _rows(**cells):
+    """Dimension rows from dimension=(score, ci_low, ci_high)."""
+    return pd.DataFrame([{"dimension": d, "score": s, "ci_low": lo, "ci_high": hi} for d, (s, lo, hi) in cells.items()])
+
+
+@pytest.mark.parametrize(
+    ("ci", "state"),
+    [
+        ((40.0, 50.0), "met"),          # range starts exactly at the gate
+        ((39.99, 50.0), "borderline"),  # range crosses the gate
+        ((30.0, 40.0), "borderline"),   # range ends exactly at the gate: it touches it
+        ((30.0, 39.99), "not_met"),     # range lies below
+        ((NAN, NAN), "borderline"),     # one respondent: no range, no certainty
+    ],
+)
+def test_gate_state_at_its_exact_boundaries(tiny, ci, state):
+    result = classify_type(_rows(gov=(45.0, *ci), sup=(0, 0, 0), ppl=(0, 0, 0)), tiny)
+    gate = result.ladder.set_index(["type", "dimension"]).loc[("supportive", "gov")]
+    assert gate["state"] == state
+    assert bool(gate["passes"]) is True  # the point score alone decides whether it passes
+
+
+def test_a_ci_crossing_a_deciding_gate_makes_the_type_borderline(tiny):
+    # controlling passes (gov 62 >= 60, sup 55 >= 50) but gov's range 55-69 crosses 60
+    result = classify_type(_rows(gov=(62, 55, 69), sup=(55, 51, 59), ppl=(10, 5, 15)), tiny)
+    assert (result.type, result.certainty) == ("controlling", "borderline")
+    assert [(g["type"], g["dimension"], g["state"]) for g in result.decided_by] == [
+        ("controlling", "gov", "borderline")]
+
+
+def test_a_borderline_failing_gate_of_the_type_above_also_makes_it_borderline(tiny):
+    result = classify_type(_rows(gov=(70, 65, 75), sup=(55, 51, 59), ppl=(66, 60, 72)), tiny)
+    assert (result.type, result.certainty) == ("controlling", "borderline")
+    assert [(g["type"], g["dimension"]) for g in result.decided_by] == [("strategic", "ppl")]
+
+
+def test_a_firm_type_names_its_closest_deciding_gate(tiny):
+    # controlling gates: gov 70 (margin 10), sup 58 (margin 8); strategic ppl 20 (margin -50): sup is closest
+    result = classify_type(_rows(gov=(70, 66, 74), sup=(58, 55, 61), ppl=(20, 15, 25)), tiny)
+    assert (result.type, result.certainty) == ("controlling", "firm")
+    assert [(g["type"], g["dimension"], g["state"]) for g in result.decided_by] == [("controlling", "sup", "met")]
+
+
+def test_a_pmo_meeting_the_top_gates_with_a_weak_foundation_is_of_the_top_type(core):
+    # pmo-core: every strategic gate passes, competency (a supportive gate) is 35
+    scores = {d.id: 80.0 for d in core.dimensions}
+    scores["competency"] = 35.0
+    result = classify_type(scores, core)
+    assert result.type == "strategic"
+    gaps = result.foundation_gaps
+    assert list(gaps["dimension"]) == ["competency"]
+    assert gaps["points_needed"].iloc[0] == pytest.approx(core.types[0].gates["competency"] - 35.0)
+
+
+def test_type_profile_shares_and_margins(tiny):
+    # gov 50: supportive 1/1 passed (margin 10), controlling gov fails (-10), sup 50 passes (0): 1/2, mean -5;
+    # strategic ppl 35 fails (-35): 0/1
+    result = classify_type(_rows(gov=(50, 45, 55), sup=(50, 40, 60), ppl=(35, 30, 40)), tiny)
+    profile = result.profile.set_index("type")
+    assert profile.loc["supportive", ["gates", "passed", "met"]].tolist() == [1, 1, 1]
+    assert profile.loc["controlling", ["gates", "passed", "met"]].tolist() == [2, 1, 0]
+    assert profile.loc["controlling", "share_passed"] == 0.5
+    assert profile.loc["controlling", "mean_margin"] == pytest.approx(-5.0)
+    assert profile.loc["strategic", "share_passed"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("target", "to_target", "reached", "goal"),
+    [
+        ("strategic", {"ppl": 50.0}, False, "strategic"),  # two types above: only the target's own gates
+        ("supportive", {}, True, None),                    # at the target: no climbing
+        (None, {}, None, "controlling"),                   # no target: the type above
+    ],
+)
+def test_the_target_decides_what_the_pmo_still_needs(tiny, target, to_target, reached, goal):
+    from pmo_workbench.assessment.positioning import Target
+
+    chosen = None if target is None else Target(target, "engagement")
+    result = classify_type({"gov": 45, "sup": 20, "ppl": 20}, tiny, target=chosen)
+    assert result.type == "supportive"
+    assert dict(result.to_target) == pytest.approx(to_target)
+    assert result.target_reached is reached
+    assert result.goal == goal
+
+
+def test_above_its_target_a_pmo_has_no_goal(tiny):
+    from pmo_workbench.assessment.positioning import Target
+
+    result = classify_type({"gov": 65, "sup": 55, "ppl": 20}, tiny, target=Target("supportive", "instrument"))
+    assert (result.type, result.target_reached, result.goal, dict(result.to_target)) == (
+        "controlling", True, None, {})
 
 
 def test_type_labels_and_ladder_table(tiny):
     result = classify_type({"gov": 65, "sup": 55, "ppl": 10}, tiny)
     assert (result.label, result.next_label) == ("Controlling", "Strategic")
     ladder = result.ladder.set_index(["type", "dimension"])
-    assert bool(ladder.loc[("controlling", "sup"), "met"]) is True
-    assert bool(ladder.loc[("strategic", "ppl"), "met"]) is False
+    assert bool(ladder.loc[("controlling", "sup"), "passes"]) is True
+    assert bool(ladder.loc[("strategic", "ppl"), "passes"]) is False
     assert ladder.loc[("strategic", "ppl"), "gate"] == 70
 
 
-def test_role_coverage_is_mean_of_dimensions_serving_each_role(core):
+def test_role_coverage_is_mean_of_dimensions_serving_each_role(core_v1):
+    core = core_v1
     scores = {d.id: 0.0 for d in core.dimensions}
     # standards: mandate, methodology, monitoring -> (30 + 60 + 90) / 3 = 60
     scores.update(mandate=30, methodology=60, monitoring=90)
@@ -63,6 +161,17 @@ def test_role_coverage_is_mean_of_dimensions_serving_each_role(core):
     scores.update(sustainability=100)
     cov = role_coverage(scores, core)
     assert cov.to_dict() == {"standards": 60.0, "customer_support": 30.0, "empowerment": 40.0}
+
+
+def test_a_dimension_serving_two_roles_counts_in_both_with_its_weights(tiny):
+    # gov serves standards 3 and empowerment 1 (normalised to 0.75 / 0.25); ppl serves empowerment.
+    # standards = gov = 80; empowerment = (0.25 * 80 + 1 * 40) / 1.25 = 48
+    spec = tiny.model_dump()
+    dims = [dict(d) for d in spec["dimensions"]]
+    dims[0] = {**dims[0], "pmo_role": None, "pmo_roles": {"standards": 3, "empowerment": 1}}
+    two_roles = type(tiny).model_validate({**spec, "dimensions": dims})
+    cov = role_coverage({"gov": 80.0, "sup": 10.0, "ppl": 40.0}, two_roles)
+    assert cov.to_dict() == pytest.approx({"standards": 80.0, "customer_support": 10.0, "empowerment": 48.0})
 
 
 def test_role_coverage_missing_when_nothing_scored(tiny):

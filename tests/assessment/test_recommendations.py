@@ -59,11 +59,49 @@ def test_without_unlocking_the_largest_weighted_gap_leads(tiny):
 
 
 def test_missing_dimension_gets_level_one_steps(tiny):
-    scores = {"gov": float("nan"), "sup": 70.0, "ppl": 75.0}
+    scores = {"gov": float("nan"), "sup": 70.0, "ppl": 55.0}
     library = _library([_rec("g1", "gov", [1]), _rec("g3", "gov", [3])])
     result = recommend(_dims(scores), classify_type(scores, tiny), library, tiny)
     assert result["id"].tolist() == ["g1"]
     assert result["reason"].iloc[0] == "no score yet; the Supportive gate needs it"
+
+
+def test_foundation_gaps_come_after_the_goal_and_before_other_gaps(tiny):
+    # gov 30 fails supportive (40) and controlling; ppl 75 passes strategic: the PMO is strategic, at the top,
+    # with gov as its foundation gap; sup 55 (gap 45) follows.
+    scores = {"gov": 30.0, "sup": 55.0, "ppl": 75.0}
+    library = _library([_rec("s", "sup", [3]), _rec("g", "gov", [2]), _rec("p", "ppl", [4])])
+    result = recommend(_dims(scores), classify_type(scores, tiny), library, tiny)
+    assert result["id"].tolist() == ["g", "s", "p"]
+    assert result["reason"].iloc[0] == "foundation gap: 10.0 points below the Supportive gate"
+    assert result["unlocks"].isna().all()
+
+
+def test_the_roadmap_leads_to_the_target_and_not_beyond(tiny):
+    from pmo_workbench.assessment.positioning import Target
+
+    # supportive (gov 45); target controlling: sup (50 - 20 = 30 needed) and gov (15) lead; ppl gates only
+    # strategic, beyond the target: no step for it
+    scores = {"gov": 45.0, "sup": 20.0, "ppl": 20.0}
+    library = _library([_rec("g", "gov", [3]), _rec("s", "sup", [2]), _rec("p", "ppl", [2])])
+    result = recommend(_dims(scores), classify_type(scores, tiny, target=Target("controlling", "option")),
+                       library, tiny)
+    assert result["id"].tolist() == ["s", "g"]
+    assert result["unlocks"].tolist() == ["controlling", "controlling"]
+
+
+def test_a_pmo_at_or_above_its_target_gets_no_climbing_steps(tiny):
+    from pmo_workbench.assessment.positioning import Target
+
+    # controlling (gov 65, sup 55) with target supportive: above it. ppl (strategic only) gets no step, nothing
+    # "unlocks" a type, and the steps work on gov and sup by weighted gap (gov 2 * 35 = 70, sup 45)
+    scores = {"gov": 65.0, "sup": 55.0, "ppl": 20.0}
+    library = _library([_rec("g", "gov", [4]), _rec("s", "sup", [3]), _rec("p", "ppl", [2])])
+    typed = classify_type(scores, tiny, target=Target("supportive", "engagement"))
+    result = recommend(_dims(scores), typed, library, tiny)
+    assert result["id"].tolist() == ["g", "s"]
+    assert result["unlocks"].isna().all()
+    assert result["reason"].str.startswith("weighted gap").all()
 
 
 def test_builtin_library_covers_every_dimension_and_level(core):

@@ -113,7 +113,7 @@ def test_blank_lines_keep_spreadsheet_row_numbers(tiny, tmp_path):
     path = write_csv(tmp_path / "r.csv", LONG_HEADER + "Org,PMO,R1,executive,G1,4\n\nOrg,PMO,R1,executive,G2,9\n")
     assert problems_of(path, tiny) == [
         f"{path}:4:value: value '9' is outside the scale; expected a whole number from 1 to 5, "
-        "or blank/NA for not answered"
+        "DK for don't know, or blank/NA for not applicable"
     ]
 
 
@@ -134,7 +134,7 @@ def test_every_problem_is_reported_at_once_with_row_and_column(tiny, tmp_path):
         """)
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     got = problems_of(path, tiny)
-    expected_scale = "expected a whole number from 1 to 5, or blank/NA for not answered"
+    expected_scale = "expected a whole number from 1 to 5, DK for don't know, or blank/NA for not applicable"
     assert got == [
         f"{path}:3:item: unknown item id 'G9'; the instrument tiny 0.1 has no such item "
         "(close matches: G1, G2, G3)",
@@ -191,7 +191,7 @@ def test_wide_form_problems(tiny, tmp_path):
         f"{path}:1:GX1: unknown item id 'GX1'; the instrument tiny 0.1 has no such item (close matches: G1)",
         f"{path}:1:comment: a 'comment' column is only read in the long form (one answer per row)",
         f"{path}:2:S1: value '0' is outside the scale; expected a whole number from 1 to 5, "
-        "or blank/NA for not answered",
+        "DK for don't know, or blank/NA for not applicable",
         f"{path}:3:G1: respondent 'R1' answered item G1 twice with different values: '4' here, '5' in row 2",
     ]
 
@@ -248,7 +248,7 @@ def test_xlsx_problems_use_spreadsheet_rows(tiny, tmp_path):
     wb.save(path)
     assert problems_of(path, tiny) == [
         f"{path}[Sheet]:3:G1: value '8' is outside the scale; expected a whole number from 1 to 5, "
-        "or blank/NA for not answered"
+        "DK for don't know, or blank/NA for not applicable"
     ]
 
 
@@ -271,11 +271,11 @@ def test_one_row_can_carry_several_problems(tiny, tmp_path):
         # blank then NA: both mean not answered, so they agree
         ("Org,PMO,R1,executive,G1,\nOrg,PMO,R1,executive,G1,NA\nOrg,PMO,R1,executive,G2,9\n",
          ["4:value: value '9' is outside the scale; expected a whole number from 1 to 5, "
-          "or blank/NA for not answered"]),
+          "DK for don't know, or blank/NA for not applicable"]),
         # an invalid value is reported once, not also as a duplicate
         ("Org,PMO,R1,executive,G1,4\nOrg,PMO,R1,executive,G1,seven\n",
          ["3:value: value 'seven' is not a number; expected a whole number from 1 to 5, "
-          "or blank/NA for not answered"]),
+          "DK for don't know, or blank/NA for not applicable"]),
         # a blank respondent is reported once, not also as a duplicate of another blank respondent
         ("Org,PMO,,executive,G1,4\nOrg,PMO,,executive,G1,5\n",
          ["2:respondent: missing respondent; every answer needs one",
@@ -348,7 +348,7 @@ def test_excel_error_cells_are_rejected_not_taken_as_unanswered(tiny, tmp_path):
     assert '<c r="F2" t="e"><v>#DIV/0!</v></c>' in _sheet_xml(path)  # stored as an error cell
     assert problems_of(path, tiny) == [
         f"{path}[responses]:2:value: value '#DIV/0!' is not a number; expected a whole number from 1 to 5, "
-        "or blank/NA for not answered"]
+        "DK for don't know, or blank/NA for not applicable"]
 
 
 def test_excel_formulas_use_the_saved_result_or_are_reported(tiny, tmp_path):

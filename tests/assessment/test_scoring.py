@@ -146,6 +146,8 @@ def test_rwg_j_hand_example(tiny):
     # S2 = 2, 3, 4: variance = 1
     # mean variance 2/3; sigma_EU^2 = (25 - 1) / 12 = 2; ratio 1/3
     # r_wg(J) = 2 * (2/3) / (2 * (2/3) + 1/3) = (4/3) / (5/3) = 0.8
+    # r*wg(J) = 1 - 1/3 = 2/3, below 0.70: not agreement, although r_wg(J) is 0.8
+    # AD: S1 mean 13/3, deviations 1/3, 1/3, 2/3 -> 4/9; S2 mean 3 -> 2/3; AD_M = (4/9 + 6/9) / 2 = 5/9
     frame = answers([
         ("A", "executive", "S1", 4), ("A", "executive", "S2", 2),
         ("B", "executive", "S1", 4), ("B", "executive", "S2", 3),
@@ -153,7 +155,58 @@ def test_rwg_j_hand_example(tiny):
     ])
     sup = _dim(score(frame, tiny), "sup")
     assert sup.rwg_j == pytest.approx(0.8)
+    assert sup.rwg_star_j == pytest.approx(2 / 3)
+    assert sup.ad_m == pytest.approx(5 / 9)
+    assert bool(sup.agree) is False
+    assert sup.split_items == ()
+
+
+def test_a_group_split_half_and_half_is_flagged_three_ways(tiny):
+    # Four respondents answer 2, 2, 4, 4 on S1 and S2 ("disagree" / "agree"):
+    # variance (n-1) = 4 * 1 / 3 = 4/3 per item; r*wg(J) = 1 - (4/3)/2 = 1/3 (< 0.70);
+    # r_wg(J) over J = 2 = 2 * (1/3) / (2/3 + 2/3) = 0.5; AD = 1 on each item (> 5/6);
+    # half the answers at or below 2 and half at or above 4: both items split.
+    frame = answers([(r, "executive", i, v) for r, v in (("A", 2), ("B", 2), ("C", 4), ("D", 4))
+                     for i in ("S1", "S2")])
+    sup = _dim(score(frame, tiny), "sup")
+    assert sup.rwg_star_j == pytest.approx(1 / 3)
+    assert sup.rwg_j == pytest.approx(0.5)
+    assert sup.ad_m == pytest.approx(1.0)
+    assert bool(sup.agree) is False
+    assert sup.split_items == ("S1", "S2")
+
+
+def test_a_unanimous_group_agrees_and_is_not_split(tiny):
+    frame = answers([(r, "executive", i, 4) for r in "ABCD" for i in ("S1", "S2")])
+    sup = _dim(score(frame, tiny), "sup")
+    assert (sup.rwg_star_j, sup.rwg_j, sup.ad_m) == (1.0, 1.0, 0.0)
     assert bool(sup.agree) is True
+    assert sup.split_items == ()
+
+
+@pytest.mark.parametrize(
+    ("values", "split"),
+    [
+        ((1, 2, 5, 5), True),      # a quarter or more at each end (2 of 4 low, 2 of 4 high)
+        ((2, 3, 3, 4), True),      # exactly a quarter at each end still counts
+        ((2, 3, 3, 3), False),     # nobody at the top
+        ((1, 5, 5), False),        # fewer than 4 answers
+        ((1, 3, 3, 3, 5), False),  # one in five at each end: under a quarter
+    ],
+)
+def test_split_item_rule_at_its_boundaries(tiny, values, split):
+    frame = answers([(f"R{n}", "executive", "S1", v) for n, v in enumerate(values)])
+    assert (_dim(score(frame, tiny), "sup").split_items == ("S1",)) is split
+
+
+def test_agreement_needs_ad_within_a_sixth_of_the_scale(tiny):
+    # S1, S2 = 1, 1, 1, 1, 3, 3 (six respondents): variance 16/15 -> r*wg(J) = 1 - 8/15 = 0.467 (low);
+    # AD = mean |v - 5/3| = (4 * 2/3 + 2 * 4/3) / 6 = 8/9 > 5/6: both fail; check the AD value
+    frame = answers([(f"R{n}", "executive", i, v) for n, v in enumerate((1, 1, 1, 1, 3, 3)) for i in ("S1", "S2")])
+    sup = _dim(score(frame, tiny), "sup")
+    assert sup.ad_m == pytest.approx(8 / 9)
+    assert sup.rwg_star_j == pytest.approx(1 - 8 / 15)
+    assert bool(sup.agree) is False
 
 
 @pytest.mark.parametrize(
@@ -182,71 +235,77 @@ def test_rwg_cutoff_flags_low_agreement(tiny):
     assert bool(sup.agree) is False
 
 
-def _alpha(frame, instrument, dimension="sup"):
-    rel = score(frame, instrument).reliability.set_index("dimension")
-    return rel.loc[dimension, "alpha"], rel.loc[dimension, "n"]
-
-
-def test_cronbach_alpha_hand_example(tiny):
-    # S1, S2 answered (1,2), (3,3), (5,4) -> item scores (0,25), (50,50), (100,75):
-    # item variances 2500 and 625, totals 25, 100, 175 with variance 5625;
-    # alpha = 2/1 * (1 - 3125/5625) = 8/9
-    frame = answers([
-        ("A", "executive", "S1", 1), ("A", "executive", "S2", 2),
-        ("B", "executive", "S1", 3), ("B", "executive", "S2", 3),
-        ("C", "executive", "S1", 5), ("C", "executive", "S2", 4),
-    ])
-    alpha, n = _alpha(frame, tiny)
-    assert alpha == pytest.approx(8 / 9)
-    assert n == 3
-
-
-def test_cronbach_alpha_turns_reversed_items_round(tiny):
-    # gov: G1 plain, G2 reversed (weights do not enter alpha), G3/G4 unanswered -> nobody complete
-    # G2 is reversed: answering it 6 - G1 gives the same item score as G1. With G3 and G4
-    # equal to G1 too, every item score is equal per respondent -> alpha exactly 1.
-    # (Without the reversal G2 would run against the others and alpha would fall to 0.)
-    frame = answers([(r, "executive", i, v) for r, g1 in (("A", 1), ("B", 3), ("C", 5))
-                     for i, v in (("G1", g1), ("G2", 6 - g1), ("G3", g1), ("G4", g1))])
-    assert _alpha(frame, tiny, "gov")[0] == pytest.approx(1.0)
-
-
-@pytest.mark.parametrize(
-    "rows",
-    [
-        # fewer than 3 complete respondents
-        [("A", "S1", 1), ("A", "S2", 2), ("B", "S1", 3), ("B", "S2", 3)],
-        # no variance in the totals
-        [(r, i, 3) for r in "ABC" for i in ("S1", "S2")],
-        # only one complete respondent among three
-        [("A", "S1", 1), ("A", "S2", 2), ("B", "S1", 3), ("C", "S2", 4)],
-    ],
-)
-def test_cronbach_alpha_undefined(tiny, rows):
-    frame = answers([(r, "executive", i, v) for r, i, v in rows])
-    assert math.isnan(_alpha(frame, tiny)[0])
-
-
-def test_cronbach_alpha_needs_two_items(tiny):
+@pytest.fixture
+def three_items(tiny):
+    """The tiny instrument with People cut to three items (P1-P3), so alpha can be computed on it."""
     spec = tiny.model_dump()
-    spec["dimensions"] = [{**spec["dimensions"][1], "items": spec["dimensions"][1]["items"][:1]}]
-    spec["types"] = [{"id": "supportive", "label": "S", "gates": {"sup": 40}}]
-    one_item = type(tiny).model_validate(spec)
-    frame = answers([(r, "executive", "S1", v) for r, v in (("A", 1), ("B", 3), ("C", 5))])
-    assert math.isnan(_alpha(frame, one_item)[0])
+    dims = list(spec["dimensions"])
+    dims[2] = {**dims[2], "items": dims[2]["items"][:3]}
+    return type(tiny).model_validate({**spec, "dimensions": dims})
 
 
-def test_alpha_is_computed_over_all_respondents_of_all_pmos(tiny):
-    # Spread the 3 respondents of the hand example over two PMOs: alpha is computed over
-    # all respondents in the dataset, so it stays 8/9.
-    frame = pd.concat([
-        answers([("A", "executive", "S1", 1), ("A", "executive", "S2", 2)], pmo="P1"),
-        answers([("B", "executive", "S1", 3), ("B", "executive", "S2", 3),
-                 ("C", "executive", "S1", 5), ("C", "executive", "S2", 4)], pmo="P2"),
-    ])
-    rel = score(frame, tiny).reliability.set_index("dimension")
-    assert rel.loc["sup", "alpha"] == pytest.approx(8 / 9)
-    assert rel.loc["sup", "n"] == 3
+# Four answer patterns on P1-P3; as item scores in units of 25 points:
+# P1 0,1,3,4 (sum of squares about the mean 10), P2 1,0,4,3 (10), P3 1,3,3,1 (4);
+# totals 2,4,10,8 (sum of squares 40). Each pattern answered twice (8 respondents): the sums of squares
+# double, the variances keep their ratio, so alpha = 3/2 * (1 - 24/40) = 0.6.
+_PATTERNS = ((1, 2, 2), (2, 1, 4), (4, 5, 4), (5, 4, 2))
+
+
+def _pattern_rows(copies=2, pmo="PMO"):
+    rows = [(f"{pmo}{c}{n}", "executive", f"P{i + 1}", v) for c in range(copies) for n, p in enumerate(_PATTERNS)
+            for i, v in enumerate(p)]
+    return answers(rows, pmo=pmo)
+
+
+def test_cronbach_alpha_hand_example_per_pmo(three_items):
+    ppl = _dim(score(_pattern_rows(), three_items), "ppl")
+    assert ppl.alpha == pytest.approx(0.6)
+    assert (ppl.alpha_n, ppl.alpha_k, ppl.alpha_note) == (8, 3, None)
+
+
+def test_alpha_is_null_with_a_note_under_eight_complete_respondents(three_items):
+    frame = _pattern_rows()
+    frame = frame[~((frame["respondent"] == "PMO13") & (frame["item"] == "P2"))]  # one respondent incomplete
+    ppl = _dim(score(frame, three_items), "ppl")
+    assert math.isnan(ppl.alpha)
+    assert ppl.alpha_n == 7
+    assert ppl.alpha_note == "not computed: 7 respondents answered every item; alpha needs 8"
+
+
+def test_alpha_below_one_half_carries_its_note(three_items):
+    # P2 runs against P1 and P3 = P1: item variances 10 each (units of 25^2, per n-1), totals = 4 + P1 with
+    # variance 10: alpha = 3/2 * (1 - 30/10) = -3, shown only with the note
+    rows = [(f"R{c}{n}", "executive", item, v) for c in range(2) for n, v1 in enumerate((1, 2, 4, 5))
+            for item, v in (("P1", v1), ("P2", 6 - v1), ("P3", v1))]
+    ppl = _dim(score(answers(rows), three_items), "ppl")
+    assert ppl.alpha == pytest.approx(-3.0)
+    assert ppl.alpha_note == "items do not measure one thing for this group"
+
+
+def test_alpha_needs_three_items_asked_of_every_role(tiny):
+    sup = _dim(score(_pattern_rows(), tiny), "sup")
+    assert math.isnan(sup.alpha)
+    assert sup.alpha_note == "not computed: only 2 of its items are asked of every role; alpha needs 3"
+
+
+def test_alpha_turns_reversed_items_round(tiny):
+    # gov: G2 is reversed; answering it 6 - G1 and G3, G4 equal to G1 makes every item score equal per
+    # respondent: alpha exactly 1 (without the reversal G2 would run against the others)
+    rows = [(f"R{c}{n}", "executive", i, v) for c in range(2) for n, g1 in enumerate((1, 2, 3, 5))
+            for i, v in (("G1", g1), ("G2", 6 - g1), ("G3", g1), ("G4", g1))]
+    assert _dim(score(answers(rows), tiny), "gov").alpha == pytest.approx(1.0)
+
+
+def test_alpha_of_a_pmo_uses_its_own_respondents_only(three_items):
+    # The hand example's PMO alone, and beside a second PMO whose answers run the other way: the first PMO's
+    # alpha stays 0.6; pooling both would give another value.
+    other = _pattern_rows(pmo="Other")
+    other["value"] = 6 - other["value"]
+    other["value"] = other["value"].where(other["item"] != "P3", 3)
+    both = pd.concat([_pattern_rows(), other], ignore_index=True)
+    dims = score(both, three_items).dimensions
+    first = dims[(dims["pmo"] == "PMO") & (dims["dimension"] == "ppl")].iloc[0]
+    assert first.alpha == pytest.approx(0.6)
 
 
 def test_pmos_and_organisations_are_scored_separately(tiny):
