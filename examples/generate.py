@@ -127,8 +127,9 @@ import openpyxl
 import pandas as pd
 import yaml
 
-SEED = 20260406
-"""Chosen so that the sampled PMO scores sit at least 8 points from every gate, as the targets do."""
+SEED = 20261337
+"""Chosen among a few so that the sampled scores sit at least 7 points from every gate and the
+designed effects show (at Stellbrook, only project managers are on the low side of a > 20 point gap)."""
 HERE = Path(__file__).resolve().parent
 MAIN_CSV = HERE / "pmo_responses.csv"
 WIDE_XLSX = HERE / "formats" / "wide_example.xlsx"
@@ -217,7 +218,7 @@ ORGANISATIONS = [
         "skipper": ("ALD-08", "resources"),
         "comments": {
             ("ALD-04", "CPL1"): "Templates exist; using them is optional for small projects.",
-            ("ALD-06", "LRN3"): "Lessons-learned sessions happen, but the reports are rarely read.",
+            ("ALD-06", "LRN2"): "Lessons-learned sessions happen, but the reports are rarely read.",
             ("ALD-02", "PMC3"): "Two of us passed a foundation certificate this year.",
             ("ALD-08", "RES1"): "Not my area.",
         },
@@ -273,7 +274,7 @@ ORGANISATIONS = [
         "roles": [E, E, S, S, P, P, P, P, F, F, T, T, E, S, P, T],
         "skipper": ("KRC-11", "coordination"),
         "comments": {
-            ("KRC-05", "MAN1"): "Clear for the Corporate PMO; much less so for the digital team's PMO.",
+            ("KRC-05", "MAN1"): "Clearer for the Corporate PMO than for the digital team's PMO.",
             ("KRC-09", "SRV3"): "Helpful people, but the forms come first.",
             ("KRC-14", "LRN3"): "The archive is a SharePoint site with 4,000 folders.",
             ("KRC-03", "STR1"): "Only the capital projects above £500k state a strategic objective.",
@@ -303,7 +304,7 @@ ORGANISATIONS = [
         "roles": [E, E, E, E, S, S, S, P, P, P, P, P],
         "skipper": ("STB-10", "sponsorship"),
         "comments": {
-            ("STB-09", "SRV3"): 'Nobody asked the Café & "R&D" team what we need.',
+            ("STB-09", "SRV1"): 'Nobody asked the Café & "R&D" team what we need.',
             ("STB-02", "POR3"): "Two compounds were stopped at stage gate 2 this year.",
             ("STB-11", "MON3"): "Steering committee hears bad news from us, not from the PMO.",
             ("STB-08", "STR2"): "Benefits are a line in the business case, with no measure attached.",
@@ -601,6 +602,9 @@ def generate(rng: np.random.Generator) -> pd.DataFrame:
                 n_skip = len(cols) - (len(cols) - 1) // 2
                 blank[i, np.sort(rng.choice(cols, size=n_skip, replace=False))] = True
                 dont_know[i, cols] = False
+            for (person, item) in org["comments"]:
+                if person in who:  # a respondent who comments on an item does not answer "don't know"
+                    dont_know[who.index(person), ITEMS.index(item)] = False
             for i, person in enumerate(who):
                 assessed = (org["start"] + dt.timedelta(days=int(day[person]))).isoformat()
                 for j, item in enumerate(ITEMS):
