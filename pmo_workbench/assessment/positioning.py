@@ -50,8 +50,11 @@ class TypeResult:
         The highest type whose own gates all pass (score at or above the
         gate); ``ad_hoc`` when no type passes.
     certainty
-        ``"firm"`` when none of the type's gates and none of the failing gates
-        of the type above is borderline, else ``"borderline"``.
+        ``"firm"`` when none of the gates that decide the type is borderline,
+        else ``"borderline"``. The deciding gates are the type's own gates and
+        the failing gates of the type above; when one of those lies clearly
+        below its gate (``not_met``), the type above is out of reach whatever
+        its other failing gates do, and they decide nothing.
     decided_by
         The gates that decide the type: the borderline ones among them, or,
         when the type is firm, the one closest to its gate. Each a dict with
@@ -224,6 +227,9 @@ def classify_type(scores: Mapping[str, float] | pd.DataFrame, instrument: Instru
 
     own = ladder[ladder["type"] == current]
     blocking = ladder[(ladder["type"] == above) & ~ladder["passes"]] if above else ladder.iloc[0:0]
+    if (blocking["state"] == "not_met").any():
+        # one failing gate of the type above lies clearly below: its other failing gates decide nothing
+        blocking = blocking[blocking["state"] == "not_met"]
     deciding = pd.concat([own, blocking])
     shaky = deciding[deciding["state"] == "borderline"]
     if len(shaky):

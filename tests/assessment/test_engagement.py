@@ -86,8 +86,8 @@ def test_an_unknown_evidence_question_is_refused(tmp_path, engaged):
 
 def test_a_pmo_given_twice_is_refused(tmp_path, engaged):
     with pytest.raises(InputValidationError, match="PMO 'PMO' of 'Org' is given twice"):
-        load_engagement(_file(tmp_path, "pmos:\n  - {organisation: Org, pmo: PMO}\n  - {organisation: Org, pmo: PMO}\n"),
-                        engaged)
+        load_engagement(_file(tmp_path, "pmos:\n  - {organisation: Org, pmo: PMO}\n"
+                                        "  - {organisation: Org, pmo: PMO}\n"), engaged)
 
 
 def test_an_entry_naming_an_unknown_pmo_of_an_answered_organisation_is_refused(tmp_path, engaged):

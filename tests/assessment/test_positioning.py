@@ -82,6 +82,14 @@ def test_a_borderline_failing_gate_of_the_type_above_also_makes_it_borderline(ti
     assert [(g["type"], g["dimension"]) for g in result.decided_by] == [("strategic", "ppl")]
 
 
+def test_a_borderline_gate_of_the_type_above_decides_nothing_when_another_is_clearly_missed(tiny):
+    # supportive (gov 45); controlling fails on gov (range 41-49, clearly below 60) and on sup (range 44-52,
+    # crossing 50): with gov clearly short, controlling is out of reach and the type is firm
+    result = classify_type(_rows(gov=(45, 41, 49), sup=(48, 44, 52), ppl=(10, 5, 15)), tiny)
+    assert (result.type, result.certainty) == ("supportive", "firm")
+    assert [(g["type"], g["dimension"]) for g in result.decided_by] == [("supportive", "gov")]
+
+
 def test_a_firm_type_names_its_closest_deciding_gate(tiny):
     # controlling gates: gov 70 (margin 10), sup 58 (margin 8); strategic ppl 20 (margin -50): sup is closest
     result = classify_type(_rows(gov=(70, 66, 74), sup=(58, 55, 61), ppl=(20, 15, 25)), tiny)
