@@ -192,7 +192,7 @@ def print_summary(results: AssessmentResults, out: Console) -> None:
     table = Table(title=f"PMO positioning ({results.instrument.id} {results.instrument.version})")
     for column, justify in (("organisation", "left"), ("PMO", "left"), ("level", "left"), ("resp.", "right"),
                             ("type", "left"), ("overall", "right"), ("maturity", "right"), ("target", "left")):
-        table.add_column(column, justify=justify)
+        table.add_column(column, justify=justify, no_wrap=column in ("organisation", "PMO"))
     table.add_column("what the target needs")
     for a in results.assessments:
         t = a.type

@@ -193,9 +193,13 @@ def demo_command(
     from ..reports.spec import demo_specs
     from .assess import load, print_summary
 
+    from ..assessment.engagement import engagement_inputs
+
     check_folder(out)
-    ins, frame = load(examples_dir() / "pmo_responses.csv", "pmo-core")
-    print_summary(assess(frame, ins), Console(stderr=True, width=170))
+    sample = examples_dir() / "pmo_responses.csv"
+    ins, frame = load(sample, "pmo-core")
+    entries, _, _ = engagement_inputs(sample, frame, ins)
+    print_summary(assess(frame, ins, engagement=entries), Console(stderr=True, width=170))
     why_not = pdf_problem()
     default = ("html", "ipynb") if why_not else ("html", "pdf", "ipynb")
     if why_not and format is None:

@@ -14,15 +14,52 @@ from tests.helpers import TINY_YAML
 
 
 def test_pmo_core_shape(core):
-    assert core.id == "pmo-core"
-    assert 10 <= len(core.dimensions) <= 12
+    assert (core.id, core.version) == ("pmo-core", "2.0")
+    assert 12 <= len(core.dimensions) <= 14
     for dim in core.dimensions:
-        assert 3 <= len(dim.items) <= 6, dim.id
+        assert 4 <= len(dim.items) <= 6, dim.id
+        # reliability is computed over items every role is asked: at least 3 of them
+        assert sum(item.audience is None for item in dim.items) >= 3, dim.id
+        assert sorted(dim.levels) == [1, 2, 3, 4, 5], dim.id
+        assert sum(dim.role_weights.values()) == pytest.approx(1.0), dim.id
     assert core.role_ids == ("executive", "pmo_staff", "project_manager", "functional_manager", "team_member")
+    assert core.self_roles == {"pmo_staff"}
     assert [t.id for t in core.types] == ["supportive", "controlling", "strategic"]
-    assert core.items["reverse"].sum() >= 5
-    assert {d.pmo_role for d in core.dimensions} >= set(PMO_ROLES)
+    assert core.targets == {"project": "supportive", "department": "controlling", "enterprise": "strategic"}
+    assert set(core.dimension_table["pmo_role"]) >= set(PMO_ROLES)
     assert (core.scale.min, core.scale.max) == (1, 5)
+    assert len(core.level_names) == 5 and len(core.evidence) >= 8
+    assert {q.id for q in core.context} == {"pmo_age_years", "pmo_staff_fte", "reporting_line", "sector",
+                                           "active_projects", "pms_in_pmo_percent", "budget_authority"}
+
+
+def test_pmo_core_gates_follow_the_types(core):
+    gates = {t.id: set(t.gates) for t in core.types}
+    assert gates == {"supportive": {"service", "methodology", "competency", "learning"},
+                     "controlling": {"mandate", "compliance", "monitoring"},
+                     "strategic": {"portfolio", "resources", "strategy", "finance"}}
+    gated = set().union(*gates.values())
+    for dim in core.dimensions:  # every dimension gates a type or says it does not
+        assert (dim.id in gated) != dim.maturity_only, dim.id
+
+
+def test_pmo_core_items_avoid_the_known_wording_faults(core):
+    items = core.items
+    reversed_positions = [list(core.dimension(d).items).index(next(i for i in core.dimension(d).items if i.reverse))
+                          for d in items.loc[items["reverse"], "dimension"]]
+    assert len(set(reversed_positions)) >= 3  # reverse items sit at varied positions, not always last
+    absolute = r"\b(every|each|all|always|never|no one|without any)\b"
+    assert not items["text"].str.contains(absolute, case=False, regex=True).any()
+    jargon = r"PMBOK|PRINCE2|process group|PMP\b"
+    assert not items["text"].str.contains(jargon, regex=True).any()
+    assert not items["text"].str.contains(r"\bwould\b", case=False, regex=True).any()  # no hypotheticals
+
+
+def test_pmo_core_1_0_stays_loadable(core_v1):
+    from pmo_workbench.assessment.instrument import builtin_instruments
+
+    assert (core_v1.id, core_v1.version, len(core_v1.items)) == ("pmo-core", "1.0", 55)
+    assert {"pmo-core", "pmo-core@1.0"} <= set(builtin_instruments())
 
 
 def test_pmo_core_ladder_means_what_the_types_mean(core):

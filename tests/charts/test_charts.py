@@ -345,13 +345,13 @@ def test_dimension_scores_of_a_real_assessment(tiny):
 def test_ladder_rows_by_rung_with_points_needed():
     spec = charts.ladder(ladder_frame(), "supportive", TYPE_LABELS, dimension_labels={"gov": "Governance"}).to_dict()
     rows = unit_rows(spec, lambda u: mark_type(u) == "bar")
-    assert [r["rung"] for r in rows] == ["Supportive (current type)", "Controlling", "Controlling", "Strategic"]
+    assert [r["rung"] for r in rows] == ["Supportive (PMO's type)", "Controlling", "Controlling", "Strategic"]
     assert [r["label"] for r in rows] == ["Governance", "Governance", "sup", "ppl"]
     assert [r["status"] for r in rows] == ["met", "met", "not met", "no score"]
     assert [r["needed"] for r in rows] == [None, None, pytest.approx(4.5), None]
     assert [r["needed_text"] for r in rows] == ["0 (gate met)", "0 (gate met)", "4.5 points", "unknown (no score)"]
     assert [r["current"] for r in rows] == ["current", "other", "other", "other"]
-    assert spec["facet"]["row"]["sort"] == ["Supportive (current type)", "Controlling", "Strategic"]
+    assert spec["facet"]["row"]["sort"] == ["Supportive (PMO's type)", "Controlling", "Strategic"]
     ticks = [u for u, _ in units(spec) if mark_type(u) == "tick"]
     assert [field(u, "x") for u in ticks] == ["gate"]
     assert "needed_text" in tooltip_fields(ticks[0])
@@ -360,12 +360,28 @@ def test_ladder_rows_by_rung_with_points_needed():
 def test_ladder_without_a_current_rung(tiny):
     from pmo_workbench.assessment.positioning import classify_type
 
-    result = classify_type({"gov": 10.0, "sup": NAN, "ppl": 90.0}, tiny)
+    result = classify_type({"gov": 10.0, "sup": NAN, "ppl": 60.0}, tiny)
     spec = charts.ladder(result.ladder, result.type, TYPE_LABELS).to_dict()
     rows = unit_rows(spec, lambda u: mark_type(u) == "bar")
     assert result.type == "ad_hoc"
-    assert not any(r["rung"].endswith("(current type)") for r in rows)
-    assert [r["needed"] for r in rows] == [pytest.approx(30.0), pytest.approx(50.0), None, None]
+    assert not any("PMO's type" in r["rung"] for r in rows)
+    assert [r["needed"] for r in rows] == [pytest.approx(30.0), pytest.approx(50.0), None, pytest.approx(10.0)]
+
+
+def test_ladder_shows_gate_states_ranges_and_the_target(tiny):
+    from pmo_workbench.assessment.positioning import Target, classify_type
+
+    frame = pd.DataFrame([{"dimension": "gov", "score": 62.0, "ci_low": 55.0, "ci_high": 69.0},
+                          {"dimension": "sup", "score": 55.0, "ci_low": 51.0, "ci_high": 59.0},
+                          {"dimension": "ppl", "score": 20.0, "ci_low": 15.0, "ci_high": 25.0}])
+    result = classify_type(frame, tiny, target=Target("strategic", "engagement"))
+    spec = charts.ladder(result.ladder, result.type, TYPE_LABELS, target_type="strategic").to_dict()
+    rows = unit_rows(spec, lambda u: mark_type(u) == "bar")
+    assert [r["status"] for r in rows] == ["met", "borderline", "met", "not met"]
+    assert [r["rung"] for r in rows][-1] == "Strategic (target)"
+    assert [(r["ci_low"], r["ci_high"]) for r in rows][1] == (55.0, 69.0)
+    ranges = [u for u, _ in units(spec) if mark_type(u) == "rule"]
+    assert [field(u, "x") for u in ranges] == ["ci_low"]
 
 
 # -- 3. PMO roles ---------------------------------------------------------------------------

@@ -34,7 +34,7 @@ def test_instruments_lists_pmo_core():
 def test_validate_ok():
     result = run("validate", SAMPLE)
     assert result.exit_code == 0
-    assert "valid for pmo-core 1.0" in result.stdout
+    assert "valid for pmo-core 2.0" in result.stdout
     assert "7 organisations, 8 PMOs" in result.stdout
 
 
@@ -57,20 +57,30 @@ def test_score_json_gives_the_four_types_on_the_sample():
     result = run("score", SAMPLE, "--format", "json")
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
-    assert doc["instrument"] == {"id": "pmo-core", "version": "1.0"}
-    assert {a["type"] for a in doc["assessments"]} == {"ad_hoc", "supportive", "controlling", "strategic"}
+    assert doc["instrument"] == {"id": "pmo-core", "version": "2.0"}
+    assert {a["type"]["id"] for a in doc["assessments"]} == {"ad_hoc", "supportive", "controlling", "strategic"}
     first = doc["assessments"][0]
-    assert set(first) >= {"organisation", "pmo", "respondents", "overall", "type", "next_type", "dimensions",
-                          "pmo_roles", "perception_gaps", "recommendations"}
-    assert set(first["dimensions"][0]) >= {"id", "score", "level", "respondents", "rwg_j", "alpha", "ci_low",
-                                           "ci_high"}
+    assert set(first) >= {"organisation", "pmo", "respondents", "overall", "type", "target", "gates",
+                          "foundation_gaps", "type_profile", "to_target", "next_type", "dimensions", "pmo_roles",
+                          "perception_gaps", "recommendations", "evidence", "context"}
+    assert set(first["type"]) == {"id", "certainty", "decided_by"}
+    assert set(first["dimensions"][0]) >= {"id", "score", "level", "level_name", "respondents", "rwg_j", "rwg_star_j",
+                                           "ad_m", "agree", "split_items", "alpha", "alpha_n", "alpha_note",
+                                           "score_customers", "ci_low", "ci_high"}
+    assert set(first["gates"][0]) == {"type", "dimension", "gate", "score", "ci_low", "ci_high", "passes", "state"}
+    # targets from the sample's engagement.yaml (beside the responses), else the instrument's default by level
+    by_pmo = {a["pmo"]: a for a in doc["assessments"]}
+    assert by_pmo["Capital Programmes PMO"]["target"] == {"id": "controlling", "source": "engagement"}
+    assert by_pmo["Capital Programmes PMO"]["to_target"] == {"id": "controlling", "reached": True, "gaps": {}}
+    assert [g["dimension"] for g in by_pmo["Capital Programmes PMO"]["foundation_gaps"]] == ["service"]
+    assert by_pmo["Capital Programmes PMO"]["evidence"]["charter"]["answer"] in ("yes", "partly", "no")
     assert set(first["pmo_roles"]) == {"standards", "customer_support", "empowerment"}
     # scores rounded to 2 decimals
     for a in doc["assessments"]:
         for d in a["dimensions"]:
             assert d["score"] is None or round(d["score"], 2) == d["score"]
-    # the strategic PMO is at the top of the ladder
-    top = next(a for a in doc["assessments"] if a["type"] == "strategic")
+    # the strategic PMO has no type above it
+    top = next(a for a in doc["assessments"] if a["type"]["id"] == "strategic")
     assert top["next_type"] is None
     # several PMOs of one organisation are listed enterprise first
     korrin = [a for a in doc["assessments"] if a["organisation"] == "Korrin Regional Council"]
@@ -83,15 +93,16 @@ def test_score_csv_to_file_prints_the_path(tmp_path):
     assert result.exit_code == 0
     assert result.stdout == f"{out}\n"
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
-    assert len(rows) == 8 * 11  # PMOs x dimensions
-    assert {"organisation", "pmo", "type", "overall_score", "dimension", "score", "rwg_j", "alpha"} <= set(rows[0])
+    assert len(rows) == 8 * 14  # PMOs x dimensions
+    assert {"organisation", "pmo", "type", "type_certainty", "target", "overall_score", "dimension", "score",
+            "rwg_j", "rwg_star_j", "ad_m", "split_items", "alpha", "alpha_note", "score_customers"} <= set(rows[0])
     assert not list(tmp_path.glob("sub/.*.tmp"))
 
 
 def test_score_table():
     result = run("score", SAMPLE)
     assert result.exit_code == 0
-    assert "Vantellis Insurance Group" in result.stdout and "top of the ladder" in result.stdout
+    assert "Vantellis Insurance Group" in result.stdout and "r*wg(J)" in result.stdout
 
 
 def test_failed_score_writes_nothing(tmp_path):
