@@ -77,3 +77,34 @@ def test_generator_reproduces_the_committed_files(tmp_path):
         fresh = hashlib.sha256((tmp_path / "examples" / name).read_bytes()).hexdigest()
         committed = hashlib.sha256((EXAMPLES / name).read_bytes()).hexdigest()
         assert fresh == committed, name
+
+
+def test_a_pmos_results_do_not_depend_on_what_else_the_file_holds(core, results):
+    # Each organisation scored alone gives the same to_dict() as inside the full sample: alpha, agreement, CIs,
+    # the type and the roadmap all belong to the PMO's own respondents (benchmarks are computed elsewhere).
+    frame = read_responses(EXAMPLES / "pmo_responses.csv", core)
+    for organisation in frame["organisation"].cat.categories:
+        alone = assess(frame[frame["organisation"] == organisation].reset_index(drop=True), core)
+        for a in alone.assessments:
+            assert a.to_dict() == results.get(organisation, a.pmo).to_dict(), (organisation, a.pmo)
+
+
+def test_the_sample_shows_each_methodological_finding(core):
+    from pmo_workbench.assessment.engagement import engagement_inputs
+    from pmo_workbench.assessment.insights import data_quality
+
+    frame = read_responses(EXAMPLES / "pmo_responses.csv", core)
+    entries, _, _ = engagement_inputs(EXAMPLES / "pmo_responses.csv", frame, core)
+    found = assess(frame, core, engagement=entries)
+    harrowmoor = found.get("Harrowmoor Water Services").type
+    assert harrowmoor.type == "controlling" and list(harrowmoor.foundation_gaps["dimension"]) == ["service"]
+    assert (harrowmoor.target.id, harrowmoor.target.source, harrowmoor.target_reached) == (
+        "controlling", "engagement", True)
+    stellbrook = found.get("Stellbrook Pharmaceuticals")
+    assert any(stellbrook.dimensions["split_items"].map(len) > 0)
+    assert stellbrook.overall_self - stellbrook.overall_customers >= 10
+    assert "FIN2" in set(data_quality(frame, stellbrook, core).dont_know_items["item"])
+    assert frame["dont_know"].any()
+    # every PMO has its evidence and context recorded
+    assert all(a.engagement is not None and a.engagement.evidence and a.engagement.context
+               for a in found.assessments)
