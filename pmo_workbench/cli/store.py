@@ -1,4 +1,5 @@
-"""Commands on the assessment store (``store init|import|export|list``) and the JupyterLab workbench (``lab``)."""
+"""Commands on the assessment store (``store init|import|export|list|engagement``) and the JupyterLab workbench
+(``lab``)."""
 
 from __future__ import annotations
 
@@ -89,7 +90,8 @@ def store_list_command(db: DbOption = None) -> None:
     table = Table(title=f"Assessments in {url}")
     columns = (("id", "assessment_id"), ("organisation", "organisation"), ("PMO", "pmo"), ("level", "pmo_level"),
                ("parent", "parent_pmo"), ("instrument", "instrument_id"), ("version", "instrument_version"),
-               ("assessed on", "assessed_on"), ("status", "status"), ("resp.", "respondents"), ("answers", "answers"))
+               ("assessed on", "assessed_on"), ("status", "status"), ("target", "target"), ("resp.", "respondents"),
+               ("answers", "answers"))
     for label, name in columns:
         table.add_column(label, justify="right" if name in ("assessment_id", "respondents", "answers") else "left")
     for row in frame.to_dict("records"):
@@ -97,6 +99,64 @@ def store_list_command(db: DbOption = None) -> None:
                              str(row[name].date()) if name == "assessed_on" else str(row[name]))
                         for _, name in columns])
     console().print(table)
+
+
+@store_app.command("engagement")
+def store_engagement_command(
+    file: Annotated[Path, typer.Argument(help="Engagement file (engagement.yaml): per PMO its target type, "
+                                              "context and evidence.")],
+    db: DbOption = None,
+    instrument: Annotated[str | None, typer.Option(
+        "--instrument", "-i", help="Instrument YAML file of assessments that use a custom (not built-in) "
+                                   "instrument.")] = None,
+) -> None:
+    """Record each entry of an engagement file on its PMO's assessment (the most recent one), all or none."""
+    from ..assessment.engagement import load_engagement
+    from ..errors import InputValidationError, Problem
+    from ..store.files import assessment_instrument
+    from .._yaml import load_yaml, locate
+
+    given = load_instrument(instrument) if instrument is not None else None
+    shape = load_engagement(file, None)  # keys, answers and duplicates; the ids are the instruments' (below)
+    _, node = load_yaml(file)
+    with _open_store(db, create=False) as store:
+        listed = store.assessments().sort_values(["assessed_on", "assessment_id"], na_position="first")
+        problems: list[Problem] = []
+        chosen: dict[int, int] = {}  # entry index -> assessment id
+        for index, entry in enumerate(shape.pmos):
+            rows = listed[(listed["organisation"] == entry.organisation) & (listed["pmo"] == entry.pmo)]
+            if rows.empty:
+                row, column = locate(node, ("pmos", index))
+                pmos = listed.loc[listed["organisation"] == entry.organisation, "pmo"].drop_duplicates().tolist()
+                known = (f"its PMOs with an assessment are {', '.join(repr(p) for p in pmos)}" if pmos else
+                         f"the store has no assessment of organisation '{entry.organisation}'")
+                problems.append(Problem(str(file), row, column, f"pmos.{index}: no assessment of PMO '{entry.pmo}' "
+                                                                f"of '{entry.organisation}' in {store.url}; {known}"))
+            else:
+                chosen[index] = int(rows["assessment_id"].iloc[-1])
+        by_instrument: dict[tuple[str, str], list[int]] = {}
+        instruments = {}
+        for index, assessment_id in chosen.items():
+            ins, _ = assessment_instrument(store, assessment_id, given)
+            instruments[(ins.id, ins.version)] = ins
+            by_instrument.setdefault((ins.id, ins.version), []).append(index)
+        checked = {}
+        for key, indices in by_instrument.items():
+            try:
+                engagement = load_engagement(file, instruments[key])
+            except InputValidationError as exc:  # keep the problems of the entries of this instrument's assessments
+                problems += [p for p in exc.problems
+                             if any(p.message.startswith((f"pmos.{i}.", f"pmos.{i}:")) for i in indices)]
+                continue
+            checked.update({i: engagement.pmos[i] for i in indices})
+        if problems:
+            raise InputValidationError(sorted(problems, key=lambda p: (p.row or 0, str(p.column))))
+        store.set_engagements({chosen[i]: checked[i] for i in sorted(checked)})
+    for index in sorted(checked):
+        entry = checked[index]
+        typer.echo(f"assessment {chosen[index]} ({entry.organisation} / {entry.pmo}): "
+                   f"{'target ' + entry.target if entry.target else 'no target'}, "
+                   f"{count(len(entry.context), 'context answer')}, {count(len(entry.evidence), 'evidence answer')}")
 
 
 @app.command("lab")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,7 +28,8 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from ..assessment.instrument import Instrument, builtin_instruments, load_instrument
+from ..assessment.engagement import EvidenceAnswer, PmoEngagement
+from ..assessment.instrument import Instrument
 from ..assessment.responses import PMO_LEVELS
 from ..errors import StoreError
 from .engine import (
@@ -41,13 +43,14 @@ from .engine import (
     open_database,
     read_only_message,
 )
-from .files import FileMixin, _tidy_frame
+from .files import FileMixin, _builtin, _tidy_frame
 from .schema import (
     _ANS,
     _ASM,
     _ORG,
     _PMO,
     _RESP,
+    DONT_KNOW,
     NOT_APPLICABLE,
     SCHEMA_HEAD,
     STATUSES,
@@ -175,14 +178,15 @@ class Store(FileMixin):
         return self._instrument(info["instrument_id"], info["instrument_version"])
 
     def _instrument(self, instrument_id: str, version: str) -> Instrument:
+        """The instrument of this id and version: one made known in this session, else the built-in one (the
+        current file, or an older version kept as ``<id>@<version>``)."""
         key = (instrument_id, version)
         if key not in self._instruments:
-            path = builtin_instruments().get(instrument_id)
-            found = load_instrument(path) if path is not None else None
-            if found is None or found.version != version:
+            found = _builtin(instrument_id, version)
+            if found is None:
                 raise StoreError(f"instrument {instrument_id} {version} is not a built-in one; pass it to "
                                  "Store.use_instrument() before working on its assessments")
-            self._instruments[key] = found
+            self._instruments[key] = found[0]
         return self._instruments[key]
 
     def _assessment_info(self, conn: sa.Connection, assessment_id: int) -> _AssessmentInfo:
@@ -201,6 +205,13 @@ class Store(FileMixin):
                 raise StoreError(f"no respondent {respondent_id} in {self.url}")
             self._respondent_assessment[respondent_id] = found
         return self._assessment_info(conn, self._respondent_assessment[respondent_id])
+
+    def _respondent_role(self, conn: sa.Connection, respondent_id: int) -> str:
+        """The respondent's role now (an import may change it, so it is read in the caller's transaction)."""
+        role = conn.execute(sa.select(_RESP.c.role).where(_RESP.c.id == respondent_id)).scalar()
+        if role is None:
+            raise StoreError(f"no respondent {respondent_id} in {self.url}")
+        return role
 
     # -- organisations, PMOs, assessments, respondents -------------------------------------------------
     def organisation(self, name: str) -> int:
@@ -240,9 +251,10 @@ class Store(FileMixin):
 
         Columns: ``assessment_id``, ``organisation``, ``pmo``, ``pmo_level``,
         ``parent_pmo``, ``instrument_id``, ``instrument_version``,
-        ``assessed_on`` (datetime, NaT when not set), ``status``,
-        ``respondents`` and ``answers`` (answers with a value or "not
-        applicable"; comments without an answer do not count).
+        ``assessed_on`` (datetime, NaT when not set), ``status``, ``target``
+        (the target type id, ``None`` when not set: :meth:`set_target`),
+        ``respondents`` and ``answers`` (answers with a value, "not
+        applicable" or "don't know"; comments without an answer do not count).
         """
         with self._read() as conn:
             rows = conn.execute(self._assessment_query()).all()
@@ -295,16 +307,18 @@ class Store(FileMixin):
         """The respondents of an assessment, in the order they were added.
 
         Columns: ``respondent_id``, ``label``, ``role``, ``name`` (None when
-        withheld), ``answered`` (items with a value or "not applicable"; a
-        comment alone is no answer), ``not_applicable`` (of those, the ones
-        answered "not applicable"), ``total`` (items of the instrument),
-        ``updated_at`` (last answer or comment saved, UTC; NaT before the first).
+        withheld), ``answered`` (items with a value, "not applicable" or
+        "don't know"; a comment alone is no answer), ``not_applicable`` and
+        ``dont_know`` (of those, the ones answered so), ``total`` (items the
+        instrument asks of the respondent's role), ``updated_at`` (last answer
+        or comment saved, UTC; NaT before the first).
         """
         with self._read() as conn:
-            total = len(self._assessment_info(conn, assessment_id).instrument.items)
+            asked = self._assessment_info(conn, assessment_id).instrument.asked.sum(axis=1)
             query = (
                 sa.select(_RESP.c.id, _RESP.c.label, _RESP.c.role, _RESP.c.name, sa.func.count(_answered()),
-                          sa.func.count(sa.case((_ANS.c.not_applicable, 1))), sa.func.max(_ANS.c.updated_at))
+                          sa.func.count(sa.case((_ANS.c.not_applicable, 1))),
+                          sa.func.count(sa.case((_ANS.c.dont_know, 1))), sa.func.max(_ANS.c.updated_at))
                 .select_from(_RESP.outerjoin(_ANS, _ANS.c.respondent_id == _RESP.c.id))
                 .where(_RESP.c.assessment_id == assessment_id)
                 .group_by(_RESP.c.id, _RESP.c.label, _RESP.c.role, _RESP.c.name)
@@ -312,9 +326,9 @@ class Store(FileMixin):
             )
             rows = conn.execute(query).all()
         frame = pd.DataFrame(rows, columns=["respondent_id", "label", "role", "name", "answered", "not_applicable",
-                                            "updated_at"])
-        frame.insert(6, "total", total)
-        for name in ("respondent_id", "answered", "not_applicable", "total"):
+                                            "dont_know", "updated_at"])
+        frame.insert(7, "total", frame["role"].map(asked).fillna(0))
+        for name in ("respondent_id", "answered", "not_applicable", "dont_know", "total"):
             frame[name] = frame[name].astype("int64")
         frame["name"] = frame["name"].astype(object).where(frame["name"].notna(), None)
         frame["updated_at"] = pd.to_datetime(frame["updated_at"]).astype("datetime64[us]")
@@ -329,7 +343,8 @@ class Store(FileMixin):
         ----------
         value
             A whole number on the assessment's scale, :data:`NOT_APPLICABLE`
-            (``"n/a"``), or ``None`` for no answer: the row then keeps only the
+            (``"n/a"``), :data:`DONT_KNOW` (``"DK"``, any case) for "don't
+            know", or ``None`` for no answer: the row then keeps only the
             comment, and is deleted when the comment is empty too.
         comment
             Free text; an empty comment is stored as ``None``.
@@ -337,8 +352,10 @@ class Store(FileMixin):
         Raises
         ------
         StoreError
-            For an item the instrument does not have, or a value that is not a
-            whole number on the scale (nor ``"n/a"`` nor ``None``).
+            For an item the instrument does not have, a value that is not a
+            whole number on the scale (nor ``"n/a"``, ``"DK"`` or ``None``), or
+            a value or "don't know" to an item the instrument does not ask of
+            the respondent's role (its ``audience``).
         """
         self.save_answers(respondent_id, {item: (value, comment)})
 
@@ -350,26 +367,28 @@ class Store(FileMixin):
         Raises
         ------
         StoreError
-            Naming every item the instrument does not have and every value
-            outside its scale or not a whole number; nothing is stored then.
+            Naming every item the instrument does not have, every value
+            outside its scale or not a whole number, and every answer to an
+            item the respondent's role is not asked; nothing is stored then.
         """
         with self._write() as conn:
             info = self._respondent_info(conn, respondent_id)
+            role = self._respondent_role(conn, respondent_id)
             rows, cleared, bad = [], [], []
             now = _utcnow()
             for item, (value, comment) in answers.items():
-                checked, problem = _check_answer(info, item, value)
+                checked, problem = _check_answer(info, item, value, role)
                 if problem:
                     bad.append(problem)
                     continue
                 comment = comment or None
-                not_applicable = checked == NOT_APPLICABLE
                 if checked is None and comment is None:
                     cleared.append(item)
                     continue
+                marker = checked if isinstance(checked, str) else None
                 rows.append({"respondent_id": respondent_id, "item": item,
-                             "value": None if not_applicable else checked, "not_applicable": not_applicable,
-                             "comment": comment, "updated_at": now})
+                             "value": None if marker else checked, "not_applicable": marker == NOT_APPLICABLE,
+                             "dont_know": marker == DONT_KNOW, "comment": comment, "updated_at": now})
             if bad:
                 raise StoreError(f"respondent {respondent_id}: " + "; ".join(bad) + "; nothing was saved")
             try:
@@ -385,15 +404,87 @@ class Store(FileMixin):
     def answers(self, respondent_id: int) -> dict[str, tuple[int | str | None, str | None]]:
         """The stored answers of a respondent: item -> (value, comment).
 
-        ``value`` is a whole number, :data:`NOT_APPLICABLE` or ``None`` (a
-        comment without an answer); items without a row are left out.
+        ``value`` is a whole number, :data:`NOT_APPLICABLE`, :data:`DONT_KNOW`
+        or ``None`` (a comment without an answer); items without a row are
+        left out.
         """
         with self._read() as conn:
             self._respondent_info(conn, respondent_id)
-            rows = conn.execute(sa.select(_ANS.c.item, _ANS.c.value, _ANS.c.not_applicable, _ANS.c.comment)
+            rows = conn.execute(sa.select(_ANS.c.item, _ANS.c.value, _ANS.c.not_applicable, _ANS.c.dont_know,
+                                          _ANS.c.comment)
                                 .where(_ANS.c.respondent_id == respondent_id).order_by(_ANS.c.id)).all()
-        return {item: (NOT_APPLICABLE if not_applicable else value, comment)
-                for item, value, not_applicable, comment in rows}
+        return {item: (NOT_APPLICABLE if not_applicable else DONT_KNOW if dont_know else value, comment)
+                for item, value, not_applicable, dont_know, comment in rows}
+
+    # -- what the consultant records once per PMO --------------------------------------------------------
+    def set_target(self, assessment_id: int, type_id: str | None) -> None:
+        """Set (or, with ``None``, clear) the type the client wants this PMO to be.
+
+        Raises
+        ------
+        StoreError
+            When ``type_id`` is not a type of the assessment's instrument.
+        """
+        with self._write() as conn:
+            ins = self._assessment_info(conn, assessment_id).instrument
+            if type_id is not None and type_id not in {t.id for t in ins.types}:
+                raise StoreError(f"'{type_id}' is not a type of the instrument {ins.id} {ins.version} of assessment "
+                                 f"{assessment_id}; expected one of {', '.join(t.id for t in ins.types)}")
+            conn.execute(sa.update(_ASM).where(_ASM.c.id == assessment_id).values(target_type=type_id))
+
+    def set_engagement(self, assessment_id: int, entry: PmoEngagement) -> None:
+        """Record an engagement entry (target type, context answers, evidence) for an assessment.
+
+        The entry replaces what was recorded before (a part it leaves out is
+        cleared). Its organisation and PMO must be the assessment's, and its
+        ids those of the assessment's instrument.
+
+        Raises
+        ------
+        StoreError
+            When the entry names another PMO, or a type, context or evidence
+            question the instrument does not have.
+        """
+        self.set_engagements({assessment_id: entry})
+
+    def set_engagements(self, entries: Mapping[int, PmoEngagement]) -> None:
+        """:meth:`set_engagement` for several assessments in one transaction (all or none)."""
+        with self._write() as conn:
+            for assessment_id, entry in entries.items():
+                row = conn.execute(sa.select(_ORG.c.name, _PMO.c.name)
+                                   .select_from(_ASM.join(_ORG, _ASM.c.organisation_id == _ORG.c.id)
+                                                .join(_PMO, _ASM.c.pmo_id == _PMO.c.id))
+                                   .where(_ASM.c.id == assessment_id)).first()
+                if row is None:
+                    raise StoreError(f"no assessment {assessment_id} in {self.url}")
+                if (entry.organisation, entry.pmo) != tuple(row):
+                    raise StoreError(f"the engagement entry of PMO '{entry.pmo}' of '{entry.organisation}' does not "
+                                     f"belong to assessment {assessment_id} (PMO '{row[1]}' of '{row[0]}')")
+                ins = self._assessment_info(conn, assessment_id).instrument
+                _check_engagement(entry, ins, assessment_id)
+                conn.execute(sa.update(_ASM).where(_ASM.c.id == assessment_id).values(
+                    target_type=entry.target,
+                    context=json.dumps(entry.context, ensure_ascii=False) if entry.context else None,
+                    evidence=json.dumps({k: v.model_dump() for k, v in entry.evidence.items()}, ensure_ascii=False)
+                    if entry.evidence else None))
+
+    def engagement(self, assessment_id: int) -> PmoEngagement | None:
+        """What :meth:`set_engagement` (or :meth:`set_target`) recorded for an assessment; ``None`` when nothing."""
+        with self._read() as conn:
+            row = conn.execute(sa.select(_ORG.c.name, _PMO.c.name, _ASM.c.target_type, _ASM.c.context,
+                                         _ASM.c.evidence)
+                               .select_from(_ASM.join(_ORG, _ASM.c.organisation_id == _ORG.c.id)
+                                            .join(_PMO, _ASM.c.pmo_id == _PMO.c.id))
+                               .where(_ASM.c.id == assessment_id)).first()
+        if row is None:
+            raise StoreError(f"no assessment {assessment_id} in {self.url}")
+        organisation, pmo, target, context, evidence = row
+        if target is None and context is None and evidence is None:
+            return None
+        return PmoEngagement(
+            organisation=organisation, pmo=pmo, target=target,
+            context=json.loads(context) if context else {},
+            evidence={k: EvidenceAnswer(**v) for k, v in json.loads(evidence).items()} if evidence else {})
 
     # -- frames for the analysis -------------------------------------------------------------------------
     def responses(self, assessment_id: int | Sequence[int] | None = None) -> pd.DataFrame:
@@ -420,7 +511,8 @@ class Store(FileMixin):
         return _tidy_frame(raw, instrument)
 
     def _stored(self, assessment_id: int | Sequence[int] | None) -> tuple[pd.DataFrame, Instrument]:
-        """The stored answer rows in :meth:`responses` order (with ``not_applicable``), and their instrument."""
+        """The stored answer rows in :meth:`responses` order (with ``not_applicable`` and ``dont_know``), and their
+        instrument."""
         with self._read() as conn:
             query = sa.select(_ASM.c.id, _ASM.c.instrument_id, _ASM.c.instrument_version)
             if assessment_id is not None:
@@ -440,7 +532,7 @@ class Store(FileMixin):
             rows = conn.execute(
                 sa.select(_ORG.c.id, _PMO.c.id, _ASM.c.id, _RESP.c.id, _ORG.c.name, _PMO.c.name, _PMO.c.level,
                           _RESP.c.label, _RESP.c.role, _ANS.c.item, _ANS.c.value, _RESP.c.assessed_on,
-                          _ANS.c.comment, _ANS.c.not_applicable)
+                          _ANS.c.comment, _ANS.c.not_applicable, _ANS.c.dont_know)
                 .select_from(_ANS.join(_RESP, _ANS.c.respondent_id == _RESP.c.id)
                              .join(_ASM, _RESP.c.assessment_id == _ASM.c.id)
                              .join(_PMO, _ASM.c.pmo_id == _PMO.c.id)
@@ -449,8 +541,9 @@ class Store(FileMixin):
             ).all()
         raw = pd.DataFrame(rows, columns=["org_id", "pmo_id", "assessment_id", "respondent_id", "organisation", "pmo",
                                           "pmo_level", "respondent", "role", "item", "value", "assessed_on",
-                                          "comment", "not_applicable"])
+                                          "comment", "not_applicable", "dont_know"])
         raw["not_applicable"] = raw["not_applicable"].astype(bool)
+        raw["dont_know"] = raw["dont_know"].astype(bool)
         position = pd.Series(np.arange(len(instrument.items)), index=instrument.items.index)
         raw["item_position"] = raw["item"].map(position)
         raw = raw.sort_values(["org_id", "pmo_id", "assessment_id", "respondent_id", "item_position"],
@@ -513,7 +606,8 @@ class Store(FileMixin):
                      .where(_RESP.c.assessment_id == _ASM.c.id).correlate(_ASM).scalar_subquery())
         return (
             sa.select(_ASM.c.id, _ORG.c.name, _PMO.c.name, _PMO.c.level, parent.c.name, _ASM.c.instrument_id,
-                      _ASM.c.instrument_version, _ASM.c.assessed_on, _ASM.c.status, n_respondents, n_answers)
+                      _ASM.c.instrument_version, _ASM.c.assessed_on, _ASM.c.status, _ASM.c.target_type,
+                      n_respondents, n_answers)
             .select_from(_ASM.join(_ORG, _ASM.c.organisation_id == _ORG.c.id)
                          .join(_PMO, _ASM.c.pmo_id == _PMO.c.id)
                          .outerjoin(parent, _PMO.c.parent_id == parent.c.id))
@@ -521,27 +615,29 @@ class Store(FileMixin):
         )
 
     def _upsert_answers(self, conn: sa.Connection, rows: list[dict]) -> None:
-        """Insert answers, replacing value, not-applicable flag, comment and time of existing (respondent, item)
-        pairs."""
+        """Insert answers, replacing value, not-applicable and don't-know flags, comment and time of existing
+        (respondent, item) pairs."""
         insert = _dialect_insert(conn)
         if insert is not None:
             statement = insert(_ANS)
             statement = statement.on_conflict_do_update(
                 index_elements=["respondent_id", "item"],
                 set_={"value": statement.excluded.value, "not_applicable": statement.excluded.not_applicable,
-                      "comment": statement.excluded.comment, "updated_at": statement.excluded.updated_at})
+                      "dont_know": statement.excluded.dont_know, "comment": statement.excluded.comment,
+                      "updated_at": statement.excluded.updated_at})
             conn.execute(statement, rows)
             return
         for row in rows:  # any other database: update, else insert (inside the caller's transaction)
             done = conn.execute(sa.update(_ANS).where(_ANS.c.respondent_id == row["respondent_id"],
                                                       _ANS.c.item == row["item"])
                                 .values(value=row["value"], not_applicable=row["not_applicable"],
-                                        comment=row["comment"], updated_at=row["updated_at"]))
+                                        dont_know=row["dont_know"], comment=row["comment"],
+                                        updated_at=row["updated_at"]))
             if done.rowcount == 0:
                 conn.execute(sa.insert(_ANS), [row])
 
 _ASSESSMENT_COLUMNS = ("assessment_id", "organisation", "pmo", "pmo_level", "parent_pmo", "instrument_id",
-                       "instrument_version", "assessed_on", "status", "respondents", "answers")
+                       "instrument_version", "assessed_on", "status", "target", "respondents", "answers")
 
 
 def _name(value: str, what: str) -> str:
@@ -552,12 +648,15 @@ def _name(value: str, what: str) -> str:
 
 
 def _answered():
-    """1 for an answer row with a value or "not applicable", NULL for a comment alone (for ``count``)."""
-    return sa.case((_ANS.c.value.is_not(None) | _ANS.c.not_applicable, 1))
+    """1 for an answer row with a value, "not applicable" or "don't know", NULL for a comment alone (for
+    ``count``)."""
+    return sa.case((_ANS.c.value.is_not(None) | _ANS.c.not_applicable | _ANS.c.dont_know, 1))
 
 
-def _check_answer(info: _AssessmentInfo, item: str, value) -> tuple[int | str | None, str | None]:
-    """The value to store (a whole number, ``NOT_APPLICABLE`` or ``None``), or a message saying why it cannot be."""
+def _check_answer(info: _AssessmentInfo, item: str, value, role: str | None = None,
+                  ) -> tuple[int | str | None, str | None]:
+    """The value to store (a whole number, ``NOT_APPLICABLE``, ``DONT_KNOW`` or ``None``), or a message saying why
+    it cannot be. A value or "don't know" to an item not asked of ``role`` cannot be ("not applicable" can)."""
     ins = info.instrument
     if item not in ins.items.index:
         return None, f"unknown item '{item}' (the instrument {ins.id} {ins.version} has no such item)"
@@ -565,11 +664,30 @@ def _check_answer(info: _AssessmentInfo, item: str, value) -> tuple[int | str | 
         return None, None
     if isinstance(value, str) and value == NOT_APPLICABLE:
         return NOT_APPLICABLE, None
-    expected = (f"expected a whole number from {info.scale_min} to {info.scale_max}, "
+    audience = ins.items.at[item, "audience"]
+    if role is not None and audience is not None and role not in audience:
+        return None, (f"item {item} is not asked of role '{role}' (the instrument {ins.id} {ins.version} asks it "
+                      f"only of {', '.join(audience)}); leave it unanswered or mark it '{NOT_APPLICABLE}'")
+    if isinstance(value, str) and value.strip().upper() == DONT_KNOW:
+        return DONT_KNOW, None
+    expected = (f"expected a whole number from {info.scale_min} to {info.scale_max}, '{DONT_KNOW}' (don't know), "
                 f"'{NOT_APPLICABLE}' (not applicable) or None (no answer)")
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         return None, f"item {item}: value {value!r} is not a number; {expected}"
     if float(value) % 1 != 0 or not info.scale_min <= value <= info.scale_max:
         return None, f"item {item}: value {value!r} is outside the scale; {expected}"
     return int(value), None
+
+
+def _check_engagement(entry: PmoEngagement, instrument: Instrument, assessment_id: int) -> None:
+    """Check an engagement entry's ids and answers against the assessment's instrument."""
+    import pydantic
+
+    try:
+        PmoEngagement.model_validate(entry.model_dump(), context={"instrument": instrument})
+    except pydantic.ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
+                             for e in exc.errors())
+        raise StoreError(f"assessment {assessment_id} (PMO '{entry.pmo}' of '{entry.organisation}'): {problems}"
+                         ) from None
 

@@ -16,7 +16,7 @@ from .._spreadsheet import per_value
 from ..assessment.instrument import Instrument
 from ..assessment.responses import KEY_COLUMNS, PMO_LEVELS, TIDY_COLUMNS, read_responses
 from ..errors import StoreError
-from .schema import _ANS, _NA_RAW, _NA_TEXT, _RESP, LONG_FILE_COLUMNS, WIDE_META_COLUMNS, _utcnow
+from .schema import _ANS, _NA_RAW, _NA_TEXT, _RESP, DONT_KNOW, LONG_FILE_COLUMNS, WIDE_META_COLUMNS, _utcnow
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,8 @@ class FileMixin:
         assessment) are found or created, and the answers upserted: importing
         the same file twice, or a file this store exported, changes nothing.
 
-        A value ``NA`` (or ``n/a``) is stored as "not applicable". A blank
+        A value ``NA`` (or ``n/a``) is stored as "not applicable", ``DK`` (any
+        case) as "don't know". A blank
         value means the file has no answer: a stored answer is kept as it is
         and no row is added, unless the row has a comment (stored alone, or
         next to the stored answer). A file without a ``comment`` column (every
@@ -60,7 +61,8 @@ class FileMixin:
         frame = read_responses(path, instrument)
         self.use_instrument(instrument)
         not_applicable, has_comments = _file_markers(Path(path), frame, instrument)
-        return self._import_frame(frame.assign(not_applicable=not_applicable), instrument,
+        return self._import_frame(frame.assign(not_applicable=not_applicable & ~frame["dont_know"].to_numpy(bool)),
+                                  instrument,
                                   has_comments=has_comments)
 
     def export_responses(self, path: str | os.PathLike, *, assessment_id: int | Sequence[int] | None = None,
@@ -70,7 +72,7 @@ class FileMixin:
         ``.csv`` or ``.xlsx`` by the suffix of ``path``; ``form`` ``"long"``
         (one answer per row, comments included) or ``"wide"`` (one row per
         respondent, one column per item; the wide form has no comments).
-        "Not applicable" is written ``NA``, no answer is blank (a responses
+        "Not applicable" is written ``NA``, "don't know" ``DK``, no answer is blank (a responses
         file reads both as not answered; :meth:`import_responses` tells them
         apart). Rows follow :meth:`responses`. Text is written as text, never
         as a spreadsheet formula. Written atomically; returns the path.
@@ -83,7 +85,8 @@ class FileMixin:
             raise StoreError(f"form must be 'long' or 'wide', got {form!r}")
         raw, instrument = self._stored(assessment_id)
         frame = _tidy_frame(raw, instrument)
-        values = _value_text(frame["value"]).where(~raw["not_applicable"].to_numpy(), _NA_TEXT)
+        values = (_value_text(frame["value"]).where(~raw["not_applicable"].to_numpy(), _NA_TEXT)
+                  .where(~raw["dont_know"].to_numpy(), DONT_KNOW))
         table = _long_table(frame, values) if form == "long" else _wide_table(frame, values)
         if suffix == ".csv":
             return write_csv(table, path)
@@ -141,38 +144,46 @@ class FileMixin:
                 "item": frame["item"].to_numpy(object),
                 "value": frame["value"].to_numpy(float),
                 "not_applicable": frame["not_applicable"].to_numpy(bool),
+                "dont_know": frame["dont_know"].to_numpy(bool),
                 "comment": comment.to_numpy(object) if has_comments else np.full(len(frame), None, dtype=object),
             })
-            blank = incoming["value"].isna().to_numpy() & ~incoming["not_applicable"].to_numpy()
+            blank = (incoming["value"].isna().to_numpy() & ~incoming["not_applicable"].to_numpy()
+                     & ~incoming["dont_know"].to_numpy())
             # A blank value without a comment says nothing: no row, and a stored one stays as it is.
             incoming = incoming[~(blank & incoming["comment"].isna().to_numpy())].reset_index(drop=True)
             stored = pd.DataFrame(conn.execute(
-                sa.select(_ANS.c.respondent_id, _ANS.c.item, _ANS.c.value, _ANS.c.not_applicable, _ANS.c.comment)
+                sa.select(_ANS.c.respondent_id, _ANS.c.item, _ANS.c.value, _ANS.c.not_applicable, _ANS.c.dont_know,
+                          _ANS.c.comment)
                 .select_from(_ANS.join(_RESP, _ANS.c.respondent_id == _RESP.c.id))
                 .where(_RESP.c.assessment_id.in_(ids))).all(),
-                columns=["respondent_id", "item", "value_stored", "not_applicable_stored", "comment_stored"])
+                columns=["respondent_id", "item", "value_stored", "not_applicable_stored", "dont_know_stored",
+                         "comment_stored"])
             merged = incoming.merge(stored.astype({"respondent_id": "int64"}), how="left",
                                     on=["respondent_id", "item"], indicator=True)
             is_new = merged["_merge"].eq("left_only").to_numpy()
             stored_value = pd.to_numeric(merged["value_stored"], errors="coerce").to_numpy(float)
             stored_na = merged["not_applicable_stored"].fillna(False).astype(bool).to_numpy()
+            stored_dk = merged["dont_know_stored"].fillna(False).astype(bool).to_numpy()
             stored_comment = merged["comment_stored"].astype(object).where(merged["comment_stored"].notna(), None)
             # What each row becomes: a blank value keeps the stored answer; no comment column keeps its comment.
-            blank = merged["value"].isna().to_numpy() & ~merged["not_applicable"].to_numpy()
+            blank = (merged["value"].isna().to_numpy() & ~merged["not_applicable"].to_numpy()
+                     & ~merged["dont_know"].to_numpy())
             value = np.where(blank, stored_value, merged["value"].to_numpy(float))
             na = np.where(blank, stored_na, merged["not_applicable"].to_numpy())
+            dk = np.where(blank, stored_dk, merged["dont_know"].to_numpy())
             comment = merged["comment"] if has_comments else stored_comment
             same_value = (value == stored_value) | (np.isnan(value) & np.isnan(stored_value))
             same_comment = comment.fillna("").to_numpy(object) == stored_comment.fillna("").to_numpy(object)
-            unchanged = ~is_new & same_value & (na == stored_na) & same_comment
+            unchanged = ~is_new & same_value & (na == stored_na) & (dk == stored_dk) & same_comment
             write = ~unchanged
             if write.any():
                 rows = [
                     {"respondent_id": r, "item": i, "value": None if v != v else int(v), "not_applicable": bool(n),
-                     "comment": c, "updated_at": now}
-                    for r, i, v, n, c in zip(merged["respondent_id"].to_numpy()[write].tolist(),
-                                             merged["item"].to_numpy(object)[write].tolist(), value[write].tolist(),
-                                             na[write].tolist(), comment.to_numpy(object)[write].tolist())
+                     "dont_know": bool(d), "comment": c, "updated_at": now}
+                    for r, i, v, n, d, c in zip(merged["respondent_id"].to_numpy()[write].tolist(),
+                                                merged["item"].to_numpy(object)[write].tolist(),
+                                                value[write].tolist(), na[write].tolist(), dk[write].tolist(),
+                                                comment.to_numpy(object)[write].tolist())
                 ]
                 self._upsert_answers(conn, rows)
         added = int(is_new.sum())
@@ -227,6 +238,7 @@ def _tidy_frame(raw: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     tidy["role"] = pd.Categorical(raw["role"].astype(object), categories=instrument.role_ids)
     tidy["item"] = pd.Categorical(raw["item"].astype(object), categories=instrument.items.index)
     tidy["value"] = pd.to_numeric(raw["value"], errors="coerce").astype(float)
+    tidy["dont_know"] = raw["dont_know"].astype(bool).to_numpy()
     dates = pd.to_datetime(raw["assessed_on"])
     # read_responses parses dates to microseconds, and a column without any date to seconds.
     tidy["assessed_on"] = dates.astype("datetime64[us]" if dates.notna().any() else "datetime64[s]")
@@ -297,7 +309,7 @@ def _workbook(table: pd.DataFrame):
     def cell(column: str, value: str) -> Cell | int | None:
         if value == "":
             return None
-        if column in numeric and value != _NA_TEXT:
+        if column in numeric and value not in (_NA_TEXT, DONT_KNOW):
             return int(value)
         return text_cell(ws, value)
 
@@ -314,8 +326,10 @@ class StoredInput:
     """A stored assessment written out as report input (see :func:`report_input`).
 
     ``responses`` is a long responses file; ``instrument`` is what a report's
-    ``instrument`` parameter takes: the built-in id, or the path of an
-    instrument YAML file.
+    ``instrument`` parameter takes: the built-in id (``id@version`` for an
+    older built-in version), or the path of an instrument YAML file;
+    ``engagement`` is an engagement file with the assessment's target type,
+    context and evidence, ``None`` when none was recorded.
     """
 
     assessment_id: int
@@ -323,6 +337,25 @@ class StoredInput:
     pmo: str
     responses: Path
     instrument: str
+    engagement: Path | None = None
+
+
+def _builtin(instrument_id: str, version: str) -> tuple[Instrument, str] | None:
+    """The built-in instrument of this id and version, and how a report names it: the id for the current file,
+    ``id@version`` for an older version kept loadable; ``None`` when neither is built in."""
+    from ..assessment.instrument import builtin_instruments, load_instrument
+
+    builtins = builtin_instruments()
+    if instrument_id in builtins:
+        current = load_instrument(builtins[instrument_id])
+        if current.version == version:
+            return current, instrument_id
+    spec = f"{instrument_id}@{version}"
+    if spec in builtins:
+        older = load_instrument(builtins[spec])
+        if (older.id, older.version) == (instrument_id, version):
+            return older, spec
+    return None
 
 
 def assessment_instrument(store, assessment_id: int, instrument: Instrument | str | os.PathLike | None = None,
@@ -331,9 +364,11 @@ def assessment_instrument(store, assessment_id: int, instrument: Instrument | st
 
     The one rule for every caller (the command line, manifests, the workbench):
     the assessment records its instrument's id and version. A built-in
-    instrument of that id and version is used by id. Any other must be given
-    (``instrument``: a loaded :class:`Instrument`, or the path of its YAML
-    file) and must have that id and version.
+    instrument of that id and version is used by id: the id alone for the
+    current version, ``id@version`` for an older one kept loadable (an
+    assessment made with pmo-core 1.0 stays on ``pmo-core@1.0``). Any other
+    must be given (``instrument``: a loaded :class:`Instrument`, or the path of
+    its YAML file) and must have that id and version.
 
     Raises
     ------
@@ -351,17 +386,14 @@ def assessment_instrument(store, assessment_id: int, instrument: Instrument | st
     elif instrument is not None and str(instrument) not in builtin_instruments():
         given_path = str(Path(instrument).expanduser().resolve())
         given = load_instrument(given_path)
+    builtin = _builtin(*wanted)
     if given is not None and (given.id, given.version) == wanted:
         store.use_instrument(given)
-        builtin = builtin_instruments().get(given.id)
-        if builtin is not None and given_path is None and load_instrument(builtin) == given:
-            return given, given.id
+        if builtin is not None and given_path is None and builtin[0] == given:
+            return given, builtin[1]
         return given, given_path or ""
-    builtin = builtin_instruments().get(wanted[0])
     if builtin is not None:
-        found = load_instrument(builtin)
-        if found.version == wanted[1]:
-            return found, found.id
+        return builtin
     shown = "" if given is None else f", not {given.id} {given.version}"
     raise StoreError(f"assessment {assessment_id} uses instrument {wanted[0]} {wanted[1]}{shown}; "
                      "give that instrument's YAML file (--instrument PATH, or the manifest's instrument column)")
@@ -375,7 +407,10 @@ def report_input(store, assessment_id: int, folder: str | os.PathLike, *,
     rewritten only when they changed, so that a batch skips an unchanged
     assessment. The instrument follows :func:`assessment_instrument`; an
     instrument given as an object with no file is written beside the answers as
-    ``assessment-<id>-instrument.yaml``.
+    ``assessment-<id>-instrument.yaml``. When the assessment has a target type,
+    context or evidence (:meth:`Store.set_engagement`), they go to
+    ``assessment-<id>-engagement.yaml`` (the schema of ``engagement.yaml``),
+    also rewritten only when changed.
     """
     import yaml
 
@@ -391,7 +426,47 @@ def report_input(store, assessment_id: int, folder: str | os.PathLike, *,
     if not name:
         path = folder / f"assessment-{assessment_id}-instrument.yaml"
         text = yaml.safe_dump(ins.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            write_with(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        _write_if_changed(path, text)
         name = str(path)
-    return StoredInput(int(assessment_id), str(info["organisation"]), str(info["pmo"]), target, name)
+    engagement = folder / f"assessment-{assessment_id}-engagement.yaml"
+    entry = store.engagement(assessment_id)
+    if entry is None:
+        engagement.unlink(missing_ok=True)  # a file left from before would name what is no longer recorded
+        engagement = None
+    else:
+        _write_if_changed(engagement, engagement_yaml(entry))
+    return StoredInput(int(assessment_id), str(info["organisation"]), str(info["pmo"]), target, name, engagement)
+
+
+def engagement_yaml(entry) -> str:
+    """One PMO's engagement entry as the text of an engagement file (``pmos: [{...}]``).
+
+    Parts not recorded are left out; evidence answers are quoted (an unquoted
+    ``yes`` or ``no`` reads as a boolean in YAML).
+    """
+    import yaml
+
+    class _Dumper(yaml.SafeDumper):
+        pass
+
+    _Dumper.add_representer(_Quoted, lambda dumper, text: dumper.represent_scalar(
+        "tag:yaml.org,2002:str", str(text), style='"'))
+    record: dict = {"organisation": entry.organisation, "pmo": entry.pmo}
+    if entry.target is not None:
+        record["target"] = entry.target
+    if entry.context:
+        record["context"] = dict(entry.context)
+    if entry.evidence:
+        record["evidence"] = {key: {"answer": _Quoted(answer.answer), **({"note": answer.note} if answer.note else {})}
+                              for key, answer in entry.evidence.items()}
+    return yaml.dump({"pmos": [record]}, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
+
+
+class _Quoted(str):
+    """A string a YAML file shows in double quotes."""
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` (atomically) unless the file holds it already."""
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        write_with(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -13,7 +13,7 @@ from ..assessment.responses import KEY_COLUMNS
 
 DB_ENV = "PMO_WORKBENCH_DB"
 """Environment variable naming the database: a full URL or the path of a SQLite file."""
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 """The Alembic revision this version of the package writes (the head of ``migrations/versions``)."""
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 STATUSES = ("open", "closed")
@@ -24,7 +24,10 @@ WIDE_META_COLUMNS = (*KEY_COLUMNS, "pmo_level", "assessed_on")
 """Columns of an exported wide responses file before the one column per item."""
 NOT_APPLICABLE = "n/a"
 """The answer "not applicable" (:meth:`Store.save_answer`, :meth:`Store.answers`); exports write it as ``NA``."""
-_REVISIONS = ("0001", "0002", "0003")
+DONT_KNOW = "DK"
+"""The answer "don't know" (:meth:`Store.save_answer` takes ``"DK"`` in any case, :meth:`Store.answers` returns
+this); kept apart from the scale and from "not applicable", never scored. Exports write it as ``DK``."""
+_REVISIONS = ("0001", "0002", "0003", "0004")
 _NA_TEXT = "NA"
 _NA_RAW = frozenset({"na", "n/a"})  # the not-answered markers of a responses file that are not a blank
 
@@ -113,6 +116,9 @@ class Assessment(Base):
     assessed_on: Mapped[dt.date | None]
     status: Mapped[str] = mapped_column(server_default="open")
     created_at: Mapped[dt.datetime]
+    target_type: Mapped[str | None] = mapped_column(sa.Text)
+    context: Mapped[str | None] = mapped_column(sa.Text)  # JSON: context question id -> answer
+    evidence: Mapped[str | None] = mapped_column(sa.Text)  # JSON: evidence id -> {answer, note}
 
 
 class Respondent(Base):
@@ -133,6 +139,8 @@ class Answer(Base):
     __table_args__ = (
         sa.UniqueConstraint("respondent_id", "item", name="uq_answers_respondent_id"),
         sa.CheckConstraint("NOT not_applicable OR value IS NULL", name="ck_answers_not_applicable_no_value"),
+        sa.CheckConstraint("NOT (not_applicable AND dont_know)", name="ck_answers_not_applicable_or_dont_know"),
+        sa.CheckConstraint("NOT dont_know OR value IS NULL", name="ck_answers_dont_know_no_value"),
     )  # plus triggers (migration 0003) refusing a value outside the assessment's scale
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -142,6 +150,7 @@ class Answer(Base):
     comment: Mapped[str | None] = mapped_column(sa.Text)
     updated_at: Mapped[dt.datetime]
     not_applicable: Mapped[bool] = mapped_column(server_default=sa.false())
+    dont_know: Mapped[bool] = mapped_column(server_default=sa.false())
 
 
 _ORG, _PMO, _ASM, _RESP, _ANS = (m.__table__ for m in (Organisation, Pmo, Assessment, Respondent, Answer))

@@ -305,7 +305,7 @@ def test_create_false_refuses_a_missing_or_old_database(tmp_path):
         Store(tmp_path / "missing.db", create=False)
     assert not (tmp_path / "missing.db").exists()
     _database_at_0001(tmp_path / "old.db")
-    with pytest.raises(StoreError, match=r"schema 0001, not 0003; run `pmo-workbench store init` to upgrade it"):
+    with pytest.raises(StoreError, match=r"schema 0001, not 0004; run `pmo-workbench store init` to upgrade it"):
         Store(tmp_path / "old.db", create=False)
 
 
@@ -330,7 +330,7 @@ def test_a_database_of_the_first_schema_opens_and_is_upgraded(tmp_path, core):
         assert "parent_id" not in {row[1] for row in raw.execute("PRAGMA table_info(pmos)")}
     with Store(url) as opened:
         with opened._engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD == "0003"
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD == "0004"
         # The old rows survive and the new columns work.
         assert opened.organisation("Old Org") == 1
         assert opened.pmo("Old Org", "Old PMO") == 1
@@ -407,7 +407,7 @@ def test_store_commands(tmp_path, core, sample):
     result = run("store", "list", "--db", db)
     assert result.exit_code == 2 and "no database" in result.stderr
     result = run("store", "init", "--db", db)
-    assert result.exit_code == 0 and "ready (schema 0003)" in result.stdout
+    assert result.exit_code == 0 and "ready (schema 0004)" in result.stdout
     result = run("store", "list", "--db", db)
     assert result.exit_code == 0 and "no assessments yet" in result.stdout
     result = run("store", "import", SAMPLE, "--db", db)
@@ -560,7 +560,8 @@ def test_a_value_the_database_refuses_is_a_store_error(store, core, monkeypatch)
     from pmo_workbench.store import core as store_module
 
     rid = store.add_respondent(store.create_assessment("Org", "P", core), "executive")
-    monkeypatch.setattr(store_module, "_check_answer", lambda info, item, value: (value, None))  # skip the code
+    # skip the code's own checks
+    monkeypatch.setattr(store_module, "_check_answer", lambda info, item, value, role=None: (value, None))
     with pytest.raises(StoreError, match="the database refused the answers"):
         store.save_answer(rid, "MAN1", 9)  # the trigger: pmo-core's scale is 1-5
     assert store.answers(rid) == {}
