@@ -1,9 +1,10 @@
 """The interactive assessment form for JupyterLab, with answers that are never lost.
 
 :class:`AssessmentForm` builds an ipywidgets UI from an instrument: one section
-per dimension, a choice per item (the scale labels and "not applicable"), an
-optional comment, progress and a "next unanswered" button, and a live panel
-with this respondent's and the PMO's dimension scores and the current type.
+per dimension, a choice per item the respondent's role is asked (the scale
+labels, "not applicable" and "don't know"), an optional comment, progress and a
+"next unanswered" button, and a live panel with this respondent's and the PMO's
+dimension scores and the current type.
 
 Every change is written to the :class:`~pmo_workbench.store.Store` at most
 ``debounce`` seconds (plus the time of the write) after it was made, however
@@ -37,16 +38,18 @@ import pandas as pd
 # The status texts (SAVING, SAVED, NOT_SAVED) and RETRY_DELAYS are the autosaver's, still importable from here.
 from ..assessment.instrument import Instrument
 from ..errors import PmoWorkbenchError, UnsavedAnswersError
-from ..store.schema import NOT_APPLICABLE
+from ..store.schema import DONT_KNOW, NOT_APPLICABLE
 from .autosave import NOT_SAVED, RETRY_DELAYS, SAVED, SAVING, Autosaver  # noqa: F401
 
 if TYPE_CHECKING:
     from ..store import Store
 
-__all__ = ["NOT_APPLICABLE", "AssessmentForm", "UnsavedAnswersError"]
+__all__ = ["DONT_KNOW", "NOT_APPLICABLE", "AssessmentForm", "UnsavedAnswersError"]
 
-# NOT_APPLICABLE ("n/a") is the store's value for "not applicable", and the choice widgets' value for it too.
+# NOT_APPLICABLE ("n/a") and DONT_KNOW ("DK") are the store's values for "not applicable" and "don't know", and the
+# choice widgets' values for them too.
 NOT_APPLICABLE_LABEL = "not applicable"
+DONT_KNOW_LABEL = "don't know"
 READABLE_WIDTH = "65ch"  # item texts wrap at about 65 characters
 PANEL_WIDTH = "520px"
 _NO_SCORE_YET = "<p><em>No scores yet: answer a few items.</em></p>"
@@ -76,9 +79,13 @@ class AssessmentForm:
     widget
         The whole UI (form and live panel), what a notebook displays.
     item_widgets
-        Item id -> (choice widget, comment widget).
+        Item id -> (choice widget, comment widget), for the items the
+        respondent's role is asked (the instrument's ``audience``).
+    role
+        The respondent's role.
     sections
-        The accordion with one section per dimension, in instrument order.
+        The accordion with one section per dimension that asks the role
+        anything, in instrument order.
     panel
         The live panel's output area (refreshed after each flush).
     focused_item
@@ -92,10 +99,12 @@ class AssessmentForm:
 
     Notes
     -----
-    A choice is stored as its value: a number on the scale, :data:`NOT_APPLICABLE`
-    or ``None`` (no answer). Clearing a choice stores ``None``, so the item
-    reopens unanswered; a comment typed before any choice is stored with
-    ``None`` too. Progress counts numbers and "not applicable" as answered.
+    A choice is stored as its value: a number on the scale, :data:`NOT_APPLICABLE`,
+    :data:`DONT_KNOW` or ``None`` (no answer). Clearing a choice stores ``None``,
+    so the item reopens unanswered; a comment typed before any choice is stored
+    with ``None`` too. Only the items the respondent's role is asked are shown,
+    and progress counts only those: numbers, "not applicable" and "don't know"
+    count as answered.
 
     Examples
     --------
@@ -117,13 +126,18 @@ class AssessmentForm:
         self._lock = threading.Lock()  # guards _choice and _comment, together with recording the change
         self._syncing = threading.local()  # .items: the items this thread is moving the widgets of
         self._after_flush: Callable[[], None] | None = None  # the workbench refreshes its summary here
-        self._item_dimension = {i.id: d_index for d_index, d in enumerate(instrument.dimensions) for i in d.items}
+        defined = {i.id for d in instrument.dimensions for i in d.items}
 
         use_instrument = getattr(store, "use_instrument", None)  # a store must know non built-in instruments
         if use_instrument is not None:
             use_instrument(instrument)
+        self._respondent_label, self.role = self._find_respondent()
+        # The dimensions that ask this role anything (one section each), and the items asked, in reading order.
+        self._dimensions = [d for d in instrument.dimensions if any(i.asks(self.role) for i in d.items)]
+        self._asked = {d.id: [i.id for i in d.items if i.asks(self.role)] for d in self._dimensions}
+        self._item_dimension = {item: index for index, d in enumerate(self._dimensions) for item in self._asked[d.id]}
         stored = store.answers(self.respondent_id)
-        unknown = sorted(set(stored) - set(self._item_dimension))
+        unknown = sorted(set(stored) - defined)
         if unknown:
             raise PmoWorkbenchError(f"respondent {self.respondent_id} has answers to items {unknown} that instrument "
                                     f"{instrument.id} {instrument.version} does not define")
@@ -131,9 +145,8 @@ class AssessmentForm:
         self._comment: dict[str, str | None] = {}
         for item in self._item_dimension:
             value, comment = stored.get(item, (None, None))
-            self._choice[item] = value if value is None or value == NOT_APPLICABLE else int(value)
+            self._choice[item] = value if value is None or value in (NOT_APPLICABLE, DONT_KNOW) else int(value)
             self._comment[item] = comment or None
-        self._respondent_label = self._find_respondent_label()
         # The autosaver registers the last attempt at exit itself (through a weak reference). Callbacks look
         # self's attributes up when called, so an instance may override _set_status or retry_delays.
         self._autosaver: Autosaver[str, tuple[int | str | None, str | None]] = Autosaver(
@@ -144,31 +157,32 @@ class AssessmentForm:
         self.refresh_panel()
 
     # -- building ------------------------------------------------------------------------------
-    def _find_respondent_label(self) -> str | None:
+    def _find_respondent(self) -> tuple[str, str]:
+        """The respondent's label and role."""
         people = self.store.respondents(self.assessment_id)
-        match = people.loc[people["respondent_id"] == self.respondent_id, "label"]
+        match = people.loc[people["respondent_id"] == self.respondent_id, ["label", "role"]]
         if match.empty:
             raise PmoWorkbenchError(f"respondent {self.respondent_id} does not belong to assessment "
                                     f"{self.assessment_id}; its respondents are {people['respondent_id'].tolist()}")
-        return str(match.iloc[0])
+        return str(match["label"].iloc[0]), str(match["role"].iloc[0])
 
     def _options(self) -> list[tuple[str, int | str]]:
         labels = self.instrument.scale.labels
         options: list[tuple[str, int | str]] = [
             (f"{v} {labels[v]}" if v in labels else str(v), v) for v in self._scale
         ]
-        return [*options, (NOT_APPLICABLE_LABEL, NOT_APPLICABLE)]
+        return [*options, (NOT_APPLICABLE_LABEL, NOT_APPLICABLE), (DONT_KNOW_LABEL, DONT_KNOW)]
 
     def _build(self, on_report: Callable[[int], str] | None) -> None:
         options = self._options()
         self.item_widgets: dict[str, tuple[w.ToggleButtons, w.Text]] = {}
         sections = []
-        for dim in self.instrument.dimensions:
+        for dim in self._dimensions:
             rows: list[w.Widget] = []
             if dim.description:
                 rows.append(w.HTML(f"<p><em>{html.escape(dim.description)}</em></p>",
                                    layout=w.Layout(max_width=READABLE_WIDTH)))
-            for item in dim.items:
+            for item in (i for i in dim.items if i.asks(self.role)):
                 text = w.HTML(f"<p><b>{html.escape(item.id)}</b>&nbsp; {html.escape(item.text)}</p>",
                               layout=w.Layout(max_width=READABLE_WIDTH))
                 choice = w.ToggleButtons(options=options, value=self._choice[item.id],
@@ -223,27 +237,37 @@ class AssessmentForm:
         Parameters
         ----------
         item
-            An item id of the instrument.
+            An item id of the instrument that the respondent's role is asked.
         value
             A whole number on the instrument's scale (any integral type, e.g.
             ``numpy.int64``, or a float with a whole value), :data:`NOT_APPLICABLE`
-            for "not applicable", or ``None`` to clear the choice (no answer).
+            for "not applicable", :data:`DONT_KNOW` (``"DK"``, any case) for
+            "don't know", or ``None`` to clear the choice (no answer).
         comment
             The comment; ``None`` keeps the item's current comment, ``""`` removes it.
 
         Raises
         ------
         ValueError
-            For an unknown item or a value outside the scale.
+            For an unknown item, an item the respondent's role is not asked,
+            or a value outside the scale.
         """
         if item not in self._choice:
-            raise ValueError(f"unknown item {item!r}; instrument {self.instrument.id} {self.instrument.version} "
-                             f"defines {', '.join(self._choice)}")
-        if value is not None and not (isinstance(value, str) and value == NOT_APPLICABLE):
+            ins = self.instrument
+            if item in ins.items.index:
+                raise ValueError(f"item {item} is not asked of role '{self.role}' (the instrument {ins.id} "
+                                 f"{ins.version} asks it only of {', '.join(ins.items.at[item, 'audience'])}); "
+                                 f"respondent {self._respondent_label} is shown {', '.join(self._choice)}")
+            raise ValueError(f"unknown item {item!r}; instrument {ins.id} {ins.version} "
+                             f"defines {', '.join(ins.items.index)}")
+        if isinstance(value, str) and value.strip().upper() == DONT_KNOW:
+            value = DONT_KNOW
+        if value is not None and not (isinstance(value, str) and value in (NOT_APPLICABLE, DONT_KNOW)):
             whole = _whole_number(value)
             if whole is None or whole not in self._scale:
                 raise ValueError(f"{item}: {value!r} is not on the scale {self._scale.start}-{self._scale.stop - 1}"
-                                 f" (or {NOT_APPLICABLE!r} for not applicable, None for no answer)")
+                                 f" (or {NOT_APPLICABLE!r} for not applicable, {DONT_KNOW!r} for don't know, "
+                                 "None for no answer)")
             value = whole
         choice = value
         if comment is None:
@@ -306,13 +330,13 @@ class AssessmentForm:
 
     @property
     def progress(self) -> tuple[int, int]:
-        """(answered, total) items; "not applicable" counts as an answer."""
+        """(answered, total) of the items the respondent's role is asked; "not applicable" and "don't know" count
+        as answers."""
         return sum(v is not None for v in self._choice.values()), len(self._choice)
 
     def dimension_progress(self) -> dict[str, tuple[int, int]]:
-        """Dimension id -> (answered, total) items."""
-        return {d.id: (sum(self._choice[i.id] is not None for i in d.items), len(d.items))
-                for d in self.instrument.dimensions}
+        """Dimension id -> (answered, total) of the items asked, for each dimension shown."""
+        return {d: (sum(self._choice[i] is not None for i in items), len(items)) for d, items in self._asked.items()}
 
     @property
     def pending(self) -> dict[str, tuple[int | str | None, str | None]]:
@@ -365,7 +389,8 @@ class AssessmentForm:
         with self._lock:
             self._choice[item] = choice
             self._comment[item] = comment
-            # an int, NOT_APPLICABLE or None (no answer), as the store takes; "saving…", saved within the debounce
+            # an int, NOT_APPLICABLE, DONT_KNOW or None (no answer), as the store takes; "saving…", saved within
+            # the debounce
             self._autosaver.record(item, (choice, comment))
         self._show_progress()
 
@@ -390,8 +415,7 @@ class AssessmentForm:
         answered, total = self.progress
         self.progress_bar.value = answered
         self.progress_label.value = f"{answered} of {total} answered"
-        for index, (dim, (done, n)) in enumerate(zip(self.instrument.dimensions,
-                                                     self.dimension_progress().values())):
+        for index, (dim, (done, n)) in enumerate(zip(self._dimensions, self.dimension_progress().values())):
             self.sections.set_title(index, f"{dim.label} ({done}/{n})")
 
     def _first_unanswered(self) -> str | None:

@@ -28,7 +28,7 @@ import pytest
 from pmo_workbench.notebook import form as widgets
 from pmo_workbench.notebook.autosave import Autosaver
 from pmo_workbench.errors import UnsavedAnswersError
-from pmo_workbench.notebook.form import NOT_APPLICABLE, AssessmentForm
+from pmo_workbench.notebook.form import DONT_KNOW, NOT_APPLICABLE, AssessmentForm
 from pmo_workbench.notebook.workbench import Workbench
 
 from tests.helpers import FakeClock
@@ -131,10 +131,10 @@ def test_one_section_per_dimension_with_items_in_reading_order(make_form, tiny):
     assert all(isinstance(c, w.ToggleButtons) and isinstance(t, w.Text) for c, t in form.item_widgets.values())
 
 
-def test_choices_are_the_scale_numbers_without_labels_plus_not_applicable(make_form):
+def test_choices_are_the_scale_numbers_without_labels_plus_not_applicable_and_dont_know(make_form):
     choice, _ = make_form().item_widgets["G1"]
     assert list(choice.options) == [("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5),
-                                    ("not applicable", NOT_APPLICABLE)]
+                                    ("not applicable", NOT_APPLICABLE), ("don't know", DONT_KNOW)]
 
 
 def test_choices_show_the_scale_labels_when_the_instrument_has_them(store, core):
@@ -144,7 +144,7 @@ def test_choices_show_the_scale_labels_when_the_instrument_has_them(store, core)
     try:
         labels = [label for label, _ in form.item_widgets["MAN1"][0].options]
         assert labels == ["1 Strongly disagree", "2 Disagree", "3 Neither agree nor disagree", "4 Agree",
-                          "5 Strongly agree", "not applicable"]
+                          "5 Strongly agree", "not applicable", "don't know"]
         # a reverse-worded item (MAN5) is shown like any other
         assert form.item_widgets["MAN5"][0].options == form.item_widgets["MAN1"][0].options
     finally:
@@ -712,3 +712,102 @@ def test_a_script_ending_before_the_save_writes_its_answers_or_says_what_is_lost
     else:
         assert saved == {"MAN1": (4, None)}
         assert "could not be saved" not in done.stderr
+
+
+# -- "don't know" and the items a role is asked ----------------------------------------------------------------
+
+
+def test_dont_know_is_a_choice_saved_as_dk_counted_as_answered_and_restored(make_form, store, respondent):
+    form = make_form()
+    answer(form, "G1", DONT_KNOW, "ask finance")
+    form.set_answer("G2", "dk")  # any case
+    answer(form, "G3", 4)
+    assert form.item_widgets["G2"][0].value == DONT_KNOW
+    assert form.progress == (3, 11)
+    form.flush()
+    assert store.answers(respondent) == {"G1": ("DK", "ask finance"), "G2": ("DK", None), "G3": (4, None)}
+    again = make_form()
+    assert [again.item_widgets[i][0].value for i in ("G1", "G2", "G3")] == [DONT_KNOW, DONT_KNOW, 4]
+    assert again.progress == (3, 11)
+
+
+@pytest.fixture
+def aud(tmp_path):
+    from tests.audience_instrument import audience_instrument
+
+    return audience_instrument(tmp_path)
+
+
+@pytest.mark.parametrize("role, shown, sections, total", [
+    # S2 is asked of PMO staff only: an executive sees 10 items (Support shows S1 alone), PMO staff all 11.
+    ("executive", ["G1", "G2", "G3", "G4", "S1", "P1", "P2", "P3", "P4", "P5"],
+     ("Governance (0/4)", "Support (0/1)", "People (0/5)"), 10),
+    ("pmo_staff", ["G1", "G2", "G3", "G4", "S1", "S2", "P1", "P2", "P3", "P4", "P5"],
+     ("Governance (0/4)", "Support (0/2)", "People (0/5)"), 11),
+])
+def test_a_respondent_is_shown_only_the_items_their_role_is_asked(store, aud, role, shown, sections, total):
+    aid = store.create_assessment("Org", "PMO", aud)
+    rid = store.add_respondent(aid, role, label="R1")
+    form = AssessmentForm(aud, store, aid, rid, debounce=60.0)
+    try:
+        assert form.role == role
+        assert list(form.item_widgets) == shown
+        support = [r for r in form.sections.children[1].children if isinstance(r, w.VBox)]
+        assert [row.children[1] for row in support] == [form.item_widgets[i][0] for i in shown if i[0] == "S"]
+        assert form.sections.titles == sections
+        assert form.progress == (0, total)
+        assert form.progress_bar.max == total
+        for item in shown:
+            form.set_answer(item, 3)
+        assert form.progress == (total, total) and form.next_unanswered() is None
+        form.flush()
+        # The store agrees: every item asked is answered.
+        people = store.respondents(aid)
+        assert people[["answered", "total"]].values.tolist() == [[total, total]]
+    finally:
+        form.close()
+
+
+def test_an_item_the_role_is_not_asked_cannot_be_answered(store, aud):
+    aid = store.create_assessment("Org", "PMO", aud)
+    rid = store.add_respondent(aid, "executive", label="R1")
+    form = AssessmentForm(aud, store, aid, rid, debounce=60.0)
+    try:
+        with pytest.raises(ValueError, match=r"item S2 is not asked of role 'executive' \(the instrument "
+                                             r"tiny-audience 0.1 asks it only of pmo_staff\)"):
+            form.set_answer("S2", 3)
+        with pytest.raises(ValueError, match="unknown item 'X9'"):
+            form.set_answer("X9", 3)
+        assert form.pending == {}
+    finally:
+        form.close()
+
+
+def test_next_unanswered_skips_items_the_role_is_not_asked(store, aud):
+    aid = store.create_assessment("Org", "PMO", aud)
+    rid = store.add_respondent(aid, "executive", label="R1")
+    form = AssessmentForm(aud, store, aid, rid, debounce=60.0)
+    try:
+        for item in ("G1", "G2", "G3", "G4", "S1"):
+            form.set_answer(item, 2)
+        # After S1 comes P1: S2 is not the executive's.
+        assert form.next_unanswered() == "P1"
+        assert form.sections.selected_index == 2
+    finally:
+        form.close()
+
+
+def test_the_summary_counts_each_respondent_against_the_items_their_role_is_asked(store, aud):
+    aid = store.create_assessment("Org", "PMO", aud)
+    bench = Workbench(aud, store, aid, debounce=60.0)
+    try:
+        bench.add_respondent("executive", "A")
+        bench.form.set_answer("S1", 4)
+        bench.add_respondent("pmo_staff", "B")
+        bench.form.set_answer("S2", "DK")
+        summary = bench.summary()
+        assert summary[["label", "answered", "total"]].values.tolist() == [["A", 1, 10], ["B", 1, 11]]
+        assert summary["share"].tolist() == pytest.approx([1 / 10, 1 / 11])
+    finally:
+        if bench.form is not None:
+            bench.form.close()
