@@ -20,6 +20,40 @@ Form = Literal["long", "wide"]
 _WIDE_META = (*KEY_COLUMNS, "pmo_level", "assessed_on")
 _LONG_COLUMNS = (*KEY_COLUMNS, "pmo_level", "item", "value", "assessed_on", "comment")
 _ROWS = 500  # rows prepared with data validation
+SCALE_NOTE = "DK = don't know; blank or NA = not applicable"
+WIDE_NOTE = ("One column per item, for every role: leave blank the items your role is not asked "
+             "(see 'asked of').")
+EVERY_ROLE = "every role"
+
+
+def asked_of(instrument: Instrument, item_id: str) -> str:
+    """The labels of the roles an item is asked of, or ``"every role"``."""
+    audience = instrument.items.at[item_id, "audience"]
+    if audience is None:
+        return EVERY_ROLE
+    label = {r.id: r.label for r in instrument.roles}
+    return ", ".join(label[r] for r in audience)
+
+
+def _value_formula(cell: str, low: int, high: int) -> str:
+    """An Excel custom validation formula (relative to the range's first ``cell``): a whole number on the scale,
+    DK or NA (any case)."""
+    return (f'OR(AND(ISNUMBER({cell}),{cell}=INT({cell}),{cell}>={low},{cell}<={high}),'
+            f'UPPER(TRIM({cell}))="DK",UPPER(TRIM({cell}))="NA")')
+
+
+def _by_role_sheet(wb: Workbook, instrument: Instrument, header_font: Font, fill: PatternFill) -> None:
+    """Sheet ``by role``: one column per role (its label), the ids of the items it is asked below."""
+    ws = wb.create_sheet("by role")
+    asked = instrument.asked
+    ws.append([text_cell(ws, role.label) for role in instrument.roles])
+    for cell in ws[1]:
+        cell.font, cell.fill = header_font, fill
+    columns = [list(asked.columns[asked.loc[role.id].to_numpy(bool)]) for role in instrument.roles]
+    for row in range(max(len(c) for c in columns)):
+        ws.append([text_cell(ws, c[row]) if row < len(c) else None for c in columns])
+    for position in range(1, len(columns) + 1):
+        ws.column_dimensions[get_column_letter(position)].width = 24
 
 
 def response_columns(instrument: Instrument, form: Form) -> list[str]:
@@ -34,9 +68,13 @@ def response_columns(instrument: Instrument, form: Form) -> list[str]:
 def write_responses_template(instrument: Instrument, form: Form, out: str | Path) -> Path:
     """Write a blank intake file (``.csv`` or ``.xlsx``) for ``instrument``.
 
-    The Excel version restricts answers to the scale, roles and PMO levels to
-    their allowed values, explains each item in a cell comment (wide form) and
-    lists every item with its text on an ``items`` sheet.
+    The Excel version restricts answers to the scale (or ``DK`` for "don't
+    know", ``NA`` or blank for not applicable), roles and PMO levels to their
+    allowed values, explains each item in a cell comment (wide form) and lists
+    every item with its text and the roles it is asked of on an ``items``
+    sheet; the long form adds a ``by role`` sheet listing the items each role
+    is asked. The wide form keeps one column per item: a respondent leaves the
+    items of other roles blank.
     """
     out = Path(out)
     columns = response_columns(instrument, form)
@@ -62,7 +100,8 @@ def _workbook(instrument: Instrument, form: Form, columns: list[str]) -> Workboo
     ws.freeze_panes = "A2" if form == "long" else f"{get_column_letter(len(_WIDE_META) + 1)}2"
 
     items_ws = wb.create_sheet("items")
-    items_ws.append([text_cell(items_ws, c) for c in ("item", "dimension", "text", "reverse-worded")])
+    # Which items are reverse-worded is not shown: a respondent who knows answers differently.
+    items_ws.append([text_cell(items_ws, c) for c in ("item", "dimension", "text", "asked of")])
     for cell in items_ws[1]:
         cell.font, cell.fill = header_font, fill
     items = instrument.items
@@ -70,22 +109,26 @@ def _workbook(instrument: Instrument, form: Form, columns: list[str]) -> Workboo
         # Text, never a formula: an item whose text begins with "=" stays a statement in the respondents' file.
         label = instrument.dimension(row["dimension"]).label
         items_ws.append([text_cell(items_ws, item_id), text_cell(items_ws, label), text_cell(items_ws, row["text"]),
-                         "yes" if row["reverse"] else None])
+                         text_cell(items_ws, asked_of(instrument, item_id))])
     items_ws.column_dimensions["A"].width = 10
     items_ws.column_dimensions["B"].width = 36
     items_ws.column_dimensions["C"].width = 100
+    items_ws.column_dimensions["D"].width = 36
     items_ws.append([])
-    items_ws.append([text_cell(items_ws, "scale"), text_cell(items_ws, f"{scale.min} to {scale.max}; blank or NA = "
-                                                                        "not answered")])
+    items_ws.append([text_cell(items_ws, "scale"), text_cell(items_ws, f"{scale.min} to {scale.max}; {SCALE_NOTE}")])
     for value, label in sorted(scale.labels.items()):
         items_ws.append([value, text_cell(items_ws, label)])
+    if form == "wide":
+        items_ws.append([])
+        items_ws.append([text_cell(items_ws, "note"), text_cell(items_ws, WIDE_NOTE)])
 
-    labels = "; ".join(f"{k} = {v}" for k, v in sorted(scale.labels.items()))
+    labels = "; ".join([*(f"{k} = {v}" for k, v in sorted(scale.labels.items())), SCALE_NOTE])
     value_rule = DataValidation(
-        type="whole", operator="between", formula1=str(scale.min), formula2=str(scale.max), allow_blank=True,
-        showErrorMessage=True, errorTitle="Outside the scale",
-        error=f"Enter a whole number from {scale.min} to {scale.max}, or leave blank if not answered.",
-        showInputMessage=bool(labels), promptTitle="Answer", prompt=labels[:255],
+        type="custom", formula1="", allow_blank=True,
+        showErrorMessage=True, errorTitle="Not an answer",
+        error=f"Enter a whole number from {scale.min} to {scale.max}, DK if you don't know, or leave blank (or NA) "
+              "if not applicable.",
+        showInputMessage=True, promptTitle="Answer", prompt=labels[:255],
     )
     role_rule = DataValidation(type="list", formula1=f'"{",".join(instrument.role_ids)}"', allow_blank=False,
                                showErrorMessage=True, error="Choose one of the listed roles.")
@@ -102,17 +145,21 @@ def _workbook(instrument: Instrument, form: Form, columns: list[str]) -> Workboo
     for name, rule in (("role", role_rule), ("pmo_level", level_rule), ("assessed_on", date_rule)):
         rule.add(f"{column_of(name)}2:{column_of(name)}{last}")
     if form == "long":
+        value_rule.formula1 = _value_formula(f"{column_of('value')}2", scale.min, scale.max)
         value_rule.add(f"{column_of('value')}2:{column_of('value')}{last}")
         item_rule = DataValidation(type="list", formula1=f"=items!$A$2:$A${len(items) + 1}", allow_blank=False,
                                    showErrorMessage=True, error="Choose an item id from the items sheet.")
         item_rule.add(f"{column_of('item')}2:{column_of('item')}{last}")
         rules.append(item_rule)
+        _by_role_sheet(wb, instrument, header_font, fill)
     else:
         first = get_column_letter(len(_WIDE_META) + 1)
+        value_rule.formula1 = _value_formula(f"{first}2", scale.min, scale.max)
         value_rule.add(f"{first}2:{get_column_letter(len(columns))}{last}")
         for position, item_id in enumerate(items.index, start=len(_WIDE_META) + 1):
             cell = ws.cell(row=1, column=position)
-            comment = Comment(f"{item_id}: {items.at[item_id, 'text']}", "pmo-workbench")
+            comment = Comment(f"{item_id}: {items.at[item_id, 'text']}\nAsked of: {asked_of(instrument, item_id)}",
+                              "pmo-workbench")
             comment.width, comment.height = 320, 120
             cell.comment = comment
             ws.column_dimensions[get_column_letter(position)].width = 8
