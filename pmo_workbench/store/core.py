@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,7 +27,6 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from ..assessment.engagement import EvidenceAnswer, PmoEngagement
 from ..assessment.instrument import Instrument
 from ..assessment.responses import PMO_LEVELS
 from ..errors import StoreError
@@ -43,6 +41,7 @@ from .engine import (
     open_database,
     read_only_message,
 )
+from .engagement import EngagementMixin
 from .files import FileMixin, _builtin, _tidy_frame
 from .schema import (
     _ANS,
@@ -68,7 +67,7 @@ class _AssessmentInfo:
     scale_max: int
 
 
-class Store(FileMixin):
+class Store(FileMixin, EngagementMixin):
     """An open assessment database.
 
     Parameters
@@ -178,8 +177,7 @@ class Store(FileMixin):
         return self._instrument(info["instrument_id"], info["instrument_version"])
 
     def _instrument(self, instrument_id: str, version: str) -> Instrument:
-        """The instrument of this id and version: one made known in this session, else the built-in one (the
-        current file, or an older version kept as ``<id>@<version>``)."""
+        """The instrument made known in this session, else the built-in one (current, or kept as ``id@version``)."""
         key = (instrument_id, version)
         if key not in self._instruments:
             found = _builtin(instrument_id, version)
@@ -205,13 +203,6 @@ class Store(FileMixin):
                 raise StoreError(f"no respondent {respondent_id} in {self.url}")
             self._respondent_assessment[respondent_id] = found
         return self._assessment_info(conn, self._respondent_assessment[respondent_id])
-
-    def _respondent_role(self, conn: sa.Connection, respondent_id: int) -> str:
-        """The respondent's role now (an import may change it, so it is read in the caller's transaction)."""
-        role = conn.execute(sa.select(_RESP.c.role).where(_RESP.c.id == respondent_id)).scalar()
-        if role is None:
-            raise StoreError(f"no respondent {respondent_id} in {self.url}")
-        return role
 
     # -- organisations, PMOs, assessments, respondents -------------------------------------------------
     def organisation(self, name: str) -> int:
@@ -251,8 +242,7 @@ class Store(FileMixin):
 
         Columns: ``assessment_id``, ``organisation``, ``pmo``, ``pmo_level``,
         ``parent_pmo``, ``instrument_id``, ``instrument_version``,
-        ``assessed_on`` (datetime, NaT when not set), ``status``, ``target``
-        (the target type id, ``None`` when not set: :meth:`set_target`),
+        ``assessed_on`` (datetime, NaT when not set), ``status``, ``target`` (type id or ``None``: :meth:`set_target`),
         ``respondents`` and ``answers`` (answers with a value, "not
         applicable" or "don't know"; comments without an answer do not count).
         """
@@ -373,7 +363,8 @@ class Store(FileMixin):
         """
         with self._write() as conn:
             info = self._respondent_info(conn, respondent_id)
-            role = self._respondent_role(conn, respondent_id)
+            # The role now (an import may change it): read in this transaction.
+            role = conn.execute(sa.select(_RESP.c.role).where(_RESP.c.id == respondent_id)).scalar()
             rows, cleared, bad = [], [], []
             now = _utcnow()
             for item, (value, comment) in answers.items():
@@ -415,76 +406,6 @@ class Store(FileMixin):
                                 .where(_ANS.c.respondent_id == respondent_id).order_by(_ANS.c.id)).all()
         return {item: (NOT_APPLICABLE if not_applicable else DONT_KNOW if dont_know else value, comment)
                 for item, value, not_applicable, dont_know, comment in rows}
-
-    # -- what the consultant records once per PMO --------------------------------------------------------
-    def set_target(self, assessment_id: int, type_id: str | None) -> None:
-        """Set (or, with ``None``, clear) the type the client wants this PMO to be.
-
-        Raises
-        ------
-        StoreError
-            When ``type_id`` is not a type of the assessment's instrument.
-        """
-        with self._write() as conn:
-            ins = self._assessment_info(conn, assessment_id).instrument
-            if type_id is not None and type_id not in {t.id for t in ins.types}:
-                raise StoreError(f"'{type_id}' is not a type of the instrument {ins.id} {ins.version} of assessment "
-                                 f"{assessment_id}; expected one of {', '.join(t.id for t in ins.types)}")
-            conn.execute(sa.update(_ASM).where(_ASM.c.id == assessment_id).values(target_type=type_id))
-
-    def set_engagement(self, assessment_id: int, entry: PmoEngagement) -> None:
-        """Record an engagement entry (target type, context answers, evidence) for an assessment.
-
-        The entry replaces what was recorded before (a part it leaves out is
-        cleared). Its organisation and PMO must be the assessment's, and its
-        ids those of the assessment's instrument.
-
-        Raises
-        ------
-        StoreError
-            When the entry names another PMO, or a type, context or evidence
-            question the instrument does not have.
-        """
-        self.set_engagements({assessment_id: entry})
-
-    def set_engagements(self, entries: Mapping[int, PmoEngagement]) -> None:
-        """:meth:`set_engagement` for several assessments in one transaction (all or none)."""
-        with self._write() as conn:
-            for assessment_id, entry in entries.items():
-                row = conn.execute(sa.select(_ORG.c.name, _PMO.c.name)
-                                   .select_from(_ASM.join(_ORG, _ASM.c.organisation_id == _ORG.c.id)
-                                                .join(_PMO, _ASM.c.pmo_id == _PMO.c.id))
-                                   .where(_ASM.c.id == assessment_id)).first()
-                if row is None:
-                    raise StoreError(f"no assessment {assessment_id} in {self.url}")
-                if (entry.organisation, entry.pmo) != tuple(row):
-                    raise StoreError(f"the engagement entry of PMO '{entry.pmo}' of '{entry.organisation}' does not "
-                                     f"belong to assessment {assessment_id} (PMO '{row[1]}' of '{row[0]}')")
-                ins = self._assessment_info(conn, assessment_id).instrument
-                _check_engagement(entry, ins, assessment_id)
-                conn.execute(sa.update(_ASM).where(_ASM.c.id == assessment_id).values(
-                    target_type=entry.target,
-                    context=json.dumps(entry.context, ensure_ascii=False) if entry.context else None,
-                    evidence=json.dumps({k: v.model_dump() for k, v in entry.evidence.items()}, ensure_ascii=False)
-                    if entry.evidence else None))
-
-    def engagement(self, assessment_id: int) -> PmoEngagement | None:
-        """What :meth:`set_engagement` (or :meth:`set_target`) recorded for an assessment; ``None`` when nothing."""
-        with self._read() as conn:
-            row = conn.execute(sa.select(_ORG.c.name, _PMO.c.name, _ASM.c.target_type, _ASM.c.context,
-                                         _ASM.c.evidence)
-                               .select_from(_ASM.join(_ORG, _ASM.c.organisation_id == _ORG.c.id)
-                                            .join(_PMO, _ASM.c.pmo_id == _PMO.c.id))
-                               .where(_ASM.c.id == assessment_id)).first()
-        if row is None:
-            raise StoreError(f"no assessment {assessment_id} in {self.url}")
-        organisation, pmo, target, context, evidence = row
-        if target is None and context is None and evidence is None:
-            return None
-        return PmoEngagement(
-            organisation=organisation, pmo=pmo, target=target,
-            context=json.loads(context) if context else {},
-            evidence={k: EvidenceAnswer(**v) for k, v in json.loads(evidence).items()} if evidence else {})
 
     # -- frames for the analysis -------------------------------------------------------------------------
     def responses(self, assessment_id: int | Sequence[int] | None = None) -> pd.DataFrame:
@@ -677,17 +598,3 @@ def _check_answer(info: _AssessmentInfo, item: str, value, role: str | None = No
     if float(value) % 1 != 0 or not info.scale_min <= value <= info.scale_max:
         return None, f"item {item}: value {value!r} is outside the scale; {expected}"
     return int(value), None
-
-
-def _check_engagement(entry: PmoEngagement, instrument: Instrument, assessment_id: int) -> None:
-    """Check an engagement entry's ids and answers against the assessment's instrument."""
-    import pydantic
-
-    try:
-        PmoEngagement.model_validate(entry.model_dump(), context={"instrument": instrument})
-    except pydantic.ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
-                             for e in exc.errors())
-        raise StoreError(f"assessment {assessment_id} (PMO '{entry.pmo}' of '{entry.organisation}'): {problems}"
-                         ) from None
-

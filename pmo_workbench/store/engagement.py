@@ -1,0 +1,100 @@
+"""What the consultant records once per PMO, kept on its assessment: the target type, context and evidence."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+import sqlalchemy as sa
+
+from ..assessment.engagement import EvidenceAnswer, PmoEngagement
+from ..assessment.instrument import Instrument
+from ..errors import StoreError
+from .schema import _ASM, _ORG, _PMO
+
+
+class EngagementMixin:
+    """:class:`~pmo_workbench.store.Store`'s target types and engagement entries."""
+
+    def set_target(self, assessment_id: int, type_id: str | None) -> None:
+        """Set (or, with ``None``, clear) the type the client wants this PMO to be.
+
+        Raises
+        ------
+        StoreError
+            When ``type_id`` is not a type of the assessment's instrument.
+        """
+        with self._write() as conn:
+            ins = self._assessment_info(conn, assessment_id).instrument
+            if type_id is not None and type_id not in {t.id for t in ins.types}:
+                raise StoreError(f"'{type_id}' is not a type of the instrument {ins.id} {ins.version} of assessment "
+                                 f"{assessment_id}; expected one of {', '.join(t.id for t in ins.types)}")
+            conn.execute(sa.update(_ASM).where(_ASM.c.id == assessment_id).values(target_type=type_id))
+
+    def set_engagement(self, assessment_id: int, entry: PmoEngagement) -> None:
+        """Record an engagement entry (target type, context answers, evidence) for an assessment.
+
+        The entry replaces what was recorded before (a part it leaves out is
+        cleared). Its organisation and PMO must be the assessment's, and its
+        ids those of the assessment's instrument.
+
+        Raises
+        ------
+        StoreError
+            When the entry names another PMO, or a type, context or evidence
+            question the instrument does not have.
+        """
+        self.set_engagements({assessment_id: entry})
+
+    def set_engagements(self, entries: Mapping[int, PmoEngagement]) -> None:
+        """:meth:`set_engagement` for several assessments in one transaction (all or none)."""
+        with self._write() as conn:
+            for assessment_id, entry in entries.items():
+                row = conn.execute(sa.select(_ORG.c.name, _PMO.c.name)
+                                   .select_from(_ASM.join(_ORG, _ASM.c.organisation_id == _ORG.c.id)
+                                                .join(_PMO, _ASM.c.pmo_id == _PMO.c.id))
+                                   .where(_ASM.c.id == assessment_id)).first()
+                if row is None:
+                    raise StoreError(f"no assessment {assessment_id} in {self.url}")
+                if (entry.organisation, entry.pmo) != tuple(row):
+                    raise StoreError(f"the engagement entry of PMO '{entry.pmo}' of '{entry.organisation}' does not "
+                                     f"belong to assessment {assessment_id} (PMO '{row[1]}' of '{row[0]}')")
+                ins = self._assessment_info(conn, assessment_id).instrument
+                _check_engagement(entry, ins, assessment_id)
+                conn.execute(sa.update(_ASM).where(_ASM.c.id == assessment_id).values(
+                    target_type=entry.target,
+                    context=json.dumps(entry.context, ensure_ascii=False) if entry.context else None,
+                    evidence=json.dumps({k: v.model_dump() for k, v in entry.evidence.items()}, ensure_ascii=False)
+                    if entry.evidence else None))
+
+    def engagement(self, assessment_id: int) -> PmoEngagement | None:
+        """What :meth:`set_engagement` (or :meth:`set_target`) recorded for an assessment; ``None`` when nothing."""
+        with self._read() as conn:
+            row = conn.execute(sa.select(_ORG.c.name, _PMO.c.name, _ASM.c.target_type, _ASM.c.context,
+                                         _ASM.c.evidence)
+                               .select_from(_ASM.join(_ORG, _ASM.c.organisation_id == _ORG.c.id)
+                                            .join(_PMO, _ASM.c.pmo_id == _PMO.c.id))
+                               .where(_ASM.c.id == assessment_id)).first()
+        if row is None:
+            raise StoreError(f"no assessment {assessment_id} in {self.url}")
+        organisation, pmo, target, context, evidence = row
+        if target is None and context is None and evidence is None:
+            return None
+        return PmoEngagement(
+            organisation=organisation, pmo=pmo, target=target,
+            context=json.loads(context) if context else {},
+            evidence={k: EvidenceAnswer(**v) for k, v in json.loads(evidence).items()} if evidence else {})
+
+
+def _check_engagement(entry: PmoEngagement, instrument: Instrument, assessment_id: int) -> None:
+    """Check an engagement entry's ids and answers against the assessment's instrument."""
+    import pydantic
+
+    try:
+        PmoEngagement.model_validate(entry.model_dump(), context={"instrument": instrument})
+    except pydantic.ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
+                             for e in exc.errors())
+        raise StoreError(f"assessment {assessment_id} (PMO '{entry.pmo}' of '{entry.organisation}'): {problems}"
+                         ) from None
+
