@@ -65,6 +65,22 @@ def _load_stored(url: str, assessments: list[int] | None, instrument: str) -> tu
         return ins, store.responses(ids)
 
 
+def _stored_engagement(url: str, assessments: list[int] | None):
+    """What the store records of each assessment's PMO (target, context, evidence), as engagement entries."""
+    from ..assessment.engagement import Engagement
+    from ..store import Store
+
+    with Store(url, create=False) as store:
+        ids = list(assessments) if assessments else [int(a) for a in store.assessments()["assessment_id"]]
+        entries = [e for e in (store.engagement(a) for a in ids) if e is not None]
+    seen, unique = set(), []
+    for entry in entries:  # a PMO assessed more than once: the first listed (the store lists the latest first)
+        if (entry.organisation, entry.pmo) not in seen:
+            seen.add((entry.organisation, entry.pmo))
+            unique.append(entry)
+    return Engagement(pmos=tuple(unique))
+
+
 @app.command("instruments")
 def instruments_command() -> None:
     """List the built-in instruments."""
@@ -125,9 +141,13 @@ def score_command(
     entries = chosen = None
     if store_url is not None:
         ins, frame = _load_stored(store_url, assessment, instrument)
+        entries = _stored_engagement(store_url, assessment)
+        chosen = entries.targets("store")
         if engagement is not None or targets is not None:
-            entries, _, chosen = engagement_inputs(Path(store_url), frame, ins, engagement=engagement,
-                                                   targets=targets)
+            given, _, given_targets = engagement_inputs(Path(store_url), frame, ins, engagement=engagement,
+                                                        targets=targets)
+            entries = given or entries
+            chosen = {**chosen, **(given_targets or {})}
     else:
         ins, frame = load(responses, instrument)
         entries, _, chosen = engagement_inputs(responses, frame, ins, engagement=engagement, targets=targets)

@@ -87,7 +87,7 @@ class FileMixin:
         frame = _tidy_frame(raw, instrument)
         values = (_value_text(frame["value"]).where(~raw["not_applicable"].to_numpy(), _NA_TEXT)
                   .where(~raw["dont_know"].to_numpy(), DONT_KNOW))
-        table = _long_table(frame, values) if form == "long" else _wide_table(frame, values)
+        table = _long_table(frame, values, instrument) if form == "long" else _wide_table(frame, values)
         if suffix == ".csv":
             return write_csv(table, path)
         return write_with(path, lambda tmp: _workbook(table).save(tmp))
@@ -243,19 +243,27 @@ def _tidy_frame(raw: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     # read_responses parses dates to microseconds, and a column without any date to seconds.
     tidy["assessed_on"] = dates.astype("datetime64[us]" if dates.notna().any() else "datetime64[s]")
     tidy["comment"] = raw["comment"].fillna("").astype(str)
-    # The row each answer has in a long export, which lists every item of every respondent.
-    person = tidy.groupby(["organisation", "pmo", "respondent"], observed=True, sort=False).ngroup()
-    tidy["source_row"] = (2 + person.to_numpy("int64") * len(instrument.items)
-                          + tidy["item"].cat.codes.to_numpy("int64")).astype("int64")
+    # The row each answer has in a long export, which lists every item each respondent's role is asked.
+    asked = instrument.asked.to_numpy(int)  # roles x items
+    position = np.cumsum(asked, axis=1) - 1  # an item's place among the items its role is asked
+    role = tidy["role"].cat.codes.to_numpy("int64")
+    item = tidy["item"].cat.codes.to_numpy("int64")
+    person = tidy.groupby(["organisation", "pmo", "respondent"], observed=True, sort=False).ngroup().to_numpy()
+    first = np.r_[True, person[1:] != person[:-1]] if len(person) else np.zeros(0, bool)
+    rows_of = asked.sum(axis=1)[role[first]]  # how many rows each respondent takes, in order
+    start = np.concatenate(([0], np.cumsum(rows_of)[:-1])) if len(rows_of) else np.zeros(0, np.int64)
+    tidy["source_row"] = (2 + start[np.cumsum(first) - 1] + position[role, item]).astype("int64")
     return tidy.loc[:, list(TIDY_COLUMNS)]
 
 
-def _long_table(frame: pd.DataFrame, values: pd.Series) -> pd.DataFrame:
+def _long_table(frame: pd.DataFrame, values: pd.Series, instrument: Instrument) -> pd.DataFrame:
     """The tidy frame as the cells of a long responses file (text; blank for missing), ``values`` as written.
 
-    Every respondent gets one row per item of the instrument, in instrument order, blank where nothing is
-    stored, as an intake file lists them; so a file that lists every item comes back row for row.
+    Every respondent gets one row per item their role is asked, in instrument order, blank where nothing is
+    stored, as an intake file lists them; so a file that lists every item asked comes back row for row.
     """
+    if frame.empty:
+        return pd.DataFrame(columns=list(LONG_FILE_COLUMNS))
     table = pd.DataFrame({name: frame[name].astype(object).where(frame[name].notna(), "")
                           for name in ("organisation", "pmo", "pmo_level", "respondent", "role", "item")})
     table["value"] = values.to_numpy(object)
@@ -265,6 +273,8 @@ def _long_table(frame: pd.DataFrame, values: pd.Series) -> pd.DataFrame:
     items = list(frame["item"].cat.categories)
     people = table.drop_duplicates(keys)[[*keys, "pmo_level", "role", "assessed_on"]]
     grid = people.loc[people.index.repeat(len(items))].assign(item=items * len(people))
+    asked = instrument.asked.stack()
+    grid = grid[asked.reindex(pd.MultiIndex.from_arrays([grid["role"], grid["item"]])).fillna(True).to_numpy(bool)]
     full = grid.merge(table[[*keys, "item", "value", "comment"]], on=[*keys, "item"], how="left", sort=False)
     full[["value", "comment"]] = full[["value", "comment"]].fillna("")
     return full.loc[:, list(LONG_FILE_COLUMNS)].reset_index(drop=True)

@@ -138,8 +138,11 @@ def test_template_csv_round_trip(tmp_path, form, core):
         assert header[:4] == ["organisation", "pmo", "respondent", "role"] and "value" in header
         out.write_text(out.read_text() + "Org,PMO,R1,executive,,MAN1,4,,\n")
     else:
-        assert header[-55:] == list(core.items.index)
-        out.write_text(out.read_text() + "Org,PMO,R1,executive,,," + ",".join(["4"] * 55) + "\n")
+        assert header[-73:] == list(core.items.index)
+        # an executive answers the items executives are asked and leaves the others blank
+        asked = core.asked.loc["executive"]
+        out.write_text(out.read_text() + "Org,PMO,R1,executive,,," + ",".join("4" if asked[i] else "" for i in
+                                                                                 core.items.index) + "\n")
     result = run("validate", out)
     assert result.exit_code == 0, result.stderr
 
@@ -160,7 +163,8 @@ def test_template_wide_xlsx_has_comments_validation_and_reads_back(tmp_path, cor
     assert any(t == "list" and "executive" in f for t, f, _ in rules)
     assert wb["items"]["A2"].value == "MAN1"
     # filled in by a consultant, it validates
-    ws.append(["Org", "PMO", "R1", "executive", None, None] + [3] * 55)
+    asked = core.asked.loc["executive"]
+    ws.append(["Org", "PMO", "R1", "executive", None, None] + [3 if asked[i] else None for i in core.items.index])
     wb.save(out)
     result = run("score", out, "--format", "json")
     assert result.exit_code == 0, result.stderr

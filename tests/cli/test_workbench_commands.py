@@ -32,6 +32,9 @@ def stored(tmp_path_factory) -> tuple[Path, int]:
         result = store.import_responses(examples_dir() / "pmo_responses.csv", load_instrument("pmo-core"))
         chosen = next(a for a in result.assessments
                       if store.assessment(a)["organisation"] == "Vantellis Insurance Group")
+    # the sample's targets, context and evidence, kept with each assessment
+    applied = runner.invoke(app, ["store", "engagement", str(examples_dir() / "engagement.yaml"), "--db", str(db)])
+    assert applied.exit_code == 0, applied.output
     return db, chosen
 
 
@@ -100,7 +103,12 @@ def test_score_reads_the_store_as_it_reads_the_file(stored):
     from_store = runner.invoke(app, ["score", "--store", str(db), "--format", "json"])
     assert from_store.exit_code == 0, from_store.output
     from_file = runner.invoke(app, ["score", str(examples_dir() / "pmo_responses.csv"), "--format", "json"])
-    assert json.loads(from_store.stdout) == json.loads(from_file.stdout)
+    by_store, by_file = json.loads(from_store.stdout), json.loads(from_file.stdout)
+    # the same targets, from the store rather than from the engagement file beside the responses
+    for a in by_file["assessments"]:
+        if a["target"] is not None and a["target"]["source"] == "engagement":
+            a["target"]["source"] = "store"
+    assert by_store == by_file
     one = runner.invoke(app, ["score", "--store", str(db), "--assessment", str(chosen), "--format", "json"])
     assert [a["organisation"] for a in json.loads(one.stdout)["assessments"]] == ["Vantellis Insurance Group"]
 
@@ -138,7 +146,7 @@ def test_manifest_rows_can_name_a_stored_assessment(stored, tmp_path, monkeypatc
     assert again.parameters["responses"] == str(exported) and exported.stat().st_mtime_ns == stamp
     with Store(str(db)) as store:
         back = read_responses(exported, load_instrument("pmo-core"))
-        stored_rows = back[back["value"].notna() | back["comment"].ne("")].reset_index(drop=True)
+        stored_rows = back[back["value"].notna() | back["dont_know"] | back["comment"].ne("")].reset_index(drop=True)
         pd.testing.assert_frame_equal(store.responses(chosen), stored_rows)
 
 
@@ -170,7 +178,7 @@ def test_report_from_the_store_exports_a_custom_instrument(tmp_path):
     result = runner.invoke(app, ["report", "positioning", "--store", str(db), "--assessment", str(aid),
                                  "--out", str(tmp_path / "o2")])
     assert result.exit_code == 2
-    assert "uses instrument acme-custom 1.0; give that instrument's YAML file" in result.output
+    assert "uses instrument acme-custom 2.0; give that instrument's YAML file" in result.output
 
 
 def test_one_rule_names_a_stored_assessments_instrument(tmp_path, core):
@@ -191,7 +199,7 @@ def test_one_rule_names_a_stored_assessments_instrument(tmp_path, core):
         assert load_instrument(given.instrument) == custom
         # Not given, or another one: refused, naming the instrument the assessment uses.
         for wrong in (None, core):
-            with pytest.raises(StoreError, match="uses instrument acme-custom 1.0"):
+            with pytest.raises(StoreError, match="uses instrument acme-custom 2.0"):
                 report_input(store, aid, tmp_path / "d", instrument=wrong)
 
 

@@ -47,7 +47,7 @@ def store(tmp_path):
 
 def stored_part(frame: pd.DataFrame) -> pd.DataFrame:
     """What the store keeps of a tidy frame: a blank value without a comment is no answer, so no row."""
-    kept = frame[frame["value"].notna() | frame["comment"].ne("")].reset_index(drop=True)
+    kept = frame[frame["value"].notna() | frame["dont_know"] | frame["comment"].ne("")].reset_index(drop=True)
     for name in ("organisation", "pmo", "respondent"):
         values = kept[name].astype(object)
         kept[name] = pd.Categorical(values, categories=pd.unique(values))
@@ -87,10 +87,10 @@ def test_round_trip_of_the_other_sample_formats(store, core, source, tmp_path):
     store.import_responses(source, core)
     for name, form in (("long.csv", "long"), ("long.xlsx", "long"), ("wide.xlsx", "wide"), ("wide.csv", "wide")):
         back = read_responses(store.export_responses(tmp_path / name, form=form), core).drop(columns="source_row")
-        # Both forms list every item of every respondent (blank where nothing is stored); the wide form has no
-        # comments.
+        # The long form lists the items each role is asked, the wide form a column per item (blank where nothing
+        # is stored, or not asked); the wide form has no comments. Every answer, DK and comment comes back.
         expected = original if form == "long" else original.assign(comment="")
-        pd.testing.assert_frame_equal(back, expected, obj=name)
+        pd.testing.assert_frame_equal(stored_part(back), stored_part(expected), obj=name)
 
 
 def test_wide_export_has_one_row_per_respondent_and_blank_unanswered_items(store, core, tmp_path):
@@ -99,8 +99,8 @@ def test_wide_export_has_one_row_per_respondent_and_blank_unanswered_items(store
                                            "Org,PMO,r2,pmo_staff,MAN2,2,\n")
     store.import_responses(path, core)
     wide = pd.read_csv(store.export_responses(tmp_path / "wide.csv", form="wide"), dtype=str, keep_default_na=False)
-    # 2 respondents -> 2 rows; 6 key columns + 55 items; the wide form carries no comment.
-    assert wide.shape == (2, 6 + 55)
+    # 2 respondents -> 2 rows; 6 key columns + 73 items; the wide form carries no comment.
+    assert wide.shape == (2, 6 + 73)
     assert wide[["respondent", "MAN1", "MAN2", "MAN3"]].values.tolist() == [["r1", "4", "", ""], ["r2", "", "2", ""]]
 
 
@@ -108,10 +108,10 @@ def test_import_twice_changes_nothing(store, core):
     first = store.import_responses(SAMPLE, core)
     before = table_rows(store.url)
     second = store.import_responses(SAMPLE, core)
-    # The sample: 8 PMOs, 77 respondents (a person answering for two PMOs counts in each), 4,235 rows, of
-    # which those with a blank value and no comment say nothing (no stored row).
+    # The sample: 8 PMOs, 77 respondents (a person answering for two PMOs counts in each), 4,980 rows (the items
+    # each role is asked), of which those with a blank value and no comment say nothing (no stored row).
     answers = len(stored_part(read_responses(SAMPLE, core)))
-    assert answers < 4235
+    assert answers < 4980
     assert (first.respondents_added, first.answers_added, first.answers_changed, first.answers_unchanged) == (
         77, answers, 0, 0)
     assert len(first.assessments) == 8
@@ -172,7 +172,8 @@ def test_responses_of_one_assessment(store, core, sample):
     expected = stored_part(sample)
     expected = expected[(expected["organisation"] == info["organisation"]) & (expected["pmo"] == info["pmo"])]
     assert len(part) == len(expected)
-    assert info["answers"] == expected["value"].notna().sum()  # the sample has no "NA": answers are values
+    # the sample has no "NA": answers are values and "don't know"
+    assert info["answers"] == expected["value"].notna().sum() + expected["dont_know"].sum()
     assert part["value"].sum() == expected["value"].sum()
     with pytest.raises(StoreError, match="no assessment 999"):
         store.responses([second, 999])
@@ -197,7 +198,7 @@ def test_organisation_pmo_assessment_and_respondents_are_get_or_create(store, co
     assert people["label"].tolist() == ["R1", "R2", "CEO"]
     assert people["respondent_id"].tolist() == [first, second, named]
     assert people["name"].tolist() == [None, None, "A. Person"]
-    assert people["total"].tolist() == [55, 55, 55]
+    assert people["total"].tolist() == [69, 73, 69]  # the items an executive and PMO staff are asked
 
 
 @pytest.mark.parametrize("call, message", [
@@ -243,7 +244,7 @@ def test_a_second_answer_to_an_item_replaces_the_first(store, core):
     assert store.answers(rid) == {"MAN1": (4, "on reflection"), "MAN2": ("n/a", None), "MAN3": (5, None)}
     people = store.respondents(aid)
     # 3 answers, 1 of them "not applicable".
-    assert people[["answered", "not_applicable", "total"]].values.tolist() == [[3, 1, 55]]
+    assert people[["answered", "not_applicable", "total"]].values.tolist() == [[3, 1, 69]]
     assert store.assessments()[["respondents", "answers"]].values.tolist() == [[1, 3]]
 
 

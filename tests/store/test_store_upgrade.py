@@ -255,27 +255,12 @@ def test_a_wrong_engagement_entry_is_refused_and_nothing_changes(store, aud, ent
 
 # -- older built-in instrument versions -------------------------------------------------------------------------
 
-@pytest.fixture
-def core_2(tmp_path, monkeypatch, core):
-    """Built-in instruments as once pmo-core 2.0 is current: ``pmo-core.yaml`` (2.0) and ``pmo-core@1.0.yaml``."""
-    from pmo_workbench.assessment import instrument as instrument_module
-    from pmo_workbench.resources import templates_dir
-
-    folder = tmp_path / "templates" / "instruments"
-    folder.mkdir(parents=True)
-    text = (templates_dir() / "instruments" / "pmo-core.yaml").read_text(encoding="utf-8")
-    (folder / "pmo-core@1.0.yaml").write_text(text, encoding="utf-8")
-    (folder / "pmo-core.yaml").write_text(text.replace('version: "1.0"', 'version: "2.0"', 1), encoding="utf-8")
-    monkeypatch.setattr(instrument_module, "templates_dir", lambda: tmp_path / "templates")
-    return load_instrument("pmo-core")
-
-
-def test_an_assessment_of_an_older_builtin_version_loads_that_version(tmp_path, core, core_2):
-    assert (core.version, core_2.version) == ("1.0", "2.0")
+def test_an_assessment_of_an_older_builtin_version_loads_that_version(tmp_path, core_v1, core):
+    assert (core_v1.version, core.version) == ("1.0", "2.0")
     with Store(tmp_path / "w.db") as opened:
-        old = opened.create_assessment("Org", "Old PMO", core)
+        old = opened.create_assessment("Org", "Old PMO", core_v1)
         opened.save_answer(opened.add_respondent(old, "executive"), "MAN1", 4)
-        new = opened.create_assessment("Org", "New PMO", core_2)
+        new = opened.create_assessment("Org", "New PMO", core)
     with Store(tmp_path / "w.db") as reopened:  # a new session: nothing known but the built-in files
         assert reopened.instrument_for(old).version == "1.0"
         assert reopened.instrument_for(new).version == "2.0"
