@@ -44,6 +44,7 @@ from .narrative import (
     next_type_gaps,
     profile_sentence,
     reliability_label,
+    reliability_notes,
     summary_sentence,
     type_words,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "methodology_points",
     "profile_sentence",
     "reliability_label",
+    "reliability_notes",
     "type_words",
     "RWG_CUTOFF",
     "PHASE_LABELS",

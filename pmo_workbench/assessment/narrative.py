@@ -20,7 +20,8 @@ from .._values import join_words as _join
 from .engagement import EVIDENCE_LABELS
 from .instrument import AD_HOC, Instrument
 from .results import PmoAssessment
-from .scoring import ALPHA_LOW, ALPHA_LOW_NOTE, RWG_CUTOFF, ad_cutoff
+from .positioning import DEFAULT_MIN_GROUP_SIZE
+from .scoring import ALPHA_LOW, ALPHA_LOW_NOTE, RWG_CUTOFF, ad_cutoff, maturity_level
 
 SELF_GAP = 10.0
 """When the PMO's own staff and its customers differ by this many points or more overall, the summary leads with
@@ -51,8 +52,11 @@ def _gap_words(gaps: pd.DataFrame) -> str:
                   f"{g.label}" for g in gaps.itertuples(index=False)])
 
 
-def summary_sentence(a: PmoAssessment, instrument: Instrument) -> str:
+def summary_sentence(a: PmoAssessment, instrument: Instrument, *, min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> str:
     """One plain sentence: the PMO's type, its overall maturity, and what its target still needs.
+
+    When the summary leads with the customers' view (:func:`customers_view`),
+    the maturity is theirs, with the score counting the PMO's own staff beside it.
 
     Examples
     --------
@@ -60,21 +64,22 @@ def summary_sentence(a: PmoAssessment, instrument: Instrument) -> str:
     (level 4 of 5, Advanced); its target, Strategic (set for this engagement),
     needs 20.0 more points on People."
 
-    At or above its target: "... it is at its target type (Controlling, the
+    At or above its target: "... it is at its target type, Controlling (the
     usual aim for a PMO at this level), so the roadmap works on maturity within
-    that type." Without a target, the type above is named instead ("to become
+    its type." Without a target, the type above is named instead ("to become
     Strategic it needs ..."); at the top, "it meets every type's gates".
     """
     t = a.type
     type_label = instrument.type_label(t.type)
+    view = customers_view(a, min_group_size)
     if _missing(a.overall_score):
         maturity = "with no overall maturity score yet"
+    elif view["lead"]:
+        maturity = (f"with an overall maturity of {view['customers']:.1f} in its customers' view"
+                    f"{_level_words(instrument, maturity_level(view['customers'], instrument.maturity_thresholds))}"
+                    f", {a.overall_score:.1f} counting its own staff")
     else:
-        maturity = f"with an overall maturity of {a.overall_score:.1f}"
-        if a.overall_level is not None:
-            name = instrument.level_names.get(a.overall_level)
-            maturity += (f" (level {a.overall_level} of {len(instrument.maturity_thresholds) + 1}"
-                         + (f", {name})" if name else ")"))
+        maturity = f"with an overall maturity of {a.overall_score:.1f}{_level_words(instrument, a.overall_level)}"
     if t.target is not None:
         target = f"{instrument.type_label(t.target.id)} ({TARGET_SOURCE_WORDS[t.target.source]})"
         if t.target_reached:
@@ -88,6 +93,14 @@ def summary_sentence(a: PmoAssessment, instrument: Instrument) -> str:
     else:
         ahead = f"to become {t.next_label} it needs {_gap_words(goal_gaps(a, instrument))}"
     return f"{_name(a)} of {a.organisation} is {_article(type_label)} {type_label} PMO {maturity}; {ahead}."
+
+
+def _level_words(instrument: Instrument, level: int | None) -> str:
+    """`` (level 3 of 5, Established)``, or nothing without a level."""
+    if level is None:
+        return ""
+    name = instrument.level_names.get(level)
+    return f" (level {level} of {len(instrument.maturity_thresholds) + 1}" + (f", {name})" if name else ")")
 
 
 def goal_gaps(a: PmoAssessment, instrument: Instrument) -> pd.DataFrame:
@@ -257,11 +270,31 @@ def agreement_notes(a: PmoAssessment, instrument: Instrument) -> list[str]:
 
 
 def reliability_label(row) -> str:
-    """Alpha as a table shows it: the value, with the low-alpha note where it applies, or why it is missing."""
+    """Alpha as a table cell: ``"0.86 (n = 11)"``, ``"0.35, low (n = 11)"`` (:func:`reliability_notes` says what
+    low means, beside the table), or ``"not computed"``."""
     if _missing(row.alpha):
-        return row.alpha_note or MISSING
-    text = f"{row.alpha:.2f} (n = {int(row.alpha_n)})"
-    return f"{text}: {ALPHA_LOW_NOTE}" if row.alpha < ALPHA_LOW else text
+        return "not computed"
+    low = ", low" if row.alpha < ALPHA_LOW else ""
+    return f"{row.alpha:.2f}{low} (n = {int(row.alpha_n)})"
+
+
+def reliability_notes(a: PmoAssessment) -> list[str]:
+    """Plain sentences on the PMO's alphas that need one: each low alpha, and why some are not computed."""
+    notes = []
+    dims = a.dimensions
+    for r in dims.itertuples(index=False):
+        if not _missing(r.alpha) and r.alpha < ALPHA_LOW:
+            notes.append(f"On {r.label}, alpha is {r.alpha:.2f}: the {ALPHA_LOW_NOTE}, so read its items one by "
+                         "one (the item heat map) rather than the score alone.")
+    missing = dims[dims["alpha"].isna()]
+    if len(missing):
+        reasons = {}
+        for r in missing.itertuples(index=False):
+            reasons.setdefault((r.alpha_note or "not computed").removeprefix("not computed: "), []).append(r.label)
+        for reason, labels in reasons.items():
+            what = f"{len(labels)} dimensions" if len(labels) > 3 else _join(labels)
+            notes.append(f"Alpha is not computed for {what}: {reason}.")
+    return notes
 
 
 def evidence_table(a: PmoAssessment, instrument: Instrument) -> pd.DataFrame:
@@ -345,7 +378,8 @@ def level_words(instrument: Instrument, level: int | None) -> str:
 
 
 def dimension_rows(a: PmoAssessment, instrument: Instrument) -> pd.DataFrame:
-    """The PMO's dimension rows with what a table shows beside the numbers: ``level_text`` ("3 Established"),
+    """The PMO's dimension rows with what a table shows beside the numbers: ``score_text`` ("66.0 (53–79)",
+    the score and its 95 % range), ``level_text`` ("3 Established"),
     ``descriptor`` (what that level looks like on the dimension, from the instrument), ``agreement``
     (:func:`agreement_label`) and ``reliability`` (:func:`reliability_label`)."""
     rows = a.dimensions
@@ -358,6 +392,8 @@ def dimension_rows(a: PmoAssessment, instrument: Instrument) -> pd.DataFrame:
             level = int(r.level)
             level_text.append(f"{level} {instrument.level_names.get(level, '')}".strip())
             descriptor.append(instrument.dimension(r.dimension).levels.get(level, ""))
-    return rows.assign(level_text=level_text, descriptor=descriptor,
+    score_text = [MISSING if _missing(r.score) else f"{r.score:.1f}" if _missing(r.ci_low)
+                  else f"{r.score:.1f} ({r.ci_low:.0f}–{r.ci_high:.0f})" for r in rows.itertuples(index=False)]
+    return rows.assign(level_text=level_text, descriptor=descriptor, score_text=score_text,
                        agreement=[agreement_label(r) for r in rows.itertuples(index=False)],
                        reliability=[reliability_label(r) for r in rows.itertuples(index=False)])

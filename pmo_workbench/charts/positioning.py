@@ -27,6 +27,7 @@ from .style import (
     GREY,
     INK,
     LOW_AGREEMENT,
+    SPLIT_VIEWS,
     NAVY,
     NO_SCORE,
     SUPPRESSED,
@@ -68,8 +69,9 @@ def dimension_scores(
     ----------
     dimensions
         :attr:`PmoAssessment.dimensions`: columns ``label``, ``score``,
-        ``level``, ``respondents``, ``ci_low``, ``ci_high``, ``rwg_j`` and
-        ``agree`` are used. Rows are drawn in the frame's order.
+        ``level``, ``respondents``, ``ci_low``, ``ci_high``, ``rwg_star_j``
+        (else ``rwg_j``), ``agree`` and ``split_items`` are used. Rows are
+        drawn in the frame's order.
     thresholds
         Maturity band boundaries, drawn as dashed vertical rules.
     title
@@ -79,8 +81,9 @@ def dimension_scores(
     -------
     altair.LayerChart
         Bars coloured by maturity level, a 95 % CI rule per bar, the score
-        inside each bar, "low agreement" beside rows whose ``agree`` is False
-        and "no score" for rows without a score.
+        inside each bar, "split views" beside rows with a split item, "low
+        agreement" beside other rows whose ``agree`` is False, and "no score"
+        for rows without a score.
     """
     thresholds = [float(t) for t in thresholds]
     rows = []
@@ -88,9 +91,12 @@ def dimension_scores(
         score = _num(r.get("score"))
         level = _int(r.get("level"))
         ci_low, ci_high = _num(r.get("ci_low")), _num(r.get("ci_high"))
-        rwg = _num(r.get("rwg_j"))
+        rwg = _num(r.get("rwg_star_j", r.get("rwg_j")))
         agree = r.get("agree")
         agree = None if _missing(agree) else bool(agree)
+        split = r.get("split_items")
+        flag = (SPLIT_VIEWS if isinstance(split, (tuple, list)) and split
+                else LOW_AGREEMENT if agree is False else None)
         ends = [v for v in (score, ci_high) if v is not None]
         rows.append({
             "order": i,
@@ -107,8 +113,8 @@ def dimension_scores(
             "ci": None if ci_low is None or ci_high is None else f"{ci_low:.1f} to {ci_high:.1f}",
             "rwg_j": rwg,
             "rwg_text": None if rwg is None else f"{rwg:.2f}",
-            "agreement": None if agree is None else ("ok" if agree else LOW_AGREEMENT),
-            "flag": LOW_AGREEMENT if agree is False and score is not None else None,
+            "agreement": flag or (None if agree is None else "ok"),
+            "flag": flag if score is not None else None,
             "flag_x": max(ends) if ends else 0.0,
             "missing": NO_SCORE if score is None else None,
             "zero": 0.0,
@@ -122,7 +128,7 @@ def dimension_scores(
         alt.Tooltip("score_text:N", title="Score"),
         alt.Tooltip("level_name:N", title="Maturity"),
         alt.Tooltip("ci:N", title="95 % CI"),
-        alt.Tooltip("rwg_text:N", title="r_wg(J)"),
+        alt.Tooltip("rwg_text:N", title="r*wg(J)"),
         alt.Tooltip("agreement:N", title="Agreement"),
         alt.Tooltip("respondents:Q", title="Respondents"),
     ]

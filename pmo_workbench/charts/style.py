@@ -38,6 +38,7 @@ _LABEL_LIMIT = 170  # px of a category label before it is cut with an ellipsis
 _ROW = 24  # px per bar row
 SUPPRESSED = "suppressed"
 LOW_AGREEMENT = "low agreement"
+SPLIT_VIEWS = "split views"
 _VALID_SCORE = "isValid(datum.score) && isFinite(datum.score)"
 _ROLE_LABELS = {"standards": "Standards", "customer_support": "Customer support", "empowerment": "Empowerment"}
 _RATINGS = ("low", "medium", "high")

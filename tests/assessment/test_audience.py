@@ -176,3 +176,32 @@ def test_a_ten_point_self_gap_is_the_boundary(routed):
     assert customers_view(shifted, 3)["lead"] is True
     shifted = a.__class__(**{**a.__dict__, "overall_self": 59.99, "overall_customers": 50.0})
     assert customers_view(shifted, 3)["lead"] is False
+
+
+def test_the_summary_sentence_gives_the_customers_view_when_it_leads(routed):
+    from pmo_workbench.assessment.insights import summary_sentence
+
+    # sup only: staff 100, customers (50 + 75 + 75) / 3 = 66.7 (level 4); pooled (300 + 200) / 6 = 83.3
+    a = assess(_self_frame([5, 5, 5], [3, 4, 4]), routed).assessments[0]
+    assert summary_sentence(a, routed).startswith(
+        "The PMO of Org is an Ad hoc PMO with an overall maturity of 66.7 in its customers' view (level 4 of 5), "
+        "83.3 counting its own staff; ")
+
+
+def test_reliability_notes_explain_low_and_missing_alphas(tiny):
+    from pmo_workbench.assessment.insights import reliability_label, reliability_notes
+
+    # one respondent: no alpha anywhere; the reason is given once for all three dimensions
+    a = assess(pd.DataFrame([{"organisation": "Org", "pmo": "PMO", "respondent": "R1", "role": "executive",
+                              "item": "G1", "value": 4.0}]), tiny).assessments[0]
+    assert reliability_notes(a) == [
+        "Alpha is not computed for Governance and People: 0 respondents answered every item; alpha needs 8.",
+        "Alpha is not computed for Support: only 2 of its items are asked of every role; alpha needs 3."]
+    assert reliability_label(next(a.dimensions.itertuples())) == "not computed"
+    low = a.dimensions.assign(alpha=[0.35, float("nan"), 0.91], alpha_n=[11, 0, 9])
+    rows = list(low.itertuples())
+    assert [reliability_label(r) for r in rows] == ["0.35, low (n = 11)", "not computed", "0.91 (n = 9)"]
+    shown = a.__class__(**{**a.__dict__, "dimensions": low})
+    assert reliability_notes(shown)[0] == (
+        "On Governance, alpha is 0.35: the items do not measure one thing for this group, so read its items one by "
+        "one (the item heat map) rather than the score alone.")
