@@ -92,6 +92,9 @@ def summary_sentence(a: PmoAssessment, instrument: Instrument, *, min_group_size
         ahead = "it meets every type's gates"
     else:
         ahead = f"to become {t.next_label} it needs {_gap_words(goal_gaps(a, instrument))}"
+    if t.type == AD_HOC:
+        return (f"{_name(a)} of {a.organisation} does not yet work as a PMO of any type (ad hoc), {maturity}; "
+                f"{ahead}.")
     return f"{_name(a)} of {a.organisation} is {_article(type_label)} {type_label} PMO {maturity}; {ahead}."
 
 
@@ -205,26 +208,27 @@ def foundation_sentence(a: PmoAssessment, instrument: Instrument) -> str | None:
 def customers_view(a: PmoAssessment, min_group_size: int) -> dict:
     """The customers' view beside the PMO's own staff, and whether a report should lead with it.
 
-    Returns a dict: ``lead`` (whether the summary leads with the customers'
-    view: the self group is too small to show apart, or it differs from the
-    customers by :data:`SELF_GAP` points or more), ``customers`` (their
-    overall score), ``customers_n``, ``self`` (the self group's overall score,
-    ``None`` when too small to show), ``self_n``, ``difference`` (self minus
-    customers, ``None`` when hidden) and ``sentence`` (``None`` when the PMO
-    has no self respondents).
+    Returns a dict: ``lead`` (the self group differs from the customers by
+    :data:`SELF_GAP` points or more overall), ``customers`` (their overall
+    score), ``customers_n``, ``self`` (the self group's overall score),
+    ``self_n``, ``difference`` (self minus customers) and ``sentence``
+    (``None`` when the PMO has no self respondents). When either group is
+    smaller than ``min_group_size``, neither view is shown (beside the pooled
+    score, one would reveal the other by subtraction): the scores are ``None``
+    and the sentence says why.
     """
     self_n = a.self_respondents
     customers_n = a.respondents - self_n
-    view = {"lead": False, "customers": None if _missing(a.overall_customers) else float(a.overall_customers),
-            "customers_n": customers_n, "self": None, "self_n": self_n, "difference": None, "sentence": None}
-    if self_n == 0 or view["customers"] is None:
+    view = {"lead": False, "customers": None, "customers_n": customers_n, "self": None, "self_n": self_n,
+            "difference": None, "sentence": None}
+    if self_n == 0:
         return view
-    if self_n < min_group_size:
-        view["lead"] = True
-        view["sentence"] = (f"The PMO's own staff are too few to show apart, so this summary leads with its "
-                            f"customers' view: the {customers_n} respondents outside the PMO score it "
-                            f"{view['customers']:.1f} overall.")
+    if self_n < min_group_size or 0 < customers_n < min_group_size or _missing(a.overall_customers):
+        if self_n < min_group_size or 0 < customers_n < min_group_size:
+            view["sentence"] = (f"The PMO's own staff or its customers are fewer than {min_group_size}, so their "
+                                "views are not shown apart: that would reveal individual answers.")
         return view
+    view["customers"] = float(a.overall_customers)
     view["self"] = None if _missing(a.overall_self) else float(a.overall_self)
     if view["self"] is None:
         return view
@@ -240,6 +244,23 @@ def customers_view(a: PmoAssessment, min_group_size: int) -> dict:
         view["sentence"] = (f"The PMO's own staff and its customers broadly agree ({view['self']:.1f} against "
                             f"{view['customers']:.1f} overall).")
     return view
+
+
+def data_basis(a: PmoAssessment, instrument: Instrument, min_group_size: int) -> str:
+    """Who answered, by role, with roles too small to show counted together, e.g. "12 respondents (Executive 4,
+    PMO staff 3, Project manager 5) answered 94% of the items put to them on the scale." """
+    shown, hidden = [], 0
+    labels = {r.id: r.label for r in instrument.roles}
+    for role, n in a.respondents_by_role.items():
+        if n >= min_group_size:
+            shown.append(f"{labels.get(role, role)} {int(n)}")
+        elif n > 0:
+            hidden += int(n)
+    if hidden:
+        shown.append(f"{hidden} in roles too small to show apart")
+    people = "respondent" if a.respondents == 1 else "respondents"
+    return (f"{a.respondents} {people} ({', '.join(shown)}) answered {a.answer_rate:.0%} of the items put to them on "
+            "the scale.")
 
 
 def agreement_label(row) -> str:

@@ -81,6 +81,7 @@ class PmoAssessment:
     recommendations: pd.DataFrame
     self_respondents: int = 0
     overall_customers: float = float("nan")
+    """The customers' overall score; NaN when the PMO has no self role or a group too small to show apart."""
     overall_self: float = float("nan")
     engagement: PmoEngagement | None = None
 
@@ -266,7 +267,7 @@ def assess(
         dims = dim_groups[key].join(dims_meta, on="dimension")
         dims["level_name"] = pd.Series([instrument.level_name(None if pd.isna(v) else int(v)) for v in dims["level"]],
                                        index=dims.index, dtype=object)
-        dims = dims[_DIMENSION_COLUMNS]
+        dims = _hide_small_views(dims[_DIMENSION_COLUMNS], min_group_size)
         dim_scores = dict(zip(dims["dimension"], dims["score"]))
         resp = resp_groups[key]
         level = None if pd.isna(pmo_row.pmo_level) else str(pmo_row.pmo_level)
@@ -294,8 +295,13 @@ def assess(
                                       gap_threshold),
             recommendations=recs,
             self_respondents=int(pmo_row.self_respondents),
-            overall_customers=float(pmo_row.overall_customers),
-            overall_self=float(pmo_row.overall_self),
+            overall_customers=(float(pmo_row.overall_customers)
+                               if _shown(pmo_row.self_respondents, min_group_size)
+                               and _shown(pmo_row.respondents - pmo_row.self_respondents, min_group_size)
+                               else float("nan")),
+            overall_self=(float(pmo_row.overall_self) if _shown(pmo_row.self_respondents, min_group_size)
+                          and _shown(pmo_row.respondents - pmo_row.self_respondents, min_group_size)
+                          else float("nan")),
             engagement=entry,
         ))
     org_order = {org: i for i, org in enumerate(dict.fromkeys(a.organisation for a in assessments))}
@@ -313,3 +319,21 @@ def _target(instrument: Instrument, key: tuple[str, str], level: str | None,
         return Target(entry.target, "engagement")
     default = instrument.target_for(level)
     return None if default is None else Target(default, "instrument")
+
+
+def _shown(n: int, min_group_size: int) -> bool:
+    """A group may be shown apart: none at all, or at least the minimum size."""
+    return n == 0 or n >= min_group_size
+
+
+def _hide_small_views(dims: pd.DataFrame, min_group_size: int) -> pd.DataFrame:
+    """Blank the customers' and the self group's view of a dimension when either group is smaller than the
+    minimum size: shown beside the pooled score, either would reveal the other by subtraction."""
+    hidden = ~(dims["self_respondents"].map(lambda n: _shown(n, min_group_size))
+               & dims["customers"].map(lambda n: _shown(n, min_group_size)))
+    if not hidden.any():
+        return dims
+    columns = ["score_customers", "customers_ci_low", "customers_ci_high", "score_self"]
+    out = dims.copy()
+    out.loc[hidden, columns] = float("nan")
+    return out

@@ -151,8 +151,8 @@ def test_customers_view_leaves_out_the_pmos_own_staff(routed):
         ([5, 5, 5], [3, 4, 4], True, 100 - 200 / 3),
         # staff and customers all answer 4 (75): no difference -> the pooled view leads
         ([4, 4, 4], [4, 4, 4], False, 0.0),
-        # two staff only: too few to show apart -> always lead, no self score shown
-        ([5, 5], [3, 4, 4], True, None),
+        # two staff only: too few to show apart -> neither view is shown, and nothing leads
+        ([5, 5], [3, 4, 4], False, None),
     ],
 )
 def test_the_summary_leads_with_the_customers_when_the_self_group_differs(routed, staff, customers, lead,
@@ -161,7 +161,12 @@ def test_the_summary_leads_with_the_customers_when_the_self_group_differs(routed
     view = customers_view(a, 3)
     assert view["lead"] is lead
     if difference is None:
-        assert view["self"] is None and "too few to show apart" in view["sentence"]
+        assert view["self"] is None and view["customers"] is None
+        assert view["sentence"] == ("The PMO's own staff or its customers are fewer than 3, so their views are not "
+                                    "shown apart: that would reveal individual answers.")
+        # nor in the scores: beside the pooled score, the customers' view would give the staff's by subtraction
+        assert a.dimensions["score_customers"].isna().all() and a.dimensions["score_self"].isna().all()
+        assert math.isnan(a.overall_customers)
     else:
         assert view["difference"] == pytest.approx(difference)
 
@@ -184,7 +189,8 @@ def test_the_summary_sentence_gives_the_customers_view_when_it_leads(routed):
     # sup only: staff 100, customers (50 + 75 + 75) / 3 = 66.7 (level 4); pooled (300 + 200) / 6 = 83.3
     a = assess(_self_frame([5, 5, 5], [3, 4, 4]), routed).assessments[0]
     assert summary_sentence(a, routed).startswith(
-        "The PMO of Org is an Ad hoc PMO with an overall maturity of 66.7 in its customers' view (level 4 of 5), "
+        "The PMO of Org does not yet work as a PMO of any type (ad hoc), with an overall maturity of 66.7 in its "
+        "customers' view (level 4 of 5), "
         "83.3 counting its own staff; ")
 
 
@@ -205,3 +211,12 @@ def test_reliability_notes_explain_low_and_missing_alphas(tiny):
     assert reliability_notes(shown)[0] == (
         "On Governance, alpha is 0.35: the items do not measure one thing for this group, so read its items one by "
         "one (the item heat map) rather than the score alone.")
+
+
+def test_data_basis_counts_small_role_groups_together(routed):
+    from pmo_workbench.assessment.insights import data_basis
+
+    a = assess(_self_frame([5, 5], [3, 4, 4]), routed).assessments[0]
+    # 2 PMO staff (too few) and 3 project managers; each answered S1 and S2 of the 9 items asked of them
+    assert data_basis(a, routed, 3) == ("5 respondents (Project manager 3, 2 in roles too small to show apart) "
+                                        "answered 22% of the items put to them on the scale.")

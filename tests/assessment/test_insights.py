@@ -233,7 +233,8 @@ def test_phases_of_an_engine_roadmap(controlling):
          "it meets every type's gates."),
         # sup unscored: overall (2*25 + 0) / 3 = 16.67 -> level 1; supportive needs gov 40 - 25
         ({"gov": 25, "sup": None, "ppl": 0},
-         "The PMO of Org is an Ad hoc PMO with an overall maturity of 16.7 (level 1 of 5); "
+         "The PMO of Org does not yet work as a PMO of any type (ad hoc), with an overall maturity of 16.7 (level 1 "
+         "of 5); "
          "to become Supportive it needs 15.0 more points on Governance."),
         # overall (2*50 + 0) / 3 = 33.3 -> level 2; controlling: sup unscored (first), gov 60 - 50
         ({"gov": 50, "sup": None, "ppl": 0},
@@ -241,7 +242,7 @@ def test_phases_of_an_engine_roadmap(controlling):
          "to become Controlling it needs a score on Support and 10.0 more points on Governance."),
         # nothing scored: no overall score, no level
         ({"gov": None, "sup": None, "ppl": None},
-         "The PMO of Org is an Ad hoc PMO with no overall maturity score yet; "
+         "The PMO of Org does not yet work as a PMO of any type (ad hoc), with no overall maturity score yet; "
          "to become Supportive it needs a score on Governance."),
     ],
 )
