@@ -84,13 +84,13 @@ def _stored_engagement(url: str, assessments: list[int] | None):
 @app.command("instruments")
 def instruments_command() -> None:
     """List the built-in instruments."""
-    table = Table(title="Built-in instruments")
-    for column in ("id", "version", "title", "dimensions", "items", "types", "file"):
-        table.add_column(column)
-    for path in builtin_instruments().values():
+    table = Table(title="Built-in instruments (give the name to --instrument)")
+    for column in ("name", "version", "title", "dimensions", "items", "types", "file"):
+        table.add_column(column, no_wrap=column == "name")
+    for name, path in builtin_instruments().items():
         ins = load_instrument(path)
-        table.add_row(ins.id, ins.version, Text(ins.title), str(len(ins.dimensions)), str(len(ins.items)),
-                      " < ".join(t.id for t in ins.types), str(path))
+        table.add_row(name, ins.version, Text(ins.title), str(len(ins.dimensions)), str(len(ins.items)),
+                      ", ".join(t.id for t in ins.types), str(path))
     console().print(table)
 
 

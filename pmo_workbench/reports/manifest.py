@@ -308,9 +308,17 @@ def _check_subject(spec: ReportSpec, manifest: Path, where: int | None, cache_: 
     if cache_[key] is None:
         return []
     found = subject_problem(cache_[key], spec.organisation, spec.pmo)
-    if found is None:
-        return []
-    return [Problem(str(manifest), where, found[0], f"{found[1]} (in {Path(key[0]).name})")]
+    if found is not None:
+        return [Problem(str(manifest), where, found[0], f"{found[1]} (in {Path(key[0]).name})")]
+    # The engagement and targets files the report will read: checked now, each problem in its own file.
+    from ..assessment.engagement import engagement_inputs
+
+    try:
+        engagement_inputs(key[0], cache_[key], load_instrument(key[1]), engagement=spec.parameters.get("engagement"),
+                          targets=spec.parameters.get("targets"))
+    except InputValidationError as exc:
+        return list(exc.problems)
+    return []
 
 
 def _manifest_rows(path: Path) -> tuple[list[dict[str, Any]], list[int | None]]:

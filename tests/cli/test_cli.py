@@ -235,3 +235,20 @@ def test_out_must_not_be_a_folder(tmp_path):
     result = run("score", SAMPLE, "--format", "json", "--out", tmp_path)
     assert result.exit_code == 2
     assert "is a folder" in result.stderr
+
+
+def test_a_pmo_core_1_0_file_still_scores_and_both_versions_are_listed(tmp_path):
+    # pmo-core 1.0 items (MAN1 ... SUS5), answered by one executive
+    from pmo_workbench.assessment.instrument import load_instrument
+
+    old = load_instrument("pmo-core@1.0")
+    path = write_csv(tmp_path / "old.csv", "organisation,pmo,respondent,role,item,value\n" + "".join(
+        f"Org,PMO,R1,executive,{item},4\n" for item in old.items.index))
+    result = run("score", path, "--instrument", "pmo-core@1.0", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["instrument"] == {"id": "pmo-core", "version": "1.0"}
+    # every answer 4 -> 75 (reversed items 25) on each dimension
+    assert len(doc["assessments"][0]["dimensions"]) == 11
+    listed = run("instruments")
+    assert "pmo-core@1.0" in listed.stdout and "2.0" in listed.stdout

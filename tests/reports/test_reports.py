@@ -16,10 +16,9 @@ instrument and hand-made answers, then inspected by many tests:
 
 from __future__ import annotations
 
-import math
-
 import csv
 import json
+import math
 import os
 import re
 import shutil
@@ -576,3 +575,50 @@ def test_killing_a_batch_takes_its_template_and_kernels_with_it(fixture_dir, tmp
     gone, alive = psutil.wait_procs(family, timeout=10)
     assert alive == []
     assert not folder.exists()  # the template's ipc folder went with it
+
+
+def test_manifest_targets_and_engagement_columns(fixture_dir, tmp_path):
+    shutil.copy(fixture_dir / "responses.csv", tmp_path / "responses.csv")
+    shutil.copy(fixture_dir / "tiny.yaml", tmp_path / "tiny.yaml")
+    (tmp_path / "targets.yaml").write_text("pmos:\n  - {organisation: Alpha, pmo: Main, target: strategic}\n",
+                                           encoding="utf-8")
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("report,organisation,responses,instrument,targets\n"
+                        "positioning,Alpha,responses.csv,tiny.yaml,targets.yaml\n", encoding="utf-8")
+    (spec,) = reports.read_manifest(manifest)
+    assert spec.parameters["targets"] == str(tmp_path / "targets.yaml")
+    assert spec.parameters["targets_source"] == "manifest"
+    assert str(tmp_path / "targets.yaml") in spec.inputs  # a changed targets file renders the report again
+    # a bad targets file is refused when the manifest is read, located in its own file
+    (tmp_path / "targets.yaml").write_text("pmos:\n  - {organisation: Alpha, pmo: Main, target: directive}\n",
+                                           encoding="utf-8")
+    with pytest.raises(InputValidationError) as info:
+        reports.read_manifest(manifest)
+    assert str(info.value.problems[0]).startswith(f"{tmp_path / 'targets.yaml'}:2:")
+    # a targets file outside the manifest's folder is refused like any other file
+    outside = tmp_path.parent / f"{tmp_path.name}-targets.yaml"
+    outside.write_text("pmos: []\n", encoding="utf-8")
+    manifest.write_text("report,organisation,responses,instrument,targets\n"
+                        f"positioning,Alpha,responses.csv,tiny.yaml,{outside}\n", encoding="utf-8")
+    with pytest.raises(InputValidationError) as info:
+        reports.read_manifest(manifest)
+    assert [(p.row, p.column) for p in info.value.problems] == [(2, "targets")]
+
+
+@pytest.mark.slow
+def test_a_report_leads_to_the_target_given_with_targets(fixture_dir, tmp_path):
+    # Alpha's Main PMO is controlling (module docstring); with the target supportive it is above its target:
+    # the report says so and its roadmap holds no step that unlocks a type.
+    targets = tmp_path / "targets.yaml"
+    targets.write_text("pmos:\n  - {organisation: Alpha, pmo: Main, target: supportive}\n", encoding="utf-8")
+    result = runner.invoke(app, ["report", "positioning", "--responses", str(fixture_dir / "responses.csv"),
+                                 "--organisation", "Alpha", "--pmo", "Main", "--instrument",
+                                 str(fixture_dir / "tiny.yaml"), "--targets", str(targets), "--out",
+                                 str(tmp_path / "out"), "--format", "ipynb"])
+    assert result.exit_code == 0, result.output
+    records = display.read_records(_nb(tmp_path / "out" / "alpha-main-positioning.ipynb"))
+    assert records["type/Main"] == {"type": "controlling", "certainty": records["type/Main"]["certainty"],
+                                    "target": "supportive", "reached": True, "foundation_gaps": [], "gaps": {}}
+    assert records["summary/Main"]["sentence"].endswith(
+        "; it is above its target type, Supportive (set for this engagement), so the roadmap works on maturity "
+        "within its type.")
