@@ -28,7 +28,7 @@ def run(*args):
 def test_instruments_lists_pmo_core():
     result = run("instruments")
     assert result.exit_code == 0
-    assert "pmo-core" in result.stdout and "supportive < controlling < strategic" in result.stdout
+    assert "pmo-core" in result.stdout and "supportive, controlling, strategic" in result.stdout
 
 
 def test_validate_ok():
