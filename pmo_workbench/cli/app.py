@@ -120,6 +120,23 @@ def console() -> Console:
     return Console(width=170)
 
 
+def emit(out: Path | None, text: str | None = None, table=None) -> None:
+    """Write a command's output: ``text`` (JSON, CSV), or ``table(console)`` printing a rich table; to ``out``
+    (atomically, then its path is printed) or to stdout."""
+    import io
+
+    from .._io import write_text
+
+    if table is not None:
+        buffer = io.StringIO()
+        table(Console(file=buffer, width=170) if out else console())
+        text = buffer.getvalue() if out else ""
+    if out is not None:
+        typer.echo(str(write_text(out, text or "")))
+    elif text:
+        sys.stdout.write(text)
+
+
 def usage(message: str) -> NoReturn:
     """A usage error: ``error: message`` on stderr, exit 2."""
     typer.echo(f"error: {message}", err=True)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -15,7 +13,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .._io import write_text
 from .._io import neutralise_frame
 from .._values import MISSING, count, fmt
 from ..assessment.instrument import Instrument, builtin_instruments, load_instrument
@@ -34,6 +31,7 @@ from .app import (
     app,
     check_out,
     console,
+    emit,
     template_app,
     usage,
 )
@@ -154,18 +152,11 @@ def score_command(
     results = assess(frame, ins, min_group_size=min_group_size, gap_threshold=gap_threshold, engagement=entries,
                      targets=chosen)
     if format is ScoreFormat.json:
-        text = json.dumps(results.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        emit(out, json.dumps(results.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n")
     elif format is ScoreFormat.csv:
-        text = neutralise_frame(dimension_rows(results)).to_csv(index=False, lineterminator="\n")
+        emit(out, neutralise_frame(dimension_rows(results)).to_csv(index=False, lineterminator="\n"))
     else:
-        buffer = io.StringIO()
-        shown = Console(file=buffer, width=170) if out else console()
-        print_results(results, shown)
-        text = buffer.getvalue() if out else ""
-    if out is not None:
-        typer.echo(str(write_text(out, text)))
-    elif text:
-        sys.stdout.write(text)
+        emit(out, table=lambda shown: print_results(results, shown))
 
 
 @template_app.command("responses")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -15,11 +13,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .._io import neutralise_frame, write_text
+from .._io import neutralise_frame
 from .._values import count, fmt, percent
 from ..assessment.reliability import ALPHA_ACCEPTABLE, ITEM_TOTAL_MIN, InstrumentStats, instrument_stats
 from ..assessment.scoring import ALPHA_MIN_ITEMS, ALPHA_MIN_RESPONDENTS
-from .app import InstrumentOption, check_out, console, instrument_app, usage
+from .app import InstrumentOption, check_out, emit, instrument_app, usage
 from .assess import _load_stored, load
 
 
@@ -55,18 +53,11 @@ def stats_command(
         ins, frame = load(responses, instrument)
     stats = instrument_stats(frame, ins)
     if format is StatsFormat.json:
-        text = json.dumps(stats.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        emit(out, json.dumps(stats.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n")
     elif format is StatsFormat.csv:
-        text = neutralise_frame(item_rows(stats)).to_csv(index=False, lineterminator="\n")
+        emit(out, neutralise_frame(item_rows(stats)).to_csv(index=False, lineterminator="\n"))
     else:
-        buffer = io.StringIO()
-        shown = Console(file=buffer, width=170) if out else console()
-        print_stats(stats, shown)
-        text = buffer.getvalue() if out else ""
-    if out is not None:
-        typer.echo(str(write_text(out, text)))
-    elif text:
-        sys.stdout.write(text)
+        emit(out, table=lambda shown: print_stats(stats, shown))
 
 
 # -- presentation ------------------------------------------------------------
