@@ -19,6 +19,7 @@ against them, every problem located by line.
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping
 from pathlib import Path
@@ -125,21 +126,44 @@ class Engagement(_Model):
     """Every PMO entry of an engagement file."""
 
     pmos: tuple[PmoEngagement, ...] = ()
-    _lines: list[int | None] = PrivateAttr(default_factory=list)
+    _where: dict[tuple[int, str], tuple[int | None, int | None]] = PrivateAttr(default_factory=dict)
 
-    def line_of(self, index: int) -> int | None:
-        """The line of the file where entry ``index`` names its PMO (``None`` when not read from a file)."""
-        return self._lines[index] if index < len(self._lines) else None
+    def where(self, index: int, key: str) -> tuple[int | None, int | None]:
+        """The line and column of ``key`` in entry ``index`` (``(None, None)`` when not read from a file)."""
+        return self._where.get((index, key), (None, None))
 
-    @model_validator(mode="after")
-    def _distinct(self) -> Engagement:
-        seen: set[tuple[str, str]] = set()
-        for entry in self.pmos:
+    def problems(self, path: str | Path, answers: Mapping[str, list[str]] | None = None) -> list[Problem]:
+        """Entries that cannot be right, each located: a PMO given twice, and, given the answered organisations
+        and their PMOs, an entry naming a PMO the answers lack, or an organisation spelt like an answered one
+        but not the same (a typo would silently drop its target). An organisation unlike any answered one
+        belongs to other answers and is left alone."""
+        found: list[Problem] = []
+
+        def add(index: int, key: str, message: str) -> None:
+            row, column = self.where(index, key)
+            found.append(Problem(str(path), row, column, f"pmos.{index}.{key}: {message}"))
+
+        first: dict[tuple[str, str], int] = {}
+        for index, entry in enumerate(self.pmos):
             key = (entry.organisation, entry.pmo)
-            if key in seen:
-                raise ValueError(f"PMO '{entry.pmo}' of '{entry.organisation}' is given twice")
-            seen.add(key)
-        return self
+            if key in first:
+                add(index, "pmo", f"PMO '{entry.pmo}' of '{entry.organisation}' is given twice (first in entry "
+                                  f"{first[key]})")
+            first.setdefault(key, index)
+            if answers is None:
+                continue
+            pmos = answers.get(entry.organisation)
+            if pmos is None:
+                close = _close(entry.organisation, list(answers))
+                if close:
+                    add(index, "organisation", f"no organisation '{entry.organisation}' in the answers; did you mean "
+                                               f"'{close}'?")
+            elif entry.pmo not in pmos:
+                close = _close(entry.pmo, pmos)
+                hint = f"did you mean '{close}'?" if close else f"it has {', '.join(repr(p) for p in pmos)}"
+                add(index, "pmo", f"organisation '{entry.organisation}' has no PMO '{entry.pmo}' in the answers; "
+                                  f"{hint}")
+        return found
 
     def for_pmo(self, organisation: str, pmo: str) -> PmoEngagement | None:
         """The entry of one PMO, or ``None``."""
@@ -150,19 +174,29 @@ class Engagement(_Model):
         return {(e.organisation, e.pmo): Target(e.target, source) for e in self.pmos if e.target is not None}
 
 
+def _close(name: str, known: list[str]) -> str | None:
+    """The known name this one is probably a misspelling of (case and spacing ignored), or ``None``."""
+    folded = {" ".join(k.split()).casefold(): k for k in known}
+    match = difflib.get_close_matches(" ".join(name.split()).casefold(), list(folded), n=1, cutoff=0.85)
+    return folded[match[0]] if match else None
+
+
 def _instrument(info: ValidationInfo) -> Instrument | None:
     return (info.context or {}).get("instrument")
 
 
-def load_engagement(path: str | Path, instrument: Instrument) -> Engagement:
-    """Read and check an engagement file against the instrument.
+def load_engagement(path: str | Path, instrument: Instrument,
+                    answers: Mapping[str, list[str]] | None = None) -> Engagement:
+    """Read and check an engagement file against the instrument (and, given them, the answered organisations
+    and their PMOs: see :meth:`Engagement.problems`).
 
     Raises
     ------
     InputValidationError
         With every problem, located by line: an unknown type, context or
         evidence id, a context answer of the wrong kind, an evidence answer
-        other than yes, partly or no, a PMO given twice.
+        other than yes, partly or no; once those are right, a PMO given twice
+        and the entries the answers contradict.
     """
     path = Path(path)
     data, node = load_yaml(path)
@@ -172,7 +206,11 @@ def load_engagement(path: str | Path, instrument: Instrument) -> Engagement:
         engagement = Engagement.model_validate(data, context={"instrument": instrument})
     except pydantic.ValidationError as exc:
         raise InputValidationError(problems_from_pydantic(path, node, exc)) from None
-    engagement._lines = [locate(node, ("pmos", index, "pmo"))[0] for index in range(len(engagement.pmos))]
+    engagement._where = {(index, key): locate(node, ("pmos", index, key))
+                         for index in range(len(engagement.pmos)) for key in ("organisation", "pmo")}
+    problems = engagement.problems(path, answers)
+    if problems:
+        raise InputValidationError(problems)
     return engagement
 
 
@@ -180,20 +218,6 @@ def engagement_beside(responses: str | Path) -> Path | None:
     """The ``engagement.yaml`` in the folder of a responses file, if there is one."""
     candidate = Path(responses).resolve().parent / ENGAGEMENT_FILE
     return candidate if candidate.is_file() else None
-
-
-def check_pmos_known(engagement: Engagement, answers: Mapping[str, list[str]], where: str | Path) -> None:
-    """Refuse entries naming a PMO of an answered organisation that has no answers (a typo would silently
-    drop its target); ``answers`` maps each organisation to its PMOs."""
-    problems = []
-    for index, entry in enumerate(engagement.pmos):
-        pmos = answers.get(entry.organisation)
-        if pmos is not None and entry.pmo not in pmos:
-            problems.append(Problem(str(where), engagement.line_of(index), f"pmos.{index}.pmo",
-                                    f"organisation '{entry.organisation}' has no PMO '{entry.pmo}' in the answers; "
-                                    f"it has {', '.join(repr(p) for p in pmos)}"))
-    if problems:
-        raise InputValidationError(problems)
 
 
 def engagement_inputs(responses: str | Path, answers, instrument: Instrument, *, engagement: str | Path | None = None,
@@ -214,13 +238,20 @@ def engagement_inputs(responses: str | Path, answers, instrument: Instrument, *,
     for organisation, pmo in zip(pairs["organisation"], pairs["pmo"]):
         pmos_of.setdefault(organisation, []).append(pmo)
     path = Path(engagement) if engagement is not None else engagement_beside(responses)
-    entries = None
-    if path is not None:
-        entries = load_engagement(path, instrument)
-        check_pmos_known(entries, pmos_of, path)
-    chosen = None
-    if targets is not None:
-        given = load_engagement(targets, instrument)
-        check_pmos_known(given, pmos_of, targets)
-        chosen = given.targets(targets_source)
-    return entries, path, chosen
+    problems: list[Problem] = []
+    entries = given = None
+    for file in (path, None if targets is None else Path(targets)):
+        if file is None:
+            continue
+        try:
+            loaded = load_engagement(file, instrument, pmos_of)
+        except InputValidationError as exc:
+            problems.extend(exc.problems)
+            continue
+        if file is path:
+            entries = loaded
+        else:
+            given = loaded
+    if problems:
+        raise InputValidationError(problems)
+    return entries, path, None if given is None else given.targets(targets_source)

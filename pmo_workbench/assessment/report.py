@@ -113,7 +113,7 @@ def positioning_input(responses: str | Path, organisation: str, pmo: str | None 
     if found is not None:
         raise InputValidationError([Problem(str(responses), None, found[0], found[1])])
     answers = everyone[everyone["organisation"] == organisation].reset_index(drop=True)
-    entries, engagement_file, chosen = engagement_inputs(responses, answers, ins, engagement=engagement,
+    entries, engagement_file, chosen = engagement_inputs(responses, everyone, ins, engagement=engagement,
                                                          targets=targets, targets_source=targets_source)
     results = assess(answers, ins, min_group_size=size, engagement=entries, targets=chosen)
     pmos = (results.get(organisation, pmo),) if pmo else tuple(results.assessments)

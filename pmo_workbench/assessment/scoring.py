@@ -56,8 +56,8 @@ class Scores:
         ``respondents`` (with a score), ``std``, ``ci_low``, ``ci_high``
         (95 %, t-based across respondents, clipped to 0-100); agreement
         ``rwg_j``, ``rwg_star_j``, ``ad_m``, ``agree`` (r*wg(J) at or above
-        the cut-off and AD_M at most points/6), ``split_items`` (tuple of the
-        polarised items); reliability ``alpha``, ``alpha_n`` (respondents with
+        the cut-off, AD_M at most points/6 and no item split), ``split_items``
+        (tuple of the polarised items); reliability ``alpha``, ``alpha_n`` (respondents with
         every item), ``alpha_k`` (items asked of every role), ``alpha_note``;
         the customers' view ``score_customers``, ``customers``,
         ``customers_ci_low``, ``customers_ci_high`` (respondents of roles not
@@ -156,8 +156,9 @@ def score(responses: pd.DataFrame, instrument: Instrument, *, rwg_cutoff: float 
     instrument
         The instrument the answers belong to.
     rwg_cutoff
-        Agreement is acceptable when r*wg(J) reaches this and AD_M stays at or
-        below :func:`ad_cutoff` (``agree`` is True).
+        Agreement is acceptable (``agree`` is True) when r*wg(J) reaches this,
+        AD_M stays at or below :func:`ad_cutoff` and no item of the dimension
+        is split.
 
     Notes
     -----
@@ -279,7 +280,9 @@ def score(responses: pd.DataFrame, instrument: Instrument, *, rwg_cutoff: float 
     pmo_pmo_cat = pd.Categorical.from_codes(pmo_pmo, pmo_cats)
     flat_mean, flat_half = mean.reshape(-1), half.reshape(-1)
     flat_cust, flat_half_cust = mean_cust.reshape(-1), half_cust.reshape(-1)
-    flat_agree = agree.reshape(-1)
+    has_split = np.array([[bool(t) for t in row] for row in split_items], dtype=bool).reshape(-1) if n_pmo else (
+        np.zeros(0, dtype=bool))
+    flat_agree = agree.reshape(-1) & ~has_split  # a split room never agrees, whatever its averages say
     dimensions = pd.DataFrame({
         "organisation": pmo_org_cat.repeat(n_dims),
         "pmo": pmo_pmo_cat.repeat(n_dims),

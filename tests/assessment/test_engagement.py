@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+import pandas as pd
 import pytest
 
 from pmo_workbench.assessment.engagement import engagement_inputs, load_engagement
@@ -85,7 +86,7 @@ def test_an_unknown_evidence_question_is_refused(tmp_path, engaged):
 
 
 def test_a_pmo_given_twice_is_refused(tmp_path, engaged):
-    with pytest.raises(InputValidationError, match="PMO 'PMO' of 'Org' is given twice"):
+    with pytest.raises(InputValidationError, match=r"PMO 'PMO' of 'Org' is given twice \(first in entry 0\)"):
         load_engagement(_file(tmp_path, "pmos:\n  - {organisation: Org, pmo: PMO}\n"
                                         "  - {organisation: Org, pmo: PMO}\n"), engaged)
 
@@ -96,7 +97,30 @@ def test_an_entry_naming_an_unknown_pmo_of_an_answered_organisation_is_refused(t
     with pytest.raises(InputValidationError) as info:
         engagement_inputs(tmp_path / "responses.csv", frame, engaged)
     assert str(info.value.problems[0]) == (
-        f"{path}:2:pmos.0.pmo: organisation 'Org' has no PMO 'Delivery Office' in the answers; it has 'PMO'")
+        f"{path}:2:30: pmos.0.pmo: organisation 'Org' has no PMO 'Delivery Office' in the answers; it has 'PMO'")
+
+
+def test_every_entry_problem_is_reported_at_once_with_close_matches(tmp_path, engaged):
+    frame = pd.concat([answers([("R1", "executive", "G1", 4)]),
+                       answers([("R2", "executive", "G1", 4)], organisation="Aldergate Logistics",
+                               pmo="Logistics PMO")], ignore_index=True)
+    path = _file(tmp_path, """\
+        pmos:
+          - {organisation: Aldergate Logistics, pmo: Logistics PMO, target: controlling}
+          - {organisation: Aldergate Logistics, pmo: Logistics PMO, target: strategic}
+          - {organisation: Aldergate Logistics, pmo: Logistics  pmo}
+          - {organisation: aldergate logistic, pmo: Logistics PMO}
+          - {organisation: Nobody Ltd, pmo: X}
+        """)
+    with pytest.raises(InputValidationError) as info:
+        engagement_inputs(tmp_path / "responses.csv", frame, engaged)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:3:46: pmos.1.pmo: PMO 'Logistics PMO' of 'Aldergate Logistics' is given twice (first in entry 0)",
+        f"{path}:4:46: pmos.2.pmo: organisation 'Aldergate Logistics' has no PMO 'Logistics  pmo' in the answers; "
+        "did you mean 'Logistics PMO'?",
+        f"{path}:5:20: pmos.3.organisation: no organisation 'aldergate logistic' in the answers; did you mean "
+        "'Aldergate Logistics'?",
+    ]  # Nobody Ltd is unlike any answered organisation: an entry for other answers, left alone
 
 
 def _typed(frame, instrument, **kwargs):

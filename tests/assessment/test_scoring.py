@@ -347,3 +347,14 @@ def test_noncontiguous_rows_and_plain_string_keys(tiny):
     assert _resp(s, "R2", "sup")["score"] == 0.0
     assert _resp(s, "R1", "sup")["role"] == "executive"
     assert _dim(s, "sup")["score"] == 37.5
+
+
+def test_a_dimension_with_a_split_item_never_agrees(tiny):
+    # gov: G1 answered 2, 2, 4, 4 (variance 4/3, AD 1), G2-G4 unanimous (3): mean variance 1/3 ->
+    # r*wg(J) = 1 - (1/3)/2 = 0.833 and AD_M = 1/4, both acceptable; but G1 is split, so not "agree"
+    rows = [(r, "executive", "G1", v) for r, v in zip("ABCD", (2, 2, 4, 4))]
+    rows += [(r, "executive", item, 3) for r in "ABCD" for item in ("G2", "G3", "G4")]
+    gov = _dim(score(answers(rows), tiny), "gov")
+    assert gov.rwg_star_j == pytest.approx(5 / 6) and gov.ad_m == pytest.approx(0.25)
+    assert gov.split_items == ("G1",)
+    assert bool(gov.agree) is False
