@@ -182,7 +182,15 @@ def _close(name: str, known: list[str]) -> str | None:
 
 
 def _instrument(info: ValidationInfo) -> Instrument | None:
-    return (info.context or {}).get("instrument")
+    """The instrument to check an entry against; ``None`` for an entry about other answers (an organisation
+    unlike any answered one), which may well use another instrument."""
+    context = info.context or {}
+    answers = context.get("answers")
+    organisation = info.data.get("organisation")
+    if answers is not None and isinstance(organisation, str) and organisation not in answers and not _close(
+            organisation, list(answers)):
+        return None
+    return context.get("instrument")
 
 
 def load_engagement(path: str | Path, instrument: Instrument,
@@ -203,7 +211,7 @@ def load_engagement(path: str | Path, instrument: Instrument,
     if data is None:
         return Engagement()
     try:
-        engagement = Engagement.model_validate(data, context={"instrument": instrument})
+        engagement = Engagement.model_validate(data, context={"instrument": instrument, "answers": answers})
     except pydantic.ValidationError as exc:
         raise InputValidationError(problems_from_pydantic(path, node, exc)) from None
     engagement._where = {(index, key): locate(node, ("pmos", index, key))

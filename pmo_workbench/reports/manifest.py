@@ -234,6 +234,7 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
             problems.append(Problem(str(path), where, "report",
                                     f"unknown report {item.report!r}; expected one of {', '.join(sorted(REPORTS))}"))
             continue
+        stored_engagement = None
         if item.report == "portfolio":
             from ..portfolio.analysis import make_thresholds
             from ..portfolio.model import parse_band
@@ -257,7 +258,6 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
                                                                            "amber": checked.amber},
                                   branding=item.branding, name=slugify(item.name) if item.name else None, base=base)
         else:
-            stored_engagement = None
             if item.store is not None and item.assessment is not None and item.responses is None:
                 try:
                     stored, instrument, stored_engagement = _stored_input(item, base)
@@ -274,6 +274,13 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
                 name=slugify(item.name) if item.name else None, base=base,
                 engagement=item.engagement or stored_engagement, targets=targets, targets_source=source,
             )
+        implicit = spec.parameters.get("engagement") if spec.report == "positioning" else None
+        if implicit and not item.engagement and not (stored_engagement and implicit == stored_engagement):
+            try:  # the engagement.yaml found beside the responses obeys the same rule as a named file
+                resolve_inside(implicit, base, allowed=allowed)
+            except FileSafetyError as exc:
+                problems.append(Problem(str(path), where, "responses", f"the engagement.yaml beside it: {exc}"))
+                continue
         spec = replace(spec, notebook=_absolute(item.notebook, base))
         if spec.notebook and Path(spec.notebook).is_file():
             try:

@@ -151,3 +151,16 @@ def test_a_target_from_each_source_with_the_strongest_winning(tmp_path, engaged)
 def test_without_a_level_or_a_target_there_is_none(engaged):
     frame = answers([("R1", "executive", "G1", 4)])
     assert _typed(frame, engaged).target is None
+
+
+def test_entries_about_other_answers_are_not_checked_against_this_instrument(tmp_path, engaged, tiny):
+    # An engagement file shared by this year's assessment (another instrument, with evidence) and last year's
+    # answers of Org scored with the tiny instrument: the other organisation's entry is not Org's business.
+    frame = answers([("R1", "executive", "G1", 4)])
+    _file(tmp_path, "pmos:\n  - {organisation: Newco, pmo: EPMO, evidence: {charter: 'yes'}}\n")
+    entries, _, _ = engagement_inputs(tmp_path / "responses.csv", frame, tiny)
+    assert entries.for_pmo("Org", "PMO") is None
+    # the same entry named for Org is checked, and tiny asks no evidence question
+    _file(tmp_path, "pmos:\n  - {organisation: Org, pmo: PMO, evidence: {charter: 'yes'}}\n")
+    with pytest.raises(InputValidationError, match="unknown evidence questions"):
+        engagement_inputs(tmp_path / "responses.csv", frame, tiny)

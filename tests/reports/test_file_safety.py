@@ -479,3 +479,28 @@ def test_a_manifest_store_outside_its_folder_is_refused_in_any_spelling(tmp_path
         read_manifest(manifest)
     assert [(p.row, p.column) for p in caught.value.problems] == [(2, "store")]
     assert "--allow-outside" in caught.value.problems[0].message and not outside.exists()
+
+
+def test_an_engagement_file_beside_the_responses_must_stay_in_the_manifest_folder(tmp_path):
+    from pmo_workbench.errors import InputValidationError
+    from pmo_workbench.reports.manifest import read_manifest
+    from pmo_workbench.resources import examples_dir
+
+    folder = tmp_path / "m"
+    folder.mkdir()
+    lines = (examples_dir() / "pmo_responses.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "answers.csv").write_text("\n".join([lines[0], *[x for x in lines if x.startswith("Aldergate")]])
+                                        + "\n", encoding="utf-8")
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("pmos:\n  - {organisation: Aldergate Logistics, pmo: Logistics PMO, target: strategic}\n",
+                       encoding="utf-8")
+    (folder / "engagement.yaml").symlink_to(outside)
+    manifest = folder / "manifest.csv"
+    manifest.write_text("report,organisation,responses\npositioning,Aldergate Logistics,answers.csv\n",
+                        encoding="utf-8")
+    with pytest.raises(InputValidationError) as caught:
+        read_manifest(manifest)
+    assert [(p.row, p.column) for p in caught.value.problems] == [(2, "responses")]
+    assert caught.value.problems[0].message.startswith("the engagement.yaml beside it: ")
+    (spec,) = read_manifest(manifest, allowed=(tmp_path,))  # allowed: read, and an input of the report
+    assert spec.parameters["engagement"] == str(folder / "engagement.yaml")
