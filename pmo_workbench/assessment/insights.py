@@ -50,7 +50,7 @@ from .narrative import (
     type_words,
 )
 from .results import AssessmentResults, PmoAssessment
-from .scoring import RWG_CUTOFF, item_scores
+from .scoring import ALPHA_LOW, RWG_CUTOFF, item_scores
 
 __all__ = [
     "ALL_ROLES",
@@ -158,7 +158,8 @@ class DataQuality:
     dont_know_rate: float = 0.0
 
 
-def strengths(a: PmoAssessment, n: int = 3, *, min_level: int = STRENGTH_LEVEL) -> pd.DataFrame:
+def strengths(a: PmoAssessment, n: int = 3, *, min_level: int = STRENGTH_LEVEL,
+              customers: bool = False) -> pd.DataFrame:
     """The PMO's relative strengths: its ``n`` highest-scoring dimensions at level ``min_level`` or above.
 
     A low score is never called a strength: when no dimension reaches
@@ -173,12 +174,18 @@ def strengths(a: PmoAssessment, n: int = 3, *, min_level: int = STRENGTH_LEVEL) 
         How many dimensions at most; dimensions without a score never count.
     min_level
         The lowest maturity level that counts as a strength (3 by default).
+    customers
+        Judge by the customers' view (``score_customers``, ``level_customers``)
+        rather than the pooled score: what a summary leading with them uses.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``dimension``, ``label``, ``score``, ``level``, highest score
-        first; equal scores keep the instrument order of ``a.dimensions``.
+        Columns ``dimension``, ``label``, ``score``, ``level``, ``caveat``,
+        highest score first; equal scores keep the instrument order of
+        ``a.dimensions``. ``caveat`` says why a strength must be read with care
+        (``"views are split"``, ``"respondents disagree"``, ``"its items are
+        inconsistent"``), else ``None``.
 
     Examples
     --------
@@ -186,9 +193,15 @@ def strengths(a: PmoAssessment, n: int = 3, *, min_level: int = STRENGTH_LEVEL) 
     with ``n=2``, ``ppl, gov``; scores 30, 20, 10 give none.
     """
     _check_n(n)
-    dims = a.dimensions[_STRENGTH_COLUMNS]
+    dims = a.dimensions
+    if customers:
+        dims = dims.assign(score=dims["score_customers"], level=dims["level_customers"])
     scored = dims[dims["score"].notna() & (dims["level"].fillna(0) >= min_level)]
-    return scored.sort_values("score", ascending=False, kind="stable").head(n).reset_index(drop=True)
+    top = scored.sort_values("score", ascending=False, kind="stable").head(n).reset_index(drop=True)
+    caveats = [("views are split" if len(r.split_items) else "respondents disagree" if r.agree is False
+                or (pd.notna(r.agree) and not bool(r.agree)) else "its items are inconsistent"
+                if pd.notna(r.alpha) and r.alpha < ALPHA_LOW else None) for r in top.itertuples(index=False)]
+    return top[_STRENGTH_COLUMNS].assign(caveat=pd.Series(caveats, index=top.index, dtype=object))
 
 
 def priorities(a: PmoAssessment, n: int = 3) -> pd.DataFrame:

@@ -189,8 +189,10 @@ def certainty_sentence(a: PmoAssessment, instrument: Instrument) -> str:
         else:
             shaky.append(f"{label} ({row['score']:.1f}, range {row['ci_low']:.1f} to {row['ci_high']:.1f}, "
                          f"against the {instrument.type_label(g['type'])} gate of {g['gate']:.0f})")
-    return (f"This placement is borderline: the 95% confidence range of {_join(shaky)} crosses its gate, so a "
-            "few different answers could change the type.")
+    ranges = "range" if len(shaky) == 1 else "ranges"
+    crosses = "crosses its gate" if len(shaky) == 1 else "cross their gates"
+    return (f"This placement is borderline: the 95% confidence {ranges} of {_join(shaky)} {crosses}, so a few "
+            "different answers could change the type.")
 
 
 def foundation_sentence(a: PmoAssessment, instrument: Instrument) -> str | None:
@@ -282,8 +284,9 @@ def agreement_notes(a: PmoAssessment, instrument: Instrument) -> list[str]:
     for r in a.dimensions.itertuples(index=False):
         if r.split_items:
             items = _join([f"{i} (\u201c{item_text[i]}\u201d)" for i in r.split_items])
-            notes.append(f"On {r.label}, views are split on {items}: at least a quarter of the answers sit at each "
-                         "end of the scale, so the average hides two camps.")
+            notes.append(f"On {r.label}, views are split on {items}: at least a quarter of the answers sit in the "
+                         "bottom two points of the scale and a quarter in the top two, so the average hides two "
+                         "camps.")
         elif r.agree is False or (not _missing(r.agree) and not bool(r.agree)):
             notes.append(f"On {r.label}, respondents do not agree (r*wg(J) {r.rwg_star_j:.2f}, AD {r.ad_m:.2f}): the "
                          "score averages differing views, so read it with the scores by role.")
@@ -381,7 +384,8 @@ def methodology_points(instrument: Instrument, min_group_size: int) -> list[str]
         f"Agreement: r*wg(J) compares the spread of answers with a random spread (1 = full agreement, 0 = no more "
         f"than chance) and AD is the average distance of answers from their mean, in scale points. Respondents "
         f"agree when r*wg(J) is at least {RWG_CUTOFF:.2f} and AD at most {ad_cutoff(instrument.scale.points):.2f}. "
-        "An item is split when at least a quarter of 4 or more answers sit at each end of the scale.",
+        "An item is split when, of 4 or more answers, at least a quarter sit in the bottom two points of the scale "
+        "and at least a quarter in the top two; a dimension with a split item never counts as agreement.",
         "Reliability: Cronbach's alpha of a dimension over this PMO's respondents who answered every item asked of "
         "all roles (0.70 acceptable, 0.80 good; not computed under 8 such respondents or 3 items; below 0.50 the "
         "items do not measure one thing for this group).",

@@ -31,7 +31,7 @@ from .positioning import (
 from .recommendations import COLUMNS as RECOMMENDATION_COLUMNS
 from .recommendations import RecommendationLibrary, library_for, recommend
 from .responses import PMO_LEVELS
-from .scoring import RWG_CUTOFF, Scores, score
+from .scoring import RWG_CUTOFF, Scores, maturity_level, score
 
 _DIMENSION_COLUMNS = [
     "dimension", "label", "pmo_role", "weight", "score", "level", "level_name", "respondents", "std", "ci_low",
@@ -55,7 +55,8 @@ class PmoAssessment:
         ``rwg_star_j``, ``ad_m``, ``agree``, ``split_items``, ``alpha``,
         ``alpha_n``, ``alpha_note``, ``score_customers``, ``customers``,
         ``customers_ci_low``, ``customers_ci_high``, ``score_self``,
-        ``self_respondents`` (see :class:`~pmo_workbench.assessment.scoring.Scores`).
+        ``self_respondents`` (see :class:`~pmo_workbench.assessment.scoring.Scores`),
+        ``level_customers``.
     respondent_scores
         One row per (respondent, dimension): ``respondent``, ``role``,
         ``dimension``, ``score``, ``answered``, ``n_items``.
@@ -268,6 +269,8 @@ def assess(
         dims["level_name"] = pd.Series([instrument.level_name(None if pd.isna(v) else int(v)) for v in dims["level"]],
                                        index=dims.index, dtype=object)
         dims = _hide_small_views(dims[_DIMENSION_COLUMNS], min_group_size)
+        dims["level_customers"] = maturity_level(dims["score_customers"].to_numpy(float),
+                                                 instrument.maturity_thresholds)
         dim_scores = dict(zip(dims["dimension"], dims["score"]))
         resp = resp_groups[key]
         level = None if pd.isna(pmo_row.pmo_level) else str(pmo_row.pmo_level)

@@ -220,3 +220,27 @@ def test_data_basis_counts_small_role_groups_together(routed):
     # 2 PMO staff (too few) and 3 project managers; each answered S1 and S2 of the 9 items asked of them
     assert data_basis(a, routed, 3) == ("5 respondents (Project manager 3, 2 in roles too small to show apart) "
                                         "answered 22% of the items put to them on the scale.")
+
+
+def test_strengths_follow_the_customers_when_the_summary_leads_with_them(routed):
+    from pmo_workbench.assessment.insights import strengths
+
+    # sup: staff 100, customers 50, 75, 75 (66.7, level 4); pooled 83.3 (level 5). S1 and S2 answered alike,
+    # and the three customers' answers 3, 4, 4 put a third at the top two points, none at the bottom: not split
+    a = assess(_self_frame([5, 5, 5], [3, 4, 4]), routed).assessments[0]
+    pooled, theirs = strengths(a), strengths(a, customers=True)
+    assert pooled[["dimension", "level"]].values.tolist() == [["sup", 5]]
+    assert theirs[["dimension", "level"]].values.tolist() == [["sup", 4]]
+    assert theirs["score"].iloc[0] == pytest.approx(200 / 3)
+
+
+def test_a_strength_that_is_split_or_inconsistent_carries_its_caveat(tiny):
+    from pmo_workbench.assessment.insights import strengths
+
+    # sup: four respondents answer S1 2, 2, 5, 5 (half at each end: split) and S2 5: score 81.25, level 5
+    rows = [(r, "executive", "S1", v) for r, v in zip("ABCD", (2, 2, 5, 5))]
+    rows += [(r, "executive", "S2", 5) for r in "ABCD"]
+    frame = pd.DataFrame([{"organisation": "Org", "pmo": "PMO", "respondent": r, "role": role, "item": i,
+                           "value": float(v)} for r, role, i, v in rows])
+    top = strengths(assess(frame, tiny).assessments[0])
+    assert top[["dimension", "caveat"]].values.tolist() == [["sup", "views are split"]]

@@ -111,7 +111,7 @@ def controlling(tiny):
 )
 def test_strengths(tiny, scores, n, expected):
     result = strengths(one_pmo(tiny, **scores), n)
-    assert list(result.columns) == ["dimension", "label", "score", "level"]
+    assert list(result.columns) == ["dimension", "label", "score", "level", "caveat"]
     assert [(r.dimension, r.label, r.score, int(r.level)) for r in result.itertuples(index=False)] == expected
 
 
