@@ -130,8 +130,11 @@ def test_index_links_every_report_with_type_and_score_and_lists_the_failure(batc
     reports_table, failures = page.split('id="failures"')
     assert 'href="alpha-positioning.html"' in reports_table
     assert 'href="etc-script-alert-x-script-r-d-positioning.html"' in reports_table
-    row = re.search(r"<td>Main</td>\s*<td>([^<]*)</td>\s*<td class=\"num\">([^<]*)</td>", reports_table)
-    assert row.groups() == ("Controlling", "63.8")  # 63.75, shown to one decimal
+    row = re.search(r"<td>Main</td>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>\s*<td class=\"num\">([^<]*)</td>",
+                    reports_table)
+    # the type (firm: three identical answers leave no range to cross a gate), no target (no level, no
+    # engagement file), 63.75 shown to one decimal
+    assert row.groups() == ("Controlling", "\u2013", "63.8")
     assert "Satellite" in reports_table
     assert "Broken" in failures and "failed in cell" in failures and "broken.csv:6:value" in failures
     assert 'href="failed/broken-positioning.ipynb"' in failures
