@@ -627,3 +627,12 @@ def test_store_export_of_a_custom_instrument(tmp_path, core):
     assert result.exit_code == 0, result.output
     back = read_responses(tmp_path / "x.csv", custom).dropna(subset=["value"])  # every item listed, one answered
     assert back[["item", "value"]].values.tolist() == [["MAN1", 4.0]]
+
+
+def test_an_assessment_without_answers_exports_a_header_only(store, core, tmp_path):
+    aid = store.create_assessment("Org", "P", core)
+    store.add_respondent(aid, "executive")
+    long = store.export_responses(tmp_path / "l.csv", assessment_id=aid)
+    assert long.read_text(encoding="utf-8") == "organisation,pmo,pmo_level,respondent,role,item,value,assessed_on,comment\n"
+    wide = pd.read_csv(store.export_responses(tmp_path / "w.csv", form="wide", assessment_id=aid))
+    assert wide.empty and list(wide.columns[6:]) == list(core.items.index)
