@@ -22,11 +22,12 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from .._yaml import load_yaml, locate, problems_from_pydantic
 from ..errors import InputValidationError, Problem
@@ -126,45 +127,6 @@ class Engagement(_Model):
     """Every PMO entry of an engagement file."""
 
     pmos: tuple[PmoEngagement, ...] = ()
-    _where: dict[tuple[int, str], tuple[int | None, int | None]] = PrivateAttr(default_factory=dict)
-
-    def where(self, index: int, key: str) -> tuple[int | None, int | None]:
-        """The line and column of ``key`` in entry ``index`` (``(None, None)`` when not read from a file)."""
-        return self._where.get((index, key), (None, None))
-
-    def problems(self, path: str | Path, answers: Mapping[str, list[str]] | None = None) -> list[Problem]:
-        """Entries that cannot be right, each located: a PMO given twice, and, given the answered organisations
-        and their PMOs, an entry naming a PMO the answers lack, or an organisation spelt like an answered one
-        but not the same (a typo would silently drop its target). An organisation unlike any answered one
-        belongs to other answers and is left alone."""
-        found: list[Problem] = []
-
-        def add(index: int, key: str, message: str) -> None:
-            row, column = self.where(index, key)
-            found.append(Problem(str(path), row, column, f"pmos.{index}.{key}: {message}"))
-
-        first: dict[tuple[str, str], int] = {}
-        for index, entry in enumerate(self.pmos):
-            key = (entry.organisation, entry.pmo)
-            if key in first:
-                add(index, "pmo", f"PMO '{entry.pmo}' of '{entry.organisation}' is given twice (first in entry "
-                                  f"{first[key]})")
-            first.setdefault(key, index)
-            if answers is None:
-                continue
-            pmos = answers.get(entry.organisation)
-            if pmos is None:
-                close = _close(entry.organisation, list(answers))
-                if close:
-                    add(index, "organisation", f"no organisation '{entry.organisation}' in the answers; did you mean "
-                                               f"'{close}'?")
-            elif entry.pmo not in pmos:
-                close = _close(entry.pmo, pmos)
-                hint = f"did you mean '{close}'?" if close else f"it has {', '.join(repr(p) for p in pmos)}"
-                add(index, "pmo", f"organisation '{entry.organisation}' has no PMO '{entry.pmo}' in the answers; "
-                                  f"{hint}")
-        return found
-
     def for_pmo(self, organisation: str, pmo: str) -> PmoEngagement | None:
         """The entry of one PMO, or ``None``."""
         return next((e for e in self.pmos if e.organisation == organisation and e.pmo == pmo), None)
@@ -172,6 +134,68 @@ class Engagement(_Model):
     def targets(self, source: str) -> dict[tuple[str, str], Target]:
         """(organisation, pmo) -> :class:`Target` (from ``source``) for every entry that names one."""
         return {(e.organisation, e.pmo): Target(e.target, source) for e in self.pmos if e.target is not None}
+
+
+@dataclass(frozen=True)
+class RawEntry:
+    """An entry of an engagement file as written (before validation): its index, names and where they are."""
+
+    index: int
+    organisation: str | None
+    pmo: str | None
+    organisation_at: tuple[int | None, int | None]
+    pmo_at: tuple[int | None, int | None]
+
+    def problem(self, path: str | Path, key: str, message: str) -> Problem:
+        row, column = self.organisation_at if key == "organisation" else self.pmo_at
+        return Problem(str(path), row, column, f"pmos.{self.index}.{key}: {message}")
+
+
+def raw_entries(data: Any, node) -> list[RawEntry]:
+    """The entries of an engagement file's ``pmos`` list that name their organisation and PMO as text, located."""
+    items = data.get("pmos") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return []
+    found = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        names = [item.get(key) if isinstance(item.get(key), str) else None for key in ("organisation", "pmo")]
+        found.append(RawEntry(index, *names, locate(node, ("pmos", index, "organisation")),
+                              locate(node, ("pmos", index, "pmo"))))
+    return found
+
+
+def entry_problems(path: str | Path, entries: list[RawEntry],
+                   answers: Mapping[str, list[str]] | None = None) -> list[Problem]:
+    """Entries that cannot be right, each located: a PMO given twice, and, given the answered organisations and
+    their PMOs, an entry naming a PMO the answers lack, or an organisation spelt like an answered one but not the
+    same (a typo would silently drop its target). An organisation unlike any answered one belongs to other answers
+    and is left alone."""
+    found: list[Problem] = []
+    first: dict[tuple[str, str], int] = {}
+    for entry in entries:
+        if entry.organisation is None or entry.pmo is None:
+            continue
+        key = (entry.organisation, entry.pmo)
+        if key in first:
+            found.append(entry.problem(path, "pmo", f"PMO '{entry.pmo}' of '{entry.organisation}' is given twice "
+                                                    f"(first in entry {first[key]})"))
+        first.setdefault(key, entry.index)
+        if answers is None:
+            continue
+        pmos = answers.get(entry.organisation)
+        if pmos is None:
+            close = _close(entry.organisation, list(answers))
+            if close:
+                found.append(entry.problem(path, "organisation", f"no organisation '{entry.organisation}' in the "
+                                                                 f"answers; did you mean '{close}'?"))
+        elif entry.pmo not in pmos:
+            close = _close(entry.pmo, pmos)
+            hint = f"did you mean '{close}'?" if close else f"it has {', '.join(repr(p) for p in pmos)}"
+            found.append(entry.problem(path, "pmo", f"organisation '{entry.organisation}' has no PMO '{entry.pmo}' "
+                                                    f"in the answers; {hint}"))
+    return found
 
 
 def _close(name: str, known: list[str]) -> str | None:
@@ -201,24 +225,23 @@ def load_engagement(path: str | Path, instrument: Instrument,
     Raises
     ------
     InputValidationError
-        With every problem, located by line: an unknown type, context or
-        evidence id, a context answer of the wrong kind, an evidence answer
-        other than yes, partly or no; once those are right, a PMO given twice
-        and the entries the answers contradict.
+        With every problem at once, located by line and column: an unknown
+        type, context or evidence id, a context answer of the wrong kind, an
+        evidence answer other than yes, partly or no, an unknown key, a PMO
+        given twice, and the entries the answers contradict.
     """
     path = Path(path)
     data, node = load_yaml(path)
     if data is None:
         return Engagement()
+    problems = entry_problems(path, raw_entries(data, node), answers)
+    engagement = None
     try:
         engagement = Engagement.model_validate(data, context={"instrument": instrument, "answers": answers})
     except pydantic.ValidationError as exc:
-        raise InputValidationError(problems_from_pydantic(path, node, exc)) from None
-    engagement._where = {(index, key): locate(node, ("pmos", index, key))
-                         for index in range(len(engagement.pmos)) for key in ("organisation", "pmo")}
-    problems = engagement.problems(path, answers)
+        problems = problems_from_pydantic(path, node, exc) + problems
     if problems:
-        raise InputValidationError(problems)
+        raise InputValidationError(sorted(problems, key=lambda p: (p.row or 0, p.column or 0)))
     return engagement
 
 

@@ -92,10 +92,12 @@ def summary_sentence(a: PmoAssessment, instrument: Instrument, *, min_group_size
         ahead = "it meets every type's gates"
     else:
         ahead = f"to become {t.next_label} it needs {_gap_words(goal_gaps(a, instrument))}"
+    name = _name(a)
+    if a.self_respondents and a.self_respondents == a.respondents:  # nobody outside the PMO answered
+        name = f"By its own staff's account (no customer answered), {name[0].lower()}{name[1:]}"
     if t.type == AD_HOC:
-        return (f"{_name(a)} of {a.organisation} does not yet work as a PMO of any type (ad hoc), {maturity}; "
-                f"{ahead}.")
-    return f"{_name(a)} of {a.organisation} is {_article(type_label)} {type_label} PMO {maturity}; {ahead}."
+        return f"{name} of {a.organisation} does not yet work as a PMO of any type (ad hoc), {maturity}; {ahead}."
+    return f"{name} of {a.organisation} is {_article(type_label)} {type_label} PMO {maturity}; {ahead}."
 
 
 def _level_words(instrument: Instrument, level: int | None) -> str:
@@ -224,6 +226,11 @@ def customers_view(a: PmoAssessment, min_group_size: int) -> dict:
     view = {"lead": False, "customers": None, "customers_n": customers_n, "self": None, "self_n": self_n,
             "difference": None, "sentence": None}
     if self_n == 0:
+        return view
+    if customers_n == 0:
+        view["sentence"] = ("Only the PMO's own staff answered: this is their self-assessment, with no view from the "
+                            "people the PMO serves, and staff usually rate their own PMO higher than its customers "
+                            "do. Read the type and the strengths as the staff's own view.")
         return view
     if self_n < min_group_size or 0 < customers_n < min_group_size or _missing(a.overall_customers):
         if self_n < min_group_size or 0 < customers_n < min_group_size:

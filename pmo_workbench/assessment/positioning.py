@@ -349,8 +349,11 @@ def perception_gaps(
     shown = cells[visible]
     shown = shown[shown.groupby(dim_key, sort=False, observed=True)["mean"].transform("size") >= 2]
     grouped = shown.groupby(dim_key, sort=False, observed=True)["mean"]
-    high = shown.loc[grouped.idxmax()].set_index(dim_key)
-    low = shown.loc[grouped.idxmin()].set_index(dim_key)
+    top = grouped.idxmax()
+    high = shown.loc[top].set_index(dim_key)
+    # the lowest of the other roles: with equal scores the gap is 0 between two roles, never a role and itself
+    others = shown.drop(index=top.to_numpy())
+    low = others.loc[others.groupby(dim_key, sort=False, observed=True)["mean"].idxmin()].set_index(dim_key)
     # One row per PMO and dimension of the instrument, in instrument order.
     pmos = respondent_scores[pmo_key].drop_duplicates() if pmo_key else pd.DataFrame(index=[0])
     frame = pmos.merge(pd.DataFrame({"dimension": list(dim_order)}), how="cross").astype({"dimension": object})

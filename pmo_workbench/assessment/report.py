@@ -141,13 +141,24 @@ def shown_roles(instrument: Instrument, hidden: set[str]) -> dict[str, str]:
 
 
 def visible_item_scores(data: PositioningInput, a: PmoAssessment) -> pd.DataFrame:
-    """The item heat map of a PMO without its small role groups, roles named by their labels.
+    """The item heat map of a PMO with nothing shown that gives away a small group's answers.
 
     :func:`~pmo_workbench.assessment.insights.item_scores_by_role` less the
-    rows of roles in :func:`small_groups` (a role's row would show individual
-    answers); the pooled rows are named :data:`ALL_RESPONDENTS`.
+    rows of roles in :func:`small_groups`; then, item by item, a cell with
+    fewer answers than the minimum group size is blanked (``score`` NaN), and
+    the pooled cell (named :data:`ALL_RESPONDENTS`) is blanked when the
+    answers it holds beyond the shown role cells come from fewer people than
+    the minimum (pooled minus shown roles would give them).
     """
+    size = data.min_group_size
     items = item_scores_by_role(data.answers, data.instrument, data.organisation, a.pmo)
-    items = items[~items["role"].isin(small_groups(a, data.min_group_size))]
+    items = items[~items["role"].isin(small_groups(a, size))].copy()
+    roles = items["role"] != ALL_ROLES
+    items.loc[roles & (items["n"] < size), "score"] = float("nan")
+    shown = items[roles & items["score"].notna()].groupby("item", sort=False, observed=True)["n"].sum()
+    pooled = items[~roles].set_index("item")["n"]
+    rest = pooled - shown.reindex(pooled.index, fill_value=0)
+    hide = rest[(pooled < size) | ((rest > 0) & (rest < size))].index
+    items.loc[~roles & items["item"].isin(hide), "score"] = float("nan")
     labels = {**data.role_labels, ALL_ROLES: ALL_RESPONDENTS}
     return items.assign(role=items["role"].map(lambda r: labels.get(r, r)))

@@ -268,7 +268,13 @@ def assess(
         dims = dim_groups[key].join(dims_meta, on="dimension")
         dims["level_name"] = pd.Series([instrument.level_name(None if pd.isna(v) else int(v)) for v in dims["level"]],
                                        index=dims.index, dtype=object)
-        dims = _hide_small_views(dims[_DIMENSION_COLUMNS], min_group_size)
+        dims = _hide_small_views(dims[_DIMENSION_COLUMNS], min_group_size,
+                                 role_groups.get(key, _EMPTY_BY_ROLE), instrument.self_roles)
+        # the overall views only where every dimension's may be shown
+        views_shown = (_shown(pmo_row.self_respondents, min_group_size)
+                       and _shown(pmo_row.respondents - pmo_row.self_respondents, min_group_size)
+                       and not (dims["score_customers"].isna() & (dims["customers"] > 0)
+                                & (dims["self_respondents"] > 0)).any())
         dims["level_customers"] = maturity_level(dims["score_customers"].to_numpy(float),
                                                  instrument.maturity_thresholds)
         dim_scores = dict(zip(dims["dimension"], dims["score"]))
@@ -298,13 +304,8 @@ def assess(
                                       gap_threshold),
             recommendations=recs,
             self_respondents=int(pmo_row.self_respondents),
-            overall_customers=(float(pmo_row.overall_customers)
-                               if _shown(pmo_row.self_respondents, min_group_size)
-                               and _shown(pmo_row.respondents - pmo_row.self_respondents, min_group_size)
-                               else float("nan")),
-            overall_self=(float(pmo_row.overall_self) if _shown(pmo_row.self_respondents, min_group_size)
-                          and _shown(pmo_row.respondents - pmo_row.self_respondents, min_group_size)
-                          else float("nan")),
+            overall_customers=float(pmo_row.overall_customers) if views_shown else float("nan"),
+            overall_self=float(pmo_row.overall_self) if views_shown else float("nan"),
             engagement=entry,
         ))
     org_order = {org: i for i, org in enumerate(dict.fromkeys(a.organisation for a in assessments))}
@@ -329,11 +330,26 @@ def _shown(n: int, min_group_size: int) -> bool:
     return n == 0 or n >= min_group_size
 
 
-def _hide_small_views(dims: pd.DataFrame, min_group_size: int) -> pd.DataFrame:
-    """Blank the customers' and the self group's view of a dimension when either group is smaller than the
-    minimum size: shown beside the pooled score, either would reveal the other by subtraction."""
-    hidden = ~(dims["self_respondents"].map(lambda n: _shown(n, min_group_size))
-               & dims["customers"].map(lambda n: _shown(n, min_group_size)))
+def _hide_small_views(dims: pd.DataFrame, min_group_size: int, by_role: pd.DataFrame,
+                      self_roles: frozenset[str]) -> pd.DataFrame:
+    """Blank the customers' and the self group's view of a dimension when either would give away a small group.
+
+    Shown beside the pooled score, one view gives the other by subtraction, so both go when either group is
+    smaller than the minimum; and shown beside the role groups the perception section shows, a view gives the
+    roles hidden inside it, so both go when those come to fewer people than the minimum.
+    """
+    shown = by_role[by_role["suppressed"].isna()] if len(by_role) else by_role
+    is_self = shown["role"].astype(object).isin(self_roles) if len(shown) else pd.Series(dtype=bool)
+    shown_self = shown[is_self].groupby("dimension")["n"].sum() if len(shown) else pd.Series(dtype=float)
+    shown_customers = shown[~is_self].groupby("dimension")["n"].sum() if len(shown) else pd.Series(dtype=float)
+    rest_self = dims["self_respondents"] - dims["dimension"].map(shown_self).fillna(0)
+    rest_customers = dims["customers"] - dims["dimension"].map(shown_customers).fillna(0)
+
+    def risky(counts: pd.Series) -> pd.Series:
+        return (counts > 0) & (counts < min_group_size)
+
+    hidden = (risky(dims["self_respondents"]) | risky(dims["customers"]) | risky(rest_self)
+              | risky(rest_customers))
     if not hidden.any():
         return dims
     columns = ["score_customers", "customers_ci_low", "customers_ci_high", "score_self"]

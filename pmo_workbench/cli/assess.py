@@ -151,6 +151,10 @@ def score_command(
         entries, _, chosen = engagement_inputs(responses, frame, ins, engagement=engagement, targets=targets)
     results = assess(frame, ins, min_group_size=min_group_size, gap_threshold=gap_threshold, engagement=entries,
                      targets=chosen)
+    for a in results.assessments:
+        if a.self_respondents and a.self_respondents == a.respondents:
+            typer.echo(f"warning: {a.pmo} of {a.organisation}: only its own staff answered; its scores are a "
+                       "self-assessment", err=True)
     if format is ScoreFormat.json:
         emit(out, json.dumps(results.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n")
     elif format is ScoreFormat.csv:

@@ -244,3 +244,30 @@ def test_a_strength_that_is_split_or_inconsistent_carries_its_caveat(tiny):
                            "value": float(v)} for r, role, i, v in rows])
     top = strengths(assess(frame, tiny).assessments[0])
     assert top[["dimension", "caveat"]].values.tolist() == [["sup", "views are split"]]
+
+
+def test_the_customers_view_never_gives_away_a_hidden_customer_role(routed):
+    # 3 PMO staff, 4 project managers and 2 executives: the executives are hidden (fewer than 3) and the staff
+    # with them as their complement; the customers' view (6 people) beside the project managers' own score (4)
+    # would give the executives' by subtraction, so it is not shown either
+    rows = [(f"S{n}", "pmo_staff", 5) for n in range(3)] + [(f"P{n}", "project_manager", 3) for n in range(4)]
+    rows += [(f"E{n}", "executive", 1) for n in range(2)]
+    frame = pd.DataFrame([{"organisation": "Org", "pmo": "PMO", "respondent": r, "role": role, "item": item,
+                           "value": float(v)} for r, role, v in rows for item in ("S1", "S2")])
+    a = assess(frame, routed).assessments[0]
+    sup = a.dimensions.set_index("dimension").loc["sup"]
+    assert sup["customers"] == 6 and math.isnan(sup["score_customers"]) and math.isnan(sup["score_self"])
+    # with a third executive every group is large enough: both views are shown
+    frame = pd.concat([frame, frame[frame["respondent"] == "E0"].assign(respondent="E2")], ignore_index=True)
+    sup = assess(frame, routed).assessments[0].dimensions.set_index("dimension").loc["sup"]
+    assert sup["score_customers"] == pytest.approx((4 * 50 + 3 * 0) / 7) and sup["score_self"] == 100.0
+
+
+def test_a_pmo_rated_only_by_its_own_staff_is_called_a_self_assessment(routed):
+    from pmo_workbench.assessment.insights import summary_sentence
+
+    a = assess(_self_frame([4, 4, 4], []), routed).assessments[0]
+    assert summary_sentence(a, routed).startswith("By its own staff's account (no customer answered), the PMO of Org ")
+    view = customers_view(a, 3)
+    assert view["lead"] is False and view["sentence"].startswith("Only the PMO's own staff answered: this is their "
+                                                                 "self-assessment")

@@ -267,3 +267,9 @@ def test_several_pmos_in_one_frame_are_suppressed_independently(tiny):
     assert gaps.loc[("B", "gov"), "gap"] == 40.0 and bool(gaps.loc[("B", "gov"), "flagged"])
     # every PMO gets a row for every dimension of the instrument
     assert len(result.gaps) == 2 * len(tiny.dimensions)
+
+
+def test_equal_role_scores_give_a_gap_of_zero_between_two_roles(tiny):
+    gaps = perception_gaps(_people({"executive": [50.0] * 3, "project_manager": [50.0] * 3}), tiny).gaps
+    gov = gaps.set_index("dimension").loc["gov"]
+    assert (gov["high_role"], gov["low_role"], gov["gap"]) == ("executive", "project_manager", 0.0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from pmo_workbench.assessment.report import (
@@ -56,4 +58,20 @@ def test_small_role_groups_are_hidden_everywhere_the_report_lists_individuals(an
     g1 = heat[heat["item"] == "G1"].set_index("role")
     assert set(g1.index) == {"Executive", ALL_RESPONDENTS}
     assert g1.at["Executive", "score"] == pytest.approx(75.0)       # answers 5, 4, 3 -> 100, 75, 50
-    assert g1.at[ALL_RESPONDENTS, "score"] == pytest.approx(56.25)  # with the project manager's 1 -> 0
+    # pooled with the lone project manager (56.25 over 4) it would give their answer: 4 x 56.25 - 3 x 75 = 0
+    assert math.isnan(g1.at[ALL_RESPONDENTS, "score"])
+
+
+def test_item_cells_of_too_few_answers_are_blank(tmp_path, tiny_path):
+    from tests.helpers import write_csv
+
+    # four executives answer G1; only two of them answer G3 (the others leave it blank): the G3 cells are blank,
+    # the G1 cells shown (pooled = executives: nothing beyond the shown role)
+    rows = ["organisation,pmo,respondent,role,item,value"]
+    rows += [f"Org,PMO,E{n},executive,G1,{v}" for n, v in enumerate((5, 4, 3, 2))]
+    rows += [f"Org,PMO,E{n},executive,G3,{v}" for n, v in enumerate((5, 4))]
+    path = write_csv(tmp_path / "r.csv", "\n".join(rows) + "\n")
+    data = positioning_input(path, "Org", instrument=tiny_path, min_group_size=3)
+    heat = visible_item_scores(data, data.pmos[0]).set_index(["item", "role"])["score"]
+    assert heat[("G1", "Executive")] == pytest.approx(62.5) and heat[("G1", ALL_RESPONDENTS)] == pytest.approx(62.5)
+    assert math.isnan(heat[("G3", "Executive")]) and math.isnan(heat[("G3", ALL_RESPONDENTS)])
