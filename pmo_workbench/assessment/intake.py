@@ -37,9 +37,9 @@ def asked_of(instrument: Instrument, item_id: str) -> str:
 
 def _value_formula(cell: str, low: int, high: int) -> str:
     """An Excel custom validation formula (relative to the range's first ``cell``): a whole number on the scale,
-    DK or NA (any case)."""
+    DK, NA or N/A (any case)."""
     return (f'OR(AND(ISNUMBER({cell}),{cell}=INT({cell}),{cell}>={low},{cell}<={high}),'
-            f'UPPER(TRIM({cell}))="DK",UPPER(TRIM({cell}))="NA")')
+            f'UPPER(TRIM({cell}))="DK",UPPER(TRIM({cell}))="NA",UPPER(TRIM({cell}))="N/A")')
 
 
 def _by_role_sheet(wb: Workbook, instrument: Instrument, header_font: Font, fill: PatternFill) -> None:

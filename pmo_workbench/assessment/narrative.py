@@ -232,10 +232,12 @@ def customers_view(a: PmoAssessment, min_group_size: int) -> dict:
                             "people the PMO serves, and staff usually rate their own PMO higher than its customers "
                             "do. Read the type and the strengths as the staff's own view.")
         return view
-    if self_n < min_group_size or 0 < customers_n < min_group_size or _missing(a.overall_customers):
-        if self_n < min_group_size or 0 < customers_n < min_group_size:
-            view["sentence"] = (f"The PMO's own staff or its customers are fewer than {min_group_size}, so their "
-                                "views are not shown apart: that would reveal individual answers.")
+    if _missing(a.overall_customers):
+        small = ("its own staff" if self_n < min_group_size else "its customers"
+                 if customers_n < min_group_size else "some of its customers' roles")
+        view["sentence"] = (f"The PMO's own staff are not shown apart from its customers: {small} are too few "
+                            f"(fewer than {min_group_size}), and showing either view would reveal individual "
+                            "answers. Every score here counts all respondents, the PMO's staff included.")
         return view
     view["customers"] = float(a.overall_customers)
     view["self"] = None if _missing(a.overall_self) else float(a.overall_self)
@@ -249,6 +251,18 @@ def customers_view(a: PmoAssessment, min_group_size: int) -> dict:
         view["sentence"] = (f"The PMO's own staff rate it {abs(difference):.1f} points {direction} than its "
                             f"customers do ({view['self']:.1f} against {view['customers']:.1f}), so this summary "
                             f"leads with the customers' view: the {customers_n} respondents outside the PMO.")
+        # The type is judged on every respondent's scores; say where the customers alone would not carry it.
+        ladder = a.type.ladder
+        own = ladder[ladder["type"] == a.type.type]
+        customers = a.dimensions.set_index("dimension")
+        short = [f"{customers.at[g.dimension, 'label']} ({customers.at[g.dimension, 'score_customers']:.1f} "
+                 f"against {g.gate:.0f})" for g in own.itertuples(index=False)
+                 if not _missing(customers.at[g.dimension, "score_customers"])
+                 and customers.at[g.dimension, "score_customers"] < g.gate]
+        if short:
+            gates = "gate" if len(short) == 1 else "gates"
+            view["sentence"] += (f" The type counts every respondent; in the customers' view alone, "
+                                 f"{_join(short)} would fall short of the type's {gates}.")
     else:
         view["sentence"] = (f"The PMO's own staff and its customers broadly agree ({view['self']:.1f} against "
                             f"{view['customers']:.1f} overall).")
@@ -392,7 +406,8 @@ def methodology_points(instrument: Instrument, min_group_size: int) -> list[str]
         f"than chance) and AD is the average distance of answers from their mean, in scale points. Respondents "
         f"agree when r*wg(J) is at least {RWG_CUTOFF:.2f} and AD at most {ad_cutoff(instrument.scale.points):.2f}. "
         "An item is split when, of 4 or more answers, at least a quarter sit in the bottom two points of the scale "
-        "and at least a quarter in the top two; a dimension with a split item never counts as agreement.",
+        "and at least a quarter in the top two (the end points on a scale of fewer than 4 points); a dimension "
+        "with a split item never counts as agreement.",
         "Reliability: Cronbach's alpha of a dimension over this PMO's respondents who answered every item asked of "
         "all roles (0.70 acceptable, 0.80 good; not computed under 8 such respondents or 3 items; below 0.50 the "
         "items do not measure one thing for this group).",

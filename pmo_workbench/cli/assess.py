@@ -103,12 +103,16 @@ def validate_command(
     frame = read.frame
     people = frame.drop_duplicates(["organisation", "respondent"])
     pmos = frame.drop_duplicates(["organisation", "pmo"])
-    unanswered = int(frame["value"].isna().sum())
+    # rows a respondent's role is not asked (blank cells of a wide file) are not "unanswered"
+    asked = ins.asked.stack().reindex(pd.MultiIndex.from_arrays([frame["role"].astype(object),
+                                                                 frame["item"].astype(object)])).to_numpy(bool)
+    dont_know = int(frame["dont_know"].sum())
+    unanswered = int((frame["value"].isna() & ~frame["dont_know"] & asked).sum())
     typer.echo(
         f"{read.where}: valid for {ins.id} {ins.version}: "
         f"{count(frame['value'].notna().sum(), 'answer')} from "
         f"{count(len(people), 'respondent')}, {count(frame['organisation'].nunique(), 'organisation')}, "
-        f"{count(len(pmos), 'PMO')}; {unanswered} explicitly unanswered"
+        f"{count(len(pmos), 'PMO')}; {dont_know} don't know, {unanswered} explicitly unanswered"
     )
 
 

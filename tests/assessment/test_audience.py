@@ -162,8 +162,10 @@ def test_the_summary_leads_with_the_customers_when_the_self_group_differs(routed
     assert view["lead"] is lead
     if difference is None:
         assert view["self"] is None and view["customers"] is None
-        assert view["sentence"] == ("The PMO's own staff or its customers are fewer than 3, so their views are not "
-                                    "shown apart: that would reveal individual answers.")
+        assert view["sentence"] == (
+            "The PMO's own staff are not shown apart from its customers: its own staff are too few (fewer than 3), "
+            "and showing either view would reveal individual answers. Every score here counts all respondents, "
+            "the PMO's staff included.")
         # nor in the scores: beside the pooled score, the customers' view would give the staff's by subtraction
         assert a.dimensions["score_customers"].isna().all() and a.dimensions["score_self"].isna().all()
         assert math.isnan(a.overall_customers)
@@ -271,3 +273,21 @@ def test_a_pmo_rated_only_by_its_own_staff_is_called_a_self_assessment(routed):
     view = customers_view(a, 3)
     assert view["lead"] is False and view["sentence"].startswith("Only the PMO's own staff answered: this is their "
                                                                  "self-assessment")
+
+
+def test_when_the_summary_leads_with_the_customers_it_names_the_gates_they_alone_would_miss(routed):
+    # tiny's controlling gates: gov 60, sup 50. Staff answer 5 everywhere (100), customers 3 on S1/S2 (50) and
+    # 4 on G1/G2 (G2 reversed: 4 -> 25; G1 4 -> 75): pooled sup (3*100 + 3*50)/6 = 75 passes; customers' sup 50
+    # passes too (at the gate); their gov (75 + 25)/2 = 50 < 60 would fall short
+    rows = [(f"S{n}", "pmo_staff", item, 5 if item != "G2" else 1) for n in range(3)
+            for item in ("S1", "S2", "G1", "G2")]
+    rows += [(f"C{n}", "project_manager", item, {"S1": 3, "S2": 3, "G1": 4, "G2": 4}[item]) for n in range(3)
+             for item in ("S1", "S2", "G1", "G2")]
+    frame = pd.DataFrame([{"organisation": "Org", "pmo": "PMO", "respondent": r, "role": role, "item": i,
+                           "value": float(v)} for r, role, i, v in rows])
+    a = assess(frame, routed).assessments[0]
+    assert a.type.type == "controlling"
+    view = customers_view(a, 3)
+    assert view["lead"] is True
+    assert view["sentence"].endswith("in the customers' view alone, Governance (50.0 against 60) would fall short "
+                                     "of the type's gate.")

@@ -43,7 +43,7 @@ def test_the_value_rule_accepts_the_scale_dk_and_na(aud, tmp_path, form, cells):
     first = cells.split(":")[0]
     assert str(rule.sqref) == cells
     assert rule.formula1 == (f'OR(AND(ISNUMBER({first}),{first}={"INT"}({first}),{first}>=1,{first}<=5),'
-                             f'UPPER(TRIM({first}))="DK",UPPER(TRIM({first}))="NA")')
+                             f'UPPER(TRIM({first}))="DK",UPPER(TRIM({first}))="NA",UPPER(TRIM({first}))="N/A")')
     assert rule.allow_blank and rule.showErrorMessage
     assert "DK" in rule.error and "DK = don't know" in rule.prompt
 

@@ -158,7 +158,8 @@ def test_template_wide_xlsx_has_comments_validation_and_reads_back(tmp_path, cor
     assert core.items.at["MAN1", "text"] in ws.cell(1, man1).comment.text
     rules = {(dv.type, dv.formula1, dv.formula2) for dv in ws.data_validations.dataValidation}
     # A whole number from 1 to 5, DK or NA: the first cell of the first item column is G2.
-    assert ("custom", 'OR(AND(ISNUMBER(G2),G2=INT(G2),G2>=1,G2<=5),UPPER(TRIM(G2))="DK",UPPER(TRIM(G2))="NA")',
+    assert ("custom", 'OR(AND(ISNUMBER(G2),G2=INT(G2),G2>=1,G2<=5),UPPER(TRIM(G2))="DK",UPPER(TRIM(G2))="NA",'
+            'UPPER(TRIM(G2))="N/A")',
             None) in rules
     assert any(t == "list" and "executive" in f for t, f, _ in rules)
     assert wb["items"]["A2"].value == "MAN1"

@@ -633,6 +633,7 @@ def test_an_assessment_without_answers_exports_a_header_only(store, core, tmp_pa
     aid = store.create_assessment("Org", "P", core)
     store.add_respondent(aid, "executive")
     long = store.export_responses(tmp_path / "l.csv", assessment_id=aid)
-    assert long.read_text(encoding="utf-8") == "organisation,pmo,pmo_level,respondent,role,item,value,assessed_on,comment\n"
+    header = "organisation,pmo,pmo_level,respondent,role,item,value,assessed_on,comment\n"
+    assert long.read_text(encoding="utf-8") == header
     wide = pd.read_csv(store.export_responses(tmp_path / "w.csv", form="wide", assessment_id=aid))
     assert wide.empty and list(wide.columns[6:]) == list(core.items.index)
