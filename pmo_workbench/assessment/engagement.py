@@ -186,19 +186,19 @@ def entry_problems(path: str | Path, entries: list[RawEntry],
             continue
         pmos = answers.get(entry.organisation)
         if pmos is None:
-            close = _close(entry.organisation, list(answers))
+            close = close_match(entry.organisation, list(answers))
             if close:
                 found.append(entry.problem(path, "organisation", f"no organisation '{entry.organisation}' in the "
                                                                  f"answers; did you mean '{close}'?"))
         elif entry.pmo not in pmos:
-            close = _close(entry.pmo, pmos)
+            close = close_match(entry.pmo, pmos)
             hint = f"did you mean '{close}'?" if close else f"it has {', '.join(repr(p) for p in pmos)}"
             found.append(entry.problem(path, "pmo", f"organisation '{entry.organisation}' has no PMO '{entry.pmo}' "
                                                     f"in the answers; {hint}"))
     return found
 
 
-def _close(name: str, known: list[str]) -> str | None:
+def close_match(name: str, known: list[str]) -> str | None:
     """The known name this one is probably a misspelling of (case and spacing ignored), or ``None``."""
     folded = {" ".join(k.split()).casefold(): k for k in known}
     match = difflib.get_close_matches(" ".join(name.split()).casefold(), list(folded), n=1, cutoff=0.85)
@@ -211,7 +211,7 @@ def _instrument(info: ValidationInfo) -> Instrument | None:
     context = info.context or {}
     answers = context.get("answers")
     organisation = info.data.get("organisation")
-    if answers is not None and isinstance(organisation, str) and organisation not in answers and not _close(
+    if answers is not None and isinstance(organisation, str) and organisation not in answers and not close_match(
             organisation, list(answers)):
         return None
     return context.get("instrument")

@@ -111,29 +111,41 @@ def store_engagement_command(
                                    "instrument.")] = None,
 ) -> None:
     """Record each entry of an engagement file on its PMO's assessment (the most recent one), all or none."""
-    from ..assessment.engagement import load_engagement
+    from .._yaml import load_yaml
+    from ..assessment.engagement import close_match, load_engagement, raw_entries
     from ..errors import InputValidationError, Problem
     from ..store.files import assessment_instrument
-    from .._yaml import load_yaml, locate
 
     given = load_instrument(instrument) if instrument is not None else None
-    shape = load_engagement(file, None)  # keys, answers and duplicates; the ids are the instruments' (below)
-    _, node = load_yaml(file)
+    data, node = load_yaml(file)
+    problems: list[Problem] = []
+    try:  # keys, answers and duplicates; the ids are the instruments' (below)
+        load_engagement(file, None)
+    except InputValidationError as exc:
+        problems += exc.problems
     with _open_store(db, create=False) as store:
         listed = store.assessments().sort_values(["assessed_on", "assessment_id"], na_position="first")
-        problems: list[Problem] = []
         chosen: dict[int, int] = {}  # entry index -> assessment id
-        for index, entry in enumerate(shape.pmos):
+        organisations = listed["organisation"].drop_duplicates().tolist()
+        for entry in raw_entries(data, node):
+            if entry.organisation is None or entry.pmo is None:
+                continue  # reported with the file's shape
             rows = listed[(listed["organisation"] == entry.organisation) & (listed["pmo"] == entry.pmo)]
-            if rows.empty:
-                row, column = locate(node, ("pmos", index))
-                pmos = listed.loc[listed["organisation"] == entry.organisation, "pmo"].drop_duplicates().tolist()
-                known = (f"its PMOs with an assessment are {', '.join(repr(p) for p in pmos)}" if pmos else
-                         f"the store has no assessment of organisation '{entry.organisation}'")
-                problems.append(Problem(str(file), row, column, f"pmos.{index}: no assessment of PMO '{entry.pmo}' "
-                                                                f"of '{entry.organisation}' in {store.url}; {known}"))
+            if not rows.empty:
+                chosen[entry.index] = int(rows["assessment_id"].iloc[-1])
+                continue
+            pmos = listed.loc[listed["organisation"] == entry.organisation, "pmo"].drop_duplicates().tolist()
+            if pmos:
+                close = close_match(entry.pmo, pmos)
+                hint = f"did you mean '{close}'?" if close else f"its PMOs with an assessment are " \
+                                                                f"{', '.join(repr(p) for p in pmos)}"
+                problems.append(entry.problem(file, "pmo", f"no assessment of PMO '{entry.pmo}' of "
+                                                           f"'{entry.organisation}' in {store.url}; {hint}"))
             else:
-                chosen[index] = int(rows["assessment_id"].iloc[-1])
+                close = close_match(entry.organisation, organisations)
+                hint = f"; did you mean '{close}'?" if close else ""
+                problems.append(entry.problem(file, "organisation", f"the store {store.url} has no assessment of "
+                                                                    f"organisation '{entry.organisation}'{hint}"))
         by_instrument: dict[tuple[str, str], list[int]] = {}
         instruments = {}
         for index, assessment_id in chosen.items():
@@ -145,12 +157,12 @@ def store_engagement_command(
             try:
                 engagement = load_engagement(file, instruments[key])
             except InputValidationError as exc:  # keep the problems of the entries of this instrument's assessments
-                problems += [p for p in exc.problems
-                             if any(p.message.startswith((f"pmos.{i}.", f"pmos.{i}:")) for i in indices)]
+                problems += [p for p in exc.problems if p not in problems
+                             and any(p.message.startswith((f"pmos.{i}.", f"pmos.{i}:")) for i in indices)]
                 continue
             checked.update({i: engagement.pmos[i] for i in indices})
         if problems:
-            raise InputValidationError(sorted(problems, key=lambda p: (p.row or 0, str(p.column))))
+            raise InputValidationError(sorted(problems, key=lambda p: (p.row or 0, p.column or 0)))
         store.set_engagements({chosen[i]: checked[i] for i in sorted(checked)})
     for index in sorted(checked):
         entry = checked[index]

@@ -359,7 +359,7 @@ def aud_path(folder: Path) -> Path:
     # Line 11: an evidence id the instrument does not have; nothing of the first entry is applied either.
     (ENGAGEMENT.replace("register:", "minutes:"), ":11:7: pmos.1.evidence: unknown evidence questions"),
     # An entry whose PMO has no assessment is an error naming the entry.
-    (ENGAGEMENT.replace("pmo: Q", "pmo: Z"), ":8:5: pmos.1: no assessment of PMO 'Z' of 'Org'"),
+    (ENGAGEMENT.replace("pmo: Q", "pmo: Z"), ":9:10: pmos.1.pmo: no assessment of PMO 'Z' of 'Org'"),
 ])
 def test_store_engagement_with_a_bad_entry_exits_2_and_applies_nothing(tmp_path, aud, text, expected):
     db = tmp_path / "e.db"
@@ -374,3 +374,21 @@ def test_store_engagement_with_a_bad_entry_exits_2_and_applies_nothing(tmp_path,
     with Store(db) as opened:
         opened.use_instrument(aud)
         assert opened.engagement(p) is None
+
+
+def test_store_engagement_lists_every_problem_at_once_with_close_matches(tmp_path, aud):
+    db = tmp_path / "e.db"
+    with Store(db) as opened:
+        opened.create_assessment("Org Ltd", "Delivery PMO", aud)
+    path = tmp_path / "engagement.yaml"
+    path.write_text("pmos:\n"
+                    "  - {organisation: Org Ltd, pmo: Delivery PMO, targt: supportive}\n"
+                    "  - {organisation: Org Ltd, pmo: Delivery PMO}\n"
+                    "  - {organisation: org ltd., pmo: Delivery PMO}\n", encoding="utf-8")
+    result = run("store", "engagement", path, "--db", db, "--instrument", aud_path(tmp_path))
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"{path}:2:") and "targt" in lines[0]
+    assert lines[1].startswith(f"{path}:3:34: pmos.1.pmo: PMO 'Delivery PMO' of 'Org Ltd' is given twice")
+    assert lines[2].startswith(f"{path}:4:20: pmos.2.organisation: the store ") and lines[2].endswith(
+        "has no assessment of organisation 'org ltd.'; did you mean 'Org Ltd'?")
