@@ -43,8 +43,8 @@ LOW_ALPHA_NOTE = (f"below {ALPHA_ACCEPTABLE:.2f}: the items do not yet measure o
                   f"items with item-total r below {ITEM_TOTAL_MIN:.2f} or alpha if deleted above alpha")
 
 DIMENSION_COLUMNS = ("dimension", "label", "k", "left_out", "n", "alpha", "note")
-ITEM_COLUMNS = ("dimension", "item", "text", "reverse", "answers", "mean", "sd", "item_total_r", "alpha_if_deleted",
-                "dont_know_rate")
+ITEM_COLUMNS = ("dimension", "item", "text", "reverse", "in_alpha", "answers", "mean", "sd", "item_total_r",
+                "alpha_if_deleted", "dont_know_rate")
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,8 @@ class InstrumentStats:
                 "dimension": d.dimension, "label": d.label, "k": int(d.k), "left_out": int(d.left_out),
                 "n": int(d.n), "alpha": rounded(d.alpha, 3), "note": d.note,
                 "items": [
-                    {"item": i.item, "text": i.text, "reverse": bool(i.reverse), "answers": integer(i.answers),
+                    {"item": i.item, "text": i.text, "reverse": bool(i.reverse), "in_alpha": bool(i.in_alpha),
+                     "answers": integer(i.answers),
                      "mean": rounded(i.mean), "sd": rounded(i.sd), "item_total_r": rounded(i.item_total_r, 3),
                      "alpha_if_deleted": rounded(i.alpha_if_deleted, 3),
                      "dont_know_rate": rounded(i.dont_know_rate, 4)}
@@ -184,13 +185,15 @@ def instrument_stats(responses: pd.DataFrame, instrument: Instrument) -> Instrum
         dim_rows.append({"dimension": dim_id, "label": label, "k": stats["k"],
                          "left_out": int((in_dim & ~universal).sum()), "n": stats["n"], "alpha": alpha,
                          "note": _note(stats["k"], stats["n"], alpha, stats["flat"])})
-        table = items.loc[used, ["dimension", "text", "reverse"]].reset_index()
-        table["answers"] = stats["answers"]
-        table["mean"] = stats["mean"]
-        table["sd"] = stats["sd"]
-        table["item_total_r"] = stats["item_total_r"]
-        table["alpha_if_deleted"] = stats["alpha_if_deleted"]
-        table["dont_know_rate"] = dk_rate[used]
+        # every item of the dimension, in instrument order; those asked of some roles only are outside alpha
+        table = items.loc[in_dim, ["dimension", "text", "reverse"]].reset_index()
+        table["in_alpha"] = universal[in_dim]
+        table["answers"], table["mean"], table["sd"] = _item_spread(scores[:, in_dim])
+        table["item_total_r"] = np.nan
+        table["alpha_if_deleted"] = np.nan
+        table.loc[table["in_alpha"], "item_total_r"] = stats["item_total_r"]
+        table.loc[table["in_alpha"], "alpha_if_deleted"] = stats["alpha_if_deleted"]
+        table["dont_know_rate"] = dk_rate[in_dim]
         item_frames.append(table)
 
     item_table = pd.concat(item_frames, ignore_index=True) if item_frames else pd.DataFrame()
@@ -210,15 +213,20 @@ def _flat(variance: np.ndarray | float, mean: np.ndarray | float) -> np.ndarray:
     return np.asarray(variance) <= 1e-9 * (1 + np.asarray(mean) ** 2)
 
 
+def _item_spread(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per column of a respondents x items score matrix (NaN = no answer): answers, mean and sample SD."""
+    answers = (~np.isnan(scores)).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(answers > 0, np.nansum(scores, axis=0) / answers, np.nan)
+        sd = np.sqrt(np.nansum((scores - mean) ** 2, axis=0) / (answers - 1))
+    return answers, mean, np.where(answers > 1, sd, np.nan)
+
+
 def _dimension_stats(scores: np.ndarray) -> dict[str, Any]:
     """Alpha and item statistics of one dimension from its respondents x items score matrix (NaN = no answer)."""
     k = scores.shape[1]
     answered = ~np.isnan(scores)
-    answers = answered.sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(answers > 0, np.nansum(scores, axis=0) / answers, np.nan)
-        sd = np.sqrt(np.nansum((scores - mean) ** 2, axis=0) / (answers - 1))
-    sd = np.where(answers > 1, sd, np.nan)
+    answers, mean, sd = _item_spread(scores)
 
     complete = scores[answered.all(axis=1)] if k else np.empty((0, 0))
     n = len(complete)

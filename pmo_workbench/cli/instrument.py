@@ -106,12 +106,15 @@ def print_stats(stats: InstrumentStats, out: Console) -> None:
             continue
         table = Table(show_edge=False, pad_edge=False, box=None, padding=(0, 2))
         table.add_column("item")
-        for column in ("r item-total", "alpha if deleted", "DK rate"):
+        for column in ("mean", "SD", "r item-total", "alpha if deleted", "DK rate"):
             table.add_column(column, justify="right")
         for i in items.itertuples(index=False):
-            r = fmt(i.item_total_r, 2) + (" low" if i.item_total_r < ITEM_TOTAL_MIN else "")
-            deleted = fmt(i.alpha_if_deleted, 2) + (" higher" if i.alpha_if_deleted > d.alpha else "")
-            table.add_row(Text(i.item), r, deleted, percent(i.dont_know_rate))
+            if i.in_alpha:
+                r = fmt(i.item_total_r, 2) + (" low" if i.item_total_r < ITEM_TOTAL_MIN else "")
+                deleted = fmt(i.alpha_if_deleted, 2) + (" higher" if i.alpha_if_deleted > d.alpha else "")
+            else:
+                r, deleted = "not in alpha", "(some roles)"
+            table.add_row(Text(i.item), fmt(i.mean), fmt(i.sd), r, deleted, percent(i.dont_know_rate))
         out.print(table)
     out.print()
     for line in legend():

@@ -110,8 +110,11 @@ def test_a_consistent_dimension_has_no_note(mini):
 
 def test_items_not_asked_of_every_role_are_left_out_of_k(mini):
     stats = instrument_stats(_cohort(), mini)
-    assert "D" not in set(stats.items["item"])
-    assert list(stats.items["item"]) == ["A", "B", "C", "E", "F"]
+    # D is listed with its answers and don't-know rate, but outside alpha
+    assert list(stats.items["item"]) == ["A", "B", "C", "D", "E", "F"]
+    assert stats.items.set_index("item")["in_alpha"].to_dict() == {
+        "A": True, "B": True, "C": True, "D": False, "E": True, "F": True}
+    assert math.isnan(stats.items.set_index("item").at["D", "item_total_r"])
     assert stats.dimensions.set_index("dimension")["left_out"].to_dict() == {"fit": 1, "few": 0}
 
 

@@ -38,9 +38,10 @@ def test_json_on_the_sample_has_every_dimension_with_integer_k_and_n():
     for d in doc["dimensions"]:
         assert type(d["k"]) is int and type(d["n"]) is int and 0 < d["n"] <= doc["respondents"]
         assert d["alpha"] is None or -1 < d["alpha"] <= 1
-        # the items asked of every role: those alpha is computed over
-        assert [i["item"] for i in d["items"]] == [i.id for i in core.dimension(d["dimension"]).items
-                                                   if i.audience is None]
+        # every item, those asked of some roles only marked outside alpha
+        assert [i["item"] for i in d["items"]] == [i.id for i in core.dimension(d["dimension"]).items]
+        assert [i["in_alpha"] for i in d["items"]] == [i.audience is None for i in core.dimension(d["dimension"]).items]
+        assert all(i["mean"] is not None for i in d["items"])
         assert {"item_total_r", "alpha_if_deleted", "dont_know_rate", "mean", "sd"} <= set(d["items"][0])
 
 
@@ -68,7 +69,8 @@ def test_csv_to_a_file_has_one_row_per_item_and_neutralises_formulas(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert result.stdout.strip() == str(out)
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert [r["item"] for r in rows] == ["A", "B", "C", "E", "F"]
+    assert [r["item"] for r in rows] == ["A", "B", "C", "D", "E", "F"]
+    assert [r["in_alpha"] for r in rows] == ["True", "True", "True", "False", "True", "True"]
     by_item = {r["item"]: r for r in rows}
     assert by_item["E"]["text"] == "'=e"  # would be a formula in a spreadsheet
     assert float(by_item["F"]["dont_know_rate"]) == 0.5  # one DK among the two respondents asked F
