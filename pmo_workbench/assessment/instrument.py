@@ -15,7 +15,7 @@ from typing import Literal
 
 import pandas as pd
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from .._yaml import load_yaml, problems_from_pydantic
 from ..errors import InputValidationError, InstrumentNotFoundError
@@ -202,6 +202,21 @@ class PmoType(_Model):
         return gates
 
 
+def _duplicates(what: str, ids: list[str]) -> list[str]:
+    dupes = sorted(k for k, n in Counter(i.lower() for i in ids).items() if n > 1)
+    return [f"duplicate {what} ids (ids are case-insensitive): {dupes}"] if dupes else []
+
+
+def _levels_in_range(name: str, levels: dict[int, str], thresholds) -> dict[int, str]:
+    """Refuse levels the thresholds cannot produce (nothing to check when the thresholds were invalid)."""
+    if thresholds is not None:
+        n_levels = len(thresholds) + 1
+        outside = sorted(k for k in levels if not 1 <= k <= n_levels)
+        if outside:
+            raise ValueError(f"{name} gives levels {outside}; the thresholds make levels 1-{n_levels}")
+    return levels
+
+
 class Instrument(_Model):
     """A validated questionnaire: scale, respondent roles, dimensions, items, type ladder."""
 
@@ -215,11 +230,11 @@ class Instrument(_Model):
     maturity_thresholds: tuple[float, ...] = (20.0, 40.0, 60.0, 80.0)
     level_names: dict[int, str] = Field(default_factory=dict)
     roles: tuple[Role, ...] = Field(min_length=1)
-    targets: dict[PmoLevel, _Id] = Field(default_factory=dict)
     dimensions: tuple[Dimension, ...] = Field(min_length=1)
     types: tuple[PmoType, ...] = Field(min_length=1)
     evidence: tuple[EvidenceQuestion, ...] = ()
     context: tuple[ContextQuestion, ...] = ()
+    targets: dict[PmoLevel, _Id] = Field(default_factory=dict)  # after types: checked against them
 
     @field_validator("version", mode="before")
     @classmethod
@@ -249,6 +264,9 @@ class Instrument(_Model):
                 label_of[label] = role
         if problems:
             raise ValueError("; ".join(problems) + "; a responses file could not tell them apart")
+        duplicates = _duplicates("role", [r.id for r in roles])
+        if duplicates:
+            raise ValueError("; ".join(duplicates))
         return roles
 
     @field_validator("maturity_thresholds")
@@ -264,55 +282,85 @@ class Instrument(_Model):
             raise ValueError(f"thresholds must lie in 0-100, got {list(value)}")
         return value
 
-    @model_validator(mode="after")
-    def _cross_checks(self) -> Instrument:
-        problems = []
-        for what, ids in (
-            ("role", [r.id for r in self.roles]),
-            ("dimension", [d.id for d in self.dimensions]),
-            ("item", [i.id for d in self.dimensions for i in d.items]),
-            ("type", [t.id for t in self.types]),
-        ):
-            dupes = sorted(k for k, n in Counter(i.lower() for i in ids).items() if n > 1)
-            if dupes:
-                problems.append(f"duplicate {what} ids (ids are case-insensitive): {dupes}")
-        known = {d.id for d in self.dimensions}
-        gated: set[str] = set()
-        for t in self.types:
-            unknown = sorted(set(t.gates) - known)
-            gated.update(t.gates)
-            if unknown:
-                problems.append(f"type '{t.id}' gates unknown dimensions {unknown}; known: {sorted(known)}")
-        roles = set(self.role_ids)
-        n_levels = len(self.maturity_thresholds) + 1
-        for name, levels in (("level_names", self.level_names),
-                             *((f"dimension '{d.id}' levels", d.levels) for d in self.dimensions)):
-            outside = sorted(k for k in levels if not 1 <= k <= n_levels)
-            if outside:
-                problems.append(f"{name} gives levels {outside}; the thresholds make levels 1-{n_levels}")
-        for d in self.dimensions:
-            if d.maturity_only and d.id in gated:
-                problems.append(f"dimension '{d.id}' is maturity_only but a type gates it")
+    # Checks across fields run as field validators (each sees the fields declared before it), so that every
+    # problem is located at its own key of the file.
+    @field_validator("level_names")
+    @classmethod
+    def _level_names_in_range(cls, value: dict[int, str], info: ValidationInfo) -> dict[int, str]:
+        return _levels_in_range("level_names", value, info.data.get("maturity_thresholds"))
+
+    @field_validator("dimensions")
+    @classmethod
+    def _dimensions_fit(cls, dimensions: tuple[Dimension, ...], info: ValidationInfo) -> tuple[Dimension, ...]:
+        problems = [p for what, ids in (("dimension", [d.id for d in dimensions]),
+                                        ("item", [i.id for d in dimensions for i in d.items]))
+                    for p in _duplicates(what, ids)]
+        thresholds = info.data.get("maturity_thresholds")
+        roles = [r.id for r in info.data.get("roles", ())]
+        for d in dimensions:
+            try:
+                _levels_in_range(f"dimension '{d.id}' levels", d.levels, thresholds)
+            except ValueError as exc:
+                problems.append(str(exc))
             for item in d.items:
-                unknown_roles = sorted(set(item.audience or ()) - roles)
+                unknown_roles = sorted(set(item.audience or ()) - set(roles)) if roles else []
                 if unknown_roles:
                     problems.append(f"item '{item.id}' has unknown audience roles {unknown_roles}; "
-                                    f"roles: {', '.join(self.role_ids)}")
-        types = {t.id for t in self.types}
-        for level, target in self.targets.items():
-            if target not in types:
-                problems.append(f"targets.{level} is '{target}', not a type of this instrument "
-                                f"({', '.join(t.id for t in self.types)})")
-        for what, ids in (("evidence", [e.id for e in self.evidence]), ("context", [c.id for c in self.context])):
-            dupes = sorted(k for k, n in Counter(i.lower() for i in ids).items() if n > 1)
-            if dupes:
-                problems.append(f"duplicate {what} ids: {dupes}")
-        for e in self.evidence:
-            if e.dimension is not None and e.dimension not in known:
+                                    f"roles: {', '.join(roles)}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return dimensions
+
+    @field_validator("types")
+    @classmethod
+    def _types_fit(cls, types: tuple[PmoType, ...], info: ValidationInfo) -> tuple[PmoType, ...]:
+        problems = _duplicates("type", [t.id for t in types])
+        dimensions = info.data.get("dimensions")
+        if dimensions is not None:
+            known = {d.id for d in dimensions}
+            maturity_only = {d.id for d in dimensions if d.maturity_only}
+            for t in types:
+                unknown = sorted(set(t.gates) - known)
+                if unknown:
+                    problems.append(f"type '{t.id}' gates unknown dimensions {unknown}; known: {sorted(known)}")
+                for dim in sorted(set(t.gates) & maturity_only):
+                    problems.append(f"type '{t.id}' gates dimension '{dim}', which is marked maturity_only")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return types
+
+    @field_validator("evidence")
+    @classmethod
+    def _evidence_fits(cls, evidence: tuple[EvidenceQuestion, ...], info: ValidationInfo,
+                       ) -> tuple[EvidenceQuestion, ...]:
+        problems = _duplicates("evidence", [e.id for e in evidence])
+        dimensions = info.data.get("dimensions")
+        known = {d.id for d in dimensions} if dimensions is not None else None
+        for e in evidence:
+            if known is not None and e.dimension is not None and e.dimension not in known:
                 problems.append(f"evidence '{e.id}' names unknown dimension '{e.dimension}'")
         if problems:
             raise ValueError("; ".join(problems))
-        return self
+        return evidence
+
+    @field_validator("context")
+    @classmethod
+    def _context_distinct(cls, context: tuple[ContextQuestion, ...]) -> tuple[ContextQuestion, ...]:
+        problems = _duplicates("context", [c.id for c in context])
+        if problems:
+            raise ValueError("; ".join(problems))
+        return context
+
+    @field_validator("targets")
+    @classmethod
+    def _targets_known(cls, targets: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        types = info.data.get("types")
+        if types is not None:
+            ids = [t.id for t in types]
+            unknown = [f"targets.{level} is '{target}'" for level, target in targets.items() if target not in ids]
+            if unknown:
+                raise ValueError(f"{'; '.join(unknown)}: not a type of this instrument ({', '.join(ids)})")
+        return targets
 
     # -- derived views ---------------------------------------------------
     @cached_property

@@ -96,7 +96,7 @@ def print_stats(stats: InstrumentStats, out: Console) -> None:
     for d in stats.dimensions.itertuples(index=False):
         line = f"{d.label} ({d.dimension}): k {d.k}, n {d.n}, alpha {fmt(d.alpha, 2)}"
         if d.left_out:
-            line += f" ({count(d.left_out, 'item')} not asked of every role left out)"
+            line += f" ({count(d.left_out, 'item')} not asked of every role left out of alpha)"
         out.print()
         out.print(Text(line, style="bold"))
         if d.note:

@@ -149,3 +149,26 @@ def test_problems_are_sorted_by_row():
 def test_instrument_is_frozen(core):
     with pytest.raises(pydantic.ValidationError, match="frozen"):
         core.id = "other"
+
+
+def test_cross_field_mistakes_are_each_located_at_their_key(tmp_path):
+    text = (TINY_YAML.replace("maturity_thresholds: [20, 40, 60, 80]",
+                              "maturity_thresholds: [20, 40, 60, 80]\nlevel_names: {1: Low, 6: Beyond}")
+            .replace("  - id: sup\n", "  - id: sup\n    maturity_only: true\n"))
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputValidationError) as info:
+        load_instrument(path)
+    shown = [str(p).removeprefix(f"{path}:") for p in info.value.problems]
+    lines = text.splitlines()
+    level_names = next(n for n, line in enumerate(lines, start=1) if line.startswith("level_names"))
+    types = next(n for n, line in enumerate(lines, start=1) if line.startswith("types"))
+    assert [s.split(":")[0] for s in shown] == [str(level_names), str(types + 1)]  # the key, the list under it
+    assert "level_names gives levels [6]; the thresholds make levels 1-5" in shown[0]
+    assert "type 'controlling' gates dimension 'sup', which is marked maturity_only" in shown[1]
+    path.write_text(TINY_YAML + "targets: {project: directive}\n", encoding="utf-8")
+    with pytest.raises(InputValidationError) as info:
+        load_instrument(path)
+    (problem,) = info.value.problems
+    assert problem.row == len(TINY_YAML.splitlines()) + 1
+    assert "targets.project is 'directive': not a type of this instrument" in problem.message
