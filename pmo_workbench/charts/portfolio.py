@@ -28,7 +28,8 @@ __all__ = [
     "schedule_view",
 ]
 
-RAG_COLOURS = {"green": "#548235", "amber": "#BF8F00", "red": "#C00000", "no index": GREY}
+RAG_COLOURS = {"green": "#548235", "amber": "#BF8F00", "red": "#C00000", "check estimate": "#2E75B6",
+               "no index": GREY}
 _RAG_SCALE = alt.Scale(domain=list(RAG_COLOURS), range=list(RAG_COLOURS.values()))
 _ZONE_COLOURS = {"green": "#E2EFDA", "amber": "#FFF2CC", "red": "#F8CBAD"}
 _THREAT, _OPPORTUNITY = "#C00000", "#548235"

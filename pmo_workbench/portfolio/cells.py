@@ -117,6 +117,7 @@ _PROJECTS = {
                                high=10),
     "mandatory": _Column("bool", "true/false, yes/no, y/n, 1/0 or blank (= false)", required=False),
     "category": _Column("text", "the project category", required=False),
+    "objective": _Column("text", "the strategic objective the project serves", required=False),
 }
 
 _SPECS: dict[str, dict[str, _Column]] = {

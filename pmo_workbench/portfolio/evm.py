@@ -11,8 +11,10 @@ Lipke's earned schedule):
   periods whose cumulative PV is at most EV; SPI(t) = ES / AT; SV(t) = ES - AT.
 
 A zero or missing divisor gives ``NaN`` (never ``inf``, never an error). The
-portfolio roll-up sums PV, EV, AC and BAC over the projects that have all four
-and computes its indices from the sums; it never averages per-project indices.
+portfolio roll-up sums PV, EV, AC and BAC over the in-flight projects that have
+all four and computes its indices from the sums; it never averages per-project
+indices. Its EAC is the sum of the projects' own EACs, with the index-based
+forecast from the sums beside it.
 """
 
 from __future__ import annotations
@@ -24,19 +26,21 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .model import EAC_METHODS, IN_FLIGHT, RAG, ROLLED_UP, EacMethod, Thresholds
+from .model import CHECK_ESTIMATE, EAC_METHODS, IN_FLIGHT, NO_HEALTH, RAG, EacMethod, Thresholds
 
 EVM_COLUMNS = (
-    "project_id", "name", "pmo", "status", "bac", "pv", "ev", "ac", "cv", "sv", "cpi", "spi", "eac", "etc", "vac",
-    "tcpi", "es", "at", "spi_t", "sv_t", "planned_duration", "forecast_duration", "schedule", "schedule_index",
-    "rag_cost",
-    "rag_schedule", "rag", "overdue", "late_forecast",
+    "project_id", "name", "pmo", "sponsor", "category", "objective", "status", "bac", "pv", "ev", "ac", "cv", "sv",
+    "cpi", "spi", "eac", "etc", "vac", "tcpi", "es", "at", "spi_t", "sv_t", "planned_duration", "forecast_duration",
+    "schedule", "schedule_index", "schedule_basis", "rag_cost", "rag_schedule", "rag", "overdue", "late_forecast",
 )
 """Columns of the frame :func:`earned_value` returns, in order."""
 
-ROLLUP_KEYS = ("pv", "ev", "ac", "bac", "cv", "sv", "cpi", "spi", "eac", "etc", "vac", "tcpi", "projects",
-               "excluded")
+ROLLUP_KEYS = ("pv", "ev", "ac", "bac", "cv", "sv", "cpi", "spi", "eac", "eac_index", "etc", "vac", "tcpi",
+               "projects", "excluded", "eac_from_bac")
 """Keys of the dict :func:`rollup` returns."""
+
+SCHEDULE_BASIS = {"spi_t": "SPI(t)", "spi": "SPI"}
+"""How the ``schedule_basis`` column names the index schedule health used on a row."""
 
 _RAG_DECIMALS = 10
 """Indices are rounded to this many decimals before banding, so that a ratio that is
@@ -83,12 +87,14 @@ def _eac(bac, ev, ac, cpi, spi, eac_method: str) -> np.ndarray:
 # -- RAG ---------------------------------------------------------------------
 
 def _rag_codes(values, thresholds: Thresholds) -> np.ndarray:
-    """0 green, 1 amber, 2 red, -1 unknown (NaN)."""
+    """0 green, 1 check estimate (above amber), 2 amber, 3 red (below amber), -1 unknown (NaN):
+    the code order is the order of concern, so the worse of two ratings is the larger code."""
     x = np.round(np.asarray(values, dtype=float), _RAG_DECIMALS)
     lo_g, hi_g = thresholds.green
     lo_a, hi_a = thresholds.amber
     with np.errstate(invalid="ignore"):
-        codes = np.where((x >= lo_g) & (x <= hi_g), 0, np.where((x >= lo_a) & (x <= hi_a), 1, 2))
+        codes = np.where((x >= lo_g) & (x <= hi_g), 0,
+                         np.where((x >= lo_a) & (x <= hi_a), 2, np.where(x > hi_a, 1, 3)))
     return np.where(np.isnan(x), -1, codes)
 
 
@@ -103,11 +109,13 @@ def _objects(values: np.ndarray) -> pd.Series:
 
 
 def rag(index: pd.Series | float, thresholds: Thresholds = Thresholds()) -> pd.Series | str | None:  # noqa: B008
-    """Rate a performance index (CPI, SPI, SPI(t)) green, amber or red.
+    """Rate a performance index (CPI, SPI, SPI(t)) green, amber, red or "check estimate".
 
     Green when ``thresholds.green[0] <= index <= thresholds.green[1]``, amber
-    when outside green but within ``thresholds.amber``, red beyond; a boundary
-    value belongs to the better band. A missing index rates ``None``.
+    when outside green but within ``thresholds.amber``, red below the amber
+    band and ``"check estimate"`` above it (an under-run that large questions
+    the estimate, not the delivery); a boundary value belongs to the band
+    nearer green. A missing index rates ``None``.
 
     Parameters
     ----------
@@ -119,13 +127,13 @@ def rag(index: pd.Series | float, thresholds: Thresholds = Thresholds()) -> pd.S
     Returns
     -------
     pd.Series | str | None
-        A Series of ``"green"``/``"amber"``/``"red"``/``None`` with the input's
-        index for a Series, else one rating.
+        A Series of ``"green"``/``"amber"``/``"red"``/``"check estimate"``/``None``
+        with the input's index for a Series, else one rating.
 
     Examples
     --------
-    >>> rag(0.95), rag(0.93), rag(1.2), rag(float("nan"))
-    ('green', 'amber', 'red', None)
+    >>> rag(0.95), rag(0.93), rag(0.8), rag(1.2), rag(float("nan"))
+    ('green', 'amber', 'red', 'check estimate', None)
     """
     if isinstance(index, pd.Series):
         labels = _rag_labels(_rag_codes(pd.to_numeric(index, errors="coerce").to_numpy(dtype=float,
@@ -137,7 +145,7 @@ def rag(index: pd.Series | float, thresholds: Thresholds = Thresholds()) -> pd.S
 
 
 def _worse(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The worse of two RAG code arrays, ignoring an unknown (-1) one."""
+    """The worse of two RAG code arrays, ignoring an unknown (-1) one (red, then amber, then check estimate)."""
     return np.maximum(a, b)
 
 
@@ -282,8 +290,12 @@ def earned_value(
         ``forecast_duration`` (``planned_duration / spi_t``); ``schedule`` (the index schedule health uses: SPI(t)
         where a baseline gives it, else SPI) and ``schedule_index``
         (``"spi_t"`` when SPI(t) is known, else ``"spi"`` when SPI is, else
-        ``None``); ``rag_cost`` (from CPI), ``rag_schedule`` (from that index),
-        ``rag`` (the worse of the two, ignoring a missing one); ``overdue``
+        ``None``); ``schedule_basis`` (the same, named for a
+        reader: ``"SPI(t)"`` or ``"SPI"``); ``rag_cost`` (from CPI),
+        ``rag_schedule`` (from that index), ``rag`` (the worse of the two,
+        ignoring a missing one; red before amber before ``"check estimate"``).
+        A closed or cancelled project gets no colour: ``rag_cost`` and
+        ``rag_schedule`` are ``None`` and ``rag`` holds its status. ``overdue``
         (in flight and planned finish before ``as_of``) and ``late_forecast``
         (forecast finish after planned finish).
 
@@ -309,10 +321,12 @@ def earned_value(
     schedule_index = np.full(len(projects), None, dtype=object)
     schedule_index[~np.isnan(spi)] = "spi"
     schedule_index[~np.isnan(spi_t)] = "spi_t"
-    cost_codes = _rag_codes(cpi, thresholds)
-    schedule_codes = _rag_codes(schedule, thresholds)
-
     status = projects["status"]
+    no_health = status.isin(NO_HEALTH).to_numpy(dtype=bool)
+    cost_codes = np.where(no_health, -1, _rag_codes(cpi, thresholds))
+    schedule_codes = np.where(no_health, -1, _rag_codes(schedule, thresholds))
+    health = _rag_labels(_worse(cost_codes, schedule_codes))
+    health[no_health] = np.asarray(status.astype(object))[no_health]
     in_flight = status.isin(IN_FLIGHT).to_numpy(dtype=bool)
     finish = pd.to_datetime(projects["finish"])
     overdue = in_flight & (finish < as_of).to_numpy(dtype=bool, na_value=False)
@@ -328,6 +342,9 @@ def earned_value(
         "project_id": text("project_id"),
         "name": text("name"),
         "pmo": text("pmo"),
+        "sponsor": text("sponsor"),
+        "category": text("category"),
+        "objective": text("objective"),
         "status": status.array,
         "bac": bac, "pv": pv, "ev": ev, "ac": ac,
         "cv": ev - ac,
@@ -346,9 +363,10 @@ def earned_value(
         "forecast_duration": forecast_duration,
         "schedule": schedule,
         "schedule_index": _objects(schedule_index),
+        "schedule_basis": _objects(np.array([SCHEDULE_BASIS.get(i) for i in schedule_index], dtype=object)),
         "rag_cost": _objects(_rag_labels(cost_codes)),
         "rag_schedule": _objects(_rag_labels(schedule_codes)),
-        "rag": _objects(_rag_labels(_worse(cost_codes, schedule_codes))),
+        "rag": _objects(health),
         "overdue": overdue,
         "late_forecast": late,
     }, columns=list(EVM_COLUMNS))
@@ -357,18 +375,29 @@ def earned_value(
 
 # -- portfolio roll-up -------------------------------------------------------
 
-def rollup(projects: pd.DataFrame, *, eac_method: EacMethod = "typical") -> dict[str, float | None]:
+def rollup(projects: pd.DataFrame, *, eac_method: EacMethod = "typical",
+           statuses: Sequence[str] = IN_FLIGHT) -> dict[str, float | None]:
     """The portfolio's earned value from summed PV, EV, AC and BAC.
 
-    Only projects whose status is in ``ROLLED_UP`` (active, on hold, closed)
-    count, and of those only the ones with all of PV, EV, AC and BAC: every
-    sum then covers the same projects, so EAC = BAC / CPI never divides one
-    set's budget by another set's cost efficiency. A rolled-up project with
-    any of the four blank is left out of all four sums and counted in
-    ``excluded`` (data quality reports a blank BAC as ``no_budget`` and an
-    in-flight project's blank PV, EV or AC as ``missing_evm``). CV, SV, CPI,
-    SPI, EAC (same ``eac_method``), ETC, VAC and TCPI are computed from the
-    sums, never by averaging project indices.
+    Only projects whose status is in ``statuses`` count (by default the
+    in-flight ones, active and on hold: a closed project's SPI is 1.0 by
+    construction and would pull the schedule index towards plan; roll up
+    ``statuses=CLOSED`` for the finished work on its own), and of those only
+    the ones with all of PV, EV, AC and BAC: every sum then covers the same
+    projects. A counted project with any of the four blank is left out of all
+    four sums and counted in ``excluded`` (data quality reports a blank BAC as
+    ``no_budget`` and an in-flight project's blank PV, EV or AC as
+    ``missing_evm``). CV, SV, CPI, SPI, ``eac_index`` (the ``eac_method``
+    formula applied to the sums, BAC / CPI for ``"typical"``) and TCPI are
+    computed from the sums, never by averaging project indices.
+
+    ``eac``, the portfolio EAC, is the sum of the projects' own EACs (each by
+    ``eac_method``); a project whose EAC is undefined (no cost yet, so no CPI)
+    counts at its BAC and is counted in ``eac_from_bac``. ETC = EAC - AC and
+    VAC = BAC - EAC follow that EAC. It differs from ``eac_index`` because each
+    project's remaining work is forecast at its own CPI, where the index-based
+    forecast applies the blended CPI to all of it (see
+    :func:`eac_difference`).
 
     Parameters
     ----------
@@ -377,14 +406,17 @@ def rollup(projects: pd.DataFrame, *, eac_method: EacMethod = "typical") -> dict
         ``status, pv, ev, ac, bac``).
     eac_method
         As for :func:`earned_value`.
+    statuses
+        The project statuses to roll up.
 
     Returns
     -------
     dict
         Keys :data:`ROLLUP_KEYS`; floats, ``None`` where undefined (no
         complete project, or a zero divisor); ``projects`` is the number of
-        projects summed, ``excluded`` the number of projects with a rolled-up
-        status left out because PV, EV, AC or BAC is blank.
+        projects summed, ``excluded`` the number with a counted status left
+        out because PV, EV, AC or BAC is blank, ``eac_from_bac`` the number
+        whose EAC is taken at BAC.
 
     Examples
     --------
@@ -392,42 +424,112 @@ def rollup(projects: pd.DataFrame, *, eac_method: EacMethod = "typical") -> dict
     not the mean of 0.9 and 2.0.
     """
     _check_method(eac_method)
-    rolled = projects[projects["status"].isin(ROLLED_UP)]
-    values = {key: _floats(rolled, key) for key in ("pv", "ev", "ac", "bac")}
-    complete = np.ones(len(rolled), dtype=bool)
-    for v in values.values():
-        complete &= ~np.isnan(v)
-    summed = int(complete.sum())
-    sums = {key: float(v[complete].sum()) if summed else math.nan for key, v in values.items()}
-    pv, ev, ac, bac = sums["pv"], sums["ev"], sums["ac"], sums["bac"]
-    cpi = float(_div(ev, ac))
-    spi = float(_div(ev, pv))
-    eac = float(_eac(bac, ev, ac, cpi, spi, eac_method))
-    result = {
-        "pv": pv, "ev": ev, "ac": ac, "bac": bac,
-        "cv": ev - ac, "sv": ev - pv, "cpi": cpi, "spi": spi,
-        "eac": eac, "etc": eac - ac, "vac": bac - eac,
-        "tcpi": float(_div(bac - ev, bac - ac)),
-    }
-    out: dict[str, float | None] = {k: (None if math.isnan(v) else v) for k, v in result.items()}
-    out["projects"] = summed
-    out["excluded"] = int(len(rolled)) - summed
+    rolled = projects[projects["status"].isin(statuses)]
+    frame = grouped_rollup(rolled, np.zeros(len(rolled), dtype=int), eac_method=eac_method)
+    if len(frame):
+        row = frame.iloc[0].to_dict()
+    else:
+        row = {key: math.nan for key in ROLLUP_KEYS} | {"projects": 0, "excluded": 0, "eac_from_bac": 0}
+    return {key: (int(row[key]) if key in _COUNTS else None if math.isnan(row[key]) else float(row[key]))
+            for key in ROLLUP_KEYS}
+
+
+_COUNTS = ("projects", "excluded", "eac_from_bac")
+
+
+def grouped_rollup(projects: pd.DataFrame, by, *, eac_method: EacMethod = "typical") -> pd.DataFrame:
+    """:func:`rollup` of every group of ``projects`` at once (no status filter: pass the rows to roll up).
+
+    Parameters
+    ----------
+    projects
+        Rows with ``pv, ev, ac, bac`` (any others are ignored).
+    by
+        One group label per row (a Series aligned with ``projects`` or an array); a blank label is a
+        group of its own.
+    eac_method
+        As for :func:`earned_value`.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per group (the labels as index, in sorted order), columns :data:`ROLLUP_KEYS`, ``NaN``
+        where undefined.
+    """
+    _check_method(eac_method)
+    pv, ev, ac, bac = (_floats(projects, c) for c in ("pv", "ev", "ac", "bac"))
+    complete = ~(np.isnan(pv) | np.isnan(ev) | np.isnan(ac) | np.isnan(bac))
+    own = _eac(bac, ev, ac, _div(ev, ac), _div(ev, pv), eac_method)
+    from_bac = complete & np.isnan(own)
+    own = np.where(np.isnan(own), bac, own)
+    zero = np.zeros(len(projects))
+    data = pd.DataFrame({
+        "pv": np.where(complete, pv, zero), "ev": np.where(complete, ev, zero),
+        "ac": np.where(complete, ac, zero), "bac": np.where(complete, bac, zero),
+        "eac": np.where(complete, own, zero), "projects": complete.astype(int),
+        "excluded": (~complete).astype(int), "eac_from_bac": from_bac.astype(int),
+    })
+    labels = by.to_numpy(dtype=object) if isinstance(by, pd.Series) else np.asarray(by, dtype=object)
+    sums = data.groupby(labels, dropna=False, sort=True).sum()
+    none = sums["projects"].to_numpy() == 0
+    pv, ev, ac, bac, eac = (np.where(none, np.nan, sums[c].to_numpy(dtype=float))
+                            for c in ("pv", "ev", "ac", "bac", "eac"))
+    cpi, spi = _div(ev, ac), _div(ev, pv)
+    out = pd.DataFrame({
+        "pv": pv, "ev": ev, "ac": ac, "bac": bac, "cv": ev - ac, "sv": ev - pv, "cpi": cpi, "spi": spi,
+        "eac": eac, "eac_index": _eac(bac, ev, ac, cpi, spi, eac_method), "etc": eac - ac, "vac": bac - eac,
+        "tcpi": _div(bac - ev, bac - ac), "projects": sums["projects"].to_numpy(),
+        "excluded": sums["excluded"].to_numpy(), "eac_from_bac": sums["eac_from_bac"].to_numpy(),
+    }, index=sums.index, columns=list(ROLLUP_KEYS))
     return out
 
 
+def eac_difference(totals: dict, money=lambda x: f"{x:,.0f}") -> str | None:
+    """One plain sentence on why the sum of project EACs differs from the index-based forecast.
+
+    Parameters
+    ----------
+    totals
+        A :func:`rollup` dict.
+    money
+        How to write an amount.
+
+    Returns
+    -------
+    str | None
+        ``None`` when either forecast is undefined.
+
+    Examples
+    --------
+    >>> print(eac_difference({"eac": 1100.0, "eac_index": 1150.0}))  # doctest: +NORMALIZE_WHITESPACE
+    The portfolio EAC is the sum of the projects' own forecasts (1,100); BAC ÷ CPI of the whole portfolio
+    gives 1,150 (50 more), because it applies the blended CPI to every project's remaining work instead of
+    each project's own.
+    """
+    eac, index = totals.get("eac"), totals.get("eac_index")
+    if eac is None or index is None:
+        return None
+    gap = index - eac
+    if round(gap, 2) == 0:
+        return (f"The portfolio EAC is the sum of the projects' own forecasts ({money(eac)}); BAC ÷ CPI of the "
+                "whole portfolio gives the same figure.")
+    return (f"The portfolio EAC is the sum of the projects' own forecasts ({money(eac)}); BAC ÷ CPI of the whole "
+            f"portfolio gives {money(index)} ({money(abs(gap))} {'more' if gap > 0 else 'less'}), because it "
+            "applies the blended CPI to every project's remaining work instead of each project's own.")
 
 
-RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
+RAG_ORDER = {"red": 0, "amber": 1, CHECK_ESTIMATE: 2, "green": 3}
 """Health, worst first; a project with no index comes after green."""
 
 
 def worst_first(evm: pd.DataFrame) -> pd.DataFrame:
-    """The in-flight projects of an :func:`earned_value` frame, red first, then amber, green and no index;
+    """The in-flight projects of an :func:`earned_value` frame, red first, then amber, check estimate, green
+    and no index;
     within a colour, the largest forecast overrun (lowest VAC) first."""
     flight = evm[evm["status"].isin(IN_FLIGHT)]
     order = flight["rag"].map(RAG_ORDER).fillna(len(RAG_ORDER))
     return flight.assign(_order=order).sort_values(["_order", "vac"], kind="stable").drop(columns="_order")
 
 
-__all__ = ["EVM_COLUMNS", "RAG_ORDER", "ROLLUP_KEYS", "earned_schedule", "earned_value", "rag", "rollup",
-           "worst_first"]
+__all__ = ["EVM_COLUMNS", "RAG_ORDER", "ROLLUP_KEYS", "SCHEDULE_BASIS", "eac_difference", "earned_schedule",
+           "earned_value", "grouped_rollup", "rag", "rollup", "worst_first"]

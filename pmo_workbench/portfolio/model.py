@@ -26,7 +26,14 @@ IN_FLIGHT = ("active", "on_hold")
 """Statuses of projects that are under way."""
 
 ROLLED_UP = ("active", "on_hold", "closed")
-"""Statuses whose earned value counts in the portfolio roll-up."""
+"""Statuses whose earned value is recorded (in flight or finished); the headline roll-up sums
+:data:`IN_FLIGHT` only and closed work is rolled up on its own (:data:`CLOSED`)."""
+
+CLOSED = ("closed",)
+"""Statuses of finished projects: their SPI is 1.0 by construction, so they are rolled up apart."""
+
+NO_HEALTH = ("closed", "cancelled")
+"""Statuses that get no health colour: the status itself stands in the ``rag`` column."""
 
 CANDIDATES = ("proposed", "active", "on_hold")
 """Statuses of projects that selection may fund (closed and cancelled ones cannot)."""
@@ -41,7 +48,13 @@ OPEN_RISK_STATUSES = frozenset({"open", "active", "new", "identified", "monitori
 not in :data:`CLOSED_RISK_STATUSES` (e.g. "Mitigated", "Occurred") still counts as open, with a finding."""
 
 SHEETS = ("projects", "baseline", "risks", "dependencies", "assignments", "capacity", "criteria")
-"""Sheet names, in the order they are read; only ``projects`` is required."""
+"""Sheet names, in the order they are read; only ``projects`` is required. The optional ``pmos``
+sheet (the PMO hierarchy, :data:`PMO_COLUMNS`) is read beside them by
+:func:`pmo_workbench.portfolio.pmos.read_portfolio`."""
+
+PMO_COLUMNS = ("pmo", "parent", "level")
+"""Columns of the optional ``pmos`` sheet: each PMO once, its parent PMO (blank at the top) and its
+level (text such as "enterprise" or "portfolio", or blank); then ``source_row``."""
 
 PROJECT_COLUMNS = {
     # name: (dtype after validation, required column?)
@@ -60,6 +73,7 @@ PROJECT_COLUMNS = {
     "strategic_value": ("float64", False),  # 0..10
     "mandatory": ("bool", False),          # blank = False
     "category": ("str", False),
+    "objective": ("str", False),           # the strategic objective the project serves
 }
 """``Portfolio.projects`` columns; ``score_<criterion>`` float columns follow them
 when a ``criteria`` sheet is given, then ``source_row``."""
@@ -100,6 +114,8 @@ class Portfolio:
         One row per project (:data:`PROJECT_COLUMNS`), in file order.
     baseline, risks, dependencies, assignments, capacity, criteria
         The optional sheets (:data:`SHEET_COLUMNS`), ``None`` when absent.
+    pmos
+        The PMO hierarchy (:data:`PMO_COLUMNS`), ``None`` when the workbook has no ``pmos`` sheet.
     probability_scale
         ``"ratio"`` when every risk probability is within 0..1, ``"ordinal"``
         when they are whole numbers 1..5 (decided per sheet).
@@ -115,6 +131,7 @@ class Portfolio:
     assignments: pd.DataFrame | None = None
     capacity: pd.DataFrame | None = None
     criteria: pd.DataFrame | None = None
+    pmos: pd.DataFrame | None = None
     probability_scale: Literal["ratio", "ordinal"] = "ratio"
     impact_scale: Literal["money", "ordinal"] = "money"
 
@@ -128,11 +145,15 @@ class Portfolio:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """RAG bands for a performance index (CPI, SPI, SPI(t)).
+    """RAG bands for a performance index (CPI, SPI, SPI(t)), asymmetric.
 
     Green when ``green[0] <= index <= green[1]``; amber when outside green but
-    within ``amber``; red beyond. The defaults are the common convention in
-    DOMAIN.md: green 0.95-1.05, amber 0.90-0.95 or 1.05-1.10, red beyond.
+    within ``amber``; red below ``amber[0]`` (an overrun or a slip beyond the
+    band), and ``"check estimate"`` above ``amber[1]``: an under-run that large
+    says more about the budget or the plan than about delivery, so it is
+    neither red nor green. The defaults are the common convention in
+    DOMAIN.md: green 0.95-1.05, amber 0.90-0.95 or 1.05-1.10; red below 0.90,
+    check estimate above 1.10.
     """
 
     green: tuple[float, float] = (0.95, 1.05)
@@ -166,8 +187,11 @@ def parse_band(value: str | Sequence[float]) -> tuple[float, float]:
     return low, high
 
 
-RAG = ("green", "amber", "red")
-"""RAG ratings, best first; a rating that cannot be computed is ``None``."""
+CHECK_ESTIMATE = "check estimate"
+"""The rating of an index above the amber band: an under-run to look into, neither red nor green."""
+
+RAG = ("green", CHECK_ESTIMATE, "amber", "red")
+"""Index ratings, least concern first; a rating that cannot be computed is ``None``."""
 
 EacMethod = Literal["typical", "atypical", "cost_schedule"]
 EAC_METHODS = ("typical", "atypical", "cost_schedule")

@@ -44,8 +44,8 @@ def one(frame: pd.DataFrame, project_id: str = "P-001") -> pd.Series:
         (1.0, "green"), (0.95, "green"), (1.05, "green"),
         # amber 0.90..0.95 and 1.05..1.10, the outer boundaries included
         (0.9499, "amber"), (0.90, "amber"), (1.0501, "amber"), (1.10, "amber"),
-        # red beyond
-        (0.8999, "red"), (1.1001, "red"), (0.0, "red"), (2.5, "red"),
+        # red below the amber band; above it an under-run that questions the estimate, neither red nor green
+        (0.8999, "red"), (0.0, "red"), (1.1001, "check estimate"), (2.5, "check estimate"),
         # missing
         (NAN, None), (None, None),
     ],
@@ -385,9 +385,9 @@ def test_vectorised_earned_schedule_matches_the_reference_on_a_random_portfolio(
 # -- roll-up -------------------------------------------------------------------
 
 ROLLUP_CASE = (
-    # A active: CPI 90/100 = 0.9; B closed: CPI 50/25 = 2.0; C proposed and D cancelled are left out
+    # A active: CPI 90/100 = 0.9; B on hold: CPI 50/25 = 2.0; C proposed and D cancelled are left out
     {"project_id": "A", "status": "active", "pv": 100.0, "ev": 90.0, "ac": 100.0, "bac": 200.0},
-    {"project_id": "B", "status": "closed", "pv": 50.0, "ev": 50.0, "ac": 25.0, "bac": 50.0},
+    {"project_id": "B", "status": "on_hold", "pv": 50.0, "ev": 50.0, "ac": 25.0, "bac": 50.0},
     {"project_id": "C", "status": "proposed", "pv": 0.0, "ev": 0.0, "ac": 10.0, "bac": 1000.0},
     {"project_id": "D", "status": "cancelled", "pv": 80.0, "ev": 20.0, "ac": 70.0, "bac": 300.0},
 )
@@ -401,9 +401,11 @@ def test_rollup_computes_indices_from_sums():
     assert got["sv"] == -10.0                         # 140 - 150
     assert got["cpi"] == pytest.approx(1.12)          # 140/125
     assert got["spi"] == pytest.approx(140 / 150)
-    assert got["eac"] == pytest.approx(250 / 1.12)    # BAC/CPI = 223.21
-    assert got["etc"] == pytest.approx(250 / 1.12 - 125)
-    assert got["vac"] == pytest.approx(250 - 250 / 1.12)
+    # EAC is the sum of the project EACs, A 200/0.9 = 222.22 and B 50/2.0 = 25; BAC/CPI of the sums beside it
+    assert got["eac"] == pytest.approx(200 / 0.9 + 25)  # 247.22
+    assert got["eac_index"] == pytest.approx(250 / 1.12)  # 223.21
+    assert got["etc"] == pytest.approx(200 / 0.9 + 25 - 125)
+    assert got["vac"] == pytest.approx(250 - (200 / 0.9 + 25))
     assert got["tcpi"] == pytest.approx(0.88)         # (250 - 140)/(250 - 125) = 110/125
     assert (got["projects"], got["excluded"]) == (2, 0)   # C and D are not rolled up, not left out
     # the mean of the project CPIs, (0.9 + 2.0)/2 = 1.45, is not the portfolio's CPI
@@ -411,15 +413,19 @@ def test_rollup_computes_indices_from_sums():
 
 
 @pytest.mark.parametrize(
-    ("method", "eac"),
+    ("method", "eac", "eac_index"),
     [
-        ("typical", 250 / 1.12),
-        ("atypical", 235.0),                                  # 125 + (250 - 140)
-        ("cost_schedule", 125 + 110 / (1.12 * (140 / 150))),  # 125 + 110/1.04533 = 230.23
+        # A 200/0.9 = 222.22, B 50/2 = 25; the sums: 250/1.12
+        ("typical", 200 / 0.9 + 25, 250 / 1.12),
+        # A 100 + 110 = 210, B 25 + 0 = 25; the sums 125 + (250 - 140): the same, as the formula is linear
+        ("atypical", 235.0, 235.0),
+        # A 100 + 110/(0.9 x 0.9) = 235.80, B 25 + 0 = 25; the sums 125 + 110/(1.12 x 140/150) = 230.23
+        ("cost_schedule", 100 + 110 / 0.81 + 25, 125 + 110 / (1.12 * (140 / 150))),
     ],
 )
-def test_rollup_eac_methods(method, eac):
-    assert rollup(projects(*ROLLUP_CASE), eac_method=method)["eac"] == pytest.approx(eac)
+def test_rollup_eac_methods(method, eac, eac_index):
+    got = rollup(projects(*ROLLUP_CASE), eac_method=method)
+    assert (got["eac"], got["eac_index"]) == (pytest.approx(eac), pytest.approx(eac_index))
 
 
 def test_rollup_accepts_the_earned_value_frame():
@@ -433,8 +439,9 @@ def test_rollup_accepts_the_earned_value_frame():
         # nothing rolled up: every figure undefined
         ([{"status": "proposed"}], ["pv", "ev", "ac", "bac", "cv", "sv", "cpi", "spi", "eac", "etc", "vac",
                                     "tcpi"], 0),
-        # AC sums to 0: CPI and everything built on it undefined; SPI 400/500 still defined
-        ([{"ac": 0.0}], ["cpi", "eac", "etc", "vac"], 1),
+        # AC sums to 0: CPI and the index-based EAC undefined; SPI 400/500 still defined, and the project's
+        # own EAC, undefined too, counts at its BAC (eac_from_bac 1)
+        ([{"ac": 0.0}], ["cpi", "eac_index"], 1),
         # PV sums to 0: SPI undefined
         ([{"pv": 0.0}], ["spi"], 1),
     ],
@@ -463,10 +470,12 @@ INCOMPLETE = {"project_id": "B", "bac": 9000.0, "pv": 5000.0, "ev": 4000.0, "ac"
         # any one of the other three blank leaves B out just the same, on hold or closed alike
         ("pv", "active", 1),
         ("ev", "on_hold", 1),
-        ("ac", "closed", 1),
+        ("ac", "on_hold", 1),
+        # closed projects are rolled up apart (statuses=CLOSED), so not "excluded" from this roll-up
         # proposed and cancelled projects are not rolled up at all, so they are not "excluded" either
         ("bac", "proposed", 0),
         ("ac", "cancelled", 0),
+        ("ac", "closed", 0),
     ],
 )
 def test_rollup_sums_only_projects_with_pv_ev_ac_and_bac(blank, status, excluded):
@@ -475,7 +484,8 @@ def test_rollup_sums_only_projects_with_pv_ev_ac_and_bac(blank, status, excluded
     assert (got["pv"], got["ev"], got["ac"], got["bac"]) == (500.0, 400.0, 500.0, 1000.0)
     assert got["cpi"] == pytest.approx(0.8)            # 400/500
     assert got["spi"] == pytest.approx(0.8)            # 400/500
-    assert got["eac"] == pytest.approx(1250.0)         # BAC/CPI = 1000/0.8
+    assert got["eac"] == pytest.approx(1250.0)         # BAC/CPI = 1000/0.8, A's own EAC
+    assert got["eac_index"] == pytest.approx(1250.0)   # one project: the same
     assert got["etc"] == pytest.approx(750.0)          # 1250 - 500
     assert got["vac"] == pytest.approx(-250.0)         # 1000 - 1250
     assert got["tcpi"] == pytest.approx(1.2)           # (1000 - 400)/(1000 - 500) = 600/500
