@@ -8,11 +8,12 @@ data-quality findings that go with them.
 from .._values import count, money
 from .actions import Action, actions, budget_verdict
 from .analysis import PortfolioAnalysis, analyse_portfolio
+from .breakdown import DIMENSIONS
 from .evm import worst_first
 from .model import IN_FLIGHT, Finding, Portfolio, Thresholds
 from .selection import normalised_weights, selection_changes
-from .workbook import read_portfolio
+from .pmos import read_portfolio
 
-__all__ = ["IN_FLIGHT", "Action", "Finding", "Portfolio", "PortfolioAnalysis", "Thresholds", "actions",
+__all__ = ["DIMENSIONS", "IN_FLIGHT", "Action", "Finding", "Portfolio", "PortfolioAnalysis", "Thresholds", "actions",
            "analyse_portfolio", "budget_verdict", "count", "money", "normalised_weights", "read_portfolio",
            "selection_changes", "worst_first"]

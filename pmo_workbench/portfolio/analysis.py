@@ -16,10 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .breakdown import DIMENSIONS, breakdown, pmo_view
 from .capacity import ResourceAnalysis, resource_load
 from .dependencies import DependencyAnalysis, analyse_dependencies
-from .evm import earned_value, rollup
-from .model import EAC_METHODS, IN_FLIGHT, Finding, Portfolio, Thresholds, parse_band
+from .evm import eac_difference, earned_value, rollup
+from .model import CHECK_ESTIMATE, CLOSED, EAC_METHODS, IN_FLIGHT, Finding, Portfolio, Thresholds, parse_band
 from .quality import data_quality
 from .risk import RiskAnalysis, analyse_risks
 from .selection import Selection, efficient_frontier, select_projects, selection_candidates, weighted_scores
@@ -30,7 +31,7 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 _MONEY = frozenset({
     "pv", "ev", "ac", "bac", "cv", "sv", "eac", "etc", "vac", "cost", "total_cost", "budget", "emv", "threat_emv",
-    "opportunity_emv", "net_emv", "contingency", "impact",
+    "opportunity_emv", "net_emv", "contingency", "impact", "eac_index", "closed_bac", "closed_ac",
 })
 
 
@@ -48,7 +49,17 @@ class PortfolioAnalysis:
         One row per project: earned value, earned schedule and RAG
         (see :func:`pmo_workbench.portfolio.evm.earned_value`).
     totals
-        The portfolio roll-up from summed PV, EV, AC and BAC.
+        The headline roll-up of the in-flight projects (active, on hold) from summed PV, EV, AC and
+        BAC; its ``eac`` is the sum of project EACs, ``eac_index`` BAC / CPI of the sums
+        (see :func:`pmo_workbench.portfolio.evm.rollup`).
+    closed_totals
+        The same roll-up of the closed projects, shown apart (their SPI is 1.0 by construction).
+    by_pmo
+        The headline figures and RAG counts per PMO, each including the PMOs under it when the
+        workbook has a ``pmos`` sheet (:func:`pmo_workbench.portfolio.breakdown.pmo_view`), or ``None``.
+    by_sponsor, by_category, by_objective
+        The same per sponsor, category and strategic objective
+        (:func:`pmo_workbench.portfolio.breakdown.breakdown`), ``None`` when no project gives one.
     risks, resources, dependencies
         Results of the optional sheets, ``None`` when the sheet is absent.
     scores
@@ -73,6 +84,11 @@ class PortfolioAnalysis:
     thresholds: Thresholds
     evm: pd.DataFrame
     totals: Mapping[str, Any]
+    closed_totals: Mapping[str, Any] = field(default_factory=dict)
+    by_pmo: pd.DataFrame | None = None
+    by_sponsor: pd.DataFrame | None = None
+    by_category: pd.DataFrame | None = None
+    by_objective: pd.DataFrame | None = None
     risks: RiskAnalysis | None = None
     resources: ResourceAnalysis | None = None
     dependencies: DependencyAnalysis | None = None
@@ -84,7 +100,8 @@ class PortfolioAnalysis:
     unvalued: tuple[str, ...] = ()
 
     def headline(self) -> dict[str, Any]:
-        """The figures of the report's headline tiles."""
+        """The figures of the report's headline tiles: counts, the in-flight RAG counts and indices, the
+        portfolio EAC (the sum of project EACs) with the index-based forecast beside it, and closed work."""
         evm = self.evm
         in_flight = evm["status"].isin(IN_FLIGHT)
         active = evm["status"].eq("active")
@@ -101,14 +118,32 @@ class PortfolioAnalysis:
             "red": int((in_flight & evm["rag"].eq("red")).sum()),
             "amber": int((in_flight & evm["rag"].eq("amber")).sum()),
             "green": int((in_flight & evm["rag"].eq("green")).sum()),
+            "check_estimate": int((in_flight & evm["rag"].eq(CHECK_ESTIMATE)).sum()),
+            "closed": int(evm["status"].isin(CLOSED).sum()),
             "overdue": int(evm["overdue"].sum()),
+            "cpi": self.totals.get("cpi"),
+            "spi": self.totals.get("spi"),
             "bac": self.totals.get("bac"),
             "eac": self.totals.get("eac"),
+            "eac_index": self.totals.get("eac_index"),
             "vac": self.totals.get("vac"),
+            "closed_bac": self.closed_totals.get("bac"),
+            "closed_ac": self.closed_totals.get("ac"),
+            "closed_cpi": self.closed_totals.get("cpi"),
             "top_exposure": top,
             "errors": sum(f.severity == "error" for f in self.findings),
             "warnings": sum(f.severity == "warning" for f in self.findings),
         }
+
+    def breakdowns(self) -> dict[str, pd.DataFrame]:
+        """The breakdowns the workbook allows, ``{column: frame}`` in the order of ``DIMENSIONS``."""
+        frames = {"pmo": self.by_pmo, "sponsor": self.by_sponsor, "category": self.by_category,
+                  "objective": self.by_objective}
+        return {key: frames[key] for key in DIMENSIONS if frames[key] is not None}
+
+    def eac_note(self, money=None) -> str | None:
+        """The plain sentence on why the portfolio EAC differs from BAC ÷ CPI (``money`` formats amounts)."""
+        return eac_difference(dict(self.totals)) if money is None else eac_difference(dict(self.totals), money)
 
     def findings_frame(self) -> pd.DataFrame:
         """The findings as a table: severity, check, project_id, sheet, row, message."""
@@ -117,14 +152,19 @@ class PortfolioAnalysis:
 
     def to_dict(self) -> dict[str, Any]:
         """The analysis as JSON-ready data: money to 2 decimals, indices to 4, ``None`` for what is absent."""
-        project_columns = ["project_id", "cv", "sv", "cpi", "spi", "eac", "etc", "vac", "tcpi", "es", "spi_t",
-                           "rag_cost", "rag_schedule", "rag"]
-        portfolio_keys = ["pv", "ev", "ac", "bac", "cv", "sv", "cpi", "spi", "eac", "vac", "projects", "excluded"]
+        project_columns = ["project_id", "status", "cv", "sv", "cpi", "spi", "eac", "etc", "vac", "tcpi", "es",
+                           "spi_t", "schedule_basis", "rag_cost", "rag_schedule", "rag"]
+        portfolio_keys = ["pv", "ev", "ac", "bac", "cv", "sv", "cpi", "spi", "eac", "eac_index", "vac", "projects",
+                          "excluded", "eac_from_bac"]
         return {
             "as_of": self.as_of.date().isoformat(),
             "eac_method": self.eac_method,
             "projects": _records(self.evm[project_columns]),
             "portfolio": {k: _round(k, self.totals.get(k)) for k in portfolio_keys},
+            "closed": {k: _round(k, self.closed_totals.get(k)) for k in portfolio_keys},
+            **{f"by_{key}": None if frame is None else _records(frame) for key, frame in (
+                ("pmo", self.by_pmo), ("sponsor", self.by_sponsor), ("category", self.by_category),
+                ("objective", self.by_objective))},
             "headline": _jsonable(self.headline()),
             "risks": None if self.risks is None else {
                 "totals": _jsonable(self.risks.totals),
@@ -199,7 +239,10 @@ def analyse_portfolio(
         raise ValueError(f"unknown EAC method {eac_method!r}; expected one of {', '.join(EAC_METHODS)}")
     p = portfolio
     evm = earned_value(p.projects, p.baseline, as_of=as_of, eac_method=eac_method, thresholds=thresholds)
-    totals = rollup(p.projects, eac_method=eac_method)
+    totals = rollup(evm, eac_method=eac_method)
+    closed_totals = rollup(evm, eac_method=eac_method, statuses=CLOSED)
+    by_pmo, pmo_findings = pmo_view(evm, p.pmos, eac_method=eac_method)
+    by = {key: breakdown(evm, key, eac_method=eac_method) for key in ("sponsor", "category", "objective")}
     risks = None
     if p.risks is not None:
         risks = analyse_risks(p.risks, p.projects, probability_scale=p.probability_scale,
@@ -210,7 +253,7 @@ def analyse_portfolio(
     dependencies = None
     if p.dependencies is not None:
         dependencies = analyse_dependencies(p.dependencies, p.projects)
-    findings = list(data_quality(p, evm, as_of=as_of))
+    findings = list(data_quality(p, evm, as_of=as_of)) + list(pmo_findings)
     for part in (resources, dependencies):
         if part is not None:
             findings.extend(part.findings)
@@ -246,6 +289,8 @@ def analyse_portfolio(
     findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.project_id or "", f.check))
     return PortfolioAnalysis(
         portfolio=p, as_of=as_of, eac_method=eac_method, thresholds=thresholds, evm=evm, totals=totals,
+        closed_totals=closed_totals, by_pmo=by_pmo, by_sponsor=by["sponsor"], by_category=by["category"],
+        by_objective=by["objective"],
         risks=risks, resources=resources, dependencies=dependencies, scores=scores, candidates=candidates,
         selection=selection, frontier=curve, findings=tuple(findings), unvalued=unvalued,
     )

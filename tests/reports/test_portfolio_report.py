@@ -10,9 +10,13 @@ The fixture portfolio (status date 2026-06-30), worked out by hand:
 - P2 active, BAC 500, PV 200, EV 200, AC 190: CPI 200/190 = 1.0526 (amber: above 1.05), SPI 1.0 (green),
   health amber; EAC 500 / 1.0526 = 475, ETC 285, VAC 25.
 - P3 proposed (BAC 300, nothing spent), P4 closed (BAC 200, PV 200, EV 200, AC 220), P5 cancelled.
-- Roll-up over active, on-hold and closed (P1, P2, P4): PV 800, EV 700, AC 810, BAC 1700;
-  CPI 700/810 = 0.8642 (the mean of the three CPIs would be 0.8985), SPI 700/800 = 0.875,
-  EAC 1700 / 0.8642 = 1967.14, VAC -267.14.
+- Headline roll-up over the in-flight projects (P1, P2): PV 600, EV 500, AC 590, BAC 1500;
+  CPI 500/590 = 0.8475 (the mean of the two CPIs would be 0.9013), SPI 500/600 = 0.8333; EAC the sum of the
+  project EACs 1333.33 + 475 = 1808.33, VAC -308.33; beside it BAC / CPI = 1500 x 590/500 = 1770.
+  Closed apart (P4): BAC 200, AC 220, CPI 200/220 = 0.9091. P4 and P5 get no colour: "closed", "cancelled".
+- PMOs: Corporate (P1, P4, P5) and Digital (P2, P3), both under Enterprise (the pmos sheet). Corporate in
+  flight is P1 alone: CPI 0.75, SPI 0.75, 1 red, EAC 1333.33, 1 closed; Digital is P2: CPI 1.0526, SPI 1.0,
+  1 amber, EAC 475; Enterprise includes both, so its figures are the portfolio's: CPI 0.8475, EAC 1808.33.
 - Risks: R1 threat on P1, p 0.5, impact 200: EMV -100; R2 opportunity on P2, p 0.3, impact 50: EMV +15;
   R3 portfolio-level threat, p 0.9, impact 1000: EMV -900. Threat EMV -1000, net -985.
 - Dependencies: P2 needs P1 by 2026-10-01 but P1 finishes 2026-12-31 (91 days late); P3 needs P2.
@@ -53,15 +57,15 @@ SHEETS = {
     "projects": [
         ["project_id", "name", "pmo", "sponsor", "status", "start", "finish", "bac", "pv", "ev", "ac",
          "strategic_value", "mandatory", "category", "score_value", "score_urgency"],
-        ["P1", "Alpha build", "PMO", "Ann", "active", "2026-01-01", "2026-12-31", 1000, 400, 300, 400, 8, "yes",
+        ["P1", "Alpha build", "Corporate", "Ann", "active", "2026-01-01", "2026-12-31", 1000, 400, 300, 400, 8, "yes",
          "IT", 8, 6],
-        ["P2", "Beta rollout", "PMO", "Ben", "active", "2026-03-01", "2026-10-31", 500, 200, 200, 190, 6, "no",
+        ["P2", "Beta rollout", "Digital", "Ben", "active", "2026-03-01", "2026-10-31", 500, 200, 200, 190, 6, "no",
          "IT", 6, 8],
-        ["P3", "Gamma study", "PMO", "Cy", "proposed", "2026-09-01", "2027-03-31", 300, 0, 0, 0, 5, "no",
+        ["P3", "Gamma study", "Digital", "Cy", "proposed", "2026-09-01", "2027-03-31", 300, 0, 0, 0, 5, "no",
          "Ops", 4, 4],
-        ["P4", "Delta upgrade", "PMO", "Di", "closed", "2025-06-01", "2026-03-31", 200, 200, 200, 220, 4, "no",
+        ["P4", "Delta upgrade", "Corporate", "Di", "closed", "2025-06-01", "2026-03-31", 200, 200, 200, 220, 4, "no",
          "Ops", 5, 2],
-        ["P5", "Epsilon pilot", "PMO", "Ed", "cancelled", "2026-01-01", "2026-08-31", 100, 50, 20, 30, 2, "no",
+        ["P5", "Epsilon pilot", "Corporate", "Ed", "cancelled", "2026-01-01", "2026-08-31", 100, 50, 20, 30, 2, "no",
          "Ops", 2, 2],
     ],
     "baseline": [["project_id", "period_end", "cumulative_pv"], *[["P1", d, v] for d, v in zip(MONTH_ENDS, P1_PV)]],
@@ -84,6 +88,8 @@ SHEETS = {
     ],
     "capacity": [["role", "month", "capacity_fte"], ["Analyst", "2026-07", 1.5], ["Analyst", "2026-08", 1.5]],
     "criteria": [["criterion", "weight"], ["value", 3], ["urgency", 1]],
+    "pmos": [["pmo", "parent", "level"], ["Enterprise", "", "enterprise"], ["Corporate", "Enterprise", "portfolio"],
+             ["Digital", "Enterprise", "portfolio"]],
 }
 
 
@@ -108,14 +114,30 @@ def test_json_has_the_hand_worked_numbers(workbook):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     p1 = next(p for p in data["projects"] if p["project_id"] == "P1")
-    assert p1 == {"project_id": "P1", "cv": -100.0, "sv": -100.0, "cpi": 0.75, "spi": 0.75, "eac": 1333.33,
+    assert p1 == {"project_id": "P1", "status": "active", "schedule_basis": "SPI(t)",
+                  "cv": -100.0, "sv": -100.0, "cpi": 0.75, "spi": 0.75, "eac": 1333.33,
                   "etc": 933.33, "vac": -333.33, "tcpi": 1.1667, "es": 3.25, "spi_t": 0.5417,
                   "rag_cost": "red", "rag_schedule": "red", "rag": "red"}
     p2 = next(p for p in data["projects"] if p["project_id"] == "P2")
     assert (p2["cpi"], p2["rag_cost"], p2["rag_schedule"], p2["rag"]) == (1.0526, "amber", "green", "amber")
-    assert data["portfolio"] == {"pv": 800.0, "ev": 700.0, "ac": 810.0, "bac": 1700.0, "cv": -110.0,
-                                 "sv": -100.0, "cpi": 0.8642, "spi": 0.875, "eac": 1967.14, "vac": -267.14,
-                                 "projects": 3, "excluded": 0}
+    assert data["portfolio"] == {"pv": 600.0, "ev": 500.0, "ac": 590.0, "bac": 1500.0, "cv": -90.0,
+                                 "sv": -100.0, "cpi": 0.8475, "spi": 0.8333, "eac": 1808.33, "eac_index": 1770.0,
+                                 "vac": -308.33, "projects": 2, "excluded": 0, "eac_from_bac": 0}
+    assert (data["closed"]["bac"], data["closed"]["ac"], data["closed"]["cpi"]) == (200.0, 220.0, 0.9091)
+    assert [(p["project_id"], p["rag"]) for p in data["projects"] if p["status"] in ("closed", "cancelled")] == [
+        ("P4", "closed"), ("P5", "cancelled")]
+    assert p1["schedule_basis"] == "SPI(t)" and p2["schedule_basis"] == "SPI"
+    by_pmo = {p["pmo"]: p for p in data["by_pmo"]}
+    assert list(by_pmo) == ["Enterprise", "Corporate", "Digital"]
+    corporate, digital, enterprise = by_pmo["Corporate"], by_pmo["Digital"], by_pmo["Enterprise"]
+    assert (corporate["cpi"], corporate["spi"], corporate["red"], corporate["eac"], corporate["closed"]) == (
+        0.75, 0.75, 1, 1333.33, 1)
+    assert (digital["cpi"], digital["spi"], digital["amber"], digital["eac"]) == (1.0526, 1.0, 1, 475.0)
+    assert (enterprise["cpi"], enterprise["eac"], enterprise["projects"], enterprise["own_projects"]) == (
+        0.8475, 1808.33, 5, 0)
+    assert {s["sponsor"]: s["in_flight"] for s in data["by_sponsor"]} == {
+        "Ann": 1, "Ben": 1, "Cy": 0, "Di": 0, "Ed": 0}
+    assert data["by_objective"] is None  # the workbook has no objective column
     assert data["risks"]["totals"]["threat_emv"] == -1000.0
     assert data["risks"]["totals"]["opportunity_emv"] == 15.0
     assert data["dependencies"]["cycles"] == []
@@ -131,14 +153,14 @@ def test_json_has_null_for_absent_sheets(tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert (data["risks"], data["resources"], data["dependencies"], data["selection"]) == (None, None, None, None)
-    assert data["portfolio"]["cpi"] == 0.8642
+    assert data["portfolio"]["cpi"] == 0.8475
 
 
 def test_table_output_names_the_projects_and_findings(workbook):
     result = runner.invoke(app, ["portfolio", str(workbook), "--as-of", AS_OF])
     assert result.exit_code == 0, result.output
     assert "Alpha build" not in result.stdout or "P1" in result.stdout
-    assert "P1" in result.stdout and "red" in result.stdout and "CPI 0.86" in result.stdout
+    assert "P1" in result.stdout and "red" in result.stdout and "CPI 0.85" in result.stdout
 
 
 def test_invalid_workbook_exits_2_with_sheet_row_and_column(tmp_path):
@@ -184,7 +206,7 @@ def test_portfolio_reports_render_and_are_indexed(rendered):
     assert 'id="portfolios"' in page and 'href="acme-portfolio.html"' in page
     row = re.search(r'<tr data-report="acme-portfolio">(.*?)</tr>', page, flags=re.S).group(1)
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
-    assert cells[:9] == ["Acme", AS_OF, "5", "2", "1", "1", "0", "0.86", "0.88"]
+    assert cells[:9] == ["Acme", AS_OF, "5", "2", "1", "1", "0", "0.85", "0.83"]
 
 
 @pytest.mark.slow
@@ -194,7 +216,8 @@ def test_notebook_records_match_the_package(rendered, workbook):
     expected = analyse_portfolio(read_portfolio(workbook), as_of=AS_OF, budget=1300, frontier=True)
     assert records["analysis"] == json.loads(json.dumps(expected.to_dict()))
     assert records["headline"]["red"] == 1 and records["headline"]["amber"] == 1
-    assert records["portfolio"]["cpi"] == pytest.approx(700 / 810)
+    assert records["portfolio"]["cpi"] == pytest.approx(500 / 590)
+    assert records["portfolio"]["eac"] == pytest.approx(1333.33 + 475, abs=0.01)
     assert any("cycle" not in a and "P1" in a for a in records["actions"])
 
 

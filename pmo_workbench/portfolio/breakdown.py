@@ -1,0 +1,179 @@
+"""Headline figures and RAG counts broken down by PMO, sponsor, category and strategic objective.
+
+Each breakdown applies the portfolio's own rules to a group of projects: the
+indices come from the summed PV, EV, AC and BAC of the group's in-flight
+projects (:func:`pmo_workbench.portfolio.evm.grouped_rollup`), the EAC is the
+sum of their project EACs, the RAG counts are of in-flight projects, and
+closed work is totalled apart. The view by PMO follows the PMO hierarchy when
+the workbook gives one (a ``pmos`` sheet): each PMO's row covers its own
+projects and those of every PMO under it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .evm import grouped_rollup
+from .model import CHECK_ESTIMATE, CLOSED, IN_FLIGHT, EacMethod, Finding
+from .pmos import descendants
+
+DIMENSIONS = {"pmo": "PMO", "sponsor": "Sponsor", "category": "Category", "objective": "Strategic objective"}
+"""The project columns a portfolio is broken down by, with their labels."""
+
+BREAKDOWN_COLUMNS = (
+    "projects", "in_flight", "red", "amber", "check_estimate", "green", "no_index", "overdue",
+    "pv", "ev", "ac", "bac", "cv", "sv", "cpi", "spi", "eac", "eac_index", "vac", "tcpi", "excluded",
+    "closed", "closed_bac", "closed_ac", "closed_cpi",
+)
+"""Columns of a breakdown after its key: ``projects`` (every status), ``in_flight`` and the in-flight
+RAG counts (``no_index``: in flight with no index to rate), ``overdue``; the in-flight roll-up (EAC
+the sum of project EACs, ``eac_index`` BAC / CPI of the sums, ``excluded`` in flight but missing
+PV, EV, AC or BAC); ``closed`` projects with their summed BAC, AC and CPI."""
+
+_BLANK = "\0blank"
+"""The group of projects that leave the column blank, while grouping (``None`` in the results)."""
+
+TREE_COLUMNS = ("pmo", "parent", "level", "depth", "own_projects", *BREAKDOWN_COLUMNS)
+"""Columns of the view by PMO: with a hierarchy each row includes the PMOs under it
+(``own_projects`` counts the PMO's own)."""
+
+
+def breakdown(evm: pd.DataFrame, key: str, *, eac_method: EacMethod = "typical") -> pd.DataFrame | None:
+    """Every headline figure and RAG count per value of one project column.
+
+    Parameters
+    ----------
+    evm
+        The :func:`pmo_workbench.portfolio.evm.earned_value` frame.
+    key
+        One of :data:`DIMENSIONS`.
+    eac_method
+        As for the roll-up.
+
+    Returns
+    -------
+    pd.DataFrame | None
+        ``key`` then :data:`BREAKDOWN_COLUMNS`, one row per value (a blank value is a row with
+        ``None``), largest in-flight BAC first; ``None`` when no project gives the column a value.
+
+    Examples
+    --------
+    Two in-flight projects of one PMO, EV/AC 90/100 and 10/5: that PMO's CPI is 100 / 105 = 0.952.
+    """
+    if key not in evm.columns or evm[key].isna().all():
+        return None
+    labels = evm[key].astype(object).where(evm[key].notna(), _BLANK)
+    out = _summarise(evm, labels, eac_method).rename_axis(key).reset_index()
+    out[key] = out[key].astype(object).where(out[key].ne(_BLANK), None)
+    order = out.assign(_bac=-out["bac"].fillna(0), _name=[("" if v is None else str(v)) for v in out[key]])
+    order = order.sort_values(["_bac", "_name"], kind="stable").index
+    return out.loc[order].reset_index(drop=True)
+
+
+def pmo_view(evm: pd.DataFrame, pmos: pd.DataFrame | None, *,
+             eac_method: EacMethod = "typical") -> tuple[pd.DataFrame | None, tuple[Finding, ...]]:
+    """The view by PMO: one row per PMO, including the PMOs under it when ``pmos`` gives a hierarchy.
+
+    Parameters
+    ----------
+    evm
+        The :func:`pmo_workbench.portfolio.evm.earned_value` frame.
+    pmos
+        ``Portfolio.pmos`` or ``None`` (then each PMO's row is its own projects, largest BAC first).
+    eac_method
+        As for the roll-up.
+
+    Returns
+    -------
+    tuple
+        The frame (:data:`TREE_COLUMNS`; with a hierarchy, depth first in sheet order, then any
+        PMO the projects name but the sheet does not, at depth 0) or ``None`` when no project names
+        a PMO; and a warning finding per PMO missing from the ``pmos`` sheet.
+
+    Examples
+    --------
+    An enterprise PMO over two PMOs: its row sums the PV, EV, AC and BAC of all three PMOs'
+    in-flight projects and computes CPI and SPI from those sums.
+    """
+    flat = breakdown(evm, "pmo", eac_method=eac_method)
+    if flat is None and pmos is None:
+        return None, ()
+    own = evm["pmo"].value_counts(dropna=False)
+    if pmos is None:
+        frame = flat.assign(parent=None, level=None, depth=0,
+                            own_projects=flat["projects"])
+        return frame[list(TREE_COLUMNS)], ()
+    tree = descendants(pmos)
+    ancestors: dict[str, list[str]] = {}
+    for top, below in tree.items():
+        for name in below:
+            ancestors.setdefault(name, []).append(top)
+    given = evm["pmo"].where(evm["pmo"].notna(), None)
+    unknown = [p for p in dict.fromkeys(given.dropna()) if p not in tree]
+    for name in unknown:
+        ancestors[name] = [name]
+    groups = given.map(lambda p: ancestors.get(p, [_BLANK]) if p is not None else [_BLANK])
+    exploded = groups.explode()
+    rows = evm.loc[exploded.index].reset_index(drop=True)
+    summary = _summarise(rows, exploded.reset_index(drop=True), eac_method)
+    depth = {}
+    for name, up in zip(pmos["pmo"], pmos["parent"]):
+        depth[name] = 0 if pd.isna(up) else depth.get(up, 0) + 1
+    meta = pmos.set_index("pmo")
+    order = [n for top in pmos["pmo"][pmos["parent"].isna()] for n in tree[top]] + unknown
+    if given.isna().any():
+        order.append(None)
+    records = []
+    for name in order:
+        figures = summary.loc[_BLANK if name is None else name].to_dict() \
+            if (_BLANK if name is None else name) in summary.index else _empty()
+        records.append({
+            "pmo": name,
+            "parent": None if name not in meta.index or pd.isna(meta.at[name, "parent"]) else meta.at[name, "parent"],
+            "level": None if name not in meta.index or pd.isna(meta.at[name, "level"]) else meta.at[name, "level"],
+            "depth": depth.get(name, 0),
+            "own_projects": int(own.get(name, 0)) if name is not None else int(given.isna().sum()),
+            **figures,
+        })
+    findings = tuple(Finding("warning", "pmo_not_in_hierarchy",
+                             f"Projects name the PMO '{name}', which the pmos sheet does not list; it is shown on "
+                             "its own, outside the hierarchy. Add a row for it with its parent.", sheet="pmos")
+                     for name in unknown)
+    return pd.DataFrame(records, columns=list(TREE_COLUMNS)), findings
+
+
+def _empty() -> dict:
+    counts = ("projects", "in_flight", "red", "amber", "check_estimate", "green", "no_index", "overdue",
+              "excluded", "closed")
+    return {c: (0 if c in counts else np.nan) for c in BREAKDOWN_COLUMNS}
+
+
+def _summarise(evm: pd.DataFrame, labels: pd.Series, eac_method: EacMethod) -> pd.DataFrame:
+    """:data:`BREAKDOWN_COLUMNS` per label (``labels`` aligned with ``evm`` by position, no blank)."""
+    labels = pd.Series(labels.to_numpy(dtype=object), index=evm.index)
+    status = evm["status"].astype(object)
+    flight = status.isin(IN_FLIGHT)
+    closed = status.isin(CLOSED)
+    rag = evm["rag"].astype(object)
+    counts = pd.DataFrame({
+        "projects": 1,
+        "in_flight": flight,
+        "red": flight & rag.eq("red"),
+        "amber": flight & rag.eq("amber"),
+        "check_estimate": flight & rag.eq(CHECK_ESTIMATE),
+        "green": flight & rag.eq("green"),
+        "no_index": flight & rag.isna(),
+        "overdue": evm["overdue"].astype(bool),
+        "closed": closed,
+    }, index=evm.index).astype(int).groupby(labels.to_numpy(), dropna=False, sort=True).sum()
+    index = counts.index
+    rolled = grouped_rollup(evm[flight], labels[flight], eac_method=eac_method).reindex(index)
+    rolled["excluded"] = rolled["excluded"].fillna(0).astype(int)
+    done = grouped_rollup(evm[closed], labels[closed], eac_method=eac_method).reindex(index)
+    out = pd.concat([counts, rolled.drop(columns=["projects", "etc", "eac_from_bac"])], axis=1)
+    out["closed_bac"], out["closed_ac"], out["closed_cpi"] = done["bac"], done["ac"], done["cpi"]
+    return out[list(BREAKDOWN_COLUMNS)]
+
+
+__all__ = ["BREAKDOWN_COLUMNS", "DIMENSIONS", "TREE_COLUMNS", "breakdown", "pmo_view"]
