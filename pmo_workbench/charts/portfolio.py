@@ -169,12 +169,13 @@ def exposure_bars(frame: pd.DataFrame, key: str, *, limit: int = 15, label: str 
     data = _records_frame(rows, ["key", "kind", "value", "count"])
     chart = alt.Chart(data).mark_bar().encode(
         y=alt.Y("key:N", sort=None, title=label or key),
-        x=alt.X("value:Q", title="Expected monetary value (EMV)" if money else "Sum of threat scores (1-25 each)",
+        x=alt.X("value:Q", title="Expected monetary value (EMV)" if money
+                else "Exposure index (summed P × I scores, 1-25 each)",
                 axis=alt.Axis(format=",.0f" if money else "d")),
         color=alt.Color("kind:N", scale=alt.Scale(domain=["threat", "opportunity"], range=[_THREAT, _OPPORTUNITY]),
                         title=None),
         tooltip=[alt.Tooltip("key:N", title=label or key), alt.Tooltip("kind:N", title="Kind"),
-                 alt.Tooltip("value:Q", title="EMV" if money else "Score", format=",.0f"),
+                 alt.Tooltip("value:Q", title="EMV" if money else "Exposure index", format=",.0f"),
                  alt.Tooltip("count:Q", title="Open risks")],
     ).properties(width=400, height=alt.Step(_ROW))
     return _style(_titled(chart, title))

@@ -178,12 +178,18 @@ def _risk_actions(a: PortfolioAnalysis) -> list[Action]:
     conc = r.concentration.get("project") or {}
     share = conc.get("share")
     if share is not None and share >= 0.25 and conc.get("top") not in (None, "(portfolio)"):
-        out.append(Action("soon", "risk", f"{conc['top']} carries {share:.0%} of the portfolio's threat exposure; "
+        what = ("threat EMV" if t.get("impact_scale") == "money"
+                else "threat exposure index (summed probability × impact scores)")
+        out.append(Action("soon", "risk", f"{conc['top']} carries {share:.0%} of the portfolio's {what}; "
                                           "review its risk responses and contingency first."))
     threat, opportunity = t.get("threat_emv"), t.get("opportunity_emv")
     if threat is not None and not math.isnan(threat) and threat < 0:
-        text = (f"Open threats have an expected monetary value of {money(threat)}: a contingency of "
-                f"{money(-threat)} covers the expected loss if the risks are independent")
+        # Expectation is additive: the summed EMV is the expected cost whatever the correlation; independence
+        # only decides how likely that amount is to suffice.
+        text = (f"Open threats have an expected monetary value of {money(threat)}, their expected cost whether or "
+                f"not they are independent: a contingency of {money(-threat)} covers the expected loss, and how "
+                "likely it is to suffice depends on whether the threats are independent (threats that strike "
+                "together need more for the same confidence)")
         if opportunity:
             text += f"; open opportunities are worth {money(opportunity)} if pursued"
         out.append(Action("watch", "risk", text + "."))

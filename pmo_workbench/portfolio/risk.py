@@ -4,8 +4,12 @@ Every risk is placed on the PMBOK 5x5 matrix of DOMAIN.md section 6
 (probability 0.1/0.3/0.5/0.7/0.9, impact 0.05/0.10/0.20/0.40/0.80, score =
 P x I) and on its common ordinal version (band x band, 1-25; red 15-25, amber
 5-14, green 1-4). Where impacts are money, the expected monetary value
-EMV = P x impact is negative for threats and positive for opportunities, and
-the threats' EMV sizes the contingency if the risks are independent.
+EMV = P x impact is negative for threats and positive for opportunities. The
+threats' summed EMV is their expected cost whether or not the risks are
+independent (expectation is additive); independence only matters for how likely
+a contingency of that size is to suffice. Where impacts are ordinal there is no
+money and no EMV: the summed ordinal scores are an *exposure index*, a ranking,
+not an amount.
 
 Exposure (open risks only) is summed by project, category and owner, with its
 concentration (top share, top-3 share, Herfindahl index); opportunities sit
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._values import count, money as money_text
 from .model import CLOSED_RISK_STATUSES, OPEN_RISK_STATUSES, RISK_KINDS, ROLLED_UP
 
 PMBOK_PROBABILITY = (0.1, 0.3, 0.5, 0.7, 0.9)
@@ -41,6 +46,9 @@ BUDGET_STATUSES = (*ROLLED_UP, "proposed")
 
 PORTFOLIO_KEY = "(portfolio)"
 """The ``project_id`` shown for a portfolio-level risk."""
+
+EXPOSURE_LABELS = {"money": "threat EMV", "ordinal": "exposure index"}
+"""What threat exposure is called per impact scale: money gives an EMV, ordinal 1-5 impacts an index of scores."""
 
 NO_KEY = "(none)"
 """The category or owner shown for a risk that has none."""
@@ -80,8 +88,10 @@ class RiskAnalysis:
     totals
         ``open_threats``, ``open_opportunities``, ``red_threats``,
         ``threat_emv``, ``opportunity_emv``, ``net_emv``, ``contingency``
-        (``-threat_emv``), ``exposure_basis``, ``probability_scale``,
-        ``impact_scale``; money figures ``None`` when impacts are ordinal.
+        (``-threat_emv``), ``exposure_basis``, ``exposure_label`` (see
+        :data:`EXPOSURE_LABELS`), ``exposure_index`` (the open threats' summed
+        ordinal scores), ``probability_scale``, ``impact_scale``; money
+        figures ``None`` when impacts are ordinal.
     """
 
     register: pd.DataFrame
@@ -295,6 +305,8 @@ def analyse_risks(risks: pd.DataFrame, projects: pd.DataFrame, *, probability_sc
         "net_emv": threat_emv + opportunity_emv if money else None,
         "contingency": 0.0 - threat_emv if money else None,
         "exposure_basis": basis,
+        "exposure_label": EXPOSURE_LABELS[impact_scale],
+        "exposure_index": float(parts["threat_score"].sum()),
         "probability_scale": probability_scale,
         "impact_scale": impact_scale,
     }
@@ -308,6 +320,45 @@ def analyse_risks(risks: pd.DataFrame, projects: pd.DataFrame, *, probability_sc
         concentration=concentration,
         totals=totals,
     )
+
+
+def risk_summary(analysis: RiskAnalysis) -> str:
+    """The risk section's opening sentences: counts, then EMV where impacts are money, else the exposure index.
+
+    Examples
+    --------
+    >>> totals = {"open_threats": 2, "red_threats": 1, "open_opportunities": 0, "impact_scale": "ordinal",
+    ...           "exposure_index": 24.0}
+    >>> print(risk_summary(RiskAnalysis(*[None] * 6, totals=totals)))  # doctest: +NORMALIZE_WHITESPACE
+    2 open threats (1 in the red zone) and 0 open opportunities. Impacts are rated 1-5, not in money, so there is no
+    expected monetary value: the exposure index of 24 is the sum of the open threats' probability × impact scores
+    (1-25 each); it ranks where threats gather, it is not an amount of money or a contingency.
+    """
+    t = analysis.totals
+    text = (f"{count(t.get('open_threats') or 0, 'open threat')} ({t.get('red_threats') or 0} in the red zone) and "
+            f"{count(t.get('open_opportunities') or 0, 'open opportunity', 'open opportunities')}. ")
+    if t.get("impact_scale") != "money":
+        return text + (f"Impacts are rated 1-5, not in money, so there is no expected monetary value: the exposure "
+                       f"index of {t.get('exposure_index') or 0:,.0f} is the sum of the open threats' probability × "
+                       "impact scores (1-25 each); it ranks where threats gather, it is not an amount of money or a "
+                       "contingency.")
+    threat = t.get("threat_emv") or 0.0
+    text += (f"Threat EMV {money_text(threat)}, opportunity EMV {money_text(t.get('opportunity_emv'))}, net "
+             f"{money_text(t.get('net_emv'))}.")
+    if threat < 0:
+        text += (f" The threats' EMV is their expected cost whether or not they are independent, so a contingency "
+                 f"of {money_text(-threat)} covers the expected loss; independence matters for the confidence "
+                 "level: threats that strike together make that amount less likely to suffice.")
+    return text
+
+
+def register_columns(analysis: RiskAnalysis) -> dict[str, str]:
+    """Column labels for a table of the register: the EMV column only where impacts are money."""
+    columns = {"risk_id": "Risk", "project_id": "Project", "title": "Title", "kind": "Kind", "owner": "Owner",
+               "probability_band": "P", "impact_band": "I", "ordinal_score": "Score (P × I)", "rating": "Zone"}
+    if analysis.totals.get("impact_scale") == "money":
+        columns["emv"] = "EMV"
+    return columns
 
 
 def _exposure(parts: pd.DataFrame, keys: pd.Series, key: str, money: bool) -> pd.DataFrame:
@@ -363,6 +414,6 @@ def _heatmap(open_risks: pd.DataFrame, money: bool) -> pd.DataFrame:
 
 
 __all__ = [
-    "IMPACT_SCALES", "PMBOK_IMPACT", "PMBOK_PROBABILITY", "PROBABILITY_SCALES", "RiskAnalysis", "analyse_risks",
-    "is_open", "recognised_status",
+    "EXPOSURE_LABELS", "IMPACT_SCALES", "PMBOK_IMPACT", "PMBOK_PROBABILITY", "PROBABILITY_SCALES", "RiskAnalysis",
+    "analyse_risks", "is_open", "recognised_status", "register_columns", "risk_summary",
 ]

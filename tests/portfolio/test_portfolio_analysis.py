@@ -43,8 +43,11 @@ def test_actions_put_the_findings_into_words_most_urgent_first(portfolio):
                               "1 in-flight project falls outside it (P2): review whether to stop or pause it."),
         ("watch", "dependencies", "Protect the critical chain P1 → P2 → P3 (819 days of planned work, summed along "
                                   "it): a slip anywhere on it moves every later project."),
-        ("watch", "risk", "Open threats have an expected monetary value of -1.0k: a contingency of 1.0k covers the "
-                          "expected loss if the risks are independent; open opportunities are worth 15 if pursued."),
+        # -100 - 900: the expected cost whatever the correlation; independence only sets the confidence level
+        ("watch", "risk", "Open threats have an expected monetary value of -1.0k, their expected cost whether or not "
+                          "they are independent: a contingency of 1.0k covers the expected loss, and how likely it is "
+                          "to suffice depends on whether the threats are independent (threats that strike together "
+                          "need more for the same confidence); open opportunities are worth 15 if pursued."),
     ]
     # The value 7.5 is P1's weighted score: (3 x 8 + 1 x 6) / 4. The chain's durations are finish - start:
     # P1 364 days (2026-01-01 to 2026-12-31), P2 244 (2026-03-01 to 2026-10-31), P3 211 (2026-09-01 to

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from pmo_workbench.portfolio.model import PROJECT_STATUSES
-from pmo_workbench.portfolio.risk import REGISTER_COLUMNS, RiskAnalysis, analyse_risks, is_open, recognised_status
+from pmo_workbench.portfolio.risk import (REGISTER_COLUMNS, RiskAnalysis, analyse_risks, is_open, recognised_status,
+                                         register_columns, risk_summary)
 
 NAN = math.nan
 
@@ -356,3 +357,34 @@ def test_only_closed_or_opportunities_gives_no_shares():
 def test_unknown_scale(probability_scale, impact_scale, message):
     with pytest.raises(ValueError, match=message):
         analyse(risks({}), probability_scale, impact_scale)
+
+
+# -- wording: EMV only where impacts are money -----------------------------------
+
+def test_wording_with_money_impacts_gives_emv_and_the_contingency_for_any_correlation():
+    # A: threat p 0.5 x 200 = EMV -100; B: threat p 0.3 x 1000 = -300; A: opportunity p 0.5 x 80 = +40.
+    # Threat EMV -400, net -360: the expected cost of the threats whatever their correlation.
+    got = analyse(risks({"impact": 200.0}, {"project_id": "B", "probability": 0.3, "impact": 1000.0},
+                        {"kind": "opportunity", "impact": 80.0}))
+    assert got.totals["exposure_label"] == "threat EMV"
+    assert risk_summary(got) == (
+        "2 open threats (0 in the red zone) and 1 open opportunity. Threat EMV -400, opportunity EMV 40, net -360. "
+        "The threats' EMV is their expected cost whether or not they are independent, so a contingency of 400 "
+        "covers the expected loss; independence matters for the confidence level: threats that strike together "
+        "make that amount less likely to suffice.")
+    assert "if the risks are independent" not in risk_summary(got)
+    assert list(register_columns(got)).count("emv") == 1
+
+
+def test_wording_with_ordinal_impacts_names_an_exposure_index_and_no_emv():
+    # scores: 3 x 5 = 15 (red) and 2 x 2 = 4 on threats, the opportunity's 4 x 4 = 16 left out: index 19
+    got = analyse(risks({"probability": 3.0, "impact": 5.0}, {"probability": 2.0, "impact": 2.0},
+                        {"kind": "opportunity", "probability": 4.0, "impact": 4.0}),
+                  probability_scale="ordinal", impact_scale="ordinal")
+    assert (got.totals["exposure_label"], got.totals["exposure_index"]) == ("exposure index", 19.0)
+    text = risk_summary(got)
+    assert text == ("2 open threats (1 in the red zone) and 1 open opportunity. Impacts are rated 1-5, not in money, "
+                    "so there is no expected monetary value: the exposure index of 19 is the sum of the open threats' "
+                    "probability × impact scores (1-25 each); it ranks where threats gather, it is not an amount of "
+                    "money or a contingency.")
+    assert "EMV" not in text and "emv" not in register_columns(got)
