@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .._values import count, money
+from .capacity import FTE_TOLERANCE
 from .model import IN_FLIGHT
 
 if TYPE_CHECKING:
@@ -31,6 +32,19 @@ class Action:
     urgency: str
     area: str
     text: str
+
+
+REASONS_IN_WORDS = {"over budget": "does not fit the remaining budget"}
+"""Selection's reasons as a reader should read them: a project left out for cost need not be over its own budget."""
+
+
+def reasons_in_words(projects: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a selection's candidates with each ``reason`` in words (see :data:`REASONS_IN_WORDS`).
+
+    >>> reasons_in_words(pd.DataFrame({"reason": ["over budget", "selected"]}))["reason"].tolist()
+    ['does not fit the remaining budget', 'selected']
+    """
+    return projects.assign(reason=projects["reason"].replace(REASONS_IN_WORDS))
 
 
 def budget_verdict(vac: float | None, *, tolerance: float = 0.5) -> str | None:
@@ -141,28 +155,43 @@ def _delivery_actions(a: PortfolioAnalysis) -> list[Action]:
 
 
 def _resource_actions(a: PortfolioAnalysis) -> list[Action]:
-    """Over-allocations from the status date's month on; earlier months are history, not something to act on."""
+    """Over-allocations from the status date's month on; earlier months are history, not something to act on.
+
+    Only committed work (active, on hold) calls for re-sequencing or capacity: a cell that proposals alone push
+    over capacity is a reason not to start them all, said once, with what the recommended selection leaves.
+    """
     r = a.resources
     if r is None or r.over_allocations.empty:
         return []
-    ahead = r.over_allocations[r.over_allocations["month"] >= a.as_of.to_period("M")]
-    if ahead.empty:
-        return []
-    roles = (ahead.groupby("role", sort=False)
-             .agg(months=("month", "nunique"), excess=("excess_fte", "sum"))
+    month = a.as_of.to_period("M")
+    ahead = r.over_allocations[r.over_allocations["month"] >= month]
+    committed = ahead[ahead["committed_excess_fte"] > FTE_TOLERANCE]
+    roles = (committed.groupby("role", sort=False)
+             .agg(months=("month", "nunique"), excess=("committed_excess_fte", "sum"))
              .sort_values(["excess", "months"], ascending=False))
     out = []
     for role, row in roles.head(3).iterrows():
-        worst = ahead[ahead["role"] == role].sort_values("excess_fte", ascending=False).iloc[0]
-        load = (f"{worst['demand_fte']:.1f} FTE against {worst['capacity_fte']:.1f}"
-                if pd.notna(worst["capacity_fte"]) else f"{worst['demand_fte']:.1f} FTE")
+        worst = committed[committed["role"] == role].sort_values("committed_excess_fte", ascending=False).iloc[0]
         out.append(Action("now" if row["months"] >= 3 else "soon", "resources", (
-            f"{role} is over-allocated in {count(int(row['months']), 'month')} ahead; the worst is "
-            f"{worst['month']} ({load}), with demand from {worst['projects']}. Re-sequence these projects or "
-            "add capacity.")))
+            f"{role} is over-allocated by committed work (active and on-hold projects) in "
+            f"{count(int(row['months']), 'month')} ahead; the worst is {worst['month']} "
+            f"({worst['committed_fte']:.1f} FTE committed against {worst['capacity_fte']:.1f}), with demand from "
+            f"{worst['projects']}. Re-sequence these projects or add capacity.")))
     if len(roles) > 3:
-        out.append(Action("soon", "resources", f"{count(len(roles) - 3, 'more role')} over-allocated in some "
-                                               "month ahead; see the resource table."))
+        out.append(Action("soon", "resources", f"{count(len(roles) - 3, 'more role')} over-allocated by committed "
+                                               "work in some month ahead; see the resource table."))
+    pipeline = ahead[ahead["committed_excess_fte"] <= FTE_TOLERANCE]
+    if len(pipeline):
+        text = (f"Proposals not yet approved would over-allocate {count(len(pipeline), 'role-month')} ahead "
+                f"({_listing(sorted(pipeline['role'].astype(str).unique().tolist()))}) if all of them started")
+        if r.selection is not None:
+            chosen = r.selection[(r.selection["month"] >= month) & r.selection["over_allocated"]]
+            keys = set(zip(pipeline["role"], pipeline["month"]))
+            still = sum((role, m) in keys for role, m in zip(chosen["role"], chosen["month"]))
+            text += (f"; with the recommended selection {count(still, 'of them is', 'of them are')} still over "
+                     "capacity" if still else "; the recommended selection keeps them within capacity")
+        out.append(Action("watch", "resources", text + ". Sequence the proposals' start dates before approving "
+                                                       "them rather than adding capacity."))
     return out
 
 
@@ -238,4 +267,5 @@ def _data_actions(a: PortfolioAnalysis) -> list[Action]:
         "reliable."))]
 
 
-__all__ = ["URGENCY", "Action", "actions", "budget_verdict", "count", "money"]
+__all__ = ["REASONS_IN_WORDS", "URGENCY", "Action", "actions", "budget_verdict", "count", "money",
+           "reasons_in_words"]

@@ -284,6 +284,8 @@ def analyse_portfolio(
         else:
             if budget is not None:
                 selection = select_projects(candidates, float(budget), **constraints)
+                if resources is not None and selection.status != "infeasible":
+                    resources = resources.with_selection(selection.selected)   # the load the set would bring
             if want_frontier:
                 curve = efficient_frontier(candidates, n=frontier_points, **constraints)
     findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.project_id or "", f.check))

@@ -3,7 +3,12 @@
 DOMAIN.md section 6: per role and month, ``utilisation = demand / capacity``;
 a cell is over-allocated when ``demand > capacity``; ``net availability =
 capacity - demand``. Demand is the sum of ``demand_fte`` over the assignments
-of projects that are still open (not closed or cancelled).
+of projects that are still open (not closed or cancelled), split into
+*committed* work (approved: active or on hold) and the *pipeline* (proposed
+projects nobody has funded yet): an over-allocation that only the pipeline
+causes is a reason not to start every proposal, not to add capacity.
+:meth:`ResourceAnalysis.with_selection` adds the load of a recommended
+selection (committed work plus the proposals it funds).
 
 Everything is computed with ``groupby``/``merge`` on whole frames, so 100,000
 assignment rows over 200 roles x 36 months take a fraction of a second.
@@ -11,7 +16,8 @@ assignment rows over 200 roles x 36 months take a fraction of a second.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -21,12 +27,18 @@ from .model import Finding
 EXCLUDED_STATUSES = ("closed", "cancelled")
 """Project statuses whose assignments do not count as demand."""
 
+COMMITTED_STATUSES = ("active", "on_hold")
+"""Approved work: its demand is committed. Proposed projects are the pipeline."""
+
 FTE_TOLERANCE = 1e-9
 """Demand counts as above capacity only when it exceeds it by more than this (float sums are not exact)."""
 
-LOAD_COLUMNS = ["role", "month", "demand_fte", "capacity_fte", "utilisation", "net_fte", "over_allocated"]
-OVER_COLUMNS = [*LOAD_COLUMNS[:-1], "excess_fte", "projects"]
-CAUSE_COLUMNS = ["role", "month", "project_id", "demand_fte", "share_of_demand"]
+LOAD_COLUMNS = ["role", "month", "committed_fte", "pipeline_fte", "demand_fte", "capacity_fte", "utilisation",
+                "net_fte", "over_allocated", "committed_over"]
+OVER_COLUMNS = [*LOAD_COLUMNS[:-2], "excess_fte", "committed_excess_fte", "projects", "pipeline_projects"]
+CAUSE_COLUMNS = ["role", "month", "project_id", "stage", "demand_fte", "share_of_demand"]
+SELECTION_COLUMNS = ["role", "month", "demand_fte", "capacity_fte", "utilisation", "net_fte", "over_allocated"]
+DEMAND_COLUMNS = ["role", "month", "project_id", "stage", "demand_fte"]
 BY_ROLE_COLUMNS = ["role", "months", "months_over", "peak_utilisation", "total_excess_fte", "mean_utilisation"]
 
 
@@ -38,21 +50,28 @@ class ResourceAnalysis:
     ----------
     load
         One row per (role, month) found in demand or capacity, sorted by role
-        then month: ``role``, ``month`` (``Period[M]``), ``demand_fte``,
-        ``capacity_fte`` (NaN without a capacity sheet; 0 where the sheet has
-        no row for a demanded role-month), ``utilisation`` (demand / capacity,
-        NaN when capacity is 0 or unknown), ``net_fte`` (capacity - demand),
-        ``over_allocated`` (demand > capacity).
+        then month: ``role``, ``month`` (``Period[M]``), ``committed_fte``
+        (demand of active and on-hold projects), ``pipeline_fte`` (of proposed
+        ones), ``demand_fte`` (both), ``capacity_fte`` (NaN without a capacity
+        sheet; 0 where the sheet has no row for a demanded role-month),
+        ``utilisation`` (demand / capacity, NaN when capacity is 0 or
+        unknown), ``net_fte`` (capacity - demand), ``over_allocated``
+        (demand > capacity) and ``committed_over`` (committed demand alone >
+        capacity: the over-allocations to act on).
     over_allocations
-        The over-allocated rows of ``load`` (without the flag), plus
-        ``excess_fte`` (demand - capacity) and ``projects``, the projects that
-        make up the demand, largest first: ``"P-001 (1.5), P-007 (0.5)"``.
-        Sorted by excess, largest first, then role and month.
+        The over-allocated rows of ``load`` (without the flags), plus
+        ``excess_fte`` (demand - capacity), ``committed_excess_fte`` (committed
+        demand - capacity, 0 when only the pipeline overloads the cell),
+        ``projects``, the committed projects that make up the demand, largest
+        first: ``"P-001 (1.5), P-007 (0.5)"``, and ``pipeline_projects``, the
+        proposals, alike ("" when none). Sorted by committed excess, then
+        excess, largest first, then role and month.
     causes
         For over-allocated cells only, one row per contributing project:
-        ``role``, ``month``, ``project_id``, ``demand_fte``, ``share_of_demand``
-        (the project's share of the cell's demand). Sorted by role, month,
-        then demand, largest first.
+        ``role``, ``month``, ``project_id``, ``stage`` (``"committed"`` or
+        ``"pipeline"``), ``demand_fte``, ``share_of_demand`` (the project's
+        share of the cell's demand). Sorted by role, month, then demand,
+        largest first.
     by_role
         One row per role: ``months`` (rows in ``load``), ``months_over``,
         ``peak_utilisation``, ``total_excess_fte``, ``mean_utilisation``
@@ -60,12 +79,26 @@ class ResourceAnalysis:
         largest first, then months over, then role.
     totals
         ``roles``, ``months``, ``over_allocated_cells``, ``roles_over``,
-        ``total_excess_fte`` and ``peak``, the ``(role, month, utilisation)``
-        cell with the highest defined utilisation (``None`` when none is defined).
+        ``total_excess_fte``, ``committed_over_cells``,
+        ``committed_excess_fte``, ``pipeline_only_cells`` (over-allocated
+        only with the proposals counted) and ``peak``, the ``(role, month,
+        utilisation)`` cell with the highest defined utilisation (``None``
+        when none is defined); with a selection also ``selection_over_cells``
+        and ``selection_excess_fte``.
     findings
         ``demand_on_closed_project`` (warning, one per closed or cancelled
         project with assignments) and ``no_capacity`` (warning, one per role
         demanded in months the capacity sheet does not cover).
+    demand
+        The demand per project: ``role``, ``month``, ``project_id``,
+        ``stage``, ``demand_fte`` (open projects only).
+    selection
+        ``None``, or after :meth:`with_selection` the load of committed work
+        plus the selected proposals: ``role``, ``month``, ``demand_fte``,
+        ``capacity_fte``, ``utilisation``, ``net_fte``, ``over_allocated``,
+        one row per row of ``load``.
+    selected
+        The project ids the ``selection`` load was computed for.
     """
 
     load: pd.DataFrame
@@ -74,6 +107,38 @@ class ResourceAnalysis:
     by_role: pd.DataFrame
     totals: dict
     findings: tuple[Finding, ...]
+    demand: pd.DataFrame | None = None
+    selection: pd.DataFrame | None = None
+    selected: tuple[str, ...] = ()
+
+    def with_selection(self, selected: Iterable[str]) -> ResourceAnalysis:
+        """A copy with the load of committed work plus the proposals in ``selected`` (a recommended set).
+
+        Committed projects count whether or not ``selected`` names them (they are under way); proposals count
+        only when selected. Capacity is that of ``load``.
+        """
+        chosen = tuple(str(p) for p in selected)
+        demand = self.demand if self.demand is not None else pd.DataFrame(columns=DEMAND_COLUMNS)
+        keep = demand["stage"].eq("committed") | demand["project_id"].astype(str).isin(chosen)
+        fte = (demand[keep].groupby(["role", "month"], sort=False, observed=True)["demand_fte"].sum()
+               .rename("demand_fte").reset_index())
+        frame = self.load[["role", "month", "capacity_fte"]].merge(fte, on=["role", "month"], how="left")
+        frame["demand_fte"] = frame["demand_fte"].fillna(0.0)
+        frame = _measured(frame)[SELECTION_COLUMNS]
+        over = frame[frame["over_allocated"]]
+        totals = {**self.totals, "selection_over_cells": int(len(over)),
+                  "selection_excess_fte": float((over["demand_fte"] - over["capacity_fte"]).sum())}
+        return replace(self, selection=frame, selected=chosen, totals=totals)
+
+
+def _measured(load: pd.DataFrame) -> pd.DataFrame:
+    """``load`` with utilisation, net availability and the over-allocation flag from demand and capacity."""
+    dem = load["demand_fte"].to_numpy(dtype=float)
+    cap = load["capacity_fte"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        utilisation = np.where(cap > 0, dem / np.where(cap > 0, cap, 1.0), np.nan)
+    return load.assign(utilisation=utilisation, net_fte=cap - dem,
+                       over_allocated=(dem - cap) > FTE_TOLERANCE)  # NaN capacity compares False
 
 
 def resource_load(assignments: pd.DataFrame, capacity: pd.DataFrame | None, projects: pd.DataFrame) -> ResourceAnalysis:
@@ -89,7 +154,9 @@ def resource_load(assignments: pd.DataFrame, capacity: pd.DataFrame | None, proj
         has no capacity sheet.
     projects
         ``project_id``, ``name``, ``status``: assignments of closed and
-        cancelled projects are left out of the demand and reported.
+        cancelled projects are left out of the demand and reported; those
+        of active and on-hold projects are committed, of proposed ones the
+        pipeline.
 
     Returns
     -------
@@ -113,9 +180,17 @@ def resource_load(assignments: pd.DataFrame, capacity: pd.DataFrame | None, proj
     findings += _closed_findings(assignments[closed], status[closed], info)
 
     kept = assignments.loc[~closed, ["project_id", "role", "month", "demand_fte"]]
-    per_project = (kept.groupby(["role", "month", "project_id"], sort=False, observed=True)["demand_fte"]
+    stage = np.where(status[~closed].isin(COMMITTED_STATUSES).to_numpy(dtype=bool), "committed", "pipeline")
+    per_project = (kept.assign(stage=stage)
+                   .groupby(["role", "month", "project_id", "stage"], sort=False, observed=True)["demand_fte"]
                    .sum().reset_index())
-    demand = per_project.groupby(["role", "month"], sort=False, observed=True)["demand_fte"].sum().reset_index()
+    split = (per_project.pivot_table(index=["role", "month"], columns="stage", values="demand_fte", aggfunc="sum",
+                                     observed=True, sort=False)
+             .reindex(columns=["committed", "pipeline"]).fillna(0.0)
+             .rename(columns={"committed": "committed_fte", "pipeline": "pipeline_fte"}))
+    split.columns.name = None
+    demand = split.reset_index()
+    demand["demand_fte"] = demand["committed_fte"] + demand["pipeline_fte"]
 
     if capacity is None:
         load = demand.assign(capacity_fte=np.nan)
@@ -123,22 +198,19 @@ def resource_load(assignments: pd.DataFrame, capacity: pd.DataFrame | None, proj
         supply = (capacity.groupby(["role", "month"], sort=False, observed=True)["capacity_fte"].sum(min_count=1)
                   .reset_index())
         load = demand.merge(supply, on=["role", "month"], how="outer")
-        load["demand_fte"] = load["demand_fte"].fillna(0.0)
+        for column in ("committed_fte", "pipeline_fte", "demand_fte"):
+            load[column] = load[column].fillna(0.0)
         uncovered = load["capacity_fte"].isna()
         findings += _no_capacity_findings(load[uncovered & load["demand_fte"].gt(0)])
         load["capacity_fte"] = load["capacity_fte"].fillna(0.0)
 
-    load = load.sort_values(["role", "month"], kind="stable").reset_index(drop=True)
-    dem = load["demand_fte"].to_numpy(dtype=float)
-    cap = load["capacity_fte"].to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        load["utilisation"] = np.where(cap > 0, dem / np.where(cap > 0, cap, 1.0), np.nan)
-    load["net_fte"] = cap - dem
-    load["over_allocated"] = (dem - cap) > FTE_TOLERANCE  # NaN capacity compares False
+    load = _measured(load.sort_values(["role", "month"], kind="stable").reset_index(drop=True))
+    load["committed_over"] = (load["committed_fte"] - load["capacity_fte"]) > FTE_TOLERANCE
     load = load[LOAD_COLUMNS]
 
-    over = load[load["over_allocated"]].drop(columns="over_allocated")
-    over = over.assign(excess_fte=over["demand_fte"] - over["capacity_fte"])
+    over = load[load["over_allocated"]].drop(columns=["over_allocated", "committed_over"])
+    over = over.assign(excess_fte=over["demand_fte"] - over["capacity_fte"],
+                       committed_excess_fte=(over["committed_fte"] - over["capacity_fte"]).clip(lower=0.0))
 
     causes = per_project.merge(over[["role", "month", "demand_fte"]], on=["role", "month"], suffixes=("", "_cell"))
     causes["share_of_demand"] = causes["demand_fte"] / causes["demand_fte_cell"]
@@ -146,16 +218,33 @@ def resource_load(assignments: pd.DataFrame, capacity: pd.DataFrame | None, proj
                                  kind="stable")
               .reset_index(drop=True)[CAUSE_COLUMNS])
 
-    labels = causes[["role", "month"]].assign(
+    labels = causes[["role", "month", "stage"]].assign(
         label=causes["project_id"].astype(str) + " (" + _fte_text(causes["demand_fte"]) + ")")
-    listing = labels.groupby(["role", "month"], sort=False)["label"].agg(", ".join).rename("projects").reset_index()
-    over = over.merge(listing, on=["role", "month"], how="left")
-    over = (over.sort_values(["excess_fte", "role", "month"], ascending=[False, True, True], kind="stable")
+    for stage_name, column in (("committed", "projects"), ("pipeline", "pipeline_projects")):
+        listing = (labels[labels["stage"].eq(stage_name)].groupby(["role", "month"], sort=False)["label"]
+                   .agg(", ".join).rename(column).reset_index())
+        over = over.merge(listing, on=["role", "month"], how="left")
+        over[column] = over[column].fillna("").astype(object)
+    over = (over.sort_values(["committed_excess_fte", "excess_fte", "role", "month"],
+                             ascending=[False, False, True, True], kind="stable")
             .reset_index(drop=True)[OVER_COLUMNS])
 
     by_role = _by_role(load)
     return ResourceAnalysis(load=load, over_allocations=over, causes=causes, by_role=by_role,
-                            totals=_totals(load, over), findings=tuple(findings))
+                            totals=_totals(load, over), findings=tuple(findings),
+                            demand=per_project[DEMAND_COLUMNS].reset_index(drop=True))
+
+
+def beside_selection(resources: ResourceAnalysis) -> pd.DataFrame:
+    """The over-allocations with ``selection_fte``: the cell's demand under the recommended selection (NaN without one).
+
+    Committed and pipeline demand, the excess of each and the load the selection would bring, side by side.
+    """
+    over = resources.over_allocations
+    if resources.selection is None:
+        return over.assign(selection_fte=np.nan)
+    chosen = resources.selection[["role", "month", "demand_fte"]].rename(columns={"demand_fte": "selection_fte"})
+    return over.merge(chosen, on=["role", "month"], how="left")
 
 
 def _fte_text(values: pd.Series) -> pd.Series:
@@ -190,6 +279,9 @@ def _totals(load: pd.DataFrame, over: pd.DataFrame) -> dict:
         "over_allocated_cells": int(len(over)),
         "roles_over": int(over["role"].nunique()),
         "total_excess_fte": float(over["excess_fte"].sum()),
+        "committed_over_cells": int(load["committed_over"].sum()),
+        "committed_excess_fte": float(over["committed_excess_fte"].sum()),
+        "pipeline_only_cells": int((load["over_allocated"] & ~load["committed_over"]).sum()),
         "peak": peak,
     }
 
@@ -235,4 +327,5 @@ def _no_capacity_findings(uncovered: pd.DataFrame) -> list[Finding]:
     return findings
 
 
-__all__ = ["EXCLUDED_STATUSES", "FTE_TOLERANCE", "ResourceAnalysis", "resource_load"]
+__all__ = ["COMMITTED_STATUSES", "EXCLUDED_STATUSES", "FTE_TOLERANCE", "ResourceAnalysis", "beside_selection",
+           "resource_load"]

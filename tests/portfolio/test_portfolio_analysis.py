@@ -37,8 +37,9 @@ def test_actions_put_the_findings_into_words_most_urgent_first(portfolio):
         ("soon", "delivery", "1 project is a period or more behind on earned schedule: P1 (-2.8 periods). Plain SPI "
                              "hides this as projects near completion."),
         # 1.0 + 1.0 FTE of analysts against 1.5 in 2026-07, after the status date's month (2026-06).
-        ("soon", "resources", "Analyst is over-allocated in 1 month ahead; the worst is 2026-07 (2.0 FTE against "
-                              "1.5), with demand from P1 (1), P2 (1). Re-sequence these projects or add capacity."),
+        ("soon", "resources", "Analyst is over-allocated by committed work (active and on-hold projects) in 1 "
+                              "month ahead; the worst is 2026-07 (2.0 FTE committed against 1.5), with demand from "
+                              "P1 (1), P2 (1). Re-sequence these projects or add capacity."),
         ("soon", "selection", "Within the budget of 1.3k, the best set funds 1 project for 933 (total value 7.5). "
                               "1 in-flight project falls outside it (P2): review whether to stop or pause it."),
         ("watch", "dependencies", "Protect the critical chain P1 → P2 → P3 (819 days of planned work, summed along "
@@ -171,3 +172,28 @@ def test_needing_a_cancelled_project_is_an_action_of_its_own(tmp_path):
     assert texts["dependencies"] == ("1 project depends on a cancelled project (P2 needs P5): find another way to "
                                      "deliver what it was to provide, or stop the project that needs it.")
     assert "data" not in texts
+
+
+def test_over_allocations_caused_by_proposals_call_for_sequencing_not_capacity(tmp_path):
+    # Analyst 2026-07: P1 1.0 + P2 1.0 (both active) = 2.0 committed against 1.5: an action to add capacity.
+    # Analyst 2026-08: P1 0.5 committed + P3 1.5 proposed = 2.0 against 1.5, but committed alone 0.5 fits:
+    # only the pipeline overloads it. The selection (budget 1300) funds P1 alone, so its load in 2026-08 is
+    # 0.5 (P1) and in 2026-07 still 2.0 (P2 is under way and counts as committed whatever the selection says).
+    sheets = {**SHEETS, "assignments": [*SHEETS["assignments"], ["P3", "Analyst", "2026-08", 1.5]]}
+    result = analyse_portfolio(read_portfolio(write_folder(tmp_path / "pipeline", sheets)), as_of=AS_OF, budget=1300)
+    res = result.resources
+    aug = res.load.set_index(res.load["month"].astype(str)).loc["2026-08"]
+    assert (aug["committed_fte"], aug["pipeline_fte"], aug["capacity_fte"]) == (0.5, 1.5, 1.5)
+    assert bool(aug["over_allocated"]) and not bool(aug["committed_over"])
+    assert res.selected == ("P1",)
+    chosen = res.selection.set_index(res.selection["month"].astype(str))["demand_fte"]
+    assert chosen.to_dict() == {"2026-07": 2.0, "2026-08": 0.5}
+    assert (res.totals["committed_over_cells"], res.totals["pipeline_only_cells"],
+            res.totals["selection_over_cells"]) == (1, 1, 1)
+    texts = [a.text for a in actions(result) if a.area == "resources"]
+    assert len(texts) == 2 and texts[0].startswith("Analyst is over-allocated by committed work")
+    assert "P3" not in texts[0]
+    assert texts[1] == ("Proposals not yet approved would over-allocate 1 role-month ahead (Analyst) if all of them "
+                        "started; the recommended selection keeps them within capacity. Sequence the proposals' "
+                        "start dates before approving them rather than adding capacity.")
+    assert result.to_dict()["resources"]["totals"]["selection_over_cells"] == 1

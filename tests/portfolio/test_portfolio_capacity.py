@@ -129,21 +129,80 @@ def test_over_allocation_boundary(demands, capacity, over):
 
 # -- over-allocations and their causes -------------------------------------------------------------------------------
 
-def test_over_allocations_list_excess_and_projects_largest_first(analysis):
+def test_over_allocations_list_excess_and_projects_committed_first(analysis):
     over = analysis.over_allocations
-    assert list(over.columns) == ["role", "month", "demand_fte", "capacity_fte", "utilisation", "net_fte",
-                                  "excess_fte", "projects"]
-    # sorted by excess: Dev Mar 0.75 - 0 = 0.75, PM Jan 0.6 - 0 = 0.6, Dev Jan 2.0 - 1.5 = 0.5
-    assert list(zip(over["role"], over["month"].astype(str))) == [("Dev", "2024-03"), ("PM", "2024-01"),
+    assert list(over.columns) == ["role", "month", "committed_fte", "pipeline_fte", "demand_fte", "capacity_fte",
+                                  "utilisation", "net_fte", "excess_fte", "committed_excess_fte", "projects",
+                                  "pipeline_projects"]
+    # committed excess (active P-1, on-hold P-5) against capacity, the proposal P-2 left out:
+    #   PM Jan  0.4 - 0 = 0.4;  Dev Mar 0.25 - 0 = 0.25;  Dev Jan 1.5 - 1.5 = 0 (only P-2's 0.5 overloads it)
+    # total excess: 0.6, 0.75 and 0.5
+    assert list(zip(over["role"], over["month"].astype(str))) == [("PM", "2024-01"), ("Dev", "2024-03"),
                                                                    ("Dev", "2024-01")]
-    assert over["excess_fte"].tolist() == pytest.approx([0.75, 0.6, 0.5])
-    assert over["projects"].tolist() == ["P-2 (0.5), P-5 (0.25)", "P-1 (0.4), P-2 (0.2)", "P-1 (1.5), P-2 (0.5)"]
+    assert over["committed_excess_fte"].tolist() == pytest.approx([0.4, 0.25, 0.0])
+    assert over["excess_fte"].tolist() == pytest.approx([0.6, 0.75, 0.5])
+    assert over["projects"].tolist() == ["P-1 (0.4)", "P-5 (0.25)", "P-1 (1.5)"]
+    assert over["pipeline_projects"].tolist() == ["P-2 (0.2)", "P-2 (0.5)", "P-2 (0.5)"]
+
+
+@pytest.mark.parametrize(
+    ("role", "month", "committed", "pipeline", "committed_over"),
+    [
+        # Dev Jan: P-1 1.5 committed, P-2 0.5 proposed; committed 1.5 = capacity 1.5 exactly: not over on its own
+        ("Dev", JAN, 1.5, 0.5, False),
+        ("Dev", FEB, 1.0, 0.0, False),
+        # Dev Mar: on-hold P-5 0.25 is committed, P-2 0.5 pipeline; capacity 0
+        ("Dev", MAR, 0.25, 0.5, True),
+        ("PM", JAN, 0.4, 0.2, True),
+        ("QA", JAN, 0.5, 0.0, False),
+        ("QA", FEB, 0.0, 0.0, False),
+    ],
+)
+def test_demand_is_split_into_committed_and_pipeline(analysis, role, month, committed, pipeline, committed_over):
+    row = _row(analysis.load, role, month)
+    assert (row["committed_fte"], row["pipeline_fte"]) == (pytest.approx(committed), pytest.approx(pipeline))
+    assert row["demand_fte"] == pytest.approx(committed + pipeline)
+    assert bool(row["committed_over"]) is committed_over
+
+
+def test_totals_tell_committed_from_pipeline_over_allocations(analysis):
+    t = analysis.totals
+    # three cells over in all (Dev Jan, Dev Mar, PM Jan); two of them by committed work alone
+    assert (t["over_allocated_cells"], t["committed_over_cells"], t["pipeline_only_cells"]) == (3, 2, 1)
+    assert t["committed_excess_fte"] == pytest.approx(0.65)        # 0.4 + 0.25
+    assert t["total_excess_fte"] == pytest.approx(1.85)            # 0.6 + 0.75 + 0.5
+
+
+@pytest.mark.parametrize(
+    ("selected", "demand", "over_cells", "excess"),
+    [
+        # nothing proposed selected: committed work only. Dev Jan 1.5 (= 1.5), Dev Mar 0.25 (> 0), PM 0.4 (> 0)
+        ((), {("Dev", JAN): 1.5, ("Dev", MAR): 0.25, ("PM", JAN): 0.4}, 2, 0.65),
+        # naming a committed project changes nothing: it counts anyway
+        (("P-1",), {("Dev", JAN): 1.5, ("Dev", MAR): 0.25, ("PM", JAN): 0.4}, 2, 0.65),
+        # the proposal P-2 selected: everything, Dev Jan 2.0 - 1.5 = 0.5, Dev Mar 0.75, PM 0.6
+        (("P-2",), {("Dev", JAN): 2.0, ("Dev", MAR): 0.75, ("PM", JAN): 0.6}, 3, 1.85),
+    ],
+)
+def test_load_for_a_selection_is_committed_work_plus_the_selected_proposals(analysis, selected, demand, over_cells,
+                                                                           excess):
+    chosen = analysis.with_selection(selected)
+    assert chosen.selected == selected and analysis.selection is None       # a new object, the old one unchanged
+    frame = chosen.selection
+    assert frame[["role", "month"]].equals(analysis.load[["role", "month"]])
+    for (role, month), fte in demand.items():
+        assert _row(frame, role, month)["demand_fte"] == pytest.approx(fte)
+    assert _row(frame, "Dev", FEB)["demand_fte"] == pytest.approx(1.0)
+    assert (chosen.totals["selection_over_cells"], chosen.totals["selection_excess_fte"]) == (
+        over_cells, pytest.approx(excess))
 
 
 def test_causes_give_each_projects_share_of_an_over_allocated_cell(analysis):
     causes = analysis.causes
-    assert list(causes.columns) == ["role", "month", "project_id", "demand_fte", "share_of_demand"]
-    got = [(r, str(m), p, d, s) for r, m, p, d, s in causes.itertuples(index=False)]
+    assert list(causes.columns) == ["role", "month", "project_id", "stage", "demand_fte", "share_of_demand"]
+    assert causes.set_index("project_id")["stage"].to_dict() == {"P-1": "committed", "P-2": "pipeline",
+                                                                 "P-5": "committed"}
+    got = [(r, str(m), p, d, s) for r, m, p, _, d, s in causes.itertuples(index=False)]
     expected = [
         ("Dev", "2024-01", "P-1", 1.5, 1.5 / 2.0),    # 0.75
         ("Dev", "2024-01", "P-2", 0.5, 0.5 / 2.0),    # 0.25
@@ -253,7 +312,9 @@ def test_empty_inputs_give_empty_frames_with_columns():
     assert result.over_allocations.empty and "projects" in result.over_allocations
     assert result.causes.empty and result.by_role.empty
     assert result.totals == {"roles": 0, "months": 0, "over_allocated_cells": 0, "roles_over": 0,
-                             "total_excess_fte": 0.0, "peak": None}
+                             "total_excess_fte": 0.0, "committed_over_cells": 0, "committed_excess_fte": 0.0,
+                             "pipeline_only_cells": 0, "peak": None}
+    assert result.with_selection(["P-1"]).selection.empty
 
 
 def test_inputs_are_not_modified():
