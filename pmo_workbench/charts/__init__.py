@@ -11,6 +11,7 @@ from .portfolio import (
     RAG_COLOURS,
     cpi_spi_quadrant,
     demand_vs_capacity,
+    dependency_groups,
     dependency_network,
     exposure_bars,
     frontier,
@@ -33,7 +34,7 @@ from .style import ACCENT, FONT, GREY, LEVEL_COLOURS, MAX_WIDTH, NAVY
 
 __all__ = [
     "ACCENT", "FONT", "GREY", "LEVEL_COLOURS", "MAX_WIDTH", "NAVY", "RAG_COLOURS", "benchmark", "compare_pmos",
-    "cpi_spi_quadrant", "demand_vs_capacity", "dependency_network", "dimension_scores", "exposure_bars", "frontier",
-    "item_heatmap", "ladder", "perception", "pmo_roles", "prioritisation", "resource_heatmap", "risk_heatmap",
-    "roadmap", "schedule_view",
+    "cpi_spi_quadrant", "demand_vs_capacity", "dependency_groups", "dependency_network", "dimension_scores",
+    "exposure_bars", "frontier", "item_heatmap", "ladder", "perception", "pmo_roles", "prioritisation",
+    "resource_heatmap", "risk_heatmap", "roadmap", "schedule_view",
 ]

@@ -19,6 +19,7 @@ __all__ = [
     "RAG_COLOURS",
     "cpi_spi_quadrant",
     "demand_vs_capacity",
+    "dependency_groups",
     "dependency_network",
     "exposure_bars",
     "frontier",
@@ -245,7 +246,7 @@ def dependency_network(edges: pd.DataFrame, projects: pd.DataFrame, rag: pd.Seri
     """The dependency network in delivery waves (prerequisites on the left).
 
     ``edges`` and ``projects`` are the frames of the dependency analysis; ``rag`` maps project id to health.
-    Edges on the critical chain are drawn thick, edges inside a cycle dashed red.
+    Edges on the longest dependency chain are drawn thick, edges inside a cycle dashed red.
     """
     nodes = projects[["project_id", "wave", "blast_radius", "dependents", "in_cycle"]].copy()
     nodes["project_id"] = nodes["project_id"].astype(str)
@@ -261,7 +262,7 @@ def dependency_network(edges: pd.DataFrame, projects: pd.DataFrame, rag: pd.Seri
         a, b = str(r["from_project"]), str(r["to_project"])
         if a not in pos.index or b not in pos.index:
             continue
-        kind = "cycle" if r.get("in_cycle") else "critical chain" if r.get("on_critical_chain") else "dependency"
+        kind = "cycle" if r.get("in_cycle") else "longest chain" if r.get("on_longest_chain") else "dependency"
         # Drawn from the prerequisite (b) to the project that needs it (a).
         edge_rows.append({"x": pos.at[b, "x"], "y": pos.at[b, "y"], "x2": pos.at[a, "x"], "y2": pos.at[a, "y"],
                           "edge": f"{a} needs {b}", "kind": kind})
@@ -278,7 +279,7 @@ def dependency_network(edges: pd.DataFrame, projects: pd.DataFrame, rag: pd.Seri
         x=alt.X("x:Q", scale=xs, title="Delivery wave (prerequisites first)", axis=alt.Axis(tickMinStep=1,
                                                                                           format="d", grid=False)),
         y=alt.Y("y:Q", scale=ys, axis=None), x2="x2:Q", y2="y2:Q",
-        color=alt.Color("kind:N", title="Edge", scale=alt.Scale(domain=["dependency", "critical chain", "cycle"],
+        color=alt.Color("kind:N", title="Edge", scale=alt.Scale(domain=["dependency", "longest chain", "cycle"],
                                                                 range=[GREY, ACCENT, _THREAT])),
         strokeWidth=alt.condition("datum.kind == 'dependency'", alt.value(1), alt.value(2.5)),
         strokeDash=alt.condition("datum.kind == 'cycle'", alt.value([4, 2]), alt.value([1, 0])),
@@ -296,6 +297,32 @@ def dependency_network(edges: pd.DataFrame, projects: pd.DataFrame, rag: pd.Seri
         x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys), text="project_id:N", tooltip=tooltip)
     chart = alt.layer(lines, points, labels).properties(width=width, height=height).resolve_scale(color="independent")
     return _style(_titled(chart, title))
+
+
+def dependency_groups(links: pd.DataFrame, *, group_label: str = "PMO", title: str | None = None) -> alt.LayerChart:
+    """Links between groups of projects as a matrix: rows need columns; the number of links, coloured by least slack.
+
+    ``links`` is :func:`pmo_workbench.portfolio.dependencies.links_by_group`; a red cell holds a link due too late.
+    """
+    rows = [{"from": str(r["from_group"]), "to": str(r["to_group"]), "links": int(r["links"]),
+             "conflicts": int(r["conflicts"]), "slack": _num(r["least_slack_days"]),
+             "state": "due too late" if int(r["conflicts"]) else "slack under 30 days"
+             if (_num(r["least_slack_days"]) or 0) < 30 and _num(r["least_slack_days"]) is not None else "on time"}
+            for r in links.to_dict("records")]
+    data = _records_frame(rows, ["from", "to", "links", "conflicts", "slack", "state"])
+    tooltip = [alt.Tooltip("from:N", title=f"{group_label} that needs"),
+               alt.Tooltip("to:N", title=f"{group_label} needed"),
+               alt.Tooltip("links:Q", title="Links"), alt.Tooltip("conflicts:Q", title="Due too late"),
+               alt.Tooltip("slack:Q", title="Least slack (days)", format=",.0f")]
+    base = alt.Chart(data).encode(x=alt.X("to:N", title=f"{group_label} needed"),
+                                  y=alt.Y("from:N", title=f"{group_label} that needs"), tooltip=tooltip)
+    rect = base.mark_rect(stroke="white").encode(color=alt.Color(
+        "state:N", title="Least slack", scale=alt.Scale(domain=["due too late", "slack under 30 days", "on time"],
+                                                        range=[_THREAT, ACCENT, GREY])))
+    text = base.mark_text(fontSize=10, color=INK).encode(text="links:Q")
+    groups = len(set(data["from"]) | set(data["to"])) if len(data) else 1
+    side = min(MAX_WIDTH - 160, max(28 * groups, 160))
+    return _style(_titled(alt.layer(rect, text).properties(width=side, height=side), title))
 
 
 def frontier(curve: pd.DataFrame, *, budget: float | None = None, title: str | None = None) -> alt.LayerChart:

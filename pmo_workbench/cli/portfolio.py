@@ -112,8 +112,8 @@ def print_portfolio(analysis, console: Console) -> None:
                       markup=False, highlight=False)
     if analysis.dependencies is not None:
         d = analysis.dependencies
-        chain = " -> ".join(d.critical_chain) or MISSING
-        console.print(f"Dependencies: {len(d.cycles)} cycle(s); critical chain {chain}"
+        chain = " -> ".join(d.longest_chain) or MISSING
+        console.print(f"Dependencies: {len(d.cycles)} cycle(s); longest dependency chain {chain}"
                       f"; {len(d.conflicts)} needed-by conflict(s)", markup=False, highlight=False)
     if analysis.selection is not None:
         s = analysis.selection

@@ -106,13 +106,33 @@ def _dependency_actions(a: PortfolioAnalysis) -> list[Action]:
             f"{worst['to_project']} by {pd.Timestamp(worst['needed_by']).date()}, "
             f"{count(int(worst['days_late']), 'day')} before it is due to finish. Agree new dates or bring the "
             "predecessors forward.")))
-    if d.critical_chain:
-        out.append(Action("watch", "dependencies", (
-            f"Protect the critical chain {' → '.join(d.critical_chain)}"
-            + (f" ({d.critical_chain_days:,.0f} days of planned work, summed along it)" if d.critical_chain_days
-               else "")
-            + ": a slip anywhere on it moves every later project.")))
+    if d.longest_chain:
+        out.append(Action("watch", "dependencies", _chain_text(d)))
     return out
+
+
+def _chain_text(d) -> str:
+    """The longest dependency chain, its span and tightest link, and exactly what a slip of its first project delays."""
+    chain = d.longest_chain
+    text = f"Watch the longest dependency chain {' → '.join(chain)}"
+    if d.longest_chain_days is not None:
+        text += f" ({d.longest_chain_days:,.0f} days from the first project's start to the last one's finish)"
+    on_chain = d.links[d.links["from_project"].isin(chain) & d.links["to_project"].isin(chain)
+                       & d.links["slack_days"].notna()]
+    if len(on_chain):
+        tight = on_chain.iloc[0]
+        slack = int(tight["slack_days"])
+        text += (f"; its tightest link: {tight['from_project']} needs {tight['to_project']} "
+                 + (f"with {count(slack, 'day')} of slack" if slack >= 0
+                    else f"{count(-slack, 'day')} before it is due to finish"))
+    radius = d.projects.set_index("project_id")["blast_radius"]
+    first = chain[0]
+    reach = int(radius.get(first, 0))
+    return text + (f". A slip of {first} can delay only the {count(reach, 'project')} that "
+                   f"{'needs' if reach == 1 else 'need'} it, directly or "
+                   "through others (its blast radius, in the table of most depended-on projects); a slip further "
+                   "along delays only the projects after it, and not at all while it stays within a link's "
+                   "slack.")
 
 
 def _delivery_actions(a: PortfolioAnalysis) -> list[Action]:

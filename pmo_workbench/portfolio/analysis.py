@@ -180,8 +180,9 @@ class PortfolioAnalysis:
             },
             "dependencies": None if self.dependencies is None else {
                 "cycles": [list(c) for c in self.dependencies.cycles],
-                "critical_chain": list(self.dependencies.critical_chain),
-                "critical_chain_days": _jsonable(self.dependencies.critical_chain_days),
+                "longest_chain": list(self.dependencies.longest_chain),
+                "longest_chain_days": _jsonable(self.dependencies.longest_chain_days),
+                "links_at_risk": _records(self.dependencies.links.head(10)),
                 "most_depended_on": _records(self.dependencies.projects.query("dependents > 0").head(10)[
                     ["project_id", "dependents", "blast_radius"]]),
                 "waves": int(self.dependencies.waves["wave"].max()) if len(self.dependencies.waves) else 0,

@@ -1,4 +1,4 @@
-"""Cross-project dependencies: cycles, the critical chain, blast radius, waves, date conflicts.
+"""Cross-project dependencies: cycles, dated links with slack, the longest chain, blast radius, waves, conflicts.
 
 Projects are nodes and "A needs B" is the edge ``A -> B`` (``from_project`` ->
 ``to_project``), so a project's *successors* are its prerequisites and its
@@ -7,7 +7,16 @@ Projects are nodes and "A needs B" is the edge ``A -> B`` (``from_project`` ->
 Every measure is computed on the condensation of the graph (each strongly
 connected component, i.e. each set of projects caught in a cycle, collapsed
 into one node), which is always acyclic: a portfolio with a cycle still gets a
-critical chain, blast radii and waves, and the cycle is reported as an error.
+longest chain, blast radii and waves, and the cycle is reported as an error.
+
+Links are dated, not summed: a link "A needs B" has B's forecast finish (its
+planned finish without a forecast) against the date A needs it (the sheet's
+``needed_by``, else A's planned start); the slack is the days between,
+negative when B is due too late. The *longest dependency chain* is the chain of
+linked projects spanning the most calendar time, from the start of its first
+prerequisite to the forecast finish of its last dependent, so projects that
+overlap are not counted twice. (It is not Goldratt's critical chain, which
+schedules resources and buffers inside a project.)
 """
 
 from __future__ import annotations
@@ -31,12 +40,14 @@ BETWEENNESS_SAMPLES = 500
 
 SETTLED_STATUSES = ("closed", "cancelled")
 """Project statuses that no longer hold anyone up: a closed project has delivered, a cancelled one never will.
-Neither is a late prerequisite nor weighs on the critical chain; needing a cancelled one is an error."""
+Neither is a late prerequisite nor lies on the longest chain; needing a cancelled one is an error."""
 
 PROJECT_COLUMNS = ["project_id", "name", "prerequisites", "dependents", "blast_radius", "betweenness", "wave",
                    "in_cycle"]
 CONFLICT_COLUMNS = ["from_project", "to_project", "needed_by", "predecessor_finish", "days_late"]
-EDGE_COLUMNS = ["from_project", "to_project", "kind", "needed_by", "on_critical_chain", "in_cycle"]
+EDGE_COLUMNS = ["from_project", "to_project", "kind", "needed_by", "on_longest_chain", "in_cycle", "slack_days"]
+LINK_COLUMNS = ["from_project", "to_project", "needed_by", "needed_by_source", "predecessor_finish", "slack_days"]
+GROUP_LINK_COLUMNS = ["from_group", "to_group", "links", "conflicts", "least_slack_days"]
 
 
 @dataclass(frozen=True)
@@ -48,16 +59,24 @@ class DependencyAnalysis:
     cycles
         One cycle per strongly connected component with more than one project,
         each starting at its smallest id and following "needs" edges; sorted.
-    critical_chain
-        The chain of prerequisites with the largest total planned duration,
-        prerequisite first: the last project is needed by no other project on
-        the chain. Members of a cycle on the chain are listed together, by id.
-        Closed and cancelled projects weigh 0 days, are not listed, and end a
-        chain (what they needed holds nobody up through them).
-    critical_chain_days
-        Total planned duration (``finish - start``, days) of the chain's
-        projects; ``None`` without dependencies or when no project that is
-        neither closed nor cancelled is in one.
+    longest_chain
+        The chain of prerequisites spanning the most calendar time, from the
+        planned start of its first prerequisite to the forecast finish (else
+        planned finish) of its last dependent, prerequisite first. Members
+        of a cycle on the chain are listed together, by id. Closed and
+        cancelled projects are not listed and end a chain (what they needed
+        holds nobody up through them).
+    longest_chain_days
+        The chain's calendar span in days; ``None`` (and an empty chain)
+        without a link between two open projects with dates.
+    links
+        One row per dependency between two open projects (neither closed nor
+        cancelled), least slack first (:data:`LINK_COLUMNS`): ``needed_by``
+        (the sheet's date, else the dependent's planned start),
+        ``needed_by_source`` (``"needed_by"`` or ``"start"``),
+        ``predecessor_finish`` (forecast, else planned finish) and
+        ``slack_days`` = needed_by - predecessor_finish (negative: due too
+        late; NaN without both dates).
     projects
         One row per project in a dependency: ``project_id``, ``name``,
         ``prerequisites`` (projects it needs directly), ``dependents``
@@ -79,7 +98,9 @@ class DependencyAnalysis:
         of a cycle share a wave). Sorted by wave then id.
     edges
         One row per dependency, for drawing: ``from_project``, ``to_project``,
-        ``kind``, ``needed_by``, ``on_critical_chain``, ``in_cycle``.
+        ``kind``, ``needed_by``, ``on_longest_chain``, ``in_cycle``,
+        ``slack_days`` (as in ``links``; NaN for a link to or from a closed or
+        cancelled project).
     findings
         ``dependency_cycle`` (error, one per cycle), ``needs_cancelled``
         (error, one per dependency of a proposed, active or on-hold project
@@ -88,8 +109,9 @@ class DependencyAnalysis:
     """
 
     cycles: tuple[tuple[str, ...], ...]
-    critical_chain: tuple[str, ...]
-    critical_chain_days: float | None
+    longest_chain: tuple[str, ...]
+    longest_chain_days: float | None
+    links: pd.DataFrame
     projects: pd.DataFrame
     conflicts: pd.DataFrame
     waves: pd.DataFrame
@@ -111,7 +133,7 @@ def analyse_dependencies(dependencies: pd.DataFrame, projects: pd.DataFrame) -> 
         dependency is a node, whatever its status (cancelled ones included),
         and counts in prerequisites, dependents, blast radius, betweenness
         and waves; closed and cancelled ones (:data:`SETTLED_STATUSES`) are
-        left out of the critical chain and the conflicts. Without a
+        left out of the longest chain, the links and the conflicts. Without a
         ``status`` column every project counts as open.
 
     Returns
@@ -127,12 +149,13 @@ def analyse_dependencies(dependencies: pd.DataFrame, projects: pd.DataFrame) -> 
       cycle, so one cycle per component (found with ``networkx.find_cycle``)
       tells the PMO what to untangle at linear cost; ``in_cycle`` marks every
       project of such a component.
-    - **Critical chain.** Node-weighted longest path on the condensation, a
-      collapsed cycle weighing the sum of its members' durations; a project
-      with no dates, or closed or cancelled, weighs 0 days. A component made
-      only of closed or cancelled projects ends every chain that reaches it.
-      Ties go to the chain with more listed projects, then to the smallest
-      ids.
+    - **Longest chain.** On the condensation, prerequisites first: each
+      component's earliest reachable start is the earliest of its own
+      members' starts and its prerequisites' earliest reachable starts; the
+      chain ends where the latest finish minus that start is largest. A
+      component made only of closed or cancelled projects ends every chain
+      that reaches it; a project without dates adds none. Ties go to the
+      longer chain, then to the smallest ids.
     - **Blast radius.** Reachability bitsets (Python ints) propagated over the
       condensation in topological order: one pass over the edges instead of
       one ``networkx.ancestors`` search per project.
@@ -162,9 +185,9 @@ def analyse_dependencies(dependencies: pd.DataFrame, projects: pd.DataFrame) -> 
     cyclic = {c for c, m in members.items() if len(m) > 1 or graph.has_edge(m[0], m[0])}
 
     cycles = _cycles(graph, [members[c] for c in cyclic])
-    days = _durations(info, nodes)
+    start, finish = _dates(info, nodes)
     listed = {c: [p for p in m if p not in settled] for c, m in members.items()}
-    chain_components, chain_days = _critical_chain(condensed, listed, days)
+    chain_components, chain_days = _longest_chain(condensed, listed, start, finish)
     chain = tuple(p for c in chain_components for p in listed[c])
     if not chain:
         chain_days = None
@@ -178,18 +201,22 @@ def analyse_dependencies(dependencies: pd.DataFrame, projects: pd.DataFrame) -> 
     dst_pos = dst.map(position)
     edges["in_cycle"] = (src == dst).to_numpy(dtype=bool) & src.isin(cyclic).to_numpy(dtype=bool)
     open_ends = ~edges["from_project"].isin(settled) & ~edges["to_project"].isin(settled)
-    edges["on_critical_chain"] = (src_pos.notna() & dst_pos.notna() & ((src_pos == dst_pos + 1) | (src == dst))
-                                  & open_ends).to_numpy(dtype=bool)
+    edges["on_longest_chain"] = (src_pos.notna() & dst_pos.notna() & ((src_pos == dst_pos + 1) | (src == dst))
+                                 & open_ends).to_numpy(dtype=bool)
 
     # A settled prerequisite is delivered or will never be; a settled dependent needs nothing any more.
     live = ~edges["to_project"].isin(settled) & ~edges["from_project"].isin(settled)
+    links = _links(edges[live], start, finish)
+    edges["slack_days"] = links["slack_days"].reindex(edges.index)
     conflicts, conflict_findings = _conflicts(edges[live], info)
     findings = [_cycle_finding(cycle, members[component[cycle[0]]]) for cycle in cycles]
     findings += _cancelled_findings(edges, status)
     return DependencyAnalysis(
         cycles=tuple(cycles),
-        critical_chain=chain,
-        critical_chain_days=chain_days,
+        longest_chain=chain,
+        longest_chain_days=chain_days,
+        links=links.sort_values(["slack_days", "from_project", "to_project"], kind="stable",
+                                na_position="last").reset_index(drop=True)[LINK_COLUMNS],
         projects=table,
         conflicts=conflicts,
         waves=table[["project_id", "wave"]].sort_values(["wave", "project_id"], kind="stable").reset_index(drop=True),
@@ -235,16 +262,56 @@ def _cancelled_findings(edges: pd.DataFrame, status: pd.Series) -> list[Finding]
     return out
 
 
-def _durations(info: pd.DataFrame, nodes: list[str]) -> dict[str, float]:
-    """Planned duration in days per node; 0 when a date is missing or the project is unknown."""
-    if not nodes:
-        return {}
+def _dates(info: pd.DataFrame, nodes: list[str]) -> tuple[pd.Series, pd.Series]:
+    """Planned start and expected finish (forecast, else planned) per node; NaT when unknown."""
     rows = info.reindex(nodes)
-    if "start" in rows and "finish" in rows:
-        spans = (pd.to_datetime(rows["finish"]) - pd.to_datetime(rows["start"])) / pd.Timedelta(days=1)
-    else:
-        spans = pd.Series(np.nan, index=rows.index)
-    return dict(zip(nodes, spans.fillna(0.0).clip(lower=0.0).astype(float).tolist()))
+    start = pd.to_datetime(rows["start"]) if "start" in rows else pd.Series(pd.NaT, index=rows.index)
+    finish = pd.to_datetime(rows["finish"]) if "finish" in rows else pd.Series(pd.NaT, index=rows.index)
+    if "forecast_finish" in rows:
+        finish = pd.to_datetime(rows["forecast_finish"]).fillna(finish)
+    return start.astype("datetime64[ns]"), finish.astype("datetime64[ns]")
+
+
+def _links(edges: pd.DataFrame, start: pd.Series, finish: pd.Series) -> pd.DataFrame:
+    """Each link's needed-by date (the sheet's, else the dependent's start), the predecessor's finish, the slack."""
+    if edges.empty:                                      # mapping nothing gives floats, not dates
+        return edges.assign(needed_by=pd.Series(dtype="datetime64[ns]"), needed_by_source=pd.Series(dtype=object),
+                            predecessor_finish=pd.Series(dtype="datetime64[ns]"), slack_days=pd.Series(dtype=float))
+    given = edges["needed_by"].astype("datetime64[ns]")
+    needed = given.fillna(edges["from_project"].map(start).astype("datetime64[ns]"))
+    due = edges["to_project"].map(finish).astype("datetime64[ns]")
+    source = np.where(given.notna(), "needed_by", np.where(needed.notna(), "start", None))
+    return edges.assign(needed_by=needed, needed_by_source=source, predecessor_finish=due,
+                        slack_days=(needed - due) / pd.Timedelta(days=1))
+
+
+def links_by_group(analysis: DependencyAnalysis, groups: pd.Series) -> pd.DataFrame:
+    """The links between groups of projects (a PMO, a programme), for a network too big to draw project by project.
+
+    Parameters
+    ----------
+    analysis
+        A dependency analysis.
+    groups
+        Group per project id (e.g. the projects' ``pmo``); a project without one is in ``"(none)"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`GROUP_LINK_COLUMNS`: one row per (group that needs, group needed), with the number of links
+        between open projects, how many have negative slack, and the least slack; fewest days of slack first.
+    """
+    links = analysis.links
+    group = groups.astype(object).where(groups.notna(), "(none)")
+    frame = links.assign(from_group=links["from_project"].map(group).fillna("(none)"),
+                         to_group=links["to_project"].map(group).fillna("(none)"),
+                         late=links["slack_days"] < 0)
+    out = (frame.groupby(["from_group", "to_group"], sort=True)
+           .agg(links=("slack_days", "size"), conflicts=("late", "sum"), least_slack_days=("slack_days", "min"))
+           .reset_index())
+    out["conflicts"] = out["conflicts"].astype(int)
+    return out.sort_values(["least_slack_days", "from_group", "to_group"], kind="stable",
+                           na_position="last").reset_index(drop=True)[GROUP_LINK_COLUMNS]
 
 
 def _cycles(graph: nx.DiGraph, components: list[list[str]]) -> list[tuple[str, ...]]:
@@ -269,34 +336,45 @@ def _cycle_finding(cycle: tuple[str, ...], component: list[str]) -> Finding:
                    extra={"cycle": list(cycle), "component": list(component)})
 
 
-def _critical_chain(condensed: nx.DiGraph, members: dict[int, list[str]],
-                    days: dict[str, float]) -> tuple[list[int], float | None]:
-    """Longest node-weighted path on the condensation, as components listed prerequisite first.
+def _longest_chain(condensed: nx.DiGraph, members: dict[int, list[str]], start: pd.Series,
+                   finish: pd.Series) -> tuple[list[int], float | None]:
+    """The chain with the longest calendar span, as components listed prerequisite first, and its span in days.
 
     ``members`` holds the projects each component puts on the chain (closed and cancelled ones removed); a
-    component left empty weighs 0 and ends the chain.
+    component left empty ends the chain.
     """
     if condensed.number_of_nodes() == 0:
         return [], None
     order = list(nx.topological_sort(condensed))        # dependents before their prerequisites
-    # max() -> smallest id; a component with nothing to list (closed or cancelled only) ranks last
-    rank = {c: -i for i, c in enumerate(sorted(members, key=lambda c: (not members[c], members[c])))}
-    best: dict[int, tuple[float, int, int]] = {}          # (days, projects, rank) of the best chain from c
+    rank = {c: i for i, c in enumerate(sorted(members, key=lambda c: (not members[c], members[c])))}
+    begins = {c: start.reindex(m).min() for c, m in members.items()}
+    ends = {c: finish.reindex(m).max() for c, m in members.items()}
+    low: dict[int, tuple] = {}                            # (earliest start, -projects, rank) reachable from c
     step: dict[int, int | None] = {}
     for c in reversed(order):                             # prerequisites first
-        # closed or cancelled only: the chain ends here, what it needed holds nobody up through it
-        successors = condensed.successors(c) if members[c] else ()
-        nxt = max(successors, key=best.__getitem__, default=None)
-        below = (0.0, 0) if nxt is None else best[nxt][:2]
-        best[c] = (sum(days[p] for p in members[c]) + below[0], len(members[c]) + below[1], rank[c])
-        step[c] = nxt
-    node = max(order, key=best.__getitem__)
-    chain_days = best[node][0]
+        if not members[c]:
+            low[c], step[c] = (pd.NaT, 0, rank[c]), None
+            continue
+        options = [s for s in condensed.successors(c) if members[s] and pd.notna(low[s][0])]
+        nxt = min(options, key=lambda s: (low[s][0], low[s][1], low[s][2]), default=None)
+        own = begins[c]
+        if nxt is None:
+            low[c], step[c] = (own, -len(members[c]), rank[c]), None
+        else:
+            earliest = own if pd.notna(own) and own < low[nxt][0] else low[nxt][0]
+            low[c], step[c] = (earliest, low[nxt][1] - len(members[c]), rank[c]), nxt
+    # a chain has at least one link: a project with a prerequisite, or a cycle
+    spans = {c: (ends[c] - low[c][0]) / pd.Timedelta(days=1) for c in order
+             if (step[c] is not None or len(members[c]) > 1) and pd.notna(ends[c]) and pd.notna(low[c][0])}
+    if not spans:
+        return [], None
+    node = max(spans, key=lambda c: (spans[c], -low[c][1], -rank[c]))
+    days = spans[node]
     chain = []
     while node is not None:
         chain.append(node)
         node = step[node]
-    return chain[::-1], float(chain_days)
+    return chain[::-1], float(days)
 
 
 def _waves(condensed: nx.DiGraph, members: dict[int, list[str]]) -> dict[str, int]:
@@ -466,4 +544,5 @@ def _conflicts(edges: pd.DataFrame, info: pd.DataFrame) -> tuple[pd.DataFrame, l
     return late[CONFLICT_COLUMNS], findings
 
 
-__all__ = ["BETWEENNESS_SAMPLES", "EXACT_BETWEENNESS_MAX_NODES", "DependencyAnalysis", "analyse_dependencies"]
+__all__ = ["BETWEENNESS_SAMPLES", "EXACT_BETWEENNESS_MAX_NODES", "DependencyAnalysis", "analyse_dependencies",
+           "links_by_group"]

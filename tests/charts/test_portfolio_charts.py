@@ -159,14 +159,22 @@ def test_resource_heatmap_marks_the_over_allocated_month(analysis):
     assert marked[("Analyst", "2026-08")] == ("", pytest.approx(0.5 / 1.5))
 
 
-def test_dependency_network_lays_out_waves_and_marks_the_critical_chain(analysis):
+def test_dependency_network_lays_out_waves_and_marks_the_longest_chain(analysis):
     d = analysis.dependencies
     chart = portfolio_charts.dependency_network(d.edges, d.projects, analysis.evm.set_index("project_id")["rag"])
     nodes = {r["project_id"]: (r["x"], r["rag"]) for r in _rows(chart, "circle")}
     # P1 needs nothing (wave 1), P2 needs P1 (wave 2), P3 needs P2 (wave 3).
     assert nodes == {"P1": (1.0, "red"), "P2": (2.0, "amber"), "P3": (3.0, "no index")}
     edges = {r["edge"]: r["kind"] for r in _rows(chart, "rule")}
-    assert edges == {"P2 needs P1": "critical chain", "P3 needs P2": "critical chain"}
+    assert edges == {"P2 needs P1": "longest chain", "P3 needs P2": "longest chain"}
+
+
+def test_dependency_groups_count_links_between_groups_coloured_by_slack():
+    links = pd.DataFrame({"from_group": ["A", "A"], "to_group": ["A", "B"], "links": [2, 1], "conflicts": [1, 0],
+                          "least_slack_days": [-5.0, 12.0]})
+    rows = _rows(portfolio_charts.dependency_groups(links), "rect")
+    assert [(r["from"], r["to"], r["links"], r["state"]) for r in rows] == [
+        ("A", "A", 2, "due too late"), ("A", "B", 1, "slack under 30 days")]
 
 
 def test_frontier_is_a_step_line_with_the_chosen_budget(analysis):

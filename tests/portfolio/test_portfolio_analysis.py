@@ -42,17 +42,22 @@ def test_actions_put_the_findings_into_words_most_urgent_first(portfolio):
                               "P1 (1), P2 (1). Re-sequence these projects or add capacity."),
         ("soon", "selection", "Within the budget of 1.3k, the best set funds 1 project for 933 (total value 7.5). "
                               "1 in-flight project falls outside it (P2): review whether to stop or pause it."),
-        ("watch", "dependencies", "Protect the critical chain P1 → P2 → P3 (819 days of planned work, summed along "
-                                  "it): a slip anywhere on it moves every later project."),
+        # P1 starts 2026-01-01, P3 finishes 2027-03-31: 365 + 31 + 28 + 30 = 454 days (summed durations: 819).
+        # P2 needs P1 by 2026-10-01, P1 finishes 2026-12-31: -91; P3 needs P2 at its start 2026-09-01, P2
+        # finishes 2026-10-31: -60. P1 is needed by P2 and through it by P3.
+        ("watch", "dependencies", "Watch the longest dependency chain P1 → P2 → P3 (454 days from the first "
+                                  "project's start to the last one's finish); its tightest link: P2 needs P1 91 "
+                                  "days before it is due to finish. A slip of P1 can delay only the 2 projects "
+                                  "that need it, directly or through others (its blast radius, in the table of "
+                                  "most depended-on projects); a slip further along delays only the projects after "
+                                  "it, and not at all while it stays within a link's slack."),
         # -100 - 900: the expected cost whatever the correlation; independence only sets the confidence level
         ("watch", "risk", "Open threats have an expected monetary value of -1.0k, their expected cost whether or not "
                           "they are independent: a contingency of 1.0k covers the expected loss, and how likely it is "
                           "to suffice depends on whether the threats are independent (threats that strike together "
                           "need more for the same confidence); open opportunities are worth 15 if pursued."),
     ]
-    # The value 7.5 is P1's weighted score: (3 x 8 + 1 x 6) / 4. The chain's durations are finish - start:
-    # P1 364 days (2026-01-01 to 2026-12-31), P2 244 (2026-03-01 to 2026-10-31), P3 211 (2026-09-01 to
-    # 2027-03-31): 819 days.
+    # The value 7.5 is P1's weighted score: (3 x 8 + 1 x 6) / 4.
 
 
 def test_selection_and_frontier_run_only_when_asked(portfolio):

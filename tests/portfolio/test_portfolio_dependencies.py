@@ -11,10 +11,12 @@ import pytest
 from pmo_workbench.portfolio.dependencies import (
     CONFLICT_COLUMNS,
     EDGE_COLUMNS,
+    LINK_COLUMNS,
     PROJECT_COLUMNS,
     DependencyAnalysis,
     analyse_dependencies,
     betweenness_centrality,
+    links_by_group,
 )
 
 STATUSES = ["proposed", "active", "on_hold", "closed", "cancelled"]
@@ -89,15 +91,58 @@ def test_acyclic_graph_has_no_cycles(acyclic):
     assert not any(f.check == "dependency_cycle" for f in acyclic.findings)
 
 
-def test_critical_chain_is_the_longest_by_duration_not_by_count(acyclic):
-    # chains of prerequisites (dependent first) and their planned days:
-    #   P-1 P-2 P-4        10 + 100 + 30      = 140   <- longest
-    #   P-6 P-5 P-3 P-4    0 + 40 + 20 + 30   =  90   (P-6 is cancelled: 0 days, not listed)
-    #   P-5 P-3 P-4        40 + 20 + 30       =  90
-    #   P-1 P-3 P-4        10 + 20 + 30       =  60
-    # listed prerequisite first: P-4, then P-2 which needs it, then P-1 which needs P-2
-    assert acyclic.critical_chain == ("P-4", "P-2", "P-1")
-    assert acyclic.critical_chain_days == 140.0
+def test_longest_chain_is_the_longest_calendar_span_not_summed_durations(acyclic):
+    # expected finish (forecast, else planned) and start, 2024 (a leap year):
+    #   P-4 01-01..01-31, P-2 01-01..04-10, P-3 05-01..06-11 (forecast), P-5 06-01..07-11, P-1 06-01..06-11
+    # chains end at the dependent's finish and begin at the earliest start along them (P-4's 01-01):
+    #   P-4 P-3 P-5   01-01 to 07-11 = 31 + 29 + 31 + 30 + 31 + 30 + 10 = 192 days   <- longest
+    #   P-4 P-2 P-1   01-01 to 06-11 = 162 days;   P-4 P-3 = 162;   P-4 P-2 = 100
+    # summed durations would have given P-4 P-2 P-1 (30 + 100 + 10 = 140 against 30 + 20 + 40 = 90)
+    assert acyclic.longest_chain == ("P-4", "P-3", "P-5")
+    assert acyclic.longest_chain_days == 192.0
+
+
+def test_links_have_slack_least_first_from_the_sheet_or_the_dependents_start(acyclic):
+    links = acyclic.links
+    assert list(links.columns) == LINK_COLUMNS
+    got = list(zip(links["from_project"], links["to_project"], links["needed_by_source"], links["slack_days"]))
+    assert got == [
+        ("P-1", "P-2", "needed_by", -40.0),   # needed 03-01, P-2 finishes 04-10: 31 - 1 + 10 = 40 days late
+        ("P-1", "P-3", "start", -10.0),       # no date: P-1's start 06-01 against P-3's forecast 06-11
+        ("P-5", "P-3", "needed_by", -10.0),   # needed 06-01, forecast 06-11
+        ("P-2", "P-4", "needed_by", 0.0),     # needed 01-31, P-4 finishes that very day: no slack, not late
+        ("P-3", "P-4", "needed_by", 335.0),   # 01-31 to 12-31: 29 + 31 + 30 + 31 + 30 + 31 + 31 + 30 + 31 + 30 + 31
+    ]                                         # (P-6 is cancelled: its link is left out)
+    assert links["predecessor_finish"].iloc[1] == pd.Timestamp("2024-06-11")
+
+
+@pytest.mark.parametrize(
+    ("needed_by", "slack"),
+    [
+        # P finishes 2024-01-31 (2024-01-01 + 30 days)
+        ("2024-01-30", -1.0),     # one day too late: a conflict
+        ("2024-01-31", 0.0),      # the day it finishes: no slack, no conflict
+        ("2024-02-01", 1.0),
+        (None, -30.0),            # no date: needed at N's start, 2024-01-01, 30 days before P finishes
+    ],
+)
+def test_slack_at_the_boundaries(needed_by, slack):
+    projects = _projects([("N", "active", "2024-01-01", 60, None), ("P", "active", "2024-01-01", 30, None)])
+    result = analyse_dependencies(_dependencies([("N", "P", needed_by)]), projects)
+    assert result.links["slack_days"].tolist() == [slack]
+    assert result.edges["slack_days"].tolist() == [slack]
+    assert len(result.conflicts) == (1 if needed_by is not None and slack < 0 else 0)
+
+
+def test_links_by_group_sum_links_and_keep_the_least_slack(acyclic):
+    # PMO "R&D" holds P-1, P-2, P-5; "Ops" holds P-3, P-4 (P-6 cancelled, out of the links)
+    groups = pd.Series({"P-1": "R&D", "P-2": "R&D", "P-5": "R&D", "P-3": "Ops", "P-4": "Ops"})
+    got = links_by_group(acyclic, groups)
+    assert list(got.itertuples(index=False, name=None)) == [
+        ("R&D", "R&D", 1, 1, -40.0),   # P-1 needs P-2
+        ("R&D", "Ops", 3, 2, -10.0),   # P-1 needs P-3 (-10), P-5 needs P-3 (-10), P-2 needs P-4 (0: not late)
+        ("Ops", "Ops", 1, 0, 335.0),   # P-3 needs P-4
+    ]
 
 
 @pytest.mark.parametrize(
@@ -161,13 +206,13 @@ def test_conflicts(acyclic):
     assert "is forecast to finish on 2024-06-11" in findings[1].message
 
 
-def test_edges_frame_marks_the_critical_chain(acyclic):
+def test_edges_frame_marks_the_longest_chain(acyclic):
     edges = acyclic.edges
     assert list(edges.columns) == EDGE_COLUMNS
-    on_chain = set(zip(edges.loc[edges["on_critical_chain"], "from_project"],
-                       edges.loc[edges["on_critical_chain"], "to_project"]))
-    # chain P-4, P-2, P-1: P-2 needs P-4, P-1 needs P-2
-    assert on_chain == {("P-2", "P-4"), ("P-1", "P-2")}
+    on_chain = set(zip(edges.loc[edges["on_longest_chain"], "from_project"],
+                       edges.loc[edges["on_longest_chain"], "to_project"]))
+    # chain P-4, P-3, P-5: P-3 needs P-4, P-5 needs P-3
+    assert on_chain == {("P-3", "P-4"), ("P-5", "P-3")}
     assert len(edges) == len(ACYCLIC)
     assert edges["kind"].eq("finish_to_start").all()
 
@@ -206,12 +251,12 @@ def test_cycle_is_reported_once_starting_at_its_smallest_id(cyclic):
     assert finding.project_id == "P-3"
 
 
-def test_critical_chain_runs_through_the_collapsed_cycle(cyclic):
-    # condensation: P-1 -> {P-3, P-7, P-9} -> P-10 <- P-2
-    # longest: P-1 + cycle + P-10 = 5 + (10 + 20 + 30) + 7 = 72 days (P-2 + P-10 = 8)
+def test_longest_chain_runs_through_the_collapsed_cycle(cyclic):
+    # condensation: P-1 -> {P-3, P-7, P-9} -> P-10 <- P-2; every project starts 2024-01-01
+    # the cycle ends last (P-9, 30 days): 01-01 to 01-31 = 30 days; P-1 finishes 01-06 (5), P-2 01-02 (1)
     # prerequisite first, the cycle's members listed together by id
-    assert cyclic.critical_chain == ("P-10", "P-3", "P-7", "P-9", "P-1")
-    assert cyclic.critical_chain_days == 72.0
+    assert cyclic.longest_chain == ("P-10", "P-3", "P-7", "P-9")
+    assert cyclic.longest_chain_days == 30.0
 
 
 @pytest.mark.parametrize(
@@ -237,9 +282,9 @@ def test_cyclic_edges(cyclic):
     assert edges["in_cycle"].to_dict() == {
         ("P-3", "P-7"): True, ("P-7", "P-9"): True, ("P-9", "P-3"): True,
         ("P-1", "P-3"): False, ("P-9", "P-10"): False, ("P-2", "P-10"): False}
-    assert edges["on_critical_chain"].to_dict() == {
+    assert edges["on_longest_chain"].to_dict() == {
         ("P-3", "P-7"): True, ("P-7", "P-9"): True, ("P-9", "P-3"): True,
-        ("P-1", "P-3"): True, ("P-9", "P-10"): True, ("P-2", "P-10"): False}
+        ("P-1", "P-3"): False, ("P-9", "P-10"): True, ("P-2", "P-10"): False}
 
 
 def test_one_cycle_per_tangled_component_sorted():
@@ -318,12 +363,12 @@ def test_needing_a_cancelled_project_is_an_error(case_b):
     assert finding.extra == {"to_project": "D"}
 
 
-def test_closed_and_cancelled_projects_are_off_the_critical_chain(case_b):
-    # before: C (181 days) -> {A, B} (180 + 180) = 541 days, listed C, A, B
-    # now C and D weigh 0 and are not listed: the cycle alone, 180 + 180 = 360 days
-    assert case_b.critical_chain == ("A", "B")
-    assert case_b.critical_chain_days == 360.0
-    on_chain = case_b.edges.set_index(["from_project", "to_project"])["on_critical_chain"].to_dict()
+def test_closed_and_cancelled_projects_are_off_the_longest_chain(case_b):
+    # C and D are not listed: the cycle alone, from 2025-01-01 to A's forecast 2025-09-30:
+    # 31 + 28 + 31 + 30 + 31 + 30 + 31 + 31 + 29 = 272 days (not 180 + 180 summed)
+    assert case_b.longest_chain == ("A", "B")
+    assert case_b.longest_chain_days == 272.0
+    on_chain = case_b.edges.set_index(["from_project", "to_project"])["on_longest_chain"].to_dict()
     assert on_chain == {("A", "B"): True, ("B", "A"): True, ("A", "C"): False, ("B", "D"): False}
 
 
@@ -361,35 +406,36 @@ def test_prerequisite_status(dependent, prerequisite, conflict, needs_cancelled)
 @pytest.mark.parametrize(
     ("status", "chain", "days"),
     [
-        # A [10] --> C [100] --> E [50]; with C open the chain is E, C, A: 50 + 100 + 10 = 160 days
-        ("active", ("E", "C", "A"), 160.0),
-        # C closed: it weighs 0, and A's wait ended when C was delivered, so E does not extend A's chain:
-        # chains A (10 days) and E (50 days) -> E
-        ("closed", ("E",), 50.0),
-        ("cancelled", ("E",), 50.0),
+        # A 06-01..06-11 needs C 02-01..05-11 needs E 01-01..02-20 (2024): E's start to A's finish,
+        # 31 + 29 + 31 + 30 + 31 + 10 = 162 days
+        ("active", ("E", "C", "A"), 162.0),
+        # C closed: A's wait ended when C was delivered; no link between two open projects is left
+        ("closed", (), None),
+        ("cancelled", (), None),
     ],
 )
 def test_a_closed_or_cancelled_project_ends_the_chain(status, chain, days):
-    projects = _projects([("A", "active", "2024-01-01", 10, None), ("C", status, "2024-01-01", 100, None),
+    projects = _projects([("A", "active", "2024-06-01", 10, None), ("C", status, "2024-02-01", 100, None),
                           ("E", "active", "2024-01-01", 50, None)])
     result = analyse_dependencies(_dependencies([("A", "C", None), ("C", "E", None)]), projects)
-    assert (result.critical_chain, result.critical_chain_days) == (chain, days)
+    assert (result.longest_chain, result.longest_chain_days) == (chain, days)
 
 
 def test_only_closed_projects_give_no_chain():
     projects = _projects([("A", "closed", "2024-01-01", 10, None), ("B", "cancelled", "2024-01-01", 20, None)])
     result = analyse_dependencies(_dependencies([("A", "B", None)]), projects)
-    assert result.critical_chain == () and result.critical_chain_days is None
-    assert not result.edges["on_critical_chain"].any()
+    assert result.longest_chain == () and result.longest_chain_days is None
+    assert not result.edges["on_longest_chain"].any() and result.links.empty
 
 
 # -- edge cases ------------------------------------------------------------------------------------------------------
 
 def test_empty_dependencies():
     result = analyse_dependencies(_dependencies([]), ACYCLIC_PROJECTS)
-    assert result.cycles == () and result.critical_chain == () and result.critical_chain_days is None
+    assert result.cycles == () and result.longest_chain == () and result.longest_chain_days is None
     assert result.findings == ()
     for frame, columns in ((result.projects, PROJECT_COLUMNS), (result.conflicts, CONFLICT_COLUMNS),
+                           (result.links, LINK_COLUMNS),
                            (result.waves, ["project_id", "wave"]), (result.edges, EDGE_COLUMNS)):
         assert frame.empty and list(frame.columns) == columns
 
@@ -399,8 +445,8 @@ def test_missing_dates_weigh_nothing_and_no_forecast_column_is_fine():
     projects.loc[0, ["start", "finish"]] = NaT
     projects = projects.drop(columns="forecast_finish")
     result = analyse_dependencies(_dependencies([("A", "B", "2024-01-02")]), projects)
-    # A has no dates (0 days), B 3 days: chain B, A of 3 days; B finishes 2024-01-04: 2 days late
-    assert result.critical_chain == ("B", "A") and result.critical_chain_days == 3.0
+    # A has no dates, so the chain has no end to measure: none; B finishes 2024-01-04: 2 days late
+    assert result.longest_chain == () and result.longest_chain_days is None
     assert result.conflicts["days_late"].tolist() == [2.0]
 
 
@@ -440,10 +486,10 @@ def test_blast_radius_equals_networkx_ancestors_on_a_tangled_graph(seed):
     assert got["blast_radius"].to_dict() == {p: len(nx.ancestors(sub, p)) for p in nodes}
     cyclic = {p for c in nx.strongly_connected_components(sub) if len(c) > 1 for p in c}
     assert got["in_cycle"].to_dict() == {p: p in cyclic for p in nodes}
-    # the chain is a path of "needs" edges read backwards, and its days are its projects' durations
-    chain = result.critical_chain
+    # every project starts 2024-01-01: the span is the duration of the chain's last dependent (or cycle member)
+    chain = result.longest_chain
     days = dict(zip(projects["project_id"], (projects["finish"] - projects["start"]).dt.days))
-    assert result.critical_chain_days == sum(days[p] for p in chain)
+    assert result.longest_chain_days in {days[p] for p in chain}
 
 
 def test_blast_radius_is_right_on_ten_thousand_projects_and_twenty_thousand_dependencies():

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from pmo_workbench.portfolio import budget_verdict, normalised_weights, selection_changes, worst_first
+from pmo_workbench.portfolio.actions import reasons_in_words
 from pmo_workbench.portfolio.evm import earned_value
 from pmo_workbench.portfolio.selection import Selection
 from tests.helpers import projects_frame
@@ -68,3 +69,10 @@ def test_selection_changes_are_new_starts_and_projects_under_way_left_out():
     # Funded first (by value), then the rest by value: a proposal not funded and a funded one under way change nothing.
     assert changes["project_id"].tolist() == ["new-in", "held-out", "run-out", "unvalued"]
     assert changes.set_index("project_id").at["unvalued", "reason"] == "no value given"
+
+
+def test_a_project_left_out_for_cost_does_not_fit_the_remaining_budget_rather_than_being_over_budget():
+    projects = pd.DataFrame({"project_id": ["a", "b"], "reason": ["over budget", "lower value"]})
+    worded = reasons_in_words(projects)
+    assert worded["reason"].tolist() == ["does not fit the remaining budget", "lower value"]
+    assert projects["reason"].tolist() == ["over budget", "lower value"]   # the input is left alone

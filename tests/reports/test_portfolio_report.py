@@ -143,6 +143,17 @@ def test_json_has_the_hand_worked_numbers(workbook):
     assert data["dependencies"]["cycles"] == []
     assert data["dependencies"]["conflicts"][0]["days_late"] == 91
     assert data["resources"]["over_allocations"][0]["excess_fte"] == 0.5
+    # both analysts in 2026-07 work on active projects: committed; the selection (P1, with P2 under way) keeps them
+    assert data["resources"]["over_allocations"][0]["committed_excess_fte"] == 0.5
+    assert (data["resources"]["totals"]["committed_over_cells"], data["resources"]["totals"]["pipeline_only_cells"],
+            data["resources"]["totals"]["selection_over_cells"]) == (1, 0, 1)
+    # P1 2026-01-01 to P3 2027-03-31: 454 days; P2 needs P1 91 days late, P3 needs P2 at its start, 60 days late
+    assert data["dependencies"]["longest_chain"] == ["P1", "P2", "P3"]
+    assert data["dependencies"]["longest_chain_days"] == 454
+    assert [(link["from_project"], link["needed_by_source"], link["slack_days"])
+            for link in data["dependencies"]["links_at_risk"]] == [("P2", "needed_by", -91), ("P3", "start", -60)]
+    assert "critical_chain" not in data["dependencies"]
+    assert data["risks"]["totals"]["exposure_label"] == "threat EMV"
     assert data["selection"]["selected"] == ["P1"]
     assert data["selection"]["total_cost"] == 933.33
 
@@ -219,6 +230,18 @@ def test_notebook_records_match_the_package(rendered, workbook):
     assert records["portfolio"]["cpi"] == pytest.approx(500 / 590)
     assert records["portfolio"]["eac"] == pytest.approx(1333.33 + 475, abs=0.01)
     assert any("cycle" not in a and "P1" in a for a in records["actions"])
+    assert any(a.startswith("Watch the longest dependency chain P1 → P2 → P3 (454 days") for a in records["actions"])
+    assert not any("critical chain" in a or "moves every later project" in a for a in records["actions"])
+
+
+@pytest.mark.slow
+def test_report_sections_use_the_new_wording(rendered):
+    out, _ = rendered
+    html = (out / "acme-portfolio.html").read_text(encoding="utf-8")
+    assert "Longest dependency chain (454 days" in html and "Links at most risk" in html
+    assert "critical chain" not in html.lower()
+    assert "Committed excess" in html and "With the selection" in html
+    assert "whether or not they are independent" in html
 
 
 @pytest.mark.slow
