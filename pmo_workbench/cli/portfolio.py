@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -40,6 +42,11 @@ EacOption = Annotated[EacMethod, typer.Option("--eac-method", help="EAC formula:
                                               "(AC + BAC - EV) or cost_schedule (AC + (BAC - EV)/(CPI*SPI)).")]
 GreenOption = Annotated[str | None, typer.Option("--green", help="Green band of CPI/SPI, LO,HI (default 0.95,1.05).")]
 AmberOption = Annotated[str | None, typer.Option("--amber", help="Amber band of CPI/SPI, LO,HI (default 0.90,1.10).")]
+TimeLimitOption = Annotated[float, typer.Option(
+    "--time-limit", min=0.001, metavar="SECONDS",
+    help="Seconds selection may take, and the efficient frontier again; at the limit the best set found is shown "
+         "with its optimality gap.")]
+DEFAULT_TIME_LIMIT = 30.0
 
 
 def bands(green: str | None, amber: str | None) -> dict[str, tuple[float, float]] | None:
@@ -65,17 +72,45 @@ def portfolio_command(
     green: GreenOption = None,
     amber: AmberOption = None,
     format: Annotated[PortfolioFormat, typer.Option("--format", "-f", help="Output format.")] = PortfolioFormat.table,
+    time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT,
 ) -> None:
     """Analyse a portfolio: earned value, risk, resources, dependencies, selection, data quality."""
     from ..portfolio import analyse_portfolio, read_portfolio
+    from ..portfolio.solve import solver_limits
 
     thresholds = bands(green, amber)
-    analysis = analyse_portfolio(read_portfolio(path), as_of=as_of, budget=budget, eac_method=eac_method.value,
-                                 thresholds=thresholds)
+    portfolio = read_portfolio(path)
+    with solver_progress(sys.stderr.isatty(), time_limit) as progress, solver_limits(time_limit, progress):
+        analysis = analyse_portfolio(portfolio, as_of=as_of, budget=budget, eac_method=eac_method.value,
+                                     thresholds=thresholds)
     if format is PortfolioFormat.json:
-        typer.echo(json.dumps(analysis.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
+        data = analysis.to_dict()
+        if analysis.selection is not None:
+            data["selection"]["solver"] = analysis.selection.solver()
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False))
         return
     print_portfolio(analysis, console())
+
+
+@contextlib.contextmanager
+def solver_progress(enabled: bool, time_limit: float):
+    """A progress callback for selection and the frontier drawing bars on stderr (as the report batch does), or
+    ``None`` when stderr is not a terminal."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=False) as bar:
+        tasks: dict[str, object] = {}
+
+        def advance(label: str, done: int, total: int) -> None:
+            if label not in tasks:
+                tasks[label] = bar.add_task(f"{label} (time limit {time_limit:g} s)", total=total)
+            bar.update(tasks[label], completed=done, total=total)
+
+        yield advance
 
 
 def _whole(value: float | None) -> str:
@@ -117,8 +152,9 @@ def print_portfolio(analysis, console: Console) -> None:
                       f"; {len(d.conflicts)} needed-by conflict(s)", markup=False, highlight=False)
     if analysis.selection is not None:
         s = analysis.selection
+        gap = "" if s.status != "feasible" else f", optimality gap at most {s.gap:.2%}"
         console.print(f"Selection ({s.status}) within {_whole(s.budget)}: {len(s.selected)} projects, cost "
-                      f"{_whole(s.total_cost)}, value {fmt(s.total_value, 2)}", markup=False, highlight=False)
+                      f"{_whole(s.total_cost)}, value {fmt(s.total_value, 2)}{gap}", markup=False, highlight=False)
         for note in s.notes:
             console.print(f"  {note}", markup=False, highlight=False)
     if analysis.findings:
