@@ -270,23 +270,41 @@ def read_excel_sheets(
 
 def _sheet_table(where: str, values: list[list[object]], scan: _SheetScan) -> tuple[Table, list[Problem]]:
     """A sheet's table from calamine's values and what the scan of its XML found."""
-    rows = [[v if type(v) is str else excel_cell_text(v) for v in row] for row in values]
-    for (r, c), text in scan.errors.items():  # calamine reads error cells as blanks
-        while len(rows) <= r:
-            rows.append([])
-        if len(rows[r]) <= c:
-            rows[r].extend([""] * (c + 1 - len(rows[r])))
-        rows[r][c] = text
+    width = max((len(row) for row in values), default=0)
+    if any(len(row) != width for row in values):
+        values = [list(row) + [""] * (width - len(row)) for row in values]
+    columns = [_cell_texts(column) for column in zip(*values)]
+    height = len(values)
+    for r, c in scan.errors:  # calamine reads error cells as blanks
+        height, width = max(height, r + 1), max(width, c + 1)
+    for column in columns:
+        column.extend([""] * (height - len(column)))
+    columns.extend([[""] * height for _ in range(width - len(columns))])
+    for (r, c), text in scan.errors.items():
+        columns[c][r] = text
     problems = []
     for r, c in scan.no_result:
-        header = rows[0][c].strip() if rows and c < len(rows[0]) and rows[0][c].strip() else column_letter(c)
+        header = columns[c][0].strip() if c < width and height and columns[c][0].strip() else column_letter(c)
         problems.append(Problem(where, r + 1, header, "formula with no saved result; open and save the "
                                 "file in Excel, or type the value"))
-        if r < len(rows) and c < len(rows[r]):
-            rows[r][c] = ""
-    width = max((len(r) for r in rows), default=0)
-    table = pd.DataFrame([row + [""] * (width - len(row)) for row in rows])
+        if r < height and c < width:
+            columns[c][r] = ""
+    table = pd.DataFrame(dict(enumerate(columns)), index=pd.RangeIndex(height), columns=pd.RangeIndex(width))
     return strip_table(table), problems
+
+
+def _cell_texts(column: Iterable[object]) -> list[str]:
+    """One column's cells as text (:func:`excel_cell_text`), each distinct value converted once."""
+    texts = list(column)
+    seen: dict[tuple[type, object], str] = {}
+    for i, value in enumerate(texts):
+        if type(value) is not str:
+            key = (type(value), value)
+            text = seen.get(key)
+            if text is None:
+                text = seen[key] = excel_cell_text(value)
+            texts[i] = text
+    return texts
 
 
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -346,7 +364,8 @@ class _SheetScan:
 
 
 _CELL = re.compile(rb"<c[\s>/]")
-_CELL_REF = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_CELL_COLUMN = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})[0-9]{1,7}"')
+_CELL_ROW = re.compile(rb'<c\s[^>]*?\br="[A-Z]{1,3}([0-9]{1,7})"')
 _SLOW = re.compile(rb'<f[\s>/]|\st="e"')
 
 
@@ -366,14 +385,15 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str) -> _SheetScan:
             buffer = left + chunk
             cut = buffer.rfind(b">") + 1
             piece, left = buffer[:cut], buffer[cut:]
-            if _SLOW.search(piece) or len(left) > 1 << 22:  # a formula or error cell; or no tag end for 4 MB
-                return _scan_sheet_xml(archive, part)
+            maybe_slow = b"<f" in piece or b't="e"' in piece  # plain searches first: the regex is slower
+            if (maybe_slow and _SLOW.search(piece)) or len(left) > 1 << 22:  # a formula or error cell; or no tag
+                return _scan_sheet_xml(archive, part)                         # end for 4 MB
             cells += len(_CELL.findall(piece))
-            found = _CELL_REF.findall(piece)
-            refs += len(found)
-            if found:
-                last_letters = max(last_letters, *(f[0] for f in found), key=lambda b: (len(b), b))
-                last_digits = max(last_digits, *(f[1] for f in found), key=lambda b: (len(b), b))
+            letters = _CELL_COLUMN.findall(piece)  # two passes of one group each: sets of bytes are cheap,
+            refs += len(letters)                    # a set of (letters, digits) pairs is not
+            if letters:
+                last_letters = max(last_letters, *set(letters), key=lambda b: (len(b), b))
+                last_digits = max(last_digits, *set(_CELL_ROW.findall(piece)), key=lambda b: (len(b), b))
     if cells != refs or left.strip():
         return _scan_sheet_xml(archive, part)
     if not refs:
