@@ -233,13 +233,14 @@ class Solver:
         self.milp_ok = len(problem.ids) <= milp_size
         self._greedy: _Greedy | None = None
 
-    def greedy(self, budget: float, start: np.ndarray | None = None, guide: np.ndarray | None = None) -> np.ndarray:
-        """The better of the greedy sets from ``start`` and from scratch (from scratch it may do better than a
-        smaller budget's set allows); at least as valuable as ``start``."""
+    def greedy(self, budget: float, start: np.ndarray | None = None, guide: np.ndarray | None = None, *,
+               fresh: bool = True) -> np.ndarray:
+        """The better of the greedy sets from ``start`` and, when ``fresh``, from scratch (which may do better
+        than a smaller budget's set allows); at least as valuable as ``start``."""
         if self._greedy is None:
             self._greedy = _Greedy(self.p)
         chosen = self._greedy.run(budget, start, guide)
-        if start is not None:
+        if start is not None and fresh:
             fresh = self._greedy.run(budget, None, guide)
             if self.p.value[fresh].sum() > self.p.value[chosen].sum():
                 chosen = fresh
@@ -319,7 +320,7 @@ class Solver:
         if lp.status == 0 and lp.x is not None:
             bound = min(bound, -float(lp.fun))
             guide = lp.x
-        chosen = self.greedy(budget, start, guide)
+        chosen = self.greedy(budget, start, guide, fresh=time.perf_counter() < deadline)
         best = float(p.value[chosen].sum())
         if best >= bound - TIE_TOLERANCE * max(1.0, abs(bound)):
             return finish("optimal", _prune(p, chosen), best, "greedy", False)
