@@ -133,6 +133,7 @@ class _Greedy:
         pairs_a = np.concatenate([p.exc_a, p.exc_b])
         pairs_b = np.concatenate([p.exc_b, p.exc_a])
         self.partner_start, self.partner = _adjacency(pairs_a, pairs_b, n)
+        self.pairs = (pairs_a, pairs_b)
         if p.capacity_matrix is not None and p.capacity_matrix.shape[0]:
             csc = sparse.csc_array(p.capacity_matrix)
             self.cap = (csc.indptr, csc.indices, csc.data)
@@ -156,8 +157,7 @@ class _Greedy:
         if self.cap is not None:
             slack = p.capacity_limit - p.capacity_matrix @ chosen.astype(float) + _FEASIBILITY
         blocked = np.zeros(len(chosen), dtype=bool)
-        for j in np.flatnonzero(chosen):
-            blocked[self.partner[self.partner_start[j]:self.partner_start[j + 1]]] = True
+        blocked[self.pairs[1][chosen[self.pairs[0]]]] = True
         need_start, need, partner_start, partner = self.need_start, self.need, self.partner_start, self.partner
         cost, reason_out = p.cost, p.reason_out
         for j in order:
@@ -176,6 +176,20 @@ class _Greedy:
                         seen.add(m)
                         stack.append(m)
             if not ok:
+                continue
+            if len(bundle) == 1:  # the common case, without the arrays a bundle needs
+                if slack is not None:
+                    indptr, rows, fte = self.cap
+                    a, b = indptr[j], indptr[j + 1]
+                    if b > a:
+                        at, use = rows[a:b], fte[a:b]
+                        if (use > slack[at]).any():
+                            continue
+                        slack[at] -= use
+                chosen[j] = True
+                left -= cost[j]
+                if partner_start[j + 1] > partner_start[j]:
+                    blocked[partner[partner_start[j]:partner_start[j + 1]]] = True
                 continue
             members = np.array(bundle)
             price = float(cost[members].sum())
@@ -310,8 +324,8 @@ class Solver:
                 notes.append(f"the solver stopped before proving this selection optimal ({first.message})")
             return finish("feasible", chosen, bound, method, limited)
 
-        lp = self.run(-p.value, integrality=np.zeros(n), bounds=bounds, constraints=[rows],
-                      options={"presolve": True, "time_limit": left()})
+        lp = self.run(-p.value, integrality=np.zeros(n), bounds=bounds, constraints=[rows],  # half the time at
+                      options={"presolve": True, "time_limit": left() / 2})              # most: greedy follows
         if lp.status == 2:
             return p._result("infeasible", budget, None, notes + [
                 f"infeasible: no selection satisfies every constraint ({lp.message})"],
