@@ -137,9 +137,13 @@ def print_portfolio(analysis, console: Console) -> None:
     console.print(table)
     if analysis.risks is not None:
         t = analysis.risks.totals
+        if t.get("exposure_label") == "exposure index":  # ordinal impacts: no money, so no EMV
+            exposure = f"threat exposure index {fmt(t.get('exposure_index'), 0)} (sum of probability x impact scores)"
+        else:
+            exposure = (f"threat EMV {_whole(t.get('threat_emv'))}, "
+                        f"opportunity EMV {_whole(t.get('opportunity_emv'))}")
         console.print(f"Risks: {t.get('open_threats')} open threats ({t.get('red_threats')} red), "
-                      f"{t.get('open_opportunities')} opportunities; threat EMV {_whole(t.get('threat_emv'))}, "
-                      f"opportunity EMV {_whole(t.get('opportunity_emv'))}", markup=False, highlight=False)
+                      f"{t.get('open_opportunities')} opportunities; {exposure}", markup=False, highlight=False)
     if analysis.resources is not None:
         t = analysis.resources.totals
         console.print(f"Resources: {t.get('over_allocated_cells')} over-allocated role-months in "

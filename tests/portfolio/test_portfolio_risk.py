@@ -388,3 +388,17 @@ def test_wording_with_ordinal_impacts_names_an_exposure_index_and_no_emv():
                     "probability × impact scores (1-25 each); it ranks where threats gather, it is not an amount of "
                     "money or a contingency.")
     assert "EMV" not in text and "emv" not in register_columns(got)
+
+
+def test_the_command_line_names_an_ordinal_register_an_exposure_index_not_an_emv():
+    from typer.testing import CliRunner
+
+    from pmo_workbench.cli import app
+    from pmo_workbench.resources import examples_dir
+
+    # Stellbrook's register rates impact 1-5: a sum of P x I scores, not money
+    workbook = examples_dir() / "portfolios" / "stellbrook-pharmaceuticals.xlsx"
+    result = CliRunner().invoke(app, ["portfolio", str(workbook), "--as-of", "2026-08-31"])
+    assert result.exit_code == 0, result.output
+    (line,) = [x for x in result.stdout.splitlines() if x.startswith("Risks:")]
+    assert "threat exposure index" in line and "EMV" not in line
