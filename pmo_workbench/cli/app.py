@@ -78,6 +78,16 @@ app.add_typer(instrument_app, name="instrument")
 InstrumentOption = Annotated[
     str, typer.Option("--instrument", "-i", help="Built-in instrument id or path to an instrument YAML file.")
 ]
+ResponsesArgument = Annotated[
+    Path | None, typer.Argument(help="Responses file (.csv, .xlsx), long or wide form.")
+]
+StoreUrlOption = Annotated[
+    str | None, typer.Option("--store", help="Assessment store (URL or SQLite file), instead of a responses file.")
+]
+AssessmentsOption = Annotated[
+    list[int] | None, typer.Option("--assessment", help="Assessment id in --store (repeat for several; default: all).")
+]
+OutFileOption = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")]
 EngagementOption = Annotated[
     Path | None, typer.Option("--engagement", help="Engagement file (targets, context, evidence per PMO); default: "
                               "engagement.yaml beside the responses.")

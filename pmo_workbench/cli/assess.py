@@ -24,9 +24,13 @@ from ..assessment.results import AssessmentResults, assess
 from ..assessment.scoring import ALPHA_LOW
 from ..errors import StoreError
 from .app import (
+    AssessmentsOption,
     EngagementOption,
     Form,
     InstrumentOption,
+    OutFileOption,
+    ResponsesArgument,
+    StoreUrlOption,
     TargetsOption,
     app,
     check_out,
@@ -118,15 +122,12 @@ def validate_command(
 
 @app.command("score")
 def score_command(
-    responses: Annotated[Path | None, typer.Argument(help="Responses file (.csv, .xlsx), long or wide form.")
-                         ] = None,
+    responses: ResponsesArgument = None,
     instrument: InstrumentOption = "pmo-core",
-    store_url: Annotated[str | None, typer.Option("--store", help="Assessment store (URL or SQLite file), "
-                                                  "instead of a responses file.")] = None,
-    assessment: Annotated[list[int] | None, typer.Option("--assessment", help="Assessment id in --store (repeat "
-                                                         "for several; default: all).")] = None,
+    store_url: StoreUrlOption = None,
+    assessment: AssessmentsOption = None,
     format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")] = ScoreFormat.table,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
+    out: OutFileOption = None,
     min_group_size: Annotated[int, typer.Option(min=1, help="Hide role groups smaller than this.")] = (
         DEFAULT_MIN_GROUP_SIZE),
     gap_threshold: Annotated[float, typer.Option(min=0, help="Flag role gaps above this many points.")] = (

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
@@ -17,7 +16,17 @@ from .._io import neutralise_frame
 from .._values import count, fmt, percent
 from ..assessment.reliability import ALPHA_ACCEPTABLE, ITEM_TOTAL_MIN, InstrumentStats, instrument_stats
 from ..assessment.scoring import ALPHA_MIN_ITEMS, ALPHA_MIN_RESPONDENTS
-from .app import InstrumentOption, check_out, emit, instrument_app, usage
+from .app import (
+    AssessmentsOption,
+    InstrumentOption,
+    OutFileOption,
+    ResponsesArgument,
+    StoreUrlOption,
+    check_out,
+    emit,
+    instrument_app,
+    usage,
+)
 from .assess import _load_stored, load
 
 
@@ -29,15 +38,12 @@ class StatsFormat(StrEnum):
 
 @instrument_app.command("stats")
 def stats_command(
-    responses: Annotated[Path | None, typer.Argument(help="Responses file (.csv, .xlsx), long or wide form.")
-                         ] = None,
+    responses: ResponsesArgument = None,
     instrument: InstrumentOption = "pmo-core",
-    store_url: Annotated[str | None, typer.Option("--store", help="Assessment store (URL or SQLite file), "
-                                                  "instead of a responses file.")] = None,
-    assessment: Annotated[list[int] | None, typer.Option("--assessment", help="Assessment id in --store (repeat "
-                                                         "for several; default: all).")] = None,
+    store_url: StoreUrlOption = None,
+    assessment: AssessmentsOption = None,
     format: Annotated[StatsFormat, typer.Option("--format", "-f", help="Output format.")] = StatsFormat.table,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
+    out: OutFileOption = None,
 ) -> None:
     """Reliability (Cronbach's alpha) and item analysis of the instrument, pooled over every respondent.
 
