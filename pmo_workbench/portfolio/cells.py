@@ -8,12 +8,13 @@ NaT where a text is not one.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from .model import PROJECT_STATUSES, RISK_KINDS
+from .model import PROJECT_STATUSES, REPORTED_RAG, RISK_KINDS
 
 _DATE = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _MONTH = r"\d{4}-\d{2}(?:-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?)?"
@@ -118,6 +119,11 @@ _PROJECTS = {
     "mandatory": _Column("bool", "true/false, yes/no, y/n, 1/0 or blank (= false)", required=False),
     "category": _Column("text", "the project category", required=False),
     "objective": _Column("text", "the strategic objective the project serves", required=False),
+    "status_date": _Column("date", "the date of the last status update (YYYY-MM-DD) or blank", required=False),
+    "reported_rag": _Column("choice", "the RAG the project reported: " + ", ".join(REPORTED_RAG) + " or blank",
+                            required=False, choices=REPORTED_RAG),
+    "currency": _Column("text", "the currency of the money columns, an ISO 4217 code such as EUR, GBP or USD",
+                        required=False),
 }
 
 _SPECS: dict[str, dict[str, _Column]] = {
@@ -158,6 +164,43 @@ _SPECS: dict[str, dict[str, _Column]] = {
     "criteria": {
         "criterion": _Column("text", "a criterion name, unique in the sheet", blank_ok=False),
         "weight": _Column("number", "the criterion's weight, a number > 0", blank_ok=False, low=0, low_open=True),
+    },
+    "status_history": {
+        "project_id": _Column("text", "the project id", blank_ok=False),
+        "status_date": _Column("date", "the date of the status report (YYYY-MM-DD)", blank_ok=False),
+        "pv": _money("the planned value to the status date", required=False),
+        "ev": _money("the earned value to the status date", required=False),
+        "ac": _money("the actual cost to the status date", required=False),
+        "reported_rag": _Column("choice", "the RAG the project reported: " + ", ".join(REPORTED_RAG) + " or blank",
+                                required=False, choices=REPORTED_RAG),
+    },
+    "milestones": {
+        "project_id": _Column("text", "the project id", blank_ok=False),
+        "milestone": _Column("text", "the milestone name, unique within its project", blank_ok=False),
+        "planned": _Column("date", "the planned date (YYYY-MM-DD)", blank_ok=False),
+        "forecast": _Column("date", "the forecast date (YYYY-MM-DD) or blank", required=False),
+        "actual": _Column("date", "the date it was reached (YYYY-MM-DD) or blank", required=False),
+        "gate": _Column("bool", "true/false, yes/no, y/n, 1/0 or blank (= false): is it a stage gate?",
+                        required=False),
+        "decision_needed": _Column("bool", "true/false, yes/no, y/n, 1/0 or blank (= false): does it need a "
+                                   "decision?", required=False),
+    },
+    "benefits": {
+        "project_id": _Column("text", "the project id, or blank for a portfolio-level benefit"),
+        "benefit": _Column("text", "the benefit's name, unique within its project", blank_ok=False),
+        "measure": _Column("text", "what the benefit is measured in (blank = money)", required=False),
+        "planned": _Column("number", "the planned benefit (a number >= 0) or blank", low=0),
+        "forecast": _Column("number", "the forecast benefit (a number >= 0) or blank", required=False, low=0),
+        "realised": _Column("number", "the benefit realised so far (a number >= 0) or blank", required=False, low=0),
+        "owner": _Column("text", "the benefit owner", required=False),
+        "due": _Column("date", "the date the benefit is due by (YYYY-MM-DD) or blank", required=False),
+    },
+    "financials": {
+        "project_id": _Column("text", "the project id", blank_ok=False),
+        "month": _Column("month", "a month as YYYY-MM", blank_ok=False),
+        "budget": _money("the month's budget", required=False),
+        "actual": _money("the month's actual spend", required=False),
+        "forecast": _money("the month's forecast spend", required=False),
     },
 }
 _SCORE = _Column("number", "a score (a number >= 0) or blank", low=0)
@@ -211,3 +254,22 @@ def _impact_scale(sheet, impact: pd.Series | None) -> str:
         sheet.add(row, "impact", f"'{sheet.body.at[row, 'impact']}' is negative; expected the impact in money "
                                  f"(>= 0), or every impact a whole number from {lo} to {hi}")
     return "money"
+
+
+def _report(sheet, name: str, raw: pd.Series, bad: pd.Series, problem: str, what: str) -> None:
+    for row, text in raw[bad].items():
+        sheet.add(row, name, f"'{text}' {problem}; expected {what}")
+
+
+def _report_duplicates(sheet, keys: pd.DataFrame, name: str,
+                       message: Callable[[tuple, int], str]) -> pd.Series:
+    """Report each later row whose key (every column of ``keys``, rows with a blank
+    part skipped) repeats an earlier one; return where rows repeat."""
+    keys = keys.dropna()
+    later = keys.duplicated(keep="first")
+    if later.any():
+        rows = pd.Series(keys.index, index=keys.index)
+        first = rows.groupby([keys[c] for c in keys.columns], sort=False).transform("first")
+        for key, row, first_row in zip(keys[later].itertuples(index=False), rows[later], first[later]):
+            sheet.add(row, name, message(tuple(key), int(first_row)))
+    return later

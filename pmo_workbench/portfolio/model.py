@@ -47,7 +47,8 @@ OPEN_RISK_STATUSES = frozenset({"open", "active", "new", "identified", "monitori
 """Risk ``status`` values (lower case) recognised as open; a blank status is open too. Any other status
 not in :data:`CLOSED_RISK_STATUSES` (e.g. "Mitigated", "Occurred") still counts as open, with a finding."""
 
-SHEETS = ("projects", "baseline", "risks", "dependencies", "assignments", "capacity", "criteria")
+SHEETS = ("projects", "baseline", "risks", "dependencies", "assignments", "capacity", "criteria", "status_history",
+          "milestones", "benefits", "financials")
 """Sheet names, in the order they are read; only ``projects`` is required. The optional ``pmos``
 sheet (the PMO hierarchy, :data:`PMO_COLUMNS`) is read beside them by
 :func:`pmo_workbench.portfolio.pmos.read_portfolio`."""
@@ -74,6 +75,9 @@ PROJECT_COLUMNS = {
     "mandatory": ("bool", False),          # blank = False
     "category": ("str", False),
     "objective": ("str", False),           # the strategic objective the project serves
+    "status_date": ("datetime64[ns]", False),  # the date of the project's last status update
+    "reported_rag": ("str", False),        # the RAG the project reported (REPORTED_RAG) or NaN
+    "currency": ("str", False),            # ISO 4217 code, one for the whole sheet, or NaN
 }
 """``Portfolio.projects`` columns; ``score_<criterion>`` float columns follow them
 when a ``criteria`` sheet is given, then ``source_row``."""
@@ -85,6 +89,10 @@ SHEET_COLUMNS = {
     "assignments": ("project_id", "role", "month", "demand_fte"),
     "capacity": ("role", "month", "capacity_fte"),
     "criteria": ("criterion", "weight"),
+    "status_history": ("project_id", "status_date", "pv", "ev", "ac", "reported_rag"),
+    "milestones": ("project_id", "milestone", "planned", "forecast", "actual", "gate", "decision_needed"),
+    "benefits": ("project_id", "benefit", "measure", "planned", "forecast", "realised", "owner", "due"),
+    "financials": ("project_id", "month", "budget", "actual", "forecast"),
 }
 """Columns of the optional sheets, each frame ending with ``source_row``.
 
@@ -99,7 +107,21 @@ SHEET_COLUMNS = {
 - ``assignments``: ``month`` a ``Period[M]``; ``demand_fte`` float >= 0.
 - ``capacity``: one row per (role, month); ``capacity_fte`` float >= 0.
 - ``criteria``: ``weight`` float > 0 (normalised by the analysis, not here).
+- ``status_history``: one row per (project, ``status_date``), the project's earlier status
+  reports: cumulative ``pv``, ``ev``, ``ac`` floats >= 0 (NaN where blank) and the RAG it reported
+  (:data:`REPORTED_RAG` or NaN); sorted by project then date. A ``rag`` column is read as
+  ``reported_rag``.
+- ``milestones``: one row per (project, ``milestone``); ``planned`` datetime64, ``forecast`` and
+  ``actual`` datetime64 or NaT; ``gate`` (a stage gate) and ``decision_needed`` bool (blank = False).
+- ``benefits``: one row per (project, ``benefit``), ``project_id`` NaN for a portfolio-level
+  benefit; ``planned``, ``forecast``, ``realised`` floats >= 0 in the benefit's ``measure`` (text;
+  NaN means money), NaN where blank; ``owner`` text or NaN; ``due`` datetime64 or NaT.
+- ``financials``: one row per (project, ``month``), ``month`` a ``Period[M]``; ``budget``,
+  ``actual``, ``forecast`` money floats >= 0, NaN where blank (the month's phasing, not cumulative).
 """
+
+REPORTED_RAG = ("green", "amber", "red")
+"""Allowed values of a reported RAG (``projects.reported_rag``, ``status_history.reported_rag``)."""
 
 
 @dataclass(frozen=True)
@@ -112,7 +134,7 @@ class Portfolio:
         The workbook path as given (used in messages).
     projects
         One row per project (:data:`PROJECT_COLUMNS`), in file order.
-    baseline, risks, dependencies, assignments, capacity, criteria
+    baseline, risks, dependencies, assignments, capacity, criteria, status_history, milestones, benefits, financials
         The optional sheets (:data:`SHEET_COLUMNS`), ``None`` when absent.
     pmos
         The PMO hierarchy (:data:`PMO_COLUMNS`), ``None`` when the workbook has no ``pmos`` sheet.
@@ -131,6 +153,10 @@ class Portfolio:
     assignments: pd.DataFrame | None = None
     capacity: pd.DataFrame | None = None
     criteria: pd.DataFrame | None = None
+    status_history: pd.DataFrame | None = None
+    milestones: pd.DataFrame | None = None
+    benefits: pd.DataFrame | None = None
+    financials: pd.DataFrame | None = None
     pmos: pd.DataFrame | None = None
     probability_scale: Literal["ratio", "ordinal"] = "ratio"
     impact_scale: Literal["money", "ordinal"] = "money"
@@ -141,6 +167,14 @@ class Portfolio:
         if self.criteria is None:
             return ()
         return tuple(self.criteria["criterion"])
+
+    @property
+    def currency(self) -> str | None:
+        """The ISO 4217 code the workbook's money is in (its ``currency`` column), or ``None``."""
+        if "currency" not in self.projects:
+            return None
+        given = self.projects["currency"].dropna()
+        return str(given.iloc[0]) if len(given) else None
 
 
 @dataclass(frozen=True)

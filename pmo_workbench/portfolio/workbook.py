@@ -15,7 +15,6 @@ spaces; other sheets, files and columns are ignored.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -36,9 +35,12 @@ from .cells import (
     _probability_scale,
     parse_dates,
     parse_decimal_comma_numbers,
+    _report,
+    _report_duplicates,
     parse_months,
     parse_numbers,
 )
+from .tracked_sheets import TRACKED_CHECKS, check_currency
 from .model import PROJECT_STATUSES, SHEETS, Portfolio
 
 __all__ = ["read_portfolio"]
@@ -247,6 +249,9 @@ class _Validator:
         for name in ("assignments", "capacity"):
             if name in self.sheets:
                 self.sheets[name].alias("role", "person")
+        for name in ("projects", "status_history"):
+            if name in self.sheets:
+                self.sheets[name].alias("reported_rag", "rag")
         if "projects" in self.sheets:
             self._read_projects(self.sheets["projects"])
         present = {}
@@ -263,6 +268,8 @@ class _Validator:
             "baseline": self._check_baseline, "risks": self._check_risks,
             "dependencies": self._check_dependencies, "assignments": self._check_assignments,
             "capacity": self._check_capacity, "criteria": self._check_criteria,
+            **{name: (lambda sheet, values, check=check: check(self, sheet, values))
+               for name, check in TRACKED_CHECKS.items()},
         }
         for name, sheet in present.items():
             checks[name](sheet, self.values[name])
@@ -305,6 +312,7 @@ class _Validator:
             _report_duplicates(sheet, ids.to_frame(), "project_id",
                                lambda key, first: f"project_id '{key[0]}' appears again; first in row {first} "
                                                   "(each project once)")
+        check_currency(sheet, values["currency"])
         start, finish = values["start"], values["finish"]
         if start is not None and finish is not None:
             early = finish < start  # False where either is NaT
@@ -440,9 +448,9 @@ class _Validator:
                                    for column, header in self.scores.items()}).reset_index(drop=True)
             projects = pd.concat([projects.drop(columns="source_row"), scores, projects[["source_row"]]], axis=1)
         frames = {name: _frame(sheet, _SPECS[name], self.values[name]) for name, sheet in present.items()}
-        if "baseline" in frames:
-            frames["baseline"] = frames["baseline"].sort_values(
-                ["project_id", "period_end"], kind="stable").reset_index(drop=True)
+        for name, order in (("baseline", "period_end"), ("status_history", "status_date")):
+            if name in frames:
+                frames[name] = frames[name].sort_values(["project_id", order], kind="stable").reset_index(drop=True)
         return Portfolio(
             source=self.source,
             projects=projects,
@@ -511,25 +519,6 @@ def _parse_column(sheet: _Sheet, name: str, column: _Column) -> pd.Series:
         else:
             _report(sheet, name, raw, below, "is negative", column.what)
     return value
-
-
-def _report(sheet: _Sheet, name: str, raw: pd.Series, bad: pd.Series, problem: str, what: str) -> None:
-    for row, text in raw[bad].items():
-        sheet.add(row, name, f"'{text}' {problem}; expected {what}")
-
-
-def _report_duplicates(sheet: _Sheet, keys: pd.DataFrame, name: str,
-                       message: Callable[[tuple, int], str]) -> pd.Series:
-    """Report each later row whose key (every column of ``keys``, rows with a blank
-    part skipped) repeats an earlier one; return where rows repeat."""
-    keys = keys.dropna()
-    later = keys.duplicated(keep="first")
-    if later.any():
-        rows = pd.Series(keys.index, index=keys.index)
-        first = rows.groupby([keys[c] for c in keys.columns], sort=False).transform("first")
-        for key, row, first_row in zip(keys[later].itertuples(index=False), rows[later], first[later]):
-            sheet.add(row, name, message(tuple(key), int(first_row)))
-    return later
 
 
 def _frame(sheet: _Sheet, spec: dict[str, _Column], values: dict[str, pd.Series | None]) -> pd.DataFrame:

@@ -90,6 +90,27 @@ def full_workbook() -> dict[str, list[dict]]:
             {"criterion": "Strategic fit", "weight": 3},
             {"criterion": "cost", "weight": 1},
         ],
+        "status_history": [
+            {"project_id": "ALPHA", "status_date": "2025-02-28", "pv": 200, "ev": 180, "ac": 190, "RAG": "Amber"},
+            {"project_id": "ALPHA", "status_date": "2025-01-31", "pv": 100, "ev": 100, "ac": 95, "RAG": "green"},
+            {"project_id": "BETA", "status_date": "2025-01-31", "pv": None, "ev": None, "ac": None, "RAG": None},
+        ],
+        "milestones": [
+            {"project_id": "ALPHA", "milestone": "Design approved", "planned": "2025-03-15",
+             "forecast": "2025-04-01", "actual": None, "gate": "yes", "decision_needed": "y"},
+            {"project_id": "BETA", "milestone": "Go live", "planned": "2025-06-30", "forecast": None,
+             "actual": "2025-06-20", "gate": None, "decision_needed": None},
+        ],
+        "benefits": [
+            {"project_id": "ALPHA", "benefit": "Lower running cost", "measure": None, "planned": 5000,
+             "forecast": 4500, "realised": 1000, "owner": "Ann", "due": "2026-12-31"},
+            {"project_id": None, "benefit": "Staff hours saved", "measure": "hours", "planned": 800,
+             "forecast": None, "realised": None, "owner": None, "due": None},
+        ],
+        "financials": [
+            {"project_id": "ALPHA", "month": "2025-04", "budget": 100, "actual": 90, "forecast": None},
+            {"project_id": "ALPHA", "month": "2025-05", "budget": 120, "actual": None, "forecast": 130},
+        ],
     }
 
 
@@ -147,6 +168,23 @@ def test_a_full_workbook_reads_into_the_contract_frames(tmp_path, form):
 
     assert portfolio.criteria["weight"].tolist() == [3.0, 1.0]
     assert portfolio.criteria_names == ("Strategic fit", "cost")
+
+    h = portfolio.status_history  # sorted by project, then date; a "RAG" column reads as reported_rag
+    assert h["source_row"].tolist() == [3, 2, 4]
+    assert h["reported_rag"].tolist()[:2] == ["green", "amber"] and pd.isna(h["reported_rag"].iloc[2])
+    assert h["ev"].tolist()[:2] == [100.0, 180.0] and np.isnan(h["ac"].iloc[2])
+
+    m = portfolio.milestones
+    assert m["gate"].tolist() == [True, False] and m["decision_needed"].tolist() == [True, False]
+    assert m["forecast"].iloc[0] == pd.Timestamp("2025-04-01") and pd.isna(m["actual"].iloc[0])
+
+    e = portfolio.benefits
+    assert pd.isna(e["project_id"].iloc[1]) and pd.isna(e["measure"].iloc[0]) and e["measure"].iloc[1] == "hours"
+    assert e["planned"].tolist() == [5000.0, 800.0] and e["due"].iloc[0] == pd.Timestamp("2026-12-31")
+
+    f = portfolio.financials
+    assert f["month"].tolist() == [pd.Period("2025-04", "M"), pd.Period("2025-05", "M")]
+    assert f["budget"].tolist() == [100.0, 120.0] and np.isnan(f["forecast"].iloc[0])
 
 
 def test_the_source_is_the_path_as_given(tmp_path):
@@ -778,7 +816,7 @@ def test_a_projects_sheet_with_a_header_only(tmp_path, form):
 
 EXPECTED = ("expected an .xlsx/.xlsm workbook with a 'projects' sheet, or a folder of CSV files named after the "
             "sheets (projects.csv required; baseline.csv, risks.csv, dependencies.csv, assignments.csv, capacity.csv, "
-            "criteria.csv optional)")
+            "criteria.csv, status_history.csv, milestones.csv, benefits.csv, financials.csv optional)")
 
 
 def whole_file_problem(path) -> str:
