@@ -135,12 +135,12 @@ def projects_frame(*rows: dict, name: str = "Project") -> pd.DataFrame:
         "project_id": "P-001", "name": name, "pmo": "PMO", "sponsor": "Sam", "status": "active",
         "start": "2024-01-01", "finish": "2024-12-31", "forecast_finish": None,
         "bac": 1000.0, "pv": 500.0, "ev": 400.0, "ac": 500.0, "strategic_value": 5.0, "mandatory": False,
-        "category": "IT",
+        "category": "IT", "status_date": None,
     }
     frame = pd.DataFrame([{**base, "project_id": f"P-{i + 1:03d}", **row} for i, row in enumerate(rows)])
     frame["status"] = pd.Categorical(frame["status"], categories=PROJECT_STATUSES)
-    for column in ("start", "finish", "forecast_finish"):
-        frame[column] = pd.to_datetime(frame[column])
+    for column in ("start", "finish", "forecast_finish", "status_date"):
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
     for column in ("bac", "pv", "ev", "ac", "strategic_value"):
         frame[column] = frame[column].astype(float)
     frame["sponsor"] = frame["sponsor"].astype("str")
