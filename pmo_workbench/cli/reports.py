@@ -83,6 +83,10 @@ def report_positioning_command(
     min_group_size: Annotated[int | None, typer.Option(min=1, help="Hide role groups smaller than this.")] = None,
     engagement: EngagementOption = None,
     targets: TargetsOption = None,
+    portfolio: Annotated[Path | None, typer.Option(
+        "--portfolio", "-p", help="The organisation's portfolio workbook (.xlsx) or CSV folder: its evidence is "
+                                  "shown beside the perception.")] = None,
+    as_of: AsOfOption = None,
     format: FormatOption = None,
     cell_timeout: CellTimeoutOption = DEFAULT_CELL_TIMEOUT,
 ) -> None:
@@ -90,6 +94,8 @@ def report_positioning_command(
 
     The answers come from a responses file (--responses and --organisation) or from the assessment store
     (--store and --assessment; the assessment's answers are exported next to the report, in .inputs/).
+    With --portfolio (and --as-of, the portfolio's status date) the report sets the portfolio's evidence
+    beside the perception.
     """
     from ..assessment.engagement import engagement_inputs
     from ..assessment.responses import check_subject, read_responses
@@ -100,7 +106,13 @@ def report_positioning_command(
     if (responses is None) == (store_url is None) or (store_url is not None and assessment is None) or (
             responses is not None and organisation is None):
         usage("give --responses FILE --organisation NAME, or --store URL --assessment ID")
+    if as_of is not None and portfolio is None:
+        usage("--as-of is the portfolio's status date: give --portfolio too")
     check_folder(out)
+    if portfolio is not None:
+        from ..portfolio import read_portfolio
+
+        read_portfolio(portfolio)  # every problem of the workbook, located, before anything runs
     source = "option"
     if store_url is not None:
         from ..store import Store
@@ -123,7 +135,8 @@ def report_positioning_command(
     engagement_inputs(responses, frame, ins, engagement=engagement, targets=targets, targets_source=source)
     spec = positioning_spec(responses, organisation, pmo, instrument=instrument, benchmark=benchmark,
                             branding=branding, min_group_size=min_group_size, engagement=engagement,
-                            targets=targets, targets_source=source)
+                            targets=targets, targets_source=source, portfolio=portfolio,
+                            as_of=as_of.date() if as_of else None)
     run_reports([spec], out, formats(format, ("html", "ipynb")), jobs=1, force=True, index=False,
                 cell_timeout=cell_timeout)
 

@@ -116,11 +116,15 @@ def positioning_spec(
     engagement: str | Path | None = None,
     targets: str | Path | None = None,
     targets_source: str = "option",
+    portfolio: str | Path | None = None,
+    as_of: dt.date | str | None = None,
 ) -> ReportSpec:
     """The :class:`ReportSpec` of a positioning report; relative paths are taken from ``base``.
 
     ``engagement`` defaults to the ``engagement.yaml`` beside the responses, when there is one; ``targets``
-    (a file in the same format, from ``targets_source``) wins over its targets.
+    (a file in the same format, from ``targets_source``) wins over its targets. ``portfolio`` (a workbook or a
+    folder of CSV files, with its status date ``as_of``) adds the portfolio's evidence beside the perception;
+    its files become inputs of the report, so a changed workbook renders it again.
     """
     from ..assessment.engagement import engagement_beside
 
@@ -143,8 +147,13 @@ def positioning_spec(
     if targets is not None:
         params["targets"] = _absolute(targets, base)
         params["targets_source"] = targets_source
+    portfolio_files: tuple[str, ...] = ()
+    if portfolio is not None and str(portfolio).strip():
+        params["portfolio"] = _absolute(portfolio, base)
+        params["as_of"] = None if as_of is None else str(as_of)[:10]
+        portfolio_files = _portfolio_files(params["portfolio"])
     inputs = tuple(p for p in (params["responses"], params["benchmark"], params["branding"], instrument_file,
-                               engagement_path, params.get("targets")) if p)
+                               engagement_path, params.get("targets"), *portfolio_files) if p)
     return ReportSpec("positioning", organisation, pmo or None, params, inputs,
                       name or report_name("positioning", organisation, pmo), params["branding"])
 
@@ -223,7 +232,8 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
 
 
 def demo_specs(examples: Path | None = None) -> list[ReportSpec]:
-    """One positioning report per sample organisation, each benchmarked against the others."""
+    """One positioning report per sample organisation, each benchmarked against the others and, for an
+    organisation with a sample portfolio, with the portfolio's evidence beside the perception."""
     import pandas as pd
 
     from ..resources import examples_dir
@@ -231,20 +241,32 @@ def demo_specs(examples: Path | None = None) -> list[ReportSpec]:
     examples = examples or examples_dir()
     responses = examples / "pmo_responses.csv"
     organisations = pd.read_csv(responses, usecols=["organisation"])["organisation"].drop_duplicates()
-    specs = [positioning_spec(responses, org, benchmark=responses) for org in organisations]
+    portfolios = {r["organisation"]: r for r in _sample_portfolios(examples)}
+    folder = examples / "portfolios"
+    specs = [positioning_spec(responses, org, benchmark=responses,
+                              portfolio=portfolios[org]["portfolio"] if org in portfolios else None,
+                              as_of=portfolios[org]["as_of"] or None if org in portfolios else None, base=folder)
+             for org in organisations]
     return specs + portfolio_demo_specs(examples)
+
+
+def _sample_portfolios(examples: Path) -> list[dict[str, str]]:
+    """The rows of ``examples/portfolios/status_dates.csv`` (organisation, portfolio, as_of, budget), if any."""
+    import pandas as pd
+
+    listing = examples / "portfolios" / "status_dates.csv"
+    if not listing.is_file():
+        return []
+    return pd.read_csv(listing, dtype=str, keep_default_na=False).to_dict("records")
 
 
 def portfolio_demo_specs(examples: Path | None = None) -> list[ReportSpec]:
     """One portfolio report per sample portfolio listed in ``examples/portfolios/status_dates.csv``."""
-    import pandas as pd
 
     from ..resources import examples_dir
 
-    folder = (examples or examples_dir()) / "portfolios"
-    listing = folder / "status_dates.csv"
-    if not listing.is_file():
-        return []
-    rows = pd.read_csv(listing, dtype=str, keep_default_na=False).to_dict("records")
+    examples = examples or examples_dir()
+    folder = examples / "portfolios"
+    rows = _sample_portfolios(examples)
     return [portfolio_spec(r["portfolio"], r["organisation"], as_of=r["as_of"] or None,
                            budget=float(r["budget"]) if r.get("budget") else None, base=folder) for r in rows]
