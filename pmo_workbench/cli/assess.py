@@ -39,6 +39,7 @@ from .app import (
     template_app,
     usage,
 )
+from .portfolio import AsOfOption
 
 
 class ScoreFormat(StrEnum):
@@ -134,13 +135,25 @@ def score_command(
         DEFAULT_GAP_THRESHOLD),
     engagement: EngagementOption = None,
     targets: TargetsOption = None,
+    portfolio: Annotated[Path | None, typer.Option(
+        "--portfolio", "-p", help="One organisation's portfolio workbook (.xlsx) or CSV folder: its evidence is "
+                                  "set beside the perception (JSON: the \"evidence\" block).")] = None,
+    as_of: AsOfOption = None,
+    organisation: Annotated[str | None, typer.Option(
+        "--organisation", "-o", help="The organisation the portfolio belongs to (needed when the answers hold "
+                                     "several).")] = None,
 ) -> None:
-    """Score, position and advise every PMO in a responses file (or in the assessment store)."""
+    """Score, position and advise every PMO in a responses file (or in the assessment store).
+
+    With --portfolio the evidence of the organisation's portfolio is set beside its PMOs' perceived maturity.
+    """
     from ..assessment.engagement import engagement_inputs
 
     check_out(out)
     if (responses is None) == (store_url is None):
         usage("give a responses file, or --store URL [--assessment ID]")
+    if portfolio is None and (as_of is not None or organisation is not None):
+        usage("--as-of and --organisation go with --portfolio")
     entries = chosen = None
     if store_url is not None:
         ins, frame = _load_stored(store_url, assessment, instrument)
@@ -156,16 +169,36 @@ def score_command(
         entries, _, chosen = engagement_inputs(responses, frame, ins, engagement=engagement, targets=targets)
     results = assess(frame, ins, min_group_size=min_group_size, gap_threshold=gap_threshold, engagement=entries,
                      targets=chosen)
+    found = None if portfolio is None else _evidence(results, portfolio, as_of, organisation)
     for a in results.assessments:
         if a.self_respondents and a.self_respondents == a.respondents:
             typer.echo(f"warning: {a.pmo} of {a.organisation}: only its own staff answered; its scores are a "
                        "self-assessment", err=True)
     if format is ScoreFormat.json:
-        emit(out, json.dumps(results.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+        document = results.to_dict() | ({} if found is None else {"evidence": found.to_dict()})
+        emit(out, json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
     elif format is ScoreFormat.csv:
         emit(out, neutralise_frame(dimension_rows(results)).to_csv(index=False, lineterminator="\n"))
     else:
-        emit(out, table=lambda shown: print_results(results, shown))
+        emit(out, table=lambda shown: (print_results(results, shown), found and print_evidence(found, shown)))
+
+
+def _evidence(results: AssessmentResults, portfolio: Path, as_of, organisation: str | None):
+    """The portfolio evidence beside the assessed PMOs of the organisation the portfolio belongs to."""
+    from ..portfolio import read_portfolio
+    from ..reports.evidence import evidence_for
+
+    read_portfolio(portfolio)  # every problem of the workbook, located, before anything else
+    names = list(dict.fromkeys(a.organisation for a in results.assessments))
+    if organisation is None:
+        if len(names) > 1:
+            usage(f"the answers hold {len(names)} organisations ({', '.join(names)}): name the portfolio's with "
+                  "--organisation")
+        organisation = names[0]
+    elif organisation not in names:
+        usage(f"--organisation {organisation!r} has no answers; the answers hold {', '.join(names)}")
+    pmos = [a for a in results.assessments if a.organisation == organisation]
+    return evidence_for(pmos, portfolio, as_of=as_of.date() if as_of else None, organisation=organisation)
 
 
 @template_app.command("responses")
@@ -226,6 +259,21 @@ def print_summary(results: AssessmentResults, out: Console) -> None:
         table.add_row(Text(a.organisation), Text(a.pmo), a.pmo_level or "", str(a.respondents), kind,
                       fmt(a.overall_score), str(a.overall_level or MISSING), target, path)
     out.print(table)
+
+
+def print_evidence(found, out: Console) -> None:
+    """The portfolio evidence beside each PMO's perceived maturity, one table per PMO."""
+    from ..reports.evidence import VERDICT_WORDS
+
+    for e in found.pmos:
+        table = Table(title=Text(f"{found.organisation} / {e.pmo}: portfolio evidence ({e.note})"))
+        for column in ("dimension", "score", "level", "agreement", "count", "out of", "what the portfolio shows",
+                       "verdict"):
+            table.add_column(column, justify="right" if column in ("score", "level", "count", "out of") else "left")
+        for r in e.rows.itertuples(index=False):
+            table.add_row(Text(r.label), fmt(r.score), fmt(r.level, 0), r.agreement or MISSING, fmt(r.count, 0),
+                          fmt(r.out_of, 0), Text(r.sentence), VERDICT_WORDS[r.verdict])
+        out.print(table)
 
 
 def print_results(results: AssessmentResults, out: Console) -> None:

@@ -54,7 +54,7 @@ class _ManifestRow(BaseModel):
 
 
 _REPORT_COLUMNS = {
-    "positioning": ("portfolio", "as_of", "budget", "eac_method", "green", "amber"),
+    "positioning": ("budget", "eac_method", "green", "amber"),
     "portfolio": ("responses", "store", "assessment", "pmo", "instrument", "benchmark", "min_group_size",
                   "engagement", "targets"),
 }
@@ -142,7 +142,9 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
     run instead). Positioning reports: ``responses`` (required), ``pmo``,
     ``instrument`` (id or file, default ``pmo-core``), ``benchmark``,
     ``min_group_size``; or, instead of ``responses``, ``store`` (URL or
-    SQLite file) and ``assessment`` (id) for an assessment kept in the store.
+    SQLite file) and ``assessment`` (id) for an assessment kept in the store;
+    ``portfolio`` and ``as_of`` to show the organisation's portfolio evidence
+    beside the perception.
     Portfolio reports: ``portfolio`` (required; a workbook
     or a folder of CSV files), ``as_of`` (status date), ``budget``.
 
@@ -212,6 +214,8 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
         for column, wanted in (("responses", "positioning"), ("portfolio", "portfolio")):
             if report == wanted and clean.get(column) is None and not (column == "responses" and stored):
                 problems.append(Problem(str(path), where, column, f"a {wanted} report needs a {column} file"))
+        if report == "positioning" and clean.get("as_of") is not None and clean.get("portfolio") is None:
+            problems.append(Problem(str(path), where, "as_of", "the portfolio's status date: give a portfolio too"))
         for column in _REPORT_COLUMNS.get(report, ()):
             if clean.get(column) is not None:
                 problems.append(Problem(str(path), where, column, f"does not apply to a {report} report"))
@@ -273,6 +277,7 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
                 branding=item.branding, min_group_size=item.min_group_size,
                 name=slugify(item.name) if item.name else None, base=base,
                 engagement=item.engagement or stored_engagement, targets=targets, targets_source=source,
+                portfolio=item.portfolio, as_of=item.as_of,
             )
         implicit = spec.parameters.get("engagement") if spec.report == "positioning" else None
         if implicit and not item.engagement and not (stored_engagement and implicit == stored_engagement):
