@@ -10,6 +10,7 @@ instrument and hand-made answers, then inspected by many tests:
   People = 50; overall = (2*65 + 75 + 50) / 4 = 63.75 (Governance weighs 2).
   Gates: supportive gov >= 40, controlling gov >= 60 and sup >= 50, strategic
   ppl >= 70, so Main is Controlling and needs 20 more People points.
+- Alpha's portfolio (a CSV folder): one active project of Main, spelt "MAIN", naming no objective.
 - a hostile organisation name, four peers (so Alpha has five others to be
   benchmarked against), and a broken responses file that must fail alone.
 """
@@ -79,12 +80,19 @@ def fixture_dir(tmp_path_factory, tiny_path) -> Path:
     broken = _answers("Broken", "PMO", mixed, {"gov": 3, "sup": 3, "ppl": 3})
     broken[4][5] = 9  # off the 1-5 scale: spreadsheet row 6, column value
     _write(folder / "broken.csv", broken)
+    # Alpha's portfolio: one active project of its Main PMO (spelt "MAIN"), naming no strategic objective.
+    (folder / "alpha-portfolio").mkdir()
+    (folder / "alpha-portfolio" / "projects.csv").write_text(
+        "project_id,name,pmo,sponsor,status,start,finish,bac,pv,ev,ac\n"
+        "A1,Ledger,MAIN,Ann,active,2026-01-01,2026-12-31,100,50,50,50\n", encoding="utf-8")
     with (folder / "manifest.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["report", "organisation", "pmo", "responses", "instrument", "benchmark"])
-        writer.writerow(["positioning", "Alpha", "", "responses.csv", "tiny.yaml", "responses.csv"])
-        writer.writerow(["positioning", HOSTILE, "", "responses.csv", "tiny.yaml", ""])
-        writer.writerow(["positioning", "Broken", "", "broken.csv", "tiny.yaml", ""])
+        writer.writerow(["report", "organisation", "pmo", "responses", "instrument", "benchmark", "portfolio",
+                         "as_of"])
+        writer.writerow(["positioning", "Alpha", "", "responses.csv", "tiny.yaml", "responses.csv", "alpha-portfolio",
+                         "2026-06-30"])
+        writer.writerow(["positioning", HOSTILE, "", "responses.csv", "tiny.yaml", "", "", ""])
+        writer.writerow(["positioning", "Broken", "", "broken.csv", "tiny.yaml", "", "", ""])
     return folder
 
 
@@ -152,6 +160,10 @@ def test_notebook_records_match_the_package(batch, fixture_dir, tiny):
     assert records["type/Main"]["type"] == "controlling"
     assert records["type/Main"]["target"] is None  # no level, no engagement file: the type above is shown
     assert records["type/Main"]["gaps"] == {"ppl": 20.0}
+    # The portfolio evidence: Main's one open project (A1) names no objective; the tiny instrument has no
+    # strategy dimension, so there is no perception to compare it with.
+    html = (out / "alpha-positioning.html").read_text(encoding="utf-8")
+    assert "1 of 1 open project (proposed, active or on hold) names no strategic objective." in html
     # Everything else: the same numbers the package gives.
     frame = read_responses(fixture_dir / "responses.csv", tiny)
     everyone = assess(frame, tiny)
