@@ -37,7 +37,7 @@ from pmo_workbench.errors import InputValidationError
 from pmo_workbench.reports import batch as batch_module
 from pmo_workbench.reports import manifest as manifest_module
 from pmo_workbench.reports import pdf as pdf_module
-from pmo_workbench.resources import notebooks_dir
+from pmo_workbench.resources import examples_dir, notebooks_dir
 
 HOSTILE = '../../etc/<script>alert("x")</script> & "R&D"'
 HOSTILE_PMO = "<!--<script><b>PMO</b>"  # in a chart's JSON this would swallow the rest of the page
@@ -433,6 +433,10 @@ def test_demo_manifest_has_one_report_per_sample_organisation():
         "Quillmere Events", "Aldergate Logistics", "Harrowmoor Water Services", "Vantellis Insurance Group",
         "Korrin Regional Council", "Stellbrook Pharmaceuticals", "Tiverlake University"]
     assert all(s.parameters["benchmark"] == s.parameters["responses"] for s in specs)
+    # the organisations with a sample portfolio get its evidence, at the status date the listing gives
+    listing = csv.DictReader((examples_dir() / "portfolios" / "status_dates.csv").open(encoding="utf-8"))
+    assert {s.organisation: s.parameters["as_of"] for s in specs if "portfolio" in s.parameters} == {
+        r["organisation"]: r["as_of"] for r in listing}
 
 
 # --- names and branding -------------------------------------------------------------------------
