@@ -61,9 +61,9 @@ from ..portfolio import PortfolioAnalysis, Portfolio, analyse_portfolio, read_po
 from ..portfolio.model import CANDIDATES, IN_FLIGHT
 from ..portfolio.status import STALE_AFTER_DAYS, stale_updates
 
-__all__ = ["EVIDENCE_COLUMNS", "MEASURE_DIMENSIONS", "PROBLEM_SHARE", "STRONG_LEVEL", "VERDICT_WORDS",
-           "OrganisationEvidence", "PmoEvidence", "evidence_for", "evidence_state", "match_pmos", "measure_counts",
-           "portfolio_evidence", "verdict"]
+__all__ = ["EVIDENCE_COLUMNS", "MEASURE_DIMENSIONS", "ORGANISATION", "PROBLEM_SHARE", "STRONG_LEVEL", "VERDICT_WORDS",
+           "Measure", "OrganisationEvidence", "PmoEvidence", "evidence_for", "evidence_state", "match_pmos",
+           "measure_counts", "portfolio_evidence", "verdict"]
 
 STRONG_LEVEL = STRENGTH_LEVEL
 """The lowest maturity level at which a dimension counts as perceived strong (a setting of the report: the
@@ -174,9 +174,10 @@ class OrganisationEvidence:
     pmos
         One :class:`PmoEvidence` per assessed PMO, in the assessment's order.
     unassessed
-        PMOs of the workbook that match no assessed PMO (their projects count only in organisation-wide figures).
-    problem_share, strong_level
-        The verdict's cut-offs.
+        PMOs of the workbook that match no assessed PMO, when some other does (their projects are left out of
+        every PMO's figures).
+    problem_share, strong_level, stale_after_days
+        The cut-offs the figures and verdicts used.
     """
 
     organisation: str
@@ -189,8 +190,11 @@ class OrganisationEvidence:
     stale_after_days: int = STALE_AFTER_DAYS
 
     def get(self, pmo: str) -> PmoEvidence:
-        """The evidence shown beside ``pmo``."""
-        return next(p for p in self.pmos if p.pmo == pmo)
+        """The evidence shown beside ``pmo``; ``KeyError`` when the report does not cover that PMO."""
+        for p in self.pmos:
+            if p.pmo == pmo:
+                return p
+        raise KeyError(f"no evidence for PMO {pmo!r}; covered: {', '.join(p.pmo for p in self.pmos)}")
 
     def to_dict(self) -> dict[str, Any]:
         """The ``"evidence"`` block of the JSON."""
