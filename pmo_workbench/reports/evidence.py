@@ -24,8 +24,9 @@ least :data:`STRONG_LEVEL` (the level the report calls a relative strength), els
 *a problem* when at least :data:`PROBLEM_SHARE` of it is (e.g. 10 % of the
 role-months with demand are over-allocated), and shows *some issues* in between. Then:
 
-- perceived strong and a problem shown, or perceived weak and the evidence clean:
-  ``contradicts`` ("evidence contradicts perception");
+- perceived strong and a problem shown: ``contradicts`` ("evidence contradicts perception");
+- perceived weak and the evidence clean: ``not_shown`` ("the portfolio does not show the weakness"): each
+  count is one trace of a dimension, not all of it, so a clean count cannot overturn a weakness;
 - otherwise ``supports`` (a few issues below the cut-off fit either perception);
 - nothing to count in the workbook (its sheet or dates are missing): ``no_evidence``;
 - the instrument has no such dimension, or the PMO no score on it: ``no_score``.
@@ -35,7 +36,8 @@ Both cut-offs are settings of the report, not published standards.
 **Per PMO.** The portfolio's projects carry a ``pmo``. Assessed PMOs and the
 workbook's PMOs are matched case-insensitively after trimming spaces. When at
 least one assessed PMO matches, each matched PMO gets the figures of its own
-projects and an unmatched one is said to have no project in the workbook; when
+projects, and of the PMOs under it when the workbook has a ``pmos`` sheet, and an
+unmatched one is said to have no project in the workbook; when
 none matches, every PMO is shown the organisation-wide figures, labelled as such.
 
 This module sits in the reports layer because it joins the two pure layers,
@@ -59,6 +61,7 @@ from ..assessment.narrative import agreement_label
 from ..assessment.results import PmoAssessment
 from ..portfolio import PortfolioAnalysis, Portfolio, analyse_portfolio, read_portfolio
 from ..portfolio.model import CANDIDATES, IN_FLIGHT
+from ..portfolio.pmos import descendants
 from ..portfolio.status import STALE_AFTER_DAYS, stale_updates
 
 __all__ = ["EVIDENCE_COLUMNS", "MEASURE_DIMENSIONS", "ORGANISATION", "PROBLEM_SHARE", "STRONG_LEVEL", "VERDICT_WORDS",
@@ -93,6 +96,7 @@ MEASURE_LABELS = {
 VERDICT_WORDS = {
     "supports": "evidence supports perception",
     "contradicts": "evidence contradicts perception",
+    "not_shown": "the portfolio does not show the weakness",
     "no_evidence": "no evidence in the workbook",
     "no_score": "no perception score to compare",
 }
@@ -213,10 +217,11 @@ class OrganisationEvidence:
         return (f"A dimension counts as perceived strong at maturity level {self.strong_level} or above, else weak. "
                 "The evidence is clean when nothing it counts is affected, and shows a problem when at least "
                 f"{self.problem_share:.0%} of it is. The evidence contradicts the perception when a dimension "
-                "perceived strong shows a problem, or one perceived weak is clean; otherwise it supports it (a few "
-                "issues below the cut-off fit either). A status update is stale when it is more than "
-                f"{self.stale_after_days} days old on the portfolio's status date. These cut-offs are settings of "
-                "the report, not published standards.")
+                "perceived strong shows a problem. When one perceived weak is clean, the portfolio does not show the "
+                "weakness: each count is one trace of the dimension, not all of it. Otherwise the evidence supports "
+                "the perception (a few issues below the cut-off fit either). A status update is stale when it is "
+                f"more than {self.stale_after_days} days old on the portfolio's status date. These cut-offs are "
+                "settings of the report, not published standards.")
 
 
 # -- matching -----------------------------------------------------------------------------------------------
@@ -240,6 +245,14 @@ def match_pmos(assessed: Sequence[str], workbook: Iterable[Any]) -> dict[str, st
             names.setdefault(_key(name), str(name))
     found = {pmo: names.get(_key(pmo)) for pmo in assessed}
     return found if any(v is not None for v in found.values()) else None
+
+
+def _under(pmos: pd.DataFrame | None, name: str) -> list[str]:
+    """``name`` and every PMO under it in the workbook's ``pmos`` sheet (just ``name`` without one)."""
+    if pmos is None:
+        return [name]
+    tree = {_key(k): v for k, v in descendants(pmos).items()}
+    return tree.get(_key(name), [name])
 
 
 # -- the counts ---------------------------------------------------------------------------------------------
@@ -389,7 +402,7 @@ def verdict(level: int | None, state: str | None, *, strong_level: int = STRONG_
     (see the module's docstring).
 
     >>> verdict(4, "problem"), verdict(4, "some issues"), verdict(2, "clean"), verdict(2, "some issues")
-    ('contradicts', 'supports', 'contradicts', 'supports')
+    ('contradicts', 'supports', 'not_shown', 'supports')
     >>> verdict(None, "problem"), verdict(3, None)
     ('no_score', 'no_evidence')
     """
@@ -398,14 +411,17 @@ def verdict(level: int | None, state: str | None, *, strong_level: int = STRONG_
     if state is None:
         return "no_evidence"
     strong = int(level) >= strong_level
-    return "contradicts" if (strong and state == "problem") or (not strong and state == "clean") else "supports"
+    if strong and state == "problem":
+        return "contradicts"
+    return "not_shown" if not strong and state == "clean" else "supports"
 
 
 def _verdict_text(code: str, level: Any, strong_level: int) -> str:
     words = VERDICT_WORDS[code]
     if code == "contradicts":
-        return words + (": perceived strong, but the evidence shows a problem" if int(level) >= strong_level else
-                        ": perceived weak, but the evidence is clean")
+        return words + ": perceived strong, but the evidence shows a problem"
+    if code == "not_shown":
+        return words + ": perceived weak, but this count is clean"
     return words
 
 
@@ -490,8 +506,11 @@ def portfolio_evidence(assessments: Sequence[PmoAssessment], analysis: Portfolio
             found.append(PmoEvidence(a.pmo, "none", None, 0, f"The portfolio workbook holds no project of {a.pmo}.",
                                      pd.DataFrame(columns=EVIDENCE_COLUMNS)))
             continue
-        ids = projects.loc[projects["pmo"].map(_key).eq(_key(name)), "project_id"].astype(str)
-        note = f"Figures of the {count(len(ids), 'project')} the workbook gives to {name.strip()}."
+        under = _under(analysis.portfolio.pmos, name)
+        ids = projects.loc[projects["pmo"].map(_key).isin({_key(n) for n in under}), "project_id"].astype(str)
+        others = [n for n in under if _key(n) != _key(name)]
+        note = f"Figures of the {count(len(ids), 'project')} the workbook gives to {name.strip()}" + (
+            f" and the PMOs under it ({', '.join(others)})." if others else ".")
         found.append(PmoEvidence(a.pmo, "pmo", name, len(ids), note,
                                  _rows(a, measure_counts(analysis, ids, stale_after_days=stale_after_days), labels,
                                        strong_level, problem_share)))

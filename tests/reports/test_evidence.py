@@ -207,7 +207,7 @@ def test_missing_sheets_and_dates_give_no_evidence(assessed, tmp_path):
     table = _table(found, "Digital PMO")
     # no assignments/capacity, dependencies or status date: nothing to count; D1 has a value but no objective
     assert [table[m][3] for m in ("over_allocation", "dependency_conflicts", "stale_updates")] == ["no_evidence"] * 3
-    assert table["unvalued"] == (0, 1, "clean", "contradicts")      # portfolio perceived weak, evidence clean
+    assert table["unvalued"] == (0, 1, "clean", "not_shown")        # portfolio perceived weak, evidence clean
     assert table["no_objective"] == (1, 1, "problem", "supports")
 
 
@@ -225,7 +225,7 @@ def test_evidence_state_cut_off(count, share, state):
     (ev.STRONG_LEVEL, "problem", "contradicts"),          # the lowest strong level, a problem
     (ev.STRONG_LEVEL, "some issues", "supports"),
     (ev.STRONG_LEVEL, "clean", "supports"),
-    (ev.STRONG_LEVEL - 1, "clean", "contradicts"),        # perceived weak, nothing wrong in the portfolio
+    (ev.STRONG_LEVEL - 1, "clean", "not_shown"),          # perceived weak, nothing wrong in the portfolio
     (ev.STRONG_LEVEL - 1, "some issues", "supports"),
     (ev.STRONG_LEVEL - 1, "problem", "supports"),
     (None, "problem", "no_score"),
@@ -320,3 +320,20 @@ def test_manifest_as_of_without_portfolio_is_a_located_problem(inputs):
         read_manifest(manifest)
     assert [(p.row, p.column) for p in caught.value.problems] == [(2, "as_of")]
 
+
+
+def test_a_pmo_over_others_counts_their_projects_too(assessed, tmp_path):
+    # pmos sheet: Corporate PMO at the top, Digital PMO and Estates PMO under it. Corporate's figures then cover
+    # C1, C2, D1-D3 and X1 (6 projects): in flight D1, D2, C1, X1, of which D2 (61 days) and C1 (no date) are
+    # stale: 2 of 4. Digital PMO keeps its own three projects.
+    sheets = {**SHEETS, "pmos": [{"pmo": "Corporate PMO", "parent": None, "level": "enterprise"},
+                                 {"pmo": "Digital PMO", "parent": "Corporate PMO", "level": "portfolio"},
+                                 {"pmo": "Estates PMO", "parent": "Corporate PMO", "level": "portfolio"}]}
+    analysis = analyse_portfolio(read_portfolio(write_portfolio(tmp_path, sheets, name="tree")), as_of=AS_OF)
+    found = ev.portfolio_evidence(assessed.assessments, analysis)
+    corporate = found.get("Corporate PMO")
+    assert corporate.projects == 6
+    assert corporate.note == ("Figures of the 6 projects the workbook gives to Corporate PMO and the PMOs under it "
+                              "(Digital PMO, Estates PMO).")
+    assert _table(found, "Corporate PMO")["stale_updates"][:2] == (2, 4)
+    assert found.get("Digital PMO").projects == 3
