@@ -18,8 +18,10 @@ import pandas as pd
 
 from .breakdown import DIMENSIONS, breakdown, pmo_view
 from .capacity import ResourceAnalysis, resource_load
+from .delivery import HORIZON_DAYS, BenefitAnalysis, MilestoneAnalysis, analyse_benefits, analyse_milestones
 from .dependencies import DependencyAnalysis, analyse_dependencies
 from .evm import eac_difference, earned_value, rollup
+from .finance import FY_START, FinanceAnalysis, analyse_finance
 from .model import CHECK_ESTIMATE, CLOSED, EAC_METHODS, IN_FLIGHT, Finding, Portfolio, Thresholds, parse_band
 from .quality import data_quality
 from .risk import RiskAnalysis, analyse_risks
@@ -32,6 +34,8 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 _MONEY = frozenset({
     "pv", "ev", "ac", "bac", "cv", "sv", "eac", "etc", "vac", "cost", "total_cost", "budget", "emv", "threat_emv",
     "opportunity_emv", "net_emv", "contingency", "impact", "eac_index", "closed_bac", "closed_ac",
+    "in_year_budget", "actual_to_date", "forecast_remaining", "outturn", "variance", "cumulative_budget",
+    "cumulative_outturn",
 })
 
 
@@ -62,6 +66,10 @@ class PortfolioAnalysis:
         (:func:`pmo_workbench.portfolio.breakdown.breakdown`), ``None`` when no project gives one.
     risks, resources, dependencies
         Results of the optional sheets, ``None`` when the sheet is absent.
+    milestones, benefits, finance
+        Milestones and stage gates, benefits, and the financial year from the ``financials`` sheet
+        (:mod:`pmo_workbench.portfolio.delivery`, :mod:`pmo_workbench.portfolio.finance`), ``None`` when the
+        sheet is absent.
     scores
         Weighted criteria score (or strategic value) per candidate project,
         ``None`` when the portfolio has neither.
@@ -92,6 +100,9 @@ class PortfolioAnalysis:
     risks: RiskAnalysis | None = None
     resources: ResourceAnalysis | None = None
     dependencies: DependencyAnalysis | None = None
+    milestones: MilestoneAnalysis | None = None
+    benefits: BenefitAnalysis | None = None
+    finance: FinanceAnalysis | None = None
     scores: pd.Series | None = None
     candidates: pd.DataFrame | None = None
     selection: Selection | None = None
@@ -188,6 +199,7 @@ class PortfolioAnalysis:
                 "waves": int(self.dependencies.waves["wave"].max()) if len(self.dependencies.waves) else 0,
                 "conflicts": _records(self.dependencies.conflicts),
             },
+            **_delivery_blocks(self),
             "selection": None if self.selection is None else {
                 "status": self.selection.status,
                 "budget": _round("budget", self.selection.budget),
@@ -210,6 +222,8 @@ def analyse_portfolio(
     eac_method: str = "typical",
     frontier: bool | None = None,
     frontier_points: int = 12,
+    fy_start: int = FY_START,
+    horizon_days: int = HORIZON_DAYS,
 ) -> PortfolioAnalysis:
     """Run every analysis the portfolio's sheets allow.
 
@@ -229,6 +243,10 @@ def analyse_portfolio(
         Compute the efficient frontier; by default only when a budget is given.
     frontier_points
         Number of budgets on the frontier.
+    fy_start
+        First month of the financial year, 1-12 (1 = January, 4 = April), for the ``financials`` sheet.
+    horizon_days
+        How many days ahead a milestone or stage gate counts as upcoming (a setting).
 
     Returns
     -------
@@ -254,8 +272,15 @@ def analyse_portfolio(
     dependencies = None
     if p.dependencies is not None:
         dependencies = analyse_dependencies(p.dependencies, p.projects)
+    milestones = benefits = finance = None
+    if p.milestones is not None:
+        milestones = analyse_milestones(p.milestones, p.projects, as_of, horizon_days=horizon_days)
+    if p.benefits is not None:
+        benefits = analyse_benefits(p.benefits, p.projects, as_of)
+    if p.financials is not None:
+        finance = analyse_finance(p.financials, p.projects, as_of, fy_start=fy_start)
     findings = list(data_quality(p, evm, as_of=as_of)) + list(pmo_findings)
-    for part in (resources, dependencies):
+    for part in (resources, dependencies, milestones, benefits, finance):
         if part is not None:
             findings.extend(part.findings)
 
@@ -294,9 +319,33 @@ def analyse_portfolio(
         portfolio=p, as_of=as_of, eac_method=eac_method, thresholds=thresholds, evm=evm, totals=totals,
         closed_totals=closed_totals, by_pmo=by_pmo, by_sponsor=by["sponsor"], by_category=by["category"],
         by_objective=by["objective"],
-        risks=risks, resources=resources, dependencies=dependencies, scores=scores, candidates=candidates,
+        risks=risks, resources=resources, dependencies=dependencies, milestones=milestones, benefits=benefits,
+        finance=finance, scores=scores, candidates=candidates,
         selection=selection, frontier=curve, findings=tuple(findings), unvalued=unvalued,
     )
+
+
+def _delivery_blocks(a: PortfolioAnalysis) -> dict[str, Any]:
+    """The ``milestones``, ``benefits`` and ``finance`` blocks of the JSON (``None`` without the sheet)."""
+    m, b, f = a.milestones, a.benefits, a.finance
+    listed = ["project_id", "milestone", "planned", "forecast", "expected", "state", "slip_days", "days_to_go"]
+    return {
+        "milestones": None if m is None else {
+            "totals": _jsonable(m.totals), "by_pmo": _records(m.by_pmo), "overdue": _records(m.overdue[listed]),
+            "upcoming": _records(m.upcoming[listed]), "slipped": _records(m.slipped[listed]),
+            "gates": _records(m.gates[listed]), "decisions": _records(m.decisions[listed]),
+        },
+        "benefits": None if b is None else {
+            "totals": _jsonable(b.totals), "by_measure": _records(b.by_measure),
+            "by_project": _records(b.by_project), "by_owner": _records(b.by_owner),
+            "past_due": _records(b.past_due[["project_id", "benefit", "measure", "planned", "realised", "due"]]),
+        },
+        "finance": None if f is None else {
+            "fy_start": f.fy_start, "totals": _jsonable(f.totals),
+            "months": _records(f.months),
+            "by_pmo": _records(f.by_pmo), "by_project": _records(f.by_project),
+        },
+    }
 
 
 def _from_month(frame: pd.DataFrame | None, as_of: pd.Timestamp) -> pd.DataFrame | None:
