@@ -1,12 +1,14 @@
 """Altair charts for the reports: pure builders over the analysis frames, in one house style.
 
 :mod:`.positioning` draws the PMO assessment, :mod:`.portfolio` the portfolio
-health report, both in the style of :mod:`.style`. Every builder embeds its data,
+health report and :mod:`.delivery` its milestones, benefits and financial year, all in
+the style of :mod:`.style`. Every builder embeds its data,
 gives every mark a tooltip and never changes its input.
 """
 
 from __future__ import annotations
 
+from .delivery import benefit_bars, in_year_spend, milestone_slip
 from .portfolio import (
     RAG_COLOURS,
     cpi_spi_quadrant,
@@ -33,7 +35,8 @@ from .roadmap import roadmap
 from .style import ACCENT, FONT, GREY, LEVEL_COLOURS, MAX_WIDTH, NAVY
 
 __all__ = [
-    "ACCENT", "FONT", "GREY", "LEVEL_COLOURS", "MAX_WIDTH", "NAVY", "RAG_COLOURS", "benchmark", "compare_pmos",
+    "ACCENT", "FONT", "GREY", "LEVEL_COLOURS", "MAX_WIDTH", "NAVY", "RAG_COLOURS", "benchmark", "benefit_bars",
+    "compare_pmos", "in_year_spend", "milestone_slip",
     "cpi_spi_quadrant", "demand_vs_capacity", "dependency_groups", "dependency_network", "dimension_scores",
     "exposure_bars", "frontier", "item_heatmap", "ladder", "perception", "pmo_roles", "prioritisation",
     "resource_heatmap", "risk_heatmap", "roadmap", "schedule_view",

@@ -1,0 +1,128 @@
+"""Altair charts of delivery: milestone slip, benefits against plan, and spend over the financial year.
+
+Each builder takes frames of :mod:`pmo_workbench.portfolio.delivery` or
+:mod:`pmo_workbench.portfolio.finance` (or frames of the same shape), never
+changes them, embeds its data, gives every mark a tooltip and applies the house
+style. Charts fit an A4 page (at most 640 px wide).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from .style import ACCENT, AMBER, GREY, INK, NAVY, _num, _records_frame, _style, _text, _titled
+
+__all__ = ["benefit_bars", "in_year_spend", "milestone_slip"]
+
+STATE_COLOURS = {"overdue": "#C00000", "upcoming": AMBER, "later": NAVY}
+_STATE_SCALE = alt.Scale(domain=list(STATE_COLOURS), range=list(STATE_COLOURS.values()))
+_SERIES = ("Planned", "Forecast", "Realised")
+_SERIES_SCALE = alt.Scale(domain=list(_SERIES), range=[GREY, NAVY, ACCENT])
+_ROW = 18
+
+
+def _day(value) -> str | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
+def milestone_slip(milestones: pd.DataFrame, as_of, *, limit: int = 25, title: str | None = None) -> alt.LayerChart:
+    """Milestones not yet reached that are overdue, upcoming or have slipped: a line from the planned date (grey
+    tick) to the date now expected (dot coloured by state), soonest first, the status date as a rule.
+
+    Parameters
+    ----------
+    milestones
+        ``MilestoneAnalysis.milestones``.
+    as_of
+        The status date.
+    limit
+        At most this many milestones, the soonest expected first.
+    """
+    rows = []
+    for r in milestones.to_dict("records"):
+        slip = _num(r.get("slip_days"))
+        state = _text(r.get("state"))
+        if state not in STATE_COLOURS or (state == "later" and not slip):
+            continue
+        rows.append({"label": f"{r['project_id']} · {r['milestone']}", "project_id": str(r["project_id"]),
+                     "milestone": str(r["milestone"]), "planned": _day(r.get("planned")),
+                     "expected": _day(r.get("expected")), "state": state, "slip_days": slip,
+                     "days_to_go": _num(r.get("days_to_go")),
+                     "gate": "yes" if r.get("gate") is True else "no",
+                     "decision": "yes" if r.get("decision_needed") is True else "no"})
+    rows.sort(key=lambda r: (r["expected"] or "", r["label"]))
+    rows = rows[:limit]
+    data = _records_frame(rows, ["label", "project_id", "milestone", "planned", "expected", "state", "slip_days",
+                                 "days_to_go", "gate", "decision"])
+    tooltip = [alt.Tooltip("project_id:N", title="Project"), alt.Tooltip("milestone:N", title="Milestone"),
+               alt.Tooltip("planned:T", title="Planned", format="%Y-%m-%d"),
+               alt.Tooltip("expected:T", title="Expected", format="%Y-%m-%d"),
+               alt.Tooltip("state:N", title="State"), alt.Tooltip("slip_days:Q", title="Slip (days)", format=",.0f"),
+               alt.Tooltip("days_to_go:Q", title="Days to go", format=",.0f"),
+               alt.Tooltip("gate:N", title="Stage gate"), alt.Tooltip("decision:N", title="Decision needed")]
+    y = alt.Y("label:N", sort=None, title=None)
+    base = alt.Chart(data).encode(y=y, tooltip=tooltip)
+    line = base.mark_rule(color=GREY, strokeWidth=2).encode(x=alt.X("planned:T", title="Date"), x2="expected:T")
+    planned = base.mark_tick(color=INK, thickness=2, size=12).encode(x="planned:T")
+    expected = base.mark_point(filled=True, size=70).encode(
+        x="expected:T", color=alt.Color("state:N", scale=_STATE_SCALE, title="State"),
+        shape=alt.Shape("gate:N", title="Stage gate", scale=alt.Scale(domain=["no", "yes"],
+                                                                     range=["circle", "diamond"])))
+    day = pd.DataFrame({"date": [_day(as_of)], "what": ["status date"]})
+    today = alt.Chart(day).mark_rule(color=INK, strokeDash=[4, 3]).encode(
+        x="date:T", tooltip=[alt.Tooltip("what:N", title="Line"), alt.Tooltip("date:T", title="Date",
+                                                                              format="%Y-%m-%d")])
+    chart = alt.layer(line, planned, expected, today).properties(width=360, height=alt.Step(_ROW))
+    return _style(_titled(chart, title))
+
+
+def benefit_bars(by_measure: pd.DataFrame, *, title: str | None = None) -> alt.Chart:
+    """Planned, forecast and realised benefit per measure, each as a share of its plan (measures are never added
+    together: the tooltip gives the figures in their own measure)."""
+    rows = []
+    for r in by_measure.to_dict("records"):
+        planned = _num(r.get("planned"))
+        for series, key in zip(_SERIES, ("planned", "forecast", "realised")):
+            value = _num(r.get(key))
+            rows.append({"measure": str(r["measure"]), "series": series, "value": value,
+                         "share": None if value is None or not planned else value / planned})
+    data = _records_frame(rows, ["measure", "series", "value", "share"])
+    chart = alt.Chart(data).mark_bar().encode(
+        y=alt.Y("measure:N", sort=None, title=None),
+        yOffset=alt.YOffset("series:N", sort=list(_SERIES)),
+        x=alt.X("share:Q", title="Share of the planned benefit", axis=alt.Axis(format="%")),
+        color=alt.Color("series:N", scale=_SERIES_SCALE, title=None),
+        tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("series:N", title="Figure"),
+                 alt.Tooltip("value:Q", title="Amount", format=",.0f"),
+                 alt.Tooltip("share:Q", title="Share of plan", format=".0%")],
+    ).properties(width=360, height=alt.Step(12))
+    return _style(_titled(chart, title))
+
+
+def in_year_spend(months: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
+    """The financial year month by month: cumulative budget against cumulative actual (months to date) then
+    forecast (later months); the dots of forecast months are hollow."""
+    rows = []
+    for r in months.to_dict("records"):
+        month = pd.Period(r["month"], freq="M").to_timestamp().date().isoformat()
+        basis = "actual" if bool(r["to_date"]) else "forecast"
+        rows.append({"month": month, "series": "Budget", "value": _num(r.get("cumulative_budget")),
+                     "in_month": _num(r.get("budget")), "basis": "budget"})
+        rows.append({"month": month, "series": "Actual, then forecast", "value": _num(r.get("cumulative_outturn")),
+                     "in_month": _num(r.get("outturn")), "basis": basis})
+    data = _records_frame(rows, ["month", "series", "value", "in_month", "basis"])
+    scale = alt.Scale(domain=["Budget", "Actual, then forecast"], range=[GREY, NAVY])
+    tooltip = [alt.Tooltip("month:T", title="Month", format="%b %Y"), alt.Tooltip("series:N", title="Line"),
+               alt.Tooltip("basis:N", title="From"), alt.Tooltip("in_month:Q", title="In the month", format=",.0f"),
+               alt.Tooltip("value:Q", title="Cumulative", format=",.0f")]
+    base = alt.Chart(data).encode(
+        x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %y")),
+        y=alt.Y("value:Q", title="Cumulative money"),
+        color=alt.Color("series:N", scale=scale, title=None), tooltip=tooltip)
+    lines = base.mark_line()
+    dots = base.mark_point(size=40).encode(
+        fill=alt.condition("datum.basis === 'forecast'", alt.value("white"), alt.Color("series:N", scale=scale,
+                                                                                       legend=None)))
+    chart = alt.layer(lines, dots).properties(width=480, height=260)
+    return _style(_titled(chart, title))
