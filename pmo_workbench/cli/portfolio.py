@@ -47,6 +47,9 @@ TimeLimitOption = Annotated[float, typer.Option(
     help="Seconds selection may take, and the efficient frontier again; at the limit the best set found is shown "
          "with its optimality gap.")]
 DEFAULT_TIME_LIMIT = 30.0
+FyStartOption = Annotated[int, typer.Option(
+    "--fy-start", min=1, max=12, metavar="MONTH",
+    help="First month of the financial year, 1-12 (1 = January, 4 = April), for the financials sheet.")]
 
 
 def bands(green: str | None, amber: str | None) -> dict[str, tuple[float, float]] | None:
@@ -73,6 +76,7 @@ def portfolio_command(
     amber: AmberOption = None,
     format: Annotated[PortfolioFormat, typer.Option("--format", "-f", help="Output format.")] = PortfolioFormat.table,
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT,
+    fy_start: FyStartOption = 1,
 ) -> None:
     """Analyse a portfolio: earned value, risk, resources, dependencies, selection, data quality."""
     from ..portfolio import analyse_portfolio, read_portfolio
@@ -82,7 +86,7 @@ def portfolio_command(
     portfolio = read_portfolio(path)
     with solver_progress(sys.stderr.isatty(), time_limit) as progress, solver_limits(time_limit, progress):
         analysis = analyse_portfolio(portfolio, as_of=as_of, budget=budget, eac_method=eac_method.value,
-                                     thresholds=thresholds)
+                                     thresholds=thresholds, fy_start=fy_start)
     if format is PortfolioFormat.json:
         data = analysis.to_dict()
         if analysis.selection is not None:
@@ -154,6 +158,7 @@ def print_portfolio(analysis, console: Console) -> None:
         chain = " -> ".join(d.longest_chain) or MISSING
         console.print(f"Dependencies: {len(d.cycles)} cycle(s); longest dependency chain {chain}"
                       f"; {len(d.conflicts)} needed-by conflict(s)", markup=False, highlight=False)
+    print_delivery(analysis, console)
     if analysis.selection is not None:
         s = analysis.selection
         gap = "" if s.status != "feasible" else f", optimality gap at most {s.gap:.2%}"
@@ -169,3 +174,23 @@ def print_portfolio(analysis, console: Console) -> None:
             table.add_row(f.severity, f.check, Text(f.project_id or ""), Text(f.message))
         console.print(table)
 
+
+
+def print_delivery(analysis, console: Console) -> None:
+    """One line each on milestones, benefits and the financial year, when the workbook has their sheet."""
+    lines = []
+    if analysis.milestones is not None:
+        t = analysis.milestones.totals
+        lines.append(f"Milestones: {t['overdue']} overdue, {t['upcoming']} due in the next {t['horizon_days']} days "
+                     f"({t['gates_upcoming']} stage gates), {t['slipped']} slipped, {t['decisions']} decisions needed")
+    if analysis.benefits is not None:
+        parts = [f"{r.measure} {_whole(r.realised)} of {_whole(r.planned)} realised"
+                 for r in analysis.benefits.by_measure.itertuples()]
+        lines.append("Benefits: " + ("; ".join(parts) or "none"))
+    if analysis.finance is not None:
+        f, t = analysis.finance, analysis.finance.totals
+        lines.append(f"Financial year {f.label}: budget {_whole(t['in_year_budget'])}, actual to date "
+                     f"{_whole(t['actual_to_date'])}, forecast outturn {_whole(t['outturn'])}, variance "
+                     f"{_whole(t['variance'])}")
+    for line in lines:
+        console.print(line, markup=False, highlight=False)

@@ -20,7 +20,8 @@ from .app import (
     report_app,
     usage,
 )
-from .portfolio import AmberOption, AsOfOption, BudgetOption, EacMethod, EacOption, GreenOption, bands
+from .portfolio import (AmberOption, AsOfOption, BudgetOption, EacMethod, EacOption, FyStartOption, GreenOption,
+                        bands)
 
 FormatOption = Annotated[
     str | None,
@@ -154,6 +155,7 @@ def report_portfolio_command(
     branding: BrandingOption = None,
     format: FormatOption = None,
     cell_timeout: CellTimeoutOption = DEFAULT_CELL_TIMEOUT,
+    fy_start: FyStartOption = 1,
 ) -> None:
     """Render the portfolio health report of one organisation (HTML, PDF, executed notebook)."""
     from ..portfolio import read_portfolio
@@ -166,7 +168,8 @@ def report_portfolio_command(
     if branding is not None:
         load_branding(branding)
     spec = portfolio_spec(portfolio, organisation, as_of=as_of.date() if as_of else None, budget=budget,
-                          thresholds=thresholds, eac_method=eac_method.value, branding=branding)
+                          thresholds=thresholds, eac_method=eac_method.value, branding=branding,
+                          fy_start=fy_start)
     run_reports([spec], out, formats(format, ("html", "ipynb")), jobs=1, force=True, index=False,
                 cell_timeout=cell_timeout)
 

@@ -211,14 +211,13 @@ def analyse_finance(financials: pd.DataFrame, projects: pd.DataFrame, as_of: pd.
     by_pmo["variance"] = by_pmo["in_year_budget"] - by_pmo["outturn"]
     by_pmo.insert(0, "projects", by_project.groupby("pmo", sort=True).size())
     by_pmo = by_pmo.reset_index()
-    budget = f["budget"].sum(min_count=1)
+    budget = float(f["budget"].sum(min_count=1))
     outturn = float(f["outturn"].sum())
     totals = {
-        "year": label, "first_month": str(first), "last_month": str(last), "months_to_date": int((months["to_date"]
-                                                                                                  ).sum()),
-        "projects": int(len(by_project)), "in_year_budget": budget, "actual_to_date": f["actual"].sum(min_count=1),
-        "forecast_remaining": f["forecast"].sum(min_count=1), "outturn": outturn,
-        "variance": budget - outturn if pd.notna(budget) else float("nan"),
+        "year": label, "first_month": str(first), "last_month": str(last),
+        "months_to_date": int(months["to_date"].sum()), "projects": int(len(by_project)), "in_year_budget": budget,
+        "actual_to_date": float(f["actual"].sum(min_count=1)),
+        "forecast_remaining": float(f["forecast"].sum(min_count=1)), "outturn": outturn, "variance": budget - outturn,
     }
     return FinanceAnalysis(fy_start=fy_start, first_month=first, last_month=last, label=label, months=months,
                            by_project=by_project, by_pmo=by_pmo, totals=totals, findings=tuple(findings))

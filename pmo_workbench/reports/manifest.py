@@ -41,6 +41,7 @@ class _ManifestRow(BaseModel):
     as_of: dt.date | None = None
     budget: float | None = Field(default=None, ge=0)
     eac_method: Literal["typical", "atypical", "cost_schedule"] | None = None
+    fy_start: int | None = Field(default=None, ge=1, le=12)
     green: str | list[float] | None = None
     amber: str | list[float] | None = None
     instrument: str = "pmo-core"
@@ -54,7 +55,7 @@ class _ManifestRow(BaseModel):
 
 
 _REPORT_COLUMNS = {
-    "positioning": ("budget", "eac_method", "green", "amber"),
+    "positioning": ("budget", "eac_method", "fy_start", "green", "amber"),
     "portfolio": ("responses", "store", "assessment", "pmo", "instrument", "benchmark", "min_group_size",
                   "engagement", "targets"),
 }
@@ -257,7 +258,7 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
             if item.portfolio is None:
                 continue
             spec = portfolio_spec(item.portfolio, item.organisation, as_of=item.as_of, budget=item.budget,
-                                  eac_method=item.eac_method,
+                                  eac_method=item.eac_method, fy_start=item.fy_start,
                                   thresholds=None if checked is None else {"green": checked.green,
                                                                            "amber": checked.amber},
                                   branding=item.branding, name=slugify(item.name) if item.name else None, base=base)

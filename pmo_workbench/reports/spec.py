@@ -177,8 +177,10 @@ def portfolio_spec(
     branding: str | Path | None = None,
     name: str | None = None,
     base: Path | None = None,
+    fy_start: int | None = None,
 ) -> ReportSpec:
-    """The :class:`ReportSpec` of a portfolio health report; relative paths are taken from ``base``."""
+    """The :class:`ReportSpec` of a portfolio health report; relative paths are taken from ``base``; ``fy_start``
+    is the first month (1-12) of the financial year, left to the notebook's default (January) when ``None``."""
     params: dict[str, Any] = {
         "portfolio": _absolute(portfolio, base),
         "organisation": organisation,
@@ -190,6 +192,8 @@ def portfolio_spec(
         params["thresholds"] = {k: [float(x) for x in v] for k, v in thresholds.items()}
     if eac_method is not None:
         params["eac_method"] = eac_method
+    if fy_start is not None:
+        params["fy_start"] = int(fy_start)
     inputs = (*_portfolio_files(params["portfolio"]), *((params["branding"],) if params["branding"] else ()))
     return ReportSpec("portfolio", organisation, None, params, inputs,
                       name or report_name("portfolio", organisation), params["branding"])
@@ -269,4 +273,5 @@ def portfolio_demo_specs(examples: Path | None = None) -> list[ReportSpec]:
     folder = examples / "portfolios"
     rows = _sample_portfolios(examples)
     return [portfolio_spec(r["portfolio"], r["organisation"], as_of=r["as_of"] or None,
-                           budget=float(r["budget"]) if r.get("budget") else None, base=folder) for r in rows]
+                           budget=float(r["budget"]) if r.get("budget") else None, base=folder,
+                           fy_start=int(r["fy_start"]) if r.get("fy_start") else None) for r in rows]

@@ -24,6 +24,15 @@ The fixture portfolio (status date 2026-06-30), worked out by hand:
 - Selection within 1300: candidates P1 (mandatory, costs its ETC 933.33), P2 (285), P3 (300, needs P2).
   P1 + P2 = 1218.33 would fit the budget, but their analysts in 2026-07 (2.0 FTE) exceed the 1.5 FTE
   capacity, and P3 needs P2: the set is P1 alone, 933.33.
+- Milestones: P1 "Design approved" planned 03-31, reached 04-10 (a gate); P1 "Build complete" planned 06-15,
+  forecast 08-14: slipped 60 days, upcoming (45 days to go), a gate needing a decision; P2 "Go live" planned
+  06-01, not reached: overdue by 29 days.
+- Benefits: P1 money planned 1000, forecast 800, realised 200: realisation 0.2, shortfall 200; P2 500 hours
+  planned, 100 realised, due 06-01: past due.
+- Financials, calendar year 2026 (months to date January-June): P1 budget 100 a month, actual 100 a month but
+  120 in May and 90 in June (610 to date), forecast 100 a month but 150 in July (650): outturn 1260 against a
+  budget of 1200, variance -60; P2 50 a month March-October, actual and forecast alike: variance 0. Portfolio:
+  budget 1600, actual to date 610 + 200 = 810, outturn 1660, variance -60.
 """
 
 from __future__ import annotations
@@ -90,6 +99,17 @@ SHEETS = {
     "criteria": [["criterion", "weight"], ["value", 3], ["urgency", 1]],
     "pmos": [["pmo", "parent", "level"], ["Enterprise", "", "enterprise"], ["Corporate", "Enterprise", "portfolio"],
              ["Digital", "Enterprise", "portfolio"]],
+    "milestones": [["project_id", "milestone", "planned", "forecast", "actual", "gate", "decision_needed"],
+                   ["P1", "Design approved", "2026-03-31", "", "2026-04-10", "yes", "no"],
+                   ["P1", "Build complete", "2026-06-15", "2026-08-14", "", "yes", "yes"],
+                   ["P2", "Go live", "2026-06-01", "", "", "no", "no"]],
+    "benefits": [["project_id", "benefit", "measure", "planned", "forecast", "realised", "owner", "due"],
+                 ["P1", "Lower running cost", "", 1000, 800, 200, "Ann", "2027-03-31"],
+                 ["P2", "Staff hours saved", "hours", 500, 500, 100, "Ben", "2026-06-01"]],
+    "financials": [["project_id", "month", "budget", "actual", "forecast"],
+                   *[["P1", m, 100, {"2026-05": 120, "2026-06": 90}.get(m, 100) if m <= "2026-06" else "",
+                      150 if m == "2026-07" else "" if m <= "2026-06" else 100] for m in MONTHS],
+                   *[["P2", m, 50, 50 if m <= "2026-06" else "", "" if m <= "2026-06" else 50] for m in MONTHS[2:10]]],
 }
 
 
