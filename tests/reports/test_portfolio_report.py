@@ -262,6 +262,9 @@ def test_report_sections_use_the_new_wording(rendered):
     assert "critical chain" not in html.lower()
     assert "Committed excess" in html and "With the selection" in html
     assert "whether or not they are independent" in html
+    assert "<caption>Decisions needed, soonest first</caption>" in html  # Build complete needs a decision
+    assert "<caption>Benefits per measure</caption>" in html
+    assert "Financial year 2026 (2026-01 to 2026-12, 6 months to date): in-year budget 1.6k" in html
 
 
 @pytest.mark.slow
