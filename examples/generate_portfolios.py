@@ -12,18 +12,23 @@ consultant sees the PMO assessment and the portfolio report of the same client.
 Files written
 -------------
 ``korrin-regional-council.xlsx``
-    One workbook with all seven sheets.
+    One workbook with all ten sheets.
 ``stellbrook-pharmaceuticals.xlsx``
-    One workbook with all seven sheets; risk probability and impact on 1-5.
+    One workbook with all ten sheets; risk probability and impact on 1-5.
 ``harrowmoor-water-services/``
     A folder of CSV files (``projects.csv``, ``baseline.csv``, ``risks.csv``,
-    ``dependencies.csv``, ``assignments.csv``, ``capacity.csv``; no criteria).
+    ``dependencies.csv``, ``assignments.csv``, ``capacity.csv``, ``milestones.csv``,
+    ``benefits.csv``, ``financials.csv``; no criteria).
 ``status_dates.csv``
-    ``organisation, portfolio, as_of, budget``: each organisation's status date
+    ``organisation, portfolio, as_of, budget, fy_start``: each organisation's status date
     (the date PV, EV and AC are cumulative to; pass it as ``as_of``), the
     portfolio's path relative to ``examples/portfolios/``, and a selection
     budget (money) -- about 55-75 % of what the candidate projects still need,
-    rounded to 100,000, and never below the cost of the mandatory projects.
+    rounded to 100,000, and never below the cost of the mandatory projects --
+    and ``fy_start``, the first month of its financial year (the demo passes it).
+
+The milestones, benefits and financials sheets are drawn by
+``portfolio_delivery.py`` (see its docstring).
 
 How a portfolio is drawn (:func:`build_portfolio`)
 --------------------------------------------------
@@ -137,9 +142,10 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE / "portfolios"
 
 
-def _sample_generator():
-    """``generate.py`` beside this script, for its reproducible-workbook helpers (examples/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("_pmo_examples_generate", HERE / "generate.py")
+def _sample_generator(name: str = "generate.py"):
+    """``generate.py`` beside this script, for its reproducible-workbook helpers (examples/ is not a package), or
+    another script beside it."""
+    spec = importlib.util.spec_from_file_location(f"_pmo_examples_{Path(name).stem}", HERE / name)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -149,8 +155,11 @@ _GENERATE = _sample_generator()
 FIXED_TIMESTAMP = _GENERATE.FIXED_TIMESTAMP
 """Workbook created/modified time and zip entry time, so the xlsx files are reproducible."""
 _normalise_xlsx = _GENERATE._normalise_xlsx
+_DELIVERY = _sample_generator("portfolio_delivery.py")
+"""Milestones, benefits and monthly financials of the samples (``portfolio_delivery.py``)."""
 
-SHEETS = ("projects", "baseline", "risks", "dependencies", "assignments", "capacity", "criteria")
+SHEETS = ("projects", "baseline", "risks", "dependencies", "assignments", "capacity", "criteria", "milestones",
+          "benefits", "financials")
 STATUSES = ("proposed", "active", "on_hold", "closed", "cancelled")
 IN_FLIGHT = ("active", "on_hold")
 CANDIDATES = ("proposed", "active", "on_hold")
@@ -1178,6 +1187,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     dates = []
     for organisation, relative, builder, as_of, share in SAMPLES:
         sheets, story = builder()
+        sheets.update(_DELIVERY.delivery_sheets(organisation, sheets, as_of, SEED + 50 + len(dates)))
         target = out / relative
         if relative.endswith(".xlsx"):
             write_xlsx(sheets, target)
@@ -1186,7 +1196,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 stale.unlink(missing_ok=True)
             write_csv_folder(sheets, target)
         budget = selection_budget(sheets["projects"], share)
-        dates.append({"organisation": organisation, "portfolio": relative, "as_of": as_of, "budget": budget})
+        dates.append({"organisation": organisation, "portfolio": relative, "as_of": as_of, "budget": budget,
+                      "fy_start": _DELIVERY.FY_STARTS[organisation]})
         sizes = ", ".join(f"{name} {len(frame)}" for name, frame in sheets.items())
         print(f"wrote {relative}: {sizes}; budget {budget:,.0f}; story {story}")
     _write_status_dates(dates, out)
@@ -1195,8 +1206,9 @@ def main(argv: Sequence[str] | None = None) -> None:
 def _write_status_dates(rows: list[dict[str, object]], out: Path) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["organisation", "portfolio", "as_of", "budget"])
-    writer.writerows([r["organisation"], r["portfolio"], r["as_of"], _cell_text(r["budget"])] for r in rows)
+    writer.writerow(["organisation", "portfolio", "as_of", "budget", "fy_start"])
+    writer.writerows([r["organisation"], r["portfolio"], r["as_of"], _cell_text(r["budget"]), r["fy_start"]]
+                     for r in rows)
     (out / "status_dates.csv").write_bytes(buffer.getvalue().encode("utf-8"))
     print(f"wrote status_dates.csv ({len(rows)} organisations)")
 

@@ -216,8 +216,8 @@ def analyse_finance(financials: pd.DataFrame, projects: pd.DataFrame, as_of: pd.
     totals = {
         "year": label, "first_month": str(first), "last_month": str(last),
         "months_to_date": int(months["to_date"].sum()), "projects": int(len(by_project)), "in_year_budget": budget,
-        "actual_to_date": float(f["actual"].sum(min_count=1)),
-        "forecast_remaining": float(f["forecast"].sum(min_count=1)), "outturn": outturn, "variance": budget - outturn,
+        "actual_to_date": float(f["actual"].sum()), "forecast_remaining": float(f["forecast"].sum()),
+        "outturn": outturn, "variance": budget - outturn,
     }
     return FinanceAnalysis(fy_start=fy_start, first_month=first, last_month=last, label=label, months=months,
                            by_project=by_project, by_pmo=by_pmo, totals=totals, findings=tuple(findings))

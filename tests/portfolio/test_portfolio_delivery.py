@@ -15,6 +15,7 @@ from pmo_workbench.portfolio import analyse_portfolio
 from pmo_workbench.portfolio.delivery import analyse_benefits, analyse_milestones
 from pmo_workbench.portfolio.finance import analyse_finance, financial_year
 from pmo_workbench.portfolio.workbook import read_portfolio
+from pmo_workbench.resources import examples_dir
 
 from tests.helpers import minimal_project, write_portfolio
 
@@ -238,3 +239,23 @@ def test_without_the_sheets_the_blocks_are_none(tmp_path):
     result = analyse_portfolio(read_portfolio(write_portfolio(tmp_path, {"projects": PROJECTS})), as_of=AS_OF)
     data = result.to_dict()
     assert (data["milestones"], data["benefits"], data["finance"]) == (None, None, None)
+
+
+# --- the sample portfolios -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("relative", ["korrin-regional-council.xlsx", "stellbrook-pharmaceuticals.xlsx",
+                                      "harrowmoor-water-services"])
+def test_each_sample_has_milestones_benefits_and_financials_as_designed(relative):
+    folder = examples_dir() / "portfolios"
+    row = pd.read_csv(folder / "status_dates.csv").set_index("portfolio").loc[relative]
+    p = read_portfolio(folder / relative)
+    status = p.projects.set_index("project_id")["status"].astype(str)
+    per_project = p.milestones.groupby("project_id").size()
+    assert per_project.between(3, 6).all() and set(per_project.index) == set(status[status != "cancelled"].index)
+    assert p.milestones["gate"].any() and p.milestones["decision_needed"].any()
+    assert p.benefits.groupby("project_id").size().between(1, 3).all()
+    assert p.benefits["measure"].isna().any() and p.benefits["measure"].nunique() == 2  # money and two others
+    assert set(status[p.financials["project_id"].unique()]) <= {"active", "on_hold"}
+    result = analyse_portfolio(p, as_of=row["as_of"], fy_start=int(row["fy_start"]))
+    assert result.milestones.totals["slipped"] > 0 and result.benefits.totals["behind_plan"] > 0
+    assert result.finance.totals["in_year_budget"] > 0

@@ -284,7 +284,8 @@ def test_harrowmoor_is_a_healthy_csv_folder_without_criteria():
     folder = PORTFOLIOS / HARROWMOOR
     assert folder.is_dir()
     assert {f.name for f in folder.iterdir()} == {"projects.csv", "baseline.csv", "risks.csv", "dependencies.csv",
-                                                  "assignments.csv", "capacity.csv"}
+                                                  "assignments.csv", "capacity.csv", "milestones.csv", "benefits.csv",
+                                                  "financials.csv"}
     sheets = raw(HARROWMOOR)
     p = sheets["projects"]
     assert 20 <= len(p) <= 30

@@ -86,3 +86,7 @@ def test_the_manifest_passes_fy_start_and_checks_it(tmp_path, workbook):
     manifest.write_text(f"report,organisation,portfolio,fy_start\nportfolio,A,{workbook},4\n", encoding="utf-8")
     assert reports.read_manifest(manifest, allowed=(workbook.parent,))[0].parameters["fy_start"] == 4
 
+
+def test_the_demo_reads_each_sample_organisations_financial_year():
+    specs = {s.organisation: s.parameters.get("fy_start") for s in reports.spec.portfolio_demo_specs()}
+    assert specs == {"Korrin Regional Council": 4, "Stellbrook Pharmaceuticals": 1, "Harrowmoor Water Services": 4}
