@@ -90,3 +90,9 @@ def test_the_manifest_passes_fy_start_and_checks_it(tmp_path, workbook):
 def test_the_demo_reads_each_sample_organisations_financial_year():
     specs = {s.organisation: s.parameters.get("fy_start") for s in reports.spec.portfolio_demo_specs()}
     assert specs == {"Korrin Regional Council": 4, "Stellbrook Pharmaceuticals": 1, "Harrowmoor Water Services": 4}
+
+
+def test_the_report_notebook_takes_fy_start(workbook):
+    spec = reports.spec.portfolio_spec(workbook, "A", fy_start=4)
+    reports.spec.check_parameters(reports.spec.notebook_path("portfolio"), spec.parameters)  # raises if undeclared
+    assert spec.parameters["fy_start"] == 4
