@@ -21,7 +21,7 @@ from .capacity import ResourceAnalysis, resource_load
 from .delivery import HORIZON_DAYS, BenefitAnalysis, MilestoneAnalysis, analyse_benefits, analyse_milestones
 from .dependencies import DependencyAnalysis, analyse_dependencies
 from .evm import eac_difference, earned_value, rollup
-from .finance import FY_START, FinanceAnalysis, analyse_finance
+from .finance import FY_START, FinanceAnalysis, analyse_finance, check_fy_start
 from .model import CHECK_ESTIMATE, CLOSED, EAC_METHODS, IN_FLIGHT, Finding, Portfolio, Thresholds, parse_band
 from .quality import data_quality
 from .risk import RiskAnalysis, analyse_risks
@@ -256,6 +256,7 @@ def analyse_portfolio(
     thresholds = make_thresholds(thresholds)
     if eac_method not in EAC_METHODS:
         raise ValueError(f"unknown EAC method {eac_method!r}; expected one of {', '.join(EAC_METHODS)}")
+    fy_start = check_fy_start(fy_start)
     p = portfolio
     evm = earned_value(p.projects, p.baseline, as_of=as_of, eac_method=eac_method, thresholds=thresholds)
     totals = rollup(evm, eac_method=eac_method)

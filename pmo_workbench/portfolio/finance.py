@@ -34,7 +34,7 @@ import pandas as pd
 
 from .model import IN_FLIGHT, Finding
 
-__all__ = ["FY_START", "FinanceAnalysis", "analyse_finance", "financial_year"]
+__all__ = ["FY_START", "FinanceAnalysis", "analyse_finance", "check_fy_start", "financial_year"]
 
 FY_START = 1
 """Default first month of the financial year (1 = January: the calendar year); a setting, as organisations differ

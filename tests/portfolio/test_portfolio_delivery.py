@@ -235,10 +235,12 @@ def test_the_analysis_carries_the_three_blocks_and_their_findings(portfolio):
     assert {"milestone_actual_future", "benefit_no_owner", "financials_gap"} <= checks
 
 
-def test_without_the_sheets_the_blocks_are_none(tmp_path):
-    result = analyse_portfolio(read_portfolio(write_portfolio(tmp_path, {"projects": PROJECTS})), as_of=AS_OF)
-    data = result.to_dict()
+def test_without_the_sheets_the_blocks_are_none_but_a_bad_year_start_is_still_refused(tmp_path):
+    portfolio = read_portfolio(write_portfolio(tmp_path, {"projects": PROJECTS}))
+    data = analyse_portfolio(portfolio, as_of=AS_OF).to_dict()
     assert (data["milestones"], data["benefits"], data["finance"]) == (None, None, None)
+    with pytest.raises(ValueError, match="month number from 1 to 12"):
+        analyse_portfolio(portfolio, as_of=AS_OF, fy_start=0)
 
 
 # --- the sample portfolios -----------------------------------------------------------------------
