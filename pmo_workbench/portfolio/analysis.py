@@ -35,7 +35,7 @@ _MONEY = frozenset({
     "pv", "ev", "ac", "bac", "cv", "sv", "eac", "etc", "vac", "cost", "total_cost", "budget", "emv", "threat_emv",
     "opportunity_emv", "net_emv", "contingency", "impact", "eac_index", "closed_bac", "closed_ac",
     "in_year_budget", "actual_to_date", "forecast_remaining", "outturn", "variance", "cumulative_budget",
-    "cumulative_outturn",
+    "cumulative_outturn", "actual", "forecast", "planned", "realised", "shortfall",
 })
 
 
