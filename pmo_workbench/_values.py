@@ -81,21 +81,84 @@ def percent(value: Any, digits: int = 0, *, missing: str = MISSING) -> str:
     return missing if result is None else f"{result:.{digits}%}"
 
 
-def money(value: Any, *, missing: str = MISSING) -> str:
-    """Money for a sentence: ``1.2m``, ``350.0k``, ``900``, ``-2.5m``; :data:`MISSING` when unknown.
+MONEY_UNITS = (("bn", 1e9), ("m", 1e6), ("k", 1e3))
+"""The compact units of :func:`money`, largest first: an amount of at least one unit is written in it."""
 
-    >>> money(1_234_567), money(-2_500), money(900), money(None)
-    ('1.2m', '-2.5k', '900', '–')
+
+def currency_symbol(currency: str | None) -> str:
+    """The symbol a reader in English expects for an ISO 4217 code (``£``, ``€``, ``$``), from Babel's data.
+
+    A code without a symbol of its own is written as the code and a space (``CHF 1.2m``); ``None`` gives ``""``.
+
+    >>> currency_symbol("GBP"), currency_symbol("EUR"), currency_symbol("CHF"), currency_symbol(None)
+    ('£', '€', 'CHF ', '')
+    """
+    if not currency:
+        return ""
+    from babel.numbers import get_currency_symbol
+
+    code = currency.strip().upper()
+    symbol = get_currency_symbol(code, locale="en")
+    return f"{code} " if symbol == code else symbol
+
+
+def money(value: Any, currency: str | None = None, *, full: bool = False, missing: str = MISSING) -> str:
+    """Money as a reader sees it: one format for every sentence, tile, table and chart of the package.
+
+    Parameters
+    ----------
+    value
+        The amount; :data:`MISSING` when it is missing.
+    currency
+        The ISO 4217 code of the amount (e.g. ``"GBP"``), or ``None`` for a plain number.
+    full
+        ``False`` (default): compact, one decimal at most in the largest unit that fits ("bn", "m", "k"; see
+        :data:`MONEY_UNITS`), for text and tiles. ``True``: the whole amount with thousands separators, for tables.
+    missing
+        What a missing amount shows.
+
+    Examples
+    --------
+    >>> money(49_312_000, "GBP"), money(1_234_567_890, "EUR"), money(850_000, "GBP"), money(-2_500, "USD")
+    ('£49.3m', '€1.2bn', '£850k', '-$2.5k')
+    >>> money(1_234_567), money(900), money(None), money(49_312_000.4, "GBP", full=True)
+    ('1.2m', '900', '–', '£49,312,000')
     """
     result = number(value)
     if result is None:
         return missing
     sign = "-" if result < 0 else ""
     result = abs(result)
-    for unit, size in (("m", 1e6), ("k", 1e3)):
-        if result >= size:
-            return f"{sign}{result / size:,.1f}{unit}"
-    return f"{sign}{result:,.0f}"
+    symbol = currency_symbol(currency)
+    if not full:
+        for unit, size in MONEY_UNITS:
+            scaled = round(result / size, 1)  # rounded first, so that 999,960 reads 1m rather than 1,000k
+            if scaled >= 1:
+                return f"{sign}{symbol}{scaled:,.1f}".removesuffix(".0") + unit
+    whole = f"{result:,.0f}"
+    return f"{'' if whole == '0' else sign}{symbol}{whole}"
+
+
+def money_heading(label: str, currency: str | None) -> str:
+    """A table heading for a money column: ``"BAC (£)"``, or the label alone without a currency.
+
+    >>> money_heading("BAC", "GBP"), money_heading("BAC", None)
+    ('BAC (£)', 'BAC')
+    """
+    symbol = currency_symbol(currency).strip()
+    return f"{label} ({symbol})" if symbol else label
+
+
+def project_label(project_id: Any, name: Any = None) -> str:
+    """How a project is named to the reader, everywhere: ``"P-001 — Payroll upgrade"``, the id alone without a name.
+
+    >>> project_label("P-001", "Payroll upgrade"), project_label("P-002", None)
+    ('P-001 — Payroll upgrade', 'P-002')
+    """
+    ident = "" if is_missing(project_id) else str(project_id)
+    label = text(name)
+    label = label.strip() if label else ""
+    return f"{ident} — {label}" if label and label != ident else ident
 
 
 def count(n: int, noun: str, plural: str | None = None) -> str:

@@ -8,12 +8,16 @@ Charts fit an A4 page (at most 640 px wide).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 
 import altair as alt
 import pandas as pd
 
-from .style import ACCENT, GREY, INK, MAX_WIDTH, NAVY, _num, _records_frame, _style, _text, _titled
+from .._values import project_label
+from ..portfolio.model import Thresholds
+from .style import (ACCENT, GREY, INK, MAX_WIDTH, NAVY, _num, _records_frame, _style, _text, _titled, fitted_domain,
+                    money_axis, money_title)
 
 __all__ = [
     "RAG_COLOURS",
@@ -42,13 +46,16 @@ def _rag(value) -> str:
     return text if text in RAG_COLOURS else "no index"
 
 
-def cpi_spi_quadrant(evm: pd.DataFrame, *, title: str | None = None, limits: tuple[float, float] = (0.5, 1.5)
-                     ) -> alt.LayerChart:
+def cpi_spi_quadrant(evm: pd.DataFrame, *, title: str | None = None, thresholds: Thresholds | None = None,
+                     label_limit: int = 5, currency: str | None = None) -> alt.LayerChart:
     """Cost (CPI) against schedule (SPI(t) where a baseline gives it, else SPI) per in-flight project.
 
-    Points outside ``limits`` are drawn on the edge (the tooltip keeps the value); lines at 1.0 split the
-    quadrants: top right is ahead and under budget, bottom left late and over budget.
+    Each axis is fitted to the data (:func:`pmo_workbench.charts.style.fitted_domain`): it spans the bulk
+    of the projects and the amber band, with a margin, so the 1.0 lines and the shaded green and amber
+    bands always show. An outlier beyond the range is drawn on the edge as a triangle, labelled with its
+    project and value. The ``label_limit`` projects furthest from (1.0, 1.0) are labelled too (a setting).
     """
+    bands = thresholds or Thresholds()
     rows = []
     for r in evm.to_dict("records"):
         cpi = _num(r.get("cpi"))
@@ -57,54 +64,83 @@ def cpi_spi_quadrant(evm: pd.DataFrame, *, title: str | None = None, limits: tup
         schedule = _num(r["schedule"]) if "schedule" in r else _num(r.get("spi_t") if by_time else r.get("spi"))
         if cpi is None or schedule is None or r.get("status") not in ("active", "on_hold"):
             continue
-        rows.append({"project_id": str(r["project_id"]), "name": _text(r.get("name")) or "", "cpi": cpi,
-                     "schedule": schedule, "schedule_index": "SPI(t)" if by_time else "SPI",
-                     "rag": _rag(r.get("rag")), "bac": _num(r.get("bac"))})
-    data = _records_frame(rows, ["project_id", "name", "cpi", "schedule", "schedule_index", "rag", "bac"])
-    lo, hi = limits
-    scale = alt.Scale(domain=[lo, hi], clamp=True, nice=False)
-    points = alt.Chart(data).mark_circle(opacity=0.8, stroke="white", strokeWidth=0.5).encode(
-        x=alt.X("schedule:Q", scale=scale, title="Schedule performance (SPI(t), else SPI)"),
-        y=alt.Y("cpi:Q", scale=scale, title="Cost performance (CPI)"),
-        color=alt.Color("rag:N", scale=_RAG_SCALE, title="Health"),
-        size=alt.Size("bac:Q", title="Budget (BAC)", legend=None, scale=alt.Scale(range=[30, 400])),
-        tooltip=[alt.Tooltip("project_id:N", title="Project"), alt.Tooltip("name:N", title="Name"),
-                 alt.Tooltip("cpi:Q", title="CPI", format=".2f"),
-                 alt.Tooltip("schedule:Q", title="Schedule index", format=".2f"),
-                 alt.Tooltip("schedule_index:N", title="Index"), alt.Tooltip("rag:N", title="Health"),
-                 alt.Tooltip("bac:Q", title="BAC", format=",.0f")],
+        rows.append({"project": project_label(r["project_id"], r.get("name")), "cpi": cpi, "schedule": schedule,
+                     "schedule_index": "SPI(t)" if by_time else "SPI", "rag": _rag(r.get("rag")),
+                     "bac": _num(r.get("bac"))})
+    xs = fitted_domain([r["schedule"] for r in rows], bands.amber)
+    ys = fitted_domain([r["cpi"] for r in rows], bands.amber)
+    for r in rows:
+        r["x"], r["y"] = min(max(r["schedule"], xs[0]), xs[1]), min(max(r["cpi"], ys[0]), ys[1])
+        r["clipped"] = r["x"] != r["schedule"] or r["y"] != r["cpi"]
+        r["distance"] = math.hypot(r["schedule"] - 1.0, r["cpi"] - 1.0)
+    extreme = sorted(range(len(rows)), key=lambda i: -rows[i]["distance"])[:max(label_limit, 0)]
+    for i, r in enumerate(rows):
+        shown = r["clipped"] or i in extreme
+        value = f" (CPI {r['cpi']:.2f}, {r['schedule_index']} {r['schedule']:.2f})" if r["clipped"] else ""
+        r["label"] = r["project"] + value if shown else ""
+        r["align"] = "right" if r["x"] > (xs[0] + xs[1]) / 2 else "left"
+    data = _records_frame(rows, ["project", "cpi", "schedule", "schedule_index", "rag", "bac", "x", "y", "clipped",
+                                 "label", "align"])
+    x_scale, y_scale = alt.Scale(domain=list(xs), nice=False), alt.Scale(domain=list(ys), nice=False)
+    x = alt.X("x:Q", scale=x_scale, title="Schedule performance (SPI(t), else SPI)")
+    y = alt.Y("y:Q", scale=y_scale, title="Cost performance (CPI)")
+    tooltip = [alt.Tooltip("project:N", title="Project"), alt.Tooltip("cpi:Q", title="CPI", format=".2f"),
+               alt.Tooltip("schedule:Q", title="Schedule index", format=".2f"),
+               alt.Tooltip("schedule_index:N", title="Index"), alt.Tooltip("rag:N", title="Health"),
+               alt.Tooltip("bac:Q", title=money_title("BAC", currency), format=",.0f")]
+    points = alt.Chart(data).mark_point(filled=True, opacity=0.8, stroke="white", strokeWidth=0.5).encode(
+        x=x, y=y, color=alt.Color("rag:N", scale=_RAG_SCALE, title="Health"),
+        size=alt.Size("bac:Q", title=money_title("Budget (BAC)", currency), legend=None,
+                      scale=alt.Scale(range=[30, 400])),
+        shape=alt.Shape("clipped:N", scale=alt.Scale(domain=[False, True], range=["circle", "triangle"]),
+                        legend=None),
+        tooltip=tooltip,
     )
+    labelled = alt.Chart(data).transform_filter("datum.label != ''")
+    labels = [labelled.transform_filter(f"datum.align == '{side}'").mark_text(
+        align=side, dx=8 if side == "left" else -8, dy=-6, fontSize=9, color=INK, limit=220).encode(
+        x=x, y=y, text="label:N", tooltip=tooltip) for side in ("left", "right")]
+    zones = pd.DataFrame({"x": [bands.amber[0], bands.green[0]], "x2": [bands.amber[1], bands.green[1]],
+                          "zone": ["amber band", "green band"]})
+    zones["text"] = [f"{z}: {a:.2f}-{b:.2f}" for z, a, b in zip(zones["zone"], zones["x"], zones["x2"])]
+    zone = alt.Chart(zones).mark_rect(opacity=0.5).encode(
+        x=alt.X("x:Q", scale=x_scale), x2="x2:Q", y=alt.Y("x:Q", scale=y_scale), y2="x2:Q",
+        color=alt.Color("zone:N", scale=alt.Scale(domain=["amber band", "green band"],
+                                                  range=[_ZONE_COLOURS["amber"], _ZONE_COLOURS["green"]]),
+                        legend=None),
+        tooltip=[alt.Tooltip("text:N", title="Both indices in the")])
     ones = pd.DataFrame({"v": [1.0], "what": ["1.0: on plan"]})
     on_plan = [alt.Tooltip("what:N", title="Index")]
     vertical = alt.Chart(ones).mark_rule(color=GREY, strokeDash=[4, 3]).encode(
-        x=alt.X("v:Q", scale=scale), tooltip=on_plan)
+        x=alt.X("v:Q", scale=x_scale), tooltip=on_plan)
     horizontal = alt.Chart(ones).mark_rule(color=GREY, strokeDash=[4, 3]).encode(
-        y=alt.Y("v:Q", scale=scale), tooltip=on_plan)
+        y=alt.Y("v:Q", scale=y_scale), tooltip=on_plan)
     corners = []
-    for align, x, texts in (("right", hi - 0.02, ["ahead, under budget", "ahead, over budget"]),
-                            ("left", lo + 0.02, ["late, under budget", "late, over budget"])):
-        labels = pd.DataFrame({"x": [x, x], "y": [hi - 0.03, lo + 0.03], "text": texts})
-        corners.append(alt.Chart(labels).mark_text(color=GREY, fontSize=10, align=align).encode(
-            x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text="text:N",
+    nudge_x, nudge_y = (xs[1] - xs[0]) * 0.01, (ys[1] - ys[0]) * 0.03
+    for align, at, texts in (("right", xs[1] - nudge_x, ["ahead, under budget", "ahead, over budget"]),
+                             ("left", xs[0] + nudge_x, ["late, under budget", "late, over budget"])):
+        corner = pd.DataFrame({"x": [at, at], "y": [ys[1] - nudge_y, ys[0] + nudge_y], "text": texts})
+        corners.append(alt.Chart(corner).mark_text(color=GREY, fontSize=10, align=align).encode(
+            x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="text:N",
             tooltip=[alt.Tooltip("text:N", title="Quadrant")]))
-    chart = alt.layer(vertical, horizontal, *corners, points).properties(width=420, height=380)
-    return _style(_titled(chart, title))
+    chart = alt.layer(zone, vertical, horizontal, *corners, points, *labels).properties(width=460, height=400)
+    return _style(_titled(chart.resolve_scale(color="independent"), title))
 
 
 def schedule_view(evm: pd.DataFrame, *, limit: int = 25, title: str | None = None) -> alt.Chart:
     """Earned schedule: time ahead (+) or behind (-) in periods, SV(t) = ES - AT, for the latest projects."""
-    rows = [{"project_id": str(r["project_id"]), "name": _text(r.get("name")) or "", "sv_t": _num(r["sv_t"]),
+    rows = [{"project": project_label(r["project_id"], r.get("name")), "sv_t": _num(r["sv_t"]),
              "es": _num(r.get("es")), "at": _num(r.get("at")), "spi_t": _num(r.get("spi_t")),
              "rag": _rag(r.get("rag_schedule"))}
             for r in evm.to_dict("records") if _num(r.get("sv_t")) is not None]
     rows.sort(key=lambda r: r["sv_t"])
     rows = rows[:limit]
-    data = _records_frame(rows, ["project_id", "name", "sv_t", "es", "at", "spi_t", "rag"])
+    data = _records_frame(rows, ["project", "sv_t", "es", "at", "spi_t", "rag"])
     bars = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("project_id:N", sort=None, title=None),
+        y=alt.Y("project:N", sort=None, title=None),
         x=alt.X("sv_t:Q", title="SV(t): periods ahead (+) or behind (-)"),
         color=alt.Color("rag:N", scale=_RAG_SCALE, title="Schedule health"),
-        tooltip=[alt.Tooltip("project_id:N", title="Project"), alt.Tooltip("name:N", title="Name"),
+        tooltip=[alt.Tooltip("project:N", title="Project"),
                  alt.Tooltip("es:Q", title="Earned schedule ES", format=".2f"),
                  alt.Tooltip("at:Q", title="Actual time AT", format=".2f"),
                  alt.Tooltip("sv_t:Q", title="SV(t)", format="+.2f"),
@@ -116,7 +152,8 @@ def schedule_view(evm: pd.DataFrame, *, limit: int = 25, title: str | None = Non
     return _style(_titled(chart, title))
 
 
-def risk_heatmap(heatmap: pd.DataFrame, *, title: str | None = None) -> alt.HConcatChart:
+def risk_heatmap(heatmap: pd.DataFrame, *, title: str | None = None, currency: str | None = None
+                 ) -> alt.HConcatChart:
     """Open threats and opportunities on the 5 x 5 probability-impact matrix, counts in the cells.
 
     Cell colours are the zones of the ordinal score (band x band: green 1-4, amber 5-14, red 15-25).
@@ -138,7 +175,8 @@ def risk_heatmap(heatmap: pd.DataFrame, *, title: str | None = None) -> alt.HCon
             y=alt.Y("probability:O", title="Probability (1-5)", sort="descending"),
             tooltip=[alt.Tooltip("probability:O", title="Probability band"),
                      alt.Tooltip("impact:O", title="Impact band"), alt.Tooltip("score:Q", title="Score (P x I)"),
-                     alt.Tooltip("count:Q", title=label), alt.Tooltip("emv:Q", title="EMV", format=",.0f")],
+                     alt.Tooltip("count:Q", title=label),
+                     alt.Tooltip("emv:Q", title=money_title("EMV", currency), format=",.0f")],
         )
         rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
             color=alt.Color("zone:N", scale=alt.Scale(domain=list(_ZONE_COLOURS), range=list(_ZONE_COLOURS.values())),
@@ -149,16 +187,18 @@ def risk_heatmap(heatmap: pd.DataFrame, *, title: str | None = None) -> alt.HCon
 
 
 def exposure_bars(frame: pd.DataFrame, key: str, *, limit: int = 15, label: str | None = None,
-                  title: str | None = None) -> alt.Chart:
+                  title: str | None = None, names: Mapping[str, str] | None = None,
+                  currency: str | None = None) -> alt.Chart:
     """Threat exposure (left, negative EMV) beside opportunity (right, positive EMV) for the top keys.
 
     When no impact is in money (an ordinal register), bars show the summed ordinal score of threats instead.
+    ``names`` maps a key (a project id) to its name, shown beside it; ``currency`` is the money's ISO code.
     """
     top = frame.head(limit)
     money = top["threat_emv"].notna().any() or top["opportunity_emv"].notna().any()
     rows = []
     for r in top.to_dict("records"):
-        name = str(r[key])
+        name = project_label(r[key], (names or {}).get(str(r[key])))
         if money:
             rows.append({"key": name, "kind": "threat", "value": _num(r.get("threat_emv")) or 0.0,
                          "count": int(r.get("threats") or 0)})
@@ -170,13 +210,14 @@ def exposure_bars(frame: pd.DataFrame, key: str, *, limit: int = 15, label: str 
     data = _records_frame(rows, ["key", "kind", "value", "count"])
     chart = alt.Chart(data).mark_bar().encode(
         y=alt.Y("key:N", sort=None, title=label or key),
-        x=alt.X("value:Q", title="Expected monetary value (EMV)" if money
+        x=alt.X("value:Q", title=money_title("Expected monetary value (EMV)", currency) if money
                 else "Exposure index (summed P × I scores, 1-25 each)",
-                axis=alt.Axis(format=",.0f" if money else "d")),
+                axis=money_axis(currency) if money else alt.Axis(format="d")),
         color=alt.Color("kind:N", scale=alt.Scale(domain=["threat", "opportunity"], range=[_THREAT, _OPPORTUNITY]),
                         title=None),
         tooltip=[alt.Tooltip("key:N", title=label or key), alt.Tooltip("kind:N", title="Kind"),
-                 alt.Tooltip("value:Q", title="EMV" if money else "Exposure index", format=",.0f"),
+                 alt.Tooltip("value:Q", title=money_title("EMV", currency) if money else "Exposure index",
+                             format=",.0f"),
                  alt.Tooltip("count:Q", title="Open risks")],
     ).properties(width=400, height=alt.Step(_ROW))
     return _style(_titled(chart, title))
@@ -218,16 +259,33 @@ def resource_heatmap(load: pd.DataFrame, *, roles: Sequence[str] | None = None, 
 
 
 def demand_vs_capacity(load: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
-    """Total demand per month (bars) against total capacity (line), in FTE."""
-    monthly = load.groupby(load["month"].astype(str), sort=True)[["demand_fte", "capacity_fte"]].sum(min_count=1)
-    rows = [{"month": m, "demand": _num(r["demand_fte"]), "capacity": _num(r["capacity_fte"])}
-            for m, r in monthly.iterrows()]
-    data = _records_frame(rows, ["month", "demand", "capacity"])
-    tooltip = [alt.Tooltip("month:O", title="Month"), alt.Tooltip("demand:Q", title="Demand (FTE)", format=".1f"),
+    """Demand per month stacked as committed work (active and on-hold projects) under the pipeline (proposed
+    projects), against total capacity (line), in FTE."""
+    columns = [c for c in ("committed_fte", "pipeline_fte", "demand_fte", "capacity_fte") if c in load.columns]
+    monthly = load.groupby(load["month"].astype(str), sort=True)[columns].sum(min_count=1)
+    rows, bars_rows = [], []
+    for m, r in monthly.iterrows():
+        committed = _num(r.get("committed_fte")) if "committed_fte" in r else _num(r.get("demand_fte"))
+        pipeline = _num(r.get("pipeline_fte")) if "pipeline_fte" in r else None
+        row = {"month": m, "committed": committed, "pipeline": pipeline, "demand": _num(r.get("demand_fte")),
+               "capacity": _num(r.get("capacity_fte"))}
+        rows.append(row)
+        for stage, value in (("committed (active, on hold)", committed), ("pipeline (proposed)", pipeline)):
+            bars_rows.append({**row, "stage": stage, "fte": value or 0.0})
+    data = _records_frame(rows, ["month", "committed", "pipeline", "demand", "capacity"])
+    stacked = _records_frame(bars_rows, ["month", "stage", "fte", "committed", "pipeline", "demand", "capacity"])
+    tooltip = [alt.Tooltip("month:O", title="Month"),
+               alt.Tooltip("committed:Q", title="Committed (FTE)", format=".1f"),
+               alt.Tooltip("pipeline:Q", title="Pipeline (FTE)", format=".1f"),
+               alt.Tooltip("demand:Q", title="Demand (FTE)", format=".1f"),
                alt.Tooltip("capacity:Q", title="Capacity (FTE)", format=".1f")]
     x = alt.X("month:O", title=None, axis=alt.Axis(labelAngle=-90, labelFontSize=9))
-    bars = alt.Chart(data).mark_bar(color=NAVY, opacity=0.85).encode(
-        x=x, y=alt.Y("demand:Q", title="FTE"), tooltip=tooltip)
+    stages = ["committed (active, on hold)", "pipeline (proposed)"]
+    bars = alt.Chart(stacked).mark_bar(opacity=0.9).encode(
+        x=x, y=alt.Y("fte:Q", title="FTE", stack="zero"),
+        color=alt.Color("stage:N", title="Demand", scale=alt.Scale(domain=stages, range=[NAVY, "#9DC3E6"])),
+        order=alt.Order("order:Q"), tooltip=tooltip,
+    ).transform_calculate(order=f"datum.stage == '{stages[0]}' ? 0 : 1")
     line = alt.Chart(data).mark_line(color=ACCENT, strokeWidth=2, point=True).encode(
         x=x, y="capacity:Q", tooltip=tooltip)
     chart = alt.layer(bars, line).properties(width=min(MAX_WIDTH - 80, max(14 * len(rows), 200)), height=200)
@@ -249,11 +307,13 @@ def dependency_network(edges: pd.DataFrame, projects: pd.DataFrame, rag: pd.Seri
     Edges on the longest dependency chain are drawn thick, edges inside a cycle dashed red.
     """
     nodes = projects[["project_id", "wave", "blast_radius", "dependents", "in_cycle"]].copy()
+    named = dict(zip(projects["project_id"].astype(str), projects["name"])) if "name" in projects else {}
     nodes["project_id"] = nodes["project_id"].astype(str)
     nodes = _layout(nodes)
     pos = nodes.set_index("project_id")[["x", "y"]]
     health = {} if rag is None else {str(k): v for k, v in rag.items()}
-    node_rows = [{"project_id": r["project_id"], "x": r["x"], "y": r["y"], "wave": int(r["wave"]),
+    node_rows = [{"project_id": r["project_id"], "project": project_label(r["project_id"], named.get(r["project_id"])),
+                  "x": r["x"], "y": r["y"], "wave": int(r["wave"]),
                   "blast_radius": int(r["blast_radius"]), "dependents": int(r["dependents"]),
                   "in_cycle": "yes" if r["in_cycle"] else "no", "rag": _rag(health.get(r["project_id"]))}
                  for r in nodes.to_dict("records")]
@@ -266,7 +326,7 @@ def dependency_network(edges: pd.DataFrame, projects: pd.DataFrame, rag: pd.Seri
         # Drawn from the prerequisite (b) to the project that needs it (a).
         edge_rows.append({"x": pos.at[b, "x"], "y": pos.at[b, "y"], "x2": pos.at[a, "x"], "y2": pos.at[a, "y"],
                           "edge": f"{a} needs {b}", "kind": kind})
-    node_data = _records_frame(node_rows, ["project_id", "x", "y", "wave", "blast_radius", "dependents",
+    node_data = _records_frame(node_rows, ["project_id", "project", "x", "y", "wave", "blast_radius", "dependents",
                                            "in_cycle", "rag"])
     edge_data = _records_frame(edge_rows, ["x", "y", "x2", "y2", "edge", "kind"])
     waves = int(nodes["wave"].max()) if len(nodes) else 1
@@ -285,7 +345,7 @@ def dependency_network(edges: pd.DataFrame, projects: pd.DataFrame, rag: pd.Seri
         strokeDash=alt.condition("datum.kind == 'cycle'", alt.value([4, 2]), alt.value([1, 0])),
         tooltip=[alt.Tooltip("edge:N", title="Dependency"), alt.Tooltip("kind:N", title="Kind")],
     )
-    tooltip = [alt.Tooltip("project_id:N", title="Project"), alt.Tooltip("wave:Q", title="Wave"),
+    tooltip = [alt.Tooltip("project:N", title="Project"), alt.Tooltip("wave:Q", title="Wave"),
                alt.Tooltip("dependents:Q", title="Needed by (direct)"),
                alt.Tooltip("blast_radius:Q", title="Slips if it slips"), alt.Tooltip("in_cycle:N", title="In a cycle"),
                alt.Tooltip("rag:N", title="Health")]
@@ -325,29 +385,32 @@ def dependency_groups(links: pd.DataFrame, *, group_label: str = "PMO", title: s
     return _style(_titled(alt.layer(rect, text).properties(width=side, height=side), title))
 
 
-def frontier(curve: pd.DataFrame, *, budget: float | None = None, title: str | None = None) -> alt.LayerChart:
+def frontier(curve: pd.DataFrame, *, budget: float | None = None, title: str | None = None,
+             currency: str | None = None) -> alt.LayerChart:
     """The efficient frontier: the best total value reachable at each budget; a rule marks the chosen budget."""
     rows = [{"budget": _num(r["budget"]), "value": _num(r["value"]), "cost": _num(r["cost"]),
              "count": int(r["count"]) if _num(r.get("count")) is not None else None, "status": _text(r["status"])}
             for r in curve.to_dict("records")]
     data = _records_frame(rows, ["budget", "value", "cost", "count", "status"])
-    tooltip = [alt.Tooltip("budget:Q", title="Budget", format=",.0f"),
+    tooltip = [alt.Tooltip("budget:Q", title=money_title("Budget", currency), format=",.0f"),
                alt.Tooltip("value:Q", title="Best value", format=",.2f"),
-               alt.Tooltip("cost:Q", title="Cost of the set", format=",.0f"),
+               alt.Tooltip("cost:Q", title=money_title("Cost of the set", currency), format=",.0f"),
                alt.Tooltip("count:Q", title="Projects"), alt.Tooltip("status:N", title="Solver")]
     line = alt.Chart(data).mark_line(color=NAVY, strokeWidth=2, point=alt.OverlayMarkDef(color=NAVY, size=40),
                                      interpolate="step-after").encode(
-        x=alt.X("budget:Q", title="Budget", axis=alt.Axis(format="~s")),
+        x=alt.X("budget:Q", title=money_title("Budget", currency), axis=money_axis(currency)),
         y=alt.Y("value:Q", title="Total value of the best set"), tooltip=tooltip)
     layers = [line]
     if budget is not None:
         layers.append(alt.Chart(pd.DataFrame({"budget": [float(budget)]})).mark_rule(
             color=ACCENT, strokeDash=[4, 3], strokeWidth=2).encode(
-            x="budget:Q", tooltip=[alt.Tooltip("budget:Q", title="Chosen budget", format=",.0f")]))
+            x="budget:Q", tooltip=[alt.Tooltip("budget:Q", title=money_title("Chosen budget", currency),
+                                               format=",.0f")]))
     return _style(_titled(alt.layer(*layers).properties(width=460, height=260), title))
 
 
-def prioritisation(candidates: pd.DataFrame, *, limit: int = 30, title: str | None = None) -> alt.Chart:
+def prioritisation(candidates: pd.DataFrame, *, limit: int = 30, title: str | None = None,
+                   currency: str | None = None) -> alt.Chart:
     """Candidates by value, coloured by whether the recommended set includes them (``selected``, if present)."""
     top = candidates.sort_values("value", ascending=False).head(limit)
     rows = []
@@ -355,18 +418,18 @@ def prioritisation(candidates: pd.DataFrame, *, limit: int = 30, title: str | No
         selected = None if r.get("selected") is None else bool(r["selected"])
         state = ("mandatory" if bool(r.get("mandatory")) and selected is not False else
                  "candidate" if selected is None else "recommended" if selected else "not funded")
-        rows.append({"project_id": str(r["project_id"]), "name": _text(r.get("name")) or "",
-                     "value": _num(r.get("value")), "cost": _num(r.get("cost")), "state": state,
+        rows.append({"project": project_label(r["project_id"], r.get("name")), "value": _num(r.get("value")),
+                     "cost": _num(r.get("cost")), "state": state,
                      "reason": _text(r.get("reason")) or ""})
-    data = _records_frame(rows, ["project_id", "name", "value", "cost", "state", "reason"])
+    data = _records_frame(rows, ["project", "value", "cost", "state", "reason"])
     chart = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("project_id:N", sort=None, title=None),
+        y=alt.Y("project:N", sort=None, title=None),
         x=alt.X("value:Q", title="Value (weighted score)"),
         color=alt.Color("state:N", title=None, scale=alt.Scale(
             domain=["mandatory", "recommended", "not funded", "candidate"], range=[NAVY, "#5B9BD5", GREY, "#9DC3E6"])),
-        tooltip=[alt.Tooltip("project_id:N", title="Project"), alt.Tooltip("name:N", title="Name"),
-                 alt.Tooltip("value:Q", title="Value", format=".2f"),
-                 alt.Tooltip("cost:Q", title="Cost to fund", format=",.0f"), alt.Tooltip("state:N", title="Decision"),
+        tooltip=[alt.Tooltip("project:N", title="Project"), alt.Tooltip("value:Q", title="Value", format=".2f"),
+                 alt.Tooltip("cost:Q", title=money_title("Cost to fund", currency), format=",.0f"),
+                 alt.Tooltip("state:N", title="Decision"),
                  alt.Tooltip("reason:N", title="Why")],
     ).properties(width=400, height=alt.Step(_ROW))
     return _style(_titled(chart, title))

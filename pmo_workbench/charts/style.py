@@ -16,7 +16,7 @@ import pandas as pd
 
 from .._values import MISSING as MISSING
 from .._values import NO_SCORE as NO_SCORE
-from .._values import fmt, integer, is_missing, number, text
+from .._values import MONEY_UNITS, currency_symbol, fmt, integer, is_missing, money_heading, number, text
 
 # -- house style ---------------------------------------------------------------
 NAVY = "#1F4E79"
@@ -76,6 +76,57 @@ _missing = is_missing
 _num = number
 _int = integer
 _text = text
+
+
+def money_axis(currency: str | None = None, **kwargs: Any) -> alt.Axis:
+    """An axis whose labels are amounts written as :func:`pmo_workbench._values.money` writes them (``£1.5m``).
+
+    The label expression is derived from :data:`pmo_workbench._values.MONEY_UNITS` and the currency's symbol, so
+    a chart's axis, its tooltips and the report's text use the same units.
+    """
+    import json
+
+    magnitude = "abs(datum.value)"
+    body = f"format({magnitude}, ',.0f')"
+    for unit, size in reversed(MONEY_UNITS):
+        body = (f"({magnitude} >= {size:g} ? format({magnitude} / {size:g}, ',.1~f') + {json.dumps(unit)} : "
+                f"{body})")
+    expr = f"(datum.value < 0 ? '-' : '') + {json.dumps(currency_symbol(currency))} + {body}"
+    return alt.Axis(labelExpr=expr, **kwargs)
+
+
+def money_title(label: str, currency: str | None = None) -> str:
+    """The title of a money axis, legend or tooltip: ``"Budget (£)"``, or the label alone without a currency."""
+    return money_heading(label, currency)
+
+
+def fitted_domain(values: Iterable[float], band: tuple[float, float], *, fence: float = 3.0,
+                  margin: float = 0.1) -> tuple[float, float]:
+    """The axis range that shows the bulk of ``values`` and the whole of ``band``, with a margin.
+
+    An *outlier* is a value beyond Tukey's far-out fences, more than ``fence`` interquartile ranges below the
+    first quartile or above the third, and outside ``band``: it is left out of the range (the chart draws it
+    on the edge). The range spans the other values and ``band``, widened on each side by ``margin`` times its
+    width. ``fence`` (3.0, Tukey's "far out") and ``margin`` (0.1) are chart settings, not domain figures.
+
+    Examples
+    --------
+    CPIs 0.8, 0.9, 1.0, 1.1 and 5.0 with the amber band 0.9-1.1: quartiles 0.9 and 1.1, so the fences are
+    0.3 and 1.7 and 5.0 is an outlier; the range 0.8-1.1 widened by 0.03 each side is 0.77-1.13.
+
+    >>> [round(x, 2) for x in fitted_domain([0.8, 0.9, 1.0, 1.1, 5.0], (0.9, 1.1))]
+    [0.77, 1.13]
+    """
+    data = np.array([v for v in values if number(v) is not None], dtype=float)
+    lo, hi = float(band[0]), float(band[1])
+    if len(data):
+        q1, q3 = np.percentile(data, [25, 75])
+        spread = fence * (q3 - q1)
+        inside = data[((data >= q1 - spread) & (data <= q3 + spread)) | ((data >= lo) & (data <= hi))]
+        if len(inside):
+            lo, hi = min(lo, float(inside.min())), max(hi, float(inside.max()))
+    pad = margin * (hi - lo)
+    return lo - pad, hi + pad
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:

@@ -119,8 +119,8 @@ def test_renders_offline_within_a4_width_and_escapes_names(name, analysis):
     svg = vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=VL_VERSION)
     assert svg.lstrip().startswith("<svg") and "<script" not in svg.lower()
     assert float(re.search(r'<svg[^>]*?\swidth="([\d.]+)"', svg).group(1)) <= charts.MAX_WIDTH
-    if CASES[name][2]:
-        assert ">&lt;script&gt;alert(1)&lt;/script&gt;</text>" in svg
+    if CASES[name][2]:  # drawn as text, alone or before the project's name ("P1 — Name")
+        assert re.search(r">&lt;script&gt;alert\(1\)&lt;/script&gt;( — [^<]*)?</text>", svg)
 
 
 def _rows(chart, mark: str) -> list[dict]:
@@ -133,11 +133,46 @@ def _rows(chart, mark: str) -> list[dict]:
 
 
 def test_quadrant_plots_in_flight_projects_on_spi_t_where_known(analysis):
-    rows = _rows(portfolio_charts.cpi_spi_quadrant(analysis.evm), "circle")
-    got = {r["project_id"]: (round(r["cpi"], 4), round(r["schedule"], 4), r["schedule_index"], r["rag"])
+    rows = _rows(portfolio_charts.cpi_spi_quadrant(analysis.evm), "point")
+    got = {r["project"]: (round(r["cpi"], 4), round(r["schedule"], 4), r["schedule_index"], r["rag"])
            for r in rows}
     # P1: CPI 0.75 and SPI(t) 3.25 / 6; P2 has no baseline, so its SPI 1.0; P3-P5 are not in flight.
-    assert got == {"P1": (0.75, 0.5417, "SPI(t)", "red"), "P2": (1.0526, 1.0, "SPI", "amber")}
+    # Each is named beside its id, as in the tooltip.
+    assert got == {"P1 — Alpha build": (0.75, 0.5417, "SPI(t)", "red"),
+                   "P2 — Beta rollout": (1.0526, 1.0, "SPI", "amber")}
+    tooltip = [t["field"] for u in units(portfolio_charts.cpi_spi_quadrant(analysis.evm).to_dict())
+               if u["mark"]["type"] == "point" for t in u["encoding"]["tooltip"]]
+    assert tooltip[0] == "project"
+
+
+def _quadrant_frame(cpis, schedules):
+    n = len(cpis)
+    return pd.DataFrame({"project_id": [f"P{i}" for i in range(1, n + 1)], "name": [f"N{i}" for i in range(1, n + 1)],
+                         "status": "active", "cpi": cpis, "schedule": schedules, "spi_t": np.nan, "spi": schedules,
+                         "rag": "green", "bac": 100.0})
+
+
+def test_quadrant_axes_fit_the_bulk_and_the_amber_band():
+    # CPIs 0.8, 0.9, 1.0, 1.1, 5.0: quartiles 0.9 and 1.1, far-out fences 0.9 - 3 x 0.2 = 0.3 and 1.1 + 0.6 = 1.7,
+    # so 5.0 is an outlier; the rest and the amber band 0.90-1.10 span 0.8-1.1, plus 10% of 0.3 each side:
+    # 0.77-1.13. Schedules 0.97-1.03 lie inside the amber band: its 0.9-1.1 plus 0.02 each side, 0.88-1.12.
+    chart = portfolio_charts.cpi_spi_quadrant(_quadrant_frame([0.8, 0.9, 1.0, 1.1, 5.0],
+                                                              [0.97, 0.99, 1.0, 1.01, 1.03]))
+    spec = chart.to_dict()
+    scales = {axis: u["encoding"][axis]["scale"]["domain"] for u in units(spec) if u["mark"]["type"] == "point"
+              for axis in ("x", "y")}
+    assert scales["y"] == pytest.approx([0.77, 1.13]) and scales["x"] == pytest.approx([0.88, 1.12])
+    rows = _rows(chart, "point")
+    clipped = [(r["project"], r["y"], r["label"]) for r in rows if r["clipped"]]
+    # P5 is drawn on the top edge, labelled with its name and its real values.
+    assert clipped == [("P5 — N5", pytest.approx(1.13), "P5 — N5 (CPI 5.00, SPI 1.03)")]
+
+
+def test_quadrant_labels_only_the_most_extreme_points():
+    # Distances from (1, 1): P1 0.2, P2 0.1, P3 0, P4 0.05 (all inside the axes): the two furthest are labelled.
+    chart = portfolio_charts.cpi_spi_quadrant(_quadrant_frame([0.8, 1.1, 1.0, 1.0], [1.0, 1.0, 1.0, 1.05]),
+                                              label_limit=2)
+    assert sorted(r["label"] for r in _rows(chart, "point") if r["label"]) == ["P1 — N1", "P2 — N2"]
 
 
 def test_risk_heatmap_counts_open_risks_in_their_cells(analysis):
@@ -163,6 +198,7 @@ def test_dependency_network_lays_out_waves_and_marks_the_longest_chain(analysis)
     d = analysis.dependencies
     chart = portfolio_charts.dependency_network(d.edges, d.projects, analysis.evm.set_index("project_id")["rag"])
     nodes = {r["project_id"]: (r["x"], r["rag"]) for r in _rows(chart, "circle")}
+    assert {r["project"] for r in _rows(chart, "circle")} >= {"P1 — Alpha build"}  # the name in the tooltip
     # P1 needs nothing (wave 1), P2 needs P1 (wave 2), P3 needs P2 (wave 3).
     assert nodes == {"P1": (1.0, "red"), "P2": (2.0, "amber"), "P3": (3.0, "no index")}
     edges = {r["edge"]: r["kind"] for r in _rows(chart, "rule")}
@@ -189,8 +225,24 @@ def test_frontier_is_a_step_line_with_the_chosen_budget(analysis):
 
 def test_prioritisation_colours_the_decision(analysis):
     rows = _rows(portfolio_charts.prioritisation(analysis.selection.projects), "bar")
-    assert {r["project_id"]: r["state"] for r in rows} == {"P1": "mandatory", "P2": "not funded",
-                                                             "P3": "not funded"}
+    assert {r["project"]: r["state"] for r in rows} == {"P1 — Alpha build": "mandatory",
+                                                          "P2 — Beta rollout": "not funded",
+                                                          "P3 — Gamma study": "not funded"}
+
+
+def test_demand_is_stacked_committed_under_pipeline_against_capacity():
+    load = pd.DataFrame({"role": ["Analyst", "Tester", "Analyst"], "month": ["2026-07", "2026-07", "2026-08"],
+                         "committed_fte": [1.0, 0.5, 0.5], "pipeline_fte": [0.5, 0.0, 1.0],
+                         "demand_fte": [1.5, 0.5, 1.5], "capacity_fte": [1.5, 1.0, 1.5]})
+    chart = portfolio_charts.demand_vs_capacity(load)
+    bars = {(r["month"], r["stage"]): r["fte"] for r in _rows(chart, "bar")}
+    # July: committed 1.0 + 0.5 = 1.5, pipeline 0.5; August: committed 0.5, pipeline 1.0.
+    assert bars == {("2026-07", "committed (active, on hold)"): 1.5, ("2026-07", "pipeline (proposed)"): 0.5,
+                    ("2026-08", "committed (active, on hold)"): 0.5, ("2026-08", "pipeline (proposed)"): 1.0}
+    bar = next(u for u in units(chart.to_dict()) if u["mark"]["type"] == "bar")
+    assert bar["encoding"]["y"]["stack"] == "zero"
+    # Capacity per month, summed over roles: 2.5 in July, 1.5 in August.
+    assert [r["capacity"] for r in _rows(chart, "line")] == [2.5, 1.5]
 
 
 def test_exposure_bars_fall_back_to_scores_without_money():
