@@ -131,10 +131,14 @@ def money(value: Any, currency: str | None = None, *, full: bool = False, missin
     result = abs(result)
     symbol = currency_symbol(currency)
     if not full:
+        bigger = None
         for unit, size in MONEY_UNITS:
-            scaled = round(result / size, 1)  # rounded first, so that 999,960 reads 1m rather than 1,000k
-            if scaled >= 1:
+            if result >= size:
+                scaled = round(result / size, 1)
+                if scaled >= 1000 and bigger is not None:  # 999,960 reads 1m rather than 1,000k
+                    unit, scaled = bigger[0], round(result / bigger[1], 1)
                 return f"{sign}{symbol}{scaled:,.1f}".removesuffix(".0") + unit
+            bigger = (unit, size)
     whole = f"{result:,.0f}"
     return f"{'' if whole == '0' else sign}{symbol}{whole}"
 

@@ -15,6 +15,8 @@ from pmo_workbench._values import (
     is_missing,
     jsonable,
     money,
+    money_heading,
+    project_label,
 )
 
 
@@ -29,9 +31,27 @@ def test_fmt_shows_one_missing_marker(value, text):
     assert fmt(value) == text
 
 
-@pytest.mark.parametrize("value, text", [(1_250_001, "1.3m"), (-2_500, "-2.5k"), (999, "999"), (None, MISSING)])
-def test_money(value, text):
-    assert money(value) == text
+@pytest.mark.parametrize("value, currency, full, text", [
+    # no currency: plain compact numbers, as before a workbook named one
+    (1_250_001, None, False, "1.3m"), (-2_500, None, False, "-2.5k"), (999, None, False, "999"),
+    (None, None, False, MISSING), (None, "GBP", False, MISSING),
+    # the symbol from Babel, one decimal at most in the largest unit, ".0" dropped
+    (49_312_000, "GBP", False, "£49.3m"), (1_200_000_000, "EUR", False, "€1.2bn"), (850_000, "GBP", False, "£850k"),
+    (40_000_000, "GBP", False, "£40m"), (-2_500_000, "EUR", False, "-€2.5m"), (950, "USD", False, "$950"),
+    # 999,960 is 999.96k, which rounds to 1,000.0k: written 1m instead
+    (999_960, "GBP", False, "£1m"),
+    # a code without a symbol of its own is written before the amount
+    (1_500_000, "CHF", False, "CHF 1.5m"),
+    # full amounts for tables: whole units, thousands separated
+    (49_312_000.4, "GBP", True, "£49,312,000"), (-1234.5, None, True, "-1,234"), (-0.4, "GBP", True, "£0"),
+])
+def test_money(value, currency, full, text):
+    assert money(value, currency, full=full) == text
+
+
+def test_money_heading_and_project_label():
+    assert money_heading("BAC", "EUR") == "BAC (€)" and money_heading("BAC", None) == "BAC"
+    assert project_label("P-1", "Payroll") == "P-1 — Payroll" and project_label("P-1", float("nan")) == "P-1"
 
 
 def test_jsonable_turns_numpy_and_missing_into_json():
