@@ -12,6 +12,10 @@ from ..errors import InputValidationError, Problem
 from .safety import FileSafetyError, logo_data_uri, resolve_inside
 
 
+KICKERS = {"positioning": "PMO assessment", "portfolio": "Portfolio report"}
+"""The small line above each kind of report's title when the branding file gives none."""
+
+
 class Branding(BaseModel):
     """How a consultancy's reports look: ``templates/report/branding.example.yaml`` shows every field."""
 
@@ -20,8 +24,13 @@ class Branding(BaseModel):
     consultancy: str | None = None
     logo: Path | None = Field(default=None, description="a local PNG, JPEG, GIF or SVG file")
     colour: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
-    kicker: str = "PMO assessment"
+    kicker: str | None = Field(default=None, description="the small line above the report title; by default "
+                                                         "each kind of report's own (see KICKERS)")
     _logo_uri: str | None = PrivateAttr(default=None)
+
+    def kicker_for(self, report: str) -> str:
+        """The kicker of a kind of report: the branding file's, else the report's own (:data:`KICKERS`)."""
+        return self.kicker or KICKERS.get(report, KICKERS["positioning"])
 
     @property
     def logo_uri(self) -> str | None:

@@ -114,7 +114,7 @@ def export_html(nb, spec: ReportSpec, *, branding: Branding | None = None, date:
         "subtitle": subtitle,
         "date": date or dt.date.today().isoformat(),
         "consultancy": branding.consultancy,
-        "kicker": branding.kicker,
+        "kicker": branding.kicker_for(spec.report),
         "colour": branding.colour,
         "logo": branding.logo_uri,
         "css": _static("report.css"),
