@@ -50,6 +50,21 @@ DEFAULT_TIME_LIMIT = 30.0
 FyStartOption = Annotated[int, typer.Option(
     "--fy-start", min=1, max=12, metavar="MONTH",
     help="First month of the financial year, 1-12 (1 = January, 4 = April), for the financials sheet.")]
+CurrencyOption = Annotated[str | None, typer.Option(
+    "--currency", metavar="CODE",
+    help="ISO 4217 code of the money (GBP, EUR, USD) when the workbook has no currency column; it must agree with "
+         "the column when it has one. Without either, amounts are plain numbers.")]
+
+
+def report_currency(portfolio, currency: str | None) -> str | None:
+    """The currency of the workbook and the --currency option together; a bad or conflicting one is a usage
+    error (exit 2)."""
+    from ..portfolio.analysis import choose_currency
+
+    try:
+        return choose_currency(portfolio.currency, currency)
+    except ValueError as exc:
+        usage(f"{portfolio.source}: --currency: {exc}")
 
 
 def bands(green: str | None, amber: str | None) -> dict[str, tuple[float, float]] | None:
@@ -77,6 +92,7 @@ def portfolio_command(
     format: Annotated[PortfolioFormat, typer.Option("--format", "-f", help="Output format.")] = PortfolioFormat.table,
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT,
     fy_start: FyStartOption = 1,
+    currency: CurrencyOption = None,
 ) -> None:
     """Analyse a portfolio: earned value, risk, resources, dependencies, selection, data quality."""
     from ..portfolio import analyse_portfolio, read_portfolio
@@ -84,9 +100,10 @@ def portfolio_command(
 
     thresholds = bands(green, amber)
     portfolio = read_portfolio(path)
+    currency = report_currency(portfolio, currency)
     with solver_progress(sys.stderr.isatty(), time_limit) as progress, solver_limits(time_limit, progress):
         analysis = analyse_portfolio(portfolio, as_of=as_of, budget=budget, eac_method=eac_method.value,
-                                     thresholds=thresholds, fy_start=fy_start)
+                                     thresholds=thresholds, fy_start=fy_start, currency=currency)
     if format is PortfolioFormat.json:
         data = analysis.to_dict()
         if analysis.selection is not None:
@@ -126,12 +143,14 @@ def print_portfolio(analysis, console: Console) -> None:
     head, totals = analysis.headline(), analysis.totals
     console.print(f"Portfolio {analysis.portfolio.source} as of {analysis.as_of.date()}: {head['projects']} projects, "
                   f"{head['in_flight']} in flight ({head['red']} red, {head['amber']} amber, {head['overdue']} "
-                  f"overdue); BAC {_whole(totals.get('bac'))}, EAC {_whole(totals.get('eac'))}, "
+                  f"overdue); BAC {analysis.money(totals.get('bac'))}, EAC {analysis.money(totals.get('eac'))}, "
                   f"CPI {fmt(totals.get('cpi'), 2)}, SPI {fmt(totals.get('spi'), 2)}", markup=False, highlight=False)
     table = Table(title="Earned value by project")
-    columns = [("project_id", "project", None), ("status", "status", None), ("bac", "BAC", 0), ("ev", "EV", 0),
-               ("ac", "AC", 0), ("cpi", "CPI", 2), ("spi", "SPI", 2), ("spi_t", "SPI(t)", 2), ("eac", "EAC", 0),
-               ("vac", "VAC", 0), ("rag", "RAG", None)]
+    heading = analysis.money_heading
+    columns = [("project_id", "project", None), ("name", "name", None), ("status", "status", None),
+               ("bac", heading("BAC"), 0), ("ev", heading("EV"), 0), ("ac", heading("AC"), 0), ("cpi", "CPI", 2),
+               ("spi", "SPI", 2), ("spi_t", "SPI(t)", 2), ("eac", heading("EAC"), 0), ("vac", heading("VAC"), 0),
+               ("rag", "RAG", None)]
     for _, label, digits in columns:
         table.add_column(label, justify="left" if digits is None else "right")
     for row in analysis.evm.to_dict("records"):
@@ -144,8 +163,8 @@ def print_portfolio(analysis, console: Console) -> None:
         if t.get("exposure_label") == "exposure index":  # ordinal impacts: no money, so no EMV
             exposure = f"threat exposure index {fmt(t.get('exposure_index'), 0)} (sum of probability x impact scores)"
         else:
-            exposure = (f"threat EMV {_whole(t.get('threat_emv'))}, "
-                        f"opportunity EMV {_whole(t.get('opportunity_emv'))}")
+            exposure = (f"threat EMV {analysis.money(t.get('threat_emv'), full=True)}, "
+                        f"opportunity EMV {analysis.money(t.get('opportunity_emv'), full=True)}")
         console.print(f"Risks: {t.get('open_threats')} open threats ({t.get('red_threats')} red), "
                       f"{t.get('open_opportunities')} opportunities; {exposure}", markup=False, highlight=False)
     if analysis.resources is not None:
@@ -162,16 +181,19 @@ def print_portfolio(analysis, console: Console) -> None:
     if analysis.selection is not None:
         s = analysis.selection
         gap = "" if s.status != "feasible" else f", optimality gap at most {s.gap:.2%}"
-        console.print(f"Selection ({s.status}) within {_whole(s.budget)}: {len(s.selected)} projects, cost "
-                      f"{_whole(s.total_cost)}, value {fmt(s.total_value, 2)}{gap}", markup=False, highlight=False)
+        console.print(f"Selection ({s.status}) within {analysis.money(s.budget, full=True)}: {len(s.selected)} "
+                      f"projects, cost {analysis.money(s.total_cost, full=True)}, value {fmt(s.total_value, 2)}{gap}",
+                      markup=False, highlight=False)
         for note in s.notes:
             console.print(f"  {note}", markup=False, highlight=False)
     if analysis.findings:
+        names = analysis.project_names()
         table = Table(title="Findings")
         for column in ("severity", "check", "project", "message"):
             table.add_column(column)
         for f in analysis.findings:
-            table.add_row(f.severity, f.check, Text(f.project_id or ""), Text(f.message))
+            table.add_row(f.severity, f.check, Text(names.get(str(f.project_id), f.project_id or "")),
+                          Text(f.message))
         console.print(table)
 
 

@@ -20,8 +20,8 @@ from .app import (
     report_app,
     usage,
 )
-from .portfolio import (AmberOption, AsOfOption, BudgetOption, EacMethod, EacOption, FyStartOption, GreenOption,
-                        bands)
+from .portfolio import (AmberOption, AsOfOption, BudgetOption, CurrencyOption, EacMethod, EacOption, FyStartOption,
+                        GreenOption, bands, report_currency)
 
 FormatOption = Annotated[
     str | None,
@@ -156,6 +156,7 @@ def report_portfolio_command(
     format: FormatOption = None,
     cell_timeout: CellTimeoutOption = DEFAULT_CELL_TIMEOUT,
     fy_start: FyStartOption = 1,
+    currency: CurrencyOption = None,
 ) -> None:
     """Render the portfolio health report of one organisation (HTML, PDF, executed notebook)."""
     from ..portfolio import read_portfolio
@@ -164,12 +165,12 @@ def report_portfolio_command(
 
     thresholds = bands(green, amber)
     check_folder(out)
-    read_portfolio(portfolio)
+    currency = report_currency(read_portfolio(portfolio), currency)
     if branding is not None:
         load_branding(branding)
     spec = portfolio_spec(portfolio, organisation, as_of=as_of.date() if as_of else None, budget=budget,
                           thresholds=thresholds, eac_method=eac_method.value, branding=branding,
-                          fy_start=fy_start)
+                          fy_start=fy_start, currency=currency)
     run_reports([spec], out, formats(format, ("html", "ipynb")), jobs=1, force=True, index=False,
                 cell_timeout=cell_timeout)
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._values import money, money_heading, project_label
 from .breakdown import DIMENSIONS, breakdown, pmo_view
 from .capacity import ResourceAnalysis, resource_load
 from .delivery import HORIZON_DAYS, BenefitAnalysis, MilestoneAnalysis, analyse_benefits, analyse_milestones
@@ -84,6 +85,8 @@ class PortfolioAnalysis:
     unvalued
         Candidates with no value (no criteria score or strategic value): selection
         counts them as 0, so leaving them out is no verdict on them.
+    currency
+        The ISO 4217 code of the money (:func:`choose_currency`), or ``None`` for plain numbers.
     """
 
     portfolio: Portfolio
@@ -92,6 +95,7 @@ class PortfolioAnalysis:
     thresholds: Thresholds
     evm: pd.DataFrame
     totals: Mapping[str, Any]
+    currency: str | None = None
     closed_totals: Mapping[str, Any] = field(default_factory=dict)
     by_pmo: pd.DataFrame | None = None
     by_sponsor: pd.DataFrame | None = None
@@ -152,6 +156,20 @@ class PortfolioAnalysis:
                   "objective": self.by_objective}
         return {key: frames[key] for key in DIMENSIONS if frames[key] is not None}
 
+    def money(self, value: Any, *, full: bool = False) -> str:
+        """An amount in the portfolio's currency, as :func:`pmo_workbench._values.money` writes it."""
+        return money(value, self.currency, full=full)
+
+    def money_heading(self, label: str) -> str:
+        """The heading of a money column in the portfolio's currency: ``"BAC (£)"``."""
+        return money_heading(label, self.currency)
+
+    def project_names(self) -> dict[str, str]:
+        """Each project id with its label for a reader, ``"P-001 — Payroll upgrade"`` (the id alone without a name)."""
+        projects = self.portfolio.projects
+        names = projects["name"] if "name" in projects else pd.Series(None, index=projects.index)
+        return {str(i): project_label(i, n) for i, n in zip(projects["project_id"], names)}
+
     def eac_note(self, money=None) -> str | None:
         """The plain sentence on why the portfolio EAC differs from BAC ÷ CPI (``money`` formats amounts)."""
         return eac_difference(dict(self.totals)) if money is None else eac_difference(dict(self.totals), money)
@@ -170,6 +188,7 @@ class PortfolioAnalysis:
         return {
             "as_of": self.as_of.date().isoformat(),
             "eac_method": self.eac_method,
+            "currency": self.currency,
             "projects": _records(self.evm[project_columns]),
             "portfolio": {k: _round(k, self.totals.get(k)) for k in portfolio_keys},
             "closed": {k: _round(k, self.closed_totals.get(k)) for k in portfolio_keys},
@@ -224,6 +243,7 @@ def analyse_portfolio(
     frontier_points: int = 12,
     fy_start: int = FY_START,
     horizon_days: int = HORIZON_DAYS,
+    currency: str | None = None,
 ) -> PortfolioAnalysis:
     """Run every analysis the portfolio's sheets allow.
 
@@ -247,10 +267,18 @@ def analyse_portfolio(
         First month of the financial year, 1-12 (1 = January, 4 = April), for the ``financials`` sheet.
     horizon_days
         How many days ahead a milestone or stage gate counts as upcoming (a setting).
+    currency
+        The ISO 4217 code of the money when the workbook has no ``currency`` column (see
+        :func:`choose_currency`); ``None``: the workbook's, else plain numbers.
 
     Returns
     -------
     PortfolioAnalysis
+
+    Raises
+    ------
+    ValueError
+        For an unknown EAC method or currency code, or a currency that differs from the workbook's.
     """
     as_of = pd.Timestamp(dt.date.today() if as_of is None else as_of).normalize()
     thresholds = make_thresholds(thresholds)
@@ -258,6 +286,7 @@ def analyse_portfolio(
         raise ValueError(f"unknown EAC method {eac_method!r}; expected one of {', '.join(EAC_METHODS)}")
     fy_start = check_fy_start(fy_start)
     p = portfolio
+    currency = choose_currency(p.currency, currency)
     evm = earned_value(p.projects, p.baseline, as_of=as_of, eac_method=eac_method, thresholds=thresholds)
     totals = rollup(evm, eac_method=eac_method)
     closed_totals = rollup(evm, eac_method=eac_method, statuses=CLOSED)
@@ -318,6 +347,7 @@ def analyse_portfolio(
     findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.project_id or "", f.check))
     return PortfolioAnalysis(
         portfolio=p, as_of=as_of, eac_method=eac_method, thresholds=thresholds, evm=evm, totals=totals,
+        currency=currency,
         closed_totals=closed_totals, by_pmo=by_pmo, by_sponsor=by["sponsor"], by_category=by["category"],
         by_objective=by["objective"],
         risks=risks, resources=resources, dependencies=dependencies, milestones=milestones, benefits=benefits,
@@ -354,6 +384,34 @@ def _from_month(frame: pd.DataFrame | None, as_of: pd.Timestamp) -> pd.DataFrame
     if frame is None:
         return None
     return frame[frame["month"] >= as_of.to_period("M")]
+
+
+def choose_currency(workbook: str | None, given: str | None) -> str | None:
+    """The currency of a report: the workbook's ``currency`` column, else the one ``given`` (the
+    ``--currency`` option or the manifest's column), else ``None`` (amounts as plain numbers).
+
+    Raises
+    ------
+    ValueError
+        When ``given`` is not an ISO 4217 code, or differs from the workbook's: money cannot be
+        relabelled, so the report refuses rather than choose.
+
+    Examples
+    --------
+    >>> choose_currency("GBP", None), choose_currency(None, "eur"), choose_currency(None, None)
+    ('GBP', 'EUR', None)
+    """
+    if given is None or not str(given).strip():
+        return workbook
+    code = str(given).strip().upper()
+    from babel.numbers import get_currency_name
+
+    if len(code) != 3 or get_currency_name(code, locale="en") == code:
+        raise ValueError(f"'{given}' is not a currency code; expected an ISO 4217 code such as EUR, GBP or USD")
+    if workbook is not None and workbook != code:
+        raise ValueError(f"the workbook's currency column says {workbook} but the currency given is {code}; "
+                         f"leave the currency out to use {workbook}, or correct the workbook")
+    return code
 
 
 def make_thresholds(value: Thresholds | Mapping[str, str | Sequence[float]] | None) -> Thresholds:
@@ -425,4 +483,4 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): _jsonable(v, str(k)) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
-__all__ = ["PortfolioAnalysis", "analyse_portfolio", "make_thresholds"]
+__all__ = ["PortfolioAnalysis", "analyse_portfolio", "choose_currency", "make_thresholds"]

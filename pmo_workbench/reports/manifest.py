@@ -42,6 +42,7 @@ class _ManifestRow(BaseModel):
     budget: float | None = Field(default=None, ge=0)
     eac_method: Literal["typical", "atypical", "cost_schedule"] | None = None
     fy_start: int | None = Field(default=None, ge=1, le=12)
+    currency: str | None = None
     green: str | list[float] | None = None
     amber: str | list[float] | None = None
     instrument: str = "pmo-core"
@@ -55,7 +56,7 @@ class _ManifestRow(BaseModel):
 
 
 _REPORT_COLUMNS = {
-    "positioning": ("budget", "eac_method", "fy_start", "green", "amber"),
+    "positioning": ("budget", "eac_method", "fy_start", "green", "amber", "currency"),
     "portfolio": ("responses", "store", "assessment", "pmo", "instrument", "benchmark", "min_group_size",
                   "engagement", "targets"),
 }
@@ -255,10 +256,17 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
                 checked = make_thresholds(bands) if bands else None
             except ValueError as exc:
                 problems.append(Problem(str(path), where, "amber" if "amber" in bands else "green", str(exc)))
+            if item.currency is not None:
+                from ..portfolio.analysis import choose_currency
+
+                try:
+                    choose_currency(None, item.currency)
+                except ValueError as exc:
+                    problems.append(Problem(str(path), where, "currency", str(exc)))
             if item.portfolio is None:
                 continue
             spec = portfolio_spec(item.portfolio, item.organisation, as_of=item.as_of, budget=item.budget,
-                                  eac_method=item.eac_method, fy_start=item.fy_start,
+                                  eac_method=item.eac_method, fy_start=item.fy_start, currency=item.currency,
                                   thresholds=None if checked is None else {"green": checked.green,
                                                                            "amber": checked.amber},
                                   branding=item.branding, name=slugify(item.name) if item.name else None, base=base)

@@ -178,6 +178,7 @@ def portfolio_spec(
     name: str | None = None,
     base: Path | None = None,
     fy_start: int | None = None,
+    currency: str | None = None,
 ) -> ReportSpec:
     """The :class:`ReportSpec` of a portfolio health report; relative paths are taken from ``base``; ``fy_start``
     is the first month (1-12) of the financial year, left to the notebook's default (January) when ``None``."""
@@ -194,6 +195,8 @@ def portfolio_spec(
         params["eac_method"] = eac_method
     if fy_start is not None:
         params["fy_start"] = int(fy_start)
+    if currency is not None:
+        params["currency"] = currency
     inputs = (*_portfolio_files(params["portfolio"]), *((params["branding"],) if params["branding"] else ()))
     return ReportSpec("portfolio", organisation, None, params, inputs,
                       name or report_name("portfolio", organisation), params["branding"])
