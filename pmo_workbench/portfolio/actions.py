@@ -16,7 +16,7 @@ import pandas as pd
 
 from .._values import count, money
 from .capacity import FTE_TOLERANCE
-from .model import IN_FLIGHT
+from .model import CHECK_ESTIMATE, IN_FLIGHT
 
 if TYPE_CHECKING:
     from .analysis import PortfolioAnalysis
@@ -47,20 +47,22 @@ def reasons_in_words(projects: pd.DataFrame) -> pd.DataFrame:
     return projects.assign(reason=projects["reason"].replace(REASONS_IN_WORDS))
 
 
-def budget_verdict(vac: float | None, *, tolerance: float = 0.5) -> str | None:
+def budget_verdict(vac: float | None, *, tolerance: float = 0.5, currency: str | None = None) -> str | None:
     """What the forecast says of the budget, as the end of a sentence ("... is forecast to <verdict>").
 
     ``vac`` is the portfolio's variance at completion (BAC - EAC); within
     ``tolerance`` (money) it finishes on budget. ``None`` when VAC is unknown.
+    ``currency`` is the ISO code the amount is written in (none: a plain number).
 
-    >>> budget_verdict(-1_250_000), budget_verdict(0.2), budget_verdict(300_000)
-    ('overrun its budget by 1.2m', 'finish on budget', 'finish 300.0k under budget')
+    >>> budget_verdict(-1_250_000), budget_verdict(0.2), budget_verdict(300_000, currency="GBP")
+    ('overrun its budget by 1.2m', 'finish on budget', 'finish £300k under budget')
     """
     if vac is None or (isinstance(vac, float) and math.isnan(vac)):
         return None
     if abs(vac) < tolerance:
         return "finish on budget"
-    return f"overrun its budget by {money(-vac)}" if vac < 0 else f"finish {money(vac)} under budget"
+    return (f"overrun its budget by {money(-vac, currency)}" if vac < 0
+            else f"finish {money(vac, currency)} under budget")
 
 
 def _listing(ids: list[str], limit: int = 3) -> str:
@@ -68,8 +70,17 @@ def _listing(ids: list[str], limit: int = 3) -> str:
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
+def _named(a: PortfolioAnalysis):
+    """A function giving a project id's label for the reader, ``"P-001 — Payroll upgrade"``."""
+    names = a.project_names()
+    return lambda project_id: names.get(str(project_id), str(project_id))
+
+
 def actions(analysis: PortfolioAnalysis) -> list[Action]:
-    """The actions the analysis calls for, most urgent first (at most one per finding type)."""
+    """The actions the analysis calls for, most urgent first (at most one per finding type).
+
+    Projects are named by id and name, and money is in the analysis's currency.
+    """
     out: list[Action] = []
     out += _dependency_actions(analysis)
     out += _delivery_actions(analysis)
@@ -85,7 +96,7 @@ def _dependency_actions(a: PortfolioAnalysis) -> list[Action]:
     d = a.dependencies
     if d is None:
         return []
-    out = []
+    out, name = [], _named(a)
     for cycle in d.cycles:
         chain = " needs ".join([*cycle, cycle[0]])
         out.append(Action("now", "dependencies", f"Break the dependency cycle {chain}: as recorded, none of these "
@@ -93,7 +104,7 @@ def _dependency_actions(a: PortfolioAnalysis) -> list[Action]:
                                                   "hand-overs."))
     orphans = [f for f in d.findings if f.check == "needs_cancelled"]
     if orphans:
-        pairs = [f"{f.project_id} needs {f.extra.get('to_project', '?')}" for f in orphans]
+        pairs = [f"{name(f.project_id)} needs {name(f.extra.get('to_project', '?'))}" for f in orphans]
         out.append(Action("now", "dependencies", (
             f"{count(len(orphans), 'project')} {'depends' if len(orphans) == 1 else 'depend'} on a cancelled "
             f"project ({_listing(pairs)}): find another way to deliver what it was to provide, or stop the "
@@ -102,16 +113,16 @@ def _dependency_actions(a: PortfolioAnalysis) -> list[Action]:
         worst = d.conflicts.iloc[0]
         out.append(Action("now", "dependencies", (
             f"{count(len(d.conflicts), 'project')} {'needs' if len(d.conflicts) == 1 else 'need'} a predecessor "
-            f"that is due to finish after the date it is needed by; the worst: {worst['from_project']} needs "
-            f"{worst['to_project']} by {pd.Timestamp(worst['needed_by']).date()}, "
+            f"that is due to finish after the date it is needed by; the worst: {name(worst['from_project'])} needs "
+            f"{name(worst['to_project'])} by {pd.Timestamp(worst['needed_by']).date()}, "
             f"{count(int(worst['days_late']), 'day')} before it is due to finish. Agree new dates or bring the "
             "predecessors forward.")))
     if d.longest_chain:
-        out.append(Action("watch", "dependencies", _chain_text(d)))
+        out.append(Action("watch", "dependencies", _chain_text(d, name)))
     return out
 
 
-def _chain_text(d) -> str:
+def _chain_text(d, name) -> str:
     """The longest dependency chain, its span and tightest link, and exactly what a slip of its first project delays."""
     chain = d.longest_chain
     text = f"Watch the longest dependency chain {' → '.join(chain)}"
@@ -122,13 +133,13 @@ def _chain_text(d) -> str:
     if len(on_chain):
         tight = on_chain.iloc[0]
         slack = int(tight["slack_days"])
-        text += (f"; its tightest link: {tight['from_project']} needs {tight['to_project']} "
+        text += (f"; its tightest link: {name(tight['from_project'])} needs {name(tight['to_project'])} "
                  + (f"with {count(slack, 'day')} of slack" if slack >= 0
                     else f"{count(-slack, 'day')} before it is due to finish"))
     radius = d.projects.set_index("project_id")["blast_radius"]
     first = chain[0]
     reach = int(radius.get(first, 0))
-    return text + (f". A slip of {first} can delay only the {count(reach, 'project')} that "
+    return text + (f". A slip of {name(first)} can delay only the {count(reach, 'project')} that "
                    f"{'needs' if reach == 1 else 'need'} it, directly or "
                    "through others (its blast radius, in the table of most depended-on projects); a slip further "
                    "along delays only the projects after it, and not at all while it stays within a link's "
@@ -136,24 +147,29 @@ def _chain_text(d) -> str:
 
 
 def _delivery_actions(a: PortfolioAnalysis) -> list[Action]:
-    evm, totals, out = a.evm, a.totals, []
+    evm, totals, out, name, money = a.evm, a.totals, [], _named(a), a.money
     flight = evm[evm["status"].isin(IN_FLIGHT)]
+    # Red is below the amber band (over budget or late); far above it a project is rated "check estimate".
     red = flight[flight["rag"] == "red"].sort_values("vac")
-    # Red below the green band is trouble; red only above it (far ahead, far under budget) questions the plan.
-    low = a.thresholds.green[0]
-    behind = red[(red["cpi"] < low) | (red["schedule"] < low)]
-    ahead = red.drop(behind.index)
-    if len(behind):
-        worst = [f"{r.project_id} (VAC {money(r.vac)})" if pd.notna(r.vac) else str(r.project_id)
-                 for r in behind.itertuples()]
-        out.append(Action("now", "delivery", f"{count(len(behind), 'in-flight project')} "
-                                             f"{'is' if len(behind) == 1 else 'are'} red, over budget or late: "
+    if len(red):
+        worst = [f"{name(r.project_id)} (VAC {money(r.vac)})" if pd.notna(r.vac) else name(r.project_id)
+                 for r in red.itertuples()]
+        out.append(Action("now", "delivery", f"{count(len(red), 'in-flight project')} "
+                                             f"{'is' if len(red) == 1 else 'are'} red, over budget or late: "
                                              f"{_listing(worst)}. Hold recovery reviews with their sponsors."))
-    if len(ahead):
+    generous = flight[flight["rag"] == CHECK_ESTIMATE]
+    if len(generous):
+        high = a.thresholds.amber[1]
+        seen = [f"{name(r.project_id)} (CPI {r.cpi:.2f}, schedule index {r.schedule:.2f})"
+                for r in generous.sort_values("project_id").itertuples()]
+        many = len(generous) != 1
         out.append(Action("soon", "delivery", (
-            f"{count(len(ahead), 'project')} {'is' if len(ahead) == 1 else 'are'} red for running far ahead of "
-            f"plan or under budget ({_listing(ahead['project_id'].astype(str).tolist())}): check "
-            f"{'its' if len(ahead) == 1 else 'their'} baseline and estimates before trusting the forecasts.")))
+            f"{count(len(generous), 'in-flight project')} {'are' if many else 'is'} rated \"check estimate\", "
+            f"under-running cost or schedule beyond {high:.2f}: {_listing(seen)}. Re-examine "
+            f"{'their' if many else 'its'} estimate and baseline with the project "
+            f"{'managers' if many else 'manager'}: an under-run that large more often means a generous estimate "
+            "or a stale baseline than exceptional delivery, and the forecasts built on it are not yet to be "
+            "trusted.")))
     vac, cpi = totals.get("vac"), totals.get("cpi")
     if vac is not None and not math.isnan(vac) and vac < 0:
         out.append(Action("soon", "delivery", (
@@ -164,13 +180,13 @@ def _delivery_actions(a: PortfolioAnalysis) -> list[Action]:
     if len(behind):
         out.append(Action("soon", "delivery", (
             f"{len(behind)} project{'s are' if len(behind) != 1 else ' is'} a period or more behind on earned "
-            f"schedule: {_listing([f'{r.project_id} ({r.sv_t:+.1f} periods)' for r in behind.itertuples()])}. "
+            f"schedule: {_listing([f'{name(r.project_id)} ({r.sv_t:+.1f} periods)' for r in behind.itertuples()])}. "
             "Plain SPI hides this as projects near completion.")))
     overdue = evm[evm["overdue"]]
     if len(overdue):
         out.append(Action("soon", "delivery", (
             f"{len(overdue)} project{'s are' if len(overdue) != 1 else ' is'} past the planned finish and still "
-            f"open: {_listing(overdue['project_id'].astype(str).tolist())}. Re-baseline them or close them.")))
+            f"open: {_listing([name(i) for i in overdue['project_id']])}. Re-baseline them or close them.")))
     return out
 
 
@@ -219,7 +235,7 @@ def _risk_actions(a: PortfolioAnalysis) -> list[Action]:
     r = a.risks
     if r is None:
         return []
-    t, out = r.totals, []
+    t, out, name, money = r.totals, [], _named(a), a.money
     if t.get("red_threats"):
         out.append(Action("now", "risk", f"{t['red_threats']} open threat{'s are' if t['red_threats'] != 1 else ' is'} "
                                          "in the red zone of the matrix: confirm each has an owner and a response "
@@ -229,7 +245,7 @@ def _risk_actions(a: PortfolioAnalysis) -> list[Action]:
     if share is not None and share >= 0.25 and conc.get("top") not in (None, "(portfolio)"):
         what = ("threat EMV" if t.get("impact_scale") == "money"
                 else "threat exposure index (summed probability × impact scores)")
-        out.append(Action("soon", "risk", f"{conc['top']} carries {share:.0%} of the portfolio's {what}; "
+        out.append(Action("soon", "risk", f"{name(conc['top'])} carries {share:.0%} of the portfolio's {what}; "
                                           "review its risk responses and contingency first."))
     threat, opportunity = t.get("threat_emv"), t.get("opportunity_emv")
     if threat is not None and not math.isnan(threat) and threat < 0:
@@ -249,6 +265,7 @@ def _selection_actions(a: PortfolioAnalysis) -> list[Action]:
     s = a.selection
     if s is None:
         return []
+    name, money = _named(a), a.money
     if s.status != "optimal":
         return [Action("now", "selection", f"No project set fits the budget of {money(s.budget)}: "
                                            + " ".join(s.notes))]
@@ -261,11 +278,12 @@ def _selection_actions(a: PortfolioAnalysis) -> list[Action]:
     if unvalued:
         text += (f" {count(len(unvalued), 'candidate')} {'have' if len(unvalued) != 1 else 'has'} no value and "
                  f"{'were' if len(unvalued) != 1 else 'was'} counted as worth nothing "
-                 f"({_listing(unvalued)}): score {'them' if len(unvalued) != 1 else 'it'} before deciding.")
+                 f"({_listing([name(i) for i in unvalued])}): score {'them' if len(unvalued) != 1 else 'it'} "
+                 "before deciding.")
     if len(dropped):
         many = len(dropped) != 1
         text += (f" {count(len(dropped), 'in-flight project')} {'fall' if many else 'falls'} outside it "
-                 f"({_listing(dropped['project_id'].astype(str).tolist())}): review whether to stop or pause "
+                 f"({_listing([name(i) for i in dropped['project_id']])}): review whether to stop or pause "
                  f"{'them' if many else 'it'}.")
     return [Action("soon", "selection", text)]
 

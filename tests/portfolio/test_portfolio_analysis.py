@@ -24,36 +24,38 @@ def test_actions_put_the_findings_into_words_most_urgent_first(portfolio):
     got = [(a.urgency, a.area, a.text) for a in actions(result)]
     assert got == [
         ("now", "dependencies", "1 project needs a predecessor that is due to finish after the date it is needed "
-                                "by; the worst: P2 needs P1 by 2026-10-01, 91 days before it is due to finish. "
-                                "Agree new dates or bring the predecessors forward."),
-        ("now", "delivery", "1 in-flight project is red, over budget or late: P1 (VAC -333). Hold recovery reviews "
-                            "with their sponsors."),
+                                "by; the worst: P2 — Beta rollout needs P1 — Alpha build by 2026-10-01, 91 days "
+                                "before it is due to finish. Agree new dates or bring the predecessors forward."),
+        ("now", "delivery", "1 in-flight project is red, over budget or late: P1 — Alpha build (VAC -333). Hold "
+                            "recovery reviews with their sponsors."),
         # R3: band 5 x band 4 = 20, red; R1: 3 x 3 = 9, amber.
         ("now", "risk", "1 open threat is in the red zone of the matrix: confirm each has an owner and a response "
                         "that is under way."),
         # In flight P1 + P2: BAC 1500, EV 500, AC 590, CPI 0.8475; EAC the sum 1333.33 + 475 = 1808.33, VAC -308.33.
         ("soon", "delivery", "The portfolio is forecast to overrun its budget by 308 (EAC 1.8k against BAC 1.5k, "
                              "CPI 0.85). Decide where the money comes from or what is descoped."),
-        ("soon", "delivery", "1 project is a period or more behind on earned schedule: P1 (-2.8 periods). Plain SPI "
-                             "hides this as projects near completion."),
+        ("soon", "delivery", "1 project is a period or more behind on earned schedule: P1 — Alpha build "
+                             "(-2.8 periods). Plain SPI hides this as projects near completion."),
         # 1.0 + 1.0 FTE of analysts against 1.5 in 2026-07, after the status date's month (2026-06).
         ("soon", "resources", "Analyst is over-allocated by committed work (active and on-hold projects) in 1 "
                               "month ahead; the worst is 2026-07 (2.0 FTE committed against 1.5), with demand from "
                               "P1 (1), P2 (1). Re-sequence these projects or add capacity."),
         ("soon", "selection", "Within the budget of 1.3k, the best set funds 1 project for 933 (total value 7.5). "
-                              "1 in-flight project falls outside it (P2): review whether to stop or pause it."),
+                              "1 in-flight project falls outside it (P2 — Beta rollout): review whether to stop or "
+                              "pause it."),
         # P1 starts 2026-01-01, P3 finishes 2027-03-31: 365 + 31 + 28 + 30 = 454 days (summed durations: 819).
         # P2 needs P1 by 2026-10-01, P1 finishes 2026-12-31: -91; P3 needs P2 at its start 2026-09-01, P2
         # finishes 2026-10-31: -60. P1 is needed by P2 and through it by P3.
         ("watch", "dependencies", "Watch the longest dependency chain P1 → P2 → P3 (454 days from the first "
-                                  "project's start to the last one's finish); its tightest link: P2 needs P1 91 "
-                                  "days before it is due to finish. A slip of P1 can delay only the 2 projects "
+                                  "project's start to the last one's finish); its tightest link: P2 — Beta "
+                                  "rollout needs P1 — Alpha build 91 days before it is due to finish. A slip of "
+                                  "P1 — Alpha build can delay only the 2 projects "
                                   "that need it, directly or through others (its blast radius, in the table of "
                                   "most depended-on projects); a slip further along delays only the projects after "
                                   "it, and not at all while it stays within a link's slack."),
         # -100 - 900: the expected cost whatever the correlation; independence only sets the confidence level
-        ("watch", "risk", "Open threats have an expected monetary value of -1.0k, their expected cost whether or not "
-                          "they are independent: a contingency of 1.0k covers the expected loss, and how likely it is "
+        ("watch", "risk", "Open threats have an expected monetary value of -1k, their expected cost whether or not "
+                          "they are independent: a contingency of 1k covers the expected loss, and how likely it is "
                           "to suffice depends on whether the threats are independent (threats that strike together "
                           "need more for the same confidence); open opportunities are worth 15 if pursued."),
     ]
@@ -148,7 +150,8 @@ def test_a_project_without_value_is_not_called_a_project_to_stop(tmp_path):
     assert result.unvalued == ("P2",)
     assert result.selection.selected == ("P1", "P3")
     text = next(a.text for a in actions(result) if a.area == "selection")
-    assert "1 candidate has no value and was counted as worth nothing (P2): score it before deciding." in text
+    assert ("1 candidate has no value and was counted as worth nothing (P2 — Beta rollout): score it before "
+            "deciding.") in text
     assert "stop" not in text
 
 
@@ -159,12 +162,18 @@ def test_running_ahead_is_check_estimate_not_a_recovery_case(tmp_path):
     rows[2][9] = 250
     result = analyse_portfolio(read_portfolio(write_folder(tmp_path / "ahead", {"projects": rows,
                                                                                  "criteria": SHEETS["criteria"]})),
-                               as_of=AS_OF)
+                               as_of=AS_OF, currency="GBP")
     p2 = result.evm.set_index("project_id").loc["P2"]
     assert (p2["rag_cost"], p2["rag_schedule"], p2["rag"]) == ("check estimate", "check estimate", "check estimate")
     assert (result.headline()["red"], result.headline()["check_estimate"]) == (1, 1)
     texts = [a.text for a in actions(result) if a.area == "delivery"]
-    assert texts[0].startswith("1 in-flight project is red, over budget or late: P1 (VAC -333)")
+    # P1's VAC 1000 - 1333.33 = -333.33, in pounds.
+    assert texts[0].startswith("1 in-flight project is red, over budget or late: P1 — Alpha build (VAC -£333)")
+    # P2 alone is rated "check estimate" (CPI 250 / 190 = 1.3158, SPI 250 / 200 = 1.25, both above 1.10): it gets
+    # the action to re-examine its estimate, not a recovery review.
+    assert ('1 in-flight project is rated "check estimate", under-running cost or schedule beyond 1.10: '
+            "P2 — Beta rollout (CPI 1.32, schedule index 1.25). Re-examine its estimate and baseline with the "
+            "project manager") in texts[1]
 
 
 def test_needing_a_cancelled_project_is_an_action_of_its_own(tmp_path):
@@ -174,7 +183,8 @@ def test_needing_a_cancelled_project_is_an_action_of_its_own(tmp_path):
     result = analyse_portfolio(read_portfolio(write_folder(tmp_path / "orphan", sheets)), as_of=AS_OF)
     assert [f.check for f in result.findings if f.severity == "error"] == ["needs_cancelled"]
     texts = {a.area: a.text for a in actions(result) if a.urgency == "now"}
-    assert texts["dependencies"] == ("1 project depends on a cancelled project (P2 needs P5): find another way to "
+    assert texts["dependencies"] == ("1 project depends on a cancelled project (P2 — Beta rollout needs P5 — Epsilon "
+                                     "pilot): find another way to "
                                      "deliver what it was to provide, or stop the project that needs it.")
     assert "data" not in texts
 

@@ -41,7 +41,7 @@ def test_worst_first_takes_in_flight_projects_red_amber_green_then_no_index_by_v
     (-1_250_000.0, "overrun its budget by 1.2m"),   # money() rounds 1.25m to one decimal
     (-0.4, "finish on budget"),
     (0.0, "finish on budget"),
-    (300_000.0, "finish 300.0k under budget"),
+    (300_000.0, "finish 300k under budget"),
     (None, None),
     (float("nan"), None),
 ])
