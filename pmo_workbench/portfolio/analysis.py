@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .._values import money, money_heading, project_label
-from .breakdown import DIMENSIONS, breakdown, pmo_view
+from .breakdown import DIMENSIONS, breakdown, pmo_pressure, pmo_view
 from .capacity import ResourceAnalysis, resource_load
 from .delivery import HORIZON_DAYS, BenefitAnalysis, MilestoneAnalysis, analyse_benefits, analyse_milestones
 from .dependencies import DependencyAnalysis, analyse_dependencies
@@ -61,7 +61,9 @@ class PortfolioAnalysis:
         The same roll-up of the closed projects, shown apart (their SPI is 1.0 by construction).
     by_pmo
         The headline figures and RAG counts per PMO, each including the PMOs under it when the
-        workbook has a ``pmos`` sheet (:func:`pmo_workbench.portfolio.breakdown.pmo_view`), or ``None``.
+        workbook has a ``pmos`` sheet (:func:`pmo_workbench.portfolio.breakdown.pmo_view`), with the
+        threat exposure and over-allocated role-months of the same projects
+        (:func:`pmo_workbench.portfolio.breakdown.pmo_pressure`), or ``None``.
     by_sponsor, by_category, by_objective
         The same per sponsor, category and strategic objective
         (:func:`pmo_workbench.portfolio.breakdown.breakdown`), ``None`` when no project gives one.
@@ -309,6 +311,7 @@ def analyse_portfolio(
         benefits = analyse_benefits(p.benefits, p.projects, as_of)
     if p.financials is not None:
         finance = analyse_finance(p.financials, p.projects, as_of, fy_start=fy_start)
+    by_pmo = pmo_pressure(by_pmo, p.projects, p.pmos, risks=risks, resources=resources)
     findings = list(data_quality(p, evm, as_of=as_of)) + list(pmo_findings)
     for part in (resources, dependencies, milestones, benefits, finance):
         if part is not None:

@@ -38,6 +38,12 @@ TREE_COLUMNS = ("pmo", "parent", "level", "depth", "own_projects", *BREAKDOWN_CO
 """Columns of the view by PMO: with a hierarchy each row includes the PMOs under it
 (``own_projects`` counts the PMO's own)."""
 
+PRESSURE_COLUMNS = ("threat_emv", "exposure_index", "over_allocated_role_months")
+"""Columns :func:`pmo_pressure` adds to the view by PMO: the open threats' EMV when risk impacts are money
+(else ``None``), their exposure index, the summed probability × impact scores, when impacts are rated 1-5
+(else ``None``), and the over-allocated role-months the PMO's projects take part in (``None`` without an
+assignments sheet)."""
+
 
 def breakdown(evm: pd.DataFrame, key: str, *, eac_method: EacMethod = "typical") -> pd.DataFrame | None:
     """Every headline figure and RAG count per value of one project column.
@@ -143,6 +149,64 @@ def pmo_view(evm: pd.DataFrame, pmos: pd.DataFrame | None, *,
     return pd.DataFrame(records, columns=list(TREE_COLUMNS)), findings
 
 
+def pmo_pressure(by_pmo: pd.DataFrame | None, projects: pd.DataFrame, pmos: pd.DataFrame | None, *,
+                 risks=None, resources=None) -> pd.DataFrame | None:
+    """The view by PMO with each PMO's threat exposure and over-allocated role-months (:data:`PRESSURE_COLUMNS`).
+
+    Each row covers the same projects as its figures: the PMO's own and, with a hierarchy, those of every PMO
+    under it; the row of projects naming no PMO covers those. Threat exposure sums the open threats of those
+    projects (portfolio-level threats belong to no PMO). A role-month counts once for a PMO when it is
+    over-allocated (demand of open projects, committed or proposed, above capacity) and any of those projects
+    has demand in it, so a parent counts a role-month its two children share once, and the rows need not add
+    up to the portfolio's count.
+
+    Parameters
+    ----------
+    by_pmo
+        :func:`pmo_view`'s frame, or ``None`` (returned as is).
+    projects
+        ``Portfolio.projects`` (``project_id`` and ``pmo``).
+    pmos
+        ``Portfolio.pmos`` or ``None``.
+    risks, resources
+        The :class:`~pmo_workbench.portfolio.risk.RiskAnalysis` and
+        :class:`~pmo_workbench.portfolio.capacity.ResourceAnalysis`, or ``None`` when the sheet is absent.
+
+    Examples
+    --------
+    An enterprise PMO over Corporate (threats of EMV -100 and -50) and Digital (-30): Enterprise's threat EMV
+    is -180; an Analyst month where both have demand counts once for Enterprise and once for each child.
+    """
+    if by_pmo is None:
+        return None
+    tree = descendants(pmos) if pmos is not None else {}
+    pmo_of = projects.set_index(projects["project_id"].astype(str))["pmo"]
+    members = {}
+    for name in by_pmo["pmo"]:
+        covered = set(tree.get(name, [name])) if name is not None else None
+        members[name] = set(pmo_of.index[pmo_of.isna()]) if covered is None \
+            else set(pmo_of.index[pmo_of.isin(covered)])
+    money = risks is not None and risks.totals.get("impact_scale") == "money"
+    exposure = None
+    if risks is not None:
+        table = risks.by_project
+        exposure = dict(zip(table["project_id"].astype(str), table["threat_emv" if money else "threat_score"]))
+    cells = None
+    if resources is not None:
+        causes = resources.causes
+        cells = causes.assign(project_id=causes["project_id"].astype(str))
+    emv, index, over = [], [], []
+    for name in by_pmo["pmo"]:
+        ids = members[name]
+        total = None if exposure is None else float(sum(exposure.get(i, 0.0) for i in ids))
+        emv.append(total if money else None)
+        index.append(total if exposure is not None and not money else None)
+        over.append(None if cells is None else
+                    int(len(cells.loc[cells["project_id"].isin(ids), ["role", "month"]].drop_duplicates())))
+    return by_pmo.assign(threat_emv=pd.array(emv, dtype="Float64"), exposure_index=pd.array(index, dtype="Float64"),
+                         over_allocated_role_months=pd.array(over, dtype="Int64"))
+
+
 def _empty() -> dict:
     counts = ("projects", "in_flight", "red", "amber", "check_estimate", "green", "no_index", "overdue",
               "excluded", "closed")
@@ -176,4 +240,5 @@ def _summarise(evm: pd.DataFrame, labels: pd.Series, eac_method: EacMethod) -> p
     return out[list(BREAKDOWN_COLUMNS)]
 
 
-__all__ = ["BREAKDOWN_COLUMNS", "DIMENSIONS", "TREE_COLUMNS", "breakdown", "pmo_view"]
+__all__ = ["BREAKDOWN_COLUMNS", "DIMENSIONS", "PRESSURE_COLUMNS", "TREE_COLUMNS", "breakdown", "pmo_pressure",
+           "pmo_view"]

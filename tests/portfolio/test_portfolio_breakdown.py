@@ -136,3 +136,37 @@ def test_korrin_shows_corporate_spi_and_digital_cpi_as_their_own_figures():
     assert round(result.totals["cpi"], 2) == 0.97 and round(result.totals["spi"], 2) == 0.94
     krc150 = result.evm.set_index("project_id").loc["KRC-150"]
     assert (round(krc150["cpi"], 2), krc150["rag_cost"]) == (1.13, "check estimate")
+
+
+def test_by_pmo_adds_threat_exposure_and_over_allocated_role_months_through_the_hierarchy(tmp_path):
+    # The report fixture plus R4, a threat on P3 (Digital), p 0.2 x impact 100 = EMV -20.
+    # Threat EMV: Corporate R1 -100 (0.5 x 200); Digital R4 -20 (R2 is an opportunity); Enterprise both, -120;
+    # R3 (-900) names no project and belongs to no PMO.
+    # Analyst 2026-07 is over-allocated (P1 1.0 + P2 1.0 against 1.5): one role-month for Corporate (P1), one for
+    # Digital (P2), and one, not two, for Enterprise. 2026-08 (0.5 against 1.5) is not over-allocated.
+    sheets = {**SHEETS, "risks": [*SHEETS["risks"], ["R4", "P3", "Late study", "threat", 0.2, 100, "Cy", "Ops",
+                                                      "open"]]}
+    result = analyse_portfolio(read_portfolio(write_folder(tmp_path / "pressure", sheets)), as_of="2026-06-30")
+    rows = result.by_pmo.set_index("pmo")
+    assert rows["threat_emv"].to_dict() == {"Enterprise": -120.0, "Corporate": -100.0, "Digital": -20.0}
+    assert rows["exposure_index"].isna().all()          # impacts are money: EMV, not the exposure index
+    assert rows["over_allocated_role_months"].to_dict() == {"Enterprise": 1, "Corporate": 1, "Digital": 1}
+    by_pmo = {r["pmo"]: r for r in result.to_dict()["by_pmo"]}
+    assert (by_pmo["Enterprise"]["threat_emv"], by_pmo["Enterprise"]["exposure_index"]) == (-120.0, None)
+
+
+def test_by_pmo_names_the_exposure_index_when_impacts_are_rated():
+    import types
+
+    import pandas as pd
+
+    from pmo_workbench.portfolio.breakdown import pmo_pressure
+
+    # Impacts rated 1-5: A (PMO X) has threats scored 3 x 4 = 12 and 2 x 2 = 4, B (PMO Y) 5 x 5 = 25.
+    # X's exposure index is 12 + 4 = 16, Y's 25; no EMV; no assignments sheet, so no over-allocation count.
+    risks = types.SimpleNamespace(totals={"impact_scale": "ordinal"}, by_project=pd.DataFrame(
+        {"project_id": ["B", "A"], "threat_emv": [float("nan")] * 2, "threat_score": [25.0, 16.0]}))
+    by_pmo = pd.DataFrame({"pmo": ["X", "Y"]})
+    got = pmo_pressure(by_pmo, pd.DataFrame({"project_id": ["A", "B"], "pmo": ["X", "Y"]}), None, risks=risks)
+    assert got["exposure_index"].tolist() == [16.0, 25.0] and got["threat_emv"].isna().all()
+    assert got["over_allocated_role_months"].isna().all()
