@@ -47,6 +47,23 @@ def reasons_in_words(projects: pd.DataFrame) -> pd.DataFrame:
     return projects.assign(reason=projects["reason"].replace(REASONS_IN_WORDS))
 
 
+def with_project_names(frame: pd.DataFrame, names: dict[str, str], columns=("project_id",)) -> pd.DataFrame:
+    """A copy of ``frame`` whose project id ``columns`` name each project as the reader sees it, "P-1 — Name".
+
+    For tables that name two projects in a row (a link: a project and the one it needs), where an id column
+    and a name column each would double the table; ``names`` is :meth:`PortfolioAnalysis.project_names`.
+
+    >>> with_project_names(pd.DataFrame({"from_project": ["P1"], "to_project": ["P9"]}), {"P1": "P1 — Alpha"},
+    ...                    ("from_project", "to_project")).iloc[0].tolist()
+    ['P1 — Alpha', 'P9']
+    """
+    out = frame.copy()
+    for column in columns:
+        if column in out:
+            out[column] = [names.get(str(v), v) for v in out[column]]
+    return out
+
+
 def budget_verdict(vac: float | None, *, tolerance: float = 0.5, currency: str | None = None) -> str | None:
     """What the forecast says of the budget, as the end of a sentence ("... is forecast to <verdict>").
 
@@ -306,4 +323,4 @@ def _data_actions(a: PortfolioAnalysis) -> list[Action]:
 
 
 __all__ = ["REASONS_IN_WORDS", "URGENCY", "Action", "actions", "budget_verdict", "count", "money",
-           "reasons_in_words"]
+           "reasons_in_words", "with_project_names"]

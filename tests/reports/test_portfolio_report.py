@@ -194,6 +194,26 @@ def test_table_output_names_the_projects_and_findings(workbook):
     assert "P1" in result.stdout and "red" in result.stdout and "CPI 0.85" in result.stdout
 
 
+def test_currency_comes_from_the_option_and_a_conflict_with_the_workbook_exits_2(workbook, tmp_path):
+    plain = json.loads(runner.invoke(app, ["portfolio", str(workbook), "--as-of", AS_OF, "--format", "json"]).stdout)
+    assert plain["currency"] is None  # neither the workbook nor the command says: plain numbers
+    given = runner.invoke(app, ["portfolio", str(workbook), "--as-of", AS_OF, "--currency", "gbp"])
+    assert given.exit_code == 0, given.output
+    # BAC 1500 and EAC 1808.33 of the in-flight projects, compact; the table's headings carry the symbol
+    assert "BAC £1.5k, EAC £1.8k" in given.stdout and "BAC (£)" in given.stdout
+    rows = [list(r) + (["currency"] if i == 0 else ["GBP"]) for i, r in enumerate(SHEETS["projects"])]
+    folder = write_folder(tmp_path / "pounds", {"projects": rows, "criteria": SHEETS["criteria"]})
+    same = runner.invoke(app, ["portfolio", str(folder), "--as-of", AS_OF, "--currency", "GBP", "--format", "json"])
+    assert same.exit_code == 0 and json.loads(same.stdout)["currency"] == "GBP"
+    for code, message in (("EUR", "the workbook's currency column says GBP but the currency given is EUR"),
+                          ("XX", "'XX' is not a currency code")):
+        result = runner.invoke(app, ["portfolio", str(folder), "--as-of", AS_OF, "--currency", code])
+        assert result.exit_code == 2 and message in result.stderr and "Traceback" not in result.output
+        report = runner.invoke(app, ["report", "portfolio", "-p", str(folder), "-o", "Acme", "--out",
+                                     str(tmp_path / "out"), "--currency", code])
+        assert report.exit_code == 2 and message in report.stderr
+
+
 def test_invalid_workbook_exits_2_with_sheet_row_and_column(tmp_path):
     rows = [list(r) for r in SHEETS["projects"]]
     rows[2][7] = "lots"  # P2's bac: spreadsheet row 3
@@ -217,9 +237,9 @@ def rendered(workbook, tmp_path_factory):
     manifest = workbook.parent / "manifest.csv"
     with manifest.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["report", "organisation", "portfolio", "as_of", "budget"])
-        writer.writerow(["portfolio", "Acme", "acme", AS_OF, "1300"])
-        writer.writerow(["portfolio", HOSTILE, "acme", AS_OF, ""])
+        writer.writerow(["report", "organisation", "portfolio", "as_of", "budget", "currency"])
+        writer.writerow(["portfolio", "Acme", "acme", AS_OF, "1300", "GBP"])
+        writer.writerow(["portfolio", HOSTILE, "acme", AS_OF, "", ""])
     result = runner.invoke(app, ["batch", str(manifest), "--out", str(out), "--jobs", "2", "--format", FORMATS])
     return out, result
 
@@ -244,7 +264,7 @@ def test_portfolio_reports_render_and_are_indexed(rendered):
 def test_notebook_records_match_the_package(rendered, workbook):
     out, _ = rendered
     records = display.read_records(_nb(out / "acme-portfolio.ipynb"))
-    expected = analyse_portfolio(read_portfolio(workbook), as_of=AS_OF, budget=1300, frontier=True)
+    expected = analyse_portfolio(read_portfolio(workbook), as_of=AS_OF, budget=1300, frontier=True, currency="GBP")
     assert records["analysis"] == json.loads(json.dumps(expected.to_dict()))
     assert records["headline"]["red"] == 1 and records["headline"]["amber"] == 1
     assert records["portfolio"]["cpi"] == pytest.approx(500 / 590)
@@ -264,7 +284,14 @@ def test_report_sections_use_the_new_wording(rendered):
     assert "whether or not they are independent" in html
     assert "<caption>Decisions needed, soonest first</caption>" in html  # Build complete needs a decision
     assert "<caption>Benefits per measure</caption>" in html
-    assert "Financial year 2026 (2026-01 to 2026-12, 6 months to date): in-year budget 1.6k" in html
+    assert "Financial year 2026 (2026-01 to 2026-12, 6 months to date): in-year budget £1.6k" in html
+    assert '<p class="kicker">Portfolio report</p>' in html
+    # The manifest's currency: the tile of the portfolio EAC 1808.33 against BAC 1500, and the headings.
+    assert "£1.8k" in html and "against a budget of £1.5k" in html and "BAC (£)" in html
+    # Links at most risk name both projects of a link by id and name.
+    assert re.search(r"<td[^>]*>P2 — Beta rollout</td>\s*<td[^>]*>P1 — Alpha build</td>", html)
+    # By PMO: Corporate's open threats, R1 0.5 x 200.
+    assert "Open threats: EMV -£100." in html
 
 
 @pytest.mark.slow
@@ -302,14 +329,15 @@ def test_manifest_checks_portfolio_rows(tmp_path, workbook):
     manifest = tmp_path / "m.csv"
     with manifest.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["report", "organisation", "portfolio", "responses", "budget", "as_of"])
-        writer.writerow(["portfolio", "A", "", "", "", ""])
-        writer.writerow(["portfolio", "B", "missing-folder", "", "-1", ""])
-        writer.writerow(["portfolio", "C", str(workbook), str(workbook / "projects.csv"), "", "31/12/2026"])
+        writer.writerow(["report", "organisation", "portfolio", "responses", "budget", "as_of", "currency"])
+        writer.writerow(["portfolio", "A", "", "", "", "", "pounds"])
+        writer.writerow(["portfolio", "B", "missing-folder", "", "-1", "", ""])
+        writer.writerow(["portfolio", "C", str(workbook), str(workbook / "projects.csv"), "", "31/12/2026", ""])
     with pytest.raises(InputValidationError) as caught:
         reports.read_manifest(manifest, allowed=(workbook.parent,))
     found = {(p.row, p.column) for p in caught.value.problems}
-    assert {(2, "portfolio"), (3, "portfolio"), (3, "budget"), (4, "responses"), (4, "as_of")} <= found
+    assert {(2, "portfolio"), (2, "currency"), (3, "portfolio"), (3, "budget"), (4, "responses"),
+            (4, "as_of")} <= found
 
 
 def test_table_output_shows_brackets_in_names_as_text(tmp_path):

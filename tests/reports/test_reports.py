@@ -203,6 +203,7 @@ def test_html_is_self_contained_without_code_or_prompts(batch):
     assert "pmo-workbench.record" not in html  # recorded values stay in the notebook
     assert html.count('<figure class="pmo-chart"') == _chart_count(out / "alpha-positioning.ipynb")
     assert "window.vegaEmbed" in html  # the vega bundle, inline
+    assert '<p class="kicker">PMO assessment</p>' in html  # its own kicker (the portfolio report has another)
 
 
 def _chart_count(nb_path: Path) -> int:
