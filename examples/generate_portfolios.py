@@ -158,8 +158,11 @@ _normalise_xlsx = _GENERATE._normalise_xlsx
 _DELIVERY = _sample_generator("portfolio_delivery.py")
 """Milestones, benefits and monthly financials of the samples (``portfolio_delivery.py``)."""
 
+_LABELS = _sample_generator("portfolio_labels.py")
+"""Currency, strategic objectives and Korrin's PMO hierarchy (``portfolio_labels.py``)."""
+
 SHEETS = ("projects", "baseline", "risks", "dependencies", "assignments", "capacity", "criteria", "milestones",
-          "benefits", "financials")
+          "benefits", "financials", "pmos")
 STATUSES = ("proposed", "active", "on_hold", "closed", "cancelled")
 IN_FLIGHT = ("active", "on_hold")
 CANDIDATES = ("proposed", "active", "on_hold")
@@ -1188,6 +1191,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     for organisation, relative, builder, as_of, share in SAMPLES:
         sheets, story = builder()
         sheets.update(_DELIVERY.delivery_sheets(organisation, sheets, as_of, SEED + 50 + len(dates)))
+        sheets = _LABELS.add_labels(organisation, sheets)
         target = out / relative
         if relative.endswith(".xlsx"):
             write_xlsx(sheets, target)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .._values import money, money_heading, project_label
-from .breakdown import DIMENSIONS, breakdown, pmo_pressure, pmo_view
+from .breakdown import DIMENSIONS, breakdown, pmo_pressure, pmo_view, unaligned
 from .capacity import ResourceAnalysis, resource_load
 from .delivery import HORIZON_DAYS, BenefitAnalysis, MilestoneAnalysis, analyse_benefits, analyse_milestones
 from .dependencies import DependencyAnalysis, analyse_dependencies
@@ -312,7 +312,7 @@ def analyse_portfolio(
     if p.financials is not None:
         finance = analyse_finance(p.financials, p.projects, as_of, fy_start=fy_start)
     by_pmo = pmo_pressure(by_pmo, p.projects, p.pmos, risks=risks, resources=resources)
-    findings = list(data_quality(p, evm, as_of=as_of)) + list(pmo_findings)
+    findings = list(data_quality(p, evm, as_of=as_of)) + list(pmo_findings) + list(unaligned(p.projects))
     for part in (resources, dependencies, milestones, benefits, finance):
         if part is not None:
             findings.extend(part.findings)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._values import project_label
 from .evm import grouped_rollup
 from .model import CHECK_ESTIMATE, CLOSED, IN_FLIGHT, EacMethod, Finding
 from .pmos import descendants
@@ -207,6 +208,25 @@ def pmo_pressure(by_pmo: pd.DataFrame | None, projects: pd.DataFrame, pmos: pd.D
                          over_allocated_role_months=pd.array(over, dtype="Int64"))
 
 
+def unaligned(projects: pd.DataFrame) -> tuple[Finding, ...]:
+    """A warning per open project (proposed, active, on hold) with no strategic objective, when others name one.
+
+    Without any objective the workbook simply does not record them, and nothing is flagged.
+
+    Examples
+    --------
+    Of three active projects, two name "Growth" and one is blank: one warning, for the blank one.
+    """
+    if "objective" not in projects or projects["objective"].isna().all():
+        return ()
+    blank = projects[projects["objective"].isna() & projects["status"].isin(("proposed", *IN_FLIGHT))]
+    rows = blank["source_row"] if "source_row" in blank else pd.Series(None, index=blank.index)
+    return tuple(Finding("warning", "no_objective", f"{project_label(i, n)} serves no strategic objective (blank "
+                         "objective) while other projects name one; link it to an objective or question why it "
+                         "is funded", project_id=str(i), sheet="projects", row=None if pd.isna(r) else int(r))
+                 for i, n, r in zip(blank["project_id"], blank.get("name", pd.Series(None, index=blank.index)), rows))
+
+
 def _empty() -> dict:
     counts = ("projects", "in_flight", "red", "amber", "check_estimate", "green", "no_index", "overdue",
               "excluded", "closed")
@@ -241,4 +261,4 @@ def _summarise(evm: pd.DataFrame, labels: pd.Series, eac_method: EacMethod) -> p
 
 
 __all__ = ["BREAKDOWN_COLUMNS", "DIMENSIONS", "PRESSURE_COLUMNS", "TREE_COLUMNS", "breakdown", "pmo_pressure",
-           "pmo_view"]
+           "pmo_view", "unaligned"]

@@ -170,3 +170,18 @@ def test_by_pmo_names_the_exposure_index_when_impacts_are_rated():
     got = pmo_pressure(by_pmo, pd.DataFrame({"project_id": ["A", "B"], "pmo": ["X", "Y"]}), None, risks=risks)
     assert got["exposure_index"].tolist() == [16.0, 25.0] and got["threat_emv"].isna().all()
     assert got["over_allocated_role_months"].isna().all()
+
+
+def test_open_projects_without_an_objective_are_flagged_when_others_name_one():
+    import pandas as pd
+
+    from pmo_workbench.portfolio.breakdown import unaligned
+
+    frame = pd.DataFrame({"project_id": ["A", "B", "C", "D"], "name": ["Alpha", "Beta", "Gamma", "Delta"],
+                          "status": ["active", "active", "proposed", "closed"],
+                          "objective": ["Growth", None, "Growth", None], "source_row": [2, 3, 4, 5]})
+    # B is open and blank: flagged at its row; D is blank but closed: not flagged.
+    found = unaligned(frame)
+    assert [(f.project_id, f.row, f.check) for f in found] == [("B", 3, "no_objective")]
+    assert found[0].message.startswith("B — Beta serves no strategic objective")
+    assert unaligned(frame.assign(objective=None)) == ()   # no objective recorded at all: nothing to flag
