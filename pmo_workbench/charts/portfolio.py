@@ -47,13 +47,15 @@ def _rag(value) -> str:
 
 
 def cpi_spi_quadrant(evm: pd.DataFrame, *, title: str | None = None, thresholds: Thresholds | None = None,
-                     label_limit: int = 5, currency: str | None = None) -> alt.LayerChart:
+                     label_limit: int = 8, currency: str | None = None) -> alt.LayerChart:
     """Cost (CPI) against schedule (SPI(t) where a baseline gives it, else SPI) per in-flight project.
 
     Each axis is fitted to the data (:func:`pmo_workbench.charts.style.fitted_domain`): it spans the bulk
     of the projects and the amber band, with a margin, so the 1.0 lines and the shaded green and amber
-    bands always show. An outlier beyond the range is drawn on the edge as a triangle, labelled with its
-    project and value. The ``label_limit`` projects furthest from (1.0, 1.0) are labelled too (a setting).
+    bands always show. An outlier beyond the range is drawn on the edge as a triangle, its tooltip giving
+    its values. At most ``label_limit`` points are labelled with their project (a chart setting): the
+    outliers first, each label starting with the value the edge hides, then the projects furthest from
+    (1.0, 1.0); labels on one side are moved apart vertically so that they do not overlap.
     """
     bands = thresholds or Thresholds()
     rows = []
@@ -73,16 +75,29 @@ def cpi_spi_quadrant(evm: pd.DataFrame, *, title: str | None = None, thresholds:
         r["x"], r["y"] = min(max(r["schedule"], xs[0]), xs[1]), min(max(r["cpi"], ys[0]), ys[1])
         r["clipped"] = r["x"] != r["schedule"] or r["y"] != r["cpi"]
         r["distance"] = math.hypot(r["schedule"] - 1.0, r["cpi"] - 1.0)
-    extreme = sorted(range(len(rows)), key=lambda i: -rows[i]["distance"])[:max(label_limit, 0)]
+    # Clipped points first, then the furthest from plan; at most label_limit labels, so that they stay legible.
+    ranked = sorted(range(len(rows)), key=lambda i: (not rows[i]["clipped"], -rows[i]["distance"]))
+    shown = set(ranked[:max(label_limit, 0)])
+    gap = 0.035 * (ys[1] - ys[0])  # labels on one side of the chart at least this far apart vertically
+    for side in ("left", "right"):
+        placed: list[float] = []
+        mine = [i for i in shown if (rows[i]["x"] > (xs[0] + xs[1]) / 2) == (side == "right")]
+        for i in sorted(mine, key=lambda i: -rows[i]["y"]):
+            r = rows[i]
+            values = [f"{name} {value:.2f}" for name, value, cut in (
+                ("CPI", r["cpi"], r["y"] != r["cpi"]),
+                (r["schedule_index"], r["schedule"], r["x"] != r["schedule"])) if cut]
+            r["label"] = (", ".join(values) + " · " if values else "") + r["project"]
+            r["align"] = side
+            r["label_y"] = min([r["y"], *(y - gap for y in placed[-1:])])
+            placed.append(r["label_y"])
     for i, r in enumerate(rows):
-        shown = r["clipped"] or i in extreme
-        value = f" (CPI {r['cpi']:.2f}, {r['schedule_index']} {r['schedule']:.2f})" if r["clipped"] else ""
-        r["label"] = r["project"] + value if shown else ""
-        r["align"] = "right" if r["x"] > (xs[0] + xs[1]) / 2 else "left"
+        if i not in shown:
+            r["label"], r["align"], r["label_y"] = "", "left", r["y"]
     data = _records_frame(rows, ["project", "cpi", "schedule", "schedule_index", "rag", "bac", "x", "y", "clipped",
-                                 "label", "align"])
+                                 "label", "align", "label_y"])
     x_scale, y_scale = alt.Scale(domain=list(xs), nice=False), alt.Scale(domain=list(ys), nice=False)
-    x = alt.X("x:Q", scale=x_scale, title="Schedule performance (SPI(t), else SPI)")
+    x = alt.X("x:Q", scale=x_scale, title="Schedule performance (SPI(t), else SPI)", axis=alt.Axis(tickCount=8))
     y = alt.Y("y:Q", scale=y_scale, title="Cost performance (CPI)")
     tooltip = [alt.Tooltip("project:N", title="Project"), alt.Tooltip("cpi:Q", title="CPI", format=".2f"),
                alt.Tooltip("schedule:Q", title="Schedule index", format=".2f"),
@@ -98,8 +113,8 @@ def cpi_spi_quadrant(evm: pd.DataFrame, *, title: str | None = None, thresholds:
     )
     labelled = alt.Chart(data).transform_filter("datum.label != ''")
     labels = [labelled.transform_filter(f"datum.align == '{side}'").mark_text(
-        align=side, dx=8 if side == "left" else -8, dy=-6, fontSize=9, color=INK, limit=220).encode(
-        x=x, y=y, text="label:N", tooltip=tooltip) for side in ("left", "right")]
+        align=side, dx=8 if side == "left" else -8, baseline="middle", fontSize=9, color=INK, limit=260).encode(
+        x=x, y=alt.Y("label_y:Q", scale=y_scale), text="label:N", tooltip=tooltip) for side in ("left", "right")]
     zones = pd.DataFrame({"x": [bands.amber[0], bands.green[0]], "x2": [bands.amber[1], bands.green[1]],
                           "zone": ["amber band", "green band"]})
     zones["text"] = [f"{z}: {a:.2f}-{b:.2f}" for z, a, b in zip(zones["zone"], zones["x"], zones["x2"])]
@@ -192,13 +207,14 @@ def exposure_bars(frame: pd.DataFrame, key: str, *, limit: int = 15, label: str 
     """Threat exposure (left, negative EMV) beside opportunity (right, positive EMV) for the top keys.
 
     When no impact is in money (an ordinal register), bars show the summed ordinal score of threats instead.
-    ``names`` maps a key (a project id) to its name, shown beside it; ``currency`` is the money's ISO code.
+    ``names`` maps a key (a project id) to how the reader sees it ("P-1 — Name", as
+    :meth:`~pmo_workbench.portfolio.PortfolioAnalysis.project_names` gives); ``currency`` is the money's ISO code.
     """
     top = frame.head(limit)
     money = top["threat_emv"].notna().any() or top["opportunity_emv"].notna().any()
     rows = []
     for r in top.to_dict("records"):
-        name = project_label(r[key], (names or {}).get(str(r[key])))
+        name = (names or {}).get(str(r[key]), str(r[key]))
         if money:
             rows.append({"key": name, "kind": "threat", "value": _num(r.get("threat_emv")) or 0.0,
                          "count": int(r.get("threats") or 0)})

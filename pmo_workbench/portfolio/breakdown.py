@@ -147,7 +147,10 @@ def pmo_view(evm: pd.DataFrame, pmos: pd.DataFrame | None, *,
                              f"Projects name the PMO '{name}', which the pmos sheet does not list; it is shown on "
                              "its own, outside the hierarchy. Add a row for it with its parent.", sheet="pmos")
                      for name in unknown)
-    return pd.DataFrame(records, columns=list(TREE_COLUMNS)), findings
+    frame = pd.DataFrame(records, columns=list(TREE_COLUMNS))
+    counts = ["own_projects", *(c for c in _empty() if _empty()[c] == 0)]
+    frame[counts] = frame[counts].astype(int)  # a row of figures read back from a frame is all floats
+    return frame, findings
 
 
 def pmo_pressure(by_pmo: pd.DataFrame | None, projects: pd.DataFrame, pmos: pd.DataFrame | None, *,
@@ -182,11 +185,8 @@ def pmo_pressure(by_pmo: pd.DataFrame | None, projects: pd.DataFrame, pmos: pd.D
         return None
     tree = descendants(pmos) if pmos is not None else {}
     pmo_of = projects.set_index(projects["project_id"].astype(str))["pmo"]
-    members = {}
-    for name in by_pmo["pmo"]:
-        covered = set(tree.get(name, [name])) if name is not None else None
-        members[name] = set(pmo_of.index[pmo_of.isna()]) if covered is None \
-            else set(pmo_of.index[pmo_of.isin(covered)])
+    members = [set(pmo_of.index[pmo_of.isna()]) if pd.isna(name)
+               else set(pmo_of.index[pmo_of.isin(tree.get(name, [name]))]) for name in by_pmo["pmo"]]
     money = risks is not None and risks.totals.get("impact_scale") == "money"
     exposure = None
     if risks is not None:
@@ -197,8 +197,7 @@ def pmo_pressure(by_pmo: pd.DataFrame | None, projects: pd.DataFrame, pmos: pd.D
         causes = resources.causes
         cells = causes.assign(project_id=causes["project_id"].astype(str))
     emv, index, over = [], [], []
-    for name in by_pmo["pmo"]:
-        ids = members[name]
+    for ids in members:
         total = None if exposure is None else float(sum(exposure.get(i, 0.0) for i in ids))
         emv.append(total if money else None)
         index.append(total if exposure is not None and not money else None)

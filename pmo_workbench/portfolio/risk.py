@@ -322,8 +322,9 @@ def analyse_risks(risks: pd.DataFrame, projects: pd.DataFrame, *, probability_sc
     )
 
 
-def risk_summary(analysis: RiskAnalysis) -> str:
-    """The risk section's opening sentences: counts, then EMV where impacts are money, else the exposure index.
+def risk_summary(analysis: RiskAnalysis, currency: str | None = None) -> str:
+    """The risk section's opening sentences: counts, then EMV where impacts are money (in ``currency``, an ISO
+    code, when given), else the exposure index.
 
     Examples
     --------
@@ -343,11 +344,15 @@ def risk_summary(analysis: RiskAnalysis) -> str:
                        "impact scores (1-25 each); it ranks where threats gather, it is not an amount of money or a "
                        "contingency.")
     threat = t.get("threat_emv") or 0.0
-    text += (f"Threat EMV {money_text(threat)}, opportunity EMV {money_text(t.get('opportunity_emv'))}, net "
-             f"{money_text(t.get('net_emv'))}.")
+
+    def money(value) -> str:
+        return money_text(value, currency)
+
+    text += (f"Threat EMV {money(threat)}, opportunity EMV {money(t.get('opportunity_emv'))}, net "
+             f"{money(t.get('net_emv'))}.")
     if threat < 0:
         text += (f" The threats' EMV is their expected cost whether or not they are independent, so a contingency "
-                 f"of {money_text(-threat)} covers the expected loss; independence matters for the confidence "
+                 f"of {money(-threat)} covers the expected loss; independence matters for the confidence "
                  "level: threats that strike together make that amount less likely to suffice.")
     return text
 

@@ -164,15 +164,21 @@ def test_quadrant_axes_fit_the_bulk_and_the_amber_band():
     assert scales["y"] == pytest.approx([0.77, 1.13]) and scales["x"] == pytest.approx([0.88, 1.12])
     rows = _rows(chart, "point")
     clipped = [(r["project"], r["y"], r["label"]) for r in rows if r["clipped"]]
-    # P5 is drawn on the top edge, labelled with its name and its real values.
-    assert clipped == [("P5 — N5", pytest.approx(1.13), "P5 — N5 (CPI 5.00, SPI 1.03)")]
+    # P5 is drawn on the top edge, labelled with the value the edge hides, then its id and name.
+    assert clipped == [("P5 — N5", pytest.approx(1.13), "CPI 5.00 · P5 — N5")]
 
 
-def test_quadrant_labels_only_the_most_extreme_points():
+def test_quadrant_labels_only_the_most_extreme_points_apart():
     # Distances from (1, 1): P1 0.2, P2 0.1, P3 0, P4 0.05 (all inside the axes): the two furthest are labelled.
     chart = portfolio_charts.cpi_spi_quadrant(_quadrant_frame([0.8, 1.1, 1.0, 1.0], [1.0, 1.0, 1.0, 1.05]),
                                               label_limit=2)
     assert sorted(r["label"] for r in _rows(chart, "point") if r["label"]) == ["P1 — N1", "P2 — N2"]
+    # Two labels at CPI 1.0 and 1.01 on one side: the axis spans 0.8-1.1 plus 0.03 each side (0.36), so the
+    # lower label moves to 3.5% of that below the upper one: 1.01 - 0.0126 = 0.9974.
+    chart = portfolio_charts.cpi_spi_quadrant(_quadrant_frame([0.8, 1.1, 1.0, 1.01], [1.0, 1.0, 0.95, 0.95]),
+                                              label_limit=4)
+    placed = {r["project"]: r["label_y"] for r in _rows(chart, "point")}
+    assert (placed["P4 — N4"], placed["P3 — N3"]) == (pytest.approx(1.01), pytest.approx(0.9974))
 
 
 def test_risk_heatmap_counts_open_risks_in_their_cells(analysis):
