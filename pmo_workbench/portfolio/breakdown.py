@@ -159,10 +159,10 @@ def pmo_pressure(by_pmo: pd.DataFrame | None, projects: pd.DataFrame, pmos: pd.D
 
     Each row covers the same projects as its figures: the PMO's own and, with a hierarchy, those of every PMO
     under it; the row of projects naming no PMO covers those. Threat exposure sums the open threats of those
-    projects (portfolio-level threats belong to no PMO). A role-month counts once for a PMO when it is
-    over-allocated (demand of open projects, committed or proposed, above capacity) and any of those projects
-    has demand in it, so a parent counts a role-month its two children share once, and the rows need not add
-    up to the portfolio's count.
+    projects (portfolio-level threats belong to no PMO). A role-month (any month of the assignments sheet,
+    before the status date too) counts once for a PMO when it is over-allocated (demand of open projects,
+    committed or proposed, above capacity) and any of those projects has demand in it, so a parent counts a
+    role-month its two children share once, and the rows need not add up to the portfolio's count.
 
     Parameters
     ----------
