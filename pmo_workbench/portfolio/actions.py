@@ -101,6 +101,8 @@ def actions(analysis: PortfolioAnalysis) -> list[Action]:
     out: list[Action] = []
     out += _dependency_actions(analysis)
     out += _delivery_actions(analysis)
+    out += _milestone_actions(analysis)
+    out += _benefit_and_finance_actions(analysis)
     out += _resource_actions(analysis)
     out += _risk_actions(analysis)
     out += _selection_actions(analysis)
@@ -204,6 +206,62 @@ def _delivery_actions(a: PortfolioAnalysis) -> list[Action]:
         out.append(Action("soon", "delivery", (
             f"{len(overdue)} project{'s are' if len(overdue) != 1 else ' is'} past the planned finish and still "
             f"open: {_listing([name(i) for i in overdue['project_id']])}. Re-baseline them or close them.")))
+    return out
+
+
+def _when(date) -> str:
+    return pd.Timestamp(date).strftime("%d %b %Y").lstrip("0")
+
+
+def _milestone_actions(a: PortfolioAnalysis) -> list[Action]:
+    m, out, name = a.milestones, [], _named(a)
+    if m is None:
+        return out
+    decisions = m.decisions
+    if len(decisions):
+        late = decisions[decisions["days_to_go"] < 0]
+        listed = [f"{r.milestone} of {name(r.project_id)} ({'was due' if r.days_to_go < 0 else 'due'} "
+                  f"{_when(r.expected)})" for r in decisions.itertuples()]
+        out.append(Action("now" if len(late) else "soon", "milestones", (
+            f"{count(len(decisions), 'milestone')} {'needs' if len(decisions) == 1 else 'need'} a decision"
+            + (f", {len(late)} of them past {'its' if len(late) == 1 else 'their'} date" if len(late) else "")
+            + f": {_listing(listed)}. Put {'it' if len(decisions) == 1 else 'them'} on the agenda of the board "
+            "that decides, soonest first.")))
+    gates = m.gates[m.gates["days_to_go"] < 0]
+    if len(gates):
+        listed = [f"{r.milestone} of {name(r.project_id)} (due {_when(r.expected)})" for r in gates.itertuples()]
+        out.append(Action("now", "milestones", (
+            f"{count(len(gates), 'stage gate')} {'is' if len(gates) == 1 else 'are'} past "
+            f"{'its' if len(gates) == 1 else 'their'} date and not passed: {_listing(listed)}. "
+            "Hold the gate review or stop the work that waits on it.")))
+    other = m.overdue[~m.overdue["gate"]] if "gate" in m.overdue else m.overdue
+    if len(other):
+        listed = [f"{r.milestone} of {name(r.project_id)}" for r in other.itertuples()]
+        out.append(Action("soon", "milestones", (
+            f"{count(len(other), 'milestone')} {'is' if len(other) == 1 else 'are'} overdue: the date expected "
+            f"has passed and {'it is' if len(other) == 1 else 'they are'} not reached: {_listing(listed)}. "
+            "Ask the project managers for a date they can keep.")))
+    return out
+
+
+def _benefit_and_finance_actions(a: PortfolioAnalysis) -> list[Action]:
+    out, name = [], _named(a)
+    b = a.benefits
+    if b is not None and len(b.past_due):
+        listed = [f"{r.benefit} of {name(r.project_id) if pd.notna(r.project_id) else 'the portfolio'}"
+                  for r in b.past_due.itertuples()]
+        out.append(Action("soon", "benefits", (
+            f"{count(len(b.past_due), 'benefit')} {'is' if len(b.past_due) == 1 else 'are'} past "
+            f"{'its' if len(b.past_due) == 1 else 'their'} due date and not fully realised: {_listing(listed)}. "
+            "Ask the owners what will be realised and when, and record it in the benefits register.")))
+    f = a.finance
+    variance = None if f is None else f.totals.get("variance")
+    if variance is not None and not math.isnan(variance) and variance < 0:
+        t = f.totals
+        out.append(Action("soon", "finance", (
+            f"The financial year {f.label} is forecast to end {a.money(-variance)} over its in-year budget (outturn "
+            f"{a.money(t.get('outturn'))} against {a.money(t.get('in_year_budget'))}). Agree in-year savings or "
+            "re-phasing before the budget is committed.")))
     return out
 
 

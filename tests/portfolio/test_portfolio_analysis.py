@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from pmo_workbench.portfolio import Thresholds, actions, analyse_portfolio, read_portfolio
@@ -36,6 +37,16 @@ def test_actions_put_the_findings_into_words_most_urgent_first(portfolio):
                              "CPI 0.85). Decide where the money comes from or what is descoped."),
         ("soon", "delivery", "1 project is a period or more behind on earned schedule: P1 — Alpha build "
                              "(-2.8 periods). Plain SPI hides this as projects near completion."),
+        # The fixture's milestones, benefits and financials (see tests/reports/test_portfolio_report.py).
+        ("soon", "milestones", "1 milestone needs a decision: Build complete of P1 — Alpha build (due 14 Aug 2026). "
+                               "Put it on the agenda of the board that decides, soonest first."),
+        ("soon", "milestones", "1 milestone is overdue: the date expected has passed and it is not reached: Go live "
+                               "of P2 — Beta rollout. Ask the project managers for a date they can keep."),
+        ("soon", "benefits", "1 benefit is past its due date and not fully realised: Staff hours saved of P2 — Beta "
+                             "rollout. Ask the owners what will be realised and when, and record it in the benefits "
+                             "register."),
+        ("soon", "finance", "The financial year 2026 is forecast to end 60 over its in-year budget (outturn 1.7k "
+                            "against 1.6k). Agree in-year savings or re-phasing before the budget is committed."),
         # 1.0 + 1.0 FTE of analysts against 1.5 in 2026-07, after the status date's month (2026-06).
         ("soon", "resources", "Analyst is over-allocated by committed work (active and on-hold projects) in 1 "
                               "month ahead; the worst is 2026-07 (2.0 FTE committed against 1.5), with demand from "
@@ -212,3 +223,43 @@ def test_over_allocations_caused_by_proposals_call_for_sequencing_not_capacity(t
                         "started; the recommended selection keeps them within capacity. Sequence the proposals' "
                         "start dates before approving them rather than adding capacity.")
     assert result.to_dict()["resources"]["totals"]["selection_over_cells"] == 1
+
+
+def test_milestones_benefits_and_the_financial_year_are_put_into_actions(tmp_path):
+    from tests.helpers import minimal_project, write_portfolio
+
+    # Status date 30 June 2026, financial year from April. P1 "Alpha": gate "Design review" planned 1 June,
+    # not passed (29 days past: now); milestone "Go live" needs a decision, due 15 July (soon); "Build" planned
+    # 1 May, forecast 10 June, not reached (overdue, not a gate). Benefit "Savings" due 31 May, 100 planned and
+    # 40 realised: past due. Financials: April-June actuals 100 + 120 + 130 = 350, July-March forecast 9 x 50 =
+    # 450; outturn 800 against a budget of 12 x 60 = 720: 80 over.
+    projects = [minimal_project(project_id="P1", name="Alpha", currency="EUR", start="2026-01-01",
+                                finish="2027-03-31", bac=2000, pv=500, ev=500, ac=500)]
+    months = pd.period_range("2026-04", "2027-03", freq="M")
+    actual = {"2026-04": 100, "2026-05": 120, "2026-06": 130}
+    sheets = {
+        "projects": projects,
+        "milestones": [
+            {"project_id": "P1", "milestone": "Design review", "planned": "2026-06-01", "gate": "yes"},
+            {"project_id": "P1", "milestone": "Go live", "planned": "2026-07-15", "decision_needed": "yes"},
+            {"project_id": "P1", "milestone": "Build", "planned": "2026-05-01", "forecast": "2026-06-10"},
+        ],
+        "benefits": [{"project_id": "P1", "benefit": "Savings", "planned": 100, "realised": 40, "owner": "Ann",
+                      "due": "2026-05-31"}],
+        "financials": [{"project_id": "P1", "month": str(m), "budget": 60, "actual": actual.get(str(m)),
+                        "forecast": None if str(m) in actual else 50} for m in months],
+    }
+    result = analyse_portfolio(read_portfolio(write_portfolio(tmp_path, sheets)), as_of="2026-06-30", fy_start=4)
+    got = [(a.urgency, a.area, a.text) for a in actions(result) if a.area in ("milestones", "benefits", "finance")]
+    assert got == [
+        ("now", "milestones", "1 stage gate is past its date and not passed: Design review of P1 — Alpha (due 1 Jun "
+                              "2026). Hold the gate review or stop the work that waits on it."),
+        ("soon", "milestones", "1 milestone needs a decision: Go live of P1 — Alpha (due 15 Jul 2026). Put it on the "
+                               "agenda of the board that decides, soonest first."),
+        ("soon", "milestones", "1 milestone is overdue: the date expected has passed and it is not reached: Build of "
+                               "P1 — Alpha. Ask the project managers for a date they can keep."),
+        ("soon", "benefits", "1 benefit is past its due date and not fully realised: Savings of P1 — Alpha. Ask the "
+                             "owners what will be realised and when, and record it in the benefits register."),
+        ("soon", "finance", "The financial year 2026/27 is forecast to end €80 over its in-year budget (outturn €800 "
+                            "against €720). Agree in-year savings or re-phasing before the budget is committed."),
+    ]
