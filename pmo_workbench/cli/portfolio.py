@@ -65,6 +65,23 @@ def report_currency(portfolio, currency: str | None) -> str | None:
         return choose_currency(portfolio.currency, currency)
     except ValueError as exc:
         usage(f"{portfolio.source}: --currency: {exc}")
+HistoryOption = Annotated[list[str] | None, typer.Option(
+    "--history", metavar="PATH=YYYY-MM-DD",
+    help="An earlier workbook (or CSV folder) and the status date of its figures, for the trends; repeat for "
+         "several. Added to the status_history sheet, which wins on the same project and date.")]
+StaleOption = Annotated[int | None, typer.Option(
+    "--stale-days", min=1, help="Days after which a project's last status update counts as stale (default 35).")]
+
+
+def earlier_workbooks(history: list[str] | None) -> list:
+    """The ``--history`` workbooks, read and validated; a malformed option or a missing path is a usage error
+    (exit 2), an invalid workbook an input error naming its file, row and column (exit 2)."""
+    from ..portfolio.trends import read_history
+
+    try:
+        return read_history(history or [])
+    except ValueError as exc:
+        usage(str(exc))
 
 
 def bands(green: str | None, amber: str | None) -> dict[str, tuple[float, float]] | None:
@@ -93,17 +110,22 @@ def portfolio_command(
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT,
     fy_start: FyStartOption = 1,
     currency: CurrencyOption = None,
+    history: HistoryOption = None,
+    stale_days: StaleOption = None,
 ) -> None:
-    """Analyse a portfolio: earned value, risk, resources, dependencies, selection, data quality."""
+    """Analyse a portfolio: earned value, risk, resources, dependencies, selection, trends, data quality."""
     from ..portfolio import analyse_portfolio, read_portfolio
     from ..portfolio.solve import solver_limits
+    from ..portfolio.status import STALE_AFTER_DAYS
 
     thresholds = bands(green, amber)
     portfolio = read_portfolio(path)
     currency = report_currency(portfolio, currency)
+    earlier = earlier_workbooks(history)
     with solver_progress(sys.stderr.isatty(), time_limit) as progress, solver_limits(time_limit, progress):
         analysis = analyse_portfolio(portfolio, as_of=as_of, budget=budget, eac_method=eac_method.value,
-                                     thresholds=thresholds, fy_start=fy_start, currency=currency)
+                                     thresholds=thresholds, fy_start=fy_start, currency=currency, history=earlier,
+                                     stale_days=STALE_AFTER_DAYS if stale_days is None else stale_days)
     if format is PortfolioFormat.json:
         data = analysis.to_dict()
         if analysis.selection is not None:

@@ -22,6 +22,7 @@ from .app import (
 )
 from .portfolio import (AmberOption, AsOfOption, BudgetOption, CurrencyOption, EacMethod, EacOption, FyStartOption,
                         GreenOption, bands, report_currency)
+from .portfolio import HistoryOption, StaleOption, earlier_workbooks
 
 FormatOption = Annotated[
     str | None,
@@ -157,20 +158,26 @@ def report_portfolio_command(
     cell_timeout: CellTimeoutOption = DEFAULT_CELL_TIMEOUT,
     fy_start: FyStartOption = 1,
     currency: CurrencyOption = None,
+    history: HistoryOption = None,
+    stale_days: StaleOption = None,
 ) -> None:
     """Render the portfolio health report of one organisation (HTML, PDF, executed notebook)."""
     from ..portfolio import read_portfolio
+    from ..portfolio.trends import parse_history
     from ..reports.branding import load_branding
     from ..reports.spec import portfolio_spec
 
     thresholds = bands(green, amber)
     check_folder(out)
     currency = report_currency(read_portfolio(portfolio), currency)
+    earlier_workbooks(history)   # fail before any kernel starts
+    dated = {str(path): when.date().isoformat() for path, when in map(parse_history, history or [])}
     if branding is not None:
         load_branding(branding)
     spec = portfolio_spec(portfolio, organisation, as_of=as_of.date() if as_of else None, budget=budget,
                           thresholds=thresholds, eac_method=eac_method.value, branding=branding,
-                          fy_start=fy_start, currency=currency)
+                          fy_start=fy_start, currency=currency, history=dated or None,
+                          stale_days=stale_days)
     run_reports([spec], out, formats(format, ("html", "ipynb")), jobs=1, force=True, index=False,
                 cell_timeout=cell_timeout)
 

@@ -27,6 +27,9 @@ from .model import CHECK_ESTIMATE, CLOSED, EAC_METHODS, IN_FLIGHT, Finding, Port
 from .quality import data_quality
 from .risk import RiskAnalysis, analyse_risks
 from .selection import Selection, efficient_frontier, select_projects, selection_candidates, weighted_scores
+from .status import STALE_AFTER_DAYS, stale_updates
+from .trends import Trends, combine_history, history_from_portfolios, portfolio_trends, reported_against_computed, \
+    reported_findings, stale_findings
 
 MONEY_DECIMALS = 2
 INDEX_DECIMALS = 4
@@ -89,6 +92,14 @@ class PortfolioAnalysis:
         counts them as 0, so leaving them out is no verdict on them.
     currency
         The ISO 4217 code of the money (:func:`choose_currency`), or ``None`` for plain numbers.
+    trends
+        Earned value and RAG through the status history (:func:`pmo_workbench.portfolio.trends.portfolio_trends`),
+        ``None`` without a status report dated before ``as_of``.
+    stale
+        The in-flight projects whose last status update is older than ``stale_days``
+        (:func:`pmo_workbench.portfolio.status.stale_updates`), ``None`` when the workbook gives no status date.
+    stale_days
+        The age in days past which a status update is stale.
     """
 
     portfolio: Portfolio
@@ -115,6 +126,9 @@ class PortfolioAnalysis:
     frontier: pd.DataFrame | None = None
     findings: tuple[Finding, ...] = field(default_factory=tuple)
     unvalued: tuple[str, ...] = ()
+    trends: Trends | None = None
+    stale: pd.DataFrame | None = None
+    stale_days: int = STALE_AFTER_DAYS
 
     def headline(self) -> dict[str, Any]:
         """The figures of the report's headline tiles: counts, the in-flight RAG counts and indices, the
@@ -231,6 +245,8 @@ class PortfolioAnalysis:
             },
             "frontier": None if self.frontier is None else _records(self.frontier),
             "findings": _records(self.findings_frame()),
+            "trends": None if self.trends is None else self.trends.to_dict(),
+            "stale_updates": None if self.stale is None else _records(self.stale),
         }
 
 
@@ -246,6 +262,8 @@ def analyse_portfolio(
     fy_start: int = FY_START,
     horizon_days: int = HORIZON_DAYS,
     currency: str | None = None,
+    stale_days: int = STALE_AFTER_DAYS,
+    history: Sequence[tuple[Portfolio, dt.date | str | pd.Timestamp]] = (),
 ) -> PortfolioAnalysis:
     """Run every analysis the portfolio's sheets allow.
 
@@ -272,6 +290,12 @@ def analyse_portfolio(
     currency
         The ISO 4217 code of the money when the workbook has no ``currency`` column (see
         :func:`choose_currency`); ``None``: the workbook's, else plain numbers.
+    stale_days
+        Age in days past which a project's last status update is stale (a setting; default
+        :data:`pmo_workbench.portfolio.status.STALE_AFTER_DAYS`).
+    history
+        Earlier workbooks with the status date of their figures, added to the ``status_history`` sheet
+        (:func:`pmo_workbench.portfolio.trends.combine_history`: the sheet wins on the same project and date).
 
     Returns
     -------
@@ -347,6 +371,12 @@ def analyse_portfolio(
                     resources = resources.with_selection(selection.selected)   # the load the set would bring
             if want_frontier:
                 curve = efficient_frontier(candidates, n=frontier_points, **constraints)
+    status_history, history_notes = combine_history(p.status_history, history_from_portfolios(history))
+    stale = stale_updates(p.projects, status_history, as_of, days=stale_days)
+    trends = portfolio_trends(p, evm, as_of=as_of, history=status_history, eac_method=eac_method,
+                              thresholds=thresholds) if status_history is not None else None
+    reported = trends.reported if trends is not None else reported_against_computed(evm, p.projects, None, as_of)
+    findings += history_notes + stale_findings(stale, stale_days) + reported_findings(reported)
     findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.project_id or "", f.check))
     return PortfolioAnalysis(
         portfolio=p, as_of=as_of, eac_method=eac_method, thresholds=thresholds, evm=evm, totals=totals,
@@ -356,6 +386,7 @@ def analyse_portfolio(
         risks=risks, resources=resources, dependencies=dependencies, milestones=milestones, benefits=benefits,
         finance=finance, scores=scores, candidates=candidates,
         selection=selection, frontier=curve, findings=tuple(findings), unvalued=unvalued,
+        trends=trends, stale=stale, stale_days=stale_days,
     )
 
 

@@ -179,9 +179,15 @@ def portfolio_spec(
     base: Path | None = None,
     fy_start: int | None = None,
     currency: str | None = None,
+    history: Mapping[str | Path, str] | None = None,
+    stale_days: int | None = None,
 ) -> ReportSpec:
     """The :class:`ReportSpec` of a portfolio health report; relative paths are taken from ``base``; ``fy_start``
-    is the first month (1-12) of the financial year, left to the notebook's default (January) when ``None``."""
+    is the first month (1-12) of the financial year, left to the notebook's default (January) when ``None``.
+
+    ``history`` maps earlier workbooks to the status date of their figures (``"YYYY-MM-DD"``), for the trends;
+    ``stale_days`` is the age past which a status update is stale (the notebook's default when ``None``).
+    """
     params: dict[str, Any] = {
         "portfolio": _absolute(portfolio, base),
         "organisation": organisation,
@@ -197,7 +203,13 @@ def portfolio_spec(
         params["fy_start"] = int(fy_start)
     if currency is not None:
         params["currency"] = currency
-    inputs = (*_portfolio_files(params["portfolio"]), *((params["branding"],) if params["branding"] else ()))
+    if history:
+        params["history"] = {_absolute(path, base): str(date)[:10] for path, date in history.items()}
+    if stale_days is not None:
+        params["stale_days"] = int(stale_days)
+    earlier = tuple(f for path in params.get("history", {}) for f in _portfolio_files(path))
+    inputs = (*_portfolio_files(params["portfolio"]), *earlier,
+              *((params["branding"],) if params["branding"] else ()))
     return ReportSpec("portfolio", organisation, None, params, inputs,
                       name or report_name("portfolio", organisation), params["branding"])
 

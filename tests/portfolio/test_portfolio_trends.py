@@ -1,0 +1,206 @@
+"""Trends through the status history, worked out by hand on a small portfolio (status date 2026-03-31).
+
+No baseline sheet, so schedule health uses plain SPI. Default bands: green 0.95-1.05, amber 0.90-1.10.
+
+Projects now (the projects sheet):
+- A active, BAC 1000, PV 400, EV 360, AC 400: CPI 0.90, SPI 0.90, amber; reports green (a watermelon).
+- B active, BAC 500, PV 200, EV 200, AC 200: CPI 1.00, SPI 1.00, green; reports amber (reported worse).
+- C active, BAC 300, PV 100, EV 100, AC 125: CPI 0.80, red; no history (it starts reporting now);
+  last status date 2026-02-15, 44 days before the status date: stale (more than 35).
+- D closed, BAC 200: reported in January only, while it ran.
+
+status_history:
+- A 2026-01-31 PV 200 EV 200 AC 200 (CPI 1.00, green); 2026-02-28 PV 300 EV 285 AC 300 (CPI 0.95, green).
+- B 2026-01-31 PV 100 EV 90 AC 100 (CPI 0.90, amber); no February report: carried forward (it reports again now).
+- D 2026-01-31 PV 200 EV 180 AC 200 (CPI 0.90, amber).
+
+Roll-up by hand:
+- January: A, B, D. PV 500, EV 470, AC 500: CPI = SPI = 0.94. 1 green (A), 2 amber (B, D).
+- February: A, B (carried). PV 400, EV 375, AC 400: CPI = SPI = 0.9375; D left. 1 green, 1 amber.
+  Change -0.0025; over A and B alone (both months): January EV 290 / AC 300 = 0.9667, February 0.9375:
+  like-for-like change -0.0292.
+- March: A, B, C. PV 700, EV 660, AC 725: CPI 660/725 = 0.9103, SPI 660/700 = 0.9429; C joined.
+  1 red, 1 amber, 1 green. Change of CPI 0.9103 - 0.9375 = -0.0272; over A and B alone: February 0.9375,
+  March EV 560 / AC 600 = 0.9333, change -0.0042 (SPI the same: PV equals AC for A and B).
+Per project since February: A PV +100, EV +75, AC +100, CPI 0.90 - 0.95 = -0.05, green -> amber: worsened;
+B (from the carried figures) EV +110, CPI +0.10, amber -> green: improved; C new.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from pmo_workbench.cli import app
+from pmo_workbench.portfolio import analyse_portfolio, read_portfolio
+from pmo_workbench.portfolio.trends import combine_history, history_from_portfolios, parse_history
+
+from tests.reports.test_portfolio_report import write_folder
+
+runner = CliRunner()
+AS_OF = "2026-03-31"
+PROJECT_HEAD = ["project_id", "name", "pmo", "sponsor", "status", "start", "finish", "bac", "pv", "ev", "ac",
+                "status_date", "reported_rag"]
+TREND_SHEETS = {
+    "projects": [
+        PROJECT_HEAD,
+        ["A", "Alpha", "Corporate", "Ann", "active", "2025-10-01", "2026-12-31", 1000, 400, 360, 400, AS_OF, "green"],
+        ["B", "Beta", "Digital", "Ben", "active", "2025-11-01", "2026-10-31", 500, 200, 200, 200, AS_OF, "amber"],
+        ["C", "Gamma", "Digital", "Cy", "active", "2026-02-01", "2026-09-30", 300, 100, 100, 125, "2026-02-15", ""],
+        ["D", "Delta", "Corporate", "Di", "closed", "2025-06-01", "2026-02-28", 200, 200, 200, 210, "2026-02-28", ""],
+    ],
+    "status_history": [
+        ["project_id", "status_date", "pv", "ev", "ac", "reported_rag"],
+        ["A", "2026-01-31", 200, 200, 200, "green"],
+        ["A", "2026-02-28", 300, 285, 300, "green"],
+        ["B", "2026-01-31", 100, 90, 100, "amber"],
+        ["D", "2026-01-31", 200, 180, 200, "amber"],
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory):
+    return write_folder(tmp_path_factory.mktemp("trends") / "acme", TREND_SHEETS)
+
+
+@pytest.fixture(scope="module")
+def analysis(workbook):
+    return analyse_portfolio(read_portfolio(workbook), as_of=AS_OF)
+
+
+def test_rollup_counts_the_projects_in_flight_at_each_date_with_like_for_like_changes(analysis):
+    r = analysis.trends.rollup.set_index(analysis.trends.rollup["status_date"].dt.strftime("%Y-%m-%d"))
+    assert r["projects"].to_dict() == {"2026-01-31": 3, "2026-02-28": 2, "2026-03-31": 3}
+    assert (r["joined"].tolist(), r["left"].tolist()) == ([0, 0, 1], [0, 1, 0])
+    assert r[["pv", "ev", "ac"]].loc["2026-02-28"].tolist() == [400, 375, 400]
+    assert r["cpi"].round(4).tolist() == [0.94, 0.9375, 0.9103]
+    assert r["spi"].round(4).tolist() == [0.94, 0.9375, 0.9429]
+    assert r["cpi_change"].round(4).tolist()[1:] == [-0.0025, -0.0272]
+    assert r["cpi_change_same"].round(4).tolist()[1:] == [-0.0292, -0.0042]
+    assert r[["red", "amber", "green"]].to_numpy().tolist() == [[0, 2, 1], [0, 1, 1], [1, 1, 1]]
+    # the last period is the analysis' own headline
+    assert round(r["cpi"].iloc[-1], 4) == round(analysis.totals["cpi"], 4)
+
+
+def test_each_project_changes_since_its_previous_period(analysis):
+    periods = analysis.trends.periods
+    a = periods[periods["project_id"].eq("A")].iloc[-1]
+    assert (a["pv_change"], a["ev_change"], a["ac_change"], round(a["cpi_change"], 4)) == (100, 75, 100, -0.05)
+    b = periods[periods["project_id"].eq("B")]
+    assert b["carried"].tolist() == [False, True, False]
+    assert (b["ev_change"].iloc[-1], round(b["cpi_change"].iloc[-1], 4)) == (110, 0.1)
+    assert b["reported_rag"].tolist() == ["amber", None, "amber"]
+
+
+def test_rag_movement_since_the_last_period(analysis):
+    t = analysis.trends
+    assert t.movement_counts() == {"worsened": 1, "improved": 1, "unchanged": 0, "new": 1, "not rated": 0}
+    assert t.worsened()[["project_id", "previous_rag", "rag"]].to_numpy().tolist() == [["A", "green", "amber"]]
+    period = t.period()
+    assert (period["now"]["red"], period["previous"]["red"], period["change"]["red"]) == (1, 0, 1)
+    assert (round(period["change"]["cpi"], 4), period["joined"], period["left"]) == (-0.0272, 1, 0)
+
+
+def test_reported_against_computed_finds_the_watermelon(analysis):
+    reported = analysis.trends.reported.set_index("project_id")["verdict"].to_dict()
+    assert reported == {"A": "reported greener", "B": "reported worse"}
+    found = {(f.check, f.project_id) for f in analysis.findings}
+    assert ("reported_greener", "A") in found and ("reported_greener", "B") not in found
+    assert ("stale_update", "C") in found   # 2026-02-15 is 44 days before the status date
+    assert analysis.stale["project_id"].tolist() == ["C"]
+
+
+def test_json_blocks(analysis):
+    data = json.loads(json.dumps(analysis.to_dict(), allow_nan=False))
+    trends = data["trends"]
+    assert trends["dates"] == ["2026-01-31", "2026-02-28", "2026-03-31"]
+    assert trends["period"]["now"]["cpi"] == 0.9103 and trends["period"]["cpi_change_same"] == -0.0042
+    assert trends["reported_greener"] == [{"project_id": "A", "reported_rag": "green", "rag": "amber"}]
+    assert trends["rollup"][-1]["ac"] == 725.0
+    assert data["stale_updates"][0]["project_id"] == "C" and data["stale_updates"][0]["age_days"] == 44
+
+
+def test_without_history_there_are_no_trends(workbook):
+    p = read_portfolio(workbook)
+    plain = analyse_portfolio(p.__class__(source=p.source, projects=p.projects), as_of=AS_OF)
+    assert plain.trends is None and plain.to_dict()["trends"] is None
+    # the reported RAG on the projects sheet still gives the watermelon finding
+    assert ("reported_greener", "A") in {(f.check, f.project_id) for f in plain.findings}
+
+
+def test_earlier_workbooks_build_a_history_and_the_sheet_wins_on_the_same_date(workbook, tmp_path):
+    earlier = write_folder(tmp_path / "february", {"projects": [
+        PROJECT_HEAD[:11],
+        ["A", "Alpha", "Corporate", "Ann", "active", "2025-10-01", "2026-12-31", 1000, 300, 999, 300],  # the sheet wins
+        ["B", "Beta", "Digital", "Ben", "active", "2025-11-01", "2026-10-31", 500, 150, 150, 150],
+        ["P", "Proposed", "Digital", "Pat", "proposed", "2026-06-01", "2026-12-31", 100, 0, 0, 0],
+    ]})
+    frame = history_from_portfolios([(read_portfolio(earlier), "2026-02-28")])
+    assert frame[["project_id", "ev"]].to_numpy().tolist() == [["A", 999.0], ["B", 150.0]]   # in flight only
+    p = read_portfolio(workbook)
+    combined, notes = combine_history(p.status_history, frame)
+    assert [n.check for n in notes] == ["history_overlap"]
+    feb = combined[combined["status_date"].eq("2026-02-28")].set_index("project_id")["ev"].to_dict()
+    assert feb == {"A": 285.0, "B": 150.0}
+
+
+def test_cli_history_option_adds_an_earlier_workbook(workbook, tmp_path):
+    earlier = write_folder(tmp_path / "february", {"projects": [
+        PROJECT_HEAD[:11], ["B", "Beta", "Digital", "Ben", "active", "2025-11-01", "2026-10-31", 500, 150, 150, 150]]})
+    result = runner.invoke(app, ["portfolio", str(workbook), "--as-of", AS_OF, "--format", "json",
+                                 "--history", f"{earlier}=2026-02-28"])
+    assert result.exit_code == 0, result.output
+    trends = json.loads(result.stdout)["trends"]
+    b = [r for r in trends["projects"] if r["project_id"] == "B"]
+    # B's February report now comes from the earlier workbook instead of being carried: CPI 1.00, then 1.00
+    assert [(r["status_date"], r["carried"], r["cpi"]) for r in b] == [
+        ("2026-01-31", False, 0.9), ("2026-02-28", False, 1.0), ("2026-03-31", False, 1.0)]
+    assert trends["rollup"][1]["ev"] == 435.0   # A 285 + B 150
+
+
+@pytest.mark.parametrize(("value", "says"), [
+    ("no-equals-sign", "expected PATH=YYYY-MM-DD"),
+    ("{book}=31/03/2026", "'31/03/2026' is not a date"),
+    ("{missing}=2026-02-28", "does not exist"),
+])
+def test_cli_bad_history_is_a_usage_error(workbook, tmp_path, value, says):
+    option = value.format(book=workbook, missing=tmp_path / "nowhere.xlsx")
+    result = runner.invoke(app, ["portfolio", str(workbook), "--as-of", AS_OF, "--history", option])
+    assert result.exit_code == 2
+    assert says in result.stderr and "Traceback" not in result.output
+
+
+def test_cli_invalid_earlier_workbook_names_file_row_and_column(workbook, tmp_path):
+    bad = write_folder(tmp_path / "bad", {"projects": [
+        PROJECT_HEAD[:11],
+        ["B", "Beta", "Digital", "Ben", "active", "2025-11-01", "2026-10-31", 500, 150, "lots", 150]]})
+    result = runner.invoke(app, ["portfolio", str(workbook), "--as-of", AS_OF, "--history", f"{bad}=2026-02-28"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "projects.csv:2:ev" in result.stderr
+
+
+def test_parse_history_keeps_equals_signs_in_the_path(tmp_path):
+    odd = tmp_path / "a=b.xlsx"
+    odd.write_bytes(b"")
+    path, date = parse_history(f"{odd}=2026-01-31")
+    assert (path, date) == (odd, pd.Timestamp("2026-01-31"))
+
+
+@pytest.mark.parametrize(("relative", "as_of"), [("harrowmoor-water-services", "2026-03-31"),
+                                                 ("stellbrook-pharmaceuticals.xlsx", "2026-08-31")])
+def test_the_samples_carry_a_history_with_watermelons_and_stale_updates(relative, as_of):
+    from pmo_workbench.resources import examples_dir
+
+    portfolio = read_portfolio(examples_dir() / "portfolios" / relative)
+    result = analyse_portfolio(portfolio, as_of=as_of)
+    history, in_flight = portfolio.status_history, result.headline()["in_flight"]
+    assert history["project_id"].value_counts().between(1, 6).all()       # 5-6 monthly reports, fewer if young
+    assert len(result.trends.dates) == 7                                    # six month ends and the status date
+    assert 1 <= len(result.trends.watermelons()) <= max(1, round(0.1 * in_flight))
+    assert 1 <= len(result.stale) <= max(1, round(0.1 * in_flight))
+    counts = result.trends.movement_counts()
+    assert counts["worsened"] >= 1 and counts["improved"] >= 1
