@@ -33,6 +33,7 @@ from .positioning import (
 )
 from .roadmap import roadmap
 from .style import ACCENT, FONT, GREY, LEVEL_COLOURS, MAX_WIDTH, NAVY
+from .trends import index_trend, s_curve
 
 __all__ = [
     "ACCENT", "FONT", "GREY", "LEVEL_COLOURS", "MAX_WIDTH", "NAVY", "RAG_COLOURS", "benchmark", "benefit_bars",
@@ -40,4 +41,5 @@ __all__ = [
     "cpi_spi_quadrant", "demand_vs_capacity", "dependency_groups", "dependency_network", "dimension_scores",
     "exposure_bars", "frontier", "item_heatmap", "ladder", "perception", "pmo_roles", "prioritisation",
     "resource_heatmap", "risk_heatmap", "roadmap", "schedule_view",
+    "index_trend", "s_curve",
 ]
