@@ -162,12 +162,12 @@ _LABELS = _sample_generator("portfolio_labels.py")
 """Currency, strategic objectives and Korrin's PMO hierarchy (``portfolio_labels.py``)."""
 
 SHEETS = ("projects", "baseline", "risks", "dependencies", "assignments", "capacity", "criteria", "milestones",
-          "benefits", "financials", "pmos")
+          "benefits", "financials", "pmos", "status_history")
 STATUSES = ("proposed", "active", "on_hold", "closed", "cancelled")
 IN_FLIGHT = ("active", "on_hold")
 CANDIDATES = ("proposed", "active", "on_hold")
 DEFAULT_STATUS_MIX = (0.14, 0.50, 0.06, 0.24, 0.06)
-DATE_COLUMNS = frozenset({"start", "finish", "forecast_finish", "period_end", "needed_by"})
+DATE_COLUMNS = frozenset({"start", "finish", "forecast_finish", "period_end", "needed_by", "status_date"})
 PROGRAMME_SIZE = 25
 LATE_SHARE = 0.06
 NO_FORECAST_SHARE = 0.08
@@ -1192,6 +1192,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         sheets, story = builder()
         sheets.update(_DELIVERY.delivery_sheets(organisation, sheets, as_of, SEED + 50 + len(dates)))
         sheets = _LABELS.add_labels(organisation, sheets)
+        sheets = _sample_generator("portfolio_history.py").add_history(sheets, as_of)
         target = out / relative
         if relative.endswith(".xlsx"):
             write_xlsx(sheets, target)

@@ -285,7 +285,7 @@ def test_harrowmoor_is_a_healthy_csv_folder_without_criteria():
     assert folder.is_dir()
     assert {f.name for f in folder.iterdir()} == {"projects.csv", "baseline.csv", "risks.csv", "dependencies.csv",
                                                   "assignments.csv", "capacity.csv", "milestones.csv", "benefits.csv",
-                                                  "financials.csv"}
+                                                  "financials.csv", "status_history.csv"}
     sheets = raw(HARROWMOOR)
     p = sheets["projects"]
     assert 20 <= len(p) <= 30
