@@ -12,13 +12,13 @@ consultant sees the PMO assessment and the portfolio report of the same client.
 Files written
 -------------
 ``korrin-regional-council.xlsx``
-    One workbook with all ten sheets.
+    One workbook with all eleven sheets.
 ``stellbrook-pharmaceuticals.xlsx``
-    One workbook with all ten sheets; risk probability and impact on 1-5.
+    One workbook with all eleven sheets; risk probability and impact on 1-5.
 ``harrowmoor-water-services/``
     A folder of CSV files (``projects.csv``, ``baseline.csv``, ``risks.csv``,
     ``dependencies.csv``, ``assignments.csv``, ``capacity.csv``, ``milestones.csv``,
-    ``benefits.csv``, ``financials.csv``; no criteria).
+    ``benefits.csv``, ``financials.csv``, ``status_history.csv``; no criteria).
 ``status_dates.csv``
     ``organisation, portfolio, as_of, budget, fy_start``: each organisation's status date
     (the date PV, EV and AC are cumulative to; pass it as ``as_of``), the
@@ -75,6 +75,13 @@ before the status date, cancelled ones stopped part-way.
   0.5 FTE (so nothing is over-allocated), except the over-allocated roles whose
   capacity is their peak demand / 1.2-1.45 rounded to 0.1 FTE: they run over
   capacity (peaks of 120-145 %) in the months around their peak.
+- Status history (``portfolio_history.py`` beside this script, applied to
+  every sample): 5-6 monthly earlier status reports per in-flight project, PV
+  from the baseline S-curve, EV and AC from indices that drift towards today's
+  (about 20 % of projects worsen, 20 % improve), the reported RAG of each
+  report (about 8 % of in-flight projects report one step greener than their
+  figures); projects gain ``status_date`` (about 5 % of in-flight ones last
+  reported two months before the status date: stale) and ``reported_rag``.
 
 Organisations (all fictitious)
 ------------------------------
