@@ -41,12 +41,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._values import MISSING, count, fmt, number
 from .evm import RAG_ORDER, earned_value, grouped_rollup
 from .model import CHECK_ESTIMATE, IN_FLIGHT, Finding, Portfolio, Thresholds
 
-__all__ = ["MOVEMENTS", "PERIOD_COLUMNS", "REPORTED_VERDICTS", "Trends", "combine_history", "history_from_portfolios",
-           "parse_history", "portfolio_trends", "read_history", "reported_against_computed", "reported_findings",
-           "stale_findings"]
+__all__ = ["MOVEMENTS", "PERIOD_COLUMNS", "REPORTED_VERDICTS", "Trends", "combine_history", "describe_period",
+           "history_from_portfolios", "parse_history", "portfolio_trends", "read_history", "reported_against_computed",
+           "reported_findings", "stale_findings"]
 
 PERIOD_COLUMNS = ["project_id", "name", "pmo", "status_date", "carried", "pv", "ev", "ac", "bac", "cpi", "spi",
                   "spi_t", "schedule", "rag", "reported_rag", "previous_date", "pv_change", "ev_change", "ac_change",
@@ -234,7 +235,43 @@ def stale_findings(stale: pd.DataFrame | None, days: int) -> list[Finding]:
 
 
 def _two(value) -> str:
-    return "–" if value is None or pd.isna(value) else f"{float(value):.2f}"
+    return fmt(value, 2)
+
+
+def _signed(value) -> str:
+    number_ = number(value)
+    return MISSING if number_ is None else f"{number_:+.3f}"
+
+
+def describe_period(period: Mapping[str, Any] | None) -> str | None:
+    """This period against the last (:meth:`Trends.period`) in one plain paragraph, or ``None`` without one.
+
+    Examples
+    --------
+    >>> print(describe_period({"date": pd.Timestamp("2026-03-31"), "previous_date": pd.Timestamp("2026-02-28"),
+    ...     "now": {"cpi": 0.9103, "spi": 0.9429, "red": 1, "amber": 1, "green": 1},
+    ...     "previous": {"cpi": 0.9375, "spi": 0.9375, "red": 0, "amber": 1, "green": 1},
+    ...     "cpi_change_same": -0.0042, "spi_change_same": -0.0042, "same_projects": 2, "joined": 1,
+    ...     "left": 0}))  # doctest: +NORMALIZE_WHITESPACE
+    From 2026-02-28 to 2026-03-31 the in-flight CPI went from 0.94 to 0.91 (-0.027) and SPI from 0.94 to 0.94
+    (+0.005). Over the 2 projects counted in both periods, CPI moved -0.004 and SPI -0.004 (1 project joined,
+    0 left). Red 0 → 1, amber 1 → 1, green 1 → 1.
+    """
+    if period is None:
+        return None
+    now, then = period["now"], period["previous"]
+
+    def change(key: str) -> str:
+        a, b = number(now[key]), number(then[key])
+        return _signed(None if a is None or b is None else a - b)
+
+    return (f"From {period['previous_date']:%Y-%m-%d} to {period['date']:%Y-%m-%d} the in-flight CPI went from "
+            f"{fmt(then['cpi'], 2)} to {fmt(now['cpi'], 2)} ({change('cpi')}) and SPI from {fmt(then['spi'], 2)} to "
+            f"{fmt(now['spi'], 2)} ({change('spi')}). Over the {count(period['same_projects'], 'project')} counted "
+            f"in both periods, CPI moved {_signed(period['cpi_change_same'])} and SPI "
+            f"{_signed(period['spi_change_same'])} ({count(period['joined'], 'project')} joined, {period['left']} "
+            f"left). Red {then['red']} → {now['red']}, amber {then['amber']} → {now['amber']}, green "
+            f"{then['green']} → {now['green']}.")
 
 
 # -- the trends -------------------------------------------------------------------
@@ -297,8 +334,8 @@ class Trends:
 
     def period(self) -> dict[str, Any] | None:
         """This period against the last: in-flight CPI, SPI and RAG counts now, at the previous period, and the
-        change; the like-for-like change of CPI and SPI and the projects that joined or left. ``None`` when
-        there is no previous period."""
+        change; the like-for-like change of CPI and SPI over the ``same_projects`` counted in both, and the
+        numbers of projects that joined or left. ``None`` when there is no previous period."""
         if len(self.rollup) < 2:
             return None
         now, then = self.rollup.iloc[-1], self.rollup.iloc[-2]
@@ -309,6 +346,7 @@ class Trends:
             "change": {k: now[k] - then[k] for k in keys},
             "cpi_change_same": now["cpi_change_same"], "spi_change_same": now["spi_change_same"],
             "joined": int(now["joined"]), "left": int(now["left"]),
+            "same_projects": int(now["projects"]) - int(now["joined"]),
         }
 
     def to_dict(self) -> dict[str, Any]:

@@ -204,3 +204,14 @@ def test_the_samples_carry_a_history_with_watermelons_and_stale_updates(relative
     assert 1 <= len(result.stale) <= max(1, round(0.1 * in_flight))
     counts = result.trends.movement_counts()
     assert counts["worsened"] >= 1 and counts["improved"] >= 1
+
+
+def test_report_spec_passes_history_and_stale_days_to_the_notebook(workbook, tmp_path):
+    from pmo_workbench.reports.spec import check_parameters, portfolio_spec
+
+    earlier = write_folder(tmp_path / "february", {"projects": [PROJECT_HEAD[:11]]})
+    spec = portfolio_spec(workbook, "Acme", as_of=AS_OF, history={str(earlier): "2026-02-28"}, stale_days=40)
+    assert spec.parameters["history"] == {str(earlier.resolve()): "2026-02-28"}
+    assert spec.parameters["stale_days"] == 40
+    assert str(earlier.resolve() / "projects.csv") in spec.inputs   # a changed earlier workbook re-renders
+    check_parameters(spec.notebook_path, spec.parameters)             # the notebook declares both

@@ -110,6 +110,10 @@ SHEETS = {
                    *[["P1", m, 100, {"2026-05": 120, "2026-06": 90}.get(m, 100) if m <= "2026-06" else "",
                       150 if m == "2026-07" else "" if m <= "2026-06" else 100] for m in MONTHS],
                    *[["P2", m, 50, 50 if m <= "2026-06" else "", "" if m <= "2026-06" else 50] for m in MONTHS[2:10]]],
+    # May's reports: P1 EV 290 / AC 370, P2 140 / 150; summed PV 530, EV 430, AC 520: CPI 0.8269, SPI 0.8113;
+    # June (the projects sheet) CPI 0.8475, SPI 0.8333: +0.021 and +0.022 over the same two projects.
+    "status_history": [["project_id", "status_date", "pv", "ev", "ac", "reported_rag"],
+                       ["P1", "2026-05-31", 380, 290, 370, "amber"], ["P2", "2026-05-31", 150, 140, 150, "amber"]],
 }
 
 
@@ -292,6 +296,7 @@ def test_report_sections_use_the_new_wording(rendered):
     assert re.search(r"<td[^>]*>P2 — Beta rollout</td>\s*<td[^>]*>P1 — Alpha build</td>", html)
     # By PMO: Corporate's open threats, R1 0.5 x 200.
     assert "Open threats: EMV -£100." in html
+    assert "the in-flight CPI went from 0.83 to 0.85 (+0.021)" in html   # the trends, worked out with SHEETS
 
 
 @pytest.mark.slow
