@@ -45,6 +45,8 @@ class _ManifestRow(BaseModel):
     currency: str | None = None
     green: str | list[float] | None = None
     amber: str | list[float] | None = None
+    history: str | dict[str, dt.date] | None = None
+    stale_days: int | None = Field(default=None, ge=1)
     instrument: str = "pmo-core"
     benchmark: str | None = None
     branding: str | None = None
@@ -56,7 +58,7 @@ class _ManifestRow(BaseModel):
 
 
 _REPORT_COLUMNS = {
-    "positioning": ("budget", "eac_method", "fy_start", "green", "amber", "currency"),
+    "positioning": ("budget", "eac_method", "fy_start", "green", "amber", "currency", "history", "stale_days"),
     "portfolio": ("responses", "store", "assessment", "pmo", "instrument", "benchmark", "min_group_size",
                   "engagement", "targets"),
 }
@@ -85,6 +87,36 @@ def _store_file(store: str) -> str | None:
     if database.startswith("file:"):
         database = database[len("file:"):].split("?", 1)[0]
     return database or None
+
+
+def _history_entries(value: Any, base: Path, allowed: tuple[Path, ...]) -> tuple[dict[str, str], list[str]]:
+    """A ``history`` cell's earlier workbooks and their status dates, and what is wrong with it.
+
+    The cell is ``PATH=YYYY-MM-DD`` entries separated by ``;`` (CSV) or a mapping ``{path: date}`` (YAML); each
+    path must exist and lie where the manifest's files may.
+    """
+    if isinstance(value, dict):
+        pairs = [(str(k), str(v)) for k, v in value.items()]
+    else:
+        pairs = [part.strip().rpartition("=")[::2] for part in str(value).split(";") if part.strip()]
+    entries, problems = {}, []
+    for file, date in pairs:
+        if not file.strip():
+            problems.append(f"{date!r} names no workbook; expected PATH=YYYY-MM-DD, separated by ';'")
+            continue
+        try:
+            entries[file.strip()] = dt.date.fromisoformat(date.strip()[:10]).isoformat()
+        except ValueError:
+            problems.append(f"{file.strip()}: {date.strip()!r} is not a date; expected PATH=YYYY-MM-DD")
+            continue
+        try:
+            resolve_inside(file.strip(), base, allowed=allowed)
+        except FileSafetyError as exc:
+            problems.append(str(exc))
+            continue
+        if not Path(_absolute(file.strip(), base)).exists():
+            problems.append(f"workbook or folder not found: {file.strip()}")
+    return entries, problems
 
 
 def _is_file_name(instrument: str) -> bool:
@@ -203,6 +235,10 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
         value = clean.get("portfolio")
         if value is not None and not Path(_absolute(str(value), base)).exists():
             problems.append(Problem(str(path), where, "portfolio", f"workbook or folder not found: {value}"))
+        history: dict[str, str] = {}
+        if clean.get("history") is not None:
+            history, wrong = _history_entries(clean["history"], base, allowed)
+            problems.extend(Problem(str(path), where, "history", text) for text in wrong)
         report = str(clean.get("report") or "")
         stored = clean.get("store") is not None or clean.get("assessment") is not None
         if report == "positioning" and stored:
@@ -267,6 +303,7 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
                 continue
             spec = portfolio_spec(item.portfolio, item.organisation, as_of=item.as_of, budget=item.budget,
                                   eac_method=item.eac_method, fy_start=item.fy_start, currency=item.currency,
+                                  history=history or None, stale_days=item.stale_days,
                                   thresholds=None if checked is None else {"green": checked.green,
                                                                            "amber": checked.amber},
                                   branding=item.branding, name=slugify(item.name) if item.name else None, base=base)

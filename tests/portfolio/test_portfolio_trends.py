@@ -215,3 +215,27 @@ def test_report_spec_passes_history_and_stale_days_to_the_notebook(workbook, tmp
     assert spec.parameters["stale_days"] == 40
     assert str(earlier.resolve() / "projects.csv") in spec.inputs   # a changed earlier workbook re-renders
     check_parameters(spec.notebook_path, spec.parameters)             # the notebook declares both
+
+
+def test_manifest_rows_pass_history_and_check_it(workbook):
+    from pmo_workbench import reports
+    from pmo_workbench.errors import InputValidationError
+
+    base = workbook.parent
+    write_folder(base / "february", {"projects": [PROJECT_HEAD[:11]]})
+    good = base / "good.yaml"
+    good.write_text("reports:\n  - {report: portfolio, organisation: A, portfolio: acme, stale_days: 40,\n"
+                    "     history: {february: 2026-02-28}}\n", encoding="utf-8")
+    spec = reports.read_manifest(good)[0]
+    assert spec.parameters["history"] == {str((base / "february").resolve()): "2026-02-28"}
+    assert spec.parameters["stale_days"] == 40
+    bad = base / "bad.csv"
+    bad.write_text("report,organisation,portfolio,history\n"
+                   "portfolio,A,acme,february=2026-02-28;nowhere=2026-01-31\n"
+                   "portfolio,B,acme,february=31/01/2026\n"
+                   "portfolio,C,acme,/etc=2026-01-31\n", encoding="utf-8")
+    with pytest.raises(InputValidationError) as caught:
+        reports.read_manifest(bad)
+    found = [(p.row, p.column, p.message) for p in caught.value.problems]
+    assert [(row, column) for row, column, _ in found] == [(2, "history"), (3, "history"), (4, "history")]
+    assert "not found: nowhere" in found[0][2] and "not a date" in found[1][2]
