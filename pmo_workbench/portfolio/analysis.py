@@ -371,11 +371,13 @@ def analyse_portfolio(
                     resources = resources.with_selection(selection.selected)   # the load the set would bring
             if want_frontier:
                 curve = efficient_frontier(candidates, n=frontier_points, **constraints)
-    status_history, history_notes = combine_history(p.status_history, history_from_portfolios(history))
+    status_history, history_notes = combine_history(p.status_history, history_from_portfolios(history),
+                                                    known=p.projects["project_id"])
     stale = stale_updates(p.projects, status_history, as_of, days=stale_days)
     trends = portfolio_trends(p, evm, as_of=as_of, history=status_history, eac_method=eac_method,
                               thresholds=thresholds) if status_history is not None else None
-    reported = trends.reported if trends is not None else reported_against_computed(evm, p.projects, None, as_of)
+    reported = trends.reported if trends is not None else \
+        reported_against_computed(evm, p.projects, status_history, as_of)
     findings += history_notes + stale_findings(stale, stale_days) + reported_findings(reported)
     findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.project_id or "", f.check))
     return PortfolioAnalysis(

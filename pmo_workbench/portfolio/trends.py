@@ -122,12 +122,14 @@ def history_from_portfolios(earlier: Sequence[tuple[Portfolio, dt.date | str | p
     return history.sort_values(["project_id", "status_date"], kind="stable").reset_index(drop=True)
 
 
-def combine_history(sheet: pd.DataFrame | None, earlier: pd.DataFrame | None) -> tuple[pd.DataFrame | None,
-                                                                                      list[Finding]]:
+def combine_history(sheet: pd.DataFrame | None, earlier: pd.DataFrame | None, known: Sequence[str] | None = None
+                    ) -> tuple[pd.DataFrame | None, list[Finding]]:
     """The workbook's ``status_history`` sheet and the history from earlier workbooks, as one frame.
 
     The sheet wins: where both give a report for the same project and date, the sheet's row is kept and the
-    earlier workbook's dropped, with one ``history_overlap`` finding (info) counting them.
+    earlier workbook's dropped, with one ``history_overlap`` finding (info) counting them. Reports of projects
+    the current workbook does not hold (``known``: its project ids) are left out, with one
+    ``history_unknown_project`` finding (info) naming them.
 
     Returns
     -------
@@ -136,12 +138,21 @@ def combine_history(sheet: pd.DataFrame | None, earlier: pd.DataFrame | None) ->
     """
     if earlier is None or not len(earlier):
         return sheet, []
+    findings = []
+    if known is not None:
+        unknown = ~earlier["project_id"].isin(set(map(str, known)))
+        if unknown.any():
+            names = list(dict.fromkeys(earlier.loc[unknown, "project_id"]))
+            findings.append(Finding("info", "history_unknown_project",
+                                    f"The earlier workbooks hold {len(names)} project(s) this workbook does not "
+                                    f"({', '.join(names[:5])}{', ...' if len(names) > 5 else ''}); their reports "
+                                    "are left out of the trends.", sheet="status_history"))
+            earlier = earlier[~unknown]
     if sheet is None or not len(sheet):
-        return earlier, []
+        return (earlier if len(earlier) else None), findings
     key = pd.MultiIndex.from_frame(sheet[["project_id", "status_date"]])
     theirs = pd.MultiIndex.from_frame(earlier[["project_id", "status_date"]])
     overlap = theirs.isin(key)
-    findings = []
     if overlap.any():
         findings.append(Finding("info", "history_overlap",
                                 f"{int(overlap.sum())} status report(s) from the earlier workbooks have the same "

@@ -239,3 +239,14 @@ def test_manifest_rows_pass_history_and_check_it(workbook):
     found = [(p.row, p.column, p.message) for p in caught.value.problems]
     assert [(row, column) for row, column, _ in found] == [(2, "history"), (3, "history"), (4, "history")]
     assert "not found: nowhere" in found[0][2] and "not a date" in found[1][2]
+
+
+def test_reports_of_projects_the_workbook_no_longer_holds_are_left_out(workbook, tmp_path):
+    earlier = write_folder(tmp_path / "old", {"projects": [
+        PROJECT_HEAD[:11], ["Z", "Gone", "Digital", "Zed", "active", "2025-11-01", "2026-10-31", 50, 10, 10, 10]]})
+    result = analyse_portfolio(read_portfolio(workbook), as_of=AS_OF,
+                               history=[(read_portfolio(earlier), "2026-02-28")])
+    assert "Z" not in set(result.trends.periods["project_id"])
+    assert [f.message for f in result.findings if f.check == "history_unknown_project"] == [
+        "The earlier workbooks hold 1 project(s) this workbook does not (Z); their reports are left out of the "
+        "trends."]
