@@ -250,3 +250,12 @@ def test_reports_of_projects_the_workbook_no_longer_holds_are_left_out(workbook,
     assert [f.message for f in result.findings if f.check == "history_unknown_project"] == [
         "The earlier workbooks hold 1 project(s) this workbook does not (Z); their reports are left out of the "
         "trends."]
+
+
+def test_table_output_sums_up_the_trends_and_stale_updates(workbook):
+    result = runner.invoke(app, ["portfolio", str(workbook), "--as-of", AS_OF, "--stale-days", "50"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert "Trends over 3 status dates: From 2026-02-28 to 2026-03-31 the in-flight CPI went from 0.94 to 0.91" in text
+    assert "1 worsened, 1 improved; 1 reported greener" in text
+    assert "Stale status updates (older than 50 days or undated): 0" in text   # C's 44 days are within 50
