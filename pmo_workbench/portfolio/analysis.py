@@ -378,7 +378,8 @@ def analyse_portfolio(
                               thresholds=thresholds) if status_history is not None else None
     reported = trends.reported if trends is not None else \
         reported_against_computed(evm, p.projects, status_history, as_of)
-    findings += history_notes + stale_findings(stale, stale_days) + reported_findings(reported)
+    rows = dict(zip(p.projects["project_id"].astype(str), p.projects["source_row"]))
+    findings += history_notes + stale_findings(stale, stale_days, rows) + reported_findings(reported, rows)
     findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.project_id or "", f.check))
     return PortfolioAnalysis(
         portfolio=p, as_of=as_of, eac_method=eac_method, thresholds=thresholds, evm=evm, totals=totals,

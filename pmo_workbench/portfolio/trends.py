@@ -217,8 +217,14 @@ def reported_against_computed(evm: pd.DataFrame, projects: pd.DataFrame, history
         .reset_index(drop=True)
 
 
-def reported_findings(reported: pd.DataFrame | None) -> list[Finding]:
-    """One ``reported_greener`` warning per project whose reported RAG is better than its figures give."""
+def _row(rows: Mapping[str, Any] | None, project_id: str) -> int | None:
+    value = None if rows is None else rows.get(project_id)
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def reported_findings(reported: pd.DataFrame | None, rows: Mapping[str, Any] | None = None) -> list[Finding]:
+    """One ``reported_greener`` warning per project whose reported RAG is better than its figures give
+    (``rows``: each project's row in the projects sheet, for the finding)."""
     if reported is None:
         return []
     out = []
@@ -226,11 +232,11 @@ def reported_findings(reported: pd.DataFrame | None) -> list[Finding]:
         out.append(Finding("warning", "reported_greener",
                            f"Project {r.project_id} reports {r.reported_rag} but its figures rate it {r.rag} "
                            f"(CPI {_two(r.cpi)}, schedule index {_two(r.schedule)}): ask what the report leaves out.",
-                           project_id=str(r.project_id), sheet="projects"))
+                           project_id=str(r.project_id), sheet="projects", row=_row(rows, str(r.project_id))))
     return out
 
 
-def stale_findings(stale: pd.DataFrame | None, days: int) -> list[Finding]:
+def stale_findings(stale: pd.DataFrame | None, days: int, rows: Mapping[str, Any] | None = None) -> list[Finding]:
     """One ``stale_update`` warning per in-flight project whose last status update is old or undated."""
     if stale is None:
         return []
@@ -241,7 +247,8 @@ def stale_findings(stale: pd.DataFrame | None, days: int) -> list[Finding]:
         else:
             text = (f"Project {r.project_id} last reported on {r.last_update:%Y-%m-%d}, {int(r.age_days)} days "
                     f"before the status date (more than {days}): its figures describe an older state.")
-        out.append(Finding("warning", "stale_update", text, project_id=str(r.project_id), sheet="projects"))
+        out.append(Finding("warning", "stale_update", text, project_id=str(r.project_id), sheet="projects",
+                           row=_row(rows, str(r.project_id))))
     return out
 
 

@@ -111,6 +111,7 @@ def test_reported_against_computed_finds_the_watermelon(analysis):
     found = {(f.check, f.project_id) for f in analysis.findings}
     assert ("reported_greener", "A") in found and ("reported_greener", "B") not in found
     assert ("stale_update", "C") in found   # 2026-02-15 is 44 days before the status date
+    assert {(f.check, f.row) for f in analysis.findings} == {("reported_greener", 2), ("stale_update", 4)}
     assert analysis.stale["project_id"].tolist() == ["C"]
 
 
