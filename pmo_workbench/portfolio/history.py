@@ -1,0 +1,137 @@
+"""Status history from several workbooks: earlier workbooks read with their status dates, as a status_history.
+
+The trends (:mod:`pmo_workbench.portfolio.trends`) read a ``status_history``
+sheet; a consultant may instead hold last month's workbooks. These functions
+turn each earlier workbook's in-flight projects into history rows dated its
+status date (``--history PATH=YYYY-MM-DD`` on the command line) and combine them
+with the sheet, which wins where both report the same project and date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .model import IN_FLIGHT, Finding, Portfolio
+
+__all__ = ["combine_history", "history_from_portfolios", "parse_history", "read_history"]
+
+
+def parse_history(text: str) -> tuple[Path, pd.Timestamp]:
+    """One ``PATH=YYYY-MM-DD`` history option: an earlier workbook and the status date of its figures.
+
+    Raises
+    ------
+    ValueError
+        When the text has no ``=``, the date is not ``YYYY-MM-DD`` or the path does not exist; the message
+        names the value given.
+    """
+    path, sep, date = str(text).rpartition("=")
+    if not sep or not path.strip():
+        raise ValueError(f"history {text!r}: expected PATH=YYYY-MM-DD, an earlier workbook and its status date")
+    try:
+        when = pd.Timestamp(dt.date.fromisoformat(date.strip()))
+    except ValueError:
+        raise ValueError(f"history {text!r}: {date.strip()!r} is not a date; expected YYYY-MM-DD") from None
+    file = Path(path.strip()).expanduser()
+    if not file.exists():
+        raise ValueError(f"history {text!r}: {file} does not exist; expected a portfolio workbook (.xlsx) or a "
+                         "folder of CSV files")
+    return file, when
+
+
+def history_from_portfolios(earlier: Sequence[tuple[Portfolio, dt.date | str | pd.Timestamp]]) -> pd.DataFrame | None:
+    """A ``status_history`` frame from earlier workbooks, each with the status date of its figures.
+
+    Every project of an earlier workbook that was in flight then (active or on hold) gives one row: its PV,
+    EV and AC and its ``reported_rag`` (blank when that workbook has none), dated the given status date.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        The columns of ``SHEET_COLUMNS["status_history"]`` and ``source_row`` (the row in the earlier
+        projects sheet), sorted by project then date; ``None`` when ``earlier`` is empty.
+    """
+    frames = []
+    for portfolio, date in earlier:
+        p = portfolio.projects[portfolio.projects["status"].isin(IN_FLIGHT)]
+        frames.append(pd.DataFrame({
+            "project_id": p["project_id"].astype(str).to_numpy(),
+            "status_date": pd.Timestamp(date).normalize(),
+            "pv": p["pv"].to_numpy(dtype=float), "ev": p["ev"].to_numpy(dtype=float),
+            "ac": p["ac"].to_numpy(dtype=float),
+            "reported_rag": p["reported_rag"].to_numpy(dtype=object) if "reported_rag" in p else np.nan,
+            "source_row": p["source_row"].to_numpy() if "source_row" in p else np.nan,
+        }))
+    if not frames:
+        return None
+    history = pd.concat(frames, ignore_index=True)
+    history["status_date"] = history["status_date"].astype("datetime64[ns]")
+    history = history.drop_duplicates(["project_id", "status_date"], keep="first")
+    return history.sort_values(["project_id", "status_date"], kind="stable").reset_index(drop=True)
+
+
+def combine_history(sheet: pd.DataFrame | None, earlier: pd.DataFrame | None, known: Sequence[str] | None = None
+                    ) -> tuple[pd.DataFrame | None, list[Finding]]:
+    """The workbook's ``status_history`` sheet and the history from earlier workbooks, as one frame.
+
+    The sheet wins: where both give a report for the same project and date, the sheet's row is kept and the
+    earlier workbook's dropped, with one ``history_overlap`` finding (info) counting them. Reports of projects
+    the current workbook does not hold (``known``: its project ids) are left out, with one
+    ``history_unknown_project`` finding (info) naming them.
+
+    Returns
+    -------
+    tuple
+        The combined frame (sorted by project then date; ``None`` when neither is given) and the findings.
+    """
+    if earlier is None or not len(earlier):
+        return sheet, []
+    findings = []
+    if known is not None:
+        unknown = ~earlier["project_id"].isin(set(map(str, known)))
+        if unknown.any():
+            names = list(dict.fromkeys(earlier.loc[unknown, "project_id"]))
+            findings.append(Finding("info", "history_unknown_project",
+                                    f"The earlier workbooks hold {len(names)} project(s) this workbook does not "
+                                    f"({', '.join(names[:5])}{', ...' if len(names) > 5 else ''}); their reports "
+                                    "are left out of the trends.", sheet="status_history"))
+            earlier = earlier[~unknown]
+    if sheet is None or not len(sheet):
+        return (earlier if len(earlier) else None), findings
+    key = pd.MultiIndex.from_frame(sheet[["project_id", "status_date"]])
+    theirs = pd.MultiIndex.from_frame(earlier[["project_id", "status_date"]])
+    overlap = theirs.isin(key)
+    if overlap.any():
+        findings.append(Finding("info", "history_overlap",
+                                f"{int(overlap.sum())} status report(s) from the earlier workbooks have the same "
+                                "project and date as a row of the status_history sheet; the sheet's rows are used.",
+                                sheet="status_history"))
+    columns = [c for c in sheet.columns if c in earlier.columns]
+    combined = pd.concat([sheet[columns], earlier.loc[~overlap, columns]], ignore_index=True)
+    return combined.sort_values(["project_id", "status_date"], kind="stable").reset_index(drop=True), findings
+
+
+def read_history(given: Mapping[str | Path, Any] | Sequence[str] | None) -> list[tuple[Portfolio, pd.Timestamp]]:
+    """Earlier workbooks with their status dates, read and validated: from ``{path: "YYYY-MM-DD"}`` or from
+    ``PATH=YYYY-MM-DD`` texts (see :func:`parse_history`).
+
+    Raises
+    ------
+    ValueError
+        For a malformed entry, a bad date or a path that does not exist.
+    pmo_workbench.errors.InputValidationError
+        When an earlier workbook is invalid (every problem located by file, sheet, row and column).
+    """
+    from .pmos import read_portfolio
+
+    if not given:
+        return []
+    pairs = [parse_history(f"{k}={v}") for k, v in given.items()] if isinstance(given, Mapping) else \
+        [parse_history(text) for text in given]
+    return [(read_portfolio(path), date) for path, date in pairs]
