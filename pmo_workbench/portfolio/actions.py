@@ -101,6 +101,7 @@ def actions(analysis: PortfolioAnalysis) -> list[Action]:
     out: list[Action] = []
     out += _dependency_actions(analysis)
     out += _delivery_actions(analysis)
+    out += _trend_actions(analysis)
     out += _milestone_actions(analysis)
     out += _benefit_and_finance_actions(analysis)
     out += _resource_actions(analysis)
@@ -211,6 +212,35 @@ def _delivery_actions(a: PortfolioAnalysis) -> list[Action]:
 
 def _when(date) -> str:
     return pd.Timestamp(date).strftime("%d %b %Y").lstrip("0")
+
+
+def _trend_actions(a: PortfolioAnalysis) -> list[Action]:
+    out, name = [], _named(a)
+    t = a.trends
+    if t is not None:
+        greener = t.watermelons()
+        if len(greener):
+            listed = [f"{name(r.project_id)} (reported {r.reported_rag}, figures {r.rag})"
+                      for r in greener.itertuples()]
+            out.append(Action("now", "reporting", (
+                f"{count(len(greener), 'project')} {'reports' if len(greener) == 1 else 'report'} a greener RAG than "
+                f"{'its' if len(greener) == 1 else 'their'} own earned value gives: {_listing(listed)}. Ask the "
+                f"project {'manager' if len(greener) == 1 else 'managers'} to reconcile the status with the figures "
+                "before the next board.")))
+        worse = t.worsened()
+        if len(worse):
+            listed = [f"{name(r.project_id)} ({r.previous_rag} to {r.rag})" for r in worse.itertuples()]
+            out.append(Action("soon", "reporting", (
+                f"{count(len(worse), 'project')} worsened since the previous status report: {_listing(listed)}. "
+                "Find out what changed while it is still recent.")))
+    stale = a.stale
+    if stale is not None and len(stale):
+        listed = [name(i) for i in stale["project_id"]]
+        out.append(Action("soon", "reporting", (
+            f"{count(len(stale), 'in-flight project')} last reported more than {a.stale_days} days before the status "
+            f"date, or never: {_listing(listed)}. {'Its' if len(stale) == 1 else 'Their'} figures describe an older "
+            "state than this report; ask for a current update.")))
+    return out
 
 
 def _milestone_actions(a: PortfolioAnalysis) -> list[Action]:
@@ -363,7 +393,8 @@ def _selection_actions(a: PortfolioAnalysis) -> list[Action]:
     return [Action("soon", "selection", text)]
 
 
-_OWN_ACTIONS = frozenset({"dependency_cycle", "dependency_conflict", "needs_cancelled"})
+_OWN_ACTIONS = frozenset({"dependency_cycle", "dependency_conflict", "needs_cancelled", "reported_greener",
+                          "stale_update"})
 """Findings that have an action of their own; the data action leaves them out."""
 
 

@@ -263,3 +263,36 @@ def test_milestones_benefits_and_the_financial_year_are_put_into_actions(tmp_pat
         ("soon", "finance", "The financial year 2026/27 is forecast to end €80 over its in-year budget (outturn €800 "
                             "against €720). Agree in-year savings or re-phasing before the budget is committed."),
     ]
+
+
+def test_reported_greener_worsened_and_stale_projects_are_put_into_actions(tmp_path):
+    from tests.helpers import minimal_project, write_portfolio
+
+    # Status date 30 June 2026, no baseline (the schedule index is SPI), default bands (green 0.95-1.05, amber
+    # from 0.90). P1: PV 500, EV 400, AC 500: CPI = SPI = 0.80, red; on 31 May PV = EV = AC = 400: green, so it
+    # worsened. P2: PV 1000, EV 930, AC 1000: CPI = SPI = 0.93, amber, but it reports green; on 31 May it was
+    # green (500/500/500). P3: 100/100/100, green, last update 30 April: 61 days, past the 35 of the limit.
+    def project(pid, pv, ev, ac, **more):
+        return minimal_project(project_id=pid, name=f"Project {pid}", start="2026-01-01", finish="2026-12-31",
+                               bac=2000, pv=pv, ev=ev, ac=ac, **more)
+
+    sheets = {
+        "projects": [project("P1", 500, 400, 500, status_date="2026-06-30"),
+                     project("P2", 1000, 930, 1000, status_date="2026-06-28", reported_rag="green"),
+                     project("P3", 100, 100, 100, status_date="2026-04-30")],
+        "status_history": [{"project_id": "P1", "status_date": "2026-05-31", "pv": 400, "ev": 400, "ac": 400},
+                           {"project_id": "P2", "status_date": "2026-05-31", "pv": 500, "ev": 500, "ac": 500}],
+    }
+    result = analyse_portfolio(read_portfolio(write_portfolio(tmp_path, sheets)), as_of="2026-06-30")
+    got = [(a.urgency, a.text) for a in actions(result) if a.area == "reporting"]
+    assert got == [
+        ("now", "1 project reports a greener RAG than its own earned value gives: P2 — Project P2 (reported green, "
+                "figures amber). Ask the project manager to reconcile the status with the figures before the next "
+                "board."),
+        ("soon", "2 projects worsened since the previous status report: P1 — Project P1 (green to red), P2 — "
+                 "Project P2 (green to amber). Find out what changed while it is still recent."),
+        ("soon", "1 in-flight project last reported more than 35 days before the status date, or never: P3 — "
+                 "Project P3. Its figures describe an older state than this report; ask for a current update."),
+    ]
+    # each has its own action, so the data action does not count them again
+    assert not [a for a in actions(result) if a.area == "data"]
