@@ -347,8 +347,7 @@ def _longest_chain(condensed: nx.DiGraph, members: dict[int, list[str]], start: 
         return [], None
     order = list(nx.topological_sort(condensed))        # dependents before their prerequisites
     rank = {c: i for i, c in enumerate(sorted(members, key=lambda c: (not members[c], members[c])))}
-    begins = {c: start.reindex(m).min() for c, m in members.items()}
-    ends = {c: finish.reindex(m).max() for c, m in members.items()}
+    begins, ends = _span_ends(members, start, finish)
     low: dict[int, tuple] = {}                            # (earliest start, -projects, rank) reachable from c
     step: dict[int, int | None] = {}
     for c in reversed(order):                             # prerequisites first
@@ -377,6 +376,21 @@ def _longest_chain(condensed: nx.DiGraph, members: dict[int, list[str]], start: 
     return chain[::-1], float(days)
 
 
+def _span_ends(members: dict[int, list[str]], start: pd.Series,
+               finish: pd.Series) -> tuple[dict[int, pd.Timestamp], dict[int, pd.Timestamp]]:
+    """Earliest start and latest finish of each component's listed projects (NaT when none is known), with one
+    group-by over all components rather than a look-up per component."""
+    keys = list(members)
+    owner = np.repeat(np.array(keys, dtype=np.int64), [len(members[c]) for c in keys])
+    projects = [p for c in keys for p in members[c]]
+    dates = pd.DataFrame({"component": owner, "start": start.reindex(projects).to_numpy(),
+                          "finish": finish.reindex(projects).to_numpy()})
+    grouped = dates.groupby("component", sort=False)
+    begins = grouped["start"].min().reindex(keys)
+    ends = grouped["finish"].max().reindex(keys)
+    return dict(zip(keys, begins.tolist())), dict(zip(keys, ends.tolist()))
+
+
 def _waves(condensed: nx.DiGraph, members: dict[int, list[str]]) -> dict[str, int]:
     """Wave per project: topological generations of the reversed condensation (prerequisites first)."""
     waves = {}
@@ -388,20 +402,32 @@ def _waves(condensed: nx.DiGraph, members: dict[int, list[str]]) -> dict[str, in
 
 
 def _blast_radius(graph: nx.DiGraph, condensed: nx.DiGraph, members: dict[int, list[str]]) -> dict[str, int]:
-    """Number of projects that need each project, directly or transitively (its ancestors)."""
-    index = {p: i for i, p in enumerate(graph)}
-    bits = {c: sum(1 << index[p] for p in m) for c, m in members.items()}
-    above: dict[int, int] = {}
-    for c in nx.topological_sort(condensed):              # every project that needs c is handled before c
+    """Number of projects that need each project, directly or transitively (its ancestors).
+
+    Projects are numbered in topological order of their components, so a component's reach only holds bits
+    below its own; a reach is dropped once every prerequisite has taken it, so memory follows the widest
+    level of the graph, not its square."""
+    order = list(nx.topological_sort(condensed))          # every project that needs c is handled before c
+    offset, total = {}, 0
+    for c in order:
+        offset[c] = total
+        total += len(members[c])
+    waiting = dict(condensed.out_degree())                 # prerequisites still to take c's reach
+    above: dict[int, int] = {}                            # c's ancestors and c's own projects, as bits
+    radius = {}
+    for c in order:
         reach = 0
         for parent in condensed.predecessors(c):
-            reach |= above[parent] | bits[parent]
-        above[c] = reach
-    radius = {}
-    for c, m in members.items():
-        count = above[c].bit_count() + len(m) - 1         # the rest of its own cycle needs it too
+            reach |= above[parent]
+            waiting[parent] -= 1
+            if not waiting[parent]:
+                del above[parent]
+        m = members[c]
+        count = reach.bit_count() + len(m) - 1            # the rest of its own cycle needs it too
         for p in m:
             radius[p] = count
+        if waiting[c]:
+            above[c] = reach | (((1 << len(m)) - 1) << offset[c])
     return radius
 
 
