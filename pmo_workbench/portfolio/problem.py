@@ -70,7 +70,9 @@ class Selection:
     time_limited
         True when the time limit stopped the search before optimality was proven.
     seconds
-        Wall time of the solve.
+        Wall time of the solve (building the problem included).
+    time_limit
+        The limit the solve was given, in seconds (NaN when none was stated).
     """
 
     status: str
@@ -85,14 +87,17 @@ class Selection:
     method: str = "milp"
     time_limited: bool = False
     seconds: float = 0.0
+    time_limit: float = float("nan")
 
     def solver(self) -> dict[str, object]:
-        """How the selection was found, JSON-ready: ``method``, ``gap``, ``bound``, ``time_limited``, ``seconds``."""
+        """How the selection was found, JSON-ready: ``method``, ``gap``, ``bound``, ``time_limited``,
+        ``time_limit`` and ``seconds`` (elapsed)."""
         def number(x: float) -> float | None:
-            return None if x != x else round(float(x), 6)
+            return None if x != x or x in (float("inf"), float("-inf")) else round(float(x), 6)
 
         return {"method": self.method, "gap": number(self.gap), "bound": number(self.bound),
-                "time_limited": self.time_limited, "seconds": round(self.seconds, 3)}
+                "time_limited": self.time_limited, "time_limit": number(self.time_limit),
+                "seconds": round(self.seconds, 3)}
 
 
 # -- the model ----------------------------------------------------------------

@@ -23,6 +23,7 @@ whole analysis).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import contextvars
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -44,23 +45,35 @@ MILP_SIZE = 50_000
 """Candidates up to which HiGHS improves the greedy set; above it the greedy set and its gap stand (HiGHS's
 presolve alone would outrun any short time limit)."""
 
+GREEDY_RESERVE = 3.0
+"""A setting, not a domain figure: the LP relaxation is started only with more time left than this many times
+what the first greedy pass took, and is given the time left minus that, so that the greedy pass it guides (and
+the frontier's second pass) still fits within the limit."""
+
+CLOCK_EVERY = 1024
+"""A setting: the greedy pass looks at the clock every this many candidates (a look costs about a microsecond)."""
+
 Progress = Callable[[str, int, int], None]
 """``progress(label, done, total)``: called as a selection or a frontier advances."""
 
 
 @dataclass(frozen=True)
 class SolverLimits:
-    """The time limit (seconds) and the progress callback selection uses when a call gives none."""
+    """The time limit (seconds), the progress callback and the clock selection uses when a call gives none.
+
+    ``clock`` returns seconds (``time.perf_counter`` unless set); tests give one that advances on its own."""
 
     time_limit: float = DEFAULT_TIME_LIMIT
     progress: Progress | None = None
+    clock: Callable[[], float] = time.perf_counter
 
 
 _LIMITS: contextvars.ContextVar[SolverLimits | None] = contextvars.ContextVar("selection_limits", default=None)
 
 
 @contextlib.contextmanager
-def solver_limits(time_limit: float | None = None, progress: Progress | None = None) -> Iterator[SolverLimits]:
+def solver_limits(time_limit: float | None = None, progress: Progress | None = None,
+                  clock: Callable[[], float] | None = None) -> Iterator[SolverLimits]:
     """Within the ``with`` block, selections and frontiers that are given no limit use these.
 
     >>> with solver_limits(time_limit=5.0) as limits:
@@ -69,7 +82,8 @@ def solver_limits(time_limit: float | None = None, progress: Progress | None = N
     """
     if time_limit is not None and not time_limit > 0:
         raise ValueError(f"the time limit must be a positive number of seconds, got {time_limit}")
-    limits = SolverLimits(DEFAULT_TIME_LIMIT if time_limit is None else float(time_limit), progress)
+    limits = SolverLimits(DEFAULT_TIME_LIMIT if time_limit is None else float(time_limit), progress,
+                          clock or time.perf_counter)
     token = _LIMITS.set(limits)
     try:
         yield limits
@@ -84,7 +98,7 @@ def current_limits(time_limit: float | None = None) -> SolverLimits:
         return limits
     if not time_limit > 0:
         raise ValueError(f"the time limit must be a positive number of seconds, got {time_limit}")
-    return SolverLimits(float(time_limit), limits.progress)
+    return SolverLimits(float(time_limit), limits.progress, limits.clock)
 
 
 # -- bounds and the greedy set ----------------------------------------------------
@@ -96,14 +110,18 @@ def relative_gap(value: float, bound: float) -> float:
     return float(max(bound - value, 0.0) / abs(bound)) if bound != 0 else 0.0
 
 
-def knapsack_bound(p: _Problem, budget: float) -> float:
+def knapsack_bound(p: _Problem, budget: float, value: np.ndarray | None = None, constant: float = 0.0) -> float:
     """The fractional knapsack bound (Dantzig): forced value plus the best value per cost that the budget left
-    buys, fractions allowed, dependencies, exclusions and capacity ignored. Never below the LP relaxation."""
-    open_ = (p.reason_out == "") & ~p.forced & (p.value > 0)
+    buys, fractions allowed, dependencies, exclusions and capacity ignored. Never below the LP relaxation.
+
+    With ``value`` (reduced values) and ``constant`` from :class:`Duals`, the Lagrangian bound: the other rows
+    priced at their duals instead of ignored."""
+    worth = p.value if value is None else value
+    open_ = (p.reason_out == "") & ~p.forced & (worth > 0)
     left = budget - p.forced_cost
-    value, cost = p.value[open_], p.cost[open_]
+    value, cost = worth[open_], p.cost[open_]
     free = cost <= 0
-    total = float(p.value[p.forced].sum() + value[free].sum())
+    total = float(constant + worth[p.forced].sum() + value[free].sum())
     value, cost = value[~free], cost[~free]
     order = np.argsort(-(value / cost), kind="stable")
     value, cost = value[order], cost[order]
@@ -114,6 +132,33 @@ def knapsack_bound(p: _Problem, budget: float) -> float:
         room = left - (spent[whole - 1] if whole else 0.0)
         total += float(value[whole] * max(room, 0.0) / cost[whole])
     return total
+
+
+@dataclass(frozen=True)
+class Duals:
+    """The LP relaxation's prices of the dependency, exclusion and capacity rows, solved at one budget.
+
+    For any budget, ``knapsack_bound(p, budget, reduced, constant)`` is then a valid bound (weak duality: any
+    non-negative prices give one), exact at the budget they were solved for and close to the LP's nearby, in
+    milliseconds instead of an LP solve per budget; ``reduced`` per cost also orders the greedy pass."""
+
+    reduced: np.ndarray      # value minus the priced rows' use of each project
+    constant: float          # the priced rows' limits at their prices
+
+    @classmethod
+    def from_lp(cls, p: _Problem, matrix: sparse.csr_array, upper: np.ndarray, marginals: np.ndarray) -> Duals:
+        prices = np.maximum(-np.asarray(marginals, dtype=float)[1:], 0.0)   # row 0 is the budget
+        rest = matrix[1:]
+        return cls(p.value - rest.T @ prices, float(prices @ upper[1:]))
+
+    def bound(self, p: _Problem, budget: float) -> float:
+        return knapsack_bound(p, budget, self.reduced, self.constant)
+
+    def guide(self, p: _Problem) -> np.ndarray:
+        """Rank (0 to 1) of each project's reduced value per cost, for the greedy pass's order."""
+        density = np.where(p.cost > 0, self.reduced / np.where(p.cost > 0, p.cost, 1.0),
+                           np.where(self.reduced > 0, np.inf, -np.inf))
+        return np.argsort(np.argsort(density, kind="stable"), kind="stable") / max(len(density), 1)
 
 
 def _adjacency(src: np.ndarray, dst: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -142,8 +187,10 @@ class _Greedy:
         self.density = np.where(p.cost > 0, p.value / np.where(p.cost > 0, p.cost, 1.0), np.inf)
         self.wanted = (p.reason_out == "") & (p.value > 0)
 
-    def run(self, budget: float, start: np.ndarray | None = None, guide: np.ndarray | None = None) -> np.ndarray:
-        """A feasible set for ``budget`` (the forced projects are assumed to fit), containing ``start``.
+    def run(self, budget: float, start: np.ndarray | None = None, guide: np.ndarray | None = None,
+            deadline: float = np.inf, clock: Callable[[], float] = time.perf_counter) -> tuple[np.ndarray, bool]:
+        """A feasible set for ``budget`` (the forced projects are assumed to fit), containing ``start``, and
+        whether every candidate was tried before ``deadline`` (by ``clock``; the set stays feasible either way).
 
         Projects are tried by ``guide`` (the LP relaxation's solution: whole projects first, then the larger
         fractions), then by value per cost, then by value; each with the prerequisites it still needs."""
@@ -160,7 +207,13 @@ class _Greedy:
         blocked[self.pairs[1][chosen[self.pairs[0]]]] = True
         need_start, need, partner_start, partner = self.need_start, self.need, self.partner_start, self.partner
         cost, reason_out = p.cost, p.reason_out
+        countdown = CLOCK_EVERY
         for j in order:
+            countdown -= 1
+            if not countdown:
+                countdown = CLOCK_EVERY
+                if clock() >= deadline:
+                    return chosen, False
             if chosen[j] or blocked[j] or cost[j] > left:
                 continue
             bundle, stack, seen = [], [j], {j}
@@ -218,7 +271,7 @@ class _Greedy:
             if len(partner):
                 for k in bundle:
                     blocked[partner[partner_start[k]:partner_start[k + 1]]] = True
-        return chosen
+        return chosen, True
 
 
 def _prune(p: _Problem, chosen: np.ndarray) -> np.ndarray:
@@ -237,34 +290,72 @@ def _prune(p: _Problem, chosen: np.ndarray) -> np.ndarray:
 # -- one budget --------------------------------------------------------------------
 
 class Solver:
-    """Solves one :class:`_Problem` for one budget after another, each within a time limit."""
+    """Solves one :class:`_Problem` for one budget after another, each within a time limit.
 
-    def __init__(self, problem: _Problem, run: Callable, *, exact_size: int = EXACT_SIZE,
-                 milp_size: int = MILP_SIZE):
+    ``run`` is :func:`scipy.optimize.milp` and ``relax`` :func:`scipy.optimize.linprog` (HiGHS), each with the
+    solver's output captured; ``clock`` tells the time (seconds)."""
+
+    def __init__(self, problem: _Problem, run: Callable, *, relax: Callable | None = None,
+                 exact_size: int = EXACT_SIZE, milp_size: int = MILP_SIZE,
+                 clock: Callable[[], float] = time.perf_counter):
         self.p = problem
-        self.run = run  # scipy.optimize.milp, with the solver's output captured
+        self.run = run
+        self.relax = relax
+        self.clock = clock
         self.exact = len(problem.ids) <= exact_size
         self.milp_ok = len(problem.ids) <= milp_size
         self._greedy: _Greedy | None = None
 
     def greedy(self, budget: float, start: np.ndarray | None = None, guide: np.ndarray | None = None, *,
-               fresh: bool = True) -> np.ndarray:
+               fresh: bool = True, deadline: float = np.inf) -> tuple[np.ndarray, bool]:
         """The better of the greedy sets from ``start`` and, when ``fresh``, from scratch (which may do better
-        than a smaller budget's set allows); at least as valuable as ``start``."""
+        than a smaller budget's set allows); at least as valuable as ``start``. The flag is false when
+        ``deadline`` stopped a pass before it had tried every candidate."""
         if self._greedy is None:
             self._greedy = _Greedy(self.p)
-        chosen = self._greedy.run(budget, start, guide)
-        if start is not None and fresh:
-            fresh = self._greedy.run(budget, None, guide)
-            if self.p.value[fresh].sum() > self.p.value[chosen].sum():
-                chosen = fresh
-        return chosen
+        chosen, complete = self._greedy.run(budget, start, guide, deadline, self.clock)
+        if start is not None and fresh and complete:
+            other, complete = self._greedy.run(budget, None, guide, deadline, self.clock)
+            if self.p.value[other].sum() > self.p.value[chosen].sum():
+                chosen = other
+        return chosen, complete
+
+    def blockers(self, budget: float) -> list[str]:
+        """Why no set can meet ``budget`` whatever the solver does (empty when some set may)."""
+        p = self.p
+        blockers = list(p.blockers)
+        if p.forced_cost > budget + _FEASIBILITY * max(1.0, abs(budget)):
+            blockers.append(f"mandatory projects (with the prerequisites they need) cost {p.forced_cost:,.2f}, "
+                            f"above the budget of {budget:,.2f}")
+        return blockers
+
+    def lp(self, budget: float, seconds: float):
+        """The LP relaxation for ``budget`` within ``seconds``: ``(result, duals)``, duals ``None`` unless solved."""
+        p = self.p
+        matrix, upper = p._constraints(budget)
+        bounds = np.column_stack([p.forced.astype(float), np.where(p.reason_out == "", 1.0, 0.0)])
+        if self.relax is None:
+            return None, None
+        result = self.relax(-p.value, A_ub=matrix, b_ub=upper, bounds=bounds, method="highs",
+                            options={"presolve": True, "time_limit": max(seconds, 1e-3)})
+        duals = None
+        if result.status == 0 and getattr(result, "ineqlin", None) is not None:
+            duals = Duals.from_lp(p, matrix, upper, result.ineqlin.marginals)
+        return result, duals
 
     def solve(self, budget: float, time_limit: float, *, start: np.ndarray | None = None,
-              use_milp: bool = True, stated: float | None = None) -> Selection:
-        """The best set found for ``budget`` within ``time_limit`` seconds; ``start`` is a feasible set
-        (for a smaller budget) the answer must be at least as good as; ``stated`` the limit notes name."""
-        began = time.perf_counter()
+              use_milp: bool = True, stated: float | None = None, began: float | None = None) -> Selection:
+        """The best set found for ``budget`` within ``time_limit`` seconds from ``began`` (by the solver's clock;
+        now when not given, so that work done before, such as building the problem, can count); ``start`` is
+        a feasible set (for a smaller budget) the answer must be at least as good as; ``stated`` the limit
+        notes and the result name."""
+        result = self._solve(budget, time_limit, start=start, use_milp=use_milp, stated=stated, began=began)
+        return dataclasses.replace(result, time_limit=float(stated or time_limit))
+
+    def _solve(self, budget: float, time_limit: float, *, start: np.ndarray | None, use_milp: bool,
+               stated: float | None, began: float | None) -> Selection:
+        clock = self.clock
+        began = clock() if began is None else began
         deadline = began + time_limit
         p = self.p
         budget = float(budget)
@@ -272,23 +363,15 @@ class Solver:
             raise ValueError("budget must be a number, got NaN")
         notes = list(p.notes)
         n = len(p.ids)
-        blockers = list(p.blockers)
-        if p.forced_cost > budget + _FEASIBILITY * max(1.0, abs(budget)):
-            blockers.append(f"mandatory projects (with the prerequisites they need) cost {p.forced_cost:,.2f}, "
-                            f"above the budget of {budget:,.2f}")
+        blockers = self.blockers(budget)
         if blockers:
             return p._result("infeasible", budget, None, notes + [f"infeasible: {b}" for b in blockers],
-                             gap=float("nan"), method="", seconds=time.perf_counter() - began)
+                             gap=float("nan"), method="", seconds=clock() - began)
         if n == 0:
-            return p._result("optimal", budget, np.zeros(0, dtype=bool), notes, bound=0.0,
-                             seconds=time.perf_counter() - began)
-
-        matrix, upper = p._constraints(budget)
-        bounds = Bounds(p.forced.astype(float), np.where(p.reason_out == "", 1.0, 0.0))
-        rows = LinearConstraint(matrix, -np.inf, upper)
+            return p._result("optimal", budget, np.zeros(0, dtype=bool), notes, bound=0.0, seconds=clock() - began)
 
         def left() -> float:
-            return max(deadline - time.perf_counter(), 1e-3)
+            return max(deadline - clock(), 1e-3)
 
         def finish(status: str, chosen: np.ndarray, bound: float, method: str, limited: bool) -> Selection:
             value = float(p.value[chosen].sum())
@@ -300,47 +383,41 @@ class Solver:
                 notes.append(f"{n:,} candidates: the greedy set (value per cost, every constraint respected), at "
                              f"most {gap:.2%} below the best (the LP bound)")
             return p._result(status, budget, chosen, notes, gap=gap, bound=bound, method=method,
-                             time_limited=limited, seconds=time.perf_counter() - began)
+                             time_limited=limited, seconds=clock() - began)
 
         bound = knapsack_bound(p, budget)
         if self.exact and use_milp:
-            first = self.run(-p.value, integrality=np.ones(n), bounds=bounds, constraints=[rows],
-                             options={**MIP_OPTIONS, "time_limit": left()})
-            if first.x is None and first.status == 2:
-                return p._result("infeasible", budget, None, notes + [
-                    f"infeasible: no selection satisfies every constraint ({first.message})"],
-                    gap=float("nan"), method="", seconds=time.perf_counter() - began)
-            if first.x is not None and first.status == 0:
-                chosen = self._cheapest(first.x > 0.5, matrix, upper, bounds, rows, left)
-                return finish("optimal", chosen, float(p.value[chosen].sum()), "milp", False)
-            limited = first.status == 1
-            dual = getattr(first, "mip_dual_bound", None)
-            if dual is not None and np.isfinite(dual):
-                bound = min(bound, -float(dual))
-            chosen, method = self.greedy(budget, start), "greedy"
-            if first.x is not None and p.value[first.x > 0.5].sum() >= p.value[chosen].sum():
-                chosen, method = first.x > 0.5, "milp"
-            if not limited:
-                notes.append(f"the solver stopped before proving this selection optimal ({first.message})")
-            return finish("feasible", chosen, bound, method, limited)
+            return self._exact(budget, start, bound, left, finish, notes, began)
 
-        lp = self.run(-p.value, integrality=np.zeros(n), bounds=bounds, constraints=[rows],  # half the time at
-                      options={"presolve": True, "time_limit": left() / 2})              # most: greedy follows
-        if lp.status == 2:
-            return p._result("infeasible", budget, None, notes + [
-                f"infeasible: no selection satisfies every constraint ({lp.message})"],
-                gap=float("nan"), method="", seconds=time.perf_counter() - began)
-        guide = None
-        if lp.status == 0 and lp.x is not None:
-            bound = min(bound, -float(lp.fun))
-            guide = lp.x
-        chosen = self.greedy(budget, start, guide, fresh=time.perf_counter() < deadline)
+        # Greedy first, so that a feasible set is in hand whatever happens next; then the LP relaxation (its
+        # bound, and its solution to guide a second pass) if the time left allows both.
+        tried = clock()
+        chosen, complete = self.greedy(budget, start, deadline=deadline, fresh=start is not None)
+        limited = not complete
+        tolerance = TIE_TOLERANCE * max(1.0, abs(bound))
+        if not limited and float(p.value[chosen].sum()) < bound - tolerance:
+            room = deadline - clock() - GREEDY_RESERVE * (clock() - tried)
+            lp, duals = self.lp(budget, room) if room > 0 else (None, None)
+            if lp is not None and lp.status == 2:
+                return p._result("infeasible", budget, None, notes + [
+                    f"infeasible: no selection satisfies every constraint ({lp.message})"],
+                    gap=float("nan"), method="", seconds=clock() - began)
+            if duals is not None:
+                bound = min(bound, -float(lp.fun))
+                guided, complete = self.greedy(budget, start, lp.x, deadline=deadline, fresh=False)
+                if p.value[guided].sum() > p.value[chosen].sum():
+                    chosen = guided
+                limited = not complete
+            else:
+                limited = True
         best = float(p.value[chosen].sum())
-        if best >= bound - TIE_TOLERANCE * max(1.0, abs(bound)):
+        if best >= bound - tolerance:
             return finish("optimal", _prune(p, chosen), best, "greedy", False)
-        limited = lp.status != 0
-        if use_milp and self.milp_ok and not limited and time.perf_counter() < deadline:
-            found = self.run(-p.value, integrality=np.ones(n), bounds=bounds, constraints=[rows],
+        if use_milp and self.milp_ok and not limited and clock() < deadline:
+            matrix, upper = p._constraints(budget)
+            bounds = Bounds(p.forced.astype(float), np.where(p.reason_out == "", 1.0, 0.0))
+            found = self.run(-p.value, integrality=np.ones(n), bounds=bounds,
+                             constraints=[LinearConstraint(matrix, -np.inf, upper)],
                              options={**MIP_OPTIONS, "time_limit": left()})
             method = "greedy"
             if found.x is not None and p.value[found.x > 0.5].sum() > best:
@@ -350,11 +427,37 @@ class Solver:
                 return finish("optimal", _prune(p, chosen), float(p.value[chosen].sum()), method, False)
             if dual is not None and np.isfinite(dual):
                 bound = min(bound, -float(dual))
-            limited = found.status == 1
-            return finish("feasible", _prune(p, chosen), bound, method, limited)
-        if use_milp and self.milp_ok and time.perf_counter() >= deadline:
+            return finish("feasible", _prune(p, chosen), bound, method, found.status == 1)
+        if use_milp and self.milp_ok and clock() >= deadline:
             limited = True
         return finish("feasible", _prune(p, chosen), bound, "greedy", limited)
+
+    def _exact(self, budget, start, bound, left, finish, notes, began) -> Selection:
+        """HiGHS proves the best value, then finds the cheapest set worth as much (small portfolios)."""
+        p = self.p
+        n = len(p.ids)
+        matrix, upper = p._constraints(budget)
+        bounds = Bounds(p.forced.astype(float), np.where(p.reason_out == "", 1.0, 0.0))
+        rows = LinearConstraint(matrix, -np.inf, upper)
+        first = self.run(-p.value, integrality=np.ones(n), bounds=bounds, constraints=[rows],
+                         options={**MIP_OPTIONS, "time_limit": left()})
+        if first.x is None and first.status == 2:
+            return p._result("infeasible", budget, None, notes + [
+                f"infeasible: no selection satisfies every constraint ({first.message})"],
+                gap=float("nan"), method="", seconds=self.clock() - began)
+        if first.x is not None and first.status == 0:
+            chosen = self._cheapest(first.x > 0.5, matrix, upper, bounds, rows, left)
+            return finish("optimal", chosen, float(p.value[chosen].sum()), "milp", False)
+        limited = first.status == 1
+        dual = getattr(first, "mip_dual_bound", None)
+        if dual is not None and np.isfinite(dual):
+            bound = min(bound, -float(dual))
+        chosen, method = self.greedy(budget, start)[0], "greedy"
+        if first.x is not None and p.value[first.x > 0.5].sum() >= p.value[chosen].sum():
+            chosen, method = first.x > 0.5, "milp"
+        if not limited:
+            notes.append(f"the solver stopped before proving this selection optimal ({first.message})")
+        return finish("feasible", chosen, bound, method, limited)
 
     def _cheapest(self, chosen: np.ndarray, matrix, upper, bounds, rows, left) -> np.ndarray:
         """The cheapest set worth (within :data:`TIE_TOLERANCE`) as much as ``chosen``; ``chosen`` when that
@@ -374,16 +477,20 @@ class Solver:
         return chosen
 
 
-def frontier_rows(solver: Solver, budgets: Sequence[float], limits: SolverLimits) -> list[dict]:
+def frontier_rows(solver: Solver, budgets: Sequence[float], limits: SolverLimits,
+                  began: float | None = None) -> list[dict]:
     """One row per budget (in the order given), solved from the smallest up within ``limits.time_limit`` for
-    all of them; each budget starts from the set found for the one below."""
-    began = time.perf_counter()
+    all of them, counted from ``began`` (by the solver's clock; now when not given); each budget starts from
+    the set found for the one below."""
+    began = solver.clock() if began is None else began
+    if not solver.exact:
+        return _large_frontier(solver, budgets, limits, began + limits.time_limit)
     order = np.argsort(np.asarray(budgets, dtype=float), kind="stable")
     rows: dict[int, dict] = {}
     previous: np.ndarray | None = None
     for done, i in enumerate(order):
         budget = float(budgets[i])
-        share = (limits.time_limit - (time.perf_counter() - began)) / (len(order) - done)
+        share = (limits.time_limit - (solver.clock() - began)) / (len(order) - done)
         chosen = solver.solve(budget, max(share, 1e-3), start=previous, use_milp=solver.exact)
         if chosen.status != "infeasible":
             previous = chosen.projects["selected"].to_numpy(dtype=bool)
@@ -394,5 +501,84 @@ def frontier_rows(solver: Solver, budgets: Sequence[float], limits: SolverLimits
     return [rows[i] for i in range(len(order))]
 
 
-__all__ = ["DEFAULT_TIME_LIMIT", "EXACT_SIZE", "MILP_SIZE", "SolverLimits", "current_limits", "knapsack_bound",
-           "relative_gap", "solver_limits"]
+def _large_frontier(solver: Solver, budgets: Sequence[float], limits: SolverLimits, deadline: float) -> list[dict]:
+    """The frontier of a portfolio too large for an exact solve per budget, within ``deadline``.
+
+    1. A greedy set per budget, from the smallest up, each starting from the set below (so the value never
+       drops), with the fractional knapsack bound: an answer for every budget, fast.
+    2. With time left, the LP relaxation at the middle budget: its prices of the dependency, exclusion and
+       capacity rows give every budget a Lagrangian bound (:class:`Duals`) and a better order for a second
+       greedy pass, kept where it finds more value.
+    3. While time is left, the LP relaxation at the budget with the largest gap: its exact bound there, a
+       greedy pass guided by its solution, and its prices' bound for every budget.
+
+    A pass the deadline stops keeps what it found; an LP is started only with time left for the passes after
+    it: a quarter more than the first pass took, then :data:`GREEDY_RESERVE` times one budget's pass."""
+    p, clock = solver.p, solver.clock
+    budgets = [float(b) for b in budgets]
+    order = [int(i) for i in np.argsort(np.asarray(budgets, dtype=float), kind="stable")]
+    sets: dict[int, np.ndarray] = {}
+    bounds: dict[int, float] = {}
+    previous: np.ndarray | None = None
+    tried = clock()
+    for done, i in enumerate(order):
+        if not solver.blockers(budgets[i]):
+            previous, _ = solver.greedy(budgets[i], previous, deadline=deadline, fresh=False)
+            sets[i], bounds[i] = previous, knapsack_bound(p, budgets[i])
+        if limits.progress is not None:
+            limits.progress("frontier", done + 1, len(order))
+    feasible = [i for i in order if i in sets]
+    one_pass = clock() - tried                                # what a greedy pass over every budget takes
+    solved: set[int] = set()
+
+    def gap(i: int) -> float:
+        return relative_gap(float(p.value[sets[i]].sum()), bounds[i])
+
+    while clock() < deadline:
+        open_ = [i for i in feasible if i not in solved and gap(i) > TIE_TOLERANCE]
+        reserve = 1.25 * one_pass if not solved else GREEDY_RESERVE * one_pass / max(len(feasible), 1)
+        room = deadline - clock() - reserve
+        if not open_ or room <= 0:
+            break
+        i = feasible[len(feasible) // 2] if not solved and feasible[len(feasible) // 2] in open_ \
+            else max(open_, key=gap)
+        solved.add(i)
+        lp, duals = solver.lp(budgets[i], room)
+        if duals is None:
+            break
+        for k in feasible:
+            bounds[k] = min(bounds[k], duals.bound(p, budgets[k]))
+        bounds[i] = min(bounds[i], -float(lp.fun))
+        below = feasible.index(i) - 1
+        guided, _ = solver.greedy(budgets[i], sets[feasible[below]] if below >= 0 else None, lp.x,
+                                  deadline=deadline)
+        if p.value[guided].sum() > p.value[sets[i]].sum():
+            sets[i] = guided
+        if len(solved) == 1:                                  # the LP's prices order a pass over every budget
+            guide, previous = duals.guide(p), None
+            for k in feasible:
+                if clock() >= deadline:
+                    break
+                previous, _ = solver.greedy(budgets[k], previous, guide, deadline=deadline, fresh=False)
+                if p.value[previous].sum() > p.value[sets[k]].sum():
+                    sets[k] = previous
+    rows, best = {}, None
+    for i in order:
+        if i not in sets:
+            rows[i] = {"budget": budgets[i], "value": np.nan, "cost": np.nan, "count": 0, "status": "infeasible",
+                       "gap": np.nan}
+            continue
+        if best is not None and p.value[best].sum() > p.value[sets[i]].sum():
+            sets[i] = best                                    # the set below still fits a larger budget
+        best = sets[i]
+        chosen = _prune(p, sets[i])
+        value = float(p.value[chosen].sum())
+        optimal = value >= bounds[i] - TIE_TOLERANCE * max(1.0, abs(bounds[i]))
+        rows[i] = {"budget": budgets[i], "value": value, "cost": float(p.cost[chosen].sum()),
+                   "count": int(chosen.sum()), "status": "optimal" if optimal else "feasible",
+                   "gap": 0.0 if optimal else relative_gap(value, bounds[i])}
+    return [rows[i] for i in range(len(budgets))]
+
+
+__all__ = ["CLOCK_EVERY", "DEFAULT_TIME_LIMIT", "EXACT_SIZE", "GREEDY_RESERVE", "MILP_SIZE", "Duals", "SolverLimits",
+           "current_limits", "knapsack_bound", "relative_gap", "solver_limits"]
