@@ -128,8 +128,6 @@ def portfolio_command(
                                      stale_days=STALE_AFTER_DAYS if stale_days is None else stale_days)
     if format is PortfolioFormat.json:
         data = analysis.to_dict()
-        if analysis.selection is not None:
-            data["selection"]["solver"] = analysis.selection.solver()
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False))
         return
     print_portfolio(analysis, console())

@@ -242,6 +242,7 @@ class PortfolioAnalysis:
                 "total_cost": _round("cost", self.selection.total_cost),
                 "total_value": _round("value", self.selection.total_value),
                 "notes": list(self.selection.notes),
+                "solver": self.selection.solver(),
             },
             "frontier": None if self.frontier is None else _records(self.frontier),
             "findings": _records(self.findings_frame()),
@@ -264,6 +265,7 @@ def analyse_portfolio(
     currency: str | None = None,
     stale_days: int = STALE_AFTER_DAYS,
     history: Sequence[tuple[Portfolio, dt.date | str | pd.Timestamp]] = (),
+    time_limit: float | None = None,
 ) -> PortfolioAnalysis:
     """Run every analysis the portfolio's sheets allow.
 
@@ -296,6 +298,9 @@ def analyse_portfolio(
     history
         Earlier workbooks with the status date of their figures, added to the ``status_history`` sheet
         (:func:`pmo_workbench.portfolio.trends.combine_history`: the sheet wins on the same project and date).
+    time_limit
+        Seconds selection may take, and the frontier again (each stops there with the best set found and its
+        gap); by default the limit of :func:`~pmo_workbench.portfolio.solve.solver_limits` in force.
 
     Returns
     -------
@@ -366,11 +371,11 @@ def analyse_portfolio(
                                         "to select from."))
         else:
             if budget is not None:
-                selection = select_projects(candidates, float(budget), **constraints)
+                selection = select_projects(candidates, float(budget), time_limit=time_limit, **constraints)
                 if resources is not None and selection.status != "infeasible":
                     resources = resources.with_selection(selection.selected)   # the load the set would bring
             if want_frontier:
-                curve = efficient_frontier(candidates, n=frontier_points, **constraints)
+                curve = efficient_frontier(candidates, n=frontier_points, time_limit=time_limit, **constraints)
     status_history, history_notes = combine_history(p.status_history, history_from_portfolios(history),
                                                     known=p.projects["project_id"])
     stale = stale_updates(p.projects, status_history, as_of, days=stale_days)

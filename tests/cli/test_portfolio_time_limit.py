@@ -20,7 +20,8 @@ def test_json_reports_how_the_selection_was_solved():
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     solver = data["selection"]["solver"]
-    assert set(solver) == {"method", "gap", "bound", "time_limited", "seconds"}
+    assert set(solver) == {"method", "gap", "bound", "time_limited", "time_limit", "seconds"}
+    assert solver["time_limit"] == 20.0
     assert (data["selection"]["status"], solver["gap"], solver["time_limited"]) == ("optimal", 0.0, False)
     assert all(point["gap"] == 0.0 for point in data["frontier"])
 
