@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint
+from scipy.optimize import Bounds, LinearConstraint, linprog
 
 from .problem import _FEASIBILITY, MIP_OPTIONS, TIE_TOLERANCE, Selection, _Problem
 
@@ -300,7 +300,7 @@ class Solver:
                  clock: Callable[[], float] = time.perf_counter):
         self.p = problem
         self.run = run
-        self.relax = relax
+        self.relax = relax or linprog
         self.clock = clock
         self.exact = len(problem.ids) <= exact_size
         self.milp_ok = len(problem.ids) <= milp_size
@@ -334,8 +334,6 @@ class Solver:
         p = self.p
         matrix, upper = p._constraints(budget)
         bounds = np.column_stack([p.forced.astype(float), np.where(p.reason_out == "", 1.0, 0.0)])
-        if self.relax is None:
-            return None, None
         result = self.relax(-p.value, A_ub=matrix, b_ub=upper, bounds=bounds, method="highs",
                             options={"presolve": True, "time_limit": max(seconds, 1e-3)})
         duals = None

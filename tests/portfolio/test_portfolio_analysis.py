@@ -296,3 +296,13 @@ def test_reported_greener_worsened_and_stale_projects_are_put_into_actions(tmp_p
     ]
     # each has its own action, so the data action does not count them again
     assert not [a for a in actions(result) if a.area == "data"]
+
+
+def test_the_json_of_a_selection_says_how_it_was_solved_and_within_which_limit(portfolio):
+    analysis = analyse_portfolio(portfolio, as_of=AS_OF, budget=1e9, frontier=False, time_limit=7.0)
+    solver = analysis.to_dict()["selection"]["solver"]
+    # A handful of candidates: solved exactly, so the bound is the value and the gap 0.
+    assert {k: solver[k] for k in ("method", "gap", "time_limited", "time_limit")} == {
+        "method": "milp", "gap": 0.0, "time_limited": False, "time_limit": 7.0}
+    assert solver["bound"] == pytest.approx(analysis.selection.total_value)
+    assert 0.0 <= solver["seconds"] <= analysis.selection.seconds + 1e-3

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pmo_workbench.portfolio import selection, solve
 from pmo_workbench.portfolio.problem import _Problem
-from pmo_workbench.portfolio.selection import _milp, efficient_frontier, select_projects
+from pmo_workbench.portfolio.selection import _linprog, _milp, efficient_frontier, select_projects
 from pmo_workbench.portfolio.solve import EXACT_SIZE, Solver, knapsack_bound, relative_gap, solver_limits
 
 
@@ -80,7 +81,7 @@ def test_greedy_value_never_above_the_lp_bound_nor_that_above_the_knapsack_bound
     candidates, constraints = _portfolio(300, seed=seed)
     problem = _Problem(candidates, **constraints)
     budget = max(float(candidates["cost"].sum() * share), problem.forced_cost)
-    solver = Solver(problem, _milp)
+    solver = Solver(problem, _milp, relax=_linprog)
     lp = solver.solve(budget, 30.0, use_milp=False)      # greedy, with the LP relaxation as its bound
     assert lp.method == "greedy" and lp.total_value <= lp.bound + 1e-9
     assert lp.bound <= knapsack_bound(problem, budget) + 1e-6
@@ -118,3 +119,77 @@ def test_frontier_above_the_exact_size_is_monotone_with_small_reported_gaps():
     assert (np.diff(feasible["value"].to_numpy()) >= -1e-9).all()
     assert (feasible["cost"] <= feasible["budget"] * (1 + 1e-9)).all()
     assert feasible["gap"].between(0.0, 0.05).all()
+
+
+# -- the gap on a knapsack worked by hand, and the clock ---------------------------------------------------------------
+
+# A: value 10, cost 6; B: value 6, cost 3; C: value 5, cost 3; budget 7.
+# Greedy by value per cost: B (2.0, 4 left), A (1.67) does not fit, C (1.67) does: B + C, value 11, cost 6.
+# LP bound: B whole, then 4 of the 6 that A costs: 6 + 4/6 * 10 = 38/3 (C instead of A gives the same 1.67 per
+# unit); so the gap is (38/3 - 11) / (38/3) = 5/38. The best set is B + C too (A alone is 10; A + anything > 7).
+KNAPSACK = pd.DataFrame({"project_id": ["A", "B", "C"], "cost": [6.0, 3.0, 3.0], "value": [10.0, 6.0, 5.0],
+                         "mandatory": [False, False, False]})
+
+
+def _no_lp(*args, **kwargs):
+    raise AssertionError("the LP relaxation was started without the time for it")
+
+
+def test_the_gap_is_the_share_of_the_lp_bound_the_greedy_set_may_miss():
+    solver = Solver(_Problem(KNAPSACK), _milp, relax=_linprog, exact_size=0, milp_size=0)
+    result = solver.solve(7.0, 30.0)
+    assert (result.status, result.method, result.selected, result.total_value) == ("feasible", "greedy",
+                                                                                    ("B", "C"), 11.0)
+    assert result.bound == pytest.approx(38 / 3)
+    assert result.gap == pytest.approx(5 / 38)
+    assert not result.time_limited
+    exact = select_projects(KNAPSACK, 7.0)
+    assert (exact.status, exact.selected, exact.gap) == ("optimal", ("B", "C"), 0.0)
+
+
+def test_a_clock_past_the_limit_stops_the_greedy_pass_with_the_mandatory_set_and_its_gap(monkeypatch):
+    # B mandatory, the clock already at 100 s of a 5 s limit: the greedy pass looks at the clock before its
+    # first candidate (every candidate here) and stops. Only B, value 6; the fractional bound is B's 6 plus 4/6
+    # of A's 10 = 38/3, so the gap is (38/3 - 6) / (38/3) = 10/19.
+    monkeypatch.setattr(solve, "CLOCK_EVERY", 1)
+    problem = _Problem(KNAPSACK.assign(mandatory=[False, True, False]))
+    solver = Solver(problem, _milp, relax=_no_lp, exact_size=0, milp_size=0, clock=lambda: 100.0)
+    result = solver.solve(7.0, 5.0, began=0.0)
+    assert (result.status, result.selected, result.time_limited, result.time_limit) == ("feasible", ("B",), True,
+                                                                                         5.0)
+    assert result.gap == pytest.approx(10 / 19)
+    assert result.seconds == 100.0
+    assert "stopped at the time limit of 5 s with a gap of at most 52.63%" in result.notes[-1]
+
+
+def test_building_the_problem_counts_against_the_limit_of_selection_and_of_the_frontier(monkeypatch):
+    # The clock reads 0 when the call starts and 100 from then on: the limit of 5 s is gone once the problem is
+    # built, so no LP is started and the answers are the greedy ones, stopped at the limit.
+    candidates, constraints = _portfolio(EXACT_SIZE + 500, seed=9)
+    monkeypatch.setattr(selection, "_linprog", _no_lp)
+
+    def clock_from_zero():
+        readings = iter([0.0])
+        return lambda: next(readings, 100.0)
+
+    budget = float(candidates["cost"].sum() * 0.3)
+    with solver_limits(time_limit=5.0, clock=clock_from_zero()):
+        result = select_projects(candidates, budget, **constraints)
+    assert result.time_limited and result.status == "feasible" and result.seconds == 100.0
+    assert 0.0 < result.gap < 1.0
+    _check_feasible(candidates, constraints, result.selected, budget)
+    with solver_limits(time_limit=5.0, clock=clock_from_zero()):
+        frontier = efficient_frontier(candidates, n=4, **constraints)
+    assert (np.diff(frontier["value"].to_numpy()) >= 0).all()
+    assert frontier["gap"].between(0.0, 1.0).all()
+
+
+@pytest.mark.slow
+def test_a_large_lp_runs_in_a_child_process_and_is_stopped_at_its_limit(monkeypatch):
+    monkeypatch.setattr(selection, "CHILD_PROCESS_SIZE", 1)
+    problem = _Problem(KNAPSACK)
+    solved = Solver(problem, _milp, relax=selection._linprog).lp(7.0, 60.0)[0]
+    assert (solved.status, -solved.fun) == (0, pytest.approx(38 / 3))
+    monkeypatch.setattr(selection, "_GRACE", 0.0)       # no interpreter starts in a millisecond
+    stopped = Solver(problem, _milp, relax=selection._linprog).lp(7.0, 1e-3)[0]
+    assert stopped.status == 1 and "stopped at its time limit" in stopped.message
