@@ -45,6 +45,15 @@ It prints both times, the ratio, whether the new time meets the target (under
 10 s each), and the new answers' optimality gaps and values against the
 baseline's. ``--skip-scale`` leaves the comparison out.
 
+Then the very large run (``--big-projects``, default 200,000 projects with
+five risks, two dependencies and ten assignment rows each), where no exact
+baseline could finish: ``read_portfolio`` of its CSV folder,
+``analyse_portfolio(budget=None)`` (time and the process's peak resident
+memory so far), and ``select_projects`` for half the candidates' cost and the
+``--frontier-points`` frontier, each with ``--big-time-limit`` (default 30 s):
+elapsed against the limit (building the problem included), whether the limit
+stopped it, and the gap. ``--skip-big`` leaves it out.
+
 Every number of the naive baseline is checked against the package before any
 time is printed. The package is timed best of ``--repeat`` runs, the naive
 baseline once. Peak memory is the ``tracemalloc`` peak of one extra run of each
@@ -55,7 +64,7 @@ analysis under 5 s, selection under 10 s. Run::
 
     .venv/bin/python benchmarks/bench_portfolio.py [--projects N] [--risks N] [--dependencies N]
         [--roles N] [--months N] [--candidates N] [--repeat N] [--frontier-points N] [--time-limit S]
-        [--skip-scale]
+        [--skip-scale] [--big-projects N] [--big-time-limit S] [--skip-big]
 """
 
 from __future__ import annotations
@@ -337,6 +346,47 @@ def scale(gen, sheets, portfolio, analysis, args) -> None:
           f"{new_sel.total_value:,.2f}; baseline {old_sel.status}, value {old_sel.total_value:,.2f}")
 
 
+def big(gen, args) -> None:
+    """The very large run: read, analyse, and selection and the frontier within their time limit."""
+    import resource
+
+    n = args.big_projects
+    started = time.perf_counter()
+    sheets = gen.build_portfolio(n, 5 * n, 2 * n, args.roles, args.months, seed=args.seed, as_of=AS_OF,
+                                 cycle=True, overallocate=True, criteria=CRITERIA, n_assignments=10 * n)
+    t_build = time.perf_counter() - started
+    with tempfile.TemporaryDirectory(prefix="bench_portfolio_big_") as tmp:
+        folder = gen.write_csv_folder(sheets, Path(tmp) / "portfolio")
+        del sheets
+        t_read, portfolio = best_of(1, lambda: read_portfolio(folder))
+    t_analysis, analysis = best_of(1, lambda: analyse_portfolio(portfolio, as_of=AS_OF, budget=None))
+    peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6      # kB on Linux
+    candidates = selection_candidates(portfolio.projects, analysis.evm, portfolio.criteria)
+    first_month = pd.Period(AS_OF, "M")
+    constraints = {"dependencies": portfolio.dependencies, "projects": portfolio.projects,
+                   "demand": portfolio.assignments[portfolio.assignments["month"] >= first_month],
+                   "capacity": portfolio.capacity[portfolio.capacity["month"] >= first_month]}
+    budget = 0.5 * float(np.nansum(candidates["cost"]))
+    limit = args.big_time_limit
+    t_sel, sel = best_of(1, lambda: select_projects(candidates, budget, time_limit=limit, **constraints))
+    t_front, front = best_of(1, lambda: efficient_frontier(candidates, n=args.frontier_points, time_limit=limit,
+                                                           **constraints))
+
+    def within(seconds: float) -> str:
+        return f"{seconds:7.2f} s of a {limit:g} s limit ({'within' if seconds <= limit else 'OVER'})"
+
+    print(f"big: {n:,} projects, {len(portfolio.risks):,} risks, {len(portfolio.dependencies):,} dependencies, "
+          f"{len(portfolio.assignments):,} assignments; built in {t_build:.1f} s, read_portfolio (CSV) {t_read:.1f} s")
+    print(f"big: analyse_portfolio(budget=None) {t_analysis:.1f} s, peak resident memory of the process so far "
+          f"{peak_gb:.1f} GB")
+    print(f"big: select_projects, {len(candidates):,} candidates, half their cost: {within(t_sel)}; {sel.status} "
+          f"by {sel.method}, stopped at the limit: {'yes' if sel.time_limited else 'no'}, gap {sel.gap:.3%} "
+          f"(value {sel.total_value:,.2f}, bound {sel.bound:,.2f})")
+    feasible = front[front["status"] != "infeasible"]
+    print(f"big: efficient frontier, {args.frontier_points} points: {within(t_front)}; gaps "
+          f"{feasible['gap'].min():.3%} to {feasible['gap'].max():.3%} (median {feasible['gap'].median():.3%})")
+
+
 # -- checking -------------------------------------------------------------------------
 
 def _same(a: float, b: float) -> bool:
@@ -430,6 +480,9 @@ def main() -> None:
     parser.add_argument("--frontier-points", type=int, default=12, help="budgets on the compared frontier")
     parser.add_argument("--time-limit", type=float, default=30.0, help="the new solver's time limit (seconds)")
     parser.add_argument("--skip-scale", action="store_true", help="leave out the comparison with the baseline")
+    parser.add_argument("--big-projects", type=int, default=200_000, help="projects of the very large run")
+    parser.add_argument("--big-time-limit", type=float, default=30.0, help="its selection's time limit (seconds)")
+    parser.add_argument("--skip-big", action="store_true", help="leave out the very large run")
     args = parser.parse_args()
     n_assignments = args.assignments or round(100_000 * args.roles * args.months / 7_200)
 
@@ -522,6 +575,8 @@ def main() -> None:
           f"{worst_abs:.1e} absolute, {worst_rel:.1e} relative")
     if not args.skip_scale:
         scale(gen, sheets, portfolio, analysis, args)
+    if not args.skip_big:
+        big(gen, args)
 
 
 if __name__ == "__main__":

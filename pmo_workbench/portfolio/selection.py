@@ -186,7 +186,7 @@ def select_projects(candidates: pd.DataFrame, budget: float, *, dependencies: pd
         The ``projects`` frame (``project_id``, ``status``), used only to tell
         closed from cancelled prerequisites that are not candidates.
     time_limit
-        Seconds the solve may take; by default the limit of
+        Seconds the selection may take, building the problem included; by default the limit of
         :func:`~pmo_workbench.portfolio.solve.solver_limits` (60 s unless set).
         At the limit the best set found is returned, status ``"feasible"``,
         ``time_limited`` true and its ``gap`` to the best bound proven.
@@ -237,8 +237,9 @@ def efficient_frontier(candidates: pd.DataFrame, budgets: Sequence[float] | None
     n
         Number of default budgets.
     time_limit
-        Seconds the whole frontier may take (shared out among the budgets
-        still to solve); by default as for :func:`select_projects`.
+        Seconds the whole frontier may take, building the problem included
+        (shared out among the budgets still to solve); by default as for
+        :func:`select_projects`.
     **same_constraints
         ``dependencies``, ``demand``, ``capacity``, ``exclusions``,
         ``projects``, as for :func:`select_projects`.

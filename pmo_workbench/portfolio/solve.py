@@ -3,21 +3,28 @@
 Small portfolios (up to :data:`EXACT_SIZE` candidates) are solved exactly as
 before: HiGHS maximises the value, then finds the cheapest set worth as much.
 Larger ones start from a greedy set (value per cost, mandatory projects and
-the prerequisites they force in first, every constraint respected) and the LP
-relaxation's bound; HiGHS then improves the set with whatever time is left
+the prerequisites they force in first, every constraint respected), then,
+when the time left allows it, the LP relaxation gives a bound and orders a
+second greedy pass; HiGHS then improves the set with whatever time is left
 (up to :data:`MILP_SIZE` candidates; beyond that the greedy set stands). Every
-answer carries its relative optimality gap against the best bound proven,
-and no solve runs past its time limit by more than HiGHS takes to notice it.
+answer carries its relative optimality gap against the best bound proven.
+
+The whole solve counts against the limit, building the problem included:
+the greedy pass looks at the clock as it goes, an LP is started only with
+time left for the work after it, and on large portfolios the LP runs in a
+child process stopped at its limit (see
+:data:`~pmo_workbench.portfolio.selection.CHILD_PROCESS_SIZE`), because HiGHS
+looks at the clock too seldom there.
 
 The efficient frontier solves its budgets in increasing order, each one
 starting from the set found for the budget below (which still fits), so that a
 larger budget never shows a lower value; above :data:`EXACT_SIZE` candidates
-its points are greedy sets with their gaps, computed in well under a second
-each.
+its points are greedy sets, bounded and reordered with the prices of one or
+more LP relaxations as time allows (:func:`frontier_rows`).
 
-The time limit and a progress callback come from the call or, when not
-given, from :func:`solver_limits` (the command line sets both once for the
-whole analysis).
+The time limit, a progress callback and the clock come from the call or, when
+not given, from :func:`solver_limits` (the command line sets the first two once
+for the whole analysis).
 """
 
 from __future__ import annotations
