@@ -525,14 +525,18 @@ def _large_frontier(solver: Solver, budgets: Sequence[float], limits: SolverLimi
     sets: dict[int, np.ndarray] = {}
     bounds: dict[int, float] = {}
     previous: np.ndarray | None = None
-    tried = clock()
+    tried, bounding = clock(), 0.0
     for done, i in enumerate(order):
         if not solver.blockers(budgets[i]):
             previous, _ = solver.greedy(budgets[i], previous, deadline=deadline, fresh=False)
-            sets[i], bounds[i] = previous, knapsack_bound(p, budgets[i])
+            sets[i] = previous
+            ready = clock()
+            bounds[i] = knapsack_bound(p, budgets[i])
+            bounding += clock() - ready
         if limits.progress is not None:
             limits.progress("frontier", done + 1, len(order))
     feasible = [i for i in order if i in sets]
+    deadline -= 2 * bounding                                  # the bounds again and the rows, after the passes
     one_pass = clock() - tried                                # what a greedy pass over every budget takes
     solved: set[int] = set()
 
@@ -552,6 +556,8 @@ def _large_frontier(solver: Solver, budgets: Sequence[float], limits: SolverLimi
         if duals is None:
             break
         for k in feasible:
+            if clock() >= deadline:
+                break
             bounds[k] = min(bounds[k], duals.bound(p, budgets[k]))
         bounds[i] = min(bounds[i], -float(lp.fun))
         below = feasible.index(i) - 1
