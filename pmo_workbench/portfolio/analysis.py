@@ -39,8 +39,11 @@ _MONEY = frozenset({
     "pv", "ev", "ac", "bac", "cv", "sv", "eac", "etc", "vac", "cost", "total_cost", "budget", "emv", "threat_emv",
     "opportunity_emv", "net_emv", "contingency", "impact", "eac_index", "closed_bac", "closed_ac",
     "in_year_budget", "actual_to_date", "forecast_remaining", "outturn", "variance", "cumulative_budget",
-    "cumulative_outturn", "actual", "forecast", "planned", "realised", "shortfall",
+    "cumulative_outturn", "actual", "forecast", "planned", "realised", "shortfall", "forecast_planned",
+    "forecast_shortfall", "unplanned_realised",
 })
+_WHOLE = frozenset({"row", "source_row", "slip_days", "days_to_go"})
+"""Keys whose values are whole numbers (spreadsheet rows, day counts): integers in the JSON."""
 
 
 @dataclass(frozen=True)
@@ -335,11 +338,11 @@ def analyse_portfolio(
         dependencies = analyse_dependencies(p.dependencies, p.projects)
     milestones = benefits = finance = None
     if p.milestones is not None:
-        milestones = analyse_milestones(p.milestones, p.projects, as_of, horizon_days=horizon_days)
+        milestones = analyse_milestones(p.milestones, p.projects, as_of, horizon_days=horizon_days, pmos=p.pmos)
     if p.benefits is not None:
-        benefits = analyse_benefits(p.benefits, p.projects, as_of)
+        benefits = analyse_benefits(p.benefits, p.projects, as_of, currency=currency)
     if p.financials is not None:
-        finance = analyse_finance(p.financials, p.projects, as_of, fy_start=fy_start)
+        finance = analyse_finance(p.financials, p.projects, as_of, fy_start=fy_start, pmos=p.pmos)
     by_pmo = pmo_pressure(by_pmo, p.projects, p.pmos, risks=risks, resources=resources)
     findings = list(data_quality(p, evm, as_of=as_of)) + list(pmo_findings) + list(unaligned(p.projects))
     for part in (resources, dependencies, milestones, benefits, finance):
@@ -412,6 +415,7 @@ def _delivery_blocks(a: PortfolioAnalysis) -> dict[str, Any]:
             "totals": _jsonable(b.totals), "by_measure": _records(b.by_measure),
             "by_project": _records(b.by_project), "by_owner": _records(b.by_owner),
             "past_due": _records(b.past_due[["project_id", "benefit", "measure", "planned", "realised", "due"]]),
+            "lost": _records(b.lost[["project_id", "benefit", "measure", "planned", "forecast", "realised", "due"]]),
         },
         "finance": None if f is None else {
             "fy_start": f.fy_start, "totals": _jsonable(f.totals),
@@ -498,6 +502,8 @@ def _round(key: str, value: Any) -> Any:
     number = _number(value)
     if number is None:
         return _jsonable(value) if not isinstance(value, (float, np.floating)) else None
+    if key in _WHOLE and number.is_integer():
+        return int(number)
     digits = MONEY_DECIMALS if key in _MONEY or key.endswith(("_emv", "_cost")) else INDEX_DECIMALS
     return round(number, digits)
 

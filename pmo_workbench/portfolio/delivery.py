@@ -17,27 +17,45 @@ Milestones (those of cancelled projects are left out)
     planned date; ``slip_days`` is that difference in calendar days (for a reached
     milestone, the actual date against the planned one). An ``actual`` date after the
     status date cannot be true yet: the milestone counts as not reached and a
-    finding names it.
+    finding names it. A closed project's milestone that is not reached is a data
+    finding, not an overdue gate or a pending decision: it is left out and a finding
+    names it (its reached milestones still count).
+
+Per PMO
+    Counts per PMO follow the ``pmos`` hierarchy as the view by PMO does
+    (:func:`pmo_workbench.portfolio.breakdown.pmo_view`): a PMO's row covers its own
+    projects and those of every PMO under it; items of projects naming no PMO are the
+    row :data:`NO_PMO`, so the rows of the PMOs at the top add up to the totals.
 
 Benefits
-    Each benefit is counted in its own ``measure`` (blank means money); figures in
-    different measures are never added together. Realisation is realised ÷ planned;
-    the forecast shortfall is planned − forecast over the benefits that give both
-    (positive: the forecast falls short of the plan).
+    Each benefit is counted in its own ``measure`` (blank, "money", the portfolio's
+    currency code or its symbol mean money); figures in different measures are never
+    added together. Only benefits with a planned amount are measured against a plan:
+    realisation is their realised ÷ their planned; the forecast shortfall is planned −
+    forecast over the benefits that give both (positive: the forecast falls short),
+    shown beside the plan of those same benefits so the row adds up. Realised amounts
+    of benefits with no plan are shown apart and a finding names each such benefit.
+    Benefits of cancelled projects are lost with the project: they are shown apart
+    and left out of every other figure. Owners differing only in case or spaces are
+    one owner (the first spelling given).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from babel.numbers import get_currency_name, get_currency_symbol, list_currencies
 
-from .model import Finding
+from .model import CLOSED, Finding
+from .pmos import descendants
 
-__all__ = ["BenefitAnalysis", "HORIZON_DAYS", "MONEY_MEASURE", "MilestoneAnalysis", "analyse_benefits",
-           "analyse_milestones"]
+__all__ = ["BenefitAnalysis", "HORIZON_DAYS", "MONEY_MEASURE", "MilestoneAnalysis", "NO_PMO", "analyse_benefits",
+           "analyse_milestones", "first_of", "per_pmo"]
 
 HORIZON_DAYS = 90
 """Default look-ahead, in days, for upcoming milestones and stage gates: about one quarter, the usual span of a
@@ -46,12 +64,15 @@ portfolio board's forward plan (a setting of the analysis, not a published stand
 MONEY_MEASURE = "money"
 """The measure shown for benefits whose ``measure`` is blank."""
 
+NO_PMO = "(no PMO)"
+"""The row of a per-PMO table that holds the projects naming no PMO."""
+
 MILESTONE_STATES = ("overdue", "upcoming", "later", "reached")
 """A milestone's state at the status date, in the order the report lists them."""
 
 MILESTONE_COLUMNS = ["project_id", "name", "pmo", "milestone", "planned", "forecast", "actual", "expected", "gate",
                      "decision_needed", "state", "slip_days", "days_to_go", "source_row"]
-PMO_COUNT_COLUMNS = ["pmo", "milestones", "reached", "overdue", "upcoming", "slipped", "gates_upcoming",
+PMO_COUNT_COLUMNS = ["pmo", "parent", "milestones", "reached", "overdue", "upcoming", "slipped", "gates_upcoming",
                      "decisions"]
 BENEFIT_FIGURES = ["planned", "forecast", "realised"]
 
@@ -74,11 +95,12 @@ class MilestoneAnalysis:
     decisions
         Milestones not reached that need a decision, soonest first.
     by_pmo
-        Counts per PMO (:data:`PMO_COUNT_COLUMNS`).
+        Counts per PMO (:data:`PMO_COUNT_COLUMNS`, ``parent`` the PMO it reports to), following the hierarchy,
+        with a :data:`NO_PMO` row when some project names no PMO.
     totals
         The same counts over the portfolio, and ``horizon_days``.
     findings
-        Dates that contradict the status date.
+        Dates that contradict the status date, and closed projects' milestones not reached.
     """
 
     milestones: pd.DataFrame
@@ -92,9 +114,77 @@ class MilestoneAnalysis:
     horizon_days: int = HORIZON_DAYS
     findings: tuple[Finding, ...] = field(default_factory=tuple)
 
+    @property
+    def watched(self) -> int:
+        """How many milestones the slip chart can draw: overdue, upcoming, or later and slipped."""
+        m = self.milestones
+        return int((m["state"].isin(["overdue", "upcoming"]) | (m["state"].eq("later") & m["slip_days"].gt(0))).sum())
+
+
+def first_of(caption: str, shown: int, total: int) -> str:
+    """A table's caption saying when it shows only the first rows of a longer list.
+
+    Examples
+    --------
+    >>> first_of("Decisions needed", 15, 37)
+    'Decisions needed: the first 15 of 37 (pmo-workbench portfolio --format json lists them all)'
+    >>> first_of("Decisions needed", 15, 4)
+    'Decisions needed'
+    """
+    if total <= shown:
+        return caption
+    return f"{caption}: the first {shown} of {total} (pmo-workbench portfolio --format json lists them all)"
+
+
+def per_pmo(frame: pd.DataFrame, pmos: pd.DataFrame | None,
+            figures: Callable[[pd.DataFrame], dict[str, Any]]) -> pd.DataFrame:
+    """``figures`` of the rows of ``frame`` per PMO, following the ``pmos`` hierarchy as the view by PMO does.
+
+    Parameters
+    ----------
+    frame
+        Rows with a ``pmo`` column (blank: the project names no PMO).
+    pmos
+        ``Portfolio.pmos`` or ``None``.
+    figures
+        The figures of a group of rows, as a mapping.
+
+    Returns
+    -------
+    pd.DataFrame
+        ``pmo``, ``parent`` then the figures: with a hierarchy, depth first in sheet order (a PMO's row covers its
+        own rows and those of every PMO under it), then PMOs the sheet does not list; without one, PMOs by name;
+        last :data:`NO_PMO` for rows naming no PMO. PMOs with no rows are left out.
+
+    Examples
+    --------
+    An enterprise PMO over PMO A (2 milestones) and PMO B (1), and 1 milestone of a project naming no PMO: rows
+    Enterprise 3, PMO A 2, PMO B 1, (no PMO) 1; the top rows, Enterprise and (no PMO), add up to the 4 in all.
+    """
+    pmo = frame["pmo"].astype(object).where(frame["pmo"].notna(), None)
+    named = list(dict.fromkeys(sorted(pmo.dropna().astype(str))))
+    if pmos is None:
+        groups, parent = {name: [name] for name in named}, {}
+    else:
+        tree = descendants(pmos)
+        order = [n for top in pmos["pmo"][pmos["parent"].isna()] for n in tree[top]]
+        groups = {**{n: tree[n] for n in order}, **{n: [n] for n in named if n not in tree}}
+        parent = {n: (None if pd.isna(up) else up) for n, up in zip(pmos["pmo"], pmos["parent"])}
+    rows = []
+    for name, members in groups.items():
+        part = frame[pmo.isin(members).to_numpy()]
+        if len(part):
+            rows.append({"pmo": name, "parent": parent.get(name), **figures(part)})
+    blank = frame[pmo.isna().to_numpy()]
+    if len(blank):
+        rows.append({"pmo": NO_PMO, "parent": None, **figures(blank)})
+    if not rows:
+        return pd.DataFrame(columns=["pmo", "parent", *figures(frame.iloc[0:0])])
+    return pd.DataFrame(rows)
+
 
 def analyse_milestones(milestones: pd.DataFrame, projects: pd.DataFrame, as_of: pd.Timestamp, *,
-                       horizon_days: int = HORIZON_DAYS) -> MilestoneAnalysis:
+                       horizon_days: int = HORIZON_DAYS, pmos: pd.DataFrame | None = None) -> MilestoneAnalysis:
     """Reached, upcoming, overdue and slipped milestones, stage gates and decisions at ``as_of``.
 
     Parameters
@@ -107,6 +197,8 @@ def analyse_milestones(milestones: pd.DataFrame, projects: pd.DataFrame, as_of: 
         The status date.
     horizon_days
         How far ahead a milestone counts as upcoming (:data:`HORIZON_DAYS`, a setting); a whole number >= 0.
+    pmos
+        ``Portfolio.pmos`` or ``None``: the hierarchy the counts per PMO follow.
 
     Returns
     -------
@@ -127,6 +219,15 @@ def analyse_milestones(milestones: pd.DataFrame, projects: pd.DataFrame, as_of: 
     m["name"] = m["project_id"].map(info["name"])
     m["pmo"] = m["project_id"].map(info["pmo"])
     findings = []
+    closed_open = m["project_id"].map(info["status"]).astype(str).isin(CLOSED) & ~(
+        m["actual"].notna() & (m["actual"] <= as_of))
+    for r in m[closed_open].itertuples():
+        findings.append(Finding(
+            "warning", "milestone_open_closed_project",
+            f"Milestone '{r.milestone}' of {r.project_id} has no actual date although the project is closed; it is "
+            "left out of the overdue and upcoming milestones, gates and decisions: give its actual date or remove "
+            "it.", r.project_id, "milestones", int(r.source_row)))
+    m = m[~closed_open]
     future = m["actual"].notna() & (m["actual"] > as_of)
     for r in m[future].itertuples():
         findings.append(Finding(
@@ -166,8 +267,9 @@ def analyse_milestones(milestones: pd.DataFrame, projects: pd.DataFrame, as_of: 
         "upcoming": m["state"].eq("upcoming"), "slipped": slipped_mask,
         "gates_upcoming": m["gate"] & m["state"].eq("upcoming"), "decisions": m["decision_needed"] & is_open,
     })
-    by_pmo = flags.groupby("pmo", sort=True).sum().astype(int).reset_index()[PMO_COUNT_COLUMNS]
-    totals = {k: int(flags[k].sum()) for k in PMO_COUNT_COLUMNS[1:]}
+    counts = PMO_COUNT_COLUMNS[2:]
+    by_pmo = per_pmo(flags, pmos, lambda part: {k: int(part[k].sum()) for k in counts})[PMO_COUNT_COLUMNS]
+    totals = {k: int(flags[k].sum()) for k in counts}
     totals["horizon_days"] = horizon_days
     return MilestoneAnalysis(milestones=m, upcoming=upcoming, overdue=overdue, slipped=slipped, gates=gates,
                              decisions=decisions, by_pmo=by_pmo, totals=totals, horizon_days=horizon_days,
@@ -178,8 +280,8 @@ def analyse_milestones(milestones: pd.DataFrame, projects: pd.DataFrame, as_of: 
 
 BENEFIT_COLUMNS = ["project_id", "name", "benefit", "measure", "planned", "forecast", "realised", "owner", "due",
                    "realisation", "shortfall", "past_due", "source_row"]
-MEASURE_COLUMNS = ["measure", "benefits", "planned", "forecast", "realised", "realisation", "forecast_shortfall",
-                   "shortfall_share", "behind_plan"]
+MEASURE_COLUMNS = ["measure", "benefits", "planned", "realised", "realisation", "forecast_planned", "forecast",
+                   "forecast_shortfall", "shortfall_share", "behind_plan", "unplanned_realised"]
 
 
 @dataclass(frozen=True)
@@ -189,21 +291,26 @@ class BenefitAnalysis:
     Attributes
     ----------
     benefits
-        One row per benefit (:data:`BENEFIT_COLUMNS`): ``measure`` with blanks as :data:`MONEY_MEASURE`,
-        ``realisation`` realised ÷ planned, ``shortfall`` planned − forecast, ``past_due`` when its due date is
-        before the status date and less than the planned benefit is realised.
+        One row per benefit of a project not cancelled, or of the portfolio (:data:`BENEFIT_COLUMNS`): ``measure``
+        with money as :data:`MONEY_MEASURE`, ``realisation`` realised ÷ planned, ``shortfall`` planned − forecast,
+        ``past_due`` when its due date is before the status date and less than the planned benefit is realised.
     by_measure
-        Per measure (:data:`MEASURE_COLUMNS`): summed planned, forecast and realised; ``realisation`` = realised ÷
-        planned; ``forecast_shortfall`` = planned − forecast summed over the benefits giving both, and
-        ``shortfall_share`` that over their planned; ``behind_plan`` counts benefits forecast below plan.
+        Per measure (:data:`MEASURE_COLUMNS`), over the benefits with a plan: ``planned``, ``realised`` and
+        ``realisation`` = realised ÷ planned; over those also giving a forecast: their plan ``forecast_planned``,
+        their ``forecast``, ``forecast_shortfall`` = forecast_planned − forecast and ``shortfall_share`` that ÷
+        forecast_planned; ``behind_plan`` counts benefits forecast below plan; ``unplanned_realised`` the realised
+        amounts of benefits with no plan (shown apart).
     by_project, by_owner
         Planned, forecast and realised per project (blank: portfolio-level) or owner, and measure.
     past_due
         Benefits past their due date and not fully realised, most overdue first.
     unowned
         Benefits with no owner.
+    lost
+        Benefits of cancelled projects (:data:`BENEFIT_COLUMNS`): lost with the project, in no other figure.
     findings
-        A finding per benefit without an owner.
+        A finding per benefit without an owner or without a plan, per currency measure kept apart from money, and
+        per measure whose totals are too large to add up.
     """
 
     benefits: pd.DataFrame
@@ -212,22 +319,61 @@ class BenefitAnalysis:
     by_owner: pd.DataFrame
     past_due: pd.DataFrame
     unowned: pd.DataFrame
+    lost: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=BENEFIT_COLUMNS))
     findings: tuple[Finding, ...] = field(default_factory=tuple)
 
     @property
     def totals(self) -> dict[str, Any]:
-        """Counts over the portfolio: benefits, measures, past due, without an owner, forecast below plan."""
+        """Counts over the portfolio: benefits, measures, past due, without an owner, forecast below plan, lost with
+        cancelled projects."""
         return {"benefits": int(len(self.benefits)), "measures": int(len(self.by_measure)),
                 "past_due": int(len(self.past_due)), "unowned": int(len(self.unowned)),
-                "behind_plan": int(self.by_measure["behind_plan"].sum()) if len(self.by_measure) else 0}
+                "behind_plan": int(self.by_measure["behind_plan"].sum()) if len(self.by_measure) else 0,
+                "lost": int(len(self.lost))}
 
 
-def _measure_names(measure: pd.Series) -> pd.Series:
-    """Blank measures as money; spellings differing only in case or spaces as the first one given."""
-    text = measure.astype("string").str.strip().replace("", pd.NA).fillna(MONEY_MEASURE)
-    key = text.str.lower()
-    first = pd.Series(text.to_numpy(), index=key.to_numpy()).groupby(level=0, sort=False).first()
-    return key.map(first).astype(str)
+@cache
+def _symbols() -> dict[str, str]:
+    """Currency symbols as English writes them (``£``, ``$``, ``€``) with their ISO 4217 code."""
+    found: dict[str, str] = {}
+    for code in sorted(list_currencies()):
+        symbol = get_currency_symbol(code, locale="en")
+        if symbol != code:
+            found.setdefault(symbol, code)
+    return found
+
+
+def _currency_of(text: str) -> str | None:
+    """The ISO 4217 code a measure names (``GBP``, ``gbp`` or ``£``), else ``None``."""
+    text = text.strip()
+    if len(text) == 3 and text.isalpha() and get_currency_name(text.upper(), locale="en") != text.upper():
+        return text.upper()
+    return _symbols().get(text)
+
+
+def _first_spelling(text: pd.Series) -> pd.Series:
+    """Spellings differing only in case or spaces as the first one given (trimmed); blanks stay blank."""
+    text = text.astype("string").str.strip().replace("", pd.NA)
+    key = text.str.lower().str.split().str.join(" ")
+    given = key.notna()
+    first = pd.Series(text[given].to_numpy(), index=key[given].to_numpy()).groupby(level=0, sort=False).first()
+    return key.map(first).astype(object).where(given, np.nan)
+
+
+def _measure_names(measure: pd.Series, currency: str | None) -> tuple[pd.Series, list[str]]:
+    """Measures with money as :data:`MONEY_MEASURE`, and the currency measures kept apart from it.
+
+    Money is a blank measure, "money", and the portfolio's currency by code or symbol; without a currency, a
+    single currency named by the measures (``GBP`` and ``£``) is the money. Another currency stays its own measure.
+    """
+    text = _first_spelling(measure)
+    codes = {t: _currency_of(t) for t in text.dropna().unique()}
+    named = {c for c in codes.values() if c}
+    money = currency or (named.pop() if len(named) == 1 else None)
+    is_money = text.isna() | text.str.lower().eq(MONEY_MEASURE) | text.map(
+        lambda t: money is not None and codes.get(t) == money)
+    apart = [t for t, c in codes.items() if c and c != money]
+    return text.where(~is_money, MONEY_MEASURE).astype(str), apart
 
 
 def _sums(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -238,7 +384,31 @@ def _sums(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return sums.reset_index()
 
 
-def analyse_benefits(benefits: pd.DataFrame, projects: pd.DataFrame, as_of: pd.Timestamp) -> BenefitAnalysis:
+def _by_measure(b: pd.DataFrame) -> pd.DataFrame:
+    """:data:`MEASURE_COLUMNS`: the realised share over the benefits with a plan, the shortfall over those with a
+    forecast too."""
+    planned = b["planned"].notna()
+    both = planned & b["forecast"].notna()
+    parts = pd.DataFrame({
+        "measure": b["measure"], "benefits": 1, "planned": b["planned"].where(planned),
+        "realised": b["realised"].where(planned), "forecast_planned": b["planned"].where(both),
+        "forecast": b["forecast"].where(both), "behind_plan": b["shortfall"].gt(0).astype(int),
+        "unplanned_realised": b["realised"].where(~planned)})
+    out = parts.groupby("measure", sort=True).sum(min_count=1)
+    out["benefits"] = out["benefits"].astype(int)
+    out["behind_plan"] = out["behind_plan"].fillna(0).astype(int)
+    out["realisation"] = out["realised"] / out["planned"].where(out["planned"] > 0)
+    out["forecast_shortfall"] = out["forecast_planned"] - out["forecast"]
+    out["shortfall_share"] = out["forecast_shortfall"] / out["forecast_planned"].where(out["forecast_planned"] > 0)
+    return out.reset_index()[MEASURE_COLUMNS]
+
+
+def _where(project_id: Any) -> str:
+    return project_id if isinstance(project_id, str) else "the portfolio"
+
+
+def analyse_benefits(benefits: pd.DataFrame, projects: pd.DataFrame, as_of: pd.Timestamp, *,
+                     currency: str | None = None) -> BenefitAnalysis:
     """Planned, forecast and realised benefits per measure, project and owner at ``as_of``.
 
     Parameters
@@ -246,9 +416,11 @@ def analyse_benefits(benefits: pd.DataFrame, projects: pd.DataFrame, as_of: pd.T
     benefits
         ``Portfolio.benefits``.
     projects
-        ``Portfolio.projects`` (for names).
+        ``Portfolio.projects`` (for names and statuses).
     as_of
         The status date.
+    currency
+        The portfolio's ISO 4217 code, or ``None``: a measure naming it (``GBP`` or ``£``) is money.
 
     Returns
     -------
@@ -261,32 +433,54 @@ def analyse_benefits(benefits: pd.DataFrame, projects: pd.DataFrame, as_of: pd.T
     """
     as_of = pd.Timestamp(as_of).normalize()
     b = benefits.copy()
-    b["measure"] = _measure_names(b["measure"]) if len(b) else pd.Series(dtype=str)
-    b["name"] = b["project_id"].map(projects.set_index("project_id")["name"])
+    apart: list[str] = []
+    if len(b):
+        b["measure"], apart = _measure_names(b["measure"], currency)
+        b["owner"] = _first_spelling(b["owner"])
+    else:
+        b["measure"] = pd.Series(dtype=str)
+    info = projects.set_index("project_id")
+    b["name"] = b["project_id"].map(info["name"])
     b["realisation"] = b["realised"] / b["planned"].where(b["planned"] > 0)
     b["shortfall"] = b["planned"] - b["forecast"]
     b["past_due"] = b["due"].notna() & (b["due"] < as_of) & ~(b["realised"].fillna(0) >= b["planned"].fillna(0))
-    b = b[BENEFIT_COLUMNS].reset_index(drop=True)
-    by_measure = _sums(b, ["measure"])
-    both = b[b["planned"].notna() & b["forecast"].notna()]
-    gap = both.groupby("measure")[["planned", "shortfall"]].sum()
-    by_measure["realisation"] = by_measure["realised"] / by_measure["planned"].where(by_measure["planned"] > 0)
-    by_measure["forecast_shortfall"] = by_measure["measure"].map(gap["shortfall"])
-    by_measure["shortfall_share"] = by_measure["forecast_shortfall"] / by_measure["measure"].map(
-        gap["planned"]).where(lambda s: s > 0)
-    behind = b[b["shortfall"].gt(0)].groupby("measure").size()
-    by_measure["behind_plan"] = by_measure["measure"].map(behind).fillna(0).astype(int)
-    by_measure = by_measure[MEASURE_COLUMNS]
-    by_project = _sums(b.assign(project_id=b["project_id"].astype(object)), ["project_id", "measure"])
-    by_project.insert(1, "name", by_project["project_id"].map(projects.set_index("project_id")["name"]))
-    by_owner = _sums(b, ["owner", "measure"])
+    status = info["status"] if "status" in info else pd.Series(dtype=object)
+    cancelled = b["project_id"].map(status).astype(str).eq("cancelled").to_numpy()
+    lost = b[cancelled][BENEFIT_COLUMNS].reset_index(drop=True)
+    b = b[~cancelled][BENEFIT_COLUMNS].reset_index(drop=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        by_measure = _by_measure(b)
+        by_project = _sums(b.assign(project_id=b["project_id"].astype(object)), ["project_id", "measure"])
+        by_owner = _sums(b, ["owner", "measure"])
+    by_project.insert(1, "name", by_project["project_id"].map(info["name"]))
     past_due = b[b["past_due"]].sort_values(["due", "project_id"], kind="stable").reset_index(drop=True)
     unowned = b[b["owner"].isna()].reset_index(drop=True)
-    findings = tuple(
+    findings = [
         Finding("warning", "benefit_no_owner",
-                f"Benefit '{r.benefit}' of {r.project_id if isinstance(r.project_id, str) else 'the portfolio'} has "
-                "no owner: name the person accountable for realising it.",
-                r.project_id if isinstance(r.project_id, str) else None, "benefits", int(r.source_row))
-        for r in unowned.itertuples())
+                f"Benefit '{r.benefit}' of {_where(r.project_id)} has no owner: name the person accountable for "
+                "realising it.", r.project_id if isinstance(r.project_id, str) else None, "benefits",
+                int(r.source_row))
+        for r in unowned.itertuples()]
+    findings += [
+        Finding("warning", "benefit_no_plan",
+                f"Benefit '{r.benefit}' of {_where(r.project_id)} gives no planned amount: it cannot be measured "
+                "against a plan, so its realised amount is shown apart and left out of the realised share; give the "
+                "amount planned.", r.project_id if isinstance(r.project_id, str) else None, "benefits",
+                int(r.source_row))
+        for r in b[b["planned"].isna()].itertuples()]
+    for measure in apart:
+        findings.append(Finding(
+            "warning", "benefit_measure_currency",
+            f"Benefits measured in '{measure}' name a currency other than the portfolio's money"
+            f"{' (' + currency + ')' if currency else ''}, so they are kept apart from the money benefits: convert "
+            "them and leave the measure blank, or correct the measure.", sheet="benefits"))
+    figures = ["planned", "realised", "forecast", "unplanned_realised"]
+    for r in by_measure.itertuples():
+        if any(np.isinf(getattr(r, k)) for k in figures if pd.notna(getattr(r, k))):
+            findings.append(Finding(
+                "error", "benefit_total_too_large",
+                f"The '{r.measure}' benefits add up to more than a number can hold, so their totals are left blank: "
+                "check the sheet's amounts for a typing error.", sheet="benefits"))
+    by_measure = by_measure.replace([np.inf, -np.inf], np.nan)
     return BenefitAnalysis(benefits=b, by_measure=by_measure, by_project=by_project, by_owner=by_owner,
-                           past_due=past_due, unowned=unowned, findings=findings)
+                           past_due=past_due, unowned=unowned, lost=lost, findings=tuple(findings))

@@ -7,10 +7,15 @@ twelve months of the financial year holding ``as_of``; the year starts in month
 April to March).
 
 Which months are "to date"
-    Every month of the year up to and including the month of the status date. When
-    ``as_of`` falls mid-month, that month counts as to date: its ``actual`` is taken
-    as the spend booked so far and any forecast given for it is not used. A month
-    before the status date's month with no actual counts as nothing spent.
+    Every month of the year up to and including the month of the status date. The
+    status date's month is not closed yet: it counts its ``actual`` when one is booked
+    (the spend so far), else its ``forecast``. A month before the status date's month
+    with a budget or forecast but no actual counts as nothing spent, and a finding names
+    it, so that a variance which is only missing data is not read as an underspend.
+
+Cancelled and closed projects
+    Their forecasts for months after the status date's month are left out of the
+    outturn (the work has stopped), and a finding names them.
 
 For each project and for the portfolio
     - in-year budget: the budgets of the year's twelve months;
@@ -19,10 +24,14 @@ For each project and for the portfolio
     - forecast outturn = actual to date + forecast for the rest of the year;
     - variance = in-year budget − forecast outturn (positive: forecast to spend less than budget).
 
-Findings: actuals given for months after the status date's month (not counted),
-and months of the year in which an in-flight project runs (between its start and
-its forecast finish, else its planned finish) with neither an actual (months to
-date) nor a forecast (later months).
+Per PMO the figures follow the ``pmos`` hierarchy, with a row for projects naming no
+PMO (:func:`pmo_workbench.portfolio.delivery.per_pmo`).
+
+Findings: actuals given for months after the status date's month (not counted);
+past months with a budget or forecast but no actual; forecasts of cancelled and closed
+projects; months of the year in which an in-flight project runs (between its start and
+its forecast finish, else its planned finish) with nothing counted; and a financials
+sheet with no month in the year (then the money totals are ``None``, not 0).
 """
 
 from __future__ import annotations
@@ -32,7 +41,8 @@ from typing import Any
 
 import pandas as pd
 
-from .model import IN_FLIGHT, Finding
+from .delivery import per_pmo
+from .model import CLOSED, IN_FLIGHT, Finding
 
 __all__ = ["FY_START", "FinanceAnalysis", "analyse_finance", "check_fy_start", "financial_year"]
 
@@ -42,6 +52,8 @@ FY_START = 1
 
 MONTH_COLUMNS = ["month", "budget", "actual", "forecast", "outturn", "to_date", "cumulative_budget",
                  "cumulative_outturn"]
+STOPPED = ("cancelled", *CLOSED)
+"""Statuses whose forecasts after the status date are left out of the outturn."""
 PROJECT_COLUMNS = ["project_id", "name", "pmo", "status", "in_year_budget", "actual_to_date", "forecast_remaining",
                    "outturn", "variance"]
 _MONEY = ["in_year_budget", "actual_to_date", "forecast_remaining", "outturn", "variance"]
@@ -67,11 +79,14 @@ class FinanceAnalysis:
         Per project with figures in the year (:data:`PROJECT_COLUMNS`), largest overspend (most negative variance)
         first.
     by_pmo
-        The same summed per PMO.
+        The same summed per PMO (``parent`` the PMO it reports to), following the hierarchy, with a row for
+        projects naming no PMO.
     totals
-        The portfolio's in-year budget, actual to date, forecast for the rest, outturn and variance.
+        The portfolio's in-year budget, actual to date, forecast for the rest, outturn and variance (``None`` when
+        the financials sheet has no month in the year), and ``data_first_month``/``data_last_month``, the months
+        the sheet covers.
     findings
-        Actuals after the status date, and months with neither actual nor forecast.
+        As in the module docstring.
     """
 
     fy_start: int
@@ -127,8 +142,13 @@ def _span_months(projects: pd.DataFrame, first: pd.Period, last: pd.Period) -> d
     return spans
 
 
+def _months(months: list) -> str:
+    shown = ", ".join(str(m) for m in months[:6])
+    return shown + (", ..." if len(months) > 6 else "")
+
+
 def analyse_finance(financials: pd.DataFrame, projects: pd.DataFrame, as_of: pd.Timestamp, *,
-                    fy_start: int = FY_START) -> FinanceAnalysis:
+                    fy_start: int = FY_START, pmos: pd.DataFrame | None = None) -> FinanceAnalysis:
     """Budget, actual and forecast by month over the financial year holding ``as_of``.
 
     Parameters
@@ -141,6 +161,8 @@ def analyse_finance(financials: pd.DataFrame, projects: pd.DataFrame, as_of: pd.
         The status date; its month and the months before it in the year are "to date".
     fy_start
         The first month of the financial year, 1-12 (:data:`FY_START`, a setting).
+    pmos
+        ``Portfolio.pmos`` or ``None``: the hierarchy the figures per PMO follow.
 
     Returns
     -------
@@ -171,20 +193,45 @@ def analyse_finance(financials: pd.DataFrame, projects: pd.DataFrame, as_of: pd.
             f"{r.project_id} gives an actual of {r.actual:,.2f} for {r.month}, after the status date "
             f"{as_of:%Y-%m-%d}; it is not counted (the month's forecast is): correct the month or the status date.",
             r.project_id, "financials", int(r.source_row)))
-    f = f.assign(actual=f["actual"].where(to_date), forecast=f["forecast"].where(~to_date))
-    f = f.assign(outturn=f["actual"].fillna(0).where(to_date, f["forecast"].fillna(0)))
+    status = f["project_id"].map(projects.set_index("project_id")["status"]).astype(str)
+    current = f["month"].eq(now) & f["actual"].isna()
+    stopped = ~to_date & status.isin(STOPPED) & f["forecast"].notna()
+    for pid, rows in f[stopped].groupby("project_id", sort=True):
+        findings.append(Finding(
+            "warning", "forecast_stopped_project",
+            f"{pid} is {status[rows.index[0]]} but forecasts {rows['forecast'].sum():,.2f} of spend after the status "
+            f"date ({_months(list(rows['month']))}); it is left out of the forecast outturn: remove the forecast or "
+            "correct the status.", pid, "financials", int(rows["source_row"].iloc[0])))
+    f = f.assign(actual=f["actual"].where(to_date),
+                 forecast=f["forecast"].where((~to_date | current) & ~stopped))
+    f = f.assign(outturn=f["actual"].fillna(0).where(to_date & ~current, f["forecast"].fillna(0)))
+    no_actual = f[to_date & ~f["month"].eq(now) & f["actual"].isna() & (f["budget"].notna()
+                                                                         | financials.loc[f.index, "forecast"].notna())]
+    for pid, rows in no_actual.groupby("project_id", sort=True):
+        findings.append(Finding(
+            "warning", "financials_no_actual",
+            f"{pid} has a budget or forecast but no actual for {len(rows)} past month(s) of the financial year "
+            f"{label}: {_months(sorted(rows['month']))}; they count as nothing spent, so the variance may only be "
+            "missing data: give the actuals.", pid, "financials", int(rows["source_row"].iloc[0])))
 
     spans = _span_months(projects, first, last)
     given = f[f["actual"].notna() | f["forecast"].notna()].groupby("project_id")["month"].agg(set)
+    flagged = no_actual.groupby("project_id")["month"].agg(set)
     for pid, months in spans.items():
-        missing = [m for m in months if m not in given.get(pid, set())]
+        missing = [m for m in months if m not in given.get(pid, set()) and m not in flagged.get(pid, set())]
         if missing:
-            shown = ", ".join(str(m) for m in missing[:6]) + (", ..." if len(missing) > 6 else "")
             findings.append(Finding(
                 "warning", "financials_gap",
                 f"{pid} runs in {len(missing)} month(s) of the financial year {label} with neither an actual (months "
-                f"to date) nor a forecast (later months): {shown}; its forecast outturn leaves them out.",
+                f"to date) nor a forecast (later months): {_months(missing)}; its forecast outturn leaves them out.",
                 pid, "financials"))
+    covered = (financials["month"].min(), financials["month"].max()) if len(financials) else (None, None)
+    if f.empty and len(financials):
+        findings.append(Finding(
+            "warning", "financials_outside_year",
+            f"The financials sheet has no month in the financial year {label} ({first} to {last}): it covers "
+            f"{covered[0]} to {covered[1]}; check the status date and the financial year's first month.",
+            sheet="financials"))
 
     months = pd.DataFrame({"month": pd.period_range(first, last, freq="M")})
     sums = f.groupby("month")[["budget", "actual", "forecast", "outturn"]].sum(min_count=1)
@@ -206,18 +253,21 @@ def analyse_finance(financials: pd.DataFrame, projects: pd.DataFrame, as_of: pd.
     by_project["status"] = by_project["status"].astype(str)
     by_project = by_project[PROJECT_COLUMNS].sort_values(["variance", "project_id"], na_position="last",
                                                          kind="stable").reset_index(drop=True)
-    by_pmo = by_project.groupby("pmo", sort=True)[_MONEY[:-1]].sum(min_count=1)
-    by_pmo["outturn"] = by_pmo["outturn"].fillna(0.0)
-    by_pmo["variance"] = by_pmo["in_year_budget"] - by_pmo["outturn"]
-    by_pmo.insert(0, "projects", by_project.groupby("pmo", sort=True).size())
-    by_pmo = by_pmo.reset_index()
+    by_pmo = per_pmo(by_project, pmos, lambda part: {
+        "projects": int(len(part)), **part[_MONEY[:-1]].sum(min_count=1).to_dict()})
+    by_pmo["outturn"] = by_pmo["outturn"].astype(float).fillna(0.0)
+    by_pmo["variance"] = by_pmo["in_year_budget"].astype(float) - by_pmo["outturn"]
     budget = float(f["budget"].sum(min_count=1))
     outturn = float(f["outturn"].sum())
+    known = not f.empty
     totals = {
         "year": label, "first_month": str(first), "last_month": str(last),
         "months_to_date": int(months["to_date"].sum()), "projects": int(len(by_project)), "in_year_budget": budget,
-        "actual_to_date": float(f["actual"].sum()), "forecast_remaining": float(f["forecast"].sum()),
-        "outturn": outturn, "variance": budget - outturn,
+        "actual_to_date": float(f["actual"].sum()) if known else None,
+        "forecast_remaining": float(f["forecast"].sum()) if known else None,
+        "outturn": outturn if known else None, "variance": budget - outturn if known else None,
+        "data_first_month": None if covered[0] is None else str(covered[0]),
+        "data_last_month": None if covered[1] is None else str(covered[1]),
     }
     return FinanceAnalysis(fy_start=fy_start, first_month=first, last_month=last, label=label, months=months,
                            by_project=by_project, by_pmo=by_pmo, totals=totals, findings=tuple(findings))

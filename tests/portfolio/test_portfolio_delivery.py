@@ -7,6 +7,7 @@ active 2026-03-01 to 2026-10-31, forecast finish 2026-11-30), P3 (Digital, cance
 from __future__ import annotations
 
 import math
+import warnings
 
 import pandas as pd
 import pytest
@@ -107,10 +108,10 @@ def test_milestone_states_slip_and_days_to_go(portfolio):
     assert result.gates["milestone"].tolist() == ["Build gate", "Go live gate"]
     assert result.decisions["milestone"].tolist() == ["Build gate", "Handover"]
     by_pmo = result.by_pmo.set_index("pmo").to_dict("index")
-    assert by_pmo["Corporate"] == {"milestones": 3, "reached": 1, "overdue": 1, "upcoming": 1, "slipped": 1,
-                                   "gates_upcoming": 1, "decisions": 1}
-    assert by_pmo["Digital"] == {"milestones": 4, "reached": 0, "overdue": 1, "upcoming": 2, "slipped": 2,
-                                 "gates_upcoming": 1, "decisions": 1}
+    assert by_pmo["Corporate"] == {"parent": None, "milestones": 3, "reached": 1, "overdue": 1, "upcoming": 1,
+                                   "slipped": 1, "gates_upcoming": 1, "decisions": 1}
+    assert by_pmo["Digital"] == {"parent": None, "milestones": 4, "reached": 0, "overdue": 1, "upcoming": 2,
+                                 "slipped": 2, "gates_upcoming": 1, "decisions": 1}
     assert [(f.check, f.project_id, f.row) for f in result.findings] == [
         ("milestone_actual_future", "P2", 7), ("milestone_forecast_passed", "P2", 8)]
 
@@ -125,6 +126,46 @@ def test_the_horizon_is_a_setting(portfolio, horizon, upcoming):
 def test_a_bad_horizon_is_refused(portfolio, horizon):
     with pytest.raises(ValueError, match="horizon_days"):
         analyse_milestones(portfolio.milestones, portfolio.projects, AS_OF, horizon_days=horizon)
+
+
+def _frame(rows: list[dict], dates=(), periods=()) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    for column in dates:
+        frame[column] = pd.to_datetime(frame[column])
+    for column in periods:
+        frame[column] = frame[column].map(lambda m: pd.Period(m, "M"))
+    return frame.assign(source_row=range(2, 2 + len(frame)))
+
+
+HIERARCHY = pd.DataFrame({"pmo": ["Enterprise", "PMO A", "PMO B"], "parent": [float("nan"), "Enterprise", "Enterprise"],
+                          "level": [float("nan")] * 3, "source_row": [2, 3, 4]})
+
+
+def test_closed_projects_open_milestones_are_a_finding_and_per_pmo_rows_follow_the_hierarchy():
+    projects = pd.DataFrame({"project_id": ["P1", "P2", "P4", "P5"], "name": ["A", "B", "D", "E"],
+                             "pmo": ["PMO A", "PMO B", None, None], "status": ["active", "active", "closed", "active"]})
+    milestones = _frame([
+        {"project_id": "P1", "milestone": "Build", "planned": "2026-06-01", "actual": None, "gate": False,
+         "decision_needed": False},                                  # overdue
+        {"project_id": "P2", "milestone": "Gate 2", "planned": "2026-07-15", "actual": None, "gate": True,
+         "decision_needed": True},                                   # upcoming gate needing a decision
+        {"project_id": "P4", "milestone": "Gate 3", "planned": "2026-05-01", "actual": None, "gate": True,
+         "decision_needed": True},                                   # closed project, not reached: left out
+        {"project_id": "P4", "milestone": "Close", "planned": "2025-12-01", "actual": "2025-12-20", "gate": False,
+         "decision_needed": False},                                  # closed project, reached: counted
+        {"project_id": "P5", "milestone": "Launch", "planned": "2027-06-01", "actual": None, "gate": False,
+         "decision_needed": False},                                  # later
+    ], dates=["planned", "actual"]).assign(forecast=pd.NaT)
+    result = analyse_milestones(milestones, projects, AS_OF, pmos=HIERARCHY)
+    assert result.overdue["milestone"].tolist() == ["Build"]
+    assert result.gates["milestone"].tolist() == ["Gate 2"] and result.decisions["milestone"].tolist() == ["Gate 2"]
+    assert [(f.check, f.project_id, f.row) for f in result.findings] == [("milestone_open_closed_project", "P4", 4)]
+    # Enterprise holds PMO A's 1 and PMO B's 1; P4's reached milestone and P5's are the "(no PMO)" row's 2;
+    # the top rows, Enterprise 2 + (no PMO) 2, add up to the 4 milestones counted
+    rows = result.by_pmo.set_index("pmo")
+    assert rows["milestones"].to_dict() == {"Enterprise": 2, "PMO A": 1, "PMO B": 1, "(no PMO)": 2}
+    assert rows.at["PMO A", "parent"] == "Enterprise" and rows.at["(no PMO)", "reached"] == 1
+    assert result.totals["milestones"] == 4
 
 
 # --- benefits ------------------------------------------------------------------------------------
@@ -151,7 +192,8 @@ def test_benefits_are_totalled_per_measure(portfolio):
     assert owners.loc[("Ann", "money"), "planned"] == 100.0
     projects = result.by_project.set_index(["project_id", "measure"])
     assert projects.loc[("P2", "money"), "realised"] == 10.0 and projects.loc[("P2", "hours"), "planned"] == 1000.0
-    assert result.totals == {"benefits": 4, "measures": 3, "past_due": 1, "unowned": 1, "behind_plan": 2}
+    assert result.totals == {"benefits": 4, "measures": 3, "past_due": 1, "unowned": 1, "behind_plan": 2,
+                             "lost": 0}
 
 
 def test_measures_differing_in_case_are_one_measure():
@@ -164,6 +206,61 @@ def test_measures_differing_in_case_are_one_measure():
     # 10 + 20 planned, 5 realised (a blank realised adds nothing); no forecast, so no shortfall
     assert by[["measure", "planned", "realised"]].values.tolist() == [["Hours", 30.0, 5.0]]
     assert math.isnan(by["forecast_shortfall"].iloc[0])
+
+
+BENEFIT_PROJECTS = pd.DataFrame({"project_id": ["P1", "P3"], "name": ["Alpha", "Gamma"],
+                                 "status": ["active", "cancelled"]})
+
+
+def _benefits(rows: list[dict]) -> pd.DataFrame:
+    base = {"project_id": "P1", "benefit": "b", "measure": None, "planned": float("nan"), "forecast": float("nan"),
+            "realised": float("nan"), "owner": "Ann", "due": None}
+    return _frame([{**base, **r} for r in rows], dates=["due"])
+
+
+def test_one_basis_per_row_cancelled_benefits_lost_and_unplanned_realised_apart():
+    b = _benefits([
+        {"benefit": "A", "planned": 100, "forecast": 100, "realised": 50},
+        {"benefit": "B", "realised": 100},                                   # no plan: shown apart, a finding
+        {"benefit": "H1", "measure": "Hours", "planned": 30, "forecast": 20},
+        {"project_id": None, "benefit": "H2", "measure": "hours ", "planned": 10},   # no forecast
+        {"project_id": "P3", "benefit": "Lost", "planned": 1000, "forecast": 0, "realised": 0, "due": "2026-01-01"},
+    ])
+    result = analyse_benefits(b, BENEFIT_PROJECTS, AS_OF)
+    by = result.by_measure.set_index("measure").to_dict("index")
+    # money: only A has a plan, 50 of 100 realised = 0.5 (not 150 of 100); B's 100 is apart; P3 is lost
+    assert (by["money"]["planned"], by["money"]["realised"], by["money"]["realisation"],
+            by["money"]["unplanned_realised"]) == (100.0, 50.0, 0.5, 100.0)
+    # Hours: planned 30 + 10 = 40; the forecast 20 is set against the 30 planned of the benefit giving it:
+    # shortfall 30 - 20 = 10, a share of 10/30
+    hours = by["Hours"]
+    assert (hours["planned"], hours["forecast_planned"], hours["forecast"], hours["forecast_shortfall"]) == (
+        40.0, 30.0, 20.0, 10.0)
+    assert hours["shortfall_share"] == pytest.approx(1 / 3)
+    assert result.lost["benefit"].tolist() == ["Lost"] and "Lost" not in result.benefits["benefit"].tolist()
+    assert result.past_due.empty and result.totals["lost"] == 1
+    assert [(f.check, f.row) for f in result.findings] == [("benefit_no_plan", 3)]
+
+
+@pytest.mark.parametrize("currency, measures", [(None, ["money"]), ("EUR", ["GBP", "money", "£"])])
+def test_a_measure_naming_the_currency_is_money_and_owners_differing_in_case_are_one(currency, measures):
+    b = _benefits([{"planned": 200, "owner": "Ann Lee"}, {"measure": "£", "planned": 1000, "owner": "ann  lee "},
+                   {"measure": "GBP", "planned": 500, "owner": "Ann Lee"}])
+    result = analyse_benefits(b, BENEFIT_PROJECTS, AS_OF, currency=currency)
+    assert sorted(result.by_measure["measure"]) == measures
+    # without a currency, £ and GBP name one currency: money, 200 + 1,000 + 500 = 1,700; with EUR they stay apart
+    assert result.by_measure.set_index("measure").at["money", "planned"] == (1700.0 if currency is None else 200.0)
+    assert [f.check for f in result.findings] == [] if currency is None else ["benefit_measure_currency"] * 2
+    assert result.by_owner["owner"].unique().tolist() == ["Ann Lee"]   # the first spelling
+
+
+def test_benefit_totals_too_large_to_add_are_a_finding_without_warnings():
+    b = _benefits([{"planned": 1e308}, {"planned": 1e308}])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = analyse_benefits(b, BENEFIT_PROJECTS, AS_OF)
+    assert math.isnan(result.by_measure.at[0, "planned"])
+    assert [f.check for f in result.findings] == ["benefit_total_too_large"]
 
 
 # --- the financial year --------------------------------------------------------------------------
@@ -217,6 +314,53 @@ def test_a_bad_financial_year_start_is_refused(portfolio, fy_start):
         analyse_finance(portfolio.financials, portfolio.projects, AS_OF, fy_start=fy_start)
 
 
+FINANCE_PROJECTS = pd.DataFrame({
+    "project_id": ["P1", "P2", "P3"], "name": ["A", "B", "C"], "pmo": ["PMO A", None, "PMO B"],
+    "status": ["active", "cancelled", "closed"],
+    "start": pd.to_datetime(["2026-04-01", "2026-01-01", "2025-01-01"]),
+    "finish": pd.to_datetime(["2026-07-31", "2026-12-31", "2026-04-30"])})
+FINANCIALS = _frame([
+    {"project_id": "P1", "month": "2026-04", "budget": 100, "actual": 90, "forecast": None},
+    {"project_id": "P1", "month": "2026-05", "budget": 100, "actual": None, "forecast": None},  # no actual: finding
+    {"project_id": "P1", "month": "2026-06", "budget": 100, "actual": None, "forecast": 100},  # status month
+    {"project_id": "P1", "month": "2026-07", "budget": 100, "actual": None, "forecast": 110},
+    {"project_id": "P2", "month": "2026-04", "budget": 50, "actual": 40, "forecast": None},
+    {"project_id": "P2", "month": "2026-08", "budget": 50, "actual": None, "forecast": 50},    # cancelled: left out
+    {"project_id": "P3", "month": "2026-04", "budget": 20, "actual": 20, "forecast": None},
+], periods=["month"]).astype({"budget": float, "actual": float, "forecast": float})
+
+
+def test_mid_month_forecast_missing_actuals_stopped_projects_and_the_hierarchy():
+    result = analyse_finance(FINANCIALS, FINANCE_PROJECTS, pd.Timestamp("2026-06-15"), fy_start=4, pmos=HIERARCHY)
+    p = result.by_project.set_index("project_id")
+    # P1: budget 400; actual 90 (May has none); June has no actual yet, so its forecast 100 counts, with July's 110:
+    # forecast 210, outturn 300, variance 100
+    assert tuple(p.loc["P1", ["in_year_budget", "actual_to_date", "forecast_remaining", "outturn", "variance"]]) == (
+        400.0, 90.0, 210.0, 300.0, 100.0)
+    # P2 is cancelled: its August forecast is left out; outturn 40 against 100
+    assert (p.at["P2", "outturn"], p.at["P2", "variance"]) == (40.0, 60.0)
+    t = result.totals
+    # totals: budget 400 + 100 + 20 = 520; actual 90 + 40 + 20 = 150; outturn 300 + 40 + 20 = 360; variance 160
+    assert (t["in_year_budget"], t["actual_to_date"], t["outturn"], t["variance"]) == (520.0, 150.0, 360.0, 160.0)
+    rows = result.by_pmo.set_index("pmo")
+    # Enterprise = PMO A (400) + PMO B (20); P2 names no PMO; top rows 420 + 100 = the 520 in all
+    assert rows["in_year_budget"].to_dict() == {"Enterprise": 420.0, "PMO A": 400.0, "PMO B": 20.0,
+                                                "(no PMO)": 100.0}
+    assert rows.at["Enterprise", "projects"] == 2 and rows.at["Enterprise", "outturn"] == 320.0
+    assert sorted((f.check, f.project_id, f.row) for f in result.findings) == [
+        ("financials_no_actual", "P1", 3), ("forecast_stopped_project", "P2", 7)]
+    assert "2026-05" in next(f.message for f in result.findings if f.check == "financials_no_actual")
+
+
+def test_a_status_date_outside_the_financials_says_so_with_no_figures():
+    result = analyse_finance(FINANCIALS, FINANCE_PROJECTS, pd.Timestamp("2030-06-15"), fy_start=4)
+    t = result.totals
+    assert (t["projects"], t["actual_to_date"], t["outturn"], t["variance"]) == (0, None, None, None)
+    assert (t["data_first_month"], t["data_last_month"]) == ("2026-04", "2026-08")
+    assert [f.check for f in result.findings] == ["financials_outside_year"]
+    assert "2030/31 (2030-04 to 2031-03): it covers 2026-04 to 2026-08" in result.findings[0].message
+
+
 # --- in the analysis -----------------------------------------------------------------------------
 
 def test_the_analysis_carries_the_three_blocks_and_their_findings(portfolio):
@@ -226,7 +370,11 @@ def test_the_analysis_carries_the_three_blocks_and_their_findings(portfolio):
                                             "slipped": 3, "gates_upcoming": 2, "decisions": 2, "horizon_days": 90}
     assert data["milestones"]["overdue"][0] == {
         "project_id": "P1", "milestone": "Data migrated", "planned": "2026-06-01", "forecast": None,
-        "expected": "2026-06-01", "state": "overdue", "slip_days": None, "days_to_go": -29.0}
+        "expected": "2026-06-01", "state": "overdue", "slip_days": None, "days_to_go": -29}
+    # spreadsheet rows and day counts are whole numbers in the JSON, not 7.0
+    assert type(data["milestones"]["overdue"][0]["days_to_go"]) is int
+    rows = [f["row"] for f in data["findings"] if f["row"] is not None]
+    assert rows and all(type(r) is int for r in rows)
     money = next(m for m in data["benefits"]["by_measure"] if m["measure"] == "money")
     assert (money["realisation"], money["forecast_shortfall"]) == (0.3333, 20.0)
     assert data["finance"]["fy_start"] == 4
