@@ -79,15 +79,22 @@ def milestone_slip(milestones: pd.DataFrame, as_of, *, limit: int = 25, title: s
 
 def benefit_bars(by_measure: pd.DataFrame, *, title: str | None = None) -> alt.Chart:
     """Planned, forecast and realised benefit per measure, each as a share of its plan (measures are never added
-    together: the tooltip gives the figures in their own measure)."""
+    together: the tooltip gives the figures in their own measure).
+
+    The bases are those of the table (``BenefitAnalysis.by_measure``): realised against the plan of the benefits
+    with a plan, forecast against the plan of the benefits that also give a forecast (``forecast_planned``), so the
+    forecast bar falls short of 100 % by the table's shortfall share.
+    """
     rows = []
     for r in by_measure.to_dict("records"):
         planned = _num(r.get("planned"))
+        bases = {"planned": planned, "forecast": _num(r.get("forecast_planned", r.get("planned"))),
+                 "realised": planned}
         for series, key in zip(_SERIES, ("planned", "forecast", "realised")):
-            value = _num(r.get(key))
-            rows.append({"measure": str(r["measure"]), "series": series, "value": value,
-                         "share": None if value is None or not planned else value / planned})
-    data = _records_frame(rows, ["measure", "series", "value", "share"])
+            value, basis = _num(r.get(key)), bases[key]
+            rows.append({"measure": str(r["measure"]), "series": series, "value": value, "plan": basis,
+                         "share": None if value is None or not basis else value / basis})
+    data = _records_frame(rows, ["measure", "series", "value", "plan", "share"])
     chart = alt.Chart(data).mark_bar().encode(
         y=alt.Y("measure:N", sort=None, title=None),
         yOffset=alt.YOffset("series:N", sort=list(_SERIES)),
@@ -95,6 +102,7 @@ def benefit_bars(by_measure: pd.DataFrame, *, title: str | None = None) -> alt.C
         color=alt.Color("series:N", scale=_SERIES_SCALE, title=None),
         tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("series:N", title="Figure"),
                  alt.Tooltip("value:Q", title="Amount", format=",.0f"),
+                 alt.Tooltip("plan:Q", title="Against a plan of", format=",.0f"),
                  alt.Tooltip("share:Q", title="Share of plan", format=".0%")],
     ).properties(width=360, height=alt.Step(12))
     return _style(_titled(chart, title))
@@ -102,7 +110,7 @@ def benefit_bars(by_measure: pd.DataFrame, *, title: str | None = None) -> alt.C
 
 def in_year_spend(months: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
     """The financial year month by month: cumulative budget against cumulative actual (months to date) then
-    forecast (later months); the dots of forecast months are hollow."""
+    forecast (later months); the dots of forecast months are hollow. A legend names the two lines."""
     rows = []
     for r in months.to_dict("records"):
         month = pd.Period(r["month"], freq="M").to_timestamp().date().isoformat()
@@ -118,11 +126,11 @@ def in_year_spend(months: pd.DataFrame, *, title: str | None = None) -> alt.Laye
                alt.Tooltip("value:Q", title="Cumulative", format=",.0f")]
     base = alt.Chart(data).encode(
         x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %y")),
-        y=alt.Y("value:Q", title="Cumulative money"),
-        color=alt.Color("series:N", scale=scale, title=None), tooltip=tooltip)
+        y=alt.Y("value:Q", title="Cumulative money", axis=alt.Axis(format="~s")),
+        color=alt.Color("series:N", scale=scale, title=None, legend=alt.Legend(orient="top")), tooltip=tooltip)
     lines = base.mark_line()
     dots = base.mark_point(size=40).encode(
-        fill=alt.condition("datum.basis === 'forecast'", alt.value("white"), alt.Color("series:N", scale=scale,
-                                                                                       legend=None)))
+        fill=alt.condition("datum.basis === 'forecast'", alt.value("white"), alt.Fill("series:N", scale=scale,
+                                                                                      legend=None)))
     chart = alt.layer(lines, dots).properties(width=480, height=260)
     return _style(_titled(chart, title))

@@ -71,3 +71,21 @@ def test_in_year_spend_runs_budget_against_actual_then_forecast(analysis):
     # cumulative outturn at June: P1 610 + P2 4 x 50 = 810; at December 1660; July is the first forecast month
     assert (outturn[5]["value"], outturn[-1]["value"]) == (810.0, 1660.0)
     assert [r["basis"] for r in outturn[5:7]] == ["actual", "forecast"]
+
+
+def test_benefit_bars_set_the_forecast_against_the_plan_of_the_benefits_that_give_one():
+    by_measure = pd.DataFrame([{"measure": "Hours", "planned": 40.0, "realised": 5.0, "forecast_planned": 30.0,
+                                "forecast": 20.0}])
+    shares = {r["series"]: r["share"] for r in _rows(charts.benefit_bars(by_measure), "bar")}
+    # the table's row: shortfall 30 - 20 = 10 of 30, so the forecast bar is 20 / 30 of plan; realised 5 / 40
+    assert (shares["Forecast"], shares["Realised"]) == (pytest.approx(2 / 3), 0.125)
+
+
+def test_in_year_spend_has_a_legend_naming_both_lines(analysis):
+    import vl_convert
+
+    vega = vl_convert.vegalite_to_vega(charts.in_year_spend(analysis.finance.months).to_dict())
+    vega = json.loads(vega) if isinstance(vega, str) else vega
+    assert [legend.get("stroke") for legend in vega["legends"]] == ["color"]
+    colour = next(s for s in vega["scales"] if s["name"] == "color")
+    assert colour["domain"] == ["Budget", "Actual, then forecast"]
