@@ -291,7 +291,9 @@ def test_report_sections_use_the_new_wording(rendered):
     assert "whether or not they are independent" in html
     assert "<caption>Decisions needed, soonest first</caption>" in html  # Build complete needs a decision
     assert "<caption>Benefits per measure</caption>" in html
-    assert "Financial year 2026 (2026-01 to 2026-12, 6 months to date): in-year budget £1.6k" in html
+    # the sentence gives money in full, as the tables below it do (1,600, not 1.6k)
+    assert ("Financial year 2026 (2026-01 to 2026-12, 6 months to date): in-year budget £1,600, actual to date £810, "
+            "forecast outturn £1,660, variance -£60.") in html
     assert '<p class="kicker">Portfolio report</p>' in html
     # The manifest's currency: the tile of the portfolio EAC 1808.33 against BAC 1500, and the headings.
     assert "£1.8k" in html and "against a budget of £1.5k" in html and "BAC (£)" in html
