@@ -242,8 +242,12 @@ def print_delivery(analysis, console: Console) -> None:
         lines.append("Benefits: " + ("; ".join(parts) or "none"))
     if analysis.finance is not None:
         f, t = analysis.finance, analysis.finance.totals
-        lines.append(f"Financial year {f.label}: budget {_whole(t['in_year_budget'])}, actual to date "
-                     f"{_whole(t['actual_to_date'])}, forecast outturn {_whole(t['outturn'])}, variance "
-                     f"{_whole(t['variance'])}")
+        if t["outturn"] is None:
+            lines.append(f"Financial year {f.label}: the financials sheet has no month in it (it covers "
+                         f"{t['data_first_month']} to {t['data_last_month']})")
+        else:
+            lines.append(f"Financial year {f.label}: budget {_whole(t['in_year_budget'])}, actual to date "
+                         f"{_whole(t['actual_to_date'])}, forecast outturn {_whole(t['outturn'])}, variance "
+                         f"{_whole(t['variance'])}")
     for line in lines:
         console.print(line, markup=False, highlight=False)

@@ -34,9 +34,9 @@ def test_json_has_the_delivery_blocks(workbook):
                            "gates_upcoming": 1, "decisions": 1, "horizon_days": 90}
     # Build complete: 08-14 - 06-15 = 60 days of slip, 08-14 - 06-30 = 45 days to go
     assert [(r["milestone"], r["slip_days"], r["days_to_go"]) for r in m["slipped"]] == [
-        ("Build complete", 60.0, 45.0)]
+        ("Build complete", 60, 45)]
     assert [r["milestone"] for r in m["decisions"]] == ["Build complete"]
-    assert m["overdue"][0]["days_to_go"] == -29.0  # Go live, planned 06-01
+    assert m["overdue"][0]["days_to_go"] == -29  # Go live, planned 06-01
     by_measure = {r["measure"]: r for r in data["benefits"]["by_measure"]}
     assert (by_measure["money"]["realisation"], by_measure["money"]["forecast_shortfall"]) == (0.2, 200.0)
     assert [r["benefit"] for r in data["benefits"]["past_due"]] == ["Staff hours saved"]
@@ -62,6 +62,14 @@ def test_table_output_has_a_line_per_delivery_sheet(workbook):
     assert result.exit_code == 0, result.output
     assert "Milestones: 1 overdue, 1 due in the next 90 days (1 stage gates)" in result.stdout
     assert "Financial year 2026: budget 1,600, actual to date 810, forecast outturn 1,660" in result.stdout
+
+
+def test_a_status_date_outside_the_financials_says_so_in_one_line(workbook):
+    # the fixture's financials cover 2026-01 to 2026-12; the year 2030 holds none of them
+    result = runner.invoke(app, ["portfolio", str(workbook), "--as-of", "2030-06-30"])
+    assert result.exit_code == 0, result.output
+    assert "Financial year 2030: the financials sheet has no month in it (it covers 2026-01 to 2026-12)" in (
+        result.stdout)
 
 
 @pytest.mark.parametrize("command", [["portfolio", "{wb}"],
