@@ -6,6 +6,13 @@ whose last update is more than ``days`` before the status date of the
 analysis is stale: its figures describe an older state than the report's
 date. Without any status date in the workbook nothing can be said, and
 :func:`stale_updates` returns ``None`` rather than calling everything stale.
+
+A status report dated after the status date of the analysis cannot have been
+read on that date: it is a data problem (a mistyped date, or a workbook
+analysed at an earlier date than it was filled in), not an up-to-date report.
+Such reports are left out of a project's last update at that date, so a
+project whose only reports are later counts as never reported, and
+:func:`future_updates` lists them so that a report can say so.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import pandas as pd
 
 from .model import IN_FLIGHT
 
-__all__ = ["STALE_AFTER_DAYS", "STALE_COLUMNS", "last_updates", "stale_updates"]
+__all__ = ["FUTURE_COLUMNS", "STALE_AFTER_DAYS", "STALE_COLUMNS", "future_updates", "last_updates", "stale_updates"]
 
 STALE_AFTER_DAYS = 35
 """Default age, in days, past which a status update is stale: one monthly reporting cycle plus a
@@ -22,20 +29,80 @@ working week of grace (a setting of the analysis, not a published standard)."""
 
 STALE_COLUMNS = ["project_id", "name", "pmo", "status", "last_update", "age_days"]
 
+FUTURE_COLUMNS = ["project_id", "name", "pmo", "status", "status_date", "sheet", "days_ahead"]
+"""Columns of :func:`future_updates`."""
 
-def last_updates(projects: pd.DataFrame, history: pd.DataFrame | None) -> pd.Series:
-    """The date of each project's last status update (NaT when it gives none), indexed by ``project_id``."""
+
+def _dated(projects: pd.DataFrame, history: pd.DataFrame | None) -> pd.DataFrame:
+    """Every status date the workbook gives: ``project_id``, ``status_date``, ``sheet``."""
+    frames = []
+    if "status_date" in projects:
+        frames.append(projects[["project_id", "status_date"]].assign(sheet="projects"))
+    if history is not None and len(history):
+        frames.append(history[["project_id", "status_date"]].assign(sheet="status_history"))
+    if not frames:
+        return pd.DataFrame({"project_id": pd.Series(dtype=object), "status_date": pd.Series(dtype="datetime64[ns]"),
+                             "sheet": pd.Series(dtype=object)})
+    dated = pd.concat(frames, ignore_index=True)
+    return dated[dated["status_date"].notna()].reset_index(drop=True)
+
+
+def last_updates(projects: pd.DataFrame, history: pd.DataFrame | None, *,
+                 as_of: pd.Timestamp | None = None) -> pd.Series:
+    """The date of each project's last status update (NaT when it gives none), indexed by ``project_id``.
+
+    With ``as_of``, reports dated after that day are left out (see :func:`future_updates`): the last update
+    is then the one known on that date.
+    """
     last = projects.set_index("project_id")["status_date"] if "status_date" in projects else \
         pd.Series(pd.NaT, index=pd.Index(projects["project_id"]), dtype="datetime64[ns]")
+    if as_of is not None:
+        last = last.where(~(last > as_of.normalize()))
     if history is not None and len(history):
-        latest = history.groupby("project_id", sort=False)["status_date"].max()
+        dates = history if as_of is None else history[~(history["status_date"] > as_of.normalize())]
+        latest = dates.groupby("project_id", sort=False)["status_date"].max()
         last = pd.concat([last, latest.reindex(last.index)], axis=1).max(axis=1)
     return last.rename("last_update")
+
+
+def future_updates(projects: pd.DataFrame, history: pd.DataFrame | None, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The status reports dated after ``as_of``, which cannot be known on that date (a data problem).
+
+    Parameters
+    ----------
+    projects
+        ``Portfolio.projects``.
+    history
+        ``Portfolio.status_history`` or ``None``.
+    as_of
+        The status date of the analysis.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`FUTURE_COLUMNS`: one row per report, ``sheet`` the sheet giving it (``projects`` or
+        ``status_history``), ``days_ahead`` how many days after ``as_of`` it is dated; furthest ahead first.
+        Empty when there is none.
+
+    Examples
+    --------
+    On 15 June 2026, a project whose only report is dated 30 July 2026 gives one row, 45 days ahead.
+    """
+    dated = _dated(projects, history)
+    ahead = dated[dated["status_date"] > as_of.normalize()]
+    info = projects.drop_duplicates("project_id").set_index("project_id")[["name", "pmo", "status"]]
+    table = ahead.join(info, on="project_id")
+    table["status"] = table["status"].astype(str)
+    table["days_ahead"] = (table["status_date"] - as_of.normalize()).dt.days.astype(float)
+    return table.sort_values("days_ahead", ascending=False, kind="stable")[FUTURE_COLUMNS].reset_index(drop=True)
 
 
 def stale_updates(projects: pd.DataFrame, history: pd.DataFrame | None, as_of: pd.Timestamp, *,
                   days: int = STALE_AFTER_DAYS) -> pd.DataFrame | None:
     """The in-flight projects whose last status update is more than ``days`` old on ``as_of``, or has no date.
+
+    Reports dated after ``as_of`` do not count (see :func:`future_updates`): a project whose only reports
+    are later has not reported by ``as_of`` and is stale, with no date.
 
     Parameters
     ----------
@@ -52,11 +119,11 @@ def stale_updates(projects: pd.DataFrame, history: pd.DataFrame | None, as_of: p
     -------
     pandas.DataFrame or None
         :data:`STALE_COLUMNS`, oldest first (a project with no date last), ``age_days`` NaN where the
-        project gives no date; ``None`` when the workbook has no status date at all.
+        project gives no date by ``as_of``; ``None`` when the workbook has no status date at all.
     """
-    last = last_updates(projects, history)
-    if last.isna().all():
+    if last_updates(projects, history).isna().all():
         return None
+    last = last_updates(projects, history, as_of=as_of)
     flight = projects[projects["status"].isin(IN_FLIGHT)]
     table = flight[["project_id", "name", "pmo", "status"]].copy()
     table["status"] = table["status"].astype(str)

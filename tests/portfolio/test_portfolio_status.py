@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from pmo_workbench.portfolio.status import STALE_COLUMNS, last_updates, stale_updates
+from pmo_workbench.portfolio.status import FUTURE_COLUMNS, STALE_COLUMNS, future_updates, last_updates, stale_updates
 
 from tests.helpers import projects_frame
 
@@ -42,3 +42,24 @@ def test_in_flight_projects_older_than_the_limit_or_undated_are_stale_oldest_fir
 
 def test_without_any_status_date_nothing_is_called_stale():
     assert stale_updates(projects_frame({}, {}), None, AS_OF) is None
+
+
+def test_reports_dated_after_the_status_date_are_a_data_problem_not_an_up_to_date_report():
+    # On 31 May 2026: P-001's only report (history) is dated 30 June 2026, 30 days ahead: by 31 May it has not
+    # reported at all, so it is stale with no date. P-002 reported on 20 May (11 days: fresh) and again, in the
+    # projects sheet, on 10 June (10 days ahead): its last update known on 31 May is 20 May. P-003 reported on
+    # 31 May itself: not ahead, 0 days old.
+    projects = projects_frame({"status_date": None}, {"status_date": "2026-06-10"}, {"status_date": "2026-05-31"})
+    history = _history(("P-001", "2026-06-30"), ("P-002", "2026-05-20"))
+    last = last_updates(projects, history, as_of=AS_OF)
+    assert pd.isna(last["P-001"])
+    assert last[["P-002", "P-003"]].tolist() == [pd.Timestamp("2026-05-20"), pd.Timestamp("2026-05-31")]
+    stale = stale_updates(projects, history, AS_OF)
+    assert stale["project_id"].tolist() == ["P-001"] and stale["last_update"].isna().all()
+    ahead = future_updates(projects, history, AS_OF)
+    assert list(ahead.columns) == FUTURE_COLUMNS
+    assert ahead[["project_id", "sheet", "days_ahead"]].values.tolist() == [["P-001", "status_history", 30.0],
+                                                                            ["P-002", "projects", 10.0]]
+    # without an as-of, every report counts (the earlier behaviour, for callers that want the raw dates)
+    assert last_updates(projects, history)["P-001"] == pd.Timestamp("2026-06-30")
+    assert future_updates(projects, None, pd.Timestamp("2026-12-31")).empty
