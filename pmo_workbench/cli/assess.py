@@ -154,6 +154,9 @@ def score_command(
         usage("give a responses file, or --store URL [--assessment ID]")
     if portfolio is None and (as_of is not None or organisation is not None):
         usage("--as-of and --organisation go with --portfolio")
+    if portfolio is not None and format is ScoreFormat.csv:
+        usage("--portfolio adds the portfolio evidence, which the CSV output (one row per PMO and dimension) does "
+              "not carry: use --format json or --format table with --portfolio, or leave --portfolio out")
     entries = chosen = None
     if store_url is not None:
         ins, frame = _load_stored(store_url, assessment, instrument)
@@ -169,7 +172,7 @@ def score_command(
         entries, _, chosen = engagement_inputs(responses, frame, ins, engagement=engagement, targets=targets)
     results = assess(frame, ins, min_group_size=min_group_size, gap_threshold=gap_threshold, engagement=entries,
                      targets=chosen)
-    found = None if portfolio is None else _evidence(results, portfolio, as_of, organisation)
+    found = None if portfolio is None else _evidence(results, portfolio, as_of, organisation, min_group_size)
     for a in results.assessments:
         if a.self_respondents and a.self_respondents == a.respondents:
             typer.echo(f"warning: {a.pmo} of {a.organisation}: only its own staff answered; its scores are a "
@@ -183,7 +186,7 @@ def score_command(
         emit(out, table=lambda shown: (print_results(results, shown), found and print_evidence(found, shown)))
 
 
-def _evidence(results: AssessmentResults, portfolio: Path, as_of, organisation: str | None):
+def _evidence(results: AssessmentResults, portfolio: Path, as_of, organisation: str | None, min_group_size: int):
     """The portfolio evidence beside the assessed PMOs of the organisation the portfolio belongs to."""
     from ..portfolio import read_portfolio
     from ..reports.evidence import evidence_for
@@ -198,7 +201,8 @@ def _evidence(results: AssessmentResults, portfolio: Path, as_of, organisation: 
     elif organisation not in names:
         usage(f"--organisation {organisation!r} has no answers; the answers hold {', '.join(names)}")
     pmos = [a for a in results.assessments if a.organisation == organisation]
-    return evidence_for(pmos, portfolio, as_of=as_of.date() if as_of else None, organisation=organisation)
+    return evidence_for(pmos, portfolio, as_of=as_of.date() if as_of else None, organisation=organisation,
+                        min_group_size=min_group_size)
 
 
 @template_app.command("responses")
@@ -267,13 +271,15 @@ def print_evidence(found, out: Console) -> None:
 
     for e in found.pmos:
         table = Table(title=Text(f"{found.organisation} / {e.pmo}: portfolio evidence ({e.note})"))
-        for column in ("dimension", "score", "level", "agreement", "count", "out of", "what the portfolio shows",
-                       "verdict"):
+        for column in ("dimension", "score", "level", "agreement", "perceived", "count", "out of",
+                       "what the portfolio shows", "verdict"):
             table.add_column(column, justify="right" if column in ("score", "level", "count", "out of") else "left")
         for r in e.rows.itertuples(index=False):
-            table.add_row(Text(r.label), fmt(r.score), fmt(r.level, 0), r.agreement or MISSING, fmt(r.count, 0),
-                          fmt(r.out_of, 0), Text(r.sentence), VERDICT_WORDS[r.verdict])
+            table.add_row(Text(r.label), fmt(r.score), fmt(r.level, 0), r.agreement or MISSING, r.perceived,
+                          fmt(r.count, 0), fmt(r.out_of, 0), Text(r.sentence), VERDICT_WORDS[r.verdict])
         out.print(table)
+    for note in found.coverage_notes():
+        out.print(Text(note))
 
 
 def print_results(results: AssessmentResults, out: Console) -> None:

@@ -3,12 +3,14 @@
 The positioning report measures perception: respondents rate their PMO on each
 dimension of the instrument. Several dimensions leave traces in the portfolio
 workbook of the same organisation, and this module sets those traces beside the
-perceived scores (:func:`portfolio_evidence`):
+perceived scores (:func:`portfolio_evidence`); the counts themselves are in
+:mod:`pmo_workbench.reports.evidence_counts`:
 
 =====================  ====================================================================
 dimension (setting)    evidence counted in the portfolio
 =====================  ====================================================================
-``resources``          role-months over-allocated by committed work (active, on hold)
+``resources``          role-months in which the PMO's committed work (active, on hold)
+                       draws on a role that committed work over-allocates
 ``portfolio``          dependencies whose prerequisite finishes after it is needed;
                        projects open to selection that carry no value
 ``monitoring``         in-flight projects whose last status update is stale
@@ -18,27 +20,44 @@ dimension (setting)    evidence counted in the portfolio
 Which dimension each measure speaks to is :data:`MEASURE_DIMENSIONS` (a setting:
 another instrument may name its dimensions differently).
 
-**Verdict.** A dimension is *perceived strong* when its maturity level is at
-least :data:`STRONG_LEVEL` (the level the report calls a relative strength), else
-*perceived weak*. The evidence is *clean* when nothing it counts is affected, shows
-*a problem* when at least :data:`PROBLEM_SHARE` of it is (e.g. 10 % of the
-role-months with demand are over-allocated), and shows *some issues* in between. Then:
+**Perception.** What the report's executive summary says of the dimension, so
+that the two sections cannot contradict each other (:func:`perceptions`): a
+*strength* when the summary lists it among the PMO's relative strengths
+(:func:`pmo_workbench.assessment.insights.strengths`: its highest dimensions at
+level :data:`STRONG_LEVEL` or above, in the customers' view when the summary
+leads with it); a *gap* when the target type (or the type above) still needs
+points on it, and a *priority* when the summary's priorities name it
+(:func:`pmo_workbench.assessment.insights.priorities`), either of which wins
+over a strength; *split* when respondents' views on it are split (no single
+belief to test); else *low* below level :data:`STRONG_LEVEL` (the summary could
+not call it a strength) and *neither* at or above it.
 
-- perceived strong and a problem shown: ``contradicts`` ("evidence contradicts perception");
-- perceived weak and the evidence clean: ``not_shown`` ("the portfolio does not show the weakness"): each
+**Verdict.** The evidence is *clean* when nothing it counts is affected, shows
+*a problem* when at least :data:`PROBLEM_SHARE` of it is (e.g. 10 % of the
+role-months are over-allocated), and shows *some issues* in between. Then:
+
+- a strength and a problem shown: ``contradicts`` ("evidence contradicts perception");
+- a gap, priority or low and the evidence clean: ``not_shown`` ("the portfolio does not show the weakness"): each
   count is one trace of a dimension, not all of it, so a clean count cannot overturn a weakness;
-- otherwise ``supports`` (a few issues below the cut-off fit either perception);
-- nothing to count in the workbook (its sheet or dates are missing): ``no_evidence``;
+- a strength, gap, priority or low with anything else: ``supports`` (a few issues below the cut-off fit either);
+- split views, or neither: ``no_stance`` (no single perception to test);
+- nothing to count in the workbook (its sheet, dates or column are missing): ``no_evidence``;
 - the instrument has no such dimension, or the PMO no score on it: ``no_score``.
 
-Both cut-offs are settings of the report, not published standards.
+The cut-offs are settings of the report, not published standards.
 
-**Per PMO.** The portfolio's projects carry a ``pmo``. Assessed PMOs and the
-workbook's PMOs are matched case-insensitively after trimming spaces. When at
-least one assessed PMO matches, each matched PMO gets the figures of its own
-projects, and of the PMOs under it when the workbook has a ``pmos`` sheet, and an
-unmatched one is said to have no project in the workbook; when
-none matches, every PMO is shown the organisation-wide figures, labelled as such.
+**Per PMO.** Names are matched by :func:`pmo_key` (case, outer and repeated
+inner spaces ignored). Assessed PMOs are matched against the PMOs the
+projects name and those of the ``pmos`` sheet, when the workbook has one. When
+at least one of the organisation's assessed PMOs matches, each matched PMO gets
+the figures of its own projects and of the PMOs under it in the ``pmos`` sheet
+(so an enterprise PMO with no project of its own gets those of the PMOs under
+it), and an unmatched one is said to have no project in the workbook; the
+workbook's PMOs that no assessed PMO covers, the assessed PMOs this report does
+not cover, and the projects naming no PMO are said to be left out. When none
+matches, every PMO is shown the organisation-wide figures, labelled as such.
+The portfolio report groups projects by their ``pmo`` exactly as written, so
+where the workbook spells one PMO in several ways the note says so.
 
 This module sits in the reports layer because it joins the two pure layers,
 :mod:`pmo_workbench.assessment` and :mod:`pmo_workbench.portfolio`, which do not
@@ -56,21 +75,22 @@ from typing import Any
 import pandas as pd
 
 from .._values import count, is_missing, jsonable, rounded
-from ..assessment.insights import STRENGTH_LEVEL
+from ..assessment.insights import STRENGTH_LEVEL, customers_view, priorities, strengths
 from ..assessment.narrative import agreement_label
+from ..assessment.positioning import DEFAULT_MIN_GROUP_SIZE
 from ..assessment.results import PmoAssessment
 from ..portfolio import PortfolioAnalysis, Portfolio, analyse_portfolio, read_portfolio
-from ..portfolio.model import CANDIDATES, IN_FLIGHT
-from ..portfolio.pmos import descendants
-from ..portfolio.status import STALE_AFTER_DAYS, stale_updates
+from ..portfolio.status import STALE_AFTER_DAYS
+from .evidence_counts import Measure, measure_counts
 
-__all__ = ["EVIDENCE_COLUMNS", "MEASURE_DIMENSIONS", "ORGANISATION", "PROBLEM_SHARE", "STRONG_LEVEL", "VERDICT_WORDS",
-           "Measure", "OrganisationEvidence", "PmoEvidence", "evidence_for", "evidence_state", "match_pmos",
-           "measure_counts", "portfolio_evidence", "verdict"]
+__all__ = ["EVIDENCE_COLUMNS", "MEASURE_DIMENSIONS", "ORGANISATION", "PERCEIVED_WORDS", "PROBLEM_SHARE",
+           "STRONG_LEVEL", "VERDICT_WORDS", "Measure", "OrganisationEvidence", "PmoEvidence", "evidence_for",
+           "evidence_state", "match_pmos", "measure_counts", "perceptions", "pmo_key", "portfolio_evidence",
+           "verdict"]
 
 STRONG_LEVEL = STRENGTH_LEVEL
-"""The lowest maturity level at which a dimension counts as perceived strong (a setting of the report: the
-level the executive summary calls a relative strength)."""
+"""The lowest maturity level at which the executive summary may call a dimension a relative strength (a setting
+of the report, shared with :data:`pmo_workbench.assessment.insights.STRENGTH_LEVEL`)."""
 
 PROBLEM_SHARE = 0.10
 """The share of what a measure counts that must be affected for the evidence to show a problem (a setting of
@@ -93,10 +113,26 @@ MEASURE_LABELS = {
     "no_objective": "Projects without a strategic objective",
 }
 
+PERCEIVED_WORDS = {
+    "strength": "a relative strength in the summary",
+    "gap": "a gap to the target type in the summary",
+    "priority": "a priority in the summary",
+    "low": "rated low (below the strengths' level)",
+    "split": "views split",
+    "neither": "neither a strength nor a gap",
+    "no score": "no score",
+    "not assessed": "not assessed",
+}
+"""Perception code (:func:`perceptions`) -> the words a report shows."""
+
+WEAK = ("gap", "priority", "low")
+"""Perception codes the verdict reads as a perceived weakness."""
+
 VERDICT_WORDS = {
     "supports": "evidence supports perception",
     "contradicts": "evidence contradicts perception",
     "not_shown": "the portfolio does not show the weakness",
+    "no_stance": "no single perception to test",
     "no_evidence": "no evidence in the workbook",
     "no_score": "no perception score to compare",
 }
@@ -111,24 +147,6 @@ ORGANISATION = "organisation"
 
 
 @dataclass(frozen=True)
-class Measure:
-    """One count of the portfolio: ``count`` affected of ``out_of`` (``None`` when the workbook cannot say),
-    with its plain sentence."""
-
-    measure: str
-    count: int | None
-    out_of: int | None
-    sentence: str
-
-    @property
-    def share(self) -> float | None:
-        """``count / out_of``, or ``None`` without anything to count."""
-        if self.count is None or not self.out_of:
-            return None
-        return self.count / self.out_of
-
-
-@dataclass(frozen=True)
 class PmoEvidence:
     """The evidence shown beside one assessed PMO.
 
@@ -137,14 +155,14 @@ class PmoEvidence:
     pmo
         The PMO as the assessment names it.
     scope
-        ``"pmo"`` (its own projects), ``"organisation"`` (the whole portfolio: no PMO matched) or ``"none"``
-        (other PMOs matched, this one has no project in the workbook).
+        ``"pmo"`` (its own projects and those of the PMOs under it), ``"organisation"`` (the whole portfolio:
+        no PMO matched) or ``"none"`` (other PMOs matched, this one has no project in the workbook).
     workbook_pmo
         The PMO as the workbook spells it, when matched.
     projects
         Projects the figures cover.
     note
-        One plain sentence on what the figures cover.
+        Plain sentences on what the figures cover.
     rows
         :data:`EVIDENCE_COLUMNS`, one row per measure (empty when ``scope`` is ``"none"``).
     """
@@ -165,6 +183,10 @@ class PmoEvidence:
                 "projects": self.projects, "note": self.note, "measures": rows}
 
 
+def _names(names: Sequence[str]) -> str:
+    return ", ".join(names)
+
+
 @dataclass(frozen=True)
 class OrganisationEvidence:
     """The portfolio evidence of one organisation's positioning report.
@@ -176,12 +198,18 @@ class OrganisationEvidence:
     portfolio
         The workbook's path as given.
     pmos
-        One :class:`PmoEvidence` per assessed PMO, in the assessment's order.
+        One :class:`PmoEvidence` per PMO the report covers, in the assessment's order.
     unassessed
-        PMOs of the workbook that match no assessed PMO, when some other does (their projects are left out of
-        every PMO's figures).
+        PMOs of the workbook with projects that no assessed PMO covers (neither itself nor a PMO over it), when
+        some assessed PMO matches: their projects are left out of every PMO's figures.
     problem_share, strong_level, stale_after_days
         The cut-offs the figures and verdicts used.
+    other_assessed
+        PMOs of the workbook with projects covered only by assessed PMOs this report does not show (a report on
+        one PMO of several): left out of these figures, but assessed.
+    without_pmo
+        Projects of the workbook naming no PMO, left out of every PMO's figures (0 with organisation-wide figures,
+        which include them).
     """
 
     organisation: str
@@ -192,6 +220,8 @@ class OrganisationEvidence:
     problem_share: float = PROBLEM_SHARE
     strong_level: int = STRONG_LEVEL
     stale_after_days: int = STALE_AFTER_DAYS
+    other_assessed: tuple[str, ...] = ()
+    without_pmo: int = 0
 
     def get(self, pmo: str) -> PmoEvidence:
         """The evidence shown beside ``pmo``; ``KeyError`` when the report does not cover that PMO."""
@@ -209,179 +239,134 @@ class OrganisationEvidence:
             "cut_offs": {"strong_level": self.strong_level, "problem_share": self.problem_share,
                          "stale_after_days": self.stale_after_days},
             "unassessed_pmos": list(self.unassessed),
+            "other_assessed_pmos": list(self.other_assessed),
+            "projects_without_pmo": self.without_pmo,
+            "coverage": self.coverage_notes(),
             "pmos": [p.to_dict() for p in self.pmos],
         }
 
+    def coverage_notes(self) -> list[str]:
+        """Plain sentences on the workbook's projects that no PMO's figures here include, and why."""
+        notes = []
+        if self.unassessed:
+            one = len(self.unassessed) == 1
+            notes.append(f"The workbook's other {'PMO' if one else 'PMOs'} ({_names(self.unassessed)}) "
+                         f"{'was' if one else 'were'} not assessed; {'its' if one else 'their'} projects are left out "
+                         "of every PMO's figures.")
+        if self.other_assessed:
+            one = len(self.other_assessed) == 1
+            notes.append(f"The workbook's {'PMO' if one else 'PMOs'} {_names(self.other_assessed)} "
+                         f"{'was' if one else 'were'} assessed but {'is' if one else 'are'} not covered by this "
+                         f"report; {'its' if one else 'their'} projects are left out of these figures.")
+        if self.without_pmo:
+            one = self.without_pmo == 1
+            notes.append(f"{count(self.without_pmo, 'project')} of the workbook {'names' if one else 'name'} no PMO "
+                         f"and {'is' if one else 'are'} left out of every PMO's figures.")
+        return notes
+
     def cut_off_sentence(self) -> str:
-        """The verdict rule in plain words, with its cut-offs."""
-        return (f"A dimension counts as perceived strong at maturity level {self.strong_level} or above, else weak. "
-                "The evidence is clean when nothing it counts is affected, and shows a problem when at least "
-                f"{self.problem_share:.0%} of it is. The evidence contradicts the perception when a dimension "
-                "perceived strong shows a problem. When one perceived weak is clean, the portfolio does not show the "
-                "weakness: each count is one trace of the dimension, not all of it. Otherwise the evidence supports "
-                "the perception (a few issues below the cut-off fit either). A status update is stale when it is "
-                f"more than {self.stale_after_days} days old on the portfolio's status date. These cut-offs are "
-                "settings of the report, not published standards.")
+        """The perception and verdict rules in plain words, with their cut-offs."""
+        return ("A dimension counts as perceived strong when the executive summary lists it among the PMO's relative "
+                f"strengths (its highest dimensions at maturity level {self.strong_level} or above), and as perceived "
+                "weak when the summary names it as a gap to the target type or a priority (which wins over a "
+                f"strength), or when it is below level {self.strong_level}; where respondents' views are split, or a "
+                "dimension at that level or above is not among the listed strengths, there is no single perception "
+                "to test. The evidence is clean when nothing it counts is affected, and shows a problem "
+                f"when at least {self.problem_share:.0%} of it is. The evidence contradicts the perception when a "
+                "dimension perceived strong shows a problem. When one perceived weak is clean, the portfolio does "
+                "not show the weakness: each count is one trace of the dimension, not all of it. Otherwise the "
+                "evidence supports the perception (a few issues below the cut-off fit either). A status update is "
+                f"stale when it is more than {self.stale_after_days} days old on the portfolio's status date; a "
+                "report dated after that date is a data problem and does not count. These cut-offs are settings of "
+                "the report, not published standards.")
 
 
 # -- matching -----------------------------------------------------------------------------------------------
 
-def _key(name: Any) -> str:
-    return str(name).strip().casefold()
+def pmo_key(name: Any) -> str:
+    """The form in which PMO names are compared: case folded, outer spaces trimmed, inner runs of spaces made one.
+
+    >>> pmo_key("  Digital   PMO ") == pmo_key("digital pmo")
+    True
+    """
+    return " ".join(str(name).split()).casefold()
 
 
 def match_pmos(assessed: Sequence[str], workbook: Iterable[Any]) -> dict[str, str | None] | None:
-    """Each assessed PMO's name in the workbook (case-insensitive, spaces trimmed), or ``None`` when it has none;
+    """Each assessed PMO's name in the workbook (compared by :func:`pmo_key`), or ``None`` when it has none;
     ``None`` altogether when no assessed PMO matches (the figures are then organisation-wide).
 
-    >>> match_pmos(["Digital PMO", "Corporate PMO"], [" digital pmo", "Estates"])
-    {'Digital PMO': ' digital pmo', 'Corporate PMO': None}
+    >>> match_pmos(["Digital PMO", "Corporate PMO"], [" digital  pmo", "Estates"])
+    {'Digital PMO': ' digital  pmo', 'Corporate PMO': None}
     >>> match_pmos(["Digital PMO"], ["Estates"]) is None
     True
     """
     names: dict[str, str] = {}
     for name in workbook:
         if not is_missing(name) and str(name).strip():
-            names.setdefault(_key(name), str(name))
-    found = {pmo: names.get(_key(pmo)) for pmo in assessed}
+            names.setdefault(pmo_key(name), str(name))
+    found = {pmo: names.get(pmo_key(pmo)) for pmo in assessed}
     return found if any(v is not None for v in found.values()) else None
 
 
-def _under(pmos: pd.DataFrame | None, name: str) -> list[str]:
-    """``name`` and every PMO under it in the workbook's ``pmos`` sheet (just ``name`` without one)."""
-    if pmos is None:
-        return [name]
-    tree = {_key(k): v for k, v in descendants(pmos).items()}
-    return tree.get(_key(name), [name])
+def _children(pmos: pd.DataFrame | None) -> dict[str, set[str]]:
+    """Each PMO key of the ``pmos`` sheet -> the keys of the PMOs directly under it."""
+    children: dict[str, set[str]] = {}
+    if pmos is not None:
+        for name, up in zip(pmos["pmo"], pmos["parent"]):
+            if not is_missing(up):
+                children.setdefault(pmo_key(up), set()).add(pmo_key(name))
+    return children
 
 
-# -- the counts ---------------------------------------------------------------------------------------------
-
-def _month_span(months: Sequence[pd.Period]) -> str:
-    first, last = min(months), max(months)
-    if first == last:
-        return f"in {first.strftime('%B %Y')}"
-    if first.year == last.year:
-        return f"from {first.strftime('%B')} to {last.strftime('%B %Y')}"
-    return f"from {first.strftime('%B %Y')} to {last.strftime('%B %Y')}"
-
-
-def _over_allocation(analysis: PortfolioAnalysis, ids: set[str]) -> Measure:
-    resources = analysis.resources
-    if resources is None or analysis.portfolio.capacity is None:
-        return Measure("over_allocation", None, None, "The workbook has no assignments and capacity sheets, so "
-                       "resource load cannot be measured.")
-    demand = resources.demand if resources.demand is not None else pd.DataFrame(columns=["role", "month",
-                                                                                         "project_id", "demand_fte"])
-    drawn = demand[demand["project_id"].astype(str).isin(ids) & demand["demand_fte"].gt(0)][["role", "month"]]
-    cells = drawn.drop_duplicates()
-    load = resources.load.merge(cells, on=["role", "month"])
-    over = load[load["committed_over"]]
-    n, total = len(over), len(load)
-    if not n:
-        return Measure("over_allocation", 0, total, f"No role is over-allocated by committed work in the {total} "
-                       "role-months with demand.")
-    roles = over["role"].nunique()
-    verb = "is" if roles == 1 else "are"
-    return Measure("over_allocation", n, total,
-                   f"{count(roles, 'role')} {verb} over-allocated by committed work in {n} of {total} role-months "
-                   f"with demand, {_month_span(list(over['month']))}.")
+def _covered(key: str, children: Mapping[str, set[str]]) -> set[str]:
+    """``key`` and the keys of every PMO under it."""
+    seen: set[str] = set()
+    todo = [key]
+    while todo:
+        k = todo.pop()
+        if k not in seen:
+            seen.add(k)
+            todo.extend(children.get(k, ()))
+    return seen
 
 
-def _dependency_conflicts(analysis: PortfolioAnalysis, ids: set[str]) -> Measure:
-    deps = analysis.dependencies
-    if deps is None:
-        return Measure("dependency_conflicts", None, None, "The workbook has no dependencies sheet.")
-    links = deps.links
-    dated = links[links["slack_days"].notna() & (links["from_project"].astype(str).isin(ids)
-                                                  | links["to_project"].astype(str).isin(ids))]
-    conflicts = deps.conflicts[deps.conflicts["from_project"].astype(str).isin(ids)
-                               | deps.conflicts["to_project"].astype(str).isin(ids)]
-    n, total = len(conflicts), len(dated)
-    if not total:
-        return Measure("dependency_conflicts", None, 0, "No dependency between open projects has both dates.")
-    if not n:
-        links_text = count(total, "dated dependency", "dated dependencies")
-        return Measure("dependency_conflicts", 0, total, f"None of the {links_text} is in conflict.")
-    worst = float(conflicts["days_late"].max())
-    return Measure("dependency_conflicts", n, total,
-                   f"{n} of {count(total, 'dated dependency', 'dated dependencies')} {'is' if n == 1 else 'are'} in "
-                   f"conflict: the prerequisite finishes after it is needed (up to {worst:g} days late).")
+# -- perception and verdict -----------------------------------------------------------------------------------
 
+def perceptions(a: PmoAssessment, *, min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+                strong_level: int = STRONG_LEVEL) -> dict[str, str]:
+    """What the executive summary says of each dimension of ``a``, by the same functions the summary uses.
 
-def _values(analysis: PortfolioAnalysis) -> pd.Series:
-    """Each project's value as selection sees it: the weighted criteria score, else the strategic value."""
-    if analysis.portfolio.criteria is not None and analysis.scores is not None:
-        return analysis.scores
-    projects = analysis.portfolio.projects
-    if "strategic_value" not in projects:
-        return pd.Series(float("nan"), index=pd.Index(projects["project_id"]))
-    return projects.set_index("project_id")["strategic_value"]
-
-
-def _unvalued(analysis: PortfolioAnalysis, ids: set[str]) -> Measure:
-    projects = analysis.portfolio.projects
-    open_ = projects[projects["status"].isin(CANDIDATES) & projects["project_id"].astype(str).isin(ids)]
-    if analysis.candidates is not None:  # selection ran: its own list
-        unvalued = [i for i in analysis.unvalued if i in set(open_["project_id"].astype(str))]
-    else:
-        values = _values(analysis)
-        unvalued = [str(i) for i in open_["project_id"] if is_missing(values.get(i))]
-    n, total = len(unvalued), len(open_)
-    if not total:
-        return Measure("unvalued", None, 0, "No project is open to selection (proposed, active or on hold).")
-    return Measure("unvalued", n, total,
-                   f"{n} of {count(total, 'project')} open to selection {'has' if n == 1 else 'have'} no value "
-                   "(no criteria score or strategic value), so selection cannot rank "
-                   f"{'it' if n == 1 else 'them'}." if n else
-                   f"Every one of the {count(total, 'project')} open to selection has a value.")
-
-
-def _stale(analysis: PortfolioAnalysis, ids: set[str], days: int) -> Measure:
-    p = analysis.portfolio
-    stale = stale_updates(p.projects, p.status_history, analysis.as_of, days=days)
-    if stale is None:
-        return Measure("stale_updates", None, None, "The workbook gives no status dates, so the age of status "
-                       "updates is unknown.")
-    flight = p.projects[p.projects["status"].isin(IN_FLIGHT) & p.projects["project_id"].astype(str).isin(ids)]
-    stale = stale[stale["project_id"].astype(str).isin(ids)]
-    n, total = len(stale), len(flight)
-    if not total:
-        return Measure("stale_updates", None, 0, "No project is in flight.")
-    when = analysis.as_of.strftime("%d %B %Y").lstrip("0")
-    return Measure("stale_updates", n, total,
-                   f"{n} of {count(total, 'in-flight project')} last reported more than {days} days before {when} "
-                   "(or never)." if n else f"All {count(total, 'in-flight project')} reported within {days} days "
-                   f"of {when}.")
-
-
-def _no_objective(analysis: PortfolioAnalysis, ids: set[str]) -> Measure:
-    projects = analysis.portfolio.projects
-    open_ = projects[projects["status"].isin(CANDIDATES) & projects["project_id"].astype(str).isin(ids)]
-    if not len(open_):
-        return Measure("no_objective", None, 0, "No project is open (proposed, active or on hold).")
-    objective = open_["objective"] if "objective" in open_ else pd.Series(pd.NA, index=open_.index)
-    n, total = int(objective.map(lambda v: is_missing(v) or not str(v).strip()).sum()), len(open_)
-    return Measure("no_objective", n, total,
-                   f"{n} of {count(total, 'open project')} (proposed, active or on hold) "
-                   f"{'names' if n == 1 else 'name'} no strategic objective." if n else
-                   f"Every one of the {count(total, 'open project')} names a strategic objective.")
-
-
-def measure_counts(analysis: PortfolioAnalysis, project_ids: Iterable[str] | None = None, *,
-                   stale_after_days: int = STALE_AFTER_DAYS) -> list[Measure]:
-    """The counts of every measure over ``project_ids`` (all the portfolio's projects when ``None``).
-
-    Over-allocation counts the role-months in which these projects draw on a role, and which of them committed
-    work (active and on-hold projects) over-allocates; a dependency counts when either end is one of them.
+    Returns
+    -------
+    dict
+        Dimension id -> ``"strength"`` (listed among the relative strengths,
+        :func:`~pmo_workbench.assessment.insights.strengths`, in the customers' view when the summary leads
+        with it), ``"gap"`` (the target type, or the type above, still needs points on it), ``"priority"``
+        (named by :func:`~pmo_workbench.assessment.insights.priorities`), ``"split"`` (respondents' views are
+        split), ``"low"`` (none of these, below level ``strong_level``: the summary could not call it a
+        strength), ``"neither"`` (none of these, at ``strong_level`` or above but not among the strengths the
+        summary lists), or ``"no score"``. Split views win over all; a gap or priority over a strength.
     """
-    projects = analysis.portfolio.projects
-    ids = set(projects["project_id"].astype(str)) if project_ids is None else {str(i) for i in project_ids}
-    return [_over_allocation(analysis, ids), _dependency_conflicts(analysis, ids), _unvalued(analysis, ids),
-            _stale(analysis, ids, stale_after_days), _no_objective(analysis, ids)]
+    lead = customers_view(a, min_group_size)["lead"]
+    strong = set(strengths(a, customers=lead, min_level=strong_level)["dimension"])
+    gaps = set(a.type.goal_gaps)
+    first = set(priorities(a)["dimension"])
+    found = {}
+    for r in a.dimensions.itertuples(index=False):
+        if is_missing(r.score) or is_missing(r.level):
+            found[r.dimension] = "no score"
+        elif agreement_label(r) == "split":
+            found[r.dimension] = "split"
+        elif r.dimension in gaps:
+            found[r.dimension] = "gap"
+        elif r.dimension in first:
+            found[r.dimension] = "priority"
+        else:
+            found[r.dimension] = ("strength" if r.dimension in strong else "low" if int(r.level) < strong_level
+                                  else "neither")
+    return found
 
-
-# -- the verdict ----------------------------------------------------------------------------------------------
 
 def evidence_state(count: int | None, share: float | None, *, problem_share: float = PROBLEM_SHARE) -> str | None:
     """``"clean"`` (nothing affected), ``"problem"`` (at least ``problem_share`` affected), ``"some issues"``
@@ -397,35 +382,41 @@ def evidence_state(count: int | None, share: float | None, *, problem_share: flo
     return "problem" if share >= problem_share else "some issues"
 
 
-def verdict(level: int | None, state: str | None, *, strong_level: int = STRONG_LEVEL) -> str:
-    """Whether the evidence (an :func:`evidence_state`) points the same way as the perceived maturity ``level``
-    (see the module's docstring).
+def verdict(perceived: str | None, state: str | None) -> str:
+    """Whether the evidence (an :func:`evidence_state`) points the same way as the perception (a code of
+    :func:`perceptions`; see the module's docstring).
 
-    >>> verdict(4, "problem"), verdict(4, "some issues"), verdict(2, "clean"), verdict(2, "some issues")
-    ('contradicts', 'supports', 'not_shown', 'supports')
-    >>> verdict(None, "problem"), verdict(3, None)
+    >>> verdict("strength", "problem"), verdict("strength", "some issues"), verdict("gap", "clean")
+    ('contradicts', 'supports', 'not_shown')
+    >>> verdict("priority", "problem"), verdict("split", "problem"), verdict("neither", "clean")
+    ('supports', 'no_stance', 'no_stance')
+    >>> verdict("no score", "problem"), verdict("strength", None)
     ('no_score', 'no_evidence')
     """
-    if is_missing(level):
+    if perceived is None or perceived in ("no score", "not assessed"):
         return "no_score"
     if state is None:
         return "no_evidence"
-    strong = int(level) >= strong_level
-    if strong and state == "problem":
-        return "contradicts"
-    return "not_shown" if not strong and state == "clean" else "supports"
+    if perceived == "strength":
+        return "contradicts" if state == "problem" else "supports"
+    if perceived in WEAK:
+        return "not_shown" if state == "clean" else "supports"
+    return "no_stance"
 
 
-def _verdict_text(code: str, level: Any, strong_level: int) -> str:
+def _verdict_text(code: str, perceived: str | None) -> str:
     words = VERDICT_WORDS[code]
     if code == "contradicts":
-        return words + ": perceived strong, but the evidence shows a problem"
+        return words + ": a relative strength in the summary, but the evidence shows a problem"
     if code == "not_shown":
-        return words + ": perceived weak, but this count is clean"
+        return words + f": {PERCEIVED_WORDS[perceived]}, but this count is clean"
+    if code == "no_stance":
+        return words + (": respondents' views are split" if perceived == "split" else
+                        ": the summary calls this dimension neither a strength nor a gap")
     return words
 
 
-def _rows(a: PmoAssessment, measures: list[Measure], labels: Mapping[str, str], strong_level: int,
+def _rows(a: PmoAssessment, measures: list[Measure], labels: Mapping[str, str], perceived: Mapping[str, str],
           problem_share: float) -> pd.DataFrame:
     dims = a.dimensions.set_index("dimension")
     rows = []
@@ -433,32 +424,40 @@ def _rows(a: PmoAssessment, measures: list[Measure], labels: Mapping[str, str], 
         dim = MEASURE_DIMENSIONS[m.measure]
         known = dim in dims.index
         r = dims.loc[dim] if known else None
-        score = r["score"] if known else float("nan")
         level = None if not known or is_missing(r["level"]) else int(r["level"])
-        if not known:
-            perceived = "not assessed"
-        elif level is None:
-            perceived = "no score"
-        else:
-            perceived = "strong" if level >= strong_level else "weak"
+        seen = perceived.get(dim, "no score") if known else "not assessed"
         state = evidence_state(m.count, m.share, problem_share=problem_share)
-        code = verdict(level, state, strong_level=strong_level)
+        code = verdict(seen, state)
         rows.append({
             "dimension": dim, "label": labels.get(dim, dim), "measure": m.measure,
-            "measure_label": MEASURE_LABELS[m.measure], "score": score, "level": level,
-            "agreement": agreement_label(r) if known else None, "perceived": perceived,
-            "count": m.count, "out_of": m.out_of, "share": m.share,
-            "evidence": state,
-            "sentence": m.sentence, "verdict": code,
-            "verdict_text": _verdict_text(code, level, strong_level),
+            "measure_label": MEASURE_LABELS[m.measure], "score": r["score"] if known else float("nan"),
+            "level": level, "agreement": agreement_label(r) if known else None, "perceived": seen,
+            "count": m.count, "out_of": m.out_of, "share": m.share, "evidence": state,
+            "sentence": m.sentence, "verdict": code, "verdict_text": _verdict_text(code, seen),
         })
     frame = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
     return frame.astype({"level": "Int64", "count": "Int64", "out_of": "Int64"})
 
 
+# -- the evidence ---------------------------------------------------------------------------------------------
+
+def _spelling_note(keys: Iterable[str], spellings: Mapping[str, list[str]]) -> str:
+    """A sentence per PMO the workbook spells in several ways (the portfolio report keeps them apart)."""
+    notes = []
+    for k in keys:
+        ways = spellings.get(k, [])
+        if len(ways) > 1:
+            notes.append(f" The workbook writes {ways[0]} in {len(ways)} ways ({', '.join(ways)}): they are one PMO "
+                         "here, but the portfolio report counts each spelling as a PMO of its own, so its figures by "
+                         "PMO split these projects.")
+    return "".join(notes)
+
+
 def portfolio_evidence(assessments: Sequence[PmoAssessment], analysis: PortfolioAnalysis, *,
                        organisation: str | None = None, portfolio: str = "",
                        dimension_labels: Mapping[str, str] | None = None,
+                       assessed: Iterable[PmoAssessment | str] = (),
+                       min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
                        strong_level: int = STRONG_LEVEL, problem_share: float = PROBLEM_SHARE,
                        stale_after_days: int = STALE_AFTER_DAYS) -> OrganisationEvidence:
     """The portfolio evidence beside each assessed PMO of one organisation.
@@ -475,6 +474,12 @@ def portfolio_evidence(assessments: Sequence[PmoAssessment], analysis: Portfolio
         The workbook's path, as shown.
     dimension_labels
         Dimension id -> label (default: the assessments' own labels).
+    assessed
+        Every assessed PMO of the organisation (assessments, or names), when the report covers only some: the
+        others are then said to be outside this report, not unassessed. Assessments of other organisations are
+        ignored.
+    min_group_size
+        As for the executive summary (its customers' view decides the strengths it lists).
     strong_level, problem_share, stale_after_days
         The cut-offs: :data:`STRONG_LEVEL`, :data:`PROBLEM_SHARE`,
         :data:`~pmo_workbench.portfolio.status.STALE_AFTER_DAYS` (all settings).
@@ -485,47 +490,78 @@ def portfolio_evidence(assessments: Sequence[PmoAssessment], analysis: Portfolio
     """
     if not assessments:
         raise ValueError("no assessed PMO to set the portfolio evidence beside")
+    organisation = organisation or assessments[0].organisation
     labels = dict(dimension_labels or {})
     for a in assessments:
         labels.update({d: lbl for d, lbl in zip(a.dimensions["dimension"], a.dimensions["label"]) if d not in labels})
+    shown = [a.pmo for a in assessments]
+    others = [n for n in dict.fromkeys(x if isinstance(x, str) else x.pmo for x in assessed
+                                       if isinstance(x, str) or x.organisation == organisation)
+              if pmo_key(n) not in {pmo_key(s) for s in shown}]
     projects = analysis.portfolio.projects
-    workbook_pmos = list(dict.fromkeys(str(p) for p in projects["pmo"] if not is_missing(p) and str(p).strip()))
-    matched = match_pmos([a.pmo for a in assessments], workbook_pmos)
-    whole = None
+    named = projects["pmo"].map(lambda v: not is_missing(v) and bool(str(v).strip()))
+    keys = projects["pmo"].where(named).map(lambda v: None if is_missing(v) else pmo_key(v))
+    spellings: dict[str, list[str]] = {}
+    for name in projects.loc[named, "pmo"]:
+        ways = spellings.setdefault(pmo_key(name), [])
+        if str(name).strip() not in ways:
+            ways.append(str(name).strip())
+    sheet = analysis.portfolio.pmos
+    sheet_names = [] if sheet is None else [str(n) for n in sheet["pmo"]]
+    matched = match_pmos([*shown, *others], [ways[0] for ways in spellings.values()] + sheet_names)
+    if matched is None:
+        everyone = measure_counts(analysis, stale_after_days=stale_after_days)
+        listed = _names(list(dict.fromkeys([w[0] for w in spellings.values()] + sheet_names))) or "none named"
+        note = (f"No PMO of the workbook ({listed}) matches an assessed PMO, so these are the organisation-wide "
+                f"figures of all {count(len(projects), 'project')}.")
+        found = tuple(PmoEvidence(a.pmo, ORGANISATION, None, len(projects), note,
+                                  _rows(a, everyone, labels, perceptions(a, min_group_size=min_group_size,
+                                                                         strong_level=strong_level), problem_share))
+                      for a in assessments)
+        return OrganisationEvidence(organisation, analysis.as_of, portfolio, found, (), problem_share, strong_level,
+                                    stale_after_days)
+    children = _children(sheet)
+    sheet_spelling = {pmo_key(n): n for n in reversed(sheet_names)}
     found = []
     for a in assessments:
-        if matched is None:
-            whole = whole or measure_counts(analysis, stale_after_days=stale_after_days)
-            note = (f"No PMO of the workbook ({', '.join(workbook_pmos) or 'none named'}) matches an assessed PMO, "
-                    f"so these are the organisation-wide figures of all {count(len(projects), 'project')}.")
-            found.append(PmoEvidence(a.pmo, ORGANISATION, None, len(projects), note,
-                                     _rows(a, whole, labels, strong_level, problem_share)))
-            continue
         name = matched[a.pmo]
-        if name is None:
-            found.append(PmoEvidence(a.pmo, "none", None, 0, f"The portfolio workbook holds no project of {a.pmo}.",
+        under = set() if name is None else _covered(pmo_key(name), children)
+        ids = projects.loc[keys.isin(under), "project_id"].astype(str)
+        if not len(ids):
+            found.append(PmoEvidence(a.pmo, "none", None, 0, f"The portfolio workbook holds no project of {a.pmo}"
+                                     + (" or of a PMO under it." if len(under) > 1 else "."),
                                      pd.DataFrame(columns=EVIDENCE_COLUMNS)))
             continue
-        under = _under(analysis.portfolio.pmos, name)
-        ids = projects.loc[projects["pmo"].map(_key).isin({_key(n) for n in under}), "project_id"].astype(str)
-        others = [n for n in under if _key(n) != _key(name)]
-        note = f"Figures of the {count(len(ids), 'project')} the workbook gives to {name.strip()}" + (
-            f" and the PMOs under it ({', '.join(others)})." if others else ".")
-        found.append(PmoEvidence(a.pmo, "pmo", name, len(ids), note,
-                                 _rows(a, measure_counts(analysis, ids, stale_after_days=stale_after_days), labels,
-                                       strong_level, problem_share)))
-    assessed = {_key(a.pmo) for a in assessments}
-    unassessed = tuple(p for p in workbook_pmos if _key(p) not in assessed) if matched is not None else ()
-    return OrganisationEvidence(organisation or assessments[0].organisation, analysis.as_of, portfolio,
-                                tuple(found), unassessed, problem_share, strong_level, stale_after_days)
+        own = pmo_key(name)
+        below = [sheet_spelling[k] for k in dict.fromkeys(pmo_key(n) for n in sheet_names) if k in under and k != own]
+        name = name.strip()
+        note = (f"Figures of the {count(len(ids), 'project')} the workbook gives to {name}"
+                + (f" and the PMOs under it ({_names(below)})." if below else ".")
+                + _spelling_note([own, *(pmo_key(b) for b in below)], spellings))
+        rows = _rows(a, measure_counts(analysis, ids, stale_after_days=stale_after_days), labels,
+                     perceptions(a, min_group_size=min_group_size, strong_level=strong_level), problem_share)
+        found.append(PmoEvidence(a.pmo, "pmo", name, len(ids), note, rows))
+
+    def reach(names: Iterable[str]) -> set[str]:
+        return set().union(*(_covered(pmo_key(matched[n]), children) for n in names if matched[n] is not None))
+
+    mine, theirs = reach(shown), reach(others)
+    left = [ways[0] for k, ways in spellings.items() if k not in mine]
+    unassessed = tuple(n for n in left if pmo_key(n) not in theirs)
+    other_assessed = tuple(n for n in left if pmo_key(n) in theirs)
+    return OrganisationEvidence(organisation, analysis.as_of, portfolio, tuple(found), unassessed, problem_share,
+                                strong_level, stale_after_days, other_assessed, int((~named).sum()))
 
 
 def evidence_for(assessments: Sequence[PmoAssessment], workbook: str | Path, *,
                  as_of: dt.date | str | None = None, organisation: str | None = None,
-                 dimension_labels: Mapping[str, str] | None = None) -> OrganisationEvidence:
+                 dimension_labels: Mapping[str, str] | None = None,
+                 assessed: Iterable[PmoAssessment | str] = (),
+                 min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> OrganisationEvidence:
     """Read and analyse a portfolio workbook (or CSV folder), then :func:`portfolio_evidence`.
 
-    ``as_of`` is the portfolio's status date (today when ``None``).
+    ``as_of`` is the portfolio's status date (today when ``None``); ``assessed`` and ``min_group_size`` are
+    passed on.
 
     Raises
     ------
@@ -535,4 +571,4 @@ def evidence_for(assessments: Sequence[PmoAssessment], workbook: str | Path, *,
     portfolio: Portfolio = read_portfolio(workbook)
     analysis = analyse_portfolio(portfolio, as_of=as_of)
     return portfolio_evidence(assessments, analysis, organisation=organisation, portfolio=str(workbook),
-                              dimension_labels=dimension_labels)
+                              dimension_labels=dimension_labels, assessed=assessed, min_group_size=min_group_size)

@@ -1,11 +1,20 @@
 """Portfolio evidence beside perception: the counts, the PMO matching, the verdict, the CLI and the JSON.
 
 The instrument ``tri`` has the four dimensions the portfolio speaks to, two items each, on a 1-5 scale
-(an answer a scores 25 * (a - 1); levels at 20, 40, 60, 80). Three executives per PMO answer alike:
+(an answer a scores 25 * (a - 1); levels at 20, 40, 60, 80), and two types: basic (resources 40) and
+advanced (monitoring 80, strategy 40). It has no recommendations library, so the summary's priorities are the
+dimensions blocking the type above (most points needed first), then the lowest scores. Three executives per PMO
+answer alike:
 
-- *Digital PMO*: resources 5 (100, level 5, strong), portfolio 2 (25, level 2, weak), monitoring 4 (75,
-  level 4, strong), strategy 1 (0, level 1, weak);
-- *Corporate PMO*: 3 everywhere (50, level 3: strong, the lowest strong level);
+- *Digital PMO*: resources 5 (100, level 5), portfolio 2 (25, level 2), monitoring 4 (75, level 4), strategy 1
+  (0, level 1). Basic; advanced needs 5 points on monitoring and 40 on strategy (the gaps). Priorities: strategy,
+  monitoring, then portfolio (lowest remaining score). Strengths (level 3 or above, highest first): resources,
+  monitoring. So resources is a strength, monitoring and strategy gaps (a gap wins over a strength), portfolio a
+  priority.
+- *Corporate PMO*: 3 everywhere (50, level 3). Basic; advanced needs 30 points on monitoring (strategy's 50 passes
+  its 40). Priorities: monitoring, then resources and portfolio (equal scores, instrument order); strengths the
+  first three at level 3 in instrument order: resources, portfolio, monitoring. So monitoring is a gap, resources
+  and portfolio priorities, and strategy neither (level 3, but not among the strengths listed).
 - *Research PMO*: 3 everywhere, and no project in the workbook.
 
 The workbook (status date 2026-06-30), worked out by hand:
@@ -19,9 +28,9 @@ The workbook (status date 2026-06-30), worked out by hand:
 - Analysts: 2026-07 D1 1.0 + C1 1.0 against 1.5 (over-allocated), 2026-08 D1 0.5 against 1.5;
   Testers: 2026-07 X1 1.0 against 0.5 (over-allocated). All committed (active projects).
 
-Digital PMO (D1, D2, D3): Analyst role-months 07 and 08, 1 over: 1 of 2 (50 %); links D2-C1 and D1-X1, 1
-conflict: 1 of 2; open D1-D3, D3 unvalued: 1 of 3; in flight D1, D2, D2 stale: 1 of 2; D2, D3 without
-objective: 2 of 3. Corporate PMO (C1, C2): 1 of 1 role-month; 1 of 1 link; 0 of 1 unvalued; 1 of 1 stale;
+Digital PMO (D1, D2, D3): role-months its committed work draws on: Analyst 07 and 08, 1 over: 1 of 2 (50 %);
+links D2-C1 and D1-X1, 1 conflict: 1 of 2; open D1-D3, D3 unvalued: 1 of 3; in flight D1, D2, D2 stale: 1 of 2;
+D2, D3 without objective: 2 of 3. Corporate PMO (C1, C2): 1 of 1 role-month; 1 of 1 link; 0 of 1 unvalued; 1 of 1 stale;
 0 of 1 without objective. Organisation-wide: 2 of 3 role-months (Analyst 07, Tester 07; 2 roles).
 """
 
@@ -32,6 +41,7 @@ import re
 import textwrap
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -60,6 +70,7 @@ TRI_YAML = textwrap.dedent("""\
       - {id: strategy, label: Strategy, items: [{id: S1, text: s one}, {id: S2, text: s two}]}
     types:
       - {id: basic, label: Basic, gates: {resources: 40}}
+      - {id: advanced, label: Advanced, gates: {monitoring: 80, strategy: 40}}
     """)
 ANSWERS = {"Digital PMO": {"R": 5, "F": 2, "M": 4, "S": 1}, "Corporate PMO": {"R": 3, "F": 3, "M": 3, "S": 3},
            "Research PMO": {"R": 3, "F": 3, "M": 3, "S": 3}}
@@ -140,29 +151,37 @@ def _table(found, pmo):
 
 def test_each_pmo_gets_the_hand_worked_counts_and_verdicts(assessed, analysis):
     found = ev.portfolio_evidence(assessed.assessments, analysis)
-    # Digital: resources strong (level 5) with a problem: contradicts; portfolio weak (2) with problems: supports;
-    # monitoring strong (4), 1 of 2 stale: contradicts; strategy weak (1), 2 of 3 without objective: supports.
+    # Digital: resources a strength with a problem: contradicts; portfolio a priority with problems: supports;
+    # monitoring a gap (level 4, but the advanced type needs 5 more points), 1 of 2 stale: supports, not
+    # contradicts; strategy a gap, 2 of 3 without objective: supports.
     assert _table(found, "Digital PMO") == {
         "over_allocation": (1, 2, "problem", "contradicts"),
         "dependency_conflicts": (1, 2, "problem", "supports"),
         "unvalued": (1, 3, "problem", "supports"),
-        "stale_updates": (1, 2, "problem", "contradicts"),
+        "stale_updates": (1, 2, "problem", "supports"),
         "no_objective": (2, 3, "problem", "supports"),
     }
-    # Corporate: level 3 everywhere is strong; clean evidence supports it, a problem contradicts it.
+    # Corporate: resources and portfolio priorities, monitoring a gap: problems support them, a clean count does
+    # not show the weakness; strategy is neither a strength nor a gap in the summary: nothing to test.
     assert _table(found, "Corporate PMO") == {
-        "over_allocation": (1, 1, "problem", "contradicts"),
-        "dependency_conflicts": (1, 1, "problem", "contradicts"),
-        "unvalued": (0, 1, "clean", "supports"),
-        "stale_updates": (1, 1, "problem", "contradicts"),
-        "no_objective": (0, 1, "clean", "supports"),
+        "over_allocation": (1, 1, "problem", "supports"),
+        "dependency_conflicts": (1, 1, "problem", "supports"),
+        "unvalued": (0, 1, "clean", "not_shown"),
+        "stale_updates": (1, 1, "problem", "supports"),
+        "no_objective": (0, 1, "clean", "no_stance"),
     }
     digital = found.get("Digital PMO")
-    # the reader trims the cell; the first spelling names the PMO, all three spellings are its projects
+    # the reader trims the cell; the first spelling names the PMO, all three spellings are its projects, and the
+    # note says the portfolio report keeps the spellings apart
     assert (digital.scope, digital.workbook_pmo, digital.projects) == ("pmo", "digital pmo", 3)
+    assert digital.note == ("Figures of the 3 projects the workbook gives to digital pmo. The workbook writes digital "
+                            "pmo in 3 ways (digital pmo, DIGITAL PMO, Digital PMO): they are one PMO here, but the "
+                            "portfolio report counts each spelling as a PMO of its own, so its figures by PMO split "
+                            "these projects.")
     sentences = dict(zip(digital.rows["measure"], digital.rows["sentence"]))
-    assert sentences["over_allocation"] == ("1 role is over-allocated by committed work in 1 of 2 role-months with "
-                                            "demand, in July 2026.")
+    assert sentences["over_allocation"] == ("1 role is over-allocated by committed work in 1 of the 2 role-months in "
+                                            "which these projects' committed work (active, on hold) draws on a "
+                                            "role, in July 2026.")
     assert sentences["dependency_conflicts"].startswith("1 of 2 dated dependencies is in conflict")
     assert "up to 60 days late" in sentences["dependency_conflicts"]
     assert sentences["stale_updates"] == ("1 of 2 in-flight projects last reported more than 35 days before "
@@ -175,6 +194,8 @@ def test_a_pmo_without_projects_is_said_so_and_unassessed_pmos_are_named(assesse
     assert (research.scope, research.projects, research.rows.empty) == ("none", 0, True)
     assert research.note == "The portfolio workbook holds no project of Research PMO."
     assert found.unassessed == ("Estates PMO",)
+    assert found.coverage_notes() == ["The workbook's other PMO (Estates PMO) was not assessed; its projects are "
+                                      "left out of every PMO's figures."]
 
 
 def test_no_matching_pmo_gives_the_organisation_wide_figures_labelled_as_such(assessed, analysis):
@@ -186,13 +207,14 @@ def test_no_matching_pmo_gives_the_organisation_wide_figures_labelled_as_such(as
     # Analyst 07 and Tester 07 over-allocated, of Analyst 07, Analyst 08 and Tester 07: 2 roles, 2 of 3.
     over = e.rows.set_index("measure").loc["over_allocation"]
     assert (over["count"], over["out_of"]) == (2, 3)
-    assert over["sentence"] == ("2 roles are over-allocated by committed work in 2 of 3 role-months with demand, "
-                                "in July 2026.")
+    assert over["sentence"] == ("2 roles are over-allocated by committed work in 2 of the 3 role-months in which "
+                                "these projects' committed work (active, on hold) draws on a role, in July 2026.")
     assert found.unassessed == ()
 
 
 @pytest.mark.parametrize("assessed_pmos, workbook, expected", [
     (["Digital PMO"], ["  DIGITAL pmo "], {"Digital PMO": "  DIGITAL pmo "}),    # case and spaces
+    (["PMO B", "Enterprise PMO"], [" pmo  b ", "PMO A"], {"PMO B": " pmo  b ", "Enterprise PMO": None}),  # inner
     (["A", "B"], ["a", "C"], {"A": "a", "B": None}),                            # B has no projects
     (["A"], ["C", None, ""], None),                                              # nothing matches: org-wide
     (["A"], [], None),
@@ -205,10 +227,22 @@ def test_missing_sheets_and_dates_give_no_evidence(assessed, tmp_path):
     bare = write_portfolio(tmp_path, {"projects": [_project("D1", "Digital PMO", "active")]})
     found = ev.portfolio_evidence(assessed.assessments, analyse_portfolio(read_portfolio(bare), as_of=AS_OF))
     table = _table(found, "Digital PMO")
-    # no assignments/capacity, dependencies or status date: nothing to count; D1 has a value but no objective
-    assert [table[m][3] for m in ("over_allocation", "dependency_conflicts", "stale_updates")] == ["no_evidence"] * 3
-    assert table["unvalued"] == (0, 1, "clean", "not_shown")        # portfolio perceived weak, evidence clean
-    assert table["no_objective"] == (1, 1, "problem", "supports")
+    # no assignments/capacity, dependencies or status date: nothing to count; D1 has a value; the objective
+    # column is there but blank everywhere: the workbook does not record objectives, which is no evidence
+    assert [table[m][3] for m in ("over_allocation", "dependency_conflicts", "stale_updates",
+                                  "no_objective")] == ["no_evidence"] * 4
+    assert table["unvalued"] == (0, 1, "clean", "not_shown")        # portfolio a priority, evidence clean
+    assert all(pd.isna(v) for v in table["no_objective"][:3])         # no count, nothing it is out of
+    sentence = found.get("Digital PMO").rows.set_index("measure").loc["no_objective", "sentence"]
+    assert sentence == ("No project of the workbook names a strategic objective (its objective column is absent or "
+                        "blank): the workbook does not record them, so alignment with strategy cannot be measured.")
+    # without the objective column at all (the sample workbooks' case), the same
+    no_column = write_portfolio(tmp_path, {"projects": [minimal_project(project_id="D1", pmo="Digital PMO")]},
+                                name="nocolumn")
+    found = ev.portfolio_evidence(assessed.assessments, analyse_portfolio(read_portfolio(no_column), as_of=AS_OF))
+    row = found.get("Digital PMO").rows.set_index("measure").loc["no_objective"]
+    assert pd.isna(row["count"]) and row["verdict"] == "no_evidence"
+    assert row["sentence"] == sentence
 
 
 # --- the verdict rule ---------------------------------------------------------------------------
@@ -221,18 +255,23 @@ def test_evidence_state_cut_off(count, share, state):
     assert ev.evidence_state(count, share) == state
 
 
-@pytest.mark.parametrize("level, state, expected", [
-    (ev.STRONG_LEVEL, "problem", "contradicts"),          # the lowest strong level, a problem
-    (ev.STRONG_LEVEL, "some issues", "supports"),
-    (ev.STRONG_LEVEL, "clean", "supports"),
-    (ev.STRONG_LEVEL - 1, "clean", "not_shown"),          # perceived weak, nothing wrong in the portfolio
-    (ev.STRONG_LEVEL - 1, "some issues", "supports"),
-    (ev.STRONG_LEVEL - 1, "problem", "supports"),
-    (None, "problem", "no_score"),
-    (4, None, "no_evidence"),
+@pytest.mark.parametrize("perceived, state, expected", [
+    ("strength", "problem", "contradicts"),         # a listed strength, a problem in the portfolio
+    ("strength", "some issues", "supports"),
+    ("strength", "clean", "supports"),
+    ("gap", "clean", "not_shown"),                  # perceived weak, nothing wrong in the portfolio
+    ("priority", "clean", "not_shown"),
+    ("low", "clean", "not_shown"),
+    ("gap", "problem", "supports"),                 # a gap is never contradicted by a problem
+    ("priority", "some issues", "supports"),
+    ("split", "problem", "no_stance"),              # split views: no single belief to test
+    ("neither", "clean", "no_stance"),
+    ("no score", "problem", "no_score"),
+    ("not assessed", "problem", "no_score"),
+    ("strength", None, "no_evidence"),
 ])
-def test_verdict_rule(level, state, expected):
-    assert ev.verdict(level, state) == expected
+def test_verdict_rule(perceived, state, expected):
+    assert ev.verdict(perceived, state) == expected
 
 
 # --- the CLI: JSON and bad input ----------------------------------------------------------------
@@ -244,14 +283,16 @@ def test_score_json_carries_the_evidence_block(inputs):
     assert result.exit_code == 0, result.output
     block = json.loads(result.stdout)["evidence"]
     assert (block["organisation"], block["as_of"], block["unassessed_pmos"]) == ("Acme", AS_OF, ["Estates PMO"])
+    assert (block["other_assessed_pmos"], block["projects_without_pmo"]) == ([], 0)
     assert block["cut_offs"] == {"strong_level": ev.STRONG_LEVEL, "problem_share": ev.PROBLEM_SHARE,
                                  "stale_after_days": 35}
     digital = next(p for p in block["pmos"] if p["pmo"] == "Digital PMO")
     stale = next(m for m in digital["measures"] if m["measure"] == "stale_updates")
-    # monitoring: 3 x answer 4 = 75, level 4; 1 of 2 in-flight projects stale
-    assert {k: stale[k] for k in ("dimension", "score", "level", "count", "out_of", "share", "verdict")} == {
-        "dimension": "monitoring", "score": 75.0, "level": 4, "count": 1, "out_of": 2, "share": 0.5,
-        "verdict": "contradicts"}
+    # monitoring: 3 x answer 4 = 75, level 4, but 5 points short of the advanced gate: a gap; 1 of 2 stale
+    assert {k: stale[k] for k in ("dimension", "score", "level", "perceived", "count", "out_of", "share",
+                                  "verdict")} == {
+        "dimension": "monitoring", "score": 75.0, "level": 4, "perceived": "gap", "count": 1, "out_of": 2,
+        "share": 0.5, "verdict": "supports"}
 
 
 def test_score_without_portfolio_has_no_evidence_block(inputs):
@@ -333,7 +374,130 @@ def test_a_pmo_over_others_counts_their_projects_too(assessed, tmp_path):
     found = ev.portfolio_evidence(assessed.assessments, analysis)
     corporate = found.get("Corporate PMO")
     assert corporate.projects == 6
-    assert corporate.note == ("Figures of the 6 projects the workbook gives to Corporate PMO and the PMOs under it "
-                              "(Digital PMO, Estates PMO).")
+    assert corporate.note.startswith("Figures of the 6 projects the workbook gives to Corporate PMO and the PMOs "
+                                     "under it (Digital PMO, Estates PMO). The workbook writes digital pmo in 3 ways")
     assert _table(found, "Corporate PMO")["stale_updates"][:2] == (2, 4)
     assert found.get("Digital PMO").projects == 3
+
+
+def test_an_assessed_parent_without_projects_of_its_own_gets_those_of_the_pmos_under_it(assessed, tmp_path):
+    # pmos sheet: Group PMO at the top (no project names it), Digital PMO and Estates PMO under it; Corporate PMO
+    # outside. Corporate's answers are assessed as "group  pmo" (case and a double space). Group then covers D1-D3
+    # and X1 (4 projects): in flight D1 (10 days), D2 (61 days: stale), X1 (1 day): 1 of 3 stale. Estates PMO is
+    # under an assessed PMO, so it is not "not assessed"; Corporate PMO (C1, C2) is.
+    sheets = {**SHEETS, "pmos": [{"pmo": "Group PMO", "parent": None, "level": "enterprise"},
+                                 {"pmo": "Digital PMO", "parent": "Group PMO", "level": "portfolio"},
+                                 {"pmo": "Estates PMO", "parent": "Group PMO", "level": "portfolio"},
+                                 {"pmo": "Corporate PMO", "parent": None, "level": "portfolio"}]}
+    analysis = analyse_portfolio(read_portfolio(write_portfolio(tmp_path, sheets, name="group")), as_of=AS_OF)
+    corporate = assessed.get("Acme", "Corporate PMO")
+    group = corporate.__class__(**{**corporate.__dict__, "pmo": "group  pmo"})
+    found = ev.portfolio_evidence([group], analysis)
+    e = found.get("group  pmo")
+    assert (e.scope, e.workbook_pmo, e.projects) == ("pmo", "Group PMO", 4)
+    assert e.note.startswith("Figures of the 4 projects the workbook gives to Group PMO and the PMOs under it "
+                             "(Digital PMO, Estates PMO).")
+    assert _table(found, "group  pmo")["stale_updates"][:2] == (1, 3)
+    assert (found.unassessed, found.other_assessed) == (("Corporate PMO",), ())
+
+
+EXTRA = {
+    # A1 (Digital, active) draws 1.5 Developer FTE in 2026-07 against 1.0: over-allocated by committed work.
+    # B2 (Corporate, proposed) asks 0.1 Developer FTE that month; B1 (Corporate, active) 0.5 Analyst FTE of 1.0.
+    # A1's only status report is dated 2026-07-15, after the status date 2026-06-30; B1 reported 2026-06-25.
+    # N1 names no PMO. No project names an objective.
+    "projects": [
+        _project("A1", "Digital PMO", "active", status_date="2026-07-15"),
+        _project("B1", "Corporate PMO", "active", status_date="2026-06-25"),
+        _project("B2", "Corporate PMO", "proposed"),
+        _project("N1", None, "active", status_date="2026-06-01"),
+    ],
+    "assignments": [
+        {"project_id": "A1", "role": "Developer", "month": "2026-07", "demand_fte": 1.5},
+        {"project_id": "B2", "role": "Developer", "month": "2026-07", "demand_fte": 0.1},
+        {"project_id": "B1", "role": "Analyst", "month": "2026-07", "demand_fte": 0.5},
+    ],
+    "capacity": [
+        {"role": "Developer", "month": "2026-07", "capacity_fte": 1.0},
+        {"role": "Analyst", "month": "2026-07", "capacity_fte": 1.0},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def extra(tmp_path_factory, assessed):
+    workbook = write_portfolio(tmp_path_factory.mktemp("extra"), EXTRA, name="extra")
+    return ev.portfolio_evidence(assessed.assessments, analyse_portfolio(read_portfolio(workbook), as_of=AS_OF))
+
+
+def test_a_pmo_is_charged_only_for_role_months_its_committed_work_draws_on(extra):
+    # Digital: its committed A1 draws on Developer 2026-07, over-allocated: 1 of 1. Corporate: its committed
+    # work draws only on Analyst 2026-07 (0.5 of 1.0): 0 of 1, although its proposal B2 asks for a Developer in
+    # the month A1 overloads (counting that role-month would have made it 1 of 2, a problem it did not cause).
+    assert _table(extra, "Digital PMO")["over_allocation"][:3] == (1, 1, "problem")
+    assert _table(extra, "Corporate PMO")["over_allocation"][:3] == (0, 1, "clean")
+    sentence = extra.get("Corporate PMO").rows.set_index("measure").loc["over_allocation", "sentence"]
+    assert sentence == ("No role is over-allocated by committed work in the 1 role-month in which these projects' "
+                        "committed work (active, on hold) draws on a role.")
+
+
+def test_a_status_report_dated_after_the_status_date_is_not_up_to_date(extra):
+    # A1 has reported only on 15 July 2026, after 30 June 2026: by then it had not reported, so stale (never):
+    # 1 of 1; the sentence names the future-dated report as a data problem. B1 reported 5 days before: 0 of 1.
+    assert _table(extra, "Digital PMO")["stale_updates"][:3] == (1, 1, "problem")
+    assert _table(extra, "Corporate PMO")["stale_updates"][:3] == (0, 1, "clean")
+    sentence = extra.get("Digital PMO").rows.set_index("measure").loc["stale_updates", "sentence"]
+    assert sentence == ("1 of 1 in-flight project last reported more than 35 days before 30 June 2026 (or never). "
+                        "1 in-flight project has a status report dated after 30 June 2026 (A1), which cannot be known "
+                        "on that date: a data problem to correct, so such a report does not count as up to date.")
+
+
+def test_projects_without_a_pmo_are_said_to_be_left_out(extra):
+    # N1 names no PMO: Digital covers A1, Corporate B1 and B2, and N1 is in nobody's figures.
+    assert (extra.get("Digital PMO").projects, extra.get("Corporate PMO").projects, extra.without_pmo) == (1, 2, 1)
+    assert extra.coverage_notes() == ["1 project of the workbook names no PMO and is left out of every PMO's "
+                                      "figures."]
+    assert extra.to_dict()["projects_without_pmo"] == 1
+
+
+def test_a_report_on_one_pmo_does_not_call_the_other_assessed_pmos_unassessed(assessed, analysis):
+    # The report covers Digital PMO only; Corporate PMO was assessed too (its answers are in the same file),
+    # Estates PMO was not; Research PMO has no project, so it is not mentioned.
+    digital = [assessed.get("Acme", "Digital PMO")]
+    found = ev.portfolio_evidence(digital, analysis, assessed=assessed.assessments)
+    assert (found.unassessed, found.other_assessed) == (("Estates PMO",), ("Corporate PMO",))
+    assert found.coverage_notes() == [
+        "The workbook's other PMO (Estates PMO) was not assessed; its projects are left out of every PMO's figures.",
+        "The workbook's PMO Corporate PMO was assessed but is not covered by this report; its projects are left out "
+        "of these figures."]
+    assert [p.pmo for p in found.pmos] == ["Digital PMO"]
+
+
+def test_perception_follows_the_executive_summary(assessed):
+    # Digital PMO, as its executive summary shows it: strengths resources and monitoring; the advanced type needs
+    # points on monitoring and strategy; priorities strategy, monitoring, portfolio. Monitoring (level 4) is both
+    # a strength and a gap there: the evidence calls it a gap, never "perceived strong".
+    from pmo_workbench.assessment import insights
+
+    a = assessed.get("Acme", "Digital PMO")
+    assert list(insights.strengths(a)["dimension"]) == ["resources", "monitoring"]
+    assert set(a.type.goal_gaps) == {"monitoring", "strategy"}
+    assert list(insights.priorities(a)["dimension"]) == ["strategy", "monitoring", "portfolio"]
+    seen = ev.perceptions(a)
+    assert seen == {"resources": "strength", "portfolio": "priority", "monitoring": "gap", "strategy": "gap"}
+    named = set(a.type.goal_gaps) | set(insights.priorities(a)["dimension"])
+    assert not any(seen[d] == "strength" for d in named)
+    assert {d for d, p in seen.items() if p == "strength"} <= set(insights.strengths(a)["dimension"])
+    # split views on portfolio: no single perception, whatever the summary lists
+    dims = a.dimensions.assign(split_items=[(), ("F1",), (), ()])
+    split = a.__class__(**{**a.__dict__, "dimensions": dims})
+    assert ev.perceptions(split)["portfolio"] == "split"
+
+
+def test_score_refuses_csv_with_a_portfolio_rather_than_drop_the_evidence(inputs):
+    folder, responses, workbook = inputs
+    result = runner.invoke(app, ["score", str(responses), "--instrument", str(folder / "tri.yaml"), "--portfolio",
+                                 str(workbook), "--as-of", AS_OF, "--format", "csv"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "Traceback" not in result.output
+    assert "--portfolio adds the portfolio evidence, which the CSV output" in result.stderr

@@ -160,10 +160,18 @@ def test_notebook_records_match_the_package(batch, fixture_dir, tiny):
     assert records["type/Main"]["type"] == "controlling"
     assert records["type/Main"]["target"] is None  # no level, no engagement file: the type above is shown
     assert records["type/Main"]["gaps"] == {"ppl": 20.0}
-    # The portfolio evidence: Main's one open project (A1) names no objective; the tiny instrument has no
-    # strategy dimension, so there is no perception to compare it with.
+    # The portfolio evidence: Alpha's workbook has no objective column, so it records no strategic objectives
+    # (no evidence, not "1 of 1 without an objective").
     html = (out / "alpha-positioning.html").read_text(encoding="utf-8")
-    assert "1 of 1 open project (proposed, active or on hold) names no strategic objective." in html
+    assert "No project of the workbook names a strategic objective" in html
+    assert "1 of 1 open project" not in html
+    evidence = records["portfolio_evidence"]
+    main = next(p for p in evidence["pmos"] if p["pmo"] == "Main")
+    assert (main["workbook_pmo"], main["projects"]) == ("MAIN", 1)
+    no_objective = next(m for m in main["measures"] if m["measure"] == "no_objective")
+    # the tiny instrument has no strategy dimension: nothing to compare with either
+    assert (no_objective["count"], no_objective["perceived"], no_objective["verdict"]) == (None, "not assessed",
+                                                                                          "no_score")
     # Everything else: the same numbers the package gives.
     frame = read_responses(fixture_dir / "responses.csv", tiny)
     everyone = assess(frame, tiny)

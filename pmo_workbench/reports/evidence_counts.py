@@ -1,0 +1,192 @@
+"""The counts of the portfolio evidence: what the workbook shows on each dimension, for a set of projects.
+
+Each count is a :class:`Measure`: how many of what it counts are affected, out of
+how many, with one plain sentence. ``count`` and ``out_of`` are ``None`` when the
+workbook cannot say (its sheet, dates or column are missing, or it records
+nothing of the kind): that is "no evidence", never a clean or a bad count.
+:func:`measure_counts` gives all five for one PMO's projects (or the whole
+portfolio); :mod:`pmo_workbench.reports.evidence` sets them beside perception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .._values import count, is_missing
+from ..portfolio import PortfolioAnalysis
+from ..portfolio.model import CANDIDATES, IN_FLIGHT
+from ..portfolio.status import STALE_AFTER_DAYS, future_updates, stale_updates
+
+__all__ = ["Measure", "measure_counts"]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One count of the portfolio: ``count`` affected of ``out_of`` (``None`` when the workbook cannot say),
+    with its plain sentence."""
+
+    measure: str
+    count: int | None
+    out_of: int | None
+    sentence: str
+
+    @property
+    def share(self) -> float | None:
+        """``count / out_of``, or ``None`` without anything to count."""
+        if self.count is None or not self.out_of:
+            return None
+        return self.count / self.out_of
+
+
+def _month_span(months: Sequence[pd.Period]) -> str:
+    first, last = min(months), max(months)
+    if first == last:
+        return f"in {first.strftime('%B %Y')}"
+    if first.year == last.year:
+        return f"from {first.strftime('%B')} to {last.strftime('%B %Y')}"
+    return f"from {first.strftime('%B %Y')} to {last.strftime('%B %Y')}"
+
+
+def _date(day: pd.Timestamp) -> str:
+    return day.strftime("%d %B %Y").lstrip("0")
+
+
+def _over_allocation(analysis: PortfolioAnalysis, ids: set[str]) -> Measure:
+    resources = analysis.resources
+    if resources is None or analysis.portfolio.capacity is None:
+        return Measure("over_allocation", None, None, "The workbook has no assignments and capacity sheets, so "
+                       "resource load cannot be measured.")
+    demand = resources.demand if resources.demand is not None else pd.DataFrame(
+        columns=["role", "month", "project_id", "stage", "demand_fte"])
+    # Only the role-months these projects' own committed work draws on: another PMO's overload, or a proposal
+    # of these projects in a month committed work elsewhere overloads, is not charged to them.
+    own = demand[demand["project_id"].astype(str).isin(ids) & demand["stage"].eq("committed")
+                 & demand["demand_fte"].gt(0)]
+    cells = own[["role", "month"]].drop_duplicates()
+    load = resources.load.merge(cells, on=["role", "month"])
+    over = load[load["committed_over"]]
+    n, total = len(over), len(load)
+    basis = "in which these projects' committed work (active, on hold) draws on a role"
+    if not total:
+        return Measure("over_allocation", None, 0, "None of these projects has committed work (active, on hold) "
+                       "drawing on a role.")
+    if not n:
+        return Measure("over_allocation", 0, total, f"No role is over-allocated by committed work in the "
+                       f"{count(total, 'role-month')} {basis}.")
+    roles = over["role"].nunique()
+    verb = "is" if roles == 1 else "are"
+    return Measure("over_allocation", n, total,
+                   f"{count(roles, 'role')} {verb} over-allocated by committed work in {n} of the "
+                   f"{count(total, 'role-month')} {basis}, {_month_span(list(over['month']))}.")
+
+
+def _dependency_conflicts(analysis: PortfolioAnalysis, ids: set[str]) -> Measure:
+    deps = analysis.dependencies
+    if deps is None:
+        return Measure("dependency_conflicts", None, None, "The workbook has no dependencies sheet.")
+    links = deps.links
+    dated = links[links["slack_days"].notna() & (links["from_project"].astype(str).isin(ids)
+                                                  | links["to_project"].astype(str).isin(ids))]
+    conflicts = deps.conflicts[deps.conflicts["from_project"].astype(str).isin(ids)
+                               | deps.conflicts["to_project"].astype(str).isin(ids)]
+    n, total = len(conflicts), len(dated)
+    if not total:
+        return Measure("dependency_conflicts", None, 0, "No dependency between open projects has both dates.")
+    if not n:
+        links_text = count(total, "dated dependency", "dated dependencies")
+        return Measure("dependency_conflicts", 0, total, f"None of the {links_text} is in conflict.")
+    worst = float(conflicts["days_late"].max())
+    return Measure("dependency_conflicts", n, total,
+                   f"{n} of {count(total, 'dated dependency', 'dated dependencies')} {'is' if n == 1 else 'are'} in "
+                   f"conflict: the prerequisite finishes after it is needed (up to {worst:g} days late).")
+
+
+def _values(analysis: PortfolioAnalysis) -> pd.Series:
+    """Each project's value as selection sees it: the weighted criteria score, else the strategic value."""
+    if analysis.portfolio.criteria is not None and analysis.scores is not None:
+        return analysis.scores
+    projects = analysis.portfolio.projects
+    if "strategic_value" not in projects:
+        return pd.Series(float("nan"), index=pd.Index(projects["project_id"]))
+    return projects.set_index("project_id")["strategic_value"]
+
+
+def _unvalued(analysis: PortfolioAnalysis, ids: set[str]) -> Measure:
+    projects = analysis.portfolio.projects
+    open_ = projects[projects["status"].isin(CANDIDATES) & projects["project_id"].astype(str).isin(ids)]
+    if analysis.candidates is not None:  # selection ran: its own list
+        unvalued = [i for i in analysis.unvalued if i in set(open_["project_id"].astype(str))]
+    else:
+        values = _values(analysis)
+        unvalued = [str(i) for i in open_["project_id"] if is_missing(values.get(i))]
+    n, total = len(unvalued), len(open_)
+    if not total:
+        return Measure("unvalued", None, 0, "No project is open to selection (proposed, active or on hold).")
+    return Measure("unvalued", n, total,
+                   f"{n} of {count(total, 'project')} open to selection {'has' if n == 1 else 'have'} no value "
+                   "(no criteria score or strategic value), so selection cannot rank "
+                   f"{'it' if n == 1 else 'them'}." if n else
+                   f"Every one of the {count(total, 'project')} open to selection has a value.")
+
+
+def _stale(analysis: PortfolioAnalysis, ids: set[str], days: int) -> Measure:
+    p = analysis.portfolio
+    stale = stale_updates(p.projects, p.status_history, analysis.as_of, days=days)
+    if stale is None:
+        return Measure("stale_updates", None, None, "The workbook gives no status dates, so the age of status "
+                       "updates is unknown.")
+    flight = p.projects[p.projects["status"].isin(IN_FLIGHT) & p.projects["project_id"].astype(str).isin(ids)]
+    stale = stale[stale["project_id"].astype(str).isin(ids)]
+    n, total = len(stale), len(flight)
+    if not total:
+        return Measure("stale_updates", None, 0, "No project is in flight.")
+    when = _date(analysis.as_of)
+    sentence = (f"{n} of {count(total, 'in-flight project')} last reported more than {days} days before {when} "
+                "(or never)." if n else f"All {count(total, 'in-flight project')} reported within {days} days "
+                f"of {when}.")
+    ahead = future_updates(p.projects, p.status_history, analysis.as_of)
+    ahead = ahead[ahead["project_id"].astype(str).isin(set(flight["project_id"].astype(str)))]
+    if len(ahead):
+        k = ahead["project_id"].nunique()
+        sentence += (f" {count(k, 'in-flight project')} {'has' if k == 1 else 'have'} a status report dated after "
+                     f"{when} ({', '.join(dict.fromkeys(ahead['project_id'].astype(str)))}), which cannot be known "
+                     "on that date: a data problem to correct, so such a report does not count as up to date.")
+    return Measure("stale_updates", n, total, sentence)
+
+
+def _no_objective(analysis: PortfolioAnalysis, ids: set[str]) -> Measure:
+    projects = analysis.portfolio.projects
+    named = (projects["objective"].map(lambda v: not is_missing(v) and bool(str(v).strip()))
+             if "objective" in projects else pd.Series(False, index=projects.index))
+    if not named.any():  # the workbook does not record objectives: no evidence either way
+        return Measure("no_objective", None, None, "No project of the workbook names a strategic objective (its "
+                       "objective column is absent or blank): the workbook does not record them, so alignment with "
+                       "strategy cannot be measured.")
+    open_ = projects["status"].isin(CANDIDATES) & projects["project_id"].astype(str).isin(ids)
+    total = int(open_.sum())
+    if not total:
+        return Measure("no_objective", None, 0, "No project is open (proposed, active or on hold).")
+    n = int((open_ & ~named).sum())
+    return Measure("no_objective", n, total,
+                   f"{n} of {count(total, 'open project')} (proposed, active or on hold) "
+                   f"{'names' if n == 1 else 'name'} no strategic objective." if n else
+                   f"Every one of the {count(total, 'open project')} names a strategic objective.")
+
+
+def measure_counts(analysis: PortfolioAnalysis, project_ids: Iterable[str] | None = None, *,
+                   stale_after_days: int = STALE_AFTER_DAYS) -> list[Measure]:
+    """The counts of every measure over ``project_ids`` (all the portfolio's projects when ``None``).
+
+    Over-allocation counts the role-months in which these projects' committed work (active and on-hold
+    projects) draws on a role, and which of them committed work over-allocates: a role-month these projects
+    only propose to use, or do not use at all, is not theirs. A dependency counts when either end is one of
+    them. A status report dated after the status date does not count as an update (a data problem, said in
+    the sentence). A workbook naming no strategic objective at all gives no evidence on strategy.
+    """
+    projects = analysis.portfolio.projects
+    ids = set(projects["project_id"].astype(str)) if project_ids is None else {str(i) for i in project_ids}
+    return [_over_allocation(analysis, ids), _dependency_conflicts(analysis, ids), _unvalued(analysis, ids),
+            _stale(analysis, ids, stale_after_days), _no_objective(analysis, ids)]
