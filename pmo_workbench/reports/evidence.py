@@ -522,6 +522,11 @@ def portfolio_evidence(assessments: Sequence[PmoAssessment], analysis: Portfolio
                                     stale_after_days)
     children = _children(sheet)
     sheet_spelling = {pmo_key(n): n for n in reversed(sheet_names)}
+    written = {k: list(ways) for k, ways in spellings.items()}  # the projects' spellings, then the pmos sheet's
+    for name in sheet_names:
+        ways = written.setdefault(pmo_key(name), [])
+        if name.strip() not in ways:
+            ways.append(name.strip())
     found = []
     for a in assessments:
         name = matched[a.pmo]
@@ -537,7 +542,7 @@ def portfolio_evidence(assessments: Sequence[PmoAssessment], analysis: Portfolio
         name = name.strip()
         note = (f"Figures of the {count(len(ids), 'project')} the workbook gives to {name}"
                 + (f" and the PMOs under it ({_names(below)})." if below else ".")
-                + _spelling_note([own, *(pmo_key(b) for b in below)], spellings))
+                + _spelling_note([own, *(pmo_key(b) for b in below)], written))
         rows = _rows(a, measure_counts(analysis, ids, stale_after_days=stale_after_days), labels,
                      perceptions(a, min_group_size=min_group_size, strong_level=strong_level), problem_share)
         found.append(PmoEvidence(a.pmo, "pmo", name, len(ids), note, rows))

@@ -384,10 +384,11 @@ def test_an_assessed_parent_without_projects_of_its_own_gets_those_of_the_pmos_u
     # pmos sheet: Group PMO at the top (no project names it), Digital PMO and Estates PMO under it; Corporate PMO
     # outside. Corporate's answers are assessed as "group  pmo" (case and a double space). Group then covers D1-D3
     # and X1 (4 projects): in flight D1 (10 days), D2 (61 days: stale), X1 (1 day): 1 of 3 stale. Estates PMO is
-    # under an assessed PMO, so it is not "not assessed"; Corporate PMO (C1, C2) is.
+    # under an assessed PMO, so it is not "not assessed"; Corporate PMO (C1, C2) is. The pmos sheet writes
+    # "estates pmo" where the projects write "Estates PMO": one PMO here, two in the portfolio report, said so.
     sheets = {**SHEETS, "pmos": [{"pmo": "Group PMO", "parent": None, "level": "enterprise"},
                                  {"pmo": "Digital PMO", "parent": "Group PMO", "level": "portfolio"},
-                                 {"pmo": "Estates PMO", "parent": "Group PMO", "level": "portfolio"},
+                                 {"pmo": "estates pmo", "parent": "Group PMO", "level": "portfolio"},
                                  {"pmo": "Corporate PMO", "parent": None, "level": "portfolio"}]}
     analysis = analyse_portfolio(read_portfolio(write_portfolio(tmp_path, sheets, name="group")), as_of=AS_OF)
     corporate = assessed.get("Acme", "Corporate PMO")
@@ -396,7 +397,10 @@ def test_an_assessed_parent_without_projects_of_its_own_gets_those_of_the_pmos_u
     e = found.get("group  pmo")
     assert (e.scope, e.workbook_pmo, e.projects) == ("pmo", "Group PMO", 4)
     assert e.note.startswith("Figures of the 4 projects the workbook gives to Group PMO and the PMOs under it "
-                             "(Digital PMO, Estates PMO).")
+                             "(Digital PMO, estates pmo).")
+    assert e.note.endswith(" The workbook writes Estates PMO in 2 ways (Estates PMO, estates pmo): they are one PMO "
+                           "here, but the portfolio report counts each spelling as a PMO of its own, so its figures "
+                           "by PMO split these projects.")
     assert _table(found, "group  pmo")["stale_updates"][:2] == (1, 3)
     assert (found.unassessed, found.other_assessed) == (("Corporate PMO",), ())
 
