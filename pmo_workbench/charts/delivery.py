@@ -11,7 +11,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .style import ACCENT, AMBER, GREY, INK, NAVY, _num, _records_frame, _style, _text, _titled
+from .style import ACCENT, AMBER, GREY, INK, NAVY, _num, _records_frame, _style, _text, _titled, money_axis, money_title
 
 __all__ = ["benefit_bars", "in_year_spend", "milestone_slip"]
 
@@ -108,9 +108,10 @@ def benefit_bars(by_measure: pd.DataFrame, *, title: str | None = None) -> alt.C
     return _style(_titled(chart, title))
 
 
-def in_year_spend(months: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
+def in_year_spend(months: pd.DataFrame, *, currency: str | None = None, title: str | None = None) -> alt.LayerChart:
     """The financial year month by month: cumulative budget against cumulative actual (months to date) then
-    forecast (later months); the dots of forecast months are hollow. A legend names the two lines."""
+    forecast (later months); the dots of forecast months are hollow. A legend names the two lines; amounts are
+    written in ``currency`` (an ISO 4217 code, or plain numbers without one) as the report's text writes them."""
     rows = []
     for r in months.to_dict("records"):
         month = pd.Period(r["month"], freq="M").to_timestamp().date().isoformat()
@@ -122,11 +123,12 @@ def in_year_spend(months: pd.DataFrame, *, title: str | None = None) -> alt.Laye
     data = _records_frame(rows, ["month", "series", "value", "in_month", "basis"])
     scale = alt.Scale(domain=["Budget", "Actual, then forecast"], range=[GREY, NAVY])
     tooltip = [alt.Tooltip("month:T", title="Month", format="%b %Y"), alt.Tooltip("series:N", title="Line"),
-               alt.Tooltip("basis:N", title="From"), alt.Tooltip("in_month:Q", title="In the month", format=",.0f"),
-               alt.Tooltip("value:Q", title="Cumulative", format=",.0f")]
+               alt.Tooltip("basis:N", title="From"),
+               alt.Tooltip("in_month:Q", title=money_title("In the month", currency), format=",.0f"),
+               alt.Tooltip("value:Q", title=money_title("Cumulative", currency), format=",.0f")]
     base = alt.Chart(data).encode(
         x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %y")),
-        y=alt.Y("value:Q", title="Cumulative money", axis=alt.Axis(format="~s")),
+        y=alt.Y("value:Q", title=money_title("Cumulative spend", currency), axis=money_axis(currency)),
         color=alt.Color("series:N", scale=scale, title=None, legend=alt.Legend(orient="top")), tooltip=tooltip)
     lines = base.mark_line()
     dots = base.mark_point(size=40).encode(

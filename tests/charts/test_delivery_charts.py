@@ -89,3 +89,17 @@ def test_in_year_spend_has_a_legend_naming_both_lines(analysis):
     assert [legend.get("stroke") for legend in vega["legends"]] == ["color"]
     colour = next(s for s in vega["scales"] if s["name"] == "color")
     assert colour["domain"] == ["Budget", "Actual, then forecast"]
+
+
+def test_the_in_year_chart_writes_money_in_the_portfolio_currency():
+    import pandas as pd
+
+    from pmo_workbench.charts.delivery import in_year_spend
+
+    months = pd.DataFrame({"month": ["2026-04", "2026-05"], "to_date": [True, False], "budget": [100.0, 100.0],
+                           "outturn": [90.0, 120.0], "cumulative_budget": [100.0, 200.0],
+                           "cumulative_outturn": [90.0, 210.0]})
+    spec = in_year_spend(months, currency="GBP").to_dict()
+    y = spec["layer"][0]["encoding"]["y"]
+    assert y["title"] == "Cumulative spend (£)"
+    assert '"\\u00a3"' in y["axis"]["labelExpr"] and '"m"' in y["axis"]["labelExpr"]  # £ as a JSON escape
