@@ -42,8 +42,8 @@ TREE_COLUMNS = ("pmo", "parent", "level", "depth", "own_projects", *BREAKDOWN_CO
 PRESSURE_COLUMNS = ("threat_emv", "exposure_index", "over_allocated_role_months")
 """Columns :func:`pmo_pressure` adds to the view by PMO: the open threats' EMV when risk impacts are money
 (else ``None``), their exposure index, the summed probability × impact scores, when impacts are rated 1-5
-(else ``None``), and the over-allocated role-months the PMO's projects take part in (``None`` without an
-assignments sheet)."""
+(else ``None``), and the role-months over-allocated by committed work that the PMO's committed projects take
+part in (``None`` without an assignments sheet)."""
 
 
 def breakdown(evm: pd.DataFrame, key: str, *, eac_method: EacMethod = "typical") -> pd.DataFrame | None:
@@ -159,10 +159,12 @@ def pmo_pressure(by_pmo: pd.DataFrame | None, projects: pd.DataFrame, pmos: pd.D
 
     Each row covers the same projects as its figures: the PMO's own and, with a hierarchy, those of every PMO
     under it; the row of projects naming no PMO covers those. Threat exposure sums the open threats of those
-    projects (portfolio-level threats belong to no PMO). A role-month (any month of the assignments sheet,
-    before the status date too) counts once for a PMO when it is over-allocated (demand of open projects,
-    committed or proposed, above capacity) and any of those projects has demand in it, so a parent counts a
-    role-month its two children share once, and the rows need not add up to the portfolio's count.
+    projects (portfolio-level threats belong to no PMO: :func:`unattached_threats` gives them, so that the
+    exposure reconciles to the portfolio's total). A role-month (any month of the assignments sheet, before the
+    status date too) counts once for a PMO when committed work alone (active and on-hold projects) is above
+    capacity in it, the basis of the Resources section, and any of those projects has committed demand in it;
+    a month over capacity only if the proposals started is not counted. A parent counts a role-month its two
+    children share once, and the rows need not add up to the portfolio's count.
 
     Parameters
     ----------
@@ -179,7 +181,8 @@ def pmo_pressure(by_pmo: pd.DataFrame | None, projects: pd.DataFrame, pmos: pd.D
     Examples
     --------
     An enterprise PMO over Corporate (threats of EMV -100 and -50) and Digital (-30): Enterprise's threat EMV
-    is -180; an Analyst month where both have demand counts once for Enterprise and once for each child.
+    is -180; an Analyst month over capacity by committed work, where both have committed demand, counts once for
+    Enterprise and once for each child.
     """
     if by_pmo is None:
         return None
@@ -194,8 +197,10 @@ def pmo_pressure(by_pmo: pd.DataFrame | None, projects: pd.DataFrame, pmos: pd.D
         exposure = dict(zip(table["project_id"].astype(str), table["threat_emv" if money else "threat_score"]))
     cells = None
     if resources is not None:
-        causes = resources.causes
-        cells = causes.assign(project_id=causes["project_id"].astype(str))
+        load = resources.load
+        committed = load.loc[load["committed_over"].astype(bool), ["role", "month"]]
+        causes = resources.causes[resources.causes["stage"].eq("committed")]
+        cells = causes.assign(project_id=causes["project_id"].astype(str)).merge(committed, on=["role", "month"])
     emv, index, over = [], [], []
     for ids in members:
         total = None if exposure is None else float(sum(exposure.get(i, 0.0) for i in ids))
@@ -205,6 +210,83 @@ def pmo_pressure(by_pmo: pd.DataFrame | None, projects: pd.DataFrame, pmos: pd.D
                     int(len(cells.loc[cells["project_id"].isin(ids), ["role", "month"]].drop_duplicates())))
     return by_pmo.assign(threat_emv=pd.array(emv, dtype="Float64"), exposure_index=pd.array(index, dtype="Float64"),
                          over_allocated_role_months=pd.array(over, dtype="Int64"))
+
+
+def unattached_threats(risks, projects: pd.DataFrame) -> float | None:
+    """The open threat exposure on no project of the workbook, which no PMO's row of :func:`pmo_pressure` holds.
+
+    It is the portfolio's total (threat EMV when impacts are money, else the exposure index) less the exposure
+    of the projects of the projects sheet: portfolio-level threats (no project named) and any naming a project
+    the sheet does not hold. With it, the rows of the top PMOs, the row of projects naming no PMO and this
+    amount add up to the Risk section's total.
+
+    Parameters
+    ----------
+    risks
+        The :class:`~pmo_workbench.portfolio.risk.RiskAnalysis`, or ``None`` (then ``None``).
+    projects
+        ``Portfolio.projects``.
+
+    Examples
+    --------
+    Threats of EMV -100 on P1 and -40 on no project: the total is -140, P1 holds -100, so -40 is unattached.
+    """
+    if risks is None:
+        return None
+    money = risks.totals.get("impact_scale") == "money"
+    total = risks.totals.get("threat_emv" if money else "exposure_index")
+    if total is None:
+        return None
+    table = risks.by_project
+    known = table["project_id"].astype(str).isin(set(projects["project_id"].astype(str)))
+    attached = float(table.loc[known, "threat_emv" if money else "threat_score"].fillna(0.0).sum())
+    return float(total) - attached
+
+
+def pmo_trend(periods: pd.DataFrame, pmos: pd.DataFrame | None, *,
+              eac_method: EacMethod = "typical") -> pd.DataFrame:
+    """The trend roll-up per status date and PMO, each PMO with the PMOs under it as in :func:`pmo_view`.
+
+    So the trend of a PMO ends on the CPI and SPI its row of the view by PMO gives, rather than on those of its
+    own projects alone. Without a hierarchy each PMO is its own projects.
+
+    Parameters
+    ----------
+    periods
+        ``Trends.periods`` (one row per project and status date: ``pmo``, ``status_date``, PV, EV, AC, BAC).
+    pmos
+        ``Portfolio.pmos`` or ``None``.
+    eac_method
+        As for the roll-up.
+
+    Returns
+    -------
+    pd.DataFrame
+        ``status_date, pmo, projects, pv, ev, ac, cpi, spi`` (the columns of ``Trends.by_pmo``), by PMO then date;
+        projects naming no PMO have ``pmo`` ``None``.
+
+    Examples
+    --------
+    Enterprise over Digital: at a date where Enterprise's project has EV/AC 100/100 and Digital's 80/100,
+    Enterprise's CPI is 180 / 200 = 0.90 and Digital's 0.80.
+    """
+    tree = descendants(pmos) if pmos is not None else {}
+    ancestors: dict[str, list[str]] = {}
+    for top, below in tree.items():
+        for name in below:
+            ancestors.setdefault(name, []).append(top)
+    given = periods["pmo"].astype(object).where(periods["pmo"].notna(), None)
+    groups = given.map(lambda p: _BLANK if p is None else ancestors.get(p, [p])).explode()
+    rows = periods.loc[groups.index].reset_index(drop=True)
+    names = groups.reset_index(drop=True).astype(str)
+    labels = rows["status_date"].dt.strftime("%Y-%m-%d") + "\x1f" + names
+    sums = grouped_rollup(rows, labels, eac_method=eac_method).reset_index(names="_key")
+    parts = sums["_key"].str.split("\x1f", n=1, expand=True)
+    sums["status_date"] = pd.to_datetime(parts[0])
+    sums["pmo"] = parts[1].astype(object).where(parts[1].ne(_BLANK), None)
+    sums["projects"] = sums["projects"].astype(int)
+    return sums[["status_date", "pmo", "projects", "pv", "ev", "ac", "cpi", "spi"]].sort_values(
+        ["pmo", "status_date"], kind="stable", na_position="last").reset_index(drop=True)
 
 
 def unaligned(projects: pd.DataFrame) -> tuple[Finding, ...]:
@@ -259,5 +341,5 @@ def _summarise(evm: pd.DataFrame, labels: pd.Series, eac_method: EacMethod) -> p
     return out[list(BREAKDOWN_COLUMNS)]
 
 
-__all__ = ["BREAKDOWN_COLUMNS", "DIMENSIONS", "PRESSURE_COLUMNS", "TREE_COLUMNS", "breakdown", "pmo_pressure",
-           "pmo_view", "unaligned"]
+__all__ = ["BREAKDOWN_COLUMNS", "DIMENSIONS", "PRESSURE_COLUMNS", "TREE_COLUMNS", "breakdown",
+           "pmo_pressure", "pmo_trend", "pmo_view", "unaligned", "unattached_threats"]

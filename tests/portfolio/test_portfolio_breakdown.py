@@ -6,7 +6,7 @@ import pytest
 
 from pmo_workbench.errors import InputValidationError
 from pmo_workbench.portfolio import analyse_portfolio, read_portfolio
-from pmo_workbench.portfolio.breakdown import breakdown, pmo_view
+from pmo_workbench.portfolio.breakdown import breakdown, pmo_trend, pmo_view, unattached_threats
 from pmo_workbench.portfolio.evm import earned_value, rag, rollup
 from pmo_workbench.portfolio.model import CLOSED, Thresholds
 
@@ -153,6 +153,48 @@ def test_by_pmo_adds_threat_exposure_and_over_allocated_role_months_through_the_
     assert rows["over_allocated_role_months"].to_dict() == {"Enterprise": 1, "Corporate": 1, "Digital": 1}
     by_pmo = {r["pmo"]: r for r in result.to_dict()["by_pmo"]}
     assert (by_pmo["Enterprise"]["threat_emv"], by_pmo["Enterprise"]["exposure_index"]) == (-120.0, None)
+    # The portfolio's -1,020 less the -120 of the projects: R3's -900 is stated apart, so the two reconcile.
+    assert result.risks.totals["threat_emv"] == -1020.0
+    assert unattached_threats(result.risks, read_portfolio(tmp_path / "pressure").projects) == -900.0
+
+
+def test_by_pmo_counts_role_months_over_allocated_by_committed_work_only():
+    import types
+
+    import pandas as pd
+
+    from pmo_workbench.portfolio.breakdown import pmo_pressure
+
+    # Analyst 2026-07: committed work alone is over capacity; P1 (X, active) and P9 (Y, proposed) have demand.
+    # Analyst 2026-08: over capacity only with P9's proposal, as in the Resources section's "pipeline only".
+    # X counts 2026-07 alone (1, not 2); Y's only project is a proposal, so Y counts none.
+    load = pd.DataFrame({"role": ["Analyst", "Analyst"], "month": ["2026-07", "2026-08"],
+                         "committed_over": [True, False]})
+    causes = pd.DataFrame({"role": ["Analyst"] * 4, "month": ["2026-07", "2026-07", "2026-08", "2026-08"],
+                           "project_id": ["P1", "P9", "P1", "P9"],
+                           "stage": ["committed", "pipeline", "committed", "pipeline"]})
+    got = pmo_pressure(pd.DataFrame({"pmo": ["X", "Y"]}), pd.DataFrame({"project_id": ["P1", "P9"], "pmo": ["X", "Y"]}),
+                       None, resources=types.SimpleNamespace(load=load, causes=causes))
+    assert got["over_allocated_role_months"].tolist() == [1, 0]
+
+
+def test_pmo_trend_follows_the_hierarchy_like_the_view_by_pmo():
+    import pandas as pd
+
+    # Top over X; Z is not in the sheet. January: A (X) EV/AC 90/100, B (Top) 100/100, C (Z) 50/50;
+    # February: A 180/200. Top in January is A + B: CPI 190 / 200 = 0.95, SPI 190 / 200 = 0.95 (PV 100 each);
+    # X is A alone, 0.90; Z is C alone, 1.0; in February only A reports: Top and X are both 0.90.
+    jan, feb = pd.Timestamp("2026-01-31"), pd.Timestamp("2026-02-28")
+    periods = pd.DataFrame({"project_id": ["A", "B", "C", "A"], "pmo": ["X", "Top", "Z", "X"],
+                            "status_date": [jan, jan, jan, feb], "pv": [100.0, 100.0, 50.0, 200.0],
+                            "ev": [90.0, 100.0, 50.0, 180.0], "ac": [100.0, 100.0, 50.0, 200.0],
+                            "bac": [1000.0, 1000.0, 500.0, 1000.0], "status": "active"})
+    pmos = pd.DataFrame({"pmo": ["Top", "X"], "parent": [float("nan"), "Top"], "level": [None, None]})
+    got = pmo_trend(periods, pmos)
+    cpi = {(r.pmo, r.status_date.strftime("%m")): (round(r.cpi, 4), r.projects) for r in got.itertuples()}
+    assert cpi == {("Top", "01"): (0.95, 2), ("Top", "02"): (0.9, 1), ("X", "01"): (0.9, 1), ("X", "02"): (0.9, 1),
+                   ("Z", "01"): (1.0, 1)}
+    assert got.loc[got["pmo"].eq("Top") & got["status_date"].eq(jan), "spi"].item() == pytest.approx(0.95)
 
 
 def test_by_pmo_names_the_exposure_index_when_impacts_are_rated():
