@@ -46,6 +46,24 @@ def _rag(value) -> str:
     return text if text in RAG_COLOURS else "no index"
 
 
+def _spread_labels(shown, rows: list[dict], gap: float, bounds: tuple[float, float]) -> tuple[list, list]:
+    """The labelled rows, top first, and label heights at least ``gap`` apart, within ``bounds`` when they fit.
+
+    Labels on both halves run towards the middle of the chart, so they are spread as one column: each starts
+    at its point's height, is pushed down below the one above, and, when the lowest falls under the floor,
+    the column is pushed back up from the floor.
+    """
+    order = sorted(shown, key=lambda i: -rows[i]["y"])
+    heights: list[float] = []
+    for i in order:
+        heights.append(min([rows[i]["y"], bounds[1], *(h - gap for h in heights[-1:])]))
+    floor = bounds[0]
+    for k in range(len(heights) - 1, -1, -1):
+        heights[k] = max(heights[k], floor)
+        floor = heights[k] + gap
+    return order, heights
+
+
 def cpi_spi_quadrant(evm: pd.DataFrame, *, title: str | None = None, thresholds: Thresholds | None = None,
                      label_limit: int = 8, currency: str | None = None) -> alt.LayerChart:
     """Cost (CPI) against schedule (SPI(t) where a baseline gives it, else SPI) per in-flight project.
@@ -55,7 +73,7 @@ def cpi_spi_quadrant(evm: pd.DataFrame, *, title: str | None = None, thresholds:
     bands always show. An outlier beyond the range is drawn on the edge as a triangle, its tooltip giving
     its values. At most ``label_limit`` points are labelled with their project (a chart setting): the
     outliers first, each label starting with the value the edge hides, then the projects furthest from
-    (1.0, 1.0); labels on one side are moved apart vertically so that they do not overlap.
+    (1.0, 1.0); labels are moved apart vertically so that no two overlap.
     """
     bands = thresholds or Thresholds()
     rows = []
@@ -78,19 +96,16 @@ def cpi_spi_quadrant(evm: pd.DataFrame, *, title: str | None = None, thresholds:
     # Clipped points first, then the furthest from plan; at most label_limit labels, so that they stay legible.
     ranked = sorted(range(len(rows)), key=lambda i: (not rows[i]["clipped"], -rows[i]["distance"]))
     shown = set(ranked[:max(label_limit, 0)])
-    gap = 0.035 * (ys[1] - ys[0])  # labels on one side of the chart at least this far apart vertically
-    for side in ("left", "right"):
-        placed: list[float] = []
-        mine = [i for i in shown if (rows[i]["x"] > (xs[0] + xs[1]) / 2) == (side == "right")]
-        for i in sorted(mine, key=lambda i: -rows[i]["y"]):
-            r = rows[i]
-            values = [f"{name} {value:.2f}" for name, value, cut in (
-                ("CPI", r["cpi"], r["y"] != r["cpi"]),
-                (r["schedule_index"], r["schedule"], r["x"] != r["schedule"])) if cut]
-            r["label"] = (", ".join(values) + " · " if values else "") + r["project"]
-            r["align"] = side
-            r["label_y"] = min([r["y"], *(y - gap for y in placed[-1:])])
-            placed.append(r["label_y"])
+    gap = 0.035 * (ys[1] - ys[0])  # any two labels at least this far apart vertically
+    for i in shown:
+        r = rows[i]
+        values = [f"{name} {value:.2f}" for name, value, cut in (
+            ("CPI", r["cpi"], r["y"] != r["cpi"]),
+            (r["schedule_index"], r["schedule"], r["x"] != r["schedule"])) if cut]
+        r["label"] = (", ".join(values) + " · " if values else "") + r["project"]
+        r["align"] = "right" if r["x"] > (xs[0] + xs[1]) / 2 else "left"
+    for i, y in zip(*_spread_labels(shown, rows, gap, (ys[0] + gap / 2, ys[1] - gap / 2))):
+        rows[i]["label_y"] = y
     for i, r in enumerate(rows):
         if i not in shown:
             r["label"], r["align"], r["label_y"] = "", "left", r["y"]

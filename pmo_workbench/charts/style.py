@@ -104,15 +104,19 @@ def fitted_domain(values: Iterable[float], band: tuple[float, float], *, fence: 
                   margin: float = 0.1) -> tuple[float, float]:
     """The axis range that shows the bulk of ``values`` and the whole of ``band``, with a margin.
 
-    An *outlier* is a value beyond Tukey's far-out fences, more than ``fence`` interquartile ranges below the
-    first quartile or above the third, and outside ``band``: it is left out of the range (the chart draws it
-    on the edge). The range spans the other values and ``band``, widened on each side by ``margin`` times its
-    width. ``fence`` (3.0, Tukey's "far out") and ``margin`` (0.1) are chart settings, not domain figures.
+    An *outlier* is a value outside ``band`` and further from the median of ``values`` than ``fence`` times
+    their spread, where the spread is the median absolute deviation (the middle distance of the values from
+    their median) or, when larger, the width of ``band``. Medians are used, not quartiles, so that even
+    several implausible values (three CPIs of 30 to 50 among six near 1.0) cannot set the scale. An outlier
+    is left out of the range (the chart draws it on the edge). The range spans the other values and ``band``,
+    widened on each side by ``margin`` times its width. ``fence`` (3.0) and ``margin`` (0.1) are chart
+    settings, not domain figures.
 
     Examples
     --------
-    CPIs 0.8, 0.9, 1.0, 1.1 and 5.0 with the amber band 0.9-1.1: quartiles 0.9 and 1.1, so the fences are
-    0.3 and 1.7 and 5.0 is an outlier; the range 0.8-1.1 widened by 0.03 each side is 0.77-1.13.
+    CPIs 0.8, 0.9, 1.0, 1.1 and 5.0 with the amber band 0.9-1.1: median 1.0, deviations 0.2, 0.1, 0, 0.1 and
+    4.0, whose median is 0.1; the band's width 0.2 is larger, so a value more than 0.6 from 1.0 and outside the
+    band is an outlier: 5.0 is; the range 0.8-1.1 widened by 0.03 each side is 0.77-1.13.
 
     >>> [round(x, 2) for x in fitted_domain([0.8, 0.9, 1.0, 1.1, 5.0], (0.9, 1.1))]
     [0.77, 1.13]
@@ -120,9 +124,9 @@ def fitted_domain(values: Iterable[float], band: tuple[float, float], *, fence: 
     data = np.array([v for v in values if number(v) is not None], dtype=float)
     lo, hi = float(band[0]), float(band[1])
     if len(data):
-        q1, q3 = np.percentile(data, [25, 75])
-        spread = fence * (q3 - q1)
-        inside = data[((data >= q1 - spread) & (data <= q3 + spread)) | ((data >= lo) & (data <= hi))]
+        middle = float(np.median(data))
+        spread = fence * max(float(np.median(np.abs(data - middle))), hi - lo)
+        inside = data[(np.abs(data - middle) <= spread) | ((data >= lo) & (data <= hi))]
         if len(inside):
             lo, hi = min(lo, float(inside.min())), max(hi, float(inside.max()))
     pad = margin * (hi - lo)

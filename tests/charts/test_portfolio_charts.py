@@ -153,9 +153,10 @@ def _quadrant_frame(cpis, schedules):
 
 
 def test_quadrant_axes_fit_the_bulk_and_the_amber_band():
-    # CPIs 0.8, 0.9, 1.0, 1.1, 5.0: quartiles 0.9 and 1.1, far-out fences 0.9 - 3 x 0.2 = 0.3 and 1.1 + 0.6 = 1.7,
-    # so 5.0 is an outlier; the rest and the amber band 0.90-1.10 span 0.8-1.1, plus 10% of 0.3 each side:
-    # 0.77-1.13. Schedules 0.97-1.03 lie inside the amber band: its 0.9-1.1 plus 0.02 each side, 0.88-1.12.
+    # CPIs 0.8, 0.9, 1.0, 1.1, 5.0: median 1.0, median deviation 0.1, below the amber band's width 0.2, so a value
+    # more than 3 x 0.2 from 1.0 outside the band is an outlier: 5.0 is; the rest and the amber band 0.90-1.10
+    # span 0.8-1.1, plus 10% of 0.3 each side: 0.77-1.13. Schedules 0.97-1.03 lie inside the amber band:
+    # its 0.9-1.1 plus 0.02 each side, 0.88-1.12.
     chart = portfolio_charts.cpi_spi_quadrant(_quadrant_frame([0.8, 0.9, 1.0, 1.1, 5.0],
                                                               [0.97, 0.99, 1.0, 1.01, 1.03]))
     spec = chart.to_dict()
@@ -179,6 +180,22 @@ def test_quadrant_labels_only_the_most_extreme_points_apart():
                                               label_limit=4)
     placed = {r["project"]: r["label_y"] for r in _rows(chart, "point")}
     assert (placed["P4 — N4"], placed["P3 — N3"]) == (pytest.approx(1.01), pytest.approx(0.9974))
+
+
+def test_quadrant_fits_the_bulk_when_several_projects_have_implausible_indices():
+    # Six projects at SPI = CPI 0.9625-1.025 and three at CPI 50, 40, 30.77 (almost no spend), SPI 1.0. Quartiles
+    # would count the three as the top quarter; the median is 1.0125 and the median deviation 0.0375, below the
+    # amber band's width 0.2, so anything more than 0.6 from 1.0125 and outside 0.90-1.10 is an outlier: the
+    # three are. The axis spans the amber band 0.90-1.10 plus 0.02 each side: 0.88-1.12.
+    cpis = [0.9625, 0.975, 0.9875, 1.0, 1.0125, 1.025, 50.0, 40.0, 30.77]
+    chart = portfolio_charts.cpi_spi_quadrant(_quadrant_frame(cpis, cpis[:6] + [1.0] * 3))
+    rows = _rows(chart, "point")
+    assert sorted(r["cpi"] for r in rows if r["clipped"]) == [30.77, 40.0, 50.0]
+    assert {round(r["y"], 4) for r in rows if r["clipped"]} == {1.12}
+    # Eight labels on a 0.24-high axis: any two at least 3.5% of it (0.0084) apart, all inside the axis.
+    heights = sorted(r["label_y"] for r in rows if r["label"])
+    assert len(heights) == 8 and min(b - a for a, b in zip(heights, heights[1:])) >= 0.0084 - 1e-9
+    assert 0.88 <= heights[0] and heights[-1] <= 1.12
 
 
 def test_risk_heatmap_counts_open_risks_in_their_cells(analysis):

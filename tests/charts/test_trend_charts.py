@@ -72,3 +72,29 @@ def test_a_pmo_name_is_escaped_in_the_svg(trends):
     by_pmo = trends.by_pmo.assign(pmo=trends.by_pmo["pmo"].replace({"Digital": HOSTILE}))
     svg = vl_convert.vegalite_to_svg(charts.index_trend(by_pmo, by="pmo").to_dict(), vl_version=VL_VERSION)
     assert "<script" not in svg.lower() and "&lt;script&gt;" in svg
+
+
+def test_s_curve_writes_money_with_the_currency_names_its_lines_and_spaces_dates_by_time(trends):
+    spec = charts.s_curve(trends.rollup, currency="GBP").to_dict()
+    line = next(u for u in units(spec) if u["mark"]["type"] == "line")["encoding"]
+    assert line["y"]["title"] == "Cumulative amount (£)" and "\\u00a3" in line["y"]["axis"]["labelExpr"]  # "£45.6m"
+    assert line["x"]["type"] == "temporal"        # a month's gap is drawn wider than a day's
+    assert not [u for u in units(spec) if u["encoding"]["color"].get("legend", {}) is None]
+    svg = vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION)
+    assert all(name in svg for name in ("Planned value (PV)", "Earned value (EV)", "Actual cost (AC)"))
+
+
+def test_index_trend_fits_its_axis_and_puts_an_implausible_index_on_the_edge():
+    # PMO A's CPI is 50 (EV 400 for AC 8), PMO B's CPI and SPI 0.95, A's SPI 1.0. Median of the six values
+    # (0.95, 0.95, 1.0, 50, 50, 1.0 -> 0.95, 0.95, 1.0, 1.0, 50, 50) is 1.0; the spread is the amber band's width
+    # 0.2 (larger than the median deviation 0.05), so 50 is more than 3 x 0.2 from 1.0 and outside 0.90-1.10:
+    # an outlier. The axis spans the amber band 0.90-1.10 plus 10% of 0.2 each side: 0.88-1.12.
+    frame = pd.DataFrame({"status_date": pd.to_datetime(["2026-02-28", "2026-03-31"] * 2),
+                          "pmo": ["A", "A", "B", "B"], "projects": 1,
+                          "cpi": [50.0, 50.0, 0.95, 0.95], "spi": [1.0, 1.0, 0.95, 0.95]})
+    chart = charts.index_trend(frame, by="pmo", green=(0.95, 1.05), amber=(0.9, 1.1))
+    line = next(u for u in units(chart.to_dict()) if u["mark"]["type"] == "line")
+    domain = line["encoding"]["y"]["scale"]["domain"]
+    assert domain == pytest.approx([0.88, 1.12])
+    edge = {(r["group"], r["index"], round(r["y"], 4), r["value"]) for r in _rows(chart, "line") if r["clipped"]}
+    assert edge == {("A", "CPI (cost)", 1.12, 50.0)}
