@@ -301,6 +301,9 @@ def test_report_sections_use_the_new_wording(rendered):
     assert re.search(r"<td[^>]*>P2 — Beta rollout</td>\s*<td[^>]*>P1 — Alpha build</td>", html)
     # By PMO: Corporate's open threats, R1 0.5 x 200.
     assert "Open threats: EMV -£100." in html
+    # R3 (-900) names no project: stated beside the by-PMO threats, so they reconcile to the total of -1,000.
+    assert "Open threats attached to no project of the workbook (portfolio-level): EMV -£900" in html
+    assert "each PMO with the PMOs under it, as in the By PMO section." in html   # the per-PMO trend chart
     assert "the in-flight CPI went from 0.83 to 0.85 (+0.021)" in html   # the trends, worked out with SHEETS
 
 
