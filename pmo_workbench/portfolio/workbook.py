@@ -45,6 +45,11 @@ from .model import PROJECT_STATUSES, SHEETS, Portfolio
 
 __all__ = ["read_portfolio"]
 
+LARGEST_NUMBER = 1e15
+"""The largest size of any number cell (a thousand million million). Beyond it a cell is refused as a typing
+error: a portfolio's sums would lose their units or overflow to infinity and blank the headline. A setting of
+the reader, not a domain figure."""
+
 _SUGGEST_AT_MOST = 50
 """Distinct unknown ids that get close matches suggested; later ones are named
 without (difflib over thousands of ids costs milliseconds each)."""
@@ -509,6 +514,9 @@ def _parse_column(sheet: _Sheet, name: str, column: _Column) -> pd.Series:
     else:
         value = per_value(raw, parse_numbers).astype(float)
         _report(sheet, name, raw, value.isna() & ~blank, "is not a number", column.what)
+    huge = value.abs() > LARGEST_NUMBER
+    _report(sheet, name, raw, huge, f"is implausibly large (above {LARGEST_NUMBER:,.0f})", column.what)
+    value = value.where(~huge)
     if column.low is not None:
         below = value <= column.low if column.low_open else value < column.low
         if column.high is not None:

@@ -515,6 +515,10 @@ CASES = [
      [("projects", 4, "ac", "'-0.01' is negative; expected the actual cost to the status date in money (>= 0)")]),
     ("infinity is not a number", {"projects": projects({"bac": "inf"})},
      [("projects", 2, "bac", "'inf' is not a number; expected the budget at completion in money (>= 0)")]),
+    # 1e308 is finite, but two such budgets sum to infinity: refused above 1e15, located
+    ("an implausibly large amount", {"projects": projects({"bac": "1e308"})},
+     [("projects", 2, "bac", "'1e308' is implausibly large (above 1,000,000,000,000,000); expected the budget at "
+                             "completion in money (>= 0)")]),
     ("a currency sign is not a number", {"projects": projects({"bac": "€100"})},
      [("projects", 2, "bac", "'€100' is not a number; expected the budget at completion in money (>= 0)")]),
     # -- projects: dates
