@@ -84,6 +84,17 @@ def earlier_workbooks(history: list[str] | None) -> list:
         usage(str(exc))
 
 
+def check_earlier(earlier: list, currency: str | None) -> None:
+    """Earlier workbooks in another currency, or two giving different figures for the same project and date,
+    are a usage error (exit 2) naming the files."""
+    from ..portfolio.history import history_from_portfolios
+
+    try:
+        history_from_portfolios(earlier, currency)
+    except ValueError as exc:
+        usage(str(exc))
+
+
 def bands(green: str | None, amber: str | None) -> dict[str, tuple[float, float]] | None:
     """RAG thresholds from the --green/--amber options; a bad band is a usage error (exit 2)."""
     from ..portfolio.analysis import make_thresholds
@@ -122,6 +133,7 @@ def portfolio_command(
     portfolio = read_portfolio(path)
     currency = report_currency(portfolio, currency)
     earlier = earlier_workbooks(history)
+    check_earlier(earlier, currency)
     with solver_progress(sys.stderr.isatty(), time_limit) as progress, solver_limits(time_limit, progress):
         analysis = analyse_portfolio(portfolio, as_of=as_of, budget=budget, eac_method=eac_method.value,
                                      thresholds=thresholds, fy_start=fy_start, currency=currency, history=earlier,

@@ -27,7 +27,7 @@ from .model import CHECK_ESTIMATE, CLOSED, EAC_METHODS, IN_FLIGHT, Finding, Port
 from .quality import data_quality
 from .risk import RiskAnalysis, analyse_risks
 from .selection import Selection, efficient_frontier, select_projects, selection_candidates, weighted_scores
-from .status import STALE_AFTER_DAYS, stale_updates
+from .status import STALE_AFTER_DAYS, future_findings, stale_updates
 from .trends import Trends, combine_history, history_from_portfolios, portfolio_trends, reported_against_computed, \
     reported_findings, stale_findings
 
@@ -379,7 +379,7 @@ def analyse_portfolio(
                     resources = resources.with_selection(selection.selected)   # the load the set would bring
             if want_frontier:
                 curve = efficient_frontier(candidates, n=frontier_points, time_limit=time_limit, **constraints)
-    status_history, history_notes = combine_history(p.status_history, history_from_portfolios(history),
+    status_history, history_notes = combine_history(p.status_history, history_from_portfolios(history, currency),
                                                     known=p.projects["project_id"])
     stale = stale_updates(p.projects, status_history, as_of, days=stale_days)
     trends = portfolio_trends(p, evm, as_of=as_of, history=status_history, eac_method=eac_method,
@@ -388,6 +388,8 @@ def analyse_portfolio(
         reported_against_computed(evm, p.projects, status_history, as_of)
     rows = dict(zip(p.projects["project_id"].astype(str), p.projects["source_row"]))
     findings += history_notes + stale_findings(stale, stale_days, rows) + reported_findings(reported, rows)
+    findings += future_findings(p.projects, status_history, as_of)
+    findings += list(trends.findings) if trends is not None else []
     findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.project_id or "", f.check))
     return PortfolioAnalysis(
         portfolio=p, as_of=as_of, eac_method=eac_method, thresholds=thresholds, evm=evm, totals=totals,

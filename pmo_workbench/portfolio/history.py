@@ -2,9 +2,15 @@
 
 The trends (:mod:`pmo_workbench.portfolio.trends`) read a ``status_history``
 sheet; a consultant may instead hold last month's workbooks. These functions
-turn each earlier workbook's in-flight projects into history rows dated its
-status date (``--history PATH=YYYY-MM-DD`` on the command line) and combine them
-with the sheet, which wins where both report the same project and date.
+turn each earlier workbook's in-flight projects into history rows and combine
+them with the sheet, which wins where both report the same project and date.
+
+The date given with an earlier workbook (``--history PATH=YYYY-MM-DD`` on the
+command line) is that workbook's status date, not proof that each project
+reported on it: a project's row is dated the workbook's own ``status_date`` for
+that project when it gives one, and the workbook's date only when it does not.
+Two earlier workbooks that give different figures for the same project and date,
+or an earlier workbook in another currency, are refused (``ValueError``).
 """
 
 from __future__ import annotations
@@ -45,35 +51,78 @@ def parse_history(text: str) -> tuple[Path, pd.Timestamp]:
     return file, when
 
 
-def history_from_portfolios(earlier: Sequence[tuple[Portfolio, dt.date | str | pd.Timestamp]]) -> pd.DataFrame | None:
+def history_from_portfolios(earlier: Sequence[tuple[Portfolio, dt.date | str | pd.Timestamp]],
+                            currency: str | None = None) -> pd.DataFrame | None:
     """A ``status_history`` frame from earlier workbooks, each with the status date of its figures.
 
     Every project of an earlier workbook that was in flight then (active or on hold) gives one row: its PV,
-    EV and AC and its ``reported_rag`` (blank when that workbook has none), dated the given status date.
+    EV and AC and its ``reported_rag`` (blank when that workbook has none), dated the project's own
+    ``status_date`` in that workbook, else the workbook's given status date.
+
+    Parameters
+    ----------
+    earlier
+        The earlier workbooks with their status dates.
+    currency
+        The currency of the current workbook (or ``None``); an earlier workbook with another one is refused.
 
     Returns
     -------
     pandas.DataFrame or None
-        The columns of ``SHEET_COLUMNS["status_history"]`` and ``source_row`` (the row in the earlier
-        projects sheet), sorted by project then date; ``None`` when ``earlier`` is empty.
+        The columns of ``SHEET_COLUMNS["status_history"]``, ``source_row`` (the row in the earlier projects
+        sheet) and ``source`` (the earlier workbook), sorted by project then date; ``None`` when ``earlier``
+        is empty.
+
+    Raises
+    ------
+    ValueError
+        When an earlier workbook's currency differs from ``currency``, or two earlier workbooks give different
+        figures for the same project and date (the message names the projects and both files).
     """
     frames = []
     for portfolio, date in earlier:
+        theirs = getattr(portfolio, "currency", None)
+        if currency and theirs and str(theirs).upper() != str(currency).upper():
+            raise ValueError(f"history {portfolio.source}: its amounts are in {theirs}, the current workbook's in "
+                             f"{currency}; give earlier workbooks in the same currency")
         p = portfolio.projects[portfolio.projects["status"].isin(IN_FLIGHT)]
+        given = pd.Series(pd.Timestamp(date).normalize(), index=p.index, dtype="datetime64[ns]")
+        if "status_date" in p:
+            own = pd.to_datetime(p["status_date"], errors="coerce").dt.normalize()
+            given = own.where(own.notna() & own.le(given), given).astype("datetime64[ns]")
         frames.append(pd.DataFrame({
             "project_id": p["project_id"].astype(str).to_numpy(),
-            "status_date": pd.Timestamp(date).normalize(),
+            "status_date": given.to_numpy(),
             "pv": p["pv"].to_numpy(dtype=float), "ev": p["ev"].to_numpy(dtype=float),
             "ac": p["ac"].to_numpy(dtype=float),
             "reported_rag": p["reported_rag"].to_numpy(dtype=object) if "reported_rag" in p else np.nan,
             "source_row": p["source_row"].to_numpy() if "source_row" in p else np.nan,
+            "source": str(portfolio.source),
         }))
     if not frames:
         return None
     history = pd.concat(frames, ignore_index=True)
     history["status_date"] = history["status_date"].astype("datetime64[ns]")
+    _refuse_conflicts(history)
     history = history.drop_duplicates(["project_id", "status_date"], keep="first")
     return history.sort_values(["project_id", "status_date"], kind="stable").reset_index(drop=True)
+
+
+def _refuse_conflicts(history: pd.DataFrame) -> None:
+    """Raise when two workbooks give different figures for the same project and date."""
+    figures = history[["pv", "ev", "ac"]].fillna(-np.inf)
+    keyed = history[["project_id", "status_date"]].assign(_f=[tuple(r) for r in figures.to_numpy()])
+    kinds = keyed.groupby(["project_id", "status_date"])["_f"].nunique()
+    clash = kinds[kinds.gt(1)]
+    if clash.empty:
+        return
+    (pid, when), = clash.index[:1]
+    files = list(dict.fromkeys(history.loc[history["project_id"].eq(pid) & history["status_date"].eq(when),
+                                           "source"]))
+    names = ", ".join(str(i) for i, _ in clash.index[:5])
+    raise ValueError(f"history: {len(clash)} project(s) ({names}) have different figures for the same date in two "
+                     f"earlier workbooks, e.g. {pid} on {when:%Y-%m-%d} in {' and '.join(files)}; give one workbook "
+                     "per status date")
 
 
 def combine_history(sheet: pd.DataFrame | None, earlier: pd.DataFrame | None, known: Sequence[str] | None = None

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .model import IN_FLIGHT
+from .model import IN_FLIGHT, Finding
 
-__all__ = ["FUTURE_COLUMNS", "STALE_AFTER_DAYS", "STALE_COLUMNS", "future_updates", "last_updates", "stale_updates"]
+__all__ = ["FUTURE_COLUMNS", "STALE_AFTER_DAYS", "STALE_COLUMNS", "future_findings", "future_updates", "last_updates",
+           "stale_updates"]
 
 STALE_AFTER_DAYS = 35
 """Default age, in days, past which a status update is stale: one monthly reporting cycle plus a
@@ -132,3 +133,35 @@ def stale_updates(projects: pd.DataFrame, history: pd.DataFrame | None, as_of: p
     stale = table[table["age_days"].gt(days) | table["last_update"].isna()]
     return stale.sort_values("age_days", ascending=False, na_position="last", kind="stable")[STALE_COLUMNS] \
         .reset_index(drop=True)
+
+
+def future_findings(projects: pd.DataFrame, history: pd.DataFrame | None, as_of: pd.Timestamp) -> list[Finding]:
+    """One ``status_date_future`` warning per project whose ``status_date`` is after ``as_of``, and one
+    ``history_after_status_date`` warning per history row dated after it: such dates are left out of the trends
+    and of the age of each update.
+
+    Examples
+    --------
+    A project dated 2027-01-15 in a report as of 2026-03-31 gives one warning at its projects-sheet row.
+    """
+    as_of = pd.Timestamp(as_of).normalize()
+    out = []
+    if "status_date" in projects:
+        for r in projects[projects["status_date"].gt(as_of)].itertuples():
+            out.append(Finding("warning", "status_date_future",
+                               f"Project {r.project_id}'s status date {r.status_date:%Y-%m-%d} is after the status "
+                               f"date of the report ({as_of:%Y-%m-%d}): it is not counted as an update. Check the "
+                               "date.", project_id=str(r.project_id), sheet="projects", row=_row(r)))
+    if history is not None and len(history):
+        for r in history[history["status_date"].gt(as_of)].itertuples():
+            out.append(Finding("warning", "history_after_status_date",
+                               f"Project {r.project_id}'s status report of {r.status_date:%Y-%m-%d} is dated after "
+                               f"the status date of the report ({as_of:%Y-%m-%d}): it is left out of the trends and "
+                               "of the age of its updates. Check the date.", project_id=str(r.project_id),
+                               sheet="status_history", row=_row(r)))
+    return out
+
+
+def _row(r) -> int | None:
+    value = getattr(r, "source_row", None)
+    return None if value is None or pd.isna(value) else int(value)

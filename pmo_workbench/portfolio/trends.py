@@ -1,14 +1,18 @@
 """Status history and trends: how the portfolio's earned value moved from one status report to the next.
 
-The periods are the dates of the ``status_history`` rows on or before the status
-date of the analysis (``as_of``), and ``as_of`` itself. A project's figures at a
-period are
+The periods are reporting periods: calendar months. A status report belongs to
+the month of its date (a project that reports a day early or late still belongs
+to that month's period), and a period is dated the last day of its month; the
+period of the status date of the analysis (``as_of``) is dated ``as_of`` and
+holds the reports of its month. The previous period is the latest earlier month
+that holds a report. When a project reports twice in one month, its latest
+report of the month is used. A project's figures at a period are
 
 - at ``as_of``: the ``projects`` sheet's PV, EV and AC (the figures the rest of
   the analysis uses; a history row dated ``as_of`` gives only its reported RAG
   when the projects sheet has none);
-- at an earlier date: its history row of that date, or, when it did not report
-  that date but reported before and reports again later (or is still in flight
+- at an earlier period: its report of that month, or, when it did not report
+  that month but reported before and reports again later (or is still in flight
   at ``as_of``), its latest earlier report carried forward (``carried`` is true).
   A project is in flight at every date from its first report to its last one
   (to ``as_of`` when it is still active or on hold): a status report is only
@@ -17,7 +21,17 @@ period are
 Each period is rated with :func:`pmo_workbench.portfolio.evm.earned_value` at
 that date, with the analysis' thresholds and baseline, so a period's CPI, SPI,
 SPI(t) and RAG follow exactly the rules of the current figures. History rows
-dated after ``as_of`` are left out (the analysis looks back from its date).
+dated after ``as_of`` are left out (the analysis looks back from its date); the
+analysis warns of them (:func:`pmo_workbench.portfolio.status.future_findings`). A project's ``previous_date``
+is the date of its own last actual report, never a carried-forward date.
+
+A blank PV, EV or AC in a history row is filled with the project's last known
+figure for that field (a ``history_blank_carried`` warning names the row and
+column); a blank with no earlier figure leaves the project out of the roll-up of
+that period and out of the like-for-like comparison of the periods on either
+side, without counting it as joining or leaving. PV, EV and AC are cumulative to
+date, so a fall between two reports of a project is a ``cumulative_decrease``
+warning naming the project, the field and both dates.
 
 The roll-up of a period sums PV, EV, AC and BAC over the projects in flight at
 that date, as defined above, whose four figures are all given (as
@@ -27,7 +41,18 @@ report. A project that starts reporting joins the roll-up at its first report,
 and one that closes leaves it; each period therefore also gives the change of
 CPI and SPI over the projects counted in both it and the period before
 (``cpi_change_same``, ``spi_change_same``), which no project joining or leaving
-can move, and the numbers that ``joined`` and ``left``.
+can move, and the numbers that ``joined`` and ``left`` (a project joins or leaves
+when it appears in or disappears from the periods, not when a figure is blank).
+
+The S-curve (:meth:`Trends.s_curve`) is cumulative over every project seen so
+far, not only those in flight: a project that closes keeps its final figures
+(the projects sheet's at ``as_of``, else its last report), so the curve never
+falls because a project closed.
+
+RAG movement orders the ratings by concern: green and "check estimate" (an
+under-run, neither good nor bad news on its own) are the least concern, then
+amber, then red. A move between green and check estimate is neither a worsening
+nor an improvement: its movement is ``check estimate``.
 """
 
 from __future__ import annotations
@@ -40,7 +65,7 @@ import numpy as np
 import pandas as pd
 
 from .._values import MISSING, count, fmt, number
-from .evm import RAG_ORDER, earned_value, grouped_rollup
+from .evm import earned_value, grouped_rollup
 from .history import combine_history, history_from_portfolios, parse_history, read_history
 from .model import CHECK_ESTIMATE, IN_FLIGHT, Finding, Portfolio, Thresholds
 
@@ -53,9 +78,13 @@ PERIOD_COLUMNS = ["project_id", "name", "pmo", "status_date", "carried", "pv", "
                   "cpi_change", "spi_change", "previous_rag", "movement"]
 """Columns of :attr:`Trends.periods`, one row per project and period."""
 
-MOVEMENTS = ("worsened", "improved", "unchanged", "new", "not rated")
+MOVEMENTS = ("worsened", "improved", "check estimate", "unchanged", "new", "not rated")
 """How a project's computed RAG moved since its previous period: ``new`` when it has none, ``not rated`` when
-either RAG cannot be computed (no index)."""
+either RAG cannot be computed (no index), ``check estimate`` when it moved between green and check estimate
+(neither a worsening nor an improvement, see the module docstring)."""
+
+CONCERN = {"green": 0, CHECK_ESTIMATE: 0, "amber": 1, "red": 2}
+"""Level of concern of a computed RAG, for movement: check estimate counts as green."""
 
 REPORTED_VERDICTS = ("reported greener", "reported worse", "agrees", "not comparable")
 """Reported against computed RAG: the reported RAG is better, worse or the same; ``not comparable`` when the
@@ -191,7 +220,17 @@ def describe_period(period: Mapping[str, Any] | None) -> str | None:
             f"in both periods, CPI moved {_signed(period['cpi_change_same'])} and SPI "
             f"{_signed(period['spi_change_same'])} ({count(period['joined'], 'project')} joined, {period['left']} "
             f"left). Red {then['red']} → {now['red']}, amber {then['amber']} → {now['amber']}, green "
-            f"{then['green']} → {now['green']}.")
+            f"{then['green']} → {now['green']}{_also(then, now)}.")
+
+
+def _also(then: Mapping[str, Any], now: Mapping[str, Any]) -> str:
+    """The check-estimate and not-rated counts of the period sentence, when either period has any."""
+    out = ""
+    for key, label in (("check_estimate", "check estimate"), ("not_rated", "not rated")):
+        a, b = then.get(key, 0) or 0, now.get(key, 0) or 0
+        if a or b:
+            out += f", {label} {int(a)} → {int(b)}"
+    return out
 
 
 # -- the trends -------------------------------------------------------------------
@@ -218,6 +257,11 @@ class Trends:
         previous_rag, rag, movement`` (:data:`MOVEMENTS`), worsened first.
     reported
         Reported against computed RAG (:func:`reported_against_computed`), or ``None``.
+    curve
+        The S-curve (:meth:`s_curve`): cumulative PV, EV and AC of every project seen so far, by period.
+    findings
+        Data-quality warnings about the history (rows after the status date, blank figures carried,
+        cumulative figures that fall).
     """
 
     dates: tuple[pd.Timestamp, ...]
@@ -226,6 +270,8 @@ class Trends:
     by_pmo: pd.DataFrame
     movement: pd.DataFrame
     reported: pd.DataFrame | None = None
+    curve: pd.DataFrame | None = None
+    findings: tuple[Finding, ...] = ()
 
     @property
     def previous_date(self) -> pd.Timestamp | None:
@@ -249,8 +295,11 @@ class Trends:
         return self.reported[self.reported["verdict"].eq("reported greener")].reset_index(drop=True)
 
     def s_curve(self) -> pd.DataFrame:
-        """Cumulative PV, EV and AC of the portfolio by period: ``status_date, pv, ev, ac``."""
-        return self.rollup[["status_date", "pv", "ev", "ac"]].copy()
+        """Cumulative PV, EV and AC of the portfolio by period: ``status_date, pv, ev, ac``, over every project
+        seen so far, a closed project keeping its final figures (so the curve does not fall when one closes)."""
+        if self.curve is None:
+            return self.rollup[["status_date", "pv", "ev", "ac"]].copy()
+        return self.curve[["status_date", "pv", "ev", "ac"]].copy()
 
     def period(self) -> dict[str, Any] | None:
         """This period against the last: in-flight CPI, SPI and RAG counts now, at the previous period, and the
@@ -259,14 +308,14 @@ class Trends:
         if len(self.rollup) < 2:
             return None
         now, then = self.rollup.iloc[-1], self.rollup.iloc[-2]
-        keys = ("projects", "cpi", "spi", "red", "amber", "check_estimate", "green")
+        keys = ("projects", "cpi", "spi", "red", "amber", "check_estimate", "green", "not_rated")
         return {
             "date": now["status_date"], "previous_date": then["status_date"],
             "now": {k: now[k] for k in keys}, "previous": {k: then[k] for k in keys},
             "change": {k: now[k] - then[k] for k in keys},
             "cpi_change_same": now["cpi_change_same"], "spi_change_same": now["spi_change_same"],
             "joined": int(now["joined"]), "left": int(now["left"]),
-            "same_projects": int(now["projects"]) - int(now["joined"]),
+            "same_projects": int(now["same_projects"]),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -279,6 +328,7 @@ class Trends:
             "dates": [d.date().isoformat() for d in self.dates],
             "period": _jsonable(self.period()),
             "rollup": _records(self.rollup),
+            "s_curve": _records(self.s_curve()),
             "by_pmo": _records(self.by_pmo),
             "movement": _jsonable(self.movement_counts()),
             "worsened": _records(self.worsened()[["project_id", "previous_rag", "rag"]]),
@@ -291,10 +341,47 @@ class Trends:
         }
 
 
-def _figures(portfolio: Portfolio, history: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """``project_id, status_date, pv, ev, ac, reported_rag, carried`` per project and period (see the module)."""
+def _period(dates: pd.Series, as_of: pd.Timestamp) -> pd.Series:
+    """The reporting period of each date: the last day of its month, ``as_of`` for the month of ``as_of``."""
+    ends = (dates.dt.to_period("M").dt.to_timestamp(how="end").dt.normalize()).astype("datetime64[ns]")
+    return ends.where(ends.lt(as_of), as_of).astype("datetime64[ns]")
+
+
+def _clean(history: pd.DataFrame, as_of: pd.Timestamp) -> tuple[pd.DataFrame, list[Finding]]:
+    """The history on or before ``as_of`` with blank figures carried from the project's last report."""
+    findings = []
+    past = history[history["status_date"].le(as_of)].sort_values(["project_id", "status_date"], kind="stable")
+    past = past.copy()
+    for column in ("pv", "ev", "ac"):
+        if column not in past:
+            continue
+        filled = past.groupby("project_id", sort=False)[column].ffill()
+        for r in past[past[column].isna() & filled.notna()].itertuples():
+            findings.append(Finding("warning", "history_blank_carried",
+                                    f"Project {r.project_id}'s report of {r.status_date:%Y-%m-%d} has no "
+                                    f"{column.upper()}; its last known {column.upper()} is used.",
+                                    project_id=str(r.project_id), sheet="status_history", row=_row_of(r)))
+        for r in past[filled.isna()].itertuples():
+            findings.append(Finding("warning", "history_blank_carried",
+                                    f"Project {r.project_id}'s report of {r.status_date:%Y-%m-%d} has no "
+                                    f"{column.upper()} and no earlier one: it is left out of that period's roll-up and "
+                                    "of the like-for-like comparison.", project_id=str(r.project_id),
+                                    sheet="status_history", row=_row_of(r)))
+        past[column] = filled
+    return past, findings
+
+
+def _row_of(r) -> int | None:
+    value = getattr(r, "source_row", None)
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _figures(portfolio: Portfolio, past: pd.DataFrame, history: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """``project_id, status_date, report_date, pv, ev, ac, reported_rag, carried`` per project and period."""
     projects = portfolio.projects
-    past = history[history["status_date"] < as_of]
+    past = past.assign(report_date=past["status_date"], status_date=_period(past["status_date"], as_of))
+    past = past[past["status_date"].lt(as_of)]   # the month of as_of is the projects sheet's
+    past = past.drop_duplicates(["project_id", "status_date"], keep="last")   # latest report of the month
     dates = pd.DatetimeIndex(sorted(past["status_date"].unique())).append(pd.DatetimeIndex([as_of]))
     flight_now = set(projects.loc[projects["status"].isin(IN_FLIGHT), "project_id"].astype(str))
     span = past.groupby("project_id")["status_date"].agg(["min", "max"])
@@ -306,17 +393,24 @@ def _figures(portfolio: Portfolio, history: pd.DataFrame, as_of: pd.Timestamp) -
     given = past[["project_id", "status_date"]].assign(_own=True)
     grid = grid.merge(given, on=["project_id", "status_date"], how="left")
     grid["carried"] = grid["_own"].isna()
-    cols = ["project_id", "status_date", *(c for c in ("pv", "ev", "ac", "reported_rag") if c in past)]
+    cols = ["project_id", "status_date", "report_date",
+            *(c for c in ("pv", "ev", "ac", "reported_rag", "source_row") if c in past)]
     source = past[cols].rename(columns={"status_date": "_from"}).sort_values("_from")
     grid = pd.merge_asof(grid.sort_values("status_date"), source, left_on="status_date", right_on="_from",
                          by="project_id", direction="backward").drop(columns=["_own", "_from"])
     grid.loc[grid["carried"], [c for c in ("reported_rag",) if c in grid]] = None
+    grid["sheet"] = "status_history"
     current = projects[projects["status"].isin(IN_FLIGHT)]
+    own = pd.to_datetime(current["status_date"], errors="coerce") if "status_date" in current else \
+        pd.Series(pd.NaT, index=current.index)
     now = pd.DataFrame({"project_id": current["project_id"].astype(str).to_numpy(), "status_date": as_of,
+                        "report_date": own.where(own.le(as_of), as_of).fillna(as_of).to_numpy(),
                         "pv": current["pv"].to_numpy(dtype=float), "ev": current["ev"].to_numpy(dtype=float),
-                        "ac": current["ac"].to_numpy(dtype=float), "carried": False})
+                        "ac": current["ac"].to_numpy(dtype=float), "carried": False, "sheet": "projects",
+                        "source_row": current["source_row"].to_numpy() if "source_row" in current else np.nan})
     now["reported_rag"] = _current_reported(current, history, as_of).to_numpy(dtype=object)
     now["status_date"] = now["status_date"].astype("datetime64[ns]")
+    now["report_date"] = now["report_date"].astype("datetime64[ns]")
     out = pd.concat([grid, now], ignore_index=True)
     for column in ("pv", "ev", "ac"):
         if column not in out:
@@ -353,15 +447,17 @@ def _changes(frame: pd.DataFrame) -> pd.DataFrame:
     """The change since each project's previous period, and how its RAG moved."""
     frame = frame.sort_values(["project_id", "status_date"], kind="stable").reset_index(drop=True)
     previous = frame.groupby("project_id", sort=False).shift(1)
-    frame["previous_date"] = previous["status_date"]
+    frame["previous_date"] = previous["report_date"]   # the project's own last report, never a carried date
     for column in ("pv", "ev", "ac", "cpi", "spi"):
         frame[f"{column}_change"] = frame[column] - previous[column]
     frame["previous_rag"] = previous["rag"].astype(object).where(previous["rag"].notna(), None)
-    now = frame["rag"].map(RAG_ORDER)
-    then = frame["previous_rag"].map(RAG_ORDER)
+    now = frame["rag"].map(CONCERN)
+    then = frame["previous_rag"].map(CONCERN)
     first = frame["previous_date"].isna()
+    moved = frame["rag"].astype(object).ne(frame["previous_rag"].astype(object))
     frame["movement"] = np.where(first, "new", np.where(now.isna() | then.isna(), "not rated",
-                                 np.where(now < then, "worsened", np.where(now > then, "improved", "unchanged"))))
+                                 np.where(now > then, "worsened", np.where(now < then, "improved",
+                                          np.where(moved, "check estimate", "unchanged")))))
     return frame
 
 
@@ -374,19 +470,24 @@ def _rollup(frame: pd.DataFrame, eac_method: str) -> pd.DataFrame:
     rag = frame["rag"].astype(object).where(frame["rag"].notna(), "none")
     counts = pd.crosstab(frame["status_date"], rag).reindex(dates, fill_value=0)
     for label, column in (("red", "red"), ("amber", "amber"), (CHECK_ESTIMATE, "check_estimate"),
-                          ("green", "green")):
+                          ("green", "green"), ("none", "not_rated")):
         out[column] = counts[label].to_numpy() if label in counts else 0
     out["cpi_change"] = out["cpi"].diff()
     out["spi_change"] = out["spi"].diff()
     complete = frame[frame[["pv", "ev", "ac", "bac"]].notna().all(axis=1)]
     members = complete.groupby("status_date")["project_id"].agg(set).reindex(dates)
-    joined, left, cpi_same, spi_same = [0], [0], [np.nan], [np.nan]
+    present = frame.groupby("status_date")["project_id"].agg(set).reindex(dates)
+    joined, left, same, cpi_same, spi_same = [0], [0], [0], [np.nan], [np.nan]
+
+    def ids(sets: pd.Series, date) -> set:
+        return sets[date] if isinstance(sets[date], set) else set()
+
     for before, after in zip(dates[:-1], dates[1:]):
-        a = members[before] if isinstance(members[before], set) else set()
-        b = members[after] if isinstance(members[after], set) else set()
-        joined.append(len(b - a))
-        left.append(len(a - b))
-        both = complete[complete["project_id"].isin(a & b)]
+        joined.append(len(ids(present, after) - ids(present, before)))   # a blank figure is not a leave
+        left.append(len(ids(present, before) - ids(present, after)))
+        kept = ids(members, before) & ids(members, after)
+        same.append(len(kept))
+        both = complete[complete["project_id"].isin(kept)]
         pair = grouped_rollup(both[both["status_date"].isin([before, after])],
                               both.loc[both["status_date"].isin([before, after]), "status_date"],
                               eac_method=eac_method)
@@ -394,13 +495,48 @@ def _rollup(frame: pd.DataFrame, eac_method: str) -> pd.DataFrame:
         pair = pair.reindex([before, after])
         cpi_same.append(pair["cpi"].iloc[1] - pair["cpi"].iloc[0])
         spi_same.append(pair["spi"].iloc[1] - pair["spi"].iloc[0])
-    out["joined"], out["left"] = joined, left
+    out["joined"], out["left"], out["same_projects"] = joined, left, same
     out["cpi_change_same"], out["spi_change_same"] = cpi_same, spi_same
     out = out.rename_axis("status_date").reset_index()
     out[["projects", "excluded"]] = out[["projects", "excluded"]].fillna(0).astype(int)
-    order = ["status_date", "projects", "excluded", "joined", "left", "pv", "ev", "ac", "bac", "cpi", "spi", "red",
-             "amber", "check_estimate", "green", "cpi_change", "spi_change", "cpi_change_same", "spi_change_same"]
+    order = ["status_date", "projects", "excluded", "joined", "left", "same_projects", "pv", "ev", "ac", "bac", "cpi",
+             "spi", "red", "amber", "check_estimate", "green", "not_rated", "cpi_change", "spi_change",
+             "cpi_change_same", "spi_change_same"]
     return out[order]
+
+
+def _curve(frame: pd.DataFrame, portfolio: Portfolio, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Cumulative PV, EV and AC of every project seen so far at each period; a closed project keeps its final
+    figures (the projects sheet's at ``as_of``, else its last report)."""
+    projects = portfolio.projects.assign(project_id=portfolio.projects["project_id"].astype(str))
+    gone = projects[~projects["status"].isin(IN_FLIGHT) & projects["project_id"].isin(set(frame["project_id"]))]
+    final = pd.DataFrame({"project_id": gone["project_id"].to_numpy(), "status_date": as_of,
+                          "pv": gone["pv"].to_numpy(dtype=float), "ev": gone["ev"].to_numpy(dtype=float),
+                          "ac": gone["ac"].to_numpy(dtype=float)}).astype({"status_date": "datetime64[ns]"})
+    rows = pd.concat([frame[["project_id", "status_date", "pv", "ev", "ac"]], final], ignore_index=True)
+    out = []
+    for date in sorted(frame["status_date"].unique()):
+        latest = rows[rows["status_date"].le(date)].sort_values("status_date", kind="stable") \
+            .groupby("project_id").last()
+        out.append({"status_date": pd.Timestamp(date), "projects": len(latest),
+                    **{k: float(latest[k].sum()) for k in ("pv", "ev", "ac")}})
+    return pd.DataFrame(out)
+
+
+def _decreases(frame: pd.DataFrame) -> list[Finding]:
+    """One ``cumulative_decrease`` warning per project and pair of reports where PV, EV or AC fell."""
+    out = []
+    fell = frame[frame[[f"{c}_change" for c in ("pv", "ev", "ac")]].lt(0).any(axis=1)]
+    for r in fell.itertuples():
+        parts = [f"{c.upper()} {fmt(getattr(r, c) - getattr(r, f'{c}_change'), 2)} to {fmt(getattr(r, c), 2)}"
+                 for c in ("pv", "ev", "ac") if getattr(r, f"{c}_change") < 0]
+        row = None if pd.isna(r.source_row) else int(r.source_row)
+        out.append(Finding("warning", "cumulative_decrease",
+                           f"Project {r.project_id}'s cumulative figures fell between {r.previous_date:%Y-%m-%d} and "
+                           f"{r.report_date:%Y-%m-%d} ({', '.join(parts)}): planned value, earned value and actual "
+                           "cost are totals to date and cannot fall; correct the report before presenting the trend.",
+                           project_id=str(r.project_id), sheet=r.sheet, row=row))
+    return out
 
 
 def _by_pmo(frame: pd.DataFrame, eac_method: str) -> pd.DataFrame:
@@ -438,7 +574,7 @@ def portfolio_trends(portfolio: Portfolio, evm: pd.DataFrame, *, as_of: pd.Times
     Returns
     -------
     Trends or None
-        ``None`` when no history row is dated before ``as_of``.
+        ``None`` when no history row is dated in a month before the month of ``as_of``.
 
     Examples
     --------
@@ -447,11 +583,13 @@ def portfolio_trends(portfolio: Portfolio, evm: pd.DataFrame, *, as_of: pd.Times
     """
     as_of = pd.Timestamp(as_of).normalize()
     history = portfolio.status_history if history is None else history
-    if history is None or not history["status_date"].lt(as_of).any():
+    if history is None or not _period(history["status_date"], as_of).lt(as_of).any():
         return None
     history = history.assign(project_id=history["project_id"].astype(str))
-    figures = _figures(portfolio, history, as_of)
+    past, findings = _clean(history, as_of)
+    figures = _figures(portfolio, past, history, as_of)
     frame = _changes(_rated(portfolio, figures, as_of, eac_method, thresholds))
+    findings += _decreases(frame)
     frame["reported_rag"] = frame["reported_rag"].astype(object).where(frame["reported_rag"].notna(), None)
     rolled = _rollup(frame, eac_method)
     now = frame[frame["status_date"].eq(as_of)]
@@ -460,4 +598,5 @@ def portfolio_trends(portfolio: Portfolio, evm: pd.DataFrame, *, as_of: pd.Times
         ["project_id", "name", "pmo", "previous_date", "previous_rag", "rag", "movement"]].reset_index(drop=True)
     dates = tuple(pd.Timestamp(d) for d in rolled["status_date"])
     return Trends(dates=dates, periods=frame[PERIOD_COLUMNS], rollup=rolled, by_pmo=_by_pmo(frame, eac_method),
-                  movement=movement, reported=reported_against_computed(evm, portfolio.projects, history, as_of))
+                  movement=movement, reported=reported_against_computed(evm, portfolio.projects, history, as_of),
+                  curve=_curve(frame, portfolio, as_of), findings=tuple(findings))

@@ -98,7 +98,8 @@ def test_each_project_changes_since_its_previous_period(analysis):
 
 def test_rag_movement_since_the_last_period(analysis):
     t = analysis.trends
-    assert t.movement_counts() == {"worsened": 1, "improved": 1, "unchanged": 0, "new": 1, "not rated": 0}
+    assert t.movement_counts() == {"worsened": 1, "improved": 1, "check estimate": 0, "unchanged": 0, "new": 1,
+                                   "not rated": 0}
     assert t.worsened()[["project_id", "previous_rag", "rag"]].to_numpy().tolist() == [["A", "green", "amber"]]
     period = t.period()
     assert (period["now"]["red"], period["previous"]["red"], period["change"]["red"]) == (1, 0, 1)
