@@ -219,13 +219,12 @@ def print_portfolio(analysis, console: Console) -> None:
         for note in s.notes:
             console.print(f"  {note}", markup=False, highlight=False)
     if analysis.trends is not None:
-        from ..portfolio.trends import describe_period
+        from ..portfolio.trends import describe_movement, describe_period
 
         t = analysis.trends
-        moved = t.movement_counts()
-        console.print(f"Trends over {len(t.dates)} status dates: {describe_period(t.period()) or ''} Since the "
-                      f"previous report {moved['worsened']} worsened, {moved['improved']} improved; "
-                      f"{len(t.watermelons())} reported greener than their figures.", markup=False, highlight=False)
+        console.print(f"Trends over {len(t.dates)} status dates: {describe_period(t.period()) or ''} "
+                      f"{describe_movement(t.movement_counts())} {len(t.watermelons())} reported greener than their "
+                      "figures.", markup=False, highlight=False)
     if analysis.stale is not None:
         console.print(f"Stale status updates (older than {analysis.stale_days} days or undated): {len(analysis.stale)}",
                       markup=False, highlight=False)

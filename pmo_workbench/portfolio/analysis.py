@@ -28,8 +28,8 @@ from .quality import data_quality
 from .risk import RiskAnalysis, analyse_risks
 from .selection import Selection, efficient_frontier, select_projects, selection_candidates, weighted_scores
 from .status import STALE_AFTER_DAYS, future_findings, stale_updates
-from .trends import Trends, combine_history, history_from_portfolios, portfolio_trends, reported_against_computed, \
-    reported_findings, stale_findings
+from .trends import Trends, combine_history, history_from_portfolios, no_trend_reason, portfolio_trends, \
+    reported_against_computed, reported_findings, stale_findings
 
 MONEY_DECIMALS = 2
 INDEX_DECIMALS = 4
@@ -390,6 +390,9 @@ def analyse_portfolio(
     findings += history_notes + stale_findings(stale, stale_days, rows) + reported_findings(reported, rows)
     findings += future_findings(p.projects, status_history, as_of)
     findings += list(trends.findings) if trends is not None else []
+    if trends is None and (p.status_history is not None or history):
+        findings.append(Finding("info", "no_trend", no_trend_reason(p.status_history, [d for _, d in history],
+                                                                     as_of), sheet="status_history"))
     findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.project_id or "", f.check))
     return PortfolioAnalysis(
         portfolio=p, as_of=as_of, eac_method=eac_method, thresholds=thresholds, evm=evm, totals=totals,

@@ -57,7 +57,7 @@ nor an improvement: its movement is ``check estimate``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,7 +69,8 @@ from .evm import earned_value, grouped_rollup
 from .history import combine_history, history_from_portfolios, parse_history, read_history
 from .model import CHECK_ESTIMATE, IN_FLIGHT, Finding, Portfolio, Thresholds
 
-__all__ = ["MOVEMENTS", "PERIOD_COLUMNS", "REPORTED_VERDICTS", "Trends", "combine_history", "describe_period",
+__all__ = ["MOVEMENTS", "PERIOD_COLUMNS", "REPORTED_VERDICTS", "Trends", "combine_history", "describe_movement",
+           "describe_period", "no_trend_reason",
            "history_from_portfolios", "parse_history", "portfolio_trends", "read_history", "reported_against_computed",
            "reported_findings", "stale_findings"]
 
@@ -231,6 +232,51 @@ def _also(then: Mapping[str, Any], now: Mapping[str, Any]) -> str:
         if a or b:
             out += f", {label} {int(a)} → {int(b)}"
     return out
+
+
+def describe_movement(counts: Mapping[str, int]) -> str:
+    """The RAG movement counts (:meth:`Trends.movement_counts`) in one sentence that adds up to the in-flight
+    projects.
+
+    Examples
+    --------
+    >>> print(describe_movement({"worsened": 1, "improved": 0, "check estimate": 1, "unchanged": 0, "new": 0,
+    ...                          "not rated": 1}))  # doctest: +NORMALIZE_WHITESPACE
+    Health since the previous report: 1 worsened, 0 improved, 1 moved between green and check estimate,
+    0 unchanged, 0 new, 1 not rated (no index).
+    """
+    return (f"Health since the previous report: {counts.get('worsened', 0)} worsened, {counts.get('improved', 0)} "
+            f"improved, {counts.get('check estimate', 0)} moved between green and check estimate, "
+            f"{counts.get('unchanged', 0)} unchanged, {counts.get('new', 0)} new, {counts.get('not rated', 0)} not "
+            "rated (no index).")
+
+
+def no_trend_reason(sheet: pd.DataFrame | None, earlier_dates: Sequence[Any], as_of: Any) -> str:
+    """Why no trend can be drawn, true to what was given: no history at all, or no report dated in a month
+    before the month of the status date ``as_of`` (the dates given are listed).
+
+    Parameters
+    ----------
+    sheet
+        The workbook's ``status_history`` sheet, or ``None``.
+    earlier_dates
+        The dates given with the earlier workbooks (empty when none was given).
+    as_of
+        The status date.
+    """
+    as_of = pd.Timestamp(as_of).normalize()
+    if (sheet is None or not len(sheet)) and not earlier_dates:
+        return ("No trend can be drawn: the workbook has no status_history sheet (project, status date, PV, EV, AC, "
+                "reported RAG) and no earlier workbook was given.")
+    parts = []
+    if sheet is not None and len(sheet):
+        dates = sorted({pd.Timestamp(d).date().isoformat() for d in sheet["status_date"].dropna()})
+        parts.append(f"the status_history sheet's dates are {', '.join(dates[:6])}{', ...' if len(dates) > 6 else ''}")
+    if earlier_dates:
+        dates = sorted({pd.Timestamp(d).date().isoformat() for d in earlier_dates})
+        parts.append(f"the earlier workbooks are dated {', '.join(dates)}")
+    return (f"No trend can be drawn: no status report is dated in a month before the status date "
+            f"{as_of:%Y-%m-%d} ({'; '.join(parts)}). A trend needs a report from an earlier month.")
 
 
 # -- the trends -------------------------------------------------------------------

@@ -259,5 +259,142 @@ def test_table_output_sums_up_the_trends_and_stale_updates(workbook):
     assert result.exit_code == 0, result.output
     text = " ".join(result.stdout.split())
     assert "Trends over 3 status dates: From 2026-02-28 to 2026-03-31 the in-flight CPI went from 0.94 to 0.91" in text
-    assert "1 worsened, 1 improved; 1 reported greener" in text
+    assert "1 worsened, 1 improved, 0 moved between green and check estimate, 0 unchanged, 1 new, 0 not rated " \
+        "(no index). 1 reported greener" in text
     assert "Stale status updates (older than 50 days or undated): 0" in text   # C's 44 days are within 50
+
+
+# -- review cases: reporting periods, blank figures, dates after the status date, closed projects -----------------
+# Status date 2026-03-31, default bands (green 0.95-1.05, amber 0.90-1.10), no baseline (plain SPI).
+# Periods are months: P1's 2026-01-30 report is January's; P5's 2026-03-30 report belongs to March, whose figures
+# are the projects sheet's. Periods: 2026-01-31, 2026-02-28, 2026-03-31.
+# - January: P1 200/180/200, P2 300/300/300: PV 500, EV 480, AC 500, CPI 0.96.
+# - February: P1 500/450/500, P2 300/300 and AC blank, carried from January (300), P4 1800/1700/1800,
+#   P5 200/200/200: PV 2800, EV 2650, AC 2800, CPI 2650/2800 = 0.9464; P4 and P5 joined.
+# - March: P1 400/300/400, P2 500/500/450, P3 300/300/300 (new), P5 300/300/300: PV 1500, EV 1400, AC 1450,
+#   CPI 1400/1450 = 0.9655, SPI 1400/1500 = 0.9333; P3 joined, P4 (closed) left. Like for like over P1, P2 and
+#   P5: February EV 950 / AC 1000 = 0.95, March 1100 / 1150 = 0.9565, change +0.0065.
+# - S-curve in March adds P4's final figures 2000/2000/2100: PV 3500, EV 3400, AC 3550 (it does not fall).
+# - P1 fell from PV 500 / EV 450 / AC 500 to 400 / 300 / 400: a cumulative decrease; amber (0.90) to red (0.75).
+# - P2 green (CPI 1.00) to check estimate (CPI 500/450 = 1.11 over the amber band): not a worsening.
+# - P3's only report is dated 2026-06-30, after the status date: left out; its own date 2026-01-15 is 75 days old.
+REVIEW_SHEETS = {
+    "projects": [
+        PROJECT_HEAD,
+        ["P1", "Alpha", "PMO A", "S1", "active", "2026-01-01", "2026-12-31", 1000, 400, 300, 400, AS_OF, "green"],
+        ["P2", "Beta", "PMO A", "S1", "active", "2026-01-01", "2026-12-31", 2000, 500, 500, 450, AS_OF, "amber"],
+        ["P3", "Gamma", "PMO B", "S2", "active", "2026-01-01", "2026-12-31", 1000, 300, 300, 300, "2026-01-15", ""],
+        ["P4", "Delta", "PMO B", "S2", "closed", "2026-01-01", "2026-03-15", 2000, 2000, 2000, 2100, "2026-03-15",
+         ""],
+        ["P5", "Eps", "PMO B", "S2", "active", "2026-01-01", "2026-12-31", 1000, 300, 300, 300, AS_OF, ""],
+    ],
+    "status_history": [
+        ["project_id", "status_date", "pv", "ev", "ac", "reported_rag"],
+        ["P1", "2026-01-30", 200, 180, 200, "green"],
+        ["P1", "2026-02-28", 500, 450, 500, "green"],
+        ["P2", "2026-01-31", 300, 300, 300, "green"],
+        ["P2", "2026-02-28", 300, 300, "", "green"],          # row 5: AC blank
+        ["P3", "2026-06-30", 900, 900, 900, "green"],         # row 6: after the status date
+        ["P4", "2026-02-28", 1800, 1700, 1800, "green"],
+        ["P5", "2026-02-28", 200, 200, 200, "green"],
+        ["P5", "2026-03-30", 300, 300, 300, "green"],         # a day early: March's period
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def review_book(tmp_path_factory):
+    return write_folder(tmp_path_factory.mktemp("review") / "rv", REVIEW_SHEETS)
+
+
+@pytest.fixture(scope="module")
+def review(review_book):
+    return analyse_portfolio(read_portfolio(review_book), as_of=AS_OF)
+
+
+def test_periods_are_months_and_a_blank_figure_is_carried_not_a_leave(review):
+    t = review.trends
+    assert [d.date().isoformat() for d in t.dates] == ["2026-01-31", "2026-02-28", AS_OF]
+    r = t.rollup
+    assert r[["pv", "ev", "ac"]].to_numpy().tolist() == [[500, 480, 500], [2800, 2650, 2800], [1500, 1400, 1450]]
+    assert r["cpi"].round(4).tolist() == [0.96, 0.9464, 0.9655]
+    assert (r["joined"].tolist(), r["left"].tolist(), r["same_projects"].tolist()) == ([0, 2, 1], [0, 0, 1], [0, 2, 3])
+    assert round(t.period()["cpi_change_same"], 4) == 0.0065
+    # a project's previous report is its own last report date, never the period's or a carried date
+    previous = t.periods.set_index(["project_id", t.periods["status_date"].dt.strftime("%Y-%m-%d")])["previous_date"]
+    assert previous[("P1", "2026-02-28")] == pd.Timestamp("2026-01-30")
+    assert previous[("P5", AS_OF)] == pd.Timestamp("2026-02-28")
+
+
+def test_check_estimate_is_not_a_worsening_and_the_counts_add_up(review):
+    t = review.trends
+    assert t.movement_counts() == {"worsened": 1, "improved": 0, "check estimate": 1, "unchanged": 1, "new": 1,
+                                   "not rated": 0}
+    assert t.worsened()["project_id"].tolist() == ["P1"]
+    from pmo_workbench.portfolio.trends import describe_period
+    # March: P1 red, P2 check estimate, P3 and P5 green; February: P1 amber, P4 amber (CPI 1700/1800 = 0.944),
+    # P2 and P5 green
+    assert describe_period(t.period()).endswith("Red 0 → 1, amber 2 → 0, green 2 → 2, check estimate 0 → 1.")
+
+
+def test_s_curve_keeps_a_closed_projects_final_figures(review):
+    curve = review.trends.s_curve()
+    assert curve[["pv", "ev", "ac"]].to_numpy().tolist() == [[500, 480, 500], [2800, 2650, 2800],
+                                                            [3500, 3400, 3550]]
+
+
+def test_history_findings_name_the_rows(review):
+    found = {(f.check, f.project_id, f.sheet, f.row) for f in review.findings}
+    assert ("history_blank_carried", "P2", "status_history", 5) in found
+    assert ("history_after_status_date", "P3", "status_history", 6) in found
+    assert ("cumulative_decrease", "P1", "projects", 2) in found
+    fell = next(f.message for f in review.findings if f.check == "cumulative_decrease")
+    assert "between 2026-02-28 and 2026-03-31 (PV 500.00 to 400.00, EV 450.00 to 300.00, AC 500.00 to 400.00)" in fell
+    # the report dated after the status date does not make P3 fresh: 2026-01-15 is 75 days old
+    assert review.stale[["project_id", "age_days"]].to_numpy().tolist() == [["P3", 75]]
+
+
+def test_an_earlier_workbook_keeps_each_projects_own_status_date(review_book, tmp_path):
+    earlier = write_folder(tmp_path / "feb", {"projects": [
+        PROJECT_HEAD,
+        ["P1", "Alpha", "PMO A", "S1", "active", "2026-01-01", "2026-12-31", 1000, 500, 450, 500, "2026-02-28", ""],
+        ["P3", "Gamma", "PMO B", "S2", "active", "2026-01-01", "2026-12-31", 1000, 300, 300, 300, "2026-01-15", ""],
+    ]})
+    frame = history_from_portfolios([(read_portfolio(earlier), "2026-02-28")])
+    assert frame["status_date"].dt.strftime("%Y-%m-%d").tolist() == ["2026-02-28", "2026-01-15"]
+    result = analyse_portfolio(read_portfolio(review_book), as_of=AS_OF,
+                               history=[(read_portfolio(earlier), "2026-02-28")])
+    assert result.stale[["project_id", "age_days"]].to_numpy().tolist() == [["P3", 75]]   # still stale
+
+
+def test_cli_refuses_conflicting_or_foreign_currency_earlier_workbooks(review_book, tmp_path):
+    head = [*PROJECT_HEAD[:11], "currency"]
+    one = write_folder(tmp_path / "one", {"projects": [
+        head, ["P1", "Alpha", "PMO A", "S1", "active", "2026-01-01", "2026-12-31", 1000, 200, 180, 200, "GBP"]]})
+    two = write_folder(tmp_path / "two", {"projects": [
+        head, ["P1", "Alpha", "PMO A", "S1", "active", "2026-01-01", "2026-12-31", 1000, 200, 100, 300, "GBP"]]})
+    euro = write_folder(tmp_path / "euro", {"projects": [
+        head, ["P1", "Alpha", "PMO A", "S1", "active", "2026-01-01", "2026-12-31", 1000, 200, 180, 200, "EUR"]]})
+    base = ["portfolio", str(review_book), "--as-of", AS_OF, "--currency", "GBP"]
+    clash = runner.invoke(app, [*base, "--history", f"{one}=2026-02-28", "--history", f"{two}=2026-02-28"])
+    assert clash.exit_code == 2 and "Traceback" not in clash.output
+    assert "P1 on 2026-02-28 in" in clash.stderr and str(one) in clash.stderr and str(two) in clash.stderr
+    foreign = runner.invoke(app, [*base, "--history", f"{euro}=2026-02-28"])
+    assert foreign.exit_code == 2 and "in EUR, the current workbook's in GBP" in foreign.stderr
+
+
+def test_no_trend_says_why(review_book, tmp_path):
+    from pmo_workbench.portfolio.trends import no_trend_reason
+
+    march = pd.DataFrame({"status_date": pd.to_datetime(["2026-03-30"])})
+    assert no_trend_reason(None, [], AS_OF).startswith("No trend can be drawn: the workbook has no status_history")
+    assert no_trend_reason(march, ["2026-05-31"], AS_OF) == (
+        "No trend can be drawn: no status report is dated in a month before the status date 2026-03-31 (the "
+        "status_history sheet's dates are 2026-03-30; the earlier workbooks are dated 2026-05-31). A trend needs a "
+        "report from an earlier month.")
+    later = write_folder(tmp_path / "may", {"projects": [PROJECT_HEAD[:11], REVIEW_SHEETS["projects"][1][:11]]})
+    p = read_portfolio(review_book)
+    result = analyse_portfolio(p.__class__(source=p.source, projects=p.projects), as_of=AS_OF,
+                               history=[(read_portfolio(later), "2026-05-31")])
+    assert result.trends is None
+    assert [f.check for f in result.findings if f.check == "no_trend"] == ["no_trend"]
