@@ -42,7 +42,7 @@ _MONEY = frozenset({
     "cumulative_outturn", "actual", "forecast", "planned", "realised", "shortfall", "forecast_planned",
     "forecast_shortfall", "unplanned_realised",
 })
-_WHOLE = frozenset({"row", "source_row", "slip_days", "days_to_go"})
+_WHOLE = frozenset({"row", "source_row", "slip_days", "days_to_go", "age_days"})
 """Keys whose values are whole numbers (spreadsheet rows, day counts): integers in the JSON."""
 
 
@@ -208,6 +208,8 @@ class PortfolioAnalysis:
             "as_of": self.as_of.date().isoformat(),
             "eac_method": self.eac_method,
             "currency": self.currency,
+            "thresholds": {"green": list(self.thresholds.green), "amber": list(self.thresholds.amber)},
+            "stale_days": self.stale_days,
             "projects": _records(self.evm[project_columns]),
             "portfolio": {k: _round(k, self.totals.get(k)) for k in portfolio_keys},
             "closed": {k: _round(k, self.closed_totals.get(k)) for k in portfolio_keys},

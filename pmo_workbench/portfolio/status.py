@@ -48,7 +48,7 @@ def _dated(projects: pd.DataFrame, history: pd.DataFrame | None) -> pd.DataFrame
     return dated[dated["status_date"].notna()].reset_index(drop=True)
 
 
-def last_updates(projects: pd.DataFrame, history: pd.DataFrame | None, *,
+def last_updates(projects: pd.DataFrame, history: pd.DataFrame | None,
                  as_of: pd.Timestamp | None = None) -> pd.Series:
     """The date of each project's last status update (NaT when it gives none), indexed by ``project_id``.
 
@@ -120,7 +120,8 @@ def stale_updates(projects: pd.DataFrame, history: pd.DataFrame | None, as_of: p
     -------
     pandas.DataFrame or None
         :data:`STALE_COLUMNS`, oldest first (a project with no date last), ``age_days`` NaN where the
-        project gives no date by ``as_of``; ``None`` when the workbook has no status date at all.
+        project gives no date (listed only when the projects sheet gives other projects' status dates);
+        ``None`` when the workbook has no status date at all.
     """
     if last_updates(projects, history).isna().all():
         return None
@@ -130,7 +131,10 @@ def stale_updates(projects: pd.DataFrame, history: pd.DataFrame | None, as_of: p
     table["status"] = table["status"].astype(str)
     table["last_update"] = last.reindex(flight["project_id"]).to_numpy()
     table["age_days"] = (as_of.normalize() - table["last_update"]).dt.days.astype(float)
-    stale = table[table["age_days"].gt(days) | table["last_update"].isna()]
+    dated_sheet = "status_date" in projects and projects["status_date"].notna().any()
+    # an undated project is stale only when the projects sheet dates its projects: a history row of another
+    # project says nothing about this one
+    stale = table[table["age_days"].gt(days) | (table["last_update"].isna() & dated_sheet)]
     return stale.sort_values("age_days", ascending=False, na_position="last", kind="stable")[STALE_COLUMNS] \
         .reset_index(drop=True)
 

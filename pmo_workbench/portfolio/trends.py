@@ -341,11 +341,12 @@ class Trends:
         return self.reported[self.reported["verdict"].eq("reported greener")].reset_index(drop=True)
 
     def s_curve(self) -> pd.DataFrame:
-        """Cumulative PV, EV and AC of the portfolio by period: ``status_date, pv, ev, ac``, over every project
-        seen so far, a closed project keeping its final figures (so the curve does not fall when one closes)."""
+        """Cumulative PV, EV and AC of the portfolio by period: ``status_date, projects, pv, ev, ac``, over every
+        project seen so far (``projects`` counts them), a closed project keeping its final figures (so the curve
+        does not fall when one closes)."""
         if self.curve is None:
-            return self.rollup[["status_date", "pv", "ev", "ac"]].copy()
-        return self.curve[["status_date", "pv", "ev", "ac"]].copy()
+            return self.rollup[["status_date", "projects", "pv", "ev", "ac"]].copy()
+        return self.curve[["status_date", "projects", "pv", "ev", "ac"]].copy()
 
     def period(self) -> dict[str, Any] | None:
         """This period against the last: in-flight CPI, SPI and RAG counts now, at the previous period, and the

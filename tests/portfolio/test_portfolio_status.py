@@ -6,7 +6,14 @@ import math
 
 import pandas as pd
 
-from pmo_workbench.portfolio.status import FUTURE_COLUMNS, STALE_COLUMNS, future_updates, last_updates, stale_updates
+from pmo_workbench.portfolio.status import (
+    FUTURE_COLUMNS,
+    STALE_COLUMNS,
+    future_findings,
+    future_updates,
+    last_updates,
+    stale_updates,
+)
 
 from tests.helpers import projects_frame
 
@@ -63,3 +70,22 @@ def test_reports_dated_after_the_status_date_are_a_data_problem_not_an_up_to_dat
     # without an as-of, every report counts (the earlier behaviour, for callers that want the raw dates)
     assert last_updates(projects, history)["P-001"] == pd.Timestamp("2026-06-30")
     assert future_updates(projects, None, pd.Timestamp("2026-12-31")).empty
+
+
+def test_dates_after_the_status_date_are_not_fresh_updates():
+    # P-001's own date is 2026-01-31 (120 days old); its history row of 2026-07-31 is after the status date
+    projects = projects_frame({"status_date": "2026-01-31"}, {"status_date": "2027-01-15"})
+    history = _history(("P-001", "2026-07-31"))
+    assert last_updates(projects, history, AS_OF).to_dict() == {"P-001": pd.Timestamp("2026-01-31"), "P-002": pd.NaT}
+    stale = stale_updates(projects, history, AS_OF)
+    assert stale["project_id"].tolist() == ["P-001", "P-002"] and stale["age_days"].iloc[0] == 120
+    found = [(f.check, f.project_id, f.sheet) for f in future_findings(projects, history, AS_OF)]
+    assert found == [("status_date_future", "P-002", "projects"), ("history_after_status_date", "P-001",
+                                                                   "status_history")]
+
+
+def test_a_history_row_of_one_project_does_not_make_undated_projects_stale():
+    # no status_date column: only P-001, which has a history row (2026-03-31, 61 days), can be judged
+    projects = projects_frame({}, {})
+    stale = stale_updates(projects, _history(("P-001", "2026-03-31")), AS_OF)
+    assert stale[["project_id", "age_days"]].to_numpy().tolist() == [["P-001", 61]]
