@@ -29,7 +29,7 @@ from .risk import RiskAnalysis, analyse_risks
 from .selection import Selection, efficient_frontier, select_projects, selection_candidates, weighted_scores
 from .status import STALE_AFTER_DAYS, future_findings, stale_updates
 from .trends import Trends, combine_history, history_from_portfolios, no_trend_reason, portfolio_trends, \
-    reported_against_computed, reported_findings, stale_findings
+    reported_against_computed, reported_findings, reported_sources, same_day_findings, stale_findings
 
 MONEY_DECIMALS = 2
 INDEX_DECIMALS = 4
@@ -381,7 +381,13 @@ def analyse_portfolio(
                     resources = resources.with_selection(selection.selected)   # the load the set would bring
             if want_frontier:
                 curve = efficient_frontier(candidates, n=frontier_points, time_limit=time_limit, **constraints)
-    status_history, history_notes = combine_history(p.status_history, history_from_portfolios(history, currency),
+    history_notes = [Finding("warning", "history_not_before",
+                             f"The earlier workbook {book.source} is dated {pd.Timestamp(date):%Y-%m-%d}, not before "
+                             f"the status date {as_of:%Y-%m-%d}: it is not used. Check the date given with it.")
+                     for book, date in history if pd.Timestamp(date).normalize() >= as_of]
+    given_dates = [date for _, date in history]
+    history = [(book, date) for book, date in history if pd.Timestamp(date).normalize() < as_of]
+    status_history, combined_notes = combine_history(p.status_history, history_from_portfolios(history, currency),
                                                     known=p.projects["project_id"])
     stale = stale_updates(p.projects, status_history, as_of, days=stale_days)
     trends = portfolio_trends(p, evm, as_of=as_of, history=status_history, eac_method=eac_method,
@@ -389,11 +395,13 @@ def analyse_portfolio(
     reported = trends.reported if trends is not None else \
         reported_against_computed(evm, p.projects, status_history, as_of)
     rows = dict(zip(p.projects["project_id"].astype(str), p.projects["source_row"]))
-    findings += history_notes + stale_findings(stale, stale_days, rows) + reported_findings(reported, rows)
+    history_notes += combined_notes + same_day_findings(p.projects, status_history, as_of)
+    findings += history_notes + stale_findings(stale, stale_days, rows) + \
+        reported_findings(reported, rows, reported_sources(p.projects, status_history, as_of))
     findings += future_findings(p.projects, status_history, as_of)
     findings += list(trends.findings) if trends is not None else []
-    if trends is None and (p.status_history is not None or history):
-        findings.append(Finding("info", "no_trend", no_trend_reason(p.status_history, [d for _, d in history],
+    if trends is None and (p.status_history is not None or given_dates):
+        findings.append(Finding("info", "no_trend", no_trend_reason(p.status_history, given_dates,
                                                                      as_of), sheet="status_history"))
     findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.project_id or "", f.check))
     return PortfolioAnalysis(

@@ -57,22 +57,24 @@ nor an improvement: its movement is ``check estimate``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .._values import MISSING, count, fmt, number
+from .._values import fmt
 from .evm import earned_value, grouped_rollup
 from .history import combine_history, history_from_portfolios, parse_history, read_history
 from .model import CHECK_ESTIMATE, IN_FLIGHT, Finding, Portfolio, Thresholds
+from .status_reports import REPORTED_VERDICTS, _current_reported, describe_movement, describe_period, \
+    no_trend_reason, reported_against_computed, reported_findings, reported_sources, same_day_findings, \
+    stale_findings
 
 __all__ = ["MOVEMENTS", "PERIOD_COLUMNS", "REPORTED_VERDICTS", "Trends", "combine_history", "describe_movement",
-           "describe_period", "no_trend_reason",
-           "history_from_portfolios", "parse_history", "portfolio_trends", "read_history", "reported_against_computed",
-           "reported_findings", "stale_findings"]
+           "describe_period", "history_from_portfolios", "no_trend_reason", "parse_history", "portfolio_trends",
+           "read_history", "reported_against_computed", "reported_findings", "reported_sources", "same_day_findings",
+           "stale_findings"]
 
 PERIOD_COLUMNS = ["project_id", "name", "pmo", "status_date", "carried", "pv", "ev", "ac", "bac", "cpi", "spi",
                   "spi_t", "schedule", "rag", "reported_rag", "previous_date", "pv_change", "ev_change", "ac_change",
@@ -87,196 +89,7 @@ either RAG cannot be computed (no index), ``check estimate`` when it moved betwe
 CONCERN = {"green": 0, CHECK_ESTIMATE: 0, "amber": 1, "red": 2}
 """Level of concern of a computed RAG, for movement: check estimate counts as green."""
 
-REPORTED_VERDICTS = ("reported greener", "reported worse", "agrees", "not comparable")
-"""Reported against computed RAG: the reported RAG is better, worse or the same; ``not comparable`` when the
-computed rating is "check estimate" (an under-run, neither green nor red) or cannot be computed."""
-
-_REPORTED_LEVEL = {"green": 0, "amber": 1, "red": 2}
 _MONEY_CHANGES = ("pv_change", "ev_change", "ac_change")
-
-
-# -- reported against computed ----------------------------------------------------
-
-def _current_reported(projects: pd.DataFrame, history: pd.DataFrame | None, as_of: pd.Timestamp) -> pd.Series:
-    """Each project's reported RAG at ``as_of``: the projects sheet's, else its history row dated ``as_of``."""
-    ids = pd.Index(projects["project_id"].astype(str))
-    given = pd.Series(projects["reported_rag"].to_numpy(dtype=object) if "reported_rag" in projects else None,
-                      index=ids, dtype=object)
-    if history is not None and "reported_rag" in history and len(history):
-        today = history[history["status_date"].eq(as_of)].set_index("project_id")["reported_rag"]
-        given = given.where(given.notna(), today.reindex(ids).to_numpy(dtype=object))
-    return given.where(given.notna(), None)
-
-
-def reported_against_computed(evm: pd.DataFrame, projects: pd.DataFrame, history: pd.DataFrame | None,
-                              as_of: pd.Timestamp) -> pd.DataFrame | None:
-    """The RAG each in-flight project reported at ``as_of`` against the RAG its figures give.
-
-    "Reported greener" is the watermelon: green (or amber) on the outside, worse inside. A project
-    whose computed rating is "check estimate" or missing is ``not comparable``.
-
-    Parameters
-    ----------
-    evm
-        The :func:`pmo_workbench.portfolio.evm.earned_value` frame at ``as_of``.
-    projects, history
-        ``Portfolio.projects`` and the status history (or ``None``).
-    as_of
-        The status date.
-
-    Returns
-    -------
-    pandas.DataFrame or None
-        ``project_id, name, pmo, reported_rag, rag, cpi, schedule, verdict`` (:data:`REPORTED_VERDICTS`) for
-        each in-flight project that reported a RAG, reported greener first; ``None`` when none did.
-    """
-    reported = _current_reported(projects, history, as_of)
-    flight = evm[evm["status"].isin(IN_FLIGHT)]
-    mine = reported.reindex(flight["project_id"].astype(str)).to_numpy(dtype=object)
-    table = flight[["project_id", "name", "pmo"]].assign(reported_rag=mine, rag=flight["rag"].to_numpy(dtype=object),
-                                                         cpi=flight["cpi"], schedule=flight["schedule"])
-    table = table[pd.notna(table["reported_rag"])]
-    if table.empty:
-        return None
-    said = table["reported_rag"].map(_REPORTED_LEVEL)
-    computed = table["rag"].map(_REPORTED_LEVEL)   # "check estimate" and None map to NaN
-    verdict = np.where(computed.isna(), "not comparable",
-                       np.where(said < computed, "reported greener",
-                                np.where(said > computed, "reported worse", "agrees")))
-    table = table.assign(verdict=verdict)
-    order = table["verdict"].map({v: i for i, v in enumerate(REPORTED_VERDICTS)})
-    return table.assign(_o=order).sort_values(["_o", "project_id"], kind="stable").drop(columns="_o") \
-        .reset_index(drop=True)
-
-
-def _row(rows: Mapping[str, Any] | None, project_id: str) -> int | None:
-    value = None if rows is None else rows.get(project_id)
-    return None if value is None or pd.isna(value) else int(value)
-
-
-def reported_findings(reported: pd.DataFrame | None, rows: Mapping[str, Any] | None = None) -> list[Finding]:
-    """One ``reported_greener`` warning per project whose reported RAG is better than its figures give
-    (``rows``: each project's row in the projects sheet, for the finding)."""
-    if reported is None:
-        return []
-    out = []
-    for r in reported[reported["verdict"].eq("reported greener")].itertuples():
-        out.append(Finding("warning", "reported_greener",
-                           f"Project {r.project_id} reports {r.reported_rag} but its figures rate it {r.rag} "
-                           f"(CPI {_two(r.cpi)}, schedule index {_two(r.schedule)}): ask what the report leaves out.",
-                           project_id=str(r.project_id), sheet="projects", row=_row(rows, str(r.project_id))))
-    return out
-
-
-def stale_findings(stale: pd.DataFrame | None, days: int, rows: Mapping[str, Any] | None = None) -> list[Finding]:
-    """One ``stale_update`` warning per in-flight project whose last status update is old or undated."""
-    if stale is None:
-        return []
-    out = []
-    for r in stale.itertuples():
-        if pd.isna(r.last_update):
-            text = f"Project {r.project_id} gives no status date, so how current its figures are is unknown."
-        else:
-            text = (f"Project {r.project_id} last reported on {r.last_update:%Y-%m-%d}, {int(r.age_days)} days "
-                    f"before the status date (more than {days}): its figures describe an older state.")
-        out.append(Finding("warning", "stale_update", text, project_id=str(r.project_id), sheet="projects",
-                           row=_row(rows, str(r.project_id))))
-    return out
-
-
-def _two(value) -> str:
-    return fmt(value, 2)
-
-
-def _signed(value) -> str:
-    number_ = number(value)
-    return MISSING if number_ is None else f"{number_:+.3f}"
-
-
-def describe_period(period: Mapping[str, Any] | None) -> str | None:
-    """This period against the last (:meth:`Trends.period`) in one plain paragraph, or ``None`` without one.
-
-    Examples
-    --------
-    >>> print(describe_period({"date": pd.Timestamp("2026-03-31"), "previous_date": pd.Timestamp("2026-02-28"),
-    ...     "now": {"cpi": 0.9103, "spi": 0.9429, "red": 1, "amber": 1, "green": 1},
-    ...     "previous": {"cpi": 0.9375, "spi": 0.9375, "red": 0, "amber": 1, "green": 1},
-    ...     "cpi_change_same": -0.0042, "spi_change_same": -0.0042, "same_projects": 2, "joined": 1,
-    ...     "left": 0}))  # doctest: +NORMALIZE_WHITESPACE
-    From 2026-02-28 to 2026-03-31 the in-flight CPI went from 0.94 to 0.91 (-0.027) and SPI from 0.94 to 0.94
-    (+0.005). Over the 2 projects counted in both periods, CPI moved -0.004 and SPI -0.004 (1 project joined,
-    0 left). Red 0 → 1, amber 1 → 1, green 1 → 1.
-    """
-    if period is None:
-        return None
-    now, then = period["now"], period["previous"]
-
-    def change(key: str) -> str:
-        a, b = number(now[key]), number(then[key])
-        return _signed(None if a is None or b is None else a - b)
-
-    return (f"From {period['previous_date']:%Y-%m-%d} to {period['date']:%Y-%m-%d} the in-flight CPI went from "
-            f"{fmt(then['cpi'], 2)} to {fmt(now['cpi'], 2)} ({change('cpi')}) and SPI from {fmt(then['spi'], 2)} to "
-            f"{fmt(now['spi'], 2)} ({change('spi')}). Over the {count(period['same_projects'], 'project')} counted "
-            f"in both periods, CPI moved {_signed(period['cpi_change_same'])} and SPI "
-            f"{_signed(period['spi_change_same'])} ({count(period['joined'], 'project')} joined, {period['left']} "
-            f"left). Red {then['red']} → {now['red']}, amber {then['amber']} → {now['amber']}, green "
-            f"{then['green']} → {now['green']}{_also(then, now)}.")
-
-
-def _also(then: Mapping[str, Any], now: Mapping[str, Any]) -> str:
-    """The check-estimate and not-rated counts of the period sentence, when either period has any."""
-    out = ""
-    for key, label in (("check_estimate", "check estimate"), ("not_rated", "not rated")):
-        a, b = then.get(key, 0) or 0, now.get(key, 0) or 0
-        if a or b:
-            out += f", {label} {int(a)} → {int(b)}"
-    return out
-
-
-def describe_movement(counts: Mapping[str, int]) -> str:
-    """The RAG movement counts (:meth:`Trends.movement_counts`) in one sentence that adds up to the in-flight
-    projects.
-
-    Examples
-    --------
-    >>> print(describe_movement({"worsened": 1, "improved": 0, "check estimate": 1, "unchanged": 0, "new": 0,
-    ...                          "not rated": 1}))  # doctest: +NORMALIZE_WHITESPACE
-    Health since the previous report: 1 worsened, 0 improved, 1 moved between green and check estimate,
-    0 unchanged, 0 new, 1 not rated (no index).
-    """
-    return (f"Health since the previous report: {counts.get('worsened', 0)} worsened, {counts.get('improved', 0)} "
-            f"improved, {counts.get('check estimate', 0)} moved between green and check estimate, "
-            f"{counts.get('unchanged', 0)} unchanged, {counts.get('new', 0)} new, {counts.get('not rated', 0)} not "
-            "rated (no index).")
-
-
-def no_trend_reason(sheet: pd.DataFrame | None, earlier_dates: Sequence[Any], as_of: Any) -> str:
-    """Why no trend can be drawn, true to what was given: no history at all, or no report dated in a month
-    before the month of the status date ``as_of`` (the dates given are listed).
-
-    Parameters
-    ----------
-    sheet
-        The workbook's ``status_history`` sheet, or ``None``.
-    earlier_dates
-        The dates given with the earlier workbooks (empty when none was given).
-    as_of
-        The status date.
-    """
-    as_of = pd.Timestamp(as_of).normalize()
-    if (sheet is None or not len(sheet)) and not earlier_dates:
-        return ("No trend can be drawn: the workbook has no status_history sheet (project, status date, PV, EV, AC, "
-                "reported RAG) and no earlier workbook was given.")
-    parts = []
-    if sheet is not None and len(sheet):
-        dates = sorted({pd.Timestamp(d).date().isoformat() for d in sheet["status_date"].dropna()})
-        parts.append(f"the status_history sheet's dates are {', '.join(dates[:6])}{', ...' if len(dates) > 6 else ''}")
-    if earlier_dates:
-        dates = sorted({pd.Timestamp(d).date().isoformat() for d in earlier_dates})
-        parts.append(f"the earlier workbooks are dated {', '.join(dates)}")
-    return (f"No trend can be drawn: no status report is dated in a month before the status date "
-            f"{as_of:%Y-%m-%d} ({'; '.join(parts)}). A trend needs a report from an earlier month.")
 
 
 # -- the trends -------------------------------------------------------------------

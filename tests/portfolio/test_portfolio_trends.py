@@ -124,6 +124,9 @@ def test_json_blocks(analysis):
     assert trends["reported_greener"] == [{"project_id": "A", "reported_rag": "green", "rag": "amber"}]
     assert trends["rollup"][-1]["ac"] == 725.0
     assert data["stale_updates"][0]["project_id"] == "C" and data["stale_updates"][0]["age_days"] == 44
+    assert isinstance(data["stale_updates"][0]["age_days"], int)
+    # the cut-offs the verdicts depend on (default bands, default stale limit)
+    assert (data["stale_days"], data["thresholds"]) == (35, {"green": [0.95, 1.05], "amber": [0.9, 1.1]})
 
 
 def test_without_history_there_are_no_trends(workbook):
@@ -398,3 +401,24 @@ def test_no_trend_says_why(review_book, tmp_path):
                                history=[(read_portfolio(later), "2026-05-31")])
     assert result.trends is None
     assert [f.check for f in result.findings if f.check == "no_trend"] == ["no_trend"]
+
+
+def test_same_day_history_rows_are_located_and_checked_against_the_projects_sheet(tmp_path):
+    # P1 (CPI 300/400 = 0.75, red) reports green only in its status_history row 2, dated the status date.
+    # P2's row 3, dated the status date, gives PV 900 / EV 100 / AC 900 against the projects sheet's 500 each.
+    book = write_folder(tmp_path / "same", {
+        "projects": [PROJECT_HEAD[:12],
+                     ["P1", "Alpha", "PMO A", "S1", "active", "2026-01-01", "2026-12-31", 1000, 400, 300, 400, AS_OF],
+                     ["P2", "Beta", "PMO A", "S1", "active", "2026-01-01", "2026-12-31", 1000, 500, 500, 500, AS_OF]],
+        "status_history": [["project_id", "status_date", "pv", "ev", "ac", "reported_rag"],
+                           ["P1", AS_OF, 400, 300, 400, "green"],
+                           ["P2", AS_OF, 900, 100, 900, "red"]]})
+    p = read_portfolio(book)
+    result = analyse_portfolio(p, as_of=AS_OF, history=[(p, "2026-05-31")])
+    found = {(f.check, f.project_id, f.sheet, f.row) for f in result.findings}
+    assert ("reported_greener", "P1", "status_history", 2) in found
+    assert ("history_conflicts_projects", "P2", "status_history", 3) in found
+    conflict = next(f.message for f in result.findings if f.check == "history_conflicts_projects")
+    assert "differs from the projects sheet in PV, EV, AC; the report uses the projects sheet" in conflict
+    # the earlier workbook dated after the status date is named, not silently dropped
+    assert [f.check for f in result.findings if f.check == "history_not_before"] == ["history_not_before"]
