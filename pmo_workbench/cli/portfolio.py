@@ -84,13 +84,13 @@ def earlier_workbooks(history: list[str] | None) -> list:
         usage(str(exc))
 
 
-def check_earlier(earlier: list, currency: str | None) -> None:
-    """Earlier workbooks in another currency, or two giving different figures for the same project and date,
-    are a usage error (exit 2) naming the files."""
+def check_earlier(earlier: list, currency: str | None, known) -> None:
+    """Earlier workbooks in another currency, two giving different figures for the same project and date, or
+    one holding a project the workbook does not, are a usage error (exit 2) naming the files."""
     from ..portfolio.history import history_from_portfolios
 
     try:
-        history_from_portfolios(earlier, currency)
+        history_from_portfolios(earlier, currency, known=list(known))
     except ValueError as exc:
         usage(str(exc))
 
@@ -133,7 +133,7 @@ def portfolio_command(
     portfolio = read_portfolio(path)
     currency = report_currency(portfolio, currency)
     earlier = earlier_workbooks(history)
-    check_earlier(earlier, currency)
+    check_earlier(earlier, currency, portfolio.projects["project_id"].astype(str))
     with solver_progress(sys.stderr.isatty(), time_limit) as progress, solver_limits(time_limit, progress):
         analysis = analyse_portfolio(portfolio, as_of=as_of, budget=budget, eac_method=eac_method.value,
                                      thresholds=thresholds, fy_start=fy_start, currency=currency, history=earlier,

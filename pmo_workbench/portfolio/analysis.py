@@ -387,8 +387,8 @@ def analyse_portfolio(
                      for book, date in history if pd.Timestamp(date).normalize() >= as_of]
     given_dates = [date for _, date in history]
     history = [(book, date) for book, date in history if pd.Timestamp(date).normalize() < as_of]
-    status_history, combined_notes = combine_history(p.status_history, history_from_portfolios(history, currency),
-                                                    known=p.projects["project_id"])
+    status_history, combined_notes = combine_history(
+        p.status_history, history_from_portfolios(history, currency, known=p.projects["project_id"].astype(str)))
     stale = stale_updates(p.projects, status_history, as_of, days=stale_days)
     trends = portfolio_trends(p, evm, as_of=as_of, history=status_history, eac_method=eac_method,
                               thresholds=thresholds) if status_history is not None else None

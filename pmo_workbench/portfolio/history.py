@@ -10,7 +10,9 @@ command line) is that workbook's status date, not proof that each project
 reported on it: a project's row is dated the workbook's own ``status_date`` for
 that project when it gives one, and the workbook's date only when it does not.
 Two earlier workbooks that give different figures for the same project and date,
-or an earlier workbook in another currency, are refused (``ValueError``).
+an earlier workbook in another currency, or one holding an in-flight project the
+current workbook does not (the rule of the ``status_history`` sheet), are
+refused (``ValueError``).
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def parse_history(text: str) -> tuple[Path, pd.Timestamp]:
 
 
 def history_from_portfolios(earlier: Sequence[tuple[Portfolio, dt.date | str | pd.Timestamp]],
-                            currency: str | None = None) -> pd.DataFrame | None:
+                            currency: str | None = None, known: Sequence[str] | None = None) -> pd.DataFrame | None:
     """A ``status_history`` frame from earlier workbooks, each with the status date of its figures.
 
     Every project of an earlier workbook that was in flight then (active or on hold) gives one row: its PV,
@@ -65,6 +67,10 @@ def history_from_portfolios(earlier: Sequence[tuple[Portfolio, dt.date | str | p
         The earlier workbooks with their status dates.
     currency
         The currency of the current workbook (or ``None``); an earlier workbook with another one is refused.
+    known
+        The current workbook's project ids (or ``None``): an in-flight project of an earlier workbook that the
+        current one does not hold is refused, as the reader refuses a ``status_history`` row of an unknown
+        project (keep a closed project in the projects sheet to keep its reports).
 
     Returns
     -------
@@ -77,7 +83,8 @@ def history_from_portfolios(earlier: Sequence[tuple[Portfolio, dt.date | str | p
     ------
     ValueError
         When an earlier workbook's currency differs from ``currency``, or two earlier workbooks give different
-        figures for the same project and date (the message names the projects and both files).
+        figures for the same project and date (the message names the projects and both files), or an earlier
+        workbook holds a project not in ``known``.
     """
     frames = []
     for portfolio, date in earlier:
@@ -86,6 +93,14 @@ def history_from_portfolios(earlier: Sequence[tuple[Portfolio, dt.date | str | p
             raise ValueError(f"history {portfolio.source}: its amounts are in {theirs}, the current workbook's in "
                              f"{currency}; give earlier workbooks in the same currency")
         p = portfolio.projects[portfolio.projects["status"].isin(IN_FLIGHT)]
+        if known is not None:
+            unknown = list(dict.fromkeys(p.loc[~p["project_id"].astype(str).isin(set(map(str, known))),
+                                               "project_id"].astype(str)))
+            if unknown:
+                raise ValueError(f"history {portfolio.source}: {len(unknown)} project(s) ({', '.join(unknown[:5])}"
+                                 f"{', ...' if len(unknown) > 5 else ''}) are not in the current workbook's projects "
+                                 "sheet; as for the status_history sheet, a report needs its project: keep it in "
+                                 "the projects sheet (closed if it has closed)")
         given = pd.Series(pd.Timestamp(date).normalize(), index=p.index, dtype="datetime64[ns]")
         if "status_date" in p:
             own = pd.to_datetime(p["status_date"], errors="coerce").dt.normalize()

@@ -246,15 +246,12 @@ def test_manifest_rows_pass_history_and_check_it(workbook):
     assert "not found: nowhere" in found[0][2] and "not a date" in found[1][2]
 
 
-def test_reports_of_projects_the_workbook_no_longer_holds_are_left_out(workbook, tmp_path):
+def test_reports_of_projects_the_workbook_does_not_hold_are_refused_as_in_the_sheet(workbook, tmp_path):
     earlier = write_folder(tmp_path / "old", {"projects": [
         PROJECT_HEAD[:11], ["Z", "Gone", "Digital", "Zed", "active", "2025-11-01", "2026-10-31", 50, 10, 10, 10]]})
-    result = analyse_portfolio(read_portfolio(workbook), as_of=AS_OF,
-                               history=[(read_portfolio(earlier), "2026-02-28")])
-    assert "Z" not in set(result.trends.periods["project_id"])
-    assert [f.message for f in result.findings if f.check == "history_unknown_project"] == [
-        "The earlier workbooks hold 1 project(s) this workbook does not (Z); their reports are left out of the "
-        "trends."]
+    result = runner.invoke(app, ["portfolio", str(workbook), "--as-of", AS_OF, "--history", f"{earlier}=2026-02-28"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "1 project(s) (Z) are not in the current workbook's projects sheet" in result.stderr
 
 
 def test_table_output_sums_up_the_trends_and_stale_updates(workbook):
