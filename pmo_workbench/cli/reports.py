@@ -22,7 +22,7 @@ from .app import (
 )
 from .portfolio import (AmberOption, AsOfOption, BudgetOption, CurrencyOption, EacMethod, EacOption, FyStartOption,
                         GreenOption, bands, report_currency)
-from .portfolio import HistoryOption, StaleOption, earlier_workbooks
+from .portfolio import HistoryOption, StaleOption, check_earlier, earlier_workbooks
 
 FormatOption = Annotated[
     str | None,
@@ -169,8 +169,10 @@ def report_portfolio_command(
 
     thresholds = bands(green, amber)
     check_folder(out)
-    currency = report_currency(read_portfolio(portfolio), currency)
-    earlier_workbooks(history)   # fail before any kernel starts
+    workbook = read_portfolio(portfolio)
+    currency = report_currency(workbook, currency)
+    # fail before any kernel starts: unreadable, conflicting or other-currency earlier workbooks exit 2
+    check_earlier(earlier_workbooks(history), currency, workbook.projects["project_id"].astype(str))
     dated = {str(path): when.date().isoformat() for path, when in map(parse_history, history or [])}
     if branding is not None:
         load_branding(branding)

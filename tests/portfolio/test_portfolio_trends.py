@@ -381,6 +381,13 @@ def test_cli_refuses_conflicting_or_foreign_currency_earlier_workbooks(review_bo
     assert "P1 on 2026-02-28 in" in clash.stderr and str(one) in clash.stderr and str(two) in clash.stderr
     foreign = runner.invoke(app, [*base, "--history", f"{euro}=2026-02-28"])
     assert foreign.exit_code == 2 and "in EUR, the current workbook's in GBP" in foreign.stderr
+    # the report command refuses it too, before any notebook runs, and writes nothing
+    out = tmp_path / "report"
+    report = runner.invoke(app, ["report", "portfolio", "--portfolio", str(review_book), "--organisation", "Acme",
+                                 "--out", str(out), "--as-of", AS_OF, "--currency", "GBP",
+                                 "--history", f"{euro}=2026-02-28"])
+    assert report.exit_code == 2 and "in EUR, the current workbook's in GBP" in report.stderr
+    assert not out.exists() or not any(out.iterdir())
 
 
 def test_no_trend_says_why(review_book, tmp_path):
