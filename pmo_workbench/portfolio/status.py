@@ -30,20 +30,22 @@ working week of grace (a setting of the analysis, not a published standard)."""
 
 STALE_COLUMNS = ["project_id", "name", "pmo", "status", "last_update", "age_days"]
 
-FUTURE_COLUMNS = ["project_id", "name", "pmo", "status", "status_date", "sheet", "days_ahead"]
+FUTURE_COLUMNS = ["project_id", "name", "pmo", "status", "status_date", "sheet", "days_ahead", "source_row"]
 """Columns of :func:`future_updates`."""
 
 
 def _dated(projects: pd.DataFrame, history: pd.DataFrame | None) -> pd.DataFrame:
-    """Every status date the workbook gives: ``project_id``, ``status_date``, ``sheet``."""
+    """Every status date the workbook gives: ``project_id``, ``status_date``, ``sheet``, ``source_row`` (NaN
+    where a frame has none, as a history built from earlier workbooks)."""
+    columns = ["project_id", "status_date", "source_row"]
     frames = []
     if "status_date" in projects:
-        frames.append(projects[["project_id", "status_date"]].assign(sheet="projects"))
+        frames.append(projects.reindex(columns=columns).assign(sheet="projects"))
     if history is not None and len(history):
-        frames.append(history[["project_id", "status_date"]].assign(sheet="status_history"))
+        frames.append(history.reindex(columns=columns).assign(sheet="status_history"))
     if not frames:
         return pd.DataFrame({"project_id": pd.Series(dtype=object), "status_date": pd.Series(dtype="datetime64[ns]"),
-                             "sheet": pd.Series(dtype=object)})
+                             "source_row": pd.Series(dtype=float), "sheet": pd.Series(dtype=object)})
     dated = pd.concat(frames, ignore_index=True)
     return dated[dated["status_date"].notna()].reset_index(drop=True)
 
@@ -150,14 +152,13 @@ def future_findings(projects: pd.DataFrame, history: pd.DataFrame | None, as_of:
     """
     as_of = pd.Timestamp(as_of).normalize()
     out = []
-    if "status_date" in projects:
-        for r in projects[projects["status_date"].gt(as_of)].itertuples():
+    for r in future_updates(projects, history, as_of).itertuples():
+        if r.sheet == "projects":
             out.append(Finding("warning", "status_date_future",
                                f"Project {r.project_id}'s status date {r.status_date:%Y-%m-%d} is after the status "
                                f"date of the report ({as_of:%Y-%m-%d}): it is not counted as an update. Check the "
                                "date.", project_id=str(r.project_id), sheet="projects", row=_row(r)))
-    if history is not None and len(history):
-        for r in history[history["status_date"].gt(as_of)].itertuples():
+        else:
             out.append(Finding("warning", "history_after_status_date",
                                f"Project {r.project_id}'s status report of {r.status_date:%Y-%m-%d} is dated after "
                                f"the status date of the report ({as_of:%Y-%m-%d}): it is left out of the trends and "
