@@ -44,13 +44,14 @@ from .._io import write_text
 from ..errors import FileError, KernelStartError, PmoWorkbenchError
 from ..resources import templates_dir
 from .branding import load_branding
+from .deck import write_deck
 from .execute import CELL_TIMEOUT, ReportOutcome, _kernel_config, execute
 from .export import add_chart_svgs, export_html, vega_bundle, write_index
 from .kernels import KernelTemplate, fork_supported
 from .pdf import PdfPrinter
 from .publish import entry_of, load_state, migrate_legacy_state, publish, save_entry
 from .records import read_records
-from .spec import ReportSpec, check_formats
+from .spec import TITLES, ReportSpec, check_formats
 
 
 
@@ -74,6 +75,9 @@ def _render_notebook(spec: ReportSpec, out_dir: Path, work: Path, formats: Seque
         if "html" in formats or "pdf" in formats:
             page = export_html(nb, spec, branding=branding, vega_js=vega_js)
             staged["html"] = str(write_text(work / f"{spec.name}.html", page))
+        if "pptx" in formats:
+            staged["pptx"] = str(write_deck(nb, spec.report, work / f"{spec.name}.pptx", organisation=spec.organisation,
+                                            branding=branding, title=TITLES.get(spec.report)))
     except Exception as exc:  # noqa: BLE001 - one report failing never stops the others
         kept = getattr(exc, "notebook", None)
         error = FileError.from_os_error("write", work, exc) if isinstance(exc, OSError) else exc
@@ -158,9 +162,8 @@ def fingerprint(spec: ReportSpec, formats: Sequence[str]) -> str:
     inputs = [spec.notebook_path, *(Path(p) for p in spec.inputs)]
     if spec.branding:
         with contextlib.suppress(PmoWorkbenchError):
-            logo = load_branding(spec.branding).logo
-            if logo is not None:
-                inputs.append(logo)
+            loaded = load_branding(spec.branding)
+            inputs.extend(p for p in (loaded.logo, loaded.deck) if p is not None)
     _hash_files(inputs, digest)
     return digest.hexdigest()
 
