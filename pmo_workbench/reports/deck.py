@@ -244,6 +244,8 @@ class Deck:
             value_axis.maximum_scale = maximum
         value_axis.has_major_gridlines = True
         value_axis.tick_labels.font.size = _pt(10)
+        value_axis.tick_labels.number_format = number_format
+        value_axis.tick_labels.number_format_is_linked = False
         chart.has_legend = len(series) > 1 if legend is None else legend
         if chart.has_legend:
             chart.legend.position = XL_LEGEND_POSITION.BOTTOM

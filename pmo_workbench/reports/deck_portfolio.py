@@ -106,7 +106,8 @@ def _risk_slide(deck: Deck, risks, charts) -> None:
     top_rows = [r for r in risks.get("top", []) if r.get("value") is not None]
     if top_rows:
         measure = str(risks.get("measure") or "exposure")
-        name = f"Threat {measure}" if risks.get("money") else measure.capitalize()
+        currency = risks.get("currency") or ""
+        name = measure[:1].upper() + measure[1:] + (f" ({currency})" if risks.get("money") and currency else "")
         deck.bar_chart(slide, (left + int(width * 0.42), top, int(width * 0.58), height),
                        [r["name"] for r in top_rows], {name: [r["value"] for r in top_rows]},
                        maximum=None, number_format="#,##0", legend=True)
@@ -166,7 +167,7 @@ def _selection_slide(deck: Deck, sel, charts) -> None:
                   f" funded, costing {sel.get('cost')} ({sel.get('status')}).", {"bold": True}),
                  "Funded: " + "; ".join(sel.get("funded", [])) if sel.get("funded") else "Nothing funded.",
                  f"Left out: {sel.get('left_out')}."]
-    _text_and_picture(deck, slide, lines, _first(charts, "prioritisation", "Candidates by value"), share=0.45)
+    _text_and_picture(deck, slide, lines, _first(charts, "frontier", "Efficient frontier"), share=0.45)
 
 
 def _actions_slide(deck: Deck, actions) -> None:

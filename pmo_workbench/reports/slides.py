@@ -146,7 +146,7 @@ def portfolio_slides(result: Any, actions: Iterable[Any] = ()) -> dict:
         top = by_project.sort_values(measure, ascending=measure == "threat_emv").head(MAX_ITEMS)
         deck["risks"] = {
             "summary": risk_summary(risks, result.currency), "measure": risks.totals.get("exposure_label"),
-            "money": measure == "threat_emv",
+            "money": measure == "threat_emv", "currency": result.currency,
             "top": [{"name": names.get(str(r.project_id), str(r.project_id)),
                      "value": _num(abs(getattr(r, measure)) if pd.notna(getattr(r, measure)) else None, 1),
                      "text": money(abs(getattr(r, measure))) if measure == "threat_emv" else
