@@ -93,7 +93,7 @@ def positioning_deck(records: Mapping[str, Any], *, organisation: str, branding:
     title_slide(deck, title or "PMO positioning assessment", organisation, engagement,
                 subject=(f"PMOs: {names}" if several else f"PMO: {names}") if pmos else None)
     bullets_slide(deck, "Key messages", _key_messages(records, record, several))
-    _type_slide(deck, pmos)
+    _type_slide(deck, pmos, dict(dims))
     ladders = pick_charts(charts, "ladder", "Each type's gates")
     fixed = 9 + len(pmos)  # the slides every deck has, one perception slide per PMO included
     if len(pmos) == 1 and ladders and fixed + 1 <= MAX_SLIDES:
@@ -110,7 +110,7 @@ def positioning_deck(records: Mapping[str, Any], *, organisation: str, branding:
     return deck
 
 
-def _type_slide(deck: Deck, pmos: Sequence[Mapping[str, Any]]) -> None:
+def _type_slide(deck: Deck, pmos: Sequence[Mapping[str, Any]], labels: Mapping[str, str]) -> None:
     slide = deck.slide("Type profile and target")
     left, top, width, height = deck.body
     if len(pmos) == 1:
@@ -118,7 +118,7 @@ def _type_slide(deck: Deck, pmos: Sequence[Mapping[str, Any]]) -> None:
         text = [(_type_line(p), {"bold": True}), p.get("profile_sentence") or ""]
         if p.get("foundation"):
             text.append(p["foundation"])
-        to_target = [f"{k}: {_fmt(v)} points" for k, v in (p.get("to_target") or {}).items() if v]
+        to_target = [f"{labels.get(k, k)}: {_fmt(v)} points" for k, v in (p.get("to_target") or {}).items() if v]
         if to_target:
             text.append("To reach the target: " + "; ".join(to_target) + ".")
         deck.text(slide, (left, top, int(width * 0.52), height), [t for t in text if t], max_pt=18, min_pt=11)
@@ -130,10 +130,11 @@ def _type_slide(deck: Deck, pmos: Sequence[Mapping[str, Any]]) -> None:
     rows = [[p["pmo"], str(p.get("pmo_level") or ""), p.get("type_label") or "",
              p.get("target_label") or "–", _fmt(p.get("overall_score")), str(p.get("overall_level") or "–")]
             for p in pmos]
-    deck.table(slide, (left, top, width, int(height * 0.45)),
-               ["PMO", "Level", "Type", "Target", "Overall", "Maturity level"], rows, [2.2, 1.2, 1.5, 1.5, 1, 1],
-               pt=14)
-    deck.text(slide, (left, top + int(height * 0.5), width, int(height * 0.5)),
+    table = deck.table(slide, (left, top, width, int(height * 0.45)),
+                       ["PMO", "Level", "Type", "Target", "Overall", "Maturity level"], rows,
+                       [2.2, 1.2, 1.5, 1.5, 1, 1], pt=14)
+    below = top + sum(int(r.height) for r in table.rows) + int(height * 0.05)
+    deck.text(slide, (left, below, width, top + height - below),
               [f"{p['pmo']}: {p.get('profile_sentence') or _type_line(p)}" for p in pmos], max_pt=16, min_pt=10,
               bullets=True)
 
@@ -148,8 +149,8 @@ def _scores_slide(deck: Deck, pmos, dims) -> None:
         scored = [(v, label) for (d, label), v in zip(dims, series[p["pmo"]]) if v is not None]
         if scored:
             hi, lo = max(scored), min(scored)
-            prefix = f"{p['pmo']}: " if len(pmos) > 1 else ""
-            lines.append(f"{prefix}highest {hi[1]} ({_fmt(hi[0])}), lowest {lo[1]} ({_fmt(lo[0])}).")
+            words = f"highest {hi[1]} ({_fmt(hi[0])}), lowest {lo[1]} ({_fmt(lo[0])})."
+            lines.append(f"{p['pmo']}: {words}" if len(pmos) > 1 else words[:1].upper() + words[1:])
     lines.append(("Scores 0-100 from the answers; the report gives each score's 95% range, agreement and "
                   "reliability.", {"scale": 0.8, "colour": MUTED}))
     deck.text(slide, (left + int(width * 0.74), top, int(width * 0.26), height), lines, max_pt=16, min_pt=10)

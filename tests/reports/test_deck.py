@@ -116,6 +116,8 @@ def test_one_pmo_deck_has_its_slides_native_charts_and_recorded_values():
         assert text in title
     assert "The PMO is trusted by project managers." in _texts(prs.slides[1])
     assert "Its mandate is not written down." in _texts(prs.slides[1])
+    assert "To reach the target: Portfolio selection: 12.5 points." in _texts(prs.slides[2])
+    assert "Highest Methodology and standards (61.2), lowest Portfolio selection (33.0)." in _texts(prs.slides[3])
     (bars,) = [c for c in _charts(prs, XL_CHART_TYPE.BAR_CLUSTERED) if c.plots[0].categories[0] and
                len(c.plots[0].series) == 1]
     assert list(bars.plots[0].categories) == [d["label"] for d in DIMENSIONS]
