@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import ReportError
 from ..resources import templates_dir
 from .branding import Branding
 from .deck_text import EMU_PER_PT, INSET_X, LINE, needed_height, shorten, wrap
@@ -366,7 +367,8 @@ def _rgb(hex_colour: str):
 
 # --- shared slides -----------------------------------------------------------------------------
 
-def _date(text: Any) -> str | None:
+def long_date(text: Any) -> str | None:
+    """An ISO date as a reader writes it, ``"2026-03-02"`` -> ``"2 Mar 2026"``; ``None`` when it is not one."""
     import datetime as dt
 
     try:
@@ -374,6 +376,13 @@ def _date(text: Any) -> str | None:
     except ValueError:
         return None
     return f"{day.day} {day:%b %Y}"
+
+
+def no_deck_record(organisation: str, report: str) -> ReportError:
+    """The error of a report whose notebook recorded nothing for its deck (an analyst's copy without the cell)."""
+    return ReportError(f"{organisation}: the report recorded nothing for its slide deck (no 'deck' record of a "
+                       f"{report} report): its notebook needs the final cell that records it, or leave pptx out of "
+                       "the formats", organisation)
 
 
 def engagement_of(records: Mapping[str, Any]) -> dict[str, Any]:
@@ -405,7 +414,7 @@ def title_slide(deck: Deck, title: str, organisation: str, engagement: Mapping[s
     deck.fill(heading, [title], max_pt=40, min_pt=24, bold=True, lines=2)
     fieldwork = engagement.get("fieldwork")
     if not when and isinstance(fieldwork, (list, tuple)) and len(fieldwork) == 2 and all(fieldwork):
-        start, end = _date(fieldwork[0]), _date(fieldwork[1])
+        start, end = long_date(fieldwork[0]), long_date(fieldwork[1])
         when = f"Fieldwork {start} to {end}" if start and end and start != end else f"Fieldwork {start or end}"
     client = engagement.get("client") or organisation
     consultancy = engagement.get("consultancy") or deck.branding.consultancy

@@ -7,7 +7,7 @@ from typing import Any
 
 from .._values import count, fmt
 from .branding import Branding
-from .deck import (RAG_COLOURS, Deck, NotebookChart, _date, bullets_slide, chart_png, engagement_of,
+from .deck import (RAG_COLOURS, Deck, NotebookChart, bullets_slide, chart_png, engagement_of, long_date, no_deck_record,
                    footer_text, pick_charts, title_slide)
 
 MAX_ACTIONS = 7
@@ -39,7 +39,7 @@ def portfolio_deck(records: Mapping[str, Any], *, organisation: str, branding: B
     """The deck of a portfolio report (see :mod:`pmo_workbench.reports.deck`)."""
     record = records.get("deck")
     if not isinstance(record, Mapping) or record.get("report") != "portfolio":
-        raise ValueError("the report recorded nothing for its deck (no 'deck' record of a portfolio report)")
+        raise no_deck_record(organisation, "portfolio")
     engagement = engagement_of(records)
     deck = Deck(branding, footer=footer_text(organisation, engagement))
     head = records.get("headline") or {}
@@ -47,7 +47,7 @@ def portfolio_deck(records: Mapping[str, Any], *, organisation: str, branding: B
     money = record.get("money") or {}
     as_of = record.get("as_of") or records.get("as_of")
     title_slide(deck, title or "Portfolio health report", organisation, engagement,
-                when=f"Status date {_date(as_of) or as_of}" if as_of else None)
+                when=f"Status date {long_date(as_of) or as_of}" if as_of else None)
     actions = list(record.get("actions") or [])
     given = engagement.get("key_messages")
     messages = ([str(m) for m in given if str(m).strip()] if isinstance(given, list) else []) or \

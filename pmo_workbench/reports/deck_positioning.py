@@ -7,7 +7,7 @@ from typing import Any
 
 from .branding import Branding
 from .deck import (MAX_SLIDES, MUTED, Deck, NotebookChart, bullets_slide, chart_png, engagement_of, footer_text,
-                   pick_charts, title_slide)
+                   no_deck_record, pick_charts, title_slide)
 
 MAX_KEY_MESSAGES = 5
 ROADMAP_COLUMNS = ("Initiative", "Owner", "Weeks", "KPI", "Why")
@@ -82,7 +82,7 @@ def positioning_deck(records: Mapping[str, Any], *, organisation: str, branding:
     """The deck of a positioning report (see :mod:`pmo_workbench.reports.deck`)."""
     record = records.get("deck")
     if not isinstance(record, Mapping) or record.get("report") != "positioning":
-        raise ValueError("the report recorded nothing for its deck (no 'deck' record of a positioning report)")
+        raise no_deck_record(organisation, "positioning")
     engagement = engagement_of(records)
     deck = Deck(branding, footer=footer_text(organisation, engagement))
     pmos = list(record.get("pmos", []))

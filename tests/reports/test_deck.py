@@ -11,7 +11,7 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.text import MSO_AUTO_SIZE
 
-from pmo_workbench.errors import InputValidationError
+from pmo_workbench.errors import InputValidationError, ReportError
 from pmo_workbench.reports.branding import load_branding
 from pmo_workbench.reports.deck import NotebookChart, build_deck, default_master, notebook_charts, pick_charts
 from pmo_workbench.reports.deck_positioning import initiatives_of, perception_series
@@ -204,8 +204,10 @@ def test_several_pmos_share_slides_and_stay_within_14(n):
 
 
 def test_a_deck_needs_its_record():
-    with pytest.raises(ValueError, match="no 'deck' record"):
+    with pytest.raises(ReportError, match="Alpha Ltd: the report recorded nothing for its slide deck"):
         build_deck("positioning", {}, organisation="Alpha Ltd")
+    with pytest.raises(ReportError, match="no 'deck' record of a portfolio report"):
+        build_deck("portfolio", positioning_records([]), organisation="Alpha Ltd")
 
 
 # --- portfolio ---------------------------------------------------------------------------------
@@ -436,3 +438,18 @@ def test_pptx_is_a_report_format_and_the_index_links_it(tmp_path):
     outcome = ReportOutcome("alpha-positioning", "positioning", "Alpha", None, "rendered", {"pptx": str(deck)})
     page = write_index(tmp_path, [outcome]).read_text(encoding="utf-8")
     assert '<a href="alpha-positioning.pptx">PPTX</a>' in page
+
+
+def test_the_consultancy_logo_and_colour_reach_the_title_slide_and_charts(tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (40, 20), "red").save(tmp_path / "logo.png")
+    path = tmp_path / "branding.yaml"
+    path.write_text("consultancy: Northwind\nlogo: logo.png\ncolour: \"#123456\"\n", encoding="utf-8")
+    deck = build_deck("positioning", positioning_records([_pmo("P", SCORES)]), organisation="A",
+                      branding=load_branding(path))
+    prs = _reopen(deck)
+    assert [s.image.content_type for s in prs.slides[0].shapes if s.shape_type == 13] == ["image/png"]
+    assert "Prepared by Northwind" in _texts(prs.slides[0])
+    (radar,) = _charts(prs, XL_CHART_TYPE.RADAR_MARKERS)
+    assert str(radar.plots[0].series[0].format.line.color.rgb) == "123456"
