@@ -186,12 +186,16 @@ def _perception_slide(deck: Deck, p, dims, roles, min_group_size, several: bool)
     left, top, width, height = deck.body
     series, hidden = perception_series(p, dims, roles)
     note_h = int(height * 0.1)
+    gaps = list(p.get("gaps") or []) or ["No gap between the role groups shown is large enough to report."]
     if series:
         deck.bar_chart(slide, (left, top, int(width * 0.64), height - note_h), [label for _, label in dims], series,
                        legend=True)
-    gaps = list(p.get("gaps") or []) or ["No gap between the role groups shown is large enough to report."]
-    deck.text(slide, (left + int(width * 0.66), top, int(width * 0.34), height - note_h), gaps, max_pt=16, min_pt=10,
-              bullets=True)
+        deck.text(slide, (left + int(width * 0.66), top, int(width * 0.34), height - note_h), gaps, max_pt=16,
+                  min_pt=10, bullets=True)
+    else:
+        deck.text(slide, (left, top, width, height - note_h),
+                  [f"Every role group is smaller than {min_group_size} respondents, so no view by role can be shown "
+                   "without identifying people."], max_pt=20, min_pt=12)
     partly = sorted({roles.get(r, r) for r, _ in p.get("suppressed", [])} - set(hidden))
     note = [f"Groups of fewer than {min_group_size} respondents are not shown, to protect anonymity."]
     if hidden:

@@ -453,3 +453,13 @@ def test_the_consultancy_logo_and_colour_reach_the_title_slide_and_charts(tmp_pa
     assert "Prepared by Northwind" in _texts(prs.slides[0])
     (radar,) = _charts(prs, XL_CHART_TYPE.RADAR_MARKERS)
     assert str(radar.plots[0].series[0].format.line.color.rgb) == "123456"
+
+
+def test_perception_with_every_group_suppressed_says_so_instead_of_an_empty_chart():
+    pmo = _pmo("P", SCORES, gaps=[])
+    pmo["by_role"] = {"executive": {"mandate": None, "methodology": None, "portfolio": None}}
+    prs = _reopen(build_deck("positioning", positioning_records([pmo]), organisation="A"))
+    slide = prs.slides[5]
+    assert not [s for s in slide.shapes if s.has_chart]
+    assert "Every role group is smaller than 3 respondents" in _texts(slide)
+    assert "Left out: Executive." in _texts(slide)
