@@ -97,8 +97,7 @@ def positioning_deck(records: Mapping[str, Any], *, organisation: str, branding:
     ladders = pick_charts(charts, "ladder", "Each type's gates")
     fixed = 9 + len(pmos)  # the slides every deck has, one perception slide per PMO included
     if len(pmos) == 1 and ladders and fixed + 1 <= MAX_SLIDES:
-        slide = deck.slide(f"Type gates: {pmos[0]['pmo']}")
-        deck.picture(slide, deck.body, chart_png(ladders[0].spec))
+        _ladder_slide(deck, pmos[0], ladders[0])
     _scores_slide(deck, pmos, dims)
     _radar_slide(deck, pmos, dims)
     room = MAX_SLIDES - len(deck.prs.slides) - 5
@@ -137,6 +136,19 @@ def _type_slide(deck: Deck, pmos: Sequence[Mapping[str, Any]], labels: Mapping[s
     deck.text(slide, (left, below, width, top + height - below),
               [f"{p['pmo']}: {p.get('profile_sentence') or _type_line(p)}" for p in pmos], max_pt=16, min_pt=10,
               bullets=True)
+
+
+def _ladder_slide(deck: Deck, p: Mapping[str, Any], chart: NotebookChart) -> None:
+    """The report's type-gate chart as a picture, with what it says beside it."""
+    slide = deck.slide(f"Type gates: {p['pmo']}")
+    left, top, width, height = deck.body
+    deck.picture(slide, (left, top, int(width * 0.6), height), chart_png(chart.spec))
+    lines: list[Any] = [(_type_line(p), {"bold": True})]
+    if p.get("foundation"):
+        lines.append(p["foundation"])
+    if chart.caption:
+        lines.append((chart.caption, {"scale": 0.8, "colour": MUTED}))
+    deck.text(slide, (left + int(width * 0.62), top, int(width * 0.38), height), lines, max_pt=16, min_pt=10)
 
 
 def _scores_slide(deck: Deck, pmos, dims) -> None:
