@@ -92,7 +92,7 @@ def report_positioning_command(
     format: FormatOption = None,
     cell_timeout: CellTimeoutOption = DEFAULT_CELL_TIMEOUT,
 ) -> None:
-    """Render the positioning report of one organisation (HTML, PDF, executed notebook).
+    """Render the positioning report of one organisation (HTML, PDF, executed notebook, slide deck).
 
     The answers come from a responses file (--responses and --organisation) or from the assessment store
     (--store and --assessment; the assessment's answers are exported next to the report, in .inputs/).
@@ -161,7 +161,7 @@ def report_portfolio_command(
     history: HistoryOption = None,
     stale_days: StaleOption = None,
 ) -> None:
-    """Render the portfolio health report of one organisation (HTML, PDF, executed notebook)."""
+    """Render the portfolio health report of one organisation (HTML, PDF, executed notebook, slide deck)."""
     from ..portfolio import read_portfolio
     from ..portfolio.trends import parse_history
     from ..reports.branding import load_branding

@@ -463,3 +463,21 @@ def test_perception_with_every_group_suppressed_says_so_instead_of_an_empty_char
     assert not [s for s in slide.shapes if s.has_chart]
     assert "Every role group is smaller than 3 respondents" in _texts(slide)
     assert "Left out: Executive." in _texts(slide)
+
+
+def test_a_staged_deck_is_published_and_a_deck_no_longer_asked_for_is_removed(tmp_path):
+    from pmo_workbench.reports.execute import ReportOutcome
+    from pmo_workbench.reports.publish import publish
+
+    out, work = tmp_path / "out", tmp_path / "work"
+    out.mkdir()
+    work.mkdir()
+    (work / "a.pptx").write_bytes(b"new deck")
+    (out / "a.pptx").write_bytes(b"old deck")
+    staged = ReportOutcome("a", "positioning", "A", None, "rendered", {"pptx": str(work / "a.pptx")})
+    published = publish(staged, out, ["pptx"], keep_old=True)
+    assert published.files == {"pptx": str(out / "a.pptx")} and (out / "a.pptx").read_bytes() == b"new deck"
+    (work / "a.html").write_text("page", encoding="utf-8")
+    publish(ReportOutcome("a", "positioning", "A", None, "rendered", {"html": str(work / "a.html")}), out, ["html"],
+            keep_old=True)
+    assert not (out / "a.pptx").exists() and (out / "a.html").is_file()
