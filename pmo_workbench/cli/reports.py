@@ -26,8 +26,8 @@ from .portfolio import HistoryOption, StaleOption, check_earlier, earlier_workbo
 
 FormatOption = Annotated[
     str | None,
-    typer.Option("--format", "-f", help="Comma-separated: html, pdf, ipynb, pptx (default html,ipynb; demo "
-                                        "adds pptx, and pdf when Chromium is present)."),
+    typer.Option("--format", "-f", help="Comma-separated: html, pdf, ipynb, pptx, docx (default html,ipynb; "
+                                        "demo adds pptx and docx, and pdf when Chromium is present)."),
 ]
 JobsOption = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Reports run at once (default: cores).")]
 BrandingOption = Annotated[Path | None, typer.Option("--branding", help="Branding YAML (consultancy, logo, colour).")]
@@ -227,7 +227,7 @@ def demo_command(
     entries, _, _ = engagement_inputs(sample, frame, ins)
     print_summary(assess(frame, ins, engagement=entries), Console(stderr=True, width=170))
     why_not = pdf_problem()
-    default = ("html", "ipynb", "pptx") if why_not else ("html", "pdf", "ipynb", "pptx")
+    default = ("html", "ipynb", "pptx", "docx") if why_not else ("html", "pdf", "ipynb", "pptx", "docx")
     if why_not and format is None:
         typer.echo(f"Writing no PDF: {why_not}", err=True)
     run_reports(demo_specs(), out, formats(format, default), jobs=jobs, force=force, cell_timeout=cell_timeout)

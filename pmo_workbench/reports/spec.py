@@ -19,7 +19,7 @@ from ..errors import ReportParameterError
 from ..resources import notebooks_dir
 
 REPORTS = {"positioning": "pmo_positioning.ipynb", "portfolio": "portfolio_health.ipynb"}
-FORMATS = ("html", "pdf", "ipynb", "pptx")
+FORMATS = ("html", "pdf", "ipynb", "pptx", "docx")
 TITLES = {"positioning": "PMO positioning assessment", "portfolio": "Portfolio health report"}
 _REQUIRED_MARK = "(required)"
 
