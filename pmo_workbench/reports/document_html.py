@@ -102,7 +102,7 @@ class HtmlWriter(HTMLParser):
         self._spans: list[bool] = []     # for each open span: is it a tile's value (bold)?
         self._table: _Table | None = None
         self._cell: _Cell | None = None
-        self._space = False          # whitespace seen and not yet written
+        self._space = False          # a separator is due before the next text (a tile's label)
 
     # --- paragraphs -------------------------------------------------------------------------
 
@@ -140,25 +140,18 @@ class HtmlWriter(HTMLParser):
         return self._para
 
     def _add(self, text: str) -> None:
-        """Add text (whitespace already collapsed) to the current cell or paragraph."""
+        """Add text (whitespace already collapsed) to the current cell or paragraph, as a browser would:
+        no space at the start of a block or after another space."""
         if self._table is not None:
             target = self._table.caption if self._table.in_caption else (self._cell.runs if self._cell else None)
             if target is None:
                 return
-            if self._space and target and not target[-1].text.endswith(" "):
-                text = " " + text
-            elif not target:
-                text = text.lstrip(" ")
-            self._space = False
+            text = self._spaced(text, not target or target[-1].text.endswith(" ") or target[-1].br)
             if text:
                 target.append(_Run(text, **self._flags()))
             return
-        para_empty = self._para is None or not self._para.runs
-        if self._space and not para_empty and not self._para.runs[-1].text.endswith(" "):
-            text = " " + text
-        elif para_empty:
-            text = text.lstrip(" ")
-        self._space = False
+        runs = self._para.runs if self._para is not None else []
+        text = self._spaced(text, not runs or runs[-1].text.endswith((" ", "\n")))
         if not text:
             return
         run = self._paragraph().add_run(text)
@@ -173,6 +166,14 @@ class HtmlWriter(HTMLParser):
             run.font.superscript = True
         if self._heading is not None:
             self._heading_text.append(text)
+
+    def _spaced(self, text: str, after_space: bool) -> str:
+        if after_space:
+            text = text.lstrip(" ")
+        elif self._space and not text.startswith(" "):
+            text = " " + text
+        self._space = False
+        return text
 
     def _flags(self) -> dict[str, bool]:
         return {k: v > 0 for k, v in self._inline.items()}
@@ -261,16 +262,7 @@ class HtmlWriter(HTMLParser):
     def handle_data(self, data):
         if self._skip or not data:
             return
-        text = _SPACE.sub(" ", data)
-        if text == " ":
-            self._space = True
-            return
-        if text.startswith(" "):
-            self._space = True
-            text = text[1:]
-        trailing = text.endswith(" ")
-        self._add(text.rstrip(" "))
-        self._space = trailing
+        self._add(_SPACE.sub(" ", data))
 
     def _br(self) -> None:
         if self._table is not None:
