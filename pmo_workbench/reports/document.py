@@ -296,13 +296,13 @@ def _footer(document, spec: ReportSpec, date: str) -> None:
 
 
 def _output(document, output, brand: str, headings: list[tuple[int, str]]) -> None:
-    from .document_html import write_html
+    from .document_html import add_paragraph, write_html
 
     kind = output.get("output_type")
     if kind == "stream":
         if output.get("name") == "stdout" and output.get("text", "").strip():
             for line in output["text"].rstrip("\n").split("\n"):
-                document.add_paragraph(line, style="Note")
+                add_paragraph(document, line, style="Note")
         return
     if kind not in ("display_data", "execute_result"):
         return  # errors never reach a published report
@@ -326,7 +326,7 @@ def _output(document, output, brand: str, headings: list[tuple[int, str]]) -> No
         _picture(document, png, width_px=png_width(png) and png_width(png) * CHART_SCALE)
     elif "text/plain" in data and str(data["text/plain"]).strip():
         for line in str(data["text/plain"]).rstrip("\n").split("\n"):
-            document.add_paragraph(line, style="Note")
+            add_paragraph(document, line, style="Note")
 
 
 def _markdown(document, text, brand: str, headings: list[tuple[int, str]]) -> None:

@@ -42,6 +42,8 @@ TABLE_TEXT = "Table Text"
 TABLE_TEXT_NARROW = "Table Text Narrow"
 NARROW_FROM_COLUMNS = 8
 """Tables with this many columns or more use the smaller table text."""
+LONG_TEXT = 45
+MIN_COLUMN = 3
 _SKIPPED = {"script", "style", "template", "svg", "math", "head", "title"}
 _BLOCKS = {"p", "div", "section", "article", "header", "footer", "main", "blockquote", "pre", "figure",
            "figcaption", "hr", "dl", "dt", "dd"}
@@ -134,7 +136,7 @@ class HtmlWriter(HTMLParser):
     def _paragraph(self):
         if self._para is None:
             style = self._pending_style or self._default_style()
-            self._para = self.document.add_paragraph(style=style)
+            self._para = add_paragraph(self.document, style=style)
             if self._lists and style == "List Number":
                 _number(self._para, self._lists[-1][1], level=0)
         return self._para
@@ -156,8 +158,10 @@ class HtmlWriter(HTMLParser):
             return
         run = self._paragraph().add_run(text)
         flags = self._flags()
-        run.bold = flags["bold"] or None
-        run.italic = flags["italic"] or None
+        if flags["bold"]:
+            run.bold = True
+        if flags["italic"]:
+            run.italic = True
         if flags["code"]:
             run.font.name = "Consolas"
         if flags["sub"]:
@@ -320,7 +324,7 @@ class HtmlWriter(HTMLParser):
     def _write_table(self, table: _Table) -> None:
         rows = [r for r in table.rows if r]
         if table.caption:
-            para = self.document.add_paragraph(style="Caption")
+            para = add_paragraph(self.document, style="Caption")
             para.paragraph_format.keep_with_next = True
             _write_runs(para, table.caption)
         if not rows:
@@ -329,8 +333,12 @@ class HtmlWriter(HTMLParser):
         grid = self.document.add_table(rows=len(rows), cols=width)
         grid.style = self.document.styles[TABLE_STYLE]
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-        # the style id set directly: python-docx's lookup by name costs a millisecond per cell
-        text_style = self.document.styles[TABLE_TEXT_NARROW if width >= NARROW_FROM_COLUMNS else TABLE_TEXT].style_id
+        grid.autofit = False
+        text_style = self.document.styles[TABLE_TEXT_NARROW if width >= NARROW_FROM_COLUMNS else TABLE_TEXT]
+        style_id = text_style.style_id  # set directly: python-docx's look-up by name is slow
+        widths = column_widths(rows, width, _text_width(self.document), text_style.font.size.pt)
+        for column, size in zip(grid.columns, widths):
+            column.width = size
         header_rows = table.header_rows or (1 if all(c.header for c in rows[0]) else 0)
         for index, (row, cells) in enumerate(zip(grid.rows, rows)):
             header = index < header_rows
@@ -346,18 +354,66 @@ class HtmlWriter(HTMLParser):
                     slot = slot.merge(slots[position + cell.span - 1])
                 position += cell.span
                 para = slot.paragraphs[0]
-                para._p.style = text_style
+                para._p.style = style_id
                 if cell.number:
                     para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 _write_runs(para, cell.runs, bold=header or cell.header,
                             colour=RGBColor(0xFF, 0xFF, 0xFF) if header else None)
                 if header:
                     _shade(slot, self.brand)
+            for slot, size in zip(slots, widths):
+                slot.width = size
             for slot in slots[position:]:
-                slot.paragraphs[0]._p.style = text_style
+                slot.paragraphs[0]._p.style = style_id
                 if header:
                     _shade(slot, self.brand)
-        self.document.add_paragraph(style="Table Spacer")
+        add_paragraph(self.document, style="Table Spacer")
+
+
+def add_paragraph(document, text: str = "", style: str = "Normal"):
+    """``document.add_paragraph(text, style)`` without python-docx's slow style look-up (it scans
+    every style to find the default one, each time)."""
+    para = document.add_paragraph(text)
+    if style != "Normal":
+        para._p.style = document.styles[style].style_id
+    return para
+
+
+def _text_width(document) -> int:
+    section = document.sections[-1]
+    return section.page_width - section.left_margin - section.right_margin
+
+
+def column_widths(rows: list[list[_Cell]], columns: int, total: int, font_pt: float) -> list[int]:
+    """Share ``total`` (EMU) between ``columns`` by what they hold, as a browser lays out a table.
+
+    Each column needs at least its longest word (identifiers and numbers never
+    break) and would like its longest text up to :data:`LONG_TEXT` characters;
+    the minimums are met first and what is left goes to the columns that want
+    more, in proportion to what they lack. A character is taken as 0.6 of the
+    font size wide (bold headings 10 % wider).
+    """
+    char = font_pt * 0.6 * 12700  # EMU per point
+    padding = 2 * 0.08 * 914400    # Word's default cell margins
+    least = [MIN_COLUMN * char + padding] * columns
+    wish = list(least)
+    for row in rows:
+        position = 0
+        for cell in row:
+            if cell.span == 1 and position < columns:
+                text = "".join(r.text for r in cell.runs)
+                factor = 1.1 if cell.header or any(r.bold for r in cell.runs) else 1.0
+                word = max((len(w) for w in text.split()), default=0) * factor
+                least[position] = max(least[position], word * char + padding)
+                wish[position] = max(wish[position], min(len(text), LONG_TEXT) * factor * char + padding)
+            position += cell.span
+    wish = [max(w, m) for w, m in zip(wish, least)]
+    if sum(least) >= total:
+        return [int(m * total / sum(least)) for m in least]
+    if sum(wish) <= total:
+        return [int(w * total / sum(wish)) for w in wish]
+    spare, lacking = total - sum(least), sum(w - m for w, m in zip(wish, least))
+    return [int(m + (w - m) * spare / lacking) for w, m in zip(wish, least)]
 
 
 def _write_runs(para, runs: list[_Run], *, bold: bool = False, colour=None) -> None:
@@ -369,8 +425,10 @@ def _write_runs(para, runs: list[_Run], *, bold: bool = False, colour=None) -> N
             run.add_break()
             continue
         run.text = r.text
-        run.bold = (bold or r.bold) or None
-        run.italic = r.italic or None
+        if bold or r.bold:
+            run.bold = True
+        if r.italic:
+            run.italic = True
         if r.code:
             run.font.name = "Consolas"
         if r.sub:

@@ -286,3 +286,30 @@ def _png(width: int, height: int) -> bytes:
 @pytest.mark.parametrize(("data", "expected"), [(_png(8, 4), 8), (b"GIF89a....", None), (b"", None)])
 def test_png_width(data, expected):
     assert png_width(data) == expected
+
+
+# --- column widths: at 9 pt a character is 9 * 0.6 * 12700 = 68580 EMU, cell margins 146304 EMU --------
+
+def _cells(*texts, header=False):
+    from pmo_workbench.reports.document_html import _Cell, _Run
+
+    return [_Cell([_Run(t)], header=header) for t in texts]
+
+
+ROWS = [_cells("ID", "Name", header=True), _cells("KRC-015", "A long name of a project")]
+# least: both 7 characters (KRC-015, project) -> 7 * 68580 + 146304 = 626364; wish: ID 626364,
+# Name 24 characters -> 24 * 68580 + 146304 = 1792224
+
+
+@pytest.mark.parametrize(("total", "expected"), [
+    # room for every wish: shared in proportion to the wishes
+    (2418588 * 2, [626364 * 2, 1792224 * 2]),
+    # room for the minimums only: the identifier keeps its minimum, the spare goes to the text
+    (1500000, [626364, 626364 + 1500000 - 2 * 626364]),
+    # not even the minimums: shared in proportion to them
+    (1000000, [500000, 500000]),
+])
+def test_column_widths(total, expected):
+    from pmo_workbench.reports.document_html import column_widths
+
+    assert column_widths(ROWS, 2, total, 9.0) == expected
