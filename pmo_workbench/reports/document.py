@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import struct
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -238,8 +239,8 @@ def _logo(document, path: Path) -> None:
 
             data = vl_convert.svg_to_png(data.decode("utf-8"), scale=CHART_SCALE)
         document.add_paragraph().add_run().add_picture(io.BytesIO(data), height=Mm(18))
-    except Exception:  # noqa: BLE001 - a logo Word cannot show leaves the title page without it
-        return
+    except Exception as exc:  # noqa: BLE001 - a logo Word cannot show leaves the title page without it
+        logging.getLogger(__name__).warning("%s: logo left out of the Word document: %s", path, exc)
 
 
 def _key_messages(document, messages: Sequence[str], headings: list[tuple[int, str]]) -> None:
@@ -356,8 +357,11 @@ def build_document(nb, spec: ReportSpec, *, branding: Branding | None = None, da
     _setup(document, brand)
     core = document.core_properties
     core.title = f"{TITLES.get(spec.report, spec.report)} – {spec.organisation}"
-    core.author = engagement.get("consultancy") or branding.consultancy or ""
-    core.comments = ""
+    core.author = core.last_modified_by = engagement.get("consultancy") or branding.consultancy or ""
+    core.subject = spec.organisation
+    core.created = core.modified = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    core.version = engagement.get("version", "")
+    core.content_status = "Draft" if engagement.get("draft") else ""
     _title_page(document, nb, spec, branding, date, records, engagement)
     headings: list[tuple[int, str]] = []
     document.add_paragraph("Contents", style="TOC Heading")

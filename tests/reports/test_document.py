@@ -313,3 +313,9 @@ def test_column_widths(total, expected):
     from pmo_workbench.reports.document_html import column_widths
 
     assert column_widths(ROWS, 2, total, 9.0) == expected
+
+
+def test_document_properties_name_the_report_and_its_status(document):
+    core = document.core_properties
+    assert (core.subject, core.author, core.version, core.content_status) == (ORG, "Meridian Advisory", "0.3", "Draft")
+    assert core.created.year >= 2026
