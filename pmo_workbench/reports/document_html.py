@@ -388,15 +388,18 @@ def column_widths(rows: list[list[_Cell]], columns: int, total: int, font_pt: fl
     """Share ``total`` (EMU) between ``columns`` by what they hold, as a browser lays out a table.
 
     Each column needs at least its longest word (identifiers and numbers never
-    break) and would like its longest text up to :data:`LONG_TEXT` characters;
-    the minimums are met first and what is left goes to the columns that want
-    more, in proportion to what they lack. A character is taken as 0.6 of the
-    font size wide (bold headings 10 % wider).
+    break; a character taken as 0.7 of the font size wide, enough for wide
+    letters) and would like its longest text up to :data:`LONG_TEXT` characters,
+    or its average text where that is longer (a column of long sentences), a
+    character taken as 0.6 of the font size; bold headings 10 % wider. The
+    minimums are met first and what is left goes to the columns that want more,
+    in proportion to what they lack.
     """
-    char = font_pt * 0.6 * 12700  # EMU per point
+    char = font_pt * 0.6 * 12700   # EMU per point
+    wide = font_pt * 0.7 * 12700
     padding = 2 * 0.08 * 914400    # Word's default cell margins
-    least = [MIN_COLUMN * char + padding] * columns
-    wish = list(least)
+    least = [MIN_COLUMN * wide + padding] * columns
+    longest, length, count = [0.0] * columns, [0] * columns, [0] * columns
     for row in rows:
         position = 0
         for cell in row:
@@ -404,10 +407,14 @@ def column_widths(rows: list[list[_Cell]], columns: int, total: int, font_pt: fl
                 text = "".join(r.text for r in cell.runs)
                 factor = 1.1 if cell.header or any(r.bold for r in cell.runs) else 1.0
                 word = max((len(w) for w in text.split()), default=0) * factor
-                least[position] = max(least[position], word * char + padding)
-                wish[position] = max(wish[position], min(len(text), LONG_TEXT) * factor * char + padding)
+                least[position] = max(least[position], word * wide + padding)
+                longest[position] = max(longest[position], len(text) * factor)
+                if not cell.header:
+                    length[position] += len(text)
+                    count[position] += 1
             position += cell.span
-    wish = [max(w, m) for w, m in zip(wish, least)]
+    wish = [max(m, min(top, max(LONG_TEXT, n and total_length / n)) * char + padding)
+            for m, top, total_length, n in zip(least, longest, length, count)]
     if sum(least) >= total:
         return [int(m * total / sum(least)) for m in least]
     if sum(wish) <= total:

@@ -288,7 +288,8 @@ def test_png_width(data, expected):
     assert png_width(data) == expected
 
 
-# --- column widths: at 9 pt a character is 9 * 0.6 * 12700 = 68580 EMU, cell margins 146304 EMU --------
+# --- column widths: at 9 pt a character is 9 * 0.6 * 12700 = 68580 EMU (0.7: 80010 for the longest word
+# that must not break), cell margins 146304 EMU ------------------------------------------------------------
 
 def _cells(*texts, header=False):
     from pmo_workbench.reports.document_html import _Cell, _Run
@@ -297,15 +298,15 @@ def _cells(*texts, header=False):
 
 
 ROWS = [_cells("ID", "Name", header=True), _cells("KRC-015", "A long name of a project")]
-# least: both 7 characters (KRC-015, project) -> 7 * 68580 + 146304 = 626364; wish: ID 626364,
+# least: both 7 characters (KRC-015, project) -> 7 * 80010 + 146304 = 706374; wish: ID its least,
 # Name 24 characters -> 24 * 68580 + 146304 = 1792224
 
 
 @pytest.mark.parametrize(("total", "expected"), [
     # room for every wish: shared in proportion to the wishes
-    (2418588 * 2, [626364 * 2, 1792224 * 2]),
+    (2 * (706374 + 1792224), [706374 * 2, 1792224 * 2]),
     # room for the minimums only: the identifier keeps its minimum, the spare goes to the text
-    (1500000, [626364, 626364 + 1500000 - 2 * 626364]),
+    (1600000, [706374, 1600000 - 706374]),
     # not even the minimums: shared in proportion to them
     (1000000, [500000, 500000]),
 ])
@@ -313,6 +314,14 @@ def test_column_widths(total, expected):
     from pmo_workbench.reports.document_html import column_widths
 
     assert column_widths(ROWS, 2, total, 9.0) == expected
+
+
+def test_a_column_of_long_sentences_wants_more_than_a_column_of_short_ones():
+    from pmo_workbench.reports.document_html import column_widths
+
+    rows = [_cells("Step", "What to do", header=True), _cells("x" * 50, "word " * 40), _cells("y" * 50, "word " * 40)]
+    step, todo = column_widths(rows, 2, 10_000_000, 9.0)
+    assert todo > step
 
 
 def test_document_properties_name_the_report_and_its_status(document):
