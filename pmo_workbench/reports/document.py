@@ -196,7 +196,7 @@ def chart_png(spec: Mapping[str, Any], svg: str | None = None) -> bytes:
     return vl_convert.vegalite_to_png(dict(spec), vl_version=VEGALITE_VERSION, scale=CHART_SCALE)
 
 
-def _title_page(document, nb, spec: ReportSpec, branding: Branding, date: str, records: Mapping[str, Any],
+def _title_page(document, spec: ReportSpec, branding: Branding, date: str, records: Mapping[str, Any],
                 engagement: Mapping[str, Any]) -> None:
     from docx.enum.text import WD_BREAK
 
@@ -362,7 +362,7 @@ def build_document(nb, spec: ReportSpec, *, branding: Branding | None = None, da
     core.created = core.modified = dt.datetime.now(dt.UTC).replace(microsecond=0)
     core.version = engagement.get("version", "")
     core.content_status = "Draft" if engagement.get("draft") else ""
-    _title_page(document, nb, spec, branding, date, records, engagement)
+    _title_page(document, spec, branding, date, records, engagement)
     headings: list[tuple[int, str]] = []
     document.add_paragraph("Contents", style="TOC Heading")
     anchor = document.add_paragraph()

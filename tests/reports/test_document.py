@@ -328,3 +328,31 @@ def test_document_properties_name_the_report_and_its_status(document):
     core = document.core_properties
     assert (core.subject, core.author, core.version, core.content_status) == (ORG, "Meridian Advisory", "0.3", "Draft")
     assert core.created.year >= 2026
+
+
+# --- the format in the batch's plumbing -------------------------------------------------------------
+
+def test_docx_is_a_format_the_batch_accepts():
+    from pmo_workbench.reports.spec import check_formats
+
+    assert check_formats(["HTML", " docx "]) == ("html", "docx")
+
+
+def test_publishing_places_the_word_document_and_removes_one_no_longer_asked_for(tmp_path):
+    from pmo_workbench.reports.execute import ReportOutcome
+    from pmo_workbench.reports.publish import publish
+
+    out, work = tmp_path / "out", tmp_path / "work"
+    out.mkdir()
+    work.mkdir()
+    (work / "r.docx").write_bytes(b"new docx")
+    (work / "r.html").write_text("new page")
+    outcome = ReportOutcome("r", "positioning", "Org", None, "rendered",
+                            {"docx": str(work / "r.docx"), "html": str(work / "r.html")})
+    placed = publish(outcome, out, ["docx"], keep_old=True)
+    assert placed.files == {"docx": str(out / "r.docx")}
+    assert (out / "r.docx").read_bytes() == b"new docx"
+    (work / "r2.html").write_text("html only")
+    publish(ReportOutcome("r", "positioning", "Org", None, "rendered", {"html": str(work / "r2.html")}),
+            out, ["html"], keep_old=True)
+    assert sorted(p.name for p in out.iterdir()) == ["r.html"]
