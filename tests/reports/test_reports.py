@@ -355,7 +355,7 @@ def test_single_report_command_writes_three_formats(fixture_dir, tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["--organisation", "Nobody"], "organisation 'Nobody' has no answers here"),
     (["--organisation", "Alpha", "--pmo", "Nope"], "has no PMO 'Nope'"),
-    (["--organisation", "Alpha", "--format", "docx"], "unknown format(s) docx"),
+    (["--organisation", "Alpha", "--format", "odt"], "unknown format(s) odt"),
 ])
 def test_single_report_command_rejects_bad_input_with_exit_2(fixture_dir, tmp_path, args, message):
     result = runner.invoke(app, ["report", "positioning", "--responses", str(fixture_dir / "responses.csv"),
