@@ -46,3 +46,36 @@ def test_index_links_the_word_documents_and_an_unchanged_batch_keeps_them(korrin
     again = batch.run_batch(specs, out, ["docx"], jobs=1, progress=False)
     assert [o.status for o in again.outcomes] == ["unchanged", "unchanged"]
     assert all(docx.Document(o.files["docx"]).tables for o in again.outcomes)
+
+
+def _writer() -> str | None:
+    """LibreOffice's ``soffice`` when its Writer part is installed (Debian's libreoffice-writer), else ``None``."""
+    import shutil
+    from pathlib import Path
+
+    soffice = shutil.which("soffice")
+    if soffice is None or not (Path(soffice).resolve().parent / "libswlo.so").exists():
+        return None
+    return soffice
+
+
+def test_word_document_prints_title_contents_and_body_on_their_own_pages(tmp_path):
+    import subprocess
+
+    from pypdf import PdfReader
+
+    from tests.reports.test_document import ORG, _notebook, _spec
+
+    soffice = _writer()
+    if soffice is None:
+        pytest.skip("LibreOffice Writer is not installed")
+    from pmo_workbench.reports.document import write_docx
+
+    source = write_docx(_notebook(), _spec(), tmp_path / "report.docx")
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=300)
+    pages = [page.extract_text() for page in PdfReader(tmp_path / "report.pdf").pages]
+    assert len(pages) >= 3
+    assert ORG in pages[0] and "DRAFT" in pages[0] and "Contents" not in pages[0]
+    assert "Contents" in pages[1] and "Positioning" in pages[1]
+    assert "Key messages" in pages[2]
