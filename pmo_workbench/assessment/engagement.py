@@ -234,12 +234,20 @@ def with_organisation(data: Any) -> Any:
     return data
 
 
-def client_problems(path: str | Path, data: Any, node) -> list[Problem]:
-    """Client-level keys given without ``organisation``, and entries naming another organisation than it."""
+def client_problems(path: str | Path, data: Any, node, answers: Mapping[str, list[str]] | None = None,
+                    ) -> list[Problem]:
+    """Client-level keys given without ``organisation``, an ``organisation`` the answers lack, and entries naming
+    another organisation than it."""
     if not isinstance(data, dict):
         return []
     found = []
     organisation = data.get("organisation")
+    if isinstance(organisation, str) and answers is not None and organisation not in answers:
+        close = close_match(organisation, list(answers)) or next(iter(difflib.get_close_matches(
+            organisation, list(answers), n=1, cutoff=0.6)), None)
+        row, column = locate(node, ("organisation",))
+        found.append(Problem(str(path), row, column, f"organisation: no organisation '{organisation}' in the "
+                             "answers" + (f"; did you mean '{close}'?" if close else "")))
     given = [key for key in CLIENT_FIELDS if key in data]
     if given and organisation is None:
         row, column = locate(node, (given[0],))
@@ -352,7 +360,7 @@ def load_engagement(path: str | Path, instrument: Instrument | None,
     data, node = load_yaml(path)
     if data is None:
         return Engagement()
-    problems = entry_problems(path, raw_entries(data, node), answers) + client_problems(path, data, node)
+    problems = entry_problems(path, raw_entries(data, node), answers) + client_problems(path, data, node, answers)
     library = library_for(instrument) if instrument is not None else None
     organisation = data.get("organisation") if isinstance(data, dict) else None
     if comments is not None:

@@ -48,7 +48,7 @@ from .narrative import (
     summary_sentence,
     type_words,
 )
-from .quality import DONT_KNOW_FLAG, DataQuality, pmo_rows, comments, data_quality
+from .quality import DONT_KNOW_FLAG, DataQuality, comment_counts, comments, comments_sentence, data_quality, pmo_rows
 from .results import AssessmentResults, PmoAssessment
 from .scoring import ALPHA_LOW, RWG_CUTOFF, item_scores
 
@@ -79,6 +79,8 @@ __all__ = [
     "DataQuality",
     "benchmark_percentiles",
     "comments",
+    "comment_counts",
+    "comments_sentence",
     "data_quality",
     "gap_statements",
     "item_scores_by_role",

@@ -25,7 +25,9 @@ from pmo_workbench.assessment.insights import (
     DataQuality,
     _role_plural,
     benchmark_percentiles,
+    comment_counts,
     comments,
+    comments_sentence,
     data_quality,
     gap_statements,
     item_scores_by_role,
@@ -573,14 +575,40 @@ def _with_comments(texts):
     return frame
 
 
-def test_comments(tiny):
-    frame = _categorical(_with_comments(["  Too slow  ", "", NAN, "other PMO", "   ", "Fine."]), tiny)
-    result = comments(frame, "Org", "P")
+def _approving(frame, organisation, pmo, chosen):
+    """An engagement approving the comments ``chosen`` (item -> redactions) of one PMO."""
+    from pmo_workbench.assessment.deliverable import comment_id
+    from pmo_workbench.assessment.engagement import Engagement
+
+    rows = frame[(frame["pmo"] == pmo) & frame["comment"].notna()]
+    listed = []
+    for item, text in zip(rows["item"], rows["comment"].astype(str).str.strip()):
+        if text and item in chosen:
+            listed.append({"id": comment_id(organisation, pmo, item, text), "pmo": pmo, "item": item, "text": text,
+                           "approved": chosen[item] is not None, "redact": chosen[item] or {}})
+    return Engagement.model_validate({"organisation": organisation, "comments": listed})
+
+
+def test_comments_are_shown_only_when_approved_and_redacted(tiny):
+    frame = _categorical(_with_comments(["  Too slow  ", "", NAN, "other PMO", "   ", "Fine, FINE. fine-ish"]), tiny)
+    # G1's comment is listed but not approved; S2's is approved with "fine" replaced (whole word, any case).
+    engagement = _approving(frame, "Org", "P", {"G1": None, "S2": {"fine": "[redacted]"}})
+    result = comments(frame, "Org", "P", engagement)
     assert list(result.columns) == ["role", "item", "comment"]
     assert [tuple(r) for r in result.itertuples(index=False)] == [
-        ("executive", "G1", "Too slow"),
-        ("pmo_staff", "S2", "Fine."),
+        ("pmo_staff", "S2", "[redacted], [redacted]. [redacted]-ish"),
     ]
+    assert comment_counts(frame, "Org", "P", engagement) == (2, 1)
+    assert comments_sentence(frame, "Org", "P", engagement) == "2 comments were received; 1 approved for this report."
+
+
+def test_without_an_engagement_no_comment_is_shown(tiny):
+    frame = _categorical(_with_comments(["  Too slow  ", "", NAN, "other PMO", "   ", "Fine."]), tiny)
+    assert comments(frame, "Org", "P").empty
+    assert comments_sentence(frame, "Org", "Q") == "1 comment was received; 0 approved for this report."
+    # an engagement of another organisation approves nothing here
+    other = _approving(frame, "Org", "P", {"S2": {}}).model_copy(update={"organisation": "Elsewhere"})
+    assert comments(frame, "Org", "P", other).empty
 
 
 @pytest.mark.parametrize(
@@ -593,6 +621,7 @@ def test_comments(tiny):
 def test_no_comments(frame):
     result = comments(frame, "Org", "P")
     assert result.empty and list(result.columns) == ["role", "item", "comment"]
+    assert comment_counts(frame, "Org", "P") == (0, 0)
 
 
 def test_unknown_pmo_is_named(tiny, by_role_responses):
