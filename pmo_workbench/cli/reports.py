@@ -160,6 +160,8 @@ def report_portfolio_command(
     currency: CurrencyOption = None,
     history: HistoryOption = None,
     stale_days: StaleOption = None,
+    engagement: Annotated[Path | None, typer.Option(
+        "--engagement", help="The organisation's engagement file (client, logos, portfolio_key_messages).")] = None,
 ) -> None:
     """Render the portfolio health report of one organisation (HTML, PDF, executed notebook, slide deck)."""
     from ..portfolio import read_portfolio
@@ -176,10 +178,16 @@ def report_portfolio_command(
     dated = {str(path): when.date().isoformat() for path, when in map(parse_history, history or [])}
     if branding is not None:
         load_branding(branding)
+    if engagement is not None:
+        from ..assessment.engagement import load_engagement
+
+        given = load_engagement(engagement, None)
+        if given.organisation is not None and given.organisation != organisation:
+            usage(f"{engagement}: the engagement file is about '{given.organisation}', not '{organisation}'")
     spec = portfolio_spec(portfolio, organisation, as_of=as_of.date() if as_of else None, budget=budget,
                           thresholds=thresholds, eac_method=eac_method.value, branding=branding,
                           fy_start=fy_start, currency=currency, history=dated or None,
-                          stale_days=stale_days)
+                          stale_days=stale_days, engagement=engagement)
     run_reports([spec], out, formats(format, ("html", "ipynb")), jobs=1, force=True, index=False,
                 cell_timeout=cell_timeout)
 

@@ -181,12 +181,15 @@ def portfolio_spec(
     currency: str | None = None,
     history: Mapping[str | Path, str] | None = None,
     stale_days: int | None = None,
+    engagement: str | Path | None = None,
 ) -> ReportSpec:
     """The :class:`ReportSpec` of a portfolio health report; relative paths are taken from ``base``; ``fy_start``
     is the first month (1-12) of the financial year, left to the notebook's default (January) when ``None``.
 
     ``history`` maps earlier workbooks to the status date of their figures (``"YYYY-MM-DD"``), for the trends;
     ``stale_days`` is the age past which a status update is stale (the notebook's default when ``None``).
+    ``engagement`` is the organisation's engagement file (client, logos, ``portfolio_key_messages``); it is an
+    input of the report, so a changed file renders it again.
     """
     params: dict[str, Any] = {
         "portfolio": _absolute(portfolio, base),
@@ -207,9 +210,13 @@ def portfolio_spec(
         params["history"] = {_absolute(path, base): str(date)[:10] for path, date in history.items()}
     if stale_days is not None:
         params["stale_days"] = int(stale_days)
+    engagement_path = _absolute(engagement, base)
+    if engagement_path:
+        params["engagement"] = engagement_path
     earlier = tuple(f for path in params.get("history", {}) for f in _portfolio_files(path))
     inputs = (*_portfolio_files(params["portfolio"]), *earlier,
-              *((params["branding"],) if params["branding"] else ()))
+              *((params["branding"],) if params["branding"] else ()),
+              *((engagement_path,) if engagement_path else ()))
     return ReportSpec("portfolio", organisation, None, params, inputs,
                       name or report_name("portfolio", organisation), params["branding"])
 
