@@ -221,8 +221,10 @@ def demo_command(
     force: Annotated[bool, typer.Option("--force", help="Render every report even if unchanged.")] = False,
     cell_timeout: CellTimeoutOption = DEFAULT_CELL_TIMEOUT,
 ) -> None:
-    """Render a positioning report for every sample organisation, and an index of them."""
+    """Render a positioning report for every sample organisation, and an index of them, each from an engagement
+    file the demo writes first (into the out folder's engagements/)."""
     from ..assessment.results import assess
+    from ..reports.engagement import demo_engagements
     from ..reports.pdf import pdf_problem
     from ..reports.spec import demo_specs
     from .assess import load, print_summary
@@ -233,9 +235,14 @@ def demo_command(
     sample = examples_dir() / "pmo_responses.csv"
     ins, frame = load(sample, "pmo-core")
     entries, _, _ = engagement_inputs(sample, frame, ins)
+    engagements = demo_engagements(out / "engagements")
+    for path in engagements.values():
+        engagement_inputs(sample, frame, ins, engagement=path)  # every problem located before any report runs
+        typer.echo(str(path))
     print_summary(assess(frame, ins, engagement=entries), Console(stderr=True, width=170))
     why_not = pdf_problem()
     default = ("html", "ipynb", "pptx", "docx") if why_not else ("html", "pdf", "ipynb", "pptx", "docx")
     if why_not and format is None:
         typer.echo(f"Writing no PDF: {why_not}", err=True)
-    run_reports(demo_specs(), out, formats(format, default), jobs=jobs, force=force, cell_timeout=cell_timeout)
+    run_reports(demo_specs(engagements=engagements), out, formats(format, default), jobs=jobs, force=force,
+                cell_timeout=cell_timeout)

@@ -99,3 +99,64 @@ def _logo(value: str | None, engagement_file: str | Path | None, key: str) -> st
         return logo_data_uri(Path(value), Path(engagement_file))
     except FileSafetyError as exc:
         raise InputValidationError([Problem(str(engagement_file), None, key, str(exc))]) from None
+
+
+DEMO_CHOICES = "engagements.yaml"
+"""The file of ``examples/`` holding each sample organisation's client-level edit for the demo."""
+
+
+def demo_engagements(folder: str | Path, examples: str | Path | None = None) -> dict[str, Path]:
+    """Write one engagement file per sample organisation into ``folder`` and return organisation -> file.
+
+    Each file holds the organisation's client-level edit from
+    ``examples/engagements.yaml`` (key messages, prepared for, consultancy,
+    confidentiality, version), its one approved and redacted comment (the text
+    taken from the answers, by id) and its PMO entries from
+    ``examples/engagement.yaml``. A file is rewritten only when its text
+    changes, so a demo run again skips the unchanged reports.
+
+    Raises
+    ------
+    InputValidationError
+        When ``engagements.yaml`` names a comment id the sample answers do not hold.
+    """
+    import yaml
+
+    from .._io import write_text
+    from .._yaml import load_yaml
+    from ..assessment.deliverable import answer_comments
+    from ..assessment.instrument import load_instrument
+    from ..assessment.responses import read_responses
+    from ..resources import examples_dir
+    from .spec import slugify
+
+    examples = Path(examples) if examples is not None else examples_dir()
+    chosen, _ = load_yaml(examples / DEMO_CHOICES)
+    entries, _ = load_yaml(examples / "engagement.yaml")
+    comments = answer_comments(read_responses(examples / "pmo_responses.csv", load_instrument("pmo-core")))
+    shared = {key: chosen[key] for key in ("consultancy", "confidentiality", "version") if key in chosen}
+    folder = Path(folder).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    for org in chosen.get("organisations", []):
+        name = org["organisation"]
+        pick = org["comment"]
+        said = comments.get(pick["id"])
+        if said is None or said.organisation != name:
+            raise InputValidationError([Problem(str(examples / DEMO_CHOICES), None, "comment",
+                                                f"no comment {pick['id']} of '{name}' in the sample answers")])
+        document = {
+            "organisation": name, "client": name, **shared, "prepared_for": org["prepared_for"], "draft": False,
+            "key_messages": list(org["key_messages"]),
+            "comments": [{"id": said.id, "pmo": said.pmo, "item": said.item, "text": said.text, "approved": True,
+                          "redact": dict(pick.get("redact") or {})}],
+            "pmos": [{k: v for k, v in e.items() if k != "organisation"} for e in entries.get("pmos", [])
+                     if e.get("organisation") == name],
+        }
+        text = ("# The engagement file of a sample organisation, written by pmo-workbench demo.\n"
+                + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=1000))
+        path = folder / f"{slugify(name)}.yaml"
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            write_text(path, text)
+        written[name] = path
+    return written

@@ -257,9 +257,14 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
     return formats
 
 
-def demo_specs(examples: Path | None = None) -> list[ReportSpec]:
+def demo_specs(examples: Path | None = None, engagements: Mapping[str, str | Path] | None = None,
+               ) -> list[ReportSpec]:
     """One positioning report per sample organisation, each benchmarked against the others and, for an
-    organisation with a sample portfolio, with the portfolio's evidence beside the perception."""
+    organisation with a sample portfolio, with the portfolio's evidence beside the perception.
+
+    ``engagements`` maps organisations to the engagement file their reports are rendered from (see
+    :func:`pmo_workbench.reports.engagement.demo_engagements`); others use ``engagement.yaml`` of ``examples``.
+    """
     import pandas as pd
 
     from ..resources import examples_dir
@@ -269,11 +274,13 @@ def demo_specs(examples: Path | None = None) -> list[ReportSpec]:
     organisations = pd.read_csv(responses, usecols=["organisation"])["organisation"].drop_duplicates()
     portfolios = {r["organisation"]: r for r in _sample_portfolios(examples)}
     folder = examples / "portfolios"
+    engagements = engagements or {}
     specs = [positioning_spec(responses, org, benchmark=responses,
                               portfolio=portfolios[org]["portfolio"] if org in portfolios else None,
-                              as_of=portfolios[org]["as_of"] or None if org in portfolios else None, base=folder)
+                              as_of=portfolios[org]["as_of"] or None if org in portfolios else None, base=folder,
+                              engagement=engagements.get(org))
              for org in organisations]
-    return specs + portfolio_demo_specs(examples)
+    return specs + portfolio_demo_specs(examples, engagements)
 
 
 def _sample_portfolios(examples: Path) -> list[dict[str, str]]:
@@ -286,8 +293,10 @@ def _sample_portfolios(examples: Path) -> list[dict[str, str]]:
     return pd.read_csv(listing, dtype=str, keep_default_na=False).to_dict("records")
 
 
-def portfolio_demo_specs(examples: Path | None = None) -> list[ReportSpec]:
-    """One portfolio report per sample portfolio listed in ``examples/portfolios/status_dates.csv``."""
+def portfolio_demo_specs(examples: Path | None = None, engagements: Mapping[str, str | Path] | None = None,
+                         ) -> list[ReportSpec]:
+    """One portfolio report per sample portfolio listed in ``examples/portfolios/status_dates.csv``, with its
+    organisation's engagement file from ``engagements`` when there is one."""
 
     from ..resources import examples_dir
 
@@ -296,4 +305,5 @@ def portfolio_demo_specs(examples: Path | None = None) -> list[ReportSpec]:
     rows = _sample_portfolios(examples)
     return [portfolio_spec(r["portfolio"], r["organisation"], as_of=r["as_of"] or None,
                            budget=float(r["budget"]) if r.get("budget") else None, base=folder,
-                           fy_start=int(r["fy_start"]) if r.get("fy_start") else None) for r in rows]
+                           fy_start=int(r["fy_start"]) if r.get("fy_start") else None,
+                           engagement=(engagements or {}).get(r["organisation"])) for r in rows]
