@@ -153,9 +153,30 @@ def positioning_spec(
         params["as_of"] = None if as_of is None else str(as_of)[:10]
         portfolio_files = _portfolio_files(params["portfolio"])
     inputs = tuple(p for p in (params["responses"], params["benchmark"], params["branding"], instrument_file,
-                               engagement_path, params.get("targets"), *portfolio_files) if p)
+                               *engagement_files(engagement_path), params.get("targets"), *portfolio_files) if p)
     return ReportSpec("positioning", organisation, pmo or None, params, inputs,
                       name or report_name("positioning", organisation, pmo), params["branding"])
+
+
+def engagement_files(path: str | None) -> tuple[str, ...]:
+    """An engagement file and the logos it names that exist (each an input: editing one renders the report again);
+    none for ``None``. A file that cannot be read yet is left to the report to refuse."""
+    if not path:
+        return ()
+    files = [path]
+    try:
+        import yaml
+
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
+        return (path,)
+    folder = Path(path).resolve().parent
+    for key in ("client_logo", "consultancy_logo"):
+        logo = data.get(key) if isinstance(data, dict) else None
+        found = (folder / logo).resolve() if isinstance(logo, str) else None
+        if found is not None and found.is_relative_to(folder) and found.is_file():  # others are refused later
+            files.append(str(found))
+    return tuple(files)
 
 
 def _portfolio_files(path: str) -> tuple[str, ...]:
@@ -216,7 +237,7 @@ def portfolio_spec(
     earlier = tuple(f for path in params.get("history", {}) for f in _portfolio_files(path))
     inputs = (*_portfolio_files(params["portfolio"]), *earlier,
               *((params["branding"],) if params["branding"] else ()),
-              *((engagement_path,) if engagement_path else ()))
+              *engagement_files(engagement_path))
     return ReportSpec("portfolio", organisation, None, params, inputs,
                       name or report_name("portfolio", organisation), params["branding"])
 
