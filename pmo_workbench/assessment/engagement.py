@@ -397,7 +397,7 @@ def engagement_inputs(responses: str | Path, answers, instrument: Instrument, *,
     and the targets (or ``None``).
     """
     pairs = answers[["organisation", "pmo"]].drop_duplicates().astype(str)
-    comments = answer_comments(answers)
+    comments = answer_comments(answers) if "comment" in answers else None  # a frame of names only: not checked
     pmos_of: dict[str, list[str]] = {}
     for organisation, pmo in zip(pairs["organisation"], pairs["pmo"]):
         pmos_of.setdefault(organisation, []).append(pmo)
