@@ -50,6 +50,7 @@ from .narrative import (
 )
 from .quality import DONT_KNOW_FLAG, DataQuality, comment_counts, comments, comments_sentence, data_quality, pmo_rows
 from .results import AssessmentResults, PmoAssessment
+from .roadmap import PHASE_LABELS
 from .scoring import ALPHA_LOW, RWG_CUTOFF, item_scores
 
 __all__ = [
@@ -94,12 +95,6 @@ __all__ = [
 STRENGTH_LEVEL = 3
 """The lowest maturity level a dimension needs to be called a relative strength."""
 
-PHASE_LABELS: dict[int, str] = {
-    1: "Now (0-3 months)",
-    2: "Next (3-6 months)",
-    3: "Later (6-12 months)",
-}
-"""Roadmap phase number -> the label a report shows (see :func:`roadmap_phases`)."""
 
 ALL_ROLES = "all"
 """The ``role`` of the rows of :func:`item_scores_by_role` that pool every respondent."""
@@ -220,7 +215,11 @@ def _priorities_without_roadmap(a: PmoAssessment, n: int) -> pd.DataFrame:
 def roadmap_phases(recommendations: pd.DataFrame) -> pd.DataFrame:
     """The roadmap split into three phases.
 
-    Rule, applied to each step:
+    The steps of a roadmap of initiatives (``a.recommendations``: they carry a
+    ``phase`` already, see :func:`pmo_workbench.assessment.roadmap.build_roadmap`)
+    keep their phase. A flat list of steps without one (from
+    :func:`~pmo_workbench.assessment.recommendations.recommend`) is phased by
+    this rule, applied to each step:
 
     - phase 1, "Now (0-3 months)": steps that unlock the next type
       (``unlocks`` not missing), whatever their effort, and low-effort steps
@@ -242,6 +241,10 @@ def roadmap_phases(recommendations: pd.DataFrame) -> pd.DataFrame:
         :data:`PHASE_LABELS`) added, sorted by phase; within a phase the steps
         keep the roadmap's order. The index is renumbered from 0.
     """
+    if "phase" in recommendations.columns:  # the steps of a roadmap of initiatives are phased already
+        out = recommendations.copy()
+        out["phase_label"] = pd.Series([PHASE_LABELS[int(p)] for p in out["phase"]], index=out.index, dtype=object)
+        return out.sort_values("phase", kind="stable").reset_index(drop=True)
     effort, impact = recommendations["effort"], recommendations["impact"]
     now = recommendations["unlocks"].notna() | (effort.eq("low") & impact.eq("high"))
     phase = np.where(now.to_numpy(bool), 1, np.where(effort.eq("high").to_numpy(bool), 3, 2)).astype(np.int64)
