@@ -161,3 +161,24 @@ def portfolio_findings(*, cycles: Iterable[Sequence[str]] = (), over_allocated: 
         shown = ", ".join(list(without_sponsor)[:5]) + (", ..." if len(without_sponsor) > 5 else "")
         found.append(Finding("no_sponsor", None, f"projects without a sponsor: {len(without_sponsor)} ({shown})"))
     return Findings(tuple(found))
+
+
+def findings_from_portfolio(checks: Iterable[Any], *, measures: pd.DataFrame | None = None) -> Findings:
+    """The portfolio findings of one PMO from a portfolio analysis's own findings and the PMO's evidence measures.
+
+    ``checks`` are objects with ``check``, ``project_id`` and ``extra`` (the ``findings`` of
+    :class:`pmo_workbench.portfolio.PortfolioAnalysis`): each ``dependency_cycle`` gives its cycle
+    (``extra["cycle"]``), each ``no_sponsor`` its project. ``measures`` are the PMO's evidence rows
+    (``PmoEvidence.rows``: ``measure``, ``count``); the ``over_allocation`` count gives the over-allocated
+    role-months. Calls :func:`portfolio_findings`.
+    """
+    checks = list(checks)
+    cycles = [tuple(str(p) for p in (getattr(c, "extra", None) or {}).get("cycle", ()))
+              for c in checks if getattr(c, "check", None) == "dependency_cycle"]
+    sponsorless = sorted({str(c.project_id) for c in checks
+                          if getattr(c, "check", None) == "no_sponsor" and getattr(c, "project_id", None)})
+    over = 0
+    if measures is not None and len(measures) and {"measure", "count"} <= set(measures.columns):
+        counts = measures.loc[measures["measure"] == "over_allocation", "count"]
+        over = int(sum(int(v) for v in counts if not is_missing(v)))
+    return portfolio_findings(cycles=[c for c in cycles if c], over_allocated=over, without_sponsor=sponsorless)

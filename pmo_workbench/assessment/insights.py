@@ -50,7 +50,9 @@ from .narrative import (
 )
 from .quality import DONT_KNOW_FLAG, DataQuality, comment_counts, comments, comments_sentence, data_quality, pmo_rows
 from .results import AssessmentResults, PmoAssessment
-from .roadmap import PHASE_LABELS
+from .findings import Findings, findings_from_portfolio
+from .recommendations import RecommendationLibrary
+from .roadmap import PHASE_LABELS, Roadmap, build_roadmap
 from .scoring import ALPHA_LOW, RWG_CUTOFF, item_scores
 
 __all__ = [
@@ -88,6 +90,11 @@ __all__ = [
     "next_type_gaps",
     "priorities",
     "roadmap_phases",
+    "ROADMAP_TABLE_COLUMNS",
+    "deferred_sentence",
+    "findings_from_portfolio",
+    "roadmap_table",
+    "roadmap_with",
     "strengths",
     "summary_sentence",
 ]
@@ -430,3 +437,44 @@ def _percentile_row(dimension: str, label: str, score: float, peer_scores: Itera
     return {"dimension": dimension, "label": label, "score": float(score) if not _missing(score) else np.nan,
             "percentile": percentile, "peers": len(values),
             "peer_median": float(np.median(values)) if len(values) else np.nan}
+
+
+# -- the roadmap ---------------------------------------------------------------------------------------------------
+
+ROADMAP_TABLE_COLUMNS = ["initiative", "owner_role", "duration", "kpi", "because"]
+"""Columns of :func:`roadmap_table`."""
+
+
+def roadmap_with(a: PmoAssessment, instrument: Instrument, library: RecommendationLibrary | None,
+                 findings: Findings | None = None) -> Roadmap:
+    """The PMO's roadmap, rebuilt with more findings (the portfolio's, say) and the options it was built with.
+
+    Returns ``a.roadmap`` itself when there is nothing to add or no library.
+    """
+    if library is None or findings is None or not findings.found:
+        return a.roadmap
+    options = a.roadmap.options
+    return build_roadmap(a.dimensions, a.item_scores, a.type, library, instrument, findings=a.findings | findings,
+                         framework=options.framework, pmo_level=a.pmo_level, exclude=options.exclude,
+                         add=options.add, cap=options.cap)
+
+
+def roadmap_table(roadmap: Roadmap) -> pd.DataFrame:
+    """The compact table of initiatives a report shows beside the roadmap chart.
+
+    Columns :data:`ROADMAP_TABLE_COLUMNS`: ``initiative`` ("I1 Title"), ``owner_role``, ``duration``
+    ("10 weeks, Now (0-3 months)"), ``kpi`` and ``because`` (one line), in roadmap order.
+    """
+    return pd.DataFrame([{"initiative": f"{i.id} {i.title}", "owner_role": i.owner_role,
+                          "duration": f"{i.duration_weeks} weeks, {i.phase_label}", "kpi": i.kpi,
+                          "because": i.because} for i in roadmap.initiatives], columns=ROADMAP_TABLE_COLUMNS)
+
+
+def deferred_sentence(roadmap: Roadmap) -> str | None:
+    """One sentence naming the initiatives the cap left out, or ``None``."""
+    if not roadmap.deferred:
+        return None
+    titles = "; ".join(d.title for d in roadmap.deferred)
+    n = len(roadmap.deferred)
+    return (f"Beyond the cap of {roadmap.options.cap} initiatives, {n} more {'was' if n == 1 else 'were'} left for "
+            f"later: {titles}.")
