@@ -12,8 +12,10 @@
    it has none, by its level alone. As in :func:`~pmo_workbench.assessment.
    recommendations.recommend`, the roadmap leads to the PMO's goal (its target
    when that lies above its type) and never beyond it: a step on a dimension
-   gated only by types above the goal is left out, unless a finding called for
-   it (a finding is a problem to fix, not a step up the ladder). ``exclude``
+   gated only by types above the goal is left out, unless a problem called
+   for it (a perception gap, low agreement, a dependency cycle, over-allocation,
+   a project without a sponsor: a problem to fix, not a step up the ladder;
+   missing evidence or a foundation gap there is left alone). ``exclude``
    removes steps by id; ``add`` forces steps in whatever their fit.
 2. **Supersede.** A step superseded by a selected step goes (unless forced in);
    its evidence passes to the step that supersedes it, and a prerequisite on it
@@ -200,12 +202,17 @@ class Roadmap:
 _Key = tuple[str, str, str]  # workstream, dimension, and a step id for a step that stands alone
 
 
+_PROBLEMS = frozenset({"perception_gap", "low_agreement", "dependency_cycle", "over_allocation", "no_sponsor"})
+"""Findings that call for a step even on a dimension beyond the goal: problems to fix, not steps up the ladder
+(a missing piece of evidence or a foundation gap on such a dimension is left alone, like its level)."""
+
+
 @dataclass
 class _Pick:
     rec: Recommendation
     evidence: list[str]
     forced: bool
-    by_finding: bool
+    found: list[str]  # the findings' texts among the evidence
 
 
 def _check_options(library: RecommendationLibrary, framework: str | None, exclude: Iterable[str],
@@ -356,7 +363,7 @@ def _select(library: RecommendationLibrary, dims: Mapping[str, dict[str, Any]], 
                 and (not rec.types or type_result.type in rec.types)
                 and (not rec.frameworks or framework in rec.frameworks)
                 and rec.fits(d["level"]))
-        evidence, by_finding = [], False
+        evidence, found_here, problem = [], [], False
         if fits and not rec.triggers:
             evidence.append(d["level_words"])
         for trig in rec.triggers if fits else ():
@@ -367,16 +374,17 @@ def _select(library: RecommendationLibrary, dims: Mapping[str, dict[str, Any]], 
             elif isinstance(trig, FindingTrigger):
                 hits = found.matching(trig.finding, trig.dimension)
                 evidence.extend(f.text for f in hits)
-                by_finding = by_finding or bool(hits)
+                found_here.extend(f.text for f in hits)
+                problem = problem or (bool(hits) and trig.finding in _PROBLEMS)
             elif isinstance(trig, DimensionTrigger):
                 t = dims.get(trig.dimension)
                 if t is not None and t["level"] in trig.levels:
                     evidence.append(t["level_words"])
-        evidence = list(dict.fromkeys(evidence))
+        evidence, found_here = list(dict.fromkeys(evidence)), list(dict.fromkeys(found_here))
         if rec.id in add:
-            picks[rec.id] = _Pick(rec, ["added by the consultant", *evidence], True, by_finding)
-        elif evidence and (by_finding or not d["beyond"]):
-            picks[rec.id] = _Pick(rec, evidence, False, by_finding)
+            picks[rec.id] = _Pick(rec, ["added by the consultant", *evidence], True, found_here)
+        elif evidence and (problem or not d["beyond"]):
+            picks[rec.id] = _Pick(rec, evidence, False, found_here)
     return picks
 
 
@@ -393,7 +401,7 @@ def _supersede(picks: dict[str, _Pick]) -> tuple[dict[str, _Pick], dict[str, str
         redirect[gone] = by
     for gone, by in redirect.items():
         picks[by].evidence = list(dict.fromkeys([*picks[by].evidence, *picks[gone].evidence]))
-        picks[by].by_finding = picks[by].by_finding or picks[gone].by_finding
+        picks[by].found = list(dict.fromkeys([*picks[by].found, *picks[gone].found]))
     return {k: v for k, v in picks.items() if k not in redirect}, redirect
 
 
@@ -443,7 +451,7 @@ def _order(groups: Mapping[_Key, list[str]], picks: Mapping[str, _Pick], redirec
     def key(g: _Key) -> tuple:
         d, lead = dims[g[1]], _lead(groups[g], picks)
         forced = any(picks[s].forced for s in groups[g])
-        by_finding = any(picks[s].by_finding for s in groups[g])
+        by_finding = any(picks[s].found for s in groups[g])
         rank = d["rank"] if d["rank"] < 2 else (2 if by_finding or forced else 3)
         return (rank, -d["needed"] if rank < 2 else 0.0, -_RANK[lead.rec.impact], _RANK[lead.rec.effort],
                 -d["weighted_gap"], g)
@@ -528,8 +536,10 @@ def _initiative(g: _Key, numbers: Mapping[_Key, str], steps: list[str],
                      "impact": rec.impact})
     evidence = tuple(dict.fromkeys(e for s in ordered for e in picks[s].evidence))
     forced = any(picks[s].forced for s in steps)
-    by_finding = [e for s in ordered if picks[s].by_finding for e in picks[s].evidence]
-    if d["rank"] == 0:
+    by_finding = [e for s in ordered for e in picks[s].found]
+    if g[2] and by_finding:  # a step standing alone for its finding
+        why = f"answers a finding ({by_finding[0]})"
+    elif d["rank"] == 0:
         why = f"leads to the {instrument.type_label(d['unlocks'])} target: {labels[g[1]]} is " + (
             "not yet scored" if np.isinf(d["needed"]) else f"{d['needed']:.1f} points short of its gate")
     elif d["rank"] == 1:
