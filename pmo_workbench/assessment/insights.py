@@ -441,7 +441,7 @@ def _percentile_row(dimension: str, label: str, score: float, peer_scores: Itera
 
 # -- the roadmap ---------------------------------------------------------------------------------------------------
 
-ROADMAP_TABLE_COLUMNS = ["initiative", "owner_role", "duration", "kpi", "because"]
+ROADMAP_TABLE_COLUMNS = ["initiative", "owner_role", "duration_weeks", "kpi", "because"]
 """Columns of :func:`roadmap_table`."""
 
 
@@ -462,12 +462,12 @@ def roadmap_with(a: PmoAssessment, instrument: Instrument, library: Recommendati
 def roadmap_table(roadmap: Roadmap) -> pd.DataFrame:
     """The compact table of initiatives a report shows beside the roadmap chart.
 
-    Columns :data:`ROADMAP_TABLE_COLUMNS`: ``initiative`` ("I1 Title"), ``owner_role``, ``duration``
-    ("10 weeks, Now (0-3 months)"), ``kpi`` and ``because`` (one line), in roadmap order.
+    Columns :data:`ROADMAP_TABLE_COLUMNS`: ``initiative`` ("I1 Title"), ``owner_role``, ``duration_weeks``,
+    ``kpi`` and ``because`` (one line), in roadmap order (the phase is the chart's).
     """
     return pd.DataFrame([{"initiative": f"{i.id} {i.title}", "owner_role": i.owner_role,
-                          "duration": f"{i.duration_weeks} weeks, {i.phase_label}", "kpi": i.kpi,
-                          "because": i.because} for i in roadmap.initiatives], columns=ROADMAP_TABLE_COLUMNS)
+                          "duration_weeks": i.duration_weeks, "kpi": i.kpi, "because": i.because}
+                         for i in roadmap.initiatives], columns=ROADMAP_TABLE_COLUMNS)
 
 
 def deferred_sentence(roadmap: Roadmap) -> str | None:

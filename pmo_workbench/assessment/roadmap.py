@@ -42,9 +42,13 @@
 
 An initiative's ``effort`` and ``impact`` are the highest of its steps;
 ``duration_weeks`` is the critical path through its steps (steps not linked by
-a prerequisite run side by side); ``owner_role`` and ``kpi`` are those of its
-lead step (the first by impact, then effort, then id); ``kpi`` is that step's
-``evidence_of_done``.
+a prerequisite run side by side); ``title``, ``owner_role`` and ``kpi`` are
+those of its lead step (the first by impact, then effort, then id); ``kpi`` is
+that step's ``evidence_of_done``. ``because`` is one line: why the initiative is
+in the roadmap (it closes a gap to the target, a foundation gap, answers a
+finding, was added by the consultant, or is the next maturity step, quoting its
+first evidence) and why in its phase ("starts now", "after I2, which it needs",
+"one high-effort start at a time", "earlier phases are full").
 """
 
 from __future__ import annotations
@@ -537,27 +541,27 @@ def _initiative(g: _Key, numbers: Mapping[_Key, str], steps: list[str],
     evidence = tuple(dict.fromkeys(e for s in ordered for e in picks[s].evidence))
     forced = any(picks[s].forced for s in steps)
     by_finding = [e for s in ordered for e in picks[s].found]
+    label = labels[g[1]]
     if g[2] and by_finding:  # a step standing alone for its finding
-        why = f"answers a finding ({by_finding[0]})"
+        why = f"answers {by_finding[0]}"
     elif d["rank"] == 0:
-        why = f"leads to the {instrument.type_label(d['unlocks'])} target: {labels[g[1]]} is " + (
-            "not yet scored" if np.isinf(d["needed"]) else f"{d['needed']:.1f} points short of its gate")
+        target = instrument.type_label(d["unlocks"])
+        why = (f"closes a gap to the {target} target ({label}, not yet scored)" if np.isinf(d["needed"])
+               else f"closes a gap to the {target} target ({label}, {d['needed']:.1f} points short)")
     elif d["rank"] == 1:
-        why = d["reason"].replace("foundation gap: ", f"foundation gap: {labels[g[1]]} ", 1)
+        why = d["reason"].replace("foundation gap: ", f"foundation gap: {label} ", 1)
     elif forced:
         why = "added by the consultant"
     elif by_finding:
-        why = f"answers a finding ({by_finding[0]})"
+        why = f"answers {by_finding[0]}"
     else:
-        why = f"next maturity step: {evidence[0] if evidence else d['level_words']}"
+        why = f"maturity: {evidence[0] if evidence else d['level_words']}"
     when = {None: "starts now", "prerequisite": f"after {', '.join(after)}, which it needs",
-            "high_effort": "phase 1 already holds a high-effort initiative",
-            "full": "the earlier phases are full with higher priorities"}[pushed]
+            "high_effort": "one high-effort start at a time", "full": "earlier phases are full"}[pushed]
     rank_effort = max(_RANK[picks[s].rec.effort] for s in steps)
     rank_impact = max(_RANK[picks[s].rec.impact] for s in steps)
     names = {v: k for k, v in _RANK.items()}
-    head = lead.rec.text(framework)[0]
-    title = head if len(rows) == 1 else f"{labels[g[1]]}: {head[0].lower()}{head[1:]}"
+    title = lead.rec.text(framework)[0]
     return Initiative(
         id=numbers[g], title=title, workstream=g[0], workstream_label=library.workstream_label(g[0]),
         dimension=g[1], dimension_label=labels[g[1]], phase=phase, phase_label=PHASE_LABELS[phase],

@@ -16,7 +16,7 @@ _GAP = 6  # px between boxes
 _LINE = 13  # px per line of text in a box
 _PAD = 5  # px of padding inside a box
 _HEADER = 22  # px of the phase headers at the top
-_MAX_LINES = 4  # lines of an initiative's title at most (then an ellipsis)
+_MAX_LINES = 3  # lines of an initiative's title at most (then an ellipsis)
 _EFFORT_FILL = {"low": LEVEL_COLOURS[0], "medium": LEVEL_COLOURS[1], "high": LEVEL_COLOURS[2]}
 
 
@@ -46,7 +46,7 @@ def roadmap(initiatives: pd.DataFrame, *, title: str | None = None) -> alt.Layer
     -------
     altair.LayerChart
         Each box shows the initiative's id (as in the table beside the chart) and its title, wrapped, and below
-        them its duration and effort; its fill says its effort (light: low, dark: high). Boxes sharing a cell
+        them its duration and effort, which its fill repeats (light: low, dark: high). Boxes sharing a cell
         stack downwards in roadmap order. The whole fits the width of an A4 page.
     """
     records = _records(initiatives)
@@ -120,8 +120,8 @@ def roadmap(initiatives: pd.DataFrame, *, title: str | None = None) -> alt.Layer
     tooltip = [alt.Tooltip("id:N", title="Initiative"), alt.Tooltip("title:N", title="Title"),
                alt.Tooltip("stream:N", title="Workstream"), alt.Tooltip("phase_label:N", title="Phase"),
                alt.Tooltip("detail:N", title="Duration and effort")]
-    fill = alt.Color("effort:N", title="Effort", scale=alt.Scale(domain=list(_RATINGS),
-                                                                  range=[_EFFORT_FILL[e] for e in _RATINGS]))
+    fill = alt.Color("effort:N", title="Effort", legend=None,  # each box says its effort in words
+                     scale=alt.Scale(domain=list(_RATINGS), range=[_EFFORT_FILL[e] for e in _RATINGS]))
     band_data = _records_frame([{"stream": m["stream"], "x": 0.0, "x2": MAX_WIDTH - 16.0, "y": m["y"], "y2": m["y2"]}
                                 for m in row_marks], ["stream", "x", "x2", "y", "y2"])
     bands = pos(alt.Chart(band_data).mark_rect(color="#F7F7F7"), two=True).encode(

@@ -101,9 +101,8 @@ def test_a_finding_text_is_the_evidence_and_a_finding_step_stands_alone(tiny):
     assert ids(roadmap) == [["gap"], ["lvl"]]
     first = roadmap.initiatives[0]
     assert first.evidence == ("perception gap on Governance: Executive 80 vs PM 40",)
-    assert first.because == ("Answers a finding (perception gap on Governance: Executive 80 vs PM 40); "
-                             "starts now.")
-    assert roadmap.initiatives[1].because == "Next maturity step: Governance at level 4; starts now."
+    assert first.because == "Answers perception gap on Governance: Executive 80 vs PM 40; starts now."
+    assert roadmap.initiatives[1].because == "Maturity: Governance at level 4; starts now."
 
 
 def test_a_step_without_triggers_is_chosen_by_its_level(tiny):
@@ -163,7 +162,7 @@ def test_at_most_one_high_effort_initiative_now(tiny):
                   step("h3", "ppl", effort="high", impact="low"))
     roadmap = build(tiny, lib, TOP)
     assert [(i.steps[0]["id"], i.phase) for i in roadmap.initiatives] == [("h1", 1), ("h2", 2), ("h3", 2)]
-    assert roadmap.initiatives[1].because.endswith("phase 1 already holds a high-effort initiative.")
+    assert roadmap.initiatives[1].because == "Maturity: Support at level 3; one high-effort start at a time."
 
 
 def test_phase_one_and_two_hold_three_initiatives_each(tiny):
@@ -193,7 +192,7 @@ def test_duration_is_the_critical_path_and_effort_impact_the_highest(tiny):
     assert only.duration_weeks == 10
     assert (only.effort, only.impact) == ("medium", "high")
     # the lead step (highest impact) gives the title, owner and KPI; its prerequisites-free order: a1, a3, then a2
-    assert (only.title, only.owner_role, only.kpi) == ("Governance: title a3", "Owner a3", "a3 done")
+    assert (only.title, only.owner_role, only.kpi) == ("Title a3", "Owner a3", "a3 done")
     assert [s["id"] for s in only.steps] == ["a3", "a1", "a2"]
 
 
@@ -217,8 +216,8 @@ def test_the_target_changes_the_roadmap(tiny, target, expected):
     assert ids(roadmap) == expected
     if target == "controlling":
         assert roadmap.initiatives[0].unlocks == "controlling"
-        assert roadmap.initiatives[0].because == ("Leads to the Controlling target: Support is 30.0 points short of "
-                                                  "its gate; starts now.")
+        assert roadmap.initiatives[0].because == ("Closes a gap to the Controlling target (Support, 30.0 points "
+                                                  "short); starts now.")
 
 
 def test_a_finding_reaches_beyond_the_target(tiny):
@@ -306,7 +305,7 @@ def test_to_dict_shape(tiny):
                  "steps": [{"id": "g", "title": "Title g", "action": "Do g", "evidence_of_done": "g done",
                             "owner_role": "Owner g", "duration_weeks": 4, "effort": "low", "impact": "medium"}],
                  "evidence": ["Governance at level 4"],
-                 "because": "Next maturity step: Governance at level 4; starts now.", "prerequisites": [],
+                 "because": "Maturity: Governance at level 4; starts now.", "prerequisites": [],
                  "unlocks": None}
 
 

@@ -527,11 +527,11 @@ def test_roadmap_places_each_initiative_in_its_workstream_and_phase():
     assert "Audit" in " ".join(texts)  # an unknown effort: no effort said, the box still drawn
 
 
-def test_roadmap_cuts_a_very_long_title_after_four_lines():
+def test_roadmap_cuts_a_very_long_title_after_three_lines():
     spec = charts.roadmap(initiatives_frame("word " * 60)).to_dict()
     texts = [t["text"] for t in unit_rows(spec, lambda u: mark_type(u) == "text" and field(u, "text") == "text")]
     first = [t for t in texts if t.startswith("I1") or t.startswith("word")][:5]
-    assert len(first) == 4 and first[-1].endswith("\u2026")
+    assert len(first) == 3 and first[-1].endswith("\u2026")
 
 
 def test_roadmap_is_deterministic():
