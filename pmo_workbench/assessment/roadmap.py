@@ -30,7 +30,9 @@
 4. **Cap.** Initiatives are ordered by priority with their prerequisites first
    (a prerequisite inherits the priority of the initiatives that need it;
    initiatives in a prerequisite cycle are ordered by priority). The first
-   ``cap`` are kept; the others are :attr:`Roadmap.deferred`, with the reason.
+   ``cap`` are kept (an initiative holding a step the consultant added is
+   always kept and counts first); the others are :attr:`Roadmap.deferred`,
+   with the reason.
 5. **Phase.** In that order each initiative takes the earliest phase after the
    phases of the initiatives it needs (a prerequisite's initiative is never in
    a later phase than its dependant: it comes one phase before, or, in the last
@@ -278,7 +280,11 @@ def build_roadmap(a_dimensions: pd.DataFrame, item_scores: Mapping[str, float] |
     picks, redirect = _supersede(picks)
     groups = _group(picks, library)
     order, needs, keys = _order(groups, picks, redirect, dims)
-    kept, cut = order[:cap], order[cap:]
+    forced = {g for g in order if any(picks[s].forced for s in groups[g])}
+    room = max(cap - len(forced), 0)
+    others = [g for g in order if g not in forced]
+    kept = [g for g in order if g in forced or g in others[:room]]
+    cut = [g for g in order if g not in kept]
     phases, pushed = _phase(kept, needs, groups, picks)
     position = {g: n for n, g in enumerate(kept)}
     kept.sort(key=lambda g: (phases[g], position[g]))

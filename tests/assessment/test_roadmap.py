@@ -182,6 +182,8 @@ def test_the_cap_holds_and_the_rest_is_deferred(tiny):
     assert cut.reason == "beyond the cap of 2 initiatives: lower priority than those kept"
     assert [w for w, _ in roadmap.workstreams] == ["a"]
     assert roadmap.to_dict()["deferred"][0]["steps"] == ["p"]
+    # a step the consultant added is never cut, and ranks with the work answering a finding: before maturity work
+    assert ids(build(tiny, lib, TOP, cap=2, add=["p"])) == [["p"], ["g"]]
 
 
 def test_duration_is_the_critical_path_and_effort_impact_the_highest(tiny):
