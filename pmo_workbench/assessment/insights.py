@@ -476,5 +476,6 @@ def deferred_sentence(roadmap: Roadmap) -> str | None:
         return None
     titles = "; ".join(d.title for d in roadmap.deferred)
     n = len(roadmap.deferred)
-    return (f"Beyond the cap of {roadmap.options.cap} initiatives, {n} more {'was' if n == 1 else 'were'} left for "
-            f"later: {titles}.")
+    cap = roadmap.options.cap
+    return (f"Beyond the cap of {cap} initiative{'' if cap == 1 else 's'}, {n} more {'was' if n == 1 else 'were'} "
+            f"left for later: {titles}.")

@@ -12,7 +12,13 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from pmo_workbench.assessment.findings import Finding, Findings, assessment_findings, portfolio_findings
+from pmo_workbench.assessment.findings import (
+    Finding,
+    Findings,
+    assessment_findings,
+    findings_from_portfolio,
+    portfolio_findings,
+)
 from pmo_workbench.assessment.positioning import Target, classify_type
 from pmo_workbench.assessment.recommendations import RecommendationLibrary
 from pmo_workbench.assessment.results import _roadmap_options
@@ -363,3 +369,40 @@ def test_portfolio_findings():
                                                                            "no_sponsor"}
     with pytest.raises(ValueError, match="unknown finding 'late'"):
         Finding("late", None, "x")
+
+
+def test_findings_from_the_portfolio_analysis():
+    checks = [SimpleNamespace(check="dependency_cycle", project_id="A", extra={"cycle": ["A", "B"]}),
+              SimpleNamespace(check="no_sponsor", project_id="P2", extra={}),
+              SimpleNamespace(check="no_sponsor", project_id="P1", extra={}),
+              SimpleNamespace(check="stale_status", project_id="P3", extra={})]
+    measures = pd.DataFrame({"measure": ["over_allocation", "unvalued"], "count": [4, 2]})
+    found = findings_from_portfolio(checks, measures=measures)
+    assert [f.text for f in found.found] == ["dependency cycle in the portfolio data: A needs B needs A",
+                                             "4 over-allocated role-months in committed work",
+                                             "projects without a sponsor: 2 (P1, P2)"]
+    # no count (the workbook has no capacity sheets): no over-allocation finding
+    none = pd.DataFrame({"measure": ["over_allocation"], "count": [None]})
+    assert findings_from_portfolio([], measures=none).found == ()
+
+
+# -- what the report shows ---------------------------------------------------------------------------------
+
+def test_rebuilt_with_the_portfolio_findings_and_the_report_table(tiny):
+    from pmo_workbench.assessment.insights import deferred_sentence, roadmap_table, roadmap_with
+    from tests.assessment.test_insights import one_pmo
+
+    lib = library(step("g", "gov", levels=[4], weeks=6), step("fix", "sup", triggers=[{"finding": "no_sponsor"}]),
+                  step("p", "ppl", levels=[4], impact="low"))
+    a = one_pmo(tiny, library=lib, gov=75, sup=55, ppl=75)
+    assert ids(a.roadmap) == [["g"], ["p"]]
+    assert roadmap_with(a, tiny, lib, None) is a.roadmap
+    plan = roadmap_with(a, tiny, lib, portfolio_findings(without_sponsor=["X1"]))
+    assert ids(plan) == [["fix"], ["g"], ["p"]]
+    table = roadmap_table(plan)
+    assert table.to_dict("records")[0] == {
+        "initiative": "I1 Title fix", "owner_role": "Owner fix", "duration_weeks": 4, "kpi": "fix done",
+        "because": "Answers projects without a sponsor: 1 (X1); starts now."}
+    assert deferred_sentence(plan) is None
+    capped = build(tiny, lib, TOP, cap=1)
+    assert deferred_sentence(capped) == "Beyond the cap of 1 initiative, 1 more was left for later: Title p."
