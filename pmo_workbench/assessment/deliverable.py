@@ -215,6 +215,13 @@ class RecommendationChoice(_Model):
                              f"library has {', '.join(sorted(known)[:12])}{', ...' if len(known) > 12 else ''}")
         return value
 
+    @model_validator(mode="after")
+    def _not_both(self) -> RecommendationChoice:
+        both = sorted(set(self.exclude) & set(self.add))
+        if both:
+            raise ValueError(f"step(s) {', '.join(repr(s) for s in both)} both excluded and added; keep one")
+        return self
+
 
 def check_language(value: str) -> str:
     """``en`` only, until translations exist."""

@@ -395,17 +395,25 @@ def _field(source: Any, name: str) -> Any:
 
 def _roadmap_options(engagement: Engagement | None, entry: PmoEngagement | None, framework: str | None,
                      exclude: Iterable[str], add: Iterable[str], cap: int | None) -> RoadmapOptions:
-    """The roadmap options of one PMO: the arguments, else the PMO's entry, else the engagement's top level."""
+    """The roadmap options of one PMO: the arguments, else the PMO's entry, else the engagement's top level.
+
+    Steps excluded and added add up across the three levels; where two levels disagree about a step (the
+    file's top level leaves it out, the PMO's entry adds it), the more specific level wins.
+    """
     top, own = _field(engagement, "recommendations"), _field(entry, "recommendations")
     framework = framework or _field(entry, "framework") or _field(engagement, "framework")
-    excluded = [*exclude, *(_field(top, "exclude") or ()), *(_field(own, "exclude") or ())]
-    added = [*add, *(_field(top, "add") or ()), *(_field(own, "add") or ())]
+    choice: dict[str, bool] = {}  # step id -> added (True) or excluded (False); later levels win
+    for level in (top, own, {"exclude": tuple(exclude), "add": tuple(add)}):
+        for step in _field(level, "exclude") or ():
+            choice[step] = False
+        for step in _field(level, "add") or ():
+            choice[step] = True
     for value in (cap, _field(own, "cap"), _field(top, "cap")):
         if value is not None:
             cap = int(value)
             break
-    return RoadmapOptions(framework, tuple(dict.fromkeys(excluded)), tuple(dict.fromkeys(added)),
-                          DEFAULT_CAP if cap is None else cap)
+    return RoadmapOptions(framework, tuple(s for s, added in choice.items() if not added),
+                          tuple(s for s, added in choice.items() if added), DEFAULT_CAP if cap is None else cap)
 
 
 def _shown(n: int, min_group_size: int) -> bool:

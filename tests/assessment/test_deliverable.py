@@ -114,6 +114,8 @@ BAD = [
     ("organisation: Org\nfieldwork: {start: 2026-03-20, end: 2026-03-01}\n", (2, 12),
      "end 2026-03-01 is before start 2026-03-20"),
     ("organisation: Org\nrecommendations: {exclude: [NOPE-1]}\n", (2, 28), "unknown step id(s) 'NOPE-1'"),
+    ("organisation: Org\nrecommendations: {exclude: [MAN-charter], add: [MAN-charter]}\n", (2, 18),
+     "'MAN-charter' both excluded and added"),
     ("organisation: Org\nrecommendations: {cap: 21}\n", (2, 24), "less than or equal to 20"),
     ("organisation: Org\ncomments:\n  - {id: c-00000000, pmo: P, item: G1, text: x}\n", (3, 5),
      "no comment c-00000000 in the answers"),

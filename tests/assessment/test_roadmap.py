@@ -323,8 +323,13 @@ def test_options_from_the_arguments_the_entry_and_the_engagement():
     engagement = SimpleNamespace(framework="prince2", recommendations={"exclude": ["a"], "cap": 6})
     entry = SimpleNamespace(framework=None, recommendations=SimpleNamespace(exclude=["b"], add=["c"], cap=5))
     assert _roadmap_options(engagement, entry, None, (), (), None) == RoadmapOptions("prince2", ("a", "b"), ("c",), 5)
-    assert _roadmap_options(engagement, entry, "agile", ["z"], (), 3) == RoadmapOptions("agile", ("z", "a", "b"),
+    assert _roadmap_options(engagement, entry, "agile", ["z"], (), 3) == RoadmapOptions("agile", ("a", "b", "z"),
                                                                                         ("c",), 3)
+    # where two levels disagree about a step, the more specific one wins: the entry over the file, the arguments
+    # over both
+    top = {"recommendations": {"exclude": ["A", "B"], "add": ["C"], "cap": 5}}
+    own = {"recommendations": {"add": ["A"], "exclude": ["C"]}}
+    assert _roadmap_options(top, own, None, (), ("B",), None) == RoadmapOptions(None, ("C",), ("A", "B"), 5)
     # an engagement without those fields (older files) gives the defaults
     assert _roadmap_options(SimpleNamespace(), SimpleNamespace(), None, (), (), None) == RoadmapOptions()
 
