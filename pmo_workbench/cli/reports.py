@@ -95,7 +95,7 @@ def report_positioning_command(
     """Render the positioning report of one organisation (HTML, PDF, executed notebook, slide deck).
 
     The answers come from a responses file (--responses and --organisation) or from the assessment store
-    (--store and --assessment; the assessment's answers are exported next to the report, in .inputs/).
+    (--store and --assessment; the assessment's answers are exported to the user's cache, never into the report folder).
     With --portfolio (and --as-of, the portfolio's status date) the report sets the portfolio's evidence
     beside the perception.
     """
@@ -118,10 +118,10 @@ def report_positioning_command(
     source = "option"
     if store_url is not None:
         from ..store import Store
-        from ..store.files import report_input
+        from ..store.files import input_folder, report_input
 
         with Store(store_url, create=False) as store:
-            given = report_input(store, assessment, out / ".inputs", instrument=instrument)
+            given = report_input(store, assessment, input_folder(store.url), instrument=instrument)
         responses, organisation, instrument = given.responses, given.organisation, given.instrument
         stored = getattr(given, "engagement", None)
         if stored is not None:

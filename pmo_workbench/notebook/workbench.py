@@ -164,21 +164,22 @@ class Workbench:
     def generate_report(self) -> Path:
         """Render the positioning report of the assessment to HTML and show a link to it.
 
-        The assessment is written as report input in ``report_dir/.inputs``
-        (:func:`pmo_workbench.store.report_input`, the rule the command line
-        and manifests follow too). Raises
+        The assessment is written as report input in the user's cache
+        (:func:`pmo_workbench.store.files.input_folder`, the rule the command
+        line and manifests follow too), never into the report folder. Raises
         :class:`~pmo_workbench.errors.ReportError` when the report fails.
         """
         from ..errors import ReportError
         from ..reports.batch import render
         from ..reports.spec import positioning_spec
-        from ..store.files import report_input
+        from ..store.files import input_folder, report_input
 
         if self.form is not None:
             self.form.flush()
         out = self.report_dir
         out.mkdir(parents=True, exist_ok=True)
-        given = report_input(self.store, self.assessment_id, out / ".inputs", instrument=self.instrument)
+        given = report_input(self.store, self.assessment_id, input_folder(self.store.url),
+                             instrument=self.instrument)
         spec = positioning_spec(given.responses, given.organisation, given.pmo, instrument=given.instrument)
         outcome = render(spec, out, ("html",))
         if outcome.status != "rendered" or "html" not in outcome.files:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
@@ -139,10 +138,8 @@ def _stored_input(item: _ManifestRow, base: Path) -> tuple[str, str, str | None]
     The file is rewritten only when the answers changed, so an unchanged assessment still skips in a batch.
     The instrument follows :func:`pmo_workbench.store.files.assessment_instrument`.
     """
-    from platformdirs import user_cache_path
-
     from ..store import Store
-    from ..store.files import report_input
+    from ..store.files import input_folder, report_input
 
     url = item.store if "://" in item.store else _absolute(item.store, base)
     try:
@@ -157,7 +154,7 @@ def _stored_input(item: _ManifestRow, base: Path) -> tuple[str, str, str | None]
         if info["organisation"] != item.organisation:
             raise _ManifestCellError("organisation", f"assessment {item.assessment} is of "
                                      f"{info['organisation']!r}, not {item.organisation!r}")
-        folder = user_cache_path("pmo-workbench") / "store-exports" / hashlib.sha256(url.encode()).hexdigest()[:16]
+        folder = input_folder(url)
         instrument = _instrument_param(item.instrument, base)[0]
         try:
             given = report_input(store, item.assessment, folder, instrument=instrument)

@@ -409,6 +409,19 @@ def assessment_instrument(store, assessment_id: int, instrument: Instrument | st
                      "give that instrument's YAML file (--instrument PATH, or the manifest's instrument column)")
 
 
+def input_folder(store_url: str) -> Path:
+    """Where a stored assessment is written as report input: one folder per store in the user's cache.
+
+    Never inside a report's output folder, which is what a consultant hands over: the input holds every
+    respondent's answers and comments, approved or not.
+    """
+    import hashlib
+
+    from platformdirs import user_cache_path
+
+    return user_cache_path("pmo-workbench") / "store-exports" / hashlib.sha256(store_url.encode()).hexdigest()[:16]
+
+
 def report_input(store, assessment_id: int, folder: str | os.PathLike, *,
                  instrument: Instrument | str | os.PathLike | None = None) -> StoredInput:
     """Write a stored assessment as the input of its positioning report.

@@ -46,7 +46,10 @@ def test_report_from_the_store_matches_the_report_from_the_file(stored, tmp_path
     assert result.exit_code == 0, result.output
     page = (tmp_path / "vantellis-insurance-group-positioning.html").read_text(encoding="utf-8")
     assert "Vantellis Insurance Group" in page and "Strategic" in page  # the sample's designed type
-    assert (tmp_path / ".inputs" / f"assessment-{chosen}.csv").is_file()
+    # the answers (every comment, approved or not) are report input in the user's cache, never in the folder
+    # a consultant hands over
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".pmo-workbench")) == [
+        "vantellis-insurance-group-positioning.html", "vantellis-insurance-group-positioning.ipynb"]
 
 
 @pytest.mark.parametrize("args", [
