@@ -34,7 +34,9 @@ MAX_WIDTH = 640
 """Total chart width in px that fits the text width of an A4 page."""
 
 _PLOT_WIDTH = 360  # plot area of charts with category labels on the left
-_LABEL_LIMIT = 170  # px of a category label before it is cut with an ellipsis
+_LABEL_LIMIT = 0  # no cut: long category labels wrap onto several lines instead (see wrap_expr)
+WRAP_CHARS = 26
+"""Characters per line of a wrapped axis label."""
 _ROW = 24  # px per bar row
 SUPPRESSED = "suppressed"
 LOW_AGREEMENT = "low agreement"
@@ -42,6 +44,28 @@ SPLIT_VIEWS = "split views"
 _VALID_SCORE = "isValid(datum.score) && isFinite(datum.score)"
 _ROLE_LABELS = {"standards": "Standards", "customer_support": "Customer support", "empowerment": "Empowerment"}
 _RATINGS = ("low", "medium", "high")
+
+
+def wrap_expr(width: int = WRAP_CHARS, field: str = "datum.label") -> str:
+    """A Vega expression that splits a label into lines of at most ``width`` characters, at spaces.
+
+    Vega writes a label given as an array of strings on several lines, so an axis with
+    ``labelExpr=wrap_expr()`` shows "PM competency and career development" as "PM competency and" over
+    "career development" instead of cutting it. A word longer than ``width`` stays whole on its line;
+    numbers and short labels come back as one line.
+    """
+    return f"split(trim(replace(trim({field} + ''), /(.{{1,{int(width)}}})(\\s+|$)/g, '$1\\n')), '\\n')"
+
+
+def wrap_text(label: str, width: int = WRAP_CHARS) -> list[str]:
+    """``label`` split into lines as :func:`wrap_expr` splits it in the chart (for text marks and tests).
+
+    >>> wrap_text("PM competency and career development")
+    ['PM competency and career', 'development']
+    """
+    import textwrap
+
+    return textwrap.wrap(str(label), width, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def _style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -54,8 +78,8 @@ def _style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
         title=alt.TitleConfig(font=FONT, fontSize=15, fontWeight="bold", color=INK, anchor="start", offset=10),
         axis=alt.AxisConfig(
             labelFont=FONT, titleFont=FONT, labelFontSize=11, titleFontSize=12, labelColor=INK, titleColor=INK,
-            titleFontWeight="normal", labelLimit=_LABEL_LIMIT, gridColor="#E5E5E5", domainColor=GREY,
-            tickColor=GREY,
+            titleFontWeight="normal", labelLimit=_LABEL_LIMIT, labelExpr=wrap_expr(), gridColor="#E5E5E5",
+            domainColor=GREY, tickColor=GREY,
         ),
         legend=alt.LegendConfig(
             orient="bottom", labelFont=FONT, titleFont=FONT, labelFontSize=11, titleFontSize=12, labelColor=INK,
@@ -215,7 +239,7 @@ def _heatmap(data: pd.DataFrame, *, x: alt.X, y: alt.Y, tooltip: list, font_size
 def _role_axis(column_width: float) -> alt.Axis:
     """Role names above the columns; slanted when the columns are too narrow to write them level."""
     if column_width >= 100:
-        return alt.Axis(orient="top", labelAngle=0, title=None, domain=False, ticks=False,
-                        labelLimit=int(column_width) - 4)
+        return alt.Axis(orient="top", labelAngle=0, title=None, domain=False, ticks=False, labelLimit=0,
+                        labelExpr=wrap_expr(max(8, int(column_width) // 7)))
     return alt.Axis(orient="top", labelAngle=-30, labelAlign="left", labelBaseline="middle", title=None,
                     domain=False, ticks=False, labelLimit=120)
