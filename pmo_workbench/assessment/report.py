@@ -72,6 +72,30 @@ class PositioningInput:
         """Whether the report covers more than one PMO (each section then has a heading per PMO)."""
         return len(self.pmos) > 1
 
+    @property
+    def fieldwork(self) -> list[str] | None:
+        """The first and last ``assessed_on`` date of the answers of the PMOs reported on, as ISO dates.
+
+        ``None`` when the answers carry no dates. The title page shows it as the fieldwork period when the
+        engagement gives none.
+        """
+        return fieldwork_dates(self.answers[self.answers["pmo"].isin([a.pmo for a in self.pmos])]
+                               if "pmo" in self.answers else self.answers)
+
+
+def fieldwork_dates(answers: pd.DataFrame) -> list[str] | None:
+    """``[first, last]`` ``assessed_on`` date of ``answers`` as ISO dates, or ``None`` without any date.
+
+    >>> fieldwork_dates(pd.DataFrame({"assessed_on": ["2026-04-17", None, "2026-03-02"]}))
+    ['2026-03-02', '2026-04-17']
+    """
+    if "assessed_on" not in answers:
+        return None
+    dates = pd.to_datetime(answers["assessed_on"], errors="coerce").dropna()
+    if dates.empty:
+        return None
+    return [dates.min().date().isoformat(), dates.max().date().isoformat()]
+
 
 def positioning_input(responses: str | Path, organisation: str, pmo: str | None = None, *,
                       instrument: str | Path = "pmo-core", min_group_size: int | None = None,

@@ -187,3 +187,11 @@ def group_perception(respondent_scores: pd.DataFrame, role_view: pd.DataFrame, i
 def groups_needed(role_view: pd.DataFrame) -> bool:
     """Whether the role view hides any cell, so that the two-group view is worth showing."""
     return bool(role_view["suppressed"].notna().any())
+
+
+def roles_comparable(role_view: pd.DataFrame) -> bool:
+    """Whether the role view shows at least two roles side by side on some dimension (else it compares nothing)."""
+    if role_view.empty:
+        return False
+    key = [c for c in ("organisation", "pmo", "dimension") if c in role_view]
+    return bool(role_view["score"].notna().groupby([role_view[c] for c in key]).sum().ge(2).any())

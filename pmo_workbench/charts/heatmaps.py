@@ -53,8 +53,7 @@ def perception(
         Id -> label; rows and columns follow the order of these mappings, then
         any other ids in order of appearance.
     min_group_size
-        The minimum group size, written in suppressed cells ("suppressed (<3)"); without it they read
-        "suppressed".
+        The minimum group size, written in suppressed cells ("n<3"); without it they read "suppressed".
     title
         Chart title; none by default.
 
@@ -62,9 +61,9 @@ def perception(
     -------
     altair.LayerChart
         Dimensions (rows) x roles (columns); cells coloured by score with the
-        rounded score, suppressed cells grey with the text "suppressed (<n)".
+        rounded score, suppressed cells grey with the text "n<3" (the rule) or "suppressed".
     """
-    hidden_text = SUPPRESSED if min_group_size is None else f"{SUPPRESSED} (<{int(min_group_size)})"
+    hidden_text = SUPPRESSED if min_group_size is None else f"n<{int(min_group_size)}"
     rows = []
     for r in _records(by_role):
         dim, role = str(r.get("dimension")), str(r.get("role"))
@@ -109,7 +108,7 @@ def item_heatmap(
     items: pd.DataFrame,
     *,
     role_labels: Mapping[str, str] | None = None,
-    row_height: int = 24,
+    row_height: int = 13,
     title: str | None = None,
 ) -> alt.LayerChart:
     """Mean item score by respondent role, one row per item, labelled with its statement.
@@ -161,23 +160,23 @@ def item_heatmap(
         alt.Tooltip("n:Q", title="Answers (n)"),
         alt.Tooltip("score_text:N", title="Mean score"),
     ]
-    width = min(_PLOT_WIDTH, 105 * max(len(role_order), 1))
+    width = min(_HEAT_PLOT_WIDTH, _HEAT_COLUMN * max(len(role_order), 1))
     chart = _heatmap(
         data,
         x=alt.X("role:N", sort=role_order, axis=_role_axis(width / max(len(role_order), 1))),
         y=alt.Y("item_label:N", sort=item_order, title=None,
-                axis=alt.Axis(domain=False, ticks=False, labelFontSize=9, labelLineHeight=10,
-                              labelExpr=wrap_expr(ITEM_LABEL_WRAP))),
+                axis=alt.Axis(domain=False, ticks=False, labelFontSize=max(7, min(10, row_height - 4)),
+                              labelLimit=0, labelExpr=wrap_expr(ITEM_LABEL_CHARS))),
         tooltip=tooltip, font_size=max(7, min(11, row_height - 5)), width=width,
         height=max(row_height * len(item_order), row_height),
     )
     return _style(_titled(chart, title))
 
 
-ITEM_LABEL_CHARS = 90
-"""Longest item label (id and statement) in the item heat map; longer statements end with an ellipsis."""
-ITEM_LABEL_WRAP = 48
-"""Characters per line of an item label (two lines at most for :data:`ITEM_LABEL_CHARS`)."""
+ITEM_LABEL_CHARS = 78
+"""Longest item label (id and statement, one line) in the item heat map; longer ones end with an ellipsis."""
+_HEAT_COLUMN = 52  # px per role column of the item heat map, room for a two-digit score
+_HEAT_PLOT_WIDTH = 250  # the statements take the rest of the width
 
 
 def item_label(item: Any, statement: Any, limit: int = ITEM_LABEL_CHARS) -> str:
@@ -197,7 +196,7 @@ def item_label(item: Any, statement: Any, limit: int = ITEM_LABEL_CHARS) -> str:
     return cut.rstrip(" ,;:.") + "…"
 
 
-def item_heatmap_parts(items: pd.DataFrame, *, max_rows: int = 30) -> list[pd.DataFrame]:
+def item_heatmap_parts(items: pd.DataFrame, *, max_rows: int = 60) -> list[pd.DataFrame]:
     """``items`` (as :func:`item_heatmap` takes them) cut into parts of at most ``max_rows`` items, each part
     ending at the end of a dimension where it can, so that each part's chart fits one printed page.
 

@@ -95,3 +95,15 @@ def test_no_scores_gives_empty_view(tiny):
     frame = _people({"executive": [float("nan")]})
     result = _view(frame, tiny)
     assert result.by_group.empty and result.gaps.empty and not result.any_shown
+
+
+def test_roles_comparable_needs_two_shown_roles_on_a_dimension(tiny):
+    from pmo_workbench.assessment.role_groups import roles_comparable
+
+    # executive and project_manager shown (3 each), pmo_staff hidden -> complementary hides one more: only one
+    # role left on gov, nothing to compare
+    frame = _people({"executive": [80, 90, 85], "pmo_staff": [70, 70], "project_manager": [40, 50, 45]})
+    assert not roles_comparable(perception_gaps(frame, tiny).by_role)
+    frame = _people({"executive": [80, 90, 85], "project_manager": [40, 50, 45]})
+    assert roles_comparable(perception_gaps(frame, tiny).by_role)
+    assert not roles_comparable(perception_gaps(frame.iloc[:0], tiny).by_role)

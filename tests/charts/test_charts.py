@@ -408,6 +408,13 @@ def test_perception_cells_and_suppression():
     spec = charts.perception(by_role_frame(), {"gov": "Governance", "sup": "Support"}, ROLE_LABELS).to_dict()
     rows = unit_rows(spec, lambda u: mark_type(u) == "rect")
     assert [r["cell_text"] for r in rows] == ["suppressed", "70", "45", "suppressed", "80", "suppressed"]
+    # with the minimum group size, a suppressed cell states the rule
+    spec = charts.perception(by_role_frame(), {"gov": "Governance", "sup": "Support"}, ROLE_LABELS,
+                             min_group_size=3).to_dict()
+    rows = unit_rows(spec, lambda u: mark_type(u) == "rect")
+    assert [r["cell_text"] for r in rows] == ["n<3", "70", "45", "n<3", "80", "n<3"]
+    spec = charts.perception(by_role_frame(), {"gov": "Governance", "sup": "Support"}, ROLE_LABELS).to_dict()
+    rows = unit_rows(spec, lambda u: mark_type(u) == "rect")
     assert [r["score"] for r in rows] == [None, 70.4, 45.0, None, 80.0, None]
     assert [r["status"] for r in rows] == ["suppressed (small group)", "shown", "shown",
                                            "suppressed (complementary)", "shown", "suppressed (small group)"]
@@ -463,11 +470,11 @@ def test_benchmark_percentiles_and_median_rule():
 
 
 # -- 6. item heat map ---------------------------------------------------------------------------
-@pytest.mark.parametrize(("n_items", "height"), [(55, 1320), (3, 72), (1, 24)])
+@pytest.mark.parametrize(("n_items", "height"), [(55, 715), (3, 39), (1, 13)])
 def test_item_heatmap_grows_with_items_in_input_order(n_items, height):
     frame = items_frame(n_items)
     spec = charts.item_heatmap(frame).to_dict()
-    assert spec["height"] == height  # 24 px per item: two lines of statement
+    assert spec["height"] == height  # 13 px per item: one line of statement
     rect = next(u for u, _ in units(spec) if mark_type(u) == "rect")
     # rows are labelled with the id and the statement, so the printed page says what was asked
     assert rect["encoding"]["y"]["sort"] == [f"I{i:02d} Statement {i}" for i in range(n_items)]

@@ -491,7 +491,9 @@ def test_branding_embeds_the_logo_and_checks_its_fields(tmp_path):
     spec = reports.ReportSpec("positioning", "<Org>", "P", {}, (), "org")
     html = reports.export_html(nb, spec, branding=branding, date="2026-01-02", vega_js="")
     assert 'src="data:image/svg+xml;base64,' in html and "Northwind &amp; Partners" in html
-    assert "--brand: #336699" in html and "&lt;Org&gt;" in html and "2026-01-02" in html
+    assert "--brand: #336699" in html and "&lt;Org&gt;" in html
+    # the title page names the client; the render date is not the fieldwork and is not shown as such
+    assert "Prepared for</dt><dd>&lt;Org&gt;</dd>" in html and "Fieldwork" not in html
     bad = tmp_path / "bad.yaml"
     bad.write_text("colour: red\nlogo: missing.png\nfont: Comic\n", encoding="utf-8")
     with pytest.raises(InputValidationError) as info:
