@@ -108,7 +108,7 @@ def item_heatmap(
     items: pd.DataFrame,
     *,
     role_labels: Mapping[str, str] | None = None,
-    row_height: int = 13,
+    row_height: int = 12,
     title: str | None = None,
 ) -> alt.LayerChart:
     """Mean item score by respondent role, one row per item, labelled with its statement.
@@ -196,7 +196,7 @@ def item_label(item: Any, statement: Any, limit: int = ITEM_LABEL_CHARS) -> str:
     return cut.rstrip(" ,;:.") + "…"
 
 
-def item_heatmap_parts(items: pd.DataFrame, *, max_rows: int = 60) -> list[pd.DataFrame]:
+def item_heatmap_parts(items: pd.DataFrame, *, max_rows: int = 75) -> list[pd.DataFrame]:
     """``items`` (as :func:`item_heatmap` takes them) cut into parts of at most ``max_rows`` items, each part
     ending at the end of a dimension where it can, so that each part's chart fits one printed page.
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 DEFAULT_LOCALE = "en_GB"
-SMALL_TABLE_ROWS = 14
+SMALL_TABLE_ROWS = 8
 """Tables with at most this many rows are kept whole on one printed page; longer ones break between rows."""
 
 _IMAGE_URI = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]+$")

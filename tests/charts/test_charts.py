@@ -470,11 +470,11 @@ def test_benchmark_percentiles_and_median_rule():
 
 
 # -- 6. item heat map ---------------------------------------------------------------------------
-@pytest.mark.parametrize(("n_items", "height"), [(55, 715), (3, 39), (1, 13)])
+@pytest.mark.parametrize(("n_items", "height"), [(55, 660), (3, 36), (1, 12)])
 def test_item_heatmap_grows_with_items_in_input_order(n_items, height):
     frame = items_frame(n_items)
     spec = charts.item_heatmap(frame).to_dict()
-    assert spec["height"] == height  # 13 px per item: one line of statement
+    assert spec["height"] == height  # 12 px per item: one line of statement
     rect = next(u for u, _ in units(spec) if mark_type(u) == "rect")
     # rows are labelled with the id and the statement, so the printed page says what was asked
     assert rect["encoding"]["y"]["sort"] == [f"I{i:02d} Statement {i}" for i in range(n_items)]
