@@ -18,6 +18,8 @@ from typing import Any
 DEFAULT_LOCALE = "en_GB"
 SMALL_TABLE_ROWS = 8
 """Tables with at most this many rows are kept whole on one printed page; longer ones break between rows."""
+SMALL_TABLE_CHARS = 600
+"""... and at most this many characters of text: a short table of long paragraphs breaks between rows too."""
 
 _IMAGE_URI = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]+$")
 _HEADING = re.compile(r"<h([12])((?:\s[^>]*)?)>(.*?)</h\1>", re.S)
@@ -177,12 +179,14 @@ def with_contents(body: str) -> tuple[str, list[dict[str, Any]]]:
     return _HEADING.sub(visit, body), [e for e in contents if e["title"]]
 
 
-def mark_small_tables(body: str, max_rows: int = SMALL_TABLE_ROWS) -> str:
-    """Add the class ``keep`` to every report table of at most ``max_rows`` body rows (printed whole)."""
+def mark_small_tables(body: str, max_rows: int = SMALL_TABLE_ROWS, max_chars: int = SMALL_TABLE_CHARS) -> str:
+    """Add the class ``keep`` to every report table of at most ``max_rows`` body rows and ``max_chars``
+    characters of text (printed whole); a longer one would leave a gap where it no longer fits a page."""
 
     def visit(match: re.Match[str]) -> str:
         rows = match.group("rest").count("<tr") - 1
-        if rows > max_rows or " keep" in match.group("more"):
+        chars = len(html.unescape(_TAG.sub("", match.group("rest"))))
+        if rows > max_rows or chars > max_chars or " keep" in match.group("more"):
             return match.group(0)
         return f'<table class="pmo-table{match.group("more")} keep"{match.group("rest")}</table>'
 

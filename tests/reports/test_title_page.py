@@ -96,6 +96,9 @@ def test_small_tables_are_kept_whole():
     big = '<table class="pmo-table"><thead><tr><th>a</th></tr></thead><tbody>' + "<tr><td>1</td></tr>" * 20
     marked = mark_small_tables(small + "</tbody></table>" + big + "</tbody></table>")
     assert marked.count('class="pmo-table keep"') == 1 and marked.index("keep") < marked.index("<tr><td>1</td></tr>")
+    # three rows of long text: not kept whole
+    wordy = small.replace("<td>1</td>", "<td>" + "word " * 50 + "</td>") + "</tbody></table>"
+    assert "keep" not in mark_small_tables(wordy)
 
 
 def _notebook(records: dict, *html: str):
