@@ -260,8 +260,8 @@ def suppression_sentence(min_group_size: int) -> str:
     'To protect anonymity, no score is shown for a group of fewer than 3 respon'
     """
     return (f"To protect anonymity, no score is shown for a group of fewer than {int(min_group_size)} respondents, "
-            "nor for a group whose score, with the others shown, would reveal such a group's; these cells read "
-            f"\u201csuppressed (<{int(min_group_size)})\u201d.")
+            "nor for a group whose score, with the others shown, would reveal such a group's; these cells are grey "
+            f"and read \u201cn<{int(min_group_size)}\u201d.")
 
 
 def group_gap_statements(gaps: pd.DataFrame, dimension_labels: dict[str, str], threshold: float,

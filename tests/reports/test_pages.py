@@ -53,12 +53,13 @@ def page_lines(pdf: Path) -> list[list[str]]:
     return pages
 
 
-def headings(page: Path) -> set[str]:
-    """The text of every h1-h4 of the report body (the title page's contents left out)."""
+def headings(page: Path, pattern: str = r"<h[1-4][^>]*>(.*?)</h[1-4]>") -> set[str]:
+    """The text of every h1-h4 of the report body (the title page's contents left out), or of what
+    ``pattern`` finds there."""
     text = page.read_text(encoding="utf-8")
     main = text[text.index('<main class="report">'):text.index("</main>")]
     found = set()
-    for inner in re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", main, flags=re.S):
+    for inner in re.findall(pattern, main, flags=re.S):
         inner = re.sub(r'<a class="anchor-link".*?</a>', "", inner, flags=re.S)
         found.add(" ".join(html.unescape(re.sub(r"<[^>]+>", "", inner)).split()))
     return found
@@ -75,9 +76,12 @@ def section_pages(pages: list[list[str]], start: str, end: str) -> int:
 def test_no_page_ends_with_a_heading(printed, report):
     page, pdf = printed[report]
     titles = headings(page)
+    # a table's caption (or its caption and header row) at the foot of a page heads nothing either
+    captions = headings(page, r"<caption[^>]*>(.*?)</caption>")
     pages = page_lines(pdf)
-    ending = [(n, lines[-1]) for n, lines in enumerate(pages[:-1], start=1) if lines and lines[-1] in titles]
-    assert ending == [], f"pages ending with a heading: {ending}"
+    ending = [(n, lines[-1]) for n, lines in enumerate(pages[:-1], start=1)
+              if lines and (lines[-1] in titles | captions or (len(lines) > 1 and lines[-2] in captions))]
+    assert ending == [], f"pages ending with a heading or a table's caption: {ending}"
 
 
 @pytest.mark.parametrize("report", ["positioning", "portfolio"])

@@ -276,7 +276,7 @@ def _open_offline(page_path: Path) -> dict:
 def test_report_opens_offline_with_every_chart_rendered(batch, chromium, report):
     out, _ = batch
     seen = _open_offline(out / f"{report}.html")
-    assert seen["interactive"] == _chart_count(out / f"{report}.ipynb") >= 5
+    assert seen["interactive"] == _chart_count(out / f"{report}.ipynb") >= 4  # ladder, roles, roadmap, heat map
     assert seen["footer"] == 1  # the whole page, not a part cut short by a name in a chart
     assert seen["errors"] == []
     assert seen["remote"] == []
