@@ -18,6 +18,7 @@ import pandas as pd
 
 from .heatmaps import item_heatmap, perception
 from .style import (
+    wrap_expr,
     _PLOT_WIDTH,
     _ROLE_LABELS,
     _ROW,
@@ -255,7 +256,8 @@ def ladder(
         alt.Tooltip("needed_text:N", title="Points still needed"),
     ]
     rungs = _order(data["rung"])
-    base = alt.Chart().encode(y=alt.Y("label:N", sort=_order(data["label"]), title=None))
+    base = alt.Chart().encode(y=alt.Y("label:N", sort=_order(data["label"]), title=None,
+                                      axis=alt.Axis(labelExpr=wrap_expr())))
     # Rows without a score draw no bar: Vega drops invalid values.
     bars = base.mark_bar(height={"band": 0.65}).encode(
         x=alt.X("score:Q", scale=_SCORE_SCALE, axis=_score_axis()),

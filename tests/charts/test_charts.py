@@ -519,6 +519,29 @@ def test_item_heatmap_parts_end_at_dimensions_and_fit_the_cap():
         charts.item_heatmap_parts(frame, max_rows=0)
 
 
+@pytest.mark.parametrize(("label", "lines"), [
+    # short: one line; long: two lines split at a space
+    ("Governance", ["Governance"]),
+    ("PM competency and career development", ["PM competency and career", "development"]),
+    # a second line too long ends with an ellipsis; a first word longer than a line stays whole
+    ("KRC-099 — Electrical safety surveys and works at every depot", ["KRC-099 — Electrical",
+                                                                     "safety surveys and works…"]),
+    ("Supercalifragilisticexpialidociousness is long", ["Supercalifragilisticexpialidociousness is long"]),
+])
+def test_wrap_text(label, lines):
+    from pmo_workbench.charts.style import wrap_text
+
+    assert wrap_text(label, 26) == lines
+
+
+def test_dense_rows_keep_labels_on_one_line():
+    # 12 px rows cannot hold two lines: the label stays whole on one line (the label limit cuts it if need be)
+    frame = items_frame(3).assign(text="A statement long enough to need two lines in a roomy chart")
+    spec = charts.item_heatmap(frame).to_dict()
+    svg = vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION)
+    assert "<tspan" not in svg
+
+
 def test_long_axis_labels_wrap_instead_of_being_cut():
     from pmo_workbench.charts.style import wrap_text
 
