@@ -36,6 +36,7 @@ def load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputValidationError([Problem(str(path), None, None, f"cannot read file: {exc}")]) from exc
+    node = None
     try:
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
@@ -45,6 +46,8 @@ def load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         col = mark.column + 1 if mark else None
         reason = getattr(exc, "problem", None) or str(exc)
         raise InputValidationError([Problem(str(path), row, col, f"not valid YAML: {reason}")]) from exc
+    except (ValueError, OverflowError) as exc:  # a well-formed scalar that cannot be built: 2026-02-30
+        raise InputValidationError(_unbuildable(str(path), node, exc)) from exc
     if data is None:
         raise InputValidationError([Problem(str(path), None, None, "file is empty; expected a YAML mapping")])
     problems = _node_problems(str(path), node)
@@ -54,6 +57,26 @@ def load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
 
 
 _MERGE = "tag:yaml.org,2002:merge"
+
+
+def _unbuildable(where: str, root: yaml.Node | None, exc: Exception) -> list[Problem]:
+    """The scalars YAML reads as a date, time or number that cannot be built (``2026-02-30``), located."""
+    constructor = yaml.constructor.SafeConstructor()
+    found, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                constructor.construct_object(node)
+            except (ValueError, OverflowError, yaml.YAMLError) as why:
+                found.append(Problem(where, node.start_mark.line + 1, node.start_mark.column + 1,
+                                     f"'{node.value}' is not a real date or value ({why}); expected YYYY-MM-DD"
+                                     if node.tag.endswith(":timestamp") else f"'{node.value}' cannot be read ({why})"))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+    return found or [Problem(where, None, None, f"a value cannot be read ({exc})")]
 
 
 def _key_of(node: yaml.ScalarNode, constructor: yaml.constructor.SafeConstructor) -> object:

@@ -14,11 +14,18 @@ given with ``--targets``) holds one entry per PMO::
 
 ``target``, ``context`` and ``evidence`` are each optional; the ids come from
 the instrument's ``types``, ``context`` and ``evidence`` blocks and are checked
-against them, every problem located by line.
+against them, every problem located by line. An entry may also choose its own
+``recommendations`` (``{exclude, add, cap}``), which win over the file's.
+
+The file may also hold one organisation's client-level edit of the report
+(names, logos, fieldwork, framework, key messages, approved comments...: see
+:mod:`pmo_workbench.assessment.deliverable`); it then names that
+``organisation`` at the top, and its entries may leave their organisation out.
 """
 
 from __future__ import annotations
 
+import copy
 import difflib
 import math
 from collections.abc import Mapping
@@ -31,6 +38,21 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from .._yaml import load_yaml, locate, problems_from_pydantic
 from ..errors import InputValidationError, Problem
+from .deliverable import (
+    CLIENT_FIELDS,
+    DEFAULT_CONFIDENTIALITY,
+    DEFAULT_LOCALE,
+    AnswerComment,
+    EngagementComment,
+    Fieldwork,
+    KeyMessages,
+    RecommendationChoice,
+    Text,
+    answer_comments,
+    check_language,
+    check_locale,
+    check_logo,
+)
 from .instrument import Instrument
 from .positioning import Target
 
@@ -71,6 +93,7 @@ class PmoEngagement(_Model):
     target: str | None = None
     context: dict[str, str | float | None] = Field(default_factory=dict)
     evidence: dict[str, EvidenceAnswer] = Field(default_factory=dict)
+    recommendations: RecommendationChoice | None = None
 
     @field_validator("target")
     @classmethod
@@ -124,9 +147,58 @@ class PmoEngagement(_Model):
 
 
 class Engagement(_Model):
-    """Every PMO entry of an engagement file."""
+    """An engagement file: every PMO entry and, for one organisation, the client-level edit of the report."""
 
+    organisation: Text | None = None
+    client: Text | None = None
+    client_logo: Text | None = None
+    consultancy: Text | None = None
+    consultancy_logo: Text | None = None
+    prepared_for: Text | None = None
+    fieldwork: Fieldwork | None = None
+    framework: Literal["pmbok", "prince2", "agile"] | None = None
+    language: str = "en"
+    locale: str = DEFAULT_LOCALE
+    key_messages: KeyMessages | None = None
+    portfolio_key_messages: KeyMessages | None = None
+    recommendations: RecommendationChoice | None = None
+    comments: tuple[EngagementComment, ...] = ()
+    confidentiality: Text = DEFAULT_CONFIDENTIALITY
+    version: Text | None = None
+    draft: bool = False
     pmos: tuple[PmoEngagement, ...] = ()
+
+    _language = field_validator("language")(check_language)
+    _locale = field_validator("locale")(check_locale)
+    _logos = field_validator("client_logo", "consultancy_logo")(check_logo)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_text(cls, value: Any) -> Any:
+        # ``version: 1.0`` reads as a number in YAML: keep it as written
+        return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _entries_of_organisation(cls, value: Any) -> Any:
+        return with_organisation(value)
+
+    @property
+    def client_name(self) -> str | None:
+        """The client as the report names it: ``client``, else ``organisation``."""
+        return self.client or self.organisation
+
+    def recommendations_for(self, organisation: str, pmo: str) -> RecommendationChoice | None:
+        """The recommendations choice of one PMO: its entry's, else the file's."""
+        entry = self.for_pmo(organisation, pmo)
+        if entry is not None and entry.recommendations is not None:
+            return entry.recommendations
+        return self.recommendations
+
+    def approved_comments(self) -> tuple[EngagementComment, ...]:
+        """The comments approved for the report, in the file's order."""
+        return tuple(c for c in self.comments if c.approved)
+
     def for_pmo(self, organisation: str, pmo: str) -> PmoEngagement | None:
         """The entry of one PMO, or ``None``."""
         return next((e for e in self.pmos if e.organisation == organisation and e.pmo == pmo), None)
@@ -151,11 +223,55 @@ class RawEntry:
         return Problem(str(path), row, column, f"pmos.{self.index}.{key}: {message}")
 
 
+def with_organisation(data: Any) -> Any:
+    """An engagement file's data with the top-level ``organisation`` given to every entry that leaves its own out."""
+    if not isinstance(data, dict) or not isinstance(data.get("organisation"), str) or not isinstance(
+            data.get("pmos"), list):
+        return data
+    data = copy.copy(data)
+    data["pmos"] = [{"organisation": data["organisation"], **item} if isinstance(item, dict)
+                    and "organisation" not in item else item for item in data["pmos"]]
+    return data
+
+
+def client_problems(path: str | Path, data: Any, node, answers: Mapping[str, list[str]] | None = None,
+                    ) -> list[Problem]:
+    """Client-level keys given without ``organisation``, an ``organisation`` the answers lack, and entries naming
+    another organisation than it."""
+    if not isinstance(data, dict):
+        return []
+    found = []
+    organisation = data.get("organisation")
+    if isinstance(organisation, str) and answers is not None and organisation not in answers:
+        close = close_match(organisation, list(answers)) or next(iter(difflib.get_close_matches(
+            organisation, list(answers), n=1, cutoff=0.6)), None)
+        row, column = locate(node, ("organisation",))
+        found.append(Problem(str(path), row, column, f"organisation: no organisation '{organisation}' in the "
+                             "answers" + (f"; did you mean '{close}'?" if close else "")))
+    given = [key for key in CLIENT_FIELDS if key in data]
+    if given and organisation is None:
+        row, column = locate(node, (given[0],))
+        found.append(Problem(str(path), row, column, f"{given[0]}: the client-level keys ({', '.join(given)}) "
+                                                     "need 'organisation': the client as named in the responses"))
+    items = data.get("pmos")
+    if isinstance(organisation, str) and isinstance(items, list):
+        for index, item in enumerate(items):
+            named = item.get("organisation") if isinstance(item, dict) else None
+            if isinstance(named, str) and named != organisation:
+                row, column = locate(node, ("pmos", index, "organisation"))
+                found.append(Problem(str(path), row, column, f"pmos.{index}.organisation: '{named}' is not the "
+                                                             f"file's organisation '{organisation}'; leave it out"))
+    return found
+
+
 def raw_entries(data: Any, node) -> list[RawEntry]:
-    """The entries of an engagement file's ``pmos`` list that name their organisation and PMO as text, located."""
+    """The entries of an engagement file's ``pmos`` list that name their organisation (or take the file's) and
+    PMO as text, located."""
     items = data.get("pmos") if isinstance(data, dict) else None
     if not isinstance(items, list):
         return []
+    data = with_organisation(data)
+    items = data["pmos"]
     found = []
     for index, item in enumerate(items):
         if not isinstance(item, dict):
@@ -217,10 +333,11 @@ def _instrument(info: ValidationInfo) -> Instrument | None:
     return context.get("instrument")
 
 
-def load_engagement(path: str | Path, instrument: Instrument,
-                    answers: Mapping[str, list[str]] | None = None) -> Engagement:
+def load_engagement(path: str | Path, instrument: Instrument | None,
+                    answers: Mapping[str, list[str]] | None = None,
+                    comments: Mapping[str, AnswerComment] | None = None) -> Engagement:
     """Read and check an engagement file against the instrument (and, given them, the answered organisations
-    and their PMOs: see :meth:`Engagement.problems`).
+    and their PMOs, and the comments of the answers: :func:`answer_comments`).
 
     Raises
     ------
@@ -228,16 +345,31 @@ def load_engagement(path: str | Path, instrument: Instrument,
         With every problem at once, located by line and column: an unknown
         type, context or evidence id, a context answer of the wrong kind, an
         evidence answer other than yes, partly or no, an unknown key, a PMO
-        given twice, and the entries the answers contradict.
+        given twice, the entries the answers contradict; and in the
+        client-level edit: a client key without ``organisation``, an entry of
+        another organisation, a logo outside the file's folder or missing, a
+        date that does not exist or a fieldwork ending before it starts, a
+        language other than ``en``, a locale Babel does not know, fewer than 3
+        or more than 5 key messages, a step id the recommendations library
+        lacks, a comment the answers do not hold (or whose text was edited) and
+        a redaction phrase not in its comment.
     """
+    from .recommendations import library_for
+
     path = Path(path)
     data, node = load_yaml(path)
     if data is None:
         return Engagement()
-    problems = entry_problems(path, raw_entries(data, node), answers)
+    problems = entry_problems(path, raw_entries(data, node), answers) + client_problems(path, data, node, answers)
+    library = library_for(instrument) if instrument is not None else None
+    organisation = data.get("organisation") if isinstance(data, dict) else None
+    if comments is not None:
+        comments = {k: c for k, c in comments.items() if c.organisation == organisation}
+    context = {"instrument": instrument, "answers": answers, "base": path.resolve().parent, "comments": comments,
+               "steps": None if library is None else {r.id for r in library.recommendations}}
     engagement = None
     try:
-        engagement = Engagement.model_validate(data, context={"instrument": instrument, "answers": answers})
+        engagement = Engagement.model_validate(data, context=context)
     except pydantic.ValidationError as exc:
         problems = problems_from_pydantic(path, node, exc) + problems
     if problems:
@@ -265,6 +397,7 @@ def engagement_inputs(responses: str | Path, answers, instrument: Instrument, *,
     and the targets (or ``None``).
     """
     pairs = answers[["organisation", "pmo"]].drop_duplicates().astype(str)
+    comments = answer_comments(answers) if "comment" in answers else None  # a frame of names only: not checked
     pmos_of: dict[str, list[str]] = {}
     for organisation, pmo in zip(pairs["organisation"], pairs["pmo"]):
         pmos_of.setdefault(organisation, []).append(pmo)
@@ -275,7 +408,7 @@ def engagement_inputs(responses: str | Path, answers, instrument: Instrument, *,
         if file is None:
             continue
         try:
-            loaded = load_engagement(file, instrument, pmos_of)
+            loaded = load_engagement(file, instrument, pmos_of, comments)
         except InputValidationError as exc:
             problems.extend(exc.problems)
             continue

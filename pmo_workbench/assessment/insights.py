@@ -48,8 +48,11 @@ from .narrative import (
     summary_sentence,
     type_words,
 )
-from .quality import DONT_KNOW_FLAG, DataQuality, pmo_rows, comments, data_quality
+from .quality import DONT_KNOW_FLAG, DataQuality, comment_counts, comments, comments_sentence, data_quality, pmo_rows
 from .results import AssessmentResults, PmoAssessment
+from .findings import Findings, findings_from_portfolio
+from .recommendations import RecommendationLibrary
+from .roadmap import PHASE_LABELS, Roadmap, build_roadmap
 from .role_groups import GROUP_LABELS as GROUP_LABELS
 from .role_groups import group_perception as group_perception
 from .role_groups import groups_needed as groups_needed
@@ -83,12 +86,19 @@ __all__ = [
     "DataQuality",
     "benchmark_percentiles",
     "comments",
+    "comment_counts",
+    "comments_sentence",
     "data_quality",
     "gap_statements",
     "item_scores_by_role",
     "next_type_gaps",
     "priorities",
     "roadmap_phases",
+    "ROADMAP_TABLE_COLUMNS",
+    "deferred_sentence",
+    "findings_from_portfolio",
+    "roadmap_table",
+    "roadmap_with",
     "strengths",
     "summary_sentence",
 ]
@@ -96,12 +106,6 @@ __all__ = [
 STRENGTH_LEVEL = 3
 """The lowest maturity level a dimension needs to be called a relative strength."""
 
-PHASE_LABELS: dict[int, str] = {
-    1: "Now (0-3 months)",
-    2: "Next (3-6 months)",
-    3: "Later (6-12 months)",
-}
-"""Roadmap phase number -> the label a report shows (see :func:`roadmap_phases`)."""
 
 ALL_ROLES = "all"
 """The ``role`` of the rows of :func:`item_scores_by_role` that pool every respondent."""
@@ -222,7 +226,11 @@ def _priorities_without_roadmap(a: PmoAssessment, n: int) -> pd.DataFrame:
 def roadmap_phases(recommendations: pd.DataFrame) -> pd.DataFrame:
     """The roadmap split into three phases.
 
-    Rule, applied to each step:
+    The steps of a roadmap of initiatives (``a.recommendations``: they carry a
+    ``phase`` already, see :func:`pmo_workbench.assessment.roadmap.build_roadmap`)
+    keep their phase. A flat list of steps without one (from
+    :func:`~pmo_workbench.assessment.recommendations.recommend`) is phased by
+    this rule, applied to each step:
 
     - phase 1, "Now (0-3 months)": steps that unlock the next type
       (``unlocks`` not missing), whatever their effort, and low-effort steps
@@ -244,6 +252,10 @@ def roadmap_phases(recommendations: pd.DataFrame) -> pd.DataFrame:
         :data:`PHASE_LABELS`) added, sorted by phase; within a phase the steps
         keep the roadmap's order. The index is renumbered from 0.
     """
+    if "phase" in recommendations.columns:  # the steps of a roadmap of initiatives are phased already
+        out = recommendations.copy()
+        out["phase_label"] = pd.Series([PHASE_LABELS[int(p)] for p in out["phase"]], index=out.index, dtype=object)
+        return out.sort_values("phase", kind="stable").reset_index(drop=True)
     effort, impact = recommendations["effort"], recommendations["impact"]
     now = recommendations["unlocks"].notna() | (effort.eq("low") & impact.eq("high"))
     phase = np.where(now.to_numpy(bool), 1, np.where(effort.eq("high").to_numpy(bool), 3, 2)).astype(np.int64)
@@ -459,3 +471,45 @@ def _percentile_row(dimension: str, label: str, score: float, peer_scores: Itera
     return {"dimension": dimension, "label": label, "score": float(score) if not _missing(score) else np.nan,
             "percentile": percentile, "peers": len(values),
             "peer_median": float(np.median(values)) if len(values) else np.nan}
+
+
+# -- the roadmap ---------------------------------------------------------------------------------------------------
+
+ROADMAP_TABLE_COLUMNS = ["initiative", "owner_role", "duration_weeks", "kpi", "because"]
+"""Columns of :func:`roadmap_table`."""
+
+
+def roadmap_with(a: PmoAssessment, instrument: Instrument, library: RecommendationLibrary | None,
+                 findings: Findings | None = None) -> Roadmap:
+    """The PMO's roadmap, rebuilt with more findings (the portfolio's, say) and the options it was built with.
+
+    Returns ``a.roadmap`` itself when there is nothing to add or no library.
+    """
+    if library is None or findings is None or not findings.found:
+        return a.roadmap
+    options = a.roadmap.options
+    return build_roadmap(a.dimensions, a.item_scores, a.type, library, instrument, findings=a.findings | findings,
+                         framework=options.framework, pmo_level=a.pmo_level, exclude=options.exclude,
+                         add=options.add, cap=options.cap)
+
+
+def roadmap_table(roadmap: Roadmap) -> pd.DataFrame:
+    """The compact table of initiatives a report shows beside the roadmap chart.
+
+    Columns :data:`ROADMAP_TABLE_COLUMNS`: ``initiative`` ("I1 Title"), ``owner_role``, ``duration_weeks``,
+    ``kpi`` and ``because`` (one line), in roadmap order (the phase is the chart's).
+    """
+    return pd.DataFrame([{"initiative": f"{i.id} {i.title}", "owner_role": i.owner_role,
+                          "duration_weeks": i.duration_weeks, "kpi": i.kpi, "because": i.because}
+                         for i in roadmap.initiatives], columns=ROADMAP_TABLE_COLUMNS)
+
+
+def deferred_sentence(roadmap: Roadmap) -> str | None:
+    """One sentence naming the initiatives the cap left out, or ``None``."""
+    if not roadmap.deferred:
+        return None
+    titles = "; ".join(d.title for d in roadmap.deferred)
+    n = len(roadmap.deferred)
+    cap = roadmap.options.cap
+    return (f"Beyond the cap of {cap} initiative{'' if cap == 1 else 's'}, {n} more {'was' if n == 1 else 'were'} "
+            f"left for later: {titles}.")

@@ -6,12 +6,17 @@ Re-exported by :mod:`pmo_workbench.assessment.insights`, where a report finds it
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from .deliverable import comment_id
 from .instrument import Instrument
 from .results import PmoAssessment
+
+if TYPE_CHECKING:
+    from .engagement import Engagement
 
 DONT_KNOW_FLAG = 0.30
 """An item that more than this share of the respondents asked answered "don't know" is named in the report."""
@@ -157,8 +162,15 @@ def data_quality(responses: pd.DataFrame, a: PmoAssessment, instrument: Instrume
     )
 
 
-def comments(responses: pd.DataFrame, organisation: str, pmo: str) -> pd.DataFrame:
-    """The free-text comments of one PMO's respondents, without who wrote them.
+def comments(responses: pd.DataFrame, organisation: str, pmo: str, engagement: Engagement | None = None,
+             ) -> pd.DataFrame:
+    """The free-text comments of one PMO's respondents that the engagement approves, redacted, without who
+    wrote them.
+
+    A comment is left out unless the engagement file lists it (by its id, see
+    :func:`~pmo_workbench.assessment.deliverable.comment_id`) with
+    ``approved: true``; an approved comment is shown with its redactions
+    applied (every occurrence, any case, whole phrase).
 
     Parameters
     ----------
@@ -167,30 +179,63 @@ def comments(responses: pd.DataFrame, organisation: str, pmo: str) -> pd.DataFra
         returns it); the ``comment`` column is optional.
     organisation, pmo
         The PMO.
+    engagement
+        The engagement file of the organisation; ``None`` (or one of another
+        organisation) approves nothing.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``role``, ``item``, ``comment`` (surrounding spaces trimmed),
-        one row per non-blank comment, in the frame's order. Respondent ids
-        are left out to protect anonymity. Empty, with those columns, when
-        there is no ``comment`` column or every comment is blank.
+        Columns ``role``, ``item``, ``comment`` (redacted, surrounding spaces
+        trimmed), one row per approved comment, in the frame's order.
+        Respondent ids are left out to protect anonymity. Empty, with those
+        columns, when no comment is approved.
 
     Raises
     ------
     KeyError
         When ``responses`` has no rows for that PMO.
     """
+    rows = _comment_rows(responses, organisation, pmo)
+    approved = {} if engagement is None or engagement.organisation != organisation else {
+        c.id: c for c in engagement.approved_comments() if c.pmo == pmo}
+    chosen = rows[np.array([key in approved for key in rows["id"]], dtype=bool)]
+    return pd.DataFrame({
+        "role": chosen["role"].to_numpy(object),
+        "item": chosen["item"].to_numpy(object),
+        "comment": np.array([approved[key].shown for key in chosen["id"]], dtype=object),
+    }, columns=_COMMENT_COLUMNS)
+
+
+def comment_counts(responses: pd.DataFrame, organisation: str, pmo: str, engagement: Engagement | None = None,
+                   ) -> tuple[int, int]:
+    """How many non-blank comments one PMO's respondents gave, and how many of them the engagement approves."""
+    return len(_comment_rows(responses, organisation, pmo)), len(comments(responses, organisation, pmo, engagement))
+
+
+def comments_sentence(responses: pd.DataFrame, organisation: str, pmo: str,
+                      engagement: Engagement | None = None) -> str:
+    """The sentence saying how many comments were received and how many are approved for this report."""
+    received, approved = comment_counts(responses, organisation, pmo, engagement)
+    return (f"{received} comment{'' if received == 1 else 's'} {'was' if received == 1 else 'were'} received; "
+            f"{approved} approved for this report.")
+
+
+def _comment_rows(responses: pd.DataFrame, organisation: str, pmo: str) -> pd.DataFrame:
+    """Role, item, trimmed text and id of every non-blank comment of a PMO, in the frame's order."""
     rows = pmo_rows(responses, organisation, pmo)
     if "comment" not in rows:
-        return pd.DataFrame(columns=_COMMENT_COLUMNS)
+        return pd.DataFrame(columns=["role", "item", "comment", "id"])
     text = rows["comment"].astype(object).where(rows["comment"].notna(), "").astype(str).str.strip()
     keep = text.ne("")
+    items = rows.loc[keep, "item"].to_numpy(object)
+    texts = text[keep].to_numpy(object)
     return pd.DataFrame({
         "role": rows.loc[keep, "role"].to_numpy(object),
-        "item": rows.loc[keep, "item"].to_numpy(object),
-        "comment": text[keep].to_numpy(object),
-    }, columns=_COMMENT_COLUMNS)
+        "item": items,
+        "comment": texts,
+        "id": [comment_id(organisation, pmo, str(i), str(t)) for i, t in zip(items, texts)],
+    }, columns=["role", "item", "comment", "id"])
 
 
 def pmo_rows(responses: pd.DataFrame, organisation: str, pmo: str) -> pd.DataFrame:

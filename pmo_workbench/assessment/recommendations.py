@@ -1,46 +1,80 @@
-"""Recommendations: concrete next steps for a scored PMO.
+"""Recommendations: the library of steps a PMO may take, and the flat pick by level.
 
-A library (``templates/recommendations/<instrument id>.yaml``) lists, for each
-dimension and the maturity levels at which it applies, a step with its effort
-and impact. :func:`recommend` picks the steps that fit each dimension's current
-level and orders them: first what leads to the PMO's target type, then its
-foundation gaps, then the largest weighted gaps; a PMO at its target works on
-maturity within its type, never on climbing.
+A library (``templates/recommendations/<instrument id>.yaml``, schema 2.0) lists
+steps. Each step names its ``dimension`` and ``workstream`` (one of the
+library's ``workstreams``), what to do (``title``, ``action``) and what shows it
+done (``evidence_of_done``), who leads it (``owner_role``), how long it takes
+(``duration_weeks``), its ``effort`` and ``impact`` (low, medium, high), the
+steps it needs first (``prerequisites``) and those it makes redundant
+(``supersedes``), and where it fits:
+
+- ``levels``: the maturity levels of its dimension it fits (empty = all);
+- ``pmo_levels``: project, department, enterprise (empty = all);
+- ``types``: the type ids of the PMO it applies to (empty = all);
+- ``frameworks``: pmbok, prince2, agile (empty = all). A step written for one
+  framework only is restricted by ``frameworks``; a step that holds for every
+  framework but reads differently in one carries ``variants: {prince2: {title,
+  action, evidence_of_done}}`` (each key optional): the engagement's framework
+  picks the variant, and without a framework the plain text is used and the
+  steps restricted to a framework are left out;
+- ``triggers``: the evidence that calls for it, any of ``{item: ID, below:
+  SCORE}`` (the PMO's item mean, 0-100, below the threshold), ``{dimension: ID,
+  levels: [..]}`` and ``{finding: NAME}`` or ``{finding: NAME, dimension: ID}``
+  with NAME one of :data:`FINDINGS`. A step with no trigger is called for by its
+  dimension's level alone (``levels``).
+
+:func:`load_library` checks the schema and the library itself (duplicate ids,
+unknown workstreams, prerequisites or superseded steps, prerequisite cycles);
+:meth:`RecommendationLibrary.check_against` checks it against an instrument
+(unknown dimension, item or type ids, levels it cannot produce). Every problem
+is located ``file:line:column``. The roadmap of initiatives is built by
+:func:`pmo_workbench.assessment.roadmap.build_roadmap`; :func:`recommend` is the
+flat pick by dimension level alone.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, field_validator
 
-from .._yaml import load_yaml, problems_from_pydantic
+from .._yaml import load_yaml, locate, problems_from_pydantic
 from ..errors import InputValidationError, Problem
 from ..resources import templates_dir
 from .instrument import Instrument
 from .positioning import TypeResult
 
 Rating = Literal["low", "medium", "high"]
+Framework = Literal["pmbok", "prince2", "agile"]
+PmoLevel = Literal["project", "department", "enterprise"]
+FRAMEWORKS: tuple[str, ...] = ("pmbok", "prince2", "agile")
+FINDINGS: tuple[str, ...] = ("perception_gap", "low_agreement", "foundation_gap", "evidence_missing",
+                             "dependency_cycle", "over_allocation", "no_sponsor")
+"""The findings a step may be triggered by (see :mod:`pmo_workbench.assessment.findings`)."""
 _RANK = {"low": 0, "medium": 1, "high": 2}
 COLUMNS = ["dimension", "level", "id", "title", "action", "effort", "impact", "unlocks", "weighted_gap", "reason"]
 
 
-class Recommendation(BaseModel):
-    """One step in the roadmap."""
-
+class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str = Field(min_length=1)
-    dimension: str
+
+class ItemTrigger(_Model):
+    """Fires when the PMO's mean score (0-100) on ``item`` is below ``below``."""
+
+    item: str = Field(min_length=1)
+    below: float = Field(gt=0, le=100)
+
+
+class DimensionTrigger(_Model):
+    """Fires when the maturity level of ``dimension`` is one of ``levels``."""
+
+    dimension: str = Field(min_length=1)
     levels: tuple[int, ...] = Field(min_length=1)
-    title: str = Field(min_length=1)
-    action: str = Field(min_length=1)
-    effort: Rating
-    impact: Rating
 
     @field_validator("levels")
     @classmethod
@@ -50,44 +84,215 @@ class Recommendation(BaseModel):
         return levels
 
 
-class RecommendationLibrary(BaseModel):
-    """All recommendations written for one instrument."""
+class FindingTrigger(_Model):
+    """Fires when the assessment found ``finding`` (on ``dimension`` when one is named)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    finding: Literal["perception_gap", "low_agreement", "foundation_gap", "evidence_missing",
+                     "dependency_cycle", "over_allocation", "no_sponsor"]
+    dimension: str | None = None
+
+
+def _trigger_kind(value: Any) -> str | None:
+    keys = set(value) if isinstance(value, dict) else {k for k in ("item", "finding", "dimension") if hasattr(value, k)}
+    return next((k for k in ("item", "finding", "dimension") if k in keys), None)
+
+
+Trigger = Annotated[
+    Annotated[ItemTrigger, Tag("item")] | Annotated[FindingTrigger, Tag("finding")]
+    | Annotated[DimensionTrigger, Tag("dimension")],
+    Discriminator(_trigger_kind, custom_error_type="trigger_kind",
+                  custom_error_message="a trigger names an item (with below), a dimension (with levels) or a finding"),
+]
+
+
+class Variant(_Model):
+    """How a step reads for one framework (each text optional: the plain one stands in)."""
+
+    title: str | None = Field(default=None, min_length=1)
+    action: str | None = Field(default=None, min_length=1)
+    evidence_of_done: str | None = Field(default=None, min_length=1)
+
+
+class Workstream(_Model):
+    """A line of work the roadmap groups initiatives into."""
+
+    id: str = Field(min_length=1)
+    label: str = Field(min_length=1)
+
+
+class Recommendation(_Model):
+    """One step a PMO may take."""
+
+    id: str = Field(min_length=1)
+    dimension: str
+    workstream: str
+    title: str = Field(min_length=1)
+    action: str = Field(min_length=1)
+    evidence_of_done: str = Field(min_length=1)
+    owner_role: str = Field(min_length=1)
+    duration_weeks: int = Field(ge=1, le=52)
+    effort: Rating
+    impact: Rating
+    levels: tuple[int, ...] = ()
+    prerequisites: tuple[str, ...] = ()
+    supersedes: tuple[str, ...] = ()
+    pmo_levels: tuple[PmoLevel, ...] = ()
+    types: tuple[str, ...] = ()
+    frameworks: tuple[Framework, ...] = ()
+    variants: dict[Framework, Variant] = Field(default_factory=dict)
+    triggers: tuple[Trigger, ...] = ()
+
+    @field_validator("levels")
+    @classmethod
+    def _levels(cls, levels: tuple[int, ...]) -> tuple[int, ...]:
+        if any(level < 1 for level in levels):
+            raise ValueError(f"levels start at 1, got {list(levels)}")
+        return levels
+
+    def fits(self, level: int) -> bool:
+        """Whether the step fits its dimension at this maturity level (no levels: every level)."""
+        return not self.levels or level in self.levels
+
+    def text(self, framework: str | None) -> tuple[str, str, str]:
+        """``(title, action, evidence_of_done)`` as the framework reads them."""
+        variant = self.variants.get(framework) if framework else None
+        if variant is None:
+            return self.title, self.action, self.evidence_of_done
+        return (variant.title or self.title, variant.action or self.action,
+                variant.evidence_of_done or self.evidence_of_done)
+
+
+class RecommendationLibrary(_Model):
+    """All steps written for one instrument, with the workstreams they fall into."""
 
     id: str
     instrument: str
     instrument_version: str | None = None
+    workstreams: tuple[Workstream, ...] = Field(min_length=1)
     recommendations: tuple[Recommendation, ...]
+    _path: str = PrivateAttr(default="<library>")
+    _node: Any = PrivateAttr(default=None)
 
-    def check_against(self, instrument: Instrument, path: str = "<library>") -> None:
-        """Raise :class:`InputValidationError` when a step names an unknown dimension
-        or a level the instrument cannot produce."""
-        known = {d.id for d in instrument.dimensions}
+    def step(self, step_id: str) -> Recommendation:
+        """The step of that id (``KeyError`` when there is none)."""
+        for rec in self.recommendations:
+            if rec.id == step_id:
+                return rec
+        raise KeyError(step_id)
+
+    def workstream_label(self, workstream_id: str) -> str:
+        return next((w.label for w in self.workstreams if w.id == workstream_id), workstream_id)
+
+    def _at(self, *loc: Any) -> tuple[int | None, int | None]:
+        return locate(self._node, loc) if self._node is not None else (None, None)
+
+    def _problem(self, path: str | None, loc: tuple[Any, ...], message: str) -> Problem:
+        row, column = self._at(*loc)
+        return Problem(path or self._path, row, column, f"{'.'.join(str(p) for p in loc)}: {message}")
+
+    def problems(self, path: str | None = None) -> list[Problem]:
+        """What is wrong inside the library: duplicate step ids, unknown workstreams, prerequisites or superseded
+        steps, a step superseding or needing itself, and prerequisite cycles."""
+        found: list[Problem] = []
+        ids: dict[str, int] = {}
+        streams = [w.id for w in self.workstreams]
+        for i, rec in enumerate(self.recommendations):
+            if rec.id in ids:
+                found.append(self._problem(path, ("recommendations", i, "id"),
+                                           f"step id '{rec.id}' is also used by recommendations.{ids[rec.id]}"))
+            ids.setdefault(rec.id, i)
+        for i, rec in enumerate(self.recommendations):
+            if rec.workstream not in streams:
+                found.append(self._problem(path, ("recommendations", i, "workstream"),
+                                           f"unknown workstream '{rec.workstream}'; the library defines "
+                                           f"{', '.join(streams)}"))
+            for key in ("prerequisites", "supersedes"):
+                for j, other in enumerate(getattr(rec, key)):
+                    if other == rec.id:
+                        found.append(self._problem(path, ("recommendations", i, key, j),
+                                                   f"step '{rec.id}' names itself"))
+                    elif other not in ids:
+                        found.append(self._problem(path, ("recommendations", i, key, j),
+                                                   f"unknown step id '{other}'"))
+        found.extend(self._cycle_problems(path, ids))
+        return found
+
+    def _cycle_problems(self, path: str | None, ids: dict[str, int]) -> list[Problem]:
+        needs = {rec.id: [p for p in rec.prerequisites if p in ids and p != rec.id] for rec in self.recommendations}
+        state: dict[str, int] = {}  # 1 on the current path, 2 done
+        found: list[Problem] = []
+        reported: set[frozenset[str]] = set()
+
+        def visit(node: str, trail: list[str]) -> None:
+            state[node] = 1
+            trail.append(node)
+            for nxt in needs[node]:
+                if state.get(nxt) == 1:
+                    cycle = trail[trail.index(nxt):]
+                    if frozenset(cycle) not in reported:
+                        reported.add(frozenset(cycle))
+                        found.append(self._problem(path, ("recommendations", ids[nxt], "prerequisites"),
+                                                   "prerequisites form a cycle: "
+                                                   + " needs ".join([*cycle, cycle[0]])))
+                elif nxt not in state:
+                    visit(nxt, trail)
+            trail.pop()
+            state[node] = 2
+
+        for rec in self.recommendations:
+            if rec.id not in state:
+                visit(rec.id, [])
+        return found
+
+    def check_against(self, instrument: Instrument, path: str | None = None) -> None:
+        """Raise :class:`InputValidationError` when a step names an unknown dimension, item or type, or a level
+        the instrument cannot produce; each problem located by line when the library was read from a file."""
+        dims = [d.id for d in instrument.dimensions]
+        items = set(instrument.items.index)
+        types = [t.id for t in instrument.types]
         top = len(instrument.maturity_thresholds) + 1
-        problems = []
-        for index, rec in enumerate(self.recommendations):
-            if rec.dimension not in known:
-                problems.append(Problem(path, None, None,
-                                        f"recommendations.{index} ({rec.id}): unknown dimension '{rec.dimension}'; "
-                                        f"instrument {instrument.id} has {', '.join(sorted(known))}"))
-            if any(level > top for level in rec.levels):
-                problems.append(Problem(path, None, None,
-                                        f"recommendations.{index} ({rec.id}): levels go up to {top}, "
-                                        f"got {list(rec.levels)}"))
-        if problems:
-            raise InputValidationError(problems)
+        found = []
+
+        def check_levels(levels: tuple[int, ...], loc: tuple[Any, ...]) -> None:
+            if any(level > top for level in levels):
+                found.append(self._problem(path, loc, f"levels go up to {top}, got {list(levels)}"))
+
+        def check_dimension(dim: str | None, loc: tuple[Any, ...]) -> None:
+            if dim is not None and dim not in dims:
+                found.append(self._problem(path, loc, f"unknown dimension '{dim}'; instrument {instrument.id} "
+                                                      f"has {', '.join(dims)}"))
+
+        for i, rec in enumerate(self.recommendations):
+            at = ("recommendations", i)
+            check_dimension(rec.dimension, (*at, "dimension"))
+            check_levels(rec.levels, (*at, "levels"))
+            for j, type_id in enumerate(rec.types):
+                if type_id not in types:
+                    found.append(self._problem(path, (*at, "types", j), f"unknown type '{type_id}'; instrument "
+                                                                        f"{instrument.id} has {', '.join(types)}"))
+            for j, trig in enumerate(rec.triggers):
+                t_at = (*at, "triggers", j)
+                if isinstance(trig, ItemTrigger) and trig.item not in items:
+                    found.append(self._problem(path, (*t_at, "item"), f"unknown item '{trig.item}' in instrument "
+                                                                      f"{instrument.id} {instrument.version}"))
+                if isinstance(trig, (DimensionTrigger, FindingTrigger)):
+                    check_dimension(trig.dimension, (*t_at, "dimension"))
+                if isinstance(trig, DimensionTrigger):
+                    check_levels(trig.levels, (*t_at, "levels"))
+        if found:
+            raise InputValidationError(found)
 
 
 def load_library(spec: str | Path) -> RecommendationLibrary:
-    """Load a recommendations library by instrument id (built-in) or path.
+    """Load a recommendations library by instrument id (built-in) or path, and check it within itself.
 
     Raises
     ------
     FileNotFoundError
         When neither a file nor a built-in library of that id exists.
     InputValidationError
-        When the file breaks the schema.
+        When the file breaks the schema or contradicts itself (see :meth:`RecommendationLibrary.problems`), every
+        problem located by line and column.
     """
     path = Path(spec)
     if not path.is_file():
@@ -96,9 +301,15 @@ def load_library(spec: str | Path) -> RecommendationLibrary:
             raise FileNotFoundError(f"no recommendations library '{spec}'")
     data, node = load_yaml(path)
     try:
-        return RecommendationLibrary.model_validate(data)
+        library = RecommendationLibrary.model_validate(data)
     except pydantic.ValidationError as exc:
         raise InputValidationError(problems_from_pydantic(path, node, exc)) from None
+    library._path = str(path)
+    library._node = node
+    problems = library.problems()
+    if problems:
+        raise InputValidationError(problems)
+    return library
 
 
 def library_for(instrument: Instrument) -> RecommendationLibrary | None:
@@ -191,7 +402,7 @@ def recommend(
             rank = 2
             reason = f"weighted gap of {weighted_gap:.1f} points to full maturity"
         for rec in library.recommendations:
-            if rec.dimension == dim_id and level in rec.levels:
+            if rec.dimension == dim_id and rec.fits(level):
                 rows.append({"dimension": dim_id, "level": level, "id": rec.id, "title": rec.title,
                              "action": rec.action, "effort": rec.effort, "impact": rec.impact,
                              "unlocks": unlocks, "weighted_gap": weighted_gap, "reason": reason,

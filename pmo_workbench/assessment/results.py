@@ -7,8 +7,8 @@ each with the frames a report needs and a ``to_dict()`` for JSON.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -28,10 +28,11 @@ from .positioning import (
     perception_gaps,
     role_coverage,
 )
-from .recommendations import COLUMNS as RECOMMENDATION_COLUMNS
-from .recommendations import RecommendationLibrary, library_for, recommend
+from .findings import Findings, assessment_findings
+from .recommendations import RecommendationLibrary, library_for
+from .roadmap import DEFAULT_CAP, Roadmap, RoadmapOptions, build_roadmap
 from .responses import PMO_LEVELS
-from .scoring import RWG_CUTOFF, Scores, maturity_level, score
+from .scoring import RWG_CUTOFF, Scores, item_scores, maturity_level, score
 
 _DIMENSION_COLUMNS = [
     "dimension", "label", "pmo_role", "weight", "score", "level", "level_name", "respondents", "std", "ci_low",
@@ -63,7 +64,14 @@ class PmoAssessment:
     pmo_roles
         Coverage of ``standards``, ``customer_support``, ``empowerment``.
     recommendations
-        The ordered roadmap (see :func:`pmo_workbench.recommendations.recommend`).
+        The steps of the roadmap's initiatives, flat, in roadmap order
+        (:data:`~pmo_workbench.assessment.roadmap.STEP_COLUMNS`).
+    roadmap
+        The roadmap of initiatives (:class:`~pmo_workbench.assessment.roadmap.Roadmap`).
+    findings
+        What the assessment found that a step can answer (:class:`~pmo_workbench.assessment.findings.Findings`).
+    item_scores
+        Item id -> the PMO's mean item score (0-100, reversed items turned round), over the answers given.
     """
 
     organisation: str
@@ -85,6 +93,9 @@ class PmoAssessment:
     """The customers' overall score; NaN when the PMO has no self role or a group too small to show apart."""
     overall_self: float = float("nan")
     engagement: PmoEngagement | None = None
+    roadmap: Roadmap = field(default_factory=Roadmap)
+    findings: Findings = field(default_factory=Findings)
+    item_scores: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: scores rounded to 2 decimals, missing values as ``None``."""
@@ -148,6 +159,8 @@ class PmoAssessment:
                 {k: (_num(v) if isinstance(v, float) else v) for k, v in row.items()}
                 for row in self.recommendations.to_dict("records")
             ],
+            "findings": self.findings.to_dict(),
+            "roadmap": self.roadmap.to_dict(),
         }
 
     def _gaps_dict(self) -> list[dict[str, Any]]:
@@ -216,6 +229,10 @@ def assess(
     library: RecommendationLibrary | None = None,
     targets: Mapping[tuple[str, str], Target] | None = None,
     engagement: Engagement | None = None,
+    framework: str | None = None,
+    exclude: Iterable[str] = (),
+    add: Iterable[str] = (),
+    cap: int | None = None,
 ) -> AssessmentResults:
     """Score, position and advise every PMO in a validated responses frame.
 
@@ -241,6 +258,16 @@ def assess(
         The engagement file's entries: each PMO's target, context and evidence.
         A PMO without a target from either gets the instrument's default for
         its level (``targets`` in the instrument), else none.
+    framework, exclude, add, cap
+        The roadmap's options (:func:`~pmo_workbench.assessment.roadmap.build_roadmap`): the delivery
+        framework (``pmbok``, ``prince2``, ``agile``), step ids to leave out or force in, the most initiatives.
+        Given here they apply to every PMO; the engagement file's ``framework`` and ``recommendations``
+        (top level, then per PMO entry) are used where these are not given, ``exclude`` and ``add`` adding up.
+
+    Raises
+    ------
+    ValueError
+        When an option names an unknown framework or step id.
 
     Examples
     --------
@@ -262,6 +289,7 @@ def assess(
         for frame in (scores.dimensions, scores.respondents, perception.by_role, perception.gaps)
     )
 
+    items = _item_means(responses, instrument)
     assessments = []
     for pmo_row in scores.pmos.itertuples(index=False):
         key = (pmo_row.organisation, pmo_row.pmo)
@@ -285,8 +313,14 @@ def assess(
         type_result = classify_type(dims, instrument, target=target)
         people = resp.drop_duplicates("respondent")
         by_role = people["role"].value_counts().reindex(instrument.role_ids, fill_value=0)
-        recs = (recommend(dims, type_result, library, instrument) if library is not None
-                else pd.DataFrame(columns=RECOMMENDATION_COLUMNS))
+        means = items.get(key, pd.Series(dtype=float))
+        gaps_here = gap_groups.get(key)
+        found = assessment_findings(instrument, dimensions=dims, gaps=gaps_here,
+                                    foundation_gaps=type_result.foundation_gaps, evidence=_evidence(entry))
+        options = _roadmap_options(engagement, entry, framework, exclude, add, cap)
+        plan = (build_roadmap(dims, means, type_result, library, instrument, findings=found,
+                              framework=options.framework, pmo_level=level, exclude=options.exclude,
+                              add=options.add, cap=options.cap) if library is not None else Roadmap(options=options))
         assessments.append(PmoAssessment(
             organisation=pmo_row.organisation,
             pmo=pmo_row.pmo,
@@ -302,11 +336,14 @@ def assess(
             pmo_roles=role_coverage(dim_scores, instrument),
             perception=PerceptionGaps(role_groups.get(key, _EMPTY_BY_ROLE), gap_groups[key], min_group_size,
                                       gap_threshold),
-            recommendations=recs,
+            recommendations=plan.steps(),
             self_respondents=int(pmo_row.self_respondents),
             overall_customers=float(pmo_row.overall_customers) if views_shown else float("nan"),
             overall_self=float(pmo_row.overall_self) if views_shown else float("nan"),
             engagement=entry,
+            roadmap=plan,
+            findings=found,
+            item_scores=means,
         ))
     org_order = {org: i for i, org in enumerate(dict.fromkeys(a.organisation for a in assessments))}
     assessments.sort(key=lambda a: (org_order[a.organisation], _LEVEL_ORDER.get(a.pmo_level, len(_LEVEL_ORDER))))
@@ -323,6 +360,52 @@ def _target(instrument: Instrument, key: tuple[str, str], level: str | None,
         return Target(entry.target, "engagement")
     default = instrument.target_for(level)
     return None if default is None else Target(default, "instrument")
+
+
+def _item_means(responses: pd.DataFrame, instrument: Instrument) -> dict[tuple[str, str], pd.Series]:
+    """(organisation, pmo) -> item id -> mean item score (0-100, reversed items turned round) over the answers."""
+    table = instrument.items
+    rows = responses[responses["item"].astype(object).isin(table.index)]
+    if rows.empty:
+        return {}
+    item = rows["item"].astype(object)
+    values = item_scores(rows["value"].to_numpy(float), item.map(table["reverse"]).to_numpy(bool),
+                         instrument.scale.min, instrument.scale.max)
+    frame = pd.DataFrame({"organisation": rows["organisation"].astype(object).to_numpy(),
+                          "pmo": rows["pmo"].astype(object).to_numpy(), "item": item.to_numpy(), "score": values})
+    means = frame.groupby(["organisation", "pmo", "item"], sort=False)["score"].mean()
+    return {(str(o), str(p)): part.droplevel([0, 1]) for (o, p), part in means.groupby(level=[0, 1], sort=False)}
+
+
+def _evidence(entry: PmoEngagement | None) -> dict[str, str] | None:
+    """The PMO's evidence answers, or ``None`` when none were recorded (the checklist was not done)."""
+    if entry is None or not entry.evidence:
+        return None
+    return {k: v.answer for k, v in entry.evidence.items()}
+
+
+def _field(source: Any, name: str) -> Any:
+    """``source.name`` or ``source[name]``, ``None`` when absent (the engagement fields may not exist yet)."""
+    if source is None:
+        return None
+    if isinstance(source, Mapping):
+        return source.get(name)
+    return getattr(source, name, None)
+
+
+def _roadmap_options(engagement: Engagement | None, entry: PmoEngagement | None, framework: str | None,
+                     exclude: Iterable[str], add: Iterable[str], cap: int | None) -> RoadmapOptions:
+    """The roadmap options of one PMO: the arguments, else the PMO's entry, else the engagement's top level."""
+    top, own = _field(engagement, "recommendations"), _field(entry, "recommendations")
+    framework = framework or _field(entry, "framework") or _field(engagement, "framework")
+    excluded = [*exclude, *(_field(top, "exclude") or ()), *(_field(own, "exclude") or ())]
+    added = [*add, *(_field(top, "add") or ()), *(_field(own, "add") or ())]
+    for value in (cap, _field(own, "cap"), _field(top, "cap")):
+        if value is not None:
+            cap = int(value)
+            break
+    return RoadmapOptions(framework, tuple(dict.fromkeys(excluded)), tuple(dict.fromkeys(added)),
+                          DEFAULT_CAP if cap is None else cap)
 
 
 def _shown(n: int, min_group_size: int) -> bool:

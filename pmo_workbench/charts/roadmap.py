@@ -1,127 +1,145 @@
-"""The roadmap chart: each recommended step on an effort x impact matrix."""
+"""The roadmap chart: initiatives by workstream across the three phases, on one page."""
 
 from __future__ import annotations
 
-import math
+import textwrap
 
 import altair as alt
 import pandas as pd
 
-from .style import (
-    _RATINGS,
-    ACCENT,
-    GREY,
-    LIGHT,
-    NAVY,
-    SERIES_COLOURS,
-    _int,
-    _order,
-    _records,
-    _records_frame,
-    _style,
-    _text,
-    _titled,
-)
+from .style import _RATINGS, GREY, INK, LEVEL_COLOURS, MAX_WIDTH, _int, _records, _records_frame, _style, _text, _titled
 
 __all__ = ["roadmap"]
 
+_LABEL_WIDTH = 118  # px of the workstream labels on the left
+_GAP = 6  # px between boxes
+_LINE = 13  # px per line of text in a box
+_PAD = 5  # px of padding inside a box
+_HEADER = 22  # px of the phase headers at the top
+_MAX_LINES = 3  # lines of an initiative's title at most (then an ellipsis)
+_EFFORT_FILL = {"low": LEVEL_COLOURS[0], "medium": LEVEL_COLOURS[1], "high": LEVEL_COLOURS[2]}
+
+
+def _wrap(text: str, width: int, lines: int) -> list[str]:
+    """``text`` wrapped to ``width`` characters, at most ``lines`` lines, the last cut with an ellipsis."""
+    out = textwrap.wrap(text, width=width, break_long_words=True) or [""]
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: max(width - 1, 1)].rstrip() + "\u2026"
+    return out
+
 
 # -- 8. roadmap ------------------------------------------------------------------------
-def _spread(k: int, n: int) -> tuple[float, float]:
-    """Offset of the k-th of n points in a cell: a sunflower spiral, no randomness, radius at most 0.38."""
-    if n <= 1:
-        return 0.0, 0.0
-    radius = 0.38 * math.sqrt((k + 0.5) / n)
-    angle = k * 2.399963229728653  # golden angle
-    return radius * math.cos(angle), radius * math.sin(angle)
-
-
-def roadmap(recommendations: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
-    """The roadmap as an effort x impact matrix, one numbered point per step.
+def roadmap(initiatives: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
+    """The roadmap on one page: one row per workstream, one column per phase, one box per initiative.
 
     Parameters
     ----------
-    recommendations
-        One row per step, in roadmap order; columns ``title``, ``dimension``,
-        ``effort`` and ``impact`` ("low", "medium", "high"), ``phase`` (1..3)
-        and ``phase_label`` are used. Steps with an unknown rating are not
-        placed.
+    initiatives
+        One row per initiative, in roadmap order (:meth:`pmo_workbench.assessment.roadmap.Roadmap.table`):
+        ``id``, ``title``, ``phase`` (1..3) and ``phase_label`` are used, and, when present,
+        ``workstream_label`` (else ``dimension``; else one row), ``effort`` and ``duration_weeks``.
     title
         Chart title; none by default.
 
     Returns
     -------
     altair.LayerChart
-        A 3 x 3 matrix (effort across, impact up); each step is a dot coloured
-        by phase and numbered by its position in the roadmap. Steps sharing a
-        cell are spread around its centre deterministically.
+        Each box shows the initiative's id (as in the table beside the chart) and its title, wrapped, and below
+        them its duration and effort, which its fill repeats (light: low, dark: high). Boxes sharing a cell
+        stack downwards in roadmap order. The whole fits the width of an A4 page.
     """
-    records = _records(recommendations)
-    cells: dict[tuple[int, int], list[int]] = {}
-    placed = []
-    for i, r in enumerate(records):
-        effort, impact = _text(r.get("effort")), _text(r.get("impact"))
-        ex = _RATINGS.index(effort.lower()) if effort and effort.lower() in _RATINGS else None
-        iy = _RATINGS.index(impact.lower()) if impact and impact.lower() in _RATINGS else None
-        placed.append((ex, iy))
-        if ex is not None and iy is not None:
-            cells.setdefault((ex, iy), []).append(i)
-    rows = []
-    for i, r in enumerate(records):
-        ex, iy = placed[i]
-        x = y = None
-        if ex is not None and iy is not None:
-            members = cells[(ex, iy)]
-            dx, dy = _spread(members.index(i), len(members))
-            x, y = ex + dx, iy + dy
+    records = _records(initiatives)
+    column_width = (MAX_WIDTH - 16 - _LABEL_WIDTH) / 3
+    chars = max(int((column_width - 2 * _PAD) / 5.6), 10)
+    phase_labels = {1: "Now (0-3 months)", 2: "Next (3-6 months)", 3: "Later (6-12 months)"}
+    rows: list[str] = []
+    boxes = []
+    for r in records:
         phase = _int(r.get("phase"))
-        phase_label = _text(r.get("phase_label")) or (f"Phase {phase}" if phase is not None else "unphased")
-        rows.append({
-            "step": i + 1, "title": _text(r.get("title")), "dimension": _text(r.get("dimension")),
-            "effort": _text(r.get("effort")), "impact": _text(r.get("impact")), "phase": phase,
-            "phase_label": phase_label, "x": x, "y": y,
-        })
-    data = _records_frame(rows, ["step", "title", "dimension", "effort", "impact", "phase", "phase_label", "x", "y"])
-    phases = sorted(dict.fromkeys(zip(data["phase"], data["phase_label"])),
-                    key=lambda p: (p[0] is None, p[0] if p[0] is not None else 0))
-    phase_order = _order(label for _, label in phases)
-    phase_colours = (ACCENT, NAVY, GREY, *SERIES_COLOURS[3:])
-    colour = (alt.Scale(domain=phase_order, range=list(phase_colours[: len(phase_order)]))
-              if len(phase_order) <= len(phase_colours) else alt.Scale(domain=phase_order, scheme="tableau10"))
-    tooltip = [
-        alt.Tooltip("step:Q", title="Step"),
-        alt.Tooltip("title:N", title="Title"),
-        alt.Tooltip("dimension:N", title="Dimension"),
-        alt.Tooltip("effort:N", title="Effort"),
-        alt.Tooltip("impact:N", title="Impact"),
-        alt.Tooltip("phase_label:N", title="Phase"),
-    ]
+        if phase not in (1, 2, 3):
+            continue
+        phase_labels[phase] = _text(r.get("phase_label")) or phase_labels[phase]
+        stream = _text(r.get("workstream_label")) or _text(r.get("dimension")) or "Roadmap"
+        if stream not in rows:
+            rows.append(stream)
+        ident = _text(r.get("id")) or ""
+        lines = _wrap(f"{ident} {_text(r.get('title')) or ''}".strip(), chars, _MAX_LINES)
+        effort = (_text(r.get("effort")) or "").lower()
+        weeks = _int(r.get("duration_weeks"))
+        detail = ", ".join(x for x in (f"{weeks} weeks" if weeks is not None else None,
+                                       f"{effort} effort" if effort in _RATINGS else None) if x)
+        boxes.append({"stream": stream, "phase": phase, "lines": lines, "detail": detail, "effort": effort,
+                      "id": ident, "title": _text(r.get("title")) or "", "phase_label": phase_labels[phase]})
+    # place the boxes: each row as tall as its fullest cell
+    heights: dict[str, float] = {}
+    for b in boxes:
+        b["height"] = _LINE * (len(b["lines"]) + (1 if b["detail"] else 0)) + 2 * _PAD
+    y = float(_HEADER)
+    placed = []
+    row_marks = []
+    for stream in rows:
+        mine = [b for b in boxes if b["stream"] == stream]
+        tallest = 0.0
+        for phase in (1, 2, 3):
+            top = y
+            for b in (b for b in mine if b["phase"] == phase):
+                x = _LABEL_WIDTH + (phase - 1) * column_width
+                placed.append({**b, "x": x + _GAP / 2, "x2": x + column_width - _GAP / 2, "y": top,
+                               "y2": top + b["height"]})
+                top += b["height"] + _GAP
+            tallest = max(tallest, top - y)
+        heights[stream] = max(tallest, 30.0)
+        row_marks.append({"stream": stream, "y": y, "y2": y + heights[stream] - _GAP / 2,
+                          "lines": _wrap(stream, 18, 3)})
+        y += heights[stream] + _GAP
+    total = max(y, _HEADER + 30.0)
+    text_rows = []
+    for b in placed:
+        for k, line in enumerate(b["lines"]):
+            text_rows.append({"x": b["x"] + _PAD, "y": b["y"] + _PAD + _LINE * k, "text": line, "bold": True,
+                              "id": b["id"], "title": b["title"]})
+        if b["detail"]:
+            text_rows.append({"x": b["x"] + _PAD, "y": b["y"] + _PAD + _LINE * len(b["lines"]), "text": b["detail"],
+                              "bold": False, "id": b["id"], "title": b["title"]})
+    headers = [{"x": _LABEL_WIDTH + (p - 0.5) * column_width, "y": 4.0, "text": phase_labels[p]} for p in (1, 2, 3)]
+    labels = [{"x": 0.0, "y": m["y"] + 4 + _LINE * k, "text": line}
+              for m in row_marks for k, line in enumerate(m["lines"])]
 
-    def axis(title: str) -> alt.Axis:
-        return alt.Axis(title=title, values=[0, 1, 2], labelExpr="['low', 'medium', 'high'][datum.value]",
-                        grid=False, domain=False, ticks=False)
+    xs = alt.Scale(domain=[0, MAX_WIDTH - 16], nice=False, zero=False)
+    ys = alt.Scale(domain=[0, total], nice=False, zero=False, reverse=True)
 
-    scale = alt.Scale(domain=[-0.5, 2.5], nice=False, zero=False)
-    counts = {cell: len(members) for cell, members in cells.items()}
-    grid = pd.DataFrame([
-        {"x": ex - 0.5, "x2": ex + 0.5, "y": iy - 0.5, "y2": iy + 0.5, "effort": _RATINGS[ex],
-         "impact": _RATINGS[iy], "steps": counts.get((ex, iy), 0),
-         "shade": "quick win" if (ex, iy) == (0, 2) else "other"}
-        for ex in range(3) for iy in range(3)
-    ])
-    background = alt.Chart(grid).mark_rect(stroke="white", strokeWidth=3).encode(
-        x=alt.X("x:Q", scale=scale, axis=axis("Effort")), x2="x2:Q",
-        y=alt.Y("y:Q", scale=scale, axis=axis("Impact")), y2="y2:Q",
-        color=alt.condition("datum.shade == 'quick win'", alt.value("#FBE5D6"), alt.value(LIGHT)),
-        tooltip=[alt.Tooltip("effort:N", title="Effort"), alt.Tooltip("impact:N", title="Impact"),
-                 alt.Tooltip("steps:Q", title="Steps")],
-    )
-    base = alt.Chart(data).transform_filter("isValid(datum.x) && isValid(datum.y)").encode(
-        x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), tooltip=tooltip,
-    )
-    dots = base.mark_circle(size=260, opacity=1, stroke="white", strokeWidth=1).encode(
-        color=alt.Color("phase_label:N", sort=phase_order, scale=colour, title="Phase"),
-    )
-    numbers = base.mark_text(color="white", fontSize=9, fontWeight="bold").encode(text="step:N")
-    chart = alt.layer(background, dots, numbers).properties(width=420, height=320)
+    def pos(chart: alt.Chart, two: bool = False) -> alt.Chart:
+        enc = {"x": alt.X("x:Q", scale=xs, axis=None), "y": alt.Y("y:Q", scale=ys, axis=None)}
+        if two:
+            enc.update(x2="x2:Q", y2="y2:Q")
+        return chart.encode(**enc)
+
+    box_data = _records_frame(placed, ["id", "title", "stream", "phase_label", "detail", "effort", "x", "x2", "y",
+                                       "y2"])
+    tooltip = [alt.Tooltip("id:N", title="Initiative"), alt.Tooltip("title:N", title="Title"),
+               alt.Tooltip("stream:N", title="Workstream"), alt.Tooltip("phase_label:N", title="Phase"),
+               alt.Tooltip("detail:N", title="Duration and effort")]
+    fill = alt.Color("effort:N", title="Effort", legend=None,  # each box says its effort in words
+                     scale=alt.Scale(domain=list(_RATINGS), range=[_EFFORT_FILL[e] for e in _RATINGS]))
+    band_data = _records_frame([{"stream": m["stream"], "x": 0.0, "x2": MAX_WIDTH - 16.0, "y": m["y"], "y2": m["y2"]}
+                                for m in row_marks], ["stream", "x", "x2", "y", "y2"])
+    bands = pos(alt.Chart(band_data).mark_rect(color="#F7F7F7"), two=True).encode(
+        tooltip=[alt.Tooltip("stream:N", title="Workstream")])
+    rects = pos(alt.Chart(box_data).mark_rect(stroke=GREY, strokeWidth=0.5, cornerRadius=3), two=True).encode(
+        color=fill, tooltip=tooltip)
+    def words(bold: bool) -> alt.Chart:
+        data = _records_frame([t for t in text_rows if t["bold"] == bold], ["x", "y", "text", "id", "title"])
+        return pos(alt.Chart(data).mark_text(align="left", baseline="top", fontSize=10, color=INK,
+                                             fontWeight="bold" if bold else "normal")).encode(
+            text="text:N", tooltip=[alt.Tooltip("id:N", title="Initiative"), alt.Tooltip("title:N", title="Title")])
+
+    head = pos(alt.Chart(_records_frame(headers, ["x", "y", "text"])).mark_text(
+        align="center", baseline="top", fontSize=11, fontWeight="bold", color=INK)).encode(
+        text="text:N", tooltip=[alt.Tooltip("text:N", title="Phase")])
+    side = pos(alt.Chart(_records_frame(labels, ["x", "y", "text"])).mark_text(
+        align="left", baseline="top", fontSize=11, fontWeight="bold", color=INK)).encode(
+        text="text:N", tooltip=[alt.Tooltip("text:N", title="Workstream")])
+    chart = alt.layer(bands, rects, words(True), words(False), head, side).properties(
+        width=MAX_WIDTH - 16, height=int(total) + 4)
     return _style(_titled(chart, title))

@@ -26,8 +26,8 @@ from .portfolio import HistoryOption, StaleOption, check_earlier, earlier_workbo
 
 FormatOption = Annotated[
     str | None,
-    typer.Option("--format", "-f", help="Comma-separated: html, pdf, ipynb (default html,ipynb; demo adds pdf "
-                                        "when Chromium is present)."),
+    typer.Option("--format", "-f", help="Comma-separated: html, pdf, ipynb, pptx, docx (default html,ipynb; "
+                                        "demo adds pptx and docx, and pdf when Chromium is present)."),
 ]
 JobsOption = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Reports run at once (default: cores).")]
 BrandingOption = Annotated[Path | None, typer.Option("--branding", help="Branding YAML (consultancy, logo, colour).")]
@@ -92,7 +92,7 @@ def report_positioning_command(
     format: FormatOption = None,
     cell_timeout: CellTimeoutOption = DEFAULT_CELL_TIMEOUT,
 ) -> None:
-    """Render the positioning report of one organisation (HTML, PDF, executed notebook).
+    """Render the positioning report of one organisation (HTML, PDF, executed notebook, slide deck).
 
     The answers come from a responses file (--responses and --organisation) or from the assessment store
     (--store and --assessment; the assessment's answers are exported next to the report, in .inputs/).
@@ -160,8 +160,10 @@ def report_portfolio_command(
     currency: CurrencyOption = None,
     history: HistoryOption = None,
     stale_days: StaleOption = None,
+    engagement: Annotated[Path | None, typer.Option(
+        "--engagement", help="The organisation's engagement file (client, logos, portfolio_key_messages).")] = None,
 ) -> None:
-    """Render the portfolio health report of one organisation (HTML, PDF, executed notebook)."""
+    """Render the portfolio health report of one organisation (HTML, PDF, executed notebook, slide deck)."""
     from ..portfolio import read_portfolio
     from ..portfolio.trends import parse_history
     from ..reports.branding import load_branding
@@ -176,10 +178,16 @@ def report_portfolio_command(
     dated = {str(path): when.date().isoformat() for path, when in map(parse_history, history or [])}
     if branding is not None:
         load_branding(branding)
+    if engagement is not None:
+        from ..assessment.engagement import load_engagement
+
+        given = load_engagement(engagement, None)
+        if given.organisation is not None and given.organisation != organisation:
+            usage(f"{engagement}: the engagement file is about '{given.organisation}', not '{organisation}'")
     spec = portfolio_spec(portfolio, organisation, as_of=as_of.date() if as_of else None, budget=budget,
                           thresholds=thresholds, eac_method=eac_method.value, branding=branding,
                           fy_start=fy_start, currency=currency, history=dated or None,
-                          stale_days=stale_days)
+                          stale_days=stale_days, engagement=engagement)
     run_reports([spec], out, formats(format, ("html", "ipynb")), jobs=1, force=True, index=False,
                 cell_timeout=cell_timeout)
 
@@ -213,8 +221,10 @@ def demo_command(
     force: Annotated[bool, typer.Option("--force", help="Render every report even if unchanged.")] = False,
     cell_timeout: CellTimeoutOption = DEFAULT_CELL_TIMEOUT,
 ) -> None:
-    """Render a positioning report for every sample organisation, and an index of them."""
+    """Render a positioning report for every sample organisation, and an index of them, each from an engagement
+    file the demo writes first (into the out folder's engagements/)."""
     from ..assessment.results import assess
+    from ..reports.engagement import demo_engagements
     from ..reports.pdf import pdf_problem
     from ..reports.spec import demo_specs
     from .assess import load, print_summary
@@ -225,9 +235,14 @@ def demo_command(
     sample = examples_dir() / "pmo_responses.csv"
     ins, frame = load(sample, "pmo-core")
     entries, _, _ = engagement_inputs(sample, frame, ins)
+    engagements = demo_engagements(out / "engagements")
+    for path in engagements.values():
+        engagement_inputs(sample, frame, ins, engagement=path)  # every problem located before any report runs
+        typer.echo(str(path))
     print_summary(assess(frame, ins, engagement=entries), Console(stderr=True, width=170))
     why_not = pdf_problem()
-    default = ("html", "ipynb") if why_not else ("html", "pdf", "ipynb")
+    default = ("html", "ipynb", "pptx", "docx") if why_not else ("html", "pdf", "ipynb", "pptx", "docx")
     if why_not and format is None:
-        typer.echo(f"Writing HTML only: {why_not}", err=True)
-    run_reports(demo_specs(), out, formats(format, default), jobs=jobs, force=force, cell_timeout=cell_timeout)
+        typer.echo(f"Writing no PDF: {why_not}", err=True)
+    run_reports(demo_specs(engagements=engagements), out, formats(format, default), jobs=jobs, force=force,
+                cell_timeout=cell_timeout)

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+import yaml
 from rich.table import Table
 from rich.text import Text
 
@@ -110,7 +111,8 @@ def store_engagement_command(
         "--instrument", "-i", help="Instrument YAML file of assessments that use a custom (not built-in) "
                                    "instrument.")] = None,
 ) -> None:
-    """Record each entry of an engagement file on its PMO's assessment (the most recent one), all or none."""
+    """Record each entry of an engagement file on its PMO's assessment (the most recent one), and its client-level
+    edit (names, logos, key messages, approved comments...) on its organisation; all or none."""
     from .._yaml import load_yaml
     from ..assessment.engagement import close_match, load_engagement, raw_entries
     from ..errors import InputValidationError, Problem
@@ -119,8 +121,9 @@ def store_engagement_command(
     given = load_instrument(instrument) if instrument is not None else None
     data, node = load_yaml(file)
     problems: list[Problem] = []
+    whole = None
     try:  # keys, answers and duplicates; the ids are the instruments' (below)
-        load_engagement(file, None)
+        whole = load_engagement(file, None)
     except InputValidationError as exc:
         problems += exc.problems
     with _open_store(db, create=False) as store:
@@ -161,14 +164,97 @@ def store_engagement_command(
                              and any(p.message.startswith((f"pmos.{i}.", f"pmos.{i}:")) for i in indices)]
                 continue
             checked.update({i: engagement.pmos[i] for i in indices})
+        if whole is not None and whole.organisation is not None and whole.organisation not in organisations:
+            close = close_match(whole.organisation, organisations)
+            problems.append(Problem(str(file), *_located(node, "organisation"), f"the store {store.url} has no "
+                                    f"assessment of organisation '{whole.organisation}'"
+                                    + (f"; did you mean '{close}'?" if close else "")))
         if problems:
             raise InputValidationError(sorted(problems, key=lambda p: (p.row or 0, p.column or 0)))
         store.set_engagements({chosen[i]: checked[i] for i in sorted(checked)})
+        if whole is not None and whole.organisation is not None:
+            store.set_client_engagement(whole, base=file.resolve().parent)
+            typer.echo(f"{whole.organisation}: client-level edit kept")
     for index in sorted(checked):
         entry = checked[index]
         typer.echo(f"assessment {chosen[index]} ({entry.organisation} / {entry.pmo}): "
                    f"{'target ' + entry.target if entry.target else 'no target'}, "
                    f"{count(len(entry.context), 'context answer')}, {count(len(entry.evidence), 'evidence answer')}")
+
+
+def _located(node, key: str) -> tuple[int | None, int | None]:
+    from .._yaml import locate
+
+    return locate(node, (key,))
+
+
+@store_app.command("engagement-export")
+def store_engagement_export_command(
+    organisation: Annotated[str, typer.Option("--organisation", "-o", help="The organisation, as the store names "
+                                                                            "it.")],
+    out: Annotated[Path, typer.Option("--out", help="Engagement file to write (refused when it exists, unless "
+                                                    "--force).")],
+    db: DbOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write what the store keeps of an organisation's engagement (its client-level edit and every PMO entry of its
+    most recent assessments) as an engagement file."""
+    from .._io import write_text
+    from ..store.files import engagement_yaml
+    from .app import usage
+
+    if out.exists() and not force:
+        usage(f"{out} exists; give --force to overwrite it")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with _open_store(db, create=False) as store:
+        client = store.client_engagement(organisation)
+        listed = store.assessments().sort_values(["assessed_on", "assessment_id"], na_position="first")
+        latest = listed[listed["organisation"] == organisation].drop_duplicates("pmo", keep="last")
+        entries = [e for e in (store.engagement(int(a)) for a in latest["assessment_id"]) if e is not None]
+    if client is None and not entries:
+        usage(f"the store keeps no engagement of '{organisation}'")
+    from ..assessment.deliverable import CLIENT_FIELDS
+    from ..store.files import copy_logo
+
+    kept = dict(client or {})
+    choices = kept.pop("pmo_recommendations", None) or {}
+    client = {key: kept[key] for key in CLIENT_FIELDS if key in kept}
+    for key in ("client_logo", "consultancy_logo"):  # copied beside the file, which names them relative to itself
+        if client.get(key):
+            copied = copy_logo(Path(client[key]), out.parent, f"{out.stem}-{key.replace('_', '-')}")
+            if copied is None:
+                typer.echo(f"{key} {client[key]} is no longer there: left out", err=True)
+                client.pop(key)
+            else:
+                client[key] = copied
+    pmos = []
+    for entry in entries:
+        pmos += yaml.safe_load(engagement_yaml(entry))["pmos"]
+    for pmo, choice in choices.items():
+        found = next((p for p in pmos if p["pmo"] == pmo), None)
+        if found is None:
+            found = {"organisation": organisation, "pmo": pmo}
+            pmos.append(found)
+        found["recommendations"] = choice
+    for item in pmos:
+        item.pop("organisation", None)
+        for answer in (item.get("evidence") or {}).values():
+            answer["answer"] = _Said(answer["answer"])
+    document = {"organisation": organisation, **client, "pmos": pmos}
+    write_text(out, yaml.dump(document, Dumper=_SaidDumper, sort_keys=False, allow_unicode=True))
+    typer.echo(str(out))
+
+
+class _Said(str):
+    """An evidence answer, written quoted (an unquoted yes or no reads as a boolean)."""
+
+
+class _SaidDumper(yaml.SafeDumper):
+    pass
+
+
+_SaidDumper.add_representer(_Said, lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", str(text),
+                                                                                style='"'))
 
 
 @app.command("lab")

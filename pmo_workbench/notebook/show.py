@@ -37,10 +37,10 @@ __all__ = [
 ]
 
 
-def _display(bundle: dict[str, Any]) -> None:
+def _display(bundle: dict[str, Any], metadata: dict[str, Any] | None = None) -> None:
     from IPython.display import display
 
-    display(bundle, raw=True)
+    display(bundle, raw=True, metadata=metadata)
 
 
 def html(template: str, /, *args: Any, **values: Any) -> None:
@@ -62,8 +62,12 @@ def html_items(texts) -> Markup:
     return Markup("").join(Markup("<li>{}</li>").format(t) for t in texts)
 
 
-def chart(chart_obj: Any, *, caption: str | None = None) -> None:
-    """Show an altair chart as a chart the report and JupyterLab can both render offline."""
+def chart(chart_obj: Any, *, caption: str | None = None, name: str | None = None) -> None:
+    """Show an altair chart as a chart the report and JupyterLab can both render offline.
+
+    ``name`` (e.g. ``"ladder/Corporate PMO"``) is kept in the output's metadata, where the slide deck finds
+    the chart again (:func:`pmo_workbench.reports.deck.pick_charts`).
+    """
     # The chart builders are validated against the Vega-Lite schema in the tests; skipping that
     # here saves most of the cost of showing a chart.
     spec = chart_obj.to_dict(validate=False)
@@ -73,7 +77,7 @@ def chart(chart_obj: Any, *, caption: str | None = None) -> None:
     }
     if not os.environ.get(DEFER_SVG_ENV):
         bundle["image/svg+xml"] = chart_svg(spec)
-    _display(bundle)
+    _display(bundle, {"name": name} if name else None)
     if caption:
         html('<p class="caption">{}</p>', caption)
 

@@ -17,7 +17,9 @@ How a report is made:
    ``templates/report/``: no code, no prompts, charts as inline SVG plus the
    vega bundle that lets them become interactive, the logo embedded;
 5. :class:`PdfPrinter` prints that HTML to A4 PDF in headless Chromium
-   (Playwright), one browser for a whole batch.
+   (Playwright), one browser for a whole batch;
+6. :func:`~pmo_workbench.reports.document.write_docx` makes the Word document
+   (``--format docx``) from the same executed notebook.
 """
 
 from __future__ import annotations
@@ -44,13 +46,15 @@ from .._io import write_text
 from ..errors import FileError, KernelStartError, PmoWorkbenchError
 from ..resources import templates_dir
 from .branding import load_branding
+from .deck import write_deck
+from .document import write_docx
 from .execute import CELL_TIMEOUT, ReportOutcome, _kernel_config, execute
 from .export import add_chart_svgs, export_html, vega_bundle, write_index
 from .kernels import KernelTemplate, fork_supported
 from .pdf import PdfPrinter
 from .publish import entry_of, load_state, migrate_legacy_state, publish, save_entry
 from .records import read_records
-from .spec import ReportSpec, check_formats
+from .spec import TITLES, ReportSpec, check_formats
 
 
 
@@ -58,7 +62,7 @@ from .spec import ReportSpec, check_formats
 
 def _render_notebook(spec: ReportSpec, out_dir: Path, work: Path, formats: Sequence[str], kernel_config,
                      vega_js: str | None, cell_timeout: int) -> ReportOutcome:
-    """Execute one report and stage its notebook and HTML in ``work`` (PDF is printed by the caller).
+    """Execute one report and stage its notebook, HTML and Word files in ``work`` (PDF is printed by the caller).
 
     Never raises: any failure becomes a ``"failed"`` outcome.
     """
@@ -74,6 +78,11 @@ def _render_notebook(spec: ReportSpec, out_dir: Path, work: Path, formats: Seque
         if "html" in formats or "pdf" in formats:
             page = export_html(nb, spec, branding=branding, vega_js=vega_js)
             staged["html"] = str(write_text(work / f"{spec.name}.html", page))
+        if "pptx" in formats:
+            staged["pptx"] = str(write_deck(nb, spec.report, work / f"{spec.name}.pptx", organisation=spec.organisation,
+                                            branding=branding, title=TITLES.get(spec.report)))
+        if "docx" in formats:
+            staged["docx"] = str(write_docx(nb, spec, work / f"{spec.name}.docx", branding=branding))
     except Exception as exc:  # noqa: BLE001 - one report failing never stops the others
         kept = getattr(exc, "notebook", None)
         error = FileError.from_os_error("write", work, exc) if isinstance(exc, OSError) else exc
@@ -158,9 +167,8 @@ def fingerprint(spec: ReportSpec, formats: Sequence[str]) -> str:
     inputs = [spec.notebook_path, *(Path(p) for p in spec.inputs)]
     if spec.branding:
         with contextlib.suppress(PmoWorkbenchError):
-            logo = load_branding(spec.branding).logo
-            if logo is not None:
-                inputs.append(logo)
+            loaded = load_branding(spec.branding)
+            inputs.extend(p for p in (loaded.logo, loaded.deck) if p is not None)
     _hash_files(inputs, digest)
     return digest.hexdigest()
 

@@ -26,6 +26,8 @@ class Branding(BaseModel):
     colour: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
     kicker: str | None = Field(default=None, description="the small line above the report title; by default "
                                                          "each kind of report's own (see KICKERS)")
+    deck: Path | None = Field(default=None, description="a PowerPoint master (.pptx) the slide decks are built on, "
+                                                       "instead of templates/report/deck.pptx")
     _logo_uri: str | None = PrivateAttr(default=None)
 
     def kicker_for(self, report: str) -> str:
@@ -45,6 +47,8 @@ def load_branding(path: str | Path | None) -> Branding:
     (symlinks are followed); its bytes must be an image of the type its name
     says (PNG, JPEG, GIF, or an SVG without scripts or external references).
     Anything else is refused, so no other file can end up embedded in a report.
+    The ``deck`` master is checked the same way: in the branding file's folder, and really a ``.pptx``
+    (:func:`check_master`).
     """
     if path is None:
         return Branding()
@@ -63,4 +67,44 @@ def load_branding(path: str | Path | None) -> Branding:
             raise InputValidationError([Problem(str(path), row, "logo", f"logo refused: {exc}")]) from None
         branding = branding.model_copy(update={"logo": logo})
         branding._logo_uri = uri
+    if branding.deck is not None:
+        row, _ = locate(node, ("deck",))
+        try:
+            master = resolve_inside(branding.deck, path.resolve().parent)
+            check_master(master)
+        except (FileSafetyError, OSError) as exc:
+            raise InputValidationError([Problem(str(path), row, "deck", f"deck refused: {exc}")]) from None
+        logo_uri = branding._logo_uri
+        branding = branding.model_copy(update={"deck": master})
+        branding._logo_uri = logo_uri
     return branding
+
+
+MAX_MASTER_BYTES = 50 * 1024 * 1024
+"""A slide master larger than this is refused (a master holds layouts and a few images)."""
+
+
+def check_master(path: Path, *, max_bytes: int = MAX_MASTER_BYTES) -> None:
+    """Refuse a ``deck`` master that is not a PowerPoint file: a regular ``.pptx`` file, a zip archive holding
+    ``ppt/presentation.xml``, no larger than ``max_bytes``.
+
+    Raises
+    ------
+    FileSafetyError
+        With what was found instead.
+    """
+    import zipfile
+
+    if path.suffix.lower() != ".pptx":
+        raise FileSafetyError(f"{path.name}: a slide master must be a .pptx file")
+    if not path.is_file():
+        raise FileSafetyError(f"{path}: no such file")
+    if path.stat().st_size > max_bytes:
+        raise FileSafetyError(f"{path.name}: larger than {max_bytes // (1024 * 1024)} MB")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileSafetyError(f"{path.name}: not a PowerPoint file ({exc})") from None
+    if "ppt/presentation.xml" not in names:
+        raise FileSafetyError(f"{path.name}: a zip archive but not a PowerPoint presentation")

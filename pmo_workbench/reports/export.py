@@ -120,7 +120,7 @@ def export_html(nb, spec: ReportSpec, *, branding: Branding | None = None, date:
         "issued": long_date(date or dt.date.today(), facts["locale"]),
         "kicker": branding.kicker_for(spec.report),
         "colour": branding.colour,
-        "logo": branding.logo_uri,
+        "logo": facts["consultancy_logo"] or branding.logo_uri,
         "css": _static("report.css"),
         "report_js": _static("report.js"),
         "vega_js": vega_bundle() if vega_js is None else vega_js,

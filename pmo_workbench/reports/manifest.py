@@ -60,7 +60,7 @@ class _ManifestRow(BaseModel):
 _REPORT_COLUMNS = {
     "positioning": ("budget", "eac_method", "fy_start", "green", "amber", "currency", "history", "stale_days"),
     "portfolio": ("responses", "store", "assessment", "pmo", "instrument", "benchmark", "min_group_size",
-                  "engagement", "targets"),
+                  "targets"),
 }
 """Manifest columns that belong to the other kind of report (an error when filled in)."""
 
@@ -180,7 +180,9 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
     ``portfolio`` and ``as_of`` to show the organisation's portfolio evidence
     beside the perception.
     Portfolio reports: ``portfolio`` (required; a workbook
-    or a folder of CSV files), ``as_of`` (status date), ``budget``.
+    or a folder of CSV files), ``as_of`` (status date), ``budget``,
+    ``engagement`` (the organisation's engagement file: client, logos,
+    ``portfolio_key_messages``).
 
     Every problem is reported at once, with the row a spreadsheet shows (CSV)
     or the line of the entry (YAML): unknown columns, missing or invalid
@@ -306,7 +308,10 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
                                   history=history or None, stale_days=item.stale_days,
                                   thresholds=None if checked is None else {"green": checked.green,
                                                                            "amber": checked.amber},
-                                  branding=item.branding, name=slugify(item.name) if item.name else None, base=base)
+                                  branding=item.branding, name=slugify(item.name) if item.name else None, base=base,
+                                  engagement=item.engagement)
+            if item.engagement is not None:
+                problems.extend(_check_portfolio_engagement(spec, path, where))
         else:
             if item.store is not None and item.assessment is not None and item.responses is None:
                 try:
@@ -345,6 +350,23 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
     if problems:
         raise InputValidationError(problems)
     return specs
+
+
+def _check_portfolio_engagement(spec: ReportSpec, manifest: Path, where: int | None) -> list[Problem]:
+    """A portfolio row's engagement file: valid, and its client-level edit (if any) about the row's organisation."""
+    from ..assessment.engagement import load_engagement
+
+    file = spec.parameters.get("engagement")
+    if not file or not Path(file).is_file():
+        return []
+    try:
+        engagement = load_engagement(file, None)
+    except InputValidationError as exc:
+        return list(exc.problems)
+    if engagement.organisation is not None and engagement.organisation != spec.organisation:
+        return [Problem(str(manifest), where, "engagement", f"the engagement file is about "
+                        f"'{engagement.organisation}', not '{spec.organisation}'")]
+    return []
 
 
 def _check_subject(spec: ReportSpec, manifest: Path, where: int | None, cache_: dict) -> list[Problem]:

@@ -94,7 +94,8 @@ def image_uri(value: Any) -> str | None:
 def title_facts(records: Mapping[str, Any], *, organisation: str, consultancy: str | None) -> dict[str, Any]:
     """The title page's facts from the notebook's records.
 
-    The ``engagement`` record (``client``, ``client_logo``, ``consultancy``, ``prepared_for``, ``fieldwork``,
+    The ``engagement`` record (``client``, ``client_logo``, ``consultancy``, ``consultancy_logo``,
+    ``prepared_for``, ``fieldwork``,
     ``confidentiality``, ``version``, ``draft``, ``key_messages``, ``locale``) wins; without it, the fieldwork
     is the ``fieldwork`` record (first and last ``assessed_on`` of the answers) or the portfolio's status
     date (``as_of``), and the client is the organisation.
@@ -102,7 +103,8 @@ def title_facts(records: Mapping[str, Any], *, organisation: str, consultancy: s
     Returns
     -------
     dict
-        ``client``, ``client_logo`` (data URI or None), ``consultancy``, ``prepared_for``, ``fieldwork``
+        ``client``, ``client_logo`` (data URI or None), ``consultancy``, ``consultancy_logo`` (data URI or
+        None: the branding's logo is used), ``prepared_for``, ``fieldwork``
         (text or None), ``status_date`` (text or None), ``confidentiality``, ``version``, ``draft`` (bool),
         ``key_messages`` (list of str) and ``locale``.
     """
@@ -129,6 +131,7 @@ def title_facts(records: Mapping[str, Any], *, organisation: str, consultancy: s
         "client": client,
         "client_logo": image_uri(engagement.get("client_logo")),
         "consultancy": _str("consultancy") or consultancy,
+        "consultancy_logo": image_uri(engagement.get("consultancy_logo")),
         "prepared_for": _str("prepared_for") or client,
         "fieldwork": fieldwork,
         "status_date": long_date(as_of, locale) if as_of else None,

@@ -19,7 +19,7 @@ from ..errors import ReportParameterError
 from ..resources import notebooks_dir
 
 REPORTS = {"positioning": "pmo_positioning.ipynb", "portfolio": "portfolio_health.ipynb"}
-FORMATS = ("html", "pdf", "ipynb")
+FORMATS = ("html", "pdf", "ipynb", "pptx", "docx")
 TITLES = {"positioning": "PMO positioning assessment", "portfolio": "Portfolio health report"}
 _REQUIRED_MARK = "(required)"
 
@@ -153,9 +153,30 @@ def positioning_spec(
         params["as_of"] = None if as_of is None else str(as_of)[:10]
         portfolio_files = _portfolio_files(params["portfolio"])
     inputs = tuple(p for p in (params["responses"], params["benchmark"], params["branding"], instrument_file,
-                               engagement_path, params.get("targets"), *portfolio_files) if p)
+                               *engagement_files(engagement_path), params.get("targets"), *portfolio_files) if p)
     return ReportSpec("positioning", organisation, pmo or None, params, inputs,
                       name or report_name("positioning", organisation, pmo), params["branding"])
+
+
+def engagement_files(path: str | None) -> tuple[str, ...]:
+    """An engagement file and the logos it names that exist (each an input: editing one renders the report again);
+    none for ``None``. A file that cannot be read yet is left to the report to refuse."""
+    if not path:
+        return ()
+    files = [path]
+    try:
+        import yaml
+
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
+        return (path,)
+    folder = Path(path).resolve().parent
+    for key in ("client_logo", "consultancy_logo"):
+        logo = data.get(key) if isinstance(data, dict) else None
+        found = (folder / logo).resolve() if isinstance(logo, str) else None
+        if found is not None and found.is_relative_to(folder) and found.is_file():  # others are refused later
+            files.append(str(found))
+    return tuple(files)
 
 
 def _portfolio_files(path: str) -> tuple[str, ...]:
@@ -181,12 +202,15 @@ def portfolio_spec(
     currency: str | None = None,
     history: Mapping[str | Path, str] | None = None,
     stale_days: int | None = None,
+    engagement: str | Path | None = None,
 ) -> ReportSpec:
     """The :class:`ReportSpec` of a portfolio health report; relative paths are taken from ``base``; ``fy_start``
     is the first month (1-12) of the financial year, left to the notebook's default (January) when ``None``.
 
     ``history`` maps earlier workbooks to the status date of their figures (``"YYYY-MM-DD"``), for the trends;
     ``stale_days`` is the age past which a status update is stale (the notebook's default when ``None``).
+    ``engagement`` is the organisation's engagement file (client, logos, ``portfolio_key_messages``); it is an
+    input of the report, so a changed file renders it again.
     """
     params: dict[str, Any] = {
         "portfolio": _absolute(portfolio, base),
@@ -207,9 +231,13 @@ def portfolio_spec(
         params["history"] = {_absolute(path, base): str(date)[:10] for path, date in history.items()}
     if stale_days is not None:
         params["stale_days"] = int(stale_days)
+    engagement_path = _absolute(engagement, base)
+    if engagement_path:
+        params["engagement"] = engagement_path
     earlier = tuple(f for path in params.get("history", {}) for f in _portfolio_files(path))
     inputs = (*_portfolio_files(params["portfolio"]), *earlier,
-              *((params["branding"],) if params["branding"] else ()))
+              *((params["branding"],) if params["branding"] else ()),
+              *engagement_files(engagement_path))
     return ReportSpec("portfolio", organisation, None, params, inputs,
                       name or report_name("portfolio", organisation), params["branding"])
 
@@ -250,9 +278,14 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
     return formats
 
 
-def demo_specs(examples: Path | None = None) -> list[ReportSpec]:
+def demo_specs(examples: Path | None = None, engagements: Mapping[str, str | Path] | None = None,
+               ) -> list[ReportSpec]:
     """One positioning report per sample organisation, each benchmarked against the others and, for an
-    organisation with a sample portfolio, with the portfolio's evidence beside the perception."""
+    organisation with a sample portfolio, with the portfolio's evidence beside the perception.
+
+    ``engagements`` maps organisations to the engagement file their reports are rendered from (see
+    :func:`pmo_workbench.reports.engagement.demo_engagements`); others use ``engagement.yaml`` of ``examples``.
+    """
     import pandas as pd
 
     from ..resources import examples_dir
@@ -262,11 +295,13 @@ def demo_specs(examples: Path | None = None) -> list[ReportSpec]:
     organisations = pd.read_csv(responses, usecols=["organisation"])["organisation"].drop_duplicates()
     portfolios = {r["organisation"]: r for r in _sample_portfolios(examples)}
     folder = examples / "portfolios"
+    engagements = engagements or {}
     specs = [positioning_spec(responses, org, benchmark=responses,
                               portfolio=portfolios[org]["portfolio"] if org in portfolios else None,
-                              as_of=portfolios[org]["as_of"] or None if org in portfolios else None, base=folder)
+                              as_of=portfolios[org]["as_of"] or None if org in portfolios else None, base=folder,
+                              engagement=engagements.get(org))
              for org in organisations]
-    return specs + portfolio_demo_specs(examples)
+    return specs + portfolio_demo_specs(examples, engagements)
 
 
 def _sample_portfolios(examples: Path) -> list[dict[str, str]]:
@@ -279,8 +314,10 @@ def _sample_portfolios(examples: Path) -> list[dict[str, str]]:
     return pd.read_csv(listing, dtype=str, keep_default_na=False).to_dict("records")
 
 
-def portfolio_demo_specs(examples: Path | None = None) -> list[ReportSpec]:
-    """One portfolio report per sample portfolio listed in ``examples/portfolios/status_dates.csv``."""
+def portfolio_demo_specs(examples: Path | None = None, engagements: Mapping[str, str | Path] | None = None,
+                         ) -> list[ReportSpec]:
+    """One portfolio report per sample portfolio listed in ``examples/portfolios/status_dates.csv``, with its
+    organisation's engagement file from ``engagements`` when there is one."""
 
     from ..resources import examples_dir
 
@@ -289,4 +326,5 @@ def portfolio_demo_specs(examples: Path | None = None) -> list[ReportSpec]:
     rows = _sample_portfolios(examples)
     return [portfolio_spec(r["portfolio"], r["organisation"], as_of=r["as_of"] or None,
                            budget=float(r["budget"]) if r.get("budget") else None, base=folder,
-                           fy_start=int(r["fy_start"]) if r.get("fy_start") else None) for r in rows]
+                           fy_start=int(r["fy_start"]) if r.get("fy_start") else None,
+                           engagement=(engagements or {}).get(r["organisation"])) for r in rows]

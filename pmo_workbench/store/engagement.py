@@ -1,13 +1,17 @@
-"""What the consultant records once per PMO, kept on its assessment: the target type, context and evidence."""
+"""What the consultant records: once per PMO, on its assessment, the target type, context and evidence; once per
+organisation, the client-level edit of its reports (the engagement file's other keys)."""
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
+from pathlib import Path
 
 import sqlalchemy as sa
 
-from ..assessment.engagement import EvidenceAnswer, PmoEngagement
+from ..assessment.deliverable import CLIENT_FIELDS
+from ..assessment.engagement import Engagement, EvidenceAnswer, PmoEngagement
 from ..assessment.instrument import Instrument
 from ..errors import StoreError
 from .schema import _ASM, _ORG, _PMO
@@ -66,6 +70,54 @@ class EngagementMixin:
                     context=json.dumps(entry.context, ensure_ascii=False) if entry.context else None,
                     evidence=json.dumps({k: v.model_dump() for k, v in entry.evidence.items()}, ensure_ascii=False)
                     if entry.evidence else None))
+
+    def set_client_engagement(self, engagement: Engagement, base: str | os.PathLike | None = None) -> None:
+        """Keep the client-level edit of an engagement (every key but ``pmos``) on its organisation, replacing
+        what was kept before; each PMO entry's own ``recommendations`` choice is kept with it.
+
+        Logo paths are kept as absolute paths, taken relative to ``base`` (the engagement file's folder; the
+        file itself is not kept).
+
+        Raises
+        ------
+        StoreError
+            When the engagement names no organisation, or one the store does not hold.
+        """
+        if engagement.organisation is None:
+            raise StoreError("the engagement file names no organisation: its client-level edit belongs to none")
+        record = engagement.model_dump(mode="json", include=set(CLIENT_FIELDS), exclude_unset=True)
+        for key in ("client_logo", "consultancy_logo"):
+            if record.get(key) and base is not None:
+                record[key] = str((Path(base) / Path(record[key]).expanduser()).resolve())
+        choices = {e.pmo: e.recommendations.model_dump(mode="json") for e in engagement.pmos
+                   if e.organisation == engagement.organisation and e.recommendations is not None}
+        if choices:
+            record["pmo_recommendations"] = choices
+        with self._write() as conn:
+            done = conn.execute(sa.update(_ORG).where(_ORG.c.name == engagement.organisation)
+                                .values(engagement=json.dumps(record, ensure_ascii=False, sort_keys=True)))
+            if done.rowcount == 0:
+                raise StoreError(f"no organisation '{engagement.organisation}' in {self.url}")
+
+    def client_engagement(self, organisation: str) -> dict | None:
+        """What :meth:`set_client_engagement` kept for an organisation: the engagement file's client-level keys
+        (JSON values; logos as absolute paths) and ``pmo_recommendations`` (PMO -> choice), or ``None``.
+
+        Raises
+        ------
+        StoreError
+            When the store holds no organisation of that name.
+        """
+        with self._read() as conn:
+            row = conn.execute(sa.select(_ORG.c.engagement).where(_ORG.c.name == organisation)).first()
+        if row is None:
+            raise StoreError(f"no organisation '{organisation}' in {self.url}")
+        return None if row[0] is None else json.loads(row[0])
+
+    def clear_client_engagement(self, organisation: str) -> None:
+        """Forget the client-level edit kept for an organisation."""
+        with self._write() as conn:
+            conn.execute(sa.update(_ORG).where(_ORG.c.name == organisation).values(engagement=None))
 
     def engagement(self, assessment_id: int) -> PmoEngagement | None:
         """What :meth:`set_engagement` (or :meth:`set_target`) recorded for an assessment; ``None`` when nothing."""

@@ -440,16 +440,54 @@ def report_input(store, assessment_id: int, folder: str | os.PathLike, *,
         name = str(path)
     engagement = folder / f"assessment-{assessment_id}-engagement.yaml"
     entry = store.engagement(assessment_id)
-    if entry is None:
+    client = store.client_engagement(str(info["organisation"]))
+    if entry is None and client is None:
         engagement.unlink(missing_ok=True)  # a file left from before would name what is no longer recorded
         engagement = None
     else:
-        _write_if_changed(engagement, engagement_yaml(entry))
+        if client is not None:
+            client = _client_for(client, str(info["pmo"]), folder, f"assessment-{assessment_id}")
+        _write_if_changed(engagement, engagement_yaml(entry, client=client, organisation=str(info["organisation"]),
+                                                      pmo=str(info["pmo"])))
     return StoredInput(int(assessment_id), str(info["organisation"]), str(info["pmo"]), target, name, engagement)
 
 
-def engagement_yaml(entry) -> str:
-    """One PMO's engagement entry as the text of an engagement file (``pmos: [{...}]``).
+def _client_for(client: dict, pmo: str, folder: Path, stem: str) -> dict:
+    """An organisation's kept client-level edit as one PMO's report reads it: the comments of that PMO, its own
+    recommendations choice, and each logo copied beside the file (a logo no longer on disk is left out)."""
+    client = dict(client)
+    choices = client.pop("pmo_recommendations", None) or {}
+    if pmo in choices:
+        client["_pmo_recommendations"] = choices[pmo]
+    if "comments" in client:
+        client["comments"] = [c for c in client["comments"] if c.get("pmo") == pmo]
+    for key in ("client_logo", "consultancy_logo"):
+        if client.get(key):
+            copied = copy_logo(Path(client[key]), folder, f"{stem}-{key.replace('_', '-')}")
+            if copied is None:
+                client.pop(key)
+            else:
+                client[key] = copied
+    return client
+
+
+def copy_logo(source: Path, folder: Path, stem: str) -> str | None:
+    """Copy a kept logo into ``folder`` as ``<stem><suffix>`` (rewritten only when changed) and return that name;
+    ``None`` when the logo is no longer a file. Its content is checked where a report reads it."""
+    import shutil
+
+    if not source.is_file():
+        return None
+    copy = Path(folder) / f"{stem}{source.suffix.lower()}"
+    if not copy.is_file() or copy.read_bytes() != source.read_bytes():
+        shutil.copyfile(source, copy)
+    return copy.name
+
+
+def engagement_yaml(entry, *, client: dict | None = None, organisation: str | None = None,
+                    pmo: str | None = None) -> str:
+    """One PMO's engagement entry, and its organisation's client-level edit when given, as the text of an
+    engagement file.
 
     Parts not recorded are left out; evidence answers are quoted (an unquoted
     ``yes`` or ``no`` reads as a boolean in YAML).
@@ -461,15 +499,21 @@ def engagement_yaml(entry) -> str:
 
     _Dumper.add_representer(_Quoted, lambda dumper, text: dumper.represent_scalar(
         "tag:yaml.org,2002:str", str(text), style='"'))
-    record: dict = {"organisation": entry.organisation, "pmo": entry.pmo}
-    if entry.target is not None:
+    client = dict(client or {})
+    own_choice = client.pop("_pmo_recommendations", None)
+    record: dict = ({"organisation": entry.organisation, "pmo": entry.pmo} if entry is not None
+                    else {"organisation": organisation, "pmo": pmo})
+    if entry is not None and entry.target is not None:
         record["target"] = entry.target
-    if entry.context:
+    if entry is not None and entry.context:
         record["context"] = dict(entry.context)
-    if entry.evidence:
+    if entry is not None and entry.evidence:
         record["evidence"] = {key: {"answer": _Quoted(answer.answer), **({"note": answer.note} if answer.note else {})}
                               for key, answer in entry.evidence.items()}
-    return yaml.dump({"pmos": [record]}, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
+    if own_choice:
+        record["recommendations"] = own_choice
+    document = {"organisation": record["organisation"], **client, "pmos": [record]} if client else {"pmos": [record]}
+    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
 
 
 class _Quoted(str):

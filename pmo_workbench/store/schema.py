@@ -13,7 +13,7 @@ from ..assessment.responses import KEY_COLUMNS
 
 DB_ENV = "PMO_WORKBENCH_DB"
 """Environment variable naming the database: a full URL or the path of a SQLite file."""
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 """The Alembic revision this version of the package writes (the head of ``migrations/versions``)."""
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 STATUSES = ("open", "closed")
@@ -27,7 +27,7 @@ NOT_APPLICABLE = "n/a"
 DONT_KNOW = "DK"
 """The answer "don't know" (:meth:`Store.save_answer` takes ``"DK"`` in any case, :meth:`Store.answers` returns
 this); kept apart from the scale and from "not applicable", never scored. Exports write it as ``DK``."""
-_REVISIONS = ("0001", "0002", "0003", "0004")
+_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 _NA_TEXT = "NA"
 _NA_RAW = frozenset({"na", "n/a"})  # the not-answered markers of a responses file that are not a blank
 
@@ -85,6 +85,7 @@ class Organisation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str]
+    engagement: Mapped[str | None] = mapped_column(sa.Text)  # JSON: the engagement file's client-level edit
 
 
 class Pmo(Base):

@@ -25,7 +25,9 @@ from pmo_workbench.assessment.insights import (
     DataQuality,
     _role_plural,
     benchmark_percentiles,
+    comment_counts,
     comments,
+    comments_sentence,
     data_quality,
     gap_statements,
     item_scores_by_role,
@@ -36,7 +38,7 @@ from pmo_workbench.assessment.insights import (
     summary_sentence,
 )
 from pmo_workbench.assessment.positioning import PerceptionGaps, classify_type
-from pmo_workbench.assessment.recommendations import COLUMNS as RECOMMENDATION_COLUMNS
+from pmo_workbench.assessment.roadmap import STEP_COLUMNS
 from pmo_workbench.assessment.recommendations import RecommendationLibrary
 
 from tests.helpers import answers
@@ -65,16 +67,17 @@ def one_pmo(tiny, *, library=None, pmo="PMO", organisation="Org", **scores):
 
 
 def _library(recs):
-    return RecommendationLibrary.model_validate({"id": "t", "instrument": "tiny", "recommendations": [
-        {"id": rid, "dimension": dim, "levels": levels, "title": f"Title {rid}", "action": "do it",
-         "effort": effort, "impact": impact}
+    return RecommendationLibrary.model_validate({"id": "t", "instrument": "tiny", "workstreams": [
+        {"id": "w", "label": "Work"}], "recommendations": [
+        {"id": rid, "dimension": dim, "workstream": "w", "levels": levels, "title": f"Title {rid}", "action": "do it",
+         "evidence_of_done": "done", "owner_role": "PMO", "duration_weeks": 4, "effort": effort, "impact": impact}
         for rid, dim, levels, effort, impact in recs
     ]})
 
 
 # gov 75 (level 4), sup 50 (level 3), ppl 50 (level 3): controlling; strategic needs ppl +20.
-# Unlocking steps first (ppl, higher impact first), then weighted gaps gov 2 * 25 = 50 and
-# sup 1 * 50 = 50, a tie the engine breaks by dimension id: gov before sup.
+# The initiative leading to the target first (ppl, its higher-impact step first), then the maturity work by
+# impact: sup-3 (high) before gov-4 (medium).
 LIBRARY = _library([
     ("ppl-cheap", "ppl", [3], "low", "medium"),
     ("ppl-big", "ppl", [3], "high", "high"),
@@ -127,12 +130,13 @@ def test_negative_n_is_rejected(controlling, tiny):
 # -- priorities and phases ------------------------------------------------------
 
 def test_roadmap_order_behind_the_priorities(controlling):
-    assert controlling.recommendations["id"].tolist() == ["ppl-big", "ppl-cheap", "gov-4", "sup-3"]
+    assert controlling.recommendations["id"].tolist() == ["ppl-big", "ppl-cheap", "sup-3", "gov-4"]
+    assert controlling.recommendations["initiative"].tolist() == ["I1", "I1", "I2", "I3"]
 
 
 @pytest.mark.parametrize(
     ("n", "dimensions"),
-    [(3, ["ppl", "gov", "sup"]), (1, ["ppl"]), (5, ["ppl", "gov", "sup"]), (0, [])],
+    [(3, ["ppl", "sup", "gov"]), (1, ["ppl"]), (5, ["ppl", "sup", "gov"]), (0, [])],
 )
 def test_priorities_first_step_per_dimension(controlling, n, dimensions):
     result = priorities(controlling, n)
@@ -165,7 +169,7 @@ def test_priorities_and_phases_of_an_empty_roadmap(tiny):
     assert result["title"].isna().all()
     assert priorities(a, 1)["dimension"].tolist() == ["ppl"]
     phased = roadmap_phases(a.recommendations)
-    assert phased.empty and list(phased.columns) == [*RECOMMENDATION_COLUMNS, "phase", "phase_label"]
+    assert phased.empty and list(phased.columns) == STEP_COLUMNS
 
 
 @pytest.mark.parametrize(
@@ -212,10 +216,10 @@ def test_phases_sort_stably_and_copy():
 
 
 def test_phases_of_an_engine_roadmap(controlling):
-    # ppl-big (high effort, unlocks) 1, ppl-cheap (unlocks) 1, gov-4 (medium/medium) 2, sup-3 (low/high) 1
+    # Three initiatives, one of high effort (ppl: ppl-big): all three fit in phase 1 and keep their phase.
     result = roadmap_phases(controlling.recommendations)
     assert result["id"].tolist() == ["ppl-big", "ppl-cheap", "sup-3", "gov-4"]
-    assert result["phase"].tolist() == [1, 1, 1, 2]
+    assert result["phase"].tolist() == [1, 1, 1, 1]
 
 
 # -- where the PMO stands --------------------------------------------------------
@@ -573,14 +577,40 @@ def _with_comments(texts):
     return frame
 
 
-def test_comments(tiny):
-    frame = _categorical(_with_comments(["  Too slow  ", "", NAN, "other PMO", "   ", "Fine."]), tiny)
-    result = comments(frame, "Org", "P")
+def _approving(frame, organisation, pmo, chosen):
+    """An engagement approving the comments ``chosen`` (item -> redactions) of one PMO."""
+    from pmo_workbench.assessment.deliverable import comment_id
+    from pmo_workbench.assessment.engagement import Engagement
+
+    rows = frame[(frame["pmo"] == pmo) & frame["comment"].notna()]
+    listed = []
+    for item, text in zip(rows["item"], rows["comment"].astype(str).str.strip()):
+        if text and item in chosen:
+            listed.append({"id": comment_id(organisation, pmo, item, text), "pmo": pmo, "item": item, "text": text,
+                           "approved": chosen[item] is not None, "redact": chosen[item] or {}})
+    return Engagement.model_validate({"organisation": organisation, "comments": listed})
+
+
+def test_comments_are_shown_only_when_approved_and_redacted(tiny):
+    frame = _categorical(_with_comments(["  Too slow  ", "", NAN, "other PMO", "   ", "Fine, FINE. fine-ish"]), tiny)
+    # G1's comment is listed but not approved; S2's is approved with "fine" replaced (whole word, any case).
+    engagement = _approving(frame, "Org", "P", {"G1": None, "S2": {"fine": "[redacted]"}})
+    result = comments(frame, "Org", "P", engagement)
     assert list(result.columns) == ["role", "item", "comment"]
     assert [tuple(r) for r in result.itertuples(index=False)] == [
-        ("executive", "G1", "Too slow"),
-        ("pmo_staff", "S2", "Fine."),
+        ("pmo_staff", "S2", "[redacted], [redacted]. [redacted]-ish"),
     ]
+    assert comment_counts(frame, "Org", "P", engagement) == (2, 1)
+    assert comments_sentence(frame, "Org", "P", engagement) == "2 comments were received; 1 approved for this report."
+
+
+def test_without_an_engagement_no_comment_is_shown(tiny):
+    frame = _categorical(_with_comments(["  Too slow  ", "", NAN, "other PMO", "   ", "Fine."]), tiny)
+    assert comments(frame, "Org", "P").empty
+    assert comments_sentence(frame, "Org", "Q") == "1 comment was received; 0 approved for this report."
+    # an engagement of another organisation approves nothing here
+    other = _approving(frame, "Org", "P", {"S2": {}}).model_copy(update={"organisation": "Elsewhere"})
+    assert comments(frame, "Org", "P", other).empty
 
 
 @pytest.mark.parametrize(
@@ -593,6 +623,7 @@ def test_comments(tiny):
 def test_no_comments(frame):
     result = comments(frame, "Org", "P")
     assert result.empty and list(result.columns) == ["role", "item", "comment"]
+    assert comment_counts(frame, "Org", "P") == (0, 0)
 
 
 def test_unknown_pmo_is_named(tiny, by_role_responses):
@@ -631,7 +662,7 @@ def test_inputs_are_not_mutated(tiny, quality_responses):
     pd.testing.assert_frame_equal(a.perception.gaps, gaps)
     pd.testing.assert_frame_equal(a.type.ladder, ladder)
     assert dict(a.type.gaps) == type_gaps
-    assert "phase" not in a.recommendations.columns
+    assert list(a.recommendations.columns) == STEP_COLUMNS
 
 
 def test_results_are_new_frames(controlling):

@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-import textwrap
+from collections import Counter
 
 import pandas as pd
 import pytest
 
 from pmo_workbench.errors import InputValidationError
 from pmo_workbench.assessment.positioning import classify_type
-from pmo_workbench.assessment.recommendations import RecommendationLibrary, library_for, load_library, recommend
+from pmo_workbench.assessment.recommendations import (
+    FINDINGS,
+    FindingTrigger,
+    RecommendationLibrary,
+    library_for,
+    load_library,
+    recommend,
+)
 from pmo_workbench.assessment.scoring import maturity_level
 
 
 def _library(tiny_recs):
-    return RecommendationLibrary.model_validate({"id": "t", "instrument": "tiny", "recommendations": tiny_recs})
+    return RecommendationLibrary.model_validate({"id": "t", "instrument": "tiny", "recommendations": tiny_recs,
+                                                 "workstreams": [{"id": "w", "label": "Work"}]})
 
 
 def _rec(rid, dim, levels, effort="low", impact="high"):
-    return {"id": rid, "dimension": dim, "levels": levels, "title": rid, "action": "do it",
-            "effort": effort, "impact": impact}
+    return {"id": rid, "dimension": dim, "workstream": "w", "levels": levels, "title": rid, "action": "do it",
+            "evidence_of_done": "done", "owner_role": "PMO", "duration_weeks": 4, "effort": effort,
+            "impact": impact}
 
 
 def _dims(scores):
@@ -109,32 +118,119 @@ def test_builtin_library_covers_every_dimension_and_level(core):
     levels = len(core.maturity_thresholds) + 1
     for dim in core.dimensions:
         for level in range(1, levels + 1):
-            assert any(r.dimension == dim.id and level in r.levels for r in library.recommendations), (dim.id, level)
+            assert any(r.dimension == dim.id and r.fits(level) and not r.frameworks
+                       for r in library.recommendations), (dim.id, level)
     assert len({r.id for r in library.recommendations}) == len(library.recommendations)
 
 
-def test_library_with_unknown_dimension_is_rejected(tiny, tmp_path):
-    path = tmp_path / "lib.yaml"
-    path.write_text(textwrap.dedent("""\
-        id: t
-        instrument: tiny
-        recommendations:
-          - {id: a, dimension: nope, levels: [1], title: t, action: a, effort: low, impact: high}
-          - {id: b, dimension: gov, levels: [7], title: t, action: a, effort: low, impact: high}
-        """))
-    with pytest.raises(InputValidationError) as info:
-        load_library(path).check_against(tiny, str(path))
-    messages = [p.message for p in info.value.problems]
-    assert any("unknown dimension 'nope'" in m for m in messages)
-    assert any("levels go up to 5" in m for m in messages)
+def test_builtin_library_discriminates(core):
+    library = library_for(core)
+    recs = library.recommendations
+    impact = Counter(r.impact for r in recs)
+    effort = Counter(r.effort for r in recs)
+    # no more than a third rated high impact, and every rating in use for both
+    assert impact["high"] * 3 <= len(recs)
+    assert set(impact) == set(effort) == {"low", "medium", "high"}
+    # the politically hard steps are rated high effort
+    hard = ["SPN-sponsor", "MAN-charter", "MAN-decision-rights", "POR-stop", "POR-priority", "FIN-business-case",
+            "FIN-stage-funding", "CPL-consequences"]
+    assert {library.step(s).effort for s in hard} == {"high"}
+    # the charter makes the separate decision-rights step redundant
+    assert "MAN-decision-rights" in library.step("MAN-charter").supersedes
+    # 2 to 4 workstreams
+    assert 2 <= len(library.workstreams) <= 4
 
 
-def test_library_schema_errors_carry_their_line(tmp_path):
+def test_builtin_library_answers_every_finding(core):
+    triggered = {t.finding for r in library_for(core).recommendations for t in r.triggers
+                 if isinstance(t, FindingTrigger)}
+    assert triggered == set(FINDINGS)
+
+
+@pytest.mark.parametrize("step_id", ["MET-lifecycle", "MET-templates", "MET-tailoring", "MON-status",
+                                     "CPL-gate-checks"])
+def test_method_and_lifecycle_steps_have_framework_variants(core, step_id):
+    rec = library_for(core).step(step_id)
+    assert {"prince2", "agile"} <= set(rec.variants)
+    assert rec.text("prince2") != rec.text(None) != rec.text("agile")
+
+
+def test_the_old_library_still_loads_for_the_old_instrument(core_v1):
+    library = library_for(core_v1)
+    assert library.instrument_version == "1.0" and len(library.recommendations) == 86
+    assert all(r.evidence_of_done and r.owner_role for r in library.recommendations)
+
+
+# -- schema and cross-checks, each problem located ------------------------------------------------------------
+
+HEAD = "id: t\ninstrument: tiny\nworkstreams:\n  - {id: w, label: Work}\nrecommendations:\n"
+STEP = ("  - {{id: {id}, dimension: {dim}, workstream: {ws}, title: t, action: a, evidence_of_done: d, "
+        "owner_role: o, duration_weeks: 2, effort: low, impact: low{more}}}\n")
+
+
+def _write(tmp_path, *steps):
     path = tmp_path / "lib.yaml"
-    path.write_text("id: t\ninstrument: tiny\nrecommendations:\n"
-                    "  - {id: a, dimension: gov, levels: [1], title: t, action: a, effort: huge, impact: high}\n")
+    path.write_text(HEAD + "".join(STEP.format(**{"dim": "gov", "ws": "w", "more": "", **s}) for s in steps),
+                    encoding="utf-8")
+    return path
+
+
+def _problems(call):
     with pytest.raises(InputValidationError) as info:
-        load_library(path)
-    (problem,) = info.value.problems
-    assert problem.row == 4
-    assert "recommendations.0.effort" in problem.message and "'huge'" in problem.message
+        call()
+    return [(p.row, p.message) for p in info.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("steps", "expected"),
+    [
+        # duplicate id: the second one's line (step lines start at 6)
+        ([{"id": "a"}, {"id": "a"}], [(7, "recommendations.1.id: step id 'a' is also used by recommendations.0")]),
+        ([{"id": "a", "ws": "nope"}], [(6, "recommendations.0.workstream: unknown workstream 'nope'; the library "
+                                           "defines w")]),
+        ([{"id": "a", "more": ", prerequisites: [zz]"}],
+         [(6, "recommendations.0.prerequisites.0: unknown step id 'zz'")]),
+        ([{"id": "a", "more": ", supersedes: [a]"}], [(6, "recommendations.0.supersedes.0: step 'a' names itself")]),
+        ([{"id": "a", "more": ", prerequisites: [b]"}, {"id": "b", "more": ", prerequisites: [a]"}],
+         [(6, "recommendations.0.prerequisites: prerequisites form a cycle: a needs b needs a")]),
+    ],
+)
+def test_library_problems_within_itself(tmp_path, steps, expected):
+    path = _write(tmp_path, *steps)
+    assert _problems(lambda: load_library(path)) == expected
+
+
+@pytest.mark.parametrize(
+    ("more", "fragment"),
+    [
+        (", effort: huge", "recommendations.0.effort: Input should be 'low', 'medium' or 'high' (got 'huge')"),
+        (", triggers: [{finding: late}]", "recommendations.0.triggers.0.finding.finding"),
+        (", triggers: [{score: 3}]", "a trigger names an item (with below), a dimension (with levels) or a finding"),
+        (", triggers: [{item: G1, below: 140}]", "recommendations.0.triggers.0.item.below"),
+        (", frameworks: [waterfall]", "recommendations.0.frameworks.0"),
+        (", colour: red", "recommendations.0.colour: Extra inputs are not permitted"),
+    ],
+)
+def test_library_schema_errors_are_located(tmp_path, more, fragment):
+    path = tmp_path / "lib.yaml"
+    text = _write(tmp_path, {"id": "a"}).read_text().replace("impact: low}", "impact: low" + more + "}")
+    text = text.replace("effort: low, impact: low, effort: huge", "impact: low, effort: huge")
+    path.write_text(text, encoding="utf-8")
+    problems = _problems(lambda: load_library(path))
+    assert any(row == 6 and fragment in message for row, message in problems), problems
+
+
+def test_library_against_the_instrument(tiny, tmp_path):
+    path = _write(tmp_path, {"id": "a", "dim": "nope"},
+                  {"id": "b", "more": ", levels: [7], types: [grand]"},
+                  {"id": "c", "more": ", triggers: [{item: G9, below: 40}, {dimension: zz, levels: [1]}]"})
+    problems = _problems(lambda: load_library(path).check_against(tiny))
+    assert problems == [
+        (6, "recommendations.0.dimension: unknown dimension 'nope'; instrument tiny has gov, sup, ppl"),
+        (7, "recommendations.1.levels: levels go up to 5, got [7]"),
+        (7, "recommendations.1.types.0: unknown type 'grand'; instrument tiny has supportive, controlling, strategic"),
+        (8, "recommendations.2.triggers.0.item: unknown item 'G9' in instrument tiny 0.1"),
+        (8, "recommendations.2.triggers.1.dimension: unknown dimension 'zz'; instrument tiny has gov, sup, ppl"),
+    ]
+    assert all(p.path == str(path) for p in pytest.raises(InputValidationError,
+                                                         load_library(path).check_against, tiny).value.problems)

@@ -373,7 +373,7 @@ def _sheet_xml(path):
 def _patch_sheet(path, old, new):
     with zipfile.ZipFile(path) as z:
         parts = {name: z.read(name) for name in z.namelist()}
-    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet = parts["xl/worksheets/sheet1.xml"].decode().replace("<v></v>", "<v />")  # openpyxl with lxml or not
     assert old in sheet, sheet
     parts["xl/worksheets/sheet1.xml"] = sheet.replace(old, new).encode()
     with zipfile.ZipFile(path, "w") as z:

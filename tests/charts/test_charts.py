@@ -96,12 +96,14 @@ def compare_frames(label: str = "Support") -> dict[str, pd.DataFrame]:
     }
 
 
-def recommendations_frame(first_title: str = "Write the PMO charter") -> pd.DataFrame:
+def initiatives_frame(first_title: str = "Agree a PMO charter that sets its remit and decision rights"
+                      ) -> pd.DataFrame:
     return pd.DataFrame({
-        "dimension": ["gov", "gov", "sup", "sup", "ppl", "gov"],
+        "id": ["I1", "I2", "I3", "I4", "I5", "I6"],
         "title": [first_title, "Stage gates", "Service catalogue", "Help desk", "Coaching", "Audit"],
-        "effort": ["low", "low", "low", "medium", "high", "medium"],
-        "impact": ["high", "high", "high", "medium", "low", "bogus"],
+        "workstream_label": ["Governance", "Methods", "People", "People", "People", "Governance"],
+        "effort": ["high", "low", "low", "medium", "high", "bogus"],
+        "duration_weeks": [10, 4, 6, 2, 8, None],
         "phase": [1, 1, 1, 2, 3, 2],
         "phase_label": ["Quick wins", "Quick wins", "Quick wins", "Next", "Later", "Next"],
     })
@@ -185,7 +187,7 @@ CASES: dict[str, tuple[Callable[[str], tuple], Callable[..., Any], str]] = {
     ),
     "compare_pmos": (lambda label: (compare_frames(label),), charts.compare_pmos, "Support"),
     "roadmap": (
-        lambda label: (recommendations_frame().replace({"phase_label": {"Quick wins": label}}),),
+        lambda label: (initiatives_frame().replace({"phase_label": {"Quick wins": label}}),),
         charts.roadmap,
         "Quick wins",
     ),
@@ -571,34 +573,44 @@ def test_compare_pmos_groups_bars_by_pmo():
 
 
 # -- 8. roadmap ---------------------------------------------------------------------------------
-def test_roadmap_places_each_step_in_its_cell_without_overlap():
-    frame = recommendations_frame()
-    spec = charts.roadmap(frame).to_dict()
-    rows = unit_rows(spec, lambda u: mark_type(u) == "circle")
-    assert [r["step"] for r in rows] == [1, 2, 3, 4, 5, 6]
-    assert [r["title"] for r in rows] == frame["title"].tolist()
-    rank = {"low": 0, "medium": 1, "high": 2}
-    placed = [r for r in rows if r["x"] is not None]
-    assert [r["step"] for r in rows if r["x"] is None] == [6]  # impact "bogus" is not placed
-    for r in placed:
-        assert abs(r["x"] - rank[r["effort"]]) < 0.5
-        assert abs(r["y"] - rank[r["impact"]]) < 0.5
-    points = {(round(r["x"], 6), round(r["y"], 6)) for r in placed}
-    assert len(points) == len(placed)
-    circle = next(u for u, _ in units(spec) if mark_type(u) == "circle")
-    assert {"title", "dimension"} <= set(tooltip_fields(circle))
-    assert circle["encoding"]["color"]["scale"]["domain"] == ["Quick wins", "Next", "Later"]
+def test_roadmap_places_each_initiative_in_its_workstream_and_phase():
+    spec = charts.roadmap(initiatives_frame()).to_dict()
+    boxes = unit_rows(spec, lambda u: mark_type(u) == "rect" and field(u, "color") == "effort")
+    assert [b["id"] for b in boxes] == ["I1", "I6", "I2", "I3", "I4", "I5"]  # by workstream, then phase
+    by_id = {b["id"]: b for b in boxes}
+    # three columns of (640 - 16 - 118) / 3 = 168.67 px after the 118 px of labels; a 3 px gap on each side
+    assert by_id["I1"]["x"] == pytest.approx(121.0) and by_id["I4"]["x"] == pytest.approx(118 + 168.6667 + 3)
+    assert by_id["I5"]["x2"] == pytest.approx(624 - 3)
+    # I4 and I5 share a row (People) with I3: each starts at its row's top
+    assert by_id["I3"]["y"] == by_id["I4"]["y"] == by_id["I5"]["y"]
+    # no two boxes overlap
+    for a in boxes:
+        for b in boxes:
+            if a is not b:
+                assert a["x2"] <= b["x"] or b["x2"] <= a["x"] or a["y2"] <= b["y"] or b["y2"] <= a["y"]
+    texts = [t["text"] for u, data in units(spec) if mark_type(u) == "text" for t in values(spec, u, data)]
+    # the charter's title is wrapped (no line over 30 characters), its id first; details under it
+    assert texts[:3] == ["I1 Agree a PMO charter that", "sets its remit and decision", "rights"]
+    assert "10 weeks, high effort" in texts and "Quick wins" in texts and "Governance" in texts
+    assert "Audit" in " ".join(texts)  # an unknown effort: no effort said, the box still drawn
+
+
+def test_roadmap_cuts_a_very_long_title_after_three_lines():
+    spec = charts.roadmap(initiatives_frame("word " * 60)).to_dict()
+    texts = [t["text"] for t in unit_rows(spec, lambda u: mark_type(u) == "text" and field(u, "text") == "text")]
+    first = [t for t in texts if t.startswith("I1") or t.startswith("word")][:5]
+    assert len(first) == 3 and first[-1].endswith("\u2026")
 
 
 def test_roadmap_is_deterministic():
-    assert charts.roadmap(recommendations_frame()).to_dict() == charts.roadmap(recommendations_frame()).to_dict()
+    assert charts.roadmap(initiatives_frame()).to_dict() == charts.roadmap(initiatives_frame()).to_dict()
 
 
-def test_roadmap_with_no_steps():
-    empty = pd.DataFrame(columns=["title", "dimension", "effort", "impact", "phase", "phase_label"])
+def test_roadmap_with_no_initiatives():
+    empty = pd.DataFrame(columns=["id", "title", "workstream_label", "effort", "phase", "phase_label"])
     spec = charts.roadmap(empty).to_dict()
     json.dumps(spec, allow_nan=False)
-    assert unit_rows(spec, lambda u: mark_type(u) == "circle") == []
+    assert unit_rows(spec, lambda u: mark_type(u) == "rect" and field(u, "color") == "effort") == []
     vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION)
 
 

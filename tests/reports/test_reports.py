@@ -85,14 +85,24 @@ def fixture_dir(tmp_path_factory, tiny_path) -> Path:
     (folder / "alpha-portfolio" / "projects.csv").write_text(
         "project_id,name,pmo,sponsor,status,start,finish,bac,pv,ev,ac\n"
         "A1,Ledger,MAIN,Ann,active,2026-01-01,2026-12-31,100,50,50,50\n", encoding="utf-8")
+    # The hostile organisation's engagement approves its comment, so the report shows it (escaped).
+    import yaml
+
+    from pmo_workbench.assessment.deliverable import comment_id
+
+    text = '<img src=x onerror="alert(1)"> great'
+    (folder / "hostile-engagement.yaml").write_text(yaml.safe_dump({"organisation": HOSTILE, "comments": [
+        {"id": comment_id(HOSTILE, HOSTILE_PMO, "G1", text), "pmo": HOSTILE_PMO, "item": "G1", "text": text,
+         "approved": True}]}), encoding="utf-8")
     with (folder / "manifest.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["report", "organisation", "pmo", "responses", "instrument", "benchmark", "portfolio",
-                         "as_of"])
+                         "as_of", "engagement"])
         writer.writerow(["positioning", "Alpha", "", "responses.csv", "tiny.yaml", "responses.csv", "alpha-portfolio",
-                         "2026-06-30"])
-        writer.writerow(["positioning", HOSTILE, "", "responses.csv", "tiny.yaml", "", "", ""])
-        writer.writerow(["positioning", "Broken", "", "broken.csv", "tiny.yaml", "", "", ""])
+                         "2026-06-30", ""])
+        writer.writerow(["positioning", HOSTILE, "", "responses.csv", "tiny.yaml", "", "", "",
+                         "hostile-engagement.yaml"])
+        writer.writerow(["positioning", "Broken", "", "broken.csv", "tiny.yaml", "", "", "", ""])
     return folder
 
 
@@ -355,7 +365,7 @@ def test_single_report_command_writes_three_formats(fixture_dir, tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["--organisation", "Nobody"], "organisation 'Nobody' has no answers here"),
     (["--organisation", "Alpha", "--pmo", "Nope"], "has no PMO 'Nope'"),
-    (["--organisation", "Alpha", "--format", "docx"], "unknown format(s) docx"),
+    (["--organisation", "Alpha", "--format", "odt"], "unknown format(s) odt"),
 ])
 def test_single_report_command_rejects_bad_input_with_exit_2(fixture_dir, tmp_path, args, message):
     result = runner.invoke(app, ["report", "positioning", "--responses", str(fixture_dir / "responses.csv"),

@@ -61,9 +61,10 @@ def test_title_facts_from_the_engagement_record():
         "version": "1.0", "draft": True, "key_messages": ["One", "", 3, "Two"], "locale": "en_GB"}}
     facts = title_facts(records, organisation="Korrin Regional Council", consultancy="Branding Ltd")
     assert facts == {
-        "client": "Korrin Council", "client_logo": PNG, "consultancy": "Northwind", "prepared_for": "The Board",
-        "fieldwork": "March – April 2026", "status_date": None, "confidentiality": "Commercial in confidence",
-        "version": "1.0", "draft": True, "key_messages": ["One", "Two"], "locale": "en_GB"}
+        "client": "Korrin Council", "client_logo": PNG, "consultancy": "Northwind", "consultancy_logo": None,
+        "prepared_for": "The Board", "fieldwork": "March – April 2026", "status_date": None,
+        "confidentiality": "Commercial in confidence", "version": "1.0", "draft": True,
+        "key_messages": ["One", "Two"], "locale": "en_GB"}
 
 
 def test_title_facts_without_an_engagement():

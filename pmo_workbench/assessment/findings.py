@@ -1,0 +1,184 @@
+"""Findings: what an assessment (and, when given, the portfolio data) found that a roadmap step can answer.
+
+A finding has a ``name`` (one of :data:`~pmo_workbench.assessment.recommendations.FINDINGS`), the
+``dimension`` it concerns (``None`` for the portfolio's findings) and a short ``text`` that a report
+shows as the evidence behind a step ("perception gap on Mandate and authority: Executive 72 vs Project
+manager 41").
+
+- ``perception_gap``: a flagged gap between the visible role groups (:class:`PerceptionGaps`);
+- ``low_agreement``: a dimension on which respondents do not agree (its ``agree`` is false: r*wg(J) below the
+  cut-off, AD_M too high or an item split, as the report's agreement column says);
+- ``foundation_gap``: a failing gate of a type below the PMO's (:attr:`TypeResult.foundation_gaps`);
+- ``evidence_missing``: an evidence question answered ``no``, or left unanswered in an engagement entry that
+  answers others (a PMO without any evidence recorded has not had the checklist done: nothing is inferred);
+- ``dependency_cycle``, ``over_allocation``, ``no_sponsor``: from the portfolio data (:func:`portfolio_findings`).
+
+Everything here is pure: frames and mappings in, a frozen :class:`Findings` out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from .._values import is_missing
+from .instrument import Instrument
+from .recommendations import FINDINGS
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing found: its name, the dimension it concerns (or ``None``) and the evidence in a few words."""
+
+    name: str
+    dimension: str | None
+    text: str
+
+    def __post_init__(self) -> None:
+        if self.name not in FINDINGS:
+            raise ValueError(f"unknown finding {self.name!r}; expected one of {', '.join(FINDINGS)}")
+
+
+@dataclass(frozen=True)
+class Findings:
+    """Every finding of one PMO, in a stable order."""
+
+    found: tuple[Finding, ...] = ()
+
+    def matching(self, name: str, dimension: str | None = None) -> tuple[Finding, ...]:
+        """The findings of that name (on that dimension, when one is named)."""
+        return tuple(f for f in self.found if f.name == name and (dimension is None or f.dimension == dimension))
+
+    def names(self) -> set[str]:
+        return {f.name for f in self.found}
+
+    def __or__(self, other: Findings) -> Findings:
+        return Findings(tuple(dict.fromkeys((*self.found, *other.found))))
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        return [{"name": f.name, "dimension": f.dimension, "text": f.text} for f in self.found]
+
+    @classmethod
+    def coerce(cls, value: Findings | Mapping[str, set[str] | bool] | None) -> Findings:
+        """A :class:`Findings` from itself, ``None`` or a mapping ``name -> True`` (found, on no dimension in
+        particular) or ``name -> {dimension ids}``."""
+        if value is None:
+            return cls()
+        if isinstance(value, Findings):
+            return value
+        found = []
+        for name in sorted(value):
+            where = value[name]
+            if where is True:
+                found.append(Finding(name, None, name.replace("_", " ")))
+            elif where:
+                found.extend(Finding(name, d, f"{name.replace('_', ' ')} on {d}") for d in sorted(where))
+        return cls(tuple(found))
+
+
+def _score(value: Any) -> str:
+    return "no score" if is_missing(value) else f"{float(value):.0f}"
+
+
+def assessment_findings(instrument: Instrument, *, dimensions: pd.DataFrame, gaps: pd.DataFrame | None = None,
+                        foundation_gaps: pd.DataFrame | None = None,
+                        evidence: Mapping[str, str | None] | None = None) -> Findings:
+    """The findings of one PMO's assessment.
+
+    Parameters
+    ----------
+    dimensions
+        The PMO's dimension rows (``dimension``, ``agree``, ``rwg_star_j``).
+    gaps
+        Its perception gaps (:attr:`PerceptionGaps.gaps`: ``dimension``, ``high_role``, ``high_score``,
+        ``low_role``, ``low_score``, ``flagged``).
+    foundation_gaps
+        :attr:`TypeResult.foundation_gaps` (``type``, ``dimension``, ``gate``, ``score``).
+    evidence
+        Evidence question id -> answer (``yes``, ``partly``, ``no``) as recorded for the PMO, or ``None`` when
+        nothing was recorded (then no ``evidence_missing`` finding).
+    """
+    labels = {d.id: d.label for d in instrument.dimensions}
+    roles = {r.id: r.label for r in instrument.roles}
+    found: list[Finding] = []
+    if gaps is not None:
+        for g in gaps.itertuples(index=False):
+            if bool(g.flagged) and not is_missing(g.high_role):
+                found.append(Finding("perception_gap", g.dimension,
+                                     f"perception gap on {labels.get(g.dimension, g.dimension)}: "
+                                     f"{roles.get(g.high_role, g.high_role)} {_score(g.high_score)} vs "
+                                     f"{roles.get(g.low_role, g.low_role)} {_score(g.low_score)}"))
+    for r in dimensions.itertuples(index=False):
+        agree = getattr(r, "agree", None)
+        if agree is not None and not is_missing(agree) and not bool(agree):
+            rwg = getattr(r, "rwg_star_j", None)
+            found.append(Finding("low_agreement", r.dimension,
+                                 f"respondents disagree on {labels.get(r.dimension, r.dimension)}"
+                                 + ("" if is_missing(rwg) else f" (r*wg(J) {float(rwg):.2f})")))
+    if foundation_gaps is not None:
+        types = {t.id: t.label for t in instrument.types}
+        for g in foundation_gaps.itertuples(index=False):
+            found.append(Finding("foundation_gap", g.dimension,
+                                 f"foundation gap: {labels.get(g.dimension, g.dimension)} {_score(g.score)}, below "
+                                 f"the {types.get(g.type, g.type)} gate of {float(g.gate):g}"))
+    if evidence is not None:
+        for q in instrument.evidence:
+            answer = evidence.get(q.id)
+            if answer == "no" or answer is None:
+                said = "answered no" if answer == "no" else "not checked"
+                found.append(Finding("evidence_missing", q.dimension, f"evidence \u201c{q.text}\u201d {said}"))
+    return Findings(tuple(found))
+
+
+def portfolio_findings(*, cycles: Iterable[Sequence[str]] = (), over_allocated: int = 0,
+                       without_sponsor: Sequence[str] = ()) -> Findings:
+    """The findings of the organisation's portfolio data (none on a dimension in particular).
+
+    Parameters
+    ----------
+    cycles
+        Each dependency cycle as the project ids around it (``PortfolioAnalysis.dependencies.cycles``).
+    over_allocated
+        Role-months over capacity in committed work (the ``over_allocation`` measure of the portfolio evidence).
+    without_sponsor
+        Ids of the projects that name no sponsor.
+
+    Examples
+    --------
+    >>> [f.text for f in portfolio_findings(cycles=[("P1", "P2")], without_sponsor=["P7"]).found]
+    ['dependency cycle in the portfolio data: P1 needs P2 needs P1', 'projects without a sponsor: 1 (P7)']
+    """
+    found = [Finding("dependency_cycle", None, "dependency cycle in the portfolio data: "
+                     + " needs ".join([*cycle, cycle[0]])) for cycle in cycles if len(cycle)]
+    if over_allocated > 0:
+        found.append(Finding("over_allocation", None,
+                             f"{over_allocated} over-allocated role-month{'s' if over_allocated != 1 else ''} "
+                             "in committed work"))
+    if len(without_sponsor):
+        shown = ", ".join(list(without_sponsor)[:5]) + (", ..." if len(without_sponsor) > 5 else "")
+        found.append(Finding("no_sponsor", None, f"projects without a sponsor: {len(without_sponsor)} ({shown})"))
+    return Findings(tuple(found))
+
+
+def findings_from_portfolio(checks: Iterable[Any], *, measures: pd.DataFrame | None = None) -> Findings:
+    """The portfolio findings of one PMO from a portfolio analysis's own findings and the PMO's evidence measures.
+
+    ``checks`` are objects with ``check``, ``project_id`` and ``extra`` (the ``findings`` of
+    :class:`pmo_workbench.portfolio.PortfolioAnalysis`): each ``dependency_cycle`` gives its cycle
+    (``extra["cycle"]``), each ``no_sponsor`` its project. ``measures`` are the PMO's evidence rows
+    (``PmoEvidence.rows``: ``measure``, ``count``); the ``over_allocation`` count gives the over-allocated
+    role-months. Calls :func:`portfolio_findings`.
+    """
+    checks = list(checks)
+    cycles = [tuple(str(p) for p in (getattr(c, "extra", None) or {}).get("cycle", ()))
+              for c in checks if getattr(c, "check", None) == "dependency_cycle"]
+    sponsorless = sorted({str(c.project_id) for c in checks
+                          if getattr(c, "check", None) == "no_sponsor" and getattr(c, "project_id", None)})
+    over = 0
+    if measures is not None and len(measures) and {"measure", "count"} <= set(measures.columns):
+        counts = measures.loc[measures["measure"] == "over_allocation", "count"]
+        over = int(sum(int(v) for v in counts if not is_missing(v)))
+    return portfolio_findings(cycles=[c for c in cycles if c], over_allocated=over, without_sponsor=sponsorless)

@@ -1,0 +1,576 @@
+"""The roadmap of one PMO: the library's steps the evidence calls for, grouped into phased initiatives.
+
+:func:`build_roadmap` works in five moves, each deterministic (ties broken by id):
+
+1. **Select.** A step is a candidate when it fits the PMO: its ``pmo_levels``
+   (none = all; a PMO of unknown level fits every step), its ``types`` (the
+   PMO's current type; none = all), its ``frameworks`` (none = all; without a
+   framework, steps written for one framework are left out) and its
+   dimension's maturity level (``levels``; an unscored dimension counts as
+   level 1). It is selected when one of its triggers fires (an item mean below
+   its threshold, a dimension at one of the listed levels, a finding), or, when
+   it has none, by its level alone. As in :func:`~pmo_workbench.assessment.
+   recommendations.recommend`, the roadmap leads to the PMO's goal (its target
+   when that lies above its type) and never beyond it: a step on a dimension
+   gated only by types above the goal is left out, unless a problem called
+   for it (a perception gap, low agreement, a dependency cycle, over-allocation,
+   a project without a sponsor: a problem to fix, not a step up the ladder;
+   missing evidence or a foundation gap there is left alone). ``exclude``
+   removes steps by id; ``add`` forces steps in whatever their fit.
+2. **Supersede.** A step superseded by a selected step goes (unless forced in);
+   its evidence passes to the step that supersedes it, and a prerequisite on it
+   becomes a prerequisite on that step.
+3. **Group.** Steps are grouped into initiatives, one per workstream and
+   dimension (the library puts each dimension in one workstream, so an
+   initiative is "the work on one dimension"); the library defines 2-4
+   workstreams. An initiative's priority is that of its dimension: leading to
+   the goal (most points needed first), then a foundation gap, then work called
+   for by a finding, then maturity work by weighted gap ``weight * (100 -
+   score)``; within a class higher impact, then lower effort, then id.
+4. **Cap.** Initiatives are ordered by priority with their prerequisites first
+   (a prerequisite inherits the priority of the initiatives that need it;
+   initiatives in a prerequisite cycle are ordered by priority). The first
+   ``cap`` are kept (an initiative holding a step the consultant added is
+   always kept and counts first); the others are :attr:`Roadmap.deferred`,
+   with the reason.
+5. **Phase.** In that order each initiative takes the earliest phase after the
+   phases of the initiatives it needs (a prerequisite's initiative is never in
+   a later phase than its dependant: it comes one phase before, or, in the last
+   phase or a cycle, in the same one), subject to two limits: phase 1 "Now
+   (0-3 months)" holds at most :data:`NOW_LIMIT` initiatives of which at most
+   :data:`NOW_HIGH_EFFORT` (one) is of high effort, and phase 2 "Next (3-6
+   months)" at most :data:`NEXT_LIMIT`; the rest go to phase 3 "Later (6-12
+   months)".
+
+An initiative's ``effort`` and ``impact`` are the highest of its steps;
+``duration_weeks`` is the critical path through its steps (steps not linked by
+a prerequisite run side by side); ``title``, ``owner_role`` and ``kpi`` are
+those of its lead step (the first by impact, then effort, then id); ``kpi`` is
+that step's ``evidence_of_done``. ``because`` is one line: why the initiative is
+in the roadmap (it closes a gap to the target, a foundation gap, answers a
+finding, was added by the consultant, or is the next maturity step, quoting its
+first evidence) and why in its phase ("starts now", "after I2, which it needs",
+"one high-effort start at a time", "earlier phases are full").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._values import is_missing
+from .findings import Findings
+from .instrument import Instrument
+from .positioning import TypeResult
+from .recommendations import (
+    COLUMNS,
+    FRAMEWORKS,
+    DimensionTrigger,
+    FindingTrigger,
+    ItemTrigger,
+    Recommendation,
+    RecommendationLibrary,
+)
+
+PHASE_LABELS: dict[int, str] = {1: "Now (0-3 months)", 2: "Next (3-6 months)", 3: "Later (6-12 months)"}
+"""Roadmap phase number -> the label a report shows."""
+DEFAULT_CAP = 8
+"""Initiatives a roadmap holds at most, unless told otherwise."""
+NOW_LIMIT = 3
+"""Initiatives phase 1 holds at most."""
+NOW_HIGH_EFFORT = 1
+"""High-effort initiatives phase 1 holds at most."""
+NEXT_LIMIT = 3
+"""Initiatives phase 2 holds at most."""
+_RANK = {"low": 0, "medium": 1, "high": 2}
+STEP_COLUMNS = [*COLUMNS, "initiative", "phase", "phase_label"]
+"""Columns of :meth:`Roadmap.steps`: the flat list of the kept initiatives' steps."""
+
+
+@dataclass(frozen=True)
+class RoadmapOptions:
+    """What the engagement chose: the framework, steps left out or forced in, and the cap."""
+
+    framework: str | None = None
+    exclude: tuple[str, ...] = ()
+    add: tuple[str, ...] = ()
+    cap: int = DEFAULT_CAP
+
+
+@dataclass(frozen=True)
+class Initiative:
+    """A group of steps on one dimension, in one workstream and one phase (see the module docstring)."""
+
+    id: str
+    title: str
+    workstream: str
+    workstream_label: str
+    dimension: str
+    dimension_label: str
+    phase: int
+    phase_label: str
+    owner_role: str
+    duration_weeks: int
+    effort: str
+    impact: str
+    kpi: str
+    steps: tuple[dict[str, Any], ...]
+    evidence: tuple[str, ...]
+    because: str
+    prerequisites: tuple[str, ...] = ()
+    unlocks: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "workstream": self.workstream,
+                "workstream_label": self.workstream_label, "dimension": self.dimension,
+                "dimension_label": self.dimension_label, "phase": self.phase, "phase_label": self.phase_label,
+                "owner_role": self.owner_role, "duration_weeks": self.duration_weeks, "effort": self.effort,
+                "impact": self.impact, "kpi": self.kpi, "steps": [dict(s) for s in self.steps],
+                "evidence": list(self.evidence), "because": self.because,
+                "prerequisites": list(self.prerequisites), "unlocks": self.unlocks}
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """An initiative the cap left out, and why."""
+
+    title: str
+    workstream: str
+    dimension: str
+    steps: tuple[str, ...]
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "workstream": self.workstream, "dimension": self.dimension,
+                "steps": list(self.steps), "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Roadmap:
+    """The roadmap of one PMO.
+
+    ``to_dict()`` gives (JSON-ready)::
+
+        {"initiatives": [{"id": "I1", "title": str, "workstream": str, "workstream_label": str,
+                          "dimension": str, "dimension_label": str, "phase": 1 | 2 | 3,
+                          "phase_label": "Now (0-3 months)" | "Next (3-6 months)" | "Later (6-12 months)",
+                          "owner_role": str, "duration_weeks": int, "effort": "low" | "medium" | "high",
+                          "impact": "low" | "medium" | "high", "kpi": str,
+                          "steps": [{"id", "title", "action", "evidence_of_done", "owner_role",
+                                     "duration_weeks", "effort", "impact"}],
+                          "evidence": [str], "because": str, "prerequisites": [initiative ids],
+                          "unlocks": type id | None}],
+         "deferred": [{"title", "workstream", "dimension", "steps": [step ids], "reason"}],
+         "workstreams": [{"id", "label"}],           # those the initiatives use, in library order
+         "phases": {"1": label, "2": label, "3": label},
+         "options": {"framework": str | None, "exclude": [ids], "add": [ids], "cap": int}}
+
+    Initiatives are in phase order, numbered ``I1``, ``I2``... in that order.
+    """
+
+    initiatives: tuple[Initiative, ...] = ()
+    deferred: tuple[Deferred, ...] = ()
+    workstreams: tuple[tuple[str, str], ...] = ()
+    options: RoadmapOptions = field(default_factory=RoadmapOptions)
+    step_rows: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.initiatives
+
+    def table(self) -> pd.DataFrame:
+        """One row per initiative: every field of :class:`Initiative` but ``steps`` (``step_titles`` instead,
+        joined by "; "), ``evidence`` joined by "; "."""
+        cols = ["id", "title", "workstream", "workstream_label", "dimension", "dimension_label", "phase",
+                "phase_label", "owner_role", "duration_weeks", "effort", "impact", "kpi", "step_titles",
+                "evidence", "because"]
+        return pd.DataFrame([{**{k: getattr(i, k) for k in cols if hasattr(i, k) and k != "evidence"},
+                              "step_titles": "; ".join(s["title"] for s in i.steps),
+                              "evidence": "; ".join(i.evidence)} for i in self.initiatives], columns=cols)
+
+    def steps(self) -> pd.DataFrame:
+        """The kept initiatives' steps, flat, in roadmap order: :data:`STEP_COLUMNS`."""
+        return pd.DataFrame(list(self.step_rows), columns=STEP_COLUMNS)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"initiatives": [i.to_dict() for i in self.initiatives],
+                "deferred": [d.to_dict() for d in self.deferred],
+                "workstreams": [{"id": w, "label": label} for w, label in self.workstreams],
+                "phases": {str(k): v for k, v in PHASE_LABELS.items()},
+                "options": {"framework": self.options.framework, "exclude": list(self.options.exclude),
+                            "add": list(self.options.add), "cap": self.options.cap}}
+
+
+_Key = tuple[str, str, str]  # workstream, dimension, and a step id for a step that stands alone
+
+
+_PROBLEMS = frozenset({"perception_gap", "low_agreement", "dependency_cycle", "over_allocation", "no_sponsor"})
+"""Findings that call for a step even on a dimension beyond the goal: problems to fix, not steps up the ladder
+(a missing piece of evidence or a foundation gap on such a dimension is left alone, like its level)."""
+
+
+@dataclass
+class _Pick:
+    rec: Recommendation
+    evidence: list[str]
+    forced: bool
+    found: list[str]  # the findings' texts among the evidence
+
+
+def _check_options(library: RecommendationLibrary, framework: str | None, exclude: Iterable[str],
+                   add: Iterable[str], cap: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if framework is not None and framework not in FRAMEWORKS:
+        raise ValueError(f"unknown framework {framework!r}; expected one of {', '.join(FRAMEWORKS)}")
+    if isinstance(cap, bool) or not isinstance(cap, (int, np.integer)) or cap < 1:
+        raise ValueError(f"the cap must be a whole number of initiatives, 1 or more; got {cap!r}")
+    known = {r.id for r in library.recommendations}
+    exclude, add = tuple(dict.fromkeys(exclude)), tuple(dict.fromkeys(add))
+    for key, ids in (("exclude", exclude), ("add", add)):
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise ValueError(f"recommendations {key}: unknown step id{'s' if len(unknown) > 1 else ''} "
+                             f"{', '.join(repr(u) for u in unknown)}; the library {library.id} has no such step")
+    both = sorted(set(exclude) & set(add))
+    if both:
+        raise ValueError(f"recommendations: {', '.join(repr(b) for b in both)} both excluded and added")
+    return exclude, add
+
+
+def build_roadmap(a_dimensions: pd.DataFrame, item_scores: Mapping[str, float] | pd.Series,
+                  type_result: TypeResult, library: RecommendationLibrary, instrument: Instrument, *,
+                  findings: Findings | Mapping[str, set[str] | bool] | None = None, framework: str | None = None,
+                  pmo_level: str | None = None, exclude: Iterable[str] = (), add: Iterable[str] = (),
+                  cap: int = DEFAULT_CAP) -> Roadmap:
+    """Build the roadmap of one PMO (see the module docstring for every rule).
+
+    Parameters
+    ----------
+    a_dimensions
+        The PMO's dimension rows: ``dimension``, ``score``, ``level``.
+    item_scores
+        Item id -> the PMO's mean item score (0-100, reversed items turned round); a missing item fires no trigger.
+    type_result
+        Where the PMO stands and its target (:func:`~pmo_workbench.assessment.positioning.classify_type`).
+    findings
+        :class:`~pmo_workbench.assessment.findings.Findings`, or a mapping ``name -> True | {dimension ids}``.
+    framework
+        ``pmbok``, ``prince2``, ``agile`` or ``None`` (framework-neutral wording).
+    pmo_level
+        ``project``, ``department``, ``enterprise`` or ``None``.
+    exclude, add
+        Step ids to leave out and to force in.
+    cap
+        The most initiatives kept; the rest are deferred.
+
+    Raises
+    ------
+    ValueError
+        An unknown framework, a cap below 1, an unknown step id in ``exclude`` or ``add`` (the message names it),
+        or an id in both.
+    """
+    exclude, add = _check_options(library, framework, exclude, add, cap)
+    found = Findings.coerce(findings)
+    scores = item_scores if isinstance(item_scores, Mapping) else dict(item_scores.items())
+    dims = _dimension_context(a_dimensions, type_result, instrument)
+    picks = _select(library, dims, scores, found, type_result, framework, pmo_level, set(exclude), set(add))
+    picks, redirect = _supersede(picks)
+    groups = _group(picks, library)
+    order, needs, keys = _order(groups, picks, redirect, dims)
+    forced = {g for g in order if any(picks[s].forced for s in groups[g])}
+    room = max(cap - len(forced), 0)
+    others = [g for g in order if g not in forced]
+    kept = [g for g in order if g in forced or g in others[:room]]
+    cut = [g for g in order if g not in kept]
+    phases, pushed = _phase(kept, needs, groups, picks)
+    position = {g: n for n, g in enumerate(kept)}
+    kept.sort(key=lambda g: (phases[g], position[g]))
+    numbers = {g: f"I{n}" for n, g in enumerate(kept, start=1)}
+    labels = {d.id: d.label for d in instrument.dimensions}
+    initiatives, rows = [], []
+    for g in kept:
+        initiative = _initiative(g, numbers, groups[g], picks, library, dims, labels, phases[g], pushed.get(g),
+                                 [numbers[n] for n in sorted(needs[g] & set(kept), key=kept.index)], framework,
+                                 instrument)
+        initiatives.append(initiative)
+        for s in initiative.steps:
+            d = dims[g[1]]
+            rows.append({"dimension": g[1], "level": d["level"], "id": s["id"], "title": s["title"],
+                         "action": s["action"], "effort": s["effort"], "impact": s["impact"],
+                         "unlocks": initiative.unlocks, "weighted_gap": d["weighted_gap"], "reason": d["reason"],
+                         "initiative": initiative.id, "phase": initiative.phase, "phase_label": initiative.phase_label})
+    deferred = tuple(Deferred(_lead(groups[g], picks).rec.text(framework)[0], g[0], g[1], tuple(groups[g]),
+                              f"beyond the cap of {cap} initiative{'s' if cap != 1 else ''}: lower priority than "
+                              "those kept") for g in cut)
+    used = {g[0] for g in kept}
+    streams = tuple((w.id, w.label) for w in library.workstreams if w.id in used)
+    return Roadmap(tuple(initiatives), deferred, streams, RoadmapOptions(framework, exclude, add, cap), tuple(rows))
+
+
+def _dimension_context(a_dimensions: pd.DataFrame, type_result: TypeResult,
+                       instrument: Instrument) -> dict[str, dict[str, Any]]:
+    """Per dimension: level, score, weighted gap, its class (0 goal, 1 foundation gap, 2 other), points needed,
+    the reason words, and whether it lies beyond the goal (as :func:`recommend` decides)."""
+    weights = instrument.dimension_table["weight"]
+    goal, goal_gaps = type_result.goal, type_result.goal_gaps
+    goal_label = None if goal is None else instrument.type_label(goal)
+    ids = [t.id for t in instrument.types]
+    ceiling = ids.index(goal) if goal is not None else max(type_result.rank, 0)
+    beyond = {d for t in instrument.types[ceiling + 1:] for d in t.gates} if type_result.target else set()
+    within = {d for t in instrument.types[:ceiling + 1] for d in t.gates}
+    foundation: dict[str, Any] = {}
+    for g in type_result.foundation_gaps.itertuples(index=False):
+        foundation.setdefault(g.dimension, g)
+    labels = {d.id: d.label for d in instrument.dimensions}
+    out = {}
+    by_dim = a_dimensions.set_index("dimension")
+    for dim in instrument.dimensions:
+        score = by_dim["score"].get(dim.id, np.nan) if "score" in by_dim else np.nan
+        missing = is_missing(score)
+        level = 1 if missing or is_missing(by_dim["level"].get(dim.id)) else int(by_dim["level"].get(dim.id))
+        weighted_gap = float(weights[dim.id] * (100.0 - (0.0 if missing else float(score))))
+        needed, rank, unlocks = 0.0, 2, None
+        if dim.id in goal_gaps:
+            rank, unlocks = 0, goal
+            value = goal_gaps.get(dim.id)
+            needed = np.inf if is_missing(value) else float(value)
+            reason = (f"no score yet; the {goal_label} gate needs it" if np.isinf(needed)
+                      else f"{needed:.1f} points short of the {goal_label} gate")
+        elif dim.id in foundation:
+            rank = 1
+            gap = foundation[dim.id]
+            needed = np.inf if is_missing(gap.points_needed) else float(gap.points_needed)
+            type_label = instrument.type_label(gap.type)
+            reason = (f"foundation gap: no score yet on a {type_label} gate" if np.isinf(needed)
+                      else f"foundation gap: {needed:.1f} points below the {type_label} gate")
+        elif missing:
+            reason = "not enough answers to score this dimension"
+        else:
+            reason = f"weighted gap of {weighted_gap:.1f} points to full maturity"
+        out[dim.id] = {"level": level, "score": None if missing else float(score), "weighted_gap": weighted_gap,
+                       "rank": rank, "needed": needed, "unlocks": unlocks, "reason": reason,
+                       "beyond": dim.id in beyond and dim.id not in within, "label": labels[dim.id],
+                       "level_words": f"{labels[dim.id]} not scored" if missing else
+                       f"{labels[dim.id]} at level {level}"
+                       + (f" ({instrument.level_names[level]})" if level in instrument.level_names else "")}
+    return out
+
+
+def _select(library: RecommendationLibrary, dims: Mapping[str, dict[str, Any]], scores: Mapping[str, float],
+            found: Findings, type_result: TypeResult, framework: str | None, pmo_level: str | None,
+            exclude: set[str], add: set[str]) -> dict[str, _Pick]:
+    picks: dict[str, _Pick] = {}
+    for rec in sorted(library.recommendations, key=lambda r: r.id):
+        if rec.id in exclude:
+            continue
+        d = dims.get(rec.dimension)
+        if d is None:
+            continue
+        fits = ((not rec.pmo_levels or pmo_level is None or pmo_level in rec.pmo_levels)
+                and (not rec.types or type_result.type in rec.types)
+                and (not rec.frameworks or framework in rec.frameworks)
+                and rec.fits(d["level"]))
+        evidence, found_here, problem = [], [], False
+        if fits and not rec.triggers:
+            evidence.append(d["level_words"])
+        for trig in rec.triggers if fits else ():
+            if isinstance(trig, ItemTrigger):
+                value = scores.get(trig.item)
+                if not is_missing(value) and float(value) < trig.below:
+                    evidence.append(f"item {trig.item} scored {float(value):.0f} (< {trig.below:g})")
+            elif isinstance(trig, FindingTrigger):
+                hits = found.matching(trig.finding, trig.dimension)
+                evidence.extend(f.text for f in hits)
+                found_here.extend(f.text for f in hits)
+                problem = problem or (bool(hits) and trig.finding in _PROBLEMS)
+            elif isinstance(trig, DimensionTrigger):
+                t = dims.get(trig.dimension)
+                if t is not None and t["level"] in trig.levels:
+                    evidence.append(t["level_words"])
+        evidence, found_here = list(dict.fromkeys(evidence)), list(dict.fromkeys(found_here))
+        if rec.id in add:
+            picks[rec.id] = _Pick(rec, ["added by the consultant", *evidence], True, found_here)
+        elif evidence and (problem or not d["beyond"]):
+            picks[rec.id] = _Pick(rec, evidence, False, found_here)
+    return picks
+
+
+def _supersede(picks: dict[str, _Pick]) -> tuple[dict[str, _Pick], dict[str, str]]:
+    """Drop the steps a selected step supersedes (forced steps stay); their evidence passes on."""
+    redirect: dict[str, str] = {}
+    for sid in sorted(picks):
+        for gone in picks[sid].rec.supersedes:
+            if gone in picks and not picks[gone].forced and gone not in redirect:
+                redirect[gone] = sid
+    for gone, by in redirect.items():
+        while by in redirect:
+            by = redirect[by]
+        redirect[gone] = by
+    for gone, by in redirect.items():
+        picks[by].evidence = list(dict.fromkeys([*picks[by].evidence, *picks[gone].evidence]))
+        picks[by].found = list(dict.fromkeys([*picks[by].found, *picks[gone].found]))
+    return {k: v for k, v in picks.items() if k not in redirect}, redirect
+
+
+def _group(picks: Mapping[str, _Pick], library: RecommendationLibrary) -> dict[_Key, list[str]]:
+    """One group per workstream and dimension; a step called for by findings alone (no other trigger) stands on
+    its own, keyed by its id, so that it does not lend its finding to the dimension's other work."""
+    groups: dict[_Key, list[str]] = {}
+    for sid in sorted(picks):
+        rec = picks[sid].rec
+        alone = bool(rec.triggers) and all(isinstance(t, FindingTrigger) for t in rec.triggers)
+        groups.setdefault((rec.workstream, rec.dimension, sid if alone else ""), []).append(sid)
+    return groups
+
+
+def _step_order(steps: list[str], picks: Mapping[str, _Pick]) -> list[str]:
+    """Steps with their prerequisites first, then higher impact, lower effort, id."""
+    inside = set(steps)
+    depth: dict[str, int] = {}
+
+    def level(sid: str, trail: frozenset[str]) -> int:
+        if sid not in depth:
+            before = [level(p, trail | {sid}) + 1 for p in picks[sid].rec.prerequisites
+                      if p in inside and p not in trail]
+            depth[sid] = max(before, default=0)
+        return depth[sid]
+
+    return sorted(steps, key=lambda s: (level(s, frozenset()), -_RANK[picks[s].rec.impact],
+                                        _RANK[picks[s].rec.effort], s))
+
+
+def _lead(steps: list[str], picks: Mapping[str, _Pick]) -> _Pick:
+    return min((picks[s] for s in steps), key=lambda p: (-_RANK[p.rec.impact], _RANK[p.rec.effort], p.rec.id))
+
+
+def _order(groups: Mapping[_Key, list[str]], picks: Mapping[str, _Pick], redirect: Mapping[str, str],
+           dims: Mapping[str, dict[str, Any]]):
+    """Initiatives in priority order with their prerequisites first; what each needs; each one's priority key."""
+    owner = {sid: g for g, steps in groups.items() for sid in steps}
+    needs: dict[_Key, set[_Key]] = {g: set() for g in groups}
+    for g, steps in groups.items():
+        for sid in steps:
+            for pre in picks[sid].rec.prerequisites:
+                pre = redirect.get(pre, pre)
+                if pre in owner and owner[pre] != g:
+                    needs[g].add(owner[pre])
+
+    def key(g: _Key) -> tuple:
+        d, lead = dims[g[1]], _lead(groups[g], picks)
+        forced = any(picks[s].forced for s in groups[g])
+        by_finding = any(picks[s].found for s in groups[g])
+        rank = d["rank"] if d["rank"] < 2 else (2 if by_finding or forced else 3)
+        return (rank, -d["needed"] if rank < 2 else 0.0, -_RANK[lead.rec.impact], _RANK[lead.rec.effort],
+                -d["weighted_gap"], g)
+
+    keys = {g: key(g) for g in groups}
+    effective = dict(keys)
+    changed = True
+    while changed:  # a prerequisite takes the priority of what needs it (a fixed point: keys only fall)
+        changed = False
+        for g in groups:
+            for pre in needs[g]:
+                if effective[g] < effective[pre]:
+                    effective[pre], changed = effective[g], True
+    order: list[_Key] = []
+    left = set(groups)
+    while left:
+        ready = [g for g in left if not (needs[g] & left)] or list(left)  # a cycle: take the best of it
+        best = min(ready, key=lambda g: (effective[g], keys[g]))
+        order.append(best)
+        left.remove(best)
+    return order, needs, keys
+
+
+def _phase(kept: list[_Key], needs: Mapping[_Key, set[_Key]],
+           groups: Mapping[_Key, list[str]], picks: Mapping[str, _Pick]):
+    """Phase of each kept initiative, and why it was pushed back (None when it starts as early as it can)."""
+    phases: dict[_Key, int] = {}
+    pushed: dict[_Key, str | None] = {}
+    count = {1: 0, 2: 0, 3: 0}
+    high_now = 0
+    for g in kept:
+        placed = [phases[p] for p in needs[g] if p in phases]
+        earliest = min(3, max(placed) + 1) if placed else 1
+        why = "prerequisite" if placed and earliest > 1 else None
+        high = any(picks[s].rec.effort == "high" for s in groups[g])
+        phase = earliest
+        if phase == 1 and high and high_now >= NOW_HIGH_EFFORT:
+            phase, why = 2, "high_effort"
+        if phase == 1 and count[1] >= NOW_LIMIT:
+            phase, why = 2, "full"
+        if phase == 2 and count[2] >= NEXT_LIMIT:
+            phase, why = 3, why or "full"
+        phases[g], pushed[g] = phase, why
+        count[phase] += 1
+        high_now += int(phase == 1 and high)
+    changed = True
+    while changed:  # prerequisites met later (a cycle): never later than what needs them
+        changed = False
+        for g in kept:
+            for p in needs[g]:
+                if p in phases and phases[p] > phases[g]:
+                    phases[g], pushed[g], changed = phases[p], "prerequisite", True
+    return phases, pushed
+
+
+def _critical_path(steps: list[str], picks: Mapping[str, _Pick]) -> int:
+    inside = set(steps)
+    memo: dict[str, int] = {}
+
+    def finish(sid: str, trail: frozenset[str]) -> int:
+        if sid not in memo:
+            before = [finish(p, trail | {sid}) for p in picks[sid].rec.prerequisites if p in inside and p not in trail]
+            memo[sid] = picks[sid].rec.duration_weeks + max(before, default=0)
+        return memo[sid]
+
+    return max(finish(s, frozenset()) for s in steps)
+
+
+def _initiative(g: _Key, numbers: Mapping[_Key, str], steps: list[str],
+                picks: Mapping[str, _Pick], library: RecommendationLibrary, dims: Mapping[str, dict[str, Any]],
+                labels: Mapping[str, str], phase: int, pushed: str | None, after: list[str],
+                framework: str | None, instrument: Instrument) -> Initiative:
+    d = dims[g[1]]
+    lead = _lead(steps, picks)
+    ordered = _step_order(steps, picks)
+    rows = []
+    for sid in ordered:
+        rec = picks[sid].rec
+        title, action, done = rec.text(framework)
+        rows.append({"id": sid, "title": title, "action": action, "evidence_of_done": done,
+                     "owner_role": rec.owner_role, "duration_weeks": rec.duration_weeks, "effort": rec.effort,
+                     "impact": rec.impact})
+    evidence = tuple(dict.fromkeys(e for s in ordered for e in picks[s].evidence))
+    forced = any(picks[s].forced for s in steps)
+    by_finding = [e for s in ordered for e in picks[s].found]
+    label = labels[g[1]]
+    if g[2] and by_finding:  # a step standing alone for its finding
+        why = f"answers {by_finding[0]}"
+    elif d["rank"] == 0:
+        target = instrument.type_label(d["unlocks"])
+        why = (f"closes a gap to the {target} target ({label}, not yet scored)" if np.isinf(d["needed"])
+               else f"closes a gap to the {target} target ({label}, {d['needed']:.1f} points short)")
+    elif d["rank"] == 1:
+        why = d["reason"].replace("foundation gap: ", f"foundation gap: {label} ", 1)
+    elif forced:
+        why = "added by the consultant"
+    elif by_finding:
+        why = f"answers {by_finding[0]}"
+    else:
+        why = f"maturity: {evidence[0] if evidence else d['level_words']}"
+    when = {None: "starts now", "prerequisite": f"after {', '.join(after)}, which it needs",
+            "high_effort": "one high-effort start at a time", "full": "earlier phases are full"}[pushed]
+    rank_effort = max(_RANK[picks[s].rec.effort] for s in steps)
+    rank_impact = max(_RANK[picks[s].rec.impact] for s in steps)
+    names = {v: k for k, v in _RANK.items()}
+    title = lead.rec.text(framework)[0]
+    return Initiative(
+        id=numbers[g], title=title, workstream=g[0], workstream_label=library.workstream_label(g[0]),
+        dimension=g[1], dimension_label=labels[g[1]], phase=phase, phase_label=PHASE_LABELS[phase],
+        owner_role=lead.rec.owner_role, duration_weeks=_critical_path(steps, picks), effort=names[rank_effort],
+        impact=names[rank_impact], kpi=lead.rec.text(framework)[2], steps=tuple(rows), evidence=evidence,
+        because=f"{why[0].upper()}{why[1:]}; {when}.", prerequisites=tuple(after), unlocks=d["unlocks"])

@@ -1,0 +1,196 @@
+"""The portfolio report's deck: 10 slides, from headline earned value to the actions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .._values import count, fmt
+from .branding import Branding
+from .deck import (RAG_COLOURS, Deck, NotebookChart, bullets_slide, chart_png, engagement_of, long_date, no_deck_record,
+                   footer_text, pick_charts, title_slide)
+
+MAX_ACTIONS = 7
+SEVERITY = {"error": ("error", "errors"), "warning": ("warning", "warnings"), "info": ("note", "notes")}
+URGENCY = {"now": "Now", "soon": "In the next weeks", "watch": "Keep watching"}
+RAG_SERIES = (("red", "Red"), ("amber", "Amber"), ("green", "Green"), ("check_estimate", "Check estimate"))
+
+
+def _text_and_picture(deck: Deck, slide, lines: Sequence[Any], chart: NotebookChart | None, *,
+                      share: float = 0.4) -> None:
+    """Text on the left and, when the report drew it, a chart on the right (the text takes the slide alone else)."""
+    left, top, width, height = deck.body
+    if chart is None:
+        deck.text(slide, deck.body, lines, max_pt=20, min_pt=11, bullets=True)
+        return
+    deck.text(slide, (left, top, int(width * share), height), lines, max_pt=18, min_pt=10, bullets=True)
+    gap = int(width * 0.02)
+    deck.picture(slide, (left + int(width * share) + gap, top, int(width * (1 - share)) - gap, height),
+                 chart_png(chart.spec))
+
+
+def _first(charts: Sequence[NotebookChart], name: str, caption: str) -> NotebookChart | None:
+    found = pick_charts(charts, name, caption)
+    return found[0] if found else None
+
+
+def portfolio_deck(records: Mapping[str, Any], *, organisation: str, branding: Branding | None = None,
+                   charts: Sequence[NotebookChart] = (), title: str | None = None) -> Deck:
+    """The deck of a portfolio report (see :mod:`pmo_workbench.reports.deck`)."""
+    record = records.get("deck")
+    if not isinstance(record, Mapping) or record.get("report") != "portfolio":
+        raise no_deck_record(organisation, "portfolio")
+    engagement = engagement_of(records)
+    deck = Deck(branding, footer=footer_text(organisation, engagement))
+    head = records.get("headline") or {}
+    totals = records.get("portfolio") or {}
+    money = record.get("money") or {}
+    as_of = record.get("as_of") or records.get("as_of")
+    title_slide(deck, title or "Portfolio health report", organisation, engagement,
+                when=f"Status date {long_date(as_of) or as_of}" if as_of else None)
+    actions = list(record.get("actions") or [])
+    given = engagement.get("key_messages")
+    messages = ([str(m) for m in given if str(m).strip()] if isinstance(given, list) else []) or \
+        [a["text"] for a in actions if a.get("urgency") == "now"][:4] or [a["text"] for a in actions][:4]
+    bullets_slide(deck, "Key messages", messages or ["Nothing in the analysis calls for action."])
+    _headline_slide(deck, head, totals, money, charts)
+    _rag_slide(deck, record.get("rag"))
+    _risk_slide(deck, record.get("risks"), charts)
+    _resources_slide(deck, record.get("resources"), charts)
+    _dependencies_slide(deck, record.get("dependencies"), charts)
+    _selection_slide(deck, record.get("selection"), charts)
+    _actions_slide(deck, actions)
+    _appendix_slide(deck, records, record)
+    return deck
+
+
+def _headline_slide(deck: Deck, head, totals, money, charts) -> None:
+    slide = deck.slide("Headline: earned value")
+    lines = [
+        (f"{head.get('in_flight', 0)} in flight of {count(head.get('projects') or 0, 'project')}: "
+         f"{head.get('red', 0)} red, {head.get('amber', 0)} amber, {head.get('green', 0)} green, "
+         f"{head.get('check_estimate', 0)} check estimate.", {"bold": True}),
+        f"CPI {fmt(head.get('cpi'), 2)} · SPI {fmt(head.get('spi'), 2)} (in-flight projects, from summed figures).",
+        f"EAC {money.get('eac', '–')} against a budget (BAC) of {money.get('bac', '–')}; VAC {money.get('vac', '–')}.",
+        f"Earned {money.get('ev', '–')} for {money.get('ac', '–')} spent, against {money.get('pv', '–')} planned.",
+    ]
+    if head.get("closed"):
+        lines.append(f"{count(head['closed'], 'closed project')}, counted apart "
+                     f"(CPI {fmt(head.get('closed_cpi'), 2)}).")
+    _text_and_picture(deck, slide, lines, _first(charts, "cpi_spi", "Cost against schedule performance"))
+
+
+def _rag_slide(deck: Deck, rag) -> None:
+    title = f"Health by {rag['label']}" if rag else "Health by PMO"
+    slide = deck.slide(title)
+    if not rag or not rag.get("rows"):
+        deck.text(slide, deck.body, ["No project names a PMO, category or sponsor to break the health down by."])
+        return
+    rows = rag["rows"]
+    series = {label: [r.get(key, 0) for r in rows] for key, label in RAG_SERIES if any(r.get(key) for r in rows)}
+    left, top, width, height = deck.body
+    deck.bar_chart(slide, (left, top, int(width * 0.68), height), [r["name"] for r in rows], series, kind="stacked",
+                   maximum=None, colours=[RAG_COLOURS[k] for k, label in RAG_SERIES if label in series], legend=True)
+    lines = [f"{r['name']}: CPI {fmt(r.get('cpi'), 2)}, SPI {fmt(r.get('spi'), 2)}" for r in rows]
+    deck.text(slide, (left + int(width * 0.7), top, int(width * 0.3), height),
+              [("In-flight projects by health.", {"bold": True}), *lines], max_pt=14, min_pt=9)
+
+
+def _risk_slide(deck: Deck, risks, charts) -> None:
+    slide = deck.slide("Risk exposure")
+    if not risks:
+        deck.text(slide, deck.body, ["The workbook has no risks sheet."])
+        return
+    left, top, width, height = deck.body
+    deck.text(slide, (left, top, int(width * 0.4), height), [risks.get("summary") or ""], max_pt=16, min_pt=10)
+    top_rows = [r for r in risks.get("top", []) if r.get("value") is not None]
+    if top_rows:
+        measure = str(risks.get("measure") or "exposure")
+        currency = risks.get("currency") or ""
+        name = measure[:1].upper() + measure[1:] + (f" ({currency})" if risks.get("money") and currency else "")
+        deck.bar_chart(slide, (left + int(width * 0.42), top, int(width * 0.58), height),
+                       [r["name"] for r in top_rows], {name: [r["value"] for r in top_rows]},
+                       maximum=None, number_format="#,##0", legend=True)
+    else:
+        chart = _first(charts, "risk_heatmap", "Open threats and opportunities")
+        if chart is not None:
+            deck.picture(slide, (left + int(width * 0.42), top, int(width * 0.58), height), chart_png(chart.spec))
+
+
+def _resources_slide(deck: Deck, res, charts) -> None:
+    slide = deck.slide("Shared resources: over-allocation")
+    if not res:
+        deck.text(slide, deck.body, ["The workbook has no assignments sheet."])
+        return
+    lines: list[Any] = [(f"{res.get('roles_over', 0)} of {count(res.get('roles', 0), 'role')} over-allocated in "
+                         f"{count(res.get('over_cells', 0), 'role-month')}, "
+                         f"{res.get('committed_over_cells', 0)} of them by committed work alone.", {"bold": True})]
+    lines += [f"{r['role']}: {fmt(r.get('excess_fte'), 2)} FTE over capacity in total, "
+              f"{fmt(100 * r['utilisation'] if r.get('utilisation') is not None else None, 0)}% used on average"
+              for r in res.get("rows", [])[:5]]
+    _text_and_picture(deck, slide, lines, _first(charts, "demand", "Demand per month"), share=0.42)
+
+
+def _dependencies_slide(deck: Deck, dep, charts) -> None:
+    slide = deck.slide("Dependencies")
+    if not dep:
+        deck.text(slide, deck.body, ["The workbook has no dependencies sheet."])
+        return
+    lines: list[Any] = []
+    for cycle in dep.get("cycles", [])[:2]:
+        lines.append(("Cycle: " + " needs ".join([*cycle, cycle[0]]), {"bold": True}))
+    if dep.get("late_count"):
+        worst = dep["late"][0]
+        lines.append(f"{count(dep['late_count'], 'link')} due too late; the worst: {worst['project']} needs "
+                     f"{worst['needs']} {worst['days']} days after it is due.")
+    if dep.get("longest_chain"):
+        lines.append(f"Longest chain ({dep.get('longest_days')} days): " + " → ".join(dep["longest_chain"]))
+    if not lines:
+        lines.append("No cycle and no link due too late.")
+    chart = _first(charts, "dependencies", "Projects by delivery wave") or _first(charts, "dependencies",
+                                                                                  "Links between PMOs")
+    _text_and_picture(deck, slide, lines, chart, share=0.42)
+
+
+def _selection_slide(deck: Deck, sel, charts) -> None:
+    slide = deck.slide("Prioritisation and selection")
+    if not sel:
+        deck.text(slide, deck.body, ["No project is left to prioritise."])
+        return
+    if sel.get("status") == "no budget":
+        lines = [f"{count(sel.get('candidates', 0), 'candidate')} valued; no budget was given, so no set is "
+                 "recommended: the report's frontier shows what each budget buys."]
+    elif sel.get("status") == "infeasible":
+        lines = [f"No set of projects satisfies the constraints within {sel.get('budget')}: see the report."]
+    else:
+        lines = [(f"Within {sel.get('budget')}: {sel.get('selected')} of {count(sel.get('candidates', 0), 'candidate')}"
+                  f" funded, costing {sel.get('cost')} ({sel.get('status')}).", {"bold": True}),
+                 "Funded: " + "; ".join(sel.get("funded", [])) if sel.get("funded") else "Nothing funded.",
+                 f"Left out: {sel.get('left_out')}."]
+    _text_and_picture(deck, slide, lines, _first(charts, "frontier", "Efficient frontier"), share=0.45)
+
+
+def _actions_slide(deck: Deck, actions) -> None:
+    slide = deck.slide("What the PMO should act on")
+    if not actions:
+        deck.text(slide, deck.body, ["Nothing in the analysis calls for action."])
+        return
+    rows = [[URGENCY.get(a.get("urgency"), str(a.get("urgency"))), str(a.get("area", "")).capitalize(), a["text"]]
+            for a in actions]
+    deck.table(slide, deck.body, ["When", "Area", "Action"], rows[:MAX_ACTIONS], [1.3, 1.3, 7], pt=13, min_pt=11,
+               max_lines=2)
+
+
+def _appendix_slide(deck: Deck, records, record) -> None:
+    analysis = records.get("analysis") if isinstance(records.get("analysis"), Mapping) else {}
+    found = record.get("findings") or {}
+    lines = [
+        "CPI = EV / AC and SPI = EV / PV over the summed figures of the in-flight projects (active, on hold); "
+        "closed projects are totalled apart. Project health is the worse of cost and schedule.",
+        f"EAC method: {analysis.get('eac_method', 'typical')}; currency {record.get('currency') or 'not stated'}.",
+        "Data quality: " + (", ".join(count(v, *SEVERITY.get(k, (k, k + "s"))) for k, v in sorted(found.items()))
+                            if found else
+                            "no findings") + ". The report lists each finding.",
+    ]
+    bullets_slide(deck, "Appendix: method and data quality", lines,
+                  note="Every figure is from the portfolio workbook as recorded at the status date.")

@@ -1,0 +1,394 @@
+"""From an executed report notebook to a Word document a consultant can edit before sending (python-docx).
+
+The document holds the whole report, as the HTML page does:
+
+1. a title page: the consultancy's logo, the kind of report, its title, the
+   organisation, its PMO(s), the fieldwork period (else the date), and, from the
+   ``engagement`` record when the notebook kept one, "prepared for", the
+   confidentiality line, the version and a DRAFT marker;
+2. the key messages of the engagement, when it has them and the notebook does
+   not show them itself;
+3. a table of contents: a Word TOC field already filled with the report's
+   headings, which Word refreshes (with page numbers) when the file is opened;
+4. every visible cell in order: markdown cells and HTML outputs through
+   :mod:`pmo_workbench.reports.document_html`, charts as PNG pictures rendered
+   offline by vl-convert, sized to fit the page width.
+
+Cells tagged ``remove_cell``, standard error and recorded values are left out,
+as on the HTML page. Styles are Word's own (Title, Heading 1-4, List Bullet,
+List Number, Caption, Table Grid...) plus a few named ones (Lead, Note, Table
+Text), so restyling the document is a matter of editing styles.
+
+>>> from pmo_workbench.reports.document import export_docx  # doctest: +SKIP
+>>> data = export_docx(executed_notebook, spec)             # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import struct
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .._io import write_with
+from .branding import Branding
+from .records import CHART_MIME, RECORD_MIME, VEGALITE_VERSION, read_records
+from .spec import TITLES, ReportSpec
+
+DEFAULT_BRAND = "1F4E79"
+"""The house colour (as on the HTML page) when the branding gives none."""
+TOC_LEVELS = 2
+"""Heading levels listed in the table of contents."""
+TOC_HINT = ("Contents without page numbers: in Word, right-click here and choose Update Field "
+            "(Word offers to update it when the file is opened).")
+KEY_MESSAGES = "Key messages"
+CHART_DPI = 96
+"""Vega-Lite sizes are CSS pixels: 96 to the inch."""
+CHART_SCALE = 2
+
+
+# --- reading the notebook ------------------------------------------------------------------
+
+def engagement_of(records: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``engagement`` record as a dict of known, well-typed fields (anything else is ignored).
+
+    Returns ``{"client", "consultancy", "prepared_for", "confidentiality", "version"}`` as non-empty
+    strings when given, ``"fieldwork"`` as ``(start, end)`` strings, ``"draft"`` as a bool and
+    ``"key_messages"`` as a list of non-empty strings.
+    """
+    raw = records.get("engagement")
+    if not isinstance(raw, Mapping):
+        return {}
+    found: dict[str, Any] = {}
+    for key in ("client", "consultancy", "prepared_for", "confidentiality", "version"):
+        value = raw.get(key)
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip():
+            found[key] = str(value).strip()
+    fieldwork = raw.get("fieldwork")
+    if isinstance(fieldwork, Sequence) and not isinstance(fieldwork, str) and len(fieldwork) == 2 \
+            and all(isinstance(d, str) and d.strip() for d in fieldwork):
+        found["fieldwork"] = (fieldwork[0].strip(), fieldwork[1].strip())
+    if isinstance(raw.get("draft"), bool):
+        found["draft"] = raw["draft"]
+    messages = raw.get("key_messages")
+    if isinstance(messages, Sequence) and not isinstance(messages, str):
+        found["key_messages"] = [m.strip() for m in messages if isinstance(m, str) and m.strip()]
+    return found
+
+
+def _visible_cells(nb):
+    for cell in nb.cells:
+        if "remove_cell" in (cell.get("metadata", {}).get("tags") or []):
+            continue
+        yield cell
+
+
+def _shows_key_messages(nb) -> bool:
+    """Whether the notebook shows a "Key messages" heading itself (then the document does not add one)."""
+    marker = KEY_MESSAGES.lower()
+    for cell in _visible_cells(nb):
+        if cell.cell_type == "markdown" and marker in cell.source.lower():
+            return True
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html", "")
+            if isinstance(html, list):
+                html = "".join(html)
+            if marker in html.lower() and "<h" in html.lower():
+                return True
+    return False
+
+
+# --- the document ----------------------------------------------------------------------------
+
+def _brand(branding: Branding) -> str:
+    return (branding.colour or f"#{DEFAULT_BRAND}").lstrip("#").upper()
+
+
+def _setup(document, brand: str) -> None:
+    """A4 pages, the brand colour on headings, and the named styles the report uses."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Mm, Pt, RGBColor
+
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(20)
+        section.top_margin = section.bottom_margin = Mm(20)
+    colour = RGBColor.from_string(brand)
+    styles = document.styles
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "TOC Heading"):
+        styles[name].font.color.rgb = colour
+    styles["Normal"].font.size = Pt(10.5)
+
+    def add(name: str, *, size: float | None = None, italic: bool | None = None, grey: bool = False,
+            space_after: float | None = None):
+        if name in [s.name for s in styles]:
+            return styles[name]
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Normal"]
+        style.quick_style = True
+        if size is not None:
+            style.font.size = Pt(size)
+        if italic is not None:
+            style.font.italic = italic
+        if grey:
+            style.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+        if space_after is not None:
+            style.paragraph_format.space_after = Pt(space_after)
+        return style
+
+    add("Lead", size=12.5)
+    add("Note", size=9, italic=True, grey=True)
+    add("Table Text", size=9, space_after=0)
+    add("Table Text Narrow", size=7, space_after=0)
+    add("Table Spacer", size=4, space_after=0)
+    add("Kicker", size=11, grey=True)
+    add("Title Detail", size=13)
+    add("TOC 1", space_after=2)
+    toc2 = add("TOC 2", size=10, space_after=1)
+    toc2.paragraph_format.left_indent = Mm(6)
+    draft = add("Draft Marker", size=16)
+    draft.font.bold = True
+    draft.font.color.rgb = RGBColor(0xB0, 0x1E, 0x1E)
+
+
+def _text_width(document):
+    section = document.sections[-1]
+    return section.page_width - section.left_margin - section.right_margin
+
+
+def _picture(document, data: bytes, *, width_px: int | None, description: str = "") -> None:
+    """Add a PNG in its own centred paragraph, at its natural size or narrowed to the page width."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Inches
+
+    text_width = _text_width(document)
+    width = text_width
+    if width_px:
+        width = min(text_width, Inches(width_px / CHART_SCALE / CHART_DPI))
+    para = document.add_paragraph()
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.paragraph_format.keep_with_next = True  # the caption follows the chart
+    shape = para.add_run().add_picture(io.BytesIO(data), width=width)
+    if description:
+        shape._inline.docPr.set("descr", description)
+
+
+def png_width(data: bytes) -> int | None:
+    """The pixel width of a PNG image (from its header), ``None`` for anything else."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+        return struct.unpack(">I", data[16:20])[0]
+    return None
+
+
+def chart_png(spec: Mapping[str, Any], svg: str | None = None) -> bytes:
+    """Render a Vega-Lite spec to PNG offline (vl-convert), at twice its size for print.
+
+    ``svg``, the chart already drawn (the batch draws every chart for the HTML
+    page), is turned into the same picture about three times faster.
+    """
+    import vl_convert
+
+    if svg:
+        return vl_convert.svg_to_png(svg, scale=CHART_SCALE)
+    return vl_convert.vegalite_to_png(dict(spec), vl_version=VEGALITE_VERSION, scale=CHART_SCALE)
+
+
+def _title_page(document, spec: ReportSpec, branding: Branding, date: str, records: Mapping[str, Any],
+                engagement: Mapping[str, Any]) -> None:
+    from docx.enum.text import WD_BREAK
+
+    if branding.logo is not None:
+        _logo(document, Path(branding.logo))
+    document.add_paragraph(branding.kicker_for(spec.report), style="Kicker")
+    document.add_paragraph(TITLES.get(spec.report, spec.report), style="Title")
+    document.add_paragraph(spec.organisation, style="Title Detail")
+    subtitle = spec.pmo or records.get("subtitle") or ", ".join(
+        str(p.get("pmo", "")) for p in records.get("pmos", []) or [] if isinstance(p, Mapping))
+    if subtitle:
+        document.add_paragraph(str(subtitle), style="Title Detail")
+    if engagement.get("fieldwork"):
+        start, end = engagement["fieldwork"]
+        document.add_paragraph(f"Fieldwork {start}" if start == end else f"Fieldwork {start} to {end}")
+    else:
+        document.add_paragraph(date)
+    if engagement.get("prepared_for"):
+        document.add_paragraph(f"Prepared for {engagement['prepared_for']}")
+    consultancy = engagement.get("consultancy") or branding.consultancy
+    if consultancy:
+        document.add_paragraph(f"Prepared by {consultancy}")
+    if engagement.get("version"):
+        document.add_paragraph(f"Version {engagement['version']}")
+    if engagement.get("confidentiality"):
+        document.add_paragraph(engagement["confidentiality"], style="Note")
+    if engagement.get("draft"):
+        document.add_paragraph("DRAFT", style="Draft Marker")
+    document.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+
+
+def _logo(document, path: Path) -> None:
+    """The branding's logo (checked when the branding was loaded); an SVG is drawn to PNG first."""
+    from docx.shared import Mm
+
+    try:
+        data = path.read_bytes()
+        if path.suffix.lower() == ".svg":
+            import vl_convert
+
+            data = vl_convert.svg_to_png(data.decode("utf-8"), scale=CHART_SCALE)
+        document.add_paragraph().add_run().add_picture(io.BytesIO(data), height=Mm(18))
+    except Exception as exc:  # noqa: BLE001 - a logo Word cannot show leaves the title page without it
+        logging.getLogger(__name__).warning("%s: logo left out of the Word document: %s", path, exc)
+
+
+def _key_messages(document, messages: Sequence[str], headings: list[tuple[int, str]]) -> None:
+    document.add_paragraph(KEY_MESSAGES, style="Heading 1")
+    headings.append((1, KEY_MESSAGES))
+    for message in messages:
+        document.add_paragraph(message, style="List Bullet")
+
+
+def _toc(document, anchor, headings: Sequence[tuple[int, str]]) -> None:
+    """Insert, before ``anchor``, a TOC field whose result already lists ``headings`` (no page numbers).
+
+    The field is marked dirty and the settings ask Word to update fields on
+    opening, which adds the page numbers; other readers show the entries as written.
+    """
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def field_char(run, kind: str) -> None:
+        char = OxmlElement("w:fldChar")
+        char.set(qn("w:fldCharType"), kind)
+        if kind == "begin":
+            char.set(qn("w:dirty"), "true")
+        run._r.append(char)
+
+    first = anchor.insert_paragraph_before(TOC_HINT, style="Note")
+    begin = first.runs[0]._r
+    for kind in ("begin", "instr", "separate"):
+        run = first.add_run()
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u'
+            run._r.append(instr)
+        else:
+            field_char(run, kind)
+        begin.addprevious(run._r)
+    last = first
+    for level, text in headings:
+        if level <= TOC_LEVELS:
+            last = anchor.insert_paragraph_before(text, style=f"TOC {level}")
+    field_char(last.add_run(), "end")
+    settings = document.settings.element
+    if settings.find(qn("w:updateFields")) is None:
+        update = OxmlElement("w:updateFields")
+        update.set(qn("w:val"), "true")
+        settings.append(update)
+
+
+def _footer(document, spec: ReportSpec, date: str) -> None:
+    footer = document.sections[0].footer.paragraphs[0]
+    footer.text = f"{spec.organisation} · {TITLES.get(spec.report, spec.report)} · {date}"
+    footer.style = document.styles["Note"]
+
+
+def _output(document, output, brand: str, headings: list[tuple[int, str]]) -> None:
+    from .document_html import add_paragraph, write_html
+
+    kind = output.get("output_type")
+    if kind == "stream":
+        if output.get("name") == "stdout" and output.get("text", "").strip():
+            for line in output["text"].rstrip("\n").split("\n"):
+                add_paragraph(document, line, style="Note")
+        return
+    if kind not in ("display_data", "execute_result"):
+        return  # errors never reach a published report
+    data = output.get("data", {})
+    if RECORD_MIME in data:
+        return
+    if CHART_MIME in data:
+        chart = data[CHART_MIME]
+        svg = data.get("image/svg+xml")
+        png = chart_png(chart["spec"], "".join(svg) if isinstance(svg, list) else svg)
+        _picture(document, png, width_px=png_width(png), description=chart.get("caption") or "")
+    elif "text/html" in data:
+        html = data["text/html"]
+        write_html(document, "".join(html) if isinstance(html, list) else html, brand=brand, headings=headings)
+    elif "text/markdown" in data:
+        _markdown(document, data["text/markdown"], brand, headings)
+    elif "image/png" in data:
+        import base64
+
+        png = base64.b64decode(data["image/png"])
+        _picture(document, png, width_px=png_width(png) and png_width(png) * CHART_SCALE)
+    elif "text/plain" in data and str(data["text/plain"]).strip():
+        for line in str(data["text/plain"]).rstrip("\n").split("\n"):
+            add_paragraph(document, line, style="Note")
+
+
+def _markdown(document, text, brand: str, headings: list[tuple[int, str]]) -> None:
+    import mistune
+
+    from .document_html import write_html
+
+    source = "".join(text) if isinstance(text, list) else str(text)
+    write_html(document, mistune.html(source), brand=brand, headings=headings)
+
+
+def build_document(nb, spec: ReportSpec, *, branding: Branding | None = None, date: str | None = None):
+    """The Word document (a python-docx ``Document``) of an executed report notebook.
+
+    ``date`` is shown on the title page when the engagement gives no fieldwork
+    period (default: today).
+    """
+    import docx
+    from docx.enum.text import WD_BREAK
+
+    branding = branding or Branding()
+    date = date or dt.date.today().isoformat()
+    records = read_records(nb)
+    engagement = engagement_of(records)
+    brand = _brand(branding)
+    document = docx.Document()
+    _setup(document, brand)
+    core = document.core_properties
+    core.title = f"{TITLES.get(spec.report, spec.report)} – {spec.organisation}"
+    core.author = core.last_modified_by = engagement.get("consultancy") or branding.consultancy or ""
+    core.subject = spec.organisation
+    core.created = core.modified = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    core.version = engagement.get("version", "")
+    core.content_status = "Draft" if engagement.get("draft") else ""
+    _title_page(document, spec, branding, date, records, engagement)
+    headings: list[tuple[int, str]] = []
+    document.add_paragraph("Contents", style="TOC Heading")
+    anchor = document.add_paragraph()
+    anchor.add_run().add_break(WD_BREAK.PAGE)
+    if engagement.get("key_messages") and not _shows_key_messages(nb):
+        _key_messages(document, engagement["key_messages"], headings)
+    for cell in _visible_cells(nb):
+        if cell.cell_type == "markdown":
+            _markdown(document, cell.source, brand, headings)
+        elif cell.cell_type == "code":
+            for output in cell.get("outputs", []):
+                _output(document, output, brand, headings)
+    _toc(document, anchor, headings)
+    _footer(document, spec, date)
+    return document
+
+
+def export_docx(nb, spec: ReportSpec, *, branding: Branding | None = None, date: str | None = None) -> bytes:
+    """The ``.docx`` file of an executed report notebook, as bytes (see :func:`build_document`)."""
+    buffer = io.BytesIO()
+    build_document(nb, spec, branding=branding, date=date).save(buffer)
+    return buffer.getvalue()
+
+
+def write_docx(nb, spec: ReportSpec, target: str | Path, *, branding: Branding | None = None,
+               date: str | None = None) -> Path:
+    """Write the ``.docx`` of an executed report notebook to ``target`` atomically; return the path."""
+    document = build_document(nb, spec, branding=branding, date=date)
+    return write_with(target, lambda tmp: document.save(str(tmp)))
