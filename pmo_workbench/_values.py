@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
@@ -63,22 +65,92 @@ def text(value: Any) -> str | None:
     return None if is_missing(value) else str(value)
 
 
-def fmt(value: Any, digits: int = 1, *, missing: str = MISSING, thousands: bool = False) -> str:
-    """A number with ``digits`` decimals, or :data:`MISSING`.
+DEFAULT_LOCALE = "en_GB"
+"""The locale numbers, dates and money are written in unless a report's engagement names another."""
+_LOCALE: ContextVar[str] = ContextVar("pmo_workbench_locale", default=DEFAULT_LOCALE)
+
+
+def number_locale() -> str:
+    """The locale :func:`fmt`, :func:`percent` and :func:`money` write in when given none (en_GB by default)."""
+    return _LOCALE.get()
+
+
+@contextmanager
+def use_locale(locale: str | None) -> Iterator[str]:
+    """Write numbers, percentages and money in ``locale`` (a Babel locale such as ``"de_DE"``) inside the block.
+
+    ``None`` keeps the current locale. An unknown locale raises ``ValueError`` naming it.
+
+    >>> with use_locale("de_DE"):
+    ...     [t.replace("\xa0", " ") for t in (fmt(1234.5, 1, thousands=True), percent(0.5), money(49_312_000, "EUR"))]
+    ['1.234,5', '50 %', '49,3 Mio. €']
+    >>> fmt(1234.5, 1, thousands=True)
+    '1,234.5'
+    """
+    chosen = _checked_locale(locale) if locale else _LOCALE.get()
+    token = _LOCALE.set(chosen)
+    try:
+        yield chosen
+    finally:
+        _LOCALE.reset(token)
+
+
+def _checked_locale(locale: str) -> str:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(locale)
+    except (ValueError, TypeError, UnknownLocaleError):
+        raise ValueError(f"unknown locale {locale!r}; expected a locale such as en_GB, de_DE or fr_FR") from None
+    return locale
+
+
+def _plain(locale: str | None) -> str | None:
+    """``None`` when numbers in ``locale`` are written as Python writes them (English), else the locale."""
+    chosen = locale or _LOCALE.get()
+    return None if chosen.split("_")[0].split("-")[0].lower() == "en" else chosen
+
+
+def fmt(value: Any, digits: int = 1, *, missing: str = MISSING, thousands: bool = False,
+        locale: str | None = None) -> str:
+    """A number with ``digits`` decimals, or :data:`MISSING`; in ``locale`` (default :func:`number_locale`).
 
     >>> fmt(72.345), fmt(None), fmt(1234.5, 0, thousands=True)
     ('72.3', '–', '1,234')
+    >>> fmt(1234.5, 1, thousands=True, locale="fr_FR").replace("\u202f", " "), fmt(72.345, locale="de_DE")
+    ('1 234,5', '72,3')
     """
     result = number(value)
     if result is None:
         return missing
+    other = _plain(locale)
+    if other is not None:
+        from babel.numbers import format_decimal
+
+        pattern = ("#,##0" if thousands else "0") + ("." + "0" * digits if digits > 0 else "")
+        return format_decimal(round(result, digits), format=pattern, locale=other)
     return f"{result:,.{digits}f}" if thousands else f"{result:.{digits}f}"
 
 
-def percent(value: Any, digits: int = 0, *, missing: str = MISSING) -> str:
-    """A share (0.5) as a percentage (``50%``), or :data:`MISSING`."""
+def percent(value: Any, digits: int = 0, *, missing: str = MISSING, locale: str | None = None) -> str:
+    """A share (0.5) as a percentage (``50%``), or :data:`MISSING`; in ``locale`` (default :func:`number_locale`).
+
+    >>> percent(0.5), percent(0.123, 1, locale="de_DE").replace("\xa0", " ")
+    ('50%', '12,3 %')
+    """
     result = number(value)
-    return missing if result is None else f"{result:.{digits}%}"
+    if result is None:
+        return missing
+    other = _plain(locale)
+    if other is not None:
+        from babel import Locale
+        from babel.numbers import format_percent
+
+        pattern = Locale.parse(other).percent_formats[None].pattern.split(";")[0]
+        if digits > 0:
+            pattern = pattern.replace("0", "0." + "0" * digits, 1)
+        return format_percent(result, format=pattern, locale=other)
+    return f"{result:.{digits}%}"
 
 
 MONEY_UNITS = (("bn", 1e9), ("m", 1e6), ("k", 1e3))
@@ -102,7 +174,8 @@ def currency_symbol(currency: str | None) -> str:
     return f"{code} " if symbol == code else symbol
 
 
-def money(value: Any, currency: str | None = None, *, full: bool = False, missing: str = MISSING) -> str:
+def money(value: Any, currency: str | None = None, *, full: bool = False, missing: str = MISSING,
+          locale: str | None = None) -> str:
     """Money as a reader sees it: one format for every sentence, tile, table and chart of the package.
 
     Parameters
@@ -116,6 +189,9 @@ def money(value: Any, currency: str | None = None, *, full: bool = False, missin
         :data:`MONEY_UNITS`), for text and tiles. ``True``: the whole amount with thousands separators, for tables.
     missing
         What a missing amount shows.
+    locale
+        The locale to write in (default :func:`number_locale`, en_GB). An English locale keeps the forms below;
+        another writes the amount with its currency as that locale does (``"49,3 Mio. €"`` in de_DE).
 
     Examples
     --------
@@ -127,6 +203,9 @@ def money(value: Any, currency: str | None = None, *, full: bool = False, missin
     result = number(value)
     if result is None:
         return missing
+    other = _plain(locale)
+    if other is not None:
+        return _money_in(result, currency, full=full, locale=other)
     sign = "-" if result < 0 else ""
     result = abs(result)
     symbol = currency_symbol(currency)
@@ -141,6 +220,29 @@ def money(value: Any, currency: str | None = None, *, full: bool = False, missin
             bigger = (unit, size)
     whole = f"{result:,.0f}"
     return f"{'' if whole == '0' else sign}{symbol}{whole}"
+
+
+def _money_in(amount: float, currency: str | None, *, full: bool, locale: str) -> str:
+    """Money in a non-English locale, with Babel: compact (``49,3 Mio. €``) or whole (``49.312.000 €``).
+
+    >>> _money_in(49_312_000.4, "EUR", full=True, locale="de_DE").replace("\xa0", " ")
+    '49.312.000 €'
+    >>> _money_in(1_500, None, full=False, locale="de_DE")
+    '1500'
+    """
+    from babel import Locale
+    from babel.numbers import format_compact_currency, format_compact_decimal, format_currency, format_decimal
+
+    code = currency.strip().upper() if currency else None
+    if not full and abs(amount) >= MONEY_UNITS[-1][1]:
+        if code:
+            return format_compact_currency(amount, code, locale=locale, fraction_digits=1)
+        return format_compact_decimal(amount, locale=locale, fraction_digits=1)
+    if not code:
+        return format_decimal(round(amount), format="#,##0" if full else "0", locale=locale)
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0]
+    pattern = re.sub(r"0\.0+", "0", pattern)
+    return format_currency(round(amount), code, format=pattern, locale=locale, currency_digits=False)
 
 
 def money_heading(label: str, currency: str | None) -> str:

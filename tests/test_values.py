@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pmo_workbench import _values
+
 from pmo_workbench._values import (
     CONTROL,
     CONTROL_IN_PROSE,
@@ -69,3 +71,30 @@ def test_jsonable_turns_numpy_and_missing_into_json():
 def test_control_characters_c0_del_and_c1(text, pattern, found):
     message = control_message("name", text, pattern)
     assert (message is None) if found is None else (found in message)
+
+
+# -- locale -------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("call", "en_gb", "de_de"), [
+    # today's English output is kept; German writes its own separators, spacing and currency placement
+    (lambda loc: _values.fmt(1234.56, 1, thousands=True, locale=loc), "1,234.6", "1.234,6"),
+    (lambda loc: _values.fmt(72.345, locale=loc), "72.3", "72,3"),
+    (lambda loc: _values.fmt(None, locale=loc), "–", "–"),
+    (lambda loc: _values.percent(0.125, 1, locale=loc), "12.5%", "12,5 %"),
+    (lambda loc: _values.money(49_312_000, "GBP", locale=loc), "£49.3m", "49,3 Mio. £"),
+    (lambda loc: _values.money(49_312_000.4, "EUR", full=True, locale=loc), "€49,312,000", "49.312.000 €"),
+    (lambda loc: _values.money(-2_500, "USD", locale=loc), "-$2.5k", "-2500 $"),
+    (lambda loc: _values.money(850, None, locale=loc), "850", "850"),
+])
+def test_numbers_in_a_locale(call, en_gb, de_de):
+    assert call("en_GB") == en_gb and call(None) == en_gb
+    assert call("de_DE").replace("\xa0", " ") == de_de
+
+
+def test_use_locale_sets_the_default_and_restores_it():
+    assert _values.number_locale() == "en_GB"
+    with _values.use_locale("fr_FR") as chosen:
+        assert chosen == "fr_FR" and _values.fmt(2.5).replace("\u202f", " ") == "2,5"
+    assert _values.number_locale() == "en_GB" and _values.fmt(2.5) == "2.5"
+    with pytest.raises(ValueError, match="unknown locale 'xx_YY'; expected a locale such as en_GB"):
+        with _values.use_locale("xx_YY"):
+            pass

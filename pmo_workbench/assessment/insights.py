@@ -53,6 +53,10 @@ from .results import AssessmentResults, PmoAssessment
 from .findings import Findings, findings_from_portfolio
 from .recommendations import RecommendationLibrary
 from .roadmap import PHASE_LABELS, Roadmap, build_roadmap
+from .role_groups import GROUP_LABELS as GROUP_LABELS
+from .role_groups import group_perception as group_perception
+from .role_groups import groups_needed as groups_needed
+from .role_groups import roles_comparable as roles_comparable
 from .scoring import ALPHA_LOW, RWG_CUTOFF, item_scores
 
 __all__ = [
@@ -259,6 +263,36 @@ def roadmap_phases(recommendations: pd.DataFrame) -> pd.DataFrame:
     out["phase"] = phase
     out["phase_label"] = pd.Series([PHASE_LABELS[p] for p in phase], index=out.index, dtype=object)
     return out.sort_values("phase", kind="stable").reset_index(drop=True)
+
+
+def suppression_sentence(min_group_size: int) -> str:
+    """The report's one statement of the anonymity rule, for the perception section.
+
+    >>> suppression_sentence(3)[:74]
+    'To protect anonymity, no score is shown for a group of fewer than 3 respon'
+    """
+    return (f"To protect anonymity, no score is shown for a group of fewer than {int(min_group_size)} respondents, "
+            "nor for a group whose score, with the others shown, would reveal such a group's; these cells are grey "
+            f"and read \u201cn<{int(min_group_size)}\u201d.")
+
+
+def group_gap_statements(gaps: pd.DataFrame, dimension_labels: dict[str, str], threshold: float,
+                         n: int = 3) -> list[str]:
+    """The ``n`` largest leadership-versus-delivery gaps over ``threshold`` points, largest first.
+
+    ``gaps`` is :attr:`GroupPerception.gaps` (``dimension``, ``leadership``, ``delivery``, ``gap``).
+
+    >>> frame = pd.DataFrame({"dimension": ["gov", "sup"], "leadership": [80.0, 50.0],
+    ...                       "delivery": [55.0, 45.0], "gap": [25.0, 5.0]})
+    >>> group_gap_statements(frame, {"gov": "Governance"}, 20)
+    ['Governance: leadership 80.0, delivery 55.0 (25.0 points higher for leadership)']
+    """
+    _check_n(n)
+    big = gaps[gaps["gap"].abs() > threshold]
+    big = big.reindex(big["gap"].abs().sort_values(ascending=False, kind="stable").index).head(n)
+    return [f"{dimension_labels.get(r.dimension, r.dimension)}: leadership {r.leadership:.1f}, delivery "
+            f"{r.delivery:.1f} ({abs(r.gap):.1f} points higher for {'leadership' if r.gap > 0 else 'delivery'})"
+            for r in big.itertuples()]
 
 
 def gap_statements(a: PmoAssessment, instrument: Instrument, n: int = 3) -> list[str]:

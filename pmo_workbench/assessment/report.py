@@ -8,6 +8,8 @@ happen here (:func:`positioning_input`), as does hiding small role groups
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,6 +73,30 @@ class PositioningInput:
     def several(self) -> bool:
         """Whether the report covers more than one PMO (each section then has a heading per PMO)."""
         return len(self.pmos) > 1
+
+    @property
+    def fieldwork(self) -> list[str] | None:
+        """The first and last ``assessed_on`` date of the answers of the PMOs reported on, as ISO dates.
+
+        ``None`` when the answers carry no dates. The title page shows it as the fieldwork period when the
+        engagement gives none.
+        """
+        return fieldwork_dates(self.answers[self.answers["pmo"].isin([a.pmo for a in self.pmos])]
+                               if "pmo" in self.answers else self.answers)
+
+
+def fieldwork_dates(answers: pd.DataFrame) -> list[str] | None:
+    """``[first, last]`` ``assessed_on`` date of ``answers`` as ISO dates, or ``None`` without any date.
+
+    >>> fieldwork_dates(pd.DataFrame({"assessed_on": ["2026-04-17", None, "2026-03-02"]}))
+    ['2026-03-02', '2026-04-17']
+    """
+    if "assessed_on" not in answers:
+        return None
+    dates = pd.to_datetime(answers["assessed_on"], errors="coerce").dropna()
+    if dates.empty:
+        return None
+    return [dates.min().date().isoformat(), dates.max().date().isoformat()]
 
 
 def positioning_input(responses: str | Path, organisation: str, pmo: str | None = None, *,
@@ -162,3 +188,32 @@ def visible_item_scores(data: PositioningInput, a: PmoAssessment) -> pd.DataFram
     items.loc[~roles & items["item"].isin(hide), "score"] = float("nan")
     labels = {**data.role_labels, ALL_ROLES: ALL_RESPONDENTS}
     return items.assign(role=items["role"].map(lambda r: labels.get(r, r)))
+
+
+def side_by_side(tables: Mapping[str, pd.DataFrame], *, key: str, shared: Mapping[str, str],
+                 per_pmo: Mapping[str, str]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Several PMOs' tables of the same rows as one table, and the headings of its columns.
+
+    One row per ``key`` (in the first table's order, then any others), the ``shared`` columns once (taken from
+    the first table holding the row), then for each PMO its ``per_pmo`` columns, named ``<column>_<n>`` (n = 0,
+    1, ... in the order of ``tables``) and headed ``"<PMO> <heading>"``.
+
+    >>> one = pd.DataFrame({"dimension": ["gov"], "label": ["Governance"], "score": [60.0],
+    ...                     "percentile": [50.0], "peer_median": [55.0]})
+    >>> table, heads = side_by_side({"A": one, "B": one.assign(score=[40.0], percentile=[25.0])},
+    ...     key="dimension", shared={"label": "Dimension", "peer_median": "Benchmark median"},
+    ...     per_pmo={"score": "score", "percentile": "percentile"})
+    >>> [str(v) for v in table.iloc[0]], heads["percentile_1"]
+    (['gov', 'Governance', '55.0', '60.0', '50.0', '40.0', '25.0'], 'B percentile')
+    """
+    if not tables:
+        raise ValueError("side_by_side needs at least one PMO's table")
+    table = (pd.concat([f[[key, *shared]] for f in tables.values()]).drop_duplicates(key)
+             .reset_index(drop=True))
+    heads = dict(shared)
+    for n, (pmo, frame) in enumerate(tables.items()):
+        picked = frame.drop_duplicates(key).set_index(key)
+        for column, heading in per_pmo.items():
+            table[f"{column}_{n}"] = table[key].map(picked[column])
+            heads[f"{column}_{n}"] = f"{pmo} {heading}"
+    return table, heads

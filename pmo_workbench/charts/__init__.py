@@ -22,6 +22,7 @@ from .portfolio import (
     risk_heatmap,
     schedule_view,
 )
+from .heatmaps import item_heatmap_parts, item_label
 from .positioning import (
     benchmark,
     compare_pmos,
@@ -39,7 +40,8 @@ __all__ = [
     "ACCENT", "FONT", "GREY", "LEVEL_COLOURS", "MAX_WIDTH", "NAVY", "RAG_COLOURS", "benchmark", "benefit_bars",
     "compare_pmos", "in_year_spend", "milestone_slip",
     "cpi_spi_quadrant", "demand_vs_capacity", "dependency_groups", "dependency_network", "dimension_scores",
-    "exposure_bars", "frontier", "item_heatmap", "ladder", "perception", "pmo_roles", "prioritisation",
+    "exposure_bars", "frontier", "item_heatmap", "item_heatmap_parts", "item_label", "ladder", "perception",
+    "pmo_roles", "prioritisation",
     "resource_heatmap", "risk_heatmap", "roadmap", "schedule_view",
     "index_trend", "s_curve",
 ]

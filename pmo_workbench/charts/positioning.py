@@ -16,7 +16,9 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
+from .heatmaps import item_heatmap, perception
 from .style import (
+    wrap_expr,
     _PLOT_WIDTH,
     _ROLE_LABELS,
     _ROW,
@@ -30,9 +32,7 @@ from .style import (
     SPLIT_VIEWS,
     NAVY,
     NO_SCORE,
-    SUPPRESSED,
     _fmt,
-    _heatmap,
     _int,
     _level_scale,
     _missing,
@@ -40,7 +40,6 @@ from .style import (
     _order,
     _records,
     _records_frame,
-    _role_axis,
     _score_axis,
     _series_scale,
     _style,
@@ -257,7 +256,8 @@ def ladder(
         alt.Tooltip("needed_text:N", title="Points still needed"),
     ]
     rungs = _order(data["rung"])
-    base = alt.Chart().encode(y=alt.Y("label:N", sort=_order(data["label"]), title=None))
+    base = alt.Chart().encode(y=alt.Y("label:N", sort=_order(data["label"]), title=None,
+                                      axis=alt.Axis(labelExpr=wrap_expr())))
     # Rows without a score draw no bar: Vega drops invalid values.
     bars = base.mark_bar(height={"band": 0.65}).encode(
         x=alt.X("score:Q", scale=_SCORE_SCALE, axis=_score_axis()),
@@ -334,72 +334,6 @@ def pmo_roles(
     return _style(_titled(chart, title))
 
 
-# -- 4. perception by role ------------------------------------------------------------
-def perception(
-    by_role: pd.DataFrame,
-    dimension_labels: Mapping[str, str],
-    role_labels: Mapping[str, str],
-    *,
-    title: str | None = None,
-) -> alt.LayerChart:
-    """Dimension score by respondent role as a heat map, small groups suppressed.
-
-    Parameters
-    ----------
-    by_role
-        :attr:`PerceptionGaps.by_role`: columns ``dimension``, ``role``, ``n``,
-        ``score`` (NaN when suppressed) and ``suppressed`` (None, "small
-        group" or "complementary").
-    dimension_labels, role_labels
-        Id -> label; rows and columns follow the order of these mappings, then
-        any other ids in order of appearance.
-    title
-        Chart title; none by default.
-
-    Returns
-    -------
-    altair.LayerChart
-        Dimensions (rows) x roles (columns); cells coloured by score with the
-        rounded score, suppressed cells grey with the text "suppressed".
-    """
-    rows = []
-    for r in _records(by_role):
-        dim, role = str(r.get("dimension")), str(r.get("role"))
-        score = _num(r.get("score"))
-        reason = _text(r.get("suppressed"))
-        if reason is not None:
-            score = None  # never show a suppressed group's score
-        rows.append({
-            "dimension": dim, "role": role,
-            "dimension_label": str(dimension_labels.get(dim, dim)), "role_label": str(role_labels.get(role, role)),
-            "n": _int(r.get("n")), "score": score, "score_text": "hidden" if reason else _fmt(score),
-            "suppressed": reason, "status": f"suppressed ({reason})" if reason else ("shown" if score is not None
-                                                                                   else NO_SCORE),
-            "cell_text": SUPPRESSED if reason else (NO_SCORE if score is None else f"{score:.0f}"),
-        })
-    data = _records_frame(rows, ["dimension", "role", "dimension_label", "role_label", "n", "score", "score_text",
-                                 "suppressed", "status", "cell_text"])
-    dims = _order(data["dimension"], dimension_labels)
-    roles = _order(data["role"], role_labels)
-    dim_sort = [str(dimension_labels.get(d, d)) for d in dims]
-    role_sort = [str(role_labels.get(r, r)) for r in roles]
-    tooltip = [
-        alt.Tooltip("dimension_label:N", title="Dimension"),
-        alt.Tooltip("role_label:N", title="Role"),
-        alt.Tooltip("n:Q", title="Respondents (n)"),
-        alt.Tooltip("score_text:N", title="Score"),
-        alt.Tooltip("status:N", title="Shown"),
-    ]
-    width = min(_PLOT_WIDTH, 105 * max(len(role_sort), 1))
-    chart = _heatmap(
-        data,
-        x=alt.X("role_label:N", sort=role_sort, axis=_role_axis(width / max(len(role_sort), 1))),
-        y=alt.Y("dimension_label:N", sort=dim_sort, title=None, axis=alt.Axis(domain=False, ticks=False)),
-        tooltip=tooltip, font_size=11, width=width, height=alt.Step(28),
-    )
-    return _style(_titled(chart, title))
-
-
 # -- 5. benchmark ---------------------------------------------------------------------
 def benchmark(percentiles: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
     """Where each dimension score stands among peers, as a lollipop per dimension.
@@ -457,70 +391,6 @@ def benchmark(percentiles: pd.DataFrame, *, title: str | None = None) -> alt.Lay
         "isValid(datum.missing)"
     ).encode(x=alt.X("zero:Q", scale=_SCORE_SCALE), text="missing:N", tooltip=tooltip)
     chart = alt.layer(median, stems, dots, values, missing).properties(width=_PLOT_WIDTH, height=alt.Step(_ROW))
-    return _style(_titled(chart, title))
-
-
-# -- 6. item heat map ------------------------------------------------------------------
-def item_heatmap(
-    items: pd.DataFrame,
-    *,
-    role_labels: Mapping[str, str] | None = None,
-    row_height: int = 14,
-    title: str | None = None,
-) -> alt.LayerChart:
-    """Mean item score by respondent role, one row per item.
-
-    Parameters
-    ----------
-    items
-        Columns ``item``, ``dimension``, ``text``, ``role``, ``score`` (mean
-        item score 0-100, NaN when nobody answered) and ``n``; items are
-        drawn top to bottom in order of first appearance.
-    role_labels
-        Role id -> column label; columns follow this mapping's order, then
-        any other roles in order of appearance (shown by id).
-    row_height
-        Pixels per item row; the chart grows with the number of items.
-    title
-        Chart title; none by default.
-
-    Returns
-    -------
-    altair.LayerChart
-        Items (rows) x roles (columns), coloured by score with the rounded
-        score in each cell; the tooltip gives the item's statement.
-    """
-    role_labels = dict(role_labels or {})
-    rows = []
-    for r in _records(items):
-        score = _num(r.get("score"))
-        role = str(r.get("role"))
-        rows.append({
-            "item": str(r.get("item")), "dimension": _text(r.get("dimension")), "text": _text(r.get("text")),
-            "role": str(role_labels.get(role, role)), "role_id": role, "score": score, "score_text": _fmt(score),
-            "n": _int(r.get("n")), "cell_text": "" if score is None else f"{score:.0f}",
-        })
-    data = _records_frame(rows, ["item", "dimension", "text", "role", "role_id", "score", "score_text", "n",
-                                 "cell_text"])
-    item_order = _order(data["item"])
-    role_order = [str(role_labels.get(r, r)) for r in _order(data["role_id"], role_labels)]
-    tooltip = [
-        alt.Tooltip("item:N", title="Item"),
-        alt.Tooltip("text:N", title="Statement"),
-        alt.Tooltip("dimension:N", title="Dimension"),
-        alt.Tooltip("role:N", title="Role"),
-        alt.Tooltip("n:Q", title="Answers (n)"),
-        alt.Tooltip("score_text:N", title="Mean score"),
-    ]
-    width = min(_PLOT_WIDTH, 105 * max(len(role_order), 1))
-    chart = _heatmap(
-        data,
-        x=alt.X("role:N", sort=role_order, axis=_role_axis(width / max(len(role_order), 1))),
-        y=alt.Y("item:N", sort=item_order, title=None,
-                axis=alt.Axis(domain=False, ticks=False, labelFontSize=max(8, min(11, row_height - 3)))),
-        tooltip=tooltip, font_size=max(7, min(11, row_height - 5)), width=width,
-        height=max(row_height * len(item_order), row_height),
-    )
     return _style(_titled(chart, title))
 
 

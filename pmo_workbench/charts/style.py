@@ -34,7 +34,10 @@ MAX_WIDTH = 640
 """Total chart width in px that fits the text width of an A4 page."""
 
 _PLOT_WIDTH = 360  # plot area of charts with category labels on the left
-_LABEL_LIMIT = 170  # px of a category label before it is cut with an ellipsis
+_LABEL_LIMIT = 260  # px of a one-line label before it is cut (wrapped lines are far shorter)
+_WRAP_BAND = 20  # px of a category band (row less padding) from which labels wrap onto two lines
+WRAP_CHARS = 26
+"""Characters per line of a wrapped axis label."""
 _ROW = 24  # px per bar row
 SUPPRESSED = "suppressed"
 LOW_AGREEMENT = "low agreement"
@@ -42,6 +45,50 @@ SPLIT_VIEWS = "split views"
 _VALID_SCORE = "isValid(datum.score) && isFinite(datum.score)"
 _ROLE_LABELS = {"standards": "Standards", "customer_support": "Customer support", "empowerment": "Empowerment"}
 _RATINGS = ("low", "medium", "high")
+
+
+def wrap_expr(width: int = WRAP_CHARS, field: str = "datum.label") -> str:
+    """A Vega expression that writes a label on at most two lines of at most ``width`` characters, split at a space.
+
+    Vega writes a label given as an array of strings on several lines, so an axis with
+    ``labelExpr=wrap_expr()`` shows "PM competency and career development" as "PM competency and career" over
+    "development" instead of cutting it. A second line longer than ``width`` ends with "…"; a first word longer
+    than ``width`` stays whole; a short label (and a number) stays one line. :func:`wrap_text` does the same in
+    Python.
+    """
+    w = int(width)
+    label = f"trim({field} + '')"
+    first = f"replace({label}, /^(.{{1,{w}}})(\\s+.*)?$/, '$1')"
+    rest = f"trim(substring({label}, length({first})))"
+    second = f"(length({rest}) > {w} ? trim(substring({rest}, 0, {w - 1})) + '…' : {rest})"
+    return f"(length({label}) <= {w} ? {label} : (length({rest}) ? [{first}, {second}] : {first}))"
+
+
+def wrap_text(label: str, width: int = WRAP_CHARS) -> list[str]:
+    """``label`` split into lines as :func:`wrap_expr` splits it in a chart.
+
+    >>> wrap_text("PM competency and career development")
+    ['PM competency and career', 'development']
+    >>> wrap_text("KRC-099 — Electrical safety surveys and works at every depot", 26)
+    ['KRC-099 — Electrical', 'safety surveys and works…']
+    """
+    import re
+
+    text = str(label).strip()
+    if len(text) <= width:
+        return [text]
+    match = re.match(r"^(.{1," + str(int(width)) + r"})(\s+.*)?$", text, flags=re.S)
+    first = match.group(1) if match else text
+    rest = text[len(first):].strip()
+    if not rest:
+        return [first]
+    return [first, rest if len(rest) <= width else rest[: width - 1].strip() + "…"]
+
+
+_WRAP_WHERE_ROOM = f"(bandwidth('y') >= {_WRAP_BAND}) ? {wrap_expr()} : datum.label"
+"""Every axis label: wrapped where category rows are tall enough for two lines, else one line (cut at the
+label limit), so dense project lists never overlap. Charts whose rows are named otherwise (facets) set
+``labelExpr=wrap_expr()`` on the axis themselves."""
 
 
 def _style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -54,8 +101,8 @@ def _style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
         title=alt.TitleConfig(font=FONT, fontSize=15, fontWeight="bold", color=INK, anchor="start", offset=10),
         axis=alt.AxisConfig(
             labelFont=FONT, titleFont=FONT, labelFontSize=11, titleFontSize=12, labelColor=INK, titleColor=INK,
-            titleFontWeight="normal", labelLimit=_LABEL_LIMIT, gridColor="#E5E5E5", domainColor=GREY,
-            tickColor=GREY,
+            titleFontWeight="normal", labelLimit=_LABEL_LIMIT, labelExpr=_WRAP_WHERE_ROOM, gridColor="#E5E5E5",
+            domainColor=GREY, tickColor=GREY,
         ),
         legend=alt.LegendConfig(
             orient="bottom", labelFont=FONT, titleFont=FONT, labelFontSize=11, titleFontSize=12, labelColor=INK,
@@ -215,7 +262,7 @@ def _heatmap(data: pd.DataFrame, *, x: alt.X, y: alt.Y, tooltip: list, font_size
 def _role_axis(column_width: float) -> alt.Axis:
     """Role names above the columns; slanted when the columns are too narrow to write them level."""
     if column_width >= 100:
-        return alt.Axis(orient="top", labelAngle=0, title=None, domain=False, ticks=False,
-                        labelLimit=int(column_width) - 4)
+        return alt.Axis(orient="top", labelAngle=0, title=None, domain=False, ticks=False, labelLimit=0,
+                        labelExpr=wrap_expr(max(8, int(column_width) // 7)))
     return alt.Axis(orient="top", labelAngle=-30, labelAlign="left", labelBaseline="middle", title=None,
                     domain=False, ticks=False, labelLimit=120)

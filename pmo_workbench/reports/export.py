@@ -18,6 +18,7 @@ from .._values import MISSING
 from ..resources import templates_dir
 from .branding import Branding
 from .execute import ReportOutcome
+from .page import long_date, mark_small_tables, title_facts, with_contents
 from .records import CHART_MIME, RECORD_MIME, chart_svg, read_records
 from .spec import TITLES, ReportSpec, slugify
 
@@ -107,22 +108,66 @@ def export_html(nb, spec: ReportSpec, *, branding: Branding | None = None, date:
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove_cell"}), enabled=True)
     records = read_records(nb)
     subtitle = spec.pmo or records.get("subtitle") or ", ".join(p.get("pmo", "") for p in records.get("pmos", []) or [])
+    facts = title_facts(records, organisation=spec.organisation, consultancy=branding.consultancy)
     resources = {"pmo": {
+        **facts,
         "version": __version__,
+        "report_version": facts["version"],
         "title": TITLES.get(spec.report, spec.report),
         "organisation": spec.organisation,
         "subtitle": subtitle,
         "date": date or dt.date.today().isoformat(),
-        "consultancy": branding.consultancy,
+        "issued": long_date(date or dt.date.today(), facts["locale"]),
         "kicker": branding.kicker_for(spec.report),
         "colour": branding.colour,
-        "logo": branding.logo_uri,
+        "logo": facts["consultancy_logo"] or branding.logo_uri,
         "css": _static("report.css"),
         "report_js": _static("report.js"),
         "vega_js": vega_bundle() if vega_js is None else vega_js,
     }}
     body, _ = exporter.from_notebook_node(_for_page(nb), resources=resources)
-    return body
+    messages = _key_messages_html(facts["key_messages"])
+    if KEY_MESSAGES_SLOT in body:  # the notebook says where they go (its executive summary)
+        body = body.replace(_KEY_MESSAGES_MARK, "").replace(KEY_MESSAGES_SLOT, messages, 1)
+    else:
+        body = body.replace(_KEY_MESSAGES_MARK, messages)
+    # Only the report body (between <main> and </main>) is read and marked, never the scripts after it.
+    head, marker, rest = body.partition(_TOC_MARK)
+    main_start = rest.find('<main class="report">')
+    main_end = rest.find("</main>", main_start)
+    if not marker or main_start < 0 or main_end < 0:
+        return body.replace(_TOC_MARK, "")
+    main, contents = with_contents(rest[main_start:main_end])
+    return head + _contents_html(contents) + rest[:main_start] + mark_small_tables(main) + rest[main_end:]
+
+
+_TOC_MARK = "<!--pmo:contents-->"
+_KEY_MESSAGES_MARK = "<!--pmo:key-messages-->"
+KEY_MESSAGES_SLOT = '<div class="key-messages-slot"></div>'
+"""Where a report notebook wants the engagement's key messages shown (else they follow the title page)."""
+
+
+def _key_messages_html(messages: list[str]) -> str:
+    from markupsafe import escape
+
+    if not messages:
+        return ""
+    items = "".join(f"<li>{escape(m)}</li>" for m in messages)
+    return f'<section class="key-messages" aria-label="Key messages"><h4>Key messages</h4><ul>{items}</ul></section>'
+
+
+def _contents_html(contents: list[dict[str, Any]]) -> str:
+    """The table of contents: one line per h1, its h2s after it, every entry a link (escaped)."""
+    from markupsafe import escape
+
+    if not contents:
+        return ""
+    lines = []
+    for entry in contents:
+        children = "".join(f' <span class="toc-sub">· <a href="#{escape(c["id"])}">{escape(c["title"])}</a></span>'
+                           for c in entry["children"])
+        lines.append(f'<li><a href="#{escape(entry["id"])}">{escape(entry["title"])}</a>{children}</li>')
+    return f'<nav class="toc" aria-label="Contents"><h2 class="toc-title">Contents</h2><ol>{"".join(lines)}</ol></nav>'
 
 
 def write_index(out_dir: str | Path, outcomes: Sequence[ReportOutcome]) -> Path:

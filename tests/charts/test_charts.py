@@ -260,7 +260,8 @@ def test_renders_to_svg_offline_within_a4_width(name):
     chart, _, label = build(name)
     svg = vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=VL_VERSION)
     assert svg.lstrip().startswith("<svg")
-    assert f">{label}</text>" in svg, "the label is drawn as text, not only in an aria-label"
+    # drawn as text (a line of its own or the start of one; wrapped labels are tspans), not only in an aria-label
+    assert re.search(">" + re.escape(label) + r"[^<]*</(text|tspan)>", svg), "the label is drawn as text"
     assert svg_width(svg) <= charts.MAX_WIDTH
 
 
@@ -269,7 +270,7 @@ def test_hostile_label_is_escaped_in_svg(name):
     chart, _, _ = build(name, HOSTILE)
     svg = vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=VL_VERSION)
     assert "<script" not in svg.lower()
-    assert ">&lt;script&gt;alert(1)&lt;/script&gt;</text>" in svg
+    assert re.search(r">&lt;script&gt;alert\(1\)&lt;/script&gt;[^<]*</(text|tspan)>", svg)
 
 
 def test_vega_lite_version_is_available():
@@ -409,6 +410,13 @@ def test_perception_cells_and_suppression():
     spec = charts.perception(by_role_frame(), {"gov": "Governance", "sup": "Support"}, ROLE_LABELS).to_dict()
     rows = unit_rows(spec, lambda u: mark_type(u) == "rect")
     assert [r["cell_text"] for r in rows] == ["suppressed", "70", "45", "suppressed", "80", "suppressed"]
+    # with the minimum group size, a suppressed cell states the rule
+    spec = charts.perception(by_role_frame(), {"gov": "Governance", "sup": "Support"}, ROLE_LABELS,
+                             min_group_size=3).to_dict()
+    rows = unit_rows(spec, lambda u: mark_type(u) == "rect")
+    assert [r["cell_text"] for r in rows] == ["n<3", "70", "45", "n<3", "80", "n<3"]
+    spec = charts.perception(by_role_frame(), {"gov": "Governance", "sup": "Support"}, ROLE_LABELS).to_dict()
+    rows = unit_rows(spec, lambda u: mark_type(u) == "rect")
     assert [r["score"] for r in rows] == [None, 70.4, 45.0, None, 80.0, None]
     assert [r["status"] for r in rows] == ["suppressed (small group)", "shown", "shown",
                                            "suppressed (complementary)", "shown", "suppressed (small group)"]
@@ -464,13 +472,14 @@ def test_benchmark_percentiles_and_median_rule():
 
 
 # -- 6. item heat map ---------------------------------------------------------------------------
-@pytest.mark.parametrize(("n_items", "height"), [(55, 770), (3, 42), (1, 14)])
+@pytest.mark.parametrize(("n_items", "height"), [(55, 660), (3, 36), (1, 12)])
 def test_item_heatmap_grows_with_items_in_input_order(n_items, height):
     frame = items_frame(n_items)
     spec = charts.item_heatmap(frame).to_dict()
-    assert spec["height"] == height
+    assert spec["height"] == height  # 12 px per item: one line of statement
     rect = next(u for u, _ in units(spec) if mark_type(u) == "rect")
-    assert rect["encoding"]["y"]["sort"] == list(dict.fromkeys(frame["item"]))
+    # rows are labelled with the id and the statement, so the printed page says what was asked
+    assert rect["encoding"]["y"]["sort"] == [f"I{i:02d} Statement {i}" for i in range(n_items)]
     assert "text" in tooltip_fields(rect)
     rows = unit_rows(spec, lambda u: mark_type(u) == "rect")
     assert [r["text"] for r in rows] == frame["text"].tolist()
@@ -484,6 +493,65 @@ def test_item_heatmap_missing_score_and_role_labels():
     assert [r["score"] for r in missing] == [None, None, None]
     rect = next(u for u, _ in units(spec) if mark_type(u) == "rect")
     assert rect["encoding"]["x"]["sort"] == ["PM", "Exec", "pmo_staff"]
+
+
+@pytest.mark.parametrize(("statement", "limit", "label"), [
+    ("The PMO has a written mandate.", 90, "GOV1 The PMO has a written mandate."),
+    # cut at the last whole word before the limit, with an ellipsis
+    ("The PMO has a written mandate agreed by the board.", 30, "GOV1 The PMO has a written…"),
+    # spaces and line breaks in the statement are folded; a missing statement leaves the id
+    ("  Two\n  lines ", 90, "GOV1 Two lines"),
+    (None, 90, "GOV1"),
+])
+def test_item_label(statement, limit, label):
+    assert charts.item_label("GOV1", statement, limit=limit) == label
+
+
+def test_item_heatmap_parts_end_at_dimensions_and_fit_the_cap():
+    # items_frame: dimension d0 = I00-I04, d1 = I05-I09, ... (5 items each); 12 items = d0, d1, d2 (2 items)
+    frame = items_frame(12)
+    parts = charts.item_heatmap_parts(frame, max_rows=7)
+    assert [list(dict.fromkeys(p["item"])) for p in parts] == [
+        ["I00", "I01", "I02", "I03", "I04"], ["I05", "I06", "I07", "I08", "I09", "I10", "I11"]]
+    # a dimension longer than the cap is cut inside it
+    parts = charts.item_heatmap_parts(frame, max_rows=3)
+    assert [len(set(p["item"])) for p in parts] == [3, 3, 3, 3]
+    assert sum(len(p) for p in parts) == len(frame)
+    with pytest.raises(ValueError, match="max_rows must be 1 or more, got 0"):
+        charts.item_heatmap_parts(frame, max_rows=0)
+
+
+@pytest.mark.parametrize(("label", "lines"), [
+    # short: one line; long: two lines split at a space
+    ("Governance", ["Governance"]),
+    ("PM competency and career development", ["PM competency and career", "development"]),
+    # a second line too long ends with an ellipsis; a first word longer than a line stays whole
+    ("KRC-099 — Electrical safety surveys and works at every depot", ["KRC-099 — Electrical",
+                                                                     "safety surveys and works…"]),
+    ("Supercalifragilisticexpialidociousness is long", ["Supercalifragilisticexpialidociousness is long"]),
+])
+def test_wrap_text(label, lines):
+    from pmo_workbench.charts.style import wrap_text
+
+    assert wrap_text(label, 26) == lines
+
+
+def test_dense_rows_keep_labels_on_one_line():
+    # 12 px rows cannot hold two lines: the label stays whole on one line (the label limit cuts it if need be)
+    frame = items_frame(3).assign(text="A statement long enough to need two lines in a roomy chart")
+    spec = charts.item_heatmap(frame).to_dict()
+    svg = vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION)
+    assert "<tspan" not in svg
+
+
+def test_long_axis_labels_wrap_instead_of_being_cut():
+    from pmo_workbench.charts.style import wrap_text
+
+    frame = dims_frame("PM competency and career development")
+    svg = vl_convert.vegalite_to_svg(charts.dimension_scores(frame).to_dict(), vl_version=VL_VERSION)
+    assert wrap_text("PM competency and career development") == ["PM competency and career", "development"]
+    assert ">PM competency and career</tspan>" in svg and ">development</tspan>" in svg
+    assert "…" not in svg
 
 
 # -- 7. several PMOs ----------------------------------------------------------------------------

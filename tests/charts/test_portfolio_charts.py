@@ -120,7 +120,7 @@ def test_renders_offline_within_a4_width_and_escapes_names(name, analysis):
     assert svg.lstrip().startswith("<svg") and "<script" not in svg.lower()
     assert float(re.search(r'<svg[^>]*?\swidth="([\d.]+)"', svg).group(1)) <= charts.MAX_WIDTH
     if CASES[name][2]:  # drawn as text, alone or before the project's name ("P1 — Name")
-        assert re.search(r">&lt;script&gt;alert\(1\)&lt;/script&gt;( — [^<]*)?</text>", svg)
+        assert re.search(r">&lt;script&gt;alert\(1\)&lt;/script&gt;( — [^<]*)?</(text|tspan)>", svg)
 
 
 def _rows(chart, mark: str) -> list[dict]:

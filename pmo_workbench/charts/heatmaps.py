@@ -1,0 +1,227 @@
+"""Heat maps of the positioning report: dimension scores by role (perception) and item scores by role.
+
+Cells of groups too small to show are drawn as such (grey, "suppressed (<n)"), never with a score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from .style import (
+    _PLOT_WIDTH,
+    NO_SCORE,
+    SUPPRESSED,
+    _fmt,
+    _heatmap,
+    _int,
+    _num,
+    _order,
+    _records,
+    _records_frame,
+    _role_axis,
+    _style,
+    _text,
+    _titled,
+    wrap_expr,
+)
+
+__all__ = ["item_heatmap", "item_heatmap_parts", "item_label", "perception"]
+
+
+# -- 4. perception by role ------------------------------------------------------------
+def perception(
+    by_role: pd.DataFrame,
+    dimension_labels: Mapping[str, str],
+    role_labels: Mapping[str, str],
+    *,
+    min_group_size: int | None = None,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """Dimension score by respondent role as a heat map, small groups suppressed.
+
+    Parameters
+    ----------
+    by_role
+        :attr:`PerceptionGaps.by_role`: columns ``dimension``, ``role``, ``n``,
+        ``score`` (NaN when suppressed) and ``suppressed`` (None, "small
+        group" or "complementary").
+    dimension_labels, role_labels
+        Id -> label; rows and columns follow the order of these mappings, then
+        any other ids in order of appearance.
+    min_group_size
+        The minimum group size, written in suppressed cells ("n<3"); without it they read "suppressed".
+    title
+        Chart title; none by default.
+
+    Returns
+    -------
+    altair.LayerChart
+        Dimensions (rows) x roles (columns); cells coloured by score with the
+        rounded score, suppressed cells grey with the text "n<3" (the rule) or "suppressed".
+    """
+    hidden_text = SUPPRESSED if min_group_size is None else f"n<{int(min_group_size)}"
+    rows = []
+    for r in _records(by_role):
+        dim, role = str(r.get("dimension")), str(r.get("role"))
+        score = _num(r.get("score"))
+        reason = _text(r.get("suppressed"))
+        if reason is not None:
+            score = None  # never show a suppressed group's score
+        rows.append({
+            "dimension": dim, "role": role,
+            "dimension_label": str(dimension_labels.get(dim, dim)), "role_label": str(role_labels.get(role, role)),
+            "n": _int(r.get("n")), "score": score, "score_text": "hidden" if reason else _fmt(score),
+            "suppressed": reason, "status": f"suppressed ({reason})" if reason else ("shown" if score is not None
+                                                                                   else NO_SCORE),
+            "cell_text": hidden_text if reason else (NO_SCORE if score is None else f"{score:.0f}"),
+        })
+    data = _records_frame(rows, ["dimension", "role", "dimension_label", "role_label", "n", "score", "score_text",
+                                 "suppressed", "status", "cell_text"])
+    dims = _order(data["dimension"], dimension_labels)
+    roles = _order(data["role"], role_labels)
+    dim_sort = [str(dimension_labels.get(d, d)) for d in dims]
+    role_sort = [str(role_labels.get(r, r)) for r in roles]
+    tooltip = [
+        alt.Tooltip("dimension_label:N", title="Dimension"),
+        alt.Tooltip("role_label:N", title="Role"),
+        alt.Tooltip("n:Q", title="Respondents (n)"),
+        alt.Tooltip("score_text:N", title="Score"),
+        alt.Tooltip("status:N", title="Shown"),
+    ]
+    width = min(_PLOT_WIDTH, 105 * max(len(role_sort), 1))
+    chart = _heatmap(
+        data,
+        x=alt.X("role_label:N", sort=role_sort, axis=_role_axis(width / max(len(role_sort), 1))),
+        y=alt.Y("dimension_label:N", sort=dim_sort, title=None, axis=alt.Axis(domain=False, ticks=False)),
+        tooltip=tooltip, font_size=11, width=width, height=alt.Step(28),
+    )
+    return _style(_titled(chart, title))
+
+
+
+# -- 6. item heat map ------------------------------------------------------------------
+def item_heatmap(
+    items: pd.DataFrame,
+    *,
+    role_labels: Mapping[str, str] | None = None,
+    row_height: int = 12,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """Mean item score by respondent role, one row per item, labelled with its statement.
+
+    Each row is labelled with the item id and its statement (shortened to :data:`ITEM_LABEL_CHARS`
+    characters and wrapped), so the printed page says what was asked; :func:`item_heatmap_parts` splits a
+    long instrument into charts that each fit a page.
+
+    Parameters
+    ----------
+    items
+        Columns ``item``, ``dimension``, ``text``, ``role``, ``score`` (mean
+        item score 0-100, NaN when nobody answered) and ``n``; items are
+        drawn top to bottom in order of first appearance.
+    role_labels
+        Role id -> column label; columns follow this mapping's order, then
+        any other roles in order of appearance (shown by id).
+    row_height
+        Pixels per item row; the chart grows with the number of items.
+    title
+        Chart title; none by default.
+
+    Returns
+    -------
+    altair.LayerChart
+        Items (rows) x roles (columns), coloured by score with the rounded
+        score in each cell; the tooltip gives the whole statement.
+    """
+    role_labels = dict(role_labels or {})
+    rows = []
+    for r in _records(items):
+        score = _num(r.get("score"))
+        role = str(r.get("role"))
+        rows.append({
+            "item": str(r.get("item")), "dimension": _text(r.get("dimension")), "text": _text(r.get("text")),
+            "role": str(role_labels.get(role, role)), "role_id": role, "score": score, "score_text": _fmt(score),
+            "n": _int(r.get("n")), "cell_text": "" if score is None else f"{score:.0f}",
+            "item_label": item_label(r.get("item"), r.get("text")),
+        })
+    data = _records_frame(rows, ["item", "dimension", "text", "role", "role_id", "score", "score_text", "n",
+                                 "cell_text", "item_label"])
+    item_order = _order(data["item_label"])
+    role_order = [str(role_labels.get(r, r)) for r in _order(data["role_id"], role_labels)]
+    tooltip = [
+        alt.Tooltip("item:N", title="Item"),
+        alt.Tooltip("text:N", title="Statement"),
+        alt.Tooltip("dimension:N", title="Dimension"),
+        alt.Tooltip("role:N", title="Role"),
+        alt.Tooltip("n:Q", title="Answers (n)"),
+        alt.Tooltip("score_text:N", title="Mean score"),
+    ]
+    width = min(_HEAT_PLOT_WIDTH, _HEAT_COLUMN * max(len(role_order), 1))
+    chart = _heatmap(
+        data,
+        x=alt.X("role:N", sort=role_order, axis=_role_axis(width / max(len(role_order), 1))),
+        y=alt.Y("item_label:N", sort=item_order, title=None,
+                axis=alt.Axis(domain=False, ticks=False, labelFontSize=max(7, min(10, row_height - 4)),
+                              labelLimit=0, labelExpr=wrap_expr(ITEM_LABEL_CHARS))),
+        tooltip=tooltip, font_size=max(7, min(11, row_height - 5)), width=width,
+        height=max(row_height * len(item_order), row_height),
+    )
+    return _style(_titled(chart, title))
+
+
+ITEM_LABEL_CHARS = 78
+"""Longest item label (id and statement, one line) in the item heat map; longer ones end with an ellipsis."""
+_HEAT_COLUMN = 52  # px per role column of the item heat map, room for a two-digit score
+_HEAT_PLOT_WIDTH = 250  # the statements take the rest of the width
+
+
+def item_label(item: Any, statement: Any, limit: int = ITEM_LABEL_CHARS) -> str:
+    """``"GOV1 The PMO has a written mandate"``: the id and the statement, cut at a word with "…" past ``limit``.
+
+    >>> item_label("GOV1", "The PMO has a written mandate agreed by the board.", limit=30)
+    'GOV1 The PMO has a written…'
+    >>> item_label("GOV2", None)
+    'GOV2'
+    """
+    label = str(item) if _text(statement) is None else f"{item} {' '.join(str(statement).split())}"
+    if len(label) <= limit:
+        return label
+    cut = label[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def item_heatmap_parts(items: pd.DataFrame, *, max_rows: int = 75) -> list[pd.DataFrame]:
+    """``items`` (as :func:`item_heatmap` takes them) cut into parts of at most ``max_rows`` items, each part
+    ending at the end of a dimension where it can, so that each part's chart fits one printed page.
+
+    A dimension with more than ``max_rows`` items is cut inside. Parts keep the order of first appearance.
+    """
+    if max_rows < 1:
+        raise ValueError(f"max_rows must be 1 or more, got {max_rows}")
+    order = list(dict.fromkeys(items["item"]))
+    dimension = dict(zip(items["item"], items["dimension"])) if "dimension" in items else {}
+    groups: list[list[Any]] = []
+    for item in order:
+        if groups and dimension.get(groups[-1][-1]) == dimension.get(item):
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    parts: list[list[Any]] = []
+    for group in groups:
+        while group:
+            room = max_rows - len(parts[-1]) if parts else 0
+            if room >= len(group) or (room > 0 and len(group) > max_rows):
+                parts[-1].extend(group[:room])
+                group = group[room:]
+            else:
+                parts.append(group[:max_rows])
+                group = group[max_rows:]
+    return [items[items["item"].isin(part)] for part in parts]
+
+
