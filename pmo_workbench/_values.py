@@ -67,12 +67,27 @@ def text(value: Any) -> str | None:
 
 DEFAULT_LOCALE = "en_GB"
 """The locale numbers, dates and money are written in unless a report's engagement names another."""
-_LOCALE: ContextVar[str] = ContextVar("pmo_workbench_locale", default=DEFAULT_LOCALE)
+_LOCALE: ContextVar[str | None] = ContextVar("pmo_workbench_locale", default=None)
+_REPORT_LOCALE = [DEFAULT_LOCALE]  # set once per report (a kernel runs one report), see set_locale
 
 
 def number_locale() -> str:
-    """The locale :func:`fmt`, :func:`percent` and :func:`money` write in when given none (en_GB by default)."""
-    return _LOCALE.get()
+    """The locale :func:`fmt`, :func:`percent` and :func:`money` write in when given none: the one of the
+    enclosing :func:`use_locale` block, else the report's (:func:`set_locale`), else en_GB."""
+    return _LOCALE.get() or _REPORT_LOCALE[0]
+
+
+def set_locale(locale: str | None) -> str:
+    """Write every number, percentage and amount of money from now on in ``locale`` (``None``: en_GB).
+
+    A report notebook calls it once, in its first cell, with its engagement's locale: a notebook's cells do
+    not share a :func:`use_locale` block. An unknown locale raises ``ValueError`` naming it.
+
+    >>> set_locale("de_DE"), fmt(1234.5, 1, thousands=True), set_locale(None), fmt(1234.5, 1, thousands=True)
+    ('de_DE', '1.234,5', 'en_GB', '1,234.5')
+    """
+    _REPORT_LOCALE[0] = _checked_locale(locale) if locale else DEFAULT_LOCALE
+    return _REPORT_LOCALE[0]
 
 
 @contextmanager
@@ -87,7 +102,7 @@ def use_locale(locale: str | None) -> Iterator[str]:
     >>> fmt(1234.5, 1, thousands=True)
     '1,234.5'
     """
-    chosen = _checked_locale(locale) if locale else _LOCALE.get()
+    chosen = _checked_locale(locale) if locale else number_locale()
     token = _LOCALE.set(chosen)
     try:
         yield chosen
@@ -107,7 +122,7 @@ def _checked_locale(locale: str) -> str:
 
 def _plain(locale: str | None) -> str | None:
     """``None`` when numbers in ``locale`` are written as Python writes them (English), else the locale."""
-    chosen = locale or _LOCALE.get()
+    chosen = locale or number_locale()
     return None if chosen.split("_")[0].split("-")[0].lower() == "en" else chosen
 
 

@@ -98,3 +98,18 @@ def test_use_locale_sets_the_default_and_restores_it():
     with pytest.raises(ValueError, match="unknown locale 'xx_YY'; expected a locale such as en_GB"):
         with _values.use_locale("xx_YY"):
             pass
+
+
+def test_set_locale_holds_for_the_rest_of_the_report_and_a_block_still_wins():
+    try:
+        assert _values.set_locale("de_DE") == "de_DE"
+        assert _values.fmt(1234.5, 1, thousands=True) == "1.234,5"  # no block needed: the report's locale
+        with _values.use_locale("en_GB"):
+            assert _values.fmt(1234.5, 1, thousands=True) == "1,234.5"
+        assert _values.percent(0.5).replace("\xa0", " ") == "50 %"
+        with pytest.raises(ValueError, match="unknown locale 'xx_YY'"):
+            _values.set_locale("xx_YY")
+        assert _values.number_locale() == "de_DE"  # a refused locale changes nothing
+    finally:
+        _values.set_locale(None)
+    assert _values.number_locale() == "en_GB" and _values.fmt(1234.5, 1, thousands=True) == "1,234.5"

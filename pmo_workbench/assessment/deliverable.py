@@ -231,13 +231,22 @@ def check_language(value: str) -> str:
 
 
 def check_locale(value: str) -> str:
-    """A Babel locale id (``en_GB``, ``fr_FR``, ``de``), normalised as Babel writes it."""
+    """A Babel locale id of a language the reports are written in (``en_GB``, ``en_US``), normalised as Babel
+    writes it.
+
+    The locale decides how dates, numbers and money are written; until translations exist the text is English,
+    and a German number (``54,8``) in an English sentence that Python wrote (``54.8``) would contradict it.
+    """
     from babel import Locale, UnknownLocaleError
 
     try:
-        return str(Locale.parse(value.replace("-", "_")))
+        locale = Locale.parse(value.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError) as exc:
         raise ValueError(f"'{value}' is not a locale Babel knows ({exc}); expected an id such as en_GB") from None
+    if locale.language not in LANGUAGES:
+        raise ValueError(f"'{value}': the reports are written in English until translations exist, so the locale "
+                         "must be an English one, such as en_GB, en_US or en_IE")
+    return str(locale)
 
 
 def check_logo(value: str | None, info: ValidationInfo) -> str | None:

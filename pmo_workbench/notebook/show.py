@@ -24,13 +24,13 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
 
-from .._values import MISSING, count, fmt, is_missing, jsonable, money, percent
+from .._values import MISSING, count, fmt, is_missing, jsonable, money, percent, set_locale
 from ..reports.records import CHART_MIME, DEFER_SVG_ENV, RECORD_MIME, chart_svg, read_records
 #: Columns that :func:`table` keeps on one line by default: identifiers and dates that hold a hyphen.
 IDENTIFIERS = ("project_id", "risk_id", "from_project", "to_project", "month", "needed_by", "predecessor_finish")
 
 __all__ = [
-    "MISSING", "count", "fmt", "money", "percent",
+    "MISSING", "count", "fmt", "money", "percent", "set_locale",
     "CHART_MIME", "RECORD_MIME", "chart", "chart_svg", "heading", "html", "html_items", "jsonable", "read_records",
     "record",
     "table", "table_html",

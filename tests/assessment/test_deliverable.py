@@ -123,6 +123,7 @@ BAD = [
     ("organisation: Org\nclient_logo: missing.png\n", (2, 14), "file not found"),
     ("organisation: Org\nlanguage: de\n", (2, 11), "only 'en' is available until translations"),
     ("organisation: Org\nlocale: xx_YY\n", (2, 9), "not a locale Babel knows"),
+    ("organisation: Org\nlocale: de_DE\n", (2, 9), "must be an English one, such as en_GB"),
     ("organisation: Org\nframework: scrum\n", (2, 12), "'pmbok', 'prince2' or 'agile'"),
     ("client: Org Ltd\n", (1, 9), "need 'organisation'"),
     ("organisation: Orgg\n", (1, 15), "no organisation 'Orgg' in the answers; did you mean 'Org'?"),

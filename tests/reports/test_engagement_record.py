@@ -31,7 +31,7 @@ def _engagement_file(folder, logo="logos/c.png", extra=""):
         consultancy: Northgate
         prepared_for: "Chief Executive, Org"
         framework: prince2
-        locale: fr_FR
+        locale: en_US
         key_messages: [One., Two., Three.]
         portfolio_key_messages: [Four., Five., Six.]
         version: "0.3"
@@ -57,7 +57,7 @@ def test_the_record_of_a_full_engagement(tmp_path):
         "prepared_for": "Chief Executive, Org",
         "fieldwork": ["2026-03-02", "2026-03-09"],  # no fieldwork given: first and last assessed_on
         "confidentiality": "Confidential", "version": "0.3", "draft": True,
-        "key_messages": ["One.", "Two.", "Three."], "locale": "fr_FR", "framework": "prince2",
+        "key_messages": ["One.", "Two.", "Three."], "locale": "en_US", "framework": "prince2",
     }
     portfolio = engagement_record(path, organisation="Org", report="portfolio")  # read from the path
     assert portfolio["key_messages"] == ["Four.", "Five.", "Six."] and portfolio["fieldwork"] is None
