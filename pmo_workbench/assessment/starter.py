@@ -51,7 +51,7 @@ def starter_engagement(responses: pd.DataFrame, organisation: str, instrument: I
     lines += [
         f"# framework: {FRAMEWORKS[0]}  # the roadmap's framework: {', '.join(FRAMEWORKS)}",
         "language: en  # only en until translations of the reports exist",
-        f"locale: {DEFAULT_LOCALE}  # numbers, dates and money (a Babel locale id: en_GB, en_US, fr_FR...)",
+        f"locale: {DEFAULT_LOCALE}  # numbers, dates and money (an English Babel locale: en_GB, en_US, en_IE...)",
         "# key_messages:  # 3 to 5 sentences for the positioning report, each true of the results",
         "#   - \"...\"",
         "# portfolio_key_messages:  # 3 to 5 sentences for the portfolio report",
