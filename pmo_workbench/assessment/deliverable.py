@@ -43,7 +43,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, StrictInt, StringConstraints, ValidationInfo, field_validator,
+                      model_validator)
 
 FRAMEWORKS = ("pmbok", "prince2", "agile")
 """The delivery frameworks a roadmap can be written for."""
@@ -51,7 +52,6 @@ LANGUAGES = ("en",)
 """The report languages available (translations do not exist yet)."""
 DEFAULT_LOCALE = "en_GB"
 DEFAULT_CONFIDENTIALITY = "Confidential"
-LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg")
 CLIENT_FIELDS = ("client", "client_logo", "consultancy", "consultancy_logo", "prepared_for", "fieldwork",
                  "framework", "language", "locale", "key_messages", "portfolio_key_messages", "recommendations",
                  "comments", "confidentiality", "version", "draft")
@@ -201,7 +201,7 @@ class RecommendationChoice(_Model):
 
     exclude: tuple[Text, ...] = ()
     add: tuple[Text, ...] = ()
-    cap: int | None = Field(default=None, ge=1, le=20)
+    cap: StrictInt | None = Field(default=None, ge=1, le=20)
 
     @field_validator("exclude", "add")
     @classmethod
@@ -250,22 +250,22 @@ def check_locale(value: str) -> str:
 
 
 def check_logo(value: str | None, info: ValidationInfo) -> str | None:
-    """A logo path: relative to the engagement file, inside its folder (symlinks followed), an existing file
-    with an image extension. Its content is checked where a report reads it."""
+    """A logo path: relative to the engagement file, inside its folder (symlinks followed), and an image of the
+    type its name says, checked by content as a branding logo is (:func:`pmo_workbench._safety.logo_data_uri`),
+    so that ``engagement check`` refuses what a report would refuse."""
+    from .._safety import FileSafetyError, OutsideFolderError, logo_data_uri
+
     base: Path | None = (info.context or {}).get("base")
     if value is None or base is None:
         return value
-    folder = Path(base).resolve()
     try:
-        resolved = (folder / Path(value).expanduser()).resolve()
-    except (OSError, RuntimeError, ValueError) as exc:
-        raise ValueError(f"'{value}' cannot be resolved ({exc})") from None
-    if not resolved.is_relative_to(folder):
-        raise ValueError(f"'{value}' is outside the engagement file's folder; put the logo beside the file")
-    if resolved.suffix.lower() not in LOGO_SUFFIXES:
-        raise ValueError(f"'{value}': expected a {', '.join(LOGO_SUFFIXES)} image")
-    if not resolved.is_file():
-        raise ValueError(f"'{value}': file not found")
+        logo_data_uri(Path(value), Path(base) / "engagement.yaml")
+    except OutsideFolderError:
+        raise ValueError(f"'{value}' is outside the engagement file's folder; put the logo beside the file") from None
+    except FileSafetyError as exc:
+        raise ValueError(str(exc)) from None
+    except (OSError, RuntimeError) as exc:
+        raise ValueError(f"'{value}' cannot be read ({exc})") from None
     return value
 
 

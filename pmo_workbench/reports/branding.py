@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from .._yaml import load_yaml, locate, problems_from_pydantic
 from ..errors import InputValidationError, Problem
-from .safety import FileSafetyError, logo_data_uri, resolve_inside
+from .._safety import FileSafetyError, logo_data_uri, resolve_inside
 
 
 KICKERS = {"positioning": "PMO assessment", "portfolio": "Portfolio report"}

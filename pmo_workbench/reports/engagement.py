@@ -13,7 +13,7 @@ from typing import Any
 from ..assessment.deliverable import DEFAULT_CONFIDENTIALITY, DEFAULT_LOCALE, default_fieldwork
 from ..assessment.engagement import Engagement, load_engagement
 from ..errors import InputValidationError, Problem
-from .safety import FileSafetyError, logo_data_uri
+from .._safety import FileSafetyError, logo_data_uri
 
 RECORD_KEYS = ("client", "client_logo", "consultancy", "consultancy_logo", "prepared_for", "fieldwork",
                "confidentiality", "version", "draft", "key_messages", "locale", "framework")

@@ -14,7 +14,7 @@ import os
 
 from .._yaml import load_yaml
 from ..errors import InputValidationError, PmoWorkbenchError, Problem, ReportParameterError
-from .safety import FileSafetyError, resolve_inside
+from .._safety import FileSafetyError, resolve_inside
 from .spec import (
     REPORTS,
     ReportSpec,

@@ -116,11 +116,13 @@ BAD = [
     ("organisation: Org\nrecommendations: {exclude: [NOPE-1]}\n", (2, 28), "unknown step id(s) 'NOPE-1'"),
     ("organisation: Org\nrecommendations: {exclude: [MAN-charter], add: [MAN-charter]}\n", (2, 18),
      "'MAN-charter' both excluded and added"),
+    ("organisation: Org\nrecommendations: {cap: true}\n", (2, 24), "valid integer"),
+    ("organisation: Org\nclient_logo: fake.png\n", (2, 14), "not an image"),
     ("organisation: Org\nrecommendations: {cap: 21}\n", (2, 24), "less than or equal to 20"),
     ("organisation: Org\ncomments:\n  - {id: c-00000000, pmo: P, item: G1, text: x}\n", (3, 5),
      "no comment c-00000000 in the answers"),
     ("organisation: Org\nclient_logo: ../logo.png\n", (2, 14), "outside the engagement file's folder"),
-    ("organisation: Org\nclient_logo: missing.png\n", (2, 14), "file not found"),
+    ("organisation: Org\nclient_logo: missing.png\n", (2, 14), "does not exist"),
     ("organisation: Org\nlanguage: de\n", (2, 11), "only 'en' is available until translations"),
     ("organisation: Org\nlocale: xx_YY\n", (2, 9), "not a locale Babel knows"),
     ("organisation: Org\nlocale: de_DE\n", (2, 9), "must be an English one, such as en_GB"),
@@ -133,6 +135,7 @@ BAD = [
 
 @pytest.mark.parametrize(("text", "where", "words"), BAD)
 def test_bad_client_edits_are_located(tmp_path, core, text, where, words):
+    (tmp_path / "fake.png").write_text("not a picture", encoding="utf-8")  # an image by its name only
     with pytest.raises(InputValidationError) as caught:
         _check(tmp_path, core, text)
     problems = [p for p in caught.value.problems if words in p.message]

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from pmo_workbench.reports import safety as _safety
-from pmo_workbench.reports.safety import (
+from pmo_workbench import _safety
+from pmo_workbench._safety import (
     MAX_IMAGE_BYTES,
     FileSafetyError,
     ImageFileError,

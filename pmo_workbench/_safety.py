@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.parsers import expat
 
-from ..errors import FileSafetyError, ImageFileError, OutsideFolderError
+from .errors import FileSafetyError, ImageFileError, OutsideFolderError
 
 __all__ = [
     "MAX_IMAGE_BYTES",
