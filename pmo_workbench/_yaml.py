@@ -156,6 +156,17 @@ def locate(node: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[int | None, in
     return best.start_mark.line + 1, best.start_mark.column + 1
 
 
+def as_written(node: yaml.Node | None, loc: tuple[Any, ...]) -> str | None:
+    """The text of the scalar at ``loc`` exactly as the file writes it (``1.10`` stays ``"1.10"``, not the float
+    1.1), or ``None`` when there is no scalar there."""
+    best = node
+    for key in loc:
+        if not isinstance(best, yaml.MappingNode):
+            return None
+        best = next((v for k, v in best.value if k.value == str(key)), None)
+    return best.value if isinstance(best, yaml.ScalarNode) else None
+
+
 def problems_from_pydantic(path: Path, node: yaml.Node | None, exc: pydantic.ValidationError) -> list[Problem]:
     """Turn each pydantic error into a located :class:`Problem`."""
     problems = []

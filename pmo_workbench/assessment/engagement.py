@@ -36,7 +36,7 @@ from typing import Any, Literal
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from .._yaml import load_yaml, locate, problems_from_pydantic
+from .._yaml import as_written, load_yaml, locate, problems_from_pydantic
 from ..errors import InputValidationError, Problem
 from .deliverable import (
     CLIENT_FIELDS,
@@ -361,6 +361,9 @@ def load_engagement(path: str | Path, instrument: Instrument | None,
     if data is None:
         return Engagement()
     problems = entry_problems(path, raw_entries(data, node), answers) + client_problems(path, data, node, answers)
+    if isinstance(data, dict) and isinstance(data.get("version"), (int, float)) and not isinstance(
+            data["version"], bool):
+        data = {**data, "version": as_written(node, ("version",))}  # ``version: 1.10`` is "1.10", not 1.1
     library = library_for(instrument) if instrument is not None else None
     organisation = data.get("organisation") if isinstance(data, dict) else None
     if comments is not None:

@@ -86,7 +86,7 @@ def test_a_full_client_edit_is_read(tmp_path, core):
         recommendations: {{exclude: [{step}], cap: 8}}
         comments:
           - {{id: {comment}, pmo: P, item: G1, text: "Too slow.", approved: true, redact: {{slow: late}}}}
-        version: 1.0
+        version: 1.10  # as written, not the number 1.1
         draft: true
         pmos:
           - pmo: P
@@ -96,7 +96,7 @@ def test_a_full_client_edit_is_read(tmp_path, core):
     assert engagement.client_name == "Org Ltd"
     assert (engagement.fieldwork.start, engagement.fieldwork.end) == (dt.date(2026, 3, 2), dt.date(2026, 3, 20))
     assert (engagement.framework, engagement.locale, engagement.version, engagement.draft) == (
-        "prince2", "en_US", "1.0", True)
+        "prince2", "en_US", "1.10", True)
     assert engagement.confidentiality == "Confidential"
     assert engagement.pmos[0].organisation == "Org"  # taken from the file's organisation
     assert engagement.recommendations.exclude == (step,)
