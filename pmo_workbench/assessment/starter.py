@@ -20,7 +20,7 @@ def _q(text: object) -> str:
 
 
 def starter_engagement(responses: pd.DataFrame, organisation: str, instrument: Instrument, *,
-                       responses_name: str = "the responses") -> str:
+                       responses_name: str = "the responses", file_name: str = "engagement.yaml") -> str:
     """The text of a starter ``engagement.yaml`` for ``organisation``.
 
     Every client-level key is there with a default or as a commented example;
@@ -35,7 +35,9 @@ def starter_engagement(responses: pd.DataFrame, organisation: str, instrument: I
     lines = [
         f"# The engagement file of {_flat(organisation)}: the consultant's edit of its reports.",
         f"# Started from {_flat(responses_name)}; check it with",
-        "#   pmo-workbench engagement check engagement.yaml --responses RESPONSES",
+        f"#   pmo-workbench engagement check {_flat(file_name)} --responses RESPONSES",
+        "# It holds the respondents' comments as they wrote them, with each author's role: keep it with the",
+        "# answers and never send it to the client (the reports show only the approved, redacted comments).",
         f"organisation: {_q(organisation)}  # as named in the responses: leave as is",
         f"client: {_q(organisation)}  # the name the reports show",
         "# client_logo: logos/client.png  # PNG, JPEG, GIF or SVG inside this file's folder",
@@ -64,7 +66,7 @@ def starter_engagement(responses: pd.DataFrame, organisation: str, instrument: I
         "# version: \"0.1\"",
         "draft: true  # false for the version sent to the client",
     ]
-    lines += _comment_lines(rows, organisation)
+    lines += _comment_lines(rows, organisation, instrument)
     lines += _pmo_lines(pmos, instrument)
     return "\n".join(lines) + "\n"
 
@@ -74,8 +76,9 @@ def _flat(text: object) -> str:
     return " ".join(str(text).split())
 
 
-def _comment_lines(rows: pd.DataFrame, organisation: str) -> list[str]:
+def _comment_lines(rows: pd.DataFrame, organisation: str, instrument: Instrument) -> list[str]:
     found = answer_comments(rows, organisation)
+    labels = {r.id: r.label for r in instrument.roles}
     if not found:
         return ["comments: []  # the answers hold no comments"]
     lines = ["comments:  # excluded from every report unless approved; redact: {\"word or phrase\": \"replacement\"}"]
@@ -83,12 +86,20 @@ def _comment_lines(rows: pd.DataFrame, organisation: str) -> list[str]:
         lines += [
             f"  - id: {comment.id}",
             f"    pmo: {_q(comment.pmo)}",
-            f"    item: {_q(comment.item)}  # a {_flat(comment.role)}'s comment",
+            f"    item: {_q(comment.item)}  # {_article(labels.get(comment.role, comment.role))}'s comment",
             f"    text: {_q(comment.text)}  # as answered: leave as is",
             "    approved: false",
             "    redact: {}",
         ]
     return lines
+
+
+def _article(label: str) -> str:
+    """``"an executive"``, ``"a project manager"``, ``"a PMO staff member"``: a role label with its article."""
+    text = _flat(label).strip() or "respondent"
+    if text[:1].isupper() and text[1:2].islower():
+        text = text[0].lower() + text[1:]  # "Executive" -> "executive"; "PMO staff" stays
+    return f"{'an' if text[0].lower() in 'aeiou' else 'a'} {text}"
 
 
 def _pmo_lines(pmos: list[str], instrument: Instrument) -> list[str]:

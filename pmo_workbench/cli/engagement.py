@@ -46,7 +46,7 @@ def engagement_init_command(
         hint = f"did you mean '{close}'?" if close else f"it holds {', '.join(repr(k) for k in known)}"
         usage(f"{responses}: no organisation '{organisation}' in the answers; {hint}")
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_text(out, starter_engagement(frame, organisation, ins, responses_name=responses.name))
+    write_text(out, starter_engagement(frame, organisation, ins, responses_name=responses.name, file_name=out.name))
     typer.echo(str(out))
 
 

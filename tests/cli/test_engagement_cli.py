@@ -27,7 +27,7 @@ def _responses(tmp_path):
 
 def test_init_writes_a_starter_that_checks_and_keeps_awkward_comments(tmp_path, core):
     responses = _responses(tmp_path)
-    out = tmp_path / "eng" / "engagement.yaml"
+    out = tmp_path / "eng" / "org-engagement.yaml"
     result = runner.invoke(app, ["engagement", "init", "--responses", str(responses), "--organisation", "Org",
                                  "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -43,6 +43,9 @@ def test_init_writes_a_starter_that_checks_and_keeps_awkward_comments(tmp_path, 
     text = out.read_text(encoding="utf-8")
     assert "# target: TYPE  # one of: supportive, controlling, strategic" in text
     assert "#   charter: {answer: \"no\", note: \"\"}" in text and "#   pmo_age_years:" in text
+    assert "#   pmo-workbench engagement check org-engagement.yaml --responses" in text  # the file as named
+    assert "never send it to the client" in text  # it holds every comment and its author's role
+    assert "# an executive's comment" in text and "# a PMO staff's comment" in text
     checked = runner.invoke(app, ["engagement", "check", str(out), "--responses", str(responses)])
     assert checked.exit_code == 0 and checked.stdout.strip() == f"{out}: OK"
     # approving the awkward comment with a redaction reads back redacted
