@@ -50,6 +50,8 @@ def run_reports(specs, out: Path, chosen: tuple[str, ...], *, jobs: int | None, 
     result = run_batch(specs, out, chosen, jobs=jobs, force=force, index=index, cell_timeout=cell_timeout,
                        progress=sys.stderr.isatty())
     for outcome in result.outcomes:
+        for path in outcome.kept:
+            typer.echo(f"kept your edited copy, changed since it was written: {path}", err=True)
         if outcome.status == "failed":
             typer.echo(f"failed: {outcome.error}", err=True)
             if outcome.files.get("ipynb") and Path(outcome.files["ipynb"]).parent.name == "failed":

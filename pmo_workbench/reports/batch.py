@@ -381,9 +381,10 @@ def _settle(spec: ReportSpec, print_: str, outcome: ReportOutcome, old: Mapping[
     stays as it was.
     """
     good_before = bool(old) and old.get("status") == "rendered" and old.get("fingerprint") is not None
+    written = (old or {}).get("hashes") or {}
     if outcome.status == "rendered":
         save_entry(out_dir, spec.name, None)
-        outcome = publish(replace(outcome, fingerprint=print_), out_dir, formats, keep_old=True)
+        outcome = publish(replace(outcome, fingerprint=print_), out_dir, formats, keep_old=True, written=written)
         if outcome.status == "rendered":
             save_entry(out_dir, spec.name, entry_of(outcome, formats))
             return outcome
@@ -391,7 +392,7 @@ def _settle(spec: ReportSpec, print_: str, outcome: ReportOutcome, old: Mapping[
             save_entry(out_dir, spec.name, {k: v for k, v in old.items() if k != "name"})
         return replace(outcome, fingerprint=None)
     keep = outcome.environment or (good_before and old.get("fingerprint") == print_)
-    outcome = publish(outcome, out_dir, formats, keep_old=keep)
+    outcome = publish(outcome, out_dir, formats, keep_old=keep, written=written)
     if not keep:
         save_entry(out_dir, spec.name, entry_of(outcome, formats))
     return replace(outcome, fingerprint=None)

@@ -44,6 +44,8 @@ class ReportOutcome:
     fingerprint: str | None = None
     seconds: float = 0.0
     environment: bool = False
+    kept: tuple[str, ...] = ()
+    """Files a consultant had edited since the batch wrote them, kept under a new name instead of replaced."""
 
 
 def _kernel_config(template_socket: str | None = None, ipc_dir: str | None = None):

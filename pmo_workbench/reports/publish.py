@@ -81,12 +81,50 @@ def migrate_legacy_state(out_dir: Path, state: Mapping[str, Mapping[str, Any]]) 
 
 
 def entry_of(outcome: ReportOutcome, formats: Sequence[str]) -> dict[str, Any]:
-    """The state entry of a published (or failed) report."""
+    """The state entry of a published (or failed) report, with the hash of each file as written."""
+    hashes = {}
+    for fmt, path in outcome.files.items():
+        with contextlib.suppress(OSError):
+            hashes[fmt] = _digest(Path(path))
     return {"fingerprint": outcome.fingerprint, "status": "rendered" if outcome.status != "failed" else "failed",
-            "formats": sorted(formats), "records": dict(outcome.records), "charts": outcome.charts}
+            "formats": sorted(formats), "records": dict(outcome.records), "charts": outcome.charts,
+            "hashes": hashes}
 
 
-def publish(outcome: ReportOutcome, out_dir: Path, formats: Sequence[str], *, keep_old: bool) -> ReportOutcome:
+def _digest(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def keep_edited(path: Path, written: str | None) -> Path | None:
+    """Set aside a file changed since the batch wrote it (a Word document or deck a consultant edited).
+
+    ``written`` is the hash recorded when the file was published (``None``:
+    nothing recorded, so nothing is known to be an edit). A file that differs
+    from it is renamed ``<name>.edited-<YYYYMMDD-HHMMSS>.<ext>`` and that path
+    returned; an unchanged or missing file gives ``None``.
+    """
+    import datetime as dt
+
+    if written is None or not path.is_file():
+        return None
+    try:
+        if _digest(path) == written:
+            return None
+        stamp = dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y%m%d-%H%M%S")
+        kept = path.with_name(f"{path.stem}.edited-{stamp}{path.suffix}")
+        number = 1
+        while kept.exists():  # an earlier edit kept in the same second is never overwritten
+            number += 1
+            kept = path.with_name(f"{path.stem}.edited-{stamp}-{number}{path.suffix}")
+        os.replace(path, kept)
+    except OSError:
+        return None
+    return kept
+
+
+def publish(outcome: ReportOutcome, out_dir: Path, formats: Sequence[str], *, keep_old: bool,
+            written: Mapping[str, str] | None = None) -> ReportOutcome:
     """Move a rendered report's staged files into place, all or none; after a failure, decide about the old files.
 
     A rendered report's old files are moved aside, the new ones moved in, and
@@ -98,7 +136,15 @@ def publish(outcome: ReportOutcome, out_dir: Path, formats: Sequence[str], *, ke
     report of the same inputs, or the failure was the machine's, not the
     report's); otherwise they are removed, so that a report of earlier inputs
     never passes for this run's.
+
+    ``written`` holds the hash of each file as the batch last wrote it: a file
+    changed since (a consultant edited the Word document) is never replaced or
+    removed but renamed by :func:`keep_edited`, and named in ``kept``.
     """
+    written = written or {}
+    kept = tuple(str(k) for fmt in FORMATS
+                 if (k := keep_edited(out_dir / f"{outcome.name}.{fmt}", written.get(fmt))) is not None)
+    outcome = replace(outcome, kept=outcome.kept + kept)
     if outcome.status != "rendered":
         if not keep_old:
             for fmt in FORMATS:

@@ -221,3 +221,23 @@ def test_a_folder_in_the_way_of_the_index_or_the_lock_is_a_file_error(fake, inpu
     (out / in_the_way).mkdir(parents=True)
     with pytest.raises(FileError, match=f"cannot (write|lock) .*{in_the_way}"):
         _run(inputs, out)
+
+
+def test_a_file_the_consultant_edited_is_kept_under_a_new_name_never_replaced_or_removed(fake, inputs, tmp_path):
+    out = tmp_path / "out"
+    specs = [_spec("alpha", inputs / "alpha.csv")]
+    run_batch(specs, out, ("html", "docx"), jobs=1, progress=False, index=False)
+    (out / "alpha.docx").write_text("docx: edited by the consultant", encoding="utf-8")
+    (inputs / "alpha.csv").write_text("Controlling, 70.2", encoding="utf-8")  # new answers: rendered again
+    second = run_batch(specs, out, ("html", "docx"), jobs=1, progress=False, index=False).outcomes[0]
+    kept = [Path(p) for p in second.kept]
+    assert [p.name[:len("alpha.edited-")] for p in kept] == ["alpha.edited-"] and kept[0].suffix == ".docx"
+    assert kept[0].read_text(encoding="utf-8") == "docx: edited by the consultant"
+    assert (out / "alpha.docx").read_text(encoding="utf-8") == "docx: Controlling, 70.2"  # the new one in place
+    # a run without docx withdraws the untouched Word document, as before, but never an edited one
+    (out / "alpha.docx").write_text("docx: edited again", encoding="utf-8")
+    third = run_batch(specs, out, ("html",), jobs=1, force=True, progress=False, index=False).outcomes[0]
+    assert not (out / "alpha.docx").exists() and len(third.kept) == 1
+    assert Path(third.kept[0]).read_text(encoding="utf-8") == "docx: edited again"
+    fourth = run_batch(specs, out, ("html",), jobs=1, force=True, progress=False, index=False).outcomes[0]
+    assert fourth.kept == () and (out / "alpha.html").is_file()  # the batch's own files are not edits
