@@ -390,9 +390,15 @@ def _check_subject(spec: ReportSpec, manifest: Path, where: int | None, cache_: 
     # The engagement and targets files the report will read: checked now, each problem in its own file.
     from ..assessment.engagement import engagement_inputs
 
+    def existing(name: str) -> str | None:  # a missing file is a problem of its manifest cell, reported there
+        file = spec.parameters.get(name)
+        return file if file and Path(file).is_file() else None
+
+    if spec.parameters.get("engagement") and existing("engagement") is None:
+        return []  # without the file named, the one beside the responses is not the one meant
     try:
-        engagement_inputs(key[0], cache_[key], load_instrument(key[1]), engagement=spec.parameters.get("engagement"),
-                          targets=spec.parameters.get("targets"))
+        engagement_inputs(key[0], cache_[key], load_instrument(key[1]), engagement=existing("engagement"),
+                          targets=existing("targets"))
     except InputValidationError as exc:
         return list(exc.problems)
     return []

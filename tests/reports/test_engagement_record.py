@@ -133,6 +133,22 @@ def test_a_manifest_passes_the_engagement_to_a_portfolio_report(tmp_path):
     assert spec.parameters["engagement"] == str(path.resolve())
 
 
+def test_a_missing_engagement_file_in_a_manifest_is_one_problem_of_its_cell(tmp_path):
+    import shutil
+
+    from pmo_workbench.resources import examples_dir
+
+    shutil.copy(examples_dir() / "pmo_responses.csv", tmp_path / "responses.csv")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("report,organisation,responses,engagement\n"
+                        "positioning,Korrin Regional Council,responses.csv,nofile.yaml\n", encoding="utf-8")
+    with pytest.raises(InputValidationError) as caught:
+        read_manifest(manifest)
+    (problem,) = caught.value.problems  # not a second, unlocated "cannot read file"
+    assert (problem.path, problem.row, problem.column) == (str(manifest), 2, "engagement")
+    assert "file not found: nofile.yaml" in problem.message
+
+
 def test_the_demo_writes_one_engagement_per_sample_organisation(tmp_path, core):
     from pmo_workbench.assessment.engagement import engagement_inputs
     from pmo_workbench.assessment.responses import read_responses
