@@ -114,7 +114,7 @@ def export_html(nb, spec: ReportSpec, *, branding: Branding | None = None, date:
         "version": __version__,
         "report_version": facts["version"],
         "title": TITLES.get(spec.report, spec.report),
-        "organisation": spec.organisation,
+        "organisation": facts["client"] or spec.organisation,  # the engagement's display name, when it gives one
         "subtitle": subtitle,
         "date": date or dt.date.today().isoformat(),
         "issued": long_date(date or dt.date.today(), facts["locale"]),

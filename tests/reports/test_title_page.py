@@ -121,6 +121,9 @@ def test_export_shows_the_engagement_on_the_title_page_and_the_key_messages_in_t
     title, _, body = html.partition('<main class="report">')
     assert "Prepared for</dt><dd>&lt;Client&gt;</dd>" in title and "March – April 2026" in title
     assert "Confidential" in title and "<strong>Draft</strong> (0.9)" in title
+    # the engagement's display name of the client, not the answers' spelling, on the title and in the footer
+    assert '<p class="organisation">&lt;Client&gt;</p>' in title and "<title>" in html
+    assert 'class="page-footer">&lt;Client&gt; ·' in html and ">Org<" not in html
     assert 'class="draft-mark"' in title and '<body class="draft">' in title
     # contents: links to the report's h1 and h2
     assert '<a href="#Executive-summary">Executive summary</a>' in title and '<a href="#Scores">Scores</a>' in title
