@@ -64,8 +64,16 @@ class _Model(BaseModel):
 
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-KeyMessages = Annotated[tuple[Text, ...], Field(min_length=3, max_length=5)]
-"""3 to 5 key messages, none blank."""
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+"""A name or line of the title page (client, consultancy, prepared for): it must fit the page and a slide."""
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+"""The confidentiality line, printed on the title page and in every page's and slide's footer."""
+Version = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+"""The version marker ("1.0", "Draft 3")."""
+Message = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=240)]
+"""One key message: a sentence or two, so that 3 to 5 of them fit the one-page summary and one slide."""
+KeyMessages = Annotated[tuple[Message, ...], Field(min_length=3, max_length=5)]
+"""3 to 5 key messages, none blank, none longer than 240 characters."""
 
 
 # --- comments ------------------------------------------------------------------------------------

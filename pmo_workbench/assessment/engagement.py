@@ -46,8 +46,11 @@ from .deliverable import (
     EngagementComment,
     Fieldwork,
     KeyMessages,
+    Line,
+    Name,
     RecommendationChoice,
     Text,
+    Version,
     answer_comments,
     check_language,
     check_locale,
@@ -150,11 +153,11 @@ class Engagement(_Model):
     """An engagement file: every PMO entry and, for one organisation, the client-level edit of the report."""
 
     organisation: Text | None = None
-    client: Text | None = None
+    client: Name | None = None
     client_logo: Text | None = None
-    consultancy: Text | None = None
+    consultancy: Name | None = None
     consultancy_logo: Text | None = None
-    prepared_for: Text | None = None
+    prepared_for: Name | None = None
     fieldwork: Fieldwork | None = None
     framework: Literal["pmbok", "prince2", "agile"] | None = None
     language: str = "en"
@@ -163,8 +166,8 @@ class Engagement(_Model):
     portfolio_key_messages: KeyMessages | None = None
     recommendations: RecommendationChoice | None = None
     comments: tuple[EngagementComment, ...] = ()
-    confidentiality: Text = DEFAULT_CONFIDENTIALITY
-    version: Text | None = None
+    confidentiality: Line = DEFAULT_CONFIDENTIALITY
+    version: Version | None = None
     draft: bool = False
     pmos: tuple[PmoEngagement, ...] = ()
 
