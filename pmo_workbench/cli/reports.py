@@ -224,7 +224,8 @@ def demo_command(
     cell_timeout: CellTimeoutOption = DEFAULT_CELL_TIMEOUT,
 ) -> None:
     """Render a positioning report for every sample organisation, and an index of them, each from an engagement
-    file the demo writes first (into the out folder's engagements/)."""
+    file the demo writes first, beside the out folder (``<out>-engagements/``): never inside it, because the
+    files hold the respondents' comments as written and the out folder is what a client may receive."""
     from ..assessment.results import assess
     from ..reports.engagement import demo_engagements
     from ..reports.pdf import pdf_problem
@@ -237,7 +238,8 @@ def demo_command(
     sample = examples_dir() / "pmo_responses.csv"
     ins, frame = load(sample, "pmo-core")
     entries, _, _ = engagement_inputs(sample, frame, ins)
-    engagements = demo_engagements(out / "engagements")
+    folder = out.resolve()
+    engagements = demo_engagements(folder.parent / f"{folder.name}-engagements")
     for path in engagements.values():
         engagement_inputs(sample, frame, ins, engagement=path)  # every problem located before any report runs
         typer.echo(str(path))

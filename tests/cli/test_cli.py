@@ -183,12 +183,16 @@ def test_template_long_xlsx_lists_item_ids(tmp_path):
 
 @pytest.mark.slow
 def test_demo_writes_a_report_per_sample_organisation_and_an_index(tmp_path):
-    result = run("demo", "--out", tmp_path, "--format", "html")
+    out = tmp_path / "demo"
+    result = run("demo", "--out", out, "--format", "html")
     assert result.exit_code == 0, result.output
     printed = result.stdout.split()
-    assert printed[-1] == str(tmp_path / "index.html")
+    assert printed[-1] == str(out / "index.html")
+    # the engagement files (the respondents' comments as written) beside the folder a client may receive
+    assert len([p for p in printed if p.startswith(str(tmp_path / "demo-engagements") + "/")]) == 7
+    assert not any(p.suffix == ".yaml" for p in out.rglob("*"))
     assert len([p for p in printed if p.endswith("-positioning.html")]) == 7
-    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    index = (out / "index.html").read_text(encoding="utf-8")
     for org in ("Quillmere Events", "Vantellis Insurance Group", "Korrin Regional Council"):
         assert org in result.stderr and org in index  # the summary table, then the index
     assert "Digital Services PMO" in index  # both of Korrin's PMOs
