@@ -13,6 +13,10 @@ manager 41").
   answers others (a PMO without any evidence recorded has not had the checklist done: nothing is inferred);
 - ``dependency_cycle``, ``over_allocation``, ``no_sponsor``: from the portfolio data (:func:`portfolio_findings`).
 
+:class:`Findings` also carries the consultant's answers to the evidence questions (:attr:`Findings.answers`), so
+that a roadmap step can be called for by an answer (``{evidence: ppm_tool, answer: [no, partly]}``) and left out
+when the answer says the thing it creates exists (``yes``).
+
 Everything here is pure: frames and mappings in, a frozen :class:`Findings` out.
 """
 
@@ -44,9 +48,18 @@ class Finding:
 
 @dataclass(frozen=True)
 class Findings:
-    """Every finding of one PMO, in a stable order."""
+    """Every finding of one PMO, in a stable order, and the answers to the evidence questions.
+
+    ``answers`` holds ``(question id, "yes" | "partly" | "no")`` pairs, in the instrument's order: the questions
+    the consultant answered (none when the checklist was not done).
+    """
 
     found: tuple[Finding, ...] = ()
+    answers: tuple[tuple[str, str], ...] = ()
+
+    def answer(self, question: str) -> str | None:
+        """The answer to that evidence question, or ``None`` when it was not answered."""
+        return next((a for q, a in self.answers if q == question), None)
 
     def matching(self, name: str, dimension: str | None = None) -> tuple[Finding, ...]:
         """The findings of that name (on that dimension, when one is named)."""
@@ -56,7 +69,9 @@ class Findings:
         return {f.name for f in self.found}
 
     def __or__(self, other: Findings) -> Findings:
-        return Findings(tuple(dict.fromkeys((*self.found, *other.found))))
+        known = {q for q, _ in self.answers}
+        return Findings(tuple(dict.fromkeys((*self.found, *other.found))),
+                        (*self.answers, *((q, a) for q, a in other.answers if q not in known)))
 
     def to_dict(self) -> list[dict[str, Any]]:
         return [{"name": f.name, "dimension": f.dimension, "text": f.text} for f in self.found]
@@ -124,13 +139,16 @@ def assessment_findings(instrument: Instrument, *, dimensions: pd.DataFrame, gap
             found.append(Finding("foundation_gap", g.dimension,
                                  f"foundation gap: {labels.get(g.dimension, g.dimension)} {_score(g.score)}, below "
                                  f"the {types.get(g.type, g.type)} gate of {float(g.gate):g}"))
+    answers: list[tuple[str, str]] = []
     if evidence is not None:
         for q in instrument.evidence:
             answer = evidence.get(q.id)
+            if answer is not None:
+                answers.append((q.id, str(answer)))
             if answer == "no" or answer is None:
                 said = "answered no" if answer == "no" else "not checked"
                 found.append(Finding("evidence_missing", q.dimension, f"evidence \u201c{q.text}\u201d {said}"))
-    return Findings(tuple(found))
+    return Findings(tuple(found), tuple(answers))
 
 
 def portfolio_findings(*, cycles: Iterable[Sequence[str]] = (), over_allocated: int = 0,

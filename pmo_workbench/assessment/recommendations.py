@@ -19,9 +19,17 @@ steps it needs first (``prerequisites``) and those it makes redundant
   steps restricted to a framework are left out;
 - ``triggers``: the evidence that calls for it, any of ``{item: ID, below:
   SCORE}`` (the PMO's item mean, 0-100, below the threshold), ``{dimension: ID,
-  levels: [..]}`` and ``{finding: NAME}`` or ``{finding: NAME, dimension: ID}``
-  with NAME one of :data:`FINDINGS`. A step with no trigger is called for by its
-  dimension's level alone (``levels``).
+  levels: [..]}``, ``{finding: NAME}`` or ``{finding: NAME, dimension: ID}``
+  with NAME one of :data:`FINDINGS`, and ``{evidence: ID, answer: [no, partly]}``
+  (the consultant's answer to the instrument's evidence question ID is one of
+  those listed; ``answer`` defaults to ``[no]``). An evidence trigger selects its
+  step whatever the dimension's level (``levels`` do not apply to it): a missing
+  foundation is needed at any level. A step with no trigger is called for by its
+  dimension's level alone (``levels``);
+- ``creates``: the evidence question whose object the step brings into being
+  (``creates: sponsor_named`` on "secure a named sponsor"): when the consultant
+  answered that question ``yes`` the step is left out, whatever calls for it,
+  unless the engagement adds it.
 
 :func:`load_library` checks the schema and the library itself (duplicate ids,
 unknown workstreams, prerequisites or superseded steps, prerequisite cycles);
@@ -52,6 +60,8 @@ Rating = Literal["low", "medium", "high"]
 Framework = Literal["pmbok", "prince2", "agile"]
 PmoLevel = Literal["project", "department", "enterprise"]
 FRAMEWORKS: tuple[str, ...] = ("pmbok", "prince2", "agile")
+ANSWERS: tuple[str, ...] = ("yes", "partly", "no")
+"""The answers to an evidence question."""
 FINDINGS: tuple[str, ...] = ("perception_gap", "low_agreement", "foundation_gap", "evidence_missing",
                              "dependency_cycle", "over_allocation", "no_sponsor")
 """The findings a step may be triggered by (see :mod:`pmo_workbench.assessment.findings`)."""
@@ -92,16 +102,28 @@ class FindingTrigger(_Model):
     dimension: str | None = None
 
 
+class EvidenceTrigger(_Model):
+    """Fires when the consultant answered evidence question ``evidence`` with one of ``answer`` (default ``no``);
+    it selects its step whatever the level of the step's dimension."""
+
+    evidence: str = Field(min_length=1)
+    answer: tuple[Literal["yes", "partly", "no"], ...] = Field(default=("no",), min_length=1)
+
+
+_KINDS = ("item", "finding", "evidence", "dimension")
+
+
 def _trigger_kind(value: Any) -> str | None:
-    keys = set(value) if isinstance(value, dict) else {k for k in ("item", "finding", "dimension") if hasattr(value, k)}
-    return next((k for k in ("item", "finding", "dimension") if k in keys), None)
+    keys = set(value) if isinstance(value, dict) else {k for k in _KINDS if hasattr(value, k)}
+    return next((k for k in _KINDS if k in keys), None)
 
 
 Trigger = Annotated[
     Annotated[ItemTrigger, Tag("item")] | Annotated[FindingTrigger, Tag("finding")]
-    | Annotated[DimensionTrigger, Tag("dimension")],
+    | Annotated[EvidenceTrigger, Tag("evidence")] | Annotated[DimensionTrigger, Tag("dimension")],
     Discriminator(_trigger_kind, custom_error_type="trigger_kind",
-                  custom_error_message="a trigger names an item (with below), a dimension (with levels) or a finding"),
+                  custom_error_message="a trigger names an item (with below), a dimension (with levels), a finding "
+                                       "or an evidence question (with answer)"),
 ]
 
 
@@ -141,6 +163,7 @@ class Recommendation(_Model):
     frameworks: tuple[Framework, ...] = ()
     variants: dict[Framework, Variant] = Field(default_factory=dict)
     triggers: tuple[Trigger, ...] = ()
+    creates: str | None = Field(default=None, min_length=1)
 
     @field_validator("levels")
     @classmethod
@@ -245,9 +268,11 @@ class RecommendationLibrary(_Model):
         return found
 
     def check_against(self, instrument: Instrument, path: str | None = None) -> None:
-        """Raise :class:`InputValidationError` when a step names an unknown dimension, item or type, or a level
-        the instrument cannot produce; each problem located by line when the library was read from a file."""
+        """Raise :class:`InputValidationError` when a step names an unknown dimension, item, type or evidence
+        question, or a level the instrument cannot produce; each problem located by line when the library was read
+        from a file."""
         dims = [d.id for d in instrument.dimensions]
+        questions = [q.id for q in instrument.evidence]
         items = set(instrument.items.index)
         types = [t.id for t in instrument.types]
         top = len(instrument.maturity_thresholds) + 1
@@ -262,9 +287,17 @@ class RecommendationLibrary(_Model):
                 found.append(self._problem(path, loc, f"unknown dimension '{dim}'; instrument {instrument.id} "
                                                       f"has {', '.join(dims)}"))
 
+        def check_question(question: str, loc: tuple[Any, ...]) -> None:
+            if question not in questions:
+                asks = (f"asks {', '.join(questions)}" if questions else "has no evidence questions")
+                found.append(self._problem(path, loc, f"unknown evidence question '{question}'; instrument "
+                                                      f"{instrument.id} {instrument.version} {asks}"))
+
         for i, rec in enumerate(self.recommendations):
             at = ("recommendations", i)
             check_dimension(rec.dimension, (*at, "dimension"))
+            if rec.creates is not None:
+                check_question(rec.creates, (*at, "creates"))
             check_levels(rec.levels, (*at, "levels"))
             for j, type_id in enumerate(rec.types):
                 if type_id not in types:
@@ -279,6 +312,8 @@ class RecommendationLibrary(_Model):
                     check_dimension(trig.dimension, (*t_at, "dimension"))
                 if isinstance(trig, DimensionTrigger):
                     check_levels(trig.levels, (*t_at, "levels"))
+                if isinstance(trig, EvidenceTrigger):
+                    check_question(trig.evidence, (*t_at, "evidence"))
         if found:
             raise InputValidationError(found)
 

@@ -9,7 +9,11 @@
    dimension's maturity level (``levels``; an unscored dimension counts as
    level 1). It is selected when one of its triggers fires (an item mean below
    its threshold, a dimension at one of the listed levels, a finding), or, when
-   it has none, by its level alone. As in :func:`~pmo_workbench.assessment.
+   it has none, by its level alone. An evidence trigger (the consultant's answer
+   to an evidence question, :attr:`Findings.answers`) fires whatever the
+   dimension's level: a foundation that does not exist is needed at any level.
+   A step that ``creates`` what an evidence question asks about is left out
+   when the answer is ``yes`` (a named sponsor: no "secure a named sponsor"). As in :func:`~pmo_workbench.assessment.
    recommendations.recommend`, the roadmap leads to the PMO's goal (its target
    when that lies above its type) and never beyond it: a step on a dimension
    gated only by types above the goal is left out, unless a problem called
@@ -70,6 +74,7 @@ from .recommendations import (
     COLUMNS,
     FRAMEWORKS,
     DimensionTrigger,
+    EvidenceTrigger,
     FindingTrigger,
     ItemTrigger,
     Recommendation,
@@ -276,7 +281,9 @@ def build_roadmap(a_dimensions: pd.DataFrame, item_scores: Mapping[str, float] |
     found = Findings.coerce(findings)
     scores = item_scores if isinstance(item_scores, Mapping) else dict(item_scores.items())
     dims = _dimension_context(a_dimensions, type_result, instrument)
-    picks = _select(library, dims, scores, found, type_result, framework, pmo_level, set(exclude), set(add))
+    questions = {q.id: q.text for q in instrument.evidence}
+    picks = _select(library, dims, scores, found, type_result, framework, pmo_level, set(exclude), set(add),
+                    questions)
     picks, redirect = _supersede(picks)
     groups = _group(picks, library)
     order, needs, keys = _order(groups, picks, redirect, dims)
@@ -361,7 +368,7 @@ def _dimension_context(a_dimensions: pd.DataFrame, type_result: TypeResult,
 
 def _select(library: RecommendationLibrary, dims: Mapping[str, dict[str, Any]], scores: Mapping[str, float],
             found: Findings, type_result: TypeResult, framework: str | None, pmo_level: str | None,
-            exclude: set[str], add: set[str]) -> dict[str, _Pick]:
+            exclude: set[str], add: set[str], questions: Mapping[str, str]) -> dict[str, _Pick]:
     picks: dict[str, _Pick] = {}
     for rec in sorted(library.recommendations, key=lambda r: r.id):
         if rec.id in exclude:
@@ -369,15 +376,24 @@ def _select(library: RecommendationLibrary, dims: Mapping[str, dict[str, Any]], 
         d = dims.get(rec.dimension)
         if d is None:
             continue
-        fits = ((not rec.pmo_levels or pmo_level is None or pmo_level in rec.pmo_levels)
-                and (not rec.types or type_result.type in rec.types)
-                and (not rec.frameworks or framework in rec.frameworks)
-                and rec.fits(d["level"]))
+        if rec.id not in add and rec.creates is not None and found.answer(rec.creates) == "yes":
+            continue  # the evidence says what the step would create exists
+        applies = ((not rec.pmo_levels or pmo_level is None or pmo_level in rec.pmo_levels)
+                   and (not rec.types or type_result.type in rec.types)
+                   and (not rec.frameworks or framework in rec.frameworks))
+        fits = applies and rec.fits(d["level"])
         evidence, found_here, problem = [], [], False
         if fits and not rec.triggers:
             evidence.append(d["level_words"])
-        for trig in rec.triggers if fits else ():
-            if isinstance(trig, ItemTrigger):
+        for trig in rec.triggers if applies else ():
+            if isinstance(trig, EvidenceTrigger):  # whatever the level: a missing foundation is needed at any
+                answer = found.answer(trig.evidence)
+                if answer in trig.answer:
+                    evidence.append(f"evidence \u201c{questions.get(trig.evidence, trig.evidence)}\u201d "
+                                    f"answered {answer}")
+            elif not fits:
+                continue
+            elif isinstance(trig, ItemTrigger):
                 value = scores.get(trig.item)
                 if not is_missing(value) and float(value) < trig.below:
                     evidence.append(f"item {trig.item} scored {float(value):.0f} (< {trig.below:g})")

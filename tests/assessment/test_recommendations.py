@@ -11,6 +11,7 @@ from pmo_workbench.errors import InputValidationError
 from pmo_workbench.assessment.positioning import classify_type
 from pmo_workbench.assessment.recommendations import (
     FINDINGS,
+    EvidenceTrigger,
     FindingTrigger,
     RecommendationLibrary,
     library_for,
@@ -142,9 +143,21 @@ def test_builtin_library_discriminates(core):
 
 
 def test_builtin_library_answers_every_finding(core):
-    triggered = {t.finding for r in library_for(core).recommendations for t in r.triggers
-                 if isinstance(t, FindingTrigger)}
-    assert triggered == set(FINDINGS)
+    recs = library_for(core).recommendations
+    triggered = {t.finding for r in recs for t in r.triggers if isinstance(t, FindingTrigger)}
+    # missing evidence is answered question by question (below), not by the finding
+    assert triggered == set(FINDINGS) - {"evidence_missing"}
+
+
+def test_builtin_library_answers_every_evidence_question(core):
+    recs = library_for(core).recommendations
+    for q in core.evidence:
+        called = [r.id for r in recs for t in r.triggers if isinstance(t, EvidenceTrigger) and t.evidence == q.id]
+        created = [r.id for r in recs if r.creates == q.id]
+        # one step is called for by a "no" (or "partly") and left out by a "yes": the step that creates the thing
+        assert len(called) == 1 and called == created, (q.id, called, created)
+        assert next(t for t in library_for(core).step(called[0]).triggers
+                    if isinstance(t, EvidenceTrigger)).answer == ("no", "partly")
 
 
 @pytest.mark.parametrize("step_id", ["MET-lifecycle", "MET-templates", "MET-tailoring", "MON-status",
@@ -205,7 +218,9 @@ def test_library_problems_within_itself(tmp_path, steps, expected):
     [
         (", effort: huge", "recommendations.0.effort: Input should be 'low', 'medium' or 'high' (got 'huge')"),
         (", triggers: [{finding: late}]", "recommendations.0.triggers.0.finding.finding"),
-        (", triggers: [{score: 3}]", "a trigger names an item (with below), a dimension (with levels) or a finding"),
+        (", triggers: [{score: 3}]", "a trigger names an item (with below), a dimension (with levels), a finding or "
+                                     "an evidence question (with answer)"),
+        (", triggers: [{evidence: charter, answer: [maybe]}]", "recommendations.0.triggers.0.evidence.answer.0"),
         (", triggers: [{item: G1, below: 140}]", "recommendations.0.triggers.0.item.below"),
         (", frameworks: [waterfall]", "recommendations.0.frameworks.0"),
         (", colour: red", "recommendations.0.colour: Extra inputs are not permitted"),
@@ -223,7 +238,8 @@ def test_library_schema_errors_are_located(tmp_path, more, fragment):
 def test_library_against_the_instrument(tiny, tmp_path):
     path = _write(tmp_path, {"id": "a", "dim": "nope"},
                   {"id": "b", "more": ", levels: [7], types: [grand]"},
-                  {"id": "c", "more": ", triggers: [{item: G9, below: 40}, {dimension: zz, levels: [1]}]"})
+                  {"id": "c", "more": ", triggers: [{item: G9, below: 40}, {dimension: zz, levels: [1]}]"},
+                  {"id": "d", "more": ", creates: zz, triggers: [{evidence: yy}]"})
     problems = _problems(lambda: load_library(path).check_against(tiny))
     assert problems == [
         (6, "recommendations.0.dimension: unknown dimension 'nope'; instrument tiny has gov, sup, ppl"),
@@ -231,6 +247,20 @@ def test_library_against_the_instrument(tiny, tmp_path):
         (7, "recommendations.1.types.0: unknown type 'grand'; instrument tiny has supportive, controlling, strategic"),
         (8, "recommendations.2.triggers.0.item: unknown item 'G9' in instrument tiny 0.1"),
         (8, "recommendations.2.triggers.1.dimension: unknown dimension 'zz'; instrument tiny has gov, sup, ppl"),
+        (9, "recommendations.3.creates: unknown evidence question 'zz'; instrument tiny 0.1 has no evidence questions"),
+        (9, "recommendations.3.triggers.0.evidence: unknown evidence question 'yy'; instrument tiny 0.1 has no "
+            "evidence questions"),
     ]
     assert all(p.path == str(path) for p in pytest.raises(InputValidationError,
                                                          load_library(path).check_against, tiny).value.problems)
+
+
+def test_library_evidence_questions_against_an_instrument_that_asks_them(tmp_path):
+    from tests.audience_instrument import audience_instrument
+
+    ins = audience_instrument(tmp_path)  # asks charter and register
+    path = _write(tmp_path, {"id": "a", "more": ", creates: charter, triggers: [{evidence: register}]"},
+                  {"id": "b", "more": ", triggers: [{evidence: budget, answer: [partly]}]"})
+    assert _problems(lambda: load_library(path).check_against(ins)) == [
+        (7, "recommendations.1.triggers.0.evidence: unknown evidence question 'budget'; instrument tiny-audience 0.1 "
+            "asks charter, register")]

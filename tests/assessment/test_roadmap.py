@@ -122,6 +122,64 @@ def test_levels_limit_a_triggered_step(tiny):
     assert ids(build(tiny, lib, TOP, items={"G1": 10.0})) == []  # gov is at level 4
 
 
+# -- evidence answers ---------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def ev_tiny(tmp_path):
+    from tests.audience_instrument import audience_instrument
+
+    return audience_instrument(tmp_path)  # the tiny instrument with evidence: charter (gov), register
+
+
+def answered(**answers):
+    return Findings((), tuple(answers.items()))
+
+
+@pytest.mark.parametrize(("answer", "selected"), [("no", True), ("partly", True), ("yes", False), (None, False)])
+def test_an_evidence_trigger_fires_on_its_answers_whatever_the_level(ev_tiny, answer, selected):
+    # gov 65 is level 4 and the step fits levels 1-2 only: the missing charter calls for it all the same
+    lib = library(step("charter", "gov", levels=[1, 2],
+                       triggers=[{"evidence": "charter", "answer": ["no", "partly"]}]))
+    roadmap = build(ev_tiny, lib, TOP, findings=answered(**({} if answer is None else {"charter": answer})))
+    assert ids(roadmap) == ([["charter"]] if selected else [])
+    if selected:
+        assert roadmap.initiatives[0].evidence == (f"evidence \u201cA signed PMO charter\u201d answered {answer}",)
+
+
+def test_an_evidence_trigger_answers_no_by_default(ev_tiny):
+    lib = library(step("reg", "sup", triggers=[{"evidence": "register"}]))
+    assert ids(build(ev_tiny, lib, TOP, findings=answered(register="partly"))) == []
+    assert ids(build(ev_tiny, lib, TOP, findings=answered(register="no"))) == [["reg"]]
+
+
+def test_evidence_that_a_thing_exists_leaves_out_the_step_that_creates_it(ev_tiny):
+    # G1 30 < 50 calls for the step; a "yes" to the charter question says what it creates is there already
+    lib = library(step("make", "gov", triggers=[{"item": "G1", "below": 50}], creates="charter"))
+    items = {"G1": 30.0}
+    assert ids(build(ev_tiny, lib, TOP, items=items, findings=answered(charter="partly"))) == [["make"]]
+    assert ids(build(ev_tiny, lib, TOP, items=items)) == [["make"]]  # no checklist: nothing inferred
+    assert ids(build(ev_tiny, lib, TOP, items=items, findings=answered(charter="yes"))) == []
+    # the consultant may still add it
+    assert ids(build(ev_tiny, lib, TOP, items=items, findings=answered(charter="yes"), add=["make"])) == [["make"]]
+
+
+def test_the_builtin_library_follows_the_evidence(core):
+    from pmo_workbench.assessment.recommendations import library_for
+
+    lib = library_for(core)
+    scores = {d.id: 70.0 for d in core.dimensions}  # every gate passes: strategic, every dimension at level 4
+    plain = build(core, lib, scores)
+    assert "TLS-single-source" not in {s for i in ids(plain) for s in i}
+    # no shared tool: the step that moves the data into one tool, though tools are at level 4
+    no_tool = build(core, lib, scores, findings=answered(ppm_tool="no"))
+    assert "TLS-single-source" in {s for i in ids(no_tool) for s in i}
+    # sponsorship at level 2 calls for a sponsor, unless the evidence names one
+    low = {**scores, "sponsorship": 30.0}
+    assert "SPN-sponsor" in {s for i in ids(build(core, lib, low)) for s in i}
+    assert "SPN-sponsor" not in {s for i in ids(build(core, lib, low, findings=answered(sponsor_named="yes")))
+                                 for s in i}
+
+
 # -- supersedes --------------------------------------------------------------------------------------------
 
 def test_a_superseded_step_goes_and_its_evidence_passes_on(tiny):
@@ -362,7 +420,13 @@ def test_evidence_missing_only_when_the_checklist_was_done(tmp_path):
     assert [(f.dimension, f.text) for f in found.found] == [
         ("gov", "evidence \u201cA signed PMO charter\u201d answered no"),
         (None, "evidence \u201cA benefits register\u201d not checked")]
-    assert assessment_findings(ins, dimensions=frame, evidence={"charter": "partly", "register": "yes"}).found == ()
+    assert found.answers == (("charter", "no"),)
+    assert (found.answer("charter"), found.answer("register")) == ("no", None)
+    both = assessment_findings(ins, dimensions=frame, evidence={"charter": "partly", "register": "yes"})
+    assert both.found == () and both.answers == (("charter", "partly"), ("register", "yes"))
+    # the answers survive adding the portfolio's findings; the left-hand side's answer wins
+    assert (both | answered(charter="no", other="no")).answers == (("charter", "partly"), ("register", "yes"),
+                                                                    ("other", "no"))
 
 
 def test_portfolio_findings():
