@@ -13,8 +13,8 @@
    to an evidence question, :attr:`Findings.answers`) fires whatever the
    dimension's level: a foundation that does not exist is needed at any level.
    A step that ``creates`` what an evidence question asks about is left out
-   when the answer is ``yes`` (a named sponsor: no "secure a named sponsor"). As in :func:`~pmo_workbench.assessment.
-   recommendations.recommend`, the roadmap leads to the PMO's goal (its target
+   when the answer is ``yes`` (a named sponsor: no "secure a named sponsor").
+   As in :func:`~pmo_workbench.assessment.recommendations.recommend`, the roadmap leads to the PMO's goal (its target
    when that lies above its type) and never beyond it: a step on a dimension
    gated only by types above the goal is left out, unless a problem called
    for it (a perception gap, low agreement, a dependency cycle, over-allocation,
@@ -27,10 +27,18 @@
 3. **Group.** Steps are grouped into initiatives, one per workstream and
    dimension (the library puts each dimension in one workstream, so an
    initiative is "the work on one dimension"); the library defines 2-4
-   workstreams. An initiative's priority is that of its dimension: leading to
-   the goal (most points needed first), then a foundation gap, then work called
-   for by a finding, then maturity work by weighted gap ``weight * (100 -
-   score)``; within a class higher impact, then lower effort, then id.
+   workstreams. A step called for by findings alone stands on its own; when it
+   is of low impact (a workshop on split views) it joins instead the
+   best-placed initiative on a dimension its findings name, as one of its
+   steps (never its lead), and stands alone only when there is none.
+   **Ranking rule**: initiatives are ranked by the impact of their lead step
+   first (high, then medium, then low), and within one impact by class: the
+   gaps to the goal (most points needed first), then foundations (a
+   foundation gap, or evidence that a thing the step creates is missing),
+   then work called for by a finding or added by the consultant, then
+   maturity work; then lower effort, then larger weighted gap
+   ``weight * (100 - score)``, then id. So a low-impact step called for by a
+   finding never ranks ahead of high-impact foundations such as a sponsor.
 4. **Cap.** Initiatives are ordered by priority with their prerequisites first
    (a prerequisite inherits the priority of the initiatives that need it;
    initiatives in a prerequisite cycle are ordered by priority). The first
@@ -40,11 +48,12 @@
 5. **Phase.** In that order each initiative takes the earliest phase after the
    phases of the initiatives it needs (a prerequisite's initiative is never in
    a later phase than its dependant: it comes one phase before, or, in the last
-   phase or a cycle, in the same one), subject to two limits: phase 1 "Now
+   phase or a cycle, in the same one), subject to three limits: phase 1 "Now
    (0-3 months)" holds at most :data:`NOW_LIMIT` initiatives of which at most
    :data:`NOW_HIGH_EFFORT` (one) is of high effort, and phase 2 "Next (3-6
    months)" at most :data:`NEXT_LIMIT`; the rest go to phase 3 "Later (6-12
-   months)".
+   months)". A low-impact initiative does not start in phase 1 while an
+   initiative of higher impact waits for a later phase because of those limits.
 
 An initiative's ``effort`` and ``impact`` are the highest of its steps;
 ``duration_weeks`` is the critical path through its steps (steps not linked by
@@ -224,6 +233,9 @@ class _Pick:
     evidence: list[str]
     forced: bool
     found: list[str]  # the findings' texts among the evidence
+    found_on: list[str] = field(default_factory=list)  # the dimensions of those findings
+    missing: bool = False  # an evidence answer says the thing the step creates is missing
+    folded: bool = False  # a low-impact finding step folded into the initiative of its finding's dimension
 
 
 def _check_options(library: RecommendationLibrary, framework: str | None, exclude: Iterable[str],
@@ -285,7 +297,7 @@ def build_roadmap(a_dimensions: pd.DataFrame, item_scores: Mapping[str, float] |
     picks = _select(library, dims, scores, found, type_result, framework, pmo_level, set(exclude), set(add),
                     questions)
     picks, redirect = _supersede(picks)
-    groups = _group(picks, library)
+    groups = _group(picks, library, dims)
     order, needs, keys = _order(groups, picks, redirect, dims)
     forced = {g for g in order if any(picks[s].forced for s in groups[g])}
     room = max(cap - len(forced), 0)
@@ -382,13 +394,14 @@ def _select(library: RecommendationLibrary, dims: Mapping[str, dict[str, Any]], 
                    and (not rec.types or type_result.type in rec.types)
                    and (not rec.frameworks or framework in rec.frameworks))
         fits = applies and rec.fits(d["level"])
-        evidence, found_here, problem = [], [], False
+        evidence, found_here, found_on, problem, missing = [], [], [], False, False
         if fits and not rec.triggers:
             evidence.append(d["level_words"])
         for trig in rec.triggers if applies else ():
             if isinstance(trig, EvidenceTrigger):  # whatever the level: a missing foundation is needed at any
                 answer = found.answer(trig.evidence)
                 if answer in trig.answer:
+                    missing = True
                     evidence.append(f"evidence \u201c{questions.get(trig.evidence, trig.evidence)}\u201d "
                                     f"answered {answer}")
             elif not fits:
@@ -401,6 +414,7 @@ def _select(library: RecommendationLibrary, dims: Mapping[str, dict[str, Any]], 
                 hits = found.matching(trig.finding, trig.dimension)
                 evidence.extend(f.text for f in hits)
                 found_here.extend(f.text for f in hits)
+                found_on.extend(f.dimension for f in hits if f.dimension is not None)
                 problem = problem or (bool(hits) and trig.finding in _PROBLEMS)
             elif isinstance(trig, DimensionTrigger):
                 t = dims.get(trig.dimension)
@@ -408,9 +422,9 @@ def _select(library: RecommendationLibrary, dims: Mapping[str, dict[str, Any]], 
                     evidence.append(t["level_words"])
         evidence, found_here = list(dict.fromkeys(evidence)), list(dict.fromkeys(found_here))
         if rec.id in add:
-            picks[rec.id] = _Pick(rec, ["added by the consultant", *evidence], True, found_here)
+            picks[rec.id] = _Pick(rec, ["added by the consultant", *evidence], True, found_here, found_on, missing)
         elif evidence and (problem or not d["beyond"]):
-            picks[rec.id] = _Pick(rec, evidence, False, found_here)
+            picks[rec.id] = _Pick(rec, evidence, False, found_here, found_on, missing)
     return picks
 
 
@@ -428,18 +442,49 @@ def _supersede(picks: dict[str, _Pick]) -> tuple[dict[str, _Pick], dict[str, str
     for gone, by in redirect.items():
         picks[by].evidence = list(dict.fromkeys([*picks[by].evidence, *picks[gone].evidence]))
         picks[by].found = list(dict.fromkeys([*picks[by].found, *picks[gone].found]))
+        picks[by].missing = picks[by].missing or picks[gone].missing
     return {k: v for k, v in picks.items() if k not in redirect}, redirect
 
 
-def _group(picks: Mapping[str, _Pick], library: RecommendationLibrary) -> dict[_Key, list[str]]:
+def _group(picks: Mapping[str, _Pick], library: RecommendationLibrary,
+           dims: Mapping[str, dict[str, Any]]) -> dict[_Key, list[str]]:
     """One group per workstream and dimension; a step called for by findings alone (no other trigger) stands on
-    its own, keyed by its id, so that it does not lend its finding to the dimension's other work."""
+    its own, keyed by its id, so that it does not lend its finding to the dimension's other work. A low-impact
+    step called for by findings alone joins instead the best-placed initiative on a dimension its findings name,
+    when there is one (it becomes one step of that work, never its lead)."""
     groups: dict[_Key, list[str]] = {}
+    foldable = []
     for sid in sorted(picks):
         rec = picks[sid].rec
         alone = bool(rec.triggers) and all(isinstance(t, FindingTrigger) for t in rec.triggers)
+        if alone and rec.impact == "low" and picks[sid].found_on and not picks[sid].forced:
+            foldable.append(sid)
         groups.setdefault((rec.workstream, rec.dimension, sid if alone else ""), []).append(sid)
+    for sid in foldable:
+        into = [g for g in groups if not g[2] and g[1] in picks[sid].found_on]
+        if into:
+            best = min(into, key=lambda g: _priority(g, groups, picks, dims))
+            del groups[(picks[sid].rec.workstream, picks[sid].rec.dimension, sid)]
+            groups[best].append(sid)
+            picks[sid].folded = True
     return groups
+
+
+def _priority(g: _Key, groups: Mapping[_Key, list[str]], picks: Mapping[str, _Pick],
+              dims: Mapping[str, dict[str, Any]]) -> tuple:
+    """The priority key of an initiative (smaller first): impact, then class, then the rest (module docstring)."""
+    d, lead = dims[g[1]], _lead(groups[g], picks)
+    own = [picks[s] for s in groups[g] if not picks[s].folded]
+    if d["rank"] == 0:
+        cls = 0
+    elif d["rank"] == 1 or any(p.missing for p in own):
+        cls = 1
+    elif any(p.found or p.forced for p in own):
+        cls = 2
+    else:
+        cls = 3
+    return (-_RANK[lead.rec.impact], cls, -d["needed"] if d["rank"] < 2 else 0.0, _RANK[lead.rec.effort],
+            -d["weighted_gap"], g)
 
 
 def _step_order(steps: list[str], picks: Mapping[str, _Pick]) -> list[str]:
@@ -454,12 +499,13 @@ def _step_order(steps: list[str], picks: Mapping[str, _Pick]) -> list[str]:
             depth[sid] = max(before, default=0)
         return depth[sid]
 
-    return sorted(steps, key=lambda s: (level(s, frozenset()), -_RANK[picks[s].rec.impact],
+    return sorted(steps, key=lambda s: (not picks[s].folded, level(s, frozenset()), -_RANK[picks[s].rec.impact],
                                         _RANK[picks[s].rec.effort], s))
 
 
 def _lead(steps: list[str], picks: Mapping[str, _Pick]) -> _Pick:
-    return min((picks[s] for s in steps), key=lambda p: (-_RANK[p.rec.impact], _RANK[p.rec.effort], p.rec.id))
+    return min((picks[s] for s in steps),
+               key=lambda p: (p.folded, -_RANK[p.rec.impact], _RANK[p.rec.effort], p.rec.id))
 
 
 def _order(groups: Mapping[_Key, list[str]], picks: Mapping[str, _Pick], redirect: Mapping[str, str],
@@ -474,15 +520,7 @@ def _order(groups: Mapping[_Key, list[str]], picks: Mapping[str, _Pick], redirec
                 if pre in owner and owner[pre] != g:
                     needs[g].add(owner[pre])
 
-    def key(g: _Key) -> tuple:
-        d, lead = dims[g[1]], _lead(groups[g], picks)
-        forced = any(picks[s].forced for s in groups[g])
-        by_finding = any(picks[s].found for s in groups[g])
-        rank = d["rank"] if d["rank"] < 2 else (2 if by_finding or forced else 3)
-        return (rank, -d["needed"] if rank < 2 else 0.0, -_RANK[lead.rec.impact], _RANK[lead.rec.effort],
-                -d["weighted_gap"], g)
-
-    keys = {g: key(g) for g in groups}
+    keys = {g: _priority(g, groups, picks, dims) for g in groups}
     effective = dict(keys)
     changed = True
     while changed:  # a prerequisite takes the priority of what needs it (a fixed point: keys only fall)
@@ -508,18 +546,24 @@ def _phase(kept: list[_Key], needs: Mapping[_Key, set[_Key]],
     pushed: dict[_Key, str | None] = {}
     count = {1: 0, 2: 0, 3: 0}
     high_now = 0
+    waiting = -1  # the highest impact among the initiatives the limits kept out of phase 1
     for g in kept:
         placed = [phases[p] for p in needs[g] if p in phases]
         earliest = min(3, max(placed) + 1) if placed else 1
         why = "prerequisite" if placed and earliest > 1 else None
         high = any(picks[s].rec.effort == "high" for s in groups[g])
+        impact = _RANK[_lead(groups[g], picks).rec.impact]
         phase = earliest
+        if phase == 1 and impact == _RANK["low"] and waiting > impact:
+            phase, why = 2, "impact"
         if phase == 1 and high and high_now >= NOW_HIGH_EFFORT:
             phase, why = 2, "high_effort"
         if phase == 1 and count[1] >= NOW_LIMIT:
             phase, why = 2, "full"
         if phase == 2 and count[2] >= NEXT_LIMIT:
             phase, why = 3, why or "full"
+        if earliest == 1 and phase > 1 and why in ("high_effort", "full"):
+            waiting = max(waiting, impact)
         phases[g], pushed[g] = phase, why
         count[phase] += 1
         high_now += int(phase == 1 and high)
@@ -562,7 +606,7 @@ def _initiative(g: _Key, numbers: Mapping[_Key, str], steps: list[str],
                      "impact": rec.impact})
     evidence = tuple(dict.fromkeys(e for s in ordered for e in picks[s].evidence))
     forced = any(picks[s].forced for s in steps)
-    by_finding = [e for s in ordered for e in picks[s].found]
+    by_finding = [e for s in ordered if not picks[s].folded for e in picks[s].found]
     label = labels[g[1]]
     if g[2] and by_finding:  # a step standing alone for its finding
         why = f"answers {by_finding[0]}"
@@ -579,7 +623,8 @@ def _initiative(g: _Key, numbers: Mapping[_Key, str], steps: list[str],
     else:
         why = f"maturity: {evidence[0] if evidence else d['level_words']}"
     when = {None: "starts now", "prerequisite": f"after {', '.join(after)}, which it needs",
-            "high_effort": "one high-effort start at a time", "full": "earlier phases are full"}[pushed]
+            "high_effort": "one high-effort start at a time", "full": "earlier phases are full",
+            "impact": "after the higher-impact work"}[pushed]
     rank_effort = max(_RANK[picks[s].rec.effort] for s in steps)
     rank_impact = max(_RANK[picks[s].rec.impact] for s in steps)
     names = {v: k for k, v in _RANK.items()}

@@ -246,8 +246,8 @@ def test_the_cap_holds_and_the_rest_is_deferred(tiny):
     assert cut.reason == "beyond the cap of 2 initiatives: lower priority than those kept"
     assert [w for w, _ in roadmap.workstreams] == ["a"]
     assert roadmap.to_dict()["deferred"][0]["steps"] == ["p"]
-    # a step the consultant added is never cut, and ranks with the work answering a finding: before maturity work
-    assert ids(build(tiny, lib, TOP, cap=2, add=["p"])) == [["p"], ["g"]]
+    # a step the consultant added is never cut (it counts first for the cap), and ranks by its impact (low: last)
+    assert ids(build(tiny, lib, TOP, cap=2, add=["p"])) == [["g"], ["p"]]
 
 
 def test_duration_is_the_critical_path_and_effort_impact_the_highest(tiny):
@@ -260,6 +260,59 @@ def test_duration_is_the_critical_path_and_effort_impact_the_highest(tiny):
     # the lead step (highest impact) gives the title, owner and KPI; its prerequisites-free order: a1, a3, then a2
     assert (only.title, only.owner_role, only.kpi) == ("Title a3", "Owner a3", "a3 done")
     assert [s["id"] for s in only.steps] == ["a3", "a1", "a2"]
+
+
+# -- ranking: impact first ------------------------------------------------------------------------------------
+
+def test_a_low_impact_finding_step_never_starts_ahead_of_higher_impact_work(tiny):
+    # a dependency cycle (on no dimension): the step answering it stands alone. Impact ranks first: base (high),
+    # then m1 and m2 (medium; sup's weighted gap 45 before ppl's 25), then the low-impact step, though a finding
+    # called for it and only maturity levels for the others.
+    found = Findings((Finding("dependency_cycle", None, "dependency cycle in the portfolio data: A needs B needs A"),))
+    lib = library(step("split", "sup", impact="low", triggers=[{"finding": "dependency_cycle"}]),
+                  step("base", "gov", levels=[4], effort="high", impact="high"),
+                  step("m1", "sup", levels=[3], effort="high"), step("m2", "ppl", ws="b", levels=[4], effort="high"))
+    roadmap = build(tiny, lib, TOP, findings=found)
+    assert ids(roadmap) == [["base"], ["m1"], ["m2"], ["split"]]
+    # base takes the one high-effort start now; m1 and m2 wait for phase 2, and so does the low-impact workshop,
+    # though phase 1 has room: it does not start ahead of the higher-impact work that waits
+    assert [i.phase for i in roadmap.initiatives] == [1, 2, 2, 2]
+    assert roadmap.initiatives[3].because.endswith("; after the higher-impact work.")
+
+
+def test_a_missing_foundation_of_high_impact_comes_first(ev_tiny):
+    # ad hoc (gov 30 < 40), no target: the goal is supportive, 10 points short on gov. The evidence says no
+    # register: "sponsor" (high impact) ranks before the goal's medium-impact step and starts now with it.
+    lib = library(step("gstep", "gov", levels=[2]), step("p1", "ppl", levels=[1]),
+                  step("p2", "ppl", ws="b", levels=[1]),
+                  step("sponsor", "sup", ws="b", effort="high", impact="high", triggers=[{"evidence": "register"}]))
+    roadmap = build(ev_tiny, lib, {"gov": 30.0, "sup": 10.0, "ppl": 10.0}, findings=answered(register="no"))
+    assert [(i.steps[0]["id"], i.phase) for i in roadmap.initiatives] == [
+        ("sponsor", 1), ("gstep", 1), ("p1", 1), ("p2", 2)]
+
+
+@pytest.mark.parametrize(
+    ("on", "impact", "expected"),
+    [
+        # low agreement on sup, where other work is: the low-impact workshop joins it, first of its steps
+        ("sup", "low", [["split", "s3"]]),
+        # on ppl, where no other work is: it stands alone, after the medium-impact work
+        ("ppl", "low", [["s3"], ["split"]]),
+        # a medium-impact finding step stands alone, ranked with its impact: ahead of maturity work of the same
+        ("sup", "medium", [["split"], ["s3"]]),
+    ],
+)
+def test_a_low_impact_finding_step_folds_into_the_work_on_its_dimension(tiny, on, impact, expected):
+    found = Findings((Finding("low_agreement", on, f"respondents disagree on {on}"),))
+    lib = library(step("split", "gov", impact=impact, triggers=[{"finding": "low_agreement"}]),
+                  step("s3", "sup", ws="b", levels=[3]))
+    roadmap = build(tiny, lib, TOP, findings=found)
+    assert ids(roadmap) == expected
+    if len(expected) == 1:
+        (joined,) = roadmap.initiatives
+        # the initiative is still the work on sup, named and owned by its own step
+        assert (joined.dimension, joined.workstream, joined.title, joined.owner_role) == ("sup", "b", "Title s3",
+                                                                                          "Owner s3")
 
 
 # -- the target ------------------------------------------------------------------------------------------------
