@@ -1,0 +1,159 @@
+"""Choosing a roadmap's steps: each dimension's standing, the steps the evidence calls for, and supersession.
+
+Part of :func:`pmo_workbench.assessment.roadmap.build_roadmap` (moves 1 and 2 of its docstring: select,
+supersede); see there for the rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._values import is_missing
+from .findings import Findings
+from .instrument import Instrument
+from .positioning import TypeResult
+from .recommendations import (
+    DimensionTrigger,
+    EvidenceTrigger,
+    FindingTrigger,
+    ItemTrigger,
+    Recommendation,
+    RecommendationLibrary,
+)
+
+_PROBLEMS = frozenset({"perception_gap", "low_agreement", "dependency_cycle", "over_allocation", "no_sponsor"})
+"""Findings that call for a step even on a dimension beyond the goal: problems to fix, not steps up the ladder
+(a missing piece of evidence or a foundation gap on such a dimension is left alone, like its level)."""
+
+
+@dataclass
+class _Pick:
+    rec: Recommendation
+    evidence: list[str]
+    forced: bool
+    found: list[str]  # the findings' texts among the evidence
+    found_on: list[str] = field(default_factory=list)  # the dimensions of those findings
+    missing: bool = False  # an evidence answer says the thing the step creates is missing
+    folded: bool = False  # a low-impact finding step folded into the initiative of its finding's dimension
+
+
+def _dimension_context(a_dimensions: pd.DataFrame, type_result: TypeResult,
+                       instrument: Instrument) -> dict[str, dict[str, Any]]:
+    """Per dimension: level, score, weighted gap, its class (0 goal, 1 foundation gap, 2 other), points needed,
+    the reason words, and whether it lies beyond the goal (as :func:`recommend` decides)."""
+    weights = instrument.dimension_table["weight"]
+    goal, goal_gaps = type_result.goal, type_result.goal_gaps
+    goal_label = None if goal is None else instrument.type_label(goal)
+    ids = [t.id for t in instrument.types]
+    ceiling = ids.index(goal) if goal is not None else max(type_result.rank, 0)
+    beyond = {d for t in instrument.types[ceiling + 1:] for d in t.gates} if type_result.target else set()
+    within = {d for t in instrument.types[:ceiling + 1] for d in t.gates}
+    foundation: dict[str, Any] = {}
+    for g in type_result.foundation_gaps.itertuples(index=False):
+        foundation.setdefault(g.dimension, g)
+    labels = {d.id: d.label for d in instrument.dimensions}
+    out = {}
+    by_dim = a_dimensions.set_index("dimension")
+    for dim in instrument.dimensions:
+        score = by_dim["score"].get(dim.id, np.nan) if "score" in by_dim else np.nan
+        missing = is_missing(score)
+        level = 1 if missing or is_missing(by_dim["level"].get(dim.id)) else int(by_dim["level"].get(dim.id))
+        weighted_gap = float(weights[dim.id] * (100.0 - (0.0 if missing else float(score))))
+        needed, rank, unlocks = 0.0, 2, None
+        if dim.id in goal_gaps:
+            rank, unlocks = 0, goal
+            value = goal_gaps.get(dim.id)
+            needed = np.inf if is_missing(value) else float(value)
+            reason = (f"no score yet; the {goal_label} gate needs it" if np.isinf(needed)
+                      else f"{needed:.1f} points short of the {goal_label} gate")
+        elif dim.id in foundation:
+            rank = 1
+            gap = foundation[dim.id]
+            needed = np.inf if is_missing(gap.points_needed) else float(gap.points_needed)
+            type_label = instrument.type_label(gap.type)
+            reason = (f"foundation gap: no score yet on a {type_label} gate" if np.isinf(needed)
+                      else f"foundation gap: {needed:.1f} points below the {type_label} gate")
+        elif missing:
+            reason = "not enough answers to score this dimension"
+        else:
+            reason = f"weighted gap of {weighted_gap:.1f} points to full maturity"
+        out[dim.id] = {"level": level, "score": None if missing else float(score), "weighted_gap": weighted_gap,
+                       "rank": rank, "needed": needed, "unlocks": unlocks, "reason": reason,
+                       "beyond": dim.id in beyond and dim.id not in within, "label": labels[dim.id],
+                       "level_words": f"{labels[dim.id]} not scored" if missing else
+                       f"{labels[dim.id]} at level {level}"
+                       + (f" ({instrument.level_names[level]})" if level in instrument.level_names else "")}
+    return out
+
+
+def _select(library: RecommendationLibrary, dims: Mapping[str, dict[str, Any]], scores: Mapping[str, float],
+            found: Findings, type_result: TypeResult, framework: str | None, pmo_level: str | None,
+            exclude: set[str], add: set[str], questions: Mapping[str, str]) -> dict[str, _Pick]:
+    picks: dict[str, _Pick] = {}
+    for rec in sorted(library.recommendations, key=lambda r: r.id):
+        if rec.id in exclude:
+            continue
+        d = dims.get(rec.dimension)
+        if d is None:
+            continue
+        if rec.id not in add and rec.creates is not None and found.answer(rec.creates) == "yes":
+            continue  # the evidence says what the step would create exists
+        applies = ((not rec.pmo_levels or pmo_level is None or pmo_level in rec.pmo_levels)
+                   and (not rec.types or type_result.type in rec.types)
+                   and (not rec.frameworks or framework in rec.frameworks))
+        fits = applies and rec.fits(d["level"])
+        evidence, found_here, found_on, problem, missing = [], [], [], False, False
+        if fits and not rec.triggers:
+            evidence.append(d["level_words"])
+        for trig in rec.triggers if applies else ():
+            if isinstance(trig, EvidenceTrigger):  # whatever the level: a missing foundation is needed at any
+                answer = found.answer(trig.evidence)
+                if answer in trig.answer:
+                    missing = True
+                    evidence.append(f"evidence \u201c{questions.get(trig.evidence, trig.evidence)}\u201d "
+                                    f"answered {answer}")
+            elif not fits:
+                continue
+            elif isinstance(trig, ItemTrigger):
+                value = scores.get(trig.item)
+                if not is_missing(value) and float(value) < trig.below:
+                    evidence.append(f"item {trig.item} scored {float(value):.0f} (< {trig.below:g})")
+            elif isinstance(trig, FindingTrigger):
+                hits = found.matching(trig.finding, trig.dimension)
+                evidence.extend(f.text for f in hits)
+                found_here.extend(f.text for f in hits)
+                found_on.extend(f.dimension for f in hits if f.dimension is not None)
+                problem = problem or (bool(hits) and trig.finding in _PROBLEMS)
+            elif isinstance(trig, DimensionTrigger):
+                t = dims.get(trig.dimension)
+                if t is not None and t["level"] in trig.levels:
+                    evidence.append(t["level_words"])
+        evidence, found_here = list(dict.fromkeys(evidence)), list(dict.fromkeys(found_here))
+        if rec.id in add:
+            picks[rec.id] = _Pick(rec, ["added by the consultant", *evidence], True, found_here, found_on, missing)
+        elif evidence and (problem or not d["beyond"]):
+            picks[rec.id] = _Pick(rec, evidence, False, found_here, found_on, missing)
+    return picks
+
+
+def _supersede(picks: dict[str, _Pick]) -> tuple[dict[str, _Pick], dict[str, str]]:
+    """Drop the steps a selected step supersedes (forced steps stay); their evidence passes on."""
+    redirect: dict[str, str] = {}
+    for sid in sorted(picks):
+        for gone in picks[sid].rec.supersedes:
+            if gone in picks and not picks[gone].forced and gone not in redirect:
+                redirect[gone] = sid
+    for gone, by in redirect.items():
+        while by in redirect:
+            by = redirect[by]
+        redirect[gone] = by
+    for gone, by in redirect.items():
+        picks[by].evidence = list(dict.fromkeys([*picks[by].evidence, *picks[gone].evidence]))
+        picks[by].found = list(dict.fromkeys([*picks[by].found, *picks[gone].found]))
+        picks[by].missing = picks[by].missing or picks[gone].missing
+    return {k: v for k, v in picks.items() if k not in redirect}, redirect
