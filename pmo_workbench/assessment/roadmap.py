@@ -210,6 +210,10 @@ class Roadmap:
                             "add": list(self.options.add), "cap": self.options.cap}}
 
 
+_LABELS = {"level": "maturity: {}", "item": "{}", "evidence": "{}", "finding": "answers {}", "added": "{}"}
+"""How a reason reads by the kind of evidence behind it: a level is maturity work, an item's low score and an
+evidence answer speak for themselves ("low score on ...", "evidence ... answered no"), a finding is answered."""
+
 _Key = tuple[str, str, str]  # workstream, dimension, and a step id for a step that stands alone
 
 
@@ -269,8 +273,9 @@ def build_roadmap(a_dimensions: pd.DataFrame, item_scores: Mapping[str, float] |
     scores = item_scores if isinstance(item_scores, Mapping) else dict(item_scores.items())
     dims = _dimension_context(a_dimensions, type_result, instrument)
     questions = {q.id: q.text for q in instrument.evidence}
+    statements = {str(k): (str(r.text), bool(r.reverse)) for k, r in instrument.items.iterrows()}
     picks = _select(library, dims, scores, found, type_result, framework, pmo_level, set(exclude), set(add),
-                    questions)
+                    questions, statements)
     picks, redirect = _supersede(picks)
     groups = _group(picks, library, dims)
     order, needs, keys = _order(groups, picks, redirect, dims)
@@ -479,7 +484,9 @@ def _initiative(g: _Key, numbers: Mapping[_Key, str], steps: list[str],
     elif by_finding:
         why = f"answers {by_finding[0]}"
     else:
-        why = f"maturity: {evidence[0] if evidence else d['level_words']}"
+        kinds = {k: v for s in ordered for k, v in picks[s].kinds.items()}
+        first = evidence[0] if evidence else d["level_words"]
+        why = _LABELS[kinds.get(first, "level")].format(first)
     when = {None: "starts now", "prerequisite": f"after {', '.join(after)}, which it needs",
             "high_effort": "one high-effort start at a time", "full": "earlier phases are full",
             "impact": "after the higher-impact work"}[pushed]

@@ -40,6 +40,24 @@ class _Pick:
     found_on: list[str] = field(default_factory=list)  # the dimensions of those findings
     missing: bool = False  # an evidence answer says the thing the step creates is missing
     folded: bool = False  # a low-impact finding step folded into the initiative of its finding's dimension
+    kinds: dict[str, str] = field(default_factory=dict)  # evidence text -> what kind of trigger gave it
+
+
+SHORT = 50
+"""Characters of a quoted item statement or evidence question at most in a roadmap's reasons."""
+
+
+def short(text: str, limit: int = SHORT) -> str:
+    """``text`` without its final full stop, cut at a word before ``limit`` characters with an ellipsis.
+
+    >>> short("The PMO has a written charter approved by senior management.", 30)
+    'The PMO has a written charter\u2026'
+    """
+    text = " ".join(str(text).split()).rstrip(".")
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(",;: ") + "\u2026"
 
 
 def _dimension_context(a_dimensions: pd.DataFrame, type_result: TypeResult,
@@ -93,7 +111,10 @@ def _dimension_context(a_dimensions: pd.DataFrame, type_result: TypeResult,
 
 def _select(library: RecommendationLibrary, dims: Mapping[str, dict[str, Any]], scores: Mapping[str, float],
             found: Findings, type_result: TypeResult, framework: str | None, pmo_level: str | None,
-            exclude: set[str], add: set[str], questions: Mapping[str, str]) -> dict[str, _Pick]:
+            exclude: set[str], add: set[str], questions: Mapping[str, str],
+            statements: Mapping[str, tuple[str, bool]]) -> dict[str, _Pick]:
+    """The steps called for, by id. ``questions``: evidence question id -> its text; ``statements``: item id ->
+    (its statement, whether it is reversed)."""
     picks: dict[str, _Pick] = {}
     for rec in sorted(library.recommendations, key=lambda r: r.id):
         if rec.id in exclude:
@@ -107,37 +128,43 @@ def _select(library: RecommendationLibrary, dims: Mapping[str, dict[str, Any]], 
                    and (not rec.types or type_result.type in rec.types)
                    and (not rec.frameworks or framework in rec.frameworks))
         fits = applies and rec.fits(d["level"])
-        evidence, found_here, found_on, problem, missing = [], [], [], False, False
+        found_here, found_on, problem, missing = [], [], False, False
+        kinds: dict[str, str] = {}  # evidence text -> its kind, in the order found
         if fits and not rec.triggers:
-            evidence.append(d["level_words"])
+            kinds.setdefault(d["level_words"], "level")
         for trig in rec.triggers if applies else ():
             if isinstance(trig, EvidenceTrigger):  # whatever the level: a missing foundation is needed at any
                 answer = found.answer(trig.evidence)
                 if answer in trig.answer:
                     missing = True
-                    evidence.append(f"evidence \u201c{questions.get(trig.evidence, trig.evidence)}\u201d "
-                                    f"answered {answer}")
+                    kinds.setdefault(f"evidence \u201c{short(questions.get(trig.evidence, trig.evidence))}\u201d "
+                                     f"answered {answer}", "evidence")
             elif not fits:
                 continue
             elif isinstance(trig, ItemTrigger):
                 value = scores.get(trig.item)
                 if not is_missing(value) and float(value) < trig.below:
-                    evidence.append(f"item {trig.item} scored {float(value):.0f} (< {trig.below:g})")
+                    text, reverse = statements.get(trig.item, (trig.item, False))
+                    kinds.setdefault((f"\u201c{short(text)}\u201d too widely agreed" if reverse
+                                      else f"low score on \u201c{short(text)}\u201d")
+                                     + f" (scored {float(value):.0f}, threshold {trig.below:g})", "item")
             elif isinstance(trig, FindingTrigger):
                 hits = found.matching(trig.finding, trig.dimension)
-                evidence.extend(f.text for f in hits)
+                for f in hits:
+                    kinds.setdefault(f.text, "finding")
                 found_here.extend(f.text for f in hits)
                 found_on.extend(f.dimension for f in hits if f.dimension is not None)
                 problem = problem or (bool(hits) and trig.finding in _PROBLEMS)
             elif isinstance(trig, DimensionTrigger):
                 t = dims.get(trig.dimension)
                 if t is not None and t["level"] in trig.levels:
-                    evidence.append(t["level_words"])
-        evidence, found_here = list(dict.fromkeys(evidence)), list(dict.fromkeys(found_here))
+                    kinds.setdefault(t["level_words"], "level")
+        evidence, found_here = list(kinds), list(dict.fromkeys(found_here))
         if rec.id in add:
-            picks[rec.id] = _Pick(rec, ["added by the consultant", *evidence], True, found_here, found_on, missing)
+            picks[rec.id] = _Pick(rec, ["added by the consultant", *evidence], True, found_here, found_on, missing,
+                                  kinds={"added by the consultant": "added", **kinds})
         elif evidence and (problem or not d["beyond"]):
-            picks[rec.id] = _Pick(rec, evidence, False, found_here, found_on, missing)
+            picks[rec.id] = _Pick(rec, evidence, False, found_here, found_on, missing, kinds=kinds)
     return picks
 
 
@@ -156,4 +183,5 @@ def _supersede(picks: dict[str, _Pick]) -> tuple[dict[str, _Pick], dict[str, str
         picks[by].evidence = list(dict.fromkeys([*picks[by].evidence, *picks[gone].evidence]))
         picks[by].found = list(dict.fromkeys([*picks[by].found, *picks[gone].found]))
         picks[by].missing = picks[by].missing or picks[gone].missing
+        picks[by].kinds = {**picks[gone].kinds, **picks[by].kinds}
     return {k: v for k, v in picks.items() if k not in redirect}, redirect

@@ -68,7 +68,10 @@ def test_an_item_trigger_fires_below_its_threshold(tiny, g1, selected):
     roadmap = build(tiny, lib, TOP, items={} if g1 is None else {"G1": g1})
     assert ids(roadmap) == ([["x"]] if selected else [])
     if selected:
-        assert roadmap.initiatives[0].evidence == (f"item G1 scored {g1:.0f} (< 40)",)
+        # the item's statement, not its id, with the score and the threshold named
+        assert roadmap.initiatives[0].evidence == (f"low score on \u201cg one\u201d (scored {g1:.0f}, threshold 40)",)
+        assert roadmap.initiatives[0].because == (f"Low score on \u201cg one\u201d (scored {g1:.0f}, threshold 40); "
+                                                  "starts now.")
 
 
 @pytest.mark.parametrize(("sup", "selected"), [(30.0, True), (20.0, True), (19.9, False), (45.0, False)])
@@ -180,6 +183,15 @@ def test_the_builtin_library_follows_the_evidence(core):
                                  for s in i}
 
 
+def test_a_long_statement_is_shortened_at_a_word():
+    from pmo_workbench.assessment.roadmap_select import short
+
+    # 50 characters at most, cut at the last whole word before the 50th, its full stop dropped
+    assert short("A shared project management tool holds the data of projects in the PMO's remit.") == (
+        "A shared project management tool holds the data\u2026")
+    assert short("A career path for project managers is defined.") == "A career path for project managers is defined"
+
+
 # -- supersedes --------------------------------------------------------------------------------------------
 
 def test_a_superseded_step_goes_and_its_evidence_passes_on(tiny):
@@ -188,7 +200,9 @@ def test_a_superseded_step_goes_and_its_evidence_passes_on(tiny):
                   step("other", "sup", prerequisites=["rights"]))
     roadmap = build(tiny, lib, TOP, items={"G2": 25.0})
     assert ids(roadmap) == [["charter"], ["other"]]
-    assert roadmap.initiatives[0].evidence == ("Governance at level 4", "item G2 scored 25 (< 50)")
+    # G2 is reversed: its low score means too many agree with its statement
+    assert roadmap.initiatives[0].evidence == ("Governance at level 4",
+                                               "\u201cg two\u201d too widely agreed (scored 25, threshold 50)")
     # the prerequisite on the superseded step now points at the step that superseded it
     assert roadmap.initiatives[1].prerequisites == ("I1",)
 
