@@ -55,15 +55,22 @@
    months)". A low-impact initiative does not start in phase 1 while an
    initiative of higher impact waits for a later phase because of those limits.
 
-An initiative's ``effort`` and ``impact`` are the highest of its steps;
-``duration_weeks`` is the critical path through its steps (steps not linked by
-a prerequisite run side by side); ``title``, ``owner_role`` and ``kpi`` are
-those of its lead step (the first by impact, then effort, then id); ``kpi`` is
-that step's ``evidence_of_done``. ``because`` is one line: why the initiative is
-in the roadmap (it closes a gap to the target, a foundation gap, answers a
-finding, was added by the consultant, or is the next maturity step, quoting its
-first evidence) and why in its phase ("starts now", "after I2, which it needs",
-"one high-effort start at a time", "earlier phases are full").
+An initiative tells one story, that of its **lead step**: the step not folded
+in with the highest impact, then one no other step of it needs first, then one
+the evidence says is missing, then the lowest effort, then id. Its ``title``,
+``owner_role`` and ``kpi`` (the step's ``evidence_of_done``) are the lead's.
+``because`` is one line: why the initiative is in the roadmap (it closes a gap to
+the target or a foundation gap of its dimension; otherwise the lead step's first
+evidence, labelled by its kind: "Evidence ... answered no", "Low score on
+"<statement>" (scored 47, threshold 50)", "Maturity: <dimension> at level 2",
+"Answers <finding>", "Added by the consultant"), then "also" the first new
+evidence of up to two other steps, then, when the lead is not of high effort but
+another step is, "includes a high-effort step: <its title>", then why in its
+phase ("starts now", "after I2, which it needs", "one high-effort start at a
+time", "earlier phases are full", "after the higher-impact work").
+``effort`` and ``impact`` are the highest of its steps (what the phasing uses)
+and ``duration_weeks`` is the critical path through its steps (steps not linked
+by a prerequisite run side by side).
 """
 
 from __future__ import annotations
@@ -324,12 +331,16 @@ def _group(picks: Mapping[str, _Pick], library: RecommendationLibrary,
             foldable.append(sid)
         groups.setdefault((rec.workstream, rec.dimension, sid if alone else ""), []).append(sid)
     for sid in foldable:
-        into = [g for g in groups if not g[2] and g[1] in picks[sid].found_on]
+        pick = picks[sid]
+        on = {dim for dim, _ in pick.found_on}
+        into = [g for g in groups if not g[2] and g[1] in on]
         if into:
             best = min(into, key=lambda g: _priority(g, groups, picks, dims))
-            del groups[(picks[sid].rec.workstream, picks[sid].rec.dimension, sid)]
+            del groups[(pick.rec.workstream, pick.rec.dimension, sid)]
             groups[best].append(sid)
-            picks[sid].folded = True
+            # it answers the findings on that dimension there
+            here = [text for dim, text in pick.found_on if dim == best[1]]
+            pick.evidence, pick.found, pick.folded = here, here, True
     return groups
 
 
@@ -350,8 +361,8 @@ def _priority(g: _Key, groups: Mapping[_Key, list[str]], picks: Mapping[str, _Pi
             -d["weighted_gap"], g)
 
 
-def _step_order(steps: list[str], picks: Mapping[str, _Pick]) -> list[str]:
-    """Steps with their prerequisites first, then higher impact, lower effort, id."""
+def _depths(steps: list[str], picks: Mapping[str, _Pick]) -> dict[str, int]:
+    """How many of the initiative's steps come before each one, by prerequisites (0: none needed first)."""
     inside = set(steps)
     depth: dict[str, int] = {}
 
@@ -362,13 +373,24 @@ def _step_order(steps: list[str], picks: Mapping[str, _Pick]) -> list[str]:
             depth[sid] = max(before, default=0)
         return depth[sid]
 
-    return sorted(steps, key=lambda s: (not picks[s].folded, level(s, frozenset()), -_RANK[picks[s].rec.impact],
+    for sid in steps:
+        level(sid, frozenset())
+    return depth
+
+
+def _step_order(steps: list[str], picks: Mapping[str, _Pick]) -> list[str]:
+    """Steps folded in first, then the others with their prerequisites first, then higher impact, lower effort, id."""
+    depth = _depths(steps, picks)
+    return sorted(steps, key=lambda s: (not picks[s].folded, depth[s], -_RANK[picks[s].rec.impact],
                                         _RANK[picks[s].rec.effort], s))
 
 
 def _lead(steps: list[str], picks: Mapping[str, _Pick]) -> _Pick:
-    return min((picks[s] for s in steps),
-               key=lambda p: (p.folded, -_RANK[p.rec.impact], _RANK[p.rec.effort], p.rec.id))
+    """The step that names and leads the initiative: not one folded in, highest impact, then one no other step of
+    the initiative needs first, then one the evidence says is missing (a foundation), then lower effort, then id."""
+    depth = _depths(steps, picks)
+    return min((picks[s] for s in steps), key=lambda p: (p.folded, -_RANK[p.rec.impact], depth[p.rec.id],
+                                                          not p.missing, _RANK[p.rec.effort], p.rec.id))
 
 
 def _order(groups: Mapping[_Key, list[str]], picks: Mapping[str, _Pick], redirect: Mapping[str, str],
@@ -440,6 +462,12 @@ def _phase(kept: list[_Key], needs: Mapping[_Key, set[_Key]],
     return phases, pushed
 
 
+def _lower_first(title: str) -> str:
+    """A title inside a sentence: its first letter lower-cased, unless the first word is an acronym (PRINCE2)."""
+    head = title.split(" ", 1)[0]
+    return title if len(head) > 1 and head[:2].isupper() else title[:1].lower() + title[1:]
+
+
 def _critical_path(steps: list[str], picks: Mapping[str, _Pick]) -> int:
     inside = set(steps)
     memo: dict[str, int] = {}
@@ -467,26 +495,31 @@ def _initiative(g: _Key, numbers: Mapping[_Key, str], steps: list[str],
         rows.append({"id": sid, "title": title, "action": action, "evidence_of_done": done,
                      "owner_role": rec.owner_role, "duration_weeks": rec.duration_weeks, "effort": rec.effort,
                      "impact": rec.impact})
-    evidence = tuple(dict.fromkeys(e for s in ordered for e in picks[s].evidence))
-    forced = any(picks[s].forced for s in steps)
-    by_finding = [e for s in ordered if not picks[s].folded for e in picks[s].found]
+    others = [s for s in ordered if s != lead.rec.id]
+    evidence = tuple(dict.fromkeys([*lead.evidence, *(e for s in others for e in picks[s].evidence)]))
+    kinds = {k: v for s in ordered for k, v in picks[s].kinds.items()}
     label = labels[g[1]]
-    if g[2] and by_finding:  # a step standing alone for its finding
-        why = f"answers {by_finding[0]}"
-    elif d["rank"] == 0:
+    also: list[str] = []
+    if d["rank"] == 0:
         target = instrument.type_label(d["unlocks"])
         why = (f"closes a gap to the {target} target ({label}, not yet scored)" if np.isinf(d["needed"])
                else f"closes a gap to the {target} target ({label}, {d['needed']:.1f} points short)")
     elif d["rank"] == 1:
         why = d["reason"].replace("foundation gap: ", f"foundation gap: {label} ", 1)
-    elif forced:
-        why = "added by the consultant"
-    elif by_finding:
-        why = f"answers {by_finding[0]}"
-    else:
-        kinds = {k: v for s in ordered for k, v in picks[s].kinds.items()}
-        first = evidence[0] if evidence else d["level_words"]
+    else:  # the lead step's first evidence, then the first of each other step's that is not said yet
+        first = lead.evidence[0] if lead.evidence else d["level_words"]
         why = _LABELS[kinds.get(first, "level")].format(first)
+        said = {first}
+        for s in others:
+            new = next((e for e in picks[s].evidence if e not in said), None)
+            if new is not None:
+                said.add(new)
+                also.append(_LABELS[kinds.get(new, "level")].format(new))
+    if also:
+        why += "; also " + "; ".join(also[:2]) + (f" and {len(also) - 2} more" if len(also) > 2 else "")
+    heavy = next((s for s in ordered if picks[s].rec.effort == "high"), None)
+    if lead.rec.effort != "high" and heavy is not None:
+        why += f"; includes a high-effort step: {_lower_first(picks[heavy].rec.text(framework)[0])}"
     when = {None: "starts now", "prerequisite": f"after {', '.join(after)}, which it needs",
             "high_effort": "one high-effort start at a time", "full": "earlier phases are full",
             "impact": "after the higher-impact work"}[pushed]

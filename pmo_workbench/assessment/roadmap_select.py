@@ -37,7 +37,7 @@ class _Pick:
     evidence: list[str]
     forced: bool
     found: list[str]  # the findings' texts among the evidence
-    found_on: list[str] = field(default_factory=list)  # the dimensions of those findings
+    found_on: list[tuple[str, str]] = field(default_factory=list)  # (dimension, text) of those on a dimension
     missing: bool = False  # an evidence answer says the thing the step creates is missing
     folded: bool = False  # a low-impact finding step folded into the initiative of its finding's dimension
     kinds: dict[str, str] = field(default_factory=dict)  # evidence text -> what kind of trigger gave it
@@ -153,13 +153,15 @@ def _select(library: RecommendationLibrary, dims: Mapping[str, dict[str, Any]], 
                 for f in hits:
                     kinds.setdefault(f.text, "finding")
                 found_here.extend(f.text for f in hits)
-                found_on.extend(f.dimension for f in hits if f.dimension is not None)
+                found_on.extend((f.dimension, f.text) for f in hits if f.dimension is not None)
                 problem = problem or (bool(hits) and trig.finding in _PROBLEMS)
             elif isinstance(trig, DimensionTrigger):
                 t = dims.get(trig.dimension)
                 if t is not None and t["level"] in trig.levels:
                     kinds.setdefault(t["level_words"], "level")
-        evidence, found_here = list(kinds), list(dict.fromkeys(found_here))
+        # an evidence answer is a fact about the PMO: it is said first
+        evidence = sorted(kinds, key=lambda e: kinds[e] != "evidence")
+        found_here = list(dict.fromkeys(found_here))
         if rec.id in add:
             picks[rec.id] = _Pick(rec, ["added by the consultant", *evidence], True, found_here, found_on, missing,
                                   kinds={"added by the consultant": "added", **kinds})

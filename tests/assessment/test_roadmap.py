@@ -329,6 +329,49 @@ def test_a_low_impact_finding_step_folds_into_the_work_on_its_dimension(tiny, on
                                                                                           "Owner s3")
 
 
+# -- one initiative, one story: title, owner, effort, weeks and reason agree ---------------------------------------
+
+def test_an_initiative_is_named_and_explained_by_its_lead_step(ev_tiny):
+    # three steps on gov: "quality" (low effort, 4 weeks) called for by G1 46 < 50; "tool" (high effort, 16 weeks)
+    # called for by the charter answered partly; "twice" (low impact, 16 weeks) needs "tool", called for by G3.
+    lib = library(step("quality", "gov", levels=[4], triggers=[{"item": "G1", "below": 50}]),
+                  step("tool", "gov", levels=[1, 2], effort="high", weeks=16,
+                       triggers=[{"evidence": "charter", "answer": ["no", "partly"]}]),
+                  step("twice", "gov", levels=[4], effort="high", impact="low", weeks=16, prerequisites=["tool"],
+                       triggers=[{"item": "G3", "below": 50}]))
+    (only,) = build(ev_tiny, lib, TOP, items={"G1": 46.0, "G3": 39.0}, findings=answered(charter="partly")).initiatives
+    # quality and tool have the same impact: the one the evidence says is missing leads, and names the initiative
+    assert (only.title, only.owner_role, only.kpi, only.effort) == ("Title tool", "Owner tool", "tool done", "high")
+    # tool then twice: 32 weeks; quality runs beside them
+    assert only.duration_weeks == 32
+    assert [s["id"] for s in only.steps] == ["quality", "tool", "twice"]
+    # the reason is the lead's evidence first, then the others'
+    assert only.because == ("Evidence \u201cA signed PMO charter\u201d answered partly; also low score on "
+                            "\u201cg one\u201d (scored 46, threshold 50); low score on \u201cg three\u201d "
+                            "(scored 39, threshold 50); starts now.")
+    assert only.evidence[0] == "evidence \u201cA signed PMO charter\u201d answered partly"
+
+
+def test_a_high_effort_step_behind_a_lighter_lead_is_named(tiny):
+    # "see" (high impact, medium effort) leads; "rule" makes the initiative high effort: the reason says which step
+    lib = library(step("see", "gov", levels=[4], impact="high", effort="medium", weeks=6),
+                  step("rule", "gov", levels=[4], effort="high", weeks=6, prerequisites=["see"]))
+    (only,) = build(tiny, lib, TOP).initiatives
+    assert (only.title, only.effort, only.duration_weeks) == ("Title see", "high", 12)
+    assert only.because == "Maturity: Governance at level 4; includes a high-effort step: title rule; starts now."
+
+
+def test_the_step_others_need_first_leads_among_equals(ev_tiny):
+    # same impact: "z-base" is needed by "a-path", which the evidence calls for and whose id comes first; the
+    # step needed first still names the initiative (its reason is its own: the level)
+    lib = library(step("z-base", "gov", levels=[4]),
+                  step("a-path", "gov", prerequisites=["z-base"], triggers=[{"evidence": "charter"}]))
+    (only,) = build(ev_tiny, lib, TOP, findings=answered(charter="no")).initiatives
+    assert (only.title, [s["id"] for s in only.steps]) == ("Title z-base", ["z-base", "a-path"])
+    assert only.because == ("Maturity: Governance at level 4; also evidence \u201cA signed PMO charter\u201d "
+                            "answered no; starts now.")
+
+
 # -- the target ------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(
