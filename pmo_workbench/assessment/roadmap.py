@@ -60,11 +60,12 @@ in with the highest impact, then one no other step of it needs first, then one
 the evidence says is missing, then the lowest effort, then id. Its ``title``,
 ``owner_role`` and ``kpi`` (the step's ``evidence_of_done``) are the lead's.
 ``because`` is one line: why the initiative is in the roadmap (it closes a gap to
-the target or a foundation gap of its dimension; otherwise the lead step's first
-evidence, labelled by its kind: "Evidence ... answered no", "Low score on
-"<statement>" (scored 47, threshold 50)", "Maturity: <dimension> at level 2",
-"Answers <finding>", "Added by the consultant"), then "also" the first new
-evidence of up to two other steps, then, when the lead is not of high effort but
+the target or a foundation gap of its dimension; for a step standing alone for
+its finding, or work the evidence calls for, the lead step's first evidence,
+labelled by its kind: "Evidence ... answered no", "Low score on "<statement>"
+(47, under 50)", "Maturity: <dimension> at level 2", "Answers
+<finding>", "Added by the consultant", then what the other steps answer besides,
+counted by kind: "also 2 low item scores and a finding"), then, when the lead is not of high effort but
 another step is, "includes a high-effort step: <its title>", then why in its
 phase ("starts now", "after I2, which it needs", "one high-effort start at a
 time", "earlier phases are full", "after the higher-impact work").
@@ -86,7 +87,7 @@ from .findings import Findings
 from .instrument import Instrument
 from .positioning import TypeResult
 from .recommendations import COLUMNS, FRAMEWORKS, FindingTrigger, RecommendationLibrary
-from .roadmap_select import _dimension_context, _Pick, _select, _supersede
+from .roadmap_select import _dimension_context, _Pick, _select, _supersede, short
 
 PHASE_LABELS: dict[int, str] = {1: "Now (0-3 months)", 2: "Next (3-6 months)", 3: "Later (6-12 months)"}
 """Roadmap phase number -> the label a report shows."""
@@ -220,6 +221,15 @@ class Roadmap:
 _LABELS = {"level": "maturity: {}", "item": "{}", "evidence": "{}", "finding": "answers {}", "added": "{}"}
 """How a reason reads by the kind of evidence behind it: a level is maturity work, an item's low score and an
 evidence answer speak for themselves ("low score on ...", "evidence ... answered no"), a finding is answered."""
+
+_NOUNS = {"evidence": ("evidence answer", "evidence answers"), "finding": ("finding", "findings"),
+          "item": ("low item score", "low item scores"), "level": ("maturity level", "maturity levels"),
+          "added": ("step added by the consultant", "steps added by the consultant")}
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{'a' if n == 1 and one[0] not in 'aeiou' else 'an' if n == 1 else n} {one if n == 1 else many}"
+
 
 _Key = tuple[str, str, str]  # workstream, dimension, and a step id for a step that stands alone
 
@@ -500,13 +510,7 @@ def _initiative(g: _Key, numbers: Mapping[_Key, str], steps: list[str],
     kinds = {k: v for s in ordered for k, v in picks[s].kinds.items()}
     label = labels[g[1]]
     also: list[str] = []
-    if d["rank"] == 0:
-        target = instrument.type_label(d["unlocks"])
-        why = (f"closes a gap to the {target} target ({label}, not yet scored)" if np.isinf(d["needed"])
-               else f"closes a gap to the {target} target ({label}, {d['needed']:.1f} points short)")
-    elif d["rank"] == 1:
-        why = d["reason"].replace("foundation gap: ", f"foundation gap: {label} ", 1)
-    else:  # the lead step's first evidence, then the first of each other step's that is not said yet
+    if g[2] or d["rank"] >= 2:  # a step standing alone for its finding, or work the evidence calls for
         first = lead.evidence[0] if lead.evidence else d["level_words"]
         why = _LABELS[kinds.get(first, "level")].format(first)
         said = {first}
@@ -514,12 +518,18 @@ def _initiative(g: _Key, numbers: Mapping[_Key, str], steps: list[str],
             new = next((e for e in picks[s].evidence if e not in said), None)
             if new is not None:
                 said.add(new)
-                also.append(_LABELS[kinds.get(new, "level")].format(new))
-    if also:
-        why += "; also " + "; ".join(also[:2]) + (f" and {len(also) - 2} more" if len(also) > 2 else "")
+                also.append(kinds.get(new, "level"))
+    elif d["rank"] == 0:
+        target = instrument.type_label(d["unlocks"])
+        why = (f"closes a gap to the {target} target ({label}, not yet scored)" if np.isinf(d["needed"])
+               else f"closes a gap to the {target} target ({label}, {d['needed']:.1f} points short)")
+    else:
+        why = d["reason"].replace("foundation gap: ", f"foundation gap: {label} ", 1)
+    if also:  # what else the other steps answer, counted by kind
+        why += "; also " + " and ".join(_count(also.count(k), *_NOUNS[k]) for k in _NOUNS if k in also)
     heavy = next((s for s in ordered if picks[s].rec.effort == "high"), None)
     if lead.rec.effort != "high" and heavy is not None:
-        why += f"; includes a high-effort step: {_lower_first(picks[heavy].rec.text(framework)[0])}"
+        why += f"; includes a high-effort step: {_lower_first(short(picks[heavy].rec.text(framework)[0]))}"
     when = {None: "starts now", "prerequisite": f"after {', '.join(after)}, which it needs",
             "high_effort": "one high-effort start at a time", "full": "earlier phases are full",
             "impact": "after the higher-impact work"}[pushed]

@@ -43,8 +43,13 @@ class _Pick:
     kinds: dict[str, str] = field(default_factory=dict)  # evidence text -> what kind of trigger gave it
 
 
-SHORT = 50
+SHORT = 42
 """Characters of a quoted item statement or evidence question at most in a roadmap's reasons."""
+
+
+def _score(value: float, below: float) -> str:
+    """A score below a threshold, whole unless rounding would reach the threshold (39.9 under 40)."""
+    return f"{value:.0f}" if round(value) < below else f"{value:.1f}"
 
 
 def short(text: str, limit: int = SHORT) -> str:
@@ -147,7 +152,7 @@ def _select(library: RecommendationLibrary, dims: Mapping[str, dict[str, Any]], 
                     text, reverse = statements.get(trig.item, (trig.item, False))
                     kinds.setdefault((f"\u201c{short(text)}\u201d too widely agreed" if reverse
                                       else f"low score on \u201c{short(text)}\u201d")
-                                     + f" (scored {float(value):.0f}, threshold {trig.below:g})", "item")
+                                     + f" ({_score(float(value), trig.below)}, under {trig.below:g})", "item")
             elif isinstance(trig, FindingTrigger):
                 hits = found.matching(trig.finding, trig.dimension)
                 for f in hits:
