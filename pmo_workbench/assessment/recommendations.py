@@ -215,7 +215,7 @@ class RecommendationLibrary(_Model):
 
     def problems(self, path: str | None = None) -> list[Problem]:
         """What is wrong inside the library: duplicate step ids, unknown workstreams, prerequisites or superseded
-        steps, a step superseding or needing itself, and prerequisite cycles."""
+        steps, a step superseding or needing itself, and prerequisite or supersede cycles."""
         found: list[Problem] = []
         ids: dict[str, int] = {}
         streams = [w.id for w in self.workstreams]
@@ -238,10 +238,12 @@ class RecommendationLibrary(_Model):
                         found.append(self._problem(path, ("recommendations", i, key, j),
                                                    f"unknown step id '{other}'"))
         found.extend(self._cycle_problems(path, ids))
+        found.extend(self._cycle_problems(path, ids, "supersedes", "supersedes"))
         return found
 
-    def _cycle_problems(self, path: str | None, ids: dict[str, int]) -> list[Problem]:
-        needs = {rec.id: [p for p in rec.prerequisites if p in ids and p != rec.id] for rec in self.recommendations}
+    def _cycle_problems(self, path: str | None, ids: dict[str, int], key: str = "prerequisites",
+                        verb: str = "needs") -> list[Problem]:
+        needs = {rec.id: [p for p in getattr(rec, key) if p in ids and p != rec.id] for rec in self.recommendations}
         state: dict[str, int] = {}  # 1 on the current path, 2 done
         found: list[Problem] = []
         reported: set[frozenset[str]] = set()
@@ -254,9 +256,9 @@ class RecommendationLibrary(_Model):
                     cycle = trail[trail.index(nxt):]
                     if frozenset(cycle) not in reported:
                         reported.add(frozenset(cycle))
-                        found.append(self._problem(path, ("recommendations", ids[nxt], "prerequisites"),
-                                                   "prerequisites form a cycle: "
-                                                   + " needs ".join([*cycle, cycle[0]])))
+                        found.append(self._problem(path, ("recommendations", ids[nxt], key),
+                                                   f"{key} form a cycle: "
+                                                   + f" {verb} ".join([*cycle, cycle[0]])))
                 elif nxt not in state:
                     visit(nxt, trail)
             trail.pop()

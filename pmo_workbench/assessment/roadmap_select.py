@@ -182,6 +182,12 @@ def _supersede(picks: dict[str, _Pick]) -> tuple[dict[str, _Pick], dict[str, str
         for gone in picks[sid].rec.supersedes:
             if gone in picks and not picks[gone].forced and gone not in redirect:
                 redirect[gone] = sid
+    for start in sorted(redirect):  # steps superseding each other (a library not checked): the first by id stays
+        trail = [start]
+        while trail[-1] in redirect and redirect[trail[-1]] not in trail:
+            trail.append(redirect[trail[-1]])
+        if trail[-1] in redirect:
+            del redirect[min(trail[trail.index(redirect[trail[-1]]):])]
     for gone, by in redirect.items():
         while by in redirect:
             by = redirect[by]

@@ -206,6 +206,10 @@ def _problems(call):
         ([{"id": "a", "more": ", supersedes: [a]"}], [(6, "recommendations.0.supersedes.0: step 'a' names itself")]),
         ([{"id": "a", "more": ", prerequisites: [b]"}, {"id": "b", "more": ", prerequisites: [a]"}],
          [(6, "recommendations.0.prerequisites: prerequisites form a cycle: a needs b needs a")]),
+        # steps superseding each other: which one goes is undecidable
+        ([{"id": "a", "more": ", supersedes: [b]"}, {"id": "b", "more": ", supersedes: [c]"},
+          {"id": "c", "more": ", supersedes: [a]"}],
+         [(6, "recommendations.0.supersedes: supersedes form a cycle: a supersedes b supersedes c supersedes a")]),
     ],
 )
 def test_library_problems_within_itself(tmp_path, steps, expected):

@@ -214,6 +214,16 @@ def test_a_step_forced_in_is_not_superseded(tiny):
     assert ids(build(tiny, lib, TOP, add=["rights"])) == [["charter", "rights"]]
 
 
+def test_steps_superseding_each_other_do_not_hang_the_roadmap(tiny):
+    # a library built in code skips the file check that refuses this; the first by id stays, the other goes
+    lib = library(step("b", "gov", levels=[4], supersedes=["a"]), step("a", "gov", levels=[4], supersedes=["b"]))
+    assert ids(build(tiny, lib, TOP)) == [["a"]]
+    # a chain still passes on: c supersedes b, b supersedes a: only c stays
+    chain = library(step("c", "gov", levels=[4], supersedes=["b"]), step("b", "gov", levels=[4], supersedes=["a"]),
+                    step("a", "gov", levels=[4]))
+    assert ids(build(tiny, chain, TOP)) == [["c"]]
+
+
 # -- prerequisites, phases, cap ------------------------------------------------------------------------------
 
 def test_prerequisites_order_the_phases(tiny):
