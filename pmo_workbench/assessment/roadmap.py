@@ -42,9 +42,10 @@
 4. **Cap.** Initiatives are ordered by priority with their prerequisites first
    (a prerequisite inherits the priority of the initiatives that need it;
    initiatives in a prerequisite cycle are ordered by priority). The first
-   ``cap`` are kept (an initiative holding a step the consultant added is
-   always kept and counts first); the others are :attr:`Roadmap.deferred`,
-   with the reason.
+   ``cap`` are kept (an initiative holding a step the consultant added, and
+   every initiative it needs, is always kept and counts first, so a roadmap
+   holds more than ``cap`` initiatives only when the consultant added more);
+   the others are :attr:`Roadmap.deferred`, with the reason.
 5. **Phase.** In that order each initiative takes the earliest phase after the
    phases of the initiatives it needs (a prerequisite's initiative is never in
    a later phase than its dependant: it comes one phase before, or, in the last
@@ -297,6 +298,12 @@ def build_roadmap(a_dimensions: pd.DataFrame, item_scores: Mapping[str, float] |
     groups = _group(picks, library, dims)
     order, needs, keys = _order(groups, picks, redirect, dims)
     forced = {g for g in order if any(picks[s].forced for s in groups[g])}
+    stack = list(forced)
+    while stack:  # what an added step needs is kept with it
+        for pre in needs[stack.pop()]:
+            if pre not in forced:
+                forced.add(pre)
+                stack.append(pre)
     room = max(cap - len(forced), 0)
     others = [g for g in order if g not in forced]
     kept = [g for g in order if g in forced or g in others[:room]]

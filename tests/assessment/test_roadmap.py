@@ -275,6 +275,15 @@ def test_the_cap_holds_and_the_rest_is_deferred(tiny):
     assert ids(build(tiny, lib, TOP, cap=2, add=["p"])) == [["g"], ["p"]]
 
 
+def test_an_added_step_keeps_what_it_needs(tiny):
+    # the charter needs the sponsor; with a cap of 1 and the charter added, the sponsor is kept before it
+    lib = library(step("sponsor", "sup", impact="high"), step("charter", "gov", prerequisites=["sponsor"]))
+    roadmap = build(tiny, lib, TOP, cap=1, add=["charter"])
+    assert ids(roadmap) == [["sponsor"], ["charter"]] and roadmap.deferred == ()
+    assert [(i.phase, i.prerequisites) for i in roadmap.initiatives] == [(1, ()), (2, ("I1",))]
+    assert roadmap.initiatives[1].because == "Added by the consultant; after I1, which it needs."
+
+
 def test_duration_is_the_critical_path_and_effort_impact_the_highest(tiny):
     lib = library(step("a1", "gov", weeks=6, effort="medium"), step("a2", "gov", weeks=4, prerequisites=["a1"]),
                   step("a3", "gov", weeks=8, impact="high"))
