@@ -9,7 +9,9 @@
    dimension's maturity level (``levels``; an unscored dimension counts as
    level 1). It is selected when one of its triggers fires (an item mean below
    its threshold, a dimension at one of the listed levels, a finding), or, when
-   it has none, by its level alone. An evidence trigger (the consultant's answer
+   it has none, by its level alone. An unscored dimension's level calls for
+   nothing (neither a step by its level nor a dimension trigger): too few
+   answers are a gap in the data, not an absent practice. An evidence trigger (the consultant's answer
    to an evidence question, :attr:`Findings.answers`) fires whatever the
    dimension's level: a foundation that does not exist is needed at any level.
    A step that ``creates`` what an evidence question asks about is left out

@@ -135,7 +135,7 @@ def _select(library: RecommendationLibrary, dims: Mapping[str, dict[str, Any]], 
         fits = applies and rec.fits(d["level"])
         found_here, found_on, problem, missing = [], [], False, False
         kinds: dict[str, str] = {}  # evidence text -> its kind, in the order found
-        if fits and not rec.triggers:
+        if fits and not rec.triggers and d["score"] is not None:  # an unscored dimension has no level to act on
             kinds.setdefault(d["level_words"], "level")
         for trig in rec.triggers if applies else ():
             if isinstance(trig, EvidenceTrigger):  # whatever the level: a missing foundation is needed at any
@@ -162,7 +162,7 @@ def _select(library: RecommendationLibrary, dims: Mapping[str, dict[str, Any]], 
                 problem = problem or (bool(hits) and trig.finding in _PROBLEMS)
             elif isinstance(trig, DimensionTrigger):
                 t = dims.get(trig.dimension)
-                if t is not None and t["level"] in trig.levels:
+                if t is not None and t["score"] is not None and t["level"] in trig.levels:
                     kinds.setdefault(t["level_words"], "level")
         # an evidence answer is a fact about the PMO: it is said first
         evidence = sorted(kinds, key=lambda e: kinds[e] != "evidence")

@@ -126,6 +126,16 @@ def test_levels_limit_a_triggered_step(tiny):
     assert ids(build(tiny, lib, TOP, items={"G1": 10.0})) == []  # gov is at level 4
 
 
+def test_an_unscored_dimension_calls_for_nothing_by_its_level(ev_tiny):
+    # gov has too few answers: it counts as level 1 for "fits", but neither its level nor a dimension trigger on
+    # it calls for a step (missing data, not an absent practice); the evidence still does
+    lib = library(step("lvl", "gov", levels=[1]), step("trg", "sup", triggers=[{"dimension": "gov", "levels": [1]}]),
+                  step("ev", "gov", levels=[1], triggers=[{"evidence": "charter"}]))
+    scores = {**TOP, "gov": None}
+    assert ids(build(ev_tiny, lib, scores)) == []
+    assert ids(build(ev_tiny, lib, scores, findings=answered(charter="no"))) == [["ev"]]
+
+
 # -- evidence answers ---------------------------------------------------------------------------------------------
 
 @pytest.fixture
