@@ -181,16 +181,28 @@ def portfolio_findings(*, cycles: Iterable[Sequence[str]] = (), over_allocated: 
     return Findings(tuple(found))
 
 
-def findings_from_portfolio(checks: Iterable[Any], *, measures: pd.DataFrame | None = None) -> Findings:
+def findings_from_portfolio(checks: Iterable[Any], *, measures: pd.DataFrame | None = None,
+                            projects: Iterable[str] | None = None) -> Findings:
     """The portfolio findings of one PMO from a portfolio analysis's own findings and the PMO's evidence measures.
 
     ``checks`` are objects with ``check``, ``project_id`` and ``extra`` (the ``findings`` of
     :class:`pmo_workbench.portfolio.PortfolioAnalysis`): each ``dependency_cycle`` gives its cycle
     (``extra["cycle"]``), each ``no_sponsor`` its project. ``measures`` are the PMO's evidence rows
     (``PmoEvidence.rows``: ``measure``, ``count``); the ``over_allocation`` count gives the over-allocated
-    role-months. Calls :func:`portfolio_findings`.
+    role-months. ``projects``, when given, are the ids of the PMO's own projects: a check on another PMO's project
+    is left out, and a cycle is kept when one of its projects is the PMO's. Calls :func:`portfolio_findings`.
     """
     checks = list(checks)
+    if projects is not None:
+        own = {str(p) for p in projects}
+
+        def mine(c: Any) -> bool:
+            if getattr(c, "check", None) == "dependency_cycle":
+                cycle = (getattr(c, "extra", None) or {}).get("cycle", ())
+                return any(str(p) in own for p in cycle) or str(getattr(c, "project_id", "")) in own
+            return str(getattr(c, "project_id", "")) in own
+
+        checks = [c for c in checks if mine(c)]
     cycles = [tuple(str(p) for p in (getattr(c, "extra", None) or {}).get("cycle", ()))
               for c in checks if getattr(c, "check", None) == "dependency_cycle"]
     sponsorless = sorted({str(c.project_id) for c in checks

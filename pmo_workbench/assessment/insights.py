@@ -97,6 +97,7 @@ __all__ = [
     "ROADMAP_TABLE_COLUMNS",
     "deferred_sentence",
     "findings_from_portfolio",
+    "pmo_projects",
     "roadmap_table",
     "roadmap_with",
     "strengths",
@@ -491,6 +492,23 @@ def roadmap_with(a: PmoAssessment, instrument: Instrument, library: Recommendati
     return build_roadmap(a.dimensions, a.item_scores, a.type, library, instrument, findings=a.findings | findings,
                          framework=options.framework, pmo_level=a.pmo_level, exclude=options.exclude,
                          add=options.add, cap=options.cap)
+
+
+def pmo_projects(projects: pd.DataFrame, workbook_pmo: str | None, scope: str) -> set[str] | None:
+    """The ids of one PMO's projects in the portfolio's ``projects`` table (``project_id``, ``pmo``), for
+    :func:`findings_from_portfolio`.
+
+    ``scope`` and ``workbook_pmo`` are those of the PMO's portfolio evidence: ``"organisation"`` (no PMO of the
+    workbook matched: every project counts, ``None``), ``"none"`` (the PMO has no project: an empty set), else the
+    projects whose ``pmo`` is ``workbook_pmo`` (compared with case folded and spaces trimmed).
+    """
+    if scope == "organisation" or "pmo" not in projects.columns:
+        return None
+    if scope == "none" or workbook_pmo is None:
+        return set()
+    key = " ".join(str(workbook_pmo).split()).casefold()
+    names = projects["pmo"].map(lambda v: None if _missing(v) else " ".join(str(v).split()).casefold())
+    return {str(i) for i in projects.loc[names == key, "project_id"]}
 
 
 def roadmap_table(roadmap: Roadmap) -> pd.DataFrame:

@@ -613,3 +613,23 @@ def test_rebuilt_with_the_portfolio_findings_and_the_report_table(tiny):
     assert deferred_sentence(plan) is None
     capped = build(tiny, lib, TOP, cap=1)
     assert deferred_sentence(capped) == "Beyond the cap of 1 initiative, 1 more was left for later: Title p."
+
+
+def test_portfolio_findings_of_one_pmo_are_its_own():
+    from pmo_workbench.assessment.insights import pmo_projects
+
+    projects = pd.DataFrame({"project_id": ["P1", "P2", "P3", "P4"],
+                             "pmo": ["Digital  PMO", "Corporate PMO", " digital pmo", None]})
+    # its own projects by name (case and spaces aside); every project when no PMO matched; none when it has none
+    assert pmo_projects(projects, "Digital PMO", "pmo") == {"P1", "P3"}
+    assert pmo_projects(projects, None, "organisation") is None
+    assert pmo_projects(projects, None, "none") == set()
+    checks = [SimpleNamespace(check="no_sponsor", project_id="P1", extra={}),
+              SimpleNamespace(check="no_sponsor", project_id="P2", extra={}),
+              SimpleNamespace(check="dependency_cycle", project_id="P2", extra={"cycle": ["P2", "P3"]}),
+              SimpleNamespace(check="dependency_cycle", project_id="P2", extra={"cycle": ["P2", "P4"]})]
+    # Digital's: the project P1 without a sponsor, and the cycle through its P3; not Corporate's P2 nor P2-P4
+    assert [f.text for f in findings_from_portfolio(checks, projects={"P1", "P3"}).found] == [
+        "dependency cycle in the portfolio data: P2 needs P3 needs P2", "projects without a sponsor: 1 (P1)"]
+    # without projects: the whole portfolio, as before
+    assert len(findings_from_portfolio(checks).found) == 3
