@@ -102,6 +102,8 @@ NOW_HIGH_EFFORT = 1
 """High-effort initiatives phase 1 holds at most."""
 NEXT_LIMIT = 3
 """Initiatives phase 2 holds at most."""
+PHASE_WEEKS: dict[int, tuple[int, int]] = {1: (0, 13), 2: (13, 26), 3: (26, 52)}
+"""Roadmap phase number -> the weeks it spans (from, to): a quarter, a quarter, half a year."""
 _RANK = {"low": 0, "medium": 1, "high": 2}
 STEP_COLUMNS = [*COLUMNS, "initiative", "phase", "phase_label"]
 """Columns of :meth:`Roadmap.steps`: the flat list of the kept initiatives' steps."""
@@ -139,6 +141,8 @@ class Initiative:
     because: str
     prerequisites: tuple[str, ...] = ()
     unlocks: str | None = None
+    start_week: int = 1
+    end_week: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "workstream": self.workstream,
@@ -147,7 +151,8 @@ class Initiative:
                 "owner_role": self.owner_role, "duration_weeks": self.duration_weeks, "effort": self.effort,
                 "impact": self.impact, "kpi": self.kpi, "steps": [dict(s) for s in self.steps],
                 "evidence": list(self.evidence), "because": self.because,
-                "prerequisites": list(self.prerequisites), "unlocks": self.unlocks}
+                "prerequisites": list(self.prerequisites), "unlocks": self.unlocks,
+                "start_week": self.start_week, "end_week": self.end_week}
 
 
 @dataclass(frozen=True)
@@ -179,7 +184,8 @@ class Roadmap:
                           "steps": [{"id", "title", "action", "evidence_of_done", "owner_role",
                                      "duration_weeks", "effort", "impact"}],
                           "evidence": [str], "because": str, "prerequisites": [initiative ids],
-                          "unlocks": type id | None}],
+                          "unlocks": type id | None,
+                          "start_week": int, "end_week": int}],   # weeks from 1: when it starts and ends
          "deferred": [{"title", "workstream", "dimension", "steps": [step ids], "reason"}],
          "workstreams": [{"id", "label"}],           # those the initiatives use, in library order
          "phases": {"1": label, "2": label, "3": label},
@@ -202,8 +208,8 @@ class Roadmap:
         """One row per initiative: every field of :class:`Initiative` but ``steps`` (``step_titles`` instead,
         joined by "; "), ``evidence`` joined by "; "."""
         cols = ["id", "title", "workstream", "workstream_label", "dimension", "dimension_label", "phase",
-                "phase_label", "owner_role", "duration_weeks", "effort", "impact", "kpi", "step_titles",
-                "evidence", "because"]
+                "phase_label", "owner_role", "duration_weeks", "start_week", "end_week", "effort", "impact", "kpi",
+                "step_titles", "evidence", "because"]
         return pd.DataFrame([{**{k: getattr(i, k) for k in cols if hasattr(i, k) and k != "evidence"},
                               "step_titles": "; ".join(s["title"] for s in i.steps),
                               "evidence": "; ".join(i.evidence)} for i in self.initiatives], columns=cols)
@@ -311,6 +317,7 @@ def build_roadmap(a_dimensions: pd.DataFrame, item_scores: Mapping[str, float] |
     kept = [g for g in order if g in forced or g in others[:room]]
     cut = [g for g in order if g not in kept]
     phases, pushed = _phase(kept, needs, groups, picks)
+    starts = _timing(kept, needs, groups, picks, phases, pushed)
     position = {g: n for n, g in enumerate(kept)}
     kept.sort(key=lambda g: (phases[g], position[g]))
     numbers = {g: f"I{n}" for n, g in enumerate(kept, start=1)}
@@ -319,7 +326,7 @@ def build_roadmap(a_dimensions: pd.DataFrame, item_scores: Mapping[str, float] |
     for g in kept:
         initiative = _initiative(g, numbers, groups[g], picks, library, dims, labels, phases[g], pushed.get(g),
                                  [numbers[n] for n in sorted(needs[g] & set(kept), key=kept.index)], framework,
-                                 instrument)
+                                 instrument, starts[g])
         initiatives.append(initiative)
         for s in initiative.steps:
             d = dims[g[1]]
@@ -481,6 +488,22 @@ def _phase(kept: list[_Key], needs: Mapping[_Key, set[_Key]],
     return phases, pushed
 
 
+def _timing(kept: list[_Key], needs: Mapping[_Key, set[_Key]], groups: Mapping[_Key, list[str]],
+            picks: Mapping[str, _Pick], phases: dict[_Key, int], pushed: dict[_Key, str | None]) -> dict[_Key, int]:
+    """The week (from 0) each initiative starts: its phase's first week, or later when what it needs ends later;
+    an initiative that cannot start within its phase moves to the phase in which it can (the last at most)."""
+    start: dict[_Key, int] = {}
+    end: dict[_Key, int] = {}
+    for g in sorted(kept, key=lambda g: (phases[g], kept.index(g))):
+        ready = max((end[p] for p in needs[g] if p in end), default=0)
+        begin = max(PHASE_WEEKS[phases[g]][0], ready)
+        while phases[g] < 3 and begin >= PHASE_WEEKS[phases[g]][1]:
+            phases[g], pushed[g] = phases[g] + 1, "prerequisite"
+            begin = max(PHASE_WEEKS[phases[g]][0], ready)
+        start[g], end[g] = begin, begin + _critical_path(groups[g], picks)
+    return start
+
+
 def _lower_first(title: str) -> str:
     """A title inside a sentence: its first letter lower-cased, unless the first word is an acronym (PRINCE2)."""
     head = title.split(" ", 1)[0]
@@ -503,7 +526,7 @@ def _critical_path(steps: list[str], picks: Mapping[str, _Pick]) -> int:
 def _initiative(g: _Key, numbers: Mapping[_Key, str], steps: list[str],
                 picks: Mapping[str, _Pick], library: RecommendationLibrary, dims: Mapping[str, dict[str, Any]],
                 labels: Mapping[str, str], phase: int, pushed: str | None, after: list[str],
-                framework: str | None, instrument: Instrument) -> Initiative:
+                framework: str | None, instrument: Instrument, start: int) -> Initiative:
     d = dims[g[1]]
     lead = _lead(steps, picks)
     ordered = _step_order(steps, picks)
@@ -539,9 +562,14 @@ def _initiative(g: _Key, numbers: Mapping[_Key, str], steps: list[str],
     heavy = next((s for s in ordered if picks[s].rec.effort == "high"), None)
     if lead.rec.effort != "high" and heavy is not None:
         why += f"; includes a high-effort step: {_lower_first(short(picks[heavy].rec.text(framework)[0]))}"
-    when = {None: "starts now", "prerequisite": f"after {', '.join(after)}, which it needs",
+    weeks = _critical_path(steps, picks)
+    late = start > PHASE_WEEKS[phase][0]
+    when = {None: "starts now",
+            "prerequisite": (f"from week {start + 1}, " if late else "") + f"after {', '.join(after)}, which it needs",
             "high_effort": "one high-effort start at a time", "full": "earlier phases are full",
             "impact": "after the higher-impact work"}[pushed]
+    if start + weeks > PHASE_WEEKS[phase][1]:  # longer than its phase: say when it ends
+        when += f"; runs to week {start + weeks}"
     rank_effort = max(_RANK[picks[s].rec.effort] for s in steps)
     rank_impact = max(_RANK[picks[s].rec.impact] for s in steps)
     names = {v: k for k, v in _RANK.items()}
@@ -549,6 +577,7 @@ def _initiative(g: _Key, numbers: Mapping[_Key, str], steps: list[str],
     return Initiative(
         id=numbers[g], title=title, workstream=g[0], workstream_label=library.workstream_label(g[0]),
         dimension=g[1], dimension_label=labels[g[1]], phase=phase, phase_label=PHASE_LABELS[phase],
-        owner_role=lead.rec.owner_role, duration_weeks=_critical_path(steps, picks), effort=names[rank_effort],
+        owner_role=lead.rec.owner_role, duration_weeks=weeks, effort=names[rank_effort],
         impact=names[rank_impact], kpi=lead.rec.text(framework)[2], steps=tuple(rows), evidence=evidence,
-        because=f"{why[0].upper()}{why[1:]}; {when}.", prerequisites=tuple(after), unlocks=d["unlocks"])
+        because=f"{why[0].upper()}{why[1:]}; {when}.", prerequisites=tuple(after), unlocks=d["unlocks"],
+        start_week=start + 1, end_week=start + weeks)

@@ -38,7 +38,8 @@ def roadmap(initiatives: pd.DataFrame, *, title: str | None = None) -> alt.Layer
     initiatives
         One row per initiative, in roadmap order (:meth:`pmo_workbench.assessment.roadmap.Roadmap.table`):
         ``id``, ``title``, ``phase`` (1..3) and ``phase_label`` are used, and, when present,
-        ``workstream_label`` (else ``dimension``; else one row), ``effort`` and ``duration_weeks``.
+        ``workstream_label`` (else ``dimension``; else one row), ``effort``, ``duration_weeks``, and
+        ``start_week`` and ``end_week`` (when it runs, from week 1: shown instead of the duration).
     title
         Chart title; none by default.
 
@@ -67,7 +68,10 @@ def roadmap(initiatives: pd.DataFrame, *, title: str | None = None) -> alt.Layer
         lines = _wrap(f"{ident} {_text(r.get('title')) or ''}".strip(), chars, _MAX_LINES)
         effort = (_text(r.get("effort")) or "").lower()
         weeks = _int(r.get("duration_weeks"))
-        detail = ", ".join(x for x in (f"{weeks} weeks" if weeks is not None else None,
+        start, end = _int(r.get("start_week")), _int(r.get("end_week"))
+        span = (f"weeks {start}-{end}" if start is not None and end is not None and end > start
+                else f"{weeks} weeks" if weeks is not None else None)
+        detail = ", ".join(x for x in (span,
                                        f"{effort} effort" if effort in _RATINGS else None) if x)
         boxes.append({"stream": stream, "phase": phase, "lines": lines, "detail": detail, "effort": effort,
                       "id": ident, "title": _text(r.get("title")) or "", "phase_label": phase_labels[phase]})

@@ -247,6 +247,30 @@ def test_prerequisites_order_the_phases(tiny):
     assert roadmap.initiatives[1].phase_label == PHASE_LABELS[2] == "Next (3-6 months)"
 
 
+@pytest.mark.parametrize(
+    ("weeks", "expected"),
+    [
+        # first runs weeks 1-20 (past Now's 13): second starts in Next when first ends, third in Later
+        (20, [(1, 1, 20, "starts now; runs to week 20."), (2, 21, 24, "after I1, which it needs", "from week 21"),
+              (3, 27, 30, None, None)]),
+        # first runs weeks 1-30: second cannot start within Next (weeks 14-26) and moves to Later, from week 31;
+        # third follows it from week 35
+        (30, [(1, 1, 30, "starts now; runs to week 30."), (3, 31, 34, "after I1, which it needs", "from week 31"),
+              (3, 35, 38, "after I2, which it needs", "from week 35")]),
+    ],
+)
+def test_a_dependant_starts_when_what_it_needs_ends(tiny, weeks, expected):
+    lib = library(step("first", "ppl", weeks=weeks), step("second", "sup", prerequisites=["first"]),
+                  step("third", "gov", prerequisites=["second"]))
+    roadmap = build(tiny, lib, TOP)
+    for i, (phase, start, end, *said) in zip(roadmap.initiatives, expected):
+        assert (i.phase, i.start_week, i.end_week) == (phase, start, end)
+        if said[0] and said[0].startswith("starts"):
+            assert i.because.endswith(said[0])
+        elif said[0]:
+            assert i.because.endswith(f"; {said[1]}, {said[0]}.")
+
+
 def test_a_prerequisite_comes_first_even_when_it_ranks_lower(tiny):
     # "big" (high impact) needs "small" (low impact): small inherits big's priority and comes first
     lib = library(step("small", "ppl", impact="low"), step("big", "sup", impact="high", prerequisites=["small"]),
@@ -377,7 +401,7 @@ def test_an_initiative_is_named_and_explained_by_its_lead_step(ev_tiny):
     assert [s["id"] for s in only.steps] == ["quality", "tool", "twice"]
     # the reason is the lead's evidence first, then the others'
     assert only.because == ("Evidence \u201cA signed PMO charter\u201d answered partly; also 2 low item scores; "
-                            "starts now.")
+                            "starts now; runs to week 32.")
     assert only.evidence[0] == "evidence \u201cA signed PMO charter\u201d answered partly"
 
 
@@ -510,7 +534,7 @@ def test_to_dict_shape(tiny):
                             "owner_role": "Owner g", "duration_weeks": 4, "effort": "low", "impact": "medium"}],
                  "evidence": ["Governance at level 4"],
                  "because": "Maturity: Governance at level 4; starts now.", "prerequisites": [],
-                 "unlocks": None}
+                 "unlocks": None, "start_week": 1, "end_week": 4}
 
 
 # -- engagement options --------------------------------------------------------------------------------------
@@ -633,3 +657,13 @@ def test_portfolio_findings_of_one_pmo_are_its_own():
         "dependency cycle in the portfolio data: P2 needs P3 needs P2", "projects without a sponsor: 1 (P1)"]
     # without projects: the whole portfolio, as before
     assert len(findings_from_portfolio(checks).found) == 3
+
+
+def test_the_chart_says_when_each_initiative_runs(tiny):
+    import json
+
+    from pmo_workbench import charts
+
+    lib = library(step("first", "ppl", weeks=20), step("second", "sup", prerequisites=["first"]))
+    spec = json.dumps(charts.roadmap(build(tiny, lib, TOP).table()).to_dict())
+    assert "weeks 1-20, low effort" in spec and "weeks 21-24, low effort" in spec
