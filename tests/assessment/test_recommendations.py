@@ -13,6 +13,7 @@ from pmo_workbench.assessment.recommendations import (
     FINDINGS,
     EvidenceTrigger,
     FindingTrigger,
+    ItemTrigger,
     RecommendationLibrary,
     library_for,
     load_library,
@@ -134,7 +135,9 @@ def test_builtin_library_discriminates(core):
     assert set(impact) == set(effort) == {"low", "medium", "high"}
     # the politically hard steps are rated high effort
     hard = ["SPN-sponsor", "MAN-charter", "MAN-decision-rights", "POR-stop", "POR-priority", "FIN-business-case",
-            "FIN-stage-funding", "CPL-consequences"]
+            "FIN-stage-funding", "CPL-consequences", "SPN-project-sponsors"]
+    # the sponsor is secured by someone with the standing to obtain one, not by the head of the PMO alone
+    assert library.step("SPN-sponsor").owner_role.startswith("Chief executive")
     assert {library.step(s).effort for s in hard} == {"high"}
     # the charter makes the separate decision-rights step redundant
     assert "MAN-decision-rights" in library.step("MAN-charter").supersedes
@@ -147,6 +150,13 @@ def test_builtin_library_answers_every_finding(core):
     triggered = {t.finding for r in recs for t in r.triggers if isinstance(t, FindingTrigger)}
     # missing evidence is answered question by question (below), not by the finding
     assert triggered == set(FINDINGS) - {"evidence_missing"}
+
+
+def test_builtin_library_answers_every_item(core):
+    # a low score on any statement of the instrument can call for a step
+    recs = library_for(core).recommendations
+    called = {t.item for r in recs for t in r.triggers if isinstance(t, ItemTrigger)}
+    assert [i for i in core.items.index if i not in called] == []
 
 
 def test_builtin_library_answers_every_evidence_question(core):
