@@ -32,7 +32,8 @@
    workstreams. A step called for by findings alone stands on its own; when it
    is of low impact (a workshop on split views) it joins instead the
    best-placed initiative on a dimension its findings name, as one of its
-   steps (never its lead), and stands alone only when there is none.
+   steps (never its lead), and stands alone only when there is none; a step
+   standing alone for a finding on a dimension is shown under that dimension.
    **Ranking rule**: initiatives are ranked by the impact of their lead step
    first (high, then medium, then low), and within one impact by class: the
    gaps to the goal (most points needed first), then foundations (a
@@ -57,6 +58,9 @@
    months)" at most :data:`NEXT_LIMIT`; the rest go to phase 3 "Later (6-12
    months)". A low-impact initiative does not start in phase 1 while an
    initiative of higher impact waits for a later phase because of those limits.
+   Phases span weeks 1-13, 14-26 and 27-52 (:data:`PHASE_WEEKS`): an initiative
+   starts at its phase's first week or, later, when what it needs ends; one that
+   cannot start within its phase moves to the phase in which it can.
 
 An initiative tells one story, that of its **lead step**: the step not folded
 in with the highest impact, then one no other step of it needs first, then one
@@ -329,12 +333,13 @@ def build_roadmap(a_dimensions: pd.DataFrame, item_scores: Mapping[str, float] |
                                  instrument, starts[g])
         initiatives.append(initiative)
         for s in initiative.steps:
-            d = dims[g[1]]
-            rows.append({"dimension": g[1], "level": d["level"], "id": s["id"], "title": s["title"],
+            d = dims[initiative.dimension]
+            rows.append({"dimension": initiative.dimension, "level": d["level"], "id": s["id"], "title": s["title"],
                          "action": s["action"], "effort": s["effort"], "impact": s["impact"],
                          "unlocks": initiative.unlocks, "weighted_gap": d["weighted_gap"], "reason": d["reason"],
                          "initiative": initiative.id, "phase": initiative.phase, "phase_label": initiative.phase_label})
-    deferred = tuple(Deferred(_lead(groups[g], picks).rec.text(framework)[0], g[0], g[1], tuple(groups[g]),
+    deferred = tuple(Deferred(_lead(groups[g], picks).rec.text(framework)[0], g[0], _shown(g, groups, picks),
+                              tuple(groups[g]),
                               f"beyond the cap of {cap} initiative{'s' if cap != 1 else ''}: lower priority than "
                               "those kept") for g in cut)
     used = {g[0] for g in kept}
@@ -405,10 +410,18 @@ def _depths(steps: list[str], picks: Mapping[str, _Pick]) -> dict[str, int]:
 
 
 def _step_order(steps: list[str], picks: Mapping[str, _Pick]) -> list[str]:
-    """Steps folded in first, then the others with their prerequisites first, then higher impact, lower effort, id."""
+    """Steps with their prerequisites first, then higher impact, lower effort, id; steps folded in last."""
     depth = _depths(steps, picks)
-    return sorted(steps, key=lambda s: (not picks[s].folded, depth[s], -_RANK[picks[s].rec.impact],
+    return sorted(steps, key=lambda s: (picks[s].folded, depth[s], -_RANK[picks[s].rec.impact],
                                         _RANK[picks[s].rec.effort], s))
+
+
+def _shown(g: _Key, groups: Mapping[_Key, list[str]], picks: Mapping[str, _Pick]) -> str:
+    """The dimension an initiative is shown under: its own, or, for a step standing alone for a finding on a
+    dimension, that dimension (a perception gap on the mandate is work on the mandate, wherever the library
+    files the step)."""
+    on = picks[groups[g][0]].found_on if g[2] else []
+    return on[0][0] if on else g[1]
 
 
 def _lead(steps: list[str], picks: Mapping[str, _Pick]) -> _Pick:
@@ -576,7 +589,8 @@ def _initiative(g: _Key, numbers: Mapping[_Key, str], steps: list[str],
     title = lead.rec.text(framework)[0]
     return Initiative(
         id=numbers[g], title=title, workstream=g[0], workstream_label=library.workstream_label(g[0]),
-        dimension=g[1], dimension_label=labels[g[1]], phase=phase, phase_label=PHASE_LABELS[phase],
+        dimension=_shown(g, {g: steps}, picks), dimension_label=labels[_shown(g, {g: steps}, picks)], phase=phase,
+        phase_label=PHASE_LABELS[phase],
         owner_role=lead.rec.owner_role, duration_weeks=weeks, effort=names[rank_effort],
         impact=names[rank_impact], kpi=lead.rec.text(framework)[2], steps=tuple(rows), evidence=evidence,
         because=f"{why[0].upper()}{why[1:]}; {when}.", prerequisites=tuple(after), unlocks=d["unlocks"],

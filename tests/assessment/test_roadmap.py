@@ -362,8 +362,8 @@ def test_a_missing_foundation_of_high_impact_comes_first(ev_tiny):
 @pytest.mark.parametrize(
     ("on", "impact", "expected"),
     [
-        # low agreement on sup, where other work is: the low-impact workshop joins it, first of its steps
-        ("sup", "low", [["split", "s3"]]),
+        # low agreement on sup, where other work is: the low-impact workshop joins it, after its own steps
+        ("sup", "low", [["s3", "split"]]),
         # on ppl, where no other work is: it stands alone, after the medium-impact work
         ("ppl", "low", [["s3"], ["split"]]),
         # a medium-impact finding step stands alone, ranked with its impact: ahead of maturity work of the same
@@ -376,6 +376,10 @@ def test_a_low_impact_finding_step_folds_into_the_work_on_its_dimension(tiny, on
                   step("s3", "sup", ws="b", levels=[3]))
     roadmap = build(tiny, lib, TOP, findings=found)
     assert ids(roadmap) == expected
+    if impact == "medium":
+        # standing alone for a finding on sup, the step is shown under sup, wherever the library files it
+        assert (roadmap.initiatives[0].dimension, roadmap.initiatives[0].dimension_label) == ("sup", "Support")
+        assert roadmap.steps()["dimension"].tolist() == ["sup", "sup"]
     if len(expected) == 1:
         (joined,) = roadmap.initiatives
         # the initiative is still the work on sup, named and owned by its own step
