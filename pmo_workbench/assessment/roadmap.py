@@ -574,15 +574,13 @@ def _initiative(g: _Key, numbers: Mapping[_Key, str], steps: list[str],
         why += "; also " + " and ".join(_count(also.count(k), *_NOUNS[k]) for k in _NOUNS if k in also)
     heavy = next((s for s in ordered if picks[s].rec.effort == "high"), None)
     if lead.rec.effort != "high" and heavy is not None:
-        why += f"; includes a high-effort step: {_lower_first(short(picks[heavy].rec.text(framework)[0]))}"
+        why += f"; includes a high-effort step: {_lower_first(short(picks[heavy].rec.text(framework)[0], 34))}"
     weeks = _critical_path(steps, picks)
     late = start > PHASE_WEEKS[phase][0]
     when = {None: "starts now",
             "prerequisite": (f"from week {start + 1}, " if late else "") + f"after {', '.join(after)}, which it needs",
             "high_effort": "one high-effort start at a time", "full": "earlier phases are full",
             "impact": "after the higher-impact work"}[pushed]
-    if start + weeks > PHASE_WEEKS[phase][1]:  # longer than its phase: say when it ends
-        when += f"; runs to week {start + weeks}"
     rank_effort = max(_RANK[picks[s].rec.effort] for s in steps)
     rank_impact = max(_RANK[picks[s].rec.impact] for s in steps)
     names = {v: k for k, v in _RANK.items()}

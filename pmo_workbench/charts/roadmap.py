@@ -13,8 +13,8 @@ __all__ = ["roadmap"]
 
 _LABEL_WIDTH = 118  # px of the workstream labels on the left
 _GAP = 6  # px between boxes
-_LINE = 13  # px per line of text in a box
-_PAD = 5  # px of padding inside a box
+_LINE = 12  # px per line of text in a box
+_PAD = 4  # px of padding inside a box
 _HEADER = 22  # px of the phase headers at the top
 _MAX_LINES = 2  # lines of an initiative's title at most (then an ellipsis; the table beside it has the full title)
 _EFFORT_FILL = {"low": LEVEL_COLOURS[0], "medium": LEVEL_COLOURS[1], "high": LEVEL_COLOURS[2]}

@@ -251,11 +251,11 @@ def test_prerequisites_order_the_phases(tiny):
     ("weeks", "expected"),
     [
         # first runs weeks 1-20 (past Now's 13): second starts in Next when first ends, third in Later
-        (20, [(1, 1, 20, "starts now; runs to week 20."), (2, 21, 24, "after I1, which it needs", "from week 21"),
+        (20, [(1, 1, 20, "starts now."), (2, 21, 24, "after I1, which it needs", "from week 21"),
               (3, 27, 30, None, None)]),
         # first runs weeks 1-30: second cannot start within Next (weeks 14-26) and moves to Later, from week 31;
         # third follows it from week 35
-        (30, [(1, 1, 30, "starts now; runs to week 30."), (3, 31, 34, "after I1, which it needs", "from week 31"),
+        (30, [(1, 1, 30, "starts now."), (3, 31, 34, "after I1, which it needs", "from week 31"),
               (3, 35, 38, "after I2, which it needs", "from week 35")]),
     ],
 )
@@ -405,7 +405,7 @@ def test_an_initiative_is_named_and_explained_by_its_lead_step(ev_tiny):
     assert [s["id"] for s in only.steps] == ["quality", "tool", "twice"]
     # the reason is the lead's evidence first, then the others'
     assert only.because == ("Evidence \u201cA signed PMO charter\u201d answered partly; also 2 low item scores; "
-                            "starts now; runs to week 32.")
+                            "starts now.")
     assert only.evidence[0] == "evidence \u201cA signed PMO charter\u201d answered partly"
 
 
