@@ -68,7 +68,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -222,6 +222,8 @@ class OrganisationEvidence:
     stale_after_days: int = STALE_AFTER_DAYS
     other_assessed: tuple[str, ...] = ()
     without_pmo: int = 0
+    analysis: Any = field(default=None, repr=False, compare=False)
+    """The portfolio analysis the figures come from (:func:`evidence_for` keeps it), for the roadmap's findings."""
 
     def get(self, pmo: str) -> PmoEvidence:
         """The evidence shown beside ``pmo``; ``KeyError`` when the report does not cover that PMO."""
@@ -575,5 +577,6 @@ def evidence_for(assessments: Sequence[PmoAssessment], workbook: str | Path, *,
     """
     portfolio: Portfolio = read_portfolio(workbook)
     analysis = analyse_portfolio(portfolio, as_of=as_of)
-    return portfolio_evidence(assessments, analysis, organisation=organisation, portfolio=str(workbook),
-                              dimension_labels=dimension_labels, assessed=assessed, min_group_size=min_group_size)
+    found = portfolio_evidence(assessments, analysis, organisation=organisation, portfolio=str(workbook),
+                               dimension_labels=dimension_labels, assessed=assessed, min_group_size=min_group_size)
+    return replace(found, analysis=analysis)
