@@ -24,7 +24,7 @@ from typing import Any
 from ..errors import ReportError
 from ..resources import templates_dir
 from .branding import Branding
-from .deck_text import EMU_PER_PT, INSET_X, LINE, needed_height, shorten, wrap
+from .deck_text import EMU_PER_PT, INSET_X, LINE, needed_height, shorten, text_width, wrap
 from .records import CHART_MIME, VEGALITE_VERSION
 
 MAX_SLIDES = 14
@@ -32,6 +32,10 @@ MIN_SLIDES = 8
 PALETTE = ("1F4E79", "C55A11", "548235", "7030A0", "BF9000", "2E75B6", "A5A5A5", "843C0C")
 RAG_COLOURS = {"red": "C00000", "amber": "FFC000", "green": "70AD47", "check_estimate": "5B9BD5"}
 INK, MUTED = "1F2A37", "5F6B7A"
+DRAFT_COLOUR = "B01E1E"
+FOOTER_PT = 9
+FOOTER_ROOM = 1.2
+"""The footer's text is measured this much wider than the estimate: LibreOffice's fonts run wider."""
 TABLE_LINE = 1.25
 """Line height in table cells, as a multiple of the font size (a little more than in text boxes)."""
 
@@ -84,7 +88,7 @@ def chart_png(spec: Mapping[str, Any]) -> bytes:
 class Deck:
     """A presentation being built on a master, with the house helpers for text, tables and charts."""
 
-    def __init__(self, branding: Branding | None = None, *, footer: str = "") -> None:
+    def __init__(self, branding: Branding | None = None, *, footer: str = "", mark: str = "") -> None:
         from pptx import Presentation
 
         self.branding = branding or Branding()
@@ -94,6 +98,7 @@ class Deck:
         self.width, self.height = int(self.prs.slide_width), int(self.prs.slide_height)
         self.margin = int(self.width * 0.0375)
         self.footer = footer
+        self.mark = mark
         colour = (self.branding.colour or "").lstrip("#")
         self.palette = ((colour.upper(),) if colour else ()) + PALETTE
 
@@ -131,11 +136,34 @@ class Deck:
         return slide
 
     def _footer(self, slide) -> None:
-        number = len(self.prs.slides)
-        text = f"{self.footer} · {number}" if self.footer else str(number)
-        box = slide.shapes.add_textbox(self.margin, int(self.height * 0.935), self.width - 2 * self.margin,
-                                       int(self.height * 0.05))
-        self.fill(box, [text], max_pt=10, min_pt=8, colour=MUTED, lines=1)
+        """The footer: organisation and confidentiality on the left (shortened to one line), the draft marker
+        and the slide number in a box of their own on the right, never cut."""
+        from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
+
+        number = str(len(self.prs.slides))
+        top, height = int(self.height * 0.935), int(self.height * 0.05)
+        runs = [(f"{self.mark} · ", True, DRAFT_COLOUR)] if self.mark else []
+        runs.append((number, False, MUTED))
+        need = sum(text_width(t, FOOTER_PT, bold=b) for t, b, _ in runs) + 2 * INSET_X
+        right_w = int(need * FOOTER_ROOM * EMU_PER_PT)
+        box = slide.shapes.add_textbox(self.width - self.margin - right_w, top, right_w, height)
+        frame = box.text_frame
+        frame.word_wrap = True
+        frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+        paragraph = frame.paragraphs[0]
+        paragraph.alignment = PP_ALIGN.RIGHT
+        for text, bold, colour in runs:
+            run = paragraph.add_run()
+            run.text = text
+            run.font.size = _pt(FOOTER_PT)
+            run.font.bold = bold
+            run.font.color.rgb = _rgb(colour)
+        if self.footer:
+            width = self.width - 2 * self.margin - right_w
+            room = (width / EMU_PER_PT - 2 * INSET_X) / FOOTER_ROOM
+            left = slide.shapes.add_textbox(self.margin, top, width, height)
+            self.fill(left, [shorten(self.footer, FOOTER_PT, room, 1)], max_pt=FOOTER_PT, min_pt=FOOTER_PT,
+                      colour=MUTED)
 
     # -- text --
     def text(self, slide, box: tuple[int, int, int, int], paragraphs: Sequence[str | tuple[str, dict]], *,
@@ -392,12 +420,17 @@ def engagement_of(records: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def footer_text(organisation: str, engagement: Mapping[str, Any]) -> str:
+    """The footer's text on every slide but the title: the organisation and the confidentiality line (the draft
+    marker, :func:`footer_mark`, has a box of its own so that a long name never cuts it)."""
     parts = [organisation]
     if engagement.get("confidentiality"):
         parts.append(str(engagement["confidentiality"]))
-    if engagement.get("draft"):
-        parts.append("DRAFT")
     return " · ".join(parts)
+
+
+def footer_mark(engagement: Mapping[str, Any]) -> str:
+    """``"DRAFT"`` for a draft, else nothing: shown beside the slide number on every slide."""
+    return "DRAFT" if engagement.get("draft") else ""
 
 
 def title_slide(deck: Deck, title: str, organisation: str, engagement: Mapping[str, Any], *,

@@ -8,7 +8,7 @@ from typing import Any
 from .._values import count, fmt
 from .branding import Branding
 from .deck import (RAG_COLOURS, Deck, NotebookChart, bullets_slide, chart_png, engagement_of, long_date, no_deck_record,
-                   footer_text, pick_charts, title_slide)
+                   footer_mark, footer_text, pick_charts, title_slide)
 
 MAX_ACTIONS = 7
 SEVERITY = {"error": ("error", "errors"), "warning": ("warning", "warnings"), "info": ("note", "notes")}
@@ -41,7 +41,7 @@ def portfolio_deck(records: Mapping[str, Any], *, organisation: str, branding: B
     if not isinstance(record, Mapping) or record.get("report") != "portfolio":
         raise no_deck_record(organisation, "portfolio")
     engagement = engagement_of(records)
-    deck = Deck(branding, footer=footer_text(organisation, engagement))
+    deck = Deck(branding, footer=footer_text(organisation, engagement), mark=footer_mark(engagement))
     head = records.get("headline") or {}
     totals = records.get("portfolio") or {}
     money = record.get("money") or {}

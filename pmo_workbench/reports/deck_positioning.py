@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .branding import Branding
-from .deck import (MAX_SLIDES, MUTED, Deck, NotebookChart, bullets_slide, chart_png, engagement_of, footer_text,
-                   no_deck_record, pick_charts, title_slide)
+from .deck import (MAX_SLIDES, MUTED, Deck, NotebookChart, bullets_slide, chart_png, engagement_of, footer_mark,
+                   footer_text, no_deck_record, pick_charts, title_slide)
 
 MAX_KEY_MESSAGES = 5
 ROADMAP_COLUMNS = ("Initiative", "Owner", "Weeks", "KPI", "Why")
@@ -84,7 +84,7 @@ def positioning_deck(records: Mapping[str, Any], *, organisation: str, branding:
     if not isinstance(record, Mapping) or record.get("report") != "positioning":
         raise no_deck_record(organisation, "positioning")
     engagement = engagement_of(records)
-    deck = Deck(branding, footer=footer_text(organisation, engagement))
+    deck = Deck(branding, footer=footer_text(organisation, engagement), mark=footer_mark(engagement))
     pmos = list(record.get("pmos", []))
     several = len(pmos) > 1
     dims = [(d["id"], d["label"]) for d in record.get("dimensions", [])]

@@ -481,3 +481,32 @@ def test_a_staged_deck_is_published_and_a_deck_no_longer_asked_for_is_removed(tm
     publish(ReportOutcome("a", "positioning", "A", None, "rendered", {"html": str(work / "a.html")}), out, ["html"],
             keep_old=True)
     assert not (out / "a.pptx").exists() and (out / "a.html").is_file()
+
+
+# --- the footer: the draft marker and the slide number are never cut ------------------------------
+
+def test_a_long_name_never_cuts_the_draft_marker_or_the_slide_number():
+    organisation = '<script>alert("x")</script> O\'Brien & "Söhne" Événements Internationaux ' * 3 + "GmbH"
+    engagement = {**ENGAGEMENT, "draft": True,
+                  "confidentiality": "Strictly confidential – not for onward distribution. " * 3}
+    records = positioning_records([_pmo("Corporate PMO", SCORES)], engagement=engagement,
+                                  **{"roadmap/Corporate PMO": INITIATIVES})
+    prs = _reopen(build_deck("positioning", records, organisation=organisation))
+    for number, slide in enumerate(prs.slides, 1):
+        if number == 1:
+            continue  # the title slide says it all at length
+        footers = [s.text_frame.text for s in slide.shapes
+                   if s.has_text_frame and s.top > prs.slide_height * 0.93]
+        assert f"DRAFT · {number}" in footers, (number, footers)
+        (left,) = [t for t in footers if "DRAFT" not in t]
+        assert left.startswith("<script>alert(\"x\")</script> O'Brien") and left.endswith("…")
+        assert len(wrap(left, 9, 10_000)) == 1
+    assert_text_fits(prs)
+
+
+def test_a_final_deck_numbers_its_slides_without_a_marker():
+    records = positioning_records([_pmo("Corporate PMO", SCORES)], engagement={**ENGAGEMENT, "draft": False})
+    prs = _reopen(build_deck("positioning", records, organisation="Alpha Ltd"))
+    footers = [s.text_frame.text for s in prs.slides[2].shapes if s.has_text_frame and
+               s.top > prs.slide_height * 0.93]
+    assert sorted(footers) == ["3", "Alpha Ltd · Confidential"]
