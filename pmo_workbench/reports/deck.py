@@ -318,8 +318,9 @@ class Deck:
                 series.format.fill.solid()
                 series.format.fill.fore_color.rgb = colour
 
-    def picture(self, slide, box, png: bytes):
-        """A PNG fitted inside ``box`` (aspect kept, centred)."""
+    def picture(self, slide, box, png: bytes, *, align: int = 0):
+        """A picture (PNG, JPEG or GIF) fitted inside ``box``, aspect kept: centred, or against the box's left
+        (``align=-1``) or right (``1``) side."""
         from PIL import Image
 
         left, top, width, height = box
@@ -327,16 +328,22 @@ class Deck:
             w, h = image.size
         scale = min(width / w, height / h)
         pw, ph = int(w * scale), int(h * scale)
-        return slide.shapes.add_picture(io.BytesIO(png), left + (width - pw) // 2, top + (height - ph) // 2, pw, ph)
+        x = left + {-1: 0, 1: width - pw}.get(align, (width - pw) // 2)
+        return slide.shapes.add_picture(io.BytesIO(png), x, top + (height - ph) // 2, pw, ph)
 
-    def logo(self, slide) -> None:
-        """The consultancy's logo top right of the title slide (PNG, JPEG or GIF; an SVG is left out)."""
-        logo = self.branding.logo
-        if logo is None or Path(logo).suffix.lower() not in (".png", ".jpg", ".jpeg", ".gif"):
-            return
-        height = int(self.height * 0.1)
-        box = (self.width - self.margin - int(self.width * 0.2), self.margin // 2, int(self.width * 0.2), height)
-        self.picture(slide, box, Path(logo).read_bytes())
+    def logos(self, slide, engagement: Mapping[str, Any]) -> None:
+        """The client's logo top left and the consultancy's top right of the title slide: the engagement's
+        (``data:`` URIs), the consultancy's from the branding file when the engagement gives none."""
+        from .document import logo_image
+
+        client = logo_image(engagement.get("client_logo"))
+        consultancy = logo_image(engagement.get("consultancy_logo")) or logo_image(self.branding.logo)
+        width, height = int(self.width * 0.2), int(self.height * 0.1)
+        for data, left, name in ((client, self.margin, "Client logo"),
+                                 (consultancy, self.width - self.margin - width, "Consultancy logo")):
+            if data is not None:
+                self.picture(slide, (left, self.margin // 2, width, height), data, align=-1 if left == self.margin
+                             else 1).name = name
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)
@@ -464,7 +471,7 @@ def title_slide(deck: Deck, title: str, organisation: str, engagement: Mapping[s
     body = placeholders.get(1) or slide.shapes.add_textbox(deck.margin, int(deck.height * 0.55),
                                                            deck.width - 2 * deck.margin, int(deck.height * 0.35))
     deck.fill(body, lines, max_pt=18, min_pt=11, colour=MUTED)
-    deck.logo(slide)
+    deck.logos(slide, engagement)
 
 
 def bullets_slide(deck: Deck, title: str, items: Sequence[str], *, note: str | None = None) -> None:

@@ -2,10 +2,11 @@
 
 The document holds the whole report, as the HTML page does:
 
-1. a title page: the consultancy's logo, the kind of report, its title, the
-   organisation, its PMO(s), the fieldwork period (else the date), and, from the
-   ``engagement`` record when the notebook kept one, "prepared for", the
-   confidentiality line, the version and a DRAFT marker;
+1. a title page: the client's and the consultancy's logos (the engagement's, else
+   the branding's), the kind of report, its title, the organisation, its PMO(s),
+   the fieldwork period (else the date), and, from the ``engagement`` record when
+   the notebook kept one, "prepared for", the confidentiality line, the version
+   and a DRAFT marker;
 2. the key messages of the engagement, when it has them and the notebook does
    not show them itself;
 3. a table of contents: a Word TOC field already filled with the report's
@@ -48,6 +49,8 @@ KEY_MESSAGES = "Key messages"
 CHART_DPI = 96
 """Vega-Lite sizes are CSS pixels: 96 to the inch."""
 CHART_SCALE = 2
+LOGO_MM = 18
+"""The height of a logo on the title page."""
 
 
 # --- reading the notebook ------------------------------------------------------------------
@@ -56,8 +59,9 @@ def engagement_of(records: Mapping[str, Any]) -> dict[str, Any]:
     """The ``engagement`` record as a dict of known, well-typed fields (anything else is ignored).
 
     Returns ``{"client", "consultancy", "prepared_for", "confidentiality", "version"}`` as non-empty
-    strings when given, ``"fieldwork"`` as ``(start, end)`` strings, ``"draft"`` as a bool and
-    ``"key_messages"`` as a list of non-empty strings.
+    strings when given, ``"client_logo"`` and ``"consultancy_logo"`` as ``data:image/...`` URIs,
+    ``"fieldwork"`` as ``(start, end)`` strings, ``"draft"`` as a bool and ``"key_messages"`` as a list of
+    non-empty strings.
     """
     raw = records.get("engagement")
     if not isinstance(raw, Mapping):
@@ -67,6 +71,9 @@ def engagement_of(records: Mapping[str, Any]) -> dict[str, Any]:
         value = raw.get(key)
         if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip():
             found[key] = str(value).strip()
+    for key in ("client_logo", "consultancy_logo"):
+        if isinstance(raw.get(key), str) and raw[key].startswith("data:image/"):
+            found[key] = raw[key]
     fieldwork = raw.get("fieldwork")
     if isinstance(fieldwork, Sequence) and not isinstance(fieldwork, str) and len(fieldwork) == 2 \
             and all(isinstance(d, str) and d.strip() for d in fieldwork):
@@ -200,8 +207,8 @@ def _title_page(document, spec: ReportSpec, branding: Branding, date: str, recor
                 engagement: Mapping[str, Any]) -> None:
     from docx.enum.text import WD_BREAK
 
-    if branding.logo is not None:
-        _logo(document, Path(branding.logo))
+    _logos(document, logo_image(engagement.get("client_logo")),
+           logo_image(engagement.get("consultancy_logo")) or logo_image(branding.logo))
     document.add_paragraph(branding.kicker_for(spec.report), style="Kicker")
     document.add_paragraph(TITLES.get(spec.report, spec.report), style="Title")
     document.add_paragraph(spec.organisation, style="Title Detail")
@@ -228,19 +235,60 @@ def _title_page(document, spec: ReportSpec, branding: Branding, date: str, recor
     document.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
 
 
-def _logo(document, path: Path) -> None:
-    """The branding's logo (checked when the branding was loaded); an SVG is drawn to PNG first."""
-    from docx.shared import Mm
+def logo_image(logo: str | Path | None) -> bytes | None:
+    """A logo as bytes Word and PowerPoint can show (PNG, JPEG or GIF; an SVG drawn to PNG), or ``None``.
 
+    ``logo`` is a ``data:image/...;base64,...`` URI (an engagement's logo, checked when the engagement was read)
+    or the path of a branding logo (checked when the branding was loaded). A logo that cannot be read or drawn
+    is left out with a warning: the title page is still written.
+    """
+    import base64
+    import binascii
+
+    if not logo:
+        return None
     try:
-        data = path.read_bytes()
-        if path.suffix.lower() == ".svg":
+        if isinstance(logo, str) and logo.startswith("data:"):
+            head, _, payload = logo.partition(",")
+            mime = head[5:].split(";")[0].strip().lower()
+            data = base64.b64decode(payload, validate=True) if ";base64" in head else payload.encode("utf-8")
+        else:
+            path = Path(logo)
+            data = path.read_bytes()
+            mime = "image/svg+xml" if path.suffix.lower() == ".svg" else "image/*"
+        if mime == "image/svg+xml":
             import vl_convert
 
             data = vl_convert.svg_to_png(data.decode("utf-8"), scale=CHART_SCALE)
-        document.add_paragraph().add_run().add_picture(io.BytesIO(data), height=Mm(18))
-    except Exception as exc:  # noqa: BLE001 - a logo Word cannot show leaves the title page without it
-        logging.getLogger(__name__).warning("%s: logo left out of the Word document: %s", path, exc)
+        elif not data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")):
+            raise ValueError("not a PNG, JPEG, GIF or SVG image")
+        return data
+    except (OSError, ValueError, UnicodeDecodeError, binascii.Error, RuntimeError) as exc:
+        shown = "an engagement's logo" if isinstance(logo, str) and logo.startswith("data:") else str(logo)
+        logging.getLogger(__name__).warning("%s: logo left out: %s", shown, exc)
+        return None
+
+
+def _logos(document, client: bytes | None, consultancy: bytes | None) -> None:
+    """The client's logo on the left and the consultancy's on the right of one line of the title page."""
+    from docx.enum.text import WD_TAB_ALIGNMENT
+    from docx.shared import Mm
+
+    if client is None and consultancy is None:
+        return
+    para = document.add_paragraph()
+    para.paragraph_format.tab_stops.add_tab_stop(_text_width(document), WD_TAB_ALIGNMENT.RIGHT)
+    for i, (data, name) in enumerate(((client, "Client logo"), (consultancy, "Consultancy logo"))):
+        if data is None:
+            continue
+        run = para.add_run()
+        if i and client is not None:
+            run.add_tab()
+        try:
+            shape = run.add_picture(io.BytesIO(data), height=Mm(LOGO_MM))
+            shape._inline.docPr.set("descr", name)
+        except Exception as exc:  # noqa: BLE001 - a logo Word cannot show leaves the title page without it
+            logging.getLogger(__name__).warning("%s left out of the Word document: %s", name, exc)
 
 
 def _key_messages(document, messages: Sequence[str], headings: list[tuple[int, str]]) -> None:

@@ -510,3 +510,52 @@ def test_a_final_deck_numbers_its_slides_without_a_marker():
     footers = [s.text_frame.text for s in prs.slides[2].shapes if s.has_text_frame and
                s.top > prs.slide_height * 0.93]
     assert sorted(footers) == ["3", "Alpha Ltd · Confidential"]
+
+
+# --- the engagement's logos on the title slide ----------------------------------------------------
+
+def _png_uri(width: int, height: int, colour=(200, 30, 30)) -> tuple[bytes, str]:
+    import base64
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, format="PNG")
+    data = buffer.getvalue()
+    return data, "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def test_the_engagements_logos_are_on_the_title_slide():
+    client, client_uri = _png_uri(400, 80)
+    consultancy, consultancy_uri = _png_uri(200, 100, (30, 30, 200))
+    records = positioning_records([_pmo("Corporate PMO", SCORES)],
+                                  engagement={**ENGAGEMENT, "client_logo": client_uri,
+                                              "consultancy_logo": consultancy_uri})
+    prs = _reopen(build_deck("positioning", records, organisation="Alpha Ltd"))
+    pictures = {s.name: s for s in prs.slides[0].shapes if s.shape_type == 13}
+    assert set(pictures) == {"Client logo", "Consultancy logo"}
+    assert pictures["Client logo"].image.blob == client
+    assert pictures["Consultancy logo"].image.blob == consultancy
+    # each in a box a fifth of the slide wide and a tenth high (192 x 54 pt of a 960 x 540 pt slide), at the margins
+    box_w, box_h = prs.slide_width * 0.2, prs.slide_height * 0.1
+    logo, right = pictures["Client logo"], pictures["Consultancy logo"]
+    assert logo.left == int(prs.slide_width * 0.0375)
+    assert abs(logo.width - box_w) <= 1 and abs(logo.height - box_w * 80 / 400) <= 1  # 400x80: 192 x 38.4 pt
+    assert abs(right.height - box_h) <= 1 and abs(right.width - box_h * 2) <= 1      # 200x100: 108 x 54 pt
+    assert abs(right.left + right.width - (prs.slide_width - int(prs.slide_width * 0.0375))) <= 1
+    assert all(s.shape_type != 13 for slide in list(prs.slides)[1:] for s in slide.shapes
+               if s.name in pictures)
+
+
+def test_the_engagements_consultancy_logo_wins_over_the_branding_one(tmp_path):
+    branded, _ = _png_uri(10, 10, (0, 200, 0))
+    (tmp_path / "logo.png").write_bytes(branded)
+    (tmp_path / "branding.yaml").write_text("consultancy: Northwind\nlogo: logo.png\n", encoding="utf-8")
+    branding = load_branding(tmp_path / "branding.yaml")
+    consultancy, uri = _png_uri(200, 100)
+    with_logo = positioning_records([_pmo("P", SCORES)], engagement={**ENGAGEMENT, "consultancy_logo": uri})
+    prs = _reopen(build_deck("positioning", with_logo, organisation="Alpha Ltd", branding=branding))
+    assert [s.image.blob for s in prs.slides[0].shapes if s.shape_type == 13] == [consultancy]
+    without = positioning_records([_pmo("P", SCORES)], engagement=ENGAGEMENT)
+    prs = _reopen(build_deck("positioning", without, organisation="Alpha Ltd", branding=branding))
+    assert [s.image.blob for s in prs.slides[0].shapes if s.shape_type == 13] == [branded]

@@ -356,3 +356,54 @@ def test_publishing_places_the_word_document_and_removes_one_no_longer_asked_for
     publish(ReportOutcome("r", "positioning", "Org", None, "rendered", {"html": str(work / "r2.html")}),
             out, ["html"], keep_old=True)
     assert sorted(p.name for p in out.iterdir()) == ["r.html"]
+
+
+# --- the engagement's logos ----------------------------------------------------------------------
+
+def _data_uri(data: bytes, mime: str = "image/png") -> str:
+    import base64
+
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def test_the_engagements_logos_are_on_the_title_page_client_left_consultancy_right(tmp_path):
+    client, consultancy, branded = _png(40, 12), _png(30, 10), _png(8, 4)
+    (tmp_path / "logo.png").write_bytes(branded)
+    (tmp_path / "branding.yaml").write_text("consultancy: Meridian Advisory\nlogo: logo.png\n")
+    engagement = {**ENGAGEMENT, "client_logo": _data_uri(client), "consultancy_logo": _data_uri(consultancy)}
+    document = _reopen(_notebook(engagement), branding=load_branding(tmp_path / "branding.yaml"))
+    first = document.paragraphs[0]
+    blips = first._p.findall(".//" + qn("a:blip"))
+    blobs = [document.part.related_parts[b.get(qn("r:embed"))].blob for b in blips]
+    assert blobs == [client, consultancy]  # the engagement's consultancy logo wins over the branding's
+    descriptions = [d.get("descr") for d in first._p.iter(qn("wp:docPr"))]
+    assert descriptions == ["Client logo", "Consultancy logo"]
+    assert len(first._p.findall(".//" + qn("w:r") + "/" + qn("w:tab"))) == 1  # the consultancy logo: right
+    # 18 mm high, the width in proportion: 40 x 12 px -> 60 mm
+    assert [round(s.height.mm) for s in document.inline_shapes][:2] == [18, 18]
+    assert round(document.inline_shapes[0].width.mm) == 60
+
+
+def test_without_an_engagement_logo_the_branding_logo_stays():
+    engagement = {**ENGAGEMENT, "client_logo": _data_uri(_png(40, 12))}
+    document = _reopen(_notebook(engagement))
+    blips = document.paragraphs[0]._p.findall(".//" + qn("a:blip"))
+    assert len(blips) == 1 and not document.paragraphs[0]._p.findall(".//" + qn("w:r") + "/" + qn("w:tab"))
+
+
+@pytest.mark.parametrize("uri", ["data:image/png;base64,!!!", "data:image/png;base64," + "QUJD", "not a logo"])
+def test_a_logo_that_cannot_be_shown_is_left_out(uri):
+    from pmo_workbench.reports.document import logo_image
+
+    assert logo_image(uri if uri.startswith("data:") else None) is None
+    document = _reopen(_notebook({**ENGAGEMENT, "client_logo": uri}))
+    assert not document.paragraphs[0]._p.findall(".//" + qn("a:blip"))
+
+
+def test_an_svg_logo_is_drawn_to_png():
+    from pmo_workbench.reports.document import logo_image
+
+    svg = (b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="10"><rect width="40" height="10" '
+           b'fill="#336699"/></svg>')
+    data = logo_image(_data_uri(svg, "image/svg+xml"))
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and png_width(data) == 80  # drawn at twice the size
