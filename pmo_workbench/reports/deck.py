@@ -36,6 +36,8 @@ DRAFT_COLOUR = "B01E1E"
 FOOTER_PT = 9
 FOOTER_ROOM = 1.2
 """The footer's text is measured this much wider than the estimate: LibreOffice's fonts run wider."""
+NO_LIMIT = 1_000
+"""A cell's line limit meaning "never shortened"."""
 TABLE_LINE = 1.25
 """Line height in table cells, as a multiple of the font size (a little more than in text boxes)."""
 
@@ -130,10 +132,19 @@ class Deck:
             title_shape = slide.shapes.add_textbox(self.margin, int(self.height * 0.04), self.width - 2 * self.margin,
                                                    int(self.height * 0.12))
         self.fill(title_shape, [title], max_pt=28, min_pt=18, bold=True, colour=INK, lines=2)
-        top = max(int(title_shape.top + title_shape.height), int(self.height * 0.16)) + int(self.height * 0.02)
-        self.body = (self.margin, top, self.width - 2 * self.margin, int(self.height * 0.92) - top)
+        self.body = self._body_below(title_shape)
         self._footer(slide)
         return slide
+
+    def body_box(self, layout: tuple[str, ...] = ("Title Only", "Title and Content")) -> tuple[int, int, int, int]:
+        """The content area a slide of ``layout`` will have (as :attr:`body` after :meth:`slide`)."""
+        title = next((p for p in self.layout(*layout).placeholders if p.placeholder_format.idx == 0), None)
+        return self._body_below(title)
+
+    def _body_below(self, title) -> tuple[int, int, int, int]:
+        bottom = int(title.top + title.height) if title is not None else int(self.height * 0.16)
+        top = max(bottom, int(self.height * 0.16)) + int(self.height * 0.02)
+        return (self.margin, top, self.width - 2 * self.margin, int(self.height * 0.92) - top)
 
     def _footer(self, slide) -> None:
         """The footer: organisation and confidentiality on the left (shortened to one line), the draft marker
@@ -206,14 +217,17 @@ class Deck:
 
     # -- tables --
     def table(self, slide, box: tuple[int, int, int, int], header: Sequence[str], rows: Sequence[Sequence[str]],
-              widths: Sequence[float], *, pt: float = 12, min_pt: float = 9, max_lines: int = 4):
+              widths: Sequence[float], *, pt: float = 12, min_pt: float = 9,
+              max_lines: int | Sequence[int | None] = 4):
         """A table in ``box``: column ``widths`` are shares of its width; rows that do not fit are left out
-        (the last row then says how many); cells are shortened to ``max_lines`` lines."""
+        (the last row then says how many); cells are shortened to ``max_lines`` lines (one limit, or one per
+        column, ``None`` for none)."""
         left, top, width, height = box
         col_pt = [width * w / sum(widths) / EMU_PER_PT for w in widths]
+        limits = _limits(max_lines, len(header))
         rows = [[str(c) for c in r] for r in rows]
         for size in _sizes(pt, min_pt):
-            kept, used = self._rows_that_fit(header, rows, col_pt, size, 0.92 * height / EMU_PER_PT, max_lines)
+            kept = len(_page_rows(header, rows, col_pt, size, 0.92 * height / EMU_PER_PT, limits))
             if kept == len(rows):
                 break
         shown = rows[:kept] if kept == len(rows) else rows[:max(kept - 1, 0)]
@@ -225,7 +239,7 @@ class Deck:
         for j, share in enumerate(widths):
             graphic.columns[j].width = int(width * share / sum(widths))
         for i, row in enumerate([list(header), *shown]):
-            texts = [shorten(c, size, col_pt[j] - 2 * INSET_X, max_lines, bold=i == 0) for j, c in enumerate(row)]
+            texts = _cut_row(row, col_pt, size, limits, i == 0)
             graphic.rows[i].height = int(_row_height(texts, col_pt, size, i == 0) * EMU_PER_PT)
             for j, text in enumerate(texts):
                 cell = graphic.cell(i, j)
@@ -237,18 +251,25 @@ class Deck:
                 run.font.bold = i == 0
         return graphic
 
-    def _rows_that_fit(self, header, rows, col_pt, size, height_pt, max_lines) -> tuple[int, float]:
-        def cut(row, bold=False):
-            return [shorten(c, size, col_pt[j] - 2 * INSET_X, max_lines, bold=bold) for j, c in enumerate(row)]
-
-        used = _row_height(cut(header, True), col_pt, size, True)
-        kept = 0
-        for row in rows:
-            h = _row_height(cut(row), col_pt, size, False)
-            if used + h > height_pt:
-                break
-            used, kept = used + h, kept + 1
-        return kept, used
+    def table_pages(self, box: tuple[int, int, int, int], header: Sequence[str], rows: Sequence[Sequence[str]],
+                    widths: Sequence[float], *, pt: float = 12, min_pt: float = 9,
+                    max_lines: int | Sequence[int | None] = 4) -> tuple[float, list[list[list[str]]]]:
+        """``rows`` split into pages of tables that each fit ``box`` whole: ``(font size, pages)``, the largest
+        size that needs the fewest pages (draw each page with :meth:`table` at that size)."""
+        width, height = box[2], box[3]
+        col_pt = [width * w / sum(widths) / EMU_PER_PT for w in widths]
+        limits = _limits(max_lines, len(header))
+        rows = [[str(c) for c in r] for r in rows]
+        best: tuple[float, list[list[list[str]]]] | None = None
+        for size in _sizes(pt, min_pt):
+            pages, rest = [], rows
+            while rest:
+                kept = max(1, len(_page_rows(header, rest, col_pt, size, 0.92 * height / EMU_PER_PT, limits)))
+                pages.append(rest[:kept])
+                rest = rest[kept:]
+            if best is None or len(pages) < len(best[1]):
+                best = (size, pages)
+        return best if best is not None else (float(pt), [])
 
     # -- charts --
     def bar_chart(self, slide, box, categories: Sequence[str], series: Mapping[str, Sequence[float | None]], *,
@@ -386,6 +407,30 @@ def _fit(items, width_pt: float, height_pt: float, max_pt: float, min_pt: float)
 def _row_height(texts: Sequence[str], col_pt: Sequence[float], size: float, bold: bool) -> float:
     lines = max(len(wrap(t, size, w - 2 * INSET_X, bold=bold)) for t, w in zip(texts, col_pt))
     return lines * size * TABLE_LINE + 2 * 3.6 + 2
+
+
+def _limits(max_lines: int | Sequence[int | None], columns: int) -> list[int]:
+    if isinstance(max_lines, int):
+        return [max_lines] * columns
+    return [NO_LIMIT if n is None else int(n) for n in max_lines]
+
+
+def _cut_row(row: Sequence[str], col_pt: Sequence[float], size: float, limits: Sequence[int], bold: bool) -> list[str]:
+    return [c if limits[j] >= NO_LIMIT else shorten(c, size, col_pt[j] - 2 * INSET_X, limits[j], bold=bold)
+            for j, c in enumerate(row)]
+
+
+def _page_rows(header, rows, col_pt, size: float, height_pt: float, limits) -> list[list[str]]:
+    """The first of ``rows`` that fit under ``header`` in ``height_pt``."""
+    used = _row_height(_cut_row(header, col_pt, size, limits, True), col_pt, size, True)
+    kept = []
+    for row in rows:
+        h = _row_height(_cut_row(row, col_pt, size, limits, False), col_pt, size, False)
+        if used + h > height_pt:
+            break
+        used += h
+        kept.append(row)
+    return kept
 
 
 def _pt(value: float):

@@ -100,12 +100,16 @@ def positioning_deck(records: Mapping[str, Any], *, organisation: str, branding:
         _ladder_slide(deck, pmos[0], ladders[0])
     _scores_slide(deck, pmos, dims)
     _radar_slide(deck, pmos, dims)
-    room = MAX_SLIDES - len(deck.prs.slides) - 5
-    for p in pmos[:max(1, room)]:
+    after = 3  # the roadmap on one page and the two appendix slides
+    free = MAX_SLIDES - len(deck.prs.slides) - after
+    pages = initiative_pages(deck, records, pmos, budget=free - 1)  # at least one perception slide
+    shown = max(1, min(len(pmos), free - len(pages)))
+    for p in pmos[:shown]:
         _perception_slide(deck, p, dims, roles, record.get("min_group_size"), several)
-    _roadmap_slides(deck, records, pmos, several)
+    _roadmap_slide(deck, records, pmos, several)
+    _initiative_slides(deck, pages)
     _method_slide(deck, record)
-    _quality_slide(deck, record, pmos, roles, several, left_out=pmos[max(1, room):])
+    _quality_slide(deck, record, pmos, roles, several, left_out=pmos[shown:])
     return deck
 
 
@@ -218,43 +222,128 @@ def _perception_slide(deck: Deck, p, dims, roles, min_group_size, several: bool)
               colour=MUTED)
 
 
-def _roadmap_slides(deck: Deck, records, pmos, several: bool) -> None:
+def _found(records, pmos) -> list[tuple[str, dict[str, Any], str | None]]:
     found = []
     for p in pmos:
         items, shape = initiatives_of(records, p["pmo"], p.get("step_titles"))
         found.extend((p["pmo"], i, shape) for i in items)
+    return found
+
+
+def _name(item: Mapping[str, Any], shape: str | None) -> str:
+    """An initiative as the report names it, ``"I1 Agree the PMO charter"``; a step of an earlier roadmap by its
+    title."""
+    title = str(item.get("title") or item.get("id") or "")
+    return f"{item['id']} {title}" if shape == "initiatives" and item.get("id") else title
+
+
+def _roadmap_slide(deck: Deck, records, pmos, several: bool) -> None:
+    """Every initiative by workstream (the report's labels) and phase; what the cap left out below."""
+    found = _found(records, pmos)
     slide = deck.slide("Roadmap on one page")
-    left, top, width, height = deck.body
     if not found:
         deck.text(slide, deck.body, ["No roadmap was proposed for this assessment."], max_pt=18)
-        slide = deck.slide("The initiatives")
-        deck.text(slide, deck.body, ["No initiative was proposed."], max_pt=18)
         return
+    left, top, width, height = deck.body
     phases = _phase_labels([i for _, i, _ in found])
     streams: dict[str, dict[int, list[str]]] = {}
-    for pmo, item, _ in found:
-        stream = str(item.get("workstream") or "Steps")
+    for pmo, item, shape in found:
+        stream = str(item.get("workstream_label") or item.get("workstream") or "Steps")
         key = f"{pmo} · {stream}" if several else stream
-        try:
-            phase = int(item.get("phase"))
-        except (TypeError, ValueError):
-            continue
-        streams.setdefault(key, {}).setdefault(phase, []).append(str(item.get("title") or item.get("id")))
+        phase = _int(item.get("phase"))
+        if phase is not None:
+            streams.setdefault(key, {}).setdefault(phase, []).append(_name(item, shape))
     rows = [[key, *("\n".join(f"• {t}" for t in cells.get(ph, [])) for ph in phases)] for key, cells in streams.items()]
-    deck.table(slide, deck.body, ["Workstream", *phases.values()], rows, [1.4, *[2] * len(phases)], pt=12, min_pt=9,
-               max_lines=6)
-    slide = deck.slide("The initiatives")
+    notes = [n for n in (deferred_note(records, p["pmo"], several) for p in pmos) if n]
+    note_h = int(height * 0.14) if notes else 0
+    deck.table(slide, (left, top, width, height - note_h), ["Workstream", *phases.values()], rows,
+               [1.4, *[2] * len(phases)], pt=12, min_pt=8, max_lines=8)
+    if notes:
+        deck.text(slide, (left, top + height - note_h, width, note_h), notes, max_pt=11, min_pt=8, colour=MUTED)
+
+
+def deferred_note(records: Mapping[str, Any], pmo: str, several: bool = False) -> str | None:
+    """The report's sentence on the initiatives the cap left out of a PMO's roadmap, or ``None``."""
+    from ..assessment import insights
+    from ..assessment.roadmap import Deferred, Roadmap, RoadmapOptions
+
+    record = records.get(f"roadmap/{pmo}")
+    if not isinstance(record, Mapping) or not isinstance(record.get("deferred"), list) or not record["deferred"]:
+        return None
+    options = record.get("options") if isinstance(record.get("options"), Mapping) else {}
+    cap = _int(options.get("cap")) or len(record.get("initiatives") or [])
+    deferred = tuple(Deferred(str(d.get("title") or ""), str(d.get("workstream") or ""), str(d.get("dimension") or ""),
+                              tuple(d.get("steps") or ()), str(d.get("reason") or ""))
+                     for d in record["deferred"] if isinstance(d, Mapping))
+    sentence = insights.deferred_sentence(Roadmap(deferred=deferred, options=RoadmapOptions(cap=cap)))
+    return f"{pmo}: {sentence}" if sentence and several else sentence
+
+
+INITIATIVE_WIDTHS = (2.6, 1.4, 0.7, 2.4, 3.2)
+INITIATIVE_LINES = (None, None, None, None, 6)
+"""Names, owners and KPIs are never shortened (a table goes on to another slide instead); a reason past six
+lines is."""
+
+
+def initiative_pages(deck: Deck, records, pmos, *, budget: int) -> list[tuple[str, float, list[list[str]]]]:
+    """The slides of "The initiatives": ``(title, font size, rows)`` each, at most ``budget`` (at least one).
+
+    One slide per PMO (more when its initiatives do not fit one) when the budget allows; else the PMOs share
+    slides, their names before each initiative; past the budget the last slide says how many more the report
+    holds.
+    """
+    found = _found(records, pmos)
+    several = len(pmos) > 1
+    budget = max(1, budget)
+    if not found:
+        return [("The initiatives", 12.0, [])]
     if all(shape == "steps" for _, _, shape in found):
-        rows = [[f"{pmo}: {i['title']}" if several else i["title"], phases.get(_int(i.get("phase")), "")]
-                for pmo, i, _ in found]
-        deck.table(slide, deck.body, ["Step", "Phase"], rows, [4, 1.5], pt=13, min_pt=11, max_lines=2)
-        return
-    rows = []
-    for pmo, i, _ in found:
-        name = f"{pmo}: {i.get('title')}" if several else str(i.get("title") or i.get("id"))
-        rows.append([name, str(i.get("owner_role") or "–"), _fmt(i.get("duration_weeks"), 0),
-                     str(i.get("kpi") or "–"), str(i.get("because") or "")])
-    deck.table(slide, deck.body, ROADMAP_COLUMNS, rows, [2.6, 1.4, 0.7, 2.4, 3.2], pt=12, min_pt=10, max_lines=3)
+        rows = [[f"{pmo}: {i['title']}" if several else i["title"],
+                 _phase_labels([i]).get(_int(i.get("phase")), "")] for pmo, i, _ in found]
+        return [("The initiatives", 13.0, rows)]
+    box = deck.body_box()
+
+    def row(pmo, i, prefix):
+        return [f"{pmo}: {_name(i, 'initiatives')}" if prefix else _name(i, "initiatives"),
+                str(i.get("owner_role") or "–"), _fmt(i.get("duration_weeks"), 0), str(i.get("kpi") or "–"),
+                str(i.get("because") or "")]
+
+    def paged(title, rows):
+        size, pages = deck.table_pages(box, ROADMAP_COLUMNS, rows, INITIATIVE_WIDTHS, pt=12, min_pt=10,
+                                       max_lines=INITIATIVE_LINES)
+        return _titled(title, size, pages)
+
+    if several:
+        per_pmo = [page for p in pmos for page in paged(f"The initiatives: {p['pmo']}",
+                                                        [row(p["pmo"], i, False) for q, i, _ in found
+                                                         if q == p["pmo"]]) if page[2]]
+        if len(per_pmo) <= budget:
+            return per_pmo
+    rows = [row(pmo, i, several) for pmo, i, _ in found]
+    size, pages = deck.table_pages(box, ROADMAP_COLUMNS, rows, INITIATIVE_WIDTHS, pt=12, min_pt=10,
+                                   max_lines=INITIATIVE_LINES)
+    if len(pages) > budget:
+        pages = pages[:budget]
+        rest = len(rows) - sum(len(p) for p in pages) + 1
+        pages[-1] = [*pages[-1][:-1], [f"… and {rest} more in the report", "", "", "", ""]]
+    return _titled("The initiatives", size, pages)
+
+
+def _titled(title: str, size: float, pages: list[list[list[str]]]) -> list[tuple[str, float, list[list[str]]]]:
+    return [(title + (f" ({n} of {len(pages)})" if len(pages) > 1 else ""), size, page)
+            for n, page in enumerate(pages, 1)]
+
+
+def _initiative_slides(deck: Deck, pages) -> None:
+    for title, size, rows in pages:
+        slide = deck.slide(title)
+        if not rows:
+            deck.text(slide, deck.body, ["No initiative was proposed."], max_pt=18)
+        elif len(rows[0]) == 2:
+            deck.table(slide, deck.body, ["Step", "Phase"], rows, [4, 1.5], pt=size, min_pt=11, max_lines=2)
+        else:
+            deck.table(slide, deck.body, ROADMAP_COLUMNS, rows, INITIATIVE_WIDTHS, pt=size, min_pt=size,
+                       max_lines=INITIATIVE_LINES)
 
 
 def _int(value: Any) -> int | None:

@@ -151,12 +151,12 @@ def test_roadmap_on_one_page_and_initiatives_with_owner_duration_kpi_and_why():
     (roadmap,) = [s.table for s in prs.slides[6].shapes if s.has_table]
     grid = [[c.text_frame.text for c in row.cells] for row in roadmap.rows]
     assert grid == [["Workstream", "Now", "Next", "Later"],
-                    ["Governance", "• Agree the PMO charter", "", ""],
-                    ["Portfolio", "", "• Portfolio board", "• Resource pool"]]
+                    ["Governance", "• I1 Agree the PMO charter", "", ""],
+                    ["Portfolio", "", "• I2 Portfolio board", "• I3 Resource pool"]]
     (table,) = [s.table for s in prs.slides[7].shapes if s.has_table]
     grid = [[c.text_frame.text for c in row.cells] for row in table.rows]
     assert grid[0] == ["Initiative", "Owner", "Weeks", "KPI", "Why"]
-    assert grid[1] == ["Agree the PMO charter", "Sponsor", "6", "Charter signed", "Mandate scored 38.0"]
+    assert grid[1] == ["I1 Agree the PMO charter", "Sponsor", "6", "Charter signed", "Mandate scored 38.0"]
     assert len(grid) == 4
 
 
@@ -559,3 +559,87 @@ def test_the_engagements_consultancy_logo_wins_over_the_branding_one(tmp_path):
     without = positioning_records([_pmo("P", SCORES)], engagement=ENGAGEMENT)
     prs = _reopen(build_deck("positioning", without, organisation="Alpha Ltd", branding=branding))
     assert [s.image.blob for s in prs.slides[0].shapes if s.shape_type == 13] == [branded]
+
+
+# --- every initiative reaches the deck -------------------------------------------------------------
+
+KPI = ("The next capacity view shows no over-allocated role-month in committed work, or each remaining one has an "
+       "agreed plan.")
+
+
+def _roadmap(pmo: str, n: int = 8, *, deferred: int = 0) -> dict:
+    streams = [("portfolio", "Portfolio and resources"), ("governance", "Governance and mandate")]
+    initiatives = [{"id": f"I{k}", "title": f"{pmo} initiative number {k} with a title of some length",
+                    "workstream": streams[k % 2][0], "workstream_label": streams[k % 2][1], "phase": 1 + k % 3,
+                    "phase_label": ["Now (0-3 months)", "Next (3-6 months)", "Later (6-12 months)"][k % 3],
+                    "owner_role": "Head of the PMO", "duration_weeks": 4 * k, "kpi": KPI,
+                    "because": "Closes a gap to the Strategic target (Business cases and funding, 15.9 points short);"
+                               " one high-effort start at a time."} for k in range(1, n + 1)]
+    return {"initiatives": initiatives, "options": {"cap": n},
+            "deferred": [{"title": f"Deferred {k}", "workstream": "people", "dimension": "service",
+                          "steps": ["S"], "reason": "beyond the cap"} for k in range(1, deferred + 1)]}
+
+
+def _initiative_rows(prs) -> dict[str, list[list[str]]]:
+    found: dict[str, list[list[str]]] = {}
+    for slide in prs.slides:
+        title = slide.shapes.title.text_frame.text
+        if title.startswith("The initiatives"):
+            (table,) = [s.table for s in slide.shapes if s.has_table]
+            found[title] = [[c.text_frame.text for c in row.cells] for row in list(table.rows)[1:]]
+    return found
+
+
+def test_every_initiative_of_one_pmo_reaches_the_deck_uncut():
+    records = positioning_records([_pmo("Corporate PMO", SCORES)], **{"roadmap/Corporate PMO": _roadmap("C")})
+    prs = _reopen(build_deck("positioning", records, organisation="Alpha Ltd"))
+    pages = _initiative_rows(prs)
+    rows = [r for page in pages.values() for r in page]
+    assert [r[0] for r in rows] == [f"I{k} C initiative number {k} with a title of some length" for k in range(1, 9)]
+    assert all(r[3] == KPI for r in rows)  # the KPI whole, never "…"
+    assert not any("…" in cell for r in rows for cell in r)
+    assert list(pages) in (["The initiatives"], ["The initiatives (1 of 2)", "The initiatives (2 of 2)"])
+    assert 8 <= len(prs.slides) <= 14
+    assert_text_fits(prs)
+
+
+def test_two_pmos_get_a_slide_each_for_their_initiatives_within_14_slides():
+    pmos = [_pmo("Corporate PMO", SCORES), _pmo("Digital PMO", SCORES)]
+    records = positioning_records(pmos, **{"roadmap/Corporate PMO": _roadmap("C"),
+                                           "roadmap/Digital PMO": _roadmap("D", 4)})
+    prs = _reopen(build_deck("positioning", records, organisation="Alpha Ltd"))
+    pages = _initiative_rows(prs)
+    names = [r[0] for page in pages.values() for r in page]
+    assert names == [f"I{k} C initiative number {k} with a title of some length" for k in range(1, 9)] + \
+        [f"I{k} D initiative number {k} with a title of some length" for k in range(1, 5)]
+    assert all(t.startswith(("The initiatives: Corporate PMO", "The initiatives: Digital PMO")) for t in pages)
+    assert len(prs.slides) <= 14
+    assert_text_fits(prs)
+
+
+def test_six_pmos_share_initiative_slides_and_say_what_the_deck_leaves_out():
+    pmos = [_pmo(f"PMO {i}", SCORES) for i in range(6)]
+    records = positioning_records(pmos, **{f"roadmap/PMO {i}": _roadmap(f"P{i}") for i in range(6)})
+    prs = _reopen(build_deck("positioning", records, organisation="Alpha Ltd"))
+    assert len(prs.slides) == 14
+    rows = [r for page in _initiative_rows(prs).values() for r in page]
+    shown = [r for r in rows if not r[0].startswith("… and")]
+    assert rows[-1][0] == f"… and {48 - len(shown)} more in the report"
+    assert shown[0][0] == "PMO 0: I1 P0 initiative number 1 with a title of some length"
+    assert "Perception by role of" in _texts(prs.slides[-1])  # at least one perception slide, the rest named
+    assert_text_fits(prs)
+
+
+def test_the_roadmap_uses_the_workstream_labels_and_names_what_the_cap_left_out():
+    records = positioning_records([_pmo("Corporate PMO", SCORES)],
+                                  **{"roadmap/Corporate PMO": _roadmap("C", 3, deferred=2)})
+    prs = _reopen(build_deck("positioning", records, organisation="Alpha Ltd"))
+    slide = next(s for s in prs.slides if s.shapes.title.text_frame.text == "Roadmap on one page")
+    (table,) = [s.table for s in slide.shapes if s.has_table]
+    assert [row.cells[0].text_frame.text for row in table.rows] == [
+        "Workstream", "Governance and mandate", "Portfolio and resources"]
+    # I1 governance, next; I2 portfolio, later; I3 governance, now
+    assert [c.text_frame.text for c in table.rows[1].cells][1:] == [
+        "• I3 C initiative number 3 with a title of some length",
+        "• I1 C initiative number 1 with a title of some length", ""]
+    assert "Beyond the cap of 3 initiatives, 2 more were left for later: Deferred 1; Deferred 2." in _texts(slide)
