@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .._values import count, fmt
 from .branding import Branding
-from .deck import (RAG_COLOURS, Deck, NotebookChart, bullets_slide, chart_png, engagement_of, long_date, no_deck_record,
-                   footer_mark, footer_text, pick_charts, title_slide)
+from .deck import (MAX_SLIDES, RAG_COLOURS, Deck, NotebookChart, bullets_slide, chart_png, engagement_of,
+                   footer_mark, footer_text, long_date, no_deck_record, pick_charts, title_slide)
 
-MAX_ACTIONS = 7
+ACTIONS_TITLE = "What the PMO should act on"
+ACTION_COLUMNS = ("When", "Area", "Action")
+ACTION_WIDTHS = (1.3, 1.3, 7)
+ACTION_LINES = (None, None, 4)
+MAX_ACTION_SLIDES = 3
+"""The actions take at most this many slides (and the deck at most 14)."""
 SEVERITY = {"error": ("error", "errors"), "warning": ("warning", "warnings"), "info": ("note", "notes")}
 URGENCY = {"now": "Now", "soon": "In the next weeks", "watch": "Keep watching"}
 RAG_SERIES = (("red", "Red"), ("amber", "Amber"), ("green", "Green"), ("check_estimate", "Check estimate"))
@@ -59,7 +65,7 @@ def portfolio_deck(records: Mapping[str, Any], *, organisation: str, branding: B
     _resources_slide(deck, record.get("resources"), charts)
     _dependencies_slide(deck, record.get("dependencies"), charts)
     _selection_slide(deck, record.get("selection"), charts)
-    _actions_slide(deck, actions)
+    _actions_slides(deck, actions, min(MAX_ACTION_SLIDES, MAX_SLIDES - len(deck.prs.slides) - 1))
     _appendix_slide(deck, records, record)
     return deck
 
@@ -165,20 +171,51 @@ def _selection_slide(deck: Deck, sel, charts) -> None:
     else:
         lines = [(f"Within {sel.get('budget')}: {sel.get('selected')} of {count(sel.get('candidates', 0), 'candidate')}"
                   f" funded, costing {sel.get('cost')} ({sel.get('status')}).", {"bold": True}),
-                 "Funded: " + "; ".join(sel.get("funded", [])) if sel.get("funded") else "Nothing funded.",
+                 _funded(sel),
                  f"Left out: {sel.get('left_out')}."]
     _text_and_picture(deck, slide, lines, _first(charts, "frontier", "Efficient frontier"), share=0.45)
 
 
-def _actions_slide(deck: Deck, actions) -> None:
-    slide = deck.slide("What the PMO should act on")
+def _funded(sel: Mapping[str, Any]) -> str:
+    """The funded projects the record names, saying so when they are only the first of more."""
+    funded = list(sel.get("funded") or [])
+    if not funded:
+        return "Nothing funded."
+    total = sel.get("selected")
+    if isinstance(total, int) and total > len(funded):
+        return f"Funded, the first {len(funded)} of {total} (the report lists them all): " + "; ".join(funded) + "."
+    return "Funded: " + "; ".join(funded) + "."
+
+
+def _actions_slides(deck: Deck, actions, budget: int) -> None:
+    """Every action, most urgent first, on one slide or more (at most ``budget``); what does not fit is counted
+    by urgency on the last row."""
     if not actions:
+        slide = deck.slide(ACTIONS_TITLE)
         deck.text(slide, deck.body, ["Nothing in the analysis calls for action."])
         return
     rows = [[URGENCY.get(a.get("urgency"), str(a.get("urgency"))), str(a.get("area", "")).capitalize(), a["text"]]
             for a in actions]
-    deck.table(slide, deck.body, ["When", "Area", "Action"], rows[:MAX_ACTIONS], [1.3, 1.3, 7], pt=13, min_pt=11,
-               max_lines=2)
+    size, pages = deck.table_pages(deck.body_box(), ACTION_COLUMNS, rows, ACTION_WIDTHS, pt=13, min_pt=10,
+                                   max_lines=ACTION_LINES)
+    budget = max(1, budget)
+    if len(pages) > budget:
+        pages = pages[:budget]
+        kept = sum(len(p) for p in pages) - 1
+        pages[-1] = [*pages[-1][:-1], ["", "", left_out_sentence(actions[kept:])]]
+    for n, page in enumerate(pages, 1):
+        slide = deck.slide(ACTIONS_TITLE + (f" ({n} of {len(pages)})" if len(pages) > 1 else ""))
+        deck.table(slide, deck.body, ACTION_COLUMNS, page, ACTION_WIDTHS, pt=size, min_pt=size,
+                   max_lines=ACTION_LINES)
+
+
+def left_out_sentence(actions: Sequence[Mapping[str, Any]]) -> str:
+    """``"… and 11 more in the report: 1 now, 8 in the next weeks, 2 to keep watching."``"""
+    words = {"now": "now", "soon": "in the next weeks", "watch": "to keep watching"}
+    counts = Counter(str(a.get("urgency")) for a in actions)
+    order = [*words, *sorted(set(counts) - set(words))]
+    parts = [f"{counts[u]} {words.get(u, u)}" for u in order if counts[u]]
+    return f"… and {len(actions)} more in the report: {', '.join(parts)}."
 
 
 def _appendix_slide(deck: Deck, records, record) -> None:

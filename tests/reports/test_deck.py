@@ -643,3 +643,60 @@ def test_the_roadmap_uses_the_workstream_labels_and_names_what_the_cap_left_out(
         "• I3 C initiative number 3 with a title of some length",
         "• I1 C initiative number 1 with a title of some length", ""]
     assert "Beyond the cap of 3 initiatives, 2 more were left for later: Deferred 1; Deferred 2." in _texts(slide)
+
+
+# --- portfolio: a cut list says it is cut -----------------------------------------------------------
+
+def _actions(now: int, soon: int, watch: int, text: str = "") -> list[dict]:
+    out = []
+    for urgency, n in (("now", now), ("soon", soon), ("watch", watch)):
+        out += [{"urgency": urgency, "area": "delivery", "text": f"{urgency} action {k}. {text}".strip()}
+                for k in range(1, n + 1)]
+    return out
+
+
+def _action_rows(prs) -> list[list[str]]:
+    rows = []
+    for slide in prs.slides:
+        if slide.shapes.title.text_frame.text.startswith("What the PMO should act on"):
+            (table,) = [s.table for s in slide.shapes if s.has_table]
+            rows += [[c.text_frame.text for c in row.cells] for row in list(table.rows)[1:]]
+    return rows
+
+
+def test_every_short_action_reaches_the_portfolio_deck():
+    records = {**PORTFOLIO, "deck": {**PORTFOLIO["deck"], "actions": _actions(8, 11, 3)}}
+    prs = _reopen(build_deck("portfolio", records, organisation="Korrin"))
+    rows = _action_rows(prs)
+    assert [r[2] for r in rows] == [a["text"] for a in _actions(8, 11, 3)]
+    assert [r[0] for r in rows] == ["Now"] * 8 + ["In the next weeks"] * 11 + ["Keep watching"] * 3
+    assert len(prs.slides) <= 14
+    assert_text_fits(prs)
+
+
+def test_long_actions_past_three_slides_are_counted_by_urgency():
+    actions = _actions(8, 11, 3, LONG)
+    records = {**PORTFOLIO, "deck": {**PORTFOLIO["deck"], "actions": actions}}
+    prs = _reopen(build_deck("portfolio", records, organisation="Korrin"))
+    titles = [s.shapes.title.text_frame.text for s in prs.slides]
+    assert [t for t in titles if t.startswith("What")] == [f"What the PMO should act on ({n} of 3)" for n in (1, 2, 3)]
+    rows = _action_rows(prs)
+    shown, last = rows[:-1], rows[-1]
+    assert [r[2].split(".")[0] for r in shown] == [a["text"].split(".")[0] for a in actions[:len(shown)]]
+    assert all(r[0] == "Now" for r in shown[:8])  # every "now" action on the slides
+    left = actions[len(shown):]
+    soon, watch = sum(a["urgency"] == "soon" for a in left), sum(a["urgency"] == "watch" for a in left)
+    assert last == ["", "", f"… and {len(left)} more in the report: {soon} in the next weeks, {watch} to keep "
+                            "watching."]
+    assert_text_fits(prs)
+
+
+def test_the_funded_list_says_when_it_names_only_the_first_projects():
+    selection = {**PORTFOLIO["deck"]["selection"], "selected": 103, "candidates": 117,
+                 "funded": [f"KRC-{k:03d}" for k in range(1, 9)], "left_out": "14 candidates"}
+    records = {**PORTFOLIO, "deck": {**PORTFOLIO["deck"], "selection": selection}}
+    text = _texts(_reopen(build_deck("portfolio", records, organisation="Korrin")).slides[7])
+    assert ("Funded, the first 8 of 103 (the report lists them all): KRC-001; KRC-002; KRC-003; KRC-004; KRC-005; "
+            "KRC-006; KRC-007; KRC-008.") in text
+    text = _texts(_reopen(build_deck("portfolio", PORTFOLIO, organisation="Korrin")).slides[7])
+    assert "Funded: A; B; C." in text
