@@ -8,7 +8,7 @@ from typing import Any
 
 from .._values import count, fmt
 from .branding import Branding
-from .deck import (MAX_SLIDES, RAG_COLOURS, Deck, NotebookChart, bullets_slide, chart_png, engagement_of,
+from .deck import (MAX_SLIDES, MUTED, RAG_COLOURS, Deck, NotebookChart, bullets_slide, chart_png, engagement_of,
                    footer_mark, footer_text, long_date, no_deck_record, pick_charts, title_slide)
 
 ACTIONS_TITLE = "What the PMO should act on"
@@ -87,19 +87,38 @@ def _headline_slide(deck: Deck, head, totals, money, charts) -> None:
 
 
 def _rag_slide(deck: Deck, rag) -> None:
+    """In-flight projects by health per PMO (else category or sponsor); a PMO over others is marked as the
+    roll-up it is, its bar counting the projects of the PMOs under it too."""
     title = f"Health by {rag['label']}" if rag else "Health by PMO"
     slide = deck.slide(title)
     if not rag or not rag.get("rows"):
         deck.text(slide, deck.body, ["No project names a PMO, category or sponsor to break the health down by."])
         return
     rows = rag["rows"]
+    below = rollups(rows)
+    names = [f"{r['name']} (roll-up)" if r["name"] in below else r["name"] for r in rows]
     series = {label: [r.get(key, 0) for r in rows] for key, label in RAG_SERIES if any(r.get(key) for r in rows)}
     left, top, width, height = deck.body
-    deck.bar_chart(slide, (left, top, int(width * 0.68), height), [r["name"] for r in rows], series, kind="stacked",
+    deck.bar_chart(slide, (left, top, int(width * 0.68), height), names, series, kind="stacked",
                    maximum=None, colours=[RAG_COLOURS[k] for k, label in RAG_SERIES if label in series], legend=True)
-    lines = [f"{r['name']}: CPI {fmt(r.get('cpi'), 2)}, SPI {fmt(r.get('spi'), 2)}" for r in rows]
-    deck.text(slide, (left + int(width * 0.7), top, int(width * 0.3), height),
-              [("In-flight projects by health.", {"bold": True}), *lines], max_pt=14, min_pt=9)
+    lines: list[Any] = [("In-flight projects by health.", {"bold": True})]
+    lines += [f"{name}: CPI {fmt(r.get('cpi'), 2)}, SPI {fmt(r.get('spi'), 2)}" for name, r in zip(names, rows)]
+    lines += [(f"{parent} (roll-up) counts its own projects and those of {', '.join(children)}: not a "
+               "PMO beside them.", {"scale": 0.85, "colour": MUTED}) for parent, children in below.items()]
+    deck.text(slide, (left + int(width * 0.7), top, int(width * 0.3), height), lines, max_pt=14, min_pt=9)
+
+
+def rollups(rows: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
+    """The rows that roll others up: ``{parent: [the rows under it, at any depth]}``, in row order."""
+    parent = {r["name"]: r.get("parent") for r in rows}
+    below: dict[str, list[str]] = {}
+    for r in rows:
+        up, seen = parent.get(r["name"]), {r["name"]}
+        while up and up in parent and up not in seen:
+            below.setdefault(up, []).append(r["name"])
+            seen.add(up)
+            up = parent.get(up)
+    return {r["name"]: below[r["name"]] for r in rows if r["name"] in below}
 
 
 def _risk_slide(deck: Deck, risks, charts) -> None:

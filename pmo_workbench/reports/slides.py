@@ -104,12 +104,15 @@ def positioning_slides(pmos: Sequence[Any], instrument: Any, *, min_group_size: 
 # --- portfolio ---------------------------------------------------------------------------------
 
 def _rag_rows(frame: pd.DataFrame, key: str) -> list[dict]:
+    """Each group's in-flight projects by health, with its CPI and SPI; ``parent`` names the PMO a PMO sits under
+    (a parent's counts include those of the PMOs under it), ``None`` elsewhere."""
     rows = []
     for r in frame.itertuples():
         name = getattr(r, key)
         rows.append({"name": "(none named)" if _text(name) is None else str(name),
                      **{k: int(getattr(r, k, 0) or 0) for k in ("red", "amber", "green", "check_estimate")},
-                     "cpi": _num(getattr(r, "cpi", None)), "spi": _num(getattr(r, "spi", None))})
+                     "cpi": _num(getattr(r, "cpi", None)), "spi": _num(getattr(r, "spi", None)),
+                     "parent": _text(getattr(r, "parent", None))})
     return rows
 
 

@@ -700,3 +700,46 @@ def test_the_funded_list_says_when_it_names_only_the_first_projects():
             "KRC-006; KRC-007; KRC-008.") in text
     text = _texts(_reopen(build_deck("portfolio", PORTFOLIO, organisation="Korrin")).slides[7])
     assert "Funded: A; B; C." in text
+
+
+# --- portfolio: a PMO over others is a roll-up ---------------------------------------------------------
+
+def test_a_parent_pmo_is_marked_as_the_roll_up_of_those_under_it():
+    rows = [{"name": "Enterprise PMO", "red": 23, "amber": 38, "green": 31, "check_estimate": 2, "cpi": 0.97,
+             "spi": 0.94, "parent": None},
+            {"name": "Corporate PMO", "red": 12, "amber": 20, "green": 22, "check_estimate": 1, "cpi": 0.98,
+             "spi": 0.95, "parent": "Enterprise PMO"},
+            {"name": "Digital Services PMO", "red": 11, "amber": 18, "green": 9, "check_estimate": 1, "cpi": 0.95,
+             "spi": 0.92, "parent": "Enterprise PMO"}]
+    records = {**PORTFOLIO, "deck": {**PORTFOLIO["deck"], "rag": {"key": "pmo", "label": "PMO", "rows": rows}}}
+    prs = _reopen(build_deck("portfolio", records, organisation="Korrin"))
+    (rag,) = _charts(prs, XL_CHART_TYPE.BAR_STACKED)
+    assert list(rag.plots[0].categories) == ["Enterprise PMO (roll-up)", "Corporate PMO", "Digital Services PMO"]
+    assert _values(rag)["Red"] == [23, 12, 11]
+    text = _texts(prs.slides[3])
+    assert ("Enterprise PMO (roll-up) counts its own projects and those of Corporate PMO, Digital Services PMO: "
+            "not a PMO beside them.") in text
+    assert "Enterprise PMO (roll-up): CPI 0.97, SPI 0.94" in text
+
+
+@pytest.mark.parametrize("parents, expected", [
+    ({"A": None, "B": "A", "C": "B", "D": None}, {"A": ["B", "C"], "B": ["C"]}),   # two levels
+    ({"A": None, "B": None}, {}),                                                 # flat
+    ({"A": "B", "B": "A"}, {"A": ["B"], "B": ["A"]}),                             # a loop ends
+    ({"A": None, "B": "Z"}, {}),                                                  # a parent not shown
+])
+def test_rollups(parents, expected):
+    from pmo_workbench.reports.deck_portfolio import rollups
+
+    assert rollups([{"name": n, "parent": p} for n, p in parents.items()]) == expected
+
+
+def test_rag_rows_keep_the_parent_pmo():
+    import pandas as pd
+
+    from pmo_workbench.reports.slides import _rag_rows
+
+    frame = pd.DataFrame({"pmo": ["E", "C"], "parent": [None, "E"], "red": [2, 1], "amber": [0, 0], "green": [1, 1],
+                          "check_estimate": [0, 0], "cpi": [0.9, float("nan")], "spi": [1.0, 1.0]})
+    assert [(r["name"], r["parent"], r["red"], r["cpi"]) for r in _rag_rows(frame, "pmo")] == [
+        ("E", None, 2, 0.9), ("C", "E", 1, None)]
