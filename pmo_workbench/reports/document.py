@@ -49,6 +49,8 @@ KEY_MESSAGES = "Key messages"
 CHART_DPI = 96
 """Vega-Lite sizes are CSS pixels: 96 to the inch."""
 CHART_SCALE = 2
+PICTURE_RESERVE_MM = 60
+"""Height kept free beside a picture on its page: up to three headings above it and a caption of three lines."""
 LOGO_MM = 18
 """The height of a logo on the title page."""
 
@@ -127,6 +129,8 @@ def _setup(document, brand: str) -> None:
     styles = document.styles
     for name in ("Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "TOC Heading"):
         styles[name].font.color.rgb = colour
+    for name in ("Heading 1", "Heading 2", "Heading 3", "Heading 4"):
+        styles[name].paragraph_format.keep_with_next = True  # never alone at the foot of a page
     styles["Normal"].font.size = Pt(10.5)
 
     def add(name: str, *, size: float | None = None, italic: bool | None = None, grey: bool = False,
@@ -167,20 +171,53 @@ def _text_width(document):
 
 
 def _picture(document, data: bytes, *, width_px: int | None, description: str = "") -> None:
-    """Add a PNG in its own centred paragraph, at its natural size or narrowed to the page width."""
+    """Add a PNG in its own centred paragraph, at its natural size, narrowed to the page width and to the height
+    the page leaves after its headings and caption; the paragraph before it and the picture itself are kept
+    with what follows (a heading with its chart, a chart with its caption)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Inches
 
-    text_width = _text_width(document)
-    width = text_width
+    width = _text_width(document)
     if width_px:
-        width = min(text_width, Inches(width_px / CHART_SCALE / CHART_DPI))
+        width = min(width, Inches(width_px / CHART_SCALE / CHART_DPI))
+    size = _png_size(data)
+    if size is not None:
+        width = min(width, int(picture_room(document) * size[0] / size[1]))
+    _keep_previous_with_next(document)
     para = document.add_paragraph()
     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
     para.paragraph_format.keep_with_next = True  # the caption follows the chart
     shape = para.add_run().add_picture(io.BytesIO(data), width=width)
     if description:
         shape._inline.docPr.set("descr", description)
+
+
+def picture_room(document) -> int:
+    """The tallest a picture may be (EMU): the page's text height less :data:`PICTURE_RESERVE_MM` for the
+    headings above it and the caption below, so that they all fit one page."""
+    from docx.shared import Mm
+
+    section = document.sections[-1]
+    return int(section.page_height - section.top_margin - section.bottom_margin - Mm(PICTURE_RESERVE_MM))
+
+
+def _keep_previous_with_next(document) -> None:
+    """Keep the body's last paragraph (a heading, a lead-in) on the page of the picture that follows it."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    last = document.element.body[-1] if len(document.element.body) else None
+    if last is not None and last.tag == qn("w:sectPr"):
+        last = last.getprevious()
+    if last is not None and last.tag == qn("w:p"):
+        Paragraph(last, document._body).paragraph_format.keep_with_next = True
+
+
+def _png_size(data: bytes) -> tuple[int, int] | None:
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+        width, height = struct.unpack(">II", data[16:24])
+        return (width, height) if width and height else None
+    return None
 
 
 def png_width(data: bytes) -> int | None:

@@ -407,3 +407,44 @@ def test_an_svg_logo_is_drawn_to_png():
            b'fill="#336699"/></svg>')
     data = logo_image(_data_uri(svg, "image/svg+xml"))
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and png_width(data) == 80  # drawn at twice the size
+
+
+# --- pages: a heading and a caption stay with their picture ---------------------------------------------
+
+def test_a_tall_picture_is_scaled_to_leave_room_for_its_headings_and_caption():
+    import base64
+
+    from docx.shared import Mm
+
+    from pmo_workbench.reports.document import picture_room
+
+    tall = _png(200, 2000)  # shown at 2x: 400 px -> 52.9 mm wide, 529 mm high at its natural size
+    cell = nbformat.v4.new_code_cell("heat map")
+    cell.outputs = [_html("<h2>Appendix</h2><h3>Item-level heat map</h3><p>Mean item scores.</p>"),
+                    nbformat.v4.new_output("display_data", data={"image/png": base64.b64encode(tall).decode(),
+                                                                 "text/plain": ""}),
+                    _html('<p class="caption">Mean item score by role.</p>')]
+    document = _reopen(_notebook(extra_cells=[cell]))
+    # A4 less 20 mm margins: 257 mm of text height, less 60 mm for headings and caption = 197 mm
+    assert round(picture_room(document) / Mm(1).emu) == 197
+    shape = document.inline_shapes[-1]
+    assert round(shape.height.mm) == 197 and round(shape.width.mm, 1) == 19.7
+    paragraphs = document.paragraphs
+    at = next(i for i, p in enumerate(paragraphs) if p.text == "Mean item scores.")
+    lead, picture, caption = paragraphs[at], paragraphs[at + 1], paragraphs[at + 2]
+    assert lead.paragraph_format.keep_with_next is True            # the paragraph before the picture
+    assert picture._p.findall(".//" + qn("a:blip"))
+    assert picture.paragraph_format.keep_with_next is True         # the picture with its caption
+    assert caption.style.name == "Caption" and caption.text == "Mean item score by role."
+    for level in (1, 2, 3, 4):                                      # a heading with what follows it
+        assert document.styles[f"Heading {level}"].paragraph_format.keep_with_next is True
+
+
+def test_a_wide_picture_keeps_to_the_page_width():
+    import base64
+
+    cell = nbformat.v4.new_code_cell("wide")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"image/png": base64.b64encode(_png(2000, 200))
+                                                                 .decode(), "text/plain": ""})]
+    shape = _reopen(_notebook(extra_cells=[cell])).inline_shapes[-1]
+    assert round(shape.width.mm) == 170 and round(shape.height.mm) == 17  # 210 - 2 x 20 mm, a tenth as high

@@ -79,3 +79,45 @@ def test_word_document_prints_title_contents_and_body_on_their_own_pages(tmp_pat
     assert ORG in pages[0] and "DRAFT" in pages[0] and "Contents" not in pages[0]
     assert "Contents" in pages[1] and "Positioning" in pages[1]
     assert "Key messages" in pages[2]
+
+
+def _lonely_pages(source, pdf) -> list[int]:
+    """Pages of ``pdf`` that hold nothing but headings and captions of ``source`` (no body text, no picture)."""
+    import re
+
+    from pypdf import PdfReader
+
+    def norm(text: str) -> str:
+        return re.sub(r"\s+", " ", text).strip()
+
+    document = docx.Document(source)
+    marks = sorted({norm(p.text) for p in document.paragraphs
+                    if p.text.strip() and (p.style.name.startswith("Heading") or p.style.name == "Caption")},
+                   key=len, reverse=True)
+    footer = norm(document.sections[0].footer.paragraphs[0].text)
+    lonely = []
+    for number, page in enumerate(PdfReader(pdf).pages, 1):
+        text = norm(page.extract_text()).replace(footer, "")
+        pictures = re.findall(rb"/[^\s/]+\s+Do\b", page.get_contents().get_data())
+        for mark in marks:
+            text = text.replace(mark, "")
+        if not text.strip() and not pictures:
+            lonely.append(number)
+    return lonely
+
+
+def test_no_printed_page_of_a_real_report_holds_only_a_heading_or_a_caption(korrin, tmp_path):
+    import subprocess
+    from pathlib import Path
+
+    soffice = _writer()
+    if soffice is None:
+        pytest.skip("LibreOffice Writer is not installed")
+    _, _, result = korrin
+    for outcome in result.outcomes:
+        source = Path(outcome.files["docx"])
+        subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                        "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)], check=True,
+                       capture_output=True, timeout=300)
+        pdf = tmp_path / f"{source.stem}.pdf"
+        assert _lonely_pages(source, pdf) == [], outcome.name
