@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -276,10 +277,9 @@ class Deck:
                   kind: str = "clustered", number_format: str = "0", maximum: float | None = 100,
                   colours: Sequence[str] | None = None, legend: bool | None = None):
         """A native horizontal bar chart (clustered or stacked), first category on top."""
-        from pptx.chart.data import CategoryChartData
         from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 
-        data = CategoryChartData(number_format=number_format)
+        data = _text_chart_data()(number_format=number_format)
         data.categories = list(categories)
         for name, values in series.items():
             data.add_series(name, list(values))
@@ -309,10 +309,9 @@ class Deck:
 
     def radar_chart(self, slide, box, categories: Sequence[str], series: Mapping[str, Sequence[float | None]]):
         """A native radar chart of 0-100 scores, one series per PMO."""
-        from pptx.chart.data import CategoryChartData
         from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 
-        data = CategoryChartData(number_format="0")
+        data = _text_chart_data()(number_format="0")
         data.categories = list(categories)
         for name, values in series.items():
             data.add_series(name, list(values))
@@ -370,6 +369,33 @@ class Deck:
         path = Path(path)
         self.prs.save(str(path))
         return path
+
+
+@cache
+def _text_chart_data():
+    """python-pptx's category chart data whose embedded workbook (what "Edit Data" opens in Excel) holds every
+    name as text: xlsxwriter would otherwise turn a PMO or category named ``=cmd|...`` into a live formula."""
+    from contextlib import contextmanager
+
+    from pptx.chart.data import CategoryChartData
+    from pptx.chart.xlsx import CategoryWorkbookWriter
+    from xlsxwriter import Workbook
+
+    class TextWorkbookWriter(CategoryWorkbookWriter):
+        @contextmanager
+        def _open_worksheet(self, xlsx_file):
+            workbook = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_urls": False})
+            worksheet = workbook.add_worksheet()
+            yield workbook, worksheet
+            workbook.close()
+
+    class TextChartData(CategoryChartData):
+        @property
+        def _workbook_writer(self):
+            return TextWorkbookWriter(self)
+
+    return TextChartData
 
 
 def _sizes(max_pt: float, min_pt: float) -> list[float]:

@@ -743,3 +743,26 @@ def test_rag_rows_keep_the_parent_pmo():
                           "check_estimate": [0, 0], "cpi": [0.9, float("nan")], "spi": [1.0, 1.0]})
     assert [(r["name"], r["parent"], r["red"], r["cpi"]) for r in _rag_rows(frame, "pmo")] == [
         ("E", None, 2, 0.9), ("C", "E", 1, None)]
+
+
+# --- the charts' workbooks hold names as text -----------------------------------------------------------
+
+def test_a_formula_like_name_is_text_in_the_charts_embedded_workbooks():
+    evil = "=cmd|' /C calc'!A0"
+    link = '=HYPERLINK("http://example.invalid","x")'
+    records = positioning_records([_pmo(evil, SCORES), _pmo(link, SCORES)])
+    buffer = io.BytesIO()
+    build_deck("positioning", records, organisation="Alpha Ltd").prs.save(buffer)
+    with zipfile.ZipFile(buffer) as deck:
+        books = [n for n in deck.namelist() if n.startswith("ppt/embeddings/") and n.endswith(".xlsx")]
+        named = 0
+        for name in books:
+            with zipfile.ZipFile(io.BytesIO(deck.read(name))) as book:
+                sheet = book.read("xl/worksheets/sheet1.xml").decode()
+                strings = book.read("xl/sharedStrings.xml").decode()
+            assert "<f>" not in sheet, name
+            named += evil in strings.replace("&apos;", "'")
+    assert named == 2  # the scores' and the radar's workbooks name the PMOs
+    prs = Presentation(io.BytesIO(buffer.getvalue()))
+    (radar,) = _charts(prs, XL_CHART_TYPE.RADAR_MARKERS)
+    assert list(_values(radar)) == [evil, link]  # the chart itself still shows the names as they are
