@@ -484,6 +484,15 @@ def long_date(text: Any) -> str | None:
     return f"{day.day} {day:%b %Y}"
 
 
+def fieldwork_text(fieldwork: Any) -> str | None:
+    """``["2026-06-09", "2026-06-21"]`` -> ``"Fieldwork 9 Jun 2026 to 21 Jun 2026"`` (one day: ``"Fieldwork 9 Jun
+    2026"``); ``None`` when it is not two dates. The deck and the Word document write it alike."""
+    if not isinstance(fieldwork, (list, tuple)) or len(fieldwork) != 2 or not all(fieldwork):
+        return None
+    start, end = (long_date(d) or str(d) for d in fieldwork)
+    return f"Fieldwork {start} to {end}" if start != end else f"Fieldwork {start}"
+
+
 def no_deck_record(organisation: str, report: str) -> ReportError:
     """The error of a report whose notebook recorded nothing for its deck (an analyst's copy without the cell)."""
     return ReportError(f"{organisation}: the report recorded nothing for its slide deck (no 'deck' record of a "
@@ -498,9 +507,10 @@ def engagement_of(records: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def footer_text(organisation: str, engagement: Mapping[str, Any]) -> str:
-    """The footer's text on every slide but the title: the organisation and the confidentiality line (the draft
+    """The footer's text on every slide but the title: the client's name (the engagement's, else the
+    organisation) and the confidentiality line (the draft
     marker, :func:`footer_mark`, has a box of its own so that a long name never cuts it)."""
-    parts = [organisation]
+    parts = [str(engagement.get("client") or organisation)]
     if engagement.get("confidentiality"):
         parts.append(str(engagement["confidentiality"]))
     return " · ".join(parts)
@@ -523,10 +533,7 @@ def title_slide(deck: Deck, title: str, organisation: str, engagement: Mapping[s
     heading = placeholders.get(0) or slide.shapes.add_textbox(deck.margin, int(deck.height * 0.3),
                                                               deck.width - 2 * deck.margin, int(deck.height * 0.2))
     deck.fill(heading, [title], max_pt=40, min_pt=24, bold=True, lines=2)
-    fieldwork = engagement.get("fieldwork")
-    if not when and isinstance(fieldwork, (list, tuple)) and len(fieldwork) == 2 and all(fieldwork):
-        start, end = long_date(fieldwork[0]), long_date(fieldwork[1])
-        when = f"Fieldwork {start} to {end}" if start and end and start != end else f"Fieldwork {start or end}"
+    when = when or fieldwork_text(engagement.get("fieldwork"))
     client = engagement.get("client") or organisation
     consultancy = engagement.get("consultancy") or deck.branding.consultancy
     version = engagement.get("version")

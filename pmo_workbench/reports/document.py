@@ -36,6 +36,7 @@ from typing import Any
 
 from .._io import write_with
 from .branding import Branding
+from .deck import fieldwork_text, long_date
 from .records import CHART_MIME, RECORD_MIME, VEGALITE_VERSION, read_records
 from .spec import TITLES, ReportSpec
 
@@ -248,16 +249,16 @@ def _title_page(document, spec: ReportSpec, branding: Branding, date: str, recor
            logo_image(engagement.get("consultancy_logo")) or logo_image(branding.logo))
     document.add_paragraph(branding.kicker_for(spec.report), style="Kicker")
     document.add_paragraph(TITLES.get(spec.report, spec.report), style="Title")
-    document.add_paragraph(spec.organisation, style="Title Detail")
+    document.add_paragraph(engagement.get("client") or spec.organisation, style="Title Detail")
+    as_of = long_date(records.get("as_of")) if isinstance(records.get("as_of"), str) else None
     subtitle = spec.pmo or records.get("subtitle") or ", ".join(
         str(p.get("pmo", "")) for p in records.get("pmos", []) or [] if isinstance(p, Mapping))
+    if as_of and str(subtitle).startswith("Status date"):
+        subtitle = None  # written below, as a reader writes a date
     if subtitle:
         document.add_paragraph(str(subtitle), style="Title Detail")
-    if engagement.get("fieldwork"):
-        start, end = engagement["fieldwork"]
-        document.add_paragraph(f"Fieldwork {start}" if start == end else f"Fieldwork {start} to {end}")
-    else:
-        document.add_paragraph(date)
+    fieldwork = fieldwork_text(engagement.get("fieldwork"))
+    document.add_paragraph(fieldwork or (f"Status date {as_of}" if as_of else long_date(date) or date))
     if engagement.get("prepared_for"):
         document.add_paragraph(f"Prepared for {engagement['prepared_for']}")
     consultancy = engagement.get("consultancy") or branding.consultancy
@@ -375,10 +376,38 @@ def _toc(document, anchor, headings: Sequence[tuple[int, str]]) -> None:
         settings.append(update)
 
 
-def _footer(document, spec: ReportSpec, date: str) -> None:
+def _footer(document, spec: ReportSpec, engagement: Mapping[str, Any]) -> None:
+    """Every page's footer: client, report, confidentiality line, version, a DRAFT marker on a draft, the page
+    number (a Word field), so that no page printed or copied alone passes for final or loses its owner."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import RGBColor
+
     footer = document.sections[0].footer.paragraphs[0]
-    footer.text = f"{spec.organisation} · {TITLES.get(spec.report, spec.report)} · {date}"
     footer.style = document.styles["Note"]
+    parts = [engagement.get("client") or spec.organisation, TITLES.get(spec.report, spec.report),
+             engagement.get("confidentiality"),
+             f"Version {engagement['version']}" if engagement.get("version") else None]
+    footer.text = " · ".join(str(p) for p in parts if p) + " · "
+    if engagement.get("draft"):
+        draft = footer.add_run("DRAFT")
+        draft.bold = True
+        draft.font.color.rgb = RGBColor(0xB0, 0x1E, 0x1E)
+        footer.add_run(" · ")
+    footer.add_run("page ")
+    for kind in ("begin", "instr", "separate", "result", "end"):
+        run = footer.add_run()
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = "PAGE"
+            run._r.append(instr)
+        elif kind == "result":
+            run.text = "1"
+        else:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
 
 
 def _output(document, output, brand: str, headings: list[tuple[int, str]]) -> None:
@@ -461,7 +490,7 @@ def build_document(nb, spec: ReportSpec, *, branding: Branding | None = None, da
             for output in cell.get("outputs", []):
                 _output(document, output, brand, headings)
     _toc(document, anchor, headings)
-    _footer(document, spec, date)
+    _footer(document, spec, engagement)
     return document
 
 

@@ -487,7 +487,7 @@ def test_a_staged_deck_is_published_and_a_deck_no_longer_asked_for_is_removed(tm
 
 def test_a_long_name_never_cuts_the_draft_marker_or_the_slide_number():
     organisation = '<script>alert("x")</script> O\'Brien & "Söhne" Événements Internationaux ' * 3 + "GmbH"
-    engagement = {**ENGAGEMENT, "draft": True,
+    engagement = {**ENGAGEMENT, "draft": True, "client": organisation,
                   "confidentiality": "Strictly confidential – not for onward distribution. " * 3}
     records = positioning_records([_pmo("Corporate PMO", SCORES)], engagement=engagement,
                                   **{"roadmap/Corporate PMO": INITIATIVES})
@@ -506,10 +506,10 @@ def test_a_long_name_never_cuts_the_draft_marker_or_the_slide_number():
 
 def test_a_final_deck_numbers_its_slides_without_a_marker():
     records = positioning_records([_pmo("Corporate PMO", SCORES)], engagement={**ENGAGEMENT, "draft": False})
-    prs = _reopen(build_deck("positioning", records, organisation="Alpha Ltd"))
+    prs = _reopen(build_deck("positioning", records, organisation="Alpha Limited (as answered)"))
     footers = [s.text_frame.text for s in prs.slides[2].shapes if s.has_text_frame and
                s.top > prs.slide_height * 0.93]
-    assert sorted(footers) == ["3", "Alpha Ltd · Confidential"]
+    assert sorted(footers) == ["3", "Alpha Ltd · Confidential"]  # the engagement's client name
 
 
 # --- the engagement's logos on the title slide ----------------------------------------------------

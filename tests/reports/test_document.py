@@ -147,17 +147,17 @@ def test_title_page_says_whose_report_for_whom_and_how_final(document):
     title = texts[:first_heading]
     assert "PMO positioning assessment" in title
     assert ORG in title
-    for line in ("Fieldwork 2026-03-02 to 2026-04-10", "Prepared for The Chief Executive",
+    for line in ("Fieldwork 2 Mar 2026 to 10 Apr 2026", "Prepared for The Chief Executive",
                  "Prepared by Meridian Advisory", "Version 0.3", "Confidential: for the client's board only", "DRAFT"):
         assert line in title, line
-    assert "2026-05-01" not in title  # the fieldwork period replaces the render date
+    assert "1 May 2026" not in title  # the fieldwork period replaces the render date
 
 
 def test_title_page_without_engagement_shows_the_date_and_no_key_messages():
     document = _reopen(_notebook(engagement=None))
     texts = _texts(document)
     title = texts[:texts.index("Contents")]
-    assert "2026-05-01" in title
+    assert "1 May 2026" in title
     assert not any(t.startswith(("Prepared for", "Version")) or t == "DRAFT" for t in title)
     assert "Key messages" not in texts
 
@@ -448,3 +448,37 @@ def test_a_wide_picture_keeps_to_the_page_width():
                                                                  .decode(), "text/plain": ""})]
     shape = _reopen(_notebook(extra_cells=[cell])).inline_shapes[-1]
     assert round(shape.width.mm) == 170 and round(shape.height.mm) == 17  # 210 - 2 x 20 mm, a tenth as high
+
+
+# --- every page says whose, how final, which page ---------------------------------------------------
+
+def test_every_page_footer_names_the_client_the_version_and_a_draft():
+    engagement = {**ENGAGEMENT, "client": "KRC Display Name"}
+    document = _reopen(_notebook(engagement))
+    footer = document.sections[0].footer.paragraphs[0]
+    assert footer.text == ("KRC Display Name · PMO positioning assessment · Confidential: for the client's board only "
+                           "· Version 0.3 · DRAFT · page 1")
+    (draft,) = [r for r in footer.runs if r.text == "DRAFT"]
+    assert draft.bold and str(draft.font.color.rgb) == "B01E1E"
+    instructions = [i.text for i in footer._p.iter(qn("w:instrText"))]
+    assert instructions == ["PAGE"]
+    assert "KRC Display Name" in _texts(document)[:_texts(document).index("Contents")]
+    assert "2026-05-01" not in footer.text and "1 May 2026" not in footer.text
+
+
+def test_a_final_documents_footer_has_no_marker():
+    document = _reopen(_notebook({"version": "1.0", "draft": False}))
+    footer = document.sections[0].footer.paragraphs[0].text
+    assert footer == f"{ORG} · PMO positioning assessment · Version 1.0 · page 1"
+
+
+def test_the_portfolio_title_page_gives_the_status_date_not_the_render_date():
+    nb = _notebook(None)
+    nb.cells[2].outputs += [nbformat.v4.new_output("display_data", data={
+        RECORD_MIME: {"name": name, "value": value}, "text/plain": ""})
+        for name, value in (("as_of", "2026-05-31"), ("subtitle", "Status date 2026-05-31"))]
+    document = docx.Document(io.BytesIO(export_docx(nb, _spec("Korrin", "portfolio"), date="2026-12-03")))
+    texts = _texts(document)
+    title = texts[:texts.index("Contents")]
+    assert "Status date 31 May 2026" in title
+    assert not any("2026" in t and "Status" not in t for t in title)  # no render date

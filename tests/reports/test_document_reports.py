@@ -94,10 +94,10 @@ def _lonely_pages(source, pdf) -> list[int]:
     marks = sorted({norm(p.text) for p in document.paragraphs
                     if p.text.strip() and (p.style.name.startswith("Heading") or p.style.name == "Caption")},
                    key=len, reverse=True)
-    footer = norm(document.sections[0].footer.paragraphs[0].text)
+    footer = norm(document.sections[0].footer.paragraphs[0].text).rsplit(" page ", 1)[0]
     lonely = []
     for number, page in enumerate(PdfReader(pdf).pages, 1):
-        text = norm(page.extract_text()).replace(footer, "")
+        text = re.sub(r"\bpage \d+\b", "", norm(page.extract_text()).replace(footer, ""))
         pictures = re.findall(rb"/[^\s/]+\s+Do\b", page.get_contents().get_data())
         for mark in marks:
             text = text.replace(mark, "")
