@@ -202,7 +202,11 @@ def _perception_slide(deck: Deck, p, dims, roles, min_group_size, several: bool)
     left, top, width, height = deck.body
     series, hidden = perception_series(p, dims, roles)
     note_h = int(height * 0.1)
-    gaps = list(p.get("gaps") or []) or ["No gap between the role groups shown is large enough to report."]
+    gaps = list(p.get("gaps") or [])
+    if not gaps:
+        gaps = (["No gap between the role groups shown is large enough to report."] if len(series) > 1 else
+                [f"Only one role group ({', '.join(series)}) has {min_group_size} or more respondents, so no "
+                 "comparison between roles can be made: the chart shows that group's view alone."])
     if series:
         deck.bar_chart(slide, (left, top, int(width * 0.64), height - note_h), [label for _, label in dims], series,
                        legend=True)

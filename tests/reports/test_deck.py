@@ -766,3 +766,14 @@ def test_a_formula_like_name_is_text_in_the_charts_embedded_workbooks():
     prs = Presentation(io.BytesIO(buffer.getvalue()))
     (radar,) = _charts(prs, XL_CHART_TYPE.RADAR_MARKERS)
     assert list(_values(radar)) == [evil, link]  # the chart itself still shows the names as they are
+
+
+def test_one_visible_role_group_is_no_comparison():
+    pmo = _pmo("Corporate PMO", SCORES, gaps=[],
+               by_role={"executive": {"mandate": None, "methodology": None, "portfolio": None},
+                        "project_manager": {"mandate": 52.0, "methodology": 61.5, "portfolio": 33.0}})
+    prs = _reopen(build_deck("positioning", positioning_records([pmo]), organisation="Alpha Ltd"))
+    text = _texts(prs.slides[5])
+    assert ("Only one role group (Project manager) has 3 or more respondents, so no comparison between roles can be "
+            "made: the chart shows that group's view alone.") in text
+    assert "No gap between the role groups" not in text
