@@ -133,9 +133,10 @@ def _type_slide(deck: Deck, pmos: Sequence[Mapping[str, Any]], labels: Mapping[s
     rows = [[p["pmo"], str(p.get("pmo_level") or ""), p.get("type_label") or "",
              p.get("target_label") or "–", _fmt(p.get("overall_score")), str(p.get("overall_level") or "–")]
             for p in pmos]
-    table = deck.table(slide, (left, top, width, int(height * 0.45)),
+    share = 0.45 if len(pmos) <= 4 else 0.7  # every PMO in the table; the sentences below give way
+    table = deck.table(slide, (left, top, width, int(height * share)),
                        ["PMO", "Level", "Type", "Target", "Overall", "Maturity level"], rows,
-                       [2.2, 1.2, 1.5, 1.5, 1, 1], pt=14)
+                       [2.2, 1.2, 1.5, 1.5, 1, 1], pt=14, min_pt=9)
     below = top + sum(int(r.height) for r in table.rows) + int(height * 0.05)
     deck.text(slide, (left, below, width, top + height - below),
               [f"{p['pmo']}: {p.get('profile_sentence') or _type_line(p)}" for p in pmos], max_pt=16, min_pt=10,
@@ -260,10 +261,36 @@ def _roadmap_slide(deck: Deck, records, pmos, several: bool) -> None:
     rows = [[key, *("\n".join(f"• {t}" for t in cells.get(ph, [])) for ph in phases)] for key, cells in streams.items()]
     notes = [n for n in (deferred_note(records, p["pmo"], several) for p in pmos) if n]
     note_h = int(height * 0.14) if notes else 0
-    deck.table(slide, (left, top, width, height - note_h), ["Workstream", *phases.values()], rows,
-               [1.4, *[2] * len(phases)], pt=12, min_pt=8, max_lines=8)
+    box = (left, top, width, height - note_h)
+    header = ["Workstream", *phases.values()]
+    widths = [1.4, *[2] * len(phases)]
+    if several and len(deck.table_pages(box, header, rows, widths, pt=12, min_pt=8, max_lines=8)[1]) > 1:
+        header, rows = ["PMO", *phases.values()], _roadmap_summary(found, pmos, phases)
+        notes.insert(0, "Too many initiatives for one page: each PMO's initiatives by phase and workstream; the "
+                        "slides that follow and the report name them.")
+        note_h = int(height * 0.14)
+        box = (left, top, width, height - note_h)
+    deck.table(slide, box, header, rows, widths, pt=12, min_pt=8, max_lines=8)
     if notes:
         deck.text(slide, (left, top + height - note_h, width, note_h), notes, max_pt=11, min_pt=8, colour=MUTED)
+
+
+def _roadmap_summary(found, pmos, phases: Mapping[int, str]) -> list[list[str]]:
+    """One row per PMO: in each phase, how many initiatives (their ids) in which workstreams."""
+    rows = []
+    for p in pmos:
+        cells = []
+        for phase in phases:
+            items = [i for pmo, i, _ in found if pmo == p["pmo"] and _int(i.get("phase")) == phase]
+            streams: dict[str, int] = {}
+            for i in items:
+                label = str(i.get("workstream_label") or i.get("workstream") or "Steps")
+                streams[label] = streams.get(label, 0) + 1
+            ids = ", ".join(str(i.get("id")) for i in items if i.get("id"))
+            cells.append("" if not items else f"{len(items)} ({ids}): " +
+                         "; ".join(f"{label} {n}" for label, n in streams.items()))
+        rows.append([p["pmo"], *cells])
+    return rows
 
 
 def deferred_note(records: Mapping[str, Any], pmo: str, several: bool = False) -> str | None:
@@ -376,6 +403,7 @@ def _quality_slide(deck: Deck, record, pmos, roles, several: bool, left_out=()) 
             lines.append(f"{prefix}{q.get('answer_rate', 0):.0%} of the items asked were answered on the scale; "
                          f"\u201cdon't know\u201d {q.get('dont_know_rate', 0):.0%}.")
         lines.extend(prefix + n for n in p.get("notes", [])[:2])
-    if left_out:
-        lines.append("Perception by role of " + ", ".join(p["pmo"] for p in left_out) + " is in the report.")
-    bullets_slide(deck, "Appendix: data quality and suppression", lines)
+    note = None
+    if left_out:  # in a box of its own, never dropped for want of room
+        note = "Perception by role of " + ", ".join(p["pmo"] for p in left_out) + " is in the report, not here."
+    bullets_slide(deck, "Appendix: data quality and suppression", lines, note=note)

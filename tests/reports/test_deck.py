@@ -777,3 +777,27 @@ def test_one_visible_role_group_is_no_comparison():
     assert ("Only one role group (Project manager) has 3 or more respondents, so no comparison between roles can be "
             "made: the chart shows that group's view alone.") in text
     assert "No gap between the role groups" not in text
+
+
+# --- many PMOs: every PMO somewhere, and the deck says what it leaves to the report -------------------
+
+def test_eight_pmos_keep_every_pmo_in_the_type_table_and_roadmap_summary():
+    pmos = [_pmo(f"PMO {i}", SCORES) for i in range(8)]
+    records = positioning_records(pmos, **{f"roadmap/PMO {i}": _roadmap(f"P{i}") for i in range(8)})
+    prs = _reopen(build_deck("positioning", records, organisation="Omnibus Group"))
+    assert len(prs.slides) <= 14
+    by_title = {s.shapes.title.text_frame.text: s for s in prs.slides}
+    (types,) = [s.table for s in by_title["Type profile and target"].shapes if s.has_table]
+    assert [r.cells[0].text_frame.text for r in list(types.rows)[1:]] == [f"PMO {i}" for i in range(8)]
+    roadmap = by_title["Roadmap on one page"]
+    (table,) = [s.table for s in roadmap.shapes if s.has_table]
+    grid = [[c.text_frame.text for c in r.cells] for r in table.rows]
+    assert [r[0] for r in grid] == ["PMO", *[f"PMO {i}" for i in range(8)]]
+    # _roadmap: initiative k in phase 1 + k % 3 and workstream k % 2 -> now: I3, I6 (governance, portfolio)
+    assert grid[1][1] == "2 (I3, I6): Governance and mandate 1; Portfolio and resources 1"
+    assert "Too many initiatives for one page" in _texts(roadmap)
+    quality = _texts(prs.slides[-1])
+    shown = [t for t in by_title if t.startswith("Perception gaps by role")]
+    left = [f"PMO {i}" for i in range(len(shown), 8)]
+    assert f"Perception by role of {', '.join(left)} is in the report, not here." in quality
+    assert_text_fits(prs)
