@@ -8,8 +8,8 @@ from typing import Any
 
 from .._values import count, fmt
 from .branding import Branding
-from .deck import (MAX_SLIDES, MUTED, RAG_COLOURS, Deck, NotebookChart, bullets_slide, chart_png, engagement_of,
-                   footer_mark, footer_text, long_date, no_deck_record, pick_charts, title_slide)
+from .deck import (MAX_SLIDES, MIN_SLIDES, MUTED, RAG_COLOURS, Deck, NotebookChart, bullets_slide, chart_png,
+                   engagement_of, footer_mark, footer_text, long_date, no_deck_record, pick_charts, title_slide)
 
 ACTIONS_TITLE = "What the PMO should act on"
 ACTION_COLUMNS = ("When", "Area", "Action")
@@ -61,13 +61,38 @@ def portfolio_deck(records: Mapping[str, Any], *, organisation: str, branding: B
     bullets_slide(deck, "Key messages", messages or ["Nothing in the analysis calls for action."])
     _headline_slide(deck, head, totals, money, charts)
     _rag_slide(deck, record.get("rag"))
-    _risk_slide(deck, record.get("risks"), charts)
-    _resources_slide(deck, record.get("resources"), charts)
-    _dependencies_slide(deck, record.get("dependencies"), charts)
+    analyses = [(key, draw) for key, draw in (("risks", _risk_slide), ("resources", _resources_slide),
+                                              ("dependencies", _dependencies_slide)) if record.get(key)]
+    missing = [NOT_COVERED[key] for key in NOT_COVERED if not record.get(key)]
+    after = len(analyses) + 2  # the selection and the appendix
+    budget = min(MAX_ACTION_SLIDES, MAX_SLIDES - len(deck.prs.slides) - after - (1 if missing else 0))
+    size, pages = _action_pages(deck, actions, budget)
+    if missing and len(deck.prs.slides) + after + max(1, len(pages)) < MIN_SLIDES:
+        _not_covered_slide(deck, missing)  # a deck keeps 8 slides; one slide says what the workbook lacks
+        missing = []
+    for key, draw in analyses:
+        draw(deck, record[key], charts)
     _selection_slide(deck, record.get("selection"), charts)
-    _actions_slides(deck, actions, min(MAX_ACTION_SLIDES, MAX_SLIDES - len(deck.prs.slides) - 1))
-    _appendix_slide(deck, records, record)
+    _actions_slides(deck, size, pages)
+    _appendix_slide(deck, records, record, missing)
     return deck
+
+
+NOT_COVERED = {"risks": ("risks", "risk exposure"), "resources": ("assignments", "over-allocation of shared roles"),
+               "dependencies": ("dependencies", "links between projects")}
+"""What each analysis needs from the workbook and what it would show."""
+
+
+def _not_covered_slide(deck: Deck, missing: Sequence[tuple[str, str]]) -> None:
+    bullets_slide(deck, "Not covered by this workbook",
+                  [f"No {sheet} sheet, so no {what}." for sheet, what in missing],
+                  note="Add the sheets to the workbook and render the report again to cover them.")
+
+
+def _not_covered_line(missing: Sequence[tuple[str, str]]) -> str:
+    sheets = [sheet for sheet, _ in missing]
+    names = sheets[0] if len(sheets) == 1 else ", ".join(sheets[:-1]) + " or " + sheets[-1]
+    return f"Not covered: the workbook has no {names} sheet, so no {', '.join(w for _, w in missing)}."
 
 
 def _headline_slide(deck: Deck, head, totals, money, charts) -> None:
@@ -206,13 +231,11 @@ def _funded(sel: Mapping[str, Any]) -> str:
     return "Funded: " + "; ".join(funded) + "."
 
 
-def _actions_slides(deck: Deck, actions, budget: int) -> None:
-    """Every action, most urgent first, on one slide or more (at most ``budget``); what does not fit is counted
-    by urgency on the last row."""
+def _action_pages(deck: Deck, actions, budget: int) -> tuple[float, list[list[list[str]]]]:
+    """Every action, most urgent first, split into at most ``budget`` slides; what does not fit is counted by
+    urgency on the last row."""
     if not actions:
-        slide = deck.slide(ACTIONS_TITLE)
-        deck.text(slide, deck.body, ["Nothing in the analysis calls for action."])
-        return
+        return 13.0, []
     rows = [[URGENCY.get(a.get("urgency"), str(a.get("urgency"))), str(a.get("area", "")).capitalize(), a["text"]]
             for a in actions]
     size, pages = deck.table_pages(deck.body_box(), ACTION_COLUMNS, rows, ACTION_WIDTHS, pt=13, min_pt=10,
@@ -222,6 +245,14 @@ def _actions_slides(deck: Deck, actions, budget: int) -> None:
         pages = pages[:budget]
         kept = sum(len(p) for p in pages) - 1
         pages[-1] = [*pages[-1][:-1], ["", "", left_out_sentence(actions[kept:])]]
+    return size, pages
+
+
+def _actions_slides(deck: Deck, size: float, pages) -> None:
+    if not pages:
+        slide = deck.slide(ACTIONS_TITLE)
+        deck.text(slide, deck.body, ["Nothing in the analysis calls for action."])
+        return
     for n, page in enumerate(pages, 1):
         slide = deck.slide(ACTIONS_TITLE + (f" ({n} of {len(pages)})" if len(pages) > 1 else ""))
         deck.table(slide, deck.body, ACTION_COLUMNS, page, ACTION_WIDTHS, pt=size, min_pt=size,
@@ -237,7 +268,7 @@ def left_out_sentence(actions: Sequence[Mapping[str, Any]]) -> str:
     return f"… and {len(actions)} more in the report: {', '.join(parts)}."
 
 
-def _appendix_slide(deck: Deck, records, record) -> None:
+def _appendix_slide(deck: Deck, records, record, missing: Sequence[tuple[str, str]] = ()) -> None:
     analysis = records.get("analysis") if isinstance(records.get("analysis"), Mapping) else {}
     found = record.get("findings") or {}
     lines = [
@@ -248,5 +279,7 @@ def _appendix_slide(deck: Deck, records, record) -> None:
                             if found else
                             "no findings") + ". The report lists each finding.",
     ]
+    if missing:
+        lines.append(_not_covered_line(missing))
     bullets_slide(deck, "Appendix: method and data quality", lines,
                   note="Every figure is from the portfolio workbook as recorded at the status date.")

@@ -801,3 +801,26 @@ def test_eight_pmos_keep_every_pmo_in_the_type_table_and_roadmap_summary():
     left = [f"PMO {i}" for i in range(len(shown), 8)]
     assert f"Perception by role of {', '.join(left)} is in the report, not here." in quality
     assert_text_fits(prs)
+
+
+# --- portfolio: no slide that says only that a sheet is missing ------------------------------------------
+
+def test_a_workbook_without_risks_assignments_or_dependencies_gets_one_not_covered_slide():
+    deck = {k: v for k, v in PORTFOLIO["deck"].items() if k not in ("risks", "resources", "dependencies")}
+    prs = _reopen(build_deck("portfolio", {**PORTFOLIO, "deck": deck}, organisation="Korrin"))
+    assert [s.shapes.title.text_frame.text for s in prs.slides] == [
+        "Portfolio health report", "Key messages", "Headline: earned value", "Health by PMO",
+        "Not covered by this workbook", "Prioritisation and selection", "What the PMO should act on",
+        "Appendix: method and data quality"]
+    text = _texts(prs.slides[4])
+    for line in ("No risks sheet, so no risk exposure.", "No assignments sheet, so no over-allocation of shared "
+                 "roles.", "No dependencies sheet, so no links between projects."):
+        assert line in text
+
+
+def test_one_missing_sheet_is_a_line_of_the_appendix():
+    deck = {k: v for k, v in PORTFOLIO["deck"].items() if k != "risks"}
+    prs = _reopen(build_deck("portfolio", {**PORTFOLIO, "deck": deck}, organisation="Korrin"))
+    titles = [s.shapes.title.text_frame.text for s in prs.slides]
+    assert len(titles) == 9 and "Risk exposure" not in titles and "Not covered by this workbook" not in titles
+    assert "Not covered: the workbook has no risks sheet, so no risk exposure." in _texts(prs.slides[-1])
