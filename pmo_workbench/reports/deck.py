@@ -132,7 +132,12 @@ class Deck:
         if title_shape is None:
             title_shape = slide.shapes.add_textbox(self.margin, int(self.height * 0.04), self.width - 2 * self.margin,
                                                    int(self.height * 0.12))
-        self.fill(title_shape, [title], max_pt=28, min_pt=18, bold=True, colour=INK, lines=2)
+        lines = 2
+        if self._sidebar(title_shape):  # a title down one side: horizontal text, as many lines as it holds
+            body_pr = title_shape.text_frame._txBody.bodyPr  # noqa: SLF001 - no public access to the direction
+            body_pr.set("vert", "horz")
+            lines = max(2, min(8, int(title_shape.height / EMU_PER_PT // (18 * LINE)) - 1))
+        self.fill(title_shape, [title], max_pt=28, min_pt=18, bold=True, colour=INK, lines=lines)
         self.body = self._body_below(title_shape)
         self._footer(slide)
         return slide
@@ -142,7 +147,20 @@ class Deck:
         title = next((p for p in self.layout(*layout).placeholders if p.placeholder_format.idx == 0), None)
         return self._body_below(title)
 
+    def _sidebar(self, title) -> bool:
+        """Whether the master's title runs down one side of the slide rather than across its top."""
+        return title is not None and title.height > self.height * 0.4 and title.width < self.width * 0.5
+
     def _body_below(self, title) -> tuple[int, int, int, int]:
+        """The content area: below a title across the top; beside a title down one side."""
+        if self._sidebar(title):
+            gap = self.margin // 2
+            if title.left + title.width / 2 < self.width / 2:
+                left, right = int(title.left + title.width) + gap, self.width - self.margin
+            else:
+                left, right = self.margin, int(title.left) - gap
+            top = int(self.height * 0.06)
+            return (left, top, right - left, int(self.height * 0.92) - top)
         bottom = int(title.top + title.height) if title is not None else int(self.height * 0.16)
         top = max(bottom, int(self.height * 0.16)) + int(self.height * 0.02)
         return (self.margin, top, self.width - 2 * self.margin, int(self.height * 0.92) - top)

@@ -824,3 +824,35 @@ def test_one_missing_sheet_is_a_line_of_the_appendix():
     titles = [s.shapes.title.text_frame.text for s in prs.slides]
     assert len(titles) == 9 and "Risk exposure" not in titles and "Not covered by this workbook" not in titles
     assert "Not covered: the workbook has no risks sheet, so no risk exposure." in _texts(prs.slides[-1])
+
+
+# --- a master whose title runs down the side --------------------------------------------------------------
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_a_sidebar_title_puts_the_content_beside_it(tmp_path, side):
+    prs = Presentation(str(default_master()))
+    width, height = prs.slide_width, prs.slide_height
+    for layout in prs.slide_layouts:
+        for ph in layout.placeholders:
+            if ph.placeholder_format.idx == 0 and layout.name in ("Title Only", "Title and Content"):
+                ph.width, ph.height, ph.top = int(width * 0.25), int(height * 0.8), int(height * 0.05)
+                ph.left = int(width * 0.03) if side == "left" else int(width * 0.72)
+    prs.save(str(tmp_path / "sidebar.pptx"))
+    branding = load_branding(_branding(tmp_path, "deck: sidebar.pptx"))
+    records = positioning_records([_pmo("Corporate PMO", SCORES)], **{"roadmap/Corporate PMO": _roadmap("C")})
+    prs = _reopen(build_deck("positioning", records, organisation="Alpha Ltd", branding=branding))
+    title_left, title_right = (0.03, 0.28) if side == "left" else (0.72, 0.97)
+    for slide in list(prs.slides)[1:]:
+        assert slide.shapes.title.text_frame.text and "…" not in slide.shapes.title.text_frame.text
+        for shape in slide.shapes:
+            if shape.has_chart or shape.has_table:
+                # beside the title, and most of the slide high
+                if side == "left":
+                    assert shape.left >= width * title_right, slide.shapes.title.text_frame.text
+                else:
+                    assert shape.left + shape.width <= width * title_left
+    rows = [r for page in _initiative_rows(prs).values() for r in page]
+    assert len(rows) == 8 and not any(r[0].startswith("…") for r in rows)
+    charts = [s for slide in prs.slides for s in slide.shapes if s.has_chart]
+    assert charts and all(c.height > height * 0.5 for c in charts)
+    assert_text_fits(prs)
