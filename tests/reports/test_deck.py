@@ -856,3 +856,15 @@ def test_a_sidebar_title_puts_the_content_beside_it(tmp_path, side):
     charts = [s for slide in prs.slides for s in slide.shapes if s.has_chart]
     assert charts and all(c.height > height * 0.5 for c in charts)
     assert_text_fits(prs)
+
+
+def test_an_svg_branding_logo_is_drawn_on_the_title_slide(tmp_path):
+    (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="10">'
+                                       '<rect width="40" height="10" fill="#336699"/></svg>', encoding="utf-8")
+    (tmp_path / "branding.yaml").write_text("consultancy: Acme\nlogo: logo.svg\n", encoding="utf-8")
+    branding = load_branding(tmp_path / "branding.yaml")
+    prs = _reopen(build_deck("positioning", positioning_records([_pmo("P", SCORES)]), organisation="Alpha Ltd",
+                             branding=branding))
+    (logo,) = [s for s in prs.slides[0].shapes if s.shape_type == 13]
+    assert logo.name == "Consultancy logo" and logo.image.content_type == "image/png"
+    assert logo.image.size == (80, 20)  # drawn at twice its size
