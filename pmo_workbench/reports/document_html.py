@@ -43,6 +43,8 @@ TABLE_TEXT_NARROW = "Table Text Narrow"
 NARROW_FROM_COLUMNS = 8
 """Tables with this many columns or more use the smaller table text."""
 LONG_TEXT = 45
+UPRIGHT_FROM = ("Heading 1", "Heading 2")
+"""Headings that end a landscape section (of tables too wide for an upright page)."""
 MIN_COLUMN = 3
 _SKIPPED = {"script", "style", "template", "svg", "math", "head", "title"}
 _BLOCKS = {"p", "div", "section", "article", "header", "footer", "main", "blockquote", "pre", "figure",
@@ -323,6 +325,11 @@ class HtmlWriter(HTMLParser):
 
     def _write_table(self, table: _Table) -> None:
         rows = [r for r in table.rows if r]
+        if rows:
+            columns = max(sum(c.span for c in r) for r in rows)
+            style = self.document.styles[TABLE_TEXT_NARROW if columns >= NARROW_FROM_COLUMNS else TABLE_TEXT]
+            if minimum_width(rows, columns, style.font.size.pt) > portrait_width(self.document):
+                orient(self.document, landscape=True)  # a table whose words cannot fit the page's width turns it
         if table.caption:
             para = add_paragraph(self.document, style="Caption")
             para.paragraph_format.keep_with_next = True
@@ -372,7 +379,10 @@ class HtmlWriter(HTMLParser):
 
 def add_paragraph(document, text: str = "", style: str = "Normal"):
     """``document.add_paragraph(text, style)`` without python-docx's slow style look-up (it scans
-    every style to find the default one, each time)."""
+    every style to find the default one, each time). A landscape section of wide tables ends at the next
+    heading of level 1 or 2: the report's next part is upright again."""
+    if style in UPRIGHT_FROM:
+        orient(document, landscape=False)
     para = document.add_paragraph(text)
     if style != "Normal":
         para._p.style = document.styles[style].style_id
@@ -382,6 +392,70 @@ def add_paragraph(document, text: str = "", style: str = "Normal"):
 def _text_width(document) -> int:
     section = document.sections[-1]
     return section.page_width - section.left_margin - section.right_margin
+
+
+def portrait_width(document) -> int:
+    """The text width of an upright page of ``document`` (EMU)."""
+    section = document.sections[0]
+    return min(section.page_width, section.page_height) - section.left_margin - section.right_margin
+
+
+def orient(document, *, landscape: bool) -> None:
+    """Start a new section on a new page, landscape or upright, unless the document's last section already is.
+
+    Going landscape, the headings that end the document move with the table into the new section, so that
+    no heading is left alone at the foot of the upright page.
+    """
+    from copy import deepcopy
+
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+
+    if getattr(document, "_pmo_landscape", False) == landscape:
+        return
+    body = document.element.body
+    final = body.get_or_add_sectPr()
+    anchor = final
+    if landscape:
+        previous = final.getprevious()
+        while previous is not None and previous.tag == qn("w:p") and _is_heading(previous):
+            anchor, previous = previous, previous.getprevious()
+    breaker = OxmlElement("w:p")
+    properties = OxmlElement("w:pPr")
+    properties.append(deepcopy(final))
+    breaker.append(properties)
+    anchor.addprevious(breaker)
+    section = document.sections[-1]
+    long_side, short_side = max(section.page_width, section.page_height), min(section.page_width, section.page_height)
+    section.start_type = WD_SECTION.NEW_PAGE
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (long_side, short_side) if landscape else (short_side, long_side)
+    document._pmo_landscape = landscape
+
+
+def _is_heading(paragraph) -> bool:
+    style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return style is not None and (style.get(qn("w:val")) or "").startswith("Heading")
+
+
+def minimum_width(rows: list[list[_Cell]], columns: int, font_pt: float) -> int:
+    """The width (EMU) a table needs so that no word or number of it breaks (see :func:`column_widths`)."""
+    return int(sum(_least(rows, columns, font_pt)))
+
+
+def _least(rows: list[list[_Cell]], columns: int, font_pt: float) -> list[float]:
+    wide = font_pt * 0.7 * 12700
+    padding = 2 * 0.08 * 914400
+    least = [MIN_COLUMN * wide + padding] * columns
+    for row in rows:
+        position = 0
+        for cell in row:
+            if cell.span == 1 and position < columns:
+                text = "".join(r.text for r in cell.runs)
+                factor = 1.1 if cell.header or any(r.bold for r in cell.runs) else 1.0
+                word = max((len(w) for w in text.split()), default=0) * factor
+                least[position] = max(least[position], word * wide + padding)
+            position += cell.span
+    return least
 
 
 def column_widths(rows: list[list[_Cell]], columns: int, total: int, font_pt: float) -> list[int]:

@@ -482,3 +482,32 @@ def test_the_portfolio_title_page_gives_the_status_date_not_the_render_date():
     title = texts[:texts.index("Contents")]
     assert "Status date 31 May 2026" in title
     assert not any("2026" in t and "Status" not in t for t in title)  # no render date
+
+
+# --- a table too wide for an upright page turns the page ---------------------------------------------------
+
+def test_a_table_too_wide_for_the_page_gets_a_landscape_section_with_its_heading():
+    from docx.enum.section import WD_ORIENT
+
+    header = "".join(f"<th>Column {k}</th>" for k in range(14))
+    row = "".join('<td class="num">34,950,000</td>' for _ in range(14))
+    cell = nbformat.v4.new_code_cell("wide")
+    cell.outputs = [_html("<h1>By PMO</h1><h2>Health</h2>"),
+                    _html(f"<table><caption>By PMO</caption><thead><tr>{header}</tr></thead><tbody><tr>{row}</tr>"
+                          "</tbody></table>"),
+                    _html("<p>A note under the table.</p><h1>Risk</h1><p>Upright again.</p>")]
+    document = _reopen(_notebook(extra_cells=[cell]))
+    sections = document.sections
+    assert [s.orientation for s in sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    assert [round(s.page_width.mm) for s in sections] == [210, 297, 210]
+    # 14 numbers of 10 characters at 7 pt want 14 x (10 x 0.7 x 7 pt + 11.5 pt) = 847 pt, far more than the
+    # upright 170 mm (482 pt): the table takes the landscape text width, 297 - 2 x 20 = 257 mm
+    assert round(sum(c.width for c in document.tables[-1].columns) / 36000) == 257
+    body = list(document.element.body)
+    breaks = [i for i, e in enumerate(body) if e.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None]
+    texts = ["".join(t.text or "" for t in e.iter(qn("w:t"))) for e in body]
+    # the first break comes before the two headings, which open the landscape section with their table
+    assert texts[breaks[0] + 1: breaks[0] + 3] == ["By PMO", "Health"]
+    # the second before "Risk": the note stays under its table
+    assert texts[breaks[1]] == "" and texts[breaks[1] - 1] == "A note under the table."
+    assert texts[breaks[1] + 1] == "Risk"
