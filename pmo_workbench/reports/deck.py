@@ -25,7 +25,7 @@ from typing import Any
 from ..errors import ReportError
 from ..resources import templates_dir
 from .branding import Branding
-from .deck_text import EMU_PER_PT, INSET_X, LINE, needed_height, shorten, text_width, wrap
+from .deck_text import EMU_PER_PT, INSET_X, LINE, fieldwork_text, needed_height, shorten, text_width, wrap
 from .records import CHART_MIME, VEGALITE_VERSION
 
 MAX_SLIDES = 14
@@ -490,26 +490,6 @@ def _rgb(hex_colour: str):
 
 
 # --- shared slides -----------------------------------------------------------------------------
-
-def long_date(text: Any) -> str | None:
-    """An ISO date as a reader writes it, ``"2026-03-02"`` -> ``"2 Mar 2026"``; ``None`` when it is not one."""
-    import datetime as dt
-
-    try:
-        day = dt.date.fromisoformat(str(text)[:10])
-    except ValueError:
-        return None
-    return f"{day.day} {day:%b %Y}"
-
-
-def fieldwork_text(fieldwork: Any) -> str | None:
-    """``["2026-06-09", "2026-06-21"]`` -> ``"Fieldwork 9 Jun 2026 to 21 Jun 2026"`` (one day: ``"Fieldwork 9 Jun
-    2026"``); ``None`` when it is not two dates. The deck and the Word document write it alike."""
-    if not isinstance(fieldwork, (list, tuple)) or len(fieldwork) != 2 or not all(fieldwork):
-        return None
-    start, end = (long_date(d) or str(d) for d in fieldwork)
-    return f"Fieldwork {start} to {end}" if start != end else f"Fieldwork {start}"
-
 
 def no_deck_record(organisation: str, report: str) -> ReportError:
     """The error of a report whose notebook recorded nothing for its deck (an analyst's copy without the cell)."""

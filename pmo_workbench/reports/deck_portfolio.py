@@ -8,8 +8,9 @@ from typing import Any
 
 from .._values import count, fmt
 from .branding import Branding
+from .deck_text import long_date
 from .deck import (MAX_SLIDES, MIN_SLIDES, MUTED, RAG_COLOURS, Deck, NotebookChart, bullets_slide, chart_png,
-                   engagement_of, footer_mark, footer_text, long_date, no_deck_record, pick_charts, title_slide)
+                   engagement_of, footer_mark, footer_text, no_deck_record, pick_charts, title_slide)
 
 ACTIONS_TITLE = "What the PMO should act on"
 ACTION_COLUMNS = ("When", "Area", "Action")

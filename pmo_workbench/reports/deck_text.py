@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
 EMU_PER_PT = 12700
 SAFETY = 1.08
@@ -100,3 +101,25 @@ def _cut(text: str, pt: float, width_pt: float, lines: int, *, bold: bool) -> st
     if lo == 0:
         return ELLIPSIS
     return " ".join(words[:lo]).rstrip(",;:.") + ELLIPSIS
+
+
+# --- dates, written alike in the deck and the Word document ------------------------------------------
+
+def long_date(text: Any) -> str | None:
+    """An ISO date as a reader writes it, ``"2026-03-02"`` -> ``"2 Mar 2026"``; ``None`` when it is not one."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(str(text)[:10])
+    except ValueError:
+        return None
+    return f"{day.day} {day:%b %Y}"
+
+
+def fieldwork_text(fieldwork: Any) -> str | None:
+    """``["2026-06-09", "2026-06-21"]`` -> ``"Fieldwork 9 Jun 2026 to 21 Jun 2026"`` (one day: ``"Fieldwork 9 Jun
+    2026"``); ``None`` when it is not two dates. The deck and the Word document write it alike."""
+    if not isinstance(fieldwork, (list, tuple)) or len(fieldwork) != 2 or not all(fieldwork):
+        return None
+    start, end = (long_date(d) or str(d) for d in fieldwork)
+    return f"Fieldwork {start} to {end}" if start != end else f"Fieldwork {start}"

@@ -36,7 +36,7 @@ from typing import Any
 
 from .._io import write_with
 from .branding import Branding
-from .deck import fieldwork_text, long_date
+from .deck_text import fieldwork_text, long_date
 from .records import CHART_MIME, RECORD_MIME, VEGALITE_VERSION, read_records
 from .spec import TITLES, ReportSpec
 
