@@ -288,7 +288,16 @@ class Deck:
                 rest = rest[kept:]
             if best is None or len(pages) < len(best[1]):
                 best = (size, pages)
-        return best if best is not None else (float(pt), [])
+        if best is None:
+            return float(pt), []
+        size, pages = best
+        per = -(-len(rows) // max(1, len(pages)))  # the same number of rows on every page, when they fit
+        even = [rows[i:i + per] for i in range(0, len(rows), per)]
+        if len(even) == len(pages) and all(
+                len(_page_rows(header, page, col_pt, size, 0.92 * height / EMU_PER_PT, limits)) == len(page)
+                for page in even):
+            pages = even
+        return size, pages
 
     # -- charts --
     def bar_chart(self, slide, box, categories: Sequence[str], series: Mapping[str, Sequence[float | None]], *,

@@ -402,3 +402,18 @@ def test_an_svg_branding_logo_is_drawn_on_the_title_slide(tmp_path):
     (logo,) = [s for s in prs.slides[0].shapes if s.shape_type == 13]
     assert logo.name == "Consultancy logo" and logo.image.content_type == "image/png"
     assert logo.image.size == (80, 20)  # drawn at twice its size
+
+
+def test_table_pages_share_the_rows_evenly():
+    from pmo_workbench.reports.deck import Deck
+
+    deck = Deck()
+    # one-line rows at 10 pt: 1 x 10 x 1.25 + 7.2 + 2 = 21.7 pt each, the header too; a box of 152.2 pt offers
+    # 0.92 x 152.2 = 140 pt: the header and 5 rows (130.2 pt), not 6 (151.9 pt)
+    box = (0, 0, 500 * 12700, int(152.2 * 12700))
+    rows = [[f"row {k}", "x"] for k in range(8)]
+    size, pages = deck.table_pages(box, ["A", "B"], rows, [1, 1], pt=10, min_pt=10)
+    assert size == 10 and [len(p) for p in pages] == [4, 4]  # not 5 and 3
+    assert [r for p in pages for r in p] == rows
+    size, pages = deck.table_pages(box, ["A", "B"], rows[:5], [1, 1], pt=10, min_pt=10)
+    assert [len(p) for p in pages] == [5]
