@@ -108,3 +108,10 @@ def check_master(path: Path, *, max_bytes: int = MAX_MASTER_BYTES) -> None:
         raise FileSafetyError(f"{path.name}: not a PowerPoint file ({exc})") from None
     if "ppt/presentation.xml" not in names:
         raise FileSafetyError(f"{path.name}: a zip archive but not a PowerPoint presentation")
+    from pptx import Presentation
+
+    try:  # a template (.potx) renamed, or a damaged part, is refused now rather than after the report has run
+        Presentation(str(path))
+    except Exception as exc:  # noqa: BLE001 - python-pptx raises many kinds on a file it cannot read
+        raise FileSafetyError(f"{path.name}: cannot be opened as a presentation ({type(exc).__name__}: {exc}); "
+                              "save it from PowerPoint as a .pptx presentation") from None

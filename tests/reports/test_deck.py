@@ -405,8 +405,19 @@ def test_a_consultancy_master_replaces_the_default(tmp_path):
     assert len(prs.slides) == 10
 
 
+def _template_renamed(folder):
+    """A PowerPoint template (.potx) saved under a .pptx name: the same parts, a template's content type."""
+    with zipfile.ZipFile(default_master()) as source, zipfile.ZipFile(folder / "master.pptx", "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"presentationml.presentation.main+xml", b"presentationml.template.main+xml")
+            target.writestr(item, data)
+
+
 @pytest.mark.parametrize("setup, line, message", [
     (lambda d: (d / "master.pptx").write_bytes(b"not a zip"), "deck: master.pptx", "not a PowerPoint file"),
+    (_template_renamed, "deck: master.pptx", "cannot be opened as a presentation"),
     (lambda d: zipfile.ZipFile(d / "master.pptx", "w").close(), "deck: master.pptx", "not a PowerPoint presentation"),
     (lambda d: (d / "master.txt").write_text("x"), "deck: master.txt", "must be a .pptx file"),
     (lambda d: None, "deck: ../outside.pptx", "deck refused"),
