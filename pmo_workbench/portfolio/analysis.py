@@ -337,7 +337,7 @@ def analyse_portfolio(
         resources = resource_load(p.assignments, p.capacity, p.projects)
     dependencies = None
     if p.dependencies is not None:
-        dependencies = analyse_dependencies(p.dependencies, p.projects)
+        dependencies = analyse_dependencies(p.dependencies, p.projects, as_of=as_of)
     milestones = benefits = finance = None
     if p.milestones is not None:
         milestones = analyse_milestones(p.milestones, p.projects, as_of, horizon_days=horizon_days, pmos=p.pmos)

@@ -10,9 +10,11 @@ into one node), which is always acyclic: a portfolio with a cycle still gets a
 longest chain, blast radii and waves, and the cycle is reported as an error.
 
 Links are dated, not summed: a link "A needs B" has B's forecast finish (its
-planned finish without a forecast) against the date A needs it (the sheet's
-``needed_by``, else A's planned start); the slack is the days between,
-negative when B is due too late. The *longest dependency chain* is the chain of
+planned finish without a forecast; at a status date, no earlier than that date
+while B is open) against the date A needs it (the sheet's ``needed_by``, else
+A's planned start); the slack is the days between, negative when B is due too
+late. A link with negative slack is a *late link*, a conflict: one definition,
+in :mod:`pmo_workbench.portfolio.links`, for every count of them. The *longest dependency chain* is the chain of
 linked projects spanning the most calendar time, from the start of its first
 prerequisite to the forecast finish of its last dependent, so projects that
 overlap are not counted twice. (It is not Goldratt's critical chain, which
@@ -30,6 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from .links import CONFLICT_COLUMNS, LINK_COLUMNS, date_links, late_findings, late_rows, project_dates
 from .model import CANDIDATES, Finding
 
 EXACT_BETWEENNESS_MAX_NODES = 2000
@@ -44,9 +47,7 @@ Neither is a late prerequisite nor lies on the longest chain; needing a cancelle
 
 PROJECT_COLUMNS = ["project_id", "name", "prerequisites", "dependents", "blast_radius", "betweenness", "wave",
                    "in_cycle"]
-CONFLICT_COLUMNS = ["from_project", "to_project", "needed_by", "predecessor_finish", "days_late"]
 EDGE_COLUMNS = ["from_project", "to_project", "kind", "needed_by", "on_longest_chain", "in_cycle", "slack_days"]
-LINK_COLUMNS = ["from_project", "to_project", "needed_by", "needed_by_source", "predecessor_finish", "slack_days"]
 GROUP_LINK_COLUMNS = ["from_group", "to_group", "links", "conflicts", "least_slack_days"]
 
 
@@ -74,9 +75,11 @@ class DependencyAnalysis:
         cancelled), least slack first (:data:`LINK_COLUMNS`): ``needed_by``
         (the sheet's date, else the dependent's planned start),
         ``needed_by_source`` (``"needed_by"`` or ``"start"``),
-        ``predecessor_finish`` (forecast, else planned finish) and
-        ``slack_days`` = needed_by - predecessor_finish (negative: due too
-        late; NaN without both dates).
+        ``predecessor_finish`` (forecast, else planned finish; the status
+        date when that has passed and the project is still open),
+        ``finish_source`` (``"forecast"``, ``"planned"`` or
+        ``"status_date"``) and ``slack_days`` = needed_by -
+        predecessor_finish (negative: due too late; NaN without both dates).
     projects
         One row per project in a dependency: ``project_id``, ``name``,
         ``prerequisites`` (projects it needs directly), ``dependents``
@@ -86,12 +89,11 @@ class DependencyAnalysis:
         through it), ``wave`` and ``in_cycle``. Sorted by dependents (the
         most depended-on first), then blast radius, largest first, then id.
     conflicts
-        Dependencies whose prerequisite finishes after the date it is needed
-        by (a closed prerequisite has delivered and a cancelled one never
-        will, see ``needs_cancelled``, so neither is listed): ``from_project``,
-        ``to_project``, ``needed_by``,
-        ``predecessor_finish`` (forecast finish, or planned finish when there
-        is no forecast), ``days_late``; latest first.
+        The late links: the rows of ``links`` with negative slack, with
+        ``days_late`` = -slack_days in place of the slack
+        (:data:`CONFLICT_COLUMNS`), latest first. Count them with
+        :func:`pmo_workbench.portfolio.links.late_links`, which states the
+        definition.
     waves
         ``project_id``, ``wave``: delivery waves, prerequisites first (wave 1
         needs nothing, wave k needs only projects of earlier waves; the members
@@ -105,7 +107,9 @@ class DependencyAnalysis:
         ``dependency_cycle`` (error, one per cycle), ``needs_cancelled``
         (error, one per dependency of a proposed, active or on-hold project
         on a cancelled one) and ``dependency_conflict`` (warning, one per
-        conflict).
+        late link).
+    as_of
+        The status date the links were dated at, or ``None``.
     """
 
     cycles: tuple[tuple[str, ...], ...]
@@ -117,9 +121,11 @@ class DependencyAnalysis:
     waves: pd.DataFrame
     edges: pd.DataFrame
     findings: tuple[Finding, ...]
+    as_of: pd.Timestamp | None = None
 
 
-def analyse_dependencies(dependencies: pd.DataFrame, projects: pd.DataFrame) -> DependencyAnalysis:
+def analyse_dependencies(dependencies: pd.DataFrame, projects: pd.DataFrame, *,
+                         as_of: pd.Timestamp | str | None = None) -> DependencyAnalysis:
     """Measure the portfolio's cross-project dependency network.
 
     Parameters
@@ -135,6 +141,10 @@ def analyse_dependencies(dependencies: pd.DataFrame, projects: pd.DataFrame) -> 
         and waves; closed and cancelled ones (:data:`SETTLED_STATUSES`) are
         left out of the longest chain, the links and the conflicts. Without a
         ``status`` column every project counts as open.
+    as_of
+        The status date: an open project whose expected finish has passed
+        cannot finish before it, so it is expected on that date (in the
+        links, the conflicts and the longest chain). ``None``: dates as given.
 
     Returns
     -------
@@ -185,7 +195,8 @@ def analyse_dependencies(dependencies: pd.DataFrame, projects: pd.DataFrame) -> 
     cyclic = {c for c, m in members.items() if len(m) > 1 or graph.has_edge(m[0], m[0])}
 
     cycles = _cycles(graph, [members[c] for c in cyclic])
-    start, finish = _dates(info, nodes)
+    as_of = None if as_of is None else pd.Timestamp(as_of).normalize()
+    start, finish, finish_source = project_dates(info, nodes, settled=settled, as_of=as_of)
     listed = {c: [p for p in m if p not in settled] for c, m in members.items()}
     chain_components, chain_days = _longest_chain(condensed, listed, start, finish)
     chain = tuple(p for c in chain_components for p in listed[c])
@@ -206,9 +217,9 @@ def analyse_dependencies(dependencies: pd.DataFrame, projects: pd.DataFrame) -> 
 
     # A settled prerequisite is delivered or will never be; a settled dependent needs nothing any more.
     live = ~edges["to_project"].isin(settled) & ~edges["from_project"].isin(settled)
-    links = _links(edges[live], start, finish)
+    links = date_links(edges[live], start, finish, finish_source)
     edges["slack_days"] = links["slack_days"].reindex(edges.index)
-    conflicts, conflict_findings = _conflicts(edges[live], info)
+    conflicts = late_rows(links)
     findings = [_cycle_finding(cycle, members[component[cycle[0]]]) for cycle in cycles]
     findings += _cancelled_findings(edges, status)
     return DependencyAnalysis(
@@ -218,10 +229,11 @@ def analyse_dependencies(dependencies: pd.DataFrame, projects: pd.DataFrame) -> 
         links=links.sort_values(["slack_days", "from_project", "to_project"], kind="stable",
                                 na_position="last").reset_index(drop=True)[LINK_COLUMNS],
         projects=table,
-        conflicts=conflicts,
+        conflicts=conflicts[CONFLICT_COLUMNS],
         waves=table[["project_id", "wave"]].sort_values(["wave", "project_id"], kind="stable").reset_index(drop=True),
         edges=edges[EDGE_COLUMNS],
-        findings=tuple(findings + conflict_findings),
+        findings=tuple(findings + late_findings(conflicts)),
+        as_of=as_of,
     )
 
 
@@ -260,29 +272,6 @@ def _cancelled_findings(edges: pd.DataFrame, status: pd.Series) -> list[Finding]
             extra={"to_project": target},
         ))
     return out
-
-
-def _dates(info: pd.DataFrame, nodes: list[str]) -> tuple[pd.Series, pd.Series]:
-    """Planned start and expected finish (forecast, else planned) per node; NaT when unknown."""
-    rows = info.reindex(nodes)
-    start = pd.to_datetime(rows["start"]) if "start" in rows else pd.Series(pd.NaT, index=rows.index)
-    finish = pd.to_datetime(rows["finish"]) if "finish" in rows else pd.Series(pd.NaT, index=rows.index)
-    if "forecast_finish" in rows:
-        finish = pd.to_datetime(rows["forecast_finish"]).fillna(finish)
-    return start.astype("datetime64[ns]"), finish.astype("datetime64[ns]")
-
-
-def _links(edges: pd.DataFrame, start: pd.Series, finish: pd.Series) -> pd.DataFrame:
-    """Each link's needed-by date (the sheet's, else the dependent's start), the predecessor's finish, the slack."""
-    if edges.empty:                                      # mapping nothing gives floats, not dates
-        return edges.assign(needed_by=pd.Series(dtype="datetime64[ns]"), needed_by_source=pd.Series(dtype=object),
-                            predecessor_finish=pd.Series(dtype="datetime64[ns]"), slack_days=pd.Series(dtype=float))
-    given = edges["needed_by"].astype("datetime64[ns]")
-    needed = given.fillna(edges["from_project"].map(start).astype("datetime64[ns]"))
-    due = edges["to_project"].map(finish).astype("datetime64[ns]")
-    source = np.where(given.notna(), "needed_by", np.where(needed.notna(), "start", None))
-    return edges.assign(needed_by=needed, needed_by_source=source, predecessor_finish=due,
-                        slack_days=(needed - due) / pd.Timedelta(days=1))
 
 
 def links_by_group(analysis: DependencyAnalysis, groups: pd.Series) -> pd.DataFrame:
@@ -539,36 +528,5 @@ def _brandes_batch(forward: sparse.csr_array, backward: sparse.csr_array, source
     return delta.sum(axis=1)
 
 
-def _conflicts(edges: pd.DataFrame, info: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
-    """Dependencies whose prerequisite finishes (forecast, else planned) after it is needed."""
-    finish = pd.to_datetime(info["finish"]) if "finish" in info else pd.Series(pd.NaT, index=info.index)
-    if "forecast_finish" in info:
-        forecast = pd.to_datetime(info["forecast_finish"])
-        expected, is_forecast = forecast.fillna(finish), forecast.notna()
-    else:
-        expected, is_forecast = finish, pd.Series(False, index=info.index)
-    predecessor = edges["to_project"]
-    rows = edges.assign(predecessor_finish=predecessor.map(expected).astype("datetime64[ns]"),
-                        forecast=predecessor.map(is_forecast).fillna(False).astype(bool))
-    late = rows[rows["needed_by"].notna() & (rows["predecessor_finish"] > rows["needed_by"])]
-    late = late.assign(days_late=(late["predecessor_finish"] - late["needed_by"]) / pd.Timedelta(days=1))
-    late = late.sort_values(["days_late", "from_project", "to_project"], ascending=[False, True, True],
-                            kind="stable").reset_index(drop=True)
-    verb = np.where(late["forecast"].to_numpy(dtype=bool), "is forecast to finish", "is planned to finish")
-    messages = (late["from_project"].astype(str) + " needs " + late["to_project"].astype(str) + " by "
-                + late["needed_by"].dt.strftime("%Y-%m-%d") + ", but " + late["to_project"].astype(str) + " "
-                + verb + " on " + late["predecessor_finish"].dt.strftime("%Y-%m-%d") + " ("
-                + late["days_late"].map("{:g}".format) + " days late)")
-    source_rows = late["source_row"] if "source_row" in late else pd.Series(np.nan, index=late.index)
-    findings = [
-        Finding("warning", "dependency_conflict", message, project_id=source, sheet="dependencies",
-                row=None if pd.isna(row) else int(row), extra={"to_project": target, "days_late": float(days)})
-        for message, source, target, days, row in zip(messages.tolist(), late["from_project"].tolist(),
-                                                      late["to_project"].tolist(), late["days_late"].tolist(),
-                                                      source_rows.tolist())
-    ]
-    return late[CONFLICT_COLUMNS], findings
-
-
-__all__ = ["BETWEENNESS_SAMPLES", "EXACT_BETWEENNESS_MAX_NODES", "DependencyAnalysis", "analyse_dependencies",
-           "links_by_group"]
+__all__ = ["BETWEENNESS_SAMPLES", "CONFLICT_COLUMNS", "EXACT_BETWEENNESS_MAX_NODES", "LINK_COLUMNS",
+           "DependencyAnalysis", "analyse_dependencies", "links_by_group"]

@@ -123,7 +123,7 @@ def test_links_have_slack_least_first_from_the_sheet_or_the_dependents_start(acy
         ("2024-01-30", -1.0),     # one day too late: a conflict
         ("2024-01-31", 0.0),      # the day it finishes: no slack, no conflict
         ("2024-02-01", 1.0),
-        (None, -30.0),            # no date: needed at N's start, 2024-01-01, 30 days before P finishes
+        (None, -30.0),            # no date: needed at N's start, 2024-01-01, 30 days before P finishes: late too
     ],
 )
 def test_slack_at_the_boundaries(needed_by, slack):
@@ -131,7 +131,7 @@ def test_slack_at_the_boundaries(needed_by, slack):
     result = analyse_dependencies(_dependencies([("N", "P", needed_by)]), projects)
     assert result.links["slack_days"].tolist() == [slack]
     assert result.edges["slack_days"].tolist() == [slack]
-    assert len(result.conflicts) == (1 if needed_by is not None and slack < 0 else 0)
+    assert len(result.conflicts) == (1 if slack < 0 else 0)   # the conflicts are the links with negative slack
 
 
 def test_links_by_group_sum_links_and_keep_the_least_slack(acyclic):
@@ -193,17 +193,24 @@ def test_waves_frame_prerequisites_first(acyclic):
         ("P-4", 1), ("P-2", 2), ("P-3", 2), ("P-1", 3), ("P-5", 3), ("P-6", 4)]
 
 
-def test_conflicts(acyclic):
+def test_conflicts_are_the_links_with_negative_slack_latest_first(acyclic):
+    # the same three links as the negative slack of test_links_have_slack_..., whatever gives the needed-by date
     conflicts = acyclic.conflicts
     assert list(conflicts.columns) == CONFLICT_COLUMNS
-    assert list(zip(conflicts["from_project"], conflicts["to_project"], conflicts["days_late"])) == [
-        ("P-1", "P-2", 40.0), ("P-5", "P-3", 10.0)]
-    assert conflicts["predecessor_finish"].tolist() == [pd.Timestamp("2024-04-10"), pd.Timestamp("2024-06-11")]
+    assert list(zip(conflicts["from_project"], conflicts["to_project"], conflicts["needed_by_source"],
+                    conflicts["days_late"])) == [
+        ("P-1", "P-2", "needed_by", 40.0), ("P-1", "P-3", "start", 10.0), ("P-5", "P-3", "needed_by", 10.0)]
+    assert conflicts["predecessor_finish"].tolist() == [pd.Timestamp("2024-04-10"), pd.Timestamp("2024-06-11"),
+                                                        pd.Timestamp("2024-06-11")]
+    assert conflicts["finish_source"].tolist() == ["planned", "forecast", "forecast"]
     findings = [f for f in acyclic.findings if f.check == "dependency_conflict"]
-    assert [(f.severity, f.project_id, f.row) for f in findings] == [("warning", "P-1", 2), ("warning", "P-5", 6)]
+    assert [(f.severity, f.project_id, f.row) for f in findings] == [
+        ("warning", "P-1", 2), ("warning", "P-1", 3), ("warning", "P-5", 6)]
     assert findings[0].message == ("P-1 needs P-2 by 2024-03-01, but P-2 is planned to finish on 2024-04-10 "
                                    "(40 days late)")
-    assert "is forecast to finish on 2024-06-11" in findings[1].message
+    assert findings[1].message == ("P-1 needs P-3 by its planned start, 2024-06-01 (the sheet gives no needed-by "
+                                   "date), but P-3 is forecast to finish on 2024-06-11 (10 days late)")
+    assert "is forecast to finish on 2024-06-11" in findings[2].message
 
 
 def test_edges_frame_marks_the_longest_chain(acyclic):
@@ -303,7 +310,8 @@ def test_one_cycle_per_tangled_component_sorted():
     graph = nx.DiGraph(list(zip(deps["from_project"], deps["to_project"])))
     for cycle in result.cycles:
         assert all(graph.has_edge(u, v) for u, v in zip(cycle, cycle[1:] + cycle[:1]))
-    assert [f.check for f in result.findings] == ["dependency_cycle"] * 2
+    # every project starts 2024-01-01 and takes 10 days: each link, dated by its dependent's start, is late
+    assert [f.check for f in result.findings if f.check != "dependency_conflict"] == ["dependency_cycle"] * 2
     in_cycle = result.projects.set_index("project_id")["in_cycle"]
     assert in_cycle.to_dict() == {p: p != "Z" for p in "ABCDXYZ"}
 
@@ -349,10 +357,11 @@ def case_b() -> DependencyAnalysis:
 def test_closed_prerequisite_is_not_a_late_conflict(case_b):
     # A needs C by 2024-01-01 and C finished 2024-06-30: 181 days "late" on paper, but C is closed (delivered).
     # B needs D by 2025-01-01, D cancelled: never late, reported as needs_cancelled instead.
-    # Left: A needs B by 2025-05-01, B planned to finish 2025-06-30: 30 (rest of May) + 30 (June) = 60 days late
+    # Left: B needs A at B's start 2025-01-01, A forecast 2025-09-30: 31 + 28 + 31 + 30 + 31 + 30 + 31 + 31 + 29
+    # = 272 days late; A needs B by 2025-05-01, B planned to finish 2025-06-30: 30 (rest of May) + 30 (June) = 60
     assert list(zip(case_b.conflicts["from_project"], case_b.conflicts["to_project"],
-                    case_b.conflicts["days_late"])) == [("A", "B", 60.0)]
-    assert [f.project_id for f in case_b.findings if f.check == "dependency_conflict"] == ["A"]
+                    case_b.conflicts["days_late"])) == [("B", "A", 272.0), ("A", "B", 60.0)]
+    assert [f.project_id for f in case_b.findings if f.check == "dependency_conflict"] == ["B", "A"]
 
 
 def test_needing_a_cancelled_project_is_an_error(case_b):
