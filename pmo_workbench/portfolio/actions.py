@@ -16,6 +16,7 @@ import pandas as pd
 
 from .._values import count, money
 from .capacity import FTE_TOLERANCE
+from .links import late_links
 from .model import CHECK_ESTIMATE, IN_FLIGHT
 
 if TYPE_CHECKING:
@@ -129,14 +130,13 @@ def _dependency_actions(a: PortfolioAnalysis) -> list[Action]:
             f"{count(len(orphans), 'project')} {'depends' if len(orphans) == 1 else 'depend'} on a cancelled "
             f"project ({_listing(pairs)}): find another way to deliver what it was to provide, or stop the "
             f"{'project that needs' if len(orphans) == 1 else 'projects that need'} it.")))
-    if len(d.conflicts):
-        worst = d.conflicts.iloc[0]
-        out.append(Action("now", "dependencies", (
-            f"{count(len(d.conflicts), 'project')} {'needs' if len(d.conflicts) == 1 else 'need'} a predecessor "
-            f"that is due to finish after the date it is needed by; the worst: {name(worst['from_project'])} needs "
-            f"{name(worst['to_project'])} by {pd.Timestamp(worst['needed_by']).date()}, "
-            f"{count(int(worst['days_late']), 'day')} before it is due to finish. Agree new dates or bring the "
-            "predecessors forward.")))
+    late = late_links(d)
+    if late.count:
+        fix = "Agree new dates or bring the predecessors forward"
+        if late.from_start:
+            fix += (", and record in the dependencies sheet the date each link is really needed by where it gives "
+                    "none")
+        out.append(Action("now", "dependencies", f"{late.sentence(name)} {fix}."))
     if d.longest_chain:
         out.append(Action("watch", "dependencies", _chain_text(d, name)))
     return out

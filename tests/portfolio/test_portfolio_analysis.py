@@ -24,9 +24,15 @@ def test_actions_put_the_findings_into_words_most_urgent_first(portfolio):
     result = analyse_portfolio(portfolio, as_of=AS_OF, budget=1300)
     got = [(a.urgency, a.area, a.text) for a in actions(result)]
     assert got == [
-        ("now", "dependencies", "1 project needs a predecessor that is due to finish after the date it is needed "
-                                "by; the worst: P2 — Beta rollout needs P1 — Alpha build by 2026-10-01, 91 days "
-                                "before it is due to finish. Agree new dates or bring the predecessors forward."),
+        # P2 needs P1 by 2026-10-01, P1 finishes 2026-12-31: 91 days late; P3 needs P2 at its start 2026-09-01,
+        # P2 finishes 2026-10-31: 60 days late. Both links are late, whichever date they are needed by.
+        ("now", "dependencies", "2 of 2 dated links between open projects are late at the status date 2026-06-30 "
+                                "(the project needed is expected to finish after the date it is needed by); the "
+                                "worst: P2 — Beta rollout needs P1 — Alpha build by 2026-10-01, 91 days before P1 is "
+                                "expected to finish. 1 of the late links is dated by the dependent's planned start, "
+                                "the sheet giving no needed-by date. Agree new dates or bring the predecessors "
+                                "forward, and record in the dependencies sheet the date each link is really needed "
+                                "by where it gives none."),
         ("now", "delivery", "1 in-flight project is red, over budget or late: P1 — Alpha build (VAC -333). Hold "
                             "recovery reviews with their sponsors."),
         # R3: band 5 x band 4 = 20, red; R1: 3 x 3 = 9, amber.
