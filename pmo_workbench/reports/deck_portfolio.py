@@ -192,8 +192,11 @@ def _dependencies_slide(deck: Deck, dep, charts) -> None:
         lines.append(("Cycle: " + " needs ".join([*cycle, cycle[0]]), {"bold": True}))
     if dep.get("late_count"):
         worst = dep["late"][0]
-        lines.append(f"{count(dep['late_count'], 'link')} due too late; the worst: {worst['project']} needs "
-                     f"{worst['needs']} {worst['days']} days after it is due.")
+        by = (f" by {worst['needed_by']}" + (" (its planned start)" if worst.get("date_from") == "start" else "")
+              if worst.get("needed_by") else "")
+        lines.append(dep.get("late_sentence") or f"{count(dep['late_count'], 'link')} due too late.")
+        lines.append(f"The worst: {worst['project']} needs {worst['needs']}{by}, {worst['days']} days before it is "
+                     "expected to finish.")
     if dep.get("longest_chain"):
         lines.append(f"Longest chain ({dep.get('longest_days')} days): " + " → ".join(dep["longest_chain"]))
     if not lines:

@@ -169,14 +169,20 @@ def portfolio_slides(result: Any, actions: Iterable[Any] = ()) -> dict:
         }
     dep = result.dependencies
     if dep is not None:
-        late = dep.links[dep.links["slack_days"] < 0] if "slack_days" in dep.links else dep.links.iloc[:0]
+        from ..portfolio.links import late_links
+
+        late = late_links(dep)   # the one count of late links, as the report's headline and section give it
         deck["dependencies"] = {
             "links": int(len(dep.edges)) if hasattr(dep.edges, "__len__") else None,
             "cycles": [[names.get(i, i) for i in cycle] for cycle in dep.cycles][:MAX_ITEMS],
             "late": [{"project": names.get(str(r.from_project), str(r.from_project)),
-                      "needs": names.get(str(r.to_project), str(r.to_project)), "days": int(-r.slack_days)}
-                     for r in late.head(MAX_ITEMS).itertuples()],
-            "late_count": int(len(late)),
+                      "needs": names.get(str(r.to_project), str(r.to_project)), "days": int(round(r.days_late)),
+                      "needed_by": pd.Timestamp(r.needed_by).date().isoformat(), "date_from": str(r.needed_by_source)}
+                     for r in late.late.head(MAX_ITEMS).itertuples()],
+            "late_count": late.count,
+            "dated": late.dated,
+            "late_sentence": late.summary(),
+            "definition": late.definition(),
             "longest_chain": [names.get(i, i) for i in dep.longest_chain],
             "longest_days": None if dep.longest_chain_days is None else int(dep.longest_chain_days),
         }
