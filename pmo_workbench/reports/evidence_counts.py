@@ -17,6 +17,7 @@ import pandas as pd
 
 from .._values import count, is_missing
 from ..portfolio import PortfolioAnalysis
+from ..portfolio.links import late_links
 from ..portfolio.model import CANDIDATES, IN_FLIGHT
 from ..portfolio.status import STALE_AFTER_DAYS, future_updates, stale_updates
 
@@ -84,24 +85,15 @@ def _over_allocation(analysis: PortfolioAnalysis, ids: set[str]) -> Measure:
 
 
 def _dependency_conflicts(analysis: PortfolioAnalysis, ids: set[str]) -> Measure:
+    """Late links with an end among ``ids``, on the one definition the portfolio report counts them by
+    (:func:`pmo_workbench.portfolio.links.late_links`), out of the links between open projects with both dates."""
     deps = analysis.dependencies
     if deps is None:
         return Measure("dependency_conflicts", None, None, "The workbook has no dependencies sheet.")
-    links = deps.links
-    dated = links[links["slack_days"].notna() & (links["from_project"].astype(str).isin(ids)
-                                                  | links["to_project"].astype(str).isin(ids))]
-    conflicts = deps.conflicts[deps.conflicts["from_project"].astype(str).isin(ids)
-                               | deps.conflicts["to_project"].astype(str).isin(ids)]
-    n, total = len(conflicts), len(dated)
-    if not total:
-        return Measure("dependency_conflicts", None, 0, "No dependency between open projects has both dates.")
-    if not n:
-        links_text = count(total, "dated dependency", "dated dependencies")
-        return Measure("dependency_conflicts", 0, total, f"None of the {links_text} is in conflict.")
-    worst = float(conflicts["days_late"].max())
-    return Measure("dependency_conflicts", n, total,
-                   f"{n} of {count(total, 'dated dependency', 'dated dependencies')} {'is' if n == 1 else 'are'} in "
-                   f"conflict: the prerequisite finishes after it is needed (up to {worst:g} days late).")
+    late = late_links(deps, ids)
+    if not late.dated:
+        return Measure("dependency_conflicts", None, 0, late.summary())
+    return Measure("dependency_conflicts", late.count, late.dated, late.summary())
 
 
 def _values(analysis: PortfolioAnalysis) -> pd.Series:

@@ -182,8 +182,9 @@ def test_each_pmo_gets_the_hand_worked_counts_and_verdicts(assessed, analysis):
     assert sentences["over_allocation"] == ("1 role is over-allocated by committed work in 1 of the 2 role-months in "
                                             "which these projects' committed work (active, on hold) draws on a "
                                             "role, in July 2026.")
-    assert sentences["dependency_conflicts"].startswith("1 of 2 dated dependencies is in conflict")
-    assert "up to 60 days late" in sentences["dependency_conflicts"]
+    assert sentences["dependency_conflicts"] == (
+        "1 of 2 dated links between open projects is late at the status date 2026-06-30: the project needed is "
+        "expected to finish after the date it is needed by (the worst by 60 days).")
     assert sentences["stale_updates"] == ("1 of 2 in-flight projects last reported more than 35 days before "
                                           "30 June 2026 (or never).")
 
