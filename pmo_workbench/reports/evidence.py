@@ -11,7 +11,8 @@ dimension (setting)    evidence counted in the portfolio
 =====================  ====================================================================
 ``resources``          role-months in which the PMO's committed work (active, on hold)
                        draws on a role that committed work over-allocates
-``portfolio``          dependencies whose prerequisite finishes after it is needed;
+``portfolio``          late dependency links: the project needed is expected to finish after the
+                       date it is needed by (:func:`pmo_workbench.portfolio.links.late_links`);
                        projects open to selection that carry no value
 ``monitoring``         in-flight projects whose last status update is stale
 ``strategy``           open projects (proposed, active, on hold) naming no strategic objective
@@ -107,7 +108,7 @@ MEASURE_DIMENSIONS: dict[str, str] = {
 
 MEASURE_LABELS = {
     "over_allocation": "Over-allocated role-months",
-    "dependency_conflicts": "Dependency conflicts",
+    "dependency_conflicts": "Late dependency links",
     "unvalued": "Projects without a value",
     "stale_updates": "Stale status updates",
     "no_objective": "Projects without a strategic objective",
