@@ -42,6 +42,25 @@ FINISH_SOURCES = ("forecast", "planned", "status_date")
 (an open project whose finish date has passed)."""
 
 
+SOURCE_WORDS = {"needed_by": "the sheet", "start": "its planned start", "forecast": "forecast",
+                "planned": "planned", "status_date": "status date (overdue)"}
+"""``needed_by_source`` and ``finish_source`` codes as a table shows them."""
+
+
+def in_words(links: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a links or conflicts frame with ``needed_by_source`` and ``finish_source`` in words
+    (:data:`SOURCE_WORDS`), for a table a reader sees.
+
+    >>> in_words(pd.DataFrame({"needed_by_source": ["start"], "finish_source": ["status_date"]})).iloc[0].tolist()
+    ['its planned start', 'status date (overdue)']
+    """
+    out = links.copy()
+    for column in ("needed_by_source", "finish_source"):
+        if column in out:
+            out[column] = out[column].map(lambda v: SOURCE_WORDS.get(v, v))
+    return out
+
+
 def late_link_definition(as_of: pd.Timestamp | None = None) -> str:
     """The definition of a late link in plain words, with the status date it is counted at (when there is one).
 
@@ -233,4 +252,5 @@ def late_links(analysis: DependencyAnalysis, project_ids: Iterable[str] | None =
     return LateLinks(late.reset_index(drop=True), int(links["slack_days"].notna().sum()), analysis.as_of)
 
 
-__all__ = ["CONFLICT_COLUMNS", "FINISH_SOURCES", "LINK_COLUMNS", "LateLinks", "late_link_definition", "late_links"]
+__all__ = ["CONFLICT_COLUMNS", "FINISH_SOURCES", "LINK_COLUMNS", "SOURCE_WORDS", "LateLinks", "in_words",
+           "late_link_definition", "late_links"]

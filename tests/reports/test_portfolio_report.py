@@ -285,7 +285,11 @@ def test_notebook_records_match_the_package(rendered, workbook):
 def test_report_sections_use_the_new_wording(rendered):
     out, _ = rendered
     html = (out / "acme-portfolio.html").read_text(encoding="utf-8")
-    assert "Longest dependency chain (454 days" in html and "Links at most risk" in html
+    assert "Longest dependency chain (454 days" in html and "Late links, latest first (2 of 2)" in html
+    # one count of late links in the headline's action and the dependency section, with its definition
+    assert html.count("2 of 2 dated links between open projects are late at the status date 2026-06-30") >= 2
+    assert "A link &#34;A needs B&#34; is late when B is expected to finish after the date A needs it" in html \
+        or "A link &quot;A needs B&quot; is late when B is expected to finish after the date A needs it" in html
     assert "critical chain" not in html.lower()
     assert "Committed excess" in html and "With the selection" in html
     assert "whether or not they are independent" in html
@@ -297,7 +301,7 @@ def test_report_sections_use_the_new_wording(rendered):
     assert '<p class="kicker">Portfolio report</p>' in html
     # The manifest's currency: the tile of the portfolio EAC 1808.33 against BAC 1500, and the headings.
     assert "£1.8k" in html and "against a budget of £1.5k" in html and "BAC (£)" in html
-    # Links at most risk name both projects of a link by id and name.
+    # The late links name both projects of a link by id and name.
     assert re.search(r"<td[^>]*>P2 — Beta rollout</td>\s*<td[^>]*>P1 — Alpha build</td>", html)
     # By PMO: Corporate's open threats, R1 0.5 x 200.
     assert "Open threats: EMV -£100." in html
