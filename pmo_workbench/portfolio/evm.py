@@ -50,13 +50,20 @@ _RAG_DECIMALS = 10
 # -- helpers -----------------------------------------------------------------
 
 def _div(numerator, denominator):
-    """``numerator / denominator`` elementwise, ``NaN`` where the divisor is 0 or missing or the result infinite."""
+    """``numerator / denominator`` elementwise, ``NaN`` where the divisor is 0 or missing or the result infinite.
+
+    A zero is always ``0.0``, never ``-0.0`` (0 / -x), which a table would print as "-0.00" (the TCPI of closed
+    work, whose EV equals its BAC and whose AC is over it).
+
+    >>> _div([0.0, 1.0], [-5.0, 0.0]).tolist()
+    [0.0, nan]
+    """
     num = np.asarray(numerator, dtype=float)
     den = np.asarray(denominator, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out = num / den
     out = np.where((den == 0) | ~np.isfinite(out), np.nan, out)
-    return out
+    return out + 0.0                                      # -0.0 + 0.0 is 0.0
 
 
 def _floats(frame: pd.DataFrame, column: str) -> np.ndarray:

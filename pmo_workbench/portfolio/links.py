@@ -64,8 +64,8 @@ def in_words(links: pd.DataFrame) -> pd.DataFrame:
 def late_link_definition(as_of: pd.Timestamp | None = None) -> str:
     """The definition of a late link in plain words, with the status date it is counted at (when there is one).
 
-    >>> late_link_definition(pd.Timestamp("2026-05-31"))[:95]
-    'A link "A needs B" is late when B is expected to finish after the date A needs it, at the status'
+    >>> late_link_definition(pd.Timestamp("2026-05-31")).split(". ")[0]
+    'A link "A needs B" is late when B is expected to finish after the date A needs it, at the status date 2026-05-31'
     """
     at = "" if as_of is None else f", at the status date {pd.Timestamp(as_of):%Y-%m-%d}"
     still_open = ("" if as_of is None else

@@ -503,3 +503,13 @@ def test_rollup_with_every_project_incomplete_is_undefined():
 
 def test_rollup_keys():
     assert tuple(rollup(projects(*ROLLUP_CASE))) == ROLLUP_KEYS
+
+
+def test_closed_work_on_budget_has_a_tcpi_of_zero_not_minus_zero():
+    # closed: EV = BAC = 1000 and AC 1100, so TCPI = (1000 - 1000) / (1000 - 1100) = 0 / -100, which IEEE
+    # arithmetic makes -0.0 and a table prints "-0.00"
+    frame = earned_value(projects({"status": "closed", "ev": 1000.0, "pv": 1000.0, "ac": 1100.0}),
+                         as_of="2024-12-31")
+    tcpi = rollup(frame, statuses=("closed",))["tcpi"]
+    assert tcpi == 0.0 and not math.copysign(1.0, tcpi) < 0
+    assert not math.copysign(1.0, one(frame)["tcpi"]) < 0
