@@ -49,6 +49,17 @@ _RAG_DECIMALS = 10
 
 # -- helpers -----------------------------------------------------------------
 
+def _tcpi(bac, ev, ac):
+    """TCPI to budget, ``(BAC - EV) / (BAC - AC)``; missing once the budget is spent (``AC >= BAC``): no
+    efficiency can then finish within it, and the negative ratio the formula gives would mean nothing.
+
+    >>> _tcpi([100.0, 100.0], [50.0, 100.0], [60.0, 112.0]).round(3).tolist()
+    [1.25, nan]
+    """
+    bac, ac = np.asarray(bac, dtype=float), np.asarray(ac, dtype=float)
+    return np.where(bac - ac > 0, _div(np.asarray(bac) - np.asarray(ev, dtype=float), bac - ac), np.nan)
+
+
 def _div(numerator, denominator):
     """``numerator / denominator`` elementwise, ``NaN`` where the divisor is 0 or missing or the result infinite.
 
@@ -361,7 +372,7 @@ def earned_value(
         "eac": eac,
         "etc": eac - ac,
         "vac": bac - eac,
-        "tcpi": _div(bac - ev, bac - ac),
+        "tcpi": _tcpi(bac, ev, ac),
         "es": es,
         "at": at,
         "spi_t": spi_t,
@@ -485,7 +496,7 @@ def grouped_rollup(projects: pd.DataFrame, by, *, eac_method: EacMethod = "typic
     out = pd.DataFrame({
         "pv": pv, "ev": ev, "ac": ac, "bac": bac, "cv": ev - ac, "sv": ev - pv, "cpi": cpi, "spi": spi,
         "eac": eac, "eac_index": _eac(bac, ev, ac, cpi, spi, eac_method), "etc": eac - ac, "vac": bac - eac,
-        "tcpi": _div(bac - ev, bac - ac), "projects": sums["projects"].to_numpy(),
+        "tcpi": _tcpi(bac, ev, ac), "projects": sums["projects"].to_numpy(),
         "excluded": sums["excluded"].to_numpy(), "eac_from_bac": sums["eac_from_bac"].to_numpy(),
     }, index=sums.index, columns=list(ROLLUP_KEYS))
     return out

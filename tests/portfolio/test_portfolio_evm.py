@@ -505,11 +505,17 @@ def test_rollup_keys():
     assert tuple(rollup(projects(*ROLLUP_CASE))) == ROLLUP_KEYS
 
 
-def test_closed_work_on_budget_has_a_tcpi_of_zero_not_minus_zero():
-    # closed: EV = BAC = 1000 and AC 1100, so TCPI = (1000 - 1000) / (1000 - 1100) = 0 / -100, which IEEE
-    # arithmetic makes -0.0 and a table prints "-0.00"
+def test_tcpi_is_missing_once_the_budget_is_spent_never_zero_or_negative():
+    # closed: EV = BAC = 1000 and AC 1100, so the formula gives (1000 - 1000) / (1000 - 1100) = -0.0 (a table
+    # printed "-0.00"), and over budget with work left it gives a negative ratio: no efficiency finishes within a
+    # spent budget, so there is no TCPI to budget
     frame = earned_value(projects({"status": "closed", "ev": 1000.0, "pv": 1000.0, "ac": 1100.0}),
                          as_of="2024-12-31")
-    tcpi = rollup(frame, statuses=("closed",))["tcpi"]
-    assert tcpi == 0.0 and not math.copysign(1.0, tcpi) < 0
-    assert not math.copysign(1.0, one(frame)["tcpi"]) < 0
+    def missing(value):
+        return value is None or math.isnan(value)
+
+    assert missing(rollup(frame, statuses=("closed",))["tcpi"]) and missing(one(frame)["tcpi"])
+    left = earned_value(projects({"status": "active", "ev": 800.0, "pv": 900.0, "ac": 1100.0}), as_of="2024-12-31")
+    assert missing(one(left)["tcpi"])
+    under = earned_value(projects({"status": "active", "ev": 500.0, "pv": 600.0, "ac": 600.0}), as_of="2024-12-31")
+    assert one(under)["tcpi"] == pytest.approx(500.0 / 400.0)  # (1000 - 500) / (1000 - 600)
