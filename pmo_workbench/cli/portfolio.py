@@ -208,7 +208,7 @@ def print_portfolio(analysis, console: Console) -> None:
         d = analysis.dependencies
         chain = " -> ".join(d.longest_chain) or MISSING
         console.print(f"Dependencies: {len(d.cycles)} cycle(s); longest dependency chain {chain}"
-                      f"; {len(d.conflicts)} needed-by conflict(s)", markup=False, highlight=False)
+                      f"; {len(d.conflicts)} late link(s) at the status date", markup=False, highlight=False)
     print_delivery(analysis, console)
     if analysis.selection is not None:
         s = analysis.selection
