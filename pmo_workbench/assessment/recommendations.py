@@ -80,18 +80,20 @@ class ItemTrigger(_Model):
     below: float = Field(gt=0, le=100)
 
 
+
+def _levels_from_one(levels: tuple[int, ...]) -> tuple[int, ...]:
+    """Maturity levels are counted from 1."""
+    if any(level < 1 for level in levels):
+        raise ValueError(f"levels start at 1, got {list(levels)}")
+    return levels
+
 class DimensionTrigger(_Model):
     """Fires when the maturity level of ``dimension`` is one of ``levels``."""
 
     dimension: str = Field(min_length=1)
     levels: tuple[int, ...] = Field(min_length=1)
 
-    @field_validator("levels")
-    @classmethod
-    def _levels(cls, levels: tuple[int, ...]) -> tuple[int, ...]:
-        if any(level < 1 for level in levels):
-            raise ValueError(f"levels start at 1, got {list(levels)}")
-        return levels
+    _levels = field_validator("levels")(_levels_from_one)
 
 
 class FindingTrigger(_Model):
@@ -165,12 +167,7 @@ class Recommendation(_Model):
     triggers: tuple[Trigger, ...] = ()
     creates: str | None = Field(default=None, min_length=1)
 
-    @field_validator("levels")
-    @classmethod
-    def _levels(cls, levels: tuple[int, ...]) -> tuple[int, ...]:
-        if any(level < 1 for level in levels):
-            raise ValueError(f"levels start at 1, got {list(levels)}")
-        return levels
+    _levels = field_validator("levels")(_levels_from_one)
 
     def fits(self, level: int) -> bool:
         """Whether the step fits its dimension at this maturity level (no levels: every level)."""

@@ -470,9 +470,8 @@ def column_widths(rows: list[list[_Cell]], columns: int, total: int, font_pt: fl
     in proportion to what they lack.
     """
     char = font_pt * 0.6 * 12700   # EMU per point
-    wide = font_pt * 0.7 * 12700
     padding = 2 * 0.08 * 914400    # Word's default cell margins
-    least = [MIN_COLUMN * wide + padding] * columns
+    least = _least(rows, columns, font_pt)
     longest, length, count = [0.0] * columns, [0] * columns, [0] * columns
     for row in rows:
         position = 0
@@ -480,8 +479,6 @@ def column_widths(rows: list[list[_Cell]], columns: int, total: int, font_pt: fl
             if cell.span == 1 and position < columns:
                 text = "".join(r.text for r in cell.runs)
                 factor = 1.1 if cell.header or any(r.bold for r in cell.runs) else 1.0
-                word = max((len(w) for w in text.split()), default=0) * factor
-                least[position] = max(least[position], word * wide + padding)
                 longest[position] = max(longest[position], len(text) * factor)
                 if not cell.header:
                     length[position] += len(text)
