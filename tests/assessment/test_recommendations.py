@@ -238,6 +238,8 @@ def test_library_problems_within_itself(tmp_path, steps, expected):
         (", triggers: [{item: G1, below: 140}]", "recommendations.0.triggers.0.item.below"),
         (", frameworks: [waterfall]", "recommendations.0.frameworks.0"),
         (", colour: red", "recommendations.0.colour: Extra inputs are not permitted"),
+        (", levels: [0, 1]", "recommendations.0.levels: levels start at 1, got [0, 1]"),
+        (", triggers: [{dimension: G, levels: [0]}]", "levels start at 1, got [0]"),
     ],
 )
 def test_library_schema_errors_are_located(tmp_path, more, fragment):
