@@ -190,6 +190,22 @@ def visible_item_scores(data: PositioningInput, a: PmoAssessment) -> pd.DataFram
     return items.assign(role=items["role"].map(lambda r: labels.get(r, r)))
 
 
+PMOS_PER_TABLE = 3
+"""Most PMOs set side by side in one table: more would make it wider than a printed page."""
+
+
+def in_blocks(tables: Mapping[str, pd.DataFrame], size: int = PMOS_PER_TABLE) -> list[dict[str, pd.DataFrame]]:
+    """``tables`` (PMO -> table) in blocks of at most ``size`` PMOs, in order, for :func:`side_by_side`.
+
+    >>> [list(b) for b in in_blocks(dict.fromkeys("ABCDE"), 2)]
+    [['A', 'B'], ['C', 'D'], ['E']]
+    """
+    if size < 1:
+        raise ValueError(f"in_blocks: size must be at least 1, got {size}")
+    items = list(tables.items())
+    return [dict(items[i:i + size]) for i in range(0, len(items), size)]
+
+
 def side_by_side(tables: Mapping[str, pd.DataFrame], *, key: str, shared: Mapping[str, str],
                  per_pmo: Mapping[str, str]) -> tuple[pd.DataFrame, dict[str, str]]:
     """Several PMOs' tables of the same rows as one table, and the headings of its columns.

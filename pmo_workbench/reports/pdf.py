@@ -42,6 +42,34 @@ _NO_CHROMIUM = ("PDF needs a Chromium browser and none was found. Install Debian
                 "binary; HTML reports do not need it.")
 
 
+PRINT_WIDTH_PX = 695
+"""The printable width of an A4 page with the report's margins (210 mm less 2 x 13 mm), in CSS pixels."""
+
+_FIT_WIDE_TABLES = """(width) => {
+  const fitted = [];
+  for (const table of document.querySelectorAll('table')) {
+    const wide = () => table.getBoundingClientRect().width > width + 1;
+    const before = table.style.width;
+    table.style.width = width + 'px';  // a table cannot be narrower than its content: measure it at the page width
+    if (wide()) {
+      let size = parseFloat(getComputedStyle(table).fontSize);
+      while (wide() && size > 8) { size -= 0.5; table.style.fontSize = size + 'px'; }
+      if (wide()) {
+        table.style.tableLayout = 'fixed';
+        for (const cell of table.querySelectorAll('th, td')) {
+          cell.style.whiteSpace = 'normal'; cell.style.overflowWrap = 'anywhere';
+        }
+      }
+      fitted.push((table.caption || table.rows[0] || {}).textContent || '');
+    }
+    table.style.width = before;
+  }
+  return fitted;
+}"""
+"""Shrinks the text of a table wider than the page (down to 8 px), then wraps its cells anywhere: Chromium would
+otherwise shrink every page of the PDF to fit the widest element."""
+
+
 class PdfPrinter:
     """Prints report pages to A4 PDF with one headless Chromium, reused for every page.
 
@@ -102,6 +130,7 @@ class PdfPrinter:
             if charts is not None and shown < charts:
                 raise ReportError(f"{Path(html_path).name}: the page shows {shown} of its {charts} charts")
             page.emulate_media(media="print")
+            page.evaluate(_FIT_WIDE_TABLES, PRINT_WIDTH_PX)
             with atomic_path(pdf_path) as tmp:
                 page.pdf(path=str(tmp), format="A4", print_background=True, prefer_css_page_size=True,
                          display_header_footer=True, header_template="<div></div>",

@@ -7,6 +7,7 @@ and compares it with the headings of the HTML page.
 
 from __future__ import annotations
 
+import collections
 import html
 import os
 import re
@@ -22,6 +23,8 @@ MIN_LINES = 15
 (a full page holds about 50 lines of body text)."""
 MAX_PAGES = 18
 MAX_ROADMAP_PAGES = 3
+BODY_PT = 9.0
+"""The body text's size in print (report.css: ``html { font-size: 9pt }``)."""
 _PAGE_NUMBER = re.compile(r"^\d+ / \d+$")
 
 
@@ -40,6 +43,23 @@ def printed(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
     result = run_batch(specs, out, ("html", "pdf"), jobs=1, force=True, index=False, progress=False)
     assert not result.failed, [o.error for o in result.failed]
     return {o.report: (Path(o.files["html"]), Path(o.files["pdf"])) for o in result.outcomes}
+
+
+def text_sizes(pdf: Path) -> list[collections.Counter]:
+    """Each page's printed font sizes (points, to 0.1) with how many characters are set in each."""
+    from pypdf import PdfReader
+
+    pages = []
+    for page in PdfReader(pdf).pages:
+        sizes: collections.Counter = collections.Counter()
+
+        def visit(text, cm, tm, font, size, sizes=sizes):
+            if text.strip():
+                sizes[round(size * abs(tm[3]) * abs(cm[3]), 1)] += len(text.strip())
+
+        page.extract_text(visitor_text=visit)
+        pages.append(sizes)
+    return pages
 
 
 def page_lines(pdf: Path) -> list[list[str]]:
@@ -108,3 +128,31 @@ def test_positioning_report_length(printed):
     roadmap = section_pages(pages, "Recommendations roadmap", "Appendix")
     assert roadmap <= MAX_ROADMAP_PAGES, roadmap
     assert len(pages) <= MAX_PAGES, len(pages)
+
+
+@pytest.mark.parametrize("report", ["positioning", "portfolio"])
+def test_text_printed_at_full_size(printed, report):
+    # Chromium shrinks every page to fit the widest element: a table wider than the page would print the whole
+    # report at two thirds size (body text about 6 pt instead of 9)
+    _, pdf = printed[report]
+    sizes = text_sizes(pdf)
+    assert any(abs(size - BODY_PT) < 0.2 for page in sizes for size in page), "no text at the body size"
+    small = [(n, page.most_common(1)[0][0]) for n, page in enumerate(sizes, start=1)
+             if page and page.most_common(1)[0][0] < 7.0]
+    assert small == [], f"pages whose text is mostly under 7 pt (the PDF is scaled down): {small}"
+
+
+def test_a_table_wider_than_the_page_does_not_shrink_the_pdf(tmp_path):
+    from pmo_workbench.reports.pdf import PdfPrinter, find_chromium
+
+    if find_chromium() is None:
+        pytest.skip("needs Chromium (apt-get install chromium)")
+    cells = "".join(f'<th style="white-space:nowrap">Programme Management Office number {n} percentile</th>'
+                    for n in range(8))
+    page = tmp_path / "wide.html"
+    page.write_text(f'<html><body><p style="font-size:12pt">Body text</p><table><tr>{cells}</tr></table>'
+                    "</body></html>", encoding="utf-8")
+    with PdfPrinter() as printer:
+        printer.print_pdf(page, tmp_path / "wide.pdf")
+    sizes = text_sizes(tmp_path / "wide.pdf")[0]
+    assert max(sizes) == pytest.approx(12.0, abs=0.2), sizes
