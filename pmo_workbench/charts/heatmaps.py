@@ -26,7 +26,6 @@ from .style import (
     _style,
     _text,
     _titled,
-    wrap_expr,
 )
 
 __all__ = ["item_heatmap", "item_heatmap_parts", "item_label", "perception"]
@@ -113,8 +112,8 @@ def item_heatmap(
 ) -> alt.LayerChart:
     """Mean item score by respondent role, one row per item, labelled with its statement.
 
-    Each row is labelled with the item id and its statement (shortened to :data:`ITEM_LABEL_CHARS`
-    characters and wrapped), so the printed page says what was asked; :func:`item_heatmap_parts` splits a
+    Each row is labelled with the item id and its whole statement (wrapped at :data:`ITEM_LABEL_CHARS`
+    characters, never cut), so the printed page says what was asked; :func:`item_heatmap_parts` splits a
     long instrument into charts that each fit a page.
 
     Parameters
@@ -161,39 +160,44 @@ def item_heatmap(
         alt.Tooltip("score_text:N", title="Mean score"),
     ]
     width = min(_HEAT_PLOT_WIDTH, _HEAT_COLUMN * max(len(role_order), 1))
+    label_size = max(7, min(10, row_height - 4))
+    lines = max((label.count("\n") + 1 for label in item_order), default=1)
+    row_height = max(row_height, lines * (label_size + 1) + 2)  # a wrapped label stays within its row
     chart = _heatmap(
         data,
         x=alt.X("role:N", sort=role_order, axis=_role_axis(width / max(len(role_order), 1))),
         y=alt.Y("item_label:N", sort=item_order, title=None,
-                axis=alt.Axis(domain=False, ticks=False, labelFontSize=max(7, min(10, row_height - 4)),
-                              labelLimit=0, labelExpr=wrap_expr(ITEM_LABEL_CHARS))),
+                axis=alt.Axis(domain=False, ticks=False, labelFontSize=label_size, labelLineHeight=label_size + 1,
+                              labelLimit=0, labelExpr=_LINE_BREAK_EXPR)),
         tooltip=tooltip, font_size=max(7, min(11, row_height - 5)), width=width,
         height=max(row_height * len(item_order), row_height),
     )
     return _style(_titled(chart, title))
 
 
-ITEM_LABEL_CHARS = 78
-"""Longest item label (id and statement, one line) in the item heat map; longer ones end with an ellipsis."""
+ITEM_LABEL_CHARS = 96
+"""Longest line of an item label (id and statement) in the item heat map; a longer label wraps at a space onto
+more lines, never cut."""
 _HEAT_COLUMN = 52  # px per role column of the item heat map, room for a two-digit score
 _HEAT_PLOT_WIDTH = 250  # the statements take the rest of the width
+_LINE_BREAK_EXPR = "split(datum.label, '\\n')"
+"""Vega writes an axis label given as an array of strings on several lines."""
 
 
-def item_label(item: Any, statement: Any, limit: int = ITEM_LABEL_CHARS) -> str:
-    """``"GOV1 The PMO has a written mandate"``: the id and the statement, cut at a word with "…" past ``limit``.
+def item_label(item: Any, statement: Any, width: int = ITEM_LABEL_CHARS) -> str:
+    """``"GOV1 The PMO has a written mandate"``: the id and the whole statement, in lines of at most ``width``
+    characters split at a space and joined with a line break (a word longer than a line stays whole).
 
-    >>> item_label("GOV1", "The PMO has a written mandate agreed by the board.", limit=30)
-    'GOV1 The PMO has a written…'
+    >>> item_label("GOV1", "The PMO has a written mandate agreed by the board.", width=30)
+    'GOV1 The PMO has a written\\nmandate agreed by the board.'
     >>> item_label("GOV2", None)
     'GOV2'
     """
+    import textwrap
+
     label = str(item) if _text(statement) is None else f"{item} {' '.join(str(statement).split())}"
-    if len(label) <= limit:
-        return label
-    cut = label[: limit - 1]
-    if " " in cut:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:.") + "…"
+    return "\n".join(textwrap.wrap(label, width=max(int(width), 1), break_long_words=False,
+                                   break_on_hyphens=False)) or label
 
 
 def item_heatmap_parts(items: pd.DataFrame, *, max_rows: int = 75) -> list[pd.DataFrame]:

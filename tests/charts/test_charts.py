@@ -495,16 +495,30 @@ def test_item_heatmap_missing_score_and_role_labels():
     assert rect["encoding"]["x"]["sort"] == ["PM", "Exec", "pmo_staff"]
 
 
-@pytest.mark.parametrize(("statement", "limit", "label"), [
+@pytest.mark.parametrize(("statement", "width", "label"), [
     ("The PMO has a written mandate.", 90, "GOV1 The PMO has a written mandate."),
-    # cut at the last whole word before the limit, with an ellipsis
-    ("The PMO has a written mandate agreed by the board.", 30, "GOV1 The PMO has a written…"),
+    # wrapped at the last space before the width, never cut: the whole statement is printed
+    ("The PMO has a written mandate agreed by the board.", 30,
+     "GOV1 The PMO has a written\nmandate agreed by the board."),
+    # a word longer than a line stays whole
+    ("Interdependencies matter", 10, "GOV1\nInterdependencies\nmatter"),
     # spaces and line breaks in the statement are folded; a missing statement leaves the id
     ("  Two\n  lines ", 90, "GOV1 Two lines"),
     (None, 90, "GOV1"),
 ])
-def test_item_label(statement, limit, label):
-    assert charts.item_label("GOV1", statement, limit=limit) == label
+def test_item_label(statement, width, label):
+    assert charts.item_label("GOV1", statement, width=width) == label
+
+
+def test_item_heatmap_rows_grow_with_wrapped_labels():
+    # the longest pmo-core statement label is 94 characters: one line at the default width, so rows stay 12 px
+    frame = items_frame(3)
+    assert charts.item_heatmap(frame).to_dict()["height"] == 36
+    long = frame.assign(text="word " * 40)  # "I00 word word ..." = 204 characters: three lines of at most 96
+    spec = charts.item_heatmap(long).to_dict()
+    assert spec["height"] == 3 * (3 * (8 + 1) + 2)  # label font 8 px, line height 9 px, 2 px to spare
+    axis = next(u for u, _ in units(spec) if mark_type(u) == "rect")["encoding"]["y"]["axis"]
+    assert axis["labelExpr"] == "split(datum.label, '\\n')" and axis["labelLimit"] == 0
 
 
 def test_item_heatmap_parts_end_at_dimensions_and_fit_the_cap():
