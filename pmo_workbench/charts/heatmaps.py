@@ -26,6 +26,7 @@ from .style import (
     _style,
     _text,
     _titled,
+    wrap_expr,
 )
 
 __all__ = ["item_heatmap", "item_heatmap_parts", "item_label", "perception"]
@@ -95,7 +96,7 @@ def perception(
     chart = _heatmap(
         data,
         x=alt.X("role_label:N", sort=role_sort, axis=_role_axis(width / max(len(role_sort), 1))),
-        y=alt.Y("dimension_label:N", sort=dim_sort, title=None, axis=alt.Axis(domain=False, ticks=False)),
+        y=alt.Y("dimension_label:N", sort=dim_sort, title=None, axis=_centred_label_axis()),
         tooltip=tooltip, font_size=11, width=width, height=alt.Step(28),
     )
     return _style(_titled(chart, title))
@@ -173,6 +174,17 @@ def item_heatmap(
         height=max(row_height * len(item_order), row_height),
     )
     return _style(_titled(chart, title))
+
+
+_LABEL_LINE = 13  # px between the lines of an 11 px axis label
+
+
+def _centred_label_axis() -> alt.Axis:
+    """Row labels on at most two lines, each label centred on its row: Vega hangs a wrapped label's second line
+    below the row's centre, onto the next row's label, so a two-line label is lifted by half a line."""
+    wrapped = wrap_expr()
+    return alt.Axis(domain=False, ticks=False, labelExpr=wrapped, labelLineHeight=_LABEL_LINE,
+                    labelOffset={"expr": f"isArray({wrapped}) ? {-_LABEL_LINE / 2} : 0"})
 
 
 ITEM_LABEL_CHARS = 96
