@@ -586,6 +586,31 @@ def test_compare_pmos_groups_bars_by_pmo():
     assert bar["encoding"]["y"]["sort"] == ["Governance", "Support", "People"]
 
 
+def test_compare_pmos_legend_writes_long_names_whole():
+    import vl_convert
+
+    name = "Capital Investment and Regeneration Programme Management Office"
+    frames = {name: dims_frame("Support"), "IT PMO": dims_frame("Support")}
+    svg = vl_convert.vegalite_to_svg(charts.compare_pmos(frames).to_dict(), vl_version=VL_VERSION)
+    assert f">{name}</text>" in svg and "…" not in svg
+
+
+def test_perception_two_line_labels_are_centred_on_their_rows():
+    import vl_convert
+
+    # rows 28 px tall: "Programme and cross-project work" wraps onto two 13 px lines, lifted by half a line
+    # (6.5 px) so that it stays within its row; a one-line label is not moved
+    dims = {"prog": "Programme and cross-project work", "res": "Shared resource management"}
+    frame = pd.DataFrame([{"dimension": d, "role": r, "n": 5, "score": 50.0, "suppressed": None}
+                          for d in dims for r in ("a", "b")])
+    svg = vl_convert.vegalite_to_svg(charts.perception(frame, dims, {"a": "A", "b": "B"}).to_dict(),
+                                     vl_version=VL_VERSION)
+    two = re.search(r'translate\(-2,([\d.]+)\)[^>]*><tspan>Programme and</tspan><tspan x="0" dy="13">', svg)
+    one = re.search(r'translate\(-2,([\d.]+)\)[^>]*>Shared resource management<', svg)
+    assert two and one
+    assert float(two.group(1)) == pytest.approx(14 + 2.5 - 6.5) and float(one.group(1)) == pytest.approx(42 + 2.5)
+
+
 # -- 8. roadmap ---------------------------------------------------------------------------------
 def test_roadmap_places_each_initiative_in_its_workstream_and_phase():
     spec = charts.roadmap(initiatives_frame()).to_dict()
