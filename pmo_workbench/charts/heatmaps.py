@@ -26,6 +26,7 @@ from .style import (
     _style,
     _text,
     _titled,
+    centred_lines,
     wrap_expr,
 )
 
@@ -169,7 +170,8 @@ def item_heatmap(
         x=alt.X("role:N", sort=role_order, axis=_role_axis(width / max(len(role_order), 1))),
         y=alt.Y("item_label:N", sort=item_order, title=None,
                 axis=alt.Axis(domain=False, ticks=False, labelFontSize=label_size, labelLineHeight=label_size + 1,
-                              labelLimit=0, labelExpr=_LINE_BREAK_EXPR)),
+                              labelLimit=0, labelExpr=_LINE_BREAK_EXPR,
+                              labelOffset=centred_lines(label_size + 1))),
         tooltip=tooltip, font_size=max(7, min(11, row_height - 5)), width=width,
         height=max(row_height * len(item_order), row_height),
     )

@@ -611,6 +611,27 @@ def test_perception_two_line_labels_are_centred_on_their_rows():
     assert float(two.group(1)) == pytest.approx(14 + 2.5 - 6.5) and float(one.group(1)) == pytest.approx(42 + 2.5)
 
 
+def test_project_labels_wrap_whole_and_no_axis_title_runs_over_them():
+    import vl_convert
+
+    name = "KRC-086 — Northfield leisure centre roof replacement"
+    frame = pd.DataFrame({"project_id": ["KRC-086", "KRC-001"], "threat_emv": [-1.2e6, -2e5],
+                          "opportunity_emv": [4e5, 2e5], "threats": [2, 1], "opportunities": [1, 1]})
+    spec = charts.exposure_bars(frame, "project_id", label="Project", currency="GBP",
+                                names={"KRC-086": name, "KRC-001": "KRC-001 — Short"}).to_dict()
+    assert spec["encoding"]["y"]["title"] is None and spec["height"] == {"step": 2 * 13 + 4}
+    svg = vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION)
+    # 40 characters a line, the second line lifted by half a line (row centre 15 + 2.5 - 6.5)
+    assert ('translate(-7,11)" font-family="Helvetica, Arial, sans-serif" font-size="11px" fill="#262626" '
+            'opacity="1"><tspan>KRC-086 — Northfield leisure centre roof</tspan><tspan x="0" dy="13">replacement'
+            in svg)
+    assert "…" not in svg
+    evm = pd.DataFrame({"project_id": ["HWS-003"], "name": ["Moorside sewage works capacity increase phase two"],
+                        "sv_t": [-1.5], "es": [3.0], "at": [4.5], "spi_t": [0.67], "rag_schedule": ["red"]})
+    svg = vl_convert.vegalite_to_svg(charts.schedule_view(evm).to_dict(), vl_version=VL_VERSION)
+    assert ">HWS-003 — Moorside sewage works capacity</tspan>" in svg and ">increase phase two</tspan>" in svg
+
+
 # -- 8. roadmap ---------------------------------------------------------------------------------
 def test_roadmap_places_each_initiative_in_its_workstream_and_phase():
     spec = charts.roadmap(initiatives_frame()).to_dict()
