@@ -460,9 +460,10 @@ def prioritisation(candidates: pd.DataFrame, *, limit: int = 30, title: str | No
         rows.append({"project": project_label(r["project_id"], r.get("name")), "value": _num(r.get("value")),
                      "cost": _num(r.get("cost")), "state": state,
                      "reason": _text(r.get("reason")) or ""})
-    data = _records_frame(rows, ["project", "value", "cost", "state", "reason"])
+    rows = [{**r, "label": wrap_lines(r["project"])} for r in rows]
+    data = _records_frame(rows, ["project", "label", "value", "cost", "state", "reason"])
     chart = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("project:N", sort=None, title=None),
+        y=alt.Y("label:N", sort=None, title=None, axis=_wrapped_axis()),
         x=alt.X("value:Q", title="Value (weighted score)"),
         color=alt.Color("state:N", title=None, scale=alt.Scale(
             domain=["mandatory", "recommended", "not funded", "candidate"], range=[NAVY, "#5B9BD5", GREY, "#9DC3E6"])),
@@ -472,8 +473,3 @@ def prioritisation(candidates: pd.DataFrame, *, limit: int = 30, title: str | No
                  alt.Tooltip("reason:N", title="Why")],
     ).properties(width=400, height=alt.Step(wrapped_rows(data["label"], _ROW)))
     return _style(_titled(chart, title))
-
-
-def _wrapped_axis() -> alt.Axis:
-    """Row labels from :func:`wrap_lines`, written whole on their lines."""
-    return alt.Axis(labelExpr=LINE_BREAK_EXPR, labelLimit=0, labelLineHeight=13, labelOffset=centred_lines(13))
