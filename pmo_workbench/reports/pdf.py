@@ -70,6 +70,30 @@ _FIT_WIDE_TABLES = """(width) => {
 otherwise shrink every page of the PDF to fit the widest element."""
 
 
+def footer_template(text: str | None) -> str:
+    """Chromium's footer for every printed page: ``text`` (the report's footer line: whose report, what, the
+    confidentiality and the draft marker; escaped here) on the left, at most two lines, and "n / N" on the right.
+
+    >>> "Korrin &amp; Co · Confidential" in footer_template("Korrin & Co · Confidential")
+    True
+    """
+    import html
+
+    line = ("" if not text else
+            '<span style="flex:1;overflow:hidden;display:-webkit-box;-webkit-line-clamp:2;'
+            f'-webkit-box-orient:vertical">{html.escape(" ".join(text.split()))}</span>')
+    return ('<div style="font-size:7px;width:100%;margin:0 13mm;display:flex;gap:12px;align-items:flex-end;'
+            f'color:#5b6473;font-family:Helvetica,Arial,sans-serif">{line}'
+            '<span style="margin-left:auto;white-space:nowrap"><span class="pageNumber"></span> / '
+            '<span class="totalPages"></span></span></div>')
+
+
+def _page_footer(page) -> str | None:
+    """The text of the report's footer line (``footer.page-footer``), or ``None`` when the page has none."""
+    footer = page.locator("footer.page-footer")
+    return footer.first.text_content() if footer.count() else None
+
+
 class PdfPrinter:
     """Prints report pages to A4 PDF with one headless Chromium, reused for every page.
 
@@ -134,8 +158,7 @@ class PdfPrinter:
             with atomic_path(pdf_path) as tmp:
                 page.pdf(path=str(tmp), format="A4", print_background=True, prefer_css_page_size=True,
                          display_header_footer=True, header_template="<div></div>",
-                         footer_template='<div style="font-size:8px;width:100%;text-align:center;color:#5b6473">'
-                                         '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+                         footer_template=footer_template(_page_footer(page)))
         finally:
             context.close()
         return Path(pdf_path)
