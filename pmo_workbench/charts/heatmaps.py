@@ -70,6 +70,8 @@ def perception(
         dim, role = str(r.get("dimension")), str(r.get("role"))
         score = _num(r.get("score"))
         reason = _text(r.get("suppressed"))
+        if reason is None and score is None and min_group_size is not None and (_int(r.get("n")) or 0) < min_group_size:
+            reason = "small group"  # an empty cell of a small role would say what its few members left unscored
         if reason is not None:
             score = None  # never show a suppressed group's score
         rows.append({
@@ -111,8 +113,12 @@ def item_heatmap(
     role_labels: Mapping[str, str] | None = None,
     row_height: int = 12,
     title: str | None = None,
+    min_group_size: int | None = None,
 ) -> alt.LayerChart:
     """Mean item score by respondent role, one row per item, labelled with its statement.
+
+    A grey cell reads why it is grey, from the optional ``status`` column: "n<3" (hidden by the anonymity rules;
+    "hidden" without ``min_group_size``), "n/a" (the item is not asked of that role) or nothing (nobody answered).
 
     Each row is labelled with the item id and its whole statement (wrapped at :data:`ITEM_LABEL_CHARS`
     characters, never cut), so the printed page says what was asked; :func:`item_heatmap_parts` splits a
@@ -139,6 +145,8 @@ def item_heatmap(
         score in each cell; the tooltip gives the whole statement.
     """
     role_labels = dict(role_labels or {})
+    cell_texts = {"suppressed": "hidden" if min_group_size is None else f"n<{int(min_group_size)}",
+                  "not asked": "n/a"}
     rows = []
     for r in _records(items):
         score = _num(r.get("score"))
@@ -146,11 +154,12 @@ def item_heatmap(
         rows.append({
             "item": str(r.get("item")), "dimension": _text(r.get("dimension")), "text": _text(r.get("text")),
             "role": str(role_labels.get(role, role)), "role_id": role, "score": score, "score_text": _fmt(score),
-            "n": _int(r.get("n")), "cell_text": "" if score is None else f"{score:.0f}",
+            "n": _int(r.get("n")), "status": _text(r.get("status")) or ("shown" if score is not None else NO_SCORE),
+            "cell_text": f"{score:.0f}" if score is not None else cell_texts.get(_text(r.get("status")), ""),
             "item_label": item_label(r.get("item"), r.get("text")),
         })
     data = _records_frame(rows, ["item", "dimension", "text", "role", "role_id", "score", "score_text", "n",
-                                 "cell_text", "item_label"])
+                                 "status", "cell_text", "item_label"])
     item_order = _order(data["item_label"])
     role_order = [str(role_labels.get(r, r)) for r in _order(data["role_id"], role_labels)]
     tooltip = [
@@ -160,6 +169,7 @@ def item_heatmap(
         alt.Tooltip("role:N", title="Role"),
         alt.Tooltip("n:Q", title="Answers (n)"),
         alt.Tooltip("score_text:N", title="Mean score"),
+        alt.Tooltip("status:N", title="Shown"),
     ]
     width = min(_HEAT_PLOT_WIDTH, _HEAT_COLUMN * max(len(role_order), 1))
     label_size = max(7, min(10, row_height - 4))

@@ -632,6 +632,24 @@ def test_project_labels_wrap_whole_and_no_axis_title_runs_over_them():
     assert ">HWS-003 — Moorside sewage works capacity</tspan>" in svg and ">increase phase two</tspan>" in svg
 
 
+def test_item_heatmap_grey_cells_say_why():
+    frame = items_frame(3).assign(status="shown")
+    frame.loc[frame["item"] == "I00", ["score", "status"]] = [float("nan"), "suppressed"]
+    frame.loc[frame["item"] == "I01", ["score", "status"]] = [float("nan"), "not asked"]
+    frame.loc[frame["item"] == "I02", ["score", "status"]] = [float("nan"), "no answer"]
+    rows = unit_rows(charts.item_heatmap(frame, min_group_size=3).to_dict(), lambda u: mark_type(u) == "text")
+    texts = {r["item"]: r["cell_text"] for r in rows}
+    assert texts == {"I00": "n<3", "I01": "n/a", "I02": ""}
+
+
+def test_perception_small_role_without_a_score_reads_as_hidden():
+    # the organisation's only team member left a dimension unscored: an empty white cell would say so
+    frame = pd.DataFrame([{"dimension": "gov", "role": "team", "n": 0, "score": float("nan"), "suppressed": None}])
+    rows = unit_rows(charts.perception(frame, {"gov": "Governance"}, {"team": "Team member"},
+                                       min_group_size=3).to_dict(), lambda u: mark_type(u) == "text")
+    assert [r["cell_text"] for r in rows] == ["n<3"]
+
+
 # -- 8. roadmap ---------------------------------------------------------------------------------
 def test_roadmap_places_each_initiative_in_its_workstream_and_phase():
     spec = charts.roadmap(initiatives_frame()).to_dict()
