@@ -56,6 +56,8 @@ from .roadmap import PHASE_LABELS, Roadmap, build_roadmap
 from .role_groups import GROUP_LABELS as GROUP_LABELS
 from .role_groups import group_perception as group_perception
 from .role_groups import groups_needed as groups_needed
+from .role_groups import groups_sentence as groups_sentence
+from .role_groups import no_view_sentence as no_view_sentence
 from .role_groups import roles_comparable as roles_comparable
 from .scoring import ALPHA_LOW, RWG_CUTOFF, item_scores
 

@@ -175,19 +175,49 @@ def visible_item_scores(data: PositioningInput, a: PmoAssessment) -> pd.DataFram
     the pooled cell (named :data:`ALL_RESPONDENTS`) is blanked when the
     answers it holds beyond the shown role cells come from fewer people than
     the minimum (pooled minus shown roles would give them).
+
+    Column ``status`` says what each cell shows: ``"shown"``, ``"suppressed"`` (blanked by the rules above),
+    ``"not asked"`` (the instrument does not put the item to that role) or ``"no answer"`` (asked, nobody
+    answered), so that the chart tells a hidden cell from one with nothing to hide.
     """
     size = data.min_group_size
     items = item_scores_by_role(data.answers, data.instrument, data.organisation, a.pmo)
     items = items[~items["role"].isin(small_groups(a, size))].copy()
     roles = items["role"] != ALL_ROLES
-    items.loc[roles & (items["n"] < size), "score"] = float("nan")
+    asked = data.instrument.asked
+    not_asked = roles & ~pd.Series([bool(asked.at[r, i]) if r in asked.index and i in asked.columns else True
+                                    for r, i in zip(items["role"], items["item"])], index=items.index)
+    answered = items["n"] > 0
+    suppressed = roles & answered & (items["n"] < size)
+    items.loc[suppressed, "score"] = float("nan")
     shown = items[roles & items["score"].notna()].groupby("item", sort=False, observed=True)["n"].sum()
     pooled = items[~roles].set_index("item")["n"]
     rest = pooled - shown.reindex(pooled.index, fill_value=0)
     hide = rest[(pooled < size) | ((rest > 0) & (rest < size))].index
+    pooled_hidden = ~roles & items["item"].isin(hide) & answered
     items.loc[~roles & items["item"].isin(hide), "score"] = float("nan")
+    status = pd.Series("no answer", index=items.index, dtype=object)
+    status[items["score"].notna()] = "shown"
+    status[suppressed | pooled_hidden] = "suppressed"
+    status[not_asked] = "not asked"
     labels = {**data.role_labels, ALL_ROLES: ALL_RESPONDENTS}
-    return items.assign(role=items["role"].map(lambda r: labels.get(r, r)))
+    return items.assign(role=items["role"].map(lambda r: labels.get(r, r)), status=status)
+
+
+PMOS_PER_TABLE = 3
+"""Most PMOs set side by side in one table: more would make it wider than a printed page."""
+
+
+def in_blocks(tables: Mapping[str, pd.DataFrame], size: int = PMOS_PER_TABLE) -> list[dict[str, pd.DataFrame]]:
+    """``tables`` (PMO -> table) in blocks of at most ``size`` PMOs, in order, for :func:`side_by_side`.
+
+    >>> [list(b) for b in in_blocks(dict.fromkeys("ABCDE"), 2)]
+    [['A', 'B'], ['C', 'D'], ['E']]
+    """
+    if size < 1:
+        raise ValueError(f"in_blocks: size must be at least 1, got {size}")
+    items = list(tables.items())
+    return [dict(items[i:i + size]) for i in range(0, len(items), size)]
 
 
 def side_by_side(tables: Mapping[str, pd.DataFrame], *, key: str, shared: Mapping[str, str],

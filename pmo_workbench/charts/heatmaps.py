@@ -26,6 +26,7 @@ from .style import (
     _style,
     _text,
     _titled,
+    centred_lines,
     wrap_expr,
 )
 
@@ -69,6 +70,8 @@ def perception(
         dim, role = str(r.get("dimension")), str(r.get("role"))
         score = _num(r.get("score"))
         reason = _text(r.get("suppressed"))
+        if reason is None and score is None and min_group_size is not None and (_int(r.get("n")) or 0) < min_group_size:
+            reason = "small group"  # an empty cell of a small role would say what its few members left unscored
         if reason is not None:
             score = None  # never show a suppressed group's score
         rows.append({
@@ -96,7 +99,7 @@ def perception(
     chart = _heatmap(
         data,
         x=alt.X("role_label:N", sort=role_sort, axis=_role_axis(width / max(len(role_sort), 1))),
-        y=alt.Y("dimension_label:N", sort=dim_sort, title=None, axis=alt.Axis(domain=False, ticks=False)),
+        y=alt.Y("dimension_label:N", sort=dim_sort, title=None, axis=_centred_label_axis()),
         tooltip=tooltip, font_size=11, width=width, height=alt.Step(28),
     )
     return _style(_titled(chart, title))
@@ -110,11 +113,15 @@ def item_heatmap(
     role_labels: Mapping[str, str] | None = None,
     row_height: int = 12,
     title: str | None = None,
+    min_group_size: int | None = None,
 ) -> alt.LayerChart:
     """Mean item score by respondent role, one row per item, labelled with its statement.
 
-    Each row is labelled with the item id and its statement (shortened to :data:`ITEM_LABEL_CHARS`
-    characters and wrapped), so the printed page says what was asked; :func:`item_heatmap_parts` splits a
+    A grey cell reads why it is grey, from the optional ``status`` column: "n<3" (hidden by the anonymity rules;
+    "hidden" without ``min_group_size``), "n/a" (the item is not asked of that role) or nothing (nobody answered).
+
+    Each row is labelled with the item id and its whole statement (wrapped at :data:`ITEM_LABEL_CHARS`
+    characters, never cut), so the printed page says what was asked; :func:`item_heatmap_parts` splits a
     long instrument into charts that each fit a page.
 
     Parameters
@@ -138,6 +145,8 @@ def item_heatmap(
         score in each cell; the tooltip gives the whole statement.
     """
     role_labels = dict(role_labels or {})
+    cell_texts = {"suppressed": "hidden" if min_group_size is None else f"n<{int(min_group_size)}",
+                  "not asked": "n/a"}
     rows = []
     for r in _records(items):
         score = _num(r.get("score"))
@@ -145,11 +154,12 @@ def item_heatmap(
         rows.append({
             "item": str(r.get("item")), "dimension": _text(r.get("dimension")), "text": _text(r.get("text")),
             "role": str(role_labels.get(role, role)), "role_id": role, "score": score, "score_text": _fmt(score),
-            "n": _int(r.get("n")), "cell_text": "" if score is None else f"{score:.0f}",
+            "n": _int(r.get("n")), "status": _text(r.get("status")) or ("shown" if score is not None else NO_SCORE),
+            "cell_text": f"{score:.0f}" if score is not None else cell_texts.get(_text(r.get("status")), ""),
             "item_label": item_label(r.get("item"), r.get("text")),
         })
     data = _records_frame(rows, ["item", "dimension", "text", "role", "role_id", "score", "score_text", "n",
-                                 "cell_text", "item_label"])
+                                 "status", "cell_text", "item_label"])
     item_order = _order(data["item_label"])
     role_order = [str(role_labels.get(r, r)) for r in _order(data["role_id"], role_labels)]
     tooltip = [
@@ -159,41 +169,59 @@ def item_heatmap(
         alt.Tooltip("role:N", title="Role"),
         alt.Tooltip("n:Q", title="Answers (n)"),
         alt.Tooltip("score_text:N", title="Mean score"),
+        alt.Tooltip("status:N", title="Shown"),
     ]
     width = min(_HEAT_PLOT_WIDTH, _HEAT_COLUMN * max(len(role_order), 1))
+    label_size = max(7, min(10, row_height - 4))
+    lines = max((label.count("\n") + 1 for label in item_order), default=1)
+    row_height = max(row_height, lines * (label_size + 1) + 2)  # a wrapped label stays within its row
     chart = _heatmap(
         data,
         x=alt.X("role:N", sort=role_order, axis=_role_axis(width / max(len(role_order), 1))),
         y=alt.Y("item_label:N", sort=item_order, title=None,
-                axis=alt.Axis(domain=False, ticks=False, labelFontSize=max(7, min(10, row_height - 4)),
-                              labelLimit=0, labelExpr=wrap_expr(ITEM_LABEL_CHARS))),
+                axis=alt.Axis(domain=False, ticks=False, labelFontSize=label_size, labelLineHeight=label_size + 1,
+                              labelLimit=0, labelExpr=_LINE_BREAK_EXPR,
+                              labelOffset=centred_lines(label_size + 1))),
         tooltip=tooltip, font_size=max(7, min(11, row_height - 5)), width=width,
         height=max(row_height * len(item_order), row_height),
     )
     return _style(_titled(chart, title))
 
 
-ITEM_LABEL_CHARS = 78
-"""Longest item label (id and statement, one line) in the item heat map; longer ones end with an ellipsis."""
+_LABEL_LINE = 13  # px between the lines of an 11 px axis label
+
+
+def _centred_label_axis() -> alt.Axis:
+    """Row labels on at most two lines, each label centred on its row: Vega hangs a wrapped label's second line
+    below the row's centre, onto the next row's label, so a two-line label is lifted by half a line."""
+    wrapped = wrap_expr()
+    return alt.Axis(domain=False, ticks=False, labelExpr=wrapped, labelLineHeight=_LABEL_LINE,
+                    labelOffset={"expr": f"isArray({wrapped}) ? {-_LABEL_LINE / 2} : 0"})
+
+
+ITEM_LABEL_CHARS = 96
+"""Longest line of an item label (id and statement) in the item heat map; a longer label wraps at a space onto
+more lines, never cut."""
 _HEAT_COLUMN = 52  # px per role column of the item heat map, room for a two-digit score
 _HEAT_PLOT_WIDTH = 250  # the statements take the rest of the width
+_LINE_BREAK_EXPR = "split(datum.label, '\\n')"
+"""Vega writes an axis label given as an array of strings on several lines."""
 
 
-def item_label(item: Any, statement: Any, limit: int = ITEM_LABEL_CHARS) -> str:
-    """``"GOV1 The PMO has a written mandate"``: the id and the statement, cut at a word with "…" past ``limit``.
+def item_label(item: Any, statement: Any, width: int = ITEM_LABEL_CHARS) -> str:
+    """``"GOV1 The PMO has a written mandate"``: the id and the whole statement, in lines of at most ``width``
+    characters split at a space and joined with a line break (a word longer than a line stays whole).
 
-    >>> item_label("GOV1", "The PMO has a written mandate agreed by the board.", limit=30)
-    'GOV1 The PMO has a written…'
+    >>> item_label("GOV1", "The PMO has a written mandate agreed by the board.", width=30)
+    'GOV1 The PMO has a written\\nmandate agreed by the board.'
     >>> item_label("GOV2", None)
     'GOV2'
     """
+    import textwrap
+
     label = str(item) if _text(statement) is None else f"{item} {' '.join(str(statement).split())}"
-    if len(label) <= limit:
-        return label
-    cut = label[: limit - 1]
-    if " " in cut:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:.") + "…"
+    return "\n".join(textwrap.wrap(label, width=max(int(width), 1), break_long_words=False,
+                                   break_on_hyphens=False)) or label
 
 
 def item_heatmap_parts(items: pd.DataFrame, *, max_rows: int = 75) -> list[pd.DataFrame]:

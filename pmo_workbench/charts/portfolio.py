@@ -17,7 +17,7 @@ import pandas as pd
 from .._values import project_label
 from ..portfolio.model import Thresholds
 from .style import (ACCENT, GREY, INK, MAX_WIDTH, NAVY, _num, _records_frame, _style, _text, _titled, fitted_domain,
-                    money_axis, money_title)
+                    LINE_BREAK_EXPR, centred_lines, money_axis, money_title, wrap_lines, wrapped_rows)
 
 __all__ = [
     "RAG_COLOURS",
@@ -164,10 +164,10 @@ def schedule_view(evm: pd.DataFrame, *, limit: int = 25, title: str | None = Non
              "rag": _rag(r.get("rag_schedule"))}
             for r in evm.to_dict("records") if _num(r.get("sv_t")) is not None]
     rows.sort(key=lambda r: r["sv_t"])
-    rows = rows[:limit]
-    data = _records_frame(rows, ["project", "sv_t", "es", "at", "spi_t", "rag"])
+    rows = [{**r, "label": wrap_lines(r["project"])} for r in rows[:limit]]
+    data = _records_frame(rows, ["project", "label", "sv_t", "es", "at", "spi_t", "rag"])
     bars = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("project:N", sort=None, title=None),
+        y=alt.Y("label:N", sort=None, title=None, axis=_wrapped_axis()),
         x=alt.X("sv_t:Q", title="SV(t): periods ahead (+) or behind (-)"),
         color=alt.Color("rag:N", scale=_RAG_SCALE, title="Schedule health"),
         tooltip=[alt.Tooltip("project:N", title="Project"),
@@ -178,7 +178,7 @@ def schedule_view(evm: pd.DataFrame, *, limit: int = 25, title: str | None = Non
     )
     zero = alt.Chart(pd.DataFrame({"v": [0.0], "what": ["on schedule"]})).mark_rule(color=INK).encode(
         x="v:Q", tooltip=[alt.Tooltip("what:N", title="SV(t) = 0")])
-    chart = alt.layer(bars, zero).properties(width=420, height=alt.Step(_ROW))
+    chart = alt.layer(bars, zero).properties(width=420, height=alt.Step(wrapped_rows(data["label"], _ROW)))
     return _style(_titled(chart, title))
 
 
@@ -238,20 +238,28 @@ def exposure_bars(frame: pd.DataFrame, key: str, *, limit: int = 15, label: str 
         else:
             rows.append({"key": name, "kind": "threat", "value": _num(r.get("threat_score")) or 0.0,
                          "count": int(r.get("threats") or 0)})
-    data = _records_frame(rows, ["key", "kind", "value", "count"])
+    rows = [{**r, "label": wrap_lines(r["key"])} for r in rows]
+    data = _records_frame(rows, ["key", "label", "kind", "value", "count"])
+    # no axis title beside the labels: a long label would run under it; the tooltip and the caption name them
     chart = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("key:N", sort=None, title=label or key),
+        y=alt.Y("label:N", sort=None, title=None, axis=_wrapped_axis()),
         x=alt.X("value:Q", title=money_title("Expected monetary value (EMV)", currency) if money
                 else "Exposure index (summed P × I scores, 1-25 each)",
-                axis=money_axis(currency) if money else alt.Axis(format="d")),
+                axis=money_axis(currency, tickCount=5, labelOverlap=True) if money
+                else alt.Axis(format="d", labelOverlap=True)),
         color=alt.Color("kind:N", scale=alt.Scale(domain=["threat", "opportunity"], range=[_THREAT, _OPPORTUNITY]),
                         title=None),
         tooltip=[alt.Tooltip("key:N", title=label or key), alt.Tooltip("kind:N", title="Kind"),
                  alt.Tooltip("value:Q", title=money_title("EMV", currency) if money else "Exposure index",
                              format=",.0f"),
                  alt.Tooltip("count:Q", title="Open risks")],
-    ).properties(width=400, height=alt.Step(_ROW))
+    ).properties(width=400, height=alt.Step(wrapped_rows(data["label"], _ROW)))
     return _style(_titled(chart, title))
+
+
+def _wrapped_axis() -> alt.Axis:
+    """Row labels from :func:`wrap_lines`, written whole on their lines."""
+    return alt.Axis(labelExpr=LINE_BREAK_EXPR, labelLimit=0, labelLineHeight=13, labelOffset=centred_lines(13))
 
 
 def resource_heatmap(load: pd.DataFrame, *, roles: Sequence[str] | None = None, title: str | None = None
@@ -452,9 +460,10 @@ def prioritisation(candidates: pd.DataFrame, *, limit: int = 30, title: str | No
         rows.append({"project": project_label(r["project_id"], r.get("name")), "value": _num(r.get("value")),
                      "cost": _num(r.get("cost")), "state": state,
                      "reason": _text(r.get("reason")) or ""})
-    data = _records_frame(rows, ["project", "value", "cost", "state", "reason"])
+    rows = [{**r, "label": wrap_lines(r["project"])} for r in rows]
+    data = _records_frame(rows, ["project", "label", "value", "cost", "state", "reason"])
     chart = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("project:N", sort=None, title=None),
+        y=alt.Y("label:N", sort=None, title=None, axis=_wrapped_axis()),
         x=alt.X("value:Q", title="Value (weighted score)"),
         color=alt.Color("state:N", title=None, scale=alt.Scale(
             domain=["mandatory", "recommended", "not funded", "candidate"], range=[NAVY, "#5B9BD5", GREY, "#9DC3E6"])),
@@ -462,5 +471,5 @@ def prioritisation(candidates: pd.DataFrame, *, limit: int = 30, title: str | No
                  alt.Tooltip("cost:Q", title=money_title("Cost to fund", currency), format=",.0f"),
                  alt.Tooltip("state:N", title="Decision"),
                  alt.Tooltip("reason:N", title="Why")],
-    ).properties(width=400, height=alt.Step(_ROW))
+    ).properties(width=400, height=alt.Step(wrapped_rows(data["label"], _ROW)))
     return _style(_titled(chart, title))

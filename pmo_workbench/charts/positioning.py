@@ -443,7 +443,9 @@ def compare_pmos(frames: Mapping[str, pd.DataFrame], *, title: str | None = None
     )
     bars = base.mark_bar().transform_filter(_VALID_SCORE).encode(
         x=alt.X("score:Q", scale=_SCORE_SCALE, axis=_score_axis()),
-        color=alt.Color("pmo:N", sort=pmos, scale=_series_scale(pmos), title="PMO"),
+        # the legend is what tells the PMOs apart: whole names, one per line, never cut
+        color=alt.Color("pmo:N", sort=pmos, scale=_series_scale(pmos), title="PMO",
+                        legend=alt.Legend(labelLimit=0, columns=1, direction="vertical")),
     )
     text = base.mark_text(align="left", dx=3, fontSize=9).encode(
         x=alt.X("text_x:Q", scale=_SCORE_SCALE), text="text:N",

@@ -122,6 +122,37 @@ def _titled(chart: alt.TopLevelMixin, title: str | None) -> alt.TopLevelMixin:
 _missing = is_missing
 _num = number
 _int = integer
+LINE_BREAK_EXPR = "split(datum.label, '\\n')"
+"""An axis label expression writing a label that holds line breaks on several lines (Vega takes an array)."""
+_LINE_PX = 13  # px between the lines of an 11 px label
+
+
+def centred_lines(line_px: float = _LINE_PX) -> dict:
+    """An axis ``labelOffset`` that lifts a label of several lines by half its extra lines, so that it is centred
+    on its row: Vega hangs the lines below the row's centre, onto the next row."""
+    return {"expr": f"-(length(split(datum.label, '\\n')) - 1) * {line_px / 2:g}"}
+
+
+def wrap_lines(label: Any, width: int = 40) -> str:
+    """``label`` in lines of at most ``width`` characters split at spaces, joined with line breaks; never cut.
+
+    >>> wrap_lines("KRC-086 — Northfield leisure centre roof replacement", 30)
+    'KRC-086 — Northfield leisure\\ncentre roof replacement'
+    """
+    import textwrap
+
+    flat = " ".join(str(label).split())
+    return "\n".join(textwrap.wrap(flat, width=max(int(width), 1), break_long_words=False,
+                                   break_on_hyphens=False)) or flat
+
+
+def wrapped_rows(labels: Any, row: int) -> int:
+    """Pixels per category row for ``labels`` from :func:`wrap_lines`: ``row``, or more for the lines of the
+    longest label, so that no label runs into its neighbour."""
+    lines = max((str(label).count("\n") + 1 for label in labels), default=1)
+    return max(int(row), lines * _LINE_PX + 4)
+
+
 _text = text
 
 

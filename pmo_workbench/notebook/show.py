@@ -116,7 +116,7 @@ def table_html(frame: pd.DataFrame, *, decimals: int | Mapping[str, int] = 1, ca
             return na
         if isinstance(value, (float, np.floating)):
             places = decimals.get(column, 1) if isinstance(decimals, Mapping) else decimals
-            return f"{value:,.{places}f}"
+            return f"{round(float(value), places) + 0.0:,.{places}f}"  # + 0.0: never "-0.00"
         if isinstance(value, (bool, np.bool_)):
             return "yes" if value else "no"
         if isinstance(value, pd.Timestamp):  # a date, not "2026-10-01 00:00:00"

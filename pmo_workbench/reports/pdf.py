@@ -42,6 +42,58 @@ _NO_CHROMIUM = ("PDF needs a Chromium browser and none was found. Install Debian
                 "binary; HTML reports do not need it.")
 
 
+PRINT_WIDTH_PX = 695
+"""The printable width of an A4 page with the report's margins (210 mm less 2 x 13 mm), in CSS pixels."""
+
+_FIT_WIDE_TABLES = """(width) => {
+  const fitted = [];
+  for (const table of document.querySelectorAll('table')) {
+    const wide = () => table.getBoundingClientRect().width > width + 1;
+    const before = table.style.width;
+    table.style.width = width + 'px';  // a table cannot be narrower than its content: measure it at the page width
+    if (wide()) {
+      let size = parseFloat(getComputedStyle(table).fontSize);
+      while (wide() && size > 8) { size -= 0.5; table.style.fontSize = size + 'px'; }
+      if (wide()) {
+        table.style.tableLayout = 'fixed';
+        for (const cell of table.querySelectorAll('th, td')) {
+          cell.style.whiteSpace = 'normal'; cell.style.overflowWrap = 'anywhere';
+        }
+      }
+      fitted.push((table.caption || table.rows[0] || {}).textContent || '');
+    }
+    table.style.width = before;
+  }
+  return fitted;
+}"""
+"""Shrinks the text of a table wider than the page (down to 8 px), then wraps its cells anywhere: Chromium would
+otherwise shrink every page of the PDF to fit the widest element."""
+
+
+def footer_template(text: str | None) -> str:
+    """Chromium's footer for every printed page: ``text`` (the report's footer line: whose report, what, the
+    confidentiality and the draft marker; escaped here) on the left, at most two lines, and "n / N" on the right.
+
+    >>> "Korrin &amp; Co · Confidential" in footer_template("Korrin & Co · Confidential")
+    True
+    """
+    import html
+
+    line = ("" if not text else
+            '<span style="flex:1;overflow:hidden;display:-webkit-box;-webkit-line-clamp:2;'
+            f'-webkit-box-orient:vertical">{html.escape(" ".join(text.split()))}</span>')
+    return ('<div style="font-size:7px;width:100%;margin:0 13mm;display:flex;gap:12px;align-items:flex-end;'
+            f'color:#5b6473;font-family:Helvetica,Arial,sans-serif">{line}'
+            '<span style="margin-left:auto;white-space:nowrap"><span class="pageNumber"></span> / '
+            '<span class="totalPages"></span></span></div>')
+
+
+def _page_footer(page) -> str | None:
+    """The text of the report's footer line (``footer.page-footer``), or ``None`` when the page has none."""
+    footer = page.locator("footer.page-footer")
+    return footer.first.text_content() if footer.count() else None
+
+
 class PdfPrinter:
     """Prints report pages to A4 PDF with one headless Chromium, reused for every page.
 
@@ -102,11 +154,11 @@ class PdfPrinter:
             if charts is not None and shown < charts:
                 raise ReportError(f"{Path(html_path).name}: the page shows {shown} of its {charts} charts")
             page.emulate_media(media="print")
+            page.evaluate(_FIT_WIDE_TABLES, PRINT_WIDTH_PX)
             with atomic_path(pdf_path) as tmp:
                 page.pdf(path=str(tmp), format="A4", print_background=True, prefer_css_page_size=True,
                          display_header_footer=True, header_template="<div></div>",
-                         footer_template='<div style="font-size:8px;width:100%;text-align:center;color:#5b6473">'
-                                         '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+                         footer_template=footer_template(_page_footer(page)))
         finally:
             context.close()
         return Path(pdf_path)

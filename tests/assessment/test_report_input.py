@@ -60,6 +60,7 @@ def test_small_role_groups_are_hidden_everywhere_the_report_lists_individuals(an
     assert g1.at["Executive", "score"] == pytest.approx(75.0)       # answers 5, 4, 3 -> 100, 75, 50
     # pooled with the lone project manager (56.25 over 4) it would give their answer: 4 x 56.25 - 3 x 75 = 0
     assert math.isnan(g1.at[ALL_RESPONDENTS, "score"])
+    assert g1.at["Executive", "status"] == "shown" and g1.at[ALL_RESPONDENTS, "status"] == "suppressed"
 
 
 def test_item_cells_of_too_few_answers_are_blank(tmp_path, tiny_path):
@@ -75,3 +76,7 @@ def test_item_cells_of_too_few_answers_are_blank(tmp_path, tiny_path):
     heat = visible_item_scores(data, data.pmos[0]).set_index(["item", "role"])["score"]
     assert heat[("G1", "Executive")] == pytest.approx(62.5) and heat[("G1", ALL_RESPONDENTS)] == pytest.approx(62.5)
     assert math.isnan(heat[("G3", "Executive")]) and math.isnan(heat[("G3", ALL_RESPONDENTS)])
+    # the chart tells a hidden cell (two answers) from one nobody answered (G2)
+    status = visible_item_scores(data, data.pmos[0]).set_index(["item", "role"])["status"]
+    assert status[("G3", "Executive")] == status[("G3", ALL_RESPONDENTS)] == "suppressed"
+    assert status[("G2", "Executive")] == "no answer" and status[("G1", "Executive")] == "shown"

@@ -107,3 +107,59 @@ def test_roles_comparable_needs_two_shown_roles_on_a_dimension(tiny):
     frame = _people({"executive": [80, 90, 85], "project_manager": [40, 50, 45]})
     assert roles_comparable(perception_gaps(frame, tiny).by_role)
     assert not roles_comparable(perception_gaps(frame.iloc[:0], tiny).by_role)
+
+
+def test_self_roles_are_in_neither_group(tmp_path):
+    from pmo_workbench.assessment.role_groups import groups_sentence
+
+    from tests.audience_instrument import audience_instrument
+
+    ins = audience_instrument(tmp_path)  # pmo_staff is self: true
+    assert role_groups(ins) == {"executive": "leadership", "project_manager": "delivery"}
+    with pytest.raises(ValueError, match="role 'pmo_staff' is the PMO's own staff"):
+        role_groups(ins, {"pmo_staff": "delivery"})
+    # executive 3 (mean 85), project_manager 4 (mean 45), pmo_staff 3 (mean 70). Delivery is the project managers
+    # alone: 45, not (4 * 45 + 3 * 70) / 7 = 55.7. Gap 85 - 45 = 40. Three PMO staff left out: enough to show.
+    frame = _people({"executive": [80, 90, 85], "pmo_staff": [70, 70, 70], "project_manager": [40, 50, 45, 45]})
+    result = _view(frame, ins)
+    by = result.by_group.set_index("group")
+    assert by.loc["delivery", "score"] == pytest.approx(45.0) and by.loc["delivery", "n"] == 4
+    assert result.gaps.set_index("dimension").loc["gov", "gap"] == pytest.approx(40.0)
+    assert result.left_out == ("pmo_staff",)
+    labels = {"executive": "Executive", "project_manager": "Project manager", "pmo_staff": "PMO staff"}
+    assert groups_sentence(result, labels) == (
+        "Roles pooled into two groups: leadership (Executive) and delivery (Project manager). The PMO staff "
+        "answers are left out of both, as in the customers' view: the PMO's own staff rate their own PMO, and "
+        "counting them as delivery would hide part of the gap.")
+
+
+def test_few_left_out_hide_both_groups(tmp_path):
+    from tests.audience_instrument import audience_instrument
+
+    ins = audience_instrument(tmp_path)
+    # two PMO staff: the overall score (all 9) minus leadership (3) and delivery (4) gives their mean away
+    frame = _people({"executive": [80, 90, 85], "pmo_staff": [70, 70], "project_manager": [40, 50, 45, 45]})
+    by = _view(frame, ins).by_group
+    assert by["suppressed"].tolist() == ["left out", "left out"] and by["score"].isna().all()
+
+
+def test_no_view_sentence_gives_the_reason_with_numbers(tmp_path):
+    from pmo_workbench.assessment.role_groups import no_view_sentence
+
+    from tests.audience_instrument import audience_instrument
+
+    ins = audience_instrument(tmp_path)
+    labels = {"executive": "Executive", "project_manager": "Project manager", "pmo_staff": "PMO staff"}
+    frame = _people({"executive": [80, 90, 85], "pmo_staff": [70, 70], "project_manager": [40, 50, 45, 45]})
+    role_view = perception_gaps(frame, ins, min_group_size=3).by_role
+    view = _view(frame, ins)
+    assert no_view_sentence(role_view, view, labels, 3) == (
+        "No chart is shown: on no dimension can two roles be set side by side (respondents by role: "
+        "Executive 3, PMO staff 2, Project manager 4; a role of fewer than 3 is hidden, and so is the smallest role "
+        "beside it, which with the overall score would give the hidden one away); leadership and delivery "
+        "(leadership 3 respondents and "
+        "delivery 4 respondents) are not shown either: with the PMO's overall score, they would reveal the answers "
+        "of those left out of both (PMO staff 2).")
+    small = _people({"executive": [80, 90], "project_manager": [40, 50, 45, 45]})
+    assert no_view_sentence(perception_gaps(small, ins).by_role, _view(small, ins), labels, 3).endswith(
+        "(leadership 2 respondents and delivery 4 respondents) are not shown either: one of them has fewer than 3.")

@@ -495,16 +495,30 @@ def test_item_heatmap_missing_score_and_role_labels():
     assert rect["encoding"]["x"]["sort"] == ["PM", "Exec", "pmo_staff"]
 
 
-@pytest.mark.parametrize(("statement", "limit", "label"), [
+@pytest.mark.parametrize(("statement", "width", "label"), [
     ("The PMO has a written mandate.", 90, "GOV1 The PMO has a written mandate."),
-    # cut at the last whole word before the limit, with an ellipsis
-    ("The PMO has a written mandate agreed by the board.", 30, "GOV1 The PMO has a written…"),
+    # wrapped at the last space before the width, never cut: the whole statement is printed
+    ("The PMO has a written mandate agreed by the board.", 30,
+     "GOV1 The PMO has a written\nmandate agreed by the board."),
+    # a word longer than a line stays whole
+    ("Interdependencies matter", 10, "GOV1\nInterdependencies\nmatter"),
     # spaces and line breaks in the statement are folded; a missing statement leaves the id
     ("  Two\n  lines ", 90, "GOV1 Two lines"),
     (None, 90, "GOV1"),
 ])
-def test_item_label(statement, limit, label):
-    assert charts.item_label("GOV1", statement, limit=limit) == label
+def test_item_label(statement, width, label):
+    assert charts.item_label("GOV1", statement, width=width) == label
+
+
+def test_item_heatmap_rows_grow_with_wrapped_labels():
+    # the longest pmo-core statement label is 94 characters: one line at the default width, so rows stay 12 px
+    frame = items_frame(3)
+    assert charts.item_heatmap(frame).to_dict()["height"] == 36
+    long = frame.assign(text="word " * 40)  # "I00 word word ..." = 204 characters: three lines of at most 96
+    spec = charts.item_heatmap(long).to_dict()
+    assert spec["height"] == 3 * (3 * (8 + 1) + 2)  # label font 8 px, line height 9 px, 2 px to spare
+    axis = next(u for u, _ in units(spec) if mark_type(u) == "rect")["encoding"]["y"]["axis"]
+    assert axis["labelExpr"] == "split(datum.label, '\\n')" and axis["labelLimit"] == 0
 
 
 def test_item_heatmap_parts_end_at_dimensions_and_fit_the_cap():
@@ -570,6 +584,70 @@ def test_compare_pmos_groups_bars_by_pmo():
     assert bar["encoding"]["color"]["scale"]["range"] == [charts.NAVY, charts.ACCENT]
     assert field(bar, "yOffset") == "pmo"
     assert bar["encoding"]["y"]["sort"] == ["Governance", "Support", "People"]
+
+
+def test_compare_pmos_legend_writes_long_names_whole():
+    import vl_convert
+
+    name = "Capital Investment and Regeneration Programme Management Office"
+    frames = {name: dims_frame("Support"), "IT PMO": dims_frame("Support")}
+    svg = vl_convert.vegalite_to_svg(charts.compare_pmos(frames).to_dict(), vl_version=VL_VERSION)
+    assert f">{name}</text>" in svg and "…" not in svg
+
+
+def test_perception_two_line_labels_are_centred_on_their_rows():
+    import vl_convert
+
+    # rows 28 px tall: "Programme and cross-project work" wraps onto two 13 px lines, lifted by half a line
+    # (6.5 px) so that it stays within its row; a one-line label is not moved
+    dims = {"prog": "Programme and cross-project work", "res": "Shared resource management"}
+    frame = pd.DataFrame([{"dimension": d, "role": r, "n": 5, "score": 50.0, "suppressed": None}
+                          for d in dims for r in ("a", "b")])
+    svg = vl_convert.vegalite_to_svg(charts.perception(frame, dims, {"a": "A", "b": "B"}).to_dict(),
+                                     vl_version=VL_VERSION)
+    two = re.search(r'translate\(-2,([\d.]+)\)[^>]*><tspan>Programme and</tspan><tspan x="0" dy="13">', svg)
+    one = re.search(r'translate\(-2,([\d.]+)\)[^>]*>Shared resource management<', svg)
+    assert two and one
+    assert float(two.group(1)) == pytest.approx(14 + 2.5 - 6.5) and float(one.group(1)) == pytest.approx(42 + 2.5)
+
+
+def test_project_labels_wrap_whole_and_no_axis_title_runs_over_them():
+    import vl_convert
+
+    name = "KRC-086 — Northfield leisure centre roof replacement"
+    frame = pd.DataFrame({"project_id": ["KRC-086", "KRC-001"], "threat_emv": [-1.2e6, -2e5],
+                          "opportunity_emv": [4e5, 2e5], "threats": [2, 1], "opportunities": [1, 1]})
+    spec = charts.exposure_bars(frame, "project_id", label="Project", currency="GBP",
+                                names={"KRC-086": name, "KRC-001": "KRC-001 — Short"}).to_dict()
+    assert spec["encoding"]["y"]["title"] is None and spec["height"] == {"step": 2 * 13 + 4}
+    svg = vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION)
+    # 40 characters a line, the second line lifted by half a line (row centre 15 + 2.5 - 6.5)
+    assert ('translate(-7,11)" font-family="Helvetica, Arial, sans-serif" font-size="11px" fill="#262626" '
+            'opacity="1"><tspan>KRC-086 — Northfield leisure centre roof</tspan><tspan x="0" dy="13">replacement'
+            in svg)
+    assert "…" not in svg
+    evm = pd.DataFrame({"project_id": ["HWS-003"], "name": ["Moorside sewage works capacity increase phase two"],
+                        "sv_t": [-1.5], "es": [3.0], "at": [4.5], "spi_t": [0.67], "rag_schedule": ["red"]})
+    svg = vl_convert.vegalite_to_svg(charts.schedule_view(evm).to_dict(), vl_version=VL_VERSION)
+    assert ">HWS-003 — Moorside sewage works capacity</tspan>" in svg and ">increase phase two</tspan>" in svg
+
+
+def test_item_heatmap_grey_cells_say_why():
+    frame = items_frame(3).assign(status="shown")
+    frame.loc[frame["item"] == "I00", ["score", "status"]] = [float("nan"), "suppressed"]
+    frame.loc[frame["item"] == "I01", ["score", "status"]] = [float("nan"), "not asked"]
+    frame.loc[frame["item"] == "I02", ["score", "status"]] = [float("nan"), "no answer"]
+    rows = unit_rows(charts.item_heatmap(frame, min_group_size=3).to_dict(), lambda u: mark_type(u) == "text")
+    texts = {r["item"]: r["cell_text"] for r in rows}
+    assert texts == {"I00": "n<3", "I01": "n/a", "I02": ""}
+
+
+def test_perception_small_role_without_a_score_reads_as_hidden():
+    # the organisation's only team member left a dimension unscored: an empty white cell would say so
+    frame = pd.DataFrame([{"dimension": "gov", "role": "team", "n": 0, "score": float("nan"), "suppressed": None}])
+    rows = unit_rows(charts.perception(frame, {"gov": "Governance"}, {"team": "Team member"},
+                                       min_group_size=3).to_dict(), lambda u: mark_type(u) == "text")
+    assert [r["cell_text"] for r in rows] == ["n<3"]
 
 
 # -- 8. roadmap ---------------------------------------------------------------------------------

@@ -272,4 +272,4 @@ def test_exposure_bars_fall_back_to_scores_without_money():
     frame = pd.DataFrame({"category": ["Supply"], "threats": [2], "opportunities": [0],
                           "threat_emv": [np.nan], "opportunity_emv": [np.nan], "threat_score": [24.0]})
     rows = _rows(portfolio_charts.exposure_bars(frame, "category"), "bar")
-    assert rows == [{"key": "Supply", "kind": "threat", "value": 24.0, "count": 2}]
+    assert rows == [{"key": "Supply", "label": "Supply", "kind": "threat", "value": 24.0, "count": 2}]

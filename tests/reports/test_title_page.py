@@ -137,3 +137,17 @@ def test_export_without_engagement_uses_recorded_fieldwork_and_no_draft():
     nb = _notebook({"fieldwork": ["2026-06-01", "2026-06-30"]})
     html = reports.export_html(nb, reports.ReportSpec("positioning", "Org", None, {}, (), "org"), vega_js="")
     assert "June 2026" in html and 'class="draft-mark"' not in html and "Key messages" not in html
+
+
+def test_printed_title_page_grows_instead_of_hiding_its_contents():
+    # a fixed-height title page with its overflow hidden once cut a long confidentiality line and the contents
+    # below it away without a word
+    import re
+
+    from pmo_workbench.reports.export import _static
+
+    css = _static("report.css")
+    rules = re.findall(r"\.title-page\s*\{([^}]*)\}", css)
+    assert rules
+    for rule in rules:
+        assert "overflow: hidden" not in rule and not re.search(r"(^|[\s;])height:\s*\d", rule), rule
