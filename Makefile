@@ -1,19 +1,23 @@
 # The two commands of the README: `make demo` and `make test`.
-# Each creates .venv when missing and installs the package with every extra (pdf) and the dev tools.
+# Each creates .venv when missing and installs the package with every extra (pdf, postgres) and the dev tools.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test test-fast lint bench install chromium clean
+.PHONY: demo test test-fast lint bench install chromium postgresql clean
 
 demo: $(STAMP)
 	$(BIN)/pmo-workbench demo --out reports/demo
 
 # The suite runs on every core (pytest-xdist): its tests are independent, each in its own folders.
+# With Debian's postgresql installed, it runs inside a throw-away PostgreSQL cluster (pg_virtualenv sets
+# PGHOST and friends), so that the store and web-app tests run on PostgreSQL as well as on SQLite;
+# without it those PostgreSQL runs are skipped, each saying why.
+PG_WRAP := $(shell command -v pg_virtualenv >/dev/null 2>&1 && echo pg_virtualenv)
 test: lint
-	$(BIN)/python -m pytest -n auto
+	$(PG_WRAP) $(BIN)/python -m pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -42,6 +46,18 @@ chromium:
 		exit 1; \
 	fi
 
+# The PostgreSQL tests need Debian's postgresql (its pg_virtualenv makes a throw-away cluster); installed
+# here when missing (needs root and apt-get).
+postgresql:
+	@if command -v pg_virtualenv >/dev/null 2>&1; then \
+		echo "pg_virtualenv: $$(command -v pg_virtualenv)"; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	else \
+		echo "postgresql is missing: install Debian's package (sudo apt-get update && sudo apt-get install postgresql)"; \
+		exit 1; \
+	fi
+
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "pmo-workbench needs Python 3.11 or newer; set PYTHON=python3.11")'
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +65,7 @@ $(BIN)/python:
 
 # Reinstall whenever the dependencies change.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[pdf,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[pdf,postgres,dev]'
 	@touch $(STAMP)
 
 clean:
