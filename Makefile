@@ -15,7 +15,7 @@ demo: $(STAMP)
 # With Debian's postgresql installed, it runs inside a throw-away PostgreSQL cluster (pg_virtualenv sets
 # PGHOST and friends), so that the store and web-app tests run on PostgreSQL as well as on SQLite;
 # without it those PostgreSQL runs are skipped, each saying why.
-PG_WRAP := $(shell command -v pg_virtualenv >/dev/null 2>&1 && echo pg_virtualenv)
+PG_WRAP := $(shell command -v pg_virtualenv >/dev/null 2>&1 && echo pg_virtualenv -t)
 test: lint
 	$(PG_WRAP) $(BIN)/python -m pytest -n auto
 
