@@ -503,3 +503,27 @@ def test_report_input_of_an_anonymised_assessment_without_invitations_keeps_grou
     written = report_input(store, aid, tmp_path, instrument=aud).engagement
     entry = yaml.safe_load(written.read_text(encoding="utf-8"))["pmos"][0]
     assert entry == {"organisation": "Org", "pmo": "PMO", "anonymity": "anonymous"}
+
+
+@pytest.mark.slow
+def test_the_positioning_report_of_a_stored_assessment_gives_the_response_rate(db_url, core, tmp_path):
+    from typer.testing import CliRunner
+
+    from pmo_workbench.cli import app
+
+    first, second = core.roles[0], core.roles[1]
+    with Store(db_url) as store:
+        aid = store.create_assessment("Rate Org", "Rate PMO", core)
+        people = [Person(first.id, f"A{n}") for n in range(4)] + [Person(second.id, f"B{n}") for n in range(2)]
+        tokens = [i.token for i in store.invite(aid, people)]
+        asked = core.asked.loc[first.id]
+        for token in tokens[:3]:  # three of the four people of the first role answer every item put to them
+            assert store.save_draft(token, {item: 4 for item in asked.index[asked.to_numpy(bool)]}, {})
+            assert store.submit(token)
+    result = CliRunner().invoke(app, ["report", "positioning", "--store", db_url, "--assessment", str(aid),
+                                      "--out", str(tmp_path), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "rate-org-positioning.html").read_text(encoding="utf-8")
+    # 3 of 4 + 2 = 6 invited: 50%.
+    assert (f"3 of 6 people invited (50%) answered: {first.label} 3 of 4, {second.label} 0 of 2. They answered 100% "
+            "of the items put to them on the scale.") in page
