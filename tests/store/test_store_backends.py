@@ -215,3 +215,33 @@ def test_a_server_that_cannot_be_reached_or_refuses_the_login_is_one_line(db_url
 def test_the_label_of_a_sqlite_store_is_its_url(db_url):
     with Store(db_url) as opened:
         assert opened.shown_url == db_url
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_score_and_report_input_read_a_postgresql_store_as_they_read_the_file(db_url, tmp_path):
+    import json
+
+    from pmo_workbench.resources import examples_dir
+    from pmo_workbench.store import report_input
+
+    _postgres_only(db_url)
+    sample = examples_dir() / "pmo_responses.csv"
+    assert run("store", "import", sample, "--db", db_url).exit_code == 0
+    applied = run("store", "engagement", examples_dir() / "engagement.yaml", "--db", db_url)
+    assert applied.exit_code == 0, applied.output
+    from_store = run("score", "--store", db_url, "--format", "json")
+    assert from_store.exit_code == 0, from_store.output
+    by_store = json.loads(from_store.stdout)
+    by_file = json.loads(run("score", sample, "--format", "json").stdout)
+    for a in by_file["assessments"]:  # the targets come from the store rather than from the engagement file
+        if a["target"] is not None and a["target"]["source"] == "engagement":
+            a["target"]["source"] = "store"
+    assert by_store == by_file
+    with Store(db_url) as opened:
+        aid = int(opened.assessments().query("organisation == 'Vantellis Insurance Group'")["assessment_id"].iloc[0])
+        given = report_input(opened, aid, tmp_path)
+    # The report's input: the organisation's rows of the sample, as they were, and its engagement entry.
+    rows = [line for line in sample.read_text(encoding="utf-8").splitlines()[1:]
+            if line.startswith("Vantellis Insurance Group,")]
+    assert given.responses.read_text(encoding="utf-8").splitlines()[1:] == rows
+    assert given.engagement is not None and "Vantellis Insurance Group" in given.engagement.read_text(encoding="utf-8")
