@@ -245,3 +245,29 @@ def test_score_and_report_input_read_a_postgresql_store_as_they_read_the_file(db
             if line.startswith("Vantellis Insurance Group,")]
     assert given.responses.read_text(encoding="utf-8").splitlines()[1:] == rows
     assert given.engagement is not None and "Vantellis Insurance Group" in given.engagement.read_text(encoding="utf-8")
+
+
+# -- what each backend gives back -----------------------------------------------------------------------------------
+
+def test_long_texts_dates_times_and_flags_come_back_as_given(db_url, core):
+    import datetime as dt
+
+    long_name = "Ōrganisation " + "x" * 500  # no column has a length limit
+    comment = "Δ, ✓, \"quoted\", 'single'; new\nline " + "y" * 10_000
+    before = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    with Store(db_url) as opened:
+        aid = opened.create_assessment(long_name, "P" * 300, core, assessed_on=dt.date(2026, 2, 28))
+        rid = opened.add_respondent(aid, "executive", label="é" * 200, assessed_on=dt.date(2025, 12, 31))
+        opened.save_answers(rid, {"MAN1": (5, comment), "MAN2": ("n/a", None), "MAN3": ("dk", "?")})
+    after = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    with Store(db_url, create=False) as reopened:
+        info = reopened.assessment(aid)
+        assert (info["organisation"], info["pmo"], info["assessed_on"]) == (long_name, "P" * 300, dt.date(2026, 2, 28))
+        assert reopened.answers(rid) == {"MAN1": (5, comment), "MAN2": ("n/a", None), "MAN3": ("DK", "?")}
+        people = reopened.respondents(aid)
+        assert people[["label", "answered", "not_applicable", "dont_know"]].values.tolist() == [["é" * 200, 3, 1, 1]]
+        # Times are stored in UTC without a zone on both backends.
+        assert before <= people["updated_at"].iloc[0].to_pydatetime() <= after
+        frame = reopened.responses(aid)
+        assert frame["assessed_on"].tolist() == [pd.Timestamp("2025-12-31")] * 3
+        assert frame["dont_know"].tolist() == [False, False, True]
