@@ -4,6 +4,7 @@ the password never shown)."""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 
@@ -125,6 +126,28 @@ def test_stores_opening_a_new_database_at_once_create_the_schema_once(db_url):
             assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).all() == [(SCHEMA_HEAD,)]
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_a_writer_waiting_beyond_the_busy_timeout_on_postgresql_is_a_store_error(db_url, core, monkeypatch):
+    from pmo_workbench.store import engine
+
+    _postgres_only(db_url)
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 200)
+    with Store(db_url) as opened:
+        rid = opened.add_respondent(opened.create_assessment("Org", "P", core), "executive")
+        holder = sa.create_engine(db_url)
+        try:
+            with holder.connect() as conn, conn.begin():  # another writer, in the middle of its transaction
+                conn.execute(sa.text(f"SELECT pg_advisory_xact_lock({engine.WRITE_LOCK})"))
+                with pytest.raises(StoreError, match=f"cannot write to {re.escape(opened.shown_url)}: it is locked "
+                                                     "by another program beyond the .* busy timeout"):
+                    opened.save_answer(rid, "MAN1", 3)
+                assert opened.answers(rid) == {}  # readers do not wait
+        finally:
+            holder.dispose()
+        opened.save_answer(rid, "MAN1", 3)  # once the other writer is done, it works
+        assert opened.answers(rid) == {"MAN1": (3, None)}
 
 
 # -- migrations on start ------------------------------------------------------------------------------------------
