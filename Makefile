@@ -14,7 +14,8 @@ demo: $(STAMP)
 # The suite runs on every core (pytest-xdist): its tests are independent, each in its own folders.
 # With Debian's postgresql installed, it runs inside a throw-away PostgreSQL cluster (pg_virtualenv sets
 # PGHOST and friends), so that the store and web-app tests run on PostgreSQL as well as on SQLite;
-# without it those PostgreSQL runs are skipped, each saying why.
+# without it those PostgreSQL runs are skipped, each saying why. `-t` puts the cluster in a temporary folder even
+# as root, so that two runs at once on one machine (each would otherwise create 15/regress) do not collide.
 PG_WRAP := $(shell command -v pg_virtualenv >/dev/null 2>&1 && echo pg_virtualenv -t)
 test: lint
 	$(PG_WRAP) $(BIN)/python -m pytest -n auto

@@ -63,7 +63,7 @@ def _load_stored(url: str, assessments: list[int] | None, instrument: str) -> tu
         ids = list(assessments) if assessments else None
         listed = store.assessments()
         if listed.empty:
-            raise StoreError(f"{store.url} holds no assessment yet")
+            raise StoreError(f"{store.shown_url} holds no assessment yet")
         ins, _ = assessment_instrument(store, ids[0] if ids else int(listed["assessment_id"].iloc[0]), instrument)
         return ins, store.responses(ids)
 

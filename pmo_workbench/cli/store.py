@@ -37,7 +37,7 @@ def store_init_command(db: DbOption = None) -> None:
     from ..store import SCHEMA_HEAD
 
     with _open_store(db) as store:
-        typer.echo(f"{store.url}: ready (schema {SCHEMA_HEAD})")
+        typer.echo(f"{store.shown_url}: ready (schema {SCHEMA_HEAD})")
 
 
 @store_app.command("import")
@@ -51,7 +51,7 @@ def store_import_command(
     read_responses(file, ins)  # every problem reported before the database is opened
     with _open_store(db) as store:
         result = store.import_responses(file, ins)
-        typer.echo(f"{file} -> {store.url}: {count(len(result.assessments), 'assessment')} "
+        typer.echo(f"{file} -> {store.shown_url}: {count(len(result.assessments), 'assessment')} "
                    f"({', '.join(map(str, result.assessments))}), {result.respondents_added} respondents added; "
                    f"answers: {result.answers_added} added, {result.answers_changed} changed, "
                    f"{result.answers_unchanged} unchanged")
@@ -84,7 +84,7 @@ def store_list_command(db: DbOption = None) -> None:
     """List the stored assessments."""
     with _open_store(db, create=False) as store:
         frame = store.assessments()
-        url = store.url
+        url = store.shown_url
     if frame.empty:
         typer.echo(f"{url}: no assessments yet (import a responses file with `pmo-workbench store import`)")
         return
@@ -143,11 +143,11 @@ def store_engagement_command(
                 hint = f"did you mean '{close}'?" if close else f"its PMOs with an assessment are " \
                                                                 f"{', '.join(repr(p) for p in pmos)}"
                 problems.append(entry.problem(file, "pmo", f"no assessment of PMO '{entry.pmo}' of "
-                                                           f"'{entry.organisation}' in {store.url}; {hint}"))
+                                                           f"'{entry.organisation}' in {store.shown_url}; {hint}"))
             else:
                 close = close_match(entry.organisation, organisations)
                 hint = f"; did you mean '{close}'?" if close else ""
-                problems.append(entry.problem(file, "organisation", f"the store {store.url} has no assessment of "
+                problems.append(entry.problem(file, "organisation", f"the store {store.shown_url} has no assessment of "
                                                                     f"organisation '{entry.organisation}'{hint}"))
         by_instrument: dict[tuple[str, str], list[int]] = {}
         instruments = {}
@@ -166,7 +166,7 @@ def store_engagement_command(
             checked.update({i: engagement.pmos[i] for i in indices})
         if whole is not None and whole.organisation is not None and whole.organisation not in organisations:
             close = close_match(whole.organisation, organisations)
-            problems.append(Problem(str(file), *_located(node, "organisation"), f"the store {store.url} has no "
+            problems.append(Problem(str(file), *_located(node, "organisation"), f"the store {store.shown_url} has no "
                                     f"assessment of organisation '{whole.organisation}'"
                                     + (f"; did you mean '{close}'?" if close else "")))
         if problems:
@@ -283,7 +283,7 @@ def lab_command(
     if db is not None:
         env["PMO_WORKBENCH_DB"] = db
     with _open_store(env.get("PMO_WORKBENCH_DB")) as store:  # created or upgraded before the first form opens
-        typer.echo(f"answers are saved to {store.url}", err=True)
+        typer.echo(f"answers are saved to {store.shown_url}", err=True)
         # The kernel runs in --dir: hand it the resolved URL, so a relative --db names the same file there.
         env["PMO_WORKBENCH_DB"] = store.url
     command = [sys.executable, "-m", "jupyterlab", notebook.name, f"--ServerApp.root_dir={folder.resolve()}"]

@@ -405,7 +405,7 @@ class AssessmentForm:
         """The line printed on stderr for answers still unsaved at interpreter exit."""
         listed = ", ".join(f"{item}={value!r}" for item, (value, _) in sorted(lost.items()))
         return (f"pmo-workbench: {len(lost)} answer(s) of respondent {self.respondent_id} could not be saved "
-                f"to {self.store.url} before exit: {listed}")
+                f"to {self.store.shown_url} before exit: {listed}")
 
     def _set_status(self, text: str) -> None:
         """Show the autosaver's status (called with its lock held)."""

@@ -40,6 +40,8 @@ from .engine import (
     foreign_message,
     open_database,
     read_only_message,
+    serialise_writers,
+    shown_url,
 )
 from .engagement import EngagementMixin
 from .files import FileMixin, _builtin, _tidy_frame
@@ -55,6 +57,7 @@ from .schema import (
     SCHEMA_HEAD,
     STATUSES,
     _as_url,
+    _name,
     _utcnow,
     alembic_config,
     default_url,
@@ -94,6 +97,7 @@ class Store(FileMixin, EngagementMixin, InvitationMixin):
 
     def __init__(self, url: str | os.PathLike | None = None, *, create: bool = True):
         self.url = _as_url(url) if url is not None else default_url()
+        self.shown_url = shown_url(self.url)  # what messages and output show: the password, if any, as ***
         opened = open_database(self.url, create)  # a SQLite file is checked read-only before anything is written
         self._engine, self._label, self._read_only = opened.engine, opened.label, opened.read_only
         self._sqlite = self._engine.dialect.name == "sqlite"
@@ -139,7 +143,7 @@ class Store(FileMixin, EngagementMixin, InvitationMixin):
         self.close()
 
     def __repr__(self) -> str:
-        return f"Store({self.url!r})"
+        return f"Store({self.shown_url!r})"
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sa.Connection]:
@@ -151,6 +155,7 @@ class Store(FileMixin, EngagementMixin, InvitationMixin):
             with self._engine.connect() as conn:
                 conn.execution_options(sqlite_begin="IMMEDIATE")
                 with conn.begin():
+                    serialise_writers(conn)
                     yield conn
         except (sa.exc.OperationalError, sa.exc.DatabaseError) as exc:  # locked, read-only, I/O error, damaged
             if isinstance(exc, sa.exc.IntegrityError):
@@ -193,7 +198,7 @@ class Store(FileMixin, EngagementMixin, InvitationMixin):
             row = conn.execute(sa.select(_ASM.c.instrument_id, _ASM.c.instrument_version, _ASM.c.scale_min,
                                          _ASM.c.scale_max).where(_ASM.c.id == assessment_id)).first()
             if row is None:
-                raise StoreError(f"no assessment {assessment_id} in {self.url}")
+                raise StoreError(f"no assessment {assessment_id} in {self.shown_url}")
             self._info[assessment_id] = _AssessmentInfo(self._instrument(row[0], row[1]), row[2], row[3])
         return self._info[assessment_id]
 
@@ -201,7 +206,7 @@ class Store(FileMixin, EngagementMixin, InvitationMixin):
         if respondent_id not in self._respondent_assessment:
             found = conn.execute(sa.select(_RESP.c.assessment_id).where(_RESP.c.id == respondent_id)).scalar()
             if found is None:
-                raise StoreError(f"no respondent {respondent_id} in {self.url}")
+                raise StoreError(f"no respondent {respondent_id} in {self.shown_url}")
             self._respondent_assessment[respondent_id] = found
         return self._assessment_info(conn, self._respondent_assessment[respondent_id])
 
@@ -260,7 +265,7 @@ class Store(FileMixin, EngagementMixin, InvitationMixin):
         with self._read() as conn:
             row = conn.execute(self._assessment_query().where(_ASM.c.id == assessment_id)).first()
         if row is None:
-            raise StoreError(f"no assessment {assessment_id} in {self.url}")
+            raise StoreError(f"no assessment {assessment_id} in {self.shown_url}")
         return dict(zip(_ASSESSMENT_COLUMNS, row))
 
     def add_respondent(self, assessment_id: int, role: str, *, label: str | None = None, name: str | None = None,
@@ -443,9 +448,9 @@ class Store(FileMixin, EngagementMixin, InvitationMixin):
             chosen = conn.execute(query).all()
             if assessment_id is not None and len(chosen) < len(set(ids)):
                 missing = sorted(set(ids) - {row[0] for row in chosen})
-                raise StoreError(f"no assessment {', '.join(map(str, missing))} in {self.url}")
+                raise StoreError(f"no assessment {', '.join(map(str, missing))} in {self.shown_url}")
             if not chosen:
-                raise StoreError(f"no assessments in {self.url}; import a responses file or create one")
+                raise StoreError(f"no assessments in {self.shown_url}; import a responses file or create one")
             versions = sorted({(row[1], row[2]) for row in chosen})
             if len(versions) > 1:
                 raise StoreError("the assessments use different instruments (" +
@@ -561,12 +566,6 @@ class Store(FileMixin, EngagementMixin, InvitationMixin):
 _ASSESSMENT_COLUMNS = ("assessment_id", "organisation", "pmo", "pmo_level", "parent_pmo", "instrument_id",
                        "instrument_version", "assessed_on", "status", "target", "respondents", "answers")
 
-
-def _name(value: str, what: str) -> str:
-    text = str(value).strip() if value is not None else ""
-    if not text:
-        raise StoreError(f"a {what} needs a name")
-    return text
 
 def _answered():
     """1 for an answer row with a value, "not applicable" or "don't know", NULL for a comment alone (for

@@ -59,7 +59,7 @@ class EngagementMixin:
                                                 .join(_PMO, _ASM.c.pmo_id == _PMO.c.id))
                                    .where(_ASM.c.id == assessment_id)).first()
                 if row is None:
-                    raise StoreError(f"no assessment {assessment_id} in {self.url}")
+                    raise StoreError(f"no assessment {assessment_id} in {self.shown_url}")
                 if (entry.organisation, entry.pmo) != tuple(row):
                     raise StoreError(f"the engagement entry of PMO '{entry.pmo}' of '{entry.organisation}' does not "
                                      f"belong to assessment {assessment_id} (PMO '{row[1]}' of '{row[0]}')")
@@ -97,7 +97,7 @@ class EngagementMixin:
             done = conn.execute(sa.update(_ORG).where(_ORG.c.name == engagement.organisation)
                                 .values(engagement=json.dumps(record, ensure_ascii=False, sort_keys=True)))
             if done.rowcount == 0:
-                raise StoreError(f"no organisation '{engagement.organisation}' in {self.url}")
+                raise StoreError(f"no organisation '{engagement.organisation}' in {self.shown_url}")
 
     def client_engagement(self, organisation: str) -> dict | None:
         """What :meth:`set_client_engagement` kept for an organisation: the engagement file's client-level keys
@@ -111,7 +111,7 @@ class EngagementMixin:
         with self._read() as conn:
             row = conn.execute(sa.select(_ORG.c.engagement).where(_ORG.c.name == organisation)).first()
         if row is None:
-            raise StoreError(f"no organisation '{organisation}' in {self.url}")
+            raise StoreError(f"no organisation '{organisation}' in {self.shown_url}")
         return None if row[0] is None else json.loads(row[0])
 
     def clear_client_engagement(self, organisation: str) -> None:
@@ -128,7 +128,7 @@ class EngagementMixin:
                                             .join(_PMO, _ASM.c.pmo_id == _PMO.c.id))
                                .where(_ASM.c.id == assessment_id)).first()
         if row is None:
-            raise StoreError(f"no assessment {assessment_id} in {self.url}")
+            raise StoreError(f"no assessment {assessment_id} in {self.shown_url}")
         organisation, pmo, target, context, evidence = row
         if target is None and context is None and evidence is None:
             return None

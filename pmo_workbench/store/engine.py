@@ -16,6 +16,7 @@ import contextlib
 import os
 import re
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -27,7 +28,12 @@ from .schema import _REVISIONS, SCHEMA_HEAD
 
 BUSY_TIMEOUT_MS = 30000
 """How long a writer waits for another one's lock before giving up."""
+CONNECT_TIMEOUT_S = 10
+"""How long opening a connection to a database server may take (unless the URL says ``connect_timeout``)."""
+WRITE_LOCK = 0x706D6F2D776F726B
+"""The PostgreSQL advisory lock every write transaction of the store holds (the bytes of ``pmo-work``)."""
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+_NEW_FILE_WAIT_S = 0.5  # how long an empty file may take to get its header from the store creating it
 _OUR_REVISION = re.compile(r"\d{4}")
 _WORKING = "give sqlite:///PATH (or the path of a SQLite file) or postgresql+psycopg://USER@HOST/DATABASE"
 _INIT = "give the file `pmo-workbench store init` created, or a new file name"
@@ -94,9 +100,23 @@ def open_database(url: str, create: bool) -> Opened:
     return Opened(engine, label, read_only, probe)
 
 
+def shown_url(url: str) -> str:
+    """``url`` with its password, if any, hidden (``***``), as messages and output show it."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        return url
+    return parsed.render_as_string(hide_password=True) if parsed.password else url
+
+
 def _engine(parsed: sa.URL, label: str) -> sa.Engine:
-    sqlite = parsed.get_backend_name() == "sqlite"
-    return sa.create_engine(parsed, **({"connect_args": {"timeout": BUSY_TIMEOUT_MS / 1000}} if sqlite else {}))
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return sa.create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    if backend == "postgresql" and "connect_timeout" not in parsed.query:
+        # A host that drops packets would otherwise keep a command waiting for minutes before saying anything.
+        return sa.create_engine(parsed, connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
+    return sa.create_engine(parsed)
 
 
 def _check_driver(parsed: sa.URL, label: str) -> None:
@@ -154,11 +174,12 @@ def probe_sqlite(path: Path, create: bool) -> Probe | None:
         if not create:
             raise StoreError(f"no database at {path}; create it with `pmo-workbench store init`")
         return None
-    try:
-        with path.open("rb") as file:
-            header = file.read(100)
-    except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    header = _header(path)
+    waited = 0.0
+    while not header and waited < _NEW_FILE_WAIT_S:  # another store may have just created it: its header follows
+        time.sleep(0.02)
+        waited += 0.02
+        header = _header(path)
     if not header:
         raise StoreError(f"{path} is an empty file, not a pmo-workbench database; it was left as it is: delete it "
                          "or give another file name")
@@ -183,6 +204,15 @@ def probe_sqlite(path: Path, create: bool) -> Probe | None:
     probe = Probe(revision, foreign, wal)
     check_revision(str(path), probe.revision, probe.foreign, create)
     return probe
+
+
+def _header(path: Path) -> bytes:
+    """The first 100 bytes of a file (a SQLite file's header)."""
+    try:
+        with path.open("rb") as file:
+            return file.read(100)
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 def check_revision(label: str, revision: str | None, foreign: bool, create: bool) -> bool:
@@ -245,14 +275,54 @@ def database_error(label: str, exc: BaseException, action: str) -> StoreError:
     verb = "write to" if action == "write" else action
     if "readonly database" in lowered or "read-only" in lowered:
         return StoreError(read_only_message(label, "it is read-only", verb))
-    if "database is locked" in lowered or "database table is locked" in lowered:
+    if _cannot_connect(lowered):
+        return StoreError(f"cannot connect to {label}: {_connection_reason(reason, lowered)}")
+    if "database is locked" in lowered or "database table is locked" in lowered or "lock timeout" in lowered:
         reason = (f"it is locked by another program beyond the {BUSY_TIMEOUT_MS // 1000} s busy timeout "
-                  "(database is locked); try again when that program is done")
+                  f"({reason}); try again when that program is done")
     elif "malformed" in lowered or "file is not a database" in lowered:
         reason = f"the file is damaged ({reason}); restore it from a copy"
     elif "disk i/o error" in lowered:
         reason = f"{reason} (check the disk, and that the file is still there)"
     return StoreError(f"cannot {verb} {label}: {reason}")
+
+
+def _cannot_connect(lowered: str) -> bool:
+    """Whether a driver's message (lower case) says a connection could not be opened (psycopg's wording)."""
+    return (lowered.startswith(("connection failed", "failed to resolve host", "connection timeout expired"))
+            or "connection to server" in lowered)
+
+
+def _connection_reason(reason: str, lowered: str) -> str:
+    """The driver's reason a connection failed, with what to check; its ``connection failed:`` prefix dropped."""
+    reason = reason.removeprefix("connection failed: ")
+    if "password authentication failed" in lowered or "no password supplied" in lowered:
+        hint = "check the user and password in the URL (or PGPASSWORD, or ~/.pgpass)"
+    elif "does not exist" in lowered and "database" in lowered:
+        hint = "create it first (createdb, or CREATE DATABASE in psql) or correct the database name in the URL"
+    elif "role" in lowered and "does not exist" in lowered:
+        hint = "create that login role first (CREATE ROLE ... LOGIN in psql) or correct the user in the URL"
+    elif "timeout" in lowered:
+        hint = (f"no answer within {CONNECT_TIMEOUT_S} s: check the host and port, and that a firewall lets the "
+                "connection through")
+    else:
+        hint = "is the server running on that host and port, and accepting TCP/IP connections? Check the URL"
+    reason = reason.replace(" Is the server running on that host and accepting TCP/IP connections?", "")
+    return f"{reason.rstrip('. ')}; {hint}"
+
+
+def serialise_writers(conn: sa.Connection) -> None:
+    """Make a PostgreSQL write transaction wait for the store's other writers, as SQLite's ``BEGIN IMMEDIATE`` does.
+
+    The store's writes read before they write (an organisation, PMO or assessment found or created, the next free
+    respondent label, an import compared with what is stored, the schema revision before a migration): one
+    writer at a time keeps each of them right when several consultants, or many respondents, write at once. The
+    lock (:data:`WRITE_LOCK`) is released when the transaction ends; readers never wait for it. Waiting is bounded
+    like SQLite's busy timeout (``lock_timeout``), after which the write fails as "locked".
+    """
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(BUSY_TIMEOUT_MS)}")
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 
 
 def _sqlite_on_connect(dbapi_connection, _record) -> None:

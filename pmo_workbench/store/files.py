@@ -179,7 +179,7 @@ class FileMixin:
             if write.any():
                 rows = [
                     {"respondent_id": r, "item": i, "value": None if v != v else int(v), "not_applicable": bool(n),
-                     "dont_know": bool(d), "comment": c, "updated_at": now}
+                     "dont_know": bool(d), "comment": _none(c), "updated_at": now}
                     for r, i, v, n, d, c in zip(merged["respondent_id"].to_numpy()[write].tolist(),
                                                 merged["item"].to_numpy(object)[write].tolist(),
                                                 value[write].tolist(), na[write].tolist(), dk[write].tolist(),

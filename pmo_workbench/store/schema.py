@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ..assessment.responses import KEY_COLUMNS
+from ..errors import StoreError
 
 DB_ENV = "PMO_WORKBENCH_DB"
 """Environment variable naming the database: a full URL or the path of a SQLite file."""
@@ -73,6 +74,14 @@ def alembic_config(connection: sa.Connection):
     config.attributes["connection"] = connection
     return config
 
+
+
+def _name(value: str, what: str) -> str:
+    """A name stripped of surrounding spaces; :class:`StoreError` when there is none."""
+    text = str(value).strip() if value is not None else ""
+    if not text:
+        raise StoreError(f"a {what} needs a name")
+    return text
 
 
 def _utcnow() -> dt.datetime:

@@ -22,6 +22,7 @@ from pmo_workbench.resources import examples_dir
 from pmo_workbench.assessment.responses import read_responses
 from pmo_workbench.store import DB_ENV, NOT_APPLICABLE, SCHEMA_HEAD, Store, alembic_config, default_url
 
+from tests.backends import refused_by_the_database, sqlite_only
 from tests.helpers import write_csv
 
 SAMPLE = examples_dir() / "pmo_responses.csv"
@@ -40,8 +41,9 @@ def sample(core):
 
 
 @pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "workbench.db") as opened:
+def store(db_url):
+    """A new store on each backend (a test about the store's own decisions takes ``sqlite_only``)."""
+    with Store(db_url) as opened:
         yield opened
 
 
@@ -93,6 +95,7 @@ def test_round_trip_of_the_other_sample_formats(store, core, source, tmp_path):
         pd.testing.assert_frame_equal(stored_part(back), stored_part(expected), obj=name)
 
 
+@sqlite_only
 def test_wide_export_has_one_row_per_respondent_and_blank_unanswered_items(store, core, tmp_path):
     path = write_csv(tmp_path / "two.csv", "organisation,pmo,respondent,role,item,value,comment\n"
                                            "Org,PMO,r1,executive,MAN1,4,fine\n"
@@ -138,6 +141,7 @@ def test_import_of_a_changed_file_counts_new_and_changed_answers(store, core, tm
     assert store.answers(rid) == {"MAN1": (4, "why"), "MAN2": (5, None), "MAN3": (NOT_APPLICABLE, None)}
 
 
+@sqlite_only
 def test_invalid_import_reports_every_problem_and_writes_nothing(store, core, tmp_path):
     store.import_responses(SAMPLE, core)
     before = table_rows(store.url)
@@ -164,6 +168,7 @@ def test_responses_equal_read_responses_and_score_the_same(store, core, sample):
     assert [a.type.type for a in by_store.assessments] == [a.type.type for a in by_file.assessments]
 
 
+@sqlite_only
 def test_responses_of_one_assessment(store, core, sample):
     result = store.import_responses(SAMPLE, core)
     second = result.assessments[1]
@@ -201,6 +206,7 @@ def test_organisation_pmo_assessment_and_respondents_are_get_or_create(store, co
     assert people["total"].tolist() == [69, 73, 69]  # the items an executive and PMO staff are asked
 
 
+@sqlite_only
 @pytest.mark.parametrize("call, message", [
     (lambda s, core, aid: s.add_respondent(aid, "boss"), "unknown role 'boss'"),
     (lambda s, core, aid: s.add_respondent(aid, "pmo_staff", label="R1"), "has role 'executive'"),
@@ -220,6 +226,7 @@ def test_mistakes_raise_store_error(store, core, call, message):
 
 # -- answers and their constraints ---------------------------------------------------------------------------
 
+@sqlite_only
 @pytest.mark.parametrize("item, value, message", [
     ("XX9", 3, "unknown item 'XX9'"),
     ("MAN1", 6, "outside the scale"),      # pmo-core's scale is 1-5
@@ -251,27 +258,20 @@ def test_a_second_answer_to_an_item_replaces_the_first(store, core):
 def test_the_database_itself_keeps_one_answer_per_item_and_values_on_the_scale(store, core):
     rid = store.add_respondent(store.create_assessment("Org", "P", core), "executive")
     store.save_answer(rid, "MAN1", 3)
-    path = sa.make_url(store.url).database
-    raw = sqlite3.connect(path, isolation_level=None)  # autocommit, so the pragma below takes effect
-    try:
-        raw.execute("PRAGMA foreign_keys = ON")
-        with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
-            raw.execute("INSERT INTO answers (respondent_id, item, value, updated_at) VALUES (?, 'MAN1', 2, '')",
-                        (rid,))
-        # pmo-core's scale is 1-5: the triggers of migration 0003 refuse 0 and 6, on insert and on update.
-        for value in (0, 6):
-            with pytest.raises(sqlite3.IntegrityError, match="outside the scale"):
-                raw.execute("INSERT INTO answers (respondent_id, item, value, updated_at) VALUES (?, 'MAN2', ?, '')",
-                            (rid, value))
-            with pytest.raises(sqlite3.IntegrityError, match="outside the scale"):
-                raw.execute("UPDATE answers SET value = ? WHERE item = 'MAN1'", (value,))
-        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):  # "not applicable" has no value
-            raw.execute("INSERT INTO answers (respondent_id, item, value, not_applicable, updated_at) "
-                        "VALUES (?, 'MAN2', 3, 1, '')", (rid,))
-        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
-            raw.execute("INSERT INTO answers (respondent_id, item, value, updated_at) VALUES (999, 'MAN2', 2, '')")
-    finally:
-        raw.close()
+    refused = refused_by_the_database(store)
+    assert refused("INSERT INTO answers (respondent_id, item, value, updated_at) "
+                   "VALUES (:rid, 'MAN1', 2, '2026-01-01')", rid=rid) == "unique"
+    # pmo-core's scale is 1-5: the triggers of migration 0003 refuse 0 and 6, on insert and on update.
+    for value in (0, 6):
+        assert refused("INSERT INTO answers (respondent_id, item, value, updated_at) "
+                       "VALUES (:rid, 'MAN2', :value, '2026-01-01')", rid=rid, value=value) == "outside the scale"
+        assert refused("UPDATE answers SET value = :value WHERE item = 'MAN1'", value=value) == "outside the scale"
+    # "not applicable" has no value
+    assert refused("INSERT INTO answers (respondent_id, item, value, not_applicable, updated_at) "
+                   "VALUES (:rid, 'MAN2', 3, TRUE, '2026-01-01')", rid=rid) == "check"
+    assert refused("INSERT INTO answers (respondent_id, item, value, updated_at) "
+                   "VALUES (999, 'MAN2', 2, '2026-01-01')") == "foreign key"
+    assert store.answers(rid) == {"MAN1": (3, None)}
 
 
 # -- opening, URLs, migrations -------------------------------------------------------------------------------
@@ -305,13 +305,12 @@ def test_create_false_refuses_a_missing_or_old_database(tmp_path):
     with pytest.raises(StoreError, match="no database"):
         Store(tmp_path / "missing.db", create=False)
     assert not (tmp_path / "missing.db").exists()
-    _database_at_0001(tmp_path / "old.db")
+    _database_at_0001(f"sqlite:///{tmp_path / 'old.db'}")
     with pytest.raises(StoreError, match=r"schema 0001, not 0006; run `pmo-workbench store init` to upgrade it"):
         Store(tmp_path / "old.db", create=False)
 
 
-def _database_at_0001(path: Path) -> str:
-    url = f"sqlite:///{path}"
+def _database_at_0001(url: str) -> str:
     engine = sa.create_engine(url)
     try:
         with engine.begin() as conn:
@@ -324,11 +323,15 @@ def _database_at_0001(path: Path) -> str:
     return url
 
 
-def test_a_database_of_the_first_schema_opens_and_is_upgraded(tmp_path, core):
-    url = _database_at_0001(tmp_path / "old.db")
-    with sqlite3.connect(tmp_path / "old.db") as raw:
-        assert raw.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
-        assert "parent_id" not in {row[1] for row in raw.execute("PRAGMA table_info(pmos)")}
+def test_a_database_of_the_first_schema_opens_and_is_upgraded(db_url, core):
+    url = _database_at_0001(db_url)
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).all() == [("0001",)]
+            assert "parent_id" not in {c["name"] for c in sa.inspect(conn).get_columns("pmos")}
+    finally:
+        engine.dispose()
     with Store(url) as opened:
         with opened._engine.connect() as conn:
             assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD == "0006"
@@ -343,8 +346,8 @@ def test_a_database_of_the_first_schema_opens_and_is_upgraded(tmp_path, core):
         assert reopened.assessment(aid)["organisation"] == "Old Org"
 
 
-def test_migrations_downgrade_to_the_first_schema_and_up_again(tmp_path):
-    url = f"sqlite:///{tmp_path / 'w.db'}"
+def test_migrations_downgrade_to_the_first_schema_and_up_again(db_url):
+    url = db_url
     Store(url).close()
     engine = sa.create_engine(url)
     try:
@@ -371,8 +374,8 @@ def _answer_many(url: str, respondent_ids: list[int], start, items: list[str]) -
 
 
 @pytest.mark.slow
-def test_two_processes_answering_at_once_lose_nothing(tmp_path, core):
-    url = f"sqlite:///{tmp_path / 'shared.db'}"
+def test_two_processes_answering_at_once_lose_nothing(db_url, core):
+    url = db_url
     with Store(url) as opened:
         aid = opened.create_assessment("Org", "PMO", core)
         people = [opened.add_respondent(aid, "project_manager") for _ in range(8)]
@@ -403,10 +406,10 @@ def run(*args):
     return runner.invoke(app, [str(a) for a in args])
 
 
-def test_store_commands(tmp_path, core, sample):
-    db = tmp_path / "cli.db"
-    result = run("store", "list", "--db", db)
-    assert result.exit_code == 2 and "no database" in result.stderr
+def test_store_commands(db_url, tmp_path, core, sample):
+    db = db_url
+    result = run("store", "list", "--db", db)  # no file yet, or an empty PostgreSQL database
+    assert result.exit_code == 2 and "`pmo-workbench store init`" in result.stderr
     result = run("store", "init", "--db", db)
     assert result.exit_code == 0 and "ready (schema 0006)" in result.stdout
     result = run("store", "list", "--db", db)
@@ -531,6 +534,7 @@ def test_blank_cells_leave_stored_answers_alone(store, core, tmp_path):
     assert store.respondents(aid)[["answered", "not_applicable"]].values.tolist() == [[3, 1]]
 
 
+@sqlite_only
 def test_xlsx_export_writes_text_never_formulas(store, core, tmp_path):
     from openpyxl import load_workbook
 
@@ -568,8 +572,8 @@ def test_a_value_the_database_refuses_is_a_store_error(store, core, monkeypatch)
     assert store.answers(rid) == {}
 
 
-def test_migration_0003_turns_null_values_into_not_applicable(tmp_path, core):
-    url = f"sqlite:///{tmp_path / 'w.db'}"
+def test_migration_0003_turns_null_values_into_not_applicable(db_url, core):
+    url = db_url
     engine = sa.create_engine(url)
     try:
         with engine.begin() as conn:
@@ -629,6 +633,7 @@ def test_store_export_of_a_custom_instrument(tmp_path, core):
     assert back[["item", "value"]].values.tolist() == [["MAN1", 4.0]]
 
 
+@sqlite_only
 def test_an_assessment_without_answers_exports_a_header_only(store, core, tmp_path):
     aid = store.create_assessment("Org", "P", core)
     store.add_respondent(aid, "executive")

@@ -91,8 +91,8 @@ def test_store_engagement_commands_import_and_export(tmp_path, core):
     assert again.exit_code == 2 and "exists; give --force" in again.stderr
 
 
-def test_migration_0005_adds_and_removes_the_column(tmp_path, core):
-    url = f"sqlite:///{tmp_path / 'w.db'}"
+def test_migration_0005_adds_and_removes_the_column(db_url, core):
+    url = db_url
     with Store(url) as store:
         store.create_assessment("Org", "P", core)
     engine = sa.create_engine(url)

@@ -3,7 +3,6 @@ store; older built-in instrument versions; the engagement file of a report's inp
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pandas as pd
@@ -24,14 +23,15 @@ from pmo_workbench.store.files import assessment_instrument
 from pmo_workbench.store.schema import DONT_KNOW
 
 from tests.audience_instrument import audience_instrument
+from tests.backends import refused_by_the_database, sqlite_only
 from tests.helpers import write_csv
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "w.db") as opened:
+def store(db_url):
+    with Store(db_url) as opened:
         yield opened
 
 
@@ -55,8 +55,8 @@ Org,PMO,R2,pmo_staff,MAN5,4,
 """
 
 
-def test_a_database_of_schema_0003_upgrades_with_answers_markers_and_scores_unchanged(tmp_path, core):
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+def test_a_database_of_schema_0003_upgrades_with_answers_markers_and_scores_unchanged(db_url, tmp_path, core):
+    url = db_url
     engine = sa.create_engine(url)
     try:
         with engine.begin() as conn:
@@ -70,10 +70,11 @@ def test_a_database_of_schema_0003_upgrades_with_answers_markers_and_scores_unch
                         "INSERT INTO respondents (assessment_id, label, role, created_at) VALUES "
                         "(1, 'R1', 'executive', '2026-01-01'), (1, 'R2', 'pmo_staff', '2026-01-01')",
                         "INSERT INTO answers (respondent_id, item, value, not_applicable, comment, updated_at) VALUES "
-                        "(1, 'MAN1', 4, 0, NULL, '2026-01-01'), (1, 'MAN2', NULL, 1, 'not ours', '2026-01-01'), "
-                        "(1, 'MAN3', 2, 0, NULL, '2026-01-01'), (1, 'MAN4', 5, 0, NULL, '2026-01-01'), "
-                        "(2, 'MAN1', 3, 0, NULL, '2026-01-01'), (2, 'MAN2', 1, 0, NULL, '2026-01-01'), "
-                        "(2, 'MAN3', NULL, 0, 'ask the CFO', '2026-01-01'), (2, 'MAN5', 4, 0, NULL, '2026-01-01')"):
+                        "(1, 'MAN1', 4, FALSE, NULL, '2026-01-01'), (1, 'MAN2', NULL, TRUE, 'not ours', '2026-01-01'), "
+                        "(1, 'MAN3', 2, FALSE, NULL, '2026-01-01'), (1, 'MAN4', 5, FALSE, NULL, '2026-01-01'), "
+                        "(2, 'MAN1', 3, FALSE, NULL, '2026-01-01'), (2, 'MAN2', 1, FALSE, NULL, '2026-01-01'), "
+                        "(2, 'MAN3', NULL, FALSE, 'ask the CFO', '2026-01-01'), "
+                        "(2, 'MAN5', 4, FALSE, NULL, '2026-01-01')"):
                 conn.execute(sa.text(sql))
     finally:
         engine.dispose()
@@ -107,8 +108,8 @@ def test_a_database_of_schema_0003_upgrades_with_answers_markers_and_scores_unch
                 store_module._check_answer = original
 
 
-def test_migration_0004_downgrades_and_upgrades_again_keeping_answers(tmp_path, core):
-    url = f"sqlite:///{tmp_path / 'w.db'}"
+def test_migration_0004_downgrades_and_upgrades_again_keeping_answers(db_url, core):
+    url = db_url
     with Store(url) as opened:
         rid = opened.add_respondent(opened.create_assessment("Org", "P", core), "executive")
         opened.save_answers(rid, {"MAN1": (4, None), "MAN2": (DONT_KNOW, None), "MAN3": (DONT_KNOW, "unsure"),
@@ -128,18 +129,15 @@ def test_migration_0004_downgrades_and_upgrades_again_keeping_answers(tmp_path, 
 
 def test_the_database_refuses_dont_know_with_a_value_or_with_not_applicable(store, core):
     rid = store.add_respondent(store.create_assessment("Org", "P", core), "executive")
-    raw = sqlite3.connect(sa.make_url(store.url).database, isolation_level=None)
-    try:
-        for sql in ("INSERT INTO answers (respondent_id, item, value, dont_know, updated_at) "
-                    "VALUES (?, 'MAN1', 3, 1, '')",
-                    "INSERT INTO answers (respondent_id, item, not_applicable, dont_know, updated_at) "
-                    "VALUES (?, 'MAN1', 1, 1, '')"):
-            with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
-                raw.execute(sql, (rid,))
-        raw.execute("INSERT INTO answers (respondent_id, item, dont_know, updated_at) VALUES (?, 'MAN1', 1, '')",
-                    (rid,))
-    finally:
-        raw.close()
+    refused = refused_by_the_database(store)
+    for sql in ("INSERT INTO answers (respondent_id, item, value, dont_know, updated_at) "
+                "VALUES (:rid, 'MAN1', 3, TRUE, '2026-01-01')",
+                "INSERT INTO answers (respondent_id, item, not_applicable, dont_know, updated_at) "
+                "VALUES (:rid, 'MAN1', TRUE, TRUE, '2026-01-01')"):
+        assert refused(sql, rid=rid) == "check"
+    with store._engine.connect() as conn, conn.begin():
+        conn.execute(sa.text("INSERT INTO answers (respondent_id, item, dont_know, updated_at) "
+                             "VALUES (:rid, 'MAN1', TRUE, '2026-01-01')"), {"rid": rid})
     assert store.answers(rid) == {"MAN1": (DONT_KNOW, None)}
 
 
@@ -180,6 +178,7 @@ def test_dont_know_is_saved_read_counted_exported_and_imported_back(store, core,
     assert cells[6:10] == ["DK", "DK", 4, "NA"]
 
 
+@sqlite_only
 def test_an_import_turns_a_value_into_dont_know_and_back(store, core, tmp_path):
     head = "organisation,pmo,respondent,role,item,value\n"
     first = store.import_responses(write_csv(tmp_path / "a.csv", head + "Org,P,R1,executive,MAN1,3\n"), core)
@@ -195,6 +194,7 @@ def test_an_import_turns_a_value_into_dont_know_and_back(store, core, tmp_path):
 
 # -- audiences -----------------------------------------------------------------------------------------------------
 
+@sqlite_only
 @pytest.mark.parametrize("value", [3, "DK"])
 def test_an_item_outside_the_roles_audience_is_refused_naming_item_and_role(store, aud, value):
     aid = store.create_assessment("Org", "P", aud)
@@ -214,6 +214,7 @@ def test_an_item_outside_the_roles_audience_is_refused_naming_item_and_role(stor
 
 # -- targets and engagement entries ----------------------------------------------------------------------------
 
+@sqlite_only
 def test_set_target_is_checked_against_the_instruments_types_and_listed(store, aud):
     aid = store.create_assessment("Org", "P", aud)
     store.set_target(aid, "controlling")
@@ -226,6 +227,7 @@ def test_set_target_is_checked_against_the_instruments_types_and_listed(store, a
     assert store.assessment(aid)["target"] is None and store.engagement(aid) is None
 
 
+@sqlite_only
 def test_set_engagement_keeps_target_context_and_evidence(store, aud):
     aid = store.create_assessment("Org", "P", aud)
     entry = PmoEngagement(organisation="Org", pmo="P", target="strategic", context={"age": 6, "line": "CFO"},
@@ -239,6 +241,7 @@ def test_set_engagement_keeps_target_context_and_evidence(store, aud):
     assert store.engagement(aid) == PmoEngagement(organisation="Org", pmo="P", evidence={"register": "partly"})
 
 
+@sqlite_only
 @pytest.mark.parametrize("entry, message", [
     (dict(organisation="Org", pmo="Other", target="strategic"), "does not belong to assessment 1"),
     (dict(organisation="Org", pmo="P", evidence={"minutes": "yes"}), r"unknown evidence questions \['minutes'\]"),
@@ -273,6 +276,7 @@ def test_an_assessment_of_an_older_builtin_version_loads_that_version(tmp_path, 
 
 # -- report input: the engagement file ----------------------------------------------------------------------------
 
+@sqlite_only
 def test_report_input_writes_the_engagement_file_only_when_there_is_one_and_it_changed(store, aud, tmp_path):
     aid = store.create_assessment("Org", "P", aud)
     rid = store.add_respondent(aid, "executive")
