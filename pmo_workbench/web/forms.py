@@ -13,12 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..assessment.instrument import Dimension, Instrument, Item
+from ..store import COMMENT_MAX as MAX_COMMENT
 
 DONT_KNOW = "DK"
 NOT_APPLICABLE = "n/a"
 """The two answers besides the scale points, spelled as the store takes them."""
-MAX_COMMENT = 2000
-"""The longest comment a respondent may leave on a dimension (the store's limit)."""
 SECONDS_PER_ITEM = 15
 """Time the welcome page allows for reading and rating one statement (four a minute), for its estimate of how
 long the questionnaire takes; a deliberately unhurried pace for agree/disagree statements."""

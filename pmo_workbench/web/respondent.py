@@ -32,6 +32,8 @@ from .forms import (
 )
 from .security import CSRF_FIELD, respondent_csrf, same
 
+SURVEY_KEYS = ("sender", "purpose", "contact", "closes_on")
+"""What the welcome page says about the survey (each may be missing)."""
 MAX_TOKEN = 128
 """Longer path segments are not tokens (``secrets.token_urlsafe(32)`` gives 43 characters)."""
 
@@ -68,7 +70,9 @@ class _Link:
     def context(self, **more) -> dict:
         role_label = next((r.label for r in self.instrument.roles if r.id == self.invitation.role),
                           self.invitation.role)
-        return {"inv": self.invitation, "survey": self.invitation.survey or {}, "base": self.base,
+        given = self.invitation.survey or {}
+        survey = {key: given.get(key) or None for key in SURVEY_KEYS}
+        return {"inv": self.invitation, "survey": survey, "base": self.base,
                 "csrf": self.csrf, "csrf_field": CSRF_FIELD, "pages": self.pages, "role_label": role_label,
                 "instrument": self.instrument, **more}
 
