@@ -84,4 +84,6 @@ def serve_command(
                      base_url=base_url, secure_cookies=not insecure_cookies)
     typer.echo(f"serving on http://{host}:{port} (admin: {'login' if password_hash else 'off: no password set'}); "
                "Ctrl+C stops", err=True)
-    uvicorn.run(web, host=host, port=port, log_level="warning", proxy_headers=False, server_header=False)
+    # uvicorn trusts X-Forwarded-For/-Proto from 127.0.0.1 only: behind a local TLS proxy the rate limits count
+    # the real client addresses and the login sees https; nobody else can claim another address.
+    uvicorn.run(web, host=host, port=port, log_level="warning", server_header=False)

@@ -68,7 +68,7 @@ async def dashboard(request: Request) -> Response:
     if web.admin_password_hash is None:
         return render(request, "admin_off.html")
     if not _logged_in(request):
-        return render(request, "admin_login.html", csrf=_csrf(request), csrf_field=CSRF_FIELD, problems=[])
+        return _login_page(request, 200, [])
     rows = await run_in_threadpool(_overview, web)
     return render(request, "admin_dashboard.html", csrf=_csrf(request), csrf_field=CSRF_FIELD, assessments=rows,
                   reminders=web.base_url is not None, notice=request.query_params.get("done"))
@@ -91,22 +91,27 @@ def _overview(web) -> list[dict]:
     return found
 
 
+def _login_page(request: Request, status: int, problems: list[str]) -> Response:
+    """The login form; over plain HTTP with secure cookies it warns that the browser will not keep the login."""
+    plain_http = request.url.scheme == "http" and request.app.state.web.secure_cookies
+    return render(request, "admin_login.html", status, csrf=_csrf(request), csrf_field=CSRF_FIELD, problems=problems,
+                  plain_http=plain_http)
+
+
 async def login(request: Request) -> Response:
     web = state(request)
     if web.admin_password_hash is None:
         return render(request, "admin_off.html", 404)
     address = client(request)
     if web.login_failures.blocked(address):
-        return render(request, "admin_login.html", 429, csrf=_csrf(request), csrf_field=CSRF_FIELD,
-                      problems=["too_many"])
+        return _login_page(request, 429, ["too_many"])
     form = await _posted(request)
     if not same(form.get(CSRF_FIELD), request.session.get("csrf")):
         return render(request, "forbidden.html", 403, back="/admin")
     ok = await run_in_threadpool(check_password, web.admin_password_hash, form.get("password", ""))
     if not ok:
         web.login_failures.fail(address)
-        return render(request, "admin_login.html", 401, csrf=_csrf(request), csrf_field=CSRF_FIELD,
-                      problems=["wrong_password"])
+        return _login_page(request, 401, ["wrong_password"])
     request.session.clear()
     request.session.update({"admin": True, "since": time.time(), "csrf": new_csrf()})
     return _see("/admin")

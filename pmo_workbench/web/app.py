@@ -53,6 +53,7 @@ class WebState:
     admin_password_hash: str | None
     base_url: str | None
     env: jinja2.Environment
+    secure_cookies: bool = True
     token_failures: RateLimit = field(default_factory=lambda: RateLimit(*TOKEN_FAILURES))
     login_failures: RateLimit = field(default_factory=lambda: RateLimit(*LOGIN_FAILURES))
     _instruments: dict[int, Instrument] = field(default_factory=dict)
@@ -155,7 +156,7 @@ def create_app(db_url: str, *, admin_password_hash: str | None = None, secret: b
     store = Store(db_url)
     key = secret if secret is not None else secrets.token_bytes(32)
     web = WebState(store=store, secret=key, admin_password_hash=admin_password_hash,
-                   base_url=base_url.rstrip("/") if base_url else None, env=env)
+                   base_url=base_url.rstrip("/") if base_url else None, env=env, secure_cookies=secure_cookies)
     routes = [
         *respondent.routes(),
         *admin.routes(),

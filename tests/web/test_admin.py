@@ -133,3 +133,12 @@ def test_logout_ends_the_session(client, survey):
     page = client.get("/admin").text
     assert client.post("/admin/logout", data={"csrf": csrf_of(page)}).status_code == 303
     assert 'type="password"' in client.get("/admin").text
+
+
+def test_the_login_page_warns_when_secure_cookies_meet_plain_http(db_url, tmp_path, admin_hash):
+    made = make_survey(db_url, tmp_path, admin_hash, secure_cookies=True)
+    with TestClient(made.app, base_url="http://testserver") as plain, \
+            TestClient(made.app, base_url="https://testserver") as secure:
+        assert "--insecure-cookies" in plain.get("/admin").text
+        assert "--insecure-cookies" not in secure.get("/admin").text
+    made.store.close()
