@@ -142,3 +142,13 @@ def test_the_login_page_warns_when_secure_cookies_meet_plain_http(db_url, tmp_pa
         assert "--insecure-cookies" in plain.get("/admin").text
         assert "--insecure-cookies" not in secure.get("/admin").text
     made.store.close()
+
+
+def test_the_session_expires_after_eight_hours(client, survey, monkeypatch):
+    import pmo_workbench.web.admin as admin
+
+    login(client)
+    assert "Response rates" in client.get("/admin").text
+    later = admin.time.time() + 8 * 3600 + 1
+    monkeypatch.setattr(admin.time, "time", lambda: later)
+    assert 'type="password"' in client.get("/admin").text

@@ -134,3 +134,15 @@ def test_review_lists_the_unanswered_items_with_links_then_submit_stores_exactly
 def test_language_is_english_whatever_the_browser_asks_while_only_english_exists(client, survey):
     page = client.get(f"/r/{survey.token(ANN)}", headers={"accept-language": "de-CH, fr;q=0.8"})
     assert '<html lang="en">' in page.text
+
+
+def test_an_anonymous_submission_from_the_web_leaves_no_link_to_the_invitation(client, survey):
+    survey.store.set_survey(survey.assessment, anonymity="anonymous")
+    token = survey.token(ANN)
+    csrf = start(client, token)
+    client.post(f"/r/{token}/page/1", data={"csrf": csrf, "item-G1": "2", "comment-gov": "frank"})
+    assert client.post(f"/r/{token}/submit", data={"csrf": csrf}).status_code == 303
+    invitations = survey.store.invitations(survey.assessment).set_index("email")
+    assert invitations.loc[ANN, "status"] == "submitted" and invitations.loc[ANN, "respondent"] is None
+    respondents = survey.store.respondents(survey.assessment)
+    assert len(respondents) == 1 and respondents["name"][0] is None and respondents["label"][0].startswith("web-")
