@@ -119,12 +119,12 @@ def _see(url: str) -> RedirectResponse:
 
 async def welcome(request: Request) -> Response:
     """GET: the welcome page and the consent form (once consented: straight to the first page not yet
-    answered). POST: consent, then the first page."""
+    answered, unless ``?about`` asks for the welcome page again). POST: consent, then the first page."""
     link = await _link(request, request.path_params["token"])
     if not isinstance(link, _Link):
         return link
     if request.method == "GET":
-        if link.invitation.consented:
+        if link.invitation.consented and "about" not in request.query_params:
             return _see(link.resume())
         return _welcome_page(request, link)
     fields = await _form(request)
@@ -141,7 +141,8 @@ def _welcome_page(request: Request, link: _Link, problems=(), status: int = 200)
     items = sum(len(p.items) for p in link.pages)
     return render(request, "welcome.html", status, lang=link.lang,
                   **link.context(problems=list(problems), minutes=minutes_for(link.pages), items=items,
-                                 anonymity=link.invitation.anonymity))
+                                 anonymity=link.invitation.anonymity, consented=link.invitation.consented,
+                                 resume=link.resume()))
 
 
 def _one(fields: dict[str, list[str]], name: str) -> str | None:
@@ -179,7 +180,7 @@ async def page(request: Request) -> Response:
         return neutral(request)
     action = _one(fields, "action")
     if action == "back":
-        return _see(f"{link.base}/page/{number - 1}" if number > 1 else link.base)
+        return _see(f"{link.base}/page/{number - 1}" if number > 1 else f"{link.base}?about")
     if action == "later":
         return _see(f"{link.base}/saved")
     return _see(f"{link.base}/page/{number + 1}" if number < len(link.pages) else f"{link.base}/review")

@@ -82,6 +82,12 @@ def test_pages_save_to_the_draft_and_move_back_and_on(client, survey):
     assert draft == {"answers": {"G1": 4, "G2": "DK"}, "comments": {"gov": "Mostly fine."}}
     back = client.post(f"/r/{token}/page/2", data={"csrf": csrf, "item-S1": "n/a", "action": "back"})
     assert back.headers["location"] == f"/r/{token}/page/1"
+    # back from page 1: the welcome page again, with a way on instead of the consent form
+    welcome = client.post(f"/r/{token}/page/1", data={"csrf": csrf, "action": "back"})
+    assert welcome.headers["location"] == f"/r/{token}?about"
+    again = client.get(welcome.headers["location"]).text
+    assert "Group PMO" in again and 'name="consent"' not in again
+    assert f'href="/r/{token}/page/1">Continue the questionnaire' in again
     later = client.post(f"/r/{token}/page/1", data={"csrf": csrf, "item-G3": "2", "comment-gov": "",
                                                      "action": "later"})
     assert later.headers["location"] == f"/r/{token}/saved"
