@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_reports.py
 	$(BIN)/python benchmarks/bench_portfolio.py
 	$(BIN)/python benchmarks/bench_store.py
+	$(PG_WRAP) $(BIN)/python benchmarks/bench_web.py
 
 install: $(STAMP)
 

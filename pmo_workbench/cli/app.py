@@ -222,6 +222,7 @@ def main(argv: list[str] | None = None) -> None:
     when a test invokes it directly.
     """
     from . import assess, engagement, instrument, portfolio, reports, store  # noqa: F401 - each registers its commands
+    from . import serve  # noqa: F401 - the web app's command
 
     args, debug, version = _flags(list(sys.argv[1:] if argv is None else argv))
     if version:

@@ -1,0 +1,193 @@
+"""The respondent web app: an ASGI application (Starlette) serving the questionnaire behind each invitation
+link, and a small admin area for the consultant.
+
+Pages are rendered on the server from Jinja2 templates (autoescaped) and work without JavaScript; the
+static folder holds the style sheet and a few lines of script that only improve them. Store calls are
+synchronous and run in the thread pool. Security (headers, body limit, CSRF, rate limits) is in
+:mod:`.security`; the respondent's pages in :mod:`.respondent`, the admin's in :mod:`.admin`.
+
+Run it with ``pmo-workbench serve`` (uvicorn), or in a test::
+
+    app = create_app("sqlite:///workbench.db", secure_cookies=False)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..assessment.instrument import Instrument
+from ..store import Store
+from .security import BodyLimit, RateLimit, SecurityHeaders
+
+HERE = Path(__file__).parent
+DEFAULT_LANGUAGE = "en"
+SESSION_COOKIE = "pmo_admin"
+SESSION_SECONDS = 8 * 3600
+"""How long an admin stays logged in: a working day."""
+TOKEN_FAILURES = (10, 60.0)
+"""Unusable links one client address may open per window (seconds) before it is refused with 429."""
+LOGIN_FAILURES = (5, 60.0)
+"""Failed admin logins one client address may make per window (seconds) before it is refused with 429."""
+
+
+@dataclass
+class WebState:
+    """What every request needs: the store, the server's secret, the admin's password hash, rate limits."""
+
+    store: Store
+    secret: bytes
+    admin_password_hash: str | None
+    base_url: str | None
+    env: jinja2.Environment
+    secure_cookies: bool = True
+    token_failures: RateLimit = field(default_factory=lambda: RateLimit(*TOKEN_FAILURES))
+    login_failures: RateLimit = field(default_factory=lambda: RateLimit(*LOGIN_FAILURES))
+    _instruments: dict[int, Instrument] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def instrument(self, assessment_id: int) -> Instrument:
+        """The instrument of an assessment (cached: it never changes). Call from the thread pool."""
+        with self._lock:
+            found = self._instruments.get(assessment_id)
+        if found is None:
+            found = self.store.instrument_for(assessment_id)
+            with self._lock:
+                self._instruments[assessment_id] = found
+        return found
+
+
+def environment() -> jinja2.Environment:
+    """The templates' environment: autoescaping on for every template, undefined names an error."""
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def state(request: Request) -> WebState:
+    return request.app.state.web
+
+
+def client(request: Request) -> str:
+    """The address rate limits count against."""
+    return request.client.host if request.client else "unknown"
+
+
+def render(request: Request, template: str, status: int = 200, *, lang: str = DEFAULT_LANGUAGE,
+           **context) -> HTMLResponse:
+    """A page from ``template``; ``lang`` goes to ``<html lang>``."""
+    html = state(request).env.get_template(template).render(lang=lang, **context)
+    return HTMLResponse(html, status_code=status)
+
+
+def languages(instrument: Instrument | None) -> tuple[str, ...]:
+    """The languages the questionnaire can be shown in: the instrument's, else English alone."""
+    found = tuple(getattr(instrument, "languages", None) or ()) if instrument is not None else ()
+    return found or (DEFAULT_LANGUAGE,)
+
+
+def negotiate(request: Request, preferred: str | None, available: tuple[str, ...]) -> str:
+    """The page language: the invitation's (``preferred``) when available, else the best of the browser's
+    ``Accept-Language`` that is, else the first available."""
+    from babel import negotiate_locale
+
+    wanted = [preferred] if preferred else []
+    header = request.headers.get("accept-language", "")
+    weighted = []
+    for n, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        if tag and tag != "*" and q > 0:
+            weighted.append((-q, n, tag.strip()))
+    wanted += [tag for _, _, tag in sorted(weighted)]
+    for tag in wanted:
+        found = negotiate_locale([tag.replace("_", "-")], list(available), sep="-")
+        if found is None:
+            found = negotiate_locale([tag.split("-")[0].split("_")[0]], list(available), sep="-")
+        if found is not None:
+            return found
+    return available[0]
+
+
+def _too_large_page(env: jinja2.Environment):
+    def page(scope) -> bytes:
+        return env.get_template("too_large.html").render(lang=DEFAULT_LANGUAGE).encode("utf-8")
+    return page
+
+
+def create_app(db_url: str, *, admin_password_hash: str | None = None, secret: bytes | None = None,
+               base_url: str | None = None, secure_cookies: bool = True) -> Starlette:
+    """The web app on the store at ``db_url`` (created and upgraded when needed).
+
+    Parameters
+    ----------
+    admin_password_hash
+        The argon2 hash admin logins are checked against (:func:`.security.admin_hash` makes one); ``None``
+        leaves the admin area closed.
+    secret
+        Key of the session cookies and CSRF tokens; random by default (so a restart logs the admin out and
+        a respondent reloads the page they had open before saving it).
+    base_url
+        The public address of the app (``https://survey.example.org``), for the links in reminder CSVs.
+    secure_cookies
+        Mark the admin session cookie ``Secure`` (sent over HTTPS only); ``False`` for plain-HTTP use on
+        this machine only.
+    """
+    from . import admin, respondent
+
+    env = environment()
+    store = Store(db_url)
+    key = secret if secret is not None else secrets.token_bytes(32)
+    web = WebState(store=store, secret=key, admin_password_hash=admin_password_hash,
+                   base_url=base_url.rstrip("/") if base_url else None, env=env, secure_cookies=secure_cookies)
+    routes = [
+        *respondent.routes(),
+        *admin.routes(),
+        Route("/", home),
+        Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(BodyLimit, too_large=_too_large_page(env)),
+        Middleware(SessionMiddleware, secret_key=key.hex(), session_cookie=SESSION_COOKIE, max_age=SESSION_SECONDS,
+                   path="/admin", same_site="strict", https_only=secure_cookies),
+    ]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        store.close()
+
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers={404: not_found, 405: not_found},
+                    lifespan=lifespan)
+    app.state.web = web
+    return app
+
+
+async def home(request: Request) -> HTMLResponse:
+    return render(request, "home.html")
+
+
+async def not_found(request: Request, exc) -> HTMLResponse:
+    """Any unknown address: the same neutral page an unusable link gets."""
+    return render(request, "neutral.html", 404)
+
+
+__all__ = ["create_app", "run_in_threadpool"]

@@ -1,0 +1,154 @@
+"""The respondent's way through the questionnaire, with Starlette's test client, on SQLite and PostgreSQL.
+
+The survey (conftest.py) uses the tiny audience instrument: an executive is asked 10 items on 3 pages
+(gov: G1-G4; sup: S1 only, S2 being for PMO staff; ppl: P1-P5).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .conftest import csrf_of, start
+
+ANN = "ann@example.org"
+PIET = "piet@example.org"
+
+
+def test_welcome_page_says_who_asks_why_how_long_and_what_is_promised(client, survey):
+    page = client.get(f"/r/{survey.token(ANN)}")
+    assert page.status_code == 200
+    text = page.text
+    assert '<html lang="en">' in text
+    assert "Acme &lt;Corp&gt;" in text and "Group PMO" in text
+    assert "Jo Consultant of &lt;b&gt;Advisory&lt;/b&gt;" in text  # the sender, escaped
+    assert "To see what the PMO does well." in text and "jo@advisory.example" in text
+    assert "2026-12-31" in text
+    # 10 items at 15 s each = 150 s, rounded up to 3 minutes
+    assert "10 statements on 3 pages: about 3 minutes" in text
+    assert "confidential" in text and "never shows names" in text
+    assert 'type="checkbox" id="consent" name="consent"' in text and '<label for="consent">' in text
+    # nothing but the welcome until consent: the pages send back to it
+    assert client.get(f"/r/{survey.token(ANN)}/page/1").headers["location"] == f"/r/{survey.token(ANN)}"
+    assert client.get(f"/r/{survey.token(ANN)}/review").headers["location"] == f"/r/{survey.token(ANN)}"
+
+
+def test_the_welcome_page_promises_what_the_anonymity_mode_keeps(client, survey):
+    survey.store.set_survey(survey.assessment, anonymity="anonymous")
+    text = client.get(f"/r/{survey.token(ANN)}").text
+    assert "Your answers are anonymous" in text and "at least five people" in text
+    survey.store.set_survey(survey.assessment, anonymity="identified")
+    assert "stored with your name" in client.get(f"/r/{survey.token(ANN)}").text
+
+
+def test_consent_is_required_before_anything_else(client, survey):
+    token = survey.token(ANN)
+    csrf = csrf_of(client.get(f"/r/{token}").text)
+    refused = client.post(f"/r/{token}", data={"csrf": csrf})
+    assert refused.status_code == 400
+    assert 'id="error-summary"' in refused.text and 'href="#consent"' in refused.text
+    assert not survey.store.invitation(token).consented
+    start(client, token)
+    assert survey.store.invitation(token).consented
+    # once consented, the link lands on the first page not yet answered
+    assert client.get(f"/r/{token}").headers["location"] == f"/r/{token}/page/1"
+
+
+def test_a_page_shows_the_items_put_to_the_role_with_every_option_labelled(client, survey):
+    token = survey.token(ANN)
+    start(client, token)
+    page = client.get(f"/r/{token}/page/2").text
+    assert "Page 2 of 3" in page and '<progress id="progress" max="3" value="2">' in page
+    assert "<h1>Support</h1>" in page
+    assert page.count("<fieldset") == 1 and "s one" in page and "s two" not in page  # S2 is for PMO staff
+    assert page.count('type="radio" name="item-S1"') == 7  # 5 scale points, don't know, not applicable
+    for value in ("1", "2", "3", "4", "5", "DK", "n/a"):
+        assert f'name="item-S1" value="{value}"' in page
+    ids = re.findall(r'<input type="radio" name="item-S1" value="[^"]+" id="([^"]+)"', page)
+    assert all(f'<label for="{i}">' in page for i in ids)
+    assert ">Don't know</label>" in page.replace("&#39;", "'") and ">Not applicable</label>" in page
+    assert '<label for="comment-sup">' in page and 'maxlength="2000"' in page
+    # PMO staff see S2 too
+    start(client, survey.token(PIET))
+    assert "s two" in client.get(f"/r/{survey.token(PIET)}/page/2").text
+
+
+def test_pages_save_to_the_draft_and_move_back_and_on(client, survey):
+    token = survey.token(ANN)
+    csrf = start(client, token)
+    moved = client.post(f"/r/{token}/page/1", data={"csrf": csrf, "item-G1": "4", "item-G2": "DK",
+                                                     "comment-gov": "Mostly fine.", "action": "next"})
+    assert moved.status_code == 303 and moved.headers["location"] == f"/r/{token}/page/2"
+    draft = survey.store.invitation(token).draft
+    assert draft == {"answers": {"G1": 4, "G2": "DK"}, "comments": {"gov": "Mostly fine."}}
+    back = client.post(f"/r/{token}/page/2", data={"csrf": csrf, "item-S1": "n/a", "action": "back"})
+    assert back.headers["location"] == f"/r/{token}/page/1"
+    # back from page 1: the welcome page again, with a way on instead of the consent form
+    welcome = client.post(f"/r/{token}/page/1", data={"csrf": csrf, "action": "back"})
+    assert welcome.headers["location"] == f"/r/{token}?about"
+    again = client.get(welcome.headers["location"]).text
+    assert "Group PMO" in again and 'name="consent"' not in again
+    assert f'href="/r/{token}/page/1">Continue the questionnaire' in again
+    later = client.post(f"/r/{token}/page/1", data={"csrf": csrf, "item-G3": "2", "comment-gov": "",
+                                                     "action": "later"})
+    assert later.headers["location"] == f"/r/{token}/saved"
+    assert "Your answers are saved" in client.get(f"/r/{token}/saved").text
+    draft = survey.store.invitation(token).draft
+    assert draft == {"answers": {"G1": 4, "G2": "DK", "G3": 2, "S1": "n/a"}, "comments": {}}
+    # saved answers come back ticked
+    page = client.get(f"/r/{token}/page/1").text
+    assert 'value="4" id="G1-opt-4" checked' in page and 'value="DK" id="G2-opt-dk" checked' in page
+    # G4 is still open, so the link lands on page 1
+    assert client.get(f"/r/{token}").headers["location"] == f"/r/{token}/page/1"
+
+
+def test_resume_lands_on_the_first_page_not_yet_answered_and_the_last_page_leads_to_review(client, survey):
+    token = survey.token(ANN)
+    csrf = start(client, token)
+    client.post(f"/r/{token}/page/1", data={"csrf": csrf, **{f"item-G{i}": "3" for i in range(1, 5)}})
+    assert client.get(f"/r/{token}").headers["location"] == f"/r/{token}/page/2"
+    client.post(f"/r/{token}/page/2", data={"csrf": csrf, "item-S1": "5"})
+    assert client.get(f"/r/{token}").headers["location"] == f"/r/{token}/page/3"
+    done = client.post(f"/r/{token}/page/3", data={"csrf": csrf, **{f"item-P{i}": "1" for i in range(1, 6)}})
+    assert done.headers["location"] == f"/r/{token}/review"
+    assert client.get(f"/r/{token}").headers["location"] == f"/r/{token}/review"
+
+
+def test_review_lists_the_unanswered_items_with_links_then_submit_stores_exactly_the_draft(client, survey):
+    token = survey.token(ANN)
+    csrf = start(client, token)
+    client.post(f"/r/{token}/page/1", data={"csrf": csrf, "item-G1": "5", "item-G2": "DK", "item-G3": "1",
+                                             "item-G4": "2", "comment-gov": "Clear <b>mandate</b>"})
+    client.post(f"/r/{token}/page/3", data={"csrf": csrf, "item-P1": "4", "item-P3": "n/a"})
+    review = client.get(f"/r/{token}/review").text
+    links = re.findall(r'href="/r/[^/]+/page/(\d)#q-([A-Z0-9]+)"', review)
+    assert links == [("2", "S1"), ("3", "P2"), ("3", "P4"), ("3", "P5")]
+    assert "<h2>Support</h2>" in review and "<h2>People</h2>" in review and "<h2>Governance</h2>" not in review
+    sent = client.post(f"/r/{token}/submit", data={"csrf": csrf})
+    assert sent.status_code == 303 and sent.headers["location"].startswith("/thanks")
+    assert "Thank you" in client.get(sent.headers["location"]).text
+    stored = survey.store.responses(survey.assessment)
+    answers = {row.item: (row.value if row.value == row.value else None) for row in stored.itertuples()}
+    assert answers == {"G1": 5, "G2": None, "G3": 1, "G4": 2, "P1": 4, "P3": None}
+    assert stored.set_index("item").loc["G1", "comment"] == "Clear <b>mandate</b>"
+    respondent = survey.store.respondents(survey.assessment)
+    assert list(respondent["role"]) == ["executive"] and respondent["label"][0].startswith("web-")
+    assert int(respondent["dont_know"][0]) == 1 and int(respondent["not_applicable"][0]) == 1
+    # the link now refuses
+    assert client.get(f"/r/{token}").status_code == 404
+
+
+def test_language_is_english_whatever_the_browser_asks_while_only_english_exists(client, survey):
+    page = client.get(f"/r/{survey.token(ANN)}", headers={"accept-language": "de-CH, fr;q=0.8"})
+    assert '<html lang="en">' in page.text
+
+
+def test_an_anonymous_submission_from_the_web_leaves_no_link_to_the_invitation(client, survey):
+    survey.store.set_survey(survey.assessment, anonymity="anonymous")
+    token = survey.token(ANN)
+    csrf = start(client, token)
+    client.post(f"/r/{token}/page/1", data={"csrf": csrf, "item-G1": "2", "comment-gov": "frank"})
+    assert client.post(f"/r/{token}/submit", data={"csrf": csrf}).status_code == 303
+    invitations = survey.store.invitations(survey.assessment).set_index("email")
+    assert invitations.loc[ANN, "status"] == "submitted" and invitations.loc[ANN, "respondent"] is None
+    respondents = survey.store.respondents(survey.assessment)
+    assert len(respondents) == 1 and respondents["name"][0] is None and respondents["label"][0].startswith("web-")
