@@ -9,6 +9,7 @@ one :class:`email.message.EmailMessage` per person.
 from __future__ import annotations
 
 import contextlib
+import email.policy
 import email.utils
 import re
 import smtplib
@@ -22,6 +23,8 @@ PASSWORD_ENV = "PMO_WORKBENCH_SMTP_PASSWORD"
 
 _ADDRESS = re.compile(r"^[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+\.[^@\s<>\"(),;:.]+$|^[^@\s<>\"(),;:]+@localhost$")
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
+_POLICY = email.policy.SMTP.clone(max_line_length=998)
+"""CRLF line ends; a header folded only past 998 characters (a folded subject reads back with a leading space)."""
 
 
 class MailError(PmoWorkbenchError):
@@ -57,7 +60,7 @@ def one_line(text: str | None) -> str:
 
 def message(sender: str, to: str, name: str | None, subject: str, body: str) -> EmailMessage:
     """A plain-text UTF-8 message from ``sender`` to ``name <to>``."""
-    msg = EmailMessage()
+    msg = EmailMessage(policy=_POLICY)
     msg["From"] = sender
     msg["To"] = email.utils.formataddr((one_line(name), to)) if name else to
     msg["Subject"] = one_line(subject)
