@@ -2,7 +2,8 @@
 
 SQLite by default, PostgreSQL by URL; the schema is versioned with Alembic
 (:mod:`.schema`, ``migrations/``), files go in and out through :mod:`.files`,
-and :class:`Store` (:mod:`.core`) is the one way in.
+invitations and drafts through :mod:`.invitations` (people files: :mod:`.people`), and :class:`Store`
+(:mod:`.core`) is the one way in.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from __future__ import annotations
 from ..errors import StoreError
 from .core import Store
 from .files import ImportResult, StoredInput, report_input
-from .schema import DB_ENV, NOT_APPLICABLE, SCHEMA_HEAD, STATUSES, alembic_config, default_url
+from .invitations import COMMENT_MAX, Invitation, InvitationMixin, Issued
+from .people import Person, read_people
+from .schema import ANONYMITY, DB_ENV, NOT_APPLICABLE, SCHEMA_HEAD, STATUSES, alembic_config, default_url
 
-__all__ = ["DB_ENV", "NOT_APPLICABLE", "SCHEMA_HEAD", "STATUSES", "ImportResult", "Store", "StoreError",
-           "StoredInput", "alembic_config", "default_url", "report_input"]
+__all__ = ["ANONYMITY", "COMMENT_MAX", "DB_ENV", "NOT_APPLICABLE", "SCHEMA_HEAD", "STATUSES", "ImportResult",
+           "Invitation", "InvitationMixin", "Issued", "Person", "Store", "StoreError", "StoredInput", "alembic_config",
+           "default_url", "read_people", "report_input"]

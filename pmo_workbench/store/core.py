@@ -43,6 +43,7 @@ from .engine import (
 )
 from .engagement import EngagementMixin
 from .files import FileMixin, _builtin, _tidy_frame
+from .invitations import InvitationMixin
 from .schema import (
     _ANS,
     _ASM,
@@ -67,7 +68,7 @@ class _AssessmentInfo:
     scale_max: int
 
 
-class Store(FileMixin, EngagementMixin):
+class Store(FileMixin, EngagementMixin, InvitationMixin):
     """An open assessment database.
 
     Parameters
@@ -566,7 +567,6 @@ def _name(value: str, what: str) -> str:
     if not text:
         raise StoreError(f"a {what} needs a name")
     return text
-
 
 def _answered():
     """1 for an answer row with a value, "not applicable" or "don't know", NULL for a comment alone (for

@@ -13,10 +13,15 @@ from ..assessment.responses import KEY_COLUMNS
 
 DB_ENV = "PMO_WORKBENCH_DB"
 """Environment variable naming the database: a full URL or the path of a SQLite file."""
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 """The Alembic revision this version of the package writes (the head of ``migrations/versions``)."""
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 STATUSES = ("open", "closed")
+ANONYMITY = ("identified", "confidential", "anonymous")
+"""How an assessment keeps who answered: ``identified`` (names kept), ``confidential`` (the consultant sees who
+answered, reports never), ``anonymous`` (no link from an answer to an invitation; times kept to the day)."""
+DEFAULT_ANONYMITY = "confidential"
+INVITATION_STATUSES = ("invited", "started", "submitted")
 LONG_FILE_COLUMNS = ("organisation", "pmo", "pmo_level", "respondent", "role", "item", "value", "assessed_on",
                      "comment")
 """Columns of an exported long responses file (the sample data's layout)."""
@@ -27,7 +32,7 @@ NOT_APPLICABLE = "n/a"
 DONT_KNOW = "DK"
 """The answer "don't know" (:meth:`Store.save_answer` takes ``"DK"`` in any case, :meth:`Store.answers` returns
 this); kept apart from the scale and from "not applicable", never scored. Exports write it as ``DK``."""
-_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
 _NA_TEXT = "NA"
 _NA_RAW = frozenset({"na", "n/a"})  # the not-answered markers of a responses file that are not a blank
 
@@ -105,6 +110,7 @@ class Assessment(Base):
         sa.UniqueConstraint("pmo_id", "instrument_id", "instrument_version", name="uq_assessments_pmo_id"),
         sa.CheckConstraint("status IN ('open', 'closed')", name="ck_assessments_status"),
         sa.CheckConstraint("scale_max > scale_min", name="ck_assessments_scale"),
+        sa.CheckConstraint("anonymity IN ('identified', 'confidential', 'anonymous')", name="ck_assessments_anonymity"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -120,6 +126,8 @@ class Assessment(Base):
     target_type: Mapped[str | None] = mapped_column(sa.Text)
     context: Mapped[str | None] = mapped_column(sa.Text)  # JSON: context question id -> answer
     evidence: Mapped[str | None] = mapped_column(sa.Text)  # JSON: evidence id -> {answer, note}
+    anonymity: Mapped[str] = mapped_column(server_default=DEFAULT_ANONYMITY)
+    survey: Mapped[str | None] = mapped_column(sa.Text)  # JSON: {sender, purpose, contact, closes_on}
 
 
 class Respondent(Base):
@@ -154,4 +162,44 @@ class Answer(Base):
     dont_know: Mapped[bool] = mapped_column(server_default=sa.false())
 
 
+class Invitation(Base):
+    """One person invited to answer an assessment (a row of a people file); see :mod:`.invitations`."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (
+        sa.UniqueConstraint("assessment_id", "person_key", name="uq_invitations_assessment_id"),
+        sa.CheckConstraint("status IN ('invited', 'started', 'submitted')", name="ck_invitations_status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("assessments.id", ondelete="CASCADE"))
+    person_key: Mapped[str]
+    role: Mapped[str]
+    name: Mapped[str | None]
+    email: Mapped[str | None]
+    language: Mapped[str | None]
+    status: Mapped[str] = mapped_column(server_default="invited")
+    created_at: Mapped[dt.datetime]
+    consented_at: Mapped[dt.datetime | None]
+    started_at: Mapped[dt.datetime | None]
+    submitted_at: Mapped[dt.datetime | None]
+    reminded_at: Mapped[dt.datetime | None]
+    reminders: Mapped[int] = mapped_column(server_default="0")
+    respondent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("respondents.id", ondelete="SET NULL"), index=True)
+    draft: Mapped[str | None] = mapped_column(sa.Text)  # JSON: {"answers": {...}, "comments": {...}}
+
+
+class InvitationToken(Base):
+    """A token of an invitation, kept only as the hex SHA-256 of the token sent."""
+
+    __tablename__ = "invitation_tokens"
+    __table_args__ = (sa.UniqueConstraint("token_hash", name="uq_invitation_tokens_token_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(sa.ForeignKey("invitations.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[dt.datetime]
+
+
 _ORG, _PMO, _ASM, _RESP, _ANS = (m.__table__ for m in (Organisation, Pmo, Assessment, Respondent, Answer))
+_INV, _TOK = Invitation.__table__, InvitationToken.__table__

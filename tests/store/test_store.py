@@ -306,7 +306,7 @@ def test_create_false_refuses_a_missing_or_old_database(tmp_path):
         Store(tmp_path / "missing.db", create=False)
     assert not (tmp_path / "missing.db").exists()
     _database_at_0001(tmp_path / "old.db")
-    with pytest.raises(StoreError, match=r"schema 0001, not 0005; run `pmo-workbench store init` to upgrade it"):
+    with pytest.raises(StoreError, match=r"schema 0001, not 0006; run `pmo-workbench store init` to upgrade it"):
         Store(tmp_path / "old.db", create=False)
 
 
@@ -331,7 +331,7 @@ def test_a_database_of_the_first_schema_opens_and_is_upgraded(tmp_path, core):
         assert "parent_id" not in {row[1] for row in raw.execute("PRAGMA table_info(pmos)")}
     with Store(url) as opened:
         with opened._engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD == "0005"
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD == "0006"
         # The old rows survive and the new columns work.
         assert opened.organisation("Old Org") == 1
         assert opened.pmo("Old Org", "Old PMO") == 1
@@ -408,7 +408,7 @@ def test_store_commands(tmp_path, core, sample):
     result = run("store", "list", "--db", db)
     assert result.exit_code == 2 and "no database" in result.stderr
     result = run("store", "init", "--db", db)
-    assert result.exit_code == 0 and "ready (schema 0005)" in result.stdout
+    assert result.exit_code == 0 and "ready (schema 0006)" in result.stdout
     result = run("store", "list", "--db", db)
     assert result.exit_code == 0 and "no assessments yet" in result.stdout
     result = run("store", "import", SAMPLE, "--db", db)

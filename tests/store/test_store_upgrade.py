@@ -79,7 +79,7 @@ def test_a_database_of_schema_0003_upgrades_with_answers_markers_and_scores_unch
         engine.dispose()
     with Store(url) as opened:
         with opened._engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0005"
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0006"
         assert opened.answers(1) == {"MAN1": (4, None), "MAN2": (NOT_APPLICABLE, "not ours"), "MAN3": (2, None),
                                      "MAN4": (5, None)}
         assert opened.answers(2) == {"MAN1": (3, None), "MAN2": (1, None), "MAN3": (None, "ask the CFO"),

@@ -1,0 +1,546 @@
+"""Invitations: one personal link per respondent, their progress, and what is kept of who answered.
+
+:meth:`~InvitationMixin.invite` gives each person of a people file (:func:`~pmo_workbench.store.people.read_people`)
+an invitation and a token; the token exists in clear only in the :class:`Issued` it returns (the store keeps its
+SHA-256). A respondent then opens their link (:meth:`~InvitationMixin.invitation`), consents, saves a draft page
+by page (:meth:`~InvitationMixin.save_draft`) and submits once (:meth:`~InvitationMixin.submit`), which turns the
+draft into a respondent and answers like any other.
+
+Each assessment has an anonymity mode (:data:`ANONYMITY`):
+
+``identified``
+    The respondent row carries the invitation's name; the invitation links to the respondent.
+``confidential`` (the default)
+    The invitation links to the respondent (the consultant can see who answered); the respondent has no name.
+``anonymous``
+    Nothing links an answer to an invitation: at submission the invitation records only that it was submitted,
+    and on which day; the respondent has a random label and no name, and its times are kept to the day.
+
+Respondents created from a submission are labelled ``web-`` and 8 random hex digits in every mode.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from ..errors import StoreError
+from .people import Person, person_key
+from .schema import _ANS, _ASM, _INV, _ORG, _PMO, _RESP, _TOK, ANONYMITY, _utcnow
+
+COMMENT_MAX = 2000
+"""The longest comment a respondent may leave on a dimension (characters)."""
+SURVEY_KEYS = ("sender", "purpose", "contact", "closes_on")
+"""What an assessment's welcome page may say (:meth:`InvitationMixin.set_survey`)."""
+WEB_LABEL = "web-"
+"""The start of the label of every respondent created from a submitted invitation (then 8 random hex digits)."""
+
+__all__ = ["ANONYMITY", "COMMENT_MAX", "Invitation", "InvitationMixin", "Issued", "Person", "WEB_LABEL"]
+
+
+@dataclass(frozen=True)
+class Issued:
+    """An invitation just issued, and its token: the only place a token exists in clear."""
+
+    invitation_id: int
+    person: Person
+    token: str
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """What the respondent's pages need about a usable token (see :meth:`InvitationMixin.invitation`).
+
+    ``survey`` is what the welcome page says (``{}`` when nothing was set); ``status`` is ``"invited"`` or
+    ``"started"``; ``draft`` is ``{"answers": {item_id: int | "DK" | "n/a"}, "comments": {dimension_id: str}}``.
+    """
+
+    id: int
+    assessment_id: int
+    organisation: str
+    pmo: str
+    role: str
+    language: str | None
+    anonymity: str
+    survey: dict
+    status: str
+    consented: bool
+    draft: dict
+
+
+def token_hash(token: str) -> str:
+    """The hex SHA-256 of a token: what the store keeps and looks tokens up by."""
+    return hashlib.sha256(str(token).encode("utf-8")).hexdigest()
+
+
+def _day(moment: dt.datetime | None) -> dt.datetime | None:
+    """``moment`` coarsened to the day (00:00), as an anonymous assessment keeps its times."""
+    return None if moment is None else dt.datetime.combine(moment.date(), dt.time())
+
+
+def _empty_draft() -> dict:
+    return {"answers": {}, "comments": {}}
+
+
+def _load_draft(text: str | None) -> dict:
+    draft = json.loads(text) if text else {}
+    return {"answers": dict(draft.get("answers") or {}), "comments": dict(draft.get("comments") or {})}
+
+
+_INVITATION_COLUMNS = ("id", "role", "name", "email", "language", "status", "created_at", "consented_at",
+                       "started_at", "submitted_at", "reminded_at", "reminders", "respondent")
+_TIME_COLUMNS = ("created_at", "consented_at", "started_at", "submitted_at", "reminded_at")
+
+
+class InvitationMixin:
+    """:class:`~pmo_workbench.store.Store`'s invitations, drafts, submissions and data-protection requests."""
+
+    # -- the assessment's side ---------------------------------------------------------------------------
+    def set_survey(self, assessment_id: int, *, anonymity: str | None = None, sender: str | None = None,
+                   purpose: str | None = None, contact: str | None = None,
+                   closes_on: dt.date | str | None = None) -> None:
+        """Set an assessment's anonymity mode and what its welcome page says.
+
+        A part given as ``None`` is left as it is; an empty text removes it. ``closes_on`` is a date (or
+        ``YYYY-MM-DD``) the welcome page shows; it closes nothing (:meth:`close_assessment` does).
+
+        Raises
+        ------
+        StoreError
+            For an unknown assessment or mode, a date that is not one, and for changing the anonymity mode once
+            an invitation was submitted (:meth:`anonymise` makes a submitted assessment anonymous).
+        """
+        if anonymity is not None and anonymity not in ANONYMITY:
+            raise StoreError(f"anonymity '{anonymity}' is not one of {', '.join(ANONYMITY)}")
+        given = {"sender": sender, "purpose": purpose, "contact": contact, "closes_on": closes_on}
+        if closes_on is not None and closes_on != "":
+            given["closes_on"] = _iso_date(closes_on)
+        with self._write() as conn:
+            row = conn.execute(sa.select(_ASM.c.anonymity, _ASM.c.survey).where(_ASM.c.id == assessment_id)).first()
+            if row is None:
+                raise StoreError(f"no assessment {assessment_id} in {self.url}")
+            changes: dict = {}
+            if anonymity is not None and anonymity != row.anonymity:
+                submitted = conn.execute(sa.select(sa.func.count()).select_from(_INV).where(
+                    _INV.c.assessment_id == assessment_id, _INV.c.status == "submitted")).scalar()
+                if submitted:
+                    raise StoreError(f"assessment {assessment_id} is {row.anonymity} and {submitted} invitation(s) "
+                                     f"were submitted under that promise; its anonymity can no longer change "
+                                     "(`store anonymise` makes it anonymous, removing what identifies people)")
+                changes["anonymity"] = anonymity
+            survey = json.loads(row.survey) if row.survey else {}
+            for key, value in given.items():
+                if value is None:
+                    continue
+                text = str(value).strip()
+                if text:
+                    survey[key] = text
+                else:
+                    survey.pop(key, None)
+            changes["survey"] = json.dumps(survey, ensure_ascii=False, sort_keys=True) if survey else None
+            conn.execute(sa.update(_ASM).where(_ASM.c.id == assessment_id).values(**changes))
+
+    def survey(self, assessment_id: int) -> tuple[str, dict]:
+        """An assessment's anonymity mode and welcome text (``{}`` when none was set)."""
+        with self._read() as conn:
+            row = conn.execute(sa.select(_ASM.c.anonymity, _ASM.c.survey).where(_ASM.c.id == assessment_id)).first()
+        if row is None:
+            raise StoreError(f"no assessment {assessment_id} in {self.url}")
+        return row.anonymity, json.loads(row.survey) if row.survey else {}
+
+    def close_assessment(self, assessment_id: int) -> None:
+        """Close an assessment: no more answers; its links are refused (:meth:`invitation` gives ``None``)."""
+        self._set_status(assessment_id, "closed")
+
+    def reopen_assessment(self, assessment_id: int) -> None:
+        """Open a closed assessment again: links not yet submitted work again."""
+        self._set_status(assessment_id, "open")
+
+    def _set_status(self, assessment_id: int, status: str) -> None:
+        with self._write() as conn:
+            done = conn.execute(sa.update(_ASM).where(_ASM.c.id == assessment_id).values(status=status))
+            if done.rowcount == 0:
+                raise StoreError(f"no assessment {assessment_id} in {self.url}")
+
+    # -- invitations -----------------------------------------------------------------------------------------
+    def invite(self, assessment_id: int, people: Sequence[Person]) -> list[Issued]:
+        """Invite the people not invited yet (by :attr:`Person.key`), in one transaction; one token each.
+
+        A person without a key gets one from :func:`~pmo_workbench.store.people.person_key`: the e-mail, else the
+        name, else ``row <n>``, n being the row a people file listing ``people`` in this order would give them
+        (the first is row 2). People already invited are left out of what is returned.
+
+        Raises
+        ------
+        StoreError
+            For an unknown or closed assessment, a role the instrument does not have, or two people with the same
+            key; nothing is written then.
+        """
+        keyed = [p if p.key else replace(p, key=person_key(p, n + 2)) for n, p in enumerate(people)]
+        seen: dict[str, int] = {}
+        for n, person in enumerate(keyed, start=1):
+            if person.key in seen:
+                raise StoreError(f"people {seen[person.key]} and {n} are the same person ({person.key}); "
+                                 "nobody was invited")
+            seen[person.key] = n
+        with self._write() as conn:
+            status = conn.execute(sa.select(_ASM.c.status).where(_ASM.c.id == assessment_id)).scalar()
+            if status is None:
+                raise StoreError(f"no assessment {assessment_id} in {self.url}")
+            if status != "open":
+                raise StoreError(f"assessment {assessment_id} is closed; reopen it before inviting anyone")
+            ins = self._assessment_info(conn, assessment_id).instrument
+            unknown = sorted({p.role for p in keyed} - set(ins.role_ids))
+            if unknown:
+                raise StoreError(f"unknown role(s) {', '.join(map(repr, unknown))}; the instrument {ins.id} "
+                                 f"{ins.version} has {', '.join(ins.role_ids)}; nobody was invited")
+            known = set(conn.execute(sa.select(_INV.c.person_key)
+                                     .where(_INV.c.assessment_id == assessment_id)).scalars())
+            now = _utcnow()
+            issued = []
+            for person in keyed:
+                if person.key in known:
+                    continue
+                invitation_id = conn.execute(sa.insert(_INV).values(
+                    assessment_id=assessment_id, person_key=person.key, role=person.role, name=person.name,
+                    email=person.email, language=person.language, status="invited", created_at=now,
+                    reminders=0)).inserted_primary_key[0]
+                issued.append(Issued(invitation_id, person, self._new_token(conn, invitation_id, now)))
+            return issued
+
+    def reissue(self, invitation_ids: Sequence[int]) -> list[Issued]:
+        """A fresh token for each invitation not yet submitted (for a reminder); earlier tokens keep working.
+
+        Submitted invitations are skipped; an id the store does not hold raises :class:`StoreError`.
+        """
+        ids = [int(i) for i in invitation_ids]
+        with self._write() as conn:
+            rows = {r.id: r for r in conn.execute(
+                sa.select(_INV.c.id, _INV.c.person_key, _INV.c.role, _INV.c.name, _INV.c.email, _INV.c.language,
+                          _INV.c.status).where(_INV.c.id.in_(ids)))}
+            missing = [i for i in ids if i not in rows]
+            if missing:
+                raise StoreError(f"no invitation {', '.join(map(str, missing))} in {self.url}")
+            now = _utcnow()
+            issued = []
+            for i in dict.fromkeys(ids):
+                row = rows[i]
+                if row.status == "submitted":
+                    continue
+                person = Person(row.role, row.name, row.email, row.language, row.person_key)
+                issued.append(Issued(i, person, self._new_token(conn, i, now)))
+            return issued
+
+    def mark_reminded(self, invitation_ids: Sequence[int]) -> None:
+        """Record that a reminder went to each of these invitations (not those submitted meanwhile)."""
+        ids = [int(i) for i in invitation_ids]
+        if not ids:
+            return
+        with self._write() as conn:
+            conn.execute(sa.update(_INV).where(_INV.c.id.in_(ids), _INV.c.status != "submitted")
+                         .values(reminded_at=_utcnow(), reminders=_INV.c.reminders + 1))
+
+    def _new_token(self, conn: sa.Connection, invitation_id: int, now: dt.datetime) -> str:
+        token = secrets.token_urlsafe(32)
+        conn.execute(sa.insert(_TOK).values(invitation_id=invitation_id, token_hash=token_hash(token), created_at=now))
+        return token
+
+    # -- the respondent's side -------------------------------------------------------------------------------
+    def _usable(self, conn: sa.Connection, token: str):
+        """The invitation row of a usable token (known, not submitted, its assessment open), or ``None``."""
+        if not isinstance(token, str) or not token or len(token) > 200:
+            return None
+        return conn.execute(
+            sa.select(_INV.c.id, _INV.c.assessment_id, _INV.c.role, _INV.c.name, _INV.c.language, _INV.c.status,
+                      _INV.c.consented_at, _INV.c.started_at, _INV.c.reminded_at, _INV.c.created_at, _INV.c.draft,
+                      _ASM.c.anonymity, _ASM.c.survey,
+                      _ORG.c.name.label("organisation"), _PMO.c.name.label("pmo"))
+            .select_from(_TOK.join(_INV, _TOK.c.invitation_id == _INV.c.id)
+                         .join(_ASM, _INV.c.assessment_id == _ASM.c.id)
+                         .join(_ORG, _ASM.c.organisation_id == _ORG.c.id)
+                         .join(_PMO, _ASM.c.pmo_id == _PMO.c.id))
+            .where(_TOK.c.token_hash == token_hash(token), _INV.c.status != "submitted", _ASM.c.status == "open")
+        ).first()
+
+    def invitation(self, token: str) -> Invitation | None:
+        """The invitation a token opens, with its saved draft; ``None`` when the token is unknown, already
+        submitted, or its assessment is closed (callers cannot tell which)."""
+        with self._read() as conn:
+            row = self._usable(conn, token)
+        if row is None:
+            return None
+        return Invitation(id=row.id, assessment_id=row.assessment_id, organisation=row.organisation, pmo=row.pmo,
+                          role=row.role, language=row.language, anonymity=row.anonymity,
+                          survey=json.loads(row.survey) if row.survey else {}, status=row.status,
+                          consented=row.consented_at is not None, draft=_load_draft(row.draft))
+
+    def consent(self, token: str) -> bool:
+        """Record the respondent's consent (the first time); ``False`` when the token is not usable."""
+        with self._write() as conn:
+            row = self._usable(conn, token)
+            if row is None:
+                return False
+            if row.consented_at is None:
+                conn.execute(sa.update(_INV).where(_INV.c.id == row.id, _INV.c.status != "submitted")
+                             .values(consented_at=_utcnow()))
+            return True
+
+    def save_draft(self, token: str, answers: Mapping[str, int | str | None],
+                   comments: Mapping[str, str | None]) -> bool:
+        """Merge answers and comments into the invitation's draft; the invitation is then ``started``.
+
+        ``answers`` maps item ids to a whole number on the scale, ``"DK"`` (don't know, any case), ``"n/a"``
+        (not applicable) or ``None`` (removes the draft's answer); ``comments`` maps dimension ids to a text of
+        at most :data:`COMMENT_MAX` characters, or ``None`` or blank (removes it). Returns ``False`` (nothing
+        saved) when the token is not usable.
+
+        Raises
+        ------
+        StoreError
+            Saying, for a person, what is wrong (an item or dimension not put to the respondent's role, a value
+            outside the scale, a comment too long); nothing is saved then.
+        """
+        from .core import _check_answer
+
+        with self._write() as conn:
+            row = self._usable(conn, token)
+            if row is None:
+                return False
+            info = self._assessment_info(conn, row.assessment_id)
+            ins, role = info.instrument, row.role
+            draft = _load_draft(row.draft)
+            asked = ins.asked.loc[role] if role in ins.asked.index else pd.Series(dtype=bool)
+            problems = []
+            for item, value in answers.items():
+                if item not in asked.index or not bool(asked[item]):
+                    problems.append(f"question {item} is not one of the questions for your role")
+                    continue
+                checked, problem = _check_answer(info, item, value, role)
+                if problem:
+                    problems.append(problem)
+                elif checked is None:
+                    draft["answers"].pop(item, None)
+                else:
+                    draft["answers"][item] = checked
+            dimensions = _dimensions_of(ins, role)
+            for dimension, text in comments.items():
+                if dimension not in dimensions:
+                    problems.append(f"section {dimension} is not one of the sections for your role")
+                    continue
+                text = "" if text is None else str(text).strip()
+                if len(text) > COMMENT_MAX:
+                    problems.append(f"the comment on {dimensions[dimension]} has {len(text)} characters; "
+                                    f"shorten it to at most {COMMENT_MAX}")
+                elif text:
+                    draft["comments"][dimension] = text
+                else:
+                    draft["comments"].pop(dimension, None)
+            if problems:
+                raise StoreError("; ".join(problems) + "; nothing was saved")
+            now = _utcnow()
+            conn.execute(sa.update(_INV).where(_INV.c.id == row.id, _INV.c.status != "submitted").values(
+                draft=json.dumps(draft, ensure_ascii=False, sort_keys=True), status="started",
+                started_at=row.started_at or now))
+            return True
+
+    def submit(self, token: str) -> bool:
+        """Turn the invitation's draft into a respondent and answers, once, in one transaction.
+
+        The invitation is marked submitted by a conditional update (not submitted yet, assessment open) whose
+        row count decides: of two requests submitting the same token at once, one writes and the other gets
+        ``False``. A dimension's comment goes on the answer to the dimension's first item put to the role
+        (a blank answer when that item was left out). What is kept of who answered follows the assessment's
+        anonymity mode (see the module's notes).
+
+        Returns ``False`` (nothing written) when the token is not usable or was submitted by another request.
+        """
+        with self._write() as conn:
+            row = self._usable(conn, token)
+            if row is None:
+                return False
+            now = _utcnow()
+            anonymous = row.anonymity == "anonymous"
+            stamp = _day(now) if anonymous else now
+            changes = {"status": "submitted", "submitted_at": stamp, "draft": None}
+            if anonymous:  # no time finer than the day, which could order the submissions
+                changes.update(consented_at=_day(row.consented_at), started_at=_day(row.started_at),
+                               reminded_at=_day(row.reminded_at), created_at=_day(row.created_at))
+            open_assessment = sa.exists().where(_ASM.c.id == _INV.c.assessment_id, _ASM.c.status == "open")
+            done = conn.execute(sa.update(_INV).where(_INV.c.id == row.id, _INV.c.status != "submitted",
+                                                      open_assessment).values(**changes))
+            if done.rowcount != 1:
+                return False
+            conn.execute(sa.delete(_TOK).where(_TOK.c.invitation_id == row.id))
+            label = _free_label(conn, row.assessment_id)
+            respondent_id = conn.execute(sa.insert(_RESP).values(
+                assessment_id=row.assessment_id, label=label, role=row.role,
+                name=row.name if row.anonymity == "identified" else None, assessed_on=now.date(),
+                created_at=stamp)).inserted_primary_key[0]
+            info = self._assessment_info(conn, row.assessment_id)
+            rows = _answer_rows(info.instrument, row.role, _load_draft(row.draft), respondent_id, stamp)
+            if rows:
+                conn.execute(sa.insert(_ANS), rows)
+            if not anonymous:
+                conn.execute(sa.update(_INV).where(_INV.c.id == row.id).values(respondent_id=respondent_id))
+            return True
+
+    # -- tracking --------------------------------------------------------------------------------------------
+    def invitations(self, assessment_id: int) -> pd.DataFrame:
+        """The invitations of an assessment, oldest first; no tokens, no hashes.
+
+        Columns: ``id``, ``role``, ``name``, ``email``, ``language`` (``None`` when not given), ``status``
+        (``invited``, ``started``, ``submitted``), ``created_at``, ``consented_at``, ``started_at``,
+        ``submitted_at``, ``reminded_at`` (UTC; NaT when not yet), ``reminders`` (how many were sent) and
+        ``respondent`` (the label of the respondent the submission created; ``None`` before, and always in an
+        anonymous assessment).
+        """
+        with self._read() as conn:
+            self._assessment_info(conn, assessment_id)
+            rows = conn.execute(
+                sa.select(_INV.c.id, _INV.c.role, _INV.c.name, _INV.c.email, _INV.c.language, _INV.c.status,
+                          _INV.c.created_at, _INV.c.consented_at, _INV.c.started_at, _INV.c.submitted_at,
+                          _INV.c.reminded_at, _INV.c.reminders, _RESP.c.label)
+                .select_from(_INV.outerjoin(_RESP, _INV.c.respondent_id == _RESP.c.id))
+                .where(_INV.c.assessment_id == assessment_id).order_by(_INV.c.id)).all()
+        frame = pd.DataFrame(rows, columns=list(_INVITATION_COLUMNS))
+        for name in ("name", "email", "language", "respondent"):
+            frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
+        for name in _TIME_COLUMNS:
+            frame[name] = pd.to_datetime(frame[name]).astype("datetime64[us]")
+        return frame.astype({"id": "int64", "reminders": "int64"})
+
+    def invitation_status(self, assessment_id: int) -> pd.DataFrame:
+        """How many were invited, started and submitted, by role (the instrument's order) and in total.
+
+        Columns: ``role`` (``"total"`` on the last row), ``label``, ``invited``, ``started`` (began answering:
+        the submitted ones included), ``submitted`` and ``response_rate`` (submitted / invited, 0 to 1; NaN when
+        nobody of that role was invited).
+        """
+        with self._read() as conn:
+            ins = self._assessment_info(conn, assessment_id).instrument
+            rows = conn.execute(sa.select(_INV.c.role, _INV.c.status, sa.func.count())
+                                .where(_INV.c.assessment_id == assessment_id)
+                                .group_by(_INV.c.role, _INV.c.status)).all()
+        counts = {(role, status): n for role, status, n in rows}
+        table = []
+        for role in (*ins.role_ids, "total"):
+            roles = ins.role_ids if role == "total" else (role,)
+            invited, started, submitted = (
+                sum(counts.get((r, s), 0) for r in roles for s in statuses)
+                for statuses in (("invited", "started", "submitted"), ("started", "submitted"), ("submitted",)))
+            label = "Total" if role == "total" else next(r.label for r in ins.roles if r.id == role)
+            table.append((role, label, invited, started, submitted, submitted / invited if invited else np.nan))
+        frame = pd.DataFrame(table, columns=["role", "label", "invited", "started", "submitted", "response_rate"])
+        return frame.astype({"invited": "int64", "started": "int64", "submitted": "int64", "response_rate": float})
+
+    # -- data protection -------------------------------------------------------------------------------------
+    def forget_respondent(self, respondent_id: int) -> None:
+        """Delete a respondent and their answers; their invitation (when linked) keeps only role and status.
+
+        The invitation loses name, e-mail, language, draft, tokens and the link, and its key becomes
+        ``forgotten <id>``, so the counts by role stay right and nothing identifies the person.
+        """
+        with self._write() as conn:
+            found = conn.execute(sa.select(_RESP.c.assessment_id).where(_RESP.c.id == respondent_id)).scalar()
+            if found is None:
+                raise StoreError(f"no respondent {respondent_id} in {self.url}")
+            linked = list(conn.execute(sa.select(_INV.c.id).where(_INV.c.respondent_id == respondent_id)).scalars())
+            for invitation_id in linked:
+                conn.execute(sa.delete(_TOK).where(_TOK.c.invitation_id == invitation_id))
+                conn.execute(sa.update(_INV).where(_INV.c.id == invitation_id).values(
+                    person_key=f"forgotten {invitation_id}", name=None, email=None, language=None, draft=None,
+                    respondent_id=None))
+            conn.execute(sa.delete(_ANS).where(_ANS.c.respondent_id == respondent_id))
+            conn.execute(sa.delete(_RESP).where(_RESP.c.id == respondent_id))
+        self._respondent_assessment.pop(respondent_id, None)
+
+    def anonymise(self, assessment_id: int) -> None:
+        """Make an assessment anonymous, removing what identifies people.
+
+        Every invitation loses name, e-mail, language, draft and its link to a respondent (its key becomes
+        ``anonymised <id>``); every respondent loses its name and gets a fresh ``web-`` label; every time kept on
+        invitations, respondents and answers is coarsened to the day. Tokens not yet submitted keep working.
+        """
+        with self._write() as conn:
+            if conn.execute(sa.select(_ASM.c.id).where(_ASM.c.id == assessment_id)).first() is None:
+                raise StoreError(f"no assessment {assessment_id} in {self.url}")
+            conn.execute(sa.update(_ASM).where(_ASM.c.id == assessment_id).values(anonymity="anonymous"))
+            for row in conn.execute(sa.select(_INV.c.id, *(_INV.c[n] for n in _TIME_COLUMNS))
+                                    .where(_INV.c.assessment_id == assessment_id)).all():
+                conn.execute(sa.update(_INV).where(_INV.c.id == row.id).values(
+                    person_key=f"anonymised {row.id}", name=None, email=None, language=None, draft=None,
+                    respondent_id=None, **{n: _day(getattr(row, n)) for n in _TIME_COLUMNS}))
+            respondents = conn.execute(sa.select(_RESP.c.id, _RESP.c.created_at)
+                                       .where(_RESP.c.assessment_id == assessment_id)).all()
+            taken: set[str] = set()
+            for rid, _ in respondents:  # every label first out of the way, so no new one collides
+                conn.execute(sa.update(_RESP).where(_RESP.c.id == rid).values(label=f"anonymising {rid}"))
+            for rid, created_at in respondents:
+                label = _random_label(taken)
+                taken.add(label)
+                conn.execute(sa.update(_RESP).where(_RESP.c.id == rid).values(
+                    label=label, name=None, created_at=_day(created_at)))
+                for aid, updated_at in conn.execute(sa.select(_ANS.c.id, _ANS.c.updated_at)
+                                                    .where(_ANS.c.respondent_id == rid)).all():
+                    conn.execute(sa.update(_ANS).where(_ANS.c.id == aid).values(updated_at=_day(updated_at)))
+
+
+def _dimensions_of(instrument, role: str) -> dict[str, str]:
+    """Dimension id -> label of the dimensions with at least one item put to ``role``, in instrument order."""
+    return {d.id: d.label for d in instrument.dimensions if any(item.asks(role) for item in d.items)}
+
+
+def _answer_rows(instrument, role: str, draft: dict, respondent_id: int, stamp: dt.datetime) -> list[dict]:
+    """The answer rows of a submitted draft: one per answered item (instrument order), each dimension's comment on
+    its first item put to ``role`` (a blank answer when that item has none)."""
+    from .schema import DONT_KNOW, NOT_APPLICABLE
+
+    answers, comments = draft["answers"], draft["comments"]
+    comment_on = {}
+    for dimension in instrument.dimensions:
+        first = next((item.id for item in dimension.items if item.asks(role)), None)
+        if first is not None and comments.get(dimension.id):
+            comment_on[first] = comments[dimension.id]
+    rows = []
+    for item in instrument.items.index:
+        value, comment = answers.get(item), comment_on.get(item)
+        if value is None and comment is None:
+            continue
+        marker = value if isinstance(value, str) else None
+        rows.append({"respondent_id": respondent_id, "item": item, "value": None if marker else value,
+                     "not_applicable": marker == NOT_APPLICABLE, "dont_know": marker == DONT_KNOW,
+                     "comment": comment, "updated_at": stamp})
+    return rows
+
+
+def _random_label(taken: set[str]) -> str:
+    while True:
+        label = WEB_LABEL + secrets.token_hex(4)
+        if label not in taken:
+            return label
+
+
+def _free_label(conn: sa.Connection, assessment_id: int) -> str:
+    """A ``web-`` label no respondent of the assessment has."""
+    taken = set(conn.execute(sa.select(_RESP.c.label).where(_RESP.c.assessment_id == assessment_id,
+                                                            _RESP.c.label.like(WEB_LABEL + "%"))).scalars())
+    return _random_label(taken)
+
+
+def _iso_date(value: dt.date | str) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        raise StoreError(f"closes_on '{value}' is not a date; expected YYYY-MM-DD") from None

@@ -1,0 +1,153 @@
+"""People files: whom to invite to an assessment (:meth:`~pmo_workbench.store.Store.invite`).
+
+A CSV or XLSX file (the sheet named ``people``, else the first visible one) with one person per row::
+
+    name,email,role,language
+    Ada Lovelace,ada@example.org,executive,en
+    ,grace@example.org,PMO staff,
+    ,,project_manager,
+
+``role`` is required (an instrument role id, or its label, in any case); ``name``, ``email`` and ``language``
+are optional. Headers match case-insensitively after trimming spaces, in any order; blank rows are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .._spreadsheet import SheetName, check_file, read_csv_cells, read_excel_sheets
+from ..assessment.instrument import Instrument
+from ..errors import InputValidationError, Problem, StoreError
+
+PEOPLE_COLUMNS = ("role", "name", "email", "language")
+"""The columns of a people file; only ``role`` is required."""
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+
+
+@dataclass(frozen=True)
+class Person:
+    """One person to invite: a row of a people file.
+
+    ``key`` tells people apart so that inviting from the same file again adds nobody twice: the e-mail
+    (case-folded) when given, else the name (case-folded, spaces collapsed), else ``row <n>`` (the file's row
+    number); see :func:`person_key`.
+    """
+
+    role: str
+    name: str | None = None
+    email: str | None = None
+    language: str | None = None
+    key: str = ""
+
+
+def person_key(person: Person, row: int) -> str:
+    """The key of a person: the e-mail (case-folded), else the name (case-folded, spaces collapsed), else
+    ``row <row>``."""
+    if person.email and person.email.strip():
+        return person.email.strip().casefold()
+    if person.name and person.name.strip():
+        return " ".join(person.name.split()).casefold()
+    if row < 1:
+        raise StoreError("a person without e-mail or name needs a key")
+    return f"row {row}"
+
+
+def read_people(path: str | os.PathLike, instrument: Instrument) -> list[Person]:
+    """Read and check a people file (CSV or XLSX): one :class:`Person` per non-blank row, keys set.
+
+    Roles are given as the instrument's role ids or labels (any case) and come back as ids; an e-mail must look
+    like one (``someone@example.org``), a language like a language tag (``en``, ``fr-CA``).
+
+    Raises
+    ------
+    InputValidationError
+        With every problem at once, each located as ``file:row:column``: no ``role`` column, an unknown
+        column, a blank or unknown role, an e-mail or language that is not one, the same person twice (naming
+        both rows), or a file with nobody in it.
+    """
+    path = Path(path)
+    table, problems, where = _read(path)
+    cells = table.to_numpy(object)
+    headers = [str(h).strip().lower() for h in cells[0]]
+    position: dict[str, int] = {}
+    for p, header in enumerate(headers):
+        if not header:
+            continue
+        if header not in PEOPLE_COLUMNS:
+            problems.append(Problem(where, 1, str(cells[0][p]).strip(), f"unknown column '{str(cells[0][p]).strip()}'"
+                                    f"; a people file has {', '.join(PEOPLE_COLUMNS)} (only role is required)"))
+        elif header in position:
+            problems.append(Problem(where, 1, header, f"column '{header}' is given twice"))
+        else:
+            position[header] = p
+    if "role" not in position:
+        problems.append(Problem(where, 1, None, "no 'role' column; a people file has "
+                                f"{', '.join(PEOPLE_COLUMNS)} (only role is required)"))
+        raise InputValidationError(problems)
+    roles = {r.id.casefold(): r.id for r in instrument.roles}
+    roles.update({r.label.casefold(): r.id for r in instrument.roles if r.label.casefold() not in roles})
+    expected = ", ".join(f"{r.id} ({r.label})" for r in instrument.roles)
+    people: list[Person] = []
+    first_row: dict[str, int] = {}
+    for index in range(1, len(cells)):
+        row = index + 1
+        values = {name: str(cells[index][p]).strip() for name, p in position.items()}
+        if not any(str(c).strip() for c in cells[index]):
+            continue
+        role_text = values.get("role", "")
+        role = roles.get(" ".join(role_text.split()).casefold())
+        if not role_text:
+            problems.append(Problem(where, row, "role", f"no role; expected one of {expected}"))
+        elif role is None:
+            problems.append(Problem(where, row, "role", f"unknown role '{role_text}'; expected one of {expected}"))
+        email = values.get("email") or None
+        if email is not None and not _EMAIL.fullmatch(email):
+            problems.append(Problem(where, row, "email", f"'{email}' is not an e-mail address "
+                                    "(expected someone@example.org)"))
+        language = values.get("language") or None
+        if language is not None and not _LANGUAGE.fullmatch(language):
+            problems.append(Problem(where, row, "language", f"'{language}' is not a language tag "
+                                    "(expected e.g. en, fr or fr-CA)"))
+        name = " ".join((values.get("name") or "").split()) or None
+        person = Person(role or role_text, name, email, language)
+        person = Person(person.role, name, email, language, person_key(person, row))
+        if person.key in first_row:
+            column = "email" if email else "name" if name else "role"
+            problems.append(Problem(where, row, column, f"the same person as row {first_row[person.key]} "
+                                    f"({person.key}); give each person once"))
+            continue
+        first_row[person.key] = row
+        people.append(person)
+    if not people and not problems:
+        problems.append(Problem(where, 2, None, "nobody to invite: the file has a header but no people"))
+    if problems:
+        raise InputValidationError(problems)
+    return people
+
+
+def _read(path: Path) -> tuple:
+    """All cells as stripped strings (row 0 the header), the problems of rows that could not be read, and how
+    problems name the file (``book.xlsx[sheet]`` for a workbook)."""
+    check_file(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        def chosen(sheets: list[SheetName]) -> list[str]:
+            named = [s for s in sheets if s.strip().lower() == "people"]
+            return (named or [s for s in sheets if s.visible])[:1]
+
+        read = read_excel_sheets(path, chosen)
+        if not read:
+            raise InputValidationError([Problem(str(path), None, None, "no visible worksheet to read")])
+        ((sheet, (table, found)),) = read.items()
+        where = f"{path}[{sheet}]"
+        problems = [Problem(where, p.row, p.column, p.message) for p in found]
+    else:
+        table, problems = read_csv_cells(path)
+        where = str(path)
+    if table.empty:
+        raise InputValidationError([*problems, Problem(where, 1, None, "the file is empty; expected a header row "
+                                                       f"with {', '.join(PEOPLE_COLUMNS)} and one person per row")])
+    return table, list(problems), where
