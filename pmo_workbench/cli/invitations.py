@@ -214,11 +214,11 @@ def invite_command(
             usage(f"{people}: no people in the file (columns: role, and optionally name, email, language)")
         survey = {key: value for key, value in (("sender", sender), ("purpose", purpose), ("contact", contact),
                                                 ("closes_on", closes)) if value is not None}
-        if anonymity is not None or survey:
-            store.set_survey(assessment, anonymity=anonymity.value if anonymity else None, **survey)
         issued = []
         try:
-            with atomic_path(out, mode=0o600) as tmp:  # the file can be written before any token is stored
+            with atomic_path(out, mode=0o600) as tmp:  # the file can be written before the store changes
+                if anonymity is not None or survey:
+                    store.set_survey(assessment, anonymity=anonymity.value if anonymity else None, **survey)
                 issued = store.invite(assessment, listed)
                 if not issued:
                     raise _NothingToWrite

@@ -197,8 +197,10 @@ def test_no_token_is_stored_when_the_csv_cannot_be_written(db_url, tmp_path):
     assessment = _new(db_url)
     # a device is never replaced: refused before anything is stored
     result = run("invite", assessment, "--people", SAMPLE, "--base-url", BASE, "--out", "/dev/null", "--force",
-                 "--db", db_url)
+                 "--anonymity", "anonymous", "--sender", "Us", "--db", db_url)
     assert result.exit_code == 2 and "cannot write /dev/null" in result.stderr, result.output
+    with Store(db_url) as store:
+        assert store.survey(assessment) == ("confidential", {})  # the welcome text and mode left as they were
     # an --out inside a file
     (tmp_path / "file").write_text("x", encoding="utf-8")
     inside = run("invite", assessment, "--people", SAMPLE, "--base-url", BASE, "--out", tmp_path / "file" / "i.csv",
@@ -509,3 +511,12 @@ def test_anonymise_leaves_nothing_that_identifies_anyone(db_url, tmp_path):
     assert respondents["name"].isna().all() and respondents["label"].str.fullmatch(r"web-[0-9a-f]{8}").all()
     status = json.loads(run("status", assessment, "--json", "--db", db_url).stdout)
     assert status["anonymity"] == "anonymous" and status["roles"][-1]["submitted"] == 1
+
+
+def test_the_sample_people_file_reads_as_the_readme_says(core):
+    from pmo_workbench.store import read_people
+
+    people = read_people(SAMPLE, core)
+    assert [p.role for p in people] == ["executive"] * 4 + ["pmo_staff"] * 3 + ["project_manager"] * 5
+    assert [p.name for p in people if p.language] == ["Tobias Brenner"] and people[3].language == "de"
+    assert all(p.email.endswith("@example.org") for p in people) and len({p.key for p in people}) == 12
