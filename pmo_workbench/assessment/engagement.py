@@ -15,7 +15,11 @@ given with ``--targets``) holds one entry per PMO::
 ``target``, ``context`` and ``evidence`` are each optional; the ids come from
 the instrument's ``types``, ``context`` and ``evidence`` blocks and are checked
 against them, every problem located by line. An entry may also choose its own
-``recommendations`` (``{exclude, add, cap}``), which win over the file's.
+``recommendations`` (``{exclude, add, cap}``), which win over the file's. For a stored
+assessment whose respondents were invited by link, the store adds ``invited`` (role id ->
+how many were invited: the report's data basis then gives the response rate) and
+``anonymity`` (``identified``, ``confidential`` or ``anonymous``: an anonymous assessment is
+reported with a minimum group size of at least 5).
 
 The file may also hold one organisation's client-level edit of the report
 (names, logos, fieldwork, framework, key messages, approved comments...: see
@@ -34,7 +38,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, ValidationInfo, field_validator, model_validator
 
 from .._yaml import as_written, load_yaml, locate, problems_from_pydantic
 from ..errors import InputValidationError, Problem
@@ -97,6 +101,20 @@ class PmoEngagement(_Model):
     context: dict[str, str | float | None] = Field(default_factory=dict)
     evidence: dict[str, EvidenceAnswer] = Field(default_factory=dict)
     recommendations: RecommendationChoice | None = None
+    invited: dict[str, NonNegativeInt] = Field(default_factory=dict)
+    """Role id -> how many people were invited to answer by link (the store writes it from its invitations)."""
+    anonymity: Literal["identified", "confidential", "anonymous"] | None = None
+    """How the answers were collected; ``anonymous`` raises the report's minimum group size to at least 5."""
+
+    @field_validator("invited")
+    @classmethod
+    def _known_roles(cls, value: dict[str, int], info: ValidationInfo) -> dict[str, int]:
+        instrument = _instrument(info)
+        if instrument is not None:
+            unknown = sorted(set(value) - set(instrument.role_ids))
+            if unknown:
+                raise ValueError(f"unknown roles {unknown}; the instrument has {', '.join(instrument.role_ids)}")
+        return value
 
     @field_validator("target")
     @classmethod

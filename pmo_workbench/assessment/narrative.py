@@ -271,7 +271,17 @@ def customers_view(a: PmoAssessment, min_group_size: int) -> dict:
 
 def data_basis(a: PmoAssessment, instrument: Instrument, min_group_size: int) -> str:
     """Who answered, by role, with roles too small to show counted together, e.g. "12 respondents (Executive 4,
-    PMO staff 3, Project manager 5) answered 94% of the items put to them on the scale." """
+    PMO staff 3, Project manager 5) answered 94% of the items put to them on the scale."
+
+    When people were invited by link (the engagement entry's ``invited``), the sentence gives the response rate
+    against the invited population, by role: "12 of 20 people invited (60%) answered: Executive 4 of 5, PMO staff
+    3 of 5, Project manager 5 of 10. They answered 94% of the items put to them on the scale." A role with
+    respondents but fewer than ``min_group_size`` is counted with the other small ones (respondents and invited);
+    a role invited but with no respondent shows as "0 of n".
+    """
+    invited = {} if a.engagement is None else dict(a.engagement.invited)
+    if sum(invited.values()) > 0:
+        return _response_rate(a, instrument, min_group_size, invited)
     shown, hidden = [], 0
     labels = {r.id: r.label for r in instrument.roles}
     for role, n in a.respondents_by_role.items():
@@ -284,6 +294,28 @@ def data_basis(a: PmoAssessment, instrument: Instrument, min_group_size: int) ->
     people = "respondent" if a.respondents == 1 else "respondents"
     return (f"{a.respondents} {people} ({', '.join(shown)}) answered {a.answer_rate:.0%} of the items put to them on "
             "the scale.")
+
+
+def _response_rate(a: PmoAssessment, instrument: Instrument, min_group_size: int, invited: dict[str, int]) -> str:
+    """:func:`data_basis` when people were invited: respondents against the invited, by role."""
+    answered = {str(role): int(n) for role, n in a.respondents_by_role.items()}
+    shown, hidden, hidden_invited = [], 0, 0
+    for role in instrument.roles:
+        n, of = answered.get(role.id, 0), invited.get(role.id, 0)
+        if n == 0 and of == 0:
+            continue
+        if 0 < n < min_group_size:
+            hidden, hidden_invited = hidden + n, hidden_invited + of
+        elif of:
+            shown.append(f"{role.label} {n} of {of}")
+        else:
+            shown.append(f"{role.label} {n} (not invited by link)")
+    if hidden:
+        shown.append(f"{hidden} of {hidden_invited} in roles too small to show apart")
+    total = sum(invited.values())
+    people = "person" if total == 1 else "people"
+    return (f"{a.respondents} of {total} {people} invited ({a.respondents / total:.0%}) answered: {', '.join(shown)}. "
+            f"They answered {a.answer_rate:.0%} of the items put to them on the scale.")
 
 
 def agreement_label(row) -> str:

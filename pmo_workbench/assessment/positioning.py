@@ -16,6 +16,8 @@ from .._values import is_missing as _missing
 from .instrument import AD_HOC, PMO_ROLES, Instrument
 
 DEFAULT_MIN_GROUP_SIZE = 3
+ANONYMOUS_MIN_GROUP_SIZE = 5
+"""The smallest minimum group size of a report on answers collected anonymously."""
 DEFAULT_GAP_THRESHOLD = 20.0
 
 

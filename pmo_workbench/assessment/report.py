@@ -19,7 +19,7 @@ from ..errors import InputValidationError, Problem
 from .engagement import Engagement, engagement_inputs
 from .insights import ALL_ROLES, item_scores_by_role
 from .instrument import AD_HOC, PMO_ROLE_LABELS, Instrument, load_instrument
-from .positioning import DEFAULT_MIN_GROUP_SIZE
+from .positioning import ANONYMOUS_MIN_GROUP_SIZE, DEFAULT_MIN_GROUP_SIZE
 from .recommendations import RecommendationLibrary, library_for
 from .responses import read_responses, subject_problem
 from .results import AssessmentResults, PmoAssessment, assess
@@ -114,7 +114,9 @@ def positioning_input(responses: str | Path, organisation: str, pmo: str | None 
     instrument
         A built-in instrument id or the path of an instrument file.
     min_group_size
-        Role groups smaller than this are suppressed; ``None`` for the package default.
+        Role groups smaller than this are suppressed; ``None`` for the package default. When the engagement
+        entry of a PMO reported on says its answers were collected anonymously, at least
+        :data:`~pmo_workbench.assessment.positioning.ANONYMOUS_MIN_GROUP_SIZE`.
     benchmark
         A responses file of other organisations to compare with (may be ``responses`` itself).
     engagement
@@ -141,6 +143,9 @@ def positioning_input(responses: str | Path, organisation: str, pmo: str | None 
     answers = everyone[everyone["organisation"] == organisation].reset_index(drop=True)
     entries, engagement_file, chosen = engagement_inputs(responses, everyone, ins, engagement=engagement,
                                                          targets=targets, targets_source=targets_source)
+    if entries is not None and any(e.anonymity == "anonymous" for e in entries.pmos
+                                   if e.organisation == organisation and (pmo is None or e.pmo == pmo)):
+        size = max(size, ANONYMOUS_MIN_GROUP_SIZE)  # answers collected anonymously: never a group under 5
     results = assess(answers, ins, min_group_size=size, engagement=entries, targets=chosen)
     pmos = (results.get(organisation, pmo),) if pmo else tuple(results.assessments)
     peers = None

@@ -339,7 +339,8 @@ class StoredInput:
     ``instrument`` parameter takes: the built-in id (``id@version`` for an
     older built-in version), or the path of an instrument YAML file;
     ``engagement`` is an engagement file with the assessment's target type,
-    context and evidence, ``None`` when none was recorded.
+    context and evidence, and how its answers were collected (people invited
+    by link, anonymity), ``None`` when there is nothing to say.
     """
 
     assessment_id: int
@@ -431,9 +432,10 @@ def report_input(store, assessment_id: int, folder: str | os.PathLike, *,
     assessment. The instrument follows :func:`assessment_instrument`; an
     instrument given as an object with no file is written beside the answers as
     ``assessment-<id>-instrument.yaml``. When the assessment has a target type,
-    context or evidence (:meth:`Store.set_engagement`), they go to
-    ``assessment-<id>-engagement.yaml`` (the schema of ``engagement.yaml``),
-    also rewritten only when changed.
+    context or evidence (:meth:`Store.set_engagement`), invitations or anonymous answers, they go to
+    ``assessment-<id>-engagement.yaml`` (the schema of ``engagement.yaml``; ``invited``, role id -> how
+    many were invited by link, and ``anonymity`` tell the report its response rate and minimum group
+    size), also rewritten only when changed.
     """
     import yaml
 
@@ -454,15 +456,28 @@ def report_input(store, assessment_id: int, folder: str | os.PathLike, *,
     engagement = folder / f"assessment-{assessment_id}-engagement.yaml"
     entry = store.engagement(assessment_id)
     client = store.client_engagement(str(info["organisation"]))
-    if entry is None and client is None:
+    collected = _collection(store, assessment_id)
+    if entry is None and client is None and not collected:
         engagement.unlink(missing_ok=True)  # a file left from before would name what is no longer recorded
         engagement = None
     else:
         if client is not None:
             client = _client_for(client, str(info["pmo"]), folder, f"assessment-{assessment_id}")
         _write_if_changed(engagement, engagement_yaml(entry, client=client, organisation=str(info["organisation"]),
-                                                      pmo=str(info["pmo"])))
+                                                      pmo=str(info["pmo"]), collected=collected))
     return StoredInput(int(assessment_id), str(info["organisation"]), str(info["pmo"]), target, name, engagement)
+
+
+def _collection(store, assessment_id: int) -> dict:
+    """How the answers were collected, as the engagement entry gives it: ``invited`` (role id -> how many were
+    invited by link) when anyone was, and ``anonymity`` then or when the assessment is anonymous; else ``{}``."""
+    status = store.invitation_status(assessment_id)
+    invited = {str(r): int(n) for r, n in zip(status["role"], status["invited"]) if r != "total" and n}
+    anonymity = store.survey(assessment_id)[0]
+    collected: dict = {"invited": invited} if invited else {}
+    if invited or anonymity == "anonymous":
+        collected["anonymity"] = anonymity
+    return collected
 
 
 def _client_for(client: dict, pmo: str, folder: Path, stem: str) -> dict:
@@ -498,9 +513,9 @@ def copy_logo(source: Path, folder: Path, stem: str) -> str | None:
 
 
 def engagement_yaml(entry, *, client: dict | None = None, organisation: str | None = None,
-                    pmo: str | None = None) -> str:
+                    pmo: str | None = None, collected: dict | None = None) -> str:
     """One PMO's engagement entry, and its organisation's client-level edit when given, as the text of an
-    engagement file.
+    engagement file; ``collected`` adds the entry's ``invited`` and ``anonymity`` (how the answers were collected).
 
     Parts not recorded are left out; evidence answers are quoted (an unquoted
     ``yes`` or ``no`` reads as a boolean in YAML).
@@ -523,6 +538,7 @@ def engagement_yaml(entry, *, client: dict | None = None, organisation: str | No
     if entry is not None and entry.evidence:
         record["evidence"] = {key: {"answer": _Quoted(answer.answer), **({"note": answer.note} if answer.note else {})}
                               for key, answer in entry.evidence.items()}
+    record.update(collected or {})
     if own_choice:
         record["recommendations"] = own_choice
     document = {"organisation": record["organisation"], **client, "pmos": [record]} if client else {"pmos": [record]}

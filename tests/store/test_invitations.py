@@ -456,3 +456,74 @@ def test_migration_0006_downgrades_and_upgrades_keeping_assessments_and_answers(
         assert store.invitations(aid).empty
         with store._engine.connect() as conn, pytest.raises(sa.exc.IntegrityError):
             conn.execute(sa.text("UPDATE assessments SET anonymity = 'public'"))
+
+
+# -- the report's data basis -----------------------------------------------------------------------------------
+
+EXECUTIVE_ITEMS = {item: 4 for item in ("G1", "G2", "G3", "G4", "S1", "P1", "P2", "P3", "P4", "P5")}
+
+
+@pytest.mark.parametrize(("mode", "size"), [("confidential", 1), ("anonymous", 5)])
+def test_report_input_carries_the_invited_by_role_into_the_data_basis(store, aid, aud, tmp_path, mode, size):
+    import yaml
+
+    from pmo_workbench.assessment.narrative import data_basis
+    from pmo_workbench.assessment.report import positioning_input
+    from pmo_workbench.store import report_input
+
+    store.set_survey(aid, anonymity=mode)
+    people = [Person("executive", f"E{n}") for n in range(3)] + [Person("pmo_staff", f"S{n}") for n in range(2)]
+    tokens = [i.token for i in store.invite(aid, people)]
+    for token in tokens[:2]:  # two executives answer all 10 items put to them
+        store.save_draft(token, EXECUTIVE_ITEMS, {})
+        store.submit(token)
+    given = report_input(store, aid, tmp_path, instrument=aud)
+    entry = yaml.safe_load(given.engagement.read_text(encoding="utf-8"))["pmos"][0]
+    assert entry == {"organisation": "Org", "pmo": "PMO", "invited": {"executive": 3, "pmo_staff": 2},
+                     "anonymity": mode}
+    data = positioning_input(given.responses, "Org", instrument=given.instrument, engagement=given.engagement,
+                             min_group_size=1)
+    assert data.min_group_size == size
+    # 2 of 3 + 2 = 5 invited (40%); with groups of 5 the executives' 2 of 3 join the small roles.
+    assert data_basis(data.pmos[0], data.instrument, data.min_group_size) == (
+        "2 of 5 people invited (40%) answered: " + ("Executive 2 of 3, PMO staff 0 of 2" if size == 1 else
+                                                    "PMO staff 0 of 2, 2 of 3 in roles too small to show apart")
+        + ". They answered 100% of the items put to them on the scale.")
+
+
+def test_report_input_of_an_anonymised_assessment_without_invitations_keeps_groups_of_5(store, aid, aud, tmp_path):
+    import yaml
+
+    from pmo_workbench.store import report_input
+
+    rid = store.add_respondent(aid, "executive")
+    store.save_answer(rid, "G1", 3)
+    assert report_input(store, aid, tmp_path, instrument=aud).engagement is None  # nothing to say: no file, as before
+    store.anonymise(aid)
+    written = report_input(store, aid, tmp_path, instrument=aud).engagement
+    entry = yaml.safe_load(written.read_text(encoding="utf-8"))["pmos"][0]
+    assert entry == {"organisation": "Org", "pmo": "PMO", "anonymity": "anonymous"}
+
+
+@pytest.mark.slow
+def test_the_positioning_report_of_a_stored_assessment_gives_the_response_rate(db_url, core, tmp_path):
+    from typer.testing import CliRunner
+
+    from pmo_workbench.cli import app
+
+    first, second = core.roles[0], core.roles[1]
+    with Store(db_url) as store:
+        aid = store.create_assessment("Rate Org", "Rate PMO", core)
+        people = [Person(first.id, f"A{n}") for n in range(4)] + [Person(second.id, f"B{n}") for n in range(2)]
+        tokens = [i.token for i in store.invite(aid, people)]
+        asked = core.asked.loc[first.id]
+        for token in tokens[:3]:  # three of the four people of the first role answer every item put to them
+            assert store.save_draft(token, {item: 4 for item in asked.index[asked.to_numpy(bool)]}, {})
+            assert store.submit(token)
+    result = CliRunner().invoke(app, ["report", "positioning", "--store", db_url, "--assessment", str(aid),
+                                      "--out", str(tmp_path), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "rate-org-positioning.html").read_text(encoding="utf-8")
+    # 3 of 4 + 2 = 6 invited: 50%.
+    assert (f"3 of 6 people invited (50%) answered: {first.label} 3 of 4, {second.label} 0 of 2. They answered 100% "
+            "of the items put to them on the scale.") in page
