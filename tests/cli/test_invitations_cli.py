@@ -408,6 +408,41 @@ def test_remind_by_smtp_with_out_gives_the_people_without_email_their_link(db_ur
         assert store.invitations(assessment)["reminders"].tolist() == [1, 1]
 
 
+class _Picky(_Inbox):
+    """Refuses every message to bo@example.org."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd's hook
+        if address == "bo@example.org":
+            return "550 no such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_refused_recipient_is_reported_and_not_marked_reminded(db_url, tmp_path):
+    from aiosmtpd.controller import Controller
+
+    inbox = _Picky()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        assessment = _new(db_url)
+        people = write_csv(tmp_path / "people.csv", "name,email,role\nAnn,ann@example.org,executive\n"
+                                                    "Bo,bo@example.org,pmo_staff\n")
+        assert run("invite", assessment, "--people", people, "--base-url", BASE, "--out", tmp_path / "i.csv",
+                   "--db", db_url).exit_code == 0
+        result = run("remind", assessment, "--base-url", BASE, "--smtp", f"127.0.0.1:{controller.port}", "--from",
+                     "pmo@example.org", "--db", db_url)
+    finally:
+        controller.stop()
+    assert result.exit_code == 0, result.output
+    assert "1 reminder sent" in result.stderr
+    assert "not sent to Bo (pmo_staff): the server refused it: bo@example.org: 550 no such mailbox here" \
+        in result.stderr
+    assert [tos for tos, _ in inbox.messages] == [["ann@example.org"]]
+    with Store(db_url) as store:
+        assert store.invitations(assessment)["reminders"].tolist() == [1, 0]
+
+
 @pytest.mark.parametrize(("args", "env", "message"), [
     (["--smtp", "mail.example.org"], {}, "--smtp 'mail.example.org': give HOST:PORT"),
     (["--smtp", "mail.example.org:0", "--from", "a@example.org"], {}, "a port is 1 to 65535"),
