@@ -442,4 +442,26 @@ def engagement_inputs(responses: str | Path, answers, instrument: Instrument, *,
             given = loaded
     if problems:
         raise InputValidationError(problems)
+    if given is not None:
+        entries = with_collection(entries, given)
     return entries, path, None if given is None else given.targets(targets_source)
+
+
+def with_collection(entries: Engagement | None, source: Engagement) -> Engagement | None:
+    """``entries`` with how each PMO's answers were collected (``invited``, ``anonymity``) taken from ``source``
+    (a stored assessment's file given as targets) where ``entries`` does not say it: a consultant's own engagement
+    file must not drop the response rate, nor the minimum group size promised to anonymous respondents."""
+    collected = {(e.organisation, e.pmo): e for e in source.pmos if e.invited or e.anonymity is not None}
+    if not collected:
+        return entries
+    entries = entries if entries is not None else Engagement()
+    pmos = []
+    for entry in entries.pmos:
+        found = collected.pop((entry.organisation, entry.pmo), None)
+        if found is not None:
+            entry = entry.model_copy(update={"invited": entry.invited or found.invited,
+                                             "anonymity": entry.anonymity or found.anonymity})
+        pmos.append(entry)
+    pmos += [PmoEngagement(organisation=e.organisation, pmo=e.pmo, invited=e.invited, anonymity=e.anonymity)
+             for e in collected.values()]
+    return entries.model_copy(update={"pmos": tuple(pmos)})

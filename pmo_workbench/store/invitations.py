@@ -254,11 +254,15 @@ class InvitationMixin:
         return token
 
     # -- the respondent's side -------------------------------------------------------------------------------
-    def _usable(self, conn: sa.Connection, token: str):
-        """The invitation row of a usable token (known, not submitted, its assessment open), or ``None``."""
+    def _usable(self, conn: sa.Connection, token: str, *, lock: bool = False):
+        """The invitation row of a usable token (known, not submitted, its assessment open), or ``None``.
+
+        ``lock`` holds the invitation row until the transaction ends (PostgreSQL ``FOR UPDATE``; SQLite's write
+        transaction holds the whole database already), so that two saves of one draft merge one after the other.
+        """
         if not isinstance(token, str) or not token or len(token) > 200:
             return None
-        return conn.execute(
+        query = (
             sa.select(_INV.c.id, _INV.c.assessment_id, _INV.c.role, _INV.c.name, _INV.c.language, _INV.c.status,
                       _INV.c.consented_at, _INV.c.started_at, _INV.c.reminded_at, _INV.c.created_at, _INV.c.draft,
                       _ASM.c.anonymity, _ASM.c.survey,
@@ -268,7 +272,8 @@ class InvitationMixin:
                          .join(_ORG, _ASM.c.organisation_id == _ORG.c.id)
                          .join(_PMO, _ASM.c.pmo_id == _PMO.c.id))
             .where(_TOK.c.token_hash == token_hash(token), _INV.c.status != "submitted", _ASM.c.status == "open")
-        ).first()
+        )
+        return conn.execute(query.with_for_update(of=_INV) if lock else query).first()
 
     def invitation(self, token: str) -> Invitation | None:
         """The invitation a token opens, with its saved draft; ``None`` when the token is unknown, already
@@ -285,7 +290,7 @@ class InvitationMixin:
     def consent(self, token: str) -> bool:
         """Record the respondent's consent (the first time); ``False`` when the token is not usable."""
         with self._write() as conn:
-            row = self._usable(conn, token)
+            row = self._usable(conn, token, lock=True)
             if row is None:
                 return False
             if row.consented_at is None:
@@ -311,7 +316,7 @@ class InvitationMixin:
         from .core import _check_answer
 
         with self._write() as conn:
-            row = self._usable(conn, token)
+            row = self._usable(conn, token, lock=True)
             if row is None:
                 return False
             info = self._assessment_info(conn, row.assessment_id)
@@ -363,7 +368,7 @@ class InvitationMixin:
         Returns ``False`` (nothing written) when the token is not usable or was submitted by another request.
         """
         with self._write() as conn:
-            row = self._usable(conn, token)
+            row = self._usable(conn, token, lock=True)
             if row is None:
                 return False
             now = _utcnow()

@@ -107,3 +107,25 @@ def test_an_engagement_entry_with_an_unknown_role_count_or_mode_is_refused_by_li
     with pytest.raises(InputValidationError) as raised:
         positioning_input(responses, "Org", instrument=tiny_path)
     assert [str(p) for p in raised.value.problems] == [f"{tmp_path / 'engagement.yaml'}{expected}"]
+
+
+def test_an_engagement_file_of_ones_own_keeps_the_stored_response_rate_and_anonymity(tmp_path, tiny_path):
+    # The stored assessment's file comes as the targets file when the consultant gives an engagement file too
+    # (`report positioning --store ... --engagement FILE`): its invited and anonymity still count.
+    responses = _files(tmp_path, "pmos:\n  - organisation: Org\n    pmo: PMO\n    target: supportive\n")
+    stored = tmp_path / "stored.yaml"
+    stored.write_text("pmos:\n  - organisation: Org\n    pmo: PMO\n    anonymity: anonymous\n"
+                      "    invited: {executive: 6, pmo_staff: 2}\n", encoding="utf-8")
+    data = positioning_input(responses, "Org", instrument=tiny_path, targets=stored, targets_source="store")
+    entry = data.pmos[0].engagement
+    assert (entry.target, entry.invited, entry.anonymity) == ("supportive", {"executive": 6, "pmo_staff": 2},
+                                                              "anonymous")
+    assert data.min_group_size == 5
+    # 4 + 1 = 5 of 8 invited: 62.5%, shown 62%; with groups of 5 both roles go together.
+    assert data_basis(data.pmos[0], data.instrument, 5) == (
+        "5 of 8 people invited (62%) answered: 5 of 8 in roles too small to show apart. They answered 100% of the "
+        "items put to them on the scale.")
+    # Without an engagement file of its own, the stored entry stands alone.
+    (tmp_path / "engagement.yaml").unlink()
+    alone = positioning_input(responses, "Org", instrument=tiny_path, targets=stored, targets_source="store")
+    assert alone.min_group_size == 5 and alone.pmos[0].engagement.invited == {"executive": 6, "pmo_staff": 2}

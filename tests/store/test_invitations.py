@@ -246,6 +246,33 @@ def test_two_requests_submitting_the_same_token_at_once_store_it_once(db_url, au
         assert after.invitation_status(aid)["submitted"].tolist() == [1, 0, 0, 1]
 
 
+def test_two_pages_saved_at_once_both_land_in_the_draft(db_url, aud):
+    with Store(db_url) as first:
+        aid = first.create_assessment("Org", "PMO", aud)
+        token = first.invite(aid, [ADA])[0].token
+    errors = []
+    start = threading.Barrier(4)
+
+    def save(page: dict) -> None:
+        try:
+            with Store(db_url) as own:
+                own.use_instrument(aud)
+                start.wait()
+                own.save_draft(token, page, {})
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    pages = [{"G1": 1}, {"G2": 2}, {"S1": 3}, {"P1": 4}]
+    threads = [threading.Thread(target=save, args=(page,)) for page in pages]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Store(db_url) as after:
+        assert after.invitation(token).draft["answers"] == {"G1": 1, "G2": 2, "S1": 3, "P1": 4}
+
+
 def test_an_empty_draft_submits_a_respondent_without_answers(store, aid):
     token = store.invite(aid, [NOBODY])[0].token
     assert store.submit(token) is True
