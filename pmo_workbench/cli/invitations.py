@@ -118,9 +118,8 @@ def store_forget_command(
         found = _respondent(store, assessment, respondent)
         label, role, answered = found["label"], found["role"], int(found["answered"])
         if not yes:
-            typer.confirm(f"Delete respondent {label} ({role}) of assessment {assessment} ({_name(info)}) with "
-                          f"{count(answered, 'answer')}, and what their invitation says of them? This cannot be "
-                          "undone.", abort=True)
+            _confirm(f"Delete respondent {label} ({role}) of assessment {assessment} ({_name(info)}) with "
+                     f"{count(answered, 'answer')}, and what their invitation says of them? This cannot be undone.")
         store.forget_respondent(int(found["respondent_id"]))
     typer.echo(f"respondent {label} ({role}) of assessment {assessment} forgotten: {count(answered, 'answer')} and "
                "the respondent deleted; their invitation's name, e-mail address, language, draft and links removed "
@@ -136,8 +135,8 @@ def store_anonymise_command(assessment: AssessmentArgument, yes: YesOption = Fal
         invitations = store.invitations(assessment)
         respondents = store.respondents(assessment)
         if not yes:
-            typer.confirm(f"Anonymise assessment {assessment} ({_name(info)}) for good: names, e-mail addresses and "
-                          "the link between invitations and answers are deleted? This cannot be undone.", abort=True)
+            _confirm(f"Anonymise assessment {assessment} ({_name(info)}) for good: names, e-mail addresses and the "
+                     "link between invitations and answers are deleted? This cannot be undone.")
         store.anonymise(assessment)
     named = int((invitations["name"].notna() | invitations["email"].notna()).sum())
     unnamed = int(respondents["name"].notna().sum())
@@ -147,6 +146,17 @@ def store_anonymise_command(assessment: AssessmentArgument, yes: YesOption = Fal
                f"of {count(named, 'invitation')}, {count(linked, 'link')} from an invitation to its answers, "
                f"{count(drafts, 'draft')}, and the names of {count(unnamed, 'respondent')}; "
                f"times kept to the day; {count(len(respondents), 'respondent label')} replaced")
+
+
+def _confirm(question: str) -> None:
+    """Ask ``question``; anything but yes (no answer at all included) stops the command: exit 1, nothing changed."""
+    try:
+        agreed = typer.confirm(question, default=False)
+    except typer.Abort:  # no answer (end of input)
+        agreed = False
+    if not agreed:
+        typer.echo("\nnothing changed (--yes answers the question)", err=True)
+        raise typer.Exit(1)
 
 
 def _respondent(store, assessment: int, given: str) -> dict:

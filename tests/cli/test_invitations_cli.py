@@ -509,6 +509,7 @@ def test_forget_asks_first_then_removes_the_respondent_and_what_identifies_them(
         label = store.invitations(assessment)["respondent"].iloc[0]
     declined = run("store", "forget", rows[0]["email"], "--assessment", assessment, "--db", db_url, input="n\n")
     assert declined.exit_code == 1 and "Delete respondent" in declined.stdout
+    assert "nothing changed (--yes answers the question)" in declined.stderr
     with Store(db_url) as store:
         assert len(store.respondents(assessment)) == 2
     result = run("store", "forget", rows[0]["email"], "--assessment", assessment, "--db", db_url, input="y\n")
@@ -534,7 +535,8 @@ def test_anonymise_leaves_nothing_that_identifies_anyone(db_url, tmp_path):
     with Store(db_url) as store:
         _submit(store, _token(rows[0]))
         _start(store, _token(rows[4]))
-    assert run("store", "anonymise", assessment, "--db", db_url).exit_code == 1  # no answer to the question
+    unanswered = run("store", "anonymise", assessment, "--db", db_url)  # no answer to the question
+    assert unanswered.exit_code == 1 and "nothing changed" in unanswered.stderr
     result = run("store", "anonymise", assessment, "--yes", "--db", db_url)
     assert result.exit_code == 0, result.output
     assert "is anonymous now: removed the names and e-mail addresses of 12 invitations, 1 link" in result.stdout
