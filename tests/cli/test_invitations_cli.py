@@ -408,6 +408,40 @@ def test_remind_by_smtp_with_out_gives_the_people_without_email_their_link(db_ur
         assert store.invitations(assessment)["reminders"].tolist() == [1, 1]
 
 
+def test_remind_uses_starttls_when_the_server_offers_it(db_url, tmp_path, monkeypatch):
+    import shutil
+    import ssl
+    import subprocess
+
+    from aiosmtpd.controller import Controller
+
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server.load_cert_chain(cert, key)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the client trusts this certificate only
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port(), tls_context=server,
+                            require_starttls=True)
+    controller.start()
+    try:
+        assessment = _new(db_url)
+        people = write_csv(tmp_path / "people.csv", "name,email,role\nAnn,ann@example.org,executive\n")
+        assert run("invite", assessment, "--people", people, "--base-url", BASE, "--out", tmp_path / "i.csv",
+                   "--db", db_url).exit_code == 0
+        result = run("remind", assessment, "--base-url", BASE, "--smtp", f"127.0.0.1:{controller.port}", "--from",
+                     "pmo@example.org", "--db", db_url)
+    finally:
+        controller.stop()
+    assert result.exit_code == 0, result.output
+    assert f"1 reminder sent through 127.0.0.1:{controller.port} (STARTTLS)" in result.stderr
+    assert [tos for tos, _ in inbox.messages] == [["ann@example.org"]]
+
+
 class _Picky(_Inbox):
     """Refuses every message to bo@example.org."""
 
