@@ -23,11 +23,13 @@ from .errors import FileError
 
 
 @contextlib.contextmanager
-def atomic_path(target: str | Path) -> Iterator[Path]:
+def atomic_path(target: str | Path, *, mode: int | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; move it into place only on success.
 
     A symlink is written through (its target is replaced, the link stays); a
-    device, pipe or socket at ``target`` is refused rather than replaced.
+    device, pipe or socket at ``target`` is refused rather than replaced. The
+    file gets ``mode`` (e.g. ``0o600`` for a file holding secrets: private from
+    its first byte) or, by default, the mode any new file gets here (umask).
 
     >>> with atomic_path("out.json") as tmp:          # doctest: +SKIP
     ...     tmp.write_text("{}")
@@ -49,8 +51,8 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     try:
         try:
             yield tmp
-            # mkstemp makes the file private; give it the mode any new file gets here (umask).
-            os.chmod(tmp, 0o666 & ~_umask())
+            # mkstemp makes the file private; give it the mode asked for, else the one any new file gets (umask).
+            os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
             os.replace(tmp, target)
         except OSError as exc:
             raise FileError.from_os_error("write", target, exc) from None

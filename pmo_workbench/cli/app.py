@@ -221,8 +221,16 @@ def main(argv: list[str] | None = None) -> None:
     by the root group (:class:`_Handled`), so the application behaves the same
     when a test invokes it directly.
     """
-    from . import assess, engagement, instrument, portfolio, reports, store  # noqa: F401 - each registers its commands
-    from . import serve  # noqa: F401 - the web app's command
+    from . import (  # noqa: F401 - each registers its commands
+        assess,
+        engagement,
+        instrument,
+        invitations,
+        portfolio,
+        reports,
+        serve,
+        store,
+    )
 
     args, debug, version = _flags(list(sys.argv[1:] if argv is None else argv))
     if version:

@@ -1,0 +1,532 @@
+"""Collecting answers in a browser: ``invite``, ``status``, ``remind``, and ``store new|close|reopen|forget|
+anonymise``.
+
+Each person gets a personal link (``BASE_URL/r/TOKEN``). A token exists in clear only when it is issued: the
+store keeps its SHA-256 hash, so the invitations and reminders CSV files are the only copies of working links.
+They are written atomically, private to their owner (mode 0600), with no cell a spreadsheet would run, and
+never over an existing file unless ``--force``; the store is written only once the file can be.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import smtplib
+import urllib.parse
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from .._values import count
+from ..assessment.instrument import load_instrument
+from ..assessment.responses import PMO_LEVELS
+from ..errors import FileError
+from .app import app, check_out, console, store_app, usage
+from .mail import PASSWORD_ENV, Mailer, check_address, message, parse_smtp, reason
+from .store import DbOption, _open_store
+
+INVITATION_COLUMNS = ("name", "email", "role", "language", "link")
+"""The columns of the invitations CSV (a mail merge's input)."""
+REMINDER_COLUMNS = (*INVITATION_COLUMNS, "status")
+"""The columns of the reminders CSV: the invitations' and where each person stands (``invited``, ``started``)."""
+
+Anonymity = StrEnum("Anonymity", {mode: mode for mode in ("identified", "confidential", "anonymous")})
+Level = StrEnum("Level", {level: level for level in PMO_LEVELS})
+
+AssessmentArgument = Annotated[int, typer.Argument(help="Assessment id (`pmo-workbench store list` shows them).",
+                                                   show_default=False)]
+BaseUrlOption = Annotated[str, typer.Option(
+    "--base-url", help="Address at which respondents reach `pmo-workbench serve` (http:// or https://, a host, "
+                       "optionally a port and a path); each link is BASE_URL/r/TOKEN.", show_default=False)]
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite an existing file (the working links it holds "
+                                                           "are lost: only their hashes are stored).")]
+CustomInstrumentOption = Annotated[str | None, typer.Option(
+    "--instrument", "-i", help="Instrument YAML file of an assessment that uses a custom (not built-in) instrument.")]
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+
+
+# -- store new | close | reopen | forget | anonymise -------------------------------------------------------------
+
+@store_app.command("new")
+def store_new_command(
+    organisation: Annotated[str, typer.Option("--organisation", help="The organisation assessed.",
+                                              show_default=False)],
+    pmo: Annotated[str, typer.Option("--pmo", help="The PMO assessed.", show_default=False)],
+    level: Annotated[Level | None, typer.Option("--level", help="The PMO's level.")] = None,
+    instrument: Annotated[str, typer.Option("--instrument", "-i", help="Built-in instrument id or path to an "
+                                                                        "instrument YAML file.")] = "pmo-core",
+    db: DbOption = None,
+) -> None:
+    """Start an assessment of a PMO to invite people to; prints its id (an existing assessment of the PMO with this
+    instrument version is kept, and its id printed)."""
+    ins = load_instrument(instrument)
+    with _open_store(db) as store:
+        listed = store.assessments()
+        same = listed[(listed["organisation"] == organisation) & (listed["pmo"] == pmo)
+                      & (listed["instrument_id"] == ins.id) & (listed["instrument_version"] == ins.version)]
+        assessment_id = store.create_assessment(organisation, pmo, ins, level=level.value if level else None)
+    what = f"{organisation} / {pmo}, {ins.id} {ins.version}"
+    if same.empty:
+        typer.echo(f"assessment {assessment_id} created ({what})", err=True)
+    else:
+        typer.echo(f"assessment {assessment_id} exists already ({what}): kept as it is", err=True)
+    typer.echo(str(assessment_id))
+
+
+@store_app.command("close")
+def store_close_command(assessment: AssessmentArgument, db: DbOption = None) -> None:
+    """Close an assessment: no more answers; its links say that it is closed."""
+    with _open_store(db, create=False) as store:
+        info = store.assessment(assessment)
+        if info["status"] != "closed":
+            store.close_assessment(assessment)
+    state = "was closed already" if info["status"] == "closed" else "closed: its links take no more answers"
+    typer.echo(f"assessment {assessment} ({_name(info)}) {state}")
+
+
+@store_app.command("reopen")
+def store_reopen_command(assessment: AssessmentArgument, db: DbOption = None) -> None:
+    """Reopen a closed assessment: its links that were not used to submit work again."""
+    with _open_store(db, create=False) as store:
+        info = store.assessment(assessment)
+        if info["status"] == "closed":
+            store.reopen_assessment(assessment)
+    state = "reopened: its unused links work again" if info["status"] == "closed" else "is open already"
+    typer.echo(f"assessment {assessment} ({_name(info)}) {state}")
+
+
+@store_app.command("forget")
+def store_forget_command(
+    respondent: Annotated[str, typer.Argument(help="The respondent's label (as `store export` shows it), or the "
+                                                   "e-mail address of their invitation.", show_default=False)],
+    assessment: Annotated[int, typer.Option("--assessment", "-a", help="The assessment the respondent answered.",
+                                            show_default=False)],
+    yes: YesOption = False,
+    db: DbOption = None,
+) -> None:
+    """Delete a respondent and their answers (a data-protection request), and the name, e-mail address, language,
+    draft and links of their invitation, which keeps only its role and status so the counts stay right."""
+    with _open_store(db, create=False) as store:
+        info = store.assessment(assessment)
+        found = _respondent(store, assessment, respondent)
+        label, role, answered = found["label"], found["role"], int(found["answered"])
+        if not yes:
+            _confirm(f"Delete respondent {label} ({role}) of assessment {assessment} ({_name(info)}) with "
+                     f"{count(answered, 'answer')}, and what their invitation says of them? This cannot be undone.")
+        store.forget_respondent(int(found["respondent_id"]))
+    typer.echo(f"respondent {label} ({role}) of assessment {assessment} forgotten: {count(answered, 'answer')} and "
+               "the respondent deleted; their invitation's name, e-mail address, language, draft and links removed "
+               "(it keeps its role and status, so the response rate stays right)")
+
+
+@store_app.command("anonymise")
+def store_anonymise_command(assessment: AssessmentArgument, yes: YesOption = False, db: DbOption = None) -> None:
+    """Make an assessment anonymous for good: every invitation loses its name, e-mail address, respondent link and
+    draft, every respondent their name; times are kept to the day; respondent labels are replaced."""
+    with _open_store(db, create=False) as store:
+        info = store.assessment(assessment)
+        invitations = store.invitations(assessment)
+        respondents = store.respondents(assessment)
+        if not yes:
+            _confirm(f"Anonymise assessment {assessment} ({_name(info)}) for good: names, e-mail addresses and the "
+                     "link between invitations and answers are deleted? This cannot be undone.")
+        store.anonymise(assessment)
+    named = int((invitations["name"].notna() | invitations["email"].notna()).sum())
+    unnamed = int(respondents["name"].notna().sum())
+    linked = int(invitations["respondent"].notna().sum())
+    drafts = int((invitations["status"] == "started").sum())
+    typer.echo(f"assessment {assessment} ({_name(info)}) is anonymous now: removed the names and e-mail addresses "
+               f"of {count(named, 'invitation')}, {count(linked, 'link')} from an invitation to its answers, "
+               f"{count(drafts, 'draft')}, and the names of {count(unnamed, 'respondent')}; "
+               f"times kept to the day; {count(len(respondents), 'respondent label')} replaced")
+
+
+def _confirm(question: str) -> None:
+    """Ask ``question``; anything but yes (no answer at all included) stops the command: exit 1, nothing changed."""
+    try:
+        agreed = typer.confirm(question, default=False)
+    except typer.Abort:  # no answer (end of input)
+        agreed = False
+    if not agreed:
+        typer.echo("\nnothing changed (--yes answers the question)", err=True)
+        raise typer.Exit(1)
+
+
+def _respondent(store, assessment: int, given: str) -> dict:
+    """The row of :meth:`Store.respondents` named by its label, or by the e-mail address of its invitation."""
+    respondents = store.respondents(assessment)
+    rows = respondents[respondents["label"] == given]
+    if not rows.empty:
+        return rows.iloc[0].to_dict()
+    if "@" in given:
+        invitations = store.invitations(assessment)
+        mine = invitations[invitations["email"].fillna("").str.casefold() == given.strip().casefold()]
+        if mine.empty:
+            usage(f"no invitation of assessment {assessment} has the e-mail address {given}")
+        label = mine["respondent"].iloc[0]
+        if label is None or pd.isna(label):
+            usage(f"the invitation of {given} has no answers linked to it (not submitted yet, or the assessment is "
+                  "anonymous: its answers cannot be told apart)")
+        return respondents[respondents["label"] == label].iloc[0].to_dict()
+    labels = respondents["label"].tolist()
+    shown = ", ".join(labels[:12]) + (f" and {len(labels) - 12} more" if len(labels) > 12 else "")
+    usage(f"no respondent '{given}' in assessment {assessment}"
+          + (f"; its respondents are {shown}" if labels else " (it has no respondents)"))
+
+
+# -- invite ------------------------------------------------------------------------------------------------------
+
+@app.command("invite")
+def invite_command(
+    assessment: AssessmentArgument,
+    people: Annotated[Path, typer.Option("--people", help="People file (.csv, .xlsx): columns role (required), "
+                                                          "name, email, language.", show_default=False)],
+    base_url: BaseUrlOption,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Invitations CSV to write (name, email, role, language, "
+                                                          "link).")] = Path("invitations.csv"),
+    force: ForceOption = False,
+    anonymity: Annotated[Anonymity | None, typer.Option(
+        "--anonymity", help="identified: names kept with the answers; confidential (the default): you see who "
+                            "answered, reports never; anonymous: answers keep no link to an invitation.")] = None,
+    sender: Annotated[str | None, typer.Option("--sender", help="Who runs the assessment (the welcome page says "
+                                                                "it).")] = None,
+    purpose: Annotated[str | None, typer.Option("--purpose", help="What the assessment is for (welcome page).")
+                       ] = None,
+    contact: Annotated[str | None, typer.Option("--contact", help="Whom to ask about it (welcome page).")] = None,
+    closes_on: Annotated[str | None, typer.Option("--closes-on", help="The last day to answer, YYYY-MM-DD (welcome "
+                                                                      "page; `store close` closes it).")] = None,
+    instrument: CustomInstrumentOption = None,
+    db: DbOption = None,
+) -> None:
+    """Invite people to answer an assessment in a browser: one personal link each, written once to the
+    invitations CSV (the store keeps only a hash of each). Running it again with the same people file invites only
+    the people new in it."""
+    from .._io import atomic_path
+    from ..store import read_people
+
+    url = _base_url(base_url)
+    _check_new_file(out, force)
+    closes = _date(closes_on, "--closes-on")
+    given = load_instrument(instrument) if instrument is not None else None
+    with _open_store(db, create=False) as store:
+        if given is not None:
+            store.use_instrument(given)
+        info = _open_assessment(store, assessment, "invite people to it")
+        listed = read_people(people, store.instrument_for(assessment))
+        if not listed:
+            usage(f"{people}: no people in the file (columns: role, and optionally name, email, language)")
+        survey = {key: value for key, value in (("sender", sender), ("purpose", purpose), ("contact", contact),
+                                                ("closes_on", closes)) if value is not None}
+        issued = []
+        try:
+            with atomic_path(out, mode=0o600) as tmp:  # the file can be written before the store changes
+                if anonymity is not None or survey:
+                    store.set_survey(assessment, anonymity=anonymity.value if anonymity else None, **survey)
+                issued = store.invite(assessment, listed)
+                if not issued:
+                    raise _NothingToWrite
+                _write_rows(tmp, INVITATION_COLUMNS, [_row(i, url) for i in issued])
+        except _NothingToWrite:
+            pass
+        except FileError as exc:
+            if not issued:
+                raise
+            raise FileError(exc.action, exc.path, f"{exc.reason}; {count(len(issued), 'invitation')} are stored but "
+                            "their links are lost: `pmo-workbench remind` issues fresh ones", exc.errno) from None
+    already = len(listed) - len(issued)
+    if not issued:
+        typer.echo(f"{people}: all {count(len(listed), 'person', 'people')} invited already to assessment "
+                   f"{assessment} ({_name(info)}); nothing written", err=True)
+        return
+    typer.echo(str(out))
+    by_role = pd.Series([i.person.role for i in issued]).value_counts(sort=False)
+    typer.echo(f"{count(len(issued), 'person', 'people')} invited to assessment {assessment} ({_name(info)}): "
+               + ", ".join(f"{n} {role}" for role, n in by_role.items())
+               + (f"; {already} invited already, left out" if already else ""), err=True)
+    typer.echo(f"{out} holds the only copy of these links (the store keeps their hashes): send each person their "
+               "own, and keep the file private.", err=True)
+
+
+class _NothingToWrite(Exception):
+    """Everybody in the people file was invited already: no file to write."""
+
+
+# -- status ------------------------------------------------------------------------------------------------------
+
+@app.command("status")
+def status_command(
+    assessment: AssessmentArgument,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (for scripts) instead of a table.")] = False,
+    instrument: CustomInstrumentOption = None,
+    db: DbOption = None,
+) -> None:
+    """Invited, started and submitted by role, and the response rate (submitted of invited)."""
+    given = load_instrument(instrument) if instrument is not None else None
+    with _open_store(db, create=False) as store:
+        if given is not None:
+            store.use_instrument(given)
+        info = store.assessment(assessment)
+        anonymity, _ = store.survey(assessment)
+        frame = store.invitation_status(assessment)
+    records = [{"role": row["role"], "label": row["label"], "invited": int(row["invited"]),
+                "started": int(row["started"]), "submitted": int(row["submitted"]),
+                "response_rate": None if _missing(row["response_rate"]) else round(float(row["response_rate"]), 4)}
+               for row in frame.to_dict("records")]
+    if as_json:
+        document = {"assessment_id": assessment, "organisation": info["organisation"], "pmo": info["pmo"],
+                    "status": info["status"], "anonymity": anonymity, "roles": records}
+        typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        return
+    total = next((r for r in records if r["role"] == "total"), None)
+    if total is None or total["invited"] == 0:
+        typer.echo(f"assessment {assessment} ({_name(info)}): nobody invited yet (`pmo-workbench invite "
+                   f"{assessment} --people FILE --base-url URL`)")
+        return
+    table = Table()
+    for label in ("role", "invited", "started", "submitted", "response rate"):
+        table.add_column(label, justify="left" if label == "role" else "right")
+    for record in records:
+        last = record["role"] == "total"
+        if last:
+            table.add_section()
+        rate = "-" if record["response_rate"] is None else f"{100 * record['response_rate']:.0f} %"
+        table.add_row(Text("Total" if last else str(record["label"])), *(Text(str(record[k])) for k in
+                      ("invited", "started", "submitted")), Text(rate), style="bold" if last else None)
+    out = console()
+    out.print(Text(f"Assessment {assessment}: {_name(info)} ({info['status']}, {anonymity})", style="bold"))
+    out.print(table)
+
+
+# -- remind ------------------------------------------------------------------------------------------------------
+
+@app.command("remind")
+def remind_command(
+    assessment: AssessmentArgument,
+    base_url: BaseUrlOption,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Reminders CSV to write (name, email, role, "
+                                             "language, link, status); default reminders.csv, none with --smtp.",
+                                             show_default=False)] = None,
+    force: ForceOption = False,
+    smtp: Annotated[str | None, typer.Option("--smtp", help="Send the reminders through this SMTP server, "
+                                                            "HOST:PORT (STARTTLS when it offers it).")] = None,
+    sender: Annotated[str | None, typer.Option("--from", help="The sender's address, with --smtp.")] = None,
+    subject: Annotated[str | None, typer.Option("--subject", help="The subject, with --smtp (default: Reminder: "
+                                                                  "the assessment of PMO).")] = None,
+    smtp_user: Annotated[str | None, typer.Option("--smtp-user", help=f"Log in as this user, with the password in "
+                                                                      f"${PASSWORD_ENV}.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Remind the people who have not submitted yet, each with a fresh link: as a mail-merge CSV, or by e-mail
+    with --smtp (then the CSV only with --out, e.g. for the people without an e-mail address). A reminder carries a
+    new link because links cannot be printed again: the store keeps only their hashes. Earlier links keep working
+    until the person submits. Everyone reminded is marked so (`status`, the admin page)."""
+    from .._io import atomic_path
+
+    url = _base_url(base_url)
+    mailer = None
+    if smtp is None:
+        if sender or subject or smtp_user:
+            usage("--from, --subject and --smtp-user go with --smtp HOST:PORT")
+        out = out if out is not None else Path("reminders.csv")
+    else:
+        host, port = parse_smtp(smtp)
+        if sender is None:
+            usage("--smtp needs --from ADDRESS (the sender of the reminders)")
+        check_address(sender)
+        password = os.environ.get(PASSWORD_ENV) if smtp_user else None
+        if smtp_user and not password:
+            usage(f"--smtp-user {smtp_user}: set the password in the environment variable {PASSWORD_ENV}")
+        mailer = Mailer(host, port, user=smtp_user, password=password)
+    if out is not None:
+        _check_new_file(out, force)
+    with _open_store(db, create=False) as store:
+        info = _open_assessment(store, assessment, "remind people of it")
+        invitations = store.invitations(assessment)
+        pending = invitations[invitations["status"] != "submitted"]
+        if pending.empty:
+            typer.echo(f"assessment {assessment} ({_name(info)}): " + ("nobody invited yet" if invitations.empty else
+                       f"all {count(len(invitations), 'person', 'people')} invited have submitted") + "; nobody to "
+                       "remind, nothing written", err=True)
+            return
+        status = dict(zip(pending["id"].astype(int), pending["status"]))
+        has_email = pending["email"].notna() & (pending["email"].fillna("") != "")
+        chosen = [int(i) for i in (pending["id"] if out is not None else pending.loc[has_email, "id"])]
+        without = pending.loc[~has_email]
+        if mailer is None:
+            _remind_by_file(store, out, chosen, status, url)
+            typer.echo(f"{count(len(chosen), 'person', 'people')} to remind, each with a fresh link; marked "
+                       f"reminded. {out} holds the only copy of these links: keep it private.", err=True)
+            return
+        with mailer:  # reached (and logged in) before any link is issued
+            issued = []
+            if out is not None:
+                with atomic_path(out, mode=0o600) as tmp:
+                    issued = store.reissue(chosen)
+                    _write_rows(tmp, REMINDER_COLUMNS, [_row(i, url, status[i.invitation_id]) for i in issued])
+                typer.echo(str(out))
+            elif chosen:
+                issued = store.reissue(chosen)
+            sent, refused, broken = _send(mailer, issued, info, store.survey(assessment)[1], url, sender, subject,
+                                          status)
+        reached = [i.invitation_id for i in issued if i.invitation_id in sent or not i.person.email]
+        store.mark_reminded(reached)
+    _report_sent(mailer, sent, refused, broken, without, out, len(issued))
+
+
+def _remind_by_file(store, out: Path, chosen: list[int], status: dict[int, str], url: str) -> None:
+    from .._io import atomic_path
+
+    with atomic_path(out, mode=0o600) as tmp:
+        issued = store.reissue(chosen)
+        _write_rows(tmp, REMINDER_COLUMNS, [_row(i, url, status[i.invitation_id]) for i in issued])
+    store.mark_reminded([i.invitation_id for i in issued])
+    typer.echo(str(out))
+
+
+def _send(mailer: Mailer, issued: list, info: dict, survey: dict, url: str, sender: str, subject: str | None,
+          status: dict[int, str]) -> tuple[set[int], list[tuple[object, str]], str | None]:
+    """Send one message to each issued person with an address: (invitation ids sent, (person, why) refused, why
+    the server stopped taking messages, or None)."""
+    subject = subject or f"Reminder: the assessment of {info['pmo']} ({info['organisation']})"
+    sent: set[int] = set()
+    refused: list[tuple[object, str]] = []
+    for one in issued:
+        person = one.person
+        if not person.email:
+            continue
+        body = reminder_text(person.name, info, _link(url, one.token), status[one.invitation_id], survey)
+        try:
+            mailer.send(message(sender, person.email, person.name, subject, body))
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
+            refused.append((person, reason(exc)))
+            continue
+        except (OSError, smtplib.SMTPException) as exc:
+            return sent, refused, reason(exc)
+        sent.add(one.invitation_id)
+    return sent, refused, None
+
+
+def _report_sent(mailer: Mailer, sent: set[int], refused: list, broken: str | None, without: pd.DataFrame,
+                 out: Path | None, issued: int) -> None:
+    typer.echo(f"{count(len(sent), 'reminder')} sent through {mailer.where}"
+               + (" (STARTTLS)" if mailer.tls else ""), err=True)
+    for person, why in refused:
+        typer.echo(f"not sent to {_who(person.name, person.email, person.role)}: the server refused it: {why}",
+                   err=True)
+    if len(without):
+        names = "; ".join(_who(r["name"], None, r["role"]) for r in without.to_dict("records"))
+        where = f"their fresh links are in {out}" if out is not None else \
+            "give --out FILE to get fresh links for them (their earlier links still work)"
+        typer.echo(f"{count(len(without), 'person', 'people')} without an e-mail address: {names}; {where}", err=True)
+    if broken is not None:
+        typer.echo(f"error: the SMTP server {mailer.where} stopped taking messages after {len(sent)} of {issued}: "
+                   f"{broken}; the others were neither sent nor marked reminded (run `remind` again)", err=True)
+        raise typer.Exit(1)
+
+
+def reminder_text(name: str | None, info: dict, link: str, status: str, survey: dict) -> str:
+    """The plain-text body of one person's reminder."""
+    lines = [f"Hello {name}," if name else "Hello,", "",
+             f"This is a reminder about the assessment of {info['pmo']} ({info['organisation']})."]
+    if status == "started":
+        lines.append("You have started: your answers so far are saved, and the link below takes you back to them.")
+    else:
+        lines.append("Your answers have not reached us yet; they help us see how the PMO serves you.")
+    lines += ["", "Your personal link (please do not forward it):", link, ""]
+    closes = survey.get("closes_on")
+    lines.append("It works until you submit your answers" + (f" or the survey closes on {closes}." if closes else
+                                                            ".") + " Links sent to you earlier work too.")
+    if survey.get("contact"):
+        lines += ["", f"Questions: {survey['contact']}"]
+    if survey.get("sender"):
+        lines += ["", str(survey["sender"])]
+    return "\n".join(lines) + "\n"
+
+
+# -- helpers -----------------------------------------------------------------------------------------------------
+
+def _base_url(value: str) -> str:
+    """``value`` without its trailing slashes, when it is an http(s) address of a host; a usage error otherwise."""
+    text = value.strip()
+    problem = None
+    try:
+        parts = urllib.parse.urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in 0..65535
+    except ValueError as exc:
+        problem = str(exc)
+    else:
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            problem = "it must start with http:// or https:// and name a host"
+        elif parts.query or parts.fragment or any(c.isspace() for c in text) or parts.username or parts.password:
+            problem = "it may hold a host, a port and a path, nothing more"
+    if problem:
+        usage(f"--base-url '{value}': {problem} (e.g. https://survey.example.org or http://127.0.0.1:8000)")
+    return text.rstrip("/")
+
+
+def _link(base: str, token: str) -> str:
+    return f"{base}/r/{token}"
+
+
+def _row(issued, url: str, status: str | None = None) -> dict:
+    person = issued.person
+    row = {"name": person.name, "email": person.email, "role": person.role, "language": person.language,
+           "link": _link(url, issued.token)}
+    if status is not None:
+        row["status"] = status
+    return row
+
+
+def _write_rows(path: Path, columns: tuple[str, ...], rows: list[dict]) -> None:
+    """Write ``rows`` as CSV to ``path`` (a temporary file of :func:`atomic_path`), every cell formula-neutralised."""
+    from .._io import neutralise_frame
+
+    frame = pd.DataFrame(rows, columns=list(columns)).astype(object)
+    frame = frame.where(frame.notna(), None)
+    neutralise_frame(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+
+
+def _check_new_file(out: Path, force: bool) -> None:
+    """Refuse (usage error) a file that exists, unless ``force``: the links it holds cannot be printed again."""
+    check_out(out)
+    if (out.exists() or out.is_symlink()) and not force:
+        usage(f"{out} exists; the links in it cannot be printed again (the store keeps only their hashes): give "
+              "another --out, or --force to overwrite it")
+
+
+def _open_assessment(store, assessment: int, action: str) -> dict:
+    """The assessment's fields; a usage error when it is closed."""
+    info = store.assessment(assessment)
+    if info["status"] == "closed":
+        usage(f"assessment {assessment} ({_name(info)}) is closed: `pmo-workbench store reopen {assessment}` "
+              f"before you {action}")
+    return info
+
+
+def _date(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        usage(f"{option} '{value}' is not a date: give YYYY-MM-DD")
+
+
+def _name(info: dict) -> str:
+    return f"{info['organisation']} / {info['pmo']}"
+
+
+def _who(name, email, role) -> str:
+    named = name if isinstance(name, str) and name else (email if isinstance(email, str) and email else "unnamed")
+    return f"{named} ({role})"
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
