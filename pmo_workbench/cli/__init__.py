@@ -1,13 +1,22 @@
 """The ``pmo-workbench`` command line: a thin layer over the package.
 
 :mod:`.app` holds the application and its one error handler; :mod:`.assess`,
-:mod:`.engagement`, :mod:`.instrument`, :mod:`.invitations`, :mod:`.reports`, :mod:`.portfolio` and
-:mod:`.store` each hold a group of commands.
+:mod:`.engagement`, :mod:`.instrument`, :mod:`.invitations`, :mod:`.reports`, :mod:`.portfolio`, :mod:`.serve`
+and :mod:`.store` each hold a group of commands.
 """
 
 from __future__ import annotations
 
-from . import assess, engagement, instrument, invitations, portfolio, reports, store  # noqa: F401 - each registers its commands
+from . import (  # noqa: F401 - each registers its commands
+    assess,
+    engagement,
+    instrument,
+    invitations,
+    portfolio,
+    reports,
+    serve,
+    store,
+)
 from .app import app, main
 from .assess import dimension_rows, print_results, print_summary
 from .portfolio import print_portfolio
