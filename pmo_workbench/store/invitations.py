@@ -80,7 +80,8 @@ class Invitation:
     """What the respondent's pages need about a usable token (see :meth:`InvitationMixin.invitation`).
 
     ``survey`` is what the welcome page says (``{}`` when nothing was set); ``status`` is ``"invited"`` or
-    ``"started"``; ``draft`` is ``{"answers": {item_id: int | "DK" | "n/a"}, "comments": {dimension_id: str}}``.
+    ``"started"``; ``draft`` is ``{"answers": {item_id: int | "DK" | "n/a"}, "comments": {dimension_id: str}}``,
+    with ``"page": n`` too once :meth:`InvitationMixin.save_draft` was given the page saved.
     """
 
     id: int
