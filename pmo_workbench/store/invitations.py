@@ -388,12 +388,16 @@ class InvitationMixin:
                 draft["page"] = int(page)
             now = _utcnow()
             changes = {"status": "started", "started_at": row.started_at or now}
-            if row.anonymity == "anonymous":
+            anonymous = row.anonymity == "anonymous"
+            if anonymous:  # in its own savepoint (PostgreSQL): the draft row does not share the invitation's xmin
                 changes["started_at"] = _day(changes["started_at"])
-                self._keep_anonymous_draft(conn, token, row, draft, _day(now))
+                with _apart(conn, anonymous):
+                    self._keep_anonymous_draft(conn, token, row, draft, _day(now))
             else:
                 changes["draft"] = _dump_draft(draft)
-            conn.execute(sa.update(_INV).where(_INV.c.id == row.id, _INV.c.status != "submitted").values(**changes))
+            with _apart(conn, anonymous):
+                conn.execute(sa.update(_INV).where(_INV.c.id == row.id, _INV.c.status != "submitted")
+                             .values(**changes))
             return True
 
     @staticmethod

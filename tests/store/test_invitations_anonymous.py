@@ -142,9 +142,13 @@ def test_on_postgresql_the_respondent_does_not_share_the_invitations_transaction
     with Store(db_url) as store:
         aid = store.create_assessment("Org", "PMO", aud)
         store.set_survey(aid, anonymity="anonymous")
-        for token in (i.token for i in store.invite(aid, [ADA, ALAN])):
-            store.save_draft(token, {"G1": 3}, {})
-            assert store.submit(token)
+        ada, alan, grace = (i.token for i in store.invite(aid, [ADA, ALAN, GRACE]))
+        for token in (ada, alan, grace):
+            store.save_draft(token, {"G1" if token != grace else "S2": 3}, {})
+        with store._engine.connect() as conn:  # an answer in progress: its row and the invitation's apart
+            drafts = conn.execute(sa.text("SELECT count(*) FROM invitations i JOIN drafts d ON d.xmin = i.xmin"))
+            assert drafts.scalar() == 0
+        assert store.submit(ada) and store.submit(alan)
         with store._engine.connect() as conn:
             joined = conn.execute(sa.text(
                 "SELECT count(*) FROM invitations i JOIN respondents r ON r.xmin = i.xmin")).scalar()
