@@ -157,8 +157,19 @@ class InvitationMixin:
         return row.anonymity, json.loads(row.survey) if row.survey else {}
 
     def close_assessment(self, assessment_id: int) -> None:
-        """Close an assessment: no more answers; its links are refused (:meth:`invitation` gives ``None``)."""
-        self._set_status(assessment_id, "closed")
+        """Close an assessment: no more answers; its links are refused (:meth:`invitation` gives ``None``).
+
+        An anonymous assessment's answers in progress (the drafts, kept with each invitation until it is
+        submitted) are deleted for good: nothing unsent stays beside a name.
+        """
+        with self._write() as conn:
+            done = conn.execute(sa.update(_ASM).where(_ASM.c.id == assessment_id).values(status="closed"))
+            if done.rowcount == 0:
+                raise StoreError(f"no assessment {assessment_id} in {self.url}")
+            anonymous = conn.execute(sa.select(_ASM.c.anonymity).where(_ASM.c.id == assessment_id)).scalar_one()
+            if anonymous == "anonymous":
+                conn.execute(sa.update(_INV).where(_INV.c.assessment_id == assessment_id,
+                                                   _INV.c.draft.is_not(None)).values(draft=None))
 
     def reopen_assessment(self, assessment_id: int) -> None:
         """Open a closed assessment again: links not yet submitted work again."""
@@ -356,7 +367,7 @@ class InvitationMixin:
                 started_at=row.started_at or now))
             return True
 
-    def submit(self, token: str) -> bool:
+    def submit(self, token: str, *, allow_empty: bool = True) -> bool:
         """Turn the invitation's draft into a respondent and answers, once, in one transaction.
 
         The invitation is marked submitted by a conditional update (not submitted yet, assessment open) whose
@@ -366,11 +377,16 @@ class InvitationMixin:
         anonymity mode (see the module's notes).
 
         Returns ``False`` (nothing written) when the token is not usable or was submitted by another request.
+        With ``allow_empty=False`` (the web app), a draft holding no answer at all raises :class:`StoreError`
+        (nothing written): an empty submission would count as a response.
         """
         with self._write() as conn:
             row = self._usable(conn, token, lock=True)
             if row is None:
                 return False
+            if not allow_empty and not _load_draft(row.draft)["answers"]:
+                raise StoreError("nothing to submit: not one statement has been answered (a value, \"don't know\" "
+                                 "or \"not applicable\")")
             now = _utcnow()
             anonymous = row.anonymity == "anonymous"
             stamp = _day(now) if anonymous else now
