@@ -116,7 +116,10 @@ async def _form(request: Request) -> dict[str, list[str]]:
 
 
 def _forbidden(request: Request, link: _Link) -> HTMLResponse:
-    return render(request, "forbidden.html", 403, lang=link.lang, back=request.url.path)
+    """A form without the right CSRF token: say so, with a link (GET) back to the page the form was on."""
+    path = request.url.path
+    back = f"{link.base}/review" if path.endswith("/submit") else path
+    return render(request, "forbidden.html", 403, lang=link.lang, back=back)
 
 
 def _see(url: str) -> RedirectResponse:

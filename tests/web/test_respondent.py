@@ -23,8 +23,9 @@ def test_welcome_page_says_who_asks_why_how_long_and_what_is_promised(client, su
     assert "Jo Consultant of &lt;b&gt;Advisory&lt;/b&gt;" in text  # the sender, escaped
     assert "To see what the PMO does well." in text and "jo@advisory.example" in text
     assert "2026-12-31" in text
-    # 10 items at 15 s each = 150 s, rounded up to 3 minutes
-    assert "10 statements on 3 pages: about 3 minutes" in text
+    # 10 items at 15 s each and 3 comment boxes at 15 s = 195 s, rounded up to 4 minutes
+    assert "10 statements on 3 pages: about 4 minutes (an estimate; longer if you write comments)" in text
+    assert "Answers are accepted until" in text and "may quote it in the report, without your name" in text
     assert "confidential" in text and "never shows names" in text
     assert 'type="checkbox" id="consent" name="consent"' in text and '<label for="consent">' in text
     # nothing but the welcome until consent: the pages send back to it
@@ -37,7 +38,9 @@ def test_the_welcome_page_promises_what_the_anonymity_mode_keeps(client, survey)
     text = client.get(f"/r/{survey.token(ANN)}").text
     assert "Your answers are anonymous" in text and "at least five people" in text
     survey.store.set_survey(survey.assessment, anonymity="identified")
-    assert "stored with your name" in client.get(f"/r/{survey.token(ANN)}").text
+    assert "Your name is kept with your answers" in client.get(f"/r/{survey.token(ANN)}").text
+    survey.store.set_survey(survey.assessment, anonymity="confidential")
+    assert "can see who answered and what each person answered" in client.get(f"/r/{survey.token(ANN)}").text
 
 
 def test_consent_is_required_before_anything_else(client, survey):
@@ -66,7 +69,7 @@ def test_a_page_shows_the_items_put_to_the_role_with_every_option_labelled(clien
     ids = re.findall(r'<input type="radio" name="item-S1" value="[^"]+" id="([^"]+)"', page)
     assert all(f'<label for="{i}">' in page for i in ids)
     assert ">Don't know</label>" in page.replace("&#39;", "'") and ">Not applicable</label>" in page
-    assert '<label for="comment-sup">' in page and 'maxlength="2000"' in page
+    assert '<label for="comment-sup">' in page and 'data-max="2000"' in page and "maxlength" not in page
     # PMO staff see S2 too
     start(client, survey.token(PIET))
     assert "s two" in client.get(f"/r/{survey.token(PIET)}/page/2").text
