@@ -94,10 +94,17 @@ def unanswered(pages: Sequence[Page], answers: Mapping[str, object]) -> list[tup
     return found
 
 
-def resume_page(pages: Sequence[Page], answers: Mapping[str, object]) -> int | None:
-    """The number of the first page with an item not yet answered, ``None`` when every page is answered."""
-    left = unanswered(pages, answers)
-    return left[0][0].number if left else None
+def resume_page(pages: Sequence[Page], answers: Mapping[str, object],
+                comments: Mapping[str, object] | None = None) -> int | None:
+    """Where a respondent coming back carries on: the page after the last one holding an answer or a comment
+    (page 1 when none does), ``None`` (the review page) when that is the last page. Statements left blank on
+    earlier pages are not gone back to: the review page lists them."""
+    comments = comments or {}
+    reached = 0
+    for page in pages:
+        if any(answers.get(item.id) is not None for item in page.items) or comments.get(page.dimension.id):
+            reached = page.number
+    return reached + 1 if reached < len(pages) else None
 
 
 def parse_page(form: Mapping[str, Sequence[str]], page: Page, instrument: Instrument,

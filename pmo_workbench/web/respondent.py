@@ -77,7 +77,7 @@ class _Link:
                 "instrument": self.instrument, **more}
 
     def resume(self) -> str:
-        number = resume_page(self.pages, self.answers)
+        number = resume_page(self.pages, self.answers, self.comments)
         return f"{self.base}/review" if number is None else f"{self.base}/page/{number}"
 
 
@@ -216,8 +216,12 @@ async def review(request: Request) -> Response:
 
 def _review(request: Request, link: _Link, problems=(), status: int = 200) -> HTMLResponse:
     missing = unanswered(link.pages, link.answers)
+    scale = link.instrument.scale
+    labels = {value: scale.labels.get(value) for value in range(scale.min, scale.max + 1)}
     return render(request, "review.html", status, lang=link.lang,
-                  **link.context(missing=missing, field_id=field_id, comments=link.comments, problems=list(problems)))
+                  **link.context(missing=missing, field_id=field_id, comments=link.comments, problems=list(problems),
+                                 answers=link.answers, labels=labels, dont_know=DONT_KNOW,
+                                 not_applicable=NOT_APPLICABLE))
 
 
 async def submit(request: Request) -> Response:

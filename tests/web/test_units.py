@@ -103,6 +103,10 @@ def test_resume_and_review_find_the_items_not_answered(instrument):
     assert [(p.number, [i.id for i in items]) for p, items in unanswered(pages, answers)] == [
         (3, ["P1", "P2", "P3", "P4", "P5"])]
     assert resume_page(pages, {**answers, **{f"P{i}": 4 for i in range(1, 6)}}) is None
+    # carried on from where they stopped, not from a statement left blank on page 1
+    assert resume_page(pages, {"G1": 1, "S1": 3}) == 3 and resume_page(pages, {"G1": 1}) == 2
+    assert resume_page(pages, {}, {"sup": "a comment only"}) == 3
+    assert resume_page(pages, {"P1": 2}) is None  # the last page: on to the review
 
 
 def _request(accept: str | None) -> Request:
