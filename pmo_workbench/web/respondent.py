@@ -239,8 +239,8 @@ async def submit(request: Request) -> Response:
         return _review(request, link, [Problem("nothing_answered", "questions")], status=400)
     try:
         submitted = await run_in_threadpool(lambda: state(request).store.submit(link.token, allow_empty=False))
-    except StoreError:
-        return _review(request, link, [Problem("nothing_answered", "questions")], status=400)
+    except StoreError as exc:  # the store's reason, written for the person (nothing answered, survey over, ...)
+        return _review(request, link, [Problem("not_submitted", "questions", str(exc))], status=400)
     if not submitted:
         return neutral(request)
     return _see(f"/thanks?lang={link.lang}")

@@ -60,3 +60,19 @@ def test_dont_know_and_not_applicable_sit_apart_from_the_scale(client, survey):
     assert re.findall(r'value="([^"]+)" id=', scale) == ["1", "2", "3", "4", "5"]
     assert re.findall(r'value="([^"]+)" id=', asides) == ["DK", "n/a"]
     assert 'id="G1-opt-first"' in scale and csrf_of(page)
+
+
+def test_a_refusal_of_the_store_at_submission_is_shown_on_the_review_page(client, survey, monkeypatch):
+    from pmo_workbench.errors import StoreError
+
+    token = survey.token(ANN)
+    csrf = start(client, token)
+    client.post(f"/r/{token}/page/1", data={"csrf": csrf, "item-G1": "4"})
+
+    def refuse(*args, **kwargs):
+        raise StoreError("the survey stopped accepting answers on 2020-01-31")
+
+    monkeypatch.setattr(survey.store, "submit", refuse)
+    refused = client.post(f"/r/{token}/submit", data={"csrf": csrf})
+    assert refused.status_code == 400 and 'id="error-summary"' in refused.text
+    assert "Your answers were not sent: the survey stopped accepting answers on 2020-01-31." in refused.text
