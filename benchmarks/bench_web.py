@@ -7,7 +7,12 @@ Each respondent opens their link, consents, posts every page of the items put to
 in seven) and submits: about 17 requests.
 
 - ``sequential`` (the baseline): the first set, one respondent after another, one request at a time;
-- ``concurrent``: the second set all at once (``httpx.AsyncClient``, a connection each).
+- ``concurrent``: the second set all at once (``httpx.AsyncClient``, a connection each, all released together).
+
+Transport: the server closes a keep-alive connection idle for 5 s, so the client does not reuse one idle for
+more than 2 s; a request that still meets a connection closed under it (reset, or closed without a response)
+is sent once more on a fresh one and counted under "retried". Such a failure is a race of the transport, not a
+lost answer: the stored answers are checked in full at the end. On any failure the server's stderr is printed.
 
 Before any number is printed, every invitation must be submitted and every answer stored. Printed per run:
 submissions per second, the 95th percentile of request latency and of a respondent's whole visit, and the ratio
@@ -52,16 +57,27 @@ def plan_for(instrument, role: str, n: int) -> list[tuple[int, dict[str, str]]]:
     return plan
 
 
-async def visit(client: httpx.AsyncClient, token: str, plan, latencies: list[float]) -> float:
+RESET = (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError)
+"""A connection closed under a request before any response came."""
+
+
+async def visit(client: httpx.AsyncClient, token: str, plan, latencies: list[float], retried: list[str],
+                go: asyncio.Event | None = None) -> float:
     """One respondent's whole visit; returns its duration (s), and appends each request's latency."""
     async def call(method: str, url: str, expected: int, **kw) -> httpx.Response:
         start = time.perf_counter()
-        response = await client.request(method, url, **kw)
+        try:
+            response = await client.request(method, url, **kw)
+        except RESET as exc:
+            retried.append(f"{method} {url.replace(token, '<link>')}: {type(exc).__name__}")
+            response = await client.request(method, url, **kw)
         latencies.append(time.perf_counter() - start)
         if response.status_code != expected:
             raise RuntimeError(f"{method} {url}: {response.status_code}, expected {expected}")
         return response
 
+    if go is not None:
+        await go.wait()
     began = time.perf_counter()
     csrf = CSRF.search((await call("GET", f"/r/{token}", 200)).text).group(1)
     await call("POST", f"/r/{token}", 303, data={"csrf": csrf, "consent": "yes"})
@@ -73,15 +89,22 @@ async def visit(client: httpx.AsyncClient, token: str, plan, latencies: list[flo
 
 async def run(base: str, visits: list[tuple[str, list]], concurrent: bool) -> dict:
     latencies: list[float] = []
-    limits = httpx.Limits(max_connections=len(visits) if concurrent else 1)
+    retried: list[str] = []
+    limits = httpx.Limits(max_connections=len(visits) if concurrent else 1, keepalive_expiry=2.0)
     async with httpx.AsyncClient(base_url=base, timeout=httpx.Timeout(120), limits=limits) as client:
-        start = time.perf_counter()
         if concurrent:
-            durations = await asyncio.gather(*(visit(client, token, plan, latencies) for token, plan in visits))
+            go = asyncio.Event()
+            started = [asyncio.ensure_future(visit(client, token, plan, latencies, retried, go))
+                       for token, plan in visits]
+            await asyncio.sleep(0)
+            start = time.perf_counter()
+            go.set()
+            durations = await asyncio.wait_for(asyncio.gather(*started), timeout=1800)
         else:
-            durations = [await visit(client, token, plan, latencies) for token, plan in visits]
+            start = time.perf_counter()
+            durations = [await visit(client, token, plan, latencies, retried) for token, plan in visits]
         wall = time.perf_counter() - start
-    return {"rate": len(visits) / wall, "wall": wall, "requests": len(latencies),
+    return {"rate": len(visits) / wall, "wall": wall, "requests": len(latencies), "retried": retried,
             "p95_request_ms": 1000 * float(np.percentile(latencies, 95)),
             "p95_visit_s": float(np.percentile(durations, 95))}
 
@@ -93,21 +116,27 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(url: str):
+def server(url: str, folder: Path):
+    """``pmo-workbench serve`` on a free port; its stderr goes to a file, printed when anything fails."""
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "pmo_workbench", "serve", "--db", url, "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log_path = folder / f"server-{port}.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "pmo_workbench", "serve", "--db", url, "--port", str(port),
+                                    "--secret-file", str(folder / "secret")], stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
             if process.poll() is not None:
-                raise RuntimeError(f"the server stopped: {process.stderr.read().decode(errors='replace')}")
+                raise RuntimeError("the server stopped")
             try:
                 httpx.get(base + "/", timeout=1)
                 break
             except httpx.TransportError:
                 time.sleep(0.1)
         yield base
+    except BaseException:
+        print(f"--- the server's stderr ---\n{log_path.read_text(errors='replace')}---", file=sys.stderr)
+        raise
     finally:
         process.terminate()
         process.wait(30)
@@ -131,7 +160,7 @@ def postgres_database():
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def bench(url: str, respondents: int) -> dict[str, dict]:
+def bench(url: str, respondents: int, folder: Path) -> dict[str, dict]:
     instrument = load_instrument("pmo-core")
     roles = instrument.role_ids
     with Store(url) as store:
@@ -139,7 +168,7 @@ def bench(url: str, respondents: int) -> dict[str, dict]:
         people = [Person(roles[n % len(roles)], name=f"Person {n}", key=f"p{n}") for n in range(2 * respondents)]
         issued = store.invite(assessment, people)
     visits = [(i.token, plan_for(instrument, i.person.role, n)) for n, i in enumerate(issued)]
-    with server(url) as base:
+    with server(url, folder) as base:
         results = {"sequential": asyncio.run(run(base, visits[:respondents], concurrent=False)),
                    "concurrent": asyncio.run(run(base, visits[respondents:], concurrent=True))}
     with Store(url) as store:
@@ -165,7 +194,7 @@ def main() -> None:
             print("PostgreSQL: skipped (PGHOST is not set; run under pg_virtualenv)")
         for label, database in databases:
             with database as url:
-                results = bench(url, args.respondents)
+                results = bench(url, args.respondents, Path(folder))
             print(f"\n{label}: {args.respondents} respondents, every answer stored")
             print(f"{'run':<12}{'submissions/s':>15}{'p95 request ms':>16}{'p95 visit s':>13}{'requests':>10}")
             for name, r in results.items():
@@ -173,6 +202,10 @@ def main() -> None:
                       f"{r['requests']:>10}")
             ratio = results["concurrent"]["rate"] / results["sequential"]["rate"]
             print(f"concurrent / sequential (baseline) submissions per second: {ratio:.2f}x")
+            for name, r in results.items():
+                if r["retried"]:
+                    print(f"{name}: {len(r['retried'])} request(s) sent again after the connection was closed "
+                          f"under them: {', '.join(r['retried'])}")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -93,6 +94,21 @@ def _new_secret(path: Path) -> None:
         out.write(secrets.token_hex(SECRET_BYTES) + "\n")
 
 
+def check_port(host: str, port: int) -> None:
+    """A usage error (exit 2) unless ``host:port`` can be listened on now (another server on it, a host name that
+    is not this machine's)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        usage(f"--host {host}: {exc.strerror}")
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            usage(f"cannot listen on {host}:{port}: {exc.strerror or exc}; give another --port, or stop what uses it")
+
+
 def _hash_and_exit() -> None:
     from ..web.security import hash_password
 
@@ -142,6 +158,7 @@ def serve_command(
 
     password_hash = read_admin_password(admin_password_file)
     secret = read_secret(secret_file)
+    check_port(host, port)
     web = create_app(db if db is not None else default_url(), admin_password_hash=password_hash, secret=secret,
                      base_url=base_url, secure_cookies=not insecure_cookies)
     typer.echo(f"serving on http://{host}:{port} (admin: {'login' if password_hash else 'off: no password set'}); "

@@ -19,12 +19,18 @@ DONT_KNOW = "DK"
 NOT_APPLICABLE = "n/a"
 """The two answers besides the scale points, spelled as the store takes them."""
 SECONDS_PER_ITEM = 15
-"""Time the welcome page allows for reading and rating one statement (four a minute), for its estimate of how
-long the questionnaire takes; a deliberately unhurried pace for agree/disagree statements."""
+"""The project's own assumption, not a measured or published figure: time allowed for reading and rating one
+statement (four a minute), for the welcome page's estimate of how long the questionnaire takes. The page calls
+the result an estimate and adds :data:`SECONDS_PER_COMMENT_BOX` per page for the optional comments."""
+SECONDS_PER_COMMENT_BOX = 15
+"""Also the project's own assumption: a little time per page for its optional comment box."""
 
 ITEM_FIELD = "item-"
 COMMENT_FIELD = "comment-"
 _INTEGER = re.compile(r"^[+-]?\d{1,9}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+"""Control characters a comment may not hold (a line break and a tab may): a database may refuse them (NUL), and
+no reader sees them."""
 
 
 @dataclass(frozen=True)
@@ -58,10 +64,10 @@ def pages_for(instrument: Instrument, role: str) -> tuple[Page, ...]:
 
 
 def minutes_for(pages: Sequence[Page]) -> int:
-    """The estimate the welcome page gives: the items put to the role at :data:`SECONDS_PER_ITEM` each, rounded
-    up to whole minutes (at least 1)."""
+    """The estimate the welcome page gives: the items put to the role at :data:`SECONDS_PER_ITEM` each and
+    :data:`SECONDS_PER_COMMENT_BOX` per page, rounded up to whole minutes (at least 1)."""
     count = sum(len(page.items) for page in pages)
-    return max(1, math.ceil(count * SECONDS_PER_ITEM / 60))
+    return max(1, math.ceil((count * SECONDS_PER_ITEM + len(pages) * SECONDS_PER_COMMENT_BOX) / 60))
 
 
 def choices(instrument: Instrument) -> list[tuple[str, str | None]]:
@@ -88,10 +94,18 @@ def unanswered(pages: Sequence[Page], answers: Mapping[str, object]) -> list[tup
     return found
 
 
-def resume_page(pages: Sequence[Page], answers: Mapping[str, object]) -> int | None:
-    """The number of the first page with an item not yet answered, ``None`` when every page is answered."""
-    left = unanswered(pages, answers)
-    return left[0][0].number if left else None
+def resume_page(pages: Sequence[Page], answers: Mapping[str, object],
+                comments: Mapping[str, object] | None = None, saved: int = 0) -> int | None:
+    """Where a respondent coming back carries on: the page after the furthest one saved (``saved``, the
+    draft's record of it) or holding an answer or a comment (page 1 when none), ``None`` (the review page) when
+    that is the last page. Statements left blank on earlier pages are not gone back to: the review page lists
+    them."""
+    comments = comments or {}
+    reached = min(max(saved, 0), len(pages))
+    for page in pages:
+        if any(answers.get(item.id) is not None for item in page.items) or comments.get(page.dimension.id):
+            reached = max(reached, page.number)
+    return reached + 1 if reached < len(pages) else None
 
 
 def parse_page(form: Mapping[str, Sequence[str]], page: Page, instrument: Instrument,
@@ -131,7 +145,10 @@ def parse_page(form: Mapping[str, Sequence[str]], page: Page, instrument: Instru
             if dimension != page.dimension.id or len(values) != 1:
                 problems.append(Problem("not_on_page", "questions", dimension))
                 continue
-            text = values[0].replace("\r\n", "\n").strip()
+            text = values[0].replace("\r\n", "\n").replace("\r", "\n").strip()
+            if _CONTROL.search(text):
+                problems.append(Problem("comment_control", f"comment-{dimension}", dimension))
+                continue
             if len(text) > MAX_COMMENT:
                 problems.append(Problem("comment_too_long", f"comment-{dimension}", dimension))
                 continue

@@ -76,8 +76,14 @@ class _Link:
                 "csrf": self.csrf, "csrf_field": CSRF_FIELD, "pages": self.pages, "role_label": role_label,
                 "instrument": self.instrument, **more}
 
+    @property
+    def saved_page(self) -> int:
+        """The last page the respondent saved (0: none), as the draft records it."""
+        page = (self.invitation.draft or {}).get("page")
+        return page if isinstance(page, int) else 0
+
     def resume(self) -> str:
-        number = resume_page(self.pages, self.answers)
+        number = resume_page(self.pages, self.answers, self.comments, self.saved_page)
         return f"{self.base}/review" if number is None else f"{self.base}/page/{number}"
 
 
@@ -116,7 +122,10 @@ async def _form(request: Request) -> dict[str, list[str]]:
 
 
 def _forbidden(request: Request, link: _Link) -> HTMLResponse:
-    return render(request, "forbidden.html", 403, lang=link.lang, back=request.url.path)
+    """A form without the right CSRF token: say so, with a link (GET) back to the page the form was on."""
+    path = request.url.path
+    back = f"{link.base}/review" if path.endswith("/submit") else path
+    return render(request, "forbidden.html", 403, lang=link.lang, back=back)
 
 
 def _see(url: str) -> RedirectResponse:
@@ -178,7 +187,8 @@ async def page(request: Request) -> Response:
         shown = {**link.answers, **answers}
         return _page(request, link, current, shown, {**link.comments, **comments}, problems, status=400)
     try:
-        saved_ok = await run_in_threadpool(state(request).store.save_draft, link.token, answers, comments)
+        saved_ok = await run_in_threadpool(lambda: state(request).store.save_draft(
+            link.token, answers, comments, page=max(number, link.saved_page)))
     except StoreError:
         return _page(request, link, current, link.answers, link.comments, [Problem("not_saved", "questions")],
                      status=400)
@@ -213,8 +223,12 @@ async def review(request: Request) -> Response:
 
 def _review(request: Request, link: _Link, problems=(), status: int = 200) -> HTMLResponse:
     missing = unanswered(link.pages, link.answers)
+    scale = link.instrument.scale
+    labels = {value: scale.labels.get(value) for value in range(scale.min, scale.max + 1)}
     return render(request, "review.html", status, lang=link.lang,
-                  **link.context(missing=missing, field_id=field_id, comments=link.comments, problems=list(problems)))
+                  **link.context(missing=missing, field_id=field_id, comments=link.comments, problems=list(problems),
+                                 answers=link.answers, labels=labels, dont_know=DONT_KNOW,
+                                 not_applicable=NOT_APPLICABLE))
 
 
 async def submit(request: Request) -> Response:
@@ -232,8 +246,8 @@ async def submit(request: Request) -> Response:
         return _review(request, link, [Problem("nothing_answered", "questions")], status=400)
     try:
         submitted = await run_in_threadpool(lambda: state(request).store.submit(link.token, allow_empty=False))
-    except StoreError:
-        return _review(request, link, [Problem("nothing_answered", "questions")], status=400)
+    except StoreError as exc:  # the store's reason, written for the person (nothing answered, survey over, ...)
+        return _review(request, link, [Problem("not_submitted", "questions", str(exc))], status=400)
     if not submitted:
         return neutral(request)
     return _see(f"/thanks?lang={link.lang}")

@@ -21,7 +21,7 @@ from pmo_workbench.cli.app import app as cli_app
 from pmo_workbench.store import Store
 from pmo_workbench.web.security import CSP, RateLimit, Sessions, address_key
 
-from .conftest import ADMIN_PASSWORD, SECRET, csrf_of, make_survey, start
+from .conftest import ADMIN_PASSWORD, SECRET, csrf_of, free_port, make_survey, start
 
 ANN, EVE = "ann@example.org", "eve@example.org"
 runner = CliRunner()
@@ -166,7 +166,7 @@ def test_forwarded_headers_are_trusted_only_behind_a_proxy_and_from_127_0_0_1(tm
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.update(options))
     monkeypatch.delenv(serve.PASSWORD_ENV, raising=False)
     result = runner.invoke(cli_app, ["serve", "--db", str(tmp_path / "w.db"), "--secret-file",
-                                     str(tmp_path / "secret"), *flag])
+                                     str(tmp_path / "secret"), "--port", str(free_port()), *flag])
     assert result.exit_code == 0, result.output
     assert seen["proxy_headers"] is trusted and seen["forwarded_allow_ips"] == "127.0.0.1"
 
@@ -207,7 +207,7 @@ def test_serve_keeps_its_secret_in_a_private_file_or_takes_it_from_the_environme
     monkeypatch.setenv(serve.SECRET_ENV, "k" * 40)
     assert serve.read_secret(None) == b"k" * 40
     monkeypatch.setenv(serve.SECRET_ENV, "short")
-    result = runner.invoke(cli_app, ["serve", "--db", str(tmp_path / "w.db")])
+    result = runner.invoke(cli_app, ["serve", "--db", str(tmp_path / "w.db"), "--port", str(free_port())])
     assert result.exit_code == 2 and "PMO_WORKBENCH_SECRET: the key is too short (5 characters" in result.stderr
 
 
@@ -215,7 +215,7 @@ def test_short_passwords_are_refused_and_a_readable_plain_password_file_is_warne
     import uvicorn
 
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: None)
-    secret = ["--secret-file", str(tmp_path / "secret"), "--db", str(tmp_path / "w.db")]
+    secret = ["--secret-file", str(tmp_path / "secret"), "--db", str(tmp_path / "w.db"), "--port", str(free_port())]
     short = tmp_path / "short.txt"
     short.write_text("a\n", encoding="utf-8")
     result = runner.invoke(cli_app, ["serve", "--admin-password-file", str(short), *secret])
@@ -293,3 +293,18 @@ def test_the_plain_http_warning_appears_only_off_this_machine(db_url, tmp_path, 
             assert ("over plain HTTP" in client.get("/admin").text) is warned
     finally:
         made.store.close()
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line_and_exits_2(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(cli_app, ["serve", "--db", str(tmp_path / "w.db"), "--port", str(port),
+                                         "--secret-file", str(tmp_path / "secret")])
+    assert result.exit_code == 2 and "serving on" not in result.stderr
+    assert result.stderr.strip() == (f"error: cannot listen on 127.0.0.1:{port}: Address already in use; give another "
+                                     "--port, or stop what uses it")
+    assert not (tmp_path / "w.db").exists()

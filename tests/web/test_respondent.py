@@ -23,8 +23,9 @@ def test_welcome_page_says_who_asks_why_how_long_and_what_is_promised(client, su
     assert "Jo Consultant of &lt;b&gt;Advisory&lt;/b&gt;" in text  # the sender, escaped
     assert "To see what the PMO does well." in text and "jo@advisory.example" in text
     assert "2026-12-31" in text
-    # 10 items at 15 s each = 150 s, rounded up to 3 minutes
-    assert "10 statements on 3 pages: about 3 minutes" in text
+    # 10 items at 15 s each and 3 comment boxes at 15 s = 195 s, rounded up to 4 minutes
+    assert "10 statements on 3 pages: about 4 minutes (an estimate; longer if you write comments)" in text
+    assert "Answers are accepted until" in text and "may quote it in the report, without your name" in text
     assert "confidential" in text and "never shows names" in text
     assert 'type="checkbox" id="consent" name="consent"' in text and '<label for="consent">' in text
     # nothing but the welcome until consent: the pages send back to it
@@ -37,7 +38,9 @@ def test_the_welcome_page_promises_what_the_anonymity_mode_keeps(client, survey)
     text = client.get(f"/r/{survey.token(ANN)}").text
     assert "Your answers are anonymous" in text and "at least five people" in text
     survey.store.set_survey(survey.assessment, anonymity="identified")
-    assert "stored with your name" in client.get(f"/r/{survey.token(ANN)}").text
+    assert "Your name is kept with your answers" in client.get(f"/r/{survey.token(ANN)}").text
+    survey.store.set_survey(survey.assessment, anonymity="confidential")
+    assert "can see who answered and what each person answered" in client.get(f"/r/{survey.token(ANN)}").text
 
 
 def test_consent_is_required_before_anything_else(client, survey):
@@ -66,7 +69,7 @@ def test_a_page_shows_the_items_put_to_the_role_with_every_option_labelled(clien
     ids = re.findall(r'<input type="radio" name="item-S1" value="[^"]+" id="([^"]+)"', page)
     assert all(f'<label for="{i}">' in page for i in ids)
     assert ">Don't know</label>" in page.replace("&#39;", "'") and ">Not applicable</label>" in page
-    assert '<label for="comment-sup">' in page and 'maxlength="2000"' in page
+    assert '<label for="comment-sup">' in page and 'data-max="2000"' in page and "maxlength" not in page
     # PMO staff see S2 too
     start(client, survey.token(PIET))
     assert "s two" in client.get(f"/r/{survey.token(PIET)}/page/2").text
@@ -87,7 +90,8 @@ def test_pages_save_to_the_draft_and_move_back_and_on(client, survey):
     assert welcome.headers["location"] == f"/r/{token}?about"
     again = client.get(welcome.headers["location"]).text
     assert "Group PMO" in again and 'name="consent"' not in again
-    assert f'href="/r/{token}/page/1">Continue the questionnaire' in again
+    # pages 1 and 2 hold answers: carry on at page 3 (G3 left blank on page 1 is listed on the review page)
+    assert f'href="/r/{token}/page/3">Continue the questionnaire' in again
     later = client.post(f"/r/{token}/page/1", data={"csrf": csrf, "item-G3": "2", "comment-gov": "",
                                                      "action": "later"})
     assert later.headers["location"] == f"/r/{token}/saved"
@@ -97,11 +101,11 @@ def test_pages_save_to_the_draft_and_move_back_and_on(client, survey):
     # saved answers come back ticked
     page = client.get(f"/r/{token}/page/1").text
     assert 'value="4" id="G1-opt-4" checked' in page and 'value="DK" id="G2-opt-dk" checked' in page
-    # G4 is still open, so the link lands on page 1
-    assert client.get(f"/r/{token}").headers["location"] == f"/r/{token}/page/1"
+    # G4 is still open, but page 2 was saved: the link lands on page 3
+    assert client.get(f"/r/{token}").headers["location"] == f"/r/{token}/page/3"
 
 
-def test_resume_lands_on_the_first_page_not_yet_answered_and_the_last_page_leads_to_review(client, survey):
+def test_resume_lands_after_the_last_page_saved_and_the_last_page_leads_to_review(client, survey):
     token = survey.token(ANN)
     csrf = start(client, token)
     client.post(f"/r/{token}/page/1", data={"csrf": csrf, **{f"item-G{i}": "3" for i in range(1, 5)}})
@@ -122,7 +126,18 @@ def test_review_lists_the_unanswered_items_with_links_then_submit_stores_exactly
     review = client.get(f"/r/{token}/review").text
     links = re.findall(r'href="/r/[^/]+/page/(\d)#q-([A-Z0-9]+)"', review)
     assert links == [("2", "S1"), ("3", "P2"), ("3", "P4"), ("3", "P5")]
-    assert "<h2>Support</h2>" in review and "<h2>People</h2>" in review and "<h2>Governance</h2>" not in review
+    # every page with what will be sent: 10 statements, 6 answered; answers with their labels; the comment
+    assert "6 of 10 statements answered" in review and 'max="10" value="6"' in review
+    assert all(f'<h2 id="review-{n}">{label} <a class="change" href="/r/{token}/page/{n}">' in review
+               for n, label in ((1, "Governance"), (2, "Support"), (3, "People")))
+    answers = re.findall(r"<dd>(.*?)</dd>", review)
+
+    def blank(page, item):
+        return f'<span class="unanswered">Not answered</span> <a href="/r/{token}/page/{page}#q-{item}">Answer it</a>'
+
+    assert answers == ["5", "Don't know", "1", "2", blank(2, "S1"), "4", blank(3, "P2"), "Not applicable",
+                       blank(3, "P4"), blank(3, "P5")]  # the test scale has no labels
+    assert '<dd class="comment-text">Clear &lt;b&gt;mandate&lt;/b&gt;</dd>' in review
     sent = client.post(f"/r/{token}/submit", data={"csrf": csrf})
     assert sent.status_code == 303 and sent.headers["location"].startswith("/thanks")
     assert "Thank you" in client.get(sent.headers["location"]).text

@@ -50,14 +50,14 @@ def test_core_instrument_leaves_out_what_a_role_is_not_asked(core):
     assert all(item.asks("team_member") for page in team for item in page.items)
 
 
-@pytest.mark.parametrize("items, minutes", [
-    (1, 1),     # 15 s rounds up to a minute
-    (4, 1),     # 60 s
-    (5, 2),     # 75 s
-    (10, 3),    # 150 s
-    (69, 18),   # 1035 s = 17.25 min
+@pytest.mark.parametrize("items, minutes", [  # one page: its comment box adds 15 s
+    (1, 1),     # 15 + 15 = 30 s rounds up to a minute
+    (3, 1),     # 45 + 15 = 60 s
+    (4, 2),     # 60 + 15 = 75 s
+    (10, 3),    # 150 + 15 = 165 s
+    (69, 18),   # 1035 + 15 = 1050 s = 17.5 min
 ])
-def test_the_time_estimate_allows_15_seconds_an_item_rounded_up(instrument, items, minutes):
+def test_the_time_estimate_allows_15_seconds_an_item_and_a_comment_box_rounded_up(instrument, items, minutes):
     from pmo_workbench.web.forms import Page
 
     page = pages_for(instrument, "executive")[0]
@@ -103,6 +103,12 @@ def test_resume_and_review_find_the_items_not_answered(instrument):
     assert [(p.number, [i.id for i in items]) for p, items in unanswered(pages, answers)] == [
         (3, ["P1", "P2", "P3", "P4", "P5"])]
     assert resume_page(pages, {**answers, **{f"P{i}": 4 for i in range(1, 6)}}) is None
+    # carried on from where they stopped, not from a statement left blank on page 1
+    assert resume_page(pages, {"G1": 1, "S1": 3}) == 3 and resume_page(pages, {"G1": 1}) == 2
+    assert resume_page(pages, {}, {"sup": "a comment only"}) == 3
+    assert resume_page(pages, {"P1": 2}) is None  # the last page: on to the review
+    assert resume_page(pages, {}, {}, saved=1) == 2  # page 1 saved with nothing on it: on to page 2
+    assert resume_page(pages, {"G1": 1}, {}, saved=3) is None and resume_page(pages, {}, {}, saved=99) is None
 
 
 def _request(accept: str | None) -> Request:
