@@ -16,7 +16,7 @@ from .._spreadsheet import per_value
 from ..assessment.instrument import Instrument
 from ..assessment.responses import KEY_COLUMNS, PMO_LEVELS, TIDY_COLUMNS, read_responses
 from ..errors import StoreError
-from .schema import _ANS, _NA_RAW, _NA_TEXT, _RESP, DONT_KNOW, LONG_FILE_COLUMNS, WIDE_META_COLUMNS, _utcnow
+from .schema import _ANS, _ASM, _NA_RAW, _NA_TEXT, _RESP, DONT_KNOW, LONG_FILE_COLUMNS, WIDE_META_COLUMNS, _utcnow
 
 
 @dataclass(frozen=True)
@@ -176,6 +176,8 @@ class FileMixin:
             same_comment = comment.fillna("").to_numpy(object) == stored_comment.fillna("").to_numpy(object)
             unchanged = ~is_new & same_value & (na == stored_na) & (dk == stored_dk) & same_comment
             write = ~unchanged
+            _refuse_closed(conn, ids, {int(a) for a in (*new["assessment_id"], *stale["assessment_id"])},
+                           {int(r) for r in merged["respondent_id"].to_numpy()[write].tolist()})
             if write.any():
                 rows = [
                     {"respondent_id": r, "item": i, "value": None if v != v else int(v), "not_applicable": bool(n),
@@ -198,6 +200,23 @@ class FileMixin:
         return frame.astype({"assessment_id": "int64", "label": object, "role": object, "assessed_on": object})
 
 
+
+
+def _refuse_closed(conn: sa.Connection, ids: list[int], assessments: set[int], respondents: set[int]) -> None:
+    """Raise :class:`StoreError` (the transaction then writes nothing) when the import would add or change a
+    respondent of (``assessments``: their assessment ids), or write an answer of (``respondents``: respondent ids),
+    a closed assessment among the file's assessments ``ids``."""
+    closed = [int(a) for a in conn.execute(sa.select(_ASM.c.id).where(_ASM.c.id.in_(ids),
+                                                                      _ASM.c.status == "closed")).scalars()]
+    if not closed:
+        return
+    owner = dict(conn.execute(sa.select(_RESP.c.id, _RESP.c.assessment_id)
+                              .where(_RESP.c.assessment_id.in_(closed))).all())
+    hit = sorted({a for a in closed if a in assessments} | {int(owner[r]) for r in respondents if r in owner})
+    if hit:
+        which = ", ".join(map(str, hit))
+        raise StoreError(f"assessment {which} is closed: it takes no new respondents or changed answers; nothing "
+                         f"imported (reopen it first: store reopen {hit[0]})")
 
 
 def _none(value):
