@@ -27,7 +27,7 @@ from rich.text import Text
 from .._values import count
 from ..assessment.instrument import load_instrument
 from ..assessment.responses import PMO_LEVELS
-from ..errors import FileError
+from ..errors import FileError, StoreError
 from .app import app, check_out, console, store_app, usage
 from .mail import PASSWORD_ENV, Mailer, check_address, message, parse_smtp, reason
 from .store import DbOption, _open_store
@@ -212,8 +212,11 @@ def invite_command(
     from ..store import read_people
 
     url = _base_url(base_url)
-    _check_new_file(out, force)
+    _check_new_file(out, force, reads=people)
     closes = _date(closes_on, "--closes-on")
+    if closes is not None and closes < dt.date.today().isoformat():
+        usage(f"--closes-on {closes} is in the past: the welcome page would tell people the survey has closed; "
+              "give today or a later day")
     given = load_instrument(instrument) if instrument is not None else None
     with _open_store(db, create=False) as store:
         if given is not None:
@@ -222,17 +225,27 @@ def invite_command(
         listed = read_people(people, store.instrument_for(assessment))
         if not listed:
             usage(f"{people}: no people in the file (columns: role, and optionally name, email, language)")
+        mode, stored = store.survey(assessment)
         survey = {key: value for key, value in (("sender", sender), ("purpose", purpose), ("contact", contact),
                                                 ("closes_on", closes)) if value is not None}
-        issued = []
+        missing = [f"--{key}" for key in ("sender", "purpose") if not (survey.get(key, stored.get(key)) or "").strip()]
+        if missing:
+            usage(f"assessment {assessment} ({_name(info)}): the welcome page must say who runs the survey and why: "
+                  f"give {' and '.join(missing)}")
+        changed = [key for key, value in survey.items() if stored.get(key) != (value or None)]
+        new_mode = anonymity.value if anonymity is not None and anonymity.value != mode else None
+        issued, refused = [], None
         try:
             with atomic_path(out, mode=0o600) as tmp:  # the file can be written before the store changes
-                if anonymity is not None or survey:
-                    store.set_survey(assessment, anonymity=anonymity.value if anonymity else None, **survey)
                 issued = store.invite(assessment, listed)
                 if not issued:
                     raise _NothingToWrite
                 _write_rows(tmp, INVITATION_COLUMNS, [_row(i, url) for i in issued])
+                if new_mode or changed:  # only a run that invites someone changes the welcome page
+                    try:
+                        store.set_survey(assessment, anonymity=new_mode, **{k: survey[k] for k in changed})
+                    except StoreError as exc:  # the links are written all the same: they are stored already
+                        refused = str(exc)
         except _NothingToWrite:
             pass
         except FileError as exc:
@@ -242,8 +255,10 @@ def invite_command(
                             "their links are lost: `pmo-workbench remind` issues fresh ones", exc.errno) from None
     already = len(listed) - len(issued)
     if not issued:
+        kept = " (the welcome page was left as it was: --sender, --purpose, --contact, --closes-on and " \
+               "--anonymity change it only in a run that invites someone)" if new_mode or changed else ""
         typer.echo(f"{people}: all {count(len(listed), 'person', 'people')} invited already to assessment "
-                   f"{assessment} ({_name(info)}); nothing written", err=True)
+                   f"{assessment} ({_name(info)}); nothing written{kept}", err=True)
         return
     typer.echo(str(out))
     by_role = pd.Series([i.person.role for i in issued]).value_counts(sort=False)
@@ -252,6 +267,11 @@ def invite_command(
                + (f"; {already} invited already, left out" if already else ""), err=True)
     typer.echo(f"{out} holds the only copy of these links (the store keeps their hashes): send each person their "
                "own, and keep the file private.", err=True)
+    if refused is not None:
+        usage(f"the welcome page and the anonymity mode were left as they were: {refused}")
+    if new_mode or changed:
+        parts = ([f"anonymity {mode} -> {new_mode}"] if new_mode else []) + [key.replace("_", " ") for key in changed]
+        typer.echo(f"changed for every respondent's welcome page: {', '.join(parts)}", err=True)
 
 
 class _NothingToWrite(Exception):
@@ -493,12 +513,49 @@ def _write_rows(path: Path, columns: tuple[str, ...], rows: list[dict]) -> None:
     neutralise_frame(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
-def _check_new_file(out: Path, force: bool) -> None:
-    """Refuse (usage error) a file that exists, unless ``force``: the links it holds cannot be printed again."""
+def _check_new_file(out: Path, force: bool, *, reads: Path | None = None) -> None:
+    """Refuse (usage error) a file that exists, unless ``force``; even with ``force`` refuse one that is not an
+    invitations or reminders CSV written earlier (the store's database, the people file ``reads``, anything else):
+    ``--force`` replaces only a links file, whose links cannot be printed again (the store keeps their hashes)."""
     check_out(out)
-    if (out.exists() or out.is_symlink()) and not force:
+    if reads is not None and _same_file(out, reads):
+        usage(f"--out {out} is the people file this command reads; give another --out")
+    if not (out.exists() or out.is_symlink()):
+        return
+    if not force:
         usage(f"{out} exists; the links in it cannot be printed again (the store keeps only their hashes): give "
               "another --out, or --force to overwrite it")
+    what = _links_file(out) if out.is_file() else None  # a device or the like: refused where it is written
+    if what is not None:
+        usage(f"--out {out} exists and is {what}, not an invitations or reminders CSV: --force replaces only such a "
+              "file; give another --out")
+
+
+_LINK_HEADERS = {",".join(INVITATION_COLUMNS), ",".join(REMINDER_COLUMNS)}
+
+
+def _links_file(path: Path) -> str | None:
+    """``None`` when ``path`` is an invitations or reminders CSV (by its header line), else what it is instead."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError as exc:
+        return f"a file that cannot be read ({exc.strerror or exc})"
+    if head.startswith(b"SQLite format 3\0"):
+        return "a database file"
+    line = head.split(b"\n", 1)[0].rstrip(b"\r").removeprefix(b"\xef\xbb\xbf")
+    try:
+        header = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return "not a text file"
+    return None if header in _LINK_HEADERS else f"a file whose first line is not {' or '.join(sorted(_LINK_HEADERS))}"
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.exists() and other.exists() and os.path.samefile(one, other)
+    except OSError:
+        return False
 
 
 def _open_assessment(store, assessment: int, action: str) -> dict:
