@@ -176,7 +176,10 @@ class FileMixin:
             same_comment = comment.fillna("").to_numpy(object) == stored_comment.fillna("").to_numpy(object)
             unchanged = ~is_new & same_value & (na == stored_na) & (dk == stored_dk) & same_comment
             write = ~unchanged
-            _refuse_closed(conn, ids, {int(a) for a in (*new["assessment_id"], *stale["assessment_id"])},
+            moved = [a for a, r, r0, on, on0 in stale[["assessment_id", "role", "role_stored", "assessed_on",
+                                                        "assessed_on_stored"]].itertuples(index=False)
+                     if r != r0 or _none(on) != _none(on0)]  # pandas finds None != None: compare in Python
+            _refuse_closed(conn, ids, {int(a) for a in (*new["assessment_id"], *moved)},
                            {int(r) for r in merged["respondent_id"].to_numpy()[write].tolist()})
             if write.any():
                 rows = [
@@ -200,8 +203,6 @@ class FileMixin:
         return frame.astype({"assessment_id": "int64", "label": object, "role": object, "assessed_on": object})
 
 
-
-
 def _refuse_closed(conn: sa.Connection, ids: list[int], assessments: set[int], respondents: set[int]) -> None:
     """Raise :class:`StoreError` (the transaction then writes nothing) when the import would add or change a
     respondent of (``assessments``: their assessment ids), or write an answer of (``respondents``: respondent ids),
@@ -222,7 +223,6 @@ def _refuse_closed(conn: sa.Connection, ids: list[int], assessments: set[int], r
 def _none(value):
     """``None`` for any missing value (None, NaN, NaT), else the value."""
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
-
 
 
 

@@ -1,0 +1,119 @@
+"""What the consultant's commands refuse: overwriting the store or the people file, answers imported into a closed
+assessment, ids too large for the database, a past closing date, a welcome page that says nothing of who runs the
+survey; and that a run that invites nobody changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pmo_workbench.store import Store
+from tests.cli.test_invitations_cli import BASE, SAMPLE, _new, _rows, _tokens, run
+from tests.helpers import write_csv
+
+HUGE = "99999999999999999999"
+
+
+def _sqlite_file(db_url: str):
+    from pathlib import Path
+
+    return Path(db_url.removeprefix("sqlite:///"))
+
+
+def test_force_never_replaces_the_store_or_the_people_file(db_url, tmp_path):
+    assessment = _new(db_url)
+    people = write_csv(tmp_path / "people.csv", "name,email,role\nAnn,ann@example.org,executive\n")
+    other = write_csv(tmp_path / "notes.csv", "a,b\n1,2\n")
+    targets = [people, other] + ([_sqlite_file(db_url)] if db_url.startswith("sqlite") else [])
+    for target in targets:
+        before = target.read_bytes()
+        result = run("invite", assessment, "--people", people, "--base-url", BASE, "--out", target, "--force",
+                     "--db", db_url)
+        assert result.exit_code == 2, result.output
+        assert f"--out {target}" in result.stderr and "Traceback" not in result.output
+        assert target.read_bytes() == before
+    assert _tokens(db_url) == 0
+    if db_url.startswith("sqlite"):
+        db = _sqlite_file(db_url)
+        shown = run("remind", assessment, "--base-url", BASE, "--out", db, "--force", "--db", db_url)
+        assert shown.exit_code == 2 and f"--out {db} exists and is a database file" in shown.stderr
+    # an earlier invitations file is replaced with --force
+    out = tmp_path / "invitations.csv"
+    assert run("invite", assessment, "--people", people, "--base-url", BASE, "--out", out, "--db", db_url
+               ).exit_code == 0
+    reminded = run("remind", assessment, "--base-url", BASE, "--out", out, "--force", "--db", db_url)
+    assert reminded.exit_code == 0, reminded.output
+    assert list(_rows(out)[0]) == ["name", "email", "role", "language", "link", "status"]
+    again = run("remind", assessment, "--base-url", BASE, "--out", out, "--force", "--db", db_url)
+    assert again.exit_code == 0, again.output  # a reminders file too
+
+
+def test_a_closed_assessment_takes_no_import(db_url, tmp_path):
+    first = write_csv(tmp_path / "first.csv",
+                      "organisation,pmo,respondent,role,MAN1\nOrg,PMO,r1,executive,4\n")
+    assert run("store", "import", first, "--db", db_url).exit_code == 0
+    assert run("store", "close", "1", "--db", db_url).exit_code == 0
+    late = write_csv(tmp_path / "late.csv", "organisation,pmo,respondent,role,MAN1\nOrg,PMO,r2,executive,3\n")
+    changed = write_csv(tmp_path / "changed.csv", "organisation,pmo,respondent,role,MAN1\nOrg,PMO,r1,executive,1\n")
+    for path in (late, changed):
+        result = run("store", "import", path, "--db", db_url)
+        assert result.exit_code == 2, result.output
+        assert "assessment 1 is closed" in result.stderr and "reopen it first: store reopen 1" in result.stderr
+    with Store(db_url) as store:
+        assert store.respondents(1)["label"].tolist() == ["r1"]
+        assert store.responses(1)["value"].tolist()[0] == 4
+    again = run("store", "import", first, "--db", db_url)  # the same answers: nothing to change, no refusal
+    assert again.exit_code == 0 and "0 respondents added; answers: 0 added, 0 changed" in again.stdout
+    run("store", "reopen", "1", "--db", db_url)
+    assert run("store", "import", late, "--db", db_url).exit_code == 0
+
+
+@pytest.mark.parametrize("args", [
+    ["status", HUGE], ["store", "close", HUGE], ["store", "anonymise", HUGE, "--yes"],
+    ["store", "forget", "x@example.org", "--assessment", HUGE, "--yes"], ["remind", HUGE, "--base-url", BASE],
+    ["store", "export", "out.csv", "-a", HUGE],
+])
+def test_an_id_too_large_names_no_assessment(db_url, tmp_path, monkeypatch, args):
+    monkeypatch.chdir(tmp_path)
+    _new(db_url)
+    result = run(*args, "--db", db_url)
+    assert result.exit_code == 2, result.output
+    assert f"no assessment {HUGE} in" in result.stderr and "internal error" not in result.output
+
+
+def test_invite_with_an_id_too_large(db_url, tmp_path):
+    _new(db_url)
+    result = run("invite", HUGE, "--people", SAMPLE, "--base-url", BASE, "--out", tmp_path / "i.csv", "--db", db_url)
+    assert result.exit_code == 2 and f"no assessment {HUGE} in" in result.stderr, result.output
+
+
+def test_a_new_survey_must_say_who_runs_it_and_why(db_url, tmp_path):
+    created = run("store", "new", "--organisation", "Org", "--pmo", "PMO", "--db", db_url)
+    out = tmp_path / "i.csv"
+    result = run("invite", "1", "--people", SAMPLE, "--base-url", BASE, "--out", out, "--sender", "Us",
+                 "--db", db_url)
+    assert created.exit_code == 0 and result.exit_code == 2
+    assert "the welcome page must say who runs the survey and why: give --purpose" in result.stderr
+    assert not out.exists() and _tokens(db_url) == 0
+    past = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    result = run("invite", "1", "--people", SAMPLE, "--base-url", BASE, "--out", out, "--sender", "Us",
+                 "--purpose", "Why", "--closes-on", past, "--db", db_url)
+    assert result.exit_code == 2 and f"--closes-on {past} is in the past" in result.stderr
+    assert not out.exists() and _tokens(db_url) == 0
+
+
+def test_a_run_that_invites_nobody_changes_no_welcome_text(db_url, tmp_path):
+    assessment = _new(db_url)
+    people = write_csv(tmp_path / "people.csv", "name,email,role\nAnn,ann@example.org,executive\n")
+    first = run("invite", assessment, "--people", people, "--base-url", BASE, "--out", tmp_path / "1.csv",
+                "--contact", "pmo@example.org", "--db", db_url)
+    assert first.exit_code == 0 and "changed for every respondent's welcome page: contact" in first.stderr
+    again = run("invite", assessment, "--people", people, "--base-url", BASE, "--out", tmp_path / "2.csv",
+                "--sender", "Someone else", "--anonymity", "anonymous", "--db", db_url)
+    assert again.exit_code == 0 and "nothing written" in again.stderr
+    assert "the welcome page was left as it was" in again.stderr and not (tmp_path / "2.csv").exists()
+    with Store(db_url) as store:
+        assert store.survey(assessment) == ("confidential", {"sender": "Northbridge Consulting",
+                                                             "purpose": "How the PMO serves you",
+                                                             "contact": "pmo@example.org"})
