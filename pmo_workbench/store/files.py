@@ -16,6 +16,7 @@ from .._spreadsheet import per_value
 from ..assessment.instrument import Instrument
 from ..assessment.responses import KEY_COLUMNS, PMO_LEVELS, TIDY_COLUMNS, read_responses
 from ..errors import StoreError
+from .cache import _inputs_of, _private_folder, forget_inputs, input_folder  # noqa: F401 - public here too
 from .schema import _ANS, _ASM, _NA_RAW, _NA_TEXT, _RESP, DONT_KNOW, LONG_FILE_COLUMNS, WIDE_META_COLUMNS, _utcnow
 
 
@@ -429,19 +430,6 @@ def assessment_instrument(store, assessment_id: int, instrument: Instrument | st
                      "give that instrument's YAML file (--instrument PATH, or the manifest's instrument column)")
 
 
-def input_folder(store_url: str) -> Path:
-    """Where a stored assessment is written as report input: one folder per store in the user's cache.
-
-    Never inside a report's output folder, which is what a consultant hands over: the input holds every
-    respondent's answers and comments, approved or not.
-    """
-    import hashlib
-
-    from platformdirs import user_cache_path
-
-    return user_cache_path("pmo-workbench") / "store-exports" / hashlib.sha256(store_url.encode()).hexdigest()[:16]
-
-
 def report_input(store, assessment_id: int, folder: str | os.PathLike, *,
                  instrument: Instrument | str | os.PathLike | None = None) -> StoredInput:
     """Write a stored assessment as the input of its positioning report.
@@ -459,6 +447,7 @@ def report_input(store, assessment_id: int, folder: str | os.PathLike, *,
     import yaml
 
     folder = Path(folder)
+    _private_folder(folder)  # every respondent's answers and comments: the owner's only
     ins, name = assessment_instrument(store, assessment_id, instrument)
     info = store.assessment(assessment_id)
     target = folder / f"assessment-{assessment_id}.csv"
@@ -484,6 +473,8 @@ def report_input(store, assessment_id: int, folder: str | os.PathLike, *,
             client = _client_for(client, str(info["pmo"]), folder, f"assessment-{assessment_id}")
         _write_if_changed(engagement, engagement_yaml(entry, client=client, organisation=str(info["organisation"]),
                                                       pmo=str(info["pmo"]), collected=collected))
+    for path in _inputs_of(folder, assessment_id):
+        os.chmod(path, 0o600)
     return StoredInput(int(assessment_id), str(info["organisation"]), str(info["pmo"]), target, name, engagement)
 
 

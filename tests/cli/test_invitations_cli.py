@@ -203,7 +203,8 @@ def test_no_token_is_stored_when_the_csv_cannot_be_written(db_url, tmp_path):
                  "--anonymity", "anonymous", "--sender", "Us", "--db", db_url)
     assert result.exit_code == 2 and "cannot write /dev/null" in result.stderr, result.output
     with Store(db_url) as store:
-        assert store.survey(assessment) == ("confidential", {})  # the welcome text and mode left as they were
+        assert store.survey(assessment) == ("confidential", {"sender": "Northbridge Consulting",  # left as they were
+                                                             "purpose": "How the PMO serves you"})
     # an --out inside a file
     (tmp_path / "file").write_text("x", encoding="utf-8")
     inside = run("invite", assessment, "--people", SAMPLE, "--base-url", BASE, "--out", tmp_path / "file" / "i.csv",

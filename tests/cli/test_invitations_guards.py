@@ -117,3 +117,37 @@ def test_a_run_that_invites_nobody_changes_no_welcome_text(db_url, tmp_path):
         assert store.survey(assessment) == ("confidential", {"sender": "Northbridge Consulting",
                                                              "purpose": "How the PMO serves you",
                                                              "contact": "pmo@example.org"})
+
+
+def test_the_report_cache_is_private_and_forgotten_with_the_answers(db_url, tmp_path, monkeypatch):
+    import stat
+
+    from pmo_workbench.assessment.instrument import load_instrument
+    from pmo_workbench.store.files import input_folder, report_input
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    answers = write_csv(tmp_path / "a.csv", "organisation,pmo,respondent,role,item,value,comment\n"
+                                            "Org,PMO,r1,executive,MAN1,4,Comment by r1\n"
+                                            "Org,PMO,r2,executive,MAN1,3,\n")
+    with Store(db_url) as store:
+        store.import_responses(answers, load_instrument("pmo-core"))
+        store.set_survey(1, anonymity="anonymous")  # the engagement file is written too
+        folder = input_folder(store.url)
+        given = report_input(store, 1, folder)
+        url = store.url
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700 and stat.S_IMODE(folder.parent.stat().st_mode) == 0o700
+    written = sorted(p.name for p in folder.iterdir())
+    assert written == ["assessment-1-engagement.yaml", "assessment-1.csv"] and given.engagement is not None
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in folder.iterdir())
+    assert "Comment by r1" in given.responses.read_text(encoding="utf-8")
+    other = folder / "assessment-12.csv"  # another assessment's copy stays
+    other.write_text("x", encoding="utf-8")
+    result = run("store", "forget", "r1", "--assessment", "1", "--yes", "--db", url)
+    assert result.exit_code == 0, result.output
+    assert "2 cached report inputs deleted" in result.stdout
+    assert sorted(p.name for p in folder.iterdir()) == ["assessment-12.csv"]
+    with Store(url) as store:
+        report_input(store, 1, folder)
+    result = run("store", "anonymise", "1", "--yes", "--db", url)
+    assert result.exit_code == 0 and "2 cached report inputs deleted" in result.stdout, result.output
+    assert sorted(p.name for p in folder.iterdir()) == ["assessment-12.csv"]
