@@ -480,11 +480,14 @@ def report_input(store, assessment_id: int, folder: str | os.PathLike, *,
 
 def _collection(store, assessment_id: int) -> dict:
     """How the answers were collected, as the engagement entry gives it: ``invited`` (role id -> how many were
-    invited by link) when anyone was, and ``anonymity`` then or when the assessment is anonymous; else ``{}``."""
+    invited by link) and ``submitted`` (how many of them submitted) when anyone was, and ``anonymity`` then or when
+    the assessment is anonymous; else ``{}``."""
     status = store.invitation_status(assessment_id)
     invited = {str(r): int(n) for r, n in zip(status["role"], status["invited"]) if r != "total" and n}
+    submitted = {str(r): int(n) for r, n, of in zip(status["role"], status["submitted"], status["invited"])
+                 if r != "total" and of}
     anonymity = store.survey(assessment_id)[0]
-    collected: dict = {"invited": invited} if invited else {}
+    collected: dict = {"invited": invited, "submitted": submitted} if invited else {}
     if invited or anonymity == "anonymous":
         collected["anonymity"] = anonymity
     return collected

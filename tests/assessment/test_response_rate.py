@@ -45,10 +45,10 @@ def _assessed(tiny, roles: dict[str, int], invited: dict[str, int] | None, *, mi
     ({"executive": 4, "pmo_staff": 1}, {"executive": 5, "pmo_staff": 2, "project_manager": 3},
      3, "5 of 10 people invited (50%) answered: Executive 4 of 5, Project manager 0 of 3, 1 of 2 in roles too small "
         "to show apart. They answered 100% of the items put to them on the scale."),
-    # Respondents of a role nobody was invited from (answers imported from a file) are said to be so.
+    # Respondents of a role nobody was invited from (answers imported from a file) are stated apart: 3 of 4 = 75%.
     ({"executive": 3, "pmo_staff": 3}, {"executive": 4}, 3,
-     "6 of 4 people invited (150%) answered: Executive 3 of 4, PMO staff 3 (not invited by link). They answered "
-     "100% of the items put to them on the scale."),
+     "3 of 4 people invited (75%) answered: Executive 3 of 4; plus 3 respondents who answered by other means. They "
+     "answered 100% of the items put to them on the scale."),
     # 1 of 1: one person.
     ({"executive": 1}, {"executive": 1}, 1,
      "1 of 1 person invited (100%) answered: Executive 1 of 1. They answered 100% of the items put to them on the "
@@ -56,6 +56,37 @@ def _assessed(tiny, roles: dict[str, int], invited: dict[str, int] | None, *, mi
 ])
 def test_the_data_basis_gives_the_response_rate_by_role(tiny, roles, invited, size, expected):
     assert data_basis(_assessed(tiny, roles, invited), tiny, size) == expected
+
+
+def _recorded(tiny, roles: dict[str, int], invited: dict[str, int], submitted: dict[str, int]):
+    a = assess(answers(_people(roles)), tiny).assessments[0]
+    return dataclasses.replace(a, engagement=PmoEngagement(organisation="Org", pmo="PMO", invited=invited,
+                                                            submitted=submitted))
+
+
+INVITED = {"executive": 4, "pmo_staff": 3, "project_manager": 5}
+
+
+def test_imported_respondents_are_not_counted_as_invited_who_answered(tiny):
+    # 12 invited, nobody submitted (status: 0 of 12, 0 %); 4 executives interviewed and imported.
+    a = _recorded(tiny, {"executive": 4}, INVITED, {"executive": 0, "pmo_staff": 0, "project_manager": 0})
+    assert data_basis(a, tiny, 3) == (
+        "0 of 12 people invited (0%) answered: Executive 0 of 4, PMO staff 0 of 3, Project manager 0 of 5; plus 4 "
+        "respondents who answered by other means. They answered 100% of the items put to them on the scale.")
+    # 3 executives submitted by link and 2 more imported: 3 of 12 = 25 %, 2 apart.
+    a = _recorded(tiny, {"executive": 5}, INVITED, {"executive": 3, "pmo_staff": 0, "project_manager": 0})
+    assert data_basis(a, tiny, 3) == (
+        "3 of 12 people invited (25%) answered: Executive 3 of 4, PMO staff 0 of 3, Project manager 0 of 5; plus 2 "
+        "respondents who answered by other means. They answered 100% of the items put to them on the scale.")
+
+
+def test_a_forgotten_respondent_keeps_the_rate_status_shows(tiny):
+    # 3 project managers submitted, one was forgotten (2 left): status says 3 of 12 = 25 %, and so does the
+    # report; the 2 left are fewer than 3, so their role goes with the small ones: 3 of 5.
+    a = _recorded(tiny, {"project_manager": 2}, INVITED, {"executive": 0, "pmo_staff": 0, "project_manager": 3})
+    assert data_basis(a, tiny, 3) == (
+        "3 of 12 people invited (25%) answered: Executive 0 of 4, PMO staff 0 of 3, 3 of 5 in roles too small to "
+        "show apart. They answered 100% of the items put to them on the scale.")
 
 
 def test_the_answer_rate_follows_the_response_rate(tiny):

@@ -507,7 +507,7 @@ def test_report_input_carries_the_invited_by_role_into_the_data_basis(store, aid
     given = report_input(store, aid, tmp_path, instrument=aud)
     entry = yaml.safe_load(given.engagement.read_text(encoding="utf-8"))["pmos"][0]
     assert entry == {"organisation": "Org", "pmo": "PMO", "invited": {"executive": 3, "pmo_staff": 2},
-                     "anonymity": mode}
+                     "submitted": {"executive": 2, "pmo_staff": 0}, "anonymity": mode}
     data = positioning_input(given.responses, "Org", instrument=given.instrument, engagement=given.engagement,
                              min_group_size=1)
     assert data.min_group_size == size
