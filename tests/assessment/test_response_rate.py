@@ -160,3 +160,22 @@ def test_an_engagement_file_of_ones_own_keeps_the_stored_response_rate_and_anony
     (tmp_path / "engagement.yaml").unlink()
     alone = positioning_input(responses, "Org", instrument=tiny_path, targets=stored, targets_source="store")
     assert alone.min_group_size == 5 and alone.pmos[0].engagement.invited == {"executive": 6, "pmo_staff": 2}
+
+
+@pytest.mark.parametrize(("roles", "message"), [
+    ({"executive": 4}, "Org / PMO: 4 respondents answered anonymously, fewer than the minimum of 5; no report is "
+                       "rendered until at least 5 have answered"),
+    ({"executive": 1}, "Org / PMO: 1 respondent answered anonymously, fewer than the minimum of 5"),
+])
+def test_an_anonymous_assessment_with_fewer_than_5_respondents_is_not_reported(tmp_path, tiny_path, roles, message):
+    rows = _people(roles)
+    lines = ["organisation,pmo,respondent,role,item,value"] + [f"Org,PMO,{r},{role},{i},{v}" for r, role, i, v in rows]
+    (tmp_path / "responses.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "engagement.yaml").write_text("pmos:\n  - organisation: Org\n    pmo: PMO\n    anonymity: anonymous\n",
+                                              encoding="utf-8")
+    with pytest.raises(InputValidationError) as raised:
+        positioning_input(tmp_path / "responses.csv", "Org", instrument=tiny_path, min_group_size=2)
+    assert message in str(raised.value.problems[0])
+    # the same answers collected confidentially are reported (small groups hidden as usual)
+    (tmp_path / "engagement.yaml").write_text("pmos:\n  - organisation: Org\n    pmo: PMO\n", encoding="utf-8")
+    assert positioning_input(tmp_path / "responses.csv", "Org", instrument=tiny_path).min_group_size == 3
