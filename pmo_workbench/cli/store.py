@@ -68,15 +68,36 @@ def store_export_command(
     instrument: Annotated[str | None, typer.Option(
         "--instrument", "-i", help="Instrument YAML file of assessments that use a custom (not built-in) "
                                    "instrument.")] = None,
+    engagement_out: Annotated[Path | None, typer.Option(
+        "--engagement-out", help="Also write an engagement file saying how the answers were collected (people "
+                                 "invited and who submitted, the anonymity mode) and what the store recorded (target, "
+                                 "context, evidence), for `report positioning --engagement FILE`; required when an "
+                                 "exported assessment is anonymous.", show_default=False)] = None,
 ) -> None:
-    """Write stored answers as a responses file (the format `validate` and `score` read)."""
+    """Write stored answers as a responses file (the format `validate` and `score` read). An anonymous
+    assessment's answers go out only with --engagement-out, whose file keeps its reports' minimum group of 5."""
+    from .._io import write_text
+    from ..store.files import collection_yaml
+    from .app import usage
+
     check_out(out)
+    check_out(engagement_out)
+    if engagement_out is not None and engagement_out.resolve() == out.resolve():
+        usage(f"--engagement-out {engagement_out} is the responses file being written; give another file")
     given = load_instrument(instrument) if instrument is not None else None
     with _open_store(db, create=False) as store:
         if given is not None:
             store.use_instrument(given)
+        ids = [int(a) for a in assessment] if assessment else store.assessments()["assessment_id"].astype(int).tolist()
+        for one in ids:
+            if engagement_out is None and store.assessment(one) and store.survey(one)[0] == "anonymous":
+                usage(f"assessment {one} is anonymous: a report from its exported answers must hide groups under 5; "
+                      "give --engagement-out FILE too (it says so), and report with --engagement FILE")
         written = store.export_responses(out, assessment_id=assessment or None, form=form.value)
+        text = collection_yaml(store, ids) if engagement_out is not None else None
     typer.echo(str(written))
+    if text is not None:
+        typer.echo(str(write_text(engagement_out, text)))
 
 
 @store_app.command("list")

@@ -478,6 +478,21 @@ def report_input(store, assessment_id: int, folder: str | os.PathLike, *,
     return StoredInput(int(assessment_id), str(info["organisation"]), str(info["pmo"]), target, name, engagement)
 
 
+def collection_yaml(store, assessment_ids: Sequence[int]) -> str:
+    """An engagement file with one entry per assessment: what the store recorded of it (target, context, evidence)
+    and how its answers were collected (``invited``, ``submitted``, ``anonymity``), so that a report made from an
+    exported responses file keeps the response rate and an anonymous assessment's minimum group size of 5."""
+    import yaml
+
+    pmos = []
+    for assessment_id in assessment_ids:
+        info = store.assessment(assessment_id)
+        text = engagement_yaml(store.engagement(assessment_id), organisation=str(info["organisation"]),
+                               pmo=str(info["pmo"]), collected=_collection(store, assessment_id))
+        pmos += yaml.safe_load(text)["pmos"]
+    return yaml.safe_dump({"pmos": pmos}, sort_keys=False, allow_unicode=True)
+
+
 def _collection(store, assessment_id: int) -> dict:
     """How the answers were collected, as the engagement entry gives it: ``invited`` (role id -> how many were
     invited by link) and ``submitted`` (how many of them submitted) when anyone was, and ``anonymity`` then or when

@@ -151,3 +151,25 @@ def test_the_report_cache_is_private_and_forgotten_with_the_answers(db_url, tmp_
     result = run("store", "anonymise", "1", "--yes", "--db", url)
     assert result.exit_code == 0 and "2 cached report inputs deleted" in result.stdout, result.output
     assert sorted(p.name for p in folder.iterdir()) == ["assessment-12.csv"]
+
+
+def test_an_anonymous_assessment_is_exported_with_its_minimum_group_size(db_url, tmp_path):
+    import yaml
+
+    from pmo_workbench.assessment.report import positioning_input
+
+    rows = "".join(f"Org,PMO,r{n},executive,MAN1,4\n" for n in range(5))
+    answers = write_csv(tmp_path / "a.csv", "organisation,pmo,respondent,role,item,value\n" + rows)
+    assert run("store", "import", answers, "--db", db_url).exit_code == 0
+    with Store(db_url) as store:
+        store.set_survey(1, anonymity="anonymous")
+    out, engagement = tmp_path / "ex.csv", tmp_path / "ex-engagement.yaml"
+    refused = run("store", "export", out, "-a", "1", "--db", db_url)
+    assert refused.exit_code == 2 and "assessment 1 is anonymous" in refused.stderr
+    assert "--engagement-out FILE" in refused.stderr and not out.exists()
+    result = run("store", "export", out, "--engagement-out", engagement, "--db", db_url)
+    assert result.exit_code == 0 and result.stdout == f"{out}\n{engagement}\n", result.output
+    assert yaml.safe_load(engagement.read_text(encoding="utf-8")) == {
+        "pmos": [{"organisation": "Org", "pmo": "PMO", "anonymity": "anonymous"}]}
+    data = positioning_input(out, "Org", engagement=engagement, min_group_size=2)
+    assert data.min_group_size == 5
