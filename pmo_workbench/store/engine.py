@@ -97,7 +97,22 @@ def open_database(url: str, create: bool) -> Opened:
         parsed = sa.URL.create("sqlite", database=f"file:{quote(str(path))}", query={**query, "uri": "true"})
     engine = _engine(parsed, label)
     _listen(engine, writable=read_only is None)
+    if probe is None:
+        _create_private(engine, path)
     return Opened(engine, label, read_only, probe)
+
+
+def _create_private(engine: sa.Engine, path: Path) -> None:
+    """Create the new SQLite file now and make it (and the -wal/-shm files beside it) readable by its owner
+    only: it will hold names, e-mails and answers. Modes are left alone where the system has none."""
+    with engine.connect():
+        pass
+    if os.name != "posix":
+        return
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        with contextlib.suppress(OSError):
+            if name.exists() and name.stat().st_mode & 0o077:
+                os.chmod(name, 0o600)
 
 
 def shown_url(url: str) -> str:

@@ -14,7 +14,10 @@ Each assessment has an anonymity mode (:data:`ANONYMITY`):
     The invitation links to the respondent (the consultant can see who answered); the respondent has no name.
 ``anonymous``
     Nothing links an answer to an invitation: at submission the invitation records only that it was submitted,
-    and on which day; the respondent has a random label and no name, and its times are kept to the day.
+    and on which day; the respondent has a random label, a random id and no name, and its times are kept to the
+    day. Answers in progress are kept apart from the invitation (see :mod:`.drafts`) and deleted at submission
+    and when the assessment closes. What this cannot hide (the role and the day; the database's own internals)
+    is said in the README.
 
 Respondents created from a submission are labelled ``web-`` and 8 random hex digits in every mode.
 """
@@ -22,7 +25,7 @@ Respondents created from a submission are labelled ``web-`` and 8 random hex dig
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import contextlib
 import json
 import secrets
 from collections.abc import Mapping, Sequence
@@ -33,17 +36,34 @@ import pandas as pd
 import sqlalchemy as sa
 
 from ..errors import StoreError
+from .drafts import (
+    COMMENT_MAX,
+    EMPTY_SUBMISSION,
+    WEB_LABEL,
+    _answer_rows,
+    _clean_comment,
+    _comment_problem,
+    _day,
+    _dimensions_of,
+    _dump_draft,
+    _free_label,
+    _iso_date,
+    _load_draft,
+    _open_assessment,
+    _past_closing,
+    _random_label,
+    draft_key,
+    random_ids,
+    token_hash,
+)
 from .people import Person, person_key
-from .schema import _ANS, _ASM, _INV, _ORG, _PMO, _RESP, _TOK, ANONYMITY, _utcnow
+from .schema import _ANS, _ASM, _DRAFT, _INV, _ORG, _PMO, _RESP, _TOK, ANONYMITY, _utcnow
 
-COMMENT_MAX = 2000
-"""The longest comment a respondent may leave on a dimension (characters)."""
 SURVEY_KEYS = ("sender", "purpose", "contact", "closes_on")
 """What an assessment's welcome page may say (:meth:`InvitationMixin.set_survey`)."""
-WEB_LABEL = "web-"
-"""The start of the label of every respondent created from a submitted invitation (then 8 random hex digits)."""
 
-__all__ = ["ANONYMITY", "COMMENT_MAX", "Invitation", "InvitationMixin", "Issued", "Person", "WEB_LABEL"]
+__all__ = ["ANONYMITY", "COMMENT_MAX", "EMPTY_SUBMISSION", "Invitation", "InvitationMixin", "Issued", "Person",
+           "WEB_LABEL"]
 
 
 @dataclass(frozen=True)
@@ -60,7 +80,8 @@ class Invitation:
     """What the respondent's pages need about a usable token (see :meth:`InvitationMixin.invitation`).
 
     ``survey`` is what the welcome page says (``{}`` when nothing was set); ``status`` is ``"invited"`` or
-    ``"started"``; ``draft`` is ``{"answers": {item_id: int | "DK" | "n/a"}, "comments": {dimension_id: str}}``.
+    ``"started"``; ``draft`` is ``{"answers": {item_id: int | "DK" | "n/a"}, "comments": {dimension_id: str}}``,
+    with ``"page": n`` too once :meth:`InvitationMixin.save_draft` was given the page saved.
     """
 
     id: int
@@ -74,25 +95,6 @@ class Invitation:
     status: str
     consented: bool
     draft: dict
-
-
-def token_hash(token: str) -> str:
-    """The hex SHA-256 of a token: what the store keeps and looks tokens up by."""
-    return hashlib.sha256(str(token).encode("utf-8")).hexdigest()
-
-
-def _day(moment: dt.datetime | None) -> dt.datetime | None:
-    """``moment`` coarsened to the day (00:00), as an anonymous assessment keeps its times."""
-    return None if moment is None else dt.datetime.combine(moment.date(), dt.time())
-
-
-def _empty_draft() -> dict:
-    return {"answers": {}, "comments": {}}
-
-
-def _load_draft(text: str | None) -> dict:
-    draft = json.loads(text) if text else {}
-    return {"answers": dict(draft.get("answers") or {}), "comments": dict(draft.get("comments") or {})}
 
 
 _INVITATION_COLUMNS = ("id", "role", "name", "email", "language", "status", "created_at", "consented_at",
@@ -110,31 +112,35 @@ class InvitationMixin:
         """Set an assessment's anonymity mode and what its welcome page says.
 
         A part given as ``None`` is left as it is; an empty text removes it. ``closes_on`` is a date (or
-        ``YYYY-MM-DD``) the welcome page shows; it closes nothing (:meth:`close_assessment` does).
+        ``YYYY-MM-DD``), today or later: after the end of that day (UTC) the links accept nothing more
+        (:meth:`invitation` gives ``None``, :meth:`save_draft` and :meth:`submit` ``False``).
 
         Raises
         ------
         StoreError
-            For an unknown assessment or mode, a date that is not one, and for changing the anonymity mode once
-            an invitation was submitted (:meth:`anonymise` makes a submitted assessment anonymous).
+            For an unknown assessment or mode, a date that is not one or is past, and for changing the anonymity
+            mode once someone consented to the promise it makes (:meth:`anonymise` makes a closed assessment
+            anonymous).
         """
         if anonymity is not None and anonymity not in ANONYMITY:
             raise StoreError(f"anonymity '{anonymity}' is not one of {', '.join(ANONYMITY)}")
         given = {"sender": sender, "purpose": purpose, "contact": contact, "closes_on": closes_on}
         if closes_on is not None and closes_on != "":
-            given["closes_on"] = _iso_date(closes_on)
+            given["closes_on"] = _iso_date(closes_on, _utcnow().date())
         with self._write() as conn:
             row = conn.execute(sa.select(_ASM.c.anonymity, _ASM.c.survey).where(_ASM.c.id == assessment_id)).first()
             if row is None:
                 raise StoreError(f"no assessment {assessment_id} in {self.url}")
             changes: dict = {}
             if anonymity is not None and anonymity != row.anonymity:
-                submitted = conn.execute(sa.select(sa.func.count()).select_from(_INV).where(
-                    _INV.c.assessment_id == assessment_id, _INV.c.status == "submitted")).scalar()
-                if submitted:
-                    raise StoreError(f"assessment {assessment_id} is {row.anonymity} and {submitted} invitation(s) "
-                                     f"were submitted under that promise; its anonymity can no longer change "
-                                     "(`store anonymise` makes it anonymous, removing what identifies people)")
+                engaged = conn.execute(sa.select(sa.func.count()).select_from(_INV).where(
+                    _INV.c.assessment_id == assessment_id,
+                    sa.or_(_INV.c.consented_at.is_not(None), _INV.c.status != "invited"))).scalar()
+                if engaged:
+                    raise StoreError(f"assessment {assessment_id} is {row.anonymity} and {engaged} person(s) "
+                                     f"consented under that promise; its anonymity can no longer change "
+                                     "(`store anonymise` makes a closed assessment anonymous, removing what "
+                                     "identifies people)")
                 changes["anonymity"] = anonymity
             survey = json.loads(row.survey) if row.survey else {}
             for key, value in given.items():
@@ -157,19 +163,27 @@ class InvitationMixin:
         return row.anonymity, json.loads(row.survey) if row.survey else {}
 
     def close_assessment(self, assessment_id: int) -> None:
-        """Close an assessment: no more answers; its links are refused (:meth:`invitation` gives ``None``)."""
-        self._set_status(assessment_id, "closed")
+        """Close an assessment: no more answers; its links are refused (:meth:`invitation` gives ``None``).
+
+        An anonymous assessment's answers in progress (its drafts) are deleted for good; in the other modes they
+        are kept, and :meth:`reopen_assessment` lets each link resume its own.
+        """
+        with self._write() as conn:
+            done = conn.execute(sa.update(_ASM).where(_ASM.c.id == assessment_id).values(status="closed"))
+            if done.rowcount == 0:
+                raise StoreError(f"no assessment {assessment_id} in {self.url}")
+            mode = conn.execute(sa.select(_ASM.c.anonymity).where(_ASM.c.id == assessment_id)).scalar_one()
+            if mode == "anonymous":
+                conn.execute(sa.delete(_DRAFT).where(_DRAFT.c.assessment_id == assessment_id))
+                conn.execute(sa.update(_INV).where(_INV.c.assessment_id == assessment_id,
+                                                   _INV.c.draft.is_not(None)).values(draft=None))
 
     def reopen_assessment(self, assessment_id: int) -> None:
         """Open a closed assessment again: links not yet submitted work again."""
-        self._set_status(assessment_id, "open")
-
-    def _set_status(self, assessment_id: int, status: str) -> None:
         with self._write() as conn:
-            done = conn.execute(sa.update(_ASM).where(_ASM.c.id == assessment_id).values(status=status))
+            done = conn.execute(sa.update(_ASM).where(_ASM.c.id == assessment_id).values(status="open"))
             if done.rowcount == 0:
                 raise StoreError(f"no assessment {assessment_id} in {self.url}")
-
     # -- invitations -----------------------------------------------------------------------------------------
     def invite(self, assessment_id: int, people: Sequence[Person]) -> list[Issued]:
         """Invite the people not invited yet (by :attr:`Person.key`), in one transaction; one token each.
@@ -255,7 +269,8 @@ class InvitationMixin:
 
     # -- the respondent's side -------------------------------------------------------------------------------
     def _usable(self, conn: sa.Connection, token: str, *, lock: bool = False):
-        """The invitation row of a usable token (known, not submitted, its assessment open), or ``None``.
+        """The invitation row of a usable token (known, not submitted, its assessment open and not past its
+        ``closes_on``), or ``None``.
 
         ``lock`` holds the invitation row until the transaction ends (PostgreSQL ``FOR UPDATE``; SQLite's write
         transaction holds the whole database already), so that two saves of one draft merge one after the other.
@@ -273,45 +288,64 @@ class InvitationMixin:
                          .join(_PMO, _ASM.c.pmo_id == _PMO.c.id))
             .where(_TOK.c.token_hash == token_hash(token), _INV.c.status != "submitted", _ASM.c.status == "open")
         )
-        return conn.execute(query.with_for_update(of=_INV) if lock else query).first()
+        row = conn.execute(query.with_for_update(of=_INV) if lock else query).first()
+        if row is None or _past_closing(row.survey, _utcnow().date()):
+            return None
+        return row
+
+    def _draft_of(self, conn: sa.Connection, row, token: str) -> dict:
+        """The token's draft: its own ``drafts`` row in an anonymous assessment, else the invitation's."""
+        if row.anonymity != "anonymous":
+            return _load_draft(row.draft)
+        return _load_draft(conn.execute(sa.select(_DRAFT.c.draft).where(_DRAFT.c.key == draft_key(token))).scalar())
 
     def invitation(self, token: str) -> Invitation | None:
         """The invitation a token opens, with its saved draft; ``None`` when the token is unknown, already
-        submitted, or its assessment is closed (callers cannot tell which)."""
+        submitted, or its assessment is closed or past its ``closes_on`` (callers cannot tell which).
+
+        In an anonymous assessment the draft is the one this token saved (a reminder's new link starts afresh).
+        """
         with self._read() as conn:
             row = self._usable(conn, token)
+            draft = None if row is None else self._draft_of(conn, row, token)
         if row is None:
             return None
         return Invitation(id=row.id, assessment_id=row.assessment_id, organisation=row.organisation, pmo=row.pmo,
                           role=row.role, language=row.language, anonymity=row.anonymity,
                           survey=json.loads(row.survey) if row.survey else {}, status=row.status,
-                          consented=row.consented_at is not None, draft=_load_draft(row.draft))
+                          consented=row.consented_at is not None, draft=draft)
 
     def consent(self, token: str) -> bool:
-        """Record the respondent's consent (the first time); ``False`` when the token is not usable."""
+        """Record the respondent's consent (the first time; to the day in an anonymous assessment); ``False`` when
+        the token is not usable."""
         with self._write() as conn:
             row = self._usable(conn, token, lock=True)
             if row is None:
                 return False
             if row.consented_at is None:
+                now = _utcnow()
                 conn.execute(sa.update(_INV).where(_INV.c.id == row.id, _INV.c.status != "submitted")
-                             .values(consented_at=_utcnow()))
+                             .values(consented_at=_day(now) if row.anonymity == "anonymous" else now))
             return True
 
     def save_draft(self, token: str, answers: Mapping[str, int | str | None],
-                   comments: Mapping[str, str | None]) -> bool:
-        """Merge answers and comments into the invitation's draft; the invitation is then ``started``.
+                   comments: Mapping[str, str | None], *, page: int | None = None) -> bool:
+        """Merge answers and comments into the token's draft; the invitation is then ``started``.
 
         ``answers`` maps item ids to a whole number on the scale, ``"DK"`` (don't know, any case), ``"n/a"``
         (not applicable) or ``None`` (removes the draft's answer); ``comments`` maps dimension ids to a text of
-        at most :data:`COMMENT_MAX` characters, or ``None`` or blank (removes it). Returns ``False`` (nothing
-        saved) when the token is not usable.
+        at most :data:`COMMENT_MAX` characters without control characters (line breaks and tabs allowed), or
+        ``None`` or blank (removes it). ``page`` (the last page saved) is kept in the draft as ``"page"``; left
+        as it was when not given. Returns ``False`` (nothing saved) when the token is not usable.
+
+        In an anonymous assessment the draft goes to the ``drafts`` table under :func:`.drafts.draft_key` (never
+        on the invitation, which holds the name), and the invitation records only ``started`` and the day.
 
         Raises
         ------
         StoreError
             Saying, for a person, what is wrong (an item or dimension not put to the respondent's role, a value
-            outside the scale, a comment too long); nothing is saved then.
+            outside the scale, a comment too long or with a control character); nothing is saved then.
         """
         from .core import _check_answer
 
@@ -321,7 +355,7 @@ class InvitationMixin:
                 return False
             info = self._assessment_info(conn, row.assessment_id)
             ins, role = info.instrument, row.role
-            draft = _load_draft(row.draft)
+            draft = self._draft_of(conn, row, token)
             asked = ins.asked.loc[role] if role in ins.asked.index else pd.Series(dtype=bool)
             problems = []
             for item, value in answers.items():
@@ -340,37 +374,68 @@ class InvitationMixin:
                 if dimension not in dimensions:
                     problems.append(f"section {dimension} is not one of the sections for your role")
                     continue
-                text = "" if text is None else str(text).strip()
-                if len(text) > COMMENT_MAX:
-                    problems.append(f"the comment on {dimensions[dimension]} has {len(text)} characters; "
-                                    f"shorten it to at most {COMMENT_MAX}")
+                text = _clean_comment(text)
+                problem = _comment_problem(text, dimensions[dimension])
+                if problem:
+                    problems.append(problem)
                 elif text:
                     draft["comments"][dimension] = text
                 else:
                     draft["comments"].pop(dimension, None)
             if problems:
                 raise StoreError("; ".join(problems) + "; nothing was saved")
+            if page is not None:
+                draft["page"] = int(page)
             now = _utcnow()
-            conn.execute(sa.update(_INV).where(_INV.c.id == row.id, _INV.c.status != "submitted").values(
-                draft=json.dumps(draft, ensure_ascii=False, sort_keys=True), status="started",
-                started_at=row.started_at or now))
+            changes = {"status": "started", "started_at": row.started_at or now}
+            anonymous = row.anonymity == "anonymous"
+            if anonymous:  # in its own savepoint (PostgreSQL): the draft row does not share the invitation's xmin
+                changes["started_at"] = _day(changes["started_at"])
+                with _apart(conn, anonymous):
+                    self._keep_anonymous_draft(conn, token, row, draft, _day(now))
+            else:
+                changes["draft"] = _dump_draft(draft)
+            with _apart(conn, anonymous):
+                conn.execute(sa.update(_INV).where(_INV.c.id == row.id, _INV.c.status != "submitted")
+                             .values(**changes))
             return True
 
-    def submit(self, token: str) -> bool:
-        """Turn the invitation's draft into a respondent and answers, once, in one transaction.
+    @staticmethod
+    def _keep_anonymous_draft(conn: sa.Connection, token: str, row, draft: dict, day: dt.datetime) -> None:
+        key, text = draft_key(token), _dump_draft(draft)
+        if conn.execute(sa.update(_DRAFT).where(_DRAFT.c.key == key).values(draft=text, updated_at=day)).rowcount:
+            return
+        conn.execute(sa.insert(_DRAFT).values(key=key, assessment_id=row.assessment_id, role=row.role, draft=text,
+                                              updated_at=day))
+
+    def submit(self, token: str, *, allow_empty: bool = False) -> bool:
+        """Turn the token's draft into a respondent and answers, once, in one transaction.
 
         The invitation is marked submitted by a conditional update (not submitted yet, assessment open) whose
         row count decides: of two requests submitting the same token at once, one writes and the other gets
         ``False``. A dimension's comment goes on the answer to the dimension's first item put to the role
         (a blank answer when that item was left out). What is kept of who answered follows the assessment's
-        anonymity mode (see the module's notes).
+        anonymity mode (see the module's notes); in an anonymous assessment the draft row is deleted, the
+        respondent and answers get random ids, and on PostgreSQL the invitation's update and the answers are
+        written in separate subtransactions (savepoints), so their rows carry different transaction ids
+        (``xmin``). They are still one transaction, and the ids follow each other: a database administrator
+        reading the server's internals can pair them (see the README).
 
         Returns ``False`` (nothing written) when the token is not usable or was submitted by another request.
+
+        Raises
+        ------
+        StoreError
+            :data:`EMPTY_SUBMISSION` when the draft holds no answer at all (a value, "don't know" or "not
+            applicable"; comments alone do not count); nothing is written. ``allow_empty=True`` lifts this.
         """
         with self._write() as conn:
             row = self._usable(conn, token, lock=True)
             if row is None:
                 return False
+            draft = self._draft_of(conn, row, token)
+            if not allow_empty and not draft["answers"]:
+                raise StoreError(EMPTY_SUBMISSION)
             now = _utcnow()
             anonymous = row.anonymity == "anonymous"
             stamp = _day(now) if anonymous else now
@@ -378,21 +443,27 @@ class InvitationMixin:
             if anonymous:  # no time finer than the day, which could order the submissions
                 changes.update(consented_at=_day(row.consented_at), started_at=_day(row.started_at),
                                reminded_at=_day(row.reminded_at), created_at=_day(row.created_at))
-            open_assessment = sa.exists().where(_ASM.c.id == _INV.c.assessment_id, _ASM.c.status == "open")
-            done = conn.execute(sa.update(_INV).where(_INV.c.id == row.id, _INV.c.status != "submitted",
-                                                      open_assessment).values(**changes))
-            if done.rowcount != 1:
-                return False
-            conn.execute(sa.delete(_TOK).where(_TOK.c.invitation_id == row.id))
-            label = _free_label(conn, row.assessment_id)
-            respondent_id = conn.execute(sa.insert(_RESP).values(
-                assessment_id=row.assessment_id, label=label, role=row.role,
-                name=row.name if row.anonymity == "identified" else None, assessed_on=now.date(),
-                created_at=stamp)).inserted_primary_key[0]
-            info = self._assessment_info(conn, row.assessment_id)
-            rows = _answer_rows(info.instrument, row.role, _load_draft(row.draft), respondent_id, stamp)
-            if rows:
-                conn.execute(sa.insert(_ANS), rows)
+            with _apart(conn, anonymous):
+                done = conn.execute(sa.update(_INV).where(_INV.c.id == row.id, _INV.c.status != "submitted",
+                                                          _open_assessment(_INV.c.assessment_id)).values(**changes))
+                if done.rowcount != 1:
+                    return False
+                conn.execute(sa.delete(_TOK).where(_TOK.c.invitation_id == row.id))
+            with _apart(conn, anonymous):
+                conn.execute(sa.delete(_DRAFT).where(_DRAFT.c.key == draft_key(token)))
+                info = self._assessment_info(conn, row.assessment_id)
+                values = {"assessment_id": row.assessment_id, "label": _free_label(conn, row.assessment_id),
+                          "role": row.role, "name": row.name if row.anonymity == "identified" else None,
+                          "assessed_on": now.date(), "created_at": stamp}
+                if anonymous:
+                    values["id"] = random_ids(conn, _RESP, 1)[0]
+                respondent_id = conn.execute(sa.insert(_RESP).values(**values)).inserted_primary_key[0]
+                rows = _answer_rows(info.instrument, row.role, draft, respondent_id, stamp)
+                if anonymous:
+                    for answer, answer_id in zip(rows, random_ids(conn, _ANS, len(rows)), strict=True):
+                        answer["id"] = answer_id
+                if rows:
+                    conn.execute(sa.insert(_ANS), rows)
             if not anonymous:
                 conn.execute(sa.update(_INV).where(_INV.c.id == row.id).values(respondent_id=respondent_id))
             return True
@@ -472,11 +543,21 @@ class InvitationMixin:
 
         Every invitation loses name, e-mail, language, draft and its link to a respondent (its key becomes
         ``anonymised <id>``); every respondent loses its name and gets a fresh ``web-`` label; every time kept on
-        invitations, respondents and answers is coarsened to the day. Tokens not yet submitted keep working.
+        invitations, respondents and answers is coarsened to the day. Answers in progress are deleted.
+
+        Raises
+        ------
+        StoreError
+            For an unknown assessment, and for an open one (people may be answering under the promise they were
+            given): close it first. Links not yet submitted work again once it is reopened, with a fresh draft.
         """
         with self._write() as conn:
-            if conn.execute(sa.select(_ASM.c.id).where(_ASM.c.id == assessment_id)).first() is None:
+            status = conn.execute(sa.select(_ASM.c.status).where(_ASM.c.id == assessment_id)).scalar()
+            if status is None:
                 raise StoreError(f"no assessment {assessment_id} in {self.url}")
+            if status == "open":
+                raise StoreError(f"assessment {assessment_id} is open; close it first: store close {assessment_id}")
+            conn.execute(sa.delete(_DRAFT).where(_DRAFT.c.assessment_id == assessment_id))
             conn.execute(sa.update(_ASM).where(_ASM.c.id == assessment_id).values(anonymity="anonymous"))
             for row in conn.execute(sa.select(_INV.c.id, *(_INV.c[n] for n in _TIME_COLUMNS))
                                     .where(_INV.c.assessment_id == assessment_id)).all():
@@ -498,54 +579,9 @@ class InvitationMixin:
                     conn.execute(sa.update(_ANS).where(_ANS.c.id == aid).values(updated_at=_day(updated_at)))
 
 
-def _dimensions_of(instrument, role: str) -> dict[str, str]:
-    """Dimension id -> label of the dimensions with at least one item put to ``role``, in instrument order."""
-    return {d.id: d.label for d in instrument.dimensions if any(item.asks(role) for item in d.items)}
-
-
-def _answer_rows(instrument, role: str, draft: dict, respondent_id: int, stamp: dt.datetime) -> list[dict]:
-    """The answer rows of a submitted draft: one per answered item (instrument order), each dimension's comment on
-    its first item put to ``role`` (a blank answer when that item has none)."""
-    from .schema import DONT_KNOW, NOT_APPLICABLE
-
-    answers, comments = draft["answers"], draft["comments"]
-    comment_on = {}
-    for dimension in instrument.dimensions:
-        first = next((item.id for item in dimension.items if item.asks(role)), None)
-        if first is not None and comments.get(dimension.id):
-            comment_on[first] = comments[dimension.id]
-    rows = []
-    for item in instrument.items.index:
-        value, comment = answers.get(item), comment_on.get(item)
-        if value is None and comment is None:
-            continue
-        marker = value if isinstance(value, str) else None
-        rows.append({"respondent_id": respondent_id, "item": item, "value": None if marker else value,
-                     "not_applicable": marker == NOT_APPLICABLE, "dont_know": marker == DONT_KNOW,
-                     "comment": comment, "updated_at": stamp})
-    return rows
-
-
-def _random_label(taken: set[str]) -> str:
-    while True:
-        label = WEB_LABEL + secrets.token_hex(4)
-        if label not in taken:
-            return label
-
-
-def _free_label(conn: sa.Connection, assessment_id: int) -> str:
-    """A ``web-`` label no respondent of the assessment has."""
-    taken = set(conn.execute(sa.select(_RESP.c.label).where(_RESP.c.assessment_id == assessment_id,
-                                                            _RESP.c.label.like(WEB_LABEL + "%"))).scalars())
-    return _random_label(taken)
-
-
-def _iso_date(value: dt.date | str) -> str:
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    try:
-        return dt.date.fromisoformat(str(value).strip()).isoformat()
-    except ValueError:
-        raise StoreError(f"closes_on '{value}' is not a date; expected YYYY-MM-DD") from None
+def _apart(conn: sa.Connection, anonymous: bool) -> contextlib.AbstractContextManager:
+    """A savepoint on PostgreSQL for an anonymous submission (its rows then carry their own ``xmin``), else
+    nothing."""
+    if anonymous and conn.dialect.name == "postgresql":
+        return conn.begin_nested()
+    return contextlib.nullcontext()

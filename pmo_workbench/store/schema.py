@@ -210,5 +210,21 @@ class InvitationToken(Base):
     created_at: Mapped[dt.datetime]
 
 
+class Draft(Base):
+    """An anonymous assessment's answers in progress, apart from the invitation (see :mod:`.drafts`).
+
+    ``key`` is the hex SHA-256 of ``"draft:"`` and the token (not the token's hash); ``updated_at`` is kept to
+    the day. No column refers to an invitation.
+    """
+
+    __tablename__ = "drafts"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str]
+    draft: Mapped[str] = mapped_column(sa.Text)  # JSON: {"answers": {...}, "comments": {...}, "page": n}
+    updated_at: Mapped[dt.datetime]
+
+
 _ORG, _PMO, _ASM, _RESP, _ANS = (m.__table__ for m in (Organisation, Pmo, Assessment, Respondent, Answer))
-_INV, _TOK = Invitation.__table__, InvitationToken.__table__
+_INV, _TOK, _DRAFT = Invitation.__table__, InvitationToken.__table__, Draft.__table__

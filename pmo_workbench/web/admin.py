@@ -2,8 +2,10 @@
 assessment, and the invitations and reminders CSVs. No scores are shown here.
 
 The session is Starlette's signed cookie (``Secure`` unless turned off, ``HttpOnly``, ``SameSite=Strict``,
-expiring); every form carries the session's CSRF token. Failed logins count against the client's rate
-limit like unusable links do.
+expiring) holding a random session id that the server keeps while the session lives (:class:`.security.Sessions`):
+logging out ends it on the server, so a copy of the cookie is refused afterwards. Every form carries the
+session's CSRF token. Each login attempt is counted against the client's rate limit before the password is
+checked (and taken back when it is right), and passwords are checked one at a time.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ def routes() -> list[Route]:
         Route("/admin", dashboard, methods=["GET"]),
         Route("/admin/login", login, methods=["POST"]),
         Route("/admin/logout", logout, methods=["POST"]),
-        Route("/admin/assessments/{assessment:int}/close", close, methods=["POST"]),
+        Route("/admin/assessments/{assessment:int}/close", close, methods=["GET", "POST"]),
+        Route("/admin/assessments/{assessment:int}/reopen", reopen, methods=["POST"]),
         Route("/admin/assessments/{assessment:int}/invitations.csv", invitations_csv, methods=["GET"]),
         Route("/admin/assessments/{assessment:int}/reminders.csv", reminders_csv, methods=["POST"]),
     ]
@@ -48,9 +51,19 @@ def _csrf(request: Request) -> str:
 
 
 def _logged_in(request: Request) -> bool:
-    since = request.session.get("since")
-    return (bool(request.session.get("admin")) and isinstance(since, (int, float))
-            and 0 <= time.time() - since < SESSION_SECONDS)
+    since, session = request.session.get("since"), request.session
+    fresh = isinstance(since, (int, float)) and 0 <= time.time() - since < SESSION_SECONDS
+    return bool(session.get("admin")) and fresh and state(request).sessions.alive(session.get("sid"))
+
+
+MAX_ID = 2**63 - 1
+"""The largest id a database integer holds: larger ids in an address are unknown ones (404)."""
+
+
+def _assessment(request: Request) -> int | None:
+    """The assessment id of the address, ``None`` when no database could hold it."""
+    number = request.path_params["assessment"]
+    return number if 0 < number <= MAX_ID else None
 
 
 async def _posted(request: Request) -> dict[str, str]:
@@ -91,9 +104,14 @@ def _overview(web) -> list[dict]:
     return found
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+"""Hosts browsers treat as secure even over plain HTTP: they keep a ``Secure`` cookie there."""
+
+
 def _login_page(request: Request, status: int, problems: list[str]) -> Response:
     """The login form; over plain HTTP with secure cookies it warns that the browser will not keep the login."""
-    plain_http = request.url.scheme == "http" and request.app.state.web.secure_cookies
+    plain_http = (request.url.scheme == "http" and request.app.state.web.secure_cookies
+                  and request.url.hostname not in LOOPBACK)
     return render(request, "admin_login.html", status, csrf=_csrf(request), csrf_field=CSRF_FIELD, problems=problems,
                   plain_http=plain_http)
 
@@ -108,12 +126,16 @@ async def login(request: Request) -> Response:
     form = await _posted(request)
     if not same(form.get(CSRF_FIELD), request.session.get("csrf")):
         return render(request, "forbidden.html", 403, back="/admin")
+    attempt = web.login_failures.reserve(address)  # counted before the slow check: parallel guesses cannot pass
+    if attempt is None:
+        return _login_page(request, 429, ["too_many"])
     ok = await run_in_threadpool(check_password, web.admin_password_hash, form.get("password", ""))
     if not ok:
-        web.login_failures.fail(address)
         return _login_page(request, 401, ["wrong_password"])
+    web.login_failures.release(address, attempt)
+    web.sessions.end(request.session.get("sid"))
     request.session.clear()
-    request.session.update({"admin": True, "since": time.time(), "csrf": new_csrf()})
+    request.session.update({"admin": True, "since": time.time(), "csrf": new_csrf(), "sid": web.sessions.new()})
     return _see("/admin")
 
 
@@ -131,19 +153,47 @@ async def logout(request: Request) -> Response:
     _, refused = await _authorised(request)
     if refused is not None:
         return refused
+    state(request).sessions.end(request.session.get("sid"))
     request.session.clear()
     return _see("/admin")
 
 
 async def close(request: Request) -> Response:
+    """GET: the page asking to confirm the close. POST (from that page): close the assessment."""
+    assessment = _assessment(request)
+    web = state(request)
+    if request.method == "GET":
+        if web.admin_password_hash is None or not _logged_in(request):
+            return _see("/admin")
+        found = None if assessment is None else await run_in_threadpool(_find, web, assessment)
+        if found is None:
+            return render(request, "admin_error.html", 404, problem="no_assessment")
+        return render(request, "admin_close.html", csrf=_csrf(request), csrf_field=CSRF_FIELD, assessment=found)
+    return await _change(request, assessment, web.store.close_assessment, "closed")
+
+
+async def reopen(request: Request) -> Response:
+    return await _change(request, _assessment(request), state(request).store.reopen_assessment, "reopened")
+
+
+async def _change(request: Request, assessment: int | None, action, done: str) -> Response:
     _, refused = await _authorised(request)
     if refused is not None:
         return refused
+    if assessment is None:
+        return render(request, "admin_error.html", 404, problem="no_assessment")
     try:
-        await run_in_threadpool(state(request).store.close_assessment, request.path_params["assessment"])
+        await run_in_threadpool(action, assessment)
     except StoreError:
         return render(request, "admin_error.html", 404, problem="no_assessment")
-    return _see("/admin?done=closed")
+    return _see(f"/admin?done={done}")
+
+
+def _find(web, assessment: int) -> dict | None:
+    for row in web.store.assessments().itertuples(index=False):
+        if int(row.assessment_id) == assessment:
+            return {"id": assessment, "organisation": row.organisation, "pmo": row.pmo, "status": row.status}
+    return None
 
 
 def _csv(frame: pd.DataFrame, filename: str) -> Response:
@@ -157,7 +207,9 @@ async def invitations_csv(request: Request) -> Response:
     """Who was invited, and their progress; no links (those exist only when issued)."""
     if state(request).admin_password_hash is None or not _logged_in(request):
         return _see("/admin")
-    assessment = request.path_params["assessment"]
+    assessment = _assessment(request)
+    if assessment is None:
+        return render(request, "admin_error.html", 404, problem="no_assessment")
     try:
         frame = await run_in_threadpool(state(request).store.invitations, assessment)
     except StoreError:
@@ -174,7 +226,9 @@ async def reminders_csv(request: Request) -> Response:
     web = state(request)
     if web.base_url is None:
         return render(request, "admin_error.html", 400, problem="no_base_url")
-    assessment = request.path_params["assessment"]
+    assessment = _assessment(request)
+    if assessment is None:
+        return render(request, "admin_error.html", 404, problem="no_assessment")
     try:
         frame = await run_in_threadpool(_remind, web, assessment)
     except StoreError:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import jinja2
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -31,7 +32,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..assessment.instrument import Instrument
 from ..store import Store
-from .security import BodyLimit, RateLimit, SecurityHeaders
+from .security import BodyLimit, RateLimit, SecurityHeaders, Sessions, address_key
 
 HERE = Path(__file__).parent
 DEFAULT_LANGUAGE = "en"
@@ -56,6 +57,7 @@ class WebState:
     secure_cookies: bool = True
     token_failures: RateLimit = field(default_factory=lambda: RateLimit(*TOKEN_FAILURES))
     login_failures: RateLimit = field(default_factory=lambda: RateLimit(*LOGIN_FAILURES))
+    sessions: Sessions = field(default_factory=lambda: Sessions(SESSION_SECONDS))
     _instruments: dict[int, Instrument] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -81,8 +83,9 @@ def state(request: Request) -> WebState:
 
 
 def client(request: Request) -> str:
-    """The address rate limits count against."""
-    return request.client.host if request.client else "unknown"
+    """The address rate limits count against: the connection's (a proxy's X-Forwarded-For only when ``serve
+    --behind-proxy`` lets uvicorn trust it), an IPv6 address by its /64."""
+    return address_key(request.client.host) if request.client else "unknown"
 
 
 def render(request: Request, template: str, status: int = 200, *, lang: str = DEFAULT_LANGUAGE,
@@ -142,8 +145,8 @@ def create_app(db_url: str, *, admin_password_hash: str | None = None, secret: b
         The argon2 hash admin logins are checked against (:func:`.security.admin_hash` makes one); ``None``
         leaves the admin area closed.
     secret
-        Key of the session cookies and CSRF tokens; random by default (so a restart logs the admin out and
-        a respondent reloads the page they had open before saving it).
+        Key of the session cookies and CSRF tokens; random by default (then a restart makes the forms open in
+        browsers fail: ``serve`` keeps one in a file). Admin sessions live in memory: a restart ends them.
     base_url
         The public address of the app (``https://survey.example.org``), for the links in reminder CSVs.
     secure_cookies
@@ -164,7 +167,6 @@ def create_app(db_url: str, *, admin_password_hash: str | None = None, secret: b
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [
-        Middleware(SecurityHeaders),
         Middleware(BodyLimit, too_large=_too_large_page(env)),
         Middleware(SessionMiddleware, secret_key=key.hex(), session_cookie=SESSION_COOKIE, max_age=SESSION_SECONDS,
                    path="/admin", same_site="strict", https_only=secure_cookies),
@@ -175,8 +177,8 @@ def create_app(db_url: str, *, admin_password_hash: str | None = None, secret: b
         yield
         store.close()
 
-    app = Starlette(routes=routes, middleware=middleware, exception_handlers={404: not_found, 405: not_found},
-                    lifespan=lifespan)
+    app = _App(routes=routes, middleware=middleware,
+               exception_handlers={HTTPException: http_error, Exception: server_error}, lifespan=lifespan)
     app.state.web = web
     return app
 
@@ -185,9 +187,24 @@ async def home(request: Request) -> HTMLResponse:
     return render(request, "home.html")
 
 
-async def not_found(request: Request, exc) -> HTMLResponse:
-    """Any unknown address: the same neutral page an unusable link gets."""
-    return render(request, "neutral.html", 404)
+class _App(Starlette):
+    """Starlette with :class:`.security.SecurityHeaders` outside everything, its error pages (500) included."""
+
+    def build_middleware_stack(self):
+        return SecurityHeaders(super().build_middleware_stack())
+
+
+async def http_error(request: Request, exc: HTTPException) -> HTMLResponse:
+    """An unknown address or method: the same neutral page an unusable link gets; any other HTTP error a plain
+    page with its status."""
+    if exc.status_code in (404, 405):
+        return render(request, "neutral.html", 404)
+    return render(request, "error.html", exc.status_code)
+
+
+async def server_error(request: Request, exc: Exception) -> HTMLResponse:
+    """A fault of the server: a plain page (the details go to the server's log, never to the browser)."""
+    return render(request, "error.html", 500)
 
 
 __all__ = ["create_app", "run_in_threadpool"]

@@ -87,15 +87,21 @@ def neutral(request: Request, status: int = 404) -> HTMLResponse:
 
 
 async def _link(request: Request, token: str) -> _Link | Response:
-    """The usable link ``token``, or the neutral page (404; 429 once the client has had too many failures)."""
+    """The usable link ``token``, or the neutral page (404; 429 once the client has had too many failures).
+
+    An address that has used up its failures gets 429 for every link, usable ones too (otherwise the answer
+    would tell a guess that is right). Requests in flight together are settled one by one after the lookup,
+    so no more than the limit of outcomes is ever shown, however many guesses are sent at once.
+    """
     web, address = state(request), client(request)
     if web.token_failures.blocked(address):
         return neutral(request, 429)
     invitation = None
     if len(token) <= MAX_TOKEN:
         invitation = await run_in_threadpool(web.store.invitation, token)
+    if not web.token_failures.settle(address, failed=invitation is None):
+        return neutral(request, 429)
     if invitation is None:
-        web.token_failures.fail(address)
         return neutral(request)
     instrument = await run_in_threadpool(web.instrument, invitation.assessment_id)
     return _Link(request, token, invitation, instrument)
@@ -202,13 +208,18 @@ async def review(request: Request) -> Response:
         return link
     if not link.invitation.consented:
         return _see(link.base)
+    return _review(request, link)
+
+
+def _review(request: Request, link: _Link, problems=(), status: int = 200) -> HTMLResponse:
     missing = unanswered(link.pages, link.answers)
-    return render(request, "review.html", lang=link.lang,
-                  **link.context(missing=missing, field_id=field_id, comments=link.comments))
+    return render(request, "review.html", status, lang=link.lang,
+                  **link.context(missing=missing, field_id=field_id, comments=link.comments, problems=list(problems)))
 
 
 async def submit(request: Request) -> Response:
-    """Submit the draft (once: a second submit of the same link gets the neutral page), then thanks."""
+    """Submit the draft (once: a second submit of the same link gets the neutral page), then thanks. A draft
+    without a single answer is not submitted: the review page says so."""
     link = await _link(request, request.path_params["token"])
     if not isinstance(link, _Link):
         return link
@@ -217,7 +228,13 @@ async def submit(request: Request) -> Response:
         return _forbidden(request, link)
     if not link.invitation.consented:
         return _see(link.base)
-    if not await run_in_threadpool(state(request).store.submit, link.token):
+    if not link.answers:
+        return _review(request, link, [Problem("nothing_answered", "questions")], status=400)
+    try:
+        submitted = await run_in_threadpool(lambda: state(request).store.submit(link.token, allow_empty=False))
+    except StoreError:
+        return _review(request, link, [Problem("nothing_answered", "questions")], status=400)
+    if not submitted:
         return neutral(request)
     return _see(f"/thanks?lang={link.lang}")
 

@@ -8,8 +8,10 @@ to store, and useless with another link); the admin's is a random value kept in 
 from __future__ import annotations
 
 import collections
+import contextlib
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import threading
 import time
@@ -117,8 +119,14 @@ class BodyLimit:
 
 
 class RateLimit:
-    """At most ``limit`` failures per ``window`` seconds per key (a client address): :meth:`blocked` says
-    whether the key has used them up, :meth:`fail` records one. Thread-safe; old entries are dropped."""
+    """At most ``limit`` failures per ``window`` seconds per key (a client address, see :func:`address_key`).
+    Thread-safe; old entries are dropped.
+
+    Checks are atomic with what they record, so requests in flight together cannot all slip past: a slow check
+    (a password) is counted first by :meth:`reserve`, and taken back by :meth:`release` when it succeeds; a
+    cheap one (a link) asks :meth:`settle` after its lookup, which counts a failure only while the key is under
+    its limit.
+    """
 
     def __init__(self, limit: int = 10, window: float = 60.0, clock: Callable[[], float] = time.monotonic):
         self.limit, self.window, self.clock = limit, window, clock
@@ -135,6 +143,14 @@ class RateLimit:
             del self._failures[key]
         return found
 
+    def _record(self, key: str, now: float, recent: collections.deque[float]) -> float:
+        recent.append(now)
+        self._failures[key] = recent
+        if len(self._failures) > 100_000:  # many addresses: forget the quietest rather than grow forever
+            for stale in [k for k, v in self._failures.items() if v[-1] <= now - self.window]:
+                del self._failures[stale]
+        return now
+
     def blocked(self, key: str) -> bool:
         with self._lock:
             return len(self._recent(key, self.clock())) >= self.limit
@@ -142,12 +158,88 @@ class RateLimit:
     def fail(self, key: str) -> None:
         with self._lock:
             now = self.clock()
+            self._record(key, now, self._recent(key, now))
+
+    def reserve(self, key: str) -> float | None:
+        """Count one attempt now, unless the key has used up its limit (then ``None``); the value returned
+        identifies the attempt for :meth:`release`."""
+        with self._lock:
+            now = self.clock()
             recent = self._recent(key, now)
-            recent.append(now)
-            self._failures[key] = recent
-            if len(self._failures) > 100_000:  # many addresses: forget the quietest rather than grow forever
-                for stale in [k for k, v in self._failures.items() if v[-1] <= now - self.window]:
-                    del self._failures[stale]
+            if len(recent) >= self.limit:
+                return None
+            return self._record(key, now, recent)
+
+    def release(self, key: str, attempt: float) -> None:
+        """Take back an attempt :meth:`reserve` counted (it succeeded)."""
+        with self._lock:
+            found = self._failures.get(key)
+            if found is not None:
+                with contextlib.suppress(ValueError):
+                    found.remove(attempt)
+                if not found:
+                    del self._failures[key]
+
+    def settle(self, key: str, failed: bool) -> bool:
+        """After a lookup: whether its outcome may be shown. ``False`` when the key has used up its limit (the
+        caller refuses with 429 whatever the outcome, so that no more than ``limit`` outcomes a window are
+        learnt); otherwise a failure is counted."""
+        with self._lock:
+            now = self.clock()
+            recent = self._recent(key, now)
+            if len(recent) >= self.limit:
+                return False
+            if failed:
+                self._record(key, now, recent)
+            return True
+
+
+def address_key(host: str) -> str:
+    """The key rate limits count a client address under: an IPv4 address as it is, an IPv6 address by its /64
+    (one subscriber holds at least that many addresses)."""
+    try:
+        address = ipaddress.ip_address(host.split("%")[0])
+    except ValueError:
+        return host
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
+class Sessions:
+    """The admin sessions alive on the server: a random id (kept in the signed cookie) and when it expires.
+    Logging out forgets the id, so a copy of the cookie is refused afterwards. Thread-safe, in memory (a
+    restart logs everyone out)."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.time):
+        self.seconds, self.clock = seconds, clock
+        self._expiry: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def new(self) -> str:
+        session_id = secrets.token_urlsafe(32)
+        with self._lock:
+            now = self.clock()
+            for stale in [k for k, v in self._expiry.items() if v <= now]:
+                del self._expiry[stale]
+            self._expiry[session_id] = now + self.seconds
+        return session_id
+
+    def alive(self, session_id: object) -> bool:
+        if not isinstance(session_id, str):
+            return False
+        with self._lock:
+            expiry = self._expiry.get(session_id)
+            if expiry is not None and expiry <= self.clock():
+                del self._expiry[session_id]
+                expiry = None
+        return expiry is not None
+
+    def end(self, session_id: object) -> None:
+        with self._lock:
+            self._expiry.pop(session_id, None)  # type: ignore[arg-type]
 
 
 def respondent_csrf(secret: bytes, token: str) -> str:
@@ -174,10 +266,17 @@ def hash_password(password: str) -> str:
     return PasswordHasher().hash(password)
 
 
+MIN_PASSWORD = 12
+"""The shortest plain admin password accepted (the login is the only guard of names, e-mails and fresh links)."""
+_VERIFYING = threading.BoundedSemaphore(1)
+"""One password check at a time: each takes tens of MiB and a good part of a second of one core."""
+
+
 def admin_hash(text: str) -> str:
     """The argon2 hash to check logins against, from what a password file or variable holds: an argon2 hash
     as it is, a plain password hashed now (the plain text is not kept). Surrounding whitespace and a final
-    newline are ignored; an empty text is a :class:`ValueError`."""
+    newline are ignored; an empty text, a plain password shorter than :data:`MIN_PASSWORD` characters or a
+    broken hash is a :class:`ValueError`."""
     value = text.strip()
     if not value:
         raise ValueError("the admin password is empty")
@@ -188,17 +287,24 @@ def admin_hash(text: str) -> str:
         try:
             extract_parameters(value)
         except (InvalidHashError, ValueError) as exc:
-            raise ValueError(f"the admin password hash is not a valid argon2 hash ({exc})") from None
+            reason = str(exc).strip()
+            raise ValueError("the admin password hash is not a valid argon2 hash"
+                             + (f": {reason}" if reason else "; make one with `pmo-workbench serve --hash-password`")
+                             ) from None
         return value
+    if len(value) < MIN_PASSWORD:
+        raise ValueError(f"the admin password is {len(value)} characters long; give at least {MIN_PASSWORD} "
+                         "(a passphrase of a few words)")
     return hash_password(value)
 
 
 def check_password(hashed: str, password: str) -> bool:
-    """Whether ``password`` matches the argon2 ``hashed``."""
+    """Whether ``password`` matches the argon2 ``hashed`` (one check at a time in the whole process)."""
     from argon2 import PasswordHasher
     from argon2.exceptions import InvalidHashError, VerificationError
 
-    try:
-        return PasswordHasher().verify(hashed, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    with _VERIFYING:
+        try:
+            return PasswordHasher().verify(hashed, password)
+        except (VerificationError, InvalidHashError):
+            return False

@@ -573,6 +573,9 @@ def test_anonymise_leaves_nothing_that_identifies_anyone(db_url, tmp_path):
     with Store(db_url) as store:
         _submit(store, _token(rows[0]))
         _start(store, _token(rows[4]))
+    refused = run("store", "anonymise", assessment, "--yes", "--db", db_url)
+    assert refused.exit_code == 2 and "is open; close it first: store close" in refused.stderr
+    assert run("store", "close", assessment, "--db", db_url).exit_code == 0
     unanswered = run("store", "anonymise", assessment, "--db", db_url)  # no answer to the question
     assert unanswered.exit_code == 1 and "nothing changed" in unanswered.stderr
     result = run("store", "anonymise", assessment, "--yes", "--db", db_url)

@@ -26,6 +26,7 @@ from tests.audience_instrument import audience_instrument
 ADA = Person("executive", "Ada Lovelace", "Ada@Example.org", "en")
 GRACE = Person("pmo_staff", "Grace Hopper", None, None)
 NOBODY = Person("project_manager")
+LATER = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=21)  # a closing date still ahead whenever tests run
 
 
 @pytest.fixture(scope="module")
@@ -126,17 +127,18 @@ def test_a_closed_assessment_invites_nobody_and_refuses_its_links(store, aid):
 # -- the respondent's side -----------------------------------------------------------------------------------
 
 def test_invitation_gives_what_the_pages_need_and_none_for_any_unusable_token(store, aid):
-    store.set_survey(aid, sender="Jo Consultant", purpose="How the PMO serves you", closes_on=dt.date(2026, 12, 24))
+    store.set_survey(aid, sender="Jo Consultant", purpose="How the PMO serves you", closes_on=LATER)
     tokens = _tokens(store.invite(aid, [ADA, GRACE]))
     found = store.invitation(tokens["ada@example.org"])
     assert found == Invitation(id=1, assessment_id=aid, organisation="Org", pmo="PMO", role="executive",
                                language="en", anonymity="confidential",
                                survey={"sender": "Jo Consultant", "purpose": "How the PMO serves you",
-                                       "closes_on": "2026-12-24"},
+                                       "closes_on": LATER.isoformat()},
                                status="invited", consented=False, draft={"answers": {}, "comments": {}})
     assert store.consent(tokens["ada@example.org"]) is True
     assert store.invitation(tokens["ada@example.org"]).consented is True
     # Unknown, empty, absurdly long, submitted and closed all give the same None.
+    assert store.save_draft(tokens["grace hopper"], {"S2": 3}, {}) is True
     assert store.submit(tokens["grace hopper"]) is True
     for token in ("x" * 43, "", "y" * 5000, tokens["grace hopper"]):
         assert store.invitation(token) is None
@@ -273,11 +275,17 @@ def test_two_pages_saved_at_once_both_land_in_the_draft(db_url, aud):
         assert after.invitation(token).draft["answers"] == {"G1": 1, "G2": 2, "S1": 3, "P1": 4}
 
 
-def test_an_empty_draft_submits_a_respondent_without_answers(store, aid):
+def test_a_submission_without_an_answer_is_refused_and_writes_nothing(store, aid):
     token = store.invite(aid, [NOBODY])[0].token
+    with pytest.raises(StoreError, match="^answer at least one statement before sending$"):
+        store.submit(token)
+    store.save_draft(token, {}, {"gov": "a comment alone is no answer"})
+    with pytest.raises(StoreError, match="^answer at least one statement before sending$"):
+        store.submit(token)
+    assert len(store.respondents(aid)) == 0 and store.invitations(aid)["status"].tolist() == ["started"]
+    store.save_draft(token, {"G1": NOT_APPLICABLE}, {})  # "not applicable" is an answer
     assert store.submit(token) is True
-    people = store.respondents(aid)
-    assert people["answered"].tolist() == [0] and people["role"].tolist() == ["project_manager"]
+    assert store.respondents(aid)["answered"].tolist() == [1]
 
 
 # -- anonymity modes -------------------------------------------------------------------------------------------
@@ -339,22 +347,27 @@ def test_anonymous_leaves_nothing_linking_an_answer_to_an_invitation_or_a_name(s
 
 
 @pytest.mark.parametrize("mode", ["identified", "confidential"])
-def test_the_anonymity_mode_cannot_change_once_an_invitation_was_submitted(store, aid, mode):
+def test_the_anonymity_mode_cannot_change_once_someone_consented(store, aid, mode):
     assert mode in ANONYMITY
     store.set_survey(aid, anonymity=mode)
     token = store.invite(aid, [ADA])[0].token
-    store.submit(token)
+    store.set_survey(aid, anonymity="anonymous")  # nobody has seen the promise yet: it may still change
+    store.set_survey(aid, anonymity=mode)
+    store.consent(token)  # consented, nothing saved or sent
     store.set_survey(aid, anonymity=mode, contact="jo@example.org")  # the same mode: fine
-    with pytest.raises(StoreError, match=f"assessment 1 is {mode} and 1 invitation.* can no longer change"):
-        store.set_survey(aid, anonymity="anonymous")
+    for other in ANONYMITY:
+        if other != mode:
+            with pytest.raises(StoreError, match=f"assessment 1 is {mode} and 1 person.* consented under that "
+                                                 "promise; its anonymity can no longer change"):
+                store.set_survey(aid, anonymity=other)
     assert store.survey(aid) == (mode, {"contact": "jo@example.org"})
 
 
 def test_set_survey_merges_the_welcome_text_and_checks_its_values(store, aid):
-    store.set_survey(aid, sender="Jo", purpose="Why", contact="jo@example.org", closes_on="2026-12-24")
+    store.set_survey(aid, sender="Jo", purpose="Why", contact="jo@example.org", closes_on=LATER.isoformat())
     store.set_survey(aid, purpose="", contact="desk@example.org")  # blank removes; None keeps
     assert store.survey(aid) == ("confidential", {"sender": "Jo", "contact": "desk@example.org",
-                                                  "closes_on": "2026-12-24"})
+                                                  "closes_on": LATER.isoformat()})
     with pytest.raises(StoreError, match="anonymity 'secret' is not one of identified, confidential, anonymous"):
         store.set_survey(aid, anonymity="secret")
     with pytest.raises(StoreError, match="closes_on '24/12/2026' is not a date; expected YYYY-MM-DD"):
@@ -372,6 +385,7 @@ def test_invitation_status_counts_by_role_and_the_response_rate(store, aid):
     tokens = [i.token for i in store.invite(aid, people)]
     for token in tokens[:3]:  # 3 executives start, 2 of them submit; 1 PMO staff submits
         store.save_draft(token, {"G1": 3}, {})
+    store.save_draft(tokens[4], {"S2": 1}, {})
     for token in (tokens[0], tokens[1], tokens[4]):
         store.submit(token)
     status = store.invitation_status(aid)
@@ -386,6 +400,7 @@ def test_invitation_status_counts_by_role_and_the_response_rate(store, aid):
 
 def test_reissue_gives_fresh_tokens_that_work_beside_the_old_ones_and_skips_the_submitted(store, aid):
     first = _tokens(store.invite(aid, [ADA, GRACE]))
+    store.save_draft(first["grace hopper"], {"G1": 2}, {})
     store.submit(first["grace hopper"])
     fresh = store.reissue([1, 2])
     assert [(i.invitation_id, i.person) for i in fresh] == [(1, Person("executive", "Ada Lovelace", "Ada@Example.org",
@@ -396,6 +411,7 @@ def test_reissue_gives_fresh_tokens_that_work_beside_the_old_ones_and_skips_the_
     store.mark_reminded([1])
     frame = store.invitations(aid)
     assert frame["reminders"].tolist() == [2, 0] and frame["reminded_at"].notna().tolist() == [True, False]
+    store.save_draft(first["ada@example.org"], {"G1": 5}, {})
     assert store.submit(fresh[0].token) is True and store.submit(first["ada@example.org"]) is False
     with pytest.raises(StoreError, match="no invitation 5"):
         store.reissue([1, 5])
@@ -436,7 +452,12 @@ def test_anonymise_leaves_nothing_identifying(store, aid, aud):
     store.save_draft(tokens["grace hopper"], {"G1": 2}, {"gov": "draft"})  # not submitted yet
     imported = store.add_respondent(aid, "executive", label="Alan", name="Alan Turing")
     store.save_answer(imported, "G2", 5)
-    store.anonymise(aid)
+    with pytest.raises(StoreError, match="^assessment 1 is open; close it first: store close 1$"):
+        store.anonymise(aid)
+    assert store.survey(aid)[0] == "identified"
+    store.close_assessment(aid)  # identified: drafts are kept on close ...
+    assert store.invitations(aid)["status"].tolist() == ["submitted", "started"]
+    store.anonymise(aid)  # ... and anonymise deletes them
     assert _identifying(store, "Ada Lovelace", "ada@example.org", "Grace Hopper", "Alan Turing", "Alan") == []
     assert store.survey(aid)[0] == "anonymous"
     people = store.respondents(aid)
@@ -448,7 +469,8 @@ def test_anonymise_leaves_nothing_identifying(store, aid, aud):
             if row.get(column) is not None:
                 assert row[column].time() == dt.time(), column
     assert {r["updated_at"].time() for r in _rows(store, "answers")} == {dt.time()}
-    # Grace's link still works; her draft went, and her answers are now anonymous.
+    # Once reopened, Grace's link works again; her draft went, and her answers are now anonymous.
+    store.reopen_assessment(aid)
     assert store.invitation(tokens["grace hopper"]).draft == {"answers": {}, "comments": {}}
     store.save_draft(tokens["grace hopper"], {"G1": 1}, {})
     assert store.submit(tokens["grace hopper"]) and len(store.respondents(aid)) == 3
@@ -535,6 +557,7 @@ def test_report_input_of_an_anonymised_assessment_without_invitations_keeps_grou
     rid = store.add_respondent(aid, "executive")
     store.save_answer(rid, "G1", 3)
     assert report_input(store, aid, tmp_path, instrument=aud).engagement is None  # nothing to say: no file, as before
+    store.close_assessment(aid)
     store.anonymise(aid)
     written = report_input(store, aid, tmp_path, instrument=aud).engagement
     entry = yaml.safe_load(written.read_text(encoding="utf-8"))["pmos"][0]

@@ -113,6 +113,7 @@ def test_the_invitations_csv_lists_people_without_links_and_neutralises_formulas
 def test_the_reminders_csv_issues_fresh_links_for_those_who_have_not_submitted(client, survey):
     token = survey.token(ANN)
     csrf = start(client, token)
+    client.post(f"/r/{token}/page/1", data={"csrf": csrf, "item-G1": "4"})
     client.post(f"/r/{token}/submit", data={"csrf": csrf})
     login(client)
     page = client.get("/admin").text

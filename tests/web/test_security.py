@@ -30,6 +30,7 @@ def test_a_link_works_once(client, survey):
 def test_unknown_closed_and_used_links_get_the_same_neutral_page(client, survey):
     used, closed = survey.token(ANN), survey.token(EVE)
     csrf = start(client, used)
+    client.post(f"/r/{used}/page/1", data={"csrf": csrf, "item-G1": "4"})
     client.post(f"/r/{used}/submit", data={"csrf": csrf})
     pages = {"used": client.get(f"/r/{used}"),
              "unknown": client.get("/r/" + "x" * 43)}

@@ -68,9 +68,10 @@ def test_a_missing_password_file_and_a_bad_base_url_are_refused(tmp_path):
 @pytest.mark.slow
 def test_serve_answers_on_the_port_with_the_admin_login(tmp_path):
     port = free_port()
-    env = {**os.environ, PASSWORD_ENV: "a password"}
+    env = {**os.environ, PASSWORD_ENV: "a long admin password"}
     server = subprocess.Popen([sys.executable, "-m", "pmo_workbench", "serve", "--db", str(tmp_path / "w.db"),
-                               "--port", str(port), "--insecure-cookies"], env=env, stdout=subprocess.DEVNULL,
+                               "--port", str(port), "--insecure-cookies", "--secret-file", str(tmp_path / "key")],
+                              env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE)
     try:
         page = None
@@ -86,4 +87,4 @@ def test_serve_answers_on_the_port_with_the_admin_login(tmp_path):
     finally:
         server.terminate()
         server.wait(30)
-    assert (tmp_path / "w.db").exists()
+    assert (tmp_path / "w.db").exists() and len((tmp_path / "key").read_text().strip()) == 64

@@ -143,15 +143,18 @@ def test_respondent_csrf_depends_on_secret_and_token():
 
 
 def test_admin_password_plain_or_hashed():
-    hashed = admin_hash("  s3cret\n")
+    hashed = admin_hash("  s3cret and long\n")
     assert hashed.startswith("$argon2id$") and "s3cret" not in hashed
-    assert check_password(hashed, "s3cret") and not check_password(hashed, "S3cret")
+    assert check_password(hashed, "s3cret and long") and not check_password(hashed, "S3cret and long")
+    with pytest.raises(ValueError, match="the admin password is 11 characters long; give at least 12"):
+        admin_hash("eleven char")
     ready = hash_password("other")
     assert admin_hash(ready + "\n") == ready
     with pytest.raises(ValueError, match="empty"):
         admin_hash(" \n")
-    with pytest.raises(ValueError, match="not a valid argon2 hash"):
+    with pytest.raises(ValueError, match="not a valid argon2 hash") as refused:
         admin_hash("$argon2id$nonsense")
+    assert "()" not in str(refused.value)
     assert not check_password(hashed, "") and not check_password("$argon2id$broken", "x")
 
 

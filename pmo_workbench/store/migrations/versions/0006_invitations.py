@@ -9,6 +9,8 @@ given), their progress (invited, started, submitted, with times), reminders, the
 submission and, unless the assessment is anonymous, the respondent their submission created.
 ``invitation_tokens`` holds the SHA-256 of each token issued (a reminder issues a fresh one); a token itself is
 never stored.
+``drafts`` holds the answers in progress of anonymous assessments, apart from the invitations: keyed by the
+SHA-256 of ``"draft:"`` and the token, with the assessment, the role and the day of the last save only.
 
 SQLite adds the two columns in place (``ALTER TABLE ... ADD COLUMN``, the CHECK on the column itself): a copied
 ``assessments`` table would be dropped, and with it, through the foreign keys, every respondent and answer
@@ -77,12 +79,25 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.UniqueConstraint("token_hash", name="uq_invitation_tokens_token_hash"),
     )
+    op.create_table(
+        "drafts",
+        sa.Column("key", sa.String(64), primary_key=True),
+        sa.Column("assessment_id", sa.Integer(),
+                  sa.ForeignKey("assessments.id", name="fk_drafts_assessment_id_assessments", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("role", sa.String(), nullable=False),
+        sa.Column("draft", sa.Text(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+    )
+    op.create_index("ix_drafts_assessment_id", "drafts", ["assessment_id"])
     op.create_index("ix_invitation_tokens_invitation_id", "invitation_tokens", ["invitation_id"])
     op.create_index("ix_invitations_respondent_id", "invitations", ["respondent_id"])
 
 
 def downgrade() -> None:
     """Invitations, their tokens and drafts go; answers already submitted stay as respondents' answers."""
+    op.drop_index("ix_drafts_assessment_id", table_name="drafts")
+    op.drop_table("drafts")
     op.drop_index("ix_invitations_respondent_id", table_name="invitations")
     op.drop_index("ix_invitation_tokens_invitation_id", table_name="invitation_tokens")
     op.drop_table("invitation_tokens")
