@@ -148,6 +148,7 @@ def test_the_report_cache_is_private_and_forgotten_with_the_answers(db_url, tmp_
     assert sorted(p.name for p in folder.iterdir()) == ["assessment-12.csv"]
     with Store(url) as store:
         report_input(store, 1, folder)
+    run("store", "close", "1", "--db", url)
     result = run("store", "anonymise", "1", "--yes", "--db", url)
     assert result.exit_code == 0 and "2 cached report inputs deleted" in result.stdout, result.output
     assert sorted(p.name for p in folder.iterdir()) == ["assessment-12.csv"]
