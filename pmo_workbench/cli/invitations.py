@@ -29,8 +29,8 @@ from ..assessment.instrument import load_instrument
 from ..assessment.responses import PMO_LEVELS
 from ..errors import FileError, StoreError
 from .app import app, check_out, console, usage
-from .mail import PASSWORD_ENV, Mailer, check_address, message, parse_smtp, reason
-from .store import DbOption, _open_store
+from .mail import PASSWORD_ENV, Mailer, Unsendable, check_address, message, parse_smtp, reason, smtp_address
+from .store import DbOption, _open_store, shown
 
 INVITATION_COLUMNS = ("name", "email", "role", "language", "link")
 """The columns of the invitations CSV (a mail merge's input)."""
@@ -96,6 +96,7 @@ def invite_command(
         listed = read_people(people, store.instrument_for(assessment))
         if not listed:
             usage(f"{people}: no people in the file (columns: role, and optionally name, email, language)")
+        _check_domains(people, listed)
         mode, stored = store.survey(assessment)
         survey = {key: value for key, value in (("sender", sender), ("purpose", purpose), ("contact", contact),
                                                 ("closes_on", closes)) if value is not None}
@@ -145,6 +146,20 @@ def invite_command(
         typer.echo(f"changed for every respondent's welcome page: {', '.join(parts)}", err=True)
 
 
+def _check_domains(people: Path, listed: list) -> None:
+    """Refuse (usage error, nothing stored) the addresses no mail can be sent to: a domain that is no valid
+    internationalised name (one with letters beyond ASCII is sent in its IDNA form, ``xn--...``)."""
+    bad = []
+    for person in listed:
+        try:
+            if person.email:
+                smtp_address(person.email)
+        except Unsendable as exc:
+            bad.append(str(exc))
+    if bad:
+        usage(f"{people}: " + "; ".join(shown(b) for b in bad) + " (nothing was stored)")
+
+
 class _NothingToWrite(Exception):
     """Everybody in the people file was invited already: no file to write."""
 
@@ -188,7 +203,7 @@ def status_command(
         if last:
             table.add_section()
         rate = "-" if record["response_rate"] is None else f"{100 * record['response_rate']:.0f} %"
-        table.add_row(Text("Total" if last else str(record["label"])), *(Text(str(record[k])) for k in
+        table.add_row(Text("Total" if last else shown(record["label"])), *(Text(str(record[k])) for k in
                       ("invited", "started", "submitted")), Text(rate), style="bold" if last else None)
     out = console()
     out.print(Text(f"Assessment {assessment}: {_name(info)} ({info['status']}, {anonymity})", style="bold"))
@@ -294,9 +309,14 @@ def _send(mailer: Mailer, issued: list, info: dict, survey: dict, url: str, send
             continue
         body = reminder_text(person.name, info, _link(url, one.token), status[one.invitation_id], survey)
         try:
-            mailer.send(message(sender, person.email, person.name, subject, body))
-        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
-            refused.append((person, reason(exc)))
+            to = smtp_address(person.email, utf8=mailer.utf8)
+            mailer.send(message(sender, to, person.name, subject, body))
+        except Unsendable as exc:
+            refused.append((person, str(exc)))
+            continue
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPNotSupportedError, UnicodeError,
+                ValueError) as exc:  # this address or message: the next person's may go through
+            refused.append((person, f"the server refused it: {reason(exc)}"))
             continue
         except (OSError, smtplib.SMTPException) as exc:
             return sent, refused, reason(exc)
@@ -309,7 +329,7 @@ def _report_sent(mailer: Mailer, sent: set[int], refused: list, broken: str | No
     typer.echo(f"{count(len(sent), 'reminder')} sent through {mailer.where}"
                + (" (STARTTLS)" if mailer.tls else ""), err=True)
     for person, why in refused:
-        typer.echo(f"not sent to {_who(person.name, person.email, person.role)}: the server refused it: {why}",
+        typer.echo(f"not sent to {_who(person.name, person.email, person.role)}: {shown(why)}",
                    err=True)
     if len(without):
         names = "; ".join(_who(r["name"], None, r["role"]) for r in without.to_dict("records"))
@@ -448,12 +468,12 @@ def _date(value: str | None, option: str) -> str | None:
 
 
 def _name(info: dict) -> str:
-    return f"{info['organisation']} / {info['pmo']}"
+    return shown(f"{info['organisation']} / {info['pmo']}")
 
 
 def _who(name, email, role) -> str:
     named = name if isinstance(name, str) and name else (email if isinstance(email, str) and email else "unnamed")
-    return f"{named} ({role})"
+    return shown(f"{named} ({role})")
 
 
 def _missing(value) -> bool:

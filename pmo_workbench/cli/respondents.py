@@ -11,7 +11,7 @@ import typer
 from .._values import count
 from ..assessment.instrument import load_instrument
 from .app import store_app, usage
-from .invitations import AssessmentArgument, Level, YesOption, _name
+from .invitations import AssessmentArgument, Level, YesOption, _name, shown
 from .store import DbOption, _open_store
 
 
@@ -79,7 +79,7 @@ def store_forget_command(
     with _open_store(db, create=False) as store:
         info = store.assessment(assessment)
         found = _respondent(store, assessment, respondent)
-        label, role, answered = found["label"], found["role"], int(found["answered"])
+        label, role, answered = shown(found["label"]), shown(found["role"]), int(found["answered"])
         if not yes:
             _confirm(f"Delete respondent {label} ({role}) of assessment {assessment} ({_name(info)}) with "
                      f"{count(answered, 'answer')}, and what their invitation says of them? This cannot be undone.")
@@ -142,13 +142,13 @@ def _respondent(store, assessment: int, given: str) -> dict:
         invitations = store.invitations(assessment)
         mine = invitations[invitations["email"].fillna("").str.casefold() == given.strip().casefold()]
         if mine.empty:
-            usage(f"no invitation of assessment {assessment} has the e-mail address {given}")
+            usage(f"no invitation of assessment {assessment} has the e-mail address {shown(given)}")
         label = mine["respondent"].iloc[0]
         if label is None or pd.isna(label):
-            usage(f"the invitation of {given} has no answers linked to it (not submitted yet, or the assessment is "
-                  "anonymous: its answers cannot be told apart)")
+            usage(f"the invitation of {shown(given)} has no answers linked to it (not submitted yet, or the assessment "
+                  "is anonymous: its answers cannot be told apart)")
         return respondents[respondents["label"] == label].iloc[0].to_dict()
     labels = respondents["label"].tolist()
-    shown = ", ".join(labels[:12]) + (f" and {len(labels) - 12} more" if len(labels) > 12 else "")
-    usage(f"no respondent '{given}' in assessment {assessment}"
-          + (f"; its respondents are {shown}" if labels else " (it has no respondents)"))
+    some = shown(", ".join(labels[:12])) + (f" and {len(labels) - 12} more" if len(labels) > 12 else "")
+    usage(f"no respondent '{shown(given)}' in assessment {assessment}"
+          + (f"; its respondents are {some}" if labels else " (it has no respondents)"))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,13 @@ def _open_store(db: str | None, *, create: bool = True):
     from ..store import Store, default_url
 
     return Store(db if db is not None else default_url(), create=create)
+
+
+def shown(text) -> str:
+    """``text`` safe to print on a terminal: every control character (C0, C1, DEL, and the invisible format
+    characters that reorder text, e.g. U+202E) replaced by U+FFFD, so that a name from a people file or a
+    responses file cannot clear the screen, move the cursor or show a hidden link."""
+    return "".join("\ufffd" if unicodedata.category(c) in ("Cc", "Cf") else c for c in str(text))
 
 
 @store_app.command("init")
@@ -118,7 +126,7 @@ def store_list_command(db: DbOption = None) -> None:
         table.add_column(label, justify="right" if name in ("assessment_id", "respondents", "answers") else "left")
     for row in frame.to_dict("records"):
         table.add_row(*[Text("" if row[name] is None or pd.isna(row[name]) else
-                             str(row[name].date()) if name == "assessed_on" else str(row[name]))
+                             str(row[name].date()) if name == "assessed_on" else shown(row[name]))
                         for _, name in columns])
     console().print(table)
 

@@ -174,3 +174,64 @@ def test_an_anonymous_assessment_is_exported_with_its_minimum_group_size(db_url,
         "pmos": [{"organisation": "Org", "pmo": "PMO", "anonymity": "anonymous"}]}
     data = positioning_input(out, "Org", engagement=engagement, min_group_size=2)
     assert data.min_group_size == 5
+
+
+@pytest.mark.parametrize("utf8", [True, False])
+def test_internationalised_addresses_are_sent_in_idna_or_reported_and_the_rest_marked(db_url, tmp_path, utf8):
+    from aiosmtpd.controller import Controller
+
+    from tests.cli.test_invitations_cli import _free_port, _Inbox
+
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port(), enable_SMTPUTF8=utf8)
+    controller.start()
+    where = f"127.0.0.1:{controller.port}"
+    try:
+        assessment = _new(db_url)
+        people = write_csv(tmp_path / "people.csv", "name,email,role\nZoë,zoe@x.org,executive\n"
+                                                    "Bob,bob@x.org,executive\nZed,zed@exämple.org,pmo_staff\n"
+                                                    "Üna,üna@x.org,pmo_staff\n")
+        assert run("invite", assessment, "--people", people, "--base-url", BASE, "--out", tmp_path / "i.csv",
+                   "--db", db_url).exit_code == 0
+        result = run("remind", assessment, "--base-url", BASE, "--smtp", where, "--from", "a@b.org", "--db", db_url)
+    finally:
+        controller.stop()
+    assert result.exit_code == 0, result.output
+    sent = ["bob@x.org", "zed@xn--exmple-cua.org", "zoe@x.org"] + (["üna@x.org"] if utf8 else [])
+    assert f"{len(sent)} reminders sent through {where}" in result.stderr
+    assert sorted(to for tos, _ in inbox.messages for to in tos) == sorted(sent)
+    if not utf8:
+        assert ("not sent to Üna (pmo_staff): the server does not take internationalised addresses (it does not "
+                "offer SMTPUTF8)") in result.stderr
+    with Store(db_url) as store:
+        reminded = store.invitations(assessment).set_index("name")["reminders"].to_dict()
+    assert reminded == {"Zoë": 1, "Bob": 1, "Zed": 1, "Üna": int(utf8)}
+
+
+def test_invite_refuses_an_address_no_mail_can_reach(db_url, tmp_path):
+    assessment = _new(db_url)
+    people = write_csv(tmp_path / "people.csv", "name,email,role\nAnn,ann@x.org,executive\n"
+                                                f"Bad,bad@{'ä' * 70}.org,executive\n")
+    result = run("invite", assessment, "--people", people, "--base-url", BASE, "--out", tmp_path / "i.csv",
+                 "--db", db_url)
+    if result.exit_code != 2:  # the people reader may refuse the address itself (also exit 2)
+        raise AssertionError(result.output)
+    assert "is not a valid internationalised domain name" in result.stderr or "bad@" in result.stderr
+    assert _tokens(db_url) == 0
+
+
+def test_control_characters_never_reach_the_terminal(db_url, tmp_path):
+    from pmo_workbench.cli.store import shown
+
+    assert shown("Evil\x1b[2J\x1b]8;;http://evil.example\x07click\u202e\x9b") == \
+        "Evil\ufffd[2J\ufffd]8;;http://evil.example\ufffdclick\ufffd\ufffd"
+    answers = write_csv(tmp_path / "a.csv", "organisation,pmo,respondent,role,item,value\n"
+                                            "Org\x1b[2J,PMO,r\x1b]1,executive,MAN1,4\n")
+    imported = run("store", "import", answers, "--db", db_url)
+    if imported.exit_code != 0:  # the responses reader refused the control characters: nothing to print
+        assert "\x1b" not in imported.output
+        return
+    for args in (["store", "close", "1"], ["store", "forget", "nobody", "--assessment", "1", "--yes"],
+                 ["status", "1"]):
+        result = run(*args, "--db", db_url)
+        assert "\x1b" not in result.output, args
