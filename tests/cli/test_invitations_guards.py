@@ -240,7 +240,8 @@ def test_control_characters_never_reach_the_terminal(db_url, tmp_path):
 def test_report_of_an_anonymous_assessment_under_5_is_refused_before_it_runs(tmp_path):
     rows = "".join(f"Org,PMO,r{n},executive,MAN1,4\n" for n in range(4))
     answers = write_csv(tmp_path / "a.csv", "organisation,pmo,respondent,role,item,value\n" + rows)
-    engagement = write_csv(tmp_path / "e.yaml", "pmos:\n  - organisation: Org\n    pmo: PMO\n    anonymity: anonymous\n")
+    engagement = write_csv(tmp_path / "e.yaml",
+                           "pmos:\n  - organisation: Org\n    pmo: PMO\n    anonymity: anonymous\n")
     out = tmp_path / "rep"
     result = run("report", "positioning", "--responses", answers, "--organisation", "Org", "--engagement",
                  engagement, "--out", out, "-f", "html")
