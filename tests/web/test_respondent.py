@@ -82,7 +82,7 @@ def test_pages_save_to_the_draft_and_move_back_and_on(client, survey):
                                                      "comment-gov": "Mostly fine.", "action": "next"})
     assert moved.status_code == 303 and moved.headers["location"] == f"/r/{token}/page/2"
     draft = survey.store.invitation(token).draft
-    assert draft == {"answers": {"G1": 4, "G2": "DK"}, "comments": {"gov": "Mostly fine."}}
+    assert draft == {"answers": {"G1": 4, "G2": "DK"}, "comments": {"gov": "Mostly fine."}, "page": 1}
     back = client.post(f"/r/{token}/page/2", data={"csrf": csrf, "item-S1": "n/a", "action": "back"})
     assert back.headers["location"] == f"/r/{token}/page/1"
     # back from page 1: the welcome page again, with a way on instead of the consent form
@@ -97,7 +97,8 @@ def test_pages_save_to_the_draft_and_move_back_and_on(client, survey):
     assert later.headers["location"] == f"/r/{token}/saved"
     assert "Your answers are saved" in client.get(f"/r/{token}/saved").text
     draft = survey.store.invitation(token).draft
-    assert draft == {"answers": {"G1": 4, "G2": "DK", "G3": 2, "S1": "n/a"}, "comments": {}}
+    # the furthest page saved stays 2 when page 1 is saved again
+    assert draft == {"answers": {"G1": 4, "G2": "DK", "G3": 2, "S1": "n/a"}, "comments": {}, "page": 2}
     # saved answers come back ticked
     page = client.get(f"/r/{token}/page/1").text
     assert 'value="4" id="G1-opt-4" checked' in page and 'value="DK" id="G2-opt-dk" checked' in page
