@@ -184,3 +184,23 @@ def test_forget_and_anonymise_leave_no_old_value_in_the_sqlite_files(tmp_path, a
         for f in files:
             data = f.read_bytes() if f.exists() else b""
             assert [g for g in gone if g in data] == [], f.name
+
+
+def test_after_forget_the_reports_invited_count_is_the_status_count(store, aid, aud, tmp_path):
+    import yaml
+
+    from pmo_workbench.store import report_input
+
+    alan = Person("executive", "Alan Turing", "alan@example.org")
+    tokens = {i.person.key: i.token for i in store.invite(aid, [ADA, GRACE, alan])}
+    for key in ("ada@example.org", "alan@example.org"):
+        store.save_draft(tokens[key], {"G1": 4}, {})
+        store.submit(tokens[key])
+    store.forget_respondent(int(store.respondents(aid)["respondent_id"].iloc[0]))  # answered, then forgotten
+    store.forget_invitation(store.invitation_of(aid, "grace@example.org"))  # never answered
+    status = store.invitation_status(aid).set_index("role")
+    assert status.loc["total", ["invited", "submitted"]].tolist() == [3, 2]
+    entry = yaml.safe_load(report_input(store, aid, tmp_path, instrument=aud).engagement.read_text("utf-8"))
+    invited = entry["pmos"][0]["invited"]
+    assert invited == {"executive": 2, "pmo_staff": 1}
+    assert entry["pmos"][0].get("submitted", {"executive": 2, "pmo_staff": 0}) == {"executive": 2, "pmo_staff": 0}
