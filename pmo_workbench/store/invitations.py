@@ -55,7 +55,7 @@ from .drafts import (
     random_ids,
     token_hash,
 )
-from .people import FORGOTTEN, Person, forgotten_key, person_key, sealed_key
+from .people import FORGOTTEN, SEALED, Person, forgotten_key, person_key, sealed_key
 from .protection import ProtectionMixin
 from .schema import _ANS, _ASM, _DRAFT, _INV, _ORG, _PMO, _RESP, _TOK, ANONYMITY, _utcnow
 
@@ -119,9 +119,9 @@ class InvitationMixin(ProtectionMixin):
         Raises
         ------
         StoreError
-            For an unknown assessment or mode, a date that is not one or is past, and for changing the anonymity
+            For an unknown assessment or mode, a date that is not one or is past, for changing the anonymity
             mode once someone consented to the promise it makes (:meth:`anonymise` makes a closed assessment
-            anonymous).
+            anonymous), and for leaving ``anonymous`` once the assessment holds respondents or was anonymised.
         """
         if anonymity is not None and anonymity not in ANONYMITY:
             raise StoreError(f"anonymity '{anonymity}' is not one of {', '.join(ANONYMITY)}")
@@ -142,6 +142,14 @@ class InvitationMixin(ProtectionMixin):
                                      f"consented under that promise; its anonymity can no longer change "
                                      "(`store anonymise` makes a closed assessment anonymous, removing what "
                                      "identifies people)")
+                if row.anonymity == "anonymous":  # final once answers are kept under it, or it was anonymised
+                    held = conn.execute(sa.select(sa.func.count()).select_from(_RESP).where(
+                        _RESP.c.assessment_id == assessment_id)).scalar() + conn.execute(
+                        sa.select(sa.func.count()).select_from(_INV).where(
+                            _INV.c.assessment_id == assessment_id, _INV.c.person_key.like(SEALED + "%"))).scalar()
+                    if held:
+                        raise StoreError(f"assessment {assessment_id} is anonymous and holds answers or invitations "
+                                         "kept under that promise (or was anonymised); it stays anonymous")
                 changes["anonymity"] = anonymity
             survey = json.loads(row.survey) if row.survey else {}
             for key, value in given.items():

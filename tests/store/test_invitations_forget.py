@@ -204,3 +204,22 @@ def test_after_forget_the_reports_invited_count_is_the_status_count(store, aid, 
     invited = entry["pmos"][0]["invited"]
     assert invited == {"executive": 2, "pmo_staff": 1}
     assert entry["pmos"][0].get("submitted", {"executive": 2, "pmo_staff": 0}) == {"executive": 2, "pmo_staff": 0}
+
+
+def test_an_anonymous_or_anonymised_assessment_stays_anonymous_once_it_holds_answers(store, aid, aud):
+    store.set_survey(aid, anonymity="anonymous")
+    store.invite(aid, [ADA])
+    store.set_survey(aid, anonymity="identified")  # nobody consented nor answered yet: still free to choose
+    store.set_survey(aid, anonymity="anonymous")
+    store.close_assessment(aid)
+    store.anonymise(aid)  # anonymised: final, though nobody ever consented
+    message = ("^assessment 1 is anonymous and holds answers or invitations kept under that promise (or was "
+               "anonymised); it stays anonymous$")
+    with pytest.raises(StoreError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        store.set_survey(aid, anonymity="identified")
+    other = store.create_assessment("Org", "PMO 2", aud)
+    store.set_survey(other, anonymity="anonymous")
+    store.save_answer(store.add_respondent(other, "executive", label="r1"), "G1", 3)  # answers kept under it
+    with pytest.raises(StoreError, match="it stays anonymous"):
+        store.set_survey(other, anonymity="confidential")
+    assert store.survey(aid)[0] == store.survey(other)[0] == "anonymous"
