@@ -17,7 +17,8 @@ the instrument's ``types``, ``context`` and ``evidence`` blocks and are checked
 against them, every problem located by line. An entry may also choose its own
 ``recommendations`` (``{exclude, add, cap}``), which win over the file's. For a stored
 assessment whose respondents were invited by link, the store adds ``invited`` (role id ->
-how many were invited: the report's data basis then gives the response rate) and
+how many were invited: the report's data basis then gives the response rate), ``submitted`` (role id ->
+how many of them submitted, the rate's numerator, as ``pmo-workbench status`` counts it) and
 ``anonymity`` (``identified``, ``confidential`` or ``anonymous``: an anonymous assessment is
 reported with a minimum group size of at least 5).
 
@@ -103,14 +104,17 @@ class PmoEngagement(_Model):
     recommendations: RecommendationChoice | None = None
     invited: dict[str, NonNegativeInt] = Field(default_factory=dict)
     """Role id -> how many people were invited to answer by link (the store writes it from its invitations)."""
+    submitted: dict[str, NonNegativeInt] | None = None
+    """Role id -> how many invited people submitted (a forgotten respondent included: the response rate is the
+    one ``status`` shows); ``None`` when not recorded (respondents are then taken as the invited who answered)."""
     anonymity: Literal["identified", "confidential", "anonymous"] | None = None
     """How the answers were collected; ``anonymous`` raises the report's minimum group size to at least 5."""
 
-    @field_validator("invited")
+    @field_validator("invited", "submitted")
     @classmethod
-    def _known_roles(cls, value: dict[str, int], info: ValidationInfo) -> dict[str, int]:
+    def _known_roles(cls, value: dict[str, int] | None, info: ValidationInfo) -> dict[str, int] | None:
         instrument = _instrument(info)
-        if instrument is not None:
+        if instrument is not None and value is not None:
             unknown = sorted(set(value) - set(instrument.role_ids))
             if unknown:
                 raise ValueError(f"unknown roles {unknown}; the instrument has {', '.join(instrument.role_ids)}")
@@ -460,8 +464,9 @@ def with_collection(entries: Engagement | None, source: Engagement) -> Engagemen
         found = collected.pop((entry.organisation, entry.pmo), None)
         if found is not None:
             entry = entry.model_copy(update={"invited": entry.invited or found.invited,
+                                             "submitted": entry.submitted if entry.invited else found.submitted,
                                              "anonymity": entry.anonymity or found.anonymity})
         pmos.append(entry)
-    pmos += [PmoEngagement(organisation=e.organisation, pmo=e.pmo, invited=e.invited, anonymity=e.anonymity)
-             for e in collected.values()]
+    pmos += [PmoEngagement(organisation=e.organisation, pmo=e.pmo, invited=e.invited, submitted=e.submitted,
+                           anonymity=e.anonymity) for e in collected.values()]
     return entries.model_copy(update={"pmos": tuple(pmos)})

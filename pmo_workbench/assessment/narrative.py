@@ -274,10 +274,12 @@ def data_basis(a: PmoAssessment, instrument: Instrument, min_group_size: int) ->
     PMO staff 3, Project manager 5) answered 94% of the items put to them on the scale."
 
     When people were invited by link (the engagement entry's ``invited``), the sentence gives the response rate
-    against the invited population, by role: "12 of 20 people invited (60%) answered: Executive 4 of 5, PMO staff
-    3 of 5, Project manager 5 of 10. They answered 94% of the items put to them on the scale." A role with
-    respondents but fewer than ``min_group_size`` is counted with the other small ones (respondents and invited);
-    a role invited but with no respondent shows as "0 of n".
+    as ``pmo-workbench status`` does: the invited who submitted (the entry's ``submitted``) against the invited,
+    by role: "12 of 20 people invited (60%) answered: Executive 4 of 5, PMO staff 3 of 5, Project manager 5 of 10.
+    They answered 94% of the items put to them on the scale." Respondents who came another way (imported answers,
+    interviews) are stated apart: "...; plus 4 respondents who answered by other means." A role with respondents
+    but fewer than ``min_group_size`` is counted with the other small ones (answered and invited); a role invited
+    but with no respondent shows as "0 of n".
     """
     invited = {} if a.engagement is None else dict(a.engagement.invited)
     if sum(invited.values()) > 0:
@@ -297,24 +299,30 @@ def data_basis(a: PmoAssessment, instrument: Instrument, min_group_size: int) ->
 
 
 def _response_rate(a: PmoAssessment, instrument: Instrument, min_group_size: int, invited: dict[str, int]) -> str:
-    """:func:`data_basis` when people were invited: respondents against the invited, by role."""
-    answered = {str(role): int(n) for role, n in a.respondents_by_role.items()}
-    shown, hidden, hidden_invited = [], 0, 0
+    """:func:`data_basis` when people were invited: the invited who submitted against the invited, by role, and
+    the respondents who came another way apart."""
+    present = {str(role): int(n) for role, n in a.respondents_by_role.items()}
+    recorded = a.engagement.submitted if a.engagement is not None else None
+    # Without a recorded count (an older file), a role's respondents are taken as its invited who answered.
+    submitted = {role: min(n, invited.get(role, 0)) for role, n in present.items()} if recorded is None \
+        else dict(recorded)
+    shown, hidden, hidden_invited, others = [], 0, 0, 0
     for role in instrument.roles:
-        n, of = answered.get(role.id, 0), invited.get(role.id, 0)
+        n, of, here = submitted.get(role.id, 0), invited.get(role.id, 0), present.get(role.id, 0)
+        others += max(0, here - n)  # a forgotten respondent still counts as submitted, not as another's answer
         if n == 0 and of == 0:
             continue
-        if 0 < n < min_group_size:
+        if 0 < here < min_group_size or (here == 0 and 0 < n < min_group_size):
             hidden, hidden_invited = hidden + n, hidden_invited + of
-        elif of:
-            shown.append(f"{role.label} {n} of {of}")
         else:
-            shown.append(f"{role.label} {n} (not invited by link)")
-    if hidden:
+            shown.append(f"{role.label} {n} of {of}")
+    if hidden or hidden_invited:
         shown.append(f"{hidden} of {hidden_invited} in roles too small to show apart")
-    total = sum(invited.values())
+    total, answered = sum(invited.values()), sum(submitted.get(role.id, 0) for role in instrument.roles)
     people = "person" if total == 1 else "people"
-    return (f"{a.respondents} of {total} {people} invited ({a.respondents / total:.0%}) answered: {', '.join(shown)}. "
+    plus = "" if not others else \
+        f"; plus {others} {'respondent' if others == 1 else 'respondents'} who answered by other means"
+    return (f"{answered} of {total} {people} invited ({answered / total:.0%}) answered: {', '.join(shown)}{plus}. "
             f"They answered {a.answer_rate:.0%} of the items put to them on the scale.")
 
 

@@ -143,11 +143,14 @@ def positioning_input(responses: str | Path, organisation: str, pmo: str | None 
     answers = everyone[everyone["organisation"] == organisation].reset_index(drop=True)
     entries, engagement_file, chosen = engagement_inputs(responses, everyone, ins, engagement=engagement,
                                                          targets=targets, targets_source=targets_source)
-    if entries is not None and any(e.anonymity == "anonymous" for e in entries.pmos
-                                   if e.organisation == organisation and (pmo is None or e.pmo == pmo)):
+    anonymous = entries is not None and any(e.anonymity == "anonymous" for e in entries.pmos
+                                            if e.organisation == organisation and (pmo is None or e.pmo == pmo))
+    if anonymous:
         size = max(size, ANONYMOUS_MIN_GROUP_SIZE)  # answers collected anonymously: never a group under 5
     results = assess(answers, ins, min_group_size=size, engagement=entries, targets=chosen)
     pmos = (results.get(organisation, pmo),) if pmo else tuple(results.assessments)
+    if anonymous:
+        _refuse_too_few(responses, pmos)
     peers = None
     if benchmark is not None:
         same = Path(benchmark).resolve() == Path(responses).resolve()
@@ -159,6 +162,35 @@ def positioning_input(responses: str | Path, organisation: str, pmo: str | None 
         dimension_labels={d.id: d.label for d in ins.dimensions},
         type_labels={AD_HOC: ins.type_label(AD_HOC), **{t.id: t.label for t in ins.types}},
     )
+
+
+def _refuse_too_few(responses, pmos: tuple[PmoAssessment, ...]) -> None:
+    """Raise :class:`InputValidationError` when a PMO of an anonymous assessment has fewer respondents than the
+    anonymous minimum group size: its scores would be a small group's answers, which the promise rules out."""
+    _too_few(responses, {(a.organisation, a.pmo): a.respondents for a in pmos})
+
+
+def refuse_few_anonymous(responses, answers: pd.DataFrame, organisation: str, pmo: str | None,
+                         entries: Engagement | None) -> None:
+    """Before a positioning report runs: raise :class:`InputValidationError` when the answers of an anonymous
+    PMO (its engagement entry says ``anonymity: anonymous``) of ``organisation`` (``pmo``: that one only) come
+    from fewer than :data:`~pmo_workbench.assessment.positioning.ANONYMOUS_MIN_GROUP_SIZE` respondents."""
+    if entries is None or not any(e.anonymity == "anonymous" for e in entries.pmos if e.organisation == organisation
+                                  and (pmo is None or e.pmo == pmo)):
+        return
+    mine = answers[(answers["organisation"] == organisation) & ((answers["pmo"] == pmo) if pmo else True)]
+    counts = mine.groupby("pmo", sort=False)["respondent"].nunique()
+    _too_few(responses, {(organisation, str(name)): int(n) for name, n in counts.items()})
+
+
+def _too_few(responses, respondents: dict[tuple[str, str], int]) -> None:
+    least = ANONYMOUS_MIN_GROUP_SIZE
+    few = [(org, pmo, n) for (org, pmo), n in respondents.items() if n < least]
+    if few:
+        raise InputValidationError([Problem(str(responses), None, None, (
+            f"{org} / {pmo}: {n} {'respondent' if n == 1 else 'respondents'} answered anonymously, fewer than the "
+            f"minimum of {least}; no report is rendered until at least {least} have answered (with fewer, the "
+            "scores would give individual answers away)")) for org, pmo, n in few])
 
 
 def small_groups(a: PmoAssessment, min_group_size: int) -> set[str]:

@@ -1,5 +1,5 @@
-"""Collecting answers in a browser: ``invite``, ``status``, ``remind``, and ``store new|close|reopen|forget|
-anonymise``.
+"""Collecting answers in a browser: ``invite``, ``status``, ``remind`` (``store new|close|reopen|forget|
+anonymise`` are in :mod:`.respondents`).
 
 Each person gets a personal link (``BASE_URL/r/TOKEN``). A token exists in clear only when it is issued: the
 store keeps its SHA-256 hash, so the invitations and reminders CSV files are the only copies of working links.
@@ -27,10 +27,10 @@ from rich.text import Text
 from .._values import count
 from ..assessment.instrument import load_instrument
 from ..assessment.responses import PMO_LEVELS
-from ..errors import FileError
-from .app import app, check_out, console, store_app, usage
-from .mail import PASSWORD_ENV, Mailer, check_address, message, parse_smtp, reason
-from .store import DbOption, _open_store
+from ..errors import FileError, StoreError
+from .app import app, check_out, console, usage
+from .mail import PASSWORD_ENV, Mailer, Unsendable, check_address, message, parse_smtp, reason, smtp_address
+from .store import DbOption, _open_store, shown
 
 INVITATION_COLUMNS = ("name", "email", "role", "language", "link")
 """The columns of the invitations CSV (a mail merge's input)."""
@@ -50,135 +50,6 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite an existin
 CustomInstrumentOption = Annotated[str | None, typer.Option(
     "--instrument", "-i", help="Instrument YAML file of an assessment that uses a custom (not built-in) instrument.")]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
-
-
-# -- store new | close | reopen | forget | anonymise -------------------------------------------------------------
-
-@store_app.command("new")
-def store_new_command(
-    organisation: Annotated[str, typer.Option("--organisation", help="The organisation assessed.",
-                                              show_default=False)],
-    pmo: Annotated[str, typer.Option("--pmo", help="The PMO assessed.", show_default=False)],
-    level: Annotated[Level | None, typer.Option("--level", help="The PMO's level.")] = None,
-    instrument: Annotated[str, typer.Option("--instrument", "-i", help="Built-in instrument id or path to an "
-                                                                        "instrument YAML file.")] = "pmo-core",
-    db: DbOption = None,
-) -> None:
-    """Start an assessment of a PMO to invite people to; prints its id (an existing assessment of the PMO with this
-    instrument version is kept, and its id printed)."""
-    ins = load_instrument(instrument)
-    with _open_store(db) as store:
-        listed = store.assessments()
-        same = listed[(listed["organisation"] == organisation) & (listed["pmo"] == pmo)
-                      & (listed["instrument_id"] == ins.id) & (listed["instrument_version"] == ins.version)]
-        assessment_id = store.create_assessment(organisation, pmo, ins, level=level.value if level else None)
-    what = f"{organisation} / {pmo}, {ins.id} {ins.version}"
-    if same.empty:
-        typer.echo(f"assessment {assessment_id} created ({what})", err=True)
-    else:
-        typer.echo(f"assessment {assessment_id} exists already ({what}): kept as it is", err=True)
-    typer.echo(str(assessment_id))
-
-
-@store_app.command("close")
-def store_close_command(assessment: AssessmentArgument, db: DbOption = None) -> None:
-    """Close an assessment: no more answers; its links say that it is closed."""
-    with _open_store(db, create=False) as store:
-        info = store.assessment(assessment)
-        if info["status"] != "closed":
-            store.close_assessment(assessment)
-    state = "was closed already" if info["status"] == "closed" else "closed: its links take no more answers"
-    typer.echo(f"assessment {assessment} ({_name(info)}) {state}")
-
-
-@store_app.command("reopen")
-def store_reopen_command(assessment: AssessmentArgument, db: DbOption = None) -> None:
-    """Reopen a closed assessment: its links that were not used to submit work again."""
-    with _open_store(db, create=False) as store:
-        info = store.assessment(assessment)
-        if info["status"] == "closed":
-            store.reopen_assessment(assessment)
-    state = "reopened: its unused links work again" if info["status"] == "closed" else "is open already"
-    typer.echo(f"assessment {assessment} ({_name(info)}) {state}")
-
-
-@store_app.command("forget")
-def store_forget_command(
-    respondent: Annotated[str, typer.Argument(help="The respondent's label (as `store export` shows it), or the "
-                                                   "e-mail address of their invitation.", show_default=False)],
-    assessment: Annotated[int, typer.Option("--assessment", "-a", help="The assessment the respondent answered.",
-                                            show_default=False)],
-    yes: YesOption = False,
-    db: DbOption = None,
-) -> None:
-    """Delete a respondent and their answers (a data-protection request), and the name, e-mail address, language,
-    draft and links of their invitation, which keeps only its role and status so the counts stay right."""
-    with _open_store(db, create=False) as store:
-        info = store.assessment(assessment)
-        found = _respondent(store, assessment, respondent)
-        label, role, answered = found["label"], found["role"], int(found["answered"])
-        if not yes:
-            _confirm(f"Delete respondent {label} ({role}) of assessment {assessment} ({_name(info)}) with "
-                     f"{count(answered, 'answer')}, and what their invitation says of them? This cannot be undone.")
-        store.forget_respondent(int(found["respondent_id"]))
-    typer.echo(f"respondent {label} ({role}) of assessment {assessment} forgotten: {count(answered, 'answer')} and "
-               "the respondent deleted; their invitation's name, e-mail address, language, draft and links removed "
-               "(it keeps its role and status, so the response rate stays right)")
-
-
-@store_app.command("anonymise")
-def store_anonymise_command(assessment: AssessmentArgument, yes: YesOption = False, db: DbOption = None) -> None:
-    """Make an assessment anonymous for good: every invitation loses its name, e-mail address, respondent link and
-    draft, every respondent their name; times are kept to the day; respondent labels are replaced."""
-    with _open_store(db, create=False) as store:
-        info = store.assessment(assessment)
-        invitations = store.invitations(assessment)
-        respondents = store.respondents(assessment)
-        if not yes:
-            _confirm(f"Anonymise assessment {assessment} ({_name(info)}) for good: names, e-mail addresses and the "
-                     "link between invitations and answers are deleted? This cannot be undone.")
-        store.anonymise(assessment)
-    named = int((invitations["name"].notna() | invitations["email"].notna()).sum())
-    unnamed = int(respondents["name"].notna().sum())
-    linked = int(invitations["respondent"].notna().sum())
-    drafts = int((invitations["status"] == "started").sum())
-    typer.echo(f"assessment {assessment} ({_name(info)}) is anonymous now: removed the names and e-mail addresses "
-               f"of {count(named, 'invitation')}, {count(linked, 'link')} from an invitation to its answers, "
-               f"{count(drafts, 'draft')}, and the names of {count(unnamed, 'respondent')}; "
-               f"times kept to the day; {count(len(respondents), 'respondent label')} replaced")
-
-
-def _confirm(question: str) -> None:
-    """Ask ``question``; anything but yes (no answer at all included) stops the command: exit 1, nothing changed."""
-    try:
-        agreed = typer.confirm(question, default=False)
-    except typer.Abort:  # no answer (end of input)
-        agreed = False
-    if not agreed:
-        typer.echo("\nnothing changed (--yes answers the question)", err=True)
-        raise typer.Exit(1)
-
-
-def _respondent(store, assessment: int, given: str) -> dict:
-    """The row of :meth:`Store.respondents` named by its label, or by the e-mail address of its invitation."""
-    respondents = store.respondents(assessment)
-    rows = respondents[respondents["label"] == given]
-    if not rows.empty:
-        return rows.iloc[0].to_dict()
-    if "@" in given:
-        invitations = store.invitations(assessment)
-        mine = invitations[invitations["email"].fillna("").str.casefold() == given.strip().casefold()]
-        if mine.empty:
-            usage(f"no invitation of assessment {assessment} has the e-mail address {given}")
-        label = mine["respondent"].iloc[0]
-        if label is None or pd.isna(label):
-            usage(f"the invitation of {given} has no answers linked to it (not submitted yet, or the assessment is "
-                  "anonymous: its answers cannot be told apart)")
-        return respondents[respondents["label"] == label].iloc[0].to_dict()
-    labels = respondents["label"].tolist()
-    shown = ", ".join(labels[:12]) + (f" and {len(labels) - 12} more" if len(labels) > 12 else "")
-    usage(f"no respondent '{given}' in assessment {assessment}"
-          + (f"; its respondents are {shown}" if labels else " (it has no respondents)"))
 
 
 # -- invite ------------------------------------------------------------------------------------------------------
@@ -212,8 +83,11 @@ def invite_command(
     from ..store import read_people
 
     url = _base_url(base_url)
-    _check_new_file(out, force)
+    _check_new_file(out, force, reads=people)
     closes = _date(closes_on, "--closes-on")
+    if closes is not None and closes < dt.date.today().isoformat():
+        usage(f"--closes-on {closes} is in the past: the welcome page would tell people the survey has closed; "
+              "give today or a later day")
     given = load_instrument(instrument) if instrument is not None else None
     with _open_store(db, create=False) as store:
         if given is not None:
@@ -222,17 +96,28 @@ def invite_command(
         listed = read_people(people, store.instrument_for(assessment))
         if not listed:
             usage(f"{people}: no people in the file (columns: role, and optionally name, email, language)")
+        _check_domains(people, listed)
+        mode, stored = store.survey(assessment)
         survey = {key: value for key, value in (("sender", sender), ("purpose", purpose), ("contact", contact),
                                                 ("closes_on", closes)) if value is not None}
-        issued = []
+        missing = [f"--{key}" for key in ("sender", "purpose") if not (survey.get(key, stored.get(key)) or "").strip()]
+        if missing:
+            usage(f"assessment {assessment} ({_name(info)}): the welcome page must say who runs the survey and why: "
+                  f"give {' and '.join(missing)}")
+        changed = [key for key, value in survey.items() if stored.get(key) != (value or None)]
+        new_mode = anonymity.value if anonymity is not None and anonymity.value != mode else None
+        issued, refused = [], None
         try:
             with atomic_path(out, mode=0o600) as tmp:  # the file can be written before the store changes
-                if anonymity is not None or survey:
-                    store.set_survey(assessment, anonymity=anonymity.value if anonymity else None, **survey)
                 issued = store.invite(assessment, listed)
                 if not issued:
                     raise _NothingToWrite
                 _write_rows(tmp, INVITATION_COLUMNS, [_row(i, url) for i in issued])
+                if new_mode or changed:  # only a run that invites someone changes the welcome page
+                    try:
+                        store.set_survey(assessment, anonymity=new_mode, **{k: survey[k] for k in changed})
+                    except StoreError as exc:  # the links are written all the same: they are stored already
+                        refused = str(exc)
         except _NothingToWrite:
             pass
         except FileError as exc:
@@ -242,8 +127,10 @@ def invite_command(
                             "their links are lost: `pmo-workbench remind` issues fresh ones", exc.errno) from None
     already = len(listed) - len(issued)
     if not issued:
+        kept = " (the welcome page was left as it was: --sender, --purpose, --contact, --closes-on and " \
+               "--anonymity change it only in a run that invites someone)" if new_mode or changed else ""
         typer.echo(f"{people}: all {count(len(listed), 'person', 'people')} invited already to assessment "
-                   f"{assessment} ({_name(info)}); nothing written", err=True)
+                   f"{assessment} ({_name(info)}); nothing written{kept}", err=True)
         return
     typer.echo(str(out))
     by_role = pd.Series([i.person.role for i in issued]).value_counts(sort=False)
@@ -252,6 +139,25 @@ def invite_command(
                + (f"; {already} invited already, left out" if already else ""), err=True)
     typer.echo(f"{out} holds the only copy of these links (the store keeps their hashes): send each person their "
                "own, and keep the file private.", err=True)
+    if refused is not None:
+        usage(f"the welcome page and the anonymity mode were left as they were: {refused}")
+    if new_mode or changed:
+        parts = ([f"anonymity {mode} -> {new_mode}"] if new_mode else []) + [key.replace("_", " ") for key in changed]
+        typer.echo(f"changed for every respondent's welcome page: {', '.join(parts)}", err=True)
+
+
+def _check_domains(people: Path, listed: list) -> None:
+    """Refuse (usage error, nothing stored) the addresses no mail can be sent to: a domain that is no valid
+    internationalised name (one with letters beyond ASCII is sent in its IDNA form, ``xn--...``)."""
+    bad = []
+    for person in listed:
+        try:
+            if person.email:
+                smtp_address(person.email)
+        except Unsendable as exc:
+            bad.append(str(exc))
+    if bad:
+        usage(f"{people}: " + "; ".join(shown(b) for b in bad) + " (nothing was stored)")
 
 
 class _NothingToWrite(Exception):
@@ -297,7 +203,7 @@ def status_command(
         if last:
             table.add_section()
         rate = "-" if record["response_rate"] is None else f"{100 * record['response_rate']:.0f} %"
-        table.add_row(Text("Total" if last else str(record["label"])), *(Text(str(record[k])) for k in
+        table.add_row(Text("Total" if last else shown(record["label"])), *(Text(str(record[k])) for k in
                       ("invited", "started", "submitted")), Text(rate), style="bold" if last else None)
     out = console()
     out.print(Text(f"Assessment {assessment}: {_name(info)} ({info['status']}, {anonymity})", style="bold"))
@@ -403,9 +309,14 @@ def _send(mailer: Mailer, issued: list, info: dict, survey: dict, url: str, send
             continue
         body = reminder_text(person.name, info, _link(url, one.token), status[one.invitation_id], survey)
         try:
-            mailer.send(message(sender, person.email, person.name, subject, body))
-        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
-            refused.append((person, reason(exc)))
+            to = smtp_address(person.email, utf8=mailer.utf8)
+            mailer.send(message(sender, to, person.name, subject, body))
+        except Unsendable as exc:
+            refused.append((person, str(exc)))
+            continue
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPNotSupportedError, UnicodeError,
+                ValueError) as exc:  # this address or message: the next person's may go through
+            refused.append((person, f"the server refused it: {reason(exc)}"))
             continue
         except (OSError, smtplib.SMTPException) as exc:
             return sent, refused, reason(exc)
@@ -418,7 +329,7 @@ def _report_sent(mailer: Mailer, sent: set[int], refused: list, broken: str | No
     typer.echo(f"{count(len(sent), 'reminder')} sent through {mailer.where}"
                + (" (STARTTLS)" if mailer.tls else ""), err=True)
     for person, why in refused:
-        typer.echo(f"not sent to {_who(person.name, person.email, person.role)}: the server refused it: {why}",
+        typer.echo(f"not sent to {_who(person.name, person.email, person.role)}: {shown(why)}",
                    err=True)
     if len(without):
         names = "; ".join(_who(r["name"], None, r["role"]) for r in without.to_dict("records"))
@@ -493,12 +404,49 @@ def _write_rows(path: Path, columns: tuple[str, ...], rows: list[dict]) -> None:
     neutralise_frame(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
-def _check_new_file(out: Path, force: bool) -> None:
-    """Refuse (usage error) a file that exists, unless ``force``: the links it holds cannot be printed again."""
+def _check_new_file(out: Path, force: bool, *, reads: Path | None = None) -> None:
+    """Refuse (usage error) a file that exists, unless ``force``; even with ``force`` refuse one that is not an
+    invitations or reminders CSV written earlier (the store's database, the people file ``reads``, anything else):
+    ``--force`` replaces only a links file, whose links cannot be printed again (the store keeps their hashes)."""
     check_out(out)
-    if (out.exists() or out.is_symlink()) and not force:
+    if reads is not None and _same_file(out, reads):
+        usage(f"--out {out} is the people file this command reads; give another --out")
+    if not (out.exists() or out.is_symlink()):
+        return
+    if not force:
         usage(f"{out} exists; the links in it cannot be printed again (the store keeps only their hashes): give "
               "another --out, or --force to overwrite it")
+    what = _links_file(out) if out.is_file() else None  # a device or the like: refused where it is written
+    if what is not None:
+        usage(f"--out {out} exists and is {what}, not an invitations or reminders CSV: --force replaces only such a "
+              "file; give another --out")
+
+
+_LINK_HEADERS = {",".join(INVITATION_COLUMNS), ",".join(REMINDER_COLUMNS)}
+
+
+def _links_file(path: Path) -> str | None:
+    """``None`` when ``path`` is an invitations or reminders CSV (by its header line), else what it is instead."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError as exc:
+        return f"a file that cannot be read ({exc.strerror or exc})"
+    if head.startswith(b"SQLite format 3\0"):
+        return "a database file"
+    line = head.split(b"\n", 1)[0].rstrip(b"\r").removeprefix(b"\xef\xbb\xbf")
+    try:
+        header = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return "not a text file"
+    return None if header in _LINK_HEADERS else f"a file whose first line is not {' or '.join(sorted(_LINK_HEADERS))}"
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.exists() and other.exists() and os.path.samefile(one, other)
+    except OSError:
+        return False
 
 
 def _open_assessment(store, assessment: int, action: str) -> dict:
@@ -520,13 +468,16 @@ def _date(value: str | None, option: str) -> str | None:
 
 
 def _name(info: dict) -> str:
-    return f"{info['organisation']} / {info['pmo']}"
+    return shown(f"{info['organisation']} / {info['pmo']}")
 
 
 def _who(name, email, role) -> str:
     named = name if isinstance(name, str) and name else (email if isinstance(email, str) and email else "unnamed")
-    return f"{named} ({role})"
+    return shown(f"{named} ({role})")
 
 
 def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+from . import respondents  # noqa: E402, F401 - registers `store new|close|reopen|forget|anonymise`

@@ -14,6 +14,7 @@ import email.utils
 import re
 import smtplib
 import ssl
+from email.headerregistry import Address
 from email.message import EmailMessage
 
 from ..errors import PmoWorkbenchError
@@ -53,6 +54,24 @@ def check_address(value: str, option: str = "--from") -> str:
     return value.strip()
 
 
+class Unsendable(MailError):
+    """Raised for one recipient's address that this server cannot take (the others can still be sent)."""
+
+
+def smtp_address(address: str, *, utf8: bool = True) -> str:
+    """``address`` as it goes to an SMTP server: its domain in ASCII (IDNA, ``exämple.org`` ->
+    ``xn--exmple-cua.org``); :class:`Unsendable` when the domain is no valid internationalised name, or the part
+    before ``@`` is not ASCII and the server does not offer SMTPUTF8 (``utf8`` False)."""
+    local, _, domain = address.strip().rpartition("@")
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise Unsendable(f"the domain of {address} is not a valid internationalised domain name") from None
+    if not local.isascii() and not utf8:
+        raise Unsendable("the server does not take internationalised addresses (it does not offer SMTPUTF8)")
+    return f"{local}@{ascii_domain}"
+
+
 def one_line(text: str | None) -> str:
     """``text`` with every run of white space (line breaks included) made one space: safe in a header."""
     return " ".join(str(text or "").split())
@@ -60,9 +79,13 @@ def one_line(text: str | None) -> str:
 
 def message(sender: str, to: str, name: str | None, subject: str, body: str) -> EmailMessage:
     """A plain-text UTF-8 message from ``sender`` to ``name <to>``."""
-    msg = EmailMessage(policy=_POLICY)
+    msg = EmailMessage(policy=_POLICY if to.isascii() else _POLICY.clone(utf8=True))  # non-ASCII: SMTPUTF8
     msg["From"] = sender
-    msg["To"] = email.utils.formataddr((one_line(name), to)) if name else to
+    if to.isascii():
+        msg["To"] = email.utils.formataddr((one_line(name), to)) if name else to
+    else:  # an internationalised address (sent with SMTPUTF8): formataddr takes ASCII only
+        local, _, domain = to.rpartition("@")
+        msg["To"] = Address(one_line(name), username=local, domain=domain)
     msg["Subject"] = one_line(subject)
     msg["Date"] = email.utils.formatdate(localtime=False)
     _, address = email.utils.parseaddr(sender)
@@ -113,6 +136,11 @@ class Mailer:
             raise MailError(f"cannot use the SMTP server {self.where}: {reason(exc)}") from None
         return self
 
+    @property
+    def utf8(self) -> bool:
+        """Whether the server takes addresses that are not ASCII (SMTPUTF8)."""
+        return self._smtp is not None and bool(self._smtp.has_extn("smtputf8"))
+
     def send(self, msg: EmailMessage) -> None:
         """Send one message (``smtplib`` errors pass through: the caller counts what was sent)."""
         assert self._smtp is not None, "use Mailer in a with statement"
@@ -140,7 +168,6 @@ def reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return one_line(str(exc)) or type(exc).__name__
-
 
 
 def _text(reply: bytes | str) -> str:

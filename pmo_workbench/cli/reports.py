@@ -102,6 +102,7 @@ def report_positioning_command(
     beside the perception.
     """
     from ..assessment.engagement import engagement_inputs
+    from ..assessment.report import refuse_few_anonymous
     from ..assessment.responses import check_subject, read_responses
     from ..reports.branding import load_branding
     from ..reports.spec import positioning_spec
@@ -136,7 +137,8 @@ def report_positioning_command(
     if branding is not None:
         load_branding(branding)
     check_subject(frame, organisation, pmo, where=str(responses))
-    engagement_inputs(responses, frame, ins, engagement=engagement, targets=targets, targets_source=source)
+    entries = engagement_inputs(responses, frame, ins, engagement=engagement, targets=targets, targets_source=source)[0]
+    refuse_few_anonymous(responses, frame, organisation, pmo, entries)  # exit 2 before any notebook runs
     spec = positioning_spec(responses, organisation, pmo, instrument=instrument, benchmark=benchmark,
                             branding=branding, min_group_size=min_group_size, engagement=engagement,
                             targets=targets, targets_source=source, portfolio=portfolio,

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,13 @@ def _open_store(db: str | None, *, create: bool = True):
     from ..store import Store, default_url
 
     return Store(db if db is not None else default_url(), create=create)
+
+
+def shown(text) -> str:
+    """``text`` safe to print on a terminal: every control character (C0, C1, DEL, and the invisible format
+    characters that reorder text, e.g. U+202E) replaced by U+FFFD, so that a name from a people file or a
+    responses file cannot clear the screen, move the cursor or show a hidden link."""
+    return "".join("\ufffd" if unicodedata.category(c) in ("Cc", "Cf") else c for c in str(text))
 
 
 @store_app.command("init")
@@ -68,15 +76,36 @@ def store_export_command(
     instrument: Annotated[str | None, typer.Option(
         "--instrument", "-i", help="Instrument YAML file of assessments that use a custom (not built-in) "
                                    "instrument.")] = None,
+    engagement_out: Annotated[Path | None, typer.Option(
+        "--engagement-out", help="Also write an engagement file saying how the answers were collected (people "
+                                 "invited and who submitted, the anonymity mode) and what the store recorded (target, "
+                                 "context, evidence), for `report positioning --engagement FILE`; required when an "
+                                 "exported assessment is anonymous.", show_default=False)] = None,
 ) -> None:
-    """Write stored answers as a responses file (the format `validate` and `score` read)."""
+    """Write stored answers as a responses file (the format `validate` and `score` read). An anonymous
+    assessment's answers go out only with --engagement-out, whose file keeps its reports' minimum group of 5."""
+    from .._io import write_text
+    from ..store.files import collection_yaml
+    from .app import usage
+
     check_out(out)
+    check_out(engagement_out)
+    if engagement_out is not None and engagement_out.resolve() == out.resolve():
+        usage(f"--engagement-out {engagement_out} is the responses file being written; give another file")
     given = load_instrument(instrument) if instrument is not None else None
     with _open_store(db, create=False) as store:
         if given is not None:
             store.use_instrument(given)
+        ids = [int(a) for a in assessment] if assessment else store.assessments()["assessment_id"].astype(int).tolist()
+        for one in ids:
+            if engagement_out is None and store.assessment(one) and store.survey(one)[0] == "anonymous":
+                usage(f"assessment {one} is anonymous: a report from its exported answers must hide groups under 5; "
+                      "give --engagement-out FILE too (it says so), and report with --engagement FILE")
         written = store.export_responses(out, assessment_id=assessment or None, form=form.value)
+        text = collection_yaml(store, ids) if engagement_out is not None else None
     typer.echo(str(written))
+    if text is not None:
+        typer.echo(str(write_text(engagement_out, text)))
 
 
 @store_app.command("list")
@@ -97,7 +126,7 @@ def store_list_command(db: DbOption = None) -> None:
         table.add_column(label, justify="right" if name in ("assessment_id", "respondents", "answers") else "left")
     for row in frame.to_dict("records"):
         table.add_row(*[Text("" if row[name] is None or pd.isna(row[name]) else
-                             str(row[name].date()) if name == "assessed_on" else str(row[name]))
+                             str(row[name].date()) if name == "assessed_on" else shown(row[name]))
                         for _, name in columns])
     console().print(table)
 

@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from ..assessment.instrument import Instrument
 from ..assessment.responses import PMO_LEVELS
 from ..errors import StoreError
+from ._ids import in_range, lookup_id
 from .engine import (
     Probe,
     _dialect_insert,
@@ -196,7 +197,7 @@ class Store(FileMixin, EngagementMixin, InvitationMixin):
     def _assessment_info(self, conn: sa.Connection, assessment_id: int) -> _AssessmentInfo:
         if assessment_id not in self._info:
             row = conn.execute(sa.select(_ASM.c.instrument_id, _ASM.c.instrument_version, _ASM.c.scale_min,
-                                         _ASM.c.scale_max).where(_ASM.c.id == assessment_id)).first()
+                                         _ASM.c.scale_max).where(_ASM.c.id == lookup_id(assessment_id))).first()
             if row is None:
                 raise StoreError(f"no assessment {assessment_id} in {self.shown_url}")
             self._info[assessment_id] = _AssessmentInfo(self._instrument(row[0], row[1]), row[2], row[3])
@@ -263,7 +264,7 @@ class Store(FileMixin, EngagementMixin, InvitationMixin):
     def assessment(self, assessment_id: int) -> dict:
         """One assessment's fields as in :meth:`assessments` (``assessed_on`` a date or ``None``)."""
         with self._read() as conn:
-            row = conn.execute(self._assessment_query().where(_ASM.c.id == assessment_id)).first()
+            row = conn.execute(self._assessment_query().where(_ASM.c.id == lookup_id(assessment_id))).first()
         if row is None:
             raise StoreError(f"no assessment {assessment_id} in {self.shown_url}")
         return dict(zip(_ASSESSMENT_COLUMNS, row))
@@ -444,7 +445,7 @@ class Store(FileMixin, EngagementMixin, InvitationMixin):
             query = sa.select(_ASM.c.id, _ASM.c.instrument_id, _ASM.c.instrument_version)
             if assessment_id is not None:
                 ids = [int(assessment_id)] if np.ndim(assessment_id) == 0 else [int(i) for i in assessment_id]
-                query = query.where(_ASM.c.id.in_(ids))
+                query = query.where(_ASM.c.id.in_([i for i in ids if in_range(i)]))
             chosen = conn.execute(query).all()
             if assessment_id is not None and len(chosen) < len(set(ids)):
                 missing = sorted(set(ids) - {row[0] for row in chosen})

@@ -16,7 +16,8 @@ from .._spreadsheet import per_value
 from ..assessment.instrument import Instrument
 from ..assessment.responses import KEY_COLUMNS, PMO_LEVELS, TIDY_COLUMNS, read_responses
 from ..errors import StoreError
-from .schema import _ANS, _NA_RAW, _NA_TEXT, _RESP, DONT_KNOW, LONG_FILE_COLUMNS, WIDE_META_COLUMNS, _utcnow
+from .cache import _inputs_of, _private_folder, forget_inputs, input_folder  # noqa: F401 - public here too
+from .schema import _ANS, _ASM, _NA_RAW, _NA_TEXT, _RESP, DONT_KNOW, LONG_FILE_COLUMNS, WIDE_META_COLUMNS, _utcnow
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,11 @@ class FileMixin:
             same_comment = comment.fillna("").to_numpy(object) == stored_comment.fillna("").to_numpy(object)
             unchanged = ~is_new & same_value & (na == stored_na) & (dk == stored_dk) & same_comment
             write = ~unchanged
+            moved = [a for a, r, r0, on, on0 in stale[["assessment_id", "role", "role_stored", "assessed_on",
+                                                        "assessed_on_stored"]].itertuples(index=False)
+                     if r != r0 or _none(on) != _none(on0)]  # pandas finds None != None: compare in Python
+            _refuse_closed(conn, ids, {int(a) for a in (*new["assessment_id"], *moved)},
+                           {int(r) for r in merged["respondent_id"].to_numpy()[write].tolist()})
             if write.any():
                 rows = [
                     {"respondent_id": r, "item": i, "value": None if v != v else int(v), "not_applicable": bool(n),
@@ -198,12 +204,26 @@ class FileMixin:
         return frame.astype({"assessment_id": "int64", "label": object, "role": object, "assessed_on": object})
 
 
+def _refuse_closed(conn: sa.Connection, ids: list[int], assessments: set[int], respondents: set[int]) -> None:
+    """Raise :class:`StoreError` (the transaction then writes nothing) when the import would add or change a
+    respondent of (``assessments``: their assessment ids), or write an answer of (``respondents``: respondent ids),
+    a closed assessment among the file's assessments ``ids``."""
+    closed = [int(a) for a in conn.execute(sa.select(_ASM.c.id).where(_ASM.c.id.in_(ids),
+                                                                      _ASM.c.status == "closed")).scalars()]
+    if not closed:
+        return
+    owner = dict(conn.execute(sa.select(_RESP.c.id, _RESP.c.assessment_id)
+                              .where(_RESP.c.assessment_id.in_(closed))).all())
+    hit = sorted({a for a in closed if a in assessments} | {int(owner[r]) for r in respondents if r in owner})
+    if hit:
+        which = ", ".join(map(str, hit))
+        raise StoreError(f"assessment {which} is closed: it takes no new respondents or changed answers; nothing "
+                         f"imported (reopen it first: store reopen {hit[0]})")
 
 
 def _none(value):
     """``None`` for any missing value (None, NaN, NaT), else the value."""
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
-
 
 
 
@@ -410,19 +430,6 @@ def assessment_instrument(store, assessment_id: int, instrument: Instrument | st
                      "give that instrument's YAML file (--instrument PATH, or the manifest's instrument column)")
 
 
-def input_folder(store_url: str) -> Path:
-    """Where a stored assessment is written as report input: one folder per store in the user's cache.
-
-    Never inside a report's output folder, which is what a consultant hands over: the input holds every
-    respondent's answers and comments, approved or not.
-    """
-    import hashlib
-
-    from platformdirs import user_cache_path
-
-    return user_cache_path("pmo-workbench") / "store-exports" / hashlib.sha256(store_url.encode()).hexdigest()[:16]
-
-
 def report_input(store, assessment_id: int, folder: str | os.PathLike, *,
                  instrument: Instrument | str | os.PathLike | None = None) -> StoredInput:
     """Write a stored assessment as the input of its positioning report.
@@ -440,6 +447,7 @@ def report_input(store, assessment_id: int, folder: str | os.PathLike, *,
     import yaml
 
     folder = Path(folder)
+    _private_folder(folder)  # every respondent's answers and comments: the owner's only
     ins, name = assessment_instrument(store, assessment_id, instrument)
     info = store.assessment(assessment_id)
     target = folder / f"assessment-{assessment_id}.csv"
@@ -465,16 +473,36 @@ def report_input(store, assessment_id: int, folder: str | os.PathLike, *,
             client = _client_for(client, str(info["pmo"]), folder, f"assessment-{assessment_id}")
         _write_if_changed(engagement, engagement_yaml(entry, client=client, organisation=str(info["organisation"]),
                                                       pmo=str(info["pmo"]), collected=collected))
+    for path in _inputs_of(folder, assessment_id):
+        os.chmod(path, 0o600)
     return StoredInput(int(assessment_id), str(info["organisation"]), str(info["pmo"]), target, name, engagement)
+
+
+def collection_yaml(store, assessment_ids: Sequence[int]) -> str:
+    """An engagement file with one entry per assessment: what the store recorded of it (target, context, evidence)
+    and how its answers were collected (``invited``, ``submitted``, ``anonymity``), so that a report made from an
+    exported responses file keeps the response rate and an anonymous assessment's minimum group size of 5."""
+    import yaml
+
+    pmos = []
+    for assessment_id in assessment_ids:
+        info = store.assessment(assessment_id)
+        text = engagement_yaml(store.engagement(assessment_id), organisation=str(info["organisation"]),
+                               pmo=str(info["pmo"]), collected=_collection(store, assessment_id))
+        pmos += yaml.safe_load(text)["pmos"]
+    return yaml.safe_dump({"pmos": pmos}, sort_keys=False, allow_unicode=True)
 
 
 def _collection(store, assessment_id: int) -> dict:
     """How the answers were collected, as the engagement entry gives it: ``invited`` (role id -> how many were
-    invited by link) when anyone was, and ``anonymity`` then or when the assessment is anonymous; else ``{}``."""
+    invited by link) and ``submitted`` (how many of them submitted) when anyone was, and ``anonymity`` then or when
+    the assessment is anonymous; else ``{}``."""
     status = store.invitation_status(assessment_id)
     invited = {str(r): int(n) for r, n in zip(status["role"], status["invited"]) if r != "total" and n}
+    submitted = {str(r): int(n) for r, n, of in zip(status["role"], status["submitted"], status["invited"])
+                 if r != "total" and of}
     anonymity = store.survey(assessment_id)[0]
-    collected: dict = {"invited": invited} if invited else {}
+    collected: dict = {"invited": invited, "submitted": submitted} if invited else {}
     if invited or anonymity == "anonymous":
         collected["anonymity"] = anonymity
     return collected

@@ -45,10 +45,10 @@ def _assessed(tiny, roles: dict[str, int], invited: dict[str, int] | None, *, mi
     ({"executive": 4, "pmo_staff": 1}, {"executive": 5, "pmo_staff": 2, "project_manager": 3},
      3, "5 of 10 people invited (50%) answered: Executive 4 of 5, Project manager 0 of 3, 1 of 2 in roles too small "
         "to show apart. They answered 100% of the items put to them on the scale."),
-    # Respondents of a role nobody was invited from (answers imported from a file) are said to be so.
+    # Respondents of a role nobody was invited from (answers imported from a file) are stated apart: 3 of 4 = 75%.
     ({"executive": 3, "pmo_staff": 3}, {"executive": 4}, 3,
-     "6 of 4 people invited (150%) answered: Executive 3 of 4, PMO staff 3 (not invited by link). They answered "
-     "100% of the items put to them on the scale."),
+     "3 of 4 people invited (75%) answered: Executive 3 of 4; plus 3 respondents who answered by other means. They "
+     "answered 100% of the items put to them on the scale."),
     # 1 of 1: one person.
     ({"executive": 1}, {"executive": 1}, 1,
      "1 of 1 person invited (100%) answered: Executive 1 of 1. They answered 100% of the items put to them on the "
@@ -56,6 +56,37 @@ def _assessed(tiny, roles: dict[str, int], invited: dict[str, int] | None, *, mi
 ])
 def test_the_data_basis_gives_the_response_rate_by_role(tiny, roles, invited, size, expected):
     assert data_basis(_assessed(tiny, roles, invited), tiny, size) == expected
+
+
+def _recorded(tiny, roles: dict[str, int], invited: dict[str, int], submitted: dict[str, int]):
+    a = assess(answers(_people(roles)), tiny).assessments[0]
+    return dataclasses.replace(a, engagement=PmoEngagement(organisation="Org", pmo="PMO", invited=invited,
+                                                            submitted=submitted))
+
+
+INVITED = {"executive": 4, "pmo_staff": 3, "project_manager": 5}
+
+
+def test_imported_respondents_are_not_counted_as_invited_who_answered(tiny):
+    # 12 invited, nobody submitted (status: 0 of 12, 0 %); 4 executives interviewed and imported.
+    a = _recorded(tiny, {"executive": 4}, INVITED, {"executive": 0, "pmo_staff": 0, "project_manager": 0})
+    assert data_basis(a, tiny, 3) == (
+        "0 of 12 people invited (0%) answered: Executive 0 of 4, PMO staff 0 of 3, Project manager 0 of 5; plus 4 "
+        "respondents who answered by other means. They answered 100% of the items put to them on the scale.")
+    # 3 executives submitted by link and 2 more imported: 3 of 12 = 25 %, 2 apart.
+    a = _recorded(tiny, {"executive": 5}, INVITED, {"executive": 3, "pmo_staff": 0, "project_manager": 0})
+    assert data_basis(a, tiny, 3) == (
+        "3 of 12 people invited (25%) answered: Executive 3 of 4, PMO staff 0 of 3, Project manager 0 of 5; plus 2 "
+        "respondents who answered by other means. They answered 100% of the items put to them on the scale.")
+
+
+def test_a_forgotten_respondent_keeps_the_rate_status_shows(tiny):
+    # 3 project managers submitted, one was forgotten (2 left): status says 3 of 12 = 25 %, and so does the
+    # report; the 2 left are fewer than 3, so their role goes with the small ones: 3 of 5.
+    a = _recorded(tiny, {"project_manager": 2}, INVITED, {"executive": 0, "pmo_staff": 0, "project_manager": 3})
+    assert data_basis(a, tiny, 3) == (
+        "3 of 12 people invited (25%) answered: Executive 0 of 4, PMO staff 0 of 3, 3 of 5 in roles too small to "
+        "show apart. They answered 100% of the items put to them on the scale.")
 
 
 def test_the_answer_rate_follows_the_response_rate(tiny):
@@ -129,3 +160,22 @@ def test_an_engagement_file_of_ones_own_keeps_the_stored_response_rate_and_anony
     (tmp_path / "engagement.yaml").unlink()
     alone = positioning_input(responses, "Org", instrument=tiny_path, targets=stored, targets_source="store")
     assert alone.min_group_size == 5 and alone.pmos[0].engagement.invited == {"executive": 6, "pmo_staff": 2}
+
+
+@pytest.mark.parametrize(("roles", "message"), [
+    ({"executive": 4}, "Org / PMO: 4 respondents answered anonymously, fewer than the minimum of 5; no report is "
+                       "rendered until at least 5 have answered"),
+    ({"executive": 1}, "Org / PMO: 1 respondent answered anonymously, fewer than the minimum of 5"),
+])
+def test_an_anonymous_assessment_with_fewer_than_5_respondents_is_not_reported(tmp_path, tiny_path, roles, message):
+    rows = _people(roles)
+    lines = ["organisation,pmo,respondent,role,item,value"] + [f"Org,PMO,{r},{role},{i},{v}" for r, role, i, v in rows]
+    (tmp_path / "responses.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "engagement.yaml").write_text("pmos:\n  - organisation: Org\n    pmo: PMO\n    anonymity: anonymous\n",
+                                              encoding="utf-8")
+    with pytest.raises(InputValidationError) as raised:
+        positioning_input(tmp_path / "responses.csv", "Org", instrument=tiny_path, min_group_size=2)
+    assert message in str(raised.value.problems[0])
+    # the same answers collected confidentially are reported (small groups hidden as usual)
+    (tmp_path / "engagement.yaml").write_text("pmos:\n  - organisation: Org\n    pmo: PMO\n", encoding="utf-8")
+    assert positioning_input(tmp_path / "responses.csv", "Org", instrument=tiny_path).min_group_size == 3

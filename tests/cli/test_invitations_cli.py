@@ -39,6 +39,8 @@ def _new(db_url, organisation="Stellbrook Pharmaceuticals", pmo="R&D Portfolio O
     result = run("store", "new", "--organisation", organisation, "--pmo", pmo, "--level", "department",
                  "--db", db_url)
     assert result.exit_code == 0, result.output
+    with Store(db_url) as store:  # the welcome page must say who runs the survey and why before anyone is invited
+        store.set_survey(int(result.stdout), sender="Northbridge Consulting", purpose="How the PMO serves you")
     return int(result.stdout.strip())
 
 
@@ -137,6 +139,7 @@ def test_invite_sets_the_welcome_text_and_the_anonymity(db_url, tmp_path):
     assert [r["language"] for r in _rows(tmp_path / "i.csv")].count("de") == 1
     with Store(db_url) as store:
         assert store.survey(assessment) == ("anonymous", {"sender": "Northbridge Consulting",
+                                                          "purpose": "How the PMO serves you",
                                                           "contact": "pmo-assessment@example.org",
                                                           "closes_on": "2026-12-18"})
 
@@ -200,7 +203,8 @@ def test_no_token_is_stored_when_the_csv_cannot_be_written(db_url, tmp_path):
                  "--anonymity", "anonymous", "--sender", "Us", "--db", db_url)
     assert result.exit_code == 2 and "cannot write /dev/null" in result.stderr, result.output
     with Store(db_url) as store:
-        assert store.survey(assessment) == ("confidential", {})  # the welcome text and mode left as they were
+        assert store.survey(assessment) == ("confidential", {"sender": "Northbridge Consulting",  # left as they were
+                                                             "purpose": "How the PMO serves you"})
     # an --out inside a file
     (tmp_path / "file").write_text("x", encoding="utf-8")
     inside = run("invite", assessment, "--people", SAMPLE, "--base-url", BASE, "--out", tmp_path / "file" / "i.csv",

@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 
-from pmo_workbench.errors import StoreError
+from pmo_workbench.errors import InputValidationError, StoreError
 from pmo_workbench.store import ANONYMITY, COMMENT_MAX, Invitation, Issued, Person, Store, alembic_config
 from pmo_workbench.store.schema import DONT_KNOW, NOT_APPLICABLE
 
@@ -530,15 +530,24 @@ def test_report_input_carries_the_invited_by_role_into_the_data_basis(store, aid
     given = report_input(store, aid, tmp_path, instrument=aud)
     entry = yaml.safe_load(given.engagement.read_text(encoding="utf-8"))["pmos"][0]
     assert entry == {"organisation": "Org", "pmo": "PMO", "invited": {"executive": 3, "pmo_staff": 2},
-                     "anonymity": mode}
+                     "submitted": {"executive": 2, "pmo_staff": 0}, "anonymity": mode}
+    if mode == "anonymous":  # 2 anonymous respondents, fewer than 5: no report at all
+        with pytest.raises(InputValidationError, match="2 respondents answered anonymously, fewer than the minimum"):
+            positioning_input(given.responses, "Org", instrument=given.instrument, engagement=given.engagement)
+        store.save_answer(store.add_respondent(aid, "pmo_staff", label="imported"), "S1", 3)
+        store.save_answer(store.add_respondent(aid, "pmo_staff", label="imported-2"), "S1", 3)
+        store.save_answer(store.add_respondent(aid, "pmo_staff", label="imported-3"), "S1", 3)
+        given = report_input(store, aid, tmp_path, instrument=aud)
     data = positioning_input(given.responses, "Org", instrument=given.instrument, engagement=given.engagement,
                              min_group_size=1)
     assert data.min_group_size == size
-    # 2 of 3 + 2 = 5 invited (40%); with groups of 5 the executives' 2 of 3 join the small roles.
+    # 2 of 3 + 2 = 5 invited (40%); with groups of 5 both roles (2 executives, 3 imported PMO staff) go together;
+    # anonymous: 2 x 10 + 3 x 1 answered of 2 x 10 + 3 x 11 put to them = 23 of 53 = 43%.
     assert data_basis(data.pmos[0], data.instrument, data.min_group_size) == (
-        "2 of 5 people invited (40%) answered: " + ("Executive 2 of 3, PMO staff 0 of 2" if size == 1 else
-                                                    "PMO staff 0 of 2, 2 of 3 in roles too small to show apart")
-        + ". They answered 100% of the items put to them on the scale.")
+        "2 of 5 people invited (40%) answered: " + ("Executive 2 of 3, PMO staff 0 of 2. They answered 100%" if
+                                                    size == 1 else "2 of 5 in roles too small to show apart; plus 3 "
+                                                    "respondents who answered by other means. They answered 43%")
+        + " of the items put to them on the scale.")
 
 
 def test_report_input_of_an_anonymised_assessment_without_invitations_keeps_groups_of_5(store, aid, aud, tmp_path):
