@@ -73,6 +73,9 @@ def invite_command(
     contact: Annotated[str | None, typer.Option("--contact", help="Whom to ask about it (welcome page).")] = None,
     closes_on: Annotated[str | None, typer.Option("--closes-on", help="The last day to answer, YYYY-MM-DD (welcome "
                                                                       "page; `store close` closes it).")] = None,
+    include_forgotten: Annotated[bool, typer.Option(
+        "--include-forgotten", help="Invite again the people of the file forgotten at their request (`store "
+                                    "forget`), who asked to take part after all.")] = False,
     instrument: CustomInstrumentOption = None,
     db: DbOption = None,
 ) -> None:
@@ -106,10 +109,11 @@ def invite_command(
                   f"give {' and '.join(missing)}")
         changed = [key for key, value in survey.items() if stored.get(key) != (value or None)]
         new_mode = anonymity.value if anonymity is not None and anonymity.value != mode else None
-        issued, refused = [], None
+        issued, refused, forgotten = [], None, []
         try:
             with atomic_path(out, mode=0o600) as tmp:  # the file can be written before the store changes
-                issued = store.invite(assessment, listed)
+                forgotten = [] if include_forgotten else store.forgotten(assessment, listed)
+                issued = store.invite(assessment, listed, include_forgotten=include_forgotten)
                 if not issued:
                     raise _NothingToWrite
                 _write_rows(tmp, INVITATION_COLUMNS, [_row(i, url) for i in issued])
@@ -125,12 +129,15 @@ def invite_command(
                 raise
             raise FileError(exc.action, exc.path, f"{exc.reason}; {count(len(issued), 'invitation')} are stored but "
                             "their links are lost: `pmo-workbench remind` issues fresh ones", exc.errno) from None
-    already = len(listed) - len(issued)
+    already = len(listed) - len(issued) - len(forgotten)
+    if forgotten:
+        typer.echo(f"{count(len(forgotten), 'person', 'people')} of {people} forgotten at their request, left out "
+                   "(--include-forgotten invites them again)", err=True)
     if not issued:
         kept = " (the welcome page was left as it was: --sender, --purpose, --contact, --closes-on and " \
                "--anonymity change it only in a run that invites someone)" if new_mode or changed else ""
-        typer.echo(f"{people}: all {count(len(listed), 'person', 'people')} invited already to assessment "
-                   f"{assessment} ({_name(info)}); nothing written{kept}", err=True)
+        typer.echo(f"{people}: all {count(len(listed) - len(forgotten), 'person', 'people')} invited already to "
+                   f"assessment {assessment} ({_name(info)}); nothing written{kept}", err=True)
         return
     typer.echo(str(out))
     by_role = pd.Series([i.person.role for i in issued]).value_counts(sort=False)

@@ -78,6 +78,18 @@ def store_forget_command(
     draft and links of their invitation, which keeps only its role and status so the counts stay right."""
     with _open_store(db, create=False) as store:
         info = store.assessment(assessment)
+        invitation = store.invitation_of(assessment, respondent) if "@" in respondent else None
+        linked = None if invitation is None else store.invitations(assessment).set_index("id").at[invitation,
+                                                                                                  "respondent"]
+        if invitation is not None and linked is None:
+            if not yes:  # no answers linked to it: not submitted yet, or anonymous (answers cannot be told apart)
+                _confirm(f"Remove the name, e-mail address, language, draft and links of the invitation of "
+                         f"{respondent} (assessment {assessment}, {_name(info)})? This cannot be undone.")
+            store.forget_invitation(invitation)
+            typer.echo(f"the invitation of {respondent} in assessment {assessment} forgotten: its name, e-mail "
+                       "address, language, draft and links removed, no answers linked to it (it keeps its role and "
+                       "status, so the response rate stays right; `invite` leaves this person out from now on)")
+            return
         found = _respondent(store, assessment, respondent)
         label, role, answered = shown(found["label"]), shown(found["role"]), int(found["answered"])
         if not yes:

@@ -346,6 +346,7 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
     cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA secure_delete = ON")  # deleted values overwritten, not left readable in the file
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
 

@@ -51,12 +51,12 @@ from .drafts import (
     _load_draft,
     _open_assessment,
     _past_closing,
-    _random_label,
     draft_key,
     random_ids,
     token_hash,
 )
-from .people import Person, person_key
+from .people import FORGOTTEN, SEALED, Person, forgotten_key, person_key, sealed_key
+from .protection import ProtectionMixin
 from .schema import _ANS, _ASM, _DRAFT, _INV, _ORG, _PMO, _RESP, _TOK, ANONYMITY, _utcnow
 
 SURVEY_KEYS = ("sender", "purpose", "contact", "closes_on")
@@ -102,8 +102,9 @@ _INVITATION_COLUMNS = ("id", "role", "name", "email", "language", "status", "cre
 _TIME_COLUMNS = ("created_at", "consented_at", "started_at", "submitted_at", "reminded_at")
 
 
-class InvitationMixin:
-    """:class:`~pmo_workbench.store.Store`'s invitations, drafts, submissions and data-protection requests."""
+class InvitationMixin(ProtectionMixin):
+    """:class:`~pmo_workbench.store.Store`'s invitations, drafts, submissions and (through
+    :class:`~.protection.ProtectionMixin`) data-protection requests."""
 
     # -- the assessment's side ---------------------------------------------------------------------------
     def set_survey(self, assessment_id: int, *, anonymity: str | None = None, sender: str | None = None,
@@ -118,9 +119,9 @@ class InvitationMixin:
         Raises
         ------
         StoreError
-            For an unknown assessment or mode, a date that is not one or is past, and for changing the anonymity
+            For an unknown assessment or mode, a date that is not one or is past, for changing the anonymity
             mode once someone consented to the promise it makes (:meth:`anonymise` makes a closed assessment
-            anonymous).
+            anonymous), and for leaving ``anonymous`` once the assessment holds respondents or was anonymised.
         """
         if anonymity is not None and anonymity not in ANONYMITY:
             raise StoreError(f"anonymity '{anonymity}' is not one of {', '.join(ANONYMITY)}")
@@ -141,6 +142,14 @@ class InvitationMixin:
                                      f"consented under that promise; its anonymity can no longer change "
                                      "(`store anonymise` makes a closed assessment anonymous, removing what "
                                      "identifies people)")
+                if row.anonymity == "anonymous":  # final once answers are kept under it, or it was anonymised
+                    held = conn.execute(sa.select(sa.func.count()).select_from(_RESP).where(
+                        _RESP.c.assessment_id == assessment_id)).scalar() + conn.execute(
+                        sa.select(sa.func.count()).select_from(_INV).where(
+                            _INV.c.assessment_id == assessment_id, _INV.c.person_key.like(SEALED + "%"))).scalar()
+                    if held:
+                        raise StoreError(f"assessment {assessment_id} is anonymous and holds answers or invitations "
+                                         "kept under that promise (or was anonymised); it stays anonymous")
                 changes["anonymity"] = anonymity
             survey = json.loads(row.survey) if row.survey else {}
             for key, value in given.items():
@@ -185,20 +194,25 @@ class InvitationMixin:
             if done.rowcount == 0:
                 raise StoreError(f"no assessment {assessment_id} in {self.url}")
     # -- invitations -----------------------------------------------------------------------------------------
-    def invite(self, assessment_id: int, people: Sequence[Person]) -> list[Issued]:
+    def invite(self, assessment_id: int, people: Sequence[Person], *,
+               include_forgotten: bool = False) -> list[Issued]:
         """Invite the people not invited yet (by :attr:`Person.key`), in one transaction; one token each.
 
         A person without a key gets one from :func:`~pmo_workbench.store.people.person_key`: the e-mail, else the
-        name, else ``row <n>``, n being the row a people file listing ``people`` in this order would give them
-        (the first is row 2). People already invited are left out of what is returned.
+        name, else a random one (such a person is new on every run). People already invited are left out of what
+        is returned, also once their key was sealed (an anonymous submission, :meth:`anonymise`). A person
+        forgotten at their request (:meth:`forget_invitation`) is left out too, unless ``include_forgotten``:
+        then their forgotten invitation is made a fresh one (their earlier status no longer counts).
+        :meth:`forgotten` tells which people of a list were forgotten.
 
         Raises
         ------
         StoreError
-            For an unknown or closed assessment, a role the instrument does not have, or two people with the same
-            key; nothing is written then.
+            For an unknown or closed assessment, a role the instrument does not have, two people with the same
+            key, or a person invited already whose role differs from the one given now (each named by its row,
+            column ``role``): an invitation's role does not change. Nothing is written then.
         """
-        keyed = [p if p.key else replace(p, key=person_key(p, n + 2)) for n, p in enumerate(people)]
+        keyed = [p if p.key else replace(p, key=person_key(p)) for p in people]
         seen: dict[str, int] = {}
         for n, person in enumerate(keyed, start=1):
             if person.key in seen:
@@ -216,13 +230,32 @@ class InvitationMixin:
             if unknown:
                 raise StoreError(f"unknown role(s) {', '.join(map(repr, unknown))}; the instrument {ins.id} "
                                  f"{ins.version} has {', '.join(ins.role_ids)}; nobody was invited")
-            known = set(conn.execute(sa.select(_INV.c.person_key)
-                                     .where(_INV.c.assessment_id == assessment_id)).scalars())
+            stored = {r.person_key: r for r in conn.execute(
+                sa.select(_INV.c.id, _INV.c.person_key, _INV.c.role).where(_INV.c.assessment_id == assessment_id))}
+            fresh, again, changed = [], [], []
+            for n, person in enumerate(keyed, start=1):
+                found = stored.get(person.key) or stored.get(sealed_key(assessment_id, person.key))
+                forgot = stored.get(forgotten_key(assessment_id, person.key))
+                if found is not None and found.role != person.role:
+                    where = f"row {person.row}" if person.row else f"person {n}"
+                    changed.append(f"{where}, column role: '{person.role}', but this person was invited as "
+                                   f"'{found.role}' (and is counted and asked as one)")
+                elif found is None and forgot is None:
+                    fresh.append(person)
+                elif found is None and include_forgotten:
+                    again.append((forgot.id, person))
+            if changed:
+                raise StoreError("; ".join(changed) + "; an invitation's role does not change: give the role it "
+                                 "was invited with; nobody was invited")
             now = _utcnow()
             issued = []
-            for person in keyed:
-                if person.key in known:
-                    continue
+            for invitation_id, person in again:
+                conn.execute(sa.update(_INV).where(_INV.c.id == invitation_id).values(
+                    person_key=person.key, role=person.role, name=person.name, email=person.email,
+                    language=person.language, status="invited", created_at=now, consented_at=None, started_at=None,
+                    submitted_at=None, reminded_at=None, reminders=0, respondent_id=None, draft=None))
+                issued.append(Issued(invitation_id, person, self._new_token(conn, invitation_id, now)))
+            for person in fresh:
                 invitation_id = conn.execute(sa.insert(_INV).values(
                     assessment_id=assessment_id, person_key=person.key, role=person.role, name=person.name,
                     email=person.email, language=person.language, status="invited", created_at=now,
@@ -230,10 +263,19 @@ class InvitationMixin:
                 issued.append(Issued(invitation_id, person, self._new_token(conn, invitation_id, now)))
             return issued
 
+    def forgotten(self, assessment_id: int, people: Sequence[Person]) -> list[Person]:
+        """The people of ``people`` forgotten at their request (:meth:`forget_invitation`): :meth:`invite` leaves
+        them out unless told ``include_forgotten``. People without a key (nor e-mail, nor name) are never."""
+        keys = {forgotten_key(assessment_id, p.key or person_key(p)): p for p in people}
+        with self._read() as conn:
+            found = set(conn.execute(sa.select(_INV.c.person_key).where(
+                _INV.c.assessment_id == assessment_id, _INV.c.person_key.in_(list(keys)))).scalars())
+        return [p for k, p in keys.items() if k in found]
+
     def reissue(self, invitation_ids: Sequence[int]) -> list[Issued]:
         """A fresh token for each invitation not yet submitted (for a reminder); earlier tokens keep working.
 
-        Submitted invitations are skipped; an id the store does not hold raises :class:`StoreError`.
+        Submitted and forgotten invitations are skipped; an id the store does not hold raises :class:`StoreError`.
         """
         ids = [int(i) for i in invitation_ids]
         with self._write() as conn:
@@ -247,7 +289,7 @@ class InvitationMixin:
             issued = []
             for i in dict.fromkeys(ids):
                 row = rows[i]
-                if row.status == "submitted":
+                if row.status == "submitted" or row.person_key.startswith(FORGOTTEN):
                     continue
                 person = Person(row.role, row.name, row.email, row.language, row.person_key)
                 issued.append(Issued(i, person, self._new_token(conn, i, now)))
@@ -278,7 +320,8 @@ class InvitationMixin:
         if not isinstance(token, str) or not token or len(token) > 200:
             return None
         query = (
-            sa.select(_INV.c.id, _INV.c.assessment_id, _INV.c.role, _INV.c.name, _INV.c.language, _INV.c.status,
+            sa.select(_INV.c.id, _INV.c.assessment_id, _INV.c.person_key, _INV.c.role, _INV.c.name,
+                      _INV.c.language, _INV.c.status,
                       _INV.c.consented_at, _INV.c.started_at, _INV.c.reminded_at, _INV.c.created_at, _INV.c.draft,
                       _ASM.c.anonymity, _ASM.c.survey,
                       _ORG.c.name.label("organisation"), _PMO.c.name.label("pmo"))
@@ -440,8 +483,10 @@ class InvitationMixin:
             anonymous = row.anonymity == "anonymous"
             stamp = _day(now) if anonymous else now
             changes = {"status": "submitted", "submitted_at": stamp, "draft": None}
-            if anonymous:  # no time finer than the day, which could order the submissions
-                changes.update(consented_at=_day(row.consented_at), started_at=_day(row.started_at),
+            if anonymous:  # nothing of who they are, and no time finer than the day, which could order submissions
+                changes.update(name=None, email=None, language=None,
+                               person_key=sealed_key(row.assessment_id, row.person_key),
+                               consented_at=_day(row.consented_at), started_at=_day(row.started_at),
                                reminded_at=_day(row.reminded_at), created_at=_day(row.created_at))
             with _apart(conn, anonymous):
                 done = conn.execute(sa.update(_INV).where(_INV.c.id == row.id, _INV.c.status != "submitted",
@@ -516,67 +561,6 @@ class InvitationMixin:
             table.append((role, label, invited, started, submitted, submitted / invited if invited else np.nan))
         frame = pd.DataFrame(table, columns=["role", "label", "invited", "started", "submitted", "response_rate"])
         return frame.astype({"invited": "int64", "started": "int64", "submitted": "int64", "response_rate": float})
-
-    # -- data protection -------------------------------------------------------------------------------------
-    def forget_respondent(self, respondent_id: int) -> None:
-        """Delete a respondent and their answers; their invitation (when linked) keeps only role and status.
-
-        The invitation loses name, e-mail, language, draft, tokens and the link, and its key becomes
-        ``forgotten <id>``, so the counts by role stay right and nothing identifies the person.
-        """
-        with self._write() as conn:
-            found = conn.execute(sa.select(_RESP.c.assessment_id).where(_RESP.c.id == respondent_id)).scalar()
-            if found is None:
-                raise StoreError(f"no respondent {respondent_id} in {self.url}")
-            linked = list(conn.execute(sa.select(_INV.c.id).where(_INV.c.respondent_id == respondent_id)).scalars())
-            for invitation_id in linked:
-                conn.execute(sa.delete(_TOK).where(_TOK.c.invitation_id == invitation_id))
-                conn.execute(sa.update(_INV).where(_INV.c.id == invitation_id).values(
-                    person_key=f"forgotten {invitation_id}", name=None, email=None, language=None, draft=None,
-                    respondent_id=None))
-            conn.execute(sa.delete(_ANS).where(_ANS.c.respondent_id == respondent_id))
-            conn.execute(sa.delete(_RESP).where(_RESP.c.id == respondent_id))
-        self._respondent_assessment.pop(respondent_id, None)
-
-    def anonymise(self, assessment_id: int) -> None:
-        """Make an assessment anonymous, removing what identifies people.
-
-        Every invitation loses name, e-mail, language, draft and its link to a respondent (its key becomes
-        ``anonymised <id>``); every respondent loses its name and gets a fresh ``web-`` label; every time kept on
-        invitations, respondents and answers is coarsened to the day. Answers in progress are deleted.
-
-        Raises
-        ------
-        StoreError
-            For an unknown assessment, and for an open one (people may be answering under the promise they were
-            given): close it first. Links not yet submitted work again once it is reopened, with a fresh draft.
-        """
-        with self._write() as conn:
-            status = conn.execute(sa.select(_ASM.c.status).where(_ASM.c.id == assessment_id)).scalar()
-            if status is None:
-                raise StoreError(f"no assessment {assessment_id} in {self.url}")
-            if status == "open":
-                raise StoreError(f"assessment {assessment_id} is open; close it first: store close {assessment_id}")
-            conn.execute(sa.delete(_DRAFT).where(_DRAFT.c.assessment_id == assessment_id))
-            conn.execute(sa.update(_ASM).where(_ASM.c.id == assessment_id).values(anonymity="anonymous"))
-            for row in conn.execute(sa.select(_INV.c.id, *(_INV.c[n] for n in _TIME_COLUMNS))
-                                    .where(_INV.c.assessment_id == assessment_id)).all():
-                conn.execute(sa.update(_INV).where(_INV.c.id == row.id).values(
-                    person_key=f"anonymised {row.id}", name=None, email=None, language=None, draft=None,
-                    respondent_id=None, **{n: _day(getattr(row, n)) for n in _TIME_COLUMNS}))
-            respondents = conn.execute(sa.select(_RESP.c.id, _RESP.c.created_at)
-                                       .where(_RESP.c.assessment_id == assessment_id)).all()
-            taken: set[str] = set()
-            for rid, _ in respondents:  # every label first out of the way, so no new one collides
-                conn.execute(sa.update(_RESP).where(_RESP.c.id == rid).values(label=f"anonymising {rid}"))
-            for rid, created_at in respondents:
-                label = _random_label(taken)
-                taken.add(label)
-                conn.execute(sa.update(_RESP).where(_RESP.c.id == rid).values(
-                    label=label, name=None, created_at=_day(created_at)))
-                for aid, updated_at in conn.execute(sa.select(_ANS.c.id, _ANS.c.updated_at)
-                                                    .where(_ANS.c.respondent_id == rid)).all():
-                    conn.execute(sa.update(_ANS).where(_ANS.c.id == aid).values(updated_at=_day(updated_at)))
 
 
 def _apart(conn: sa.Connection, anonymous: bool) -> contextlib.AbstractContextManager:

@@ -13,14 +13,16 @@ are optional. Headers match case-insensitively after trimming spaces, in any ord
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._spreadsheet import SheetName, check_file, read_csv_cells, read_excel_sheets
 from ..assessment.instrument import Instrument
-from ..errors import InputValidationError, Problem, StoreError
+from ..errors import InputValidationError, Problem
 
 PEOPLE_COLUMNS = ("role", "name", "email", "language")
 """The columns of a people file; only ``role`` is required."""
@@ -33,8 +35,9 @@ class Person:
     """One person to invite: a row of a people file.
 
     ``key`` tells people apart so that inviting from the same file again adds nobody twice: the e-mail
-    (case-folded) when given, else the name (case-folded, spaces collapsed), else ``row <n>`` (the file's row
-    number); see :func:`person_key`.
+    (case-folded) when given, else the name (case-folded, spaces collapsed); a person with neither gets a random
+    key, so is new on every run (see :func:`person_key`). ``row`` is the people file's row (``None`` when the
+    person does not come from a file); it only locates messages and takes no part in comparisons.
     """
 
     role: str
@@ -42,18 +45,47 @@ class Person:
     email: str | None = None
     language: str | None = None
     key: str = ""
+    row: int | None = field(default=None, compare=False)
 
 
-def person_key(person: Person, row: int) -> str:
-    """The key of a person: the e-mail (case-folded), else the name (case-folded, spaces collapsed), else
-    ``row <row>``."""
+SEALED = "sealed "
+"""How a one-way person key starts (:func:`sealed_key`): kept for an anonymous submission."""
+FORGOTTEN = "forgotten "
+"""How the key of a forgotten person's invitation starts: then the same one-way hash as :func:`sealed_key`."""
+
+
+def person_key(person: Person, row: int = 0) -> str:
+    """The key of a person: the e-mail (case-folded), else the name (case-folded, spaces collapsed), else a
+    random ``unnamed <hex>``: a person with neither cannot be recognised again, and two such people never match
+    (``row`` is not used; kept for callers that pass it)."""
     if person.email and person.email.strip():
         return person.email.strip().casefold()
     if person.name and person.name.strip():
         return " ".join(person.name.split()).casefold()
-    if row < 1:
-        raise StoreError("a person without e-mail or name needs a key")
-    return f"row {row}"
+    return "unnamed " + secrets.token_hex(16)
+
+
+def sealed_key(assessment_id: int, key: str) -> str:
+    """The one-way form of a stored person key: ``sealed `` and the hex SHA-256 of the assessment id and the key.
+
+    Whoever holds the people file can still recognise the person (inviting from it again adds nobody twice), but
+    the store no longer says who they are. A key sealed already (or forgotten) keeps its hash.
+    """
+    if key.startswith(SEALED):
+        return key
+    if key.startswith(FORGOTTEN):
+        return SEALED + key[len(FORGOTTEN):]
+    return SEALED + hashlib.sha256(f"person:{int(assessment_id)}:{key}".encode()).hexdigest()
+
+
+def forgotten_key(assessment_id: int, key: str) -> str:
+    """The key of a forgotten person's invitation: ``forgotten `` and the hash of :func:`sealed_key`."""
+    return FORGOTTEN + sealed_key(assessment_id, key)[len(SEALED):]
+
+
+def normal_key(text: str) -> str:
+    """How a given e-mail address or name is compared with stored keys (case-folded, spaces collapsed)."""
+    return " ".join(str(text).split()).casefold()
 
 
 def read_people(path: str | os.PathLike, instrument: Instrument) -> list[Person]:
@@ -114,7 +146,7 @@ def read_people(path: str | os.PathLike, instrument: Instrument) -> list[Person]
                                     "(expected e.g. en, fr or fr-CA)"))
         name = " ".join((values.get("name") or "").split()) or None
         person = Person(role or role_text, name, email, language)
-        person = Person(person.role, name, email, language, person_key(person, row))
+        person = Person(person.role, name, email, language, person_key(person, row), row)
         if person.key in first_row:
             column = "email" if email else "name" if name else "role"
             problems.append(Problem(where, row, column, f"the same person as row {first_row[person.key]} "

@@ -249,3 +249,21 @@ def test_report_of_an_anonymous_assessment_under_5_is_refused_before_it_runs(tmp
     assert ("Org / PMO: 4 respondents answered anonymously, fewer than the minimum of 5; no report is rendered until "
             "at least 5 have answered") in result.stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_forget_an_invitee_who_never_answered_and_invite_them_again_only_when_asked(tmp_path):
+    db, people = f"sqlite:///{tmp_path / 'f.db'}", tmp_path / "p.csv"
+    people.write_text("name,email,role\nAda Lovelace,ada@example.org,executive\nBo,bo@example.org,pmo_staff\n",
+                      encoding="utf-8")
+    assessment = _new(db)
+    base = ["invite", assessment, "--db", db, "--people", people, "--base-url", BASE]
+    assert run(*base, "--out", tmp_path / "a.csv").exit_code == 0
+    forgot = run("store", "forget", "ADA@example.org", "--assessment", assessment, "--db", db, "--yes")
+    assert forgot.exit_code == 0, forgot.output
+    assert f"the invitation of ADA@example.org in assessment {assessment} forgotten" in forgot.stdout
+    again = run(*base, "--out", tmp_path / "b.csv")
+    assert again.exit_code == 0 and not (tmp_path / "b.csv").exists()
+    assert "1 person of " in again.stderr and "forgotten at their request, left out" in again.stderr
+    assert "all 1 person invited already" in again.stderr
+    asked = run(*base, "--out", tmp_path / "c.csv", "--include-forgotten")
+    assert asked.exit_code == 0 and "Ada Lovelace" in (tmp_path / "c.csv").read_text(encoding="utf-8")
