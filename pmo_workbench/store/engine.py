@@ -33,7 +33,7 @@ CONNECT_TIMEOUT_S = 10
 WRITE_LOCK = 0x706D6F2D776F726B
 """The PostgreSQL advisory lock every write transaction of the store holds (the bytes of ``pmo-work``)."""
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-_NEW_FILE_WAIT_S = 0.5  # how long an empty file may take to get its header from the store creating it
+_NEW_FILE_WAIT_S = 5.0  # how long an empty file may take to get its header from the store creating it (under load)
 _OUR_REVISION = re.compile(r"\d{4}")
 _WORKING = "give sqlite:///PATH (or the path of a SQLite file) or postgresql+psycopg://USER@HOST/DATABASE"
 _INIT = "give the file `pmo-workbench store init` created, or a new file name"

@@ -29,6 +29,12 @@ SAMPLE = examples_dir() / "pmo_responses.csv"
 runner = CliRunner()
 
 
+@pytest.fixture(autouse=True)
+def _short_wait_for_a_new_file(monkeypatch):
+    """An empty file here is the user's, not one another store is creating: no need to wait long for it."""
+    monkeypatch.setattr(engine, "_NEW_FILE_WAIT_S", 0.2)
+
+
 @pytest.fixture(scope="module")
 def core():
     return load_instrument("pmo-core")
