@@ -151,6 +151,22 @@ def invite_command(
     if new_mode or changed:
         parts = ([f"anonymity {mode} -> {new_mode}"] if new_mode else []) + [key.replace("_", " ") for key in changed]
         typer.echo(f"changed for every respondent's welcome page: {', '.join(parts)}", err=True)
+    if (new_mode or mode) == "anonymous":
+        _warn_small_roles(store_url=db, assessment=assessment)
+
+
+def _warn_small_roles(*, store_url, assessment: int) -> None:
+    """In an anonymous assessment, name the roles with fewer people invited than a report can show apart."""
+    from ..assessment.positioning import ANONYMOUS_MIN_GROUP_SIZE
+
+    with _open_store(store_url, create=False) as store:
+        status = store.invitation_status(assessment)
+    small = [f"{row.label} {int(row.invited)}" for row in status.itertuples()
+             if row.role != "total" and 0 < row.invited < ANONYMOUS_MIN_GROUP_SIZE]
+    if small:
+        typer.echo(f"anonymous: fewer than {ANONYMOUS_MIN_GROUP_SIZE} people invited in {', '.join(small)}: a report "
+                   f"shows a role only when at least {ANONYMOUS_MIN_GROUP_SIZE} of it answered, so these answers count "
+                   "only in the whole", err=True)
 
 
 def _check_domains(people: Path, listed: list) -> None:

@@ -132,16 +132,19 @@ def test_invite_sets_the_welcome_text_and_the_anonymity(db_url, tmp_path):
     assessment = _new(db_url)
     result = run("invite", assessment, "--people", SAMPLE, "--base-url", "https://survey.example.org/pmo",
                  "--out", tmp_path / "i.csv", "--anonymity", "anonymous", "--sender", "Northbridge Consulting",
-                 "--contact", "pmo-assessment@example.org", "--closes-on", "2026-12-18", "--db", db_url)
+                 "--contact", "pmo-assessment@example.org", "--closes-on", "2099-12-18", "--db", db_url)
     assert result.exit_code == 0, result.output
     assert "12 people invited" in result.stderr and "4 executive, 3 pmo_staff, 5 project_manager" in result.stderr
+    # 4 executives and 3 PMO staff: under the anonymous minimum of 5, so never shown as a role group
+    assert ("anonymous: fewer than 5 people invited in Executive 4, PMO staff 3: a report shows a role only when at "
+            "least 5 of it answered" in " ".join(result.stderr.split()))
     assert all(r["link"].startswith("https://survey.example.org/pmo/r/") for r in _rows(tmp_path / "i.csv"))
     assert [r["language"] for r in _rows(tmp_path / "i.csv")].count("de") == 1
     with Store(db_url) as store:
         assert store.survey(assessment) == ("anonymous", {"sender": "Northbridge Consulting",
                                                           "purpose": "How the PMO serves you",
                                                           "contact": "pmo-assessment@example.org",
-                                                          "closes_on": "2026-12-18"})
+                                                          "closes_on": "2099-12-18"})
 
 
 @pytest.mark.parametrize(("args", "message"), [

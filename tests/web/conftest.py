@@ -61,7 +61,7 @@ def make_survey(db_url: str, folder, admin_hash: str | None, people=PEOPLE, **op
     store.use_instrument(instrument)
     assessment = store.create_assessment("Acme <Corp>", "Group PMO", instrument)
     store.set_survey(assessment, sender="Jo Consultant of <b>Advisory</b>", purpose="To see what the PMO does well.",
-                     contact="jo@advisory.example", closes_on="2026-12-31")
+                     contact="jo@advisory.example", closes_on="2099-12-31")
     issued = store.invite(assessment, people)
     return Survey(app, store, assessment, {i.person.key: i.token for i in issued}, instrument)
 

@@ -22,7 +22,7 @@ def test_welcome_page_says_who_asks_why_how_long_and_what_is_promised(client, su
     assert "Acme &lt;Corp&gt;" in text and "Group PMO" in text
     assert "Jo Consultant of &lt;b&gt;Advisory&lt;/b&gt;" in text  # the sender, escaped
     assert "To see what the PMO does well." in text and "jo@advisory.example" in text
-    assert "2026-12-31" in text
+    assert "2099-12-31" in text
     # 10 items at 15 s each and 3 comment boxes at 15 s = 195 s, rounded up to 4 minutes
     assert "10 statements on 3 pages: about 4 minutes (an estimate; longer if you write comments)" in text
     assert "Answers are accepted until" in text and "may quote it in the report, without your name" in text
