@@ -21,28 +21,11 @@ from pmo_workbench.errors import InputValidationError, StoreError
 from pmo_workbench.store import ANONYMITY, COMMENT_MAX, Invitation, Issued, Person, Store, alembic_config
 from pmo_workbench.store.schema import DONT_KNOW, NOT_APPLICABLE
 
-from tests.audience_instrument import audience_instrument
 
 ADA = Person("executive", "Ada Lovelace", "Ada@Example.org", "en")
 GRACE = Person("pmo_staff", "Grace Hopper", None, None)
 NOBODY = Person("project_manager")
 LATER = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=21)  # a closing date still ahead whenever tests run
-
-
-@pytest.fixture(scope="module")
-def aud(tmp_path_factory):
-    return audience_instrument(tmp_path_factory.mktemp("audience"))
-
-
-@pytest.fixture
-def store(db_url):
-    with Store(db_url) as opened:
-        yield opened
-
-
-@pytest.fixture
-def aid(store, aud):
-    return store.create_assessment("Org", "PMO", aud)
 
 
 def _tokens(issued: list[Issued]) -> dict[str, str]:

@@ -17,28 +17,11 @@ import sqlalchemy as sa
 from pmo_workbench.errors import StoreError
 from pmo_workbench.store import Person, Store
 
-from tests.audience_instrument import audience_instrument
 
 ADA = Person("executive", "Ada Lovelace", "ada@example.org")
 ALAN = Person("executive", "Alan Turing", "alan@example.org")
 GRACE = Person("pmo_staff", "Grace Hopper", "grace@example.org")
 NAMES = ("Ada", "Lovelace", "ada@", "Alan", "Turing", "alan@", "Grace", "Hopper", "grace@")
-
-
-@pytest.fixture(scope="module")
-def aud(tmp_path_factory):
-    return audience_instrument(tmp_path_factory.mktemp("audience"))
-
-
-@pytest.fixture
-def store(db_url):
-    with Store(db_url) as opened:
-        yield opened
-
-
-@pytest.fixture
-def aid(store, aud):
-    return store.create_assessment("Org", "PMO", aud)
 
 
 def _today() -> dt.datetime:

@@ -10,12 +10,6 @@ import pytest
 from pmo_workbench.errors import InputValidationError
 from pmo_workbench.store import Person, Store, read_people
 
-from tests.audience_instrument import audience_instrument
-
-
-@pytest.fixture(scope="module")
-def aud(tmp_path_factory):
-    return audience_instrument(tmp_path_factory.mktemp("audience"))
 
 
 def _write(tmp_path, text: str, name: str = "people.csv"):

@@ -40,13 +40,6 @@ def sample(core):
     return read_responses(SAMPLE, core)
 
 
-@pytest.fixture
-def store(db_url):
-    """A new store on each backend (a test about the store's own decisions takes ``sqlite_only``)."""
-    with Store(db_url) as opened:
-        yield opened
-
-
 def stored_part(frame: pd.DataFrame) -> pd.DataFrame:
     """What the store keeps of a tidy frame: a blank value without a comment is no answer, so no row."""
     kept = frame[frame["value"].notna() | frame["dont_know"] | frame["comment"].ne("")].reset_index(drop=True)

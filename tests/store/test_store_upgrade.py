@@ -22,22 +22,10 @@ from pmo_workbench.store import NOT_APPLICABLE, Store, alembic_config, report_in
 from pmo_workbench.store.files import assessment_instrument
 from pmo_workbench.store.schema import DONT_KNOW
 
-from tests.audience_instrument import audience_instrument
 from tests.backends import refused_by_the_database, sqlite_only
 from tests.helpers import write_csv
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def store(db_url):
-    with Store(db_url) as opened:
-        yield opened
-
-
-@pytest.fixture(scope="module")
-def aud(tmp_path_factory):
-    return audience_instrument(tmp_path_factory.mktemp("audience"))
 
 
 # -- migration 0004: a database of schema 0003 keeps its answers, markers and scores -------------------------
