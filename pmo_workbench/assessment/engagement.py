@@ -20,7 +20,8 @@ assessment whose respondents were invited by link, the store adds ``invited`` (r
 how many were invited: the report's data basis then gives the response rate), ``submitted`` (role id ->
 how many of them submitted, the rate's numerator, as ``pmo-workbench status`` counts it) and
 ``anonymity`` (``identified``, ``confidential`` or ``anonymous``: an anonymous assessment is
-reported with a minimum group size of at least 5).
+reported with a minimum group size of at least 5). ``done`` lists the roadmap steps (ids of the recommendations
+library) the PMO has completed since an earlier wave, for the progress report.
 
 The file may also hold one organisation's client-level edit of the report
 (names, logos, fieldwork, framework, key messages, approved comments...: see
@@ -109,6 +110,19 @@ class PmoEngagement(_Model):
     one ``status`` shows); ``None`` when not recorded (respondents are then taken as the invited who answered)."""
     anonymity: Literal["identified", "confidential", "anonymous"] | None = None
     """How the answers were collected; ``anonymous`` raises the report's minimum group size to at least 5."""
+    done: tuple[Text, ...] = ()
+    """The step ids of the recommendations library (the steps an earlier wave's roadmap showed) the PMO has
+    completed since that wave; the progress report sets them beside the change of the dimensions they targeted."""
+
+    @field_validator("done")
+    @classmethod
+    def _known_done(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        known: set[str] | None = (info.context or {}).get("steps")
+        unknown = [step for step in value if known is not None and step not in known]
+        if unknown:
+            raise ValueError(f"done: unknown step id(s) {', '.join(repr(s) for s in unknown)}; the recommendations "
+                             f"library has {', '.join(sorted(known)[:12])}{', ...' if len(known) > 12 else ''}")
+        return tuple(dict.fromkeys(value))
 
     @field_validator("invited", "submitted")
     @classmethod

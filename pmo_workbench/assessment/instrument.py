@@ -118,8 +118,19 @@ class Dimension(_Model):
     weight: float = 1.0
     levels: dict[int, str] = Field(default_factory=dict)
     items: tuple[Item, ...] = Field(min_length=1)
+    maps_from: dict[str, str] = Field(default_factory=dict)
+    """Older instrument version -> the id of the dimension there that measures the same thing. A version given as
+    ``null`` in the file (nothing there measures it) is left out: two waves on different versions are compared
+    only on the dimensions mapped."""
 
     _weight = field_validator("weight")(_check_weight)
+
+    @field_validator("maps_from", mode="before")
+    @classmethod
+    def _declared_maps(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {str(version): target for version, target in value.items() if target is not None}
+        return value
 
     @field_validator("pmo_roles")
     @classmethod
