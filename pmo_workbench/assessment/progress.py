@@ -18,6 +18,7 @@ dimensions whose ``maps_from`` names their counterpart (:func:`dimension_map`); 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -90,7 +91,9 @@ def welch_difference(before: Sequence[float] | np.ndarray, after: Sequence[float
         if a.var(ddof=1) + b.var(ddof=1) == 0:
             low = high = change
         else:
-            result = stats.ttest_ind(a, b, equal_var=False)
+            with warnings.catch_warnings():  # one group without spread is fine: the other's gives the CI
+                warnings.simplefilter("ignore", RuntimeWarning)
+                result = stats.ttest_ind(a, b, equal_var=False)
             interval = result.confidence_interval(confidence)
             low, high, df = float(interval.low), float(interval.high), float(result.df)
     return Difference(float(change), float(low), float(high), float(df), len(b), len(a), mean_b, mean_a)
@@ -210,17 +213,17 @@ def role_mix(before: Mapping[str, int], after: Mapping[str, int], labels: Mappin
     if used.sum() >= 2 and n_b.sum() and n_a.sum():
         result = stats.chi2_contingency(np.vstack([n_b[used], n_a[used]]), correction=False)
         chi2, p, dof = float(result.statistic), float(result.pvalue), int(result.dof)
-    warnings = []
+    notes = []
     if not _missing(p) and p < cutoff:
-        warnings.append(f"The role mix differs between the waves (chi-square p = {p:.3f}, under {cutoff:g}): part "
+        notes.append(f"The role mix differs between the waves (chi-square p = {p:.3f}, under {cutoff:g}): part "
                         "of a change may come from who answered rather than from the PMO.")
     for role, b, a in zip(roles, n_b, n_a):
         if (b == 0) != (a == 0):
             wave = "earlier" if a else "later"
-            warnings.append(f"No {labels.get(role, role)} answered in the {wave} wave: that view is missing from "
+            notes.append(f"No {labels.get(role, role)} answered in the {wave} wave: that view is missing from "
                             "one side of every comparison.")
     return RoleMix(table[table["n_before"].add(table["n_after"]).gt(0)].reset_index(drop=True), float(chi2), dof,
-                   float(p), cutoff, tuple(warnings))
+                   float(p), cutoff, tuple(notes))
 
 
 @dataclass(frozen=True)

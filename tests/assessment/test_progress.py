@@ -1,0 +1,232 @@
+"""Progress between two waves: the Welch CI of a change, the meaningful-change rule, gates, done steps, role mix."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from pmo_workbench.assessment.engagement import load_engagement
+from pmo_workbench.assessment.progress import (
+    change_verdict,
+    compare,
+    compare_waves,
+    dimension_map,
+    is_meaningful,
+    role_mix,
+    welch_difference,
+)
+from pmo_workbench.assessment.results import assess
+from pmo_workbench.errors import InputValidationError
+from tests.helpers import answers
+
+
+def _sup(rows: list[tuple[str, str, int]]) -> list[tuple]:
+    """Answers to the tiny instrument's Support dimension (S1, S2 unreversed): both items at ``value``, so the
+    respondent's score is 25 * (value - 1)."""
+    return [(who, role, item, value) for who, role, value in rows for item in ("S1", "S2")]
+
+
+# --- the CI of a change, worked by hand ---------------------------------------------------------
+
+def test_the_change_of_a_dimension_has_welch_s_confidence_interval(tiny):
+    # Earlier wave: Support scores 50, 75, 25 -> mean 50, variance (0 + 625 + 625) / 2 = 625, n = 3.
+    # Later wave: 75, 100, 75, 100 -> mean 87.5, variance 4 * 12.5^2 / 3 = 625/3, n = 4.
+    # change = 87.5 - 50 = 37.5
+    # se^2 = 625/3 + (625/3)/4 = 3125/12 (se = 16.1374...)
+    # df = se^4 / ((625/3)^2 / 2 + (625/12)^2 / 3) = (9765625/144) / (9765625/432) = 3 exactly
+    # t(0.975, 3) = 3.182446305...; half-width = 3.182446305 * 16.1374306 = 51.35651
+    # CI = 37.5 -/+ 51.35651 = (-13.85651, 88.85651): it includes 0, so no clear change despite 37.5 points.
+    before = answers(_sup([("A1", "executive", 3), ("A2", "executive", 4), ("A3", "project_manager", 2)]))
+    after = answers(_sup([("B1", "executive", 4), ("B2", "executive", 5), ("B3", "project_manager", 4),
+                          ("B4", "project_manager", 5)]))
+    progress = compare_waves(before, after, tiny, "Org", "PMO", waves=("2025", "2026"))
+    row = progress.dimensions.set_index("dimension").loc["sup"]
+    half = stats.t.ppf(0.975, 3) * math.sqrt(3125 / 12)
+    assert half == pytest.approx(51.35651, abs=1e-5)
+    assert (row["score_before"], row["score_after"], row["n_before"], row["n_after"]) == (50.0, 87.5, 3, 4)
+    assert row["change"] == pytest.approx(37.5, abs=1e-6)
+    assert row["df"] == pytest.approx(3.0, abs=1e-6)
+    assert row["ci_low"] == pytest.approx(37.5 - half, abs=1e-6) and row["ci_low"] == pytest.approx(-13.85651, abs=1e-5)
+    assert row["ci_high"] == pytest.approx(37.5 + half, abs=1e-6)
+    assert (bool(row["meaningful"]), row["verdict"]) == (False, "no_clear_change")
+    # nobody answered Governance or People: no score either side, no CI
+    assert progress.dimensions.set_index("dimension").loc["gov", "verdict"] == "too_few"
+    assert progress.waves == ("2025", "2026")
+
+
+def test_a_wave_with_one_respondent_gives_no_interval():
+    d = welch_difference([50.0], [70.0, 80.0])
+    assert d.change == 25.0  # 75 - 50
+    assert math.isnan(d.ci_low) and math.isnan(d.ci_high) and math.isnan(d.df)
+    assert change_verdict(d.change, d.ci_low, d.ci_high) == "too_few"
+
+
+def test_two_waves_that_do_not_vary_have_the_change_itself_as_interval():
+    d = welch_difference([50, 50, np.nan], [60, 60])
+    assert (d.change, d.ci_low, d.ci_high, d.n_before) == (10.0, 10.0, 10.0, 2)
+
+
+# --- the meaningful-change rule: the CI excludes 0 AND |change| >= the minimum ---------------------
+
+@pytest.mark.parametrize("change, low, high, meaningful, verdict", [
+    (8.0, 2.0, 14.0, True, "improved"),          # CI above 0 and 8 >= 5
+    (-8.0, -14.0, -2.0, True, "declined"),       # CI below 0 and |-8| >= 5
+    (3.0, 1.0, 5.0, False, "no_clear_change"),   # CI excludes 0 but 3 < 5: real, too small to matter
+    (8.0, -2.0, 18.0, False, "no_clear_change"),  # 8 >= 5 but the CI holds 0: chance cannot be ruled out
+    (3.0, -1.0, 7.0, False, "no_clear_change"),  # neither
+    (5.0, 0.5, 9.5, True, "improved"),           # exactly the minimum counts
+    (9.0, 0.0, 18.0, False, "no_clear_change"),  # a CI touching 0 does not exclude it
+    (9.0, float("nan"), float("nan"), False, "too_few"),
+])
+def test_the_meaningful_change_rule(change, low, high, meaningful, verdict):
+    assert is_meaningful(change, low, high) is meaningful
+    assert change_verdict(change, low, high) == verdict
+
+
+def test_the_minimum_change_is_a_parameter():
+    assert change_verdict(8.0, 2.0, 14.0, min_change=10) == "no_clear_change"
+    assert change_verdict(3.0, 1.0, 5.0, min_change=2) == "improved"
+
+
+# --- gates, type and target ---------------------------------------------------------------------
+
+def _gov(who: str, role: str, value: int) -> list[tuple]:
+    """Governance answered at ``value`` on G1, G3, G4 and 6 - value on the reversed G2: 25 * (value - 1)."""
+    return [(who, role, "G1", value), (who, role, "G2", 6 - value), (who, role, "G3", value), (who, role, "G4", value)]
+
+
+def test_gate_movement_and_the_target(tiny):
+    # Earlier: Governance 25 and 50 -> 37.5 (under the supportive gate 40): ad hoc; Support 50.
+    # Later: Governance 75 and 75 -> 75 (over 40 and over the controlling gate 60); Support 25 -> under 50.
+    before = answers(_gov("A1", "executive", 2) + _gov("A2", "project_manager", 3)
+                     + _sup([("A1", "executive", 3), ("A2", "project_manager", 3)]))
+    after = answers(_gov("B1", "executive", 4) + _gov("B2", "project_manager", 4)
+                    + _sup([("B1", "executive", 2), ("B2", "project_manager", 2)]))
+    from pmo_workbench.assessment.positioning import Target
+
+    progress = compare_waves(before, after, tiny, "Org", "PMO", targets={("Org", "PMO"): Target("controlling",
+                                                                                               "option")})
+    assert (progress.type_before, progress.type_after) == ("ad_hoc", "supportive")
+    gates = progress.gates.set_index(["type", "dimension"])
+    assert gates.loc[("supportive", "gov"), "move"] == "now_passes"      # 37.5 -> 75 against 40
+    assert gates.loc[("controlling", "gov"), "move"] == "now_passes"     # 37.5 -> 75 against 60
+    assert gates.loc[("controlling", "sup"), "move"] == "no_longer_passes"  # 50 -> 25 against 50
+    assert gates.loc[("strategic", "ppl"), "move"] == "still_fails"      # no score either side
+    assert gates.loc[("supportive", "gov"), ["score_before", "score_after"]].tolist() == [37.5, 75.0]
+    # the controlling target's two gates passed: then 1 of 2 (gov 37.5 < 60 fails, sup 50 >= 50 passes),
+    # now 1 of 2 (gov 75 passes, sup 25 fails); the PMO's type stays below controlling in both waves
+    target = progress.target
+    assert (target["id"], target["gates_before"], target["passed_before"], target["passed_after"]) == (
+        "controlling", 2, 1, 1)
+    assert (target["reached_before"], target["reached_after"]) == (False, False)
+
+
+# --- the earlier roadmap against the steps marked done --------------------------------------------
+
+@pytest.fixture(scope="module")
+def harrowmoor(core):
+    from pmo_workbench import examples_dir, read_responses
+
+    frame = read_responses(examples_dir() / "pmo_responses.csv", core)
+    return assess(frame[frame["organisation"] == "Harrowmoor Water Services"], core).assessments[0]
+
+
+def test_the_earlier_roadmap_is_set_against_the_steps_done(harrowmoor, core):
+    first, second = harrowmoor.roadmap.initiatives[:2]
+    done = [s["id"] for s in first.steps] + [second.steps[0]["id"], "MAN-charter"]
+    progress = compare(harrowmoor, harrowmoor, core, done=done)
+    plan = progress.roadmap.set_index("id")
+    assert plan.loc[first.id, "status"] == "done"
+    assert plan.loc[second.id, "status"] == "partly"
+    assert plan.loc[second.id, "steps_done"] == (second.steps[0]["id"],)
+    assert set(plan["status"].iloc[2:]) == {"not done"}
+    # the same answers twice: every change 0, its CI around 0, so no dimension moved
+    assert plan.loc[first.id, "change"] == 0.0 and plan.loc[first.id, "verdict"] == "no_clear_change"
+    assert len(plan) == len(harrowmoor.roadmap.initiatives)
+    assert progress.done_elsewhere == ("MAN-charter",)  # marked done, never in that roadmap
+
+
+def test_done_defaults_to_the_later_wave_s_engagement_entry(harrowmoor, core, tmp_path):
+    step = harrowmoor.roadmap.initiatives[0].steps[0]["id"]
+    path = tmp_path / "engagement.yaml"
+    path.write_text(f"pmos:\n  - organisation: Harrowmoor Water Services\n    pmo: Capital Programmes PMO\n"
+                    f"    done: [{step}]\n", encoding="utf-8")
+    entry = load_engagement(path, core).pmos[0]
+    progress = compare(harrowmoor, harrowmoor.__class__(**{**harrowmoor.__dict__, "engagement": entry}), core)
+    assert progress.roadmap["steps_done"].iloc[0] == (step,)
+
+
+def test_an_unknown_done_step_is_a_located_error(tmp_path, core):
+    path = tmp_path / "engagement.yaml"
+    path.write_text(textwrap.dedent("""\
+        pmos:
+          - organisation: Org
+            pmo: PMO
+            done: [MAN-charter, MAN-nothing]
+        """), encoding="utf-8")
+    with pytest.raises(InputValidationError) as info:
+        load_engagement(path, core)
+    text = "\n".join(str(p) for p in info.value.problems)
+    assert f"{path}:4:" in text and "unknown step id(s) 'MAN-nothing'" in text
+
+
+# --- comparability: the role mix ------------------------------------------------------------------
+
+def test_the_role_mix_is_tested_for_homogeneity():
+    # 2 x 2 counts: earlier executive 5, PM 5; later 2 and 8. Column totals 7 and 13, row totals 10 and 10,
+    # so the expected counts are 3.5 and 6.5 in each row.
+    # chi2 = 2 * (1.5^2 / 3.5 + 1.5^2 / 6.5) = 2 * (0.642857 + 0.346154) = 1.978022, 1 degree of freedom,
+    # p = P(chi2_1 > 1.978022) = 0.1596: over 0.05, so the test cannot tell the mixes apart.
+    mix = role_mix({"executive": 5, "project_manager": 5}, {"executive": 2, "project_manager": 8})
+    assert mix.chi2 == pytest.approx(2 * (1.5**2 / 3.5 + 1.5**2 / 6.5), abs=1e-9)
+    assert mix.chi2 == pytest.approx(1.978022, abs=1e-6)
+    assert mix.p_value == pytest.approx(stats.chi2.sf(1.978022, 1), abs=1e-6)
+    assert (mix.dof, mix.differs, mix.comparable) == (1, False, True)
+    assert mix.table["share_after"].tolist() == [0.2, 0.8]
+
+
+def test_a_shifted_or_missing_role_is_warned_about():
+    mix = role_mix({"executive": 10, "project_manager": 10, "pmo_staff": 0},
+                   {"executive": 1, "project_manager": 10, "pmo_staff": 4}, {"pmo_staff": "PMO staff"})
+    assert mix.differs and not mix.comparable
+    assert any(w.startswith("The role mix differs between the waves (chi-square p = ") for w in mix.warnings)
+    assert "No PMO staff answered in the earlier wave" in " ".join(mix.warnings)
+
+
+def test_one_role_alone_is_not_tested():
+    mix = role_mix({"executive": 3}, {"executive": 4})
+    assert math.isnan(mix.p_value) and mix.comparable
+
+
+# --- instrument versions ---------------------------------------------------------------------------
+
+def test_versions_are_compared_on_mapped_dimensions_only(core, core_v1):
+    pairs, left_out = dimension_map(core, core_v1)
+    assert pairs["mandate"] == "mandate" and pairs["sponsorship"] == "sustainability"
+    assert "compliance" not in pairs and "methodology" not in pairs
+    reasons = left_out.set_index(["version", "dimension"])["reason"]
+    assert reasons[("2.0", "compliance")] == "new in 2.0: no dimension of 1.0 measures the same thing"
+    assert reasons[("1.0", "risk")] == "no dimension of 2.0 measures the same thing"
+    same, nothing = dimension_map(core, core)
+    assert len(same) == len(core.dimensions) and nothing.empty
+
+
+def test_bad_comparisons_are_refused(tiny, core, harrowmoor):
+    with pytest.raises(ValueError, match="different instruments"):
+        dimension_map(core, tiny)
+    with pytest.raises(ValueError, match="0 points or more"):
+        compare(harrowmoor, harrowmoor, core, min_change=-1)
+
+
+def test_the_result_is_json_ready(harrowmoor, core):
+    import json
+
+    data = compare(harrowmoor, harrowmoor, core, waves=("2025", "2026")).to_dict()
+    text = json.dumps(data)
+    assert data["waves"] == ["2025", "2026"] and "NaN" not in text
+    assert pd.DataFrame(data["dimensions"])["change"].eq(0).all()
