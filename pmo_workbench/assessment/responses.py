@@ -33,15 +33,17 @@ from .instrument import Instrument
 
 KEY_COLUMNS = ("organisation", "pmo", "respondent", "role")
 LONG_COLUMNS = (*KEY_COLUMNS, "item", "value")
-OPTIONAL_COLUMNS = ("pmo_level", "assessed_on", "comment")
+OPTIONAL_COLUMNS = ("pmo_level", "wave", "assessed_on", "comment")
 PMO_LEVELS = ("project", "department", "enterprise")
 """Allowed values of the optional ``pmo_level`` column, narrowest first."""
 NOT_ANSWERED = frozenset({"", "na", "n/a"})
+WAVE_MAX_LENGTH = 60
+"""The longest label the optional ``wave`` column takes (``2025``, ``2026 Q3``, ``baseline``)."""
 DONT_KNOW = "dk"
 """The answer "don't know" (any case): kept apart from the scale and from not applicable, never scored."""
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 TIDY_COLUMNS = (
-    "organisation", "pmo", "pmo_level", "respondent", "role", "item", "value", "dont_know",
+    "organisation", "pmo", "pmo_level", "wave", "respondent", "role", "item", "value", "dont_know",
     "assessed_on", "comment", "source_row",
 )
 
@@ -229,7 +231,8 @@ class _Validator:
         values, bad_value, dont_know = self._check_values(cells)
         levels = self._check_pmo_levels(cells)
         dates = self._check_dates(cells)
-        cells = cells.assign(value=values, dont_know=dont_know, pmo_level=levels, assessed_on=dates)
+        waves = self._check_waves(cells)
+        cells = cells.assign(value=values, dont_know=dont_know, pmo_level=levels, assessed_on=dates, wave=waves)
         self._check_one_role(cells)
         self._check_audience(cells)
         # Rows already found wrong cannot also be duplicates of something.
@@ -305,7 +308,7 @@ class _Validator:
         frame = pd.DataFrame(index=body.index)
         for name in KEY_COLUMNS:
             frame[name] = body[name]
-        for name in ("pmo_level", "assessed_on"):
+        for name in ("pmo_level", "wave", "assessed_on"):
             frame[name] = body[name] if name in body else ""
         frame["source_row"] = body.index
         return frame
@@ -425,6 +428,25 @@ class _Validator:
                      "a PMO has one level")
         return level.astype(object).where(level.notna(), None)
 
+    def _check_waves(self, cells: pd.DataFrame) -> pd.Series:
+        """The optional wave label: free text of at most :data:`WAVE_MAX_LENGTH` characters without control
+        characters; blank is ``None`` (no wave named)."""
+        raw = cells["wave"]
+        given = raw.ne("")
+        if not given.any():
+            return pd.Series([None] * len(cells), index=cells.index, dtype=object)
+        control = per_value(raw, lambda u: u.str.contains(CONTROL)).astype(bool)
+        long = raw.str.len().gt(WAVE_MAX_LENGTH) & ~control
+        bad = self._rows_once(cells, control)
+        for row, value in zip(bad["source_row"], bad["wave"]):
+            self.add(int(row), self.col("wave"), control_message("wave", value))
+        bad = self._rows_once(cells, long)
+        for row, value in zip(bad["source_row"], bad["wave"]):
+            self.add(int(row), self.col("wave"),
+                     f"wave '{value[:20]}...' is {len(value)} characters long; a wave label has at most "
+                     f"{WAVE_MAX_LENGTH} (e.g. 2025 or 2026 Q3)")
+        return raw.astype(object).where(given, None)
+
     def _check_dates(self, cells: pd.DataFrame) -> pd.Series:
         """ISO dates (``YYYY-MM-DD``, optionally with a time, which is dropped)."""
         raw = cells["assessed_on"]
@@ -439,7 +461,8 @@ class _Validator:
     def _check_one_role(self, cells: pd.DataFrame) -> None:
         known_role = cells["role"].isin(self.instrument.role_ids)  # unknown roles are reported already
         people = cells[~cells["source_row"].duplicated() & cells["respondent"].ne("") & known_role]
-        first = people.groupby(["organisation", "respondent"], sort=False)[["role", "source_row"]].transform("first")
+        first = people.groupby(["organisation", "wave", "respondent"], sort=False,
+                               dropna=False)[["role", "source_row"]].transform("first")
         clash = people["role"].ne(first["role"])
         for (row, who, role), (first_role, first_row) in zip(
             people.loc[clash, ["source_row", "respondent", "role"]].itertuples(index=False),
@@ -452,8 +475,9 @@ class _Validator:
     def _check_duplicates(self, cells: pd.DataFrame, comparable: pd.Series) -> pd.DataFrame:
         """Report a respondent answering an item twice with different values; keep one
         of identical repeats (e.g. a row pasted twice)."""
-        key = ["organisation", "pmo", "respondent", "item"]
+        key = ["organisation", "pmo", "wave", "respondent", "item"]
         candidates = cells[comparable]
+        candidates = candidates.assign(wave=candidates["wave"].fillna(""))  # a blank wave is one wave too
         repeated = candidates.duplicated(key, keep="first")
         if not repeated.any():
             return cells

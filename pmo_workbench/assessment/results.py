@@ -33,6 +33,7 @@ from .recommendations import RecommendationLibrary, library_for
 from .roadmap import DEFAULT_CAP, Roadmap, RoadmapOptions, build_roadmap
 from .responses import PMO_LEVELS
 from .scoring import RWG_CUTOFF, Scores, item_scores, maturity_level, score
+from .waves import check_one_wave
 
 _DIMENSION_COLUMNS = [
     "dimension", "label", "pmo_role", "weight", "score", "level", "level_name", "respondents", "std", "ci_low",
@@ -268,6 +269,9 @@ def assess(
     ------
     ValueError
         When an option names an unknown framework or step id.
+    InputValidationError
+        When a PMO's rows carry more than one wave (choose one with
+        :func:`~pmo_workbench.assessment.waves.select_wave`).
 
     Examples
     --------
@@ -276,6 +280,7 @@ def assess(
     >>> results = assess(read_responses("answers.csv", ins), ins)           # doctest: +SKIP
     >>> results.summary()                                                   # doctest: +SKIP
     """
+    check_one_wave(responses)
     if library is None:
         library = library_for(instrument)
     scores = score(responses, instrument, rwg_cutoff=rwg_cutoff)

@@ -255,6 +255,8 @@ def _tidy_frame(raw: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
         values = raw[name].astype(object)
         tidy[name] = pd.Categorical(values, categories=pd.unique(values))
     tidy["pmo_level"] = pd.Categorical(raw["pmo_level"].astype(object), categories=PMO_LEVELS)
+    wave = raw["wave"].astype(object) if "wave" in raw else pd.Series([None] * len(raw), dtype=object)
+    tidy["wave"] = pd.Series(wave.where(wave.notna(), None).to_numpy(object), index=tidy.index, dtype=object)
     tidy["role"] = pd.Categorical(raw["role"].astype(object), categories=instrument.role_ids)
     tidy["item"] = pd.Categorical(raw["item"].astype(object), categories=instrument.items.index)
     tidy["value"] = pd.to_numeric(raw["value"], errors="coerce").astype(float)
