@@ -1,0 +1,355 @@
+"""What the progress report works from, prepared in one call, and the plain words it says.
+
+:func:`progress_input` reads the answers (one file holding both waves in its ``wave`` column, or the earlier
+wave's answers in a file of their own, possibly on an older instrument version), chooses the two waves
+(:func:`choose_waves`), and compares them (:func:`~pmo_workbench.assessment.progress.compare_waves`). The
+functions below turn the comparison into the tables and sentences the report shows, so that the notebook
+holds narrative and display only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .._values import fmt
+from .._values import is_missing as _missing
+from ..errors import InputValidationError, Problem
+from .engagement import Engagement, engagement_inputs
+from .instrument import AD_HOC, Instrument, load_instrument
+from .positioning import ANONYMOUS_MIN_GROUP_SIZE, DEFAULT_MIN_GROUP_SIZE
+from .progress import DEFAULT_MIN_CHANGE, MIX_CUTOFF, MOVES, VERDICTS, Progress, compare_waves
+from .report import fieldwork_dates
+from .responses import read_responses, subject_problem
+from .waves import select_wave, waves_of
+
+STATUS_WORDS = {"done": "done", "partly": "partly done", "not done": "not done"}
+
+
+@dataclass(frozen=True)
+class ProgressInput:
+    """Everything the progress report shows, for one PMO and two waves."""
+
+    organisation: str
+    pmo: str
+    instrument: Instrument
+    earlier_instrument: Instrument
+    progress: Progress
+    answers_before: pd.DataFrame
+    answers_after: pd.DataFrame
+    min_group_size: int
+    engagement: Engagement | None = None
+    engagement_file: Path | None = None
+    role_labels: dict[str, str] = field(default_factory=dict)
+    dimension_labels: dict[str, str] = field(default_factory=dict)
+    type_labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def waves(self) -> tuple[str, str]:
+        """The two waves as the report names them (``"earlier wave"``, ``"later wave"`` when unnamed)."""
+        return wave_names(self.progress)
+
+    @property
+    def fieldwork(self) -> dict[str, list[str] | None]:
+        """Wave name -> first and last ``assessed_on`` date of its answers (``None`` without dates)."""
+        first, second = self.waves
+        return {first: fieldwork_dates(self.answers_before), second: fieldwork_dates(self.answers_after)}
+
+
+def wave_names(progress: Progress) -> tuple[str, str]:
+    """The waves' labels, or ``"earlier wave"`` and ``"later wave"`` for a wave without one."""
+    return progress.waves[0] or "earlier wave", progress.waves[1] or "later wave"
+
+
+def _problem(where: str, column: str | None, message: str) -> InputValidationError:
+    return InputValidationError([Problem(where, None, column, message)])
+
+
+def choose_waves(frame: pd.DataFrame, organisation: str, pmo: str, from_wave: str | None, to_wave: str | None, *,
+                 where: str = "responses") -> tuple[str, str]:
+    """The two waves of one PMO to compare: those named, else the two latest (in the order of
+    :func:`~pmo_workbench.assessment.waves.waves_of`).
+
+    Raises
+    ------
+    InputValidationError
+        The responses name no wave, the PMO has one wave only, a wave named is not one of the PMO's, the same
+        wave is named twice, or ``from_wave`` comes after ``to_wave``.
+    """
+    if "wave" not in frame or frame["wave"].isna().all():
+        raise _problem(where, "wave", "the responses name no wave: a progress report needs two waves of the PMO "
+                                      "(a 'wave' column), or the earlier wave's answers in a file of their own")
+    waves = [w for w in waves_of(frame, organisation, pmo) if w is not None]
+    if len(waves) < 2:
+        raise _problem(where, "wave", f"PMO {pmo!r} of {organisation!r} has answers of one wave only "
+                                      f"({', '.join(waves) or 'none named'}); a progress report compares two")
+    for name, wave in (("--from", from_wave), ("--to", to_wave)):
+        if wave is not None and wave not in waves:
+            raise _problem(where, "wave", f"{name}: PMO {pmo!r} of {organisation!r} has no wave {wave!r}; its waves "
+                                          f"are {', '.join(waves)}")
+    later = to_wave if to_wave is not None else waves[-1]
+    earlier = from_wave if from_wave is not None else (
+        [w for w in waves if waves.index(w) < waves.index(later)] or [None])[-1]
+    if earlier is None or earlier == later:
+        raise _problem(where, "wave", f"wave {later!r} is the earliest of {', '.join(waves)}: name an earlier one "
+                                      "with --from")
+    if waves.index(earlier) > waves.index(later):
+        raise _problem(where, "wave", f"wave {earlier!r} comes after {later!r} ({', '.join(waves)}): --from names "
+                                      "the earlier wave, --to the later")
+    return earlier, later
+
+
+def progress_input(responses: str | Path, organisation: str, pmo: str | None = None, *,
+                   instrument: str | Path = "pmo-core", from_wave: str | None = None, to_wave: str | None = None,
+                   earlier_responses: str | Path | None = None, earlier_instrument: str | Path | None = None,
+                   engagement: str | Path | None = None, min_change: float = DEFAULT_MIN_CHANGE,
+                   min_group_size: int | None = None) -> ProgressInput:
+    """Read, check and compare what one PMO's progress report needs.
+
+    Parameters
+    ----------
+    responses
+        The answers: both waves in a ``wave`` column, or the later wave alone when ``earlier_responses`` holds
+        the earlier one.
+    organisation, pmo
+        The PMO (``pmo`` may be left out when the organisation has one).
+    from_wave, to_wave
+        The waves to compare; by default the two latest. With ``earlier_responses``, ``from_wave`` picks a
+        wave in that file and ``to_wave`` one in ``responses`` (each optional: the latest there).
+    earlier_instrument
+        The earlier wave's instrument (another version of ``instrument``), for ``earlier_responses``.
+    engagement
+        The engagement file (target, evidence and the ``done`` steps); by default ``engagement.yaml`` beside
+        ``responses``.
+    min_change
+        The minimum meaningful change, in points.
+
+    Raises
+    ------
+    InputValidationError
+        A file is invalid, the organisation or PMO has no answers, or the waves cannot be chosen
+        (:func:`choose_waves`).
+    """
+    size = DEFAULT_MIN_GROUP_SIZE if min_group_size is None else int(min_group_size)
+    ins = load_instrument(instrument)
+    everyone = read_responses(responses, ins)
+    pmo = _the_pmo(everyone, organisation, pmo, str(responses))
+    mine = everyone[(everyone["organisation"] == organisation) & (everyone["pmo"] == pmo)].reset_index(drop=True)
+    if earlier_responses is None:
+        earlier_ins = ins
+        first, second = choose_waves(mine, organisation, pmo, from_wave, to_wave, where=str(responses))
+        before, after = select_wave(mine, first), select_wave(mine, second)
+    else:
+        earlier_ins = load_instrument(earlier_instrument) if earlier_instrument is not None else ins
+        old = read_responses(earlier_responses, earlier_ins)
+        _the_pmo(old, organisation, pmo, str(earlier_responses))
+        old = old[(old["organisation"] == organisation) & (old["pmo"] == pmo)].reset_index(drop=True)
+        first, before = _one_wave(old, organisation, pmo, from_wave, str(earlier_responses))
+        second, after = _one_wave(mine, organisation, pmo, to_wave, str(responses))
+    entries, engagement_file, _ = engagement_inputs(responses, everyone, ins, engagement=engagement)
+    entry = None if entries is None else entries.for_pmo(organisation, pmo)
+    if entry is not None and entry.anonymity == "anonymous":
+        size = max(size, ANONYMOUS_MIN_GROUP_SIZE)
+        for wave, rows in ((first, before), (second, after)):
+            n = rows["respondent"].nunique()
+            if n < ANONYMOUS_MIN_GROUP_SIZE:
+                raise _problem(str(responses), None, (
+                    f"{organisation} / {pmo}: {n} respondents answered wave {wave or '(none named)'} anonymously, "
+                    f"fewer than the minimum of {ANONYMOUS_MIN_GROUP_SIZE}; no progress report is rendered"))
+    progress = compare_waves(before, after, ins, organisation, pmo, earlier_instrument=earlier_ins,
+                             engagement=entries, min_change=min_change, waves=(first, second), min_group_size=size)
+    return ProgressInput(
+        organisation=organisation, pmo=pmo, instrument=ins, earlier_instrument=earlier_ins, progress=progress,
+        answers_before=before, answers_after=after, min_group_size=size, engagement=entries,
+        engagement_file=engagement_file, role_labels={r.id: r.label for r in (*earlier_ins.roles, *ins.roles)},
+        dimension_labels={d.id: d.label for d in ins.dimensions},
+        type_labels={AD_HOC: ins.type_label(AD_HOC), **{t.id: t.label for t in (*earlier_ins.types, *ins.types)}})
+
+
+def _the_pmo(frame: pd.DataFrame, organisation: str, pmo: str | None, where: str) -> str:
+    found = subject_problem(frame, organisation, pmo)
+    if found is not None:
+        raise _problem(where, found[0], found[1])
+    if pmo is not None:
+        return pmo
+    pmos = list(dict.fromkeys(frame.loc[frame["organisation"] == organisation, "pmo"].astype(str)))
+    if len(pmos) > 1:
+        raise _problem(where, "pmo", f"organisation {organisation!r} has several PMOs ({', '.join(pmos)}): name one")
+    return pmos[0]
+
+
+def _one_wave(frame: pd.DataFrame, organisation: str, pmo: str, wave: str | None, where: str,
+              ) -> tuple[str | None, pd.DataFrame]:
+    """The rows of the wave named, else of the PMO's latest wave in a file of one wave's answers."""
+    waves = waves_of(frame, organisation, pmo)
+    if wave is not None and wave not in waves:
+        raise _problem(where, "wave", f"PMO {pmo!r} of {organisation!r} has no wave {wave!r} here; its waves are "
+                                      f"{', '.join(w or '(none named)' for w in waves)}")
+    chosen = wave if wave is not None else waves[-1]
+    return chosen, select_wave(frame, chosen)
+
+
+# --- what the report says ------------------------------------------------------------------------
+
+def signed(value: float, digits: int = 1) -> str:
+    """``+7.3``, ``-2.0``, or the missing marker."""
+    return fmt(None) if _missing(value) else f"{round(float(value), digits) + 0.0:+.{digits}f}"  # never "-0.0"
+
+
+def ci_text(low: float, high: float) -> str:
+    """``"+1.2 to +13.4"``, or ``"none (fewer than 2 respondents in a wave)"``."""
+    if _missing(low) or _missing(high):
+        return "none (fewer than 2 respondents in a wave)"
+    return f"{signed(low)} to {signed(high)}"
+
+
+def change_table(progress: Progress) -> pd.DataFrame:
+    """The dimensions compared, with the change, its CI and the verdict as text (and the overall row last)."""
+    dims = progress.dimensions
+    overall = {"dimension": "overall", "label": "Overall (respondents' own overall scores)", **progress.overall}
+    frame = pd.concat([dims, pd.DataFrame([overall])], ignore_index=True) if len(dims) else pd.DataFrame([overall])
+    return frame.assign(
+        change_text=[signed(v) for v in frame["change"]],
+        ci_text=[ci_text(lo, hi) for lo, hi in zip(frame["ci_low"], frame["ci_high"])],
+        verdict_text=frame["verdict"].map(VERDICTS),
+        respondents=[f"{int(b)} / {int(a)}" for b, a in zip(frame["n_before"], frame["n_after"])])
+
+
+def change_sentence(label: str, row, min_change: float) -> str:
+    """One dimension's change in plain words, e.g. "Monitoring and reporting improved by 12.4 points (95% CI
+    +4.1 to +20.7)"."""
+    verdict = row["verdict"]
+    if verdict == "too_few":
+        return f"{label}: too few answers in a wave to say whether it changed."
+    if verdict == "improved":
+        return f"{label} improved by {row['change']:.1f} points (95% CI {ci_text(row['ci_low'], row['ci_high'])})."
+    if verdict == "declined":
+        return (f"{label} declined by {-row['change']:.1f} points (95% CI {ci_text(row['ci_low'], row['ci_high'])}).")
+    if row["ci_low"] > 0 or row["ci_high"] < 0:
+        return (f"{label}: a change of {signed(row['change'])} points, real but under the {min_change:g}-point "
+                "minimum that matters.")
+    return (f"{label}: {signed(row['change'])} points, but the 95% CI ({ci_text(row['ci_low'], row['ci_high'])}) "
+            "holds 0, so chance cannot be ruled out.")
+
+
+def headline(progress: Progress, type_labels: dict[str, str]) -> list[str]:
+    """The executive summary's statements: the overall change, the dimensions that moved, the type, the roadmap."""
+    first, second = wave_names(progress)
+    o = progress.overall
+    dims = progress.dimensions
+    lines = [change_sentence(f"Overall, from {fmt(o['score_before'])} in {first} to {fmt(o['score_after'])} in "
+                             f"{second}, the score", o, progress.min_change)]
+    up = dims[dims["verdict"] == "improved"]["label"].tolist()
+    down = dims[dims["verdict"] == "declined"]["label"].tolist()
+    lines.append(f"{len(up)} of {len(dims)} dimensions improved meaningfully" + (f": {', '.join(up)}" if up else "")
+                 + f"; {len(down)} declined" + (f": {', '.join(down)}." if down else "."))
+    lines.append(type_sentence(progress, type_labels))
+    follow = follow_through_sentence(progress)
+    if follow:
+        lines.append(follow)
+    return lines
+
+
+def type_sentence(progress: Progress, type_labels: dict[str, str]) -> str:
+    """The PMO's type in each wave, and its target's gates then and now."""
+    first, second = wave_names(progress)
+    before, after = (type_labels.get(t, t) for t in (progress.type_before, progress.type_after))
+    text = (f"The PMO's type stayed {after} ({first} and {second})." if before == after else
+            f"The PMO's type moved from {before} in {first} to {after} in {second}.")
+    t = progress.target
+    if t:
+        text += (f" Its target, {type_labels.get(t['id'], t['id'])}, has {t['gates_after']} gates: "
+                 f"{t['passed_before']} passed in {first}, {t['passed_after']} in {second} (met with the whole 95% "
+                 f"range: {t['met_before']} then, {t['met_after']} now)")
+        text += "; the target is reached." if t["reached_after"] else "."
+    return text
+
+
+def gate_table(progress: Progress, dimension_labels: dict[str, str], type_labels: dict[str, str]) -> pd.DataFrame:
+    """Every gate: type, dimension, gate, the score and state in each wave, and the movement in words."""
+    g = progress.gates
+    state = {"met": "met", "borderline": "borderline", "not_met": "not met", None: fmt(None)}
+    return g.assign(type_label=g["type"].map(type_labels), label=g["dimension"].map(dimension_labels),
+                    state_before_text=[state.get(s, s) for s in g["state_before"]],
+                    state_after_text=[state.get(s, s) for s in g["state_after"]], move_text=g["move"].map(MOVES))
+
+
+def roadmap_table(progress: Progress) -> pd.DataFrame:
+    """The earlier roadmap's initiatives: steps done of steps, status and the change of their dimension."""
+    r = progress.roadmap
+    return r.assign(done_text=[f"{len(d)} of {len(s)}" for d, s in zip(r["steps_done"], r["steps"])],
+                    status_text=r["status"].map(STATUS_WORDS), change_text=[signed(v) for v in r["change"]],
+                    verdict_text=r["verdict"].map({**VERDICTS, "not_compared": "not compared"}))
+
+
+def follow_through_sentence(progress: Progress) -> str | None:
+    """How much of the earlier roadmap was done, and whether the dimensions of the finished initiatives moved."""
+    r = progress.roadmap
+    first = wave_names(progress)[0]
+    if r.empty:
+        return None
+    done, partly = int((r["status"] == "done").sum()), int((r["status"] == "partly").sum())
+    text = f"Of the {len(r)} initiatives of the {first} roadmap, {done} were done and {partly} partly done"
+    finished = r[r["status"] == "done"]
+    if len(finished):
+        moved = int(finished["verdict"].eq("improved").sum())
+        text += f"; the dimension of {moved} of the {len(finished)} done improved meaningfully"
+    return text + "."
+
+
+def role_table(progress: Progress, min_group_size: int) -> pd.DataFrame:
+    """The role mix for display: counts and shares, a role with fewer respondents than ``min_group_size`` (but
+    some) shown as "fewer than N" (its share hidden too), as everywhere in the reports."""
+    t = progress.roles.table
+    out = t[["label"]].copy()
+    for side in ("before", "after"):
+        small = (t[f"n_{side}"] > 0) & (t[f"n_{side}"] < min_group_size)
+        out[f"n_{side}"] = [f"fewer than {min_group_size}" if s else str(int(n)) for n, s in zip(t[f"n_{side}"], small)]
+        out[f"share_{side}"] = [fmt(None) if s else f"{v:.0%}" for v, s in zip(t[f"share_{side}"], small)]
+    return out
+
+
+def mix_sentence(progress: Progress) -> str:
+    """The chi-square test of the role mix in plain words, with its cut-off."""
+    mix = progress.roles
+    if _missing(mix.p_value):
+        return ("The role mix cannot be tested: fewer than two roles answered. A change may still come from who "
+                "answered.")
+    words = (f"under {mix.cutoff:g}: the mixes differ, so part of a change may come from who answered"
+             if mix.differs else f"at or over {mix.cutoff:g}: the test cannot tell the two mixes apart")
+    return (f"Comparability: a chi-square test of homogeneity asks whether two groups drawn from one mix of roles "
+            f"would differ as much as these do. Here p = {mix.p_value:.3f} ({words}). With few respondents per role "
+            "the test is rough and can miss a real difference.")
+
+
+def not_compared_sentence(progress: Progress) -> str | None:
+    """Which dimensions were left out because the waves used different instrument versions, and why."""
+    left = progress.not_compared
+    if left.empty:
+        return None
+    parts = [f"{r.label} ({r.version}: {r.reason})" for r in left.itertuples(index=False)]
+    return (f"The waves used {progress.instruments[0]} and {progress.instruments[1]}: only dimensions that measure "
+            f"the same thing in both are compared. Not compared: {'; '.join(parts)}.")
+
+
+def methodology_points(progress: Progress) -> list[str]:
+    """Each statistic of the report in plain words, with its cut-off."""
+    return [
+        "A dimension's score in a wave is the mean of that wave's respondents' scores on it (0-100).",
+        "The change is the later score minus the earlier one. Its 95% confidence interval (CI) comes from "
+        "Welch's t method: the two waves are different people, and their spreads are not assumed equal. The CI "
+        "is the range of changes the answers are consistent with; it needs at least 2 respondents in each wave.",
+        f"A change is called meaningful when its CI excludes 0 (chance is an unlikely explanation) and it is at "
+        f"least {progress.min_change:g} points either way (large enough to matter). A change meeting only one of "
+        "the two is reported as no clear change.",
+        "The overall change uses each respondent's own overall score (the weighted mean of their dimension "
+        "scores on the dimensions compared), so it can differ slightly from the overall scores of the "
+        "positioning reports.",
+        "Gates and the type are judged in each wave on that wave's own scores and instrument, as in the "
+        "positioning report: a gate passes when the score is at or above it, and is met when its whole 95% "
+        "range is.",
+        f"Comparability: the chi-square test of homogeneity compares the role mixes; p under {MIX_CUTOFF:g} "
+        "means they differ.",
+    ]
