@@ -252,3 +252,101 @@ def demo_command(
         typer.echo(f"Writing no PDF: {why_not}", err=True)
     run_reports(demo_specs(engagements=engagements), out, formats(format, default), jobs=jobs, force=force,
                 cell_timeout=cell_timeout)
+
+
+@report_app.command("progress")
+def report_progress_command(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the report into.")],
+    responses: Annotated[Path | None, typer.Option(
+        "--responses", "-r", help="Responses file holding both waves (a wave column).")] = None,
+    organisation: Annotated[str | None, typer.Option("--organisation", "-o", help="Organisation (with "
+                                                                                   "--responses).")] = None,
+    pmo: Annotated[str | None, typer.Option("--pmo", help="The PMO: its name with --responses (may be left out "
+                                                          "when the organisation has one), its id with --store.")
+                   ] = None,
+    store_url: Annotated[str | None, typer.Option("--store", help="Assessment store (URL or SQLite file), "
+                                                  "instead of --responses.")] = None,
+    from_wave: Annotated[str | None, typer.Option("--from", help="The earlier wave's label (default: the wave "
+                                                                 "before --to).")] = None,
+    to_wave: Annotated[str | None, typer.Option("--to", help="The later wave's label (default: the latest).")
+                       ] = None,
+    min_change: Annotated[float, typer.Option("--min-change", min=0, help="The smallest change in points called "
+                                                                          "meaningful.")] = 5.0,
+    instrument: InstrumentOption = "pmo-core",
+    engagement: EngagementOption = None,
+    min_group_size: Annotated[int | None, typer.Option(min=1, help="Hide role groups smaller than this.")] = None,
+    branding: BrandingOption = None,
+    format: FormatOption = None,
+    cell_timeout: CellTimeoutOption = DEFAULT_CELL_TIMEOUT,
+) -> None:
+    """Render the progress report of one PMO between two waves (HTML, PDF, executed notebook, slide deck).
+
+    The answers come from a responses file with a wave column (--responses, --organisation, --pmo) or from the
+    assessment store (--store and --pmo ID; the two waves' answers are exported to the user's cache, never into
+    the report folder). Per dimension it shows the change with its 95% confidence interval, and whether the change
+    is meaningful (the interval excludes 0 and the change is at least --min-change points).
+    """
+    from ..assessment.progress_report import progress_input
+    from ..reports.branding import load_branding
+    from ..reports.spec import progress_spec
+
+    if (responses is None) == (store_url is None) or (responses is not None and organisation is None) or (
+            store_url is not None and pmo is None):
+        usage("give --responses FILE --organisation NAME [--pmo NAME], or --store URL --pmo ID")
+    check_folder(out)
+    if branding is not None:
+        load_branding(branding)
+    earlier = earlier_instrument = None
+    if store_url is not None:
+        organisation, pmo, responses, earlier, instrument, earlier_instrument, stored, from_wave, to_wave = (
+            _stored_waves(store_url, pmo, from_wave, to_wave, instrument))
+        engagement = engagement or stored
+    data = progress_input(responses, organisation, pmo, instrument=instrument, from_wave=from_wave, to_wave=to_wave,
+                          earlier_responses=earlier, earlier_instrument=earlier_instrument, engagement=engagement,
+                          min_change=min_change, min_group_size=min_group_size)  # every problem, exit 2
+    spec = progress_spec(responses, organisation, data.pmo, from_wave=data.progress.waves[0],
+                         to_wave=data.progress.waves[1], earlier_responses=earlier, instrument=instrument,
+                         earlier_instrument=earlier_instrument, engagement=engagement, min_change=min_change,
+                         min_group_size=min_group_size, branding=branding)
+    run_reports([spec], out, formats(format, ("html", "ipynb")), jobs=1, force=True, index=False,
+                cell_timeout=cell_timeout)
+
+
+def _stored_waves(store_url: str, pmo: str, from_wave: str | None, to_wave: str | None, instrument: str):
+    """The two waves of a stored PMO exported to the user's cache: organisation, PMO name, the later and the
+    earlier wave's files, their instruments, the later wave's engagement file and the two labels."""
+    import pandas as pd
+
+    from ..store import Store
+    from ..store.files import input_folder, report_input
+
+    try:
+        pmo_id = int(pmo)
+    except ValueError:
+        usage(f"--pmo: with --store, give the PMO's id (a number; see 'pmo-workbench store list'), not {pmo!r}")
+    with Store(store_url, create=False) as store:
+        table = store.assessments()
+        mine = table[table["pmo_id"] == pmo_id] if "pmo_id" in table else table.iloc[0:0]
+        if mine.empty:
+            known = sorted({int(i) for i in table["pmo_id"]}) if "pmo_id" in table else []
+            usage(f"--pmo: the store has no PMO {pmo_id}; its PMOs are {', '.join(map(str, known)) or 'none'}")
+        mine = mine.assign(_start=pd.to_datetime(mine["fieldwork_start"]), _on=pd.to_datetime(mine["assessed_on"]))
+        mine = mine.sort_values(["_start", "_on", "assessment_id"], na_position="last", kind="stable")
+        labels = [str(w) for w in mine["wave"]]
+        name = f"PMO {pmo_id} ({mine['pmo'].iloc[0]} of {mine['organisation'].iloc[0]})"
+        if len(labels) < 2:
+            usage(f"{name} has one wave only ({', '.join(labels)}); a progress report compares two")
+        for option, wave in (("--from", from_wave), ("--to", to_wave)):
+            if wave is not None and wave not in labels:
+                usage(f"{option}: {name} has no wave {wave!r}; its waves are {', '.join(labels)}")
+        later = to_wave if to_wave is not None else labels[-1]
+        earlier = from_wave if from_wave is not None else (labels[:labels.index(later)] or [None])[-1]
+        if earlier is None or labels.index(earlier) >= labels.index(later):
+            usage(f"--from names the earlier wave and --to the later: {name} has waves {', '.join(labels)}")
+        ids = dict(zip(labels, mine["assessment_id"].astype(int)))
+        folder = input_folder(store.url)
+        given_later = report_input(store, ids[later], folder, instrument=instrument)
+        given_earlier = report_input(store, ids[earlier], folder)
+    stored = getattr(given_later, "engagement", None)
+    return (str(mine["organisation"].iloc[0]), str(mine["pmo"].iloc[0]), given_later.responses,
+            given_earlier.responses, given_later.instrument, given_earlier.instrument, stored, earlier, later)

@@ -12,7 +12,7 @@ from ..errors import InputValidationError, Problem
 from .._safety import FileSafetyError, logo_data_uri, resolve_inside
 
 
-KICKERS = {"positioning": "PMO assessment", "portfolio": "Portfolio report"}
+KICKERS = {"positioning": "PMO assessment", "portfolio": "Portfolio report", "progress": "PMO assessment"}
 """The small line above each kind of report's title when the branding file gives none."""
 
 

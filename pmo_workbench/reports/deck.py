@@ -574,11 +574,13 @@ def bullets_slide(deck: Deck, title: str, items: Sequence[str], *, note: str | N
 
 def build_deck(report: str, records: Mapping[str, Any], *, organisation: str, branding: Branding | None = None,
                charts: Sequence[NotebookChart] = (), title: str | None = None) -> Deck:
-    """The deck of a rendered report (``"positioning"`` or ``"portfolio"``), from its records and charts."""
+    """The deck of a rendered report (``"positioning"``, ``"portfolio"`` or ``"progress"``), from its records and
+    charts."""
     from .deck_portfolio import portfolio_deck
     from .deck_positioning import positioning_deck
+    from .deck_progress import progress_deck
 
-    build = portfolio_deck if report == "portfolio" else positioning_deck
+    build = {"portfolio": portfolio_deck, "progress": progress_deck}.get(report, positioning_deck)
     return build(records, organisation=organisation, branding=branding, charts=charts, title=title)
 
 

@@ -39,8 +39,9 @@ def engagement_record(engagement: Engagement | str | Path | None, engagement_fil
         The organisation's answers (tidy responses frame): the fieldwork defaults to their first and last
         ``assessed_on``. ``None`` (and the portfolio report) leaves the fieldwork null unless the file gives it.
     report
-        ``positioning`` (key messages: ``key_messages``) or ``portfolio`` (``portfolio_key_messages``, and no
-        fieldwork).
+        ``positioning`` (key messages: ``key_messages``), ``portfolio`` (``portfolio_key_messages``, and no
+        fieldwork) or ``progress`` (no key messages: the file's are about one wave; the fieldwork of ``answers``,
+        the later wave's).
 
     Returns
     -------
@@ -54,14 +55,14 @@ def engagement_record(engagement: Engagement | str | Path | None, engagement_fil
     InputValidationError
         When the file is invalid, or a logo is outside the engagement file's folder or not an acceptable image.
     """
-    if report not in ("positioning", "portfolio"):
-        raise ValueError(f"report must be 'positioning' or 'portfolio', not {report!r}")
+    if report not in ("positioning", "portfolio", "progress"):
+        raise ValueError(f"report must be 'positioning', 'portfolio' or 'progress', not {report!r}")
     if isinstance(engagement, (str, Path)):
         engagement_file = Path(engagement)
         engagement = load_engagement(engagement_file, None)
     own = engagement if engagement is not None and engagement.organisation == organisation else None
     fieldwork = None
-    if report == "positioning":
+    if report in ("positioning", "progress"):
         if own is not None and own.fieldwork is not None:
             fieldwork = [own.fieldwork.start.isoformat(), own.fieldwork.end.isoformat()]
         elif answers is not None:
@@ -71,7 +72,8 @@ def engagement_record(engagement: Engagement | str | Path | None, engagement_fil
         return {"client": organisation, "client_logo": None, "consultancy": None, "consultancy_logo": None,
                 "prepared_for": None, "fieldwork": fieldwork, "confidentiality": DEFAULT_CONFIDENTIALITY,
                 "version": None, "draft": False, "key_messages": [], "locale": DEFAULT_LOCALE, "framework": None}
-    messages = own.key_messages if report == "positioning" else own.portfolio_key_messages
+    messages = (own.key_messages if report == "positioning" else own.portfolio_key_messages if report == "portfolio"
+                else ())
     return {
         "client": own.client_name,
         "client_logo": _logo(own.client_logo, engagement_file, "client_logo"),

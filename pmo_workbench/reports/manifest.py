@@ -23,6 +23,7 @@ from .spec import (
     check_parameters,
     portfolio_spec,
     positioning_spec,
+    progress_spec,
     slugify,
 )
 
@@ -54,12 +55,20 @@ class _ManifestRow(BaseModel):
     targets: str | None = None
     name: str | None = None
     notebook: str | None = None
+    from_: str | None = Field(default=None, alias="from")
+    to: str | None = None
+    min_change: float | None = Field(default=None, ge=0)
 
 
+_WAVE_COLUMNS = ("from", "to", "min_change")
+"""Columns of a progress report only: the two waves compared and the minimum meaningful change."""
 _REPORT_COLUMNS = {
-    "positioning": ("budget", "eac_method", "fy_start", "green", "amber", "currency", "history", "stale_days"),
+    "positioning": ("budget", "eac_method", "fy_start", "green", "amber", "currency", "history", "stale_days",
+                    *_WAVE_COLUMNS),
     "portfolio": ("responses", "store", "assessment", "pmo", "instrument", "benchmark", "min_group_size",
-                  "targets"),
+                  "targets", *_WAVE_COLUMNS),
+    "progress": ("budget", "eac_method", "fy_start", "green", "amber", "currency", "history", "stale_days",
+                 "store", "assessment", "benchmark", "targets", "portfolio", "as_of"),
 }
 """Manifest columns that belong to the other kind of report (an error when filled in)."""
 
@@ -167,7 +176,7 @@ def _stored_input(item: _ManifestRow, base: Path) -> tuple[str, str, str | None]
 def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[ReportSpec]:
     """Read a batch manifest (CSV or YAML): one report per row, paths relative to the manifest.
 
-    Columns/keys: ``report`` (``positioning`` or ``portfolio``),
+    Columns/keys: ``report`` (``positioning``, ``portfolio`` or ``progress``),
     ``organisation``, ``branding``, ``name`` (optional output base name, made
     safe), ``notebook`` (optional: an extended copy of the report notebook to
     run instead). Positioning reports: ``responses`` (required), ``pmo``,
@@ -180,6 +189,9 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
     or a folder of CSV files), ``as_of`` (status date), ``budget``,
     ``engagement`` (the organisation's engagement file: client, logos,
     ``portfolio_key_messages``).
+    Progress reports: ``responses`` (required; both waves in a ``wave`` column), ``pmo`` (required),
+    ``from`` and ``to`` (the waves; by default the two latest), ``min_change``, ``instrument``,
+    ``engagement``, ``min_group_size``.
 
     Every problem is reported at once, with the row a spreadsheet shows (CSV)
     or the line of the entry (YAML): unknown columns, missing or invalid
@@ -201,14 +213,15 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
     allowed = tuple(Path(a).expanduser().resolve() for a in allowed)
     problems: list[Problem] = []
     specs: list[ReportSpec] = []
-    known = set(_ManifestRow.model_fields)
+    columns = [f.alias or name for name, f in _ManifestRow.model_fields.items()]
+    known = set(columns)
     unknown = sorted({str(k).strip().lower() for row in rows for k in row if k is not None} - known)
     for column in unknown:
         # CSV: the header row; YAML: the first entry that has the key.
         line = 1 if path.suffix.lower() == ".csv" else next(
             (n for row, n in zip(rows, row_numbers) if column in {str(k).strip().lower() for k in row}), None)
         problems.append(Problem(str(path), line, column,
-                                f"unknown column; expected some of {', '.join(_ManifestRow.model_fields)}"))
+                                f"unknown column; expected some of {', '.join(columns)}"))
     organisations: dict[tuple[str, str], Any] = {}
     for row, where in zip(rows, row_numbers):
         clean = {str(k).strip().lower(): (None if v is None or (isinstance(v, str) and not v.strip()) else v)
@@ -248,9 +261,11 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
                 if clean.get(column) is None:
                     problems.append(Problem(str(path), where, column, "a stored assessment needs both store and "
                                             "assessment"))
-        for column, wanted in (("responses", "positioning"), ("portfolio", "portfolio")):
+        for column, wanted in (("responses", "positioning"), ("portfolio", "portfolio"), ("responses", "progress"),
+                               ("pmo", "progress")):
             if report == wanted and clean.get(column) is None and not (column == "responses" and stored):
-                problems.append(Problem(str(path), where, column, f"a {wanted} report needs a {column} file"))
+                problems.append(Problem(str(path), where, column, f"a {wanted} report needs a {column}"
+                                        + (" file" if column != "pmo" else "")))
         if report == "positioning" and clean.get("as_of") is not None and clean.get("portfolio") is None:
             problems.append(Problem(str(path), where, "as_of", "the portfolio's status date: give a portfolio too"))
         for column in _REPORT_COLUMNS.get(report, ()):
@@ -309,6 +324,13 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
                                   engagement=item.engagement)
             if item.engagement is not None:
                 problems.extend(_check_portfolio_engagement(spec, path, where))
+        elif item.report == "progress":
+            if item.responses is None or item.pmo is None:
+                continue
+            spec = progress_spec(item.responses, item.organisation, item.pmo, from_wave=item.from_, to_wave=item.to,
+                                 instrument=item.instrument, engagement=item.engagement, min_change=item.min_change,
+                                 min_group_size=item.min_group_size, branding=item.branding,
+                                 name=slugify(item.name) if item.name else None, base=base)
         else:
             if item.store is not None and item.assessment is not None and item.responses is None:
                 try:
@@ -327,7 +349,7 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
                 engagement=item.engagement or stored_engagement, targets=targets, targets_source=source,
                 portfolio=item.portfolio, as_of=item.as_of,
             )
-        implicit = spec.parameters.get("engagement") if spec.report == "positioning" else None
+        implicit = spec.parameters.get("engagement") if spec.report in ("positioning", "progress") else None
         if implicit and not item.engagement and not (stored_engagement and implicit == stored_engagement):
             try:  # the engagement.yaml found beside the responses obeys the same rule as a named file
                 resolve_inside(implicit, base, allowed=allowed)
@@ -371,7 +393,7 @@ def _check_subject(spec: ReportSpec, manifest: Path, where: int | None, cache_: 
     from ..assessment.instrument import load_instrument
     from ..assessment.responses import read_responses, subject_problem
 
-    if spec.report != "positioning":
+    if spec.report not in ("positioning", "progress"):
         return []
     key = (spec.parameters["responses"], spec.parameters["instrument"])
     if not Path(key[0]).is_file():
@@ -379,7 +401,8 @@ def _check_subject(spec: ReportSpec, manifest: Path, where: int | None, cache_: 
     if key not in cache_:
         try:
             frame = read_responses(key[0], load_instrument(key[1]))
-            cache_[key] = frame[["organisation", "pmo"]].drop_duplicates()
+            keep = [c for c in ("organisation", "pmo", "wave", "assessed_on") if c in frame]
+            cache_[key] = frame[keep].drop_duplicates()
         except PmoWorkbenchError:
             cache_[key] = None  # reported when that report runs; the manifest itself is fine
     if cache_[key] is None:
@@ -387,6 +410,16 @@ def _check_subject(spec: ReportSpec, manifest: Path, where: int | None, cache_: 
     found = subject_problem(cache_[key], spec.organisation, spec.pmo)
     if found is not None:
         return [Problem(str(manifest), where, found[0], f"{found[1]} (in {Path(key[0]).name})")]
+    if spec.report == "progress":
+        from ..assessment.progress_report import choose_waves
+
+        try:
+            choose_waves(cache_[key], spec.organisation, spec.pmo, spec.parameters.get("from_wave"),
+                         spec.parameters.get("to_wave"), where=Path(key[0]).name)
+        except InputValidationError as exc:
+            return [Problem(str(manifest), where, "from" if "--from" in p.message else "to" if "--to" in p.message
+                            else p.column, p.message.replace("--from", "from").replace("--to", "to"))
+                    for p in exc.problems]
     # The engagement and targets files the report will read: checked now, each problem in its own file.
     from ..assessment.engagement import engagement_inputs
 

@@ -18,9 +18,11 @@ from typing import Any
 from ..errors import ReportParameterError
 from ..resources import notebooks_dir
 
-REPORTS = {"positioning": "pmo_positioning.ipynb", "portfolio": "portfolio_health.ipynb"}
+REPORTS = {"positioning": "pmo_positioning.ipynb", "portfolio": "portfolio_health.ipynb",
+           "progress": "pmo_progress.ipynb"}
 FORMATS = ("html", "pdf", "ipynb", "pptx", "docx")
-TITLES = {"positioning": "PMO positioning assessment", "portfolio": "Portfolio health report"}
+TITLES = {"positioning": "PMO positioning assessment", "portfolio": "Portfolio health report",
+          "progress": "PMO progress report"}
 _REQUIRED_MARK = "(required)"
 
 
@@ -301,7 +303,7 @@ def demo_specs(examples: Path | None = None, engagements: Mapping[str, str | Pat
                               as_of=portfolios[org]["as_of"] or None if org in portfolios else None, base=folder,
                               engagement=engagements.get(org))
              for org in organisations]
-    return specs + portfolio_demo_specs(examples, engagements)
+    return specs + portfolio_demo_specs(examples, engagements) + progress_demo_specs(examples)
 
 
 def _sample_portfolios(examples: Path) -> list[dict[str, str]]:
@@ -328,3 +330,63 @@ def portfolio_demo_specs(examples: Path | None = None, engagements: Mapping[str,
                            budget=float(r["budget"]) if r.get("budget") else None, base=folder,
                            fy_start=int(r["fy_start"]) if r.get("fy_start") else None,
                            engagement=(engagements or {}).get(r["organisation"])) for r in rows]
+
+
+# --- progress between two waves -----------------------------------------------------------------
+
+def progress_spec(
+    responses: str | Path,
+    organisation: str,
+    pmo: str,
+    *,
+    from_wave: str | None = None,
+    to_wave: str | None = None,
+    earlier_responses: str | Path | None = None,
+    instrument: str | Path = "pmo-core",
+    earlier_instrument: str | Path | None = None,
+    engagement: str | Path | None = None,
+    min_change: float | None = None,
+    min_group_size: int | None = None,
+    branding: str | Path | None = None,
+    name: str | None = None,
+    base: Path | None = None,
+) -> ReportSpec:
+    """The :class:`ReportSpec` of a progress report of one PMO between two waves; relative paths are taken from
+    ``base``. ``responses`` holds both waves (a ``wave`` column), or the later one when ``earlier_responses``
+    holds the earlier; ``engagement`` (target, evidence, the steps ``done``) defaults to the ``engagement.yaml``
+    beside ``responses``. The output files are named ``<organisation>-<pmo>-progress``."""
+    from ..assessment.engagement import engagement_beside
+
+    instrument_value, instrument_file = _instrument_param(instrument, base)
+    responses_path = _absolute(responses, base)
+    params: dict[str, Any] = {"responses": responses_path, "organisation": organisation, "pmo": pmo,
+                              "from_wave": from_wave or None, "to_wave": to_wave or None,
+                              "instrument": instrument_value, "branding": _absolute(branding, base)}
+    earlier_file = None
+    if earlier_responses is not None and str(earlier_responses).strip():
+        params["earlier_responses"] = _absolute(earlier_responses, base)
+    if earlier_instrument is not None and str(earlier_instrument).strip():
+        params["earlier_instrument"], earlier_file = _instrument_param(earlier_instrument, base)
+    if min_change is not None:
+        params["min_change"] = float(min_change)
+    if min_group_size is not None:
+        params["min_group_size"] = int(min_group_size)
+    beside = engagement_beside(responses_path) if engagement is None else None
+    engagement_path = _absolute(engagement, base) or (str(beside) if beside else None)
+    if engagement_path:
+        params["engagement"] = engagement_path
+    inputs = tuple(p for p in (params["responses"], params.get("earlier_responses"), params["branding"],
+                               instrument_file, earlier_file, *engagement_files(engagement_path)) if p)
+    return ReportSpec("progress", organisation, pmo, params, inputs, name or report_name("progress", organisation, pmo),
+                      params["branding"])
+
+
+def progress_demo_specs(examples: Path | None = None) -> list[ReportSpec]:
+    """The progress report of the sample PMO assessed in two waves (``examples/waves/``), when it is there."""
+    from ..resources import examples_dir
+
+    folder = (examples or examples_dir()) / "waves"
+    responses = folder / "responses.csv"
+    if not responses.is_file():
+        return []
+    return [progress_spec(responses, "Harrowmoor Water Services", "Capital Programmes PMO")]
