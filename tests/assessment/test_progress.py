@@ -230,3 +230,23 @@ def test_the_result_is_json_ready(harrowmoor, core):
     text = json.dumps(data)
     assert data["waves"] == ["2025", "2026"] and "NaN" not in text
     assert pd.DataFrame(data["dimensions"])["change"].eq(0).all()
+
+
+def test_the_sample_pmo_assessed_twice_shows_what_it_was_designed_to():
+    # examples/generate_waves.py: four dimensions designed to improve by 2026, one to decline, the role mix
+    # shifted towards PMO staff in 2025, and the steps of the 2025 roadmap's initiatives on the improved
+    # dimensions marked done (with the first step of one more).
+    from pmo_workbench import examples_dir
+    from pmo_workbench.assessment.progress_report import progress_input
+
+    data = progress_input(examples_dir() / "waves" / "responses.csv", "Harrowmoor Water Services")
+    progress = data.progress
+    verdicts = progress.dimensions.set_index("dimension")["verdict"]
+    assert set(verdicts[verdicts == "improved"].index) == {"service", "compliance", "monitoring", "methodology"}
+    assert list(verdicts[verdicts == "declined"].index) == ["learning"]
+    assert progress.waves == ("2025", "2026")
+    roles = progress.roles.table.set_index("role")
+    assert (roles.loc["pmo_staff", "n_before"], roles.loc["pmo_staff", "n_after"]) == (4, 2)
+    status = progress.roadmap.set_index("dimension")["status"]
+    assert status[["service", "compliance", "monitoring", "methodology"]].eq("done").all()
+    assert status["learning"] == "partly"
