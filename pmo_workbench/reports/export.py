@@ -181,7 +181,7 @@ def write_index(out_dir: str | Path, outcomes: Sequence[ReportOutcome]) -> Path:
         links = {fmt: os.path.relpath(path, out_dir) for fmt, path in o.files.items()}
         rows.append({"outcome": o, "links": links, "pmos": o.records.get("pmos", []),
                      "headline": o.records.get("headline") or {}, "totals": o.records.get("portfolio") or {},
-                     "as_of": o.records.get("as_of")})
+                     "as_of": o.records.get("as_of"), "progress": o.records.get("progress") or {}})
     page = env.get_template("index.html.j2").render(
         rows=[r for r in rows if r["outcome"].status != "failed"],
         failures=[r for r in rows if r["outcome"].status == "failed"],

@@ -250,3 +250,33 @@ def test_the_sample_pmo_assessed_twice_shows_what_it_was_designed_to():
     status = progress.roadmap.set_index("dimension")["status"]
     assert status[["service", "compliance", "monitoring", "methodology"]].eq("done").all()
     assert status["learning"] == "partly"
+
+
+def test_waves_on_two_versions_are_compared_on_the_mapped_dimensions(core, core_v1):
+    # Earlier wave on pmo-core 1.0, every item answered 3 (reversed ones too: 100 - 50 = 50), so every
+    # dimension scores 50; later wave on 2.0, every item 4 and reversed items 2, so every dimension scores 75.
+    # Nobody varies, so each CI is the change itself: +25 on each mapped dimension, improved.
+    def wave(instrument, value, prefix):
+        rows = []
+        for n, role in enumerate(("executive", "pmo_staff", "project_manager"), start=1):
+            for item, r in instrument.items.iterrows():
+                if r["audience"] is None or role in r["audience"]:
+                    rows.append((f"{prefix}{n}", role, item, 6 - value if r["reverse"] else value))
+        return answers(rows)
+
+    progress = compare_waves(wave(core_v1, 3, "A"), wave(core, 4, "B"), core, "Org", "PMO",
+                             earlier_instrument=core_v1)
+    dims = progress.dimensions.set_index("dimension")
+    assert list(dims.index) == ["mandate", "monitoring", "resources", "strategy", "competency", "service", "learning",
+                                "sponsorship"]
+    assert dims.loc["sponsorship", "earlier_dimension"] == "sustainability"
+    assert dims["change"].tolist() == [25.0] * 8 and set(dims["verdict"]) == {"improved"}
+    assert progress.overall["change"] == 25.0
+    assert progress.instruments == ("pmo-core 1.0", "pmo-core 2.0")
+    assert set(progress.not_compared["dimension"]) == {"methodology", "compliance", "portfolio", "coordination",
+                                                       "finance", "tools", "risk"}
+    # gates of 2.0 on dimensions 1.0 did not measure alike are not compared
+    gates = progress.gates.set_index(["type", "dimension"])["move"]
+    assert gates[("controlling", "compliance")] == "not_compared"
+    # monitoring: 50 against 1.0's controlling gate 60 (fails), 75 against 2.0's gate 55 (passes)
+    assert gates[("controlling", "monitoring")] == "now_passes"

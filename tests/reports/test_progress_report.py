@@ -83,6 +83,9 @@ def test_the_progress_report_renders_in_a_batch_with_the_package_s_numbers(rende
     html = (rendered / f"{NAME}.html").read_text(encoding="utf-8")
     assert "PMO progress report" in html and "Welch" in html and "chi-square" in html
     assert "+37.5" in html and "no clear change" in html
+    index = (rendered / "index.html").read_text(encoding="utf-8")
+    assert 'id="progress"' in index and 'id="reports"' not in index  # its own table in the batch's index
+    assert "2025 → 2026" in index and "+37.5" in index and "no clear change" in index
     from pptx import Presentation
 
     titles = [s.shapes.title.text for s in Presentation(rendered / f"{NAME}.pptx").slides if s.shapes.title]
