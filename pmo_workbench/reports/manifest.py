@@ -54,12 +54,13 @@ class _ManifestRow(BaseModel):
     targets: str | None = None
     name: str | None = None
     notebook: str | None = None
+    wave: str | None = Field(default=None, max_length=60)
 
 
 _REPORT_COLUMNS = {
     "positioning": ("budget", "eac_method", "fy_start", "green", "amber", "currency", "history", "stale_days"),
     "portfolio": ("responses", "store", "assessment", "pmo", "instrument", "benchmark", "min_group_size",
-                  "targets"),
+                  "targets", "wave"),
 }
 """Manifest columns that belong to the other kind of report (an error when filled in)."""
 
@@ -175,7 +176,8 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
     ``min_group_size``; or, instead of ``responses``, ``store`` (URL or
     SQLite file) and ``assessment`` (id) for an assessment kept in the store;
     ``portfolio`` and ``as_of`` to show the organisation's portfolio evidence
-    beside the perception.
+    beside the perception; ``wave`` to report on one wave of responses that
+    hold several (default: each PMO's latest).
     Portfolio reports: ``portfolio`` (required; a workbook
     or a folder of CSV files), ``as_of`` (status date), ``budget``,
     ``engagement`` (the organisation's engagement file: client, logos,
@@ -325,7 +327,7 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
                 branding=item.branding, min_group_size=item.min_group_size,
                 name=slugify(item.name) if item.name else None, base=base,
                 engagement=item.engagement or stored_engagement, targets=targets, targets_source=source,
-                portfolio=item.portfolio, as_of=item.as_of,
+                portfolio=item.portfolio, as_of=item.as_of, wave=item.wave,
             )
         implicit = spec.parameters.get("engagement") if spec.report == "positioning" else None
         if implicit and not item.engagement and not (stored_engagement and implicit == stored_engagement):
