@@ -22,6 +22,7 @@ from .instrument import AD_HOC, PMO_ROLE_LABELS, Instrument, load_instrument
 from .positioning import ANONYMOUS_MIN_GROUP_SIZE, DEFAULT_MIN_GROUP_SIZE
 from .recommendations import RecommendationLibrary, library_for
 from .responses import read_responses, subject_problem
+from .waves import choose_wave
 from .results import AssessmentResults, PmoAssessment, assess
 
 SMALL_GROUP = "(small group)"
@@ -102,7 +103,8 @@ def fieldwork_dates(answers: pd.DataFrame) -> list[str] | None:
 def positioning_input(responses: str | Path, organisation: str, pmo: str | None = None, *,
                       instrument: str | Path = "pmo-core", min_group_size: int | None = None,
                       benchmark: str | Path | None = None, engagement: str | Path | None = None,
-                      targets: str | Path | None = None, targets_source: str = "option") -> PositioningInput:
+                      targets: str | Path | None = None, targets_source: str = "option",
+                      wave: str | None = None) -> PositioningInput:
     """Read, check and assess what one organisation's positioning report needs.
 
     Parameters
@@ -127,6 +129,9 @@ def positioning_input(responses: str | Path, organisation: str, pmo: str | None 
         ``--targets`` option, a manifest's ``targets`` column, a stored assessment's target).
     targets_source
         Where ``targets`` comes from: ``option``, ``manifest`` or ``store`` (the report says so).
+    wave
+        The wave reported on when the responses hold several (a ``wave`` column); ``None``: each PMO's
+        latest (:func:`~pmo_workbench.assessment.waves.choose_wave`).
 
     Raises
     ------
@@ -140,6 +145,7 @@ def positioning_input(responses: str | Path, organisation: str, pmo: str | None 
     found = subject_problem(everyone, organisation, pmo)
     if found is not None:
         raise InputValidationError([Problem(str(responses), None, found[0], found[1])])
+    everyone = choose_wave(everyone, wave, organisation=organisation, pmo=pmo, where=str(responses))[0]
     answers = everyone[everyone["organisation"] == organisation].reset_index(drop=True)
     entries, engagement_file, chosen = engagement_inputs(responses, everyone, ins, engagement=engagement,
                                                          targets=targets, targets_source=targets_source)
@@ -154,7 +160,8 @@ def positioning_input(responses: str | Path, organisation: str, pmo: str | None 
     peers = None
     if benchmark is not None:
         same = Path(benchmark).resolve() == Path(responses).resolve()
-        peers = assess(everyone if same else read_responses(benchmark, ins), ins, min_group_size=size)
+        others = everyone if same else choose_wave(read_responses(benchmark, ins), where=str(benchmark))[0]
+        peers = assess(others, ins, min_group_size=size)
     return PositioningInput(
         organisation=organisation, instrument=ins, answers=answers, results=results, pmos=pmos, peers=peers,
         library=library_for(ins), min_group_size=size, engagement=entries, engagement_file=engagement_file,

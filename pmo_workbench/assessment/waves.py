@@ -107,48 +107,59 @@ def check_one_wave(frame: pd.DataFrame, *, where: str = "responses") -> None:
         raise InputValidationError(problems)
 
 
-def choose_wave(frame: pd.DataFrame, wave: str | None, *, where: str = "responses") -> tuple[pd.DataFrame, list[str]]:
-    """The rows to report on: the named wave, else each PMO's latest wave.
+def choose_wave(frame: pd.DataFrame, wave: str | None = None, *, organisation: str | None = None,
+                pmo: str | None = None, where: str = "responses") -> tuple[pd.DataFrame, list[str]]:
+    """The rows to report on: one wave of each PMO, so that :func:`~pmo_workbench.assessment.results.assess`
+    never mixes two.
 
     Parameters
     ----------
     frame
         A tidy responses frame.
     wave
-        The wave asked for (``--wave``, a manifest's ``wave`` column), or
-        ``None`` for the latest wave of every PMO that has several.
+        The wave asked for (``--wave``, a manifest's ``wave`` column): the rows of that wave of the PMOs reported
+        on. ``None``: each PMO's latest wave (:func:`waves_of`).
+    organisation, pmo
+        The PMOs reported on (``None``: every PMO in ``frame``); other PMOs (peers in the same file) keep
+        their latest wave.
     where
         How an error locates the responses.
 
     Returns
     -------
     (pandas.DataFrame, list of str)
-        The rows kept, and one note per PMO whose latest wave was taken
-        (for the user's stderr).
+        The rows kept (index reset), and one note per PMO reported on whose latest wave was taken among
+        several (for the user's stderr).
 
     Raises
     ------
     InputValidationError
-        When ``wave`` is named but no row carries it.
+        When ``wave`` is named but no row of the PMOs reported on carries it.
     """
+    orgs, pmos = frame["organisation"].astype(str), frame["pmo"].astype(str)
+    subject = pd.Series(True, index=frame.index)
+    if organisation is not None:
+        subject &= orgs.eq(organisation)
+    if pmo is not None:
+        subject &= pmos.eq(pmo)
+    column = _waves_column(frame)
+    keep = pd.Series(True, index=frame.index)
     if wave is not None:
-        known = [w for w in dict.fromkeys(_waves_column(frame)) if w is not None]
+        known = [w for w in dict.fromkeys(column[subject]) if w is not None]
         if wave not in known:
             hint = f"the waves here are {', '.join(known)}" if known else "the responses name no wave"
             raise InputValidationError([Problem(where, None, "wave", f"no answers of wave {wave!r}; {hint}")])
-        return select_wave(frame, wave), []
-    mixed = mixed_waves(frame)
-    if not mixed:
-        return frame, []
-    keys = pd.MultiIndex.from_arrays([frame["organisation"].astype(str), frame["pmo"].astype(str)])
-    column = _waves_column(frame)
-    keep = pd.Series(True, index=frame.index)
+        keep &= ~subject | column.eq(wave)
     notes = []
-    for (org, pmo), waves in mixed.items():
+    for (org, name), waves in mixed_waves(frame).items():
+        here = orgs.eq(org) & pmos.eq(name)
+        if wave is not None and (here & subject).any():
+            continue
         latest = waves[-1]
-        here = pd.Series(keys.isin([(org, pmo)]), index=frame.index)
-        same = column.isna() if latest is None else column.eq(latest)
-        keep &= ~here | same
-        notes.append(f"PMO {pmo!r} of {org!r} has waves {', '.join(_label(w) for w in waves)}: "
-                     f"reporting on {_label(latest)}; choose with --wave")
+        keep &= ~here | (column.isna() if latest is None else column.eq(latest))
+        if (here & subject).any():
+            notes.append(f"PMO {name!r} of {org!r} has waves {', '.join(_label(w) for w in waves)}: "
+                         f"reporting on {_label(latest)}; choose with --wave")
+    if keep.all():
+        return frame, notes
     return frame[keep.to_numpy()].reset_index(drop=True), notes

@@ -230,3 +230,24 @@ def main(argv: list[str] | None = None) -> None:
     _DEBUG["on"] = debug
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(name)s: %(message)s")
     app(args=args, prog_name="pmo-workbench")
+
+
+# -- waves: one assessment of a PMO among several in the answers ---------------------------------------------------
+
+WaveOption = Annotated[
+    str | None,
+    typer.Option("--wave", help="The wave to report on when the answers hold several (a wave column, or the "
+                                "store's waves); default: each PMO's latest.", show_default=False),
+]
+
+
+def chosen_wave(frame, wave: str | None, *, organisation: str | None = None, pmo: str | None = None,
+                where: str = "responses"):
+    """The rows of one wave of each PMO (:func:`~pmo_workbench.assessment.waves.choose_wave`); says on stderr
+    which wave was taken for a PMO with several when none was named."""
+    from ..assessment.waves import choose_wave
+
+    kept, notes = choose_wave(frame, wave, organisation=organisation, pmo=pmo, where=where)
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
+    return kept

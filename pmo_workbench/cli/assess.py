@@ -32,8 +32,10 @@ from .app import (
     ResponsesArgument,
     StoreUrlOption,
     TargetsOption,
+    WaveOption,
     app,
     check_out,
+    chosen_wave,
     console,
     emit,
     template_app,
@@ -142,6 +144,7 @@ def score_command(
     organisation: Annotated[str | None, typer.Option(
         "--organisation", "-o", help="The organisation the portfolio belongs to (needed when the answers hold "
                                      "several).")] = None,
+    wave: WaveOption = None,
 ) -> None:
     """Score, position and advise every PMO in a responses file (or in the assessment store).
 
@@ -170,6 +173,7 @@ def score_command(
     else:
         ins, frame = load(responses, instrument)
         entries, _, chosen = engagement_inputs(responses, frame, ins, engagement=engagement, targets=targets)
+    frame = chosen_wave(frame, wave, where=str(responses if responses is not None else store_url))
     results = assess(frame, ins, min_group_size=min_group_size, gap_threshold=gap_threshold, engagement=entries,
                      targets=chosen)
     found = None if portfolio is None else _evidence(results, portfolio, as_of, organisation, min_group_size)

@@ -15,8 +15,10 @@ from .app import (
     EngagementOption,
     InstrumentOption,
     TargetsOption,
+    WaveOption,
     app,
     check_folder,
+    chosen_wave,
     report_app,
     usage,
 )
@@ -93,6 +95,7 @@ def report_positioning_command(
     as_of: AsOfOption = None,
     format: FormatOption = None,
     cell_timeout: CellTimeoutOption = DEFAULT_CELL_TIMEOUT,
+    wave: WaveOption = None,
 ) -> None:
     """Render the positioning report of one organisation (HTML, PDF, executed notebook, slide deck).
 
@@ -137,12 +140,13 @@ def report_positioning_command(
     if branding is not None:
         load_branding(branding)
     check_subject(frame, organisation, pmo, where=str(responses))
+    frame = chosen_wave(frame, wave, organisation=organisation, pmo=pmo, where=str(responses))
     entries = engagement_inputs(responses, frame, ins, engagement=engagement, targets=targets, targets_source=source)[0]
     refuse_few_anonymous(responses, frame, organisation, pmo, entries)  # exit 2 before any notebook runs
     spec = positioning_spec(responses, organisation, pmo, instrument=instrument, benchmark=benchmark,
                             branding=branding, min_group_size=min_group_size, engagement=engagement,
                             targets=targets, targets_source=source, portfolio=portfolio,
-                            as_of=as_of.date() if as_of else None)
+                            as_of=as_of.date() if as_of else None, wave=wave)
     run_reports([spec], out, formats(format, ("html", "ipynb")), jobs=1, force=True, index=False,
                 cell_timeout=cell_timeout)
 

@@ -3,6 +3,7 @@ commands ``store forget`` and ``store anonymise`` (which also delete the report'
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import pandas as pd
@@ -26,17 +27,29 @@ def store_new_command(
     instrument: Annotated[str, typer.Option("--instrument", "-i", help="Built-in instrument id or path to an "
                                                                         "instrument YAML file.")] = "pmo-core",
     db: DbOption = None,
+    wave: Annotated[str | None, typer.Option(
+        "--wave", help="The wave's label (e.g. 2026, or 2026 Q3): a new wave of the PMO, or the existing one of "
+                       "that label. Default: the PMO's assessment with this instrument version when it has one, "
+                       "else a new one labelled with the year.", show_default=False)] = None,
+    fieldwork_start: Annotated[dt.datetime | None, typer.Option(
+        "--fieldwork-start", formats=["%Y-%m-%d"], help="First day of the fieldwork (YYYY-MM-DD).",
+        show_default=False)] = None,
+    fieldwork_end: Annotated[dt.datetime | None, typer.Option(
+        "--fieldwork-end", formats=["%Y-%m-%d"], help="Last day of the fieldwork (YYYY-MM-DD).",
+        show_default=False)] = None,
 ) -> None:
-    """Start an assessment of a PMO to invite people to; prints its id (an existing assessment of the PMO with this
-    instrument version is kept, and its id printed)."""
+    """Start an assessment (a wave) of a PMO to invite people to; prints its id (an existing assessment of the PMO
+    with this wave, or with this instrument version when no wave is given, is kept, and its id printed)."""
     ins = load_instrument(instrument)
     with _open_store(db) as store:
-        listed = store.assessments()
-        same = listed[(listed["organisation"] == organisation) & (listed["pmo"] == pmo)
-                      & (listed["instrument_id"] == ins.id) & (listed["instrument_version"] == ins.version)]
-        assessment_id = store.create_assessment(organisation, pmo, ins, level=level.value if level else None)
-    what = f"{organisation} / {pmo}, {ins.id} {ins.version}"
-    if same.empty:
+        before = set(store.assessments()["assessment_id"].tolist())
+        assessment_id = store.create_assessment(
+            organisation, pmo, ins, level=level.value if level else None, wave=wave,
+            fieldwork_start=fieldwork_start.date() if fieldwork_start else None,
+            fieldwork_end=fieldwork_end.date() if fieldwork_end else None)
+        label = store.assessment(assessment_id)["wave"]
+    what = f"{organisation} / {pmo}, wave {label}, {ins.id} {ins.version}"
+    if assessment_id not in before:
         typer.echo(f"assessment {assessment_id} created ({what})", err=True)
     else:
         typer.echo(f"assessment {assessment_id} exists already ({what}): kept as it is", err=True)

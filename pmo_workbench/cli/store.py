@@ -53,12 +53,26 @@ def store_import_command(
     file: Annotated[Path, typer.Argument(help="Responses file (.csv, .xlsx), long or wide form.")],
     db: DbOption = None,
     instrument: InstrumentOption = "pmo-core",
+    assessment: Annotated[int | None, typer.Option(
+        "--assessment", "-a", help="Import every row into this assessment (its PMO's rows only).",
+        show_default=False)] = None,
+    wave: Annotated[str | None, typer.Option(
+        "--wave", help="The wave of rows whose wave cell is blank (or of a file without a wave column): the PMO's "
+                       "assessment with that label, created when new.", show_default=False)] = None,
 ) -> None:
-    """Import a responses file; importing the same file again changes nothing."""
+    """Import a responses file; importing the same file again changes nothing.
+
+    Rows go to the assessment of their organisation, PMO and wave (the file's wave column, else --wave, else the
+    PMO's only assessment, else a new one labelled with the year). An assessment that is closed takes nothing.
+    """
+    from .app import usage
+
+    if assessment is not None and wave is not None:
+        usage("give --assessment ID or --wave LABEL, not both")
     ins = load_instrument(instrument)
     read_responses(file, ins)  # every problem reported before the database is opened
-    with _open_store(db) as store:
-        result = store.import_responses(file, ins)
+    with _open_store(db, create=assessment is None) as store:
+        result = store.import_responses(file, ins, wave=wave, assessment_id=assessment)
         typer.echo(f"{file} -> {store.shown_url}: {count(len(result.assessments), 'assessment')} "
                    f"({', '.join(map(str, result.assessments))}), {result.respondents_added} respondents added; "
                    f"answers: {result.answers_added} added, {result.answers_changed} changed, "
@@ -118,17 +132,25 @@ def store_list_command(db: DbOption = None) -> None:
         typer.echo(f"{url}: no assessments yet (import a responses file with `pmo-workbench store import`)")
         return
     table = Table(title=f"Assessments in {url}")
-    columns = (("id", "assessment_id"), ("organisation", "organisation"), ("PMO", "pmo"), ("level", "pmo_level"),
-               ("parent", "parent_pmo"), ("instrument", "instrument_id"), ("version", "instrument_version"),
-               ("assessed on", "assessed_on"), ("status", "status"), ("target", "target"), ("resp.", "respondents"),
-               ("answers", "answers"))
+    frame["fieldwork"] = [_fieldwork(start, end) for start, end in zip(frame["fieldwork_start"],
+                                                                        frame["fieldwork_end"])]
+    columns = (("id", "assessment_id"), ("organisation", "organisation"), ("PMO", "pmo"), ("PMO id", "pmo_id"),
+               ("wave", "wave"), ("level", "pmo_level"), ("parent", "parent_pmo"), ("instrument", "instrument_id"),
+               ("version", "instrument_version"), ("fieldwork", "fieldwork"), ("status", "status"),
+               ("target", "target"), ("resp.", "respondents"), ("answers", "answers"))
+    numbers = ("assessment_id", "pmo_id", "respondents", "answers")
     for label, name in columns:
-        table.add_column(label, justify="right" if name in ("assessment_id", "respondents", "answers") else "left")
+        table.add_column(label, justify="right" if name in numbers else "left")
     for row in frame.to_dict("records"):
-        table.add_row(*[Text("" if row[name] is None or pd.isna(row[name]) else
-                             str(row[name].date()) if name == "assessed_on" else shown(row[name]))
+        table.add_row(*[Text("" if row[name] is None or pd.isna(row[name]) else shown(row[name]))
                         for _, name in columns])
     console().print(table)
+
+
+def _fieldwork(start, end) -> str:
+    """``2025-03-02 – 2025-03-09`` (one date when both are the same day); blank when unknown."""
+    days = [str(d.date()) for d in (start, end) if not pd.isna(d)]
+    return " – ".join(dict.fromkeys(days))
 
 
 @store_app.command("engagement")

@@ -55,6 +55,7 @@ class _ManifestRow(BaseModel):
     targets: str | None = None
     name: str | None = None
     notebook: str | None = None
+    wave: str | None = Field(default=None, max_length=60)
     from_: str | None = Field(default=None, alias="from")
     to: str | None = None
     min_change: float | None = Field(default=None, ge=0)
@@ -66,9 +67,9 @@ _REPORT_COLUMNS = {
     "positioning": ("budget", "eac_method", "fy_start", "green", "amber", "currency", "history", "stale_days",
                     *_WAVE_COLUMNS),
     "portfolio": ("responses", "store", "assessment", "pmo", "instrument", "benchmark", "min_group_size",
-                  "targets", *_WAVE_COLUMNS),
+                  "targets", "wave", *_WAVE_COLUMNS),
     "progress": ("budget", "eac_method", "fy_start", "green", "amber", "currency", "history", "stale_days",
-                 "store", "assessment", "benchmark", "targets", "portfolio", "as_of"),
+                 "store", "assessment", "benchmark", "targets", "portfolio", "as_of", "wave"),
 }
 """Manifest columns that belong to the other kind of report (an error when filled in)."""
 
@@ -184,7 +185,8 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
     ``min_group_size``; or, instead of ``responses``, ``store`` (URL or
     SQLite file) and ``assessment`` (id) for an assessment kept in the store;
     ``portfolio`` and ``as_of`` to show the organisation's portfolio evidence
-    beside the perception.
+    beside the perception; ``wave`` to report on one wave of responses that
+    hold several (default: each PMO's latest).
     Portfolio reports: ``portfolio`` (required; a workbook
     or a folder of CSV files), ``as_of`` (status date), ``budget``,
     ``engagement`` (the organisation's engagement file: client, logos,
@@ -347,7 +349,7 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
                 branding=item.branding, min_group_size=item.min_group_size,
                 name=slugify(item.name) if item.name else None, base=base,
                 engagement=item.engagement or stored_engagement, targets=targets, targets_source=source,
-                portfolio=item.portfolio, as_of=item.as_of,
+                portfolio=item.portfolio, as_of=item.as_of, wave=item.wave,
             )
         implicit = spec.parameters.get("engagement") if spec.report in ("positioning", "progress") else None
         if implicit and not item.engagement and not (stored_engagement and implicit == stored_engagement):

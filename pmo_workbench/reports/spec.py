@@ -120,8 +120,12 @@ def positioning_spec(
     targets_source: str = "option",
     portfolio: str | Path | None = None,
     as_of: dt.date | str | None = None,
+    wave: str | None = None,
 ) -> ReportSpec:
     """The :class:`ReportSpec` of a positioning report; relative paths are taken from ``base``.
+
+    ``wave`` names the wave reported on when the responses hold several (default: each PMO's latest); the
+    file name then carries it (:func:`wave_report_name`).
 
     ``engagement`` defaults to the ``engagement.yaml`` beside the responses, when there is one; ``targets``
     (a file in the same format, from ``targets_source``) wins over its targets. ``portfolio`` (a workbook or a
@@ -149,6 +153,8 @@ def positioning_spec(
     if targets is not None:
         params["targets"] = _absolute(targets, base)
         params["targets_source"] = targets_source
+    if wave:
+        params["wave"] = wave
     portfolio_files: tuple[str, ...] = ()
     if portfolio is not None and str(portfolio).strip():
         params["portfolio"] = _absolute(portfolio, base)
@@ -157,7 +163,7 @@ def positioning_spec(
     inputs = tuple(p for p in (params["responses"], params["benchmark"], params["branding"], instrument_file,
                                *engagement_files(engagement_path), params.get("targets"), *portfolio_files) if p)
     return ReportSpec("positioning", organisation, pmo or None, params, inputs,
-                      name or report_name("positioning", organisation, pmo), params["branding"])
+                      name or wave_report_name("positioning", organisation, pmo, wave), params["branding"])
 
 
 def engagement_files(path: str | None) -> tuple[str, ...]:
@@ -330,6 +336,14 @@ def portfolio_demo_specs(examples: Path | None = None, engagements: Mapping[str,
                            budget=float(r["budget"]) if r.get("budget") else None, base=folder,
                            fy_start=int(r["fy_start"]) if r.get("fy_start") else None,
                            engagement=(engagements or {}).get(r["organisation"])) for r in rows]
+
+
+def wave_report_name(report: str, organisation: str, pmo: str | None = None, wave: str | None = None) -> str:
+    """The base file name of a report on one wave: ``<organisation>[-<pmo>]-<wave>-<report>``, all slugs
+    (:func:`report_name` without a wave)."""
+    if not wave:
+        return report_name(report, organisation, pmo)
+    return f"{report_name(report, organisation, pmo).removesuffix('-' + report)}-{slugify(wave)}-{report}"
 
 
 # --- progress between two waves -----------------------------------------------------------------

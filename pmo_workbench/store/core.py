@@ -36,6 +36,7 @@ from .engine import (
     _dialect_insert,
     _has_tables,
     _revision,
+    check_foreign_keys,
     check_revision,
     database_error,
     foreign_message,
@@ -43,8 +44,10 @@ from .engine import (
     read_only_message,
     serialise_writers,
     shown_url,
+    sqlite_foreign_keys_off,
 )
 from .engagement import EngagementMixin
+from .waves import AssessmentMixin, _answered
 from .files import FileMixin, _builtin, _tidy_frame
 from .invitations import InvitationMixin
 from .schema import (
@@ -56,7 +59,6 @@ from .schema import (
     DONT_KNOW,
     NOT_APPLICABLE,
     SCHEMA_HEAD,
-    STATUSES,
     _as_url,
     _name,
     _utcnow,
@@ -72,7 +74,7 @@ class _AssessmentInfo:
     scale_max: int
 
 
-class Store(FileMixin, EngagementMixin, InvitationMixin):
+class Store(AssessmentMixin, FileMixin, EngagementMixin, InvitationMixin):
     """An open assessment database.
 
     Parameters
@@ -126,7 +128,7 @@ class Store(FileMixin, EngagementMixin, InvitationMixin):
                                                if revision is None else f"upgrade schema {revision} of"))
         from alembic import command
 
-        with self._write() as conn:  # one writer migrates; others wait, then find it done
+        with self._write(migrating=True) as conn:  # one writer migrates; others wait, then find it done
             revision = _revision(conn)
             if revision is None and _has_tables(conn):  # another tool's tables appeared meanwhile
                 raise StoreError(foreign_message(self._label))
@@ -147,17 +149,20 @@ class Store(FileMixin, EngagementMixin, InvitationMixin):
         return f"Store({self.shown_url!r})"
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[sa.Connection]:
+    def _write(self, *, migrating: bool = False) -> Iterator[sa.Connection]:
         """A transaction that holds the write lock from its start (SQLite ``BEGIN IMMEDIATE``), so
-        concurrent writers queue (busy timeout 30 s) instead of failing on a lock upgrade."""
+        concurrent writers queue (busy timeout 30 s) instead of failing on a lock upgrade. ``migrating``: SQLite's
+        foreign keys off for the transaction (a migration rebuilding a table), checked before it commits."""
         if self._read_only is not None:
             raise StoreError(read_only_message(self._label, self._read_only))
         try:
-            with self._engine.connect() as conn:
+            with self._engine.connect() as conn, sqlite_foreign_keys_off(conn, self._sqlite and migrating):
                 conn.execution_options(sqlite_begin="IMMEDIATE")
                 with conn.begin():
                     serialise_writers(conn)
                     yield conn
+                    if self._sqlite and migrating:
+                        check_foreign_keys(conn)
         except (sa.exc.OperationalError, sa.exc.DatabaseError) as exc:  # locked, read-only, I/O error, damaged
             if isinstance(exc, sa.exc.IntegrityError):
                 raise
@@ -226,48 +231,6 @@ class Store(FileMixin, EngagementMixin, InvitationMixin):
         """
         with self._write() as conn:
             return self._pmo(conn, self._organisation(conn, organisation), name, level=level, parent=parent)
-
-    def create_assessment(self, organisation: str, pmo: str, instrument: Instrument, *,
-                          assessed_on: dt.date | None = None, status: str = "open",
-                          level: str | None = None, parent: str | None = None) -> int:
-        """The id of the assessment of this PMO with this instrument version, created when new.
-
-        A PMO has one assessment per instrument id and version; when it exists
-        already its date and status are left as they are. ``level`` and
-        ``parent`` are passed to :meth:`pmo`.
-        """
-        if status not in STATUSES:
-            raise StoreError(f"status '{status}' is not one of {', '.join(STATUSES)}")
-        self.use_instrument(instrument)
-        with self._write() as conn:
-            org_id = self._organisation(conn, organisation)
-            pmo_id = self._pmo(conn, org_id, pmo, level=level, parent=parent)
-            return self._assessment(conn, org_id, pmo_id, instrument, assessed_on=assessed_on, status=status)[0]
-
-    def assessments(self) -> pd.DataFrame:
-        """Every assessment, oldest first.
-
-        Columns: ``assessment_id``, ``organisation``, ``pmo``, ``pmo_level``,
-        ``parent_pmo``, ``instrument_id``, ``instrument_version``,
-        ``assessed_on`` (datetime, NaT when not set), ``status``, ``target`` (type id or ``None``: :meth:`set_target`),
-        ``respondents`` and ``answers`` (answers with a value, "not
-        applicable" or "don't know"; comments without an answer do not count).
-        """
-        with self._read() as conn:
-            rows = conn.execute(self._assessment_query()).all()
-        frame = pd.DataFrame(rows, columns=list(_ASSESSMENT_COLUMNS))
-        frame["assessed_on"] = pd.to_datetime(frame["assessed_on"]).astype("datetime64[us]")
-        for name in ("assessment_id", "respondents", "answers"):
-            frame[name] = frame[name].astype("int64")
-        return frame
-
-    def assessment(self, assessment_id: int) -> dict:
-        """One assessment's fields as in :meth:`assessments` (``assessed_on`` a date or ``None``)."""
-        with self._read() as conn:
-            row = conn.execute(self._assessment_query().where(_ASM.c.id == lookup_id(assessment_id))).first()
-        if row is None:
-            raise StoreError(f"no assessment {assessment_id} in {self.shown_url}")
-        return dict(zip(_ASSESSMENT_COLUMNS, row))
 
     def add_respondent(self, assessment_id: int, role: str, *, label: str | None = None, name: str | None = None,
                        assessed_on: dt.date | None = None) -> int:
@@ -460,7 +423,7 @@ class Store(FileMixin, EngagementMixin, InvitationMixin):
             rows = conn.execute(
                 sa.select(_ORG.c.id, _PMO.c.id, _ASM.c.id, _RESP.c.id, _ORG.c.name, _PMO.c.name, _PMO.c.level,
                           _RESP.c.label, _RESP.c.role, _ANS.c.item, _ANS.c.value, _RESP.c.assessed_on,
-                          _ANS.c.comment, _ANS.c.not_applicable, _ANS.c.dont_know)
+                          _ANS.c.comment, _ANS.c.not_applicable, _ANS.c.dont_know, _ASM.c.label)
                 .select_from(_ANS.join(_RESP, _ANS.c.respondent_id == _RESP.c.id)
                              .join(_ASM, _RESP.c.assessment_id == _ASM.c.id)
                              .join(_PMO, _ASM.c.pmo_id == _PMO.c.id)
@@ -469,7 +432,7 @@ class Store(FileMixin, EngagementMixin, InvitationMixin):
             ).all()
         raw = pd.DataFrame(rows, columns=["org_id", "pmo_id", "assessment_id", "respondent_id", "organisation", "pmo",
                                           "pmo_level", "respondent", "role", "item", "value", "assessed_on",
-                                          "comment", "not_applicable", "dont_know"])
+                                          "comment", "not_applicable", "dont_know", "wave"])
         raw["not_applicable"] = raw["not_applicable"].astype(bool)
         raw["dont_know"] = raw["dont_know"].astype(bool)
         position = pd.Series(np.arange(len(instrument.items)), index=instrument.items.index)
@@ -512,36 +475,6 @@ class Store(FileMixin, EngagementMixin, InvitationMixin):
             conn.execute(sa.update(_PMO).where(_PMO.c.id == row.id).values(**changes))
         return row.id
 
-    def _assessment(self, conn: sa.Connection, org_id: int, pmo_id: int, instrument: Instrument, *,
-                    assessed_on: dt.date | None, status: str = "open") -> tuple[int, bool]:
-        found = conn.execute(sa.select(_ASM.c.id).where(
-            _ASM.c.pmo_id == pmo_id, _ASM.c.instrument_id == instrument.id,
-            _ASM.c.instrument_version == instrument.version)).scalar()
-        if found is not None:
-            return found, False
-        result = conn.execute(sa.insert(_ASM).values(
-            organisation_id=org_id, pmo_id=pmo_id, instrument_id=instrument.id,
-            instrument_version=instrument.version, scale_min=instrument.scale.min, scale_max=instrument.scale.max,
-            assessed_on=assessed_on, status=status, created_at=_utcnow()))
-        return result.inserted_primary_key[0], True
-
-    def _assessment_query(self) -> sa.Select:
-        parent = _PMO.alias("parent")
-        n_respondents = (sa.select(sa.func.count()).where(_RESP.c.assessment_id == _ASM.c.id)
-                         .correlate(_ASM).scalar_subquery())
-        n_answers = (sa.select(sa.func.count(_answered()))
-                     .select_from(_ANS.join(_RESP, _ANS.c.respondent_id == _RESP.c.id))
-                     .where(_RESP.c.assessment_id == _ASM.c.id).correlate(_ASM).scalar_subquery())
-        return (
-            sa.select(_ASM.c.id, _ORG.c.name, _PMO.c.name, _PMO.c.level, parent.c.name, _ASM.c.instrument_id,
-                      _ASM.c.instrument_version, _ASM.c.assessed_on, _ASM.c.status, _ASM.c.target_type,
-                      n_respondents, n_answers)
-            .select_from(_ASM.join(_ORG, _ASM.c.organisation_id == _ORG.c.id)
-                         .join(_PMO, _ASM.c.pmo_id == _PMO.c.id)
-                         .outerjoin(parent, _PMO.c.parent_id == parent.c.id))
-            .order_by(_ASM.c.id)
-        )
-
     def _upsert_answers(self, conn: sa.Connection, rows: list[dict]) -> None:
         """Insert answers, replacing value, not-applicable and don't-know flags, comment and time of existing
         (respondent, item) pairs."""
@@ -563,16 +496,6 @@ class Store(FileMixin, EngagementMixin, InvitationMixin):
                                         updated_at=row["updated_at"]))
             if done.rowcount == 0:
                 conn.execute(sa.insert(_ANS), [row])
-
-_ASSESSMENT_COLUMNS = ("assessment_id", "organisation", "pmo", "pmo_level", "parent_pmo", "instrument_id",
-                       "instrument_version", "assessed_on", "status", "target", "respondents", "answers")
-
-
-def _answered():
-    """1 for an answer row with a value, "not applicable" or "don't know", NULL for a comment alone (for
-    ``count``)."""
-    return sa.case((_ANS.c.value.is_not(None) | _ANS.c.not_applicable | _ANS.c.dont_know, 1))
-
 
 def _check_answer(info: _AssessmentInfo, item: str, value, role: str | None = None,
                   ) -> tuple[int | str | None, str | None]:

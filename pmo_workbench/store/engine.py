@@ -387,3 +387,27 @@ def _revision(conn: sa.Connection) -> str | None:
         return None
     found = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()
     return ", ".join(sorted(map(str, found))) or None
+
+
+@contextlib.contextmanager
+def sqlite_foreign_keys_off(conn: sa.Connection, off: bool):
+    """SQLite's foreign keys off on ``conn`` (not yet in a transaction, where the pragma does nothing) while the
+    block runs, on again after; nothing when ``off`` is false. A migration rebuilding a parent table needs it:
+    dropping the old table would otherwise delete its children through ``ON DELETE CASCADE``."""
+    if not off:
+        yield
+        return
+    raw = conn.connection.driver_connection
+    raw.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys = ON")
+
+
+def check_foreign_keys(conn: sa.Connection) -> None:
+    """Raise :class:`StoreError` (the transaction then rolls back) when a SQLite row refers to a missing one."""
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise StoreError(f"the schema upgrade left {len(broken)} rows referring to missing ones (first: table "
+                         f"{broken[0][0]}, row {broken[0][1]}); nothing was changed")

@@ -15,9 +15,10 @@ from .._io import text_cell, write_csv, write_with
 from .._spreadsheet import per_value
 from ..assessment.instrument import Instrument
 from ..assessment.responses import KEY_COLUMNS, PMO_LEVELS, TIDY_COLUMNS, read_responses
-from ..errors import StoreError
+from ..errors import InputValidationError, Problem, StoreError
 from .cache import _inputs_of, _private_folder, forget_inputs, input_folder  # noqa: F401 - public here too
 from .schema import _ANS, _ASM, _NA_RAW, _NA_TEXT, _RESP, DONT_KNOW, LONG_FILE_COLUMNS, WIDE_META_COLUMNS, _utcnow
+from .waves import wave_label
 
 
 @dataclass(frozen=True)
@@ -41,16 +42,26 @@ class FileMixin:
     """:class:`~pmo_workbench.store.Store`'s import and export of responses files."""
 
     # -- files -----------------------------------------------------------------------------------------
-    def import_responses(self, path: str | os.PathLike, instrument: Instrument) -> ImportResult:
+    def import_responses(self, path: str | os.PathLike, instrument: Instrument, *, wave: str | None = None,
+                         assessment_id: int | None = None) -> ImportResult:
         """Import a responses file (CSV or XLSX, long or wide) in one transaction.
 
         The file is checked by :func:`~pmo_workbench.responses.read_responses`
         first; an invalid file raises
         :class:`~pmo_workbench.errors.InputValidationError` with every problem
-        and nothing is written. Organisations, PMOs, assessments (one per PMO
-        and instrument version) and respondents (by their id within the
-        assessment) are found or created, and the answers upserted: importing
-        the same file twice, or a file this store exported, changes nothing.
+        and nothing is written. Organisations, PMOs, assessments and
+        respondents (by their id within the assessment) are found or created,
+        and the answers upserted: importing the same file twice, or a file this
+        store exported, changes nothing.
+
+        Rows go to the assessment of their (organisation, PMO, wave): the
+        row's ``wave`` cell, else ``wave``, else the PMO's assessment of this
+        instrument version when it has one, else a new one labelled with the
+        year (see :meth:`create_assessment`). With ``assessment_id`` every row
+        goes to that assessment: each must be of its PMO and name no other
+        wave (located errors otherwise). A new assessment's fieldwork dates,
+        when not set, become the first and last of its respondents' dates.
+        Importing into a closed assessment raises :class:`StoreError`.
 
         A value ``NA`` (or ``n/a``) is stored as "not applicable", ``DK`` (any
         case) as "don't know". A blank
@@ -62,9 +73,35 @@ class FileMixin:
         frame = read_responses(path, instrument)
         self.use_instrument(instrument)
         not_applicable, has_comments = _file_markers(Path(path), frame, instrument)
-        return self._import_frame(frame.assign(not_applicable=not_applicable & ~frame["dont_know"].to_numpy(bool)),
-                                  instrument,
-                                  has_comments=has_comments)
+        frame = frame.assign(not_applicable=not_applicable & ~frame["dont_know"].to_numpy(bool))
+        if assessment_id is not None:
+            frame = frame.assign(wave=self._check_target(str(path), frame, instrument, assessment_id))
+        else:
+            given = wave_label(wave)
+            frame = frame.assign(wave=frame["wave"].where(frame["wave"].notna(), given))
+        return self._import_frame(frame, instrument, has_comments=has_comments)
+
+    def _check_target(self, where: str, frame: pd.DataFrame, instrument: Instrument, assessment_id: int) -> str:
+        """The label of assessment ``assessment_id`` when every row of ``frame`` may go to it; raises otherwise."""
+        info = self.assessment(assessment_id)
+        if (info["instrument_id"], info["instrument_version"]) != (instrument.id, instrument.version):
+            raise StoreError(f"assessment {assessment_id} uses the instrument {info['instrument_id']} "
+                             f"{info['instrument_version']}, not {instrument.id} {instrument.version}")
+        problems = []
+        rows = frame.drop_duplicates("source_row")
+        for column, wanted in (("organisation", info["organisation"]), ("pmo", info["pmo"])):
+            for row, value in rows.loc[rows[column].astype(str) != wanted, ["source_row", column]].head(10).to_numpy():
+                problems.append(Problem(where, int(row), column, f"{column} '{value}' is not that of assessment "
+                                        f"{assessment_id} ({info['pmo']} of {info['organisation']}); import it "
+                                        "without --assessment, or correct the file"))
+        named = rows[rows["wave"].notna() & (rows["wave"] != info["wave"])]
+        for row, value in named[["source_row", "wave"]].head(10).to_numpy():
+            problems.append(Problem(where, int(row), "wave", f"wave '{value}' is not that of assessment "
+                                    f"{assessment_id} ('{info['wave']}'); import without --assessment or correct "
+                                    "the file"))
+        if problems:
+            raise InputValidationError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
+        return info["wave"]
 
     def export_responses(self, path: str | os.PathLike, *, assessment_id: int | Sequence[int] | None = None,
                          form: str = "long") -> Path:
@@ -95,8 +132,9 @@ class FileMixin:
 
 
     def _import_frame(self, frame: pd.DataFrame, instrument: Instrument, *, has_comments: bool) -> ImportResult:
-        keys = ["organisation", "pmo"]
+        keys = ["organisation", "pmo", "wave"]  # a blank wave ("") is the PMO's assessment of this instrument
         frame = frame.astype({k: object for k in (*KEY_COLUMNS, "item", "pmo_level")})
+        frame = frame.assign(wave=frame["wave"].astype(object).fillna(""))
         dates = frame["assessed_on"].dt.date.astype(object).where(frame["assessed_on"].notna(), None)
         frame = frame.assign(assessed_on=dates)
         first = frame.groupby([*keys, "respondent"], sort=False)
@@ -106,15 +144,17 @@ class FileMixin:
         with self._write() as conn:
             # Organisations, PMOs and assessments are few: one by one.
             org_ids: dict[str, int] = {}
-            assessment_of: dict[tuple[str, str], int] = {}
-            for org, pmo, level, assessed_on in pmos.itertuples(index=False):
+            assessment_of: dict[tuple[str, str, str], int] = {}
+            for org, pmo, wave, level, assessed_on in pmos.itertuples(index=False):
                 if org not in org_ids:
                     org_ids[org] = self._organisation(conn, org)
                 pmo_id = self._pmo(conn, org_ids[org], pmo, level=level)
-                assessment_of[(org, pmo)], _ = self._assessment(conn, org_ids[org], pmo_id, instrument,
-                                                                assessed_on=_none(assessed_on))
+                assessment_of[(org, pmo, wave)], _ = self._assessment(conn, org_ids[org], pmo_id, instrument,
+                                                                      wave=wave or None,
+                                                                      assessed_on=_none(assessed_on))
             ids = list(dict.fromkeys(assessment_of.values()))
-            people["assessment_id"] = [assessment_of[k] for k in zip(people["organisation"], people["pmo"])]
+            people["assessment_id"] = [assessment_of[k] for k in zip(people["organisation"], people["pmo"],
+                                                                     people["wave"])]
             # Respondents: add the new ones in file order, then update role and date of known ones.
             known = self._respondent_frame(conn, ids)
             people = people.merge(known, how="left", left_on=["assessment_id", "respondent"],
@@ -138,7 +178,8 @@ class FileMixin:
             ids_now = self._respondent_frame(conn, ids).set_index(["assessment_id", "label"])["respondent_id"]
             # Answers: compare with what is stored, write only new and changed ones, in bulk.
             keys_of = pd.MultiIndex.from_arrays([
-                [assessment_of[k] for k in zip(frame["organisation"], frame["pmo"])], frame["respondent"]])
+                [assessment_of[k] for k in zip(frame["organisation"], frame["pmo"], frame["wave"])],
+                frame["respondent"]])
             comment = frame["comment"].astype(object).where(frame["comment"].ne(""), None)
             incoming = pd.DataFrame({
                 "respondent_id": ids_now.reindex(keys_of).to_numpy(dtype="int64"),
@@ -182,6 +223,7 @@ class FileMixin:
                      if r != r0 or _none(on) != _none(on0)]  # pandas finds None != None: compare in Python
             _refuse_closed(conn, ids, {int(a) for a in (*new["assessment_id"], *moved)},
                            {int(r) for r in merged["respondent_id"].to_numpy()[write].tolist()})
+            self._fill_fieldwork(conn, ids)
             if write.any():
                 rows = [
                     {"respondent_id": r, "item": i, "value": None if v != v else int(v), "not_applicable": bool(n),
@@ -218,7 +260,7 @@ def _refuse_closed(conn: sa.Connection, ids: list[int], assessments: set[int], r
     if hit:
         which = ", ".join(map(str, hit))
         raise StoreError(f"assessment {which} is closed: it takes no new respondents or changed answers; nothing "
-                         f"imported (reopen it first: store reopen {hit[0]})")
+                         f"imported (reopen it first: store reopen {hit[0]}; or import a new wave: --wave LABEL)")
 
 
 def _none(value):
@@ -270,7 +312,8 @@ def _tidy_frame(raw: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     position = np.cumsum(asked, axis=1) - 1  # an item's place among the items its role is asked
     role = tidy["role"].cat.codes.to_numpy("int64")
     item = tidy["item"].cat.codes.to_numpy("int64")
-    person = tidy.groupby(["organisation", "pmo", "respondent"], observed=True, sort=False).ngroup().to_numpy()
+    person = (tidy.assign(wave=tidy["wave"].fillna("")).groupby(["organisation", "pmo", "wave", "respondent"],
+                                                                 observed=True, sort=False).ngroup().to_numpy())
     first = np.r_[True, person[1:] != person[:-1]] if len(person) else np.zeros(0, bool)
     rows_of = asked.sum(axis=1)[role[first]]  # how many rows each respondent takes, in order
     start = np.concatenate(([0], np.cumsum(rows_of)[:-1])) if len(rows_of) else np.zeros(0, np.int64)
@@ -287,11 +330,11 @@ def _long_table(frame: pd.DataFrame, values: pd.Series, instrument: Instrument) 
     if frame.empty:
         return pd.DataFrame(columns=list(LONG_FILE_COLUMNS))
     table = pd.DataFrame({name: frame[name].astype(object).where(frame[name].notna(), "")
-                          for name in ("organisation", "pmo", "pmo_level", "respondent", "role", "item")})
+                          for name in ("organisation", "pmo", "pmo_level", "wave", "respondent", "role", "item")})
     table["value"] = values.to_numpy(object)
     table["assessed_on"] = _date_text(frame["assessed_on"])
     table["comment"] = frame["comment"].astype(object).where(frame["comment"].notna(), "")
-    keys = ["organisation", "pmo", "respondent"]
+    keys = ["organisation", "pmo", "wave", "respondent"]
     items = list(frame["item"].cat.categories)
     people = table.drop_duplicates(keys)[[*keys, "pmo_level", "role", "assessed_on"]]
     grid = people.loc[people.index.repeat(len(items))].assign(item=items * len(people))
@@ -305,8 +348,9 @@ def _long_table(frame: pd.DataFrame, values: pd.Series, instrument: Instrument) 
 def _wide_table(frame: pd.DataFrame, values: pd.Series) -> pd.DataFrame:
     """One row per respondent (in order), one column per item of the instrument (``values`` as written, blank
     where nothing is stored); no comments."""
-    keys = ["organisation", "pmo", "respondent"]
-    plain = frame.astype({k: object for k in keys}).assign(text=values.to_numpy(object))
+    keys = ["organisation", "pmo", "wave", "respondent"]
+    plain = frame.astype({k: object for k in keys}).assign(text=values.to_numpy(object),
+                                                         wave=frame["wave"].astype(object).fillna(""))
     meta = plain.drop_duplicates(keys).set_index(keys)
     values = plain.pivot(index=keys, columns="item", values="text").reindex(meta.index)
     values = values.reindex(columns=list(frame["item"].cat.categories))

@@ -14,7 +14,7 @@ from ..errors import StoreError
 
 DB_ENV = "PMO_WORKBENCH_DB"
 """Environment variable naming the database: a full URL or the path of a SQLite file."""
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 """The Alembic revision this version of the package writes (the head of ``migrations/versions``)."""
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 STATUSES = ("open", "closed")
@@ -23,17 +23,17 @@ ANONYMITY = ("identified", "confidential", "anonymous")
 answered, reports never), ``anonymous`` (no link from an answer to an invitation; times kept to the day)."""
 DEFAULT_ANONYMITY = "confidential"
 INVITATION_STATUSES = ("invited", "started", "submitted")
-LONG_FILE_COLUMNS = ("organisation", "pmo", "pmo_level", "respondent", "role", "item", "value", "assessed_on",
-                     "comment")
+LONG_FILE_COLUMNS = ("organisation", "pmo", "pmo_level", "wave", "respondent", "role", "item", "value",
+                     "assessed_on", "comment")
 """Columns of an exported long responses file (the sample data's layout)."""
-WIDE_META_COLUMNS = (*KEY_COLUMNS, "pmo_level", "assessed_on")
+WIDE_META_COLUMNS = (*KEY_COLUMNS, "pmo_level", "wave", "assessed_on")
 """Columns of an exported wide responses file before the one column per item."""
 NOT_APPLICABLE = "n/a"
 """The answer "not applicable" (:meth:`Store.save_answer`, :meth:`Store.answers`); exports write it as ``NA``."""
 DONT_KNOW = "DK"
 """The answer "don't know" (:meth:`Store.save_answer` takes ``"DK"`` in any case, :meth:`Store.answers` returns
 this); kept apart from the scale and from "not applicable", never scored. Exports write it as ``DK``."""
-_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 _NA_TEXT = "NA"
 _NA_RAW = frozenset({"na", "n/a"})  # the not-answered markers of a responses file that are not a blank
 
@@ -116,7 +116,7 @@ class Pmo(Base):
 class Assessment(Base):
     __tablename__ = "assessments"
     __table_args__ = (
-        sa.UniqueConstraint("pmo_id", "instrument_id", "instrument_version", name="uq_assessments_pmo_id"),
+        sa.UniqueConstraint("pmo_id", "label", name="uq_assessments_pmo_id_label"),
         sa.CheckConstraint("status IN ('open', 'closed')", name="ck_assessments_status"),
         sa.CheckConstraint("scale_max > scale_min", name="ck_assessments_scale"),
         sa.CheckConstraint("anonymity IN ('identified', 'confidential', 'anonymous')", name="ck_assessments_anonymity"),
@@ -137,6 +137,9 @@ class Assessment(Base):
     evidence: Mapped[str | None] = mapped_column(sa.Text)  # JSON: evidence id -> {answer, note}
     anonymity: Mapped[str] = mapped_column(server_default=DEFAULT_ANONYMITY)
     survey: Mapped[str | None] = mapped_column(sa.Text)  # JSON: {sender, purpose, contact, closes_on}
+    label: Mapped[str]  # the wave: "2025", "2026 Q3"; unique per PMO
+    fieldwork_start: Mapped[dt.date | None]
+    fieldwork_end: Mapped[dt.date | None]
 
 
 class Respondent(Base):

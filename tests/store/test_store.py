@@ -67,10 +67,15 @@ def test_round_trip_reproduces_the_sample_exactly(store, core, sample, tmp_path)
     xlsx_out = store.export_responses(tmp_path / "out.xlsx")
     # Same rows, values, comments, roles, levels, dates, categories and source rows: the sample lists every item
     # of every respondent in store order (organisation, PMO, respondent, item), and a long export lists every
-    # item too (blank where nothing is stored), so the CSV comes back byte for byte.
-    pd.testing.assert_frame_equal(read_responses(csv_out, core), sample)
-    pd.testing.assert_frame_equal(read_responses(xlsx_out, core), sample)
-    assert csv_out.read_bytes() == SAMPLE.read_bytes()
+    # item too (blank where nothing is stored), so the CSV comes back cell for cell, plus the wave column: the
+    # sample names no wave, so each PMO's assessment is labelled with the year of its first date (2026).
+    for back in (read_responses(csv_out, core), read_responses(xlsx_out, core)):
+        assert set(back["wave"]) == {"2026"}
+        pd.testing.assert_frame_equal(back.drop(columns="wave"), sample.drop(columns="wave"))
+    written = pd.read_csv(csv_out, dtype=str, keep_default_na=False)
+    assert list(written.columns[:4]) == ["organisation", "pmo", "pmo_level", "wave"]
+    pd.testing.assert_frame_equal(written.drop(columns="wave"),
+                                  pd.read_csv(SAMPLE, dtype=str, keep_default_na=False))
 
 
 @pytest.mark.parametrize("source", [
@@ -85,7 +90,10 @@ def test_round_trip_of_the_other_sample_formats(store, core, source, tmp_path):
         # The long form lists the items each role is asked, the wide form a column per item (blank where nothing
         # is stored, or not asked); the wide form has no comments. Every answer, DK and comment comes back.
         expected = original if form == "long" else original.assign(comment="")
-        pd.testing.assert_frame_equal(stored_part(back), stored_part(expected), obj=name)
+        # the store names each PMO's assessment (its wave) with the year of its first answer
+        assert set(back["wave"]) == {"2026"}, name
+        pd.testing.assert_frame_equal(stored_part(back).drop(columns="wave"),
+                                      stored_part(expected).drop(columns="wave"), obj=name)
 
 
 @sqlite_only
@@ -95,8 +103,8 @@ def test_wide_export_has_one_row_per_respondent_and_blank_unanswered_items(store
                                            "Org,PMO,r2,pmo_staff,MAN2,2,\n")
     store.import_responses(path, core)
     wide = pd.read_csv(store.export_responses(tmp_path / "wide.csv", form="wide"), dtype=str, keep_default_na=False)
-    # 2 respondents -> 2 rows; 6 key columns + 73 items; the wide form carries no comment.
-    assert wide.shape == (2, 6 + 73)
+    # 2 respondents -> 2 rows; 7 key columns (wave included) + 73 items; the wide form carries no comment.
+    assert wide.shape == (2, 7 + 73)
     assert wide[["respondent", "MAN1", "MAN2", "MAN3"]].values.tolist() == [["r1", "4", "", ""], ["r2", "", "2", ""]]
 
 
@@ -154,7 +162,8 @@ def test_invalid_import_reports_every_problem_and_writes_nothing(store, core, tm
 def test_responses_equal_read_responses_and_score_the_same(store, core, sample):
     store.import_responses(SAMPLE, core)
     from_store = store.responses()
-    pd.testing.assert_frame_equal(from_store, stored_part(sample))
+    assert set(from_store["wave"]) == {"2026"}  # each PMO's one assessment, labelled with its year
+    pd.testing.assert_frame_equal(from_store.drop(columns="wave"), stored_part(sample).drop(columns="wave"))
     # Scores of the whole sample: rows without an answer weigh nothing either way.
     by_file, by_store = assess(sample, core), assess(from_store, core)
     pd.testing.assert_frame_equal(by_store.scores.dimensions, by_file.scores.dimensions)
@@ -299,7 +308,7 @@ def test_create_false_refuses_a_missing_or_old_database(tmp_path):
         Store(tmp_path / "missing.db", create=False)
     assert not (tmp_path / "missing.db").exists()
     _database_at_0001(f"sqlite:///{tmp_path / 'old.db'}")
-    with pytest.raises(StoreError, match=r"schema 0001, not 0006; run `pmo-workbench store init` to upgrade it"):
+    with pytest.raises(StoreError, match=r"schema 0001, not 0007; run `pmo-workbench store init` to upgrade it"):
         Store(tmp_path / "old.db", create=False)
 
 
@@ -327,7 +336,7 @@ def test_a_database_of_the_first_schema_opens_and_is_upgraded(db_url, core):
         engine.dispose()
     with Store(url) as opened:
         with opened._engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD == "0006"
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD == "0007"
         # The old rows survive and the new columns work.
         assert opened.organisation("Old Org") == 1
         assert opened.pmo("Old Org", "Old PMO") == 1
@@ -404,7 +413,7 @@ def test_store_commands(db_url, tmp_path, core, sample):
     result = run("store", "list", "--db", db)  # no file yet, or an empty PostgreSQL database
     assert result.exit_code == 2 and "`pmo-workbench store init`" in result.stderr
     result = run("store", "init", "--db", db)
-    assert result.exit_code == 0 and "ready (schema 0006)" in result.stdout
+    assert result.exit_code == 0 and "ready (schema 0007)" in result.stdout
     result = run("store", "list", "--db", db)
     assert result.exit_code == 0 and "no assessments yet" in result.stdout
     result = run("store", "import", SAMPLE, "--db", db)
@@ -418,7 +427,7 @@ def test_store_commands(db_url, tmp_path, core, sample):
     out = tmp_path / "export.csv"
     result = run("store", "export", out, "--db", db)
     assert result.exit_code == 0 and result.stdout.strip() == str(out)
-    pd.testing.assert_frame_equal(read_responses(out, core), sample)
+    pd.testing.assert_frame_equal(read_responses(out, core).drop(columns="wave"), sample.drop(columns="wave"))
     result = run("store", "export", tmp_path / "two.xlsx", "--db", db, "--assessment", "2", "--form", "wide")
     assert result.exit_code == 0
     # Aldergate Logistics, assessment 2, has 9 respondents.
@@ -631,7 +640,7 @@ def test_an_assessment_without_answers_exports_a_header_only(store, core, tmp_pa
     aid = store.create_assessment("Org", "P", core)
     store.add_respondent(aid, "executive")
     long = store.export_responses(tmp_path / "l.csv", assessment_id=aid)
-    header = "organisation,pmo,pmo_level,respondent,role,item,value,assessed_on,comment\n"
+    header = "organisation,pmo,pmo_level,wave,respondent,role,item,value,assessed_on,comment\n"
     assert long.read_text(encoding="utf-8") == header
     wide = pd.read_csv(store.export_responses(tmp_path / "w.csv", form="wide", assessment_id=aid))
-    assert wide.empty and list(wide.columns[6:]) == list(core.items.index)
+    assert wide.empty and list(wide.columns[7:]) == list(core.items.index)

@@ -68,7 +68,7 @@ def test_a_database_of_schema_0003_upgrades_with_answers_markers_and_scores_unch
         engine.dispose()
     with Store(url) as opened:
         with opened._engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0006"
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0007"
         assert opened.answers(1) == {"MAN1": (4, None), "MAN2": (NOT_APPLICABLE, "not ours"), "MAN3": (2, None),
                                      "MAN4": (5, None)}
         assert opened.answers(2) == {"MAN1": (3, None), "MAN2": (1, None), "MAN3": (None, "ask the CFO"),
@@ -163,7 +163,7 @@ def test_dont_know_is_saved_read_counted_exported_and_imported_back(store, core,
     assert wide[["MAN1", "MAN2", "MAN3", "MAN4"]].values.tolist() == [["DK", "DK", "4", "NA"]]
     from openpyxl import load_workbook
     cells = [c.value for c in load_workbook(tmp_path / "w.xlsx").active[2]]
-    assert cells[6:10] == ["DK", "DK", 4, "NA"]
+    assert cells[7:11] == ["DK", "DK", 4, "NA"]
 
 
 @sqlite_only

@@ -1,0 +1,77 @@
+"""Waves on the command line: store new/import/list by wave, and score choosing a wave."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from pmo_workbench.cli import app
+from pmo_workbench.reports.spec import positioning_spec
+
+from tests.helpers import write_csv
+
+runner = CliRunner()
+TWO_WAVES = (
+    "organisation,pmo,wave,respondent,role,MAN1,assessed_on\n"
+    "Org,PMO,2025,R1,executive,2,2025-03-02\n"
+    "Org,PMO,2026,R1,executive,5,2026-03-01\n"
+    "Org,PMO,2026,R2,pmo_staff,5,2026-03-04\n"
+)
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_store_new_import_and_list_by_wave(tmp_path):
+    db = tmp_path / "w.db"
+    made = run("store", "new", "--organisation", "Org", "--pmo", "PMO", "--wave", "2025", "--fieldwork-start",
+               "2025-03-01", "--fieldwork-end", "2025-03-31", "--db", db)
+    assert made.exit_code == 0, made.output
+    assert made.stdout == "1\n" and "assessment 1 created (Org / PMO, wave 2025, pmo-core 2.0)" in made.stderr
+    again = run("store", "new", "--organisation", "Org", "--pmo", "PMO", "--wave", "2025", "--db", db)
+    assert again.stdout == "1\n" and "exists already" in again.stderr
+    file = write_csv(tmp_path / "two.csv", TWO_WAVES)
+    imported = run("store", "import", file, "--db", db)
+    assert imported.exit_code == 0, imported.output
+    assert "2 assessments (1, 2), 3 respondents added" in imported.stdout
+    listed = run("store", "list", "--db", db)
+    # 2025 keeps the fieldwork given; 2026 gets its respondents' first and last dates
+    assert "2025-03-01 – 2025-03-31" in listed.stdout and "2026-03-01 – 2026-03-04" in listed.stdout
+    # two waves and none named: the store does not guess
+    ambiguous = run("store", "new", "--organisation", "Org", "--pmo", "PMO", "--db", db)
+    assert ambiguous.exit_code == 2 and "has several waves: 2025 (assessment 1), 2026 (assessment 2)" in (
+        ambiguous.stderr)
+    both = run("store", "import", file, "--db", db, "--wave", "x", "--assessment", "1")
+    assert both.exit_code == 2 and "give --assessment ID or --wave LABEL, not both" in both.stderr
+    assert run("store", "close", "2", "--db", db).exit_code == 0
+    late = write_csv(tmp_path / "late.csv", "organisation,pmo,respondent,role,MAN1\nOrg,PMO,R9,executive,3\n")
+    refused = run("store", "import", late, "--db", db, "--assessment", "2")
+    assert refused.exit_code == 2 and "assessment 2 is closed" in refused.stderr
+    assert "Traceback" not in refused.output
+    wrong = write_csv(tmp_path / "wrong.csv", "organisation,pmo,respondent,role,MAN1\nOther,PMO,R9,executive,3\n")
+    located = run("store", "import", wrong, "--db", db, "--assessment", "1")
+    assert located.exit_code == 2 and f"{wrong}:2:organisation: organisation 'Other' is not that of assessment 1" in (
+        located.stderr)
+
+
+def test_score_takes_the_latest_wave_and_says_so_or_the_one_named(tmp_path):
+    file = write_csv(tmp_path / "two.csv", TWO_WAVES)
+    latest = run("score", file, "--format", "json")
+    assert latest.exit_code == 0, latest.output
+    assert ("note: PMO 'PMO' of 'Org' has waves 2025, 2026: reporting on 2026; choose with --wave"
+            in latest.stderr)
+    assert json.loads(latest.stdout)["assessments"][0]["respondents"] == 2  # R1 and R2 of 2026
+    named = run("score", file, "--format", "json", "--wave", "2025")
+    assert named.exit_code == 0 and "note:" not in named.stderr
+    assert json.loads(named.stdout)["assessments"][0]["respondents"] == 1
+    missing = run("score", file, "--wave", "2030")
+    assert missing.exit_code == 2 and "no answers of wave '2030'; the waves here are 2025, 2026" in missing.stderr
+
+
+def test_a_report_on_one_wave_carries_it_in_its_parameters_and_file_name(tmp_path):
+    spec = positioning_spec(tmp_path / "r.csv", "Org", "PMO", wave="2026 Q3")
+    assert spec.parameters["wave"] == "2026 Q3" and spec.name == "org-pmo-2026-q3-positioning"
+    plain = positioning_spec(tmp_path / "r.csv", "Org", "PMO")
+    assert "wave" not in plain.parameters and plain.name == "org-pmo-positioning"
