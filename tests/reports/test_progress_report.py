@@ -121,6 +121,35 @@ def test_bad_progress_input_exits_2_with_a_located_message(inputs, tmp_path, fil
     assert not (tmp_path / "out" / f"{NAME}.html").exists()
 
 
+@pytest.mark.slow
+def test_the_progress_report_of_a_stored_pmo(tmp_path, monkeypatch, core):
+    # the sample's two waves imported into a store: one PMO (id 1) with assessments 2025 and 2026; the steps
+    # done come from the engagement file given (the store keeps target, context and evidence per assessment)
+    from pmo_workbench import examples_dir
+    from pmo_workbench.store import Store
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the exports go to the user's cache folder
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    with Store(url) as store:
+        store.import_responses(examples_dir() / "waves" / "responses.csv", core)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", "progress", "--store", url, "--pmo", "1", "--out", str(out),
+                                 "--engagement", str(examples_dir() / "waves" / "engagement.yaml"),
+                                 "--format", "ipynb"])
+    assert result.exit_code == 0, result.output + result.stderr
+    name = "harrowmoor-water-services-capital-programmes-pmo-progress"
+    assert [p.name for p in out.iterdir() if not p.name.startswith(".")] == [f"{name}.ipynb"]  # no answers here
+    assert list((tmp_path / "cache").rglob("assessment-*.csv"))
+    records = read_records(nbformat.read(out / f"{name}.ipynb", as_version=4))
+    assert records["progress"]["waves"] == ["2025", "2026"]
+    assert records["changes"]["learning"]["verdict"] == "declined"
+    assert {r["status"] for r in records["roadmap"]} == {"done", "partly", "not done"}
+    wrong = runner.invoke(app, ["report", "progress", "--store", url, "--pmo", "1", "--from", "2024",
+                                "--out", str(out)])
+    assert wrong.exit_code == 2 and "--from: PMO 1 (Capital Programmes PMO of Harrowmoor Water Services) has no " \
+                                    "wave '2024'; its waves are 2025, 2026" in wrong.stderr
+
+
 def test_a_stored_pmo_that_does_not_exist_exits_2(tmp_path):
     from pmo_workbench.store import Store
 
