@@ -1,8 +1,8 @@
 """Altair charts for the reports: pure builders over the analysis frames, in one house style.
 
-:mod:`.positioning` draws the PMO assessment, :mod:`.portfolio` the portfolio
-health report and :mod:`.delivery` its milestones, benefits and financial year, all in
-the style of :mod:`.style`. Every builder embeds its data,
+:mod:`.positioning` draws the PMO assessment, :mod:`.progress` its change between two
+waves, :mod:`.portfolio` the portfolio health report and :mod:`.delivery` its milestones,
+benefits and financial year, all in the style of :mod:`.style`. Every builder embeds its data,
 gives every mark a tooltip and never changes its input.
 """
 
@@ -32,6 +32,7 @@ from .positioning import (
     perception,
     pmo_roles,
 )
+from .progress import progress_changes
 from .roadmap import roadmap
 from .style import ACCENT, FONT, GREY, LEVEL_COLOURS, MAX_WIDTH, NAVY
 from .trends import index_trend, s_curve
@@ -41,7 +42,7 @@ __all__ = [
     "compare_pmos", "in_year_spend", "milestone_slip",
     "cpi_spi_quadrant", "demand_vs_capacity", "dependency_groups", "dependency_network", "dimension_scores",
     "exposure_bars", "frontier", "item_heatmap", "item_heatmap_parts", "item_label", "ladder", "perception",
-    "pmo_roles", "prioritisation",
+    "pmo_roles", "prioritisation", "progress_changes",
     "resource_heatmap", "risk_heatmap", "roadmap", "schedule_view",
     "index_trend", "s_curve",
 ]
