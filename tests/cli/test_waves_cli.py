@@ -94,3 +94,14 @@ def test_a_manifest_row_names_its_wave(tmp_path):
         assert f"{manifest}:2:wave: does not apply to a portfolio report" in [str(p) for p in exc.problems]
     else:
         raise AssertionError("a wave on a portfolio row must be refused")
+
+
+def test_score_from_the_store_takes_one_wave_of_each_pmo(tmp_path):
+    db = tmp_path / "w.db"
+    assert run("store", "import", write_csv(tmp_path / "two.csv", TWO_WAVES), "--db", db).exit_code == 0
+    latest = run("score", "--store", db, "--format", "json")
+    assert latest.exit_code == 0, latest.output
+    assert "reporting on 2026; choose with --wave" in latest.stderr
+    assert [a["respondents"] for a in json.loads(latest.stdout)["assessments"]] == [2]
+    named = run("score", "--store", db, "--format", "json", "--wave", "2025")
+    assert [a["respondents"] for a in json.loads(named.stdout)["assessments"]] == [1]
