@@ -1,8 +1,8 @@
 """The ``pmo-workbench`` command line: a thin layer over the package.
 
 :mod:`.app` holds the application and its one error handler; :mod:`.assess`,
-:mod:`.engagement`, :mod:`.instrument`, :mod:`.invitations`, :mod:`.reports`, :mod:`.portfolio`, :mod:`.serve`
-and :mod:`.store` each hold a group of commands.
+:mod:`.engagement`, :mod:`.instrument`, :mod:`.invitations`, :mod:`.overview`, :mod:`.reports`,
+:mod:`.portfolio`, :mod:`.serve` and :mod:`.store` each hold a group of commands.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from . import (  # noqa: F401 - each registers its commands
     engagement,
     instrument,
     invitations,
+    overview,
     portfolio,
     reports,
     serve,

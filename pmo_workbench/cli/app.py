@@ -221,7 +221,7 @@ def main(argv: list[str] | None = None) -> None:
     by the root group (:class:`_Handled`), so the application behaves the same
     when a test invokes it directly.
     """
-    from . import assess, engagement, instrument, invitations, portfolio, reports, serve, store  # noqa: F401
+    from . import assess, engagement, instrument, invitations, overview, portfolio, reports, serve, store  # noqa: F401
 
     args, debug, version = _flags(list(sys.argv[1:] if argv is None else argv))
     if version:

@@ -70,6 +70,18 @@ def _load_stored(url: str, assessments: list[int] | None, instrument: str) -> tu
         return ins, store.responses(ids)
 
 
+def _wave_ids(url: str, frame: pd.DataFrame) -> list[int]:
+    """The ids of the stored assessments (waves) whose answers ``frame`` holds."""
+    from ..store import Store
+
+    if frame.empty:
+        return []
+    keys = set(zip(frame["organisation"].astype(str), frame["pmo"].astype(str), frame["wave"].astype(object)))
+    with Store(url, create=False) as store:
+        listed = store.assessments()
+    return [int(r.assessment_id) for r in listed.itertuples() if (r.organisation, r.pmo, r.wave) in keys]
+
+
 def _stored_engagement(url: str, assessments: list[int] | None):
     """What the store records of each assessment's PMO (target, context, evidence), as engagement entries."""
     from ..assessment.engagement import Engagement
@@ -163,7 +175,8 @@ def score_command(
     entries = chosen = None
     if store_url is not None:
         ins, frame = _load_stored(store_url, assessment, instrument)
-        entries = _stored_engagement(store_url, assessment)
+        frame = chosen_wave(frame, wave, where=store_url)  # the targets of the waves scored, below
+        entries = _stored_engagement(store_url, _wave_ids(store_url, frame) or assessment)
         chosen = entries.targets("store")
         if engagement is not None or targets is not None:
             given, _, given_targets = engagement_inputs(Path(store_url), frame, ins, engagement=engagement,

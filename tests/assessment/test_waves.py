@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import pytest
 
@@ -96,3 +98,24 @@ def test_assess_refuses_two_waves_of_one_pmo_and_choose_wave_takes_the_latest(ti
         choose_wave(frame, "2027")
     assert choose_wave(frame.assign(wave=None), None)[1] == []
     assert isinstance(select_wave(frame, "2026"), pd.DataFrame)
+
+
+def test_peers_in_the_same_file_keep_their_latest_wave_when_one_wave_is_named(tiny, tmp_path):
+    path = write_csv(tmp_path / "r.csv", textwrap.dedent(TWO_WAVES).replace("R1,pmo_staff", "R2,pmo_staff") +
+                     "Peer,P,2024,Q1,executive,G1,1,2024-01-01\nPeer,P,2025,Q1,executive,G1,2,2025-01-01\n")
+    frame = read_responses(path, tiny)
+    # Org's PMO: the 2025 wave asked for; Peer's P keeps its latest (2025), silently; Org's Other has one wave
+    kept, notes = choose_wave(frame, "2025", organisation="Org", pmo="PMO")
+    assert notes == []
+    assert kept[["organisation", "pmo", "wave"]].astype(object).drop_duplicates().values.tolist() == [
+        ["Org", "PMO", "2025"], ["Org", "Other", None], ["Peer", "P", "2025"]]
+
+
+def test_the_positioning_input_reports_on_the_wave_named_or_the_latest(tiny_path, tiny, tmp_path):
+    from pmo_workbench.assessment.report import positioning_input
+
+    path = write_csv(tmp_path / "r.csv", TWO_WAVES.replace("R1,pmo_staff", "R2,pmo_staff"))
+    named = positioning_input(path, "Org", "PMO", instrument=str(tiny_path), wave="2025")
+    assert [a.respondents for a in named.pmos] == [2]  # R1 and R2 of 2025
+    latest = positioning_input(path, "Org", "PMO", instrument=str(tiny_path))
+    assert [a.respondents for a in latest.pmos] == [1]  # R1 of 2026

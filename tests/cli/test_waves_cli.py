@@ -75,3 +75,33 @@ def test_a_report_on_one_wave_carries_it_in_its_parameters_and_file_name(tmp_pat
     assert spec.parameters["wave"] == "2026 Q3" and spec.name == "org-pmo-2026-q3-positioning"
     plain = positioning_spec(tmp_path / "r.csv", "Org", "PMO")
     assert "wave" not in plain.parameters and plain.name == "org-pmo-positioning"
+
+
+def test_a_manifest_row_names_its_wave(tmp_path):
+    from pmo_workbench.errors import InputValidationError
+    from pmo_workbench.reports.manifest import read_manifest
+
+    write_csv(tmp_path / "two.csv", TWO_WAVES)
+    manifest = write_csv(tmp_path / "m.csv", "report,organisation,pmo,responses,wave,portfolio\n"
+                                             "positioning,Org,PMO,two.csv,2025,\n")
+    (spec,) = read_manifest(manifest)
+    assert spec.parameters["wave"] == "2025" and spec.name == "org-pmo-2025-positioning"
+    (tmp_path / "p").mkdir()
+    manifest.write_text("report,organisation,pmo,responses,wave,portfolio\nportfolio,Org,,,2025,p\n")
+    try:
+        read_manifest(manifest)
+    except InputValidationError as exc:
+        assert f"{manifest}:2:wave: does not apply to a portfolio report" in [str(p) for p in exc.problems]
+    else:
+        raise AssertionError("a wave on a portfolio row must be refused")
+
+
+def test_score_from_the_store_takes_one_wave_of_each_pmo(tmp_path):
+    db = tmp_path / "w.db"
+    assert run("store", "import", write_csv(tmp_path / "two.csv", TWO_WAVES), "--db", db).exit_code == 0
+    latest = run("score", "--store", db, "--format", "json")
+    assert latest.exit_code == 0, latest.output
+    assert "reporting on 2026; choose with --wave" in latest.stderr
+    assert [a["respondents"] for a in json.loads(latest.stdout)["assessments"]] == [2]
+    named = run("score", "--store", db, "--format", "json", "--wave", "2025")
+    assert [a["respondents"] for a in json.loads(named.stdout)["assessments"]] == [1]

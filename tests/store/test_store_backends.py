@@ -263,9 +263,11 @@ def test_score_and_report_input_read_a_postgresql_store_as_they_read_the_file(db
     with Store(db_url) as opened:
         aid = int(opened.assessments().query("organisation == 'Vantellis Insurance Group'")["assessment_id"].iloc[0])
         given = report_input(opened, aid, tmp_path)
-    # The report's input: the organisation's rows of the sample, as they were, and its engagement entry.
-    rows = [line for line in sample.read_text(encoding="utf-8").splitlines()[1:]
+    # The report's input: the organisation's rows of the sample, as they were (plus the wave the store named after
+    # the year of the answers, after pmo_level), and its engagement entry.
+    rows = [line.split(",") for line in sample.read_text(encoding="utf-8").splitlines()[1:]
             if line.startswith("Vantellis Insurance Group,")]
+    rows = [",".join([*cells[:3], "2026", *cells[3:]]) for cells in rows]
     assert given.responses.read_text(encoding="utf-8").splitlines()[1:] == rows
     assert given.engagement is not None and "Vantellis Insurance Group" in given.engagement.read_text(encoding="utf-8")
 
