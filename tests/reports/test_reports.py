@@ -438,7 +438,8 @@ def test_yaml_manifest_resolves_paths_from_its_folder(fixture_dir):
     with pytest.raises(InputValidationError) as info:
         reports.read_manifest(bad)
     assert [str(p) for p in info.value.problems] == [
-        f"{bad}:3:colour: unknown column; expected some of {', '.join(manifest_module._ManifestRow.model_fields)}",
+        f"{bad}:3:colour: unknown column; expected some of "
+        f"{', '.join(f.alias or n for n, f in manifest_module._ManifestRow.model_fields.items())}",
         f"{bad}:3:responses: file not found: nowhere.csv"]
     assert spec.parameters["responses"] == str((fixture_dir / "responses.csv").resolve())
     assert spec.parameters["instrument"] == str((fixture_dir / "tiny.yaml").resolve())
