@@ -53,8 +53,8 @@ def test_store_export_neutralises_csv_and_reimports_byte_for_byte(hostile_file, 
         store.import_responses(hostile_file, tiny)
         out = store.export_responses(tmp_path / "back.csv", form="long")
         rows = _cells(out.read_text(encoding="utf-8"))
-        answered = [r for r in rows[1:] if r[6]]  # the value column
-        assert {r[0] for r in answered} == {r[8] for r in answered} == {"'" + text.strip() for text in HOSTILE}
+        answered = [r for r in rows[1:] if r[7]]  # the value column (after organisation, pmo, pmo_level, wave...)
+        assert {r[0] for r in answered} == {r[9] for r in answered} == {"'" + text.strip() for text in HOSTILE}
         again = store.import_responses(out, tiny)
         assert (again.answers_added, again.answers_changed) == (0, 0)
         assert [c for _, c in store.answers(1).values()] == [HOSTILE[0]]

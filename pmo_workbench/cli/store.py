@@ -134,10 +134,11 @@ def store_list_command(db: DbOption = None) -> None:
     table = Table(title=f"Assessments in {url}")
     frame["fieldwork"] = [_fieldwork(start, end) for start, end in zip(frame["fieldwork_start"],
                                                                         frame["fieldwork_end"])]
+    frame["instrument"] = frame["instrument_id"] + " " + frame["instrument_version"]
     columns = (("id", "assessment_id"), ("organisation", "organisation"), ("PMO", "pmo"), ("PMO id", "pmo_id"),
-               ("wave", "wave"), ("level", "pmo_level"), ("parent", "parent_pmo"), ("instrument", "instrument_id"),
-               ("version", "instrument_version"), ("fieldwork", "fieldwork"), ("status", "status"),
-               ("target", "target"), ("resp.", "respondents"), ("answers", "answers"))
+               ("wave", "wave"), ("level", "pmo_level"), ("parent", "parent_pmo"), ("instrument", "instrument"),
+               ("fieldwork", "fieldwork"), ("status", "status"), ("target", "target"), ("resp.", "respondents"),
+               ("answers", "answers"))
     numbers = ("assessment_id", "pmo_id", "respondents", "answers")
     for label, name in columns:
         table.add_column(label, justify="right" if name in numbers else "left")
@@ -148,9 +149,10 @@ def store_list_command(db: DbOption = None) -> None:
 
 
 def _fieldwork(start, end) -> str:
-    """``2025-03-02 – 2025-03-09`` (one date when both are the same day); blank when unknown."""
+    """``2025-03-02 –`` and ``2025-03-09`` on two lines (one date when both are the same day); blank when
+    unknown."""
     days = [str(d.date()) for d in (start, end) if not pd.isna(d)]
-    return " – ".join(dict.fromkeys(days))
+    return " –\n".join(dict.fromkeys(days))
 
 
 @store_app.command("engagement")

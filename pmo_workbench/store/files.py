@@ -15,10 +15,10 @@ from .._io import text_cell, write_csv, write_with
 from .._spreadsheet import per_value
 from ..assessment.instrument import Instrument
 from ..assessment.responses import KEY_COLUMNS, PMO_LEVELS, TIDY_COLUMNS, read_responses
-from ..errors import InputValidationError, Problem, StoreError
+from ..errors import StoreError
 from .cache import _inputs_of, _private_folder, forget_inputs, input_folder  # noqa: F401 - public here too
-from .schema import _ANS, _ASM, _NA_RAW, _NA_TEXT, _RESP, DONT_KNOW, LONG_FILE_COLUMNS, WIDE_META_COLUMNS, _utcnow
-from .waves import wave_label
+from .schema import _ANS, _NA_RAW, _NA_TEXT, _RESP, DONT_KNOW, LONG_FILE_COLUMNS, WIDE_META_COLUMNS, _utcnow
+from .waves import _refuse_closed, check_target, wave_label
 
 
 @dataclass(frozen=True)
@@ -75,33 +75,11 @@ class FileMixin:
         not_applicable, has_comments = _file_markers(Path(path), frame, instrument)
         frame = frame.assign(not_applicable=not_applicable & ~frame["dont_know"].to_numpy(bool))
         if assessment_id is not None:
-            frame = frame.assign(wave=self._check_target(str(path), frame, instrument, assessment_id))
+            frame = frame.assign(wave=check_target(self, str(path), frame, instrument, assessment_id))
         else:
             given = wave_label(wave)
             frame = frame.assign(wave=frame["wave"].where(frame["wave"].notna(), given))
         return self._import_frame(frame, instrument, has_comments=has_comments)
-
-    def _check_target(self, where: str, frame: pd.DataFrame, instrument: Instrument, assessment_id: int) -> str:
-        """The label of assessment ``assessment_id`` when every row of ``frame`` may go to it; raises otherwise."""
-        info = self.assessment(assessment_id)
-        if (info["instrument_id"], info["instrument_version"]) != (instrument.id, instrument.version):
-            raise StoreError(f"assessment {assessment_id} uses the instrument {info['instrument_id']} "
-                             f"{info['instrument_version']}, not {instrument.id} {instrument.version}")
-        problems = []
-        rows = frame.drop_duplicates("source_row")
-        for column, wanted in (("organisation", info["organisation"]), ("pmo", info["pmo"])):
-            for row, value in rows.loc[rows[column].astype(str) != wanted, ["source_row", column]].head(10).to_numpy():
-                problems.append(Problem(where, int(row), column, f"{column} '{value}' is not that of assessment "
-                                        f"{assessment_id} ({info['pmo']} of {info['organisation']}); import it "
-                                        "without --assessment, or correct the file"))
-        named = rows[rows["wave"].notna() & (rows["wave"] != info["wave"])]
-        for row, value in named[["source_row", "wave"]].head(10).to_numpy():
-            problems.append(Problem(where, int(row), "wave", f"wave '{value}' is not that of assessment "
-                                    f"{assessment_id} ('{info['wave']}'); import without --assessment or correct "
-                                    "the file"))
-        if problems:
-            raise InputValidationError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
-        return info["wave"]
 
     def export_responses(self, path: str | os.PathLike, *, assessment_id: int | Sequence[int] | None = None,
                          form: str = "long") -> Path:
@@ -244,23 +222,6 @@ class FileMixin:
                                       _RESP.c.assessed_on).where(_RESP.c.assessment_id.in_(assessment_ids))).all()
         frame = pd.DataFrame(rows, columns=["assessment_id", "label", "respondent_id", "role", "assessed_on"])
         return frame.astype({"assessment_id": "int64", "label": object, "role": object, "assessed_on": object})
-
-
-def _refuse_closed(conn: sa.Connection, ids: list[int], assessments: set[int], respondents: set[int]) -> None:
-    """Raise :class:`StoreError` (the transaction then writes nothing) when the import would add or change a
-    respondent of (``assessments``: their assessment ids), or write an answer of (``respondents``: respondent ids),
-    a closed assessment among the file's assessments ``ids``."""
-    closed = [int(a) for a in conn.execute(sa.select(_ASM.c.id).where(_ASM.c.id.in_(ids),
-                                                                      _ASM.c.status == "closed")).scalars()]
-    if not closed:
-        return
-    owner = dict(conn.execute(sa.select(_RESP.c.id, _RESP.c.assessment_id)
-                              .where(_RESP.c.assessment_id.in_(closed))).all())
-    hit = sorted({a for a in closed if a in assessments} | {int(owner[r]) for r in respondents if r in owner})
-    if hit:
-        which = ", ".join(map(str, hit))
-        raise StoreError(f"assessment {which} is closed: it takes no new respondents or changed answers; nothing "
-                         f"imported (reopen it first: store reopen {hit[0]}; or import a new wave: --wave LABEL)")
 
 
 def _none(value):

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from .._values import CONTROL, control_message
 from ..assessment.instrument import Instrument
 from ..assessment.responses import WAVE_MAX_LENGTH
-from ..errors import StoreError
+from ..errors import InputValidationError, Problem, StoreError
 from ._ids import lookup_id
 from .schema import _ANS, _ASM, _ORG, _PMO, _RESP, STATUSES, _utcnow
 
@@ -194,3 +194,43 @@ def _answered():
     """1 for an answer row with a value, "not applicable" or "don't know", NULL for a comment alone (for
     ``count``)."""
     return sa.case((_ANS.c.value.is_not(None) | _ANS.c.not_applicable | _ANS.c.dont_know, 1))
+
+
+def check_target(store, where: str, frame: pd.DataFrame, instrument: Instrument, assessment_id: int) -> str:
+    """The label of assessment ``assessment_id`` when every row of ``frame`` may go to it; raises otherwise."""
+    info = store.assessment(assessment_id)
+    if (info["instrument_id"], info["instrument_version"]) != (instrument.id, instrument.version):
+        raise StoreError(f"assessment {assessment_id} uses the instrument {info['instrument_id']} "
+                         f"{info['instrument_version']}, not {instrument.id} {instrument.version}")
+    problems = []
+    rows = frame.drop_duplicates("source_row")
+    for column, wanted in (("organisation", info["organisation"]), ("pmo", info["pmo"])):
+        for row, value in rows.loc[rows[column].astype(str) != wanted, ["source_row", column]].head(10).to_numpy():
+            problems.append(Problem(where, int(row), column, f"{column} '{value}' is not that of assessment "
+                                    f"{assessment_id} ({info['pmo']} of {info['organisation']}); import it "
+                                    "without --assessment, or correct the file"))
+    named = rows[rows["wave"].notna() & (rows["wave"] != info["wave"])]
+    for row, value in named[["source_row", "wave"]].head(10).to_numpy():
+        problems.append(Problem(where, int(row), "wave", f"wave '{value}' is not that of assessment "
+                                f"{assessment_id} ('{info['wave']}'); import without --assessment or correct "
+                                "the file"))
+    if problems:
+        raise InputValidationError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
+    return info["wave"]
+
+
+def _refuse_closed(conn: sa.Connection, ids: list[int], assessments: set[int], respondents: set[int]) -> None:
+    """Raise :class:`StoreError` (the transaction then writes nothing) when the import would add or change a
+    respondent of (``assessments``: their assessment ids), or write an answer of (``respondents``: respondent ids),
+    a closed assessment among the file's assessments ``ids``."""
+    closed = [int(a) for a in conn.execute(sa.select(_ASM.c.id).where(_ASM.c.id.in_(ids),
+                                                                      _ASM.c.status == "closed")).scalars()]
+    if not closed:
+        return
+    owner = dict(conn.execute(sa.select(_RESP.c.id, _RESP.c.assessment_id)
+                              .where(_RESP.c.assessment_id.in_(closed))).all())
+    hit = sorted({a for a in closed if a in assessments} | {int(owner[r]) for r in respondents if r in owner})
+    if hit:
+        which = ", ".join(map(str, hit))
+        raise StoreError(f"assessment {which} is closed: it takes no new respondents or changed answers; nothing "
+                         f"imported (reopen it first: store reopen {hit[0]}; or import a new wave: --wave LABEL)")
