@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from . import (  # noqa: F401 - each registers its commands
     assess,
+    benchmark,
     engagement,
     instrument,
     invitations,
