@@ -228,6 +228,8 @@ class BenchmarkComparison:
         empty, so that no number about too few organisations can be shown.
     synthetic
         Whether every entry of the pool is synthetic (generated, not real assessments).
+    own_left_out
+        Whether the client's own organisation was left out (its key was known).
     table
         One row per dimension in the PMO's order, then ``overall``: ``dimension``, ``label``, ``score`` (the
         PMO's), ``peers`` (peers with a score there), ``q1``, ``median``, ``q3``, ``rank`` (1 = highest),
@@ -241,23 +243,26 @@ class BenchmarkComparison:
     peers: int
     suppressed: bool
     synthetic: bool = False
+    own_left_out: bool = False
     table: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COMPARISON_COLUMNS))
     peer_scores: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["dimension", "label", "score"]))
 
     @property
     def sentence(self) -> str:
         """The filter and the count, always shown, e.g. ``"Compared with 42 enterprise-level PMOs ..."``."""
-        who = self.filter.describe()
+        own = ", the client's own left out" if self.own_left_out else ""
+        who = f"{self.filter.describe()} (one per organisation{own})"
         if self.suppressed:
-            return (f"The benchmark pool holds {self.peers} {who} (one per organisation, the client's own left "
-                    f"out); at least {MIN_PEERS} are needed, so no comparison is shown.")
-        return f"Compared with {self.peers} {who} (one per organisation, the client's own left out)."
+            return (f"The benchmark pool holds {self.peers} {who}; at least {MIN_PEERS} are needed, so no comparison "
+                    "is shown.")
+        return f"Compared with {self.peers} {who}."
 
     def to_dict(self) -> dict:
         """A JSON-ready dict (missing values as ``None``)."""
         rows = self.table.astype(object).where(self.table.notna(), None).to_dict("records")
         return {"filter": self.filter.text(), "description": self.filter.describe(), "peers": self.peers,
-                "suppressed": self.suppressed, "synthetic": self.synthetic, "rows": rows}
+                "suppressed": self.suppressed, "synthetic": self.synthetic, "own_left_out": self.own_left_out,
+                "rows": rows}
 
 
 def peers_of(pool: pd.DataFrame, filter: PeerFilter, *, instrument: str | None = None,
@@ -323,7 +328,7 @@ def compare(assessment, pool: pd.DataFrame, filter: PeerFilter | None = None, ow
         synthetic = bool(len(pool)) and bool(pool["synthetic"].astype(bool).all())
     peers = peers_of(pool, chosen, instrument=instrument, own_org_key=own_org_key)
     if len(peers) < MIN_PEERS:
-        return BenchmarkComparison(chosen, len(peers), True, synthetic)
+        return BenchmarkComparison(chosen, len(peers), True, synthetic, own_org_key is not None)
     dims = assessment.dimensions
     wanted = [*zip(dims["dimension"], dims["label"], dims["score"]),
               ("overall", "Overall", assessment.overall_score)]
@@ -337,7 +342,7 @@ def compare(assessment, pool: pd.DataFrame, filter: PeerFilter | None = None, ow
             strips.extend({"dimension": dim, "label": label, "score": float(v)} for v in values)
     table = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
     strip = pd.DataFrame(strips, columns=["dimension", "label", "score"])
-    return BenchmarkComparison(chosen, len(peers), False, synthetic, table, strip)
+    return BenchmarkComparison(chosen, len(peers), False, synthetic, own_org_key is not None, table, strip)
 
 
 def _row(dim: str, label: str, score: float, values: np.ndarray) -> dict:

@@ -56,8 +56,11 @@ def read_pool_csv(path: str | os.PathLike) -> pd.DataFrame:
     cells, problems = read_csv_cells(path)
     if problems:
         raise InputValidationError(problems)
-    headers = [str(c).strip() for c in cells.columns]
-    cells.columns = headers
+    if cells.empty:
+        raise InputValidationError([Problem(where, None, None, "the file is empty; `pmo-workbench benchmark export` "
+                                            "writes a pool file")])
+    headers = [str(c).strip() for c in cells.iloc[0]]  # the first row holds the headers
+    cells = cells.iloc[1:].set_axis(headers, axis=1)
     lowered = {h.lower() for h in headers}
     if _RESPONSES_HEADERS & lowered and "entry_id" not in lowered:
         raise InputValidationError([Problem(where, 1, None, _not_pool())])
