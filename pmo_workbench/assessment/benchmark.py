@@ -259,7 +259,8 @@ class BenchmarkComparison:
 
     def to_dict(self) -> dict:
         """A JSON-ready dict (missing values as ``None``)."""
-        rows = self.table.astype(object).where(self.table.notna(), None).to_dict("records")
+        rows = [{k: (None if pd.isna(v) else v.item() if isinstance(v, np.generic) else v) for k, v in r.items()}
+                for r in self.table.to_dict("records")]
         return {"filter": self.filter.text(), "description": self.filter.describe(), "peers": self.peers,
                 "suppressed": self.suppressed, "synthetic": self.synthetic, "own_left_out": self.own_left_out,
                 "rows": rows}
@@ -340,7 +341,8 @@ def compare(assessment, pool: pd.DataFrame, filter: PeerFilter | None = None, ow
         rows.append(_row(dim, label, float(score) if pd.notna(score) else float("nan"), values))
         if len(values) >= MIN_PEERS:
             strips.extend({"dimension": dim, "label": label, "score": float(v)} for v in values)
-    table = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+    table = pd.DataFrame(rows, columns=COMPARISON_COLUMNS).astype({"peers": "Int64", "rank": "Int64",
+                                                                   "out_of": "Int64"})
     strip = pd.DataFrame(strips, columns=["dimension", "label", "score"])
     return BenchmarkComparison(chosen, len(peers), False, synthetic, own_org_key is not None, table, strip)
 
