@@ -284,7 +284,7 @@ class BenchmarkPool:
             When the pool already holds the assessment with other numbers, or it cannot be written.
         """
         row = {k: entry.get(k) for k in _FIELDS if k not in ("entry_id", "added_on")}
-        dims = {str(k): _rounded(v) for k, v in dict(entry["scores"]).items()}
+        dims = {str(k): _rounded(v) for k, v in dict(entry["scores"]).items() if _rounded(v) is not None}
         row["overall"] = _rounded(row["overall"])
         with self._write() as conn:
             if row.get("source_key"):
