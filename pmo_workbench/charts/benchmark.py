@@ -37,9 +37,9 @@ def benchmark_strips(table: pd.DataFrame, peer_scores: pd.DataFrame, *, pmo: str
     rows = []
     for r in _records(table):
         score, q1, median, q3 = (_num(r.get(k)) for k in ("score", "q1", "median", "q3"))
-        rank, out_of = r.get("rank"), r.get("out_of")
+        rank, out_of, quartile = r.get("rank"), r.get("out_of"), r.get("quartile")
         rows.append({"label": str(r.get("label", r.get("dimension"))), "score": score, "q1": q1, "median": median,
-                     "q3": q3, "score_text": _fmt(score), "quartile": r.get("quartile") or "-",
+                     "q3": q3, "score_text": _fmt(score), "quartile": "-" if pd.isna(quartile) else str(quartile),
                      "rank_text": f"{int(rank)} of {int(out_of)}" if rank is not None and pd.notna(rank) else "-",
                      "who": pmo})
     data = _records_frame(rows, ["label", "score", "q1", "median", "q3", "score_text", "quartile", "rank_text",
