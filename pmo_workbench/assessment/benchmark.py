@@ -95,8 +95,8 @@ class PeerFilter:
 
         Keys: ``pmo_level`` (project, department, enterprise, or ``any``), ``sector`` (one of ``sectors`` when
         given, a unique beginning of one being enough), ``size`` (micro, small, medium, large), ``region`` (free
-        text), ``year`` (``2025`` or ``2024-2026``). ``None`` or blank: the PMO's own level; ``all``: every
-        entry.
+        text), ``year`` (``2025`` or ``2024-2026``). Unless ``pmo_level`` is given, the PMO's own level is kept
+        (like for like); ``None`` or blank: only that; ``all``: every entry.
 
         Raises
         ------
@@ -108,7 +108,7 @@ class PeerFilter:
             return cls()
         if text.strip().lower() == "all":
             return cls(pmo_level=None)
-        values: dict = {"pmo_level": None}
+        values: dict = {"pmo_level": "same"}  # like for like unless the filter names a level (or any)
         seen: set[str] = set()
         for part in text.split(","):
             if not part.strip():

@@ -86,8 +86,8 @@ def report_positioning_command(
                                                   "CSV (see `benchmark add`).")] = None,
     peers: Annotated[str | None, typer.Option("--peers", help="Which pool entries are peers, e.g. "
                                               "'pmo_level=enterprise,sector=public sector' (keys pmo_level, "
-                                              "sector, size, region, year; 'all'); default: the PMO's own "
-                                              "level.")] = None,
+                                              "sector, size, region, year; 'all'); the PMO's own level "
+                                              "unless pmo_level is named.")] = None,
     branding: BrandingOption = None,
     min_group_size: Annotated[int | None, typer.Option(min=1, help="Hide role groups smaller than this.")] = None,
     engagement: EngagementOption = None,

@@ -48,11 +48,11 @@ TEN = [entry(n, 10.0 * n) for n in range(1, 11)]  # peers scoring 10, 20, ..., 1
     ("  ", PeerFilter()),
     ("all", PeerFilter(pmo_level=None)),
     ("pmo_level=enterprise,sector=public sector", PeerFilter(pmo_level="enterprise", sector="public sector")),
-    ("sector=public", PeerFilter(pmo_level=None, sector="public sector")),  # a unique beginning is enough
-    ("SECTOR = Financial  Services", PeerFilter(pmo_level=None, sector="financial services")),
+    ("sector=public", PeerFilter(sector="public sector")),  # a unique beginning is enough; the own level kept
+    ("SECTOR = Financial  Services", PeerFilter(sector="financial services")),
     ("pmo_level=any,size=Medium", PeerFilter(pmo_level=None, size="medium")),
-    ("region= North  West ", PeerFilter(pmo_level=None, region="North West")),
-    ("year=2025", PeerFilter(pmo_level=None, year=(2025, 2025))),
+    ("region= North  West ", PeerFilter(region="North West")),
+    ("year=2025", PeerFilter(year=(2025, 2025))),
     ("year=2024-2026,pmo_level=project", PeerFilter(pmo_level="project", year=(2024, 2026))),
 ])
 def test_peer_filter_parses(text, expected):
