@@ -11,9 +11,11 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from .._values import count
 from .app import CONTEXT, EngagementOption, InstrumentOption, app, console, usage
+from .store import shown
 
 benchmark_app = typer.Typer(help="Keep a pool of anonymised past assessments to compare clients with.",
                             no_args_is_help=True, context_settings=CONTEXT)
@@ -139,14 +141,15 @@ def benchmark_list_command(pool: PoolOption = None, store: StoreOption = None) -
     """List the pool's entries and how many there are of each PMO level."""
     with _pool(pool, store, create=False) as opened:
         frame, synthetic, url = opened.frame(), opened.synthetic, opened.shown_url
-    table = Table(title=f"Benchmark pool {url}{' (synthetic)' if synthetic else ''}: "
-                        f"{count(len(frame), 'entry', 'entries')}")
+    table = Table(title=Text(f"Benchmark pool {url}{' (synthetic)' if synthetic else ''}: "
+                             f"{count(len(frame), 'entry', 'entries')}"))
     for heading in ("Id", "Instrument", "Year", "Level", "Sector", "Size", "Region", "Type", "Overall"):
         table.add_column(heading, justify="right" if heading in ("Year", "Overall") else "left")
-    for r in frame.itertuples(index=False):
-        table.add_row(r.entry_id, f"{r.instrument_id} {r.instrument_version}", str(r.year), r.pmo_level or "-",
-                      r.sector or "-", r.size or "-", r.region or "-", r.type,
-                      "-" if r.overall is None or r.overall != r.overall else f"{r.overall:.1f}")
+    for r in frame.itertuples(index=False):  # cells as plain text: an imported pool's text is never markup
+        cells = [r.entry_id, f"{r.instrument_id} {r.instrument_version}", str(r.year), r.pmo_level or "-",
+                 r.sector or "-", r.size or "-", r.region or "-", r.type,
+                 "-" if r.overall is None or r.overall != r.overall else f"{r.overall:.1f}"]
+        table.add_row(*(Text(shown(c)) for c in cells))
     out = console()
     out.print(table)
     levels = frame["pmo_level"].fillna("no level").value_counts()

@@ -170,7 +170,18 @@ def _pool_param(pool: str | Path | None, base: Path | None) -> str | None:
     if pool is None or str(pool).strip() == "":
         return None
     text = str(pool).strip()
-    return text if "://" in text else _absolute(text, base)
+    if "://" not in text:
+        return _absolute(text, base)
+    import sqlalchemy as sa
+
+    try:
+        password = sa.make_url(text).password
+    except sa.exc.ArgumentError:
+        password = None
+    if password:
+        raise ReportParameterError("the benchmark pool's URL holds a password, which the executed notebook would "
+                                   "keep: give it through PGPASSWORD or ~/.pgpass instead")
+    return text
 
 
 def engagement_files(path: str | None) -> tuple[str, ...]:

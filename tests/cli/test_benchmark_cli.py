@@ -141,3 +141,13 @@ def test_report_positioning_refuses_a_bad_benchmark_before_anything_runs(tmp_pat
     assert result.exit_code == 2
     assert message in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_list_shows_an_imported_pool_s_text_as_written_never_as_markup(tmp_path):
+    pool = pd.read_csv(examples_dir() / "benchmark_pool.csv", dtype=str, keep_default_na=False).head(1)
+    pool["region"] = "[bold red]North[/bold red]"
+    pool.to_csv(tmp_path / "one.csv", index=False)
+    assert run("benchmark", "import", tmp_path / "one.csv", "--pool", tmp_path / "p.db").exit_code == 0
+    listed = run("benchmark", "list", "--pool", tmp_path / "p.db")
+    assert "[bold red]North[/bold red]" in listed.stdout
+    assert "(synthetic): 1 entry" in listed.stdout and "By level: " in listed.stdout

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from pmo_workbench import assess, load_instrument, read_responses
-from pmo_workbench.errors import InputValidationError
+from pmo_workbench.errors import InputValidationError, ReportParameterError
 from pmo_workbench.reports import read_manifest
 from pmo_workbench.reports.benchmark import benchmark_section
 from pmo_workbench.reports.spec import positioning_spec
@@ -66,6 +66,8 @@ def test_a_pool_on_a_server_is_kept_as_its_url_and_a_file_becomes_an_input():
     assert spec.parameters["benchmark"] == url and spec.parameters["peers"] == "all"
     assert url not in spec.inputs
     assert str(POOL) in positioning_spec(SAMPLE, KORRIN, benchmark=POOL).inputs
+    with pytest.raises(ReportParameterError, match="holds a password, which the executed notebook would keep"):
+        positioning_spec(SAMPLE, KORRIN, benchmark="postgresql+psycopg://me:secret@db.example/pool")
 
 
 def test_manifest_benchmark_and_peers_columns_are_checked_where_they_stand(tmp_path):
