@@ -257,6 +257,13 @@ class BenchmarkComparison:
                     "is shown.")
         return f"Compared with {self.peers} {who}."
 
+    def shown_table(self) -> pd.DataFrame:
+        """The table as the report prints it: ``label``, ``score``, ``q1``, ``median``, ``q3``, ``rank`` as text
+        (``"6 of 11"``, ``None`` without one) and ``quartile``."""
+        rank = [None if pd.isna(r) else f"{int(r)} of {int(n)}" for r, n in zip(self.table["rank"],
+                                                                               self.table["out_of"])]
+        return self.table[["label", "score", "q1", "median", "q3"]].assign(rank=rank, quartile=self.table["quartile"])
+
     def to_dict(self) -> dict:
         """A JSON-ready dict (missing values as ``None``)."""
         rows = [{k: (None if pd.isna(v) else v.item() if isinstance(v, np.generic) else v) for k, v in r.items()}

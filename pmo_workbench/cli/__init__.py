@@ -1,6 +1,6 @@
 """The ``pmo-workbench`` command line: a thin layer over the package.
 
-:mod:`.app` holds the application and its one error handler; :mod:`.assess`,
+:mod:`.app` holds the application and its one error handler; :mod:`.assess`, :mod:`.benchmark`,
 :mod:`.engagement`, :mod:`.instrument`, :mod:`.invitations`, :mod:`.reports`, :mod:`.portfolio`, :mod:`.serve`
 and :mod:`.store` each hold a group of commands.
 """

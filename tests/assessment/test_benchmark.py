@@ -192,3 +192,9 @@ def test_the_comparison_as_a_record_is_plain_json():
         "q3": 77.5, "rank": 6, "out_of": 11, "quartile": "second"}
     assert (record["filter"], record["description"], record["suppressed"]) == (
         "pmo_level=enterprise", "enterprise-level PMOs", False)
+
+
+def test_the_printed_table_writes_the_rank_out_of_its_field():
+    shown = compare(pmo(55.0), pool(*TEN), PeerFilter()).shown_table()
+    assert list(shown.columns) == ["label", "score", "q1", "median", "q3", "rank", "quartile"]
+    assert shown["rank"].tolist() == ["6 of 11", "6 of 11"]
