@@ -2,8 +2,8 @@
 
 The reports: one positioning report per sample organisation (7) and one per
 single PMO of the first five organisations, 12 in all by default, each
-benchmarked against the other organisations, written as HTML and the executed
-notebook.
+compared with the demo's synthetic benchmark pool, written as HTML and the
+executed notebook.
 
 - ``naive``: per report, the ``papermill`` command, then ``jupyter nbconvert
   --to html --no-input`` (what a user would script by hand). Every report pays
@@ -47,13 +47,13 @@ def manifest_rows(count: int) -> list[dict[str, str]]:
     rows = [{"organisation": s.organisation, "pmo": ""} for s in specs]
     import pandas as pd
 
-    responses = specs[0].parameters["responses"]
+    responses, pool = specs[0].parameters["responses"], specs[0].parameters["benchmark"]
     pmos = pd.read_csv(responses, usecols=["organisation", "pmo"]).drop_duplicates()
     rows += [{"organisation": r.organisation, "pmo": r.pmo} for r in pmos.itertuples()]
     if count > len(rows):
         raise SystemExit(f"only {len(rows)} distinct reports available")
     for row in rows:
-        row.update({"report": "positioning", "responses": responses, "benchmark": responses})
+        row.update({"report": "positioning", "responses": responses, "benchmark": pool})
     return rows[:count]
 
 

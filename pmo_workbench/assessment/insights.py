@@ -10,19 +10,16 @@ reads files, renders HTML or prints, and no input is mutated.
 The report's story, in order: what the PMO does best (:func:`strengths`), what
 to do first (:func:`priorities`, :func:`roadmap_phases`), where it stands in one
 sentence (:func:`summary_sentence`, :func:`next_type_gaps`), where respondent
-roles disagree (:func:`gap_statements`), how it compares with other
-organisations (:func:`benchmark_percentiles`), and how far the answers can be
+roles disagree (:func:`gap_statements`), and how far the answers can be
 trusted (:func:`item_scores_by_role`, :func:`data_quality`, :func:`comments`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .._values import is_missing as _missing
 from .instrument import Instrument
@@ -49,7 +46,7 @@ from .narrative import (
     type_words,
 )
 from .quality import DONT_KNOW_FLAG, DataQuality, comment_counts, comments, comments_sentence, data_quality, pmo_rows
-from .results import AssessmentResults, PmoAssessment
+from .results import PmoAssessment
 from .findings import Findings, findings_from_portfolio
 from .recommendations import RecommendationLibrary
 from .roadmap import PHASE_LABELS, Roadmap, build_roadmap
@@ -86,7 +83,6 @@ __all__ = [
     "RWG_CUTOFF",
     "PHASE_LABELS",
     "DataQuality",
-    "benchmark_percentiles",
     "comments",
     "comment_counts",
     "comments_sentence",
@@ -116,7 +112,6 @@ ALL_ROLES = "all"
 _STRENGTH_COLUMNS = ["dimension", "label", "score", "level"]
 _PRIORITY_COLUMNS = ["dimension", "label", "score", "title", "reason", "unlocks"]
 _GAP_COLUMNS = ["dimension", "label", "score", "gate", "points_needed", "note"]
-_BENCHMARK_COLUMNS = ["dimension", "label", "score", "percentile", "peers", "peer_median"]
 _ITEM_ROLE_COLUMNS = ["item", "dimension", "text", "role", "score", "n"]
 _UNCOUNTABLE = frozenset({"staff", "personnel", "people"})
 
@@ -330,52 +325,6 @@ def gap_statements(a: PmoAssessment, instrument: Instrument, n: int = 3) -> list
     return out
 
 
-def benchmark_percentiles(
-    a: PmoAssessment, peers: AssessmentResults, min_organisations: int = 5
-) -> pd.DataFrame | None:
-    """Where the PMO ranks among the PMOs of other organisations.
-
-    Definition: the peers are every PMO in ``peers`` whose organisation is not
-    ``a.organisation`` (so the PMO itself and its sister PMOs never count).
-    For each dimension, and for the overall score, the percentile is
-    ``scipy.stats.percentileofscore(peer_scores, score, kind="mean")`` over
-    the peers that have a score there: the mean of the share of peers scoring
-    strictly below and the share scoring at or below, in percent. A PMO equal
-    to the peer median sits at about 50.
-
-    Parameters
-    ----------
-    a
-        The PMO to place.
-    peers
-        Assessments to compare with (may include ``a`` and its organisation).
-    min_organisations
-        Fewer distinct other organisations than this and no benchmark is
-        given: a percentile among too few is neither meaningful nor anonymous.
-
-    Returns
-    -------
-    pandas.DataFrame or None
-        One row per dimension in ``a.dimensions`` order, then ``overall``
-        (label ``Overall``): ``dimension``, ``label``, ``score``,
-        ``percentile`` (NaN when the PMO has no score or no peer has one),
-        ``peers`` (number of peer PMOs with a score), ``peer_median`` (NaN
-        without any). ``None`` when there are too few other organisations.
-    """
-    if min_organisations < 1:
-        raise ValueError(f"min_organisations must be at least 1, got {min_organisations}")
-    others = [p for p in peers.assessments if p.organisation != a.organisation]
-    if len({p.organisation for p in others}) < min_organisations:
-        return None
-    peer_dims = [dict(zip(p.dimensions["dimension"], p.dimensions["score"])) for p in others]
-    rows = [
-        _percentile_row(dim, label, score, (d.get(dim, np.nan) for d in peer_dims))
-        for dim, label, score in zip(a.dimensions["dimension"], a.dimensions["label"], a.dimensions["score"])
-    ]
-    rows.append(_percentile_row("overall", "Overall", a.overall_score, (p.overall_score for p in others)))
-    return pd.DataFrame(rows, columns=_BENCHMARK_COLUMNS)
-
-
 def item_scores_by_role(responses: pd.DataFrame, instrument: Instrument, organisation: str, pmo: str) -> pd.DataFrame:
     """Mean item score (0-100) per item and respondent role for one PMO.
 
@@ -465,15 +414,6 @@ def _role_plural(label: str) -> str:
     else:
         words[-1] = last + "s"
     return " ".join(words)
-
-
-def _percentile_row(dimension: str, label: str, score: float, peer_scores: Iterable[float]) -> dict:
-    values = np.array([v for v in peer_scores if not _missing(v)], dtype=float)
-    percentile = (np.nan if _missing(score) or len(values) == 0
-                  else float(stats.percentileofscore(values, float(score), kind="mean")))
-    return {"dimension": dimension, "label": label, "score": float(score) if not _missing(score) else np.nan,
-            "percentile": percentile, "peers": len(values),
-            "peer_median": float(np.median(values)) if len(values) else np.nan}
 
 
 # -- the roadmap ---------------------------------------------------------------------------------------------------

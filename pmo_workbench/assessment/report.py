@@ -1,9 +1,9 @@
 """What the positioning report works from, prepared in one call, and the anonymity rules it applies.
 
 The report notebook holds narrative, calls and display only: reading and
-checking the answers, choosing the PMOs, the benchmark peers and the labels
-happen here (:func:`positioning_input`), as does hiding small role groups
-(:func:`small_groups`, :func:`shown_roles`, :func:`visible_item_scores`).
+checking the answers, choosing the PMOs and the labels happen here
+(:func:`positioning_input`), as does hiding small role groups (:func:`small_groups`,
+:func:`shown_roles`, :func:`visible_item_scores`).
 """
 
 from __future__ import annotations
@@ -45,8 +45,6 @@ class PositioningInput:
         Every PMO of the organisation, assessed.
     pmos
         The PMOs the report covers: the one asked for, or all of them.
-    peers
-        The benchmark's assessments (other organisations), or ``None``.
     library
         The recommendations library of the instrument, or ``None``.
     min_group_size
@@ -60,7 +58,6 @@ class PositioningInput:
     answers: pd.DataFrame
     results: AssessmentResults
     pmos: tuple[PmoAssessment, ...]
-    peers: AssessmentResults | None
     library: RecommendationLibrary | None
     min_group_size: int
     engagement: Engagement | None = None
@@ -102,7 +99,7 @@ def fieldwork_dates(answers: pd.DataFrame) -> list[str] | None:
 
 def positioning_input(responses: str | Path, organisation: str, pmo: str | None = None, *,
                       instrument: str | Path = "pmo-core", min_group_size: int | None = None,
-                      benchmark: str | Path | None = None, engagement: str | Path | None = None,
+                      engagement: str | Path | None = None,
                       targets: str | Path | None = None, targets_source: str = "option",
                       wave: str | None = None) -> PositioningInput:
     """Read, check and assess what one organisation's positioning report needs.
@@ -119,8 +116,6 @@ def positioning_input(responses: str | Path, organisation: str, pmo: str | None 
         Role groups smaller than this are suppressed; ``None`` for the package default. When the engagement
         entry of a PMO reported on says its answers were collected anonymously, at least
         :data:`~pmo_workbench.assessment.positioning.ANONYMOUS_MIN_GROUP_SIZE`.
-    benchmark
-        A responses file of other organisations to compare with (may be ``responses`` itself).
     engagement
         The engagement file (targets, context, evidence); by default ``engagement.yaml`` beside
         ``responses`` when there is one.
@@ -157,13 +152,8 @@ def positioning_input(responses: str | Path, organisation: str, pmo: str | None 
     pmos = (results.get(organisation, pmo),) if pmo else tuple(results.assessments)
     if anonymous:
         _refuse_too_few(responses, pmos)
-    peers = None
-    if benchmark is not None:
-        same = Path(benchmark).resolve() == Path(responses).resolve()
-        others = everyone if same else choose_wave(read_responses(benchmark, ins), where=str(benchmark))[0]
-        peers = assess(others, ins, min_group_size=size)
     return PositioningInput(
-        organisation=organisation, instrument=ins, answers=answers, results=results, pmos=pmos, peers=peers,
+        organisation=organisation, instrument=ins, answers=answers, results=results, pmos=pmos,
         library=library_for(ins), min_group_size=size, engagement=entries, engagement_file=engagement_file,
         role_labels={r.id: r.label for r in ins.roles},
         dimension_labels={d.id: d.label for d in ins.dimensions},

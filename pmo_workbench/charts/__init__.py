@@ -1,7 +1,7 @@
 """Altair charts for the reports: pure builders over the analysis frames, in one house style.
 
-:mod:`.positioning` draws the PMO assessment, :mod:`.progress` its change between two
-waves, :mod:`.portfolio` the portfolio health report and :mod:`.delivery` its milestones,
+:mod:`.positioning` draws the PMO assessment, :mod:`.benchmark` its place among peers, :mod:`.progress` its
+change between two waves, :mod:`.portfolio` the portfolio health report and :mod:`.delivery` its milestones,
 benefits and financial year, all in the style of :mod:`.style`. Every builder embeds its data,
 gives every mark a tooltip and never changes its input.
 """
@@ -23,8 +23,8 @@ from .portfolio import (
     schedule_view,
 )
 from .heatmaps import item_heatmap_parts, item_label
+from .benchmark import benchmark_strips
 from .positioning import (
-    benchmark,
     compare_pmos,
     dimension_scores,
     item_heatmap,
@@ -38,7 +38,7 @@ from .style import ACCENT, FONT, GREY, LEVEL_COLOURS, MAX_WIDTH, NAVY
 from .trends import index_trend, s_curve
 
 __all__ = [
-    "ACCENT", "FONT", "GREY", "LEVEL_COLOURS", "MAX_WIDTH", "NAVY", "RAG_COLOURS", "benchmark", "benefit_bars",
+    "ACCENT", "FONT", "GREY", "LEVEL_COLOURS", "MAX_WIDTH", "NAVY", "RAG_COLOURS", "benchmark_strips", "benefit_bars",
     "compare_pmos", "in_year_spend", "milestone_slip",
     "cpi_spi_quadrant", "demand_vs_capacity", "dependency_groups", "dependency_network", "dimension_scores",
     "exposure_bars", "frontier", "item_heatmap", "item_heatmap_parts", "item_label", "ladder", "perception",

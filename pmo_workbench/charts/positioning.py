@@ -48,7 +48,6 @@ from .style import (
 )
 
 __all__ = [
-    "benchmark",
     "compare_pmos",
     "dimension_scores",
     "item_heatmap",
@@ -331,66 +330,6 @@ def pmo_roles(
         color=alt.condition(_VALID_SCORE, alt.value(INK), alt.value(GREY)), tooltip=tooltip,
     )
     chart = alt.layer(bars, text).properties(width=_PLOT_WIDTH, height=alt.Step(32))
-    return _style(_titled(chart, title))
-
-
-# -- 5. benchmark ---------------------------------------------------------------------
-def benchmark(percentiles: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
-    """Where each dimension score stands among peers, as a lollipop per dimension.
-
-    Parameters
-    ----------
-    percentiles
-        Columns ``dimension``, ``label``, ``score``, ``percentile`` (0-100,
-        NaN when unknown) and ``peers`` (number of peer PMOs); rows are drawn
-        in the frame's order.
-    title
-        Chart title; none by default.
-
-    Returns
-    -------
-    altair.LayerChart
-        A stem from 0 and a dot at the percentile, the percentile written
-        beside it, a dashed reference rule at the peer median (50).
-    """
-    rows = []
-    for i, r in enumerate(_records(percentiles)):
-        score, pct = _num(r.get("score")), _num(r.get("percentile"))
-        dim = _text(r.get("dimension"))
-        rows.append({
-            "order": i, "dimension": dim, "label": str(r.get("label", dim)), "score": score,
-            "score_text": _fmt(score), "percentile": pct,
-            "pct_text": None if pct is None else f"{pct:.0f}",
-            "peers": _int(r.get("peers")), "zero": 0.0,
-            "missing": None if pct is not None else (NO_SCORE if score is None else "no percentile"),
-        })
-    data = _records_frame(rows, ["order", "dimension", "label", "score", "score_text", "percentile", "pct_text",
-                                 "peers", "zero", "missing"])
-    tooltip = [
-        alt.Tooltip("label:N", title="Dimension"),
-        alt.Tooltip("score_text:N", title="Score"),
-        alt.Tooltip("pct_text:N", title="Percentile"),
-        alt.Tooltip("peers:Q", title="Peers"),
-    ]
-    x_axis = alt.Axis(title="Percentile among peers", values=[0, 25, 50, 75, 100], grid=False)
-    base = alt.Chart(data).encode(y=alt.Y("label:N", sort=_order(data["label"]), title=None))
-    valid = "isValid(datum.percentile) && isFinite(datum.percentile)"
-    median = alt.Chart(pd.DataFrame({"x": [50.0], "what": ["peer median (50th percentile)"]})).mark_rule(
-        color=ACCENT, strokeDash=[4, 3], strokeWidth=1.5
-    ).encode(x=alt.X("x:Q", scale=_SCORE_SCALE, axis=x_axis), tooltip=[alt.Tooltip("what:N", title="Reference")])
-    stems = base.mark_rule(color=GREY, strokeWidth=2).transform_filter(valid).encode(
-        x=alt.X("zero:Q", scale=_SCORE_SCALE), x2="percentile:Q", tooltip=tooltip,
-    )
-    dots = base.mark_circle(size=110, color=NAVY, opacity=1).transform_filter(valid).encode(
-        x=alt.X("percentile:Q", scale=_SCORE_SCALE), tooltip=tooltip,
-    )
-    values = base.mark_text(align="left", dx=9, fontSize=10).transform_filter(valid).encode(
-        x=alt.X("percentile:Q", scale=_SCORE_SCALE), text="pct_text:N", tooltip=tooltip,
-    )
-    missing = base.mark_text(align="left", dx=4, color=GREY, fontStyle="italic").transform_filter(
-        "isValid(datum.missing)"
-    ).encode(x=alt.X("zero:Q", scale=_SCORE_SCALE), text="missing:N", tooltip=tooltip)
-    chart = alt.layer(median, stems, dots, values, missing).properties(width=_PLOT_WIDTH, height=alt.Step(_ROW))
     return _style(_titled(chart, title))
 
 

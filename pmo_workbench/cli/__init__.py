@@ -1,14 +1,15 @@
 """The ``pmo-workbench`` command line: a thin layer over the package.
 
-:mod:`.app` holds the application and its one error handler; :mod:`.assess`,
-:mod:`.engagement`, :mod:`.instrument`, :mod:`.invitations`, :mod:`.overview`, :mod:`.reports`,
-:mod:`.portfolio`, :mod:`.serve` and :mod:`.store` each hold a group of commands.
+:mod:`.app` holds the application and its one error handler; :mod:`.assess`, :mod:`.benchmark`,
+:mod:`.engagement`, :mod:`.instrument`, :mod:`.invitations`, :mod:`.overview`, :mod:`.reports`, :mod:`.portfolio`,
+:mod:`.serve` and :mod:`.store` each hold a group of commands.
 """
 
 from __future__ import annotations
 
 from . import (  # noqa: F401 - each registers its commands
     assess,
+    benchmark,
     engagement,
     instrument,
     invitations,

@@ -221,7 +221,8 @@ def main(argv: list[str] | None = None) -> None:
     by the root group (:class:`_Handled`), so the application behaves the same
     when a test invokes it directly.
     """
-    from . import assess, engagement, instrument, invitations, overview, portfolio, reports, serve, store  # noqa: F401
+    from . import (  # noqa: F401 - each registers its commands
+        assess, benchmark, engagement, instrument, invitations, overview, portfolio, reports, serve, store)
 
     args, debug, version = _flags(list(sys.argv[1:] if argv is None else argv))
     if version:

@@ -83,8 +83,13 @@ def report_positioning_command(
     assessment: Annotated[int | None, typer.Option("--assessment", help="Assessment id in --store.")] = None,
     pmo: Annotated[str | None, typer.Option("--pmo", help="One PMO (default: every PMO side by side).")] = None,
     instrument: InstrumentOption = "pmo-core",
-    benchmark: Annotated[Path | None, typer.Option("--benchmark", "-b", help="Other organisations' responses "
-                                                   "to benchmark against (5 or more).")] = None,
+    benchmark: Annotated[str | None, typer.Option("--benchmark", "-b", help="Benchmark pool to compare with: a "
+                                                  "database URL or SQLite file holding one, or an exported pool "
+                                                  "CSV (see `benchmark add`).")] = None,
+    peers: Annotated[str | None, typer.Option("--peers", help="Which pool entries are peers, e.g. "
+                                              "'pmo_level=enterprise,sector=public sector' (keys pmo_level, "
+                                              "sector, size, region, year; 'all'); the PMO's own level "
+                                              "unless pmo_level is named.")] = None,
     branding: BrandingOption = None,
     min_group_size: Annotated[int | None, typer.Option(min=1, help="Hide role groups smaller than this.")] = None,
     engagement: EngagementOption = None,
@@ -106,7 +111,7 @@ def report_positioning_command(
     """
     from ..assessment.engagement import engagement_inputs
     from ..assessment.report import refuse_few_anonymous
-    from ..assessment.responses import check_subject, read_responses
+    from ..assessment.responses import check_subject
     from ..reports.branding import load_branding
     from ..reports.spec import positioning_spec
     from .assess import load
@@ -136,7 +141,11 @@ def report_positioning_command(
                 targets, source = stored, "store"
     ins, frame = load(responses, instrument)
     if benchmark is not None:
-        read_responses(benchmark, ins)
+        from ..reports.benchmark import check_benchmark
+
+        check_benchmark(benchmark, peers, ins)  # a responses file, a missing pool, a bad filter: exit 2 now
+    elif peers is not None:
+        usage("--peers chooses peers in the benchmark pool: give --benchmark POOL too")
     if branding is not None:
         load_branding(branding)
     check_subject(frame, organisation, pmo, where=str(responses))
@@ -146,7 +155,7 @@ def report_positioning_command(
     spec = positioning_spec(responses, organisation, pmo, instrument=instrument, benchmark=benchmark,
                             branding=branding, min_group_size=min_group_size, engagement=engagement,
                             targets=targets, targets_source=source, portfolio=portfolio,
-                            as_of=as_of.date() if as_of else None, wave=wave)
+                            as_of=as_of.date() if as_of else None, wave=wave, peers=peers)
     run_reports([spec], out, formats(format, ("html", "ipynb")), jobs=1, force=True, index=False,
                 cell_timeout=cell_timeout)
 

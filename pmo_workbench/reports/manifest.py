@@ -49,6 +49,7 @@ class _ManifestRow(BaseModel):
     stale_days: int | None = Field(default=None, ge=1)
     instrument: str = "pmo-core"
     benchmark: str | None = None
+    peers: str | None = None
     branding: str | None = None
     min_group_size: int | None = Field(default=None, ge=1)
     engagement: str | None = None
@@ -66,10 +67,10 @@ _WAVE_COLUMNS = ("from", "to", "min_change")
 _REPORT_COLUMNS = {
     "positioning": ("budget", "eac_method", "fy_start", "green", "amber", "currency", "history", "stale_days",
                     *_WAVE_COLUMNS),
-    "portfolio": ("responses", "store", "assessment", "pmo", "instrument", "benchmark", "min_group_size",
+    "portfolio": ("responses", "store", "assessment", "pmo", "instrument", "benchmark", "peers", "min_group_size",
                   "targets", "wave", *_WAVE_COLUMNS),
     "progress": ("budget", "eac_method", "fy_start", "green", "amber", "currency", "history", "stale_days",
-                 "store", "assessment", "benchmark", "targets", "portfolio", "as_of", "wave"),
+                 "store", "assessment", "benchmark", "peers", "targets", "portfolio", "as_of", "wave"),
 }
 """Manifest columns that belong to the other kind of report (an error when filled in)."""
 
@@ -181,8 +182,9 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
     ``organisation``, ``branding``, ``name`` (optional output base name, made
     safe), ``notebook`` (optional: an extended copy of the report notebook to
     run instead). Positioning reports: ``responses`` (required), ``pmo``,
-    ``instrument`` (id or file, default ``pmo-core``), ``benchmark``,
-    ``min_group_size``; or, instead of ``responses``, ``store`` (URL or
+    ``instrument`` (id or file, default ``pmo-core``), ``benchmark`` (a
+    benchmark pool: database URL, SQLite file or exported pool CSV), ``peers``
+    (its peer filter), ``min_group_size``; or, instead of ``responses``, ``store`` (URL or
     SQLite file) and ``assessment`` (id) for an assessment kept in the store;
     ``portfolio`` and ``as_of`` to show the organisation's portfolio evidence
     beside the perception; ``wave`` to report on one wave of responses that
@@ -225,13 +227,14 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
         problems.append(Problem(str(path), line, column,
                                 f"unknown column; expected some of {', '.join(columns)}"))
     organisations: dict[tuple[str, str], Any] = {}
+    pools: dict[tuple[str, str | None, str], list[str]] = {}
     for row, where in zip(rows, row_numbers):
         clean = {str(k).strip().lower(): (None if v is None or (isinstance(v, str) and not v.strip()) else v)
                  for k, v in row.items() if k is not None and str(k).strip().lower() in known}
         outside = False
         for column in _PATH_COLUMNS:
             value = clean.get(column)
-            if column == "store" and value is not None:
+            if column in ("store", "benchmark") and value is not None:
                 value = _store_file(str(value))  # a SQLite URL names a file too; a server database names none
             if value is None or (column == "instrument" and not _is_file_name(str(value))):
                 continue
@@ -244,6 +247,8 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
             continue  # nothing of this row is read until its files are where they may be
         for column in ("responses", "benchmark", "branding", "notebook", "engagement", "targets"):
             value = clean.get(column)
+            if column == "benchmark" and value is not None:
+                value = _store_file(str(value))  # a pool on a database server is checked when it is read
             if value is not None and not Path(_absolute(str(value), base)).is_file():
                 problems.append(Problem(str(path), where, column, f"file not found: {value}"))
         value = clean.get("portfolio")
@@ -349,8 +354,9 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
                 branding=item.branding, min_group_size=item.min_group_size,
                 name=slugify(item.name) if item.name else None, base=base,
                 engagement=item.engagement or stored_engagement, targets=targets, targets_source=source,
-                portfolio=item.portfolio, as_of=item.as_of, wave=item.wave,
+                portfolio=item.portfolio, as_of=item.as_of, wave=item.wave, peers=item.peers,
             )
+            problems.extend(_check_pool(spec, path, where, pools))
         implicit = spec.parameters.get("engagement") if spec.report in ("positioning", "progress") else None
         if implicit and not item.engagement and not (stored_engagement and implicit == stored_engagement):
             try:  # the engagement.yaml found beside the responses obeys the same rule as a named file
@@ -371,6 +377,29 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
     if problems:
         raise InputValidationError(problems)
     return specs
+
+
+def _check_pool(spec: ReportSpec, manifest: Path, where: int | None, cache_: dict) -> list[Problem]:
+    """A positioning row's benchmark pool can be read and its peer filter parses (each pool read once)."""
+    from ..assessment.benchmark import PeerFilterError
+    from ..assessment.instrument import load_instrument
+    from .benchmark import check_benchmark
+
+    source = spec.parameters.get("benchmark")
+    if not source or ("://" not in source and not Path(source).is_file()):
+        return []
+    key = (source, spec.parameters.get("peers"), spec.parameters["instrument"])
+    if key not in cache_:
+        try:
+            check_benchmark(source, key[1], load_instrument(key[2]))
+            cache_[key] = []
+        except PeerFilterError as exc:
+            cache_[key] = [("peers", str(exc))]
+        except InputValidationError as exc:
+            cache_[key] = [("benchmark", p.message) for p in exc.problems[:3]]
+        except (PmoWorkbenchError, OSError) as exc:
+            cache_[key] = [("benchmark", str(exc))]
+    return [Problem(str(manifest), where, column, message) for column, message in cache_[key]]
 
 
 def _check_portfolio_engagement(spec: ReportSpec, manifest: Path, where: int | None) -> list[Problem]:

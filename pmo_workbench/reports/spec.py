@@ -121,11 +121,14 @@ def positioning_spec(
     portfolio: str | Path | None = None,
     as_of: dt.date | str | None = None,
     wave: str | None = None,
+    peers: str | None = None,
 ) -> ReportSpec:
     """The :class:`ReportSpec` of a positioning report; relative paths are taken from ``base``.
 
     ``wave`` names the wave reported on when the responses hold several (default: each PMO's latest); the
     file name then carries it (:func:`wave_report_name`).
+    ``benchmark`` is a benchmark pool (a database URL, kept as given, or a SQLite file or exported pool CSV) and
+    ``peers`` the filter choosing the peers in it (default: the PMO's own level).
 
     ``engagement`` defaults to the ``engagement.yaml`` beside the responses, when there is one; ``targets``
     (a file in the same format, from ``targets_source``) wins over its targets. ``portfolio`` (a workbook or a
@@ -142,11 +145,13 @@ def positioning_spec(
         "organisation": organisation,
         "pmo": pmo or None,
         "instrument": instrument_value,
-        "benchmark": _absolute(benchmark, base),
+        "benchmark": _pool_param(benchmark, base),
         "branding": _absolute(branding, base),
     }
     if min_group_size is not None:
         params["min_group_size"] = int(min_group_size)
+    if peers is not None and str(peers).strip():
+        params["peers"] = str(peers).strip()
     engagement_path = _absolute(engagement, base) or (str(beside) if beside else None)
     if engagement_path:
         params["engagement"] = engagement_path
@@ -160,10 +165,30 @@ def positioning_spec(
         params["portfolio"] = _absolute(portfolio, base)
         params["as_of"] = None if as_of is None else str(as_of)[:10]
         portfolio_files = _portfolio_files(params["portfolio"])
-    inputs = tuple(p for p in (params["responses"], params["benchmark"], params["branding"], instrument_file,
+    pool_file = params["benchmark"] if params["benchmark"] and "://" not in params["benchmark"] else None
+    inputs = tuple(p for p in (params["responses"], pool_file, params["branding"], instrument_file,
                                *engagement_files(engagement_path), params.get("targets"), *portfolio_files) if p)
     return ReportSpec("positioning", organisation, pmo or None, params, inputs,
                       name or wave_report_name("positioning", organisation, pmo, wave), params["branding"])
+
+
+def _pool_param(pool: str | Path | None, base: Path | None) -> str | None:
+    """A benchmark pool as the report's parameter: a URL as given, a file as its absolute path."""
+    if pool is None or str(pool).strip() == "":
+        return None
+    text = str(pool).strip()
+    if "://" not in text:
+        return _absolute(text, base)
+    import sqlalchemy as sa
+
+    try:
+        password = sa.make_url(text).password
+    except sa.exc.ArgumentError:
+        password = None
+    if password:
+        raise ReportParameterError("the benchmark pool's URL holds a password, which the executed notebook would "
+                                   "keep: give it through PGPASSWORD or ~/.pgpass instead")
+    return text
 
 
 def engagement_files(path: str | None) -> tuple[str, ...]:
@@ -288,7 +313,7 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
 
 def demo_specs(examples: Path | None = None, engagements: Mapping[str, str | Path] | None = None,
                ) -> list[ReportSpec]:
-    """One positioning report per sample organisation, each benchmarked against the others and, for an
+    """One positioning report per sample organisation, each compared with the synthetic benchmark pool and, for an
     organisation with a sample portfolio, with the portfolio's evidence beside the perception.
 
     ``engagements`` maps organisations to the engagement file their reports are rendered from (see
@@ -304,7 +329,8 @@ def demo_specs(examples: Path | None = None, engagements: Mapping[str, str | Pat
     portfolios = {r["organisation"]: r for r in _sample_portfolios(examples)}
     folder = examples / "portfolios"
     engagements = engagements or {}
-    specs = [positioning_spec(responses, org, benchmark=responses,
+    pool = examples / "benchmark_pool.csv"  # synthetic: the reports say so
+    specs = [positioning_spec(responses, org, benchmark=pool if pool.is_file() else None,
                               portfolio=portfolios[org]["portfolio"] if org in portfolios else None,
                               as_of=portfolios[org]["as_of"] or None if org in portfolios else None, base=folder,
                               engagement=engagements.get(org))

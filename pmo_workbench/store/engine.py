@@ -215,7 +215,7 @@ def probe_sqlite(path: Path, create: bool) -> Probe | None:
     revision = ", ".join(sorted(map(str, revisions))) or None
     # Another application may claim a file before it has tables: a user_version or application_id in the header.
     claimed = header[60:64] != bytes(4) or header[68:72] != bytes(4)
-    foreign = revision is None and (bool(tables - {"alembic_version"}) or claimed)
+    foreign = revision is None and (bool(own_tables(tables)) or claimed)
     probe = Probe(revision, foreign, wal)
     check_revision(str(path), probe.revision, probe.foreign, create)
     return probe
@@ -379,7 +379,16 @@ def _dialect_insert(conn: sa.Connection):
 
 def _has_tables(conn: sa.Connection) -> bool:
     """Whether the database holds any table (another tool's, when there is no ``alembic_version``)."""
-    return bool(set(sa.inspect(conn).get_table_names()) - {"alembic_version"})
+    return bool(own_tables(set(sa.inspect(conn).get_table_names())))
+
+
+POOL_PREFIX = "benchmark_"
+"""The prefix of a benchmark pool's tables (:mod:`.pool`), which may share a database with the store."""
+
+
+def own_tables(tables: set[str]) -> set[str]:
+    """The tables that tell a database apart: every table but ``alembic_version`` and a benchmark pool's."""
+    return {t for t in tables if t != "alembic_version" and not t.startswith(POOL_PREFIX)}
 
 
 def _revision(conn: sa.Connection) -> str | None:

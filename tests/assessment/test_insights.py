@@ -24,7 +24,6 @@ from pmo_workbench.assessment.insights import (
     PHASE_LABELS,
     DataQuality,
     _role_plural,
-    benchmark_percentiles,
     comment_counts,
     comments,
     comments_sentence,
@@ -368,98 +367,6 @@ def test_role_labels_in_the_plural(label, plural):
     assert _role_plural(label) == plural
 
 
-# -- benchmark ------------------------------------------------------------------------
-
-# One executive per PMO. Overall = (2 gov + sup + ppl) / (weights of the scored dimensions).
-PEERS = [
-    ("Us", "A", {"gov": 50, "sup": 50, "ppl": 50}),      # overall 200 / 4 = 50
-    ("Us", "B", {"gov": 100, "sup": 100, "ppl": 100}),   # same organisation: never a peer
-    ("O1", "X", {"gov": 25, "sup": 25}),                 # overall 75 / 3 = 25
-    ("O2", "X", {"gov": 50, "sup": 50}),                 # 150 / 3 = 50
-    ("O3", "X", {"gov": 50}),                            # 100 / 2 = 50
-    ("O4", "X", {"gov": 75, "sup": 75}),                 # 225 / 3 = 75
-    ("O5", "X", {"gov": 100, "sup": 100}),               # 300 / 3 = 100
-]
-
-
-def _results(tiny, pmos):
-    frames = [answers(person(f"{org}-{pmo}", "executive", **scores), pmo=pmo, organisation=org)
-              for org, pmo, scores in pmos]
-    return assess(pd.concat(frames, ignore_index=True), tiny)
-
-
-def _bench_rows(frame):
-    return [(r.dimension, r.label, None if math.isnan(r.score) else r.score,
-             None if math.isnan(r.percentile) else r.percentile, r.peers,
-             None if math.isnan(r.peer_median) else r.peer_median)
-            for r in frame.itertuples(index=False)]
-
-
-def test_benchmark_percentiles(tiny):
-    results = _results(tiny, PEERS)
-    result = benchmark_percentiles(results.get("Us", "A"), results)
-    assert list(result.columns) == ["dimension", "label", "score", "percentile", "peers", "peer_median"]
-    assert _bench_rows(result) == [
-        # gov 50 among 25, 50, 50, 75, 100: 1 below (20 %), 3 at or below (60 %) -> 40; B's 100 not counted
-        ("gov", "Governance", 50.0, 40.0, 5, 50.0),
-        # sup 50 among 25, 50, 75, 100 (O3 has none): 25 % below, 50 % at or below -> 37.5; median 62.5
-        ("sup", "Support", 50.0, 37.5, 4, 62.5),
-        # no peer has a ppl score
-        ("ppl", "People", 50.0, None, 0, None),
-        # overall 50 among 25, 50, 50, 75, 100 -> 40
-        ("overall", "Overall", 50.0, 40.0, 5, 50.0),
-    ]
-
-
-def test_benchmark_excludes_every_pmo_of_the_own_organisation(tiny):
-    results = _results(tiny, PEERS)
-    result = benchmark_percentiles(results.get("Us", "B"), results)
-    # B's gov 100 among 25, 50, 50, 75, 100 (A's 50 not counted): 80 % below, 100 % at or below -> 90
-    assert _bench_rows(result)[0] == ("gov", "Governance", 100.0, 90.0, 5, 50.0)
-    assert _bench_rows(result)[3] == ("overall", "Overall", 100.0, 90.0, 5, 50.0)
-
-
-def test_benchmark_of_a_pmo_without_some_scores(tiny):
-    results = _results(tiny, PEERS)
-    # Not in the peer set itself; gov 50, sup and ppl unscored, overall 100 / 2 = 50
-    a = _results(tiny, [("Us", "C", {"gov": 50})]).assessments[0]
-    assert _bench_rows(benchmark_percentiles(a, results)) == [
-        ("gov", "Governance", 50.0, 40.0, 5, 50.0),
-        ("sup", "Support", None, None, 4, 62.5),
-        ("ppl", "People", None, None, 0, None),
-        ("overall", "Overall", 50.0, 40.0, 5, 50.0),
-    ]
-
-
-@pytest.mark.parametrize(
-    ("pmos", "min_organisations", "peers_used"),
-    [
-        # 5 other organisations
-        (PEERS, 5, 5),
-        (PEERS, 6, None),
-        # O5 dropped, O1 given a second PMO: 5 other PMOs but only 4 other organisations
-        ([*PEERS[:-1], ("O1", "Y", {"gov": 75})], 5, None),
-        ([*PEERS[:-1], ("O1", "Y", {"gov": 75})], 4, 5),
-        # the own organisation's PMOs never count towards the minimum
-        (PEERS[:3], 1, 1),
-        (PEERS[:2], 1, None),
-    ],
-)
-def test_benchmark_needs_enough_other_organisations(tiny, pmos, min_organisations, peers_used):
-    results = _results(tiny, pmos)
-    result = benchmark_percentiles(results.get("Us", "A"), results, min_organisations=min_organisations)
-    if peers_used is None:
-        assert result is None
-    else:
-        assert result.set_index("dimension").loc["gov", "peers"] == peers_used
-
-
-def test_benchmark_rejects_a_minimum_below_one(tiny):
-    results = _results(tiny, PEERS[:3])
-    with pytest.raises(ValueError, match="min_organisations"):
-        benchmark_percentiles(results.get("Us", "A"), results, min_organisations=0)
-
-
 # -- answers: item scores, data quality, comments -------------------------------------
 
 def _categorical(frame, tiny):
@@ -651,7 +558,6 @@ def test_inputs_are_not_mutated(tiny, quality_responses):
     summary_sentence(a, tiny)
     next_type_gaps(a, tiny)
     gap_statements(a, tiny)
-    benchmark_percentiles(a, results, min_organisations=1)
     item_scores_by_role(responses, tiny, "Org", "P")
     data_quality(responses, a, tiny)
     comments(responses, "Org", "P")

@@ -31,10 +31,9 @@ def answers(tmp_path):
 
 
 def test_one_call_reads_checks_and_assesses_one_organisation(answers, tiny_path):
-    data = positioning_input(answers, "Org", instrument=tiny_path, min_group_size=3, benchmark=answers)
+    data = positioning_input(answers, "Org", instrument=tiny_path, min_group_size=3)
     assert [a.pmo for a in data.pmos] == ["Main", "Side"] and data.several
     assert set(data.answers["organisation"].astype(str)) == {"Org"}
-    assert {a.organisation for a in data.peers.assessments} == {"Org", "Peer"}  # the same file as benchmark
     assert data.type_labels["ad_hoc"] == "Ad hoc" and data.role_labels["executive"] == "Executive"
     one = positioning_input(answers, "Org", "Side", instrument=tiny_path)
     assert [a.pmo for a in one.pmos] == ["Side"] and not one.several and one.min_group_size == 3

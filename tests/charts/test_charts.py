@@ -70,14 +70,18 @@ def by_role_frame() -> pd.DataFrame:
     })
 
 
-def percentiles_frame(label: str = "Governance") -> pd.DataFrame:
-    return pd.DataFrame({
-        "dimension": ["gov", "sup", "ppl"],
-        "label": [label, "Support", "People"],
-        "score": [66.25, 45.5, NAN],
-        "percentile": [72.0, NAN, NAN],
-        "peers": [40, 40, 0],
+def benchmark_frames(label: str = "Governance") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A comparison table (gov compared; sup with too few peer scores; the PMO without a ppl score) and the peers'
+    scores: ten peers on gov (10, 20, ..., 100), ten on ppl."""
+    table = pd.DataFrame({
+        "dimension": ["gov", "sup", "ppl"], "label": [label, "Support", "People"], "score": [66.25, 45.5, NAN],
+        "peers": [10, 4, 10], "q1": [32.5, NAN, 30.0], "median": [55.0, NAN, 50.0], "q3": [77.5, NAN, 70.0],
+        "rank": pd.array([5, None, None], dtype="Int64"), "out_of": pd.array([11, None, None], dtype="Int64"),
+        "quartile": ["second", None, None],
     })
+    peers = pd.DataFrame({"dimension": ["gov"] * 10 + ["ppl"] * 10, "label": [label] * 10 + ["People"] * 10,
+                          "score": [10.0 * n for n in range(1, 11)] * 2})
+    return table, peers
 
 
 def items_frame(n_items: int = 55) -> pd.DataFrame:
@@ -179,7 +183,7 @@ CASES: dict[str, tuple[Callable[[str], tuple], Callable[..., Any], str]] = {
         charts.perception,
         "Governance",
     ),
-    "benchmark": (lambda label: (percentiles_frame(label),), charts.benchmark, "Governance"),
+    "benchmark_strips": (lambda label: benchmark_frames(label), charts.benchmark_strips, "Governance"),
     "item_heatmap": (
         lambda label: (items_frame().replace({"item": {"I07": label}}),),
         charts.item_heatmap,
@@ -458,17 +462,19 @@ def test_perception_with_no_cells():
 
 
 # -- 5. benchmark ---------------------------------------------------------------------------
-def test_benchmark_percentiles_and_median_rule():
-    spec = charts.benchmark(percentiles_frame()).to_dict()
-    dots = unit_rows(spec, lambda u: mark_type(u) == "circle")
-    assert [r["percentile"] for r in dots] == [72.0, None, None]
-    assert [r["missing"] for r in dots] == [None, "no percentile", "no score"]
-    assert [r["peers"] for r in dots] == [40, 40, 0]
-    median = unit_rows(spec, lambda u: mark_type(u) == "rule" and field(u, "x") == "x")
-    assert [r["x"] for r in median] == [50.0]
-    circle = next(u for u, _ in units(spec) if mark_type(u) == "circle")
-    assert circle["encoding"]["x"]["scale"]["domain"] == [0, 100]
-    assert {"label", "pct_text", "peers"} <= set(tooltip_fields(circle))
+def test_benchmark_strips_mark_peers_quartiles_and_the_pmo():
+    spec = charts.benchmark_strips(*benchmark_frames(), pmo="Main").to_dict()
+    ticks = unit_rows(spec, lambda u: mark_type(u) == "tick" and field(u, "x") == "score")
+    assert len(ticks) == 20 and ticks[0]["score"] == 10.0  # one tick per peer and dimension
+    boxes = unit_rows(spec, lambda u: mark_type(u) == "bar")
+    assert [(r["label"], r["q1"], r["q3"]) for r in boxes] == [  # the filter leaves sup (no quartiles) out
+        ("Governance", 32.5, 77.5), ("Support", None, None), ("People", 30.0, 70.0)]
+    marks = unit_rows(spec, lambda u: mark_type(u) == "point")
+    assert [(r["score"], r["rank_text"], r["quartile"], r["who"]) for r in marks] == [
+        (66.25, "5 of 11", "second", "Main"), (45.5, "-", "-", "Main"), (None, "-", "-", "Main")]
+    point = next(u for u, _ in units(spec) if mark_type(u) == "point")
+    assert point["encoding"]["x"]["scale"]["domain"] == [0, 100]
+    assert {"score_text", "rank_text", "quartile"} <= set(tooltip_fields(point))
 
 
 # -- 6. item heat map ---------------------------------------------------------------------------

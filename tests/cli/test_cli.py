@@ -196,6 +196,9 @@ def test_demo_writes_a_report_per_sample_organisation_and_an_index(tmp_path):
     for org in ("Quillmere Events", "Vantellis Insurance Group", "Korrin Regional Council"):
         assert org in result.stderr and org in index  # the summary table, then the index
     assert "Digital Services PMO" in index  # both of Korrin's PMOs
+    # every report is compared with the synthetic pool and says that it is synthetic (61 enterprise organisations)
+    korrin = (out / "korrin-regional-council-positioning.html").read_text(encoding="utf-8")
+    assert "The benchmark pool is synthetic" in korrin and "Compared with 61 enterprise-level PMOs" in korrin
 
 
 @pytest.mark.slow

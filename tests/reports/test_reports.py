@@ -11,8 +11,9 @@ instrument and hand-made answers, then inspected by many tests:
   Gates: supportive gov >= 40, controlling gov >= 60 and sup >= 50, strategic
   ppl >= 70, so Main is Controlling and needs 20 more People points.
 - Alpha's portfolio (a CSV folder): one active project of Main, spelt "MAIN", naming no objective.
-- a hostile organisation name, four peers (so Alpha has five others to be
-  benchmarked against), and a broken responses file that must fail alone.
+- a hostile organisation name, four peers, and a broken responses file that must fail alone.
+- Alpha is compared with a benchmark pool of ten tiny-instrument entries (:func:`_pool_rows`) whose every score is
+  10, 20, ..., 100 (peers ``all``: Main has no level).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -38,6 +40,7 @@ from pmo_workbench.reports import batch as batch_module
 from pmo_workbench.reports import manifest as manifest_module
 from pmo_workbench.reports import pdf as pdf_module
 from pmo_workbench.resources import examples_dir, notebooks_dir
+from pmo_workbench.store.pool_csv import write_pool_csv
 
 HOSTILE = '../../etc/<script>alert("x")</script> & "R&D"'
 HOSTILE_PMO = "<!--<script><b>PMO</b>"  # in a chart's JSON this would swallow the rest of the page
@@ -96,14 +99,24 @@ def fixture_dir(tmp_path_factory, tiny_path) -> Path:
          "approved": True}]}), encoding="utf-8")
     with (folder / "manifest.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["report", "organisation", "pmo", "responses", "instrument", "benchmark", "portfolio",
-                         "as_of", "engagement"])
-        writer.writerow(["positioning", "Alpha", "", "responses.csv", "tiny.yaml", "responses.csv", "alpha-portfolio",
-                         "2026-06-30", ""])
-        writer.writerow(["positioning", HOSTILE, "", "responses.csv", "tiny.yaml", "", "", "",
+        writer.writerow(["report", "organisation", "pmo", "responses", "instrument", "benchmark", "peers",
+                         "portfolio", "as_of", "engagement"])
+        writer.writerow(["positioning", "Alpha", "", "responses.csv", "tiny.yaml", "pool.csv", "all",
+                         "alpha-portfolio", "2026-06-30", ""])
+        writer.writerow(["positioning", HOSTILE, "", "responses.csv", "tiny.yaml", "", "", "", "",
                          "hostile-engagement.yaml"])
-        writer.writerow(["positioning", "Broken", "", "broken.csv", "tiny.yaml", "", "", "", ""])
+        writer.writerow(["positioning", "Broken", "", "broken.csv", "tiny.yaml", "", "", "", "", ""])
+    write_pool_csv(pd.DataFrame(_pool_rows()), folder / "pool.csv")
     return folder
+
+
+def _pool_rows() -> list[dict]:
+    """Ten entries of the tiny instrument, each scoring 10 n on every dimension and overall (n = 1..10)."""
+    return [{"entry_id": f"{n:032x}", "org_key": f"{n:064x}", "source_key": None, "instrument_id": "tiny",
+             "instrument_version": "0.1", "year": 2025, "sector": None, "size": None, "pmo_level": "department",
+             "region": None, "type": "supportive", "target": None, "overall": 10.0 * n, "respondents": 5,
+             "added_on": "2025-06-01", "synthetic": False, "score_gov": 10.0 * n, "score_sup": 10.0 * n,
+             "score_ppl": 10.0 * n} for n in range(1, 11)]
 
 
 FORMATS = "html,pdf,ipynb" if CHROMIUM else "html,ipynb"
@@ -182,17 +195,25 @@ def test_notebook_records_match_the_package(batch, fixture_dir, tiny):
     # the tiny instrument has no strategy dimension: nothing to compare with either
     assert (no_objective["count"], no_objective["perceived"], no_objective["verdict"]) == (None, "not assessed",
                                                                                           "no_score")
+    # The benchmark: peers 10, 20, ..., 100 on every dimension; Q1 = 32.5, median = 55, Q3 = 77.5 (linear: positions
+    # 2.25, 4.5, 6.75). Main: gov 65 (70, 80, 90, 100 above: rank 5 of 11, second quartile), ppl 50 (60..100 above:
+    # rank 6, third quartile), overall 63.75 (rank 5, second).
+    main_bench = records["benchmark/Main"]
+    assert (main_bench["filter"], main_bench["peers"], main_bench["suppressed"]) == ("all", 10, False)
+    rows = {r["dimension"]: r for r in main_bench["rows"]}
+    assert (rows["gov"]["q1"], rows["gov"]["median"], rows["gov"]["q3"]) == (32.5, 55.0, 77.5)
+    assert [(rows[d]["rank"], rows[d]["quartile"]) for d in ("gov", "ppl", "overall")] == [
+        (5, "second"), (6, "third"), (5, "second")]
+    assert records["benchmark_pool"] == {"synthetic": False, "own_left_out": False, "entries": 10}
+    assert "Compared with 10 PMOs of any level (one per organisation)." in html
     # Everything else: the same numbers the package gives.
     frame = read_responses(fixture_dir / "responses.csv", tiny)
-    everyone = assess(frame, tiny)
     alpha = assess(frame[frame["organisation"] == "Alpha"].reset_index(drop=True), tiny)
     assert [p["pmo"] for p in records["pmos"]] == [a.pmo for a in alpha.assessments]
     for a in alpha.assessments:
         assert records[f"dimensions/{a.pmo}"] == pytest.approx(dict(zip(a.dimensions["dimension"],
                                                                         a.dimensions["score"])))
         assert records[f"summary/{a.pmo}"]["strengths"] == list(insights.strengths(a)["dimension"])
-        pct = insights.benchmark_percentiles(a, everyone)
-        assert records[f"benchmark/{a.pmo}"] == pytest.approx(dict(zip(pct["dimension"], pct["percentile"])))
         dq = insights.data_quality(frame[frame["organisation"] == "Alpha"], a, tiny)
         assert records[f"data_quality/{a.pmo}"]["answer_rate"] == pytest.approx(dq.answer_rate)
         # reliability is the PMO's own, the same as the package's for that PMO (also when scored in the full file)
@@ -452,7 +473,8 @@ def test_demo_manifest_has_one_report_per_sample_organisation():
     assert [s.organisation for s in specs] == [
         "Quillmere Events", "Aldergate Logistics", "Harrowmoor Water Services", "Vantellis Insurance Group",
         "Korrin Regional Council", "Stellbrook Pharmaceuticals", "Tiverlake University"]
-    assert all(s.parameters["benchmark"] == s.parameters["responses"] for s in specs)
+    # every one is compared with the synthetic benchmark pool (the report says it is synthetic)
+    assert {s.parameters["benchmark"] for s in specs} == {str(examples_dir() / "benchmark_pool.csv")}
     # the organisations with a sample portfolio get its evidence, at the status date the listing gives
     listing = csv.DictReader((examples_dir() / "portfolios" / "status_dates.csv").open(encoding="utf-8"))
     assert {s.organisation: s.parameters["as_of"] for s in specs if "portfolio" in s.parameters} == {

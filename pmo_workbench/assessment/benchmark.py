@@ -1,0 +1,411 @@
+"""Comparing a PMO with a pool of anonymised past assessments, like for like.
+
+A benchmark pool (kept by :mod:`pmo_workbench.store.pool`) holds one entry per
+assessed PMO: its instrument, fieldwork year, context (sector, organisation
+size, PMO level, region), type, target, overall and dimension scores, and how
+many people answered; never a name, respondent, answer or comment. This
+module holds the pure part: the columns of a pool as a table
+(:data:`ENTRY_COLUMNS` and one ``score_<dimension>`` column per dimension),
+the peer filter (:class:`PeerFilter`) and the comparison (:func:`compare`).
+
+Definitions (the report states them):
+
+- **Peers**: the entries of the same instrument id that match the filter,
+  less every entry of the client's own organisation (when its key is known),
+  and one entry per organisation: its latest fieldwork year, then the latest
+  added.
+- **Quartiles**: ``numpy.quantile`` with its default ``linear`` method
+  (Hyndman and Fan's type 7): for ``n`` sorted peer scores the quantile ``p``
+  sits at position ``(n - 1) * p``, interpolated between its neighbours.
+- **Rank**: among the peers and the PMO together, 1 = highest; a PMO tied with
+  peers shares their best rank (1 + the number of peers scoring strictly
+  higher).
+- **Quartile**: ``top`` when the score is at or above Q3; ``second`` at or
+  above the median and below Q3; ``third`` at or above Q1 and below the
+  median; ``bottom`` below Q1.
+- Fewer than :data:`MIN_PEERS` peers: the comparison is suppressed and holds no
+  number at all; a dimension scored by fewer than :data:`MIN_PEERS` peers shows
+  none either.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import PmoWorkbenchError
+
+MIN_PEERS = 10
+"""Fewest peers (organisations) a comparison shows numbers for."""
+PMO_LEVELS = ("project", "department", "enterprise")
+SIZES = ("micro", "small", "medium", "large")
+"""Organisation headcount bands of the EU SME definition (Recommendation 2003/361/EC): micro under 10 people,
+small under 50, medium under 250, large 250 and more."""
+SIZE_LIMITS = ((10, "micro"), (50, "small"), (250, "medium"))
+FILTER_KEYS = ("pmo_level", "sector", "size", "region", "year")
+ENTRY_COLUMNS = ("entry_id", "org_key", "source_key", "instrument_id", "instrument_version", "year", "sector",
+                 "size", "pmo_level", "region", "type", "target", "overall", "respondents", "added_on", "synthetic")
+"""The columns of a pool table before its ``score_<dimension>`` columns."""
+SCORE_PREFIX = "score_"
+QUARTILES = ("top", "second", "third", "bottom")
+COMPARISON_COLUMNS = ["dimension", "label", "score", "peers", "q1", "median", "q3", "rank", "out_of", "quartile"]
+_YEAR = re.compile(r"^(\d{4})(?:\s*-\s*(\d{4}))?$")
+
+
+class PeerFilterError(PmoWorkbenchError, ValueError):
+    """Raised when a peer filter names an unknown key or a value the key does not allow."""
+
+
+def size_band(headcount: int | float) -> str:
+    """The size band of an organisation of ``headcount`` people (EU SME definition).
+
+    >>> [size_band(n) for n in (9, 10, 49, 50, 249, 250)]
+    ['micro', 'small', 'small', 'medium', 'medium', 'large']
+    """
+    if headcount < 0:
+        raise ValueError(f"a headcount cannot be negative, got {headcount}")
+    return next((band for limit, band in SIZE_LIMITS if headcount < limit), "large")
+
+
+def score_columns(frame: pd.DataFrame) -> list[str]:
+    """The dimension ids of a pool table, in column order."""
+    return [c[len(SCORE_PREFIX):] for c in frame.columns if str(c).startswith(SCORE_PREFIX)]
+
+
+@dataclass(frozen=True)
+class PeerFilter:
+    """Which pool entries count as peers: each given key must match (``None``: any value).
+
+    ``pmo_level`` is ``"same"`` (the default) until :meth:`resolved` puts the PMO's own level in its place.
+    ``year`` is an inclusive range ``(first, last)``. Text values match case-insensitively, spaces trimmed.
+    """
+
+    pmo_level: str | None = "same"
+    sector: str | None = None
+    size: str | None = None
+    region: str | None = None
+    year: tuple[int, int] | None = None
+
+    @classmethod
+    def parse(cls, text: str | None, *, sectors: tuple[str, ...] | None = None) -> PeerFilter:
+        """A filter from ``"pmo_level=enterprise,sector=public sector"``.
+
+        Keys: ``pmo_level`` (project, department, enterprise, or ``any``), ``sector`` (one of ``sectors`` when
+        given, a unique beginning of one being enough), ``size`` (micro, small, medium, large), ``region`` (free
+        text), ``year`` (``2025`` or ``2024-2026``). Unless ``pmo_level`` is given, the PMO's own level is kept
+        (like for like); ``None`` or blank: only that; ``all``: every entry.
+
+        Raises
+        ------
+        PeerFilterError
+            For an unknown key, a key given twice, a part without ``=``, or a value the key does not allow (the
+            message lists the allowed ones).
+        """
+        if text is None or not text.strip():
+            return cls()
+        if text.strip().lower() == "all":
+            return cls(pmo_level=None)
+        values: dict = {"pmo_level": "same"}  # like for like unless the filter names a level (or any)
+        seen: set[str] = set()
+        for part in text.split(","):
+            if not part.strip():
+                continue
+            key, sep, value = part.partition("=")
+            key, value = key.strip().lower(), " ".join(value.split())
+            if not sep or not key:
+                raise PeerFilterError(f"peer filter '{text}': '{part.strip()}' is not KEY=VALUE; keys: "
+                                      f"{', '.join(FILTER_KEYS)} (or 'all' for every entry)")
+            if key not in FILTER_KEYS:
+                raise PeerFilterError(f"peer filter '{text}': unknown key '{key}'; the keys are "
+                                      f"{', '.join(FILTER_KEYS)}")
+            if key in seen:
+                raise PeerFilterError(f"peer filter '{text}': '{key}' is given twice")
+            seen.add(key)
+            if not value:
+                raise PeerFilterError(f"peer filter '{text}': '{key}' has no value")
+            values[key] = _value(key, value, sectors, text)
+        return cls(**values)
+
+    def resolved(self, pmo_level: str | None) -> PeerFilter:
+        """This filter with ``pmo_level="same"`` replaced by ``pmo_level`` (``None``: any level)."""
+        if self.pmo_level != "same":
+            return self
+        return PeerFilter(pmo_level=pmo_level, sector=self.sector, size=self.size, region=self.region,
+                          year=self.year)
+
+    def matches(self, frame: pd.DataFrame) -> pd.Series:
+        """Which rows of a pool table pass the filter (a resolved one)."""
+        keep = pd.Series(True, index=frame.index)
+        for key in ("pmo_level", "sector", "size", "region"):
+            wanted = getattr(self, key)
+            if wanted is None or wanted == "same":
+                continue
+            keep &= frame[key].map(_folded) == _folded(wanted)
+        if self.year is not None:
+            years = pd.to_numeric(frame["year"], errors="coerce")
+            keep &= years.between(*self.year)
+        return keep
+
+    def describe(self) -> str:
+        """The peers in words, e.g. ``"enterprise-level PMOs in public sector (2025)"``."""
+        level = "PMOs of any level" if self.pmo_level in (None, "same") else f"{self.pmo_level}-level PMOs"
+        parts = [level]
+        if self.sector:
+            parts.append(f"in {self.sector}")
+        if self.size:
+            parts.append(f"of {self.size} organisations")
+        if self.region:
+            parts.append(f"in the region {self.region}")
+        if self.year:
+            first, last = self.year
+            parts.append(f"assessed in {first}" if first == last else f"assessed in {first}-{last}")
+        return " ".join(parts)
+
+    def text(self) -> str:
+        """The filter as ``--peers`` takes it (``all`` for none)."""
+        parts = [f"{k}={getattr(self, k)}" for k in ("pmo_level", "sector", "size", "region") if getattr(self, k)]
+        if self.year:
+            first, last = self.year
+            parts.append(f"year={first}" if first == last else f"year={first}-{last}")
+        return ",".join(parts) or "all"
+
+
+def _folded(value) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    return " ".join(str(value).split()).casefold()
+
+
+def _value(key: str, value: str, sectors: tuple[str, ...] | None, text: str):
+    lowered = value.casefold()
+    if key == "pmo_level":
+        if lowered in ("any", "all"):
+            return None
+        return _choice(key, lowered, PMO_LEVELS, text)
+    if key == "size":
+        return _choice(key, lowered, SIZES, text)
+    if key == "sector" and sectors:
+        exact = [s for s in sectors if s.casefold() == lowered]
+        starting = exact or [s for s in sectors if s.casefold().startswith(lowered)]
+        if len(starting) == 1:
+            return starting[0]
+        return _choice(key, lowered, sectors, text)
+    if key == "year":
+        found = _YEAR.match(value)
+        if not found:
+            raise PeerFilterError(f"peer filter '{text}': year '{value}' is not a year (2025) nor a range "
+                                  "(2024-2026)")
+        first = int(found.group(1))
+        last = int(found.group(2) or first)
+        if last < first:
+            raise PeerFilterError(f"peer filter '{text}': the year range {value} ends before it starts")
+        return (first, last)
+    return value
+
+
+def _choice(key: str, lowered: str, allowed: tuple[str, ...], text: str) -> str:
+    for choice in allowed:
+        if choice.casefold() == lowered:
+            return choice
+    raise PeerFilterError(f"peer filter '{text}': {key} '{lowered}' is not one of: {', '.join(allowed)}")
+
+
+@dataclass(frozen=True)
+class BenchmarkComparison:
+    """Where one PMO stands among its peers in a benchmark pool.
+
+    Attributes
+    ----------
+    filter
+        The filter applied (resolved: ``pmo_level`` is the PMO's own level unless another was asked for).
+    peers
+        How many peers (organisations, one entry each) the comparison is made with.
+    suppressed
+        ``True`` when fewer than :data:`MIN_PEERS` peers were found: ``table`` and ``peer_scores`` are then
+        empty, so that no number about too few organisations can be shown.
+    synthetic
+        Whether every entry of the pool is synthetic (generated, not real assessments).
+    own_left_out
+        Whether the client's own organisation was left out (its key was known).
+    table
+        One row per dimension in the PMO's order, then ``overall``: ``dimension``, ``label``, ``score`` (the
+        PMO's), ``peers`` (peers with a score there), ``q1``, ``median``, ``q3``, ``rank`` (1 = highest),
+        ``out_of`` (peers with a score + 1), ``quartile`` (:data:`QUARTILES`; ``None`` without a score). A row
+        with fewer than :data:`MIN_PEERS` peer scores has no numbers but the PMO's own score.
+    peer_scores
+        The peers' scores in long form for a strip plot: ``dimension``, ``label``, ``score``.
+    """
+
+    filter: PeerFilter
+    peers: int
+    suppressed: bool
+    synthetic: bool = False
+    own_left_out: bool = False
+    table: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COMPARISON_COLUMNS))
+    peer_scores: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["dimension", "label", "score"]))
+
+    @property
+    def sentence(self) -> str:
+        """The filter and the count, always shown, e.g. ``"Compared with 42 enterprise-level PMOs ..."``."""
+        own = ", the client's own left out" if self.own_left_out else ""
+        who = f"{self.filter.describe()} (one per organisation{own})"
+        if self.suppressed:
+            return (f"The benchmark pool holds {self.peers} {who}; at least {MIN_PEERS} are needed, so no comparison "
+                    "is shown.")
+        return f"Compared with {self.peers} {who}."
+
+    def shown_table(self) -> pd.DataFrame:
+        """The table as the report prints it: ``label``, ``score``, ``q1``, ``median``, ``q3``, ``rank`` as text
+        (``"6 of 11"``, ``None`` without one) and ``quartile``."""
+        rank = [None if pd.isna(r) else f"{int(r)} of {int(n)}" for r, n in zip(self.table["rank"],
+                                                                               self.table["out_of"])]
+        return self.table[["label", "score", "q1", "median", "q3"]].assign(rank=rank, quartile=self.table["quartile"])
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict (missing values as ``None``)."""
+        rows = [{k: (None if pd.isna(v) else v.item() if isinstance(v, np.generic) else v) for k, v in r.items()}
+                for r in self.table.to_dict("records")]
+        return {"filter": self.filter.text(), "description": self.filter.describe(), "peers": self.peers,
+                "suppressed": self.suppressed, "synthetic": self.synthetic, "own_left_out": self.own_left_out,
+                "rows": rows}
+
+
+def peers_of(pool: pd.DataFrame, filter: PeerFilter, *, instrument: str | None = None,
+             own_org_key: str | None = None) -> pd.DataFrame:
+    """The peer entries of a pool table: matching ``instrument`` (id) and the resolved ``filter``, less the
+    organisation ``own_org_key``, one per organisation (latest ``year``, then latest ``added_on``, then the
+    highest ``entry_id`` so that the choice never depends on row order)."""
+    keep = filter.matches(pool)
+    if instrument is not None:
+        keep &= pool["instrument_id"].astype(str) == str(instrument)
+    if own_org_key is not None:
+        keep &= pool["org_key"].astype(str) != own_org_key
+    chosen = pool[keep].assign(_year=pd.to_numeric(pool["year"], errors="coerce"),
+                               _added=pd.to_datetime(pool["added_on"], errors="coerce"))
+    chosen = chosen.sort_values(["org_key", "_year", "_added", "entry_id"], na_position="first", kind="stable")
+    return chosen.drop_duplicates("org_key", keep="last").drop(columns=["_year", "_added"]).reset_index(drop=True)
+
+
+def quartile_of(score: float, q1: float, median: float, q3: float) -> str | None:
+    """The quartile a score falls in (:data:`QUARTILES`); ``None`` for a missing score.
+
+    >>> [quartile_of(s, 40, 50, 60) for s in (60, 59.9, 50, 40, 39.9)]
+    ['top', 'second', 'second', 'third', 'bottom']
+    """
+    if score is None or np.isnan(score):
+        return None
+    if score >= q3:
+        return "top"
+    if score >= median:
+        return "second"
+    if score >= q1:
+        return "third"
+    return "bottom"
+
+
+def compare(assessment, pool: pd.DataFrame, filter: PeerFilter | None = None, own_org_key: str | None = None, *,
+            instrument: str | None = None, synthetic: bool | None = None) -> BenchmarkComparison:
+    """Compare one PMO with its peers in a benchmark pool.
+
+    Parameters
+    ----------
+    assessment
+        The PMO (:class:`~pmo_workbench.assessment.results.PmoAssessment`: its ``dimensions`` (``dimension``,
+        ``label``, ``score``), ``overall_score`` and ``pmo_level`` are used).
+    pool
+        The pool as a table (:data:`ENTRY_COLUMNS` and ``score_<dimension>`` columns).
+    filter
+        Which entries are peers; ``None`` or the default: those of the PMO's own level.
+    own_org_key
+        The pool's key of the client's organisation: its entries are left out.
+    instrument
+        The instrument id of the assessment: entries of another instrument are left out (``None``: all kept).
+    synthetic
+        Whether the pool is synthetic; by default, whether every row of ``pool`` is.
+
+    Returns
+    -------
+    BenchmarkComparison
+        Suppressed (no numbers) with fewer than :data:`MIN_PEERS` peers.
+    """
+    chosen = (filter or PeerFilter()).resolved(assessment.pmo_level)
+    if synthetic is None:
+        synthetic = bool(len(pool)) and bool(pool["synthetic"].astype(bool).all())
+    peers = peers_of(pool, chosen, instrument=instrument, own_org_key=own_org_key)
+    if len(peers) < MIN_PEERS:
+        return BenchmarkComparison(chosen, len(peers), True, synthetic, own_org_key is not None)
+    dims = assessment.dimensions
+    wanted = [*zip(dims["dimension"], dims["label"], dims["score"]),
+              ("overall", "Overall", assessment.overall_score)]
+    rows, strips = [], []
+    for dim, label, score in wanted:
+        column = "overall" if dim == "overall" else f"{SCORE_PREFIX}{dim}"
+        values = (pd.to_numeric(peers[column], errors="coerce").dropna().to_numpy(float) if column in peers
+                  else np.array([]))
+        rows.append(_row(dim, label, float(score) if pd.notna(score) else float("nan"), values))
+        if len(values) >= MIN_PEERS:
+            strips.extend({"dimension": dim, "label": label, "score": float(v)} for v in values)
+    table = pd.DataFrame(rows, columns=COMPARISON_COLUMNS).astype({"peers": "Int64", "rank": "Int64",
+                                                                   "out_of": "Int64"})
+    strip = pd.DataFrame(strips, columns=["dimension", "label", "score"])
+    return BenchmarkComparison(chosen, len(peers), False, synthetic, own_org_key is not None, table, strip)
+
+
+def _row(dim: str, label: str, score: float, values: np.ndarray) -> dict:
+    row = {"dimension": dim, "label": label, "score": score, "peers": len(values), "q1": np.nan,
+           "median": np.nan, "q3": np.nan, "rank": None, "out_of": None, "quartile": None}
+    if len(values) < MIN_PEERS:
+        return row
+    q1, median, q3 = (float(q) for q in np.quantile(values, [0.25, 0.5, 0.75]))  # numpy's default: linear
+    row.update(q1=q1, median=median, q3=q3)
+    if not np.isnan(score):
+        row.update(rank=int((values > score).sum()) + 1, out_of=len(values) + 1,
+                   quartile=quartile_of(score, q1, median, q3))
+    return row
+
+
+def entry_fields(assessment, instrument, *, year: int, sector: str | None = None, size: str | None = None,
+                 region: str | None = None, synthetic: bool = False) -> dict:
+    """What a pool keeps of one assessed PMO, less its keys, id and date (the pool adds them).
+
+    Parameters
+    ----------
+    assessment
+        The PMO (:class:`~pmo_workbench.assessment.results.PmoAssessment`), scored as its report scores it.
+    instrument
+        Its :class:`~pmo_workbench.assessment.instrument.Instrument`.
+    year
+        The fieldwork year.
+    sector
+        The sector; ``None``: the PMO's engagement context answer ``sector``, when recorded.
+    size, region
+        The organisation's size band (:data:`SIZES`) and region (free text, spaces trimmed), or ``None``.
+    synthetic
+        Whether the entry is made up (examples), not a real assessment.
+
+    Returns
+    -------
+    dict
+        ``instrument_id``, ``instrument_version``, ``year``, ``sector``, ``size``, ``pmo_level``, ``region``,
+        ``type``, ``target``, ``overall``, ``respondents``, ``synthetic`` and ``scores`` (dimension -> score,
+        ``None`` when missing). No name, answer or comment.
+    """
+    context = assessment.engagement.context if assessment.engagement is not None else {}
+    recorded = context.get("sector")
+    if size is not None and size not in SIZES:
+        raise ValueError(f"size '{size}' is not one of {', '.join(SIZES)}")
+    target = assessment.type.target
+    region = " ".join(region.split()) if region else None
+    return {
+        "instrument_id": instrument.id, "instrument_version": str(instrument.version), "year": int(year),
+        "sector": sector or (str(recorded) if recorded else None), "size": size,
+        "pmo_level": assessment.pmo_level, "region": region or None, "type": assessment.type.type,
+        "target": target.id if target is not None else None,
+        "overall": None if pd.isna(assessment.overall_score) else float(assessment.overall_score),
+        "respondents": int(assessment.respondents), "synthetic": bool(synthetic),
+        "scores": {str(d): (None if pd.isna(s) else float(s))
+                   for d, s in zip(assessment.dimensions["dimension"], assessment.dimensions["score"])},
+    }
