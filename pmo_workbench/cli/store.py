@@ -163,9 +163,12 @@ def store_engagement_command(
     instrument: Annotated[str | None, typer.Option(
         "--instrument", "-i", help="Instrument YAML file of assessments that use a custom (not built-in) "
                                    "instrument.")] = None,
+    wave: Annotated[str | None, typer.Option(
+        "--wave", help="The wave whose assessments the entries go to (default: each PMO's latest).",
+        show_default=False)] = None,
 ) -> None:
-    """Record each entry of an engagement file on its PMO's assessment (the most recent one), and its client-level
-    edit (names, logos, key messages, approved comments...) on its organisation; all or none."""
+    """Record each entry of an engagement file on its PMO's assessment (the latest wave, or --wave), and its
+    client-level edit (names, logos, key messages, approved comments...) on its organisation; all or none."""
     from .._yaml import load_yaml
     from ..assessment.engagement import close_match, load_engagement, raw_entries
     from ..errors import InputValidationError, Problem
@@ -180,13 +183,21 @@ def store_engagement_command(
     except InputValidationError as exc:
         problems += exc.problems
     with _open_store(db, create=False) as store:
-        listed = store.assessments().sort_values(["assessed_on", "assessment_id"], na_position="first")
+        listed = store.assessments().sort_values(["fieldwork_start", "assessed_on", "assessment_id"],
+                                                 na_position="first")
         chosen: dict[int, int] = {}  # entry index -> assessment id
         organisations = listed["organisation"].drop_duplicates().tolist()
         for entry in raw_entries(data, node):
             if entry.organisation is None or entry.pmo is None:
                 continue  # reported with the file's shape
             rows = listed[(listed["organisation"] == entry.organisation) & (listed["pmo"] == entry.pmo)]
+            if wave is not None and not rows.empty:
+                waves = rows["wave"].tolist()
+                rows = rows[rows["wave"] == wave]
+                if rows.empty:
+                    problems.append(entry.problem(file, "pmo", f"PMO '{entry.pmo}' of '{entry.organisation}' has no "
+                                                               f"wave '{wave}'; its waves are {', '.join(waves)}"))
+                    continue
             if not rows.empty:
                 chosen[entry.index] = int(rows["assessment_id"].iloc[-1])
                 continue
@@ -232,7 +243,8 @@ def store_engagement_command(
         entry = checked[index]
         typer.echo(f"assessment {chosen[index]} ({entry.organisation} / {entry.pmo}): "
                    f"{'target ' + entry.target if entry.target else 'no target'}, "
-                   f"{count(len(entry.context), 'context answer')}, {count(len(entry.evidence), 'evidence answer')}")
+                   f"{count(len(entry.context), 'context answer')}, {count(len(entry.evidence), 'evidence answer')}"
+                   + (f", {count(len(entry.done), 'step')} done" if entry.done else ""))
 
 
 def _located(node, key: str) -> tuple[int | None, int | None]:
@@ -261,7 +273,8 @@ def store_engagement_export_command(
     out.parent.mkdir(parents=True, exist_ok=True)
     with _open_store(db, create=False) as store:
         client = store.client_engagement(organisation)
-        listed = store.assessments().sort_values(["assessed_on", "assessment_id"], na_position="first")
+        listed = store.assessments().sort_values(["fieldwork_start", "assessed_on", "assessment_id"],
+                                                 na_position="first")
         latest = listed[listed["organisation"] == organisation].drop_duplicates("pmo", keep="last")
         entries = [e for e in (store.engagement(int(a)) for a in latest["assessment_id"]) if e is not None]
     if client is None and not entries:

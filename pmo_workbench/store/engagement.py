@@ -36,7 +36,7 @@ class EngagementMixin:
             conn.execute(sa.update(_ASM).where(_ASM.c.id == assessment_id).values(target_type=type_id))
 
     def set_engagement(self, assessment_id: int, entry: PmoEngagement) -> None:
-        """Record an engagement entry (target type, context answers, evidence) for an assessment.
+        """Record an engagement entry (target type, context answers, evidence, steps done) for an assessment.
 
         The entry replaces what was recorded before (a part it leaves out is
         cleared). Its organisation and PMO must be the assessment's, and its
@@ -69,7 +69,8 @@ class EngagementMixin:
                     target_type=entry.target,
                     context=json.dumps(entry.context, ensure_ascii=False) if entry.context else None,
                     evidence=json.dumps({k: v.model_dump() for k, v in entry.evidence.items()}, ensure_ascii=False)
-                    if entry.evidence else None))
+                    if entry.evidence else None,
+                    done=json.dumps(list(entry.done), ensure_ascii=False) if entry.done else None))
 
     def set_client_engagement(self, engagement: Engagement, base: str | os.PathLike | None = None) -> None:
         """Keep the client-level edit of an engagement (every key but ``pmos``) on its organisation, replacing
@@ -123,19 +124,20 @@ class EngagementMixin:
         """What :meth:`set_engagement` (or :meth:`set_target`) recorded for an assessment; ``None`` when nothing."""
         with self._read() as conn:
             row = conn.execute(sa.select(_ORG.c.name, _PMO.c.name, _ASM.c.target_type, _ASM.c.context,
-                                         _ASM.c.evidence)
+                                         _ASM.c.evidence, _ASM.c.done)
                                .select_from(_ASM.join(_ORG, _ASM.c.organisation_id == _ORG.c.id)
                                             .join(_PMO, _ASM.c.pmo_id == _PMO.c.id))
                                .where(_ASM.c.id == assessment_id)).first()
         if row is None:
             raise StoreError(f"no assessment {assessment_id} in {self.shown_url}")
-        organisation, pmo, target, context, evidence = row
-        if target is None and context is None and evidence is None:
+        organisation, pmo, target, context, evidence, done = row
+        if target is None and context is None and evidence is None and done is None:
             return None
         return PmoEngagement(
             organisation=organisation, pmo=pmo, target=target,
             context=json.loads(context) if context else {},
-            evidence={k: EvidenceAnswer(**v) for k, v in json.loads(evidence).items()} if evidence else {})
+            evidence={k: EvidenceAnswer(**v) for k, v in json.loads(evidence).items()} if evidence else {},
+            done=tuple(json.loads(done)) if done else ())
 
 
 def _check_engagement(entry: PmoEngagement, instrument: Instrument, assessment_id: int) -> None:

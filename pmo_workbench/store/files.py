@@ -573,6 +573,8 @@ def engagement_yaml(entry, *, client: dict | None = None, organisation: str | No
     if entry is not None and entry.evidence:
         record["evidence"] = {key: {"answer": _Quoted(answer.answer), **({"note": answer.note} if answer.note else {})}
                               for key, answer in entry.evidence.items()}
+    if entry is not None and entry.done:
+        record["done"] = list(entry.done)
     record.update(collected or {})
     if own_choice:
         record["recommendations"] = own_choice

@@ -14,7 +14,7 @@ from ..errors import StoreError
 
 DB_ENV = "PMO_WORKBENCH_DB"
 """Environment variable naming the database: a full URL or the path of a SQLite file."""
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0008"
 """The Alembic revision this version of the package writes (the head of ``migrations/versions``)."""
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 STATUSES = ("open", "closed")
@@ -33,7 +33,7 @@ NOT_APPLICABLE = "n/a"
 DONT_KNOW = "DK"
 """The answer "don't know" (:meth:`Store.save_answer` takes ``"DK"`` in any case, :meth:`Store.answers` returns
 this); kept apart from the scale and from "not applicable", never scored. Exports write it as ``DK``."""
-_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 _NA_TEXT = "NA"
 _NA_RAW = frozenset({"na", "n/a"})  # the not-answered markers of a responses file that are not a blank
 
@@ -135,6 +135,7 @@ class Assessment(Base):
     target_type: Mapped[str | None] = mapped_column(sa.Text)
     context: Mapped[str | None] = mapped_column(sa.Text)  # JSON: context question id -> answer
     evidence: Mapped[str | None] = mapped_column(sa.Text)  # JSON: evidence id -> {answer, note}
+    done: Mapped[str | None] = mapped_column(sa.Text)  # JSON: recommendation ids completed since the earlier wave
     anonymity: Mapped[str] = mapped_column(server_default=DEFAULT_ANONYMITY)
     survey: Mapped[str | None] = mapped_column(sa.Text)  # JSON: {sender, purpose, contact, closes_on}
     label: Mapped[str]  # the wave: "2025", "2026 Q3"; unique per PMO

@@ -107,3 +107,22 @@ def test_score_from_the_store_takes_one_wave_of_each_pmo(tmp_path):
     assert [a["respondents"] for a in json.loads(latest.stdout)["assessments"]] == [2]
     named = run("score", "--store", db, "--format", "json", "--wave", "2025")
     assert [a["respondents"] for a in json.loads(named.stdout)["assessments"]] == [1]
+
+
+def test_store_engagement_keeps_the_steps_done_on_the_wave_named(tmp_path):
+    db = tmp_path / "w.db"
+    assert run("store", "import", write_csv(tmp_path / "two.csv", TWO_WAVES), "--db", db).exit_code == 0
+    file = tmp_path / "engagement.yaml"
+    file.write_text("pmos:\n- {organisation: Org, pmo: PMO, target: controlling, done: [MAN-charter]}\n",
+                    encoding="utf-8")
+    kept = run("store", "engagement", file, "--db", db, "--wave", "2025")
+    assert kept.exit_code == 0, kept.output
+    assert "assessment 1 (Org / PMO): target controlling, 0 context answers, 0 evidence answers, 1 step done" in (
+        kept.stdout)
+    from pmo_workbench.store import Store
+
+    with Store(db) as store:
+        assert store.engagement(1).done == ("MAN-charter",)  # the wave named, not the latest
+        assert store.engagement(2) is None
+    unknown = run("store", "engagement", file, "--db", db, "--wave", "2024")
+    assert unknown.exit_code == 2 and "has no wave '2024'; its waves are 2025, 2026" in unknown.stderr

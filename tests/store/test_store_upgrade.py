@@ -20,7 +20,7 @@ from pmo_workbench.cli import app
 from pmo_workbench.errors import StoreError
 from pmo_workbench.store import NOT_APPLICABLE, Store, alembic_config, report_input
 from pmo_workbench.store.files import assessment_instrument
-from pmo_workbench.store.schema import DONT_KNOW
+from pmo_workbench.store.schema import DONT_KNOW, SCHEMA_HEAD
 
 from tests.backends import refused_by_the_database, sqlite_only
 from tests.helpers import write_csv
@@ -68,7 +68,7 @@ def test_a_database_of_schema_0003_upgrades_with_answers_markers_and_scores_unch
         engine.dispose()
     with Store(url) as opened:
         with opened._engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0007"
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD
         assert opened.answers(1) == {"MAN1": (4, None), "MAN2": (NOT_APPLICABLE, "not ours"), "MAN3": (2, None),
                                      "MAN4": (5, None)}
         assert opened.answers(2) == {"MAN1": (3, None), "MAN2": (1, None), "MAN3": (None, "ask the CFO"),

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import command
 
 from pmo_workbench.errors import InputValidationError, StoreError
-from pmo_workbench.store import Store, alembic_config
+from pmo_workbench.store import SCHEMA_HEAD, Store, alembic_config
 
 from tests.backends import sqlite_only
 from tests.helpers import write_csv
@@ -152,4 +152,4 @@ def test_a_database_of_schema_0006_upgrades_to_waves(db_url, core):
         second = opened.create_assessment("Org", "PMO", core, wave="2026")
         assert second == 4 and opened.assessment(second)["pmo_id"] == 1
         with opened._engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0007"
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD
