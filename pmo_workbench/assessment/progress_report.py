@@ -105,7 +105,7 @@ def progress_input(responses: str | Path, organisation: str, pmo: str | None = N
                    instrument: str | Path = "pmo-core", from_wave: str | None = None, to_wave: str | None = None,
                    earlier_responses: str | Path | None = None, earlier_instrument: str | Path | None = None,
                    engagement: str | Path | None = None, min_change: float = DEFAULT_MIN_CHANGE,
-                   min_group_size: int | None = None) -> ProgressInput:
+                   min_group_size: int | None = None, anonymous: bool = False) -> ProgressInput:
     """Read, check and compare what one PMO's progress report needs.
 
     Parameters
@@ -125,6 +125,9 @@ def progress_input(responses: str | Path, organisation: str, pmo: str | None = N
         ``responses``.
     min_change
         The minimum meaningful change, in points.
+    anonymous
+        The answers were collected anonymously whatever the engagement file says (as the store records it): the
+        minimum group size is then at least 5 and a wave with fewer respondents is refused.
 
     Raises
     ------
@@ -150,7 +153,7 @@ def progress_input(responses: str | Path, organisation: str, pmo: str | None = N
         second, after = _one_wave(mine, organisation, pmo, to_wave, str(responses))
     entries, engagement_file, _ = engagement_inputs(responses, everyone, ins, engagement=engagement)
     entry = None if entries is None else entries.for_pmo(organisation, pmo)
-    if entry is not None and entry.anonymity == "anonymous":
+    if anonymous or (entry is not None and entry.anonymity == "anonymous"):
         size = max(size, ANONYMOUS_MIN_GROUP_SIZE)
         for wave, rows in ((first, before), (second, after)):
             n = rows["respondent"].nunique()

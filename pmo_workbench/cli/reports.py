@@ -310,17 +310,20 @@ def report_progress_command(
     if branding is not None:
         load_branding(branding)
     earlier = earlier_instrument = None
+    anonymous = False
     if store_url is not None:
         organisation, pmo, responses, earlier, instrument, earlier_instrument, stored, from_wave, to_wave = (
             _stored_waves(store_url, pmo, from_wave, to_wave, instrument))
+        anonymous = _stored_anonymous(store_url, pmo, (from_wave, to_wave))
         engagement = engagement or stored
     data = progress_input(responses, organisation, pmo, instrument=instrument, from_wave=from_wave, to_wave=to_wave,
                           earlier_responses=earlier, earlier_instrument=earlier_instrument, engagement=engagement,
-                          min_change=min_change, min_group_size=min_group_size)  # every problem, exit 2
+                          min_change=min_change, min_group_size=min_group_size,
+                          anonymous=anonymous)  # every problem, exit 2
     spec = progress_spec(responses, organisation, data.pmo, from_wave=data.progress.waves[0],
                          to_wave=data.progress.waves[1], earlier_responses=earlier, instrument=instrument,
                          earlier_instrument=earlier_instrument, engagement=engagement, min_change=min_change,
-                         min_group_size=min_group_size, branding=branding)
+                         min_group_size=min_group_size, branding=branding, anonymous=anonymous)
     run_reports([spec], out, formats(format, ("html", "ipynb")), jobs=1, force=True, index=False,
                 cell_timeout=cell_timeout)
 
@@ -363,3 +366,14 @@ def _stored_waves(store_url: str, pmo: str, from_wave: str | None, to_wave: str 
     stored = getattr(given_later, "engagement", None)
     return (str(mine["organisation"].iloc[0]), str(mine["pmo"].iloc[0]), given_later.responses,
             given_earlier.responses, given_later.instrument, given_earlier.instrument, stored, earlier, later)
+
+
+def _stored_anonymous(store_url: str, pmo: str, waves: tuple[str, str]) -> bool:
+    """Whether the store holds either of the PMO's two waves as anonymous: its minimum group size of 5 holds
+    whatever engagement file the user gives (that file may add the steps done, never lift the anonymity)."""
+    from ..store import Store
+
+    with Store(store_url, create=False) as store:
+        table = store.assessments()
+        mine = table[(table["pmo_id"] == int(pmo)) & table["wave"].astype(str).isin(waves)]
+        return any(store.survey(int(i))[0] == "anonymous" for i in mine["assessment_id"])

@@ -390,6 +390,7 @@ def progress_spec(
     branding: str | Path | None = None,
     name: str | None = None,
     base: Path | None = None,
+    anonymous: bool = False,
 ) -> ReportSpec:
     """The :class:`ReportSpec` of a progress report of one PMO between two waves; relative paths are taken from
     ``base``. ``responses`` holds both waves (a ``wave`` column), or the later one when ``earlier_responses``
@@ -411,6 +412,8 @@ def progress_spec(
         params["min_change"] = float(min_change)
     if min_group_size is not None:
         params["min_group_size"] = int(min_group_size)
+    if anonymous:  # collected anonymously (the store says so): whatever the engagement file given says
+        params["anonymous"] = True
     beside = engagement_beside(responses_path) if engagement is None else None
     engagement_path = _absolute(engagement, base) or (str(beside) if beside else None)
     if engagement_path:

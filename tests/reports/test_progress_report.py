@@ -185,3 +185,28 @@ def test_the_demo_includes_the_progress_report_of_the_pmo_assessed_twice():
     progress = [s for s in demo_specs() if s.report == "progress"]
     assert [s.name for s in progress] == ["harrowmoor-water-services-capital-programmes-pmo-progress"]
     assert progress[0].parameters["engagement"].endswith("engagement.yaml")
+
+
+def test_a_stored_anonymous_wave_keeps_its_minimum_group_whatever_engagement_file_is_given(tmp_path, core):
+    # both waves anonymised in the store: the user's engagement file (no anonymity key) cannot lift the minimum
+    # group of 5; the sample's waves have 9 and 10 respondents, so the report is made, with groups under 5 hidden
+    from pmo_workbench import examples_dir
+    from pmo_workbench.assessment.progress_report import progress_input
+    from pmo_workbench.cli.reports import _stored_anonymous
+    from pmo_workbench.reports.spec import progress_spec
+    from pmo_workbench.store import Store
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    with Store(url) as store:
+        store.import_responses(examples_dir() / "waves" / "responses.csv", core)
+        assert not _stored_anonymous(url, "1", ("2025", "2026"))
+        store.close_assessment(1)
+        store.anonymise(1)
+    assert _stored_anonymous(url, "1", ("2025", "2026"))  # one anonymous wave is enough
+    sample = examples_dir() / "waves"
+    given = progress_input(sample / "responses.csv", "Harrowmoor Water Services",
+                           engagement=sample / "engagement.yaml", anonymous=True)
+    assert given.min_group_size == 5
+    spec = progress_spec(sample / "responses.csv", "Harrowmoor Water Services", "Capital Programmes PMO",
+                         engagement=sample / "engagement.yaml", anonymous=True)
+    assert spec.parameters["anonymous"] is True
