@@ -132,8 +132,8 @@ def progress_input(responses: str | Path, organisation: str, pmo: str | None = N
     Raises
     ------
     InputValidationError
-        A file is invalid, the organisation or PMO has no answers, or the waves cannot be chosen
-        (:func:`choose_waves`).
+        A file is invalid, the organisation or PMO has no answers, the waves cannot be chosen
+        (:func:`choose_waves`), or a wave has fewer respondents than the minimum group size.
     """
     size = DEFAULT_MIN_GROUP_SIZE if min_group_size is None else int(min_group_size)
     ins = load_instrument(instrument)
@@ -161,6 +161,13 @@ def progress_input(responses: str | Path, organisation: str, pmo: str | None = N
                 raise _problem(str(responses), None, (
                     f"{organisation} / {pmo}: {n} respondents answered wave {wave or '(none named)'} anonymously, "
                     f"fewer than the minimum of {ANONYMOUS_MIN_GROUP_SIZE}; no progress report is rendered"))
+    for wave, rows in ((first, before), (second, after)):
+        n = rows["respondent"].nunique()
+        if n < size:  # the wave's scores would be those few people's own answers
+            raise _problem(str(responses), None, (
+                f"{organisation} / {pmo}: {n} respondent{'s' if n != 1 else ''} answered wave "
+                f"{wave or '(none named)'}, fewer than the minimum group size of {size}; a progress report would "
+                "show their own answers, so none is rendered"))
     progress = compare_waves(before, after, ins, organisation, pmo, earlier_instrument=earlier_ins,
                              engagement=entries, min_change=min_change, waves=(first, second), min_group_size=size)
     return ProgressInput(
