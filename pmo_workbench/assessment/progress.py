@@ -237,7 +237,7 @@ class Progress:
         (``verdict`` one of :data:`VERDICTS`).
     overall
         The overall score compared: ``score_before``, ``score_after`` (means of the respondents' own overall
-        scores over the dimensions compared), ``change``, ``ci_low``, ``ci_high``, ``df``, ``n_before``,
+        scores over the dimensions compared that have answers in both waves), ``change``, ``ci_low``, ``ci_high``, ``df``, ``n_before``,
         ``n_after``, ``meaningful``, ``verdict``.
     gates
         Every gate of the later instrument's ladder: ``type``, ``dimension``, ``gate``, ``score_before``,
@@ -342,8 +342,11 @@ def compare(before: PmoAssessment, after: PmoAssessment, instrument: Instrument,
                      "df": diff.df, "meaningful": is_meaningful(diff.change, diff.ci_low, diff.ci_high, min_change),
                      "verdict": change_verdict(diff.change, diff.ci_low, diff.ci_high, min_change)})
     dims = pd.DataFrame(rows, columns=DIMENSION_COLUMNS)
-    overall = welch_difference(_overall(before, {old: weights[d] for d, old in pairs.items()}),
-                               _overall(after, {d: weights[d] for d in pairs}), confidence=confidence)
+    # the overall score only over the dimensions scored in both waves: one without answers on one side would
+    # otherwise still weigh in the other side's overall score, and move the change by its level alone
+    both = set(dims.loc[dims["n_before"].gt(0) & dims["n_after"].gt(0), "dimension"])
+    overall = welch_difference(_overall(before, {old: weights[d] for d, old in pairs.items() if d in both}),
+                               _overall(after, {d: weights[d] for d in pairs if d in both}), confidence=confidence)
     overall_row = {"score_before": overall.mean_before, "score_after": overall.mean_after,
                    "change": overall.change, "ci_low": overall.ci_low, "ci_high": overall.ci_high, "df": overall.df,
                    "n_before": overall.n_before, "n_after": overall.n_after,

@@ -253,8 +253,15 @@ def headline(progress: Progress, type_labels: dict[str, str]) -> list[str]:
                              f"{second}, the score", o, progress.min_change)]
     up = dims[dims["verdict"] == "improved"]["label"].tolist()
     down = dims[dims["verdict"] == "declined"]["label"].tolist()
-    lines.append(f"{len(up)} of {len(dims)} dimensions improved meaningfully" + (f": {', '.join(up)}" if up else "")
-                 + f"; {len(down)} declined" + (f": {', '.join(down)}." if down else "."))
+    scored = dims["n_before"].gt(0) & dims["n_after"].gt(0)
+    lines.append(f"{len(up)} of {int(scored.sum())} dimensions compared improved meaningfully"
+                 + (f": {', '.join(up)}" if up else "") + f"; {len(down)} declined"
+                 + (f": {', '.join(down)}." if down else "."))
+    for side, wave in (("n_before", first), ("n_after", second)):
+        gone = dims.loc[dims[side].eq(0), "label"].tolist()
+        if gone:
+            lines.append(f"{', '.join(gone)} had no answers in {wave}: left out of the comparison and of the "
+                         "overall score.")
     lines.append(type_sentence(progress, type_labels))
     follow = follow_through_sentence(progress)
     if follow:

@@ -280,3 +280,18 @@ def test_waves_on_two_versions_are_compared_on_the_mapped_dimensions(core, core_
     assert gates[("controlling", "compliance")] == "not_compared"
     # monitoring: 50 against 1.0's controlling gate 60 (fails), 75 against 2.0's gate 55 (passes)
     assert gates[("controlling", "monitoring")] == "now_passes"
+
+
+def test_a_dimension_without_answers_in_one_wave_is_left_out_of_both_overall_scores(tiny):
+    # earlier wave: Support 50, 75, 25 and People 100 for everyone; later wave: Support only, 75 and 100.
+    # People has no score in the later wave, so the overall scores are over Support alone: 50 -> 87.5.
+    # (Counting People in the earlier wave would make it (50+100)/2, (75+100)/2, (25+100)/2 -> 75 and hide the
+    # rise.)
+    ppl = [(who, role, f"P{i}", 5) for who, role in (("A1", "executive"), ("A2", "executive"),
+                                                       ("A3", "project_manager")) for i in range(1, 6)]
+    before = answers(_sup([("A1", "executive", 3), ("A2", "executive", 4), ("A3", "project_manager", 2)]) + ppl)
+    after = answers(_sup([("B1", "executive", 4), ("B2", "executive", 5)]))
+    progress = compare_waves(before, after, tiny, "Org", "PMO", waves=("2025", "2026"))
+    assert progress.dimensions.set_index("dimension").loc["ppl", "score_before"] == 100.0
+    assert progress.overall["score_before"] == pytest.approx(50.0)
+    assert progress.overall["score_after"] == pytest.approx(87.5)
