@@ -248,7 +248,8 @@ class Progress:
         gates in the later wave), ``reached_before``, ``reached_after``; empty without a target.
     roadmap
         The earlier wave's initiatives: ``id``, ``title``, ``dimension``, ``label``, ``phase_label``, ``steps``,
-        ``steps_done``, ``status`` (``done``, ``partly``, ``not done``), ``change``, ``verdict``.
+        ``steps_done``, ``status`` (``done``, ``partly``, ``not done``; ``unknown`` for every initiative when no
+        step is marked done: no record was given), ``change``, ``verdict``.
     done_elsewhere
         Step ids marked done that the earlier roadmap did not hold.
     roles
@@ -444,7 +445,10 @@ def _target(before: PmoAssessment, after: PmoAssessment) -> dict[str, Any]:
 
 def _follow_through(before: PmoAssessment, dims: pd.DataFrame, pairs: Mapping[str, str],
                     done: Sequence[str]) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    """The earlier roadmap's initiatives: their steps marked done, and the change of the dimension each targeted."""
+    """The earlier roadmap's initiatives: their steps marked done, and the change of the dimension each targeted.
+
+    Without any step marked done there is no record of what was done: every status is ``unknown``, never
+    ``not done``."""
     later_of = {old: new for new, old in pairs.items()}
     by_dim = dims.set_index("dimension") if len(dims) else None
     done_set = set(done)
@@ -453,7 +457,8 @@ def _follow_through(before: PmoAssessment, dims: pd.DataFrame, pairs: Mapping[st
         steps = [s["id"] for s in i.steps]
         planned.update(steps)
         finished = [s for s in steps if s in done_set]
-        status = "done" if steps and len(finished) == len(steps) else "partly" if finished else "not done"
+        status = ("unknown" if not done_set else "done" if steps and len(finished) == len(steps) else
+                  "partly" if finished else "not done")
         dim = later_of.get(i.dimension)
         row = None if dim is None or by_dim is None or dim not in by_dim.index else by_dim.loc[dim]
         rows.append({"id": i.id, "title": i.title, "dimension": i.dimension, "label": i.dimension_label,

@@ -25,7 +25,7 @@ from .report import fieldwork_dates
 from .responses import read_responses, subject_problem
 from .waves import select_wave, waves_of
 
-STATUS_WORDS = {"done": "done", "partly": "partly done", "not done": "not done"}
+STATUS_WORDS = {"done": "done", "partly": "partly done", "not done": "not done", "unknown": "not recorded"}
 
 
 @dataclass(frozen=True)
@@ -307,8 +307,12 @@ def follow_through_sentence(progress: Progress) -> str | None:
     first = wave_names(progress)[0]
     if r.empty:
         return None
+    if r["status"].eq("unknown").all():
+        return (f"No record of the roadmap steps done since {first} was given (the engagement's done list), so "
+                f"whether the {len(r)} initiatives of the {first} roadmap were carried out is not known.")
     done, partly = int((r["status"] == "done").sum()), int((r["status"] == "partly").sum())
-    text = f"Of the {len(r)} initiatives of the {first} roadmap, {done} were done and {partly} partly done"
+    text = (f"Of the {len(r)} initiatives of the {first} roadmap, {done} {'was' if done == 1 else 'were'} done "
+            f"and {partly} partly done")
     finished = r[r["status"] == "done"]
     if len(finished):
         moved = int(finished["verdict"].eq("improved").sum())

@@ -295,3 +295,16 @@ def test_a_dimension_without_answers_in_one_wave_is_left_out_of_both_overall_sco
     assert progress.dimensions.set_index("dimension").loc["ppl", "score_before"] == 100.0
     assert progress.overall["score_before"] == pytest.approx(50.0)
     assert progress.overall["score_after"] == pytest.approx(87.5)
+
+
+def test_without_a_done_list_the_roadmap_s_follow_through_is_unknown_not_undone(harrowmoor, core):
+    from pmo_workbench.assessment.progress_report import follow_through_sentence
+
+    progress = compare(harrowmoor, harrowmoor, core, done=())
+    assert set(progress.roadmap["status"]) == {"unknown"}
+    n = len(harrowmoor.roadmap.initiatives)
+    assert follow_through_sentence(progress) == (
+        "No record of the roadmap steps done since earlier wave was given (the engagement's done list), so whether "
+        f"the {n} initiatives of the earlier wave roadmap were carried out is not known.")
+    one = compare(harrowmoor, harrowmoor, core, done=[s["id"] for s in harrowmoor.roadmap.initiatives[0].steps])
+    assert follow_through_sentence(one).startswith(f"Of the {n} initiatives of the earlier wave roadmap, 1 was done")
