@@ -274,6 +274,8 @@ class Progress:
     roles: RoleMix
     not_compared: pd.DataFrame = field(default_factory=lambda: _left_out([]))
     done_elsewhere: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    """Caveats the executive summary states (e.g. a done list that cannot be tied to the waves compared)."""
 
     @property
     def type_before(self) -> str:
@@ -296,7 +298,7 @@ class Progress:
                 "dimensions": rows(self.dimensions), "overall": {**rows(pd.DataFrame([self.overall]))[0],
                                                                   "verdict_text": VERDICTS[self.overall["verdict"]]},
                 "gates": rows(self.gates), "target": dict(self.target), "roadmap": rows(self.roadmap),
-                "done_elsewhere": list(self.done_elsewhere),
+                "done_elsewhere": list(self.done_elsewhere), "notes": list(self.notes),
                 "roles": {"table": rows(self.roles.table), "chi2": _num(self.roles.chi2, 4), "dof": self.roles.dof,
                           "p_value": _num(self.roles.p_value, 4), "cutoff": self.roles.cutoff,
                           "warnings": list(self.roles.warnings)},

@@ -9,7 +9,7 @@ holds narrative and display only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -170,12 +170,25 @@ def progress_input(responses: str | Path, organisation: str, pmo: str | None = N
                 "show their own answers, so none is rendered"))
     progress = compare_waves(before, after, ins, organisation, pmo, earlier_instrument=earlier_ins,
                              engagement=entries, min_change=min_change, waves=(first, second), min_group_size=size)
+    if earlier_responses is None:
+        progress = replace(progress, notes=_done_notes(progress, waves_of(mine, organisation, pmo)))
     return ProgressInput(
         organisation=organisation, pmo=pmo, instrument=ins, earlier_instrument=earlier_ins, progress=progress,
         answers_before=before, answers_after=after, min_group_size=size, engagement=entries,
         engagement_file=engagement_file, role_labels={r.id: r.label for r in (*earlier_ins.roles, *ins.roles)},
         dimension_labels={d.id: d.label for d in ins.dimensions},
         type_labels={AD_HOC: ins.type_label(AD_HOC), **{t.id: t.label for t in (*earlier_ins.types, *ins.types)}})
+
+
+def _done_notes(progress: Progress, waves: list[str | None]) -> tuple[str, ...]:
+    """A caveat when the PMO has more than two waves: the engagement file's one ``done`` list is not tied to a
+    wave, so steps finished before the earlier wave compared may be credited to its roadmap."""
+    named = [w for w in waves if w is not None]
+    if len(named) <= 2 or progress.roadmap.empty or progress.roadmap["status"].eq("unknown").all():
+        return ()
+    return (f"The PMO has answers of {len(named)} waves ({', '.join(named)}); the engagement file's list of steps "
+            f"done is not tied to a wave, so some may have been finished before {progress.waves[0]} and are "
+            f"credited here to the {progress.waves[0]} roadmap.",)
 
 
 def _the_pmo(frame: pd.DataFrame, organisation: str, pmo: str | None, where: str) -> str:
@@ -266,7 +279,7 @@ def headline(progress: Progress, type_labels: dict[str, str]) -> list[str]:
     follow = follow_through_sentence(progress)
     if follow:
         lines.append(follow)
-    return lines
+    return lines + list(progress.notes)
 
 
 def type_sentence(progress: Progress, type_labels: dict[str, str]) -> str:

@@ -213,3 +213,24 @@ def test_a_stored_anonymous_wave_keeps_its_minimum_group_whatever_engagement_fil
     spec = progress_spec(sample / "responses.csv", "Harrowmoor Water Services", "Capital Programmes PMO",
                          engagement=sample / "engagement.yaml", anonymous=True)
     assert spec.parameters["anonymous"] is True
+
+
+def test_a_done_list_of_a_pmo_with_three_waves_is_said_to_be_unattributable(tmp_path):
+    # the sample's 2026 answers copied as a third wave, 2027: the engagement file's one done list (steps finished
+    # after 2025) would be credited to the 2026 roadmap without a word
+    import pandas as pd
+
+    from pmo_workbench import examples_dir
+    from pmo_workbench.assessment.progress_report import headline, progress_input
+
+    sample = pd.read_csv(examples_dir() / "waves" / "responses.csv", dtype=str, keep_default_na=False)
+    third = sample[sample["wave"] == "2026"].assign(wave="2027", respondent=lambda f: f["respondent"] + "z",
+                                                    assessed_on="2027-04-10")
+    pd.concat([sample, third]).to_csv(tmp_path / "responses.csv", index=False)
+    shutil.copy(examples_dir() / "waves" / "engagement.yaml", tmp_path)
+    data = progress_input(tmp_path / "responses.csv", "Harrowmoor Water Services")
+    note = ("The PMO has answers of 3 waves (2025, 2026, 2027); the engagement file's list of steps done is not tied "
+            "to a wave, so some may have been finished before 2026 and are credited here to the 2026 roadmap.")
+    assert data.progress.notes == (note,) and headline(data.progress, data.type_labels)[-1] == note
+    two = progress_input(examples_dir() / "waves" / "responses.csv", "Harrowmoor Water Services")
+    assert two.progress.notes == ()
