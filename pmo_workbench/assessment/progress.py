@@ -39,6 +39,10 @@ CONFIDENCE = 0.95
 """The confidence level of the interval of a change."""
 MIX_CUTOFF = 0.05
 """Below this p-value the chi-square test says the two waves' role mixes differ."""
+MIN_EXPECTED = 5.0
+"""Under this smallest expected count the chi-square approximation is not trusted: the p-value is then exact."""
+SHARE_SHIFT = 0.15
+"""A role whose share of the respondents moves by this much (15 points) or more is named, whatever the test."""
 VERDICTS = {"improved": "improved", "declined": "declined", "no_clear_change": "no clear change",
             "too_few": "too few answers"}
 """Verdict id -> the words a report uses."""
@@ -182,6 +186,8 @@ class RoleMix:
     p_value: float
     cutoff: float
     warnings: tuple[str, ...]
+    exact: bool = False
+    """The p-value is exact (some expected count under :data:`MIN_EXPECTED`), not the chi-square approximation."""
 
     @property
     def differs(self) -> bool:
@@ -197,9 +203,13 @@ def role_mix(before: Mapping[str, int], after: Mapping[str, int], labels: Mappin
              cutoff: float = MIX_CUTOFF) -> RoleMix:
     """Compare the respondents' role mix of two waves (role id -> respondents).
 
-    The test (``scipy.stats.chi2_contingency`` on the 2 x roles table of counts, roles nobody answered in
-    either wave left out) asks whether two groups drawn from one mix would differ this much: a p-value below
-    ``cutoff`` says the mixes differ, so a change may come from who answered rather than from the PMO.
+    The test (the chi-square statistic of the 2 x roles table of counts, roles nobody answered in either wave
+    left out) asks whether two groups drawn from one mix would differ this much: a p-value below ``cutoff``
+    says the mixes differ, so a change may come from who answered rather than from the PMO. When an expected
+    count is under :data:`MIN_EXPECTED` (few respondents) the chi-square distribution is no guide, and the
+    p-value is exact: the probability, with the role totals and wave sizes fixed, of a table whose statistic is
+    at least the one observed (:func:`_exact_p`). A role whose share moves by :data:`SHARE_SHIFT` or more is
+    named in a warning either way, with the direction of the move.
     """
     labels = labels or {}
     roles = list(dict.fromkeys([*before, *after]))
@@ -209,21 +219,56 @@ def role_mix(before: Mapping[str, int], after: Mapping[str, int], labels: Mappin
                           "share_before": n_b / n_b.sum() if n_b.sum() else np.nan, "n_after": n_a,
                           "share_after": n_a / n_a.sum() if n_a.sum() else np.nan})
     used = (n_b + n_a) > 0
-    chi2, p, dof = np.nan, np.nan, 0
+    chi2, p, dof, exact = np.nan, np.nan, 0, False
     if used.sum() >= 2 and n_b.sum() and n_a.sum():
         result = stats.chi2_contingency(np.vstack([n_b[used], n_a[used]]), correction=False)
         chi2, p, dof = float(result.statistic), float(result.pvalue), int(result.dof)
+        if result.expected_freq.min() < MIN_EXPECTED:
+            exact_p = _exact_p(n_b[used], n_a[used], chi2)
+            if exact_p is not None:
+                p, exact = exact_p, True
     notes = []
     if not _missing(p) and p < cutoff:
-        notes.append(f"The role mix differs between the waves (chi-square p = {p:.3f}, under {cutoff:g}): part "
-                        "of a change may come from who answered rather than from the PMO.")
+        notes.append(f"The role mix differs between the waves ({'exact test' if exact else 'chi-square'} "
+                     f"p = {p:.3f}, under {cutoff:g}): part of a change may come from who answered rather than "
+                     "from the PMO.")
+    if n_b.sum() and n_a.sum():
+        for role, b, a in zip(roles, n_b / n_b.sum(), n_a / n_a.sum()):
+            if b > 0 and a > 0 and abs(a - b) >= SHARE_SHIFT - 1e-9:
+                notes.append(f"{labels.get(role, role)} made up a {'larger' if b > a else 'smaller'} share of the "
+                             f"earlier wave's respondents than of the later one's ({SHARE_SHIFT * 100:g} points or more "
+                             "apart): part of a change may come from who answered.")
     for role, b, a in zip(roles, n_b, n_a):
         if (b == 0) != (a == 0):
             wave = "earlier" if a else "later"
             notes.append(f"No {labels.get(role, role)} answered in the {wave} wave: that view is missing from "
                             "one side of every comparison.")
     return RoleMix(table[table["n_before"].add(table["n_after"]).gt(0)].reset_index(drop=True), float(chi2), dof,
-                   float(p), cutoff, tuple(notes))
+                   float(p), cutoff, tuple(notes), exact)
+
+
+def _exact_p(before: np.ndarray, after: np.ndarray, observed: float, *, limit: int = 200_000) -> float | None:
+    """The exact p-value of the chi-square statistic of a 2 x k table, its margins fixed: the summed probability
+    (multivariate hypergeometric) of every table whose statistic is at least ``observed``; ``None`` when there
+    are more than ``limit`` tables to enumerate (many respondents: the approximation then holds)."""
+    from itertools import product
+    from math import comb
+
+    totals = before + after
+    n_b, n = int(before.sum()), int(totals.sum())
+    if np.prod(totals.astype(float) + 1) > limit:
+        return None
+    expected_b = totals * n_b / n
+    expected_a = totals * (n - n_b) / n
+    whole, p = comb(n, n_b), 0.0
+    for row in product(*(range(int(t) + 1) for t in totals)):
+        if sum(row) != n_b:
+            continue
+        x = np.array(row, dtype=float)
+        stat = float((((x - expected_b) ** 2) / expected_b).sum() + (((totals - x - expected_a) ** 2) / expected_a).sum())
+        if stat >= observed - 1e-9:
+            p += float(np.prod([comb(int(t), int(k)) for t, k in zip(totals, row)])) / whole
+    return min(p, 1.0)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,16 @@ from ..errors import InputValidationError, Problem
 from .engagement import Engagement, engagement_inputs
 from .instrument import AD_HOC, Instrument, load_instrument
 from .positioning import ANONYMOUS_MIN_GROUP_SIZE, DEFAULT_MIN_GROUP_SIZE
-from .progress import DEFAULT_MIN_CHANGE, MIX_CUTOFF, MOVES, VERDICTS, Progress, compare_waves
+from .progress import (
+    DEFAULT_MIN_CHANGE,
+    MIN_EXPECTED,
+    MIX_CUTOFF,
+    MOVES,
+    SHARE_SHIFT,
+    VERDICTS,
+    Progress,
+    compare_waves,
+)
 from .report import fieldwork_dates
 from .responses import read_responses, subject_problem
 from .waves import select_wave, waves_of
@@ -352,10 +361,15 @@ def mix_sentence(progress: Progress) -> str:
         return ("The role mix cannot be tested: fewer than two roles answered. A change may still come from who "
                 "answered.")
     words = (f"under {mix.cutoff:g}: the mixes differ, so part of a change may come from who answered"
-             if mix.differs else f"at or over {mix.cutoff:g}: the test cannot tell the two mixes apart")
+             if mix.differs else f"at or over {mix.cutoff:g}: the test cannot tell the two mixes apart, which with "
+             "few respondents does not show they are alike")
+    how = (f"; some role has an expected count under {MIN_EXPECTED:g}, so the chi-square approximation does not "
+           "hold and the p-value is exact (every table with the same role totals and wave sizes counted)"
+           if mix.exact else "")
     return (f"Comparability: a chi-square test of homogeneity asks whether two groups drawn from one mix of roles "
-            f"would differ as much as these do. Here p = {mix.p_value:.3f} ({words}). With few respondents per role "
-            "the test is rough and can miss a real difference.")
+            f"would differ as much as these do{how}. Here p = {mix.p_value:.3f} ({words}). With few respondents "
+            "per role the test can miss a real difference; a role whose share moved by "
+            f"{SHARE_SHIFT * 100:g} points or more is named below.")
 
 
 def not_compared_sentence(progress: Progress) -> str | None:
@@ -385,5 +399,7 @@ def methodology_points(progress: Progress) -> list[str]:
         "positioning report: a gate passes when the score is at or above it, and is met when its whole 95% "
         "range is.",
         f"Comparability: the chi-square test of homogeneity compares the role mixes; p under {MIX_CUTOFF:g} "
-        "means they differ.",
+        f"means they differ. When an expected count is under {MIN_EXPECTED:g} the p-value is exact rather than "
+        f"from the chi-square distribution. A role whose share moved by {SHARE_SHIFT * 100:g} points or more is "
+        "named whatever the test says.",
     ]

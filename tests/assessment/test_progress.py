@@ -178,23 +178,38 @@ def test_an_unknown_done_step_is_a_located_error(tmp_path, core):
 # --- comparability: the role mix ------------------------------------------------------------------
 
 def test_the_role_mix_is_tested_for_homogeneity():
-    # 2 x 2 counts: earlier executive 5, PM 5; later 2 and 8. Column totals 7 and 13, row totals 10 and 10,
-    # so the expected counts are 3.5 and 6.5 in each row.
-    # chi2 = 2 * (1.5^2 / 3.5 + 1.5^2 / 6.5) = 2 * (0.642857 + 0.346154) = 1.978022, 1 degree of freedom,
-    # p = P(chi2_1 > 1.978022) = 0.1596: over 0.05, so the test cannot tell the mixes apart.
-    mix = role_mix({"executive": 5, "project_manager": 5}, {"executive": 2, "project_manager": 8})
-    assert mix.chi2 == pytest.approx(2 * (1.5**2 / 3.5 + 1.5**2 / 6.5), abs=1e-9)
-    assert mix.chi2 == pytest.approx(1.978022, abs=1e-6)
-    assert mix.p_value == pytest.approx(stats.chi2.sf(1.978022, 1), abs=1e-6)
+    # 2 x 2 counts: earlier executive 50, PM 50; later 40 and 60. Column totals 90 and 110, row totals 100 and
+    # 100, so the expected counts are 45 and 55 in each row (all over 5: the chi-square approximation holds).
+    # chi2 = 2 * (5^2 / 45 + 5^2 / 55) = 2 * (0.555556 + 0.454545) = 2.020202, 1 degree of freedom,
+    # p = P(chi2_1 > 2.020202) = 0.1552: over 0.05, so the test cannot tell the mixes apart.
+    mix = role_mix({"executive": 50, "project_manager": 50}, {"executive": 40, "project_manager": 60})
+    assert mix.chi2 == pytest.approx(2 * (5**2 / 45 + 5**2 / 55), abs=1e-9)
+    assert mix.chi2 == pytest.approx(2.020202, abs=1e-6)
+    assert mix.p_value == pytest.approx(stats.chi2.sf(2.020202, 1), abs=1e-6) and not mix.exact
     assert (mix.dof, mix.differs, mix.comparable) == (1, False, True)
-    assert mix.table["share_after"].tolist() == [0.2, 0.8]
+    assert mix.table["share_after"].tolist() == [0.4, 0.6]
+
+
+def test_with_few_respondents_the_role_mix_p_value_is_exact():
+    # earlier executive 5, PM 5; later 2 and 8: expected counts 3.5 and 6.5, under 5. With the margins fixed the
+    # earlier executives a follow a hypergeometric law (20 people, 7 executives, 10 drawn); the statistic grows
+    # with |a - 3.5|, observed 1.5, so p = P(a in {0, 1, 2, 5, 6, 7}) = 1 - P(a = 3) - P(a = 4)
+    # = 1 - 2 * C(7,3) C(13,7) / C(20,10) = 1 - 2 * 35 * 1716 / 184756 = 0.349845 (the approximation gave 0.1596).
+    mix = role_mix({"executive": 5, "project_manager": 5}, {"executive": 2, "project_manager": 8})
+    assert mix.exact
+    assert mix.p_value == pytest.approx(1 - 2 * 35 * 1716 / 184756, abs=1e-9)
+    assert mix.p_value == pytest.approx(1 - stats.hypergeom.pmf([3, 4], 20, 7, 10).sum(), abs=1e-9)
+    # executives 50 % of the earlier wave, 20 % of the later; PMs 50 % and 80 %: 30 points apart, each named
+    tail = " share of the earlier wave's respondents than of the later one's (15 points or more apart): part of a " \
+           "change may come from who answered."
+    assert mix.warnings == (f"executive made up a larger{tail}", f"project_manager made up a smaller{tail}")
 
 
 def test_a_shifted_or_missing_role_is_warned_about():
     mix = role_mix({"executive": 10, "project_manager": 10, "pmo_staff": 0},
                    {"executive": 1, "project_manager": 10, "pmo_staff": 4}, {"pmo_staff": "PMO staff"})
     assert mix.differs and not mix.comparable
-    assert any(w.startswith("The role mix differs between the waves (chi-square p = ") for w in mix.warnings)
+    assert any(w.startswith("The role mix differs between the waves (exact test p = ") for w in mix.warnings)
     assert "No PMO staff answered in the earlier wave" in " ".join(mix.warnings)
 
 
