@@ -236,8 +236,8 @@ def role_mix(before: Mapping[str, int], after: Mapping[str, int], labels: Mappin
         for role, b, a in zip(roles, n_b / n_b.sum(), n_a / n_a.sum()):
             if b > 0 and a > 0 and abs(a - b) >= SHARE_SHIFT - 1e-9:
                 notes.append(f"{labels.get(role, role)} made up a {'larger' if b > a else 'smaller'} share of the "
-                             f"earlier wave's respondents than of the later one's ({SHARE_SHIFT * 100:g} points or more "
-                             "apart): part of a change may come from who answered.")
+                             f"earlier wave's respondents than of the later one's ({SHARE_SHIFT * 100:g} points or "
+                             "more apart): part of a change may come from who answered.")
     for role, b, a in zip(roles, n_b, n_a):
         if (b == 0) != (a == 0):
             wave = "earlier" if a else "later"
@@ -265,7 +265,8 @@ def _exact_p(before: np.ndarray, after: np.ndarray, observed: float, *, limit: i
         if sum(row) != n_b:
             continue
         x = np.array(row, dtype=float)
-        stat = float((((x - expected_b) ** 2) / expected_b).sum() + (((totals - x - expected_a) ** 2) / expected_a).sum())
+        y = totals - x
+        stat = float(((x - expected_b) ** 2 / expected_b).sum() + ((y - expected_a) ** 2 / expected_a).sum())
         if stat >= observed - 1e-9:
             p += float(np.prod([comb(int(t), int(k)) for t, k in zip(totals, row)])) / whole
     return min(p, 1.0)
@@ -282,7 +283,8 @@ class Progress:
         (``verdict`` one of :data:`VERDICTS`).
     overall
         The overall score compared: ``score_before``, ``score_after`` (means of the respondents' own overall
-        scores over the dimensions compared that have answers in both waves), ``change``, ``ci_low``, ``ci_high``, ``df``, ``n_before``,
+        scores over the dimensions compared that have answers in both waves), ``change``, ``ci_low``,
+        ``ci_high``, ``df``, ``n_before``,
         ``n_after``, ``meaningful``, ``verdict``.
     gates
         Every gate of the later instrument's ladder: ``type``, ``dimension``, ``gate``, ``score_before``,
