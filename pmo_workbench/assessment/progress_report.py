@@ -101,7 +101,9 @@ def choose_waves(frame: pd.DataFrame, organisation: str, pmo: str, from_wave: st
     later = to_wave if to_wave is not None else waves[-1]
     earlier = from_wave if from_wave is not None else (
         [w for w in waves if waves.index(w) < waves.index(later)] or [None])[-1]
-    if earlier is None or earlier == later:
+    if earlier == later:
+        raise _problem(where, "wave", f"--from and --to name the same wave ({later}); a progress report compares two")
+    if earlier is None:
         raise _problem(where, "wave", f"wave {later!r} is the earliest of {', '.join(waves)}: name an earlier one "
                                       "with --from")
     if waves.index(earlier) > waves.index(later):

@@ -110,6 +110,7 @@ def test_the_progress_report_opens_offline_with_every_chart_rendered(rendered, c
     ("one-wave.csv", [], "has answers of one wave only (2026)"),
     ("waves.csv", ["--from", "2024"], "--from: PMO 'PMO' of 'Org' has no wave '2024'; its waves are 2025, 2026"),
     ("waves.csv", ["--from", "2026", "--to", "2025"], "wave '2026' comes after '2025'"),
+    ("waves.csv", ["--from", "2026", "--to", "2026"], "--from and --to name the same wave (2026)"),
     ("waves.csv", ["--pmo", "Other"], "organisation 'Org' has no PMO 'Other'"),
     # 3 respondents in 2025: with a minimum group of 4 their scores would be those people's own answers
     ("waves.csv", ["--min-group-size", "4"], "Org / PMO: 3 respondents answered wave 2025, fewer than the minimum "
