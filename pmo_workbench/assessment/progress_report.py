@@ -262,8 +262,8 @@ def change_sentence(label: str, row, min_change: float) -> str:
     if verdict == "declined":
         return (f"{label} declined by {-row['change']:.1f} points (95% CI {ci_text(row['ci_low'], row['ci_high'])}).")
     if row["ci_low"] > 0 or row["ci_high"] < 0:
-        return (f"{label}: a change of {signed(row['change'])} points, real but under the {min_change:g}-point "
-                "minimum that matters.")
+        return (f"{label}: a change of {signed(row['change'])} points, distinguishable from no change but under "
+                f"the {min_change:g}-point minimum that matters.")
     return (f"{label}: {signed(row['change'])} points, but the 95% CI ({ci_text(row['ci_low'], row['ci_high'])}) "
             "holds 0, so chance cannot be ruled out.")
 
@@ -273,8 +273,8 @@ def headline(progress: Progress, type_labels: dict[str, str]) -> list[str]:
     first, second = wave_names(progress)
     o = progress.overall
     dims = progress.dimensions
-    lines = [change_sentence(f"Overall, from {fmt(o['score_before'])} in {first} to {fmt(o['score_after'])} in "
-                             f"{second}, the score", o, progress.min_change)]
+    lines = [change_sentence(f"The overall score ({fmt(o['score_before'])} in {first}, {fmt(o['score_after'])} in "
+                             f"{second})", o, progress.min_change)]
     up = dims[dims["verdict"] == "improved"]["label"].tolist()
     down = dims[dims["verdict"] == "declined"]["label"].tolist()
     scored = dims["n_before"].gt(0) & dims["n_after"].gt(0)

@@ -323,3 +323,14 @@ def test_without_a_done_list_the_roadmap_s_follow_through_is_unknown_not_undone(
         f"the {n} initiatives of the earlier wave roadmap were carried out is not known.")
     one = compare(harrowmoor, harrowmoor, core, done=[s["id"] for s in harrowmoor.roadmap.initiatives[0].steps])
     assert follow_through_sentence(one).startswith(f"Of the {n} initiatives of the earlier wave roadmap, 1 was done")
+
+
+def test_the_overall_sentence_reads_as_a_sentence_when_a_wave_has_too_few_answers(harrowmoor, core):
+    from pmo_workbench.assessment.progress_report import headline
+
+    progress = compare(harrowmoor, harrowmoor, core)
+    o = {**progress.overall, "ci_low": float("nan"), "ci_high": float("nan"), "verdict": "too_few"}
+    few = progress.__class__(**{**progress.__dict__, "overall": o})
+    before, after = f"{o['score_before']:.1f}", f"{o['score_after']:.1f}"
+    assert headline(few, {})[0] == (f"The overall score ({before} in earlier wave, {after} in later wave): too few "
+                                    "answers in a wave to say whether it changed.")
