@@ -228,8 +228,11 @@ def _one_wave(frame: pd.DataFrame, organisation: str, pmo: str, wave: str | None
 # --- what the report says ------------------------------------------------------------------------
 
 def signed(value: float, digits: int = 1) -> str:
-    """``+7.3``, ``-2.0``, or the missing marker."""
-    return fmt(None) if _missing(value) else f"{round(float(value), digits) + 0.0:+.{digits}f}"  # never "-0.0"
+    """``+7.3``, ``-2.0``, ``0.0`` (a change that rounds to nothing, either way: no sign), or the missing marker."""
+    if _missing(value):
+        return fmt(None)
+    shown = round(float(value), digits) + 0.0  # never "-0.0"
+    return f"{shown:.{digits}f}" if shown == 0 else f"{shown:+.{digits}f}"
 
 
 def ci_text(low: float, high: float) -> str:

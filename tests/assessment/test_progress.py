@@ -334,3 +334,10 @@ def test_the_overall_sentence_reads_as_a_sentence_when_a_wave_has_too_few_answer
     before, after = f"{o['score_before']:.1f}", f"{o['score_after']:.1f}"
     assert headline(few, {})[0] == (f"The overall score ({before} in earlier wave, {after} in later wave): too few "
                                     "answers in a wave to say whether it changed.")
+
+
+def test_a_change_that_rounds_to_nothing_has_no_sign():
+    from pmo_workbench.assessment.progress_report import signed
+
+    # -0.04 and +0.04 both print as 0.0 (a fall printed "+0.0" read as a rise); 20.287 -> +20.3
+    assert (signed(-0.04), signed(0.04), signed(20.287), signed(-2.0)) == ("0.0", "0.0", "+20.3", "-2.0")
