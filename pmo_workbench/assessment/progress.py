@@ -159,10 +159,15 @@ def dimension_map(instrument: Instrument, earlier: Instrument) -> tuple[dict[str
             given = d.maps_from.get(earlier.version)
             rows.append((instrument.version, d.id, d.label, (
                 f"its counterpart '{given}' is not a dimension of {earlier.id} {earlier.version}" if given else
+                f"redefined in {instrument.version}: {earlier.version}'s dimension of that name measures something "
+                "else" if d.id in known else
                 f"new in {instrument.version}: no dimension of {earlier.version} measures the same thing")))
+    later_ids = {d.id for d in instrument.dimensions}
     for d in earlier.dimensions:
         if d.id not in pairs.values():
             rows.append((earlier.version, d.id, d.label,
+                         f"redefined in {instrument.version}: no dimension of {instrument.version} measures the "
+                         "same thing" if d.id in later_ids else
                          f"no dimension of {instrument.version} measures the same thing"))
     return pairs, _left_out(rows)
 
@@ -405,8 +410,9 @@ def compare(before: PmoAssessment, after: PmoAssessment, instrument: Instrument,
     plan, elsewhere = _follow_through(before, dims, pairs, done)
     roles = role_mix(before.respondents_by_role.to_dict(), after.respondents_by_role.to_dict(),
                      {r.id: r.label for r in (*earlier.roles, *instrument.roles)})
+    notes = () if earlier.version == instrument.version else (_items_note(instrument, earlier, pairs),)
     return Progress(
-        organisation=after.organisation, pmo=after.pmo, waves=waves,
+        organisation=after.organisation, pmo=after.pmo, waves=waves, notes=notes,
         instruments=(f"{earlier.id} {earlier.version}", f"{instrument.id} {instrument.version}"),
         min_change=float(min_change), confidence=confidence, before=before, after=after, dimensions=dims,
         overall=overall_row, gates=_gates(before, after, pairs), target=_target(before, after), roadmap=plan,
@@ -434,6 +440,17 @@ def compare_waves(earlier: pd.DataFrame, later: pd.DataFrame, instrument: Instru
     after = assess(later, instrument, engagement=engagement, **extra, **options).get(organisation, pmo)
     return compare(before, after, instrument, earlier_instrument=earlier_instrument, min_change=min_change,
                    waves=waves)
+
+
+def _items_note(instrument: Instrument, earlier: Instrument, pairs: Mapping[str, str]) -> str:
+    """How many of each compared dimension's items the later version kept word for word: a change across
+    versions is partly the instrument's own."""
+    old = {d.id: {i.text.strip() for i in d.items} for d in earlier.dimensions}
+    parts = [f"{d.label} {sum(i.text.strip() in old[pairs[d.id]] for i in d.items)} of {len(d.items)}"
+             for d in instrument.dimensions if d.id in pairs]
+    return (f"The waves used {earlier.id} {earlier.version} and {instrument.version}, whose items differ: items kept "
+            f"word for word in the dimensions compared: {', '.join(parts)}. A change on them is partly the "
+            "instrument's change, not only the PMO's.")
 
 
 def _scores(a: PmoAssessment, dimension: str) -> np.ndarray:

@@ -182,7 +182,7 @@ def progress_input(responses: str | Path, organisation: str, pmo: str | None = N
     progress = compare_waves(before, after, ins, organisation, pmo, earlier_instrument=earlier_ins,
                              engagement=entries, min_change=min_change, waves=(first, second), min_group_size=size)
     if earlier_responses is None:
-        progress = replace(progress, notes=_done_notes(progress, waves_of(mine, organisation, pmo)))
+        progress = replace(progress, notes=progress.notes + _done_notes(progress, waves_of(mine, organisation, pmo)))
     return ProgressInput(
         organisation=organisation, pmo=pmo, instrument=ins, earlier_instrument=earlier_ins, progress=progress,
         answers_before=before, answers_after=after, min_group_size=size, engagement=entries,
@@ -383,8 +383,8 @@ def not_compared_sentence(progress: Progress) -> str | None:
     if left.empty:
         return None
     parts = [f"{r.label} ({r.version}: {r.reason})" for r in left.itertuples(index=False)]
-    return (f"The waves used {progress.instruments[0]} and {progress.instruments[1]}: only dimensions that measure "
-            f"the same thing in both are compared. Not compared: {'; '.join(parts)}.")
+    return (f"The waves used {progress.instruments[0]} and {progress.instruments[1]}: only dimensions the instrument "
+            f"maps from one version to the other are compared. Not compared: {'; '.join(parts)}.")
 
 
 def methodology_points(progress: Progress) -> list[str]:

@@ -227,6 +227,9 @@ def test_versions_are_compared_on_mapped_dimensions_only(core, core_v1):
     reasons = left_out.set_index(["version", "dimension"])["reason"]
     assert reasons[("2.0", "compliance")] == "new in 2.0: no dimension of 1.0 measures the same thing"
     assert reasons[("1.0", "risk")] == "no dimension of 2.0 measures the same thing"
+    # methodology is a dimension of both versions, not mapped: redefined, not "new"
+    assert reasons[("2.0", "methodology")] == "redefined in 2.0: 1.0's dimension of that name measures something else"
+    assert reasons[("1.0", "methodology")] == "redefined in 2.0: no dimension of 2.0 measures the same thing"
     same, nothing = dimension_map(core, core)
     assert len(same) == len(core.dimensions) and nothing.empty
 
@@ -288,6 +291,14 @@ def test_waves_on_two_versions_are_compared_on_the_mapped_dimensions(core, core_
     assert dims["change"].tolist() == [25.0] * 8 and set(dims["verdict"]) == {"improved"}
     assert progress.overall["change"] == 25.0
     assert progress.instruments == ("pmo-core 1.0", "pmo-core 2.0")
+    # the items kept word for word, counted from the two instrument files (e.g. Mandate's 5 all reworded,
+    # Learning 3 of its 5 kept, Competency 1 of 6): the summary says the change is partly the instrument's
+    assert progress.notes == (
+        "The waves used pmo-core 1.0 and 2.0, whose items differ: items kept word for word in the dimensions "
+        "compared: Mandate and authority 0 of 5, Monitoring and reporting 1 of 5, Shared resource management 2 of "
+        "5, Strategic alignment and benefits 1 of 5, PM competency and careers 1 of 6, Service to its customers 0 "
+        "of 6, Organisational learning 3 of 5, Sponsorship and sustainability 0 of 5. A change on them is partly the "
+        "instrument's change, not only the PMO's.",)
     assert set(progress.not_compared["dimension"]) == {"methodology", "compliance", "portfolio", "coordination",
                                                        "finance", "tools", "risk"}
     # gates of 2.0 on dimensions 1.0 did not measure alike are not compared
