@@ -360,7 +360,7 @@ class Progress:
 def compare(before: PmoAssessment, after: PmoAssessment, instrument: Instrument, *,
             earlier_instrument: Instrument | None = None, min_change: float = DEFAULT_MIN_CHANGE,
             confidence: float = CONFIDENCE, done: Sequence[str] | None = None,
-            waves: tuple[str | None, str | None] = (None, None)) -> Progress:
+            waves: tuple[str | None, str | None] = (None, None), min_group_size: int = 1) -> Progress:
     """Compare two assessments of one PMO, ``before`` (the earlier wave) and ``after``.
 
     Parameters
@@ -374,6 +374,9 @@ def compare(before: PmoAssessment, after: PmoAssessment, instrument: Instrument,
         engagement entry.
     waves
         The waves' labels, for the report.
+    min_group_size
+        A dimension answered by fewer respondents than this in a wave (but some) shows no score, change or gate
+        in either wave (``too_few``; out of the overall score): its score would be those few people's answers.
 
     Raises
     ------
@@ -388,9 +391,12 @@ def compare(before: PmoAssessment, after: PmoAssessment, instrument: Instrument,
         done = () if after.engagement is None else after.engagement.done
     labels = {d.id: d.label for d in instrument.dimensions}
     weights = {d.id: d.weight for d in instrument.dimensions}
-    rows = []
+    rows, hidden = [], set()
     for dim, old in pairs.items():
         diff = welch_difference(_scores(before, old), _scores(after, dim), confidence=confidence)
+        if 0 < diff.n_before < min_group_size or 0 < diff.n_after < min_group_size:
+            hidden.add(dim)
+            diff = Difference(np.nan, np.nan, np.nan, np.nan, diff.n_before, diff.n_after, np.nan, np.nan)
         rows.append({"dimension": dim, "label": labels[dim], "earlier_dimension": old, "weight": weights[dim],
                      "score_before": diff.mean_before, "score_after": diff.mean_after, "n_before": diff.n_before,
                      "n_after": diff.n_after, "change": diff.change, "ci_low": diff.ci_low, "ci_high": diff.ci_high,
@@ -399,7 +405,7 @@ def compare(before: PmoAssessment, after: PmoAssessment, instrument: Instrument,
     dims = pd.DataFrame(rows, columns=DIMENSION_COLUMNS)
     # the overall score only over the dimensions scored in both waves: one without answers on one side would
     # otherwise still weigh in the other side's overall score, and move the change by its level alone
-    both = set(dims.loc[dims["n_before"].gt(0) & dims["n_after"].gt(0), "dimension"])
+    both = set(dims.loc[dims["score_before"].notna() & dims["score_after"].notna(), "dimension"])
     overall = welch_difference(_overall(before, {old: weights[d] for d, old in pairs.items() if d in both}),
                                _overall(after, {d: weights[d] for d in pairs if d in both}), confidence=confidence)
     overall_row = {"score_before": overall.mean_before, "score_after": overall.mean_after,
@@ -415,7 +421,7 @@ def compare(before: PmoAssessment, after: PmoAssessment, instrument: Instrument,
         organisation=after.organisation, pmo=after.pmo, waves=waves, notes=notes,
         instruments=(f"{earlier.id} {earlier.version}", f"{instrument.id} {instrument.version}"),
         min_change=float(min_change), confidence=confidence, before=before, after=after, dimensions=dims,
-        overall=overall_row, gates=_gates(before, after, pairs), target=_target(before, after), roadmap=plan,
+        overall=overall_row, gates=_gates(before, after, pairs, hidden), target=_target(before, after), roadmap=plan,
         roles=roles, not_compared=left_out, done_elsewhere=elsewhere)
 
 
@@ -439,7 +445,7 @@ def compare_waves(earlier: pd.DataFrame, later: pd.DataFrame, instrument: Instru
         organisation, pmo)
     after = assess(later, instrument, engagement=engagement, **extra, **options).get(organisation, pmo)
     return compare(before, after, instrument, earlier_instrument=earlier_instrument, min_change=min_change,
-                   waves=waves)
+                   waves=waves, min_group_size=1 if min_group_size is None else min_group_size)
 
 
 def _items_note(instrument: Instrument, earlier: Instrument, pairs: Mapping[str, str]) -> str:
@@ -469,12 +475,19 @@ def _overall(a: PmoAssessment, weights: Mapping[str, float]) -> np.ndarray:
     return (totals / w.groupby(rs["respondent"], sort=False).sum()).to_numpy(float)
 
 
-def _gates(before: PmoAssessment, after: PmoAssessment, pairs: Mapping[str, str]) -> pd.DataFrame:
+def _gates(before: PmoAssessment, after: PmoAssessment, pairs: Mapping[str, str],
+           hidden: set[str] = frozenset()) -> pd.DataFrame:
     """The later ladder's gates, each beside the same type's gate on the counterpart dimension in the earlier
-    ladder (the earlier instrument's own gate value decided its state then)."""
+    ladder (the earlier instrument's own gate value decided its state then); a gate on a ``hidden`` dimension
+    (answered by too few in a wave) shows no score or state in either wave."""
     old = before.type.ladder.set_index(["type", "dimension"])
     rows = []
     for g in after.type.ladder.itertuples(index=False):
+        if g.dimension in hidden:
+            rows.append({"type": g.type, "dimension": g.dimension, "gate": g.gate, "score_before": np.nan,
+                         "state_before": None, "passes_before": None, "score_after": np.nan, "state_after": None,
+                         "passes_after": None, "move": "not_compared"})
+            continue
         key = (g.type, pairs.get(g.dimension))
         then = old.loc[key] if key[1] is not None and key in old.index else None
         if then is None:

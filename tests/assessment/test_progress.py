@@ -352,3 +352,21 @@ def test_a_change_that_rounds_to_nothing_has_no_sign():
 
     # -0.04 and +0.04 both print as 0.0 (a fall printed "+0.0" read as a rise); 20.287 -> +20.3
     assert (signed(-0.04), signed(0.04), signed(20.287), signed(-2.0)) == ("0.0", "0.0", "+20.3", "-2.0")
+
+
+def test_a_dimension_answered_by_fewer_than_the_minimum_group_shows_no_score(tiny):
+    # minimum group 3: Support has 3 respondents in each wave (shown); Governance only 2 in the later wave, so
+    # its scores, change and gates are hidden in both waves and it is out of the overall score.
+    gov = [(who, role, f"G{i}", 3) for who, role in (("B1", "executive"), ("B2", "executive")) for i in range(1, 5)]
+    gov0 = [(who, role, f"G{i}", 3) for who, role in (("A1", "executive"), ("A2", "executive"),
+                                                       ("A3", "project_manager")) for i in range(1, 5)]
+    before = answers(_sup([("A1", "executive", 3), ("A2", "executive", 4), ("A3", "project_manager", 2)]) + gov0)
+    after = answers(_sup([("B1", "executive", 4), ("B2", "executive", 5), ("B3", "project_manager", 4)]) + gov)
+    progress = compare_waves(before, after, tiny, "Org", "PMO", min_group_size=3)
+    dims = progress.dimensions.set_index("dimension")
+    assert (dims.loc["gov", "n_before"], dims.loc["gov", "n_after"], dims.loc["gov", "verdict"]) == (3, 2, "too_few")
+    assert math.isnan(dims.loc["gov", "score_before"]) and math.isnan(dims.loc["gov", "score_after"])
+    assert dims.loc["sup", "score_after"] == pytest.approx((75 + 100 + 75) / 3)
+    gates = progress.gates[progress.gates["dimension"] == "gov"]
+    assert gates["score_after"].isna().all() and set(gates["move"]) == {"not_compared"}
+    assert progress.overall["score_before"] == pytest.approx(50.0)  # Support alone: (50 + 75 + 25) / 3
