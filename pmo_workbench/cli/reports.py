@@ -348,8 +348,14 @@ def _stored_waves(store_url: str, pmo: str, from_wave: str | None, to_wave: str 
             usage(f"--pmo: the store has no PMO {pmo_id}; its PMOs are {', '.join(map(str, known)) or 'none'}")
         mine = mine.assign(_start=pd.to_datetime(mine["fieldwork_start"]), _on=pd.to_datetime(mine["assessed_on"]))
         mine = mine.sort_values(["_start", "_on", "assessment_id"], na_position="last", kind="stable")
-        labels = [str(w) for w in mine["wave"]]
         name = f"PMO {pmo_id} ({mine['pmo'].iloc[0]} of {mine['organisation'].iloc[0]})"
+        for option, wave in (("--from", from_wave), ("--to", to_wave)):
+            empty = mine[mine["wave"].astype(str).eq(str(wave)) & mine["answers"].eq(0)]
+            if wave is not None and len(empty):
+                usage(f"{option}: wave {wave!r} of {name} (assessment {int(empty['assessment_id'].iloc[0])}) has no "
+                      "answers yet")
+        mine = mine[mine["answers"].gt(0)]  # a wave opened for invitations, nobody answered yet: not a wave to compare
+        labels = [str(w) for w in mine["wave"]]
         if len(labels) < 2:
             usage(f"{name} has one wave only ({', '.join(labels)}); a progress report compares two")
         for option, wave in (("--from", from_wave), ("--to", to_wave)):

@@ -235,3 +235,25 @@ def test_a_done_list_of_a_pmo_with_three_waves_is_said_to_be_unattributable(tmp_
     assert data.progress.notes == (note,) and headline(data.progress, data.type_labels)[-1] == note
     two = progress_input(examples_dir() / "waves" / "responses.csv", "Harrowmoor Water Services")
     assert two.progress.notes == ()
+
+
+def test_a_stored_wave_opened_but_not_yet_answered_is_not_the_default(tmp_path, monkeypatch, core):
+    # the sample's 2025 and 2026 imported, then wave 2027 opened for invitations (no answers): the default pair
+    # skips it; naming it says it has no answers rather than pointing at an exported file
+    import datetime
+
+    from pmo_workbench import examples_dir
+    from pmo_workbench.cli.reports import _stored_waves
+    from pmo_workbench.store import Store
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the exports go to the user's cache folder
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    with Store(url) as store:
+        store.import_responses(examples_dir() / "waves" / "responses.csv", core)
+        store.create_assessment("Harrowmoor Water Services", "Capital Programmes PMO", core, wave="2027",
+                                fieldwork_start=datetime.date(2027, 4, 1))
+    assert _stored_waves(url, "1", None, None, "pmo-core")[-2:] == ("2025", "2026")
+    result = runner.invoke(app, ["report", "progress", "--store", url, "--pmo", "1", "--to", "2027",
+                                 "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "--to: wave '2027' of PMO 1 (Capital Programmes PMO of Harrowmoor Water " \
+                                      "Services) (assessment 3) has no answers yet" in result.stderr, result.stderr
