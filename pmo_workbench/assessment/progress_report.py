@@ -84,12 +84,19 @@ def choose_waves(frame: pd.DataFrame, organisation: str, pmo: str, from_wave: st
     Raises
     ------
     InputValidationError
-        The responses name no wave, the PMO has one wave only, a wave named is not one of the PMO's, the same
+        The responses name no wave, some of the PMO's answers have a wave and others none, the PMO has one
+        wave only, a wave named is not one of the PMO's, the same
         wave is named twice, or ``from_wave`` comes after ``to_wave``.
     """
     if "wave" not in frame or frame["wave"].isna().all():
         raise _problem(where, "wave", "the responses name no wave: a progress report needs two waves of the PMO "
                                       "(a 'wave' column), or the earlier wave's answers in a file of their own")
+    blank = frame["wave"].isna() | frame["wave"].astype(str).str.strip().eq("")
+    if blank.any():  # an untidy merge: those answers would silently fall out of both waves
+        who = frame.loc[blank, "respondent"].astype(str).unique()
+        raise _problem(where, "wave", f"{int(blank.sum())} answers of PMO {pmo!r} of {organisation!r} (respondents "
+                                      f"{', '.join(who[:5])}{', ...' if len(who) > 5 else ''}) have no wave while "
+                                      "others have one: give every answer its wave")
     waves = [w for w in waves_of(frame, organisation, pmo) if w is not None]
     if len(waves) < 2:
         raise _problem(where, "wave", f"PMO {pmo!r} of {organisation!r} has answers of one wave only "

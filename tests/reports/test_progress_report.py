@@ -55,6 +55,8 @@ def inputs(tmp_path_factory, tiny_path) -> Path:
     _write(folder / "waves.csv", PEOPLE)
     _write(folder / "one-wave.csv", {"2026": PEOPLE["2026"]})
     _write(folder / "no-wave.csv", {"2026": PEOPLE["2026"]}, with_wave=False)
+    text = (folder / "waves.csv").read_text(encoding="utf-8")
+    (folder / "some-blank.csv").write_text(text.replace("Org,PMO,2025,A3,", "Org,PMO,,A3,"), encoding="utf-8")
     (folder / "manifest.csv").write_text("report,organisation,pmo,responses,instrument,from,to,min_change\n"
                                          "progress,Org,PMO,waves.csv,tiny.yaml,2025,2026,5\n", encoding="utf-8")
     return folder
@@ -108,6 +110,8 @@ def test_the_progress_report_opens_offline_with_every_chart_rendered(rendered, c
 @pytest.mark.parametrize("file, extra, message", [
     ("no-wave.csv", [], "no-wave.csv:-:wave: the responses name no wave"),
     ("one-wave.csv", [], "has answers of one wave only (2026)"),
+    # A3's 6 answers of 2025 without their wave: they would drop out of both waves
+    ("some-blank.csv", [], "6 answers of PMO 'PMO' of 'Org' (respondents A3) have no wave while others have one"),
     ("waves.csv", ["--from", "2024"], "--from: PMO 'PMO' of 'Org' has no wave '2024'; its waves are 2025, 2026"),
     ("waves.csv", ["--from", "2026", "--to", "2025"], "wave '2026' comes after '2025'"),
     ("waves.csv", ["--from", "2026", "--to", "2026"], "--from and --to name the same wave (2026)"),
