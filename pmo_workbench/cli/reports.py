@@ -312,9 +312,10 @@ def report_progress_command(
     earlier = earlier_instrument = None
     anonymous = False
     if store_url is not None:
+        pmo_id = pmo
         organisation, pmo, responses, earlier, instrument, earlier_instrument, stored, from_wave, to_wave = (
             _stored_waves(store_url, pmo, from_wave, to_wave, instrument))
-        anonymous = _stored_anonymous(store_url, pmo, (from_wave, to_wave))
+        anonymous = _stored_anonymous(store_url, pmo_id, (from_wave, to_wave))
         engagement = engagement or stored
     data = progress_input(responses, organisation, pmo, instrument=instrument, from_wave=from_wave, to_wave=to_wave,
                           earlier_responses=earlier, earlier_instrument=earlier_instrument, engagement=engagement,
