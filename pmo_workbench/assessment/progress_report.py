@@ -189,7 +189,12 @@ def progress_input(responses: str | Path, organisation: str, pmo: str | None = N
     progress = compare_waves(before, after, ins, organisation, pmo, earlier_instrument=earlier_ins,
                              engagement=entries, min_change=min_change, waves=(first, second), min_group_size=size)
     if earlier_responses is None:
-        progress = replace(progress, notes=progress.notes + _done_notes(progress, waves_of(mine, organisation, pmo)))
+        given = entry is not None and bool(entry.target or entry.evidence or entry.context)
+        rebuilt = () if not given or progress.roadmap.empty else (
+            f"The {first} roadmap is rebuilt from the {first} answers with the engagement file's current target, "
+            f"context and evidence, which may differ from those of the roadmap given in {first}.",)
+        progress = replace(progress, notes=progress.notes + rebuilt
+                           + _done_notes(progress, waves_of(mine, organisation, pmo)))
     return ProgressInput(
         organisation=organisation, pmo=pmo, instrument=ins, earlier_instrument=earlier_ins, progress=progress,
         answers_before=before, answers_after=after, min_group_size=size, engagement=entries,
