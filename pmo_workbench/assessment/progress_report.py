@@ -195,6 +195,12 @@ def progress_input(responses: str | Path, organisation: str, pmo: str | None = N
             f"context and evidence, which may differ from those of the roadmap given in {first}.",)
         progress = replace(progress, notes=progress.notes + rebuilt
                            + _done_notes(progress, waves_of(mine, organisation, pmo)))
+    both = set(before["respondent"].astype(str)) & set(after["respondent"].astype(str))
+    if both:  # a panel: Welch's method treats the waves as independent groups
+        progress = replace(progress, notes=progress.notes + (
+            f"{len(both)} respondent label{'s appear' if len(both) != 1 else ' appears'} in both waves: if they are "
+            "the same people, the waves are not independent groups as the confidence intervals assume; for people "
+            "who answer alike twice the intervals are then wider than they need be.",))
     return ProgressInput(
         organisation=organisation, pmo=pmo, instrument=ins, earlier_instrument=earlier_ins, progress=progress,
         answers_before=before, answers_after=after, min_group_size=size, engagement=entries,
@@ -404,7 +410,8 @@ def methodology_points(progress: Progress) -> list[str]:
     return [
         "A dimension's score in a wave is the mean of that wave's respondents' scores on it (0-100).",
         "The change is the later score minus the earlier one. Its 95% confidence interval (CI) comes from "
-        "Welch's t method: the two waves are different people, and their spreads are not assumed equal. The CI "
+        "Welch's t method: the two waves are taken as different people, and their spreads are not assumed "
+        "equal. The CI "
         "is the range of changes the answers are consistent with; it needs at least 2 respondents in each wave.",
         f"A change is called meaningful when its CI excludes 0 (chance is an unlikely explanation) and it is at "
         f"least {progress.min_change:g} points either way (large enough to matter). A change meeting only one of "

@@ -264,3 +264,19 @@ def test_a_stored_wave_opened_but_not_yet_answered_is_not_the_default(tmp_path, 
                                  "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and "--to: wave '2027' of PMO 1 (Capital Programmes PMO of Harrowmoor Water " \
                                       "Services) (assessment 3) has no answers yet" in result.stderr, result.stderr
+
+
+def test_respondent_labels_in_both_waves_are_said_to_break_the_independence_assumed(tmp_path):
+    # the sample with its 2025 labels HWS25-01.. renamed HWS-01..: the 9 of 2025 then recur among the 10 of 2026
+    import pandas as pd
+
+    from pmo_workbench import examples_dir
+    from pmo_workbench.assessment.progress_report import progress_input
+
+    sample = pd.read_csv(examples_dir() / "waves" / "responses.csv", dtype=str, keep_default_na=False)
+    sample["respondent"] = sample["respondent"].str.replace("HWS25-", "HWS-")
+    sample.to_csv(tmp_path / "responses.csv", index=False)
+    data = progress_input(tmp_path / "responses.csv", "Harrowmoor Water Services",
+                          engagement=examples_dir() / "waves" / "engagement.yaml")
+    assert data.progress.notes[-1].startswith("9 respondent labels appear in both waves: if they are the same people")
+
