@@ -417,6 +417,12 @@ def compare(before: PmoAssessment, after: PmoAssessment, instrument: Instrument,
     roles = role_mix(before.respondents_by_role.to_dict(), after.respondents_by_role.to_dict(),
                      {r.id: r.label for r in (*earlier.roles, *instrument.roles)})
     notes = () if earlier.version == instrument.version else (_items_note(instrument, earlier, pairs),)
+    again = [i.title for i in after.roadmap.initiatives if any(s["id"] in set(done) for s in i.steps)]
+    if again:  # the later roadmap is built from the later scores, which do not know what was done
+        later = waves[1] or "later wave"
+        notes += (f"The {later} roadmap recommends again initiatives with steps marked done here ("
+                  f"{'; '.join(again)}): the {later} answers still call for them, so check why the work done has "
+                  "not yet shown in the scores before starting it anew.",)
     return Progress(
         organisation=after.organisation, pmo=after.pmo, waves=waves, notes=notes,
         instruments=(f"{earlier.id} {earlier.version}", f"{instrument.id} {instrument.version}"),

@@ -370,3 +370,12 @@ def test_a_dimension_answered_by_fewer_than_the_minimum_group_shows_no_score(tin
     gates = progress.gates[progress.gates["dimension"] == "gov"]
     assert gates["score_after"].isna().all() and set(gates["move"]) == {"not_compared"}
     assert progress.overall["score_before"] == pytest.approx(50.0)  # Support alone: (50 + 75 + 25) / 3
+
+
+def test_a_later_roadmap_repeating_a_done_initiative_is_said(harrowmoor, core):
+    # the same assessment twice: its roadmap's first initiative is both done and recommended again
+    first = harrowmoor.roadmap.initiatives[0]
+    progress = compare(harrowmoor, harrowmoor, core, done=[first.steps[0]["id"]], waves=("2025", "2026"))
+    assert progress.notes == (
+        f"The 2026 roadmap recommends again initiatives with steps marked done here ({first.title}): the 2026 answers "
+        "still call for them, so check why the work done has not yet shown in the scores before starting it anew.",)
