@@ -230,6 +230,12 @@ class BenchmarkComparison:
         Whether every entry of the pool is synthetic (generated, not real assessments).
     own_left_out
         Whether the client's own organisation was left out (its key was known).
+    merged
+        Whether the pool holds entries imported from other pools: their organisation keys were made under
+        another pool's secret, so an organisation in both pools counts twice and the client's own entries among
+        them are not left out.
+    synthetic_peers
+        How many of the peers are synthetic entries.
     table
         One row per dimension in the PMO's order, then ``overall``: ``dimension``, ``label``, ``score`` (the
         PMO's), ``peers`` (peers with a score there), ``q1``, ``median``, ``q3``, ``rank`` (1 = highest),
@@ -244,18 +250,27 @@ class BenchmarkComparison:
     suppressed: bool
     synthetic: bool = False
     own_left_out: bool = False
+    merged: bool = False
+    synthetic_peers: int = 0
     table: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COMPARISON_COLUMNS))
     peer_scores: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["dimension", "label", "score"]))
 
     @property
     def sentence(self) -> str:
         """The filter and the count, always shown, e.g. ``"Compared with 42 enterprise-level PMOs ..."``."""
-        own = ", the client's own left out" if self.own_left_out else ""
+        if self.merged:
+            own = (" within each pool merged into this one: organisations cannot be matched across merged pools, so "
+                   "one assessed by two of them counts twice" + (" and the client's own entries imported from another "
+                                                               "pool are not left out" if self.own_left_out else ""))
+        else:
+            own = ", the client's own left out" if self.own_left_out else ""
         who = f"{self.filter.describe()} (one per organisation{own})"
+        made_up = (f" {self.synthetic_peers} of the {self.peers} are synthetic (made up, not real assessments)."
+                   if self.synthetic_peers else "")
         if self.suppressed:
             return (f"The benchmark pool holds {self.peers} {who}; at least {MIN_PEERS} are needed, so no comparison "
-                    "is shown.")
-        return f"Compared with {self.peers} {who}."
+                    f"is shown.{made_up}")
+        return f"Compared with {self.peers} {who}.{made_up}"
 
     def shown_table(self) -> pd.DataFrame:
         """The table as the report prints it: ``label``, ``score``, ``q1``, ``median``, ``q3``, ``rank`` as text
@@ -270,7 +285,7 @@ class BenchmarkComparison:
                 for r in self.table.to_dict("records")]
         return {"filter": self.filter.text(), "description": self.filter.describe(), "peers": self.peers,
                 "suppressed": self.suppressed, "synthetic": self.synthetic, "own_left_out": self.own_left_out,
-                "rows": rows}
+                "merged": self.merged, "synthetic_peers": self.synthetic_peers, "rows": rows}
 
 
 def peers_of(pool: pd.DataFrame, filter: PeerFilter, *, instrument: str | None = None,
@@ -307,7 +322,8 @@ def quartile_of(score: float, q1: float, median: float, q3: float) -> str | None
 
 
 def compare(assessment, pool: pd.DataFrame, filter: PeerFilter | None = None, own_org_key: str | None = None, *,
-            instrument: str | None = None, synthetic: bool | None = None) -> BenchmarkComparison:
+            instrument: str | None = None, synthetic: bool | None = None,
+            merged: bool = False) -> BenchmarkComparison:
     """Compare one PMO with its peers in a benchmark pool.
 
     Parameters
@@ -325,6 +341,8 @@ def compare(assessment, pool: pd.DataFrame, filter: PeerFilter | None = None, ow
         The instrument id of the assessment: entries of another instrument are left out (``None``: all kept).
     synthetic
         Whether the pool is synthetic; by default, whether every row of ``pool`` is.
+    merged
+        Whether the pool holds entries imported from other pools (see :attr:`BenchmarkComparison.merged`).
 
     Returns
     -------
@@ -335,8 +353,9 @@ def compare(assessment, pool: pd.DataFrame, filter: PeerFilter | None = None, ow
     if synthetic is None:
         synthetic = bool(len(pool)) and bool(pool["synthetic"].astype(bool).all())
     peers = peers_of(pool, chosen, instrument=instrument, own_org_key=own_org_key)
+    made_up = int(peers["synthetic"].astype(bool).sum()) if len(peers) else 0
     if len(peers) < MIN_PEERS:
-        return BenchmarkComparison(chosen, len(peers), True, synthetic, own_org_key is not None)
+        return BenchmarkComparison(chosen, len(peers), True, synthetic, own_org_key is not None, merged, made_up)
     dims = assessment.dimensions
     wanted = [*zip(dims["dimension"], dims["label"], dims["score"]),
               ("overall", "Overall", assessment.overall_score)]
@@ -351,7 +370,8 @@ def compare(assessment, pool: pd.DataFrame, filter: PeerFilter | None = None, ow
     table = pd.DataFrame(rows, columns=COMPARISON_COLUMNS).astype({"peers": "Int64", "rank": "Int64",
                                                                    "out_of": "Int64"})
     strip = pd.DataFrame(strips, columns=["dimension", "label", "score"])
-    return BenchmarkComparison(chosen, len(peers), False, synthetic, own_org_key is not None, table, strip)
+    return BenchmarkComparison(chosen, len(peers), False, synthetic, own_org_key is not None, merged, made_up, table,
+                               strip)
 
 
 def _row(dim: str, label: str, score: float, values: np.ndarray) -> dict:

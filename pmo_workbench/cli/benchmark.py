@@ -140,9 +140,9 @@ def benchmark_add_command(
 def benchmark_list_command(pool: PoolOption = None, store: StoreOption = None) -> None:
     """List the pool's entries and how many there are of each PMO level."""
     with _pool(pool, store, create=False) as opened:
-        frame, synthetic, url = opened.frame(), opened.synthetic, opened.shown_url
-    table = Table(title=Text(f"Benchmark pool {url}{' (synthetic)' if synthetic else ''}: "
-                             f"{count(len(frame), 'entry', 'entries')}"))
+        frame, made_up, url = opened.frame(), opened.synthetic_entries, opened.shown_url
+    table = Table(title=Text(f"Benchmark pool {url}: {count(len(frame), 'entry', 'entries')}"
+                             f"{f' ({made_up} synthetic)' if made_up else ''}"))
     for heading in ("Id", "Instrument", "Year", "Level", "Sector", "Size", "Region", "Type", "Overall"):
         table.add_column(heading, justify="right" if heading in ("Year", "Overall") else "left")
     for r in frame.itertuples(index=False):  # cells as plain text: an imported pool's text is never markup
@@ -200,3 +200,7 @@ def benchmark_import_command(
         result = opened.import_frame(table, str(file))
         typer.echo(f"{file} -> {opened.shown_url}: {count(result.added, 'entry', 'entries')} added, "
                    f"{result.unchanged} unchanged")
+        if opened.merged:
+            typer.echo("note: entries of another pool keep that pool's organisation keys, which cannot be matched "
+                       "with this pool's: an organisation in both counts twice and a client's own entries among "
+                       "them are not left out of its comparison (reports say so)", err=True)

@@ -31,6 +31,8 @@ class BenchmarkSection:
     synthetic: bool
     own_left_out: bool
     entries: int
+    synthetic_entries: int = 0
+    merged: bool = False
 
     @property
     def notes(self) -> list[str]:
@@ -39,6 +41,10 @@ class BenchmarkSection:
         if self.synthetic:
             notes.append("The benchmark pool is synthetic: made-up assessments for demonstration, not real PMOs. "
                          "Do not read these comparisons as a measure of the field.")
+        elif self.synthetic_entries:
+            notes.append(f"{self.synthetic_entries} of the pool's {self.entries} entries are synthetic: made-up "
+                         "assessments for demonstration, not real PMOs; each comparison says how many of its peers "
+                         "are.")
         if not self.own_left_out:
             notes.append("The pool was given as an exported file, which cannot tell this organisation's own "
                          "entries apart: compare with the pool's database to leave them out.")
@@ -90,5 +96,6 @@ def benchmark_section(source: str | os.PathLike, organisation: str, pmos, *, ins
     chosen = peer_filter(peers, instrument)
     pool = load_pool(source, organisation)
     comparisons = {a.pmo: compare(a, pool.table, chosen, pool.own_org_key, instrument=instrument.id,
-                                  synthetic=pool.synthetic) for a in pmos}
-    return BenchmarkSection(comparisons, pool.synthetic, pool.own_org_key is not None, len(pool.table))
+                                  synthetic=pool.synthetic, merged=pool.merged) for a in pmos}
+    return BenchmarkSection(comparisons, pool.synthetic, pool.own_org_key is not None, len(pool.table),
+                            pool.synthetic_entries, pool.merged)

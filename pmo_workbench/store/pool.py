@@ -233,6 +233,18 @@ class BenchmarkPool:
                 sa.case((entries.c.synthetic, 1), else_=0)))).one()
         return bool(total) and int(made or 0) == int(total)
 
+    @property
+    def synthetic_entries(self) -> int:
+        """How many entries are synthetic."""
+        with self._read() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).where(entries.c.synthetic)).scalar() or 0)
+
+    @property
+    def merged(self) -> bool:
+        """Whether entries of another pool were ever imported: their organisation keys were made under that
+        pool's secret, so they cannot be matched with this pool's organisations."""
+        return self._attribute("merged") == "true"
+
     def _key(self, *parts: str) -> str:
         if self._secret is None:
             self._secret = bytes.fromhex(self._attribute("secret") or "")
@@ -338,6 +350,8 @@ class BenchmarkPool:
         added, unchanged, clashes = [], 0, []
         with self._write() as conn:
             held = self._held(conn)
+            own_keys = {r["org_key"] for r, _ in held.values()}
+            merged = conn.execute(sa.select(attributes.c.value).where(attributes.c.name == "merged")).scalar()
             sources = dict(conn.execute(sa.select(entries.c.source_key, entries.c.entry_id)
                                         .where(entries.c.source_key.is_not(None))).all())
             for record in table.to_dict("records"):
@@ -361,6 +375,9 @@ class BenchmarkPool:
             if clashes:
                 raise StoreError(f"{where}: {'; '.join(clashes[:5])}{' ...' if len(clashes) > 5 else ''}; nothing "
                                  "was imported (remove the pool's entry first to replace it)")
+            foreign = [r for r, _ in added if r["org_key"] not in own_keys] if added else []
+            if foreign and not merged:
+                conn.execute(attributes.insert(), [{"name": "merged", "value": "true"}])
             if added:
                 conn.execute(entries.insert(), [r for r, _ in added])
                 dim_rows = [{"entry_id": r["entry_id"], "dimension": d, "score": score}
@@ -413,6 +430,8 @@ class LoadedPool:
     synthetic: bool
     source: str
     own_org_key: str | None = None
+    synthetic_entries: int = 0
+    merged: bool = False
 
 
 def load_pool(source: str | os.PathLike, organisation: str | None = None) -> LoadedPool:
@@ -434,7 +453,8 @@ def load_pool(source: str | os.PathLike, organisation: str | None = None) -> Loa
     if "://" not in text and Path(text).suffix.lower() in (".csv", ".xlsx", ".xls", ".txt"):
         table = read_pool_csv(text)
         synthetic = bool(len(table)) and bool(table["synthetic"].all())
-        return LoadedPool(table, synthetic, text, None)
+        return LoadedPool(table, synthetic, text, None, int(table["synthetic"].sum()))
     with BenchmarkPool(text, create=False) as pool:
         return LoadedPool(pool.frame(), pool.synthetic, pool.shown_url,
-                          None if organisation is None else pool.org_key(organisation))
+                          None if organisation is None else pool.org_key(organisation), pool.synthetic_entries,
+                          pool.merged)

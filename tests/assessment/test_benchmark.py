@@ -198,3 +198,15 @@ def test_the_printed_table_writes_the_rank_out_of_its_field():
     shown = compare(pmo(55.0), pool(*TEN), PeerFilter()).shown_table()
     assert list(shown.columns) == ["label", "score", "q1", "median", "q3", "rank", "quartile"]
     assert shown["rank"].tolist() == ["6 of 11", "6 of 11"]
+
+
+def test_the_sentence_counts_synthetic_peers_and_does_not_claim_a_merged_pool_left_the_client_out():
+    # 10 peers, of which entries 1-3 are synthetic
+    peers = [entry(n, 10.0 * n, synthetic=n <= 3) for n in range(1, 11)]
+    result = compare(pmo(50.0), pool(*peers), own_org_key="f" * 64, merged=True)
+    assert result.synthetic_peers == 3 and not result.synthetic
+    assert "3 of the 10 are synthetic" in result.sentence
+    assert "the client's own left out" not in result.sentence
+    assert "counts twice" in result.sentence and "not left out" in result.sentence
+    plain = compare(pmo(50.0), pool(*TEN), own_org_key="f" * 64)
+    assert plain.sentence.endswith("(one per organisation, the client's own left out).")

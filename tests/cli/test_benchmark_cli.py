@@ -150,4 +150,4 @@ def test_list_shows_an_imported_pool_s_text_as_written_never_as_markup(tmp_path)
     assert run("benchmark", "import", tmp_path / "one.csv", "--pool", tmp_path / "p.db").exit_code == 0
     listed = run("benchmark", "list", "--pool", tmp_path / "p.db")
     assert "[bold red]North[/bold red]" in listed.stdout
-    assert "(synthetic): 1 entry" in listed.stdout and "By level: " in listed.stdout
+    assert "1 entry (1 synthetic)" in listed.stdout and "By level: " in listed.stdout

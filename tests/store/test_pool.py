@@ -170,3 +170,22 @@ def test_the_pool_tables_hold_no_free_text_column_beyond_the_context_fields(tmp_
                               "added_on", "synthetic"],
         "benchmark_scores": ["entry_id", "dimension", "score"],
     }
+
+
+def test_a_pool_with_entries_of_another_pool_is_marked_merged(tmp_path):
+    with BenchmarkPool(tmp_path / "a.db") as a:
+        a.add(fields(a, "Korrin"))
+        exported = write_pool_csv(a.frame(), tmp_path / "a.csv")
+    with BenchmarkPool(tmp_path / "b.db") as b:
+        b.add(fields(b, "Korrin"))
+        assert not b.merged
+        b.import_frame(read_pool_csv(exported))  # Korrin under a's key: b cannot tell it is the same
+        assert b.merged and load_pool(tmp_path / "b.db", "Korrin").merged
+
+
+def test_a_partly_synthetic_pool_counts_its_synthetic_entries(tmp_path):
+    with BenchmarkPool(tmp_path / "c.db") as c:
+        c.add(fields(c, "Real"))
+        c.add(fields(c, "Made up", synthetic=True))
+        assert (c.synthetic, c.synthetic_entries) == (False, 1)
+    assert load_pool(tmp_path / "c.db").synthetic_entries == 1
