@@ -37,9 +37,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import PmoWorkbenchError
+from .positioning import ANONYMOUS_MIN_GROUP_SIZE
 
 MIN_PEERS = 10
 """Fewest peers (organisations) a comparison shows numbers for."""
+MIN_RESPONDENTS = ANONYMOUS_MIN_GROUP_SIZE
+"""Fewest respondents an assessment needs to enter a pool: the anonymous minimum group size, so that no entry's
+scores are one or two people's own answers."""
 PMO_LEVELS = ("project", "department", "enterprise")
 SIZES = ("micro", "small", "medium", "large")
 """Organisation headcount bands of the EU SME definition (Recommendation 2003/361/EC): micro under 10 people,
@@ -406,6 +410,11 @@ def entry_fields(assessment, instrument, *, year: int, sector: str | None = None
     synthetic
         Whether the entry is made up (examples), not a real assessment.
 
+    Raises
+    ------
+    ValueError
+        For an assessment answered by fewer than :data:`MIN_RESPONDENTS` people, or an unknown size band.
+
     Returns
     -------
     dict
@@ -413,6 +422,10 @@ def entry_fields(assessment, instrument, *, year: int, sector: str | None = None
         ``type``, ``target``, ``overall``, ``respondents``, ``synthetic`` and ``scores`` (dimension -> score,
         ``None`` when missing). No name, answer or comment.
     """
+    if int(assessment.respondents) < MIN_RESPONDENTS:
+        raise ValueError(f"{assessment.pmo} was answered by fewer than {MIN_RESPONDENTS} people (the anonymous "
+                         "minimum group size): its scores would be those few people's own answers, so it is not "
+                         "added to a pool")
     context = assessment.engagement.context if assessment.engagement is not None else {}
     recorded = context.get("sector")
     if size is not None and size not in SIZES:

@@ -123,8 +123,11 @@ def benchmark_add_command(
             usage(f"{data.organisation} / {a.pmo}: the answers carry no date; give the fieldwork year with --year")
         if wave is None and "wave" in answers and answers["wave"].notna().any():
             wave = str(answers["wave"].dropna().iloc[-1])
-        made.append((a, entry_fields(a, ins, year=fieldwork, sector=sector_value, size=size_value, region=region),
-                     str(wave or fieldwork)))
+        try:
+            fields = entry_fields(a, ins, year=fieldwork, sector=sector_value, size=size_value, region=region)
+        except ValueError as exc:
+            usage(f"{data.organisation} / {exc}")
+        made.append((a, fields, str(wave or fieldwork)))
     with _pool(pool, store, create=True) as opened:
         for a, fields, round_ in made:
             fields["org_key"] = opened.org_key(data.organisation)

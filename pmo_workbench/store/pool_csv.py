@@ -16,7 +16,7 @@ import pandas as pd
 
 from .._io import write_csv
 from .._spreadsheet import read_csv_cells
-from ..assessment.benchmark import ENTRY_COLUMNS, PMO_LEVELS, SCORE_PREFIX, SIZES
+from ..assessment.benchmark import ENTRY_COLUMNS, MIN_RESPONDENTS, PMO_LEVELS, SCORE_PREFIX, SIZES
 from ..errors import InputValidationError, Problem
 
 _HEX32 = re.compile(r"^[0-9a-f]{32}$")
@@ -160,7 +160,7 @@ def _row(where: str, n: int, record: dict, dims: list[str]) -> tuple[dict, list[
     row["type"] = text("type", True)
     row["target"] = text("target")
     row["overall"] = number("overall", 0, 100)
-    row["respondents"] = number("respondents", 1, 10**6, whole=True, required=True)
+    row["respondents"] = number("respondents", MIN_RESPONDENTS, 10**6, whole=True, required=True)
     added = str(record.get("added_on", "") or "").strip()
     try:
         row["added_on"] = dt.date.fromisoformat(added).isoformat()

@@ -15,6 +15,7 @@ from pmo_workbench.assessment.benchmark import (
     compare,
     peers_of,
     quartile_of,
+    entry_fields,
     size_band,
 )
 
@@ -210,3 +211,8 @@ def test_the_sentence_counts_synthetic_peers_and_does_not_claim_a_merged_pool_le
     assert "counts twice" in result.sentence and "not left out" in result.sentence
     plain = compare(pmo(50.0), pool(*TEN), own_org_key="f" * 64)
     assert plain.sentence.endswith("(one per organisation, the client's own left out).")
+
+
+def test_an_assessment_of_fewer_than_five_respondents_never_enters_a_pool():
+    with pytest.raises(ValueError, match="P was answered by fewer than 5 people"):
+        entry_fields(SimpleNamespace(respondents=4, pmo="P"), None, year=2026)
