@@ -130,7 +130,7 @@ def test_a_pool_csv_is_checked_cell_by_cell(tmp_path):
         f"{path}:3:size: 'huge' is not one of: micro, small, medium, large",
         f"{path}:3:pmo_level: 'global' is not one of: project, department, enterprise",
         f"{path}:3:overall: 101 is outside 0-100",
-        f"{path}:3:respondents: 0 is outside 1-1e+06",
+        f"{path}:3:respondents: 0 is outside 5-1e+06",
         f"{path}:3:added_on: '2025-13-01' is not a date (YYYY-MM-DD)",
         f"{path}:3:synthetic: 'maybe' is not true or false",
         f"{path}:3:score_gov: -1 is outside 0-100",
