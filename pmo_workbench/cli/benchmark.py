@@ -64,6 +64,15 @@ def _sector(text: str | None, instrument) -> str | None:
         usage(f"--sector: {str(exc).split(': ', 1)[1]}")
 
 
+def _checked_text(option: str, column: str, value: str | None) -> None:
+    """Refuse (exit 2) a text the pool could not hold or a pool file could not carry (see ``text_problem``)."""
+    from ..store.pool import text_problem
+
+    wrong = text_problem(column, " ".join(value.split()) if value else None)
+    if wrong is not None:
+        usage(f"{option} {wrong}")
+
+
 def _sectors(instrument) -> tuple[str, ...] | None:
     question = next((q for q in instrument.context if q.id == "sector"), None)
     choices = getattr(question, "choices", None) if question is not None else None
@@ -100,6 +109,8 @@ def benchmark_add_command(
             responses is not None and organisation is None):
         usage("give --store URL --assessment ID, or --responses FILE --organisation NAME")
     size_value = _size(size)
+    _checked_text("--region", "region", region)
+    _checked_text("--sector", "sector", sector)
     wave = None
     if assessment is not None:
         from ..store import Store

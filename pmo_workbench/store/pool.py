@@ -86,6 +86,24 @@ scores = sa.Table(
     sa.Column("score", sa.Float, nullable=True),
 )
 _FIELDS = [c for c in ENTRY_COLUMNS]
+TEXT_LIMITS = {c.name: c.type.length for c in entries.c if isinstance(c.type, sa.String) and c.type.length}
+"""The most characters each text column of an entry holds (every database is held to them, not only those that
+check lengths)."""
+
+
+def text_problem(column: str, value: str | None) -> str | None:
+    """What is wrong with ``value`` as an entry's ``column`` (``None``: nothing): longer than the column holds, a
+    control character, or (``region``) a comma, which a peer filter cannot name."""
+    if value is None:
+        return None
+    limit = TEXT_LIMITS.get(column)
+    if limit is not None and len(value) > limit:
+        return f"is longer than {limit} characters"
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value):
+        return "holds a control character"
+    if column == "region" and "," in value:
+        return "holds a comma, which a peer filter (--peers region=...) cannot name"
+    return None
 
 
 def pool_url(pool: str | os.PathLike | None, store: str | os.PathLike | None = None) -> str | None:

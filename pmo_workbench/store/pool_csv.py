@@ -18,11 +18,11 @@ from .._io import write_csv
 from .._spreadsheet import read_csv_cells
 from ..assessment.benchmark import ENTRY_COLUMNS, MIN_RESPONDENTS, PMO_LEVELS, SCORE_PREFIX, SIZES
 from ..errors import InputValidationError, Problem
+from .pool import text_problem
 
 _HEX32 = re.compile(r"^[0-9a-f]{32}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _REQUIRED = tuple(c for c in ENTRY_COLUMNS if c != "source_key")
-_TEXT_MAX = 100
 _RESPONSES_HEADERS = {"respondent", "role", "item", "organisation"}
 
 
@@ -106,10 +106,9 @@ def _row(where: str, n: int, record: dict, dims: list[str]) -> tuple[dict, list[
             if required:
                 bad(column, "is blank")
             return None
-        if len(value) > _TEXT_MAX:
-            bad(column, f"is longer than {_TEXT_MAX} characters")
-        if any(ord(c) < 32 or ord(c) == 127 for c in value):
-            bad(column, "holds a control character")
+        wrong = text_problem(column, value)
+        if wrong is not None:
+            bad(column, wrong)
         if choices is not None and value not in choices:
             bad(column, f"'{value}' is not one of: {', '.join(choices)}")
         return value

@@ -118,6 +118,10 @@ def test_export_import_merges_pools_and_importing_twice_changes_nothing(tmp_path
      "error: --size 'huge' is not one of micro, small, medium, large nor a headcount"),
     (("add", "--pool", "{tmp}/p.db", "--responses", SAMPLE, "--organisation", "Quillmere Events", "--sector", "x"),
      "error: --sector: sector 'x' is not one of: public sector,"),
+    (("add", "--pool", "{tmp}/p.db", "--responses", SAMPLE, "--organisation", "Quillmere Events", "--region",
+      "Jane Doe\x1b[31m"), "error: --region holds a control character"),
+    (("add", "--pool", "{tmp}/p.db", "--responses", SAMPLE, "--organisation", "Quillmere Events", "--region",
+      "R" * 61), "error: --region is longer than 60 characters"),
     (("import", SAMPLE, "--pool", "{tmp}/p.db"), f"{SAMPLE}:1:-: this is not a benchmark pool"),
     (("export", "{tmp}/out.xlsx", "--pool", "{tmp}/p.db"), "give a .csv file name"),
 ])

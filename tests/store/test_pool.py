@@ -189,3 +189,16 @@ def test_a_partly_synthetic_pool_counts_its_synthetic_entries(tmp_path):
         c.add(fields(c, "Made up", synthetic=True))
         assert (c.synthetic, c.synthetic_entries) == (False, 1)
     assert load_pool(tmp_path / "c.db").synthetic_entries == 1
+
+
+def test_a_pool_csv_is_held_to_the_database_s_column_lengths(tmp_path):
+    header = ("entry_id,org_key,instrument_id,instrument_version,year,sector,size,pmo_level,region,type,target,"
+              "overall,respondents,added_on,synthetic")
+    row = f"{'a' * 32},{'b' * 64},core,1,2025,,,,{'R' * 61},controlling,,50,9,2025-01-02,true"  # region holds 60
+    comma = row.replace("R" * 61, '"North, West"')
+    path = write_csv(tmp_path / "long.csv", f"{header}\n{row}\n{comma}\n")
+    with pytest.raises(InputValidationError) as caught:
+        read_pool_csv(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:2:region: is longer than 60 characters",
+        f"{path}:3:region: holds a comma, which a peer filter (--peers region=...) cannot name"]
