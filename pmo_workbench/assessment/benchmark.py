@@ -240,6 +240,8 @@ class BenchmarkComparison:
         them are not left out.
     synthetic_peers
         How many of the peers are synthetic entries.
+    instrument
+        The instrument id and version the peers were assessed with (``"pmo-core 2.0"``), when known.
     table
         One row per dimension in the PMO's order, then ``overall``: ``dimension``, ``label``, ``score`` (the
         PMO's), ``peers`` (peers with a score there), ``q1``, ``median``, ``q3``, ``rank`` (1 = highest),
@@ -256,6 +258,7 @@ class BenchmarkComparison:
     own_left_out: bool = False
     merged: bool = False
     synthetic_peers: int = 0
+    instrument: str | None = None
     table: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COMPARISON_COLUMNS))
     peer_scores: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["dimension", "label", "score"]))
 
@@ -268,7 +271,8 @@ class BenchmarkComparison:
                                                                "pool are not left out" if self.own_left_out else ""))
         else:
             own = ", the client's own left out" if self.own_left_out else ""
-        who = f"{self.filter.describe()} (one per organisation{own})"
+        made_with = f" assessed with {self.instrument}" if self.instrument else ""
+        who = f"{self.filter.describe()}{made_with} (one per organisation{own})"
         made_up = (f" {self.synthetic_peers} of the {self.peers} are synthetic (made up, not real assessments)."
                    if self.synthetic_peers else "")
         if self.suppressed:
@@ -289,21 +293,26 @@ class BenchmarkComparison:
                 for r in self.table.to_dict("records")]
         return {"filter": self.filter.text(), "description": self.filter.describe(), "peers": self.peers,
                 "suppressed": self.suppressed, "synthetic": self.synthetic, "own_left_out": self.own_left_out,
-                "merged": self.merged, "synthetic_peers": self.synthetic_peers, "rows": rows}
+                "merged": self.merged, "synthetic_peers": self.synthetic_peers, "instrument": self.instrument,
+                "rows": rows}
 
 
 def peers_of(pool: pd.DataFrame, filter: PeerFilter, *, instrument: str | None = None,
-             own_org_key: str | None = None) -> pd.DataFrame:
-    """The peer entries of a pool table: matching ``instrument`` (id) and the resolved ``filter``, less the
+             own_org_key: str | None = None, version: str | None = None) -> pd.DataFrame:
+    """The peer entries of a pool table: matching ``instrument`` (id), its ``version`` (when given: the dimensions
+    of two versions need not measure the same thing) and the resolved ``filter``, less the
     organisation ``own_org_key``, one per organisation (latest ``year``, then latest ``added_on``, then the
     highest ``entry_id`` so that the choice never depends on row order)."""
     keep = filter.matches(pool)
     if instrument is not None:
         keep &= pool["instrument_id"].astype(str) == str(instrument)
+    if version is not None:
+        keep &= pool["instrument_version"].astype(str) == str(version)
     if own_org_key is not None:
         keep &= pool["org_key"].astype(str) != own_org_key
-    chosen = pool[keep].assign(_year=pd.to_numeric(pool["year"], errors="coerce"),
-                               _added=pd.to_datetime(pool["added_on"], errors="coerce"))
+    chosen = pool[keep]  # the helper columns from the kept rows: from the whole pool, no row kept made one up
+    chosen = chosen.assign(_year=pd.to_numeric(chosen["year"], errors="coerce"),
+                           _added=pd.to_datetime(chosen["added_on"], errors="coerce"))
     chosen = chosen.sort_values(["org_key", "_year", "_added", "entry_id"], na_position="first", kind="stable")
     return chosen.drop_duplicates("org_key", keep="last").drop(columns=["_year", "_added"]).reset_index(drop=True)
 
@@ -326,7 +335,7 @@ def quartile_of(score: float, q1: float, median: float, q3: float) -> str | None
 
 
 def compare(assessment, pool: pd.DataFrame, filter: PeerFilter | None = None, own_org_key: str | None = None, *,
-            instrument: str | None = None, synthetic: bool | None = None,
+            instrument: str | None = None, version: str | None = None, synthetic: bool | None = None,
             merged: bool = False) -> BenchmarkComparison:
     """Compare one PMO with its peers in a benchmark pool.
 
@@ -343,6 +352,9 @@ def compare(assessment, pool: pd.DataFrame, filter: PeerFilter | None = None, ow
         The pool's key of the client's organisation: its entries are left out.
     instrument
         The instrument id of the assessment: entries of another instrument are left out (``None``: all kept).
+    version
+        Its version: entries of another version of it are left out too, since a dimension of one version need
+        not measure what the same dimension of another does (``None``: any version).
     synthetic
         Whether the pool is synthetic; by default, whether every row of ``pool`` is.
     merged
@@ -356,10 +368,12 @@ def compare(assessment, pool: pd.DataFrame, filter: PeerFilter | None = None, ow
     chosen = (filter or PeerFilter()).resolved(assessment.pmo_level)
     if synthetic is None:
         synthetic = bool(len(pool)) and bool(pool["synthetic"].astype(bool).all())
-    peers = peers_of(pool, chosen, instrument=instrument, own_org_key=own_org_key)
+    peers = peers_of(pool, chosen, instrument=instrument, own_org_key=own_org_key, version=version)
+    made_with = f"{instrument} {version}" if instrument is not None and version is not None else None
     made_up = int(peers["synthetic"].astype(bool).sum()) if len(peers) else 0
     if len(peers) < MIN_PEERS:
-        return BenchmarkComparison(chosen, len(peers), True, synthetic, own_org_key is not None, merged, made_up)
+        return BenchmarkComparison(chosen, len(peers), True, synthetic, own_org_key is not None, merged, made_up,
+                                   made_with)
     dims = assessment.dimensions
     wanted = [*zip(dims["dimension"], dims["label"], dims["score"]),
               ("overall", "Overall", assessment.overall_score)]
@@ -374,8 +388,8 @@ def compare(assessment, pool: pd.DataFrame, filter: PeerFilter | None = None, ow
     table = pd.DataFrame(rows, columns=COMPARISON_COLUMNS).astype({"peers": "Int64", "rank": "Int64",
                                                                    "out_of": "Int64"})
     strip = pd.DataFrame(strips, columns=["dimension", "label", "score"])
-    return BenchmarkComparison(chosen, len(peers), False, synthetic, own_org_key is not None, merged, made_up, table,
-                               strip)
+    return BenchmarkComparison(chosen, len(peers), False, synthetic, own_org_key is not None, merged, made_up,
+                               made_with, table, strip)
 
 
 def _row(dim: str, label: str, score: float, values: np.ndarray) -> dict:

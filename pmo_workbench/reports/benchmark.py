@@ -15,7 +15,7 @@ from ..assessment.benchmark import MIN_PEERS, BenchmarkComparison, PeerFilter, c
 
 __all__ = ["BenchmarkSection", "benchmark_section", "check_benchmark", "peer_filter"]
 
-METHOD = (f"Peers are the pool's assessments made with the same instrument that match the filter, one per "
+METHOD = (f"Peers are the pool's assessments made with the same instrument and version that match the filter, one per "
           f"organisation (its latest), the client's own left out; at least {MIN_PEERS} are needed. Quartiles "
           "use linear interpolation between the sorted peer scores (numpy's default). Rank 1 is the highest "
           "score among the peers and this PMO; a tie shares the better rank. Top quartile: at or above Q3; "
@@ -87,7 +87,7 @@ def benchmark_section(source: str | os.PathLike, organisation: str, pmos, *, ins
     pmos
         The :class:`~pmo_workbench.assessment.results.PmoAssessment` objects reported on.
     instrument
-        Their instrument: only the pool's entries of the same instrument id are peers.
+        Their instrument: only the pool's entries of the same instrument id and version are peers.
     peers
         The peer filter (see :meth:`PeerFilter.parse`); ``None``: each PMO's own level.
     """
@@ -96,6 +96,7 @@ def benchmark_section(source: str | os.PathLike, organisation: str, pmos, *, ins
     chosen = peer_filter(peers, instrument)
     pool = load_pool(source, organisation)
     comparisons = {a.pmo: compare(a, pool.table, chosen, pool.own_org_key, instrument=instrument.id,
-                                  synthetic=pool.synthetic, merged=pool.merged) for a in pmos}
+                                  version=str(instrument.version), synthetic=pool.synthetic, merged=pool.merged)
+                   for a in pmos}
     return BenchmarkSection(comparisons, pool.synthetic, pool.own_org_key is not None, len(pool.table),
                             pool.synthetic_entries, pool.merged)

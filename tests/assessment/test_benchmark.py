@@ -216,3 +216,11 @@ def test_the_sentence_counts_synthetic_peers_and_does_not_claim_a_merged_pool_le
 def test_an_assessment_of_fewer_than_five_respondents_never_enters_a_pool():
     with pytest.raises(ValueError, match="P was answered by fewer than 5 people"):
         entry_fields(SimpleNamespace(respondents=4, pmo="P"), None, year=2026)
+
+
+def test_peers_are_of_the_same_instrument_version_and_the_sentence_says_which():
+    same = compare(pmo(50.0), pool(*TEN), instrument="core", version="1")
+    assert same.peers == 10 and "enterprise-level PMOs assessed with core 1 (one per organisation)" in same.sentence
+    other = compare(pmo(50.0), pool(*TEN), instrument="core", version="2")
+    assert other.suppressed and other.peers == 0  # every entry is of version 1: none is a peer (not a phantom one)
+    assert "holds 0 enterprise-level PMOs assessed with core 2" in other.sentence
