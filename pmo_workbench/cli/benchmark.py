@@ -100,6 +100,8 @@ def benchmark_add_command(
     region: Annotated[str | None, typer.Option("--region", help="Region (free text).")] = None,
     year: Annotated[int | None, typer.Option("--year", min=1900, max=2200, help="Fieldwork year (default: the "
                                              "year of the latest answer).")] = None,
+    wave: Annotated[str | None, typer.Option("--wave", help="The wave to add when --responses holds several "
+                                             "(default: each PMO's latest).")] = None,
 ) -> None:
     """Add an assessment's scores, type, target and context to the pool: one entry per PMO, no names."""
     from ..assessment.benchmark import entry_fields
@@ -108,21 +110,23 @@ def benchmark_add_command(
     if (responses is None) == (assessment is None) or (assessment is not None and store is None) or (
             responses is not None and organisation is None):
         usage("give --store URL --assessment ID, or --responses FILE --organisation NAME")
+    if wave is not None and responses is None:
+        usage("--wave goes with --responses (an assessment of the store is one wave already)")
     size_value = _size(size)
     _checked_text("--region", "region", region)
     _checked_text("--sector", "sector", sector)
-    wave = None
+    store_wave = None
     if assessment is not None:
         from ..store import Store
         from ..store.files import input_folder, report_input
 
         with Store(store, create=False) as opened:
             given = report_input(opened, assessment, input_folder(opened.url), instrument=instrument)
-            wave = opened.assessment(assessment).get("wave")
+            store_wave = opened.assessment(assessment).get("wave")
         data = positioning_input(given.responses, given.organisation, given.pmo, instrument=given.instrument,
                                  engagement=given.engagement, targets=given.engagement, targets_source="store")
     else:
-        data = positioning_input(responses, organisation, pmo, instrument=instrument, engagement=engagement)
+        data = positioning_input(responses, organisation, pmo, instrument=instrument, engagement=engagement, wave=wave)
     ins = data.instrument
     sector_value = _sector(sector, ins)
     made = []
@@ -132,13 +136,16 @@ def benchmark_add_command(
         fieldwork = year or (int(dates[1][:4]) if dates else None)
         if fieldwork is None:
             usage(f"{data.organisation} / {a.pmo}: the answers carry no date; give the fieldwork year with --year")
-        if wave is None and "wave" in answers and answers["wave"].notna().any():
-            wave = str(answers["wave"].dropna().iloc[-1])
+        # the assessment is known by its wave, else by its answers' dates: never by the year typed, so that the same
+        # answers added with another --year are the same assessment (refused as changed context)
+        label = store_wave
+        if label is None and "wave" in answers and answers["wave"].notna().any():
+            label = str(answers["wave"].dropna().iloc[-1])
         try:
             fields = entry_fields(a, ins, year=fieldwork, sector=sector_value, size=size_value, region=region)
         except ValueError as exc:
             usage(f"{data.organisation} / {exc}")
-        made.append((a, fields, str(wave or fieldwork)))
+        made.append((a, fields, str(label or ("..".join(dates) if dates else fieldwork))))
     with _pool(pool, store, create=True) as opened:
         for a, fields, round_ in made:
             fields["org_key"] = opened.org_key(data.organisation)

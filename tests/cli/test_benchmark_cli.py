@@ -155,3 +155,21 @@ def test_list_shows_an_imported_pool_s_text_as_written_never_as_markup(tmp_path)
     listed = run("benchmark", "list", "--pool", tmp_path / "p.db")
     assert "[bold red]North[/bold red]" in listed.stdout
     assert "1 entry (1 synthetic)" in listed.stdout and "By level: " in listed.stdout
+
+
+def test_the_same_answers_added_with_another_year_are_the_same_assessment(tmp_path):
+    args = ("benchmark", "add", "--pool", tmp_path / "y.db", "--responses", SAMPLE, "--organisation",
+            "Aldergate Logistics")
+    assert run(*args).exit_code == 0
+    again = run(*args, "--year", "2025")
+    assert again.exit_code == 2 and "already holds this assessment" in again.stderr
+
+
+def test_an_earlier_wave_of_a_file_can_be_added(tmp_path):
+    waves = examples_dir() / "waves" / "responses.csv"
+    org = pd.read_csv(waves)["organisation"].iloc[0]
+    labels = list(dict.fromkeys(pd.read_csv(waves, dtype=str)["wave"].dropna()))
+    first = run("benchmark", "add", "--pool", tmp_path / "w.db", "--responses", waves, "--organisation", org,
+                "--wave", labels[0])
+    latest = run("benchmark", "add", "--pool", tmp_path / "w.db", "--responses", waves, "--organisation", org)
+    assert first.exit_code == latest.exit_code == 0 and " added: " in first.stdout and " added: " in latest.stdout
