@@ -248,7 +248,8 @@ class BenchmarkComparison:
         ``out_of`` (peers with a score + 1), ``quartile`` (:data:`QUARTILES`; ``None`` without a score). A row
         with fewer than :data:`MIN_PEERS` peer scores has no numbers but the PMO's own score.
     peer_scores
-        The peers' scores in long form for a strip plot: ``dimension``, ``label``, ``score``.
+        The peers' scores in long form for a strip plot: ``dimension``, ``label``, ``score``; each dimension's
+        rounded to 1 decimal and sorted on its own, so that no row links one peer's scores across dimensions.
     """
 
     filter: PeerFilter
@@ -384,7 +385,9 @@ def compare(assessment, pool: pd.DataFrame, filter: PeerFilter | None = None, ow
                   else np.array([]))
         rows.append(_row(dim, label, float(score) if pd.notna(score) else float("nan"), values))
         if len(values) >= MIN_PEERS:
-            strips.extend({"dimension": dim, "label": label, "score": float(v)} for v in values)
+            # each dimension's values sorted on their own and to the shown precision: the strip carries no peer's
+            # profile across dimensions, only where the values lie
+            strips.extend({"dimension": dim, "label": label, "score": float(v)} for v in np.sort(np.round(values, 1)))
     table = pd.DataFrame(rows, columns=COMPARISON_COLUMNS).astype({"peers": "Int64", "rank": "Int64",
                                                                    "out_of": "Int64"})
     strip = pd.DataFrame(strips, columns=["dimension", "label", "score"])

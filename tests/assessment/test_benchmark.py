@@ -224,3 +224,13 @@ def test_peers_are_of_the_same_instrument_version_and_the_sentence_says_which():
     other = compare(pmo(50.0), pool(*TEN), instrument="core", version="2")
     assert other.suppressed and other.peers == 0  # every entry is of version 1: none is a peer (not a phantom one)
     assert "holds 0 enterprise-level PMOs assessed with core 2" in other.sentence
+
+
+def test_the_strip_holds_each_dimension_s_values_sorted_on_their_own_and_rounded():
+    # gov falls as overall rises: in pool order row i would be one peer's (gov, overall); sorted apart it is not
+    rows = [{**entry(n, 100.0 - 10 * n - 0.04), "overall": 10.0 * n + 0.06} for n in range(10)]
+    strip = compare(pmo(50.0), pool(*rows)).peer_scores
+    assert strip[strip.dimension == "gov"].score.tolist() == [10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0,
+                                                              100.0]  # 9.96, 19.96, ... 99.96 rounded to 1 decimal
+    assert strip[strip.dimension == "overall"].score.tolist() == [0.1, 10.1, 20.1, 30.1, 40.1, 50.1, 60.1, 70.1, 80.1,
+                                                                  90.1]  # 0.06, 10.06, ... rounded
