@@ -23,6 +23,10 @@ from .pool import text_problem
 _HEX32 = re.compile(r"^[0-9a-f]{32}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _REQUIRED = tuple(c for c in ENTRY_COLUMNS if c != "source_key")
+MAX_BYTES = 20 * 1024 * 1024
+"""The largest pool file read (20 MB; an entry of a 14-dimension instrument takes some 300 bytes)."""
+MAX_ENTRIES = 50_000
+"""The most entries a pool file may hold."""
 _RESPONSES_HEADERS = {"respondent", "role", "item", "organisation"}
 
 
@@ -46,19 +50,27 @@ def read_pool_csv(path: str | os.PathLike) -> pd.DataFrame:
     Raises
     ------
     InputValidationError
-        With every problem located (``file:row:column: message``): a missing column, a malformed id or key, a
+        With every problem located (``file:row:column: message``): a file over :data:`MAX_BYTES` or
+        :data:`MAX_ENTRIES` entries, a missing column, a malformed id or key, a
         value out of range, the same entry id twice with different content. A responses file gets one problem
         saying to add it with ``benchmark add --responses``.
     """
     where = str(path)
     if Path(path).suffix.lower() in (".xlsx", ".xls"):
         raise InputValidationError([Problem(where, None, None, _not_pool())])
+    size = Path(path).stat().st_size if Path(path).is_file() else 0
+    if size > MAX_BYTES:
+        raise InputValidationError([Problem(where, None, None, f"the file holds {size / 2**20:.1f} MB, more than a "
+                                            f"pool file may ({MAX_BYTES // 2**20} MB); split it and import each part")])
     cells, problems = read_csv_cells(path)
     if problems:
         raise InputValidationError(problems)
     if cells.empty:
         raise InputValidationError([Problem(where, None, None, "the file is empty; `pmo-workbench benchmark export` "
                                             "writes a pool file")])
+    if len(cells) - 1 > MAX_ENTRIES:
+        raise InputValidationError([Problem(where, None, None, f"the file holds {len(cells) - 1} entries, more than a "
+                                            f"pool file may ({MAX_ENTRIES}); split it and import each part")])
     headers = [str(c).strip() for c in cells.iloc[0]]  # the first row holds the headers
     cells = cells.iloc[1:].set_axis(headers, axis=1)
     lowered = {h.lower() for h in headers}

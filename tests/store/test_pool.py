@@ -202,3 +202,16 @@ def test_a_pool_csv_is_held_to_the_database_s_column_lengths(tmp_path):
     assert [str(p) for p in caught.value.problems] == [
         f"{path}:2:region: is longer than 60 characters",
         f"{path}:3:region: holds a comma, which a peer filter (--peers region=...) cannot name"]
+
+
+def test_a_pool_file_over_the_limits_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    import pmo_workbench.store.pool_csv as pool_csv
+
+    path = write_csv(tmp_path / "big.csv", "entry_id\n" + "x\n" * 3)  # 9 + 3 * 2 = 15 bytes, 3 entries
+    monkeypatch.setattr(pool_csv, "MAX_BYTES", 14)
+    with pytest.raises(InputValidationError, match="more than a pool file may"):
+        read_pool_csv(path)
+    monkeypatch.setattr(pool_csv, "MAX_BYTES", 15)
+    monkeypatch.setattr(pool_csv, "MAX_ENTRIES", 2)
+    with pytest.raises(InputValidationError, match="holds 3 entries, more than a pool file may"):
+        read_pool_csv(path)
