@@ -169,12 +169,16 @@ class PeerFilter:
         return " ".join(parts)
 
     def text(self) -> str:
-        """The filter as ``--peers`` takes it (``all`` for none)."""
-        parts = [f"{k}={getattr(self, k)}" for k in ("pmo_level", "sector", "size", "region") if getattr(self, k)]
+        """The filter as ``--peers`` takes it and parses back to the same filter (``all`` for none, blank for the
+        default: the PMO's own level)."""
+        parts = [f"{k}={getattr(self, k)}" for k in ("pmo_level", "sector", "size", "region") if getattr(self, k)
+                 and not (k == "pmo_level" and self.pmo_level == "same")]  # the own level: the default, unnamed
         if self.year:
             first, last = self.year
             parts.append(f"year={first}" if first == last else f"year={first}-{last}")
-        return ",".join(parts) or "all"
+        if self.pmo_level is None:
+            return ",".join(["pmo_level=any", *parts]) if parts else "all"
+        return ",".join(parts)
 
 
 def _folded(value) -> str | None:
@@ -196,6 +200,9 @@ def _value(key: str, value: str, sectors: tuple[str, ...] | None, text: str):
         starting = exact or [s for s in sectors if s.casefold().startswith(lowered)]
         if len(starting) == 1:
             return starting[0]
+        if len(starting) > 1:
+            raise PeerFilterError(f"peer filter '{text}': sector '{lowered}' could be any of: {', '.join(starting)}; "
+                                  "give more of it")
         return _choice(key, lowered, sectors, text)
     if key == "year":
         found = _YEAR.match(value)
@@ -206,6 +213,8 @@ def _value(key: str, value: str, sectors: tuple[str, ...] | None, text: str):
         last = int(found.group(2) or first)
         if last < first:
             raise PeerFilterError(f"peer filter '{text}': the year range {value} ends before it starts")
+        if first < 1900 or last > 2200:
+            raise PeerFilterError(f"peer filter '{text}': year {value} is outside 1900-2200")
         return (first, last)
     return value
 

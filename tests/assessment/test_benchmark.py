@@ -64,7 +64,7 @@ def test_peer_filter_parses(text, expected):
     ("colour=red", "unknown key 'colour'; the keys are pmo_level, sector, size, region, year"),
     ("pmo_level=global", "pmo_level 'global' is not one of: project, department, enterprise"),
     ("size=huge", "size 'huge' is not one of: micro, small, medium, large"),
-    ("sector=e", "sector 'e' is not one of: public sector, financial services, energy and utilities, education"),
+    ("sector=x", "sector 'x' is not one of: public sector, financial services, energy and utilities, education"),
     ("sector=mining", "sector 'mining' is not one of"),
     ("year=20x5", "year '20x5' is not a year (2025) nor a range (2024-2026)"),
     ("year=2026-2024", "the year range 2026-2024 ends before it starts"),
@@ -234,3 +234,18 @@ def test_the_strip_holds_each_dimension_s_values_sorted_on_their_own_and_rounded
                                                               100.0]  # 9.96, 19.96, ... 99.96 rounded to 1 decimal
     assert strip[strip.dimension == "overall"].score.tolist() == [0.1, 10.1, 20.1, 30.1, 40.1, 50.1, 60.1, 70.1, 80.1,
                                                                   90.1]  # 0.06, 10.06, ... rounded
+
+
+@pytest.mark.parametrize("text", ["year=2025", "pmo_level=any,size=small", "all", "", "sector=public,region=North"])
+def test_a_filter_s_text_parses_back_to_the_same_filter(text):
+    parsed = PeerFilter.parse(text, sectors=SECTORS)
+    assert PeerFilter.parse(parsed.text(), sectors=SECTORS) == parsed
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("sector=e", "sector 'e' could be any of: energy and utilities, education and research; give more of it"),
+    ("year=0001", "year 0001 is outside 1900-2200"),
+])
+def test_an_ambiguous_sector_or_a_year_out_of_range_is_named_as_such(text, message):
+    with pytest.raises(PeerFilterError, match=message):
+        PeerFilter.parse(text, sectors=SECTORS)
