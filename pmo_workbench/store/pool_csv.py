@@ -90,8 +90,7 @@ def read_pool_csv(path: str | os.PathLike) -> pd.DataFrame:
         problems.extend(found)
         rows.append(row)
     table = pd.DataFrame(rows, columns=[*ENTRY_COLUMNS, *dims])
-    if not problems:
-        problems.extend(_duplicates(where, table))
+    problems.extend(_duplicates(where, table))  # with the other problems: every one is reported at once
     if problems:
         raise InputValidationError(problems)
     for column in ["overall", *dims]:
@@ -136,7 +135,7 @@ def _row(where: str, n: int, record: dict, dims: list[str]) -> tuple[dict, list[
         except ValueError:
             bad(column, f"'{value}' is not a number")
             return None
-        if whole and not parsed.is_integer():
+        if whole and not value.isdigit():  # digits only: '2024.0' or '1e3' is not how a count or year is written
             bad(column, f"'{value}' is not a whole number")
             return None
         if not low <= parsed <= high:

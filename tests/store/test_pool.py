@@ -134,7 +134,11 @@ def test_a_pool_csv_is_checked_cell_by_cell(tmp_path):
         f"{path}:3:added_on: '2025-13-01' is not a date (YYYY-MM-DD)",
         f"{path}:3:synthetic: 'maybe' is not true or false",
         f"{path}:3:score_gov: -1 is outside 0-100",
+        f"{path}:4:entry_id: entry {'a' * 32} is also in row 2 with other content",  # reported with the others
     ])
+    floats = write_csv(tmp_path / "floats.csv", "\n".join([header, good.replace(",2025,", ",2025.0,")]) + "\n")
+    with pytest.raises(InputValidationError, match=":2:year: '2025.0' is not a whole number"):
+        read_pool_csv(floats)
     twice = write_csv(tmp_path / "twice.csv", "\n".join([header, good, good]) + "\n")
     assert len(read_pool_csv(twice)) == 1  # the same entry twice is one entry
     clash = write_csv(tmp_path / "clash.csv", "\n".join([header, good, good.replace(",60", ",61")]) + "\n")
@@ -195,7 +199,7 @@ def test_a_pool_csv_is_held_to_the_database_s_column_lengths(tmp_path):
     header = ("entry_id,org_key,instrument_id,instrument_version,year,sector,size,pmo_level,region,type,target,"
               "overall,respondents,added_on,synthetic")
     row = f"{'a' * 32},{'b' * 64},core,1,2025,,,,{'R' * 61},controlling,,50,9,2025-01-02,true"  # region holds 60
-    comma = row.replace("R" * 61, '"North, West"')
+    comma = row.replace("R" * 61, '"North, West"').replace("a" * 32, "c" * 32)
     path = write_csv(tmp_path / "long.csv", f"{header}\n{row}\n{comma}\n")
     with pytest.raises(InputValidationError) as caught:
         read_pool_csv(path)
