@@ -153,9 +153,11 @@ class PeerFilter:
             keep &= years.between(*self.year)
         return keep
 
-    def describe(self) -> str:
-        """The peers in words, e.g. ``"enterprise-level PMOs in public sector (2025)"``."""
-        level = "PMOs of any level" if self.pmo_level in (None, "same") else f"{self.pmo_level}-level PMOs"
+    def describe(self, count: int | None = None) -> str:
+        """The peers in words, e.g. ``"enterprise-level PMOs in public sector (2025)"`` (``"PMO"`` for a
+        ``count`` of 1)."""
+        pmos = "PMO" if count == 1 else "PMOs"
+        level = f"{pmos} of any level" if self.pmo_level in (None, "same") else f"{self.pmo_level}-level {pmos}"
         parts = [level]
         if self.sector:
             parts.append(f"in {self.sector}")
@@ -282,7 +284,7 @@ class BenchmarkComparison:
         else:
             own = ", the client's own left out" if self.own_left_out else ""
         made_with = f" assessed with {self.instrument}" if self.instrument else ""
-        who = f"{self.filter.describe()}{made_with} (one per organisation{own})"
+        who = f"{self.filter.describe(self.peers)}{made_with} (one per organisation{own})"
         made_up = (f" {self.synthetic_peers} of the {self.peers} are synthetic (made up, not real assessments)."
                    if self.synthetic_peers else "")
         if self.suppressed:

@@ -16,11 +16,12 @@ from ..assessment.benchmark import MIN_PEERS, BenchmarkComparison, PeerFilter, c
 __all__ = ["BenchmarkSection", "benchmark_section", "check_benchmark", "peer_filter"]
 
 METHOD = (f"Peers are the pool's assessments made with the same instrument and version that match the filter, one per "
-          f"organisation (its latest), the client's own left out; at least {MIN_PEERS} are needed. Quartiles "
+          f"organisation (its latest){{own}}; at least {MIN_PEERS} are needed. Quartiles "
           "use linear interpolation between the sorted peer scores (numpy's default). Rank 1 is the highest "
           "score among the peers and this PMO; a tie shares the better rank. Top quartile: at or above Q3; "
           "second: at or above the median, below Q3; third: at or above Q1, below the median; bottom: below Q1.")
-"""How the section's numbers are worked out, as the report states it."""
+"""How the section's numbers are worked out, as the report states it (``{own}``: see
+:attr:`BenchmarkSection.method`)."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,12 @@ class BenchmarkSection:
     entries: int
     synthetic_entries: int = 0
     merged: bool = False
+
+    @property
+    def method(self) -> str:
+        """:data:`METHOD` for this pool: it says the client's own entries were left out only when they were."""
+        own = ", the client's own left out" if self.own_left_out and not self.merged else ""
+        return METHOD.format(own=own)
 
     @property
     def notes(self) -> list[str]:

@@ -249,3 +249,7 @@ def test_a_filter_s_text_parses_back_to_the_same_filter(text):
 def test_an_ambiguous_sector_or_a_year_out_of_range_is_named_as_such(text, message):
     with pytest.raises(PeerFilterError, match=message):
         PeerFilter.parse(text, sectors=SECTORS)
+
+
+def test_one_peer_is_one_pmo():
+    assert "holds 1 enterprise-level PMO (one per" in compare(pmo(50.0), pool(TEN[0])).sentence

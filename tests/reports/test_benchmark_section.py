@@ -92,3 +92,12 @@ def test_manifest_benchmark_and_peers_columns_are_checked_where_they_stand(tmp_p
     (spec,) = read_manifest(manifest)
     assert (spec.parameters["benchmark"], spec.parameters["peers"]) == (str(tmp_path / "pool.csv"),
                                                                         "pmo_level=enterprise")
+
+
+def test_the_method_says_the_client_s_own_were_left_out_only_when_they_were():
+    from pmo_workbench.reports.benchmark import BenchmarkSection
+
+    from_db, from_file = BenchmarkSection({}, False, True, 0), BenchmarkSection({}, False, False, 0)
+    merged = BenchmarkSection({}, False, True, 0, merged=True)
+    assert "(its latest), the client's own left out;" in from_db.method
+    assert "the client's own" not in from_file.method and "the client's own" not in merged.method
