@@ -57,7 +57,8 @@ def read_pool_csv(path: str | os.PathLike) -> pd.DataFrame:
     """
     where = str(path)
     if Path(path).suffix.lower() in (".xlsx", ".xls"):
-        raise InputValidationError([Problem(where, None, None, _not_pool())])
+        raise InputValidationError([Problem(where, None, None, "a pool file is a CSV file (`pmo-workbench benchmark "
+                                            "export` writes one); save the workbook as CSV UTF-8 and give that")])
     size = Path(path).stat().st_size if Path(path).is_file() else 0
     if size > MAX_BYTES:
         raise InputValidationError([Problem(where, None, None, f"the file holds {size / 2**20:.1f} MB, more than a "

@@ -219,3 +219,8 @@ def test_a_pool_file_over_the_limits_is_refused_before_it_is_read(tmp_path, monk
     monkeypatch.setattr(pool_csv, "MAX_ENTRIES", 2)
     with pytest.raises(InputValidationError, match="holds 3 entries, more than a pool file may"):
         read_pool_csv(path)
+
+
+def test_a_workbook_is_told_a_pool_file_is_a_csv(tmp_path):
+    with pytest.raises(InputValidationError, match="a pool file is a CSV file .*save the workbook as CSV UTF-8"):
+        read_pool_csv(tmp_path / "pool.xlsx")
