@@ -102,6 +102,8 @@ def benchmark_add_command(
                                              "year of the latest answer).")] = None,
     wave: Annotated[str | None, typer.Option("--wave", help="The wave to add when --responses holds several "
                                              "(default: each PMO's latest).")] = None,
+    allow_open: Annotated[bool, typer.Option("--allow-open", help="Add an assessment of --store that is still "
+                                             "open.")] = False,
 ) -> None:
     """Add an assessment's scores, type, target and context to the pool: one entry per PMO, no names."""
     from ..assessment.benchmark import entry_fields
@@ -121,6 +123,14 @@ def benchmark_add_command(
         from ..store.files import input_folder, report_input
 
         with Store(store, create=False) as opened:
+            info = opened.assessment(assessment)
+            in_wave = f", wave {info['wave']}" if info.get("wave") else ""
+            named = f"assessment {assessment} ({info['organisation']} / {info['pmo']}{in_wave})"
+            if not info.get("answers"):
+                usage(f"{named} has no answers yet")
+            if info.get("status") != "closed" and not allow_open:
+                usage(f"{named} is open: answers may still come in, and the pool is for finished assessments; close "
+                      f"it (`pmo-workbench store close {assessment}`) or give --allow-open")
             given = report_input(opened, assessment, input_folder(opened.url), instrument=instrument)
             store_wave = opened.assessment(assessment).get("wave")
         data = positioning_input(given.responses, given.organisation, given.pmo, instrument=given.instrument,

@@ -83,6 +83,10 @@ def test_an_assessment_from_the_store_goes_to_the_pool_tables_beside_it_without_
     answers, _ = distinctive
     store = tmp_path / "store.db"
     assert run("store", "import", answers, "--db", store).exit_code == 0
+    still_open = run("benchmark", "add", "--store", store, "--assessment", 1, "--year", 2025)
+    assert still_open.exit_code == 2
+    assert f"assessment 1 ({SECRETS[0]} / {SECRETS[1]}, wave 2026) is open" in still_open.stderr
+    assert run("store", "close", 1, "--db", store).exit_code == 0
     done = run("benchmark", "add", "--store", store, "--assessment", 1, "--year", 2025, "--sector", "public")
     assert done.exit_code == 0, done.stderr
     again = run("benchmark", "add", "--store", store, "--assessment", 1, "--year", 2025, "--sector", "public")
