@@ -17,7 +17,9 @@ from .._values import count
 from .app import CONTEXT, EngagementOption, InstrumentOption, app, console, usage
 from .store import shown
 
-benchmark_app = typer.Typer(help="Keep a pool of anonymised past assessments to compare clients with.",
+benchmark_app = typer.Typer(help="Keep a pool of anonymised past assessments to compare clients with. The pool's "
+                                 "database holds the secret its organisation keys are made with: never hand it out; "
+                                 "share only its export.",
                             no_args_is_help=True, context_settings=CONTEXT)
 app.add_typer(benchmark_app, name="benchmark")
 
