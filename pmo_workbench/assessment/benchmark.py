@@ -37,9 +37,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import PmoWorkbenchError
+from .positioning import ANONYMOUS_MIN_GROUP_SIZE
 
 MIN_PEERS = 10
 """Fewest peers (organisations) a comparison shows numbers for."""
+MIN_RESPONDENTS = ANONYMOUS_MIN_GROUP_SIZE
+"""Fewest respondents an assessment needs to enter a pool: the anonymous minimum group size, so that no entry's
+scores are one or two people's own answers."""
 PMO_LEVELS = ("project", "department", "enterprise")
 SIZES = ("micro", "small", "medium", "large")
 """Organisation headcount bands of the EU SME definition (Recommendation 2003/361/EC): micro under 10 people,
@@ -149,9 +153,11 @@ class PeerFilter:
             keep &= years.between(*self.year)
         return keep
 
-    def describe(self) -> str:
-        """The peers in words, e.g. ``"enterprise-level PMOs in public sector (2025)"``."""
-        level = "PMOs of any level" if self.pmo_level in (None, "same") else f"{self.pmo_level}-level PMOs"
+    def describe(self, count: int | None = None) -> str:
+        """The peers in words, e.g. ``"enterprise-level PMOs in public sector (2025)"`` (``"PMO"`` for a
+        ``count`` of 1)."""
+        pmos = "PMO" if count == 1 else "PMOs"
+        level = f"{pmos} of any level" if self.pmo_level in (None, "same") else f"{self.pmo_level}-level {pmos}"
         parts = [level]
         if self.sector:
             parts.append(f"in {self.sector}")
@@ -165,12 +171,16 @@ class PeerFilter:
         return " ".join(parts)
 
     def text(self) -> str:
-        """The filter as ``--peers`` takes it (``all`` for none)."""
-        parts = [f"{k}={getattr(self, k)}" for k in ("pmo_level", "sector", "size", "region") if getattr(self, k)]
+        """The filter as ``--peers`` takes it and parses back to the same filter (``all`` for none, blank for the
+        default: the PMO's own level)."""
+        parts = [f"{k}={getattr(self, k)}" for k in ("pmo_level", "sector", "size", "region") if getattr(self, k)
+                 and not (k == "pmo_level" and self.pmo_level == "same")]  # the own level: the default, unnamed
         if self.year:
             first, last = self.year
             parts.append(f"year={first}" if first == last else f"year={first}-{last}")
-        return ",".join(parts) or "all"
+        if self.pmo_level is None:
+            return ",".join(["pmo_level=any", *parts]) if parts else "all"
+        return ",".join(parts)
 
 
 def _folded(value) -> str | None:
@@ -192,6 +202,9 @@ def _value(key: str, value: str, sectors: tuple[str, ...] | None, text: str):
         starting = exact or [s for s in sectors if s.casefold().startswith(lowered)]
         if len(starting) == 1:
             return starting[0]
+        if len(starting) > 1:
+            raise PeerFilterError(f"peer filter '{text}': sector '{lowered}' could be any of: {', '.join(starting)}; "
+                                  "give more of it")
         return _choice(key, lowered, sectors, text)
     if key == "year":
         found = _YEAR.match(value)
@@ -202,6 +215,8 @@ def _value(key: str, value: str, sectors: tuple[str, ...] | None, text: str):
         last = int(found.group(2) or first)
         if last < first:
             raise PeerFilterError(f"peer filter '{text}': the year range {value} ends before it starts")
+        if first < 1900 or last > 2200:
+            raise PeerFilterError(f"peer filter '{text}': year {value} is outside 1900-2200")
         return (first, last)
     return value
 
@@ -230,13 +245,22 @@ class BenchmarkComparison:
         Whether every entry of the pool is synthetic (generated, not real assessments).
     own_left_out
         Whether the client's own organisation was left out (its key was known).
+    merged
+        Whether the pool holds entries imported from other pools: their organisation keys were made under
+        another pool's secret, so an organisation in both pools counts twice and the client's own entries among
+        them are not left out.
+    synthetic_peers
+        How many of the peers are synthetic entries.
+    instrument
+        The instrument id and version the peers were assessed with (``"pmo-core 2.0"``), when known.
     table
         One row per dimension in the PMO's order, then ``overall``: ``dimension``, ``label``, ``score`` (the
         PMO's), ``peers`` (peers with a score there), ``q1``, ``median``, ``q3``, ``rank`` (1 = highest),
         ``out_of`` (peers with a score + 1), ``quartile`` (:data:`QUARTILES`; ``None`` without a score). A row
         with fewer than :data:`MIN_PEERS` peer scores has no numbers but the PMO's own score.
     peer_scores
-        The peers' scores in long form for a strip plot: ``dimension``, ``label``, ``score``.
+        The peers' scores in long form for a strip plot: ``dimension``, ``label``, ``score``; each dimension's
+        rounded to 1 decimal and sorted on its own, so that no row links one peer's scores across dimensions.
     """
 
     filter: PeerFilter
@@ -244,18 +268,29 @@ class BenchmarkComparison:
     suppressed: bool
     synthetic: bool = False
     own_left_out: bool = False
+    merged: bool = False
+    synthetic_peers: int = 0
+    instrument: str | None = None
     table: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COMPARISON_COLUMNS))
     peer_scores: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["dimension", "label", "score"]))
 
     @property
     def sentence(self) -> str:
         """The filter and the count, always shown, e.g. ``"Compared with 42 enterprise-level PMOs ..."``."""
-        own = ", the client's own left out" if self.own_left_out else ""
-        who = f"{self.filter.describe()} (one per organisation{own})"
+        if self.merged:
+            own = (" within each pool merged into this one: organisations cannot be matched across merged pools, so "
+                   "one assessed by two of them counts twice" + (" and the client's own entries imported from another "
+                                                               "pool are not left out" if self.own_left_out else ""))
+        else:
+            own = ", the client's own left out" if self.own_left_out else ""
+        made_with = f" assessed with {self.instrument}" if self.instrument else ""
+        who = f"{self.filter.describe(self.peers)}{made_with} (one per organisation{own})"
+        made_up = (f" {self.synthetic_peers} of the {self.peers} are synthetic (made up, not real assessments)."
+                   if self.synthetic_peers else "")
         if self.suppressed:
             return (f"The benchmark pool holds {self.peers} {who}; at least {MIN_PEERS} are needed, so no comparison "
-                    "is shown.")
-        return f"Compared with {self.peers} {who}."
+                    f"is shown.{made_up}")
+        return f"Compared with {self.peers} {who}.{made_up}"
 
     def shown_table(self) -> pd.DataFrame:
         """The table as the report prints it: ``label``, ``score``, ``q1``, ``median``, ``q3``, ``rank`` as text
@@ -270,21 +305,26 @@ class BenchmarkComparison:
                 for r in self.table.to_dict("records")]
         return {"filter": self.filter.text(), "description": self.filter.describe(), "peers": self.peers,
                 "suppressed": self.suppressed, "synthetic": self.synthetic, "own_left_out": self.own_left_out,
+                "merged": self.merged, "synthetic_peers": self.synthetic_peers, "instrument": self.instrument,
                 "rows": rows}
 
 
 def peers_of(pool: pd.DataFrame, filter: PeerFilter, *, instrument: str | None = None,
-             own_org_key: str | None = None) -> pd.DataFrame:
-    """The peer entries of a pool table: matching ``instrument`` (id) and the resolved ``filter``, less the
+             own_org_key: str | None = None, version: str | None = None) -> pd.DataFrame:
+    """The peer entries of a pool table: matching ``instrument`` (id), its ``version`` (when given: the dimensions
+    of two versions need not measure the same thing) and the resolved ``filter``, less the
     organisation ``own_org_key``, one per organisation (latest ``year``, then latest ``added_on``, then the
     highest ``entry_id`` so that the choice never depends on row order)."""
     keep = filter.matches(pool)
     if instrument is not None:
         keep &= pool["instrument_id"].astype(str) == str(instrument)
+    if version is not None:
+        keep &= pool["instrument_version"].astype(str) == str(version)
     if own_org_key is not None:
         keep &= pool["org_key"].astype(str) != own_org_key
-    chosen = pool[keep].assign(_year=pd.to_numeric(pool["year"], errors="coerce"),
-                               _added=pd.to_datetime(pool["added_on"], errors="coerce"))
+    chosen = pool[keep]  # the helper columns from the kept rows: from the whole pool, no row kept made one up
+    chosen = chosen.assign(_year=pd.to_numeric(chosen["year"], errors="coerce"),
+                           _added=pd.to_datetime(chosen["added_on"], errors="coerce"))
     chosen = chosen.sort_values(["org_key", "_year", "_added", "entry_id"], na_position="first", kind="stable")
     return chosen.drop_duplicates("org_key", keep="last").drop(columns=["_year", "_added"]).reset_index(drop=True)
 
@@ -307,7 +347,8 @@ def quartile_of(score: float, q1: float, median: float, q3: float) -> str | None
 
 
 def compare(assessment, pool: pd.DataFrame, filter: PeerFilter | None = None, own_org_key: str | None = None, *,
-            instrument: str | None = None, synthetic: bool | None = None) -> BenchmarkComparison:
+            instrument: str | None = None, version: str | None = None, synthetic: bool | None = None,
+            merged: bool = False) -> BenchmarkComparison:
     """Compare one PMO with its peers in a benchmark pool.
 
     Parameters
@@ -323,8 +364,13 @@ def compare(assessment, pool: pd.DataFrame, filter: PeerFilter | None = None, ow
         The pool's key of the client's organisation: its entries are left out.
     instrument
         The instrument id of the assessment: entries of another instrument are left out (``None``: all kept).
+    version
+        Its version: entries of another version of it are left out too, since a dimension of one version need
+        not measure what the same dimension of another does (``None``: any version).
     synthetic
         Whether the pool is synthetic; by default, whether every row of ``pool`` is.
+    merged
+        Whether the pool holds entries imported from other pools (see :attr:`BenchmarkComparison.merged`).
 
     Returns
     -------
@@ -334,9 +380,12 @@ def compare(assessment, pool: pd.DataFrame, filter: PeerFilter | None = None, ow
     chosen = (filter or PeerFilter()).resolved(assessment.pmo_level)
     if synthetic is None:
         synthetic = bool(len(pool)) and bool(pool["synthetic"].astype(bool).all())
-    peers = peers_of(pool, chosen, instrument=instrument, own_org_key=own_org_key)
+    peers = peers_of(pool, chosen, instrument=instrument, own_org_key=own_org_key, version=version)
+    made_with = f"{instrument} {version}" if instrument is not None and version is not None else None
+    made_up = int(peers["synthetic"].astype(bool).sum()) if len(peers) else 0
     if len(peers) < MIN_PEERS:
-        return BenchmarkComparison(chosen, len(peers), True, synthetic, own_org_key is not None)
+        return BenchmarkComparison(chosen, len(peers), True, synthetic, own_org_key is not None, merged, made_up,
+                                   made_with)
     dims = assessment.dimensions
     wanted = [*zip(dims["dimension"], dims["label"], dims["score"]),
               ("overall", "Overall", assessment.overall_score)]
@@ -347,11 +396,14 @@ def compare(assessment, pool: pd.DataFrame, filter: PeerFilter | None = None, ow
                   else np.array([]))
         rows.append(_row(dim, label, float(score) if pd.notna(score) else float("nan"), values))
         if len(values) >= MIN_PEERS:
-            strips.extend({"dimension": dim, "label": label, "score": float(v)} for v in values)
+            # each dimension's values sorted on their own and to the shown precision: the strip carries no peer's
+            # profile across dimensions, only where the values lie
+            strips.extend({"dimension": dim, "label": label, "score": float(v)} for v in np.sort(np.round(values, 1)))
     table = pd.DataFrame(rows, columns=COMPARISON_COLUMNS).astype({"peers": "Int64", "rank": "Int64",
                                                                    "out_of": "Int64"})
     strip = pd.DataFrame(strips, columns=["dimension", "label", "score"])
-    return BenchmarkComparison(chosen, len(peers), False, synthetic, own_org_key is not None, table, strip)
+    return BenchmarkComparison(chosen, len(peers), False, synthetic, own_org_key is not None, merged, made_up,
+                               made_with, table, strip)
 
 
 def _row(dim: str, label: str, score: float, values: np.ndarray) -> dict:
@@ -386,6 +438,11 @@ def entry_fields(assessment, instrument, *, year: int, sector: str | None = None
     synthetic
         Whether the entry is made up (examples), not a real assessment.
 
+    Raises
+    ------
+    ValueError
+        For an assessment answered by fewer than :data:`MIN_RESPONDENTS` people, or an unknown size band.
+
     Returns
     -------
     dict
@@ -393,6 +450,10 @@ def entry_fields(assessment, instrument, *, year: int, sector: str | None = None
         ``type``, ``target``, ``overall``, ``respondents``, ``synthetic`` and ``scores`` (dimension -> score,
         ``None`` when missing). No name, answer or comment.
     """
+    if int(assessment.respondents) < MIN_RESPONDENTS:
+        raise ValueError(f"{assessment.pmo} was answered by fewer than {MIN_RESPONDENTS} people (the anonymous "
+                         "minimum group size): its scores would be those few people's own answers, so it is not "
+                         "added to a pool")
     context = assessment.engagement.context if assessment.engagement is not None else {}
     recorded = context.get("sector")
     if size is not None and size not in SIZES:

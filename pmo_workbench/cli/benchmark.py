@@ -17,7 +17,9 @@ from .._values import count
 from .app import CONTEXT, EngagementOption, InstrumentOption, app, console, usage
 from .store import shown
 
-benchmark_app = typer.Typer(help="Keep a pool of anonymised past assessments to compare clients with.",
+benchmark_app = typer.Typer(help="Keep a pool of anonymised past assessments to compare clients with. The pool's "
+                                 "database holds the secret its organisation keys are made with: never hand it out; "
+                                 "share only its export.",
                             no_args_is_help=True, context_settings=CONTEXT)
 app.add_typer(benchmark_app, name="benchmark")
 
@@ -64,6 +66,15 @@ def _sector(text: str | None, instrument) -> str | None:
         usage(f"--sector: {str(exc).split(': ', 1)[1]}")
 
 
+def _checked_text(option: str, column: str, value: str | None) -> None:
+    """Refuse (exit 2) a text the pool could not hold or a pool file could not carry (see ``text_problem``)."""
+    from ..store.pool import text_problem
+
+    wrong = text_problem(column, " ".join(value.split()) if value else None)
+    if wrong is not None:
+        usage(f"{option} {wrong}")
+
+
 def _sectors(instrument) -> tuple[str, ...] | None:
     question = next((q for q in instrument.context if q.id == "sector"), None)
     choices = getattr(question, "choices", None) if question is not None else None
@@ -91,6 +102,10 @@ def benchmark_add_command(
     region: Annotated[str | None, typer.Option("--region", help="Region (free text).")] = None,
     year: Annotated[int | None, typer.Option("--year", min=1900, max=2200, help="Fieldwork year (default: the "
                                              "year of the latest answer).")] = None,
+    wave: Annotated[str | None, typer.Option("--wave", help="The wave to add when --responses holds several "
+                                             "(default: each PMO's latest).")] = None,
+    allow_open: Annotated[bool, typer.Option("--allow-open", help="Add an assessment of --store that is still "
+                                             "open.")] = False,
 ) -> None:
     """Add an assessment's scores, type, target and context to the pool: one entry per PMO, no names."""
     from ..assessment.benchmark import entry_fields
@@ -99,19 +114,31 @@ def benchmark_add_command(
     if (responses is None) == (assessment is None) or (assessment is not None and store is None) or (
             responses is not None and organisation is None):
         usage("give --store URL --assessment ID, or --responses FILE --organisation NAME")
+    if wave is not None and responses is None:
+        usage("--wave goes with --responses (an assessment of the store is one wave already)")
     size_value = _size(size)
-    wave = None
+    _checked_text("--region", "region", region)
+    _checked_text("--sector", "sector", sector)
+    store_wave = None
     if assessment is not None:
         from ..store import Store
         from ..store.files import input_folder, report_input
 
         with Store(store, create=False) as opened:
+            info = opened.assessment(assessment)
+            in_wave = f", wave {info['wave']}" if info.get("wave") else ""
+            named = f"assessment {assessment} ({info['organisation']} / {info['pmo']}{in_wave})"
+            if not info.get("answers"):
+                usage(f"{named} has no answers yet")
+            if info.get("status") != "closed" and not allow_open:
+                usage(f"{named} is open: answers may still come in, and the pool is for finished assessments; close "
+                      f"it (`pmo-workbench store close {assessment}`) or give --allow-open")
             given = report_input(opened, assessment, input_folder(opened.url), instrument=instrument)
-            wave = opened.assessment(assessment).get("wave")
+            store_wave = opened.assessment(assessment).get("wave")
         data = positioning_input(given.responses, given.organisation, given.pmo, instrument=given.instrument,
                                  engagement=given.engagement, targets=given.engagement, targets_source="store")
     else:
-        data = positioning_input(responses, organisation, pmo, instrument=instrument, engagement=engagement)
+        data = positioning_input(responses, organisation, pmo, instrument=instrument, engagement=engagement, wave=wave)
     ins = data.instrument
     sector_value = _sector(sector, ins)
     made = []
@@ -121,10 +148,16 @@ def benchmark_add_command(
         fieldwork = year or (int(dates[1][:4]) if dates else None)
         if fieldwork is None:
             usage(f"{data.organisation} / {a.pmo}: the answers carry no date; give the fieldwork year with --year")
-        if wave is None and "wave" in answers and answers["wave"].notna().any():
-            wave = str(answers["wave"].dropna().iloc[-1])
-        made.append((a, entry_fields(a, ins, year=fieldwork, sector=sector_value, size=size_value, region=region),
-                     str(wave or fieldwork)))
+        # the assessment is known by its wave, else by its answers' dates: never by the year typed, so that the same
+        # answers added with another --year are the same assessment (refused as changed context)
+        label = store_wave
+        if label is None and "wave" in answers and answers["wave"].notna().any():
+            label = str(answers["wave"].dropna().iloc[-1])
+        try:
+            fields = entry_fields(a, ins, year=fieldwork, sector=sector_value, size=size_value, region=region)
+        except ValueError as exc:
+            usage(f"{data.organisation} / {exc}")
+        made.append((a, fields, str(label or ("..".join(dates) if dates else fieldwork))))
     with _pool(pool, store, create=True) as opened:
         for a, fields, round_ in made:
             fields["org_key"] = opened.org_key(data.organisation)
@@ -140,9 +173,9 @@ def benchmark_add_command(
 def benchmark_list_command(pool: PoolOption = None, store: StoreOption = None) -> None:
     """List the pool's entries and how many there are of each PMO level."""
     with _pool(pool, store, create=False) as opened:
-        frame, synthetic, url = opened.frame(), opened.synthetic, opened.shown_url
-    table = Table(title=Text(f"Benchmark pool {url}{' (synthetic)' if synthetic else ''}: "
-                             f"{count(len(frame), 'entry', 'entries')}"))
+        frame, made_up, url = opened.frame(), opened.synthetic_entries, opened.shown_url
+    table = Table(title=Text(f"Benchmark pool {url}: {count(len(frame), 'entry', 'entries')}"
+                             f"{f' ({made_up} synthetic)' if made_up else ''}"))
     for heading in ("Id", "Instrument", "Year", "Level", "Sector", "Size", "Region", "Type", "Overall"):
         table.add_column(heading, justify="right" if heading in ("Year", "Overall") else "left")
     for r in frame.itertuples(index=False):  # cells as plain text: an imported pool's text is never markup
@@ -200,3 +233,7 @@ def benchmark_import_command(
         result = opened.import_frame(table, str(file))
         typer.echo(f"{file} -> {opened.shown_url}: {count(result.added, 'entry', 'entries')} added, "
                    f"{result.unchanged} unchanged")
+        if opened.merged:
+            typer.echo("note: entries of another pool keep that pool's organisation keys, which cannot be matched "
+                       "with this pool's: an organisation in both counts twice and a client's own entries among "
+                       "them are not left out of its comparison (reports say so)", err=True)

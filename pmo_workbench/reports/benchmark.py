@@ -15,12 +15,13 @@ from ..assessment.benchmark import MIN_PEERS, BenchmarkComparison, PeerFilter, c
 
 __all__ = ["BenchmarkSection", "benchmark_section", "check_benchmark", "peer_filter"]
 
-METHOD = (f"Peers are the pool's assessments made with the same instrument that match the filter, one per "
-          f"organisation (its latest), the client's own left out; at least {MIN_PEERS} are needed. Quartiles "
+METHOD = (f"Peers are the pool's assessments made with the same instrument and version that match the filter, one per "
+          f"organisation (its latest){{own}}; at least {MIN_PEERS} are needed. Quartiles "
           "use linear interpolation between the sorted peer scores (numpy's default). Rank 1 is the highest "
           "score among the peers and this PMO; a tie shares the better rank. Top quartile: at or above Q3; "
           "second: at or above the median, below Q3; third: at or above Q1, below the median; bottom: below Q1.")
-"""How the section's numbers are worked out, as the report states it."""
+"""How the section's numbers are worked out, as the report states it (``{own}``: see
+:attr:`BenchmarkSection.method`)."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,14 @@ class BenchmarkSection:
     synthetic: bool
     own_left_out: bool
     entries: int
+    synthetic_entries: int = 0
+    merged: bool = False
+
+    @property
+    def method(self) -> str:
+        """:data:`METHOD` for this pool: it says the client's own entries were left out only when they were."""
+        own = ", the client's own left out" if self.own_left_out and not self.merged else ""
+        return METHOD.format(own=own)
 
     @property
     def notes(self) -> list[str]:
@@ -39,6 +48,10 @@ class BenchmarkSection:
         if self.synthetic:
             notes.append("The benchmark pool is synthetic: made-up assessments for demonstration, not real PMOs. "
                          "Do not read these comparisons as a measure of the field.")
+        elif self.synthetic_entries:
+            notes.append(f"{self.synthetic_entries} of the pool's {self.entries} entries are synthetic: made-up "
+                         "assessments for demonstration, not real PMOs; each comparison says how many of its peers "
+                         "are.")
         if not self.own_left_out:
             notes.append("The pool was given as an exported file, which cannot tell this organisation's own "
                          "entries apart: compare with the pool's database to leave them out.")
@@ -81,7 +94,7 @@ def benchmark_section(source: str | os.PathLike, organisation: str, pmos, *, ins
     pmos
         The :class:`~pmo_workbench.assessment.results.PmoAssessment` objects reported on.
     instrument
-        Their instrument: only the pool's entries of the same instrument id are peers.
+        Their instrument: only the pool's entries of the same instrument id and version are peers.
     peers
         The peer filter (see :meth:`PeerFilter.parse`); ``None``: each PMO's own level.
     """
@@ -90,5 +103,7 @@ def benchmark_section(source: str | os.PathLike, organisation: str, pmos, *, ins
     chosen = peer_filter(peers, instrument)
     pool = load_pool(source, organisation)
     comparisons = {a.pmo: compare(a, pool.table, chosen, pool.own_org_key, instrument=instrument.id,
-                                  synthetic=pool.synthetic) for a in pmos}
-    return BenchmarkSection(comparisons, pool.synthetic, pool.own_org_key is not None, len(pool.table))
+                                  version=str(instrument.version), synthetic=pool.synthetic, merged=pool.merged)
+                   for a in pmos}
+    return BenchmarkSection(comparisons, pool.synthetic, pool.own_org_key is not None, len(pool.table),
+                            pool.synthetic_entries, pool.merged)

@@ -86,6 +86,24 @@ scores = sa.Table(
     sa.Column("score", sa.Float, nullable=True),
 )
 _FIELDS = [c for c in ENTRY_COLUMNS]
+TEXT_LIMITS = {c.name: c.type.length for c in entries.c if isinstance(c.type, sa.String) and c.type.length}
+"""The most characters each text column of an entry holds (every database is held to them, not only those that
+check lengths)."""
+
+
+def text_problem(column: str, value: str | None) -> str | None:
+    """What is wrong with ``value`` as an entry's ``column`` (``None``: nothing): longer than the column holds, a
+    control character, or (``region``) a comma, which a peer filter cannot name."""
+    if value is None:
+        return None
+    limit = TEXT_LIMITS.get(column)
+    if limit is not None and len(value) > limit:
+        return f"is longer than {limit} characters"
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value):
+        return "holds a control character"
+    if column == "region" and "," in value:
+        return "holds a comma, which a peer filter (--peers region=...) cannot name"
+    return None
 
 
 def pool_url(pool: str | os.PathLike | None, store: str | os.PathLike | None = None) -> str | None:
@@ -233,6 +251,18 @@ class BenchmarkPool:
                 sa.case((entries.c.synthetic, 1), else_=0)))).one()
         return bool(total) and int(made or 0) == int(total)
 
+    @property
+    def synthetic_entries(self) -> int:
+        """How many entries are synthetic."""
+        with self._read() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).where(entries.c.synthetic)).scalar() or 0)
+
+    @property
+    def merged(self) -> bool:
+        """Whether entries of another pool were ever imported: their organisation keys were made under that
+        pool's secret, so they cannot be matched with this pool's organisations."""
+        return self._attribute("merged") == "true"
+
     def _key(self, *parts: str) -> str:
         if self._secret is None:
             self._secret = bytes.fromhex(self._attribute("secret") or "")
@@ -338,6 +368,8 @@ class BenchmarkPool:
         added, unchanged, clashes = [], 0, []
         with self._write() as conn:
             held = self._held(conn)
+            own_keys = {r["org_key"] for r, _ in held.values()}
+            merged = conn.execute(sa.select(attributes.c.value).where(attributes.c.name == "merged")).scalar()
             sources = dict(conn.execute(sa.select(entries.c.source_key, entries.c.entry_id)
                                         .where(entries.c.source_key.is_not(None))).all())
             for record in table.to_dict("records"):
@@ -361,6 +393,9 @@ class BenchmarkPool:
             if clashes:
                 raise StoreError(f"{where}: {'; '.join(clashes[:5])}{' ...' if len(clashes) > 5 else ''}; nothing "
                                  "was imported (remove the pool's entry first to replace it)")
+            foreign = [r for r, _ in added if r["org_key"] not in own_keys] if added else []
+            if foreign and not merged:
+                conn.execute(attributes.insert(), [{"name": "merged", "value": "true"}])
             if added:
                 conn.execute(entries.insert(), [r for r, _ in added])
                 dim_rows = [{"entry_id": r["entry_id"], "dimension": d, "score": score}
@@ -413,6 +448,8 @@ class LoadedPool:
     synthetic: bool
     source: str
     own_org_key: str | None = None
+    synthetic_entries: int = 0
+    merged: bool = False
 
 
 def load_pool(source: str | os.PathLike, organisation: str | None = None) -> LoadedPool:
@@ -434,7 +471,8 @@ def load_pool(source: str | os.PathLike, organisation: str | None = None) -> Loa
     if "://" not in text and Path(text).suffix.lower() in (".csv", ".xlsx", ".xls", ".txt"):
         table = read_pool_csv(text)
         synthetic = bool(len(table)) and bool(table["synthetic"].all())
-        return LoadedPool(table, synthetic, text, None)
+        return LoadedPool(table, synthetic, text, None, int(table["synthetic"].sum()))
     with BenchmarkPool(text, create=False) as pool:
         return LoadedPool(pool.frame(), pool.synthetic, pool.shown_url,
-                          None if organisation is None else pool.org_key(organisation))
+                          None if organisation is None else pool.org_key(organisation), pool.synthetic_entries,
+                          pool.merged)

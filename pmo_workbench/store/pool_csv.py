@@ -16,13 +16,17 @@ import pandas as pd
 
 from .._io import write_csv
 from .._spreadsheet import read_csv_cells
-from ..assessment.benchmark import ENTRY_COLUMNS, PMO_LEVELS, SCORE_PREFIX, SIZES
+from ..assessment.benchmark import ENTRY_COLUMNS, MIN_RESPONDENTS, PMO_LEVELS, SCORE_PREFIX, SIZES
 from ..errors import InputValidationError, Problem
+from .pool import text_problem
 
 _HEX32 = re.compile(r"^[0-9a-f]{32}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _REQUIRED = tuple(c for c in ENTRY_COLUMNS if c != "source_key")
-_TEXT_MAX = 100
+MAX_BYTES = 20 * 1024 * 1024
+"""The largest pool file read (20 MB; an entry of a 14-dimension instrument takes some 300 bytes)."""
+MAX_ENTRIES = 50_000
+"""The most entries a pool file may hold."""
 _RESPONSES_HEADERS = {"respondent", "role", "item", "organisation"}
 
 
@@ -46,19 +50,28 @@ def read_pool_csv(path: str | os.PathLike) -> pd.DataFrame:
     Raises
     ------
     InputValidationError
-        With every problem located (``file:row:column: message``): a missing column, a malformed id or key, a
+        With every problem located (``file:row:column: message``): a file over :data:`MAX_BYTES` or
+        :data:`MAX_ENTRIES` entries, a missing column, a malformed id or key, a
         value out of range, the same entry id twice with different content. A responses file gets one problem
         saying to add it with ``benchmark add --responses``.
     """
     where = str(path)
     if Path(path).suffix.lower() in (".xlsx", ".xls"):
-        raise InputValidationError([Problem(where, None, None, _not_pool())])
+        raise InputValidationError([Problem(where, None, None, "a pool file is a CSV file (`pmo-workbench benchmark "
+                                            "export` writes one); save the workbook as CSV UTF-8 and give that")])
+    size = Path(path).stat().st_size if Path(path).is_file() else 0
+    if size > MAX_BYTES:
+        raise InputValidationError([Problem(where, None, None, f"the file holds {size / 2**20:.1f} MB, more than a "
+                                            f"pool file may ({MAX_BYTES // 2**20} MB); split it and import each part")])
     cells, problems = read_csv_cells(path)
     if problems:
         raise InputValidationError(problems)
     if cells.empty:
         raise InputValidationError([Problem(where, None, None, "the file is empty; `pmo-workbench benchmark export` "
                                             "writes a pool file")])
+    if len(cells) - 1 > MAX_ENTRIES:
+        raise InputValidationError([Problem(where, None, None, f"the file holds {len(cells) - 1} entries, more than a "
+                                            f"pool file may ({MAX_ENTRIES}); split it and import each part")])
     headers = [str(c).strip() for c in cells.iloc[0]]  # the first row holds the headers
     cells = cells.iloc[1:].set_axis(headers, axis=1)
     lowered = {h.lower() for h in headers}
@@ -78,8 +91,7 @@ def read_pool_csv(path: str | os.PathLike) -> pd.DataFrame:
         problems.extend(found)
         rows.append(row)
     table = pd.DataFrame(rows, columns=[*ENTRY_COLUMNS, *dims])
-    if not problems:
-        problems.extend(_duplicates(where, table))
+    problems.extend(_duplicates(where, table))  # with the other problems: every one is reported at once
     if problems:
         raise InputValidationError(problems)
     for column in ["overall", *dims]:
@@ -106,10 +118,9 @@ def _row(where: str, n: int, record: dict, dims: list[str]) -> tuple[dict, list[
             if required:
                 bad(column, "is blank")
             return None
-        if len(value) > _TEXT_MAX:
-            bad(column, f"is longer than {_TEXT_MAX} characters")
-        if any(ord(c) < 32 or ord(c) == 127 for c in value):
-            bad(column, "holds a control character")
+        wrong = text_problem(column, value)
+        if wrong is not None:
+            bad(column, wrong)
         if choices is not None and value not in choices:
             bad(column, f"'{value}' is not one of: {', '.join(choices)}")
         return value
@@ -125,7 +136,7 @@ def _row(where: str, n: int, record: dict, dims: list[str]) -> tuple[dict, list[
         except ValueError:
             bad(column, f"'{value}' is not a number")
             return None
-        if whole and not parsed.is_integer():
+        if whole and not value.isdigit():  # digits only: '2024.0' or '1e3' is not how a count or year is written
             bad(column, f"'{value}' is not a whole number")
             return None
         if not low <= parsed <= high:
@@ -160,7 +171,7 @@ def _row(where: str, n: int, record: dict, dims: list[str]) -> tuple[dict, list[
     row["type"] = text("type", True)
     row["target"] = text("target")
     row["overall"] = number("overall", 0, 100)
-    row["respondents"] = number("respondents", 1, 10**6, whole=True, required=True)
+    row["respondents"] = number("respondents", MIN_RESPONDENTS, 10**6, whole=True, required=True)
     added = str(record.get("added_on", "") or "").strip()
     try:
         row["added_on"] = dt.date.fromisoformat(added).isoformat()

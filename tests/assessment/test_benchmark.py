@@ -15,6 +15,7 @@ from pmo_workbench.assessment.benchmark import (
     compare,
     peers_of,
     quartile_of,
+    entry_fields,
     size_band,
 )
 
@@ -63,7 +64,7 @@ def test_peer_filter_parses(text, expected):
     ("colour=red", "unknown key 'colour'; the keys are pmo_level, sector, size, region, year"),
     ("pmo_level=global", "pmo_level 'global' is not one of: project, department, enterprise"),
     ("size=huge", "size 'huge' is not one of: micro, small, medium, large"),
-    ("sector=e", "sector 'e' is not one of: public sector, financial services, energy and utilities, education"),
+    ("sector=x", "sector 'x' is not one of: public sector, financial services, energy and utilities, education"),
     ("sector=mining", "sector 'mining' is not one of"),
     ("year=20x5", "year '20x5' is not a year (2025) nor a range (2024-2026)"),
     ("year=2026-2024", "the year range 2026-2024 ends before it starts"),
@@ -198,3 +199,57 @@ def test_the_printed_table_writes_the_rank_out_of_its_field():
     shown = compare(pmo(55.0), pool(*TEN), PeerFilter()).shown_table()
     assert list(shown.columns) == ["label", "score", "q1", "median", "q3", "rank", "quartile"]
     assert shown["rank"].tolist() == ["6 of 11", "6 of 11"]
+
+
+def test_the_sentence_counts_synthetic_peers_and_does_not_claim_a_merged_pool_left_the_client_out():
+    # 10 peers, of which entries 1-3 are synthetic
+    peers = [entry(n, 10.0 * n, synthetic=n <= 3) for n in range(1, 11)]
+    result = compare(pmo(50.0), pool(*peers), own_org_key="f" * 64, merged=True)
+    assert result.synthetic_peers == 3 and not result.synthetic
+    assert "3 of the 10 are synthetic" in result.sentence
+    assert "the client's own left out" not in result.sentence
+    assert "counts twice" in result.sentence and "not left out" in result.sentence
+    plain = compare(pmo(50.0), pool(*TEN), own_org_key="f" * 64)
+    assert plain.sentence.endswith("(one per organisation, the client's own left out).")
+
+
+def test_an_assessment_of_fewer_than_five_respondents_never_enters_a_pool():
+    with pytest.raises(ValueError, match="P was answered by fewer than 5 people"):
+        entry_fields(SimpleNamespace(respondents=4, pmo="P"), None, year=2026)
+
+
+def test_peers_are_of_the_same_instrument_version_and_the_sentence_says_which():
+    same = compare(pmo(50.0), pool(*TEN), instrument="core", version="1")
+    assert same.peers == 10 and "enterprise-level PMOs assessed with core 1 (one per organisation)" in same.sentence
+    other = compare(pmo(50.0), pool(*TEN), instrument="core", version="2")
+    assert other.suppressed and other.peers == 0  # every entry is of version 1: none is a peer (not a phantom one)
+    assert "holds 0 enterprise-level PMOs assessed with core 2" in other.sentence
+
+
+def test_the_strip_holds_each_dimension_s_values_sorted_on_their_own_and_rounded():
+    # gov falls as overall rises: in pool order row i would be one peer's (gov, overall); sorted apart it is not
+    rows = [{**entry(n, 100.0 - 10 * n - 0.04), "overall": 10.0 * n + 0.06} for n in range(10)]
+    strip = compare(pmo(50.0), pool(*rows)).peer_scores
+    assert strip[strip.dimension == "gov"].score.tolist() == [10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0,
+                                                              100.0]  # 9.96, 19.96, ... 99.96 rounded to 1 decimal
+    assert strip[strip.dimension == "overall"].score.tolist() == [0.1, 10.1, 20.1, 30.1, 40.1, 50.1, 60.1, 70.1, 80.1,
+                                                                  90.1]  # 0.06, 10.06, ... rounded
+
+
+@pytest.mark.parametrize("text", ["year=2025", "pmo_level=any,size=small", "all", "", "sector=public,region=North"])
+def test_a_filter_s_text_parses_back_to_the_same_filter(text):
+    parsed = PeerFilter.parse(text, sectors=SECTORS)
+    assert PeerFilter.parse(parsed.text(), sectors=SECTORS) == parsed
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("sector=e", "sector 'e' could be any of: energy and utilities, education and research; give more of it"),
+    ("year=0001", "year 0001 is outside 1900-2200"),
+])
+def test_an_ambiguous_sector_or_a_year_out_of_range_is_named_as_such(text, message):
+    with pytest.raises(PeerFilterError, match=message):
+        PeerFilter.parse(text, sectors=SECTORS)
+
+
+def test_one_peer_is_one_pmo():
+    assert "holds 1 enterprise-level PMO (one per" in compare(pmo(50.0), pool(TEN[0])).sentence

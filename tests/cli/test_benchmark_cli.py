@@ -83,6 +83,10 @@ def test_an_assessment_from_the_store_goes_to_the_pool_tables_beside_it_without_
     answers, _ = distinctive
     store = tmp_path / "store.db"
     assert run("store", "import", answers, "--db", store).exit_code == 0
+    still_open = run("benchmark", "add", "--store", store, "--assessment", 1, "--year", 2025)
+    assert still_open.exit_code == 2
+    assert f"assessment 1 ({SECRETS[0]} / {SECRETS[1]}, wave 2026) is open" in still_open.stderr
+    assert run("store", "close", 1, "--db", store).exit_code == 0
     done = run("benchmark", "add", "--store", store, "--assessment", 1, "--year", 2025, "--sector", "public")
     assert done.exit_code == 0, done.stderr
     again = run("benchmark", "add", "--store", store, "--assessment", 1, "--year", 2025, "--sector", "public")
@@ -118,6 +122,10 @@ def test_export_import_merges_pools_and_importing_twice_changes_nothing(tmp_path
      "error: --size 'huge' is not one of micro, small, medium, large nor a headcount"),
     (("add", "--pool", "{tmp}/p.db", "--responses", SAMPLE, "--organisation", "Quillmere Events", "--sector", "x"),
      "error: --sector: sector 'x' is not one of: public sector,"),
+    (("add", "--pool", "{tmp}/p.db", "--responses", SAMPLE, "--organisation", "Quillmere Events", "--region",
+      "Jane Doe\x1b[31m"), "error: --region holds a control character"),
+    (("add", "--pool", "{tmp}/p.db", "--responses", SAMPLE, "--organisation", "Quillmere Events", "--region",
+      "R" * 61), "error: --region is longer than 60 characters"),
     (("import", SAMPLE, "--pool", "{tmp}/p.db"), f"{SAMPLE}:1:-: this is not a benchmark pool"),
     (("export", "{tmp}/out.xlsx", "--pool", "{tmp}/p.db"), "give a .csv file name"),
 ])
@@ -150,4 +158,22 @@ def test_list_shows_an_imported_pool_s_text_as_written_never_as_markup(tmp_path)
     assert run("benchmark", "import", tmp_path / "one.csv", "--pool", tmp_path / "p.db").exit_code == 0
     listed = run("benchmark", "list", "--pool", tmp_path / "p.db")
     assert "[bold red]North[/bold red]" in listed.stdout
-    assert "(synthetic): 1 entry" in listed.stdout and "By level: " in listed.stdout
+    assert "1 entry (1 synthetic)" in listed.stdout and "By level: " in listed.stdout
+
+
+def test_the_same_answers_added_with_another_year_are_the_same_assessment(tmp_path):
+    args = ("benchmark", "add", "--pool", tmp_path / "y.db", "--responses", SAMPLE, "--organisation",
+            "Aldergate Logistics")
+    assert run(*args).exit_code == 0
+    again = run(*args, "--year", "2025")
+    assert again.exit_code == 2 and "already holds this assessment" in again.stderr
+
+
+def test_an_earlier_wave_of_a_file_can_be_added(tmp_path):
+    waves = examples_dir() / "waves" / "responses.csv"
+    org = pd.read_csv(waves)["organisation"].iloc[0]
+    labels = list(dict.fromkeys(pd.read_csv(waves, dtype=str)["wave"].dropna()))
+    first = run("benchmark", "add", "--pool", tmp_path / "w.db", "--responses", waves, "--organisation", org,
+                "--wave", labels[0])
+    latest = run("benchmark", "add", "--pool", tmp_path / "w.db", "--responses", waves, "--organisation", org)
+    assert first.exit_code == latest.exit_code == 0 and " added: " in first.stdout and " added: " in latest.stdout

@@ -45,7 +45,10 @@ def test_a_pool_database_leaves_the_client_s_own_entries_out(korrin, tmp_path):
     assert from_file.comparisons[enterprise].peers == from_db.comparisons[enterprise].peers == 61
     assert from_db.own_left_out and not from_file.own_left_out
     assert not from_db.synthetic and from_file.synthetic  # two real entries make the pool not synthetic
-    assert "the client's own left out" in from_db.comparisons[enterprise].sentence
+    # the pool was seeded from another pool's file: the client's own entries under that pool's keys cannot be told
+    assert from_db.merged and "the client's own left out" not in from_db.comparisons[enterprise].sentence
+    assert "61 of the 61 are synthetic" in from_db.comparisons[enterprise].sentence
+    assert from_db.notes[0].startswith("300 of the pool's 302 entries are synthetic")
     assert [n.split(":")[0] for n in from_file.notes] == [
         "The benchmark pool is synthetic", "The pool was given as an exported file, which cannot tell this "
         "organisation's own entries apart"]
@@ -89,3 +92,12 @@ def test_manifest_benchmark_and_peers_columns_are_checked_where_they_stand(tmp_p
     (spec,) = read_manifest(manifest)
     assert (spec.parameters["benchmark"], spec.parameters["peers"]) == (str(tmp_path / "pool.csv"),
                                                                         "pmo_level=enterprise")
+
+
+def test_the_method_says_the_client_s_own_were_left_out_only_when_they_were():
+    from pmo_workbench.reports.benchmark import BenchmarkSection
+
+    from_db, from_file = BenchmarkSection({}, False, True, 0), BenchmarkSection({}, False, False, 0)
+    merged = BenchmarkSection({}, False, True, 0, merged=True)
+    assert "(its latest), the client's own left out;" in from_db.method
+    assert "the client's own" not in from_file.method and "the client's own" not in merged.method

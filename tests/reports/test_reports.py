@@ -205,7 +205,7 @@ def test_notebook_records_match_the_package(batch, fixture_dir, tiny):
     assert [(rows[d]["rank"], rows[d]["quartile"]) for d in ("gov", "ppl", "overall")] == [
         (5, "second"), (6, "third"), (5, "second")]
     assert records["benchmark_pool"] == {"synthetic": False, "own_left_out": False, "entries": 10}
-    assert "Compared with 10 PMOs of any level (one per organisation)." in html
+    assert "Compared with 10 PMOs of any level assessed with tiny 0.1 (one per organisation)." in html
     # Everything else: the same numbers the package gives.
     frame = read_responses(fixture_dir / "responses.csv", tiny)
     alpha = assess(frame[frame["organisation"] == "Alpha"].reset_index(drop=True), tiny)

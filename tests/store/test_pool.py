@@ -130,11 +130,15 @@ def test_a_pool_csv_is_checked_cell_by_cell(tmp_path):
         f"{path}:3:size: 'huge' is not one of: micro, small, medium, large",
         f"{path}:3:pmo_level: 'global' is not one of: project, department, enterprise",
         f"{path}:3:overall: 101 is outside 0-100",
-        f"{path}:3:respondents: 0 is outside 1-1e+06",
+        f"{path}:3:respondents: 0 is outside 5-1e+06",
         f"{path}:3:added_on: '2025-13-01' is not a date (YYYY-MM-DD)",
         f"{path}:3:synthetic: 'maybe' is not true or false",
         f"{path}:3:score_gov: -1 is outside 0-100",
+        f"{path}:4:entry_id: entry {'a' * 32} is also in row 2 with other content",  # reported with the others
     ])
+    floats = write_csv(tmp_path / "floats.csv", "\n".join([header, good.replace(",2025,", ",2025.0,")]) + "\n")
+    with pytest.raises(InputValidationError, match=":2:year: '2025.0' is not a whole number"):
+        read_pool_csv(floats)
     twice = write_csv(tmp_path / "twice.csv", "\n".join([header, good, good]) + "\n")
     assert len(read_pool_csv(twice)) == 1  # the same entry twice is one entry
     clash = write_csv(tmp_path / "clash.csv", "\n".join([header, good, good.replace(",60", ",61")]) + "\n")
@@ -170,3 +174,53 @@ def test_the_pool_tables_hold_no_free_text_column_beyond_the_context_fields(tmp_
                               "added_on", "synthetic"],
         "benchmark_scores": ["entry_id", "dimension", "score"],
     }
+
+
+def test_a_pool_with_entries_of_another_pool_is_marked_merged(tmp_path):
+    with BenchmarkPool(tmp_path / "a.db") as a:
+        a.add(fields(a, "Korrin"))
+        exported = write_pool_csv(a.frame(), tmp_path / "a.csv")
+    with BenchmarkPool(tmp_path / "b.db") as b:
+        b.add(fields(b, "Korrin"))
+        assert not b.merged
+        b.import_frame(read_pool_csv(exported))  # Korrin under a's key: b cannot tell it is the same
+        assert b.merged and load_pool(tmp_path / "b.db", "Korrin").merged
+
+
+def test_a_partly_synthetic_pool_counts_its_synthetic_entries(tmp_path):
+    with BenchmarkPool(tmp_path / "c.db") as c:
+        c.add(fields(c, "Real"))
+        c.add(fields(c, "Made up", synthetic=True))
+        assert (c.synthetic, c.synthetic_entries) == (False, 1)
+    assert load_pool(tmp_path / "c.db").synthetic_entries == 1
+
+
+def test_a_pool_csv_is_held_to_the_database_s_column_lengths(tmp_path):
+    header = ("entry_id,org_key,instrument_id,instrument_version,year,sector,size,pmo_level,region,type,target,"
+              "overall,respondents,added_on,synthetic")
+    row = f"{'a' * 32},{'b' * 64},core,1,2025,,,,{'R' * 61},controlling,,50,9,2025-01-02,true"  # region holds 60
+    comma = row.replace("R" * 61, '"North, West"').replace("a" * 32, "c" * 32)
+    path = write_csv(tmp_path / "long.csv", f"{header}\n{row}\n{comma}\n")
+    with pytest.raises(InputValidationError) as caught:
+        read_pool_csv(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:2:region: is longer than 60 characters",
+        f"{path}:3:region: holds a comma, which a peer filter (--peers region=...) cannot name"]
+
+
+def test_a_pool_file_over_the_limits_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    import pmo_workbench.store.pool_csv as pool_csv
+
+    path = write_csv(tmp_path / "big.csv", "entry_id\n" + "x\n" * 3)  # 9 + 3 * 2 = 15 bytes, 3 entries
+    monkeypatch.setattr(pool_csv, "MAX_BYTES", 14)
+    with pytest.raises(InputValidationError, match="more than a pool file may"):
+        read_pool_csv(path)
+    monkeypatch.setattr(pool_csv, "MAX_BYTES", 15)
+    monkeypatch.setattr(pool_csv, "MAX_ENTRIES", 2)
+    with pytest.raises(InputValidationError, match="holds 3 entries, more than a pool file may"):
+        read_pool_csv(path)
+
+
+def test_a_workbook_is_told_a_pool_file_is_a_csv(tmp_path):
+    with pytest.raises(InputValidationError, match="a pool file is a CSV file .*save the workbook as CSV UTF-8"):
+        read_pool_csv(tmp_path / "pool.xlsx")
