@@ -125,7 +125,8 @@ class AssessmentMixin:
                     fieldwork: tuple[dt.date | None, dt.date | None] = (None, None)) -> tuple[int, bool]:
         """The assessment (id, created) of a PMO for ``wave`` (see :meth:`create_assessment`)."""
         wave = wave_label(wave)
-        rows = conn.execute(sa.select(_ASM.c.id, _ASM.c.label, _ASM.c.instrument_id, _ASM.c.instrument_version)
+        rows = conn.execute(sa.select(_ASM.c.id, _ASM.c.label, _ASM.c.instrument_id, _ASM.c.instrument_version,
+                                      _ASM.c.fieldwork_start, _ASM.c.fieldwork_end, _ASM.c.assessed_on)
                             .where(_ASM.c.pmo_id == pmo_id).order_by(_ASM.c.id)).all()
         version = (instrument.id, instrument.version)
         if wave is not None:
@@ -140,6 +141,7 @@ class AssessmentMixin:
         else:
             same = [row for row in rows if (row.instrument_id, row.instrument_version) == version]
             if len(same) == 1:
+                _refuse_other_time(same[0], assessed_on)
                 return same[0].id, False
             if len(same) > 1:
                 names = conn.execute(sa.select(_ORG.c.name, _PMO.c.name).join(_ORG, _PMO.c.organisation_id == _ORG.c.id)
@@ -188,6 +190,31 @@ class AssessmentMixin:
                          .outerjoin(parent, _PMO.c.parent_id == parent.c.id))
             .order_by(_ASM.c.id)
         )
+
+
+WAVE_GAP = dt.timedelta(days=180)
+"""Answers dated this long before or after the fieldwork of a PMO's only wave are not of that wave."""
+
+
+def _refuse_other_time(row, assessed_on: dt.date | None) -> None:
+    """Raise :class:`StoreError` when answers dated ``assessed_on`` (their earliest date), given without a wave,
+    lie more than :data:`WAVE_GAP` outside the fieldwork of the PMO's only wave ``row``: a later year's answers
+    would otherwise overwrite that wave's."""
+    start = _day(row.fieldwork_start) or _day(row.assessed_on)
+    end = _day(row.fieldwork_end) or start
+    when = _day(assessed_on)
+    if when is None or start is None or start - WAVE_GAP <= when <= end + WAVE_GAP:
+        return
+    span = str(start) if end == start else f"{start} – {end}"
+    raise StoreError(f"these answers are dated {when}, far from the fieldwork ({span}) of wave '{row.label}' "
+                     f"(assessment {row.id}). Name the wave they belong to: --wave LABEL for a "
+                     f"new wave (e.g. --wave {when.year}), or --assessment {row.id} to correct wave '{row.label}'")
+
+
+def _day(value) -> dt.date | None:
+    if value is None or (not isinstance(value, dt.date) and pd.isna(value)):
+        return None
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _answered():

@@ -67,6 +67,26 @@ def test_the_wave_option_routes_a_file_without_a_wave_column(store, core, tmp_pa
 
 
 @sqlite_only
+def test_a_later_years_file_without_a_wave_does_not_overwrite_the_only_wave(store, core, tmp_path):
+    head = "organisation,pmo,respondent,role,item,value,assessed_on\n"
+    first = store.import_responses(write_csv(tmp_path / "y1.csv", head + "Org,PMO,R1,executive,MAN1,2,2025-04-13\n"
+                                                                         "Org,PMO,R2,executive,MAN1,3,2025-04-22\n"),
+                                   core).assessments
+    # a year later, the same labels and no wave named: 2026-04-14 is 357 days past the fieldwork's end (> 180)
+    later = write_csv(tmp_path / "y2.csv", head + "Org,PMO,R1,executive,MAN1,5,2026-04-14\n")
+    with pytest.raises(StoreError, match=r"dated 2026-04-14, far from the fieldwork \(2025-04-13 – 2025-04-22\) "
+                                         r"of wave '2025' \(assessment 1\).*--wave 2026.*--assessment 1"):
+        store.import_responses(later, core)
+    assert store.responses(first[0])["value"].tolist() == [2.0, 3.0]  # nothing written
+    # answers a few weeks after the fieldwork (2025-05-20: 28 days past its end) still belong to it
+    late = write_csv(tmp_path / "late.csv", head + "Org,PMO,R3,executive,MAN1,4,2025-05-20\n")
+    assert store.import_responses(late, core).assessments == first
+    # named, the year's answers go where the user says
+    assert store.import_responses(later, core, wave="2026").assessments != first
+    assert store.import_responses(later, core, assessment_id=first[0]).assessments == first
+
+
+@sqlite_only
 def test_create_assessment_by_wave(store, core, core_v1):
     first = store.create_assessment("Org", "PMO", core, assessed_on=dt.date(2025, 5, 1))
     assert store.assessment(first)["wave"] == "2025"  # the year of its date
