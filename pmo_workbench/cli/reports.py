@@ -133,6 +133,7 @@ def report_positioning_command(
 
         with Store(store_url, create=False) as store:
             given = report_input(store, assessment, input_folder(store.url), instrument=instrument)
+            name, wave = _stored_wave(store, assessment, wave)
         responses, organisation, instrument = given.responses, given.organisation, given.instrument
         stored = getattr(given, "engagement", None)
         if stored is not None:
@@ -155,7 +156,8 @@ def report_positioning_command(
     spec = positioning_spec(responses, organisation, pmo, instrument=instrument, benchmark=benchmark,
                             branding=branding, min_group_size=min_group_size, engagement=engagement,
                             targets=targets, targets_source=source, portfolio=portfolio,
-                            as_of=as_of.date() if as_of else None, wave=wave, peers=peers)
+                            as_of=as_of.date() if as_of else None, wave=wave, peers=peers,
+                            name=name if store_url is not None else None)
     run_reports([spec], out, formats(format, ("html", "ipynb")), jobs=1, force=True, index=False,
                 cell_timeout=cell_timeout)
 
@@ -363,3 +365,20 @@ def _stored_waves(store_url: str, pmo: str, from_wave: str | None, to_wave: str 
     stored = getattr(given_later, "engagement", None)
     return (str(mine["organisation"].iloc[0]), str(mine["pmo"].iloc[0]), given_later.responses,
             given_earlier.responses, given_later.instrument, given_earlier.instrument, stored, earlier, later)
+
+
+def _stored_wave(store, assessment: int, wave: str | None) -> tuple[str | None, str | None]:
+    """The report's file name and wave for stored assessment ``assessment``: a PMO with several waves gets
+    ``<organisation>-<pmo>-<wave>-positioning`` (so the reports of its waves never overwrite each other, and the
+    overview finds each), one with a single wave the name without it. Exit 2 when ``wave`` is not the assessment's."""
+    from ..reports.spec import wave_report_name
+
+    info = store.assessment(assessment)
+    listed = store.assessments()
+    mine = listed[listed["pmo_id"] == info["pmo_id"]]
+    if wave is not None and wave != info["wave"]:
+        waves = ", ".join(f"{w} = assessment {a}" for a, w in mine[["assessment_id", "wave"]].itertuples(index=False))
+        usage(f"assessment {assessment} is wave '{info['wave']}', not '{wave}' (the PMO's waves: {waves})")
+    if len(mine) < 2:
+        return None, wave
+    return wave_report_name("positioning", info["organisation"], info["pmo"], info["wave"]), info["wave"]
