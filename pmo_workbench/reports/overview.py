@@ -138,7 +138,8 @@ def overview_rows(store, *, reports: str | os.PathLike | None = None,
     rows = []
     for _, waves in listed.groupby("pmo_id", sort=False):
         previous = None  # (score, instrument version) of the PMO's previous wave
-        last = waves["assessment_id"].iloc[-1]
+        answered = waves[waves["answers"] > 0]  # the reports without a wave are of the latest wave with answers
+        last = (answered if len(answered) else waves)["assessment_id"].iloc[-1]
         for row in waves.itertuples(index=False):
             type_label, score, note = _scored(store, row)
             change = None
@@ -147,8 +148,9 @@ def overview_rows(store, *, reports: str | os.PathLike | None = None,
                     change = f"{score - previous[0]:+.1f}"
                 else:
                     change = f"not comparable (instrument {previous[1]} → {row.instrument_version})"
-            stems = [wave_report_name("positioning", row.organisation, row.pmo, row.wave)]
-            if row.assessment_id == last:  # the reports without a wave are of the latest one
+            stems = [wave_report_name("positioning", row.organisation, row.pmo, row.wave),
+                     wave_report_name("positioning", row.organisation, None, row.wave)]
+            if row.assessment_id == last:
                 stems += [report_name("positioning", row.organisation, row.pmo),
                           report_name("positioning", row.organisation), report_name("progress", row.organisation,
                                                                                     row.pmo)]

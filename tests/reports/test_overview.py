@@ -67,7 +67,8 @@ def _answers(path, organisation, wave, people, date):
 def test_the_overview_lists_every_wave_with_scores_changes_and_links(tiny, tmp_path):
     reports, out = tmp_path / "reports", tmp_path / "out"
     reports.mkdir()
-    for name in ("org-pmo-2025-positioning.html", "org-pmo-positioning.pdf", "org-pmo-progress.html", "notes.txt"):
+    for name in ("org-pmo-2025-positioning.html", "org-2025-positioning.pdf", "org-pmo-positioning.pdf",
+                 "org-pmo-progress.html", "notes.txt"):
         (reports / name).write_text("x")
     secret = tmp_path / "secret.html"
     secret.write_text("x")
@@ -80,14 +81,16 @@ def test_the_overview_lists_every_wave_with_scores_changes_and_links(tiny, tmp_p
         store.import_responses(_answers(tmp_path / "b.csv", "Org", "2026", [("R1", "executive", 4),
                                                                             ("R2", "pmo_staff", 4)], "2026-03-05"),
                                tiny)
+        # a wave opened after them and not answered yet: the reports without a wave are not its
+        store.create_assessment("Org", "PMO", tiny, wave="2027")
         invited = store.create_assessment("Org", "Other", tiny, wave="2026")
         store.invite(invited, [Person(role="executive", email="ann@example.org")])
         path = write_overview(store, out, reports=reports)
     assert path == out / "overview.html"
     rows = rows_of(path)
     assert [(r["organisation"], r["pmo"], r["wave"]) for r in rows] == [
-        ("Org", "PMO", "2025"), ("Org", "PMO", "2026"), ("Org", "Other", "2026")]
-    first, second, other = rows
+        ("Org", "PMO", "2025"), ("Org", "PMO", "2026"), ("Org", "PMO", "2027"), ("Org", "Other", "2026")]
+    first, second, empty, other = rows
     assert (first["fieldwork"], first["status"], first["response"], first["score"], first["change"]) == (
         "2025-03-02", "open", "1 respondent", "50.0", "–")
     assert (second["response"], second["score"], second["change"]) == ("2 respondents", "75.0", "+25.0")
@@ -95,10 +98,12 @@ def test_the_overview_lists_every_wave_with_scores_changes_and_links(tiny, tmp_p
     # invited but nobody answered: submitted of invited, and no score
     assert (other["response"], other["score"], other["type"]) == ("0 of 1 (0%)", "no answers yet", "–")
     # links: relative to the overview, only files that exist inside the reports folder
-    assert first["links"] == [("../reports/org-pmo-2025-positioning.html", "positioning (HTML)")]
+    # (a wave's report made for the organisation, without --pmo, is the wave's too)
+    assert first["links"] == [("../reports/org-pmo-2025-positioning.html", "positioning (HTML)"),
+                              ("../reports/org-2025-positioning.pdf", "positioning (PDF)")]
     assert second["links"] == [("../reports/org-pmo-positioning.pdf", "positioning (PDF)"),
                                ("../reports/org-pmo-progress.html", "progress (HTML)")]
-    assert other["links"] == []
+    assert other["links"] == [] and empty["links"] == [] and empty["score"] == "no answers yet"
 
 
 def test_names_are_escaped_and_a_small_anonymous_assessment_shows_no_score(tiny, tmp_path):
