@@ -150,7 +150,8 @@ def test_a_database_of_schema_0006_upgrades_to_waves(db_url, core):
                 "(1, 2, 'pmo-core', '2.0', 1, 5, NULL, 'open', '2026-01-04')",
                 "INSERT INTO respondents (assessment_id, label, role, assessed_on, created_at) VALUES "
                 "(1, 'R1', 'executive', '2025-04-03', '2026-01-02'), (1, 'R2', 'pmo_staff', '2025-04-10', "
-                "'2026-01-02'), (2, 'R1', 'executive', NULL, '2026-01-03')",
+                "'2026-01-02'), (2, 'R1', 'executive', NULL, '2026-01-03'), "
+                "(3, 'R1', 'executive', '2025-12-15', '2026-01-04')",
                 "INSERT INTO answers (respondent_id, item, value, not_applicable, dont_know, comment, updated_at) "
                 "VALUES (1, 'MAN1', 4, FALSE, FALSE, NULL, '2026-01-02'), (2, 'MAN1', 2, FALSE, FALSE, 'ok', "
                 "'2026-01-02'), (3, 'MAN1', 3, FALSE, FALSE, NULL, '2026-01-03')",
@@ -160,13 +161,14 @@ def test_a_database_of_schema_0006_upgrades_to_waves(db_url, core):
         engine.dispose()
     with Store(db_url) as opened:
         listed = opened.assessments()
-        # labels: the year of assessed_on, else of created_at, unique per PMO
-        assert listed["wave"].tolist() == ["2025", "2026", "2026 (2)"]
+        # labels: the year of assessed_on, else of the fieldwork (its respondents' dates: assessment 3, set up
+        # in 2026, was answered in December 2025), else of created_at, unique per PMO
+        assert listed["wave"].tolist() == ["2025", "2026", "2025"]
         assert listed["status"].tolist() == ["closed", "open", "open"]
-        assert listed[["respondents", "answers"]].values.tolist() == [[2, 2], [1, 1], [0, 0]]
+        assert listed[["respondents", "answers"]].values.tolist() == [[2, 2], [1, 1], [1, 0]]
         assert listed["fieldwork_start"].tolist()[0] == pd.Timestamp("2025-04-03")
         assert listed["fieldwork_end"].tolist()[0] == pd.Timestamp("2025-04-10")
-        assert listed["fieldwork_start"].isna().tolist() == [False, True, True]
+        assert listed["fieldwork_start"].isna().tolist() == [False, True, False]
         assert opened.answers(2) == {"MAN1": (2, "ok")}
         # a second wave of the first PMO, on the same instrument version: no longer refused
         second = opened.create_assessment("Org", "PMO", core, wave="2026")
