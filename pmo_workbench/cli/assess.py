@@ -66,8 +66,24 @@ def _load_stored(url: str, assessments: list[int] | None, instrument: str) -> tu
         listed = store.assessments()
         if listed.empty:
             raise StoreError(f"{store.shown_url} holds no assessment yet")
+        if ids:
+            _check_named(listed[listed["assessment_id"].isin(ids)])
         ins, _ = assessment_instrument(store, ids[0] if ids else int(listed["assessment_id"].iloc[0]), instrument)
         return ins, store.responses(ids)
+
+
+def _check_named(named: pd.DataFrame) -> None:
+    """Exit 2 when the assessments named include two waves of one PMO (each is scored on its own) or one
+    without answers (a wave just opened)."""
+    for _, waves in named.groupby("pmo_id", sort=False):
+        if len(waves) > 1:
+            first = waves.iloc[0]
+            listed = ", ".join(f"{a} (wave {w})" for a, w in waves[["assessment_id", "wave"]].itertuples(index=False))
+            usage(f"assessments {listed} are waves of one PMO ({first['pmo']} of {first['organisation']}); score one "
+                  "at a time (a progress report compares two waves)")
+    for row in named.itertuples(index=False):
+        if int(row.answers) == 0:
+            usage(f"assessment {row.assessment_id} (wave {row.wave}) has no answers yet")
 
 
 def _wave_ids(url: str, frame: pd.DataFrame) -> list[int]:

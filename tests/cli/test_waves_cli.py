@@ -126,3 +126,16 @@ def test_store_engagement_keeps_the_steps_done_on_the_wave_named(tmp_path):
         assert store.engagement(2) is None
     unknown = run("store", "engagement", file, "--db", db, "--wave", "2024")
     assert unknown.exit_code == 2 and "has no wave '2024'; its waves are 2025, 2026" in unknown.stderr
+
+
+def test_score_from_the_store_refuses_two_waves_of_one_pmo_and_an_empty_wave(tmp_path):
+    db = tmp_path / "w.db"
+    assert run("store", "import", write_csv(tmp_path / "two.csv", TWO_WAVES), "--db", db).exit_code == 0
+    both = run("score", "--store", db, "--assessment", 1, "--assessment", 2, "--format", "csv")
+    assert both.exit_code == 2 and both.stdout == ""
+    assert ("assessments 1 (wave 2025), 2 (wave 2026) are waves of one PMO (PMO of Org); score one at a time"
+            in both.stderr)
+    assert run("store", "new", "--organisation", "Org", "--pmo", "PMO", "--wave", "2027", "--db", db).exit_code == 0
+    empty = run("score", "--store", db, "--assessment", 3)
+    assert empty.exit_code == 2 and "assessment 3 (wave 2027) has no answers yet" in empty.stderr
+    assert "internal error" not in empty.output
