@@ -69,15 +69,18 @@ def _fieldwork(start, end) -> str:
 
 
 def _response(store, row) -> str:
-    """Submitted of invited when people were invited, else the number of respondents."""
+    """Submitted of invited when people were invited, else the number of respondents; both when respondents
+    answered besides the invited (answers imported from a file): the score counts them all."""
     try:
         total = store.invitation_status(int(row.assessment_id)).iloc[-1]
     except PmoWorkbenchError:  # a custom instrument this session does not know: the respondents still count
         total = {"invited": 0}
-    if int(total["invited"]):
-        return f"{int(total['submitted'])} of {int(total['invited'])} ({total['response_rate']:.0%})"
     n = int(row.respondents)
-    return f"{n} respondent{'s' if n != 1 else ''}"
+    counted = f"{n} respondent{'s' if n != 1 else ''}"
+    if not int(total["invited"]):
+        return counted
+    rate = f"{int(total['submitted'])} of {int(total['invited'])} ({total['response_rate']:.0%})"
+    return rate if n <= int(total["submitted"]) else f"{counted}; invited: {rate}"
 
 
 def _scored(store, row) -> tuple[str | None, float | None, str | None]:

@@ -78,9 +78,11 @@ def test_the_overview_lists_every_wave_with_scores_changes_and_links(tiny, tmp_p
         store.import_responses(_answers(tmp_path / "a.csv", "Org", "2025", [("R1", "executive", 3)], "2025-03-02"),
                                tiny)
         # 2026: two people answering 4 -> (4 - 1) / 4 = 75 points; change 75.0 - 50.0 = +25.0
-        store.import_responses(_answers(tmp_path / "b.csv", "Org", "2026", [("R1", "executive", 4),
-                                                                            ("R2", "pmo_staff", 4)], "2026-03-05"),
-                               tiny)
+        (scored,) = store.import_responses(_answers(tmp_path / "b.csv", "Org", "2026", [("R1", "executive", 4),
+                                                                                        ("R2", "pmo_staff", 4)],
+                                                    "2026-03-05"), tiny).assessments
+        # one person invited besides the two imported: the score is of the two, who still count
+        store.invite(scored, [Person(role="executive", email="bob@example.org")])
         # a wave opened after them and not answered yet: the reports without a wave are not its
         store.create_assessment("Org", "PMO", tiny, wave="2027")
         invited = store.create_assessment("Org", "Other", tiny, wave="2026")
@@ -93,7 +95,8 @@ def test_the_overview_lists_every_wave_with_scores_changes_and_links(tiny, tmp_p
     first, second, empty, other = rows
     assert (first["fieldwork"], first["status"], first["response"], first["score"], first["change"]) == (
         "2025-03-02", "open", "1 respondent", "50.0", "–")
-    assert (second["response"], second["score"], second["change"]) == ("2 respondents", "75.0", "+25.0")
+    assert (second["response"], second["score"], second["change"]) == (
+        "2 respondents; invited: 0 of 1 (0%)", "75.0", "+25.0")
     assert first["type"] != "–" and second["type"] != "–"
     # invited but nobody answered: submitted of invited, and no score
     assert (other["response"], other["score"], other["type"]) == ("0 of 1 (0%)", "no answers yet", "–")
