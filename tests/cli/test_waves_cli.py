@@ -41,6 +41,7 @@ def test_store_new_import_and_list_by_wave(tmp_path):
     lines = listed.stdout.splitlines()
     assert [line.count("2025-03-01 –") + line.count("2026-03-01 –") for line in lines].count(1) == 2
     assert sum("2025-03-31" in line or "2026-03-04" in line for line in lines) == 2
+    assert "\ufffd" not in listed.stdout  # the line break between the dates is printed as one
     # two waves and none named: the store does not guess
     ambiguous = run("store", "new", "--organisation", "Org", "--pmo", "PMO", "--db", db)
     assert ambiguous.exit_code == 2 and "has several waves: 2025 (assessment 1), 2026 (assessment 2)" in (
