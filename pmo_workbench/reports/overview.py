@@ -64,8 +64,11 @@ def _date(value) -> dt.date | None:
 
 
 def _fieldwork(start, end) -> str:
-    days = [str(d) for d in (_date(start), _date(end)) if d is not None]
-    return " – ".join(dict.fromkeys(days)) or MISSING
+    """``start – end``, one date for one day, ``start –`` with no end yet."""
+    first, last = _date(start), _date(end)
+    if first is None or last is None:
+        return MISSING if first is None and last is None else f"{first} –" if last is None else f"– {last}"
+    return str(first) if first == last else f"{first} – {last}"
 
 
 def _response(store, row) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from html.parser import HTMLParser
 
@@ -84,7 +85,7 @@ def test_the_overview_lists_every_wave_with_scores_changes_and_links(tiny, tmp_p
         # one person invited besides the two imported: the score is of the two, who still count
         store.invite(scored, [Person(role="executive", email="bob@example.org")])
         # a wave opened after them and not answered yet: the reports without a wave are not its
-        store.create_assessment("Org", "PMO", tiny, wave="2027")
+        store.create_assessment("Org", "PMO", tiny, wave="2027", fieldwork_start=dt.date(2027, 4, 1))
         invited = store.create_assessment("Org", "Other", tiny, wave="2026")
         store.invite(invited, [Person(role="executive", email="ann@example.org")])
         path = write_overview(store, out, reports=reports)
@@ -107,6 +108,7 @@ def test_the_overview_lists_every_wave_with_scores_changes_and_links(tiny, tmp_p
     assert second["links"] == [("../reports/org-pmo-positioning.pdf", "positioning (PDF)"),
                                ("../reports/org-pmo-progress.html", "progress (HTML)")]
     assert other["links"] == [] and empty["links"] == [] and empty["score"] == "no answers yet"
+    assert empty["fieldwork"] == "2027-04-01 –"  # started, no end yet: not one day
 
 
 def test_names_are_escaped_and_a_small_anonymous_assessment_shows_no_score(tiny, tmp_path):
