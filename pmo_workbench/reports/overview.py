@@ -143,17 +143,20 @@ def overview_rows(store, *, reports: str | os.PathLike | None = None,
     folder = Path(reports) if reports is not None else None
     rows = []
     for _, waves in listed.groupby("pmo_id", sort=False):
-        previous = None  # (score, instrument version) of the PMO's previous wave
+        previous = None  # (score, instrument version, wave) of the PMO's latest earlier wave with a score
+        before = None  # the wave just before
         answered = waves[waves["answers"] > 0]  # the reports without a wave are of the latest wave with answers
         last = (answered if len(answered) else waves)["assessment_id"].iloc[-1]
         for row in waves.itertuples(index=False):
             type_label, score, note = _scored(store, row)
             change = None
-            if score is not None and previous is not None and previous[0] is not None:
+            if score is not None and previous is not None:
                 if previous[1] == row.instrument_version:
                     change = f"{score - previous[0]:+.1f}"
                 else:
                     change = f"not comparable (instrument {previous[1]} → {row.instrument_version})"
+                if previous[2] != before:  # a wave without a score between: say which wave it is compared with
+                    change += f" since {previous[2]}"
             stems = [wave_report_name("positioning", row.organisation, row.pmo, row.wave),
                      wave_report_name("positioning", row.organisation, None, row.wave)]
             if row.assessment_id == last:
@@ -165,7 +168,9 @@ def overview_rows(store, *, reports: str | os.PathLike | None = None,
                 fieldwork=_fieldwork(row.fieldwork_start, row.fieldwork_end), status=row.status,
                 response=_response(store, row), type=type_label, score=score, note=note, change=change,
                 links=_links(folder, Path(out), stems)))
-            previous = (score, row.instrument_version)
+            if score is not None:
+                previous = (score, row.instrument_version, row.wave)
+            before = row.wave
     return rows
 
 

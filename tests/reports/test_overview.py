@@ -135,3 +135,17 @@ def test_the_overview_command(core, tmp_path):
     assert done.stdout == f"{tmp_path / 'out' / 'overview.html'}\n"
     missing = runner.invoke(app, ["overview", "--store", str(tmp_path / "none.db"), "--out", str(tmp_path)])
     assert missing.exit_code == 2 and "no database at" in missing.stderr and "Traceback" not in missing.output
+
+
+def test_the_change_skips_a_wave_without_a_score(tiny, tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        # 2025: 3 everywhere -> 50.0; 2026 opened, never answered; 2027: 5 everywhere -> (5 - 1) / 4 = 100.0
+        store.import_responses(_answers(tmp_path / "a.csv", "Org", "2025", [("R1", "executive", 3)], "2025-03-02"),
+                               tiny)
+        store.create_assessment("Org", "PMO", tiny, wave="2026", fieldwork_start=dt.date(2026, 3, 1))
+        store.import_responses(_answers(tmp_path / "c.csv", "Org", "2027", [("R1", "executive", 5)], "2027-03-02"),
+                               tiny)
+        path = write_overview(store, tmp_path)
+    # 100.0 - 50.0 = +50.0, since the last wave with a score
+    assert [(r["wave"], r["change"]) for r in rows_of(path)] == [("2025", "–"), ("2026", "–"),
+                                                                  ("2027", "+50.0 since 2025")]
