@@ -78,6 +78,10 @@ class FileMixin:
             frame = frame.assign(wave=check_target(self, str(path), frame, instrument, assessment_id))
         else:
             given = wave_label(wave)
+            named = set(frame["wave"].dropna().astype(str))
+            if given is not None and frame["wave"].notna().all() and given not in named:
+                raise StoreError(f"wave '{given}' would not be used: every row of {Path(path).name} names its wave "
+                                 f"({', '.join(sorted(named))}); nothing imported")
             frame = frame.assign(wave=frame["wave"].where(frame["wave"].notna(), given))
         return self._import_frame(frame, instrument, has_comments=has_comments)
 

@@ -87,6 +87,16 @@ def test_a_later_years_file_without_a_wave_does_not_overwrite_the_only_wave(stor
 
 
 @sqlite_only
+def test_a_wave_given_for_a_file_whose_rows_all_name_theirs_is_refused(store, core, tmp_path):
+    path = write_csv(tmp_path / "two.csv", TWO_WAVES)
+    with pytest.raises(StoreError, match=r"wave '2030' would not be used: every row of two.csv names its wave "
+                                         r"\(2025, 2026\); nothing imported"):
+        store.import_responses(path, core, wave="2030")
+    assert store.assessments().empty
+    assert len(store.import_responses(path, core, wave="2026").assessments) == 2  # one of the file's: no harm
+
+
+@sqlite_only
 def test_create_assessment_by_wave(store, core, core_v1):
     first = store.create_assessment("Org", "PMO", core, assessed_on=dt.date(2025, 5, 1))
     assert store.assessment(first)["wave"] == "2025"  # the year of its date
