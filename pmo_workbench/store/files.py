@@ -18,7 +18,7 @@ from ..assessment.responses import KEY_COLUMNS, PMO_LEVELS, TIDY_COLUMNS, read_r
 from ..errors import StoreError
 from .cache import _inputs_of, _private_folder, forget_inputs, input_folder  # noqa: F401 - public here too
 from .schema import _ANS, _NA_RAW, _NA_TEXT, _RESP, DONT_KNOW, LONG_FILE_COLUMNS, WIDE_META_COLUMNS, _utcnow
-from .waves import _refuse_closed, check_target, wave_label
+from .waves import _refuse_closed, check_blank_waves, check_target, wave_label
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,8 @@ class FileMixin:
             frame = frame.assign(wave=check_target(self, str(path), frame, instrument, assessment_id))
         else:
             given = wave_label(wave)
+            if given is None:
+                check_blank_waves(str(path), frame)
             named = set(frame["wave"].dropna().astype(str))
             if given is not None and frame["wave"].notna().all() and given not in named:
                 raise StoreError(f"wave '{given}' would not be used: every row of {Path(path).name} names its wave "

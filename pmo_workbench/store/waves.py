@@ -246,6 +246,26 @@ def check_target(store, where: str, frame: pd.DataFrame, instrument: Instrument,
     return info["wave"]
 
 
+def check_blank_waves(where: str, frame: pd.DataFrame) -> None:
+    """Raise :class:`InputValidationError` (located) for rows without a wave of a PMO whose other rows in the file
+    name theirs: which wave they belong to cannot be told (taken as the PMO's assessment, they were merged into
+    a wave the same file creates)."""
+    rows = frame.drop_duplicates("source_row")
+    blank = rows["wave"].isna()
+    pmos = rows.loc[~blank, ["organisation", "pmo"]].astype(str).drop_duplicates()
+    mixed = rows[blank].astype({"organisation": str, "pmo": str}).merge(pmos, on=["organisation", "pmo"])
+    if mixed.empty:
+        return
+    named = rows[~blank]
+    problems = []
+    for org, pmo, row in mixed[["organisation", "pmo", "source_row"]].head(10).itertuples(index=False):
+        waves = sorted(set(named.loc[(named["organisation"].astype(str) == org) & (named["pmo"].astype(str) == pmo),
+                                     "wave"].astype(str)))
+        problems.append(Problem(where, int(row), "wave", f"no wave, while other rows of PMO '{pmo}' name theirs "
+                                f"({', '.join(waves)}); give every row of it its wave"))
+    raise InputValidationError(problems)
+
+
 def _refuse_closed(conn: sa.Connection, ids: list[int], assessments: set[int], respondents: set[int]) -> None:
     """Raise :class:`StoreError` (the transaction then writes nothing) when the import would add or change a
     respondent of (``assessments``: their assessment ids), or write an answer of (``respondents``: respondent ids),

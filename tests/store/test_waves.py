@@ -97,6 +97,19 @@ def test_a_wave_given_for_a_file_whose_rows_all_name_theirs_is_refused(store, co
 
 
 @sqlite_only
+def test_rows_without_a_wave_beside_rows_naming_theirs_are_located_errors(store, core, tmp_path):
+    path = write_csv(tmp_path / "blank.csv", TWO_WAVES + "Org,PMO,,R1,executive,MAN2,4,2026-03-01\n"
+                                                         "Other,PMO,,R1,executive,MAN1,4,2026-03-01\n")
+    with pytest.raises(InputValidationError) as info:
+        store.import_responses(path, core)
+    # row 5 (the file's 5th line) is of Org's PMO, whose rows name 2025 and 2026; row 6 is another PMO's: fine
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:5:wave: no wave, while other rows of PMO 'PMO' name theirs (2025, 2026); give every row of it "
+        "its wave"]
+    assert store.assessments().empty
+
+
+@sqlite_only
 def test_create_assessment_by_wave(store, core, core_v1):
     first = store.create_assessment("Org", "PMO", core, assessed_on=dt.date(2025, 5, 1))
     assert store.assessment(first)["wave"] == "2025"  # the year of its date
