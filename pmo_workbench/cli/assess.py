@@ -56,8 +56,11 @@ def load(responses: Path, instrument: str) -> tuple[Instrument, pd.DataFrame]:
     return ins, read_responses(responses, ins)
 
 
-def _load_stored(url: str, assessments: list[int] | None, instrument: str) -> tuple[Instrument, pd.DataFrame]:
-    """The instrument and tidy answers of stored assessments; a custom instrument is given with --instrument."""
+def _load_stored(url: str, assessments: list[int] | None, instrument: str,
+                 wave: str | None = None) -> tuple[Instrument, pd.DataFrame]:
+    """The instrument and tidy answers of stored assessments; a custom instrument is given with --instrument.
+    With ``wave`` and no assessment named, the assessments of that wave only (so the instrument versions of
+    other waves do not matter)."""
     from ..store import Store
     from ..store.files import assessment_instrument
 
@@ -66,6 +69,8 @@ def _load_stored(url: str, assessments: list[int] | None, instrument: str) -> tu
         listed = store.assessments()
         if listed.empty:
             raise StoreError(f"{store.shown_url} holds no assessment yet")
+        if ids is None and wave is not None:
+            ids = [int(a) for a in listed.loc[listed["wave"] == wave, "assessment_id"]] or None
         if ids:
             _check_named(listed[listed["assessment_id"].isin(ids)])
         ins, _ = assessment_instrument(store, ids[0] if ids else int(listed["assessment_id"].iloc[0]), instrument)
@@ -190,7 +195,7 @@ def score_command(
               "not carry: use --format json or --format table with --portfolio, or leave --portfolio out")
     entries = chosen = None
     if store_url is not None:
-        ins, frame = _load_stored(store_url, assessment, instrument)
+        ins, frame = _load_stored(store_url, assessment, instrument, wave)
         frame = chosen_wave(frame, wave, where=store_url)  # the targets of the waves scored, below
         entries = _stored_engagement(store_url, _wave_ids(store_url, frame) or assessment)
         chosen = entries.targets("store")

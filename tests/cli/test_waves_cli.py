@@ -140,3 +140,17 @@ def test_score_from_the_store_refuses_two_waves_of_one_pmo_and_an_empty_wave(tmp
     empty = run("score", "--store", db, "--assessment", 3)
     assert empty.exit_code == 2 and "assessment 3 (wave 2027) has no answers yet" in empty.stderr
     assert "internal error" not in empty.output
+
+
+def test_score_from_the_store_by_wave_when_another_wave_uses_another_instrument_version(tmp_path):
+    db = tmp_path / "w.db"
+    older = write_csv(tmp_path / "v1.csv", "organisation,pmo,wave,respondent,role,MAN1,assessed_on\n"
+                                           "Org,PMO,2024,R1,executive,3,2024-04-10\n")
+    assert run("store", "import", older, "-i", "pmo-core@1.0", "--db", db).exit_code == 0
+    assert run("store", "import", write_csv(tmp_path / "two.csv", TWO_WAVES), "--db", db).exit_code == 0
+    named = run("score", "--store", db, "--format", "json", "--wave", "2025")
+    assert named.exit_code == 0, named.output
+    assert [a["respondents"] for a in json.loads(named.stdout)["assessments"]] == [1]
+    first = run("score", "--store", db, "--format", "json", "--wave", "2024", "-i", "pmo-core@1.0")
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout)["instrument"]["version"] == "1.0"
