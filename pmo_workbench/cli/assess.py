@@ -141,7 +141,7 @@ def validate_command(
     ins = load_instrument(instrument)
     read = read_responses_file(responses, ins)
     frame = read.frame
-    people = frame.drop_duplicates(["organisation", "respondent"])
+    people = frame.drop_duplicates(["organisation", "wave", "respondent"])  # one person each wave they answer
     pmos = frame.drop_duplicates(["organisation", "pmo"])
     # rows a respondent's role is not asked (blank cells of a wide file) are not "unanswered"
     asked = ins.asked.stack().reindex(pd.MultiIndex.from_arrays([frame["role"].astype(object),
@@ -153,7 +153,18 @@ def validate_command(
         f"{count(frame['value'].notna().sum(), 'answer')} from "
         f"{count(len(people), 'respondent')}, {count(frame['organisation'].nunique(), 'organisation')}, "
         f"{count(len(pmos), 'PMO')}; {dont_know} don't know, {unanswered} explicitly unanswered"
+        + _waves_said(people)
     )
+
+
+def _waves_said(people: pd.DataFrame) -> str:
+    """``; 2 waves: 2025 (9 respondents), 2026 (10)`` for a file with a wave column (empty otherwise)."""
+    named = people[people["wave"].notna()]
+    if named.empty:
+        return ""
+    sizes = named.groupby(named["wave"].astype(str), sort=True).size()
+    parts = [f"{w} ({count(n, 'respondent') if i == 0 else n})" for i, (w, n) in enumerate(sizes.items())]
+    return f"; {count(len(sizes), 'wave')}: {', '.join(parts)}"
 
 
 @app.command("score")

@@ -154,3 +154,11 @@ def test_score_from_the_store_by_wave_when_another_wave_uses_another_instrument_
     first = run("score", "--store", db, "--format", "json", "--wave", "2024", "-i", "pmo-core@1.0")
     assert first.exit_code == 0, first.output
     assert json.loads(first.stdout)["instrument"]["version"] == "1.0"
+
+
+def test_validate_counts_respondents_per_wave(tmp_path):
+    result = run("validate", write_csv(tmp_path / "two.csv", TWO_WAVES))
+    assert result.exit_code == 0, result.output
+    # R1 answered in 2025 and 2026: two respondents, with R2 three
+    assert "3 answers from 3 respondents, 1 organisation, 1 PMO" in result.stdout
+    assert result.stdout.rstrip().endswith("; 2 waves: 2025 (1 respondent), 2026 (2)")
