@@ -162,3 +162,14 @@ def test_validate_counts_respondents_per_wave(tmp_path):
     # R1 answered in 2025 and 2026: two respondents, with R2 three
     assert "3 answers from 3 respondents, 1 organisation, 1 PMO" in result.stdout
     assert result.stdout.rstrip().endswith("; 2 waves: 2025 (1 respondent), 2026 (2)")
+
+
+def test_a_manifest_row_of_a_stored_wave_is_named_with_its_wave(tmp_path):
+    from pmo_workbench.reports.manifest import read_manifest
+
+    db = tmp_path / "w.db"
+    assert run("store", "import", write_csv(tmp_path / "two.csv", TWO_WAVES), "--db", db).exit_code == 0
+    manifest = write_csv(tmp_path / "m.csv", "report,organisation,pmo,store,assessment\n"
+                                             "positioning,Org,PMO,w.db,1\npositioning,Org,PMO,w.db,2\n")
+    assert [(s.name, s.parameters["wave"]) for s in read_manifest(manifest)] == [
+        ("org-pmo-2025-positioning", "2025"), ("org-pmo-2026-positioning", "2026")]
