@@ -354,11 +354,19 @@ def _stored_waves(store_url: str, pmo: str, from_wave: str | None, to_wave: str 
         for option, wave in (("--from", from_wave), ("--to", to_wave)):
             if wave is not None and wave not in labels:
                 usage(f"{option}: {name} has no wave {wave!r}; its waves are {', '.join(labels)}")
-        later = to_wave if to_wave is not None else labels[-1]
-        earlier = from_wave if from_wave is not None else (labels[:labels.index(later)] or [None])[-1]
+        # by default the two latest waves with answers (a wave just opened for invitations has none yet)
+        answered = [w for w, n in zip(labels, mine["answers"]) if int(n) > 0]
+        later = to_wave if to_wave is not None else (answered or labels)[-1]
+        before = labels[:labels.index(later)]
+        earlier = from_wave if from_wave is not None else ([w for w in before if w in answered] or before
+                                                           or [None])[-1]
         if earlier is None or labels.index(earlier) >= labels.index(later):
             usage(f"--from names the earlier wave and --to the later: {name} has waves {', '.join(labels)}")
         ids = dict(zip(labels, mine["assessment_id"].astype(int)))
+        for wave in (earlier, later):
+            if wave not in answered:
+                usage(f"wave {wave} (assessment {ids[wave]}) of {name} has no answers yet; its waves with answers "
+                      f"are {', '.join(answered) or 'none'} (choose two with --from and --to)")
         folder = input_folder(store.url)
         given_later = report_input(store, ids[later], folder, instrument=instrument)
         given_earlier = report_input(store, ids[earlier], folder)

@@ -173,3 +173,17 @@ def test_a_manifest_row_of_a_stored_wave_is_named_with_its_wave(tmp_path):
                                              "positioning,Org,PMO,w.db,1\npositioning,Org,PMO,w.db,2\n")
     assert [(s.name, s.parameters["wave"]) for s in read_manifest(manifest)] == [
         ("org-pmo-2025-positioning", "2025"), ("org-pmo-2026-positioning", "2026")]
+
+
+def test_a_progress_report_from_the_store_skips_a_wave_without_answers(tmp_path):
+    from pmo_workbench.cli.reports import _stored_waves
+
+    db = tmp_path / "w.db"
+    assert run("store", "import", write_csv(tmp_path / "two.csv", TWO_WAVES), "--db", db).exit_code == 0
+    assert run("store", "new", "--organisation", "Org", "--pmo", "PMO", "--wave", "2027", "--fieldwork-start",
+               "2027-03-01", "--db", db).exit_code == 0
+    # 2027 opened for invitations, no answers yet: the two latest with answers are compared
+    assert _stored_waves(str(db), "1", None, None, "pmo-core")[-2:] == ("2025", "2026")
+    refused = run("report", "progress", "--store", db, "--pmo", 1, "--to", "2027", "--out", tmp_path / "o")
+    assert refused.exit_code == 2
+    assert "wave 2027 (assessment 3) of PMO 1 (PMO of Org) has no answers yet" in refused.stderr
