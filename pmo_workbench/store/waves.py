@@ -231,18 +231,24 @@ def check_target(store, where: str, frame: pd.DataFrame, instrument: Instrument,
                          f"{info['instrument_version']}, not {instrument.id} {instrument.version}")
     problems = []
     rows = frame.drop_duplicates("source_row")
+    more = []  # beyond the first ten rows of a column: counted, not listed
     for column, wanted in (("organisation", info["organisation"]), ("pmo", info["pmo"])):
-        for row, value in rows.loc[rows[column].astype(str) != wanted, ["source_row", column]].head(10).to_numpy():
+        wrong = rows.loc[rows[column].astype(str) != wanted, ["source_row", column]]
+        for row, value in wrong.head(10).to_numpy():
             problems.append(Problem(where, int(row), column, f"{column} '{value}' is not that of assessment "
                                     f"{assessment_id} ({info['pmo']} of {info['organisation']}); import it "
                                     "without --assessment, or correct the file"))
+        if len(wrong) > 10:
+            more.append(Problem(where, None, column, f"and {len(wrong) - 10} more rows of another {column}"))
     named = rows[rows["wave"].notna() & (rows["wave"] != info["wave"])]
     for row, value in named[["source_row", "wave"]].head(10).to_numpy():
         problems.append(Problem(where, int(row), "wave", f"wave '{value}' is not that of assessment "
                                 f"{assessment_id} ('{info['wave']}'); import without --assessment or correct "
                                 "the file"))
+    if len(named) > 10:
+        more.append(Problem(where, None, "wave", f"and {len(named) - 10} more rows of another wave"))
     if problems:
-        raise InputValidationError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
+        raise InputValidationError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")) + more)
     return info["wave"]
 
 

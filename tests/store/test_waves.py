@@ -147,6 +147,13 @@ def test_import_into_a_named_assessment_checks_every_row(store, core, tmp_path):
         f"{path}:4:wave: wave '2025' is not that of assessment {aid} ('2026'); import without --assessment or "
         "correct the file"]
     assert store.assessment(aid)["respondents"] == 0
+    # 12 rows of another wave: ten listed, the other two counted
+    many = write_csv(tmp_path / "many.csv", HEADER + "".join(f"Org,PMO,2025,R{n},executive,MAN1,2,\n"
+                                                             for n in range(12)))
+    with pytest.raises(InputValidationError) as info:
+        store.import_responses(many, core, assessment_id=aid)
+    assert len(info.value.problems) == 11
+    assert f"{many}:-:wave: and 2 more rows of another wave" in [str(p) for p in info.value.problems]
     good = write_csv(tmp_path / "good.csv",
                      "organisation,pmo,respondent,role,item,value\nOrg,PMO,R1,executive,MAN1,2\n")
     assert store.import_responses(good, core, assessment_id=aid).assessments == (aid,)
