@@ -148,7 +148,8 @@ class AssessmentMixin:
                                      .where(_PMO.c.id == pmo_id)).one()
                 listed = ", ".join(f"{row.label} (assessment {row.id})" for row in same)
                 raise StoreError(f"PMO '{names[1]}' of '{names[0]}' has several waves: {listed}; name one "
-                                 "(--wave LABEL or --assessment ID)")
+                                 "(--wave LABEL; --assessment ID when importing), or open a new wave with "
+                                 "--wave NEW-LABEL")
             year = str((assessed_on or fieldwork[0] or dt.date.today()).year)
             taken = {row.label for row in rows}
             label, n = year, 1

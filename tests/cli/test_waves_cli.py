@@ -46,6 +46,7 @@ def test_store_new_import_and_list_by_wave(tmp_path):
     ambiguous = run("store", "new", "--organisation", "Org", "--pmo", "PMO", "--db", db)
     assert ambiguous.exit_code == 2 and "has several waves: 2025 (assessment 1), 2026 (assessment 2)" in (
         ambiguous.stderr)
+    assert "open a new wave with --wave NEW-LABEL" in ambiguous.stderr
     both = run("store", "import", file, "--db", db, "--wave", "x", "--assessment", "1")
     assert both.exit_code == 2 and "give --assessment ID or --wave LABEL, not both" in both.stderr
     assert run("store", "close", "2", "--db", db).exit_code == 0
