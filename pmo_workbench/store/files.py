@@ -492,13 +492,18 @@ def report_input(store, assessment_id: int, folder: str | os.PathLike, *,
 
 
 def collection_yaml(store, assessment_ids: Sequence[int]) -> str:
-    """An engagement file with one entry per assessment: what the store recorded of it (target, context, evidence)
+    """An engagement file with one entry per PMO (its latest wave of ``assessment_ids``; an engagement file has no
+    wave): what the store recorded of it (target, context, evidence)
     and how its answers were collected (``invited``, ``submitted``, ``anonymity``), so that a report made from an
     exported responses file keeps the response rate and an anonymous assessment's minimum group size of 5."""
     import yaml
 
+    listed = store.assessments()
+    listed = listed[listed["assessment_id"].isin([int(a) for a in assessment_ids])].sort_values(
+        ["fieldwork_start", "assessed_on", "assessment_id"], na_position="last", kind="stable")
+    latest = listed.groupby("pmo_id", sort=False)["assessment_id"].last()  # an entry is per PMO: its latest wave
     pmos = []
-    for assessment_id in assessment_ids:
+    for assessment_id in [a for a in assessment_ids if int(a) in set(latest.astype(int))]:
         info = store.assessment(assessment_id)
         text = engagement_yaml(store.engagement(assessment_id), organisation=str(info["organisation"]),
                                pmo=str(info["pmo"]), collected=_collection(store, assessment_id))

@@ -110,6 +110,19 @@ def test_rows_without_a_wave_beside_rows_naming_theirs_are_located_errors(store,
 
 
 @sqlite_only
+def test_the_engagement_file_of_an_export_has_one_entry_per_pmo(store, core, tmp_path):
+    import yaml
+
+    from pmo_workbench.store.files import collection_yaml
+
+    older, newer = store.import_responses(write_csv(tmp_path / "two.csv", TWO_WAVES), core).assessments
+    store.set_survey(newer, anonymity="anonymous")
+    # two entries for one PMO could not be read back; the latest wave's (2026, anonymous) is kept
+    (entry,) = yaml.safe_load(collection_yaml(store, [older, newer]))["pmos"]
+    assert (entry["pmo"], entry["anonymity"]) == ("PMO", "anonymous")
+
+
+@sqlite_only
 def test_create_assessment_by_wave(store, core, core_v1):
     first = store.create_assessment("Org", "PMO", core, assessed_on=dt.date(2025, 5, 1))
     assert store.assessment(first)["wave"] == "2025"  # the year of its date
