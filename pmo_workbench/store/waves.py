@@ -137,6 +137,16 @@ class AssessmentMixin:
                                          f"{row.instrument_version}, not {instrument.id} {instrument.version}; "
                                          "name another wave for these answers")
                     return row.id, False
+            from slugify import slugify  # as report file names spell a wave
+
+            def slug(text: str) -> str:
+                return slugify(text, max_length=60, word_boundary=True)
+
+            for row in rows:
+                if slug(row.label) == slug(wave):
+                    raise StoreError(f"wave '{wave}' is too like wave '{row.label}' (assessment {row.id}) of this PMO: "
+                                     "their reports would get one file name; name that wave exactly, or a "
+                                     "clearly different one")
             label = wave
         else:
             same = [row for row in rows if (row.instrument_id, row.instrument_version) == version]

@@ -130,6 +130,8 @@ def test_create_assessment_by_wave(store, core, core_v1):
     second = store.create_assessment("Org", "PMO", core, wave="2026 Q3", fieldwork_start=dt.date(2026, 9, 1),
                                      fieldwork_end=dt.date(2026, 9, 30))
     assert store.create_assessment("Org", "PMO", core, wave=" 2026 Q3 ") == second
+    with pytest.raises(StoreError, match=r"wave '2026-q3' is too like wave '2026 Q3' \(assessment 2\)"):
+        store.create_assessment("Org", "PMO", core, wave="2026-q3")
     info = store.assessment(second)
     assert (info["wave"], info["fieldwork_start"], info["fieldwork_end"], info["pmo_id"]) == (
         "2026 Q3", dt.date(2026, 9, 1), dt.date(2026, 9, 30), store.assessment(first)["pmo_id"])
