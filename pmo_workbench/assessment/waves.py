@@ -151,6 +151,14 @@ def choose_wave(frame: pd.DataFrame, wave: str | None = None, *, organisation: s
             raise InputValidationError([Problem(where, None, "wave", f"no answers of wave {wave!r}; {hint}")])
         keep &= ~subject | column.eq(wave)
     notes = []
+    if wave is not None:
+        pairs = pd.DataFrame({"organisation": orgs, "pmo": pmos, "has": column.eq(wave)})[subject]
+        without = [f"{p} of {o}" for (o, p), has in pairs.groupby(["organisation", "pmo"], sort=False)["has"].any()
+                   .items() if not has]
+        if without:
+            shown = ", ".join(without[:3]) + (f" and {len(without) - 3} more" if len(without) > 3 else "")
+            notes.append(f"wave {wave!r}: {len(without)} PMO{'s' if len(without) != 1 else ''} without that wave "
+                         f"left out ({shown})")
     for (org, name), waves in mixed_waves(frame).items():
         here = orgs.eq(org) & pmos.eq(name)
         if wave is not None and (here & subject).any():

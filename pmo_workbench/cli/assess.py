@@ -56,8 +56,11 @@ def load(responses: Path, instrument: str) -> tuple[Instrument, pd.DataFrame]:
     return ins, read_responses(responses, ins)
 
 
-def _load_stored(url: str, assessments: list[int] | None, instrument: str) -> tuple[Instrument, pd.DataFrame]:
-    """The instrument and tidy answers of stored assessments; a custom instrument is given with --instrument."""
+def _load_stored(url: str, assessments: list[int] | None, instrument: str,
+                 wave: str | None = None) -> tuple[Instrument, pd.DataFrame]:
+    """The instrument and tidy answers of stored assessments; a custom instrument is given with --instrument.
+    With ``wave`` and no assessment named, the assessments of that wave only (so the instrument versions of
+    other waves do not matter)."""
     from ..store import Store
     from ..store.files import assessment_instrument
 
@@ -66,8 +69,26 @@ def _load_stored(url: str, assessments: list[int] | None, instrument: str) -> tu
         listed = store.assessments()
         if listed.empty:
             raise StoreError(f"{store.shown_url} holds no assessment yet")
+        if ids is None and wave is not None:
+            ids = [int(a) for a in listed.loc[listed["wave"] == wave, "assessment_id"]] or None
+        if ids:
+            _check_named(listed[listed["assessment_id"].isin(ids)])
         ins, _ = assessment_instrument(store, ids[0] if ids else int(listed["assessment_id"].iloc[0]), instrument)
         return ins, store.responses(ids)
+
+
+def _check_named(named: pd.DataFrame) -> None:
+    """Exit 2 when the assessments named include two waves of one PMO (each is scored on its own) or one
+    without answers (a wave just opened)."""
+    for _, waves in named.groupby("pmo_id", sort=False):
+        if len(waves) > 1:
+            first = waves.iloc[0]
+            listed = ", ".join(f"{a} (wave {w})" for a, w in waves[["assessment_id", "wave"]].itertuples(index=False))
+            usage(f"assessments {listed} are waves of one PMO ({first['pmo']} of {first['organisation']}); score one "
+                  "at a time (a progress report compares two waves)")
+    for row in named.itertuples(index=False):
+        if int(row.answers) == 0:
+            usage(f"assessment {row.assessment_id} (wave {row.wave}) has no answers yet")
 
 
 def _wave_ids(url: str, frame: pd.DataFrame) -> list[int]:
@@ -120,7 +141,7 @@ def validate_command(
     ins = load_instrument(instrument)
     read = read_responses_file(responses, ins)
     frame = read.frame
-    people = frame.drop_duplicates(["organisation", "respondent"])
+    people = frame.drop_duplicates(["organisation", "wave", "respondent"])  # one person each wave they answer
     pmos = frame.drop_duplicates(["organisation", "pmo"])
     # rows a respondent's role is not asked (blank cells of a wide file) are not "unanswered"
     asked = ins.asked.stack().reindex(pd.MultiIndex.from_arrays([frame["role"].astype(object),
@@ -132,7 +153,18 @@ def validate_command(
         f"{count(frame['value'].notna().sum(), 'answer')} from "
         f"{count(len(people), 'respondent')}, {count(frame['organisation'].nunique(), 'organisation')}, "
         f"{count(len(pmos), 'PMO')}; {dont_know} don't know, {unanswered} explicitly unanswered"
+        + _waves_said(people)
     )
+
+
+def _waves_said(people: pd.DataFrame) -> str:
+    """``; 2 waves: 2025 (9 respondents), 2026 (10)`` for a file with a wave column (empty otherwise)."""
+    named = people[people["wave"].notna()]
+    if named.empty:
+        return ""
+    sizes = named.groupby(named["wave"].astype(str), sort=True).size()
+    parts = [f"{w} ({count(n, 'respondent') if i == 0 else n})" for i, (w, n) in enumerate(sizes.items())]
+    return f"; {count(len(sizes), 'wave')}: {', '.join(parts)}"
 
 
 @app.command("score")
@@ -174,7 +206,7 @@ def score_command(
               "not carry: use --format json or --format table with --portfolio, or leave --portfolio out")
     entries = chosen = None
     if store_url is not None:
-        ins, frame = _load_stored(store_url, assessment, instrument)
+        ins, frame = _load_stored(store_url, assessment, instrument, wave)
         frame = chosen_wave(frame, wave, where=store_url)  # the targets of the waves scored, below
         entries = _stored_engagement(store_url, _wave_ids(store_url, frame) or assessment)
         chosen = entries.targets("store")

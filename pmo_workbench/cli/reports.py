@@ -133,6 +133,7 @@ def report_positioning_command(
 
         with Store(store_url, create=False) as store:
             given = report_input(store, assessment, input_folder(store.url), instrument=instrument)
+            name, wave = _stored_wave(store, assessment, wave)
         responses, organisation, instrument = given.responses, given.organisation, given.instrument
         stored = getattr(given, "engagement", None)
         if stored is not None:
@@ -155,7 +156,8 @@ def report_positioning_command(
     spec = positioning_spec(responses, organisation, pmo, instrument=instrument, benchmark=benchmark,
                             branding=branding, min_group_size=min_group_size, engagement=engagement,
                             targets=targets, targets_source=source, portfolio=portfolio,
-                            as_of=as_of.date() if as_of else None, wave=wave, peers=peers)
+                            as_of=as_of.date() if as_of else None, wave=wave, peers=peers,
+                            name=name if store_url is not None else None)
     run_reports([spec], out, formats(format, ("html", "ipynb")), jobs=1, force=True, index=False,
                 cell_timeout=cell_timeout)
 
@@ -362,11 +364,19 @@ def _stored_waves(store_url: str, pmo: str, from_wave: str | None, to_wave: str 
         for option, wave in (("--from", from_wave), ("--to", to_wave)):
             if wave is not None and wave not in labels:
                 usage(f"{option}: {name} has no wave {wave!r}; its waves are {', '.join(labels)}")
-        later = to_wave if to_wave is not None else labels[-1]
-        earlier = from_wave if from_wave is not None else (labels[:labels.index(later)] or [None])[-1]
+        # by default the two latest waves with answers (a wave just opened for invitations has none yet)
+        answered = [w for w, n in zip(labels, mine["answers"]) if int(n) > 0]
+        later = to_wave if to_wave is not None else (answered or labels)[-1]
+        before = labels[:labels.index(later)]
+        earlier = from_wave if from_wave is not None else ([w for w in before if w in answered] or before
+                                                           or [None])[-1]
         if earlier is None or labels.index(earlier) >= labels.index(later):
             usage(f"--from names the earlier wave and --to the later: {name} has waves {', '.join(labels)}")
         ids = dict(zip(labels, mine["assessment_id"].astype(int)))
+        for wave in (earlier, later):
+            if wave not in answered:
+                usage(f"wave {wave} (assessment {ids[wave]}) of {name} has no answers yet; its waves with answers "
+                      f"are {', '.join(answered) or 'none'} (choose two with --from and --to)")
         folder = input_folder(store.url)
         given_later = report_input(store, ids[later], folder, instrument=instrument)
         given_earlier = report_input(store, ids[earlier], folder)
@@ -384,3 +394,20 @@ def _stored_anonymous(store_url: str, pmo: str, waves: tuple[str, str]) -> bool:
         table = store.assessments()
         mine = table[(table["pmo_id"] == int(pmo)) & table["wave"].astype(str).isin(waves)]
         return any(store.survey(int(i))[0] == "anonymous" for i in mine["assessment_id"])
+
+
+def _stored_wave(store, assessment: int, wave: str | None) -> tuple[str | None, str | None]:
+    """The report's file name and wave for stored assessment ``assessment``: a PMO with several waves gets
+    ``<organisation>-<pmo>-<wave>-positioning`` (so the reports of its waves never overwrite each other, and the
+    overview finds each), one with a single wave the name without it. Exit 2 when ``wave`` is not the assessment's."""
+    from ..reports.spec import wave_report_name
+
+    info = store.assessment(assessment)
+    listed = store.assessments()
+    mine = listed[listed["pmo_id"] == info["pmo_id"]]
+    if wave is not None and wave != info["wave"]:
+        waves = ", ".join(f"{w} = assessment {a}" for a, w in mine[["assessment_id", "wave"]].itertuples(index=False))
+        usage(f"assessment {assessment} is wave '{info['wave']}', not '{wave}' (the PMO's waves: {waves})")
+    if len(mine) < 2:
+        return None, wave
+    return wave_report_name("positioning", info["organisation"], info["pmo"], info["wave"]), info["wave"]

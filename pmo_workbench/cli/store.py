@@ -143,16 +143,19 @@ def store_list_command(db: DbOption = None) -> None:
     for label, name in columns:
         table.add_column(label, justify="right" if name in numbers else "left")
     for row in frame.to_dict("records"):
-        table.add_row(*[Text("" if row[name] is None or pd.isna(row[name]) else shown(row[name]))
-                        for _, name in columns])
+        # the fieldwork is the store's own dates (its line break is meant), every other cell shown safely
+        table.add_row(*[Text("" if row[name] is None or pd.isna(row[name]) else
+                             row[name] if name == "fieldwork" else shown(row[name])) for _, name in columns])
     console().print(table)
 
 
 def _fieldwork(start, end) -> str:
-    """``2025-03-02 –`` and ``2025-03-09`` on two lines (one date when both are the same day); blank when
-    unknown."""
-    days = [str(d.date()) for d in (start, end) if not pd.isna(d)]
-    return " –\n".join(dict.fromkeys(days))
+    """``2025-03-02 –`` and ``2025-03-09`` on two lines (one date when both are the same day, ``2025-03-02 –``
+    with no end yet); blank when unknown."""
+    first, last = (None if pd.isna(d) else str(d.date()) for d in (start, end))
+    if first is None or last is None:
+        return "" if first is None and last is None else f"{first} –" if last is None else f"– {last}"
+    return first if first == last else f"{first} –\n{last}"
 
 
 @store_app.command("engagement")

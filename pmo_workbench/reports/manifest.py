@@ -142,9 +142,10 @@ class _ManifestCellError(Exception):
         self.column, self.message = column, message
 
 
-def _stored_input(item: _ManifestRow, base: Path) -> tuple[str, str, str | None]:
-    """A stored assessment written as report input in the user's cache: the responses file, the instrument and
-    the engagement file (target, context, evidence) when the assessment has one.
+def _stored_input(item: _ManifestRow, base: Path) -> tuple[str, str, str | None, str | None]:
+    """A stored assessment written as report input in the user's cache: the responses file, the instrument,
+    the engagement file (target, context, evidence) when the assessment has one, and the assessment's wave when
+    its PMO has several (the report's file name then carries it, so two waves' reports never share a name).
 
     The file is rewritten only when the answers changed, so an unchanged assessment still skips in a batch.
     The instrument follows :func:`pmo_workbench.store.files.assessment_instrument`.
@@ -171,8 +172,10 @@ def _stored_input(item: _ManifestRow, base: Path) -> tuple[str, str, str | None]
             given = report_input(store, item.assessment, folder, instrument=instrument)
         except PmoWorkbenchError as exc:
             raise _ManifestCellError("instrument", str(exc)) from None
+        several = int((store.assessments()["pmo_id"] == info["pmo_id"]).sum()) > 1
     engagement = getattr(given, "engagement", None)
-    return str(given.responses), given.instrument, None if engagement is None else str(engagement)
+    return (str(given.responses), given.instrument, None if engagement is None else str(engagement),
+            info["wave"] if several else None)
 
 
 def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[ReportSpec]:
@@ -341,8 +344,9 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
         else:
             if item.store is not None and item.assessment is not None and item.responses is None:
                 try:
-                    stored, instrument, stored_engagement = _stored_input(item, base)
-                    item = item.model_copy(update={"responses": stored, "instrument": instrument})
+                    stored, instrument, stored_engagement, wave = _stored_input(item, base)
+                    item = item.model_copy(update={"responses": stored, "instrument": instrument,
+                                                   "wave": item.wave or wave})
                 except _ManifestCellError as exc:
                     problems.append(Problem(str(path), where, exc.column, exc.message))
                     continue

@@ -64,20 +64,26 @@ def _date(value) -> dt.date | None:
 
 
 def _fieldwork(start, end) -> str:
-    days = [str(d) for d in (_date(start), _date(end)) if d is not None]
-    return " – ".join(dict.fromkeys(days)) or MISSING
+    """``start – end``, one date for one day, ``start –`` with no end yet."""
+    first, last = _date(start), _date(end)
+    if first is None or last is None:
+        return MISSING if first is None and last is None else f"{first} –" if last is None else f"– {last}"
+    return str(first) if first == last else f"{first} – {last}"
 
 
 def _response(store, row) -> str:
-    """Submitted of invited when people were invited, else the number of respondents."""
+    """Submitted of invited when people were invited, else the number of respondents; both when respondents
+    answered besides the invited (answers imported from a file): the score counts them all."""
     try:
         total = store.invitation_status(int(row.assessment_id)).iloc[-1]
     except PmoWorkbenchError:  # a custom instrument this session does not know: the respondents still count
         total = {"invited": 0}
-    if int(total["invited"]):
-        return f"{int(total['submitted'])} of {int(total['invited'])} ({total['response_rate']:.0%})"
     n = int(row.respondents)
-    return f"{n} respondent{'s' if n != 1 else ''}"
+    counted = f"{n} respondent{'s' if n != 1 else ''}"
+    if not int(total["invited"]):
+        return counted
+    rate = f"{int(total['submitted'])} of {int(total['invited'])} ({total['response_rate']:.0%})"
+    return rate if n <= int(total["submitted"]) else f"{counted}; invited: {rate}"
 
 
 def _scored(store, row) -> tuple[str | None, float | None, str | None]:
@@ -137,18 +143,23 @@ def overview_rows(store, *, reports: str | os.PathLike | None = None,
     folder = Path(reports) if reports is not None else None
     rows = []
     for _, waves in listed.groupby("pmo_id", sort=False):
-        previous = None  # (score, instrument version) of the PMO's previous wave
-        last = waves["assessment_id"].iloc[-1]
+        previous = None  # (score, instrument version, wave) of the PMO's latest earlier wave with a score
+        before = None  # the wave just before
+        answered = waves[waves["answers"] > 0]  # the reports without a wave are of the latest wave with answers
+        last = (answered if len(answered) else waves)["assessment_id"].iloc[-1]
         for row in waves.itertuples(index=False):
             type_label, score, note = _scored(store, row)
             change = None
-            if score is not None and previous is not None and previous[0] is not None:
+            if score is not None and previous is not None:
                 if previous[1] == row.instrument_version:
                     change = f"{score - previous[0]:+.1f}"
                 else:
                     change = f"not comparable (instrument {previous[1]} → {row.instrument_version})"
-            stems = [wave_report_name("positioning", row.organisation, row.pmo, row.wave)]
-            if row.assessment_id == last:  # the reports without a wave are of the latest one
+                if previous[2] != before:  # a wave without a score between: say which wave it is compared with
+                    change += f" since {previous[2]}"
+            stems = [wave_report_name("positioning", row.organisation, row.pmo, row.wave),
+                     wave_report_name("positioning", row.organisation, None, row.wave)]
+            if row.assessment_id == last:
                 stems += [report_name("positioning", row.organisation, row.pmo),
                           report_name("positioning", row.organisation), report_name("progress", row.organisation,
                                                                                     row.pmo)]
@@ -157,7 +168,9 @@ def overview_rows(store, *, reports: str | os.PathLike | None = None,
                 fieldwork=_fieldwork(row.fieldwork_start, row.fieldwork_end), status=row.status,
                 response=_response(store, row), type=type_label, score=score, note=note, change=change,
                 links=_links(folder, Path(out), stems)))
-            previous = (score, row.instrument_version)
+            if score is not None:
+                previous = (score, row.instrument_version, row.wave)
+            before = row.wave
     return rows
 
 

@@ -18,17 +18,13 @@ from ..assessment.responses import KEY_COLUMNS, PMO_LEVELS, TIDY_COLUMNS, read_r
 from ..errors import StoreError
 from .cache import _inputs_of, _private_folder, forget_inputs, input_folder  # noqa: F401 - public here too
 from .schema import _ANS, _NA_RAW, _NA_TEXT, _RESP, DONT_KNOW, LONG_FILE_COLUMNS, WIDE_META_COLUMNS, _utcnow
-from .waves import _refuse_closed, check_target, wave_label
+from .waves import _refuse_closed, check_blank_waves, check_target, wave_label
 
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What :meth:`Store.import_responses` did.
-
-    ``assessments`` are the ids the file's answers went to (file order);
-    the counts say how many respondents were new and how many answers were
-    new, changed (value or comment) or already stored as given.
-    """
+    """What :meth:`Store.import_responses` did: ``assessments``, the ids the file's answers went to (file order);
+    how many respondents were new, and how many answers new, changed (value or comment) or stored as given."""
 
     assessments: tuple[int, ...]
     respondents_added: int
@@ -78,6 +74,12 @@ class FileMixin:
             frame = frame.assign(wave=check_target(self, str(path), frame, instrument, assessment_id))
         else:
             given = wave_label(wave)
+            if given is None:
+                check_blank_waves(str(path), frame)
+            named = set(frame["wave"].dropna().astype(str))
+            if given is not None and frame["wave"].notna().all() and given not in named:
+                raise StoreError(f"wave '{given}' would not be used: every row of {Path(path).name} names its wave "
+                                 f"({', '.join(sorted(named))}); nothing imported")
             frame = frame.assign(wave=frame["wave"].where(frame["wave"].notna(), given))
         return self._import_frame(frame, instrument, has_comments=has_comments)
 
@@ -107,7 +109,6 @@ class FileMixin:
         if suffix == ".csv":
             return write_csv(table, path)
         return write_with(path, lambda tmp: _workbook(table).save(tmp))
-
 
     def _import_frame(self, frame: pd.DataFrame, instrument: Instrument, *, has_comments: bool) -> ImportResult:
         keys = ["organisation", "pmo", "wave"]  # a blank wave ("") is the PMO's assessment of this instrument
@@ -486,13 +487,18 @@ def report_input(store, assessment_id: int, folder: str | os.PathLike, *,
 
 
 def collection_yaml(store, assessment_ids: Sequence[int]) -> str:
-    """An engagement file with one entry per assessment: what the store recorded of it (target, context, evidence)
+    """An engagement file with one entry per PMO (its latest wave of ``assessment_ids``; an engagement file has no
+    wave): what the store recorded of it (target, context, evidence)
     and how its answers were collected (``invited``, ``submitted``, ``anonymity``), so that a report made from an
     exported responses file keeps the response rate and an anonymous assessment's minimum group size of 5."""
     import yaml
 
+    listed = store.assessments()
+    listed = listed[listed["assessment_id"].isin([int(a) for a in assessment_ids])].sort_values(
+        ["fieldwork_start", "assessed_on", "assessment_id"], na_position="last", kind="stable")
+    latest = listed.groupby("pmo_id", sort=False)["assessment_id"].last()  # an entry is per PMO: its latest wave
     pmos = []
-    for assessment_id in assessment_ids:
+    for assessment_id in [a for a in assessment_ids if int(a) in set(latest.astype(int))]:
         info = store.assessment(assessment_id)
         text = engagement_yaml(store.engagement(assessment_id), organisation=str(info["organisation"]),
                                pmo=str(info["pmo"]), collected=_collection(store, assessment_id))

@@ -95,6 +95,7 @@ class Invitation:
     status: str
     consented: bool
     draft: dict
+    wave: str | None = None  # the assessment's wave label ("2026"), so a respondent can tell two years apart
 
 
 _INVITATION_COLUMNS = ("id", "role", "name", "email", "language", "status", "created_at", "consented_at",
@@ -324,7 +325,7 @@ class InvitationMixin(ProtectionMixin):
                       _INV.c.language, _INV.c.status,
                       _INV.c.consented_at, _INV.c.started_at, _INV.c.reminded_at, _INV.c.created_at, _INV.c.draft,
                       _ASM.c.anonymity, _ASM.c.survey,
-                      _ORG.c.name.label("organisation"), _PMO.c.name.label("pmo"))
+                      _ORG.c.name.label("organisation"), _PMO.c.name.label("pmo"), _ASM.c.label.label("wave"))
             .select_from(_TOK.join(_INV, _TOK.c.invitation_id == _INV.c.id)
                          .join(_ASM, _INV.c.assessment_id == _ASM.c.id)
                          .join(_ORG, _ASM.c.organisation_id == _ORG.c.id)
@@ -356,7 +357,7 @@ class InvitationMixin(ProtectionMixin):
         return Invitation(id=row.id, assessment_id=row.assessment_id, organisation=row.organisation, pmo=row.pmo,
                           role=row.role, language=row.language, anonymity=row.anonymity,
                           survey=json.loads(row.survey) if row.survey else {}, status=row.status,
-                          consented=row.consented_at is not None, draft=draft)
+                          consented=row.consented_at is not None, draft=draft, wave=row.wave)
 
     def consent(self, token: str) -> bool:
         """Record the respondent's consent (the first time; to the day in an anonymous assessment); ``False`` when

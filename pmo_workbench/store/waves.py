@@ -125,7 +125,8 @@ class AssessmentMixin:
                     fieldwork: tuple[dt.date | None, dt.date | None] = (None, None)) -> tuple[int, bool]:
         """The assessment (id, created) of a PMO for ``wave`` (see :meth:`create_assessment`)."""
         wave = wave_label(wave)
-        rows = conn.execute(sa.select(_ASM.c.id, _ASM.c.label, _ASM.c.instrument_id, _ASM.c.instrument_version)
+        rows = conn.execute(sa.select(_ASM.c.id, _ASM.c.label, _ASM.c.instrument_id, _ASM.c.instrument_version,
+                                      _ASM.c.fieldwork_start, _ASM.c.fieldwork_end, _ASM.c.assessed_on)
                             .where(_ASM.c.pmo_id == pmo_id).order_by(_ASM.c.id)).all()
         version = (instrument.id, instrument.version)
         if wave is not None:
@@ -136,17 +137,29 @@ class AssessmentMixin:
                                          f"{row.instrument_version}, not {instrument.id} {instrument.version}; "
                                          "name another wave for these answers")
                     return row.id, False
+            from slugify import slugify  # as report file names spell a wave
+
+            def slug(text: str) -> str:
+                return slugify(text, max_length=60, word_boundary=True)
+
+            for row in rows:
+                if slug(row.label) == slug(wave):
+                    raise StoreError(f"wave '{wave}' is too like wave '{row.label}' (assessment {row.id}) of this PMO: "
+                                     "their reports would get one file name; name that wave exactly, or a "
+                                     "clearly different one")
             label = wave
         else:
             same = [row for row in rows if (row.instrument_id, row.instrument_version) == version]
             if len(same) == 1:
+                _refuse_other_time(same[0], assessed_on)
                 return same[0].id, False
             if len(same) > 1:
                 names = conn.execute(sa.select(_ORG.c.name, _PMO.c.name).join(_ORG, _PMO.c.organisation_id == _ORG.c.id)
                                      .where(_PMO.c.id == pmo_id)).one()
                 listed = ", ".join(f"{row.label} (assessment {row.id})" for row in same)
                 raise StoreError(f"PMO '{names[1]}' of '{names[0]}' has several waves: {listed}; name one "
-                                 "(--wave LABEL or --assessment ID)")
+                                 "(--wave LABEL; --assessment ID when importing), or open a new wave with "
+                                 "--wave NEW-LABEL")
             year = str((assessed_on or fieldwork[0] or dt.date.today()).year)
             taken = {row.label for row in rows}
             label, n = year, 1
@@ -190,6 +203,31 @@ class AssessmentMixin:
         )
 
 
+WAVE_GAP = dt.timedelta(days=180)
+"""Answers dated this long before or after the fieldwork of a PMO's only wave are not of that wave."""
+
+
+def _refuse_other_time(row, assessed_on: dt.date | None) -> None:
+    """Raise :class:`StoreError` when answers dated ``assessed_on`` (their earliest date), given without a wave,
+    lie more than :data:`WAVE_GAP` outside the fieldwork of the PMO's only wave ``row``: a later year's answers
+    would otherwise overwrite that wave's."""
+    start = _day(row.fieldwork_start) or _day(row.assessed_on)
+    end = _day(row.fieldwork_end) or start
+    when = _day(assessed_on)
+    if when is None or start is None or start - WAVE_GAP <= when <= end + WAVE_GAP:
+        return
+    span = str(start) if end == start else f"{start} – {end}"
+    raise StoreError(f"these answers are dated {when}, far from the fieldwork ({span}) of wave '{row.label}' "
+                     f"(assessment {row.id}). Name the wave they belong to: --wave LABEL for a "
+                     f"new wave (e.g. --wave {when.year}), or --assessment {row.id} to correct wave '{row.label}'")
+
+
+def _day(value) -> dt.date | None:
+    if value is None or (not isinstance(value, dt.date) and pd.isna(value)):
+        return None
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
 def _answered():
     """1 for an answer row with a value, "not applicable" or "don't know", NULL for a comment alone (for
     ``count``)."""
@@ -204,19 +242,45 @@ def check_target(store, where: str, frame: pd.DataFrame, instrument: Instrument,
                          f"{info['instrument_version']}, not {instrument.id} {instrument.version}")
     problems = []
     rows = frame.drop_duplicates("source_row")
+    more = []  # beyond the first ten rows of a column: counted, not listed
     for column, wanted in (("organisation", info["organisation"]), ("pmo", info["pmo"])):
-        for row, value in rows.loc[rows[column].astype(str) != wanted, ["source_row", column]].head(10).to_numpy():
+        wrong = rows.loc[rows[column].astype(str) != wanted, ["source_row", column]]
+        for row, value in wrong.head(10).to_numpy():
             problems.append(Problem(where, int(row), column, f"{column} '{value}' is not that of assessment "
                                     f"{assessment_id} ({info['pmo']} of {info['organisation']}); import it "
                                     "without --assessment, or correct the file"))
+        if len(wrong) > 10:
+            more.append(Problem(where, None, column, f"and {len(wrong) - 10} more rows of another {column}"))
     named = rows[rows["wave"].notna() & (rows["wave"] != info["wave"])]
     for row, value in named[["source_row", "wave"]].head(10).to_numpy():
         problems.append(Problem(where, int(row), "wave", f"wave '{value}' is not that of assessment "
                                 f"{assessment_id} ('{info['wave']}'); import without --assessment or correct "
                                 "the file"))
+    if len(named) > 10:
+        more.append(Problem(where, None, "wave", f"and {len(named) - 10} more rows of another wave"))
     if problems:
-        raise InputValidationError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
+        raise InputValidationError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")) + more)
     return info["wave"]
+
+
+def check_blank_waves(where: str, frame: pd.DataFrame) -> None:
+    """Raise :class:`InputValidationError` (located) for rows without a wave of a PMO whose other rows in the file
+    name theirs: which wave they belong to cannot be told (taken as the PMO's assessment, they were merged into
+    a wave the same file creates)."""
+    rows = frame.drop_duplicates("source_row")
+    blank = rows["wave"].isna()
+    pmos = rows.loc[~blank, ["organisation", "pmo"]].astype(str).drop_duplicates()
+    mixed = rows[blank].astype({"organisation": str, "pmo": str}).merge(pmos, on=["organisation", "pmo"])
+    if mixed.empty:
+        return
+    named = rows[~blank]
+    problems = []
+    for org, pmo, row in mixed[["organisation", "pmo", "source_row"]].head(10).itertuples(index=False):
+        waves = sorted(set(named.loc[(named["organisation"].astype(str) == org) & (named["pmo"].astype(str) == pmo),
+                                     "wave"].astype(str)))
+        problems.append(Problem(where, int(row), "wave", f"no wave, while other rows of PMO '{pmo}' name theirs "
+                                f"({', '.join(waves)}); give every row of it its wave"))
+    raise InputValidationError(problems)
 
 
 def _refuse_closed(conn: sa.Connection, ids: list[int], assessments: set[int], respondents: set[int]) -> None:

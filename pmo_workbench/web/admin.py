@@ -100,7 +100,7 @@ def _overview(web) -> list[dict]:
                           "rate": None if rate is None or (isinstance(rate, float) and math.isnan(rate))
                           else round(100 * float(rate))})
         found.append({"id": int(row.assessment_id), "organisation": row.organisation, "pmo": row.pmo,
-                      "status": row.status, "roles": roles})
+                      "wave": row.wave, "status": row.status, "roles": roles})
     return found
 
 

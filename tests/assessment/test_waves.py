@@ -93,7 +93,9 @@ def test_assess_refuses_two_waves_of_one_pmo_and_choose_wave_takes_the_latest(ti
     result = assess(latest[latest["pmo"] == "PMO"], tiny).get("Org", "PMO")
     assert result.respondents == 1
     chosen, notes = choose_wave(frame, "2025")
-    assert notes == [] and chosen["respondent"].astype(str).tolist() == ["R1", "R2"]
+    assert chosen["respondent"].astype(str).tolist() == ["R1", "R2"]
+    # Org's Other has no wave 2025: left out, and said so
+    assert notes == ["wave '2025': 1 PMO without that wave left out (Other of Org)"]
     with pytest.raises(InputValidationError, match="no answers of wave '2027'; the waves here are 2026, 2025"):
         choose_wave(frame, "2027")
     assert choose_wave(frame.assign(wave=None), None)[1] == []

@@ -41,10 +41,12 @@ def test_store_new_import_and_list_by_wave(tmp_path):
     lines = listed.stdout.splitlines()
     assert [line.count("2025-03-01 –") + line.count("2026-03-01 –") for line in lines].count(1) == 2
     assert sum("2025-03-31" in line or "2026-03-04" in line for line in lines) == 2
+    assert "\ufffd" not in listed.stdout  # the line break between the dates is printed as one
     # two waves and none named: the store does not guess
     ambiguous = run("store", "new", "--organisation", "Org", "--pmo", "PMO", "--db", db)
     assert ambiguous.exit_code == 2 and "has several waves: 2025 (assessment 1), 2026 (assessment 2)" in (
         ambiguous.stderr)
+    assert "open a new wave with --wave NEW-LABEL" in ambiguous.stderr
     both = run("store", "import", file, "--db", db, "--wave", "x", "--assessment", "1")
     assert both.exit_code == 2 and "give --assessment ID or --wave LABEL, not both" in both.stderr
     assert run("store", "close", "2", "--db", db).exit_code == 0
@@ -126,3 +128,63 @@ def test_store_engagement_keeps_the_steps_done_on_the_wave_named(tmp_path):
         assert store.engagement(2) is None
     unknown = run("store", "engagement", file, "--db", db, "--wave", "2024")
     assert unknown.exit_code == 2 and "has no wave '2024'; its waves are 2025, 2026" in unknown.stderr
+
+
+def test_score_from_the_store_refuses_two_waves_of_one_pmo_and_an_empty_wave(tmp_path):
+    db = tmp_path / "w.db"
+    assert run("store", "import", write_csv(tmp_path / "two.csv", TWO_WAVES), "--db", db).exit_code == 0
+    both = run("score", "--store", db, "--assessment", 1, "--assessment", 2, "--format", "csv")
+    assert both.exit_code == 2 and both.stdout == ""
+    assert ("assessments 1 (wave 2025), 2 (wave 2026) are waves of one PMO (PMO of Org); score one at a time"
+            in both.stderr)
+    assert run("store", "new", "--organisation", "Org", "--pmo", "PMO", "--wave", "2027", "--db", db).exit_code == 0
+    empty = run("score", "--store", db, "--assessment", 3)
+    assert empty.exit_code == 2 and "assessment 3 (wave 2027) has no answers yet" in empty.stderr
+    assert "internal error" not in empty.output
+
+
+def test_score_from_the_store_by_wave_when_another_wave_uses_another_instrument_version(tmp_path):
+    db = tmp_path / "w.db"
+    older = write_csv(tmp_path / "v1.csv", "organisation,pmo,wave,respondent,role,MAN1,assessed_on\n"
+                                           "Org,PMO,2024,R1,executive,3,2024-04-10\n")
+    assert run("store", "import", older, "-i", "pmo-core@1.0", "--db", db).exit_code == 0
+    assert run("store", "import", write_csv(tmp_path / "two.csv", TWO_WAVES), "--db", db).exit_code == 0
+    named = run("score", "--store", db, "--format", "json", "--wave", "2025")
+    assert named.exit_code == 0, named.output
+    assert [a["respondents"] for a in json.loads(named.stdout)["assessments"]] == [1]
+    first = run("score", "--store", db, "--format", "json", "--wave", "2024", "-i", "pmo-core@1.0")
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout)["instrument"]["version"] == "1.0"
+
+
+def test_validate_counts_respondents_per_wave(tmp_path):
+    result = run("validate", write_csv(tmp_path / "two.csv", TWO_WAVES))
+    assert result.exit_code == 0, result.output
+    # R1 answered in 2025 and 2026: two respondents, with R2 three
+    assert "3 answers from 3 respondents, 1 organisation, 1 PMO" in result.stdout
+    assert result.stdout.rstrip().endswith("; 2 waves: 2025 (1 respondent), 2026 (2)")
+
+
+def test_a_manifest_row_of_a_stored_wave_is_named_with_its_wave(tmp_path):
+    from pmo_workbench.reports.manifest import read_manifest
+
+    db = tmp_path / "w.db"
+    assert run("store", "import", write_csv(tmp_path / "two.csv", TWO_WAVES), "--db", db).exit_code == 0
+    manifest = write_csv(tmp_path / "m.csv", "report,organisation,pmo,store,assessment\n"
+                                             "positioning,Org,PMO,w.db,1\npositioning,Org,PMO,w.db,2\n")
+    assert [(s.name, s.parameters["wave"]) for s in read_manifest(manifest)] == [
+        ("org-pmo-2025-positioning", "2025"), ("org-pmo-2026-positioning", "2026")]
+
+
+def test_a_progress_report_from_the_store_skips_a_wave_without_answers(tmp_path):
+    from pmo_workbench.cli.reports import _stored_waves
+
+    db = tmp_path / "w.db"
+    assert run("store", "import", write_csv(tmp_path / "two.csv", TWO_WAVES), "--db", db).exit_code == 0
+    assert run("store", "new", "--organisation", "Org", "--pmo", "PMO", "--wave", "2027", "--fieldwork-start",
+               "2027-03-01", "--db", db).exit_code == 0
+    # 2027 opened for invitations, no answers yet: the two latest with answers are compared
+    assert _stored_waves(str(db), "1", None, None, "pmo-core")[-2:] == ("2025", "2026")
+    refused = run("report", "progress", "--store", db, "--pmo", 1, "--to", "2027", "--out", tmp_path / "o")
+    assert refused.exit_code == 2
+    assert "wave 2027 (assessment 3) of PMO 1 (PMO of Org) has no answers yet" in refused.stderr

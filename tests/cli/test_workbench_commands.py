@@ -243,3 +243,25 @@ def test_lab_gives_the_kernel_the_database_it_announces(tmp_path, monkeypatch):
     # The kernel runs in work/, so "rel.db" there would be another file: it gets the absolute URL.
     assert seen == {"cwd": Path("work"), "db": f"sqlite:///{tmp_path.resolve() / 'rel.db'}"}
     assert f"answers are saved to sqlite:///{tmp_path.resolve() / 'rel.db'}" in result.stderr
+
+
+def test_a_stored_wave_report_is_named_with_its_wave(tmp_path, monkeypatch):
+    db = tmp_path / "w.db"
+    with Store(str(db)) as store:
+        older, newer = store.import_responses(examples_dir() / "waves" / "responses.csv",
+                                              load_instrument("pmo-core")).assessments
+    made = []
+    monkeypatch.setattr("pmo_workbench.cli.reports.run_reports", lambda specs, *a, **k: made.extend(specs))
+    for aid in (newer, older):
+        result = runner.invoke(app, ["report", "positioning", "--store", str(db), "--assessment", str(aid),
+                                     "--out", str(tmp_path / "out"), "-f", "html"])
+        assert result.exit_code == 0, result.output
+    # two waves of one PMO: two files, never one overwriting the other
+    assert [(s.name, s.parameters["wave"]) for s in made] == [
+        ("harrowmoor-water-services-capital-programmes-pmo-2026-positioning", "2026"),
+        ("harrowmoor-water-services-capital-programmes-pmo-2025-positioning", "2025")]
+    result = runner.invoke(app, ["report", "positioning", "--store", str(db), "--assessment", str(newer),
+                                 "--wave", "2025", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert (f"assessment {newer} is wave '2026', not '2025' (the PMO's waves: 2025 = assessment {older}, "
+            f"2026 = assessment {newer})") in result.output

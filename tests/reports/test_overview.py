@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from html.parser import HTMLParser
 
@@ -67,7 +68,8 @@ def _answers(path, organisation, wave, people, date):
 def test_the_overview_lists_every_wave_with_scores_changes_and_links(tiny, tmp_path):
     reports, out = tmp_path / "reports", tmp_path / "out"
     reports.mkdir()
-    for name in ("org-pmo-2025-positioning.html", "org-pmo-positioning.pdf", "org-pmo-progress.html", "notes.txt"):
+    for name in ("org-pmo-2025-positioning.html", "org-2025-positioning.pdf", "org-pmo-positioning.pdf",
+                 "org-pmo-progress.html", "notes.txt"):
         (reports / name).write_text("x")
     secret = tmp_path / "secret.html"
     secret.write_text("x")
@@ -77,28 +79,36 @@ def test_the_overview_lists_every_wave_with_scores_changes_and_links(tiny, tmp_p
         store.import_responses(_answers(tmp_path / "a.csv", "Org", "2025", [("R1", "executive", 3)], "2025-03-02"),
                                tiny)
         # 2026: two people answering 4 -> (4 - 1) / 4 = 75 points; change 75.0 - 50.0 = +25.0
-        store.import_responses(_answers(tmp_path / "b.csv", "Org", "2026", [("R1", "executive", 4),
-                                                                            ("R2", "pmo_staff", 4)], "2026-03-05"),
-                               tiny)
+        (scored,) = store.import_responses(_answers(tmp_path / "b.csv", "Org", "2026", [("R1", "executive", 4),
+                                                                                        ("R2", "pmo_staff", 4)],
+                                                    "2026-03-05"), tiny).assessments
+        # one person invited besides the two imported: the score is of the two, who still count
+        store.invite(scored, [Person(role="executive", email="bob@example.org")])
+        # a wave opened after them and not answered yet: the reports without a wave are not its
+        store.create_assessment("Org", "PMO", tiny, wave="2027", fieldwork_start=dt.date(2027, 4, 1))
         invited = store.create_assessment("Org", "Other", tiny, wave="2026")
         store.invite(invited, [Person(role="executive", email="ann@example.org")])
         path = write_overview(store, out, reports=reports)
     assert path == out / "overview.html"
     rows = rows_of(path)
     assert [(r["organisation"], r["pmo"], r["wave"]) for r in rows] == [
-        ("Org", "PMO", "2025"), ("Org", "PMO", "2026"), ("Org", "Other", "2026")]
-    first, second, other = rows
+        ("Org", "PMO", "2025"), ("Org", "PMO", "2026"), ("Org", "PMO", "2027"), ("Org", "Other", "2026")]
+    first, second, empty, other = rows
     assert (first["fieldwork"], first["status"], first["response"], first["score"], first["change"]) == (
         "2025-03-02", "open", "1 respondent", "50.0", "–")
-    assert (second["response"], second["score"], second["change"]) == ("2 respondents", "75.0", "+25.0")
+    assert (second["response"], second["score"], second["change"]) == (
+        "2 respondents; invited: 0 of 1 (0%)", "75.0", "+25.0")
     assert first["type"] != "–" and second["type"] != "–"
     # invited but nobody answered: submitted of invited, and no score
     assert (other["response"], other["score"], other["type"]) == ("0 of 1 (0%)", "no answers yet", "–")
     # links: relative to the overview, only files that exist inside the reports folder
-    assert first["links"] == [("../reports/org-pmo-2025-positioning.html", "positioning (HTML)")]
+    # (a wave's report made for the organisation, without --pmo, is the wave's too)
+    assert first["links"] == [("../reports/org-pmo-2025-positioning.html", "positioning (HTML)"),
+                              ("../reports/org-2025-positioning.pdf", "positioning (PDF)")]
     assert second["links"] == [("../reports/org-pmo-positioning.pdf", "positioning (PDF)"),
                                ("../reports/org-pmo-progress.html", "progress (HTML)")]
-    assert other["links"] == []
+    assert other["links"] == [] and empty["links"] == [] and empty["score"] == "no answers yet"
+    assert empty["fieldwork"] == "2027-04-01 –"  # started, no end yet: not one day
 
 
 def test_names_are_escaped_and_a_small_anonymous_assessment_shows_no_score(tiny, tmp_path):
@@ -111,6 +121,8 @@ def test_names_are_escaped_and_a_small_anonymous_assessment_shows_no_score(tiny,
         path = write_overview(store, tmp_path)
     text = path.read_text(encoding="utf-8")
     assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;Co&#34;" in text
+    # the page says why its change may differ from the progress report's
+    assert "the progress report's change, the mean of the\nrespondents' own scores, may differ" in text
     (row,) = rows_of(path)
     assert row["organisation"] == hostile
     assert row["score"] == "anonymous, fewer than 5 respondents: no score shown" and row["type"] == "–"
@@ -125,3 +137,17 @@ def test_the_overview_command(core, tmp_path):
     assert done.stdout == f"{tmp_path / 'out' / 'overview.html'}\n"
     missing = runner.invoke(app, ["overview", "--store", str(tmp_path / "none.db"), "--out", str(tmp_path)])
     assert missing.exit_code == 2 and "no database at" in missing.stderr and "Traceback" not in missing.output
+
+
+def test_the_change_skips_a_wave_without_a_score(tiny, tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        # 2025: 3 everywhere -> 50.0; 2026 opened, never answered; 2027: 5 everywhere -> (5 - 1) / 4 = 100.0
+        store.import_responses(_answers(tmp_path / "a.csv", "Org", "2025", [("R1", "executive", 3)], "2025-03-02"),
+                               tiny)
+        store.create_assessment("Org", "PMO", tiny, wave="2026", fieldwork_start=dt.date(2026, 3, 1))
+        store.import_responses(_answers(tmp_path / "c.csv", "Org", "2027", [("R1", "executive", 5)], "2027-03-02"),
+                               tiny)
+        path = write_overview(store, tmp_path)
+    # 100.0 - 50.0 = +50.0, since the last wave with a score
+    assert [(r["wave"], r["change"]) for r in rows_of(path)] == [("2025", "–"), ("2026", "–"),
+                                                                  ("2027", "+50.0 since 2025")]

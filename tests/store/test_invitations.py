@@ -118,7 +118,8 @@ def test_invitation_gives_what_the_pages_need_and_none_for_any_unusable_token(st
                                language="en", anonymity="confidential",
                                survey={"sender": "Jo Consultant", "purpose": "How the PMO serves you",
                                        "closes_on": LATER.isoformat()},
-                               status="invited", consented=False, draft={"answers": {}, "comments": {}})
+                               status="invited", consented=False, draft={"answers": {}, "comments": {}},
+                               wave=store.assessment(aid)["wave"])
     assert store.consent(tokens["ada@example.org"]) is True
     assert store.invitation(tokens["ada@example.org"]).consented is True
     # Unknown, empty, absurdly long, submitted and closed all give the same None.

@@ -67,6 +67,62 @@ def test_the_wave_option_routes_a_file_without_a_wave_column(store, core, tmp_pa
 
 
 @sqlite_only
+def test_a_later_years_file_without_a_wave_does_not_overwrite_the_only_wave(store, core, tmp_path):
+    head = "organisation,pmo,respondent,role,item,value,assessed_on\n"
+    first = store.import_responses(write_csv(tmp_path / "y1.csv", head + "Org,PMO,R1,executive,MAN1,2,2025-04-13\n"
+                                                                         "Org,PMO,R2,executive,MAN1,3,2025-04-22\n"),
+                                   core).assessments
+    # a year later, the same labels and no wave named: 2026-04-14 is 357 days past the fieldwork's end (> 180)
+    later = write_csv(tmp_path / "y2.csv", head + "Org,PMO,R1,executive,MAN1,5,2026-04-14\n")
+    with pytest.raises(StoreError, match=r"dated 2026-04-14, far from the fieldwork \(2025-04-13 – 2025-04-22\) "
+                                         r"of wave '2025' \(assessment 1\).*--wave 2026.*--assessment 1"):
+        store.import_responses(later, core)
+    assert store.responses(first[0])["value"].tolist() == [2.0, 3.0]  # nothing written
+    # answers a few weeks after the fieldwork (2025-05-20: 28 days past its end) still belong to it
+    late = write_csv(tmp_path / "late.csv", head + "Org,PMO,R3,executive,MAN1,4,2025-05-20\n")
+    assert store.import_responses(late, core).assessments == first
+    # named, the year's answers go where the user says
+    assert store.import_responses(later, core, wave="2026").assessments != first
+    assert store.import_responses(later, core, assessment_id=first[0]).assessments == first
+
+
+@sqlite_only
+def test_a_wave_given_for_a_file_whose_rows_all_name_theirs_is_refused(store, core, tmp_path):
+    path = write_csv(tmp_path / "two.csv", TWO_WAVES)
+    with pytest.raises(StoreError, match=r"wave '2030' would not be used: every row of two.csv names its wave "
+                                         r"\(2025, 2026\); nothing imported"):
+        store.import_responses(path, core, wave="2030")
+    assert store.assessments().empty
+    assert len(store.import_responses(path, core, wave="2026").assessments) == 2  # one of the file's: no harm
+
+
+@sqlite_only
+def test_rows_without_a_wave_beside_rows_naming_theirs_are_located_errors(store, core, tmp_path):
+    path = write_csv(tmp_path / "blank.csv", TWO_WAVES + "Org,PMO,,R1,executive,MAN2,4,2026-03-01\n"
+                                                         "Other,PMO,,R1,executive,MAN1,4,2026-03-01\n")
+    with pytest.raises(InputValidationError) as info:
+        store.import_responses(path, core)
+    # row 5 (the file's 5th line) is of Org's PMO, whose rows name 2025 and 2026; row 6 is another PMO's: fine
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:5:wave: no wave, while other rows of PMO 'PMO' name theirs (2025, 2026); give every row of it "
+        "its wave"]
+    assert store.assessments().empty
+
+
+@sqlite_only
+def test_the_engagement_file_of_an_export_has_one_entry_per_pmo(store, core, tmp_path):
+    import yaml
+
+    from pmo_workbench.store.files import collection_yaml
+
+    older, newer = store.import_responses(write_csv(tmp_path / "two.csv", TWO_WAVES), core).assessments
+    store.set_survey(newer, anonymity="anonymous")
+    # two entries for one PMO could not be read back; the latest wave's (2026, anonymous) is kept
+    (entry,) = yaml.safe_load(collection_yaml(store, [older, newer]))["pmos"]
+    assert (entry["pmo"], entry["anonymity"]) == ("PMO", "anonymous")
+
+
+@sqlite_only
 def test_create_assessment_by_wave(store, core, core_v1):
     first = store.create_assessment("Org", "PMO", core, assessed_on=dt.date(2025, 5, 1))
     assert store.assessment(first)["wave"] == "2025"  # the year of its date
@@ -74,6 +130,8 @@ def test_create_assessment_by_wave(store, core, core_v1):
     second = store.create_assessment("Org", "PMO", core, wave="2026 Q3", fieldwork_start=dt.date(2026, 9, 1),
                                      fieldwork_end=dt.date(2026, 9, 30))
     assert store.create_assessment("Org", "PMO", core, wave=" 2026 Q3 ") == second
+    with pytest.raises(StoreError, match=r"wave '2026-q3' is too like wave '2026 Q3' \(assessment 2\)"):
+        store.create_assessment("Org", "PMO", core, wave="2026-q3")
     info = store.assessment(second)
     assert (info["wave"], info["fieldwork_start"], info["fieldwork_end"], info["pmo_id"]) == (
         "2026 Q3", dt.date(2026, 9, 1), dt.date(2026, 9, 30), store.assessment(first)["pmo_id"])
@@ -104,6 +162,13 @@ def test_import_into_a_named_assessment_checks_every_row(store, core, tmp_path):
         f"{path}:4:wave: wave '2025' is not that of assessment {aid} ('2026'); import without --assessment or "
         "correct the file"]
     assert store.assessment(aid)["respondents"] == 0
+    # 12 rows of another wave: ten listed, the other two counted
+    many = write_csv(tmp_path / "many.csv", HEADER + "".join(f"Org,PMO,2025,R{n},executive,MAN1,2,\n"
+                                                             for n in range(12)))
+    with pytest.raises(InputValidationError) as info:
+        store.import_responses(many, core, assessment_id=aid)
+    assert len(info.value.problems) == 11
+    assert f"{many}:-:wave: and 2 more rows of another wave" in [str(p) for p in info.value.problems]
     good = write_csv(tmp_path / "good.csv",
                      "organisation,pmo,respondent,role,item,value\nOrg,PMO,R1,executive,MAN1,2\n")
     assert store.import_responses(good, core, assessment_id=aid).assessments == (aid,)
@@ -130,7 +195,8 @@ def test_a_database_of_schema_0006_upgrades_to_waves(db_url, core):
                 "(1, 2, 'pmo-core', '2.0', 1, 5, NULL, 'open', '2026-01-04')",
                 "INSERT INTO respondents (assessment_id, label, role, assessed_on, created_at) VALUES "
                 "(1, 'R1', 'executive', '2025-04-03', '2026-01-02'), (1, 'R2', 'pmo_staff', '2025-04-10', "
-                "'2026-01-02'), (2, 'R1', 'executive', NULL, '2026-01-03')",
+                "'2026-01-02'), (2, 'R1', 'executive', NULL, '2026-01-03'), "
+                "(3, 'R1', 'executive', '2025-12-15', '2026-01-04')",
                 "INSERT INTO answers (respondent_id, item, value, not_applicable, dont_know, comment, updated_at) "
                 "VALUES (1, 'MAN1', 4, FALSE, FALSE, NULL, '2026-01-02'), (2, 'MAN1', 2, FALSE, FALSE, 'ok', "
                 "'2026-01-02'), (3, 'MAN1', 3, FALSE, FALSE, NULL, '2026-01-03')",
@@ -140,13 +206,14 @@ def test_a_database_of_schema_0006_upgrades_to_waves(db_url, core):
         engine.dispose()
     with Store(db_url) as opened:
         listed = opened.assessments()
-        # labels: the year of assessed_on, else of created_at, unique per PMO
-        assert listed["wave"].tolist() == ["2025", "2026", "2026 (2)"]
+        # labels: the year of assessed_on, else of the fieldwork (its respondents' dates: assessment 3, set up
+        # in 2026, was answered in December 2025), else of created_at, unique per PMO
+        assert listed["wave"].tolist() == ["2025", "2026", "2025"]
         assert listed["status"].tolist() == ["closed", "open", "open"]
-        assert listed[["respondents", "answers"]].values.tolist() == [[2, 2], [1, 1], [0, 0]]
+        assert listed[["respondents", "answers"]].values.tolist() == [[2, 2], [1, 1], [1, 0]]
         assert listed["fieldwork_start"].tolist()[0] == pd.Timestamp("2025-04-03")
         assert listed["fieldwork_end"].tolist()[0] == pd.Timestamp("2025-04-10")
-        assert listed["fieldwork_start"].isna().tolist() == [False, True, True]
+        assert listed["fieldwork_start"].isna().tolist() == [False, True, False]
         assert opened.answers(2) == {"MAN1": (2, "ok")}
         # a second wave of the first PMO, on the same instrument version: no longer refused
         second = opened.create_assessment("Org", "PMO", core, wave="2026")

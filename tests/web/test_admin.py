@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import csv
 import io
 
@@ -76,7 +78,7 @@ def test_the_dashboard_shows_response_rates_by_role_and_no_scores(client, survey
     client.post(f"/r/{token}/submit", data={"csrf": csrf})
     assert login(client).headers["location"] == "/admin"
     page = client.get("/admin").text
-    assert "Acme &lt;Corp&gt;: Group PMO" in page
+    assert f"Acme &lt;Corp&gt;: Group PMO, wave {dt.date.today().year}" in page
     rows = {row.split("</th>")[0].rsplit(">", 1)[-1]: row for row in page.split("<tr")[2:]}
     # executives: 2 invited, 1 submitted = 50 %; PMO staff 1 invited, none yet; 4 invited in all, 1 submitted
     assert "<td>2</td><td>1</td><td>1</td><td>50 %</td>" in rows["Executive"]

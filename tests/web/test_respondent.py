@@ -6,6 +6,7 @@ The survey (conftest.py) uses the tiny audience instrument: an executive is aske
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from .conftest import csrf_of, start
@@ -20,6 +21,8 @@ def test_welcome_page_says_who_asks_why_how_long_and_what_is_promised(client, su
     text = page.text
     assert '<html lang="en">' in text
     assert "Acme &lt;Corp&gt;" in text and "Group PMO" in text
+    # the wave (labelled with the year it was set up), so that two years' invitations can be told apart
+    assert f"Questionnaire on the Group PMO of Acme &lt;Corp&gt;, {dt.date.today().year}</h1>" in text
     assert "Jo Consultant of &lt;b&gt;Advisory&lt;/b&gt;" in text  # the sender, escaped
     assert "To see what the PMO does well." in text and "jo@advisory.example" in text
     assert "2099-12-31" in text

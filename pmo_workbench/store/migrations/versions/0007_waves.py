@@ -1,7 +1,8 @@
 """A PMO may be assessed again: assessments are waves with a label and fieldwork dates.
 
 ``assessments.label`` names the wave ("2025", "2026 Q3"); it is unique per PMO. Every existing assessment gets
-the year of its ``assessed_on``, else of its ``created_at``, made unique per PMO by appending " (2)", " (3)"...
+the year of its ``assessed_on``, else of its ``fieldwork_start``, else of its ``created_at``, made unique per PMO
+by appending " (2)", " (3)"...
 ``assessments.fieldwork_start`` and ``fieldwork_end`` (dates, ``NULL`` allowed) are when the answers were
 collected; existing assessments get the first and last ``assessed_on`` of their respondents.
 The unique constraint on (pmo_id, instrument_id, instrument_version) is dropped, so a PMO holds any number of
@@ -46,12 +47,14 @@ def _sqlite_triggers(create: bool) -> None:
 
 
 def _labels(conn: sa.Connection) -> list[dict]:
-    """Each existing assessment's label: the year of its date (else of its creation), unique per PMO."""
-    rows = conn.execute(sa.text("SELECT id, pmo_id, assessed_on, created_at FROM assessments ORDER BY id")).all()
+    """Each existing assessment's label: the year of its date, else of its fieldwork's start (its first
+    respondent's date), else of its creation, unique per PMO."""
+    rows = conn.execute(sa.text("SELECT id, pmo_id, assessed_on, fieldwork_start, created_at FROM assessments "
+                                "ORDER BY id")).all()
     taken: dict[int, set[str]] = {}
     labels = []
-    for assessment_id, pmo_id, assessed_on, created_at in rows:
-        year = str(assessed_on if assessed_on is not None else created_at)[:4]
+    for assessment_id, pmo_id, assessed_on, fieldwork_start, created_at in rows:
+        year = str(next(d for d in (assessed_on, fieldwork_start, created_at) if d is not None))[:4]
         used = taken.setdefault(pmo_id, set())
         label, n = year, 1
         while label in used:
@@ -117,12 +120,12 @@ def upgrade() -> None:
     op.add_column("assessments", sa.Column("label", sa.String(), nullable=True))
     op.add_column("assessments", sa.Column("fieldwork_start", sa.Date(), nullable=True))
     op.add_column("assessments", sa.Column("fieldwork_end", sa.Date(), nullable=True))
-    labels = _labels(conn)
-    if labels:
-        conn.execute(sa.text("UPDATE assessments SET label = :label WHERE id = :aid"), labels)
     mine = "FROM respondents r WHERE r.assessment_id = assessments.id"
     op.execute(f"UPDATE assessments SET fieldwork_start = (SELECT MIN(r.assessed_on) {mine}), "
                f"fieldwork_end = (SELECT MAX(r.assessed_on) {mine})")
+    labels = _labels(conn)  # after the fieldwork: an undated assessment is labelled by its respondents' dates
+    if labels:
+        conn.execute(sa.text("UPDATE assessments SET label = :label WHERE id = :aid"), labels)
     unique = sa.UniqueConstraint("pmo_id", "label", name="uq_assessments_pmo_id_label")
     if sqlite:
         _sqlite_rebuild(conn, unique, waves=True)
