@@ -187,4 +187,4 @@ def test_a_progress_report_from_the_store_skips_a_wave_without_answers(tmp_path)
     assert _stored_waves(str(db), "1", None, None, "pmo-core")[-2:] == ("2025", "2026")
     refused = run("report", "progress", "--store", db, "--pmo", 1, "--to", "2027", "--out", tmp_path / "o")
     assert refused.exit_code == 2
-    assert "wave 2027 (assessment 3) of PMO 1 (PMO of Org) has no answers yet" in refused.stderr
+    assert "--to: wave '2027' of PMO 1 (PMO of Org) (assessment 3) has no answers yet" in refused.stderr
