@@ -17,10 +17,9 @@ tidy frame scoring takes (:meth:`Store.responses`) or as a responses file
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,19 +31,16 @@ from ..assessment.responses import PMO_LEVELS
 from ..errors import StoreError
 from ._ids import in_range, lookup_id
 from .engine import (
+    Database,
     Probe,
     _dialect_insert,
     _has_tables,
     _revision,
-    check_foreign_keys,
     check_revision,
-    database_error,
     foreign_message,
     open_database,
     read_only_message,
-    serialise_writers,
     shown_url,
-    sqlite_foreign_keys_off,
 )
 from .engagement import EngagementMixin
 from .waves import AssessmentMixin, _answered
@@ -74,7 +70,7 @@ class _AssessmentInfo:
     scale_max: int
 
 
-class Store(AssessmentMixin, FileMixin, EngagementMixin, InvitationMixin):
+class Store(AssessmentMixin, FileMixin, EngagementMixin, InvitationMixin, Database):
     """An open assessment database.
 
     Parameters
@@ -134,49 +130,6 @@ class Store(AssessmentMixin, FileMixin, EngagementMixin, InvitationMixin):
                 raise StoreError(foreign_message(self._label))
             if revision != SCHEMA_HEAD:
                 command.upgrade(alembic_config(conn), "head")
-
-    def close(self) -> None:
-        """Release every connection (committed data is already on disk)."""
-        self._engine.dispose()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return f"Store({self.shown_url!r})"
-
-    @contextlib.contextmanager
-    def _write(self, *, migrating: bool = False) -> Iterator[sa.Connection]:
-        """A transaction that holds the write lock from its start (SQLite ``BEGIN IMMEDIATE``), so
-        concurrent writers queue (busy timeout 30 s) instead of failing on a lock upgrade. ``migrating``: SQLite's
-        foreign keys off for the transaction (a migration rebuilding a table), checked before it commits."""
-        if self._read_only is not None:
-            raise StoreError(read_only_message(self._label, self._read_only))
-        try:
-            with self._engine.connect() as conn, sqlite_foreign_keys_off(conn, self._sqlite and migrating):
-                conn.execution_options(sqlite_begin="IMMEDIATE")
-                with conn.begin():
-                    serialise_writers(conn)
-                    yield conn
-                    if self._sqlite and migrating:
-                        check_foreign_keys(conn)
-        except (sa.exc.OperationalError, sa.exc.DatabaseError) as exc:  # locked, read-only, I/O error, damaged
-            if isinstance(exc, sa.exc.IntegrityError):
-                raise
-            raise database_error(self._label, exc, "write") from None
-
-    @contextlib.contextmanager
-    def _read(self) -> Iterator[sa.Connection]:
-        try:
-            with self._engine.connect() as conn, conn.begin():
-                yield conn
-        except (sa.exc.OperationalError, sa.exc.DatabaseError) as exc:
-            if isinstance(exc, sa.exc.IntegrityError):
-                raise
-            raise database_error(self._label, exc, "read") from None
 
     # -- instruments ---------------------------------------------------------------------------------
     def use_instrument(self, instrument: Instrument) -> None:

@@ -17,6 +17,7 @@ import os
 import re
 import sqlite3
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -420,3 +421,59 @@ def check_foreign_keys(conn: sa.Connection) -> None:
     if broken:
         raise StoreError(f"the schema upgrade left {len(broken)} rows referring to missing ones (first: table "
                          f"{broken[0][0]}, row {broken[0][1]}); nothing was changed")
+
+
+class Database:
+    """What :class:`~pmo_workbench.store.Store` and :class:`~pmo_workbench.store.pool.BenchmarkPool` share once
+    their ``__init__`` has set ``_engine``, ``_label`` (how messages name the database), ``_read_only`` (why it
+    cannot be written, or ``None``) and ``shown_url``: closing, and the read and write transactions, every
+    database failure of which becomes a one-line :class:`StoreError`."""
+
+    _engine: sa.Engine
+    _label: str
+    _read_only: str | None
+    shown_url: str
+
+    def close(self) -> None:
+        """Release every connection (committed data is already on disk)."""
+        self._engine.dispose()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.shown_url!r})"
+
+    @contextlib.contextmanager
+    def _write(self, *, migrating: bool = False) -> Iterator[sa.Connection]:
+        """A transaction that holds the write lock from its start (SQLite ``BEGIN IMMEDIATE``), so
+        concurrent writers queue (busy timeout 30 s) instead of failing on a lock upgrade. ``migrating``: SQLite's
+        foreign keys off for the transaction (a migration rebuilding a table), checked before it commits."""
+        if self._read_only is not None:
+            raise StoreError(read_only_message(self._label, self._read_only))
+        rebuilding = migrating and self._engine.dialect.name == "sqlite"
+        try:
+            with self._engine.connect() as conn, sqlite_foreign_keys_off(conn, rebuilding):
+                conn.execution_options(sqlite_begin="IMMEDIATE")
+                with conn.begin():
+                    serialise_writers(conn)
+                    yield conn
+                    if rebuilding:
+                        check_foreign_keys(conn)
+        except (sa.exc.OperationalError, sa.exc.DatabaseError) as exc:  # locked, read-only, I/O error, damaged
+            if isinstance(exc, sa.exc.IntegrityError):
+                raise
+            raise database_error(self._label, exc, "write") from None
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[sa.Connection]:
+        try:
+            with self._engine.connect() as conn, conn.begin():
+                yield conn
+        except (sa.exc.OperationalError, sa.exc.DatabaseError) as exc:
+            if isinstance(exc, sa.exc.IntegrityError):
+                raise
+            raise database_error(self._label, exc, "read") from None

@@ -22,13 +22,12 @@ only to the pool that made them (:meth:`BenchmarkPool.org_key`).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import hmac
 import os
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,12 +38,10 @@ from ..assessment.benchmark import ENTRY_COLUMNS, SCORE_PREFIX, score_columns
 from ..errors import StoreError
 from .engine import (
     POOL_PREFIX,
+    Database,
     _sqlite_file,
-    database_error,
     open_database,
     own_tables,
-    read_only_message,
-    serialise_writers,
     shown_url,
 )
 from .schema import _as_url
@@ -135,7 +132,7 @@ class ImportCounts:
     unchanged: int
 
 
-class BenchmarkPool:
+class BenchmarkPool(Database):
     """A benchmark pool in a database (its own tables, created on first use).
 
     Parameters
@@ -196,42 +193,6 @@ class BenchmarkPool:
             rows = [{"name": k, "value": v} for k, v in fresh.items() if k not in have]
             if rows:
                 conn.execute(attributes.insert(), rows)
-
-    def close(self) -> None:
-        """Release every connection."""
-        self._engine.dispose()
-
-    def __enter__(self) -> BenchmarkPool:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return f"BenchmarkPool({self.shown_url!r})"
-
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[sa.Connection]:
-        if self._read_only is not None:
-            raise StoreError(read_only_message(self._label, self._read_only))
-        try:
-            with self._engine.connect() as conn:
-                conn.execution_options(sqlite_begin="IMMEDIATE")
-                with conn.begin():
-                    serialise_writers(conn)
-                    yield conn
-        except (sa.exc.OperationalError, sa.exc.DatabaseError) as exc:
-            if isinstance(exc, sa.exc.IntegrityError):
-                raise
-            raise database_error(self._label, exc, "write") from None
-
-    @contextlib.contextmanager
-    def _read(self) -> Iterator[sa.Connection]:
-        try:
-            with self._engine.connect() as conn, conn.begin():
-                yield conn
-        except (sa.exc.OperationalError, sa.exc.DatabaseError) as exc:
-            raise database_error(self._label, exc, "read") from None
 
     # -- attributes and keys ---------------------------------------------------------------------------
     def _attribute(self, name: str) -> str | None:
