@@ -50,8 +50,9 @@ def test_a_respondent_answers_in_a_browser_with_javascript_off(survey, chromium)
         page.locator("label[for='S1-opt-3']").click()
         page.get_by_role("button", name="Save and continue").click()
         assert page.url.endswith("/page/3")
-        # close the page, open the link again: back on page 3, the first not yet answered
-        page.close()
+        # leave the page, open the link again in a new tab: back on page 3, the first not yet answered.
+        # The old tab is not closed: closing a tab while Chromium commits a navigation can hang for ever.
+        page.wait_for_load_state("load")
         page = context.new_page()
         page.goto(base + link_path)
         assert page.url.endswith(f"{link_path}/page/3")
