@@ -6,9 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test test-fast lint bench install chromium postgresql clean
+.PHONY: demo test test-fast lint bench install chromium postgresql clean catalogues translations
 
-demo: $(STAMP)
+demo: $(STAMP) catalogues
 	$(BIN)/pmo-workbench demo --out reports/demo
 
 # The suite runs on every core (pytest-xdist): its tests are independent, each in its own folders.
@@ -20,11 +20,11 @@ PG_WRAP := $(shell command -v pg_virtualenv >/dev/null 2>&1 && echo pg_virtualen
 test: lint
 	$(PG_WRAP) $(BIN)/python -m pytest -n auto
 
-lint: $(STAMP)
+lint: $(STAMP) catalogues
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) catalogues
 	$(BIN)/python -m pytest -n auto -m "not slow"
 
 bench: $(STAMP)
@@ -34,7 +34,22 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_store.py
 	$(PG_WRAP) $(BIN)/python benchmarks/bench_web.py
 
-install: $(STAMP)
+install: $(STAMP) catalogues
+
+# The translations: each language's catalogue (pmo_workbench/locale/<language>/LC_MESSAGES/messages.po) compiled
+# to messages.mo whenever the .po changes. `make translations` extracts the English messages into messages.pot
+# and merges them into every language's .po; a translator then fills in the new and fuzzy entries.
+CATALOGUES := $(wildcard pmo_workbench/locale/*/LC_MESSAGES/*.po)
+catalogues: $(CATALOGUES:.po=.mo)
+
+pmo_workbench/locale/%.mo: pmo_workbench/locale/%.po | $(STAMP)
+	$(BIN)/pybabel -q compile -i $< -o $@
+
+translations: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --no-wrap --sort-output -c "Translators:" \
+		--project pmo-workbench -o pmo_workbench/locale/messages.pot .
+	$(BIN)/pybabel -q update -i pmo_workbench/locale/messages.pot -d pmo_workbench/locale -D messages \
+		--ignore-obsolete --no-wrap
 
 # PDF reports and the browser tests need Chromium. Debian's package, installed
 # here when missing (needs root and apt-get); `make demo` works without it (HTML only).

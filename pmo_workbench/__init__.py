@@ -36,6 +36,7 @@ _NAMESPACES = {
     "portfolio": "pmo_workbench.portfolio",
     "store": "pmo_workbench.store",
     "reports": "pmo_workbench.reports",
+    "i18n": "pmo_workbench.i18n",
 }
 
 __all__ = [

@@ -70,6 +70,7 @@ def execute(spec: ReportSpec, out_dir: Path, *, work: Path | None = None, kernel
     check_parameters(nb_path, spec.parameters)
     work = work or out_dir
     scratch = work / f"{spec.name}.{os.getpid()}.run.ipynb"
+    source = _in_language(nb_path, spec.parameters.get("language"))
     configs = [kernel_config or _kernel_config()]
     if configs[0].ForkingKernelManager.get("template_socket"):
         configs.append(_kernel_config())
@@ -78,7 +79,7 @@ def execute(spec: ReportSpec, out_dir: Path, *, work: Path | None = None, kernel
         for attempt, config in enumerate(configs):
             try:
                 nb = papermill.execute_notebook(
-                    str(nb_path), str(scratch), parameters=dict(spec.parameters), kernel_name=KERNEL_NAME,
+                    source, str(scratch), parameters=dict(spec.parameters), kernel_name=KERNEL_NAME,
                     cwd=str(out_dir), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
                     execution_timeout=cell_timeout, start_timeout=START_TIMEOUT,
                     kernel_manager_class=ForkingKernelManager, config=config,
@@ -107,6 +108,22 @@ def execute(spec: ReportSpec, out_dir: Path, *, work: Path | None = None, kernel
         os.environ.pop(DEFER_SVG_ENV, None)
     scratch.unlink(missing_ok=True)
     return nb
+
+
+def _in_language(nb_path: Path, language: str | None):
+    """The notebook to run: its path, or for a report in another language than English, the notebook read with
+    its markdown cells translated (:func:`pmo_workbench.i18n.translate_notebook`)."""
+    from ..i18n import DEFAULT_LANGUAGE, check_language, translate_notebook
+
+    try:
+        code = check_language(language)
+    except ValueError as exc:
+        raise ReportParameterError(f"{nb_path.name}: language: {exc}") from None
+    if code == DEFAULT_LANGUAGE:
+        return str(nb_path)
+    import nbformat
+
+    return translate_notebook(nbformat.read(nb_path, as_version=4), code)
 
 
 def _keep_failed(scratch: Path, out_dir: Path, name: str) -> str | None:

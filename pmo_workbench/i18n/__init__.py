@@ -1,0 +1,213 @@
+"""The language reports, forms and messages are written in: gettext catalogues read through Babel.
+
+Every sentence a reader sees goes through this module::
+
+    from pmo_workbench.i18n import _, ngettext, N_
+
+    _("Executive summary")
+    ngettext("{n} respondent", "{n} respondents", n).format(n=n)
+    LABELS = {"standards": N_("Set standards")}   # marked here, translated where it is shown: _(LABELS[key])
+
+The English text is the message id, so English needs no catalogue. Each other language has one in
+``pmo_workbench/locale/<language>/LC_MESSAGES/messages.po``; ``make`` compiles it to ``messages.mo`` and, when
+the compiled file is missing or older than the ``.po``, the ``.po`` is compiled in memory on first use, so an
+edited catalogue is never shadowed by a stale one. The README says how to add a language (extract, translate,
+compile).
+
+The current language is the one of the enclosing :func:`use_language` block (a web request, a test), else the
+process's (:func:`set_language`: a report kernel, a CLI run), else English. Setting a language also sets the
+locale numbers, dates and money are written in (:func:`pmo_workbench._values.set_locale`) unless one is given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gettext as _gettext
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+
+DEFAULT_LANGUAGE = "en"
+"""The language of the message ids: needs no catalogue."""
+DOMAIN = "messages"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+"""Where the catalogues are: ``<language>/LC_MESSAGES/messages.po``, the template ``messages.pot``."""
+DEFAULT_LOCALES = {"en": "en_GB", "de": "de_DE"}
+"""The locale numbers and dates are written in for a language when no locale is given."""
+LANGUAGE_NAMES_IN_ENGLISH = {"en": "English", "de": "German"}
+
+_LANGUAGE: ContextVar[str | None] = ContextVar("pmo_workbench_language", default=None)
+_PROCESS_LANGUAGE = [DEFAULT_LANGUAGE]  # set once per report kernel or command, see set_language
+
+
+def languages() -> tuple[str, ...]:
+    """The languages the package speaks: English, then every language with a catalogue, sorted.
+
+    >>> languages()[:2]
+    ('en', 'de')
+    """
+    found = sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return (DEFAULT_LANGUAGE, *[code for code in found if code != DEFAULT_LANGUAGE])
+
+
+def check_language(value: str | None) -> str:
+    """``value`` as a language code the package speaks (``"de"``, ``"DE"``, ``"de-DE"`` give ``"de"``);
+    ``None`` or ``""`` give English. Anything else raises ``ValueError`` naming the languages available.
+
+    >>> check_language("de-DE"), check_language(None)
+    ('de', 'en')
+    """
+    if value is None or not str(value).strip():
+        return DEFAULT_LANGUAGE
+    code = str(value).strip().replace("_", "-").split("-")[0].lower()
+    available = languages()
+    if code not in available:
+        raise ValueError(f"'{value}' is not a language the reports are written in; expected one of "
+                         f"{', '.join(available)}")
+    return code
+
+
+def current_language() -> str:
+    """The language of the enclosing :func:`use_language` block, else the process's (default English)."""
+    return _LANGUAGE.get() or _PROCESS_LANGUAGE[0]
+
+
+def set_language(language: str | None, locale: str | None = None) -> str:
+    """Write everything from now on in ``language`` (``None``: English), numbers in ``locale`` (default the
+    language's usual one, :data:`DEFAULT_LOCALES`).
+
+    A report notebook calls it once, in its first cell: a notebook's cells do not share a
+    :func:`use_language` block. An unknown language raises ``ValueError`` naming those available.
+    """
+    from .._values import set_locale
+
+    code = check_language(language)
+    _PROCESS_LANGUAGE[0] = code
+    set_locale(locale or DEFAULT_LOCALES.get(code))
+    return code
+
+
+@contextmanager
+def use_language(language: str | None, locale: str | None = None) -> Iterator[str]:
+    """Write in ``language`` inside the block (numbers in ``locale``, default the language's usual one)."""
+    from .._values import use_locale
+
+    code = check_language(language)
+    token = _LANGUAGE.set(code)
+    try:
+        with use_locale(locale or DEFAULT_LOCALES.get(code)):
+            yield code
+    finally:
+        _LANGUAGE.reset(token)
+
+
+@functools.cache
+def translations(language: str) -> _gettext.NullTranslations:
+    """The compiled catalogue of ``language`` (a ``NullTranslations`` for English).
+
+    Every ``*.po`` file of the language's ``LC_MESSAGES`` folder is read, in name order (a catalogue may be
+    split); each uses its compiled ``.mo`` when that is at least as new, else is compiled in memory.
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
+    if language == DEFAULT_LANGUAGE:
+        return _gettext.NullTranslations()
+    folder = LOCALE_DIR / language / "LC_MESSAGES"
+    merged: Translations | None = None
+    for po in sorted(folder.glob("*.po")):
+        mo = po.with_suffix(".mo")
+        if mo.is_file() and mo.stat().st_mtime >= po.stat().st_mtime:
+            data = mo.read_bytes()
+        else:
+            with po.open("rb") as f:
+                catalog = read_po(f, locale=language)
+            buffer = io.BytesIO()
+            write_mo(buffer, catalog, use_fuzzy=False)
+            data = buffer.getvalue()
+        part = Translations(io.BytesIO(data), domain=DOMAIN)
+        merged = part if merged is None else merged.merge(part)
+    return merged if merged is not None else _gettext.NullTranslations()
+
+
+def gettext(message: str) -> str:
+    """``message`` in the current language."""
+    return translations(current_language()).gettext(message)
+
+
+_ = gettext
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for ``n`` in the current language (its own plural rules)."""
+    return translations(current_language()).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the current language, told apart from the same English word by ``context``."""
+    return translations(current_language()).pgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return translations(current_language()).npgettext(context, singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Marks ``message`` for the catalogue without translating it (module constants); translate it where it
+    is shown, with ``_(constant)``."""
+    return message
+
+
+def format_date(value: dt.date | dt.datetime | None, format: str = "long", missing: str = "–") -> str:
+    """A date as a reader of the current language writes it (``3 December 2026``, ``3. Dezember 2026``)."""
+    from babel.dates import format_date as _format_date
+
+    from .._values import number_locale
+
+    if value is None:
+        return missing
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return _format_date(value, format=format, locale=number_locale())
+
+
+def language_name(code: str, in_language: str | None = None) -> str:
+    """The name of a language in the current language (``language_name("de")`` is ``German`` in English,
+    ``Deutsch`` in German), from Babel's data.
+
+    >>> language_name("de", "en"), language_name("de", "de")
+    ('German', 'Deutsch')
+    """
+    from babel import Locale
+
+    shown_in = in_language or current_language()
+    return Locale.parse(code).get_display_name(shown_in) or code
+
+
+def jinja_install(env) -> None:
+    """Give a Jinja environment ``{{ _("...") }}``, ``gettext`` and ``ngettext`` in the current language
+    (looked up at render time, so one environment serves every language)."""
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
+
+
+# --- notebooks: markdown cells are messages too --------------------------------------------------------
+
+SKIP_TAGS = frozenset({"remove_cell"})
+"""Cells with these tags never reach a report; their text is not put in the catalogue."""
+
+
+def translate_notebook(nb, language: str | None = None):
+    """``nb`` (an nbformat notebook, changed in place and returned) with its markdown cells in ``language``
+    (default the current one). A cell's whole text, stripped, is its message id."""
+    translation = translations(check_language(language) if language else current_language())
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and not SKIP_TAGS & set(cell.get("metadata", {}).get("tags", ())):
+            text = cell.source.strip()
+            if text:
+                cell.source = translation.gettext(text)
+    return nb

@@ -1,0 +1,106 @@
+"""The language machinery: the current language, catalogues read from .po or .mo, plurals by the language's
+rules, and notebooks' markdown cells translated."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import nbformat
+import pytest
+
+from pmo_workbench import i18n
+from pmo_workbench._values import fmt, number_locale
+
+PO = '''msgid ""
+msgstr ""
+"Language: de\\n"
+"Plural-Forms: nplurals=2; plural=(n != 1);\\n"
+
+msgid "Overall score"
+msgstr "Gesamtwert"
+
+msgid "{n} respondent"
+msgid_plural "{n} respondents"
+msgstr[0] "{n} befragte Person"
+msgstr[1] "{n} befragte Personen"
+
+msgid "# Positioning\\n\\nPMO types differ."
+msgstr "# Positionierung\\n\\nPMO-Typen unterscheiden sich."
+'''
+
+
+@pytest.fixture
+def catalogue(tmp_path, monkeypatch):
+    folder = tmp_path / "de" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "messages.po").write_text(PO, encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    i18n.translations.cache_clear()
+    yield folder
+    i18n.translations.cache_clear()
+
+
+def test_messages_and_plurals_follow_the_current_language(catalogue):
+    assert i18n.languages() == ("en", "de")
+    with i18n.use_language("de"):
+        assert i18n.current_language() == "de" and number_locale() == "de_DE"
+        assert i18n._("Overall score") == "Gesamtwert"
+        assert [i18n.ngettext("{n} respondent", "{n} respondents", n).format(n=n) for n in (1, 2, 0)] == [
+            "1 befragte Person", "2 befragte Personen", "0 befragte Personen"]
+        assert i18n._("Not in the catalogue") == "Not in the catalogue"
+        assert fmt(1234.5, 1, thousands=True) == "1.234,5"
+        assert i18n.format_date(__import__("datetime").date(2026, 12, 3)) == "3. Dezember 2026"
+    assert i18n.current_language() == "en" and i18n._("Overall score") == "Overall score"
+
+
+def test_set_language_is_the_process_default_until_changed(catalogue):
+    try:
+        assert i18n.set_language("DE-de") == "de"
+        assert i18n._("Overall score") == "Gesamtwert" and number_locale() == "de_DE"
+        with i18n.use_language("en"):
+            assert i18n._("Overall score") == "Overall score"
+    finally:
+        i18n.set_language(None)
+    assert i18n.current_language() == "en" and number_locale() == "en_GB"
+
+
+def test_an_unknown_language_is_refused_naming_those_available(catalogue):
+    with pytest.raises(ValueError, match="'fr' is not a language the reports are written in; expected one of en, de"):
+        i18n.check_language("fr")
+
+
+def test_a_stale_compiled_catalogue_is_not_used(catalogue):
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    mo = catalogue / "messages.mo"
+    with (catalogue / "messages.po").open("rb") as f:
+        old = read_po(f, locale="de")
+    old["Overall score"].string = "Alter Wert"
+    with mo.open("wb") as f:
+        write_mo(f, old)
+    earlier = time.time() - 60
+    os.utime(mo, (earlier, earlier))
+    with i18n.use_language("de"):
+        assert i18n._("Overall score") == "Gesamtwert"  # the .po is newer
+    os.utime(mo, None)
+    os.utime(catalogue / "messages.po", (earlier, earlier))
+    i18n.translations.cache_clear()
+    with i18n.use_language("de"):
+        assert i18n._("Overall score") == "Alter Wert"  # the compiled file is as new: used
+
+
+def test_markdown_cells_are_translated_but_not_the_hidden_ones(catalogue):
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Positioning\n\nPMO types differ.\n"),
+        nbformat.v4.new_markdown_cell("# Positioning\n\nPMO types differ.", metadata={"tags": ["remove_cell"]}),
+        nbformat.v4.new_code_cell("x = 1"),
+    ])
+    i18n.translate_notebook(nb, "de")
+    assert [c.source for c in nb.cells] == ["# Positionierung\n\nPMO-Typen unterscheiden sich.",
+                                           "# Positioning\n\nPMO types differ.", "x = 1"]
+
+
+def test_language_names_come_from_babel():
+    assert i18n.language_name("de", "en") == "German" and i18n.language_name("en", "de") == "Englisch"
