@@ -122,6 +122,7 @@ def positioning_spec(
     as_of: dt.date | str | None = None,
     wave: str | None = None,
     peers: str | None = None,
+    language: str | None = None,
 ) -> ReportSpec:
     """The :class:`ReportSpec` of a positioning report; relative paths are taken from ``base``.
 
@@ -160,6 +161,7 @@ def positioning_spec(
         params["targets_source"] = targets_source
     if wave:
         params["wave"] = wave
+    _language_param(params, language)
     portfolio_files: tuple[str, ...] = ()
     if portfolio is not None and str(portfolio).strip():
         params["portfolio"] = _absolute(portfolio, base)
@@ -170,6 +172,17 @@ def positioning_spec(
                                *engagement_files(engagement_path), params.get("targets"), *portfolio_files) if p)
     return ReportSpec("positioning", organisation, pmo or None, params, inputs,
                       name or wave_report_name("positioning", organisation, pmo, wave), params["branding"])
+
+
+def _language_param(params: dict[str, Any], language: str | None) -> None:
+    """``language`` (a code the package speaks) as the report's ``language`` parameter; ``None``: left out."""
+    from ..i18n import check_language
+
+    if language is not None and str(language).strip():
+        try:
+            params["language"] = check_language(language)
+        except ValueError as exc:
+            raise ReportParameterError(f"language: {exc}") from None
 
 
 def _pool_param(pool: str | Path | None, base: Path | None) -> str | None:
@@ -236,6 +249,7 @@ def portfolio_spec(
     history: Mapping[str | Path, str] | None = None,
     stale_days: int | None = None,
     engagement: str | Path | None = None,
+    language: str | None = None,
 ) -> ReportSpec:
     """The :class:`ReportSpec` of a portfolio health report; relative paths are taken from ``base``; ``fy_start``
     is the first month (1-12) of the financial year, left to the notebook's default (January) when ``None``.
@@ -264,6 +278,7 @@ def portfolio_spec(
         params["history"] = {_absolute(path, base): str(date)[:10] for path, date in history.items()}
     if stale_days is not None:
         params["stale_days"] = int(stale_days)
+    _language_param(params, language)
     engagement_path = _absolute(engagement, base)
     if engagement_path:
         params["engagement"] = engagement_path
@@ -391,6 +406,7 @@ def progress_spec(
     name: str | None = None,
     base: Path | None = None,
     anonymous: bool = False,
+    language: str | None = None,
 ) -> ReportSpec:
     """The :class:`ReportSpec` of a progress report of one PMO between two waves; relative paths are taken from
     ``base``. ``responses`` holds both waves (a ``wave`` column), or the later one when ``earlier_responses``
@@ -414,6 +430,7 @@ def progress_spec(
         params["min_group_size"] = int(min_group_size)
     if anonymous:  # collected anonymously (the store says so): whatever the engagement file given says
         params["anonymous"] = True
+    _language_param(params, language)
     beside = engagement_beside(responses_path) if engagement is None else None
     engagement_path = _absolute(engagement, base) or (str(beside) if beside else None)
     if engagement_path:
