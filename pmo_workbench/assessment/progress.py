@@ -29,6 +29,7 @@ from scipy import stats
 
 from .._values import is_missing as _missing
 from .._values import rounded as _num
+from ..i18n import N_, _, format_number, ngettext
 from .engagement import Engagement
 from .instrument import Instrument
 from .results import PmoAssessment, assess
@@ -43,12 +44,12 @@ MIN_EXPECTED = 5.0
 """Under this smallest expected count the chi-square approximation is not trusted: the p-value is then exact."""
 SHARE_SHIFT = 0.15
 """A role whose share of the respondents moves by this much (15 points) or more is named, whatever the test."""
-VERDICTS = {"improved": "improved", "declined": "declined", "no_clear_change": "no clear change",
-            "too_few": "too few answers"}
-"""Verdict id -> the words a report uses."""
-MOVES = {"now_passes": "now passes", "no_longer_passes": "no longer passes", "still_passes": "still passes",
-         "still_fails": "still fails", "not_compared": "not compared"}
-"""Gate movement id -> the words a report uses."""
+VERDICTS = {"improved": N_("improved"), "declined": N_("declined"), "no_clear_change": N_("no clear change"),
+            "too_few": N_("too few answers")}
+"""Verdict id -> the words a report uses (in English: translate with ``_()`` where shown)."""
+MOVES = {"now_passes": N_("now passes"), "no_longer_passes": N_("no longer passes"),
+         "still_passes": N_("still passes"), "still_fails": N_("still fails"), "not_compared": N_("not compared")}
+"""Gate movement id -> the words a report uses (in English: translate with ``_()`` where shown)."""
 DIMENSION_COLUMNS = ["dimension", "label", "earlier_dimension", "weight", "score_before", "score_after",
                      "n_before", "n_after", "change", "ci_low", "ci_high", "df", "meaningful", "verdict"]
 
@@ -158,17 +159,19 @@ def dimension_map(instrument: Instrument, earlier: Instrument) -> tuple[dict[str
         if d.id not in pairs:
             given = d.maps_from.get(earlier.version)
             rows.append((instrument.version, d.id, d.label, (
-                f"its counterpart '{given}' is not a dimension of {earlier.id} {earlier.version}" if given else
-                f"redefined in {instrument.version}: {earlier.version}'s dimension of that name measures something "
-                "else" if d.id in known else
-                f"new in {instrument.version}: no dimension of {earlier.version} measures the same thing")))
+                _("its counterpart '{given}' is not a dimension of {instrument} {version}").format(
+                    given=given, instrument=earlier.id, version=earlier.version) if given else
+                _("redefined in {later}: {earlier}'s dimension of that name measures something else").format(
+                    later=instrument.version, earlier=earlier.version) if d.id in known else
+                _("new in {later}: no dimension of {earlier} measures the same thing").format(
+                    later=instrument.version, earlier=earlier.version))))
     later_ids = {d.id for d in instrument.dimensions}
     for d in earlier.dimensions:
         if d.id not in pairs.values():
             rows.append((earlier.version, d.id, d.label,
-                         f"redefined in {instrument.version}: no dimension of {instrument.version} measures the "
-                         "same thing" if d.id in later_ids else
-                         f"no dimension of {instrument.version} measures the same thing"))
+                         _("redefined in {later}: no dimension of {later} measures the same thing").format(
+                             later=instrument.version) if d.id in later_ids else
+                         _("no dimension of {later} measures the same thing").format(later=instrument.version)))
     return pairs, _left_out(rows)
 
 
@@ -234,20 +237,27 @@ def role_mix(before: Mapping[str, int], after: Mapping[str, int], labels: Mappin
                 p, exact = exact_p, True
     notes = []
     if not _missing(p) and p < cutoff:
-        notes.append(f"The role mix differs between the waves ({'exact test' if exact else 'chi-square'} "
-                     f"p = {p:.3f}, under {cutoff:g}): part of a change may come from who answered rather than "
-                     "from the PMO.")
+        notes.append((_("The role mix differs between the waves (exact test p = {p}, under {cutoff}): part of a "
+                       "change may come from who answered rather than from the PMO.") if exact else
+                     _("The role mix differs between the waves (chi-square p = {p}, under {cutoff}): part of a "
+                       "change may come from who answered rather than from the PMO.")).format(
+                         p=format_number(round(p, 3)), cutoff=format_number(cutoff)))
     if n_b.sum() and n_a.sum():
         for role, b, a in zip(roles, n_b / n_b.sum(), n_a / n_a.sum()):
             if b > 0 and a > 0 and abs(a - b) >= SHARE_SHIFT - 1e-9:
-                notes.append(f"{labels.get(role, role)} made up a {'larger' if b > a else 'smaller'} share of the "
-                             f"earlier wave's respondents than of the later one's ({SHARE_SHIFT * 100:g} points or "
-                             "more apart): part of a change may come from who answered.")
+                notes.append((_("{role} made up a larger share of the earlier wave's respondents than of the "
+                               "later one's ({points} points or more apart): part of a change may come from who "
+                               "answered.") if b > a else
+                              _("{role} made up a smaller share of the earlier wave's respondents than of the "
+                                "later one's ({points} points or more apart): part of a change may come from who "
+                                "answered.")).format(role=labels.get(role, role),
+                                                     points=format_number(SHARE_SHIFT * 100)))
     for role, b, a in zip(roles, n_b, n_a):
         if (b == 0) != (a == 0):
-            wave = "earlier" if a else "later"
-            notes.append(f"No {labels.get(role, role)} answered in the {wave} wave: that view is missing from "
-                            "one side of every comparison.")
+            notes.append((_("No {role} answered in the earlier wave: that view is missing from one "
+                            "side of every comparison.") if a else
+                          _("No {role} answered in the later wave: that view is missing from one "
+                            "side of every comparison.")).format(role=labels.get(role, role)))
     return RoleMix(table[table["n_before"].add(table["n_after"]).gt(0)].reset_index(drop=True), float(chi2), dof,
                    float(p), cutoff, tuple(notes), exact)
 
@@ -348,7 +358,7 @@ class Progress:
                 "instruments": list(self.instruments), "min_change": self.min_change, "confidence": self.confidence,
                 "type": {"before": self.type_before, "after": self.type_after},
                 "dimensions": rows(self.dimensions), "overall": {**rows(pd.DataFrame([self.overall]))[0],
-                                                                  "verdict_text": VERDICTS[self.overall["verdict"]]},
+                                                                  "verdict_text": _(VERDICTS[self.overall["verdict"]])},
                 "gates": rows(self.gates), "target": dict(self.target), "roadmap": rows(self.roadmap),
                 "done_elsewhere": list(self.done_elsewhere), "notes": list(self.notes),
                 "roles": {"table": rows(self.roles.table), "chi2": _num(self.roles.chi2, 4), "dof": self.roles.dof,
@@ -419,10 +429,14 @@ def compare(before: PmoAssessment, after: PmoAssessment, instrument: Instrument,
     notes = () if earlier.version == instrument.version else (_items_note(instrument, earlier, pairs),)
     again = [i.title for i in after.roadmap.initiatives if any(s["id"] in set(done) for s in i.steps)]
     if again:  # the later roadmap is built from the later scores, which do not know what was done
-        later = waves[1] or "later wave"
-        notes += (f"The {later} roadmap recommends again initiatives with steps marked done here ("
-                  f"{'; '.join(again)}): the {later} answers still call for them, so check why the work done has "
-                  "not yet shown in the scores before starting it anew.",)
+        notes += (ngettext(
+            "The {later} roadmap recommends again an initiative with steps marked done here ({titles}): the "
+            "{later} answers still call for it, so check why the work done has not yet shown in the scores "
+            "before starting it anew.",
+            "The {later} roadmap recommends again initiatives with steps marked done here ({titles}): the "
+            "{later} answers still call for them, so check why the work done has not yet shown in the scores "
+            "before starting it anew.", len(again)).format(later=waves[1] or _("later wave"),
+                                                          titles="; ".join(again)),)
     return Progress(
         organisation=after.organisation, pmo=after.pmo, waves=waves, notes=notes,
         instruments=(f"{earlier.id} {earlier.version}", f"{instrument.id} {instrument.version}"),
@@ -458,11 +472,13 @@ def _items_note(instrument: Instrument, earlier: Instrument, pairs: Mapping[str,
     """How many of each compared dimension's items the later version kept word for word: a change across
     versions is partly the instrument's own."""
     old = {d.id: {i.text.strip() for i in d.items} for d in earlier.dimensions}
-    parts = [f"{d.label} {sum(i.text.strip() in old[pairs[d.id]] for i in d.items)} of {len(d.items)}"
-             for d in instrument.dimensions if d.id in pairs]
-    return (f"The waves used {earlier.id} {earlier.version} and {instrument.version}, whose items differ: items kept "
-            f"word for word in the dimensions compared: {', '.join(parts)}. A change on them is partly the "
-            "instrument's change, not only the PMO's.")
+    parts = [_("{dimension} {kept} of {items}").format(
+        dimension=d.label, kept=sum(i.text.strip() in old[pairs[d.id]] for i in d.items), items=len(d.items))
+        for d in instrument.dimensions if d.id in pairs]
+    return _("The waves used {instrument} {earlier} and {later}, whose items differ: items kept word for word in the "
+             "dimensions compared: {parts}. A change on them is partly the instrument's change, not only the "
+             "PMO's.").format(instrument=earlier.id, earlier=earlier.version, later=instrument.version,
+                              parts=", ".join(parts))
 
 
 def _scores(a: PmoAssessment, dimension: str) -> np.ndarray:

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._values import fmt
+from .._values import fmt, percent
 from .._values import is_missing as _missing
+from ..i18n import N_, _, format_number, ngettext
 from ..errors import InputValidationError, Problem
 from .engagement import Engagement, engagement_inputs
 from .instrument import AD_HOC, Instrument, load_instrument
@@ -34,7 +35,9 @@ from .report import fieldwork_dates
 from .responses import read_responses, subject_problem
 from .waves import select_wave, waves_of
 
-STATUS_WORDS = {"done": "done", "partly": "partly done", "not done": "not done", "unknown": "not recorded"}
+STATUS_WORDS = {"done": N_("done"), "partly": N_("partly done"), "not done": N_("not done"),
+                "unknown": N_("not recorded")}
+"""Status of an initiative -> the words a report uses (in English: translate with ``_()`` where shown)."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ class ProgressInput:
 
 def wave_names(progress: Progress) -> tuple[str, str]:
     """The waves' labels, or ``"earlier wave"`` and ``"later wave"`` for a wave without one."""
-    return progress.waves[0] or "earlier wave", progress.waves[1] or "later wave"
+    return progress.waves[0] or _("earlier wave"), progress.waves[1] or _("later wave")
 
 
 def _problem(where: str, column: str | None, message: str) -> InputValidationError:
@@ -169,7 +172,7 @@ def progress_input(responses: str | Path, organisation: str, pmo: str | None = N
         old = old[(old["organisation"] == organisation) & (old["pmo"] == pmo)].reset_index(drop=True)
         first, before = _one_wave(old, organisation, pmo, from_wave, str(earlier_responses))
         second, after = _one_wave(mine, organisation, pmo, to_wave, str(responses))
-    entries, engagement_file, _ = engagement_inputs(responses, everyone, ins, engagement=engagement)
+    entries, engagement_file, _unused = engagement_inputs(responses, everyone, ins, engagement=engagement)
     entry = None if entries is None else entries.for_pmo(organisation, pmo)
     if anonymous or (entry is not None and entry.anonymity == "anonymous"):
         size = max(size, ANONYMOUS_MIN_GROUP_SIZE)
@@ -191,16 +194,19 @@ def progress_input(responses: str | Path, organisation: str, pmo: str | None = N
     if earlier_responses is None:
         given = entry is not None and bool(entry.target or entry.evidence or entry.context)
         rebuilt = () if not given or progress.roadmap.empty else (
-            f"The {first} roadmap is rebuilt from the {first} answers with the engagement file's current target, "
-            f"context and evidence, which may differ from those of the roadmap given in {first}.",)
+            _("The {wave} roadmap is rebuilt from the {wave} answers with the engagement file's current target, "
+              "context and evidence, which may differ from those of the roadmap given in {wave}.").format(wave=first),)
         progress = replace(progress, notes=progress.notes + rebuilt
                            + _done_notes(progress, waves_of(mine, organisation, pmo)))
     both = set(before["respondent"].astype(str)) & set(after["respondent"].astype(str))
     if both:  # a panel: Welch's method treats the waves as independent groups
-        progress = replace(progress, notes=progress.notes + (
-            f"{len(both)} respondent label{'s appear' if len(both) != 1 else ' appears'} in both waves: if they are "
-            "the same people, the waves are not independent groups as the confidence intervals assume; for people "
-            "who answer alike twice the intervals are then wider than they need be.",))
+        progress = replace(progress, notes=progress.notes + (ngettext(
+            "{n} respondent label appears in both waves: if it is the same person, the waves are not independent "
+            "groups as the confidence intervals assume; for people who answer alike twice the intervals are then "
+            "wider than they need be.",
+            "{n} respondent labels appear in both waves: if they are the same people, the waves are not independent "
+            "groups as the confidence intervals assume; for people who answer alike twice the intervals are then "
+            "wider than they need be.", len(both)).format(n=len(both)),))
     return ProgressInput(
         organisation=organisation, pmo=pmo, instrument=ins, earlier_instrument=earlier_ins, progress=progress,
         answers_before=before, answers_after=after, min_group_size=size, engagement=entries,
@@ -215,9 +221,9 @@ def _done_notes(progress: Progress, waves: list[str | None]) -> tuple[str, ...]:
     named = [w for w in waves if w is not None]
     if len(named) <= 2 or progress.roadmap.empty or progress.roadmap["status"].eq("unknown").all():
         return ()
-    return (f"The PMO has answers of {len(named)} waves ({', '.join(named)}); the engagement file's list of steps "
-            f"done is not tied to a wave, so some may have been finished before {progress.waves[0]} and are "
-            f"credited here to the {progress.waves[0]} roadmap.",)
+    return (_("The PMO has answers of {n} waves ({waves}); the engagement file's list of steps done is not tied to a "
+              "wave, so some may have been finished before {first} and are credited here to the {first} "
+              "roadmap.").format(n=len(named), waves=", ".join(named), first=progress.waves[0]),)
 
 
 def _the_pmo(frame: pd.DataFrame, organisation: str, pmo: str | None, where: str) -> str:
@@ -243,32 +249,33 @@ def _one_wave(frame: pd.DataFrame, organisation: str, pmo: str, wave: str | None
     return chosen, select_wave(frame, chosen)
 
 
-# --- what the report says ------------------------------------------------------------------------
+# --- what the report says (in the current language: see pmo_workbench.i18n) ----------------------
 
 def signed(value: float, digits: int = 1) -> str:
-    """``+7.3``, ``-2.0``, ``0.0`` (a change that rounds to nothing, either way: no sign), or the missing marker."""
+    """``+7.3``, ``-2.0``, ``0.0`` (a change that rounds to nothing, either way: no sign), or the missing marker;
+    in the current locale (``+7,3`` in German)."""
     if _missing(value):
         return fmt(None)
     shown = round(float(value), digits) + 0.0  # never "-0.0"
-    return f"{shown:.{digits}f}" if shown == 0 else f"{shown:+.{digits}f}"
+    return fmt(shown, digits) if shown <= 0 else "+" + fmt(shown, digits)
 
 
 def ci_text(low: float, high: float) -> str:
     """``"+1.2 to +13.4"``, or ``"none (fewer than 2 respondents in a wave)"``."""
     if _missing(low) or _missing(high):
-        return "none (fewer than 2 respondents in a wave)"
-    return f"{signed(low)} to {signed(high)}"
+        return _("none (fewer than 2 respondents in a wave)")
+    return _("{low} to {high}").format(low=signed(low), high=signed(high))
 
 
 def change_table(progress: Progress) -> pd.DataFrame:
     """The dimensions compared, with the change, its CI and the verdict as text (and the overall row last)."""
     dims = progress.dimensions
-    overall = {"dimension": "overall", "label": "Overall (respondents' own overall scores)", **progress.overall}
+    overall = {"dimension": "overall", "label": _("Overall (respondents' own overall scores)"), **progress.overall}
     frame = pd.concat([dims, pd.DataFrame([overall])], ignore_index=True) if len(dims) else pd.DataFrame([overall])
     return frame.assign(
         change_text=[signed(v) for v in frame["change"]],
         ci_text=[ci_text(lo, hi) for lo, hi in zip(frame["ci_low"], frame["ci_high"])],
-        verdict_text=frame["verdict"].map(VERDICTS),
+        verdict_text=[_(VERDICTS[v]) for v in frame["verdict"]],
         respondents=[f"{int(b)} / {int(a)}" for b, a in zip(frame["n_before"], frame["n_after"])])
 
 
@@ -277,16 +284,20 @@ def change_sentence(label: str, row, min_change: float) -> str:
     +4.1 to +20.7)"."""
     verdict = row["verdict"]
     if verdict == "too_few":
-        return f"{label}: too few answers in a wave to say whether it changed."
+        return _("{label}: too few answers in a wave to say whether it changed.").format(label=label)
+    ci = ci_text(row["ci_low"], row["ci_high"])
     if verdict == "improved":
-        return f"{label} improved by {row['change']:.1f} points (95% CI {ci_text(row['ci_low'], row['ci_high'])})."
+        return _("{label} improved by {points} points (95% CI {ci}).").format(
+            label=label, points=fmt(row["change"]), ci=ci)
     if verdict == "declined":
-        return (f"{label} declined by {-row['change']:.1f} points (95% CI {ci_text(row['ci_low'], row['ci_high'])}).")
+        return _("{label} declined by {points} points (95% CI {ci}).").format(
+            label=label, points=fmt(-row["change"]), ci=ci)
     if row["ci_low"] > 0 or row["ci_high"] < 0:
-        return (f"{label}: a change of {signed(row['change'])} points, distinguishable from no change but under "
-                f"the {min_change:g}-point minimum that matters.")
-    return (f"{label}: {signed(row['change'])} points, but the 95% CI ({ci_text(row['ci_low'], row['ci_high'])}) "
-            "holds 0, so chance cannot be ruled out.")
+        return _("{label}: a change of {change} points, distinguishable from no change but under the {minimum}-point "
+                 "minimum that matters.").format(label=label, change=signed(row["change"]),
+                                                  minimum=format_number(min_change))
+    return _("{label}: {change} points, but the 95% CI ({ci}) holds 0, so chance cannot be ruled out.").format(
+        label=label, change=signed(row["change"]), ci=ci)
 
 
 def headline(progress: Progress, type_labels: dict[str, str]) -> list[str]:
@@ -294,19 +305,26 @@ def headline(progress: Progress, type_labels: dict[str, str]) -> list[str]:
     first, second = wave_names(progress)
     o = progress.overall
     dims = progress.dimensions
-    lines = [change_sentence(f"The overall score ({fmt(o['score_before'])} in {first}, {fmt(o['score_after'])} in "
-                             f"{second})", o, progress.min_change)]
+    overall = _("The overall score ({before} in {first}, {after} in {second})").format(
+        before=fmt(o["score_before"]), first=first, after=fmt(o["score_after"]), second=second)
+    lines = [change_sentence(overall, o, progress.min_change)]
     up = dims[dims["verdict"] == "improved"]["label"].tolist()
     down = dims[dims["verdict"] == "declined"]["label"].tolist()
-    scored = dims["n_before"].gt(0) & dims["n_after"].gt(0)
-    lines.append(f"{len(up)} of {int(scored.sum())} dimensions compared improved meaningfully"
-                 + (f": {', '.join(up)}" if up else "") + f"; {len(down)} declined"
-                 + (f": {', '.join(down)}." if down else "."))
+    scored = int((dims["n_before"].gt(0) & dims["n_after"].gt(0)).sum())
+    improved = (ngettext("{n} of {total} dimensions compared improved meaningfully: {names}",
+                         "{n} of {total} dimensions compared improved meaningfully: {names}", len(up)) if up else
+                _("{n} of {total} dimensions compared improved meaningfully")).format(
+                    n=len(up), total=scored, names=", ".join(up))
+    declined = (ngettext("{n} declined: {names}.", "{n} declined: {names}.", len(down)) if down else
+                _("{n} declined.")).format(n=len(down), names=", ".join(down))
+    lines.append(_("{improved}; {declined}").format(improved=improved, declined=declined))
     for side, wave in (("n_before", first), ("n_after", second)):
         gone = dims.loc[dims[side].eq(0), "label"].tolist()
         if gone:
-            lines.append(f"{', '.join(gone)} had no answers in {wave}: left out of the comparison and of the "
-                         "overall score.")
+            lines.append(ngettext("{names} had no answers in {wave}: left out of the comparison and of the overall "
+                                  "score.",
+                                  "{names} had no answers in {wave}: left out of the comparison and of the overall "
+                                  "score.", len(gone)).format(names=", ".join(gone), wave=wave))
     lines.append(type_sentence(progress, type_labels))
     follow = follow_through_sentence(progress)
     if follow:
@@ -318,32 +336,42 @@ def type_sentence(progress: Progress, type_labels: dict[str, str]) -> str:
     """The PMO's type in each wave, and its target's gates then and now."""
     first, second = wave_names(progress)
     before, after = (type_labels.get(t, t) for t in (progress.type_before, progress.type_after))
-    text = (f"The PMO's type stayed {after} ({first} and {second})." if before == after else
-            f"The PMO's type moved from {before} in {first} to {after} in {second}.")
+    text = (_("The PMO's type stayed {type} ({first} and {second}).").format(type=after, first=first, second=second)
+            if before == after else
+            _("The PMO's type moved from {before} in {first} to {after} in {second}.").format(
+                before=before, first=first, after=after, second=second))
     t = progress.target
     if t:
-        text += (f" Its target, {type_labels.get(t['id'], t['id'])}, has {t['gates_after']} gates: "
-                 f"{t['passed_before']} passed in {first}, {t['passed_after']} in {second} (met with the whole 95% "
-                 f"range: {t['met_before']} then, {t['met_after']} now)")
-        text += "; the target is reached." if t["reached_after"] else "."
+        target = (_("Its target, {target}, has {gates} gates: {passed_before} passed in {first}, {passed_after} in "
+                    "{second} (met with the whole 95% range: {met_before} then, {met_after} now); the target is "
+                    "reached.") if t["reached_after"] else
+                  _("Its target, {target}, has {gates} gates: {passed_before} passed in {first}, {passed_after} in "
+                    "{second} (met with the whole 95% range: {met_before} then, {met_after} now)."))
+        text += " " + target.format(target=type_labels.get(t["id"], t["id"]), gates=t["gates_after"],
+                                    passed_before=t["passed_before"], first=first, passed_after=t["passed_after"],
+                                    second=second, met_before=t["met_before"], met_after=t["met_after"])
     return text
 
 
 def gate_table(progress: Progress, dimension_labels: dict[str, str], type_labels: dict[str, str]) -> pd.DataFrame:
     """Every gate: type, dimension, gate, the score and state in each wave, and the movement in words."""
     g = progress.gates
-    state = {"met": "met", "borderline": "borderline", "not_met": "not met", None: fmt(None)}
+    state = {"met": _("met"), "borderline": _("borderline"), "not_met": _("not met"), None: fmt(None)}
     return g.assign(type_label=g["type"].map(type_labels), label=g["dimension"].map(dimension_labels),
                     state_before_text=[state.get(s, s) for s in g["state_before"]],
-                    state_after_text=[state.get(s, s) for s in g["state_after"]], move_text=g["move"].map(MOVES))
+                    state_after_text=[state.get(s, s) for s in g["state_after"]],
+                    move_text=[_(MOVES[m]) if m in MOVES else m for m in g["move"]])
 
 
 def roadmap_table(progress: Progress) -> pd.DataFrame:
     """The earlier roadmap's initiatives: steps done of steps, status and the change of their dimension."""
     r = progress.roadmap
-    return r.assign(done_text=[f"{len(d)} of {len(s)}" for d, s in zip(r["steps_done"], r["steps"])],
-                    status_text=r["status"].map(STATUS_WORDS), change_text=[signed(v) for v in r["change"]],
-                    verdict_text=r["verdict"].map({**VERDICTS, "not_compared": "not compared"}))
+    verdicts = {**VERDICTS, "not_compared": N_("not compared")}
+    return r.assign(done_text=[_("{done} of {steps}").format(done=len(d), steps=len(s))
+                               for d, s in zip(r["steps_done"], r["steps"])],
+                    status_text=[_(STATUS_WORDS[x]) if x in STATUS_WORDS else x for x in r["status"]],
+                    change_text=[signed(v) for v in r["change"]],
+                    verdict_text=[_(verdicts[v]) if v in verdicts else v for v in r["verdict"]])
 
 
 def follow_through_sentence(progress: Progress) -> str | None:
@@ -353,15 +381,20 @@ def follow_through_sentence(progress: Progress) -> str | None:
     if r.empty:
         return None
     if r["status"].eq("unknown").all():
-        return (f"No record of the roadmap steps done since {first} was given (the engagement's done list), so "
-                f"whether the {len(r)} initiatives of the {first} roadmap were carried out is not known.")
+        return ngettext("No record of the roadmap steps done since {wave} was given (the engagement's done list), "
+                        "so whether the {n} initiative of the {wave} roadmap was carried out is not known.",
+                        "No record of the roadmap steps done since {wave} was given (the engagement's done list), "
+                        "so whether the {n} initiatives of the {wave} roadmap were carried out is not known.",
+                        len(r)).format(wave=first, n=len(r))
     done, partly = int((r["status"] == "done").sum()), int((r["status"] == "partly").sum())
-    text = (f"Of the {len(r)} initiatives of the {first} roadmap, {done} {'was' if done == 1 else 'were'} done "
-            f"and {partly} partly done")
+    text = ngettext("Of the {n} initiatives of the {wave} roadmap, {done} was done and {partly} partly done",
+                    "Of the {n} initiatives of the {wave} roadmap, {done} were done and {partly} partly done",
+                    done).format(n=len(r), wave=first, done=done, partly=partly)
     finished = r[r["status"] == "done"]
     if len(finished):
         moved = int(finished["verdict"].eq("improved").sum())
-        text += f"; the dimension of {moved} of the {len(finished)} done improved meaningfully"
+        text += _("; the dimension of {moved} of the {done} done improved meaningfully").format(
+            moved=moved, done=len(finished))
     return text + "."
 
 
@@ -370,10 +403,11 @@ def role_table(progress: Progress, min_group_size: int) -> pd.DataFrame:
     some) shown as "fewer than N" (its share hidden too), as everywhere in the reports."""
     t = progress.roles.table
     out = t[["label"]].copy()
+    fewer = _("fewer than {n}").format(n=min_group_size)
     for side in ("before", "after"):
         small = (t[f"n_{side}"] > 0) & (t[f"n_{side}"] < min_group_size)
-        out[f"n_{side}"] = [f"fewer than {min_group_size}" if s else str(int(n)) for n, s in zip(t[f"n_{side}"], small)]
-        out[f"share_{side}"] = [fmt(None) if s else f"{v:.0%}" for v, s in zip(t[f"share_{side}"], small)]
+        out[f"n_{side}"] = [fewer if s else str(int(n)) for n, s in zip(t[f"n_{side}"], small)]
+        out[f"share_{side}"] = [fmt(None) if s else percent(v) for v, s in zip(t[f"share_{side}"], small)]
     return out
 
 
@@ -381,18 +415,23 @@ def mix_sentence(progress: Progress) -> str:
     """The chi-square test of the role mix in plain words, with its cut-off."""
     mix = progress.roles
     if _missing(mix.p_value):
-        return ("The role mix cannot be tested: fewer than two roles answered. A change may still come from who "
-                "answered.")
-    words = (f"under {mix.cutoff:g}: the mixes differ, so part of a change may come from who answered"
-             if mix.differs else f"at or over {mix.cutoff:g}: the test cannot tell the two mixes apart, which with "
-             "few respondents does not show they are alike")
-    how = (f"; some role has an expected count under {MIN_EXPECTED:g}, so the chi-square approximation does not "
-           "hold and the p-value is exact (every table with the same role totals and wave sizes counted)"
-           if mix.exact else "")
-    return (f"Comparability: a chi-square test of homogeneity asks whether two groups drawn from one mix of roles "
-            f"would differ as much as these do{how}. Here p = {mix.p_value:.3f} ({words}). With few respondents "
-            "per role the test can miss a real difference; a role whose share moved by "
-            f"{SHARE_SHIFT * 100:g} points or more is named below.")
+        return _("The role mix cannot be tested: fewer than two roles answered. A change may still come from who "
+                 "answered.")
+    cutoff, shift = format_number(mix.cutoff), format_number(SHARE_SHIFT * 100)
+    words = (_("under {cutoff}: the mixes differ, so part of a change may come from who answered") if mix.differs else
+             _("at or over {cutoff}: the test cannot tell the two mixes apart, which with few respondents does not "
+               "show they are alike")).format(cutoff=cutoff)
+    if mix.exact:
+        text = _("Comparability: a chi-square test of homogeneity asks whether two groups drawn from one mix of roles "
+                 "would differ as much as these do; some role has an expected count under {minimum}, so the "
+                 "chi-square approximation does not hold and the p-value is exact (every table with the same role "
+                 "totals and wave sizes counted). Here p = {p} ({words}). With few respondents per role the test can "
+                 "miss a real difference; a role whose share moved by {shift} points or more is named below.")
+    else:
+        text = _("Comparability: a chi-square test of homogeneity asks whether two groups drawn from one mix of roles "
+                 "would differ as much as these do. Here p = {p} ({words}). With few respondents per role the test "
+                 "can miss a real difference; a role whose share moved by {shift} points or more is named below.")
+    return text.format(minimum=format_number(MIN_EXPECTED), p=fmt(mix.p_value, 3), words=words, shift=shift)
 
 
 def not_compared_sentence(progress: Progress) -> str | None:
@@ -400,30 +439,33 @@ def not_compared_sentence(progress: Progress) -> str | None:
     left = progress.not_compared
     if left.empty:
         return None
-    parts = [f"{r.label} ({r.version}: {r.reason})" for r in left.itertuples(index=False)]
-    return (f"The waves used {progress.instruments[0]} and {progress.instruments[1]}: only dimensions the instrument "
-            f"maps from one version to the other are compared. Not compared: {'; '.join(parts)}.")
+    parts = [_("{dimension} ({version}: {reason})").format(dimension=r.label, version=r.version, reason=r.reason)
+             for r in left.itertuples(index=False)]
+    return _("The waves used {first} and {second}: only dimensions the instrument maps from one version to the other "
+             "are compared. Not compared: {parts}.").format(first=progress.instruments[0],
+                                                           second=progress.instruments[1], parts="; ".join(parts))
 
 
 def methodology_points(progress: Progress) -> list[str]:
     """Each statistic of the report in plain words, with its cut-off."""
     return [
-        "A dimension's score in a wave is the mean of that wave's respondents' scores on it (0-100).",
-        "The change is the later score minus the earlier one. Its 95% confidence interval (CI) comes from "
-        "Welch's t method: the two waves are taken as different people, and their spreads are not assumed "
-        "equal. The CI "
-        "is the range of changes the answers are consistent with; it needs at least 2 respondents in each wave.",
-        f"A change is called meaningful when its CI excludes 0 (chance is an unlikely explanation) and it is at "
-        f"least {progress.min_change:g} points either way (large enough to matter). A change meeting only one of "
-        "the two is reported as no clear change.",
-        "The overall change uses each respondent's own overall score (the weighted mean of their dimension "
-        "scores on the dimensions compared), so it can differ slightly from the overall scores of the "
-        "positioning reports.",
-        "Gates and the type are judged in each wave on that wave's own scores and instrument, as in the "
-        "positioning report: a gate passes when the score is at or above it, and is met when its whole 95% "
-        "range is.",
-        f"Comparability: the chi-square test of homogeneity compares the role mixes; p under {MIX_CUTOFF:g} "
-        f"means they differ. When an expected count is under {MIN_EXPECTED:g} the p-value is exact rather than "
-        f"from the chi-square distribution. A role whose share moved by {SHARE_SHIFT * 100:g} points or more is "
-        "named whatever the test says.",
+        _("A dimension's score in a wave is the mean of that wave's respondents' scores on it (0-100)."),
+        _("The change is the later score minus the earlier one. Its 95% confidence interval (CI) comes from "
+          "Welch's t method: the two waves are taken as different people, and their spreads are not assumed "
+          "equal. The CI is the range of changes the answers are consistent with; it needs at least 2 respondents "
+          "in each wave."),
+        _("A change is called meaningful when its CI excludes 0 (chance is an unlikely explanation) and it is at "
+          "least {minimum} points either way (large enough to matter). A change meeting only one of the two is "
+          "reported as no clear change.").format(minimum=format_number(progress.min_change)),
+        _("The overall change uses each respondent's own overall score (the weighted mean of their dimension "
+          "scores on the dimensions compared), so it can differ slightly from the overall scores of the "
+          "positioning reports."),
+        _("Gates and the type are judged in each wave on that wave's own scores and instrument, as in the "
+          "positioning report: a gate passes when the score is at or above it, and is met when its whole 95% "
+          "range is."),
+        _("Comparability: the chi-square test of homogeneity compares the role mixes; p under {cutoff} means they "
+          "differ. When an expected count is under {minimum} the p-value is exact rather than from the chi-square "
+          "distribution. A role whose share moved by {shift} points or more is named whatever the test "
+          "says.").format(cutoff=format_number(MIX_CUTOFF), minimum=format_number(MIN_EXPECTED),
+                          shift=format_number(SHARE_SHIFT * 100)),
     ]

@@ -175,6 +175,21 @@ def format_date(value: dt.date | dt.datetime | None, format: str = "long", missi
     return _format_date(value, format=format, locale=number_locale())
 
 
+def format_number(value: float, max_digits: int = 3) -> str:
+    """A number with as few decimals as it needs (at most ``max_digits``), as the current locale writes it: what
+    Python's ``{:g}`` gives in English (``5``, ``0.05``), ``0,05`` in German.
+
+    >>> with use_language("de"):
+    ...     format_number(0.05), format_number(5.0), format_number(1234.5)
+    ('0,05', '5', '1.234,5')
+    """
+    from babel.numbers import format_decimal
+
+    from .._values import number_locale
+
+    return format_decimal(value, format="#,##0." + "#" * max_digits, locale=number_locale())
+
+
 def language_name(code: str, in_language: str | None = None) -> str:
     """The name of a language in the current language (``language_name("de")`` is ``German`` in English,
     ``Deutsch`` in German), from Babel's data.

@@ -377,5 +377,5 @@ def test_a_later_roadmap_repeating_a_done_initiative_is_said(harrowmoor, core):
     first = harrowmoor.roadmap.initiatives[0]
     progress = compare(harrowmoor, harrowmoor, core, done=[first.steps[0]["id"]], waves=("2025", "2026"))
     assert progress.notes == (
-        f"The 2026 roadmap recommends again initiatives with steps marked done here ({first.title}): the 2026 answers "
-        "still call for them, so check why the work done has not yet shown in the scores before starting it anew.",)
+        f"The 2026 roadmap recommends again an initiative with steps marked done here ({first.title}): the 2026 "
+        "answers still call for it, so check why the work done has not yet shown in the scores before starting it anew.",)
