@@ -31,6 +31,13 @@ steps it needs first (``prerequisites``) and those it makes redundant
   answered that question ``yes`` the step is left out, whatever calls for it,
   unless the engagement adds it.
 
+Texts may be given per language (:mod:`pmo_workbench.assessment.library_texts`):
+``languages: [en, de]`` declares them, the first the default, and each text
+(a workstream's ``label``, a step's ``title``, ``action``, ``evidence_of_done``
+and ``owner_role``, a variant's texts) is a string in the default language or a
+map ``{en: ..., de: ...}``. :func:`load_library` gives the texts in one
+language; :func:`library_missing_texts` lists, by line, what a language lacks.
+
 :func:`load_library` checks the schema and the library itself (duplicate ids,
 unknown workstreams, prerequisites or superseded steps, prerequisite cycles);
 :meth:`RecommendationLibrary.check_against` checks it against an instrument
