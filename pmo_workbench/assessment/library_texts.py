@@ -31,12 +31,22 @@ DEFAULT_LANGUAGES: tuple[str, ...] = ("en",)
 
 
 def is_language_code(code: Any) -> bool:
-    """Whether ``code`` is a language code Babel knows (``en``, ``de``, ``pt-BR``).
+    """Whether ``code`` is a language code Babel knows, written as a text map's key is (``en``, ``de``,
+    ``pt-BR``).
 
-    >>> is_language_code("de"), is_language_code("deutsch"), is_language_code(3)
-    (True, False, False)
+    >>> is_language_code("de"), is_language_code("DE"), is_language_code("deutsch"), is_language_code(3)
+    (True, False, False, False)
     """
     return isinstance(code, str) and is_text_map({code: ""})
+
+
+def _written(code: Any) -> str | None:
+    """How a language code is written (``DE`` -> ``de``, ``pt_br`` -> ``pt-BR``), or ``None`` when it is none."""
+    if not isinstance(code, str):
+        return None
+    primary, _sep, region = code.strip().replace("_", "-").partition("-")
+    normal = primary.lower() + (f"-{region.upper() if len(region) == 2 else region}" if region else "")
+    return normal if is_language_code(normal) else None
 
 
 def text_places(data: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
@@ -73,14 +83,17 @@ def declared_languages(data: Any, node: yaml.Node | None, path: str) -> tuple[tu
     if raw is None:
         return DEFAULT_LANGUAGES, []
     if not isinstance(raw, list) or not raw:
-        return DEFAULT_LANGUAGES, [_problem(path, node, ("languages",),
-                                            "expected a list of language codes, the default first: [en, de]")]
+        return DEFAULT_LANGUAGES, [_problem(path, node, ("languages",), "expected a list of language codes, the "
+                                                                         "default first, e.g. [en, de]")]
     found, codes = [], []
     for n, code in enumerate(raw):
         if not is_language_code(code):
-            found.append(_problem(path, node, ("languages", n), f"'{code}' is not a language code (en, de, pt-BR)"))
+            normal = _written(code)
+            hint = f"; write it '{normal}'" if normal is not None else ""
+            found.append(_problem(path, node, ("languages", n), f"{code!r} is not a language code (e.g. en, de)"
+                                                                f"{hint}"))
         elif code in codes:
-            found.append(_problem(path, node, ("languages", n), f"language '{code}' is declared twice"))
+            found.append(_problem(path, node, ("languages", n), f"'{code}' is declared twice"))
         else:
             codes.append(code)
     return (tuple(codes) or DEFAULT_LANGUAGES), found
@@ -99,16 +112,16 @@ def language_problems(data: Any, node: yaml.Node | None, path: str, languages: t
                 continue
             for code in value:
                 if code not in languages:
-                    found.append(_problem(path, node, (*loc, code), f"language '{code}' is not declared; the "
-                                                                    f"library's languages are [{declared}]"))
+                    found.append(_problem(path, node, (*loc, code), f"text in {code}, not a language of this "
+                                                                    f"library (languages: {declared})"))
             lacking = [code for code in languages if code not in value]
         elif isinstance(value, str):
             lacking = list(languages[1:])
         else:
             continue  # not a text at all: the schema says so
         if lacking:
-            found.append(_problem(path, node, loc, f"no text in {', '.join(lacking)} (the library declares "
-                                                   f"languages [{declared}])"))
+            found.append(_problem(path, node, loc, f"no {', '.join(lacking)} text (the library declares "
+                                                   f"languages: {declared})"))
     return found
 
 

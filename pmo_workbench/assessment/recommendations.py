@@ -423,7 +423,7 @@ def library_missing_texts(spec_or_path: str | Path, language: str) -> list[Probl
         When there is no such library, or its file is no YAML document.
     """
     if not is_language_code(language):
-        raise ValueError(f"'{language}' is not a language code (en, de, pt-BR)")
+        raise ValueError(f"{language!r} is not a language code (e.g. en, de)")
     path = _library_path(spec_or_path)
     data, node = load_yaml(path)
     languages, _problems = declared_languages(data, node, str(path))

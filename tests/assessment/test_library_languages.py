@@ -47,7 +47,7 @@ recommendations:
       agile: {title: {en: Agree the team charter}}
 """
 
-DECLARED = "(the library declares languages [en, de])"
+DECLARED = "(the library declares languages: en, de)"
 
 
 def _write(tmp_path, text, name="lib.yaml"):
@@ -80,22 +80,23 @@ def test_a_declared_language_lacking_texts_is_a_located_error(tmp_path):
     assert {p.path for p in info.value.problems} == {str(path)}
     assert [(p.row, p.column, p.message) for p in info.value.problems] == [
         # a plain string is a text in the default language only
-        (6, 20, f"workstreams.1.label: no text in de {DECLARED}"),
+        (6, 20, f"workstreams.1.label: no de text {DECLARED}"),
         # the text map of ``action`` starts on the line of its first language
-        (13, 7, f"recommendations.0.action: no text in de {DECLARED}"),
-        (14, 78, "recommendations.0.evidence_of_done.fr: language 'fr' is not declared; the library's languages "
-                 "are [en, de]"),
-        (20, 22, f"recommendations.0.variants.agile.title: no text in de {DECLARED}"),
+        (13, 7, f"recommendations.0.action: no de text {DECLARED}"),
+        (14, 78, "recommendations.0.evidence_of_done.fr: text in fr, not a language of this library (languages: "
+                 "en, de)"),
+        (20, 22, f"recommendations.0.variants.agile.title: no de text {DECLARED}"),
     ]
 
 
 @pytest.mark.parametrize(
     ("declaration", "expected"),
     [
-        ("languages: []", [(3, "languages: expected a list of language codes, the default first: [en, de]")]),
-        ("languages: de", [(3, "languages: expected a list of language codes, the default first: [en, de]")]),
-        ("languages: [en, german]", [(3, "languages.1: 'german' is not a language code (en, de, pt-BR)")]),
-        ("languages: [en, de, en]", [(3, "languages.2: language 'en' is declared twice")]),
+        ("languages: []", [(3, "languages: expected a list of language codes, the default first, e.g. [en, de]")]),
+        ("languages: de", [(3, "languages: expected a list of language codes, the default first, e.g. [en, de]")]),
+        ("languages: [en, german]", [(3, "languages.1: 'german' is not a language code (e.g. en, de)")]),
+        ("languages: [en, DE]", [(3, "languages.1: 'DE' is not a language code (e.g. en, de); write it 'de'")]),
+        ("languages: [en, de, en]", [(3, "languages.2: 'en' is declared twice")]),
     ],
 )
 def test_a_wrong_declaration_of_languages_is_located(tmp_path, declaration, expected):
