@@ -31,6 +31,13 @@ steps it needs first (``prerequisites``) and those it makes redundant
   answered that question ``yes`` the step is left out, whatever calls for it,
   unless the engagement adds it.
 
+Texts may be given per language (:mod:`pmo_workbench.assessment.library_texts`):
+``languages: [en, de]`` declares them, the first the default, and each text
+(a workstream's ``label``, a step's ``title``, ``action``, ``evidence_of_done``
+and ``owner_role``, a variant's texts) is a string in the default language or a
+map ``{en: ..., de: ...}``. :func:`load_library` gives the texts in one
+language; :func:`library_missing_texts` lists, by line, what a language lacks.
+
 :func:`load_library` checks the schema and the library itself (duplicate ids,
 unknown workstreams, prerequisites or superseded steps, prerequisite cycles);
 :meth:`RecommendationLibrary.check_against` checks it against an instrument
@@ -50,10 +57,13 @@ import pandas as pd
 import pydantic
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, field_validator
 
+from .._values import fmt
 from .._yaml import load_yaml, locate, problems_from_pydantic
 from ..errors import InputValidationError, Problem
+from ..i18n import _, current_language
 from ..resources import templates_dir
 from .instrument import Instrument
+from .library_texts import declared_languages, is_language_code, language_problems, missing_texts, resolve_texts
 from .positioning import TypeResult
 
 Rating = Literal["low", "medium", "high"]
@@ -188,10 +198,23 @@ class RecommendationLibrary(_Model):
     id: str
     instrument: str
     instrument_version: str | None = None
+    languages: tuple[str, ...] = Field(default=("en",), min_length=1)
     workstreams: tuple[Workstream, ...] = Field(min_length=1)
     recommendations: tuple[Recommendation, ...]
     _path: str = PrivateAttr(default="<library>")
     _node: Any = PrivateAttr(default=None)
+    _language: str | None = PrivateAttr(default=None)
+
+    @property
+    def default_language(self) -> str:
+        """The language of the library's plain texts: the first it declares."""
+        return self.languages[0]
+
+    @property
+    def language(self) -> str:
+        """The language the texts were loaded in: the one asked for when the library declares it, else its
+        default."""
+        return self._language or self.default_language
 
     def step(self, step_id: str) -> Recommendation:
         """The step of that id (``KeyError`` when there is none)."""
@@ -317,37 +340,99 @@ class RecommendationLibrary(_Model):
             raise InputValidationError(found)
 
 
-def load_library(spec: str | Path) -> RecommendationLibrary:
-    """Load a recommendations library by instrument id (built-in) or path, and check it within itself.
+def _library_path(spec: str | Path) -> Path:
+    path = Path(spec)
+    if not path.is_file():
+        path = templates_dir() / "recommendations" / f"{spec}.yaml"
+        if not path.is_file():
+            raise FileNotFoundError(f"no recommendations library '{spec}'")
+    return path
+
+
+def _language_in(languages: tuple[str, ...], language: str | None) -> str:
+    """The declared language ``language`` names (``de``, ``DE`` and ``de-DE`` name ``de``), else the default."""
+    if language is None:
+        language = current_language()
+    for code in (language, str(language).replace("_", "-").split("-")[0].lower()):
+        if code in languages:
+            return code
+    return languages[0]
+
+
+def load_library(spec: str | Path, language: str | None = None) -> RecommendationLibrary:
+    """Load a recommendations library by instrument id (built-in) or path, with its texts in ``language``, and
+    check it within itself.
+
+    Parameters
+    ----------
+    spec
+        A built-in library's name (``pmo-core``, ``pmo-core@1.0``) or the path of a YAML file.
+    language
+        The language of the texts (``None``: :func:`pmo_workbench.i18n.current_language`). A library that does
+        not declare it gives its default language's texts (:attr:`RecommendationLibrary.language` says which).
+        Only texts change with the language: ids, levels, triggers and numbers, hence the steps a roadmap picks,
+        are the same in every language.
 
     Raises
     ------
     FileNotFoundError
         When neither a file nor a built-in library of that id exists.
     InputValidationError
-        When the file breaks the schema or contradicts itself (see :meth:`RecommendationLibrary.problems`), every
+        When the file breaks the schema or contradicts itself (see :meth:`RecommendationLibrary.problems`), or
+        a text lacks a declared language or uses one not declared (see :func:`library_missing_texts`), every
         problem located by line and column.
     """
-    path = Path(spec)
-    if not path.is_file():
-        path = templates_dir() / "recommendations" / f"{spec}.yaml"
-        if not path.is_file():
-            raise FileNotFoundError(f"no recommendations library '{spec}'")
+    path = _library_path(spec)
     data, node = load_yaml(path)
+    languages, problems = declared_languages(data, node, str(path))
+    problems += language_problems(data, node, str(path), languages)
+    if problems:
+        raise InputValidationError(problems)
+    chosen = _language_in(languages, language)
+    if isinstance(data, dict):
+        data = resolve_texts(data, chosen, languages[0])
     try:
         library = RecommendationLibrary.model_validate(data)
     except pydantic.ValidationError as exc:
         raise InputValidationError(problems_from_pydantic(path, node, exc)) from None
     library._path = str(path)
     library._node = node
+    library._language = chosen
     problems = library.problems()
     if problems:
         raise InputValidationError(problems)
     return library
 
 
-def library_for(instrument: Instrument) -> RecommendationLibrary | None:
-    """The built-in library written for this instrument and version, or ``None`` when there is none.
+def library_missing_texts(spec_or_path: str | Path, language: str) -> list[Problem]:
+    """Every text of a library with no version in ``language``, located ``file:line:column``, in file order; an
+    empty list when the library is complete in it.
+
+    A plain string is a text in the library's default language only; a text map lacks ``language`` when it has
+    no such key. Each problem's message quotes the text that stands in for the missing one. The library need
+    not declare ``language`` (that is how a translation into a new language starts).
+
+    >>> library_missing_texts("pmo-core", "de")
+    []
+
+    Raises
+    ------
+    ValueError
+        When ``language`` is not a language code.
+    FileNotFoundError, InputValidationError
+        When there is no such library, or its file is no YAML document.
+    """
+    if not is_language_code(language):
+        raise ValueError(f"{language!r} is not a language code (e.g. en, de)")
+    path = _library_path(spec_or_path)
+    data, node = load_yaml(path)
+    languages, _problems = declared_languages(data, node, str(path))
+    return missing_texts(data, node, str(path), language, languages[0])
+
+
+def library_for(instrument: Instrument, language: str | None = None) -> RecommendationLibrary | None:
+    """The built-in library written for this instrument and version, with its texts in ``language`` (``None``:
+    the current language), or ``None`` when there is none.
 
     ``<id>@<version>.yaml`` serves that version; ``<id>.yaml`` serves the
     version its ``instrument_version`` names (any version when it names none).
@@ -356,7 +441,7 @@ def library_for(instrument: Instrument) -> RecommendationLibrary | None:
     for path in (folder / f"{instrument.id}@{instrument.version}.yaml", folder / f"{instrument.id}.yaml"):
         if not path.is_file():
             continue
-        library = load_library(path)
+        library = load_library(path, language)
         if library.instrument_version not in (None, instrument.version):
             continue
         library.check_against(instrument, str(path))
@@ -421,20 +506,23 @@ def recommend(
         gap = foundation.get(dim_id)
         if unlocks:
             rank = 0
-            reason = (f"no score yet; the {goal_label} gate needs it" if needed is None
-                      else f"{needed:.1f} points short of the {goal_label} gate")
+            reason = (_("no score yet; the {type} gate needs it").format(type=goal_label) if needed is None
+                      else _("{points} points short of the {type} gate").format(points=fmt(needed, 1),
+                                                                                 type=goal_label))
         elif gap is not None:
             rank = 1
             type_label = instrument.type_label(gap.type)
-            reason = (f"foundation gap: no score yet on a {type_label} gate" if pd.isna(gap.points_needed)
-                      else f"foundation gap: {gap.points_needed:.1f} points below the {type_label} gate")
+            reason = (_("foundation gap: no score yet on a {type} gate").format(type=type_label)
+                      if pd.isna(gap.points_needed)
+                      else _("foundation gap: {points} points below the {type} gate").format(
+                          points=fmt(gap.points_needed, 1), type=type_label))
             needed = None if pd.isna(gap.points_needed) else float(gap.points_needed)
         elif missing:
             rank = 2
-            reason = "not enough answers to score this dimension"
+            reason = _("not enough answers to score this dimension")
         else:
             rank = 2
-            reason = f"weighted gap of {weighted_gap:.1f} points to full maturity"
+            reason = _("weighted gap of {points} points to full maturity").format(points=fmt(weighted_gap, 1))
         for rec in library.recommendations:
             if rec.dimension == dim_id and rec.fits(level):
                 rows.append({"dimension": dim_id, "level": level, "id": rec.id, "title": rec.title,
