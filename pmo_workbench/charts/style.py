@@ -179,6 +179,36 @@ def vega_locale(locale: str | None = None) -> dict[str, Any] | None:
     }
 
 
+def _money_label_expr(currency: str | None, locale: str | None = None) -> str:
+    """The label expression of a money axis in a locale other than English: amounts with the units and currency
+    placement :func:`pmo_workbench._values.money` writes there (``5 Mio. €``, ``1,2 Mrd. €``; thousands whole where
+    the locale does not shorten them: ``650.000 €``). The digits follow the chart's :func:`vega_locale`."""
+    import json
+    import re
+
+    from babel import Locale
+    from babel.numbers import format_compact_currency, format_compact_decimal, format_currency
+
+    from .._values import number_locale
+
+    chosen = locale or number_locale()
+    code = currency.strip().upper() if currency else None
+    before, after = "", ""
+    if code:
+        pattern = re.sub(r"0\.0+", "0", Locale.parse(chosen).currency_formats["standard"].pattern.split(";")[0])
+        before, after = format_currency(7, code, format=pattern, locale=chosen, currency_digits=False).split("7", 1)
+    magnitude = "abs(datum.value)"
+    body = f"{json.dumps(before)} + format({magnitude}, ',.0f') + {json.dumps(after)}"
+    for _unit, size in reversed(MONEY_UNITS):
+        sample = (format_compact_currency(size, code, locale=chosen, fraction_digits=1) if code else
+                  format_compact_decimal(size, locale=chosen, fraction_digits=1))
+        if not re.fullmatch(r"\D*1\D*", sample):  # not shortened in this locale (1000 €): written whole
+            continue
+        pre, post = sample.split("1", 1)
+        body = (f"({magnitude} >= {size:g} ? {json.dumps(pre)} + format({magnitude} / {size:g}, ',.1~f') + "
+                f"{json.dumps(post)} : {body})")
+    return f"(datum.value < 0 ? '-' : '') + {body}"
+
 # -- value helpers -----------------------------------------------------------------
 _missing = is_missing
 _num = number
@@ -225,6 +255,8 @@ def money_axis(currency: str | None = None, **kwargs: Any) -> alt.Axis:
     """
     import json
 
+    if vega_locale() is not None:  # another locale writes its own units ("5 Mio. €"), as the report's text does
+        return alt.Axis(labelExpr=_money_label_expr(currency), **kwargs)
     magnitude = "abs(datum.value)"
     body = f"format({magnitude}, ',.0f')"
     for unit, size in reversed(MONEY_UNITS):

@@ -185,7 +185,7 @@ def test_the_trend_bands_and_dates_are_written_the_german_way(analysis, trends):
         ["CPI (Kosten)", "SPI (Termine)"] in [u.get("encoding", {}).get("strokeDash", {}).get("sort")
                                              for u in units(spec)]
     axis = [u["encoding"]["x"]["axis"]["format"] for u in units(spec) if "axis" in u.get("encoding", {}).get("x", {})]
-    assert axis and set(axis) == {"%d. %b %Y"}
+    assert axis and set(axis) == {"%-d. %b %Y"}
     curve = german("s_curve", analysis, trends)
     assert domain(curve, "color") == ["Planwert (PV)", "Fertigstellungswert (EV)", "Istkosten (AC)"]
 
@@ -203,8 +203,25 @@ def test_the_static_svg_writes_german_numbers_months_and_words(analysis, trends)
     assert re.search(r"^[01],\d\d?$", quadrant, flags=re.M)  # axis ticks with a decimal comma: 0,9 or 1,05
     assert english_leftovers(quadrant) == []
     curve = _svg_text(german("s_curve", analysis, trends))
-    assert re.search(r"^\d\d\. (Jan|Feb|Mär|Apr|Mai|Jun|Jul|Aug|Sep|Okt|Nov|Dez) \d{4}$", curve, flags=re.M)
+    assert re.search(r"^[1-9]\d?\. (Jan|Feb|Mär|Apr|Mai|Jun|Jul|Aug|Sep|Okt|Nov|Dez) \d{4}$", curve, flags=re.M)
     assert english_leftovers(curve) == []
+
+
+def test_a_german_money_axis_writes_amounts_as_the_german_text_does():
+    """``5 Mio. €`` and ``1,2 Mrd. €`` as :func:`pmo_workbench._values.money` writes them in de_DE, not ``€5m``."""
+    import altair as alt
+
+    from pmo_workbench._values import money
+    from pmo_workbench.charts.style import _style, money_axis
+
+    values = [{"x": v} for v in (-2_500_000, 650, 5_000_000, 1_250_000_000)]
+    with use_language("de"):
+        chart = _style(alt.Chart(alt.Data(values=values)).mark_point().encode(
+            x=alt.X("x:N"), y=alt.Y("x:Q", axis=money_axis("EUR"), scale=alt.Scale(domain=[0, 1_200_000_000]))))
+        spec = chart.to_dict()
+        assert money(5_000_000, "EUR").replace("\xa0", " ") == "5 Mio. €"
+    labels = _svg_text(spec).replace("\xa0", " ").splitlines()
+    assert {"0 €", "200 Mio. €", "1 Mrd. €", "1,2 Mrd. €"} <= set(labels)
 
 
 # --- the locale itself ----------------------------------------------------------------------------------------
