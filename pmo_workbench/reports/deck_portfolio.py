@@ -8,9 +8,10 @@ from typing import Any
 
 import datetime as dt
 
-from .._values import fmt, percent
+from .._values import fmt, number_locale, percent
 from ..i18n import N_, _, format_date, ngettext, pgettext
 from .branding import Branding
+from .deck_text import long_date
 from .deck import (MAX_SLIDES, MIN_SLIDES, MUTED, RAG_COLOURS, Deck, NotebookChart, bullets_slide, chart_png,
                    engagement_of, footer_mark, footer_text, no_deck_record, pick_charts, title_slide)
 
@@ -44,12 +45,16 @@ def _findings(kind: str, n: int) -> str:
     return f"{n} {kind}"
 
 
-def _day(text: Any) -> str | None:
-    """An ISO date as the reader's language writes it (``31 May 2026``, ``31.05.2026``); ``None`` when not one."""
+def _day(text: Any, *, iso: bool = False) -> str | None:
+    """An ISO date as the reader writes it (``31.05.2026`` in German); ``None`` when it is not one. English keeps
+    the deck's own forms: ``31 May 2026``, or the ISO date itself with ``iso``."""
     try:
-        return format_date(dt.date.fromisoformat(str(text)[:10]), "medium")
+        day = dt.date.fromisoformat(str(text)[:10])
     except ValueError:
         return None
+    if number_locale().split("_")[0].lower() == "en":
+        return day.isoformat() if iso else long_date(day.isoformat())
+    return format_date(day, "medium")
 
 
 def _needs(chain: Sequence[str]) -> str:
@@ -269,7 +274,7 @@ def _dependencies_slide(deck: Deck, dep, charts) -> None:
 
 def _worst_link(worst: Mapping[str, Any]) -> str:
     """The latest link in words: who needs what, by when, and how long before it is expected to finish."""
-    days, by = worst["days"], _day(worst.get("needed_by")) or worst.get("needed_by")
+    days, by = worst["days"], _day(worst.get("needed_by"), iso=True) or worst.get("needed_by")
     if not by:
         text = ngettext("The worst: {project} needs {needs}, {days} day before it is expected to finish.",
                         "The worst: {project} needs {needs}, {days} days before it is expected to finish.", days)
