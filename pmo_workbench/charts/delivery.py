@@ -3,7 +3,7 @@
 Each builder takes frames of :mod:`pmo_workbench.portfolio.delivery` or
 :mod:`pmo_workbench.portfolio.finance` (or frames of the same shape), never
 changes them, embeds its data, gives every mark a tooltip and applies the house
-style. Charts fit an A4 page (at most 640 px wide).
+style. Charts fit an A4 page (at most 640 px wide). Their words and date formats are in the current language.
 """
 
 from __future__ import annotations

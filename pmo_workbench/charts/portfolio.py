@@ -3,7 +3,8 @@
 Each function takes frames produced by :func:`pmo_workbench.portfolio.analyse_portfolio`
 (or frames of the same shape), never changes them, embeds its data (no URLs),
 gives every mark a tooltip and applies the house style of :mod:`pmo_workbench.charts`.
-Charts fit an A4 page (at most 640 px wide).
+Charts fit an A4 page (at most 640 px wide). Titles, legends, tooltips and the names in their data (health,
+decisions, kinds of link) are in the current language (:mod:`pmo_workbench.i18n`), read when a chart is built.
 """
 
 from __future__ import annotations

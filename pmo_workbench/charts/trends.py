@@ -1,7 +1,8 @@
 """Altair charts of the portfolio's trends: the S-curve and the CPI/SPI roll-up by status date.
 
 Each builder takes a frame of :class:`pmo_workbench.portfolio.trends.Trends` (``rollup`` or ``by_pmo``), never
-changes it, embeds its data, gives every mark a tooltip and applies the house style of :mod:`.style`.
+changes it, embeds its data, gives every mark a tooltip and applies the house style of :mod:`.style`. Their words
+and date formats are in the current language.
 """
 
 from __future__ import annotations
