@@ -110,6 +110,7 @@ def _style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
         ),
         header=alt.HeaderConfig(labelFont=FONT, titleFont=FONT, labelFontSize=12, titleFontSize=12, labelColor=INK),
         text=alt.MarkConfig(font=FONT, fontSize=11, color=INK),
+        locale=vega_locale() or alt.Undefined,  # numbers and dates as the report's readers write them
     )
 
 
@@ -117,6 +118,96 @@ def _titled(chart: alt.TopLevelMixin, title: str | None) -> alt.TopLevelMixin:
     return chart if title is None else chart.properties(title=title)
 
 
+
+# -- the locale charts write numbers and dates in (d3's, derived from Babel) ----------------------------------
+_D3_PATTERN = {"yyyy": "%Y", "yy": "%y", "y": "%Y", "MMMM": "%B", "MMM": "%b", "MM": "%m", "M": "%-m",
+               "LLLL": "%B", "LLL": "%b", "dd": "%d", "d": "%-d", "EEEE": "%A", "EEE": "%a", "HH": "%H", "H": "%-H",
+               "hh": "%I", "h": "%-I", "mm": "%M", "ss": "%S", "a": "%p"}
+
+
+def _d3_time(pattern: str) -> str:
+    """A CLDR date or time pattern (``dd.MM.y``) as a d3 time format (``%d.%m.%Y``); quoted text kept as text."""
+    import re
+
+    def one(match: re.Match) -> str:
+        token = match.group(0)
+        if token.startswith("'"):
+            return token[1:-1].replace("''", "'") or "'"
+        return _D3_PATTERN.get(token, _D3_PATTERN.get(token[:4], token))
+
+    return re.sub(r"'(?:[^']|'')*'|([A-Za-z])\1*", one, pattern)
+
+
+def vega_locale(locale: str | None = None) -> dict[str, Any] | None:
+    """The d3 number and time locale a chart writes its numbers and dates in, for Vega-Lite's ``config.locale``:
+    that of ``locale`` (default :func:`pmo_workbench._values.number_locale`, which setting a language sets), or
+    ``None`` where numbers are written as d3 writes them by default (English).
+
+    Every chart carries it in its spec (:func:`_style`), so a tooltip's ``,.2f`` gives ``1.234,50`` and a time
+    axis ``%b %Y`` gives ``Mär 2026`` in a German report, in the browser (vega-embed) and in the static SVG and
+    PNG (vl-convert) alike. Currency formats (``$``) are not used by the charts (amounts go through
+    :func:`money_axis`), so the currency is left empty.
+
+    >>> vega_locale("en_GB") is None, vega_locale("de_DE")["number"]["decimal"]
+    (True, ',')
+    """
+    from babel import Locale
+    from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
+
+    from .._values import number_locale
+
+    chosen = locale or number_locale()
+    data = Locale.parse(chosen)
+    decimal, group = get_decimal_symbol(chosen), get_group_symbol(chosen)
+    if data.language == "en" and (decimal, group) == (".", ","):
+        return None
+    percent = data.percent_formats[None].pattern
+    months, days = data.months["stand-alone"], data.days["stand-alone"]
+    date = _d3_time(data.date_formats["medium"].pattern)
+    time = _d3_time(data.time_formats["medium"].pattern)
+    return {
+        "number": {"decimal": decimal, "thousands": group, "grouping": [3], "currency": ["", ""],
+                   "percent": "\u00a0%" if " %" in percent.replace("\u00a0", " ") else "%",
+                   "minus": get_minus_sign_symbol(chosen)},
+        "time": {"dateTime": str(data.datetime_formats["medium"]).replace("{1}", date).replace("{0}", time),
+                 "date": date, "time": time,
+                 "periods": [data.day_periods["format"]["abbreviated"].get(p, p.upper()) for p in ("am", "pm")],
+                 "days": [days["wide"][(i + 6) % 7] for i in range(7)],
+                 "shortDays": [days["abbreviated"][(i + 6) % 7] for i in range(7)],
+                 "months": [months["wide"][i] for i in range(1, 13)],
+                 "shortMonths": [months["abbreviated"][i] for i in range(1, 13)]},
+    }
+
+
+def _money_label_expr(currency: str | None, locale: str | None = None) -> str:
+    """The label expression of a money axis in a locale other than English: amounts with the units and currency
+    placement :func:`pmo_workbench._values.money` writes there (``5 Mio. €``, ``1,2 Mrd. €``; thousands whole where
+    the locale does not shorten them: ``650.000 €``). The digits follow the chart's :func:`vega_locale`."""
+    import json
+    import re
+
+    from babel import Locale
+    from babel.numbers import format_compact_currency, format_compact_decimal, format_currency
+
+    from .._values import number_locale
+
+    chosen = locale or number_locale()
+    code = currency.strip().upper() if currency else None
+    before, after = "", ""
+    if code:
+        pattern = re.sub(r"0\.0+", "0", Locale.parse(chosen).currency_formats["standard"].pattern.split(";")[0])
+        before, after = format_currency(7, code, format=pattern, locale=chosen, currency_digits=False).split("7", 1)
+    magnitude = "abs(datum.value)"
+    body = f"{json.dumps(before)} + format({magnitude}, ',.0f') + {json.dumps(after)}"
+    for _unit, size in reversed(MONEY_UNITS):
+        sample = (format_compact_currency(size, code, locale=chosen, fraction_digits=1) if code else
+                  format_compact_decimal(size, locale=chosen, fraction_digits=1))
+        if not re.fullmatch(r"\D*1\D*", sample):  # not shortened in this locale (1000 €): written whole
+            continue
+        pre, post = sample.split("1", 1)
+        body = (f"({magnitude} >= {size:g} ? {json.dumps(pre)} + format({magnitude} / {size:g}, ',.1~f') + "
+                f"{json.dumps(post)} : {body})")
+    return f"(datum.value < 0 ? '-' : '') + {body}"
 
 # -- value helpers -----------------------------------------------------------------
 _missing = is_missing
@@ -164,6 +255,8 @@ def money_axis(currency: str | None = None, **kwargs: Any) -> alt.Axis:
     """
     import json
 
+    if vega_locale() is not None:  # another locale writes its own units ("5 Mio. €"), as the report's text does
+        return alt.Axis(labelExpr=_money_label_expr(currency), **kwargs)
     magnitude = "abs(datum.value)"
     body = f"format({magnitude}, ',.0f')"
     for unit, size in reversed(MONEY_UNITS):
