@@ -156,7 +156,8 @@ def _type_slide(deck: Deck, pmos: Sequence[Mapping[str, Any]], labels: Mapping[s
             for p in pmos]
     share = 0.45 if len(pmos) <= 4 else 0.7  # every PMO in the table; the sentences below give way
     table = deck.table(slide, (left, top, width, int(height * share)),
-                       [_("PMO"), _("Level"), _("Type"), _("Target"), _("Overall"), _("Maturity level")], rows,
+                       [_("PMO"), pgettext("PMO level", "Level"), _("Type"), _("Target"), _("Overall"),
+                        _("Maturity level")], rows,
                        [2.2, 1.2, 1.5, 1.5, 1, 1], pt=14, min_pt=9)
     below = top + sum(int(r.height) for r in table.rows) + int(height * 0.05)
     deck.text(slide, (left, below, width, top + height - below),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .._values import is_missing
-from ..i18n import _, format_date, ngettext
+from ..i18n import _, format_date, ngettext, npgettext
 from ..portfolio import PortfolioAnalysis
 from ..portfolio.links import late_links
 from ..portfolio.model import CANDIDATES, IN_FLIGHT
@@ -56,9 +56,10 @@ def _date(day: pd.Timestamp) -> str:
 
 
 def _role_months(total: int) -> str:
-    return ngettext("{total} role-month in which these projects' committed work (active, on hold) draws on a role",
-                    "{total} role-months in which these projects' committed work (active, on hold) draws on a role",
-                    total).format(total=total)
+    return npgettext("evidence count",
+                     "{total} role-month in which these projects' committed work (active, on hold) draws on a role",
+                     "{total} role-months in which these projects' committed work (active, on hold) draws on a "
+                     "role", total).format(total=total)
 
 
 def _over_allocation(analysis: PortfolioAnalysis, ids: set[str]) -> Measure:
@@ -123,7 +124,7 @@ def _unvalued(analysis: PortfolioAnalysis, ids: set[str]) -> Measure:
     n, total = len(unvalued), len(open_)
     if not total:
         return Measure("unvalued", None, 0, _("No project is open to selection (proposed, active or on hold)."))
-    projects_ = ngettext("{total} project", "{total} projects", total).format(total=total)
+    projects_ = npgettext("evidence count", "{total} project", "{total} projects", total).format(total=total)
     return Measure("unvalued", n, total,
                    ngettext("{n} of {projects} open to selection has no value (no criteria score or strategic value), "
                             "so selection cannot rank it.",
@@ -144,7 +145,8 @@ def _stale(analysis: PortfolioAnalysis, ids: set[str], days: int) -> Measure:
     if not total:
         return Measure("stale_updates", None, 0, _("No project is in flight."))
     when = _date(analysis.as_of)
-    flying = ngettext("{total} in-flight project", "{total} in-flight projects", total).format(total=total)
+    flying = npgettext("evidence count", "{total} in-flight project", "{total} in-flight projects",
+                       total).format(total=total)
     sentence = (_("{n} of {projects} last reported more than {days} days before {date} (or never).") if n else
                 _("All {projects} reported within {days} days of {date}.")).format(n=n, projects=flying, days=days,
                                                                                   date=when)
@@ -175,7 +177,8 @@ def _no_objective(analysis: PortfolioAnalysis, ids: set[str]) -> Measure:
     if not total:
         return Measure("no_objective", None, 0, _("No project is open (proposed, active or on hold)."))
     n = int((open_ & ~named).sum())
-    open_projects = ngettext("{total} open project", "{total} open projects", total).format(total=total)
+    open_projects = npgettext("evidence count", "{total} open project", "{total} open projects",
+                              total).format(total=total)
     return Measure("no_objective", n, total,
                    ngettext("{n} of {projects} (proposed, active or on hold) names no strategic objective.",
                             "{n} of {projects} (proposed, active or on hold) name no strategic objective.",
