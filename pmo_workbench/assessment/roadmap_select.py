@@ -64,7 +64,7 @@ def _score(value: float, below: float) -> str:
 
 def _threshold(value: float) -> str:
     """A threshold as ``:g`` writes it (50, 47.5), in the current language's numbers."""
-    return fmt(value, 0) if float(value).is_integer() else f"{value:g}".replace(".", fmt(0.5, 1)[1])
+    return fmt(value, len(f"{value:g}".partition(".")[2]))
 
 
 def short(text: str, limit: int = SHORT) -> str:

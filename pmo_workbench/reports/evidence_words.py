@@ -62,7 +62,8 @@ def verdict_words(code: str | None) -> str | None:
 
 def agreement_words(code: str | None) -> str | None:
     """Agreement as the evidence table shows it (``split``, ``agree``, ``low``), in the current language."""
-    words = {"split": _("views split"), "agree": pgettext("agreement", "agree"), "low": _("low agreement")}
+    words = {"split": pgettext("agreement", "split"), "agree": pgettext("agreement", "agree"),
+             "low": pgettext("agreement", "low")}
     return words.get(code, code) if isinstance(code, str) else code
 
 

@@ -77,3 +77,12 @@ def test_the_organisation_wide_note_in_german(assessed, analysis):  # noqa: F811
         "2 Rollen sind im Juli 2026 durch verbindlich eingeplante Arbeit überbucht (betroffene Rollenmonate: 2; "
         "Grundlage: 3 Rollenmonate, in denen die verbindlich eingeplante Arbeit dieser Projekte (aktiv, pausiert) "
         "eine Rolle beansprucht).")
+
+
+def test_the_shown_rows_in_english_are_the_words_the_report_shows(assessed, analysis):  # noqa: F811
+    e = ev.portfolio_evidence(assessed.assessments, analysis).get("Digital PMO")
+    shown = e.shown_rows()
+    assert list(shown["verdict_text"]) == list(e.rows["verdict"].map(ev.VERDICT_WORDS))
+    assert list(shown["perceived"]) == list(e.rows["perceived"].map(ev.PERCEIVED_WORDS))
+    assert list(shown["agreement"]) == list(e.rows["agreement"])
+    assert ev.verdict_words("contradicts") == "evidence contradicts perception"
