@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import PmoWorkbenchError
+from ..i18n import N_, _, ngettext, pgettext
 from .positioning import ANONYMOUS_MIN_GROUP_SIZE
 
 MIN_PEERS = 10
@@ -56,6 +57,9 @@ ENTRY_COLUMNS = ("entry_id", "org_key", "source_key", "instrument_id", "instrume
 SCORE_PREFIX = "score_"
 QUARTILES = ("top", "second", "third", "bottom")
 COMPARISON_COLUMNS = ["dimension", "label", "score", "peers", "q1", "median", "q3", "rank", "out_of", "quartile"]
+SIZE_WORDS = {"micro": N_("of micro organisations"), "small": N_("of small organisations"),
+              "medium": N_("of medium organisations"), "large": N_("of large organisations")}
+"""A size band as a peer description says it (marked for the catalogue)."""
 _YEAR = re.compile(r"^(\d{4})(?:\s*-\s*(\d{4}))?$")
 
 
@@ -72,6 +76,24 @@ def size_band(headcount: int | float) -> str:
     if headcount < 0:
         raise ValueError(f"a headcount cannot be negative, got {headcount}")
     return next((band for limit, band in SIZE_LIMITS if headcount < limit), "large")
+
+
+def quartile_words(code: str) -> str:
+    """A quartile (:data:`QUARTILES`) as a report shows it, in the current language (``"top"`` in English)."""
+    return {"top": pgettext("quartile", "top"), "second": pgettext("quartile", "second"),
+            "third": pgettext("quartile", "third"), "bottom": pgettext("quartile", "bottom")}.get(code, code)
+
+
+def _level_peers(level: str | None, n: int) -> str:
+    if level == "project":
+        return ngettext("project-level PMO", "project-level PMOs", n)
+    if level == "department":
+        return ngettext("department-level PMO", "department-level PMOs", n)
+    if level == "enterprise":
+        return ngettext("enterprise-level PMO", "enterprise-level PMOs", n)
+    if level in (None, "same"):
+        return ngettext("PMO of any level", "PMOs of any level", n)
+    return ngettext("{level}-level PMO", "{level}-level PMOs", n).format(level=level)
 
 
 def score_columns(frame: pd.DataFrame) -> list[str]:
@@ -156,18 +178,18 @@ class PeerFilter:
     def describe(self, count: int | None = None) -> str:
         """The peers in words, e.g. ``"enterprise-level PMOs in public sector (2025)"`` (``"PMO"`` for a
         ``count`` of 1)."""
-        pmos = "PMO" if count == 1 else "PMOs"
-        level = f"{pmos} of any level" if self.pmo_level in (None, "same") else f"{self.pmo_level}-level {pmos}"
-        parts = [level]
+        parts = [_level_peers(self.pmo_level, 2 if count is None else count)]
         if self.sector:
-            parts.append(f"in {self.sector}")
+            parts.append(_("in {sector}").format(sector=self.sector))
         if self.size:
-            parts.append(f"of {self.size} organisations")
+            size = SIZE_WORDS.get(self.size)
+            parts.append(_(size) if size else _("of {size} organisations").format(size=self.size))
         if self.region:
-            parts.append(f"in the region {self.region}")
+            parts.append(_("in the region {region}").format(region=self.region))
         if self.year:
             first, last = self.year
-            parts.append(f"assessed in {first}" if first == last else f"assessed in {first}-{last}")
+            parts.append(_("assessed in {year}").format(year=first) if first == last else
+                         _("assessed in {first}-{last}").format(first=first, last=last))
         return " ".join(parts)
 
     def text(self) -> str:
@@ -277,27 +299,39 @@ class BenchmarkComparison:
     @property
     def sentence(self) -> str:
         """The filter and the count, always shown, e.g. ``"Compared with 42 enterprise-level PMOs ..."``."""
-        if self.merged:
-            own = (" within each pool merged into this one: organisations cannot be matched across merged pools, so "
-                   "one assessed by two of them counts twice" + (" and the client's own entries imported from another "
-                                                               "pool are not left out" if self.own_left_out else ""))
+        if self.merged and self.own_left_out:
+            basis = _("one per organisation within each pool merged into this one: organisations cannot be matched "
+                      "across merged pools, so one assessed by two of them counts twice and the client's own entries "
+                      "imported from another pool are not left out")
+        elif self.merged:
+            basis = _("one per organisation within each pool merged into this one: organisations cannot be matched "
+                      "across merged pools, so one assessed by two of them counts twice")
         else:
-            own = ", the client's own left out" if self.own_left_out else ""
-        made_with = f" assessed with {self.instrument}" if self.instrument else ""
-        who = f"{self.filter.describe(self.peers)}{made_with} (one per organisation{own})"
-        made_up = (f" {self.synthetic_peers} of the {self.peers} are synthetic (made up, not real assessments)."
-                   if self.synthetic_peers else "")
+            basis = (_("one per organisation, the client's own left out") if self.own_left_out
+                     else _("one per organisation"))
+        shown = {"n": self.peers, "peers": self.filter.describe(self.peers), "instrument": self.instrument,
+                 "basis": basis, "min": MIN_PEERS}
         if self.suppressed:
-            return (f"The benchmark pool holds {self.peers} {who}; at least {MIN_PEERS} are needed, so no comparison "
-                    f"is shown.{made_up}")
-        return f"Compared with {self.peers} {who}.{made_up}"
+            sentence = (_("The benchmark pool holds {n} {peers} assessed with {instrument} ({basis}); at least {min} "
+                          "are needed, so no comparison is shown.") if self.instrument else
+                        _("The benchmark pool holds {n} {peers} ({basis}); at least {min} are needed, so no "
+                          "comparison is shown.")).format(**shown)
+        else:
+            sentence = (_("Compared with {n} {peers} assessed with {instrument} ({basis}).") if self.instrument else
+                        _("Compared with {n} {peers} ({basis}).")).format(**shown)
+        if self.synthetic_peers:
+            sentence += " " + ngettext("{k} of the {n} is synthetic (made up, not a real assessment).",
+                                       "{k} of the {n} are synthetic (made up, not real assessments).",
+                                       self.synthetic_peers).format(k=self.synthetic_peers, n=self.peers)
+        return sentence
 
     def shown_table(self) -> pd.DataFrame:
         """The table as the report prints it: ``label``, ``score``, ``q1``, ``median``, ``q3``, ``rank`` as text
         (``"6 of 11"``, ``None`` without one) and ``quartile``."""
-        rank = [None if pd.isna(r) else f"{int(r)} of {int(n)}" for r, n in zip(self.table["rank"],
-                                                                               self.table["out_of"])]
-        return self.table[["label", "score", "q1", "median", "q3"]].assign(rank=rank, quartile=self.table["quartile"])
+        rank = [None if pd.isna(r) else _("{rank} of {out_of}").format(rank=int(r), out_of=int(n))
+                for r, n in zip(self.table["rank"], self.table["out_of"])]
+        quartile = [None if q is None or pd.isna(q) else quartile_words(str(q)) for q in self.table["quartile"]]
+        return self.table[["label", "score", "q1", "median", "q3"]].assign(rank=rank, quartile=quartile)
 
     def to_dict(self) -> dict:
         """A JSON-ready dict (missing values as ``None``)."""
@@ -388,7 +422,7 @@ def compare(assessment, pool: pd.DataFrame, filter: PeerFilter | None = None, ow
                                    made_with)
     dims = assessment.dimensions
     wanted = [*zip(dims["dimension"], dims["label"], dims["score"]),
-              ("overall", "Overall", assessment.overall_score)]
+              ("overall", _("Overall"), assessment.overall_score)]
     rows, strips = [], []
     for dim, label, score in wanted:
         column = "overall" if dim == "overall" else f"{SCORE_PREFIX}{dim}"

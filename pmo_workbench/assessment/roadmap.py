@@ -94,10 +94,9 @@ from .findings import Findings
 from .instrument import Instrument
 from .positioning import TypeResult
 from .recommendations import COLUMNS, FRAMEWORKS, FindingTrigger, RecommendationLibrary
+from . import roadmap_words as words
 from .roadmap_select import _dimension_context, _Pick, _select, _supersede, short
-
-PHASE_LABELS: dict[int, str] = {1: "Now (0-3 months)", 2: "Next (3-6 months)", 3: "Later (6-12 months)"}
-"""Roadmap phase number -> the label a report shows."""
+from .roadmap_words import PHASE_LABELS, phase_label
 DEFAULT_CAP = 8
 """Initiatives a roadmap holds at most, unless told otherwise."""
 NOW_LIMIT = 3
@@ -226,22 +225,9 @@ class Roadmap:
         return {"initiatives": [i.to_dict() for i in self.initiatives],
                 "deferred": [d.to_dict() for d in self.deferred],
                 "workstreams": [{"id": w, "label": label} for w, label in self.workstreams],
-                "phases": {str(k): v for k, v in PHASE_LABELS.items()},
+                "phases": {str(k): phase_label(k) for k in PHASE_LABELS},
                 "options": {"framework": self.options.framework, "exclude": list(self.options.exclude),
                             "add": list(self.options.add), "cap": self.options.cap}}
-
-
-_LABELS = {"level": "maturity: {}", "item": "{}", "evidence": "{}", "finding": "answers {}", "added": "{}"}
-"""How a reason reads by the kind of evidence behind it: a level is maturity work, an item's low score and an
-evidence answer speak for themselves ("low score on ...", "evidence ... answered no"), a finding is answered."""
-
-_NOUNS = {"evidence": ("evidence answer", "evidence answers"), "finding": ("finding", "findings"),
-          "item": ("low item score", "low item scores"), "level": ("maturity level", "maturity levels"),
-          "added": ("step added by the consultant", "steps added by the consultant")}
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{'a' if n == 1 and one[0] not in 'aeiou' else 'an' if n == 1 else n} {one if n == 1 else many}"
 
 
 _Key = tuple[str, str, str]  # workstream, dimension, and a step id for a step that stands alone
@@ -339,9 +325,7 @@ def build_roadmap(a_dimensions: pd.DataFrame, item_scores: Mapping[str, float] |
                          "unlocks": initiative.unlocks, "weighted_gap": d["weighted_gap"], "reason": d["reason"],
                          "initiative": initiative.id, "phase": initiative.phase, "phase_label": initiative.phase_label})
     deferred = tuple(Deferred(_lead(groups[g], picks).rec.text(framework)[0], g[0], _shown(g, groups, picks),
-                              tuple(groups[g]),
-                              f"beyond the cap of {cap} initiative{'s' if cap != 1 else ''}: lower priority than "
-                              "those kept") for g in cut)
+                              tuple(groups[g]), words.deferred_reason(cap)) for g in cut)
     used = {g[0] for g in kept}
     streams = tuple((w.id, w.label) for w in library.workstreams if w.id in used)
     return Roadmap(tuple(initiatives), deferred, streams, RoadmapOptions(framework, exclude, add, cap), tuple(rows))
@@ -557,7 +541,7 @@ def _initiative(g: _Key, numbers: Mapping[_Key, str], steps: list[str],
     also: list[str] = []
     if g[2] or d["rank"] >= 2:  # a step standing alone for its finding, or work the evidence calls for
         first = lead.evidence[0] if lead.evidence else d["level_words"]
-        why = _LABELS[kinds.get(first, "level")].format(first)
+        why = words.labelled(kinds.get(first, "level"), first)
         said = {first}
         for s in others:
             new = next((e for e in picks[s].evidence if e not in said), None)
@@ -566,21 +550,16 @@ def _initiative(g: _Key, numbers: Mapping[_Key, str], steps: list[str],
                 also.append(kinds.get(new, "level"))
     elif d["rank"] == 0:
         target = instrument.type_label(d["unlocks"])
-        why = (f"closes a gap to the {target} target ({label}, not yet scored)" if np.isinf(d["needed"])
-               else f"closes a gap to the {target} target ({label}, {d['needed']:.1f} points short)")
+        why = words.goal_gap(target, label, None if np.isinf(d["needed"]) else d["needed"])
     else:
-        why = d["reason"].replace("foundation gap: ", f"foundation gap: {label} ", 1)
-    if also:  # what else the other steps answer, counted by kind
-        why += "; also " + " and ".join(_count(also.count(k), *_NOUNS[k]) for k in _NOUNS if k in also)
+        why = words.foundation_gap(d["gate_type"], label, None if np.isinf(d["needed"]) else d["needed"])
+    why = words.also(why, also)  # what else the other steps answer, counted by kind
     heavy = next((s for s in ordered if picks[s].rec.effort == "high"), None)
     if lead.rec.effort != "high" and heavy is not None:
-        why += f"; includes a high-effort step: {_lower_first(short(picks[heavy].rec.text(framework)[0], 34))}"
+        why = words.heavy_step(why, _lower_first(short(picks[heavy].rec.text(framework)[0], 34)))
     weeks = _critical_path(steps, picks)
     late = start > PHASE_WEEKS[phase][0]
-    when = {None: "starts now",
-            "prerequisite": (f"from week {start + 1}, " if late else "") + f"after {', '.join(after)}, which it needs",
-            "high_effort": "one high-effort start at a time", "full": "earlier phases are full",
-            "impact": "after the higher-impact work"}[pushed]
+    when = words.when(pushed, after, start + 1 if late else None)
     rank_effort = max(_RANK[picks[s].rec.effort] for s in steps)
     rank_impact = max(_RANK[picks[s].rec.impact] for s in steps)
     names = {v: k for k, v in _RANK.items()}
@@ -588,8 +567,8 @@ def _initiative(g: _Key, numbers: Mapping[_Key, str], steps: list[str],
     return Initiative(
         id=numbers[g], title=title, workstream=g[0], workstream_label=library.workstream_label(g[0]),
         dimension=_shown(g, {g: steps}, picks), dimension_label=labels[_shown(g, {g: steps}, picks)], phase=phase,
-        phase_label=PHASE_LABELS[phase],
+        phase_label=phase_label(phase),
         owner_role=lead.rec.owner_role, duration_weeks=weeks, effort=names[rank_effort],
         impact=names[rank_impact], kpi=lead.rec.text(framework)[2], steps=tuple(rows), evidence=evidence,
-        because=f"{why[0].upper()}{why[1:]}; {when}.", prerequisites=tuple(after), unlocks=d["unlocks"],
+        because=words.because(why, when), prerequisites=tuple(after), unlocks=d["unlocks"],
         start_week=start + 1, end_week=start + weeks)

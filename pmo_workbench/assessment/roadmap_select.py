@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._values import is_missing
+from .._values import fmt, is_missing
+from ..i18n import N_, _
 from .findings import Findings
 from .instrument import Instrument
 from .positioning import TypeResult
@@ -47,9 +48,23 @@ SHORT = 42
 """Characters of a quoted item statement or evidence question at most in a roadmap's reasons."""
 
 
+ADDED = N_("added by the consultant")
+"""The reason of a step the consultant forced in (translated where the roadmap is built)."""
+
+ANSWERED = {"no": N_("evidence \u201c{question}\u201d answered no"),
+            "partly": N_("evidence \u201c{question}\u201d answered partly"),
+            "yes": N_("evidence \u201c{question}\u201d answered yes")}
+"""An evidence answer as a roadmap's reason reads it, by answer."""
+
+
 def _score(value: float, below: float) -> str:
     """A score below a threshold, whole unless rounding would reach the threshold (39.9 under 40)."""
-    return f"{value:.0f}" if round(value) < below else f"{value:.1f}"
+    return fmt(value, 0) if round(value) < below else fmt(value, 1)
+
+
+def _threshold(value: float) -> str:
+    """A threshold as ``:g`` writes it (50, 47.5), in the current language's numbers."""
+    return fmt(value, len(f"{value:g}".partition(".")[2]))
 
 
 def short(text: str, limit: int = SHORT) -> str:
@@ -92,25 +107,31 @@ def _dimension_context(a_dimensions: pd.DataFrame, type_result: TypeResult,
             rank, unlocks = 0, goal
             value = goal_gaps.get(dim.id)
             needed = np.inf if is_missing(value) else float(value)
-            reason = (f"no score yet; the {goal_label} gate needs it" if np.isinf(needed)
-                      else f"{needed:.1f} points short of the {goal_label} gate")
+            reason = (_("no score yet; the {type} gate needs it").format(type=goal_label) if np.isinf(needed)
+                      else _("{points} points short of the {type} gate").format(points=fmt(needed, 1),
+                                                                                 type=goal_label))
         elif dim.id in foundation:
             rank = 1
             gap = foundation[dim.id]
             needed = np.inf if is_missing(gap.points_needed) else float(gap.points_needed)
             type_label = instrument.type_label(gap.type)
-            reason = (f"foundation gap: no score yet on a {type_label} gate" if np.isinf(needed)
-                      else f"foundation gap: {needed:.1f} points below the {type_label} gate")
+            reason = (_("foundation gap: no score yet on a {type} gate").format(type=type_label) if np.isinf(needed)
+                      else _("foundation gap: {points} points below the {type} gate").format(
+                          points=fmt(needed, 1), type=type_label))
         elif missing:
-            reason = "not enough answers to score this dimension"
+            reason = _("not enough answers to score this dimension")
         else:
-            reason = f"weighted gap of {weighted_gap:.1f} points to full maturity"
+            reason = _("weighted gap of {points} points to full maturity").format(points=fmt(weighted_gap, 1))
+        name = instrument.level_names.get(level) if not missing else None
         out[dim.id] = {"level": level, "score": None if missing else float(score), "weighted_gap": weighted_gap,
                        "rank": rank, "needed": needed, "unlocks": unlocks, "reason": reason,
                        "beyond": dim.id in beyond and dim.id not in within, "label": labels[dim.id],
-                       "level_words": f"{labels[dim.id]} not scored" if missing else
-                       f"{labels[dim.id]} at level {level}"
-                       + (f" ({instrument.level_names[level]})" if level in instrument.level_names else "")}
+                       "gate_type": (instrument.type_label(foundation[dim.id].type) if dim.id in foundation
+                                     and dim.id not in goal_gaps else None),
+                       "level_words": _("{dimension} not scored").format(dimension=labels[dim.id]) if missing else
+                       _("{dimension} at level {level} ({name})").format(dimension=labels[dim.id], level=level,
+                                                                         name=name) if name else
+                       _("{dimension} at level {level}").format(dimension=labels[dim.id], level=level)}
     return out
 
 
@@ -142,17 +163,22 @@ def _select(library: RecommendationLibrary, dims: Mapping[str, dict[str, Any]], 
                 answer = found.answer(trig.evidence)
                 if answer in trig.answer:
                     missing = True
-                    kinds.setdefault(f"evidence \u201c{short(questions.get(trig.evidence, trig.evidence))}\u201d "
-                                     f"answered {answer}", "evidence")
+                    question = short(questions.get(trig.evidence, trig.evidence))
+                    kinds.setdefault(_(ANSWERED[answer]).format(question=question) if answer in ANSWERED else
+                                     _("evidence \u201c{question}\u201d answered {answer}").format(
+                                         question=question, answer=answer), "evidence")
             elif not fits:
                 continue
             elif isinstance(trig, ItemTrigger):
                 value = scores.get(trig.item)
                 if not is_missing(value) and float(value) < trig.below:
                     text, reverse = statements.get(trig.item, (trig.item, False))
-                    kinds.setdefault((f"\u201c{short(text)}\u201d too widely agreed" if reverse
-                                      else f"low score on \u201c{short(text)}\u201d")
-                                     + f" ({_score(float(value), trig.below)}, under {trig.below:g})", "item")
+                    shown = {"statement": short(text), "score": _score(float(value), trig.below),
+                             "threshold": _threshold(trig.below)}
+                    kinds.setdefault((_("\u201c{statement}\u201d too widely agreed ({score}, under {threshold})")
+                                      if reverse else
+                                      _("low score on \u201c{statement}\u201d ({score}, under {threshold})")
+                                      ).format(**shown), "item")
             elif isinstance(trig, FindingTrigger):
                 hits = found.matching(trig.finding, trig.dimension)
                 for f in hits:
@@ -168,8 +194,9 @@ def _select(library: RecommendationLibrary, dims: Mapping[str, dict[str, Any]], 
         evidence = sorted(kinds, key=lambda e: kinds[e] != "evidence")
         found_here = list(dict.fromkeys(found_here))
         if rec.id in add:
-            picks[rec.id] = _Pick(rec, ["added by the consultant", *evidence], True, found_here, found_on, missing,
-                                  kinds={"added by the consultant": "added", **kinds})
+            added = _(ADDED)
+            picks[rec.id] = _Pick(rec, [added, *evidence], True, found_here, found_on, missing,
+                                  kinds={added: "added", **kinds})
         elif evidence and (problem or not d["beyond"]):
             picks[rec.id] = _Pick(rec, evidence, False, found_here, found_on, missing, kinds=kinds)
     return picks

@@ -7,6 +7,8 @@ import textwrap
 import altair as alt
 import pandas as pd
 
+from ..assessment.roadmap_words import PHASE_LABELS
+from ..i18n import N_, _, ngettext
 from .style import _RATINGS, GREY, INK, LEVEL_COLOURS, MAX_WIDTH, _int, _records, _records_frame, _style, _text, _titled
 
 __all__ = ["roadmap"]
@@ -18,6 +20,7 @@ _PAD = 4  # px of padding inside a box
 _HEADER = 22  # px of the phase headers at the top
 _MAX_LINES = 2  # lines of an initiative's title at most (then an ellipsis; the table beside it has the full title)
 _EFFORT_FILL = {"low": LEVEL_COLOURS[0], "medium": LEVEL_COLOURS[1], "high": LEVEL_COLOURS[2]}
+_EFFORT_WORDS = {"low": N_("low effort"), "medium": N_("medium effort"), "high": N_("high effort")}
 
 
 def _wrap(text: str, width: int, lines: int) -> list[str]:
@@ -53,7 +56,7 @@ def roadmap(initiatives: pd.DataFrame, *, title: str | None = None) -> alt.Layer
     records = _records(initiatives)
     column_width = (MAX_WIDTH - 16 - _LABEL_WIDTH) / 3
     chars = max(int((column_width - 2 * _PAD) / 5.6), 10)
-    phase_labels = {1: "Now (0-3 months)", 2: "Next (3-6 months)", 3: "Later (6-12 months)"}
+    phase_labels = {k: _(v) for k, v in PHASE_LABELS.items()}
     rows: list[str] = []
     boxes = []
     for r in records:
@@ -61,7 +64,7 @@ def roadmap(initiatives: pd.DataFrame, *, title: str | None = None) -> alt.Layer
         if phase not in (1, 2, 3):
             continue
         phase_labels[phase] = _text(r.get("phase_label")) or phase_labels[phase]
-        stream = _text(r.get("workstream_label")) or _text(r.get("dimension")) or "Roadmap"
+        stream = _text(r.get("workstream_label")) or _text(r.get("dimension")) or _("Roadmap")
         if stream not in rows:
             rows.append(stream)
         ident = _text(r.get("id")) or ""
@@ -69,10 +72,10 @@ def roadmap(initiatives: pd.DataFrame, *, title: str | None = None) -> alt.Layer
         effort = (_text(r.get("effort")) or "").lower()
         weeks = _int(r.get("duration_weeks"))
         start, end = _int(r.get("start_week")), _int(r.get("end_week"))
-        span = (f"weeks {start}-{end}" if start is not None and end is not None and end > start
-                else f"{weeks} weeks" if weeks is not None else None)
-        detail = ", ".join(x for x in (span,
-                                       f"{effort} effort" if effort in _RATINGS else None) if x)
+        span = (_("weeks {start}-{end}").format(start=start, end=end) if start is not None and end is not None
+                and end > start else ngettext("{n} week", "{n} weeks", weeks).format(n=weeks) if weeks is not None
+                else None)
+        detail = ", ".join(x for x in (span, _(_EFFORT_WORDS[effort]) if effort in _RATINGS else None) if x)
         boxes.append({"stream": stream, "phase": phase, "lines": lines, "detail": detail, "effort": effort,
                       "id": ident, "title": _text(r.get("title")) or "", "phase_label": phase_labels[phase]})
     # place the boxes: each row as tall as its fullest cell
@@ -121,29 +124,30 @@ def roadmap(initiatives: pd.DataFrame, *, title: str | None = None) -> alt.Layer
 
     box_data = _records_frame(placed, ["id", "title", "stream", "phase_label", "detail", "effort", "x", "x2", "y",
                                        "y2"])
-    tooltip = [alt.Tooltip("id:N", title="Initiative"), alt.Tooltip("title:N", title="Title"),
-               alt.Tooltip("stream:N", title="Workstream"), alt.Tooltip("phase_label:N", title="Phase"),
-               alt.Tooltip("detail:N", title="Duration and effort")]
-    fill = alt.Color("effort:N", title="Effort", legend=None,  # each box says its effort in words
+    initiative, title_, workstream, phase = _("Initiative"), _("Title"), _("Workstream"), _("Phase")
+    tooltip = [alt.Tooltip("id:N", title=initiative), alt.Tooltip("title:N", title=title_),
+               alt.Tooltip("stream:N", title=workstream), alt.Tooltip("phase_label:N", title=phase),
+               alt.Tooltip("detail:N", title=_("Duration and effort"))]
+    fill = alt.Color("effort:N", title=_("Effort"), legend=None,  # each box says its effort in words
                      scale=alt.Scale(domain=list(_RATINGS), range=[_EFFORT_FILL[e] for e in _RATINGS]))
     band_data = _records_frame([{"stream": m["stream"], "x": 0.0, "x2": MAX_WIDTH - 16.0, "y": m["y"], "y2": m["y2"]}
                                 for m in row_marks], ["stream", "x", "x2", "y", "y2"])
     bands = pos(alt.Chart(band_data).mark_rect(color="#F7F7F7"), two=True).encode(
-        tooltip=[alt.Tooltip("stream:N", title="Workstream")])
+        tooltip=[alt.Tooltip("stream:N", title=workstream)])
     rects = pos(alt.Chart(box_data).mark_rect(stroke=GREY, strokeWidth=0.5, cornerRadius=3), two=True).encode(
         color=fill, tooltip=tooltip)
     def words(bold: bool) -> alt.Chart:
         data = _records_frame([t for t in text_rows if t["bold"] == bold], ["x", "y", "text", "id", "title"])
         return pos(alt.Chart(data).mark_text(align="left", baseline="top", fontSize=10, color=INK,
                                              fontWeight="bold" if bold else "normal")).encode(
-            text="text:N", tooltip=[alt.Tooltip("id:N", title="Initiative"), alt.Tooltip("title:N", title="Title")])
+            text="text:N", tooltip=[alt.Tooltip("id:N", title=initiative), alt.Tooltip("title:N", title=title_)])
 
     head = pos(alt.Chart(_records_frame(headers, ["x", "y", "text"])).mark_text(
         align="center", baseline="top", fontSize=11, fontWeight="bold", color=INK)).encode(
-        text="text:N", tooltip=[alt.Tooltip("text:N", title="Phase")])
+        text="text:N", tooltip=[alt.Tooltip("text:N", title=phase)])
     side = pos(alt.Chart(_records_frame(labels, ["x", "y", "text"])).mark_text(
         align="left", baseline="top", fontSize=11, fontWeight="bold", color=INK)).encode(
-        text="text:N", tooltip=[alt.Tooltip("text:N", title="Workstream")])
+        text="text:N", tooltip=[alt.Tooltip("text:N", title=workstream)])
     chart = alt.layer(bands, rects, words(True), words(False), head, side).properties(
         width=MAX_WIDTH - 16, height=int(total) + 4)
     return _style(_titled(chart, title))

@@ -12,16 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..assessment.benchmark import MIN_PEERS, BenchmarkComparison, PeerFilter, compare
+from ..i18n import N_, _, ngettext
 
 __all__ = ["BenchmarkSection", "benchmark_section", "check_benchmark", "peer_filter"]
 
-METHOD = (f"Peers are the pool's assessments made with the same instrument and version that match the filter, one per "
-          f"organisation (its latest){{own}}; at least {MIN_PEERS} are needed. Quartiles "
-          "use linear interpolation between the sorted peer scores (numpy's default). Rank 1 is the highest "
-          "score among the peers and this PMO; a tie shares the better rank. Top quartile: at or above Q3; "
-          "second: at or above the median, below Q3; third: at or above Q1, below the median; bottom: below Q1.")
+METHOD = N_("Peers are the pool's assessments made with the same instrument and version that match the filter, one "
+            "per organisation (its latest){own}; at least {min} are needed. Quartiles "
+            "use linear interpolation between the sorted peer scores (numpy's default). Rank 1 is the highest "
+            "score among the peers and this PMO; a tie shares the better rank. Top quartile: at or above Q3; "
+            "second: at or above the median, below Q3; third: at or above Q1, below the median; bottom: below Q1.")
 """How the section's numbers are worked out, as the report states it (``{own}``: see
-:attr:`BenchmarkSection.method`)."""
+:attr:`BenchmarkSection.method`; ``{min}``: :data:`MIN_PEERS`); marked for the catalogue."""
 
 
 @dataclass(frozen=True)
@@ -38,23 +39,25 @@ class BenchmarkSection:
     @property
     def method(self) -> str:
         """:data:`METHOD` for this pool: it says the client's own entries were left out only when they were."""
-        own = ", the client's own left out" if self.own_left_out and not self.merged else ""
-        return METHOD.format(own=own)
+        own = _(", the client's own left out") if self.own_left_out and not self.merged else ""
+        return _(METHOD).format(own=own, min=MIN_PEERS)
 
     @property
     def notes(self) -> list[str]:
         """The sentences to show under the heading besides each PMO's own (synthetic pool, own organisation)."""
         notes = []
         if self.synthetic:
-            notes.append("The benchmark pool is synthetic: made-up assessments for demonstration, not real PMOs. "
-                         "Do not read these comparisons as a measure of the field.")
+            notes.append(_("The benchmark pool is synthetic: made-up assessments for demonstration, not real PMOs. "
+                           "Do not read these comparisons as a measure of the field."))
         elif self.synthetic_entries:
-            notes.append(f"{self.synthetic_entries} of the pool's {self.entries} entries are synthetic: made-up "
-                         "assessments for demonstration, not real PMOs; each comparison says how many of its peers "
-                         "are.")
+            notes.append(ngettext("{k} of the pool's {n} entries is synthetic: a made-up assessment for "
+                                  "demonstration, not a real PMO; each comparison says how many of its peers are.",
+                                  "{k} of the pool's {n} entries are synthetic: made-up assessments for "
+                                  "demonstration, not real PMOs; each comparison says how many of its peers are.",
+                                  self.synthetic_entries).format(k=self.synthetic_entries, n=self.entries))
         if not self.own_left_out:
-            notes.append("The pool was given as an exported file, which cannot tell this organisation's own "
-                         "entries apart: compare with the pool's database to leave them out.")
+            notes.append(_("The pool was given as an exported file, which cannot tell this organisation's own "
+                           "entries apart: compare with the pool's database to leave them out."))
         return notes
 
 

@@ -75,19 +75,21 @@ from typing import Any
 
 import pandas as pd
 
-from .._values import count, is_missing, jsonable, rounded
+from .._values import is_missing, jsonable, rounded
 from ..assessment.insights import STRENGTH_LEVEL, customers_view, priorities, strengths
 from ..assessment.narrative import agreement_label
 from ..assessment.positioning import DEFAULT_MIN_GROUP_SIZE
 from ..assessment.results import PmoAssessment
 from ..portfolio import PortfolioAnalysis, Portfolio, analyse_portfolio, read_portfolio
 from ..portfolio.status import STALE_AFTER_DAYS
+from . import evidence_words as words
 from .evidence_counts import Measure, measure_counts
+from .evidence_words import MEASURE_LABELS, PERCEIVED_WORDS, VERDICT_WORDS, perceived_words, verdict_words
 
-__all__ = ["EVIDENCE_COLUMNS", "MEASURE_DIMENSIONS", "ORGANISATION", "PERCEIVED_WORDS", "PROBLEM_SHARE",
-           "STRONG_LEVEL", "VERDICT_WORDS", "Measure", "OrganisationEvidence", "PmoEvidence", "evidence_for",
-           "evidence_state", "match_pmos", "measure_counts", "perceptions", "pmo_key", "portfolio_evidence",
-           "verdict"]
+__all__ = ["EVIDENCE_COLUMNS", "MEASURE_DIMENSIONS", "MEASURE_LABELS", "ORGANISATION", "PERCEIVED_WORDS",
+           "PROBLEM_SHARE", "STRONG_LEVEL", "VERDICT_WORDS", "Measure", "OrganisationEvidence", "PmoEvidence",
+           "evidence_for", "evidence_state", "match_pmos", "measure_counts", "perceived_words", "perceptions",
+           "pmo_key", "portfolio_evidence", "verdict", "verdict_words"]
 
 STRONG_LEVEL = STRENGTH_LEVEL
 """The lowest maturity level at which the executive summary may call a dimension a relative strength (a setting
@@ -106,38 +108,11 @@ MEASURE_DIMENSIONS: dict[str, str] = {
 }
 """Measure -> the instrument dimension it speaks to (a setting: pmo-core's dimension ids)."""
 
-MEASURE_LABELS = {
-    "over_allocation": "Over-allocated role-months",
-    "dependency_conflicts": "Late dependency links",
-    "unvalued": "Projects without a value",
-    "stale_updates": "Stale status updates",
-    "no_objective": "Projects without a strategic objective",
-}
-
-PERCEIVED_WORDS = {
-    "strength": "a relative strength in the summary",
-    "gap": "a gap to the target type in the summary",
-    "priority": "a priority in the summary",
-    "low": "rated low (below the strengths' level)",
-    "split": "views split",
-    "neither": "neither a strength nor a gap",
-    "no score": "no score",
-    "not assessed": "not assessed",
-}
-"""Perception code (:func:`perceptions`) -> the words a report shows."""
-
 WEAK = ("gap", "priority", "low")
 """Perception codes the verdict reads as a perceived weakness."""
 
-VERDICT_WORDS = {
-    "supports": "evidence supports perception",
-    "contradicts": "evidence contradicts perception",
-    "not_shown": "the portfolio does not show the weakness",
-    "no_stance": "no single perception to test",
-    "no_evidence": "no evidence in the workbook",
-    "no_score": "no perception score to compare",
-}
-"""Verdict code -> the words a report shows."""
+# MEASURE_LABELS, PERCEIVED_WORDS and VERDICT_WORDS (code -> words, marked for the catalogue) are in
+# evidence_words; perceived_words() and verdict_words() give them in the current language.
 
 EVIDENCE_COLUMNS = ["dimension", "label", "measure", "measure_label", "score", "level", "agreement", "perceived",
                     "count", "out_of", "share", "evidence", "sentence", "verdict", "verdict_text"]
@@ -175,6 +150,13 @@ class PmoEvidence:
     note: str
     rows: pd.DataFrame
 
+    def shown_rows(self) -> pd.DataFrame:
+        """:attr:`rows` as the report's table shows them: ``perceived``, ``agreement`` and ``verdict_text`` (the
+        verdict's short words) in the current language."""
+        return self.rows.assign(perceived=self.rows["perceived"].map(perceived_words),
+                                agreement=self.rows["agreement"].map(words.agreement_words),
+                                verdict_text=self.rows["verdict"].map(verdict_words))
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: shares and scores rounded, missing values as ``None``."""
         rows = [{k: (rounded(v, 4) if k == "share" else rounded(v) if k == "score" else jsonable(v))
@@ -182,10 +164,6 @@ class PmoEvidence:
                 for r in self.rows.to_dict("records")]
         return {"pmo": self.pmo, "scope": self.scope, "workbook_pmo": self.workbook_pmo,
                 "projects": self.projects, "note": self.note, "measures": rows}
-
-
-def _names(names: Sequence[str]) -> str:
-    return ", ".join(names)
 
 
 @dataclass(frozen=True)
@@ -250,38 +228,11 @@ class OrganisationEvidence:
 
     def coverage_notes(self) -> list[str]:
         """Plain sentences on the workbook's projects that no PMO's figures here include, and why."""
-        notes = []
-        if self.unassessed:
-            one = len(self.unassessed) == 1
-            notes.append(f"The workbook's other {'PMO' if one else 'PMOs'} ({_names(self.unassessed)}) "
-                         f"{'was' if one else 'were'} not assessed; {'its' if one else 'their'} projects are left out "
-                         "of every PMO's figures.")
-        if self.other_assessed:
-            one = len(self.other_assessed) == 1
-            notes.append(f"The workbook's {'PMO' if one else 'PMOs'} {_names(self.other_assessed)} "
-                         f"{'was' if one else 'were'} assessed but {'is' if one else 'are'} not covered by this "
-                         f"report; {'its' if one else 'their'} projects are left out of these figures.")
-        if self.without_pmo:
-            one = self.without_pmo == 1
-            notes.append(f"{count(self.without_pmo, 'project')} of the workbook {'names' if one else 'name'} no PMO "
-                         f"and {'is' if one else 'are'} left out of every PMO's figures.")
-        return notes
+        return words.coverage_notes(self.unassessed, self.other_assessed, self.without_pmo)
 
     def cut_off_sentence(self) -> str:
         """The perception and verdict rules in plain words, with their cut-offs."""
-        return ("A dimension counts as perceived strong when the executive summary lists it among the PMO's relative "
-                f"strengths (its highest dimensions at maturity level {self.strong_level} or above), and as perceived "
-                "weak when the summary names it as a gap to the target type or a priority (which wins over a "
-                f"strength), or when it is below level {self.strong_level}; where respondents' views are split, or a "
-                "dimension at that level or above is not among the listed strengths, there is no single perception "
-                "to test. The evidence is clean when nothing it counts is affected, and shows a problem "
-                f"when at least {self.problem_share:.0%} of it is. The evidence contradicts the perception when a "
-                "dimension perceived strong shows a problem. When one perceived weak is clean, the portfolio does "
-                "not show the weakness: each count is one trace of the dimension, not all of it. Otherwise the "
-                "evidence supports the perception (a few issues below the cut-off fit either). A status update is "
-                f"stale when it is more than {self.stale_after_days} days old on the portfolio's status date; a "
-                "report dated after that date is a data problem and does not count. These cut-offs are settings of "
-                "the report, not published standards.")
+        return words.cut_off_sentence(self.strong_level, self.problem_share, self.stale_after_days)
 
 
 # -- matching -----------------------------------------------------------------------------------------------
@@ -407,18 +358,6 @@ def verdict(perceived: str | None, state: str | None) -> str:
     return "no_stance"
 
 
-def _verdict_text(code: str, perceived: str | None) -> str:
-    words = VERDICT_WORDS[code]
-    if code == "contradicts":
-        return words + ": a relative strength in the summary, but the evidence shows a problem"
-    if code == "not_shown":
-        return words + f": {PERCEIVED_WORDS[perceived]}, but this count is clean"
-    if code == "no_stance":
-        return words + (": respondents' views are split" if perceived == "split" else
-                        ": the summary calls this dimension neither a strength nor a gap")
-    return words
-
-
 def _rows(a: PmoAssessment, measures: list[Measure], labels: Mapping[str, str], perceived: Mapping[str, str],
           problem_share: float) -> pd.DataFrame:
     dims = a.dimensions.set_index("dimension")
@@ -433,10 +372,10 @@ def _rows(a: PmoAssessment, measures: list[Measure], labels: Mapping[str, str], 
         code = verdict(seen, state)
         rows.append({
             "dimension": dim, "label": labels.get(dim, dim), "measure": m.measure,
-            "measure_label": MEASURE_LABELS[m.measure], "score": r["score"] if known else float("nan"),
+            "measure_label": words.measure_label(m.measure), "score": r["score"] if known else float("nan"),
             "level": level, "agreement": agreement_label(r) if known else None, "perceived": seen,
             "count": m.count, "out_of": m.out_of, "share": m.share, "evidence": state,
-            "sentence": m.sentence, "verdict": code, "verdict_text": _verdict_text(code, seen),
+            "sentence": m.sentence, "verdict": code, "verdict_text": words.verdict_text(code, seen),
         })
     frame = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
     return frame.astype({"level": "Int64", "count": "Int64", "out_of": "Int64"})
@@ -450,9 +389,7 @@ def _spelling_note(keys: Iterable[str], spellings: Mapping[str, list[str]]) -> s
     for k in keys:
         ways = spellings.get(k, [])
         if len(ways) > 1:
-            notes.append(f" The workbook writes {ways[0]} in {len(ways)} ways ({', '.join(ways)}): they are one PMO "
-                         "here, but the portfolio report counts each spelling as a PMO of its own, so its figures by "
-                         "PMO split these projects.")
+            notes.append(" " + words.spelling_note(ways))
     return "".join(notes)
 
 
@@ -514,9 +451,8 @@ def portfolio_evidence(assessments: Sequence[PmoAssessment], analysis: Portfolio
     matched = match_pmos([*shown, *others], [ways[0] for ways in spellings.values()] + sheet_names)
     if matched is None:
         everyone = measure_counts(analysis, stale_after_days=stale_after_days)
-        listed = _names(list(dict.fromkeys([w[0] for w in spellings.values()] + sheet_names))) or "none named"
-        note = (f"No PMO of the workbook ({listed}) matches an assessed PMO, so these are the organisation-wide "
-                f"figures of all {count(len(projects), 'project')}.")
+        note = words.organisation_note(list(dict.fromkeys([w[0] for w in spellings.values()] + sheet_names)),
+                                       len(projects))
         found = tuple(PmoEvidence(a.pmo, ORGANISATION, None, len(projects), note,
                                   _rows(a, everyone, labels, perceptions(a, min_group_size=min_group_size,
                                                                          strong_level=strong_level), problem_share))
@@ -536,16 +472,13 @@ def portfolio_evidence(assessments: Sequence[PmoAssessment], analysis: Portfolio
         under = set() if name is None else _covered(pmo_key(name), children)
         ids = projects.loc[keys.isin(under), "project_id"].astype(str)
         if not len(ids):
-            found.append(PmoEvidence(a.pmo, "none", None, 0, f"The portfolio workbook holds no project of {a.pmo}"
-                                     + (" or of a PMO under it." if len(under) > 1 else "."),
+            found.append(PmoEvidence(a.pmo, "none", None, 0, words.no_project_note(a.pmo, len(under) > 1),
                                      pd.DataFrame(columns=EVIDENCE_COLUMNS)))
             continue
         own = pmo_key(name)
         below = [sheet_spelling[k] for k in dict.fromkeys(pmo_key(n) for n in sheet_names) if k in under and k != own]
         name = name.strip()
-        note = (f"Figures of the {count(len(ids), 'project')} the workbook gives to {name}"
-                + (f" and the PMOs under it ({_names(below)})." if below else ".")
-                + _spelling_note([own, *(pmo_key(b) for b in below)], written))
+        note = words.pmo_note(name, len(ids), below) + _spelling_note([own, *(pmo_key(b) for b in below)], written)
         rows = _rows(a, measure_counts(analysis, ids, stale_after_days=stale_after_days), labels,
                      perceptions(a, min_group_size=min_group_size, strong_level=strong_level), problem_share)
         found.append(PmoEvidence(a.pmo, "pmo", name, len(ids), note, rows))

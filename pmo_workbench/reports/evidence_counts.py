@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .._values import count, is_missing
+from .._values import is_missing
+from ..i18n import _, format_date, ngettext, npgettext
 from ..portfolio import PortfolioAnalysis
 from ..portfolio.links import late_links
 from ..portfolio.model import CANDIDATES, IN_FLIGHT
@@ -45,21 +46,27 @@ class Measure:
 def _month_span(months: Sequence[pd.Period]) -> str:
     first, last = min(months), max(months)
     if first == last:
-        return f"in {first.strftime('%B %Y')}"
-    if first.year == last.year:
-        return f"from {first.strftime('%B')} to {last.strftime('%B %Y')}"
-    return f"from {first.strftime('%B %Y')} to {last.strftime('%B %Y')}"
+        return _("in {month}").format(month=format_date(first.to_timestamp(), "MMMM y"))
+    start = format_date(first.to_timestamp(), "MMMM" if first.year == last.year else "MMMM y")
+    return _("from {first} to {last}").format(first=start, last=format_date(last.to_timestamp(), "MMMM y"))
 
 
 def _date(day: pd.Timestamp) -> str:
-    return day.strftime("%d %B %Y").lstrip("0")
+    return format_date(day, "long")
+
+
+def _role_months(total: int) -> str:
+    return npgettext("evidence count",
+                     "{total} role-month in which these projects' committed work (active, on hold) draws on a role",
+                     "{total} role-months in which these projects' committed work (active, on hold) draws on a "
+                     "role", total).format(total=total)
 
 
 def _over_allocation(analysis: PortfolioAnalysis, ids: set[str]) -> Measure:
     resources = analysis.resources
     if resources is None or analysis.portfolio.capacity is None:
-        return Measure("over_allocation", None, None, "The workbook has no assignments and capacity sheets, so "
-                       "resource load cannot be measured.")
+        return Measure("over_allocation", None, None, _("The workbook has no assignments and capacity sheets, so "
+                                                        "resource load cannot be measured."))
     demand = resources.demand if resources.demand is not None else pd.DataFrame(
         columns=["role", "month", "project_id", "stage", "demand_fte"])
     # Only the role-months these projects' own committed work draws on: another PMO's overload, or a proposal
@@ -70,18 +77,18 @@ def _over_allocation(analysis: PortfolioAnalysis, ids: set[str]) -> Measure:
     load = resources.load.merge(cells, on=["role", "month"])
     over = load[load["committed_over"]]
     n, total = len(over), len(load)
-    basis = "in which these projects' committed work (active, on hold) draws on a role"
     if not total:
-        return Measure("over_allocation", None, 0, "None of these projects has committed work (active, on hold) "
-                       "drawing on a role.")
+        return Measure("over_allocation", None, 0, _("None of these projects has committed work (active, on hold) "
+                                                     "drawing on a role."))
     if not n:
-        return Measure("over_allocation", 0, total, f"No role is over-allocated by committed work in the "
-                       f"{count(total, 'role-month')} {basis}.")
+        return Measure("over_allocation", 0, total, _("No role is over-allocated by committed work in the "
+                                                      "{months}.").format(months=_role_months(total)))
     roles = over["role"].nunique()
-    verb = "is" if roles == 1 else "are"
     return Measure("over_allocation", n, total,
-                   f"{count(roles, 'role')} {verb} over-allocated by committed work in {n} of the "
-                   f"{count(total, 'role-month')} {basis}, {_month_span(list(over['month']))}.")
+                   ngettext("{roles} role is over-allocated by committed work in {n} of the {months}, {span}.",
+                            "{roles} roles are over-allocated by committed work in {n} of the {months}, {span}.",
+                            roles).format(roles=roles, n=n, months=_role_months(total),
+                                          span=_month_span(list(over["month"]))))
 
 
 def _dependency_conflicts(analysis: PortfolioAnalysis, ids: set[str]) -> Measure:
@@ -89,7 +96,7 @@ def _dependency_conflicts(analysis: PortfolioAnalysis, ids: set[str]) -> Measure
     (:func:`pmo_workbench.portfolio.links.late_links`), out of the links between open projects with both dates."""
     deps = analysis.dependencies
     if deps is None:
-        return Measure("dependency_conflicts", None, None, "The workbook has no dependencies sheet.")
+        return Measure("dependency_conflicts", None, None, _("The workbook has no dependencies sheet."))
     late = late_links(deps, ids)
     if not late.dated:
         return Measure("dependency_conflicts", None, 0, late.summary())
@@ -116,36 +123,43 @@ def _unvalued(analysis: PortfolioAnalysis, ids: set[str]) -> Measure:
         unvalued = [str(i) for i in open_["project_id"] if is_missing(values.get(i))]
     n, total = len(unvalued), len(open_)
     if not total:
-        return Measure("unvalued", None, 0, "No project is open to selection (proposed, active or on hold).")
+        return Measure("unvalued", None, 0, _("No project is open to selection (proposed, active or on hold)."))
+    projects_ = npgettext("evidence count", "{total} project", "{total} projects", total).format(total=total)
     return Measure("unvalued", n, total,
-                   f"{n} of {count(total, 'project')} open to selection {'has' if n == 1 else 'have'} no value "
-                   "(no criteria score or strategic value), so selection cannot rank "
-                   f"{'it' if n == 1 else 'them'}." if n else
-                   f"Every one of the {count(total, 'project')} open to selection has a value.")
+                   ngettext("{n} of {projects} open to selection has no value (no criteria score or strategic value), "
+                            "so selection cannot rank it.",
+                            "{n} of {projects} open to selection have no value (no criteria score or strategic "
+                            "value), so selection cannot rank them.", n).format(n=n, projects=projects_) if n else
+                   _("Every one of the {projects} open to selection has a value.").format(projects=projects_))
 
 
 def _stale(analysis: PortfolioAnalysis, ids: set[str], days: int) -> Measure:
     p = analysis.portfolio
     stale = stale_updates(p.projects, p.status_history, analysis.as_of, days=days)
     if stale is None:
-        return Measure("stale_updates", None, None, "The workbook gives no status dates, so the age of status "
-                       "updates is unknown.")
+        return Measure("stale_updates", None, None, _("The workbook gives no status dates, so the age of status "
+                                                      "updates is unknown."))
     flight = p.projects[p.projects["status"].isin(IN_FLIGHT) & p.projects["project_id"].astype(str).isin(ids)]
     stale = stale[stale["project_id"].astype(str).isin(ids)]
     n, total = len(stale), len(flight)
     if not total:
-        return Measure("stale_updates", None, 0, "No project is in flight.")
+        return Measure("stale_updates", None, 0, _("No project is in flight."))
     when = _date(analysis.as_of)
-    sentence = (f"{n} of {count(total, 'in-flight project')} last reported more than {days} days before {when} "
-                "(or never)." if n else f"All {count(total, 'in-flight project')} reported within {days} days "
-                f"of {when}.")
+    flying = npgettext("evidence count", "{total} in-flight project", "{total} in-flight projects",
+                       total).format(total=total)
+    sentence = (_("{n} of {projects} last reported more than {days} days before {date} (or never).") if n else
+                _("All {projects} reported within {days} days of {date}.")).format(n=n, projects=flying, days=days,
+                                                                                  date=when)
     ahead = future_updates(p.projects, p.status_history, analysis.as_of)
     ahead = ahead[ahead["project_id"].astype(str).isin(set(flight["project_id"].astype(str)))]
     if len(ahead):
         k = ahead["project_id"].nunique()
-        sentence += (f" {count(k, 'in-flight project')} {'has' if k == 1 else 'have'} a status report dated after "
-                     f"{when} ({', '.join(dict.fromkeys(ahead['project_id'].astype(str)))}), which cannot be known "
-                     "on that date: a data problem to correct, so such a report does not count as up to date.")
+        sentence += " " + ngettext(
+            "{k} in-flight project has a status report dated after {date} ({ids}), which cannot be known on that "
+            "date: a data problem to correct, so such a report does not count as up to date.",
+            "{k} in-flight projects have a status report dated after {date} ({ids}), which cannot be known on that "
+            "date: a data problem to correct, so such a report does not count as up to date.", k).format(
+            k=k, date=when, ids=", ".join(dict.fromkeys(ahead["project_id"].astype(str))))
     return Measure("stale_updates", n, total, sentence)
 
 
@@ -154,18 +168,22 @@ def _no_objective(analysis: PortfolioAnalysis, ids: set[str]) -> Measure:
     named = (projects["objective"].map(lambda v: not is_missing(v) and bool(str(v).strip()))
              if "objective" in projects else pd.Series(False, index=projects.index))
     if not named.any():  # the workbook does not record objectives: no evidence either way
-        return Measure("no_objective", None, None, "No project of the workbook names a strategic objective (its "
-                       "objective column is absent or blank): the workbook does not record them, so alignment with "
-                       "strategy cannot be measured.")
+        return Measure("no_objective", None, None, _("No project of the workbook names a strategic objective "
+                                                     "(its objective column is absent or blank): the workbook does "
+                                                     "not record them, so alignment with strategy cannot be "
+                                                     "measured."))
     open_ = projects["status"].isin(CANDIDATES) & projects["project_id"].astype(str).isin(ids)
     total = int(open_.sum())
     if not total:
-        return Measure("no_objective", None, 0, "No project is open (proposed, active or on hold).")
+        return Measure("no_objective", None, 0, _("No project is open (proposed, active or on hold)."))
     n = int((open_ & ~named).sum())
+    open_projects = npgettext("evidence count", "{total} open project", "{total} open projects",
+                              total).format(total=total)
     return Measure("no_objective", n, total,
-                   f"{n} of {count(total, 'open project')} (proposed, active or on hold) "
-                   f"{'names' if n == 1 else 'name'} no strategic objective." if n else
-                   f"Every one of the {count(total, 'open project')} names a strategic objective.")
+                   ngettext("{n} of {projects} (proposed, active or on hold) names no strategic objective.",
+                            "{n} of {projects} (proposed, active or on hold) name no strategic objective.",
+                            n).format(n=n, projects=open_projects) if n else
+                   _("Every one of the {projects} names a strategic objective.").format(projects=open_projects))
 
 
 def measure_counts(analysis: PortfolioAnalysis, project_ids: Iterable[str] | None = None, *,
