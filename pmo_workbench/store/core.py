@@ -139,12 +139,10 @@ class Store(AssessmentMixin, FileMixin, EngagementMixin, InvitationMixin, Databa
         YAML file it was loaded from, lets :meth:`instrument_for` load its texts in another language."""
         key = (instrument.id, instrument.version)
         self._instruments[key] = instrument
-        if source is not None:
+        if source is not None:  # without one, a source given before stays (the same id and version)
             self._sources[key] = os.fspath(source)
-        else:
-            self._sources.pop(key, None)
-        for found in [k for k in self._translated if k[:2] == key]:
-            del self._translated[found]
+            for found in [k for k in self._translated if k[:2] == key]:
+                del self._translated[found]
 
     def instrument_for(self, assessment_id: int, language: str | None = None) -> Instrument:
         """The instrument an assessment uses (a custom one must be known through :meth:`use_instrument`), its
