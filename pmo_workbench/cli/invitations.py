@@ -187,7 +187,10 @@ def _check_domains(people: Path, listed: list) -> None:
 def _check_languages(people: Path, listed: list, instrument) -> None:
     """Refuse (exit 2, nothing stored) a language the instrument's questionnaire is not written in: every such
     row of the people file, located by its row and the ``language`` column. ``de-AT`` is taken for ``de``."""
-    declared = tuple(getattr(instrument, "languages", None) or ("en",))
+    declared = getattr(instrument, "languages", None)
+    if declared is None:  # an instrument object of a version that does not record its languages
+        return
+    declared = tuple(declared) or ("en",)
     problems = []
     for person in listed:
         if not person.language:
