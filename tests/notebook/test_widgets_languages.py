@@ -100,3 +100,18 @@ def test_the_workbench_passes_its_language_and_the_picker_changes_it(bilingual):
     finally:
         if bench.form is not None:
             bench.form.close()
+
+
+def test_the_assessment_picker_in_german(bilingual):
+    from pmo_workbench.notebook.picker import AssessmentPicker
+
+    store, instrument, assessment, respondent = bilingual
+    picker = AssessmentPicker(store, instrument, lambda chosen: None, language="de")
+    assert picker.existing.options[0] == ("(neue Bewertung)", None)
+    assert picker.existing.options[1][0].startswith("Org / PMO (") and picker.existing.options[1][0].endswith(
+        ", 1 befragte Person)")
+    picker.existing.value = None
+    picker.organisation.value = ""
+    assert picker.choose() is None
+    assert "Geben Sie eine Organisation und ein PMO an oder wählen Sie eine Bewertung aus." in picker.message.value
+    assert english_leftovers(" ".join(_texts(picker.widget))) == []
