@@ -466,7 +466,7 @@ class InvitationMixin(ProtectionMixin):
         reading the server's internals can pair them (see the README).
 
         ``language`` is the language the answers were given in (the page language, ``en``, ``de``), kept on the
-        respondent (``None``: not known).
+        respondent (``None``: not known); not in an anonymous assessment, where it could single a person out.
 
         Returns ``False`` (nothing written) when the token is not usable or was submitted by another request.
 
@@ -503,7 +503,9 @@ class InvitationMixin(ProtectionMixin):
                 info = self._assessment_info(conn, row.assessment_id)
                 values = {"assessment_id": row.assessment_id, "label": _free_label(conn, row.assessment_id),
                           "role": row.role, "name": row.name if row.anonymity == "identified" else None,
-                          "assessed_on": now.date(), "created_at": stamp, "language": language_code(language)}
+                          "assessed_on": now.date(), "created_at": stamp,
+                          # anonymous: not kept (the invitation's language goes too; it could single a person out)
+                          "language": None if anonymous else language_code(language)}
                 if anonymous:
                     values["id"] = random_ids(conn, _RESP, 1)[0]
                 respondent_id = conn.execute(sa.insert(_RESP).values(**values)).inserted_primary_key[0]

@@ -149,8 +149,15 @@ def test_invite_refuses_a_language_the_instrument_is_not_written_in(db_url, tmp_
         assert store.invitations(aid)["language"].tolist() == ["de-AT", "de", None, "EN"]
 
 
-def test_submit_keeps_the_page_language_on_the_respondent(store, aid):
+def test_submit_keeps_the_page_language_on_the_respondent_unless_anonymous(store, aid, aud):
     token = store.invite(aid, [Person("executive", "Ada", "ada@example.org")])[0].token
     assert store.consent(token) and store.save_draft(token, {"G1": 4}, {})
     assert store.submit(token, language="de")
     assert store.responses(aid)["language"].tolist() == ["de"]
+    # anonymous: the one German answer among English ones could tell who gave it
+    hidden = store.create_assessment("Org", "Other", aud)
+    store.set_survey(hidden, anonymity="anonymous")
+    token = store.invite(hidden, [Person("executive", "Bo", "bo@example.org")])[0].token
+    assert store.consent(token) and store.save_draft(token, {"G1": 4}, {})
+    assert store.submit(token, language="de")
+    assert store.responses(hidden)["language"].tolist() == [None]
