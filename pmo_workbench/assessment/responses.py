@@ -13,6 +13,7 @@ answered "don't know" (then ``dont_know`` is True).
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,18 +34,20 @@ from .instrument import Instrument
 
 KEY_COLUMNS = ("organisation", "pmo", "respondent", "role")
 LONG_COLUMNS = (*KEY_COLUMNS, "item", "value")
-OPTIONAL_COLUMNS = ("pmo_level", "wave", "assessed_on", "comment")
+OPTIONAL_COLUMNS = ("pmo_level", "wave", "assessed_on", "comment", "language")
 PMO_LEVELS = ("project", "department", "enterprise")
 """Allowed values of the optional ``pmo_level`` column, narrowest first."""
 NOT_ANSWERED = frozenset({"", "na", "n/a"})
 WAVE_MAX_LENGTH = 60
 """The longest label the optional ``wave`` column takes (``2025``, ``2026 Q3``, ``baseline``)."""
+LANGUAGE_CODE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8}){0,3}$")
+"""What the optional ``language`` column takes: the language a respondent answered in (``en``, ``de``, ``pt-BR``)."""
 DONT_KNOW = "dk"
 """The answer "don't know" (any case): kept apart from the scale and from not applicable, never scored."""
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 TIDY_COLUMNS = (
     "organisation", "pmo", "pmo_level", "wave", "respondent", "role", "item", "value", "dont_know",
-    "assessed_on", "comment", "source_row",
+    "assessed_on", "comment", "language", "source_row",
 )
 
 
@@ -232,7 +235,9 @@ class _Validator:
         levels = self._check_pmo_levels(cells)
         dates = self._check_dates(cells)
         waves = self._check_waves(cells)
-        cells = cells.assign(value=values, dont_know=dont_know, pmo_level=levels, assessed_on=dates, wave=waves)
+        languages = self._check_languages(cells)
+        cells = cells.assign(value=values, dont_know=dont_know, pmo_level=levels, assessed_on=dates, wave=waves,
+                             language=languages)
         self._check_one_role(cells)
         self._check_audience(cells)
         # Rows already found wrong cannot also be duplicates of something.
@@ -308,7 +313,7 @@ class _Validator:
         frame = pd.DataFrame(index=body.index)
         for name in KEY_COLUMNS:
             frame[name] = body[name]
-        for name in ("pmo_level", "wave", "assessed_on"):
+        for name in ("pmo_level", "wave", "assessed_on", "language"):
             frame[name] = body[name] if name in body else ""
         frame["source_row"] = body.index
         return frame
@@ -445,6 +450,19 @@ class _Validator:
             self.add(int(row), self.col("wave"),
                      f"wave '{value[:20]}...' is {len(value)} characters long; a wave label has at most "
                      f"{WAVE_MAX_LENGTH} (e.g. 2025 or 2026 Q3)")
+        return raw.astype(object).where(given, None)
+
+    def _check_languages(self, cells: pd.DataFrame) -> pd.Series:
+        """The optional language a respondent answered in: a language code (:data:`LANGUAGE_CODE`) or blank
+        (``None``: not known)."""
+        raw = cells["language"].str.strip()
+        given = raw.ne("")
+        if not given.any():
+            return pd.Series([None] * len(cells), index=cells.index, dtype=object)
+        bad = self._rows_once(cells, given & ~raw.str.match(LANGUAGE_CODE))
+        for row, value in zip(bad["source_row"], bad["language"]):
+            self.add(int(row), self.col("language"),
+                     f"language '{value[:20]}' is not a language code; expected one such as en or de, or a blank")
         return raw.astype(object).where(given, None)
 
     def _check_dates(self, cells: pd.DataFrame) -> pd.Series:

@@ -27,7 +27,7 @@ from rich.text import Text
 from .._values import count
 from ..assessment.instrument import load_instrument
 from ..assessment.responses import PMO_LEVELS
-from ..errors import FileError, StoreError
+from ..errors import FileError, InputValidationError, Problem, StoreError
 from .app import app, check_out, console, usage
 from .mail import PASSWORD_ENV, Mailer, Unsendable, check_address, message, parse_smtp, reason, smtp_address
 from .store import DbOption, _open_store, shown
@@ -94,11 +94,12 @@ def invite_command(
     given = load_instrument(instrument) if instrument is not None else None
     with _open_store(db, create=False) as store:
         if given is not None:
-            store.use_instrument(given)
+            store.use_instrument(given, source=instrument)
         info = _open_assessment(store, assessment, "invite people to it")
         listed = read_people(people, store.instrument_for(assessment))
         if not listed:
             usage(f"{people}: no people in the file (columns: role, and optionally name, email, language)")
+        _check_languages(people, listed, store.instrument_for(assessment))
         _check_domains(people, listed)
         mode, stored = store.survey(assessment)
         survey = {key: value for key, value in (("sender", sender), ("purpose", purpose), ("contact", contact),
@@ -181,6 +182,28 @@ def _check_domains(people: Path, listed: list) -> None:
             bad.append(str(exc))
     if bad:
         usage(f"{people}: " + "; ".join(shown(b) for b in bad) + " (nothing was stored)")
+
+
+def _check_languages(people: Path, listed: list, instrument) -> None:
+    """Refuse (exit 2, nothing stored) a language the instrument's questionnaire is not written in: every such
+    row of the people file, located by its row and the ``language`` column. ``de-AT`` is taken for ``de``."""
+    declared = getattr(instrument, "languages", None)
+    if declared is None:  # an instrument object of a version that does not record its languages
+        return
+    declared = tuple(declared) or ("en",)
+    problems = []
+    for person in listed:
+        if not person.language:
+            continue
+        code = person.language.strip().replace("_", "-")
+        if code.lower() in (d.lower() for d in declared) or code.split("-")[0].lower() in declared:
+            continue
+        problems.append(Problem(str(people), person.row, "language",
+                                f"'{person.language}' is not a language of instrument {instrument.id} "
+                                f"{instrument.version}: it is written in {', '.join(declared)}; give one of "
+                                "those, or leave the cell blank (the browser's language is used)"))
+    if problems:
+        raise InputValidationError(problems)
 
 
 class _NothingToWrite(Exception):

@@ -25,6 +25,7 @@ JavaScript), so the form works with the keyboard alone.
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import numbers
@@ -36,8 +37,10 @@ import ipywidgets as w
 import pandas as pd
 
 # The status texts (SAVING, SAVED, NOT_SAVED) and RETRY_DELAYS are the autosaver's, still importable from here.
+from .. import i18n
 from ..assessment.instrument import Instrument
 from ..errors import PmoWorkbenchError, UnsavedAnswersError
+from ..i18n import N_, _
 from ..store.schema import DONT_KNOW, NOT_APPLICABLE
 from .autosave import NOT_SAVED, RETRY_DELAYS, SAVED, SAVING, Autosaver  # noqa: F401
 
@@ -48,11 +51,20 @@ __all__ = ["DONT_KNOW", "NOT_APPLICABLE", "AssessmentForm", "UnsavedAnswersError
 
 # NOT_APPLICABLE ("n/a") and DONT_KNOW ("DK") are the store's values for "not applicable" and "don't know", and the
 # choice widgets' values for them too.
-NOT_APPLICABLE_LABEL = "not applicable"
-DONT_KNOW_LABEL = "don't know"
+NOT_APPLICABLE_LABEL = N_("not applicable")
+DONT_KNOW_LABEL = N_("don't know")
 READABLE_WIDTH = "65ch"  # item texts wrap at about 65 characters
 PANEL_WIDTH = "520px"
-_NO_SCORE_YET = "<p><em>No scores yet: answer a few items.</em></p>"
+_NO_SCORE_YET = N_("No scores yet: answer a few items.")
+
+
+def _in_language(method):
+    """Run ``method`` in the form's language (its labels, the instrument's texts are already in it)."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with i18n.use_language(self.language):
+            return method(self, *args, **kwargs)
+    return wrapper
 
 
 class AssessmentForm:
@@ -73,6 +85,11 @@ class AssessmentForm:
     on_report
         When given, the form shows a "Generate report" button that calls
         ``on_report(assessment_id)`` and shows the HTML it returns (a link).
+    language
+        The language of the form's labels and messages and of the instrument's texts (items, scale labels,
+        dimensions) when the instrument is written in it (else its default language); ``None``: the current
+        language (:func:`pmo_workbench.i18n.current_language`). Answers are stored by item id, whatever the
+        language.
 
     Attributes
     ----------
@@ -83,6 +100,8 @@ class AssessmentForm:
         respondent's role is asked (the instrument's ``audience``).
     role
         The respondent's role.
+    language
+        The language the form is shown in (``"en"``, ``"de"``).
     sections
         The accordion with one section per dimension that asks the role
         anything, in instrument order.
@@ -115,8 +134,9 @@ class AssessmentForm:
     retry_delays: tuple[float, ...] = RETRY_DELAYS
 
     def __init__(self, instrument: Instrument, store: Store, assessment_id: int, respondent_id: int, *,
-                 debounce: float = 0.5, on_report: Callable[[int], str] | None = None):
-        self.instrument = instrument
+                 debounce: float = 0.5, on_report: Callable[[int], str] | None = None,
+                 language: str | None = None):
+        self.language = i18n.check_language(language) if language else i18n.current_language()
         self.store = store
         self.assessment_id = int(assessment_id)
         self.respondent_id = int(respondent_id)
@@ -131,6 +151,7 @@ class AssessmentForm:
         use_instrument = getattr(store, "use_instrument", None)  # a store must know non built-in instruments
         if use_instrument is not None:
             use_instrument(instrument)
+        self.instrument = instrument = _in(instrument, self.language, store, self.assessment_id)
         self._respondent_label, self.role = self._find_respondent()
         # The dimensions that ask this role anything (one section each), and the items asked, in reading order.
         self._dimensions = [d for d in instrument.dimensions if any(i.asks(self.role) for i in d.items)]
@@ -166,13 +187,15 @@ class AssessmentForm:
                                     f"{self.assessment_id}; its respondents are {people['respondent_id'].tolist()}")
         return str(match["label"].iloc[0]), str(match["role"].iloc[0])
 
+    @_in_language
     def _options(self) -> list[tuple[str, int | str]]:
         labels = self.instrument.scale.labels
         options: list[tuple[str, int | str]] = [
             (f"{v} {labels[v]}" if v in labels else str(v), v) for v in self._scale
         ]
-        return [*options, (NOT_APPLICABLE_LABEL, NOT_APPLICABLE), (DONT_KNOW_LABEL, DONT_KNOW)]
+        return [*options, (_(NOT_APPLICABLE_LABEL), NOT_APPLICABLE), (_(DONT_KNOW_LABEL), DONT_KNOW)]
 
+    @_in_language
     def _build(self, on_report: Callable[[int], str] | None) -> None:
         options = self._options()
         self.item_widgets: dict[str, tuple[w.ToggleButtons, w.Text]] = {}
@@ -188,7 +211,7 @@ class AssessmentForm:
                 choice = w.ToggleButtons(options=options, value=self._choice[item.id],
                                          style={"button_width": "auto"},
                                          tooltips=[label for label, _ in options])
-                comment = w.Text(value=self._comment[item.id] or "", placeholder="Comment (optional)",
+                comment = w.Text(value=self._comment[item.id] or "", placeholder=_("Comment (optional)"),
                                  description_allow_html=False, layout=w.Layout(width=READABLE_WIDTH))
                 choice.observe(self._choice_changed(item.id), "value")
                 comment.observe(self._comment_changed(item.id), "value")
@@ -198,29 +221,30 @@ class AssessmentForm:
         self.sections = w.Accordion(children=sections)
         self.status_label = w.Label(value="")
         self.progress_label = w.Label(value="")
-        self.progress_bar = w.IntProgress(value=0, min=0, max=len(self._choice), description="Answered")
-        self.next_button = w.Button(description="Next unanswered", icon="arrow-down",
-                                    tooltip="Open the next item without an answer")
+        self.progress_bar = w.IntProgress(value=0, min=0, max=len(self._choice), description=_("Answered"))
+        self.next_button = w.Button(description=_("Next unanswered"), icon="arrow-down",
+                                    tooltip=_("Open the next item without an answer"))
         self.next_button.on_click(lambda _: self.next_unanswered())
         header: list[w.Widget] = [self.progress_bar, self.progress_label, self.next_button, self.status_label]
         self.report_link = w.HTML(value="")
         self.report_button: w.Button | None = None
         if on_report is not None:
-            self.report_button = report_button = w.Button(description="Generate report", icon="file")
+            self.report_button = report_button = w.Button(description=_("Generate report"), icon="file")
 
-            def make_report(_: Any) -> None:
-                self.report_link.value = "<em>rendering the report…</em>"
+            @_in_language
+            def make_report(self, _unused: Any) -> None:
+                self.report_link.value = "<em>{}</em>".format(html.escape(_("rendering the report…")))
                 try:
                     self.report_link.value = on_report(self.assessment_id)
                 except Exception as exc:  # noqa: BLE001 - shown to the user, the form stays usable
-                    self.report_link.value = (f"<span style='color:#C00000'>report failed: "
-                                              f"{html.escape(str(exc))}</span>")
+                    self.report_link.value = "<span style='color:#C00000'>{}</span>".format(
+                        html.escape(_("report failed: {error}").format(error=exc)))
 
-            report_button.on_click(make_report)
+            report_button.on_click(lambda button: make_report(self, button))
             header += [report_button, self.report_link]
         self.type_label = w.HTML(value="")
         self.panel = w.Output(layout=w.Layout(width=PANEL_WIDTH, overflow="auto"))
-        live = w.VBox([w.HTML("<b>Live scores</b>"), self.type_label, self.panel])
+        live = w.VBox([w.HTML("<b>{}</b>".format(html.escape(_("Live scores")))), self.type_label, self.panel])
         self.widget = w.VBox([
             w.HBox(header, layout=w.Layout(flex_flow="row wrap", align_items="center")),
             w.HBox([self.sections, live], layout=w.Layout(align_items="flex-start")),
@@ -407,14 +431,16 @@ class AssessmentForm:
         return (f"pmo-workbench: {len(lost)} answer(s) of respondent {self.respondent_id} could not be saved "
                 f"to {self.store.shown_url} before exit: {listed}")
 
+    @_in_language
     def _set_status(self, text: str) -> None:
-        """Show the autosaver's status (called with its lock held)."""
-        self.status_label.value = text
+        """Show the autosaver's status (called with its lock held), in the form's language."""
+        self.status_label.value = _status_text(text)
 
+    @_in_language
     def _show_progress(self) -> None:
         answered, total = self.progress
         self.progress_bar.value = answered
-        self.progress_label.value = f"{answered} of {total} answered"
+        self.progress_label.value = _("{answered} of {total} answered").format(answered=answered, total=total)
         for index, (dim, (done, n)) in enumerate(zip(self._dimensions, self.dimension_progress().values())):
             self.sections.set_title(index, f"{dim.label} ({done}/{n})")
 
@@ -464,29 +490,56 @@ class AssessmentForm:
                                             self.instrument).type
         return respondent, pmo.dimensions, respondent_type, pmo.type.type
 
+    @_in_language
     def refresh_panel(self) -> None:
         """Redraw the live panel from the store (called after each flush, not on every click)."""
         try:
             respondent, pmo, respondent_type, pmo_type = self.live_scores()
         except Exception as exc:  # noqa: BLE001 - the panel must never stop the form
-            self.type_label.value = f"<span style='color:#C00000'>live scores unavailable: {html.escape(str(exc))}"
+            self.type_label.value = "<span style='color:#C00000'>{}</span>".format(
+                html.escape(_("live scores unavailable: {error}").format(error=exc)))
             self.panel.outputs = ()
             return
         if pmo_type is None:
-            self.type_label.value = _NO_SCORE_YET
+            self.type_label.value = f"<p><em>{html.escape(_(_NO_SCORE_YET))}</em></p>"
             self.panel.outputs = ()
             return
         label = self.instrument.type_label
+        bold = "<b>{}</b>"
         self.type_label.value = (
-            f"<p>Current type of the PMO: <b>{html.escape(label(pmo_type))}</b>"
-            + ("" if respondent_type is None else
-               f"<br>This respondent's answers alone: <b>{html.escape(label(respondent_type))}</b>")
+            "<p>" + html.escape(_("Current type of the PMO: {type}")).format(
+                type=bold.format(html.escape(label(pmo_type))))
+            + ("" if respondent_type is None else "<br>" + html.escape(_("This respondent's answers alone: {type}"))
+               .format(type=bold.format(html.escape(label(respondent_type)))))
             + "</p>"
         )
         self.panel.outputs = (
-            _chart_output(respondent, self.instrument, f"This respondent ({self._respondent_label})"),
-            _chart_output(pmo, self.instrument, "The PMO (all respondents)"),
+            _chart_output(respondent, self.instrument,
+                          _("This respondent ({respondent})").format(respondent=self._respondent_label)),
+            _chart_output(pmo, self.instrument, _("The PMO (all respondents)")),
         )
+
+
+def _in(instrument: Instrument, language: str, store, assessment_id: int) -> Instrument:
+    """``instrument`` with its texts in ``language`` when it is written in it (the store loads that version from
+    the instrument's file), else as given."""
+    if language not in tuple(getattr(instrument, "languages", None) or ()):
+        return instrument
+    if getattr(instrument, "language", None) == language:
+        return instrument
+    instrument_for = getattr(store, "instrument_for", None)
+    return instrument if instrument_for is None else instrument_for(assessment_id, language=language)
+
+
+def _status_text(text: str) -> str:
+    """The autosaver's status (``saving…``, ``saved 12:00:00``, ``not saved: <error>``) in the current language."""
+    if text == SAVING:
+        return _("saving…")
+    if text.startswith(NOT_SAVED + ":"):
+        return _("not saved: {error}").format(error=text[len(NOT_SAVED) + 1:].strip())
+    if text.startswith(SAVED + " "):
+        return _("saved {time}").format(time=text[len(SAVED) + 1:])
+    return text
 
 
 def _whole_number(value: Any) -> int | None:

@@ -13,7 +13,9 @@ import ipywidgets as w
 import pandas as pd
 from markupsafe import Markup
 
+from .. import i18n
 from .._values import MISSING
+from ..i18n import N_, _, ngettext
 
 from ..assessment.instrument import Instrument
 from ..assessment.responses import PMO_LEVELS
@@ -38,24 +40,32 @@ def _matching(frame: pd.DataFrame, organisation: str, pmo: str, instrument: Inst
 class AssessmentPicker:
     """Pick an existing assessment, or create one for a new or existing organisation and PMO.
 
-    ``on_chosen(assessment_id)`` is called once a choice is made; ``widget`` is what to display.
+    ``on_chosen(assessment_id)`` is called once a choice is made; ``widget`` is what to display. Its labels are
+    in ``language`` (``None``: the current language).
     """
 
-    NEW = "(new assessment)"
+    NEW = N_("(new assessment)")
 
-    def __init__(self, store: Store, instrument: Instrument, on_chosen: Callable[[int], None]):
+    def __init__(self, store: Store, instrument: Instrument, on_chosen: Callable[[int], None],
+                 language: str | None = None):
         self.store, self.instrument, self.on_chosen = store, instrument, on_chosen
-        self.existing = w.Dropdown(description="Assessment", layout=w.Layout(width="34rem"),
+        self.language = i18n.check_language(language) if language else i18n.current_language()
+        with i18n.use_language(self.language):
+            self._build()
+
+    def _build(self) -> None:
+        instrument = self.instrument
+        self.existing = w.Dropdown(description=_("Assessment"), layout=w.Layout(width="34rem"),
                                    style={"description_width": "8rem"})
-        self.organisation = w.Combobox(description="Organisation", placeholder="type or pick",
+        self.organisation = w.Combobox(description=_("Organisation"), placeholder=_("type or pick"),
                                        style={"description_width": "8rem"}, layout=w.Layout(width="34rem"))
-        self.pmo = w.Combobox(description="PMO", placeholder="type or pick", style={"description_width": "8rem"},
+        self.pmo = w.Combobox(description=_("PMO"), placeholder=_("type or pick"), style={"description_width": "8rem"},
                               layout=w.Layout(width="34rem"))
-        self.level = w.Dropdown(description="Level", options=[(MISSING, None), *[(lv, lv) for lv in PMO_LEVELS]],
+        self.level = w.Dropdown(description=_("Level"), options=[(MISSING, None), *[(lv, lv) for lv in PMO_LEVELS]],
                                 style={"description_width": "8rem"})
-        self.parent = w.Combobox(description="Parent PMO", placeholder="optional",
+        self.parent = w.Combobox(description=_("Parent PMO"), placeholder=_("optional"),
                                  style={"description_width": "8rem"}, layout=w.Layout(width="34rem"))
-        self.go = w.Button(description="Open", button_style="primary", icon="check")
+        self.go = w.Button(description=_("Open"), button_style="primary", icon="check")
         self.message = w.HTML()
         self.organisation.observe(self._organisation_changed, "value")
         self.existing.observe(self._existing_changed, "value")
@@ -69,9 +79,13 @@ class AssessmentPicker:
         frame = self.store.assessments()
         mine = frame[(frame["instrument_id"] == self.instrument.id)
                      & (frame["instrument_version"] == self.instrument.version)]
-        self.existing.options = [(self.NEW, None)] + [
-            (f"{r.organisation} / {r.pmo} ({r.assessed_on or 'no date'}, {r.respondents} respondents)",
-             int(r.assessment_id)) for r in mine.itertuples()]
+        with i18n.use_language(self.language):
+            self.existing.options = [(_(self.NEW), None)] + [
+                (_("{organisation} / {pmo} ({date}, {respondents})").format(
+                    organisation=r.organisation, pmo=r.pmo, date=r.assessed_on or _("no date"),
+                    respondents=ngettext("{n} respondent", "{n} respondents", int(r.respondents)).format(
+                        n=int(r.respondents))),
+                 int(r.assessment_id)) for r in mine.itertuples()]
         self.organisation.options = sorted(set(frame["organisation"].astype(str)))
 
     def _organisation_changed(self, change) -> None:
@@ -92,7 +106,9 @@ class AssessmentPicker:
         else:
             organisation, pmo = self.organisation.value.strip(), self.pmo.value.strip()
             if not organisation or not pmo:
-                self.message.value = "<p>Give an organisation and a PMO, or pick an assessment.</p>"
+                with i18n.use_language(self.language):
+                    self.message.value = str(Markup("<p>{}</p>").format(
+                        _("Give an organisation and a PMO, or pick an assessment.")))
                 return None
             chosen = open_assessment(self.store, self.instrument, organisation, pmo, level=self.level.value,
                                      parent=self.parent.value.strip() or None)

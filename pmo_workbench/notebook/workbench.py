@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 import ipywidgets as w
 import pandas as pd
 
+from .. import i18n
 from ..assessment.instrument import Instrument
 from ..errors import PmoWorkbenchError, UnsavedAnswersError
+from ..i18n import _
 from .form import AssessmentForm
 
 if TYPE_CHECKING:
@@ -37,6 +39,9 @@ class Workbench:
     report_dir
         Where reports (and the responses file they read) are written;
         ``reports/`` under the working folder by default.
+    language
+        The language of the workbench and of each form (labels, messages, and the instrument's texts when it is
+        written in it); ``None``: the current language. The "Language" picker changes it.
 
     Attributes
     ----------
@@ -44,10 +49,18 @@ class Workbench:
         The whole UI.
     form
         The form of the selected respondent, or ``None``.
+    language_picker
+        The language the forms are shown in (every language the package speaks).
     """
 
     def __init__(self, instrument: Instrument, store: Store, assessment_id: int, *, debounce: float = 0.5,
-                 report_dir: str | Path | None = None):
+                 report_dir: str | Path | None = None, language: str | None = None):
+        self.language = i18n.check_language(language) if language else i18n.current_language()
+        with i18n.use_language(self.language):
+            self._setup(instrument, store, assessment_id, debounce, report_dir)
+
+    def _setup(self, instrument: Instrument, store: Store, assessment_id: int, debounce: float,
+               report_dir: str | Path | None) -> None:
         self.instrument = instrument
         self.store = store
         self.assessment_id = int(assessment_id)
@@ -65,12 +78,15 @@ class Workbench:
                 f"assessment {self.assessment_id} uses instrument {info.get('instrument_id')} "
                 f"{info.get('instrument_version')}, not {instrument.id} {instrument.version}")
 
-        self.respondent_picker = w.Dropdown(description="Respondent", options=[], value=None)
+        self.respondent_picker = w.Dropdown(description=_("Respondent"), options=[], value=None)
         self.respondent_picker.observe(self._picked, "value")
-        self.new_role = w.Dropdown(description="Role", options=[(r.label, r.id) for r in instrument.roles])
-        self.new_label = w.Text(description="Label", placeholder="R<n> when empty")
-        self.new_name = w.Text(description="Name", placeholder="optional, may be withheld")
-        add_button = w.Button(description="Add respondent", icon="user-plus")
+        self.language_picker = w.Dropdown(description=_("Language"), value=self.language,
+                                          options=[(i18n.language_name(code, code), code) for code in i18n.languages()])
+        self.language_picker.observe(self._language_picked, "value")
+        self.new_role = w.Dropdown(description=_("Role"), options=[(r.label, r.id) for r in instrument.roles])
+        self.new_label = w.Text(description=_("Label"), placeholder=_("R<n> when empty"))
+        self.new_name = w.Text(description=_("Name"), placeholder=_("optional, may be withheld"))
+        add_button = w.Button(description=_("Add respondent"), icon="user-plus")
         add_button.on_click(lambda _: self.add_respondent(self.new_role.value, self.new_label.value or None,
                                                           self.new_name.value or None))
         self.message = w.HTML(value="")
@@ -80,11 +96,11 @@ class Workbench:
             w.HTML(f"<h3>{html.escape(self._organisation)}: {html.escape(self._pmo)}</h3>"
                    f"<p>{html.escape(instrument.title)} ({html.escape(instrument.id)} "
                    f"{html.escape(instrument.version)})</p>"),
-            w.HBox([self.respondent_picker]),
+            w.HBox([self.respondent_picker, self.language_picker]),
             w.HBox([self.new_role, self.new_label, self.new_name, add_button],
                    layout=w.Layout(flex_flow="row wrap")),
             self.message,
-            w.HTML("<b>Completion</b>"),
+            w.HTML("<b>{}</b>".format(html.escape(_("Completion")))),
             self.summary_html,
             self.form_box,
         ])
@@ -92,7 +108,7 @@ class Workbench:
         if self.respondent_picker.options:
             self.select_respondent(self.respondent_picker.options[0][1])
         else:
-            self.message.value = "<p>No respondents yet: add one.</p>"
+            self.message.value = "<p>{}</p>".format(html.escape(_("No respondents yet: add one.")))
 
     # -- respondents ----------------------------------------------------------------------------
     def select_respondent(self, respondent_id: int) -> None:
@@ -123,7 +139,7 @@ class Workbench:
             if self.message.value == self._switch_error:
                 self.message.value = ""
         self.form = AssessmentForm(self.instrument, self.store, self.assessment_id, respondent_id,
-                                   debounce=self.debounce, on_report=self._report_link)
+                                   debounce=self.debounce, on_report=self._report_link, language=self.language)
         self.form._after_flush = self._refresh_summary
         self.form_box.children = (self.form.widget,)
         if self.respondent_picker.value != respondent_id:
@@ -200,8 +216,8 @@ class Workbench:
             href = path.as_uri()
         if href.startswith(".."):
             href = path.resolve().as_uri()
-        return (f"<p>Report: <a href='{html.escape(href, quote=True)}' target='_blank'>"
-                f"{html.escape(path.name)}</a></p>")
+        link = f"<a href='{html.escape(href, quote=True)}' target='_blank'>{html.escape(path.name)}</a>"
+        return "<p>{}</p>".format(html.escape(_("Report: {link}")).format(link=link))
 
     # -- internals ------------------------------------------------------------------------------
     def _refresh_respondents(self) -> None:
@@ -214,6 +230,31 @@ class Workbench:
             self.respondent_picker.value = current if current in [rid for _, rid in options] else None
         finally:
             self.respondent_picker.observe(self._picked, "value")
+
+    def set_language(self, language: str) -> None:
+        """Show the forms in ``language`` from now on: the current respondent's form is written and opened again
+        in it (as when switching respondents, a form whose answers cannot be written stays as it is)."""
+        code = i18n.check_language(language)
+        if code == self.language:
+            return
+        current = self.form
+        if current is not None:
+            try:
+                current.close()
+            except UnsavedAnswersError as exc:
+                self.message.value = self._switch_error = f"<p style='color:#C00000'>{html.escape(str(exc))}</p>"
+                self.language_picker.value = self.language
+                return
+        self.language = code
+        if self.language_picker.value != code:
+            self.language_picker.value = code
+        if current is not None:
+            self.form = None
+            self.select_respondent(current.respondent_id)
+
+    def _language_picked(self, change: dict) -> None:
+        if change["new"] is not None:
+            self.set_language(change["new"])
 
     def _picked(self, change: dict) -> None:
         if change["new"] is not None:

@@ -101,6 +101,8 @@ class Store(AssessmentMixin, FileMixin, EngagementMixin, InvitationMixin, Databa
         self._engine, self._label, self._read_only = opened.engine, opened.label, opened.read_only
         self._sqlite = self._engine.dialect.name == "sqlite"
         self._instruments: dict[tuple[str, str], Instrument] = {}
+        self._sources: dict[tuple[str, str], str] = {}  # where a custom instrument was loaded from
+        self._translated: dict[tuple[str, str, str], Instrument] = {}  # (id, version, language)
         self._info: dict[int, _AssessmentInfo] = {}  # assessment id -> instrument and scale
         self._respondent_assessment: dict[int, int] = {}
         try:
@@ -132,14 +134,41 @@ class Store(AssessmentMixin, FileMixin, EngagementMixin, InvitationMixin, Databa
                 command.upgrade(alembic_config(conn), "head")
 
     # -- instruments ---------------------------------------------------------------------------------
-    def use_instrument(self, instrument: Instrument) -> None:
-        """Make a (non built-in) instrument known to this session, for assessments that use it."""
-        self._instruments[(instrument.id, instrument.version)] = instrument
+    def use_instrument(self, instrument: Instrument, source: str | os.PathLike | None = None) -> None:
+        """Make a (non built-in) instrument known to this session, for assessments that use it; ``source``, the
+        YAML file it was loaded from, lets :meth:`instrument_for` load its texts in another language."""
+        key = (instrument.id, instrument.version)
+        self._instruments[key] = instrument
+        if source is not None:  # without one, a source given before stays (the same id and version)
+            self._sources[key] = os.fspath(source)
+            for found in [k for k in self._translated if k[:2] == key]:
+                del self._translated[found]
 
-    def instrument_for(self, assessment_id: int) -> Instrument:
-        """The instrument an assessment uses (a custom one must be known through :meth:`use_instrument`)."""
+    def instrument_for(self, assessment_id: int, language: str | None = None) -> Instrument:
+        """The instrument an assessment uses (a custom one must be known through :meth:`use_instrument`), its
+        texts in ``language`` when the instrument declares it (``None``, or a language it does not declare:
+        its default language). Ids and numbers are the same in every language."""
         info = self.assessment(assessment_id)
-        return self._instrument(info["instrument_id"], info["instrument_version"])
+        instrument_id, version = info["instrument_id"], info["instrument_version"]
+        found = self._instrument(instrument_id, version)
+        if not language or language not in tuple(getattr(found, "languages", None) or ()):
+            return found
+        key = (instrument_id, version, language)
+        if key not in self._translated:
+            source = self._sources.get((instrument_id, version))
+            if source is None:
+                builtin = _builtin(instrument_id, version)
+                source = builtin[1] if builtin is not None else None
+            if source is None:
+                return found
+            from ..assessment.instrument import load_instrument
+
+            loaded = load_instrument(source, language=language)
+            if (loaded.id, loaded.version) != (instrument_id, version):
+                raise StoreError(f"{source} now holds {loaded.id} {loaded.version}, not the {instrument_id} "
+                                 f"{version} assessment {assessment_id} uses")
+            self._translated[key] = loaded
+        return self._translated[key]
 
     def _instrument(self, instrument_id: str, version: str) -> Instrument:
         """The instrument made known in this session, else the built-in one (current, or kept as ``id@version``)."""
@@ -376,7 +405,8 @@ class Store(AssessmentMixin, FileMixin, EngagementMixin, InvitationMixin, Databa
             rows = conn.execute(
                 sa.select(_ORG.c.id, _PMO.c.id, _ASM.c.id, _RESP.c.id, _ORG.c.name, _PMO.c.name, _PMO.c.level,
                           _RESP.c.label, _RESP.c.role, _ANS.c.item, _ANS.c.value, _RESP.c.assessed_on,
-                          _ANS.c.comment, _ANS.c.not_applicable, _ANS.c.dont_know, _ASM.c.label)
+                          _ANS.c.comment, _ANS.c.not_applicable, _ANS.c.dont_know, _ASM.c.label,
+                          _RESP.c.language)
                 .select_from(_ANS.join(_RESP, _ANS.c.respondent_id == _RESP.c.id)
                              .join(_ASM, _RESP.c.assessment_id == _ASM.c.id)
                              .join(_PMO, _ASM.c.pmo_id == _PMO.c.id)
@@ -385,7 +415,7 @@ class Store(AssessmentMixin, FileMixin, EngagementMixin, InvitationMixin, Databa
             ).all()
         raw = pd.DataFrame(rows, columns=["org_id", "pmo_id", "assessment_id", "respondent_id", "organisation", "pmo",
                                           "pmo_level", "respondent", "role", "item", "value", "assessed_on",
-                                          "comment", "not_applicable", "dont_know", "wave"])
+                                          "comment", "not_applicable", "dont_know", "wave", "language"])
         raw["not_applicable"] = raw["not_applicable"].astype(bool)
         raw["dont_know"] = raw["dont_know"].astype(bool)
         position = pd.Series(np.arange(len(instrument.items)), index=instrument.items.index)

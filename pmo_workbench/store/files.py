@@ -11,13 +11,14 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from .._io import text_cell, write_csv, write_with
+from .._io import write_csv, write_with
 from .._spreadsheet import per_value
 from ..assessment.instrument import Instrument
 from ..assessment.responses import KEY_COLUMNS, PMO_LEVELS, TIDY_COLUMNS, read_responses
 from ..errors import StoreError
 from .cache import _inputs_of, _private_folder, forget_inputs, input_folder  # noqa: F401 - public here too
-from .schema import _ANS, _NA_RAW, _NA_TEXT, _RESP, DONT_KNOW, LONG_FILE_COLUMNS, WIDE_META_COLUMNS, _utcnow
+from .schema import _ANS, _NA_RAW, _NA_TEXT, _RESP, DONT_KNOW, _utcnow
+from .tables import _long_table, _value_text, _wide_table, _workbook
 from .waves import _refuse_closed, check_blank_waves, check_target, wave_label
 
 
@@ -117,7 +118,8 @@ class FileMixin:
         dates = frame["assessed_on"].dt.date.astype(object).where(frame["assessed_on"].notna(), None)
         frame = frame.assign(assessed_on=dates)
         first = frame.groupby([*keys, "respondent"], sort=False)
-        people = first.agg(role=("role", "first"), assessed_on=("assessed_on", "first")).reset_index()
+        people = first.agg(role=("role", "first"), assessed_on=("assessed_on", "first"),
+                           language=("language", "first")).reset_index()
         pmos = frame.groupby(keys, sort=False).agg(level=("pmo_level", "first"),
                                                    assessed_on=("assessed_on", "min")).reset_index()
         with self._write() as conn:
@@ -143,9 +145,9 @@ class FileMixin:
             if len(new):
                 conn.execute(sa.insert(_RESP), [
                     {"assessment_id": int(a), "label": label, "role": role, "name": None, "assessed_on": _none(on),
-                     "created_at": now}
-                    for a, label, role, on in new[["assessment_id", "respondent", "role", "assessed_on"]]
-                    .itertuples(index=False)])
+                     "created_at": now, "language": _none(lang)}
+                    for a, label, role, on, lang in new[["assessment_id", "respondent", "role", "assessed_on",
+                                                         "language"]].itertuples(index=False)])
             old = people[people["respondent_id"].notna()]
             stale = old[(old["role"] != old["role_stored"]) | (old["assessed_on"].astype(object).map(_none) !=
                                                                old["assessed_on_stored"].astype(object).map(_none))]
@@ -154,6 +156,12 @@ class FileMixin:
                              .values(role=sa.bindparam("new_role"), assessed_on=sa.bindparam("new_on")),
                              [{"rid": int(r), "new_role": role, "new_on": _none(on)} for r, role, on in
                               stale[["respondent_id", "role", "assessed_on"]].itertuples(index=False)])
+            relabelled = [{"rid": int(r), "new_language": lang} for r, lang, lang0 in
+                          old[["respondent_id", "language", "language_stored"]].itertuples(index=False)
+                          if _none(lang) is not None and _none(lang) != _none(lang0)]  # a blank keeps it
+            if relabelled:
+                conn.execute(sa.update(_RESP).where(_RESP.c.id == sa.bindparam("rid"))
+                             .values(language=sa.bindparam("new_language")), relabelled)
             ids_now = self._respondent_frame(conn, ids).set_index(["assessment_id", "label"])["respondent_id"]
             # Answers: compare with what is stored, write only new and changed ones, in bulk.
             keys_of = pd.MultiIndex.from_arrays([
@@ -220,9 +228,12 @@ class FileMixin:
 
     def _respondent_frame(self, conn: sa.Connection, assessment_ids: list[int]) -> pd.DataFrame:
         rows = conn.execute(sa.select(_RESP.c.assessment_id, _RESP.c.label, _RESP.c.id, _RESP.c.role,
-                                      _RESP.c.assessed_on).where(_RESP.c.assessment_id.in_(assessment_ids))).all()
-        frame = pd.DataFrame(rows, columns=["assessment_id", "label", "respondent_id", "role", "assessed_on"])
-        return frame.astype({"assessment_id": "int64", "label": object, "role": object, "assessed_on": object})
+                                      _RESP.c.assessed_on, _RESP.c.language)
+                            .where(_RESP.c.assessment_id.in_(assessment_ids))).all()
+        frame = pd.DataFrame(rows, columns=["assessment_id", "label", "respondent_id", "role", "assessed_on",
+                                            "language"])
+        return frame.astype({"assessment_id": "int64", "label": object, "role": object, "assessed_on": object,
+                             "language": object})
 
 
 def _none(value):
@@ -269,6 +280,9 @@ def _tidy_frame(raw: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     # read_responses parses dates to microseconds, and a column without any date to seconds.
     tidy["assessed_on"] = dates.astype("datetime64[us]" if dates.notna().any() else "datetime64[s]")
     tidy["comment"] = raw["comment"].fillna("").astype(str)
+    language = raw["language"].astype(object) if "language" in raw else pd.Series([None] * len(raw), dtype=object)
+    tidy["language"] = pd.Series(language.where(language.notna(), None).to_numpy(object), index=tidy.index,
+                                 dtype=object)
     # The row each answer has in a long export, which lists every item each respondent's role is asked.
     asked = instrument.asked.to_numpy(int)  # roles x items
     position = np.cumsum(asked, axis=1) - 1  # an item's place among the items its role is asked
@@ -281,82 +295,6 @@ def _tidy_frame(raw: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     start = np.concatenate(([0], np.cumsum(rows_of)[:-1])) if len(rows_of) else np.zeros(0, np.int64)
     tidy["source_row"] = (2 + start[np.cumsum(first) - 1] + position[role, item]).astype("int64")
     return tidy.loc[:, list(TIDY_COLUMNS)]
-
-
-def _long_table(frame: pd.DataFrame, values: pd.Series, instrument: Instrument) -> pd.DataFrame:
-    """The tidy frame as the cells of a long responses file (text; blank for missing), ``values`` as written.
-
-    Every respondent gets one row per item their role is asked, in instrument order, blank where nothing is
-    stored, as an intake file lists them; so a file that lists every item asked comes back row for row.
-    """
-    if frame.empty:
-        return pd.DataFrame(columns=list(LONG_FILE_COLUMNS))
-    table = pd.DataFrame({name: frame[name].astype(object).where(frame[name].notna(), "")
-                          for name in ("organisation", "pmo", "pmo_level", "wave", "respondent", "role", "item")})
-    table["value"] = values.to_numpy(object)
-    table["assessed_on"] = _date_text(frame["assessed_on"])
-    table["comment"] = frame["comment"].astype(object).where(frame["comment"].notna(), "")
-    keys = ["organisation", "pmo", "wave", "respondent"]
-    items = list(frame["item"].cat.categories)
-    people = table.drop_duplicates(keys)[[*keys, "pmo_level", "role", "assessed_on"]]
-    grid = people.loc[people.index.repeat(len(items))].assign(item=items * len(people))
-    asked = instrument.asked.stack()
-    grid = grid[asked.reindex(pd.MultiIndex.from_arrays([grid["role"], grid["item"]])).fillna(True).to_numpy(bool)]
-    full = grid.merge(table[[*keys, "item", "value", "comment"]], on=[*keys, "item"], how="left", sort=False)
-    full[["value", "comment"]] = full[["value", "comment"]].fillna("")
-    return full.loc[:, list(LONG_FILE_COLUMNS)].reset_index(drop=True)
-
-
-def _wide_table(frame: pd.DataFrame, values: pd.Series) -> pd.DataFrame:
-    """One row per respondent (in order), one column per item of the instrument (``values`` as written, blank
-    where nothing is stored); no comments."""
-    keys = ["organisation", "pmo", "wave", "respondent"]
-    plain = frame.astype({k: object for k in keys}).assign(text=values.to_numpy(object),
-                                                         wave=frame["wave"].astype(object).fillna(""))
-    meta = plain.drop_duplicates(keys).set_index(keys)
-    values = plain.pivot(index=keys, columns="item", values="text").reindex(meta.index)
-    values = values.reindex(columns=list(frame["item"].cat.categories))
-    table = meta.reset_index()[keys].copy()
-    table["role"] = meta["role"].astype(object).to_numpy()
-    table["pmo_level"] = meta["pmo_level"].astype(object).where(meta["pmo_level"].notna(), "").to_numpy()
-    table["assessed_on"] = _date_text(meta["assessed_on"]).to_numpy()
-    items = pd.DataFrame({item: values[item].astype(object).where(values[item].notna(), "").to_numpy()
-                          for item in values.columns})
-    return pd.concat([table.loc[:, list(WIDE_META_COLUMNS)], items], axis=1)
-
-
-def _value_text(values: pd.Series) -> pd.Series:
-    numbers = values.astype(float)
-    return numbers.map(lambda v: "" if v != v else str(int(v))).astype(object)
-
-
-def _date_text(values: pd.Series) -> pd.Series:
-    return pd.to_datetime(values).dt.strftime("%Y-%m-%d").astype(object).where(values.notna(), "")
-
-
-def _workbook(table: pd.DataFrame):
-    """An openpyxl workbook with the table on sheet ``responses`` (numbers as numbers, blanks empty, and text as
-    text: a comment such as ``=1+2`` stays a string, never a formula)."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import Cell
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "responses"
-
-    def cell(column: str, value: str) -> Cell | int | None:
-        if value == "":
-            return None
-        if column in numeric and value not in (_NA_TEXT, DONT_KNOW):
-            return int(value)
-        return text_cell(ws, value)
-
-    numeric = {c for c in table.columns if c == "value" or c not in (*LONG_FILE_COLUMNS, *WIDE_META_COLUMNS)}
-    ws.append([cell("", str(c)) for c in table.columns])
-    for row in table.itertuples(index=False):
-        ws.append([cell(c, v) for c, v in zip(table.columns, row)])
-    return wb
-
 
 
 @dataclass(frozen=True)
@@ -427,7 +365,7 @@ def assessment_instrument(store, assessment_id: int, instrument: Instrument | st
         given = load_instrument(given_path)
     builtin = _builtin(*wanted)
     if given is not None and (given.id, given.version) == wanted:
-        store.use_instrument(given)
+        store.use_instrument(given, source=given_path)
         if builtin is not None and given_path is None and builtin[0] == given:
             return given, builtin[1]
         return given, given_path or ""

@@ -55,7 +55,7 @@ from .drafts import (
     random_ids,
     token_hash,
 )
-from .people import FORGOTTEN, SEALED, Person, forgotten_key, person_key, sealed_key
+from .people import FORGOTTEN, SEALED, Person, forgotten_key, language_code, person_key, sealed_key
 from .protection import ProtectionMixin
 from .schema import _ANS, _ASM, _DRAFT, _INV, _ORG, _PMO, _RESP, _TOK, ANONYMITY, _utcnow
 
@@ -452,7 +452,7 @@ class InvitationMixin(ProtectionMixin):
         conn.execute(sa.insert(_DRAFT).values(key=key, assessment_id=row.assessment_id, role=row.role, draft=text,
                                               updated_at=day))
 
-    def submit(self, token: str, *, allow_empty: bool = False) -> bool:
+    def submit(self, token: str, *, allow_empty: bool = False, language: str | None = None) -> bool:
         """Turn the token's draft into a respondent and answers, once, in one transaction.
 
         The invitation is marked submitted by a conditional update (not submitted yet, assessment open) whose
@@ -464,6 +464,9 @@ class InvitationMixin(ProtectionMixin):
         written in separate subtransactions (savepoints), so their rows carry different transaction ids
         (``xmin``). They are still one transaction, and the ids follow each other: a database administrator
         reading the server's internals can pair them (see the README).
+
+        ``language`` is the language the answers were given in (the page language, ``en``, ``de``), kept on the
+        respondent (``None``: not known); not in an anonymous assessment, where it could single a person out.
 
         Returns ``False`` (nothing written) when the token is not usable or was submitted by another request.
 
@@ -500,7 +503,9 @@ class InvitationMixin(ProtectionMixin):
                 info = self._assessment_info(conn, row.assessment_id)
                 values = {"assessment_id": row.assessment_id, "label": _free_label(conn, row.assessment_id),
                           "role": row.role, "name": row.name if row.anonymity == "identified" else None,
-                          "assessed_on": now.date(), "created_at": stamp}
+                          "assessed_on": now.date(), "created_at": stamp,
+                          # anonymous: not kept (the invitation's language goes too; it could single a person out)
+                          "language": None if anonymous else language_code(language)}
                 if anonymous:
                     values["id"] = random_ids(conn, _RESP, 1)[0]
                 respondent_id = conn.execute(sa.insert(_RESP).values(**values)).inserted_primary_key[0]

@@ -22,12 +22,28 @@ from pathlib import Path
 
 from .._spreadsheet import SheetName, check_file, read_csv_cells, read_excel_sheets
 from ..assessment.instrument import Instrument
-from ..errors import InputValidationError, Problem
+from ..errors import InputValidationError, Problem, StoreError
 
 PEOPLE_COLUMNS = ("role", "name", "email", "language")
 """The columns of a people file; only ``role`` is required."""
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+
+
+def language_code(value: str | None) -> str | None:
+    """``value`` as a language code to keep (``en``, ``de``, ``pt-BR``), ``None`` when blank.
+
+    Raises
+    ------
+    StoreError
+        When ``value`` is not a language tag.
+    """
+    if value is None or not str(value).strip():
+        return None
+    text = str(value).strip()
+    if not _LANGUAGE.fullmatch(text) or len(text) > 35:
+        raise StoreError(f"'{text[:40]}' is not a language code (en, de, pt-BR)")
+    return text
 
 
 @dataclass(frozen=True)

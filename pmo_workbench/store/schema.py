@@ -14,7 +14,7 @@ from ..errors import StoreError
 
 DB_ENV = "PMO_WORKBENCH_DB"
 """Environment variable naming the database: a full URL or the path of a SQLite file."""
-SCHEMA_HEAD = "0008"
+SCHEMA_HEAD = "0009"
 """The Alembic revision this version of the package writes (the head of ``migrations/versions``)."""
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 STATUSES = ("open", "closed")
@@ -33,7 +33,7 @@ NOT_APPLICABLE = "n/a"
 DONT_KNOW = "DK"
 """The answer "don't know" (:meth:`Store.save_answer` takes ``"DK"`` in any case, :meth:`Store.answers` returns
 this); kept apart from the scale and from "not applicable", never scored. Exports write it as ``DK``."""
-_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
+_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
 _NA_TEXT = "NA"
 _NA_RAW = frozenset({"na", "n/a"})  # the not-answered markers of a responses file that are not a blank
 
@@ -154,6 +154,7 @@ class Respondent(Base):
     name: Mapped[str | None]
     assessed_on: Mapped[dt.date | None]
     created_at: Mapped[dt.datetime]
+    language: Mapped[str | None]  # the language answered in (en, de); None when not known
 
 
 class Answer(Base):

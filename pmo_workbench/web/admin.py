@@ -100,8 +100,22 @@ def _overview(web) -> list[dict]:
                           "rate": None if rate is None or (isinstance(rate, float) and math.isnan(rate))
                           else round(100 * float(rate))})
         found.append({"id": int(row.assessment_id), "organisation": row.organisation, "pmo": row.pmo,
-                      "wave": row.wave, "status": row.status, "roles": roles})
+                      "wave": row.wave, "status": row.status, "roles": roles,
+                      "languages": _languages(web.store.invitations(row.assessment_id))})
     return found
+
+
+def _languages(invitations) -> list[dict]:
+    """Invited and submitted per invitation language (``code`` ``None``: none given, the browser's language is
+    used), most invited first. The page names each language in its own language (``language_name``)."""
+    if invitations.empty:
+        return []
+    codes = invitations["language"].astype(object).where(invitations["language"].notna(), "")
+    counted = (invitations.assign(code=codes, sent=invitations["status"].eq("submitted"))
+               .groupby("code", sort=False).agg(invited=("id", "size"), submitted=("sent", "sum")).reset_index()
+               .sort_values(["invited", "code"], ascending=[False, True], kind="stable"))
+    return [{"code": code or None, "invited": int(invited), "submitted": int(submitted)}
+            for code, invited, submitted in counted.itertuples(index=False)]
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")

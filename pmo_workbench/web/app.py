@@ -30,6 +30,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from .. import i18n
 from ..assessment.instrument import Instrument
 from ..store import Store
 from .security import BodyLimit, RateLimit, SecurityHeaders, Sessions, address_key
@@ -58,24 +59,39 @@ class WebState:
     token_failures: RateLimit = field(default_factory=lambda: RateLimit(*TOKEN_FAILURES))
     login_failures: RateLimit = field(default_factory=lambda: RateLimit(*LOGIN_FAILURES))
     sessions: Sessions = field(default_factory=lambda: Sessions(SESSION_SECONDS))
-    _instruments: dict[int, Instrument] = field(default_factory=dict)
+    _instruments: dict[tuple[int, str | None], Instrument] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def instrument(self, assessment_id: int) -> Instrument:
-        """The instrument of an assessment (cached: it never changes). Call from the thread pool."""
+    def instrument(self, assessment_id: int, language: str | None = None) -> Instrument:
+        """The instrument of an assessment, its texts in ``language`` (``None``: its default language; cached:
+        it never changes). Call from the thread pool."""
+        key = (assessment_id, language)
         with self._lock:
-            found = self._instruments.get(assessment_id)
+            found = self._instruments.get(key)
         if found is None:
-            found = self.store.instrument_for(assessment_id)
+            found = self.store.instrument_for(assessment_id, language=language)
             with self._lock:
-                self._instruments[assessment_id] = found
+                self._instruments[key] = found
         return found
 
 
 def environment() -> jinja2.Environment:
-    """The templates' environment: autoescaping on for every template, undefined names an error."""
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    """The templates' environment: autoescaping on for every template, undefined names an error, ``_()`` and
+    ``ngettext()`` in the language of the request being rendered (:func:`render`)."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    i18n.jinja_install(env)
+    env.globals["language_name"] = language_name
+    return env
+
+
+def language_name(code: str) -> str:
+    """The name of the language ``code`` in the language of the page (``de``: ``German``, in German
+    ``Deutsch``); the code itself when Babel does not know it."""
+    try:
+        return i18n.language_name(str(code).replace("-", "_"))
+    except (ValueError, TypeError, LookupError):
+        return str(code)
 
 
 def state(request: Request) -> WebState:
@@ -88,11 +104,24 @@ def client(request: Request) -> str:
     return address_key(request.client.host) if request.client else "unknown"
 
 
-def render(request: Request, template: str, status: int = 200, *, lang: str = DEFAULT_LANGUAGE,
+def render(request: Request, template: str, status: int = 200, *, lang: str | None = None,
            **context) -> HTMLResponse:
-    """A page from ``template``; ``lang`` goes to ``<html lang>``."""
-    html = state(request).env.get_template(template).render(lang=lang, **context)
+    """A page from ``template``, written in ``lang`` (default: the best of the browser's ``Accept-Language``
+    the package speaks), which also goes to ``<html lang>``."""
+    if lang is None:
+        lang = negotiate(request, None, i18n.languages())
+    with i18n.use_language(spoken(lang)):
+        html = state(request).env.get_template(template).render(lang=lang, **context)
     return HTMLResponse(html, status_code=status)
+
+
+def spoken(lang: str) -> str:
+    """``lang`` when the package has a catalogue for it, else English (an instrument may declare a language the
+    pages' own sentences are not yet translated into)."""
+    try:
+        return i18n.check_language(lang)
+    except ValueError:
+        return DEFAULT_LANGUAGE
 
 
 def languages(instrument: Instrument | None) -> tuple[str, ...]:
@@ -131,7 +160,9 @@ def negotiate(request: Request, preferred: str | None, available: tuple[str, ...
 
 def _too_large_page(env: jinja2.Environment):
     def page(scope) -> bytes:
-        return env.get_template("too_large.html").render(lang=DEFAULT_LANGUAGE).encode("utf-8")
+        lang = negotiate(Request(scope), None, i18n.languages())
+        with i18n.use_language(lang):
+            return env.get_template("too_large.html").render(lang=lang).encode("utf-8")
     return page
 
 

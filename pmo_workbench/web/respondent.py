@@ -12,8 +12,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from .. import i18n
 from ..errors import StoreError
-from .app import client, languages, negotiate, render, state
+from .app import client, languages, negotiate, render, spoken, state
 from .forms import (
     COMMENT_FIELD,
     DONT_KNOW,
@@ -50,12 +51,11 @@ def routes() -> list[Route]:
 
 
 class _Link:
-    """A usable link: its invitation, instrument, pages and page language."""
+    """A usable link: its invitation, page language, the instrument in that language, and its pages."""
 
-    def __init__(self, request: Request, token: str, invitation, instrument):
-        self.token, self.invitation, self.instrument = token, invitation, instrument
+    def __init__(self, request: Request, token: str, invitation, instrument, lang: str):
+        self.token, self.invitation, self.instrument, self.lang = token, invitation, instrument, lang
         self.pages: tuple[Page, ...] = pages_for(instrument, invitation.role)
-        self.lang = negotiate(request, invitation.language, languages(instrument))
         self.csrf = respondent_csrf(state(request).secret, token)
         self.base = f"/r/{token}"
 
@@ -72,7 +72,9 @@ class _Link:
                           self.invitation.role)
         given = self.invitation.survey or {}
         survey = {key: given.get(key) or None for key in SURVEY_KEYS}
-        return {"inv": self.invitation, "survey": survey, "base": self.base,
+        with i18n.use_language(spoken(self.lang)):
+            closes_shown = _date(survey["closes_on"])
+        return {"inv": self.invitation, "survey": survey, "base": self.base, "closes_shown": closes_shown,
                 "csrf": self.csrf, "csrf_field": CSRF_FIELD, "pages": self.pages, "role_label": role_label,
                 "instrument": self.instrument, **more}
 
@@ -85,6 +87,18 @@ class _Link:
     def resume(self) -> str:
         number = resume_page(self.pages, self.answers, self.comments, self.saved_page)
         return f"{self.base}/review" if number is None else f"{self.base}/page/{number}"
+
+
+def _date(value) -> str | None:
+    """An ISO date (``2099-12-31``) as a reader of the current language writes it; other text as it is."""
+    import datetime as dt
+
+    if not value:
+        return None
+    try:
+        return i18n.format_date(dt.date.fromisoformat(str(value)[:10]))
+    except ValueError:
+        return str(value)
 
 
 def neutral(request: Request, status: int = 404) -> HTMLResponse:
@@ -110,7 +124,11 @@ async def _link(request: Request, token: str) -> _Link | Response:
     if invitation is None:
         return neutral(request)
     instrument = await run_in_threadpool(web.instrument, invitation.assessment_id)
-    return _Link(request, token, invitation, instrument)
+    available = languages(instrument)
+    lang = negotiate(request, invitation.language, available)
+    if len(available) > 1:
+        instrument = await run_in_threadpool(web.instrument, invitation.assessment_id, lang)
+    return _Link(request, token, invitation, instrument, lang)
 
 
 async def _form(request: Request) -> dict[str, list[str]]:
@@ -245,7 +263,8 @@ async def submit(request: Request) -> Response:
     if not link.answers:
         return _review(request, link, [Problem("nothing_answered", "questions")], status=400)
     try:
-        submitted = await run_in_threadpool(lambda: state(request).store.submit(link.token, allow_empty=False))
+        submitted = await run_in_threadpool(lambda: state(request).store.submit(link.token, allow_empty=False,
+                                                                                   language=link.lang))
     except StoreError as exc:  # the store's reason, written for the person (nothing answered, survey over, ...)
         return _review(request, link, [Problem("not_submitted", "questions", str(exc))], status=400)
     if not submitted:
@@ -258,11 +277,14 @@ async def saved(request: Request) -> Response:
     link = await _link(request, request.path_params["token"])
     if not isinstance(link, _Link):
         return link
-    return render(request, "saved.html", lang=link.lang, **link.context(closes_on=(link.invitation.survey or {})
-                                                                        .get("closes_on")))
+    closes_on = (link.invitation.survey or {}).get("closes_on")
+    with i18n.use_language(spoken(link.lang)):
+        closes_shown = _date(closes_on)
+    return render(request, "saved.html", lang=link.lang, **{**link.context(), "closes_on": closes_on,
+                                                            "closes_shown": closes_shown})
 
 
 async def thanks(request: Request) -> Response:
     lang = request.query_params.get("lang")
-    available = languages(None)
+    available = i18n.languages()
     return render(request, "thanks.html", lang=lang if lang in available else negotiate(request, None, available))

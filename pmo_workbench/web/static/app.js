@@ -1,6 +1,7 @@
 // Progressive enhancement only: the pages work the same without it.
 // When a page shows an error summary, move the focus to it so that screen readers announce it first.
-// A comment box shows how many characters are left, counted as the server counts them (code points).
+// A comment box shows how many characters are left, counted as the server counts them (code points), in the
+// page's language: the sentences come from the counter's data attributes (singular and plural).
 document.addEventListener("DOMContentLoaded", function () {
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
@@ -12,7 +13,9 @@ document.addEventListener("DOMContentLoaded", function () {
     function update() {
       var used = Array.from(box.value.replace(/\r\n/g, "\n").trim()).length;
       var left = max - used;
-      counter.textContent = left >= 0 ? left + " characters left" : (-left) + " characters too many";
+      var n = Math.abs(left);
+      var form = (left >= 0 ? "left" : "over") + (n === 1 ? "One" : "Other");
+      counter.textContent = (counter.dataset[form] || "{n}").replace("{n}", String(n));
       counter.classList.toggle("over", left < 0);
     }
     counter.hidden = false;
