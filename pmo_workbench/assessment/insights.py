@@ -46,6 +46,7 @@ from .narrative import (
     reliability_label,
     reliability_notes,
     summary_sentence,
+    target_source_words,
     type_words,
 )
 from .quality import DONT_KNOW_FLAG, DataQuality, comment_counts, comments, comments_sentence, data_quality, pmo_rows
@@ -105,6 +106,7 @@ __all__ = [
     "roadmap_with",
     "strengths",
     "summary_sentence",
+    "target_source_words",
 ]
 
 STRENGTH_LEVEL = 3
