@@ -70,9 +70,7 @@ def test_german_report_sentences(german):
 @pytest.mark.slow
 def test_engagement_language_makes_the_report_german(tmp_path):
     shutil.copy(examples_dir() / "pmo_responses.csv", tmp_path / "pmo_responses.csv")
-    engagement = (examples_dir() / "engagement.yaml").read_text(encoding="utf-8")
-    (tmp_path / "engagement.yaml").write_text(f'organisation: "{ORGANISATION}"\nlanguage: de\n{engagement}',
-                                              encoding="utf-8")
+    (tmp_path / "engagement.yaml").write_text(f'organisation: "{ORGANISATION}"\nlanguage: de\n', encoding="utf-8")
     spec = positioning_spec(tmp_path / "pmo_responses.csv", ORGANISATION)  # no language: the engagement's
     text = _spaces(_text(batch.render(spec, tmp_path / "out", ("html",))))
     assert "Management Summary" in text and "4 Kommentare sind eingegangen" in text
