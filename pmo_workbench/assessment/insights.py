@@ -41,6 +41,7 @@ from .narrative import (
     goal_gaps,
     level_words,
     methodology_points,
+    named,
     next_type_gaps,
     profile_sentence,
     reliability_label,
@@ -82,6 +83,7 @@ __all__ = [
     "goal_gaps",
     "level_words",
     "methodology_points",
+    "named",
     "profile_sentence",
     "reliability_label",
     "reliability_notes",
@@ -334,7 +336,7 @@ def gap_statements(a: PmoAssessment, instrument: Instrument, n: int = 3) -> list
         high = role_plural(str(g.high_role), role_label.get(g.high_role, str(g.high_role)))
         low = role_plural(str(g.low_role), role_label.get(g.low_role, str(g.low_role)))
         out.append(_("On {dimension}, {high_role} score {high} but {low_role} {low} (a gap of {gap} points).").format(
-            dimension=label, high_role=high, high=fmt(g.high_score), low_role=low, low=fmt(g.low_score),
+            dimension=named(label), high_role=high, high=fmt(g.high_score), low_role=low, low=fmt(g.low_score),
             gap=fmt(g.gap)))
     return out
 

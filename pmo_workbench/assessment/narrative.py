@@ -56,14 +56,20 @@ def join_words(parts: list[str]) -> str:
 _join = join_words
 
 
+def named(label: str) -> str:
+    """A dimension's label as a sentence names it: as it is in English, in quotation marks in German (a label after
+    a preposition keeps its own case, and one holding "and" stays apart from a list's "and")."""
+    return pgettext("a name in a sentence", "{name}").format(name=label)
+
+
 def _name(a: PmoAssessment) -> str:
     return a.pmo if a.pmo.lower().startswith("the ") else _("The {pmo}").format(pmo=a.pmo)
 
 
 def _gap_words(gaps: pd.DataFrame) -> str:
-    return _join([_("a score on {dimension}").format(dimension=g.label) if _missing(g.points_needed)
+    return _join([_("a score on {dimension}").format(dimension=named(g.label)) if _missing(g.points_needed)
                   else _("{points} more points on {dimension}").format(points=fmt(g.points_needed),
-                                                                       dimension=g.label)
+                                                                       dimension=named(g.label))
                   for g in gaps.itertuples(index=False)])
 
 
@@ -223,12 +229,12 @@ def certainty_sentence(a: PmoAssessment, instrument: Instrument) -> str:
         g = t.decided_by[0]
         return _("This placement is firm: the 95% confidence range of every deciding score lies clear of its gate; "
                  "the closest is {dimension} ({score} against the {type} gate of {gate}).").format(
-            dimension=labels.get(g["dimension"], g["dimension"]), score=fmt(g["score"]),
+            dimension=named(labels.get(g["dimension"], g["dimension"])), score=fmt(g["score"]),
             type=instrument.type_label(g["type"]), gate=fmt(g["gate"], 0))
     shaky = []
     for g in t.decided_by:
         row = t.ladder[(t.ladder["type"] == g["type"]) & (t.ladder["dimension"] == g["dimension"])].iloc[0]
-        values = {"dimension": labels.get(g["dimension"], g["dimension"]), "score": fmt(row["score"]),
+        values = {"dimension": named(labels.get(g["dimension"], g["dimension"])), "score": fmt(row["score"]),
                   "type": instrument.type_label(g["type"]), "gate": fmt(g["gate"], 0)}
         if _missing(row["ci_low"]):
             shaky.append(_("{dimension} ({score}, too few respondents for a confidence range; {type} gate "
@@ -249,7 +255,8 @@ def foundation_sentence(a: PmoAssessment, instrument: Instrument) -> str | None:
         return None
     labels = instrument.dimension_table["label"]
     parts = [_("{dimension} ({score} against the {type} gate of {gate})").format(
-        dimension=labels.get(g.dimension, g.dimension), score=_("no score") if _missing(g.score) else fmt(g.score),
+        dimension=named(labels.get(g.dimension, g.dimension)),
+        score=_("no score") if _missing(g.score) else fmt(g.score),
         type=instrument.type_label(g.type), gate=fmt(g.gate, 0)) for g in gaps.itertuples()]
     return _("Foundation gaps: {gaps}. They do not change the type, but a PMO of this type is expected to have them "
              "in place.").format(gaps=_join(parts))
@@ -306,7 +313,8 @@ def customers_view(a: PmoAssessment, min_group_size: int) -> dict:
         own = ladder[ladder["type"] == a.type.type]
         customers = a.dimensions.set_index("dimension")
         short = [_("{dimension} ({score} against {gate})").format(
-            dimension=customers.at[g.dimension, "label"], score=fmt(customers.at[g.dimension, "score_customers"]),
+            dimension=named(customers.at[g.dimension, "label"]),
+            score=fmt(customers.at[g.dimension, "score_customers"]),
             gate=fmt(g.gate, 0)) for g in own.itertuples(index=False)
                  if not _missing(customers.at[g.dimension, "score_customers"])
                  and customers.at[g.dimension, "score_customers"] < g.gate]
@@ -403,11 +411,11 @@ def agreement_notes(a: PmoAssessment, instrument: Instrument) -> list[str]:
             items = _join([_("{item} (\u201c{text}\u201d)").format(item=i, text=item_text[i]) for i in r.split_items])
             notes.append(_("On {dimension}, views are split on {items}: at least a quarter of the answers sit in the "
                            "bottom two points of the scale and a quarter in the top two, so the average hides two "
-                           "camps.").format(dimension=r.label, items=items))
+                           "camps.").format(dimension=named(r.label), items=items))
         elif r.agree is False or (not _missing(r.agree) and not bool(r.agree)):
             notes.append(_("On {dimension}, respondents do not agree (r*wg(J) {rwg}, AD {ad}): the score averages "
                            "differing views, so read it with the scores by role.").format(
-                dimension=r.label, rwg=fmt(r.rwg_star_j, 2), ad=fmt(r.ad_m, 2)))
+                dimension=named(r.label), rwg=fmt(r.rwg_star_j, 2), ad=fmt(r.ad_m, 2)))
     return notes
 
 
@@ -428,15 +436,16 @@ def reliability_notes(a: PmoAssessment) -> list[str]:
     for r in dims.itertuples(index=False):
         if not _missing(r.alpha) and r.alpha < ALPHA_LOW:
             notes.append(_("On {dimension}, alpha is {alpha}: the {note}, so read its items one by one (the item "
-                           "heat map) rather than the score alone.").format(dimension=r.label, alpha=fmt(r.alpha, 2),
-                                                                            note=_(ALPHA_LOW_NOTE)))
+                           "heat map) rather than the score alone.").format(
+                dimension=named(r.label), alpha=fmt(r.alpha, 2), note=_(ALPHA_LOW_NOTE)))
     missing = dims[dims["alpha"].isna()]
     if len(missing):
         reasons = {}
         for r in missing.itertuples(index=False):
             reasons.setdefault(r.alpha_note or "", []).append(r.label)
         for reason, labels in reasons.items():
-            what = _("{n} dimensions").format(n=len(labels)) if len(labels) > 3 else _join(labels)
+            what = (_("{n} dimensions").format(n=len(labels)) if len(labels) > 3
+                    else _join([named(label) for label in labels]))
             notes.append(_("Alpha is not computed for {dimensions}: {reason}.").format(
                 dimensions=what, reason=alpha_reason(reason)))
     return notes

@@ -39,16 +39,16 @@ def _spaces(text: str) -> str:
         # overall (2*75 + 50 + 50) / 4 = 62.5 -> level 4 of 5; strategic needs ppl 70 - 50 = 20
         ({"gov": 75, "sup": 50, "ppl": 50},
          "Das PMO von Org ist ein PMO des Typs „Controlling“ mit einem Gesamtreifegrad von 62,5 (Stufe 4 von 5); "
-         "um den Typ „Strategic“ zu erreichen, braucht es noch 20,0 weitere Punkte bei People."),
+         "um den Typ „Strategic“ zu erreichen, braucht es noch 20,0 weitere Punkte bei „People“."),
         # overall (2*50 + 0) / 3 = 33.3 -> level 2; controlling: sup unscored first, then gov 60 - 50
         ({"gov": 50, "sup": None, "ppl": 0},
          "Das PMO von Org ist ein PMO des Typs „Supportive“ mit einem Gesamtreifegrad von 33,3 (Stufe 2 von 5); "
-         "um den Typ „Controlling“ zu erreichen, braucht es noch einen Wert für Support und 10,0 weitere Punkte "
-         "bei Governance."),
+         "um den Typ „Controlling“ zu erreichen, braucht es noch einen Wert für „Support“ und 10,0 weitere Punkte "
+         "bei „Governance“."),
         # nothing scored
         ({"gov": None, "sup": None, "ppl": None},
          "Das PMO von Org arbeitet noch nicht als PMO eines bestimmten Typs (ad hoc), noch ohne Gesamtwert für den "
-         "Reifegrad; um den Typ „Supportive“ zu erreichen, braucht es noch einen Wert für Governance."),
+         "Reifegrad; um den Typ „Supportive“ zu erreichen, braucht es noch einen Wert für „Governance“."),
         # top type
         ({"gov": 100, "sup": 100, "ppl": 100},
          "Das PMO von Org ist ein PMO des Typs „Strategic“ mit einem Gesamtreifegrad von 100,0 (Stufe 5 von 5); "
@@ -68,11 +68,11 @@ def test_profile_gaps_and_plurals_in_german(tiny):
     responses = _two_roles({"gov": 75, "sup": 50, "ppl": 75}, {"gov": 25, "sup": 50, "ppl": 50})
     gaps = assess(responses, tiny, min_group_size=1).assessments[0]
     with use_language("de"):
-        assert profile_sentence(a, tiny) == ("Es entspricht den Typen Supportive und Controlling voll. Beim Typ "
+        assert profile_sentence(a, tiny) == ("Es entspricht vollständig den Typen Supportive und Controlling. Beim Typ "
                                              "Strategic erfüllt es keine Schwelle.")
         # role plurals from the catalogue, not English endings
         assert gap_statements(gaps, tiny, 1) == [
-            "Bei Governance vergeben Führungskräfte 75,0 Punkte, Projektleitende dagegen nur 25,0 (ein Abstand von "
+            "Bei „Governance“ vergeben Führungskräfte 75,0 Punkte, Projektleitende dagegen nur 25,0 (ein Abstand von "
             "50,0 Punkten)."]
         assert _spaces(suppression_sentence(1)) == (
             "Zum Schutz der Anonymität wird für eine Gruppe mit weniger als 1 befragten Person kein Wert "
