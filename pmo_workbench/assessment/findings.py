@@ -28,7 +28,8 @@ from typing import Any
 
 import pandas as pd
 
-from .._values import is_missing
+from .._values import fmt, is_missing
+from ..i18n import _, ngettext
 from .instrument import Instrument
 from .recommendations import FINDINGS
 
@@ -95,7 +96,7 @@ class Findings:
 
 
 def _score(value: Any) -> str:
-    return "no score" if is_missing(value) else f"{float(value):.0f}"
+    return _("no score") if is_missing(value) else fmt(float(value), 0)
 
 
 def assessment_findings(instrument: Instrument, *, dimensions: pd.DataFrame, gaps: pd.DataFrame | None = None,
@@ -122,23 +123,27 @@ def assessment_findings(instrument: Instrument, *, dimensions: pd.DataFrame, gap
     if gaps is not None:
         for g in gaps.itertuples(index=False):
             if bool(g.flagged) and not is_missing(g.high_role):
-                found.append(Finding("perception_gap", g.dimension,
-                                     f"perception gap on {labels.get(g.dimension, g.dimension)}: "
-                                     f"{roles.get(g.high_role, g.high_role)} {_score(g.high_score)} vs "
-                                     f"{roles.get(g.low_role, g.low_role)} {_score(g.low_score)}"))
+                found.append(Finding("perception_gap", g.dimension, _(
+                    "perception gap on {dimension}: {high_role} {high} vs {low_role} {low}").format(
+                    dimension=labels.get(g.dimension, g.dimension), high_role=roles.get(g.high_role, g.high_role),
+                    high=_score(g.high_score), low_role=roles.get(g.low_role, g.low_role),
+                    low=_score(g.low_score))))
     for r in dimensions.itertuples(index=False):
         agree = getattr(r, "agree", None)
         if agree is not None and not is_missing(agree) and not bool(agree):
             rwg = getattr(r, "rwg_star_j", None)
-            found.append(Finding("low_agreement", r.dimension,
-                                 f"respondents disagree on {labels.get(r.dimension, r.dimension)}"
-                                 + ("" if is_missing(rwg) else f" (r*wg(J) {float(rwg):.2f})")))
+            label = labels.get(r.dimension, r.dimension)
+            found.append(Finding("low_agreement", r.dimension, _("respondents disagree on {dimension}").format(
+                dimension=label) if is_missing(rwg) else _("respondents disagree on {dimension} (r*wg(J) "
+                                                           "{rwg})").format(dimension=label, rwg=fmt(rwg, 2))))
     if foundation_gaps is not None:
         types = {t.id: t.label for t in instrument.types}
         for g in foundation_gaps.itertuples(index=False):
-            found.append(Finding("foundation_gap", g.dimension,
-                                 f"foundation gap: {labels.get(g.dimension, g.dimension)} {_score(g.score)}, below "
-                                 f"the {types.get(g.type, g.type)} gate of {float(g.gate):g}"))
+            gate = f"{float(g.gate):g}"
+            found.append(Finding("foundation_gap", g.dimension, _(
+                "foundation gap: {dimension} {score}, below the {type} gate of {gate}").format(
+                dimension=labels.get(g.dimension, g.dimension), score=_score(g.score), type=types.get(g.type, g.type),
+                gate=gate if "e" in gate else fmt(float(g.gate), len(gate.partition(".")[2])))))
     answers: list[tuple[str, str]] = []
     if evidence is not None:
         for q in instrument.evidence:
@@ -146,8 +151,9 @@ def assessment_findings(instrument: Instrument, *, dimensions: pd.DataFrame, gap
             if answer is not None:
                 answers.append((q.id, str(answer)))
             if answer == "no" or answer is None:
-                said = "answered no" if answer == "no" else "not checked"
-                found.append(Finding("evidence_missing", q.dimension, f"evidence \u201c{q.text}\u201d {said}"))
+                said = (_("evidence \u201c{question}\u201d answered no") if answer == "no" else
+                        _("evidence \u201c{question}\u201d not checked"))
+                found.append(Finding("evidence_missing", q.dimension, said.format(question=q.text)))
     return Findings(tuple(found), tuple(answers))
 
 
@@ -169,15 +175,16 @@ def portfolio_findings(*, cycles: Iterable[Sequence[str]] = (), over_allocated: 
     >>> [f.text for f in portfolio_findings(cycles=[("P1", "P2")], without_sponsor=["P7"]).found]
     ['dependency cycle in the portfolio data: P1 needs P2 needs P1', 'projects without a sponsor: 1 (P7)']
     """
-    found = [Finding("dependency_cycle", None, "dependency cycle in the portfolio data: "
-                     + " needs ".join([*cycle, cycle[0]])) for cycle in cycles if len(cycle)]
+    found = [Finding("dependency_cycle", None, _("dependency cycle in the portfolio data: {cycle}").format(
+        cycle=_(" needs ").join([*cycle, cycle[0]]))) for cycle in cycles if len(cycle)]
     if over_allocated > 0:
-        found.append(Finding("over_allocation", None,
-                             f"{over_allocated} over-allocated role-month{'s' if over_allocated != 1 else ''} "
-                             "in committed work"))
+        found.append(Finding("over_allocation", None, ngettext(
+            "{n} over-allocated role-month in committed work", "{n} over-allocated role-months in committed work",
+            over_allocated).format(n=over_allocated)))
     if len(without_sponsor):
         shown = ", ".join(list(without_sponsor)[:5]) + (", ..." if len(without_sponsor) > 5 else "")
-        found.append(Finding("no_sponsor", None, f"projects without a sponsor: {len(without_sponsor)} ({shown})"))
+        found.append(Finding("no_sponsor", None, _("projects without a sponsor: {n} ({projects})").format(
+            n=len(without_sponsor), projects=shown)))
     return Findings(tuple(found))
 
 

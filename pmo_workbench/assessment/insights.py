@@ -21,7 +21,9 @@ import math
 import numpy as np
 import pandas as pd
 
+from .._values import fmt
 from .._values import is_missing as _missing
+from ..i18n import _, current_language, ngettext, pgettext
 from .instrument import Instrument
 from .narrative import (
     SELF_GAP,
@@ -32,17 +34,20 @@ from .narrative import (
     context_table,
     customers_view,
     data_basis,
+    languages_sentence,
     dimension_rows,
     evidence_table,
     foundation_sentence,
     goal_gaps,
     level_words,
     methodology_points,
+    named,
     next_type_gaps,
     profile_sentence,
     reliability_label,
     reliability_notes,
     summary_sentence,
+    target_source_words,
     type_words,
 )
 from .quality import DONT_KNOW_FLAG, DataQuality, comment_counts, comments, comments_sentence, data_quality, pmo_rows
@@ -51,6 +56,7 @@ from .findings import Findings, findings_from_portfolio
 from .recommendations import RecommendationLibrary
 from .roadmap import PHASE_LABELS, Roadmap, build_roadmap
 from .role_groups import GROUP_LABELS as GROUP_LABELS
+from .role_groups import group_labels as group_labels
 from .role_groups import group_perception as group_perception
 from .role_groups import groups_needed as groups_needed
 from .role_groups import groups_sentence as groups_sentence
@@ -69,6 +75,7 @@ __all__ = [
     "context_table",
     "customers_view",
     "data_basis",
+    "languages_sentence",
     "dimension_rows",
     "TARGET_SOURCE_WORDS",
     "evidence_table",
@@ -76,6 +83,7 @@ __all__ = [
     "goal_gaps",
     "level_words",
     "methodology_points",
+    "named",
     "profile_sentence",
     "reliability_label",
     "reliability_notes",
@@ -100,6 +108,7 @@ __all__ = [
     "roadmap_with",
     "strengths",
     "summary_sentence",
+    "target_source_words",
 ]
 
 STRENGTH_LEVEL = 3
@@ -156,8 +165,8 @@ def strengths(a: PmoAssessment, n: int = 3, *, min_level: int = STRENGTH_LEVEL,
         dims = dims.assign(score=dims["score_customers"], level=dims["level_customers"])
     scored = dims[dims["score"].notna() & (dims["level"].fillna(0) >= min_level)]
     top = scored.sort_values("score", ascending=False, kind="stable").head(n).reset_index(drop=True)
-    caveats = [("views are split" if len(r.split_items) else "respondents disagree" if r.agree is False
-                or (pd.notna(r.agree) and not bool(r.agree)) else "its items are inconsistent"
+    caveats = [(_("views are split") if len(r.split_items) else _("respondents disagree") if r.agree is False
+                or (pd.notna(r.agree) and not bool(r.agree)) else _("its items are inconsistent")
                 if pd.notna(r.alpha) and r.alpha < ALPHA_LOW else None) for r in top.itertuples(index=False)]
     return top[_STRENGTH_COLUMNS].assign(caveat=pd.Series(caveats, index=top.index, dtype=object))
 
@@ -208,17 +217,17 @@ def _priorities_without_roadmap(a: PmoAssessment, n: int) -> pd.DataFrame:
         blocks = r.dimension in gaps
         needed = gaps.get(r.dimension)
         if blocks:
-            reason = (f"no score yet; the {goal_label} gate needs it" if _missing(needed)
-                      else f"{needed:.1f} points short of the {goal_label} gate")
+            reason = (_("no score yet; the {type} gate needs it").format(type=goal_label) if _missing(needed)
+                      else _("{points} points short of the {type} gate").format(points=fmt(needed), type=goal_label))
             key = (0, -math.inf if _missing(needed) else -needed, order)
         elif _missing(r.score):
-            reason, key = "not enough answers to score this dimension", (1, -math.inf, order)
+            reason, key = _("not enough answers to score this dimension"), (1, -math.inf, order)
         else:
-            reason, key = f"one of the lowest scores ({r.score:.1f})", (1, r.score, order)
+            reason, key = _("one of the lowest scores ({score})").format(score=fmt(r.score)), (1, r.score, order)
         rows.append((key, {"dimension": r.dimension, "label": r.label, "score": r.score, "title": None,
                            "reason": reason, "unlocks": a.type.goal if blocks else None}))
     rows.sort(key=lambda item: item[0])
-    return pd.DataFrame([row for _, row in rows[:n]], columns=_PRIORITY_COLUMNS)
+    return pd.DataFrame([row for _key, row in rows[:n]], columns=_PRIORITY_COLUMNS)
 
 
 def roadmap_phases(recommendations: pd.DataFrame) -> pd.DataFrame:
@@ -269,9 +278,12 @@ def suppression_sentence(min_group_size: int) -> str:
     >>> suppression_sentence(3)[:74]
     'To protect anonymity, no score is shown for a group of fewer than 3 respon'
     """
-    return (f"To protect anonymity, no score is shown for a group of fewer than {int(min_group_size)} respondents, "
-            "nor for a group whose score, with the others shown, would reveal such a group's; these cells are grey "
-            f"and read \u201cn<{int(min_group_size)}\u201d.")
+    return ngettext("To protect anonymity, no score is shown for a group of fewer than {n} respondent, nor for a "
+                    "group whose score, with the others shown, would reveal such a group's; these cells are grey and "
+                    "read \u201cn<{n}\u201d.",
+                    "To protect anonymity, no score is shown for a group of fewer than {n} respondents, nor for a "
+                    "group whose score, with the others shown, would reveal such a group's; these cells are grey and "
+                    "read \u201cn<{n}\u201d.", int(min_group_size)).format(n=int(min_group_size))
 
 
 def group_gap_statements(gaps: pd.DataFrame, dimension_labels: dict[str, str], threshold: float,
@@ -288,8 +300,11 @@ def group_gap_statements(gaps: pd.DataFrame, dimension_labels: dict[str, str], t
     _check_n(n)
     big = gaps[gaps["gap"].abs() > threshold]
     big = big.reindex(big["gap"].abs().sort_values(ascending=False, kind="stable").index).head(n)
-    return [f"{dimension_labels.get(r.dimension, r.dimension)}: leadership {r.leadership:.1f}, delivery "
-            f"{r.delivery:.1f} ({abs(r.gap):.1f} points higher for {'leadership' if r.gap > 0 else 'delivery'})"
+    return [(_("{dimension}: leadership {leadership}, delivery {delivery} ({points} points higher for leadership)")
+             if r.gap > 0 else
+             _("{dimension}: leadership {leadership}, delivery {delivery} ({points} points higher for delivery)")
+             ).format(dimension=dimension_labels.get(r.dimension, r.dimension), leadership=fmt(r.leadership),
+                      delivery=fmt(r.delivery), points=fmt(abs(r.gap)))
             for r in big.itertuples()]
 
 
@@ -318,10 +333,11 @@ def gap_statements(a: PmoAssessment, instrument: Instrument, n: int = 3) -> list
     out = []
     for g in flagged.itertuples(index=False):
         label = dim_label.get(g.dimension, g.dimension)
-        high = _role_plural(role_label.get(g.high_role, str(g.high_role)))
-        low = _role_plural(role_label.get(g.low_role, str(g.low_role)))
-        out.append(f"On {label}, {high} score {g.high_score:.1f} but {low} {g.low_score:.1f} "
-                   f"(a gap of {g.gap:.1f} points).")
+        high = role_plural(str(g.high_role), role_label.get(g.high_role, str(g.high_role)))
+        low = role_plural(str(g.low_role), role_label.get(g.low_role, str(g.low_role)))
+        out.append(_("On {dimension}, {high_role} score {high} but {low_role} {low} (a gap of {gap} points).").format(
+            dimension=named(label), high_role=high, high=fmt(g.high_score), low_role=low, low=fmt(g.low_score),
+            gap=fmt(g.gap)))
     return out
 
 
@@ -389,6 +405,28 @@ def item_scores_by_role(responses: pd.DataFrame, instrument: Instrument, organis
 def _check_n(n: int) -> None:
     if n < 0:
         raise ValueError(f"n must be 0 or more, got {n}")
+
+
+def role_plural(role_id: str, label: str) -> str:
+    """A role as a plural noun inside a sentence, in the current language: "executives", "PMO staff".
+
+    The roles of the bundled instrument have their plural in the catalogue; another role's label gets an English
+    plural ending (:func:`_role_plural`) in English and a phrase naming the role in other languages.
+    """
+    plurals = {
+        "executive": pgettext("roles in a sentence", "executives"),
+        "pmo_staff": pgettext("roles in a sentence", "PMO staff"),
+        "project_manager": pgettext("roles in a sentence", "project managers"),
+        "functional_manager": pgettext("roles in a sentence", "functional managers"),
+        "team_member": pgettext("roles in a sentence", "team members"),
+        "sponsor": pgettext("roles in a sentence", "sponsors"),
+    }
+    english = _role_plural(label)
+    if role_id in plurals and (current_language() != "en" or english == plurals[role_id]):
+        return plurals[role_id]
+    if current_language() == "en":
+        return english
+    return pgettext("roles in a sentence", "respondents in the role \u201c{role}\u201d").format(role=label)
 
 
 def _role_plural(label: str) -> str:
@@ -471,5 +509,6 @@ def deferred_sentence(roadmap: Roadmap) -> str | None:
     titles = "; ".join(d.title for d in roadmap.deferred)
     n = len(roadmap.deferred)
     cap = roadmap.options.cap
-    return (f"Beyond the cap of {cap} initiative{'' if cap == 1 else 's'}, {n} more {'was' if n == 1 else 'were'} "
-            f"left for later: {titles}.")
+    beyond = ngettext("Beyond the cap of {cap} initiative", "Beyond the cap of {cap} initiatives", cap).format(cap=cap)
+    return ngettext("{beyond}, {n} more was left for later: {titles}.",
+                    "{beyond}, {n} more were left for later: {titles}.", n).format(beyond=beyond, n=n, titles=titles)

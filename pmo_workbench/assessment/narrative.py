@@ -14,42 +14,53 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._values import MISSING
+from .._values import MISSING, fmt, percent
 from .._values import is_missing as _missing
-from .._values import join_words as _join
+from ..i18n import N_, _, ngettext, pgettext
 from .engagement import EVIDENCE_LABELS
 from .instrument import AD_HOC, Instrument
 from .results import PmoAssessment
 from .positioning import DEFAULT_MIN_GROUP_SIZE
-from .scoring import ALPHA_LOW, ALPHA_LOW_NOTE, RWG_CUTOFF, ad_cutoff, maturity_level
+from .scoring import ALPHA_LOW, ALPHA_LOW_NOTE, maturity_level
+from .wording import alpha_reason as alpha_reason
+from .wording import join_words as join_words
+from .wording import languages_sentence as languages_sentence
+from .wording import methodology_points as methodology_points
+from .wording import named as named
 
 SELF_GAP = 10.0
 """When the PMO's own staff and its customers differ by this many points or more overall, the summary leads with
 the customers' view and says so."""
 TARGET_SOURCE_WORDS = {
-    "option": "set for this engagement",
-    "manifest": "set for this engagement",
-    "store": "set for this engagement",
-    "engagement": "set for this engagement",
-    "instrument": "the usual aim for a PMO at this level",
+    "option": N_("set for this engagement"),
+    "manifest": N_("set for this engagement"),
+    "store": N_("set for this engagement"),
+    "engagement": N_("set for this engagement"),
+    "instrument": N_("the usual aim for a PMO at this level"),
 }
-"""How a report explains where a target type comes from."""
+"""How a report explains where a target type comes from (English; shown through :func:`target_source_words`)."""
 _GAP_COLUMNS = ["dimension", "label", "score", "gate", "points_needed", "note"]
 _EVIDENCE_COLUMNS = ["id", "text", "dimension", "label", "answer", "note"]
 _CONTEXT_COLUMNS = ["id", "text", "answer"]
 
 
+def target_source_words(source: str) -> str:
+    """Where a target type comes from, in the current language (see :data:`TARGET_SOURCE_WORDS`)."""
+    return _(TARGET_SOURCE_WORDS[source])
+
+
+_join = join_words
+
+
 def _name(a: PmoAssessment) -> str:
-    return a.pmo if a.pmo.lower().startswith("the ") else f"The {a.pmo}"
-
-
-def _article(word: str) -> str:
-    return "an" if word[:1].lower() in "aeiou" else "a"
+    return a.pmo if a.pmo.lower().startswith("the ") else _("The {pmo}").format(pmo=a.pmo)
 
 
 def _gap_words(gaps: pd.DataFrame) -> str:
-    return _join([f"a score on {g.label}" if _missing(g.points_needed) else f"{g.points_needed:.1f} more points on "
-                  f"{g.label}" for g in gaps.itertuples(index=False)])
+    return _join([_("a score on {dimension}").format(dimension=named(g.label)) if _missing(g.points_needed)
+                  else _("{points} more points on {dimension}").format(points=fmt(g.points_needed),
+                                                                       dimension=named(g.label))
+                  for g in gaps.itertuples(index=False)])
 
 
 def summary_sentence(a: PmoAssessment, instrument: Instrument, *, min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> str:
@@ -73,31 +84,51 @@ def summary_sentence(a: PmoAssessment, instrument: Instrument, *, min_group_size
     type_label = instrument.type_label(t.type)
     view = customers_view(a, min_group_size)
     if _missing(a.overall_score):
-        maturity = "with no overall maturity score yet"
+        maturity = _("with no overall maturity score yet")
     elif view["lead"]:
-        maturity = (f"with an overall maturity of {view['customers']:.1f} in its customers' view"
-                    f"{_level_words(instrument, maturity_level(view['customers'], instrument.maturity_thresholds))}"
-                    f", {a.overall_score:.1f} counting its own staff")
+        maturity = _("with an overall maturity of {score} in its customers' view{level}, {all_score} counting its "
+                     "own staff").format(
+            score=fmt(view["customers"]), all_score=fmt(a.overall_score),
+            level=_level_words(instrument, maturity_level(view["customers"], instrument.maturity_thresholds)))
     else:
-        maturity = f"with an overall maturity of {a.overall_score:.1f}{_level_words(instrument, a.overall_level)}"
+        maturity = _("with an overall maturity of {score}{level}").format(
+            score=fmt(a.overall_score), level=_level_words(instrument, a.overall_level))
     if t.target is not None:
-        target = f"{instrument.type_label(t.target.id)} ({TARGET_SOURCE_WORDS[t.target.source]})"
+        target = _("{type} ({source})").format(type=instrument.type_label(t.target.id),
+                                               source=target_source_words(t.target.source))
         if t.target_reached:
-            ahead = (f"it is at its target type, {target}" if t.target.id == t.type
-                     else f"it is above its target type, {target}")
-            ahead += ", so the roadmap works on maturity within its type"
+            ahead = (_("it is at its target type, {target}, so the roadmap works on maturity within its type")
+                     if t.target.id == t.type else
+                     _("it is above its target type, {target}, so the roadmap works on maturity within its type")
+                     ).format(target=target)
         else:
-            ahead = f"its target, {target}, needs {_gap_words(goal_gaps(a, instrument))}"
+            ahead = _("its target, {target}, needs {gaps}").format(target=target,
+                                                                   gaps=_gap_words(goal_gaps(a, instrument)))
     elif t.next_type is None:
-        ahead = "it meets every type's gates"
+        ahead = _("it meets every type's gates")
     else:
-        ahead = f"to become {t.next_label} it needs {_gap_words(goal_gaps(a, instrument))}"
+        ahead = _("to become {type} it needs {gaps}").format(type=t.next_label,
+                                                             gaps=_gap_words(goal_gaps(a, instrument)))
     name = _name(a)
-    if a.self_respondents and a.self_respondents == a.respondents:  # nobody outside the PMO answered
-        name = f"By its own staff's account (no customer answered), {name[0].lower()}{name[1:]}"
+    own = bool(a.self_respondents and a.self_respondents == a.respondents)  # nobody outside the PMO answered
+    values = {"name": name, "organisation": a.organisation, "type": type_label, "maturity": maturity,
+              "ahead": ahead}
     if t.type == AD_HOC:
-        return f"{name} of {a.organisation} does not yet work as a PMO of any type (ad hoc), {maturity}; {ahead}."
-    return f"{name} of {a.organisation} is {_article(type_label)} {type_label} PMO {maturity}; {ahead}."
+        sentence = (_("By its own staff's account (no customer answered), {name} of {organisation} does not yet "
+                      "work as a PMO of any type (ad hoc), {maturity}; {ahead}.") if own else
+                    _("{name} of {organisation} does not yet work as a PMO of any type (ad hoc), {maturity}; "
+                      "{ahead}."))
+    elif type_label[:1].lower() in "aeiou":
+        sentence = (_("By its own staff's account (no customer answered), {name} of {organisation} is an {type} "
+                      "PMO {maturity}; {ahead}.") if own else
+                    _("{name} of {organisation} is an {type} PMO {maturity}; {ahead}."))
+    else:
+        sentence = (_("By its own staff's account (no customer answered), {name} of {organisation} is a {type} PMO "
+                      "{maturity}; {ahead}.") if own else
+                    _("{name} of {organisation} is a {type} PMO {maturity}; {ahead}."))
+    if own:
+        values["name"] = name[0].lower() + name[1:]
+    return sentence.format(**values)
 
 
 def _level_words(instrument: Instrument, level: int | None) -> str:
@@ -105,7 +136,10 @@ def _level_words(instrument: Instrument, level: int | None) -> str:
     if level is None:
         return ""
     name = instrument.level_names.get(level)
-    return f" (level {level} of {len(instrument.maturity_thresholds) + 1}" + (f", {name})" if name else ")")
+    levels = len(instrument.maturity_thresholds) + 1
+    if name:
+        return _(" (level {level} of {levels}, {name})").format(level=level, levels=levels, name=name)
+    return _(" (level {level} of {levels})").format(level=level, levels=levels)
 
 
 def goal_gaps(a: PmoAssessment, instrument: Instrument) -> pd.DataFrame:
@@ -144,7 +178,7 @@ def _failing(a: PmoAssessment, instrument: Instrument, type_id: str) -> pd.DataF
         "gate": unmet["gate"].to_numpy(float),
         "points_needed": (unmet["gate"] - unmet["score"]).to_numpy(float),
     })
-    out["note"] = pd.Series(np.where(out["score"].isna(), "no score", None), dtype=object)
+    out["note"] = pd.Series(np.where(out["score"].isna(), _("no score"), None), dtype=object)
     out = out.sort_values("points_needed", ascending=False, na_position="first", kind="stable")
     return out[_GAP_COLUMNS].reset_index(drop=True)
 
@@ -157,16 +191,21 @@ def profile_sentence(a: PmoAssessment, instrument: Instrument) -> str:
         if p.passed == p.gates:
             full.append(p.label)
         elif p.passed:
-            partly.append(f"the {p.label} type partly ({p.passed} of its {p.gates} gates)")
+            partly.append(ngettext("the {type} type partly ({passed} of its {gates} gate)",
+                                   "the {type} type partly ({passed} of its {gates} gates)",
+                                   int(p.gates)).format(type=p.label, passed=p.passed, gates=p.gates))
         else:
             none.append(p.label)
     parts = []
     if full:
-        parts.append(f"the {_join(full)} type{'s' if len(full) > 1 else ''} fully")
+        parts.append(ngettext("the {types} type fully", "the {types} types fully", len(full)).format(
+            types=_join(full)))
     parts.extend(partly)
-    sentence = f"It fits {_join(parts)}." if parts else "It meets none of the types' gates yet."
+    sentence = _("It fits {parts}.").format(parts=_join(parts)) if parts else _("It meets none of the types' gates "
+                                                                                 "yet.")
     if none and parts:
-        sentence += f" It meets no gate of the {_join(none)} type{'s' if len(none) > 1 else ''}."
+        sentence += " " + ngettext("It meets no gate of the {types} type.", "It meets no gate of the {types} types.",
+                                   len(none)).format(types=_join(none))
     return sentence
 
 
@@ -176,25 +215,27 @@ def certainty_sentence(a: PmoAssessment, instrument: Instrument) -> str:
     labels = instrument.dimension_table["label"]
     if t.certainty == "firm":
         if not t.decided_by:
-            return "This placement is firm."
+            return _("This placement is firm.")
         g = t.decided_by[0]
-        return (f"This placement is firm: the 95% confidence range of every deciding score lies clear of its gate; "
-                f"the closest is {labels.get(g['dimension'], g['dimension'])} ({g['score']:.1f} against the "
-                f"{instrument.type_label(g['type'])} gate of {g['gate']:.0f}).")
+        return _("This placement is firm: the 95% confidence range of every deciding score lies clear of its gate; "
+                 "the closest is {dimension} ({score} against the {type} gate of {gate}).").format(
+            dimension=named(labels.get(g["dimension"], g["dimension"])), score=fmt(g["score"]),
+            type=instrument.type_label(g["type"]), gate=fmt(g["gate"], 0))
     shaky = []
     for g in t.decided_by:
         row = t.ladder[(t.ladder["type"] == g["type"]) & (t.ladder["dimension"] == g["dimension"])].iloc[0]
-        label = labels.get(g["dimension"], g["dimension"])
+        values = {"dimension": named(labels.get(g["dimension"], g["dimension"])), "score": fmt(row["score"]),
+                  "type": instrument.type_label(g["type"]), "gate": fmt(g["gate"], 0)}
         if _missing(row["ci_low"]):
-            shaky.append(f"{label} ({row['score']:.1f}, too few respondents for a confidence range; "
-                         f"{instrument.type_label(g['type'])} gate {g['gate']:.0f})")
+            shaky.append(_("{dimension} ({score}, too few respondents for a confidence range; {type} gate "
+                           "{gate})").format(**values))
         else:
-            shaky.append(f"{label} ({row['score']:.1f}, range {row['ci_low']:.1f} to {row['ci_high']:.1f}, "
-                         f"against the {instrument.type_label(g['type'])} gate of {g['gate']:.0f})")
-    ranges = "range" if len(shaky) == 1 else "ranges"
-    crosses = "crosses its gate" if len(shaky) == 1 else "cross their gates"
-    return (f"This placement is borderline: the 95% confidence {ranges} of {_join(shaky)} {crosses}, so a few "
-            "different answers could change the type.")
+            shaky.append(_("{dimension} ({score}, range {low} to {high}, against the {type} gate of {gate})").format(
+                low=fmt(row["ci_low"]), high=fmt(row["ci_high"]), **values))
+    return ngettext("This placement is borderline: the 95% confidence range of {scores} crosses its gate, so a few "
+                    "different answers could change the type.",
+                    "This placement is borderline: the 95% confidence ranges of {scores} cross their gates, so a few "
+                    "different answers could change the type.", len(shaky)).format(scores=_join(shaky))
 
 
 def foundation_sentence(a: PmoAssessment, instrument: Instrument) -> str | None:
@@ -203,10 +244,12 @@ def foundation_sentence(a: PmoAssessment, instrument: Instrument) -> str | None:
     if gaps.empty:
         return None
     labels = instrument.dimension_table["label"]
-    parts = [f"{labels.get(g.dimension, g.dimension)} ({'no score' if _missing(g.score) else f'{g.score:.1f}'} "
-             f"against the {instrument.type_label(g.type)} gate of {g.gate:.0f})" for g in gaps.itertuples()]
-    return (f"Foundation gaps: {_join(parts)}. They do not change the type, but a PMO of this type is expected "
-            "to have them in place.")
+    parts = [_("{dimension} ({score} against the {type} gate of {gate})").format(
+        dimension=named(labels.get(g.dimension, g.dimension)),
+        score=_("no score") if _missing(g.score) else fmt(g.score),
+        type=instrument.type_label(g.type), gate=fmt(g.gate, 0)) for g in gaps.itertuples()]
+    return _("Foundation gaps: {gaps}. They do not change the type, but a PMO of this type is expected to have them "
+             "in place.").format(gaps=_join(parts))
 
 
 def customers_view(a: PmoAssessment, min_group_size: int) -> dict:
@@ -228,16 +271,16 @@ def customers_view(a: PmoAssessment, min_group_size: int) -> dict:
     if self_n == 0:
         return view
     if customers_n == 0:
-        view["sentence"] = ("Only the PMO's own staff answered: this is their self-assessment, with no view from the "
-                            "people the PMO serves, and staff usually rate their own PMO higher than its customers "
-                            "do. Read the type and the strengths as the staff's own view.")
+        view["sentence"] = _("Only the PMO's own staff answered: this is their self-assessment, with no view from the "
+                             "people the PMO serves, and staff usually rate their own PMO higher than its customers "
+                             "do. Read the type and the strengths as the staff's own view.")
         return view
     if _missing(a.overall_customers):
-        small = ("its own staff" if self_n < min_group_size else "its customers"
-                 if customers_n < min_group_size else "some of its customers' roles")
-        view["sentence"] = (f"The PMO's own staff are not shown apart from its customers: {small} are too few "
-                            f"(fewer than {min_group_size}), and showing either view would reveal individual "
-                            "answers. Every score here counts all respondents, the PMO's staff included.")
+        small = (_("its own staff") if self_n < min_group_size else _("its customers")
+                 if customers_n < min_group_size else _("some of its customers' roles"))
+        view["sentence"] = _("The PMO's own staff are not shown apart from its customers: {who} are too few (fewer "
+                             "than {n}), and showing either view would reveal individual answers. Every score here "
+                             "counts all respondents, the PMO's staff included.").format(who=small, n=min_group_size)
         return view
     view["customers"] = float(a.overall_customers)
     view["self"] = None if _missing(a.overall_self) else float(a.overall_self)
@@ -247,25 +290,33 @@ def customers_view(a: PmoAssessment, min_group_size: int) -> dict:
     view["difference"] = difference
     if abs(difference) >= SELF_GAP:
         view["lead"] = True
-        direction = "higher" if difference > 0 else "lower"
-        view["sentence"] = (f"The PMO's own staff rate it {abs(difference):.1f} points {direction} than its "
-                            f"customers do ({view['self']:.1f} against {view['customers']:.1f}), so this summary "
-                            f"leads with the customers' view: the {customers_n} respondents outside the PMO.")
+        values = {"points": fmt(abs(difference)), "self": fmt(view["self"]), "customers": fmt(view["customers"]),
+                  "n": customers_n}
+        view["sentence"] = (_("The PMO's own staff rate it {points} points higher than its customers do ({self} "
+                              "against {customers}), so this summary leads with the customers' view: the {n} "
+                              "respondents outside the PMO.") if difference > 0 else
+                            _("The PMO's own staff rate it {points} points lower than its customers do ({self} "
+                              "against {customers}), so this summary leads with the customers' view: the {n} "
+                              "respondents outside the PMO.")).format(**values)
         # The type is judged on every respondent's scores; say where the customers alone would not carry it.
         ladder = a.type.ladder
         own = ladder[ladder["type"] == a.type.type]
         customers = a.dimensions.set_index("dimension")
-        short = [f"{customers.at[g.dimension, 'label']} ({customers.at[g.dimension, 'score_customers']:.1f} "
-                 f"against {g.gate:.0f})" for g in own.itertuples(index=False)
+        short = [_("{dimension} ({score} against {gate})").format(
+            dimension=named(customers.at[g.dimension, "label"]),
+            score=fmt(customers.at[g.dimension, "score_customers"]),
+            gate=fmt(g.gate, 0)) for g in own.itertuples(index=False)
                  if not _missing(customers.at[g.dimension, "score_customers"])
                  and customers.at[g.dimension, "score_customers"] < g.gate]
         if short:
-            gates = "gate" if len(short) == 1 else "gates"
-            view["sentence"] += (f" The type counts every respondent; in the customers' view alone, "
-                                 f"{_join(short)} would fall short of the type's {gates}.")
+            view["sentence"] += " " + ngettext(
+                "The type counts every respondent; in the customers' view alone, {scores} would fall short of the "
+                "type's gate.",
+                "The type counts every respondent; in the customers' view alone, {scores} would fall short of the "
+                "type's gates.", len(short)).format(scores=_join(short))
     else:
-        view["sentence"] = (f"The PMO's own staff and its customers broadly agree ({view['self']:.1f} against "
-                            f"{view['customers']:.1f} overall).")
+        view["sentence"] = _("The PMO's own staff and its customers broadly agree ({self} against {customers} "
+                             "overall).").format(self=fmt(view["self"]), customers=fmt(view["customers"]))
     return view
 
 
@@ -292,10 +343,10 @@ def data_basis(a: PmoAssessment, instrument: Instrument, min_group_size: int) ->
         elif n > 0:
             hidden += int(n)
     if hidden:
-        shown.append(f"{hidden} in roles too small to show apart")
-    people = "respondent" if a.respondents == 1 else "respondents"
-    return (f"{a.respondents} {people} ({', '.join(shown)}) answered {a.answer_rate:.0%} of the items put to them on "
-            "the scale.")
+        shown.append(_("{n} in roles too small to show apart").format(n=hidden))
+    return ngettext("{n} respondent ({roles}) answered {rate} of the items put to them on the scale.",
+                    "{n} respondents ({roles}) answered {rate} of the items put to them on the scale.",
+                    int(a.respondents)).format(n=a.respondents, roles=", ".join(shown), rate=percent(a.answer_rate))
 
 
 def _response_rate(a: PmoAssessment, instrument: Instrument, min_group_size: int, invited: dict[str, int]) -> str:
@@ -315,15 +366,18 @@ def _response_rate(a: PmoAssessment, instrument: Instrument, min_group_size: int
         if 0 < here < min_group_size or (here == 0 and 0 < n < min_group_size):
             hidden, hidden_invited = hidden + n, hidden_invited + of
         else:
-            shown.append(f"{role.label} {n} of {of}")
+            shown.append(_("{role} {n} of {invited}").format(role=role.label, n=n, invited=of))
     if hidden or hidden_invited:
-        shown.append(f"{hidden} of {hidden_invited} in roles too small to show apart")
+        shown.append(_("{n} of {invited} in roles too small to show apart").format(n=hidden, invited=hidden_invited))
     total, answered = sum(invited.values()), sum(submitted.get(role.id, 0) for role in instrument.roles)
-    people = "person" if total == 1 else "people"
-    plus = "" if not others else \
-        f"; plus {others} {'respondent' if others == 1 else 'respondents'} who answered by other means"
-    return (f"{answered} of {total} {people} invited ({answered / total:.0%}) answered: {', '.join(shown)}{plus}. "
-            f"They answered {a.answer_rate:.0%} of the items put to them on the scale.")
+    plus = "" if not others else ngettext("; plus {n} respondent who answered by other means",
+                                          "; plus {n} respondents who answered by other means", others).format(
+        n=others)
+    first = ngettext("{n} of {total} person invited ({rate}) answered: {roles}{plus}.",
+                     "{n} of {total} people invited ({rate}) answered: {roles}{plus}.", total).format(
+        n=answered, total=total, rate=percent(answered / total), roles=", ".join(shown), plus=plus)
+    return first + " " + _("They answered {rate} of the items put to them on the scale.").format(
+        rate=percent(a.answer_rate))
 
 
 def agreement_label(row) -> str:
@@ -332,10 +386,10 @@ def agreement_label(row) -> str:
     A dimension with a split item is never shown as "agree".
     """
     if len(getattr(row, "split_items", ()) or ()):
-        return "split"
+        return pgettext("agreement", "split")
     if _missing(row.agree):
         return MISSING
-    return "agree" if bool(row.agree) else "low"
+    return pgettext("agreement", "agree") if bool(row.agree) else pgettext("agreement", "low")
 
 
 def agreement_notes(a: PmoAssessment, instrument: Instrument) -> list[str]:
@@ -344,13 +398,14 @@ def agreement_notes(a: PmoAssessment, instrument: Instrument) -> list[str]:
     item_text = instrument.items["text"]
     for r in a.dimensions.itertuples(index=False):
         if r.split_items:
-            items = _join([f"{i} (\u201c{item_text[i]}\u201d)" for i in r.split_items])
-            notes.append(f"On {r.label}, views are split on {items}: at least a quarter of the answers sit in the "
-                         "bottom two points of the scale and a quarter in the top two, so the average hides two "
-                         "camps.")
+            items = _join([_("{item} (\u201c{text}\u201d)").format(item=i, text=item_text[i]) for i in r.split_items])
+            notes.append(_("On {dimension}, views are split on {items}: at least a quarter of the answers sit in the "
+                           "bottom two points of the scale and a quarter in the top two, so the average hides two "
+                           "camps.").format(dimension=named(r.label), items=items))
         elif r.agree is False or (not _missing(r.agree) and not bool(r.agree)):
-            notes.append(f"On {r.label}, respondents do not agree (r*wg(J) {r.rwg_star_j:.2f}, AD {r.ad_m:.2f}): the "
-                         "score averages differing views, so read it with the scores by role.")
+            notes.append(_("On {dimension}, respondents do not agree (r*wg(J) {rwg}, AD {ad}): the score averages "
+                           "differing views, so read it with the scores by role.").format(
+                dimension=named(r.label), rwg=fmt(r.rwg_star_j, 2), ad=fmt(r.ad_m, 2)))
     return notes
 
 
@@ -358,9 +413,10 @@ def reliability_label(row) -> str:
     """Alpha as a table cell: ``"0.86 (n = 11)"``, ``"0.35, low (n = 11)"`` (:func:`reliability_notes` says what
     low means, beside the table), or ``"not computed"``."""
     if _missing(row.alpha):
-        return "not computed"
-    low = ", low" if row.alpha < ALPHA_LOW else ""
-    return f"{row.alpha:.2f}{low} (n = {int(row.alpha_n)})"
+        return _("not computed")
+    if row.alpha < ALPHA_LOW:
+        return _("{alpha}, low (n = {n})").format(alpha=fmt(row.alpha, 2), n=int(row.alpha_n))
+    return _("{alpha} (n = {n})").format(alpha=fmt(row.alpha, 2), n=int(row.alpha_n))
 
 
 def reliability_notes(a: PmoAssessment) -> list[str]:
@@ -369,16 +425,19 @@ def reliability_notes(a: PmoAssessment) -> list[str]:
     dims = a.dimensions
     for r in dims.itertuples(index=False):
         if not _missing(r.alpha) and r.alpha < ALPHA_LOW:
-            notes.append(f"On {r.label}, alpha is {r.alpha:.2f}: the {ALPHA_LOW_NOTE}, so read its items one by "
-                         "one (the item heat map) rather than the score alone.")
+            notes.append(_("On {dimension}, alpha is {alpha}: the {note}, so read its items one by one (the item "
+                           "heat map) rather than the score alone.").format(
+                dimension=named(r.label), alpha=fmt(r.alpha, 2), note=_(ALPHA_LOW_NOTE)))
     missing = dims[dims["alpha"].isna()]
     if len(missing):
         reasons = {}
         for r in missing.itertuples(index=False):
-            reasons.setdefault((r.alpha_note or "not computed").removeprefix("not computed: "), []).append(r.label)
+            reasons.setdefault(r.alpha_note or "", []).append(r.label)
         for reason, labels in reasons.items():
-            what = f"{len(labels)} dimensions" if len(labels) > 3 else _join(labels)
-            notes.append(f"Alpha is not computed for {what}: {reason}.")
+            what = (_("{n} dimensions").format(n=len(labels)) if len(labels) > 3
+                    else _join([named(label) for label in labels]))
+            notes.append(_("Alpha is not computed for {dimensions}: {reason}.").format(
+                dimensions=what, reason=alpha_reason(reason)))
     return notes
 
 
@@ -393,9 +452,15 @@ def evidence_table(a: PmoAssessment, instrument: Instrument) -> pd.DataFrame:
     labels = instrument.dimension_table["label"]
     rows = [{"id": q.id, "text": q.text, "dimension": q.dimension,
              "label": labels.get(q.dimension, "") if q.dimension else "",
-             "answer": EVIDENCE_LABELS[answers[q.id].answer] if q.id in answers else MISSING,
+             "answer": _evidence_word(answers[q.id].answer) if q.id in answers else MISSING,
              "note": answers[q.id].note if q.id in answers else ""} for q in instrument.evidence]
     return pd.DataFrame(rows, columns=_EVIDENCE_COLUMNS)
+
+
+def _evidence_word(answer: str) -> str:
+    words = {"yes": pgettext("evidence", "Yes"), "partly": pgettext("evidence", "Partly"),
+             "no": pgettext("evidence", "No")}
+    return words.get(answer, EVIDENCE_LABELS.get(answer, answer))
 
 
 def context_table(a: PmoAssessment, instrument: Instrument) -> pd.DataFrame:
@@ -408,7 +473,10 @@ def context_table(a: PmoAssessment, instrument: Instrument) -> pd.DataFrame:
         if value is None:
             answer = MISSING
         elif q.kind == "number":
-            answer = f"{float(value):g}" + (f" {q.unit}" if q.unit else "")
+            number = f"{float(value):g}"
+            if "e" not in number:  # the number as written, with the reader's decimal mark
+                number = fmt(float(value), len(number.partition(".")[2]))
+            answer = number + (f" {q.unit}" if q.unit else "")
         else:
             answer = str(value)
         rows.append({"id": q.id, "text": q.text, "answer": answer})
@@ -417,42 +485,7 @@ def context_table(a: PmoAssessment, instrument: Instrument) -> pd.DataFrame:
 
 def type_words(instrument: Instrument, type_id: str) -> str:
     """A type's label, or the plain words for ad hoc."""
-    return "no functioning PMO capability yet (ad hoc)" if type_id == AD_HOC else instrument.type_label(type_id)
-
-
-def methodology_points(instrument: Instrument, min_group_size: int) -> list[str]:
-    """The methodology section's statements, each with its formula or cut-off, stated once."""
-    lo, hi = instrument.scale.min, instrument.scale.max
-    thresholds = list(instrument.maturity_thresholds)
-    bands = []
-    edges = [0.0, *thresholds, 100.0]
-    for level in range(1, len(thresholds) + 2):
-        low, high = edges[level - 1], edges[level]
-        name = instrument.level_names.get(level)
-        span = f"{low:g} to under {high:g}" if level <= len(thresholds) else f"{low:g} to {high:g}"
-        bands.append(f"level {level}{f' ({name})' if name else ''}: {span}")
-    return [
-        f"Item score = 100 × (answer − {lo}) / ({hi} − {lo}); items worded the other way round count 100 minus that. "
-        "\u201cDon't know\u201d and \u201cnot applicable\u201d are not scored.",
-        "A respondent's dimension score is the weighted mean of the items they answered; it is left out when they "
-        "answered fewer than half of the items their role is asked.",
-        "A PMO's dimension score is the mean of its respondents' scores, with a 95% confidence range (t-based); its "
-        "overall maturity is the weighted mean of its dimension scores.",
-        "Maturity levels: " + "; ".join(bands) + ".",
-        "Type: each type has minimum scores (gates) on the dimensions that define it. A gate passes when the score "
-        "is at or above it; the PMO's type is the highest type whose own gates all pass. A gate is shown as met "
-        "when the whole 95% range lies at or above it, not met when it lies below, borderline when it crosses it.",
-        f"Agreement: r*wg(J) compares the spread of answers with a random spread (1 = full agreement, 0 = no more "
-        f"than chance) and AD is the average distance of answers from their mean, in scale points. Respondents "
-        f"agree when r*wg(J) is at least {RWG_CUTOFF:.2f} and AD at most {ad_cutoff(instrument.scale.points):.2f}. "
-        "An item is split when, of 4 or more answers, at least a quarter sit in the bottom two points of the scale "
-        "and at least a quarter in the top two (the end points on a scale of fewer than 4 points); a dimension "
-        "with a split item never counts as agreement.",
-        "Reliability: Cronbach's alpha of a dimension over this PMO's respondents who answered every item asked of "
-        "all roles (0.70 acceptable, 0.80 good; not computed under 8 such respondents or 3 items; below 0.50 the "
-        "items do not measure one thing for this group).",
-        f"Anonymity: role groups smaller than {min_group_size} are never shown apart.",
-    ]
+    return _("no functioning PMO capability yet (ad hoc)") if type_id == AD_HOC else instrument.type_label(type_id)
 
 
 def level_words(instrument: Instrument, level: int | None) -> str:
@@ -461,7 +494,7 @@ def level_words(instrument: Instrument, level: int | None) -> str:
     if level is None or pd.isna(level):
         return MISSING
     name = instrument.level_names.get(int(level))
-    return f"level {int(level)}, {name}" if name else f"level {int(level)}"
+    return (_("level {level}, {name}") if name else _("level {level}")).format(level=int(level), name=name)
 
 
 def dimension_rows(a: PmoAssessment, instrument: Instrument) -> pd.DataFrame:
@@ -479,8 +512,8 @@ def dimension_rows(a: PmoAssessment, instrument: Instrument) -> pd.DataFrame:
             level = int(r.level)
             level_text.append(f"{level} {instrument.level_names.get(level, '')}".strip())
             descriptor.append(instrument.dimension(r.dimension).levels.get(level, ""))
-    score_text = [MISSING if _missing(r.score) else f"{r.score:.1f}" if _missing(r.ci_low)
-                  else f"{r.score:.1f} ({r.ci_low:.0f}–{r.ci_high:.0f})" for r in rows.itertuples(index=False)]
+    score_text = [MISSING if _missing(r.score) else fmt(r.score) if _missing(r.ci_low)
+                  else f"{fmt(r.score)} ({fmt(r.ci_low, 0)}–{fmt(r.ci_high, 0)})" for r in rows.itertuples(index=False)]
     return rows.assign(level_text=level_text, descriptor=descriptor, score_text=score_text,
                        agreement=[agreement_label(r) for r in rows.itertuples(index=False)],
                        reliability=[reliability_label(r) for r in rows.itertuples(index=False)])

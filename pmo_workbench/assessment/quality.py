@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..i18n import ngettext
 from .deliverable import comment_id
 from .instrument import Instrument
 from .results import PmoAssessment
@@ -217,8 +218,9 @@ def comments_sentence(responses: pd.DataFrame, organisation: str, pmo: str,
                       engagement: Engagement | None = None) -> str:
     """The sentence saying how many comments were received and how many are approved for this report."""
     received, approved = comment_counts(responses, organisation, pmo, engagement)
-    return (f"{received} comment{'' if received == 1 else 's'} {'was' if received == 1 else 'were'} received; "
-            f"{approved} approved for this report.")
+    return ngettext("{received} comment was received; {approved} approved for this report.",
+                    "{received} comments were received; {approved} approved for this report.", received).format(
+        received=received, approved=approved)
 
 
 def _comment_rows(responses: pd.DataFrame, organisation: str, pmo: str) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputValidationError, Problem
+from ..i18n import N_, _
 from .engagement import Engagement, engagement_inputs
 from .insights import ALL_ROLES, item_scores_by_role
 from .instrument import AD_HOC, PMO_ROLE_LABELS, Instrument, load_instrument
@@ -25,10 +26,12 @@ from .responses import read_responses, subject_problem
 from .waves import choose_wave
 from .results import AssessmentResults, PmoAssessment, assess
 
-SMALL_GROUP = "(small group)"
-"""How a role whose group is too small to show is named in tables of individual rows."""
-ALL_RESPONDENTS = "All respondents"
-"""The label of the item heat map's column that pools every respondent."""
+SMALL_GROUP = N_("(small group)")
+"""How a role whose group is too small to show is named in tables of individual rows (in English; shown in the
+current language)."""
+ALL_RESPONDENTS = N_("All respondents")
+"""The label of the item heat map's column that pools every respondent (in English; shown in the current
+language)."""
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,7 @@ def positioning_input(responses: str | Path, organisation: str, pmo: str | None 
         role_labels={r.id: r.label for r in ins.roles},
         dimension_labels={d.id: d.label for d in ins.dimensions},
         type_labels={AD_HOC: ins.type_label(AD_HOC), **{t.id: t.label for t in ins.types}},
+        pmo_role_labels={role: _(label) for role, label in PMO_ROLE_LABELS.items()},
     )
 
 
@@ -197,7 +201,7 @@ def small_groups(a: PmoAssessment, min_group_size: int) -> set[str]:
 
 def shown_roles(instrument: Instrument, hidden: set[str]) -> dict[str, str]:
     """Role id -> how a table of individual rows names it: its label, or :data:`SMALL_GROUP` when hidden."""
-    return {r.id: (SMALL_GROUP if r.id in hidden else r.label) for r in instrument.roles}
+    return {r.id: (_(SMALL_GROUP) if r.id in hidden else r.label) for r in instrument.roles}
 
 
 def visible_item_scores(data: PositioningInput, a: PmoAssessment) -> pd.DataFrame:
@@ -234,7 +238,7 @@ def visible_item_scores(data: PositioningInput, a: PmoAssessment) -> pd.DataFram
     status[items["score"].notna()] = "shown"
     status[suppressed | pooled_hidden] = "suppressed"
     status[not_asked] = "not asked"
-    labels = {**data.role_labels, ALL_ROLES: ALL_RESPONDENTS}
+    labels = {**data.role_labels, ALL_ROLES: _(ALL_RESPONDENTS)}
     return items.assign(role=items["role"].map(lambda r: labels.get(r, r)), status=status)
 
 

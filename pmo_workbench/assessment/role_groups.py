@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..i18n import _, ngettext, pgettext
 from .instrument import Instrument
 
 LEADERSHIP = "leadership"
@@ -226,8 +227,9 @@ def roles_comparable(role_view: pd.DataFrame) -> bool:
     return bool(role_view["score"].notna().groupby([role_view[c] for c in key]).sum().ge(2).any())
 
 
-def _people(n: int) -> str:
-    return f"{n} respondent" + ("" if n == 1 else "s")
+def group_labels() -> dict[str, str]:
+    """:data:`GROUP_LABELS` in the current language (a chart's legend, a table's column)."""
+    return {LEADERSHIP: pgettext("role group", "Leadership"), DELIVERY: pgettext("role group", "Delivery")}
 
 
 def _role_counts(role_view: pd.DataFrame, roles, labels: Mapping[str, str]) -> str:
@@ -246,12 +248,14 @@ def groups_sentence(groups: GroupPerception, role_labels: Mapping[str, str]) -> 
     'Roles pooled into two groups: leadership (Executive) and delivery (Project manager). The PMO sta'
     """
     def names(group):
-        return ", ".join(role_labels.get(r, r) for r, g in groups.groups.items() if g == group) or "no role"
-    sentence = f"Roles pooled into two groups: leadership ({names(LEADERSHIP)}) and delivery ({names(DELIVERY)})."
+        return ", ".join(role_labels.get(r, r) for r, g in groups.groups.items() if g == group) or _("no role")
+    sentence = _("Roles pooled into two groups: leadership ({leadership}) and delivery ({delivery}).").format(
+        leadership=names(LEADERSHIP), delivery=names(DELIVERY))
     if groups.left_out:
         left = ", ".join(role_labels.get(r, r) for r in groups.left_out)
-        sentence += (f" The {left} answers are left out of both, as in the customers' view: the PMO's own staff "
-                     "rate their own PMO, and counting them as delivery would hide part of the gap.")
+        sentence += " " + _("The {roles} answers are left out of both, as in the customers' view: the PMO's own "
+                            "staff rate their own PMO, and counting them as delivery would hide part of the "
+                            "gap.").format(roles=left)
     return sentence
 
 
@@ -262,27 +266,33 @@ def no_view_sentence(role_view: pd.DataFrame, groups: GroupPerception | None, ro
     ``groups`` is the leadership-and-delivery view (``None`` when it was not worked out). The sentence names
     each role's respondents and, for the two groups, the rule that hides them.
     """
-    roles = _role_counts(role_view, dict.fromkeys(role_view["role"]), role_labels) or "none"
-    sentence = f"No chart is shown: on no dimension can two roles be set side by side (respondents by role: {roles}"
+    roles = _role_counts(role_view, dict.fromkeys(role_view["role"]), role_labels) or _("none")
     if role_view["suppressed"].eq("complementary").any():
-        sentence += (f"; a role of fewer than {min_group_size} is hidden, and so is the smallest role beside it, "
-                     "which with the overall score would give the hidden one away")
-    sentence += ")"
+        sentence = _("No chart is shown: on no dimension can two roles be set side by side (respondents by role: "
+                     "{roles}; a role of fewer than {n} is hidden, and so is the smallest role beside it, which with "
+                     "the overall score would give the hidden one away)").format(roles=roles, n=min_group_size)
+    else:
+        sentence = _("No chart is shown: on no dimension can two roles be set side by side (respondents by role: "
+                     "{roles})").format(roles=roles)
     if groups is None or groups.by_group.empty:
-        return sentence + ", and no role is placed in the leadership or delivery group."
+        return _("{sentence}, and no role is placed in the leadership or delivery group.").format(sentence=sentence)
     by = groups.by_group
     size = by.groupby("group", sort=False)["n"].max()
-    counts = " and ".join(f"{GROUP_LABELS[g].lower()} {_people(int(size.get(g, 0)))}" for g in GROUP_LABELS)
+    lead, deliver = int(size.get(LEADERSHIP, 0)), int(size.get(DELIVERY, 0))
+    counts = _("leadership {leadership} and delivery {delivery}").format(
+        leadership=ngettext("{n} respondent", "{n} respondents", lead).format(n=lead),
+        delivery=ngettext("{n} respondent", "{n} respondents", deliver).format(n=deliver))
     reasons = by["suppressed"].dropna()
     reason = reasons.value_counts().index[0] if len(reasons) else None
     if reason == "small group" or (size.reindex(list(GROUP_LABELS)).fillna(0) < min_group_size).any():
-        why = f"one of them has fewer than {min_group_size}"
+        why = _("one of them has fewer than {n}").format(n=min_group_size)
     elif reason == "hidden role":
         hidden = role_view[role_view["suppressed"].notna() & role_view["role"].map(groups.groups).notna()]
-        why = (f"with the roles shown, they would reveal the answers of the smaller roles they pool "
-               f"({_role_counts(role_view, dict.fromkeys(hidden['role']), role_labels)})")
+        why = _("with the roles shown, they would reveal the answers of the smaller roles they pool "
+                "({roles})").format(roles=_role_counts(role_view, dict.fromkeys(hidden["role"]), role_labels))
     else:
         left = _role_counts(role_view, groups.left_out, role_labels)
-        why = (f"with the PMO's overall score, they would reveal the answers of those left out of both "
-               f"({left})")
-    return f"{sentence}; leadership and delivery ({counts}) are not shown either: {why}."
+        why = _("with the PMO's overall score, they would reveal the answers of those left out of both "
+                "({roles})").format(roles=left)
+    return _("{sentence}; leadership and delivery ({counts}) are not shown either: {why}.").format(
+        sentence=sentence, counts=counts, why=why)

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..i18n import N_
 from .instrument import Instrument
 
 RWG_CUTOFF = 0.70
@@ -38,7 +39,7 @@ ALPHA_MIN_ITEMS = 3
 """A PMO's alpha needs at least this many items asked of every role."""
 ALPHA_LOW = 0.5
 """Below this, alpha is shown only with :data:`ALPHA_LOW_NOTE`."""
-ALPHA_LOW_NOTE = "items do not measure one thing for this group"
+ALPHA_LOW_NOTE = N_("items do not measure one thing for this group")
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,11 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from ..i18n import _, pgettext
+
 from .style import (
+    no_score,
     _PLOT_WIDTH,
-    NO_SCORE,
     SUPPRESSED,
     _fmt,
     _heatmap,
@@ -64,7 +66,11 @@ def perception(
         Dimensions (rows) x roles (columns); cells coloured by score with the
         rounded score, suppressed cells grey with the text "n<3" (the rule) or "suppressed".
     """
-    hidden_text = SUPPRESSED if min_group_size is None else f"n<{int(min_group_size)}"
+    hidden_text = _(SUPPRESSED) if min_group_size is None else f"n<{int(min_group_size)}"
+    reasons = {"small group": pgettext("suppressed", "small group"),
+               "hidden role": pgettext("suppressed", "hidden role"),
+               "left out": pgettext("suppressed", "left out"),
+               "complementary": pgettext("suppressed", "complementary")}
     rows = []
     for r in _records(by_role):
         dim, role = str(r.get("dimension")), str(r.get("role"))
@@ -77,10 +83,11 @@ def perception(
         rows.append({
             "dimension": dim, "role": role,
             "dimension_label": str(dimension_labels.get(dim, dim)), "role_label": str(role_labels.get(role, role)),
-            "n": _int(r.get("n")), "score": score, "score_text": "hidden" if reason else _fmt(score),
-            "suppressed": reason, "status": f"suppressed ({reason})" if reason else ("shown" if score is not None
-                                                                                   else NO_SCORE),
-            "cell_text": hidden_text if reason else (NO_SCORE if score is None else f"{score:.0f}"),
+            "n": _int(r.get("n")), "score": score, "score_text": _("hidden") if reason else _fmt(score),
+            "suppressed": reason,
+            "status": _("suppressed ({reason})").format(reason=reasons.get(reason, reason)) if reason else (
+                _("shown") if score is not None else no_score()),
+            "cell_text": hidden_text if reason else (no_score() if score is None else _fmt(score, 0)),
         })
     data = _records_frame(rows, ["dimension", "role", "dimension_label", "role_label", "n", "score", "score_text",
                                  "suppressed", "status", "cell_text"])
@@ -89,11 +96,11 @@ def perception(
     dim_sort = [str(dimension_labels.get(d, d)) for d in dims]
     role_sort = [str(role_labels.get(r, r)) for r in roles]
     tooltip = [
-        alt.Tooltip("dimension_label:N", title="Dimension"),
-        alt.Tooltip("role_label:N", title="Role"),
-        alt.Tooltip("n:Q", title="Respondents (n)"),
-        alt.Tooltip("score_text:N", title="Score"),
-        alt.Tooltip("status:N", title="Shown"),
+        alt.Tooltip("dimension_label:N", title=_("Dimension")),
+        alt.Tooltip("role_label:N", title=_("Role")),
+        alt.Tooltip("n:Q", title=_("Respondents (n)")),
+        alt.Tooltip("score_text:N", title=_("Score")),
+        alt.Tooltip("status:N", title=_("Shown")),
     ]
     width = min(_PLOT_WIDTH, 105 * max(len(role_sort), 1))
     chart = _heatmap(
@@ -145,8 +152,10 @@ def item_heatmap(
         score in each cell; the tooltip gives the whole statement.
     """
     role_labels = dict(role_labels or {})
-    cell_texts = {"suppressed": "hidden" if min_group_size is None else f"n<{int(min_group_size)}",
-                  "not asked": "n/a"}
+    cell_texts = {"suppressed": _("hidden") if min_group_size is None else f"n<{int(min_group_size)}",
+                  "not asked": _("n/a")}
+    statuses = {"shown": _("shown"), "suppressed": _(SUPPRESSED), "not asked": _("not asked"),
+                "no answer": _("no answer")}
     rows = []
     for r in _records(items):
         score = _num(r.get("score"))
@@ -154,8 +163,10 @@ def item_heatmap(
         rows.append({
             "item": str(r.get("item")), "dimension": _text(r.get("dimension")), "text": _text(r.get("text")),
             "role": str(role_labels.get(role, role)), "role_id": role, "score": score, "score_text": _fmt(score),
-            "n": _int(r.get("n")), "status": _text(r.get("status")) or ("shown" if score is not None else NO_SCORE),
-            "cell_text": f"{score:.0f}" if score is not None else cell_texts.get(_text(r.get("status")), ""),
+            "n": _int(r.get("n")),
+            "status": statuses.get(_text(r.get("status")), _text(r.get("status"))) or (
+                _("shown") if score is not None else no_score()),
+            "cell_text": _fmt(score, 0) if score is not None else cell_texts.get(_text(r.get("status")), ""),
             "item_label": item_label(r.get("item"), r.get("text")),
         })
     data = _records_frame(rows, ["item", "dimension", "text", "role", "role_id", "score", "score_text", "n",
@@ -163,13 +174,13 @@ def item_heatmap(
     item_order = _order(data["item_label"])
     role_order = [str(role_labels.get(r, r)) for r in _order(data["role_id"], role_labels)]
     tooltip = [
-        alt.Tooltip("item:N", title="Item"),
-        alt.Tooltip("text:N", title="Statement"),
-        alt.Tooltip("dimension:N", title="Dimension"),
-        alt.Tooltip("role:N", title="Role"),
-        alt.Tooltip("n:Q", title="Answers (n)"),
-        alt.Tooltip("score_text:N", title="Mean score"),
-        alt.Tooltip("status:N", title="Shown"),
+        alt.Tooltip("item:N", title=_("Item")),
+        alt.Tooltip("text:N", title=_("Statement")),
+        alt.Tooltip("dimension:N", title=_("Dimension")),
+        alt.Tooltip("role:N", title=_("Role")),
+        alt.Tooltip("n:Q", title=_("Answers (n)")),
+        alt.Tooltip("score_text:N", title=_("Mean score")),
+        alt.Tooltip("status:N", title=_("Shown")),
     ]
     width = min(_HEAT_PLOT_WIDTH, _HEAT_COLUMN * max(len(role_order), 1))
     label_size = max(7, min(10, row_height - 4))

@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
+from ..i18n import _, pgettext
+
 from .heatmaps import item_heatmap, perception
 from .style import (
     wrap_expr,
@@ -31,7 +33,6 @@ from .style import (
     LOW_AGREEMENT,
     SPLIT_VIEWS,
     NAVY,
-    NO_SCORE,
     _fmt,
     _int,
     _level_scale,
@@ -45,6 +46,8 @@ from .style import (
     _style,
     _text,
     _titled,
+    level_name,
+    no_score,
 )
 
 __all__ = [
@@ -93,8 +96,8 @@ def dimension_scores(
         agree = r.get("agree")
         agree = None if _missing(agree) else bool(agree)
         split = r.get("split_items")
-        flag = (SPLIT_VIEWS if isinstance(split, (tuple, list)) and split
-                else LOW_AGREEMENT if agree is False else None)
+        flag = (_(SPLIT_VIEWS) if isinstance(split, (tuple, list)) and split
+                else _(LOW_AGREEMENT) if agree is False else None)
         ends = [v for v in (score, ci_high) if v is not None]
         rows.append({
             "order": i,
@@ -102,19 +105,20 @@ def dimension_scores(
             "label": str(r.get("label", r.get("dimension", ""))),
             "score": score,
             "score_text": _fmt(score),
-            "bar_text": None if score is None else f"{score:.0f}",
+            "bar_text": None if score is None else _fmt(score, 0),
             "dark": level is not None and level >= 3,
             "level": level,
-            "level_name": NO_SCORE if score is None or level is None else f"Level {level}",
+            "level_name": no_score() if score is None or level is None else level_name(level),
             "ci_low": ci_low,
             "ci_high": ci_high,
-            "ci": None if ci_low is None or ci_high is None else f"{ci_low:.1f} to {ci_high:.1f}",
+            "ci": None if ci_low is None or ci_high is None else _("{low} to {high}").format(low=_fmt(ci_low),
+                                                                                             high=_fmt(ci_high)),
             "rwg_j": rwg,
-            "rwg_text": None if rwg is None else f"{rwg:.2f}",
+            "rwg_text": None if rwg is None else _fmt(rwg, 2),
             "agreement": flag or (None if agree is None else "ok"),
             "flag": flag if score is not None else None,
             "flag_x": max(ends) if ends else 0.0,
-            "missing": NO_SCORE if score is None else None,
+            "missing": no_score() if score is None else None,
             "zero": 0.0,
             "respondents": _int(r.get("respondents")),
         })
@@ -122,28 +126,29 @@ def dimension_scores(
                                  "level_name", "ci_low", "ci_high", "ci", "rwg_j", "rwg_text", "agreement", "flag",
                                  "flag_x", "missing", "zero", "respondents"])
     tooltip = [
-        alt.Tooltip("label:N", title="Dimension"),
-        alt.Tooltip("score_text:N", title="Score"),
-        alt.Tooltip("level_name:N", title="Maturity"),
-        alt.Tooltip("ci:N", title="95 % CI"),
+        alt.Tooltip("label:N", title=_("Dimension")),
+        alt.Tooltip("score_text:N", title=_("Score")),
+        alt.Tooltip("level_name:N", title=_("Maturity")),
+        alt.Tooltip("ci:N", title=_("95 % CI")),
         alt.Tooltip("rwg_text:N", title="r*wg(J)"),
-        alt.Tooltip("agreement:N", title="Agreement"),
-        alt.Tooltip("respondents:Q", title="Respondents"),
+        alt.Tooltip("agreement:N", title=_("Agreement")),
+        alt.Tooltip("respondents:Q", title=_("Respondents")),
     ]
     labels = _order(data["label"])
     base = alt.Chart(data).encode(y=alt.Y("label:N", sort=labels, title=None))
 
     bands = pd.DataFrame({
         "threshold": thresholds,
-        "band": [f"Level {i + 2} from {t:g}" for i, t in enumerate(thresholds)],
+        "band": [_("Level {level} from {threshold}").format(level=i + 2, threshold=_plain_number(t))
+                 for i, t in enumerate(thresholds)],
     })
     rules = alt.Chart(bands).mark_rule(color=GREY, strokeDash=[4, 3], strokeWidth=1).encode(
         x=alt.X("threshold:Q", scale=_SCORE_SCALE, axis=_score_axis()),
-        tooltip=[alt.Tooltip("band:N", title="Maturity band")],
+        tooltip=[alt.Tooltip("band:N", title=_("Maturity band"))],
     )
     bars = base.mark_bar(height={"band": 0.7}).transform_filter(_VALID_SCORE).encode(
         x=alt.X("score:Q", scale=_SCORE_SCALE, axis=_score_axis()),
-        color=alt.Color("level_name:N", scale=_level_scale(len(thresholds) + 1), title="Maturity level"),
+        color=alt.Color("level_name:N", scale=_level_scale(len(thresholds) + 1), title=_("Maturity level")),
         tooltip=tooltip,
     )
     values = base.mark_text(align="left", dx=4, fontSize=10).transform_filter(_VALID_SCORE).encode(
@@ -166,6 +171,12 @@ def dimension_scores(
         width=_PLOT_WIDTH, height=alt.Step(_ROW)
     )
     return _style(_titled(chart, title))
+
+
+def _plain_number(value: float) -> str:
+    """A number as ``:g`` writes it (``20``, ``12.5``), with the reader's decimal mark."""
+    written = f"{float(value):g}"
+    return written if "e" in written else _fmt(float(value), len(written.partition(".")[2]))
 
 
 # -- 2. type ladder ----------------------------------------------------------------
@@ -208,6 +219,8 @@ def ladder(
         still needed for unmet gates.
     """
     dimension_labels = dict(dimension_labels or {})
+    gate_states = {"met": pgettext("gate", "met"), "borderline": pgettext("gate", "borderline"),
+                   "not_met": pgettext("gate", "not met")}
     rows = []
     for i, r in enumerate(_records(ladder)):
         type_id = str(r.get("type"))
@@ -219,9 +232,9 @@ def ladder(
         needed = None if met or score is None or gate is None else max(gate - score, 0.0)
         current = type_id == current_type
         rung = str(type_labels.get(type_id, type_id))
-        marks = [m for m, on in (("PMO's type", current), ("target", type_id == target_type)) if on]
+        marks = [m for m, on in ((_("PMO's type"), current), (_("target"), type_id == target_type)) if on]
         state = r.get("state")
-        status = (("met" if met else "not met") if _missing(state) else str(state).replace("_", " "))
+        status = gate_states[("met" if met else "not_met") if _missing(state) else str(state)]
         rows.append({
             "order": i,
             "type": type_id,
@@ -234,25 +247,25 @@ def ladder(
             "score": score,
             "score_text": _fmt(score),
             "met": met,
-            "status": status if score is not None else NO_SCORE,
+            "status": status if score is not None else no_score(),
             "ci_low": _num(r.get("ci_low")),
             "ci_high": _num(r.get("ci_high")),
             "needed": needed,
-            "needed_text": ("0 (gate met)" if met else f"{needed:.1f} points" if needed is not None
-                            else "unknown (no score)"),
-            "missing": NO_SCORE if score is None else None,
+            "needed_text": (_("0 (gate met)") if met else _("{points} points").format(points=_fmt(needed))
+                            if needed is not None else _("unknown (no score)")),
+            "missing": no_score() if score is None else None,
             "zero": 0.0,
         })
     data = _records_frame(rows, ["order", "type", "rung", "current", "dimension", "label", "gate", "gate_text",
                                  "score", "score_text", "met", "status", "ci_low", "ci_high", "needed", "needed_text",
                                  "missing", "zero"])
     tooltip = [
-        alt.Tooltip("rung:N", title="Type"),
-        alt.Tooltip("label:N", title="Dimension"),
-        alt.Tooltip("score_text:N", title="Score"),
-        alt.Tooltip("gate_text:N", title="Gate"),
-        alt.Tooltip("status:N", title="Status"),
-        alt.Tooltip("needed_text:N", title="Points still needed"),
+        alt.Tooltip("rung:N", title=_("Type")),
+        alt.Tooltip("label:N", title=_("Dimension")),
+        alt.Tooltip("score_text:N", title=_("Score")),
+        alt.Tooltip("gate_text:N", title=_("Gate")),
+        alt.Tooltip("status:N", title=_("Status")),
+        alt.Tooltip("needed_text:N", title=_("Points still needed")),
     ]
     rungs = _order(data["rung"])
     base = alt.Chart().encode(y=alt.Y("label:N", sort=_order(data["label"]), title=None,
@@ -260,8 +273,8 @@ def ladder(
     # Rows without a score draw no bar: Vega drops invalid values.
     bars = base.mark_bar(height={"band": 0.65}).encode(
         x=alt.X("score:Q", scale=_SCORE_SCALE, axis=_score_axis()),
-        color=alt.Color("status:N", title="Gate",
-                        scale=alt.Scale(domain=["met", "borderline", "not met", NO_SCORE],
+        color=alt.Color("status:N", title=_("Gate"),
+                        scale=alt.Scale(domain=[*gate_states.values(), no_score()],
                                         range=[NAVY, AMBER, ACCENT, GREY])),
         opacity=alt.condition("datum.current === 'current'", alt.value(1.0), alt.value(0.45)),
         tooltip=tooltip,
@@ -310,20 +323,20 @@ def pmo_roles(
     altair.LayerChart
         One bar per role with its rounded value (or "no score") beside it.
     """
-    names = {**_ROLE_LABELS, **dict(labels or {})}
+    names = {**{role: _(label) for role, label in _ROLE_LABELS.items()}, **dict(labels or {})}
     rows = []
     for i, (role, value) in enumerate(coverage.items()):
         score = _num(value)
         rows.append({
             "order": i, "role": str(role), "label": str(names.get(role, role)), "score": score,
-            "score_text": _fmt(score), "text": NO_SCORE if score is None else f"{score:.0f}",
+            "score_text": _fmt(score), "text": no_score() if score is None else _fmt(score, 0),
             "text_x": 0.0 if score is None else score,
         })
     data = _records_frame(rows, ["order", "role", "label", "score", "score_text", "text", "text_x"])
-    tooltip = [alt.Tooltip("label:N", title="PMO role"), alt.Tooltip("score_text:N", title="Coverage")]
+    tooltip = [alt.Tooltip("label:N", title=_("PMO role")), alt.Tooltip("score_text:N", title=_("Coverage"))]
     base = alt.Chart(data).encode(y=alt.Y("label:N", sort=_order(data["label"]), title=None))
     bars = base.mark_bar(color=NAVY, height={"band": 0.65}).transform_filter(_VALID_SCORE).encode(
-        x=alt.X("score:Q", scale=_SCORE_SCALE, axis=_score_axis("Coverage (0-100)")), tooltip=tooltip,
+        x=alt.X("score:Q", scale=_SCORE_SCALE, axis=_score_axis(_("Coverage (0-100)"))), tooltip=tooltip,
     )
     text = base.mark_text(align="left", dx=5, fontWeight="bold").encode(
         x=alt.X("text_x:Q", scale=_SCORE_SCALE), text="text:N",
@@ -360,19 +373,19 @@ def compare_pmos(frames: Mapping[str, pd.DataFrame], *, title: str | None = None
             rows.append({
                 "pmo": str(pmo), "dimension": _text(r.get("dimension")),
                 "label": str(r.get("label", r.get("dimension"))), "score": score, "score_text": _fmt(score),
-                "level_name": NO_SCORE if score is None or level is None else f"Level {level}",
+                "level_name": no_score() if score is None or level is None else level_name(level),
                 "respondents": _int(r.get("respondents")),
-                "text": NO_SCORE if score is None else f"{score:.0f}", "text_x": 0.0 if score is None else score,
+                "text": no_score() if score is None else _fmt(score, 0), "text_x": 0.0 if score is None else score,
             })
     data = _records_frame(rows, ["pmo", "dimension", "label", "score", "score_text", "level_name", "respondents",
                                  "text", "text_x"])
     pmos = [str(p) for p in frames]
     tooltip = [
         alt.Tooltip("pmo:N", title="PMO"),
-        alt.Tooltip("label:N", title="Dimension"),
-        alt.Tooltip("score_text:N", title="Score"),
-        alt.Tooltip("level_name:N", title="Maturity"),
-        alt.Tooltip("respondents:Q", title="Respondents"),
+        alt.Tooltip("label:N", title=_("Dimension")),
+        alt.Tooltip("score_text:N", title=_("Score")),
+        alt.Tooltip("level_name:N", title=_("Maturity")),
+        alt.Tooltip("respondents:Q", title=_("Respondents")),
     ]
     bar_px = 12
     base = alt.Chart(data).encode(

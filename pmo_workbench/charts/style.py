@@ -17,6 +17,7 @@ import pandas as pd
 from .._values import MISSING as MISSING
 from .._values import NO_SCORE as NO_SCORE
 from .._values import MONEY_UNITS, currency_symbol, fmt, integer, is_missing, money_heading, number, text
+from ..i18n import N_, _
 
 # -- house style ---------------------------------------------------------------
 NAVY = "#1F4E79"
@@ -39,11 +40,12 @@ _WRAP_BAND = 20  # px of a category band (row less padding) from which labels wr
 WRAP_CHARS = 26
 """Characters per line of a wrapped axis label."""
 _ROW = 24  # px per bar row
-SUPPRESSED = "suppressed"
-LOW_AGREEMENT = "low agreement"
-SPLIT_VIEWS = "split views"
+SUPPRESSED = N_("suppressed")
+LOW_AGREEMENT = N_("low agreement")
+SPLIT_VIEWS = N_("split views")
 _VALID_SCORE = "isValid(datum.score) && isFinite(datum.score)"
-_ROLE_LABELS = {"standards": "Standards", "customer_support": "Customer support", "empowerment": "Empowerment"}
+_ROLE_LABELS = {"standards": N_("Standards"), "customer_support": N_("Customer support"),
+                "empowerment": N_("Empowerment")}
 _RATINGS = ("low", "medium", "high")
 
 
@@ -345,7 +347,7 @@ def _order(values: Iterable[Any], preferred: Iterable[Any] = ()) -> list[Any]:
 
 
 def _level_scale(n_levels: int) -> alt.Scale:
-    names = [f"Level {i}" for i in range(1, n_levels + 1)]
+    names = [level_name(i) for i in range(1, n_levels + 1)]
     if n_levels <= len(LEVEL_COLOURS):
         picks = np.round(np.linspace(0, len(LEVEL_COLOURS) - 1, n_levels)).astype(int)
         return alt.Scale(domain=names, range=[LEVEL_COLOURS[i] for i in picks])
@@ -358,8 +360,19 @@ def _series_scale(domain: list[str]) -> alt.Scale:
     return alt.Scale(domain=domain, scheme="tableau10")
 
 
-def _score_axis(title: str = "Score (0-100)") -> alt.Axis:
-    return alt.Axis(title=title, values=[0, 20, 40, 60, 80, 100], grid=False)
+def _score_axis(title: str | None = None) -> alt.Axis:
+    return alt.Axis(title=_("Score (0-100)") if title is None else title, values=[0, 20, 40, 60, 80, 100],
+                    grid=False)
+
+
+def level_name(level: int) -> str:
+    """A maturity level as a chart's legend names it: ``Level 3`` in the current language."""
+    return _("Level {level}").format(level=level)
+
+
+def no_score() -> str:
+    """What a chart writes where a score is missing, in the current language."""
+    return _(NO_SCORE)
 
 
 _SCORE_SCALE = alt.Scale(domain=[0, 100], nice=False, clamp=True)
@@ -372,7 +385,7 @@ def _heatmap(data: pd.DataFrame, *, x: alt.X, y: alt.Y, tooltip: list, font_size
              height: alt.Step | int) -> alt.LayerChart:
     base = alt.Chart(data).encode(x=x, y=y, tooltip=tooltip)
     scored = base.mark_rect(stroke="white", strokeWidth=1).transform_filter(_VALID_SCORE).encode(
-        color=alt.Color("score:Q", scale=_HEAT_SCALE, title="Score",
+        color=alt.Color("score:Q", scale=_HEAT_SCALE, title=_("Score"),
                         legend=alt.Legend(gradientLength=200, values=[0, 20, 40, 60, 80, 100])),
     )
     blank = base.mark_rect(stroke="white", strokeWidth=1, color=GREY).transform_filter(f"!({_VALID_SCORE})")
