@@ -15,12 +15,14 @@ import numpy as np
 import pandas as pd
 
 from .._values import project_label
+from ..i18n import N_
 from .evm import grouped_rollup
 from .model import CHECK_ESTIMATE, CLOSED, IN_FLIGHT, EacMethod, Finding
 from .pmos import descendants
 
-DIMENSIONS = {"pmo": "PMO", "sponsor": "Sponsor", "category": "Category", "objective": "Strategic objective"}
-"""The project columns a portfolio is broken down by, with their labels."""
+DIMENSIONS = {"pmo": N_("PMO"), "sponsor": N_("Sponsor"), "category": N_("Category"),
+              "objective": N_("Strategic objective")}
+"""The project columns a portfolio is broken down by, with their labels (English; shown with ``_()``)."""
 
 BREAKDOWN_COLUMNS = (
     "projects", "in_flight", "red", "amber", "check_estimate", "green", "no_index", "overdue",

@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 from babel.numbers import get_currency_name, get_currency_symbol, list_currencies
 
+from ..i18n import _
 from .model import CLOSED, Finding
 from .pmos import descendants
 
@@ -133,7 +134,8 @@ def first_of(caption: str, shown: int, total: int) -> str:
     """
     if total <= shown:
         return caption
-    return f"{caption}: the first {shown} of {total} (pmo-workbench portfolio --format json lists them all)"
+    return _("{caption}: the first {shown} of {total} (pmo-workbench portfolio --format json lists them "
+             "all)").format(caption=caption, shown=shown, total=total)
 
 
 def per_pmo(frame: pd.DataFrame, pmos: pd.DataFrame | None,

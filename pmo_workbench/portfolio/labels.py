@@ -1,0 +1,115 @@
+"""The codes a portfolio analysis works with (a RAG colour, a project status, a verdict), as a reader of the
+report's language sees them in a table.
+
+The analysis keeps the codes as parsed or computed (``"amber"``, ``"on_hold"``, ``"reported greener"``): its
+JSON output, its tests and every comparison use them. Only a table shown to a reader puts them in words, through
+:func:`shown`; in English each code reads as it always has.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from ..i18n import DEFAULT_LANGUAGE, N_, _, current_language, format_date, pgettext
+
+RAG_WORDS = {"green": N_("green"), "amber": N_("amber"), "red": N_("red"), "check estimate": N_("check estimate")}
+"""RAG colours (computed, reported or a risk's zone) in words."""
+
+STATUS_WORDS = ("proposed", "active", "on_hold", "closed", "cancelled")
+"""Project statuses: shown in English as parsed, translated with the context ``project status``."""
+
+
+def _status_words() -> dict[str, str]:
+    return {"proposed": pgettext("project status", "proposed"), "active": pgettext("project status", "active"),
+            "on_hold": pgettext("project status", "on_hold"), "closed": pgettext("project status", "closed"),
+            "cancelled": pgettext("project status", "cancelled")}
+
+OTHER_WORDS = {
+    "verdict": {"reported greener": N_("reported greener"), "reported worse": N_("reported worse"),
+                "agrees": N_("agrees"), "not comparable": N_("not comparable")},
+    "state": {"overdue": N_("overdue"), "upcoming": N_("upcoming"), "later": N_("later"), "reached": N_("reached")},
+    "severity": {"error": N_("error"), "warning": N_("warning"), "info": N_("info")},
+    "kind": {"threat": N_("threat"), "opportunity": N_("opportunity")},
+}
+"""Other code columns in words, by column name."""
+
+AREA_WORDS = {"dependencies": N_("Dependencies"), "delivery": N_("Delivery"), "reporting": N_("Reporting"),
+              "milestones": N_("Milestones"), "benefits": N_("Benefits"), "finance": N_("Finance"),
+              "resources": N_("Resources"), "risk": N_("Risk"), "selection": N_("Selection"), "data": N_("Data")}
+"""The area an action concerns (:class:`pmo_workbench.portfolio.actions.Action`), as a heading word."""
+
+RAG_COLUMNS = ("rag", "rag_cost", "rag_schedule", "previous_rag", "reported_rag", "rating")
+
+
+def status_word(status) -> str:
+    """A project status as the reader sees it (``on_hold`` is ``on_hold`` in English, ``pausiert`` in German);
+    an unknown status is shown as given."""
+    return _status_words().get(status, status) if isinstance(status, str) else status
+
+
+def area_word(area: str) -> str:
+    """An action's area as the reader sees it, capitalised (``"Risk"``, German ``"Risiko"``).
+
+    >>> area_word("dependencies"), area_word("other")
+    ('Dependencies', 'Other')
+    """
+    return _(AREA_WORDS[area]) if area in AREA_WORDS else area.capitalize()
+
+
+def rag_word(rag) -> str:
+    """A RAG colour (or ``check estimate``) in the current language; anything else as given.
+
+    >>> rag_word("amber"), rag_word(None)
+    ('amber', None)
+    """
+    return _(RAG_WORDS[rag]) if isinstance(rag, str) and rag in RAG_WORDS else rag
+
+
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with its code columns (RAG colours, status, verdict, milestone state, severity, risk
+    kind) in words of the current language, for a table a reader sees.
+
+    >>> shown(pd.DataFrame({"rag": ["red"], "status": ["on_hold"], "name": ["red"]})).iloc[0].tolist()
+    ['red', 'on_hold', 'red']
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if column in RAG_COLUMNS:
+            out[column] = out[column].map(rag_word)
+        elif column == "status":
+            words = _status_words()
+            out[column] = out[column].map(lambda v, w=words: w.get(v, v) if isinstance(v, str) else v)
+        elif column in OTHER_WORDS:
+            words = OTHER_WORDS[column]
+            out[column] = out[column].map(lambda v, w=words: _(w[v]) if isinstance(v, str) and v in w else v)
+    return out
+
+
+def eac_word(method: str) -> str:
+    """An EAC method (``typical``, ``atypical``, ``cost_schedule``) as the reader sees it; in English as named.
+
+    >>> eac_word("cost_schedule")
+    'cost_schedule'
+    """
+    words = {"typical": pgettext("EAC method", "typical"), "atypical": pgettext("EAC method", "atypical"),
+             "cost_schedule": pgettext("EAC method", "cost_schedule")}
+    return words.get(method, method)
+
+
+def report_date(value: dt.date | dt.datetime | pd.Timestamp | None, missing: str = "–") -> str:
+    """A date in a sentence of the portfolio report: ISO (``2026-09-30``) in English, as the report has always
+    written it, the language's own long form elsewhere (``30. September 2026``).
+
+    >>> report_date(pd.Timestamp("2026-09-30"))
+    '2026-09-30'
+    """
+    if value is None or value is pd.NaT:
+        return missing
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return day.isoformat() if current_language() == DEFAULT_LANGUAGE else format_date(day)
+
+
+__all__ = ["AREA_WORDS", "OTHER_WORDS", "RAG_WORDS", "STATUS_WORDS", "area_word", "eac_word", "rag_word", "report_date",
+           "shown", "status_word"]
