@@ -32,6 +32,7 @@ OTHER_WORDS = {
     "state": {"overdue": N_("overdue"), "upcoming": N_("upcoming"), "later": N_("later"), "reached": N_("reached")},
     "severity": {"error": N_("error"), "warning": N_("warning"), "info": N_("info")},
     "kind": {"threat": N_("threat"), "opportunity": N_("opportunity")},
+    "measure": {"money": N_("money")},
 }
 """Other code columns in words, by column name."""
 
@@ -64,12 +65,14 @@ def rag_word(rag) -> str:
     >>> rag_word("amber"), rag_word(None)
     ('amber', None)
     """
-    return _(RAG_WORDS[rag]) if isinstance(rag, str) and rag in RAG_WORDS else rag
+    if not isinstance(rag, str):
+        return rag
+    return _(RAG_WORDS[rag]) if rag in RAG_WORDS else _status_words().get(rag, rag)  # closed, cancelled: the status
 
 
 def shown(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with its code columns (RAG colours, status, verdict, milestone state, severity, risk
-    kind) in words of the current language, for a table a reader sees.
+    kind, the default benefit measure) in words of the current language, for a table a reader sees.
 
     >>> shown(pd.DataFrame({"rag": ["red"], "status": ["on_hold"], "name": ["red"]})).iloc[0].tolist()
     ['red', 'on_hold', 'red']

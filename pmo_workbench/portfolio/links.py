@@ -135,14 +135,16 @@ def late_findings(late: pd.DataFrame) -> list[Finding]:
     out = []
     for r, row in zip(late.itertuples(index=False), rows.tolist()):
         source, target = str(r.from_project), str(r.to_project)
-        when = (f"by {r.needed_by:%Y-%m-%d}" if r.needed_by_source == "needed_by" else
-                f"by its planned start, {r.needed_by:%Y-%m-%d} (the sheet gives no needed-by date)")
-        due = f"{r.predecessor_finish:%Y-%m-%d}"
-        tail = {"forecast": f"{target} is forecast to finish on {due}",
-                "status_date": f"{target} is still open on the status date {due}, past its finish date"}.get(
-            r.finish_source, f"{target} is planned to finish on {due}")
+        when = (_("{source} needs {target} by {date}") if r.needed_by_source == "needed_by" else
+                _("{source} needs {target} by its planned start, {date} (the sheet gives no needed-by date)")).format(
+            source=source, target=target, date=report_date(r.needed_by))
+        tail = {"forecast": _("{target} is forecast to finish on {date}"),
+                "status_date": _("{target} is still open on the status date {date}, past its finish date")}.get(
+            r.finish_source, _("{target} is planned to finish on {date}")).format(
+            target=target, date=report_date(r.predecessor_finish))
         out.append(Finding("warning", "dependency_conflict",
-                           f"{source} needs {target} {when}, but {tail} ({r.days_late:g} days late)",
+                           ngettext("{when}, but {tail} ({n} day late)", "{when}, but {tail} ({n} days late)",
+                                    int(round(r.days_late))).format(when=when, tail=tail, n=f"{r.days_late:g}"),
                            project_id=source, sheet="dependencies", row=None if pd.isna(row) else int(row),
                            extra={"to_project": target, "days_late": float(r.days_late)}))
     return out

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .._values import MISSING, fmt, number
 from ..i18n import N_, _, ngettext
-from .labels import report_date
+from .labels import rag_word, report_date
 from .model import IN_FLIGHT, Finding
 
 __all__ = ["REPORTED_VERDICTS", "describe_movement", "describe_period", "no_trend_reason", "reported_against_computed",
@@ -96,8 +96,10 @@ def reported_findings(reported: pd.DataFrame | None, rows: Mapping[str, Any] | N
     for r in reported[reported["verdict"].eq("reported greener")].itertuples():
         sheet, row = (sources or {}).get(str(r.project_id), ("projects", _row(rows, str(r.project_id))))
         out.append(Finding("warning", "reported_greener",
-                           f"Project {r.project_id} reports {r.reported_rag} but its figures rate it {r.rag} "
-                           f"(CPI {_two(r.cpi)}, schedule index {_two(r.schedule)}): ask what the report leaves out.",
+                           _("Project {project} reports {reported} but its figures rate it {computed} (CPI {cpi}, "
+                             "schedule index {schedule}): ask what the report leaves out.").format(
+                               project=r.project_id, reported=rag_word(r.reported_rag), computed=rag_word(r.rag),
+                               cpi=_two(r.cpi), schedule=_two(r.schedule)),
                            project_id=str(r.project_id), sheet=sheet, row=row))
     return out
 
@@ -133,12 +135,14 @@ def same_day_findings(projects: pd.DataFrame, history: pd.DataFrame | None, as_o
                   and pd.notna(p[c]) and float(getattr(r, c)) != float(p[c])]
         theirs, ours = getattr(r, "reported_rag", None), p.get("reported_rag")
         if pd.notna(theirs) and pd.notna(ours) and theirs != ours:
-            differ.append("reported RAG")
+            differ.append(_("reported RAG"))
         if differ:
             out.append(Finding("warning", "history_conflicts_projects",
-                               f"Project {pid}'s status_history row dated the status date {as_of:%Y-%m-%d} differs "
-                               f"from the projects sheet in {', '.join(differ)}; the report uses the projects "
-                               "sheet. Correct the one that is wrong.", project_id=pid, sheet="status_history",
+                               _("Project {project}'s status_history row dated the status date {date} differs from "
+                                 "the projects sheet in {columns}; the report uses the projects sheet. Correct the "
+                                 "one that is wrong.").format(project=pid, date=report_date(as_of),
+                                                              columns=", ".join(differ)),
+                               project_id=pid, sheet="status_history",
                                row=None if pd.isna(getattr(r, "source_row", np.nan)) else int(r.source_row)))
     return out
 
@@ -150,10 +154,12 @@ def stale_findings(stale: pd.DataFrame | None, days: int, rows: Mapping[str, Any
     out = []
     for r in stale.itertuples():
         if pd.isna(r.last_update):
-            text = f"Project {r.project_id} gives no status date, so how current its figures are is unknown."
+            text = _("Project {project} gives no status date, so how current its figures are is unknown.").format(
+                project=r.project_id)
         else:
-            text = (f"Project {r.project_id} last reported on {r.last_update:%Y-%m-%d}, {int(r.age_days)} days "
-                    f"before the status date (more than {days}): its figures describe an older state.")
+            text = _("Project {project} last reported on {date}, {age} days before the status date (more than "
+                     "{days}): its figures describe an older state.").format(
+                project=r.project_id, date=report_date(r.last_update), age=int(r.age_days), days=days)
         out.append(Finding("warning", "stale_update", text, project_id=str(r.project_id), sheet="projects",
                            row=_row(rows, str(r.project_id))))
     return out
