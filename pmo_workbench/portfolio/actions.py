@@ -17,7 +17,7 @@ import pandas as pd
 from .._values import count, fmt, money, percent
 from ..i18n import DEFAULT_LANGUAGE, N_, _, current_language, format_date, ngettext
 from .capacity import FTE_TOLERANCE
-from .labels import rag_word
+from .labels import check_word, rag_word
 from .links import late_links
 from .model import CHECK_ESTIMATE, IN_FLIGHT
 
@@ -489,7 +489,7 @@ def _data_actions(a: PortfolioAnalysis) -> list[Action]:
     if not problems:
         return []
     counts = Counter(f.check for f in problems)
-    common = ", ".join(f"{check.replace('_', ' ')} ({n})" for check, n in counts.most_common(3))
+    common = ", ".join(f"{check_word(check)} ({n})" for check, n in counts.most_common(3))
     errors = sum(f.severity == "error" for f in problems)
     return [Action("now" if errors else "soon", "data", ngettext(
         "Fix {n} data problem in the portfolio records ({errors}); most common: {common}. Numbers built on them are "

@@ -41,6 +41,57 @@ AREA_WORDS = {"dependencies": N_("Dependencies"), "delivery": N_("Delivery"), "r
               "resources": N_("Resources"), "risk": N_("Risk"), "selection": N_("Selection"), "data": N_("Data")}
 """The area an action concerns (:class:`pmo_workbench.portfolio.actions.Action`), as a heading word."""
 
+CHECK_WORDS = {
+    "actual_after_status_date": N_("actual after status date"),
+    "benefit_measure_currency": N_("benefit measure currency"),
+    "benefit_no_owner": N_("benefit no owner"),
+    "benefit_no_plan": N_("benefit no plan"),
+    "benefit_total_too_large": N_("benefit total too large"),
+    "closed_incomplete": N_("closed incomplete"),
+    "cumulative_decrease": N_("cumulative decrease"),
+    "demand_on_closed_project": N_("demand on closed project"),
+    "dependency_conflict": N_("dependency conflict"),
+    "dependency_cycle": N_("dependency cycle"),
+    "ev_over_bac": N_("ev over bac"),
+    "ev_without_ac": N_("ev without ac"),
+    "financials_gap": N_("financials gap"),
+    "financials_no_actual": N_("financials no actual"),
+    "financials_outside_year": N_("financials outside year"),
+    "forecast_stopped_project": N_("forecast stopped project"),
+    "history_after_status_date": N_("history after status date"),
+    "history_blank_carried": N_("history blank carried"),
+    "history_conflicts_projects": N_("history conflicts projects"),
+    "history_not_before": N_("history not before"),
+    "history_overlap": N_("history overlap"),
+    "history_unknown_project": N_("history unknown project"),
+    "milestone_actual_future": N_("milestone actual future"),
+    "milestone_forecast_passed": N_("milestone forecast passed"),
+    "milestone_open_closed_project": N_("milestone open closed project"),
+    "missing_evm": N_("missing evm"),
+    "needs_cancelled": N_("needs cancelled"),
+    "no_baseline": N_("no baseline"),
+    "no_budget": N_("no budget"),
+    "no_candidates": N_("no candidates"),
+    "no_capacity": N_("no capacity"),
+    "no_objective": N_("no objective"),
+    "no_sponsor": N_("no sponsor"),
+    "no_trend": N_("no trend"),
+    "no_values": N_("no values"),
+    "null_indices": N_("null indices"),
+    "pmo_not_in_hierarchy": N_("pmo not in hierarchy"),
+    "reported_greener": N_("reported greener"),
+    "risk_incomplete": N_("risk incomplete"),
+    "risk_no_owner": N_("risk no owner"),
+    "risk_status_unknown": N_("risk status unknown"),
+    "spend_before_start": N_("spend before start"),
+    "stale_status": N_("stale status"),
+    "stale_update": N_("stale update"),
+    "status_date_future": N_("status date future"),
+}
+"""The finding checks (:class:`pmo_workbench.portfolio.model.Finding` ``check``) in words, for a sentence; in
+English each reads as its id with spaces."""
+
+
 RAG_COLUMNS = ("rag", "rag_cost", "rag_schedule", "previous_rag", "reported_rag", "rating")
 
 
@@ -57,6 +108,16 @@ def area_word(area: str) -> str:
     ('Dependencies', 'Other')
     """
     return _(AREA_WORDS[area]) if area in AREA_WORDS else area.capitalize()
+
+
+def check_word(check: str) -> str:
+    """A finding's check in words of the current language (``milestone_forecast_passed`` is ``milestone forecast
+    passed`` in English); an unknown check as its id with spaces.
+
+    >>> check_word("no_sponsor"), check_word("something_new")
+    ('no sponsor', 'something new')
+    """
+    return _(CHECK_WORDS[check]) if check in CHECK_WORDS else check.replace("_", " ")
 
 
 def rag_word(rag) -> str:
@@ -114,5 +175,5 @@ def report_date(value: dt.date | dt.datetime | pd.Timestamp | None, missing: str
     return day.isoformat() if current_language() == DEFAULT_LANGUAGE else format_date(day)
 
 
-__all__ = ["AREA_WORDS", "OTHER_WORDS", "RAG_WORDS", "STATUS_WORDS", "area_word", "eac_word", "rag_word", "report_date",
-           "shown", "status_word"]
+__all__ = ["AREA_WORDS", "CHECK_WORDS", "OTHER_WORDS", "RAG_WORDS", "STATUS_WORDS", "area_word", "check_word",
+           "eac_word", "rag_word", "report_date", "shown", "status_word"]

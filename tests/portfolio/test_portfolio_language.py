@@ -9,7 +9,7 @@ import pytest
 from pmo_workbench.i18n import use_language
 from pmo_workbench.portfolio.actions import budget_verdict, reasons_in_words
 from pmo_workbench.portfolio.delivery import first_of
-from pmo_workbench.portfolio.labels import area_word, report_date, shown
+from pmo_workbench.portfolio.labels import area_word, check_word, report_date, shown
 from pmo_workbench.portfolio.links import LateLinks
 from pmo_workbench.portfolio.risk import RiskAnalysis, risk_summary
 from pmo_workbench.portfolio.status_reports import describe_movement, describe_period
@@ -96,6 +96,7 @@ def test_codes_in_a_table_are_words_of_the_language_and_stay_codes_in_the_data()
         table = shown(frame)
         reasons = reasons_in_words(pd.DataFrame({"reason": ["over budget", "mandatory", "someone's own"]}))
         assert area_word("resources") == "Ressourcen"
+        assert check_word("milestone_forecast_passed") == "Meilensteinprognose verstrichen"
         assert report_date(pd.Timestamp("2026-09-30")) == "30. September 2026"
         assert first_of("Nötige Entscheidungen", 15, 37) == (
             "Nötige Entscheidungen: die ersten 15 von 37 (pmo-workbench portfolio --format json listet alle auf)")
@@ -119,3 +120,4 @@ def test_english_is_unchanged():
             "1 open threat (0 in the red zone) and 2 open opportunities. ")
         assert shown(frame).iloc[0].tolist() == ["amber", "on_hold"]
         assert area_word("data") == "Data"
+        assert check_word("milestone_forecast_passed") == "milestone forecast passed"
