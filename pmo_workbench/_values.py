@@ -244,20 +244,41 @@ def _money_in(amount: float, currency: str | None, *, full: bool, locale: str) -
     '49.312.000 €'
     >>> _money_in(1_500, None, full=False, locale="de_DE")
     '1500'
+    >>> _money_in(-700_546.98, "EUR", full=False, locale="de_DE").replace("\xa0", " ")
+    '-700.547 €'
     """
     from babel import Locale
     from babel.numbers import format_compact_currency, format_compact_decimal, format_currency, format_decimal
 
     code = currency.strip().upper() if currency else None
     if not full and abs(amount) >= MONEY_UNITS[-1][1]:
-        if code:
-            return format_compact_currency(amount, code, locale=locale, fraction_digits=1)
-        return format_compact_decimal(amount, locale=locale, fraction_digits=1)
+        def compact(value: float) -> str:
+            if code:
+                return format_compact_currency(value, code, locale=locale, fraction_digits=1)
+            return format_compact_decimal(value, locale=locale, fraction_digits=1)
+
+        text = compact(amount)
+        if re.search(r"[^\W\d_]", text.replace(code or "", "").replace(_symbol(code, locale), "")):
+            return text
+        # The locale has no unit for amounts this size (German: none below a million): the whole amount, its
+        # thousands separated from five digits on (Duden), as Babel would otherwise keep every decimal.
+        if abs(round(amount)) < 10_000:
+            return compact(round(amount))
+        full = True
     if not code:
         return format_decimal(round(amount), format="#,##0" if full else "0", locale=locale)
     pattern = Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0]
     pattern = re.sub(r"0\.0+", "0", pattern)
     return format_currency(round(amount), code, format=pattern, locale=locale, currency_digits=False)
+
+
+def _symbol(code: str | None, locale: str) -> str:
+    """The symbol ``locale`` writes a currency with (``€`` for EUR in de_DE), ``""`` without a currency."""
+    if not code:
+        return ""
+    from babel.numbers import get_currency_symbol
+
+    return get_currency_symbol(code, locale=locale)
 
 
 def money_heading(label: str, currency: str | None) -> str:

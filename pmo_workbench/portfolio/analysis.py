@@ -17,12 +17,14 @@ import numpy as np
 import pandas as pd
 
 from .._values import money, money_heading, project_label
+from ..i18n import _
 from .breakdown import DIMENSIONS, breakdown, pmo_pressure, pmo_view, unaligned
 from .capacity import ResourceAnalysis, resource_load
 from .delivery import HORIZON_DAYS, BenefitAnalysis, MilestoneAnalysis, analyse_benefits, analyse_milestones
 from .dependencies import DependencyAnalysis, analyse_dependencies
 from .evm import eac_difference, earned_value, rollup
 from .finance import FY_START, FinanceAnalysis, analyse_finance, check_fy_start
+from .labels import report_date
 from .model import CHECK_ESTIMATE, CLOSED, EAC_METHODS, IN_FLIGHT, Finding, Portfolio, Thresholds, parse_band
 from .quality import data_quality
 from .risk import RiskAnalysis, analyse_risks
@@ -363,17 +365,17 @@ def analyse_portfolio(
         if scores is None and candidates["value"].gt(0).any():
             scores = candidates.set_index("project_id")["value"]
         if len(candidates) and len(unvalued) == len(candidates):
-            findings.append(Finding("warning", "no_values", "No candidate project has a value, so no set can be "
-                                    "recommended: give each a strategic_value, or a criteria sheet with "
-                                    "score_<criterion> columns."))
+            findings.append(Finding("warning", "no_values", _(
+                "No candidate project has a value, so no set can be recommended: give each a strategic_value, or a "
+                "criteria sheet with score_<criterion> columns.")))
             candidates = candidates.iloc[0:0]
         # Effort in months before the status date is spent: only what is still to come constrains selection.
         constraints = {"dependencies": p.dependencies, "demand": _from_month(p.assignments, as_of),
                        "capacity": _from_month(p.capacity, as_of), "projects": p.projects}
         if candidates.empty:
             if not unvalued:
-                findings.append(Finding("info", "no_candidates", "No proposed, active or on-hold project is left "
-                                        "to select from."))
+                findings.append(Finding("info", "no_candidates", _(
+                    "No proposed, active or on-hold project is left to select from.")))
         else:
             if budget is not None:
                 selection = select_projects(candidates, float(budget), time_limit=time_limit, **constraints)
@@ -382,8 +384,9 @@ def analyse_portfolio(
             if want_frontier:
                 curve = efficient_frontier(candidates, n=frontier_points, time_limit=time_limit, **constraints)
     history_notes = [Finding("warning", "history_not_before",
-                             f"The earlier workbook {book.source} is dated {pd.Timestamp(date):%Y-%m-%d}, not before "
-                             f"the status date {as_of:%Y-%m-%d}: it is not used. Check the date given with it.")
+                             _("The earlier workbook {book} is dated {date}, not before the status date {as_of}: it "
+                               "is not used. Check the date given with it.").format(
+                                 book=book.source, date=report_date(pd.Timestamp(date)), as_of=report_date(as_of)))
                      for book, date in history if pd.Timestamp(date).normalize() >= as_of]
     given_dates = [date for _, date in history]
     history = [(book, date) for book, date in history if pd.Timestamp(date).normalize() < as_of]

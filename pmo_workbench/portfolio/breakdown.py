@@ -15,12 +15,14 @@ import numpy as np
 import pandas as pd
 
 from .._values import project_label
+from ..i18n import N_, _
 from .evm import grouped_rollup
 from .model import CHECK_ESTIMATE, CLOSED, IN_FLIGHT, EacMethod, Finding
 from .pmos import descendants
 
-DIMENSIONS = {"pmo": "PMO", "sponsor": "Sponsor", "category": "Category", "objective": "Strategic objective"}
-"""The project columns a portfolio is broken down by, with their labels."""
+DIMENSIONS = {"pmo": N_("PMO"), "sponsor": N_("Sponsor"), "category": N_("Category"),
+              "objective": N_("Strategic objective")}
+"""The project columns a portfolio is broken down by, with their labels (English; shown with ``_()``)."""
 
 BREAKDOWN_COLUMNS = (
     "projects", "in_flight", "red", "amber", "check_estimate", "green", "no_index", "overdue",
@@ -144,8 +146,9 @@ def pmo_view(evm: pd.DataFrame, pmos: pd.DataFrame | None, *,
             **figures,
         })
     findings = tuple(Finding("warning", "pmo_not_in_hierarchy",
-                             f"Projects name the PMO '{name}', which the pmos sheet does not list; it is shown on "
-                             "its own, outside the hierarchy. Add a row for it with its parent.", sheet="pmos")
+                             _("Projects name the PMO '{pmo}', which the pmos sheet does not list; it is shown on its "
+                               "own, outside the hierarchy. Add a row for it with its parent.").format(pmo=name),
+                             sheet="pmos")
                      for name in unknown)
     frame = pd.DataFrame(records, columns=list(TREE_COLUMNS))
     counts = ["own_projects", *(c for c in _empty() if _empty()[c] == 0)]
@@ -302,9 +305,11 @@ def unaligned(projects: pd.DataFrame) -> tuple[Finding, ...]:
         return ()
     blank = projects[projects["objective"].isna() & projects["status"].isin(("proposed", *IN_FLIGHT))]
     rows = blank["source_row"] if "source_row" in blank else pd.Series(None, index=blank.index)
-    return tuple(Finding("warning", "no_objective", f"{project_label(i, n)} serves no strategic objective (blank "
-                         "objective) while other projects name one; link it to an objective or question why it "
-                         "is funded", project_id=str(i), sheet="projects", row=None if pd.isna(r) else int(r))
+    return tuple(Finding("warning", "no_objective", _(
+                             "{project} serves no strategic objective (blank objective) while other projects name "
+                             "one; link it to an objective or question why it is funded").format(
+                             project=project_label(i, n)),
+                         project_id=str(i), sheet="projects", row=None if pd.isna(r) else int(r))
                  for i, n, r in zip(blank["project_id"], blank.get("name", pd.Series(None, index=blank.index)), rows))
 
 

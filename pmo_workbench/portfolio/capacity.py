@@ -22,6 +22,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from .._values import fmt
+from ..i18n import _, ngettext
+from .labels import status_word
 from .model import Finding
 
 EXCLUDED_STATUSES = ("closed", "cancelled")
@@ -301,16 +304,26 @@ def _closed_findings(rows: pd.DataFrame, status: pd.Series, info: pd.DataFrame) 
     for record in summary.reset_index().to_dict("records"):
         project_id, name = record["project_id"], record["name"]
         label = project_id if pd.isna(name) else f"{project_id} {name}"
-        span = str(record["first"]) if record["first"] == record["last"] else f"{record['first']} to {record['last']}"
+        span = (str(record["first"]) if record["first"] == record["last"] else
+                _("{first} to {last}").format(first=record["first"], last=record["last"]))
         row = record.get("row")
         findings.append(Finding(
             "warning", "demand_on_closed_project",
-            f"{label} is {record['status']} but still has {record['n']} assignment row(s) "
-            f"({record['fte']:g} FTE-months over {span}); left out of the resource load",
+            ngettext("{project} is {status} but still has {n} assignment row(s) ({fte} FTE-months over {span}); left "
+                     "out of the resource load",  # English reads the same for one and many, as it always has
+                     "{project} is {status} but still has {n} assignment row(s) ({fte} FTE-months over {span}); left "
+                     "out of the resource load", int(record["n"])).format(
+                project=label, status=status_word(record["status"]), n=record["n"], fte=_fte(record["fte"]),
+                span=span),
             project_id=project_id, sheet="assignments", row=None if row is None or pd.isna(row) else int(row),
             extra={"status": record["status"], "demand_fte": float(record["fte"]), "rows": int(record["n"])},
         ))
     return findings
+
+
+def _fte(value: float) -> str:
+    """FTE-months as ``:g`` writes them (``2.5``, ``12``), with the current locale's decimal sign."""
+    return f"{value:g}".replace(".", fmt(0.5, 1)[1])
 
 
 def _no_capacity_findings(uncovered: pd.DataFrame) -> list[Finding]:
@@ -320,8 +333,8 @@ def _no_capacity_findings(uncovered: pd.DataFrame) -> list[Finding]:
         months = [str(m) for m in rows["month"]]
         findings.append(Finding(
             "warning", "no_capacity",
-            f"Role {role} has demand ({rows['demand_fte'].sum():g} FTE-months) but no capacity in "
-            f"{', '.join(months)}; capacity counted as 0",
+            _("Role {role} has demand ({fte} FTE-months) but no capacity in {months}; capacity counted as 0").format(
+                role=role, fte=_fte(rows["demand_fte"].sum()), months=", ".join(months)),
             sheet="capacity", extra={"role": role, "months": months},
         ))
     return findings

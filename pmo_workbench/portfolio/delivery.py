@@ -51,6 +51,8 @@ import numpy as np
 import pandas as pd
 from babel.numbers import get_currency_name, get_currency_symbol, list_currencies
 
+from ..i18n import _, pgettext
+from .labels import report_date
 from .model import CLOSED, Finding
 from .pmos import descendants
 
@@ -133,7 +135,8 @@ def first_of(caption: str, shown: int, total: int) -> str:
     """
     if total <= shown:
         return caption
-    return f"{caption}: the first {shown} of {total} (pmo-workbench portfolio --format json lists them all)"
+    return _("{caption}: the first {shown} of {total} (pmo-workbench portfolio --format json lists them "
+             "all)").format(caption=caption, shown=shown, total=total)
 
 
 def per_pmo(frame: pd.DataFrame, pmos: pd.DataFrame | None,
@@ -224,24 +227,27 @@ def analyse_milestones(milestones: pd.DataFrame, projects: pd.DataFrame, as_of: 
     for r in m[closed_open].itertuples():
         findings.append(Finding(
             "warning", "milestone_open_closed_project",
-            f"Milestone '{r.milestone}' of {r.project_id} has no actual date although the project is closed; it is "
-            "left out of the overdue and upcoming milestones, gates and decisions: give its actual date or remove "
-            "it.", r.project_id, "milestones", int(r.source_row)))
+            _("Milestone '{milestone}' of {project} has no actual date although the project is closed; it is left "
+              "out of the overdue and upcoming milestones, gates and decisions: give its actual date or remove "
+              "it.").format(milestone=r.milestone, project=r.project_id), r.project_id, "milestones",
+            int(r.source_row)))
     m = m[~closed_open]
     future = m["actual"].notna() & (m["actual"] > as_of)
     for r in m[future].itertuples():
         findings.append(Finding(
             "warning", "milestone_actual_future",
-            f"Milestone '{r.milestone}' of {r.project_id} was reached on {r.actual:%Y-%m-%d}, after the status date "
-            f"{as_of:%Y-%m-%d}; it is counted as not reached: correct the actual date or move it to forecast.",
+            _("Milestone '{milestone}' of {project} was reached on {date}, after the status date {as_of}; it is "
+              "counted as not reached: correct the actual date or move it to forecast.").format(
+                milestone=r.milestone, project=r.project_id, date=report_date(r.actual), as_of=report_date(as_of)),
             r.project_id, "milestones", int(r.source_row)))
     reached = m["actual"].notna() & ~future
     stale = ~reached & m["forecast"].notna() & (m["forecast"] < as_of)
     for r in m[stale].itertuples():
         findings.append(Finding(
             "warning", "milestone_forecast_passed",
-            f"Milestone '{r.milestone}' of {r.project_id} was forecast for {r.forecast:%Y-%m-%d}, before the status "
-            f"date, and is not reached: give its actual date or a new forecast.",
+            _("Milestone '{milestone}' of {project} was forecast for {date}, before the status date, and is not "
+              "reached: give its actual date or a new forecast.").format(
+                milestone=r.milestone, project=r.project_id, date=report_date(r.forecast)),
             r.project_id, "milestones", int(r.source_row)))
     due = m["forecast"].where(m["forecast"].notna(), m["planned"])
     m["expected"] = m["actual"].where(reached, due)
@@ -404,7 +410,7 @@ def _by_measure(b: pd.DataFrame) -> pd.DataFrame:
 
 
 def _where(project_id: Any) -> str:
-    return project_id if isinstance(project_id, str) else "the portfolio"
+    return project_id if isinstance(project_id, str) else pgettext("benefit of", "the portfolio")
 
 
 def analyse_benefits(benefits: pd.DataFrame, projects: pd.DataFrame, as_of: pd.Timestamp, *,
@@ -457,30 +463,35 @@ def analyse_benefits(benefits: pd.DataFrame, projects: pd.DataFrame, as_of: pd.T
     unowned = b[b["owner"].isna()].reset_index(drop=True)
     findings = [
         Finding("warning", "benefit_no_owner",
-                f"Benefit '{r.benefit}' of {_where(r.project_id)} has no owner: name the person accountable for "
-                "realising it.", r.project_id if isinstance(r.project_id, str) else None, "benefits",
+                _("Benefit '{benefit}' of {where} has no owner: name the person accountable for realising "
+                  "it.").format(benefit=r.benefit, where=_where(r.project_id)),
+                r.project_id if isinstance(r.project_id, str) else None, "benefits",
                 int(r.source_row))
         for r in unowned.itertuples()]
     findings += [
         Finding("warning", "benefit_no_plan",
-                f"Benefit '{r.benefit}' of {_where(r.project_id)} gives no planned amount: it cannot be measured "
-                "against a plan, so its realised amount is shown apart and left out of the realised share; give the "
-                "amount planned.", r.project_id if isinstance(r.project_id, str) else None, "benefits",
+                _("Benefit '{benefit}' of {where} gives no planned amount: it cannot be measured against a plan, so "
+                  "its realised amount is shown apart and left out of the realised share; give the amount "
+                  "planned.").format(benefit=r.benefit, where=_where(r.project_id)),
+                r.project_id if isinstance(r.project_id, str) else None, "benefits",
                 int(r.source_row))
         for r in b[b["planned"].isna()].itertuples()]
     for measure in apart:
         findings.append(Finding(
             "warning", "benefit_measure_currency",
-            f"Benefits measured in '{measure}' name a currency other than the portfolio's money"
-            f"{' (' + currency + ')' if currency else ''}, so they are kept apart from the money benefits: convert "
-            "them and leave the measure blank, or correct the measure.", sheet="benefits"))
+            (_("Benefits measured in '{measure}' name a currency other than the portfolio's money ({currency}), so "
+               "they are kept apart from the money benefits: convert them and leave the measure blank, or correct "
+               "the measure.") if currency else
+             _("Benefits measured in '{measure}' name a currency other than the portfolio's money, so they are kept "
+               "apart from the money benefits: convert them and leave the measure blank, or correct the "
+               "measure.")).format(measure=measure, currency=currency), sheet="benefits"))
     figures = ["planned", "realised", "forecast", "unplanned_realised"]
     for r in by_measure.itertuples():
         if any(np.isinf(getattr(r, k)) for k in figures if pd.notna(getattr(r, k))):
             findings.append(Finding(
                 "error", "benefit_total_too_large",
-                f"The '{r.measure}' benefits add up to more than a number can hold, so their totals are left blank: "
-                "check the sheet's amounts for a typing error.", sheet="benefits"))
+                _("The '{measure}' benefits add up to more than a number can hold, so their totals are left blank: "
+                  "check the sheet's amounts for a typing error.").format(measure=r.measure), sheet="benefits"))
     by_measure = by_measure.replace([np.inf, -np.inf], np.nan)
     return BenefitAnalysis(benefits=b, by_measure=by_measure, by_project=by_project, by_owner=by_owner,
                            past_due=past_due, unowned=unowned, lost=lost, findings=tuple(findings))

@@ -32,6 +32,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from ..i18n import _
+from .labels import status_word
 from .links import CONFLICT_COLUMNS, LINK_COLUMNS, date_links, late_findings, late_rows, project_dates
 from .model import CANDIDATES, Finding
 
@@ -263,11 +265,13 @@ def _cancelled_findings(edges: pd.DataFrame, status: pd.Series) -> list[Finding]
     out = []
     for source, target, row in zip(needs["from_project"].tolist(), needs["to_project"].tolist(),
                                    source_rows.tolist()):
-        state = str(status.get(source)).replace("_", " ")
+        state = status_word(status.get(source))
+        state = state.replace("_", " ") if isinstance(state, str) else str(state)
         out.append(Finding(
             "error", "needs_cancelled",
-            f"{source} ({state}) needs {target}, which is cancelled: find another way to deliver what {source} "
-            f"needs from {target}, or re-plan {source} without it",
+            _("{source} ({state}) needs {target}, which is cancelled: find another way to deliver what {source} "
+              "needs from {target}, or re-plan {source} without it").format(source=source, state=state,
+                                                                            target=target),
             project_id=source, sheet="dependencies", row=None if pd.isna(row) else int(row),
             extra={"to_project": target},
         ))
@@ -315,12 +319,16 @@ def _cycles(graph: nx.DiGraph, components: list[list[str]]) -> list[tuple[str, .
 
 
 def _cycle_finding(cycle: tuple[str, ...], component: list[str]) -> Finding:
-    message = "Dependency cycle: " + " needs ".join([*cycle, cycle[0]])
+    chain = _(" needs ").join([*cycle, cycle[0]])
     others = sorted(set(component) - set(cycle))
     if others:
-        shown = ", ".join(others[:10]) + (f" and {len(others) - 10} more" if len(others) > 10 else "")
-        message += f" (the same tangle also holds {shown})"
-    message += "; no order can deliver these projects, break one dependency"
+        shown = ", ".join(others[:10]) if len(others) <= 10 else _("{listed} and {n} more").format(
+            listed=", ".join(others[:10]), n=len(others) - 10)
+        message = _("Dependency cycle: {chain} (the same tangle also holds {others}); no order can deliver these "
+                    "projects, break one dependency").format(chain=chain, others=shown)
+    else:
+        message = _("Dependency cycle: {chain}; no order can deliver these projects, break one dependency").format(
+            chain=chain)
     return Finding("error", "dependency_cycle", message, project_id=cycle[0], sheet="dependencies",
                    extra={"cycle": list(cycle), "component": list(component)})
 

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
 from .model import CHECK_ESTIMATE, EAC_METHODS, IN_FLIGHT, NO_HEALTH, RAG, EacMethod, Thresholds
 
 EVM_COLUMNS = (
@@ -529,11 +530,15 @@ def eac_difference(totals: dict, money=lambda x: f"{x:,.0f}") -> str | None:
         return None
     gap = index - eac
     if round(gap, 2) == 0:
-        return (f"The portfolio EAC is the sum of the projects' own forecasts ({money(eac)}); BAC ÷ CPI of the "
-                "whole portfolio gives the same figure.")
-    return (f"The portfolio EAC is the sum of the projects' own forecasts ({money(eac)}); BAC ÷ CPI of the whole "
-            f"portfolio gives {money(index)} ({money(abs(gap))} {'more' if gap > 0 else 'less'}), because it "
-            "applies the blended CPI to every project's remaining work instead of each project's own.")
+        return _("The portfolio EAC is the sum of the projects' own forecasts ({eac}); BAC ÷ CPI of the whole "
+                 "portfolio gives the same figure.").format(eac=money(eac))
+    text = (_("The portfolio EAC is the sum of the projects' own forecasts ({eac}); BAC ÷ CPI of the whole "
+              "portfolio gives {index} ({gap} more), because it applies the blended CPI to every project's "
+              "remaining work instead of each project's own.") if gap > 0 else
+            _("The portfolio EAC is the sum of the projects' own forecasts ({eac}); BAC ÷ CPI of the whole "
+              "portfolio gives {index} ({gap} less), because it applies the blended CPI to every project's "
+              "remaining work instead of each project's own."))
+    return text.format(eac=money(eac), index=money(index), gap=money(abs(gap)))
 
 
 RAG_ORDER = {"red": 0, "amber": 1, CHECK_ESTIMATE: 2, "green": 3}

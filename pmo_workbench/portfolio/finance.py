@@ -41,7 +41,10 @@ from typing import Any
 
 import pandas as pd
 
+from .._values import fmt
+from ..i18n import _, ngettext
 from .delivery import per_pmo
+from .labels import report_date, status_word
 from .model import CLOSED, IN_FLIGHT, Finding
 
 __all__ = ["FY_START", "FinanceAnalysis", "analyse_finance", "check_fy_start", "financial_year"]
@@ -190,8 +193,10 @@ def analyse_finance(financials: pd.DataFrame, projects: pd.DataFrame, as_of: pd.
     for r in late.itertuples():
         findings.append(Finding(
             "warning", "actual_after_status_date",
-            f"{r.project_id} gives an actual of {r.actual:,.2f} for {r.month}, after the status date "
-            f"{as_of:%Y-%m-%d}; it is not counted (the month's forecast is): correct the month or the status date.",
+            _("{project} gives an actual of {amount} for {month}, after the status date {as_of}; it is not counted "
+              "(the month's forecast is): correct the month or the status date.").format(
+                project=r.project_id, amount=fmt(r.actual, 2, thousands=True), month=r.month,
+                as_of=report_date(as_of)),
             r.project_id, "financials", int(r.source_row)))
     status = f["project_id"].map(projects.set_index("project_id")["status"]).astype(str)
     current = f["month"].eq(now) & f["actual"].isna()
@@ -199,9 +204,11 @@ def analyse_finance(financials: pd.DataFrame, projects: pd.DataFrame, as_of: pd.
     for pid, rows in f[stopped].groupby("project_id", sort=True):
         findings.append(Finding(
             "warning", "forecast_stopped_project",
-            f"{pid} is {status[rows.index[0]]} but forecasts {rows['forecast'].sum():,.2f} of spend after the status "
-            f"date ({_months(list(rows['month']))}); it is left out of the forecast outturn: remove the forecast or "
-            "correct the status.", pid, "financials", int(rows["source_row"].iloc[0])))
+            _("{project} is {status} but forecasts {amount} of spend after the status date ({months}); it is left out "
+              "of the forecast outturn: remove the forecast or correct the status.").format(
+                project=pid, status=str(status_word(status[rows.index[0]])),
+                amount=fmt(rows["forecast"].sum(), 2, thousands=True), months=_months(list(rows["month"]))),
+            pid, "financials", int(rows["source_row"].iloc[0])))
     f = f.assign(actual=f["actual"].where(to_date),
                  forecast=f["forecast"].where((~to_date | current) & ~stopped))
     f = f.assign(outturn=f["actual"].fillna(0).where(to_date & ~current, f["forecast"].fillna(0)))
@@ -210,9 +217,14 @@ def analyse_finance(financials: pd.DataFrame, projects: pd.DataFrame, as_of: pd.
     for pid, rows in no_actual.groupby("project_id", sort=True):
         findings.append(Finding(
             "warning", "financials_no_actual",
-            f"{pid} has a budget or forecast but no actual for {len(rows)} past month(s) of the financial year "
-            f"{label}: {_months(sorted(rows['month']))}; they count as nothing spent, so the variance may only be "
-            "missing data: give the actuals.", pid, "financials", int(rows["source_row"].iloc[0])))
+            ngettext("{project} has a budget or forecast but no actual for {n} past month(s) of the financial year "
+                     "{year}: {months}; they count as nothing spent, so the variance may only be missing data: give "
+                     "the actuals.",  # English reads the same for one and many, as it always has
+                     "{project} has a budget or forecast but no actual for {n} past month(s) of the financial year "
+                     "{year}: {months}; they count as nothing spent, so the variance may only be missing data: give "
+                     "the actuals.", len(rows)).format(project=pid, n=len(rows), year=label,
+                                                       months=_months(sorted(rows["month"]))),
+            pid, "financials", int(rows["source_row"].iloc[0])))
 
     spans = _span_months(projects, first, last)
     given = f[f["actual"].notna() | f["forecast"].notna()].groupby("project_id")["month"].agg(set)
@@ -222,15 +234,19 @@ def analyse_finance(financials: pd.DataFrame, projects: pd.DataFrame, as_of: pd.
         if missing:
             findings.append(Finding(
                 "warning", "financials_gap",
-                f"{pid} runs in {len(missing)} month(s) of the financial year {label} with neither an actual (months "
-                f"to date) nor a forecast (later months): {_months(missing)}; its forecast outturn leaves them out.",
+                ngettext("{project} runs in {n} month(s) of the financial year {year} with neither an actual (months "
+                         "to date) nor a forecast (later months): {months}; its forecast outturn leaves them out.",
+                         "{project} runs in {n} month(s) of the financial year {year} with neither an actual (months "
+                         "to date) nor a forecast (later months): {months}; its forecast outturn leaves them out.",
+                         len(missing)).format(project=pid, n=len(missing), year=label, months=_months(missing)),
                 pid, "financials"))
     covered = (financials["month"].min(), financials["month"].max()) if len(financials) else (None, None)
     if f.empty and len(financials):
         findings.append(Finding(
             "warning", "financials_outside_year",
-            f"The financials sheet has no month in the financial year {label} ({first} to {last}): it covers "
-            f"{covered[0]} to {covered[1]}; check the status date and the financial year's first month.",
+            _("The financials sheet has no month in the financial year {year} ({first} to {last}): it covers "
+              "{data_first} to {data_last}; check the status date and the financial year's first month.").format(
+                year=label, first=first, last=last, data_first=covered[0], data_last=covered[1]),
             sheet="financials"))
 
     months = pd.DataFrame({"month": pd.period_range(first, last, freq="M")})

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..i18n import ngettext
 from .model import IN_FLIGHT, Finding, Portfolio
 
 __all__ = ["combine_history", "history_from_portfolios", "parse_history", "read_history"]
@@ -161,10 +162,12 @@ def combine_history(sheet: pd.DataFrame | None, earlier: pd.DataFrame | None, kn
         unknown = ~earlier["project_id"].isin(set(map(str, known)))
         if unknown.any():
             names = list(dict.fromkeys(earlier.loc[unknown, "project_id"]))
-            findings.append(Finding("info", "history_unknown_project",
-                                    f"The earlier workbooks hold {len(names)} project(s) this workbook does not "
-                                    f"({', '.join(names[:5])}{', ...' if len(names) > 5 else ''}); their reports "
-                                    "are left out of the trends.", sheet="status_history"))
+            listed = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+            findings.append(Finding("info", "history_unknown_project", ngettext(
+                "The earlier workbooks hold {n} project(s) this workbook does not ({listed}); their reports are left "
+                "out of the trends.",  # English reads the same for one and many, as it always has
+                "The earlier workbooks hold {n} project(s) this workbook does not ({listed}); their reports are left "
+                "out of the trends.", len(names)).format(n=len(names), listed=listed), sheet="status_history"))
             earlier = earlier[~unknown]
     if sheet is None or not len(sheet):
         return (earlier if len(earlier) else None), findings
@@ -172,10 +175,12 @@ def combine_history(sheet: pd.DataFrame | None, earlier: pd.DataFrame | None, kn
     theirs = pd.MultiIndex.from_frame(earlier[["project_id", "status_date"]])
     overlap = theirs.isin(key)
     if overlap.any():
-        findings.append(Finding("info", "history_overlap",
-                                f"{int(overlap.sum())} status report(s) from the earlier workbooks have the same "
-                                "project and date as a row of the status_history sheet; the sheet's rows are used.",
-                                sheet="status_history"))
+        n = int(overlap.sum())
+        findings.append(Finding("info", "history_overlap", ngettext(
+            "{n} status report(s) from the earlier workbooks have the same project and date as a row of the "
+            "status_history sheet; the sheet's rows are used.",  # English reads the same for one and many
+            "{n} status report(s) from the earlier workbooks have the same project and date as a row of the "
+            "status_history sheet; the sheet's rows are used.", n).format(n=n), sheet="status_history"))
     columns = [c for c in sheet.columns if c in earlier.columns]
     combined = pd.concat([sheet[columns], earlier.loc[~overlap, columns]], ignore_index=True)
     return combined.sort_values(["project_id", "status_date"], kind="stable").reset_index(drop=True), findings

@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._values import count
+from ..i18n import N_, _, ngettext
+from .labels import report_date
 from .model import Finding
 
 if TYPE_CHECKING:
@@ -42,8 +43,8 @@ FINISH_SOURCES = ("forecast", "planned", "status_date")
 (an open project whose finish date has passed)."""
 
 
-SOURCE_WORDS = {"needed_by": "the sheet", "start": "its planned start", "forecast": "forecast",
-                "planned": "planned", "status_date": "status date (overdue)"}
+SOURCE_WORDS = {"needed_by": N_("the sheet"), "start": N_("its planned start"), "forecast": N_("forecast"),
+                "planned": N_("planned"), "status_date": N_("status date (overdue)")}
 """``needed_by_source`` and ``finish_source`` codes as a table shows them."""
 
 
@@ -57,7 +58,7 @@ def in_words(links: pd.DataFrame) -> pd.DataFrame:
     out = links.copy()
     for column in ("needed_by_source", "finish_source"):
         if column in out:
-            out[column] = out[column].map(lambda v: SOURCE_WORDS.get(v, v))
+            out[column] = out[column].map(lambda v: _(SOURCE_WORDS[v]) if v in SOURCE_WORDS else v)
     return out
 
 
@@ -67,14 +68,18 @@ def late_link_definition(as_of: pd.Timestamp | None = None) -> str:
     >>> late_link_definition(pd.Timestamp("2026-05-31")).split(". ")[0]
     'A link "A needs B" is late when B is expected to finish after the date A needs it, at the status date 2026-05-31'
     """
-    at = "" if as_of is None else f", at the status date {pd.Timestamp(as_of):%Y-%m-%d}"
-    still_open = ("" if as_of is None else
-                  ", or the status date when that date has passed and B is still open (it cannot finish earlier)")
-    return (f'A link "A needs B" is late when B is expected to finish after the date A needs it{at}. B is '
-            f"expected to finish on its forecast finish, else its planned finish{still_open}. A needs B by the "
-            "date the dependencies sheet gives, else by A's planned start. Only links between open projects "
-            "(proposed, active or on hold) count: a closed project has delivered, a cancelled one is reported "
-            "apart, and a link without both dates cannot be judged.")
+    if as_of is None:
+        return _('A link "A needs B" is late when B is expected to finish after the date A needs it. B is expected '
+                 "to finish on its forecast finish, else its planned finish. A needs B by the date the dependencies "
+                 "sheet gives, else by A's planned start. Only links between open projects (proposed, active or on "
+                 "hold) count: a closed project has delivered, a cancelled one is reported apart, and a link without "
+                 "both dates cannot be judged.")
+    return _('A link "A needs B" is late when B is expected to finish after the date A needs it, at the status date '
+             "{date}. B is expected to finish on its forecast finish, else its planned finish, or the status date "
+             "when that date has passed and B is still open (it cannot finish earlier). A needs B by the date the "
+             "dependencies sheet gives, else by A's planned start. Only links between open projects (proposed, "
+             "active or on hold) count: a closed project has delivered, a cancelled one is reported apart, and a "
+             "link without both dates cannot be judged.").format(date=report_date(pd.Timestamp(as_of)))
 
 
 def project_dates(info: pd.DataFrame, nodes: list[str], *, settled: Iterable[str] = (),
@@ -130,14 +135,16 @@ def late_findings(late: pd.DataFrame) -> list[Finding]:
     out = []
     for r, row in zip(late.itertuples(index=False), rows.tolist()):
         source, target = str(r.from_project), str(r.to_project)
-        when = (f"by {r.needed_by:%Y-%m-%d}" if r.needed_by_source == "needed_by" else
-                f"by its planned start, {r.needed_by:%Y-%m-%d} (the sheet gives no needed-by date)")
-        due = f"{r.predecessor_finish:%Y-%m-%d}"
-        tail = {"forecast": f"{target} is forecast to finish on {due}",
-                "status_date": f"{target} is still open on the status date {due}, past its finish date"}.get(
-            r.finish_source, f"{target} is planned to finish on {due}")
+        when = (_("{source} needs {target} by {date}") if r.needed_by_source == "needed_by" else
+                _("{source} needs {target} by its planned start, {date} (the sheet gives no needed-by date)")).format(
+            source=source, target=target, date=report_date(r.needed_by))
+        tail = {"forecast": _("{target} is forecast to finish on {date}"),
+                "status_date": _("{target} is still open on the status date {date}, past its finish date")}.get(
+            r.finish_source, _("{target} is planned to finish on {date}")).format(
+            target=target, date=report_date(r.predecessor_finish))
         out.append(Finding("warning", "dependency_conflict",
-                           f"{source} needs {target} {when}, but {tail} ({r.days_late:g} days late)",
+                           ngettext("{when}, but {tail} ({n} day late)", "{when}, but {tail} ({n} days late)",
+                                    int(round(r.days_late))).format(when=when, tail=tail, n=f"{r.days_late:g}"),
                            project_id=source, sheet="dependencies", row=None if pd.isna(row) else int(row),
                            extra={"to_project": target, "days_late": float(r.days_late)}))
     return out
@@ -191,10 +198,21 @@ class LateLinks:
         """What a late link is, in plain words (:func:`late_link_definition`)."""
         return late_link_definition(self.as_of)
 
+    def _at(self) -> str | None:
+        return None if self.as_of is None else report_date(pd.Timestamp(self.as_of))
+
     def _counted(self) -> str:
-        at = "" if self.as_of is None else f" at the status date {pd.Timestamp(self.as_of):%Y-%m-%d}"
-        verb = "is" if self.count == 1 else "are"
-        return f"{self.count} of {count(self.dated, 'dated link')} between open projects {verb} late{at}"
+        if self.dated == 1:  # so the one link is the late one
+            text = (_("{late} of {dated} dated link between open projects is late") if self.as_of is None else
+                    _("{late} of {dated} dated link between open projects is late at the status date {date}"))
+            return text.format(late=self.count, dated=self.dated, date=self._at())
+        if self.as_of is None:
+            return ngettext("{late} of {dated} dated links between open projects is late",
+                            "{late} of {dated} dated links between open projects are late",
+                            self.count).format(late=self.count, dated=self.dated)
+        return ngettext("{late} of {dated} dated links between open projects is late at the status date {date}",
+                        "{late} of {dated} dated links between open projects are late at the status date {date}",
+                        self.count).format(late=self.count, dated=self.dated, date=self._at())
 
     def summary(self) -> str:
         """One short sentence: how many of the dated links are late, and the worst by how many days.
@@ -204,12 +222,19 @@ class LateLinks:
 is expected to finish after the date it is needed by (the worst by 42 days).'
         """
         if not self.dated:
-            return "No link between open projects has both dates (needed by, and the prerequisite's finish)."
+            return _("No link between open projects has both dates (needed by, and the prerequisite's finish).")
         if not self.count:
-            at = "" if self.as_of is None else f" at the status date {pd.Timestamp(self.as_of):%Y-%m-%d}"
-            return f"None of the {count(self.dated, 'dated link')} between open projects is late{at}."
-        return (f"{self._counted()}: the project needed is expected to finish after the date it is needed by "
-                f"(the worst by {count(self.worst_days, 'day')}).")
+            if self.as_of is None:
+                return ngettext("None of the {n} dated link between open projects is late.",
+                                "None of the {n} dated links between open projects is late.",
+                                self.dated).format(n=self.dated)
+            return ngettext("None of the {n} dated link between open projects is late at the status date {date}.",
+                            "None of the {n} dated links between open projects is late at the status date {date}.",
+                            self.dated).format(n=self.dated, date=self._at())
+        return ngettext("{counted}: the project needed is expected to finish after the date it is needed by (the "
+                        "worst by {n} day).",
+                        "{counted}: the project needed is expected to finish after the date it is needed by (the "
+                        "worst by {n} days).", self.worst_days).format(counted=self._counted(), n=self.worst_days)
 
     def sentence(self, name: Callable[[str], str] | None = None) -> str:
         """The count, the worst link named in full, and how many late links rest on a date the sheet does not
@@ -219,20 +244,42 @@ is expected to finish after the date it is needed by (the worst by 42 days).'
         label = name or str
         w = self.worst
         source, target = str(w["from_project"]), str(w["to_project"])
-        by = (f"by {pd.Timestamp(w['needed_by']):%Y-%m-%d}" + ("" if w["needed_by_source"] == "needed_by"
-                                                               else ", its planned start"))
-        days = count(self.worst_days, "day")
-        when = (f"; {target} is still open {days} later, at the status date, past its finish date"
-                if w["finish_source"] == "status_date" else f", {days} before {target} is expected to finish")
-        text = (f"{self._counted()} (the project needed is expected to finish after the date it is needed by); "
-                f"the worst: {label(source)} needs {label(target)} {by}{when}.")
+        needed = report_date(pd.Timestamp(w["needed_by"]))
+        days = self.worst_days
+        worst = {
+            (True, True): ngettext(
+                "the worst: {source} needs {target} by {date}; {target_id} is still open {n} day later, at the "
+                "status date, past its finish date",
+                "the worst: {source} needs {target} by {date}; {target_id} is still open {n} days later, at the "
+                "status date, past its finish date", days),
+            (True, False): ngettext(
+                "the worst: {source} needs {target} by {date}, {n} day before {target_id} is expected to finish",
+                "the worst: {source} needs {target} by {date}, {n} days before {target_id} is expected to finish",
+                days),
+            (False, True): ngettext(
+                "the worst: {source} needs {target} by {date}, its planned start; {target_id} is still open {n} day "
+                "later, at the status date, past its finish date",
+                "the worst: {source} needs {target} by {date}, its planned start; {target_id} is still open {n} "
+                "days later, at the status date, past its finish date", days),
+            (False, False): ngettext(
+                "the worst: {source} needs {target} by {date}, its planned start, {n} day before {target_id} is "
+                "expected to finish",
+                "the worst: {source} needs {target} by {date}, its planned start, {n} days before {target_id} is "
+                "expected to finish", days),
+        }[(w["needed_by_source"] == "needed_by", w["finish_source"] == "status_date")].format(
+            source=label(source), target=label(target), date=needed, target_id=target, n=days)
+        text = _("{counted} (the project needed is expected to finish after the date it is needed by); "
+                 "{worst}.").format(counted=self._counted(), worst=worst)
         notes = []
         if self.from_start:
-            notes.append(f"{self.from_start} of the late links {'is' if self.from_start == 1 else 'are'} dated by "
-                         "the dependent's planned start, the sheet giving no needed-by date")
+            notes.append(ngettext("{n} of the late links is dated by the dependent's planned start, the sheet giving "
+                                  "no needed-by date",
+                                  "{n} of the late links are dated by the dependent's planned start, the sheet "
+                                  "giving no needed-by date", self.from_start).format(n=self.from_start))
         if self.overdue:
-            notes.append(f"{self.overdue} {'waits' if self.overdue == 1 else 'wait'} on a project still open past "
-                         "its finish date")
+            notes.append(ngettext("{n} waits on a project still open past its finish date",
+                                  "{n} wait on a project still open past its finish date",
+                                  self.overdue).format(n=self.overdue))
         return text + (" " + "; ".join(notes) + "." if notes else "")
 
 

@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from ..i18n import _, ngettext
+
 TIE_TOLERANCE = 1e-9
 """Relative value difference below which two selections count as equally valuable (the cheaper one wins)."""
 
@@ -108,7 +110,9 @@ def _column(frame: pd.DataFrame, name: str, default=np.nan) -> pd.Series:
 
 def _examples(items: list[str]) -> str:
     shown = ", ".join(items[:_EXAMPLES])
-    return shown + (f" and {len(items) - _EXAMPLES} more" if len(items) > _EXAMPLES else "")
+    if len(items) <= _EXAMPLES:
+        return shown
+    return _("{listed} and {n} more").format(listed=shown, n=len(items) - _EXAMPLES)
 
 
 def _closure(start: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
@@ -152,13 +156,13 @@ class _Problem:
             self.reason_out[spread & ~cancelled] = "prerequisite cancelled"
         doomed = self.forced & (self.reason_out == "prerequisite cancelled")
         if doomed.any():
-            self.blockers.append("mandatory projects (or prerequisites they need) depend on a cancelled project: "
-                                 + _examples(list(self.ids[doomed])))
+            self.blockers.append(_("mandatory projects (or prerequisites they need) depend on a cancelled project: "
+                                   "{projects}").format(projects=_examples(list(self.ids[doomed]))))
 
         no_cost = np.isnan(cost)
         if (no_cost & self.forced).any():
-            self.notes.append("no cost estimate for required projects, counted as 0: "
-                              + _examples(list(self.ids[no_cost & self.forced])))
+            self.notes.append(_("no cost estimate for required projects, counted as 0: {projects}").format(
+                projects=_examples(list(self.ids[no_cost & self.forced]))))
         self.reason_out[no_cost & ~self.forced & (self.reason_out == "")] = "no cost estimate"
         self.cost = np.where(no_cost, 0.0, cost)
         self.forced_cost = float(self.cost[self.forced].sum())
@@ -167,7 +171,8 @@ class _Problem:
         both = self.forced[self.exc_a] & self.forced[self.exc_b]
         if both.any():
             pairs = [f"{a} / {b}" for a, b in zip(self.ids[self.exc_a[both]], self.ids[self.exc_b[both]])]
-            self.blockers.append("mutually exclusive projects are both required: " + _examples(pairs))
+            self.blockers.append(_("mutually exclusive projects are both required: {pairs}").format(
+                pairs=_examples(pairs)))
 
         self.capacity_matrix, self.capacity_limit = self._capacity(demand, capacity)
 
@@ -190,13 +195,16 @@ class _Problem:
             cancelled = outside[status.eq("cancelled").to_numpy()]
             if len(cancelled):
                 self.reason_out[self.position[cancelled["from_project"]].to_numpy()] = "prerequisite cancelled"
-                pairs = [f"{a} (needs {b})" for a, b in zip(cancelled["from_project"], cancelled["to_project"])]
-                self.notes.append("cannot be selected because a prerequisite is cancelled: " + _examples(pairs))
+                pairs = [_("{source} (needs {target})").format(source=a, target=b)
+                         for a, b in zip(cancelled["from_project"], cancelled["to_project"])]
+                self.notes.append(_("cannot be selected because a prerequisite is cancelled: {pairs}").format(
+                    pairs=_examples(pairs)))
             unknown = outside[~status.isin(["closed", "cancelled"]).to_numpy()]
             if len(unknown):
-                pairs = [f"{a} needs {b}" for a, b in zip(unknown["from_project"], unknown["to_project"])]
-                self.notes.append("prerequisites outside the candidates and not known to be closed or cancelled "
-                                  "were taken as delivered: " + _examples(pairs))
+                pairs = [_("{source} needs {target}").format(source=a, target=b)
+                         for a, b in zip(unknown["from_project"], unknown["to_project"])]
+                self.notes.append(_("prerequisites outside the candidates and not known to be closed or cancelled "
+                                    "were taken as delivered: {pairs}").format(pairs=_examples(pairs)))
         inner = deps[inside]
         return (self.position[inner["from_project"]].to_numpy(dtype=np.int64),
                 self.position[inner["to_project"]].to_numpy(dtype=np.int64))
@@ -206,8 +214,8 @@ class _Problem:
         known = sorted(p for p in pairs if p[0] in self.position.index and p[1] in self.position.index)
         ignored = sorted(pairs - set(known))
         if ignored:
-            self.notes.append("exclusions involving non-candidates ignored: "
-                              + _examples([f"{a} / {b}" for a, b in ignored]))
+            self.notes.append(_("exclusions involving non-candidates ignored: {pairs}").format(
+                pairs=_examples([f"{a} / {b}" for a, b in ignored])))
         a = self.position[[p[0] for p in known]].to_numpy(dtype=np.int64)
         b = self.position[[p[1] for p in known]].to_numpy(dtype=np.int64)
         return a, b
@@ -217,8 +225,10 @@ class _Problem:
         if demand is None and capacity is None:
             return None, np.array([])
         if demand is None or capacity is None:
-            self.notes.append("capacity constraints need both demand and capacity; "
-                              f"only {'demand' if capacity is None else 'capacity'} was given, so none were applied")
+            self.notes.append(_("capacity constraints need both demand and capacity; only demand was given, so none "
+                                "were applied") if capacity is None else
+                              _("capacity constraints need both demand and capacity; only capacity was given, so "
+                                "none were applied"))
             return None, np.array([])
         need = demand[demand["project_id"].astype(str).isin(self.position.index)]
         need = (need.assign(project_id=need["project_id"].astype(str))
@@ -235,8 +245,10 @@ class _Problem:
         uncovered = np.isnan(limit)
         if uncovered.any():
             labels = [f"{r} {m}" for r, m in zip(cells["role"][uncovered], cells["month"][uncovered])]
-            self.notes.append(f"{uncovered.sum()} demanded role-month(s) have no capacity row, so capacity 0: "
-                              + _examples(labels))
+            self.notes.append(ngettext(
+                "{n} demanded role-month(s) have no capacity row, so capacity 0: {cells}",  # one English for both
+                "{n} demanded role-month(s) have no capacity row, so capacity 0: {cells}",
+                int(uncovered.sum())).format(n=int(uncovered.sum()), cells=_examples(labels)))
         limit = np.where(uncovered, 0.0, limit)
 
         required = np.bincount(row, weights=fte * self.forced[col], minlength=len(cells))
@@ -244,9 +256,12 @@ class _Problem:
         if raised.any():
             labels = [f"{r} {m} ({w:g} -> {v:g} FTE)" for r, m, w, v in
                       zip(cells["role"][raised], cells["month"][raised], limit[raised], required[raised])]
-            self.notes.append(f"mandatory projects (with the prerequisites they need) alone need more than the "
-                              f"capacity in {raised.sum()} role-month(s); capacity raised to their demand: "
-                              f"{_examples(labels)}")
+            self.notes.append(ngettext(
+                "mandatory projects (with the prerequisites they need) alone need more than the capacity in {n} "
+                "role-month(s); capacity raised to their demand: {cells}",  # one English for both, as always
+                "mandatory projects (with the prerequisites they need) alone need more than the capacity in {n} "
+                "role-month(s); capacity raised to their demand: {cells}",
+                int(raised.sum())).format(n=int(raised.sum()), cells=_examples(labels)))
             limit = np.where(raised, required, limit)
 
         selectable = self.reason_out[col] == ""

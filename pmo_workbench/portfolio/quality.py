@@ -14,7 +14,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from .model import CLOSED_RISK_STATUSES, IN_FLIGHT, OPEN_RISK_STATUSES, RISK_KINDS, Finding, Portfolio
+from .._values import fmt
+from ..i18n import _
+from .labels import report_date, status_word
+from .model import CLOSED_RISK_STATUSES, IN_FLIGHT, OPEN_RISK_STATUSES, Finding, Portfolio
 from .risk import is_open, recognised_status
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -43,16 +46,17 @@ def _text(value) -> str | None:
 
 
 def _amount(value: float) -> str:
-    """A number as a person reads it: 120,000 or 1,234.50."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    """A number as a person reads it: 120,000 or 1,234.50 (in the current locale)."""
+    return fmt(value, 0 if float(value).is_integer() else 2, thousands=True)
 
 
 def _blank_or(value: float, label: str) -> str:
-    return f"{label} blank" if np.isnan(value) else f"{label} {_amount(value)}"
+    return (_("{label} blank") if np.isnan(value) else _("{label} {amount}")).format(
+        label=label, amount=None if np.isnan(value) else _amount(value))
 
 
 def _day(value) -> str:
-    return pd.Timestamp(value).date().isoformat()
+    return report_date(pd.Timestamp(value))
 
 
 def data_quality(portfolio: Portfolio, evm: pd.DataFrame, *, as_of: dt.date | str | pd.Timestamp) -> list[Finding]:
@@ -115,15 +119,16 @@ def data_quality(portfolio: Portfolio, evm: pd.DataFrame, *, as_of: dt.date | st
             ))
 
     def state(i: int) -> str:
-        return str(status[i]).replace("_", " ")
+        return str(status_word(str(status[i]))).replace("_", " ")
 
     # who and how much
     sponsor = p["sponsor"] if "sponsor" in p.columns else pd.Series(np.nan, index=p.index, dtype=object)
     add("warning", "no_sponsor", _blank(sponsor),
-        lambda i: f"{labels[i]} has no sponsor", lambda i: {})
+        lambda i: _("{project} has no sponsor").format(project=labels[i]), lambda i: {})
     with np.errstate(invalid="ignore"):
         add("warning", "no_budget", ~is_status["cancelled"] & (np.isnan(bac) | (bac == 0)),
-            lambda i: f"{labels[i]} has no budget ({_blank_or(bac[i], 'BAC')})", lambda i: {"bac": bac[i]})
+            lambda i: _("{project} has no budget ({bac})").format(project=labels[i], bac=_blank_or(bac[i], "BAC")),
+            lambda i: {"bac": bac[i]})
 
         # dates
         finish = pd.to_datetime(p["finish"]).reset_index(drop=True)
@@ -133,44 +138,53 @@ def data_quality(portfolio: Portfolio, evm: pd.DataFrame, *, as_of: dt.date | st
         due = forecast.where(forecast.notna(), finish)
         stale = in_flight & (due < as_of).to_numpy(dtype=bool, na_value=False)
         add("warning", "stale_status", stale,
-            lambda i: (f"{labels[i]} is still {state(i)} but its "
-                       f"{'forecast' if has_forecast[i] else 'planned'} finish {_day(due.iloc[i])} is before the "
-                       f"status date {_day(as_of)}"),
+            lambda i: (_("{project} is still {status} but its forecast finish {finish} is before the status date "
+                         "{as_of}") if has_forecast[i] else
+                       _("{project} is still {status} but its planned finish {finish} is before the status date "
+                         "{as_of}")).format(project=labels[i], status=state(i), finish=_day(due.iloc[i]),
+                                            as_of=_day(as_of)),
             lambda i: {"finish": due.iloc[i], "as_of": as_of, "forecast": bool(has_forecast[i])})
 
         # earned value that contradicts itself
         add("error", "ev_over_bac", ev > bac,
-            lambda i: f"{labels[i]} has EV {_amount(ev[i])} above its BAC {_amount(bac[i])}",
+            lambda i: _("{project} has EV {ev} above its BAC {bac}").format(project=labels[i], ev=_amount(ev[i]),
+                                                                             bac=_amount(bac[i])),
             lambda i: {"ev": ev[i], "bac": bac[i]})
         add("warning", "ev_without_ac", (ev > 0) & (np.isnan(ac) | (ac == 0)),
-            lambda i: f"{labels[i]} has EV {_amount(ev[i])} but no actual cost ({_blank_or(ac[i], 'AC')})",
+            lambda i: _("{project} has EV {ev} but no actual cost ({ac})").format(
+                project=labels[i], ev=_amount(ev[i]), ac=_blank_or(ac[i], "AC")),
             lambda i: {"ev": ev[i], "ac": ac[i]})
         add("warning", "spend_before_start", is_status["proposed"] & (ac > 0),
-            lambda i: f"{labels[i]} is proposed but has already spent AC {_amount(ac[i])}",
+            lambda i: _("{project} is proposed but has already spent AC {ac}").format(project=labels[i],
+                                                                                       ac=_amount(ac[i])),
             lambda i: {"ac": ac[i]})
         add("info", "closed_incomplete", is_status["closed"] & (ev < bac),
-            lambda i: f"{labels[i]} is closed with EV {_amount(ev[i])} below its BAC {_amount(bac[i])}",
+            lambda i: _("{project} is closed with EV {ev} below its BAC {bac}").format(
+                project=labels[i], ev=_amount(ev[i]), bac=_amount(bac[i])),
             lambda i: {"ev": ev[i], "bac": bac[i]})
 
         # in-flight projects whose earned value cannot be read
         missing = {"PV": np.isnan(pv), "EV": np.isnan(ev), "AC": np.isnan(ac)}
         add("warning", "missing_evm", in_flight & (missing["PV"] | missing["EV"] | missing["AC"]),
-            lambda i: f"{labels[i]} is {state(i)} with {', '.join(k for k, v in missing.items() if v[i])} blank",
+            lambda i: _("{project} is {status} with {figures} blank").format(
+                project=labels[i], status=state(i), figures=", ".join(k for k, v in missing.items() if v[i])),
             lambda i: {"missing": [k.lower() for k, v in missing.items() if v[i]]})
         cpi, spi = _indices(evm, ids)
         no_cpi = (ac == 0) & np.isnan(cpi)
         no_spi = (pv == 0) & np.isnan(spi)
         add("info", "null_indices", in_flight & (no_cpi | no_spi),
-            lambda i: f"{labels[i]} is {state(i)} with " + " and ".join(
-                [*(["AC 0"] if no_cpi[i] else []), *(["PV 0"] if no_spi[i] else [])])
-            + ", so " + " and ".join([*(["CPI"] if no_cpi[i] else []), *(["SPI"] if no_spi[i] else [])])
-            + " cannot be computed",
+            lambda i: (_("{project} is {status} with AC 0 and PV 0, so CPI and SPI cannot be computed")
+                       if no_cpi[i] and no_spi[i] else
+                       _("{project} is {status} with AC 0, so CPI cannot be computed") if no_cpi[i] else
+                       _("{project} is {status} with PV 0, so SPI cannot be computed")).format(
+                project=labels[i], status=state(i)),
             lambda i: {"cpi": not no_cpi[i], "spi": not no_spi[i]})
 
     if portfolio.baseline is not None:
         baselined = p["project_id"].isin(portfolio.baseline["project_id"]).to_numpy(dtype=bool)
         add("info", "no_baseline", in_flight & ~baselined,
-            lambda i: f"{labels[i]} is {state(i)} but has no baseline rows, so it has no earned schedule",
+            lambda i: _("{project} is {status} but has no baseline rows, so it has no earned schedule").format(
+                project=labels[i], status=state(i)),
             lambda i: {})
 
     if portfolio.risks is not None and len(portfolio.risks):
@@ -225,24 +239,28 @@ def _risk_findings(risks: pd.DataFrame) -> list[Finding]:
         for i in np.flatnonzero(mask):
             risk_id, pid, name, row = _text(ids[i]), _text(projects[i]), _text(titles[i]), rows[i]
             label = str(risk_id) if name is None else f"{risk_id} {name}"
-            where = f"({pid})" if pid is not None else "(portfolio-level)"
-            out.append(Finding(severity, check, f"Risk {label} {where} {text(i)}", project_id=pid, sheet="risks",
+            where = f"({pid})" if pid is not None else _("(portfolio-level)")
+            out.append(Finding(severity, check, text(i).format(risk=label, where=where), project_id=pid, sheet="risks",
                                row=None if row is None or pd.isna(row) else int(row), extra={"risk_id": risk_id}))
 
-    add("warning", "risk_no_owner", open_ & _blank(column("owner")), lambda i: "is open with no owner")
+    add("warning", "risk_no_owner", open_ & _blank(column("owner")),
+        lambda i: _("Risk {risk} {where} is open with no owner"))
 
     def unsized(i: int) -> str:
-        blank = " and ".join(name for name, missing in (("probability", probability), ("impact", impact))
-                             if missing[i])
-        what = kind[i] if kind[i] in RISK_KINDS else "risk"
-        return (f"is open with {blank} blank, so it counts as an open {what} but adds nothing to the exposure "
-                "and has no place on the matrix")
+        blank = (_("probability and impact") if probability[i] and impact[i] else
+                 _("probability") if probability[i] else _("impact"))
+        what = {"threat": _("an open threat"), "opportunity": _("an open opportunity")}.get(kind[i],
+                                                                                          _("an open risk"))
+        return _("Risk {{risk}} {{where}} is open with {blank} blank, so it counts as {what} but adds nothing to the "
+                 "exposure and has no place on the matrix").format(blank=blank, what=what)
     add("warning", "risk_incomplete", open_ & (probability | impact), unsized)
 
     add("info", "risk_status_unknown", ~recognised_status(status),
-        lambda i: (f"has status {str(statuses[i]).strip()!r}, which is not a recognised risk status, so it is "
-                   f"counted as open (open statuses: {', '.join(sorted(OPEN_RISK_STATUSES))} or blank; "
-                   f"{', '.join(sorted(CLOSED_RISK_STATUSES))} take a risk out of the exposure)"))
+        lambda i: _("Risk {{risk}} {{where}} has status {status}, which is not a recognised risk status, so it is "
+                    "counted as open (open statuses: {open} or blank; {closed} take a risk out of the "
+                    "exposure)").format(status=repr(str(statuses[i]).strip()),
+                                        open=", ".join(sorted(OPEN_RISK_STATUSES)),
+                                        closed=", ".join(sorted(CLOSED_RISK_STATUSES))))
     return out
 
 

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .._values import count, money as money_text
+from .._values import fmt, money as money_text
+from ..i18n import N_, _, ngettext
 from .model import CLOSED_RISK_STATUSES, OPEN_RISK_STATUSES, RISK_KINDS, ROLLED_UP
 
 PMBOK_PROBABILITY = (0.1, 0.3, 0.5, 0.7, 0.9)
@@ -47,7 +48,7 @@ BUDGET_STATUSES = (*ROLLED_UP, "proposed")
 PORTFOLIO_KEY = "(portfolio)"
 """The ``project_id`` shown for a portfolio-level risk."""
 
-EXPOSURE_LABELS = {"money": "threat EMV", "ordinal": "exposure index"}
+EXPOSURE_LABELS = {"money": N_("threat EMV"), "ordinal": N_("exposure index")}
 """What threat exposure is called per impact scale: money gives an EMV, ordinal 1-5 impacts an index of scores."""
 
 NO_KEY = "(none)"
@@ -336,33 +337,39 @@ def risk_summary(analysis: RiskAnalysis, currency: str | None = None) -> str:
     (1-25 each); it ranks where threats gather, it is not an amount of money or a contingency.
     """
     t = analysis.totals
-    text = (f"{count(t.get('open_threats') or 0, 'open threat')} ({t.get('red_threats') or 0} in the red zone) and "
-            f"{count(t.get('open_opportunities') or 0, 'open opportunity', 'open opportunities')}. ")
+    threats, opportunities = t.get("open_threats") or 0, t.get("open_opportunities") or 0
+    text = _("{threats} ({red} in the red zone) and {opportunities}.").format(
+        threats=ngettext("{n} open threat", "{n} open threats", threats).format(n=threats),
+        red=t.get("red_threats") or 0,
+        opportunities=ngettext("{n} open opportunity", "{n} open opportunities", opportunities).format(
+            n=opportunities))
     if t.get("impact_scale") != "money":
-        return text + (f"Impacts are rated 1-5, not in money, so there is no expected monetary value: the exposure "
-                       f"index of {t.get('exposure_index') or 0:,.0f} is the sum of the open threats' probability × "
-                       "impact scores (1-25 each); it ranks where threats gather, it is not an amount of money or a "
-                       "contingency.")
+        return text + " " + _("Impacts are rated 1-5, not in money, so there is no expected monetary value: the "
+                              "exposure index of {index} is the sum of the open threats' probability × impact scores "
+                              "(1-25 each); it ranks where threats gather, it is not an amount of money or a "
+                              "contingency.").format(index=fmt(t.get("exposure_index") or 0, 0, thousands=True))
     threat = t.get("threat_emv") or 0.0
 
     def money(value) -> str:
         return money_text(value, currency)
 
-    text += (f"Threat EMV {money(threat)}, opportunity EMV {money(t.get('opportunity_emv'))}, net "
-             f"{money(t.get('net_emv'))}.")
+    text += " " + _("Threat EMV {threat}, opportunity EMV {opportunity}, net {net}.").format(
+        threat=money(threat), opportunity=money(t.get("opportunity_emv")), net=money(t.get("net_emv")))
     if threat < 0:
-        text += (f" The threats' EMV is their expected cost whether or not they are independent, so a contingency "
-                 f"of {money(-threat)} covers the expected loss; independence matters for the confidence "
-                 "level: threats that strike together make that amount less likely to suffice.")
+        text += " " + _("The threats' EMV is their expected cost whether or not they are independent, so a "
+                        "contingency of {amount} covers the expected loss; independence matters for the confidence "
+                        "level: threats that strike together make that amount less likely to suffice.").format(
+            amount=money(-threat))
     return text
 
 
 def register_columns(analysis: RiskAnalysis) -> dict[str, str]:
     """Column labels for a table of the register: the EMV column only where impacts are money."""
-    columns = {"risk_id": "Risk", "project_id": "Project", "title": "Title", "kind": "Kind", "owner": "Owner",
-               "probability_band": "P", "impact_band": "I", "ordinal_score": "Score (P × I)", "rating": "Zone"}
+    columns = {"risk_id": _("Risk"), "project_id": _("Project"), "title": _("Title"), "kind": _("Kind"),
+               "owner": _("Owner"), "probability_band": _("P"), "impact_band": _("I"),
+               "ordinal_score": _("Score (P × I)"), "rating": _("Zone")}
     if analysis.totals.get("impact_scale") == "money":
-        columns["emv"] = "EMV"
+        columns["emv"] = _("EMV")
     return columns
 
 

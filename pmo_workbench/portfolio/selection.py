@@ -31,6 +31,7 @@ import pandas as pd
 from scipy.optimize import linprog, milp
 
 from .._io import captured_output
+from ..i18n import _
 from .model import CANDIDATES, IN_FLIGHT
 from .problem import MIP_OPTIONS, TIE_TOLERANCE, Selection, _column, _Problem
 from .solve import Solver, current_limits, frontier_rows
@@ -120,12 +121,12 @@ def selection_candidates(projects: pd.DataFrame, evm: pd.DataFrame | None,
 
     if criteria is not None:
         value = weighted_scores(frame, criteria).to_numpy()
-        source = "criteria scores"
+        missing = _("no criteria scores; value counted as 0")
     else:
         value = _column(frame, "strategic_value").to_numpy(dtype=float)
-        source = "strategic value"
+        missing = _("no strategic value; value counted as 0")
     no_value = np.isnan(value)
-    notes[no_value] = f"no {source}; value counted as 0"
+    notes[no_value] = missing
     value = np.where(no_value, 0.0, value)
 
     bac = _column(frame, "bac").to_numpy(dtype=float)
@@ -138,7 +139,7 @@ def selection_candidates(projects: pd.DataFrame, evm: pd.DataFrame | None,
     cost = np.where(started, remaining, bac)
     no_cost = np.isnan(cost)
     notes[no_cost & no_value] += "; "
-    notes[no_cost] += "no BAC, so no cost estimate"
+    notes[no_cost] += _("no BAC, so no cost estimate")
 
     mandatory = _column(frame, "mandatory", False).fillna(False).astype(bool).to_numpy()
     return pd.DataFrame({

@@ -40,6 +40,8 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog
 
+from .._values import fmt, percent
+from ..i18n import _
 from .problem import _FEASIBILITY, MIP_OPTIONS, TIE_TOLERANCE, Selection, _Problem
 
 DEFAULT_TIME_LIMIT = 60.0
@@ -382,11 +384,13 @@ class Solver:
             value = float(p.value[chosen].sum())
             gap = 0.0 if status == "optimal" else relative_gap(value, bound)
             if limited:
-                notes.append(f"stopped at the time limit of {stated or time_limit:g} s with a gap of at most {gap:.2%} "
-                             "(the share of value a better set could add)")
+                notes.append(_("stopped at the time limit of {seconds} s with a gap of at most {gap} (the share of "
+                               "value a better set could add)").format(seconds=f"{stated or time_limit:g}",
+                                                                      gap=percent(gap, 2)))
             elif method == "greedy":
-                notes.append(f"{n:,} candidates: the greedy set (value per cost, every constraint respected), at "
-                             f"most {gap:.2%} below the best (the LP bound)")
+                notes.append(_("{n} candidates: the greedy set (value per cost, every constraint respected), at most "
+                               "{gap} below the best (the LP bound)").format(n=fmt(n, 0, thousands=True),
+                                                                            gap=percent(gap, 2)))
             return p._result(status, budget, chosen, notes, gap=gap, bound=bound, method=method,
                              time_limited=limited, seconds=clock() - began)
 
@@ -461,7 +465,7 @@ class Solver:
         if first.x is not None and p.value[first.x > 0.5].sum() >= p.value[chosen].sum():
             chosen, method = first.x > 0.5, "milp"
         if not limited:
-            notes.append(f"the solver stopped before proving this selection optimal ({first.message})")
+            notes.append(_("the solver stopped before proving this selection optimal ({m})").format(m=first.message))
         return finish("feasible", chosen, bound, method, limited)
 
     def _cheapest(self, chosen: np.ndarray, matrix, upper, bounds, rows, left) -> np.ndarray:

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..i18n import _
+from .labels import report_date
 from .model import IN_FLIGHT, Finding
 
 __all__ = ["FUTURE_COLUMNS", "STALE_AFTER_DAYS", "STALE_COLUMNS", "future_findings", "future_updates", "last_updates",
@@ -155,14 +157,16 @@ def future_findings(projects: pd.DataFrame, history: pd.DataFrame | None, as_of:
     for r in future_updates(projects, history, as_of).itertuples():
         if r.sheet == "projects":
             out.append(Finding("warning", "status_date_future",
-                               f"Project {r.project_id}'s status date {r.status_date:%Y-%m-%d} is after the status "
-                               f"date of the report ({as_of:%Y-%m-%d}): it is not counted as an update. Check the "
-                               "date.", project_id=str(r.project_id), sheet="projects", row=_row(r)))
+                               _("Project {project}'s status date {date} is after the status date of the report "
+                                 "({as_of}): it is not counted as an update. Check the date.").format(
+                                   project=r.project_id, date=report_date(r.status_date), as_of=report_date(as_of)),
+                               project_id=str(r.project_id), sheet="projects", row=_row(r)))
         else:
             out.append(Finding("warning", "history_after_status_date",
-                               f"Project {r.project_id}'s status report of {r.status_date:%Y-%m-%d} is dated after "
-                               f"the status date of the report ({as_of:%Y-%m-%d}): it is left out of the trends and "
-                               "of the age of its updates. Check the date.", project_id=str(r.project_id),
+                               _("Project {project}'s status report of {date} is dated after the status date of the "
+                                 "report ({as_of}): it is left out of the trends and of the age of its updates. Check "
+                                 "the date.").format(project=r.project_id, date=report_date(r.status_date),
+                                                     as_of=report_date(as_of)), project_id=str(r.project_id),
                                sheet="status_history", row=_row(r)))
     return out
 

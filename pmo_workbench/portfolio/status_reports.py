@@ -11,7 +11,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._values import MISSING, count, fmt, number
+from .._values import MISSING, fmt, number
+from ..i18n import N_, _, ngettext
+from .labels import rag_word, report_date
 from .model import IN_FLIGHT, Finding
 
 __all__ = ["REPORTED_VERDICTS", "describe_movement", "describe_period", "no_trend_reason", "reported_against_computed",
@@ -94,8 +96,10 @@ def reported_findings(reported: pd.DataFrame | None, rows: Mapping[str, Any] | N
     for r in reported[reported["verdict"].eq("reported greener")].itertuples():
         sheet, row = (sources or {}).get(str(r.project_id), ("projects", _row(rows, str(r.project_id))))
         out.append(Finding("warning", "reported_greener",
-                           f"Project {r.project_id} reports {r.reported_rag} but its figures rate it {r.rag} "
-                           f"(CPI {_two(r.cpi)}, schedule index {_two(r.schedule)}): ask what the report leaves out.",
+                           _("Project {project} reports {reported} but its figures rate it {computed} (CPI {cpi}, "
+                             "schedule index {schedule}): ask what the report leaves out.").format(
+                               project=r.project_id, reported=rag_word(r.reported_rag), computed=rag_word(r.rag),
+                               cpi=_two(r.cpi), schedule=_two(r.schedule)),
                            project_id=str(r.project_id), sheet=sheet, row=row))
     return out
 
@@ -131,12 +135,14 @@ def same_day_findings(projects: pd.DataFrame, history: pd.DataFrame | None, as_o
                   and pd.notna(p[c]) and float(getattr(r, c)) != float(p[c])]
         theirs, ours = getattr(r, "reported_rag", None), p.get("reported_rag")
         if pd.notna(theirs) and pd.notna(ours) and theirs != ours:
-            differ.append("reported RAG")
+            differ.append(_("reported RAG"))
         if differ:
             out.append(Finding("warning", "history_conflicts_projects",
-                               f"Project {pid}'s status_history row dated the status date {as_of:%Y-%m-%d} differs "
-                               f"from the projects sheet in {', '.join(differ)}; the report uses the projects "
-                               "sheet. Correct the one that is wrong.", project_id=pid, sheet="status_history",
+                               _("Project {project}'s status_history row dated the status date {date} differs from "
+                                 "the projects sheet in {columns}; the report uses the projects sheet. Correct the "
+                                 "one that is wrong.").format(project=pid, date=report_date(as_of),
+                                                              columns=", ".join(differ)),
+                               project_id=pid, sheet="status_history",
                                row=None if pd.isna(getattr(r, "source_row", np.nan)) else int(r.source_row)))
     return out
 
@@ -148,10 +154,12 @@ def stale_findings(stale: pd.DataFrame | None, days: int, rows: Mapping[str, Any
     out = []
     for r in stale.itertuples():
         if pd.isna(r.last_update):
-            text = f"Project {r.project_id} gives no status date, so how current its figures are is unknown."
+            text = _("Project {project} gives no status date, so how current its figures are is unknown.").format(
+                project=r.project_id)
         else:
-            text = (f"Project {r.project_id} last reported on {r.last_update:%Y-%m-%d}, {int(r.age_days)} days "
-                    f"before the status date (more than {days}): its figures describe an older state.")
+            text = _("Project {project} last reported on {date}, {age} days before the status date (more than "
+                     "{days}): its figures describe an older state.").format(
+                project=r.project_id, date=report_date(r.last_update), age=int(r.age_days), days=days)
         out.append(Finding("warning", "stale_update", text, project_id=str(r.project_id), sheet="projects",
                            row=_row(rows, str(r.project_id))))
     return out
@@ -163,7 +171,10 @@ def _two(value) -> str:
 
 def _signed(value) -> str:
     number_ = number(value)
-    return MISSING if number_ is None else f"{number_:+.3f}"
+    if number_ is None:
+        return MISSING
+    text = fmt(number_, 3)
+    return text if text.startswith("-") else "+" + text
 
 
 def describe_period(period: Mapping[str, Any] | None) -> str | None:
@@ -188,22 +199,30 @@ def describe_period(period: Mapping[str, Any] | None) -> str | None:
         a, b = number(now[key]), number(then[key])
         return _signed(None if a is None or b is None else a - b)
 
-    return (f"From {period['previous_date']:%Y-%m-%d} to {period['date']:%Y-%m-%d} the in-flight CPI went from "
-            f"{fmt(then['cpi'], 2)} to {fmt(now['cpi'], 2)} ({change('cpi')}) and SPI from {fmt(then['spi'], 2)} to "
-            f"{fmt(now['spi'], 2)} ({change('spi')}). Over the {count(period['same_projects'], 'project')} counted "
-            f"in both periods, CPI moved {_signed(period['cpi_change_same'])} and SPI "
-            f"{_signed(period['spi_change_same'])} ({count(period['joined'], 'project')} joined, {period['left']} "
-            f"left). Red {then['red']} → {now['red']}, amber {then['amber']} → {now['amber']}, green "
-            f"{then['green']} → {now['green']}{_also(then, now)}.")
+    went = _("From {previous} to {date} the in-flight CPI went from {cpi_then} to {cpi_now} ({cpi_change}) and SPI "
+             "from {spi_then} to {spi_now} ({spi_change}).").format(
+        previous=report_date(period["previous_date"]), date=report_date(period["date"]),
+        cpi_then=fmt(then["cpi"], 2), cpi_now=fmt(now["cpi"], 2), cpi_change=change("cpi"),
+        spi_then=fmt(then["spi"], 2), spi_now=fmt(now["spi"], 2), spi_change=change("spi"))
+    same, joined = period["same_projects"], period["joined"]
+    moved = ngettext("Over the {n} project counted in both periods, CPI moved {cpi} and SPI {spi} ({joined}, {left} "
+                     "left).", "Over the {n} projects counted in both periods, CPI moved {cpi} and SPI {spi} "
+                     "({joined}, {left} left).", same).format(
+        n=same, cpi=_signed(period["cpi_change_same"]), spi=_signed(period["spi_change_same"]),
+        joined=ngettext("{n} project joined", "{n} projects joined", joined).format(n=joined), left=period["left"])
+    colours = _("Red {red_then} → {red_now}, amber {amber_then} → {amber_now}, green {green_then} → "
+                "{green_now}").format(red_then=then["red"], red_now=now["red"], amber_then=then["amber"],
+                                      amber_now=now["amber"], green_then=then["green"], green_now=now["green"])
+    return f"{went} {moved} {colours}{_also(then, now)}."
 
 
 def _also(then: Mapping[str, Any], now: Mapping[str, Any]) -> str:
     """The check-estimate and not-rated counts of the period sentence, when either period has any."""
     out = ""
-    for key, label in (("check_estimate", "check estimate"), ("not_rated", "not rated")):
+    for key, label in (("check_estimate", N_("check estimate")), ("not_rated", N_("not rated"))):
         a, b = then.get(key, 0) or 0, now.get(key, 0) or 0
         if a or b:
-            out += f", {label} {int(a)} → {int(b)}"
+            out += f", {_(label)} {int(a)} → {int(b)}"
     return out
 
 
@@ -218,10 +237,11 @@ def describe_movement(counts: Mapping[str, int]) -> str:
     Health since the previous report: 1 worsened, 0 improved, 1 moved between green and check estimate,
     0 unchanged, 0 new, 1 not rated (no index).
     """
-    return (f"Health since the previous report: {counts.get('worsened', 0)} worsened, {counts.get('improved', 0)} "
-            f"improved, {counts.get('check estimate', 0)} moved between green and check estimate, "
-            f"{counts.get('unchanged', 0)} unchanged, {counts.get('new', 0)} new, {counts.get('not rated', 0)} not "
-            "rated (no index).")
+    return _("Health since the previous report: {worsened} worsened, {improved} improved, {check} moved between "
+             "green and check estimate, {unchanged} unchanged, {new} new, {not_rated} not rated (no index).").format(
+        worsened=counts.get("worsened", 0), improved=counts.get("improved", 0),
+        check=counts.get("check estimate", 0), unchanged=counts.get("unchanged", 0), new=counts.get("new", 0),
+        not_rated=counts.get("not rated", 0))
 
 
 def no_trend_reason(sheet: pd.DataFrame | None, earlier_dates: Sequence[Any], as_of: Any) -> str:
@@ -239,14 +259,15 @@ def no_trend_reason(sheet: pd.DataFrame | None, earlier_dates: Sequence[Any], as
     """
     as_of = pd.Timestamp(as_of).normalize()
     if (sheet is None or not len(sheet)) and not earlier_dates:
-        return ("No trend can be drawn: the workbook has no status_history sheet (project, status date, PV, EV, AC, "
-                "reported RAG) and no earlier workbook was given.")
+        return _("No trend can be drawn: the workbook has no status_history sheet (project, status date, PV, EV, AC, "
+                 "reported RAG) and no earlier workbook was given.")
     parts = []
     if sheet is not None and len(sheet):
         dates = sorted({pd.Timestamp(d).date().isoformat() for d in sheet["status_date"].dropna()})
-        parts.append(f"the status_history sheet's dates are {', '.join(dates[:6])}{', ...' if len(dates) > 6 else ''}")
+        parts.append(_("the status_history sheet's dates are {dates}").format(
+            dates=", ".join(dates[:6]) + (", ..." if len(dates) > 6 else "")))
     if earlier_dates:
         dates = sorted({pd.Timestamp(d).date().isoformat() for d in earlier_dates})
-        parts.append(f"the earlier workbooks are dated {', '.join(dates)}")
-    return (f"No trend can be drawn: no status report is dated in a month before the status date "
-            f"{as_of:%Y-%m-%d} ({'; '.join(parts)}). A trend needs a report from an earlier month.")
+        parts.append(_("the earlier workbooks are dated {dates}").format(dates=", ".join(dates)))
+    return _("No trend can be drawn: no status report is dated in a month before the status date {date} ({given}). "
+             "A trend needs a report from an earlier month.").format(date=report_date(as_of), given="; ".join(parts))

@@ -64,7 +64,9 @@ import numpy as np
 import pandas as pd
 
 from .._values import fmt
+from ..i18n import _
 from .evm import earned_value, grouped_rollup
+from .labels import report_date
 from .history import combine_history, history_from_portfolios, parse_history, read_history
 from .model import CHECK_ESTIMATE, IN_FLIGHT, Finding, Portfolio, Thresholds
 from .status_reports import REPORTED_VERDICTS, _current_reported, describe_movement, describe_period, \
@@ -218,14 +220,16 @@ def _clean(history: pd.DataFrame, as_of: pd.Timestamp) -> tuple[pd.DataFrame, li
         filled = past.groupby("project_id", sort=False)[column].ffill()
         for r in past[past[column].isna() & filled.notna()].itertuples():
             findings.append(Finding("warning", "history_blank_carried",
-                                    f"Project {r.project_id}'s report of {r.status_date:%Y-%m-%d} has no "
-                                    f"{column.upper()}; its last known {column.upper()} is used.",
+                                    _("Project {project}'s report of {date} has no {figure}; its last known {figure} "
+                                      "is used.").format(project=r.project_id, date=report_date(r.status_date),
+                                                         figure=column.upper()),
                                     project_id=str(r.project_id), sheet="status_history", row=_row_of(r)))
         for r in past[filled.isna()].itertuples():
             findings.append(Finding("warning", "history_blank_carried",
-                                    f"Project {r.project_id}'s report of {r.status_date:%Y-%m-%d} has no "
-                                    f"{column.upper()} and no earlier one: it is left out of that period's roll-up and "
-                                    "of the like-for-like comparison.", project_id=str(r.project_id),
+                                    _("Project {project}'s report of {date} has no {figure} and no earlier one: it is "
+                                      "left out of that period's roll-up and of the like-for-like comparison.").format(
+                                        project=r.project_id, date=report_date(r.status_date), figure=column.upper()),
+                                    project_id=str(r.project_id),
                                     sheet="status_history", row=_row_of(r)))
         past[column] = filled
     return past, findings
@@ -388,13 +392,17 @@ def _decreases(frame: pd.DataFrame) -> list[Finding]:
     out = []
     fell = frame[frame[[f"{c}_change" for c in ("pv", "ev", "ac")]].lt(0).any(axis=1)]
     for r in fell.itertuples():
-        parts = [f"{c.upper()} {fmt(getattr(r, c) - getattr(r, f'{c}_change'), 2)} to {fmt(getattr(r, c), 2)}"
+        parts = [_("{figure} {then} to {now}").format(
+                     figure=c.upper(), then=fmt(getattr(r, c) - getattr(r, f"{c}_change"), 2),
+                     now=fmt(getattr(r, c), 2))
                  for c in ("pv", "ev", "ac") if getattr(r, f"{c}_change") < 0]
         row = None if pd.isna(r.source_row) else int(r.source_row)
         out.append(Finding("warning", "cumulative_decrease",
-                           f"Project {r.project_id}'s cumulative figures fell between {r.previous_date:%Y-%m-%d} and "
-                           f"{r.report_date:%Y-%m-%d} ({', '.join(parts)}): planned value, earned value and actual "
-                           "cost are totals to date and cannot fall; correct the report before presenting the trend.",
+                           _("Project {project}'s cumulative figures fell between {previous} and {date} ({parts}): "
+                             "planned value, earned value and actual cost are totals to date and cannot fall; correct "
+                             "the report before presenting the trend.").format(
+                               project=r.project_id, previous=report_date(r.previous_date),
+                               date=report_date(r.report_date), parts=", ".join(parts)),
                            project_id=str(r.project_id), sheet=r.sheet, row=row))
     return out
 
