@@ -232,8 +232,8 @@ def document_in(data: dict, language: str, default: str) -> dict:
         text = resolve(value, language, default)[0]
         if path[0] == "context" and path[2] == "choices":
             choice = resolve(value, default, default)[0]
-            question = _get(out, path[:2])
-            question.setdefault("choice_labels", {})[choice] = text
+            if text != choice:
+                _get(out, path[:2]).setdefault("choice_labels", {})[choice] = text
             text = choice
         parent = _get(out, path[:-1])
         parent[path[-1]] = text
@@ -247,3 +247,44 @@ def resolve_copy(value: Any) -> Any:
     if isinstance(value, list):
         return [resolve_copy(v) for v in value]
     return value
+
+
+@dataclass(frozen=True)
+class TextCheck:
+    """What ``pmo-workbench instruments check`` finds: the texts of an instrument file lacking a language."""
+
+    path: str
+    languages: tuple[str, ...]
+    language: str
+    total: int
+    missing: tuple[LanguageNeed, ...]
+
+    def lines(self) -> list[str]:
+        """One ``path:row:column: message`` line per text lacking the language."""
+        default = self.languages[0]
+        return [f"{self.path}:{m.row}:{m.column}: {dotted(m.path)}: no {self.language} text "
+                f"({default}: {_short(m.fallback)})" for m in self.missing]
+
+
+def _short(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return repr(flat if len(flat) <= limit else flat[: limit - 1] + "…")
+
+
+def check_texts(path, language: str) -> TextCheck:
+    """The texts of the instrument file ``path`` that lack ``language`` (a language code).
+
+    Raises
+    ------
+    InputValidationError
+        When the file is not valid YAML or its ``languages`` declaration is wrong.
+    """
+    from .._yaml import load_yaml
+    from ..errors import InputValidationError
+
+    data, node = load_yaml(path)
+    languages, problems = declared_languages(data, node, str(path))
+    if problems:
+        raise InputValidationError(problems)
+    missing = missing_texts(data, node, language, languages[0])
+    return TextCheck(str(path), languages, language, text_count(data), tuple(missing))
