@@ -105,6 +105,14 @@ class Role(_Model):
     self: bool = False
     _labels: tuple[str, ...] = PrivateAttr(default=())
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Role):
+            return NotImplemented
+        return (self.id, self.label, self.self) == (other.id, other.label, other.self)
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.label, self.self))
+
     @property
     def labels(self) -> tuple[str, ...]:
         """The role's label in every language of its instrument (the one loaded first): a responses file may
@@ -299,6 +307,16 @@ class Instrument(_Model):
     def default_language(self) -> str:
         """The file's default language (the first it declares)."""
         return self.languages[0]
+
+    def __eq__(self, other: object) -> bool:
+        # The same questionnaire in the same language, wherever it was read from: its file, or a dump of it (which
+        # holds that one language).
+        if not isinstance(other, Instrument):
+            return NotImplemented
+        return self.language == other.language and all(
+            getattr(self, name) == getattr(other, name) for name in type(self).model_fields if name != "languages")
+
+    __hash__ = None  # a mutable-looking mapping of texts: not a dictionary key
 
     @field_serializer("languages")
     def _dump_languages(self, languages: tuple[str, ...]) -> list[str]:
