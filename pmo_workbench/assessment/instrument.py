@@ -39,6 +39,7 @@ from .instrument_texts import (
     AD_HOC_LABEL,
     DEFAULT_LANGUAGES,
     PMO_ROLE_LABELS,
+    best_language,
     declared_languages,
     document_in,
     language_problems,
@@ -326,8 +327,7 @@ class Instrument(_Model):
     def in_language(self, language: str | None = None) -> Instrument:
         """This instrument with its texts in ``language`` (``None``: the current language), read again from its
         file; itself when it is in that language already or was not read from a file."""
-        wanted = normal_code(language or current_language()) or self.default_language
-        wanted = wanted if wanted in self.languages else self.default_language
+        wanted = best_language(normal_code(language or current_language()) or self.default_language, self.languages)
         if wanted == self.language or self._source is None:
             return self
         return load_instrument(self._source, language=wanted)
@@ -576,7 +576,7 @@ def load_instrument(spec: str | Path = "pmo-core", language: str | None = None) 
     problems += language_problems(data, node, str(path), languages)
     if problems:
         raise InputValidationError(problems)
-    chosen = wanted if wanted in languages else languages[0]
+    chosen = best_language(wanted, languages)
     document = document_in(data, chosen, languages[0]) if isinstance(data, dict) else data
     try:
         instrument = Instrument.model_validate(document)

@@ -67,6 +67,20 @@ def normal_code(value: object) -> str | None:
     return code if _CODE.match(code) and _known(code) else None
 
 
+def best_language(wanted: str, languages: tuple[str, ...]) -> str:
+    """The declared language closest to ``wanted`` (``de-CH`` takes ``de``, ``de`` takes ``de-AT``), else the
+    default (the first declared).
+
+    >>> best_language("de-CH", ("en", "de")), best_language("fr", ("en", "de"))
+    ('de', 'en')
+    """
+    if wanted in languages:
+        return wanted
+    primary = wanted.split("-")[0]
+    return next((code for code in languages if code == primary), None) or next(
+        (code for code in languages if code.split("-")[0] == primary), languages[0])
+
+
 def _get(data: Any, path: Path_) -> Any:
     for key in path:
         if isinstance(data, dict):

@@ -144,6 +144,7 @@ def test_the_texts_come_in_the_language_asked_and_ids_stay(bilingual):
     with use_language("de"):
         assert load_instrument(bilingual).language == "de"  # None: the current language
     assert load_instrument(bilingual, language="DE").language == "de"
+    assert load_instrument(bilingual, language="de-CH").language == "de"  # the language, whatever the region
     assert de.in_language("en") == en and en.in_language("de") == de and de.in_language("de") is de
     with pytest.raises(ValueError, match="'klingon' is not a language code"):
         load_instrument(bilingual, language="klingon")
