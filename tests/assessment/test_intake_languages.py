@@ -45,7 +45,7 @@ def test_the_german_template_speaks_german_and_keeps_the_file_format(core, tmp_p
     by_item = {r[0]: r for r in items[1:74]}
     assert by_item["MAN1"] == ["MAN1", "Mandat und Befugnisse",
                                "Mir ist klar, über welche Projektentscheidungen das PMO befinden darf.", "alle Rollen"]
-    assert by_item["MAN5"][3] == "Führungskraft, PMO-Mitarbeitende, Projektleitung, Linienführungskraft"
+    assert by_item["MAN5"][3] == "Geschäftsleitung, PMO-Mitarbeitende, Projektleitung, Linienführungskraft"
     assert by_item["MAN3"][2] == "Projektteams behandeln Anfragen des PMO als unverbindlich."
     assert ["Skala", "1 bis 5; DK = weiß nicht; leer oder NA = trifft nicht zu"] == items[75][:2]
     assert [5, "Stimme voll und ganz zu"] == items[80][:2]
@@ -61,7 +61,7 @@ def test_the_german_template_speaks_german_and_keeps_the_file_format(core, tmp_p
         item_rule = next(r for r in rules if r.type == "list" and "!" in r.formula1)
         assert item_rule.formula1 == "=Aussagen!$A$2:$A$74"
         assert item_rule.error == "Wählen Sie eine Kennung aus dem Blatt „Aussagen“."
-        assert rows(book["nach Rolle"])[0] == ["Führungskraft", "PMO-Mitarbeitende", "Projektleitung",
+        assert rows(book["nach Rolle"])[0] == ["Geschäftsleitung", "PMO-Mitarbeitende", "Projektleitung",
                                                "Linienführungskraft", "Teammitglied"]
     else:
         assert book["responses"]["G1"].comment.text == (
