@@ -116,8 +116,8 @@ class Role(_Model):
 
     @property
     def labels(self) -> tuple[str, ...]:
-        """The role's label in every language of its instrument (the one loaded first): a responses file may
-        name the role by any of them."""
+        """The role's label in the language loaded first, then in every language its instrument declares: a
+        responses file may name the role by any of them."""
         return tuple(dict.fromkeys((self.label, *self._labels)))
 
 
@@ -317,7 +317,7 @@ class Instrument(_Model):
         return self.language == other.language and all(
             getattr(self, name) == getattr(other, name) for name in type(self).model_fields if name != "languages")
 
-    __hash__ = None  # a mutable-looking mapping of texts: not a dictionary key
+    __hash__ = None  # it holds dictionaries: never hashable
 
     @field_serializer("languages")
     def _dump_languages(self, languages: tuple[str, ...]) -> list[str]:
