@@ -707,7 +707,9 @@ def _scalar(value: object) -> str:
 
 def engagement_text() -> str:
     """engagement.yaml with a fixed layout: PMOs in file order, ids in instrument order."""
-    choices = {c["id"]: c.get("choices") for c in SPEC["context"]}
+    # A choice given per language ({en: ..., de: ...}) is answered with its English (default-language) text.
+    choices = {c["id"]: None if c.get("choices") is None else
+               [ch["en"] if isinstance(ch, dict) else ch for ch in c["choices"]] for c in SPEC["context"]}
     lines = [
         "# Engagement record for the sample organisations (fictitious), written by",
         "# examples/generate.py. Per PMO: an optional target type (PMOs without one take",

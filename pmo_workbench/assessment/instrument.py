@@ -3,6 +3,10 @@
 An instrument is a YAML file (schema in the project's README) loaded into
 frozen, validated models. Built-in instruments live in
 ``templates/instruments/<id>.yaml``; any other file can be given by path.
+
+An instrument may be written in several languages (``languages: [en, de]``,
+each text a map ``{en: ..., de: ...}``, see :mod:`.instrument_texts`); it is
+loaded in one of them, with the same ids and numbers in every language.
 """
 
 from __future__ import annotations
@@ -15,21 +19,40 @@ from typing import Literal
 
 import pandas as pd
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
 from .._yaml import load_yaml, problems_from_pydantic
-from ..errors import InputValidationError, InstrumentNotFoundError
-from ..resources import templates_dir
+from ..errors import InputValidationError
+from ..i18n import _, current_language
+from .instrument_files import builtin_file, builtin_instruments, instrument_path
+from .instrument_texts import (
+    AD_HOC,
+    AD_HOC_LABEL,
+    DEFAULT_LANGUAGES,
+    PMO_ROLE_LABELS,
+    best_language,
+    declared_languages,
+    document_in,
+    language_problems,
+    normal_code,
+    role_label,
+    role_labels,
+)
 
 PmoRole = Literal["standards", "customer_support", "empowerment"]
 PmoLevel = Literal["project", "department", "enterprise"]
 PMO_ROLES: tuple[str, ...] = ("standards", "customer_support", "empowerment")
-PMO_ROLE_LABELS: dict[str, str] = {
-    "standards": "Set standards", "customer_support": "Support the customers", "empowerment": "Empower people",
-}
-"""How reports name the three roles a PMO serves."""
-AD_HOC = "ad_hoc"
-"""The type of a PMO that does not meet the first rung of the ladder."""
+__all__ = ["AD_HOC", "AD_HOC_LABEL", "PMO_ROLES", "PMO_ROLE_LABELS", "Instrument", "builtin_file",
+           "builtin_instruments", "instrument_path", "load_instrument", "role_label", "role_labels"]
 
 _Id = pydantic.constr(strip_whitespace=True, min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
 
@@ -81,6 +104,21 @@ class Role(_Model):
     id: _Id
     label: str
     self: bool = False
+    _labels: tuple[str, ...] = PrivateAttr(default=())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Role):
+            return NotImplemented
+        return (self.id, self.label, self.self) == (other.id, other.label, other.self)
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.label, self.self))
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The role's label in the language loaded first, then in every language its instrument declares: a
+        responses file may name the role by any of them."""
+        return tuple(dict.fromkeys((self.label, *self._labels)))
 
 
 class Item(_Model):
@@ -172,6 +210,9 @@ class ContextQuestion(_Model):
     text: str = Field(min_length=1)
     kind: Literal["choice", "number", "text"]
     choices: tuple[str, ...] = ()
+    """The answers allowed, as an engagement file gives them (the instrument's default language)."""
+    choice_labels: dict[str, str] = Field(default_factory=dict)
+    """Choice -> how it is shown in the instrument's language (set from a choice given as a text map)."""
     unit: str = ""
     min: float | None = None
     max: float | None = None
@@ -182,11 +223,18 @@ class ContextQuestion(_Model):
             raise ValueError("a choice question needs its choices")
         if self.kind != "choice" and self.choices:
             raise ValueError(f"only a choice question has choices (this one is a {self.kind} question)")
+        if set(self.choice_labels) - set(self.choices):
+            raise ValueError(f"choice_labels name choices the question does not have: "
+                             f"{sorted(set(self.choice_labels) - set(self.choices))}")
         if self.kind != "number" and (self.min is not None or self.max is not None):
             raise ValueError("only a number question has min and max")
         if self.min is not None and self.max is not None and self.max < self.min:
             raise ValueError(f"max ({self.max}) is below min ({self.min})")
         return self
+
+    def choice_label(self, choice: str) -> str:
+        """How ``choice`` is shown in the instrument's language (the choice itself when it has no label)."""
+        return self.choice_labels.get(choice, choice)
 
 
 class PmoType(_Model):
@@ -235,6 +283,8 @@ class Instrument(_Model):
 
     id: _Id
     version: str
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    """The languages the file is written in, the default first."""
     title: str
     description: str = ""
     scale: Scale
@@ -246,6 +296,41 @@ class Instrument(_Model):
     evidence: tuple[EvidenceQuestion, ...] = ()
     context: tuple[ContextQuestion, ...] = ()
     targets: dict[PmoLevel, _Id] = Field(default_factory=dict)  # after types: checked against them
+    _language: str | None = PrivateAttr(default=None)
+    _source: Path | None = PrivateAttr(default=None)
+
+    @property
+    def language(self) -> str:
+        """The language the texts are in: the one asked for when the file declares it, else the default."""
+        return self._language or self.default_language
+
+    @property
+    def default_language(self) -> str:
+        """The file's default language (the first it declares)."""
+        return self.languages[0]
+
+    def __eq__(self, other: object) -> bool:
+        # The same questionnaire in the same language, wherever it was read from: its file, or a dump of it (which
+        # holds that one language).
+        if not isinstance(other, Instrument):
+            return NotImplemented
+        return self.language == other.language and all(
+            getattr(self, name) == getattr(other, name) for name in type(self).model_fields if name != "languages")
+
+    __hash__ = None  # it holds dictionaries: never hashable
+
+    @field_serializer("languages")
+    def _dump_languages(self, languages: tuple[str, ...]) -> list[str]:
+        # A dump holds the texts of one language: written back to a file, that file is in that language alone.
+        return [self.language]
+
+    def in_language(self, language: str | None = None) -> Instrument:
+        """This instrument with its texts in ``language`` (``None``: the current language), read again from its
+        file; itself when it is in that language already or was not read from a file."""
+        wanted = best_language(normal_code(language or current_language()) or self.default_language, self.languages)
+        if wanted == self.language or self._source is None:
+            return self
+        return load_instrument(self._source, language=wanted)
 
     @field_validator("version", mode="before")
     @classmethod
@@ -425,10 +510,11 @@ class Instrument(_Model):
         return f"{self.id}@{self.version}"
 
     def level_name(self, level: int | None) -> str:
-        """The name of a maturity level (``"Established"``), or ``"level N"`` when the instrument names none."""
+        """The name of a maturity level (``"Established"``), or ``"level N"`` (in the current language) when the
+        instrument names none."""
         if level is None:
             return ""
-        return self.level_names.get(int(level), f"level {int(level)}")
+        return self.level_names.get(int(level)) or _("level {n}").format(n=int(level))
 
     def target_for(self, pmo_level: str | None) -> str | None:
         """The instrument's default target type for a PMO of this level, if it declares one."""
@@ -444,39 +530,13 @@ class Instrument(_Model):
     def type_label(self, type_id: str) -> str:
         """Human label of a type id, including the implicit ``ad_hoc``."""
         if type_id == AD_HOC:
-            return "Ad hoc"
+            return _(AD_HOC_LABEL)
         return next(t.label for t in self.types if t.id == type_id)
 
 
-def builtin_instruments() -> dict[str, Path]:
-    """Built-in instrument ids mapped to their files.
-
-    ``pmo-core`` is the current version; an older version kept loadable is
-    listed as ``pmo-core@1.0`` (its file is ``pmo-core@1.0.yaml``).
-    """
-    folder = templates_dir() / "instruments"
-    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
-
-
-def _builtin_path(spec: str, builtins: dict[str, Path]) -> Path | None:
-    """The file of a built-in ``id`` or ``id@version`` (the current file serves its own version too)."""
-    if spec in builtins:
-        return builtins[spec]
-    base, at, version = spec.partition("@")
-    if at and base in builtins:
-        current, _ = load_yaml(builtins[base])
-        if isinstance(current, dict) and str(current.get("version")) == version:
-            return builtins[base]
-    return None
-
-
-def builtin_file(spec: str) -> Path | None:
-    """The file of a built-in instrument named ``id`` or ``id@version``, or ``None`` when there is none."""
-    return _builtin_path(str(spec), builtin_instruments())
-
-
-def load_instrument(spec: str | Path = "pmo-core") -> Instrument:
-    """Load an instrument by built-in id (``pmo-core``, ``pmo-core@1.0``) or by path to a YAML file.
+def load_instrument(spec: str | Path = "pmo-core", language: str | None = None) -> Instrument:
+    """Load an instrument by built-in id (``pmo-core``, ``pmo-core@1.0``) or by path to a YAML file, with its
+    texts in one language.
 
     Parameters
     ----------
@@ -484,28 +544,48 @@ def load_instrument(spec: str | Path = "pmo-core") -> Instrument:
         A built-in id such as ``"pmo-core"`` (the current version),
         ``"pmo-core@1.0"`` (an older version kept loadable), or the path of an
         instrument file.
+    language
+        The language of the texts (``"de"``); ``None`` is the current language
+        (:func:`pmo_workbench.i18n.current_language`). A language the file does
+        not declare gives its default language's texts (``.language`` says which).
+        Ids, weights and numbers are the same in every language.
 
     Raises
     ------
     InstrumentNotFoundError
         When ``spec`` is neither an existing file nor a built-in id.
     InputValidationError
-        When the file breaks the schema; every problem carries its line.
+        When the file breaks the schema, when a declared language lacks a text or
+        a text uses a language not declared; every problem carries its line.
+    ValueError
+        When ``language`` is not a language code.
 
     Examples
     --------
     >>> load_instrument("pmo-core").id
     'pmo-core'
+    >>> load_instrument("pmo-core", language="de").scale.labels[5]
+    'Stimme voll und ganz zu'
     """
-    path = Path(spec)
-    if not path.is_file():
-        builtins = builtin_instruments()
-        found = _builtin_path(str(spec), builtins)
-        if found is None:
-            raise InstrumentNotFoundError(str(spec), tuple(builtins))
-        path = found
+    wanted = normal_code(language) if language is not None else current_language()
+    if wanted is None:
+        raise ValueError(f"{language!r} is not a language code (e.g. en, de)")
+    path = instrument_path(spec)
     data, node = load_yaml(path)
+    languages, problems = declared_languages(data, node, str(path))
+    problems += language_problems(data, node, str(path), languages)
+    if problems:
+        raise InputValidationError(problems)
+    chosen = best_language(wanted, languages)
+    document = document_in(data, chosen, languages[0]) if isinstance(data, dict) else data
     try:
-        return Instrument.model_validate(data)
+        instrument = Instrument.model_validate(document)
     except pydantic.ValidationError as exc:
         raise InputValidationError(problems_from_pydantic(path, node, exc)) from None
+    instrument._language = chosen
+    instrument._source = path.resolve()
+    if len(languages) > 1:
+        labels = [document_in({"roles": data["roles"]}, code, languages[0])["roles"] for code in languages]
+        for n, role in enumerate(instrument.roles):
+            role._labels = tuple(str(found[n].get("label")) for found in labels)
+    return instrument

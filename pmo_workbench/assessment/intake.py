@@ -1,4 +1,10 @@
-"""Blank intake files: what a consultant sends out to collect answers."""
+"""Blank intake files: what a consultant sends out to collect answers.
+
+A template is written in a language (``language``, default the current one): the items in the instrument's
+texts of that language, the instructions, sheet names and the headers of the explanatory sheets through the
+catalogue. The ``responses`` sheet and its column names, the role and level ids and the answer codes (``DK``,
+``NA``) are the file format the answers are read back with: they stay as they are in every language.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .._io import text_cell, write_csv, write_with
+from ..i18n import N_, _, current_language, pgettext, use_language
 from .instrument import Instrument
 from .responses import KEY_COLUMNS, PMO_LEVELS
 
@@ -20,17 +27,18 @@ Form = Literal["long", "wide"]
 _WIDE_META = (*KEY_COLUMNS, "pmo_level", "assessed_on")
 _LONG_COLUMNS = (*KEY_COLUMNS, "pmo_level", "item", "value", "assessed_on", "comment")
 _ROWS = 500  # rows prepared with data validation
-SCALE_NOTE = "DK = don't know; blank or NA = not applicable"
-WIDE_NOTE = ("One column per item, for every role: leave blank the items your role is not asked "
-             "(see 'asked of').")
-EVERY_ROLE = "every role"
+SCALE_NOTE = N_("DK = don't know; blank or NA = not applicable")
+WIDE_NOTE = N_("One column per item, for every role: leave blank the items your role is not asked "
+               "(see 'asked of').")
+EVERY_ROLE = N_("every role")
+"""Module texts in English; shown through ``_()`` in the template's language."""
 
 
 def asked_of(instrument: Instrument, item_id: str) -> str:
-    """The labels of the roles an item is asked of, or ``"every role"``."""
+    """The labels of the roles an item is asked of, or ``"every role"`` (in the current language)."""
     audience = instrument.items.at[item_id, "audience"]
     if audience is None:
-        return EVERY_ROLE
+        return _(EVERY_ROLE)
     label = {r.id: r.label for r in instrument.roles}
     return ", ".join(label[r] for r in audience)
 
@@ -44,7 +52,7 @@ def _value_formula(cell: str, low: int, high: int) -> str:
 
 def _by_role_sheet(wb: Workbook, instrument: Instrument, header_font: Font, fill: PatternFill) -> None:
     """Sheet ``by role``: one column per role (its label), the ids of the items it is asked below."""
-    ws = wb.create_sheet("by role")
+    ws = wb.create_sheet(pgettext("intake sheet", "by role"))
     asked = instrument.asked
     ws.append([text_cell(ws, role.label) for role in instrument.roles])
     for cell in ws[1]:
@@ -65,8 +73,10 @@ def response_columns(instrument: Instrument, form: Form) -> list[str]:
     raise ValueError(f"form must be 'long' or 'wide', got {form!r}")
 
 
-def write_responses_template(instrument: Instrument, form: Form, out: str | Path) -> Path:
-    """Write a blank intake file (``.csv`` or ``.xlsx``) for ``instrument``.
+def write_responses_template(instrument: Instrument, form: Form, out: str | Path, language: str | None = None,
+                             ) -> Path:
+    """Write a blank intake file (``.csv`` or ``.xlsx``) for ``instrument``, in ``language`` (default the current
+    language; the instrument's texts in it when the instrument has them, see :meth:`Instrument.in_language`).
 
     The Excel version restricts answers to the scale (or ``DK`` for "don't
     know", ``NA`` or blank for not applicable), roles and PMO levels to their
@@ -83,7 +93,9 @@ def write_responses_template(instrument: Instrument, form: Form, out: str | Path
         return write_csv(pd.DataFrame(columns=columns), out)
     if suffix != ".xlsx":
         raise ValueError(f"template file must end in .csv or .xlsx, got '{out.name}'")
-    return write_with(out, lambda tmp: _workbook(instrument, form, columns).save(tmp))
+    with use_language(language or current_language()) as code:
+        book = _workbook(instrument.in_language(code), form, columns)
+    return write_with(out, book.save)
 
 
 def _workbook(instrument: Instrument, form: Form, columns: list[str]) -> Workbook:
@@ -99,9 +111,13 @@ def _workbook(instrument: Instrument, form: Form, columns: list[str]) -> Workboo
         cell.alignment = Alignment(horizontal="center")
     ws.freeze_panes = "A2" if form == "long" else f"{get_column_letter(len(_WIDE_META) + 1)}2"
 
-    items_ws = wb.create_sheet("items")
+    items_title = pgettext("intake sheet", "items")
+    items_ws = wb.create_sheet(items_title)
     # Which items are reverse-worded is not shown: a respondent who knows answers differently.
-    items_ws.append([text_cell(items_ws, c) for c in ("item", "dimension", "text", "asked of")])
+    items_ws.append([text_cell(items_ws, c) for c in (pgettext("intake column", "item"),
+                                                      pgettext("intake column", "dimension"),
+                                                      pgettext("intake column", "text"),
+                                                      pgettext("intake column", "asked of"))])
     for cell in items_ws[1]:
         cell.font, cell.fill = header_font, fill
     items = instrument.items
@@ -115,27 +131,29 @@ def _workbook(instrument: Instrument, form: Form, columns: list[str]) -> Workboo
     items_ws.column_dimensions["C"].width = 100
     items_ws.column_dimensions["D"].width = 36
     items_ws.append([])
-    items_ws.append([text_cell(items_ws, "scale"), text_cell(items_ws, f"{scale.min} to {scale.max}; {SCALE_NOTE}")])
+    items_ws.append([text_cell(items_ws, pgettext("intake column", "scale")),
+                     text_cell(items_ws, _("{low} to {high}; {note}").format(low=scale.min, high=scale.max,
+                                                                             note=_(SCALE_NOTE)))])
     for value, label in sorted(scale.labels.items()):
         items_ws.append([value, text_cell(items_ws, label)])
     if form == "wide":
         items_ws.append([])
-        items_ws.append([text_cell(items_ws, "note"), text_cell(items_ws, WIDE_NOTE)])
+        items_ws.append([text_cell(items_ws, pgettext("intake column", "note")), text_cell(items_ws, _(WIDE_NOTE))])
 
-    labels = "; ".join([*(f"{k} = {v}" for k, v in sorted(scale.labels.items())), SCALE_NOTE])
+    labels = "; ".join([*(f"{k} = {v}" for k, v in sorted(scale.labels.items())), _(SCALE_NOTE)])
     value_rule = DataValidation(
         type="custom", formula1="", allow_blank=True,
-        showErrorMessage=True, errorTitle="Not an answer",
-        error=f"Enter a whole number from {scale.min} to {scale.max}, DK if you don't know, or leave blank (or NA) "
-              "if not applicable.",
-        showInputMessage=True, promptTitle="Answer", prompt=labels[:255],
+        showErrorMessage=True, errorTitle=_("Not an answer"),
+        error=_("Enter a whole number from {low} to {high}, DK if you don't know, or leave blank (or NA) "
+                "if not applicable.").format(low=scale.min, high=scale.max),
+        showInputMessage=True, promptTitle=_("Answer"), prompt=labels[:255],
     )
     role_rule = DataValidation(type="list", formula1=f'"{",".join(instrument.role_ids)}"', allow_blank=False,
-                               showErrorMessage=True, error="Choose one of the listed roles.")
+                               showErrorMessage=True, error=_("Choose one of the listed roles."))
     level_rule = DataValidation(type="list", formula1=f'"{",".join(PMO_LEVELS)}"', allow_blank=True,
-                                showErrorMessage=True, error="Choose project, department or enterprise.")
+                                showErrorMessage=True, error=_("Choose project, department or enterprise."))
     date_rule = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True,
-                               showErrorMessage=True, error="Enter a date (YYYY-MM-DD).")
+                               showErrorMessage=True, error=_("Enter a date (YYYY-MM-DD)."))
     rules = [value_rule, role_rule, level_rule, date_rule]
     last = _ROWS + 1
 
@@ -147,8 +165,9 @@ def _workbook(instrument: Instrument, form: Form, columns: list[str]) -> Workboo
     if form == "long":
         value_rule.formula1 = _value_formula(f"{column_of('value')}2", scale.min, scale.max)
         value_rule.add(f"{column_of('value')}2:{column_of('value')}{last}")
-        item_rule = DataValidation(type="list", formula1=f"=items!$A$2:$A${len(items) + 1}", allow_blank=False,
-                                   showErrorMessage=True, error="Choose an item id from the items sheet.")
+        sheet = items_title if items_title.isalnum() else "'" + items_title.replace("'", "''") + "'"
+        item_rule = DataValidation(type="list", formula1=f"={sheet}!$A$2:$A${len(items) + 1}", allow_blank=False,
+                                   showErrorMessage=True, error=_("Choose an item id from the items sheet."))
         item_rule.add(f"{column_of('item')}2:{column_of('item')}{last}")
         rules.append(item_rule)
         _by_role_sheet(wb, instrument, header_font, fill)
@@ -158,8 +177,8 @@ def _workbook(instrument: Instrument, form: Form, columns: list[str]) -> Workboo
         value_rule.add(f"{first}2:{get_column_letter(len(columns))}{last}")
         for position, item_id in enumerate(items.index, start=len(_WIDE_META) + 1):
             cell = ws.cell(row=1, column=position)
-            comment = Comment(f"{item_id}: {items.at[item_id, 'text']}\nAsked of: {asked_of(instrument, item_id)}",
-                              "pmo-workbench")
+            comment = Comment(_("{item}: {text}\nAsked of: {roles}").format(
+                item=item_id, text=items.at[item_id, "text"], roles=asked_of(instrument, item_id)), "pmo-workbench")
             comment.width, comment.height = 320, 120
             cell.comment = comment
             ws.column_dimensions[get_column_letter(position)].width = 8

@@ -24,6 +24,7 @@ from ..assessment.results import AssessmentResults, assess
 from ..assessment.scoring import ALPHA_LOW
 from ..errors import StoreError
 from .app import (
+    CONTEXT,
     AssessmentsOption,
     EngagementOption,
     Form,
@@ -119,17 +120,58 @@ def _stored_engagement(url: str, assessments: list[int] | None):
     return Engagement(pmos=tuple(unique))
 
 
-@app.command("instruments")
-def instruments_command() -> None:
-    """List the built-in instruments."""
+instruments_app = typer.Typer(help="List the built-in instruments; check an instrument's texts in a language.",
+                              invoke_without_command=True, context_settings=CONTEXT)
+app.add_typer(instruments_app, name="instruments")
+LanguageOption = Annotated[str | None, typer.Option(
+    "--language", "-l", help="Language of the texts (en, de); default English.", show_default=False)]
+
+
+@instruments_app.callback()
+def instruments_command(ctx: typer.Context) -> None:
+    """List the built-in instruments (``instruments check ID_OR_FILE --language de`` checks a translation)."""
+    if ctx.invoked_subcommand is not None:
+        return
     table = Table(title="Built-in instruments (give the name to --instrument)")
     for column in ("name", "version", "title", "dimensions", "items", "types", "file"):
         table.add_column(column, no_wrap=column == "name")
     for name, path in builtin_instruments().items():
-        ins = load_instrument(path)
+        ins = load_instrument(path, language="en")
         table.add_row(name, ins.version, Text(ins.title), str(len(ins.dimensions)), str(len(ins.items)),
                       ", ".join(t.id for t in ins.types), str(path))
     console().print(table)
+
+
+@instruments_app.command("check")
+def instruments_check_command(
+    instrument: Annotated[str, typer.Argument(help="Built-in instrument id (pmo-core, pmo-core@1.0) or path to an "
+                                                   "instrument YAML file.")],
+    language: Annotated[str, typer.Option("--language", "-l", help="The language to check, e.g. de.")],
+) -> None:
+    """List the texts of an instrument missing in a language, with their lines; exit 2 when any is missing.
+
+    Each missing text goes to stderr as ``path:row:column: message``; a complete language gives a one-line
+    summary and exit 0. A plain-string text counts as written in the instrument's default language only.
+    """
+    from ..assessment.instrument import instrument_path
+    from ..assessment.instrument_texts import check_texts, normal_code
+
+    code = normal_code(language)
+    if code is None:
+        usage(f"--language {language!r} is not a language code; give one such as en or de")
+    path = instrument_path(instrument)
+    found = check_texts(path, code)
+    declared = ", ".join(found.languages)
+    if found.missing:
+        for line in found.lines():
+            typer.echo(line, err=True)
+        hint = "" if code in found.languages else f"; {code} is not among its languages ({declared})"
+        typer.echo(f"{len(found.missing)} of {count(found.total, 'text')} of {path.name} have no {code} "
+                   f"version{hint}", err=True)
+        raise typer.Exit(2)
+    ins = load_instrument(path, language=code)  # complete: the file must also load in that language
+    typer.echo(f"{ins.id} {ins.version}: {count(found.total, 'text')}, every one in {code} "
+               f"(languages: {declared})")
 
 
 @app.command("validate")
@@ -260,13 +302,21 @@ def template_responses_command(
     form: Annotated[Form, typer.Option("--form", help="long: one answer per row; wide: one row per respondent.")] = (
         Form.wide),
     instrument: InstrumentOption = "pmo-core",
+    language: LanguageOption = None,
 ) -> None:
-    """Write a blank responses intake file for an instrument."""
+    """Write a blank responses intake file for an instrument, its items and instructions in --language (the column
+    names, role ids and answer codes stay as they are: the file is read back by them)."""
+    from ..i18n import check_language
+
     check_out(out)
     if out.suffix.lower() not in (".csv", ".xlsx"):
         usage(f"--out must end in .xlsx or .csv, got '{out.name}'")
-    ins = load_instrument(instrument)
-    typer.echo(str(write_responses_template(ins, form.value, out)))
+    try:
+        code = check_language(language)
+    except ValueError as exc:
+        usage(f"--language: {exc}")
+    ins = load_instrument(instrument, language=code)
+    typer.echo(str(write_responses_template(ins, form.value, out, language=code)))
 
 
 # -- presentation ------------------------------------------------------------

@@ -467,9 +467,10 @@ def _instrument_file(tmp_path: Path, name: str, *, negative: bool = False) -> Pa
 
     text = builtin_instruments()["pmo-core"].read_text(encoding="utf-8").replace("id: pmo-core", f"id: {name}")
     if negative:
-        labels = text[text.index("    1: Strongly disagree"):text.index("    5: Strongly agree") + 22]
+        labels = text[text.index("  labels:\n"):text.index("maturity_thresholds:")]
         text = text.replace("  min: 1\n  max: 5", "  min: -2\n  max: 2").replace(
-            labels, "    -2: Strongly disagree\n    2: Strongly agree\n")
+            labels, "  labels:\n    -2: {en: Strongly disagree, de: Stimme überhaupt nicht zu}\n"
+                    "    2: {en: Strongly agree, de: Stimme voll und ganz zu}\n")
     path = tmp_path / f"{name}.yaml"
     path.write_text(text, encoding="utf-8")
     return path
