@@ -7,14 +7,15 @@ import copy
 import datetime as dt
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from .._io import write_text
-from .._values import MISSING
+from .._values import MISSING, fmt
+from ..i18n import N_, _
 from ..resources import templates_dir
 from .branding import Branding
 from .execute import ReportOutcome
@@ -170,22 +171,42 @@ def _contents_html(contents: list[dict[str, Any]]) -> str:
     return f'<nav class="toc" aria-label="Contents"><h2 class="toc-title">Contents</h2><ol>{"".join(lines)}</ol></nav>'
 
 
-def write_index(out_dir: str | Path, outcomes: Sequence[ReportOutcome]) -> Path:
-    """Write ``index.html``: every report with its PMO types and scores and links, then the failures."""
+REPORT_KINDS = {"positioning": N_("positioning"), "portfolio": N_("portfolio"), "progress": N_("progress")}
+"""The kinds of report as the batch index names a failed one."""
+
+
+def write_index(out_dir: str | Path, outcomes: Sequence[ReportOutcome],
+                languages: Mapping[str, str | None] | None = None) -> Path:
+    """Write ``index.html``: every report with its PMO types and scores and links, then the failures.
+
+    The page is in the current language; ``languages`` (report name -> language code, ``None`` English) gives
+    each report's, shown in a Language column when any report is not in English.
+    """
     import jinja2
+
+    from ..i18n import DEFAULT_LANGUAGE, current_language, jinja_install, language_name
 
     out_dir = Path(out_dir)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(_template_dir()), autoescape=True)
+    jinja_install(env)
+    env.filters["num"] = lambda value, digits=1: fmt(value, digits)
+    env.filters["signed"] = lambda value, digits=1: (fmt(value, digits) if value is None or value < 0
+                                                     else "+" + fmt(value, digits))
+    languages = languages or {}
     rows = []
     for o in outcomes:
-        links = {fmt: os.path.relpath(path, out_dir) for fmt, path in o.files.items()}
+        links = {fmt_: os.path.relpath(path, out_dir) for fmt_, path in o.files.items()}
+        code = languages.get(o.name) or DEFAULT_LANGUAGE
         rows.append({"outcome": o, "links": links, "pmos": o.records.get("pmos", []),
                      "headline": o.records.get("headline") or {}, "totals": o.records.get("portfolio") or {},
-                     "as_of": o.records.get("as_of"), "progress": o.records.get("progress") or {}})
+                     "as_of": o.records.get("as_of"), "progress": o.records.get("progress") or {},
+                     "language": code, "language_name": language_name(code).capitalize(),
+                     "title": _(REPORT_KINDS[o.report]) if o.report in REPORT_KINDS else o.report})
     page = env.get_template("index.html.j2").render(
         rows=[r for r in rows if r["outcome"].status != "failed"],
         failures=[r for r in rows if r["outcome"].status == "failed"],
         generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), version=__version__, missing=MISSING,
-        css=_static("report.css"),
+        css=_static("report.css"), lang=current_language(),
+        show_language=any(r["language"] != DEFAULT_LANGUAGE for r in rows),
     )
     return write_text(out_dir / "index.html", page)

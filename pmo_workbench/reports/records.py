@@ -33,3 +33,23 @@ def read_records(nb: Any) -> dict[str, Any]:
             if payload is not None:
                 found[payload["name"]] = payload["value"]
     return found
+
+
+def report_language(language: str | None, records: Mapping[str, Any] | None = None):
+    """The block a report's outputs are built in (deck, Word document, PDF, index row): its ``language`` (the
+    spec's ``language`` parameter; ``None``: English), numbers and dates in its engagement record's ``locale``
+    when that is one of the language, else in the language's usual locale.
+
+    >>> with report_language("de", {"engagement": {"locale": "de_AT"}}):
+    ...     from pmo_workbench._values import number_locale
+    ...     number_locale()
+    'de_AT'
+    """
+    from ..i18n import check_language, use_language
+
+    code = check_language(language)
+    engagement = (records or {}).get("engagement")
+    locale = engagement.get("locale") if isinstance(engagement, Mapping) else None
+    if not isinstance(locale, str) or locale.replace("-", "_").split("_")[0].lower() != code:
+        locale = None
+    return use_language(code, locale)

@@ -58,6 +58,7 @@ def test_the_record_of_a_full_engagement(tmp_path):
         "fieldwork": ["2026-03-02", "2026-03-09"],  # no fieldwork given: first and last assessed_on
         "confidentiality": "Confidential", "version": "0.3", "draft": True,
         "key_messages": ["One.", "Two.", "Three."], "locale": "en_US", "framework": "prince2",
+        "language": None,
     }
     portfolio = engagement_record(path, organisation="Org", report="portfolio")  # read from the path
     assert portfolio["key_messages"] == ["Four.", "Five.", "Six."] and portfolio["fieldwork"] is None
@@ -67,7 +68,8 @@ def test_the_record_of_a_full_engagement(tmp_path):
 def test_the_record_without_an_engagement_or_of_another_organisation_is_the_defaults(tmp_path):
     expected = {"client": "Org", "client_logo": None, "consultancy": None, "consultancy_logo": None,
                 "prepared_for": None, "fieldwork": ["2026-03-02", "2026-03-09"], "confidentiality": "Confidential",
-                "version": None, "draft": False, "key_messages": [], "locale": "en_GB", "framework": None}
+                "version": None, "draft": False, "key_messages": [], "locale": None, "framework": None,
+                "language": None}
     assert engagement_record(None, organisation="Org", answers=_answers()) == expected
     path = _engagement_file(tmp_path)
     assert engagement_record(path, organisation="Elsewhere", report="portfolio") == {
