@@ -15,13 +15,13 @@ from typing import Any
 from .. import __version__
 from .._io import write_text
 from .._values import MISSING, fmt
-from ..i18n import N_, _
+from ..i18n import N_, _, current_language, jinja_install
 from ..resources import templates_dir
 from .branding import Branding
 from .execute import ReportOutcome
 from .page import long_date, mark_small_tables, title_facts, with_contents
-from .records import CHART_MIME, RECORD_MIME, chart_svg, read_records
-from .spec import TITLES, ReportSpec, slugify
+from .records import CHART_MIME, RECORD_MIME, chart_svg, read_records, vega_locale
+from .spec import ReportSpec, report_title, slugify
 
 
 @cache
@@ -55,15 +55,17 @@ def _static(name: str) -> str:
 
 
 def add_chart_svgs(nb) -> int:
-    """Give every chart output of an executed notebook its SVG (in place); return the chart count."""
+    """Give every chart output of an executed notebook its SVG (in place), numbers and dates in the current
+    language's d3 locale; return the chart count."""
     count = 0
+    locale = vega_locale()
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if CHART_MIME in data:
                 count += 1
                 if "image/svg+xml" not in data:
-                    data["image/svg+xml"] = chart_svg(data[CHART_MIME]["spec"])
+                    data["image/svg+xml"] = chart_svg(data[CHART_MIME]["spec"], locale)
     return count
 
 
@@ -107,6 +109,7 @@ def export_html(nb, spec: ReportSpec, *, branding: Branding | None = None, date:
         ]}}),
     )
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove_cell"}), enabled=True)
+    jinja_install(exporter.environment)  # the template's words in the current language
     records = read_records(nb)
     subtitle = spec.pmo or records.get("subtitle") or ", ".join(p.get("pmo", "") for p in records.get("pmos", []) or [])
     facts = title_facts(records, organisation=spec.organisation, consultancy=branding.consultancy)
@@ -114,7 +117,8 @@ def export_html(nb, spec: ReportSpec, *, branding: Branding | None = None, date:
         **facts,
         "version": __version__,
         "report_version": facts["version"],
-        "title": TITLES.get(spec.report, spec.report),
+        "title": report_title(spec.report),
+        "lang": current_language(),
         "organisation": facts["client"] or spec.organisation,  # the engagement's display name, when it gives one
         "subtitle": subtitle,
         "date": date or dt.date.today().isoformat(),
@@ -125,6 +129,7 @@ def export_html(nb, spec: ReportSpec, *, branding: Branding | None = None, date:
         "css": _static("report.css"),
         "report_js": _static("report.js"),
         "vega_js": vega_bundle() if vega_js is None else vega_js,
+        "vega_locale": _vega_locale_json(),
     }}
     body, _ = exporter.from_notebook_node(_for_page(nb), resources=resources)
     messages = _key_messages_html(facts["key_messages"])
@@ -142,6 +147,15 @@ def export_html(nb, spec: ReportSpec, *, branding: Branding | None = None, date:
     return head + _contents_html(contents) + rest[:main_start] + mark_small_tables(main) + rest[main_end:]
 
 
+def _vega_locale_json() -> str | None:
+    """The current language's d3 locales for the page's vega-embed (``{"format": ..., "time": ...}``, script-safe
+    JSON), or ``None`` when vega's own (English) serve."""
+    number, time = vega_locale()
+    if not number and not time:
+        return None
+    return _script_json({"format": number, "time": time})
+
+
 _TOC_MARK = "<!--pmo:contents-->"
 _KEY_MESSAGES_MARK = "<!--pmo:key-messages-->"
 KEY_MESSAGES_SLOT = '<div class="key-messages-slot"></div>'
@@ -154,7 +168,8 @@ def _key_messages_html(messages: list[str]) -> str:
     if not messages:
         return ""
     items = "".join(f"<li>{escape(m)}</li>" for m in messages)
-    return f'<section class="key-messages" aria-label="Key messages"><h4>Key messages</h4><ul>{items}</ul></section>'
+    heading = escape(_("Key messages"))
+    return f'<section class="key-messages" aria-label="{heading}"><h4>{heading}</h4><ul>{items}</ul></section>'
 
 
 def _contents_html(contents: list[dict[str, Any]]) -> str:
@@ -168,7 +183,8 @@ def _contents_html(contents: list[dict[str, Any]]) -> str:
         children = "".join(f' <span class="toc-sub">· <a href="#{escape(c["id"])}">{escape(c["title"])}</a></span>'
                            for c in entry["children"])
         lines.append(f'<li><a href="#{escape(entry["id"])}">{escape(entry["title"])}</a>{children}</li>')
-    return f'<nav class="toc" aria-label="Contents"><h2 class="toc-title">Contents</h2><ol>{"".join(lines)}</ol></nav>'
+    title = escape(_("Contents"))
+    return f'<nav class="toc" aria-label="{title}"><h2 class="toc-title">{title}</h2><ol>{"".join(lines)}</ol></nav>'
 
 
 REPORT_KINDS = {"positioning": N_("positioning"), "portfolio": N_("portfolio"), "progress": N_("progress")}
@@ -184,7 +200,7 @@ def write_index(out_dir: str | Path, outcomes: Sequence[ReportOutcome],
     """
     import jinja2
 
-    from ..i18n import DEFAULT_LANGUAGE, current_language, jinja_install, language_name
+    from ..i18n import DEFAULT_LANGUAGE, language_name
 
     out_dir = Path(out_dir)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(_template_dir()), autoescape=True)

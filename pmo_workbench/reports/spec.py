@@ -28,6 +28,13 @@ TITLES = {"positioning": N_("PMO positioning assessment"), "portfolio": N_("Port
 _REQUIRED_MARK = "(required)"
 
 
+def report_title(report: str) -> str:
+    """A kind of report's title in the current language (:data:`TITLES`); an unknown kind as given."""
+    from ..i18n import _
+
+    return _(TITLES[report]) if report in TITLES else report
+
+
 def slugify(text: str, *, max_length: int = 60) -> str:
     """A safe, readable file-name part for ``text``: ``"Café & Co / R&D"`` -> ``"cafe-co-r-d"``.
 
@@ -179,18 +186,25 @@ def positioning_spec(
 
 def _language_param(params: dict[str, Any], language: str | None, engagement: str | None = None,
                     organisation: str | None = None) -> None:
-    """The report's ``language`` parameter: ``language`` (a code the package speaks), else the engagement file's
-    ``language`` (when the file is about ``organisation``); neither: left out (English)."""
+    """The report's ``language`` parameter: ``language`` (a code the package speaks; another raises
+    :class:`ReportParameterError`), else the engagement file's ``language`` (when the file is about
+    ``organisation``; one the package does not speak is left to the file's own check, which locates it);
+    neither: left out (English)."""
     from ..i18n import check_language
 
-    where = "language"
-    if language is None or not str(language).strip():
-        language, where = engagement_language(engagement, organisation), f"{engagement}: language"
     if language is not None and str(language).strip():
         try:
             params["language"] = check_language(language)
         except ValueError as exc:
-            raise ReportParameterError(f"{where}: {exc}") from None
+            raise ReportParameterError(f"language: {exc}") from None
+        return
+    given = engagement_language(engagement, organisation)
+    try:
+        code = check_language(given)
+    except ValueError:
+        return
+    if given is not None:
+        params["language"] = code
 
 
 def engagement_language(path: str | Path | None, organisation: str | None = None) -> str | None:

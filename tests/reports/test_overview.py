@@ -122,7 +122,7 @@ def test_names_are_escaped_and_a_small_anonymous_assessment_shows_no_score(tiny,
     text = path.read_text(encoding="utf-8")
     assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;Co&#34;" in text
     # the page says why its change may differ from the progress report's
-    assert "the progress report's change, the mean of the\nrespondents' own scores, may differ" in text
+    assert "the progress report's change, the mean of the respondents' own scores, may differ" in text
     (row,) = rows_of(path)
     assert row["organisation"] == hostile
     assert row["score"] == "anonymous, fewer than 5 respondents: no score shown" and row["type"] == "–"
