@@ -254,7 +254,7 @@ def _title_page(document, spec: ReportSpec, branding: Branding, date: str, recor
     as_of = long_date(records.get("as_of")) if isinstance(records.get("as_of"), str) else None
     subtitle = spec.pmo or records.get("subtitle") or ", ".join(
         str(p.get("pmo", "")) for p in records.get("pmos", []) or [] if isinstance(p, Mapping))
-    if as_of and str(subtitle).startswith(_("Status date")):
+    if as_of and str(subtitle).startswith(("Status date", _("Status date"))):
         subtitle = None  # written below, as a reader writes a date
     if subtitle:
         document.add_paragraph(str(subtitle), style="Title Detail")
