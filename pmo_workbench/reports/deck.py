@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ReportError
-from ..i18n import _, ngettext
+from ..i18n import _
 from ..resources import templates_dir
 from .branding import Branding
-from .deck_text import EMU_PER_PT, INSET_X, LINE, fieldwork_text, needed_height, shorten, text_width, wrap
+from .deck_text import (EMU_PER_PT, INSET_X, LINE, fieldwork_text, more_in_report, needed_height, shorten, text_width,
+                        wrap)
 from .records import CHART_MIME, VEGALITE_VERSION, locale_options
 
 MAX_SLIDES = 14
@@ -253,7 +254,7 @@ class Deck:
         shown = rows[:kept] if kept == len(rows) else rows[:max(kept - 1, 0)]
         if kept < len(rows):
             rest = len(rows) - len(shown)
-            shown = [*shown, [_more(rest), *[""] * (len(header) - 1)]]
+            shown = [*shown, [more_in_report(rest), *[""] * (len(header) - 1)]]
         graphic = slide.shapes.add_table(len(shown) + 1, len(header), left, top, width,
                                          int(height * 0.1)).table
         for j, share in enumerate(widths):
@@ -449,7 +450,7 @@ def _fit(items, width_pt: float, height_pt: float, max_pt: float, min_pt: float)
     while len(items) > 1 and need(size, items) > height_pt:
         items.pop()
         dropped += 1
-        note = (_more(dropped), {"bold": False, "scale": 0.9})
+        note = (more_in_report(dropped), {"bold": False, "scale": 0.9})
         if need(size, [*items, note]) <= height_pt:
             return size, [*items, note]
     room = width_pt - 2 * INSET_X
@@ -497,11 +498,6 @@ def _rgb(hex_colour: str):
     from pptx.dml.color import RGBColor
 
     return RGBColor.from_string(hex_colour.lstrip("#").upper())
-
-
-def _more(n: int) -> str:
-    """The last line of a list cut to fit: how many more the report holds."""
-    return ngettext("… and {n} more in the report", "… and {n} more in the report", n).format(n=n)
 
 
 # --- shared slides -----------------------------------------------------------------------------

@@ -103,6 +103,13 @@ def _cut(text: str, pt: float, width_pt: float, lines: int, *, bold: bool) -> st
     return " ".join(words[:lo]).rstrip(",;:.") + ELLIPSIS
 
 
+def more_in_report(n: int) -> str:
+    """The last line of a list cut to fit a slide: how many more the report holds."""
+    from ..i18n import ngettext
+
+    return ngettext("… and {n} more in the report", "… and {n} more in the report", n).format(n=n)
+
+
 # --- dates, written alike in the deck and the Word document ------------------------------------------
 
 def long_date(text: Any) -> str | None:
