@@ -53,9 +53,9 @@ from .export import add_chart_svgs, export_html, vega_bundle, write_index
 from .kernels import KernelTemplate, fork_supported
 from .pdf import PdfPrinter
 from .publish import entry_of, load_state, migrate_legacy_state, publish, save_entry
-from ..i18n import _, use_language
+from ..i18n import use_language
 from .records import read_records, report_language
-from .spec import TITLES, ReportSpec, check_formats
+from .spec import ReportSpec, check_formats, report_title
 
 
 
@@ -98,8 +98,7 @@ def _stage(nb, spec: ReportSpec, work: Path, formats: Sequence[str], branding, v
         staged["html"] = str(write_text(work / f"{spec.name}.html", page))
     if "pptx" in formats:
         staged["pptx"] = str(write_deck(nb, spec.report, work / f"{spec.name}.pptx", organisation=spec.organisation,
-                                        branding=branding, title=_(TITLES[spec.report]) if spec.report in TITLES
-                                        else None))
+                                        branding=branding, title=report_title(spec.report)))
     if "docx" in formats:
         staged["docx"] = str(write_docx(nb, spec, work / f"{spec.name}.docx", branding=branding))
     return staged

@@ -209,3 +209,21 @@ def test_both_notebooks_record_the_engagement_and_show_only_the_approved_comment
     records = read_records(nbformat.read(tmp_path / "harrowmoor-water-services-portfolio.ipynb", 4))
     assert records["engagement"]["client"] == "Harrowmoor Water Services"
     assert records["engagement"]["fieldwork"] is None and records["engagement"]["key_messages"] == []
+
+
+def test_the_default_confidentiality_line_is_in_the_reports_language_and_the_file_gives_its_language(tmp_path):
+    from pmo_workbench.i18n import use_language
+    from pmo_workbench.reports.records import report_language
+    from pmo_workbench._values import number_locale
+
+    with use_language("de"):
+        assert engagement_record(None, organisation="Org")["confidentiality"] == "Vertraulich"
+    path = tmp_path / "engagement.yaml"
+    path.write_text("organisation: Org\nlanguage: de\nlocale: de-CH\nconfidentiality: Streng vertraulich\n",
+                    encoding="utf-8")
+    record = engagement_record(path, organisation="Org", report="portfolio")
+    assert (record["language"], record["locale"], record["confidentiality"]) == ("de", "de_CH", "Streng vertraulich")
+    with report_language("de", {"engagement": record}):
+        assert number_locale() == "de_CH"
+    with report_language("en", {"engagement": record}):  # a locale of another language: the language's own
+        assert number_locale() == "en_GB"
