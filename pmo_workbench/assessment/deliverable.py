@@ -13,8 +13,8 @@ how they are redacted), and the confidentiality, version and draft markers::
     prepared_for: Chief Executive, Korrin Regional Council
     fieldwork: {start: 2026-03-02, end: 2026-03-20}
     framework: prince2                         # pmbok, prince2 or agile
-    language: en
-    locale: en_GB
+    language: de                               # the reports' language (default en)
+    locale: de_AT                              # numbers, dates and money (default: the language's usual one)
     key_messages: [..., ..., ...]               # 3 to 5
     recommendations: {exclude: [gov-sponsor], add: [], cap: 8}
     comments:
@@ -46,12 +46,15 @@ from typing import Annotated, Any
 from pydantic import (BaseModel, ConfigDict, Field, StrictInt, StringConstraints, ValidationInfo, field_validator,
                       model_validator)
 
+from ..i18n import N_, languages
+from ..i18n import check_language as _language_code
+
 FRAMEWORKS = ("pmbok", "prince2", "agile")
 """The delivery frameworks a roadmap can be written for."""
-LANGUAGES = ("en",)
-"""The report languages available (translations do not exist yet)."""
 DEFAULT_LOCALE = "en_GB"
-DEFAULT_CONFIDENTIALITY = "Confidential"
+"""The locale of English reports (each language's usual locale: :data:`pmo_workbench.i18n.DEFAULT_LOCALES`)."""
+DEFAULT_CONFIDENTIALITY = N_("Confidential")
+"""The confidentiality line when the file gives none (shown in the report's language)."""
 CLIENT_FIELDS = ("client", "client_logo", "consultancy", "consultancy_logo", "prepared_for", "fieldwork",
                  "framework", "language", "locale", "key_messages", "portfolio_key_messages", "recommendations",
                  "comments", "confidentiality", "version", "draft")
@@ -231,19 +234,27 @@ class RecommendationChoice(_Model):
         return self
 
 
+def __getattr__(name: str):
+    if name == "LANGUAGES":  # the languages the package speaks, found when asked (no import-time scan)
+        return languages()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def check_language(value: str) -> str:
-    """``en`` only, until translations exist."""
-    if value not in LANGUAGES:
-        raise ValueError(f"'{value}': only 'en' is available until translations of the reports exist")
-    return value
+    """A language the reports are written in (:func:`pmo_workbench.i18n.languages`), as its code."""
+    try:
+        return _language_code(value)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a language the reports are written in; expected one of "
+                         f"{', '.join(languages())}") from None
 
 
 def check_locale(value: str) -> str:
-    """A Babel locale id of a language the reports are written in (``en_GB``, ``en_US``), normalised as Babel
-    writes it.
+    """A Babel locale id of a language the reports are written in (``en_GB``, ``en_US``, ``de_DE``, ``de_AT``,
+    ``de_CH``...), normalised as Babel writes it.
 
-    The locale decides how dates, numbers and money are written; until translations exist the text is English,
-    and a German number (``54,8``) in an English sentence that Python wrote (``54.8``) would contradict it.
+    The locale decides how dates, numbers and money are written. A report uses it when the report is in the
+    locale's language; a report in another language writes numbers as that language usually does.
     """
     from babel import Locale, UnknownLocaleError
 
@@ -251,9 +262,10 @@ def check_locale(value: str) -> str:
         locale = Locale.parse(value.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError) as exc:
         raise ValueError(f"'{value}' is not a locale Babel knows ({exc}); expected an id such as en_GB") from None
-    if locale.language not in LANGUAGES:
-        raise ValueError(f"'{value}': the reports are written in English until translations exist, so the locale "
-                         "must be an English one, such as en_GB, en_US or en_IE")
+    available = languages()
+    if locale.language not in available:
+        raise ValueError(f"'{value}': the reports are written in {', '.join(available)}, so the locale must be one "
+                         "of those languages, such as en_GB, en_US, de_DE, de_AT or de_CH")
     return str(locale)
 
 

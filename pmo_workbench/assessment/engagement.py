@@ -47,7 +47,6 @@ from ..errors import InputValidationError, Problem
 from .deliverable import (
     CLIENT_FIELDS,
     DEFAULT_CONFIDENTIALITY,
-    DEFAULT_LOCALE,
     AnswerComment,
     EngagementComment,
     Fieldwork,
@@ -196,8 +195,8 @@ class Engagement(_Model):
     prepared_for: Name | None = None
     fieldwork: Fieldwork | None = None
     framework: Literal["pmbok", "prince2", "agile"] | None = None
-    language: str = "en"
-    locale: str = DEFAULT_LOCALE
+    language: str | None = None
+    locale: str | None = None
     key_messages: KeyMessages | None = None
     portfolio_key_messages: KeyMessages | None = None
     recommendations: RecommendationChoice | None = None
@@ -388,7 +387,7 @@ def load_engagement(path: str | Path, instrument: Instrument | None,
         client-level edit: a client key without ``organisation``, an entry of
         another organisation, a logo outside the file's folder or missing, a
         date that does not exist or a fieldwork ending before it starts, a
-        language other than ``en``, a locale Babel does not know, fewer than 3
+        language the reports are not written in, a locale Babel does not know (or of such a language), fewer than 3
         or more than 5 key messages, a step id the recommendations library
         lacks, a comment the answers do not hold (or whose text was edited) and
         a redaction phrase not in its comment.

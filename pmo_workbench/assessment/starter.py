@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import pandas as pd
 
+from ..i18n import DEFAULT_LOCALES, languages
 from .deliverable import DEFAULT_CONFIDENTIALITY, DEFAULT_LOCALE, FRAMEWORKS, answer_comments, default_fieldwork
 from .instrument import Instrument
 
@@ -20,14 +21,16 @@ def _q(text: object) -> str:
 
 
 def starter_engagement(responses: pd.DataFrame, organisation: str, instrument: Instrument, *,
-                       responses_name: str = "the responses", file_name: str = "engagement.yaml") -> str:
+                       responses_name: str = "the responses", file_name: str = "engagement.yaml",
+                       language: str = "en") -> str:
     """The text of a starter ``engagement.yaml`` for ``organisation``.
 
     Every client-level key is there with a default or as a commented example;
     the fieldwork is the first and last ``assessed_on`` of the answers; one
     entry per PMO of the organisation (its target commented out with the
     instrument's types listed, its context and evidence questions listed);
-    every comment of the answers listed with ``approved: false``.
+    every comment of the answers listed with ``approved: false``. ``language`` is the reports' language it
+    gives (its comment lists those available).
     """
     rows = responses[(responses["organisation"] == organisation).to_numpy(bool)]
     pmos = list(dict.fromkeys(str(p) for p in rows["pmo"]))
@@ -52,8 +55,9 @@ def starter_engagement(responses: pd.DataFrame, organisation: str, instrument: I
                      "  # first and last assessed_on of the answers")
     lines += [
         f"# framework: {FRAMEWORKS[0]}  # the roadmap's framework: {', '.join(FRAMEWORKS)}",
-        "language: en  # only en until translations of the reports exist",
-        f"locale: {DEFAULT_LOCALE}  # numbers, dates and money (an English Babel locale: en_GB, en_US, en_IE...)",
+        f"language: {language}  # the reports' language: {', '.join(languages())}",
+        f"# locale: {DEFAULT_LOCALES.get(language, DEFAULT_LOCALE)}  # numbers, dates and money (default: the "
+        "language's usual locale; a Babel locale of a report language: en_GB, en_US, de_DE, de_AT, de_CH...)",
         "# key_messages:  # 3 to 5 sentences for the positioning report, each true of the results",
         "#   - \"...\"",
         "# portfolio_key_messages:  # 3 to 5 sentences for the portfolio report",

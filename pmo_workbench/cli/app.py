@@ -96,6 +96,26 @@ TargetsOption = Annotated[
     Path | None, typer.Option("--targets", help="File of target types per PMO (the engagement format); its "
                               "targets win over the engagement file's.")
 ]
+
+
+def _language(value: str | None) -> str | None:
+    """A ``--language`` value as the code the package speaks; a language it does not speak: usage error, exit 2."""
+    if value is None:
+        return None
+    from ..i18n import check_language
+
+    try:
+        return check_language(value)
+    except ValueError as exc:
+        usage(f"--language: {exc}")
+
+
+LanguageOption = Annotated[
+    str | None, typer.Option("--language", callback=_language,
+                             help="Language of the report (en, de); default: the engagement file's, else en.")
+]
+
+
 CellTimeoutOption = Annotated[
     int, typer.Option("--cell-timeout", min=1, help="Seconds a notebook cell may run before its report fails.")
 ]

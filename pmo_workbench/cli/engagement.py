@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .app import CONTEXT, InstrumentOption, app, usage
+from .app import CONTEXT, InstrumentOption, _language, app, usage
 
 engagement_app = typer.Typer(help="Write and check engagement files (the consultant's edit of the reports).",
                              no_args_is_help=True, context_settings=CONTEXT)
@@ -24,6 +24,8 @@ def engagement_init_command(
     out: Annotated[Path, typer.Option("--out", help="File to write.")] = Path("engagement.yaml"),
     instrument: InstrumentOption = "pmo-core",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    language: Annotated[str | None, typer.Option("--language", callback=_language,
+                                                 help="The reports' language the file gives (en, de).")] = None,
 ) -> None:
     """Write a commented starter engagement file for one organisation: every field with a default or an example,
     the fieldwork from the answers, one entry per PMO and every comment (not approved)."""
@@ -46,7 +48,8 @@ def engagement_init_command(
         hint = f"did you mean '{close}'?" if close else f"it holds {', '.join(repr(k) for k in known)}"
         usage(f"{responses}: no organisation '{organisation}' in the answers; {hint}")
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_text(out, starter_engagement(frame, organisation, ins, responses_name=responses.name, file_name=out.name))
+    write_text(out, starter_engagement(frame, organisation, ins, responses_name=responses.name, file_name=out.name,
+                                       language=language or "en"))
     typer.echo(str(out))
 
 

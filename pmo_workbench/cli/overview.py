@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .app import app, check_folder
+from .app import LanguageOption, app, check_folder
 
 
 @app.command("overview")
@@ -18,9 +18,11 @@ def overview_command(
     reports: Annotated[Path | None, typer.Option(
         "--reports", help="Folder of rendered reports (as `batch` names them): each assessment links to its "
                           "files there.", show_default=False)] = None,
+    language: LanguageOption = None,
 ) -> None:
     """Write one page across every assessment in the store: organisation, PMO, wave, fieldwork, status, response
     rate, type and overall score, the change since the PMO's previous wave, and links to the reports."""
+    from ..i18n import use_language
     from ..reports.overview import write_overview
     from ..store import Store
     from .app import usage
@@ -28,6 +30,6 @@ def overview_command(
     check_folder(out)
     if reports is not None and not reports.is_dir():
         usage(f"--reports {reports} is not a folder")
-    with Store(store_url, create=False) as store:
+    with Store(store_url, create=False) as store, use_language(language):
         written = write_overview(store, out, reports=reports)
     typer.echo(str(written))

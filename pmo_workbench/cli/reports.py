@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +15,7 @@ from .app import (
     CellTimeoutOption,
     EngagementOption,
     InstrumentOption,
+    LanguageOption,
     TargetsOption,
     WaveOption,
     app,
@@ -44,13 +46,13 @@ def formats(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def run_reports(specs, out: Path, chosen: tuple[str, ...], *, jobs: int | None, force: bool, cell_timeout: int,
-                index: bool = True) -> None:
-    """Run reports, print every written path, exit 1 when any failed."""
+                index: bool = True, language: str | None = None) -> None:
+    """Run reports, print every written path, exit 1 when any failed; ``language`` is the index's."""
     from ..reports.batch import run_batch
 
     check_folder(out)
     result = run_batch(specs, out, chosen, jobs=jobs, force=force, index=index, cell_timeout=cell_timeout,
-                       progress=sys.stderr.isatty())
+                       progress=sys.stderr.isatty(), language=language)
     for outcome in result.outcomes:
         for path in outcome.kept:
             typer.echo(f"kept your edited copy, changed since it was written: {path}", err=True)
@@ -101,6 +103,7 @@ def report_positioning_command(
     format: FormatOption = None,
     cell_timeout: CellTimeoutOption = DEFAULT_CELL_TIMEOUT,
     wave: WaveOption = None,
+    language: LanguageOption = None,
 ) -> None:
     """Render the positioning report of one organisation (HTML, PDF, executed notebook, slide deck).
 
@@ -113,7 +116,7 @@ def report_positioning_command(
     from ..assessment.report import refuse_few_anonymous
     from ..assessment.responses import check_subject
     from ..reports.branding import load_branding
-    from ..reports.spec import positioning_spec
+    from ..reports.spec import name_in_language, positioning_spec
     from .assess import load
 
     if (responses is None) == (store_url is None) or (store_url is not None and assessment is None) or (
@@ -156,8 +159,9 @@ def report_positioning_command(
     spec = positioning_spec(responses, organisation, pmo, instrument=instrument, benchmark=benchmark,
                             branding=branding, min_group_size=min_group_size, engagement=engagement,
                             targets=targets, targets_source=source, portfolio=portfolio,
-                            as_of=as_of.date() if as_of else None, wave=wave, peers=peers,
-                            name=name if store_url is not None else None)
+                            as_of=as_of.date() if as_of else None, wave=wave, peers=peers, language=language)
+    if store_url is not None and name is not None:
+        spec = dataclasses.replace(spec, name=name_in_language(name, spec.parameters.get("language")))
     run_reports([spec], out, formats(format, ("html", "ipynb")), jobs=1, force=True, index=False,
                 cell_timeout=cell_timeout)
 
@@ -181,6 +185,7 @@ def report_portfolio_command(
     stale_days: StaleOption = None,
     engagement: Annotated[Path | None, typer.Option(
         "--engagement", help="The organisation's engagement file (client, logos, portfolio_key_messages).")] = None,
+    language: LanguageOption = None,
 ) -> None:
     """Render the portfolio health report of one organisation (HTML, PDF, executed notebook, slide deck)."""
     from ..portfolio import read_portfolio
@@ -206,7 +211,7 @@ def report_portfolio_command(
     spec = portfolio_spec(portfolio, organisation, as_of=as_of.date() if as_of else None, budget=budget,
                           thresholds=thresholds, eac_method=eac_method.value, branding=branding,
                           fy_start=fy_start, currency=currency, history=dated or None,
-                          stale_days=stale_days, engagement=engagement)
+                          stale_days=stale_days, engagement=engagement, language=language)
     run_reports([spec], out, formats(format, ("html", "ipynb")), jobs=1, force=True, index=False,
                 cell_timeout=cell_timeout)
 
@@ -223,13 +228,18 @@ def batch_command(
         "--allow-outside", help="A folder outside the manifest's that its rows may name files in (repeat for "
                                 "several). By default every file must be in the manifest's folder.")] = None,
     cell_timeout: CellTimeoutOption = DEFAULT_CELL_TIMEOUT,
+    language: LanguageOption = None,
 ) -> None:
-    """Render every report a manifest lists, in parallel, and write index.html."""
+    """Render every report a manifest lists, in parallel, and write index.html.
+
+    --language is the language of every report whose row gives none (a row's language column wins, then its
+    engagement file's) and of index.html."""
     from ..reports.manifest import read_manifest
 
     check_folder(out)
-    specs = read_manifest(manifest, allowed=tuple(allow_outside or ()))
-    run_reports(specs, out, formats(format, ("html", "ipynb")), jobs=jobs, force=force, cell_timeout=cell_timeout)
+    specs = read_manifest(manifest, allowed=tuple(allow_outside or ()), language=language)
+    run_reports(specs, out, formats(format, ("html", "ipynb")), jobs=jobs, force=force, cell_timeout=cell_timeout,
+                language=language)
 
 
 @app.command("demo")
@@ -239,6 +249,7 @@ def demo_command(
     format: FormatOption = None,
     force: Annotated[bool, typer.Option("--force", help="Render every report even if unchanged.")] = False,
     cell_timeout: CellTimeoutOption = DEFAULT_CELL_TIMEOUT,
+    language: LanguageOption = None,
 ) -> None:
     """Render a positioning report for every sample organisation, and an index of them, each from an engagement
     file the demo writes first, beside the out folder (``<out>-engagements/``): never inside it, because the
@@ -265,8 +276,8 @@ def demo_command(
     default = ("html", "ipynb", "pptx", "docx") if why_not else ("html", "pdf", "ipynb", "pptx", "docx")
     if why_not and format is None:
         typer.echo(f"Writing no PDF: {why_not}", err=True)
-    run_reports(demo_specs(engagements=engagements), out, formats(format, default), jobs=jobs, force=force,
-                cell_timeout=cell_timeout)
+    run_reports(demo_specs(engagements=engagements, language=language), out, formats(format, default), jobs=jobs,
+                force=force, cell_timeout=cell_timeout, language=language)
 
 
 @report_app.command("progress")
@@ -293,6 +304,7 @@ def report_progress_command(
     branding: BrandingOption = None,
     format: FormatOption = None,
     cell_timeout: CellTimeoutOption = DEFAULT_CELL_TIMEOUT,
+    language: LanguageOption = None,
 ) -> None:
     """Render the progress report of one PMO between two waves (HTML, PDF, executed notebook, slide deck).
 
@@ -326,7 +338,7 @@ def report_progress_command(
     spec = progress_spec(responses, organisation, data.pmo, from_wave=data.progress.waves[0],
                          to_wave=data.progress.waves[1], earlier_responses=earlier, instrument=instrument,
                          earlier_instrument=earlier_instrument, engagement=engagement, min_change=min_change,
-                         min_group_size=min_group_size, branding=branding, anonymous=anonymous)
+                         min_group_size=min_group_size, branding=branding, anonymous=anonymous, language=language)
     run_reports([spec], out, formats(format, ("html", "ipynb")), jobs=1, force=True, index=False,
                 cell_timeout=cell_timeout)
 

@@ -25,7 +25,9 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from .._values import MISSING, count, fmt, is_missing, jsonable, money, percent, set_locale
+from ..i18n import _
 from ..reports.records import CHART_MIME, DEFER_SVG_ENV, RECORD_MIME, chart_svg, read_records
+
 #: Columns that :func:`table` keeps on one line by default: identifiers and dates that hold a hyphen.
 IDENTIFIERS = ("project_id", "risk_id", "from_project", "to_project", "month", "needed_by", "predecessor_finish")
 
@@ -116,9 +118,9 @@ def table_html(frame: pd.DataFrame, *, decimals: int | Mapping[str, int] = 1, ca
             return na
         if isinstance(value, (float, np.floating)):
             places = decimals.get(column, 1) if isinstance(decimals, Mapping) else decimals
-            return f"{round(float(value), places) + 0.0:,.{places}f}"  # + 0.0: never "-0.00"
+            return fmt(round(float(value), places) + 0.0, places, thousands=True)  # + 0.0: never "-0.00"
         if isinstance(value, (bool, np.bool_)):
-            return "yes" if value else "no"
+            return _("yes") if value else _("no")
         if isinstance(value, pd.Timestamp):  # a date, not "2026-10-01 00:00:00"
             return value.date().isoformat() if value == value.normalize() else value.isoformat(" ", "minutes")
         return str(value)

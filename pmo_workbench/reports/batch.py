@@ -53,8 +53,9 @@ from .export import add_chart_svgs, export_html, vega_bundle, write_index
 from .kernels import KernelTemplate, fork_supported
 from .pdf import PdfPrinter
 from .publish import entry_of, load_state, migrate_legacy_state, publish, save_entry
-from .records import read_records
-from .spec import TITLES, ReportSpec, check_formats
+from ..i18n import use_language
+from .records import read_records, report_language
+from .spec import ReportSpec, check_formats, report_title
 
 
 
@@ -70,19 +71,9 @@ def _render_notebook(spec: ReportSpec, out_dir: Path, work: Path, formats: Seque
     try:
         branding = load_branding(spec.branding)
         nb = execute(spec, out_dir, work=work, kernel_config=kernel_config, cell_timeout=cell_timeout)
-        charts = add_chart_svgs(nb)
-        records = read_records(nb)
-        staged: dict[str, str] = {}
-        if "ipynb" in formats:
-            staged["ipynb"] = str(write_text(work / f"{spec.name}.ipynb", nbformat.writes(nb)))
-        if "html" in formats or "pdf" in formats:
-            page = export_html(nb, spec, branding=branding, vega_js=vega_js)
-            staged["html"] = str(write_text(work / f"{spec.name}.html", page))
-        if "pptx" in formats:
-            staged["pptx"] = str(write_deck(nb, spec.report, work / f"{spec.name}.pptx", organisation=spec.organisation,
-                                            branding=branding, title=TITLES.get(spec.report)))
-        if "docx" in formats:
-            staged["docx"] = str(write_docx(nb, spec, work / f"{spec.name}.docx", branding=branding))
+        with report_language(spec.parameters.get("language"), records := read_records(nb)):
+            charts = add_chart_svgs(nb)
+            staged = _stage(nb, spec, work, formats, branding, vega_js)
     except Exception as exc:  # noqa: BLE001 - one report failing never stops the others
         kept = getattr(exc, "notebook", None)
         error = FileError.from_os_error("write", work, exc) if isinstance(exc, OSError) else exc
@@ -97,11 +88,28 @@ def _render_notebook(spec: ReportSpec, out_dir: Path, work: Path, formats: Seque
                          seconds=time.perf_counter() - started)
 
 
-def _print_pdf(outcome: ReportOutcome, printer: PdfPrinter, work: Path) -> ReportOutcome:
-    """Print the staged HTML of a rendered report to a staged PDF."""
+def _stage(nb, spec: ReportSpec, work: Path, formats: Sequence[str], branding, vega_js: str | None) -> dict[str, str]:
+    """Write the notebook, HTML, deck and Word files of one executed report into ``work`` (in its language)."""
+    staged: dict[str, str] = {}
+    if "ipynb" in formats:
+        staged["ipynb"] = str(write_text(work / f"{spec.name}.ipynb", nbformat.writes(nb)))
+    if "html" in formats or "pdf" in formats:
+        page = export_html(nb, spec, branding=branding, vega_js=vega_js)
+        staged["html"] = str(write_text(work / f"{spec.name}.html", page))
+    if "pptx" in formats:
+        staged["pptx"] = str(write_deck(nb, spec.report, work / f"{spec.name}.pptx", organisation=spec.organisation,
+                                        branding=branding, title=report_title(spec.report)))
+    if "docx" in formats:
+        staged["docx"] = str(write_docx(nb, spec, work / f"{spec.name}.docx", branding=branding))
+    return staged
+
+
+def _print_pdf(outcome: ReportOutcome, printer: PdfPrinter, work: Path, language: str | None = None) -> ReportOutcome:
+    """Print the staged HTML of a rendered report to a staged PDF (its page furniture in ``language``)."""
     pdf = work / f"{outcome.name}.pdf"
     try:
-        printer.print_pdf(outcome.files["html"], pdf, charts=outcome.charts)
+        with report_language(language, outcome.records):
+            printer.print_pdf(outcome.files["html"], pdf, charts=outcome.charts)
     except Exception as exc:  # noqa: BLE001 - one page failing to print fails that report only
         return replace(outcome, status="failed", files={}, environment=isinstance(exc, OSError),
                        error=f"{outcome.organisation}: PDF printing failed: {exc}")
@@ -258,6 +266,7 @@ def run_batch(
     progress: bool = True,
     index: bool = True,
     on_outcome: Callable[[ReportOutcome], None] | None = None,
+    language: str | None = None,
 ) -> BatchResult:
     """Render many reports, ``jobs`` at a time; a failed report never stops the others.
 
@@ -270,8 +279,9 @@ def run_batch(
     (a full disk, a permission) or its inputs are unchanged; a report whose
     new inputs make it fail loses them, so that no report passes for inputs it
     was not made from. Each report's state is saved as it is published; writes
-    ``index.html`` (when ``index``); a second batch into the same folder waits
-    for the first.
+    ``index.html`` (when ``index``) in ``language`` (default English), each
+    row naming its report's language; a second batch into the same folder
+    waits for the first.
 
     Raises
     ------
@@ -303,7 +313,11 @@ def run_batch(
         finally:
             shutil.rmtree(work, ignore_errors=True)
         ordered = tuple(outcomes[s.name] for s in specs)
-        index_path = write_index(out_dir, ordered) if index else None
+        if index:
+            with use_language(language):
+                index_path = write_index(out_dir, ordered, {s.name: s.parameters.get("language") for s in specs})
+        else:
+            index_path = None
     return BatchResult(ordered, index_path, time.perf_counter() - started)
 
 
@@ -325,7 +339,7 @@ def _render_all(todo, outcomes, state, out_dir, work, formats, jobs, cell_timeou
 
         def finish(spec: ReportSpec, print_: str, outcome: ReportOutcome) -> None:
             if printer is not None and outcome.status == "rendered":
-                outcome = _print_pdf(outcome, printer, work)
+                outcome = _print_pdf(outcome, printer, work, spec.parameters.get("language"))
             outcome = _settle(spec, print_, outcome, state.get(spec.name), out_dir, formats)
             outcomes[spec.name] = outcome
             bar.advance(1)
@@ -400,7 +414,7 @@ def _settle(spec: ReportSpec, print_: str, outcome: ReportOutcome, old: Mapping[
 
 def _pool(workers: int) -> cf.ProcessPoolExecutor:
     pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_worker_init)
-    for _ in range(workers):
+    for _n in range(workers):
         pool.submit(int)  # start the workers now
     return pool
 

@@ -9,10 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from .._yaml import load_yaml, locate, problems_from_pydantic
 from ..errors import InputValidationError, Problem
+from ..i18n import N_, _
 from .._safety import FileSafetyError, logo_data_uri, resolve_inside
 
 
-KICKERS = {"positioning": "PMO assessment", "portfolio": "Portfolio report", "progress": "PMO assessment"}
+KICKERS = {"positioning": N_("PMO assessment"), "portfolio": N_("Portfolio report"), "progress": N_("PMO assessment")}
 """The small line above each kind of report's title when the branding file gives none."""
 
 
@@ -32,7 +33,7 @@ class Branding(BaseModel):
 
     def kicker_for(self, report: str) -> str:
         """The kicker of a kind of report: the branding file's, else the report's own (:data:`KICKERS`)."""
-        return self.kicker or KICKERS.get(report, KICKERS["positioning"])
+        return self.kicker or _(KICKERS.get(report, KICKERS["positioning"]))
 
     @property
     def logo_uri(self) -> str | None:

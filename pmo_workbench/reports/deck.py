@@ -23,10 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ReportError
+from ..i18n import _
 from ..resources import templates_dir
 from .branding import Branding
-from .deck_text import EMU_PER_PT, INSET_X, LINE, fieldwork_text, needed_height, shorten, text_width, wrap
-from .records import CHART_MIME, VEGALITE_VERSION
+from .deck_text import (EMU_PER_PT, INSET_X, LINE, fieldwork_text, more_in_report, needed_height, shorten, text_width,
+                        wrap)
+from .records import CHART_MIME, VEGALITE_VERSION, locale_options
 
 MAX_SLIDES = 14
 MIN_SLIDES = 8
@@ -83,7 +85,7 @@ def chart_png(spec: Mapping[str, Any]) -> bytes:
     """A Vega-Lite spec as a PNG at twice the size (vl-convert, offline)."""
     import vl_convert
 
-    return vl_convert.vegalite_to_png(dict(spec), scale=2, vl_version=VEGALITE_VERSION)
+    return vl_convert.vegalite_to_png(dict(spec), scale=2, vl_version=VEGALITE_VERSION, **locale_options())
 
 
 # --- the deck ----------------------------------------------------------------------------------
@@ -252,7 +254,7 @@ class Deck:
         shown = rows[:kept] if kept == len(rows) else rows[:max(kept - 1, 0)]
         if kept < len(rows):
             rest = len(rows) - len(shown)
-            shown = [*shown, [f"… and {rest} more in the report", *[""] * (len(header) - 1)]]
+            shown = [*shown, [more_in_report(rest), *[""] * (len(header) - 1)]]
         graphic = slide.shapes.add_table(len(shown) + 1, len(header), left, top, width,
                                          int(height * 0.1)).table
         for j, share in enumerate(widths):
@@ -386,8 +388,8 @@ class Deck:
         client = logo_image(engagement.get("client_logo"))
         consultancy = logo_image(engagement.get("consultancy_logo")) or logo_image(self.branding.logo)
         width, height = int(self.width * 0.2), int(self.height * 0.1)
-        for data, left, name in ((client, self.margin, "Client logo"),
-                                 (consultancy, self.width - self.margin - width, "Consultancy logo")):
+        for data, left, name in ((client, self.margin, _("Client logo")),
+                                 (consultancy, self.width - self.margin - width, _("Consultancy logo"))):
             if data is not None:
                 self.picture(slide, (left, self.margin // 2, width, height), data, align=-1 if left == self.margin
                              else 1).name = name
@@ -448,7 +450,7 @@ def _fit(items, width_pt: float, height_pt: float, max_pt: float, min_pt: float)
     while len(items) > 1 and need(size, items) > height_pt:
         items.pop()
         dropped += 1
-        note = (f"… and {dropped} more in the report", {"bold": False, "scale": 0.9})
+        note = (more_in_report(dropped), {"bold": False, "scale": 0.9})
         if need(size, [*items, note]) <= height_pt:
             return size, [*items, note]
     room = width_pt - 2 * INSET_X
@@ -525,7 +527,7 @@ def footer_text(organisation: str, engagement: Mapping[str, Any]) -> str:
 
 def footer_mark(engagement: Mapping[str, Any]) -> str:
     """``"DRAFT"`` for a draft, else nothing: shown beside the slide number on every slide."""
-    return "DRAFT" if engagement.get("draft") else ""
+    return _("DRAFT") if engagement.get("draft") else ""
 
 
 def title_slide(deck: Deck, title: str, organisation: str, engagement: Mapping[str, Any], *,
@@ -547,11 +549,12 @@ def title_slide(deck: Deck, title: str, organisation: str, engagement: Mapping[s
     lines: list[Any] = [(str(client), {"bold": True, "scale": 1.25})]
     lines += [text for text in (
         subject, when,
-        f"Prepared for {engagement['prepared_for']}" if engagement.get("prepared_for") else None,
-        f"Prepared by {consultancy}" if consultancy else None,
+        _("Prepared for {client}").format(client=engagement["prepared_for"]) if engagement.get("prepared_for")
+        else None,
+        _("Prepared by {consultancy}").format(consultancy=consultancy) if consultancy else None,
         engagement.get("confidentiality") or None,
-        " · ".join(str(p) for p in (f"Version {version}" if version else None,
-                                    "DRAFT" if engagement.get("draft") else None) if p) or None,
+        " · ".join(str(p) for p in (_("Version {version}").format(version=version) if version else None,
+                                    _("DRAFT") if engagement.get("draft") else None) if p) or None,
     ) if text]
     body = placeholders.get(1) or slide.shapes.add_textbox(deck.margin, int(deck.height * 0.55),
                                                            deck.width - 2 * deck.margin, int(deck.height * 0.35))
@@ -564,7 +567,7 @@ def bullets_slide(deck: Deck, title: str, items: Sequence[str], *, note: str | N
     slide = deck.slide(title)
     left, top, width, height = deck.body
     note_h = int(height * 0.12) if note else 0
-    deck.text(slide, (left, top, width, height - note_h), list(items) or ["Nothing to report."], max_pt=20,
+    deck.text(slide, (left, top, width, height - note_h), list(items) or [_("Nothing to report.")], max_pt=20,
               min_pt=13, bullets=True)
     if note:
         deck.text(slide, (left, top + height - note_h, width, note_h), [note], max_pt=11, min_pt=9, colour=MUTED)

@@ -103,17 +103,27 @@ def _cut(text: str, pt: float, width_pt: float, lines: int, *, bold: bool) -> st
     return " ".join(words[:lo]).rstrip(",;:.") + ELLIPSIS
 
 
+def more_in_report(n: int) -> str:
+    """The last line of a list cut to fit a slide: how many more the report holds."""
+    from ..i18n import ngettext
+
+    return ngettext("… and {n} more in the report", "… and {n} more in the report", n).format(n=n)
+
+
 # --- dates, written alike in the deck and the Word document ------------------------------------------
 
 def long_date(text: Any) -> str | None:
-    """An ISO date as a reader writes it, ``"2026-03-02"`` -> ``"2 Mar 2026"``; ``None`` when it is not one."""
+    """An ISO date as a reader of the current language writes it, ``"2026-03-02"`` -> ``"2 Mar 2026"``
+    (``"02.03.2026"`` in German); ``None`` when it is not one."""
     import datetime as dt
+
+    from ..i18n import format_date
 
     try:
         day = dt.date.fromisoformat(str(text)[:10])
     except ValueError:
         return None
-    return f"{day.day} {day:%b %Y}"
+    return format_date(day, "medium")
 
 
 def fieldwork_text(fieldwork: Any) -> str | None:
@@ -121,5 +131,9 @@ def fieldwork_text(fieldwork: Any) -> str | None:
     2026"``); ``None`` when it is not two dates. The deck and the Word document write it alike."""
     if not isinstance(fieldwork, (list, tuple)) or len(fieldwork) != 2 or not all(fieldwork):
         return None
+    from ..i18n import _
+
     start, end = (long_date(d) or str(d) for d in fieldwork)
-    return f"Fieldwork {start} to {end}" if start != end else f"Fieldwork {start}"
+    if start == end:
+        return _("Fieldwork {start}").format(start=start)
+    return _("Fieldwork {start} to {end}").format(start=start, end=end)

@@ -35,18 +35,19 @@ from pathlib import Path
 from typing import Any
 
 from .._io import write_with
+from ..i18n import N_, _
 from .branding import Branding
 from .deck_text import fieldwork_text, long_date
-from .records import CHART_MIME, RECORD_MIME, VEGALITE_VERSION, read_records
-from .spec import TITLES, ReportSpec
+from .records import CHART_MIME, RECORD_MIME, VEGALITE_VERSION, locale_options, read_records
+from .spec import ReportSpec, report_title
 
 DEFAULT_BRAND = "1F4E79"
 """The house colour (as on the HTML page) when the branding gives none."""
 TOC_LEVELS = 2
 """Heading levels listed in the table of contents."""
-TOC_HINT = ("Contents without page numbers: in Word, right-click here and choose Update Field "
-            "(Word offers to update it when the file is opened).")
-KEY_MESSAGES = "Key messages"
+TOC_HINT = N_("Contents without page numbers: in Word, right-click here and choose Update Field "
+              "(Word offers to update it when the file is opened).")
+KEY_MESSAGES = N_("Key messages")
 CHART_DPI = 96
 """Vega-Lite sizes are CSS pixels: 96 to the inch."""
 CHART_SCALE = 2
@@ -98,7 +99,7 @@ def _visible_cells(nb):
 
 def _shows_key_messages(nb) -> bool:
     """Whether the notebook shows a "Key messages" heading itself (then the document does not add one)."""
-    marker = KEY_MESSAGES.lower()
+    marker = _(KEY_MESSAGES).lower()
     for cell in _visible_cells(nb):
         if cell.cell_type == "markdown" and marker in cell.source.lower():
             return True
@@ -238,7 +239,7 @@ def chart_png(spec: Mapping[str, Any], svg: str | None = None) -> bytes:
 
     if svg:
         return vl_convert.svg_to_png(svg, scale=CHART_SCALE)
-    return vl_convert.vegalite_to_png(dict(spec), vl_version=VEGALITE_VERSION, scale=CHART_SCALE)
+    return vl_convert.vegalite_to_png(dict(spec), vl_version=VEGALITE_VERSION, scale=CHART_SCALE, **locale_options())
 
 
 def _title_page(document, spec: ReportSpec, branding: Branding, date: str, records: Mapping[str, Any],
@@ -248,28 +249,29 @@ def _title_page(document, spec: ReportSpec, branding: Branding, date: str, recor
     _logos(document, logo_image(engagement.get("client_logo")),
            logo_image(engagement.get("consultancy_logo")) or logo_image(branding.logo))
     document.add_paragraph(branding.kicker_for(spec.report), style="Kicker")
-    document.add_paragraph(TITLES.get(spec.report, spec.report), style="Title")
+    document.add_paragraph(report_title(spec.report), style="Title")
     document.add_paragraph(engagement.get("client") or spec.organisation, style="Title Detail")
     as_of = long_date(records.get("as_of")) if isinstance(records.get("as_of"), str) else None
     subtitle = spec.pmo or records.get("subtitle") or ", ".join(
         str(p.get("pmo", "")) for p in records.get("pmos", []) or [] if isinstance(p, Mapping))
-    if as_of and str(subtitle).startswith("Status date"):
+    if as_of and str(subtitle).startswith(("Status date", _("Status date"))):
         subtitle = None  # written below, as a reader writes a date
     if subtitle:
         document.add_paragraph(str(subtitle), style="Title Detail")
     fieldwork = fieldwork_text(engagement.get("fieldwork"))
-    document.add_paragraph(fieldwork or (f"Status date {as_of}" if as_of else long_date(date) or date))
+    document.add_paragraph(fieldwork or (_("Status date {date}").format(date=as_of) if as_of
+                                         else long_date(date) or date))
     if engagement.get("prepared_for"):
-        document.add_paragraph(f"Prepared for {engagement['prepared_for']}")
+        document.add_paragraph(_("Prepared for {client}").format(client=engagement["prepared_for"]))
     consultancy = engagement.get("consultancy") or branding.consultancy
     if consultancy:
-        document.add_paragraph(f"Prepared by {consultancy}")
+        document.add_paragraph(_("Prepared by {consultancy}").format(consultancy=consultancy))
     if engagement.get("version"):
-        document.add_paragraph(f"Version {engagement['version']}")
+        document.add_paragraph(_("Version {version}").format(version=engagement["version"]))
     if engagement.get("confidentiality"):
         document.add_paragraph(engagement["confidentiality"], style="Note")
     if engagement.get("draft"):
-        document.add_paragraph("DRAFT", style="Draft Marker")
+        document.add_paragraph(_("DRAFT"), style="Draft Marker")
     document.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
 
 
@@ -316,7 +318,7 @@ def _logos(document, client: bytes | None, consultancy: bytes | None) -> None:
         return
     para = document.add_paragraph()
     para.paragraph_format.tab_stops.add_tab_stop(_text_width(document), WD_TAB_ALIGNMENT.RIGHT)
-    for i, (data, name) in enumerate(((client, "Client logo"), (consultancy, "Consultancy logo"))):
+    for i, (data, name) in enumerate(((client, _("Client logo")), (consultancy, _("Consultancy logo")))):
         if data is None:
             continue
         run = para.add_run()
@@ -330,8 +332,8 @@ def _logos(document, client: bytes | None, consultancy: bytes | None) -> None:
 
 
 def _key_messages(document, messages: Sequence[str], headings: list[tuple[int, str]]) -> None:
-    document.add_paragraph(KEY_MESSAGES, style="Heading 1")
-    headings.append((1, KEY_MESSAGES))
+    document.add_paragraph(_(KEY_MESSAGES), style="Heading 1")
+    headings.append((1, _(KEY_MESSAGES)))
     for message in messages:
         document.add_paragraph(message, style="List Bullet")
 
@@ -352,7 +354,7 @@ def _toc(document, anchor, headings: Sequence[tuple[int, str]]) -> None:
             char.set(qn("w:dirty"), "true")
         run._r.append(char)
 
-    first = anchor.insert_paragraph_before(TOC_HINT, style="Note")
+    first = anchor.insert_paragraph_before(_(TOC_HINT), style="Note")
     begin = first.runs[0]._r
     for kind in ("begin", "instr", "separate"):
         run = first.add_run()
@@ -385,16 +387,17 @@ def _footer(document, spec: ReportSpec, engagement: Mapping[str, Any]) -> None:
 
     footer = document.sections[0].footer.paragraphs[0]
     footer.style = document.styles["Note"]
-    parts = [engagement.get("client") or spec.organisation, TITLES.get(spec.report, spec.report),
+    parts = [engagement.get("client") or spec.organisation, report_title(spec.report),
              engagement.get("confidentiality"),
-             f"Version {engagement['version']}" if engagement.get("version") else None]
+             _("Version {version}").format(version=engagement["version"]) if engagement.get("version") else None]
     footer.text = " · ".join(str(p) for p in parts if p) + " · "
     if engagement.get("draft"):
-        draft = footer.add_run("DRAFT")
+        draft = footer.add_run(_("DRAFT"))
         draft.bold = True
         draft.font.color.rgb = RGBColor(0xB0, 0x1E, 0x1E)
         footer.add_run(" · ")
-    footer.add_run("page ")
+    before, _field, after = _("page {number}").partition("{number}")
+    footer.add_run(before)
     for kind in ("begin", "instr", "separate", "result", "end"):
         run = footer.add_run()
         if kind == "instr":
@@ -408,6 +411,8 @@ def _footer(document, spec: ReportSpec, engagement: Mapping[str, Any]) -> None:
             char = OxmlElement("w:fldChar")
             char.set(qn("w:fldCharType"), kind)
             run._r.append(char)
+    if after:
+        footer.add_run(after)
 
 
 def _output(document, output, brand: str, headings: list[tuple[int, str]]) -> None:
@@ -470,15 +475,15 @@ def build_document(nb, spec: ReportSpec, *, branding: Branding | None = None, da
     document = docx.Document()
     _setup(document, brand)
     core = document.core_properties
-    core.title = f"{TITLES.get(spec.report, spec.report)} – {spec.organisation}"
+    core.title = f"{report_title(spec.report)} – {spec.organisation}"
     core.author = core.last_modified_by = engagement.get("consultancy") or branding.consultancy or ""
     core.subject = spec.organisation
     core.created = core.modified = dt.datetime.now(dt.UTC).replace(microsecond=0)
     core.version = engagement.get("version", "")
-    core.content_status = "Draft" if engagement.get("draft") else ""
+    core.content_status = _("Draft") if engagement.get("draft") else ""
     _title_page(document, spec, branding, date, records, engagement)
     headings: list[tuple[int, str]] = []
-    document.add_paragraph("Contents", style="TOC Heading")
+    document.add_paragraph(_("Contents"), style="TOC Heading")
     anchor = document.add_paragraph()
     anchor.add_run().add_break(WD_BREAK.PAGE)
     if engagement.get("key_messages") and not _shows_key_messages(nb):

@@ -10,13 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..assessment.deliverable import DEFAULT_CONFIDENTIALITY, DEFAULT_LOCALE, default_fieldwork
+from ..assessment.deliverable import DEFAULT_CONFIDENTIALITY, default_fieldwork
 from ..assessment.engagement import Engagement, load_engagement
 from ..errors import InputValidationError, Problem
+from ..i18n import _
 from .._safety import FileSafetyError, logo_data_uri
 
 RECORD_KEYS = ("client", "client_logo", "consultancy", "consultancy_logo", "prepared_for", "fieldwork",
-               "confidentiality", "version", "draft", "key_messages", "locale", "framework")
+               "confidentiality", "version", "draft", "key_messages", "locale", "framework", "language")
 """The keys of :func:`engagement_record`, in order."""
 
 
@@ -48,7 +49,9 @@ def engagement_record(engagement: Engagement | str | Path | None, engagement_fil
     dict
         ``{"client", "client_logo": data URI or None, "consultancy", "consultancy_logo": data URI or None,
         "prepared_for", "fieldwork": [start, end] ISO dates or None, "confidentiality", "version",
-        "draft": bool, "key_messages": [str], "locale", "framework"}``.
+        "draft": bool, "key_messages": [str], "locale", "framework", "language"}``: ``locale`` and ``language``
+        as the file gives them, else ``None`` (the report's language, and its usual locale). The confidentiality
+        line the file leaves out is the default's, in the current language.
 
     Raises
     ------
@@ -70,8 +73,9 @@ def engagement_record(engagement: Engagement | str | Path | None, engagement_fil
             fieldwork = None if found is None else [found[0].isoformat(), found[1].isoformat()]
     if own is None:
         return {"client": organisation, "client_logo": None, "consultancy": None, "consultancy_logo": None,
-                "prepared_for": None, "fieldwork": fieldwork, "confidentiality": DEFAULT_CONFIDENTIALITY,
-                "version": None, "draft": False, "key_messages": [], "locale": DEFAULT_LOCALE, "framework": None}
+                "prepared_for": None, "fieldwork": fieldwork, "confidentiality": _(DEFAULT_CONFIDENTIALITY),
+                "version": None, "draft": False, "key_messages": [], "locale": None, "framework": None,
+                "language": None}
     messages = (own.key_messages if report == "positioning" else own.portfolio_key_messages if report == "portfolio"
                 else ())
     return {
@@ -81,12 +85,14 @@ def engagement_record(engagement: Engagement | str | Path | None, engagement_fil
         "consultancy_logo": _logo(own.consultancy_logo, engagement_file, "consultancy_logo"),
         "prepared_for": own.prepared_for,
         "fieldwork": fieldwork,
-        "confidentiality": own.confidentiality,
+        "confidentiality": (_(DEFAULT_CONFIDENTIALITY) if own.confidentiality == DEFAULT_CONFIDENTIALITY
+                            else own.confidentiality),
         "version": own.version,
         "draft": own.draft,
         "key_messages": list(messages or ()),
         "locale": own.locale,
         "framework": own.framework,
+        "language": own.language,
     }
 
 

@@ -7,20 +7,21 @@ import copy
 import datetime as dt
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from .._io import write_text
-from .._values import MISSING
+from .._values import MISSING, fmt
+from ..i18n import N_, _, current_language, jinja_install
 from ..resources import templates_dir
 from .branding import Branding
 from .execute import ReportOutcome
 from .page import long_date, mark_small_tables, title_facts, with_contents
-from .records import CHART_MIME, RECORD_MIME, chart_svg, read_records
-from .spec import TITLES, ReportSpec, slugify
+from .records import CHART_MIME, RECORD_MIME, chart_svg, read_records, vega_locale
+from .spec import ReportSpec, report_title, slugify
 
 
 @cache
@@ -54,15 +55,17 @@ def _static(name: str) -> str:
 
 
 def add_chart_svgs(nb) -> int:
-    """Give every chart output of an executed notebook its SVG (in place); return the chart count."""
+    """Give every chart output of an executed notebook its SVG (in place), numbers and dates in the current
+    language's d3 locale; return the chart count."""
     count = 0
+    locale = vega_locale()
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if CHART_MIME in data:
                 count += 1
                 if "image/svg+xml" not in data:
-                    data["image/svg+xml"] = chart_svg(data[CHART_MIME]["spec"])
+                    data["image/svg+xml"] = chart_svg(data[CHART_MIME]["spec"], locale)
     return count
 
 
@@ -106,6 +109,7 @@ def export_html(nb, spec: ReportSpec, *, branding: Branding | None = None, date:
         ]}}),
     )
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove_cell"}), enabled=True)
+    jinja_install(exporter.environment)  # the template's words in the current language
     records = read_records(nb)
     subtitle = spec.pmo or records.get("subtitle") or ", ".join(p.get("pmo", "") for p in records.get("pmos", []) or [])
     facts = title_facts(records, organisation=spec.organisation, consultancy=branding.consultancy)
@@ -113,7 +117,8 @@ def export_html(nb, spec: ReportSpec, *, branding: Branding | None = None, date:
         **facts,
         "version": __version__,
         "report_version": facts["version"],
-        "title": TITLES.get(spec.report, spec.report),
+        "title": report_title(spec.report),
+        "lang": current_language(),
         "organisation": facts["client"] or spec.organisation,  # the engagement's display name, when it gives one
         "subtitle": subtitle,
         "date": date or dt.date.today().isoformat(),
@@ -124,6 +129,7 @@ def export_html(nb, spec: ReportSpec, *, branding: Branding | None = None, date:
         "css": _static("report.css"),
         "report_js": _static("report.js"),
         "vega_js": vega_bundle() if vega_js is None else vega_js,
+        "vega_locale": _vega_locale_json(),
     }}
     body, _ = exporter.from_notebook_node(_for_page(nb), resources=resources)
     messages = _key_messages_html(facts["key_messages"])
@@ -141,6 +147,15 @@ def export_html(nb, spec: ReportSpec, *, branding: Branding | None = None, date:
     return head + _contents_html(contents) + rest[:main_start] + mark_small_tables(main) + rest[main_end:]
 
 
+def _vega_locale_json() -> str | None:
+    """The current language's d3 locales for the page's vega-embed (``{"format": ..., "time": ...}``, script-safe
+    JSON), or ``None`` when vega's own (English) serve."""
+    number, time = vega_locale()
+    if not number and not time:
+        return None
+    return _script_json({"format": number, "time": time})
+
+
 _TOC_MARK = "<!--pmo:contents-->"
 _KEY_MESSAGES_MARK = "<!--pmo:key-messages-->"
 KEY_MESSAGES_SLOT = '<div class="key-messages-slot"></div>'
@@ -153,7 +168,8 @@ def _key_messages_html(messages: list[str]) -> str:
     if not messages:
         return ""
     items = "".join(f"<li>{escape(m)}</li>" for m in messages)
-    return f'<section class="key-messages" aria-label="Key messages"><h4>Key messages</h4><ul>{items}</ul></section>'
+    heading = escape(_("Key messages"))
+    return f'<section class="key-messages" aria-label="{heading}"><h4>{heading}</h4><ul>{items}</ul></section>'
 
 
 def _contents_html(contents: list[dict[str, Any]]) -> str:
@@ -167,25 +183,46 @@ def _contents_html(contents: list[dict[str, Any]]) -> str:
         children = "".join(f' <span class="toc-sub">· <a href="#{escape(c["id"])}">{escape(c["title"])}</a></span>'
                            for c in entry["children"])
         lines.append(f'<li><a href="#{escape(entry["id"])}">{escape(entry["title"])}</a>{children}</li>')
-    return f'<nav class="toc" aria-label="Contents"><h2 class="toc-title">Contents</h2><ol>{"".join(lines)}</ol></nav>'
+    title = escape(_("Contents"))
+    return f'<nav class="toc" aria-label="{title}"><h2 class="toc-title">{title}</h2><ol>{"".join(lines)}</ol></nav>'
 
 
-def write_index(out_dir: str | Path, outcomes: Sequence[ReportOutcome]) -> Path:
-    """Write ``index.html``: every report with its PMO types and scores and links, then the failures."""
+REPORT_KINDS = {"positioning": N_("positioning"), "portfolio": N_("portfolio"), "progress": N_("progress")}
+"""The kinds of report as the batch index names a failed one."""
+
+
+def write_index(out_dir: str | Path, outcomes: Sequence[ReportOutcome],
+                languages: Mapping[str, str | None] | None = None) -> Path:
+    """Write ``index.html``: every report with its PMO types and scores and links, then the failures.
+
+    The page is in the current language; ``languages`` (report name -> language code, ``None`` English) gives
+    each report's, shown in a Language column when any report is not in English.
+    """
     import jinja2
+
+    from ..i18n import DEFAULT_LANGUAGE, language_name
 
     out_dir = Path(out_dir)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(_template_dir()), autoescape=True)
+    jinja_install(env)
+    env.filters["num"] = lambda value, digits=1: fmt(value, digits)
+    env.filters["signed"] = lambda value, digits=1: (fmt(value, digits) if value is None or value < 0
+                                                     else "+" + fmt(value, digits))
+    languages = languages or {}
     rows = []
     for o in outcomes:
-        links = {fmt: os.path.relpath(path, out_dir) for fmt, path in o.files.items()}
+        links = {fmt_: os.path.relpath(path, out_dir) for fmt_, path in o.files.items()}
+        code = languages.get(o.name) or DEFAULT_LANGUAGE
         rows.append({"outcome": o, "links": links, "pmos": o.records.get("pmos", []),
                      "headline": o.records.get("headline") or {}, "totals": o.records.get("portfolio") or {},
-                     "as_of": o.records.get("as_of"), "progress": o.records.get("progress") or {}})
+                     "as_of": o.records.get("as_of"), "progress": o.records.get("progress") or {},
+                     "language": code, "language_name": language_name(code).capitalize(),
+                     "title": _(REPORT_KINDS[o.report]) if o.report in REPORT_KINDS else o.report})
     page = env.get_template("index.html.j2").render(
         rows=[r for r in rows if r["outcome"].status != "failed"],
         failures=[r for r in rows if r["outcome"].status == "failed"],
         generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), version=__version__, missing=MISSING,
-        css=_static("report.css"),
+        css=_static("report.css"), lang=current_language(),
+        show_language=any(r["language"] != DEFAULT_LANGUAGE for r in rows),
     )
     return write_text(out_dir / "index.html", page)

@@ -60,6 +60,14 @@ class _ManifestRow(BaseModel):
     from_: str | None = Field(default=None, alias="from")
     to: str | None = None
     min_change: float | None = Field(default=None, ge=0)
+    language: str | None = None
+
+    @pydantic.field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        from ..i18n import check_language
+
+        return None if value is None else check_language(value)
 
 
 _WAVE_COLUMNS = ("from", "to", "min_change")
@@ -178,7 +186,8 @@ def _stored_input(item: _ManifestRow, base: Path) -> tuple[str, str, str | None,
             info["wave"] if several else None)
 
 
-def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[ReportSpec]:
+def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language: str | None = None,
+                  ) -> list[ReportSpec]:
     """Read a batch manifest (CSV or YAML): one report per row, paths relative to the manifest.
 
     Columns/keys: ``report`` (``positioning``, ``portfolio`` or ``progress``),
@@ -199,6 +208,8 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
     Progress reports: ``responses`` (required; both waves in a ``wave`` column), ``pmo`` (required),
     ``from`` and ``to`` (the waves; by default the two latest), ``min_change``, ``instrument``,
     ``engagement``, ``min_group_size``.
+    Every report: ``language`` (``en``, ``de``...; default the engagement file's, else English); ``language``
+    given here (the command line's ``--language``) wins over the column.
 
     Every problem is reported at once, with the row a spreadsheet shows (CSV)
     or the line of the entry (YAML): unknown columns, missing or invalid
@@ -300,6 +311,7 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
             problems.append(Problem(str(path), where, "report",
                                     f"unknown report {item.report!r}; expected one of {', '.join(sorted(REPORTS))}"))
             continue
+        chosen_language = language or item.language
         stored_engagement = None
         if item.report == "portfolio":
             from ..portfolio.analysis import make_thresholds
@@ -331,7 +343,7 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
                                   thresholds=None if checked is None else {"green": checked.green,
                                                                            "amber": checked.amber},
                                   branding=item.branding, name=slugify(item.name) if item.name else None, base=base,
-                                  engagement=item.engagement)
+                                  engagement=item.engagement, language=chosen_language)
             if item.engagement is not None:
                 problems.extend(_check_portfolio_engagement(spec, path, where))
         elif item.report == "progress":
@@ -340,7 +352,8 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
             spec = progress_spec(item.responses, item.organisation, item.pmo, from_wave=item.from_, to_wave=item.to,
                                  instrument=item.instrument, engagement=item.engagement, min_change=item.min_change,
                                  min_group_size=item.min_group_size, branding=item.branding,
-                                 name=slugify(item.name) if item.name else None, base=base)
+                                 name=slugify(item.name) if item.name else None, base=base,
+                                 language=chosen_language)
         else:
             if item.store is not None and item.assessment is not None and item.responses is None:
                 try:
@@ -359,6 +372,7 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = ()) -> list[R
                 name=slugify(item.name) if item.name else None, base=base,
                 engagement=item.engagement or stored_engagement, targets=targets, targets_source=source,
                 portfolio=item.portfolio, as_of=item.as_of, wave=item.wave, peers=item.peers,
+                language=chosen_language,
             )
             problems.extend(_check_pool(spec, path, where, pools))
         implicit = spec.parameters.get("engagement") if spec.report in ("positioning", "progress") else None

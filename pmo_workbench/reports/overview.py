@@ -19,17 +19,22 @@ import jinja2
 import pandas as pd
 
 from .._io import write_text
-from .._values import MISSING
+from .._values import MISSING, fmt, percent
+from ..i18n import DEFAULT_LANGUAGE, N_, _, current_language, languages, ngettext
 from ..assessment.engagement import Engagement
 from ..assessment.positioning import ANONYMOUS_MIN_GROUP_SIZE
 from ..assessment.results import assess
 from ..errors import PmoWorkbenchError
-from .spec import report_name, wave_report_name
+from .spec import name_in_language, report_name, wave_report_name
 
 OVERVIEW_FILE = "overview.html"
-NO_ANSWERS = "no answers yet"
-REPORT_SUFFIXES = {".html": "HTML", ".pdf": "PDF", ".pptx": "slides", ".docx": "Word", ".ipynb": "notebook"}
+NO_ANSWERS = N_("no answers yet")
+REPORT_SUFFIXES = {".html": "HTML", ".pdf": "PDF", ".pptx": N_("slides"), ".docx": "Word", ".ipynb": N_("notebook")}
 """The report files linked, and how a link names each."""
+STATUS_WORDS = {"open": N_("open"), "closed": N_("closed")}
+"""An assessment's status as the overview shows it."""
+REPORT_WORDS = {"positioning": N_("positioning"), "progress": N_("progress")}
+"""How a link names the kind of report."""
 _TEMPLATE = Path(__file__).resolve().parent / "templates"
 
 
@@ -79,46 +84,56 @@ def _response(store, row) -> str:
     except PmoWorkbenchError:  # a custom instrument this session does not know: the respondents still count
         total = {"invited": 0}
     n = int(row.respondents)
-    counted = f"{n} respondent{'s' if n != 1 else ''}"
+    counted = ngettext("{n} respondent", "{n} respondents", n).format(n=n)
     if not int(total["invited"]):
         return counted
-    rate = f"{int(total['submitted'])} of {int(total['invited'])} ({total['response_rate']:.0%})"
-    return rate if n <= int(total["submitted"]) else f"{counted}; invited: {rate}"
+    rate = _("{submitted} of {invited} ({rate})").format(submitted=int(total["submitted"]),
+                                                         invited=int(total["invited"]),
+                                                         rate=percent(total["response_rate"]))
+    return rate if n <= int(total["submitted"]) else _("{respondents}; invited: {rate}").format(respondents=counted,
+                                                                                               rate=rate)
 
 
 def _scored(store, row) -> tuple[str | None, float | None, str | None]:
     """(type label, overall score, note): the assessment scored from its stored answers."""
     if int(row.answers) == 0:
-        return None, None, NO_ANSWERS
+        return None, None, _(NO_ANSWERS)
     aid = int(row.assessment_id)
     if store.survey(aid)[0] == "anonymous" and int(row.respondents) < ANONYMOUS_MIN_GROUP_SIZE:
-        return None, None, (f"anonymous, fewer than {ANONYMOUS_MIN_GROUP_SIZE} respondents: no score shown")
+        return None, None, _("anonymous, fewer than {n} respondents: no score shown").format(
+            n=ANONYMOUS_MIN_GROUP_SIZE)
     try:
         instrument = store.instrument_for(aid)
         entry = store.engagement(aid)
         engagement = Engagement(pmos=(entry,)) if entry is not None else None
         (one,) = assess(store.responses(aid), instrument, engagement=engagement).assessments
     except PmoWorkbenchError as exc:  # e.g. a custom instrument this session does not know
-        return None, None, f"not scored: {exc}"
+        return None, None, _("not scored: {reason}").format(reason=exc)
     if pd.isna(one.overall_score):
-        return one.type.label, None, "no score (too few answers)"
+        return one.type.label, None, _("no score (too few answers)")
     return one.type.label, float(one.overall_score), None
 
 
 def _links(folder: Path | None, out: Path, stems: list[str]) -> tuple[Link, ...]:
-    """The files of ``folder`` (never a file outside it, symlinks followed) named ``<stem>.<suffix>``."""
+    """The files of ``folder`` (never a file outside it, symlinks followed) named ``<stem>.<suffix>``, or
+    ``<stem>-<language>.<suffix>`` for a report in another language than English."""
     if folder is None or not folder.is_dir():
         return ()
     root = folder.resolve()
     found = []
-    for stem in dict.fromkeys(stems):
+    named = {name_in_language(stem, code): (stem, code) for stem in dict.fromkeys(stems) for code in languages()}
+    for name, (stem, code) in named.items():
         for suffix, kind in REPORT_SUFFIXES.items():
-            path = folder / f"{stem}{suffix}"
+            path = folder / f"{name}{suffix}"
             if not path.is_file() or path.resolve().parent != root:
                 continue
             relative = os.path.relpath(path.resolve(), out.resolve().parent)
             report = stem.rsplit("-", 1)[-1]
-            found.append(Link(f"{report} ({kind})", quote(Path(relative).as_posix())))
+            report = _(REPORT_WORDS[report]) if report in REPORT_WORDS else report
+            label = _("{report} ({kind})").format(report=report, kind=_(kind))
+            if code != DEFAULT_LANGUAGE:
+                label = _("{report} ({kind}, {language})").format(report=report, kind=_(kind), language=code)
+            found.append(Link(label, quote(Path(relative).as_posix())))
     return tuple(found)
 
 
@@ -142,7 +157,7 @@ def overview_rows(store, *, reports: str | os.PathLike | None = None,
                                 na_position="last", kind="stable")
     folder = Path(reports) if reports is not None else None
     rows = []
-    for _, waves in listed.groupby("pmo_id", sort=False):
+    for _pmo, waves in listed.groupby("pmo_id", sort=False):
         previous = None  # (score, instrument version, wave) of the PMO's latest earlier wave with a score
         before = None  # the wave just before
         answered = waves[waves["answers"] > 0]  # the reports without a wave are of the latest wave with answers
@@ -152,11 +167,16 @@ def overview_rows(store, *, reports: str | os.PathLike | None = None,
             change = None
             if score is not None and previous is not None:
                 if previous[1] == row.instrument_version:
-                    change = f"{score - previous[0]:+.1f}"
+                    points = score - previous[0]
+                    change = ("+" if points >= 0 else "") + fmt(points, 1)
+                    if previous[2] != before:  # a wave without a score between: say which wave it is compared with
+                        change = _("{change} since {wave}").format(change=change, wave=previous[2])
+                elif previous[2] != before:
+                    change = _("not comparable (instrument {earlier} → {later}) since {wave}").format(
+                        earlier=previous[1], later=row.instrument_version, wave=previous[2])
                 else:
-                    change = f"not comparable (instrument {previous[1]} → {row.instrument_version})"
-                if previous[2] != before:  # a wave without a score between: say which wave it is compared with
-                    change += f" since {previous[2]}"
+                    change = _("not comparable (instrument {earlier} → {later})").format(
+                        earlier=previous[1], later=row.instrument_version)
             stems = [wave_report_name("positioning", row.organisation, row.pmo, row.wave),
                      wave_report_name("positioning", row.organisation, None, row.wave)]
             if row.assessment_id == last:
@@ -174,14 +194,20 @@ def overview_rows(store, *, reports: str | os.PathLike | None = None,
     return rows
 
 
-def render_overview(rows: list[OverviewRow], *, title: str = "Assessments overview",
+def render_overview(rows: list[OverviewRow], *, title: str | None = None,
                     generated: dt.date | None = None) -> str:
-    """The overview page (one self-contained HTML document: no script, font or image from anywhere)."""
+    """The overview page (one self-contained HTML document: no script, font or image from anywhere), in the
+    current language (``title`` default: "Assessments overview")."""
+    from ..i18n import jinja_install
+
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATE), autoescape=True,
                              undefined=jinja2.StrictUndefined)
+    jinja_install(env)
+    env.filters["num"] = lambda value, digits=1: fmt(value, digits)
     return env.get_template("overview.html.j2").render(
-        title=title, rows=rows, generated=str(generated or dt.date.today()), missing=MISSING,
-        min_group=ANONYMOUS_MIN_GROUP_SIZE)
+        title=title or _("Assessments overview"), rows=rows, generated=str(generated or dt.date.today()),
+        missing=MISSING, min_group=ANONYMOUS_MIN_GROUP_SIZE, lang=current_language(),
+        statuses={key: _(text) for key, text in STATUS_WORDS.items()})
 
 
 def write_overview(store, out: str | os.PathLike, *, reports: str | os.PathLike | None = None) -> Path:

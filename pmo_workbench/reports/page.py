@@ -106,17 +106,22 @@ def title_facts(records: Mapping[str, Any], *, organisation: str, consultancy: s
         ``client``, ``client_logo`` (data URI or None), ``consultancy``, ``consultancy_logo`` (data URI or
         None: the branding's logo is used), ``prepared_for``, ``fieldwork``
         (text or None), ``status_date`` (text or None), ``confidentiality``, ``version``, ``draft`` (bool),
-        ``key_messages`` (list of str) and ``locale``.
+        ``key_messages`` (list of str) and ``locale``: the engagement's when it is one of the current language,
+        else the current number locale (:func:`pmo_workbench._values.number_locale`).
     """
     engagement = records.get("engagement")
     engagement = engagement if isinstance(engagement, Mapping) else {}
-    locale = engagement.get("locale") if isinstance(engagement.get("locale"), str) else DEFAULT_LOCALE
+    locale = engagement.get("locale") if isinstance(engagement.get("locale"), str) else None
     from babel import Locale, UnknownLocaleError
 
+    from .._values import number_locale
+    from ..i18n import current_language
+
     try:
-        Locale.parse(locale)
+        if locale is None or Locale.parse(locale).language != current_language():
+            locale = number_locale()  # the report's language's usual locale, or the one its language was set with
     except (ValueError, TypeError, LookupError, UnknownLocaleError):
-        locale = DEFAULT_LOCALE
+        locale = number_locale()
 
     def _str(key: str) -> str | None:
         value = engagement.get(key)

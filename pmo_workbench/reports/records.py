@@ -17,11 +17,28 @@ DEFER_SVG_ENV = "PMO_WORKBENCH_DEFER_SVG"
 VEGALITE_VERSION = "6.4"
 
 
-def chart_svg(spec: Mapping[str, Any]) -> str:
-    """Render a Vega-Lite spec to SVG offline (vl-convert)."""
+def vega_locale() -> tuple[dict | None, dict | None]:
+    """The d3 number-format and time-format locales of the current language, as
+    :func:`pmo_workbench.charts.style.vega_locale` gives them (``(None, None)``: vega's own, English)."""
+    from ..charts import style
+
+    found = getattr(style, "vega_locale", None)
+    return found() if found is not None else (None, None)
+
+
+def locale_options(locale: tuple[dict | None, dict | None] | None = None) -> dict[str, dict]:
+    """vl-convert's ``format_locale`` and ``time_format_locale`` arguments for ``locale`` (default the current
+    language's, :func:`vega_locale`); none for English."""
+    number, time = vega_locale() if locale is None else locale
+    return {key: value for key, value in (("format_locale", number), ("time_format_locale", time)) if value}
+
+
+def chart_svg(spec: Mapping[str, Any], locale: tuple[dict | None, dict | None] | None = None) -> str:
+    """Render a Vega-Lite spec to SVG offline (vl-convert), numbers and dates in ``locale`` (default the current
+    language's, :func:`vega_locale`)."""
     import vl_convert
 
-    return vl_convert.vegalite_to_svg(dict(spec), vl_version=VEGALITE_VERSION)
+    return vl_convert.vegalite_to_svg(dict(spec), vl_version=VEGALITE_VERSION, **locale_options(locale))
 
 
 def read_records(nb: Any) -> dict[str, Any]:
@@ -33,3 +50,23 @@ def read_records(nb: Any) -> dict[str, Any]:
             if payload is not None:
                 found[payload["name"]] = payload["value"]
     return found
+
+
+def report_language(language: str | None, records: Mapping[str, Any] | None = None):
+    """The block a report's outputs are built in (deck, Word document, PDF, index row): its ``language`` (the
+    spec's ``language`` parameter; ``None``: English), numbers and dates in its engagement record's ``locale``
+    when that is one of the language, else in the language's usual locale.
+
+    >>> with report_language("de", {"engagement": {"locale": "de_AT"}}):
+    ...     from pmo_workbench._values import number_locale
+    ...     number_locale()
+    'de_AT'
+    """
+    from ..i18n import check_language, use_language
+
+    code = check_language(language)
+    engagement = (records or {}).get("engagement")
+    locale = engagement.get("locale") if isinstance(engagement, Mapping) else None
+    if not isinstance(locale, str) or locale.replace("-", "_").split("_")[0].lower() != code:
+        locale = None
+    return use_language(code, locale)

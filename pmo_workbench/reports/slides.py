@@ -15,7 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from .._values import count
+from .._values import fmt
+from ..i18n import N_, _, ngettext
 
 MAX_ITEMS = 8
 """Lists recorded for the deck (ranked rows, findings) keep at most this many entries."""
@@ -109,7 +110,7 @@ def _rag_rows(frame: pd.DataFrame, key: str) -> list[dict]:
     rows = []
     for r in frame.itertuples():
         name = getattr(r, key)
-        rows.append({"name": "(none named)" if _text(name) is None else str(name),
+        rows.append({"name": _("(none named)") if _text(name) is None else str(name),
                      **{k: int(getattr(r, k, 0) or 0) for k in ("red", "amber", "green", "check_estimate")},
                      "cpi": _num(getattr(r, "cpi", None)), "spi": _num(getattr(r, "spi", None)),
                      "parent": _text(getattr(r, "parent", None))})
@@ -135,10 +136,10 @@ def portfolio_slides(result: Any, actions: Iterable[Any] = ()) -> dict:
         "actions": [{"urgency": a.urgency, "area": a.area, "text": a.text} for a in actions],
     }
     groups = result.breakdowns()
-    for key, label in (("pmo", "PMO"), ("category", "category"), ("sponsor", "sponsor")):
+    for key, label in (("pmo", N_("PMO")), ("category", N_("category")), ("sponsor", N_("sponsor"))):
         frame = groups.get(key)
         if frame is not None and len(frame) > 1 or (frame is not None and key == "sponsor"):
-            deck["rag"] = {"key": key, "label": label, "rows": _rag_rows(frame.head(12), key)}
+            deck["rag"] = {"key": key, "label": _(label), "rows": _rag_rows(frame.head(12), key)}
             break
     risks = result.risks
     if risks is not None:
@@ -153,7 +154,7 @@ def portfolio_slides(result: Any, actions: Iterable[Any] = ()) -> dict:
             "top": [{"name": names.get(str(r.project_id), str(r.project_id)),
                      "value": _num(abs(getattr(r, measure)) if pd.notna(getattr(r, measure)) else None, 1),
                      "text": money(abs(getattr(r, measure))) if measure == "threat_emv" else
-                     f"{getattr(r, measure):.0f}"} for r in top.itertuples()],
+                     fmt(getattr(r, measure), 0)} for r in top.itertuples()],
             "open_threats": risks.totals.get("open_threats"), "red_threats": risks.totals.get("red_threats"),
         }
     res = result.resources
@@ -193,7 +194,7 @@ def portfolio_slides(result: Any, actions: Iterable[Any] = ()) -> dict:
             "status": s.status, "budget": money(s.budget), "cost": money(s.total_cost),
             "value": _num(s.total_value), "selected": int(len(s.selected)), "candidates": int(len(s.projects)),
             "funded": [names.get(str(i), str(i)) for i in chosen["project_id"]][:MAX_ITEMS],
-            "left_out": count(int(len(s.projects) - len(chosen)), "candidate"),
+            "left_out": _candidates(int(len(s.projects) - len(chosen))),
         }
     elif result.candidates is not None and len(result.candidates):
         deck["selection"] = {"status": "no budget", "candidates": int(len(result.candidates))}
@@ -201,6 +202,10 @@ def portfolio_slides(result: Any, actions: Iterable[Any] = ()) -> dict:
     deck["findings"] = ({} if found.empty else
                         {str(k): int(v) for k, v in found["severity"].value_counts().items()})
     return deck
+
+
+def _candidates(n: int) -> str:
+    return ngettext("{n} candidate", "{n} candidates", n).format(n=n)
 
 
 def key_messages(records: Mapping[str, Any]) -> list[str]:

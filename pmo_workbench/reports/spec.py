@@ -16,14 +16,23 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ReportParameterError
+from ..i18n import N_
 from ..resources import notebooks_dir
 
 REPORTS = {"positioning": "pmo_positioning.ipynb", "portfolio": "portfolio_health.ipynb",
            "progress": "pmo_progress.ipynb"}
 FORMATS = ("html", "pdf", "ipynb", "pptx", "docx")
-TITLES = {"positioning": "PMO positioning assessment", "portfolio": "Portfolio health report",
-          "progress": "PMO progress report"}
+TITLES = {"positioning": N_("PMO positioning assessment"), "portfolio": N_("Portfolio health report"),
+          "progress": N_("PMO progress report")}
+"""Each report's title, in English: show it with ``_(TITLES[report])``."""
 _REQUIRED_MARK = "(required)"
+
+
+def report_title(report: str) -> str:
+    """A kind of report's title in the current language (:data:`TITLES`); an unknown kind as given."""
+    from ..i18n import _
+
+    return _(TITLES[report]) if report in TITLES else report
 
 
 def slugify(text: str, *, max_length: int = 60) -> str:
@@ -161,7 +170,7 @@ def positioning_spec(
         params["targets_source"] = targets_source
     if wave:
         params["wave"] = wave
-    _language_param(params, language)
+    _language_param(params, language, engagement_path, organisation)
     portfolio_files: tuple[str, ...] = ()
     if portfolio is not None and str(portfolio).strip():
         params["portfolio"] = _absolute(portfolio, base)
@@ -171,11 +180,16 @@ def positioning_spec(
     inputs = tuple(p for p in (params["responses"], pool_file, params["branding"], instrument_file,
                                *engagement_files(engagement_path), params.get("targets"), *portfolio_files) if p)
     return ReportSpec("positioning", organisation, pmo or None, params, inputs,
-                      name or wave_report_name("positioning", organisation, pmo, wave), params["branding"])
+                      name or name_in_language(wave_report_name("positioning", organisation, pmo, wave),
+                                            params.get("language")), params["branding"])
 
 
-def _language_param(params: dict[str, Any], language: str | None) -> None:
-    """``language`` (a code the package speaks) as the report's ``language`` parameter; ``None``: left out."""
+def _language_param(params: dict[str, Any], language: str | None, engagement: str | None = None,
+                    organisation: str | None = None) -> None:
+    """The report's ``language`` parameter: ``language`` (a code the package speaks; another raises
+    :class:`ReportParameterError`), else the engagement file's ``language`` (when the file is about
+    ``organisation``; one the package does not speak is left to the file's own check, which locates it);
+    neither: left out (English)."""
     from ..i18n import check_language
 
     if language is not None and str(language).strip():
@@ -183,6 +197,41 @@ def _language_param(params: dict[str, Any], language: str | None) -> None:
             params["language"] = check_language(language)
         except ValueError as exc:
             raise ReportParameterError(f"language: {exc}") from None
+        return
+    given = engagement_language(engagement, organisation)
+    try:
+        code = check_language(given)
+    except ValueError:
+        return
+    if given is not None:
+        params["language"] = code
+
+
+def engagement_language(path: str | Path | None, organisation: str | None = None) -> str | None:
+    """The ``language`` an engagement file gives for ``organisation`` (any organisation when ``None``), as written;
+    ``None`` when there is no file, it gives none or is about another organisation. A file that cannot be read is
+    left to the report to refuse."""
+    if not path:
+        return None
+    try:
+        import yaml
+
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
+        return None
+    if not isinstance(data, dict) or data.get("language") in (None, ""):
+        return None
+    if organisation is not None and data.get("organisation") != organisation:
+        return None
+    return str(data["language"])
+
+
+def name_in_language(name: str, language: str | None) -> str:
+    """A report's base file name in ``language``: English as it is, another language with its code at the end
+    (``korrin-positioning-de``), so both languages of one report can sit in one folder."""
+    from ..i18n import DEFAULT_LANGUAGE
+
+    return name if not language or language == DEFAULT_LANGUAGE else f"{name}-{language}"
 
 
 def _pool_param(pool: str | Path | None, base: Path | None) -> str | None:
@@ -278,8 +327,8 @@ def portfolio_spec(
         params["history"] = {_absolute(path, base): str(date)[:10] for path, date in history.items()}
     if stale_days is not None:
         params["stale_days"] = int(stale_days)
-    _language_param(params, language)
     engagement_path = _absolute(engagement, base)
+    _language_param(params, language, engagement_path, organisation)
     if engagement_path:
         params["engagement"] = engagement_path
     earlier = tuple(f for path in params.get("history", {}) for f in _portfolio_files(path))
@@ -287,7 +336,8 @@ def portfolio_spec(
               *((params["branding"],) if params["branding"] else ()),
               *engagement_files(engagement_path))
     return ReportSpec("portfolio", organisation, None, params, inputs,
-                      name or report_name("portfolio", organisation), params["branding"])
+                      name or name_in_language(report_name("portfolio", organisation), params.get("language")),
+                      params["branding"])
 
 
 def notebook_path(report: str) -> Path:
@@ -327,12 +377,13 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
 
 
 def demo_specs(examples: Path | None = None, engagements: Mapping[str, str | Path] | None = None,
-               ) -> list[ReportSpec]:
+               language: str | None = None) -> list[ReportSpec]:
     """One positioning report per sample organisation, each compared with the synthetic benchmark pool and, for an
     organisation with a sample portfolio, with the portfolio's evidence beside the perception.
 
     ``engagements`` maps organisations to the engagement file their reports are rendered from (see
     :func:`pmo_workbench.reports.engagement.demo_engagements`); others use ``engagement.yaml`` of ``examples``.
+    ``language`` is every report's (default: each engagement file's, else English).
     """
     import pandas as pd
 
@@ -348,9 +399,9 @@ def demo_specs(examples: Path | None = None, engagements: Mapping[str, str | Pat
     specs = [positioning_spec(responses, org, benchmark=pool if pool.is_file() else None,
                               portfolio=portfolios[org]["portfolio"] if org in portfolios else None,
                               as_of=portfolios[org]["as_of"] or None if org in portfolios else None, base=folder,
-                              engagement=engagements.get(org))
+                              engagement=engagements.get(org), language=language)
              for org in organisations]
-    return specs + portfolio_demo_specs(examples, engagements) + progress_demo_specs(examples)
+    return specs + portfolio_demo_specs(examples, engagements, language) + progress_demo_specs(examples, language)
 
 
 def _sample_portfolios(examples: Path) -> list[dict[str, str]]:
@@ -364,7 +415,7 @@ def _sample_portfolios(examples: Path) -> list[dict[str, str]]:
 
 
 def portfolio_demo_specs(examples: Path | None = None, engagements: Mapping[str, str | Path] | None = None,
-                         ) -> list[ReportSpec]:
+                         language: str | None = None) -> list[ReportSpec]:
     """One portfolio report per sample portfolio listed in ``examples/portfolios/status_dates.csv``, with its
     organisation's engagement file from ``engagements`` when there is one."""
 
@@ -376,7 +427,7 @@ def portfolio_demo_specs(examples: Path | None = None, engagements: Mapping[str,
     return [portfolio_spec(r["portfolio"], r["organisation"], as_of=r["as_of"] or None,
                            budget=float(r["budget"]) if r.get("budget") else None, base=folder,
                            fy_start=int(r["fy_start"]) if r.get("fy_start") else None,
-                           engagement=(engagements or {}).get(r["organisation"])) for r in rows]
+                           engagement=(engagements or {}).get(r["organisation"]), language=language) for r in rows]
 
 
 def wave_report_name(report: str, organisation: str, pmo: str | None = None, wave: str | None = None) -> str:
@@ -430,18 +481,19 @@ def progress_spec(
         params["min_group_size"] = int(min_group_size)
     if anonymous:  # collected anonymously (the store says so): whatever the engagement file given says
         params["anonymous"] = True
-    _language_param(params, language)
     beside = engagement_beside(responses_path) if engagement is None else None
     engagement_path = _absolute(engagement, base) or (str(beside) if beside else None)
+    _language_param(params, language, engagement_path, organisation)
     if engagement_path:
         params["engagement"] = engagement_path
     inputs = tuple(p for p in (params["responses"], params.get("earlier_responses"), params["branding"],
                                instrument_file, earlier_file, *engagement_files(engagement_path)) if p)
-    return ReportSpec("progress", organisation, pmo, params, inputs, name or report_name("progress", organisation, pmo),
+    return ReportSpec("progress", organisation, pmo, params, inputs,
+                      name or name_in_language(report_name("progress", organisation, pmo), params.get("language")),
                       params["branding"])
 
 
-def progress_demo_specs(examples: Path | None = None) -> list[ReportSpec]:
+def progress_demo_specs(examples: Path | None = None, language: str | None = None) -> list[ReportSpec]:
     """The progress report of the sample PMO assessed in two waves (``examples/waves/``), when it is there."""
     from ..resources import examples_dir
 
@@ -449,4 +501,4 @@ def progress_demo_specs(examples: Path | None = None) -> list[ReportSpec]:
     responses = folder / "responses.csv"
     if not responses.is_file():
         return []
-    return [progress_spec(responses, "Harrowmoor Water Services", "Capital Programmes PMO")]
+    return [progress_spec(responses, "Harrowmoor Water Services", "Capital Programmes PMO", language=language)]

@@ -77,10 +77,11 @@ def test_init_names_the_organisation_it_probably_meant(tmp_path):
 def test_check_prints_every_problem_located_and_exits_2(tmp_path):
     responses = _responses(tmp_path)
     path = tmp_path / "engagement.yaml"
-    path.write_text("organisation: Org\nlanguage: de\nkey_messages: [a, b]\n", encoding="utf-8")
+    path.write_text("organisation: Org\nlanguage: fr\nkey_messages: [a, b]\n", encoding="utf-8")
     result = runner.invoke(app, ["engagement", "check", str(path), "--responses", str(responses)])
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
-    assert lines[0].startswith(f"{path}:2:11: language: 'de': only 'en' is available")
+    assert lines[0].startswith(f"{path}:2:11: language: 'fr' is not a language the reports are written in; "
+                               "expected one of en, de")
     assert lines[1].startswith(f"{path}:3:15: key_messages: Tuple should have at least 3 items")
     assert "Traceback" not in result.output

@@ -58,6 +58,7 @@ def test_the_record_of_a_full_engagement(tmp_path):
         "fieldwork": ["2026-03-02", "2026-03-09"],  # no fieldwork given: first and last assessed_on
         "confidentiality": "Confidential", "version": "0.3", "draft": True,
         "key_messages": ["One.", "Two.", "Three."], "locale": "en_US", "framework": "prince2",
+        "language": None,
     }
     portfolio = engagement_record(path, organisation="Org", report="portfolio")  # read from the path
     assert portfolio["key_messages"] == ["Four.", "Five.", "Six."] and portfolio["fieldwork"] is None
@@ -67,7 +68,8 @@ def test_the_record_of_a_full_engagement(tmp_path):
 def test_the_record_without_an_engagement_or_of_another_organisation_is_the_defaults(tmp_path):
     expected = {"client": "Org", "client_logo": None, "consultancy": None, "consultancy_logo": None,
                 "prepared_for": None, "fieldwork": ["2026-03-02", "2026-03-09"], "confidentiality": "Confidential",
-                "version": None, "draft": False, "key_messages": [], "locale": "en_GB", "framework": None}
+                "version": None, "draft": False, "key_messages": [], "locale": None, "framework": None,
+                "language": None}
     assert engagement_record(None, organisation="Org", answers=_answers()) == expected
     path = _engagement_file(tmp_path)
     assert engagement_record(path, organisation="Elsewhere", report="portfolio") == {
@@ -207,3 +209,21 @@ def test_both_notebooks_record_the_engagement_and_show_only_the_approved_comment
     records = read_records(nbformat.read(tmp_path / "harrowmoor-water-services-portfolio.ipynb", 4))
     assert records["engagement"]["client"] == "Harrowmoor Water Services"
     assert records["engagement"]["fieldwork"] is None and records["engagement"]["key_messages"] == []
+
+
+def test_the_default_confidentiality_line_is_in_the_reports_language_and_the_file_gives_its_language(tmp_path):
+    from pmo_workbench.i18n import use_language
+    from pmo_workbench.reports.records import report_language
+    from pmo_workbench._values import number_locale
+
+    with use_language("de"):
+        assert engagement_record(None, organisation="Org")["confidentiality"] == "Vertraulich"
+    path = tmp_path / "engagement.yaml"
+    path.write_text("organisation: Org\nlanguage: de\nlocale: de-CH\nconfidentiality: Streng vertraulich\n",
+                    encoding="utf-8")
+    record = engagement_record(path, organisation="Org", report="portfolio")
+    assert (record["language"], record["locale"], record["confidentiality"]) == ("de", "de_CH", "Streng vertraulich")
+    with report_language("de", {"engagement": record}):
+        assert number_locale() == "de_CH"
+    with report_language("en", {"engagement": record}):  # a locale of another language: the language's own
+        assert number_locale() == "en_GB"

@@ -122,7 +122,7 @@ def test_names_are_escaped_and_a_small_anonymous_assessment_shows_no_score(tiny,
     text = path.read_text(encoding="utf-8")
     assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;Co&#34;" in text
     # the page says why its change may differ from the progress report's
-    assert "the progress report's change, the mean of the\nrespondents' own scores, may differ" in text
+    assert "the progress report's change, the mean of the respondents' own scores, may differ" in text
     (row,) = rows_of(path)
     assert row["organisation"] == hostile
     assert row["score"] == "anonymous, fewer than 5 respondents: no score shown" and row["type"] == "–"
@@ -151,3 +151,27 @@ def test_the_change_skips_a_wave_without_a_score(tiny, tmp_path):
     # 100.0 - 50.0 = +50.0, since the last wave with a score
     assert [(r["wave"], r["change"]) for r in rows_of(path)] == [("2025", "–"), ("2026", "–"),
                                                                   ("2027", "+50.0 since 2025")]
+
+
+def test_the_overview_in_german():
+    import datetime as dt
+
+    from pmo_workbench.i18n import use_language
+    from pmo_workbench.reports.overview import Link, OverviewRow, render_overview
+    from tests.catalogue import english_leftovers, html_text
+
+    rows = [OverviewRow(1, "Org", "Corporate PMO", "2026", "2026-03-02 – 2026-03-20", "closed", "12 von 15 (80 %)",
+                        "Kontrollierend", 54.75, change="+3,5", links=(Link("Positionierung (HTML, de)", "a.html"),)),
+            OverviewRow(2, "Org", "IT PMO", "2026", "–", "open", "0 befragte Personen", note="noch keine Antworten")]
+    with use_language("de"):
+        page = render_overview(rows, generated=dt.date(2026, 12, 3))
+    text = " ".join(html_text(page).split())
+    assert '<html lang="de">' in page
+    assert text.startswith("Übersicht der Erhebungen Übersicht der Erhebungen 2 Erhebungen; erstellt am 2026-12-03. "
+                           "Die Werte geben den Gesamtreifegrad (0 bis 100) an")
+    assert "weniger als 5 Befragten weist keinen Wert aus." in text
+    assert ("Organisation PMO Welle Erhebungszeitraum Status Rücklauf Typ Wert Veränderung Berichte "
+            "Org Corporate PMO 2026 2026-03-02 – 2026-03-20 abgeschlossen 12 von 15 (80 %) Kontrollierend 54,8 +3,5"
+            in text)
+    assert "offen 0 befragte Personen – noch keine Antworten" in text
+    assert english_leftovers(text) == []

@@ -8,11 +8,18 @@
   try {
     if (typeof window.vegaEmbed !== "function") { ready(); return; }
     var figures = Array.prototype.slice.call(document.querySelectorAll("figure.pmo-chart"));
+    var options = { renderer: "svg", actions: false, logLevel: 1 };
+    var locale = document.getElementById("pmo-vega-locale");  // the report language's numbers and dates
+    if (locale) {
+      locale = JSON.parse(locale.textContent);
+      if (locale.format) { options.formatLocale = locale.format; }
+      if (locale.time) { options.timeFormatLocale = locale.time; }
+    }
     Promise.all(figures.map(function (figure) {
       return Promise.resolve().then(function () {
         var spec = JSON.parse(figure.querySelector("script.pmo-chart-spec").textContent);
         var target = document.createElement("div");
-        return window.vegaEmbed(target, spec, { renderer: "svg", actions: false, logLevel: 1 })
+        return window.vegaEmbed(target, spec, options)
           .then(function () {
             target.className = "pmo-chart-view";
             figure.querySelector(".pmo-chart-view").replaceWith(target);
