@@ -56,7 +56,10 @@ def catalogue_problems(path: Path, language: str, messages=None) -> list[str]:
     catalogue = read_catalogue(path, language)
     name = path.name
     problems = []
+    plural = {(k[0], c) for k, (c, _where) in messages.items() if isinstance(k, tuple)}
     for message_id, (context, where) in messages.items():
+        if isinstance(message_id, str) and (message_id, context) in plural:  # gettext() misses a plural entry
+            problems.append(f"{name}: {message_id!r} said with and without plural forms ({where})")
         key = message_id[0] if isinstance(message_id, tuple) else message_id
         entry = catalogue.get(key, context=context)
         shown = key if len(key) < 70 else key[:67] + "..."

@@ -104,3 +104,36 @@ def test_markdown_cells_are_translated_but_not_the_hidden_ones(catalogue):
 
 def test_language_names_come_from_babel():
     assert i18n.language_name("de", "en") == "German" and i18n.language_name("en", "de") == "Englisch"
+
+
+def test_no_function_both_binds_and_calls_the_translation_function():
+    """``a, _, b = text.partition(...)`` in a function makes ``_`` local there: a ``_("...")`` in the same function
+    would then call the wrong object (or fail) only on the path that reaches it."""
+    import ast
+    from pathlib import Path
+
+    found = []
+    for path in sorted(Path(i18n.__file__).resolve().parents[1].rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                binds, calls = _uses_of_underscore(function)
+                if binds and calls:
+                    found.append(f"{path.name}:{function.lineno} {function.name}")
+    assert found == []
+
+
+def _uses_of_underscore(node, in_comprehension=False, binds=None, calls=None):
+    import ast
+
+    binds, calls = [] if binds is None else binds, [] if calls is None else calls
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        inner = in_comprehension or isinstance(child, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp))
+        if isinstance(child, ast.Name) and child.id == "_" and isinstance(child.ctx, ast.Store) and not inner:
+            binds.append(child.lineno)
+        if isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and child.func.id == "_":
+            calls.append(child.lineno)
+        _uses_of_underscore(child, inner, binds, calls)
+    return binds, calls

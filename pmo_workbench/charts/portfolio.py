@@ -18,6 +18,7 @@ import pandas as pd
 
 from .._values import fmt, project_label
 from ..i18n import N_, _
+from ..portfolio.actions import REASON_WORDS, REASONS_IN_WORDS
 from ..portfolio.model import Thresholds
 from .style import (ACCENT, GREY, INK, MAX_WIDTH, NAVY, _num, _records_frame, _style, _text, _titled, fitted_domain,
                     LINE_BREAK_EXPR, centred_lines, money_axis, money_title, wrap_lines, wrapped_rows)
@@ -494,7 +495,7 @@ def prioritisation(candidates: pd.DataFrame, *, limit: int = 30, title: str | No
                  "candidate" if selected is None else "recommended" if selected else "not funded")
         rows.append({"project": project_label(r["project_id"], r.get("name")), "value": _num(r.get("value")),
                      "cost": _num(r.get("cost")), "state": _(_DECISIONS[state]),
-                     "reason": _text(r.get("reason")) or ""})
+                     "reason": _reason_words(_text(r.get("reason")) or "")})
     rows = [{**r, "label": wrap_lines(r["project"])} for r in rows]
     data = _records_frame(rows, ["project", "label", "value", "cost", "state", "reason"])
     chart = alt.Chart(data).mark_bar().encode(
@@ -508,3 +509,10 @@ def prioritisation(candidates: pd.DataFrame, *, limit: int = 30, title: str | No
                  alt.Tooltip("reason:N", title=_("Why"))],
     ).properties(width=400, height=alt.Step(wrapped_rows(data["label"], _ROW)))
     return _style(_titled(chart, title))
+
+
+def _reason_words(reason: str) -> str:
+    """A selection's reason code (``"prerequisite not selected"``) in the current language's words; a reason
+    already in words (:func:`pmo_workbench.portfolio.actions.reasons_in_words`) is kept as it is."""
+    known = {**REASON_WORDS, **REASONS_IN_WORDS}
+    return _(known[reason]) if reason in known else reason

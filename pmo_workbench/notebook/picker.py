@@ -61,7 +61,9 @@ class AssessmentPicker:
                                        style={"description_width": "8rem"}, layout=w.Layout(width="34rem"))
         self.pmo = w.Combobox(description=_("PMO"), placeholder=_("type or pick"), style={"description_width": "8rem"},
                               layout=w.Layout(width="34rem"))
-        self.level = w.Dropdown(description=i18n.pgettext("PMO level", "Level"), options=[(MISSING, None), *[(lv, lv) for lv in PMO_LEVELS]],
+        self.level = w.Dropdown(
+            description=i18n.pgettext("PMO level", "Level"),
+            options=[(MISSING, None), *[(lv, lv) for lv in PMO_LEVELS]],
                                 style={"description_width": "8rem"})
         self.parent = w.Combobox(description=_("Parent PMO"), placeholder=_("optional"),
                                  style={"description_width": "8rem"}, layout=w.Layout(width="34rem"))

@@ -8,6 +8,7 @@ from typing import Any
 from .._values import percent
 from ..i18n import N_, _, ngettext, pgettext
 from .branding import Branding
+from .deck_text import more_in_report
 from .deck import (MAX_SLIDES, MUTED, Deck, NotebookChart, bullets_slide, chart_png, engagement_of, footer_mark,
                    footer_text, no_deck_record, pick_charts, title_slide)
 
@@ -388,7 +389,7 @@ def initiative_pages(deck: Deck, records, pmos, *, budget: int) -> list[tuple[st
     if len(pages) > budget:
         pages = pages[:budget]
         rest = len(rows) - sum(len(p) for p in pages) + 1
-        pages[-1] = [*pages[-1][:-1], [_("… and {n} more in the report").format(n=rest), "", "", "", ""]]
+        pages[-1] = [*pages[-1][:-1], [more_in_report(rest), "", "", "", ""]]
     return _titled(_("The initiatives"), size, pages)
 
 

@@ -20,10 +20,10 @@ VEGALITE_VERSION = "6.4"
 def vega_locale() -> tuple[dict | None, dict | None]:
     """The d3 number-format and time-format locales of the current language, as
     :func:`pmo_workbench.charts.style.vega_locale` gives them (``(None, None)``: vega's own, English)."""
-    from ..charts import style
+    from ..charts.style import vega_locale as chart_locale
 
-    found = getattr(style, "vega_locale", None)
-    return found() if found is not None else (None, None)
+    found = chart_locale()
+    return (None, None) if not found else (found.get("number"), found.get("time"))
 
 
 def locale_options(locale: tuple[dict | None, dict | None] | None = None) -> dict[str, dict]:

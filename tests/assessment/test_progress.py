@@ -378,4 +378,5 @@ def test_a_later_roadmap_repeating_a_done_initiative_is_said(harrowmoor, core):
     progress = compare(harrowmoor, harrowmoor, core, done=[first.steps[0]["id"]], waves=("2025", "2026"))
     assert progress.notes == (
         f"The 2026 roadmap recommends again an initiative with steps marked done here ({first.title}): the 2026 "
-        "answers still call for it, so check why the work done has not yet shown in the scores before starting it anew.",)
+        "answers still call for it, so check why the work done has not yet shown in the scores before starting it "
+        "anew.",)
