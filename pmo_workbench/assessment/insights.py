@@ -261,14 +261,14 @@ def roadmap_phases(recommendations: pd.DataFrame) -> pd.DataFrame:
     """
     if "phase" in recommendations.columns:  # the steps of a roadmap of initiatives are phased already
         out = recommendations.copy()
-        out["phase_label"] = pd.Series([PHASE_LABELS[int(p)] for p in out["phase"]], index=out.index, dtype=object)
+        out["phase_label"] = pd.Series([_(PHASE_LABELS[int(p)]) for p in out["phase"]], index=out.index, dtype=object)
         return out.sort_values("phase", kind="stable").reset_index(drop=True)
     effort, impact = recommendations["effort"], recommendations["impact"]
     now = recommendations["unlocks"].notna() | (effort.eq("low") & impact.eq("high"))
     phase = np.where(now.to_numpy(bool), 1, np.where(effort.eq("high").to_numpy(bool), 3, 2)).astype(np.int64)
     out = recommendations.copy()
     out["phase"] = phase
-    out["phase_label"] = pd.Series([PHASE_LABELS[p] for p in phase], index=out.index, dtype=object)
+    out["phase_label"] = pd.Series([_(PHASE_LABELS[p]) for p in phase], index=out.index, dtype=object)
     return out.sort_values("phase", kind="stable").reset_index(drop=True)
 
 

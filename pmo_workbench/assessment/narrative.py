@@ -478,7 +478,7 @@ def context_table(a: PmoAssessment, instrument: Instrument) -> pd.DataFrame:
                 number = fmt(float(value), len(number.partition(".")[2]))
             answer = number + (f" {q.unit}" if q.unit else "")
         else:
-            answer = str(value)
+            answer = q.choice_label(str(value)) if q.kind == "choice" else str(value)
         rows.append({"id": q.id, "text": q.text, "answer": answer})
     return pd.DataFrame(rows, columns=_CONTEXT_COLUMNS)
 

@@ -360,7 +360,7 @@ class _Validator:
             for row in blank["source_row"]:
                 self.add(int(row), self.col(name), f"missing {name}; every answer needs one")
         role_of = {r.id.lower(): r.id for r in self.instrument.roles}
-        role_of.update({r.label.strip().lower(): r.id for r in self.instrument.roles})
+        role_of.update({label.strip().lower(): r.id for r in self.instrument.roles for label in r.labels})
         role = per_value(cells["role"], lambda u: u.str.lower().map(role_of))
         bad = self._rows_once(cells, role.isna() & cells["role"].ne("") & ~wrong_text)
         expected = ", ".join(self.instrument.role_ids)

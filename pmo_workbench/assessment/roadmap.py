@@ -90,6 +90,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..i18n import current_language
 from .findings import Findings
 from .instrument import Instrument
 from .positioning import TypeResult
@@ -502,7 +503,10 @@ def _timing(kept: list[_Key], needs: Mapping[_Key, set[_Key]], groups: Mapping[_
 
 
 def _lower_first(title: str) -> str:
-    """A title inside a sentence: its first letter lower-cased, unless the first word is an acronym (PRINCE2)."""
+    """A title inside a sentence: its first letter lower-cased, unless the first word is an acronym (PRINCE2) or
+    the sentence is not in English (German nouns keep their capital)."""
+    if current_language() != "en":
+        return title
     head = title.split(" ", 1)[0]
     return title if len(head) > 1 and head[:2].isupper() else title[:1].lower() + title[1:]
 

@@ -65,7 +65,7 @@ def test_phases_cap_and_added_steps_in_german(tiny):
     assert one_heavy.initiatives[1].because == ("Reifegrad: Support auf Stufe 3; nur ein Start mit hohem Aufwand "
                                                 "zugleich.")
     assert one_heavy.initiatives[1].phase_label == "Als Nächstes (3–6 Monate)"
-    assert named.because == ("Reifegrad: Governance auf Stufe 4; enthält einen Schritt mit hohem Aufwand: title rule; "
+    assert named.because == ("Reifegrad: Governance auf Stufe 4; enthält einen Schritt mit hohem Aufwand: Title rule; "
                              "beginnt sofort.")
     assert cut.deferred[0].reason == ("jenseits der Obergrenze von 2 Initiativen: geringere Priorität als die "
                                       "aufgenommenen")

@@ -90,7 +90,7 @@ def test_the_german_portfolio_deck_has_german_titles_and_sentences(deck_file):
     assert [[c.text_frame.text for c in row.cells] for row in table.rows] == [
         ["Wann", "Bereich", "Maßnahme"],
         ["Sofort", "Umsetzung", "Sanierungsreviews für 23 rote Projekte ansetzen."],
-        ["In den nächsten Wochen", "Risiken", "Zwei roten Bedrohungen einen Verantwortlichen geben."]]
+        ["In den nächsten Wochen", "Risiko", "Zwei roten Bedrohungen einen Verantwortlichen geben."]]
     appendix = _texts(prs.slides[9])
     for line in ("EAC-Methode: typisch; Währung GBP.",
                  "Datenqualität: 1 Fehler, 12 Hinweise, 52 Warnungen. Der Bericht führt jeden Befund einzeln auf.",

@@ -66,7 +66,7 @@ def test_one_pmo_deck_in_german(tmp_path):
     profile = _texts(prs.slides[2])
     assert "Controlling; Ziel Strategisch noch nicht erreicht. Gesamt 54,8, Stufe 3 von 5." in profile
     assert "Bis zum Ziel fehlen: Portfolioauswahl: 12,5 Punkte." in profile
-    for heading in ("Typ", "Schwellen erreicht", "Erfüllt (ganze Spanne)", "2 von 3"):
+    for heading in ("Typ", "Schwellen erreicht", "Erfüllt (ganzes Intervall)", "2 von 3"):
         assert heading in profile
     assert ("Am höchsten Methodik und Standards (61,2), am niedrigsten Portfolioauswahl (33,0)."
             in _texts(prs.slides[3]))

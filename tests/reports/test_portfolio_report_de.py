@@ -56,7 +56,7 @@ def german(tmp_path_factory):
     "Ampel: grün 0,95–1,05, gelb 0,90–1,10 außerhalb von Grün, rot unter 0,90 und „Schätzung prüfen“ über 1,10 (eine "
     "so große Unterschreitung stellt die Schätzung infrage).",
     # headings from the markdown cells and the closing section
-    "Zusammenfassung für die Geschäftsleitung",
+    "Management Summary",
     "Worauf das PMO reagieren sollte",
 ])
 def test_german_report_says_it_in_german(german, sentence):
