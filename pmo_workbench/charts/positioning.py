@@ -20,7 +20,9 @@ from ..i18n import _, pgettext
 
 from .heatmaps import item_heatmap, perception
 from .style import (
+    WRAP_CHARS,
     wrap_expr,
+    _LINE_PX,
     _PLOT_WIDTH,
     _ROLE_LABELS,
     _ROW,
@@ -268,6 +270,8 @@ def ladder(
         alt.Tooltip("needed_text:N", title=_("Points still needed")),
     ]
     rungs = _order(data["rung"])
+    # a label longer than a line is written on two (wrap_expr): its row makes room, so it never meets its neighbour
+    row = max(_ROW, 2 * _LINE_PX + 6) if any(len(str(t)) > WRAP_CHARS for t in data["label"]) else _ROW
     base = alt.Chart().encode(y=alt.Y("label:N", sort=_order(data["label"]), title=None,
                                       axis=alt.Axis(labelExpr=wrap_expr())))
     # Rows without a score draw no bar: Vega drops invalid values.
@@ -290,7 +294,7 @@ def ladder(
     ).encode(x=alt.X("zero:Q", scale=_SCORE_SCALE), text="missing:N", tooltip=tooltip)
     chart = (
         alt.layer(bars, ranges, gates, missing, data=data)
-        .properties(width=_PLOT_WIDTH, height=alt.Step(_ROW))
+        .properties(width=_PLOT_WIDTH, height=alt.Step(row))
         .facet(row=alt.Row("rung:N", sort=rungs, title=None, header=alt.Header(
             labelAngle=0, labelOrient="top", labelAnchor="start", labelAlign="left", labelFontWeight="bold",
             labelLimit=_PLOT_WIDTH,
