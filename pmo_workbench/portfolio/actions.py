@@ -17,7 +17,7 @@ import pandas as pd
 from .._values import count, fmt, money, percent
 from ..i18n import DEFAULT_LANGUAGE, N_, _, current_language, format_date, ngettext
 from .capacity import FTE_TOLERANCE
-from .labels import check_word, rag_word
+from .labels import check_word, rag_word, report_month
 from .links import late_links
 from .model import CHECK_ESTIMATE, IN_FLIGHT
 
@@ -389,7 +389,7 @@ def _resource_actions(a: PortfolioAnalysis) -> list[Action]:
             "{role} is over-allocated by committed work (active and on-hold projects) in {n} months ahead; the "
             "worst is {month} ({committed} FTE committed against {capacity}), with demand from {projects}. "
             "Re-sequence these projects or add capacity.", months).format(
-            role=role, n=months, month=worst["month"], committed=fmt(worst["committed_fte"], 1),
+            role=role, n=months, month=report_month(worst["month"]), committed=fmt(worst["committed_fte"], 1),
             capacity=fmt(worst["capacity_fte"], 1), projects=worst["projects"])))
     if len(roles) > 3:
         more = len(roles) - 3

@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from .._values import fmt
-from ..i18n import _, ngettext
-from .labels import status_word
+from ..i18n import _, format_number, ngettext
+from .labels import report_month, status_word
 from .model import Finding
 
 EXCLUDED_STATUSES = ("closed", "cancelled")
@@ -251,8 +251,9 @@ def beside_selection(resources: ResourceAnalysis) -> pd.DataFrame:
 
 
 def _fte_text(values: pd.Series) -> pd.Series:
-    """FTE as short text: 1.5 -> "1.5", 2.0 -> "2", 0.333 -> "0.33"."""
-    return pd.Series([f"{v:g}" for v in np.round(values.to_numpy(dtype=float), 2)], index=values.index, dtype=object)
+    """FTE as short text in the current locale: 1.5 -> "1.5" ("1,5" in German), 2.0 -> "2", 0.333 -> "0.33"."""
+    return pd.Series([format_number(v, 2) for v in np.round(values.to_numpy(dtype=float), 2)], index=values.index,
+                     dtype=object)
 
 
 def _by_role(load: pd.DataFrame) -> pd.DataFrame:
@@ -304,8 +305,8 @@ def _closed_findings(rows: pd.DataFrame, status: pd.Series, info: pd.DataFrame) 
     for record in summary.reset_index().to_dict("records"):
         project_id, name = record["project_id"], record["name"]
         label = project_id if pd.isna(name) else f"{project_id} {name}"
-        span = (str(record["first"]) if record["first"] == record["last"] else
-                _("{first} to {last}").format(first=record["first"], last=record["last"]))
+        span = (report_month(record["first"]) if record["first"] == record["last"] else
+                _("{first} to {last}").format(first=report_month(record["first"]), last=report_month(record["last"])))
         row = record.get("row")
         findings.append(Finding(
             "warning", "demand_on_closed_project",

@@ -177,3 +177,24 @@ def report_date(value: dt.date | dt.datetime | pd.Timestamp | None, missing: str
 
 __all__ = ["AREA_WORDS", "CHECK_WORDS", "OTHER_WORDS", "RAG_WORDS", "STATUS_WORDS", "area_word", "check_word",
            "eac_word", "rag_word", "report_date", "shown", "status_word"]
+
+
+def report_month(value) -> str:
+    """A month in a sentence of the portfolio report: ``2026-06`` in English, as the report has always written it,
+    the language's own words elsewhere (``Juni 2026``). Takes a period, a date or ``"YYYY-MM"`` text; anything
+    else is returned as text.
+
+    >>> report_month(pd.Period("2026-06", freq="M"))
+    '2026-06'
+    """
+    try:
+        month = pd.Period(str(value), freq="M")
+    except (ValueError, TypeError):
+        return str(value)
+    if current_language() == DEFAULT_LANGUAGE:
+        return str(month)
+    from babel.dates import format_date as babel_date
+
+    from .._values import number_locale
+
+    return babel_date(month.start_time.date(), format="LLLL y", locale=number_locale())

@@ -121,7 +121,7 @@ EXPECTED = {
                      "Risikowert (W × A)", "Zone"},
     "exposure_bars": {"Erwarteter Geldwert (EMV)", "Art", "Offene Risiken"},
     "resource_heatmap": {"Rolle", "Monat", "Bedarf (VZÄ)", "Kapazität (VZÄ)", "Auslastung", "Status"},
-    "demand_vs_capacity": {"VZÄ", "Bedarf", "Gebunden (VZÄ)", "Pipeline (VZÄ)"},
+    "demand_vs_capacity": {"VZÄ", "Bedarf", "Zugesagt (VZÄ)", "Pipeline (VZÄ)"},
     "dependency_network": {"Umsetzungswelle (Voraussetzungen zuerst)", "Verbindung", "Abhängigkeit", "Welle",
                            "Direkt benötigt von", "Bei Verzug mitbetroffen", "In einem Zyklus"},
     "frontier": {"Budget", "Bester Wert", "Kosten der Auswahl", "Projekte", "Solver",
