@@ -31,7 +31,11 @@ _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 
 
 def language_code(value: str | None) -> str | None:
-    """``value`` as a language code to keep (``en``, ``de``, ``pt-BR``), ``None`` when blank.
+    """``value`` as a language code to keep, spelled one way (``DE`` and ``de`` are ``de``; ``de-at`` is
+    ``de-AT``; ``pt_br`` is ``pt-BR``), ``None`` when blank.
+
+    >>> language_code("DE"), language_code("de_at"), language_code("zh-hant-tw")
+    ('de', 'de-AT', 'zh-Hant-TW')
 
     Raises
     ------
@@ -43,7 +47,9 @@ def language_code(value: str | None) -> str | None:
     text = str(value).strip()
     if not _LANGUAGE.fullmatch(text) or len(text) > 35:
         raise StoreError(f"'{text[:40]}' is not a language code (en, de, pt-BR)")
-    return text
+    parts = text.replace("_", "-").split("-")
+    return "-".join([parts[0].lower(), *[p.upper() if len(p) == 2 else p.title() if len(p) == 4 else p.lower()
+                                         for p in parts[1:]]])
 
 
 @dataclass(frozen=True)

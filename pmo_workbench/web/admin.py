@@ -21,8 +21,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from .._io import neutralise_frame
-from ..errors import StoreError
-from .app import SESSION_SECONDS, client, render, state
+from .. import i18n
+from ..errors import PmoWorkbenchError, StoreError
+from .app import SESSION_SECONDS, client, negotiate, render, spoken, state
 from .security import CSRF_FIELD, check_password, new_csrf, same
 
 INVITATION_COLUMNS = ["name", "email", "role", "language", "status", "created_at", "consented_at", "started_at",
@@ -82,20 +83,26 @@ async def dashboard(request: Request) -> Response:
         return render(request, "admin_off.html")
     if not _logged_in(request):
         return _login_page(request, 200, [])
-    rows = await run_in_threadpool(_overview, web)
+    rows = await run_in_threadpool(_overview, web, spoken(negotiate(request, None, i18n.languages())))
     return render(request, "admin_dashboard.html", csrf=_csrf(request), csrf_field=CSRF_FIELD, assessments=rows,
                   reminders=web.base_url is not None, notice=request.query_params.get("done"))
 
 
-def _overview(web) -> list[dict]:
-    """Each assessment with its response rates by role (from :meth:`Store.invitation_status`)."""
+def _overview(web, lang: str) -> list[dict]:
+    """Each assessment with its response rates by role (from :meth:`Store.invitation_status`), the roles named
+    in the page's language ``lang`` when the instrument has it."""
     found = []
     for row in web.store.assessments().itertuples(index=False):
         status = web.store.invitation_status(row.assessment_id)
+        try:
+            labels = {r.id: r.label for r in web.instrument(int(row.assessment_id), language=lang).roles}
+        except (PmoWorkbenchError, OSError):  # an instrument the store cannot load again: the labels it kept
+            labels = {}
         roles = []
         for entry in status.itertuples(index=False):
             rate = entry.response_rate
-            roles.append({"role": entry.role, "label": entry.label, "invited": int(entry.invited),
+            roles.append({"role": entry.role, "label": labels.get(entry.role, entry.label),
+                          "invited": int(entry.invited),
                           "started": int(entry.started), "submitted": int(entry.submitted),
                           "rate": None if rate is None or (isinstance(rate, float) and math.isnan(rate))
                           else round(100 * float(rate))})

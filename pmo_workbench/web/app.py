@@ -153,8 +153,8 @@ def negotiate(request: Request, preferred: str | None, available: tuple[str, ...
         found = negotiate_locale([tag.replace("_", "-")], list(available), sep="-")
         if found is None:
             found = negotiate_locale([tag.split("-")[0].split("_")[0]], list(available), sep="-")
-        if found is not None:
-            return found
+        if found is not None:  # as the instrument spells it ("de"), not as the header did ("DE")
+            return next((a for a in available if a.lower() == found.lower()), found)
     return available[0]
 
 

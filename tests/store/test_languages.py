@@ -161,3 +161,10 @@ def test_submit_keeps_the_page_language_on_the_respondent_unless_anonymous(store
     assert store.consent(token) and store.save_draft(token, {"G1": 4}, {})
     assert store.submit(token, language="de")
     assert store.responses(hidden)["language"].tolist() == [None]
+
+
+def test_a_language_code_is_kept_spelled_one_way():
+    from pmo_workbench.store.people import language_code
+
+    assert [language_code(v) for v in ("DE", "de", " de-at ", "pt_br", "", None)] == [
+        "de", "de", "de-AT", "pt-BR", None, None]
