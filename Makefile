@@ -2,6 +2,9 @@
 # Each creates .venv when missing and installs the package with every extra (pdf, postgres) and the dev tools.
 
 PYTHON ?= python3
+
+# A rule that fails leaves no target behind, so the next `make` does not take it as done.
+.DELETE_ON_ERROR:
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
@@ -43,7 +46,7 @@ CATALOGUES := $(wildcard pmo_workbench/locale/*/LC_MESSAGES/*.po)
 catalogues: $(CATALOGUES:.po=.mo)
 
 pmo_workbench/locale/%.mo: pmo_workbench/locale/%.po | $(STAMP)
-	$(BIN)/pybabel -q compile -i $< -o $@
+	$(BIN)/python -m pmo_workbench.i18n.compile $< $@
 
 translations: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg --no-location --no-wrap --sort-output -c "Translators:" \

@@ -66,3 +66,22 @@ def test_english_leftovers_finds_a_catalogue_sentence_in_a_german_text(monkeypat
         "the customers' view leaves out the pmo's own staff", "overall maturity level"))
     text = "Gesamtwert 54,2.\nThe customers'   view leaves out\nthe PMO's own staff."
     assert english_leftovers(text) == ["the customers' view leaves out the pmo's own staff"]
+
+
+@pytest.mark.parametrize("language", shipped_languages())
+def test_make_compiles_every_shipped_catalogue(language, tmp_path):
+    """What `make catalogues` runs: a "95%" in a message is text, not a printf conversion to refuse."""
+    from pmo_workbench.i18n.compile import compile_catalogue
+
+    translated, left, problems = compile_catalogue(LOCALE_DIR / language / "LC_MESSAGES" / "messages.po",
+                                                   tmp_path / "messages.mo")
+    assert (problems, left) == ([], 0) and translated > 1000 and (tmp_path / "messages.mo").stat().st_size > 0
+
+
+def test_a_catalogue_that_drops_a_placeholder_is_not_compiled(tmp_path):
+    from pmo_workbench.i18n.compile import main
+
+    po = tmp_path / "messages.po"
+    po.write_text(BAD_PO.replace('#, fuzzy\n', ''), encoding="utf-8")
+    assert main([str(po), str(tmp_path / "messages.mo")]) == 1
+    assert not (tmp_path / "messages.mo").exists()
