@@ -92,10 +92,10 @@ def warn_fallback_texts(specs) -> None:
         except PmoWorkbenchError:
             continue  # the report itself says what is wrong with the file
         if missing:
-            verb = "has" if len(missing) == 1 else "have"
-            typer.echo(f"warning: {file}: {count(len(missing), 'text')} of the engagement file {verb} no "
-                       f"{language_name(language, 'en')} version and fall back to another language (pmo-workbench "
-                       f"engagement check {file} --language {language} lists them)", err=True)
+            verbs = ("has", "falls") if len(missing) == 1 else ("have", "fall")
+            typer.echo(f"warning: {file}: {count(len(missing), 'text')} of the engagement file {verbs[0]} no "
+                       f"{language_name(language, 'en')} version and {verbs[1]} back to another language "
+                       f"(pmo-workbench engagement check {file} --language {language} lists them)", err=True)
 
 
 @report_app.command("positioning")
