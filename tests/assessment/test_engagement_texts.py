@@ -123,3 +123,16 @@ def test_a_report_warns_once_per_file_whose_texts_fall_back(bilingual, capsys):
     assert len(lines) == 2 and "has no English version" in lines[1]  # an English report: the German-only note
     assert lines[:1] == [f"warning: {bilingual}: 1 text of the engagement file has no German version and falls back "
                      f"to another language (pmo-workbench engagement check {bilingual} --language de lists them)"]
+
+
+def test_the_demos_engagement_texts_are_all_in_german(tmp_path):
+    from pmo_workbench.reports.engagement import demo_engagements
+    from pmo_workbench.resources import examples_dir
+
+    files = [*demo_engagements(tmp_path).values(), examples_dir() / "engagement.yaml",
+             examples_dir() / "waves" / "engagement.yaml"]
+    assert {str(f): missing_texts(f, "de") for f in files} == {str(f): [] for f in files}
+    with use_language("de"):
+        record = engagement_record(files[0], organisation="Quillmere Events")
+    assert record["confidentiality"] == "Vertraulich: erstellt für den auf dieser Seite genannten Auftraggeber"
+    assert record["prepared_for"] == "Betriebsleitung, Quillmere Events"
