@@ -81,7 +81,7 @@ def engagement_check_command(
     for text in missing:
         typer.echo(text.line(file, language), err=True)
     if missing:
-        verb = "has" if len(missing) == 1 else "have"
+        verb, pronoun = ("has", "it") if len(missing) == 1 else ("have", "them")
         typer.echo(f"note: {count(len(missing), 'text')} {verb} no {language} version; the reports show "
-                   "them as written", err=True)
+                   f"{pronoun} as written", err=True)
     typer.echo(f"{file}: OK")
