@@ -510,6 +510,161 @@ ENGAGEMENT_DATA = {
     },
 }
 
+# The evidence notes in German, as a German-speaking consultant writes them for the client (engagement.yaml
+# gives each note as {en: ..., de: ...}). Keyed by the English note.
+GERMAN_NOTES = {
+    # Project Office
+    "No charter; the coordinator's role is described in a job advert.":
+        "Kein Mandat; die Koordinationsrolle ist nur in einer Stellenausschreibung beschrieben.",
+    "The operations director supports the office informally.":
+        "Der Betriebsleiter unterstützt das Büro informell.",
+    "Event leads use their own checklists.": "Die Veranstaltungsleitungen arbeiten mit eigenen Checklisten.",
+    "No rule on which events follow a common approach.":
+        "Keine Regel, welche Veranstaltungen einem gemeinsamen Vorgehen folgen.",
+    "A shared calendar of events, not kept up to date.":
+        "Ein gemeinsamer Veranstaltungskalender, der nicht aktuell gehalten wird.",
+    "Events are budgeted by client contract, without business cases.":
+        "Veranstaltungen werden je Kundenvertrag budgetiert, ohne Business Cases.",
+    "No funding reviews.": "Keine Finanzierungsfreigaben.",
+    "Spreadsheets on personal drives.": "Tabellen auf persönlichen Laufwerken.",
+    "No project management roles are defined.": "Es sind keine Projektmanagementrollen definiert.",
+    "Post-event notes are kept by individual leads.":
+        "Nachbetrachtungen führen die einzelnen Veranstaltungsleitungen für sich.",
+    "Benefits are not recorded.": "Nutzen wird nicht erfasst.",
+    "Staffing is agreed event by event.": "Die Besetzung wird von Veranstaltung zu Veranstaltung abgestimmt.",
+    # Logistics PMO
+    "A terms-of-reference note approved by the operations director, not by the board.":
+        "Eine Aufgabenbeschreibung, vom Betriebsleiter genehmigt, nicht von der Geschäftsleitung.",
+    "The operations director sponsors the PMO.": "Der Betriebsleiter ist Sponsor des PMO.",
+    "Method handbook and templates on the intranet.": "Methodenhandbuch und Vorlagen im Intranet.",
+    "Using the method is optional.": "Die Anwendung der Methode ist freiwillig.",
+    "The PMO lists the projects it supports; others are missing.":
+        "Das PMO führt die Projekte, die es unterstützt; alle anderen fehlen.",
+    "A template exists; few projects use it.": "Eine Vorlage gibt es; nur wenige Projekte nutzen sie.",
+    "Funding is agreed once a year in the budget round.":
+        "Die Finanzierung wird einmal jährlich in der Budgetrunde festgelegt.",
+    "Shared drive folders per project.": "Ordner je Projekt auf einem gemeinsamen Laufwerk.",
+    "Two project manager grades exist; no progression criteria.":
+        "Es gibt zwei Projektleiterstufen, aber keine Kriterien für den Aufstieg.",
+    "Lessons-learned library on the intranet, tagged by theme.":
+        "Lessons-Learned-Bibliothek im Intranet, nach Themen verschlagwortet.",
+    "Benefits are not tracked after approval.": "Der Nutzen wird nach der Genehmigung nicht weiterverfolgt.",
+    "No capacity plan.": "Keine Kapazitätsplanung.",
+    # Capital Programmes PMO
+    "Charter approved by the executive committee in 2024.": "Mandat 2024 von der Geschäftsleitung genehmigt.",
+    "The capital delivery director.": "Der Leiter Investitionsvorhaben.",
+    "Capital delivery manual, version 4.": "Handbuch für Investitionsvorhaben, Version 4.",
+    "Schemes above the capital threshold must follow the manual.":
+        "Vorhaben oberhalb der Investitionsschwelle müssen dem Handbuch folgen.",
+    "Capital programme register, reconciled monthly with finance.":
+        "Register der Investitionsprogramme, monatlich mit dem Finanzbereich abgeglichen.",
+    "Regulator-aligned business case template.": "Auf die Vorgaben der Regulierungsbehörde abgestimmte "
+                                                  "Business-Case-Vorlage.",
+    "Gate dates are set scheme by scheme; there is no published calendar.":
+        "Gate-Termine werden je Vorhaben festgelegt; einen veröffentlichten Kalender gibt es nicht.",
+    "Scheduling and cost tool used on capital schemes.":
+        "Werkzeug für Termin- und Kostenplanung in den Investitionsvorhaben im Einsatz.",
+    "Project managers sit in engineering grades.": "Projektleiter sind in Ingenieurslaufbahnen eingestuft.",
+    "Closure reports are filed; they are not searchable.":
+        "Abschlussberichte werden abgelegt, sind aber nicht durchsuchbar.",
+    "Benefits are tracked by the regulator's outcome measures only.":
+        "Der Nutzen wird nur über die Ergebniskennzahlen der Regulierungsbehörde verfolgt.",
+    "Capacity is checked scheme by scheme.": "Kapazitäten werden je Vorhaben geprüft.",
+    # Enterprise PMO
+    "Charter re-approved by the board after the 2025 reorganisation.":
+        "Mandat nach der Reorganisation 2025 vom Vorstand erneut bestätigt.",
+    "The chief operating officer.": "Der Chief Operating Officer.",
+    "Delivery framework with plan-driven, agile and hybrid routes.":
+        "Vorgehensmodell mit plangetriebenen, agilen und hybriden Pfaden.",
+    "Change investment policy, section 3.": "Richtlinie für Veränderungsinvestitionen, Abschnitt 3.",
+    "Single portfolio in the PPM tool.": "Ein einheitliches Portfolio im PPM-Werkzeug.",
+    "Business case template owned by finance and the PMO.":
+        "Business-Case-Vorlage in gemeinsamer Verantwortung von Finanzbereich und PMO.",
+    "Quarterly investment committee calendar.": "Quartalskalender des Investitionsausschusses.",
+    "PPM tool holding plans, status, risks and resourcing.":
+        "PPM-Werkzeug mit Plänen, Status, Risiken und Ressourcenplanung.",
+    "Project and programme manager career framework with HR.":
+        "Mit der Personalabteilung abgestimmtes Laufbahnmodell für Projekt- und Programmleiter.",
+    "Searchable lessons library linked to the PPM tool.":
+        "Durchsuchbare Lessons-Learned-Bibliothek, mit dem PPM-Werkzeug verknüpft.",
+    "Benefits register reviewed by the investment committee.":
+        "Nutzenregister, vom Investitionsausschuss überprüft.",
+    "Capacity plan for IT roles; business roles are not yet covered.":
+        "Kapazitätsplanung für IT-Rollen; Fachbereichsrollen sind noch nicht abgedeckt.",
+    # Corporate PMO
+    "Approved by the corporate leadership team.": "Von der Verwaltungsspitze genehmigt.",
+    "The chief executive.": "Der Verwaltungschef.",
+    "Corporate project framework on the intranet.": "Verwaltungsweiter Projektrahmen im Intranet.",
+    "Capital projects above £250k must follow the framework.":
+        "Investitionsprojekte über 250.000 £ müssen dem Rahmen folgen.",
+    "Corporate project register.": "Verwaltungsweites Projektregister.",
+    "Standard business case for capital bids.": "Standard-Business-Case für Investitionsanträge.",
+    "Capital gates follow the committee cycle; revenue projects have none.":
+        "Gates für Investitionsprojekte folgen dem Sitzungszyklus der Ausschüsse; "
+        "aus dem laufenden Haushalt finanzierte Projekte haben keine.",
+    "A PPM tool for capital projects; others report by spreadsheet.":
+        "Ein PPM-Werkzeug für Investitionsprojekte; die übrigen berichten per Tabelle.",
+    "Project managers are graded within their service areas.":
+        "Projektleiter sind innerhalb ihrer Fachbereiche eingestuft.",
+    "An archive of closure reports, hard to search.": "Ein Archiv der Abschlussberichte, schwer durchsuchbar.",
+    "No benefits register.": "Kein Nutzenregister.",
+    # Digital Services PMO
+    "The PMO's role is set out in the digital strategy only.":
+        "Die Rolle des PMO ist nur in der Digitalstrategie beschrieben.",
+    "The IT director.": "Der IT-Leiter.",
+    "Digital delivery playbook covering agile and hybrid delivery.":
+        "Playbook für digitale Vorhaben, das agiles und hybrides Vorgehen abdeckt.",
+    "The playbook is guidance.": "Das Playbook ist eine Empfehlung.",
+    "A board of digital projects; some service-led work is missing.":
+        "Ein Board der Digitalprojekte; einige von Fachbereichen geführte Vorhaben fehlen.",
+    "The corporate template is used for capital bids only.":
+        "Die verwaltungsweite Vorlage wird nur für Investitionsanträge genutzt.",
+    "Funding follows the corporate budget round.": "Die Finanzierung folgt der Haushaltsrunde der Verwaltung.",
+    "A team board tool; not used for portfolio reporting.":
+        "Ein Team-Board-Werkzeug, nicht für das Portfolioberichtswesen genutzt.",
+    "No defined path.": "Kein festgelegter Laufbahnpfad.",
+    "Retrospective notes kept in the team wiki.": "Ergebnisse der Retrospektiven im Team-Wiki festgehalten.",
+    "Team allocation board for developers and testers.":
+        "Einsatzplanung im Team-Board für Entwickler und Tester.",
+    # R&D Portfolio Office
+    "Charter approved by the R&D leadership team.": "Mandat von der F&E-Leitung genehmigt.",
+    "The head of R&D.": "Die Leiterin F&E.",
+    "R&D project standard operating procedure.": "Standardarbeitsanweisung für F&E-Projekte.",
+    "Development projects must follow the procedure from candidate selection on.":
+        "Entwicklungsprojekte müssen der Arbeitsanweisung ab der Kandidatenauswahl folgen.",
+    "R&D portfolio list kept by the office.": "Vom Office geführte Liste des F&E-Portfolios.",
+    "Business case template for development candidates.": "Business-Case-Vorlage für Entwicklungskandidaten.",
+    "Stage gates are scheduled; funding is released by the annual budget.":
+        "Stage-Gates sind terminiert; die Mittel werden über das Jahresbudget freigegeben.",
+    "Portfolio tool used by the office; project managers keep their own plans.":
+        "Das Office nutzt ein Portfoliowerkzeug; die Projektleiter führen eigene Pläne.",
+    "No career path for project managers.": "Kein Laufbahnpfad für Projektleiter.",
+    "Lessons are captured at gate reviews but not searchable.":
+        "Lessons Learned werden bei den Gate-Reviews erfasst, sind aber nicht durchsuchbar.",
+    "Benefits are a section of the business case only.": "Der Nutzen ist nur ein Abschnitt des Business Case.",
+    "Capacity view for clinical roles, updated quarterly.":
+        "Kapazitätsübersicht für klinische Rollen, quartalsweise aktualisiert.",
+    # Research Projects Office
+    "A remit note from the research committee, not reviewed since 2020.":
+        "Eine Aufgabenbeschreibung der Forschungskommission, seit 2020 nicht überprüft.",
+    "The pro-vice-chancellor for research.": "Die Vizepräsidentin für Forschung.",
+    "Research project handbook for grant-funded projects.": "Handbuch für drittmittelfinanzierte Forschungsprojekte.",
+    "The handbook is advisory.": "Das Handbuch hat empfehlenden Charakter.",
+    "Grant awards are listed; internally funded projects are not.":
+        "Bewilligte Drittmittel werden geführt, intern finanzierte Projekte nicht.",
+    "Funding follows the funders' own application forms.":
+        "Die Finanzierung folgt den Antragsformularen der Mittelgeber.",
+    "No internal funding stages.": "Keine internen Finanzierungsstufen.",
+    "Grant management system; it holds finance, not plans.":
+        "Drittmittelverwaltungssystem; es enthält Finanzdaten, keine Pläne.",
+    "A research manager role family exists, without progression criteria.":
+        "Eine Rollenfamilie für Forschungsmanagement besteht, ohne Kriterien für den Aufstieg.",
+    "End-of-award reviews kept in a searchable library.":
+        "Abschlussbewertungen der Förderungen in einer durchsuchbaren Bibliothek abgelegt.",
+    "Impact is reported to funders, not kept in a register.":
+        "Wirkung wird an die Mittelgeber berichtet, aber nicht in einem Register geführt.",
+}
+
 
 def role_offsets(org: dict, pmo: dict, roles: list[str]) -> np.ndarray:
     """Respondents x dimensions offsets, centred over the PMO's respondents.
@@ -714,7 +869,8 @@ def engagement_text() -> str:
         "# Engagement record for the sample organisations (fictitious), written by",
         "# examples/generate.py. Per PMO: an optional target type (PMOs without one take",
         "# the instrument's default for their level), the answers to the instrument's",
-        "# context questions and its evidence checklist (answer \"yes\", \"partly\" or \"no\").",
+        "# context questions and its evidence checklist (answer \"yes\", \"partly\" or \"no\"; the note",
+        "# in English and German).",
         "pmos:",
     ]
     for org in ORGANISATIONS:
@@ -733,7 +889,8 @@ def engagement_text() -> str:
             lines.append("    evidence:")
             for key, (answer, note) in zip(EVIDENCE_IDS, data["evidence"]):
                 assert answer in ("yes", "partly", "no")
-                lines.append(f"      {key}: {{answer: {_scalar(answer)}, note: {_scalar(note)}}}")
+                lines.append(f"      {key}: {{answer: {_scalar(answer)}, note: {{en: {_scalar(note)}, "
+                             f"de: {_scalar(GERMAN_NOTES[note])}}}}}")
     return "\n".join(lines) + "\n"
 
 

@@ -44,6 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, ValidationInf
 
 from .._yaml import as_written, load_yaml, locate, problems_from_pydantic
 from ..errors import InputValidationError, Problem
+from ..i18n import current_language
 from .deliverable import (
     CLIENT_FIELDS,
     DEFAULT_CONFIDENTIALITY,
@@ -61,6 +62,7 @@ from .deliverable import (
     check_locale,
     check_logo,
 )
+from .engagement_texts import engagement_in
 from .instrument import Instrument
 from .positioning import Target
 
@@ -377,6 +379,9 @@ def load_engagement(path: str | Path, instrument: Instrument | None,
     """Read and check an engagement file against the instrument (and, given them, the answered organisations
     and their PMOs, and the comments of the answers: :func:`answer_comments`).
 
+    Its texts for the reader come in the current language (:func:`pmo_workbench.i18n.current_language`), a text
+    lacking it in the file's own language: see :mod:`pmo_workbench.assessment.engagement_texts`.
+
     Raises
     ------
     InputValidationError
@@ -399,6 +404,8 @@ def load_engagement(path: str | Path, instrument: Instrument | None,
     if data is None:
         return Engagement()
     problems = entry_problems(path, raw_entries(data, node), answers) + client_problems(path, data, node, answers)
+    data, text_problems, _ = engagement_in(data, node, path, current_language())
+    problems += text_problems
     if isinstance(data, dict) and isinstance(data.get("version"), (int, float)) and not isinstance(
             data["version"], bool):
         data = {**data, "version": as_written(node, ("version",))}  # ``version: 1.10`` is "1.10", not 1.1

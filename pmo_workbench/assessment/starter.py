@@ -60,6 +60,7 @@ def starter_engagement(responses: pd.DataFrame, organisation: str, instrument: I
         "language's usual locale; a Babel locale of a report language: en_GB, en_US, de_DE, de_AT, de_CH...)",
         "# key_messages:  # 3 to 5 sentences for the positioning report, each true of the results",
         "#   - \"...\"",
+        "#   - {en: \"...\", de: \"...\"}  # any text for the reader may be given per language",
         "# portfolio_key_messages:  # 3 to 5 sentences for the portfolio report",
         "#   - \"...\"",
         "# recommendations:  # step ids of the recommendations library (a PMO entry may choose its own)",

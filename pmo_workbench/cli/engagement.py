@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from .._values import count
 from .app import CONTEXT, InstrumentOption, _language, app, usage
 
 engagement_app = typer.Typer(help="Write and check engagement files (the consultant's edit of the reports).",
@@ -58,13 +59,29 @@ def engagement_check_command(
     file: Annotated[Path, typer.Argument(help="The engagement file.")],
     responses: ResponsesOption,
     instrument: InstrumentOption = "pmo-core",
+    language: Annotated[str | None, typer.Option("--language", callback=_language,
+                                                 help="Also list the texts with no version in this language "
+                                                      "(en, de): they fall back to another.")] = None,
 ) -> None:
-    """Check an engagement file against the answers and the instrument: OK, or every problem located (exit 2)."""
+    """Check an engagement file against the answers and the instrument: OK, or every problem located (exit 2).
+
+    With ``--language``, the file is checked as a report in that language reads it, and every text for the reader
+    lacking that language goes to stderr as ``path:row:column: message`` (a note, exit 0: the text falls back)."""
     from ..assessment.engagement import engagement_inputs
+    from ..assessment.engagement_texts import missing_texts
+    from ..i18n import use_language
     from .assess import load
 
     if not file.is_file():
         usage(f"{file}: file not found")
     ins, frame = load(responses, instrument)
-    engagement_inputs(responses, frame, ins, engagement=file)
+    with use_language(language or "en"):
+        engagement_inputs(responses, frame, ins, engagement=file)
+    missing = missing_texts(file, language) if language else []
+    for text in missing:
+        typer.echo(text.line(file, language), err=True)
+    if missing:
+        verb, pronoun = ("has", "it") if len(missing) == 1 else ("have", "them")
+        typer.echo(f"note: {count(len(missing), 'text')} {verb} no {language} version; the reports show "
+                   f"{pronoun} as written", err=True)
     typer.echo(f"{file}: OK")

@@ -10,6 +10,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from .._values import count
+from ..errors import PmoWorkbenchError
 from ..resources import examples_dir
 from .app import (
     CellTimeoutOption,
@@ -51,6 +53,7 @@ def run_reports(specs, out: Path, chosen: tuple[str, ...], *, jobs: int | None, 
     from ..reports.batch import run_batch
 
     check_folder(out)
+    warn_fallback_texts(specs)
     result = run_batch(specs, out, chosen, jobs=jobs, force=force, index=index, cell_timeout=cell_timeout,
                        progress=sys.stderr.isatty(), language=language)
     for outcome in result.outcomes:
@@ -71,6 +74,28 @@ def run_reports(specs, out: Path, chosen: tuple[str, ...], *, jobs: int | None, 
                f"in {result.seconds:.1f} s", err=True)
     if result.failed:
         raise typer.Exit(1)
+
+
+def warn_fallback_texts(specs) -> None:
+    """One line on stderr per engagement file whose texts some report shows in another language than its own."""
+    from ..assessment.engagement_texts import missing_texts
+    from ..i18n import language_name
+
+    seen = set()
+    for spec in specs:
+        file, language = spec.parameters.get("engagement"), spec.parameters.get("language") or "en"
+        if not file or (file, language) in seen or not Path(file).is_file():
+            continue
+        seen.add((file, language))
+        try:
+            missing = missing_texts(file, language)
+        except PmoWorkbenchError:
+            continue  # the report itself says what is wrong with the file
+        if missing:
+            verbs = ("has", "falls") if len(missing) == 1 else ("have", "fall")
+            typer.echo(f"warning: {file}: {count(len(missing), 'text')} of the engagement file {verbs[0]} no "
+                       f"{language_name(language, 'en')} version and {verbs[1]} back to another language "
+                       f"(pmo-workbench engagement check {file} --language {language} lists them)", err=True)
 
 
 @report_app.command("positioning")

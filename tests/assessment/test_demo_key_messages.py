@@ -31,7 +31,7 @@ def test_every_dimension_score_a_key_message_quotes_is_the_score(results, choice
     pmos = [a for a in assessed.assessments if a.organisation == choice["organisation"]]
     assert pmos, choice["organisation"]
     quoted = 0
-    for message in choice["key_messages"]:
+    for message in (m["en"] if isinstance(m, dict) else m for m in choice["key_messages"]):
         for label, number in re.findall(r"([A-Za-z ,]+?) \((\d+(?:\.\d)?)\)", message):
             dimension = next((labels[k] for k in labels if label.lower().strip().endswith(k)), None)
             if dimension is None:
@@ -42,3 +42,11 @@ def test_every_dimension_score_a_key_message_quotes_is_the_score(results, choice
                                     f"the report shows {sorted(shown)}"
             quoted += 1
     assert quoted >= 1  # the check checked something
+
+
+@pytest.mark.parametrize("choice", CHOICES, ids=[c["organisation"] for c in CHOICES])
+def test_the_german_key_messages_quote_the_english_ones_numbers(choice):
+    for message in choice["key_messages"]:
+        english = re.findall(r"\d+(?:\.\d)?", message["en"])
+        german = re.findall(r"\d+(?:,\d)?", message["de"])
+        assert german == [n.replace(".", ",") for n in english], message
