@@ -72,8 +72,8 @@ def test_profile_gaps_and_plurals_in_german(tiny):
                                              "Strategic erfüllt es keine Schwelle.")
         # role plurals from the catalogue, not English endings
         assert gap_statements(gaps, tiny, 1) == [
-            "Bei „Governance“ vergeben Führungskräfte 75,0 Punkte, Projektleitende dagegen nur 25,0 (ein Abstand von "
-            "50,0 Punkten)."]
+            "Bei „Governance“ vergeben Mitglieder der Geschäftsleitung 75,0 Punkte, Projektleitungen dagegen nur 25,0 "
+            "(ein Abstand von 50,0 Punkten)."]
         assert _spaces(suppression_sentence(1)) == (
             "Zum Schutz der Anonymität wird für eine Gruppe mit weniger als 1 befragten Person kein Wert "
             "ausgewiesen, ebenso wenig für eine Gruppe, deren Wert zusammen mit den übrigen den einer solchen "

@@ -152,9 +152,9 @@ def test_the_quadrant_names_its_corners_bands_and_the_health_in_german(analysis,
 
 def test_data_values_and_the_tests_on_them_are_german(analysis, trends):
     demand = german("demand_vs_capacity", analysis, trends)
-    assert domain(demand, "color") == ["gebunden (aktiv, pausiert)", "Pipeline (beantragt)"]
+    assert domain(demand, "color") == ["zugesagt (aktiv, pausiert)", "Pipeline (beantragt)"]
     calc = [t["calculate"] for u in units(demand) for t in u.get("transform", []) if "calculate" in t]
-    assert calc == ['datum["stage"] == "gebunden (aktiv, pausiert)" ? 0 : 1']
+    assert calc == ['datum["stage"] == "zugesagt (aktiv, pausiert)" ? 0 : 1']
     network = german("dependency_network", analysis, trends)
     assert domain(network, "color") == ["Abhängigkeit", "längste Kette", "Zyklus"]
     assert "P2 benötigt P1" in strings(network)

@@ -74,7 +74,7 @@ def test_the_german_portfolio_deck_has_german_titles_and_sentences(deck_file):
     (risk,) = _charts(prs, XL_CHART_TYPE.BAR_CLUSTERED)
     assert list(_values(risk)) == ["EMV der Bedrohungen (GBP)"]
     resources = _normal(_texts(prs.slides[5]))
-    assert "2 von 12 Rollen in 12 Rollenmonaten überlastet, 11 davon allein durch gebundene Arbeit." in resources
+    assert "2 von 12 Rollen in 12 Rollenmonaten überlastet, 11 davon allein durch zugesagte Arbeit." in resources
     assert ("Business-Analyst: insgesamt 11,85 VZÄ über der Kapazität, durchschnittlich zu 61 % ausgelastet"
             in resources)
     dependencies = _texts(prs.slides[6])

@@ -62,7 +62,7 @@ def test_one_pmo_deck_in_german(tmp_path):
     titles = [s.shapes.title.text_frame.text for s in prs.slides]
     assert titles == ["PMO-Positionierungsanalyse", "Kernaussagen", "Typprofil und Ziel", "Reifegrad nach Dimension",
                       "Profil über die Dimensionen", "Wahrnehmungslücken nach Rolle", "Roadmap auf einer Seite",
-                      "Die Initiativen", "Anhang: Methode", "Anhang: Datenqualität und Unterdrückung"]
+                      "Die Initiativen", "Anhang: Methode", "Anhang: Datenqualität und ausgeblendete Gruppen"]
     profile = _texts(prs.slides[2])
     assert "Controlling; Ziel Strategisch noch nicht erreicht. Gesamt 54,8, Stufe 3 von 5." in profile
     assert "Bis zum Ziel fehlen: Portfolioauswahl: 12,5 Punkte." in profile
@@ -78,10 +78,10 @@ def test_one_pmo_deck_in_german(tmp_path):
     (table,) = [s.table for s in prs.slides[7].shapes if s.has_table]
     assert [c.text_frame.text for c in table.rows[0].cells] == ["Initiative", "Verantwortlich", "Wochen", "KPI",
                                                                  "Begründung"]
-    assert ("Instrument: PMO-Kern (pmo-core 2.0), 12 Items in 3 Dimensionen, beantwortet auf einer Skala von 1-5."
+    assert ("Instrument: PMO-Kern (pmo-core 2.0), 12 Items in 3 Dimensionen, beantwortet auf einer Skala (1-5)."
             in _texts(prs.slides[8]))
     quality = _texts(prs.slides[9])
-    assert ("Rollengruppen mit weniger als 3 Befragten werden in jeder Aufschlüsselung unterdrückt, ebenso Zellen, "
+    assert ("Rollengruppen mit weniger als 3 Befragten werden in jeder Aufschlüsselung ausgeblendet, ebenso Zellen, "
             "aus denen sich eine verborgene Gruppe erschließen ließe.") in quality
     assert "90\xa0% der gestellten Items wurden auf der Skala beantwortet; \u201eweiß nicht\u201c: 6\xa0%." in quality
     assert english_leftovers(pptx_text(path)) == []

@@ -35,8 +35,8 @@ def test_the_evidence_in_german(assessed, analysis):  # noqa: F811
         "jedoch jede Schreibweise als eigenes PMO, sodass seine Kennzahlen nach PMO diese Projekte aufteilen.")
     sentences = dict(zip(digital.rows["measure"], digital.rows["sentence"]))
     assert sentences["over_allocation"] == (
-        "1 Rolle ist im Juli 2026 durch verbindlich eingeplante Arbeit überbucht (betroffene Rollenmonate: 1; "
-        "Grundlage: 2 Rollenmonate, in denen die verbindlich eingeplante Arbeit dieser Projekte (aktiv, pausiert) "
+        "1 Rolle ist im Juli 2026 durch zugesagte Arbeit überbucht (betroffene Rollenmonate: 1; "
+        "Grundlage: 2 Rollenmonate, in denen die zugesagte Arbeit dieser Projekte (aktiv, pausiert) "
         "eine Rolle beansprucht).")
     assert sentences["unvalued"] == (
         "1 von 3 Projekten in der Auswahl hat keinen Wert (weder eine Bewertung nach Kriterien noch einen "
@@ -74,8 +74,8 @@ def test_the_organisation_wide_note_in_german(assessed, analysis):  # noqa: F811
                       "PMO; dies sind daher die organisationsweiten Kennzahlen aller 6 Projekte.")
     # Analyst 07 and Tester 07 over-allocated, of Analyst 07, Analyst 08 and Tester 07
     assert e.rows.set_index("measure").loc["over_allocation", "sentence"] == (
-        "2 Rollen sind im Juli 2026 durch verbindlich eingeplante Arbeit überbucht (betroffene Rollenmonate: 2; "
-        "Grundlage: 3 Rollenmonate, in denen die verbindlich eingeplante Arbeit dieser Projekte (aktiv, pausiert) "
+        "2 Rollen sind im Juli 2026 durch zugesagte Arbeit überbucht (betroffene Rollenmonate: 2; "
+        "Grundlage: 3 Rollenmonate, in denen die zugesagte Arbeit dieser Projekte (aktiv, pausiert) "
         "eine Rolle beansprucht).")
 
 

@@ -73,6 +73,9 @@ def test_the_decks_title_slide_and_footer_are_german(german):
     assert english_leftovers(portfolio) == []
 
 
+CONFIDENTIAL = "Vertraulich: erstellt für den auf dieser Seite genannten Auftraggeber"  # the demo engagement's German
+
+
 def test_the_word_documents_title_page_contents_and_footer_are_german(german):
     out, _, _ = german
     text = docx_text(out / "korrin-regional-council-positioning-de.docx")
@@ -80,13 +83,13 @@ def test_the_word_documents_title_page_contents_and_footer_are_german(german):
     assert lines[:10] == ["PMO-Bewertung", "PMO-Positionierungsanalyse", "Korrin Regional Council",
                           "Corporate PMO, Digital Services PMO", "Erhebung vom 09.06.2026 bis 21.06.2026",
                           "Erstellt für Geschäftsführung, Korrin Regional Council", "Erstellt von Northgate Advisory",
-                          "Version 1.0", "Confidential: prepared for the client named on this page", "ENTWURF"]
+                          "Version 1.0", CONFIDENTIAL, "ENTWURF"]
     assert lines[10:12] == ["Inhalt", "Inhaltsverzeichnis ohne Seitenzahlen: Klicken Sie in Word mit der rechten "
                             "Maustaste hierauf und wählen Sie „Feld aktualisieren“ (Word bietet dies beim Öffnen der "
                             "Datei an)."]
     assert "Kernaussagen" in lines
-    assert lines[-1] == ("Korrin Regional Council · PMO-Positionierungsanalyse · Confidential: prepared for the client "
-                         "named on this page · Version 1.0 · ENTWURF · Seite 1")
+    assert lines[-1] == (f"Korrin Regional Council · PMO-Positionierungsanalyse · {CONFIDENTIAL} · Version 1.0 · "
+                         "ENTWURF · Seite 1")
     portfolio = docx_text(out / "korrin-regional-council-portfolio-de.docx").split("\n")
     assert "Stichtag 31.05.2026" in portfolio[:6]
     for report in ("positioning", "portfolio"):
