@@ -20,12 +20,10 @@ from ..i18n import _, pgettext
 
 from .heatmaps import item_heatmap, perception
 from .style import (
-    WRAP_CHARS,
+    label_rows,
     wrap_expr,
-    _LINE_PX,
     _PLOT_WIDTH,
     _ROLE_LABELS,
-    _ROW,
     _SCORE_SCALE,
     _VALID_SCORE,
     ACCENT,
@@ -170,7 +168,7 @@ def dimension_scores(
     ).encode(x=alt.X("zero:Q", scale=_SCORE_SCALE), text="missing:N", tooltip=tooltip)
 
     chart = alt.layer(rules, bars, ci, values, flags, missing).properties(
-        width=_PLOT_WIDTH, height=alt.Step(_ROW)
+        width=_PLOT_WIDTH, height=alt.Step(label_rows(data["label"]))
     )
     return _style(_titled(chart, title))
 
@@ -271,7 +269,7 @@ def ladder(
     ]
     rungs = _order(data["rung"])
     # a label longer than a line is written on two (wrap_expr): its row makes room, so it never meets its neighbour
-    row = max(_ROW, 2 * _LINE_PX + 6) if any(len(str(t)) > WRAP_CHARS for t in data["label"]) else _ROW
+    row = label_rows(data["label"])
     base = alt.Chart().encode(y=alt.Y("label:N", sort=_order(data["label"]), title=None,
                                       axis=alt.Axis(labelExpr=wrap_expr())))
     # Rows without a score draw no bar: Vega drops invalid values.

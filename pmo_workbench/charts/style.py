@@ -239,6 +239,12 @@ def wrap_lines(label: Any, width: int = 40) -> str:
                                    break_on_hyphens=False)) or flat
 
 
+def label_rows(labels: Any, row: int = _ROW) -> int:
+    """Pixels per bar row for category ``labels`` the axis wraps (:data:`_WRAP_WHERE_ROOM`): ``row``, or room for
+    two lines when a label is longer than one (:data:`WRAP_CHARS`), as German dimension names often are."""
+    return max(int(row), 2 * _LINE_PX + 6) if any(len(str(t)) > WRAP_CHARS for t in labels) else int(row)
+
+
 def wrapped_rows(labels: Any, row: int) -> int:
     """Pixels per category row for ``labels`` from :func:`wrap_lines`: ``row``, or more for the lines of the
     longest label, so that no label runs into its neighbour."""
