@@ -52,7 +52,7 @@ translations: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg --no-location --no-wrap --sort-output -c "Translators:" \
 		--project pmo-workbench -o pmo_workbench/locale/messages.pot .
 	$(BIN)/pybabel -q update -i pmo_workbench/locale/messages.pot -d pmo_workbench/locale -D messages \
-		--ignore-obsolete --no-wrap
+		--ignore-obsolete --no-wrap --ignore-pot-creation-date
 
 # PDF reports and the browser tests need Chromium. Debian's package, installed
 # here when missing (needs root and apt-get); `make demo` works without it (HTML only).

@@ -41,7 +41,7 @@ def read_catalogue(path: Path, language: str):
     merged = Catalog(locale=language)
     for file in files:
         with file.open("rb") as f:
-            part = read_po(f, locale=language)
+            part = read_po(f, locale=language, abort_invalid=True)
         for message in part:
             if message.id and (merged.get(message.id, message.context) is None
                                or not merged.get(message.id, message.context).string):
@@ -80,11 +80,16 @@ def catalogue_problems(path: Path, language: str, messages=None) -> list[str]:
     return problems
 
 
+_PERCENT_NAMED = re.compile(r"%\((\w+)\)[sdif]")
+
+
 def _placeholders(text: str) -> set[str]:
+    """``{name}`` fields (Python) and ``%(name)s`` ones (the Jinja templates' gettext)."""
+    named = {f"%({name})" for name in _PERCENT_NAMED.findall(text)}
     try:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+        return named | {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
     except ValueError:  # not a format string (a lone brace): compared as text
-        return set()
+        return named
 
 
 def shipped_languages() -> list[str]:

@@ -137,3 +137,16 @@ def _uses_of_underscore(node, in_comprehension=False, binds=None, calls=None):
             calls.append(child.lineno)
         _uses_of_underscore(child, inner, binds, calls)
     return binds, calls
+
+
+def test_a_damaged_compiled_catalogue_gives_way_to_the_po(catalogue):
+    (catalogue / "messages.mo").write_bytes(b"not a catalogue")  # newer than the .po, as after an interrupted make
+    with i18n.use_language("de"):
+        assert i18n._("Overall score") == "Gesamtwert"
+
+
+def test_a_syntax_error_in_a_catalogue_names_the_file_and_line(catalogue):
+    po = catalogue / "messages.po"
+    po.write_text(PO.replace('msgstr "Gesamtwert"', 'msgstr "Gesamtwert'), encoding="utf-8")
+    with pytest.raises(i18n.CatalogueError, match=r"messages\.po:7: not a line of a catalogue"):
+        i18n.translations("de")

@@ -25,6 +25,7 @@ import datetime as dt
 import functools
 import gettext as _gettext
 import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -38,6 +39,10 @@ LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DEFAULT_LOCALES = {"en": "en_GB", "de": "de_DE"}
 """The locale numbers and dates are written in for a language when no locale is given."""
 LANGUAGE_NAMES_IN_ENGLISH = {"en": "English", "de": "German"}
+
+class CatalogueError(ValueError):
+    """A language's catalogue cannot be read (a syntax error in its ``.po``): the message names file and line."""
+
 
 _LANGUAGE: ContextVar[str | None] = ContextVar("pmo_workbench_language", default=None)
 _PROCESS_LANGUAGE = [DEFAULT_LANGUAGE]  # set once per report kernel or command, see set_language
@@ -104,6 +109,20 @@ def use_language(language: str | None, locale: str | None = None) -> Iterator[st
         _LANGUAGE.reset(token)
 
 
+_QUOTED = r'"(?:[^"\\]|\\.)*"'
+_PO_LINE = re.compile(rf"^(?:#.*|\s*|(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+{_QUOTED}|{_QUOTED})$")
+
+
+def check_syntax(po: Path) -> None:
+    """Refuse a ``.po`` file with a line that is neither a comment, a keyword with its quoted text, nor a quoted
+    continuation (Babel's reader would quietly cut a lost quote's text short), naming file and line."""
+    with po.open(encoding="utf-8") as f:
+        for number, line in enumerate(f, start=1):
+            if not _PO_LINE.match(line.rstrip("\n")):
+                raise CatalogueError(f"{po}:{number}: not a line of a catalogue (a quote lost?): "
+                                     f"{line.strip()[:60]!r}; correct it, then run `make catalogues`")
+
+
 @functools.cache
 def translations(language: str) -> _gettext.NullTranslations:
     """The compiled catalogue of ``language`` (a ``NullTranslations`` for English).
@@ -112,7 +131,7 @@ def translations(language: str) -> _gettext.NullTranslations:
     split); each uses its compiled ``.mo`` when that is at least as new, else is compiled in memory.
     """
     from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
+    from babel.messages.pofile import PoFileError, read_po
     from babel.support import Translations
 
     if language == DEFAULT_LANGUAGE:
@@ -121,15 +140,23 @@ def translations(language: str) -> _gettext.NullTranslations:
     merged: Translations | None = None
     for po in sorted(folder.glob("*.po")):
         mo = po.with_suffix(".mo")
+        part = None
         if mo.is_file() and mo.stat().st_mtime >= po.stat().st_mtime:
-            data = mo.read_bytes()
-        else:
-            with po.open("rb") as f:
-                catalog = read_po(f, locale=language)
+            try:
+                part = Translations(io.BytesIO(mo.read_bytes()), domain=DOMAIN)
+            except OSError:  # a damaged compiled file (an interrupted make): the .po is the source
+                part = None
+        if part is None:
+            try:
+                check_syntax(po)
+                with po.open("rb") as f:
+                    catalog = read_po(f, locale=language, abort_invalid=True)
+            except PoFileError as exc:
+                raise CatalogueError(f"{po}: {exc}; correct the catalogue (the line is given), then run "
+                                     "`make catalogues`") from None
             buffer = io.BytesIO()
             write_mo(buffer, catalog, use_fuzzy=False)
-            data = buffer.getvalue()
-        part = Translations(io.BytesIO(data), domain=DOMAIN)
+            part = Translations(io.BytesIO(buffer.getvalue()), domain=DOMAIN)
         merged = part if merged is None else merged.merge(part)
     return merged if merged is not None else _gettext.NullTranslations()
 

@@ -29,6 +29,9 @@ def compile_catalogue(po: Path, mo: Path) -> tuple[int, int, list[str]]:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
+    from . import check_syntax
+
+    check_syntax(po)
     with po.open("rb") as f:
         catalogue = read_po(f, abort_invalid=True)
     problems, translated, left = [], 0, 0
