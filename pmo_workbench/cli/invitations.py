@@ -25,6 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .._values import count
+from ..i18n import DEFAULT_LANGUAGE, _, check_language, format_date, use_language
 from ..assessment.instrument import load_instrument
 from ..assessment.responses import PMO_LEVELS
 from ..errors import FileError, InputValidationError, Problem, StoreError
@@ -346,17 +347,19 @@ def _send(mailer: Mailer, issued: list, info: dict, survey: dict, url: str, send
           status: dict[int, str]) -> tuple[set[int], list[tuple[object, str]], str | None]:
     """Send one message to each issued person with an address: (invitation ids sent, (person, why) refused, why
     the server stopped taking messages, or None)."""
-    subject = subject or f"Reminder: the assessment of {info['pmo']} ({info['organisation']})"
     sent: set[int] = set()
     refused: list[tuple[object, str]] = []
     for one in issued:
         person = one.person
         if not person.email:
             continue
-        body = reminder_text(person.name, info, _link(url, one.token), status[one.invitation_id], survey)
+        with use_language(_spoken(person.language)):  # the person's invitation language, else English
+            body = reminder_text(person.name, info, _link(url, one.token), status[one.invitation_id], survey)
+            title = subject or _("Reminder: the assessment of {pmo} ({organisation})").format(
+                pmo=info["pmo"], organisation=info["organisation"])
         try:
             to = smtp_address(person.email, utf8=mailer.utf8)
-            mailer.send(message(sender, to, person.name, subject, body))
+            mailer.send(message(sender, to, person.name, title, body))
         except Unsendable as exc:
             refused.append((person, str(exc)))
             continue
@@ -388,20 +391,36 @@ def _report_sent(mailer: Mailer, sent: set[int], refused: list, broken: str | No
         raise typer.Exit(1)
 
 
+def _spoken(language: str | None) -> str:
+    """A person's invitation language when the package speaks it, else English."""
+    try:
+        return check_language(language)
+    except ValueError:
+        return DEFAULT_LANGUAGE
+
+
 def reminder_text(name: str | None, info: dict, link: str, status: str, survey: dict) -> str:
-    """The plain-text body of one person's reminder."""
-    lines = [f"Hello {name}," if name else "Hello,", "",
-             f"This is a reminder about the assessment of {info['pmo']} ({info['organisation']})."]
+    """The plain-text body of one person's reminder, in the current language."""
+    lines = [_("Hello {name},").format(name=name) if name else _("Hello,"), "",
+             _("This is a reminder about the assessment of {pmo} ({organisation}).").format(
+                 pmo=info["pmo"], organisation=info["organisation"])]
     if status == "started":
-        lines.append("You have started: your answers so far are saved, and the link below takes you back to them.")
+        lines.append(_("You have started: your answers so far are saved, and the link below takes you back to them."))
     else:
-        lines.append("Your answers have not reached us yet; they help us see how the PMO serves you.")
-    lines += ["", "Your personal link (please do not forward it):", link, ""]
+        lines.append(_("Your answers have not reached us yet; they help us see how the PMO serves you."))
+    lines += ["", _("Your personal link (please do not forward it):"), link, ""]
     closes = survey.get("closes_on")
-    lines.append("It works until you submit your answers" + (f" or the survey closes on {closes}." if closes else
-                                                            ".") + " Links sent to you earlier work too.")
+    when = None
+    if closes:
+        try:
+            when = format_date(dt.date.fromisoformat(str(closes)[:10]), "long")
+        except ValueError:
+            when = str(closes)
+    lines.append((_("It works until you submit your answers or the survey closes on {date}. Links sent to you "
+                    "earlier work too.") if when else
+                  _("It works until you submit your answers. Links sent to you earlier work too.")).format(date=when))
     if survey.get("contact"):
-        lines += ["", f"Questions: {survey['contact']}"]
+        lines += ["", _("Questions: {contact}").format(contact=survey["contact"])]
     if survey.get("sender"):
         lines += ["", str(survey["sender"])]
     return "\n".join(lines) + "\n"

@@ -604,3 +604,15 @@ def test_the_sample_people_file_reads_as_the_readme_says(core):
     assert [p.role for p in people] == ["executive"] * 4 + ["pmo_staff"] * 3 + ["project_manager"] * 5
     assert [p.name for p in people if p.language] == ["Tobias Brenner"] and people[3].language == "de"
     assert all(p.email.endswith("@example.org") for p in people) and len({p.key for p in people}) == 12
+
+
+def test_a_reminder_speaks_the_invitations_language():
+    from pmo_workbench.cli.invitations import reminder_text
+    from pmo_workbench.i18n import use_language
+
+    info = {"pmo": "Group PMO", "organisation": "Alpha GmbH"}
+    with use_language("de"):
+        text = reminder_text("Dora", info, "https://x/r/abc", "started", {"closes_on": "2026-12-31"})
+    assert text.splitlines()[:3] == ["Guten Tag Dora,", "",
+                                     "wir möchten Sie an die Bewertung von Group PMO (Alpha GmbH) erinnern."]
+    assert "die Befragung am 31. Dezember 2026 endet" in text
