@@ -150,3 +150,17 @@ def test_a_syntax_error_in_a_catalogue_names_the_file_and_line(catalogue):
     po.write_text(PO.replace('msgstr "Gesamtwert"', 'msgstr "Gesamtwert'), encoding="utf-8")
     with pytest.raises(i18n.CatalogueError, match=r"messages\.po:7: not a line of a catalogue"):
         i18n.translations("de")
+
+
+def test_a_locale_of_another_language_gives_way_to_the_language_s_own():
+    """An English report of an engagement whose locale is de_AT writes 16.3, not 16,3 (and the reverse)."""
+    try:
+        i18n.set_language("en", "de_AT")
+        assert fmt(16.3, 1) == "16.3"
+        assert number_locale() == "en_GB"
+        with i18n.use_language("de", "en_US"):
+            assert number_locale() == "de_DE"
+        with i18n.use_language("de", "de_AT"):
+            assert number_locale() == "de_AT"
+    finally:
+        i18n.set_language(None)

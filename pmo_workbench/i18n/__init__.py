@@ -91,8 +91,22 @@ def set_language(language: str | None, locale: str | None = None) -> str:
 
     code = check_language(language)
     _PROCESS_LANGUAGE[0] = code
-    set_locale(locale or DEFAULT_LOCALES.get(code))
+    set_locale(_locale_of(code, locale))
     return code
+
+
+def _locale_of(code: str, locale: str | None) -> str | None:
+    """``locale`` when it is one of language ``code`` (``de_AT`` for ``de``), else the language's usual locale:
+    an English report never writes ``16,3`` because its engagement file names a German locale."""
+    if locale:
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            if Locale.parse(str(locale).replace("-", "_")).language == code:
+                return locale
+        except (ValueError, TypeError, UnknownLocaleError):
+            pass
+    return DEFAULT_LOCALES.get(code)
 
 
 @contextmanager
@@ -103,7 +117,7 @@ def use_language(language: str | None, locale: str | None = None) -> Iterator[st
     code = check_language(language)
     token = _LANGUAGE.set(code)
     try:
-        with use_locale(locale or DEFAULT_LOCALES.get(code)):
+        with use_locale(_locale_of(code, locale)):
             yield code
     finally:
         _LANGUAGE.reset(token)
