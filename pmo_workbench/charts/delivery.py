@@ -14,6 +14,7 @@ import altair as alt
 import pandas as pd
 
 from ..i18n import N_, _, pgettext
+from ..portfolio.labels import OTHER_WORDS
 from .style import ACCENT, AMBER, GREY, INK, NAVY, _num, _records_frame, _style, _text, _titled, money_axis, money_title
 
 __all__ = ["benefit_bars", "in_year_spend", "milestone_slip"]
@@ -110,7 +111,7 @@ def benefit_bars(by_measure: pd.DataFrame, *, title: str | None = None) -> alt.C
                  "realised": planned}
         for series, key in zip(series_names, ("planned", "forecast", "realised")):
             value, basis = _num(r.get(key)), bases[key]
-            rows.append({"measure": str(r["measure"]), "series": series, "value": value, "plan": basis,
+            rows.append({"measure": _measure_word(str(r["measure"])), "series": series, "value": value, "plan": basis,
                          "share": None if value is None or not basis else value / basis})
     data = _records_frame(rows, ["measure", "series", "value", "plan", "share"])
     chart = alt.Chart(data).mark_bar().encode(
@@ -157,3 +158,9 @@ def in_year_spend(months: pd.DataFrame, *, currency: str | None = None, title: s
                            alt.Fill("series:N", scale=scale, legend=None)))
     chart = alt.layer(lines, dots).properties(width=480, height=260)
     return _style(_titled(chart, title))
+
+
+def _measure_word(measure: str) -> str:
+    """A benefit's measure as the table beside the chart names it: the default ``money`` in words, others as given."""
+    known = OTHER_WORDS["measure"]
+    return _(known[measure]) if measure in known else measure
