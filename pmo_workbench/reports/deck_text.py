@@ -117,13 +117,30 @@ def long_date(text: Any) -> str | None:
     (``"02.03.2026"`` in German); ``None`` when it is not one."""
     import datetime as dt
 
-    from ..i18n import format_date
+    from ..i18n import DEFAULT_LANGUAGE, current_language, format_date
 
     try:
         day = dt.date.fromisoformat(str(text)[:10])
     except ValueError:
         return None
+    if current_language() == DEFAULT_LANGUAGE:  # "Sep", as the English deck has always written it (not "Sept")
+        return f"{day.day} {_ENGLISH_MONTHS[day.month - 1]} {day.year}"
     return format_date(day, "medium")
+
+
+_ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def one_stop(text: str) -> str:
+    """``text`` without a doubled full stop where an abbreviation ends a sentence (``"VAC -EUR 2.7 Mio.."`` ->
+    ``"VAC -EUR 2.7 Mio."``); an ellipsis (``...``) is left alone.
+
+    >>> one_stop("geplant waren EUR 36.8 Mio.. Weiter..."), one_stop("Mio..; und")
+    ('geplant waren EUR 36.8 Mio. Weiter...', 'Mio.; und')
+    """
+    import re
+
+    return re.sub(r"(?<!\.)\.\.(?![.\w])", ".", text)
 
 
 def fieldwork_text(fieldwork: Any) -> str | None:
