@@ -133,7 +133,8 @@ def rag_word(rag) -> str:
 
 def shown(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with its code columns (RAG colours, status, verdict, milestone state, severity, risk
-    kind, the default benefit measure) in words of the current language, for a table a reader sees.
+    kind, the default benefit measure; a finding's check outside English) in words of the current language, for a
+    table a reader sees.
 
     >>> shown(pd.DataFrame({"rag": ["red"], "status": ["on_hold"], "name": ["red"]})).iloc[0].tolist()
     ['red', 'on_hold', 'red']
@@ -145,6 +146,8 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
         elif column == "status":
             words = _status_words()
             out[column] = out[column].map(lambda v, w=words: w.get(v, v) if isinstance(v, str) else v)
+        elif column == "check" and current_language() != DEFAULT_LANGUAGE:  # English tables keep the check ids
+            out[column] = out[column].map(lambda v: check_word(v) if isinstance(v, str) else v)
         elif column in OTHER_WORDS:
             words = OTHER_WORDS[column]
             out[column] = out[column].map(lambda v, w=words: _(w[v]) if isinstance(v, str) and v in w else v)
