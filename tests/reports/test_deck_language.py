@@ -81,3 +81,21 @@ def test_never_two_full_stops():
     assert one_stop("VAC -EUR 2.7 Mio..") == "VAC -EUR 2.7 Mio."
     assert one_stop("geplant waren EUR 36.8 Mio.. Weiter …") == "geplant waren EUR 36.8 Mio. Weiter …"
     assert one_stop("Offen...") == "Offen..."
+
+
+def test_the_method_slide_says_which_languages_were_used():
+    from .test_deck import SCORES, _pmo, positioning_records
+
+    records = positioning_records([_pmo("P", SCORES)])
+    records["deck"]["languages"] = "Beantwortet auf Deutsch (7) und Englisch (5)."
+    with use_language("de"):
+        prs = Presentation(io.BytesIO(_saved(build_deck("positioning", records, organisation="A"))))
+    method = [s for s in prs.slides if s.shapes.title.text_frame.text == "Anhang: Methode"]
+    texts = [p.text for s in method for sh in s.shapes if sh.has_text_frame for p in sh.text_frame.paragraphs]
+    assert any(t.endswith("Beantwortet auf Deutsch (7) und Englisch (5).") for t in texts)
+
+
+def _saved(deck) -> bytes:
+    buffer = io.BytesIO()
+    deck.prs.save(buffer)
+    return buffer.getvalue()
