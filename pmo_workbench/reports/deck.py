@@ -26,8 +26,8 @@ from ..errors import ReportError
 from ..i18n import _
 from ..resources import templates_dir
 from .branding import Branding
-from .deck_text import (EMU_PER_PT, INSET_X, LINE, fieldwork_text, more_in_report, needed_height, one_stop, shorten,
-                        text_width, wrap)
+from .deck_text import (EMU_PER_PT, INSET_X, LINE, axis_format, fieldwork_text, more_in_report, needed_height,
+                        one_stop, shorten, text_width, wrap)
 from .records import CHART_MIME, VEGALITE_VERSION, locale_options
 
 MAX_SLIDES = 14
@@ -323,7 +323,7 @@ class Deck:
             value_axis.maximum_scale = maximum
         value_axis.has_major_gridlines = True
         value_axis.tick_labels.font.size = _pt(10)
-        value_axis.tick_labels.number_format = number_format
+        value_axis.tick_labels.number_format = axis_format(number_format)
         value_axis.tick_labels.number_format_is_linked = False
         chart.has_legend = len(series) > 1 if legend is None else legend
         if chart.has_legend:

@@ -131,6 +131,25 @@ def long_date(text: Any) -> str | None:
 _ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+def axis_format(code: str) -> str:
+    """A chart axis's number format with the current locale's thousands separator (``#,##0`` writes ``1.500.000``
+    in German): a format code's ``,`` is the same in every file and the application shows it in its own locale,
+    so the separator is written as literal text, up to the billions. English and other formats are unchanged.
+
+    >>> axis_format("#,##0"), axis_format("0")
+    ('#,##0', '0')
+    """
+    from babel.numbers import get_group_symbol
+
+    from .._values import number_locale
+
+    group = get_group_symbol(locale=number_locale())
+    if code != "#,##0" or group == ",":
+        return code
+    sep = '"' + group.replace('"', "") + '"'
+    return f"[>=1000000]0{sep}000{sep}000;[>=1000]0{sep}000;0"
+
+
 def one_stop(text: str) -> str:
     """``text`` without a doubled full stop where an abbreviation ends a sentence (``"VAC -EUR 2.7 Mio.."`` ->
     ``"VAC -EUR 2.7 Mio."``); an ellipsis (``...``) is left alone.

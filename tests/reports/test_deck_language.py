@@ -99,3 +99,16 @@ def _saved(deck) -> bytes:
     buffer = io.BytesIO()
     deck.prs.save(buffer)
     return buffer.getvalue()
+
+
+def test_money_axis_groups_thousands_as_the_locale_does():
+    from pptx.enum.chart import XL_CHART_TYPE
+
+    def risk_axis(language):
+        prs = Presentation(io.BytesIO(_deck_bytes(language)))
+        (chart,) = [s.chart for slide in prs.slides for s in slide.shapes
+                    if s.has_chart and s.chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED]
+        return chart.value_axis.tick_labels.number_format
+
+    assert risk_axis("en") == "#,##0"
+    assert risk_axis("de") == '[>=1000000]0"."000"."000;[>=1000]0"."000;0'  # 1.500.000 in any application
