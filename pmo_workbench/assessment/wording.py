@@ -106,12 +106,15 @@ def languages_sentence(responses: pd.DataFrame, organisation: str | None = None,
     "Answered in English (7) and German (5)." (language names in the current language, most respondents first).
 
     Reads the optional ``language`` column of the tidy responses frame (a language code, or blank); a respondent
-    counts in the language of their first non-blank row. ``organisation`` and ``pmos`` narrow the respondents to
+    counts once per organisation (answering for two PMOs does not make two people), in the language of their first
+    non-blank row. ``organisation`` and ``pmos`` narrow the respondents to
     those reported on. ``None`` when the column is absent or blank throughout.
 
     >>> frame = pd.DataFrame({"organisation": "O", "pmo": "P", "respondent": ["r1", "r1", "r2", "r3"],
     ...                       "language": ["en", "en", "de", "en"]})
     >>> languages_sentence(frame)
+    'Answered in English (2) and German (1).'
+    >>> languages_sentence(frame.assign(pmo=["P", "Q", "P", "P"]))  # r1 answered for two PMOs: one person
     'Answered in English (2) and German (1).'
     """
     if "language" not in responses.columns:
@@ -126,7 +129,8 @@ def languages_sentence(responses: pd.DataFrame, organisation: str | None = None,
     rows = rows.assign(_language=code).dropna(subset=["_language"])
     if rows.empty:
         return None
-    key = [c for c in ("organisation", "pmo", "respondent") if c in rows.columns]
+    # a person counts once, however many of the organisation's PMOs they answered for
+    key = [c for c in ("organisation", "respondent") if c in rows.columns]
     first = rows.drop_duplicates(key, keep="first") if key else rows
     counts = first["_language"].value_counts(sort=False)
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))

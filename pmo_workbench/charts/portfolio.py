@@ -20,6 +20,7 @@ from .._values import fmt, project_label
 from ..i18n import N_, _
 from ..portfolio.actions import REASON_WORDS, REASONS_IN_WORDS
 from ..portfolio.model import Thresholds
+from ..portfolio.risk import key_word
 from .style import (ACCENT, GREY, INK, MAX_WIDTH, NAVY, _num, _records_frame, _style, _text, _titled, fitted_domain,
                     LINE_BREAK_EXPR, centred_lines, money_axis, money_title, wrap_lines, wrapped_rows)
 
@@ -257,7 +258,7 @@ def exposure_bars(frame: pd.DataFrame, key: str, *, limit: int = 15, label: str 
     money = top["threat_emv"].notna().any() or top["opportunity_emv"].notna().any()
     rows = []
     for r in top.to_dict("records"):
-        name = (names or {}).get(str(r[key]), str(r[key]))
+        name = (names or {}).get(str(r[key])) or key_word(r[key])
         if money:
             rows.append({"key": name, "kind": _(_KINDS["threat"]), "value": _num(r.get("threat_emv")) or 0.0,
                          "count": int(r.get("threats") or 0)})

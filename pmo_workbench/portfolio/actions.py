@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .._values import count, fmt, money, percent
-from ..i18n import DEFAULT_LANGUAGE, N_, _, current_language, format_date, ngettext
+from ..i18n import DEFAULT_LANGUAGE, N_, _, current_language, format_date, ngettext, npgettext
 from .capacity import FTE_TOLERANCE
 from .labels import check_word, rag_word, report_month
 from .links import late_links
@@ -97,11 +97,21 @@ def budget_verdict(vac: float | None, *, tolerance: float = 0.5, currency: str |
             else _("finish {amount} under budget").format(amount=money(vac, currency)))
 
 
-def _listing(ids: list[str], limit: int = 3) -> str:
+def _listing(ids: list[str], limit: int = 3, kind: str = "projects") -> str:
+    """The first ``limit`` of ``ids`` and how many more; ``kind`` (``projects``, ``stage gates``, ``milestones``,
+    ``benefits``, ``roles``) is the message context, as "1 more" agrees with the noun in some languages."""
     shown = ", ".join(ids[:limit])
     if len(ids) <= limit:
         return shown
-    return _("{listed} and {n} more").format(listed=shown, n=len(ids) - limit)
+    n = len(ids) - limit
+    forms = {
+        "stage gates": npgettext("stage gates", "{listed} and {n} more", "{listed} and {n} more", n),
+        "milestones": npgettext("milestones", "{listed} and {n} more", "{listed} and {n} more", n),
+        "benefits": npgettext("benefits", "{listed} and {n} more", "{listed} and {n} more", n),
+        "roles": npgettext("roles", "{listed} and {n} more", "{listed} and {n} more", n),
+    }
+    text = forms.get(kind) or npgettext("projects", "{listed} and {n} more", "{listed} and {n} more", n)
+    return text.format(listed=shown, n=n)
 
 
 def _named(a: PortfolioAnalysis):
@@ -315,7 +325,7 @@ def _milestone_actions(a: PortfolioAnalysis) -> list[Action]:
         out.append(Action("now" if len(late) else "soon", "milestones", ngettext(
             "{needing}: {listed}. Put it on the agenda of the board that decides, soonest first.",
             "{needing}: {listed}. Put them on the agenda of the board that decides, soonest first.",
-            len(decisions)).format(needing=needing, listed=_listing(listed))))
+            len(decisions)).format(needing=needing, listed=_listing(listed, kind="milestones"))))
     gates = m.gates[m.gates["days_to_go"] < 0]
     if len(gates):
         listed = [_("{milestone} of {project} (due {date})").format(milestone=r.milestone, project=name(r.project_id),
@@ -325,7 +335,7 @@ def _milestone_actions(a: PortfolioAnalysis) -> list[Action]:
             "{n} stage gate is past its date and not passed: {listed}. Hold the gate review or stop the work that "
             "waits on it.",
             "{n} stage gates are past their date and not passed: {listed}. Hold the gate review or stop the work "
-            "that waits on it.", len(gates)).format(n=len(gates), listed=_listing(listed))))
+            "that waits on it.", len(gates)).format(n=len(gates), listed=_listing(listed, kind="stage gates"))))
     other = m.overdue[~m.overdue["gate"]] if "gate" in m.overdue else m.overdue
     if len(other):
         listed = [_("{milestone} of {project}").format(milestone=r.milestone, project=name(r.project_id))
@@ -334,7 +344,8 @@ def _milestone_actions(a: PortfolioAnalysis) -> list[Action]:
             "{n} milestone is overdue: the date expected has passed and it is not reached: {listed}. Ask the "
             "project managers for a date they can keep.",
             "{n} milestones are overdue: the date expected has passed and they are not reached: {listed}. Ask the "
-            "project managers for a date they can keep.", len(other)).format(n=len(other), listed=_listing(listed))))
+            "project managers for a date they can keep.", len(other)).format(
+            n=len(other), listed=_listing(listed, kind="milestones"))))
     return out
 
 
@@ -350,7 +361,7 @@ def _benefit_and_finance_actions(a: PortfolioAnalysis) -> list[Action]:
             "realised and when, and record it in the benefits register.",
             "{n} benefits are past their due date and not fully realised: {listed}. Ask the owners what will be "
             "realised and when, and record it in the benefits register.", len(b.past_due)).format(
-            n=len(b.past_due), listed=_listing(listed))))
+            n=len(b.past_due), listed=_listing(listed, kind="benefits"))))
     f = a.finance
     variance = None if f is None else f.totals.get("variance")
     if variance is not None and not math.isnan(variance) and variance < 0:
@@ -399,7 +410,7 @@ def _resource_actions(a: PortfolioAnalysis) -> list[Action]:
             more).format(n=more)))
     pipeline = ahead[ahead["committed_excess_fte"] <= FTE_TOLERANCE]
     if len(pipeline):
-        listed = _listing(sorted(pipeline["role"].astype(str).unique().tolist()))
+        listed = _listing(sorted(pipeline["role"].astype(str).unique().tolist()), kind="roles")
         text = ngettext("Proposals not yet approved would over-allocate {n} role-month ahead ({roles}) if all of "
                         "them started", "Proposals not yet approved would over-allocate {n} role-months ahead "
                         "({roles}) if all of them started", len(pipeline)).format(n=len(pipeline), roles=listed)

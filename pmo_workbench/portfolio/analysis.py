@@ -27,7 +27,7 @@ from .finance import FY_START, FinanceAnalysis, analyse_finance, check_fy_start
 from .labels import report_date
 from .model import CHECK_ESTIMATE, CLOSED, EAC_METHODS, IN_FLIGHT, Finding, Portfolio, Thresholds, parse_band
 from .quality import data_quality
-from .risk import RiskAnalysis, analyse_risks
+from .risk import PORTFOLIO_KEY, RiskAnalysis, analyse_risks, key_word
 from .selection import Selection, efficient_frontier, select_projects, selection_candidates, weighted_scores
 from .status import STALE_AFTER_DAYS, future_findings, stale_updates
 from .trends import Trends, combine_history, history_from_portfolios, no_trend_reason, portfolio_trends, \
@@ -189,7 +189,8 @@ class PortfolioAnalysis:
         """Each project id with its label for a reader, ``"P-001 — Payroll upgrade"`` (the id alone without a name)."""
         projects = self.portfolio.projects
         names = projects["name"] if "name" in projects else pd.Series(None, index=projects.index)
-        return {str(i): project_label(i, n) for i, n in zip(projects["project_id"], names)}
+        return {PORTFOLIO_KEY: key_word(PORTFOLIO_KEY),  # the row of portfolio-level risks
+                **{str(i): project_label(i, n) for i, n in zip(projects["project_id"], names)}}
 
     def eac_note(self, money=None) -> str | None:
         """The plain sentence on why the portfolio EAC differs from BAC ÷ CPI (``money`` formats amounts)."""

@@ -133,22 +133,36 @@ def rag_word(rag) -> str:
 
 def shown(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with its code columns (RAG colours, status, verdict, milestone state, severity, risk
-    kind, the default benefit measure) in words of the current language, for a table a reader sees.
+    kind, the default benefit measure; a finding's check and dates outside English) in words of the current language,
+    for a table a reader sees.
 
     >>> shown(pd.DataFrame({"rag": ["red"], "status": ["on_hold"], "name": ["red"]})).iloc[0].tolist()
     ['red', 'on_hold', 'red']
     """
     out = frame.copy()
+    english = current_language() == DEFAULT_LANGUAGE
     for column in out.columns:
-        if column in RAG_COLUMNS:
+        if not english and (pd.api.types.is_datetime64_any_dtype(out[column]) or (
+                out[column].dtype == object and out[column].map(lambda v: isinstance(v, dt.date)).any())):
+            out[column] = out[column].map(_table_date)  # as the prose writes it; English tables keep ISO dates
+        elif column in RAG_COLUMNS:
             out[column] = out[column].map(rag_word)
         elif column == "status":
             words = _status_words()
             out[column] = out[column].map(lambda v, w=words: w.get(v, v) if isinstance(v, str) else v)
+        elif column == "check" and current_language() != DEFAULT_LANGUAGE:  # English tables keep the check ids
+            out[column] = out[column].map(lambda v: check_word(v) if isinstance(v, str) else v)
         elif column in OTHER_WORDS:
             words = OTHER_WORDS[column]
             out[column] = out[column].map(lambda v, w=words: _(w[v]) if isinstance(v, str) and v in w else v)
     return out
+
+
+def _table_date(value):
+    """A date of a table outside English in the locale's short form (``16.03.2026``); anything else as given."""
+    if isinstance(value, dt.date) and not pd.isna(value):
+        return format_date(value, "medium")
+    return value
 
 
 def eac_word(method: str) -> str:

@@ -14,8 +14,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from .._values import fmt
-from ..i18n import _
+from .._values import fmt, money, project_label
+from ..i18n import DEFAULT_LANGUAGE, _, current_language
 from .labels import report_date, status_word
 from .model import CLOSED_RISK_STATUSES, IN_FLIGHT, OPEN_RISK_STATUSES, Finding, Portfolio
 from .risk import is_open, recognised_status
@@ -45,14 +45,17 @@ def _text(value) -> str | None:
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def _amount(value: float) -> str:
-    """A number as a person reads it: 120,000 or 1,234.50 (in the current locale)."""
+def _amount(value: float, currency: str | None = None) -> str:
+    """A number as a person reads it: 120,000 or 1,234.50 (in the current locale); with ``currency``, the whole
+    amount with its currency as the locale writes it (``538.720 £``)."""
+    if currency:
+        return money(value, currency, full=True)
     return fmt(value, 0 if float(value).is_integer() else 2, thousands=True)
 
 
-def _blank_or(value: float, label: str) -> str:
+def _blank_or(value: float, label: str, currency: str | None = None) -> str:
     return (_("{label} blank") if np.isnan(value) else _("{label} {amount}")).format(
-        label=label, amount=None if np.isnan(value) else _amount(value))
+        label=label, amount=None if np.isnan(value) else _amount(value, currency))
 
 
 def _day(value) -> str:
@@ -105,7 +108,9 @@ def data_quality(portfolio: Portfolio, evm: pd.DataFrame, *, as_of: dt.date | st
     ids = p["project_id"].to_numpy(dtype=object)
     rows = p["source_row"].to_numpy(dtype=object) if "source_row" in p.columns else np.full(len(p), None)
     status = p["status"].astype("str").to_numpy(dtype=object)
-    labels = _labels(p)
+    english = current_language() == DEFAULT_LANGUAGE  # English messages as they have always been written
+    labels = _labels(p, english)
+    currency = None if english else portfolio.currency
     bac, pv, ev, ac = (_floats(p, c) for c in ("bac", "pv", "ev", "ac"))
     in_flight = p["status"].isin(IN_FLIGHT).to_numpy(dtype=bool)
     is_status = {s: (status == s) for s in ("proposed", "closed", "cancelled")}
@@ -127,7 +132,8 @@ def data_quality(portfolio: Portfolio, evm: pd.DataFrame, *, as_of: dt.date | st
         lambda i: _("{project} has no sponsor").format(project=labels[i]), lambda i: {})
     with np.errstate(invalid="ignore"):
         add("warning", "no_budget", ~is_status["cancelled"] & (np.isnan(bac) | (bac == 0)),
-            lambda i: _("{project} has no budget ({bac})").format(project=labels[i], bac=_blank_or(bac[i], "BAC")),
+            lambda i: _("{project} has no budget ({bac})").format(project=labels[i],
+                                                                  bac=_blank_or(bac[i], "BAC", currency)),
             lambda i: {"bac": bac[i]})
 
         # dates
@@ -147,20 +153,20 @@ def data_quality(portfolio: Portfolio, evm: pd.DataFrame, *, as_of: dt.date | st
 
         # earned value that contradicts itself
         add("error", "ev_over_bac", ev > bac,
-            lambda i: _("{project} has EV {ev} above its BAC {bac}").format(project=labels[i], ev=_amount(ev[i]),
-                                                                             bac=_amount(bac[i])),
+            lambda i: _("{project} has EV {ev} above its BAC {bac}").format(
+                project=labels[i], ev=_amount(ev[i], currency), bac=_amount(bac[i], currency)),
             lambda i: {"ev": ev[i], "bac": bac[i]})
         add("warning", "ev_without_ac", (ev > 0) & (np.isnan(ac) | (ac == 0)),
             lambda i: _("{project} has EV {ev} but no actual cost ({ac})").format(
-                project=labels[i], ev=_amount(ev[i]), ac=_blank_or(ac[i], "AC")),
+                project=labels[i], ev=_amount(ev[i], currency), ac=_blank_or(ac[i], "AC", currency)),
             lambda i: {"ev": ev[i], "ac": ac[i]})
         add("warning", "spend_before_start", is_status["proposed"] & (ac > 0),
             lambda i: _("{project} is proposed but has already spent AC {ac}").format(project=labels[i],
-                                                                                       ac=_amount(ac[i])),
+                                                                                       ac=_amount(ac[i], currency)),
             lambda i: {"ac": ac[i]})
         add("info", "closed_incomplete", is_status["closed"] & (ev < bac),
             lambda i: _("{project} is closed with EV {ev} below its BAC {bac}").format(
-                project=labels[i], ev=_amount(ev[i]), bac=_amount(bac[i])),
+                project=labels[i], ev=_amount(ev[i], currency), bac=_amount(bac[i], currency)),
             lambda i: {"ev": ev[i], "bac": bac[i]})
 
         # in-flight projects whose earned value cannot be read
@@ -195,11 +201,14 @@ def data_quality(portfolio: Portfolio, evm: pd.DataFrame, *, as_of: dt.date | st
     return findings
 
 
-def _labels(projects: pd.DataFrame) -> np.ndarray:
-    """``"<project_id> <name>"`` per project, the id alone when the name is blank."""
+def _labels(projects: pd.DataFrame, english: bool = True) -> np.ndarray:
+    """``"<project_id> <name>"`` per project, the id alone when the name is blank (in other languages the
+    package's usual ``"<project_id> — <name>"``)."""
     ids = projects["project_id"].astype("str").reset_index(drop=True)
     if "name" not in projects.columns:
         return ids.to_numpy(dtype=object)
+    if not english:
+        return np.array([project_label(i, n) for i, n in zip(ids, projects["name"])], dtype=object)
     names = projects["name"].astype("str").str.strip().reset_index(drop=True)
     named = names.notna() & names.ne("")
     return ids.where(~named, ids + " " + names).to_numpy(dtype=object)

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .._values import fmt, money as money_text
-from ..i18n import N_, _, ngettext
+from ..i18n import N_, _, ngettext, pgettext
 from .model import CLOSED_RISK_STATUSES, OPEN_RISK_STATUSES, RISK_KINDS, ROLLED_UP
 
 PMBOK_PROBABILITY = (0.1, 0.3, 0.5, 0.7, 0.9)
@@ -53,6 +53,21 @@ EXPOSURE_LABELS = {"money": N_("threat EMV"), "ordinal": N_("exposure index")}
 
 NO_KEY = "(none)"
 """The category or owner shown for a risk that has none."""
+
+
+def key_word(key) -> str:
+    """A key of the exposure tables as the reader sees it: the portfolio-level and "none" keys in the current
+    language (``(portfolio)``, ``(none)`` in English), anything else as given.
+
+    >>> key_word(PORTFOLIO_KEY), key_word("P-001")
+    ('(portfolio)', 'P-001')
+    """
+    if key == PORTFOLIO_KEY:
+        return pgettext("risk exposure key", "(portfolio)")
+    if key == NO_KEY:
+        return pgettext("risk exposure key", "(none)")
+    return str(key)
+
 
 REGISTER_COLUMNS = (
     "risk_id", "project_id", "title", "kind", "owner", "category", "status", "open", "probability", "impact",
@@ -427,5 +442,5 @@ def _heatmap(open_risks: pd.DataFrame, money: bool) -> pd.DataFrame:
 
 __all__ = [
     "EXPOSURE_LABELS", "IMPACT_SCALES", "PMBOK_IMPACT", "PMBOK_PROBABILITY", "PROBABILITY_SCALES", "RiskAnalysis",
-    "analyse_risks", "is_open", "recognised_status", "register_columns", "risk_summary",
+    "analyse_risks", "is_open", "key_word", "recognised_status", "register_columns", "risk_summary",
 ]

@@ -26,8 +26,8 @@ from ..errors import ReportError
 from ..i18n import _
 from ..resources import templates_dir
 from .branding import Branding
-from .deck_text import (EMU_PER_PT, INSET_X, LINE, fieldwork_text, more_in_report, needed_height, shorten, text_width,
-                        wrap)
+from .deck_text import (EMU_PER_PT, INSET_X, LINE, axis_format, fieldwork_text, more_in_report, needed_height,
+                        one_stop, shorten, text_width, wrap)
 from .records import CHART_MIME, VEGALITE_VERSION, locale_options
 
 MAX_SLIDES = 14
@@ -214,7 +214,7 @@ class Deck:
         from pptx.enum.text import MSO_AUTO_SIZE
 
         items = [(p, {}) if isinstance(p, str) else (p[0], dict(p[1])) for p in paragraphs]
-        items = [((("• " if bullets else "") + str(t)), {"bold": bold, **s}) for t, s in items]
+        items = [((("• " if bullets else "") + one_stop(str(t))), {"bold": bold, **s}) for t, s in items]
         width_pt = int(shape.width) / EMU_PER_PT
         height_pt = int(shape.height) / EMU_PER_PT
         room = width_pt - 2 * INSET_X
@@ -323,7 +323,7 @@ class Deck:
             value_axis.maximum_scale = maximum
         value_axis.has_major_gridlines = True
         value_axis.tick_labels.font.size = _pt(10)
-        value_axis.tick_labels.number_format = number_format
+        value_axis.tick_labels.number_format = axis_format(number_format)
         value_axis.tick_labels.number_format_is_linked = False
         chart.has_legend = len(series) > 1 if legend is None else legend
         if chart.has_legend:
@@ -395,9 +395,8 @@ class Deck:
                              else 1).name = name
 
     def save(self, path: str | Path) -> Path:
-        path = Path(path)
         self.prs.save(str(path))
-        return path
+        return Path(path)
 
 
 @cache
@@ -582,9 +581,13 @@ def build_deck(report: str, records: Mapping[str, Any], *, organisation: str, br
     from .deck_portfolio import portfolio_deck
     from .deck_positioning import positioning_deck
     from .deck_progress import progress_deck
+    from .deck_tags import tag_deck
+    from .spec import report_title
 
     build = {"portfolio": portfolio_deck, "progress": progress_deck}.get(report, positioning_deck)
-    return build(records, organisation=organisation, branding=branding, charts=charts, title=title)
+    deck = build(records, organisation=organisation, branding=branding, charts=charts, title=title)
+    tag_deck(deck, title=title or report_title(report), organisation=organisation, engagement=engagement_of(records))
+    return deck
 
 
 def write_deck(nb: Any, report: str, path: str | Path, *, organisation: str, branding: Branding | None = None,

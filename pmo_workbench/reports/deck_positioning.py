@@ -430,7 +430,8 @@ def _method_slide(deck: Deck, record) -> None:
              "scale.").format(title=ins.get("title"), id=ins.get("id"), version=ins.get("version"),
                               items=ins.get("items"), dimensions=ins.get("dimensions"),
                               scale="-".join(str(s) for s in ins.get("scale", [])))
-    bullets_slide(deck, _("Appendix: method"), [head, *record.get("method", [])])
+    languages = [record["languages"]] if record.get("languages") else []
+    bullets_slide(deck, _("Appendix: method"), [head, *record.get("method", []), *languages])
 
 
 def _quality_slide(deck: Deck, record, pmos, roles, several: bool, left_out=()) -> None:

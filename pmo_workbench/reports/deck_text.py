@@ -117,13 +117,49 @@ def long_date(text: Any) -> str | None:
     (``"02.03.2026"`` in German); ``None`` when it is not one."""
     import datetime as dt
 
-    from ..i18n import format_date
+    from ..i18n import DEFAULT_LANGUAGE, current_language, format_date
 
     try:
         day = dt.date.fromisoformat(str(text)[:10])
     except ValueError:
         return None
+    if current_language() == DEFAULT_LANGUAGE:  # "Sep", as the English deck has always written it (not "Sept")
+        return f"{day.day} {_ENGLISH_MONTHS[day.month - 1]} {day.year}"
     return format_date(day, "medium")
+
+
+_ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def axis_format(code: str) -> str:
+    """A chart axis's number format with the current locale's thousands separator (``#,##0`` writes ``1.500.000``
+    in German): a format code's ``,`` is the same in every file and the application shows it in its own locale,
+    so the separator is written as literal text, up to the billions. English and other formats are unchanged.
+
+    >>> axis_format("#,##0"), axis_format("0")
+    ('#,##0', '0')
+    """
+    from babel.numbers import get_group_symbol
+
+    from .._values import number_locale
+
+    group = get_group_symbol(locale=number_locale())
+    if code != "#,##0" or group == ",":
+        return code
+    sep = '"' + group.replace('"', "") + '"'
+    return f"[>=1000000]0{sep}000{sep}000;[>=1000]0{sep}000;0"
+
+
+def one_stop(text: str) -> str:
+    """``text`` without a doubled full stop where an abbreviation ends a sentence (``"VAC -EUR 2.7 Mio.."`` ->
+    ``"VAC -EUR 2.7 Mio."``); an ellipsis (``...``) is left alone.
+
+    >>> one_stop("geplant waren EUR 36.8 Mio.. Weiter..."), one_stop("Mio..; und")
+    ('geplant waren EUR 36.8 Mio. Weiter...', 'Mio.; und')
+    """
+    import re
+
+    return re.sub(r"(?<!\.)\.\.(?![.\w])", ".", text)
 
 
 def fieldwork_text(fieldwork: Any) -> str | None:

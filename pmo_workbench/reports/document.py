@@ -37,6 +37,7 @@ from typing import Any
 from .._io import write_with
 from ..i18n import N_, _
 from .branding import Branding
+from .deck_tags import tag_document
 from .deck_text import fieldwork_text, long_date
 from .records import CHART_MIME, RECORD_MIME, VEGALITE_VERSION, locale_options, read_records
 from .spec import ReportSpec, report_title
@@ -481,6 +482,7 @@ def build_document(nb, spec: ReportSpec, *, branding: Branding | None = None, da
     core.created = core.modified = dt.datetime.now(dt.UTC).replace(microsecond=0)
     core.version = engagement.get("version", "")
     core.content_status = _("Draft") if engagement.get("draft") else ""
+    tag_document(document)
     _title_page(document, spec, branding, date, records, engagement)
     headings: list[tuple[int, str]] = []
     document.add_paragraph(_("Contents"), style="TOC Heading")

@@ -213,16 +213,75 @@ def write_index(out_dir: str | Path, outcomes: Sequence[ReportOutcome],
     for o in outcomes:
         links = {fmt_: os.path.relpath(path, out_dir) for fmt_, path in o.files.items()}
         code = languages.get(o.name) or DEFAULT_LANGUAGE
-        rows.append({"outcome": o, "links": links, "pmos": o.records.get("pmos", []),
+        rows.append({"outcome": o, "links": links, "pmos": _index_pmos(o.records),
                      "headline": o.records.get("headline") or {}, "totals": o.records.get("portfolio") or {},
-                     "as_of": o.records.get("as_of"), "progress": o.records.get("progress") or {},
+                     "as_of": _index_date(o.records.get("as_of")), "progress": _index_progress(o.records),
                      "language": code, "language_name": language_name(code).capitalize(),
                      "title": _(REPORT_KINDS[o.report]) if o.report in REPORT_KINDS else o.report})
     page = env.get_template("index.html.j2").render(
         rows=[r for r in rows if r["outcome"].status != "failed"],
         failures=[r for r in rows if r["outcome"].status == "failed"],
-        generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), version=__version__, missing=MISSING,
+        generated=_index_date(dt.datetime.now(), time=True), version=__version__, missing=MISSING,
         css=_static("report.css"), lang=current_language(),
         show_language=any(r["language"] != DEFAULT_LANGUAGE for r in rows),
     )
     return write_text(out_dir / "index.html", page)
+
+
+# --- the index's cells in the index's language (a report's records hold ids and its own language's words) -------
+
+def _index_date(value: Any, *, time: bool = False) -> Any:
+    """A date of the index: ISO in English, as the index has always written it, the language's short form
+    elsewhere (``31.05.2026``, with ``time`` ``04.12.2026 00:31``); anything not a date as given."""
+    from ..i18n import DEFAULT_LANGUAGE, format_date
+
+    if isinstance(value, dt.datetime):
+        day, clock = value.date(), f" {value:%H:%M}" if time else ""
+    else:
+        try:
+            day, clock = dt.date.fromisoformat(str(value)[:10]), ""
+        except ValueError:
+            return value
+    if current_language() == DEFAULT_LANGUAGE:
+        return day.isoformat() + clock
+    return format_date(day, "medium") + clock
+
+
+@cache
+def _type_labels(instrument: str, version: str, language: str) -> dict[str, str]:
+    """An instrument's type labels in ``language`` (``{}`` when the instrument cannot be loaded again)."""
+    from ..assessment.instrument import AD_HOC, load_instrument
+    from ..errors import PmoWorkbenchError
+
+    try:
+        ins = load_instrument(f"{instrument}@{version}" if version else instrument, language=language)
+    except (PmoWorkbenchError, OSError, ValueError):
+        return {}
+    return {AD_HOC: ins.type_label(AD_HOC), **{t.id: t.label for t in ins.types}}
+
+
+def _index_pmos(records: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A positioning report's PMOs with their type and target named in the index's language (re-labelled from the
+    type ids with the report's instrument; the report's own words when it cannot be loaded)."""
+    instrument = records.get("instrument") if isinstance(records.get("instrument"), Mapping) else {}
+    labels = (_type_labels(str(instrument.get("id")), str(instrument.get("version") or ""), current_language())
+              if instrument.get("id") else {})
+    pmos = []
+    for p in records.get("pmos", []) or []:
+        p = dict(p)
+        for key in ("type", "target"):
+            if p.get(key) in labels:
+                p[f"{key}_label"] = labels[p[key]]
+        pmos.append(p)
+    return pmos
+
+
+def _index_progress(records: Mapping[str, Any]) -> dict[str, Any]:
+    """A progress report's record with its overall verdict in the index's language."""
+    from ..assessment.progress import VERDICTS
+
+    progress = dict(records.get("progress") or {})
+    overall = progress.get("overall")
+    if isinstance(overall, Mapping) and overall.get("verdict") in VERDICTS:
+        progress["overall"] = {**overall, "verdict_text": _(VERDICTS[overall["verdict"]])}
+    return progress

@@ -98,6 +98,8 @@ def positioning_slides(pmos: Sequence[Any], instrument: Any, *, min_group_size: 
         "dimensions": [{"id": d.id, "label": d.label} for d in ins.dimensions],
         "roles": [{"id": r.id, "label": r.label} for r in ins.roles],
         "method": insights.methodology_points(ins, min_group_size),
+        "languages": (None if answers is None  # "Answered in English (7) and German (5).", when the answers say
+                      else insights.languages_sentence(answers, pmos=[a.pmo for a in pmos])),
         "pmos": out,
     }
 

@@ -149,3 +149,12 @@ def test_languages_sentence_only_when_the_answers_say():
     frame = pd.concat([_spoken({"r1": "en"}), _spoken({"r2": "de"}, pmo="Other")])
     assert languages_sentence(frame, "Org", ["PMO"]) == "Answered in English (1)."
     assert languages_sentence(frame, "Elsewhere") is None
+
+
+def test_languages_sentence_counts_people_not_their_pmos():
+    # r1 answered for both PMOs (in German), r2 for one (English): two people, not three answer sets
+    frame = pd.concat([_spoken({"r1": "de", "r2": "en"}), _spoken({"r1": "de"}, pmo="Other")])
+    assert languages_sentence(frame, "Org", ["PMO", "Other"]) == "Answered in German (1) and English (1)."
+    with use_language("de"):
+        assert languages_sentence(frame, "Org") == "Beantwortet auf Deutsch (1) und Englisch (1)."
+    assert languages_sentence(frame, "Org", ["Other"]) == "Answered in German (1)."

@@ -226,3 +226,19 @@ def test_inputs_untouched():
     pd.testing.assert_frame_equal(frame, before)
     pd.testing.assert_frame_equal(risk_frame, before_risks)
     pd.testing.assert_frame_equal(evm, evm_before)
+
+
+def test_german_findings_name_the_project_and_the_currency_and_the_table_names_the_check():
+    from pmo_workbench.i18n import use_language
+    from pmo_workbench.portfolio.labels import shown
+
+    with use_language("de"):
+        got = check(projects({"ev": 1200.0, "currency": "GBP"}))
+        assert [(f.check, f.message) for f in got] == [
+            ("ev_over_bac", "P-001 — Website relaunch hat einen EV von 1.200\xa0£ über seinem BAC von 1.000\xa0£")]
+        table = shown(pd.DataFrame({"check": ["ev_over_bac", "no_sponsor"], "severity": ["error", "warning"]}))
+        assert table.to_numpy().tolist() == [["EV über BAC", "Fehler"], ["kein Auftraggeber", "Warnung"]]
+    # English tables keep the check ids, English messages the plain amounts
+    assert shown(pd.DataFrame({"check": ["ev_over_bac"]}))["check"].tolist() == ["ev_over_bac"]
+    assert check(projects({"ev": 1200.0, "currency": "GBP"}))[0].message == (
+        "P-001 Website relaunch has EV 1,200 above its BAC 1,000")

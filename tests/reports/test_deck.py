@@ -394,13 +394,15 @@ def _branding(tmp_path: Path, master_line: str) -> Path:
 def test_a_consultancy_master_replaces_the_default(tmp_path):
     prs = Presentation(str(default_master()))
     prs.core_properties.title = "Northwind master"
+    prs.slide_master._element.cSld.set("name", "Northwind master")
     prs.slides.add_slide(prs.slide_layouts[0])  # an example slide the deck must not keep
     prs.save(str(tmp_path / "master.pptx"))
     branding = load_branding(_branding(tmp_path, "deck: master.pptx"))
     assert branding.deck == (tmp_path / "master.pptx").resolve()
     deck = build_deck("positioning", positioning_records([_pmo("P", SCORES)]), organisation="A", branding=branding)
     prs = _reopen(deck)
-    assert prs.core_properties.title == "Northwind master"
+    assert prs.slide_master._element.cSld.get("name") == "Northwind master"
+    assert prs.core_properties.title == "PMO positioning assessment – A"  # the deck's own, not the master file's
     assert prs.slides[0].shapes.title.text_frame.text == "PMO positioning assessment"
     assert len(prs.slides) == 10
 
