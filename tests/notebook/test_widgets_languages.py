@@ -132,6 +132,7 @@ def test_the_assessment_picker_in_german(bilingual):
     store, instrument, assessment, respondent = bilingual
     picker = AssessmentPicker(store, instrument, lambda chosen: None, language="de")
     assert picker.existing.options[0] == ("(neue Bewertung)", None)
+    assert picker.widget.children[0].value == "<h3>Kleines zweisprachiges Instrument</h3>"
     assert picker.existing.options[1][0].startswith("Org / PMO (") and picker.existing.options[1][0].endswith(
         ", 1 befragte Person)")
     picker.existing.value = None
