@@ -105,6 +105,34 @@ def default_locale(language: str) -> str | None:
     return f"{language}_{likely.territory}" if likely.territory else language
 
 
+def report_language(value: object) -> str:
+    """A report's language as a manifest or ``--language`` gives it: case, spaces and ``_`` do not matter
+    (``DE``, `` de`` give ``de``); a region is refused, it belongs in the engagement file's ``locale``, and so is
+    anything but a language code the package speaks. Raises ``ValueError`` with a message for the consultant.
+
+    >>> report_language(" DE ")
+    'de'
+    """
+    if isinstance(value, bool):  # YAML 1.1 reads an unquoted no (Norwegian) as false: take it as written
+        value = "no" if value is False else "yes"
+    if not isinstance(value, str):
+        raise ValueError(f"must be a language code such as {' or '.join(languages()[:2])}, not {value!r}")
+    code = value.strip().replace("_", "-")
+    if not code:
+        raise ValueError(f"is empty; give a language code such as {' or '.join(languages()[:2])}")
+    language, _sep, region = code.partition("-")
+    if region:
+        raise ValueError(f"{value.strip()!r}: give the language alone ({language.lower()}); a region's numbers, "
+                         f"dates and money belong in the engagement file's locale (e.g. locale: "
+                         f"{language.lower()}_{region.upper()})")
+    language = language.lower()
+    available = languages()
+    if language not in available:
+        raise ValueError(f"{value.strip()!r} is not a language the reports are written in; expected one of "
+                         f"{', '.join(available)}")
+    return language
+
+
 def current_language() -> str:
     """The language of the enclosing :func:`use_language` block, else the process's (default English)."""
     return _LANGUAGE.get() or _PROCESS_LANGUAGE[0]
