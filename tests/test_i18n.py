@@ -36,9 +36,14 @@ def catalogue(tmp_path, monkeypatch):
     folder.mkdir(parents=True)
     (folder / "messages.po").write_text(PO, encoding="utf-8")
     monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
-    i18n.translations.cache_clear()
+    _clear()
     yield folder
-    i18n.translations.cache_clear()
+    _clear()
+
+
+def _clear() -> None:
+    for cached in (i18n.translations, i18n.untranslated, i18n.warn_untranslated):
+        cached.cache_clear()
 
 
 def test_messages_and_plurals_follow_the_current_language(catalogue):
@@ -104,6 +109,51 @@ def test_markdown_cells_are_translated_but_not_the_hidden_ones(catalogue):
 
 def test_language_names_come_from_babel():
     assert i18n.language_name("de", "en") == "German" and i18n.language_name("en", "de") == "Englisch"
+    assert i18n.LANGUAGE_NAMES_IN_ENGLISH["fr"] == "French" and i18n.LANGUAGE_NAMES_IN_ENGLISH["de"] == "German"
+
+
+def test_a_language_s_default_locale_comes_from_babel():
+    # English and German keep their chosen territories; any other language gets its likeliest one
+    assert [i18n.default_locale(code) for code in ("en", "de", "fr", "pt", "sv")] == [
+        "en_GB", "de_DE", "fr_FR", "pt_BR", "sv_SE"]
+
+
+FRENCH = '''msgid ""
+msgstr ""
+"Language: fr\\n"
+"Plural-Forms: nplurals=2; plural=(n > 1);\\n"
+
+msgid "Overall score"
+msgstr "Score global"
+
+msgid "{n} respondent"
+msgid_plural "{n} respondents"
+msgstr[0] ""
+msgstr[1] ""
+
+#, fuzzy
+msgid "# Positioning\\n\\nPMO types differ."
+msgstr "# Positionnement"
+'''
+
+
+def test_a_new_language_writes_its_own_numbers_and_says_what_is_untranslated(catalogue, capsys):
+    french = catalogue.parent.parent / "fr" / "LC_MESSAGES"
+    french.mkdir(parents=True)
+    (french / "messages.po").write_text(FRENCH, encoding="utf-8")
+    with i18n.use_language("fr"):
+        assert number_locale() == "fr_FR"
+        assert fmt(1234.5, 1, thousands=True).replace("\u202f", " ") == "1 234,5"
+        assert i18n._("Overall score") == "Score global"
+    # of the 3 messages the catalogues know, French translates 1 (the plural is empty, the cell fuzzy)
+    assert i18n.untranslated("fr") == 2 and i18n.untranslated("de") == 0 and i18n.untranslated("en") == 0
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Positioning\n\nPMO types differ.")])
+    i18n.translate_notebook(nb, "fr")
+    i18n.translate_notebook(nb, "fr")  # a batch renders many reports: one warning
+    i18n.translate_notebook(nb, "de")  # complete: none
+    err = capsys.readouterr().err
+    assert err == ("warning: 2 messages have no French (fr) translation and are written in English; complete "
+                   "pmo_workbench/locale/fr/LC_MESSAGES/\n")
 
 
 def test_no_function_both_binds_and_calls_the_translation_function():

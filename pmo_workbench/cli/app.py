@@ -102,10 +102,10 @@ def _language(value: str | None) -> str | None:
     """A ``--language`` value as the code the package speaks; a language it does not speak: usage error, exit 2."""
     if value is None:
         return None
-    from ..i18n import check_language
+    from ..i18n import report_language
 
     try:
-        return check_language(value)
+        return report_language(value)
     except ValueError as exc:
         usage(f"--language: {exc}")
 

@@ -37,8 +37,18 @@ DOMAIN = "messages"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 """Where the catalogues are: ``<language>/LC_MESSAGES/messages.po``, the template ``messages.pot``."""
 DEFAULT_LOCALES = {"en": "en_GB", "de": "de_DE"}
-"""The locale numbers and dates are written in for a language when no locale is given."""
-LANGUAGE_NAMES_IN_ENGLISH = {"en": "English", "de": "German"}
+"""The locale numbers and dates are written in for a language when no locale is given, where it is not the one
+Babel deems likeliest (:func:`default_locale`: any other language needs no entry here)."""
+
+
+class _NamesInEnglish(dict):
+    """The English name of any language code, from Babel's data (``fr`` gives ``French``)."""
+
+    def __missing__(self, code: str) -> str:
+        return language_name(code, DEFAULT_LANGUAGE)
+
+
+LANGUAGE_NAMES_IN_ENGLISH = _NamesInEnglish(en="English", de="German")
 
 class CatalogueError(ValueError):
     """A language's catalogue cannot be read (a syntax error in its ``.po``): the message names file and line."""
@@ -75,6 +85,59 @@ def check_language(value: str | None) -> str:
     return code
 
 
+@functools.cache
+def default_locale(language: str) -> str | None:
+    """The locale numbers and dates of ``language`` are written in when none is given: :data:`DEFAULT_LOCALES`,
+    else the language in the territory Babel deems likeliest (``fr`` gives ``fr_FR``, ``pt`` gives ``pt_BR``),
+    else the language itself; ``None`` for a code Babel does not know.
+
+    >>> default_locale("en"), default_locale("de"), default_locale("fr"), default_locale("pt")
+    ('en_GB', 'de_DE', 'fr_FR', 'pt_BR')
+    """
+    from babel import Locale, UnknownLocaleError
+    from babel.core import get_global
+
+    if language in DEFAULT_LOCALES:
+        return DEFAULT_LOCALES[language]
+    try:
+        likely = Locale.parse(get_global("likely_subtags").get(language, language))
+        Locale.parse(f"{language}_{likely.territory}" if likely.territory else language)
+    except (UnknownLocaleError, ValueError):
+        try:
+            return str(Locale.parse(language))
+        except (UnknownLocaleError, ValueError):
+            return None
+    return f"{language}_{likely.territory}" if likely.territory else language
+
+
+def report_language(value: object) -> str:
+    """A report's language as a manifest or ``--language`` gives it: case, spaces and ``_`` do not matter
+    (``DE``, `` de`` give ``de``); a region is refused, it belongs in the engagement file's ``locale``, and so is
+    anything but a language code the package speaks. Raises ``ValueError`` with a message for the consultant.
+
+    >>> report_language(" DE ")
+    'de'
+    """
+    if isinstance(value, bool):  # YAML 1.1 reads an unquoted no (Norwegian) as false: take it as written
+        value = "no" if value is False else "yes"
+    if not isinstance(value, str):
+        raise ValueError(f"must be a language code such as {' or '.join(languages()[:2])}, not {value!r}")
+    code = value.strip().replace("_", "-")
+    if not code:
+        raise ValueError(f"is empty; give a language code such as {' or '.join(languages()[:2])}")
+    language, _sep, region = code.partition("-")
+    if region:
+        raise ValueError(f"{value.strip()!r}: give the language alone ({language.lower()}); a region's numbers, "
+                         f"dates and money belong in the engagement file's locale (e.g. locale: "
+                         f"{language.lower()}_{region.upper()})")
+    language = language.lower()
+    available = languages()
+    if language not in available:
+        raise ValueError(f"{value.strip()!r} is not a language the reports are written in; expected one of "
+                         f"{', '.join(available)}")
+    return language
+
+
 def current_language() -> str:
     """The language of the enclosing :func:`use_language` block, else the process's (default English)."""
     return _LANGUAGE.get() or _PROCESS_LANGUAGE[0]
@@ -82,7 +145,7 @@ def current_language() -> str:
 
 def set_language(language: str | None, locale: str | None = None) -> str:
     """Write everything from now on in ``language`` (``None``: English), numbers in ``locale`` (default the
-    language's usual one, :data:`DEFAULT_LOCALES`).
+    language's usual one, :func:`default_locale`).
 
     A report notebook calls it once, in its first cell: a notebook's cells do not share a
     :func:`use_language` block. An unknown language raises ``ValueError`` naming those available.
@@ -106,7 +169,7 @@ def _locale_of(code: str, locale: str | None) -> str | None:
                 return locale
         except (ValueError, TypeError, UnknownLocaleError):
             pass
-    return DEFAULT_LOCALES.get(code)
+    return default_locale(code)
 
 
 @contextmanager
@@ -173,6 +236,43 @@ def translations(language: str) -> _gettext.NullTranslations:
             part = Translations(io.BytesIO(buffer.getvalue()), domain=DOMAIN)
         merged = part if merged is None else merged.merge(part)
     return merged if merged is not None else _gettext.NullTranslations()
+
+
+@functools.cache
+def untranslated(language: str) -> int:
+    """How many messages ``language``'s catalogue leaves untranslated (empty or fuzzy): every message id found in
+    any language's catalogue files counts, so a new language's ``pybabel init`` entries count until translated."""
+    from babel.messages.pofile import read_po
+
+    if language == DEFAULT_LANGUAGE:
+        return 0
+    known: set = set()
+    done: set = set()
+    for po in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")):
+        with po.open("rb") as f:
+            catalog = read_po(f)
+        for message in catalog:
+            if not message.id:
+                continue
+            key = (message.context, message.id if isinstance(message.id, str) else tuple(message.id))
+            known.add(key)
+            strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+            if po.parent.parent.name == language and not message.fuzzy and all(strings):
+                done.add(key)
+    return len(known - done)
+
+
+@functools.cache
+def warn_untranslated(language: str) -> int:
+    """Say once on stderr how many messages ``language`` leaves untranslated (they are written in English);
+    returns that number."""
+    import sys
+
+    missing = untranslated(language)
+    if missing:
+        print(f"warning: {missing} messages have no {LANGUAGE_NAMES_IN_ENGLISH[language]} ({language}) translation "
+              f"and are written in English; complete pmo_workbench/locale/{language}/LC_MESSAGES/", file=sys.stderr)
+    return missing
 
 
 def gettext(message: str) -> str:
@@ -260,7 +360,9 @@ SKIP_TAGS = frozenset({"remove_cell"})
 def translate_notebook(nb, language: str | None = None):
     """``nb`` (an nbformat notebook, changed in place and returned) with its markdown cells in ``language``
     (default the current one). A cell's whole text, stripped, is its message id."""
-    translation = translations(check_language(language) if language else current_language())
+    code = check_language(language) if language else current_language()
+    warn_untranslated(code)
+    translation = translations(code)
     for cell in nb.cells:
         if cell.cell_type == "markdown" and not SKIP_TAGS & set(cell.get("metadata", {}).get("tags", ())):
             text = cell.source.strip()

@@ -51,8 +51,8 @@ __all__ = ["DONT_KNOW", "NOT_APPLICABLE", "AssessmentForm", "UnsavedAnswersError
 
 # NOT_APPLICABLE ("n/a") and DONT_KNOW ("DK") are the store's values for "not applicable" and "don't know", and the
 # choice widgets' values for them too.
-NOT_APPLICABLE_LABEL = N_("not applicable")
-DONT_KNOW_LABEL = N_("don't know")
+NOT_APPLICABLE_LABEL = N_("Not applicable")  # as the web form writes them
+DONT_KNOW_LABEL = N_("Don't know")
 READABLE_WIDTH = "65ch"  # item texts wrap at about 65 characters
 PANEL_WIDTH = "520px"
 _NO_SCORE_YET = N_("No scores yet: answer a few items.")

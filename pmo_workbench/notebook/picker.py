@@ -73,7 +73,9 @@ class AssessmentPicker:
         self.existing.observe(self._existing_changed, "value")
         self.go.on_click(lambda _: self.choose())
         self._refresh()
-        title = w.HTML(str(Markup("<h3>{}</h3>").format(instrument.title)))
+        in_language = getattr(instrument, "in_language", None)  # the title in the picker's language, when written in it
+        texts = in_language(self.language) if in_language is not None else instrument
+        title = w.HTML(str(Markup("<h3>{}</h3>").format(texts.title)))
         self.widget = w.VBox([title, self.existing, self.organisation, self.pmo, self.level, self.parent, self.go,
                               self.message])
 

@@ -14,8 +14,9 @@ import pandas as pd
 from .. import i18n
 from ..assessment.instrument import Instrument
 from ..errors import PmoWorkbenchError, UnsavedAnswersError
-from ..i18n import _
-from .form import AssessmentForm
+from .._values import percent
+from ..i18n import _, pgettext
+from .form import AssessmentForm, _in
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -83,7 +84,7 @@ class Workbench:
         self.language_picker = w.Dropdown(description=_("Language"), value=self.language,
                                           options=[(i18n.language_name(code, code), code) for code in i18n.languages()])
         self.language_picker.observe(self._language_picked, "value")
-        self.new_role = w.Dropdown(description=_("Role"), options=[(r.label, r.id) for r in instrument.roles])
+        self.new_role = w.Dropdown(description=_("Role"), options=[])
         self.new_label = w.Text(description=_("Label"), placeholder=_("R<n> when empty"))
         self.new_name = w.Text(description=_("Name"), placeholder=_("optional, may be withheld"))
         add_button = w.Button(description=_("Add respondent"), icon="user-plus")
@@ -92,15 +93,16 @@ class Workbench:
         self.message = w.HTML(value="")
         self.summary_html = w.HTML(value="")
         self.form_box = w.Box([])
+        self.completion_title = w.HTML("<b>{}</b>".format(html.escape(_("Completion"))))
+        self.header = w.HTML("")
+        self._show_instrument()
         self.widget = w.VBox([
-            w.HTML(f"<h3>{html.escape(self._organisation)}: {html.escape(self._pmo)}</h3>"
-                   f"<p>{html.escape(instrument.title)} ({html.escape(instrument.id)} "
-                   f"{html.escape(instrument.version)})</p>"),
+            self.header,
             w.HBox([self.respondent_picker, self.language_picker]),
             w.HBox([self.new_role, self.new_label, self.new_name, add_button],
                    layout=w.Layout(flex_flow="row wrap")),
             self.message,
-            w.HTML("<b>{}</b>".format(html.escape(_("Completion")))),
+            self.completion_title,
             self.summary_html,
             self.form_box,
         ])
@@ -220,9 +222,29 @@ class Workbench:
         return "<p>{}</p>".format(html.escape(_("Report: {link}")).format(link=link))
 
     # -- internals ------------------------------------------------------------------------------
+    def _texts(self) -> Instrument:
+        """The instrument with its texts in the workbench's language when it is written in it, else as given."""
+        return _in(self.instrument, self.language, self.store, self.assessment_id)
+
+    def _role_labels(self) -> dict[str, str]:
+        return {r.id: r.label for r in self._texts().roles}
+
+    def _show_instrument(self) -> None:
+        """The header (the instrument's title) and the role choices, in the workbench's language."""
+        texts = self._texts()
+        self.header.value = (f"<h3>{html.escape(self._organisation)}: {html.escape(self._pmo)}</h3>"
+                             f"<p>{html.escape(texts.title)} ({html.escape(texts.id)} "
+                             f"{html.escape(texts.version)})</p>")
+        chosen = self.new_role.value
+        self.new_role.options = [(r.label, r.id) for r in texts.roles]
+        if chosen in [r.id for r in texts.roles]:
+            self.new_role.value = chosen
+
     def _refresh_respondents(self) -> None:
         people = self.store.respondents(self.assessment_id)
-        options = [(f"{r.label} ({r.role})", int(r.respondent_id)) for r in people.itertuples(index=False)]
+        roles = self._role_labels()
+        options = [(f"{r.label} ({roles.get(r.role, r.role)})", int(r.respondent_id))
+                   for r in people.itertuples(index=False)]
         current = self.form.respondent_id if self.form is not None else None
         self.respondent_picker.unobserve(self._picked, "value")
         try:
@@ -248,9 +270,15 @@ class Workbench:
         self.language = code
         if self.language_picker.value != code:
             self.language_picker.value = code
-        if current is not None:
-            self.form = None
-            self.select_respondent(current.respondent_id)
+        with i18n.use_language(code):
+            self._show_instrument()
+            self._refresh_respondents()
+            self.completion_title.value = "<b>{}</b>".format(html.escape(_("Completion")))
+            if current is not None:
+                self.form = None
+                self.select_respondent(current.respondent_id)
+            else:
+                self._refresh_summary()
 
     def _language_picked(self, change: dict) -> None:
         if change["new"] is not None:
@@ -263,10 +291,15 @@ class Workbench:
     def _refresh_summary(self) -> None:
         from .show import table_html
 
-        people = self.store.respondents(self.assessment_id)
-        frame = people[["label", "role", "answered", "total"]].copy()
-        total = frame["total"].astype(float)
-        frame["share"] = [None if math.isnan(s) else f"{s:.0%}"
-                          for s in frame["answered"].astype(float) / total.where(total > 0)]
-        self.summary_html.value = table_html(frame.rename(columns={"label": "respondent", "share": "complete"}),
-                                             decimals=0)
+        with i18n.use_language(self.language):  # also called after the form writes, outside any language
+            people = self.store.respondents(self.assessment_id)
+            roles = self._role_labels()
+            frame = people[["label", "role", "answered", "total"]].copy()
+            frame["role"] = [roles.get(role, role) for role in frame["role"]]
+            total = frame["total"].astype(float)
+            frame["share"] = [None if math.isnan(s) else percent(s)
+                              for s in frame["answered"].astype(float) / total.where(total > 0)]
+            frame.columns = [pgettext("completion table", "respondent"), pgettext("completion table", "role"),
+                             pgettext("completion table", "answered"), pgettext("completion table", "total"),
+                             pgettext("completion table", "complete")]
+            self.summary_html.value = table_html(frame, decimals=0)

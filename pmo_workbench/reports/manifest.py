@@ -62,12 +62,12 @@ class _ManifestRow(BaseModel):
     min_change: float | None = Field(default=None, ge=0)
     language: str | None = None
 
-    @pydantic.field_validator("language")
+    @pydantic.field_validator("language", mode="before")
     @classmethod
-    def _language(cls, value: str | None) -> str | None:
-        from ..i18n import check_language
+    def _language(cls, value: object) -> str | None:
+        from ..i18n import report_language
 
-        return None if value is None else check_language(value)
+        return None if value is None else report_language(value)
 
 
 _WAVE_COLUMNS = ("from", "to", "min_change")
@@ -305,7 +305,10 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language:
         except pydantic.ValidationError as exc:
             for err in exc.errors():
                 column = ".".join(str(p) for p in err["loc"]) or None
-                problems.append(Problem(str(path), where, column, err["msg"].lower()))
+                # a validator's own message as it is written, without pydantic's "Value error, " prefix
+                message = (str(err["ctx"]["error"]) if err["type"] == "value_error" and "error" in err.get("ctx", {})
+                           else err["msg"].lower())
+                problems.append(Problem(str(path), where, column, message))
             continue
         if item.report not in REPORTS:
             problems.append(Problem(str(path), where, "report",

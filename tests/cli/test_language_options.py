@@ -103,3 +103,49 @@ def test_a_bad_language_in_the_manifest_is_located(tmp_path, responses):
     result = runner.invoke(app, ["batch", str(manifest), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert f"{manifest}:3:language:" in result.output and not (tmp_path / "out").exists()
+
+
+def test_the_manifests_language_is_normalised_and_a_region_is_refused_where_it_is(tmp_path, responses):
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(f"report,organisation,responses,language\npositioning,{ORG},responses.csv, DE\n"
+                        f"positioning,{ORG},responses.csv,De\n", encoding="utf-8")
+    assert [s.parameters["language"] for s in read_manifest(manifest)] == ["de", "de"]
+    manifest.write_text(f"report,organisation,responses,language\npositioning,{ORG},responses.csv,de-AT\n"
+                        f"positioning,{ORG},responses.csv,de_DE\npositioning,{ORG},responses.csv,fr\n",
+                        encoding="utf-8")
+    with pytest.raises(InputValidationError) as caught:
+        read_manifest(manifest)
+    assert [(p.row, p.column, p.message) for p in caught.value.problems] == [
+        (2, "language", "'de-AT': give the language alone (de); a region's numbers, dates and money belong in the "
+                        "engagement file's locale (e.g. locale: de_AT)"),
+        (3, "language", "'de_DE': give the language alone (de); a region's numbers, dates and money belong in the "
+                        "engagement file's locale (e.g. locale: de_DE)"),
+        (4, "language", "'fr' is not a language the reports are written in; expected one of en, de"),
+    ]
+
+
+def test_the_manifests_language_in_yaml_is_read_as_written(tmp_path, responses):
+    listed = tmp_path / "manifest.yaml"
+    entries = ["no", "[de]", "{en: x}", "1"]
+    listed.write_text("".join(f"- report: positioning\n  organisation: {ORG}\n  responses: responses.csv\n"
+                              f"  language: {value}\n" for value in entries), encoding="utf-8")
+    with pytest.raises(InputValidationError) as caught:
+        read_manifest(listed)
+    assert [(p.row, p.column, p.message) for p in caught.value.problems] == [
+        (1, "language", "'no' is not a language the reports are written in; expected one of en, de"),  # Norwegian
+        (5, "language", "must be a language code such as en or de, not ['de']"),
+        (9, "language", "must be a language code such as en or de, not {'en': 'x'}"),
+        (13, "language", "must be a language code such as en or de, not 1"),
+    ]
+
+
+@pytest.mark.parametrize(("given", "message"), [
+    ("de-AT", "--language: 'de-AT': give the language alone (de); a region's numbers, dates and money belong in the "
+              "engagement file's locale (e.g. locale: de_AT)"),
+    ("", "--language: is empty; give a language code such as en or de"),
+])
+def test_a_region_or_nothing_on_the_command_line_is_a_usage_error(tmp_path, responses, given, message):
+    result = runner.invoke(app, ["report", "positioning", "-r", str(responses), "-o", ORG, "--out",
+                                 str(tmp_path / "out"), "--language", given])
+    assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
+    assert not (tmp_path / "out").exists()

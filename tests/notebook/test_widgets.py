@@ -134,7 +134,7 @@ def test_one_section_per_dimension_with_items_in_reading_order(make_form, tiny):
 def test_choices_are_the_scale_numbers_without_labels_plus_not_applicable_and_dont_know(make_form):
     choice, _ = make_form().item_widgets["G1"]
     assert list(choice.options) == [("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5),
-                                    ("not applicable", NOT_APPLICABLE), ("don't know", DONT_KNOW)]
+                                    ("Not applicable", NOT_APPLICABLE), ("Don't know", DONT_KNOW)]
 
 
 def test_choices_show_the_scale_labels_when_the_instrument_has_them(store, core):
@@ -144,7 +144,7 @@ def test_choices_show_the_scale_labels_when_the_instrument_has_them(store, core)
     try:
         labels = [label for label, _ in form.item_widgets["MAN1"][0].options]
         assert labels == ["1 Strongly disagree", "2 Disagree", "3 Neither agree nor disagree", "4 Agree",
-                          "5 Strongly agree", "not applicable", "don't know"]
+                          "5 Strongly agree", "Not applicable", "Don't know"]
         # a reverse-worded item (MAN5) is shown like any other
         assert form.item_widgets["MAN5"][0].options == form.item_widgets["MAN1"][0].options
     finally:

@@ -66,7 +66,7 @@ def test_the_form_in_german_shows_german_labels_items_and_scale(bilingual):
         assert form.language == "de" and form.instrument.language == "de"
         choice, comment = form.item_widgets["G1"]
         assert list(choice._options_labels) == ["1 Stimme überhaupt nicht zu", "2", "3", "4",
-                                                "5 Stimme voll und ganz zu", "nicht zutreffend", "weiß nicht"]
+                                                "5 Stimme voll und ganz zu", "Nicht zutreffend", "Weiß nicht"]
         assert comment.placeholder == "Kommentar (optional)"
         assert form.next_button.description == "Nächste offene Aussage"
         assert form.progress_label.value == "0 von 4 beantwortet"
@@ -102,12 +102,37 @@ def test_the_workbench_passes_its_language_and_the_picker_changes_it(bilingual):
             bench.form.close()
 
 
+def test_the_whole_workbench_is_in_german_and_follows_the_picker(bilingual):
+    store, instrument, assessment, respondent = bilingual
+    bench = Workbench(instrument, store, assessment, debounce=60.0, language="de")
+    try:
+        assert list(bench.new_role._options_labels) == ["Führungskraft", "PMO-Mitarbeitende"]
+        assert bench.new_role.options[0] == ("Führungskraft", "executive")
+        assert bench.respondent_picker._options_labels == ("R1 (Führungskraft)",)
+        assert "<p>Kleines zweisprachiges Instrument (" in bench.header.value
+        table = bench.summary_html.value
+        assert "<th>Befragte Person</th><th>Rolle</th><th class=num>beantwortet</th><th class=num>gesamt</th>" \
+               "<th>erledigt</th>" in table
+        assert "<td>Führungskraft</td>" in table and ">0\xa0%<" in table  # 0 of 4 answered, German percent
+        assert english_leftovers(" ".join(" ".join(_texts(bench.widget)).split())) == []
+        bench.language_picker.value = "en"  # everything follows, not only the form
+        assert list(bench.new_role._options_labels) == ["Executive", "PMO staff"]
+        assert bench.respondent_picker._options_labels == ("R1 (Executive)",)
+        assert "<p>Tiny bilingual instrument (" in bench.header.value
+        assert "<th>respondent</th><th>role</th>" in bench.summary_html.value
+        assert ">0%<" in bench.summary_html.value
+    finally:
+        if bench.form is not None:
+            bench.form.close()
+
+
 def test_the_assessment_picker_in_german(bilingual):
     from pmo_workbench.notebook.picker import AssessmentPicker
 
     store, instrument, assessment, respondent = bilingual
     picker = AssessmentPicker(store, instrument, lambda chosen: None, language="de")
     assert picker.existing.options[0] == ("(neue Bewertung)", None)
+    assert picker.widget.children[0].value == "<h3>Kleines zweisprachiges Instrument</h3>"
     assert picker.existing.options[1][0].startswith("Org / PMO (") and picker.existing.options[1][0].endswith(
         ", 1 befragte Person)")
     picker.existing.value = None

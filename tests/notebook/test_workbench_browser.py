@@ -79,7 +79,7 @@ def test_answers_given_in_jupyterlab_are_saved(tmp_path, chromium):
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     assert labels == ["1 Strongly disagree", "2 Disagree", "3 Neither agree nor disagree", "4 Agree",
-                      "5 Strongly agree", "not applicable", "don't know"]
+                      "5 Strongly agree", "Not applicable", "Don't know"]
     assert focused == "5 Strongly agree"
     with sqlite3.connect(db) as con:
         assert con.execute("select item, value from answers").fetchall() == [("MAN1", 5)]
