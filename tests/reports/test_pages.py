@@ -166,11 +166,14 @@ def _known(failing: set[str], reason: str) -> list:
 # ("Recommendations roadmap", "Data quality"), and a heat map page or the page before a wide chart is counted as
 # under a third full by where its text ends. Since every sample report gained the benchmark pool section (a strip
 # plot and a table per PMO), the pages after it fall differently: Vantellis' "Benchmark" heading and introduction end
-# a page, and the page before a roadmap chart is under a third full in other reports than before.
+# a page, and the page before a roadmap chart is under a third full in other reports than before. Taller chart rows
+# for two-line labels (German dimension names) moved the breaks again: the Stellbrook sample lost its thin page,
+# Aldergate's gained one.
 STRANDED = {"positioning", *(f"{org}/positioning" for org in (
     "Quillmere Events", "Aldergate Logistics", "Harrowmoor Water Services", "Stellbrook Pharmaceuticals",
     "Tiverlake University", "Vantellis Insurance Group"))}
-THIN = {"portfolio", "Quillmere Events/positioning", "Tiverlake University/positioning"}
+THIN = {"portfolio", "Aldergate Logistics/positioning", "Quillmere Events/positioning",
+        "Tiverlake University/positioning"}
 
 
 @pytest.mark.parametrize("report", ALL)
