@@ -346,10 +346,26 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None  # no implicit BEGIN from the sqlite3 module; see _sqlite_on_begin
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
-    cursor.execute("PRAGMA journal_mode = WAL")
+    _wal(cursor)
     cursor.execute("PRAGMA secure_delete = ON")  # deleted values overwritten, not left readable in the file
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
+
+
+def _wal(cursor) -> None:
+    """Put the database in WAL mode (kept in the file, so once is enough). Switching needs the database to itself
+    and SQLite answers "locked" at once, without waiting out the busy timeout, while another store creates the
+    schema: the switch is tried again until the busy timeout has passed."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _sqlite_on_connect_read_only(dbapi_connection, _record) -> None:
