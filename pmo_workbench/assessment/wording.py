@@ -134,12 +134,6 @@ def languages_sentence(responses: pd.DataFrame, organisation: str | None = None,
     first = rows.drop_duplicates(key, keep="first") if key else rows
     counts = first["_language"].value_counts(sort=False)
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    parts = [_("{language} ({n})").format(language=_language_name(code), n=int(n)) for code, n in ordered]
+    parts = [_("{language} ({n})").format(language=language_name(code), n=int(n)) for code, n in ordered]
     return _("Answered in {languages}.").format(languages=join_words(parts))
 
-
-def _language_name(code: str) -> str:
-    try:
-        return language_name(code)
-    except Exception:  # noqa: BLE001 - not a language Babel knows (UnknownLocaleError): the code as given
-        return code

@@ -41,15 +41,6 @@ DEFAULT_LOCALES = {"en": "en_GB", "de": "de_DE"}
 Babel deems likeliest (:func:`default_locale`: any other language needs no entry here)."""
 
 
-class _NamesInEnglish(dict):
-    """The English name of any language code, from Babel's data (``fr`` gives ``French``)."""
-
-    def __missing__(self, code: str) -> str:
-        return language_name(code, DEFAULT_LANGUAGE)
-
-
-LANGUAGE_NAMES_IN_ENGLISH = _NamesInEnglish(en="English", de="German")
-
 class CatalogueError(ValueError):
     """A language's catalogue cannot be read (a syntax error in its ``.po``): the message names file and line."""
 
@@ -270,7 +261,8 @@ def warn_untranslated(language: str) -> int:
 
     missing = untranslated(language)
     if missing:
-        print(f"warning: {missing} messages have no {LANGUAGE_NAMES_IN_ENGLISH[language]} ({language}) translation "
+        name = language_name(language, DEFAULT_LANGUAGE)
+        print(f"warning: {missing} messages have no {name} ({language}) translation "
               f"and are written in English; complete pmo_workbench/locale/{language}/LC_MESSAGES/", file=sys.stderr)
     return missing
 
@@ -333,15 +325,18 @@ def format_number(value: float, max_digits: int = 3) -> str:
 
 def language_name(code: str, in_language: str | None = None) -> str:
     """The name of a language in the current language (``language_name("de")`` is ``German`` in English,
-    ``Deutsch`` in German), from Babel's data.
+    ``Deutsch`` in German), from Babel's data; the code itself when Babel does not know it.
 
-    >>> language_name("de", "en"), language_name("de", "de")
-    ('German', 'Deutsch')
+    >>> language_name("de", "en"), language_name("de-AT", "de"), language_name("xx-yy", "en")
+    ('German', 'Deutsch (Österreich)', 'xx-yy')
     """
-    from babel import Locale
+    from babel import Locale, UnknownLocaleError
 
     shown_in = in_language or current_language()
-    return Locale.parse(code).get_display_name(shown_in) or code
+    try:
+        return Locale.parse(str(code).replace("-", "_")).get_display_name(shown_in) or str(code)
+    except (ValueError, TypeError, LookupError, UnknownLocaleError):
+        return str(code)
 
 
 def jinja_install(env) -> None:

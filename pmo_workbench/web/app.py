@@ -81,17 +81,10 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     i18n.jinja_install(env)
-    env.globals["language_name"] = language_name
+    env.globals["language_name"] = i18n.language_name
     return env
 
 
-def language_name(code: str) -> str:
-    """The name of the language ``code`` in the language of the page (``de``: ``German``, in German
-    ``Deutsch``); the code itself when Babel does not know it."""
-    try:
-        return i18n.language_name(str(code).replace("-", "_"))
-    except (ValueError, TypeError, LookupError):
-        return str(code)
 
 
 def state(request: Request) -> WebState:
