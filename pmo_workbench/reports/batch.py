@@ -55,6 +55,7 @@ from .pdf import PdfPrinter
 from .publish import entry_of, load_state, migrate_legacy_state, publish, save_entry
 from ..i18n import use_language
 from .records import read_records, report_language
+from .shared import shared_inputs
 from .spec import ReportSpec, check_formats, report_title
 
 
@@ -331,7 +332,7 @@ def _render_all(todo, outcomes, state, out_dir, work, formats, jobs, cell_timeou
         printer = stack.enter_context(PdfPrinter()) if "pdf" in formats and todo else None
         template = None
         if todo and fork_supported():
-            template = KernelTemplate()
+            template = KernelTemplate(warm=shared_inputs(spec for spec, _ in todo))
             stack.callback(template.close)
             template.start()
         bar = stack.enter_context(_progress(total, progress))

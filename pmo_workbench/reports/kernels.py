@@ -66,8 +66,10 @@ class KernelTemplate:
     ``ipc`` sockets.
     """
 
-    def __init__(self, preload: tuple[str, ...] = PRELOAD, *, start_timeout: float = 60.0):
+    def __init__(self, preload: tuple[str, ...] = PRELOAD, *, start_timeout: float = 60.0,
+                 warm: tuple[dict[str, Any], ...] = ()):
         self.preload = preload
+        self.warm = tuple(warm)
         self.start_timeout = start_timeout
         self.ipc_dir: Path | None = None
         self.socket_path: str | None = None
