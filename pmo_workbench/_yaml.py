@@ -8,12 +8,14 @@ ones but lets escapes such as ``"\\x01"`` through).
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
 import pydantic
 import yaml
 
+from ._memo import cached
 from ._values import CONTROL_IN_YAML, control_message
 from .errors import InputValidationError, Problem
 
@@ -22,7 +24,8 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
-    """Return the parsed document and its node tree (for line numbers).
+    """Return the parsed document and its node tree (for line numbers): a document of its own for each call
+    (the caller may change it), the node tree shared (never to be changed).
 
     Raises
     ------
@@ -32,6 +35,11 @@ def load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         or when a text or key holds a control character other than a tab or a
         newline; each problem located by line and column.
     """
+    data, node = cached(path, ("yaml", str(path)), lambda: _read_yaml(Path(path)))
+    return copy.deepcopy(data), node
+
+
+def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:

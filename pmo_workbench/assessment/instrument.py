@@ -30,6 +30,7 @@ from pydantic import (
     model_validator,
 )
 
+from .._memo import cached
 from .._yaml import load_yaml, problems_from_pydantic
 from ..errors import InputValidationError
 from ..i18n import _, current_language
@@ -571,6 +572,10 @@ def load_instrument(spec: str | Path = "pmo-core", language: str | None = None) 
     if wanted is None:
         raise ValueError(f"{language!r} is not a language code (e.g. en, de)")
     path = instrument_path(spec)
+    return cached(path, ("instrument", wanted), lambda: _read_instrument(path, wanted))
+
+
+def _read_instrument(path: Path, wanted: str) -> Instrument:
     data, node = load_yaml(path)
     languages, problems = declared_languages(data, node, str(path))
     problems += language_problems(data, node, str(path), languages)

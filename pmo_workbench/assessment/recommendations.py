@@ -57,6 +57,7 @@ import pandas as pd
 import pydantic
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, field_validator
 
+from .._memo import cached
 from .._values import fmt
 from .._yaml import load_yaml, locate, problems_from_pydantic
 from ..errors import InputValidationError, Problem
@@ -383,6 +384,10 @@ def load_library(spec: str | Path, language: str | None = None) -> Recommendatio
         problem located by line and column.
     """
     path = _library_path(spec)
+    return cached(path, ("library", language or current_language()), lambda: _read_library(path, language))
+
+
+def _read_library(path: Path, language: str | None) -> RecommendationLibrary:
     data, node = load_yaml(path)
     languages, problems = declared_languages(data, node, str(path))
     problems += language_problems(data, node, str(path), languages)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from .._spreadsheet import (
     read_csv_cells,
     read_excel_sheets,
 )
+from .._memo import Identity, cached
 from .._values import CONTROL, CONTROL_IN_PROSE, control_message
 from ..errors import InputValidationError, Problem
 from .instrument import Instrument
@@ -119,6 +121,11 @@ def read_responses_file(path: str | Path, instrument: Instrument) -> ResponsesFi
         As :func:`read_responses`.
     """
     path = Path(path)
+    return cached(path, ("responses", str(path), Identity(instrument)), lambda: _read_responses_file(path, instrument),
+                  lambda found: dataclasses.replace(found, frame=found.frame.copy()))
+
+
+def _read_responses_file(path: Path, instrument: Instrument) -> ResponsesFile:
     table, problems, sheet = _read_table(path)
     where = str(path) if sheet is None else f"{path}[{sheet}]"
     return ResponsesFile(_Validator(where, instrument, table, problems).run(), sheet, where)

@@ -52,8 +52,11 @@ def _kernel_config(template_socket: str | None = None, ipc_dir: str | None = Non
     """Kernel manager settings: forked from the template at ``template_socket``, or ordinary kernels."""
     from traitlets.config import Config
 
+    # A report's kernel is stopped at once when its last cell is done: the executed notebook is complete by then,
+    # and a polite shutdown waits a tenth of a second for the kernel to end its loop.
     return Config({"ForkingKernelManager": {"template_socket": template_socket or "",
-                                            "ipc_dir": ipc_dir or tempfile.gettempdir()}})
+                                            "ipc_dir": ipc_dir or tempfile.gettempdir()},
+                   "NotebookClient": {"shutdown_kernel": "immediate"}})
 
 
 def execute(spec: ReportSpec, out_dir: Path, *, work: Path | None = None, kernel_config=None,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import copy
 import datetime as dt
 import json
 import os
+import re
+import threading
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -71,7 +72,9 @@ def add_chart_svgs(nb) -> int:
 
 def _for_page(nb):
     """A copy of the notebook with what a reader should not see removed: records, stderr, empty cells."""
-    page = copy.deepcopy(nb)
+    import nbformat
+
+    page = json.loads(json.dumps(nb), object_hook=nbformat.NotebookNode)  # a deep copy, faster than deepcopy
     for cell in page.cells:
         if cell.cell_type != "code":
             continue
@@ -96,20 +99,7 @@ def _script_json(value: Any) -> str:
 def export_html(nb, spec: ReportSpec, *, branding: Branding | None = None, date: str | None = None,
                 vega_js: str | None = None) -> str:
     """The self-contained HTML page of an executed notebook (charts must already have SVGs)."""
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-    from traitlets.config import Config
-
     branding = branding or Branding()
-    exporter = HTMLExporter(
-        template_name="pmo_report", extra_template_basedirs=[str(_template_dir())],
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-        config=Config({"NbConvertBase": {"display_data_priority": [
-            CHART_MIME, "text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg", "text/plain",
-        ]}}),
-    )
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove_cell"}), enabled=True)
-    jinja_install(exporter.environment)  # the template's words in the current language
     records = read_records(nb)
     subtitle = spec.pmo or records.get("subtitle") or ", ".join(p.get("pmo", "") for p in records.get("pmos", []) or [])
     facts = title_facts(records, organisation=spec.organisation, consultancy=branding.consultancy)
@@ -131,7 +121,9 @@ def export_html(nb, spec: ReportSpec, *, branding: Branding | None = None, date:
         "vega_js": vega_bundle() if vega_js is None else vega_js,
         "vega_locale": _vega_locale_json(),
     }}
-    body, _ = exporter.from_notebook_node(_for_page(nb), resources=resources)
+    with _exporter_lock:
+        body, _ = _exporter(str(_template_dir())).from_notebook_node(_for_page(nb), resources=resources)
+    body = _IMG_WITHOUT_ALT.sub(f'<img alt="{_NO_ALT}" ', body)
     messages = _key_messages_html(facts["key_messages"])
     if KEY_MESSAGES_SLOT in body:  # the notebook says where they go (its executive summary)
         body = body.replace(_KEY_MESSAGES_MARK, "").replace(KEY_MESSAGES_SLOT, messages, 1)
@@ -145,6 +137,62 @@ def export_html(nb, spec: ReportSpec, *, branding: Branding | None = None, date:
         return body.replace(_TOC_MARK, "")
     main, contents = with_contents(rest[main_start:main_end])
     return head + _contents_html(contents) + rest[:main_start] + mark_small_tables(main) + rest[main_end:]
+
+
+_exporter_lock = threading.Lock()
+_IMG_WITHOUT_ALT = re.compile(r"<img (?![^>]*\balt=)")
+_NO_ALT = "No description has been provided for this image"
+"""What an image output without a description is given, as nbconvert's own HTML exporter gives it."""
+
+
+@cache
+def _exporter(template_dir: str):
+    """The report's HTML exporter, made once per process: its Jinja templates are compiled on first use and kept
+    (a tenth of a second a report when made anew each time). Its words are looked up in the current language at
+    render time, so one exporter serves every language."""
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+    from traitlets.config import Config
+
+    class ReportExporter(HTMLExporter):
+        """nbconvert's HTML exporter less its last pass, which parses the whole page again with BeautifulSoup to
+        make notebook cells focusable and give images without one a description: a report shows no notebook
+        cells, :func:`export_html` gives the descriptions, and the pass took a third of the export of a page
+        whose charts are inline SVG (and lower-cased their ``viewBox``); nor does it copy the notebook again
+        before its preprocessors (:func:`_for_page` made the copy)."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            language = nb.metadata.get("language_info", {})
+            lexer = language.get("pygments_lexer", language.get("name"))
+            resources = self._init_resources(resources)
+            self.register_filter("highlight_code",
+                                 self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+        def _preprocess(self, nb, resources):
+            """The preprocessors on the notebook given, which is :func:`export_html`'s own copy: not copied again,
+            and checked against the notebook format once at the end rather than after every step."""
+            preprocessor = None
+            for preprocessor in self._preprocessors:
+                nb, resources = preprocessor(nb, resources)
+            self._validate_preprocessor(nb, preprocessor)
+            return nb, resources
+
+    exporter = ReportExporter(
+        template_name="pmo_report", extra_template_basedirs=[template_dir],
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+        config=Config({"NbConvertBase": {"display_data_priority": [
+            CHART_MIME, "text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg", "text/plain",
+        ]}}),
+    )
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove_cell"}), enabled=True)
+    jinja_install(exporter.environment)  # the template's words in the current language
+    return exporter
 
 
 def _vega_locale_json() -> str | None:

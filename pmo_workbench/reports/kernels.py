@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import importlib
 import json
 import os
@@ -31,13 +32,16 @@ import time
 import traceback
 import uuid
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import Unicode, default
 
 from ..errors import KernelStartError
+from .shared import WARM_ENV
 
 #: Modules the template imports before it forks kernels: what the report
 #: notebooks and ipykernel import at start-up.
@@ -87,10 +91,11 @@ class KernelTemplate:
         # A short private folder: Unix socket paths are limited to about 100 bytes.
         self.ipc_dir = Path(tempfile.mkdtemp(prefix="pmo-k-"))
         self.socket_path = str(self.ipc_dir / "t.sock")
+        env = {**os.environ, WARM_ENV: json.dumps(list(self.warm))} if self.warm else None
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "pmo_workbench.reports.kernels", self.socket_path, *self.preload],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            cwd=self.ipc_dir, text=True,
+            cwd=self.ipc_dir, text=True, env=env,
         )
 
     def wait_ready(self) -> None:
@@ -209,6 +214,36 @@ class ForkingProvisioner(LocalProvisioner):
         return self.connection_info
 
 
+class ReportKernelClient(AsyncKernelClient):
+    """The kernel client of report runs: waits for a new kernel as jupyter_client's does, but does not then wait
+    for a fifth of a second of silence on IOPub before the first cell (what is left there from the readiness
+    check is taken without waiting; nbclient reads only the replies to its own requests). Every report paid that
+    fifth of a second with a core left idle."""
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                reply = None
+            if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                try:  # IOPub is connected when the kernel's status for that request arrives on it
+                    await self.iopub_channel.get_msg(timeout=0.2)
+                except Empty:
+                    pass
+                else:
+                    self._handle_kernel_info_reply(reply)
+                    break
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+        while await self.iopub_channel.msg_ready():
+            await self.iopub_channel.get_msg(timeout=0)
+
+
 class ForkingKernelManager(AsyncKernelManager):
     """A kernel manager for report runs: ``ipc`` transport, kernels forked from a template.
 
@@ -221,6 +256,10 @@ class ForkingKernelManager(AsyncKernelManager):
     @default("transport")
     def _default_transport(self) -> str:
         return "ipc"
+
+    @default("client_factory")
+    def _default_client_factory(self) -> type:
+        return ReportKernelClient
 
     async def _async_pre_start_kernel(self, **kw: Any):
         self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
@@ -266,6 +305,9 @@ def _become_kernel(request: dict[str, Any]) -> None:
             os.dup2(devnull, fd)
         argv = request["argv"]
         args = argv[argv.index("ipykernel_launcher") + 1:] if "ipykernel_launcher" in argv else argv[1:]
+        # No command history: a report kernel never needs it, and every kernel would otherwise open (and at exit
+        # write) the one history database of the user's profile, all of a batch's kernels at once.
+        args = [*args, "--HistoryManager.enabled=False"]
         sys.argv = [argv[0], *args]
         if sys.path and sys.path[0] in ("", os.getcwd()):
             del sys.path[0]  # as ipykernel_launcher does; the shell adds the working folder back
@@ -347,6 +389,14 @@ def _serve(socket_path: str, preload: list[str]) -> None:
         importlib.import_module(name)
     if "pmo_workbench.charts" in preload:
         _warm_up()
+    shared = os.environ.pop(WARM_ENV, None)
+    if shared:
+        from .shared import warm
+
+        warm(json.loads(shared))  # the batch's shared inputs, read once for every kernel forked below
+    # What is in memory now is the template's for good: kept out of the kernels' garbage collections, which then
+    # neither walk it nor write to its pages (the kernels share them with the template until they change them).
+    gc.freeze()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps nothing; exited kernels vanish
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(socket_path)

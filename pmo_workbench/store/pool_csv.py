@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._io import write_csv
+from .._memo import cached
 from .._spreadsheet import read_csv_cells
 from ..assessment.benchmark import ENTRY_COLUMNS, MIN_RESPONDENTS, PMO_LEVELS, SCORE_PREFIX, SIZES
 from ..errors import InputValidationError, Problem
@@ -55,6 +56,10 @@ def read_pool_csv(path: str | os.PathLike) -> pd.DataFrame:
         value out of range, the same entry id twice with different content. A responses file gets one problem
         saying to add it with ``benchmark add --responses``.
     """
+    return cached(path, ("pool", os.fspath(path)), lambda: _read_pool_csv(path), pd.DataFrame.copy)
+
+
+def _read_pool_csv(path: str | os.PathLike) -> pd.DataFrame:
     where = str(path)
     if Path(path).suffix.lower() in (".xlsx", ".xls"):
         raise InputValidationError([Problem(where, None, None, "a pool file is a CSV file (`pmo-workbench benchmark "

@@ -262,7 +262,7 @@ def test_hostile_names_give_safe_file_names_and_escaped_html(batch):
     assert '<script>alert("x")' not in html and "<b>PMO</b>" not in html and "<!--<script>" not in html
     assert "&lt;script&gt;alert(" in html and "&lt;b&gt;PMO&lt;/b&gt;" in html
     assert '<img src=x onerror' not in html and "&lt;img src=x onerror=" in html  # the free-text comment
-    assert '&amp; "R&amp;D"' in html  # quotes need no escaping in text, ampersands do
+    assert "&amp; &#34;R&amp;D&#34;" in html  # quotes escaped as well as ampersands
 
 
 @pytest.mark.slow
@@ -585,7 +585,8 @@ def test_a_failed_rerun_withdraws_the_old_report_and_a_success_clears_the_failur
 def test_reports_still_render_when_the_kernel_template_cannot_start(fixture_dir, tmp_path, monkeypatch):
     from pmo_workbench.reports import kernels as _kernels
 
-    monkeypatch.setattr(batch_module, "KernelTemplate", lambda: _kernels.KernelTemplate(("no_such_module_here",)))
+    monkeypatch.setattr(batch_module, "KernelTemplate",
+                        lambda **kw: _kernels.KernelTemplate(("no_such_module_here",), **kw))
     outcome = reports.render(_specs(fixture_dir)[HOSTILE], tmp_path, ["ipynb"])
     assert outcome.status == "rendered", outcome.error
 
