@@ -585,7 +585,8 @@ def test_a_failed_rerun_withdraws_the_old_report_and_a_success_clears_the_failur
 def test_reports_still_render_when_the_kernel_template_cannot_start(fixture_dir, tmp_path, monkeypatch):
     from pmo_workbench.reports import kernels as _kernels
 
-    monkeypatch.setattr(batch_module, "KernelTemplate", lambda: _kernels.KernelTemplate(("no_such_module_here",)))
+    monkeypatch.setattr(batch_module, "KernelTemplate",
+                        lambda **kw: _kernels.KernelTemplate(("no_such_module_here",), **kw))
     outcome = reports.render(_specs(fixture_dir)[HOSTILE], tmp_path, ["ipynb"])
     assert outcome.status == "rendered", outcome.error
 
