@@ -60,8 +60,14 @@ def _manifest(path: Path, rows: list[tuple[str, str]]) -> Path:
     return path
 
 
-def _names(out: Path) -> set[str]:
-    return {f"{org.lower()}-positioning" for org in ORGS}
+def _names(manifest: Path) -> set[str]:
+    """The reports' file names, as a local batch of ``manifest`` names them."""
+    from pmo_workbench.reports.batch import _unique_names
+    from pmo_workbench.reports.manifest import read_manifest
+
+    names = {spec.name for spec in _unique_names(read_manifest(manifest))}
+    assert names == {f"{org.lower()}-positioning" for org in ORGS}
+    return names
 
 
 def _assert_complete(out: Path, names: set[str]) -> None:
@@ -88,7 +94,7 @@ def test_a_local_cluster_batch_writes_what_the_local_batch_writes_and_skips_unch
     result = runner.invoke(app, ["batch", str(inputs / "manifest.csv"), "--out", str(out), "--cluster", "local:2",
                                  "--format", "html,ipynb"])
     assert result.exit_code == 0, result.output
-    names = _names(out)
+    names = _names(inputs / "manifest.csv")
     _assert_complete(out, names)
     assert "5 rendered, 0 unchanged, 0 failed" in result.stderr
     assert "distributed" not in result.stderr  # Dask's own logging stays off the terminal
@@ -205,7 +211,7 @@ def test_a_worker_killed_mid_batch_loses_no_report_and_publishes_none_twice(inpu
         assert batch.returncode == 0, stderr
         assert "5 rendered, 0 unchanged, 0 failed" in stderr
         assert "Traceback" not in stderr
-        names = _names(out)
+        names = _names(inputs / "manifest.csv")
         _assert_complete(out, names)
         assert sorted(line for line in stdout.splitlines() if line.endswith(".html") and "index" not in line) == \
             sorted(str(out / f"{n}.html") for n in names)  # each report published once
@@ -363,3 +369,24 @@ def test_a_worker_keeps_one_template_per_batch_inputs_and_restarts_it_for_others
     assert again is not other and len(started) == 3
     cluster_module.close_templates()  # what the worker plugin's teardown does
     assert again.closed and cluster_module._TEMPLATE == {}
+
+
+@pytest.mark.slow
+def test_a_cluster_without_a_worker_able_to_run_reports_is_refused_with_exit_2(inputs, tmp_path, monkeypatch):
+    from distributed import LocalCluster
+
+    monkeypatch.setattr(cluster_module, "WORKER_TIMEOUT", 1.0)
+    args = ["batch", str(inputs / "manifest.csv"), "--out", str(tmp_path / "out"), "--cluster"]
+    with LocalCluster(n_workers=0, processes=False, protocol="tcp://", dashboard_address=None,
+                      host="127.0.0.1") as empty:
+        result = runner.invoke(app, [*args, empty.scheduler_address])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"error: the Dask scheduler at {empty.scheduler_address} has no worker (waited 1 s")
+    assert "--resources kernel=1" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp://", dashboard_address=None,
+                      host="127.0.0.1") as plain:  # a worker, but without the resource a report asks for
+        result = runner.invoke(app, [*args, plain.scheduler_address])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == (f"error: no Dask worker of {plain.scheduler_address} offers the 'kernel' "
+                                     "resource a report needs: start the workers with --resources kernel=1")
+    assert not list((tmp_path / "out").glob("*.html"))
