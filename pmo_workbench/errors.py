@@ -105,6 +105,12 @@ class KernelStartError(PmoWorkbenchError):
     """Raised when the report kernel template cannot be started or cannot fork a kernel."""
 
 
+class ClusterError(PmoWorkbenchError):
+    """Raised when a batch cannot run on the Dask cluster it was given: a malformed ``--cluster`` value, a scheduler
+    that cannot be reached, no worker, or workers running another version of the package (exit 2, before any
+    report runs)."""
+
+
 class UnsavedAnswersError(PmoWorkbenchError):
     """Raised when a form is closed while answers it could not write to the store are still pending."""
 

@@ -48,14 +48,15 @@ def formats(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def run_reports(specs, out: Path, chosen: tuple[str, ...], *, jobs: int | None, force: bool, cell_timeout: int,
-                index: bool = True, language: str | None = None) -> None:
-    """Run reports, print every written path, exit 1 when any failed; ``language`` is the index's."""
+                index: bool = True, language: str | None = None, cluster: str | None = None) -> None:
+    """Run reports (on a Dask ``cluster`` when given), print every written path, exit 1 when any failed;
+    ``language`` is the index's."""
     from ..reports.batch import run_batch
 
     check_folder(out)
     warn_fallback_texts(specs)
     result = run_batch(specs, out, chosen, jobs=jobs, force=force, index=index, cell_timeout=cell_timeout,
-                       progress=sys.stderr.isatty(), language=language)
+                       progress=sys.stderr.isatty(), language=language, cluster=cluster)
     for outcome in result.outcomes:
         for path in outcome.kept:
             typer.echo(f"kept your edited copy, changed since it was written: {path}", err=True)
@@ -254,17 +255,27 @@ def batch_command(
                                 "several). By default every file must be in the manifest's folder.")] = None,
     cell_timeout: CellTimeoutOption = DEFAULT_CELL_TIMEOUT,
     language: LanguageOption = None,
+    cluster: Annotated[str | None, typer.Option(
+        "--cluster", help="Run the reports on Dask: 'local' or 'local:N' starts a cluster of N worker processes "
+                          "here (default: one per core); 'tcp://HOST:PORT' uses a running Dask scheduler, whose "
+                          "workers must read the inputs at the same paths. Not with --jobs.")] = None,
 ) -> None:
     """Render every report a manifest lists, in parallel, and write index.html.
 
     --language is the language of every report whose row gives none (a row's language column wins, then its
     engagement file's) and of index.html."""
+    from ..reports.executors import parse_cluster
     from ..reports.manifest import read_manifest
 
     check_folder(out)
+    if cluster is not None:
+        parse_cluster(cluster)  # a malformed value: exit 2 before the manifest is read
+        if jobs is not None:
+            usage("--jobs sizes the local process pool and cannot be combined with --cluster (on a cluster each "
+                  "worker runs one report at a time; local:N starts N workers)")
     specs = read_manifest(manifest, allowed=tuple(allow_outside or ()), language=language)
     run_reports(specs, out, formats(format, ("html", "ipynb")), jobs=jobs, force=force, cell_timeout=cell_timeout,
-                language=language)
+                language=language, cluster=cluster)
 
 
 @app.command("demo")

@@ -20,16 +20,18 @@ How a report is made:
    (Playwright), one browser for a whole batch;
 6. :func:`~pmo_workbench.reports.document.write_docx` makes the Word document
    (``--format docx``) from the same executed notebook.
+
+Where the reports of a batch run is an executor's business
+(:mod:`pmo_workbench.reports.executors`): this machine's process pool, or a
+Dask cluster (:mod:`pmo_workbench.reports.cluster`). Skipping, PDF printing,
+publication, the saved state and the index are done here, the same for both.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import contextlib
 import hashlib
 import json
-import multiprocessing
-import os
 import shutil
 import tempfile
 import time
@@ -49,6 +51,7 @@ from .branding import load_branding
 from .deck import write_deck
 from .document import write_docx
 from .execute import CELL_TIMEOUT, ReportOutcome, _kernel_config, execute
+from .executors import Executor, RenderJob, executor_for
 from .export import add_chart_svgs, export_html, vega_bundle, write_index
 from .kernels import KernelTemplate, fork_supported
 from .pdf import PdfPrinter
@@ -216,25 +219,6 @@ def _locked(out_dir: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _pool_context():
-    """``forkserver`` where it exists: workers forked from a clean server that imported the engine once.
-
-    Plain ``fork`` from the caller is unsafe when the caller runs threads (zmq's,
-    a notebook's); ``spawn`` (the fallback) re-imports everything per worker.
-    """
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pmo_workbench.reports.worker"])
-    return context
-
-
-def _worker_init() -> None:
-    from .._imports import skip_slow_optional_imports
-
-    skip_slow_optional_imports()
-
-
 def _worker_render(spec: ReportSpec, out_dir: Path, work: Path, formats: tuple[str, ...], cell_timeout: int,
                    template_socket: str | None, ipc_dir: str | None, vega_js: str) -> ReportOutcome:
     config = _kernel_config(template_socket, ipc_dir)
@@ -268,8 +252,9 @@ def run_batch(
     index: bool = True,
     on_outcome: Callable[[ReportOutcome], None] | None = None,
     language: str | None = None,
+    cluster: str | None = None,
 ) -> BatchResult:
-    """Render many reports, ``jobs`` at a time; a failed report never stops the others.
+    """Render many reports, ``jobs`` at a time (or on a Dask ``cluster``); a failed report never stops the others.
 
     Reports whose fingerprint (notebook, parameters, input files, code) matches
     the last run's and whose files still exist are skipped unless ``force``.
@@ -284,16 +269,25 @@ def run_batch(
     row naming its report's language; a second batch into the same folder
     waits for the first.
 
+    ``cluster`` runs the reports on Dask instead of this machine's process
+    pool (:mod:`pmo_workbench.reports.cluster`): ``"local"`` or ``"local:N"``
+    starts a LocalCluster of N workers (default one per core), ``"tcp://HOST:PORT"``
+    uses a running scheduler; it cannot be combined with ``jobs``. Everything
+    else (skipping, PDF, publication, state, index) is the same.
+
     Raises
     ------
     PdfUnavailableError
         Before anything runs, when PDF is asked for and Chromium is missing.
+    ClusterError
+        Before any report runs: a malformed ``cluster``, ``cluster`` with ``jobs``, a scheduler that cannot be
+        reached, no worker, or workers running another pmo-workbench version.
     """
     started = time.perf_counter()
     out_dir = Path(out_dir).resolve()
     formats = check_formats(formats)
     specs = _unique_names(specs)
-    jobs = max(1, jobs or os.cpu_count() or 1)
+    executor = executor_for(cluster, jobs)
     out_dir.mkdir(parents=True, exist_ok=True)
     with _locked(out_dir):
         state = load_state(out_dir)
@@ -309,7 +303,7 @@ def run_batch(
                 todo.append((spec, print_))
         work = Path(tempfile.mkdtemp(prefix=".work-", dir=out_dir))
         try:
-            _render_all(todo, outcomes, state, out_dir, work, formats, jobs, cell_timeout, progress, len(specs),
+            _render_all(todo, outcomes, state, out_dir, work, formats, executor, cell_timeout, progress, len(specs),
                         on_outcome)
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -322,17 +316,17 @@ def run_batch(
     return BatchResult(ordered, index_path, time.perf_counter() - started)
 
 
-def _render_all(todo, outcomes, state, out_dir, work, formats, jobs, cell_timeout, progress, total,
+def _render_all(todo, outcomes, state, out_dir, work, formats, executor: Executor, cell_timeout, progress, total,
                 on_outcome) -> None:
-    parallel = jobs > 1 and len(todo) > 1
     with contextlib.ExitStack() as stack:
-        if parallel:
-            # Workers first, so that they start beside the kernel template (see _pool_context).
-            pool = stack.enter_context(_pool(min(jobs, len(todo))))
+        stack.enter_context(executor)
+        if todo:
+            executor.start(len(todo))  # before the kernel template: local workers start beside it
         printer = stack.enter_context(PdfPrinter()) if "pdf" in formats and todo else None
+        warm = shared_inputs(spec for spec, _ in todo) if todo else ()
         template = None
-        if todo and fork_supported():
-            template = KernelTemplate(warm=shared_inputs(spec for spec, _ in todo))
+        if todo and executor.local_template and fork_supported():
+            template = KernelTemplate(warm=warm)
             stack.callback(template.close)
             template.start()
         bar = stack.enter_context(_progress(total, progress))
@@ -354,36 +348,11 @@ def _render_all(todo, outcomes, state, out_dir, work, formats, jobs, cell_timeou
             except KernelStartError:
                 template.close()
                 template = None  # ordinary kernels: slower, same reports
-        socket_path = template.socket_path if template else None
-        ipc_dir = str(template.ipc_dir) if template else None
-        if not parallel:
-            config = _kernel_config(socket_path, ipc_dir)
-            for spec, print_ in todo:
-                finish(spec, print_, _render_notebook(spec, out_dir, work, formats, config, vega_js, cell_timeout))
-            return
-        pending = list(todo)
-        for attempt in range(2):
-            futures = {pool.submit(_worker_render, spec, out_dir, work, formats, cell_timeout, socket_path, ipc_dir,
-                                   vega_js): (spec, print_)
-                       for spec, print_ in pending}
-            broken = []
-            for future in cf.as_completed(futures):
-                spec, print_ = futures[future]
-                try:
-                    outcome = future.result()
-                except cf.process.BrokenProcessPool as exc:
-                    if attempt == 0:  # a worker died: every pending report lost its pool; try those again
-                        broken.append((spec, print_))
-                        continue
-                    outcome = _lost(spec, exc)
-                except Exception as exc:  # noqa: BLE001 - fails this report only
-                    outcome = _lost(spec, exc)
-                finish(spec, print_, outcome)
-            if not broken:
-                return
-            pool.shutdown(wait=False, cancel_futures=True)
-            pool = stack.enter_context(_pool(min(jobs, len(broken))))
-            pending = broken
+        job = RenderJob(out_dir, work, tuple(formats), cell_timeout, vega_js, tuple(warm),
+                        template.socket_path if template else None, str(template.ipc_dir) if template else None)
+        prints = {spec.name: print_ for spec, print_ in todo}
+        for spec, outcome in executor.run([spec for spec, _ in todo], job):
+            finish(spec, prints[spec.name], outcome)
 
 
 def _settle(spec: ReportSpec, print_: str, outcome: ReportOutcome, old: Mapping[str, Any] | None, out_dir: Path,
@@ -411,18 +380,6 @@ def _settle(spec: ReportSpec, print_: str, outcome: ReportOutcome, old: Mapping[
     if not keep:
         save_entry(out_dir, spec.name, entry_of(outcome, formats))
     return replace(outcome, fingerprint=None)
-
-
-def _pool(workers: int) -> cf.ProcessPoolExecutor:
-    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_worker_init)
-    for _n in range(workers):
-        pool.submit(int)  # start the workers now
-    return pool
-
-
-def _lost(spec: ReportSpec, exc: BaseException) -> ReportOutcome:
-    return ReportOutcome(spec.name, spec.report, spec.organisation, spec.pmo, "failed",
-                         error=f"{spec.organisation}: {type(exc).__name__}: {exc}")
 
 
 class _NoBar:

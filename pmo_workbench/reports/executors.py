@@ -1,0 +1,216 @@
+"""Where a batch's reports run: one interface, two executors.
+
+:func:`~pmo_workbench.reports.batch.run_batch` decides which reports must be
+rendered, hands them to an executor, and takes each outcome as it comes back:
+PDF printing, publication into the output folder, the saved state, the
+progress bar and the index are the batch's, the same whatever ran the reports.
+
+- :class:`LocalExecutor`, this machine: one report (or ``jobs=1``) runs in this
+  process; more run in a process pool (``forkserver``) whose workers use kernels
+  forked from the batch's kernel template. Reports whose pool broke (a worker
+  died) are tried once more in a new pool.
+- :class:`~pmo_workbench.reports.cluster.DaskExecutor`, a Dask cluster
+  (``--cluster local[:N]`` or ``--cluster tcp://HOST:PORT``): see
+  :mod:`pmo_workbench.reports.cluster`. Only that module imports Dask.
+
+An executor is a context manager: :meth:`Executor.start` (before the batch
+starts its own kernel template, if it needs one), then :meth:`Executor.run`,
+which yields ``(spec, outcome)`` once per report, in the order they finish,
+and never raises for one report: a report whose work was lost becomes a
+``"failed"`` outcome.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import ClusterError
+from .execute import ReportOutcome, _kernel_config
+from .spec import ReportSpec
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """What every report of one batch is rendered with.
+
+    ``work`` is the batch's staging folder and ``out_dir`` its output folder
+    (both on the machine that runs the batch); ``warm`` lists the batch's
+    shared inputs for a kernel template; ``template_socket`` and ``ipc_dir``
+    name the batch's own template, when it started one.
+    """
+
+    out_dir: Path
+    work: Path
+    formats: tuple[str, ...]
+    cell_timeout: int
+    vega_js: str
+    warm: tuple[dict[str, Any], ...] = ()
+    template_socket: str | None = None
+    ipc_dir: str | None = None
+
+
+class Executor:
+    """Runs a batch's reports; see the module's description."""
+
+    #: Whether the batch starts a kernel template in its own process for this executor's reports.
+    local_template = True
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self, count: int) -> None:
+        """Get ready to run ``count`` reports (start workers, connect); raise before any report runs."""
+
+    def run(self, todo: Sequence[ReportSpec], job: RenderJob) -> Iterator[tuple[ReportSpec, ReportOutcome]]:
+        """Render every report of ``todo``; yield each with its outcome as it finishes, exactly once."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Stop whatever :meth:`start` started (also after a failure or an interrupt)."""
+
+
+def lost(spec: ReportSpec, exc: BaseException) -> ReportOutcome:
+    """The outcome of a report whose work was lost (its worker died, its task raised)."""
+    message = (str(exc).strip().splitlines() or [""])[0]
+    return ReportOutcome(spec.name, spec.report, spec.organisation, spec.pmo, "failed",
+                         error=f"{spec.organisation}: {type(exc).__name__}: {message}")
+
+
+# --- this machine ------------------------------------------------------------------------------
+
+def _pool_context():
+    """``forkserver`` where it exists: workers forked from a clean server that imported the engine once.
+
+    Plain ``fork`` from the caller is unsafe when the caller runs threads (zmq's,
+    a notebook's); ``spawn`` (the fallback) re-imports everything per worker.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pmo_workbench.reports.worker"])
+    return context
+
+
+def _worker_init() -> None:
+    from .._imports import skip_slow_optional_imports
+
+    skip_slow_optional_imports()
+
+
+def _pool(workers: int) -> cf.ProcessPoolExecutor:
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_worker_init)
+    for _n in range(workers):
+        pool.submit(int)  # start the workers now
+    return pool
+
+
+class LocalExecutor(Executor):
+    """Reports on this machine, ``jobs`` at a time: in this process for one, else in a process pool."""
+
+    def __init__(self, jobs: int):
+        self.jobs = max(1, jobs)
+        self.parallel = False
+        self._pools: list[cf.ProcessPoolExecutor] = []
+
+    def start(self, count: int) -> None:
+        # Started before the batch's kernel template, so that the workers start beside it (see _pool_context).
+        self.parallel = self.jobs > 1 and count > 1
+        if self.parallel:
+            self._pools.append(_pool(min(self.jobs, count)))
+
+    def run(self, todo: Sequence[ReportSpec], job: RenderJob) -> Iterator[tuple[ReportSpec, ReportOutcome]]:
+        from . import batch  # looked up at call time: the batch module's functions are the ones that run
+
+        if not self.parallel:
+            config = _kernel_config(job.template_socket, job.ipc_dir)
+            for spec in todo:
+                yield spec, batch._render_notebook(spec, job.out_dir, job.work, job.formats, config, job.vega_js,
+                                                   job.cell_timeout)
+            return
+        pending = list(todo)
+        for attempt in range(2):
+            pool = self._pools[-1]
+            futures = {pool.submit(batch._worker_render, spec, job.out_dir, job.work, job.formats, job.cell_timeout,
+                                   job.template_socket, job.ipc_dir, job.vega_js): spec
+                       for spec in pending}
+            broken = []
+            for future in cf.as_completed(futures):
+                spec = futures[future]
+                try:
+                    outcome = future.result()
+                except cf.process.BrokenProcessPool as exc:
+                    if attempt == 0:  # a worker died: every pending report lost its pool; try those again
+                        broken.append(spec)
+                        continue
+                    outcome = lost(spec, exc)
+                except Exception as exc:  # noqa: BLE001 - fails this report only
+                    outcome = lost(spec, exc)
+                yield spec, outcome
+            if not broken:
+                return
+            pool.shutdown(wait=False, cancel_futures=True)
+            self._pools.append(_pool(min(self.jobs, len(broken))))
+            pending = broken
+
+    def close(self) -> None:
+        while self._pools:
+            self._pools.pop().shutdown(wait=True, cancel_futures=True)
+
+
+# --- choosing one ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ClusterTarget:
+    """A parsed ``--cluster`` value: a LocalCluster of ``workers`` (``None``: one per core) or a scheduler's
+    ``address``."""
+
+    address: str | None = None
+    workers: int | None = None
+
+    @property
+    def local(self) -> bool:
+        return self.address is None
+
+
+CLUSTER_VALUES = "'local', 'local:N' (N workers, N >= 1) or 'tcp://HOST:PORT' (a running Dask scheduler)"
+_LOCAL = re.compile(r"local(?::(\d+))?")
+_TCP = re.compile(r"tcp://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})")
+
+
+def parse_cluster(value: str) -> ClusterTarget:
+    """The cluster a ``--cluster`` value names; a malformed one raises :class:`ClusterError` naming what is
+    accepted."""
+    text = str(value).strip()
+    if match := _LOCAL.fullmatch(text):
+        workers = int(match.group(1)) if match.group(1) is not None else None
+        if workers is not None and workers < 1:
+            raise ClusterError(f"--cluster {value!r}: a local cluster needs at least 1 worker; give {CLUSTER_VALUES}")
+        return ClusterTarget(workers=workers)
+    if (match := _TCP.fullmatch(text)) and 0 < int(match.group(2)) < 65536:
+        return ClusterTarget(address=text)
+    raise ClusterError(f"--cluster {value!r} is not a cluster; give {CLUSTER_VALUES}")
+
+
+def executor_for(cluster: str | None, jobs: int | None) -> Executor:
+    """The executor of a batch: the local one, or the Dask cluster ``cluster`` names (checked here, before any
+    work; connecting waits for :meth:`Executor.start`)."""
+    import os
+
+    if cluster is None:
+        return LocalExecutor(jobs or os.cpu_count() or 1)
+    target = parse_cluster(cluster)
+    if jobs is not None:
+        raise ClusterError("--jobs sets the local process pool's size and cannot be combined with --cluster: on a "
+                           "cluster each worker runs one report at a time (local:N starts N workers)")
+    from .cluster import DaskExecutor
+
+    return DaskExecutor(target)
