@@ -1,25 +1,34 @@
-"""Report rendering speed: the same reports three ways, in one run.
+"""Report rendering speed: the naive pipeline against the batch, on a process pool and on a Dask cluster, in one run.
 
-The reports: one positioning report per sample organisation (7) and one per
-single PMO of the first five organisations, 12 in all by default, each
-compared with the demo's synthetic benchmark pool, written as HTML and the
-executed notebook.
+The reports: positioning reports of distinct organisations, each compared with
+the demo's synthetic benchmark pool, written as HTML and the executed notebook.
+The seven sample organisations are cloned under new names (``Quillmere Events
+#2``...) into one responses file until there are ``--reports`` of them (100
+by default), so that every report is of its own organisation.
 
-- ``naive``: per report, the ``papermill`` command, then ``jupyter nbconvert
-  --to html --no-input`` (what a user would script by hand). Every report pays
-  for two program starts, a kernel start, importing pandas, altair and scipy in
-  that kernel, and starting the chart converter there;
-- ``batch --jobs 1``: ``pmo-workbench batch`` with one report at a time;
-- ``batch``: ``pmo-workbench batch`` with the default number of jobs (cores).
+- ``naive`` (the baseline): per report, the ``papermill`` command, then
+  ``jupyter nbconvert --to html --no-input`` (what a user would script by
+  hand), on the first ``--naive`` reports (6 by default). Every report pays for
+  two program starts, a kernel start, importing pandas, altair and scipy in
+  that kernel, reading the responses and the pool, and starting the chart
+  converter;
+- ``batch``: ``pmo-workbench batch`` (its process pool, the default number of
+  jobs: one per core);
+- ``batch --cluster local:2``: the same batch on a Dask ``LocalCluster`` of two
+  workers, each with its own warm kernel template.
 
-Both batch runs use ``--force`` so nothing is skipped. Every run writes to its
-own folder and must produce one HTML file per report. Peak memory is the
-largest sum of the proportional set size (PSS: memory shared between processes,
-such as the pages every forked kernel shares with its template, split between
-them) of the command and all its child processes (kernels, workers), sampled
-every 200 ms. Run::
+Both batch runs use ``--force`` so nothing is skipped, and must write one HTML
+file and one executed notebook per report. Peak memory is the largest sum of the
+proportional set size (PSS: memory shared between processes, such as the pages
+every forked kernel shares with its template, split between them) of the command
+and all its child processes (kernels, workers), sampled every 200 ms.
 
-    .venv/bin/python benchmarks/bench_reports.py [--reports N]
+Then the cost of one report, split: ``--split`` reports (8 by default) rendered
+one at a time in this process with each step timed: the kernel (start, papermill,
+stop: the notebook's run less its cells), the cells, the charts' SVG, the HTML
+page, writing the notebook, and the PDF (when Chromium is installed). Run::
+
+    .venv/bin/python benchmarks/bench_reports.py [--reports 100] [--naive 6] [--split 8]
 """
 
 from __future__ import annotations
@@ -27,11 +36,13 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import psutil
@@ -42,19 +53,24 @@ from pmo_workbench.reports.spec import demo_specs, notebook_path
 BIN = Path(sys.executable).parent
 
 
-def manifest_rows(count: int) -> list[dict[str, str]]:
-    specs = demo_specs()
-    rows = [{"organisation": s.organisation, "pmo": ""} for s in specs]
+def responses_of(count: int, folder: Path) -> tuple[Path, list[str]]:
+    """A responses file of ``count`` organisations: the samples, then copies of them under new names."""
     import pandas as pd
 
-    responses, pool = specs[0].parameters["responses"], specs[0].parameters["benchmark"]
-    pmos = pd.read_csv(responses, usecols=["organisation", "pmo"]).drop_duplicates()
-    rows += [{"organisation": r.organisation, "pmo": r.pmo} for r in pmos.itertuples()]
-    if count > len(rows):
-        raise SystemExit(f"only {len(rows)} distinct reports available")
-    for row in rows:
-        row.update({"report": "positioning", "responses": responses, "benchmark": pool})
-    return rows[:count]
+    sample = pd.read_csv(demo_specs()[0].parameters["responses"], dtype=str, keep_default_na=False)
+    names = list(dict.fromkeys(sample["organisation"]))
+    parts, chosen = [], []
+    for n in range(count):
+        original = names[n % len(names)]
+        name = original if n < len(names) else f"{original} #{n // len(names) + 1}"
+        part = sample[sample["organisation"] == original].copy()
+        part["organisation"] = name
+        part["respondent"] = part["respondent"] + ("" if n < len(names) else f"-{n // len(names) + 1}")
+        parts.append(part)
+        chosen.append(name)
+    path = folder / "responses.csv"
+    pd.concat(parts).to_csv(path, index=False)
+    return path, chosen
 
 
 class PeakMemory:
@@ -103,11 +119,10 @@ def timed(commands: list[list[str]], cwd: Path) -> tuple[float, int]:
     return time.perf_counter() - started, peak
 
 
-def naive_commands(rows: list[dict[str, str]], out: Path) -> list[list[str]]:
+def naive_commands(responses: Path, organisations: list[str], pool: str, out: Path) -> list[list[str]]:
     commands = []
-    for n, row in enumerate(rows):
-        params = {"responses": row["responses"], "organisation": row["organisation"], "pmo": row["pmo"] or None,
-                  "benchmark": row["benchmark"]}
+    for n, organisation in enumerate(organisations):
+        params = {"responses": str(responses), "organisation": organisation, "benchmark": pool}
         executed = out / f"report-{n}.ipynb"
         commands.append([str(BIN / "papermill"), str(notebook_path("positioning")), str(executed),
                          "-k", "python3", "-y", yaml.safe_dump(params), "--no-progress-bar"])
@@ -115,43 +130,103 @@ def naive_commands(rows: list[dict[str, str]], out: Path) -> list[list[str]]:
     return commands
 
 
+def cost_split(manifest: Path, folder: Path, count: int) -> tuple[dict[str, float], int, bool]:
+    """Seconds per report of each step, over ``count`` reports rendered one at a time in this process."""
+    import json
+
+    import pmo_workbench.reports.batch as batch
+    from pmo_workbench.reports.manifest import read_manifest
+    from pmo_workbench.reports.pdf import PdfPrinter, pdf_problem
+
+    seconds: dict[str, float] = defaultdict(float)
+
+    def wrap(owner, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        def timed_call(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                seconds[label] += time.perf_counter() - started
+
+        setattr(owner, name, timed_call)
+
+    wrap(batch, "execute", "notebook run")
+    wrap(batch, "add_chart_svgs", "chart SVGs")
+    wrap(batch, "export_html", "HTML page")
+    wrap(batch.nbformat, "writes", "notebook file")
+    wrap(PdfPrinter, "print_pdf", "PDF")
+    pdf = pdf_problem() is None
+    from pmo_workbench.reports.records import chart_svg
+
+    chart_svg({"mark": "point"})  # the chart converter's start, once per worker in a batch: not a report's cost
+    specs = read_manifest(manifest, allowed=(folder,))[:count]
+    out = folder / "split"
+    formats = ("html", "ipynb", "pdf") if pdf else ("html", "ipynb")
+    batch.run_batch(specs, out, formats, jobs=1, force=True, progress=False, index=False)
+    cells = 0.0
+    for spec in specs:
+        nb = json.loads((out / f"{spec.name}.ipynb").read_text(encoding="utf-8"))
+        cells += sum(c.get("metadata", {}).get("papermill", {}).get("duration") or 0 for c in nb["cells"])
+    seconds["kernel"] = seconds.pop("notebook run") - cells
+    seconds["cells"] = cells
+    order = ["kernel", "cells", "chart SVGs", "HTML page", "notebook file", "PDF"]
+    return {k: seconds[k] / len(specs) for k in order if k in seconds}, len(specs), pdf
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reports", type=int, default=12)
+    parser.add_argument("--reports", type=int, default=100, help="reports in each batch run (default 100)")
+    parser.add_argument("--naive", type=int, default=6, help="reports of the naive baseline (default 6)")
+    parser.add_argument("--split", type=int, default=8, help="reports timed step by step (default 8; 0: none)")
     args = parser.parse_args()
-    rows = manifest_rows(args.reports)
-    n = len(rows)
-    env_jobs = os.cpu_count() or 1
+    n = args.reports
+    cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="bench-reports-") as tmp:
         tmp = Path(tmp)
+        pool = str(shutil.copy(demo_specs()[0].parameters["benchmark"], tmp / "benchmark_pool.csv"))
+        responses, organisations = responses_of(max(n, args.naive, args.split), tmp)
         manifest = tmp / "manifest.csv"
         with manifest.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=["report", "organisation", "pmo", "responses", "benchmark"])
+            writer = csv.DictWriter(fh, fieldnames=["report", "organisation", "responses", "benchmark"])
             writer.writeheader()
-            writer.writerows(rows)
-        runs = {}
+            writer.writerows({"report": "positioning", "organisation": o, "responses": str(responses),
+                              "benchmark": pool} for o in organisations[:n])
+        runs: dict[str, tuple[int, float, int]] = {}
         naive_out = tmp / "naive"
         naive_out.mkdir()
-        runs["naive (papermill + nbconvert commands)"] = timed(naive_commands(rows, naive_out), tmp)
-        assert len(list(naive_out.glob("*.html"))) == n
-        pipelines = [("batch --jobs 1", ["--jobs", "1"]), (f"batch (default jobs = {env_jobs})", [])]
-        if n == 1:  # one report runs alone whatever the jobs: the parallel pipeline would repeat the first
-            pipelines = pipelines[:1]
-        for label, jobs in pipelines:
-            out = tmp / label.split()[1].replace("(", "")
+        seconds, peak = timed(naive_commands(responses, organisations[:args.naive], pool, naive_out), tmp)
+        assert len(list(naive_out.glob("*.html"))) == args.naive
+        runs["naive (papermill + nbconvert commands)"] = (args.naive, seconds, peak)
+        for label, extra in ((f"batch (process pool, {cores} jobs)", []),
+                             ("batch --cluster local:2 (Dask)", ["--cluster", "local:2"])):
+            out = tmp / ("cluster" if extra else "pool")
             command = [str(BIN / "pmo-workbench"), "batch", str(manifest), "--out", str(out), "--force",
-                       "--format", "html,ipynb", "--allow-outside", str(Path(rows[0]["responses"]).parent), *jobs]
-            runs[label] = timed([command], tmp)
-            produced = len(list(out.glob("*-positioning*.html")))
-            assert produced == n, f"{label}: {produced} reports written, expected {n}"
-    baseline = next(iter(runs.values()))[0] / n
-    print(f"{n} positioning reports (HTML + executed notebook), {env_jobs} cores")
-    print(f"{'pipeline':44} {'s/report':>9} {'speed-up':>9} {'peak memory':>12}")
-    for label, (seconds, peak) in runs.items():
-        per = seconds / n
-        print(f"{label:44} {per:9.2f} {baseline / per:8.1f}x {peak / 2**20:9.0f} MiB")
-    best = min(seconds for seconds, _ in runs.values()) / n
-    print(f"speed-up: {baseline / best:.1f}x (naive {baseline:.2f} s/report, batch {best:.2f} s/report)")
+                       "--format", "html,ipynb", *extra]
+            seconds, peak = timed([command], tmp)
+            for suffix in ("html", "ipynb"):
+                produced = len(list(out.glob(f"*-positioning.{suffix}")))
+                assert produced == n, f"{label}: {produced} .{suffix} files written, expected {n}"
+            runs[label] = (n, seconds, peak)
+        split = cost_split(manifest, tmp, args.split) if args.split else None
+    baseline = runs["naive (papermill + nbconvert commands)"][1] / args.naive
+    print(f"Positioning reports (HTML + executed notebook), {cores} cores; baseline: the naive pipeline")
+    print(f"{'pipeline':42} {'reports':>7} {'s/report':>9} {'vs naive':>9} {'peak memory':>12}")
+    for label, (count, seconds, peak) in runs.items():
+        per = seconds / count
+        print(f"{label:42} {count:7d} {per:9.2f} {baseline / per:8.1f}x {peak / 2**20:8.0f} MiB")
+    best = min(seconds / count for count, seconds, _ in list(runs.values())[1:])
+    print(f"speed-up: {baseline / best:.1f}x (naive {baseline:.2f} s/report, best batch {best:.2f} s/report; "
+          f"target 10x)")
+    if split:
+        costs, count, pdf = split
+        total = sum(costs.values())
+        print(f"\nOne report's cost, step by step ({count} reports one at a time in one process"
+              f"{'' if pdf else '; no PDF: Chromium is not installed'}):")
+        for step, value in costs.items():
+            print(f"  {step:14} {value:6.2f} s  {100 * value / total:4.0f}%")
+        print(f"  {'in all':14} {total:6.2f} s")
 
 
 if __name__ == "__main__":

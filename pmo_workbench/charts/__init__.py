@@ -8,6 +8,8 @@ gives every mark a tooltip and never changes its input.
 
 from __future__ import annotations
 
+import functools as _functools
+
 from .delivery import benefit_bars, in_year_spend, milestone_slip
 from .portfolio import (
     RAG_COLOURS,
@@ -46,3 +48,25 @@ __all__ = [
     "resource_heatmap", "risk_heatmap", "roadmap", "schedule_view",
     "index_trend", "s_curve",
 ]
+
+
+def _unchecked(builder):
+    """``builder`` with altair's check of every schema object as it is made switched off while it runs.
+
+    Those checks only give earlier error messages to someone writing a chart; every builder's chart is checked
+    against the Vega-Lite schema as a whole in the tests, and the checks were a tenth of a report's cells.
+    """
+    from altair.utils.schemapi import debug_mode
+
+    @_functools.wraps(builder)
+    def build(*args, **kwargs):
+        with debug_mode(False):
+            return builder(*args, **kwargs)
+
+    return build
+
+
+for _name in __all__:
+    if callable(globals()[_name]) and not isinstance(globals()[_name], type):
+        globals()[_name] = _unchecked(globals()[_name])
+del _name
