@@ -215,10 +215,23 @@ class ForkingProvisioner(LocalProvisioner):
 
 
 class ReportKernelClient(AsyncKernelClient):
-    """The kernel client of report runs: waits for a new kernel as jupyter_client's does, but does not then wait
-    for a fifth of a second of silence on IOPub before the first cell (what is left there from the readiness
-    check is taken without waiting; nbclient reads only the replies to its own requests). Every report paid that
-    fifth of a second with a core left idle."""
+    """The kernel client of report runs: waits for a new kernel as jupyter_client's does, less two idle waits that
+    every report paid with a core left idle: its sockets retry connecting to the kernel being forked every 10 ms
+    rather than zmq's 100 ms, and it does not wait for a fifth of a second of silence on IOPub before the first
+    cell (what is left there from the readiness check is taken without waiting; nbclient reads only the replies
+    to its own requests). A kernel is ready in about 0.04 s instead of 0.35 s."""
+
+    @default("context")
+    def _default_context(self):
+        # A new kernel binds its sockets a moment after it is forked; a socket that connects before then tries again
+        # after zmq's reconnect interval, 100 ms by default: 10 ms here.
+        import zmq
+        import zmq.asyncio
+
+        self._created_context = True
+        context = zmq.asyncio.Context()
+        context.setsockopt(zmq.RECONNECT_IVL, 10)
+        return context
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
