@@ -181,6 +181,8 @@ def main() -> None:
     parser.add_argument("--naive", type=int, default=6, help="reports of the naive baseline (default 6)")
     parser.add_argument("--split", type=int, default=8, help="reports timed step by step (default 8; 0: none)")
     args = parser.parse_args()
+    if args.reports < 1 or args.naive < 1 or args.split < 0:
+        parser.error("--reports and --naive must be at least 1, --split at least 0")
     n = args.reports
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="bench-reports-") as tmp:
