@@ -229,6 +229,12 @@ def _receive(spec: ReportSpec, outcome: ReportOutcome, files: Mapping[str, bytes
              job: RenderJob) -> ReportOutcome:
     """Stage the files a worker sent back in the batch's work folder (a failed notebook under ``failed/``)."""
     placed: dict[str, str] = {}
+    asked = {*job.formats, *(("html",) if "pdf" in job.formats else ())}  # a PDF is printed here from its HTML
+    unasked = sorted(set(files) - asked)
+    if unasked:  # only the formats asked for, each under its own name in the work folder
+        return replace(outcome, status="failed", files={},
+                       error=f"{spec.organisation}: a worker sent files the batch did not ask for: "
+                             f"{', '.join(map(str, unasked))}")
     try:
         for fmt, data in files.items():
             path = job.work / f"{spec.name}.{fmt}"

@@ -390,3 +390,21 @@ def test_a_cluster_without_a_worker_able_to_run_reports_is_refused_with_exit_2(i
     assert result.stderr.strip() == (f"error: no Dask worker of {plain.scheduler_address} offers the 'kernel' "
                                      "resource a report needs: start the workers with --resources kernel=1")
     assert not list((tmp_path / "out").glob("*.html"))
+
+
+def test_the_client_stages_only_the_formats_asked_for_under_their_own_names(tmp_path):
+    from pmo_workbench.reports.execute import ReportOutcome
+    from pmo_workbench.reports.executors import RenderJob
+    from pmo_workbench.reports.spec import ReportSpec
+
+    spec = ReportSpec("positioning", "Alpha", None, {}, (), "alpha-positioning")
+    outcome = ReportOutcome(spec.name, spec.report, spec.organisation, None, "rendered")
+    (tmp_path / "work").mkdir()
+    job = RenderJob(tmp_path, tmp_path / "work", ("pdf", "ipynb"), 60, "")
+    staged = cluster_module._receive(spec, outcome, {"html": b"<p>", "ipynb": b"{}"}, None, job)
+    assert staged.status == "rendered"  # the HTML a PDF is printed from is asked for with pdf
+    assert staged.files == {"html": str(tmp_path / "work" / "alpha-positioning.html"),
+                            "ipynb": str(tmp_path / "work" / "alpha-positioning.ipynb")}
+    stray = cluster_module._receive(spec, outcome, {"html": b"<p>", "../../escape": b"x"}, None, job)
+    assert stray.status == "failed" and "did not ask for: ../../escape" in stray.error
+    assert not list(tmp_path.rglob("escape*"))
