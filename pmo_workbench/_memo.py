@@ -8,21 +8,24 @@ once, every kernel forked afterwards finds them here, parsed and validated.
 
 An entry is keyed by the file's path *and a hash of its bytes*, read again on
 every call: a file changed since (even within the same second, even to the
-same size) is read anew, so a hit never stands for other contents. What raised
-is never kept. Values are handed out through a ``copy`` function where callers
-may change them (data frames); immutable values (frozen models) are shared.
-The cache is per process and bounded (:data:`MAX_ENTRIES`, least recently used
-first out).
+same size) is read anew. A value is kept only when the file's bytes are the
+same after it was read as before, so a file saved while it was being read is
+never kept under the other version's hash. What raised is never kept. Values
+are handed out through a ``copy`` function, so that a caller changing its value
+never changes the kept one. The cache is per process and bounded
+(:data:`MAX_ENTRIES`, least recently used first out), except for the entries
+read under :func:`pinned` (a batch's shared inputs, read once before its
+kernels are forked), which stay.
 """
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import hashlib
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,8 +35,11 @@ MAX_ENTRIES = 32
 """How many results the cache holds in all (a batch's shared inputs are a handful)."""
 
 _entries: OrderedDict[Hashable, Any] = OrderedDict()
+_kept: dict[Hashable, Any] = {}
+"""Entries read under :func:`pinned`: never pushed out."""
 _lock = threading.Lock()
 _stats = {"hits": 0, "misses": 0}
+_pinning = threading.local()
 
 
 def file_digest(path: str | os.PathLike) -> tuple[str, bytes] | None:
@@ -43,7 +49,7 @@ def file_digest(path: str | os.PathLike) -> tuple[str, bytes] | None:
         resolved = Path(path).resolve()
         with open(resolved, "rb") as fh:
             digest = hashlib.file_digest(fh, "sha256").digest()
-    except (OSError, ValueError):
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: a symlink loop (Python before 3.13)
         return None
     return str(resolved), digest
 
@@ -52,56 +58,59 @@ def cached(path: str | os.PathLike, key: Hashable, load: Callable[[], T], copy: 
     """``load()``'s result for the file at ``path`` as it is now, with ``key`` telling apart the ways it is read.
 
     ``load`` runs when this path, these bytes and this key were not read before (or were pushed out); its
-    exceptions pass through and nothing is kept. ``copy`` is applied to every value handed out, the first
-    included, so that a caller changing its value never changes the kept one.
+    exceptions pass through and nothing is kept, nor is a value read while the file changed. ``copy`` is applied
+    to every value handed out, the first included.
     """
     found = file_digest(path)
     if found is None:
         return load()
     entry_key = (*found, key)
     with _lock:
-        hit = entry_key in _entries
-        if hit:
+        if entry_key in _kept:
+            value, hit = _kept[entry_key], True
+        elif entry_key in _entries:
             _entries.move_to_end(entry_key)
-            value = _entries[entry_key]
-            _stats["hits"] += 1
+            value, hit = _entries[entry_key], True
+        else:
+            hit = False
+        _stats["hits" if hit else "misses"] += 1
     if not hit:
         value = load()
-        with _lock:
-            _stats["misses"] += 1
-            _entries[entry_key] = value
-            while len(_entries) > MAX_ENTRIES:
-                _entries.popitem(last=False)
+        if file_digest(path) == found:  # the bytes read are the bytes hashed
+            with _lock:
+                if getattr(_pinning, "on", False):
+                    _kept[entry_key] = value
+                else:
+                    _entries[entry_key] = value
+                    while len(_entries) > MAX_ENTRIES:
+                        _entries.popitem(last=False)
     return copy(value) if copy is not None else value
 
 
-def file_cached(key: Callable[..., Hashable], copy: Callable[[Any], Any] | None = None):
-    """Decorate a reader whose first argument is a file path: its results are :func:`cached` under
-    ``key(*args, **kwargs)`` (the rest of what the result depends on; the path's bytes are always part of it)."""
-
-    def decorate(func: Callable[..., T]) -> Callable[..., T]:
-        @functools.wraps(func)
-        def reader(path, *args, **kwargs):
-            return cached(path, (func.__module__, func.__qualname__, key(*args, **kwargs)),
-                          lambda: func(path, *args, **kwargs), copy)
-
-        reader.uncached = func
-        return reader
-
-    return decorate
+@contextlib.contextmanager
+def pinned() -> Iterator[None]:
+    """Keep what is read in this block (in this thread) for the life of the process: a batch's shared inputs,
+    read by its kernel template, whatever the number of other files its reports read afterwards."""
+    before = getattr(_pinning, "on", False)
+    _pinning.on = True
+    try:
+        yield
+    finally:
+        _pinning.on = before
 
 
 def clear() -> None:
     """Forget every entry (and the counts)."""
     with _lock:
         _entries.clear()
+        _kept.clear()
         _stats.update(hits=0, misses=0)
 
 
 def stats() -> dict[str, int]:
     """Hits, misses and entries held, since the process started or :func:`clear`."""
     with _lock:
-        return {**_stats, "entries": len(_entries)}
+        return {**_stats, "entries": len(_entries) + len(_kept)}
 
 
 class Identity:

@@ -106,15 +106,54 @@ def test_responses_are_read_once_per_bytes_and_each_caller_gets_its_own_frame(tm
         read_responses(path, tiny)
 
 
-def test_an_instrument_is_shared_while_its_file_is_unchanged_and_read_again_when_it_changes(tmp_path, tiny_path):
+def test_an_instrument_is_read_once_per_bytes_and_each_caller_gets_its_own(tmp_path, tiny_path):
     path = tmp_path / "tiny.yaml"
     shutil.copy(tiny_path, path)
     first = load_instrument(path)
-    assert load_instrument(path) is first
+    first.level_names[9] = "added by one caller"
+    first.items.loc[first.items.index[0], "text"] = "changed too"
+    second = load_instrument(path)
+    assert second is not first and _memo.stats()["hits"] >= 1
+    assert 9 not in second.level_names and second.items.iloc[0]["text"] == "g one"
     text = path.read_text(encoding="utf-8")
     _rewrite_same_size_and_time(path, text.replace("title: ", "title= ", 1) if "title: " in text else text + "#")
     with pytest.raises(InputValidationError):
         load_instrument(path)
+
+
+def test_a_value_read_while_its_file_changed_is_not_kept(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("one", encoding="utf-8")
+
+    def load_then_save():  # another program saves the file while it is being read
+        value = path.read_text(encoding="utf-8")
+        path.write_text("two", encoding="utf-8")
+        return value
+
+    assert _memo.cached(path, "k", load_then_save) == "one"
+    path.write_text("one", encoding="utf-8")
+    assert _memo.cached(path, "k", lambda: "read again") == "read again"  # "one" was never kept under a hash
+
+
+def test_what_is_read_pinned_stays_whatever_is_read_afterwards(tmp_path, monkeypatch):
+    monkeypatch.setattr(_memo, "MAX_ENTRIES", 2)
+    shared = tmp_path / "shared.txt"
+    shared.write_text("s", encoding="utf-8")
+    with _memo.pinned():
+        _memo.cached(shared, "k", lambda: "shared")
+    for n in range(5):
+        other = tmp_path / f"{n}.txt"
+        other.write_text(str(n), encoding="utf-8")
+        _memo.cached(other, "k", lambda: n)
+    assert _memo.cached(shared, "k", lambda: "read again") == "shared"
+    assert _memo.stats()["entries"] == 3  # the pinned one and the bound's two
+
+
+def test_a_symlink_loop_is_left_to_the_reader_to_report(tmp_path):
+    loop = tmp_path / "loop.csv"
+    loop.symlink_to(loop)
+    assert _memo.file_digest(loop) is None
+    assert _memo.cached(loop, "k", lambda: "the reader's own answer") == "the reader's own answer"
 
 
 def test_a_yaml_document_is_the_callers_own(tmp_path):

@@ -384,7 +384,8 @@ def load_library(spec: str | Path, language: str | None = None) -> Recommendatio
         problem located by line and column.
     """
     path = _library_path(spec)
-    return cached(path, ("library", language or current_language()), lambda: _read_library(path, language))
+    return cached(path, ("library", str(path), language or current_language()), lambda: _read_library(path, language),
+                  lambda library: library.model_copy())
 
 
 def _read_library(path: Path, language: str | None) -> RecommendationLibrary:

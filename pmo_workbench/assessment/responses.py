@@ -121,7 +121,8 @@ def read_responses_file(path: str | Path, instrument: Instrument) -> ResponsesFi
         As :func:`read_responses`.
     """
     path = Path(path)
-    return cached(path, ("responses", str(path), Identity(instrument)), lambda: _read_responses_file(path, instrument),
+    read_as = instrument._read_as or Identity(instrument)  # the instrument's file and language, when it has one
+    return cached(path, ("responses", str(path), read_as), lambda: _read_responses_file(path, instrument),
                   lambda found: dataclasses.replace(found, frame=found.frame.copy()))
 
 

@@ -78,6 +78,7 @@ class KernelTemplate:
         self.ipc_dir: Path | None = None
         self.socket_path: str | None = None
         self._proc: subprocess.Popen | None = None
+        self._start_error: str | None = None
 
     def __enter__(self) -> KernelTemplate:
         self.start()
@@ -88,21 +89,35 @@ class KernelTemplate:
         self.close()
 
     def start(self) -> None:
-        # A short private folder: Unix socket paths are limited to about 100 bytes.
-        self.ipc_dir = Path(tempfile.mkdtemp(prefix="pmo-k-"))
-        self.socket_path = str(self.ipc_dir / "t.sock")
-        env = {**os.environ, WARM_ENV: json.dumps(list(self.warm))} if self.warm else None
-        self._proc = subprocess.Popen(
-            [sys.executable, "-m", "pmo_workbench.reports.kernels", self.socket_path, *self.preload],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            cwd=self.ipc_dir, text=True, env=env,
-        )
+        """Start the template process; a failure to start it is raised by :meth:`wait_ready`."""
+        self._start_error = None
+        try:
+            # A short private folder: Unix socket paths are limited to about 100 bytes.
+            self.ipc_dir = Path(tempfile.mkdtemp(prefix="pmo-k-"))
+            self.socket_path = str(self.ipc_dir / "t.sock")
+            env = None
+            if self.warm:  # in a file: a batch's list may be longer than one environment variable may hold
+                listed = self.ipc_dir / "warm.json"
+                listed.write_text(json.dumps(list(self.warm)), encoding="utf-8")
+                env = {**os.environ, WARM_ENV: str(listed)}
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "pmo_workbench.reports.kernels", self.socket_path, *self.preload],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                cwd=self.ipc_dir, text=True, env=env,
+            )
+        except OSError as exc:
+            self._start_error = str(exc)
 
     def wait_ready(self) -> None:
         """Block until the template has imported everything and listens (after :meth:`start`).
 
-        Raises :class:`KernelStartError` when it exits or is not ready within ``start_timeout``.
+        Raises :class:`KernelStartError` when it could not be started, exits or is not ready within
+        ``start_timeout``.
         """
+        if self._start_error:
+            reason, self._start_error = self._start_error, None
+            self.close()
+            raise KernelStartError(f"the report kernel template did not start: {reason}")
         if self._proc is None or self._proc.stdout.closed:
             return
         import selectors
@@ -402,11 +417,12 @@ def _serve(socket_path: str, preload: list[str]) -> None:
         importlib.import_module(name)
     if "pmo_workbench.charts" in preload:
         _warm_up()
-    shared = os.environ.pop(WARM_ENV, None)
-    if shared:
+    listed = os.environ.pop(WARM_ENV, None)
+    if listed:
         from .shared import warm
 
-        warm(json.loads(shared))  # the batch's shared inputs, read once for every kernel forked below
+        with contextlib.suppress(OSError, ValueError):  # unreadable: every report reads its own inputs
+            warm(json.loads(Path(listed).read_text(encoding="utf-8")))  # once, for every kernel forked below
     # What is in memory now is the template's for good: kept out of the kernels' garbage collections, which then
     # neither walk it nor write to its pages (the kernels share them with the template until they change them).
     gc.freeze()
