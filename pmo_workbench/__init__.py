@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from typing import Any
 
 from .assessment import AssessmentResults, Instrument, PmoAssessment, assess, load_instrument, read_responses
@@ -54,6 +55,21 @@ __all__ = [
 
 # Modules of the earlier flat layout, kept importable for one release (each warns when imported).
 __path__.append(os.path.join(os.path.dirname(__file__), "_legacy"))
+
+
+# Start-up cost control for the processes pmo-workbench runs itself. ``jsonschema`` (imported by nbformat and
+# altair) imports the optional ``rfc3987_syntax`` when it is installed, only to check the ``iri`` string formats;
+# that module compiles an Earley grammar at import, which took 1.0 s of every process start (``python -X
+# importtime``). None of the schemas this project validates (notebooks, Vega-Lite) asks for those formats, so the
+# command-line entry point, the report kernel template and the batch workers mark the module as absent before
+# anything imports jsonschema. Importing ``pmo_workbench`` as a library changes nothing.
+_SLOW_OPTIONAL_MODULES = ("rfc3987_syntax",)
+
+
+def _skip_slow_optional_imports() -> None:
+    """Make ``import rfc3987_syntax`` fail fast (jsonschema then skips the iri format checks)."""
+    for name in _SLOW_OPTIONAL_MODULES:
+        sys.modules.setdefault(name, None)
 
 
 def __getattr__(name: str) -> Any:

@@ -8,11 +8,11 @@ def main() -> None:
     import signal
     import sys
 
-    from ._imports import skip_slow_optional_imports
+    from . import _skip_slow_optional_imports
 
     # A terminated run cleans up as after Ctrl-C: kernels, workers, temporary files.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-    skip_slow_optional_imports()
+    _skip_slow_optional_imports()
     from .cli.app import main as cli_main
 
     cli_main()

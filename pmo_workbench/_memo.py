@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
@@ -43,10 +44,12 @@ _pinning = threading.local()
 
 
 def file_digest(path: str | os.PathLike) -> tuple[str, bytes] | None:
-    """The resolved path and the SHA-256 of the file's bytes; ``None`` when it cannot be read (the caller's own
-    reading then reports why)."""
+    """The resolved path and the SHA-256 of the file's bytes; ``None`` when it cannot be read, or is not a regular
+    file (a pipe's bytes can be read only once, by the caller, whose own reading then reports why)."""
     try:
         resolved = Path(path).resolve()
+        if not stat.S_ISREG(os.stat(resolved).st_mode):
+            return None
         with open(resolved, "rb") as fh:
             digest = hashlib.file_digest(fh, "sha256").digest()
     except (OSError, ValueError, RuntimeError):  # RuntimeError: a symlink loop (Python before 3.13)

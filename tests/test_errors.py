@@ -20,6 +20,7 @@ EXAMPLES = {
     "ReportParameterError": ("unknown parameter",),
     "PdfUnavailableError": ("no Chromium",),
     "KernelStartError": ("no template",),
+    "ClusterError": ("no worker joined tcp://127.0.0.1:8786 within 30 s",),
     "UnsavedAnswersError": ("2 answers not saved",),
     "FileError": ("write", "/x/y", "No space left on device", 28),
     "MissingExtraError": ("pdf", "PDF printing", "playwright"),

@@ -144,7 +144,7 @@ def test_what_is_read_pinned_stays_whatever_is_read_afterwards(tmp_path, monkeyp
     for n in range(5):
         other = tmp_path / f"{n}.txt"
         other.write_text(str(n), encoding="utf-8")
-        _memo.cached(other, "k", lambda: n)
+        _memo.cached(other, "k", lambda n=n: n)
     assert _memo.cached(shared, "k", lambda: "read again") == "shared"
     assert _memo.stats()["entries"] == 3  # the pinned one and the bound's two
 
@@ -154,6 +154,13 @@ def test_a_symlink_loop_is_left_to_the_reader_to_report(tmp_path):
     loop.symlink_to(loop)
     assert _memo.file_digest(loop) is None
     assert _memo.cached(loop, "k", lambda: "the reader's own answer") == "the reader's own answer"
+
+
+def test_a_pipe_is_not_read_for_its_hash_its_bytes_are_the_readers(tmp_path):
+    fifo = tmp_path / "answers.csv"
+    os.mkfifo(fifo)
+    assert _memo.file_digest(fifo) is None  # returns at once: opening a pipe with no writer would block
+    assert _memo.file_digest(tmp_path) is None  # nor a folder
 
 
 def test_a_yaml_document_is_the_callers_own(tmp_path):

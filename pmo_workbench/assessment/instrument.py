@@ -299,9 +299,7 @@ class Instrument(_Model):
     targets: dict[PmoLevel, _Id] = Field(default_factory=dict)  # after types: checked against them
     _language: str | None = PrivateAttr(default=None)
     _source: Path | None = PrivateAttr(default=None)
-    _read_as: tuple | None = PrivateAttr(default=None)
-    """The file (path and hash of its bytes) and language it was read from: what a reader of answers against it
-    may key its own cache by (:func:`~pmo_workbench.assessment.responses.read_responses_file`)."""
+    _read_as: tuple | None = PrivateAttr(default=None)  # (file path and hash, language): a key for readers' caches
 
     @property
     def language(self) -> str:
@@ -575,13 +573,9 @@ def load_instrument(spec: str | Path = "pmo-core", language: str | None = None) 
     if wanted is None:
         raise ValueError(f"{language!r} is not a language code (e.g. en, de)")
     path = instrument_path(spec)
-    return cached(path, ("instrument", wanted), lambda: _read_instrument(path, wanted), _own_copy)
-
-
-def _own_copy(instrument: Instrument) -> Instrument:
-    """A copy for one caller (0.7 ms for pmo-core): what one caller changes in its instrument (a level name, a
-    derived frame) never reaches another."""
-    return instrument.model_copy(deep=True)
+    # Each caller gets its own deep copy (0.7 ms for pmo-core): what one changes never reaches another.
+    return cached(path, ("instrument", wanted), lambda: _read_instrument(path, wanted),
+                  lambda instrument: instrument.model_copy(deep=True))
 
 
 def _read_instrument(path: Path, wanted: str) -> Instrument:

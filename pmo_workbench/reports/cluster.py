@@ -343,9 +343,9 @@ def _render_on_worker(spec: ReportSpec, formats: tuple[str, ...], cell_timeout: 
     A worker that joined after the batch's check and runs another pmo-workbench than the client (``expected``)
     refuses the report, which then fails with that reason.
     """
-    from .._imports import skip_slow_optional_imports
+    from .. import _skip_slow_optional_imports
 
-    skip_slow_optional_imports()
+    _skip_slow_optional_imports()
     if _identity() != tuple(expected):
         try:
             where = distributed.get_worker().address

@@ -101,9 +101,9 @@ def _pool_context():
 
 
 def _worker_init() -> None:
-    from .._imports import skip_slow_optional_imports
+    from .. import _skip_slow_optional_imports
 
-    skip_slow_optional_imports()
+    _skip_slow_optional_imports()
 
 
 def _pool(workers: int) -> cf.ProcessPoolExecutor:

@@ -391,7 +391,7 @@ def _children() -> list[int]:
 
 
 def _serve(socket_path: str, preload: list[str]) -> None:
-    from .._imports import skip_slow_optional_imports
+    from .. import _skip_slow_optional_imports
 
     # A batch killed outright takes its template with it, and the template its kernels; on the way
     # out the template removes its private folder, which the dead batch can no longer do.
@@ -412,7 +412,7 @@ def _serve(socket_path: str, preload: list[str]) -> None:
 
     signal.signal(signal.SIGTERM, _leave)
     _die_with_parent(signal.SIGTERM)
-    skip_slow_optional_imports()
+    _skip_slow_optional_imports()
     for name in preload:
         importlib.import_module(name)
     if "pmo_workbench.charts" in preload:

@@ -5,13 +5,13 @@ imports this module once, then forks each worker from it, so workers start at
 once with the report engine imported, and are never forked from a caller that
 may be running threads (a notebook, a test runner). Importing this module is
 its purpose: it leaves out the slow optional import described in
-:mod:`pmo_workbench._imports`, then loads the engine.
+the package root, then loads the engine.
 """
 
 from __future__ import annotations
 
-from .._imports import skip_slow_optional_imports
+from .. import _skip_slow_optional_imports
 
-skip_slow_optional_imports()
+_skip_slow_optional_imports()
 
 from . import batch  # noqa: E402,F401 - loaded here, once, for every worker forked afterwards

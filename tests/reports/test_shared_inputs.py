@@ -55,7 +55,7 @@ def test_warming_passes_over_an_input_it_cannot_read(tmp_path, tiny_path):
 
 
 @pytest.mark.slow
-def test_a_kernel_forked_from_a_warmed_template_reads_the_shared_responses_from_memory_however_long_the_list(tmp_path, tiny_path):
+def test_a_kernel_forked_from_a_warmed_template_reads_the_shared_responses_from_memory(tmp_path, tiny_path):
     """The template reads the responses once; the kernel's reading of them is a cache hit, not a second parse."""
     import papermill
 
