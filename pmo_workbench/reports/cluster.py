@@ -15,11 +15,20 @@ machine (default: one per core); ``--cluster tcp://HOST:PORT`` uses a running
   and publishes them as for a local batch. The output folder therefore need not
   be shared, but the *inputs* (responses, pools, engagement files, notebooks)
   must be readable at the same paths on every worker.
-- A task whose worker died is run again by the scheduler on another worker;
-  a task that fails (``KilledWorker``, an exception) fails its report only.
-  The client publishes each report once, whatever the retries.
-- Before anything runs, the workers must run the same pmo-workbench version and
-  code as the client; a cluster with no worker is waited for a bounded time.
+- A task whose worker died is run again by the scheduler on another worker
+  (or on the worker a nanny restarts); a task holds everything it needs (the
+  Vega script is built by each worker itself), so no report depends on data
+  only a dead worker held. A task that fails (``KilledWorker``, an exception)
+  fails its report only. The client publishes each report once, whatever the
+  retries, under the names *it* gave the report: a worker's answer names only
+  file contents, for the formats asked.
+- Before anything runs, the address must answer as a Dask scheduler within
+  :data:`CONNECT_TIMEOUT` (a silent or foreign server is refused), and the
+  workers must run the same pmo-workbench version and code, and the same
+  versions of the libraries that render a report, as the client; a cluster with
+  no worker is waited for a bounded time.
+- The workers of ``local`` ignore Ctrl-C: the client's interruption closes
+  them, without each printing its own traceback.
 
 Workers fork kernels, which a daemonic process may not do: the executor sets
 ``distributed.worker.daemon`` to False for the workers it starts, and workers
@@ -34,6 +43,7 @@ import functools
 import hashlib
 import json
 import logging
+import os
 import shutil
 import tempfile
 import threading
@@ -62,7 +72,11 @@ CONNECT_TIMEOUT = 10.0
 WORKER_TIMEOUT = 30.0
 """Seconds to wait for a first worker on a cluster that has none."""
 QUIET_LOGGERS = ("distributed", "tornado", "asyncio", "bokeh")
-"""Loggers turned down to errors for a batch's duration (closed comms on shutdown, an unresponsive event loop)."""
+"""Loggers silenced for a batch's duration (closed comms on shutdown, a worker lost and its task run again): what
+matters reaches the user as a report's failure or a :class:`ClusterError`."""
+RENDERING_LIBRARIES = ("papermill", "nbconvert", "nbformat", "jupyter_client", "ipykernel", "altair",
+                       "vl-convert-python", "pandas", "python-pptx", "python-docx")
+"""Libraries whose version changes what a report looks like: a worker must run the client's."""
 DAEMON_ENV = "DASK_DISTRIBUTED__WORKER__DAEMON=False"
 
 
@@ -74,7 +88,7 @@ def quiet_dask() -> Iterator[None]:
     loggers = [logging.getLogger(name) for name in QUIET_LOGGERS]
     levels = [logger.level for logger in loggers]
     for logger in loggers:
-        logger.setLevel(logging.ERROR)
+        logger.setLevel(logging.CRITICAL + 1)
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", module=r"distributed(\.|$)")
@@ -84,23 +98,30 @@ def quiet_dask() -> Iterator[None]:
             logger.setLevel(level)
 
 
-def check_workers(answers: Mapping[str, Any], version: str, code: str) -> None:
-    """Refuse workers that run another pmo-workbench than the client.
+def check_workers(answers: Mapping[str, Any], version: str, code: str, libraries: Sequence[str] = ()) -> None:
+    """Refuse workers that run another pmo-workbench, or other versions of its rendering libraries, than the client.
 
-    ``answers`` maps each worker's address to its ``(version, code fingerprint)``
-    (:func:`_identity`); a mismatch raises :class:`ClusterError` naming the
-    first worker that differs and how many do.
+    ``answers`` maps each worker's address to its ``(version, code fingerprint,
+    library versions)`` (:func:`_identity`); a mismatch raises
+    :class:`ClusterError` naming the first worker that differs and how many do.
     """
-    wrong = sorted((address, tuple(answer)) for address, answer in answers.items()
-                   if tuple(answer) != (version, code))
+    def identity(answer) -> tuple:
+        answer = tuple(answer)
+        return (*answer[:2], tuple(answer[2]) if len(answer) > 2 else ())
+
+    expected = (version, code, tuple(libraries))
+    wrong = sorted((address, identity(answer)) for address, answer in answers.items() if identity(answer) != expected)
     if not wrong:
         return
-    address, (their_version, their_code) = wrong[0]
+    address, (their_version, their_code, their_libraries) = wrong[0]
     if their_version != version:
         what = f"runs pmo-workbench {their_version}, this machine {version}"
-    else:
+    elif their_code != code:
         what = (f"runs pmo-workbench {version} with other code (fingerprint {str(their_code)[:12]}, this machine "
                 f"{code[:12]})")
+    else:
+        theirs, ours = sorted(set(their_libraries) - set(libraries)), sorted(set(libraries) - set(their_libraries))
+        what = f"runs {', '.join(theirs) or 'other libraries'}, this machine {', '.join(ours) or 'none of them'}"
     more = f" (and {len(wrong) - 1} other worker{'s' if len(wrong) > 2 else ''})" if len(wrong) > 1 else ""
     raise ClusterError(f"Dask worker {address}{more} {what}: install the same pmo-workbench on every worker and "
                        "restart them")
@@ -133,13 +154,12 @@ class DaskExecutor(Executor):
         self.client.register_plugin(TemplatePlugin())
 
     def _start_local(self) -> None:
-        import os
-
         workers = self.target.workers or os.cpu_count() or 1
         try:
-            self.cluster = distributed.LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1",
-                resources={"kernel": 1}, silence_logs=logging.ERROR)
+            with dask.config.set({"distributed.worker.preload": [__name__]}):  # dask_setup: Ctrl-C is the client's
+                self.cluster = distributed.LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1",
+                    resources={"kernel": 1}, silence_logs=logging.CRITICAL + 1)
             self._stack.callback(self._close_cluster)
             self.client = distributed.Client(self.cluster, timeout=CONNECT_TIMEOUT)
             self._stack.callback(self._close_client)
@@ -147,9 +167,14 @@ class DaskExecutor(Executor):
             raise ClusterError(f"cannot start a local Dask cluster of {workers} workers: {_reason(exc)}") from None
 
     def _connect(self, address: str) -> None:
+        kind = probe(address)
+        if kind != "Scheduler":
+            what = f"a Dask {kind.lower()}" if kind else "a server that is not Dask"
+            raise ClusterError(f"cannot reach the Dask scheduler at {address}: the address answers as {what}; give "
+                               "the scheduler's address (tcp://HOST:8786 by default)")
         try:
             self.client = distributed.Client(address, timeout=CONNECT_TIMEOUT)
-        except (OSError, TimeoutError, ValueError) as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever the connection raised, the batch stops with exit 2
             raise ClusterError(f"cannot reach the Dask scheduler at {address}: {_reason(exc)}") from None
         self._stack.callback(self._close_client)
 
@@ -172,16 +197,15 @@ class DaskExecutor(Executor):
             raise ClusterError(f"cannot ask the Dask workers of {self.where} which pmo-workbench they run: "
                                f"{type(exc).__name__}: {_reason(exc)} (install pmo-workbench on every worker)"
                                ) from None
-        check_workers(answers, __version__, _portable())
+        check_workers(answers, *_identity())
 
     def run(self, todo: Sequence[ReportSpec], job: RenderJob) -> Iterator[tuple[ReportSpec, ReportOutcome]]:
         if not todo:  # nothing to render: no cluster was started
             return
         client = self.client
         batch = uuid.uuid4().hex[:8]
-        [vega_js] = client.scatter([job.vega_js], broadcast=True, hash=False)
-        expected = (__version__, _portable())
-        futures = {client.submit(_render_on_worker, spec, job.formats, job.cell_timeout, vega_js, job.warm, expected,
+        expected = _identity()
+        futures = {client.submit(_render_on_worker, spec, job.formats, job.cell_timeout, job.warm, expected,
                                  key=f"pmo-report-{spec.name}-{batch}", resources={"kernel": 1}, retries=1,
                                  pure=False): spec
                    for spec in todo}
@@ -225,16 +249,62 @@ def _reason(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
+def probe(address: str, timeout: float | None = None) -> str | None:
+    """What answers at ``address``: ``"Scheduler"``, ``"Worker"`` (Dask's own names), or ``None`` for a server
+    that does not speak Dask's protocol; :class:`ClusterError` when nothing answers within ``timeout`` seconds.
+
+    The whole exchange (connection, handshake, one question) is bounded: ``distributed.Client``'s own timeout
+    covers only the connection, so a server that accepts and stays silent would hold it for ever, and one that
+    answers in another protocol makes it read a nonsense frame length (a ``MemoryError``).
+    """
+    import asyncio
+    import concurrent.futures
+
+    from distributed.comm import connect
+    from distributed.core import send_recv
+
+    timeout = CONNECT_TIMEOUT if timeout is None else timeout
+
+    async def ask() -> Any:
+        comm = await connect(address, timeout=timeout)
+        try:
+            return await send_recv(comm, op="identity")
+        finally:
+            comm.abort()
+
+    async def bounded() -> Any:
+        return await asyncio.wait_for(ask(), timeout)
+
+    pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="pmo-dask-probe")  # its own event loop
+    try:
+        answer = pool.submit(asyncio.run, bounded()).result()
+    except TimeoutError:
+        raise ClusterError(f"cannot reach the Dask scheduler at {address}: no answer as a Dask scheduler "
+                           f"within {timeout:.0f} s") from None
+    except OSError as exc:
+        raise ClusterError(f"cannot reach the Dask scheduler at {address}: {_reason(exc)}") from None
+    except Exception:  # noqa: BLE001 - a handshake or a reply Dask cannot read (MemoryError included)
+        return None
+    finally:
+        pool.shutdown(wait=False)
+    return answer.get("type") if isinstance(answer, dict) and isinstance(answer.get("type"), str) else None
+
+
 def _receive(spec: ReportSpec, outcome: ReportOutcome, files: Mapping[str, bytes], failed: bytes | None,
              job: RenderJob) -> ReportOutcome:
-    """Stage the files a worker sent back in the batch's work folder (a failed notebook under ``failed/``)."""
+    """Stage the files a worker sent back in the batch's work folder (a failed notebook under ``failed/``).
+
+    The outcome keeps the names the client gave the report (``spec``), whatever the worker's answer says, and a
+    rendered report must bring exactly the formats asked for (the HTML a PDF is printed from included).
+    """
+    outcome = replace(outcome, name=spec.name, report=spec.report, organisation=spec.organisation, pmo=spec.pmo)
     placed: dict[str, str] = {}
-    asked = {*job.formats, *(("html",) if "pdf" in job.formats else ())}  # a PDF is printed here from its HTML
-    unasked = sorted(set(files) - asked)
-    if unasked:  # only the formats asked for, each under its own name in the work folder
-        return replace(outcome, status="failed", files={},
-                       error=f"{spec.organisation}: a worker sent files the batch did not ask for: "
-                             f"{', '.join(map(str, unasked))}")
+    asked = {*job.formats, *(("html",) if "pdf" in job.formats else ())} - {"pdf"}  # a PDF is printed here
+    unasked, missing = sorted(map(str, set(files) - asked)), sorted(asked - set(files))
+    if unasked or (missing and outcome.status == "rendered"):
+        what = (f"files the batch did not ask for: {', '.join(unasked)}" if unasked else
+                f"no {', '.join(missing)} file")
+        return replace(outcome, status="failed", files={}, error=f"{spec.organisation}: a worker sent {what}")
     try:
         for fmt, data in files.items():
             path = job.work / f"{spec.name}.{fmt}"
@@ -252,9 +322,42 @@ def _receive(spec: ReportSpec, outcome: ReportOutcome, files: Mapping[str, bytes
 
 # --- the worker side ---------------------------------------------------------------------------
 
-def _identity() -> tuple[str, str]:
-    """What a worker runs: the package's version and code fingerprint."""
-    return __version__, _portable()
+def _identity() -> tuple[str, str, tuple[str, ...]]:
+    """What a worker runs: the package's version and code fingerprint, and its rendering libraries' versions."""
+    return __version__, _portable(), _libraries()
+
+
+@functools.cache
+def _libraries() -> tuple[str, ...]:
+    from importlib import metadata
+
+    found = []
+    for name in RENDERING_LIBRARIES:
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} (not installed)")
+    return tuple(found)
+
+
+def dask_setup(worker) -> None:
+    """Run in each worker process of ``local`` as it starts (a Dask preload).
+
+    Ctrl-C in the terminal reaches the whole process group, workers included; stopping them is the client's to
+    do. A worker interrupted therefore carries on, but silently: what it would print while the client stops it
+    (its report's kernel closed under it, its event loop torn down) is noise after an interruption.
+    """
+    import signal
+
+    def _quiet(signum: int, frame: object) -> None:
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+            os.close(devnull)
+        logging.disable(logging.CRITICAL)
+
+    with contextlib.suppress(ValueError):  # not the main thread: leave it
+        signal.signal(signal.SIGINT, _quiet)
 
 
 def portable_code_fingerprint(package: Path | None = None, templates: Path | None = None) -> str:
@@ -335,8 +438,8 @@ class TemplatePlugin(WorkerPlugin):
         close_templates()
 
 
-def _render_on_worker(spec: ReportSpec, formats: tuple[str, ...], cell_timeout: int, vega_js: str,
-                      warm: tuple[dict[str, Any], ...], expected: tuple[str, str]
+def _render_on_worker(spec: ReportSpec, formats: tuple[str, ...], cell_timeout: int,
+                      warm: tuple[dict[str, Any], ...], expected: tuple
                       ) -> tuple[ReportOutcome, dict[str, bytes], bytes | None]:
     """One report on a Dask worker: rendered into a private folder, returned with its files' bytes.
 
@@ -353,6 +456,9 @@ def _render_on_worker(spec: ReportSpec, formats: tuple[str, ...], cell_timeout: 
             where = "(unknown address)"
         check_workers({where: _identity()}, *expected)
     from . import batch
+    from .export import vega_bundle
+
+    vega_js = vega_bundle() if {"html", "pdf"} & set(formats) else ""  # built once per worker (same libraries)
 
     template = worker_template(warm)
     config = _kernel_config(template.socket_path, str(template.ipc_dir)) if template else _kernel_config()

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing
+import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -186,6 +187,11 @@ _LOCAL = re.compile(r"local(?::(\d+))?")
 _TCP = re.compile(r"tcp://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})")
 
 
+def max_local_workers() -> int:
+    """The most workers ``local:N`` starts: four per core (more only queue for the cores and take memory)."""
+    return 4 * (os.cpu_count() or 1)
+
+
 def parse_cluster(value: str) -> ClusterTarget:
     """The cluster a ``--cluster`` value names; a malformed one raises :class:`ClusterError` naming what is
     accepted."""
@@ -194,6 +200,9 @@ def parse_cluster(value: str) -> ClusterTarget:
         workers = int(match.group(1)) if match.group(1) is not None else None
         if workers is not None and workers < 1:
             raise ClusterError(f"--cluster {value!r}: a local cluster needs at least 1 worker; give {CLUSTER_VALUES}")
+        if workers is not None and workers > (most := max_local_workers()):
+            raise ClusterError(f"--cluster {value!r}: this machine has {os.cpu_count() or 1} cores; a local cluster "
+                               f"takes at most {most} workers (each runs a report and its kernel at once)")
         return ClusterTarget(workers=workers)
     if (match := _TCP.fullmatch(text)) and 0 < int(match.group(2)) < 65536:
         return ClusterTarget(address=text)
@@ -203,8 +212,6 @@ def parse_cluster(value: str) -> ClusterTarget:
 def executor_for(cluster: str | None, jobs: int | None) -> Executor:
     """The executor of a batch: the local one, or the Dask cluster ``cluster`` names (checked here, before any
     work; connecting waits for :meth:`Executor.start`)."""
-    import os
-
     if cluster is None:
         return LocalExecutor(jobs or os.cpu_count() or 1)
     target = parse_cluster(cluster)

@@ -151,6 +151,10 @@ def publish(outcome: ReportOutcome, out_dir: Path, formats: Sequence[str], *, ke
                 with contextlib.suppress(OSError):
                     (out_dir / f"{outcome.name}.{fmt}").unlink(missing_ok=True)
         return outcome
+    missing = [fmt for fmt in formats if fmt not in outcome.files]
+    if missing:  # a renderer that staged less than was asked for: nothing is moved, the old files stay
+        return replace(outcome, status="failed", files={}, error=f"{outcome.organisation}: no {', '.join(missing)} "
+                       "file was made; the previous report, if any, was left as it was")
     targets = {fmt: out_dir / f"{outcome.name}.{fmt}" for fmt in formats}
     aside: dict[str, Path] = {}
     placed: list[str] = []

@@ -170,7 +170,9 @@ def _kill_group(proc: subprocess.Popen) -> None:
 
 
 @pytest.mark.slow
-def test_a_worker_killed_mid_batch_loses_no_report_and_publishes_none_twice(inputs, tmp_path):
+def test_the_only_worker_killed_mid_batch_loses_no_report_and_publishes_none_twice(inputs, tmp_path):
+    """One hand-started worker with its nanny, SIGKILLed while it runs a report (as the OOM killer would): the
+    nanny starts another, and the scheduler runs the lost report and the waiting ones on it."""
     import psutil
 
     env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
@@ -183,10 +185,9 @@ def test_a_worker_killed_mid_batch_loses_no_report_and_publishes_none_twice(inpu
         while not scheduler_file.is_file() and time.monotonic() < deadline:
             time.sleep(0.1)
         address = json.loads(scheduler_file.read_text())["address"]
-        workers = [_start([str(DASK), "worker", address, "--nworkers", "1", "--nthreads", "1", "--resources",
-                           "kernel=1", "--no-nanny", "--no-dashboard", "--host", "127.0.0.1"],
-                          tmp_path / f"worker-{n}.log", env) for n in range(2)]
-        started.extend(workers)
+        nanny = _start([str(DASK), "worker", address, "--nworkers", "1", "--nthreads", "1", "--resources", "kernel=1",
+                        "--no-dashboard", "--host", "127.0.0.1"], tmp_path / "worker.log", env)
+        started.append(nanny)
         out = tmp_path / "out"
         batch = subprocess.Popen([sys.executable, "-m", "pmo_workbench", "batch", str(inputs / "manifest.csv"),
                                   "--out", str(out), "--cluster", address, "--format", "html,ipynb"],
@@ -197,7 +198,7 @@ def test_a_worker_killed_mid_batch_loses_no_report_and_publishes_none_twice(inpu
         victim = None
         while victim is None and time.monotonic() < deadline and batch.poll() is None:
             published = list(out.glob("*-positioning.html")) if out.is_dir() else []
-            busy = [w for w in workers if _running_a_report(w.pid)]
+            busy = [w for w in _descendants(nanny.pid) if _running_a_report(w.pid)]
             if published and busy:
                 victim = busy[0]
             else:
@@ -206,11 +207,10 @@ def test_a_worker_killed_mid_batch_loses_no_report_and_publishes_none_twice(inpu
         family = _descendants(victim.pid)
         assert any("pmo_workbench.reports.kernels" in " ".join(p.cmdline()) for p in family)
         os.kill(victim.pid, signal.SIGKILL)  # the worker only: its template and kernels must follow it
-        victim.wait(timeout=10)
         stdout, stderr = batch.communicate(timeout=180)
         assert batch.returncode == 0, stderr
         assert "5 rendered, 0 unchanged, 0 failed" in stderr
-        assert "Traceback" not in stderr
+        assert "Traceback" not in stderr and "distributed" not in stderr
         names = _names(inputs / "manifest.csv")
         _assert_complete(out, names)
         assert sorted(line for line in stdout.splitlines() if line.endswith(".html") and "index" not in line) == \
@@ -256,6 +256,82 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_2(inputs, tmp_path, monke
     assert not list((tmp_path / "out").glob("*.html"))
 
 
+@pytest.mark.parametrize("server", ["silent", "http", "worker"])
+def test_an_address_that_is_not_a_dask_scheduler_is_refused_within_the_timeout(inputs, tmp_path, monkeypatch, server):
+    """A server that accepts and stays silent, one speaking HTTP, and a Dask worker's own port: one line, exit 2."""
+    import http.server
+    import threading
+
+    monkeypatch.setattr(cluster_module, "CONNECT_TIMEOUT", 2.0)
+    held: list = []
+    if server == "silent":
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        port = listener.getsockname()[1]
+        threading.Thread(target=lambda: held.extend(listener.accept() for _ in range(4)), daemon=True).start()
+        closer = listener.close
+    elif server == "http":
+        class Quiet(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+        port = httpd.server_address[1]
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        closer = httpd.shutdown
+    else:
+        from distributed import LocalCluster
+
+        local = LocalCluster(n_workers=1, processes=False, protocol="tcp://", dashboard_address=None,
+                             worker_dashboard_address=None, host="127.0.0.1")
+        port = int(next(iter(local.scheduler_info["workers"])).rsplit(":", 1)[1])
+        closer = local.close
+    try:
+        address = f"tcp://127.0.0.1:{port}"
+        started = time.monotonic()
+        result = runner.invoke(app, ["batch", str(inputs / "manifest.csv"), "--out", str(tmp_path / "out"),
+                                     "--cluster", address])
+        assert time.monotonic() - started < 15
+    finally:
+        closer()
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: cannot reach the Dask scheduler at {address}: "), lines
+    expected = {"silent": ("no answer as a Dask scheduler within 2 s",),
+                "http": ("no answer as a Dask scheduler within 2 s", "answers as a server that is not Dask"),
+                "worker": ("answers as a Dask worker",)}[server]
+    assert any(text in lines[0] for text in expected), lines[0]
+    assert not list((tmp_path / "out").glob("*.html"))
+
+
+@pytest.mark.slow
+def test_ctrl_c_on_a_local_cluster_batch_stops_it_quietly_and_leaves_nothing(inputs, tmp_path):
+    """The terminal's SIGINT reaches the batch and the cluster's worker processes alike: one line, no traceback,
+    no process and no staging left."""
+    import psutil
+
+    out = tmp_path / "out"
+    batch = subprocess.Popen([sys.executable, "-m", "pmo_workbench", "batch", str(inputs / "manifest.csv"), "--out",
+                              str(out), "--cluster", "local:1", "--format", "html,ipynb"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while not (list(out.glob("*-positioning.html")) if out.is_dir() else []) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        family = psutil.Process(batch.pid).children(recursive=True)
+        os.killpg(batch.pid, signal.SIGINT)  # as the terminal sends it: to the whole group
+        stdout, stderr = batch.communicate(timeout=60)
+    finally:
+        _kill_group(batch)
+    assert batch.returncode == 130, stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+    assert stderr.strip().splitlines()[-1] == "interrupted"
+    gone, alive = psutil.wait_procs(family, timeout=10)
+    assert alive == [], [p.cmdline() for p in alive]
+    assert not [p for p in out.iterdir() if p.name.startswith(".work-")]
+
+
 @pytest.mark.parametrize("value", ["locall", "local:0", "local:two", "tcp://127.0.0.1", "http://host:8786",
                                    "tcp://host:99999", ""])
 def test_a_malformed_cluster_value_is_refused_naming_what_is_accepted(inputs, tmp_path, value):
@@ -271,6 +347,15 @@ def test_cluster_values_that_are_accepted():
     assert parse_cluster("local:3") == ClusterTarget(workers=3)
     assert parse_cluster("tcp://10.0.0.5:8786") == ClusterTarget(address="tcp://10.0.0.5:8786")
     assert parse_cluster("tcp://sched-1.example.org:8786").address == "tcp://sched-1.example.org:8786"
+
+
+def test_a_local_cluster_is_bounded_by_the_machines_cores(monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert parse_cluster("local:8") == ClusterTarget(workers=8)
+    with pytest.raises(ClusterError, match=r"this machine has 2 cores; a local cluster takes at most 8 workers"):
+        parse_cluster("local:9")
+    with pytest.raises(ClusterError, match="at most 8 workers"):
+        parse_cluster("local:" + "9" * 30)
 
 
 def test_cluster_and_jobs_together_are_refused(inputs, tmp_path):
@@ -408,3 +493,24 @@ def test_the_client_stages_only_the_formats_asked_for_under_their_own_names(tmp_
     stray = cluster_module._receive(spec, outcome, {"html": b"<p>", "../../escape": b"x"}, None, job)
     assert stray.status == "failed" and "did not ask for: ../../escape" in stray.error
     assert not list(tmp_path.rglob("escape*"))
+    short = cluster_module._receive(spec, outcome, {"html": b"<p>"}, None, job)
+    assert short.status == "failed" and short.error == "Alpha: a worker sent no ipynb file"
+    # the names are the client's: a worker's answer cannot choose where its report is published
+    renamed = ReportOutcome("../escaped", "other", "Evil", "pmo", "rendered")
+    staged = cluster_module._receive(spec, renamed, {"html": b"<p>", "ipynb": b"{}"}, None, job)
+    assert (staged.name, staged.report, staged.organisation, staged.pmo) == ("alpha-positioning", "positioning",
+                                                                             "Alpha", None)
+
+
+def test_publish_moves_nothing_when_a_format_was_not_staged(tmp_path):
+    from pmo_workbench.reports.execute import ReportOutcome
+    from pmo_workbench.reports.publish import publish
+
+    (tmp_path / "alpha.html").write_text("old page", encoding="utf-8")
+    (tmp_path / "alpha.ipynb").write_text("old notebook", encoding="utf-8")
+    (tmp_path / "new.html").write_text("new page", encoding="utf-8")
+    outcome = ReportOutcome("alpha", "positioning", "Alpha", None, "rendered", {"html": str(tmp_path / "new.html")})
+    published = publish(outcome, tmp_path, ("html", "ipynb"), keep_old=True)
+    assert published.status == "failed" and "no ipynb file was made" in published.error
+    assert (tmp_path / "alpha.html").read_text(encoding="utf-8") == "old page"
+    assert (tmp_path / "alpha.ipynb").read_text(encoding="utf-8") == "old notebook"
