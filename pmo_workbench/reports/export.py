@@ -6,7 +6,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import re
 import threading
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -20,7 +19,7 @@ from ..i18n import N_, _, current_language, jinja_install
 from ..resources import templates_dir
 from .branding import Branding
 from .execute import ReportOutcome
-from .page import long_date, mark_small_tables, title_facts, with_contents
+from .page import describe_images, long_date, mark_small_tables, title_facts, with_contents
 from .records import CHART_MIME, RECORD_MIME, chart_svg, read_records, vega_locale
 from .spec import ReportSpec, report_title, slugify
 
@@ -122,8 +121,7 @@ def export_html(nb, spec: ReportSpec, *, branding: Branding | None = None, date:
         "vega_locale": _vega_locale_json(),
     }}
     with _exporter_lock:
-        body, _ = _exporter(str(_template_dir())).from_notebook_node(_for_page(nb), resources=resources)
-    body = _IMG_WITHOUT_ALT.sub(f'<img alt="{_NO_ALT}" ', body)
+        body, _resources = _exporter(str(_template_dir())).from_notebook_node(_for_page(nb), resources=resources)
     messages = _key_messages_html(facts["key_messages"])
     if KEY_MESSAGES_SLOT in body:  # the notebook says where they go (its executive summary)
         body = body.replace(_KEY_MESSAGES_MARK, "").replace(KEY_MESSAGES_SLOT, messages, 1)
@@ -135,14 +133,13 @@ def export_html(nb, spec: ReportSpec, *, branding: Branding | None = None, date:
     main_end = rest.find("</main>", main_start)
     if not marker or main_start < 0 or main_end < 0:
         return body.replace(_TOC_MARK, "")
-    main, contents = with_contents(rest[main_start:main_end])
+    main, contents = with_contents(describe_images(rest[main_start:main_end], _(NO_ALT)))
     return head + _contents_html(contents) + rest[:main_start] + mark_small_tables(main) + rest[main_end:]
 
 
 _exporter_lock = threading.Lock()
-_IMG_WITHOUT_ALT = re.compile(r"<img (?![^>]*\balt=)")
-_NO_ALT = "No description has been provided for this image"
-"""What an image output without a description is given, as nbconvert's own HTML exporter gives it."""
+NO_ALT = N_("No description has been provided for this image")
+"""What an image of the report without a description is given, as nbconvert's own HTML exporter gives it."""
 
 
 @cache
@@ -160,9 +157,10 @@ def _exporter(template_dir: str):
     class ReportExporter(HTMLExporter):
         """nbconvert's HTML exporter less its last pass, which parses the whole page again with BeautifulSoup to
         make notebook cells focusable and give images without one a description: a report shows no notebook
-        cells, :func:`export_html` gives the descriptions, and the pass took a third of the export of a page
-        whose charts are inline SVG (and lower-cased their ``viewBox``); nor does it copy the notebook again
-        before its preprocessors (:func:`_for_page` made the copy)."""
+        cells, :func:`export_html` gives the descriptions (in the report body only), and the pass took a third
+        of the export of a page whose charts are inline SVG (and lower-cased their ``viewBox``); and its
+        preprocessors are checked against the notebook format once, not after every step. (nbconvert still
+        deep-copies the notebook before them.)"""
 
         def from_notebook_node(self, nb, resources=None, **kw):
             language = nb.metadata.get("language_info", {})

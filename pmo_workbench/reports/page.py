@@ -4,7 +4,8 @@
 draft, locale) defensively: a report rendered without one falls back on what the notebook recorded (the
 fieldwork dates of the responses, or the portfolio's status date). :func:`with_contents` gives every h1 and
 h2 of the report body an id and returns the table of contents linking to them; :func:`mark_small_tables`
-lets the print style keep short tables whole on one page.
+lets the print style keep short tables whole on one page; :func:`describe_images` gives every image of the
+body without a description (``alt``) one.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from html.parser import HTMLParser
 from collections.abc import Mapping
 from typing import Any
 
@@ -199,3 +201,39 @@ def mark_small_tables(body: str, max_rows: int = SMALL_TABLE_ROWS, max_chars: in
         return f'<table class="pmo-table{match.group("more")} keep"{match.group("rest")}</table>'
 
     return _TABLE.sub(visit, body)
+
+
+class _ImagesWithoutAlt(HTMLParser):
+    """Where the ``img`` tags without an ``alt`` attribute start (a bare ``alt`` counts: a decorative image)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.found: list[tuple[int, int]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img" and not any(name == "alt" for name, _value in attrs):
+            self.found.append(self.getpos())
+
+    handle_startendtag = handle_starttag
+
+
+def describe_images(body: str, description: str) -> str:
+    """``body`` with ``alt="description"`` on every ``<img>`` tag that has no ``alt`` (as nbconvert's exporter
+    gives an image output): the tags are found by an HTML parser, whatever their case, spacing or quoted
+    values, and never inside a script or a style."""
+    if not re.search(r"<img", body, re.I):
+        return body
+    parser = _ImagesWithoutAlt()
+    parser.feed(body)
+    parser.close()
+    if not parser.found:
+        return body
+    starts = [0]  # where each line starts, lines as the parser counts them (ended by "\n" only)
+    starts += [m.end() for m in re.finditer("\n", body)]
+    attribute = f' alt="{html.escape(description)}"'
+    pieces, last = [], 0
+    for line, column in parser.found:
+        at = starts[line - 1] + column + len("<img")
+        pieces += [body[last:at], attribute]
+        last = at
+    return "".join([*pieces, body[last:]])

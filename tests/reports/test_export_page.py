@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import nbformat
 
+from pmo_workbench.i18n import use_language
 from pmo_workbench.reports.export import export_html
+from pmo_workbench.reports.page import describe_images
 from pmo_workbench.reports.records import CHART_MIME
 from pmo_workbench.reports.spec import ReportSpec
 
@@ -38,3 +40,30 @@ def test_exporting_leaves_the_notebook_given_as_it_was():
     page = export_html(nb, _spec(), vega_js="")
     assert "<p>kept</p>" in page and "a warning" not in page
     assert nbformat.writes(nb) == before
+
+
+NO_ALT = 'alt="No description has been provided for this image"'
+
+
+def test_an_image_without_a_description_gets_one_however_its_tag_is_written():
+    body = ('<p>a > b</p><IMG SRC="b.png"><img\nsrc="c.png"><img data-alt="x" src="d.png"/>'
+            '<img title="a>b" alt="Org chart" src="e.png"><img src="f.png" alt><img src="g.png" ALT="Upper">'
+            '<script>const t = `<img src="${u}">`;</script><style>img{}</style>')
+    described = describe_images(body, "No description has been provided for this image")
+    assert described == (f'<p>a > b</p><IMG {NO_ALT} SRC="b.png"><img {NO_ALT}\nsrc="c.png">'
+                         f'<img {NO_ALT} data-alt="x" src="d.png"/>'
+                         '<img title="a>b" alt="Org chart" src="e.png"><img src="f.png" alt>'
+                         '<img src="g.png" ALT="Upper">'
+                         '<script>const t = `<img src="${u}">`;</script><style>img{}</style>')
+    assert describe_images("<p>no image</p>", "x") == "<p>no image</p>"
+    assert describe_images('<img src="a">', 'say "<this>"') == '<img alt="say &quot;&lt;this&gt;&quot;" src="a">'
+
+
+def test_only_the_report_body_is_described_in_the_pages_language_and_the_scripts_are_left_alone():
+    png = nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo="})
+    script = 'var tip = "<img src=" + url + ">";'
+    with use_language("de"):
+        page = export_html(_notebook(png), _spec(), vega_js=script)
+    assert script in page
+    assert page.count('alt="Für dieses Bild wurde keine Beschreibung angegeben"') == 1
+    assert "No description" not in page
