@@ -49,7 +49,7 @@ import tempfile
 import threading
 import uuid
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import CancelledError
 from dataclasses import replace
 from pathlib import Path
@@ -83,8 +83,9 @@ DAEMON_ENV = "DASK_DISTRIBUTED__WORKER__DAEMON=False"
 # --- the client side ---------------------------------------------------------------------------
 
 @contextlib.contextmanager
-def quiet_dask() -> Iterator[None]:
-    """Dask's own warnings and informational logging kept off the user's terminal (errors still show)."""
+def quiet_dask(keep: Callable[[], bool] = lambda: False) -> Iterator[None]:
+    """Dask's own warnings and logging kept off the user's terminal; left off at the end when ``keep()`` says so
+    (after Ctrl-C, Dask's threads still log their interrupted work while the process exits)."""
     loggers = [logging.getLogger(name) for name in QUIET_LOGGERS]
     levels = [logger.level for logger in loggers]
     for logger in loggers:
@@ -94,8 +95,9 @@ def quiet_dask() -> Iterator[None]:
             warnings.filterwarnings("ignore", module=r"distributed(\.|$)")
             yield
     finally:
-        for logger, level in zip(loggers, levels):
-            logger.setLevel(level)
+        if not keep():
+            for logger, level in zip(loggers, levels):
+                logger.setLevel(level)
 
 
 def check_workers(answers: Mapping[str, Any], version: str, code: str, libraries: Sequence[str] = ()) -> None:
@@ -123,8 +125,11 @@ def check_workers(answers: Mapping[str, Any], version: str, code: str, libraries
         theirs, ours = sorted(set(their_libraries) - set(libraries)), sorted(set(libraries) - set(their_libraries))
         what = f"runs {', '.join(theirs) or 'other libraries'}, this machine {', '.join(ours) or 'none of them'}"
     more = f" (and {len(wrong) - 1} other worker{'s' if len(wrong) > 2 else ''})" if len(wrong) > 1 else ""
-    raise ClusterError(f"Dask worker {address}{more} {what}: install the same pmo-workbench on every worker and "
-                       "restart them")
+    remedy = ("install the same pmo-workbench on every worker and restart them"
+              if (their_version, their_code) != (version, code) else
+              "install the same versions of these libraries on every worker (the same environment as this "
+              "machine's) and restart them")
+    raise ClusterError(f"Dask worker {address}{more} {what}: {remedy}")
 
 
 class DaskExecutor(Executor):
@@ -137,13 +142,18 @@ class DaskExecutor(Executor):
         self.client: distributed.Client | None = None
         self.cluster: distributed.LocalCluster | None = None
         self._stack = contextlib.ExitStack()
+        self._interrupted = False
 
     @property
     def where(self) -> str:
         return self.target.address or "a local Dask cluster"
 
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self._interrupted = kind is not None and issubclass(kind, KeyboardInterrupt)
+        self.close()
+
     def start(self, count: int) -> None:
-        self._stack.enter_context(quiet_dask())
+        self._stack.enter_context(quiet_dask(keep=lambda: self._interrupted))
         self._stack.enter_context(dask.config.set({"distributed.worker.daemon": False}))
         if self.target.local:
             self._start_local()
@@ -174,6 +184,9 @@ class DaskExecutor(Executor):
                                "the scheduler's address (tcp://HOST:8786 by default)")
         try:
             self.client = distributed.Client(address, timeout=CONNECT_TIMEOUT)
+        except TimeoutError:
+            raise ClusterError(f"cannot reach the Dask scheduler at {address}: it did not accept this client within "
+                               f"{CONNECT_TIMEOUT:.0f} s") from None
         except Exception as exc:  # noqa: BLE001 - whatever the connection raised, the batch stops with exit 2
             raise ClusterError(f"cannot reach the Dask scheduler at {address}: {_reason(exc)}") from None
         self._stack.callback(self._close_client)
@@ -250,43 +263,73 @@ def _reason(exc: BaseException) -> str:
 
 
 def probe(address: str, timeout: float | None = None) -> str | None:
-    """What answers at ``address``: ``"Scheduler"``, ``"Worker"`` (Dask's own names), or ``None`` for a server
-    that does not speak Dask's protocol; :class:`ClusterError` when nothing answers within ``timeout`` seconds.
+    """What answers at ``address``: ``"Scheduler"``, ``"Worker"``, ``"Nanny"`` (Dask's own names), or ``None``
+    for a server that does not speak Dask's protocol; :class:`ClusterError` when nothing can be reached within
+    ``timeout`` seconds (an unknown host, a refused or unanswered connection).
 
-    The whole exchange (connection, handshake, one question) is bounded: ``distributed.Client``'s own timeout
-    covers only the connection, so a server that accepts and stays silent would hold it for ever, and one that
-    answers in another protocol makes it read a nonsense frame length (a ``MemoryError``).
+    The whole exchange (name lookup, connection, handshake, one question) is bounded: ``distributed.Client``'s
+    own timeout covers only the connection, so a server that accepts and stays silent would hold it for ever,
+    and one that answers in another protocol makes it read a nonsense frame length (a ``MemoryError``). It runs
+    in a thread of its own (with its own event loop: a notebook's may run in this one), which Ctrl-C does not
+    wait for.
     """
     import asyncio
-    import concurrent.futures
+    import socket
+    import threading
 
-    from distributed.comm import connect
+    from distributed.comm import connect, parse_address, parse_host_port
     from distributed.core import send_recv
 
     timeout = CONNECT_TIMEOUT if timeout is None else timeout
+    cannot = f"cannot reach the Dask scheduler at {address}"
 
     async def ask() -> Any:
-        comm = await connect(address, timeout=timeout)
+        host, port = parse_host_port(parse_address(address)[1])
+        try:  # a plain connection first: Dask's own retries a refused one until its timeout, saying only that
+            _reader, writer = await asyncio.open_connection(host, port)
+        except socket.gaierror:
+            raise ClusterError(f"{cannot}: unknown host {host}") from None
+        except ConnectionRefusedError:
+            raise ClusterError(f"{cannot}: the connection was refused (is the scheduler running, on this "
+                               "port?)") from None
+        except OSError as exc:
+            raise ClusterError(f"{cannot}: {exc.strerror or _reason(exc)}") from None
+        writer.close()
+        try:
+            comm = await connect(address, timeout=timeout)
+        except OSError as exc:
+            raise ClusterError(f"{cannot}: {_reason(exc)}") from None
+        except Exception:  # noqa: BLE001 - Dask's handshake could not read the answer: not Dask
+            return None
         try:
             return await send_recv(comm, op="identity")
+        except Exception:  # noqa: BLE001 - an answer Dask cannot read, or the server hung up: not Dask
+            return None
         finally:
             comm.abort()
 
     async def bounded() -> Any:
-        return await asyncio.wait_for(ask(), timeout)
+        try:
+            return await asyncio.wait_for(ask(), timeout)
+        except TimeoutError:
+            raise ClusterError(f"{cannot}: no answer as a Dask scheduler within {timeout:.0f} s") from None
 
-    pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="pmo-dask-probe")  # its own event loop
-    try:
-        answer = pool.submit(asyncio.run, bounded()).result()
-    except TimeoutError:
-        raise ClusterError(f"cannot reach the Dask scheduler at {address}: no answer as a Dask scheduler "
-                           f"within {timeout:.0f} s") from None
-    except OSError as exc:
-        raise ClusterError(f"cannot reach the Dask scheduler at {address}: {_reason(exc)}") from None
-    except Exception:  # noqa: BLE001 - a handshake or a reply Dask cannot read (MemoryError included)
-        return None
-    finally:
-        pool.shutdown(wait=False)
+    result: list[Any] = []
+
+    def run() -> None:
+        try:
+            result.append(asyncio.run(bounded()))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller below
+            result.append(exc)
+
+    thread = threading.Thread(target=run, name="pmo-dask-probe", daemon=True)
+    thread.start()
+    thread.join(timeout + 5)  # Ctrl-C interrupts the wait; the thread, a daemon, is not waited for at exit
+    if not result:
+        raise ClusterError(f"{cannot}: no answer as a Dask scheduler within {timeout:.0f} s")
+    if isinstance(result[0], BaseException):
+        raise result[0]
+    answer = result[0]
     return answer.get("type") if isinstance(answer, dict) and isinstance(answer.get("type"), str) else None
 
 
@@ -298,6 +341,11 @@ def _receive(spec: ReportSpec, outcome: ReportOutcome, files: Mapping[str, bytes
     rendered report must bring exactly the formats asked for (the HTML a PDF is printed from included).
     """
     outcome = replace(outcome, name=spec.name, report=spec.report, organisation=spec.organisation, pmo=spec.pmo)
+    if outcome.status not in ("rendered", "failed"):
+        return replace(outcome, status="failed", files={},
+                       error=f"{spec.organisation}: a worker answered with an unknown status {outcome.status!r}")
+    if outcome.status == "failed" and not outcome.error:
+        outcome = replace(outcome, error=f"{spec.organisation}: the report failed on a worker, which gave no reason")
     placed: dict[str, str] = {}
     asked = {*job.formats, *(("html",) if "pdf" in job.formats else ())} - {"pdf"}  # a PDF is printed here
     unasked, missing = sorted(map(str, set(files) - asked)), sorted(asked - set(files))
@@ -438,6 +486,26 @@ class TemplatePlugin(WorkerPlugin):
         close_templates()
 
 
+FOLDER_PREFIX = "pmo-report-"
+"""A worker renders each report in ``<temp>/pmo-report-<worker pid>-<random>``, removed when the report ends."""
+
+
+@functools.cache
+def _clear_dead_workers_folders() -> None:
+    """Remove the report folders of workers that died mid-report (killed outright, their ``finally`` never ran):
+    they hold a notebook with a client's data. Once per worker process."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*-*"):
+        pid = folder.name[len(FOLDER_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:  # alive, another user's
+            continue
+
+
 def _render_on_worker(spec: ReportSpec, formats: tuple[str, ...], cell_timeout: int,
                       warm: tuple[dict[str, Any], ...], expected: tuple
                       ) -> tuple[ReportOutcome, dict[str, bytes], bytes | None]:
@@ -462,7 +530,8 @@ def _render_on_worker(spec: ReportSpec, formats: tuple[str, ...], cell_timeout: 
 
     template = worker_template(warm)
     config = _kernel_config(template.socket_path, str(template.ipc_dir)) if template else _kernel_config()
-    folder = Path(tempfile.mkdtemp(prefix="pmo-report-"))
+    _clear_dead_workers_folders()
+    folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
     try:
         work = folder / "work"
         work.mkdir()

@@ -263,8 +263,10 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language:
             value = clean.get(column)
             if column == "benchmark" and value is not None:
                 value = _store_file(str(value))  # a pool on a database server is checked when it is read
-            if value is not None and not Path(_absolute(str(value), base)).is_file():
-                problems.append(Problem(str(path), where, column, f"file not found: {value}"))
+            if value is not None and not (named := Path(_absolute(str(value), base))).is_file():
+                problems.append(Problem(str(path), where, column,
+                                        f"not a regular file (a folder, device, pipe or socket): {value}"
+                                        if named.exists() else f"file not found: {value}"))
         value = clean.get("portfolio")
         if value is not None and not Path(_absolute(str(value), base)).exists():
             problems.append(Problem(str(path), where, "portfolio", f"workbook or folder not found: {value}"))

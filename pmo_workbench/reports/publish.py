@@ -168,13 +168,15 @@ def publish(outcome: ReportOutcome, out_dir: Path, formats: Sequence[str], *, ke
         for fmt, target in targets.items():
             os.replace(outcome.files[fmt], target)
             placed.append(fmt)
-    except OSError as exc:
+    except BaseException as exc:  # an OSError, or Ctrl-C between two moves: the old report comes back whole
         for fmt in placed:
             with contextlib.suppress(OSError):
                 targets[fmt].unlink()
         for fmt, old in aside.items():
             with contextlib.suppress(OSError):
                 os.replace(old, targets[fmt])
+        if not isinstance(exc, OSError):
+            raise
         error = FileError.from_os_error("write", exc.filename or out_dir, exc)
         return replace(outcome, status="failed", files={}, error=f"{outcome.organisation}: {error}; the "
                        "previous report, if any, was left as it was", environment=True)

@@ -252,7 +252,8 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_2(inputs, tmp_path, monke
                                  "--cluster", address])
     assert result.exit_code == 2, result.output
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"error: cannot reach the Dask scheduler at {address}: "), lines
+    assert lines == [f"error: cannot reach the Dask scheduler at {address}: the connection was refused (is the "
+                     "scheduler running, on this port?)"]
     assert not list((tmp_path / "out").glob("*.html"))
 
 
@@ -382,6 +383,13 @@ def test_workers_running_another_version_are_refused():
                                      __version__, code)
     assert "tcp://h:1 (and 1 other worker)" in str(info.value)
     assert f"with other code (fingerprint {'b' * 12}, this machine {'a' * 12})" in str(info.value)
+    ours = ("altair 6.0.0", "pandas 2.3.1")
+    with pytest.raises(ClusterError) as info:
+        cluster_module.check_workers({"tcp://h:1": (__version__, code, ("altair 5.4.0", "pandas 2.3.1"))},
+                                     __version__, code, ours)
+    assert str(info.value) == ("Dask worker tcp://h:1 runs altair 5.4.0, this machine altair 6.0.0: install the same "
+                               "versions of these libraries on every worker (the same environment as this "
+                               "machine's) and restart them")
 
 
 def test_a_version_mismatch_stops_the_batch_with_exit_2(inputs, tmp_path, monkeypatch):
@@ -500,6 +508,23 @@ def test_the_client_stages_only_the_formats_asked_for_under_their_own_names(tmp_
     staged = cluster_module._receive(spec, renamed, {"html": b"<p>", "ipynb": b"{}"}, None, job)
     assert (staged.name, staged.report, staged.organisation, staged.pmo) == ("alpha-positioning", "positioning",
                                                                              "Alpha", None)
+    odd = cluster_module._receive(spec, ReportOutcome("x", "x", "x", None, "weird"), {}, None, job)
+    assert (odd.status, odd.error) == ("failed", "Alpha: a worker answered with an unknown status 'weird'")
+    mute = cluster_module._receive(spec, ReportOutcome("x", "x", "x", None, "failed"), {}, None, job)
+    assert (mute.status, mute.error) == ("failed", "Alpha: the report failed on a worker, which gave no reason")
+
+
+def test_a_worker_clears_the_report_folders_of_workers_that_died(tmp_path, monkeypatch):
+    monkeypatch.setattr(cluster_module.tempfile, "gettempdir", lambda: str(tmp_path))
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    folders = {name: tmp_path / f"pmo-report-{pid}-abc" for name, pid in
+               (("dead", dead.pid), ("alive", os.getppid()), ("mine", os.getpid()))}
+    folders["unnamed"] = tmp_path / "pmo-report-xyz123"
+    for folder in folders.values():
+        (folder / "work").mkdir(parents=True)
+    cluster_module._clear_dead_workers_folders.__wrapped__()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f.name for n, f in folders.items() if n != "dead")
 
 
 def test_publish_moves_nothing_when_a_format_was_not_staged(tmp_path):
@@ -514,3 +539,29 @@ def test_publish_moves_nothing_when_a_format_was_not_staged(tmp_path):
     assert published.status == "failed" and "no ipynb file was made" in published.error
     assert (tmp_path / "alpha.html").read_text(encoding="utf-8") == "old page"
     assert (tmp_path / "alpha.ipynb").read_text(encoding="utf-8") == "old notebook"
+
+
+def test_ctrl_c_while_publishing_brings_the_old_report_back_whole(tmp_path, monkeypatch):
+    from pmo_workbench.reports import publish as publish_module
+    from pmo_workbench.reports.execute import ReportOutcome
+
+    for fmt in ("html", "ipynb"):
+        (tmp_path / f"alpha.{fmt}").write_text(f"old {fmt}", encoding="utf-8")
+        (tmp_path / f"new.{fmt}").write_text(f"new {fmt}", encoding="utf-8")
+    outcome = ReportOutcome("alpha", "positioning", "Alpha", None, "rendered",
+                            {fmt: str(tmp_path / f"new.{fmt}") for fmt in ("html", "ipynb")})
+    real, moves = os.replace, []
+
+    def interrupted(source, target):
+        moves.append(Path(target).name)
+        if len(moves) == 4:  # both old files moved aside, the new HTML in place: Ctrl-C before the notebook
+            raise KeyboardInterrupt
+        real(source, target)
+
+    monkeypatch.setattr(publish_module.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        publish_module.publish(outcome, tmp_path, ("html", "ipynb"), keep_old=True)
+    monkeypatch.setattr(publish_module.os, "replace", real)
+    assert {p.name: p.read_text(encoding="utf-8") for p in tmp_path.glob("alpha*")} == {
+        "alpha.html": "old html", "alpha.ipynb": "old ipynb"}
+    assert not list(tmp_path.glob(".*previous"))

@@ -468,6 +468,19 @@ def test_yaml_manifest_resolves_paths_from_its_folder(fixture_dir):
     assert spec.name == "alpha-main-v2"
 
 
+def test_a_manifest_naming_a_pipe_or_a_folder_as_a_file_says_what_it_is(fixture_dir):
+    os.mkfifo(fixture_dir / "answers.fifo")
+    (fixture_dir / "folder.csv").mkdir()
+    manifest = fixture_dir / "pipes.yaml"
+    row = "  - {report: positioning, organisation: Alpha, responses: %s, instrument: tiny.yaml}\n"
+    manifest.write_text("reports:\n" + row % "answers.fifo" + row % "folder.csv", encoding="utf-8")
+    with pytest.raises(InputValidationError) as info:
+        reports.read_manifest(manifest)
+    assert [str(p) for p in info.value.problems] == [
+        f"{manifest}:{row}:responses: not a regular file (a folder, device, pipe or socket): {name}"
+        for row, name in ((2, "answers.fifo"), (3, "folder.csv"))]
+
+
 def test_demo_manifest_has_one_report_per_sample_organisation():
     specs = [s for s in reports.demo_specs() if s.report == "positioning"]
     assert [s.organisation for s in specs] == [
