@@ -206,21 +206,32 @@ def mark_small_tables(body: str, max_rows: int = SMALL_TABLE_ROWS, max_chars: in
 class _ImagesWithoutAlt(HTMLParser):
     """Where the ``img`` tags without an ``alt`` attribute start (a bare ``alt`` counts: a decorative image)."""
 
+    TEXT_ONLY = ("textarea", "title")  # what a browser shows as text, tags and all
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
         self.found: list[tuple[int, int]] = []
+        self._text_only: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "img" and not any(name == "alt" for name, _value in attrs):
+        if self._text_only is None and tag in self.TEXT_ONLY:
+            self._text_only = tag
+        elif self._text_only is None and tag == "img" and not any(name == "alt" for name, _value in attrs):
             self.found.append(self.getpos())
 
-    handle_startendtag = handle_starttag
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.TEXT_ONLY:
+            self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._text_only:
+            self._text_only = None
 
 
 def describe_images(body: str, description: str) -> str:
     """``body`` with ``alt="description"`` on every ``<img>`` tag that has no ``alt`` (as nbconvert's exporter
     gives an image output): the tags are found by an HTML parser, whatever their case, spacing or quoted
-    values, and never inside a script or a style."""
+    values, and never inside a script or a style, nor in the text of a ``textarea`` or ``title``."""
     if not re.search(r"<img", body, re.I):
         return body
     parser = _ImagesWithoutAlt()

@@ -56,6 +56,9 @@ def test_an_image_without_a_description_gets_one_however_its_tag_is_written():
                          '<img src="g.png" ALT="Upper">'
                          '<script>const t = `<img src="${u}">`;</script><style>img{}</style>')
     assert describe_images("<p>no image</p>", "x") == "<p>no image</p>"
+    shown_as_text = '<textarea><img src="t"></textarea><title><img src=t></title><img src="u">'
+    assert describe_images(shown_as_text, "d") == ('<textarea><img src="t"></textarea><title><img src=t></title>'
+                                                   '<img alt="d" src="u">')
     assert describe_images('<img src="a">', 'say "<this>"') == '<img alt="say &quot;&lt;this&gt;&quot;" src="a">'
 
 
