@@ -83,8 +83,9 @@ def responses_of(count: int, folder: Path) -> tuple[Path, list[str]]:
 class PeakMemory:
     """Largest summed PSS of a process and its descendants while it runs."""
 
-    def __init__(self, pid: int):
+    def __init__(self, pid: int, *, children_only: bool = False):
         self.root = psutil.Process(pid)
+        self.children_only = children_only
         self.peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -94,7 +95,7 @@ class PeakMemory:
         while not self._stop.is_set():
             total = 0
             try:
-                for proc in [self.root, *self.root.children(recursive=True)]:
+                for proc in [*([] if self.children_only else [self.root]), *self.root.children(recursive=True)]:
                     try:
                         # PSS: pages shared between the forked kernels count once, split between them.
                         info = proc.memory_full_info()
@@ -138,21 +139,23 @@ def naive_commands(responses: Path, organisations: list[str], pool: str, out: Pa
     return reports
 
 
-def run_reports_at_once(plan: Path, jobs: int) -> None:
-    """Run the naive reports listed in ``plan`` (JSON), ``jobs`` reports at a time, each one's commands in order."""
+def timed_at_once(reports: list[list[list[str]]], cwd: Path, jobs: int) -> tuple[float, int]:
+    """Run the naive reports ``jobs`` at a time (each one's commands in order); seconds in all and the peak
+    memory of the commands running together (this process left out)."""
     import concurrent.futures
-
-    reports = json.loads(plan.read_text(encoding="utf-8"))
 
     def one(commands: list[list[str]]) -> None:
         for command in commands:
-            done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            done = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             if done.returncode != 0:
                 raise SystemExit(f"{' '.join(command[:3])} failed ({done.returncode}):\n{done.stderr[-2000:]}")
 
+    watch = PeakMemory(os.getpid(), children_only=True)
+    started = time.perf_counter()
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
         for future in [pool.submit(one, commands) for commands in reports]:
             future.result()
+    return time.perf_counter() - started, watch.stop()
 
 
 def cost_split(manifest: Path, folder: Path, count: int) -> tuple[dict[str, float], int, bool]:
@@ -203,12 +206,7 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=100, help="reports in each batch run (default 100)")
     parser.add_argument("--naive", type=int, default=6, help="reports of the naive baseline (default 6)")
     parser.add_argument("--split", type=int, default=8, help="reports timed step by step (default 8; 0: none)")
-    parser.add_argument("--run-naive", type=Path, help=argparse.SUPPRESS)  # this script, running naive reports
-    parser.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.run_naive:
-        run_reports_at_once(args.run_naive, args.jobs)
-        return
     if args.reports < 1 or args.naive < 1 or args.split < 0:
         parser.error("--reports and --naive must be at least 1, --split at least 0")
     n = args.reports
@@ -233,10 +231,10 @@ def main() -> None:
         runs[NAIVE] = (args.naive, seconds, peak)
         both = naive_commands(naive_responses, naive_organisations, pool, tmp / "naive-at-once")
         (tmp / "naive-at-once").mkdir()
-        (plan := tmp / "naive-at-once.json").write_text(json.dumps(both), encoding="utf-8")
-        seconds, peak = timed([[sys.executable, __file__, "--run-naive", str(plan), "--jobs", str(cores)]], tmp)
+        at_once = min(cores, args.naive)
+        seconds, peak = timed_at_once(both, tmp, at_once)
         assert len(list((tmp / "naive-at-once").glob("*.html"))) == args.naive
-        runs[f"naive, {cores} reports at a time"] = (args.naive, seconds, peak)
+        runs[f"naive, {at_once} report{'s' if at_once > 1 else ''} at a time"] = (args.naive, seconds, peak)
         for label, extra in ((f"batch (process pool, {cores} jobs)", []),
                              ("batch --cluster local:2 (Dask)", ["--cluster", "local:2"])):
             out = tmp / ("cluster" if extra else "pool")
@@ -261,7 +259,7 @@ def main() -> None:
     best = min(seconds / count for count, seconds, _ in list(runs.values())[2:])
     print(f"speed-up: {baseline / best:.1f}x against the naive pipeline one report at a time (target 10x; naive "
           f"{baseline:.2f} s/report, best batch {best:.2f} s/report); {parallel / best:.1f}x against it with "
-          f"{cores} reports at a time ({parallel:.2f} s/report), the batch's saving per core")
+          f"{min(cores, args.naive)} at a time ({parallel:.2f} s/report), the batch's saving per core")
     if split:
         costs, count, pdf = split
         total = sum(costs.values())

@@ -31,7 +31,7 @@ def test_report_benchmark_runs_its_pipelines_on_two_reports():
     done = subprocess.run([sys.executable, str(BENCHMARKS / "bench_reports.py"), "--reports", "2", "--naive", "1",
                            "--split", "1"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    for line in ("naive (papermill + nbconvert commands)", "reports at a time", "batch (process pool,",
+    for line in ("naive (papermill + nbconvert commands)", " at a time ", "batch (process pool,",
                  "batch --cluster local:2 (Dask)",
                  "speed-up:", "One report's cost, step by step (1 reports", "  cells ", "  chart SVGs "):
         assert line in done.stdout
