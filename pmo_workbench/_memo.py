@@ -12,8 +12,9 @@ same size) is read anew. A value is kept only when the file's bytes are the
 same after it was read as before, so a file saved while it was being read is
 never kept under the other version's hash. What raised is never kept. Values
 are handed out through a ``copy`` function, so that a caller changing its value
-never changes the kept one. The cache is per process and bounded
-(:data:`MAX_ENTRIES`, least recently used first out), except for the entries
+never changes the kept one. The cache is per process and bounded: one version
+of a file per way of reading it (a file saved again replaces its earlier
+entry), at most :data:`MAX_ENTRIES` (least recently used first out), except for the entries
 read under :func:`pinned` (a batch's shared inputs, read once before its
 kernels are forked), which stay.
 """
@@ -84,6 +85,9 @@ def cached(path: str | os.PathLike, key: Hashable, load: Callable[[], T], copy: 
                 if getattr(_pinning, "on", False):
                     _kept[entry_key] = value
                 else:
+                    # one version per file and way of reading: a file saved again replaces what it held before
+                    for other in [k for k in _entries if k[0] == entry_key[0] and k[2:] == entry_key[2:]]:
+                        del _entries[other]
                     _entries[entry_key] = value
                     while len(_entries) > MAX_ENTRIES:
                         _entries.popitem(last=False)
@@ -114,19 +118,3 @@ def stats() -> dict[str, int]:
     """Hits, misses and entries held, since the process started or :func:`clear`."""
     with _lock:
         return {**_stats, "entries": len(_entries) + len(_kept)}
-
-
-class Identity:
-    """A key part standing for one object (an instrument read once and shared): equal only to itself, and it
-    keeps the object alive while the entry lives, so that its ``id`` is never reused for another."""
-
-    __slots__ = ("obj",)
-
-    def __init__(self, obj: object):
-        self.obj = obj
-
-    def __hash__(self) -> int:
-        return id(self.obj)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Identity) and other.obj is self.obj

@@ -46,7 +46,7 @@ def test_a_hit_needs_the_same_bytes_not_only_the_same_size_and_time(tmp_path):
     assert _memo.cached(path, "k", load) == "two"
     assert len(calls) == 2
     assert _memo.cached(path, "other key", load) == "two"  # another way of reading it is another entry
-    assert _memo.stats() == {"hits": 1, "misses": 3, "entries": 3}
+    assert _memo.stats() == {"hits": 1, "misses": 3, "entries": 2}  # "one" was replaced by "two"
 
 
 def test_nothing_is_kept_from_a_read_that_failed_nor_for_a_file_that_cannot_be_read(tmp_path):
@@ -119,6 +119,36 @@ def test_an_instrument_is_read_once_per_bytes_and_each_caller_gets_its_own(tmp_p
     _rewrite_same_size_and_time(path, text.replace("title: ", "title= ", 1) if "title: " in text else text + "#")
     with pytest.raises(InputValidationError):
         load_instrument(path)
+
+
+def test_answers_are_checked_against_the_instrument_given_not_the_file_it_came_from(tmp_path, tiny_path):
+    tiny = load_instrument(tiny_path)
+    path = tmp_path / "responses.csv"
+    path.write_text("organisation,pmo,respondent,role,item,value\nAlpha,Main,r1,executive,G1,5\n", encoding="utf-8")
+    assert read_responses(path, tiny)["value"].tolist() == [5.0]  # kept for this instrument
+    narrower = tiny.model_copy(update={"scale": tiny.scale.model_copy(update={"max": 4})})
+    with pytest.raises(InputValidationError, match="outside the scale"):  # as in a process that read nothing before
+        read_responses(path, narrower)
+
+
+def test_a_library_changed_by_one_caller_is_not_the_next_callers(tiny_path):
+    from pmo_workbench.assessment.recommendations import library_for
+
+    instrument = load_instrument("pmo-core")
+    first = library_for(instrument)
+    varied = next(r for r in first.recommendations if r.variants)
+    varied.variants.clear()
+    again = next(r for r in library_for(load_instrument("pmo-core")).recommendations if r.id == varied.id)
+    assert again.variants and again is not varied
+
+
+def test_a_file_saved_again_replaces_its_earlier_version_in_the_cache(tmp_path):
+    path = tmp_path / "a.txt"
+    for n in range(5):
+        path.write_text(f"version {n}", encoding="utf-8")
+        assert _memo.cached(path, "k", lambda n=n: n) == n
+    assert _memo.cached(path, "other way", lambda: "x") == "x"
+    assert _memo.stats()["entries"] == 2  # the last version, read two ways
 
 
 def test_a_value_read_while_its_file_changed_is_not_kept(tmp_path):

@@ -30,7 +30,7 @@ from pydantic import (
     model_validator,
 )
 
-from .._memo import cached, file_digest
+from .._memo import cached
 from .._yaml import load_yaml, problems_from_pydantic
 from ..errors import InputValidationError
 from ..i18n import _, current_language
@@ -299,7 +299,6 @@ class Instrument(_Model):
     targets: dict[PmoLevel, _Id] = Field(default_factory=dict)  # after types: checked against them
     _language: str | None = PrivateAttr(default=None)
     _source: Path | None = PrivateAttr(default=None)
-    _read_as: tuple | None = PrivateAttr(default=None)  # (file path and hash, language): a key for readers' caches
 
     @property
     def language(self) -> str:
@@ -592,7 +591,6 @@ def _read_instrument(path: Path, wanted: str) -> Instrument:
         raise InputValidationError(problems_from_pydantic(path, node, exc)) from None
     instrument._language = chosen
     instrument._source = path.resolve()
-    instrument._read_as = (file_digest(path), chosen)
     if len(languages) > 1:
         labels = [document_in({"roles": data["roles"]}, code, languages[0])["roles"] for code in languages]
         for n, role in enumerate(instrument.roles):

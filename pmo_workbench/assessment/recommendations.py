@@ -385,7 +385,7 @@ def load_library(spec: str | Path, language: str | None = None) -> Recommendatio
     """
     path = _library_path(spec)
     return cached(path, ("library", str(path), language or current_language()), lambda: _read_library(path, language),
-                  lambda library: library.model_copy())
+                  lambda library: library.model_copy(deep=True))  # what one caller changes reaches no other
 
 
 def _read_library(path: Path, language: str | None) -> RecommendationLibrary:

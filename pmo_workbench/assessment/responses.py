@@ -12,9 +12,10 @@ answered "don't know" (then ``dont_know`` is True).
 
 from __future__ import annotations
 
-import difflib
-import re
 import dataclasses
+import difflib
+import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from .._spreadsheet import (
     read_csv_cells,
     read_excel_sheets,
 )
-from .._memo import Identity, cached
+from .._memo import cached
 from .._values import CONTROL, CONTROL_IN_PROSE, control_message
 from ..errors import InputValidationError, Problem
 from .instrument import Instrument
@@ -121,9 +122,16 @@ def read_responses_file(path: str | Path, instrument: Instrument) -> ResponsesFi
         As :func:`read_responses`.
     """
     path = Path(path)
-    read_as = instrument._read_as or Identity(instrument)  # the instrument's file and language, when it has one
-    return cached(path, ("responses", str(path), read_as), lambda: _read_responses_file(path, instrument),
+    return cached(path, ("responses", str(path), _content_key(instrument)),
+                  lambda: _read_responses_file(path, instrument),
                   lambda found: dataclasses.replace(found, frame=found.frame.copy()))
+
+
+def _content_key(instrument: Instrument) -> tuple:
+    """What answers are validated against: the instrument's whole content in its language, and its roles' labels in
+    every language (a copy changed by its caller, a scale or a role, is another key; 0.1 ms for pmo-core)."""
+    dump = instrument.model_dump_json().encode()
+    return hashlib.sha256(dump).hexdigest(), instrument.language, tuple(role.labels for role in instrument.roles)
 
 
 def _read_responses_file(path: Path, instrument: Instrument) -> ResponsesFile:
