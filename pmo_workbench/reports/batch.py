@@ -33,6 +33,7 @@ import contextlib
 import hashlib
 import json
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -143,11 +144,26 @@ class BatchResult:
         return tuple(o for o in self.outcomes if o.status == "failed")
 
 
-def _hash_files(paths: Iterable[Path], digest) -> None:
+def _hash_files(paths: Iterable[Path], digest, memo: dict | None = None) -> None:
+    """Add each file's path and the SHA-256 of its bytes to ``digest``. ``memo`` (one batch's) keeps each file's
+    hash under its status (size, times, inode): a responses file shared by thousands of reports is read once per
+    batch, and again only when it is written to (any write changes its ctime)."""
     for path in sorted(paths):
         digest.update(str(path).encode())
         try:
-            digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+            status = path.stat()
+            if not stat.S_ISREG(status.st_mode):
+                digest.update(b"<missing>")
+                continue
+            key = (str(path), status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+            if memo is None or key not in memo:
+                with path.open("rb") as fh:
+                    value = hashlib.file_digest(fh, "sha256").digest()
+                if memo is not None:
+                    memo[key] = value
+            digest.update(memo[key] if memo is not None else value)
+        except FileNotFoundError:
+            digest.update(b"<missing>")
         except OSError:  # unreadable now: the report fails when it reads it, and renders again next time
             digest.update(b"<unreadable>")
 
@@ -171,8 +187,9 @@ def _code_fingerprint() -> str:
     return code_fingerprint()
 
 
-def fingerprint(spec: ReportSpec, formats: Sequence[str]) -> str:
-    """What decides whether a report must be rendered again: notebook, parameters, input files, code."""
+def fingerprint(spec: ReportSpec, formats: Sequence[str], memo: dict | None = None) -> str:
+    """What decides whether a report must be rendered again: notebook, parameters, input files, code (``memo``:
+    see :func:`_hash_files`)."""
     digest = hashlib.sha256(_code_fingerprint().encode())
     digest.update(json.dumps({"spec": asdict(spec), "formats": sorted(formats)}, sort_keys=True,
                              default=str).encode())
@@ -181,7 +198,7 @@ def fingerprint(spec: ReportSpec, formats: Sequence[str]) -> str:
         with contextlib.suppress(PmoWorkbenchError):
             loaded = load_branding(spec.branding)
             inputs.extend(p for p in (loaded.logo, loaded.deck) if p is not None)
-    _hash_files(inputs, digest)
+    _hash_files(inputs, digest, memo)
     return digest.hexdigest()
 
 
@@ -294,8 +311,9 @@ def run_batch(
         migrate_legacy_state(out_dir, state)
         outcomes: dict[str, ReportOutcome] = {}
         todo: list[tuple[ReportSpec, str]] = []
+        hashed: dict = {}
         for spec in specs:
-            print_ = fingerprint(spec, formats)
+            print_ = fingerprint(spec, formats, hashed)
             skipped = None if force else _unchanged(spec, state, print_, formats, out_dir)
             if skipped is not None:
                 outcomes[spec.name] = skipped
@@ -304,7 +322,7 @@ def run_batch(
         work = Path(tempfile.mkdtemp(prefix=".work-", dir=out_dir))
         try:
             _render_all(todo, outcomes, state, out_dir, work, formats, executor, cell_timeout, progress, len(specs),
-                        on_outcome)
+                        on_outcome, hashed)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         ordered = tuple(outcomes[s.name] for s in specs)
@@ -317,7 +335,7 @@ def run_batch(
 
 
 def _render_all(todo, outcomes, state, out_dir, work, formats, executor: Executor, cell_timeout, progress, total,
-                on_outcome) -> None:
+                on_outcome, hashed: dict) -> None:
     with contextlib.ExitStack() as stack:
         stack.enter_context(executor)
         if todo:
@@ -335,6 +353,8 @@ def _render_all(todo, outcomes, state, out_dir, work, formats, executor: Executo
         def finish(spec: ReportSpec, print_: str, outcome: ReportOutcome) -> None:
             if printer is not None and outcome.status == "rendered":
                 outcome = _print_pdf(outcome, printer, work, spec.parameters.get("language"))
+            if fingerprint(spec, formats, hashed) != print_:
+                print_ = None  # an input changed while the report ran: published, but not recorded as up to date
             outcome = _settle(spec, print_, outcome, state.get(spec.name), out_dir, formats)
             outcomes[spec.name] = outcome
             bar.advance(1)
@@ -355,7 +375,7 @@ def _render_all(todo, outcomes, state, out_dir, work, formats, executor: Executo
             finish(spec, prints[spec.name], outcome)
 
 
-def _settle(spec: ReportSpec, print_: str, outcome: ReportOutcome, old: Mapping[str, Any] | None, out_dir: Path,
+def _settle(spec: ReportSpec, print_: str | None, outcome: ReportOutcome, old: Mapping[str, Any] | None, out_dir: Path,
             formats: Sequence[str]) -> ReportOutcome:
     """Publish one report and record it, so that the files on disk and the recorded inputs always agree.
 

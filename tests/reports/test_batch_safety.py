@@ -97,6 +97,39 @@ def test_unchanged_reports_are_skipped_and_force_new_inputs_or_a_lost_file_rende
     assert fake.calls.count("alpha") == 4 and fake.calls.count("beta") == 4
 
 
+def test_a_report_whose_input_changed_while_it_ran_is_rendered_again_next_time(fake, inputs, tmp_path, monkeypatch):
+    out, original = tmp_path / "out", fake.__call__
+
+    def render_then_change(spec, *args):
+        outcome = original(spec, *args)
+        if spec.name == "alpha":  # saved while alpha's report ran: alpha saw the old text, its record must not
+            (inputs / "alpha.csv").write_text("Ad hoc, 19.1", encoding="utf-8")
+        return outcome
+
+    monkeypatch.setattr(batch, "_render_notebook", render_then_change)
+    assert _statuses(inputs, out) == ["rendered", "rendered"]
+    (inputs / "alpha.csv").write_text("Strategic, 96.4", encoding="utf-8")  # back to what the report shows
+    monkeypatch.setattr(batch, "_render_notebook", fake)
+    assert _statuses(inputs, out) == ["rendered", "unchanged"]  # not skipped on a record that was never true
+    assert _statuses(inputs, out) == ["unchanged", "unchanged"]
+
+
+def test_an_input_read_for_many_reports_is_hashed_once_per_batch_and_again_when_written(tmp_path):
+    import hashlib
+
+    shared = tmp_path / "shared.csv"
+    shared.write_text("answers", encoding="utf-8")
+    memo: dict = {}
+    first = [batch.fingerprint(_spec(name, shared), ("html",), memo) for name in ("alpha", "beta", "gamma")]
+    assert first == [batch.fingerprint(_spec(n, shared), ("html",)) for n in ("alpha", "beta", "gamma")]
+    assert len(memo) == 2  # the shared file and the notebook, each hashed once
+    assert hashlib.sha256(b"answers").digest() in memo.values()
+    stat = shared.stat()
+    shared.write_text("ANSWERS", encoding="utf-8")  # same size, and the old times put back
+    os.utime(shared, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert batch.fingerprint(_spec("alpha", shared), ("html",), memo) != first[0]  # its ctime moved on
+
+
 def test_a_full_disk_on_a_rerun_keeps_the_previous_report_and_the_others_go_on(fake, inputs, tmp_path):
     out = tmp_path / "out"
     _run(inputs, out)
