@@ -137,34 +137,58 @@ class LocalExecutor(Executor):
                 yield spec, batch._render_notebook(spec, job.out_dir, job.work, job.formats, config, job.vega_js,
                                                    job.cell_timeout)
             return
-        pending = list(todo)
-        for attempt in range(2):
-            pool = self._pools[-1]
-            futures = {pool.submit(batch._worker_render, spec, job.out_dir, job.work, job.formats, job.cell_timeout,
-                                   job.template_socket, job.ipc_dir, job.vega_js): spec
-                       for spec in pending}
-            broken = []
-            for future in cf.as_completed(futures):
-                spec = futures[future]
+        pool = self._pools[-1]
+        futures = {pool.submit(_render_in_worker, spec, job): spec for spec in todo}
+        broken = []
+        for future in cf.as_completed(futures):
+            spec = futures[future]
+            try:
+                outcome = future.result()
+            except cf.process.BrokenProcessPool:  # a worker died: every pending report lost its pool
+                broken.append(spec)
+                continue
+            except Exception as exc:  # noqa: BLE001 - fails this report only
+                outcome = lost(spec, exc)
+            yield spec, outcome
+        if broken:
+            pool.shutdown(wait=False, cancel_futures=True)
+            self._pools.remove(pool)
+            yield from self._one_by_one(broken, job)
+
+    def _one_by_one(self, specs: Sequence[ReportSpec], job: RenderJob) -> Iterator[tuple[ReportSpec, ReportOutcome]]:
+        """The reports a dead worker took down with its pool, again, each in a pool of its own (``jobs`` at a
+        time): a worker that dies now is charged to the one report it was running, and the others complete."""
+        waiting, running = list(specs), {}
+        while waiting or running:
+            while waiting and len(running) < self.jobs:
+                spec, pool = waiting.pop(0), _pool(1)
+                self._pools.append(pool)
+                running[pool.submit(_render_in_worker, spec, job)] = (spec, pool)
+            done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                spec, pool = running.pop(future)
                 try:
                     outcome = future.result()
-                except cf.process.BrokenProcessPool as exc:
-                    if attempt == 0:  # a worker died: every pending report lost its pool; try those again
-                        broken.append(spec)
-                        continue
-                    outcome = lost(spec, exc)
+                except cf.process.BrokenProcessPool:
+                    outcome = lost(spec, RuntimeError(
+                        "the process rendering this report died, twice (out of memory, or a crash in the notebook "
+                        "or a library it uses); the other reports were not affected"))
                 except Exception as exc:  # noqa: BLE001 - fails this report only
                     outcome = lost(spec, exc)
+                pool.shutdown(wait=False, cancel_futures=True)
+                self._pools.remove(pool)
                 yield spec, outcome
-            if not broken:
-                return
-            pool.shutdown(wait=False, cancel_futures=True)
-            self._pools.append(_pool(min(self.jobs, len(broken))))
-            pending = broken
 
     def close(self) -> None:
         while self._pools:
             self._pools.pop().shutdown(wait=True, cancel_futures=True)
+
+
+def _render_in_worker(spec: ReportSpec, job: RenderJob) -> ReportOutcome:
+    from . import batch  # looked up at call time: the batch module's functions are the ones that run
+
+    return batch._worker_render(spec, job.out_dir, job.work, job.formats, job.cell_timeout, job.template_socket,
+                                job.ipc_dir, job.vega_js)
 
 
 # --- choosing one ------------------------------------------------------------------------------
