@@ -57,6 +57,8 @@ def run_reports(specs, out: Path, chosen: tuple[str, ...], *, jobs: int | None, 
     warn_fallback_texts(specs)
     result = run_batch(specs, out, chosen, jobs=jobs, force=force, index=index, cell_timeout=cell_timeout,
                        progress=sys.stderr.isatty(), language=language, cluster=cluster)
+    for notice in result.notices:
+        typer.echo(f"note: {notice}", err=True)
     for outcome in result.outcomes:
         for path in outcome.kept:
             typer.echo(f"kept your edited copy, changed since it was written: {path}", err=True)

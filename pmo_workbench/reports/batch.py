@@ -138,6 +138,8 @@ class BatchResult:
     outcomes: tuple[ReportOutcome, ...]
     index: Path | None
     seconds: float
+    notices: tuple[str, ...] = ()
+    """What the user should know about how the batch ran (e.g. it fell back to slower, ordinary kernels)."""
 
     @property
     def failed(self) -> tuple[ReportOutcome, ...]:
@@ -312,6 +314,7 @@ def run_batch(
         outcomes: dict[str, ReportOutcome] = {}
         todo: list[tuple[ReportSpec, str]] = []
         hashed: dict = {}
+        notices: list[str] = []
         for spec in specs:
             print_ = fingerprint(spec, formats, hashed)
             skipped = None if force else _unchanged(spec, state, print_, formats, out_dir)
@@ -322,7 +325,7 @@ def run_batch(
         work = Path(tempfile.mkdtemp(prefix=".work-", dir=out_dir))
         try:
             _render_all(todo, outcomes, state, out_dir, work, formats, executor, cell_timeout, progress, len(specs),
-                        on_outcome, hashed)
+                        on_outcome, hashed, notices)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         ordered = tuple(outcomes[s.name] for s in specs)
@@ -331,11 +334,11 @@ def run_batch(
                 index_path = write_index(out_dir, ordered, {s.name: s.parameters.get("language") for s in specs})
         else:
             index_path = None
-    return BatchResult(ordered, index_path, time.perf_counter() - started)
+    return BatchResult(ordered, index_path, time.perf_counter() - started, tuple(notices))
 
 
 def _render_all(todo, outcomes, state, out_dir, work, formats, executor: Executor, cell_timeout, progress, total,
-                on_outcome, hashed: dict) -> None:
+                on_outcome, hashed: dict, notices: list[str]) -> None:
     with contextlib.ExitStack() as stack:
         stack.enter_context(executor)
         if todo:
@@ -365,9 +368,11 @@ def _render_all(todo, outcomes, state, out_dir, work, formats, executor: Executo
         if template is not None:
             try:
                 template.wait_ready()
-            except KernelStartError:
+            except KernelStartError as exc:
                 template.close()
                 template = None  # ordinary kernels: slower, same reports
+                notices.append(f"{exc}; the reports run in ordinary kernels instead, each starting its own and "
+                               "reading its inputs itself (the same reports, more slowly)")
         job = RenderJob(out_dir, work, tuple(formats), cell_timeout, vega_js, tuple(warm),
                         template.socket_path if template else None, str(template.ipc_dir) if template else None)
         prints = {spec.name: print_ for spec, print_ in todo}

@@ -274,3 +274,38 @@ def test_a_file_the_consultant_edited_is_kept_under_a_new_name_never_replaced_or
     assert Path(third.kept[0]).read_text(encoding="utf-8") == "docx: edited again"
     fourth = run_batch(specs, out, ("html",), jobs=1, force=True, progress=False, index=False).outcomes[0]
     assert fourth.kept == () and (out / "alpha.html").is_file()  # the batch's own files are not edits
+
+
+def test_a_batch_whose_kernel_template_cannot_start_says_so_and_renders_all(fake, inputs, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from pmo_workbench.cli import app
+    from pmo_workbench.errors import KernelStartError
+
+    class NoTemplate:
+        socket_path, ipc_dir = "", ""
+
+        def __init__(self, warm=()):
+            pass
+
+        def start(self):
+            pass
+
+        def wait_ready(self):
+            raise KernelStartError("the report kernel template did not start: not ready after 60 s")
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(batch, "fork_supported", lambda: True)
+    monkeypatch.setattr(batch, "KernelTemplate", NoTemplate)
+    result = run_batch([_spec("alpha", inputs / "alpha.csv")], tmp_path / "out", ("html",), jobs=1, progress=False)
+    assert [o.status for o in result.outcomes] == ["rendered"]
+    assert result.notices == ("the report kernel template did not start: not ready after 60 s; the reports run in "
+                              "ordinary kernels instead, each starting its own and reading its inputs itself (the "
+                              "same reports, more slowly)",)
+    monkeypatch.setattr(batch, "run_batch", lambda *args, **kwargs: result)
+    (tmp_path / "m.csv").write_text("report,organisation,responses\npositioning,Alpha,inputs/alpha.csv\n",
+                                    encoding="utf-8")
+    shown = CliRunner().invoke(app, ["batch", str(tmp_path / "m.csv"), "--out", str(tmp_path / "out2")])
+    assert f"note: {result.notices[0]}" in shown.stderr
