@@ -14,9 +14,9 @@ never kept under the other version's hash. What raised is never kept. Values
 are handed out through a ``copy`` function, so that a caller changing its value
 never changes the kept one. The cache is per process and bounded: one version
 of a file per way of reading it (a file saved again replaces its earlier
-entry), at most :data:`MAX_ENTRIES` (least recently used first out), except for the entries
-read under :func:`pinned` (a batch's shared inputs, read once before its
-kernels are forked), which stay.
+entry), at most :data:`MAX_ENTRIES` (least recently used first out), except
+for the entries read under :func:`pinned` (a batch's shared inputs, read once
+before its kernels are forked), which stay.
 """
 
 from __future__ import annotations

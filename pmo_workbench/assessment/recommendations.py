@@ -50,7 +50,6 @@ flat pick by dimension level alone.
 from __future__ import annotations
 
 import copy
-
 from pathlib import Path
 from typing import Annotated, Any, Literal
 

@@ -150,6 +150,7 @@ def _hash_files(paths: Iterable[Path], digest, memo: dict | None = None) -> None
     """Add each file's path and the SHA-256 of its bytes to ``digest``. ``memo`` (one batch's) keeps each file's
     hash under its status (size, times, inode): a responses file shared by thousands of reports is read once per
     batch, and again only when it is written to (any write changes its ctime)."""
+    memo = {} if memo is None else memo
     for path in sorted(paths):
         digest.update(str(path).encode())
         try:
@@ -158,12 +159,10 @@ def _hash_files(paths: Iterable[Path], digest, memo: dict | None = None) -> None
                 digest.update(b"<missing>")
                 continue
             key = (str(path), status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
-            if memo is None or key not in memo:
+            if key not in memo:
                 with path.open("rb") as fh:
-                    value = hashlib.file_digest(fh, "sha256").digest()
-                if memo is not None:
-                    memo[key] = value
-            digest.update(memo[key] if memo is not None else value)
+                    memo[key] = hashlib.file_digest(fh, "sha256").digest()
+            digest.update(memo[key])
         except FileNotFoundError:
             digest.update(b"<missing>")
         except OSError:  # unreadable now: the report fails when it reads it, and renders again next time

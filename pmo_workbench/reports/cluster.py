@@ -27,8 +27,8 @@ machine (default: one per core); ``--cluster tcp://HOST:PORT`` uses a running
   workers must run the same pmo-workbench version and code, and the same
   versions of the libraries that render a report, as the client; a cluster with
   no worker is waited for a bounded time.
-- The workers of ``local`` ignore Ctrl-C: the client's interruption closes
-  them, without each printing its own traceback.
+- The workers of ``local`` go quiet on Ctrl-C (:func:`dask_setup`): the
+  client's interruption closes them, without each printing its own traceback.
 
 Workers fork kernels, which a daemonic process may not do: the executor sets
 ``distributed.worker.daemon`` to False for the workers it starts, and workers

@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from html.parser import HTMLParser
 from collections.abc import Mapping
+from html.parser import HTMLParser
 from typing import Any
 
 DEFAULT_LOCALE = "en_GB"
