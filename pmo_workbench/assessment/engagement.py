@@ -206,6 +206,9 @@ class Engagement(_Model):
     confidentiality: Line = DEFAULT_CONFIDENTIALITY
     version: Version | None = None
     draft: bool = False
+    competency: dict[str, Any] | None = None
+    """The competency assessment's edits (``required:`` per job level and area), checked against the competency
+    instrument by :func:`pmo_workbench.assessment.competency.engagement_required`."""
     pmos: tuple[PmoEngagement, ...] = ()
 
     _language = field_validator("language")(check_language)

@@ -110,7 +110,9 @@ def _mapping(entry: Any, base: Path_) -> Iterator[Path_]:
 def text_paths(data: Any) -> Iterator[Path_]:
     """The place of every text of an instrument document (as YAML loads it), in document order of the schema:
     title, description, scale labels, level names, roles' labels, dimensions (label, description, levels, items'
-    texts), types (label, description), evidence questions, context questions (text, unit, choices)."""
+    texts), a competency instrument's job levels, process groups and areas (label, description, anchors, items'
+    texts), the development library's kinds and suggestions,
+    types (label, description), evidence questions, context questions (text, unit, choices)."""
     if not isinstance(data, dict):
         return
     yield from _fields(data, (), ("title", "description"))
@@ -125,6 +127,17 @@ def text_paths(data: Any) -> Iterator[Path_]:
         yield from _mapping(dimension.get("levels"), ("dimensions", n, "levels"))
         for m, item in _entries(dimension, "items"):
             yield from _fields(item, ("dimensions", n, "items", m), ("text",))
+    for key in ("job_levels", "process_groups"):  # competency instruments (:mod:`.competency`)
+        for n, entry in _entries(data, key):
+            yield from _fields(entry, (key, n), ("label",))
+    for n, area in _entries(data, "areas"):
+        yield from _fields(area, ("areas", n), ("label", "description"))
+        yield from _mapping(area.get("anchors"), ("areas", n, "anchors"))
+        for m, item in _entries(area, "items"):
+            yield from _fields(item, ("areas", n, "items", m), ("text",))
+    yield from _mapping(data.get("kinds"), ("kinds",))  # the competency development library
+    for n, entry in _entries(data, "suggestions"):
+        yield from _fields(entry, ("suggestions", n), ("text",))
     for n, kind in _entries(data, "types"):
         yield from _fields(kind, ("types", n), ("label", "description"))
     for n, question in _entries(data, "evidence"):
