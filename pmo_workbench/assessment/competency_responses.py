@@ -97,7 +97,7 @@ class _Reader:
         if self.problems:
             self.fail()
         cells = self._long(names) if long_form else self._wide(names)
-        if self.problems:
+        if cells.empty:
             self.fail()
         return self._check(cells)
 
@@ -108,7 +108,7 @@ class _Reader:
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
             hint = f" (did you mean '{close[0]}'?)" if close else f"; expected {', '.join(known)}"
             self.add(1, self.col(name), f"unknown column '{self.col(name)}'{hint}")
-        frame = self.body.reindex(columns=[*known]).fillna("")
+        frame = self.body.reindex(columns=[*known], fill_value="")
         frame["source_row"] = self.body.index
         frame["value_column"] = self.col("value")
         return frame.reset_index(drop=True)
@@ -127,7 +127,7 @@ class _Reader:
             self.add(1, None, "no item columns; a wide file has one column per item id "
                               f"(e.g. {', '.join(list(self.instrument.items.index)[:3])})")
             return pd.DataFrame()
-        keys = self.body.reindex(columns=list(known)).fillna("")
+        keys = self.body.reindex(columns=list(known), fill_value="")
         keys["source_row"] = self.body.index
         melted = keys.join(self.body[items]).melt(id_vars=[*known, "source_row"], value_vars=items,
                                                   var_name="item", value_name="value")
@@ -259,7 +259,7 @@ class _Reader:
                 values = {(v if v == v else None, d) for v, d in zip(group["value"], group["dont_know"])}
                 if len(values) > 1:
                     first_row = int(group["source_row"].iloc[0])
-                    for r in group.iloc[1:].itertuples(index=False):
+                    for r in rated.loc[group.index[1:]].itertuples(index=False):
                         self.add(int(r.source_row), r.value_column,
                                  f"'{r.rater}' rated '{r.subject}' on item {r.item} twice with different values "
                                  f"(first in row {first_row})")

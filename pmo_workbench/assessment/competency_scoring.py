@@ -160,10 +160,10 @@ def _profile(scores: pd.DataFrame, people: pd.DataFrame, instrument: CompetencyI
     assessed = profile["assessed"].round(6)
     profile["below"] = (assessed < profile["required"] - _EPS).where(assessed.notna() & profile["required"].notna())
     profile["shortfall"] = (profile["required"] - assessed).clip(lower=0).where(profile["below"].notna())
-    profile["gap"] = (profile["self"] - profile["manager"]).round(6)
-    threshold = instrument.gap_threshold
-    profile["gap_flag"] = np.select([profile["gap"] >= threshold - _EPS, profile["gap"] <= -threshold + _EPS,
-                                     profile["gap"].notna()], ["blind_spot", "hidden_strength", "aligned"],
+    profile["gap"] = profile["self"] - profile["manager"]
+    threshold, gap = instrument.gap_threshold, profile["gap"].round(6)
+    profile["gap_flag"] = np.select([gap >= threshold - _EPS, gap <= -threshold + _EPS, gap.notna()],
+                                    ["blind_spot", "hidden_strength", "aligned"],
                                     default="")
     profile["gap_flag"] = profile["gap_flag"].replace("", None)
     profile = profile.rename(columns={"n_managers": "n_manager"})
