@@ -24,6 +24,7 @@ process_groups:
   - {id: monitoring_controlling, label: Monitoring and controlling}
 min_raters: 3
 gap_threshold: 1.0
+tolerance: 0
 areas:
   - id: risk
     label: Risk management

@@ -7,9 +7,10 @@ the people and business areas that current competency frameworks add; each item 
 one of PMBOK's 5 process groups and may be not expected of some job levels; each area carries a behavioural
 anchor for every point of the scale; ``required`` gives the proficiency each job level needs, area by area.
 
-Two numbers the scoring uses are the instrument's, not the code's: ``min_raters`` (others' ratings of one
-person are shown only when at least that many raters gave them) and ``gap_threshold`` (how far, in scale
-points, self and manager must differ to call it a blind spot or a hidden strength).
+Three numbers the scoring uses are the instrument's, not the code's: ``min_raters`` (others' ratings of one
+person are shown only when at least that many raters gave them), ``gap_threshold`` (how far, in scale points,
+self and manager must differ to call it a blind spot or a hidden strength) and ``tolerance`` (how far under the
+required level an assessed level may be and still meet it).
 
 The built-in instrument is ``templates/competency/pm-competency.yaml``; any other file can be given by path.
 """
@@ -105,6 +106,9 @@ class CompetencyInstrument(_Model):
     gap_threshold: float = Field(default=1.0, gt=0)
     """Self minus manager at or above this (scale points) is a blind spot; at or below minus this, a hidden
     strength."""
+    tolerance: float = Field(default=0.5, ge=0, lt=1)
+    """An assessed level less than this far under the required level meets it: ratings are whole points, so a
+    mean of 3.6 reads as a 4 on the scale (with 0.5, a person is below when their level, rounded half up, is)."""
     areas: tuple[CompetencyArea, ...] = Field(min_length=1)
     required: dict[str, dict[str, float]] = Field(default_factory=dict)
     """Required proficiency per job level and area (areas left out have no requirement at that level)."""
@@ -352,7 +356,7 @@ def engagement_required(path: str | Path | None, instrument: CompetencyInstrumen
                 check_required(instrument, {level: {key: value} if key is not None else areas})
             except ValueError as exc:
                 line, column = locate(node, (*where, "required", level, *(() if key is None else (key,))))
-                problems.append(Problem(str(path), line, column, str(exc)))
+                problems.append(Problem(str(path), line, column, f"competency.{exc}"))
     if problems:
         raise InputValidationError(problems)
     return {str(level): {str(k): float(v) for k, v in areas.items()} for level, areas in required.items()}

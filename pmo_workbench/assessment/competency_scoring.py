@@ -13,8 +13,9 @@ The rules (each number a rule uses is the instrument's):
   view, given by name);
 - the **assessed level** of a person in an area is others' rating when it may be shown, else the manager's,
   else the person's own (``basis`` says which): self-ratings run high, so the people who see the work come first;
-- **below required** when the assessed level is under the level the person's job level requires; the
-  **shortfall** is how far under, in scale points;
+- **below required** when the assessed level is more than ``tolerance`` under the level the person's job level
+  requires (ratings are whole points: with 0.5, a level that rounds half up to the required one meets it); the
+  **shortfall** of a person below is how far under the required level they are, in scale points;
 - the **self-manager gap** is self minus manager: a **blind spot** when it is ``gap_threshold`` or more (the
   person rates themself higher than their manager does), a **hidden strength** when it is ``-gap_threshold`` or
   less;
@@ -158,8 +159,10 @@ def _profile(scores: pd.DataFrame, people: pd.DataFrame, instrument: CompetencyI
     required = table.stack(future_stack=True).rename("required")
     profile = profile.join(required, on=["job_level", "area"])
     assessed = profile["assessed"].round(6)
-    profile["below"] = (assessed < profile["required"] - _EPS).where(assessed.notna() & profile["required"].notna())
-    profile["shortfall"] = (profile["required"] - assessed).clip(lower=0).where(profile["below"].notna())
+    profile["below"] = (assessed < profile["required"] - instrument.tolerance - _EPS).where(
+        assessed.notna() & profile["required"].notna())
+    profile["shortfall"] = (profile["required"] - assessed).where(profile["below"].astype(bool), 0.0).where(
+        profile["below"].notna())
     profile["gap"] = profile["self"] - profile["manager"]
     threshold, gap = instrument.gap_threshold, profile["gap"].round(6)
     profile["gap_flag"] = np.select([gap >= threshold - _EPS, gap <= -threshold + _EPS, gap.notna()],

@@ -1,6 +1,6 @@
 """The ``pmo-workbench`` command line: a thin layer over the package.
 
-:mod:`.app` holds the application and its one error handler; :mod:`.assess`, :mod:`.benchmark`,
+:mod:`.app` holds the application and its one error handler; :mod:`.assess`, :mod:`.benchmark`, :mod:`.competency`,
 :mod:`.engagement`, :mod:`.instrument`, :mod:`.invitations`, :mod:`.overview`, :mod:`.reports`, :mod:`.portfolio`,
 :mod:`.serve` and :mod:`.store` each hold a group of commands.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 from . import (  # noqa: F401 - each registers its commands
     assess,
     benchmark,
+    competency,
     engagement,
     instrument,
     invitations,

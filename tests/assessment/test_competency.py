@@ -112,6 +112,17 @@ def test_required_level_comparison(mini):
     assert row(results, "Cara", "stakeholder")[["assessed", "below"]].tolist() == [2.0, False]
 
 
+def test_tolerance_lets_a_level_that_rounds_up_meet_the_requirement(mini):
+    instrument, responses, _ = mini
+    results = score_competency(responses, instrument.model_copy(update={"tolerance": 0.5}))
+    # Ana: risk 3.5 and stakeholder 3.875 are within 0.5 of the required 4: they meet it
+    assert row(results, "Ana", "risk")[["below", "shortfall"]].tolist() == [False, 0.0]
+    assert not row(results, "Ana", "stakeholder")["below"]
+    # Ben: stakeholder 1.0 is 1 under the required 2: below, by the whole distance
+    assert row(results, "Ben", "stakeholder")[["below", "shortfall"]].tolist() == [True, 1.0]
+    assert list(training_needs(results).index) == ["stakeholder"]
+
+
 def test_engagement_edits_the_required_profile(mini):
     instrument, responses, _ = mini
     results = score_competency(responses, instrument, required={"junior": {"risk": 4}})

@@ -138,7 +138,7 @@ def test_engagement_required_is_checked_where_written(tmp_path, mini):
     with pytest.raises(InputValidationError) as caught:
         engagement_required(path, mini)
     found = [(p.row, p.message) for p in caught.value.problems]
-    assert (4, "required.junior.risk: 7 is not a level on the scale 1-5") in found
+    assert (4, "competency.required.junior.risk: 7 is not a level on the scale 1-5") in found
     assert any(row == 5 and "unknown job level 'intern'" in message for row, message in found)
     path.write_text("competency: {levels: 3}\n", encoding="utf-8")
     with pytest.raises(InputValidationError, match="expected a map with the key 'required'"):

@@ -1,0 +1,138 @@
+"""Commands on project managers' competency ratings: ``competency validate``, ``competency score``."""
+
+from __future__ import annotations
+
+import json
+import math
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from .._io import neutralise_frame
+from .._values import count
+from .app import CONTEXT, EngagementOption, OutFileOption, app, check_out, emit, usage
+
+competency_app = typer.Typer(help="Check and score project managers' competency ratings (self, manager, peers).",
+                             no_args_is_help=True, context_settings=CONTEXT)
+app.add_typer(competency_app, name="competency")
+
+RatingsArgument = Annotated[Path, typer.Argument(help="Ratings file (.csv, .xlsx), long or wide form.")]
+CompetencyInstrumentOption = Annotated[str, typer.Option(
+    "--instrument", "-i", help="Built-in competency instrument id (pm-competency) or path to its YAML file.")]
+CohortOption = Annotated[str | None, typer.Option(
+    "--cohort", "-c", help="Only this cohort (needed with --organisation when a file holds several).")]
+
+
+class CompetencyFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _read(ratings: Path, instrument: str):
+    from ..assessment.competency import load_competency_instrument
+    from ..assessment.competency_responses import read_competency_responses
+
+    ins = load_competency_instrument(instrument)
+    return ins, read_competency_responses(ratings, ins)
+
+
+@competency_app.command("validate")
+def competency_validate_command(ratings: RatingsArgument,
+                                instrument: CompetencyInstrumentOption = "pm-competency") -> None:
+    """Check a ratings file against a competency instrument; report every problem at once."""
+    ins, frame = _read(ratings, instrument)
+    people = frame.drop_duplicates(["organisation", "cohort", "subject"])
+    raters = frame.drop_duplicates(["organisation", "cohort", "subject", "rater"])
+    by_role = raters["role"].astype(str).value_counts()
+    typer.echo(f"{ratings}: valid for {ins.id} {ins.version}: {count(int(frame['value'].notna().sum()), 'rating')} "
+               f"of {count(len(people), 'person', 'people')} in "
+               f"{count(len(people.drop_duplicates(['organisation', 'cohort'])), 'cohort')}; "
+               f"{int(by_role.get('self', 0))} self, {int(by_role.get('manager', 0))} manager and "
+               f"{int(by_role.get('peer', 0))} peer rating sets; {int(frame['dont_know'].sum())} don't know")
+
+
+@competency_app.command("score")
+def competency_score_command(
+    ratings: RatingsArgument,
+    instrument: CompetencyInstrumentOption = "pm-competency",
+    cohort: CohortOption = None,
+    engagement: EngagementOption = None,
+    format: Annotated[CompetencyFormat, typer.Option(
+        "--format", "-f", help="table or json: each cohort's figures, no person named; csv: one row per person "
+                               "and area (for the consultant: names people).")] = CompetencyFormat.table,
+    out: OutFileOption = None,
+) -> None:
+    """Score competency ratings: each cohort's share below the required level and its ranked training needs.
+
+    The engagement file's ``competency: required:`` block edits the instrument's required levels.
+    """
+    from ..assessment.competency import engagement_required
+    from ..assessment.competency_scoring import score_competency
+
+    check_out(out)
+    ins, frame = _read(ratings, instrument)
+    if cohort is not None:
+        cohorts = list(dict.fromkeys(frame["cohort"]))
+        if cohort not in cohorts:
+            usage(f"--cohort {cohort!r} has no ratings in {ratings}; its cohorts: {', '.join(cohorts)}")
+        frame = frame[frame["cohort"] == cohort]
+    results = score_competency(frame, ins, required=engagement_required(engagement, ins))
+    if format is CompetencyFormat.csv:
+        table = results.profile.drop(columns=["n_self"]).round(3)
+        emit(out, neutralise_frame(table).to_csv(index=False, lineterminator="\n"))
+    elif format is CompetencyFormat.json:
+        emit(out, json.dumps({"instrument": ins.spec, "cohorts": [_cohort_dict(results, o, c)
+                                                                  for o, c in results.cohorts()]},
+                             indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+    else:
+        emit(out, table=lambda shown: [_print_cohort(results, o, c, shown) for o, c in results.cohorts()])
+
+
+def _number(value) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(float(value), 3)
+
+
+def _cohort_dict(results, organisation: str, cohort: str) -> dict:
+    from ..assessment.competency_scoring import cohort_distribution, competency_summary, training_needs
+
+    summary = competency_summary(results, organisation, cohort)
+    out = {"organisation": organisation, "cohort": cohort, "people": summary["n_people"],
+           "shown": summary["shown"]}
+    if not summary["shown"]:
+        out["why"] = f"fewer than {results.min_raters} people: figures would come close to one person's"
+        return out
+    dist = cohort_distribution(results, organisation, cohort)
+    needs = training_needs(results, organisation, cohort)
+    out |= {"meeting_every_required_level": summary["n_meeting_all"], "share_of_requirements_met":
+            _number(summary["share_met"]),
+            "areas": [{"area": area, "label": r.label, "people": int(r.n), "mean": _number(r["mean"]),
+                       "below_required": None if not r.shown else int(r.n_below),
+                       "share_below": _number(r.share_below)} for area, r in dist.iterrows()],
+            "training_needs": [{"rank": int(r["rank"]), "area": area, "label": r.label, "people_below": int(r.n_below),
+                                "of": int(r.n_required), "mean_shortfall": _number(r.mean_shortfall)}
+                               for area, r in needs.iterrows()]}
+    return out
+
+
+def _print_cohort(results, organisation: str, cohort: str, shown) -> None:
+    document = _cohort_dict(results, organisation, cohort)
+    if not document["shown"]:
+        shown.print(Text(f"{organisation}, {cohort}: {count(document['people'], 'person', 'people')} rated; "
+                         f"{document['why']}"))
+        return
+    people = count(document["people"], "person", "people")
+    table = Table(title=Text(f"{organisation}, {cohort}: training needs ({people}, "
+                             f"{document['meeting_every_required_level']} meeting every required level)"))
+    for column in ("rank", "area", "people below required", "mean shortfall (points)"):
+        table.add_column(column, justify="left" if column == "area" else "right")
+    for need in document["training_needs"]:
+        table.add_row(str(need["rank"]), Text(need["label"]), f"{need['people_below']} of {need['of']}",
+                      f"{need['mean_shortfall']:.2f}")
+    if not document["training_needs"]:
+        table.add_row("", Text("nobody is below a required level"), "", "")
+    shown.print(table)
