@@ -277,7 +277,9 @@ def competency_path(spec: str | Path) -> Path:
     base = str(spec).partition("@")[0]
     if base in builtins:
         return builtins[base]
-    raise InstrumentNotFoundError(str(spec), tuple(builtins))
+    from .instrument_files import builtin_instruments
+
+    raise InstrumentNotFoundError(str(spec), (*builtins, *builtin_instruments()))
 
 
 def load_competency_instrument(spec: str | Path = "pm-competency", language: str | None = None

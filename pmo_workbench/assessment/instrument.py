@@ -34,7 +34,7 @@ from .._memo import cached
 from .._yaml import load_yaml, problems_from_pydantic
 from ..errors import InputValidationError
 from ..i18n import _, current_language
-from .instrument_files import builtin_file, builtin_instruments, instrument_path
+from .instrument_files import builtin_file, builtin_instruments, instrument_path, refuse_competency
 from .instrument_texts import (
     AD_HOC,
     AD_HOC_LABEL,
@@ -579,6 +579,7 @@ def load_instrument(spec: str | Path = "pmo-core", language: str | None = None) 
 
 def _read_instrument(path: Path, wanted: str) -> Instrument:
     data, node = load_yaml(path)
+    refuse_competency(path, data, node)
     languages, problems = declared_languages(data, node, str(path))
     problems += language_problems(data, node, str(path), languages)
     if problems:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .._yaml import load_yaml
-from ..errors import InstrumentNotFoundError
+from .._yaml import load_yaml, locate
+from ..errors import InputValidationError, InstrumentNotFoundError, Problem
 from ..resources import templates_dir
 
 
@@ -52,3 +52,12 @@ def instrument_path(spec: str | Path) -> Path:
             raise InstrumentNotFoundError(str(spec), tuple(builtins))
         path = found
     return path
+
+
+def refuse_competency(path: Path, data: object, node) -> None:
+    """Raise, located at its ``kind``, when ``data`` is a competency instrument: it rates people, not a PMO."""
+    if isinstance(data, dict) and data.get("kind") == "competency":
+        line, column = locate(node, ("kind",))
+        raise InputValidationError([Problem(str(path), line, column, "a competency instrument (kind: competency) "
+                                            "rates project managers, not a PMO: use it with 'pmo-workbench "
+                                            "competency' and the competency reports")])

@@ -140,6 +140,16 @@ def instruments_command(ctx: typer.Context) -> None:
         table.add_row(name, ins.version, Text(ins.title), str(len(ins.dimensions)), str(len(ins.items)),
                       ", ".join(t.id for t in ins.types), str(path))
     console().print(table)
+    from ..assessment.competency import builtin_competency_instruments, load_competency_instrument
+
+    people = Table(title="Built-in competency instruments (give the name to 'competency ... --instrument')")
+    for column in ("name", "version", "title", "areas", "items", "job levels", "file"):
+        people.add_column(column, no_wrap=column == "name")
+    for name, path in builtin_competency_instruments().items():
+        ins = load_competency_instrument(path, language="en")
+        people.add_row(name, ins.version, Text(ins.title), str(len(ins.areas)), str(len(ins.items)),
+                       ", ".join(ins.level_ids), str(path))
+    console().print(people)
 
 
 @instruments_app.command("check")
@@ -159,7 +169,13 @@ def instruments_check_command(
     code = normal_code(language)
     if code is None:
         usage(f"--language {language!r} is not a language code; give one such as en or de")
-    path = instrument_path(instrument)
+    from ..assessment.competency import competency_path, load_competency_instrument
+    from ..errors import InstrumentNotFoundError
+
+    try:
+        path = instrument_path(instrument)
+    except InstrumentNotFoundError:
+        path = competency_path(instrument)  # not a competency instrument either: the error names both kinds
     found = check_texts(path, code)
     declared = ", ".join(found.languages)
     if found.missing:
@@ -169,7 +185,11 @@ def instruments_check_command(
         typer.echo(f"{len(found.missing)} of {count(found.total, 'text')} of {path.name} have no {code} "
                    f"version{hint}", err=True)
         raise typer.Exit(2)
-    ins = load_instrument(path, language=code)  # complete: the file must also load in that language
+    from .._yaml import load_yaml
+
+    data, _ = load_yaml(path)  # complete: the file must also load in that language
+    competency = isinstance(data, dict) and data.get("kind") == "competency"
+    ins = (load_competency_instrument if competency else load_instrument)(path, language=code)
     typer.echo(f"{ins.id} {ins.version}: {count(found.total, 'text')}, every one in {code} "
                f"(languages: {declared})")
 

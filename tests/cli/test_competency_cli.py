@@ -67,3 +67,13 @@ def test_bad_input_is_one_located_line_and_exit_2(tmp_path):
     wrong = run("competency", "score", ratings, "--instrument", instrument, "--engagement", engagement)
     assert wrong.exit_code == 2 and (
         f"{engagement}:3:20: competency.required.junior.risk: 9 is not a level on the scale 1-5" in wrong.stderr)
+
+
+def test_instruments_know_the_competency_instrument(tmp_path):
+    checked = run("instruments", "check", "pm-competency", "--language", "de")
+    assert checked.exit_code == 0 and "pm-competency 1.0: 170 texts, every one in de" in checked.stdout
+    listed = run("instruments")
+    assert "pm-competency" in listed.stdout and "junior, senior, programme" in listed.stdout
+    wrong = run("validate", "examples/pmo_responses.csv", "--instrument", "templates/competency/pm-competency.yaml")
+    assert wrong.exit_code == 2
+    assert "pm-competency.yaml:45:7: a competency instrument (kind: competency) rates project managers" in wrong.stderr
