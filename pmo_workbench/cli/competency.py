@@ -1,4 +1,5 @@
-"""Commands on project managers' competency ratings: ``competency validate``, ``competency score``."""
+"""Commands on project managers' competency ratings: ``competency validate``, ``competency score``, and the blank
+ratings workbook, ``template competency``."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from rich.text import Text
 
 from .._io import neutralise_frame
 from .._values import count
-from .app import CONTEXT, EngagementOption, OutFileOption, app, check_out, emit, usage
+from .app import CONTEXT, EngagementOption, OutFileOption, app, check_out, emit, template_app, usage
 
 competency_app = typer.Typer(help="Check and score project managers' competency ratings (self, manager, peers).",
                              no_args_is_help=True, context_settings=CONTEXT)
@@ -136,3 +137,39 @@ def _print_cohort(results, organisation: str, cohort: str, shown) -> None:
     if not document["training_needs"]:
         table.add_row("", Text("nobody is below a required level"), "", "")
     shown.print(table)
+
+
+@template_app.command("competency")
+def template_competency_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write: .xlsx (or a bare .csv).")],
+    instrument: CompetencyInstrumentOption = "pm-competency",
+    people: Annotated[Path | None, typer.Option(
+        "--people", "--cohort-file", help="Cohort file (name, email, job_level, manager, peers separated by ;): "
+                                          "one row is filled in per rater and person rated.")] = None,
+    organisation: Annotated[str | None, typer.Option("--organisation", help="Organisation to fill in.")] = None,
+    cohort: Annotated[str | None, typer.Option("--cohort", "-c", help="Cohort to fill in.")] = None,
+    language: Annotated[str | None, typer.Option("--language", help="Language of the texts (en, de).")] = None,
+) -> None:
+    """Write a blank competency ratings workbook: one column per item, one row per rater and person rated (with
+    --people), what each point of the scale means per area, and the items not expected of a job level greyed.
+
+    Column names, ids and codes stay as they are in every language: the file is read back by them
+    (``competency validate``, ``competency score``, ``competency import``)."""
+    from ..assessment.competency import load_competency_instrument
+    from ..assessment.competency_intake import read_cohort, write_competency_template
+    from ..i18n import check_language
+
+    check_out(out)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        usage(f"--out must end in .xlsx or .csv, got '{out.name}'")
+    try:
+        code = check_language(language)
+    except ValueError as exc:
+        usage(f"--language: {exc}")
+    for name, value in (("--organisation", organisation), ("--cohort", cohort)):
+        if value is not None and (not value.strip() or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value)):
+            usage(f"{name} {value!r}: expected a name without control characters")
+    ins = load_competency_instrument(instrument, language=code)
+    cohort_people = read_cohort(people, ins) if people is not None else None
+    typer.echo(str(write_competency_template(ins, out, people=cohort_people, organisation=organisation,
+                                             cohort=cohort, language=code)))
