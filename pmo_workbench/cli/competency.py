@@ -173,3 +173,86 @@ def template_competency_command(
     cohort_people = read_cohort(people, ins) if people is not None else None
     typer.echo(str(write_competency_template(ins, out, people=cohort_people, organisation=organisation,
                                              cohort=cohort, language=code)))
+
+
+# -- the store -----------------------------------------------------------------------------------------------
+
+CompetencyIdOption = Annotated[list[int] | None, typer.Option(
+    "--assessment", "-a", help="Competency assessment id (repeat for several; default: every one).")]
+
+
+def _store(db: str | None, *, create: bool = True):
+    from .store import _open_store
+
+    return _open_store(db, create=create)
+
+
+@competency_app.command("import")
+def competency_import_command(
+    ratings: RatingsArgument,
+    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file (default: $PMO_WORKBENCH_DB, "
+                                                        "else workbench.db in the user data folder).")] = None,
+    instrument: CompetencyInstrumentOption = "pm-competency",
+) -> None:
+    """Import a ratings file into the store; importing the same file again changes nothing.
+
+    Ratings go to the competency assessment of their organisation and cohort (created when new); a blank value
+    keeps what is stored."""
+    ins, _ = _read(ratings, instrument)  # every problem reported before the database is opened
+    with _store(db) as store:
+        result = store.import_competency(ratings, ins)
+        typer.echo(f"{ratings} -> {store.shown_url}: {count(len(result.assessments), 'competency assessment')} "
+                   f"({', '.join(map(str, result.assessments))}), {count(result.people_added, 'person', 'people')} "
+                   f"and {count(result.raters_added, 'rater')} added; ratings: {result.ratings_added} added, "
+                   f"{result.ratings_changed} changed, {result.ratings_unchanged} unchanged")
+
+
+@competency_app.command("export")
+def competency_export_command(
+    out: Annotated[Path, typer.Argument(help="File to write: .csv or .xlsx.")],
+    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file.")] = None,
+    assessment: CompetencyIdOption = None,
+    form: Annotated[str, typer.Option("--form", help="wide: one row per rater and person rated (no comments); "
+                                                     "long: one rating per row (with comments).")] = "wide",
+    instrument: Annotated[str | None, typer.Option(
+        "--instrument", "-i", help="YAML file of a custom (not built-in) competency instrument.")] = None,
+) -> None:
+    """Write stored ratings as a ratings file (the format `competency validate` and `score` read)."""
+    from ..assessment.competency import load_competency_instrument
+
+    check_out(out)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        usage(f"the file to write must end in .csv or .xlsx, got '{out.name}'")
+    if form not in ("wide", "long"):
+        usage(f"--form must be wide or long, got '{form}'")
+    given = load_competency_instrument(instrument) if instrument is not None else None
+    with _store(db, create=False) as store:
+        if given is not None:
+            store.use_competency_instrument(given)
+        written = store.export_competency(out, competency_id=assessment or None, form=form)
+    typer.echo(str(written))
+
+
+@competency_app.command("list")
+def competency_list_command(
+    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file.")] = None,
+) -> None:
+    """List the stored competency assessments (one per organisation and cohort)."""
+    from .app import console
+    from .store import shown
+
+    with _store(db, create=False) as store:
+        frame = store.competency_assessments()
+        url = store.shown_url
+    if frame.empty:
+        typer.echo(f"{url}: no competency assessments yet (import a ratings file with `pmo-workbench competency "
+                   "import`)")
+        return
+    table = Table(title=Text(f"Competency assessments in {url}"))
+    for column in ("id", "organisation", "cohort", "instrument", "status", "people", "raters", "ratings"):
+        table.add_column(column, justify="right" if column in ("id", "people", "raters", "ratings") else "left")
+    for r in frame.itertuples(index=False):
+        table.add_row(str(r.competency_id), Text(shown(r.organisation)), Text(shown(r.cohort)),
+                      f"{r.instrument_id} {r.instrument_version}", r.status, str(r.people), str(r.raters),
+                      str(r.ratings))
+    console().print(table)
