@@ -43,6 +43,7 @@ from .engine import (
     shown_url,
 )
 from .competency import CompetencyMixin
+from .competency_links import CompetencyLinkMixin
 from .engagement import EngagementMixin
 from .waves import AssessmentMixin, _answered
 from .files import FileMixin, _builtin, _tidy_frame
@@ -71,7 +72,8 @@ class _AssessmentInfo:
     scale_max: int
 
 
-class Store(AssessmentMixin, FileMixin, EngagementMixin, InvitationMixin, CompetencyMixin, Database):
+class Store(AssessmentMixin, FileMixin, EngagementMixin, InvitationMixin, CompetencyMixin,
+            CompetencyLinkMixin, Database):
     """An open assessment database.
 
     Parameters
