@@ -256,3 +256,49 @@ def competency_list_command(
                       f"{r.instrument_id} {r.instrument_version}", r.status, str(r.people), str(r.raters),
                       str(r.ratings))
     console().print(table)
+
+
+COMPETENCY_LINK_COLUMNS = ("subject", "rater", "role", "email", "link")
+"""The columns of the competency invitations CSV (a mail merge's input): one row per rater and person rated."""
+
+
+@competency_app.command("invite")
+def competency_invite_command(
+    assessment: Annotated[int, typer.Argument(help="Competency assessment id (`competency list` shows them).",
+                                              show_default=False)],
+    people: Annotated[Path, typer.Option("--people", help="Cohort file (.csv, .xlsx): name, email, job_level, "
+                                                          "manager, peers (separated by ;).", show_default=False)],
+    base_url: Annotated[str, typer.Option(
+        "--base-url", help="Address at which raters reach `pmo-workbench serve`; each link is BASE_URL/c/TOKEN.",
+        show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Invitations CSV to write (subject, rater, role, email, "
+                                                          "link).")] = Path("competency-invitations.csv"),
+    instrument: Annotated[str | None, typer.Option(
+        "--instrument", "-i", help="YAML file of a custom (not built-in) competency instrument.")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file.")] = None,
+) -> None:
+    """Invite every rater of every person of a cohort file: one personal link per rater and person rated (the
+    person themself, their line manager, each peer), written once to the invitations CSV (the store keeps only a
+    hash of each). Running it again with the same file invites only the pairs new in it."""
+    from .._io import atomic_path
+    from ..assessment.competency import load_competency_instrument
+    from ..assessment.competency_intake import read_cohort
+    from .invitations import _base_url, _check_new_file, _write_rows
+
+    url = _base_url(base_url)
+    _check_new_file(out, False, reads=people)
+    given = load_competency_instrument(instrument) if instrument is not None else None
+    with _store(db, create=False) as store:
+        if given is not None:
+            store.use_competency_instrument(given)
+        listed = read_cohort(people, store.competency_instrument(assessment))
+        with atomic_path(out, mode=0o600) as tmp:
+            issued = store.invite_competency(assessment, listed)
+            _write_rows(tmp, COMPETENCY_LINK_COLUMNS, [
+                {"subject": i.pair.subject, "rater": i.pair.rater, "role": i.pair.role, "email": i.pair.rater_email,
+                 "link": f"{url}/c/{i.token}"} for i in issued])
+    if not issued:
+        out.unlink(missing_ok=True)
+        typer.echo(f"everyone in {people} was invited already; nothing written", err=True)
+        return
+    typer.echo(str(out))

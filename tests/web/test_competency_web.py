@@ -152,3 +152,40 @@ def test_store_side_of_a_link(cohort):
     assert store.submit_competency(token) is False and store.competency_link(token) is None
     rater = store.competency_raters(cohort.competency_id).query("role == 'self' and rater == 'Ana <b>Silva</b>'")
     assert store.ratings(int(rater["rater_id"].iloc[0])) == {"r1": (5, None), "r3": ("DK", None)}
+
+
+@sqlite_only
+def test_cli_invite_writes_one_link_per_pair(db_url, tmp_path):
+    import csv
+
+    from typer.testing import CliRunner
+
+    from pmo_workbench.cli import app
+    from pmo_workbench.store import Store
+
+    path, ratings = write_mini(tmp_path)
+    with Store(db_url) as store:
+        store.import_competency(ratings, load_competency_instrument(path))
+    people = tmp_path / "people.csv"
+    people.write_text("name,email,job_level,manager,peers\nBen,ben@example.org,junior,Max,Cara\n"
+                      "Cara,,junior,Max,\nDan,dan@example.org,senior,=cmd,\n", encoding="utf-8")
+    out = tmp_path / "links.csv"
+    runner = CliRunner()
+    args = ["competency", "invite", "1", "--people", str(people), "--base-url", "https://s.example.org/",
+            "--out", str(out), "--instrument", str(path), "--db", db_url]
+    done = runner.invoke(app, args)
+    assert done.exit_code == 0, done.output
+    assert done.stdout.strip() == str(out) and (out.stat().st_mode & 0o777) == 0o600
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [(r["subject"], r["rater"], r["role"], r["email"]) for r in rows] == [
+        ("Ben", "Ben", "self", "ben@example.org"), ("Ben", "Max", "manager", ""), ("Ben", "Cara", "peer", ""),
+        ("Cara", "Cara", "self", ""), ("Cara", "Max", "manager", ""), ("Dan", "Dan", "self", "dan@example.org"),
+        ("Dan", "'=cmd", "manager", "")]  # a formula-like name is neutralised in the CSV
+    assert all(re.fullmatch(r"https://s\.example\.org/c/[\w-]{43}", r["link"]) for r in rows)
+    out.unlink()
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0 and "invited already; nothing written" in again.stderr and not out.exists()
+    people.write_text("name,job_level\nBen,chief\n", encoding="utf-8")
+    bad = runner.invoke(app, args)
+    assert bad.exit_code == 2 and f"{people}:2:job_level: unknown job level 'chief'" in bad.stderr
+    assert "Traceback" not in bad.output and not out.exists()
