@@ -189,3 +189,40 @@ def test_cli_invite_writes_one_link_per_pair(db_url, tmp_path):
     bad = runner.invoke(app, args)
     assert bad.exit_code == 2 and f"{people}:2:job_level: unknown job level 'chief'" in bad.stderr
     assert "Traceback" not in bad.output and not out.exists()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@sqlite_only
+def test_a_manager_rates_in_a_browser_with_javascript_off(cohort, chromium):
+    from playwright.sync_api import sync_playwright
+
+    from .conftest import running
+
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    token = cohort.tokens[("Ana <b>Silva</b>", "Max")]
+    with running(cohort.app) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=args)
+        context = browser.new_context(java_script_enabled=False)
+        page = context.new_page()
+        page.goto(f"{base}/c/{token}")
+        assert page.locator("#whom").inner_text() == (
+            "You are rating: Ana <b>Silva</b>, as their line manager (Senior project manager).")
+        assert page.locator("section.area h2").all_inner_texts() == ["Risk management", "Stakeholder management"]
+        assert page.locator("#area-risk details dd").first.inner_text() == "a1"
+        page.locator("label[for='r-r1-4']").click()
+        page.locator("label[for='r-r3-dk']").click()
+        page.get_by_role("button", name="Save and finish later").click()
+        assert page.url.endswith("?saved") and page.locator("#r-r1-4").is_checked()
+        page.locator("label[for='r-s2-5']").click()
+        page.get_by_role("button", name="Send my ratings").click()
+        assert page.url.endswith("/thanks?lang=en")
+        page.wait_for_load_state("load")
+        page = context.new_page()
+        page.goto(f"{base}/c/{token}")
+        assert page.locator("h1").inner_text() == "This link cannot be used"  # sent: single use
+        browser.close()
+    raters = cohort.store.competency_raters(cohort.competency_id).query("rater == 'Max' and role == 'manager'")
+    ana = raters[raters["subject"] == "Ana <b>Silva</b>"]
+    assert cohort.store.ratings(int(ana["rater_id"].iloc[0])) == {"r1": (4, None), "r3": ("DK", None),
+                                                                  "s2": (5, None)}
