@@ -1,16 +1,16 @@
 """The competency charts over the mini cohort of ``tests/competency_mini.py``, whose figures are worked by hand:
 
-- heat map: Ana's items on others' ratings (P2 rated too few risk behaviours to count there: r1 (3+4+4)/3 =
-  3.67, r3 (3+4)/2 = 3.5, so planning 3.58; r2 (3+3+4)/3 = 3.33; s1 (4+3+5+3)/4 = 3.75), Ben's and Cara's on
-  the manager's and their own (planning 3 and 4, monitoring 4 and 3, initiating 1 and 2): risk/planning (3.58
-  + 3 + 4) / 3 = 3.53, risk/monitoring (3.33 + 4 + 3) / 3 = 3.44, stakeholder/initiating (3.75 + 1 + 2) / 3 =
+- heat map: Ana's risk on her manager's ratings (2 peers rated risk: fewer than 3, so her risk level is Max's:
+  r1 3, r3 3, r2 3), her stakeholder items on others' (s1 (4+3+5+3)/4 = 3.75); Ben's and Cara's on the
+  manager's and their own (planning 3 and 4, monitoring 4 and 3, initiating 1 and 2): risk/planning
+  (3 + 3 + 4) / 3 = 3.33, risk/monitoring (3 + 4 + 3) / 3 = 3.33, stakeholder/initiating (3.75 + 1 + 2) / 3 =
   2.25, each of 3 people; stakeholder/executing has only Ana and Cara (Ben's manager left s2 blank), fewer than
   3, so it is absent;
 - training needs: stakeholder (Ana 3.875 < 4, Ben 1 < 2: 2 of 3, shortfall (0.125 + 1) / 2 = 0.5625) then risk
-  (Ana 3.5 < 4: 1 of 3, 0.5);
+  (Ana 3 < 4: 1 of 3, 1.0);
 - self vs others: no area has 3 people with both, so everything is suppressed;
-- Ana's profile: self 4.67 and 4, manager 3 and 4.5, others 3.5 and 3.875, peers only for stakeholder (3 peers
-  rated it, 2 rated risk), required 4 in both.
+- Ana's profile: self 4.67 and 4, manager 3 and 4.5, peers and others only for stakeholder (3.67 and 3.875: 3
+  peers rated it, 2 rated risk), so her risk level is her manager's 3; required 4 in both.
 """
 
 from __future__ import annotations
@@ -91,14 +91,14 @@ def test_heatmap_cells_are_the_hand_worked_means_on_a_fixed_scale(mini):
     spec = build("heatmap", mini)
     cells = rows(spec, "level")
     assert [(c["area"], c["process_group"], round(c["level"], 2), c["n"], c["level_text"]) for c in cells] == [
-        ("risk", "planning", 3.53, 3, "3.5"), ("risk", "monitoring_controlling", 3.44, 3, "3.4"),
+        ("risk", "planning", 3.33, 3, "3.3"), ("risk", "monitoring_controlling", 3.33, 3, "3.3"),
         ("stakeholder", "initiating", 2.25, 3, "2.2")]
     layer = spec["layer"][0]["encoding"]
     assert layer["color"]["scale"]["domain"] == [1, 5]  # two cohorts' maps compare
     # every process group the instrument uses is a column, in PMBOK order, the empty ones blank
     assert layer["x"]["scale"]["domain"] == ["Initiating", "Planning", "Executing", "Monitoring and controlling"]
     assert layer["y"]["scale"]["domain"] == ["Risk management", "Stakeholder management"]
-    assert "Risk management in Planning (3.5)" in spec["description"]
+    assert "Risk management in Planning (3.3)" in spec["description"]
     assert "Stakeholder management in Initiating (2.2)" in spec["description"]
 
 
@@ -106,7 +106,7 @@ def test_training_needs_are_drawn_in_rank_order_with_n_of_m(mini):
     spec = build("needs", mini)
     bars = rows(spec, "n_below")
     assert [(b["area"], b["n_below"], b["n_required"], b["text"], b["shortfall"]) for b in bars] == [
-        ("stakeholder", 2, 3, "2 of 3", 0.5625), ("risk", 1, 3, "1 of 3", 0.5)]
+        ("stakeholder", 2, 3, "2 of 3", 0.5625), ("risk", 1, 3, "1 of 3", 1.0)]
     assert spec["layer"][0]["encoding"]["y"]["sort"] == ["Stakeholder management", "Risk management"]
     assert "first Stakeholder management, where 2 of 3 people are below it, by 0.56" in spec["description"]
 
@@ -128,7 +128,8 @@ def test_distribution_counts_levels_and_annotates_the_share_below(mini):
     spec = build("distribution", mini)
     segments = rows(spec, "level_name")
     assert [(s["area"], s["level_name"], s["count"]) for s in segments] == [
-        ("risk", "4", 3), ("stakeholder", "Awareness", 1), ("stakeholder", "2", 1), ("stakeholder", "4", 1)]
+        ("risk", "3", 1), ("risk", "4", 2), ("stakeholder", "Awareness", 1), ("stakeholder", "2", 1),
+        ("stakeholder", "4", 1)]
     assert [(n["area"], n["note"]) for n in rows(spec, "note", "count")] == [("risk", "33% below"),
                                                                     ("stakeholder", "67% below")]
     hidden = cs.cohort_distribution(results)
@@ -142,12 +143,12 @@ def test_profile_shows_each_view_given_and_the_required_level(mini):
     spec = build("profile", mini)
     areas = rows(spec, "required")
     assert [(a["area"], a["assessed"], a["required"], a["below"]) for a in areas] == [
-        ("risk", 3.5, 4.0, True), ("stakeholder", 3.875, 4.0, True)]
+        ("risk", 3.0, 4.0, True), ("stakeholder", 3.875, 4.0, True)]
     points = [(p["area"], p["view"], round(p["level"], 2)) for p in rows(spec, "view")]
-    assert points == [("risk", "self", 4.67), ("risk", "manager", 3.0), ("risk", "others", 3.5),
+    assert points == [("risk", "self", 4.67), ("risk", "manager", 3.0),
                       ("stakeholder", "self", 4.0), ("stakeholder", "manager", 4.5),
-                      ("stakeholder", "peers", 3.67), ("stakeholder", "others", 3.88)]  # 2 peers on risk: no point
-    assert "below it in Risk management (3.5 of 4), Stakeholder management (3.9 of 4)" in spec["description"]
+                      ("stakeholder", "peers", 3.67), ("stakeholder", "others", 3.88)]  # 2 peers on risk: neither
+    assert "below it in Risk management (3.0 of 4), Stakeholder management (3.9 of 4)" in spec["description"]
     cara = charts.profile_chart(cs.person_profile(results, "Cara"), instrument).to_dict()
     assert {p["view"] for p in rows(cara, "view")} == {"self"}  # nobody else rated her
     assert "below it in none of them" in cara["description"]
@@ -185,7 +186,7 @@ def test_german_charts_write_german_numbers(mini):
         for spec in specs.values():
             assert spec["config"]["locale"]["number"]["decimal"] == ","
             vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION)
-    assert [c["level_text"] for c in rows(specs["heatmap"], "level")] == ["3,5", "3,4", "2,2"]
+    assert [c["level_text"] for c in rows(specs["heatmap"], "level")] == ["3,3", "3,3", "2,2"]
     assert [n["note"].replace("\xa0", " ") for n in rows(specs["distribution"], "note", "count")] == ["33 % below",
                                                                                             "67 % below"]
     assert "by 0,56 scale points" in specs["needs"]["description"]
