@@ -576,15 +576,17 @@ def bullets_slide(deck: Deck, title: str, items: Sequence[str], *, note: str | N
 
 def build_deck(report: str, records: Mapping[str, Any], *, organisation: str, branding: Branding | None = None,
                charts: Sequence[NotebookChart] = (), title: str | None = None) -> Deck:
-    """The deck of a rendered report (``"positioning"``, ``"portfolio"`` or ``"progress"``), from its records and
-    charts."""
+    """The deck of a rendered report (``"positioning"``, ``"portfolio"``, ``"progress"``, ``"competency"`` or
+    ``"profile"``), from its records and charts."""
+    from .deck_competency import competency_deck
     from .deck_portfolio import portfolio_deck
     from .deck_positioning import positioning_deck
     from .deck_progress import progress_deck
     from .deck_tags import tag_deck
     from .spec import report_title
 
-    build = {"portfolio": portfolio_deck, "progress": progress_deck}.get(report, positioning_deck)
+    build = {"portfolio": portfolio_deck, "progress": progress_deck, "competency": competency_deck,
+             "profile": competency_deck}.get(report, positioning_deck)
     deck = build(records, organisation=organisation, branding=branding, charts=charts, title=title)
     tag_deck(deck, title=title or report_title(report), organisation=organisation, engagement=engagement_of(records))
     return deck
