@@ -7,10 +7,12 @@ The rules (each number a rule uses is the instrument's):
   rated count as not rated);
 - **self** is the person's own area score; **manager** the mean of their line managers' area scores; **peers**
   the mean of their peers'; **others** the mean of every manager's and peer's area score, each rater counting once;
-- the **small-group rule**: peers are shown only when at least ``min_raters`` peers rated the area, others only
-  when at least ``min_raters`` managers and peers did; with fewer, peers are pooled into others or, when others
-  are too few as well, left out. The manager's own rating is shown to the person rated (it is the manager's
-  view, given by name);
+- the **small-group rule**: peers' ratings of a person are shown only when at least ``min_raters`` peers rated
+  the area, and so is others' (managers and peers pooled). The manager's rating is shown to the person rated:
+  it is the manager's view, given by name, and the self-manager gap needs it. Pooling fewer peers with a manager
+  shown by name would not hide them (others times their number, less the manager's, is the peers' sum), so
+  with fewer peers their ratings of the person are left out of the person's figures (the cohort's self vs
+  others, over at least ``min_raters`` people, takes them in);
 - the **assessed level** of a person in an area is others' rating when it may be shown, else the manager's,
   else the person's own (``basis`` says which): self-ratings run high, so the people who see the work come first;
 - **below required** when the assessed level is more than ``tolerance`` under the level the person's job level
@@ -151,7 +153,7 @@ def _profile(scores: pd.DataFrame, people: pd.DataFrame, instrument: CompetencyI
         profile[f"n_{name}"] = profile[f"n_{name}"].fillna(0).astype(int)
     # The small-group rule: peers and others are shown only from k raters on.
     profile["peers"] = profile["peers"].where(profile["n_peers"] >= k)
-    profile["others"] = profile["others"].where(profile["n_others"] >= k)
+    profile["others"] = profile["others"].where(profile["n_peers"] >= k)
     profile["assessed"] = profile["others"].combine_first(profile["manager"]).combine_first(profile["self"])
     profile["basis"] = np.select([profile["others"].notna(), profile["manager"].notna(), profile["self"].notna()],
                                  list(BASES), default="")
@@ -273,20 +275,25 @@ def process_group_heatmap(results: CompetencyResults, organisation: str | None =
 
 def self_vs_others(results: CompetencyResults, organisation: str | None = None,
                    cohort: str | None = None) -> pd.DataFrame:
-    """Per area, over the people with both a self-rating and others' rating that may be shown: the mean self
-    level, the mean others' level and the difference; and, over the people with a self and a manager rating,
-    the mean self-manager gap and how many blind spots and hidden strengths. Areas with fewer than
-    ``min_raters`` people are left out."""
+    """Per area, over the people with both a self-rating and a rating by a manager or peer: the mean self level,
+    the mean of others' levels (each person's managers and peers pooled, however few) and the difference; and,
+    over the people with a self and a manager rating, the mean self-manager gap and how many blind spots and
+    hidden strengths. Areas with fewer than ``min_raters`` people are left out."""
     ins = results.instrument
     rows = _cohort_rows(results, organisation, cohort)
+    # Every manager's and peer's rating counts here, however few rated one person: the figure is a cohort's.
+    scores = results.rater_scores
+    others = scores[(scores["role"] != "self") & scores["score"].notna()].groupby([*PERSON, "area"], sort=False)[
+        "score"].mean().rename("others_pooled")
+    rows = rows.join(others, on=[*PERSON, "area"])
     out = []
     for area in ins.area_ids:
         part = rows[rows["area"] == area]
-        both = part[part["self"].notna() & part["others"].notna()]
+        both = part[part["self"].notna() & part["others_pooled"].notna()]
         gaps = part[part["gap"].notna()]
         out.append({"area": area, "label": ins.area_label(area), "n": len(both),
-                    "self": both["self"].mean(), "others": both["others"].mean(),
-                    "difference": (both["self"] - both["others"]).mean(), "n_gap": len(gaps),
+                    "self": both["self"].mean(), "others": both["others_pooled"].mean(),
+                    "difference": (both["self"] - both["others_pooled"]).mean(), "n_gap": len(gaps),
                     "mean_gap": gaps["gap"].mean(), "blind_spots": int((gaps["gap_flag"] == "blind_spot").sum()),
                     "hidden_strengths": int((gaps["gap_flag"] == "hidden_strength").sum())})
     table = pd.DataFrame(out).set_index("area")

@@ -28,7 +28,7 @@ def test_validate_and_score_a_cohort(tmp_path):
     (cohort,) = json.loads(scored.stdout)["cohorts"]
     assert cohort["people"] == 3 and cohort["meeting_every_required_level"] == 1
     assert [(n["area"], n["people_below"], n["mean_shortfall"]) for n in cohort["training_needs"]] == [
-        ("stakeholder", 2, 0.562), ("risk", 1, 0.5)]
+        ("stakeholder", 2, 0.562), ("risk", 1, 1.0)]
     for name in ("Ana", "Ben", "Cara", "Max"):  # a cohort's figures name nobody
         assert name not in scored.stdout
     table = run("competency", "score", ratings, "--instrument", instrument)
