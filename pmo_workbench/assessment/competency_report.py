@@ -191,8 +191,8 @@ def about_points(data: CompetencyInput) -> list[str]:
           "they rated at least half of the behaviours expected at the person's job level (\"don't know\" counts as "
           "not rated)."),
         _("A person's assessed level in an area is the mean of others' scores (line manager and peers together) when "
-          "at least {k} others rated the area; else their line manager's score; else their own. Self-ratings tend "
-          "to run high, so the people who see the work come first.").format(k=k),
+          "at least {k} peers rated the area; else their line manager's score; else their own. Self-ratings tend to "
+          "run high, so the people who see the work come first.").format(k=k),
         ngettext("In this cohort, {others} of {total} assessed level comes from others, {manager} from the line "
                  "manager alone and {own} from the person's own rating.",
                  "In this cohort, {others} of {total} assessed levels come from others, {manager} from the line "
@@ -314,8 +314,9 @@ def hidden_areas_sentence(dist: pd.DataFrame, min_raters: int) -> str | None:
 
 
 def self_others_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Self against others per area shown (``n`` at least ``min_raters``), with the blind spots and hidden
-    strengths (over ``n_gap`` people with a self and a manager rating)."""
+    """Self against others per area shown (``n`` at least ``min_raters``; others are each person's managers and
+    peers pooled, however few, as the figure is the cohort's), with the blind spots and hidden strengths (over
+    ``n_gap`` people with a self and a manager rating)."""
     shown = table[table["self"].notna() | table["blind_spots"].notna()].copy()
     return shown.reset_index()
 
@@ -327,7 +328,7 @@ def self_others_sentence(table: pd.DataFrame, instrument: CompetencyInstrument) 
     gaps = table[table["blind_spots"].notna()]
     blind, hidden = int(gaps["blind_spots"].sum()), int(gaps["hidden_strengths"].sum())
     if shown.empty:
-        first = _("No area has at least {k} people with both a self-rating and others' rating that may be shown."
+        first = _("No area has at least {k} people with both a self-rating and a rating by others."
                   ).format(k=instrument.min_raters)
     else:
         mean = float(shown["difference"].mean())
@@ -405,17 +406,16 @@ def raters_sentence(data: CompetencyInput) -> str:
 def profile_notes(profile: pd.DataFrame, min_raters: int) -> list[str]:
     """Why a view is not shown, area by area grouped: peers pooled into others, others left out, no manager."""
     notes = []
-    peers_pooled = profile[(profile["n_peers"] > 0) & profile["peers"].isna()]
-    if len(peers_pooled):
-        notes.append(_("Peers' ratings are shown apart only when at least {k} peers rated an area; fewer did in: "
-                       "{areas}. There they count only within others' ratings, when those may be shown.").format(
-            k=min_raters, areas=_areas(peers_pooled, profile)))
-    others_hidden = profile[(profile["n_others"] > 0) & profile["others"].isna()]
-    if len(others_hidden):
-        notes.append(_("Others' ratings (line manager and peers together) are shown only when at least {k} of them "
-                       "rated an area; fewer did in: {areas}. There the assessed level is the line manager's rating "
-                       "or, without one, the self-rating.").format(k=min_raters,
-                                                                   areas=_areas(others_hidden, profile)))
+    few_peers = profile[(profile["n_peers"] > 0) & profile["peers"].isna()]
+    if len(few_peers):
+        notes.append(_("Peers' ratings, and others' (line manager and peers together), are shown only when at least "
+                       "{k} peers rated an area, so that no single colleague's rating can be worked out; fewer did "
+                       "in: {areas}. There the peers' ratings are left out and the assessed level is the line "
+                       "manager's rating or, without one, the self-rating.").format(
+            k=min_raters, areas=_areas(few_peers, profile)))
+    no_peers = profile[profile["n_peers"] == 0]
+    if len(no_peers):
+        notes.append(_("No peer rated: {areas}.").format(areas=_areas(no_peers, profile)))
     no_manager = profile[profile["manager"].isna()]
     if len(no_manager) and len(no_manager) < len(profile):
         notes.append(_("No line manager's rating in: {areas}.").format(areas=", ".join(no_manager["label"])))
@@ -550,9 +550,9 @@ def profile_points(data: CompetencyInput) -> list[str]:
     return [
         _("Each rater's score in an area is the mean of the behaviours they rated there, counted only when they rated "
           "at least half of the behaviours expected at the job level."),
-        _("The line manager's rating is shown as given. Peers' ratings are shown apart only when at least {k} peers "
-          "rated an area, and others' ratings (line manager and peers together) only when at least {k} of them did, "
-          "so that no single colleague's rating can be picked out.").format(k=k),
+        _("The line manager's rating is shown as given. Peers' ratings, and others' (line manager and peers "
+          "together), are shown only when at least {k} peers rated an area, so that no single colleague's rating "
+          "can be picked out.").format(k=k),
         _("The assessed level is others' rating where it may be shown; else the line manager's; else the "
           "self-rating."),
         _("An area meets the required level when the assessed level is less than {tolerance} under it.").format(
