@@ -507,7 +507,7 @@ def report_competency_command(
     against others. It names nobody; a cohort of fewer people than the instrument's minimum is refused."""
     from ..assessment.competency_report import competency_input
     from ..reports.branding import load_branding
-    from ..reports.spec import competency_spec
+    from ..reports.spec_competency import competency_spec
 
     check_folder(out)
     competency_input(ratings, organisation, cohort, instrument=instrument, engagement=engagement)  # exit 2 now
@@ -545,7 +545,7 @@ def report_profile_command(
     from ..assessment.competency_library import load_development_library
     from ..assessment.competency_report import competency_input
     from ..reports.branding import load_branding
-    from ..reports.spec import profile_spec
+    from ..reports.spec_competency import profile_spec
 
     if (subject is None) == (not every):
         usage("give --subject NAME for one person, or --all for everyone of the cohort")
