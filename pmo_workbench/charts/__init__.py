@@ -1,8 +1,9 @@
 """Altair charts for the reports: pure builders over the analysis frames, in one house style.
 
 :mod:`.positioning` draws the PMO assessment, :mod:`.benchmark` its place among peers, :mod:`.progress` its
-change between two waves, :mod:`.portfolio` the portfolio health report and :mod:`.delivery` its milestones,
-benefits and financial year, all in the style of :mod:`.style`. Every builder embeds its data,
+change between two waves, :mod:`.competency` the project managers' competency profiles, :mod:`.portfolio` the
+portfolio health report and :mod:`.delivery` its milestones, benefits and financial year, all in the style of
+:mod:`.style`. Every builder embeds its data,
 gives every mark a tooltip and never changes its input.
 """
 
@@ -25,6 +26,13 @@ from .portfolio import (
     schedule_view,
 )
 from .heatmaps import item_heatmap_parts, item_label
+from .competency import (
+    competency_heatmap,
+    distribution_chart,
+    profile_chart,
+    self_vs_others_chart,
+    training_needs_chart,
+)
 from .benchmark import benchmark_strips
 from .positioning import (
     compare_pmos,
@@ -41,11 +49,11 @@ from .trends import index_trend, s_curve
 
 __all__ = [
     "ACCENT", "FONT", "GREY", "LEVEL_COLOURS", "MAX_WIDTH", "NAVY", "RAG_COLOURS", "benchmark_strips", "benefit_bars",
-    "compare_pmos", "in_year_spend", "milestone_slip",
+    "compare_pmos", "competency_heatmap", "distribution_chart", "in_year_spend", "milestone_slip",
     "cpi_spi_quadrant", "demand_vs_capacity", "dependency_groups", "dependency_network", "dimension_scores",
     "exposure_bars", "frontier", "item_heatmap", "item_heatmap_parts", "item_label", "ladder", "perception",
-    "pmo_roles", "prioritisation", "progress_changes",
-    "resource_heatmap", "risk_heatmap", "roadmap", "schedule_view",
+    "pmo_roles", "prioritisation", "profile_chart", "progress_changes",
+    "resource_heatmap", "risk_heatmap", "roadmap", "schedule_view", "self_vs_others_chart", "training_needs_chart",
     "index_trend", "s_curve",
 ]
 

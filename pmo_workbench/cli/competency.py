@@ -1,4 +1,5 @@
-"""Commands on project managers' competency ratings: ``competency validate``, ``competency score``."""
+"""Commands on project managers' competency ratings: ``competency validate``, ``competency score``, and the blank
+ratings workbook, ``template competency``."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from rich.text import Text
 
 from .._io import neutralise_frame
 from .._values import count
-from .app import CONTEXT, EngagementOption, OutFileOption, app, check_out, emit, usage
+from .app import CONTEXT, EngagementOption, OutFileOption, app, check_out, emit, template_app, usage
 
 competency_app = typer.Typer(help="Check and score project managers' competency ratings (self, manager, peers).",
                              no_args_is_help=True, context_settings=CONTEXT)
@@ -136,3 +137,168 @@ def _print_cohort(results, organisation: str, cohort: str, shown) -> None:
     if not document["training_needs"]:
         table.add_row("", Text("nobody is below a required level"), "", "")
     shown.print(table)
+
+
+@template_app.command("competency")
+def template_competency_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write: .xlsx (or a bare .csv).")],
+    instrument: CompetencyInstrumentOption = "pm-competency",
+    people: Annotated[Path | None, typer.Option(
+        "--people", "--cohort-file", help="Cohort file (name, email, job_level, manager, peers separated by ;): "
+                                          "one row is filled in per rater and person rated.")] = None,
+    organisation: Annotated[str | None, typer.Option("--organisation", help="Organisation to fill in.")] = None,
+    cohort: Annotated[str | None, typer.Option("--cohort", "-c", help="Cohort to fill in.")] = None,
+    language: Annotated[str | None, typer.Option("--language", help="Language of the texts (en, de).")] = None,
+) -> None:
+    """Write a blank competency ratings workbook: one column per item, one row per rater and person rated (with
+    --people), what each point of the scale means per area, and the items not expected of a job level greyed.
+
+    Column names, ids and codes stay as they are in every language: the file is read back by them
+    (``competency validate``, ``competency score``, ``competency import``)."""
+    from ..assessment.competency import load_competency_instrument
+    from ..assessment.competency_intake import read_cohort, write_competency_template
+    from ..i18n import check_language
+
+    check_out(out)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        usage(f"--out must end in .xlsx or .csv, got '{out.name}'")
+    try:
+        code = check_language(language)
+    except ValueError as exc:
+        usage(f"--language: {exc}")
+    for name, value in (("--organisation", organisation), ("--cohort", cohort)):
+        if value is not None and (not value.strip() or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value)):
+            usage(f"{name} {value!r}: expected a name without control characters")
+    ins = load_competency_instrument(instrument, language=code)
+    cohort_people = read_cohort(people, ins) if people is not None else None
+    typer.echo(str(write_competency_template(ins, out, people=cohort_people, organisation=organisation,
+                                             cohort=cohort, language=code)))
+
+
+# -- the store -----------------------------------------------------------------------------------------------
+
+CompetencyIdOption = Annotated[list[int] | None, typer.Option(
+    "--assessment", "-a", help="Competency assessment id (repeat for several; default: every one).")]
+
+
+def _store(db: str | None, *, create: bool = True):
+    from .store import _open_store
+
+    return _open_store(db, create=create)
+
+
+@competency_app.command("import")
+def competency_import_command(
+    ratings: RatingsArgument,
+    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file (default: $PMO_WORKBENCH_DB, "
+                                                        "else workbench.db in the user data folder).")] = None,
+    instrument: CompetencyInstrumentOption = "pm-competency",
+) -> None:
+    """Import a ratings file into the store; importing the same file again changes nothing.
+
+    Ratings go to the competency assessment of their organisation and cohort (created when new); a blank value
+    keeps what is stored."""
+    ins, _ = _read(ratings, instrument)  # every problem reported before the database is opened
+    with _store(db) as store:
+        result = store.import_competency(ratings, ins)
+        typer.echo(f"{ratings} -> {store.shown_url}: {count(len(result.assessments), 'competency assessment')} "
+                   f"({', '.join(map(str, result.assessments))}), {count(result.people_added, 'person', 'people')} "
+                   f"and {count(result.raters_added, 'rater')} added; ratings: {result.ratings_added} added, "
+                   f"{result.ratings_changed} changed, {result.ratings_unchanged} unchanged")
+
+
+@competency_app.command("export")
+def competency_export_command(
+    out: Annotated[Path, typer.Argument(help="File to write: .csv or .xlsx.")],
+    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file.")] = None,
+    assessment: CompetencyIdOption = None,
+    form: Annotated[str, typer.Option("--form", help="wide: one row per rater and person rated (no comments); "
+                                                     "long: one rating per row (with comments).")] = "wide",
+    instrument: Annotated[str | None, typer.Option(
+        "--instrument", "-i", help="YAML file of a custom (not built-in) competency instrument.")] = None,
+) -> None:
+    """Write stored ratings as a ratings file (the format `competency validate` and `score` read)."""
+    from ..assessment.competency import load_competency_instrument
+
+    check_out(out)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        usage(f"the file to write must end in .csv or .xlsx, got '{out.name}'")
+    if form not in ("wide", "long"):
+        usage(f"--form must be wide or long, got '{form}'")
+    given = load_competency_instrument(instrument) if instrument is not None else None
+    with _store(db, create=False) as store:
+        if given is not None:
+            store.use_competency_instrument(given)
+        written = store.export_competency(out, competency_id=assessment or None, form=form)
+    typer.echo(str(written))
+
+
+@competency_app.command("list")
+def competency_list_command(
+    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file.")] = None,
+) -> None:
+    """List the stored competency assessments (one per organisation and cohort)."""
+    from .app import console
+    from .store import shown
+
+    with _store(db, create=False) as store:
+        frame = store.competency_assessments()
+        url = store.shown_url
+    if frame.empty:
+        typer.echo(f"{url}: no competency assessments yet (import a ratings file with `pmo-workbench competency "
+                   "import`)")
+        return
+    table = Table(title=Text(f"Competency assessments in {url}"))
+    for column in ("id", "organisation", "cohort", "instrument", "status", "people", "raters", "ratings"):
+        table.add_column(column, justify="right" if column in ("id", "people", "raters", "ratings") else "left")
+    for r in frame.itertuples(index=False):
+        table.add_row(str(r.competency_id), Text(shown(r.organisation)), Text(shown(r.cohort)),
+                      f"{r.instrument_id} {r.instrument_version}", r.status, str(r.people), str(r.raters),
+                      str(r.ratings))
+    console().print(table)
+
+
+COMPETENCY_LINK_COLUMNS = ("subject", "rater", "role", "email", "link")
+"""The columns of the competency invitations CSV (a mail merge's input): one row per rater and person rated."""
+
+
+@competency_app.command("invite")
+def competency_invite_command(
+    assessment: Annotated[int, typer.Argument(help="Competency assessment id (`competency list` shows them).",
+                                              show_default=False)],
+    people: Annotated[Path, typer.Option("--people", help="Cohort file (.csv, .xlsx): name, email, job_level, "
+                                                          "manager, peers (separated by ;).", show_default=False)],
+    base_url: Annotated[str, typer.Option(
+        "--base-url", help="Address at which raters reach `pmo-workbench serve`; each link is BASE_URL/c/TOKEN.",
+        show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Invitations CSV to write (subject, rater, role, email, "
+                                                          "link).")] = Path("competency-invitations.csv"),
+    instrument: Annotated[str | None, typer.Option(
+        "--instrument", "-i", help="YAML file of a custom (not built-in) competency instrument.")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file.")] = None,
+) -> None:
+    """Invite every rater of every person of a cohort file: one personal link per rater and person rated (the
+    person themself, their line manager, each peer), written once to the invitations CSV (the store keeps only a
+    hash of each). Running it again with the same file invites only the pairs new in it."""
+    from .._io import atomic_path
+    from ..assessment.competency import load_competency_instrument
+    from ..assessment.competency_intake import read_cohort
+    from .invitations import _base_url, _check_new_file, _write_rows
+
+    url = _base_url(base_url)
+    _check_new_file(out, False, reads=people)
+    given = load_competency_instrument(instrument) if instrument is not None else None
+    with _store(db, create=False) as store:
+        if given is not None:
+            store.use_competency_instrument(given)
+        listed = read_cohort(people, store.competency_instrument(assessment))
+        with atomic_path(out, mode=0o600) as tmp:
+            issued = store.invite_competency(assessment, listed)
+            _write_rows(tmp, COMPETENCY_LINK_COLUMNS, [
+                {"subject": i.pair.subject, "rater": i.pair.rater, "role": i.pair.role, "email": i.pair.rater_email,
+                 "link": f"{url}/c/{i.token}"} for i in issued])
+    if not issued:
+        out.unlink(missing_ok=True)
+        typer.echo(f"everyone in {people} was invited already; nothing written", err=True)
+        return
+    typer.echo(str(out))

@@ -42,6 +42,8 @@ from .engine import (
     read_only_message,
     shown_url,
 )
+from .competency import CompetencyMixin
+from .competency_links import CompetencyLinkMixin
 from .engagement import EngagementMixin
 from .waves import AssessmentMixin, _answered
 from .files import FileMixin, _builtin, _tidy_frame
@@ -70,7 +72,8 @@ class _AssessmentInfo:
     scale_max: int
 
 
-class Store(AssessmentMixin, FileMixin, EngagementMixin, InvitationMixin, Database):
+class Store(AssessmentMixin, FileMixin, EngagementMixin, InvitationMixin, CompetencyMixin,
+            CompetencyLinkMixin, Database):
     """An open assessment database.
 
     Parameters
@@ -105,6 +108,7 @@ class Store(AssessmentMixin, FileMixin, EngagementMixin, InvitationMixin, Databa
         self._translated: dict[tuple[str, str, str], Instrument] = {}  # (id, version, language)
         self._info: dict[int, _AssessmentInfo] = {}  # assessment id -> instrument and scale
         self._respondent_assessment: dict[int, int] = {}
+        self._competency_instruments: dict = {}  # (id, version) -> CompetencyInstrument (see .competency)
         try:
             self._open(create, opened.probe)
         except BaseException:

@@ -14,7 +14,7 @@ from ..errors import StoreError
 
 DB_ENV = "PMO_WORKBENCH_DB"
 """Environment variable naming the database: a full URL or the path of a SQLite file."""
-SCHEMA_HEAD = "0009"
+SCHEMA_HEAD = "0010"
 """The Alembic revision this version of the package writes (the head of ``migrations/versions``)."""
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 STATUSES = ("open", "closed")
@@ -33,7 +33,7 @@ NOT_APPLICABLE = "n/a"
 DONT_KNOW = "DK"
 """The answer "don't know" (:meth:`Store.save_answer` takes ``"DK"`` in any case, :meth:`Store.answers` returns
 this); kept apart from the scale and from "not applicable", never scored. Exports write it as ``DK``."""
-_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
+_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
 _NA_TEXT = "NA"
 _NA_RAW = frozenset({"na", "n/a"})  # the not-answered markers of a responses file that are not a blank
 
@@ -231,5 +231,98 @@ class Draft(Base):
     updated_at: Mapped[dt.datetime]
 
 
+class CompetencyAssessment(Base):
+    """One cohort of an organisation rated with a competency instrument (see :mod:`.competency`)."""
+
+    __tablename__ = "competency_assessments"
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id", "cohort", name="uq_competency_assessments_organisation_id"),
+        sa.CheckConstraint("status IN ('open', 'closed')", name="ck_competency_assessments_status"),
+        sa.CheckConstraint("scale_max > scale_min", name="ck_competency_assessments_scale"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    cohort: Mapped[str]
+    instrument_id: Mapped[str]
+    instrument_version: Mapped[str]
+    scale_min: Mapped[int]
+    scale_max: Mapped[int]
+    status: Mapped[str] = mapped_column(server_default="open")
+    created_at: Mapped[dt.datetime]
+
+
+class CompetencySubject(Base):
+    """A person rated in a competency assessment, with their job level."""
+
+    __tablename__ = "competency_subjects"
+    __table_args__ = (sa.UniqueConstraint("assessment_id", "name", name="uq_competency_subjects_assessment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("competency_assessments.id", ondelete="CASCADE"))
+    name: Mapped[str]
+    job_level: Mapped[str]
+    email: Mapped[str | None]
+
+
+class CompetencyRater(Base):
+    """One rater of one person (self, manager or peer): what an intake row and an invitation are for."""
+
+    __tablename__ = "competency_raters"
+    __table_args__ = (
+        sa.UniqueConstraint("subject_id", "rater", name="uq_competency_raters_subject_id"),
+        sa.CheckConstraint("role IN ('self', 'manager', 'peer')", name="ck_competency_raters_role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(sa.ForeignKey("competency_subjects.id", ondelete="CASCADE"))
+    rater: Mapped[str]
+    role: Mapped[str]
+    assessed_on: Mapped[dt.date | None]
+    created_at: Mapped[dt.datetime]
+
+
+class CompetencyRating(Base):
+    """A rater's rating of one item: a whole number on the scale, or "don't know"; a comment."""
+
+    __tablename__ = "competency_ratings"
+    __table_args__ = (
+        sa.UniqueConstraint("rater_id", "item", name="uq_competency_ratings_rater_id"),
+        sa.CheckConstraint("NOT dont_know OR value IS NULL", name="ck_competency_ratings_dont_know_no_value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rater_id: Mapped[int] = mapped_column(sa.ForeignKey("competency_raters.id", ondelete="CASCADE"))
+    item: Mapped[str]
+    value: Mapped[int | None]
+    dont_know: Mapped[bool] = mapped_column(server_default=sa.false())
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    updated_at: Mapped[dt.datetime]
+
+
+class CompetencyInvitation(Base):
+    """One link per rater and person rated; only the SHA-256 of its token is kept."""
+
+    __tablename__ = "competency_invitations"
+    __table_args__ = (
+        sa.UniqueConstraint("rater_id", name="uq_competency_invitations_rater_id"),
+        sa.UniqueConstraint("token_hash", name="uq_competency_invitations_token_hash"),
+        sa.CheckConstraint("status IN ('invited', 'started', 'submitted')", name="ck_competency_invitations_status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rater_id: Mapped[int] = mapped_column(sa.ForeignKey("competency_raters.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(sa.String(64))
+    email: Mapped[str | None]
+    language: Mapped[str | None]
+    status: Mapped[str] = mapped_column(server_default="invited")
+    created_at: Mapped[dt.datetime]
+    started_at: Mapped[dt.datetime | None]
+    submitted_at: Mapped[dt.datetime | None]
+    draft: Mapped[str | None] = mapped_column(sa.Text)
+
+
 _ORG, _PMO, _ASM, _RESP, _ANS = (m.__table__ for m in (Organisation, Pmo, Assessment, Respondent, Answer))
 _INV, _TOK, _DRAFT = Invitation.__table__, InvitationToken.__table__, Draft.__table__
+_CASM, _CSUB, _CRAT, _CVAL, _CINV = (m.__table__ for m in (CompetencyAssessment, CompetencySubject, CompetencyRater,
+                                                          CompetencyRating, CompetencyInvitation))

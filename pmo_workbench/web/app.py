@@ -177,7 +177,7 @@ def create_app(db_url: str, *, admin_password_hash: str | None = None, secret: b
         Mark the admin session cookie ``Secure`` (sent over HTTPS only); ``False`` for plain-HTTP use on
         this machine only.
     """
-    from . import admin, respondent
+    from . import admin, competency, respondent
 
     env = environment()
     store = Store(db_url)
@@ -186,6 +186,7 @@ def create_app(db_url: str, *, admin_password_hash: str | None = None, secret: b
                    base_url=base_url.rstrip("/") if base_url else None, env=env, secure_cookies=secure_cookies)
     routes = [
         *respondent.routes(),
+        *competency.routes(),
         *admin.routes(),
         Route("/", home),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),

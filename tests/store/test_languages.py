@@ -46,7 +46,7 @@ def test_a_database_of_schema_0008_upgrades_keeping_respondents_and_answers(db_u
         engine.dispose()
     with Store(db_url) as opened:
         with opened._engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD == "0009"
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD == "0010"
             assert conn.execute(sa.text("SELECT label, language FROM respondents ORDER BY id")).all() == [
                 ("R1", None), ("R2", None)]
         assert opened.answers(1) == {"MAN1": (4, None)} and opened.answers(2) == {"MAN1": (2, "ok")}

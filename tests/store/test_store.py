@@ -308,7 +308,7 @@ def test_create_false_refuses_a_missing_or_old_database(tmp_path):
         Store(tmp_path / "missing.db", create=False)
     assert not (tmp_path / "missing.db").exists()
     _database_at_0001(f"sqlite:///{tmp_path / 'old.db'}")
-    with pytest.raises(StoreError, match=r"schema 0001, not 0009; run `pmo-workbench store init` to upgrade it"):
+    with pytest.raises(StoreError, match=r"schema 0001, not 0010; run `pmo-workbench store init` to upgrade it"):
         Store(tmp_path / "old.db", create=False)
 
 
@@ -336,7 +336,7 @@ def test_a_database_of_the_first_schema_opens_and_is_upgraded(db_url, core):
         engine.dispose()
     with Store(url) as opened:
         with opened._engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD == "0009"
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD == "0010"
         # The old rows survive and the new columns work.
         assert opened.organisation("Old Org") == 1
         assert opened.pmo("Old Org", "Old PMO") == 1
@@ -413,7 +413,7 @@ def test_store_commands(db_url, tmp_path, core, sample):
     result = run("store", "list", "--db", db)  # no file yet, or an empty PostgreSQL database
     assert result.exit_code == 2 and "`pmo-workbench store init`" in result.stderr
     result = run("store", "init", "--db", db)
-    assert result.exit_code == 0 and "ready (schema 0009)" in result.stdout
+    assert result.exit_code == 0 and "ready (schema 0010)" in result.stdout
     result = run("store", "list", "--db", db)
     assert result.exit_code == 0 and "no assessments yet" in result.stdout
     result = run("store", "import", SAMPLE, "--db", db)
