@@ -132,6 +132,12 @@ def report_positioning_command(
     cell_timeout: CellTimeoutOption = DEFAULT_CELL_TIMEOUT,
     wave: WaveOption = None,
     language: LanguageOption = None,
+    competency: Annotated[Path | None, typer.Option(
+        "--competency", help="The organisation's competency ratings: the cohort's summary (people assessed, "
+                             "requirements met, top training needs) joins the empowerment role.")] = None,
+    competency_cohort: Annotated[str | None, typer.Option(
+        "--competency-cohort", help="The cohort of --competency summarised (default: the organisation's only "
+                                    "one).")] = None,
 ) -> None:
     """Render the positioning report of one organisation (HTML, PDF, executed notebook, slide deck).
 
@@ -152,6 +158,8 @@ def report_positioning_command(
         usage("give --responses FILE --organisation NAME, or --store URL --assessment ID")
     if as_of is not None and portfolio is None:
         usage("--as-of is the portfolio's status date: give --portfolio too")
+    if competency_cohort is not None and competency is None:
+        usage("--competency-cohort names a cohort of the competency ratings: give --competency FILE too")
     check_folder(out)
     if portfolio is not None:
         from ..portfolio import read_portfolio
@@ -184,10 +192,15 @@ def report_positioning_command(
     frame = chosen_wave(frame, wave, organisation=organisation, pmo=pmo, where=str(responses))
     entries = engagement_inputs(responses, frame, ins, engagement=engagement, targets=targets, targets_source=source)[0]
     refuse_few_anonymous(responses, frame, organisation, pmo, entries)  # exit 2 before any notebook runs
+    if competency is not None:
+        from ..assessment.competency_report import cohort_summary
+
+        competency_cohort = cohort_summary(competency, organisation, competency_cohort)[0]["cohort"]  # exit 2 now
     spec = positioning_spec(responses, organisation, pmo, instrument=instrument, benchmark=benchmark,
                             branding=branding, min_group_size=min_group_size, engagement=engagement,
                             targets=targets, targets_source=source, portfolio=portfolio,
-                            as_of=as_of.date() if as_of else None, wave=wave, peers=peers, language=language)
+                            as_of=as_of.date() if as_of else None, wave=wave, peers=peers, language=language,
+                            competency=competency, competency_cohort=competency_cohort)
     if store_url is not None and name is not None:
         spec = dataclasses.replace(spec, name=name_in_language(name, spec.parameters.get("language")))
     run_reports([spec], out, formats(format, ("html", "ipynb")), jobs=1, force=True, index=False,
@@ -461,3 +474,90 @@ def _stored_wave(store, assessment: int, wave: str | None) -> tuple[str | None, 
     if len(mine) < 2:
         return None, wave
     return wave_report_name("positioning", info["organisation"], info["pmo"], info["wave"]), info["wave"]
+
+
+# --- competency: a cohort's report and each person's own profile ------------------------------------------------
+
+RatingsArgument = Annotated[Path, typer.Argument(help="Competency ratings file (.csv, .xlsx), long or wide form.")]
+CohortOrganisationOption = Annotated[str, typer.Option("--organisation", "-o", help="The organisation, as named "
+                                                                                    "in the ratings.")]
+CohortOption = Annotated[str, typer.Option("--cohort", "-c", help="The cohort, as named in the ratings.")]
+CompetencyInstrumentOption = Annotated[str, typer.Option(
+    "--instrument", "-i", help="Built-in competency instrument id (pm-competency) or path to its YAML file.")]
+CompetencyEngagementOption = Annotated[Path | None, typer.Option(
+    "--engagement", help="The organisation's engagement file (client, logos, and its competency: required: edits "
+                         "of the required profile).")]
+
+
+@report_app.command("competency")
+def report_competency_command(
+    ratings: RatingsArgument,
+    organisation: CohortOrganisationOption,
+    cohort: CohortOption,
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the report into.")],
+    instrument: CompetencyInstrumentOption = "pm-competency",
+    engagement: CompetencyEngagementOption = None,
+    branding: BrandingOption = None,
+    format: FormatOption = None,
+    cell_timeout: CellTimeoutOption = DEFAULT_CELL_TIMEOUT,
+    language: LanguageOption = None,
+) -> None:
+    """Render the competency report of one cohort of project managers (HTML, PDF, executed notebook, slide deck,
+    Word): the heat map of areas by process group, the distribution per area, the ranked training needs, self
+    against others. It names nobody; a cohort of fewer people than the instrument's minimum is refused."""
+    from ..assessment.competency_report import competency_input
+    from ..reports.branding import load_branding
+    from ..reports.spec_competency import competency_spec
+
+    check_folder(out)
+    competency_input(ratings, organisation, cohort, instrument=instrument, engagement=engagement)  # exit 2 now
+    if branding is not None:
+        load_branding(branding)
+    spec = competency_spec(ratings, organisation, cohort, instrument=instrument, engagement=engagement,
+                           branding=branding, language=language)
+    run_reports([spec], out, formats(format, ("html", "ipynb")), jobs=1, force=True, index=False,
+                cell_timeout=cell_timeout)
+
+
+@report_app.command("profile")
+def report_profile_command(
+    ratings: RatingsArgument,
+    organisation: CohortOrganisationOption,
+    cohort: CohortOption,
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the report(s) into.")],
+    subject: Annotated[str | None, typer.Option("--subject", "-s", help="The person, as named in the ratings.")
+                       ] = None,
+    every: Annotated[bool, typer.Option("--all", help="One profile per person of the cohort (instead of "
+                                                      "--subject), and an index of them.")] = False,
+    instrument: CompetencyInstrumentOption = "pm-competency",
+    engagement: CompetencyEngagementOption = None,
+    library: Annotated[Path | None, typer.Option("--library", help="Development library YAML (default: the "
+                                                                   "built-in one).")] = None,
+    branding: BrandingOption = None,
+    format: FormatOption = None,
+    jobs: JobsOption = None,
+    cell_timeout: CellTimeoutOption = DEFAULT_CELL_TIMEOUT,
+    language: LanguageOption = None,
+) -> None:
+    """Render a person's own competency profile (HTML, PDF, executed notebook, slide deck, Word), confidential to
+    them: their ratings against the required level, blind spots and hidden strengths, development suggestions. With
+    --all, one profile per person of the cohort."""
+    from ..assessment.competency_library import load_development_library
+    from ..assessment.competency_report import competency_input
+    from ..reports.branding import load_branding
+    from ..reports.spec_competency import profile_spec
+
+    if (subject is None) == (not every):
+        usage("give --subject NAME for one person, or --all for everyone of the cohort")
+    check_folder(out)
+    data = competency_input(ratings, organisation, cohort, instrument=instrument, engagement=engagement,
+                            subject=subject)  # every problem, exit 2
+    if library is not None:
+        load_development_library(library, instrument=data.instrument)
+    if branding is not None:
+        load_branding(branding)
+    subjects = [data.subject] if subject is not None else [str(s) for s in data.people["subject"]]
+    specs = [profile_spec(ratings, organisation, cohort, person, instrument=instrument, engagement=engagement,
+                          library=library, branding=branding, language=language) for person in subjects]
+    run_reports(specs, out, formats(format, ("html", "ipynb")), jobs=jobs if every else 1, force=True, index=every,
+                cell_timeout=cell_timeout, language=language)

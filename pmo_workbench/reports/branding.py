@@ -13,7 +13,8 @@ from ..i18n import N_, _
 from .._safety import FileSafetyError, logo_data_uri, resolve_inside
 
 
-KICKERS = {"positioning": N_("PMO assessment"), "portfolio": N_("Portfolio report"), "progress": N_("PMO assessment")}
+KICKERS = {"positioning": N_("PMO assessment"), "portfolio": N_("Portfolio report"), "progress": N_("PMO assessment"),
+           "competency": N_("Competency assessment"), "profile": N_("Competency assessment")}
 """The small line above each kind of report's title when the branding file gives none."""
 
 

@@ -1,13 +1,12 @@
-"""Slide decks (PowerPoint, python-pptx) of the positioning and portfolio reports.
+"""Slide decks (PowerPoint, python-pptx) of the reports (one ``deck_<kind>.py`` module per kind of report).
 
 A deck is built in the report engine's worker from what the executed notebook recorded
-(:func:`~pmo_workbench.reports.records.read_records`: the ``deck`` record of
-:mod:`pmo_workbench.reports.slides` and the report's other records) and, for the charts too complex for
-PowerPoint's own, the notebook's Vega-Lite specs rendered to PNG by vl-convert. Bar and radar charts are
-native charts a consultant can edit. Slides use the master's layouts by name ("Title Slide", "Title Only"),
-so a consultancy's own master (the ``deck`` field of its branding file) replaces
-``templates/report/deck.pptx``. Text is sized to fit its box from font metrics (:mod:`.deck_text`),
-shortened where it cannot, and every text frame also shrinks on overflow.
+(:func:`~pmo_workbench.reports.records.read_records`: the ``deck`` record of :mod:`pmo_workbench.reports.slides`
+and the report's other records) and, for the charts too complex for PowerPoint's own, the notebook's Vega-Lite
+specs rendered to PNG by vl-convert. Bar and radar charts are native charts a consultant can edit. Slides use the
+master's layouts by name ("Title Slide", "Title Only"), so a consultancy's own master (the ``deck`` field of its
+branding file) replaces ``templates/report/deck.pptx``. Text is sized to fit its box from font metrics
+(:mod:`.deck_text`), shortened where it cannot, and every text frame also shrinks on overflow.
 
 python-pptx writes XML safely: names and comments go in as plain text, nothing is escaped twice, and a text
 starting with ``=`` is text (a slide has no formulas).
@@ -576,8 +575,8 @@ def bullets_slide(deck: Deck, title: str, items: Sequence[str], *, note: str | N
 
 def build_deck(report: str, records: Mapping[str, Any], *, organisation: str, branding: Branding | None = None,
                charts: Sequence[NotebookChart] = (), title: str | None = None) -> Deck:
-    """The deck of a rendered report (``"positioning"``, ``"portfolio"`` or ``"progress"``), from its records and
-    charts."""
+    """The deck of a rendered report (a kind of :data:`~.spec.REPORTS`), from its records and charts."""
+    from .deck_competency import competency_deck
     from .deck_portfolio import portfolio_deck
     from .deck_positioning import positioning_deck
     from .deck_progress import progress_deck
@@ -585,6 +584,7 @@ def build_deck(report: str, records: Mapping[str, Any], *, organisation: str, br
     from .spec import report_title
 
     build = {"portfolio": portfolio_deck, "progress": progress_deck}.get(report, positioning_deck)
+    build = competency_deck if report in ("competency", "profile") else build
     deck = build(records, organisation=organisation, branding=branding, charts=charts, title=title)
     tag_deck(deck, title=title or report_title(report), organisation=organisation, engagement=engagement_of(records))
     return deck

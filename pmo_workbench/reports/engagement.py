@@ -42,7 +42,8 @@ def engagement_record(engagement: Engagement | str | Path | None, engagement_fil
     report
         ``positioning`` (key messages: ``key_messages``), ``portfolio`` (``portfolio_key_messages``, and no
         fieldwork) or ``progress`` (no key messages: the file's are about one wave; the fieldwork of ``answers``,
-        the later wave's).
+        the later wave's); ``competency`` and ``profile`` (no key messages: the file's are about the PMO; the
+        fieldwork of the cohort's ratings, ``answers``).
 
     Returns
     -------
@@ -58,14 +59,15 @@ def engagement_record(engagement: Engagement | str | Path | None, engagement_fil
     InputValidationError
         When the file is invalid, or a logo is outside the engagement file's folder or not an acceptable image.
     """
-    if report not in ("positioning", "portfolio", "progress"):
-        raise ValueError(f"report must be 'positioning', 'portfolio' or 'progress', not {report!r}")
+    if report not in ("positioning", "portfolio", "progress", "competency", "profile"):
+        raise ValueError(f"report must be 'positioning', 'portfolio', 'progress', 'competency' or 'profile', "
+                         f"not {report!r}")
     if isinstance(engagement, (str, Path)):
         engagement_file = Path(engagement)
         engagement = load_engagement(engagement_file, None)
     own = engagement if engagement is not None and engagement.organisation == organisation else None
     fieldwork = None
-    if report in ("positioning", "progress"):
+    if report in ("positioning", "progress", "competency", "profile"):
         if own is not None and own.fieldwork is not None:
             fieldwork = [own.fieldwork.start.isoformat(), own.fieldwork.end.isoformat()]
         elif answers is not None:

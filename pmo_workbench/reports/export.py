@@ -233,7 +233,8 @@ def _contents_html(contents: list[dict[str, Any]]) -> str:
     return f'<nav class="toc" aria-label="{title}"><h2 class="toc-title">{title}</h2><ol>{"".join(lines)}</ol></nav>'
 
 
-REPORT_KINDS = {"positioning": N_("positioning"), "portfolio": N_("portfolio"), "progress": N_("progress")}
+REPORT_KINDS = {"positioning": N_("positioning"), "portfolio": N_("portfolio"), "progress": N_("progress"),
+                "competency": N_("competency"), "profile": N_("competency profile")}
 """The kinds of report as the batch index names a failed one."""
 
 

@@ -61,6 +61,11 @@ class _ManifestRow(BaseModel):
     to: str | None = None
     min_change: float | None = Field(default=None, ge=0)
     language: str | None = None
+    cohort: str | None = None
+    subject: str | None = None
+    library: str | None = None
+    competency: str | None = None
+    competency_cohort: str | None = None
 
     @pydantic.field_validator("language", mode="before")
     @classmethod
@@ -72,13 +77,22 @@ class _ManifestRow(BaseModel):
 
 _WAVE_COLUMNS = ("from", "to", "min_change")
 """Columns of a progress report only: the two waves compared and the minimum meaningful change."""
+_COHORT_COLUMNS = ("cohort", "subject", "library")
+"""Columns of the competency reports only: the cohort, the person (profile) and the development library."""
+_POSITIONING_ONLY = ("competency", "competency_cohort")
+_PMO_COLUMNS = ("budget", "eac_method", "fy_start", "green", "amber", "currency", "history", "stale_days", "store",
+                "assessment", "pmo", "benchmark", "peers", "min_group_size", "targets", "portfolio", "as_of", "wave",
+                *_WAVE_COLUMNS, *_POSITIONING_ONLY)
 _REPORT_COLUMNS = {
     "positioning": ("budget", "eac_method", "fy_start", "green", "amber", "currency", "history", "stale_days",
-                    *_WAVE_COLUMNS),
+                    *_WAVE_COLUMNS, *_COHORT_COLUMNS),
     "portfolio": ("responses", "store", "assessment", "pmo", "instrument", "benchmark", "peers", "min_group_size",
-                  "targets", "wave", *_WAVE_COLUMNS),
+                  "targets", "wave", *_WAVE_COLUMNS, *_COHORT_COLUMNS, *_POSITIONING_ONLY),
     "progress": ("budget", "eac_method", "fy_start", "green", "amber", "currency", "history", "stale_days",
-                 "store", "assessment", "benchmark", "peers", "targets", "portfolio", "as_of", "wave"),
+                 "store", "assessment", "benchmark", "peers", "targets", "portfolio", "as_of", "wave",
+                 *_COHORT_COLUMNS, *_POSITIONING_ONLY),
+    "competency": (*_PMO_COLUMNS, "subject", "library"),
+    "profile": _PMO_COLUMNS,
 }
 """Manifest columns that belong to the other kind of report (an error when filled in)."""
 
@@ -190,7 +204,7 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language:
                   ) -> list[ReportSpec]:
     """Read a batch manifest (CSV or YAML): one report per row, paths relative to the manifest.
 
-    Columns/keys: ``report`` (``positioning``, ``portfolio`` or ``progress``),
+    Columns/keys: ``report`` (``positioning``, ``portfolio``, ``progress``, ``competency`` or ``profile``),
     ``organisation``, ``branding``, ``name`` (optional output base name, made
     safe), ``notebook`` (optional: an extended copy of the report notebook to
     run instead). Positioning reports: ``responses`` (required), ``pmo``,
@@ -208,6 +222,11 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language:
     Progress reports: ``responses`` (required; both waves in a ``wave`` column), ``pmo`` (required),
     ``from`` and ``to`` (the waves; by default the two latest), ``min_change``, ``instrument``,
     ``engagement``, ``min_group_size``.
+    Competency reports (``competency``, one cohort) and a person's own profile (``profile``): ``responses``
+    (required; the competency ratings), ``cohort`` (required), ``subject`` (a profile's person, required; ``*``:
+    one profile per person of the cohort), ``instrument`` (default ``pm-competency``), ``engagement`` (its
+    ``competency: required:`` edits), ``library`` (a profile's development library). A positioning report's
+    ``competency`` (a ratings file) and ``competency_cohort`` add the cohort's summary to its empowerment role.
     Every report: ``language`` (``en``, ``de``...; default the engagement file's, else English); ``language``
     given here (the command line's ``--language``) wins over the column.
 
@@ -259,7 +278,8 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language:
                 outside = True
         if outside:
             continue  # nothing of this row is read until its files are where they may be
-        for column in ("responses", "benchmark", "branding", "notebook", "engagement", "targets"):
+        for column in ("responses", "benchmark", "branding", "notebook", "engagement", "targets", "competency",
+                       "library"):
             value = clean.get(column)
             if column == "benchmark" and value is not None:
                 value = _store_file(str(value))  # a pool on a database server is checked when it is read
@@ -285,20 +305,35 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language:
                     problems.append(Problem(str(path), where, column, "a stored assessment needs both store and "
                                             "assessment"))
         for column, wanted in (("responses", "positioning"), ("portfolio", "portfolio"), ("responses", "progress"),
-                               ("pmo", "progress")):
+                               ("pmo", "progress"), ("responses", "competency"), ("cohort", "competency"),
+                               ("responses", "profile"), ("cohort", "profile"), ("subject", "profile")):
             if report == wanted and clean.get(column) is None and not (column == "responses" and stored):
                 problems.append(Problem(str(path), where, column, f"a {wanted} report needs a {column}"
-                                        + (" file" if column != "pmo" else "")))
+                                        + (" file" if column == "responses" else "")))
+        if report == "positioning" and (clean.get("competency") is None) != (clean.get("competency_cohort") is None):
+            problems.append(Problem(str(path), where, "competency" if clean.get("competency") is None
+                                    else "competency_cohort", "the empowerment role's competency summary needs both "
+                                    "competency (a ratings file) and competency_cohort"))
         if report == "positioning" and clean.get("as_of") is not None and clean.get("portfolio") is None:
             problems.append(Problem(str(path), where, "as_of", "the portfolio's status date: give a portfolio too"))
         for column in _REPORT_COLUMNS.get(report, ()):
             if clean.get(column) is not None:
                 problems.append(Problem(str(path), where, column, f"does not apply to a {report} report"))
+        people = report in ("competency", "profile")
+        if people and clean.get("instrument") is None:
+            clean["instrument"] = "pm-competency"
         instrument = str(clean.get("instrument") or "pmo-core")
         instrument_path = _absolute(instrument, base)
         if _is_file_name(instrument):
             if not Path(instrument_path).is_file():
                 problems.append(Problem(str(path), where, "instrument", f"file not found: {instrument}"))
+        elif people:
+            from ..assessment.competency import builtin_competency_instruments
+
+            if instrument.partition("@")[0] not in builtin_competency_instruments():
+                problems.append(Problem(str(path), where, "instrument", f"unknown competency instrument id "
+                                        f"{instrument!r}; built in: {', '.join(builtin_competency_instruments())}; "
+                                        "or give a .yaml file"))
         elif builtin_file(instrument) is None:
             problems.append(Problem(str(path), where, "instrument", f"unknown instrument id {instrument!r}; "
                                     f"built in: {', '.join(builtin_instruments())}; or give a .yaml file"))
@@ -351,6 +386,30 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language:
                                   engagement=item.engagement, language=chosen_language)
             if item.engagement is not None:
                 problems.extend(_check_portfolio_engagement(spec, path, where))
+        elif item.report in ("competency", "profile"):
+            if item.responses is None or item.cohort is None or (item.report == "profile" and item.subject is None):
+                continue
+            from .manifest_competency import check_cohort
+            from .spec_competency import competency_spec, profile_spec
+
+            found = check_cohort(item, base, path, where)
+            if found is None:
+                continue
+            problems.extend(found[1])
+            name = slugify(item.name) if item.name else None
+            common = dict(instrument=item.instrument, engagement=item.engagement, branding=item.branding, base=base,
+                          language=chosen_language)
+            if item.report == "competency":
+                spec = competency_spec(item.responses, item.organisation, item.cohort, name=name, **common)
+            elif item.subject == "*":  # every person of the cohort, one report each
+                for person in found[0]:
+                    specs.append(replace(profile_spec(item.responses, item.organisation, item.cohort, person,
+                                                      library=item.library, **common),
+                                         notebook=_absolute(item.notebook, base)))
+                continue
+            else:
+                spec = profile_spec(item.responses, item.organisation, item.cohort, item.subject,
+                                    library=item.library, name=name, **common)
         elif item.report == "progress":
             if item.responses is None or item.pmo is None:
                 continue
@@ -377,9 +436,13 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language:
                 name=slugify(item.name) if item.name else None, base=base,
                 engagement=item.engagement or stored_engagement, targets=targets, targets_source=source,
                 portfolio=item.portfolio, as_of=item.as_of, wave=item.wave, peers=item.peers,
-                language=chosen_language,
+                language=chosen_language, competency=item.competency, competency_cohort=item.competency_cohort,
             )
             problems.extend(_check_pool(spec, path, where, pools))
+            if item.competency is not None and item.competency_cohort is not None:
+                from .manifest_competency import check_competency_summary
+
+                problems.extend(check_competency_summary(item, base, path, where))
         implicit = spec.parameters.get("engagement") if spec.report in ("positioning", "progress") else None
         if implicit and not item.engagement and not (stored_engagement and implicit == stored_engagement):
             try:  # the engagement.yaml found beside the responses obeys the same rule as a named file

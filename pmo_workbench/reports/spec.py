@@ -20,10 +20,11 @@ from ..i18n import N_
 from ..resources import notebooks_dir
 
 REPORTS = {"positioning": "pmo_positioning.ipynb", "portfolio": "portfolio_health.ipynb",
-           "progress": "pmo_progress.ipynb"}
+           "progress": "pmo_progress.ipynb", "competency": "pm_competency.ipynb", "profile": "pm_profile.ipynb"}
 FORMATS = ("html", "pdf", "ipynb", "pptx", "docx")
 TITLES = {"positioning": N_("PMO positioning assessment"), "portfolio": N_("Portfolio health report"),
-          "progress": N_("PMO progress report")}
+          "progress": N_("PMO progress report"), "competency": N_("Project manager competency report"),
+          "profile": N_("Personal competency profile")}
 """Each report's title, in English: show it with ``_(TITLES[report])``."""
 _REQUIRED_MARK = "(required)"
 
@@ -132,8 +133,13 @@ def positioning_spec(
     wave: str | None = None,
     peers: str | None = None,
     language: str | None = None,
+    competency: str | Path | None = None,
+    competency_cohort: str | None = None,
 ) -> ReportSpec:
     """The :class:`ReportSpec` of a positioning report; relative paths are taken from ``base``.
+
+    ``competency`` (a competency ratings file) and ``competency_cohort`` (one of the organisation's cohorts in it)
+    add the cohort's competency summary to the empowerment role; the file becomes an input of the report.
 
     ``wave`` names the wave reported on when the responses hold several (default: each PMO's latest); the
     file name then carries it (:func:`wave_report_name`).
@@ -171,6 +177,9 @@ def positioning_spec(
     if wave:
         params["wave"] = wave
     _language_param(params, language, engagement_path, organisation)
+    if competency is not None and str(competency).strip():
+        params["competency"] = _absolute(competency, base)
+        params["competency_cohort"] = competency_cohort or None
     portfolio_files: tuple[str, ...] = ()
     if portfolio is not None and str(portfolio).strip():
         params["portfolio"] = _absolute(portfolio, base)
@@ -178,7 +187,8 @@ def positioning_spec(
         portfolio_files = _portfolio_files(params["portfolio"])
     pool_file = params["benchmark"] if params["benchmark"] and "://" not in params["benchmark"] else None
     inputs = tuple(p for p in (params["responses"], pool_file, params["branding"], instrument_file,
-                               *engagement_files(engagement_path), params.get("targets"), *portfolio_files) if p)
+                               *engagement_files(engagement_path), params.get("targets"), *portfolio_files,
+                               params.get("competency")) if p)
     return ReportSpec("positioning", organisation, pmo or None, params, inputs,
                       name or name_in_language(wave_report_name("positioning", organisation, pmo, wave),
                                             params.get("language")), params["branding"])
@@ -396,12 +406,18 @@ def demo_specs(examples: Path | None = None, engagements: Mapping[str, str | Pat
     folder = examples / "portfolios"
     engagements = engagements or {}
     pool = examples / "benchmark_pool.csv"  # synthetic: the reports say so
+    from .spec_competency import competency_demo_specs, sample_cohorts
+
+    cohorts = {org: (path, cohort) for path, org, cohort in sample_cohorts(examples)}
     specs = [positioning_spec(responses, org, benchmark=pool if pool.is_file() else None,
                               portfolio=portfolios[org]["portfolio"] if org in portfolios else None,
                               as_of=portfolios[org]["as_of"] or None if org in portfolios else None, base=folder,
-                              engagement=engagements.get(org), language=language)
+                              engagement=engagements.get(org), language=language,
+                              competency=cohorts[org][0] if org in cohorts else None,
+                              competency_cohort=cohorts[org][1] if org in cohorts else None)
              for org in organisations]
-    return specs + portfolio_demo_specs(examples, engagements, language) + progress_demo_specs(examples, language)
+    return (specs + portfolio_demo_specs(examples, engagements, language) + progress_demo_specs(examples, language)
+            + competency_demo_specs(examples, engagements, language))
 
 
 def _sample_portfolios(examples: Path) -> list[dict[str, str]]:

@@ -46,7 +46,8 @@ def printed(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
         pytest.skip("needs Chromium (apt-get install chromium)")
     out = tmp_path_factory.mktemp("pages")
     # every sample organisation's positioning report and Korrin's portfolio report: one batch, two workers
-    specs = [s for s in demo_specs() if s.report == "positioning" or s.organisation == KORRIN]
+    specs = [s for s in demo_specs()
+             if s.report == "positioning" or (s.organisation, s.report) == (KORRIN, "portfolio")]
     result = run_batch(specs, out, ("html", "pdf"), jobs=2, force=True, index=False, progress=False)
     assert not result.failed, [o.error for o in result.failed]
     return {_key(o.organisation, o.report): (Path(o.files["html"]), Path(o.files["pdf"])) for o in result.outcomes}
@@ -151,7 +152,7 @@ def _all_reports() -> list[str]:
     from pmo_workbench.reports.spec import demo_specs
 
     return [_key(s.organisation, s.report) for s in demo_specs()
-            if s.report == "positioning" or s.organisation == KORRIN]
+            if s.report == "positioning" or (s.organisation, s.report) == (KORRIN, "portfolio")]
 
 
 ALL = _all_reports()
@@ -168,12 +169,13 @@ def _known(failing: set[str], reason: str) -> list:
 # plot and a table per PMO), the pages after it fall differently: Vantellis' "Benchmark" heading and introduction end
 # a page, and the page before a roadmap chart is under a third full in other reports than before. Taller chart rows
 # for two-line labels (German dimension names) moved the breaks again: the Stellbrook sample lost its thin page,
-# Aldergate's gained one.
+# Aldergate's gained one. Harrowmoor's competency summary (empowerment role) pushes the last row of its roadmap table
+# onto a page of its own, under a third full.
 STRANDED = {"positioning", *(f"{org}/positioning" for org in (
     "Quillmere Events", "Aldergate Logistics", "Harrowmoor Water Services", "Stellbrook Pharmaceuticals",
     "Tiverlake University", "Vantellis Insurance Group"))}
 THIN = {"portfolio", "Aldergate Logistics/positioning", "Quillmere Events/positioning",
-        "Tiverlake University/positioning"}
+        "Tiverlake University/positioning", "Harrowmoor Water Services/positioning"}
 
 
 @pytest.mark.parametrize("report", ALL)
