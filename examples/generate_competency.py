@@ -9,10 +9,10 @@ Files written
 ``competency/harrowmoor-water-services.csv``
     Harrowmoor Water Services' cohort ``Project managers 2026``: 30 project managers (10 junior, 15 senior,
     5 programme managers), rated on ``pm-competency`` by themselves, their line manager (4 heads of delivery,
-    each managing 7-8 of them) and 0-5 peers from the cohort. Wide form: one row per rater and person rated.
+    each managing 7-8 of them) and 1-5 peers from the cohort. Wide form: one row per rater and person rated.
 ``competency/korrin-regional-council.csv``
     Korrin Regional Council's cohort ``Corporate PMO project managers``: 12 project managers (4 junior, 6 senior,
-    2 programme managers), 2 line managers, 1-4 peers each.
+    2 programme managers), 2 line managers, 1-5 peers each.
 
 How the ratings are drawn
 -------------------------

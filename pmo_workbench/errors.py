@@ -60,15 +60,17 @@ class InputValidationError(PmoWorkbenchError):
 class InstrumentNotFoundError(PmoWorkbenchError):
     """Raised when an instrument id or path matches no instrument file."""
 
-    def __init__(self, name: str, available: tuple[str, ...] = ()):
-        super().__init__(name, available)
+    def __init__(self, name: str, available: tuple[str, ...] = (), hint: str | None = None):
+        super().__init__(name, available, hint)
         self.name = name
         self.available = tuple(available)
+        self.hint = hint
 
     def __str__(self) -> str:
         known = ", ".join(self.available) or "none"
+        why = f"{self.hint}; " if self.hint else ""
         return (
-            f"no instrument '{self.name}': give the path of an instrument YAML file "
+            f"no instrument '{self.name}': {why}give the path of an instrument YAML file "
             f"or one of the built-in ids ({known})"
         )
 

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import pandas as pd
 import pydantic
-from pydantic import Field, PrivateAttr, ValidationInfo, field_serializer, field_validator, model_validator
+from pydantic import Field, PrivateAttr, ValidationInfo, field_serializer, field_validator
 
 from .._memo import cached
 from .._yaml import load_yaml, locate, problems_from_pydantic
@@ -83,7 +83,7 @@ class CompetencyArea(_Model):
     label: str = Field(min_length=1)
     family: AreaFamily = "knowledge_area"
     description: str | None = None
-    anchors: dict[int, str]
+    anchors: dict[int, Annotated[str, Field(min_length=1)]]
     """What a person at each point of the scale does in this area (one behavioural anchor per point)."""
     items: tuple[CompetencyItem, ...] = Field(min_length=1)
 
@@ -166,10 +166,13 @@ class CompetencyInstrument(_Model):
                 raise ValueError(f"area '{area.id}' has no item expected of anyone")
         return areas
 
-    @model_validator(mode="after")
-    def _required_fits(self) -> CompetencyInstrument:
-        check_required(self, self.required)
-        return self
+    @field_validator("required", mode="before")
+    @classmethod
+    def _required_fits(cls, required: object, info: ValidationInfo) -> object:
+        parts = [info.data.get(name) for name in ("job_levels", "areas", "scale")]
+        if all(part is not None for part in parts):  # else their own problems are reported
+            _check_required(required, *parts)
+        return required
 
     # -- views ------------------------------------------------------------------------------------
     @cached_property
@@ -245,18 +248,29 @@ def _distinct(what: str, ids: list[str]) -> None:
 
 def check_required(instrument: CompetencyInstrument, required: dict[str, dict[str, float]]) -> None:
     """Raise ``ValueError`` naming the first job level, area or level out of place in a required profile."""
-    levels, areas = set(instrument.level_ids), set(instrument.area_ids)
-    lo, hi = instrument.scale.min, instrument.scale.max
+    _check_required(required, instrument.job_levels, instrument.areas, instrument.scale)
+
+
+def _check_required(required: object, job_levels: tuple[JobLevel, ...], areas: tuple[CompetencyArea, ...],
+                    scale: Scale) -> None:
+    level_ids = [level.id for level in job_levels]
+    area_ids = [a.id for a in areas]
+    lo, hi = scale.min, scale.max
+    if not isinstance(required, dict):
+        raise ValueError("required: expected a map of job level to a map of area id to level")
     for level, by_area in required.items():
-        if level not in levels:
-            raise ValueError(f"required: unknown job level '{level}' (known: {', '.join(instrument.level_ids)})")
+        if level not in level_ids:
+            raise ValueError(f"required: unknown job level '{level}' (known: {', '.join(level_ids)})")
         if not isinstance(by_area, dict):
             raise ValueError(f"required.{level}: expected a map of area id to level")
         for area, value in by_area.items():
-            if area not in areas:
-                raise ValueError(f"required.{level}: unknown area '{area}' (known: {', '.join(instrument.area_ids)})")
+            if area not in area_ids:
+                raise ValueError(f"required.{level}: unknown area '{area}' (known: {', '.join(area_ids)})")
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
                 raise ValueError(f"required.{level}.{area}: {value!r} is not a level on the scale {lo}-{hi}")
+            if all(level in item.not_expected_for for item in areas[area_ids.index(area)].items):
+                raise ValueError(f"required.{level}.{area}: no behaviour of the area is expected of a {level}, so "
+                                 "nobody at that level can be assessed against it")
 
 
 # -- files ------------------------------------------------------------------------------------------
@@ -277,9 +291,12 @@ def competency_path(spec: str | Path) -> Path:
     base = str(spec).partition("@")[0]
     if base in builtins:
         return builtins[base]
-    from .instrument_files import builtin_instruments
+    from .instrument_files import builtin_file
 
-    raise InstrumentNotFoundError(str(spec), (*builtins, *builtin_instruments()))
+    if builtin_file(str(spec)) is not None:
+        raise InstrumentNotFoundError(str(spec), tuple(builtins), hint=f"'{spec}' is a PMO instrument: competency "
+                                      "commands and reports take a competency instrument")
+    raise InstrumentNotFoundError(str(spec), tuple(builtins))
 
 
 def load_competency_instrument(spec: str | Path = "pm-competency", language: str | None = None
@@ -309,6 +326,12 @@ def load_competency_instrument(spec: str | Path = "pm-competency", language: str
 
 def _read(path: Path, wanted: str) -> CompetencyInstrument:
     data, node = load_yaml(path)
+    if isinstance(data, dict) and data.get("kind") != "competency":
+        kind = data.get("kind")
+        line, column = locate(node, ("kind",) if "kind" in data else ())
+        what = "a PMO instrument" if kind is None and "dimensions" in data else f"a file of kind {kind!r}"
+        raise InputValidationError([Problem(str(path), line, column, f"{what}, not a competency instrument: "
+                                            "competency commands and reports need one with 'kind: competency'")])
     languages, problems = declared_languages(data, node, str(path))
     problems += language_problems(data, node, str(path), languages)
     if problems:

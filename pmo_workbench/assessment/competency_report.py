@@ -268,13 +268,19 @@ def top_needs_points(needs: pd.DataFrame, top: int = TOP_NEEDS) -> list[str]:
                      "{area}: {n} of {of} people below the required level, {short} points short on average.",
                      int(r.n_required)).format(area=r.label, n=int(r.n_below), of=int(r.n_required),
                                                short=fmt(r.mean_shortfall))
+            if r.mean_shortfall == r.mean_shortfall else  # how far below fewer than min_raters are is not shown
+            ngettext("{area}: {n} of {of} person below the required level.",
+                     "{area}: {n} of {of} people below the required level.",
+                     int(r.n_required)).format(area=r.label, n=int(r.n_below), of=int(r.n_required))
             for r in needs.head(top).itertuples()]
 
 
 def ranking_sentence(data: CompetencyInput) -> str:
     return _("Ranking: areas with more people below the required level first; between equal counts, the larger mean "
              "shortfall (how far below, in scale points) first; then the instrument's order. An area appears when at "
-             "least one person is below and at least {k} people were assessed in it.").format(k=data.min_raters)
+             "least one person is below and at least {k} people were assessed in it.").format(k=data.min_raters) + (
+        " " + _("How far below is shown when at least {k} people are below: for fewer it would be their own level."
+                ).format(k=data.min_raters))
 
 
 def needs_table(needs: pd.DataFrame) -> pd.DataFrame:

@@ -15,11 +15,13 @@ Every problem is collected and reported as ``path:row:column: message`` with the
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
 from .._memo import cached
+from .._spreadsheet import column_letter
 from .._values import CONTROL, CONTROL_IN_PROSE, control_message
 from ..errors import InputValidationError, Problem
 from .competency import CompetencyInstrument
@@ -31,6 +33,12 @@ OPTIONAL_COLUMNS = ("assessed_on", "comment")
 TIDY_COLUMNS = ("organisation", "cohort", "subject", "job_level", "rater", "role", "item", "area", "value",
                 "dont_know", "assessed_on", "comment", "source_row")
 _ISO = r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?"
+
+
+def same_name(text: str) -> str:
+    """A name as the ratings compare it: Unicode NFC (an accent typed or composed is one letter), every kind of
+    space one plain space, no spaces at the ends (``"Jose\u0301  Ruiz"`` and ``"José Ruiz"`` are one person)."""
+    return " ".join(unicodedata.normalize("NFC", str(text)).split())
 
 
 def read_competency_responses(path: str | Path, instrument: CompetencyInstrument) -> pd.DataFrame:
@@ -67,7 +75,7 @@ class _Reader:
             if name and name in self.header_of:
                 self.add(1, header, f"column '{header}' appears twice; each column once")
             if not name and body.iloc[:, n].ne("").any():
-                self.add(1, None, f"column {n + 1} has values but no header")
+                self.add(1, column_letter(n), "column has values but no header")
             self.header_of.setdefault(name, header)
             names.append(name if name and names.count(name) == 0 else f"\0{n}")
         body.columns = names
@@ -151,6 +159,8 @@ class _Reader:
             message = control_message("comment", raw, CONTROL_IN_PROSE) if raw else None
             if message:
                 self.add(int(row), self.col("comment"), message)
+        for name in ("organisation", "cohort", "subject", "rater"):
+            cells[name] = cells[name].map(same_name)
         cells["role"] = cells["role"].str.lower().map(role_of).fillna(cells["role"])
         cells["job_level"] = cells["job_level"].str.lower().map(level_of).fillna(cells["job_level"])
         is_self = cells["role"].eq("self")

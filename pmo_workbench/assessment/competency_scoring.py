@@ -75,8 +75,13 @@ class CompetencyResults:
             mask &= self.profile["cohort"] == cohort
         found = self.profile[mask]
         if found.empty:
-            raise KeyError(f"nobody called '{subject}' was rated (people rated: "
-                           f"{', '.join(sorted(self.people['subject'].unique(), key=str.casefold))})")
+            import difflib
+
+            names = list(self.people["subject"].unique())
+            close = difflib.get_close_matches(str(subject), names, n=3, cutoff=0.6)
+            hint = f"; did you mean {' or '.join(repr(n) for n in close)}?" if close else (
+                f"; {len(names)} people were rated (competency score --format csv lists them)")
+            raise KeyError(f"nobody called '{subject}' was rated{hint}")
         if found["subject"].nunique() > 1 or found[["organisation", "cohort"]].drop_duplicates().shape[0] > 1:
             raise KeyError(f"'{subject}' was rated in several cohorts; name the organisation and cohort")
         return found.set_index("area")
@@ -209,7 +214,8 @@ def cohort_distribution(results: CompetencyResults, organisation: str | None = N
     their mean, how many have a required level, how many are below it and the share below.
 
     An area with fewer than ``min_raters`` people assessed is left out (``shown`` False): its figures would
-    come close to one person's."""
+    come close to one person's; so is the share below when fewer than ``min_raters`` of them have a required
+    level."""
     ins = results.instrument
     rows = _cohort_rows(results, organisation, cohort)
     levels = list(range(ins.scale.min, ins.scale.max + 1))
@@ -224,7 +230,8 @@ def cohort_distribution(results: CompetencyResults, organisation: str | None = N
         out.append({"area": area, "label": ins.area_label(area), "n": n, "shown": n >= ins.min_raters,
                     "mean": part["assessed"].mean() if n else np.nan, **{f"level_{k}": v for k, v in counts.items()},
                     "n_required": int(with_required.sum()), "n_below": n_below,
-                    "share_below": n_below / with_required.sum() if with_required.sum() else np.nan})
+                    "share_below": n_below / with_required.sum() if with_required.sum() >= ins.min_raters
+                    else np.nan})
     table = pd.DataFrame(out).set_index("area")
     hidden = ~table["shown"]
     numeric = [c for c in table.columns if c not in ("label", "shown", "n")]
@@ -238,7 +245,9 @@ def training_needs(results: CompetencyResults, organisation: str | None = None,
     people (and what share of those with a requirement), their mean and total shortfall.
 
     Ranked by how many people are below, then by their mean shortfall, then in instrument order. Areas with
-    fewer than ``min_raters`` people assessed are left out."""
+    fewer than ``min_raters`` people assessed are left out; the mean and total shortfall of fewer than
+    ``min_raters`` people below are not shown (``NaN``: they would be those people's own levels), though they
+    still rank the area."""
     dist = cohort_distribution(results, organisation, cohort)
     rows = _cohort_rows(results, organisation, cohort)
     below = rows[rows["below"].fillna(False).astype(bool)]
@@ -248,6 +257,9 @@ def training_needs(results: CompetencyResults, organisation: str | None = None,
     order = {a: n for n, a in enumerate(results.instrument.area_ids)}
     table = table.assign(_order=[order[a] for a in table.index]).sort_values(
         ["n_below", "mean_shortfall", "_order"], ascending=[False, False, True], kind="stable").drop(columns="_order")
+    # How far below one or two people are would be their own level: shown from min_raters people below.
+    few = table["n_below"] < results.min_raters
+    table.loc[few, ["mean_shortfall", "total_shortfall"]] = np.nan
     table.insert(0, "rank", range(1, len(table) + 1))
     return table.astype({"n_below": int, "n_required": int})
 
@@ -308,17 +320,21 @@ def self_vs_others(results: CompetencyResults, organisation: str | None = None,
 def competency_summary(results: CompetencyResults, organisation: str | None = None,
                        cohort: str | None = None, top: int = 3) -> dict:
     """A few figures for the positioning report's empowerment role: people assessed, how many meet every
-    required level, the share of (person, area) requirements met, and the top training needs."""
+    required level of their job level (assessed in each: a person not assessed in an area they need does not
+    count as meeting it), how many lack an assessed level somewhere, the share of the (person, area)
+    requirements judged that are met, and the top training needs."""
     rows = _cohort_rows(results, organisation, cohort)
     judged = rows[rows["below"].notna()]
     people = rows.drop_duplicates(PERSON)
     n_people = len(people)
     if n_people < results.min_raters:
         return {"n_people": n_people, "shown": False}
-    below_people = judged[judged["below"].astype(bool)].drop_duplicates(PERSON)
+    required = rows[rows["required"].notna()]
+    per_person = required.assign(met=required["below"].eq(False)).groupby(PERSON, sort=False)["met"].all()
     needs = training_needs(results, organisation, cohort)
     return {"n_people": n_people, "shown": True,
-            "n_meeting_all": n_people - len(below_people),
+            "n_meeting_all": int(per_person.sum()),
+            "n_not_assessed": int(required["below"].isna().groupby([required[c] for c in PERSON]).any().sum()),
             "share_met": float((~judged["below"].astype(bool)).mean()) if len(judged) else np.nan,
             "top_needs": [(row.label, int(row.n_below), float(row.mean_shortfall))
                           for row in needs.head(top).itertuples()]}

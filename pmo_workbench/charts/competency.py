@@ -254,14 +254,24 @@ def training_needs_chart(needs: pd.DataFrame, instrument: CompetencyInstrument, 
                                                       format="d")), x2="n_required:Q")
     below = base.mark_bar(height={"band": 0.7}, stroke=INK, strokeWidth=0.5).encode(
         x=alt.X("zero:Q", scale=x_scale), x2="n_below:Q",
-        color=alt.Color("shortfall:Q", title=_("Mean shortfall (scale points)"),
-                        scale=alt.Scale(domain=[0, min(_SHORTFALL_TOP, high - low)], range=list(_SHORTFALL_COLOURS),
-                                        clamp=True),
-                        legend=alt.Legend(gradientLength=200)))
+        color=alt.condition(  # how far one or two people are below is not shown: their bar is grey, not gone
+            "isValid(datum.shortfall)",
+            alt.Color("shortfall:Q", title=_("Mean shortfall (scale points)"),
+                      scale=alt.Scale(domain=[0, min(_SHORTFALL_TOP, high - low)], range=list(_SHORTFALL_COLOURS),
+                                      clamp=True),
+                      legend=alt.Legend(gradientLength=200)),
+            alt.value(GREY)))
     text = base.mark_text(align="left", dx=4, fontSize=11).encode(x=alt.X("n_required:Q", scale=x_scale),
                                                                     text="text:N")
     chart = alt.layer(assessed, below, text).properties(width=_PLOT - 40, height=alt.Step(label_rows(labels)))
     first = rows[0]
+    if first["shortfall"] is None:  # fewer than min_raters below: how far is theirs alone
+        description = ngettext(
+            "Training needs in {count} area: {area}, where {n} of {m} people are below the required level.",
+            "Training needs in {count} areas, ranked by how many people are below the required level; first {area}, "
+            "where {n} of {m} people are below it.", len(rows)).format(
+            count=len(rows), area=first["label"], n=first["n_below"], m=first["n_required"])
+        return _finish(chart, description, title)
     description = ngettext(
         "Training needs in {count} area: {area}, where {n} of {m} people are below the required level, by "
         "{shortfall} scale points on average.",

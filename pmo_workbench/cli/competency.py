@@ -15,7 +15,7 @@ from rich.text import Text
 
 from .._io import neutralise_frame
 from .._values import count
-from .app import CONTEXT, EngagementOption, OutFileOption, app, check_out, emit, template_app, usage
+from .app import CONTEXT, OutFileOption, app, check_out, emit, template_app, usage
 
 competency_app = typer.Typer(help="Check and score project managers' competency ratings (self, manager, peers).",
                              no_args_is_help=True, context_settings=CONTEXT)
@@ -25,7 +25,9 @@ RatingsArgument = Annotated[Path, typer.Argument(help="Ratings file (.csv, .xlsx
 CompetencyInstrumentOption = Annotated[str, typer.Option(
     "--instrument", "-i", help="Built-in competency instrument id (pm-competency) or path to its YAML file.")]
 CohortOption = Annotated[str | None, typer.Option(
-    "--cohort", "-c", help="Only this cohort (needed with --organisation when a file holds several).")]
+    "--cohort", "-c", help="Only this cohort.")]
+OrganisationOption = Annotated[str | None, typer.Option(
+    "--organisation", help="Only this organisation's cohorts.")]
 
 
 class CompetencyFormat(StrEnum):
@@ -62,7 +64,10 @@ def competency_score_command(
     ratings: RatingsArgument,
     instrument: CompetencyInstrumentOption = "pm-competency",
     cohort: CohortOption = None,
-    engagement: EngagementOption = None,
+    organisation: OrganisationOption = None,
+    engagement: Annotated[Path | None, typer.Option(
+        "--engagement", help="Engagement file whose 'competency: required:' block edits the required levels; "
+                             "default: engagement.yaml beside the ratings.")] = None,
     format: Annotated[CompetencyFormat, typer.Option(
         "--format", "-f", help="table or json: each cohort's figures, no person named; csv: one row per person "
                                "and area (for the consultant: names people).")] = CompetencyFormat.table,
@@ -70,18 +75,24 @@ def competency_score_command(
 ) -> None:
     """Score competency ratings: each cohort's share below the required level and its ranked training needs.
 
-    The engagement file's ``competency: required:`` block edits the instrument's required levels.
+    The engagement file's ``competency: required:`` block edits the instrument's required levels (default: the
+    ``engagement.yaml`` beside the ratings, as the reports take it).
     """
     from ..assessment.competency import engagement_required
     from ..assessment.competency_scoring import score_competency
+    from ..assessment.engagement import engagement_beside
 
     check_out(out)
     ins, frame = _read(ratings, instrument)
-    if cohort is not None:
-        cohorts = list(dict.fromkeys(frame["cohort"]))
-        if cohort not in cohorts:
-            usage(f"--cohort {cohort!r} has no ratings in {ratings}; its cohorts: {', '.join(cohorts)}")
-        frame = frame[frame["cohort"] == cohort]
+    for option, column, value in (("--organisation", "organisation", organisation), ("--cohort", "cohort", cohort)):
+        if value is not None:
+            known = list(dict.fromkeys(frame[column]))
+            if value not in known:
+                usage(f"{option} {value!r} has no ratings in {ratings}; its {column}s: {', '.join(known)}")
+            frame = frame[frame[column] == value]
+    if frame.empty:
+        usage(f"--organisation {organisation!r} has no cohort {cohort!r} in {ratings}")
+    engagement = engagement or engagement_beside(ratings)
     results = score_competency(frame, ins, required=engagement_required(engagement, ins))
     if format is CompetencyFormat.csv:
         table = results.profile.drop(columns=["n_self"]).round(3)
@@ -109,7 +120,8 @@ def _cohort_dict(results, organisation: str, cohort: str) -> dict:
         return out
     dist = cohort_distribution(results, organisation, cohort)
     needs = training_needs(results, organisation, cohort)
-    out |= {"meeting_every_required_level": summary["n_meeting_all"], "share_of_requirements_met":
+    out |= {"meeting_every_required_level": summary["n_meeting_all"],
+            "not_assessed_in_a_required_area": summary["n_not_assessed"], "share_of_requirements_met":
             _number(summary["share_met"]),
             "areas": [{"area": area, "label": r.label, "people": int(r.n), "mean": _number(r["mean"]),
                        "below_required": None if not r.shown else int(r.n_below),
@@ -133,7 +145,8 @@ def _print_cohort(results, organisation: str, cohort: str, shown) -> None:
         table.add_column(column, justify="left" if column == "area" else "right")
     for need in document["training_needs"]:
         table.add_row(str(need["rank"]), Text(need["label"]), f"{need['people_below']} of {need['of']}",
-                      f"{need['mean_shortfall']:.2f}")
+                      f"(fewer than {results.min_raters} below)" if need["mean_shortfall"] is None
+                      else f"{need['mean_shortfall']:.2f}")
     if not document["training_needs"]:
         table.add_row("", Text("nobody is below a required level"), "", "")
     shown.print(table)

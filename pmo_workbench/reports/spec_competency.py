@@ -29,7 +29,10 @@ def _competency_params(responses: str | Path, organisation: str, cohort: str, in
     params: dict[str, Any] = {"responses": _absolute(responses, base), "organisation": organisation,
                               "cohort": cohort, "instrument": instrument_value,
                               "branding": _absolute(branding, base)}
-    engagement_path = _absolute(engagement, base)
+    from ..assessment.engagement import engagement_beside
+
+    beside = engagement_beside(params["responses"]) if engagement is None else None
+    engagement_path = _absolute(engagement, base) or (str(beside) if beside else None)  # as the positioning's
     if engagement_path:
         params["engagement"] = engagement_path
     _language_param(params, language, engagement_path, organisation)

@@ -149,13 +149,27 @@ def test_cohort_distribution_and_share_below(mini):
 
 
 def test_training_needs_ranking(mini):
-    _, _, results = mini
+    instrument, responses, results = mini
     needs = training_needs(results)
     assert list(needs.index) == ["stakeholder", "risk"]
     assert needs.loc["stakeholder", ["rank", "n_below", "n_required"]].tolist() == [1, 2, 3]
-    assert needs.loc["stakeholder", "mean_shortfall"] == pytest.approx((0.125 + 1) / 2)
-    assert needs.loc["stakeholder", "total_shortfall"] == pytest.approx(1.125)
-    assert needs.loc["risk", ["rank", "n_below", "mean_shortfall"]].tolist() == [2, 1, 1.0]
+    assert needs.loc["risk", ["rank", "n_below"]].tolist() == [2, 1]
+    # 2 and 1 people below, fewer than 3: their mean shortfall would be their own levels: not shown
+    assert needs[["mean_shortfall", "total_shortfall"]].isna().all().all()
+    # from 2 people on (min_raters 2): Ana's risk is others' 3.5 (2 peers now count), Ben's stakeholder 1.0
+    loose = training_needs(score_competency(responses, instrument.model_copy(update={"min_raters": 2})))
+    assert loose.loc["stakeholder", "mean_shortfall"] == pytest.approx((0.125 + 1) / 2)
+    assert loose.loc["stakeholder", "total_shortfall"] == pytest.approx(1.125)
+    assert loose.loc["risk", "n_below"] == 1 and math.isnan(loose.loc["risk", "mean_shortfall"])
+
+
+def test_share_below_needs_three_people_with_a_requirement(mini):
+    instrument, responses, _ = mini
+    # only seniors are required anything in risk: Ana alone: her share below would say whether she is below
+    edited = instrument.model_copy(update={"required": {"senior": {"risk": 4.0}}})
+    dist = cohort_distribution(score_competency(responses, edited))
+    assert dist.loc["risk", ["n", "n_required", "n_below"]].tolist() == [3, 1, 1]
+    assert math.isnan(dist.loc["risk", "share_below"])
 
 
 def test_process_group_heat_map(mini):

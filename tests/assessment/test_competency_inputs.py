@@ -168,3 +168,58 @@ def test_development_suggestions_for_the_areas_below(tmp_path, mini):
     library.write_text(library.read_text(encoding="utf-8").replace("area: risk", "area: budget"), encoding="utf-8")
     with pytest.raises(InputValidationError, match="unknown area 'budget'"):
         load_development_library(library, language="en", instrument=mini)
+
+
+def test_one_person_however_their_name_is_typed(tmp_path, mini):
+    # "José" composed and decomposed, and a no-break space: one person each, as a spreadsheet user means
+    path = write(tmp_path, HEADER,
+                 "Acme,PMs,Jos\u00e9 Ruiz,junior,,self,4,4,,3,3",
+                 "Acme,PMs,Jose\u0301 Ruiz,junior,Max,manager,2,2,,3,3",
+                 "Acme,PMs,Ann\u00a0Lee,junior,Ann  Lee,self,5,5,,3,3",
+                 "Acme,PMs,Ann Lee,junior,Jos\u00e9 Ruiz,peer,3,3,,3,3")
+    frame = read_competency_responses(path, mini)
+    assert set(frame["subject"]) == {"Jos\u00e9 Ruiz", "Ann Lee"}
+    results = score_competency(frame, mini)
+    assert len(results.people) == 2
+    jose = results.profile.set_index(["subject", "area"]).loc[("Jos\u00e9 Ruiz", "risk")]
+    assert jose["gap"] == 2.0 and jose["gap_flag"] == "blind_spot"  # self 4, manager 2: one person again
+    wrong = write(tmp_path, HEADER, "Acme,PMs,Ann Lee,junior,Ann\u00a0Lee,peer,3,3,,3,3", name="self-peer.csv")
+    assert any("'Ann Lee' rates themself with role peer" in p for p in problems(wrong, mini))
+
+
+def test_a_required_level_needs_a_behaviour_expected_of_that_level(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(MINI_INSTRUMENT.replace("process_group: initiating}", "process_group: initiating, "
+                                            "not_expected_for: [junior]}").replace(
+        "process_group: executing}", "process_group: executing, not_expected_for: [junior]}"), encoding="utf-8")
+    with pytest.raises(InputValidationError) as caught:
+        load_competency_instrument(path, language="en")
+    (problem,) = caught.value.problems
+    assert problem.row == MINI_INSTRUMENT.splitlines().index("  junior: {risk: 3, stakeholder: 2}") + 1
+    assert "required.junior.stakeholder: no behaviour of the area is expected of a junior" in problem.message
+
+
+def test_a_pmo_instrument_or_library_is_not_a_competency_instrument(tmp_path):
+    from pmo_workbench.errors import InstrumentNotFoundError
+    from pmo_workbench.resources import templates_dir
+
+    with pytest.raises(InstrumentNotFoundError, match="'pmo-core' is a PMO instrument"):
+        load_competency_instrument("pmo-core")
+    for path, says in ((templates_dir() / "instruments" / "pmo-core.yaml", "a PMO instrument, not a competency"),
+                       (templates_dir() / "competency" / "development.yaml",
+                        "a file of kind 'competency-development', not a competency instrument")):
+        with pytest.raises(InputValidationError) as caught:
+            load_competency_instrument(path, language="en")
+        (problem,) = caught.value.problems
+        assert says in problem.message and problem.row is not None
+
+
+def test_meeting_every_requirement_needs_an_assessed_level_in_each(tmp_path, mini):
+    # Dee, Eve and Fay meet risk on their own ratings; nobody rated Eve's stakeholder behaviours
+    path = write(tmp_path, HEADER, "Acme,PMs,Dee,junior,,self,4,4,,3,3", "Acme,PMs,Eve,junior,,self,4,4,,,",
+                 "Acme,PMs,Fay,junior,,self,1,1,,3,3")
+    from pmo_workbench.assessment.competency_scoring import competency_summary
+
+    summary = competency_summary(score_competency(read_competency_responses(path, mini), mini))
+    assert summary["n_people"] == 3 and summary["n_meeting_all"] == 1  # Dee; not Eve (stakeholder unknown)
+    assert summary["n_not_assessed"] == 1

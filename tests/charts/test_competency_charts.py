@@ -59,6 +59,16 @@ CASES = {
 }
 
 
+@pytest.fixture(scope="module")
+def loose_needs(tmp_path_factory):
+    """Draws the training-needs chart with min_raters 2 (two people below may say how far), in the current
+    language."""
+    instrument_path, ratings = write_mini(tmp_path_factory.mktemp("competency-charts-loose"))
+    loose = load_competency_instrument(instrument_path).model_copy(update={"min_raters": 2})
+    needs = cs.training_needs(cs.score_competency(read_competency_responses(ratings, loose), loose))
+    return lambda: charts.training_needs_chart(needs, loose).to_dict()
+
+
 def build(name: str, mini) -> dict:
     instrument, results = mini
     call, frame = CASES[name]
@@ -102,13 +112,17 @@ def test_heatmap_cells_are_the_hand_worked_means_on_a_fixed_scale(mini):
     assert "Stakeholder management in Initiating (2.2)" in spec["description"]
 
 
-def test_training_needs_are_drawn_in_rank_order_with_n_of_m(mini):
+def test_training_needs_are_drawn_in_rank_order_with_n_of_m(mini, loose_needs):
     spec = build("needs", mini)
     bars = rows(spec, "n_below")
     assert [(b["area"], b["n_below"], b["n_required"], b["text"], b["shortfall"]) for b in bars] == [
-        ("stakeholder", 2, 3, "2 of 3", 0.5625), ("risk", 1, 3, "1 of 3", 1.0)]
+        ("stakeholder", 2, 3, "2 of 3", None), ("risk", 1, 3, "1 of 3", None)]  # too few below to say how far
     assert spec["layer"][0]["encoding"]["y"]["sort"] == ["Stakeholder management", "Risk management"]
-    assert "first Stakeholder management, where 2 of 3 people are below it, by 0.56" in spec["description"]
+    assert spec["description"].endswith("first Stakeholder management, where 2 of 3 people are below it.")
+    below = spec["layer"][1]["encoding"]["color"]
+    assert below["condition"]["test"] == "isValid(datum.shortfall)" and below["value"] == charts.style.GREY
+    relaxed = loose_needs()  # min_raters 2: stakeholder's 2 people below show how far
+    assert "first Stakeholder management, where 2 of 3 people are below it, by 0.56" in relaxed["description"]
 
 
 def test_self_vs_others_leaves_suppressed_areas_out(mini):
@@ -179,7 +193,7 @@ def test_a_frame_of_the_wrong_kind_is_refused_naming_what_was_expected(mini):
         charts.training_needs_chart([("risk", 1)], instrument)
 
 
-def test_german_charts_write_german_numbers(mini):
+def test_german_charts_write_german_numbers(mini, loose_needs):
     instrument, results = mini
     with use_language("de"):
         specs = {name: build(name, mini) for name in CASES}
@@ -187,7 +201,8 @@ def test_german_charts_write_german_numbers(mini):
             assert spec["config"]["locale"]["number"]["decimal"] == ","
             vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION)
     assert [c["level_text"] for c in rows(specs["heatmap"], "level")] == ["3,3", "3,3", "2,2"]
-    assert [n["note"].replace("\xa0", " ") for n in rows(specs["distribution"], "note", "count")] == ["33 % below",
-                                                                                            "67 % below"]
-    assert "by 0,56 scale points" in specs["needs"]["description"]
+    assert [n["note"].replace("\xa0", " ") for n in rows(specs["distribution"], "note", "count")] == ["33 % darunter",
+                                                                                            "67 % darunter"]
+    with use_language("de"):
+        assert "im Mittel um 0,56 Skalenpunkte" in loose_needs()["description"]
     assert specs["profile"]["layer"][0]["encoding"]["x"]["axis"]["title"] == "Stufe"  # in the catalogue already

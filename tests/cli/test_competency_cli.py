@@ -27,12 +27,14 @@ def test_validate_and_score_a_cohort(tmp_path):
     assert scored.exit_code == 0, scored.output
     (cohort,) = json.loads(scored.stdout)["cohorts"]
     assert cohort["people"] == 3 and cohort["meeting_every_required_level"] == 1
+    # 2 and 1 people below: how far would be their own levels
     assert [(n["area"], n["people_below"], n["mean_shortfall"]) for n in cohort["training_needs"]] == [
-        ("stakeholder", 2, 0.562), ("risk", 1, 1.0)]
+        ("stakeholder", 2, None), ("risk", 1, None)]
     for name in ("Ana", "Ben", "Cara", "Max"):  # a cohort's figures name nobody
         assert name not in scored.stdout
     table = run("competency", "score", ratings, "--instrument", instrument)
     assert "Stakeholder management" in table.stdout and "2 of 3" in table.stdout
+    assert "(fewer than 3 below)" in table.stdout
 
 
 def test_engagement_edits_and_the_per_person_csv(tmp_path):
@@ -42,7 +44,8 @@ def test_engagement_edits_and_the_per_person_csv(tmp_path):
     out = tmp_path / "people.csv"
     scored = run("competency", "score", ratings, "--instrument", instrument, "--engagement", engagement,
                  "--format", "csv", "--out", out)
-    assert scored.exit_code == 0, scored.output and scored.stdout.strip() == str(out)
+    assert scored.exit_code == 0, scored.output
+    assert scored.stdout.strip() == str(out)
     text = out.read_text(encoding="utf-8")
     assert text.splitlines()[0].startswith("organisation,cohort,subject,job_level,area,self,")
     assert "Acme,PMs,Ben,junior,risk,2.0," in text  # Ben's risk now required at 4: 3.5 is below by 0.5
@@ -77,3 +80,17 @@ def test_instruments_know_the_competency_instrument(tmp_path):
     wrong = run("validate", "examples/pmo_responses.csv", "--instrument", "templates/competency/pm-competency.yaml")
     assert wrong.exit_code == 2
     assert "pm-competency.yaml:45:7: a competency instrument (kind: competency) rates project managers" in wrong.stderr
+
+
+def test_the_engagement_beside_the_ratings_and_the_organisation_option(tmp_path):
+    instrument, ratings = write_mini(tmp_path)
+    (tmp_path / "engagement.yaml").write_text("competency:\n  required:\n    junior: {risk: 1, stakeholder: 1}\n"
+                                              "    senior: {risk: 1, stakeholder: 1}\n", encoding="utf-8")
+    scored = run("competency", "score", ratings, "--instrument", instrument, "--format", "json")
+    assert scored.exit_code == 0, scored.output
+    (cohort,) = json.loads(scored.stdout)["cohorts"]
+    assert cohort["training_needs"] == [] and cohort["meeting_every_required_level"] == 3
+    wrong = run("competency", "score", ratings, "--instrument", instrument, "--organisation", "Other")
+    assert wrong.exit_code == 2 and "--organisation 'Other' has no ratings" in wrong.stderr
+    mine = run("competency", "score", ratings, "--instrument", instrument, "--organisation", "Acme", "-f", "json")
+    assert json.loads(mine.stdout)["cohorts"][0]["people"] == 3
