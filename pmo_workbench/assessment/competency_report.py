@@ -324,6 +324,8 @@ def self_others_table(table: pd.DataFrame) -> pd.DataFrame:
     peers pooled, however few, as the figure is the cohort's), with the blind spots and hidden strengths (over
     ``n_gap`` people with a self and a manager rating)."""
     shown = table[table["self"].notna() | table["blind_spots"].notna()].copy()
+    for counted in ("n", "n_gap", "blind_spots", "hidden_strengths"):  # counts of people: whole numbers
+        shown[counted] = shown[counted].astype("Int64")
     return shown.reset_index()
 
 
