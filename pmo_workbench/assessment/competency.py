@@ -22,23 +22,15 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import pandas as pd
-import pydantic
 from pydantic import Field, PrivateAttr, ValidationInfo, field_serializer, field_validator
 
 from .._memo import cached
-from .._yaml import load_yaml, locate, problems_from_pydantic
+from .._yaml import load_yaml, locate
 from ..errors import InputValidationError, InstrumentNotFoundError, Problem
 from ..i18n import current_language
 from ..resources import templates_dir
 from .instrument import Role, Scale, _Id, _Model
-from .instrument_texts import (
-    DEFAULT_LANGUAGES,
-    best_language,
-    declared_languages,
-    document_in,
-    language_problems,
-    normal_code,
-)
+from .instrument_texts import DEFAULT_LANGUAGES, normal_code, read_in_language
 
 __all__ = ["PROCESS_GROUPS", "RATER_ROLES", "CompetencyArea", "CompetencyInstrument", "CompetencyItem", "JobLevel",
            "builtin_competency_instruments", "competency_path", "engagement_required", "load_competency_instrument"]
@@ -332,16 +324,7 @@ def _read(path: Path, wanted: str) -> CompetencyInstrument:
         what = "a PMO instrument" if kind is None and "dimensions" in data else f"a file of kind {kind!r}"
         raise InputValidationError([Problem(str(path), line, column, f"{what}, not a competency instrument: "
                                             "competency commands and reports need one with 'kind: competency'")])
-    languages, problems = declared_languages(data, node, str(path))
-    problems += language_problems(data, node, str(path), languages)
-    if problems:
-        raise InputValidationError(problems)
-    chosen = best_language(wanted, languages)
-    document = document_in(data, chosen, languages[0]) if isinstance(data, dict) else data
-    try:
-        instrument = CompetencyInstrument.model_validate(document)
-    except pydantic.ValidationError as exc:
-        raise InputValidationError(problems_from_pydantic(path, node, exc)) from None
+    instrument, chosen = read_in_language(path, data, node, wanted, CompetencyInstrument)
     instrument._language = chosen
     instrument._source = path.resolve()
     return instrument

@@ -16,13 +16,13 @@ import pydantic
 from pydantic import Field, PrivateAttr
 
 from .._memo import cached
-from .._yaml import load_yaml, locate, problems_from_pydantic
+from .._yaml import load_yaml, locate
 from ..errors import InputValidationError, Problem
 from ..i18n import current_language
 from ..resources import templates_dir
 from .competency import CompetencyInstrument
 from .instrument import _Id, _Model
-from .instrument_texts import best_language, declared_languages, document_in, language_problems, normal_code
+from .instrument_texts import normal_code, read_in_language
 
 __all__ = ["DevelopmentLibrary", "Suggestion", "development_suggestions", "load_development_library"]
 
@@ -93,16 +93,7 @@ def load_development_library(path: str | Path | None = None, language: str | Non
 
 def _read(path: Path, wanted: str) -> DevelopmentLibrary:
     data, node = load_yaml(path)
-    languages, problems = declared_languages(data, node, str(path))
-    problems += language_problems(data, node, str(path), languages)
-    if problems:
-        raise InputValidationError(problems)
-    chosen = best_language(wanted, languages)
-    document = document_in(data, chosen, languages[0]) if isinstance(data, dict) else data
-    try:
-        library = DevelopmentLibrary.model_validate(document)
-    except pydantic.ValidationError as exc:
-        raise InputValidationError(problems_from_pydantic(path, node, exc)) from None
+    library, chosen = read_in_language(path, data, node, wanted, DevelopmentLibrary)
     library._language = chosen
     return library
 

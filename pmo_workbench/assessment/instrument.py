@@ -31,8 +31,7 @@ from pydantic import (
 )
 
 from .._memo import cached
-from .._yaml import load_yaml, problems_from_pydantic
-from ..errors import InputValidationError
+from .._yaml import load_yaml
 from ..i18n import _, current_language
 from .instrument_files import builtin_file, builtin_instruments, instrument_path, refuse_competency
 from .instrument_texts import (
@@ -41,10 +40,9 @@ from .instrument_texts import (
     DEFAULT_LANGUAGES,
     PMO_ROLE_LABELS,
     best_language,
-    declared_languages,
     document_in,
-    language_problems,
     normal_code,
+    read_in_language,
     role_label,
     role_labels,
 )
@@ -580,16 +578,8 @@ def load_instrument(spec: str | Path = "pmo-core", language: str | None = None) 
 def _read_instrument(path: Path, wanted: str) -> Instrument:
     data, node = load_yaml(path)
     refuse_competency(path, data, node)
-    languages, problems = declared_languages(data, node, str(path))
-    problems += language_problems(data, node, str(path), languages)
-    if problems:
-        raise InputValidationError(problems)
-    chosen = best_language(wanted, languages)
-    document = document_in(data, chosen, languages[0]) if isinstance(data, dict) else data
-    try:
-        instrument = Instrument.model_validate(document)
-    except pydantic.ValidationError as exc:
-        raise InputValidationError(problems_from_pydantic(path, node, exc)) from None
+    instrument, chosen = read_in_language(path, data, node, wanted, Instrument)
+    languages = instrument.languages
     instrument._language = chosen
     instrument._source = path.resolve()
     if len(languages) > 1:

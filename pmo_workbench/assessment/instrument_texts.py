@@ -18,7 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+import pydantic
+from pydantic import BaseModel
 
 import yaml
 
@@ -315,3 +318,31 @@ def check_texts(path, language: str) -> TextCheck:
         raise InputValidationError(problems)
     missing = missing_texts(data, node, language, languages[0])
     return TextCheck(str(path), languages, language, text_count(data), tuple(missing))
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_in_language(path, data: Any, node: yaml.Node | None, wanted: str, model: type[M]) -> tuple[M, str]:
+    """``data`` (a YAML document as :func:`pmo_workbench._yaml.load_yaml` read it from ``path``) checked for its
+    languages, resolved to the declared language closest to ``wanted`` and validated as ``model``; with that
+    language. Instruments, competency instruments and the development library are read this way.
+
+    Raises
+    ------
+    InputValidationError
+        With every problem of the languages, else of the schema, each located.
+    """
+    from .._yaml import problems_from_pydantic
+    from ..errors import InputValidationError
+
+    languages, problems = declared_languages(data, node, str(path))
+    problems += language_problems(data, node, str(path), languages)
+    if problems:
+        raise InputValidationError(problems)
+    chosen = best_language(wanted, languages)
+    document = document_in(data, chosen, languages[0]) if isinstance(data, dict) else data
+    try:
+        return model.model_validate(document), chosen
+    except pydantic.ValidationError as exc:
+        raise InputValidationError(problems_from_pydantic(path, node, exc)) from None
