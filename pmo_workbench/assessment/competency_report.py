@@ -201,7 +201,7 @@ def about_points(data: CompetencyInput) -> list[str]:
         _("The small-group rule: no figure in this report describes fewer than {k} people, and an area or a heat map "
           "cell with fewer is left out; nobody is named and no individual rating is shown. Each person receives "
           "their own profile separately.").format(k=k),
-        _("A person meets a requirement when their assessed level is less than {tolerance} under the level "
+        _("A person meets a requirement when their assessed level is no more than {tolerance} under the level "
           "required at their job level: ratings are whole points, so a level that rounds to the required one meets "
           "it.").format(tolerance=points_text(tolerance)),
         _("A blind spot is an area where a person rates themself at least {gap} higher than their line manager "
@@ -279,8 +279,8 @@ def ranking_sentence(data: CompetencyInput) -> str:
     return _("Ranking: areas with more people below the required level first; between equal counts, the larger mean "
              "shortfall (how far below, in scale points) first; then the instrument's order. An area appears when at "
              "least one person is below and at least {k} people were assessed in it.").format(k=data.min_raters) + (
-        " " + _("How far below is shown when at least {k} people are below: for fewer it would be their own level."
-                ).format(k=data.min_raters))
+        " " + _("How far below is shown, and orders equal counts, only when at least {k} people are below: for "
+                "fewer it would be their own level.").format(k=data.min_raters))
 
 
 def needs_table(needs: pd.DataFrame) -> pd.DataFrame:
@@ -344,9 +344,13 @@ def self_others_sentence(table: pd.DataFrame, instrument: CompetencyInstrument) 
                  if mean >= 0 else
                  _("Over the {n} areas shown, people rate themselves {d} points lower than others do, on average.")
                  ).format(n=len(shown), d=fmt(abs(mean), 2))
-    second = _("Blind spots (self at least {gap} above the line manager): {blind}; hidden strengths (at least "
-               "{gap} below): {hidden}, counted over people and areas.").format(
-        gap=points_text(instrument.gap_threshold), blind=blind, hidden=hidden)
+    if gaps.empty:  # no area has enough people with a line manager's rating: nothing was counted, not zero
+        second = _("Blind spots and hidden strengths are not counted: no area has at least {k} people rated by "
+                   "themselves and by their line manager.").format(k=instrument.min_raters)
+    else:
+        second = _("Blind spots (self at least {gap} above the line manager): {blind}; hidden strengths (at least "
+                   "{gap} below): {hidden}, counted over people and areas.").format(
+            gap=points_text(instrument.gap_threshold), blind=blind, hidden=hidden)
     return f"{first} {second}"
 
 
@@ -563,7 +567,7 @@ def profile_points(data: CompetencyInput) -> list[str]:
           "can be picked out.").format(k=k),
         _("The assessed level is others' rating where it may be shown; else the line manager's; else the "
           "self-rating."),
-        _("An area meets the required level when the assessed level is less than {tolerance} under it.").format(
+        _("An area meets the required level when the assessed level is no more than {tolerance} under it.").format(
             tolerance=points_text(ins.tolerance)),
         _("A blind spot is an area rated at least {gap} higher by the person than by their line manager; a hidden "
           "strength, at least {gap} lower.").format(gap=points_text(ins.gap_threshold)),
@@ -573,7 +577,7 @@ def profile_points(data: CompetencyInput) -> list[str]:
 
 def confidentiality_line(subject: str) -> str:
     """The confidentiality line of a person's own profile."""
-    return _("Confidential: for {person} only, and for whom they choose to share it with.").format(person=subject)
+    return _("Confidential: for {person} only, and for anyone they choose to share it with.").format(person=subject)
 
 
 def cohort_summary(responses: str | Path, organisation: str, cohort: str | None,

@@ -11,8 +11,8 @@ The rules (each number a rule uses is the instrument's):
   the area, and so is others' (managers and peers pooled). The manager's rating is shown to the person rated:
   it is the manager's view, given by name, and the self-manager gap needs it. Pooling fewer peers with a manager
   shown by name would not hide them (others times their number, less the manager's, is the peers' sum), so
-  with fewer peers their ratings of the person are left out of the person's figures (the cohort's self vs
-  others, over at least ``min_raters`` people, takes them in);
+  with fewer peers their ratings of the person are left out of every figure, the cohort's too (a cohort mean
+  taking them in, beside one leaving them out, would give them back);
 - the **assessed level** of a person in an area is others' rating when it may be shown, else the manager's,
   else the person's own (``basis`` says which): self-ratings run high, so the people who see the work come first;
 - **below required** when the assessed level is more than ``tolerance`` under the level the person's job level
@@ -246,8 +246,8 @@ def training_needs(results: CompetencyResults, organisation: str | None = None,
 
     Ranked by how many people are below, then by their mean shortfall, then in instrument order. Areas with
     fewer than ``min_raters`` people assessed are left out; the mean and total shortfall of fewer than
-    ``min_raters`` people below are not shown (``NaN``: they would be those people's own levels), though they
-    still rank the area."""
+    ``min_raters`` people below are not shown (``NaN``: they would be those people's own levels) and do not rank
+    the area: areas with as few below follow the instrument's order."""
     dist = cohort_distribution(results, organisation, cohort)
     rows = _cohort_rows(results, organisation, cohort)
     below = rows[rows["below"].fillna(False).astype(bool)]
@@ -255,11 +255,12 @@ def training_needs(results: CompetencyResults, organisation: str | None = None,
     table = dist[dist["shown"] & (dist["n_below"] > 0)][["label", "n_below", "n_required", "share_below"]]
     table = table.join(stats.rename(columns={"mean": "mean_shortfall", "sum": "total_shortfall"}))
     order = {a: n for n, a in enumerate(results.instrument.area_ids)}
-    table = table.assign(_order=[order[a] for a in table.index]).sort_values(
-        ["n_below", "mean_shortfall", "_order"], ascending=[False, False, True], kind="stable").drop(columns="_order")
-    # How far below one or two people are would be their own level: shown from min_raters people below.
+    # How far below one or two people are would be their own level: not shown, and it does not order the areas
+    # either (the order would tell whose shortfall is larger): fewer than min_raters below rank in instrument order.
     few = table["n_below"] < results.min_raters
     table.loc[few, ["mean_shortfall", "total_shortfall"]] = np.nan
+    table = table.assign(_order=[order[a] for a in table.index], _key=table["mean_shortfall"].fillna(0.0)).sort_values(
+        ["n_below", "_key", "_order"], ascending=[False, False, True], kind="stable").drop(columns=["_order", "_key"])
     table.insert(0, "rank", range(1, len(table) + 1))
     return table.astype({"n_below": int, "n_required": int})
 
@@ -287,17 +288,16 @@ def process_group_heatmap(results: CompetencyResults, organisation: str | None =
 
 def self_vs_others(results: CompetencyResults, organisation: str | None = None,
                    cohort: str | None = None) -> pd.DataFrame:
-    """Per area, over the people with both a self-rating and a rating by a manager or peer: the mean self level,
-    the mean of others' levels (each person's managers and peers pooled, however few) and the difference; and,
+    """Per area, over the people with both a self-rating and an assessed level from others or their manager: the
+    mean self level, the mean of those assessed levels (others' view) and the difference; and,
     over the people with a self and a manager rating, the mean self-manager gap and how many blind spots and
     hidden strengths. Areas with fewer than ``min_raters`` people are left out."""
     ins = results.instrument
     rows = _cohort_rows(results, organisation, cohort)
-    # Every manager's and peer's rating counts here, however few rated one person: the figure is a cohort's.
-    scores = results.rater_scores
-    others = scores[(scores["role"] != "self") & scores["score"].notna()].groupby([*PERSON, "area"], sort=False)[
-        "score"].mean().rename("others_pooled")
-    rows = rows.join(others, on=[*PERSON, "area"])
+    # Others' view of a person is their assessed level when it comes from others or the manager: the same raters
+    # as everywhere else. Pooling the one or two peers a person's own figures leave out would let the difference
+    # between this mean and the distribution's give those peers' ratings back.
+    rows = rows.assign(others_pooled=rows["assessed"].where(rows["basis"].isin(["others", "manager"])))
     out = []
     for area in ins.area_ids:
         part = rows[rows["area"] == area]

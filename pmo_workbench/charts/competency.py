@@ -234,11 +234,12 @@ def training_needs_chart(needs: pd.DataFrame, instrument: CompetencyInstrument, 
                      "n_below": n_below, "n_required": n_required, "zero": 0,
                      "text": _("{n} of {m}").format(n=n_below, m=n_required),
                      "share_text": percent(_num(r.get("share_below"))), "shortfall": shortfall,
+                     "shading": 0.0 if shortfall is None else shortfall,  # never null: a null drops the bar
                      "shortfall_text": _fmt(shortfall, 2), "total_text": _fmt(_num(r.get("total_shortfall")), 2)})
     if not rows:
         return _notice(_("Nobody is below the required level in any area shown."), title)
     data = _records_frame(rows, ["area", "label", "rank", "n_below", "n_required", "zero", "text", "share_text",
-                                 "shortfall", "shortfall_text", "total_text"])
+                                 "shortfall", "shading", "shortfall_text", "total_text"])
     labels = [r["label"] for r in rows]
     most = max(r["n_required"] for r in rows)
     x_scale = alt.Scale(domain=[0, most], nice=False)
@@ -256,10 +257,10 @@ def training_needs_chart(needs: pd.DataFrame, instrument: CompetencyInstrument, 
         x=alt.X("zero:Q", scale=x_scale), x2="n_below:Q",
         color=alt.condition(  # how far one or two people are below is not shown: their bar is grey, not gone
             "isValid(datum.shortfall)",
-            alt.Color("shortfall:Q", title=_("Mean shortfall (scale points)"),
+            alt.Color("shading:Q", title=_("Mean shortfall (scale points)"),
                       scale=alt.Scale(domain=[0, min(_SHORTFALL_TOP, high - low)], range=list(_SHORTFALL_COLOURS),
                                       clamp=True),
-                      legend=alt.Legend(gradientLength=200)),
+                      legend=alt.Legend(gradientLength=200, titleLimit=0)),
             alt.value(GREY)))
     text = base.mark_text(align="left", dx=4, fontSize=11).encode(x=alt.X("n_required:Q", scale=x_scale),
                                                                     text="text:N")
@@ -329,8 +330,10 @@ def self_vs_others_chart(table: pd.DataFrame, instrument: CompetencyInstrument, 
     order = [self_name, others_name]
     marks = alt.Chart(dots).mark_point(size=90, strokeWidth=2, opacity=1, filled=True).encode(
         y=y, x=alt.X("level:Q", scale=_level_scale(instrument)), tooltip=tooltip,
-        stroke=alt.Stroke("who:N", scale=alt.Scale(domain=order, range=[ACCENT, NAVY]), sort=order, title=None),
-        fill=alt.Fill("who:N", scale=alt.Scale(domain=order, range=["white", NAVY]), sort=order, title=None))
+        stroke=alt.Stroke("who:N", scale=alt.Scale(domain=order, range=[ACCENT, NAVY]), sort=order, title=None,
+                          legend=alt.Legend(labelLimit=0)),
+        fill=alt.Fill("who:N", scale=alt.Scale(domain=order, range=["white", NAVY]), sort=order, title=None,
+                      legend=alt.Legend(labelLimit=0)))
     chart = alt.layer(link, marks).properties(width=_PLOT, height=alt.Step(label_rows(labels)))
     widest = max(rows, key=lambda r: abs(r["self"] - r["others"]))
     description = ngettext(
@@ -483,7 +486,7 @@ def profile_chart(profile: pd.DataFrame, instrument: CompetencyInstrument, *,
                     alt.Tooltip("shortfall_text:N", title=_("Shortfall (scale points)"))]
     bar = alt.Chart(data).mark_bar(height={"band": 0.55}).transform_filter("isValid(datum.assessed)").encode(
         y=y, x=alt.X("low:Q", scale=x_scale, axis=_level_axis(instrument, _("Level"))), x2="assessed:Q",
-        color=alt.Color("what_assessed:N", scale=marks, title=None, legend=alt.Legend(columns=1)),
+        color=alt.Color("what_assessed:N", scale=marks, title=None, legend=alt.Legend(columns=1, labelLimit=0)),
         tooltip=area_tooltip)
     tick = alt.Chart(data).mark_tick(thickness=3, size=22, opacity=1).transform_filter(
         "isValid(datum.required)").encode(
@@ -495,9 +498,9 @@ def profile_chart(profile: pd.DataFrame, instrument: CompetencyInstrument, *,
         layers.append(alt.Chart(dots).mark_point(size=80, strokeWidth=2, opacity=1, filled=True).encode(
             y=y, x=alt.X("level:Q", scale=x_scale),
             stroke=alt.Stroke("who:N", scale=alt.Scale(domain=names, range=[c for _name, c in shown]), sort=names,
-                              title=None, legend=alt.Legend(columns=2, symbolOpacity=1)),
+                              title=None, legend=alt.Legend(columns=2, symbolOpacity=1, labelLimit=0)),
             fill=alt.Fill("who:N", scale=alt.Scale(domain=names, range=fills), sort=names, title=None,
-                          legend=alt.Legend(columns=2, symbolOpacity=1)),
+                          legend=alt.Legend(columns=2, symbolOpacity=1, labelLimit=0)),
             tooltip=[alt.Tooltip("label:N", title=_("Area")), alt.Tooltip("who:N", title=_("Rating by")),
                      alt.Tooltip("level_text:N", title=_("Level"))]))
     chart = alt.layer(*layers).properties(width=_PLOT, height=alt.Step(label_rows(labels)))

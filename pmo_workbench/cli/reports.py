@@ -551,7 +551,7 @@ def report_profile_command(
         usage("give --subject NAME for one person, or --all for everyone of the cohort")
     check_folder(out)
     data = competency_input(ratings, organisation, cohort, instrument=instrument, engagement=engagement,
-                            subject=subject)  # every problem, exit 2
+                            subject=subject, cohort_report=False)  # every problem, exit 2; each report its own
     if library is not None:
         load_development_library(library, instrument=data.instrument)
     if branding is not None:

@@ -31,7 +31,8 @@ def competency_slides(data: words.CompetencyInput, figures: words.CohortFigures)
                   for _, r in needs.iterrows()],
         "ranking": words.ranking_sentence(data),
         "self_others": words.self_others_sentence(figures.self_others, data.instrument),
-        "method": [p for n, p in enumerate(words.about_points(data)) if n in (1, 3, 4, 5)],
+        "method": [*(p for n, p in enumerate(words.about_points(data)) if n in (1, 3, 4, 5)),
+                   words.required_sentence(data)],  # a raised standard is said where its verdicts are
     }
 
 

@@ -36,7 +36,7 @@ def check_cohort(item: Any, base: Path, manifest: Path, where: int | None
         return None
     try:
         data = competency_input(responses, item.organisation, item.cohort, instrument=instrument,
-                                engagement=engagement, subject=subject)
+                                engagement=engagement, subject=subject, cohort_report=item.report == "competency")
     except InputValidationError as exc:
         return [], _cohort_problems(exc, manifest, where)
     except PmoWorkbenchError as exc:

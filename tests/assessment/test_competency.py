@@ -154,13 +154,14 @@ def test_training_needs_ranking(mini):
     assert list(needs.index) == ["stakeholder", "risk"]
     assert needs.loc["stakeholder", ["rank", "n_below", "n_required"]].tolist() == [1, 2, 3]
     assert needs.loc["risk", ["rank", "n_below"]].tolist() == [2, 1]
-    # 2 and 1 people below, fewer than 3: their mean shortfall would be their own levels: not shown
-    assert needs[["mean_shortfall", "total_shortfall"]].isna().all().all()
-    # from 2 people on (min_raters 2): Ana's risk is others' 3.5 (2 peers now count), Ben's stakeholder 1.0
-    loose = training_needs(score_competency(responses, instrument.model_copy(update={"min_raters": 2})))
-    assert loose.loc["stakeholder", "mean_shortfall"] == pytest.approx((0.125 + 1) / 2)
-    assert loose.loc["stakeholder", "total_shortfall"] == pytest.approx(1.125)
-    assert loose.loc["risk", "n_below"] == 1 and math.isnan(loose.loc["risk", "mean_shortfall"])
+    # equal counts under 3 rank in the instrument's order, whatever their hidden shortfalls: Ana alone is below in
+    # both (risk 3.0 against 4: 1 short; stakeholder 3.875 against 5: 1.125 short); the larger shortfall must
+    # not lift stakeholder first, or the order would tell how far below she is
+    edited = instrument.model_copy(update={"required": {"senior": {"risk": 4.0, "stakeholder": 5.0}}})
+    ranked = training_needs(score_competency(responses, edited))
+    assert ranked["n_below"].tolist() == [1, 1] and list(ranked.index) == ["risk", "stakeholder"]
+    edited = instrument.model_copy(update={"required": {"senior": {"risk": 3.5, "stakeholder": 5.0}}})
+    assert list(training_needs(score_competency(responses, edited)).index) == ["risk", "stakeholder"]
 
 
 def test_share_below_needs_three_people_with_a_requirement(mini):
@@ -197,9 +198,25 @@ def test_self_vs_others_needs_three_people(mini):
     assert loose.loc["risk", "mean_gap"] == pytest.approx((5 / 3 - 1.5) / 2)
     assert loose.loc["risk", ["blind_spots", "hidden_strengths"]].tolist() == [1, 1]
     assert loose.loc["stakeholder", ["blind_spots", "hidden_strengths"]].tolist() == [1, 0]
-    # self vs others: risk self Ana 14/3, Ben 2; others pooled Ana (3 + 3.5 + 4) / 3, Ben (3.5 + 3) / 2
+    # self vs others: risk self Ana 14/3, Ben 2; others' view is each one's assessed level from others or the
+    # manager: Ana's others (2 peers count with min_raters 2) (3 + 3.5 + 4) / 3, Ben's manager 3.5 (one peer only)
     assert loose.loc["risk", "self"] == pytest.approx((14 / 3 + 2) / 2)
-    assert loose.loc["risk", "others"] == pytest.approx((3.5 + 3.25) / 2)
+    assert loose.loc["risk", "others"] == pytest.approx((3.5 + 3.5) / 2)
+
+
+def test_the_cohort_figures_do_not_give_back_the_peers_a_person_s_figures_leave_out(mini):
+    instrument, responses, results = mini
+    # Ben has one peer: his level is his manager's. The cohort's others must use the same: the distribution's
+    # mean of assessed levels and self vs others' mean of others' views then agree person by person, and their
+    # difference says nothing about P1's rating of Ben
+    loose = instrument.model_copy(update={"min_raters": 2})
+    scored = score_competency(responses, loose)
+    table = self_vs_others(scored)
+    people = scored.profile[(scored.profile["area"] == "risk") & scored.profile["self"].notna()
+                            & scored.profile["basis"].isin(["others", "manager"])]
+    assert table.loc["risk", "others"] == pytest.approx(people["assessed"].mean())
+    p1_on_ben = 3.0
+    assert p1_on_ben not in set(people["assessed"])
 
 
 def test_cohort_summary_and_a_cohort_too_small(mini):

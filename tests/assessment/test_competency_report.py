@@ -55,7 +55,7 @@ def test_the_methodology_states_each_rule_with_its_number(data):
     assert "when at least 3 peers rated the area" in text
     assert "In this cohort, 1 of 6 assessed levels come from others, 3 from the line manager alone and 2 from the " \
            "person's own rating." in points
-    assert "less than 0 points under the level" in text
+    assert "no more than 0 points under the level" in text
     assert "at least 1 point higher than their line manager" in text
     assert "unchanged by the engagement" in text
     assert not any(name in text for name in ("Ana", "Ben", "Cara", "Max", "P1"))
@@ -89,7 +89,8 @@ def test_self_against_others_counts_blind_spots_and_hidden_strengths(data):
         sentence = words.self_others_sentence(figures.self_others, data.instrument)
     # blind spots: Ana risk, Ben stakeholder; hidden strength: Ben risk; but each area has 2 people with a self and
     # a manager rating, fewer than 3: no area's counts may be shown
-    assert "Blind spots (self at least 1 point above the line manager): 0; hidden strengths" in sentence
+    assert sentence.endswith("Blind spots and hidden strengths are not counted: no area has at least 3 people rated "
+                             "by themselves and by their line manager.")
     assert words.self_others_table(figures.self_others).empty
 
 
@@ -117,7 +118,7 @@ def test_a_person_s_profile_says_what_is_below_and_why_views_are_missing(mini):
         table = words.profile_table(profile).set_index("area")
         assert table.loc["risk", "basis_text"] == "line manager" and table.loc["risk", "status_text"] == "below"
         assert table.loc["stakeholder", "basis_text"] == "others" and table.loc["stakeholder", "status_text"] == "below"
-        assert words.confidentiality_line("Ana") == ("Confidential: for Ana only, and for whom they choose to share "
+        assert words.confidentiality_line("Ana") == ("Confidential: for Ana only, and for anyone they choose to share "
                                                      "it with.")
 
 
