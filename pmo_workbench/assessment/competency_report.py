@@ -399,6 +399,12 @@ def assessed_sentence(data: CompetencyInput, profile: pd.DataFrame) -> str:
     person = data.people[data.people["subject"] == data.subject].iloc[0]
     judged = profile[profile["below"].notna()]
     below = int(judged["below"].astype(bool).sum())
+    if judged.size and not below:
+        level = data.instrument.level_label(str(person["job_level"]))
+        if len(judged) == 1:
+            return _("The area with a requirement meets the level required of a {level}.").format(level=level)
+        return _("Every one of the {n} areas with a requirement meets the level required of a {level}.").format(
+            n=len(judged), level=level)
     return ngettext("{below} of {n} area with a requirement is below the level required of a {level}.",
                     "{below} of {n} areas with a requirement are below the level required of a {level}.",
                     len(judged)).format(below=below, n=len(judged),
