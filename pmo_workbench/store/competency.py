@@ -25,8 +25,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from .._io import text_cell, write_csv, write_with
-from ..assessment.competency import CompetencyInstrument, builtin_competency_instruments, load_competency_instrument
-from ..assessment.competency_responses import KEY_COLUMNS, TIDY_COLUMNS, read_competency_responses
+from ..assessment.competency import CompetencyInstrument, builtin_competency, load_competency_instrument
+from ..assessment.competency_responses import KEY_COLUMNS, TIDY_COLUMNS, read_competency_responses, same_name
 from ..errors import StoreError
 from ._ids import in_range, lookup_id
 from .engine import _dialect_insert
@@ -72,9 +72,9 @@ class CompetencyMixin:
     def _competency_instrument(self, instrument_id: str, version: str) -> CompetencyInstrument:
         key = (instrument_id, version)
         if key not in self._competency_instruments:
-            path = builtin_competency_instruments().get(instrument_id)
+            path = builtin_competency(instrument_id, version)
             found = load_competency_instrument(path) if path is not None else None
-            if found is None or found.version != version:
+            if found is None or (found.id, found.version) != key:
                 raise StoreError(f"competency instrument {instrument_id} {version} is not a built-in one; pass it to "
                                  "Store.use_competency_instrument() (--instrument PATH) before working on its "
                                  "cohorts")
@@ -475,6 +475,11 @@ class CompetencyMixin:
         return (sa.select(_CASM.c.id, _ORG.c.name, _CASM.c.cohort, _CASM.c.instrument_id, _CASM.c.instrument_version,
                           _CASM.c.status, people, raters, ratings)
                 .select_from(_CASM.join(_ORG, _CASM.c.organisation_id == _ORG.c.id)).order_by(_CASM.c.id))
+
+
+def name_key(text: str) -> str:
+    """A name as the store matches people and raters: :func:`same_name` (NFC, spaces), then case-folded."""
+    return same_name(text).casefold()
 
 
 def check_rating(ins: CompetencyInstrument, item: str, value, job_level: str) -> tuple[int | str | None, str | None]:

@@ -94,3 +94,103 @@ def test_the_engagement_beside_the_ratings_and_the_organisation_option(tmp_path)
     assert wrong.exit_code == 2 and "--organisation 'Other' has no ratings" in wrong.stderr
     mine = run("competency", "score", ratings, "--instrument", instrument, "--organisation", "Acme", "-f", "json")
     assert json.loads(mine.stdout)["cohorts"][0]["people"] == 3
+
+
+# -- collecting: invite, remind, status, close, reopen ------------------------------------------------------
+
+COHORT = ("name,email,job_level,manager,peers\nAna Silva,ana@example.org,senior,Max Weber,Ben Okafor\n"
+          "Ben Okafor,ben@example.org,junior,Max Weber,\nMax Weber,max@example.org,senior,,\n")
+
+
+def _cohort(tmp_path):
+    from pmo_workbench.assessment.competency import load_competency_instrument
+    from pmo_workbench.store import Store
+
+    db = str(tmp_path / "c.db")
+    with Store(db) as store:
+        cid = store.create_cohort("Acme", "PMs", load_competency_instrument("pm-competency"))
+    people = tmp_path / "cohort.csv"
+    people.write_text(COHORT, encoding="utf-8")
+    return db, cid, people
+
+
+def _links(path):
+    import csv
+
+    return {(r["subject"], r["rater"], r["role"]): r["link"] for r in csv.DictReader(path.open(encoding="utf-8"))}
+
+
+def test_a_failed_links_file_invites_nobody(tmp_path, monkeypatch):
+    import pmo_workbench.cli.invitations as invitations
+    from pmo_workbench.store import Store
+
+    db, cid, people = _cohort(tmp_path)
+    out = tmp_path / "links.csv"
+    args = ("competency", "invite", cid, "--people", people, "--base-url", "http://127.0.0.1:8765", "--out", out,
+            "--db", db)
+
+    def full(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(invitations, "_write_rows", full)
+        failed = run(*args)
+    assert failed.exit_code == 1 and "No space left on device" in failed.stderr and not out.exists()
+    with Store(db) as store:
+        assert store.competency_invitations(cid).empty  # rolled back: no stored link without its file
+    again = run(*args)
+    assert again.exit_code == 0, again.output
+    assert len(_links(out)) == 6
+
+
+def test_remind_status_close_and_reopen(tmp_path):
+    from pmo_workbench.store import Store
+
+    db, cid, people = _cohort(tmp_path)
+    first = tmp_path / "links.csv"
+    assert run("competency", "invite", cid, "--people", people, "--base-url", "http://h:1", "--out", first,
+               "--db", db).exit_code == 0
+    old = _links(first)
+    with Store(db) as store:
+        token = old[("Ben Okafor", "Ben Okafor", "self")].rsplit("/", 1)[1]
+        store.save_competency_draft(token, {"integration-charter": 3})
+        assert store.submit_competency(token)
+    again = run("competency", "invite", cid, "--people", people, "--base-url", "http://h:1", "--out", first,
+                "--db", db)
+    assert again.exit_code == 2 and "--force" in again.stderr  # the hint names an option the command has
+    fresh = tmp_path / "fresh.csv"
+    reminded = run("competency", "remind", cid, "--base-url", "http://h:1", "--out", fresh, "--db", db)
+    assert reminded.exit_code == 0, reminded.output
+    new = _links(fresh)
+    assert set(new) == set(old) - {("Ben Okafor", "Ben Okafor", "self")}  # the submitted one is not re-issued
+    with Store(db) as store:
+        for pair, link in new.items():
+            assert store.competency_link(link.rsplit("/", 1)[1]).subject == pair[0]
+            assert store.competency_link(old[pair].rsplit("/", 1)[1]) is None  # the old link is replaced
+    only = tmp_path / "max.csv"
+    one = run("competency", "remind", cid, "--base-url", "http://h:1", "--out", only, "--rater", "  max WEBER",
+              "--subject", "ana silva", "--db", db)
+    assert one.exit_code == 0 and list(_links(only)) == [("Ana Silva", "Max Weber", "manager")]
+    nobody = run("competency", "remind", cid, "--base-url", "http://h:1", "--out", tmp_path / "x.csv",
+                 "--rater", "Zed", "--db", db)
+    assert nobody.exit_code == 2 and "has no invitation with rater 'Zed'" in nobody.stderr
+    status = run("competency", "status", cid, "--json", "--db", db)
+    assert status.exit_code == 0, status.output
+    document = json.loads(status.stdout)
+    assert [(r["subject"], r["rater"], r["role"], r["status"]) for r in document["invitations"]] == [
+        ("Ana Silva", "Ana Silva", "self", "invited"), ("Ana Silva", "Max Weber", "manager", "invited"),
+        ("Ana Silva", "Ben Okafor", "peer", "invited"), ("Ben Okafor", "Ben Okafor", "self", "submitted"),
+        ("Ben Okafor", "Max Weber", "manager", "invited"), ("Max Weber", "Max Weber", "self", "invited")]
+    assert "http" not in status.stdout
+    table = run("competency", "status", cid, "--db", db)
+    assert "1 of 6 invitations submitted" in table.stdout
+    closed = run("competency", "close", cid, "--db", db)
+    assert closed.exit_code == 0 and "is closed" in closed.stdout
+    with Store(db) as store:
+        assert store.competency_link(new[("Max Weber", "Max Weber", "self")].rsplit("/", 1)[1]) is None
+    refused = run("competency", "remind", cid, "--base-url", "http://h:1", "--out", tmp_path / "y.csv", "--db", db)
+    assert refused.exit_code == 2 and "is closed" in refused.stderr
+    assert run("competency", "reopen", cid, "--db", db).exit_code == 0
+    with Store(db) as store:
+        assert store.competency_link(new[("Max Weber", "Max Weber", "self")].rsplit("/", 1)[1]) is not None
+    assert run("competency", "close", 99, "--db", db).exit_code == 2
