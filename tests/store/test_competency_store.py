@@ -225,3 +225,34 @@ def test_cli_import_list_export(db_url, mini, tmp_path):
         refused.stderr)
     bad = runner.invoke(app, ["competency", "export", str(tmp_path / "x.txt"), "--db", db_url])
     assert bad.exit_code == 2 and "must end in .csv or .xlsx" in bad.stderr and "Traceback" not in bad.output
+
+
+def test_a_cohort_keeps_its_instrument_version_after_a_revision(tmp_path, monkeypatch):
+    import shutil
+
+    import pmo_workbench.assessment.competency as competency
+    from pmo_workbench.errors import InstrumentNotFoundError
+    from pmo_workbench.resources import templates_dir
+
+    with Store(tmp_path / "v.db") as store:
+        cid = store.create_cohort("Acme", "PMs", load_competency_instrument("pm-competency"))  # version 1.0
+    folder = tmp_path / "templates" / "competency"
+    folder.mkdir(parents=True)
+    current = (templates_dir() / "competency" / "pm-competency.yaml").read_text(encoding="utf-8")
+    (folder / "pm-competency.yaml").write_text(current.replace('version: "1.0"', 'version: "1.1"'),
+                                               encoding="utf-8")
+    shutil.copy(templates_dir() / "competency" / "development.yaml", folder)
+    monkeypatch.setattr(competency, "templates_dir", lambda: tmp_path / "templates")
+    assert load_competency_instrument("pm-competency").version == "1.1"
+    assert load_competency_instrument("pm-competency@1.1").version == "1.1"
+    with pytest.raises(InstrumentNotFoundError, match="the built-in pm-competency is version 1.1; no older version "
+                                                      "1.0 is kept"):
+        load_competency_instrument("pm-competency@1.0")  # never the current file for another version
+    with Store(tmp_path / "v.db") as store, pytest.raises(StoreError, match="pm-competency 1.0 is not a built-in"):
+        store.competency_instrument(cid)
+    (folder / "pm-competency@1.0.yaml").write_text(current, encoding="utf-8")
+    assert load_competency_instrument("pm-competency@1.0").version == "1.0"
+    assert set(competency.builtin_competency_instruments()) == {"pm-competency", "pm-competency@1.0"}
+    with Store(tmp_path / "v.db") as store:
+        assert store.competency_instrument(cid).version == "1.0"
+        store.export_competency(tmp_path / "v.csv", competency_id=cid)
