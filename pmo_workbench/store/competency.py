@@ -132,11 +132,18 @@ class CompetencyMixin:
         ------
         StoreError
             For an unknown role or job level, a self-rating by someone else, a manager or peer rating themself,
-            a person stored with another job level, or a rater stored with another role towards the person.
+            a person stored with another job level, a rater stored with another role towards the person, or a
+            new person or rater in a closed assessment. A name is matched to the one stored in any case and
+            spacing (the stored spelling is kept).
         """
         with self._write() as conn:
             ins = self._cohort_instrument(conn, competency_id)
-            return self._rater(conn, ins, competency_id, subject, job_level, rater, role, subject_email)[0]
+            rater_id, created = self._rater(conn, ins, competency_id, subject, job_level, rater, role, subject_email)
+            if created and conn.execute(sa.select(_CASM.c.status).where(_CASM.c.id == competency_id)
+                                        ).scalar_one() != "open":  # rolled back: nobody added
+                raise StoreError(f"competency assessment {competency_id} is closed: no person or rater can be added "
+                                 f"(`pmo-workbench competency reopen {competency_id}` reopens it)")
+            return rater_id
 
     def competency_raters(self, competency_id: int) -> pd.DataFrame:
         """The raters of a competency assessment (one row per rater and person rated), in the order added:
@@ -433,26 +440,32 @@ class CompetencyMixin:
             raise StoreError(f"unknown role '{role}'; expected one of {', '.join(ins.role_ids)}")
         if job_level not in ins.level_ids:
             raise StoreError(f"unknown job level '{job_level}'; expected one of {', '.join(ins.level_ids)}")
-        if role == "self" and rater.casefold() != subject.casefold():
+        if role == "self" and name_key(rater) != name_key(subject):
             raise StoreError(f"a self-rating's rater is the person rated: '{rater}' cannot rate '{subject}' as self")
-        if role != "self" and rater.casefold() == subject.casefold():
+        if role != "self" and name_key(rater) == name_key(subject):
             raise StoreError(f"'{rater}' rates themself with role {role}; a person rates themself as self")
-        found = conn.execute(sa.select(_CSUB.c.id, _CSUB.c.job_level, _CSUB.c.email)
-                             .where(_CSUB.c.assessment_id == competency_id, _CSUB.c.name == subject)).first()
+        key = name_key(subject)  # a second spelling ("ana  SILVA") is the person stored, never a new one
+        found = next((r for r in conn.execute(sa.select(_CSUB.c.id, _CSUB.c.name, _CSUB.c.job_level, _CSUB.c.email)
+                                              .where(_CSUB.c.assessment_id == competency_id)).all()
+                      if name_key(r.name) == key), None)
         if found is None:
             subject_id = conn.execute(sa.insert(_CSUB).values(assessment_id=competency_id, name=subject,
                                                               job_level=job_level, email=subject_email)
                                       ).inserted_primary_key[0]
         else:
-            subject_id = found.id
+            subject_id, subject = found.id, found.name
             if found.job_level != job_level:
                 raise StoreError(f"'{subject}' is stored as {found.job_level}, not {job_level}; a person has one "
                                  "job level")
             if subject_email and not found.email:
                 conn.execute(sa.update(_CSUB).where(_CSUB.c.id == subject_id).values(email=subject_email))
-        row = conn.execute(sa.select(_CRAT.c.id, _CRAT.c.role, _CRAT.c.assessed_on)
-                           .where(_CRAT.c.subject_id == subject_id, _CRAT.c.rater == rater)).first()
+        rater = subject if role == "self" else _stored_spelling(conn, competency_id, rater)
+        key = name_key(rater)
+        row = next((r for r in conn.execute(sa.select(_CRAT.c.id, _CRAT.c.rater, _CRAT.c.role, _CRAT.c.assessed_on)
+                                            .where(_CRAT.c.subject_id == subject_id)).all()
+                    if name_key(r.rater) == key), None)
         if row is not None:
+            rater = row.rater
             if row.role != role:
                 raise StoreError(f"'{rater}' rates '{subject}' as {row.role} in the store, not as {role}; a rater "
                                  "has one role towards a person")
@@ -475,6 +488,15 @@ class CompetencyMixin:
         return (sa.select(_CASM.c.id, _ORG.c.name, _CASM.c.cohort, _CASM.c.instrument_id, _CASM.c.instrument_version,
                           _CASM.c.status, people, raters, ratings)
                 .select_from(_CASM.join(_ORG, _CASM.c.organisation_id == _ORG.c.id)).order_by(_CASM.c.id))
+
+
+def _stored_spelling(conn: sa.Connection, competency_id: int, name: str) -> str:
+    """``name`` as the assessment stores it already (a person rated or a rater), else as given."""
+    key = name_key(name)
+    people = sa.select(_CSUB.c.name).where(_CSUB.c.assessment_id == competency_id)
+    raters = (sa.select(_CRAT.c.rater).join(_CSUB, _CRAT.c.subject_id == _CSUB.c.id)
+              .where(_CSUB.c.assessment_id == competency_id))
+    return next((n for (n,) in conn.execute(people.union_all(raters)).all() if name_key(n) == key), name)
 
 
 def name_key(text: str) -> str:

@@ -256,3 +256,39 @@ def test_a_cohort_keeps_its_instrument_version_after_a_revision(tmp_path, monkey
     with Store(tmp_path / "v.db") as store:
         assert store.competency_instrument(cid).version == "1.0"
         store.export_competency(tmp_path / "v.csv", competency_id=cid)
+
+
+def test_a_second_spelling_is_the_person_and_rater_stored(store, mini, tmp_path):
+    ins, _ = mini
+    cid = store.create_cohort("Acme", "PMs", ins)
+    ana = store.add_rater(cid, "Ana Silva", "senior", "Ana Silva", "self")
+    assert store.add_rater(cid, "  ana   SILVA ", "senior", "ANA silva", "self") == ana  # no second person
+    max_ana = store.add_rater(cid, "ANA silva", "senior", "Max Weber", "manager")
+    assert store.add_rater(cid, "Ana Silva", "senior", "max  weber", "manager") == max_ana
+    store.add_rater(cid, "Ben", "junior", "MAX WEBER", "manager")  # the stored spelling is kept for a new pair
+    with pytest.raises(StoreError, match="'Ana Silva' is stored as senior, not junior"):
+        store.add_rater(cid, "ana silva", "junior", "ana silva", "self")
+    raters = store.competency_raters(cid)
+    assert raters[["subject", "rater", "role"]].values.tolist() == [
+        ["Ana Silva", "Ana Silva", "self"], ["Ana Silva", "Max Weber", "manager"], ["Ben", "Max Weber", "manager"]]
+    assert store.competency_assessment(cid)["people"] == 2
+    ratings = tmp_path / "spelling.csv"
+    write_csv(ratings, "organisation,cohort,subject,job_level,rater,role,r1\n"
+                       "Acme,PMs,ana SILVA,senior,Max weber,manager,4\n")
+    done = store.import_competency(ratings, ins)
+    assert (done.people_added, done.raters_added, done.ratings_added) == (0, 0, 1)
+    assert store.ratings(max_ana) == {"r1": (4, None)}
+
+
+def test_nobody_is_added_to_a_closed_cohort(store, mini):
+    ins, _ = mini
+    cid = store.create_cohort("Acme", "PMs", ins)
+    ben = store.add_rater(cid, "Ben", "junior", "Max", "manager")
+    store.set_cohort_status(cid, "closed")
+    assert store.add_rater(cid, "ben", "junior", "max", "manager") == ben  # an existing pair opens as it was
+    for args in (("New Person", "senior", "New Person", "self"), ("Ben", "junior", "Cara", "peer")):
+        with pytest.raises(StoreError, match=f"competency assessment {cid} is closed: no person or rater can be "
+                                             "added"):
+            store.add_rater(cid, *args)
+    info = store.competency_assessment(cid)
+    assert (info["people"], info["raters"]) == (1, 1)
