@@ -457,3 +457,29 @@ def competency_reopen_command(
 ) -> None:
     """Reopen a closed competency assessment: links not yet submitted work again."""
     _set_status(assessment, "open", db)
+
+
+@competency_app.command("forget")
+def competency_forget_command(
+    assessment: CompetencyArgument,
+    person: Annotated[str, typer.Option("--person", help="The person's name (any case and spacing) or e-mail "
+                                                         "address.", show_default=False)],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file.")] = None,
+) -> None:
+    """Delete a person from a competency assessment (a data-protection request): as a person rated, with every
+    rating of them, their raters' links and drafts; as a rater, with their ratings of others. Deleted values are
+    overwritten in the database file."""
+    from .respondents import _confirm
+    from .store import shown
+
+    with _store(db, create=False) as store:
+        info = store.competency_assessment(assessment)
+        name = shown(f"{info['organisation']} / {info['cohort']}")
+        if not yes:
+            _confirm(f"Delete {shown(person)} from competency assessment {assessment} ({name}): every rating of "
+                     "them and by them, their invitations and drafts? This cannot be undone.")
+        gone = store.forget_competency_person(assessment, person)
+    typer.echo(f"{shown(person)} forgotten in competency assessment {assessment} ({name}): "
+               f"{count(gone['people'], 'person', 'people')} rated, {count(gone['raters'], 'rater')} (with their "
+               f"invitations and drafts) and {count(gone['ratings'], 'rating')} deleted")

@@ -194,3 +194,22 @@ def test_remind_status_close_and_reopen(tmp_path):
     with Store(db) as store:
         assert store.competency_link(new[("Max Weber", "Max Weber", "self")].rsplit("/", 1)[1]) is not None
     assert run("competency", "close", 99, "--db", db).exit_code == 2
+
+
+def test_forget_asks_then_deletes(tmp_path):
+    from pmo_workbench.store import Store
+
+    db, cid, people = _cohort(tmp_path)
+    out = tmp_path / "links.csv"
+    assert run("competency", "invite", cid, "--people", people, "--base-url", "http://h:1", "--out", out,
+               "--db", db).exit_code == 0
+    asked = runner.invoke(app, ["competency", "forget", str(cid), "--person", "ana silva", "--db", db], input="n\n")
+    assert asked.exit_code == 1 and "nothing changed" in asked.stderr
+    done = run("competency", "forget", cid, "--person", "max@example.org", "--yes", "--db", db)
+    assert done.exit_code == 0, done.output
+    assert "1 person rated, 3 raters (with their invitations and drafts) and 0 ratings deleted" in done.stdout
+    with Store(db) as store:
+        assert [r.rater for r in store.competency_invitations(cid).itertuples()] == [
+            "Ana Silva", "Ben Okafor", "Ben Okafor"]
+    unknown = run("competency", "forget", cid, "--person", "Zed", "--yes", "--db", db)
+    assert unknown.exit_code == 2 and "holds nobody named or with the address 'Zed'" in unknown.stderr

@@ -3,6 +3,8 @@ ratings, and the PMO side left as it was. Each test runs on SQLite and PostgreSQ
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 import sqlalchemy as sa
@@ -292,3 +294,32 @@ def test_nobody_is_added_to_a_closed_cohort(store, mini):
             store.add_rater(cid, *args)
     info = store.competency_assessment(cid)
     assert (info["people"], info["raters"]) == (1, 1)
+
+
+def test_forget_a_person_as_rated_and_as_rater(store, mini, db_url):
+    from pmo_workbench.assessment.competency_intake import CohortPerson
+
+    ins, _ = mini
+    cid = store.create_cohort("Acme", "PMs", ins)
+    people = [CohortPerson("Zuzanna Quark", "senior", "zq@example.org", "Max", ("Ben",), 2),
+              CohortPerson("Ben", "junior", "ben@example.org", None, ("Zuzanna Quark",), 3)]
+    issued = {(i.pair.subject, i.pair.rater): i for i in store.invite_competency(cid, people)}
+    store.save_competency_draft(issued[("Zuzanna Quark", "Zuzanna Quark")].token, {"r1": 4, "r2": "DK"})
+    store.save_competency_draft(issued[("Ben", "Zuzanna Quark")].token, {"r1": 2})
+    assert store.submit_competency(issued[("Ben", "Zuzanna Quark")].token)
+    for pair in (("Zuzanna Quark", "Max"), ("Ben", "Ben")):
+        store.save_ratings(issued[pair].rater_id, {"s1": 3}, comments={"s1": "leads well"})
+    with pytest.raises(StoreError, match="holds nobody named or with the address 'nobody@example.org'"):
+        store.forget_competency_person(cid, "nobody@example.org")
+    gone = store.forget_competency_person(cid, "ZQ@example.org")
+    # as rated: her self-rating (a draft), Max's and Ben's ratings of her; as rater: her rating of Ben
+    assert gone == {"people": 1, "raters": 4, "ratings": 2}
+    assert store.competency_raters(cid)[["subject", "rater", "role"]].values.tolist() == [["Ben", "Ben", "self"]]
+    assert store.competency_invitations(cid)[["subject", "rater"]].values.tolist() == [["Ben", "Ben"]]
+    assert store.competency_link(issued[("Zuzanna Quark", "Zuzanna Quark")].token) is None
+    assert store.forget_competency_person(cid, "  ben ") == {"people": 1, "raters": 1, "ratings": 1}
+    assert store.competency_assessment(cid)["people"] == 0
+    if db_url.startswith("sqlite"):  # overwritten in the file, not only unlinked
+        path = db_url.removeprefix("sqlite:///")
+        data = b"".join(p.read_bytes() for p in (Path(path), Path(path + "-wal")) if p.exists())
+        assert b"Zuzanna" not in data and b"zq@example.org" not in data
