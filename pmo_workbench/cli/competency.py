@@ -180,7 +180,9 @@ def template_competency_command(
     except ValueError as exc:
         usage(f"--language: {exc}")
     for name, value in (("--organisation", organisation), ("--cohort", cohort)):
-        if value is not None and (not value.strip() or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value)):
+        if value is not None and not value.strip():
+            usage(f"{name} {value!r} is blank; give a name")
+        if value is not None and any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value):
             usage(f"{name} {value!r}: expected a name without control characters")
     ins = load_competency_instrument(instrument, language=code)
     cohort_people = read_cohort(people, ins) if people is not None else None
@@ -271,7 +273,7 @@ def competency_list_command(
     console().print(table)
 
 
-COMPETENCY_LINK_COLUMNS = ("subject", "rater", "role", "email", "link")
+COMPETENCY_LINK_COLUMNS = ("subject", "rater", "role", "email", "link")  # cli/invitations.py knows this header
 """The columns of the competency invitations CSV (a mail merge's input): one row per rater and person rated."""
 
 CompetencyArgument = Annotated[int, typer.Argument(help="Competency assessment id (`competency list` shows them).",

@@ -158,6 +158,9 @@ def test_remind_status_close_and_reopen(tmp_path):
     again = run("competency", "invite", cid, "--people", people, "--base-url", "http://h:1", "--out", first,
                 "--db", db)
     assert again.exit_code == 2 and "--force" in again.stderr  # the hint names an option the command has
+    forced = run("competency", "invite", cid, "--people", people, "--base-url", "http://h:1", "--out", first,
+                 "--force", "--db", db)
+    assert forced.exit_code == 0 and "nothing written" in forced.stderr and _links(first) == old  # kept
     fresh = tmp_path / "fresh.csv"
     reminded = run("competency", "remind", cid, "--base-url", "http://h:1", "--out", fresh, "--db", db)
     assert reminded.exit_code == 0, reminded.output
@@ -213,3 +216,27 @@ def test_forget_asks_then_deletes(tmp_path):
             "Ana Silva", "Ben Okafor", "Ben Okafor"]
     unknown = run("competency", "forget", cid, "--person", "Zed", "--yes", "--db", db)
     assert unknown.exit_code == 2 and "holds nobody named or with the address 'Zed'" in unknown.stderr
+
+
+def test_a_changed_cohort_file_names_what_the_store_keeps(tmp_path):
+    db, cid, people = _cohort(tmp_path)
+    args = ("competency", "invite", cid, "--people", people, "--base-url", "http://h:1", "--db", db)
+    assert run(*args, "--out", tmp_path / "one.csv").exit_code == 0
+    people.write_text(COHORT.replace("Ana Silva,ana@example.org,senior,Max Weber,Ben Okafor",
+                                     "Ana Silva,ana.new@example.org,senior,Zed Boss,"), encoding="utf-8")
+    again = run(*args, "--out", tmp_path / "two.csv")
+    assert again.exit_code == 0, again.output
+    assert list(_links(tmp_path / "two.csv")) == [("Ana Silva", "Zed Boss", "manager")]
+    assert again.stderr.count("not changed: ") == 3
+    assert ("not changed: 'Max Weber' still rates 'Ana Silva' as manager (invited): the file no longer says so; "
+            "their link stays valid and their ratings count") in again.stderr
+    assert "not changed: 'Ben Okafor' still rates 'Ana Silva' as peer (invited)" in again.stderr
+    assert "not changed: 'Ana Silva' keeps the stored e-mail ana@example.org, not ana.new@example.org" in (
+        again.stderr)
+    same = run(*args, "--out", tmp_path / "three.csv")
+    assert "nothing written" in same.stderr and same.stderr.count("not changed: ") == 3
+
+
+def test_a_blank_cohort_name_is_said_so(tmp_path):
+    blank = run("template", "competency", "--out", tmp_path / "t.xlsx", "--cohort", "  ")
+    assert blank.exit_code == 2 and "--cohort '  ' is blank; give a name" in blank.stderr
