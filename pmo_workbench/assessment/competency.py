@@ -275,20 +275,46 @@ def builtin_competency_instruments() -> dict[str, Path]:
 
 
 def competency_path(spec: str | Path) -> Path:
-    """The file of a competency instrument given by built-in id (``pm-competency``) or by path."""
+    """The file of a competency instrument given by built-in id (``pm-competency``, or ``pm-competency@1.0`` for a
+    version: the current file when its version is that one, else an older file kept as
+    ``templates/competency/pm-competency@1.0.yaml``) or by path."""
     path = Path(spec)
     if path.is_file():
         return path
     builtins = builtin_competency_instruments()
-    base = str(spec).partition("@")[0]
-    if base in builtins:
-        return builtins[base]
+    text = str(spec)
+    if text in builtins:
+        return builtins[text]
+    base, at, version = text.partition("@")
+    if at and base in builtins:
+        found = builtin_competency(base, version)
+        if found is not None:
+            return found
+        current = _version_of(builtins[base])
+        raise InstrumentNotFoundError(text, tuple(builtins), hint=f"the built-in {base} is version {current}; "
+                                      f"no older version {version} is kept")
     from .instrument_files import builtin_file
 
-    if builtin_file(str(spec)) is not None:
-        raise InstrumentNotFoundError(str(spec), tuple(builtins), hint=f"'{spec}' is a PMO instrument: competency "
+    if builtin_file(text) is not None:
+        raise InstrumentNotFoundError(text, tuple(builtins), hint=f"'{spec}' is a PMO instrument: competency "
                                       "commands and reports take a competency instrument")
-    raise InstrumentNotFoundError(str(spec), tuple(builtins))
+    raise InstrumentNotFoundError(text, tuple(builtins))
+
+
+def builtin_competency(instrument_id: str, version: str) -> Path | None:
+    """The built-in file of this competency instrument id and version: the current file when its version matches,
+    else an older one kept as ``{id}@{version}.yaml``; ``None`` when neither is built in."""
+    builtins = builtin_competency_instruments()
+    if instrument_id in builtins and _version_of(builtins[instrument_id]) == version:
+        return builtins[instrument_id]
+    older = builtins.get(f"{instrument_id}@{version}")
+    if older is not None and _version_of(older) == version:
+        return older
+    return None
+
+
+def _version_of(path: Path) -> str:
+    return load_competency_instrument(path).version
 
 
 def load_competency_instrument(spec: str | Path = "pm-competency", language: str | None = None

@@ -180,7 +180,9 @@ def template_competency_command(
     except ValueError as exc:
         usage(f"--language: {exc}")
     for name, value in (("--organisation", organisation), ("--cohort", cohort)):
-        if value is not None and (not value.strip() or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value)):
+        if value is not None and not value.strip():
+            usage(f"{name} {value!r} is blank; give a name")
+        if value is not None and any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value):
             usage(f"{name} {value!r}: expected a name without control characters")
     ins = load_competency_instrument(instrument, language=code)
     cohort_people = read_cohort(people, ins) if people is not None else None
@@ -271,47 +273,215 @@ def competency_list_command(
     console().print(table)
 
 
-COMPETENCY_LINK_COLUMNS = ("subject", "rater", "role", "email", "link")
+COMPETENCY_LINK_COLUMNS = ("subject", "rater", "role", "email", "link")  # cli/invitations.py knows this header
 """The columns of the competency invitations CSV (a mail merge's input): one row per rater and person rated."""
+
+CompetencyArgument = Annotated[int, typer.Argument(help="Competency assessment id (`competency list` shows them).",
+                                                   show_default=False)]
+CompetencyBaseUrlOption = Annotated[str, typer.Option(
+    "--base-url", help="Address at which raters reach `pmo-workbench serve`; each link is BASE_URL/c/TOKEN.",
+    show_default=False)]
+CompetencyForceOption = Annotated[bool, typer.Option(
+    "--force", help="Overwrite an existing links file (the working links it holds are lost: only their hashes are "
+                    "stored; `competency remind` issues fresh ones).")]
+
+
+class _NothingToWrite(Exception):
+    """No link was issued: no file to write."""
+
+
+def _write_links(tmp: Path, url: str, issued: list) -> None:
+    """Write the links of ``issued`` to ``tmp`` completely, on disk (fsync) before the store commits them."""
+    import os
+
+    from .invitations import _write_rows
+
+    _write_rows(tmp, COMPETENCY_LINK_COLUMNS, [
+        {"subject": i.pair.subject, "rater": i.pair.rater, "role": i.pair.role, "email": i.pair.rater_email,
+         "link": f"{url}/c/{i.token}"} for i in issued])
+    with open(tmp, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _issue_to(out: Path, url: str, issue) -> list:
+    """Call ``issue(before_commit)`` with a writer of the links to a temporary file beside ``out``: the store
+    commits only once the file is written, and ``out`` appears only once the store has committed."""
+    from .._io import atomic_path
+
+    issued: list = []
+    try:
+        with atomic_path(out, mode=0o600) as tmp:
+            issued = issue(lambda found: _write_links(tmp, url, found))
+            if not issued:
+                raise _NothingToWrite
+    except _NothingToWrite:
+        pass
+    return issued
+
+
+def _check_builtin(store, assessment: int) -> dict:
+    """The assessment's fields; a usage error when its instrument is not a built-in one (the rater's page
+    shows built-in competency instruments only)."""
+    from ..assessment.competency import builtin_competency
+
+    info = store.competency_assessment(assessment)
+    if builtin_competency(info["instrument_id"], info["instrument_version"]) is None:
+        usage(f"competency assessment {assessment} uses {info['instrument_id']} {info['instrument_version']}, "
+              "which is not a built-in competency instrument: the rater's page (`pmo-workbench serve`) shows "
+              "built-in competency instruments only; collect its ratings with the template or the form")
+    return info
 
 
 @competency_app.command("invite")
 def competency_invite_command(
-    assessment: Annotated[int, typer.Argument(help="Competency assessment id (`competency list` shows them).",
-                                              show_default=False)],
+    assessment: CompetencyArgument,
     people: Annotated[Path, typer.Option("--people", help="Cohort file (.csv, .xlsx): name, email, job_level, "
                                                           "manager, peers (separated by ;).", show_default=False)],
-    base_url: Annotated[str, typer.Option(
-        "--base-url", help="Address at which raters reach `pmo-workbench serve`; each link is BASE_URL/c/TOKEN.",
-        show_default=False)],
+    base_url: CompetencyBaseUrlOption,
     out: Annotated[Path, typer.Option("--out", "-o", help="Invitations CSV to write (subject, rater, role, email, "
                                                           "link).")] = Path("competency-invitations.csv"),
-    instrument: Annotated[str | None, typer.Option(
-        "--instrument", "-i", help="YAML file of a custom (not built-in) competency instrument.")] = None,
+    force: CompetencyForceOption = False,
     db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file.")] = None,
 ) -> None:
     """Invite every rater of every person of a cohort file: one personal link per rater and person rated (the
     person themself, their line manager, each peer), written once to the invitations CSV (the store keeps only a
-    hash of each). Running it again with the same file invites only the pairs new in it."""
-    from .._io import atomic_path
-    from ..assessment.competency import load_competency_instrument
+    hash of each). Running it again with the same file invites only the pairs new in it, and names the stored
+    pairs and e-mail addresses the file no longer holds (they are not changed)."""
     from ..assessment.competency_intake import read_cohort
-    from .invitations import _base_url, _check_new_file, _write_rows
+    from .invitations import _base_url, _check_new_file
+    from .store import shown
 
     url = _base_url(base_url)
-    _check_new_file(out, False, reads=people)
-    given = load_competency_instrument(instrument) if instrument is not None else None
+    _check_new_file(out, force, reads=people)
     with _store(db, create=False) as store:
-        if given is not None:
-            store.use_competency_instrument(given)
+        _check_builtin(store, assessment)
         listed = read_cohort(people, store.competency_instrument(assessment))
-        with atomic_path(out, mode=0o600) as tmp:
-            issued = store.invite_competency(assessment, listed)
-            _write_rows(tmp, COMPETENCY_LINK_COLUMNS, [
-                {"subject": i.pair.subject, "rater": i.pair.rater, "role": i.pair.role, "email": i.pair.rater_email,
-                 "link": f"{url}/c/{i.token}"} for i in issued])
+        issued = _issue_to(out, url, lambda write: store.invite_competency(assessment, listed, before_commit=write))
+        for line in store.competency_differences(assessment, listed):
+            typer.echo(f"not changed: {shown(line)}", err=True)
     if not issued:
-        out.unlink(missing_ok=True)
         typer.echo(f"everyone in {people} was invited already; nothing written", err=True)
         return
     typer.echo(str(out))
+    typer.echo(f"{out} holds the only copy of these links (the store keeps their hashes): send each rater their "
+               "own, and keep the file private.", err=True)
+
+
+@competency_app.command("remind")
+def competency_remind_command(
+    assessment: CompetencyArgument,
+    base_url: CompetencyBaseUrlOption,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Links CSV to write (subject, rater, role, email, link).",
+                                      show_default=False)],
+    rater: Annotated[str | None, typer.Option("--rater", help="Only this rater's links.")] = None,
+    subject: Annotated[str | None, typer.Option("--subject", help="Only the links rating this person.")] = None,
+    force: CompetencyForceOption = False,
+    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file.")] = None,
+) -> None:
+    """Issue a fresh link for every invitation not yet submitted (only --rater's, only those rating --subject):
+    for a lost invitations file or mail. The fresh link replaces the earlier one, which stops working; ratings
+    saved but not sent stay."""
+    from .invitations import _base_url, _check_new_file
+
+    url = _base_url(base_url)
+    _check_new_file(out, force)
+    with _store(db, create=False) as store:
+        _check_builtin(store, assessment)
+        issued = _issue_to(out, url, lambda write: store.reissue_competency(
+            assessment, rater=rater, subject=subject, before_commit=write))
+    if not issued:
+        typer.echo(f"competency assessment {assessment}: every invitation chosen has been submitted; nothing "
+                   "written", err=True)
+        return
+    typer.echo(str(out))
+    typer.echo(f"{count(len(issued), 'fresh link')} in {out} (the earlier links of these raters no longer work); "
+               "keep the file private.", err=True)
+
+
+@competency_app.command("status")
+def competency_status_command(
+    assessment: CompetencyArgument,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (for scripts) instead of a table.")] = False,
+    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file.")] = None,
+) -> None:
+    """Each invitation of a competency assessment: subject, rater, role and where it stands (invited, started,
+    submitted)."""
+    from .app import console
+    from .store import shown
+
+    with _store(db, create=False) as store:
+        info = store.competency_assessment(assessment)
+        frame = store.competency_invitations(assessment)
+    records = [{"subject": r.subject, "rater": r.rater, "role": r.role, "status": r.status}
+               for r in frame.itertuples(index=False)]
+    if as_json:
+        typer.echo(json.dumps({"competency_id": assessment, "organisation": info["organisation"],
+                               "cohort": info["cohort"], "status": info["status"], "invitations": records},
+                              indent=2, ensure_ascii=False))
+        return
+    name = shown(f"{info['organisation']} / {info['cohort']}")
+    if not records:
+        typer.echo(f"competency assessment {assessment} ({name}, {info['status']}): nobody invited yet")
+        return
+    table = Table(title=Text(f"Competency assessment {assessment}: {name} ({info['status']})"))
+    for column in ("subject", "rater", "role", "status"):
+        table.add_column(column)
+    for r in records:
+        table.add_row(Text(shown(r["subject"])), Text(shown(r["rater"])), r["role"], r["status"])
+    console().print(table)
+    done = sum(r["status"] == "submitted" for r in records)
+    typer.echo(f"{done} of {count(len(records), 'invitation')} submitted")
+
+
+def _set_status(assessment: int, status: str, db: str | None) -> None:
+    from .store import shown
+
+    with _store(db, create=False) as store:
+        store.set_cohort_status(assessment, status)
+        info = store.competency_assessment(assessment)
+    typer.echo(f"competency assessment {assessment} ({shown(info['organisation'] + ' / ' + info['cohort'])}) is "
+               f"{status}")
+
+
+@competency_app.command("close")
+def competency_close_command(
+    assessment: CompetencyArgument,
+    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file.")] = None,
+) -> None:
+    """Close a competency assessment: its links, the form and imports take no more ratings."""
+    _set_status(assessment, "closed", db)
+
+
+@competency_app.command("reopen")
+def competency_reopen_command(
+    assessment: CompetencyArgument,
+    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file.")] = None,
+) -> None:
+    """Reopen a closed competency assessment: links not yet submitted work again."""
+    _set_status(assessment, "open", db)
+
+
+@competency_app.command("forget")
+def competency_forget_command(
+    assessment: CompetencyArgument,
+    person: Annotated[str, typer.Option("--person", help="The person's name (any case and spacing) or e-mail "
+                                                         "address.", show_default=False)],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file.")] = None,
+) -> None:
+    """Delete a person from a competency assessment (a data-protection request): as a person rated, with every
+    rating of them, their raters' links and drafts; as a rater, with their ratings of others. Deleted values are
+    overwritten in the database file."""
+    from .respondents import _confirm
+    from .store import shown
+
+    with _store(db, create=False) as store:
+        info = store.competency_assessment(assessment)
+        name = shown(f"{info['organisation']} / {info['cohort']}")
+        if not yes:
+            _confirm(f"Delete {shown(person)} from competency assessment {assessment} ({name}): every rating of "
+                     "them and by them, their invitations and drafts? This cannot be undone.")
+        gone = store.forget_competency_person(assessment, person)
+    typer.echo(f"{shown(person)} forgotten in competency assessment {assessment} ({name}): "
+               f"{count(gone['people'], 'person', 'people')} rated, {count(gone['raters'], 'rater')} (with their "
+               f"invitations and drafts) and {count(gone['ratings'], 'rating')} deleted")

@@ -487,7 +487,8 @@ def _check_new_file(out: Path, force: bool, *, reads: Path | None = None) -> Non
               "file; give another --out")
 
 
-_LINK_HEADERS = {",".join(INVITATION_COLUMNS), ",".join(REMINDER_COLUMNS)}
+_LINK_HEADERS = {",".join(INVITATION_COLUMNS), ",".join(REMINDER_COLUMNS),
+                 "subject,rater,role,email,link"}  # and the competency links file (cli/competency.py)
 
 
 def _links_file(path: Path) -> str | None:

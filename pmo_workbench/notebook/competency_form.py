@@ -111,7 +111,13 @@ class CompetencyForm:
         if item not in self.choices:
             raise PmoWorkbenchError(f"item {item} is not on the form (not expected of a "
                                     f"{self.instrument.level_label(self._job_level).lower()}, or unknown)")
-        self.choices[item].value = DONT_KNOW if isinstance(value, str) and value.upper() == DONT_KNOW else value
+        value = DONT_KNOW if isinstance(value, str) and value.strip().upper() == DONT_KNOW else value
+        allowed = [option for _label, option in self._options()]
+        if isinstance(value, bool) or value not in allowed:
+            scale = self.instrument.scale
+            raise PmoWorkbenchError(_("item {item}: {value} is not a rating; expected {low}-{high}, DK or "
+                                      "None").format(item=item, value=repr(value), low=scale.min, high=scale.max))
+        self.choices[item].value = value
 
     def flush(self) -> bool:
         """Write the pending ratings now; ``False`` when the write failed (they stay pending)."""

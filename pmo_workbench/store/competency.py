@@ -25,12 +25,12 @@ import pandas as pd
 import sqlalchemy as sa
 
 from .._io import text_cell, write_csv, write_with
-from ..assessment.competency import CompetencyInstrument, builtin_competency_instruments, load_competency_instrument
-from ..assessment.competency_responses import KEY_COLUMNS, TIDY_COLUMNS, read_competency_responses
+from ..assessment.competency import CompetencyInstrument, builtin_competency, load_competency_instrument
+from ..assessment.competency_responses import KEY_COLUMNS, TIDY_COLUMNS, read_competency_responses, same_name
 from ..errors import StoreError
 from ._ids import in_range, lookup_id
 from .engine import _dialect_insert
-from .schema import _CASM, _CRAT, _CSUB, _CVAL, _ORG, DONT_KNOW, _name, _utcnow
+from .schema import _CASM, _CINV, _CRAT, _CSUB, _CVAL, _ORG, DONT_KNOW, _name, _utcnow
 
 COMPETENCY_COLUMNS = ("competency_id", "organisation", "cohort", "instrument_id", "instrument_version", "status",
                       "people", "raters", "ratings")
@@ -72,9 +72,9 @@ class CompetencyMixin:
     def _competency_instrument(self, instrument_id: str, version: str) -> CompetencyInstrument:
         key = (instrument_id, version)
         if key not in self._competency_instruments:
-            path = builtin_competency_instruments().get(instrument_id)
+            path = builtin_competency(instrument_id, version)
             found = load_competency_instrument(path) if path is not None else None
-            if found is None or found.version != version:
+            if found is None or (found.id, found.version) != key:
                 raise StoreError(f"competency instrument {instrument_id} {version} is not a built-in one; pass it to "
                                  "Store.use_competency_instrument() (--instrument PATH) before working on its "
                                  "cohorts")
@@ -122,6 +122,51 @@ class CompetencyMixin:
             if done.rowcount == 0:
                 raise StoreError(f"no competency assessment {competency_id} in {self.shown_url}")
 
+    def forget_competency_person(self, competency_id: int, given: str) -> dict[str, int]:
+        """Delete a person from a competency assessment (a data-protection request), found by name (any case and
+        spacing) or by e-mail address: as a person rated, with every rating of them, their raters, invitations and
+        drafts; as a rater, with their ratings of others and their invitations. On SQLite the deleted values are
+        overwritten (``secure_delete``) and the write-ahead log checkpointed, as ``store forget`` does.
+
+        Returns how many ``people`` (0 or 1), ``raters`` (rater-and-person pairs) and ``ratings`` were deleted.
+
+        Raises
+        ------
+        StoreError
+            For an unknown assessment, or one that holds nobody of that name or address.
+        """
+        text = same_name(given)
+        if not text:
+            raise StoreError("give the name or e-mail address of the person to forget")
+        key, mail = name_key(text), text.casefold() if "@" in text else None
+        with self._write() as conn:
+            self._cohort_instrument(conn, competency_id)
+            subjects = conn.execute(sa.select(_CSUB.c.id, _CSUB.c.name, _CSUB.c.email)
+                                    .where(_CSUB.c.assessment_id == competency_id)).all()
+            pairs = conn.execute(sa.select(_CRAT.c.id, _CRAT.c.rater, _CINV.c.email)
+                                 .select_from(_CRAT.join(_CSUB, _CRAT.c.subject_id == _CSUB.c.id)
+                                              .outerjoin(_CINV, _CINV.c.rater_id == _CRAT.c.id))
+                                 .where(_CSUB.c.assessment_id == competency_id)).all()
+            keys = {key}
+            if mail is not None:  # the address names the person: their spellings as subject and as rater
+                keys = {name_key(r.name) for r in subjects if (r.email or "").casefold() == mail} | {
+                    name_key(r.rater) for r in pairs if (r.email or "").casefold() == mail}
+            people = [r.id for r in subjects if name_key(r.name) in keys]
+            raters = {r.id for r in pairs if name_key(r.rater) in keys}
+            raters |= {rid for (rid,) in conn.execute(sa.select(_CRAT.c.id).where(
+                _CRAT.c.subject_id.in_(people or [0])))}
+            if not people and not raters:
+                raise StoreError(f"competency assessment {competency_id} holds nobody named or with the address "
+                                 f"'{text}' (neither rated nor rating); nothing was deleted")
+            ids = sorted(raters)
+            ratings = _count(conn, _CVAL, _CVAL.c.rater_id.in_(ids))
+            conn.execute(sa.delete(_CVAL).where(_CVAL.c.rater_id.in_(ids)))
+            conn.execute(sa.delete(_CINV).where(_CINV.c.rater_id.in_(ids)))
+            conn.execute(sa.delete(_CRAT).where(_CRAT.c.id.in_(ids)))
+            conn.execute(sa.delete(_CSUB).where(_CSUB.c.id.in_(people or [0])))
+        self.checkpoint()
+        return {"people": len(people), "raters": len(ids), "ratings": ratings}
+
     # -- raters ----------------------------------------------------------------------------------------
     def add_rater(self, competency_id: int, subject: str, job_level: str, rater: str, role: str, *,
                   subject_email: str | None = None) -> int:
@@ -132,11 +177,18 @@ class CompetencyMixin:
         ------
         StoreError
             For an unknown role or job level, a self-rating by someone else, a manager or peer rating themself,
-            a person stored with another job level, or a rater stored with another role towards the person.
+            a person stored with another job level, a rater stored with another role towards the person, or a
+            new person or rater in a closed assessment. A name is matched to the one stored in any case and
+            spacing (the stored spelling is kept).
         """
         with self._write() as conn:
             ins = self._cohort_instrument(conn, competency_id)
-            return self._rater(conn, ins, competency_id, subject, job_level, rater, role, subject_email)[0]
+            rater_id, created = self._rater(conn, ins, competency_id, subject, job_level, rater, role, subject_email)
+            if created and conn.execute(sa.select(_CASM.c.status).where(_CASM.c.id == competency_id)
+                                        ).scalar_one() != "open":  # rolled back: nobody added
+                raise StoreError(f"competency assessment {competency_id} is closed: no person or rater can be added "
+                                 f"(`pmo-workbench competency reopen {competency_id}` reopens it)")
+            return rater_id
 
     def competency_raters(self, competency_id: int) -> pd.DataFrame:
         """The raters of a competency assessment (one row per rater and person rated), in the order added:
@@ -433,26 +485,32 @@ class CompetencyMixin:
             raise StoreError(f"unknown role '{role}'; expected one of {', '.join(ins.role_ids)}")
         if job_level not in ins.level_ids:
             raise StoreError(f"unknown job level '{job_level}'; expected one of {', '.join(ins.level_ids)}")
-        if role == "self" and rater.casefold() != subject.casefold():
+        if role == "self" and name_key(rater) != name_key(subject):
             raise StoreError(f"a self-rating's rater is the person rated: '{rater}' cannot rate '{subject}' as self")
-        if role != "self" and rater.casefold() == subject.casefold():
+        if role != "self" and name_key(rater) == name_key(subject):
             raise StoreError(f"'{rater}' rates themself with role {role}; a person rates themself as self")
-        found = conn.execute(sa.select(_CSUB.c.id, _CSUB.c.job_level, _CSUB.c.email)
-                             .where(_CSUB.c.assessment_id == competency_id, _CSUB.c.name == subject)).first()
+        key = name_key(subject)  # a second spelling ("ana  SILVA") is the person stored, never a new one
+        found = next((r for r in conn.execute(sa.select(_CSUB.c.id, _CSUB.c.name, _CSUB.c.job_level, _CSUB.c.email)
+                                              .where(_CSUB.c.assessment_id == competency_id)).all()
+                      if name_key(r.name) == key), None)
         if found is None:
             subject_id = conn.execute(sa.insert(_CSUB).values(assessment_id=competency_id, name=subject,
                                                               job_level=job_level, email=subject_email)
                                       ).inserted_primary_key[0]
         else:
-            subject_id = found.id
+            subject_id, subject = found.id, found.name
             if found.job_level != job_level:
                 raise StoreError(f"'{subject}' is stored as {found.job_level}, not {job_level}; a person has one "
                                  "job level")
             if subject_email and not found.email:
                 conn.execute(sa.update(_CSUB).where(_CSUB.c.id == subject_id).values(email=subject_email))
-        row = conn.execute(sa.select(_CRAT.c.id, _CRAT.c.role, _CRAT.c.assessed_on)
-                           .where(_CRAT.c.subject_id == subject_id, _CRAT.c.rater == rater)).first()
+        rater = subject if role == "self" else _stored_spelling(conn, competency_id, rater)
+        key = name_key(rater)
+        row = next((r for r in conn.execute(sa.select(_CRAT.c.id, _CRAT.c.rater, _CRAT.c.role, _CRAT.c.assessed_on)
+                                            .where(_CRAT.c.subject_id == subject_id)).all()
+                    if name_key(r.rater) == key), None)
         if row is not None:
+            rater = row.rater
             if row.role != role:
                 raise StoreError(f"'{rater}' rates '{subject}' as {row.role} in the store, not as {role}; a rater "
                                  "has one role towards a person")
@@ -475,6 +533,20 @@ class CompetencyMixin:
         return (sa.select(_CASM.c.id, _ORG.c.name, _CASM.c.cohort, _CASM.c.instrument_id, _CASM.c.instrument_version,
                           _CASM.c.status, people, raters, ratings)
                 .select_from(_CASM.join(_ORG, _CASM.c.organisation_id == _ORG.c.id)).order_by(_CASM.c.id))
+
+
+def _stored_spelling(conn: sa.Connection, competency_id: int, name: str) -> str:
+    """``name`` as the assessment stores it already (a person rated or a rater), else as given."""
+    key = name_key(name)
+    people = sa.select(_CSUB.c.name).where(_CSUB.c.assessment_id == competency_id)
+    raters = (sa.select(_CRAT.c.rater).join(_CSUB, _CRAT.c.subject_id == _CSUB.c.id)
+              .where(_CSUB.c.assessment_id == competency_id))
+    return next((n for (n,) in conn.execute(people.union_all(raters)).all() if name_key(n) == key), name)
+
+
+def name_key(text: str) -> str:
+    """A name as the store matches people and raters: :func:`same_name` (NFC, spaces), then case-folded."""
+    return same_name(text).casefold()
 
 
 def check_rating(ins: CompetencyInstrument, item: str, value, job_level: str) -> tuple[int | str | None, str | None]:

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 import sqlalchemy as sa
 
 from ..assessment.competency_intake import CohortPerson, RatingPair, rating_pairs
+from .competency import name_key
 from ..errors import StoreError
 from ._ids import lookup_id
 from .competency import _upsert_ratings, check_rating
@@ -67,10 +68,15 @@ class CompetencyLinkMixin:
     """:class:`~pmo_workbench.store.Store`'s competency invitations, drafts and submissions."""
 
     def invite_competency(self, competency_id: int, people: Sequence[CohortPerson], *,
-                          language: str | None = None) -> list[CompetencyIssued]:
+                          language: str | None = None,
+                          before_commit: Callable[[list[CompetencyIssued]], None] | None = None
+                          ) -> list[CompetencyIssued]:
         """Invite every rater of every person of ``people`` not invited yet, in one transaction: one token per
         rater and person rated. Raters and people are created as :meth:`add_rater` does; running it again with
         the same file invites only the pairs new in it.
+
+        ``before_commit`` is called with the invitations issued before the transaction commits (the caller writes
+        the links there): when it raises, nobody is invited, so no link is ever stored without being written.
 
         Raises
         ------
@@ -101,7 +107,79 @@ class CompetencyLinkMixin:
                     rater_id=rater_id, token_hash=token_hash(token), email=pair.rater_email, language=language,
                     status="invited", created_at=now)).inserted_primary_key[0]
                 issued.append(CompetencyIssued(invitation_id, rater_id, pair, token))
+            if issued and before_commit is not None:
+                before_commit(issued)
             return issued
+
+    def reissue_competency(self, competency_id: int, *, rater: str | None = None, subject: str | None = None,
+                           before_commit: Callable[[list[CompetencyIssued]], None] | None = None
+                           ) -> list[CompetencyIssued]:
+        """A fresh token for every invitation of the assessment not yet submitted (only ``rater``'s, only those
+        rating ``subject``: names in any case and spacing), in one transaction. The new token replaces the old
+        one: the links issued earlier stop working (they may be lost). ``before_commit`` as in
+        :meth:`invite_competency`; a draft saved from an earlier link stays.
+
+        Raises
+        ------
+        StoreError
+            For an unknown or closed competency assessment, or a ``rater`` or ``subject`` it has no invitation of.
+        """
+        with self._write() as conn:
+            status = conn.execute(sa.select(_CASM.c.status).where(_CASM.c.id == lookup_id(competency_id))).scalar()
+            if status is None:
+                raise StoreError(f"no competency assessment {competency_id} in {self.shown_url}")
+            if status != "open":
+                raise StoreError(f"competency assessment {competency_id} is closed; reopen it before reminding anyone")
+            rows = conn.execute(
+                sa.select(_CINV.c.id, _CINV.c.rater_id, _CINV.c.email, _CINV.c.status, _CSUB.c.name,
+                          _CSUB.c.job_level, _CRAT.c.rater, _CRAT.c.role)
+                .select_from(_CINV.join(_CRAT, _CINV.c.rater_id == _CRAT.c.id)
+                             .join(_CSUB, _CRAT.c.subject_id == _CSUB.c.id))
+                .where(_CSUB.c.assessment_id == competency_id).order_by(_CINV.c.id)).all()
+            for option, given, column in (("rater", rater, "rater"), ("subject", subject, "name")):
+                if given is not None:
+                    key = name_key(given)
+                    known = [r for r in rows if name_key(getattr(r, column)) == key]
+                    if not known:
+                        raise StoreError(f"competency assessment {competency_id} has no invitation with {option} "
+                                         f"'{given.strip()}'")
+                    rows = known
+            issued = []
+            for r in rows:
+                if r.status == "submitted":
+                    continue
+                token = secrets.token_urlsafe(32)
+                conn.execute(sa.update(_CINV).where(_CINV.c.id == r.id, _CINV.c.status != "submitted")
+                             .values(token_hash=token_hash(token)))
+                issued.append(CompetencyIssued(r.id, r.rater_id, RatingPair(r.name, r.job_level, r.rater, r.role,
+                                                                            r.email), token))
+            if issued and before_commit is not None:
+                before_commit(issued)
+            return issued
+
+    def competency_differences(self, competency_id: int, people: Sequence[CohortPerson]) -> list[str]:
+        """What the store holds that the cohort file ``people`` no longer says, as lines to show the user (nothing
+        is changed): each stored invitation whose rater no longer rates the person in that role, and each person
+        whose e-mail address in the file differs from the stored one. Names are matched as the store matches
+        them (case and spacing aside)."""
+        wanted = {(name_key(p.subject), name_key(p.rater), p.role) for p in rating_pairs(list(people))}
+        emails = {name_key(p.name): p.email for p in people if p.email}
+        with self._read() as conn:
+            pairs = conn.execute(
+                sa.select(_CSUB.c.name, _CRAT.c.rater, _CRAT.c.role, _CINV.c.status)
+                .select_from(_CINV.join(_CRAT, _CINV.c.rater_id == _CRAT.c.id)
+                             .join(_CSUB, _CRAT.c.subject_id == _CSUB.c.id))
+                .where(_CSUB.c.assessment_id == competency_id).order_by(_CINV.c.id)).all()
+            stored = conn.execute(sa.select(_CSUB.c.name, _CSUB.c.email)
+                                  .where(_CSUB.c.assessment_id == competency_id).order_by(_CSUB.c.id)).all()
+        lines = [f"'{rater}' still rates '{subject}' as {role} ({status}): the file no longer says so; their link "
+                 "stays valid and their ratings count" for subject, rater, role, status in pairs
+                 if (name_key(subject), name_key(rater), role) not in wanted]
+        for name, email in stored:
+            given = emails.get(name_key(name))
+            if given and (email or "").casefold() != given.casefold():
+                lines.append(f"'{name}' keeps the stored e-mail {email or '(none)'}, not {given}")
+        return lines
 
     def competency_invitations(self, competency_id: int) -> pd.DataFrame:
         """The invitations of a competency assessment, oldest first; no tokens, no hashes. Columns:
@@ -143,6 +221,13 @@ class CompetencyLinkMixin:
             return None
         return CompetencyLink(row.id, row.rater_id, row.competency_id, row.organisation, row.cohort, row.subject,
                               row.job_level, row.rater, row.role, row.language, row.status, _draft(row.draft))
+
+    def competency_submitted(self, token: str) -> bool:
+        """Whether ``token`` is the link of an invitation already submitted (whose holder sent it: a second click
+        of "Send" is no guess)."""
+        with self._read() as conn:
+            return conn.execute(sa.select(_CINV.c.id).where(_CINV.c.token_hash == token_hash(token),
+                                                            _CINV.c.status == "submitted")).first() is not None
 
     def save_competency_draft(self, token: str, ratings: Mapping[str, int | str | None]) -> bool:
         """Merge ratings (item -> whole number, ``"DK"``, or ``None`` to remove) into the token's draft; the

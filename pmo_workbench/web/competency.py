@@ -9,6 +9,7 @@ the templates (autoescape).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +22,7 @@ from .app import client, languages, negotiate, render, state
 from .respondent import MAX_TOKEN, _form, _one, neutral
 from .security import CSRF_FIELD, respondent_csrf, same
 
+LOG = logging.getLogger(__name__)
 RATING_FIELD = "rating-"
 DONT_KNOW = "DK"
 
@@ -46,15 +48,24 @@ async def rate(request: Request) -> Response:
     web, address = state(request), client(request)
     if web.token_failures.blocked(address):
         return neutral(request, 429)
-    link = await run_in_threadpool(web.store.competency_link, token) if len(token) <= MAX_TOKEN else None
-    if not web.token_failures.settle(address, failed=link is None):
+    usable = len(token) <= MAX_TOKEN
+    link = await run_in_threadpool(web.store.competency_link, token) if usable else None
+    # a link already sent (a double-clicked "Send") is no guess: the thanks page, and no failure counted
+    sent_before = link is None and usable and await run_in_threadpool(web.store.competency_submitted, token)
+    if not web.token_failures.settle(address, failed=link is None and not sent_before):
         return neutral(request, 429)
+    if sent_before:
+        return RedirectResponse("/thanks", status_code=303)
     if link is None:
         return neutral(request)
-    instrument = await run_in_threadpool(web.store.competency_instrument, link.competency_id)
-    lang = negotiate(request, link.language, languages(instrument))
-    if lang != instrument.language:
-        instrument = await run_in_threadpool(web.store.competency_instrument, link.competency_id, lang)
+    try:
+        instrument = await run_in_threadpool(web.store.competency_instrument, link.competency_id)
+        lang = negotiate(request, link.language, languages(instrument))
+        if lang != instrument.language:
+            instrument = await run_in_threadpool(web.store.competency_instrument, link.competency_id, lang)
+    except StoreError as exc:  # a cohort whose instrument this server cannot load: never a 500
+        LOG.warning("competency link of assessment %s cannot be shown: %s", link.competency_id, exc)
+        return neutral(request)
     csrf = respondent_csrf(web.secret, token)
     base = f"/c/{token}"
     if request.method == "GET":
@@ -84,7 +95,7 @@ async def rate(request: Request) -> Response:
     try:
         saved_ok = await run_in_threadpool(web.store.save_competency_draft, token, ratings)
         if not saved_ok:
-            return neutral(request)
+            return await _gone(request, token)
         if action != "send":
             return RedirectResponse(f"{base}?saved", status_code=303)
         sent = await run_in_threadpool(web.store.submit_competency, token)
@@ -92,8 +103,16 @@ async def rate(request: Request) -> Response:
         draft = {k: v for k, v in {**link.draft, **ratings}.items() if v is not None}
         return _page(request, link, instrument, lang, csrf, base, draft, problems=["nothing_rated"], status=400)
     if not sent:
-        return neutral(request)
+        return await _gone(request, token)
     return RedirectResponse(f"/thanks?lang={lang}", status_code=303)
+
+
+async def _gone(request: Request, token: str) -> Response:
+    """A link that was usable a moment ago and is not now: sent meanwhile (another click of "Send"): the thanks
+    page; else (closed meanwhile) the neutral page."""
+    if await run_in_threadpool(state(request).store.competency_submitted, token):
+        return RedirectResponse("/thanks", status_code=303)
+    return neutral(request)
 
 
 def _areas(instrument, job_level: str) -> list[_Area]:

@@ -87,3 +87,22 @@ def test_bad_choices_are_said_on_the_form_and_nothing_is_saved(cohort):
     with pytest.raises(StoreError):
         store.save_ratings(form.rater_id, {"r1": 9})
     form.close()
+
+
+def test_a_value_off_the_scale_and_a_closed_cohort_are_said(cohort):
+    store, cid = cohort
+    form = make(store, cid, FakeClock())
+    form.open("Ben", "junior", "Ben", "self")
+    for value in (9, 0, "x", 2.5, True):
+        with pytest.raises(PmoWorkbenchError, match=r"item r1: .* is not a rating; expected 1-5, DK or None"):
+            form.set_rating("r1", value)
+    form.set_rating("r1", " dk ")
+    assert form.choices["r1"].value == "DK"
+    form.close()
+    store.set_cohort_status(cid, "closed")
+    closed = make(store, cid, FakeClock())
+    closed.subject.value, closed.job_level.value, closed.rater.value, closed.role.value = (
+        "New Person", "senior", "New Person", "self")
+    closed.open_button.click()
+    assert f"competency assessment {cid} is closed: no person or rater can be added" in closed.message.value
+    assert closed.rater_id is None and store.competency_assessment(cid)["people"] == 3

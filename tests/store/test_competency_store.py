@@ -3,6 +3,8 @@ ratings, and the PMO side left as it was. Each test runs on SQLite and PostgreSQ
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 import sqlalchemy as sa
@@ -225,3 +227,99 @@ def test_cli_import_list_export(db_url, mini, tmp_path):
         refused.stderr)
     bad = runner.invoke(app, ["competency", "export", str(tmp_path / "x.txt"), "--db", db_url])
     assert bad.exit_code == 2 and "must end in .csv or .xlsx" in bad.stderr and "Traceback" not in bad.output
+
+
+def test_a_cohort_keeps_its_instrument_version_after_a_revision(tmp_path, monkeypatch):
+    import shutil
+
+    import pmo_workbench.assessment.competency as competency
+    from pmo_workbench.errors import InstrumentNotFoundError
+    from pmo_workbench.resources import templates_dir
+
+    with Store(tmp_path / "v.db") as store:
+        cid = store.create_cohort("Acme", "PMs", load_competency_instrument("pm-competency"))  # version 1.0
+    folder = tmp_path / "templates" / "competency"
+    folder.mkdir(parents=True)
+    current = (templates_dir() / "competency" / "pm-competency.yaml").read_text(encoding="utf-8")
+    (folder / "pm-competency.yaml").write_text(current.replace('version: "1.0"', 'version: "1.1"'),
+                                               encoding="utf-8")
+    shutil.copy(templates_dir() / "competency" / "development.yaml", folder)
+    monkeypatch.setattr(competency, "templates_dir", lambda: tmp_path / "templates")
+    assert load_competency_instrument("pm-competency").version == "1.1"
+    assert load_competency_instrument("pm-competency@1.1").version == "1.1"
+    with pytest.raises(InstrumentNotFoundError, match="the built-in pm-competency is version 1.1; no older version "
+                                                      "1.0 is kept"):
+        load_competency_instrument("pm-competency@1.0")  # never the current file for another version
+    with Store(tmp_path / "v.db") as store, pytest.raises(StoreError, match="pm-competency 1.0 is not a built-in"):
+        store.competency_instrument(cid)
+    (folder / "pm-competency@1.0.yaml").write_text(current, encoding="utf-8")
+    assert load_competency_instrument("pm-competency@1.0").version == "1.0"
+    assert set(competency.builtin_competency_instruments()) == {"pm-competency", "pm-competency@1.0"}
+    with Store(tmp_path / "v.db") as store:
+        assert store.competency_instrument(cid).version == "1.0"
+        store.export_competency(tmp_path / "v.csv", competency_id=cid)
+
+
+def test_a_second_spelling_is_the_person_and_rater_stored(store, mini, tmp_path):
+    ins, _ = mini
+    cid = store.create_cohort("Acme", "PMs", ins)
+    ana = store.add_rater(cid, "Ana Silva", "senior", "Ana Silva", "self")
+    assert store.add_rater(cid, "  ana   SILVA ", "senior", "ANA silva", "self") == ana  # no second person
+    max_ana = store.add_rater(cid, "ANA silva", "senior", "Max Weber", "manager")
+    assert store.add_rater(cid, "Ana Silva", "senior", "max  weber", "manager") == max_ana
+    store.add_rater(cid, "Ben", "junior", "MAX WEBER", "manager")  # the stored spelling is kept for a new pair
+    with pytest.raises(StoreError, match="'Ana Silva' is stored as senior, not junior"):
+        store.add_rater(cid, "ana silva", "junior", "ana silva", "self")
+    raters = store.competency_raters(cid)
+    assert raters[["subject", "rater", "role"]].values.tolist() == [
+        ["Ana Silva", "Ana Silva", "self"], ["Ana Silva", "Max Weber", "manager"], ["Ben", "Max Weber", "manager"]]
+    assert store.competency_assessment(cid)["people"] == 2
+    ratings = tmp_path / "spelling.csv"
+    write_csv(ratings, "organisation,cohort,subject,job_level,rater,role,r1\n"
+                       "Acme,PMs,ana SILVA,senior,Max weber,manager,4\n")
+    done = store.import_competency(ratings, ins)
+    assert (done.people_added, done.raters_added, done.ratings_added) == (0, 0, 1)
+    assert store.ratings(max_ana) == {"r1": (4, None)}
+
+
+def test_nobody_is_added_to_a_closed_cohort(store, mini):
+    ins, _ = mini
+    cid = store.create_cohort("Acme", "PMs", ins)
+    ben = store.add_rater(cid, "Ben", "junior", "Max", "manager")
+    store.set_cohort_status(cid, "closed")
+    assert store.add_rater(cid, "ben", "junior", "max", "manager") == ben  # an existing pair opens as it was
+    for args in (("New Person", "senior", "New Person", "self"), ("Ben", "junior", "Cara", "peer")):
+        with pytest.raises(StoreError, match=f"competency assessment {cid} is closed: no person or rater can be "
+                                             "added"):
+            store.add_rater(cid, *args)
+    info = store.competency_assessment(cid)
+    assert (info["people"], info["raters"]) == (1, 1)
+
+
+def test_forget_a_person_as_rated_and_as_rater(store, mini, db_url):
+    from pmo_workbench.assessment.competency_intake import CohortPerson
+
+    ins, _ = mini
+    cid = store.create_cohort("Acme", "PMs", ins)
+    people = [CohortPerson("Zuzanna Quark", "senior", "zq@example.org", "Max", ("Ben",), 2),
+              CohortPerson("Ben", "junior", "ben@example.org", None, ("Zuzanna Quark",), 3)]
+    issued = {(i.pair.subject, i.pair.rater): i for i in store.invite_competency(cid, people)}
+    store.save_competency_draft(issued[("Zuzanna Quark", "Zuzanna Quark")].token, {"r1": 4, "r2": "DK"})
+    store.save_competency_draft(issued[("Ben", "Zuzanna Quark")].token, {"r1": 2})
+    assert store.submit_competency(issued[("Ben", "Zuzanna Quark")].token)
+    for pair in (("Zuzanna Quark", "Max"), ("Ben", "Ben")):
+        store.save_ratings(issued[pair].rater_id, {"s1": 3}, comments={"s1": "leads well"})
+    with pytest.raises(StoreError, match="holds nobody named or with the address 'nobody@example.org'"):
+        store.forget_competency_person(cid, "nobody@example.org")
+    gone = store.forget_competency_person(cid, "ZQ@example.org")
+    # as rated: her self-rating (a draft), Max's and Ben's ratings of her; as rater: her rating of Ben
+    assert gone == {"people": 1, "raters": 4, "ratings": 2}
+    assert store.competency_raters(cid)[["subject", "rater", "role"]].values.tolist() == [["Ben", "Ben", "self"]]
+    assert store.competency_invitations(cid)[["subject", "rater"]].values.tolist() == [["Ben", "Ben"]]
+    assert store.competency_link(issued[("Zuzanna Quark", "Zuzanna Quark")].token) is None
+    assert store.forget_competency_person(cid, "  ben ") == {"people": 1, "raters": 1, "ratings": 1}
+    assert store.competency_assessment(cid)["people"] == 0
+    if db_url.startswith("sqlite"):  # overwritten in the file, not only unlinked
+        path = db_url.removeprefix("sqlite:///")
+        data = b"".join(p.read_bytes() for p in (Path(path), Path(path + "-wal")) if p.exists())
+        assert b"Zuzanna" not in data and b"zq@example.org" not in data

@@ -118,8 +118,33 @@ def test_save_then_send_stores_the_ratings_once(cohort, client):
     given = ben_max[ben_max["value"].notna() | ben_max["dont_know"]]
     assert given[["role", "item", "value", "dont_know"]].astype(object).fillna(-1).values.tolist() == [
         ["manager", "r1", 4.0, False], ["manager", "r2", -1, True], ["manager", "s2", 5.0, False]]
-    assert client.get(f"/c/{token}").status_code == 404  # single use: the neutral page
-    assert client.post(f"/c/{token}", data={"csrf": csrf, "rating-r1": "1", "action": "send"}).status_code == 404
+    # single use; a second click of "Send" (or the link opened again) gets the thanks page, counted as no guess
+    web = cohort.app.state.web
+    for _ in range(web.token_failures.limit + 2):
+        twice = client.post(f"/c/{token}", data={"csrf": csrf, "rating-r1": "1", "action": "send"})
+        assert twice.status_code == 303 and twice.headers["location"] == "/thanks"
+    assert client.get(f"/c/{token}").status_code == 303
+    assert ben_max["value"].notna().sum() == 2  # nothing of the second click stored
+    assert client.get(f"/c/{cohort.tokens[('Ben', 'Ben')]}").status_code == 200  # and nobody locked out
+
+
+def test_a_cohort_whose_instrument_the_server_cannot_load_gets_the_neutral_page(db_url, tmp_path, caplog):
+    from pmo_workbench.store import Store
+
+    path, _ = write_mini(tmp_path)
+    with Store(db_url) as other:  # a store that knows the custom instrument; the server's does not
+        ins = load_competency_instrument(path)
+        other.use_competency_instrument(ins)
+        cid = other.create_cohort("Acme", "Custom", ins)
+        (issued, *_) = other.invite_competency(cid, PEOPLE[1:])
+    app = create_app(db_url, secret=SECRET, base_url="https://survey.example.org", secure_cookies=False)
+    try:
+        with TestClient(app, follow_redirects=False) as client:
+            page = client.get(f"/c/{issued.token}")
+        assert page.status_code == 404 and "The link you followed cannot be used" in page.text
+        assert "mini-competency 1.0 is not a built-in one" in caplog.text
+    finally:
+        app.state.web.store.close()
 
 
 def test_bad_posts_save_nothing(cohort, client):
@@ -165,14 +190,20 @@ def test_cli_invite_writes_one_link_per_pair(db_url, tmp_path):
 
     path, ratings = write_mini(tmp_path)
     with Store(db_url) as store:
-        store.import_competency(ratings, load_competency_instrument(path))
+        store.import_competency(ratings, load_competency_instrument(path))  # 1: a custom instrument
+        assert store.create_cohort("Acme", "Built-in", load_competency_instrument("pm-competency")) == 2
     people = tmp_path / "people.csv"
     people.write_text("name,email,job_level,manager,peers\nBen,ben@example.org,junior,Max,Cara\n"
                       "Cara,,junior,Max,\nDan,dan@example.org,senior,=cmd,\n", encoding="utf-8")
     out = tmp_path / "links.csv"
     runner = CliRunner()
-    args = ["competency", "invite", "1", "--people", str(people), "--base-url", "https://s.example.org/",
-            "--out", str(out), "--instrument", str(path), "--db", db_url]
+    custom = runner.invoke(app, ["competency", "invite", "1", "--people", str(people), "--base-url",
+                                 "https://s.example.org/", "--out", str(out), "--db", db_url])
+    assert custom.exit_code == 2 and "mini-competency 1.0, which is not a built-in competency instrument: the " \
+        "rater's page (`pmo-workbench serve`) shows built-in competency instruments only" in custom.stderr
+    assert not out.exists()
+    args = ["competency", "invite", "2", "--people", str(people), "--base-url", "https://s.example.org/",
+            "--out", str(out), "--db", db_url]
     done = runner.invoke(app, args)
     assert done.exit_code == 0, done.output
     assert done.stdout.strip() == str(out) and (out.stat().st_mode & 0o777) == 0o600
@@ -220,7 +251,8 @@ def test_a_manager_rates_in_a_browser_with_javascript_off(cohort, chromium):
         page.wait_for_load_state("load")
         page = context.new_page()
         page.goto(f"{base}/c/{token}")
-        assert page.locator("h1").inner_text() == "This link cannot be used"  # sent: single use
+        # sent: single use; the link opened again says it was sent (no form, and not counted as a guess)
+        assert page.locator("h1").inner_text() == "Thank you" and page.locator("form").count() == 0
         browser.close()
     raters = cohort.store.competency_raters(cohort.competency_id).query("rater == 'Max' and role == 'manager'")
     ana = raters[raters["subject"] == "Ana <b>Silva</b>"]
