@@ -41,7 +41,7 @@ __all__ = ["BASIS_WORDS", "FLAG_WORDS", "CompetencyInput", "about_points", "anch
            "cohort_figures", "competency_input", "distribution_table", "gap_sentences", "glance_points",
            "job_level_table", "needs_table", "profile_notes", "profile_table", "rater_table", "required_table",
            "self_others_sentence", "self_others_table", "shortfall_table", "suggestions_table",
-           "summary_points", "top_needs_points"]
+           "top_needs_points"]
 
 BASIS_WORDS = {"others": N_("others"), "manager": N_("line manager"), "self": N_("self-rating")}
 """Where a person's assessed level comes from -> the words the reports use (translate with ``_()``)."""
@@ -510,38 +510,6 @@ def anchor_table(profile: pd.DataFrame, instrument: CompetencyInstrument) -> pd.
 
 # --- the positioning report's empowerment role -------------------------------------------------------------------
 
-def summary_points(summary: dict, cohort: str, min_raters: int) -> list[str]:
-    """The cohort summary for the positioning report's empowerment role (:func:`.competency_scoring.
-    competency_summary`): people assessed, share of requirements met, the top training needs, and where the full
-    figures are."""
-    n = int(summary["n_people"])
-    if not summary.get("shown"):
-        return [ngettext("The competency cohort {cohort} has {n} person assessed, fewer than {k}: its figures are "
-                         "not shown (they would come close to one person's).",
-                         "The competency cohort {cohort} has {n} people assessed, fewer than {k}: its figures are "
-                         "not shown (they would come close to one person's).", n).format(cohort=cohort, n=n,
-                                                                                         k=min_raters)]
-    m = int(summary.get("n_meeting_all", 0))
-    points = [ngettext("Project managers' competency ({cohort}): {n} person assessed, {share} of the requirements "
-                       "of their job levels met.",
-                       "Project managers' competency ({cohort}): {n} people assessed, {share} of the requirements "
-                       "of their job levels met.", n).format(cohort=cohort, n=n,
-                                                             share=percent(summary.get("share_met")))
-              + " " + ngettext("{m} of them meets every requirement.", "{m} of them meet every requirement.",
-                               m).format(m=m)]
-    needs = summary.get("top_needs") or []
-    if needs:
-        points.append(_("Largest training needs: {needs}.").format(needs="; ".join(
-            ngettext("{area} ({n} person below)", "{area} ({n} people below)", int(count)).format(area=label,
-                                                                                                  n=int(count))
-            for label, count, _short in needs)))
-    else:
-        points.append(_("Nobody is below a required level."))
-    points.append(_("The PM competency report of this cohort has the figures by area, the heat map by process group "
-                    "and the full ranking of training needs."))
-    return points
-
-
 def example_subjects(data: CompetencyInput) -> list[str]:
     """Two people whose own profiles show what the report does (the demo's): the first, in file order, whose
     others' view is shown in every area and who is below the required level somewhere; and the first whose others'
@@ -584,22 +552,3 @@ def profile_points(data: CompetencyInput) -> list[str]:
 def confidentiality_line(subject: str) -> str:
     """The confidentiality line of a person's own profile."""
     return _("Confidential: for {person} only, and for anyone they choose to share it with.").format(person=subject)
-
-
-def cohort_summary(responses: str | Path, organisation: str, cohort: str | None,
-                   instrument: str | Path = "pm-competency") -> tuple[dict, list[str]]:
-    """The positioning report's competency summary of one cohort: the figures
-    (:func:`.competency_scoring.competency_summary`) and the sentences of :func:`summary_points`. ``cohort``
-    ``None`` takes the organisation's only cohort (an error naming them when it has several)."""
-    if cohort is None:
-        ins = load_competency_instrument(instrument)
-        frame = read_competency_responses(responses, ins)
-        cohorts = list(dict.fromkeys(frame.loc[frame["organisation"] == organisation, "cohort"].astype(str)))
-        if len(cohorts) != 1:
-            raise InputValidationError([Problem(str(responses), None, "cohort", (
-                f"name the competency cohort of {organisation!r}: its cohorts are "
-                f"{', '.join(repr(c) for c in cohorts) or 'none'}"))])
-        cohort = cohorts[0]
-    data = competency_input(responses, organisation, cohort, instrument=instrument, cohort_report=False)
-    summary = competency_summary(data.results, organisation, cohort, top=TOP_NEEDS)
-    return {"cohort": cohort, **summary}, summary_points(summary, cohort, data.min_raters)

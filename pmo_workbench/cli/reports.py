@@ -193,7 +193,7 @@ def report_positioning_command(
     entries = engagement_inputs(responses, frame, ins, engagement=engagement, targets=targets, targets_source=source)[0]
     refuse_few_anonymous(responses, frame, organisation, pmo, entries)  # exit 2 before any notebook runs
     if competency is not None:
-        from ..assessment.competency_report import cohort_summary
+        from ..assessment.competency_summary import cohort_summary
 
         competency_cohort = cohort_summary(competency, organisation, competency_cohort)[0]["cohort"]  # exit 2 now
     spec = positioning_spec(responses, organisation, pmo, instrument=instrument, benchmark=benchmark,

@@ -30,7 +30,7 @@ from ..assessment.competency_responses import KEY_COLUMNS, TIDY_COLUMNS, read_co
 from ..errors import StoreError
 from ._ids import in_range, lookup_id
 from .engine import _dialect_insert
-from .schema import _CASM, _CINV, _CRAT, _CSUB, _CVAL, _ORG, DONT_KNOW, _name, _utcnow
+from .schema import _CASM, _CRAT, _CSUB, _CVAL, _ORG, DONT_KNOW, _name, _utcnow
 
 COMPETENCY_COLUMNS = ("competency_id", "organisation", "cohort", "instrument_id", "instrument_version", "status",
                       "people", "raters", "ratings")
@@ -121,51 +121,6 @@ class CompetencyMixin:
             done = conn.execute(sa.update(_CASM).where(_CASM.c.id == lookup_id(competency_id)).values(status=status))
             if done.rowcount == 0:
                 raise StoreError(f"no competency assessment {competency_id} in {self.shown_url}")
-
-    def forget_competency_person(self, competency_id: int, given: str) -> dict[str, int]:
-        """Delete a person from a competency assessment (a data-protection request), found by name (any case and
-        spacing) or by e-mail address: as a person rated, with every rating of them, their raters, invitations and
-        drafts; as a rater, with their ratings of others and their invitations. On SQLite the deleted values are
-        overwritten (``secure_delete``) and the write-ahead log checkpointed, as ``store forget`` does.
-
-        Returns how many ``people`` (0 or 1), ``raters`` (rater-and-person pairs) and ``ratings`` were deleted.
-
-        Raises
-        ------
-        StoreError
-            For an unknown assessment, or one that holds nobody of that name or address.
-        """
-        text = same_name(given)
-        if not text:
-            raise StoreError("give the name or e-mail address of the person to forget")
-        key, mail = name_key(text), text.casefold() if "@" in text else None
-        with self._write() as conn:
-            self._cohort_instrument(conn, competency_id)
-            subjects = conn.execute(sa.select(_CSUB.c.id, _CSUB.c.name, _CSUB.c.email)
-                                    .where(_CSUB.c.assessment_id == competency_id)).all()
-            pairs = conn.execute(sa.select(_CRAT.c.id, _CRAT.c.rater, _CINV.c.email)
-                                 .select_from(_CRAT.join(_CSUB, _CRAT.c.subject_id == _CSUB.c.id)
-                                              .outerjoin(_CINV, _CINV.c.rater_id == _CRAT.c.id))
-                                 .where(_CSUB.c.assessment_id == competency_id)).all()
-            keys = {key}
-            if mail is not None:  # the address names the person: their spellings as subject and as rater
-                keys = {name_key(r.name) for r in subjects if (r.email or "").casefold() == mail} | {
-                    name_key(r.rater) for r in pairs if (r.email or "").casefold() == mail}
-            people = [r.id for r in subjects if name_key(r.name) in keys]
-            raters = {r.id for r in pairs if name_key(r.rater) in keys}
-            raters |= {rid for (rid,) in conn.execute(sa.select(_CRAT.c.id).where(
-                _CRAT.c.subject_id.in_(people or [0])))}
-            if not people and not raters:
-                raise StoreError(f"competency assessment {competency_id} holds nobody named or with the address "
-                                 f"'{text}' (neither rated nor rating); nothing was deleted")
-            ids = sorted(raters)
-            ratings = _count(conn, _CVAL, _CVAL.c.rater_id.in_(ids))
-            conn.execute(sa.delete(_CVAL).where(_CVAL.c.rater_id.in_(ids)))
-            conn.execute(sa.delete(_CINV).where(_CINV.c.rater_id.in_(ids)))
-            conn.execute(sa.delete(_CRAT).where(_CRAT.c.id.in_(ids)))
-            conn.execute(sa.delete(_CSUB).where(_CSUB.c.id.in_(people or [0])))
-        self.checkpoint()
-        return {"people": len(people), "raters": len(ids), "ratings": ratings}
 
     # -- raters ----------------------------------------------------------------------------------------
     def add_rater(self, competency_id: int, subject: str, job_level: str, rater: str, role: str, *,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import pytest
 
 from pmo_workbench.assessment import competency_report as words
+from pmo_workbench.assessment import competency_summary as summary_words
 from pmo_workbench.errors import InputValidationError
 from pmo_workbench.i18n import use_language
 from tests.competency_mini import MINI_RATINGS, write_mini
@@ -75,7 +76,7 @@ def test_the_cohort_at_a_glance_and_its_training_needs_agree(data):
         assert needs["mean_shortfall"].isna().all()
         assert words.top_needs_points(figures.needs)[0] == (
             "Stakeholder management: 2 of 3 people below the required level.")
-        summary, points = figures.summary, words.summary_points(figures.summary, "PMs", 3)
+        summary, points = figures.summary, summary_words.summary_points(figures.summary, "PMs", 3)
     assert summary["share_met"] == pytest.approx(3 / 6) and summary["n_meeting_all"] == 1
     assert points[0] == ("Project managers' competency (PMs): 3 people assessed, 50% of the requirements of their job "
                          "levels met. 1 of them meets every requirement.")
@@ -164,7 +165,7 @@ def test_a_cohort_smaller_than_the_minimum_is_refused_but_not_for_a_person_or_a_
         "fewer, its figures come close to one person's ratings)")
     assert words.competency_input(two, "Acme", "PMs", instrument=instrument, subject="Ben").subject == "Ben"
     with use_language("en"):
-        summary, points = words.cohort_summary(two, "Acme", None, instrument=instrument)
+        summary, points = summary_words.cohort_summary(two, "Acme", None, instrument=instrument)
     assert summary == {"cohort": "PMs", "n_people": 2, "shown": False}
     assert points == ["The competency cohort PMs has 2 people assessed, fewer than 3: its figures are not shown (they "
                       "would come close to one person's)."]
