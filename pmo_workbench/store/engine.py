@@ -71,8 +71,8 @@ def open_database(url: str, create: bool) -> Opened:
     try:
         parsed = sa.make_url(url)
     except sa.exc.ArgumentError:
-        raise StoreError(f"cannot use '{url}' as a database; {_WORKING}") from None
-    label = parsed.render_as_string(hide_password=True)
+        raise StoreError(f"cannot use '{shown_url(url)}' as a database; {_WORKING}") from None
+    label = shown_url(url)
     _check_driver(parsed, label)
     if parsed.get_backend_name() != "sqlite":
         return Opened(_engine(parsed, label), label, None, None)
@@ -116,13 +116,19 @@ def _create_private(engine: sa.Engine, path: Path) -> None:
                 os.chmod(name, 0o600)
 
 
+_SECRET_QUERY = re.compile(r"(?i)([?&](?:password|sslpassword)=)[^&#]*")
+"""A secret in a database URL's query (libpq takes ``?password=...`` as well as ``user:password@``)."""
+
+
 def shown_url(url: str) -> str:
-    """``url`` with its password, if any, hidden (``***``), as messages and output show it."""
+    """``url`` with its password hidden (``***``), as messages and output show it: in the ``user:password@`` part and
+    in a ``password=`` (or ``sslpassword=``) query parameter alike."""
     try:
         parsed = sa.make_url(url)
     except sa.exc.ArgumentError:
-        return url
-    return parsed.render_as_string(hide_password=True) if parsed.password else url
+        return _SECRET_QUERY.sub(r"\1***", url)
+    shown = parsed.render_as_string(hide_password=True) if parsed.password else url
+    return _SECRET_QUERY.sub(r"\1***", shown)
 
 
 def _engine(parsed: sa.URL, label: str) -> sa.Engine:

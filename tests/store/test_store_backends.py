@@ -296,3 +296,17 @@ def test_long_texts_dates_times_and_flags_come_back_as_given(db_url, core):
         frame = reopened.responses(aid)
         assert frame["assessed_on"].tolist() == [pd.Timestamp("2025-12-31")] * 3
         assert frame["dont_know"].tolist() == [False, False, True]
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("postgresql+psycopg:///pmo?host=/run/postgresql&password=s3cret-pw",
+     "postgresql+psycopg:///pmo?host=/run/postgresql&password=***"),
+    ("postgresql+psycopg://me:s3cret-pw@db.example.org/pmo", "postgresql+psycopg://me:***@db.example.org/pmo"),
+    ("postgresql+psycopg://me@db/pmo?sslmode=require&SSLPASSWORD=s3cret-pw#x",
+     "postgresql+psycopg://me@db/pmo?sslmode=require&SSLPASSWORD=***#x"),
+    ("sqlite:////data/workbench.db", "sqlite:////data/workbench.db"),
+])
+def test_a_password_in_the_url_is_never_shown_wherever_it_is_given(url, shown):
+    from pmo_workbench.store.engine import shown_url
+
+    assert shown_url(url) == shown and "s3cret-pw" not in shown_url(url)
