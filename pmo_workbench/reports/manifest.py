@@ -226,7 +226,8 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language:
     (required; the competency ratings), ``cohort`` (required), ``subject`` (a profile's person, required; ``*``:
     one profile per person of the cohort), ``instrument`` (default ``pm-competency``), ``engagement`` (its
     ``competency: required:`` edits), ``library`` (a profile's development library). A positioning report's
-    ``competency`` (a ratings file) and ``competency_cohort`` add the cohort's summary to its empowerment role.
+    ``competency`` (a ratings file) and ``competency_cohort`` (default: the organisation's only cohort in it) add the
+    cohort's summary to its empowerment role.
     Every report: ``language`` (``en``, ``de``...; default the engagement file's, else English); ``language``
     given here (the command line's ``--language``) wins over the column.
 
@@ -310,10 +311,9 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language:
             if report == wanted and clean.get(column) is None and not (column == "responses" and stored):
                 problems.append(Problem(str(path), where, column, f"a {wanted} report needs a {column}"
                                         + (" file" if column == "responses" else "")))
-        if report == "positioning" and (clean.get("competency") is None) != (clean.get("competency_cohort") is None):
-            problems.append(Problem(str(path), where, "competency" if clean.get("competency") is None
-                                    else "competency_cohort", "the empowerment role's competency summary needs both "
-                                    "competency (a ratings file) and competency_cohort"))
+        if report == "positioning" and clean.get("competency") is None and clean.get("competency_cohort") is not None:
+            problems.append(Problem(str(path), where, "competency", "competency_cohort names a cohort of a competency "
+                                    "ratings file: give the file in competency too"))
         if report == "positioning" and clean.get("as_of") is not None and clean.get("portfolio") is None:
             problems.append(Problem(str(path), where, "as_of", "the portfolio's status date: give a portfolio too"))
         for column in _REPORT_COLUMNS.get(report, ()):
@@ -439,7 +439,7 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language:
                 language=chosen_language, competency=item.competency, competency_cohort=item.competency_cohort,
             )
             problems.extend(_check_pool(spec, path, where, pools))
-            if item.competency is not None and item.competency_cohort is not None:
+            if item.competency is not None:  # without competency_cohort: the organisation's only cohort
                 from .manifest_competency import check_competency_summary
 
                 problems.extend(check_competency_summary(item, base, path, where))

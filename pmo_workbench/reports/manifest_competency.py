@@ -52,14 +52,15 @@ def check_cohort(item: Any, base: Path, manifest: Path, where: int | None
 
 
 def check_competency_summary(item: Any, base: Path, manifest: Path, where: int | None) -> list[Problem]:
-    """A positioning row's competency summary: its ratings hold the row's organisation and the cohort."""
-    from ..assessment.competency_report import competency_input
+    """A positioning row's competency summary: its ratings hold the row's organisation and the cohort (given, or
+    the organisation's only one)."""
+    from ..assessment.competency_summary import cohort_summary
 
     responses = _absolute(item.competency, base)
     if not Path(responses).is_file():
         return []
     try:
-        competency_input(responses, item.organisation, item.competency_cohort, cohort_report=False)
+        cohort_summary(responses, item.organisation, item.competency_cohort)
     except InputValidationError as exc:
         return [Problem(str(manifest), where, "competency_cohort" if p.column == "cohort" else "competency",
                         f"{p.message} (in {Path(p.path).name})") if p.row is None else p for p in exc.problems]

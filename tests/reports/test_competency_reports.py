@@ -225,12 +225,12 @@ def test_manifest_rows_of_both_kinds_are_checked_and_a_star_gives_everyone_their
 def test_bad_manifest_rows_of_the_competency_reports_are_located(inputs):
     manifest = inputs / "bad.csv"
     manifest.write_text(
-        "report,organisation,responses,cohort,subject,pmo,competency\n"
-        f"profile,{ORG},ratings.csv,{COHORT},Nobody,,\n"
-        f"competency,{ORG},ratings.csv,Nope,,,\n"
-        f"competency,{ORG},ratings.csv,{COHORT},X,PMO,\n"
-        f"profile,{ORG},ratings.csv,{COHORT},,,\n"
-        f"positioning,{ORG},ratings.csv,,,,ratings.csv\n", encoding="utf-8")
+        "report,organisation,responses,cohort,subject,pmo,competency,competency_cohort\n"
+        f"profile,{ORG},ratings.csv,{COHORT},Nobody,,,\n"
+        f"competency,{ORG},ratings.csv,Nope,,,,\n"
+        f"competency,{ORG},ratings.csv,{COHORT},X,PMO,,\n"
+        f"profile,{ORG},ratings.csv,{COHORT},,,,\n"
+        f"positioning,{ORG},ratings.csv,,,,,{COHORT}\n", encoding="utf-8")
     with pytest.raises(InputValidationError) as info:
         reports.read_manifest(manifest)
     text = "\n".join(str(p) for p in info.value.problems)
@@ -239,7 +239,7 @@ def test_bad_manifest_rows_of_the_competency_reports_are_located(inputs):
     assert f"{manifest}:4:pmo: does not apply to a competency report" in text
     assert f"{manifest}:4:subject: does not apply to a competency report" in text
     assert f"{manifest}:5:subject: a profile report needs a subject" in text
-    assert f"{manifest}:6:competency_cohort: the empowerment role's competency summary needs both" in text
+    assert f"{manifest}:6:competency: competency_cohort names a cohort of a competency ratings file" in text
 
 
 def test_the_demo_renders_both_cohorts_two_profiles_and_positioning_summaries():
@@ -261,3 +261,13 @@ def test_the_demo_renders_both_cohorts_two_profiles_and_positioning_summaries():
     assert summaries["Harrowmoor Water Services"] == "Project managers 2026"
     assert summaries[ORG] == COHORT
     assert summaries["Stellbrook Pharmaceuticals"] is None
+
+
+def test_a_positioning_row_takes_the_organisations_only_cohort(inputs):
+    manifest = inputs / "summary.csv"
+    shutil.copy(examples_dir() / "pmo_responses.csv", inputs / "pmo_responses.csv")
+    manifest.write_text("report,organisation,pmo,responses,competency\n"
+                        f"positioning,{ORG},Corporate PMO,pmo_responses.csv,ratings.csv\n", encoding="utf-8")
+    (spec,) = reports.read_manifest(manifest)
+    assert spec.parameters["competency"] == str(inputs / "ratings.csv")
+    assert spec.parameters.get("competency_cohort") is None  # the report takes Korrin's only cohort
