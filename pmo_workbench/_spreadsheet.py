@@ -128,6 +128,37 @@ def check_file(path: Path) -> None:
         raise InputValidationError([Problem(str(path), None, None, what)])
 
 
+def read_people_table(path: Path, columns: tuple[str, ...]) -> tuple[Table, list[Problem], str]:
+    """A list of people (CSV, or a workbook's sheet ``people``, else its first visible sheet): all cells as stripped
+    strings (row 0 the header), the problems of rows that could not be read, and how problems name the file
+    (``book.xlsx[sheet]`` for a workbook). ``columns`` is what an empty file is told to hold.
+
+    Raises
+    ------
+    InputValidationError
+        For a missing file, a workbook without a visible sheet, and an empty file or sheet.
+    """
+    check_file(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        def chosen(sheets: list[SheetName]) -> list[str]:
+            named = [s for s in sheets if s.strip().lower() == "people"]
+            return (named or [s for s in sheets if s.visible])[:1]
+
+        read = read_excel_sheets(path, chosen)
+        if not read:
+            raise InputValidationError([Problem(str(path), None, None, "no visible worksheet to read")])
+        ((sheet, (table, found)),) = read.items()
+        where = f"{path}[{sheet}]"
+        problems = [Problem(where, p.row, p.column, p.message) for p in found]
+    else:
+        table, problems = read_csv_cells(path)
+        where = str(path)
+    if table.empty:
+        raise InputValidationError([*problems, Problem(where, 1, None, "the file is empty; expected a header row "
+                                                       f"with {', '.join(columns)} and one person per row")])
+    return table, list(problems), where
+
+
 def _is_utf16(data: bytes) -> bool:
     """A UTF-16 byte-order mark, or the NUL bytes UTF-16 puts beside ASCII text (every other byte)."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):

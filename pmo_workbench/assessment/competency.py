@@ -27,10 +27,9 @@ from pydantic import Field, PrivateAttr, ValidationInfo, field_serializer, field
 from .._memo import cached
 from .._yaml import load_yaml, locate
 from ..errors import InputValidationError, InstrumentNotFoundError, Problem
-from ..i18n import current_language
 from ..resources import templates_dir
 from .instrument import Role, Scale, _Id, _Model
-from .instrument_texts import DEFAULT_LANGUAGES, normal_code, read_in_language
+from .instrument_texts import DEFAULT_LANGUAGES, read_in_language, wanted_language
 
 __all__ = ["PROCESS_GROUPS", "RATER_ROLES", "CompetencyArea", "CompetencyInstrument", "CompetencyItem", "JobLevel",
            "builtin_competency_instruments", "competency_path", "engagement_required", "load_competency_instrument"]
@@ -334,9 +333,7 @@ def load_competency_instrument(spec: str | Path = "pm-competency", language: str
     >>> ci.scale.min, ci.scale.max, ci.role_ids
     (1, 5, ('self', 'manager', 'peer'))
     """
-    wanted = normal_code(language) if language is not None else current_language()
-    if wanted is None:
-        raise ValueError(f"{language!r} is not a language code (e.g. en, de)")
+    wanted = wanted_language(language)
     path = competency_path(spec)
     return cached(path, ("competency-instrument", wanted), lambda: _read(path, wanted),
                   lambda instrument: instrument.model_copy(deep=True))

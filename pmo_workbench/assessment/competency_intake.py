@@ -32,8 +32,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .._io import text_cell, write_csv, write_with
-from .._spreadsheet import SheetName, check_file, read_csv_cells, read_excel_sheets
 from .._values import CONTROL, control_message
+from .._spreadsheet import read_people_table
 from ..errors import InputValidationError, Problem
 from ..i18n import N_, _, current_language, pgettext, use_language
 from .competency import CompetencyInstrument, load_competency_instrument
@@ -226,28 +226,11 @@ def rating_pairs(people: list[CohortPerson]) -> list[RatingPair]:
 
 
 def _read_cells(path: Path) -> tuple[list[list[str]], list[Problem], str]:
-    check_file(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        def chosen(sheets: list[SheetName]) -> list[str]:
-            named = [s for s in sheets if s.strip().lower() == "people"]
-            return (named or [s for s in sheets if s.visible])[:1]
-
-        read = read_excel_sheets(path, chosen)
-        if not read:
-            raise InputValidationError([Problem(str(path), None, None, "no visible worksheet to read")])
-        ((sheet, (table, found)),) = read.items()
-        where = f"{path}[{sheet}]"
-        problems = [Problem(where, p.row, p.column, p.message) for p in found]
-    elif path.suffix.lower() == ".csv":
-        table, problems = read_csv_cells(path)
-        where = str(path)
-    else:
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv") and path.is_file():
         raise InputValidationError([Problem(str(path), None, None, f"a cohort file is .csv or .xlsx, not "
                                             f"'{path.suffix or path.name}'")])
-    if table.empty:
-        raise InputValidationError([*problems, Problem(where, 1, None, "the file is empty; expected a header row "
-                                                       f"with {', '.join(COHORT_COLUMNS)} and one person per row")])
-    return table.to_numpy(object).tolist(), list(problems), where
+    table, problems, where = read_people_table(path, COHORT_COLUMNS)
+    return table.to_numpy(object).tolist(), problems, where
 
 
 # -- the blank workbook -------------------------------------------------------------------------------------

@@ -18,11 +18,10 @@ from pydantic import Field, PrivateAttr
 from .._memo import cached
 from .._yaml import load_yaml, locate
 from ..errors import InputValidationError, Problem
-from ..i18n import current_language
 from ..resources import templates_dir
 from .competency import CompetencyInstrument
 from .instrument import _Id, _Model
-from .instrument_texts import normal_code, read_in_language
+from .instrument_texts import read_in_language, wanted_language
 
 __all__ = ["DevelopmentLibrary", "Suggestion", "development_suggestions", "load_development_library"]
 
@@ -74,9 +73,7 @@ def load_development_library(path: str | Path | None = None, language: str | Non
     InputValidationError
         When the file breaks the schema or names an unknown area, every problem located by line.
     """
-    wanted = normal_code(language) if language is not None else current_language()
-    if wanted is None:
-        raise ValueError(f"{language!r} is not a language code (e.g. en, de)")
+    wanted = wanted_language(language)
     path = Path(path) if path is not None else templates_dir() / "competency" / "development.yaml"
     library = cached(path, ("development-library", wanted), lambda: _read(path, wanted),
                      lambda value: value.model_copy(deep=True))

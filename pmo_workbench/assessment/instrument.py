@@ -43,6 +43,7 @@ from .instrument_texts import (
     document_in,
     normal_code,
     read_in_language,
+    wanted_language,
     role_label,
     role_labels,
 )
@@ -566,9 +567,7 @@ def load_instrument(spec: str | Path = "pmo-core", language: str | None = None) 
     >>> load_instrument("pmo-core", language="de").scale.labels[5]
     'Stimme voll und ganz zu'
     """
-    wanted = normal_code(language) if language is not None else current_language()
-    if wanted is None:
-        raise ValueError(f"{language!r} is not a language code (e.g. en, de)")
+    wanted = wanted_language(language)
     path = instrument_path(spec)
     # Each caller gets its own deep copy (0.7 ms for pmo-core): what one changes never reaches another.
     return cached(path, ("instrument", wanted), lambda: _read_instrument(path, wanted),

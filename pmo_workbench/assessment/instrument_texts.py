@@ -70,6 +70,17 @@ def normal_code(value: object) -> str | None:
     return code if _CODE.match(code) and _known(code) else None
 
 
+def wanted_language(language: str | None) -> str:
+    """The language a file is to be loaded in: ``language`` as a code, ``None`` the current language
+    (:func:`pmo_workbench.i18n.current_language`); ``ValueError`` when ``language`` is not a language code."""
+    from ..i18n import current_language
+
+    wanted = normal_code(language) if language is not None else current_language()
+    if wanted is None:
+        raise ValueError(f"{language!r} is not a language code (e.g. en, de)")
+    return wanted
+
+
 def best_language(wanted: str, languages: tuple[str, ...]) -> str:
     """The declared language closest to ``wanted`` (``de-CH`` takes ``de``, ``de`` takes ``de-AT``), else the
     default (the first declared).

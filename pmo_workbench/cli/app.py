@@ -190,6 +190,19 @@ def check_out(out: Path | None) -> None:
         usage(f"--out {out}: {parent} is a file, not a folder")
 
 
+def template_target(out: Path, language: str | None) -> str:
+    """Check a ``template`` command's output file (``.xlsx`` or ``.csv``) and language; the language's code."""
+    from ..i18n import check_language
+
+    check_out(out)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        usage(f"--out must end in .xlsx or .csv, got '{out.name}'")
+    try:
+        return check_language(language)
+    except ValueError as exc:
+        usage(f"--language: {exc}")
+
+
 # -- errors ---------------------------------------------------------------------------------------
 
 _ENVIRONMENT = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.ENOMEM, errno.EMFILE, errno.ENFILE,

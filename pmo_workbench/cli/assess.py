@@ -40,6 +40,7 @@ from .app import (
     console,
     emit,
     template_app,
+    template_target,
     usage,
 )
 from .portfolio import AsOfOption
@@ -326,15 +327,7 @@ def template_responses_command(
 ) -> None:
     """Write a blank responses intake file for an instrument, its items and instructions in --language (the column
     names, role ids and answer codes stay as they are: the file is read back by them)."""
-    from ..i18n import check_language
-
-    check_out(out)
-    if out.suffix.lower() not in (".csv", ".xlsx"):
-        usage(f"--out must end in .xlsx or .csv, got '{out.name}'")
-    try:
-        code = check_language(language)
-    except ValueError as exc:
-        usage(f"--language: {exc}")
+    code = template_target(out, language)
     ins = load_instrument(instrument, language=code)
     typer.echo(str(write_responses_template(ins, form.value, out, language=code)))
 

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from .._io import neutralise_frame
 from .._values import count
-from .app import CONTEXT, OutFileOption, app, check_out, emit, template_app, usage
+from .app import CONTEXT, OutFileOption, app, check_out, emit, template_app, template_target, usage
 
 competency_app = typer.Typer(help="Check and score project managers' competency ratings (self, manager, peers).",
                              no_args_is_help=True, context_settings=CONTEXT)
@@ -170,15 +170,8 @@ def template_competency_command(
     (``competency validate``, ``competency score``, ``competency import``)."""
     from ..assessment.competency import load_competency_instrument
     from ..assessment.competency_intake import read_cohort, write_competency_template
-    from ..i18n import check_language
 
-    check_out(out)
-    if out.suffix.lower() not in (".csv", ".xlsx"):
-        usage(f"--out must end in .xlsx or .csv, got '{out.name}'")
-    try:
-        code = check_language(language)
-    except ValueError as exc:
-        usage(f"--language: {exc}")
+    code = template_target(out, language)
     for name, value in (("--organisation", organisation), ("--cohort", cohort)):
         if value is not None and not value.strip():
             usage(f"{name} {value!r} is blank; give a name")

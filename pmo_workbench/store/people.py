@@ -20,7 +20,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .._spreadsheet import SheetName, check_file, read_csv_cells, read_excel_sheets
+from .._spreadsheet import read_people_table
 from ..assessment.instrument import Instrument
 from ..errors import InputValidationError, Problem, StoreError
 
@@ -124,7 +124,7 @@ def read_people(path: str | os.PathLike, instrument: Instrument) -> list[Person]
         both rows), or a file with nobody in it.
     """
     path = Path(path)
-    table, problems, where = _read(path)
+    table, problems, where = read_people_table(path, PEOPLE_COLUMNS)
     cells = table.to_numpy(object)
     headers = [str(h).strip().lower() for h in cells[0]]
     position: dict[str, int] = {}
@@ -183,25 +183,3 @@ def read_people(path: str | os.PathLike, instrument: Instrument) -> list[Person]
     return people
 
 
-def _read(path: Path) -> tuple:
-    """All cells as stripped strings (row 0 the header), the problems of rows that could not be read, and how
-    problems name the file (``book.xlsx[sheet]`` for a workbook)."""
-    check_file(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        def chosen(sheets: list[SheetName]) -> list[str]:
-            named = [s for s in sheets if s.strip().lower() == "people"]
-            return (named or [s for s in sheets if s.visible])[:1]
-
-        read = read_excel_sheets(path, chosen)
-        if not read:
-            raise InputValidationError([Problem(str(path), None, None, "no visible worksheet to read")])
-        ((sheet, (table, found)),) = read.items()
-        where = f"{path}[{sheet}]"
-        problems = [Problem(where, p.row, p.column, p.message) for p in found]
-    else:
-        table, problems = read_csv_cells(path)
-        where = str(path)
-    if table.empty:
-        raise InputValidationError([*problems, Problem(where, 1, None, "the file is empty; expected a header row "
-                                                       f"with {', '.join(PEOPLE_COLUMNS)} and one person per row")])
-    return table, list(problems), where
