@@ -46,7 +46,7 @@ import nbformat
 
 from .. import __version__
 from .._io import write_text
-from ..errors import FileError, KernelStartError, PmoWorkbenchError
+from ..errors import FileError, KernelStartError, PmoWorkbenchError, ReportParameterError
 from ..resources import templates_dir
 from .branding import load_branding
 from .deck import write_deck
@@ -56,7 +56,7 @@ from .executors import Executor, RenderJob, executor_for
 from .export import add_chart_svgs, export_html, vega_bundle, write_index
 from .kernels import KernelTemplate, fork_supported
 from .pdf import PdfPrinter
-from .publish import entry_of, load_state, migrate_legacy_state, publish, save_entry
+from .publish import LOCK_FILE, entry_of, load_state, migrate_legacy_state, publish, reserved_name, save_entry
 from ..i18n import use_language
 from .records import read_records, report_language
 from .shared import shared_inputs
@@ -224,7 +224,7 @@ def _locked(out_dir: Path):
     except ImportError:  # not on POSIX: no lock
         yield
         return
-    lock = out_dir / ".pmo-workbench.lock"
+    lock = out_dir / LOCK_FILE
     try:
         fh = open(lock, "a+")  # noqa: SIM115 - closed below, after the lock is released
     except OSError as exc:
@@ -304,6 +304,9 @@ def run_batch(
     started = time.perf_counter()
     out_dir = Path(out_dir).resolve()
     formats = check_formats(formats)
+    for spec in specs:  # a manifest refuses them itself, at their rows
+        if (clash := reserved_name(None, spec.name)) is not None:
+            raise ReportParameterError(f"{spec.organisation}: {clash}")
     specs = _unique_names(specs)
     executor = executor_for(cluster, jobs)
     out_dir.mkdir(parents=True, exist_ok=True)

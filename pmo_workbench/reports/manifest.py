@@ -15,6 +15,7 @@ import os
 from .._yaml import load_yaml
 from ..errors import InputValidationError, PmoWorkbenchError, Problem, ReportParameterError
 from .._safety import FileSafetyError, resolve_inside
+from .publish import reserved_name
 from .spec import (
     REPORTS,
     ReportSpec,
@@ -457,6 +458,8 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language:
             except ReportParameterError as exc:
                 problems.append(Problem(str(path), where, "notebook", str(exc)))
         problems.extend(_check_subject(spec, path, where, organisations))
+        if (clash := reserved_name(item.name, spec.name)) is not None:  # the index, failed/, the batch's own files
+            problems.append(Problem(str(path), where, "name", clash))
         specs.append(spec)
     if not rows:
         problems.append(Problem(str(path), None, None, "the manifest lists no reports"))

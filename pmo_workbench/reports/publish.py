@@ -35,6 +35,39 @@ STATE_DIR = ".pmo-workbench-batch"
 LEGACY_STATE_FILE = ".pmo-workbench-batch.json"
 """The single state file of earlier versions; read once, then replaced by :data:`STATE_DIR`."""
 _ASIDE = ".previous"
+LOCK_FILE = ".pmo-workbench.lock"
+"""The file (inside the output folder) a batch holds locked while it runs."""
+INDEX_NAME = "index"
+"""The batch index, ``index.html``."""
+FAILED_DIR = "failed"
+"""The folder of failed reports' executed notebooks."""
+RESERVED_NAMES = (INDEX_NAME, FAILED_DIR, STATE_DIR, LOCK_FILE, LEGACY_STATE_FILE)
+"""What a batch writes into its output folder itself: no report may be named so."""
+
+
+def _plain(text: str) -> str:
+    """A name as the batch would write it: a slug, whatever its case, leading dot and punctuation."""
+    from .spec import slugify
+
+    return slugify(text.strip().lstrip("."))
+
+
+_RESERVED = {form: n for n in RESERVED_NAMES for form in (_plain(n), _plain(n.lstrip(".").rsplit(".", 1)[0]))}
+_WHAT = {INDEX_NAME: "the batch index (index.html)", FAILED_DIR: "the folder of failed reports' notebooks",
+         LOCK_FILE: "the batch's lock file"}
+
+
+def reserved_name(given: str | None, name: str) -> str | None:
+    """Why a report may not have this output name (``None`` when it may): ``name`` is its file name (a slug),
+    ``given`` what the manifest asked for. A name is refused whatever its letter case, with or without an
+    extension or a leading dot: ``index``, ``INDEX``, ``Index.html``, ``failed``, ``.pmo-workbench.lock``."""
+    for text in (name, *((given, given.rsplit(".", 1)[0]) if given and given.strip() else ())):
+        if text.strip() and (clash := _RESERVED.get(_plain(text))) is not None:
+            shown = repr(name) if not given or given.strip() == name else f"{given.strip()!r} (file name {name!r})"
+            return (f"the output name {shown} is reserved for {_WHAT.get(clash, 'the batch record of its reports')}; "
+                    f"give the report another name (reserved, in any letter case and with any extension: "
+                    f"{', '.join(RESERVED_NAMES)})")
+    return None
 
 
 def _entry_path(out_dir: Path, name: str) -> Path:
