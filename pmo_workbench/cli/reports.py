@@ -51,12 +51,41 @@ def run_reports(specs, out: Path, chosen: tuple[str, ...], *, jobs: int | None, 
                 index: bool = True, language: str | None = None, cluster: str | None = None) -> None:
     """Run reports (on a Dask ``cluster`` when given), print every written path, exit 1 when any failed;
     ``language`` is the index's."""
-    from ..reports.batch import run_batch
+    from ..reports.batch import BatchStopped, run_batch
 
     check_folder(out)
     warn_fallback_texts(specs)
-    result = run_batch(specs, out, chosen, jobs=jobs, force=force, index=index, cell_timeout=cell_timeout,
-                       progress=sys.stderr.isatty(), language=language, cluster=cluster)
+    try:
+        result = run_batch(specs, out, chosen, jobs=jobs, force=force, index=index, cell_timeout=cell_timeout,
+                           progress=sys.stderr.isatty(), language=language, cluster=cluster)
+    except BatchStopped as stopped:  # Ctrl-C or kill: what was published is named, then the exit is 128 + signal
+        _exit_at_once_on_another_signal()
+        if stopped.result is not None:
+            _echo_outcomes(stopped.result)
+        typer.echo(stopped.summary(), err=True)
+        raise typer.Exit(stopped.exit_code) from None
+    _echo_outcomes(result)
+    if result.index is not None:
+        typer.echo(str(result.index))
+    rendered = sum(o.status == "rendered" for o in result.outcomes)
+    unchanged = sum(o.status == "unchanged" for o in result.outcomes)
+    typer.echo(f"{rendered} rendered, {unchanged} unchanged, {len(result.failed)} failed "
+               f"in {result.seconds:.1f} s", err=True)
+    if result.failed:
+        raise typer.Exit(1)
+
+
+def _exit_at_once_on_another_signal() -> None:
+    """After a batch stopped, a further Ctrl-C or kill ends the command at once, without a traceback."""
+    import os
+    import signal
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda number, frame: os._exit(128 + number))
+
+
+def _echo_outcomes(result) -> None:
+    """Every written path on stdout; notices, kept edits and failures on stderr."""
     for notice in result.notices:
         typer.echo(f"note: {notice}", err=True)
     for outcome in result.outcomes:
@@ -69,14 +98,6 @@ def run_reports(specs, out: Path, chosen: tuple[str, ...], *, jobs: int | None, 
             continue
         for path in outcome.files.values():
             typer.echo(path)
-    if result.index is not None:
-        typer.echo(str(result.index))
-    rendered = sum(o.status == "rendered" for o in result.outcomes)
-    unchanged = sum(o.status == "unchanged" for o in result.outcomes)
-    typer.echo(f"{rendered} rendered, {unchanged} unchanged, {len(result.failed)} failed "
-               f"in {result.seconds:.1f} s", err=True)
-    if result.failed:
-        raise typer.Exit(1)
 
 
 def warn_fallback_texts(specs) -> None:

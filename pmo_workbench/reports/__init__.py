@@ -16,7 +16,7 @@ import importlib
 from typing import Any
 
 _WHERE = {
-    "BatchResult": "batch", "render": "batch", "run_batch": "batch", "fingerprint": "batch",
+    "BatchResult": "batch", "BatchStopped": "batch", "render": "batch", "run_batch": "batch", "fingerprint": "batch",
     "Branding": "branding", "load_branding": "branding",
     "ReportOutcome": "execute", "execute": "execute", "CELL_TIMEOUT": "execute",
     "export_html": "export", "write_index": "export",

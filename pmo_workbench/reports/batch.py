@@ -258,6 +258,111 @@ def _unique_names(specs: Sequence[ReportSpec]) -> list[ReportSpec]:
     return out
 
 
+class BatchStopped(KeyboardInterrupt):
+    """A batch stopped by SIGINT (Ctrl-C) or SIGTERM (``kill``) before every report was done.
+
+    Raised by :func:`run_batch` once its running reports are abandoned (their
+    earlier files untouched, nothing half-written left), its workers and kernels
+    stopped and the state of every report already published saved. ``result``
+    holds the outcomes of the reports done before the stop; ``not_run`` counts
+    the others; ``signum`` is the signal (the command exits ``128 + signum``).
+    A ``KeyboardInterrupt``, so that code that does not know it stops as after
+    Ctrl-C.
+    """
+
+    def __init__(self, signum: int, result: BatchResult | None = None, not_run: int = 0):
+        super().__init__(signum)
+        self.signum, self.result, self.not_run = signum, result, not_run
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+    def summary(self) -> str:
+        """``stopped: N rendered, M not run`` (and the unchanged and failed, when there are any)."""
+        outcomes = self.result.outcomes if self.result is not None else ()
+        counts = {status: sum(o.status == status for o in outcomes) for status in ("rendered", "unchanged", "failed")}
+        more = ", ".join(f"{n} {status}" for status, n in counts.items() if n and status != "rendered")
+        return f"stopped: {counts['rendered']} rendered, {self.not_run} not run" + (f" ({more})" if more else "")
+
+
+class _Stop:
+    """SIGINT and SIGTERM during a batch (installed from the main thread only; elsewhere Python's own handling
+    stays): the first raises :class:`BatchStopped` where the batch is, except while a report is being published
+    (:meth:`publishing`), which completes first; a second one while the batch stops kills its processes and
+    exits at once."""
+
+    SIGNALS = ("SIGINT", "SIGTERM")
+
+    def __init__(self):
+        self.signum: int | None = None
+        self.pending = False
+        self.depth = 0
+        self.work: Path | None = None
+        self.counts: Callable[[], str] = lambda: ""
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> _Stop:
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            for name in self.SIGNALS:
+                signum = getattr(signal, name)
+                self._previous[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if self.signum is not None:
+            self.at_once(signum)
+        self.signum = signum
+        if self.depth:
+            self.pending = True
+            return
+        raise BatchStopped(signum)
+
+    @contextlib.contextmanager
+    def publishing(self):
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+        if not self.depth and self.pending:
+            self.pending = False
+            raise BatchStopped(self.signum)
+
+    def at_once(self, signum: int) -> None:
+        """The second signal: every process the batch started is killed, its work folder removed, and it exits."""
+        import os
+        import signal
+
+        from .kernels import _children
+
+        for pid in _children():
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        if self.work is not None:
+            shutil.rmtree(self.work, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            os.write(2, f"\nstopped at once{': ' + self.counts() if self.counts() else ''}\n".encode())
+        os._exit(128 + signum)
+
+
+def _clear_dead_work(out_dir: Path) -> None:
+    """Remove the work folders a batch killed outright left in ``out_dir`` (called with the folder's lock held:
+    no other batch is at work in it)."""
+    for folder in out_dir.glob(".work-*"):
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def run_batch(
     specs: Sequence[ReportSpec],
     out_dir: str | Path,
@@ -310,10 +415,26 @@ def run_batch(
     specs = _unique_names(specs)
     executor = executor_for(cluster, jobs)
     out_dir.mkdir(parents=True, exist_ok=True)
+    outcomes: dict[str, ReportOutcome] = {}
+    with _Stop() as stop:
+        stop.counts = lambda: BatchStopped(0, BatchResult(tuple(outcomes.values()), None, 0.0),
+                                           len(specs) - len(outcomes)).summary().removeprefix("stopped: ")
+        try:
+            return _run_locked(specs, out_dir, formats, executor, force, cell_timeout, progress, index, on_outcome,
+                               language, outcomes, stop, started)
+        except BatchStopped as exc:
+            exc.result = BatchResult(tuple(outcomes[s.name] for s in specs if s.name in outcomes), None,
+                                     time.perf_counter() - started)
+            exc.not_run = len(specs) - len(outcomes)
+            raise
+
+
+def _run_locked(specs, out_dir, formats, executor, force, cell_timeout, progress, index, on_outcome, language,
+                outcomes: dict[str, ReportOutcome], stop: _Stop, started: float) -> BatchResult:
     with _locked(out_dir):
+        _clear_dead_work(out_dir)
         state = load_state(out_dir)
         migrate_legacy_state(out_dir, state)
-        outcomes: dict[str, ReportOutcome] = {}
         todo: list[tuple[ReportSpec, str]] = []
         hashed: dict = {}
         notices: list[str] = []
@@ -324,12 +445,13 @@ def run_batch(
                 outcomes[spec.name] = skipped
             else:
                 todo.append((spec, print_))
-        work = Path(tempfile.mkdtemp(prefix=".work-", dir=out_dir))
+        work = stop.work = Path(tempfile.mkdtemp(prefix=".work-", dir=out_dir))
         try:
             _render_all(todo, outcomes, state, out_dir, work, formats, executor, cell_timeout, progress, len(specs),
-                        on_outcome, hashed, notices)
+                        on_outcome, hashed, notices, stop)
         finally:
             shutil.rmtree(work, ignore_errors=True)
+            stop.work = None
         ordered = tuple(outcomes[s.name] for s in specs)
         if index:
             with use_language(language):
@@ -340,7 +462,7 @@ def run_batch(
 
 
 def _render_all(todo, outcomes, state, out_dir, work, formats, executor: Executor, cell_timeout, progress, total,
-                on_outcome, hashed: dict, notices: list[str]) -> None:
+                on_outcome, hashed: dict, notices: list[str], stop: _Stop | None = None) -> None:
     with contextlib.ExitStack() as stack:
         stack.enter_context(executor)
         if todo:
@@ -352,6 +474,9 @@ def _render_all(todo, outcomes, state, out_dir, work, formats, executor: Executo
             template = KernelTemplate(warm=warm)
             stack.callback(template.close)
             template.start()
+        # Stopped (Ctrl-C, kill): the running reports are abandoned first, before their kernels' template closes
+        # (a worker that lost its template would start an ordinary kernel instead).
+        stack.push(lambda kind, *exc: executor.abandon() if kind and not issubclass(kind, Exception) else None)
         bar = stack.enter_context(_progress(total, progress))
         bar.advance(len(outcomes))
 
@@ -360,8 +485,9 @@ def _render_all(todo, outcomes, state, out_dir, work, formats, executor: Executo
                 outcome = _print_pdf(outcome, printer, work, spec.parameters.get("language"))
             if fingerprint(spec, formats, hashed) != print_:
                 print_ = None  # an input changed while the report ran: published, but not recorded as up to date
-            outcome = _settle(spec, print_, outcome, state.get(spec.name), out_dir, formats)
-            outcomes[spec.name] = outcome
+            with stop.publishing() if stop is not None else contextlib.nullcontext():  # a stop waits for it
+                outcome = _settle(spec, print_, outcome, state.get(spec.name), out_dir, formats)
+                outcomes[spec.name] = outcome
             bar.advance(1)
             if on_outcome is not None:
                 on_outcome(outcome)

@@ -23,9 +23,11 @@ and never raises for one report: a report whose work was lost becomes a
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import multiprocessing
 import os
 import re
+import signal
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +77,9 @@ class Executor:
         """Render every report of ``todo``; yield each with its outcome as it finishes, exactly once."""
         raise NotImplementedError
 
+    def abandon(self) -> None:
+        """Stop the reports running now at once, without waiting for them (the batch was stopped)."""
+
     def close(self) -> None:
         """Stop whatever :meth:`start` started (also after a failure or an interrupt)."""
 
@@ -88,30 +93,75 @@ def lost(spec: ReportSpec, exc: BaseException) -> ReportOutcome:
 
 # --- this machine ------------------------------------------------------------------------------
 
+FORKSERVER_PARENT_ENV = "PMO_WORKBENCH_FORKSERVER_PARENT"
+"""Set (to the batch's process id) only while the batch starts multiprocessing's forkserver: the forkserver then
+knows it is the batch's, and dies with it (:mod:`pmo_workbench.reports.worker`)."""
+
+
 def _pool_context():
     """``forkserver`` where it exists: workers forked from a clean server that imported the engine once.
 
     Plain ``fork`` from the caller is unsafe when the caller runs threads (zmq's,
     a notebook's); ``spawn`` (the fallback) re-imports everything per worker.
+
+    The forkserver (and the resource tracker it starts) is started here, with the terminal's Ctrl-C blocked:
+    they, and the workers forked from the forkserver, never see it; stopping them is the batch's. The signal
+    stays pending for the batch itself, which acts on it as soon as the server has started.
     """
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["pmo_workbench.reports.worker"])
+    from multiprocessing import forkserver
+
+    before = os.environ.get(FORKSERVER_PARENT_ENV)
+    os.environ[FORKSERVER_PARENT_ENV] = str(os.getpid())
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        if before is None:
+            os.environ.pop(FORKSERVER_PARENT_ENV, None)
+        else:
+            os.environ[FORKSERVER_PARENT_ENV] = before
     return context
 
 
-def _worker_init() -> None:
+def _worker_init(lifeline=None) -> None:
+    """In each pool worker as it starts: Ctrl-C is the batch's; the worker dies with its parent (Linux), and leaves
+    when the batch is gone, however it went (``lifeline``: the read end of a pipe only the batch writes to)."""
     from .. import _skip_slow_optional_imports
+    from .kernels import _die_with_parent, watch_parent
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # ignored now; blocked by the forkserver's start
+    _die_with_parent()
+    if lifeline is not None:
+        watch_parent(lifeline)
     _skip_slow_optional_imports()
 
 
-def _pool(workers: int) -> cf.ProcessPoolExecutor:
-    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_worker_init)
+def _pool(workers: int, lifeline=None) -> cf.ProcessPoolExecutor:
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_worker_init,
+                                  initargs=(lifeline,))
     for _n in range(workers):
         pool.submit(int)  # start the workers now
     return pool
+
+
+def _abandon(pool: cf.ProcessPoolExecutor) -> None:
+    """Stop a pool at once, its running reports abandoned: its workers are killed (their kernels are the
+    template's, which the batch closes), nothing more is started."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            process.join(timeout=2)
 
 
 class LocalExecutor(Executor):
@@ -121,12 +171,26 @@ class LocalExecutor(Executor):
         self.jobs = max(1, jobs)
         self.parallel = False
         self._pools: list[cf.ProcessPoolExecutor] = []
+        self._lifeline = None
+
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if kind is not None and not issubclass(kind, Exception):  # stopped (Ctrl-C, kill): running reports abandoned
+            self.abandon()
+        self.close()
+
+    def abandon(self) -> None:
+        while self._pools:
+            _abandon(self._pools.pop())
 
     def start(self, count: int) -> None:
         # Started before the batch's kernel template, so that the workers start beside it (see _pool_context).
         self.parallel = self.jobs > 1 and count > 1
         if self.parallel:
-            self._pools.append(_pool(min(self.jobs, count)))
+            self._lifeline = multiprocessing.Pipe(duplex=False)  # (read, write): the write end stays here
+            self._pools.append(self._pool(min(self.jobs, count)))
+
+    def _pool(self, workers: int) -> cf.ProcessPoolExecutor:
+        return _pool(workers, self._lifeline[0] if self._lifeline else None)
 
     def run(self, todo: Sequence[ReportSpec], job: RenderJob) -> Iterator[tuple[ReportSpec, ReportOutcome]]:
         from . import batch  # looked up at call time: the batch module's functions are the ones that run
@@ -161,7 +225,7 @@ class LocalExecutor(Executor):
         waiting, running = list(specs), {}
         while waiting or running:
             while waiting and len(running) < self.jobs:
-                spec, pool = waiting.pop(0), _pool(1)
+                spec, pool = waiting.pop(0), self._pool(1)
                 self._pools.append(pool)
                 running[pool.submit(_render_in_worker, spec, job)] = (spec, pool)
             done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
@@ -182,6 +246,9 @@ class LocalExecutor(Executor):
     def close(self) -> None:
         while self._pools:
             self._pools.pop().shutdown(wait=True, cancel_futures=True)
+        for end in self._lifeline or ():
+            end.close()
+        self._lifeline = None
 
 
 def _render_in_worker(spec: ReportSpec, job: RenderJob) -> ReportOutcome:

@@ -28,6 +28,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import uuid
@@ -100,10 +101,13 @@ class KernelTemplate:
                 listed = self.ipc_dir / "warm.json"
                 listed.write_text(json.dumps(list(self.warm)), encoding="utf-8")
                 env = {**os.environ, WARM_ENV: str(listed)}
+            # Its own session: a terminal's Ctrl-C (sent to the batch's process group) is the batch's to act on;
+            # its stdin is its lifeline: the batch alone holds the other end, so the template leaves when the
+            # batch is gone, however it went (see watch_parent).
             self._proc = subprocess.Popen(
                 [sys.executable, "-m", "pmo_workbench.reports.kernels", self.socket_path, *self.preload],
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                cwd=self.ipc_dir, text=True, env=env,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                cwd=self.ipc_dir, text=True, env=env, start_new_session=True,
             )
         except OSError as exc:
             self._start_error = str(exc)
@@ -140,6 +144,9 @@ class KernelTemplate:
         self._proc.stderr.close()
 
     def close(self) -> None:
+        if self._proc is not None and self._proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                self._proc.stdin.close()
         if self._proc is not None and self._proc.poll() is None:
             self._proc.terminate()
             try:
@@ -316,11 +323,35 @@ def _die_with_parent(signum: int = signal.SIGKILL) -> None:
         os._exit(1)
 
 
-def _become_kernel(request: dict[str, Any]) -> None:
+def watch_parent(lifeline: Any, leave: Any = None) -> threading.Thread:
+    """Leave this process when its parent is gone, on any platform: a daemon thread blocks reading ``lifeline`` (a
+    file descriptor, or a ``multiprocessing`` connection) whose write end only the parent holds; at its end (the
+    parent exited or was killed: the system closed its end) it calls ``leave`` (default: exit at once)."""
+    def wait() -> None:
+        with contextlib.suppress(BaseException):
+            while True:
+                if isinstance(lifeline, int):
+                    if not os.read(lifeline, 4096):
+                        break
+                else:
+                    lifeline.recv_bytes()
+        if leave is not None:
+            leave()
+        os._exit(1)
+
+    thread = threading.Thread(target=wait, name="pmo-parent-watch", daemon=True)
+    thread.start()
+    return thread
+
+
+def _become_kernel(request: dict[str, Any], lifeline: tuple[int, int] | None = None) -> None:
     """In a freshly forked child: turn into an ipykernel. Never returns."""
     code = 1
     try:
         _die_with_parent()
+        if lifeline is not None:  # the template's end stays the template's: the kernel watches for its end
+            os.close(lifeline[1])
+            watch_parent(lifeline[0])
         os.setsid()
         for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGPIPE):
             signal.signal(sig, signal.SIG_DFL)
@@ -411,7 +442,9 @@ def _serve(socket_path: str, preload: list[str]) -> None:
         os._exit(0)
 
     signal.signal(signal.SIGTERM, _leave)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # stopping is the batch's to decide (it closes the template)
     _die_with_parent(signal.SIGTERM)
+    watch_parent(0, lambda: _leave(signal.SIGTERM, None))  # stdin: the batch's end closes when it is gone
     _skip_slow_optional_imports()
     for name in preload:
         importlib.import_module(name)
@@ -431,6 +464,7 @@ def _serve(socket_path: str, preload: list[str]) -> None:
     server.bind(socket_path)
     os.chmod(socket_path, 0o600)
     server.listen(64)
+    lifeline = os.pipe()  # the kernels' watch on the template: only the template keeps the write end
     print(_READY, flush=True)
     while True:
         conn, _ = server.accept()
@@ -443,7 +477,7 @@ def _serve(socket_path: str, preload: list[str]) -> None:
             if pid == 0:
                 server.close()
                 conn.close()
-                _become_kernel(request)
+                _become_kernel(request, lifeline)
             conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
 
 
