@@ -29,6 +29,11 @@ machine (default: one per core); ``--cluster tcp://HOST:PORT`` uses a running
   no worker is waited for a bounded time.
 - The workers of ``local`` go quiet on Ctrl-C (:func:`dask_setup`): the
   client's interruption closes them, without each printing its own traceback.
+  A batch stopped (Ctrl-C, SIGTERM) abandons its running reports: the workers
+  of ``local`` are killed at once (:meth:`DaskExecutor.abandon`), and the
+  client closes within a second or two. A client killed outright takes them
+  along too: each Dask worker leaves when its parent's pipe closes, and its
+  kernel template and kernels watch theirs.
 
 Workers fork kernels, which a daemonic process may not do: the executor sets
 ``distributed.worker.daemon`` to False for the workers it starts, and workers
@@ -142,7 +147,7 @@ class DaskExecutor(Executor):
         self.client: distributed.Client | None = None
         self.cluster: distributed.LocalCluster | None = None
         self._stack = contextlib.ExitStack()
-        self._interrupted = False
+        self._interrupted = self._abandoned = False
 
     @property
     def where(self) -> str:
@@ -150,6 +155,8 @@ class DaskExecutor(Executor):
 
     def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         self._interrupted = kind is not None and issubclass(kind, KeyboardInterrupt)
+        if kind is not None and not issubclass(kind, Exception) and not self._abandoned:
+            self.abandon()
         self.close()
 
     def start(self, count: int) -> None:
@@ -237,19 +244,31 @@ class DaskExecutor(Executor):
             done.add(spec.name)
             yield spec, outcome
 
+    def abandon(self) -> None:
+        """The batch was stopped: the reports running are abandoned. The workers of ``local`` are killed at once
+        (their kernel templates and kernels follow them: each watches its parent); the client then closes without
+        waiting long for a scheduler that may be busy."""
+        self._interrupted = self._abandoned = True
+        if self.cluster is not None:
+            import signal
+
+            for nanny in list(getattr(self.cluster, "workers", {}).values()):
+                with contextlib.suppress(Exception):
+                    os.kill(nanny.pid, signal.SIGKILL)
+
     def close(self) -> None:
         self._stack.close()
 
     def _close_client(self) -> None:
         if self.client is not None:
             with contextlib.suppress(Exception):
-                self.client.close(timeout=10)
+                self.client.close(timeout=1 if self._abandoned else 10)
             self.client = None
 
     def _close_cluster(self) -> None:
         if self.cluster is not None:
             with contextlib.suppress(Exception):
-                self.cluster.close(timeout=20)
+                self.cluster.close(timeout=1 if self._abandoned else 20)
             self.cluster = None
 
 
