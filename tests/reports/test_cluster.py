@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -308,8 +309,8 @@ def test_an_address_that_is_not_a_dask_scheduler_is_refused_within_the_timeout(i
 
 @pytest.mark.slow
 def test_ctrl_c_on_a_local_cluster_batch_stops_it_quietly_and_leaves_nothing(inputs, tmp_path):
-    """The terminal's SIGINT reaches the batch and the cluster's worker processes alike: one line, no traceback,
-    no process and no staging left."""
+    """The terminal's SIGINT reaches the batch and the cluster's worker processes alike: the batch stops them
+    within 5 s with its summary line, no traceback, no process and no staging left."""
     import psutil
 
     out = tmp_path / "out"
@@ -322,13 +323,13 @@ def test_ctrl_c_on_a_local_cluster_batch_stops_it_quietly_and_leaves_nothing(inp
             time.sleep(0.05)
         family = psutil.Process(batch.pid).children(recursive=True)
         os.killpg(batch.pid, signal.SIGINT)  # as the terminal sends it: to the whole group
-        stdout, stderr = batch.communicate(timeout=60)
+        stdout, stderr = batch.communicate(timeout=5)  # the client stops within 5 s
     finally:
         _kill_group(batch)
     assert batch.returncode == 130, stderr
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
-    assert stderr.strip().splitlines()[-1] == "interrupted"
-    gone, alive = psutil.wait_procs(family, timeout=10)
+    assert re.fullmatch(r"stopped: \d+ rendered, \d+ not run", stderr.strip().splitlines()[-1]), stderr
+    gone, alive = psutil.wait_procs(family, timeout=5)
     assert alive == [], [p.cmdline() for p in alive]
     assert not [p for p in out.iterdir() if p.name.startswith(".work-")]
 
