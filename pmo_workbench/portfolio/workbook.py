@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .._spreadsheet import EXCEL_SUFFIXES, per_value, read_csv_delimited, read_excel_sheets
-from .._values import CONTROL, CONTROL_IN_PROSE, control_message
+from .._values import CONTROL, CONTROL_IN_PROSE, control_message, date_message, read_dates
 from ..errors import InputValidationError, Problem
 from .cells import (
     _FALSE,
@@ -33,11 +33,9 @@ from .cells import (
     _criterion_key,
     _impact_scale,
     _probability_scale,
-    parse_dates,
     parse_decimal_comma_numbers,
     _report,
     _report_duplicates,
-    parse_months,
     parse_numbers,
 )
 from .tracked_sheets import TRACKED_CHECKS, check_currency
@@ -496,14 +494,12 @@ def _parse_column(sheet: _Sheet, name: str, column: _Column) -> pd.Series:
         bad = ~blank & ~value.isin(column.choices)
         _report(sheet, name, raw, bad, f"is not a {name}", column.what)
         return value.where(~blank & ~bad)
-    if kind == "date":
-        value = pd.to_datetime(per_value(raw, parse_dates)).astype("datetime64[ns]")
-        _report(sheet, name, raw, value.isna() & ~blank, "is not a date", column.what)
-        return value
-    if kind == "month":
-        value = pd.to_datetime(per_value(raw, parse_months)).astype("datetime64[ns]")
-        _report(sheet, name, raw, value.isna() & ~blank, "is not a month", column.what)
-        return value.dt.to_period("M")
+    if kind in ("date", "month"):
+        value, reasons = read_dates(raw, month=kind == "month")
+        wrong = reasons.ne("")
+        for row, text, reason in zip(raw.index[wrong], raw[wrong], reasons[wrong]):
+            sheet.add(row, name, date_message(text, reason, column.what))
+        return value if kind == "date" else value.dt.to_period("M")
     if sheet.decimal_comma:
         value = per_value(raw, parse_decimal_comma_numbers).astype(float)
         wrong = value.isna() & ~blank
