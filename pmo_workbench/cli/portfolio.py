@@ -16,11 +16,13 @@ from rich.table import Table
 from rich.text import Text
 
 from .._values import MISSING, fmt
-from .app import app, console, usage
+from .app import app, console, date_option, usage
 
 AsOfOption = Annotated[
     dt.datetime | None,
-    typer.Option("--as-of", formats=["%Y-%m-%d"], help="Status date, YYYY-MM-DD (default: today)."),
+    typer.Option("--as-of", parser=date_option, metavar="YYYY-MM-DD",
+                 help="Status date, YYYY-MM-DD (default: the workbook's own, from its about sheet or portfolio.yaml; "
+                      "else today, said on stderr)."),
 ]
 BudgetOption = Annotated[
     float | None, typer.Option("--budget", min=0, help="Money for the projects still to fund; runs selection."),
