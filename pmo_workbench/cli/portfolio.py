@@ -58,6 +58,24 @@ CurrencyOption = Annotated[str | None, typer.Option(
          "the column when it has one. Without either, amounts are plain numbers.")]
 
 
+def note_status_date(portfolio) -> None:
+    """Say on stderr that a workbook without a status date (no about sheet or about.csv giving one) is analysed as
+    of today, naming the latest status date in its data (else its latest date), when --as-of is not given."""
+    if portfolio.status_date is not None:
+        return
+    from ..portfolio.quality import data_dates
+
+    reported = [frame["status_date"].dropna() for frame in (portfolio.projects, portfolio.status_history)
+                if frame is not None and "status_date" in frame]
+    reported = [c for c in reported if len(c)]
+    found = reported or [c for c in data_dates(portfolio) if len(c)]
+    latest = max(c.max() for c in found).date().isoformat() if found else None
+    what = "status date" if reported else "date"
+    seen = f"; the latest {what} in its data is {latest}" if latest else ""
+    typer.echo(f"note: {portfolio.source} gives no status date (an about sheet, or about.csv, with status_date) and "
+               f"no --as-of was given: analysing as of today, {dt.date.today().isoformat()}{seen}", err=True)
+
+
 def report_currency(portfolio, currency: str | None) -> str | None:
     """The currency of the workbook and the --currency option together; a bad or conflicting one is a usage
     error (exit 2)."""
@@ -133,6 +151,8 @@ def portfolio_command(
 
     thresholds = bands(green, amber)
     portfolio = read_portfolio(path)
+    if as_of is None:
+        note_status_date(portfolio)
     currency = report_currency(portfolio, currency)
     earlier = earlier_workbooks(history)
     check_earlier(earlier, currency, portfolio.projects["project_id"].astype(str))
