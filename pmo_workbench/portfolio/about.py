@@ -10,7 +10,7 @@ A portfolio workbook carries its status date, the date its figures are as of, in
 - ``organisation``: whose portfolio it is.
 
 Each column may be left out or blank. Headers match ignoring case, with spaces read as underscores.
-:func:`pmo_workbench.portfolio.pmos.read_portfolio` reads it and raises its problems with those of the other
+:func:`pmo_workbench.portfolio.workbook.read_portfolio` reads it and raises its problems with those of the other
 sheets, each located by sheet, row and column.
 """
 
@@ -48,7 +48,7 @@ class About:
     currency_header: str = "currency"
 
 
-def read_about(path, found: tuple[str, pd.DataFrame, list[Problem]] | None) -> tuple[About | None, list[Problem]]:
+def read_about(found: tuple[str, pd.DataFrame, list[Problem]] | None) -> tuple[About | None, list[Problem]]:
     """The ``about`` sheet ``found`` (``(where, table, problems)`` as opened; ``None`` when the workbook has none)
     as an :class:`About`, and its problems."""
     if found is None:

@@ -320,8 +320,13 @@ def analyse_portfolio(
     ValueError
         For an unknown EAC method or currency code, or a currency that differs from the workbook's.
     """
+    today_note = []
     if as_of is None:
         as_of = portfolio.status_date
+        if as_of is None:
+            today_note = [Finding("info", "no_status_date", _(
+                "The workbook gives no status date (an about sheet with status_date) and none was passed: it is "
+                "analysed as of today, {date}").format(date=report_date(pd.Timestamp(dt.date.today()))))]
     if as_of is not None:
         day, message = date_problem(as_of)
         if message is not None:
@@ -357,7 +362,7 @@ def analyse_portfolio(
     if p.financials is not None:
         finance = analyse_finance(p.financials, p.projects, as_of, fy_start=fy_start, pmos=p.pmos)
     by_pmo = pmo_pressure(by_pmo, p.projects, p.pmos, risks=risks, resources=resources)
-    findings = list(data_quality(p, evm, as_of=as_of)) + list(pmo_findings) + list(unaligned(p.projects))
+    findings = today_note + list(data_quality(p, evm, as_of=as_of)) + list(pmo_findings) + list(unaligned(p.projects))
     for part in (resources, dependencies, milestones, benefits, finance):
         if part is not None:
             findings.extend(part.findings)

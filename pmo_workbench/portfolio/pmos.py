@@ -22,7 +22,6 @@ from .._spreadsheet import EXCEL_SUFFIXES, read_csv_delimited, read_excel_sheets
 from .._values import CONTROL, control_message
 from ..errors import InputValidationError, Problem
 from . import workbook
-from .about import ABOUT, About, check_about_currency, read_about
 from .model import PMO_COLUMNS, Portfolio
 
 __all__ = ["read_pmos", "read_portfolio"]
@@ -52,17 +51,12 @@ def read_portfolio(path: str | Path) -> Portfolio:
         problems.extend(exc.problems)
     try:
         pmos, found = read_pmos(path)
-        about, stated = read_about(path, _open(Path(path), ABOUT))
     except InputValidationError:  # the file itself cannot be read: already reported above
-        pmos, found, about, stated = None, [], None, []
-    problems.extend(found + stated)
-    if portfolio is not None and about is not None:
-        problems.extend(check_about_currency(about, portfolio.currency))
+        pmos, found = None, []
+    problems.extend(found)
     if problems:
         raise InputValidationError(problems)
-    about = about or About()
-    return dataclasses.replace(portfolio, pmos=pmos, status_date=about.status_date, organisation=about.organisation,
-                               stated_currency=about.currency)
+    return dataclasses.replace(portfolio, pmos=pmos)
 
 
 def read_pmos(path: str | Path) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -117,18 +111,17 @@ def read_pmos(path: str | Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     return out[[*PMO_COLUMNS, "source_row"]].astype({"source_row": "int64"}), problems
 
 
-def _open(path: Path, name: str = SHEET) -> tuple[str, pd.DataFrame, list[Problem]] | None:
-    """``(where, table, problems)`` of the sheet or CSV file ``name`` (default ``pmos``), ``None`` when the workbook
-    has none."""
+def _open(path: Path) -> tuple[str, pd.DataFrame, list[Problem]] | None:
+    """``(where, table, problems)`` of the ``pmos`` sheet or file, ``None`` when the workbook has none."""
     if path.is_dir():
-        files = sorted(f for f in path.iterdir() if f.suffix.lower() == ".csv" and f.stem.strip().lower() == name)
+        files = sorted(f for f in path.iterdir() if f.suffix.lower() == ".csv" and f.stem.strip().lower() == SHEET)
         if not files:
             return None
         table, problems, _sep = read_csv_delimited(files[0])
         return str(files[0]), table, list(problems)
     if path.suffix.lower() not in EXCEL_SUFFIXES or not path.exists():
         return None
-    read = read_excel_sheets(path, lambda names: [n for n in names if n.strip().lower() == name][:1])
+    read = read_excel_sheets(path, lambda names: [n for n in names if n.strip().lower() == SHEET][:1])
     for sheet, (table, found) in read.items():
         where = f"{path}[{sheet}]"
         return where, table, [Problem(where, p.row, p.column, p.message) for p in found]

@@ -35,7 +35,7 @@ _YEAR = pd.Timedelta(days=365.25)
 CHECKS = (
     "no_sponsor", "no_budget", "stale_status", "ev_over_bac", "ev_without_ac", "spend_before_start",
     "closed_incomplete", "missing_evm", "null_indices", "no_baseline", "risk_no_owner", "risk_incomplete",
-    "risk_status_unknown", "long_project", "status_date_far",
+    "risk_status_unknown", "long_project", "status_date_far", "no_status_date",
 )
 """The check ids :func:`data_quality` can report."""
 
