@@ -16,12 +16,12 @@ from rich.table import Table
 from rich.text import Text
 
 from .._values import MISSING, fmt
-from .app import app, console, date_option, usage
+from .app import app, console, date_option, template_app, template_target, usage
 
 AsOfOption = Annotated[
     dt.datetime | None,
     typer.Option("--as-of", parser=date_option, metavar="YYYY-MM-DD",
-                 help="Status date, YYYY-MM-DD (default: the workbook's own, from its about sheet or portfolio.yaml; "
+                 help="Status date, YYYY-MM-DD (default: the workbook's own, from its about sheet or about.csv; "
                       "else today, said on stderr)."),
 ]
 BudgetOption = Annotated[
@@ -165,6 +165,42 @@ def portfolio_command(
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False))
         return
     print_portfolio(analysis, console())
+
+
+@template_app.command("portfolio")
+def template_portfolio_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Workbook to write (.xlsx); never overwritten.")] = Path(
+        "portfolio.xlsx"),
+    organisation: Annotated[str | None, typer.Option("--organisation", help="Organisation to fill in.")] = None,
+    currency: Annotated[str | None, typer.Option("--currency", metavar="CODE",
+                                                 help="ISO 4217 code of the money to fill in (GBP, EUR, USD).")] = None,
+    status_date: Annotated[dt.datetime | None, typer.Option(
+        "--status-date", parser=date_option, metavar="YYYY-MM-DD",
+        help="The date the workbook's figures will be as of, to fill in.")] = None,
+    language: Annotated[str | None, typer.Option("--language", help="Language of the instructions (en, de).")] = None,
+) -> None:
+    """Write a blank portfolio workbook to fill in: an about sheet (status date, currency, organisation), every
+    sheet the portfolio reader takes with its columns, and instructions in --language.
+
+    Sheet names, column names and the allowed values stay as they are in every language: the workbook is read
+    back by them (``pmo-workbench portfolio FILE.xlsx``)."""
+    from ..portfolio.intake import write_portfolio_template
+    from ..portfolio.tracked_sheets import _known_currency
+
+    if out.suffix.lower() != ".xlsx":
+        usage(f"--out must end in .xlsx, got '{out.name}'")
+    code = template_target(out, language)
+    if out.exists():
+        usage(f"{out} exists; give another --out (a template never overwrites a file)")
+    if organisation is not None and (not organisation.strip() or any(ord(c) < 32 or 127 <= ord(c) < 160
+                                                                     for c in organisation)):
+        usage(f"--organisation {organisation!r}: expected a name, without control characters")
+    if currency is not None and not _known_currency(currency.strip()):
+        usage(f"--currency {currency!r} is not a currency code; expected an ISO 4217 code such as EUR, GBP or USD")
+    typer.echo(str(write_portfolio_template(
+        out, organisation=organisation.strip() if organisation else None,
+        currency=currency.strip().upper() if currency else None,
+        status_date=status_date.date() if status_date else None, language=code)))
 
 
 @contextlib.contextmanager
