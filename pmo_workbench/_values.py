@@ -507,6 +507,39 @@ def date_value(value: Any, *, where: str, row: int | None = None, column: str | 
     return date
 
 
+def stored_dates(values: pd.Series, *, key: str, rows: Any, keep_time: bool = False) -> pd.Series:
+    """Dates read back from the store, through :func:`read_dates`: a value no date reader would take (a row written
+    by hand, by an older version or by another program, such as ``3026-01-01`` or ``2026-02-30``) is an
+    ``InputValidationError`` located as ``store:ROW:KEY``, ``key`` naming the table and column
+    (``respondents.assessed_on``) and ``rows`` the id of each value's record (the assessment's), rather than a
+    pandas overflow or a date that cannot be.
+
+    With ``keep_time`` a timestamp keeps its time (``updated_at``); else it is the day (``datetime64[ns]``).
+
+    >>> stored_dates(pd.Series(["2026-05-31", None]), key="respondents.assessed_on", rows=[7, 7]).tolist()
+    [Timestamp('2026-05-31 00:00:00'), NaT]
+    >>> try:
+    ...     stored_dates(pd.Series(["2026-02-30"]), key="respondents.assessed_on", rows=[7])
+    ... except Exception as exc:
+    ...     print(exc.problems[0])
+    store:7:respondents.assessed_on: '2026-02-30' is not a real date (no such month or day); expected a date as \
+YYYY-MM-DD from 1950 to 2150
+    """
+    from .errors import InputValidationError, Problem
+
+    values = pd.Series(values).reset_index(drop=True)
+    dates, reasons = read_dates(values)
+    wrong = reasons.ne("")
+    if wrong.any():
+        ids = pd.Series(list(rows) if rows is not None else [None] * len(values), dtype=object)
+        seen = dict.fromkeys((ids[i], _date_text(values[i]), reasons[i]) for i in wrong[wrong].index)
+        raise InputValidationError([Problem("store", None if row is None else int(row), key,
+                                            date_message(text, reason)) for row, text, reason in seen])
+    if keep_time:
+        return pd.to_datetime(values.where(values.notna() & dates.notna()), format="ISO8601")
+    return dates
+
+
 # -- control characters in the texts users give ---------------------------------------------------
 # A NUL byte or an escape sequence in a name ends up in reports, file names and the store; the input boundaries
 # (YAML files, responses files, portfolio workbooks) reject it with control_message, located where it was found.
