@@ -19,13 +19,17 @@ Files written
     A folder of CSV files (``projects.csv``, ``baseline.csv``, ``risks.csv``,
     ``dependencies.csv``, ``assignments.csv``, ``capacity.csv``, ``milestones.csv``,
     ``benefits.csv``, ``financials.csv``, ``status_history.csv``; no criteria).
-``status_dates.csv``
-    ``organisation, portfolio, as_of, budget, fy_start``: each organisation's status date
-    (the date PV, EV and AC are cumulative to; pass it as ``as_of``), the
-    portfolio's path relative to ``examples/portfolios/``, and a selection
-    budget (money) -- about 55-75 % of what the candidate projects still need,
-    rounded to 100,000, and never below the cost of the mandatory projects --
-    and ``fy_start``, the first month of its financial year (the demo passes it).
+``budgets.csv``
+    ``organisation, portfolio, budget, fy_start``: the portfolio's path relative
+    to ``examples/portfolios/``, a selection budget (money) -- about 55-75 % of
+    what the candidate projects still need, rounded to 100,000, and never below
+    the cost of the mandatory projects -- and ``fy_start``, the first month of
+    its financial year (the demo passes both).
+
+Each portfolio carries its own status date (the date PV, EV and AC are
+cumulative to), currency and organisation in an ``about`` sheet (the first
+sheet of a workbook; ``about.csv`` in the folder), which the analysis takes as
+its default ``as_of``.
 
 The milestones, benefits and financials sheets are drawn by
 ``portfolio_delivery.py`` (see its docstring).
@@ -170,6 +174,8 @@ _LABELS = _sample_generator("portfolio_labels.py")
 
 SHEETS = ("projects", "baseline", "risks", "dependencies", "assignments", "capacity", "criteria", "milestones",
           "benefits", "financials", "pmos", "status_history")
+ABOUT = "about"
+"""The sheet (``about.csv``) giving a portfolio's status date, currency and organisation, written first."""
 STATUSES = ("proposed", "active", "on_hold", "closed", "cancelled")
 IN_FLIGHT = ("active", "on_hold")
 CANDIDATES = ("proposed", "active", "on_hold")
@@ -797,7 +803,7 @@ def write_csv_folder(sheets: Mapping[str, pd.DataFrame], folder: str | Path) -> 
     """Write each sheet as ``<folder>/<sheet>.csv`` (UTF-8, comma, ``\\n``); returns the folder."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    for name in SHEETS:
+    for name in (ABOUT, *SHEETS):
         if name not in sheets:
             continue
         frame = sheets[name]
@@ -815,7 +821,7 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
     path = Path(path)
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
-    for name in SHEETS:
+    for name in (ABOUT, *SHEETS):
         if name not in sheets:
             continue
         frame = sheets[name]
@@ -1200,6 +1206,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         sheets.update(_DELIVERY.delivery_sheets(organisation, sheets, as_of, SEED + 50 + len(dates)))
         sheets = _LABELS.add_labels(organisation, sheets)
         sheets = _sample_generator("portfolio_history.py").add_history(sheets, as_of)
+        sheets = {ABOUT: about_sheet(organisation, sheets["projects"], as_of), **sheets}
         target = out / relative
         if relative.endswith(".xlsx"):
             write_xlsx(sheets, target)
@@ -1208,21 +1215,27 @@ def main(argv: Sequence[str] | None = None) -> None:
                 stale.unlink(missing_ok=True)
             write_csv_folder(sheets, target)
         budget = selection_budget(sheets["projects"], share)
-        dates.append({"organisation": organisation, "portfolio": relative, "as_of": as_of, "budget": budget,
+        dates.append({"organisation": organisation, "portfolio": relative, "budget": budget,
                       "fy_start": _DELIVERY.FY_STARTS[organisation]})
         sizes = ", ".join(f"{name} {len(frame)}" for name, frame in sheets.items())
         print(f"wrote {relative}: {sizes}; budget {budget:,.0f}; story {story}")
-    _write_status_dates(dates, out)
+    (out / "status_dates.csv").unlink(missing_ok=True)  # the status dates live in each portfolio's about sheet
+    _write_budgets(dates, out)
 
 
-def _write_status_dates(rows: list[dict[str, object]], out: Path) -> None:
+def about_sheet(organisation: str, projects: pd.DataFrame, as_of: str) -> pd.DataFrame:
+    """The ``about`` sheet: the status date the figures are as of, the currency of the money, the organisation."""
+    currency = projects["currency"].dropna().iloc[0] if "currency" in projects else None
+    return pd.DataFrame([{"status_date": str(as_of)[:10], "currency": currency, "organisation": organisation}])
+
+
+def _write_budgets(rows: list[dict[str, object]], out: Path) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["organisation", "portfolio", "as_of", "budget", "fy_start"])
-    writer.writerows([r["organisation"], r["portfolio"], r["as_of"], _cell_text(r["budget"]), r["fy_start"]]
-                     for r in rows)
-    (out / "status_dates.csv").write_bytes(buffer.getvalue().encode("utf-8"))
-    print(f"wrote status_dates.csv ({len(rows)} organisations)")
+    writer.writerow(["organisation", "portfolio", "budget", "fy_start"])
+    writer.writerows([r["organisation"], r["portfolio"], _cell_text(r["budget"]), r["fy_start"]] for r in rows)
+    (out / "budgets.csv").write_bytes(buffer.getvalue().encode("utf-8"))
+    print(f"wrote budgets.csv ({len(rows)} organisations)")
 
 
 if __name__ == "__main__":

@@ -362,6 +362,184 @@ def jsonable(value: Any, *, digits: Callable[[str], int | None] | None = None, k
     return value if isinstance(value, str) else str(value)
 
 
+# -- dates: every date the package reads goes through read_dates -----------------------------------
+# A CSV or workbook cell, a YAML value, a command-line option, a value read back from the store: one rule for what
+# a date is and one message shape (see date_message), so a typo such as 3026 for 2026 is a located problem rather
+# than a date pandas cannot hold (its nanosecond timestamps end in 2262) or a schedule a thousand years long.
+
+FIRST_YEAR = 1950
+"""The earliest year a date the package reads may have."""
+
+LAST_YEAR = 2150
+"""The latest year a date the package reads may have; with :data:`FIRST_YEAR`, the years every date lies in, so no
+date nor any difference of two dates comes near pandas' nanosecond limits (1677-2262)."""
+
+DATE_FORMAT = "YYYY-MM-DD"
+
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+_ISO_MONTH = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+                        r"(?:Z|[+-]\d{2}:?\d{2})?)?)?")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+
+
+def _date_text(value: Any) -> str:
+    """A value as the text a date is read from: dates and times (a YAML date, an Excel date cell, a value from
+    the store) as ISO, missing values as blank."""
+    if is_missing(value):
+        return ""
+    if isinstance(value, np.datetime64):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _read_distinct(texts: pd.Series, month: bool) -> tuple[pd.Series, pd.Series]:
+    """:func:`read_dates` on distinct texts."""
+    pattern = _ISO_MONTH if month else _ISO_DAY
+    parts = texts.str.extract(f"^(?:{pattern.pattern})$")
+    year = pd.to_numeric(parts[0], errors="coerce")
+    day = parts[2].fillna("01") if month else parts[2]
+    iso = (parts[0] + "-" + parts[1] + "-" + day).where(year.between(FIRST_YEAR, LAST_YEAR))
+    dates = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+    if month:  # a whole date names its month; a day that does not exist is still wrong
+        real_day = pd.to_datetime((parts[0] + "-" + parts[1] + "-" + parts[2]).where(parts[2].notna()),
+                                  format="%Y-%m-%d", errors="coerce")
+        dates = dates.where(parts[2].isna() | real_day.notna())
+    blank = texts.eq("")
+    reasons = pd.Series("", index=texts.index, dtype=object)
+    shaped = year.notna()
+    outside = shaped & ~year.between(FIRST_YEAR, LAST_YEAR)
+    reasons[outside] = f"is outside the years {FIRST_YEAR}-{LAST_YEAR}"
+    noun = "month" if month else "date"
+    reasons[shaped & ~outside & dates.isna()] = f"is not a real {noun} (no such month or day)"
+    unshaped = ~shaped & ~blank
+    reasons[unshaped] = f"is not a {noun}"
+    reasons[unshaped & texts.str.fullmatch(_NUMBER.pattern)] = f"is a number, not a {noun}"
+    return dates.where(reasons.eq("")).astype("datetime64[ns]"), reasons
+
+
+def read_dates(values: pd.Series, *, month: bool = False) -> tuple[pd.Series, pd.Series]:
+    """The dates of a column of values, and why each value that is not one is not: the package's one date reader.
+
+    A date is written ``YYYY-MM-DD`` (a time after it, as an Excel date cell with a time reads, is dropped);
+    dates and timestamps (YAML dates, Excel date cells, values from the store) are taken as they are. Its year lies
+    from :data:`FIRST_YEAR` to :data:`LAST_YEAR`. With ``month``, ``YYYY-MM`` names the first day of a month and
+    a date is taken as the first day of its month. Each distinct value is read once, so a column of 200,000
+    cells costs what its distinct values cost.
+
+    Parameters
+    ----------
+    values
+        The cells (text, dates or missing values); blank text and missing values are no date and no problem.
+    month
+        Read months (``YYYY-MM``) rather than days.
+
+    Returns
+    -------
+    tuple of pandas.Series
+        The dates (``datetime64[ns]``, ``NaT`` where blank or wrong) and, per value, ``""`` or the reason it is
+        not a date (for :func:`date_message`); both on the index of ``values``.
+
+    Examples
+    --------
+    >>> dates, why = read_dates(pd.Series(["2026-05-31", "2026-02-30", "3026-09-30", "46000", "", "2026-05-31T10:00"]))
+    >>> [d.date().isoformat() if pd.notna(d) else None for d in dates]
+    ['2026-05-31', None, None, None, None, '2026-05-31']
+    >>> list(why)  # doctest: +NORMALIZE_WHITESPACE
+    ['', 'is not a real date (no such month or day)', 'is outside the years 1950-2150', 'is a number, not a date',
+     '', '']
+    """
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=False)
+    texts = pd.Series([_date_text(u) for u in uniques], dtype=object)
+    if not len(texts):
+        empty = pd.Series([], index=values.index, dtype=object)
+        return empty.astype("datetime64[ns]"), empty
+    dates, reasons = _read_distinct(texts.astype(str), month)
+    return (pd.Series(dates.to_numpy()[codes], index=values.index, dtype="datetime64[ns]"),
+            pd.Series(reasons.to_numpy()[codes], index=values.index, dtype=object))
+
+
+def date_message(value: Any, reason: str, expected: str | None = None) -> str:
+    """The one shape of every message about a date: the value, what is wrong and what was expected.
+
+    >>> date_message("3026-09-30", "is outside the years 1950-2150")
+    "'3026-09-30' is outside the years 1950-2150; expected a date as YYYY-MM-DD from 1950 to 2150"
+    """
+    return f"'{_date_text(value)[:40]}' {reason}; expected {expected or date_expected()}"
+
+
+def date_expected(what: str = "a date", *, month: bool = False) -> str:
+    """What a date message says was expected: ``what`` as ``YYYY-MM-DD`` and the years allowed."""
+    return f"{what} as {'YYYY-MM' if month else DATE_FORMAT} from {FIRST_YEAR} to {LAST_YEAR}"
+
+
+def date_problem(value: Any, *, month: bool = False, expected: str | None = None) -> tuple[dt.date | None, str | None]:
+    """One value through :func:`read_dates`: its date (``None`` when blank) and ``None``, or ``None`` and the
+    message (:func:`date_message`) saying why it is not one.
+
+    >>> date_problem("2026-05-31"), date_problem(dt.date(2026, 5, 31))[0], date_problem("")
+    ((datetime.date(2026, 5, 31), None), datetime.date(2026, 5, 31), (None, None))
+    >>> date_problem("1725-05-01")[1]
+    "'1725-05-01' is outside the years 1950-2150; expected a date as YYYY-MM-DD from 1950 to 2150"
+    """
+    dates, reasons = read_dates(pd.Series([value], dtype=object), month=month)
+    if reasons.iat[0]:
+        return None, date_message(value, reasons.iat[0], expected)
+    return (None if pd.isna(dates.iat[0]) else dates.iat[0].date()), None
+
+
+def date_value(value: Any, *, where: str, row: int | None = None, column: str | int | None = None,
+               expected: str | None = None, month: bool = False) -> dt.date | None:
+    """One value through :func:`read_dates`, its date (``None`` when blank), or an ``InputValidationError`` whose
+    one problem names ``where`` (the file, or an option such as ``--as-of``), the row or line, the column or key,
+    the value and what was expected: ``manifest.yaml:4:as_of: '2026-02-30' is not a real date (no such month or
+    day); expected a date as YYYY-MM-DD from 1950 to 2150``.
+
+    >>> date_value("2026-05-31", where="manifest.yaml", row=4, column="as_of")
+    datetime.date(2026, 5, 31)
+    """
+    from .errors import InputValidationError, Problem
+
+    date, message = date_problem(value, month=month, expected=expected)
+    if message is not None:
+        raise InputValidationError([Problem(where, row, column, message)])
+    return date
+
+
+def stored_dates(values: pd.Series, *, key: str, rows: Any, keep_time: bool = False) -> pd.Series:
+    """Dates read back from the store, through :func:`read_dates`: a value no date reader would take (a row written
+    by hand, by an older version or by another program, such as ``3026-01-01`` or ``2026-02-30``) is an
+    ``InputValidationError`` located as ``store:ROW:KEY``, ``key`` naming the table and column
+    (``respondents.assessed_on``) and ``rows`` the id of each value's record (the assessment's), rather than a
+    pandas overflow or a date that cannot be.
+
+    With ``keep_time`` a timestamp keeps its time (``updated_at``); else it is the day (``datetime64[ns]``).
+
+    >>> stored_dates(pd.Series(["2026-05-31", None]), key="respondents.assessed_on", rows=[7, 7]).tolist()
+    [Timestamp('2026-05-31 00:00:00'), NaT]
+    >>> try:
+    ...     stored_dates(pd.Series(["2026-02-30"]), key="respondents.assessed_on", rows=[7])
+    ... except Exception as exc:
+    ...     print(exc.problems[0])
+    store:7:respondents.assessed_on: '2026-02-30' is not a real date (no such month or day); expected a date as \
+YYYY-MM-DD from 1950 to 2150
+    """
+    from .errors import InputValidationError, Problem
+
+    values = pd.Series(values).reset_index(drop=True)
+    dates, reasons = read_dates(values)
+    wrong = reasons.ne("")
+    if wrong.any():
+        ids = pd.Series(list(rows) if rows is not None else [None] * len(values), dtype=object)
+        seen = dict.fromkeys((ids[i], _date_text(values[i]), reasons[i]) for i in wrong[wrong].index)
+        raise InputValidationError([Problem("store", None if row is None else int(row), key,
+                                            date_message(text, reason)) for row, text, reason in seen])
+    if keep_time:
+        return pd.to_datetime(values.where(values.notna() & dates.notna()), format="ISO8601")
+    return dates
+
+
 # -- control characters in the texts users give ---------------------------------------------------
 # A NUL byte or an escape sequence in a name ends up in reports, file names and the store; the input boundaries
 # (YAML files, responses files, portfolio workbooks) reject it with control_message, located where it was found.

@@ -16,7 +16,7 @@ import pydantic
 import yaml
 
 from ._memo import cached
-from ._values import CONTROL_IN_YAML, control_message
+from ._values import CONTROL_IN_YAML, control_message, date_problem
 from .errors import InputValidationError, Problem
 
 # libyaml's parser when PyYAML was built with it: the same documents, several times faster.
@@ -77,9 +77,9 @@ def _unbuildable(where: str, root: yaml.Node | None, exc: Exception) -> list[Pro
             try:
                 constructor.construct_object(node)
             except (ValueError, OverflowError, yaml.YAMLError) as why:
+                message = date_problem(node.value)[1] if node.tag.endswith(":timestamp") else None
                 found.append(Problem(where, node.start_mark.line + 1, node.start_mark.column + 1,
-                                     f"'{node.value}' is not a real date or value ({why}); expected YYYY-MM-DD"
-                                     if node.tag.endswith(":timestamp") else f"'{node.value}' cannot be read ({why})"))
+                                     message or f"'{node.value}' cannot be read ({why})"))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
         elif isinstance(node, yaml.MappingNode):

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._values import read_dates
 from ..errors import PmoWorkbenchError
 from ..i18n import N_, _, ngettext, pgettext
 from .positioning import ANONYMOUS_MIN_GROUP_SIZE
@@ -358,7 +359,7 @@ def peers_of(pool: pd.DataFrame, filter: PeerFilter, *, instrument: str | None =
         keep &= pool["org_key"].astype(str) != own_org_key
     chosen = pool[keep]  # the helper columns from the kept rows: from the whole pool, no row kept made one up
     chosen = chosen.assign(_year=pd.to_numeric(chosen["year"], errors="coerce"),
-                           _added=pd.to_datetime(chosen["added_on"], errors="coerce"))
+                           _added=read_dates(chosen["added_on"])[0])  # not a date: first
     chosen = chosen.sort_values(["org_key", "_year", "_added", "entry_id"], na_position="first", kind="stable")
     return chosen.drop_duplicates("org_key", keep="last").drop(columns=["_year", "_added"]).reset_index(drop=True)
 

@@ -22,7 +22,7 @@ import pandas as pd
 
 from .._memo import cached
 from .._spreadsheet import column_letter
-from .._values import CONTROL, CONTROL_IN_PROSE, control_message
+from .._values import CONTROL, CONTROL_IN_PROSE, control_message, date_expected, date_message, read_dates
 from ..errors import InputValidationError, Problem
 from .competency import CompetencyInstrument
 from .responses import DONT_KNOW, NOT_ANSWERED, _read_table
@@ -32,7 +32,6 @@ LONG_COLUMNS = (*KEY_COLUMNS, "item", "value")
 OPTIONAL_COLUMNS = ("assessed_on", "comment")
 TIDY_COLUMNS = ("organisation", "cohort", "subject", "job_level", "rater", "role", "item", "area", "value",
                 "dont_know", "assessed_on", "comment", "source_row")
-_ISO = r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?"
 
 
 def same_name(text: str) -> str:
@@ -202,8 +201,7 @@ class _Reader:
         self._consistent(cells)
         self.fail()
         cells["area"] = cells["item"].map(ins.items["area"])
-        cells["assessed_on"] = pd.to_datetime(cells["assessed_on"].str.slice(0, 10).replace("", None),
-                                              format="%Y-%m-%d")
+        cells["assessed_on"] = cells.pop("assessed_on_date")
         cells = cells.drop_duplicates(["organisation", "cohort", "subject", "rater", "item"])
         tidy = cells.loc[:, list(TIDY_COLUMNS)].reset_index(drop=True)
         tidy["role"] = pd.Categorical(tidy["role"], categories=ins.role_ids)
@@ -230,15 +228,13 @@ class _Reader:
         cells["bad_value"] = bad
 
     def _dates(self, cells: pd.DataFrame) -> None:
-        raw = cells["assessed_on"]
-        given = raw.ne("")
-        parsed = pd.to_datetime(raw.str.slice(0, 10).where(raw.str.fullmatch(_ISO)), format="%Y-%m-%d",
-                                errors="coerce")
-        wrong = given & (parsed.isna() | (parsed.dt.year < 1950) | (parsed.dt.year > 2150))
-        for row, value in cells.loc[wrong & ~cells["source_row"].duplicated(), ["source_row", "assessed_on"]
-                                    ].itertuples(index=False):
-            self.add(int(row), self.col("assessed_on"), f"assessed_on '{value}' is not a date between 1950 and "
-                                                        "2150; expected YYYY-MM-DD")
+        parsed, reasons = read_dates(cells["assessed_on"])
+        wrong = reasons.ne("")
+        for row, value, reason in zip(cells.loc[wrong & ~cells["source_row"].duplicated(), "source_row"],
+                                      cells.loc[wrong & ~cells["source_row"].duplicated(), "assessed_on"],
+                                      reasons[wrong & ~cells["source_row"].duplicated()]):
+            self.add(int(row), self.col("assessed_on"), date_message(value, reason, date_expected("the day assessed")))
+        cells["assessed_on_date"] = parsed
 
     def _consistent(self, cells: pd.DataFrame) -> None:
         """One job level per person, one role per rater and person, each rating once, only expected items."""

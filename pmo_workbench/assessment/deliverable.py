@@ -46,6 +46,7 @@ from typing import Annotated, Any
 from pydantic import (BaseModel, ConfigDict, Field, StrictInt, StringConstraints, ValidationInfo, field_validator,
                       model_validator)
 
+from .._values import date_problem
 from ..i18n import N_, languages
 from ..i18n import check_language as _language_code
 
@@ -198,7 +199,10 @@ class Fieldwork(_Model):
     def _no_time(cls, value: Any) -> Any:
         if isinstance(value, dt.datetime):
             raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
-        return value
+        date, message = date_problem(value)
+        if message is not None:
+            raise ValueError(message)
+        return value if date is None else date
 
     @model_validator(mode="after")
     def _ordered(self) -> Fieldwork:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._values import read_dates
 from ..errors import InputValidationError, Problem
 from ..i18n import N_, _
 from .engagement import Engagement, engagement_inputs
@@ -94,7 +95,7 @@ def fieldwork_dates(answers: pd.DataFrame) -> list[str] | None:
     """
     if "assessed_on" not in answers:
         return None
-    dates = pd.to_datetime(answers["assessed_on"], errors="coerce").dropna()
+    dates = read_dates(answers["assessed_on"])[0].dropna()
     if dates.empty:
         return None
     return [dates.min().date().isoformat(), dates.max().date().isoformat()]

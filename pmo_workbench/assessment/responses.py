@@ -31,7 +31,7 @@ from .._spreadsheet import (
     read_excel_sheets,
 )
 from .._memo import cached
-from .._values import CONTROL, CONTROL_IN_PROSE, control_message
+from .._values import CONTROL, CONTROL_IN_PROSE, control_message, date_expected, date_message, read_dates
 from ..errors import InputValidationError, Problem
 from .instrument import Instrument
 
@@ -47,7 +47,6 @@ LANGUAGE_CODE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8}){0,3}$")
 """What the optional ``language`` column takes: the language a respondent answered in (``en``, ``de``, ``pt-BR``)."""
 DONT_KNOW = "dk"
 """The answer "don't know" (any case): kept apart from the scale and from not applicable, never scored."""
-_ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 TIDY_COLUMNS = (
     "organisation", "pmo", "pmo_level", "wave", "respondent", "role", "item", "value", "dont_know",
     "assessed_on", "comment", "language", "source_row",
@@ -484,12 +483,10 @@ class _Validator:
     def _check_dates(self, cells: pd.DataFrame) -> pd.Series:
         """ISO dates (``YYYY-MM-DD``, optionally with a time, which is dropped)."""
         raw = cells["assessed_on"]
-        parsed = per_value(raw, lambda u: pd.to_datetime(
-            u.str.slice(0, 10).where(u.str.fullmatch(_ISO_DATE)), format="%Y-%m-%d", errors="coerce"))
-        parsed = pd.to_datetime(parsed)
-        bad = self._rows_once(cells, parsed.isna() & raw.ne(""))
-        for row, value in zip(bad["source_row"], bad["assessed_on"]):
-            self.add(int(row), self.col("assessed_on"), f"assessed_on '{value}' is not a date; expected YYYY-MM-DD")
+        parsed, reasons = read_dates(raw)
+        bad = self._rows_once(cells.assign(_reason=reasons), reasons.ne(""))
+        for row, value, reason in zip(bad["source_row"], bad["assessed_on"], bad["_reason"]):
+            self.add(int(row), self.col("assessed_on"), date_message(value, reason, date_expected("the day assessed")))
         return parsed
 
     def _check_one_role(self, cells: pd.DataFrame) -> None:

@@ -13,6 +13,8 @@ sub-application) here.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import errno
 import logging
 import sys
@@ -165,6 +167,19 @@ def emit(out: Path | None, text: str | None = None, table=None) -> None:
         typer.echo(str(write_text(out, text or "")))
     elif text:
         sys.stdout.write(text)
+
+
+def date_option(value: str | dt.datetime) -> dt.datetime:
+    """A date option (``--as-of``, ``--fieldwork-start``) through the package's one date reader: ``YYYY-MM-DD`` from
+    1950 to 2150, else a usage error naming the option and the value (exit 2)."""
+    if isinstance(value, dt.datetime):
+        return value
+    from .._values import date_problem
+
+    date, message = date_problem(value)
+    if message is not None or date is None:
+        raise typer.BadParameter(message or "expected a date as YYYY-MM-DD")
+    return dt.datetime.combine(date, dt.time())
 
 
 def usage(message: str) -> NoReturn:

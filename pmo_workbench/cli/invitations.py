@@ -527,10 +527,12 @@ def _open_assessment(store, assessment: int, action: str) -> dict:
 def _date(value: str | None, option: str) -> str | None:
     if value is None:
         return None
-    try:
-        return dt.date.fromisoformat(value.strip()).isoformat()
-    except ValueError:
-        usage(f"{option} '{value}' is not a date: give YYYY-MM-DD")
+    from .._values import date_problem
+
+    date, message = date_problem(value)
+    if message is not None or date is None:
+        usage(f"{option}: {message or 'expected a date as YYYY-MM-DD'}")
+    return date.isoformat()
 
 
 def _name(info: dict) -> str:

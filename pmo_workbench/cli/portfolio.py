@@ -16,11 +16,13 @@ from rich.table import Table
 from rich.text import Text
 
 from .._values import MISSING, fmt
-from .app import app, console, usage
+from .app import app, console, date_option, template_app, template_target, usage
 
 AsOfOption = Annotated[
     dt.datetime | None,
-    typer.Option("--as-of", formats=["%Y-%m-%d"], help="Status date, YYYY-MM-DD (default: today)."),
+    typer.Option("--as-of", parser=date_option, metavar="YYYY-MM-DD",
+                 help="Status date, YYYY-MM-DD (default: the workbook's own, from its about sheet or about.csv; "
+                      "else today, said on stderr)."),
 ]
 BudgetOption = Annotated[
     float | None, typer.Option("--budget", min=0, help="Money for the projects still to fund; runs selection."),
@@ -54,6 +56,24 @@ CurrencyOption = Annotated[str | None, typer.Option(
     "--currency", metavar="CODE",
     help="ISO 4217 code of the money (GBP, EUR, USD) when the workbook has no currency column; it must agree with "
          "the column when it has one. Without either, amounts are plain numbers.")]
+
+
+def note_status_date(portfolio) -> None:
+    """Say on stderr that a workbook without a status date (no about sheet or about.csv giving one) is analysed as
+    of today, naming the latest status date in its data (else its latest date), when --as-of is not given."""
+    if portfolio.status_date is not None:
+        return
+    from ..portfolio.quality import data_dates
+
+    reported = [frame["status_date"].dropna() for frame in (portfolio.projects, portfolio.status_history)
+                if frame is not None and "status_date" in frame]
+    reported = [c for c in reported if len(c)]
+    found = reported or [c for c in data_dates(portfolio) if len(c)]
+    latest = max(c.max() for c in found).date().isoformat() if found else None
+    what = "status date" if reported else "date"
+    seen = f"; the latest {what} in its data is {latest}" if latest else ""
+    typer.echo(f"note: {portfolio.source} gives no status date (an about sheet, or about.csv, with status_date) and "
+               f"no --as-of was given: analysing as of today, {dt.date.today().isoformat()}{seen}", err=True)
 
 
 def report_currency(portfolio, currency: str | None) -> str | None:
@@ -131,6 +151,8 @@ def portfolio_command(
 
     thresholds = bands(green, amber)
     portfolio = read_portfolio(path)
+    if as_of is None:
+        note_status_date(portfolio)
     currency = report_currency(portfolio, currency)
     earlier = earlier_workbooks(history)
     check_earlier(earlier, currency, portfolio.projects["project_id"].astype(str))
@@ -143,6 +165,42 @@ def portfolio_command(
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False))
         return
     print_portfolio(analysis, console())
+
+
+@template_app.command("portfolio")
+def template_portfolio_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Workbook to write (.xlsx); never overwritten.")] = Path(
+        "portfolio.xlsx"),
+    organisation: Annotated[str | None, typer.Option("--organisation", help="Organisation to fill in.")] = None,
+    currency: Annotated[str | None, typer.Option("--currency", metavar="CODE",
+                                                 help="ISO 4217 code of the money to fill in (GBP, EUR, USD).")] = None,
+    status_date: Annotated[dt.datetime | None, typer.Option(
+        "--status-date", parser=date_option, metavar="YYYY-MM-DD",
+        help="The date the workbook's figures will be as of, to fill in.")] = None,
+    language: Annotated[str | None, typer.Option("--language", help="Language of the instructions (en, de).")] = None,
+) -> None:
+    """Write a blank portfolio workbook to fill in: an about sheet (status date, currency, organisation), every
+    sheet the portfolio reader takes with its columns, and instructions in --language.
+
+    Sheet names, column names and the allowed values stay as they are in every language: the workbook is read
+    back by them (``pmo-workbench portfolio FILE.xlsx``)."""
+    from ..portfolio.intake import write_portfolio_template
+    from ..portfolio.tracked_sheets import _known_currency
+
+    if out.suffix.lower() != ".xlsx":
+        usage(f"--out must end in .xlsx, got '{out.name}'")
+    code = template_target(out, language)
+    if out.exists():
+        usage(f"{out} exists; give another --out (a template never overwrites a file)")
+    if organisation is not None and (not organisation.strip() or any(ord(c) < 32 or 127 <= ord(c) < 160
+                                                                     for c in organisation)):
+        usage(f"--organisation {organisation!r}: expected a name, without control characters")
+    if currency is not None and not _known_currency(currency.strip()):
+        usage(f"--currency {currency!r} is not a currency code; expected an ISO 4217 code such as EUR, GBP or USD")
+    typer.echo(str(write_portfolio_template(
+        out, organisation=organisation.strip() if organisation else None,
+        currency=currency.strip().upper() if currency else None,
+        status_date=status_date.date() if status_date else None, language=code)))
 
 
 @contextlib.contextmanager

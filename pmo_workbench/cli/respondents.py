@@ -11,7 +11,7 @@ import typer
 
 from .._values import count
 from ..assessment.instrument import load_instrument
-from .app import store_app, usage
+from .app import date_option, store_app, usage
 from .invitations import AssessmentArgument, Level, YesOption, _name, shown
 from .store import DbOption, _open_store
 
@@ -32,10 +32,10 @@ def store_new_command(
                        "that label. Default: the PMO's assessment with this instrument version when it has one, "
                        "else a new one labelled with the year.", show_default=False)] = None,
     fieldwork_start: Annotated[dt.datetime | None, typer.Option(
-        "--fieldwork-start", formats=["%Y-%m-%d"], help="First day of the fieldwork (YYYY-MM-DD).",
+        "--fieldwork-start", parser=date_option, metavar="YYYY-MM-DD", help="First day of the fieldwork (YYYY-MM-DD).",
         show_default=False)] = None,
     fieldwork_end: Annotated[dt.datetime | None, typer.Option(
-        "--fieldwork-end", formats=["%Y-%m-%d"], help="Last day of the fieldwork (YYYY-MM-DD).",
+        "--fieldwork-end", parser=date_option, metavar="YYYY-MM-DD", help="Last day of the fieldwork (YYYY-MM-DD).",
         show_default=False)] = None,
 ) -> None:
     """Start an assessment (a wave) of a PMO to invite people to; prints its id (an existing assessment of the PMO

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._values import money, money_heading, project_label
+from .._values import date_problem, money, money_heading, project_label
 from ..i18n import _
 from .breakdown import DIMENSIONS, breakdown, pmo_pressure, pmo_view, unaligned
 from .capacity import ResourceAnalysis, resource_load
@@ -282,7 +282,8 @@ def analyse_portfolio(
     portfolio
         A validated portfolio (:func:`pmo_workbench.portfolio.read_portfolio`).
     as_of
-        The status date; today when ``None``.
+        The status date; when ``None``, the workbook's own (``Portfolio.status_date``, from its ``about`` sheet),
+        else today (:func:`default_as_of` says which, and the latest status date in the data).
     budget
         Money available for the projects still to fund; selection runs only when given.
     thresholds
@@ -319,6 +320,18 @@ def analyse_portfolio(
     ValueError
         For an unknown EAC method or currency code, or a currency that differs from the workbook's.
     """
+    today_note = []
+    if as_of is None:
+        as_of = portfolio.status_date
+        if as_of is None:
+            today_note = [Finding("info", "no_status_date", _(
+                "The workbook gives no status date (an about sheet with status_date) and none was passed: it is "
+                "analysed as of today, {date}").format(date=report_date(pd.Timestamp(dt.date.today()))))]
+    if as_of is not None:
+        day, message = date_problem(as_of)
+        if message is not None:
+            raise ValueError(f"as_of {message}")
+        as_of = day
     as_of = pd.Timestamp(dt.date.today() if as_of is None else as_of).normalize()
     thresholds = make_thresholds(thresholds)
     if eac_method not in EAC_METHODS:
@@ -349,7 +362,7 @@ def analyse_portfolio(
     if p.financials is not None:
         finance = analyse_finance(p.financials, p.projects, as_of, fy_start=fy_start, pmos=p.pmos)
     by_pmo = pmo_pressure(by_pmo, p.projects, p.pmos, risks=risks, resources=resources)
-    findings = list(data_quality(p, evm, as_of=as_of)) + list(pmo_findings) + list(unaligned(p.projects))
+    findings = today_note + list(data_quality(p, evm, as_of=as_of)) + list(pmo_findings) + list(unaligned(p.projects))
     for part in (resources, dependencies, milestones, benefits, finance):
         if part is not None:
             findings.extend(part.findings)

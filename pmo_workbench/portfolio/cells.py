@@ -1,4 +1,5 @@
-"""Reading the text of portfolio cells: numbers in either decimal convention, dates and months.
+"""Reading the text of portfolio cells: numbers in either decimal convention (dates and months go through the
+package's one date reader, :func:`pmo_workbench._values.read_dates`).
 
 Each function takes the distinct texts of a column (see
 :func:`pmo_workbench._spreadsheet.per_value`) and returns what they mean, NaN or
@@ -16,8 +17,6 @@ import pandas as pd
 
 from .model import PROJECT_STATUSES, REPORTED_RAG, RISK_KINDS
 
-_DATE = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-_MONTH = r"\d{4}-\d{2}(?:-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?)?"
 _TRUE = frozenset({"true", "yes", "y", "1"})
 _FALSE = frozenset({"false", "no", "n", "0", ""})
 _ORDINAL = (1, 5)
@@ -64,22 +63,6 @@ def parse_decimal_comma_numbers(u: pd.Series) -> pd.Series:
         fixed = c.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
         number[marked] = pd.to_numeric(fixed.where(european), errors="coerce").astype(float)
     return number.where(np.isfinite(number))
-
-
-def parse_dates(u: pd.Series) -> pd.Series:
-    """Distinct cell texts as dates: ISO ``YYYY-MM-DD`` (an Excel date cell reads so),
-    a time after it dropped; NaT for anything else."""
-    text = u.astype(str)
-    return pd.to_datetime(text.str.slice(0, 10).where(text.str.fullmatch(_DATE)), format="ISO8601",
-                          errors="coerce")
-
-
-def parse_months(u: pd.Series) -> pd.Series:
-    """Distinct cell texts as the first day of their month: ``YYYY-MM``, or a date
-    (an Excel date cell) whose month is taken; NaT for anything else."""
-    text = u.astype(str)
-    return pd.to_datetime((text.str.slice(0, 7) + "-01").where(text.str.fullmatch(_MONTH)), format="ISO8601",
-                          errors="coerce")
 
 
 @dataclass(frozen=True)

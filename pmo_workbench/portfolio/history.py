@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._values import date_problem
 from ..i18n import ngettext
 from .model import IN_FLIGHT, Finding, Portfolio
 
@@ -43,10 +44,10 @@ def parse_history(text: str) -> tuple[Path, pd.Timestamp]:
     path, sep, date = str(text).rpartition("=")
     if not sep or not path.strip():
         raise ValueError(f"history {text!r}: expected PATH=YYYY-MM-DD, an earlier workbook and its status date")
-    try:
-        when = pd.Timestamp(dt.date.fromisoformat(date.strip()))
-    except ValueError:
-        raise ValueError(f"history {text!r}: {date.strip()!r} is not a date; expected YYYY-MM-DD") from None
+    day, message = date_problem(date.strip())
+    if day is None:
+        raise ValueError(f"history {text!r}: {message or 'no date; expected PATH=YYYY-MM-DD'}")
+    when = pd.Timestamp(day)
     file = Path(path.strip()).expanduser()
     if not file.exists():
         raise ValueError(f"history {text!r}: {file} does not exist; expected a portfolio workbook (.xlsx) or a "

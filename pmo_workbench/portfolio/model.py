@@ -12,6 +12,7 @@ spreadsheet shows for that record (header = row 1), so findings can point at it.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -143,6 +144,10 @@ class Portfolio:
         when they are whole numbers 1..5 (decided per sheet).
     impact_scale
         ``"ordinal"`` when every impact is a whole number 1..5, else ``"money"``.
+    status_date, organisation, stated_currency
+        What the workbook's ``about`` sheet (``about.csv`` in a folder) says: the date its figures are as of (the
+        default ``as_of`` of the analysis), whose portfolio it is, and the currency of its money (used when the
+        projects sheet has no ``currency`` column); ``None`` when not said.
     """
 
     source: str
@@ -160,6 +165,9 @@ class Portfolio:
     pmos: pd.DataFrame | None = None
     probability_scale: Literal["ratio", "ordinal"] = "ratio"
     impact_scale: Literal["money", "ordinal"] = "money"
+    status_date: dt.date | None = None
+    organisation: str | None = None
+    stated_currency: str | None = None
 
     @property
     def criteria_names(self) -> tuple[str, ...]:
@@ -172,9 +180,9 @@ class Portfolio:
     def currency(self) -> str | None:
         """The ISO 4217 code the workbook's money is in (its ``currency`` column), or ``None``."""
         if "currency" not in self.projects:
-            return None
+            return self.stated_currency
         given = self.projects["currency"].dropna()
-        return str(given.iloc[0]) if len(given) else None
+        return str(given.iloc[0]) if len(given) else self.stated_currency
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,20 @@ from .risk import is_open, recognised_status
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
+LONGEST_PROJECT_YEARS = 30
+"""A project planned to run longer than this many years is listed (``long_project``): more likely a mistyped year
+than a plan."""
+
+STATUS_DATE_REACH_YEARS = 2
+"""A status date more than this many years from every date in the workbook is listed (``status_date_far``): the
+figures are read against a date they were not reported at."""
+
+_YEAR = pd.Timedelta(days=365.25)
+
 CHECKS = (
     "no_sponsor", "no_budget", "stale_status", "ev_over_bac", "ev_without_ac", "spend_before_start",
     "closed_incomplete", "missing_evm", "null_indices", "no_baseline", "risk_no_owner", "risk_incomplete",
-    "risk_status_unknown",
+    "risk_status_unknown", "long_project", "status_date_far", "no_status_date",
 )
 """The check ids :func:`data_quality` can report."""
 
@@ -51,6 +61,36 @@ def _amount(value: float, currency: str | None = None) -> str:
     if currency:
         return money(value, currency, full=True)
     return fmt(value, 0 if float(value).is_integer() else 2, thousands=True)
+
+
+def data_dates(portfolio: Portfolio) -> list[pd.Series]:
+    """Every date column of the workbook's sheets (projects, baseline, status history, milestones, dependencies,
+    benefits), non-blank dates only."""
+    columns = []
+    for sheet in ("projects", "baseline", "status_history", "milestones", "dependencies", "benefits"):
+        frame = getattr(portfolio, sheet)
+        if frame is None:
+            continue
+        for name in frame.columns:
+            if pd.api.types.is_datetime64_any_dtype(frame[name]):
+                columns.append(frame[name].dropna())
+    return columns
+
+
+def _far_status_date(portfolio: Portfolio, as_of: pd.Timestamp) -> list[Finding]:
+    """``status_date_far`` when no date of the workbook lies within :data:`STATUS_DATE_REACH_YEARS` of ``as_of``."""
+    columns = [c for c in data_dates(portfolio) if len(c)]
+    if not columns:
+        return []
+    reach = STATUS_DATE_REACH_YEARS * _YEAR
+    if any(((c - as_of).abs() <= reach).any() for c in columns):
+        return []
+    first, last = min(c.min() for c in columns), max(c.max() for c in columns)
+    return [Finding("warning", "status_date_far", _(
+        "The status date {as_of} is more than {years} years from every date in the workbook ({first} to {last}); "
+        "check the status date").format(as_of=_day(as_of), years=STATUS_DATE_REACH_YEARS, first=_day(first),
+                                        last=_day(last)),
+        extra={"as_of": as_of, "first": first, "last": last})]
 
 
 def _blank_or(value: float, label: str, currency: str | None = None) -> str:
@@ -185,6 +225,15 @@ def data_quality(portfolio: Portfolio, evm: pd.DataFrame, *, as_of: dt.date | st
                        _("{project} is {status} with PV 0, so SPI cannot be computed")).format(
                 project=labels[i], status=state(i)),
             lambda i: {"cpi": not no_cpi[i], "spi": not no_spi[i]})
+
+        # plausible dates (every read date lies in 1950-2150, so these differences cannot overflow)
+        start = pd.to_datetime(p["start"]).reset_index(drop=True)
+        years = ((finish - start) / _YEAR).to_numpy(dtype=float, na_value=np.nan)
+        add("warning", "long_project", years > LONGEST_PROJECT_YEARS,
+            lambda i: _("{project} is planned to run {years} years, from {start} to {finish}; check the dates")
+            .format(project=labels[i], years=fmt(years[i], 0), start=_day(start.iloc[i]), finish=_day(finish.iloc[i])),
+            lambda i: {"years": years[i]})
+    findings.extend(_far_status_date(portfolio, as_of))
 
     if portfolio.baseline is not None:
         baselined = p["project_id"].isin(portfolio.baseline["project_id"]).to_numpy(dtype=bool)

@@ -14,6 +14,7 @@ spaces; other sheets, files and columns are ignored.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .._spreadsheet import EXCEL_SUFFIXES, per_value, read_csv_delimited, read_excel_sheets
-from .._values import CONTROL, CONTROL_IN_PROSE, control_message
+from .._values import CONTROL, CONTROL_IN_PROSE, control_message, date_message, read_dates
 from ..errors import InputValidationError, Problem
 from .cells import (
     _FALSE,
@@ -33,13 +34,12 @@ from .cells import (
     _criterion_key,
     _impact_scale,
     _probability_scale,
-    parse_dates,
     parse_decimal_comma_numbers,
     _report,
     _report_duplicates,
-    parse_months,
     parse_numbers,
 )
+from .about import ABOUT, check_about_currency, read_about
 from .tracked_sheets import TRACKED_CHECKS, check_currency
 from .model import PROJECT_STATUSES, SHEETS, Portfolio
 
@@ -98,9 +98,19 @@ def read_portfolio(path: str | Path) -> Portfolio:
     given = str(path)
     problems: list[Problem] = []
     sources = _open(Path(path), problems)
+    about_sheet = sources.pop(ABOUT, None)
+    about, found = read_about(None if about_sheet is None else (about_sheet[0], about_sheet[1], []))
+    problems.extend(found)
     sheets = {name: _Sheet(name, where, table, problems, decimal_comma=decimal_comma)
               for name, (where, table, decimal_comma) in sources.items()}
-    return _Validator(given, sheets, problems).run()
+    portfolio = _Validator(given, sheets, problems).run()
+    if about is None:
+        return portfolio
+    wrong = check_about_currency(about, portfolio.currency)
+    if wrong:
+        raise InputValidationError(wrong)
+    return dataclasses.replace(portfolio, status_date=about.status_date, organisation=about.organisation,
+                               stated_currency=about.currency)
 
 
 # -- opening -----------------------------------------------------------------
@@ -135,7 +145,7 @@ def _open_folder(path: Path, expected: str, problems: list[Problem]) -> dict[str
     files: dict[str, Path] = {}
     for file in sorted(path.iterdir()):
         name = _norm(file.stem)
-        if file.suffix.lower() != ".csv" or name not in SHEETS or not file.is_file():
+        if file.suffix.lower() != ".csv" or name not in (*SHEETS, ABOUT) or not file.is_file():
             continue
         if name in files:
             problems.append(Problem(str(file), None, None, f"a second file for sheet '{name}' (the first is "
@@ -146,7 +156,7 @@ def _open_folder(path: Path, expected: str, problems: list[Problem]) -> dict[str
         raise InputValidationError([*problems, Problem(str(path), None, None, f"no projects.csv in this folder; "
                                                        f"{expected}")])
     sources = {}
-    for name in SHEETS:
+    for name in (*SHEETS, ABOUT):
         if name not in files:
             continue
         try:
@@ -164,7 +174,7 @@ def _open_workbook(path: Path, expected: str, problems: list[Problem]) -> dict[s
 
     def portfolio_sheets(sheet_names: list[str]) -> list[str]:
         names.extend(sheet_names)
-        return [n for n in sheet_names if _norm(n) in SHEETS]
+        return [n for n in sheet_names if _norm(n) in (*SHEETS, ABOUT)]
 
     read = read_excel_sheets(path, portfolio_sheets)
     if not any(_norm(n) == "projects" for n in read):
@@ -181,7 +191,7 @@ def _open_workbook(path: Path, expected: str, problems: list[Problem]) -> dict[s
             continue
         first_of[name] = sheet
         sources[name] = (where, table, False)  # numbers in Excel text cells read as in a ',' file
-    return {name: sources[name] for name in SHEETS if name in sources}
+    return {name: sources[name] for name in (*SHEETS, ABOUT) if name in sources}
 
 
 # -- one sheet ---------------------------------------------------------------
@@ -496,14 +506,12 @@ def _parse_column(sheet: _Sheet, name: str, column: _Column) -> pd.Series:
         bad = ~blank & ~value.isin(column.choices)
         _report(sheet, name, raw, bad, f"is not a {name}", column.what)
         return value.where(~blank & ~bad)
-    if kind == "date":
-        value = pd.to_datetime(per_value(raw, parse_dates)).astype("datetime64[ns]")
-        _report(sheet, name, raw, value.isna() & ~blank, "is not a date", column.what)
-        return value
-    if kind == "month":
-        value = pd.to_datetime(per_value(raw, parse_months)).astype("datetime64[ns]")
-        _report(sheet, name, raw, value.isna() & ~blank, "is not a month", column.what)
-        return value.dt.to_period("M")
+    if kind in ("date", "month"):
+        value, reasons = read_dates(raw, month=kind == "month")
+        wrong = reasons.ne("")
+        for row, text, reason in zip(raw.index[wrong], raw[wrong], reasons[wrong]):
+            sheet.add(row, name, date_message(text, reason, column.what))
+        return value if kind == "date" else value.dt.to_period("M")
     if sheet.decimal_comma:
         value = per_value(raw, parse_decimal_comma_numbers).astype(float)
         wrong = value.isna() & ~blank

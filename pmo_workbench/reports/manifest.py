@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 import os
 
+from .._values import date_problem
 from .._yaml import load_yaml
 from ..errors import InputValidationError, PmoWorkbenchError, Problem, ReportParameterError
 from .._safety import FileSafetyError, resolve_inside
@@ -67,6 +68,16 @@ class _ManifestRow(BaseModel):
     library: str | None = None
     competency: str | None = None
     competency_cohort: str | None = None
+
+    @pydantic.field_validator("as_of", mode="before")
+    @classmethod
+    def _as_of(cls, value: object) -> dt.date | None:
+        from .._values import date_problem
+
+        date, message = date_problem(value)
+        if message is not None:
+            raise ValueError(message)
+        return date
 
     @pydantic.field_validator("language", mode="before")
     @classmethod
@@ -137,11 +148,11 @@ def _history_entries(value: Any, base: Path, allowed: tuple[Path, ...]) -> tuple
         if not file.strip():
             problems.append(f"{date!r} names no workbook; expected PATH=YYYY-MM-DD, separated by ';'")
             continue
-        try:
-            entries[file.strip()] = dt.date.fromisoformat(date.strip()[:10]).isoformat()
-        except ValueError:
-            problems.append(f"{file.strip()}: {date.strip()!r} is not a date; expected PATH=YYYY-MM-DD")
+        when, message = date_problem(date.strip(), expected="PATH=YYYY-MM-DD, a date from 1950 to 2150")
+        if when is None:
+            problems.append(f"{file.strip()}: {message or 'no date; expected PATH=YYYY-MM-DD'}")
             continue
+        entries[file.strip()] = when.isoformat()
         try:
             resolve_inside(file.strip(), base, allowed=allowed)
         except FileSafetyError as exc:

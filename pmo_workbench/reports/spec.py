@@ -411,7 +411,7 @@ def demo_specs(examples: Path | None = None, engagements: Mapping[str, str | Pat
     cohorts = {org: (path, cohort) for path, org, cohort in sample_cohorts(examples)}
     specs = [positioning_spec(responses, org, benchmark=pool if pool.is_file() else None,
                               portfolio=portfolios[org]["portfolio"] if org in portfolios else None,
-                              as_of=portfolios[org]["as_of"] or None if org in portfolios else None, base=folder,
+                              base=folder,
                               engagement=engagements.get(org), language=language,
                               competency=cohorts[org][0] if org in cohorts else None,
                               competency_cohort=cohorts[org][1] if org in cohorts else None)
@@ -421,10 +421,11 @@ def demo_specs(examples: Path | None = None, engagements: Mapping[str, str | Pat
 
 
 def _sample_portfolios(examples: Path) -> list[dict[str, str]]:
-    """The rows of ``examples/portfolios/status_dates.csv`` (organisation, portfolio, as_of, budget), if any."""
+    """The rows of ``examples/portfolios/budgets.csv`` (organisation, portfolio, budget, fy_start), if any; each
+    portfolio gives its own status date (its about sheet)."""
     import pandas as pd
 
-    listing = examples / "portfolios" / "status_dates.csv"
+    listing = examples / "portfolios" / "budgets.csv"
     if not listing.is_file():
         return []
     return pd.read_csv(listing, dtype=str, keep_default_na=False).to_dict("records")
@@ -432,15 +433,15 @@ def _sample_portfolios(examples: Path) -> list[dict[str, str]]:
 
 def portfolio_demo_specs(examples: Path | None = None, engagements: Mapping[str, str | Path] | None = None,
                          language: str | None = None) -> list[ReportSpec]:
-    """One portfolio report per sample portfolio listed in ``examples/portfolios/status_dates.csv``, with its
-    organisation's engagement file from ``engagements`` when there is one."""
+    """One portfolio report per sample portfolio listed in ``examples/portfolios/budgets.csv``, as of its own
+    status date, with its organisation's engagement file from ``engagements`` when there is one."""
 
     from ..resources import examples_dir
 
     examples = examples or examples_dir()
     folder = examples / "portfolios"
     rows = _sample_portfolios(examples)
-    return [portfolio_spec(r["portfolio"], r["organisation"], as_of=r["as_of"] or None,
+    return [portfolio_spec(r["portfolio"], r["organisation"],
                            budget=float(r["budget"]) if r.get("budget") else None, base=folder,
                            fy_start=int(r["fy_start"]) if r.get("fy_start") else None,
                            engagement=(engagements or {}).get(r["organisation"]), language=language) for r in rows]

@@ -25,12 +25,13 @@ import pandas as pd
 import sqlalchemy as sa
 
 from .._io import text_cell, write_csv, write_with
+from .._values import stored_dates
 from ..assessment.competency import CompetencyInstrument, builtin_competency, load_competency_instrument
 from ..assessment.competency_responses import KEY_COLUMNS, TIDY_COLUMNS, read_competency_responses, same_name
 from ..errors import StoreError
 from ._ids import in_range, lookup_id
 from .engine import _dialect_insert
-from .schema import _CASM, _CRAT, _CSUB, _CVAL, _ORG, DONT_KNOW, _name, _utcnow
+from .schema import _CASM, _CRAT, _CSUB, _CVAL, _ORG, DONT_KNOW, _name, _stored_text, _utcnow
 
 COMPETENCY_COLUMNS = ("competency_id", "organisation", "cohort", "instrument_id", "instrument_version", "status",
                       "people", "raters", "ratings")
@@ -381,7 +382,7 @@ class CompetencyMixin:
             ins = self._competency_instrument(*versions[0])
             raters = conn.execute(
                 sa.select(_CRAT.c.id, _ORG.c.name, _CASM.c.cohort, _CSUB.c.name, _CSUB.c.job_level, _CRAT.c.rater,
-                          _CRAT.c.role, _CRAT.c.assessed_on)
+                          _CRAT.c.role, _stored_text(_CRAT.c.assessed_on))
                 .select_from(_CRAT.join(_CSUB, _CRAT.c.subject_id == _CSUB.c.id)
                              .join(_CASM, _CSUB.c.assessment_id == _CASM.c.id)
                              .join(_ORG, _CASM.c.organisation_id == _ORG.c.id))
@@ -405,8 +406,9 @@ class CompetencyMixin:
         tidy["area"] = pd.Categorical(grid["item"].map(ins.items["area"]).astype(object), categories=ins.area_ids)
         tidy["value"] = pd.to_numeric(grid["value"], errors="coerce").astype(float)
         tidy["dont_know"] = grid["dont_know"].astype(object).where(grid["dont_know"].notna(), False).astype(bool)
-        dates = grid["assessed_on"].map(lambda d: "" if d is None or d != d else str(d)[:10]).astype(str)
-        tidy["assessed_on"] = pd.to_datetime(dates.replace("", None), format="%Y-%m-%d")
+        # Through the one date reader; a bad stored value is located by the rater's id.
+        tidy["assessed_on"] = stored_dates(grid["assessed_on"], key="competency_raters.assessed_on",
+                                           rows=grid["rater_id"]).to_numpy()
         tidy["comment"] = grid["comment"].astype(object).where(grid["comment"].notna(), "").astype(str)
         tidy["source_row"] = grid["source_row"].astype("int64")
         return tidy.loc[:, list(TIDY_COLUMNS)].reset_index(drop=True), ins

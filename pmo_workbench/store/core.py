@@ -49,6 +49,7 @@ from .waves import AssessmentMixin, _answered
 from .files import FileMixin, _builtin, _tidy_frame
 from .invitations import InvitationMixin
 from .schema import (
+    _stored_text,
     _ANS,
     _ASM,
     _ORG,
@@ -408,7 +409,7 @@ class Store(AssessmentMixin, FileMixin, EngagementMixin, InvitationMixin, Compet
             instrument = self._instrument(*versions[0])
             rows = conn.execute(
                 sa.select(_ORG.c.id, _PMO.c.id, _ASM.c.id, _RESP.c.id, _ORG.c.name, _PMO.c.name, _PMO.c.level,
-                          _RESP.c.label, _RESP.c.role, _ANS.c.item, _ANS.c.value, _RESP.c.assessed_on,
+                          _RESP.c.label, _RESP.c.role, _ANS.c.item, _ANS.c.value, _stored_text(_RESP.c.assessed_on),
                           _ANS.c.comment, _ANS.c.not_applicable, _ANS.c.dont_know, _ASM.c.label,
                           _RESP.c.language)
                 .select_from(_ANS.join(_RESP, _ANS.c.respondent_id == _RESP.c.id)

@@ -21,6 +21,7 @@ import unicodedata
 
 import sqlalchemy as sa
 
+from .._values import date_problem
 from ..errors import StoreError
 from .schema import _ASM, _RESP, DONT_KNOW, NOT_APPLICABLE
 
@@ -82,10 +83,8 @@ def _past_closing(survey: str | None, today: dt.date) -> bool:
     closes_on = (json.loads(survey) if survey else {}).get("closes_on")
     if not closes_on:
         return False
-    try:
-        return dt.date.fromisoformat(closes_on) < today
-    except ValueError:
-        return False
+    day, _message = date_problem(closes_on)
+    return day is not None and day < today
 
 
 def _dimensions_of(instrument, role: str) -> dict[str, str]:
@@ -144,10 +143,10 @@ def _iso_date(value: dt.date | str, today: dt.date) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     if not isinstance(value, dt.date):
-        try:
-            value = dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            raise StoreError(f"closes_on '{value}' is not a date; expected YYYY-MM-DD") from None
+        day, message = date_problem(str(value).strip())
+        if day is None:
+            raise StoreError(f"closes_on {message or 'is blank; expected a date as YYYY-MM-DD'}")
+        value = day
     if value < today:
         raise StoreError(f"closes_on {value.isoformat()} is in the past (today is {today.isoformat()}); "
                          "give today or a later day")

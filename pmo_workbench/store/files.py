@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from .._io import write_csv, write_with
 from .._spreadsheet import per_value
+from .._values import stored_dates
 from ..assessment.instrument import Instrument
 from ..assessment.responses import KEY_COLUMNS, PMO_LEVELS, TIDY_COLUMNS, read_responses
 from ..errors import StoreError
@@ -276,9 +277,9 @@ def _tidy_frame(raw: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     tidy["item"] = pd.Categorical(raw["item"].astype(object), categories=instrument.items.index)
     tidy["value"] = pd.to_numeric(raw["value"], errors="coerce").astype(float)
     tidy["dont_know"] = raw["dont_know"].astype(bool).to_numpy()
-    dates = pd.to_datetime(raw["assessed_on"])
-    # read_responses parses dates to microseconds, and a column without any date to seconds.
-    tidy["assessed_on"] = dates.astype("datetime64[us]" if dates.notna().any() else "datetime64[s]")
+    # Through the one date reader, as read_responses reads them (datetime64[ns]); a bad stored value is located.
+    tidy["assessed_on"] = stored_dates(raw["assessed_on"], key="respondents.assessed_on",
+                                       rows=raw["assessment_id"]).to_numpy()
     tidy["comment"] = raw["comment"].fillna("").astype(str)
     language = raw["language"].astype(object) if "language" in raw else pd.Series([None] * len(raw), dtype=object)
     tidy["language"] = pd.Series(language.where(language.notna(), None).to_numpy(object), index=tidy.index,

@@ -34,6 +34,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from .._values import date_value, stored_dates
 from ..assessment.benchmark import ENTRY_COLUMNS, SCORE_PREFIX, score_columns
 from ..errors import StoreError
 from .engine import (
@@ -202,7 +203,9 @@ class BenchmarkPool(Database):
     @property
     def created_on(self) -> dt.date:
         """The day the pool was created."""
-        return dt.date.fromisoformat(self._attribute("created_on") or dt.date.today().isoformat())
+        stored = self._attribute("created_on")
+        day = stored_dates(pd.Series([stored], dtype=object), key="attributes.created_on", rows=None).iat[0]
+        return dt.date.today() if pd.isna(day) else day.date()
 
     @property
     def synthetic(self) -> bool:
@@ -395,7 +398,7 @@ def _entry_row(record: dict) -> dict:
         "pmo_level": text("pmo_level"), "region": text("region"), "type": str(record["type"]),
         "target": text("target"), "overall": _rounded(record.get("overall")),
         "respondents": int(record["respondents"]),
-        "added_on": added if isinstance(added, dt.date) else dt.date.fromisoformat(str(added)),
+        "added_on": added if isinstance(added, dt.date) else date_value(added, where="pool", column="added_on"),
         "synthetic": bool(record["synthetic"]),
     }
 

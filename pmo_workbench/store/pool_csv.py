@@ -7,7 +7,6 @@ problem of a file is reported at once as ``file:row:column: message``.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -17,6 +16,7 @@ import pandas as pd
 from .._io import write_csv
 from .._memo import cached
 from .._spreadsheet import read_csv_cells
+from .._values import date_message, date_problem
 from ..assessment.benchmark import ENTRY_COLUMNS, MIN_RESPONDENTS, PMO_LEVELS, SCORE_PREFIX, SIZES
 from ..errors import InputValidationError, Problem
 from .pool import text_problem
@@ -178,11 +178,10 @@ def _row(where: str, n: int, record: dict, dims: list[str]) -> tuple[dict, list[
     row["overall"] = number("overall", 0, 100)
     row["respondents"] = number("respondents", MIN_RESPONDENTS, 10**6, whole=True, required=True)
     added = str(record.get("added_on", "") or "").strip()
-    try:
-        row["added_on"] = dt.date.fromisoformat(added).isoformat()
-    except ValueError:
-        bad("added_on", f"'{added}' is not a date (YYYY-MM-DD)")
-        row["added_on"] = None
+    day, message = date_problem(added)
+    row["added_on"] = None if day is None else day.isoformat()
+    if day is None:
+        bad("added_on", message or date_message(added, "is blank"))
     flag = str(record.get("synthetic", "") or "").strip().lower()
     if flag not in ("true", "false", "1", "0", "yes", "no"):
         bad("synthetic", f"'{flag}' is not true or false")

@@ -89,6 +89,13 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def _stored_text(column: sa.ColumnElement) -> sa.ColumnElement:
+    """A date column as the database hands it over, without SQLAlchemy turning it into a date on the way: a value
+    that is no date (``2026-02-30`` written by hand into SQLite) then reaches the package's date reader
+    (:func:`pmo_workbench._values.stored_dates`), which locates it, rather than failing inside SQLAlchemy."""
+    return sa.type_coerce(column, sa.String).label(column.name)
+
+
 class Base(DeclarativeBase):
     pass
 

@@ -94,7 +94,8 @@ def test_missing_columns_empty_files_and_bad_dates(tmp_path, mini):
     assert any(":2:-: no ratings below the header row" in p for p in found)
     dated = write(tmp_path, HEADER + ",assessed_on", "Acme,PMs,Ana,senior,,self,3,3,3,3,3,3026-05-01",
                   name="dated.csv")
-    assert any(":2:assessed_on: assessed_on '3026-05-01' is not a date between 1950 and 2150" in p
+    assert any(":2:assessed_on: '3026-05-01' is outside the years 1950-2150; expected the day assessed as "
+               "YYYY-MM-DD" in p
                for p in problems(dated, mini))
 
 

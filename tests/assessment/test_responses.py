@@ -213,7 +213,7 @@ def test_pmo_level_and_date_problems(tiny, tmp_path):
     ]
     path = write_csv(tmp_path / "d.csv", LONG_HEADER.strip() + ",assessed_on\nOrg,PMO,R1,executive,G1,4,03/14/2026\n")
     assert problems_of(path, tiny) == [
-        f"{path}:2:assessed_on: assessed_on '03/14/2026' is not a date; expected YYYY-MM-DD"
+        f"{path}:2:assessed_on: '03/14/2026' is not a date; expected the day assessed as YYYY-MM-DD from 1950 to 2150"
     ]
 
 
@@ -403,3 +403,21 @@ def test_excel_rows_keep_their_numbers_when_the_top_is_blank(tiny, tmp_path):
 
 def test_a_folder_is_not_a_responses_file(tiny, tmp_path):
     assert problems_of(tmp_path, tiny) == [f"{tmp_path}:-:-: is a folder, not a file"]
+
+
+@pytest.mark.parametrize(("cell", "message"), [
+    ("3026-03-14", "'3026-03-14' is outside the years 1950-2150; expected the day assessed as YYYY-MM-DD from 1950 "
+                   "to 2150"),
+    ("2026-02-30", "'2026-02-30' is not a real date (no such month or day); expected the day assessed as YYYY-MM-DD "
+                   "from 1950 to 2150"),
+    ("46000", "'46000' is a number, not a date; expected the day assessed as YYYY-MM-DD from 1950 to 2150"),
+])
+def test_assessed_on_outside_the_years_or_not_a_day_is_located(tiny, tmp_path, cell, message):
+    path = write_csv(tmp_path / "d.csv", LONG_HEADER.strip() + f",assessed_on\nOrg,PMO,R1,executive,G1,4,{cell}\n")
+    assert problems_of(path, tiny) == [f"{path}:2:assessed_on: {message}"]
+
+
+def test_assessed_on_with_a_time_is_its_day(tiny, tmp_path):
+    path = write_csv(tmp_path / "d.csv", LONG_HEADER.strip() + ",assessed_on\nOrg,PMO,R1,executive,G1,4,"
+                                                               "2026-03-14T09:30:00\n")
+    assert read_responses(path, tiny)["assessed_on"].tolist() == [pd.Timestamp("2026-03-14")]

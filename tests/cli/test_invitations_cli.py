@@ -158,7 +158,10 @@ def test_invite_sets_the_welcome_text_and_the_anonymity(db_url, tmp_path):
     (["--base-url", "http://host/?a=1"], "a host, a port and a path, nothing more"),
     # the assessment, the date, the mode
     (["--base-url", BASE, "UNKNOWN"], "no assessment 9 in"),
-    (["--base-url", BASE, "--closes-on", "18.12.2026"], "--closes-on '18.12.2026' is not a date: give YYYY-MM-DD"),
+    (["--base-url", BASE, "--closes-on", "18.12.2026"],
+     "--closes-on: '18.12.2026' is not a date; expected a date as YYYY-MM-DD from 1950 to 2150"),
+    (["--base-url", BASE, "--closes-on", "3026-12-18"],
+     "--closes-on: '3026-12-18' is outside the years 1950-2150; expected a date as YYYY-MM-DD from 1950 to 2150"),
     (["--base-url", BASE, "--anonymity", "secret"], "secret"),
 ])
 def test_invite_refuses_bad_input_and_writes_nothing(db_url, tmp_path, args, message):

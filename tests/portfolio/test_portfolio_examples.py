@@ -59,7 +59,10 @@ def raw(relative: str) -> dict[str, pd.DataFrame]:
 
 @cache
 def status_dates() -> pd.DataFrame:
-    return pd.read_csv(PORTFOLIOS / "status_dates.csv").set_index("portfolio")
+    """``budgets.csv`` with each sample's own status date (its about sheet) as ``as_of``."""
+    frame = pd.read_csv(PORTFOLIOS / "budgets.csv").set_index("portfolio")
+    frame["as_of"] = [pd.Timestamp(raw(p)["about"]["status_date"].iloc[0]).date().isoformat() for p in frame.index]
+    return frame
 
 
 def as_of(relative: str) -> pd.Timestamp:
@@ -122,14 +125,21 @@ def test_same_seed_same_frames_other_seed_other_frames():
 
 # -- status dates -----------------------------------------------------------------------
 
-def test_status_dates_name_every_sample_with_a_month_end_and_a_budget():
+def test_every_sample_carries_its_status_date_and_has_a_budget():
     dates = status_dates()
     assert sorted(dates.index) == sorted(SAMPLES)
     assert set(dates["organisation"]) == {"Korrin Regional Council", "Stellbrook Pharmaceuticals",
                                           "Harrowmoor Water Services"}
-    assert all(pd.Timestamp(d).is_month_end for d in dates["as_of"])
+    assert dict(dates["as_of"]) == {KORRIN: "2026-05-31", "stellbrook-pharmaceuticals.xlsx": "2026-08-31",
+                                    "harrowmoor-water-services": "2026-03-31"}
     assert (dates["budget"] > 0).all()
     assert all((PORTFOLIOS / p).exists() for p in dates.index)
+    assert not (PORTFOLIOS / "status_dates.csv").exists()
+    for relative, row in dates.iterrows():
+        p = read_portfolio(PORTFOLIOS / relative)
+        assert (p.status_date.isoformat(), p.organisation) == (row["as_of"], row["organisation"])
+        assert p.stated_currency == p.currency and p.currency in ("GBP", "EUR")
+        assert analyse_portfolio(p).as_of == pd.Timestamp(row["as_of"])  # the workbook's own, not today
 
 
 @pytest.mark.parametrize("relative", SAMPLES)
@@ -285,7 +295,7 @@ def test_harrowmoor_is_a_healthy_csv_folder_without_criteria():
     assert folder.is_dir()
     assert {f.name for f in folder.iterdir()} == {"projects.csv", "baseline.csv", "risks.csv", "dependencies.csv",
                                                   "assignments.csv", "capacity.csv", "milestones.csv", "benefits.csv",
-                                                  "financials.csv", "status_history.csv"}
+                                                  "financials.csv", "status_history.csv", "about.csv"}
     sheets = raw(HARROWMOOR)
     p = sheets["projects"]
     assert 20 <= len(p) <= 30

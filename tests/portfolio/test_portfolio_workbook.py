@@ -528,7 +528,22 @@ CASES = [
     ("start not ISO", {"projects": projects({"start": "01/02/2025"})},
      [("projects", 2, "start", "'01/02/2025' is not a date; expected the planned start as a date (YYYY-MM-DD)")]),
     ("no such day", {"projects": projects({"start": "2025-02-30"})},
-     [("projects", 2, "start", "'2025-02-30' is not a date; expected the planned start as a date (YYYY-MM-DD)")]),
+     [("projects", 2, "start", "'2025-02-30' is not a real date (no such month or day); expected the planned start "
+                               "as a date (YYYY-MM-DD)")]),
+    ("a year typed 3026", {"projects": projects({"finish": "3026-09-30"})},
+     [("projects", 2, "finish", "'3026-09-30' is outside the years 1950-2150; expected the planned finish as a date "
+                                "(YYYY-MM-DD)")]),
+    ("a date cell in 3026", {"projects": projects({"finish": dt.date(3026, 9, 30)})},
+     [("projects", 2, "finish", "'3026-09-30' is outside the years 1950-2150; expected the planned finish as a date "
+                                "(YYYY-MM-DD)")]),
+    ("a start in 1725", {"projects": projects({"start": "1725-05-01"})},
+     [("projects", 2, "start", "'1725-05-01' is outside the years 1950-2150; expected the planned start as a date "
+                               "(YYYY-MM-DD)")]),
+    ("a number for a date", {"projects": projects({"start": 46000})},
+     [("projects", 2, "start", "'46000' is a number, not a date; expected the planned start as a date (YYYY-MM-DD)")]),
+    ("a month in 2999", {"assignments": [{"project_id": "ALPHA", "role": "Dev", "month": "2999-01",
+                                          "demand_fte": 1}]},
+     [("assignments", 2, "month", "'2999-01' is outside the years 1950-2150; expected a month as YYYY-MM")]),
     ("a month is not a date", {"projects": projects({"finish": "2025-12"})},
      [("projects", 2, "finish", "'2025-12' is not a date; expected the planned finish as a date (YYYY-MM-DD)")]),
     ("forecast_finish not a date", {"projects": projects({"forecast_finish": "soon"})},
@@ -667,7 +682,8 @@ CASES = [
      {"assignments": [{"project_id": "OMEGA", "role": "dev", "month": "2025-03", "demand_fte": 1}]},
      [("assignments", 2, "project_id", "unknown project 'OMEGA': no such project_id in the projects sheet")]),
     ("month 13", {"assignments": [{"project_id": "ALPHA", "role": "dev", "month": "2025-13", "demand_fte": 1}]},
-     [("assignments", 2, "month", "'2025-13' is not a month; expected a month as YYYY-MM")]),
+     [("assignments", 2, "month", "'2025-13' is not a real month (no such month or day); expected a month as "
+                                  "YYYY-MM")]),
     ("month in words", {"assignments": [{"project_id": "ALPHA", "role": "dev", "month": "March", "demand_fte": 1}]},
      [("assignments", 2, "month", "'March' is not a month; expected a month as YYYY-MM")]),
     ("month with a slash",
@@ -914,3 +930,12 @@ def test_ten_thousand_projects_and_fifty_thousand_risks_read_whole(tmp_path):
     }).to_csv(folder / "risks.csv", index=False)
     portfolio = read_portfolio(folder)  # speed: benchmarks/bench_portfolio.py
     assert (len(portfolio.projects), len(portfolio.risks)) == (n, m)
+
+
+def test_date_cells_with_a_time_read_as_their_day(tmp_path, form):
+    """An Excel date cell holding a time, or its ISO text, is the day it falls on; the time is dropped."""
+    path = write_portfolio(tmp_path, {"projects": projects({"start": dt.datetime(2025, 2, 1, 10, 30),
+                                                            "finish": "2025-11-30T17:00:00"})}, form=form)
+    p = read_portfolio(path).projects.set_index("project_id")
+    assert p.at["ALPHA", "start"] == pd.Timestamp("2025-02-01")
+    assert p.at["ALPHA", "finish"] == pd.Timestamp("2025-11-30")

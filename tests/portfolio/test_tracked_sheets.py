@@ -79,7 +79,7 @@ def test_milestone_benefit_and_financials_problems_are_located(tmp_path, form):
         ("benefits", 2, "planned", "'lots' is not a number; expected the planned benefit (a number >= 0) or blank"),
         ("benefits", 3, "benefit", "benefit 'Savings' appears again for the portfolio; first in row 2 (each "
                                    "benefit once per project)"),
-        ("financials", 2, "month", "'2025-13' is not a month; expected a month as YYYY-MM"),
+        ("financials", 2, "month", "'2025-13' is not a real month (no such month or day); expected a month as YYYY-MM"),
         ("financials", 4, "month", "project 'BETA' has figures for 2025-04 again; first in row 3 (one row per "
                                    "project and month)"),
         ("milestones", 2, "gate", "'maybe' is not a yes/no value; expected true/false, yes/no, y/n, 1/0 or blank "

@@ -200,10 +200,10 @@ def test_both_notebooks_record_the_engagement_and_show_only_the_approved_comment
     assert "4 comments were received; 1 approved for this report." in html
     assert "not for other work" in html and "IT work" not in html
     assert "Baselines are re-set" not in html  # not approved: not shown
-    row = next(r for r in csv.DictReader((examples_dir() / "portfolios" / "status_dates.csv").open(encoding="utf-8"))
+    row = next(r for r in csv.DictReader((examples_dir() / "portfolios" / "budgets.csv").open(encoding="utf-8"))
                if r["organisation"] == "Harrowmoor Water Services")
     result = runner.invoke(app, ["report", "portfolio", "-p", str(examples_dir() / "portfolios" / row["portfolio"]),
-                                 "-o", "Harrowmoor Water Services", "--as-of", row["as_of"], "--engagement",
+                                 "-o", "Harrowmoor Water Services", "--engagement",
                                  str(path), "--out", str(tmp_path), "--format", "ipynb"])
     assert result.exit_code == 0, result.output
     records = read_records(nbformat.read(tmp_path / "harrowmoor-water-services-portfolio.ipynb", 4))

@@ -488,10 +488,10 @@ def test_demo_manifest_has_one_report_per_sample_organisation():
         "Korrin Regional Council", "Stellbrook Pharmaceuticals", "Tiverlake University"]
     # every one is compared with the synthetic benchmark pool (the report says it is synthetic)
     assert {s.parameters["benchmark"] for s in specs} == {str(examples_dir() / "benchmark_pool.csv")}
-    # the organisations with a sample portfolio get its evidence, at the status date the listing gives
-    listing = csv.DictReader((examples_dir() / "portfolios" / "status_dates.csv").open(encoding="utf-8"))
-    assert {s.organisation: s.parameters["as_of"] for s in specs if "portfolio" in s.parameters} == {
-        r["organisation"]: r["as_of"] for r in listing}
+    # the organisations with a sample portfolio get its evidence, at the status date the workbook itself gives
+    listing = csv.DictReader((examples_dir() / "portfolios" / "budgets.csv").open(encoding="utf-8"))
+    assert {s.organisation: s.parameters["as_of"] for s in specs if s.parameters.get("portfolio")} == {
+        r["organisation"]: None for r in listing}
 
 
 # --- names and branding -------------------------------------------------------------------------

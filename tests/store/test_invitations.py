@@ -355,7 +355,8 @@ def test_set_survey_merges_the_welcome_text_and_checks_its_values(store, aid):
                                                   "closes_on": LATER.isoformat()})
     with pytest.raises(StoreError, match="anonymity 'secret' is not one of identified, confidential, anonymous"):
         store.set_survey(aid, anonymity="secret")
-    with pytest.raises(StoreError, match="closes_on '24/12/2026' is not a date; expected YYYY-MM-DD"):
+    with pytest.raises(StoreError, match="closes_on '24/12/2026' is not a date; expected a date as YYYY-MM-DD from "
+                                         "1950 to 2150"):
         store.set_survey(aid, closes_on="24/12/2026")
     with pytest.raises(StoreError, match="no assessment 7"):
         store.set_survey(7, sender="x")

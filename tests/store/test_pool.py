@@ -131,7 +131,8 @@ def test_a_pool_csv_is_checked_cell_by_cell(tmp_path):
         f"{path}:3:pmo_level: 'global' is not one of: project, department, enterprise",
         f"{path}:3:overall: 101 is outside 0-100",
         f"{path}:3:respondents: 0 is outside 5-1e+06",
-        f"{path}:3:added_on: '2025-13-01' is not a date (YYYY-MM-DD)",
+        f"{path}:3:added_on: '2025-13-01' is not a real date (no such month or day); expected a date as YYYY-MM-DD "
+        "from 1950 to 2150",
         f"{path}:3:synthetic: 'maybe' is not true or false",
         f"{path}:3:score_gov: -1 is outside 0-100",
         f"{path}:4:entry_id: entry {'a' * 32} is also in row 2 with other content",  # reported with the others
