@@ -79,6 +79,24 @@ class StoreError(PmoWorkbenchError):
     """Raised when the assessment store cannot do what was asked (unknown id, bad value, schema not at head)."""
 
 
+class NoAnswersError(StoreError):
+    """Raised when a stored assessment asked for scores or a report has no answers yet (respondents invited or
+    added, nobody answered); the assessment itself is valid.
+
+    ``assessment_ids`` are the assessments without answers (one or several).
+    """
+
+    def __init__(self, assessment_ids: int | tuple[int, ...] | list[int]):
+        ids = (int(assessment_ids),) if isinstance(assessment_ids, int) else tuple(int(a) for a in assessment_ids)
+        super().__init__(ids)
+        self.assessment_ids = ids
+
+    def __str__(self) -> str:
+        if len(self.assessment_ids) == 1:
+            return f"assessment {self.assessment_ids[0]} has no answers yet"
+        return f"assessments {', '.join(map(str, self.assessment_ids))} have no answers yet"
+
+
 class ReportError(PmoWorkbenchError):
     """Raised when a report's notebook failed to execute; names the organisation, the cell and the error."""
 

@@ -16,6 +16,7 @@ EXAMPLES = {
     "InputValidationError": ([errors.Problem("a.csv", 2, "value", "bad")],),
     "InstrumentNotFoundError": ("x", ("pmo-core",)),
     "StoreError": ("no assessment 9",),
+    "NoAnswersError": ((3, 5),),
     "ReportError": ("Acme: failed in cell 3", "Acme", 3, "KeyError", "'x'", None),
     "ReportParameterError": ("unknown parameter",),
     "PdfUnavailableError": ("no Chromium",),
@@ -43,3 +44,14 @@ def test_each_error_derives_from_the_root_and_pickles_with_its_message(name):
     assert (getattr(errors, name).__doc__ or "").startswith("Raised when")
     clone = pickle.loads(pickle.dumps(error))
     assert type(clone) is type(error) and str(clone) == str(error)
+
+
+@pytest.mark.parametrize(("ids", "message"), [
+    (3, "assessment 3 has no answers yet"),
+    ((3,), "assessment 3 has no answers yet"),
+    ([3, 5], "assessments 3, 5 have no answers yet"),
+])
+def test_no_answers_names_the_assessments(ids, message):
+    error = errors.NoAnswersError(ids)
+    assert isinstance(error, errors.StoreError)
+    assert str(error) == message and str(pickle.loads(pickle.dumps(error))) == message

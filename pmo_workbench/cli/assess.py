@@ -75,8 +75,24 @@ def _load_stored(url: str, assessments: list[int] | None, instrument: str,
             ids = [int(a) for a in listed.loc[listed["wave"] == wave, "assessment_id"]] or None
         if ids:
             _check_named(listed[listed["assessment_id"].isin(ids)])
+        else:
+            _check_answered(listed)
         ins, _ = assessment_instrument(store, ids[0] if ids else int(listed["assessment_id"].iloc[0]), instrument)
         return ins, store.responses(ids)
+
+
+def _check_answered(listed: pd.DataFrame) -> None:
+    """Every assessment taken (none named): exit 2 when none has answers yet; name on stderr each PMO left out
+    because none of its assessments has any (a PMO whose latest wave has none yet is scored on an earlier one)."""
+    from ..store.files import require_answers
+
+    if int(listed["answers"].max()) == 0:
+        require_answers(*listed.to_dict("records"))
+    for _, waves in listed.groupby("pmo_id", sort=False):
+        if int(waves["answers"].max()) == 0:
+            for row in waves.itertuples(index=False):
+                typer.echo(f"note: assessment {row.assessment_id} ({row.pmo} of {row.organisation}, wave {row.wave}) "
+                           "has no answers yet: not scored", err=True)
 
 
 def _check_named(named: pd.DataFrame) -> None:
@@ -88,9 +104,9 @@ def _check_named(named: pd.DataFrame) -> None:
             listed = ", ".join(f"{a} (wave {w})" for a, w in waves[["assessment_id", "wave"]].itertuples(index=False))
             usage(f"assessments {listed} are waves of one PMO ({first['pmo']} of {first['organisation']}); score one "
                   "at a time (a progress report compares two waves)")
-    for row in named.itertuples(index=False):
-        if int(row.answers) == 0:
-            usage(f"assessment {row.assessment_id} (wave {row.wave}) has no answers yet")
+    from ..store.files import require_answers
+
+    require_answers(*named.to_dict("records"))
 
 
 def _wave_ids(url: str, frame: pd.DataFrame) -> list[int]:

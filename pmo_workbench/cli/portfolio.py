@@ -46,8 +46,8 @@ GreenOption = Annotated[str | None, typer.Option("--green", help="Green band of 
 AmberOption = Annotated[str | None, typer.Option("--amber", help="Amber band of CPI/SPI, LO,HI (default 0.90,1.10).")]
 TimeLimitOption = Annotated[float, typer.Option(
     "--time-limit", min=0.001, metavar="SECONDS",
-    help="Seconds selection may take, and the efficient frontier again; at the limit the best set found is shown "
-         "with its optimality gap.")]
+    help="Seconds selection and the efficient frontier may take together (selection up to half of it); at the "
+         "limit the best sets found are shown with their optimality gap.")]
 DEFAULT_TIME_LIMIT = 30.0
 FyStartOption = Annotated[int, typer.Option(
     "--fy-start", min=1, max=12, metavar="MONTH",
@@ -276,6 +276,8 @@ def print_portfolio(analysis, console: Console) -> None:
                       markup=False, highlight=False)
         for note in s.notes:
             console.print(f"  {note}", markup=False, highlight=False)
+    if analysis.frontier_words():
+        console.print(analysis.frontier_words(), markup=False, highlight=False)
     if analysis.trends is not None:
         from ..portfolio.trends import describe_movement, describe_period
 

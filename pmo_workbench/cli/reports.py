@@ -441,10 +441,14 @@ def _stored_waves(store_url: str, pmo: str, from_wave: str | None, to_wave: str 
             if wave is not None and len(empty):
                 usage(f"{option}: wave {wave!r} of {name} (assessment {int(empty['assessment_id'].iloc[0])}) has no "
                       "answers yet")
+        unanswered = mine[mine["answers"].eq(0)]
         mine = mine[mine["answers"].gt(0)]  # a wave opened for invitations, nobody answered yet: not a wave to compare
         labels = [str(w) for w in mine["wave"]]
         if len(labels) < 2:
-            usage(f"{name} has one wave only ({', '.join(labels)}); a progress report compares two")
+            waves = f"one wave only ({labels[0]})" if labels else "no wave with answers"
+            empty = "".join(f"; assessment {int(a)} (wave {w}) has no answers yet"
+                            for a, w in zip(unanswered["assessment_id"], unanswered["wave"]))
+            usage(f"{name} has {waves}{empty}; a progress report compares two")
         for option, wave in (("--from", from_wave), ("--to", to_wave)):
             if wave is not None and wave not in labels:
                 usage(f"{option}: {name} has no wave {wave!r}; its waves are {', '.join(labels)}")

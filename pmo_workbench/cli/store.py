@@ -143,6 +143,8 @@ def store_list_command(db: DbOption = None) -> None:
     for label, name in columns:
         table.add_column(label, justify="right" if name in numbers else "left")
     for row in frame.to_dict("records"):
+        if row["answers"] == 0:  # a valid assessment, nobody answered yet (respondents invited or added)
+            row["answers"] = "none yet"
         # the fieldwork is the store's own dates (its line break is meant), every other cell shown safely
         table.add_row(*[Text("" if row[name] is None or pd.isna(row[name]) else
                              row[name] if name == "fieldwork" else shown(row[name])) for _, name in columns])

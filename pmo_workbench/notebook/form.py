@@ -39,7 +39,7 @@ import pandas as pd
 # The status texts (SAVING, SAVED, NOT_SAVED) and RETRY_DELAYS are the autosaver's, still importable from here.
 from .. import i18n
 from ..assessment.instrument import Instrument
-from ..errors import PmoWorkbenchError, UnsavedAnswersError
+from ..errors import NoAnswersError, PmoWorkbenchError, UnsavedAnswersError
 from ..i18n import N_, _
 from ..store.schema import DONT_KNOW, NOT_APPLICABLE
 from .autosave import NOT_SAVED, RETRY_DELAYS, SAVED, SAVING, Autosaver  # noqa: F401
@@ -56,6 +56,8 @@ DONT_KNOW_LABEL = N_("Don't know")
 READABLE_WIDTH = "65ch"  # item texts wrap at about 65 characters
 PANEL_WIDTH = "520px"
 _NO_SCORE_YET = N_("No scores yet: answer a few items.")
+_NO_ANSWERS_YET = N_("Assessment {id} has no answers yet: answer a few items.")
+_NO_REPORT_YET = N_("Assessment {id} has no answers yet: answer a few items before generating its report.")
 
 
 def _in_language(method):
@@ -236,6 +238,9 @@ class AssessmentForm:
                 self.report_link.value = "<em>{}</em>".format(html.escape(_("rendering the report…")))
                 try:
                     self.report_link.value = on_report(self.assessment_id)
+                except NoAnswersError:
+                    said = html.escape(_(_NO_REPORT_YET).format(id=self.assessment_id))
+                    self.report_link.value = f"<span style='color:#C00000'>{said}</span>"
                 except Exception as exc:  # noqa: BLE001 - shown to the user, the form stays usable
                     self.report_link.value = "<span style='color:#C00000'>{}</span>".format(
                         html.escape(_("report failed: {error}").format(error=exc)))
@@ -501,7 +506,9 @@ class AssessmentForm:
             self.panel.outputs = ()
             return
         if pmo_type is None:
-            self.type_label.value = f"<p><em>{html.escape(_(_NO_SCORE_YET))}</em></p>"
+            empty = not self.store.assessment(self.assessment_id).get("answers")
+            text = _(_NO_ANSWERS_YET).format(id=self.assessment_id) if empty else _(_NO_SCORE_YET)
+            self.type_label.value = f"<p><em>{html.escape(text)}</em></p>"
             self.panel.outputs = ()
             return
         label = self.instrument.type_label

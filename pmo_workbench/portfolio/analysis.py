@@ -28,7 +28,8 @@ from .labels import report_date
 from .model import CHECK_ESTIMATE, CLOSED, EAC_METHODS, IN_FLIGHT, Finding, Portfolio, Thresholds, parse_band
 from .quality import data_quality
 from .risk import PORTFOLIO_KEY, RiskAnalysis, analyse_risks, key_word
-from .selection import Selection, efficient_frontier, select_projects, selection_candidates, weighted_scores
+from .limits import current_limits
+from .selection import Selection, frontier_words, select_with_frontier, selection_candidates, weighted_scores
 from .status import STALE_AFTER_DAYS, future_findings, stale_updates
 from .trends import Trends, combine_history, history_from_portfolios, no_trend_reason, portfolio_trends, \
     reported_against_computed, reported_findings, reported_sources, same_day_findings, stale_findings
@@ -134,6 +135,13 @@ class PortfolioAnalysis:
     trends: Trends | None = None
     stale: pd.DataFrame | None = None
     stale_days: int = STALE_AFTER_DAYS
+    time_limit: float = float("nan")
+    """Seconds the selection and the frontier were given together (NaN when neither was computed)."""
+
+    def frontier_words(self) -> str | None:
+        """A sentence saying that the time limit stopped the frontier, with its largest gap (``None`` when it
+        did not)."""
+        return frontier_words(self.frontier, self.time_limit)
 
     def headline(self) -> dict[str, Any]:
         """The figures of the report's headline tiles: counts, the in-flight RAG counts and indices, the
@@ -308,8 +316,10 @@ def analyse_portfolio(
         Earlier workbooks with the status date of their figures, added to the ``status_history`` sheet
         (:func:`pmo_workbench.portfolio.trends.combine_history`: the sheet wins on the same project and date).
     time_limit
-        Seconds selection may take, and the frontier again (each stops there with the best set found and its
-        gap); by default the limit of :func:`~pmo_workbench.portfolio.solve.solver_limits` in force.
+        Seconds the selection and the frontier may take together, from the moment the candidates are drawn up
+        (the selection up to :data:`~pmo_workbench.portfolio.limits.SELECTION_SHARE` of it when the frontier
+        follows); each stops at its part with the best set found and its gap. By default the limit of
+        :func:`~pmo_workbench.portfolio.solve.solver_limits` in force.
 
     Returns
     -------
@@ -368,11 +378,14 @@ def analyse_portfolio(
             findings.extend(part.findings)
 
     scores = candidates = selection = curve = None
+    limit = float("nan")
     unvalued: tuple[str, ...] = ()
     if p.criteria is not None:
         scores = weighted_scores(p.projects, p.criteria)
     want_frontier = budget is not None if frontier is None else frontier
     if budget is not None or want_frontier:
+        limits = current_limits(time_limit)
+        began, limit = limits.clock(), limits.time_limit   # one deadline for the selection and the frontier
         candidates = selection_candidates(p.projects, evm, p.criteria)
         values = scores if scores is not None else p.projects.set_index("project_id")["strategic_value"]
         unvalued = tuple(str(i) for i in candidates["project_id"] if pd.isna(values.get(i)))
@@ -391,12 +404,10 @@ def analyse_portfolio(
                 findings.append(Finding("info", "no_candidates", _(
                     "No proposed, active or on-hold project is left to select from.")))
         else:
-            if budget is not None:
-                selection = select_projects(candidates, float(budget), time_limit=time_limit, **constraints)
-                if resources is not None and selection.status != "infeasible":
-                    resources = resources.with_selection(selection.selected)   # the load the set would bring
-            if want_frontier:
-                curve = efficient_frontier(candidates, n=frontier_points, time_limit=time_limit, **constraints)
+            selection, curve = select_with_frontier(candidates, budget, frontier=want_frontier, n=frontier_points,
+                                                    time_limit=limit, began=began, **constraints)
+            if resources is not None and selection is not None and selection.status != "infeasible":
+                resources = resources.with_selection(selection.selected)   # the load the set would bring
     history_notes = [Finding("warning", "history_not_before",
                              _("The earlier workbook {book} is dated {date}, not before the status date {as_of}: it "
                                "is not used. Check the date given with it.").format(
@@ -429,7 +440,7 @@ def analyse_portfolio(
         risks=risks, resources=resources, dependencies=dependencies, milestones=milestones, benefits=benefits,
         finance=finance, scores=scores, candidates=candidates,
         selection=selection, frontier=curve, findings=tuple(findings), unvalued=unvalued,
-        trends=trends, stale=stale, stale_days=stale_days,
+        trends=trends, stale=stale, stale_days=stale_days, time_limit=limit,
     )
 
 

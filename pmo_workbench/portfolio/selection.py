@@ -24,6 +24,7 @@ output (JSON from the command line, say) stays clean.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import numpy as np
@@ -31,13 +32,15 @@ import pandas as pd
 from scipy.optimize import linprog, milp
 
 from .._io import captured_output
-from ..i18n import _
+from .._values import percent
+from ..i18n import _, ngettext
 from .model import CANDIDATES, IN_FLIGHT
 from .problem import MIP_OPTIONS, TIE_TOLERANCE, Selection, _column, _Problem
+from .limits import SELECTION_SHARE, SolverLimits
 from .solve import Solver, current_limits, frontier_rows
 
 CANDIDATE_COLUMNS = ["project_id", "name", "status", "cost", "value", "mandatory", "note"]
-FRONTIER_COLUMNS = ["budget", "value", "cost", "count", "status", "gap"]
+FRONTIER_COLUMNS = ["budget", "value", "cost", "count", "status", "gap", "time_limited"]
 
 
 def weighted_scores(projects: pd.DataFrame, criteria: pd.DataFrame) -> pd.Series:
@@ -188,7 +191,8 @@ def select_projects(candidates: pd.DataFrame, budget: float, *, dependencies: pd
         closed from cancelled prerequisites that are not candidates.
     time_limit
         Seconds the selection may take, building the problem included; by default the limit of
-        :func:`~pmo_workbench.portfolio.solve.solver_limits` (60 s unless set).
+        :func:`~pmo_workbench.portfolio.solve.solver_limits` (30 s unless set). A deadline set there
+        (shared with other solves) stops it sooner.
         At the limit the best set found is returned, status ``"feasible"``,
         ``time_limited`` true and its ``gap`` to the best bound proven.
 
@@ -213,10 +217,15 @@ def select_projects(candidates: pd.DataFrame, budget: float, *, dependencies: pd
     started = limits.clock()                      # building the problem counts against the limit too
     problem = _Problem(candidates, dependencies=dependencies, demand=demand, capacity=capacity,
                        exclusions=exclusions, projects=projects)
+    return _select(problem, budget, limits, started)
+
+
+def _select(problem: _Problem, budget: float, limits: SolverLimits, started: float) -> Selection:
+    """:func:`select_projects` on a problem already built, within ``limits`` counted from ``started``."""
     if limits.progress is not None:
         limits.progress("selection", 0, 1)
     solver = Solver(problem, _milp, relax=_linprog, clock=limits.clock)
-    result = solver.solve(budget, limits.time_limit, stated=limits.time_limit, began=started)
+    result = solver.solve(budget, limits.allowed(started), stated=limits.time_limit, began=started)
     if limits.progress is not None:
         limits.progress("selection", 1, 1)
     return result
@@ -240,7 +249,7 @@ def efficient_frontier(candidates: pd.DataFrame, budgets: Sequence[float] | None
     time_limit
         Seconds the whole frontier may take, building the problem included
         (shared out among the budgets still to solve); by default as for
-        :func:`select_projects`.
+        :func:`select_projects`, whose shared deadline holds here too.
     **same_constraints
         ``dependencies``, ``demand``, ``capacity``, ``exclusions``,
         ``projects``, as for :func:`select_projects`.
@@ -249,21 +258,80 @@ def efficient_frontier(candidates: pd.DataFrame, budgets: Sequence[float] | None
     -------
     pandas.DataFrame
         ``budget``, ``value``, ``cost``, ``count`` (projects selected),
-        ``status``, ``gap`` (relative optimality gap, 0 where optimal); value
-        and cost NaN where infeasible. With the same constraints a larger
+        ``status``, ``gap`` (relative optimality gap, 0 where optimal),
+        ``time_limited`` (the time limit stopped the search for that point
+        before its set was proven the best); value and cost NaN where
+        infeasible. With the same constraints a larger
         budget never lowers the value: budgets are solved from the smallest
         up, each starting from the set found for the one below.
     """
     limits = current_limits(time_limit)
     started = limits.clock()
     problem = _Problem(candidates, **same_constraints)
+    return _frontier(problem, budgets, n, limits, started)
+
+
+def _frontier(problem: _Problem, budgets: Sequence[float] | None, n: int, limits: SolverLimits,
+              started: float) -> pd.DataFrame:
+    """:func:`efficient_frontier` on a problem already built, within ``limits`` counted from ``started``."""
     if budgets is None:
         if n < 1:
             raise ValueError(f"n must be at least 1, got {n}")
         budgets = np.linspace(problem.forced_cost, float(np.nansum(problem.candidates["cost"])), n)
     solver = Solver(problem, _milp, relax=_linprog, clock=limits.clock)
+    limits = dataclasses.replace(limits, time_limit=limits.allowed(started))
     rows = frontier_rows(solver, [float(b) for b in budgets], limits, began=started)
-    return pd.DataFrame(rows, columns=FRONTIER_COLUMNS).astype({"count": int})
+    return pd.DataFrame(rows, columns=FRONTIER_COLUMNS).astype({"count": int, "time_limited": bool})
+
+
+def select_with_frontier(candidates: pd.DataFrame, budget: float | None, *, frontier: bool = True, n: int = 12,
+                         time_limit: float | None = None, began: float | None = None,
+                         **same_constraints) -> tuple[Selection | None, pd.DataFrame | None]:
+    """The selection within ``budget`` (none when ``budget`` is ``None``) and the efficient frontier (when
+    ``frontier``), both within one time limit.
+
+    ``time_limit`` (default: :func:`~pmo_workbench.portfolio.solve.solver_limits`'s) counts from ``began`` (a
+    reading of that clock, e.g. before the candidates were drawn up; default now). The selection may use
+    :data:`~pmo_workbench.portfolio.limits.SELECTION_SHARE` of what is left once the problem (shared by both) is
+    built when the frontier follows, the frontier the rest;
+    each stops at its deadline with the best sets found, ``time_limited`` and their gaps.
+    ``same_constraints`` are :func:`select_projects`'s.
+    """
+    limits = current_limits(time_limit)
+    began = limits.clock() if began is None else began
+    share = SELECTION_SHARE if frontier else 1.0
+    problem = _Problem(candidates, **same_constraints)   # built once for both
+    built, end = limits.clock(), began + limits.time_limit
+    chosen = curve = None
+    if budget is not None:  # the selection's share of the time left once the problem is built
+        chosen = _select(problem, float(budget),
+                         dataclasses.replace(limits, deadline=built + share * max(end - built, 0.0)), began)
+    if frontier:
+        curve = _frontier(problem, None, n, dataclasses.replace(limits, deadline=end), began)
+    return chosen, curve
+
+
+def frontier_words(frontier: pd.DataFrame | None, time_limit: float | None = None) -> str | None:
+    """A sentence saying that the time limit stopped the frontier and how far from the best its points may be;
+    ``None`` when it did not (or there is no frontier).
+
+    >>> curve = pd.DataFrame({"status": ["optimal", "feasible"], "gap": [0.0, 0.0518], "time_limited": [False, True]})
+    >>> frontier_words(curve, 5.0)
+    'The efficient frontier was stopped at the time limit of 5 s: 1 of its 2 points is the best set found by then, \
+not proven the best; a better set could add at most 5.18% of its value.'
+    """
+    if frontier is None or "time_limited" not in frontier or not frontier["time_limited"].any():
+        return None
+    limited = frontier[frontier["time_limited"]]
+    limit = "" if time_limit is None or time_limit != time_limit else _(" of {seconds} s").format(
+        seconds=f"{time_limit:g}")
+    return ngettext(
+        "The efficient frontier was stopped at the time limit{limit}: {n} of its {total} points is the best set "
+        "found by then, not proven the best; a better set could add at most {gap} of its value.",
+        "The efficient frontier was stopped at the time limit{limit}: {n} of its {total} points are the best sets "
+        "found by then, not proven the best; a better set could add at most {gap} of the value of each.",
+        len(limited)).format(limit=limit, n=len(limited), total=len(frontier),
+                             gap=percent(float(limited["gap"].max()), 2))
 
 
 def _milp(*args, **kwargs):
@@ -345,6 +413,6 @@ def selection_changes(selection: Selection, unvalued: Sequence[str] = ()) -> pd.
 
 
 __all__ = ["CANDIDATE_COLUMNS", "FRONTIER_COLUMNS", "MIP_OPTIONS", "TIE_TOLERANCE", "Selection",
-           "efficient_frontier", "select_projects",
+           "efficient_frontier", "frontier_words", "select_projects", "select_with_frontier",
            "normalised_weights", "selection_candidates", "selection_changes",
            "weighted_scores"]

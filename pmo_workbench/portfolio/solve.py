@@ -29,11 +29,9 @@ for the whole analysis).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import contextvars
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,10 +40,9 @@ from scipy.optimize import Bounds, LinearConstraint, linprog
 
 from .._values import fmt, percent
 from ..i18n import _
+from .limits import (DEFAULT_TIME_LIMIT, SELECTION_SHARE, Progress, SolverLimits,  # noqa: F401 - public here too
+                     current_limits, solver_limits)
 from .problem import _FEASIBILITY, MIP_OPTIONS, TIE_TOLERANCE, Selection, _Problem
-
-DEFAULT_TIME_LIMIT = 60.0
-"""Seconds a selection (or a whole efficient frontier) may take when no limit is given."""
 
 EXACT_SIZE = 2_000
 """Candidates up to which selection is exact (two HiGHS solves, ties broken by cost) and the frontier too."""
@@ -61,54 +58,6 @@ the frontier's second pass) still fits within the limit."""
 
 CLOCK_EVERY = 1024
 """A setting: the greedy pass looks at the clock every this many candidates (a look costs about a microsecond)."""
-
-Progress = Callable[[str, int, int], None]
-"""``progress(label, done, total)``: called as a selection or a frontier advances."""
-
-
-@dataclass(frozen=True)
-class SolverLimits:
-    """The time limit (seconds), the progress callback and the clock selection uses when a call gives none.
-
-    ``clock`` returns seconds (``time.perf_counter`` unless set); tests give one that advances on its own."""
-
-    time_limit: float = DEFAULT_TIME_LIMIT
-    progress: Progress | None = None
-    clock: Callable[[], float] = time.perf_counter
-
-
-_LIMITS: contextvars.ContextVar[SolverLimits | None] = contextvars.ContextVar("selection_limits", default=None)
-
-
-@contextlib.contextmanager
-def solver_limits(time_limit: float | None = None, progress: Progress | None = None,
-                  clock: Callable[[], float] | None = None) -> Iterator[SolverLimits]:
-    """Within the ``with`` block, selections and frontiers that are given no limit use these.
-
-    >>> with solver_limits(time_limit=5.0) as limits:
-    ...     limits.time_limit
-    5.0
-    """
-    if time_limit is not None and not time_limit > 0:
-        raise ValueError(f"the time limit must be a positive number of seconds, got {time_limit}")
-    limits = SolverLimits(DEFAULT_TIME_LIMIT if time_limit is None else float(time_limit), progress,
-                          clock or time.perf_counter)
-    token = _LIMITS.set(limits)
-    try:
-        yield limits
-    finally:
-        _LIMITS.reset(token)
-
-
-def current_limits(time_limit: float | None = None) -> SolverLimits:
-    """The limits in force, with ``time_limit`` in place of the context's when given."""
-    limits = _LIMITS.get() or SolverLimits()
-    if time_limit is None:
-        return limits
-    if not time_limit > 0:
-        raise ValueError(f"the time limit must be a positive number of seconds, got {time_limit}")
-    return SolverLimits(float(time_limit), limits.progress, limits.clock)
-
 
 # -- bounds and the greedy set ----------------------------------------------------
 
@@ -504,7 +453,8 @@ def frontier_rows(solver: Solver, budgets: Sequence[float], limits: SolverLimits
         if chosen.status != "infeasible":
             previous = chosen.projects["selected"].to_numpy(dtype=bool)
         rows[i] = {"budget": budget, "value": chosen.total_value, "cost": chosen.total_cost,
-                   "count": len(chosen.selected), "status": chosen.status, "gap": chosen.gap}
+                   "count": len(chosen.selected), "status": chosen.status, "gap": chosen.gap,
+                   "time_limited": chosen.time_limited}
         if limits.progress is not None:
             limits.progress("frontier", done + 1, len(order))
     return [rows[i] for i in range(len(order))]
@@ -530,9 +480,11 @@ def _large_frontier(solver: Solver, budgets: Sequence[float], limits: SolverLimi
     bounds: dict[int, float] = {}
     previous: np.ndarray | None = None
     tried, bounding = clock(), 0.0
+    stopped = False                                           # the deadline cut the search short somewhere
     for done, i in enumerate(order):
         if not solver.blockers(budgets[i]):
-            previous, _ = solver.greedy(budgets[i], previous, deadline=deadline, fresh=False)
+            previous, complete = solver.greedy(budgets[i], previous, deadline=deadline, fresh=False)
+            stopped |= not complete
             sets[i] = previous
             ready = clock()
             bounds[i] = knapsack_bound(p, budgets[i])
@@ -541,23 +493,31 @@ def _large_frontier(solver: Solver, budgets: Sequence[float], limits: SolverLimi
             limits.progress("frontier", done + 1, len(order))
     feasible = [i for i in order if i in sets]
     deadline -= 2 * bounding                                  # the bounds again and the rows, after the passes
+    if feasible:                                              # and each row's pruning, timed on one
+        ready = clock()
+        _prune(p, sets[feasible[-1]])
+        deadline -= (clock() - ready) * len(feasible)
     one_pass = clock() - tried                                # what a greedy pass over every budget takes
     solved: set[int] = set()
 
     def gap(i: int) -> float:
         return relative_gap(float(p.value[sets[i]].sum()), bounds[i])
 
-    while clock() < deadline:
+    while True:
         open_ = [i for i in feasible if i not in solved and gap(i) > TIE_TOLERANCE]
+        if not open_:
+            break
         reserve = 1.25 * one_pass if not solved else GREEDY_RESERVE * one_pass / max(len(feasible), 1)
         room = deadline - clock() - reserve
-        if not open_ or room <= 0:
+        if room <= 0:
+            stopped = True
             break
         i = feasible[len(feasible) // 2] if not solved and feasible[len(feasible) // 2] in open_ \
             else max(open_, key=gap)
         solved.add(i)
         lp, duals = solver.lp(budgets[i], room)
-        if duals is None:
+        if duals is None:                                     # stopped at its time, or not solved
+            stopped = True
             break
         for k in feasible:
             if clock() >= deadline:
@@ -581,7 +541,7 @@ def _large_frontier(solver: Solver, budgets: Sequence[float], limits: SolverLimi
     for i in order:
         if i not in sets:
             rows[i] = {"budget": budgets[i], "value": np.nan, "cost": np.nan, "count": 0, "status": "infeasible",
-                       "gap": np.nan}
+                       "gap": np.nan, "time_limited": False}
             continue
         if best is not None and p.value[best].sum() > p.value[sets[i]].sum():
             sets[i] = best                                    # the set below still fits a larger budget
@@ -591,7 +551,7 @@ def _large_frontier(solver: Solver, budgets: Sequence[float], limits: SolverLimi
         optimal = value >= bounds[i] - TIE_TOLERANCE * max(1.0, abs(bounds[i]))
         rows[i] = {"budget": budgets[i], "value": value, "cost": float(p.cost[chosen].sum()),
                    "count": int(chosen.sum()), "status": "optimal" if optimal else "feasible",
-                   "gap": 0.0 if optimal else relative_gap(value, bounds[i])}
+                   "gap": 0.0 if optimal else relative_gap(value, bounds[i]), "time_limited": stopped and not optimal}
     return [rows[i] for i in range(len(budgets))]
 
 

@@ -74,6 +74,8 @@ def _render_notebook(spec: ReportSpec, out_dir: Path, work: Path, formats: Seque
     """
     started = time.perf_counter()
     try:
+        if spec.problem:
+            raise PmoWorkbenchError(f"{spec.organisation}: {spec.problem}")
         branding = load_branding(spec.branding)
         nb = execute(spec, out_dir, work=work, kernel_config=kernel_config, cell_timeout=cell_timeout)
         with report_language(spec.parameters.get("language"), records := read_records(nb)):

@@ -14,7 +14,7 @@ import os
 
 from .._values import date_problem
 from .._yaml import load_yaml
-from ..errors import InputValidationError, PmoWorkbenchError, Problem, ReportParameterError
+from ..errors import InputValidationError, NoAnswersError, PmoWorkbenchError, Problem, ReportParameterError
 from .._safety import FileSafetyError, resolve_inside
 from .publish import reserved_name
 from .spec import (
@@ -176,16 +176,17 @@ class _ManifestCellError(Exception):
         self.column, self.message = column, message
 
 
-def _stored_input(item: _ManifestRow, base: Path) -> tuple[str, str, str | None, str | None]:
+def _stored_input(item: _ManifestRow, base: Path) -> tuple[str, str, str | None, str | None, str | None]:
     """A stored assessment written as report input in the user's cache: the responses file, the instrument,
-    the engagement file (target, context, evidence) when the assessment has one, and the assessment's wave when
-    its PMO has several (the report's file name then carries it, so two waves' reports never share a name).
+    the engagement file (target, context, evidence) when the assessment has one, the assessment's wave when
+    its PMO has several (the report's file name then carries it, so two waves' reports never share a name),
+    and why the report cannot be made (an assessment with no answers yet: that report fails, the others go on).
 
     The file is rewritten only when the answers changed, so an unchanged assessment still skips in a batch.
     The instrument follows :func:`pmo_workbench.store.files.assessment_instrument`.
     """
     from ..store import Store
-    from ..store.files import input_folder, report_input
+    from ..store.files import input_folder, report_input, require_answers
 
     url = item.store if "://" in item.store else _absolute(item.store, base)
     try:
@@ -203,13 +204,18 @@ def _stored_input(item: _ManifestRow, base: Path) -> tuple[str, str, str | None,
         folder = input_folder(url)
         instrument = _instrument_param(item.instrument, base)[0]
         try:
-            given = report_input(store, item.assessment, folder, instrument=instrument)
+            given = report_input(store, item.assessment, folder, instrument=instrument, allow_empty=True)
         except PmoWorkbenchError as exc:
             raise _ManifestCellError("instrument", str(exc)) from None
         several = int((store.assessments()["pmo_id"] == info["pmo_id"]).sum()) > 1
+    try:
+        require_answers(info)
+        problem = None
+    except NoAnswersError as exc:
+        problem = str(exc)
     engagement = getattr(given, "engagement", None)
     return (str(given.responses), given.instrument, None if engagement is None else str(engagement),
-            info["wave"] if several else None)
+            info["wave"] if several else None, problem)
 
 
 def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language: str | None = None,
@@ -364,7 +370,7 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language:
                                     f"unknown report {item.report!r}; expected one of {', '.join(sorted(REPORTS))}"))
             continue
         chosen_language = language or item.language
-        stored_engagement = None
+        stored_engagement = problem = None
         if item.report == "portfolio":
             from ..portfolio.analysis import make_thresholds
             from ..portfolio.model import parse_band
@@ -433,7 +439,7 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language:
         else:
             if item.store is not None and item.assessment is not None and item.responses is None:
                 try:
-                    stored, instrument, stored_engagement, wave = _stored_input(item, base)
+                    stored, instrument, stored_engagement, wave, problem = _stored_input(item, base)
                     item = item.model_copy(update={"responses": stored, "instrument": instrument,
                                                    "wave": item.wave or wave})
                 except _ManifestCellError as exc:
@@ -462,7 +468,7 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language:
             except FileSafetyError as exc:
                 problems.append(Problem(str(path), where, "responses", f"the engagement.yaml beside it: {exc}"))
                 continue
-        spec = replace(spec, notebook=_absolute(item.notebook, base))
+        spec = replace(spec, notebook=_absolute(item.notebook, base), problem=problem)
         if spec.notebook and Path(spec.notebook).is_file():
             try:
                 check_parameters(spec.notebook, spec.parameters)

@@ -76,6 +76,10 @@ class ReportSpec:
     notebook
         A notebook to run instead of the report's own (an analyst's extended
         copy); it must declare the same parameters.
+    problem
+        Why the report cannot be made, known before it runs (a stored assessment
+        with no answers yet): it then fails with this message, no kernel started,
+        and the batch's other reports go on.
     """
 
     report: str
@@ -86,6 +90,7 @@ class ReportSpec:
     name: str
     branding: str | None = None
     notebook: str | None = None
+    problem: str | None = None
 
     @property
     def notebook_path(self) -> Path:

@@ -388,9 +388,11 @@ class Store(AssessmentMixin, FileMixin, EngagementMixin, InvitationMixin, Compet
         raw, instrument = self._stored(assessment_id)
         return _tidy_frame(raw, instrument)
 
-    def _stored(self, assessment_id: int | Sequence[int] | None) -> tuple[pd.DataFrame, Instrument]:
+    def _stored(self, assessment_id: int | Sequence[int] | None, *,
+                unanswered: bool = False) -> tuple[pd.DataFrame, Instrument]:
         """The stored answer rows in :meth:`responses` order (with ``not_applicable`` and ``dont_know``), and their
-        instrument."""
+        instrument. With ``unanswered``, a respondent with nothing stored yet gets one row without a value or
+        comment (on the first item their role is asked), so that an export lists them."""
         with self._read() as conn:
             query = sa.select(_ASM.c.id, _ASM.c.instrument_id, _ASM.c.instrument_version)
             if assessment_id is not None:
@@ -407,6 +409,7 @@ class Store(AssessmentMixin, FileMixin, EngagementMixin, InvitationMixin, Compet
                 raise StoreError("the assessments use different instruments (" +
                                  ", ".join(f"{i} {v}" for i, v in versions) + "); ask for one instrument at a time")
             instrument = self._instrument(*versions[0])
+            chosen_ids = [row[0] for row in chosen]
             rows = conn.execute(
                 sa.select(_ORG.c.id, _PMO.c.id, _ASM.c.id, _RESP.c.id, _ORG.c.name, _PMO.c.name, _PMO.c.level,
                           _RESP.c.label, _RESP.c.role, _ANS.c.item, _ANS.c.value, _stored_text(_RESP.c.assessed_on),
@@ -416,8 +419,10 @@ class Store(AssessmentMixin, FileMixin, EngagementMixin, InvitationMixin, Compet
                              .join(_ASM, _RESP.c.assessment_id == _ASM.c.id)
                              .join(_PMO, _ASM.c.pmo_id == _PMO.c.id)
                              .join(_ORG, _ASM.c.organisation_id == _ORG.c.id))
-                .where(_ASM.c.id.in_([row[0] for row in chosen]))
+                .where(_ASM.c.id.in_(chosen_ids))
             ).all()
+            if unanswered:
+                rows += _unanswered_rows(conn, chosen_ids, instrument)
         raw = pd.DataFrame(rows, columns=["org_id", "pmo_id", "assessment_id", "respondent_id", "organisation", "pmo",
                                           "pmo_level", "respondent", "role", "item", "value", "assessed_on",
                                           "comment", "not_applicable", "dont_know", "wave", "language"])
@@ -484,6 +489,31 @@ class Store(AssessmentMixin, FileMixin, EngagementMixin, InvitationMixin, Compet
                                         updated_at=row["updated_at"]))
             if done.rowcount == 0:
                 conn.execute(sa.insert(_ANS), [row])
+
+def _unanswered_rows(conn: sa.Connection, assessment_ids: list[int], instrument: Instrument) -> list[tuple]:
+    """One row in :meth:`Store._stored`'s shape for each respondent of the assessments with no answer row at all
+    (added or imported, nothing answered yet): no value, no comment, on the first item their role is asked."""
+    found = conn.execute(
+        sa.select(_ORG.c.id, _PMO.c.id, _ASM.c.id, _RESP.c.id, _ORG.c.name, _PMO.c.name, _PMO.c.level,
+                  _RESP.c.label, _RESP.c.role, _RESP.c.assessed_on, _ASM.c.label, _RESP.c.language)
+        .select_from(_RESP.join(_ASM, _RESP.c.assessment_id == _ASM.c.id)
+                     .join(_PMO, _ASM.c.pmo_id == _PMO.c.id)
+                     .join(_ORG, _ASM.c.organisation_id == _ORG.c.id))
+        .where(_ASM.c.id.in_(assessment_ids), ~sa.exists().where(_ANS.c.respondent_id == _RESP.c.id))
+    ).all()
+    asked = instrument.asked
+    items = list(instrument.items.index)
+
+    def first_item(role: str) -> str:
+        if role in asked.index and asked.loc[role].any():
+            return str(asked.loc[role].idxmax())
+        return items[0]
+
+    return [(org, pmo, asm, rid, organisation, pmo_name, level, label, role, first_item(role), None, assessed_on,
+             None, False, False, wave, language)
+            for (org, pmo, asm, rid, organisation, pmo_name, level, label, role, assessed_on, wave, language)
+            in found]
+
 
 def _check_answer(info: _AssessmentInfo, item: str, value, role: str | None = None,
                   ) -> tuple[int | str | None, str | None]:

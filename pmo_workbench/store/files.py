@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from .._spreadsheet import per_value
 from .._values import stored_dates
 from ..assessment.instrument import Instrument
 from ..assessment.responses import KEY_COLUMNS, PMO_LEVELS, TIDY_COLUMNS, read_responses
-from ..errors import StoreError
+from ..errors import NoAnswersError, StoreError
 from .cache import _inputs_of, _private_folder, forget_inputs, input_folder  # noqa: F401 - public here too
 from .schema import _ANS, _NA_RAW, _NA_TEXT, _RESP, DONT_KNOW, _utcnow
 from .tables import _long_table, _value_text, _wide_table, _workbook
@@ -86,7 +86,7 @@ class FileMixin:
         return self._import_frame(frame, instrument, has_comments=has_comments)
 
     def export_responses(self, path: str | os.PathLike, *, assessment_id: int | Sequence[int] | None = None,
-                         form: str = "long") -> Path:
+                         form: str = "long", unanswered: bool = True) -> Path:
         """Write stored answers as a responses file that :func:`read_responses` reads back.
 
         ``.csv`` or ``.xlsx`` by the suffix of ``path``; ``form`` ``"long"``
@@ -94,7 +94,11 @@ class FileMixin:
         respondent, one column per item; the wide form has no comments).
         "Not applicable" is written ``NA``, "don't know" ``DK``, no answer is blank (a responses
         file reads both as not answered; :meth:`import_responses` tells them
-        apart). Rows follow :meth:`responses`. Text is written as text, never
+        apart). Rows follow :meth:`responses`. A respondent with nothing answered yet
+        (``unanswered``, the default) is written with blank values: every item their
+        role is asked in the long form, one row in the wide form; so an assessment
+        with no answers yet exports its respondents, and importing the file back
+        changes nothing. Text is written as text, never
         as a spreadsheet formula. Written atomically; returns the path.
         """
         path = Path(path)
@@ -103,7 +107,7 @@ class FileMixin:
             raise StoreError(f"export file must end in .csv or .xlsx, got '{path.name}'")
         if form not in ("long", "wide"):
             raise StoreError(f"form must be 'long' or 'wide', got {form!r}")
-        raw, instrument = self._stored(assessment_id)
+        raw, instrument = self._stored(assessment_id, unanswered=unanswered)
         frame = _tidy_frame(raw, instrument)
         values = (_value_text(frame["value"]).where(~raw["not_applicable"].to_numpy(), _NA_TEXT)
                   .where(~raw["dont_know"].to_numpy(), DONT_KNOW))
@@ -378,7 +382,7 @@ def assessment_instrument(store, assessment_id: int, instrument: Instrument | st
 
 
 def report_input(store, assessment_id: int, folder: str | os.PathLike, *,
-                 instrument: Instrument | str | os.PathLike | None = None) -> StoredInput:
+                 instrument: Instrument | str | os.PathLike | None = None, allow_empty: bool = False) -> StoredInput:
     """Write a stored assessment as the input of its positioning report.
 
     The answers go to ``folder/assessment-<id>.csv`` (a long responses file),
@@ -389,16 +393,23 @@ def report_input(store, assessment_id: int, folder: str | os.PathLike, *,
     context or evidence (:meth:`Store.set_engagement`), invitations or anonymous answers, they go to
     ``assessment-<id>-engagement.yaml`` (the schema of ``engagement.yaml``; ``invited``, role id -> how
     many were invited by link, and ``anonymity`` tell the report its response rate and minimum group
-    size), also rewritten only when changed.
+    size), also rewritten only when changed. The respondents who answered nothing are left out, as
+    :meth:`Store.responses` leaves them out of the scores.
+
+    Raises :class:`~pmo_workbench.errors.NoAnswersError`, before writing anything, when the assessment has no
+    answers yet, unless ``allow_empty`` (a batch writes it all the same and fails that report alone).
     """
     import yaml
 
+    info = store.assessment(assessment_id)
+    if not allow_empty:
+        require_answers(info)
     folder = Path(folder)
     _private_folder(folder)  # every respondent's answers and comments: the owner's only
     ins, name = assessment_instrument(store, assessment_id, instrument)
-    info = store.assessment(assessment_id)
     target = folder / f"assessment-{assessment_id}.csv"
-    fresh = store.export_responses(folder / f".assessment-{assessment_id}.new.csv", assessment_id=assessment_id)
+    fresh = store.export_responses(folder / f".assessment-{assessment_id}.new.csv", assessment_id=assessment_id,
+                                   unanswered=False)
     if target.is_file() and target.read_bytes() == fresh.read_bytes():
         fresh.unlink()
     else:
@@ -423,6 +434,15 @@ def report_input(store, assessment_id: int, folder: str | os.PathLike, *,
     for path in _inputs_of(folder, assessment_id):
         os.chmod(path, 0o600)
     return StoredInput(int(assessment_id), str(info["organisation"]), str(info["pmo"]), target, name, engagement)
+
+
+def require_answers(*assessments: Mapping) -> None:
+    """Raise :class:`~pmo_workbench.errors.NoAnswersError` naming those of ``assessments`` (rows of
+    :meth:`Store.assessments`, or :meth:`Store.assessment`'s dicts) that have no answers yet; an assessment with
+    no answers is valid in the store, but there is nothing to score or report."""
+    empty = [int(a["assessment_id"]) for a in assessments if int(a["answers"]) == 0]
+    if empty:
+        raise NoAnswersError(empty)
 
 
 def collection_yaml(store, assessment_ids: Sequence[int]) -> str:

@@ -139,7 +139,7 @@ def test_score_from_the_store_refuses_two_waves_of_one_pmo_and_an_empty_wave(tmp
             in both.stderr)
     assert run("store", "new", "--organisation", "Org", "--pmo", "PMO", "--wave", "2027", "--db", db).exit_code == 0
     empty = run("score", "--store", db, "--assessment", 3)
-    assert empty.exit_code == 2 and "assessment 3 (wave 2027) has no answers yet" in empty.stderr
+    assert empty.exit_code == 2 and "error: assessment 3 has no answers yet\n" == empty.stderr
     assert "internal error" not in empty.output
 
 

@@ -471,9 +471,10 @@ def test_the_next_unanswered_button_does_the_same(make_form):
 # -- the live panel ------------------------------------------------------------------------------------------
 
 
-def test_live_panel_shows_scores_and_type_after_a_flush_not_on_every_click(make_form, clock, real_charts):
+def test_live_panel_shows_scores_and_type_after_a_flush_not_on_every_click(make_form, clock, real_charts,
+                                                                         assessment):
     form = make_form(debounce=0.3)
-    assert "No scores yet" in form.type_label.value
+    assert f"Assessment {assessment} has no answers yet: answer a few items." in form.type_label.value
     refreshes = []
     real = form.refresh_panel
     form.refresh_panel = lambda: (real(), refreshes.append(1))  # counted once drawn
@@ -615,6 +616,23 @@ def test_summary_of_completion(workbench):
     assert summary["share"].tolist() == pytest.approx([3 / 11, 1 / 11])
     assert summary["respondent_id"].iloc[0] == first
     assert "A" in workbench.summary_html.value
+
+
+def test_an_assessment_without_answers_says_so_and_writes_no_report(workbench, store, assessment, tmp_path):
+    from pmo_workbench.errors import NoAnswersError
+
+    workbench.add_respondent("executive", "A")  # a respondent, nothing answered yet
+    assert f"Assessment {assessment} has no answers yet" in workbench.form.type_label.value
+    with pytest.raises(NoAnswersError, match=f"^assessment {assessment} has no answers yet$"):
+        workbench.generate_report()
+    workbench.form.report_button.click()  # what the user clicks: the message, no "report failed"
+    assert workbench.form.report_link.value == (
+        "<span style='color:#C00000'>Assessment "
+        f"{assessment} has no answers yet: answer a few items before generating its report.</span>")
+    assert not (tmp_path / "reports").exists() or not any((tmp_path / "reports").iterdir())
+    answer(workbench.form, "G1", 4)  # one answer: the panel no longer says so
+    workbench.form.flush()
+    assert "no answers yet" not in workbench.form.type_label.value
 
 
 @pytest.mark.slow

@@ -637,11 +637,18 @@ def test_store_export_of_a_custom_instrument(tmp_path, core):
 
 
 @sqlite_only
-def test_an_assessment_without_answers_exports_a_header_only(store, core, tmp_path):
+def test_an_assessment_without_answers_exports_its_respondents_with_blank_values(store, core, tmp_path):
     aid = store.create_assessment("Org", "P", core)
     store.add_respondent(aid, "executive")
-    long = store.export_responses(tmp_path / "l.csv", assessment_id=aid)
-    header = "organisation,pmo,pmo_level,wave,respondent,role,item,value,assessed_on,comment\n"
-    assert long.read_text(encoding="utf-8") == header
-    wide = pd.read_csv(store.export_responses(tmp_path / "w.csv", form="wide", assessment_id=aid))
-    assert wide.empty and list(wide.columns[7:]) == list(core.items.index)
+    long = pd.read_csv(store.export_responses(tmp_path / "l.csv", assessment_id=aid), dtype=str,
+                       keep_default_na=False)
+    assert list(long.columns) == ["organisation", "pmo", "pmo_level", "wave", "respondent", "role", "item", "value",
+                                  "assessed_on", "comment"]
+    # R1, an executive, is asked every item of pmo-core but the ones put to customers only: each one blank
+    asked = [item for item in core.items.index if core.asked.loc["executive", item]]
+    assert long["item"].tolist() == asked and set(long["respondent"]) == {"R1"}
+    assert long["value"].eq("").all() and long["comment"].eq("").all()
+    wide = pd.read_csv(store.export_responses(tmp_path / "w.csv", form="wide", assessment_id=aid), dtype=str,
+                       keep_default_na=False)
+    assert list(wide.columns[7:]) == list(core.items.index)
+    assert wide["respondent"].tolist() == ["R1"] and wide[list(core.items.index)].eq("").all(axis=None)
