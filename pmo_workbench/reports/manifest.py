@@ -16,6 +16,7 @@ from .._values import date_problem
 from .._yaml import load_yaml
 from ..errors import InputValidationError, NoAnswersError, PmoWorkbenchError, Problem, ReportParameterError
 from .._safety import FileSafetyError, resolve_inside
+from .manifest_cells import history_entries, store_file
 from .publish import reserved_name
 from .spec import (
     REPORTS,
@@ -72,8 +73,6 @@ class _ManifestRow(BaseModel):
     @pydantic.field_validator("as_of", mode="before")
     @classmethod
     def _as_of(cls, value: object) -> dt.date | None:
-        from .._values import date_problem
-
         date, message = date_problem(value)
         if message is not None:
             raise ValueError(message)
@@ -112,55 +111,6 @@ _REPORT_COLUMNS = {
 _PATH_COLUMNS = ("responses", "benchmark", "branding", "notebook", "portfolio", "instrument", "store", "engagement",
                  "targets")
 """Manifest columns that name files; each must stay inside the manifest's folder (or an allowed one)."""
-
-
-def _store_file(store: str) -> str | None:
-    """The file a manifest's ``store`` value names: the path itself, or the database file of a SQLite URL
-    (``file:`` URIs included); ``None`` for a server database or an in-memory one."""
-    if "://" not in store:
-        return store
-    import sqlalchemy as sa
-
-    try:
-        url = sa.make_url(store)
-    except Exception:  # noqa: BLE001 - an unusable URL is reported when the store is opened
-        return None
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return None
-    database = url.database
-    if database.startswith("file:"):
-        database = database[len("file:"):].split("?", 1)[0]
-    return database or None
-
-
-def _history_entries(value: Any, base: Path, allowed: tuple[Path, ...]) -> tuple[dict[str, str], list[str]]:
-    """A ``history`` cell's earlier workbooks and their status dates, and what is wrong with it.
-
-    The cell is ``PATH=YYYY-MM-DD`` entries separated by ``;`` (CSV) or a mapping ``{path: date}`` (YAML); each
-    path must exist and lie where the manifest's files may.
-    """
-    if isinstance(value, dict):
-        pairs = [(str(k), str(v)) for k, v in value.items()]
-    else:
-        pairs = [part.strip().rpartition("=")[::2] for part in str(value).split(";") if part.strip()]
-    entries, problems = {}, []
-    for file, date in pairs:
-        if not file.strip():
-            problems.append(f"{date!r} names no workbook; expected PATH=YYYY-MM-DD, separated by ';'")
-            continue
-        when, message = date_problem(date.strip(), expected="PATH=YYYY-MM-DD, a date from 1950 to 2150")
-        if when is None:
-            problems.append(f"{file.strip()}: {message or 'no date; expected PATH=YYYY-MM-DD'}")
-            continue
-        entries[file.strip()] = when.isoformat()
-        try:
-            resolve_inside(file.strip(), base, allowed=allowed)
-        except FileSafetyError as exc:
-            problems.append(str(exc))
-            continue
-        if not Path(_absolute(file.strip(), base)).exists():
-            problems.append(f"workbook or folder not found: {file.strip()}")
-    return entries, problems
 
 
 def _is_file_name(instrument: str) -> bool:
@@ -287,7 +237,7 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language:
         for column in _PATH_COLUMNS:
             value = clean.get(column)
             if column in ("store", "benchmark") and value is not None:
-                value = _store_file(str(value))  # a SQLite URL names a file too; a server database names none
+                value = store_file(str(value))  # a SQLite URL names a file too; a server database names none
             if value is None or (column == "instrument" and not _is_file_name(str(value))):
                 continue
             try:
@@ -301,7 +251,7 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language:
                        "library"):
             value = clean.get(column)
             if column == "benchmark" and value is not None:
-                value = _store_file(str(value))  # a pool on a database server is checked when it is read
+                value = store_file(str(value))  # a pool on a database server is checked when it is read
             if value is not None and not (named := Path(_absolute(str(value), base))).is_file():
                 problems.append(Problem(str(path), where, column,
                                         f"not a regular file (a folder, device, pipe or socket): {value}"
@@ -311,7 +261,7 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language:
             problems.append(Problem(str(path), where, "portfolio", f"workbook or folder not found: {value}"))
         history: dict[str, str] = {}
         if clean.get("history") is not None:
-            history, wrong = _history_entries(clean["history"], base, allowed)
+            history, wrong = history_entries(clean["history"], base, allowed)
             problems.extend(Problem(str(path), where, "history", text) for text in wrong)
         report = str(clean.get("report") or "")
         stored = clean.get("store") is not None or clean.get("assessment") is not None

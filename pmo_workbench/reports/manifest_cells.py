@@ -1,0 +1,60 @@
+"""Manifest cells that hold more than one value: a ``store`` value's database file, a ``history`` cell's earlier
+workbooks and their status dates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .._safety import FileSafetyError, resolve_inside
+from .._values import date_problem
+from .spec import _absolute
+
+
+def store_file(store: str) -> str | None:
+    """The file a manifest's ``store`` value names: the path itself, or the database file of a SQLite URL
+    (``file:`` URIs included); ``None`` for a server database or an in-memory one."""
+    if "://" not in store:
+        return store
+    import sqlalchemy as sa
+
+    try:
+        url = sa.make_url(store)
+    except Exception:  # noqa: BLE001 - an unusable URL is reported when the store is opened
+        return None
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    database = url.database
+    if database.startswith("file:"):
+        database = database[len("file:"):].split("?", 1)[0]
+    return database or None
+
+
+def history_entries(value: Any, base: Path, allowed: tuple[Path, ...]) -> tuple[dict[str, str], list[str]]:
+    """A ``history`` cell's earlier workbooks and their status dates, and what is wrong with it.
+
+    The cell is ``PATH=YYYY-MM-DD`` entries separated by ``;`` (CSV) or a mapping ``{path: date}`` (YAML); each
+    path must exist and lie where the manifest's files may.
+    """
+    if isinstance(value, dict):
+        pairs = [(str(k), str(v)) for k, v in value.items()]
+    else:
+        pairs = [part.strip().rpartition("=")[::2] for part in str(value).split(";") if part.strip()]
+    entries, problems = {}, []
+    for file, date in pairs:
+        if not file.strip():
+            problems.append(f"{date!r} names no workbook; expected PATH=YYYY-MM-DD, separated by ';'")
+            continue
+        when, message = date_problem(date.strip(), expected="PATH=YYYY-MM-DD, a date from 1950 to 2150")
+        if when is None:
+            problems.append(f"{file.strip()}: {message or 'no date; expected PATH=YYYY-MM-DD'}")
+            continue
+        entries[file.strip()] = when.isoformat()
+        try:
+            resolve_inside(file.strip(), base, allowed=allowed)
+        except FileSafetyError as exc:
+            problems.append(str(exc))
+            continue
+        if not Path(_absolute(file.strip(), base)).exists():
+            problems.append(f"workbook or folder not found: {file.strip()}")
+    return entries, problems
