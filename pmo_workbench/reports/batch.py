@@ -259,7 +259,8 @@ def _unique_names(specs: Sequence[ReportSpec]) -> list[ReportSpec]:
 
 
 class BatchStopped(KeyboardInterrupt):
-    """A batch stopped by SIGINT (Ctrl-C) or SIGTERM (``kill``) before every report was done.
+    """A batch stopped by SIGINT (Ctrl-C), SIGTERM (``kill``) or SIGHUP (its terminal closed) before every report
+    was done.
 
     Raised by :func:`run_batch` once its running reports are abandoned (their
     earlier files untouched, nothing half-written left), its workers and kernels
@@ -287,12 +288,13 @@ class BatchStopped(KeyboardInterrupt):
 
 
 class _Stop:
-    """SIGINT and SIGTERM during a batch (installed from the main thread only; elsewhere Python's own handling
-    stays): the first raises :class:`BatchStopped` where the batch is, except while a report is being published
+    """SIGINT, SIGTERM and SIGHUP during a batch (installed from the main thread only; elsewhere Python's own handling
+    stays; a signal the batch was started ignoring, as under ``nohup`` or in a background job, stays ignored): the
+    first raises :class:`BatchStopped` where the batch is, except while a report is being published
     (:meth:`publishing`), which completes first; a second one while the batch stops kills its processes and
     exits at once."""
 
-    SIGNALS = ("SIGINT", "SIGTERM")
+    SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 
     def __init__(self):
         self.signum: int | None = None
@@ -308,8 +310,9 @@ class _Stop:
 
         if threading.current_thread() is threading.main_thread():
             for name in self.SIGNALS:
-                signum = getattr(signal, name)
-                self._previous[signum] = signal.signal(signum, self._handle)
+                signum = getattr(signal, name, None)
+                if signum is not None and signal.getsignal(signum) is not signal.SIG_IGN:
+                    self._previous[signum] = signal.signal(signum, self._handle)
         return self
 
     def __exit__(self, *exc: object) -> None:
