@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import shutil
 import stat
 import tempfile
@@ -60,7 +61,7 @@ from .publish import LOCK_FILE, entry_of, load_state, migrate_legacy_state, publ
 from ..i18n import use_language
 from .records import read_records, report_language
 from .shared import shared_inputs
-from .spec import ReportSpec, check_formats, report_title
+from .spec import FORMATS, ReportSpec, check_formats, report_title
 
 
 
@@ -364,6 +365,24 @@ def _clear_dead_work(out_dir: Path) -> None:
     for folder in out_dir.glob(".work-*"):
         if folder.is_dir() and not folder.is_symlink():
             shutil.rmtree(folder, ignore_errors=True)
+    _restore_aside(out_dir)
+
+
+def _restore_aside(out_dir: Path) -> None:
+    """Put back the old files of a report a batch killed outright was publishing (``.NAME.FMT.previous``, moved
+    aside before the new ones came in): an old file whose new one never arrived takes its place again (its record
+    was cleared first, so the report runs again), one whose new file is in place is removed."""
+    from .publish import _ASIDE
+
+    for aside in out_dir.glob(f".*{_ASIDE}"):
+        target = aside.with_name(aside.name[1:-len(_ASIDE)])
+        if not aside.is_file() or aside.is_symlink() or target.suffix.lstrip(".") not in FORMATS:
+            continue
+        with contextlib.suppress(OSError):
+            if target.exists() or target.is_symlink():
+                aside.unlink()
+            else:
+                os.replace(aside, target)
 
 
 def run_batch(

@@ -132,6 +132,20 @@ def test_the_next_batch_clears_the_work_folder_of_a_batch_killed_outright(fake, 
     assert not list(out.glob(".work-*")) and (out / "alpha.html").is_file()
 
 
+def test_the_next_batch_puts_back_the_old_files_a_batch_killed_while_publishing_had_moved_aside(fake, inputs,
+                                                                                                  tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".beta.html.previous").write_text("beta, last week", encoding="utf-8")  # its new file never came
+    (out / ".alpha.html.previous").write_text("alpha, last week", encoding="utf-8")  # its new file came
+    (out / "alpha.html").write_text("alpha, this week", encoding="utf-8")
+    (out / ".notes.txt.previous").write_text("the user's", encoding="utf-8")  # not a report's: left alone
+    run_batch([], out, ("html",), jobs=1, progress=False, index=False)
+    assert (out / "beta.html").read_text(encoding="utf-8") == "beta, last week"
+    assert (out / "alpha.html").read_text(encoding="utf-8") == "alpha, this week"
+    assert sorted(p.name for p in out.glob(".*.previous")) == [".notes.txt.previous"]
+
+
 # --- a real batch in a subprocess ---------------------------------------------------------------
 
 REPORTS = 12
