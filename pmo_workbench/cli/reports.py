@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import dataclasses
 import sys
 from pathlib import Path
@@ -60,9 +62,10 @@ def run_reports(specs, out: Path, chosen: tuple[str, ...], *, jobs: int | None, 
                            progress=sys.stderr.isatty(), language=language, cluster=cluster)
     except BatchStopped as stopped:  # Ctrl-C or kill: what was published is named, then the exit is 128 + signal
         _exit_at_once_on_another_signal()
-        if stopped.result is not None:
-            _echo_outcomes(stopped.result)
-        typer.echo(stopped.summary(), err=True)
+        with contextlib.suppress(OSError):  # a closed terminal (SIGHUP) cannot take them: the exit code stays
+            if stopped.result is not None:
+                _echo_outcomes(stopped.result)
+            typer.echo(stopped.summary(), err=True)
         raise typer.Exit(stopped.exit_code) from None
     _echo_outcomes(result)
     if result.index is not None:
@@ -80,8 +83,9 @@ def _exit_at_once_on_another_signal() -> None:
     import os
     import signal
 
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda number, frame: os._exit(128 + number))
+    for signum in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is not None and signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, lambda number, frame: os._exit(128 + number))
 
 
 def _echo_outcomes(result) -> None:

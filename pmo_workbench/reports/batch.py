@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import shutil
 import stat
 import tempfile
@@ -60,7 +61,7 @@ from .publish import LOCK_FILE, entry_of, load_state, migrate_legacy_state, publ
 from ..i18n import use_language
 from .records import read_records, report_language
 from .shared import shared_inputs
-from .spec import ReportSpec, check_formats, report_title
+from .spec import FORMATS, ReportSpec, check_formats, report_title
 
 
 
@@ -261,7 +262,8 @@ def _unique_names(specs: Sequence[ReportSpec]) -> list[ReportSpec]:
 
 
 class BatchStopped(KeyboardInterrupt):
-    """A batch stopped by SIGINT (Ctrl-C) or SIGTERM (``kill``) before every report was done.
+    """A batch stopped by SIGINT (Ctrl-C), SIGTERM (``kill``) or SIGHUP (its terminal closed) before every report
+    was done.
 
     Raised by :func:`run_batch` once its running reports are abandoned (their
     earlier files untouched, nothing half-written left), its workers and kernels
@@ -289,12 +291,13 @@ class BatchStopped(KeyboardInterrupt):
 
 
 class _Stop:
-    """SIGINT and SIGTERM during a batch (installed from the main thread only; elsewhere Python's own handling
-    stays): the first raises :class:`BatchStopped` where the batch is, except while a report is being published
+    """SIGINT, SIGTERM and SIGHUP during a batch (installed from the main thread only; elsewhere Python's own handling
+    stays; a signal the batch was started ignoring, as under ``nohup`` or in a background job, stays ignored): the
+    first raises :class:`BatchStopped` where the batch is, except while a report is being published
     (:meth:`publishing`), which completes first; a second one while the batch stops kills its processes and
     exits at once."""
 
-    SIGNALS = ("SIGINT", "SIGTERM")
+    SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 
     def __init__(self):
         self.signum: int | None = None
@@ -310,8 +313,9 @@ class _Stop:
 
         if threading.current_thread() is threading.main_thread():
             for name in self.SIGNALS:
-                signum = getattr(signal, name)
-                self._previous[signum] = signal.signal(signum, self._handle)
+                signum = getattr(signal, name, None)
+                if signum is not None and signal.getsignal(signum) is not signal.SIG_IGN:
+                    self._previous[signum] = signal.signal(signum, self._handle)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -363,6 +367,24 @@ def _clear_dead_work(out_dir: Path) -> None:
     for folder in out_dir.glob(".work-*"):
         if folder.is_dir() and not folder.is_symlink():
             shutil.rmtree(folder, ignore_errors=True)
+    _restore_aside(out_dir)
+
+
+def _restore_aside(out_dir: Path) -> None:
+    """Put back the old files of a report a batch killed outright was publishing (``.NAME.FMT.previous``, moved
+    aside before the new ones came in): an old file whose new one never arrived takes its place again (its record
+    was cleared first, so the report runs again), one whose new file is in place is removed."""
+    from .publish import _ASIDE
+
+    for aside in out_dir.glob(f".*{_ASIDE}"):
+        target = aside.with_name(aside.name[1:-len(_ASIDE)])
+        if not aside.is_file() or aside.is_symlink() or target.suffix.lstrip(".") not in FORMATS:
+            continue
+        with contextlib.suppress(OSError):
+            if target.exists() or target.is_symlink():
+                aside.unlink()
+            else:
+                os.replace(aside, target)
 
 
 def run_batch(

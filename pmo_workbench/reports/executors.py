@@ -98,13 +98,19 @@ FORKSERVER_PARENT_ENV = "PMO_WORKBENCH_FORKSERVER_PARENT"
 knows it is the batch's, and dies with it (:mod:`pmo_workbench.reports.worker`)."""
 
 
+_TERMINAL_SIGNALS = {getattr(signal, name) for name in ("SIGINT", "SIGHUP") if hasattr(signal, name)}
+"""What a terminal sends the whole process group (Ctrl-C, the terminal closed): the batch's to act on, not its
+workers'."""
+
+
 def _pool_context():
     """``forkserver`` where it exists: workers forked from a clean server that imported the engine once.
 
     Plain ``fork`` from the caller is unsafe when the caller runs threads (zmq's,
     a notebook's); ``spawn`` (the fallback) re-imports everything per worker.
 
-    The forkserver (and the resource tracker it starts) is started here, with the terminal's Ctrl-C blocked:
+    The forkserver (and the resource tracker it starts) is started here, with the terminal's Ctrl-C (and its
+    hang-up) blocked:
     they, and the workers forked from the forkserver, never see it; stopping them is the batch's. The signal
     stays pending for the batch itself, which acts on it as soon as the server has started.
     """
@@ -116,7 +122,7 @@ def _pool_context():
 
     before = os.environ.get(FORKSERVER_PARENT_ENV)
     os.environ[FORKSERVER_PARENT_ENV] = str(os.getpid())
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _TERMINAL_SIGNALS)
     try:
         forkserver.ensure_running()
     finally:
@@ -134,9 +140,10 @@ def _worker_init(lifeline=None) -> None:
     from .. import _skip_slow_optional_imports
     from .kernels import _die_with_parent, watch_parent
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for signum in _TERMINAL_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # ignored now; blocked by the forkserver's start
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _TERMINAL_SIGNALS)  # ignored now; blocked by the forkserver's start
     _die_with_parent()
     if lifeline is not None:
         watch_parent(lifeline)

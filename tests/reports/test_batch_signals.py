@@ -59,6 +59,42 @@ def test_a_signal_while_a_report_is_published_waits_for_it_and_a_second_one_stop
     assert ended == [signal.SIGINT]
 
 
+def test_a_hang_up_stops_a_batch_and_a_signal_it_was_started_ignoring_stays_ignored():
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # as under nohup, or in a shell's background job
+    try:
+        with pytest.raises(BatchStopped) as info:
+            with _Stop():
+                assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN  # Ctrl-C there is not the batch's
+                assert signal.getsignal(signal.SIGHUP) not in (signal.SIG_DFL, signal.SIG_IGN)
+                os.kill(os.getpid(), signal.SIGHUP)  # the terminal closed
+                time.sleep(5)  # interrupted: the signal's handler raises here
+        assert (info.value.signum, info.value.exit_code) == (signal.SIGHUP, 129)
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN and signal.getsignal(signal.SIGHUP) is signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_ctrl_c_while_the_command_starts_is_a_word_not_a_traceback(monkeypatch, capsys):
+    import importlib
+
+    from pmo_workbench import __main__
+
+    app = importlib.import_module("pmo_workbench.cli.app")  # the module (the package's ``app`` is the command)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(app, "main", interrupted)  # Ctrl-C while the commands are imported
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        with pytest.raises(SystemExit) as info:
+            __main__.main()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert info.value.code == 130
+    assert capsys.readouterr().err == "interrupted\n"
+
+
 def test_a_stopped_batch_keeps_every_published_report_and_its_state_and_no_work_folder(fake, inputs, tmp_path,
                                                                                         monkeypatch):
     names = ["alpha", "beta", "gamma", "delta"]
@@ -94,6 +130,20 @@ def test_the_next_batch_clears_the_work_folder_of_a_batch_killed_outright(fake, 
     run_batch([ReportSpec("positioning", "Alpha", None, {}, (str(inputs / "alpha.csv"),), "alpha")], out,
               ("html",), jobs=1, progress=False)
     assert not list(out.glob(".work-*")) and (out / "alpha.html").is_file()
+
+
+def test_the_next_batch_puts_back_the_old_files_a_batch_killed_while_publishing_had_moved_aside(fake, inputs,
+                                                                                                  tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".beta.html.previous").write_text("beta, last week", encoding="utf-8")  # its new file never came
+    (out / ".alpha.html.previous").write_text("alpha, last week", encoding="utf-8")  # its new file came
+    (out / "alpha.html").write_text("alpha, this week", encoding="utf-8")
+    (out / ".notes.txt.previous").write_text("the user's", encoding="utf-8")  # not a report's: left alone
+    run_batch([], out, ("html",), jobs=1, progress=False, index=False)
+    assert (out / "beta.html").read_text(encoding="utf-8") == "beta, last week"
+    assert (out / "alpha.html").read_text(encoding="utf-8") == "alpha, this week"
+    assert sorted(p.name for p in out.glob(".*.previous")) == [".notes.txt.previous"]
 
 
 # --- a real batch in a subprocess ---------------------------------------------------------------
@@ -140,14 +190,14 @@ def _alive_after(family: list, seconds: float = 5.0) -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_a_signal_stops_a_batch_of_a_dozen_reports_at_once_and_leaves_no_process(manifest, tmp_path, signum, code):
     out = tmp_path / "out"
     proc = _start(manifest, out)
     try:
         family = _family_when_busy(proc, out)
-        if signum == signal.SIGINT:
-            os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
+        if signum != signal.SIGTERM:
+            os.killpg(proc.pid, signum)  # as a terminal's Ctrl-C, or the terminal closed: the whole process group
         else:
             proc.send_signal(signal.SIGTERM)  # as kill: the batch alone
         stdout, stderr = proc.communicate(timeout=5)
