@@ -22,11 +22,12 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .assessment import AssessmentResults, Instrument, PmoAssessment, assess, load_instrument, read_responses
-from .errors import InputValidationError, PmoWorkbenchError
-from .resources import examples_dir
+if TYPE_CHECKING:
+    from .assessment import AssessmentResults, Instrument, PmoAssessment, assess, load_instrument, read_responses
+    from .errors import InputValidationError, PmoWorkbenchError
+    from .resources import examples_dir
 
 __version__ = "0.1.0"
 
@@ -39,6 +40,12 @@ _NAMESPACES = {
     "reports": "pmo_workbench.reports",
     "i18n": "pmo_workbench.i18n",
 }
+
+# The analyst's names, imported on first use: importing the package (as the command line does first) costs no
+# pandas, so a Ctrl-C in the command's first second is still the command's to handle.
+_NAMES = {"AssessmentResults": "assessment", "Instrument": "assessment", "PmoAssessment": "assessment",
+          "assess": "assessment", "load_instrument": "assessment", "read_responses": "assessment",
+          "InputValidationError": "errors", "PmoWorkbenchError": "errors", "examples_dir": "resources"}
 
 __all__ = [
     "AssessmentResults",
@@ -73,6 +80,10 @@ def _skip_slow_optional_imports() -> None:
 
 
 def __getattr__(name: str) -> Any:
+    if name in _NAMES:
+        value = getattr(importlib.import_module(f"pmo_workbench.{_NAMES[name]}"), name)
+        globals()[name] = value
+        return value
     if name in _NAMESPACES:
         module = importlib.import_module(_NAMESPACES[name])
         globals()[name] = module

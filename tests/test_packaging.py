@@ -72,3 +72,14 @@ def test_wheel_installs_and_works_without_the_source_tree(tmp_path):
         assert done.returncode == 0, done.stderr
     page = (work / "reports" / "vantellis-insurance-group-positioning.html").read_text(encoding="utf-8")
     assert "Vantellis Insurance Group" in page
+
+
+def test_importing_the_package_imports_no_pandas_so_the_command_handles_an_early_ctrl_c():
+    """The console script imports the package before its own Ctrl-C handling runs: that import must be quick
+    (names load on first use), so that a Ctrl-C in the command's first second is ``interrupted``, not a traceback
+    from the middle of pandas."""
+    code = ("import sys, pmo_workbench as pw; assert 'pandas' not in sys.modules, 'pandas imported'; "
+            "print(pw.assess.__module__, pw.PmoWorkbenchError.__name__, pw.examples_dir().name)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["pmo_workbench.assessment.results", "PmoWorkbenchError", "examples"]
