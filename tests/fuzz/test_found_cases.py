@@ -1,0 +1,50 @@
+"""Inputs the fuzz tests found breaking a reader, kept as plain tests: each is refused with located one-line
+problems, or loaded, as it should be."""
+
+from __future__ import annotations
+
+from pmo_workbench.assessment.responses import read_responses
+from pmo_workbench.errors import InputValidationError, Problem
+
+from .support import located
+
+
+def _problems(call) -> list[str]:
+    try:
+        call()
+    except InputValidationError as exc:
+        return [str(p) for p in exc.problems]
+    raise AssertionError("the input was not refused")
+
+
+def test_a_cell_with_a_line_break_or_a_terminal_escape_stays_in_one_line_of_its_problem(tmp_path, core):
+    # Found on a wide responses file: the messages quoted the cells as they were, so a line break made two lines of
+    # `path:row:column: message` and an escape sequence reached the terminal.
+    path = tmp_path / "responses.csv"
+    path.write_text('organisation,pmo,pmo_level,respondent,role,MAN1\n'
+                    'Acme,PMO,"depart\nment",R1,executive,"3\x1b[2J"\n', encoding="utf-8")
+    problems = _problems(lambda: read_responses(path, core))
+    assert problems == [
+        f"{path}:2:MAN1: value '3\\x1b[2J' is not a number; expected a whole number from 1 to 5, DK for don't know, "
+        "or blank/NA for not applicable",
+        f"{path}:2:pmo_level: unknown pmo_level 'depart\\nment'; expected one of project, department, enterprise or "
+        "blank",
+    ]
+
+
+def test_a_problem_escapes_control_characters_and_line_separators_in_every_part():
+    problem = Problem("book\n.xlsx", 3, "col\r\numn", "value 'a\u2028b\x85c\x7f' is odd\tsee")
+    assert str(problem) == "book\\n.xlsx:3:col\\r\\numn: value 'a\\u2028b\\x85c\\x7f' is odd\\tsee"
+    assert problem.message == "value 'a\\u2028b\\x85c\\x7f' is odd\\tsee"
+    plain = Problem("book.xlsx", None, None, "no control here: é, 💥")
+    assert plain.message == "no control here: é, 💥"
+
+
+def test_the_property_refuses_a_problem_outside_the_input(tmp_path):
+    error = InputValidationError([Problem("elsewhere.csv", 2, "x", "bad")])
+    try:
+        located(error, tmp_path)
+    except AssertionError as exc:
+        assert "not located in the input" in str(exc)
+    else:
+        raise AssertionError("a problem naming another file passed as located")
