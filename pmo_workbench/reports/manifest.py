@@ -338,7 +338,8 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language:
             problems.append(Problem(str(path), where, "instrument", f"unknown instrument id {instrument!r}; "
                                     f"built in: {', '.join(builtin_instruments())}; or give a .yaml file"))
         try:
-            item = _ManifestRow.model_validate(clean)
+            # A blank cell is a column left out: the column's default (``instrument``: pmo-core) applies.
+            item = _ManifestRow.model_validate({k: v for k, v in clean.items() if v is not None})
         except pydantic.ValidationError as exc:
             for err in exc.errors():
                 column = ".".join(str(p) for p in err["loc"]) or None

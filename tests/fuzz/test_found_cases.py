@@ -48,3 +48,26 @@ def test_the_property_refuses_a_problem_outside_the_input(tmp_path):
         assert "not located in the input" in str(exc)
     else:
         raise AssertionError("a problem naming another file passed as located")
+
+
+def test_a_blank_instrument_cell_in_a_csv_manifest_takes_the_default(tmp_path):
+    # Found on the seed manifest: a CSV manifest with an instrument column, a positioning row naming pmo-core and a
+    # portfolio row leaving it blank (it does not apply there) was refused with "instrument: input should be a valid
+    # string"; a blank cell is a column left out, as in a YAML manifest.
+    from pmo_workbench.reports.manifest import read_manifest
+
+    from .support import write_csv
+    from .test_fuzz_portfolio import seeds
+
+    (tmp_path / "portfolio").mkdir()
+    for name, table in seeds()[0].items():
+        write_csv(tmp_path / "portfolio" / f"{name}.csv", table)
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("report,organisation,portfolio,as_of,instrument\n"
+                        "portfolio,Harrowmoor Water Services,portfolio,2026-03-31,\n", encoding="utf-8")
+    [spec] = read_manifest(manifest)
+    assert (spec.report, spec.organisation) == ("portfolio", "Harrowmoor Water Services")
+    manifest.write_text("report,organisation,portfolio,as_of,instrument\n"
+                        "portfolio,Harrowmoor Water Services,portfolio,2026-03-31,pmo-core\n", encoding="utf-8")
+    assert _problems(lambda: read_manifest(manifest)) == [
+        f"{manifest}:2:instrument: does not apply to a portfolio report"]
