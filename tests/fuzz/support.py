@@ -181,12 +181,49 @@ def cell_values(*, dates: bool | None = None) -> st.SearchStrategy[Any]:
     return st.one_of(options)
 
 
+_DATE = re.compile(r"^(\d{4})-(\d{2})(-\d{2})?$")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+EDGE_YEARS = (1, 1677, 1678, 1725, 1899, 1949, 2151, 2261, 2262, 3026, 9999)
+
+
+@st.composite
+def variant(draw, value: Any) -> Any:
+    """A plausible mistake in a cell, after what it holds: a date in another year (at the edges when
+    :data:`DATES_AT_EDGES`), month or form; a number negative, huge, zero, NaN or with a decimal comma; text with a
+    line break, a control character, another case, padded or blank."""
+    if isinstance(value, dt.datetime | dt.date):
+        value = value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
+    if isinstance(value, bool):
+        return draw(st.sampled_from(["yes", "no", "1", "0", "TRUE", "maybe", "", None, 2]))
+    if isinstance(value, int | float):
+        value = repr(value)
+    text = "" if value is None else str(value)
+    if match := _DATE.match(text):
+        year, month, day = match.group(1), match.group(2), match.group(3) or ""
+        options = [st.just(f"{year}-{month}"), st.just(f"{day[1:] or '01'}/{month}/{year}"),
+                   st.just(f"{year}-13{day}"), st.just(f"{year}-{month}-32"), st.just(f"{int(year) + 1}-{month}{day}"),
+                   st.just(f"{int(year) - 3}-{month}{day}"), st.just(text + "T00:00:00"), st.just("")]
+        if DATES_AT_EDGES:
+            options += [st.sampled_from(EDGE_YEARS).map(lambda y: f"{y:04d}-{month}{day}"),
+                        st.just(f"{year}-02-30"), st.just(f"{year}-02-29"),
+                        st.sampled_from(EDGE_DATES).map(dt.date.isoformat)]
+        return draw(st.one_of(options))
+    if _NUMBER.match(text.strip()):
+        number = float(text)
+        return draw(st.sampled_from([f"-{text}", repr(number * 1e12), repr(number * 1e300), "0", "-0", "nan", "inf",
+                                     "-inf", "1e400", text.replace(".", ","), text + "%", f" {text} ",
+                                     str(int(number) + 1) if math.isfinite(number) else "1", "", "NA"]))
+    return draw(st.sampled_from([text + "\n", text + "\x00", text.upper(), text.lower(), f" {text} ", "", text * 40,
+                                 text + "\u202e", "=" + text, text + "💥", text[:1], text + " "]))
+
+
 # -- tables ----------------------------------------------------------------------------------------------------------
 
 Table = tuple[list[str], list[list[Any]]]
 """A sheet: its header and its rows (cells as Python values; ``None`` is blank)."""
 
-_TABLE_OPS = ("cell", "cell", "cell", "cell", "same", "same", "header", "drop_column", "add_column", "dup_column",
+_TABLE_OPS = ("variant", "variant", "variant", "variant", "variant", "variant", "cell", "cell", "cell", "same",
+              "same", "header", "drop_column", "add_column", "dup_column",
               "dup_row", "drop_row", "blank_column", "swap_rows", "short_row", "long_row", "no_rows", "blank_row")
 
 
@@ -201,10 +238,15 @@ def mutated_table(draw, table: Table, *, typed: bool = False, max_ops: int = 6, 
     values = cell_values() if typed else text_values()
     names = st.one_of(st.sampled_from(header + list(known) or ["x"]),
                       st.sampled_from(header or ["x"]).map(lambda h: f" {h.upper()} "), text_values())
-    for _ in range(draw(st.integers(0, max_ops))):
+    for _ in range(draw(st.sampled_from([0, 1, 1, 1, 1, 2, 2, 3]) | st.integers(0, max_ops))):
         op = draw(st.sampled_from(_TABLE_OPS))
         width = len(header)
-        if op in ("cell", "same") and rows and width:
+        if op == "variant" and rows and width:
+            r, c = draw(st.integers(0, len(rows) - 1)), draw(st.integers(0, width - 1))
+            while len(rows[r]) < width:
+                rows[r].append(None)
+            rows[r][c] = draw(variant(rows[r][c]))
+        elif op in ("cell", "same") and rows and width:
             r, c = draw(st.integers(0, len(rows) - 1)), draw(st.integers(0, width - 1))
             while len(rows[r]) < width:
                 rows[r].append(None)
@@ -362,7 +404,8 @@ def _copy(node: Any) -> Any:
     return node
 
 
-_TREE_OPS = ("replace", "replace", "replace", "delete", "duplicate", "add_key", "swap", "same")
+_TREE_OPS = ("variant", "variant", "variant", "variant", "replace", "replace", "delete", "duplicate", "add_key",
+             "swap", "same")
 
 
 @st.composite
@@ -372,11 +415,13 @@ def mutated_tree(draw, document: Any, *, max_ops: int = 4, keys: tuple[str, ...]
     added (one the format knows, from ``keys``, or an unknown one), two entries swapped."""
     document = _copy(document)
     values = yaml_values()
-    for _ in range(draw(st.integers(0, max_ops))):
+    for _ in range(draw(st.sampled_from([0, 1, 1, 1, 1, 2, 2]) | st.integers(0, max_ops))):
         paths = list(_paths(document))
         op = draw(st.sampled_from(_TREE_OPS))
         path = draw(st.sampled_from(paths))
-        if op == "replace":
+        if op == "variant" and path and not isinstance(_at(document, path), dict | list):
+            _at(document, path[:-1])[path[-1]] = draw(variant(_at(document, path)))
+        elif op == "replace":
             if not path:
                 document = draw(values)
                 continue
@@ -410,6 +455,7 @@ def _represent_unknown(dumper: yaml.SafeDumper, value: Any) -> yaml.Node:
 
 _Dumper.add_representer(None, _represent_unknown)
 
+_QUOTED_DATE = re.compile(r"'(\d{4}-\d{2}-\d{2})'")
 _TEXT_OPS = ("none", "none", "none", "dup_line", "cut", "tab", "dup_key")
 
 
@@ -430,6 +476,9 @@ def yaml_text(draw, document: Any) -> str:
     elif op == "tab" and lines:
         i = draw(st.integers(0, len(lines) - 1))
         lines[i] = "\t" + lines[i]
+    if DATES_AT_EDGES and draw(st.booleans()):
+        # a date as YAML reads it: unquoted, so that YAML itself turns it into a date (or fails to)
+        lines = [_QUOTED_DATE.sub(r"\1", line) for line in lines]
     if DATES_AT_EDGES and draw(st.booleans()):
         lines.append(f"{draw(st.sampled_from(['as_of', 'assessed_on', 'date', 'x']))}: "
                      f"{draw(st.sampled_from(EDGE_DATE_TEXTS))}\n")
