@@ -4,6 +4,7 @@ read or refused with located problems, and what is read is scored (as `score` do
 from __future__ import annotations
 
 import functools
+import re
 import json
 
 from hypothesis import given
@@ -26,9 +27,7 @@ def core():
 
 def _typed(value):
     """A seed cell as Excel would hold it: numbers as numbers."""
-    if isinstance(value, str) and value.lstrip("-").isdigit():
-        return int(value)
-    return value
+    return int(value) if isinstance(value, str) and re.fullmatch("-?[0-9]{1,15}", value) else value
 
 
 @functools.cache

@@ -5,6 +5,7 @@ read are scored."""
 from __future__ import annotations
 
 import functools
+import re
 
 import yaml
 from hypothesis import given
@@ -30,7 +31,7 @@ FORMATS = st.tuples(st.sampled_from(["csv", "xlsx"]), st.sampled_from([",", ";"]
 
 
 def _typed(value):
-    return int(value) if isinstance(value, str) and value.isdigit() else value
+    return int(value) if isinstance(value, str) and re.fullmatch("-?[0-9]{1,15}", value) else value
 
 
 @FUZZ
