@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
@@ -151,6 +152,30 @@ def _history_entries(value: Any, base: Path, allowed: tuple[Path, ...]) -> tuple
     return entries, problems
 
 
+_NAME_MAX = 255
+"""The longest name of one file or folder, in bytes, on the file systems this runs on."""
+_PATH_MAX = 4096
+"""The longest path, in bytes, the operating system takes."""
+
+
+def _unusable_name(value: str) -> str | None:
+    """Why ``value`` can name no file anywhere (a NUL character, a name or path longer than any system takes), so
+    that looking it up would fail with an operating-system error instead of "not found"; ``None`` when it can.
+
+    >>> _unusable_name("responses.csv") is None, _unusable_name("a\\x00b")
+    (True, 'holds a NUL character, which no file name can')
+    """
+    if "\x00" in value:
+        return "holds a NUL character, which no file name can"
+    size = len(value.encode("utf-8", "surrogatepass"))
+    if size > _PATH_MAX:
+        return f"a path of {size} bytes; the system takes {_PATH_MAX} at most"
+    longest = max((len(part.encode("utf-8", "surrogatepass")) for part in re.split(r"[/\\]", value)), default=0)
+    if longest > _NAME_MAX:
+        return f"names a file or folder of {longest} bytes; a name may have {_NAME_MAX} at most"
+    return None
+
+
 def _is_file_name(instrument: str) -> bool:
     """Whether an ``instrument`` value names a file (else it is a built-in id)."""
     return instrument.endswith((".yaml", ".yml")) or "/" in instrument or os.sep in instrument
@@ -266,6 +291,13 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language:
         clean = {str(k).strip().lower(): (None if v is None or (isinstance(v, str) and not v.strip()) else v)
                  for k, v in row.items() if k is not None and str(k).strip().lower() in known}
         outside = False
+        for column in (*_PATH_COLUMNS, "competency", "library", "history"):
+            why = None if clean.get(column) is None else _unusable_name(str(clean[column]))
+            if why is not None:
+                problems.append(Problem(str(path), where, column, why))
+                outside = True
+        if outside:
+            continue  # a name no file can have: nothing of this row is looked up
         for column in _PATH_COLUMNS:
             value = clean.get(column)
             if column in ("store", "benchmark") and value is not None:

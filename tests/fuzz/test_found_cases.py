@@ -71,3 +71,27 @@ def test_a_blank_instrument_cell_in_a_csv_manifest_takes_the_default(tmp_path):
                         "portfolio,Harrowmoor Water Services,portfolio,2026-03-31,pmo-core\n", encoding="utf-8")
     assert _problems(lambda: read_manifest(manifest)) == [
         f"{manifest}:2:instrument: does not apply to a portfolio report"]
+
+
+def test_a_manifest_cell_no_file_can_be_named_by_is_a_located_problem(tmp_path):
+    # Found by the fuzz tests: a file name longer than the system takes ended in "OSError: [Errno 36] File name too
+    # long", a NUL character in the instrument column in "ValueError: embedded null byte".
+    from pmo_workbench.reports.manifest import read_manifest
+
+    (tmp_path / "responses.csv").write_text("organisation,pmo,respondent,role,item,value\n", encoding="utf-8")
+    manifest = tmp_path / "manifest.csv"
+    long_name = "responses.csv" * 40
+    manifest.write_text("report,organisation,responses,instrument\n"
+                        f"positioning,Acme,{long_name},pmo-core\n"
+                        "positioning,Acme,responses.csv,pmo-core\x00\n"
+                        f"positioning,Acme,{'d/' * 2100}r.csv,pmo-core\n", encoding="utf-8")
+    assert _problems(lambda: read_manifest(manifest)) == [
+        f"{manifest}:2:responses: names a file or folder of 520 bytes; a name may have 255 at most",
+        f"{manifest}:3:instrument: holds a NUL character, which no file name can",
+        f"{manifest}:4:responses: a path of 4205 bytes; the system takes 4096 at most",
+    ]
+    yaml_manifest = tmp_path / "manifest.yaml"
+    yaml_manifest.write_text(f"- {{report: positioning, organisation: Acme, responses: {long_name}}}\n",
+                             encoding="utf-8")
+    assert _problems(lambda: read_manifest(yaml_manifest)) == [
+        f"{yaml_manifest}:1:responses: names a file or folder of 520 bytes; a name may have 255 at most"]
