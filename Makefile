@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test test-fast lint bench install chromium postgresql clean catalogues translations
+.PHONY: demo test test-fast fuzz lint bench install chromium postgresql clean catalogues translations
 
 demo: $(STAMP) catalogues
 	$(BIN)/pmo-workbench demo --out reports/demo
@@ -29,6 +29,13 @@ lint: $(STAMP) catalogues
 
 test-fast: $(STAMP) catalogues
 	$(BIN)/python -m pytest -n auto -m "not slow"
+
+# The readers fuzzed at length (tests/fuzz): many generated inputs per reader (FUZZ_EXAMPLES each), then a table
+# of how many each reader was given, loaded, refused with a located error, and how many broke the property.
+# `make test` runs the same tests with a few fixed inputs each.
+FUZZ_EXAMPLES ?= 300
+fuzz: $(STAMP) catalogues
+	PMO_WORKBENCH_FUZZ=long PMO_WORKBENCH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/fuzz -n 0 -q
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_scoring.py

@@ -7,8 +7,23 @@ pickle across process pools (batches run reports in worker processes).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+_LINE_BREAKING = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""Characters that would break a problem's one line or act on a terminal: every control character (C0, DEL, C1,
+tabs and line breaks among them) and the Unicode line and paragraph separators."""
+
+
+def one_line(text: str) -> str:
+    """``text`` with every control character and line separator written as its escape (``\\n``, ``\\x1b``,
+    ``\\u2028``), so that a value quoted from a cell keeps a message on one line and cannot move a terminal's cursor.
+
+    >>> one_line("a\\nb\\x1b[31m")
+    'a\\\\nb\\\\x1b[31m'
+    """
+    return _LINE_BREAKING.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, order=True)
@@ -24,6 +39,14 @@ class Problem:
     row: int | None
     column: str | int | None
     message: str
+
+    def __post_init__(self) -> None:
+        # A message quotes what a cell held, and a cell may hold a line break or a terminal escape: each problem
+        # stays one line (`path:row:column: message`) whatever the input.
+        for name in ("path", "column", "message"):
+            value = getattr(self, name)
+            if isinstance(value, str) and _LINE_BREAKING.search(value):
+                object.__setattr__(self, name, one_line(value))
 
     def __str__(self) -> str:
         row = "-" if self.row is None else str(self.row)

@@ -16,7 +16,7 @@ from .._values import date_problem
 from .._yaml import load_yaml
 from ..errors import InputValidationError, NoAnswersError, PmoWorkbenchError, Problem, ReportParameterError
 from .._safety import FileSafetyError, resolve_inside
-from .manifest_cells import history_entries, store_file
+from .manifest_cells import history_entries, store_file, unusable_name
 from .publish import reserved_name
 from .spec import (
     REPORTS,
@@ -234,6 +234,13 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language:
         clean = {str(k).strip().lower(): (None if v is None or (isinstance(v, str) and not v.strip()) else v)
                  for k, v in row.items() if k is not None and str(k).strip().lower() in known}
         outside = False
+        for column in (*_PATH_COLUMNS, "competency", "library", "history"):
+            why = None if clean.get(column) is None else unusable_name(str(clean[column]))
+            if why is not None:
+                problems.append(Problem(str(path), where, column, why))
+                outside = True
+        if outside:
+            continue  # a name no file can have: nothing of this row is looked up
         for column in _PATH_COLUMNS:
             value = clean.get(column)
             if column in ("store", "benchmark") and value is not None:
@@ -306,7 +313,8 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language:
             problems.append(Problem(str(path), where, "instrument", f"unknown instrument id {instrument!r}; "
                                     f"built in: {', '.join(builtin_instruments())}; or give a .yaml file"))
         try:
-            item = _ManifestRow.model_validate(clean)
+            # A blank cell is a column left out: the column's default (``instrument``: pmo-core) applies.
+            item = _ManifestRow.model_validate({k: v for k, v in clean.items() if v is not None})
         except pydantic.ValidationError as exc:
             for err in exc.errors():
                 column = ".".join(str(p) for p in err["loc"]) or None

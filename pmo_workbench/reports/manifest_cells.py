@@ -1,8 +1,9 @@
-"""Manifest cells that hold more than one value: a ``store`` value's database file, a ``history`` cell's earlier
-workbooks and their status dates."""
+"""Manifest cells that hold more than one value (a ``store`` value's database file, a ``history`` cell's earlier
+workbooks and their status dates) and names no file can have."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -58,3 +59,27 @@ def history_entries(value: Any, base: Path, allowed: tuple[Path, ...]) -> tuple[
         if not Path(_absolute(file.strip(), base)).exists():
             problems.append(f"workbook or folder not found: {file.strip()}")
     return entries, problems
+
+
+_NAME_MAX = 255
+"""The longest name of one file or folder, in bytes, on the file systems this runs on."""
+_PATH_MAX = 4096
+"""The longest path, in bytes, the operating system takes."""
+
+
+def unusable_name(value: str) -> str | None:
+    """Why ``value`` can name no file anywhere (a NUL character, a name or path longer than any system takes), so
+    that looking it up would fail with an operating-system error instead of "not found"; ``None`` when it can.
+
+    >>> unusable_name("responses.csv") is None, unusable_name("a\\x00b")
+    (True, 'holds a NUL character, which no file name can')
+    """
+    if "\x00" in value:
+        return "holds a NUL character, which no file name can"
+    size = len(value.encode("utf-8", "surrogatepass"))
+    if size > _PATH_MAX:
+        return f"a path of {size} bytes; the system takes {_PATH_MAX} at most"
+    longest = max((len(part.encode("utf-8", "surrogatepass")) for part in re.split(r"[/\\]", value)), default=0)
+    if longest > _NAME_MAX:
+        return f"names a file or folder of {longest} bytes; a name may have {_NAME_MAX} at most"
+    return None
