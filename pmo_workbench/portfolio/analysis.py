@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._values import date_problem, money, money_heading, project_label
+from .._values import date_value, money, money_heading, project_label
 from ..i18n import _
 from .breakdown import DIMENSIONS, breakdown, pmo_pressure, pmo_view, unaligned
 from .capacity import ResourceAnalysis, resource_load
@@ -329,6 +329,8 @@ def analyse_portfolio(
     ------
     ValueError
         For an unknown EAC method or currency code, or a currency that differs from the workbook's.
+    InputValidationError
+        For an ``as_of`` that is not a date from 1950 to 2150 (its one problem names ``as_of``).
     """
     today_note = []
     if as_of is None:
@@ -337,11 +339,8 @@ def analyse_portfolio(
             today_note = [Finding("info", "no_status_date", _(
                 "The workbook gives no status date (an about sheet with status_date) and none was passed: it is "
                 "analysed as of today, {date}").format(date=report_date(pd.Timestamp(dt.date.today()))))]
-    if as_of is not None:
-        day, message = date_problem(as_of)
-        if message is not None:
-            raise ValueError(f"as_of {message}")
-        as_of = day
+    if as_of is not None:  # a status date outside 1950-2150 is the caller's located problem, not a pandas overflow
+        as_of = date_value(as_of, where="as_of")
     as_of = pd.Timestamp(dt.date.today() if as_of is None else as_of).normalize()
     thresholds = make_thresholds(thresholds)
     if eac_method not in EAC_METHODS:

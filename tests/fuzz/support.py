@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 TEMPLATES = ROOT / "templates"
 
-DATES_AT_EDGES = False
+DATES_AT_EDGES = True
 """Whether the strategies put dates at the edges of what a calendar or pandas holds into the files (years 1, 1677,
 1725, 2262, 3026, 9999; 30 February; such dates as YAML dates). Off until every date goes through the one date
 reader: today such dates end in pandas' ``OutOfBoundsDatetime`` or an ``OverflowError``, not a located message."""

@@ -3,10 +3,14 @@ problems, or loaded, as it should be."""
 
 from __future__ import annotations
 
+import pytest
+
 from pmo_workbench.assessment.responses import read_responses
 from pmo_workbench.errors import InputValidationError, Problem
 
-from .support import located
+from .support import EXAMPLES, located
+
+ROOT_PORTFOLIOS = EXAMPLES / "portfolios"
 
 
 def _problems(call) -> list[str]:
@@ -95,3 +99,54 @@ def test_a_manifest_cell_no_file_can_be_named_by_is_a_located_problem(tmp_path):
                              encoding="utf-8")
     assert _problems(lambda: read_manifest(yaml_manifest)) == [
         f"{yaml_manifest}:1:responses: names a file or folder of 520 bytes; a name may have 255 at most"]
+
+
+# Found with dates at the edges (years 1, 1725, 3026, 9999 in one cell of the Harrowmoor CSV folder): each ended in
+# pandas' OutOfBoundsDatetime or an OverflowError from the dates' arithmetic, in whichever sheet held the date.
+_EDGE_DATES = [
+    ("projects.csv", 1, "finish", "3026-09-30"),
+    ("projects.csv", 1, "finish", "9999-12-31"),
+    ("projects.csv", 1, "start", "0001-10-01"),
+    ("projects.csv", 1, "start", "1725-10-01"),
+    ("projects.csv", 1, "forecast_finish", "3026-10-05"),
+    ("projects.csv", 1, "status_date", "3026-03-31"),
+    ("milestones.csv", 1, "planned", "3025-12-13"),
+    ("benefits.csv", 1, "due", "3027-07-30"),
+    ("status_history.csv", 1, "status_date", "3025-10-31"),
+    ("dependencies.csv", 2, "needed_by", "3026-03-08"),
+    ("financials.csv", 1, "month", "3025-10"),
+    ("assignments.csv", 1, "month", "3025-11"),
+]
+
+
+def _edited_harrowmoor(tmp_path, sheet: str, row: int, column: str, value: str):
+    import shutil
+
+    import pandas as pd
+
+    folder = tmp_path / "harrowmoor"
+    shutil.copytree(ROOT_PORTFOLIOS / "harrowmoor-water-services", folder)
+    frame = pd.read_csv(folder / sheet, dtype=str, keep_default_na=False)
+    frame.loc[row - 1, column] = value
+    frame.to_csv(folder / sheet, index=False)
+    return folder
+
+
+@pytest.mark.parametrize(("sheet", "row", "column", "value"), _EDGE_DATES)
+def test_a_date_outside_the_years_1950_2150_in_any_sheet_is_a_located_problem(tmp_path, sheet, row, column, value):
+    from pmo_workbench.portfolio import read_portfolio
+
+    folder = _edited_harrowmoor(tmp_path, sheet, row, column, value)
+    problems = _problems(lambda: read_portfolio(folder))
+    mine = [p for p in problems if f"{sheet}:{row + 1}:{column}:" in p]
+    assert mine, problems
+    assert f"'{value}' is outside the years 1950-2150" in mine[0], mine
+
+
+@pytest.mark.parametrize("as_of", ["3026-03-31", "1725-05-01"])
+def test_a_status_date_outside_the_years_1950_2150_is_a_located_problem_not_an_overflow(as_of):
+    from pmo_workbench.portfolio import analyse_portfolio, read_portfolio
+
+    portfolio = read_portfolio(ROOT_PORTFOLIOS / "harrowmoor-water-services")
+    problems = _problems(lambda: analyse_portfolio(portfolio, as_of=as_of))
+    assert len(problems) == 1 and f"'{as_of}' is outside the years 1950-2150" in problems[0], problems
