@@ -376,9 +376,10 @@ date nor any difference of two dates comes near pandas' nanosecond limits (1677-
 
 DATE_FORMAT = "YYYY-MM-DD"
 
-_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
-_ISO_MONTH = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
-                        r"(?:Z|[+-]\d{2}:?\d{2})?)?)?")
+# a time after the date (dropped) must be one: 00:00 to 23:59:60, an offset up to 23:59
+_TIME = r"[T ](?:[01]\d|2[0-3]):[0-5]\d(?::(?:[0-5]\d|60)(?:\.\d+)?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?"
+_ISO_DAY = re.compile(rf"(\d{{4}})-(\d{{2}})-(\d{{2}})(?:{_TIME})?")
+_ISO_MONTH = re.compile(rf"(\d{{4}})-(\d{{2}})(?:-(\d{{2}})(?:{_TIME})?)?")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
 
 
@@ -391,6 +392,10 @@ def _date_text(value: Any) -> str:
         return str(value)
     if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
         return value.isoformat()
+    if isinstance(value, (list, tuple, set)):  # a YAML list given where one date belongs
+        return "[" + ", ".join(_date_text(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_date_text(k)}: {_date_text(v)}" for k, v in value.items()) + "}"
     return str(value).strip()
 
 
@@ -416,6 +421,9 @@ def _read_distinct(texts: pd.Series, month: bool) -> tuple[pd.Series, pd.Series]
     unshaped = ~shaped & ~blank
     reasons[unshaped] = f"is not a {noun}"
     reasons[unshaped & texts.str.fullmatch(_NUMBER.pattern)] = f"is a number, not a {noun}"
+    # a spreadsheet date cell before 1900 (or holding a negative number) reads as a bare time of day
+    reasons[unshaped & texts.str.fullmatch(r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?")] = (
+        f"is a time of day, not a {noun} (a spreadsheet date cell before 1900 reads as one)")
     return dates.where(reasons.eq("")).astype("datetime64[ns]"), reasons
 
 
@@ -450,7 +458,11 @@ def read_dates(values: pd.Series, *, month: bool = False) -> tuple[pd.Series, pd
     ['', 'is not a real date (no such month or day)', 'is outside the years 1950-2150', 'is a number, not a date',
      '', '']
     """
-    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=False)
+    try:
+        codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=False)
+    except TypeError:  # a list or mapping (a YAML value): read as its text, which is no date
+        codes, uniques = pd.factorize(values.map(lambda v: _date_text(v) if isinstance(v, (list, dict, set))
+                                                 else v).astype(object), use_na_sentinel=False)
     texts = pd.Series([_date_text(u) for u in uniques], dtype=object)
     if not len(texts):
         empty = pd.Series([], index=values.index, dtype=object)

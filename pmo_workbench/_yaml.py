@@ -16,7 +16,7 @@ import pydantic
 import yaml
 
 from ._memo import cached
-from ._values import CONTROL_IN_YAML, control_message, date_problem
+from ._values import CONTROL_IN_YAML, control_message, date_expected, date_message, date_problem
 from .errors import InputValidationError, Problem
 
 # libyaml's parser when PyYAML was built with it: the same documents, several times faster.
@@ -70,20 +70,26 @@ _MERGE = "tag:yaml.org,2002:merge"
 def _unbuildable(where: str, root: yaml.Node | None, exc: Exception) -> list[Problem]:
     """The scalars YAML reads as a date, time or number that cannot be built (``2026-02-30``), located."""
     constructor = yaml.constructor.SafeConstructor()
-    found, stack = [], [root]
+    found: list[Problem] = []
+    stack: list[tuple[yaml.Node | None, str | None]] = [(root, None)]
     while stack:
-        node = stack.pop()
+        node, key = stack.pop()
         if isinstance(node, yaml.ScalarNode):
             try:
                 constructor.construct_object(node)
             except (ValueError, OverflowError, yaml.YAMLError) as why:
-                message = date_problem(node.value)[1] if node.tag.endswith(":timestamp") else None
+                message = None
+                if node.tag.endswith(":timestamp"):  # 2026-02-30, or a time of day that cannot be (25:00)
+                    message = date_problem(node.value)[1] or date_message(
+                        node.value, "is not a real date and time", date_expected())
+                message = message or f"'{node.value}' cannot be read ({why})"
                 found.append(Problem(where, node.start_mark.line + 1, node.start_mark.column + 1,
-                                     message or f"'{node.value}' cannot be read ({why})"))
+                                     f"{key}: {message}" if key else message))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+            stack.extend((item, key) for item in node.value)
         elif isinstance(node, yaml.MappingNode):
-            stack.extend(part for pair in node.value for part in pair)
+            for name, value in node.value:
+                stack.extend(((name, key), (value, name.value if isinstance(name, yaml.ScalarNode) else key)))
     return found or [Problem(where, None, None, f"a value cannot be read ({exc})")]
 
 

@@ -113,3 +113,34 @@ def test_set_locale_holds_for_the_rest_of_the_report_and_a_block_still_wins():
     finally:
         _values.set_locale(None)
     assert _values.number_locale() == "en_GB" and _values.fmt(1234.5, 1, thousands=True) == "1,234.5"
+
+
+# -- the one date reader --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "reason"), [
+    # a time after the date is dropped only when it is a time: 25:00 or a 61st minute is no date
+    ("2026-05-31T25:00:00", "is not a date"),
+    ("2026-05-31 23:61", "is not a date"),
+    ("2026-05-31T10:00:00+25:00", "is not a date"),
+    # what a spreadsheet date cell before 1900 reads as
+    ("00:00:00", "is a time of day, not a date (a spreadsheet date cell before 1900 reads as one)"),
+    # a YAML list or mapping where one date belongs (was a TypeError: unhashable type)
+    (["2026-05-31"], "is not a date"),
+    ({"day": "2026-05-31"}, "is not a date"),
+])
+def test_read_dates_refuses_what_is_no_date(value, reason):
+    dates, why = _values.read_dates(pd.Series(["2026-05-31", value, "2026-05-31"], dtype=object))
+    assert why.tolist() == ["", reason, ""]
+    assert dates.isna().tolist() == [False, True, False]
+
+
+@pytest.mark.parametrize("value", ["2026-05-31T23:59:59.5+05:30", "2026-05-31 00:00:00", "2026-05-31T10:00Z",
+                                   " 2026-05-31 "])
+def test_read_dates_drops_a_real_time(value):
+    dates, why = _values.read_dates(pd.Series([value], dtype=object))
+    assert (dates.iat[0], why.iat[0]) == (pd.Timestamp("2026-05-31"), "")
+
+
+def test_date_problem_of_a_list_says_its_value():
+    assert _values.date_problem(["2026-05-31", "2026-06-01"]) == (
+        None, "'[2026-05-31, 2026-06-01]' is not a date; expected a date as YYYY-MM-DD from 1950 to 2150")

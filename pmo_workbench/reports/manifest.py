@@ -48,7 +48,7 @@ class _ManifestRow(BaseModel):
     currency: str | None = None
     green: str | list[float] | None = None
     amber: str | list[float] | None = None
-    history: str | dict[str, dt.date] | None = None
+    history: Any = None  # PATH=YYYY-MM-DD;... or {path: date}: checked, each entry located, by history_entries
     stale_days: int | None = Field(default=None, ge=1)
     instrument: str = "pmo-core"
     benchmark: str | None = None

@@ -38,7 +38,7 @@ def history_entries(value: Any, base: Path, allowed: tuple[Path, ...]) -> tuple[
     path must exist and lie where the manifest's files may.
     """
     if isinstance(value, dict):
-        pairs = [(str(k), str(v)) for k, v in value.items()]
+        pairs = [(str(k), v) for k, v in value.items()]  # a date, a text or what YAML made of a mistake
     else:
         pairs = [part.strip().rpartition("=")[::2] for part in str(value).split(";") if part.strip()]
     entries, problems = {}, []
@@ -46,7 +46,8 @@ def history_entries(value: Any, base: Path, allowed: tuple[Path, ...]) -> tuple[
         if not file.strip():
             problems.append(f"{date!r} names no workbook; expected PATH=YYYY-MM-DD, separated by ';'")
             continue
-        when, message = date_problem(date.strip(), expected="PATH=YYYY-MM-DD, a date from 1950 to 2150")
+        when, message = date_problem(date.strip() if isinstance(date, str) else date,
+                                     expected="PATH=YYYY-MM-DD, a date from 1950 to 2150")
         if when is None:
             problems.append(f"{file.strip()}: {message or 'no date; expected PATH=YYYY-MM-DD'}")
             continue

@@ -6,16 +6,17 @@ A wave's label ("2025", "2026 Q3") is unique per PMO; without one, an assessment
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pandas as pd
 import sqlalchemy as sa
 
-from .._values import CONTROL, control_message
+from .._values import CONTROL, control_message, stored_dates
 from ..assessment.instrument import Instrument
 from ..assessment.responses import WAVE_MAX_LENGTH
 from ..errors import InputValidationError, Problem, StoreError
 from ._ids import lookup_id
-from .schema import _ANS, _ASM, _ORG, _PMO, _RESP, STATUSES, _utcnow
+from .schema import _ANS, _ASM, _ORG, _PMO, _RESP, STATUSES, _stored_text, _utcnow
 
 ASSESSMENT_COLUMNS = ("assessment_id", "organisation", "pmo", "pmo_level", "parent_pmo", "instrument_id",
                       "instrument_version", "assessed_on", "status", "target", "respondents", "answers", "pmo_id",
@@ -105,8 +106,9 @@ class AssessmentMixin:
         with self._read() as conn:
             rows = conn.execute(self._assessment_query()).all()
         frame = pd.DataFrame(rows, columns=list(ASSESSMENT_COLUMNS))
-        for name in ("assessed_on", "fieldwork_start", "fieldwork_end"):
-            frame[name] = pd.to_datetime(frame[name]).astype("datetime64[us]")
+        for name in _DATES:
+            frame[name] = stored_dates(frame[name], key=f"assessments.{name}",
+                                       rows=frame["assessment_id"]).to_numpy().astype("datetime64[us]")
         for name in ("assessment_id", "respondents", "answers", "pmo_id"):
             frame[name] = frame[name].astype("int64")
         return frame
@@ -117,7 +119,8 @@ class AssessmentMixin:
             row = conn.execute(self._assessment_query().where(_ASM.c.id == lookup_id(assessment_id))).first()
         if row is None:
             raise StoreError(f"no assessment {assessment_id} in {self.shown_url}")
-        return dict(zip(ASSESSMENT_COLUMNS, row))
+        found = dict(zip(ASSESSMENT_COLUMNS, row))
+        return {**found, **_days(found, found["assessment_id"])}
 
     # -- internals ---------------------------------------------------------------------------------------
     def _assessment(self, conn: sa.Connection, org_id: int, pmo_id: int, instrument: Instrument, *,
@@ -125,9 +128,10 @@ class AssessmentMixin:
                     fieldwork: tuple[dt.date | None, dt.date | None] = (None, None)) -> tuple[int, bool]:
         """The assessment (id, created) of a PMO for ``wave`` (see :meth:`create_assessment`)."""
         wave = wave_label(wave)
-        rows = conn.execute(sa.select(_ASM.c.id, _ASM.c.label, _ASM.c.instrument_id, _ASM.c.instrument_version,
-                                      _ASM.c.fieldwork_start, _ASM.c.fieldwork_end, _ASM.c.assessed_on)
-                            .where(_ASM.c.pmo_id == pmo_id).order_by(_ASM.c.id)).all()
+        rows = [SimpleNamespace(**{**row._asdict(), **_days(row._asdict(), row.id)}) for row in conn.execute(
+            sa.select(_ASM.c.id, _ASM.c.label, _ASM.c.instrument_id, _ASM.c.instrument_version,
+                      *(_stored_text(_ASM.c[name]) for name in _DATES))
+            .where(_ASM.c.pmo_id == pmo_id).order_by(_ASM.c.id))]
         version = (instrument.id, instrument.version)
         if wave is not None:
             for row in rows:
@@ -193,14 +197,28 @@ class AssessmentMixin:
                      .where(_RESP.c.assessment_id == _ASM.c.id).correlate(_ASM).scalar_subquery())
         return (
             sa.select(_ASM.c.id, _ORG.c.name, _PMO.c.name, _PMO.c.level, parent.c.name, _ASM.c.instrument_id,
-                      _ASM.c.instrument_version, _ASM.c.assessed_on, _ASM.c.status, _ASM.c.target_type,
-                      n_respondents, n_answers, _ASM.c.pmo_id, _ASM.c.label, _ASM.c.fieldwork_start,
-                      _ASM.c.fieldwork_end)
+                      _ASM.c.instrument_version, _stored_text(_ASM.c.assessed_on), _ASM.c.status,
+                      _ASM.c.target_type, n_respondents, n_answers, _ASM.c.pmo_id, _ASM.c.label,
+                      _stored_text(_ASM.c.fieldwork_start), _stored_text(_ASM.c.fieldwork_end))
             .select_from(_ASM.join(_ORG, _ASM.c.organisation_id == _ORG.c.id)
                          .join(_PMO, _ASM.c.pmo_id == _PMO.c.id)
                          .outerjoin(parent, _PMO.c.parent_id == parent.c.id))
             .order_by(_ASM.c.id)
         )
+
+
+_DATES = ("assessed_on", "fieldwork_start", "fieldwork_end")
+"""An assessment's dates: read as the database holds them, then through the package's date reader, so a value
+written by hand (``2026-02-30``, ``3026-01-01``) is a located problem rather than an error inside SQLAlchemy."""
+
+
+def _days(row: dict, assessment_id: int) -> dict[str, dt.date | None]:
+    """The dates of an assessment ``row`` (stored text) as dates or ``None``, through :func:`stored_dates`."""
+    days = {}
+    for name in _DATES:
+        day = stored_dates(pd.Series([row[name]], dtype=object), key=f"assessments.{name}", rows=[assessment_id]).iat[0]
+        days[name] = None if pd.isna(day) else day.date()
+    return days
 
 
 WAVE_GAP = dt.timedelta(days=180)

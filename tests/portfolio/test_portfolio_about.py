@@ -138,3 +138,14 @@ def test_as_of_option_is_read_by_the_date_reader(value, why):
     result = runner.invoke(app, ["portfolio", str(KORRIN), "--as-of", value])
     assert result.exit_code == 2
     assert why in " ".join(result.stderr.replace("│", " ").split())
+
+
+def test_the_report_notebook_opened_by_hand_reads_the_sample_at_its_own_status_date():
+    # the by-hand defaults once fixed as_of at 2026-09-30, a month after the sample's figures (2026-08-31)
+    from pmo_workbench.resources import notebooks_dir
+
+    cells = json.loads((notebooks_dir() / "portfolio_health.ipynb").read_text(encoding="utf-8"))["cells"]
+    (setup,) = ["".join(c["source"]) for c in cells if "opened by hand" in "".join(c["source"])]
+    assert "stellbrook-pharmaceuticals.xlsx" in setup and "as_of =" not in setup
+    sample = read_portfolio(examples_dir() / "portfolios" / "stellbrook-pharmaceuticals.xlsx")
+    assert analyse_portfolio(sample, as_of=None).as_of == pd.Timestamp("2026-08-31")

@@ -246,6 +246,28 @@ def test_manifest_rows_pass_history_and_check_it(workbook):
     assert "not found: nowhere" in found[0][2] and "not a date" in found[1][2]
 
 
+@pytest.mark.parametrize(("history", "message"), [
+    # one message each, naming the value as written; no validator's type names beside it
+    ("{february: [2026-02-28]}", "february: '[2026-02-28]' is not a date; expected PATH=YYYY-MM-DD, a date from "
+                                 "1950 to 2150"),
+    ("{february: 20260228}", "february: '20260228' is a number, not a date; expected PATH=YYYY-MM-DD, a date from "
+                             "1950 to 2150"),
+    ("[february]", "\"['february']\" names no workbook; expected PATH=YYYY-MM-DD, separated by ';'"),
+])
+def test_a_yaml_history_that_is_no_date_is_one_located_problem(workbook, history, message):
+    from pmo_workbench import reports
+    from pmo_workbench.errors import InputValidationError
+
+    base = workbook.parent
+    write_folder(base / "february", {"projects": [PROJECT_HEAD[:11]]})
+    manifest = base / "odd-history.yaml"
+    manifest.write_text("reports:\n  - {report: portfolio, organisation: A, portfolio: acme,\n"
+                        f"     history: {history}}}\n", encoding="utf-8")
+    with pytest.raises(InputValidationError) as caught:
+        reports.read_manifest(manifest)
+    assert [(p.row, p.column, p.message) for p in caught.value.problems] == [(2, "history", message)]
+
+
 def test_reports_of_projects_the_workbook_does_not_hold_are_refused_as_in_the_sheet(workbook, tmp_path):
     earlier = write_folder(tmp_path / "old", {"projects": [
         PROJECT_HEAD[:11], ["Z", "Gone", "Digital", "Zed", "active", "2025-11-01", "2026-10-31", 50, 10, 10, 10]]})

@@ -363,6 +363,26 @@ def test_manifest_as_of_without_portfolio_is_a_located_problem(inputs):
     assert [(p.row, p.column) for p in caught.value.problems] == [(2, "as_of")]
 
 
+@pytest.mark.parametrize(("value", "where", "message"), [
+    # a YAML list or mapping where one date belongs was a TypeError from the date reader
+    ("[2026-05-31]", (2, "as_of"), "'[2026-05-31]' is not a date; expected a date as YYYY-MM-DD from 1950 to 2150"),
+    ("{day: 2026-05-31}", (2, "as_of"), "'{day: 2026-05-31}' is not a date; expected a date as YYYY-MM-DD from "
+                                        "1950 to 2150"),
+    # a date YAML itself cannot build names its key as well as its line and column
+    ("2026-02-30", (7, 12), "as_of: '2026-02-30' is not a real date (no such month or day); expected a date as "
+                            "YYYY-MM-DD from 1950 to 2150"),
+])
+def test_manifest_as_of_that_is_no_date_is_a_located_problem(inputs, value, where, message):
+    folder, _, workbook = inputs
+    manifest = folder / "odd-as-of.yaml"
+    manifest.write_text("reports:\n  - report: positioning\n    organisation: Acme\n    responses: responses.csv\n"
+                        f"    instrument: tri.yaml\n    portfolio: {workbook.name}\n    as_of: {value}\n",
+                        encoding="utf-8")
+    with pytest.raises(InputValidationError) as caught:
+        read_manifest(manifest)
+    assert [(p.row, p.column, p.message) for p in caught.value.problems] == [(*where, message)]
+
+
 
 def test_a_pmo_over_others_counts_their_projects_too(assessed, tmp_path):
     # pmos sheet: Corporate PMO at the top, Digital PMO and Estates PMO under it. Corporate's figures then cover

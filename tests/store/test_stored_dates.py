@@ -81,3 +81,42 @@ def test_the_other_assessments_still_read(tmp_path, core):
     with Store(path) as store:
         others = [i for i in _ids(path) if i != first]
         assert others and len(store.responses(others)) > 0
+
+
+@pytest.mark.parametrize("column", ["assessed_on", "fieldwork_start", "fieldwork_end"])
+@pytest.mark.parametrize(("value", "reason"), [
+    ("2026-02-30", "is not a real date (no such month or day)"),  # was a ValueError inside SQLAlchemy
+    ("3026-01-01", "is outside the years 1950-2150"),  # was taken as it is
+    ("garbage", "is not a date"),
+])
+def test_a_bad_assessment_date_is_a_located_problem(tmp_path, core, column, value, reason):
+    path, first = _stored(tmp_path, core)
+    with sqlite3.connect(path) as raw:
+        raw.execute(f"UPDATE assessments SET {column} = ? WHERE id = ?", (value, first))
+    expected = (f"store:{first}:assessments.{column}: '{value}' {reason}; expected a date as YYYY-MM-DD from 1950 "
+                "to 2150")
+    with Store(path) as store:
+        for read in (store.assessments, lambda: store.assessment(first)):
+            with pytest.raises(InputValidationError) as info:
+                read()
+            assert [str(p) for p in info.value.problems] == [expected]
+    out = tmp_path / "export.csv"
+    for args in (["store", "list", "--db", path], ["score", "--store", path, "--assessment", str(first)],
+                 ["store", "export", str(out), "--db", path, "--assessment", str(first)]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2 and expected in result.stderr, result.output
+        assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_good_assessment_dates_read_back(tmp_path, core):
+    path, first = _stored(tmp_path, core)
+    with sqlite3.connect(path) as raw:
+        raw.execute("UPDATE assessments SET fieldwork_start = '2026-03-01', fieldwork_end = NULL WHERE id = ?",
+                    (first,))
+    with Store(path) as store:
+        listed = store.assessments().set_index("assessment_id")
+        one = store.assessment(first)
+    assert listed.loc[first, "fieldwork_start"] == pd.Timestamp("2026-03-01")
+    assert str(listed["fieldwork_start"].dtype) == "datetime64[us]" and pd.isna(listed.loc[first, "fieldwork_end"])
+    assert (one["fieldwork_start"], one["fieldwork_end"]) == (pd.Timestamp("2026-03-01").date(), None)
