@@ -19,15 +19,21 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .._values import CONTROL, control_message, date_expected, date_problem
-from ..errors import Problem
+from ..errors import InputValidationError, Problem
 from .tracked_sheets import _known_currency
 
-__all__ = ["ABOUT", "ABOUT_COLUMNS", "About", "check_about_currency", "read_about"]
+if TYPE_CHECKING:
+    from .model import Portfolio
+
+__all__ = ["ABOUT", "ABOUT_COLUMNS", "About", "check_about_currency", "read_about", "report_organisation"]
 
 ABOUT = "about"
 """The name of the sheet (or ``about.csv``) that says what the workbook is about."""
@@ -112,3 +118,39 @@ def check_about_currency(about: About, column: str | None) -> list[Problem]:
     return [Problem(about.where, about.row, about.currency_header,
                     f"'{about.currency}' differs from the projects sheet's currency '{column}'; expected the same "
                     "code, or one of them blank")]
+
+
+def _folded(name: str) -> str:
+    """A name as compared: Unicode NFC, every run of spaces one space, case folded."""
+    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+
+
+def report_organisation(portfolio: Portfolio, organisation: str | None) -> str | None:
+    """The organisation a report on ``portfolio`` is for: ``organisation`` when given, else the one its ``about``
+    sheet names (``None`` when neither does).
+
+    A report for one organisation made from another's workbook is refused: when the about sheet names an
+    organisation and ``organisation`` is another (compared ignoring case and spacing), an ``InputValidationError``
+    names the about sheet's cell, both names and what was expected.
+
+    >>> from pmo_workbench.portfolio.model import Portfolio
+    >>> book = Portfolio(source="book.xlsx", projects=pd.DataFrame(), organisation="Korrin Regional Council")
+    >>> report_organisation(book, None), report_organisation(book, "korrin  regional council")
+    ('Korrin Regional Council', 'korrin  regional council')
+    >>> try:
+    ...     report_organisation(book, "Acme")
+    ... except InputValidationError as exc:
+    ...     print(exc.problems[0].message)
+    the workbook is the portfolio of 'Korrin Regional Council', not of 'Acme'; expected the report to be for \
+'Korrin Regional Council', or the workbook of 'Acme'
+    """
+    stated = portfolio.organisation
+    if organisation is None or not organisation.strip():
+        return stated
+    if stated and _folded(stated) != _folded(organisation):
+        where = (f"{Path(portfolio.source) / 'about.csv'}" if Path(portfolio.source).is_dir()
+                 else f"{portfolio.source}[{ABOUT}]")
+        raise InputValidationError([Problem(where, 2, "organisation", (
+            f"the workbook is the portfolio of {stated!r}, not of {organisation!r}; expected the report to be for "
+            f"{stated!r}, or the workbook of {organisation!r}"))])
+    return organisation

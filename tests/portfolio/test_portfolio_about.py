@@ -149,3 +149,20 @@ def test_the_report_notebook_opened_by_hand_reads_the_sample_at_its_own_status_d
     assert "stellbrook-pharmaceuticals.xlsx" in setup and "as_of =" not in setup
     sample = read_portfolio(examples_dir() / "portfolios" / "stellbrook-pharmaceuticals.xlsx")
     assert analyse_portfolio(sample, as_of=None).as_of == pd.Timestamp("2026-08-31")
+
+
+@pytest.mark.parametrize("form", ["xlsx", "csv"])
+def test_a_report_for_another_organisation_than_the_about_sheets_is_refused(tmp_path, form):
+    from pmo_workbench.portfolio.about import report_organisation
+
+    path = write_portfolio(tmp_path, {"projects": [minimal_project()],
+                                      "about": [{"organisation": "Korrin Regional Council"}]}, form=form)
+    book = read_portfolio(path)
+    assert report_organisation(book, None) == "Korrin Regional Council"
+    assert report_organisation(book, " KORRIN  regional council") == " KORRIN  regional council"
+    with pytest.raises(InputValidationError) as caught:
+        report_organisation(book, "Acme Ltd")
+    where = f"{path}/about.csv" if form == "csv" else f"{path}[about]"
+    assert [str(p) for p in caught.value.problems] == [
+        f"{where}:2:organisation: the workbook is the portfolio of 'Korrin Regional Council', not of 'Acme Ltd'; "
+        "expected the report to be for 'Korrin Regional Council', or the workbook of 'Acme Ltd'"]
