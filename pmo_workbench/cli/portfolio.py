@@ -86,9 +86,10 @@ def report_currency(portfolio, currency: str | None) -> str | None:
     except ValueError as exc:
         usage(f"{portfolio.source}: --currency: {exc}")
 HistoryOption = Annotated[list[str] | None, typer.Option(
-    "--history", metavar="PATH=YYYY-MM-DD",
-    help="An earlier workbook (or CSV folder) and the status date of its figures, for the trends; repeat for "
-         "several. Added to the status_history sheet, which wins on the same project and date.")]
+    "--history", metavar="PATH[=YYYY-MM-DD]",
+    help="An earlier workbook (or CSV folder) and the status date of its figures (default: the workbook's own, "
+         "from its about sheet), for the trends; repeat for several. Added to the status_history sheet, which wins "
+         "on the same project and date.")]
 StaleOption = Annotated[int | None, typer.Option(
     "--stale-days", min=1, help="Days after which a project's last status update counts as stale (default 35).")]
 

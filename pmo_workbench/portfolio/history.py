@@ -32,27 +32,29 @@ from .model import IN_FLIGHT, Finding, Portfolio
 __all__ = ["combine_history", "history_from_portfolios", "parse_history", "read_history"]
 
 
-def parse_history(text: str) -> tuple[Path, pd.Timestamp]:
-    """One ``PATH=YYYY-MM-DD`` history option: an earlier workbook and the status date of its figures.
+def parse_history(text: str) -> tuple[Path, pd.Timestamp | None]:
+    """One ``PATH=YYYY-MM-DD`` history option: an earlier workbook and the status date of its figures; ``PATH``
+    alone leaves the date to the workbook's own (its about sheet), read by :func:`read_history` (``None`` here).
 
     Raises
     ------
     ValueError
-        When the text has no ``=``, the date is not ``YYYY-MM-DD`` or the path does not exist; the message
+        When the path is missing or does not exist, or the date is not a date from 1950 to 2150; the message
         names the value given.
     """
     path, sep, date = str(text).rpartition("=")
-    if not sep or not path.strip():
+    if not sep:
+        path, date = str(text), ""
+    if not path.strip():
         raise ValueError(f"history {text!r}: expected PATH=YYYY-MM-DD, an earlier workbook and its status date")
     day, message = date_problem(date.strip())
-    if day is None:
-        raise ValueError(f"history {text!r}: {message or 'no date; expected PATH=YYYY-MM-DD'}")
-    when = pd.Timestamp(day)
+    if message is not None:
+        raise ValueError(f"history {text!r}: {message}")
     file = Path(path.strip()).expanduser()
     if not file.exists():
         raise ValueError(f"history {text!r}: {file} does not exist; expected a portfolio workbook (.xlsx) or a "
                          "folder of CSV files")
-    return file, when
+    return file, None if day is None else pd.Timestamp(day)
 
 
 def history_from_portfolios(earlier: Sequence[tuple[Portfolio, dt.date | str | pd.Timestamp]],
@@ -189,12 +191,14 @@ def combine_history(sheet: pd.DataFrame | None, earlier: pd.DataFrame | None, kn
 
 def read_history(given: Mapping[str | Path, Any] | Sequence[str] | None) -> list[tuple[Portfolio, pd.Timestamp]]:
     """Earlier workbooks with their status dates, read and validated: from ``{path: "YYYY-MM-DD"}`` or from
-    ``PATH=YYYY-MM-DD`` texts (see :func:`parse_history`).
+    ``PATH=YYYY-MM-DD`` texts (see :func:`parse_history`); an entry without a date takes the workbook's own status
+    date (its about sheet).
 
     Raises
     ------
     ValueError
-        For a malformed entry, a bad date or a path that does not exist.
+        For a malformed entry, a bad date, a path that does not exist, or no date given for a workbook that gives
+        none itself.
     pmo_workbench.errors.InputValidationError
         When an earlier workbook is invalid (every problem located by file, sheet, row and column).
     """
@@ -202,6 +206,15 @@ def read_history(given: Mapping[str | Path, Any] | Sequence[str] | None) -> list
 
     if not given:
         return []
-    pairs = [parse_history(f"{k}={v}") for k, v in given.items()] if isinstance(given, Mapping) else \
-        [parse_history(text) for text in given]
-    return [(read_portfolio(path), date) for path, date in pairs]
+    pairs = [parse_history(f"{k}={'' if v is None else v}") for k, v in given.items()] \
+        if isinstance(given, Mapping) else [parse_history(text) for text in given]
+    earlier = []
+    for path, date in pairs:
+        book = read_portfolio(path)
+        if date is None:  # the workbook's own status date
+            if book.status_date is None:
+                raise ValueError(f"history {str(path)!r}: the workbook gives no status date (an about sheet with "
+                                 "status_date); expected PATH=YYYY-MM-DD")
+            date = pd.Timestamp(book.status_date)
+        earlier.append((book, date))
+    return earlier

@@ -31,27 +31,33 @@ def store_file(store: str) -> str | None:
     return database or None
 
 
-def history_entries(value: Any, base: Path, allowed: tuple[Path, ...]) -> tuple[dict[str, str], list[str]]:
+def history_entries(value: Any, base: Path, allowed: tuple[Path, ...]) -> tuple[dict[str, str | None], list[str]]:
     """A ``history`` cell's earlier workbooks and their status dates, and what is wrong with it.
 
     The cell is ``PATH=YYYY-MM-DD`` entries separated by ``;`` (CSV) or a mapping ``{path: date}`` (YAML); each
-    path must exist and lie where the manifest's files may.
+    path must exist and lie where the manifest's files may. An entry without a date (``PATH``, ``{path: null}``)
+    takes the earlier workbook's own status date (its about sheet) when the report reads it.
     """
+    if isinstance(value, (list, tuple)):
+        return {}, [f"{[str(v) for v in value]!r} is a list; expected a mapping of earlier workbooks to their status "
+                    "dates ({path: YYYY-MM-DD}, a blank date for the workbook's own)"]
     if isinstance(value, dict):
         pairs = [(str(k), v) for k, v in value.items()]  # a date, a text or what YAML made of a mistake
     else:
-        pairs = [part.strip().rpartition("=")[::2] for part in str(value).split(";") if part.strip()]
-    entries, problems = {}, []
+        pairs = [part.strip().rpartition("=")[::2] if "=" in part else (part, None)
+                 for part in str(value).split(";") if part.strip()]
+    entries: dict[str, str | None] = {}
+    problems = []
     for file, date in pairs:
         if not file.strip():
             problems.append(f"{date!r} names no workbook; expected PATH=YYYY-MM-DD, separated by ';'")
             continue
         when, message = date_problem(date.strip() if isinstance(date, str) else date,
                                      expected="PATH=YYYY-MM-DD, a date from 1950 to 2150")
-        if when is None:
-            problems.append(f"{file.strip()}: {message or 'no date; expected PATH=YYYY-MM-DD'}")
+        if message is not None:
+            problems.append(f"{file.strip()}: {message}")
             continue
-        entries[file.strip()] = when.isoformat()
+        entries[file.strip()] = None if when is None else when.isoformat()  # None: the workbook's own date
         try:
             resolve_inside(file.strip(), base, allowed=allowed)
         except FileSafetyError as exc:

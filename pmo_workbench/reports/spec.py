@@ -310,7 +310,7 @@ def portfolio_spec(
     base: Path | None = None,
     fy_start: int | None = None,
     currency: str | None = None,
-    history: Mapping[str | Path, str] | None = None,
+    history: Mapping[str | Path, str | None] | None = None,
     stale_days: int | None = None,
     engagement: str | Path | None = None,
     language: str | None = None,
@@ -339,7 +339,8 @@ def portfolio_spec(
     if currency is not None:
         params["currency"] = currency
     if history:
-        params["history"] = {_absolute(path, base): str(date)[:10] for path, date in history.items()}
+        params["history"] = {_absolute(path, base): None if date is None else str(date)[:10]
+                             for path, date in history.items()}
     if stale_days is not None:
         params["stale_days"] = int(stale_days)
     engagement_path = _absolute(engagement, base)

@@ -168,7 +168,7 @@ def test_cli_history_option_adds_an_earlier_workbook(workbook, tmp_path):
 
 
 @pytest.mark.parametrize(("value", "says"), [
-    ("no-equals-sign", "expected PATH=YYYY-MM-DD"),
+    ("no-equals-sign", "no-equals-sign does not exist"),
     ("{book}=31/03/2026", "'31/03/2026' is not a date"),
     ("{missing}=2026-02-28", "does not exist"),
 ])
@@ -177,6 +177,24 @@ def test_cli_bad_history_is_a_usage_error(workbook, tmp_path, value, says):
     result = runner.invoke(app, ["portfolio", str(workbook), "--as-of", AS_OF, "--history", option])
     assert result.exit_code == 2
     assert says in result.stderr and "Traceback" not in result.output
+
+
+def test_a_history_without_a_date_takes_the_earlier_workbooks_own_status_date(workbook, tmp_path):
+    beta = ["B", "Beta", "Digital", "Ben", "active", "2025-11-01", "2026-10-31", 500, 150, 150, 150]
+    dated = write_folder(tmp_path / "february", {"projects": [PROJECT_HEAD[:11], beta],
+                                                 "about": [["status_date"], ["2026-02-28"]]})
+    undated = write_folder(tmp_path / "undated", {"projects": [PROJECT_HEAD[:11], beta]})
+    given = runner.invoke(app, ["portfolio", str(workbook), "--as-of", AS_OF, "--history", str(dated), "--format",
+                                "json"])
+    by_date = runner.invoke(app, ["portfolio", str(workbook), "--as-of", AS_OF, "--history", f"{dated}=2026-02-28",
+                                  "--format", "json"])
+    assert given.exit_code == 0, given.output
+    assert json.loads(given.stdout)["trends"] == json.loads(by_date.stdout)["trends"]
+    assert "2026-02-28" in json.dumps(json.loads(given.stdout)["trends"])   # the earlier report is in the trends
+    refused = runner.invoke(app, ["portfolio", str(workbook), "--as-of", AS_OF, "--history", str(undated)])
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
+    assert ("the workbook gives no status date (an about sheet with status_date); expected PATH=YYYY-MM-DD"
+            in refused.stderr)
 
 
 def test_cli_invalid_earlier_workbook_names_file_row_and_column(workbook, tmp_path):
@@ -252,7 +270,8 @@ def test_manifest_rows_pass_history_and_check_it(workbook):
                                  "1950 to 2150"),
     ("{february: 20260228}", "february: '20260228' is a number, not a date; expected PATH=YYYY-MM-DD, a date from "
                              "1950 to 2150"),
-    ("[february]", "\"['february']\" names no workbook; expected PATH=YYYY-MM-DD, separated by ';'"),
+    ("[february]", "['february'] is a list; expected a mapping of earlier workbooks to their status dates "
+                   "({path: YYYY-MM-DD}, a blank date for the workbook's own)"),
 ])
 def test_a_yaml_history_that_is_no_date_is_one_located_problem(workbook, history, message):
     from pmo_workbench import reports
