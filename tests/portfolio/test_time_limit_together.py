@@ -91,6 +91,20 @@ def test_the_frontier_sentence(limited, gaps, expected):
     assert frontier_words(None) is None
 
 
+def test_the_frontier_sentence_writes_the_limit_in_the_locale_and_never_a_gap_that_is_not_0_as_0_percent():
+    from pmo_workbench import i18n
+
+    curve = pd.DataFrame({"status": ["feasible"], "gap": [0.00002], "time_limited": [True]})
+    assert frontier_words(curve, 0.001) == (
+        "The efficient frontier was stopped at the time limit of 0.001 s: 1 of its 1 points is the best set found "
+        "by then, not proven the best; a better set could add at most 0.0020% of its value.")
+    assert "time limit of 1,000,000,000 s" in frontier_words(curve, 1e9)
+    with i18n.use_language("de"):
+        words = frontier_words(curve, 0.001).replace("\xa0", " ")
+    assert words.startswith("Die Effizienzgrenze wurde beim Zeitlimit von 0,001 s angehalten")
+    assert "höchstens 0,0020 % ihres Werts" in words
+
+
 # -- the command line --------------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
