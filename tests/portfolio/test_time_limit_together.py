@@ -105,6 +105,15 @@ def test_the_frontier_sentence_writes_the_limit_in_the_locale_and_never_a_gap_th
     assert "höchstens 0,0020 % ihres Werts" in words
 
 
+def test_the_json_never_rounds_the_gap_of_a_set_not_proven_the_best_to_0():
+    from pmo_workbench.portfolio.analysis import _records
+
+    curve = pd.DataFrame({"budget": [1.0, 2.0, 3.0], "value": [1.0, 2.0, 3.0], "cost": [1.0, 2.0, 3.0],
+                          "count": [1, 2, 3], "status": ["optimal", "feasible", "feasible"],
+                          "gap": [0.0, 0.00002, 0.05184], "time_limited": [False, True, True]})
+    assert [row["gap"] for row in _records(curve)] == [0.0, 0.0001, 0.0518]
+
+
 # -- the command line --------------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
