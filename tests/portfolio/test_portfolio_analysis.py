@@ -336,3 +336,32 @@ def test_a_set_found_but_not_proven_the_best_is_recommended_with_its_gap_not_cal
     (said,) = [a for a in actions(none) if a.area == "selection"]
     assert said.urgency == "now" and said.text.startswith("No project set fits the budget of 100: ")
     assert none.selection.status == "infeasible"
+
+
+def test_the_deck_says_a_set_is_not_proven_the_best_and_that_the_frontier_was_stopped(portfolio, monkeypatch):
+    import dataclasses
+
+    from pmo_workbench.reports import deck_portfolio
+    from pmo_workbench.reports.slides import portfolio_slides
+
+    result = analyse_portfolio(portfolio, as_of=AS_OF, budget=1300, frontier=True, time_limit=5.0)
+    assert "unproven" not in portfolio_slides(result, actions(result))["selection"]  # proven: nothing to say
+    curve = result.frontier.assign(status="feasible", gap=0.125, time_limited=True)
+    stopped = dataclasses.replace(result, frontier=curve, selection=dataclasses.replace(
+        result.selection, status="feasible", gap=0.0257, time_limited=True))
+    sel = portfolio_slides(stopped, actions(stopped))["selection"]
+    assert sel["unproven"] == ("It is the best set found, not proven the best: a better set could add at most "
+                               "2.57% of its value.")
+    assert sel["frontier_stopped"].startswith("The efficient frontier was stopped at the time limit of 5 s: ")
+    shown = []
+    monkeypatch.setattr(deck_portfolio, "_text_and_picture", lambda deck, slide, lines, chart, share: shown.extend(
+        lines))
+
+    class _Deck:
+        body = None
+
+        def slide(self, title):
+            return None
+
+    deck_portfolio._selection_slide(_Deck(), sel, {})
+    assert sel["unproven"] in shown and shown[-1] == sel["frontier_stopped"]
