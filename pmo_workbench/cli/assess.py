@@ -59,10 +59,11 @@ def load(responses: Path, instrument: str) -> tuple[Instrument, pd.DataFrame]:
 
 
 def _load_stored(url: str, assessments: list[int] | None, instrument: str,
-                 wave: str | None = None) -> tuple[Instrument, pd.DataFrame]:
+                 wave: str | None = None, left_out: str = "not scored") -> tuple[Instrument, pd.DataFrame]:
     """The instrument and tidy answers of stored assessments; a custom instrument is given with --instrument.
     With ``wave`` and no assessment named, the assessments of that wave only (so the instrument versions of
-    other waves do not matter)."""
+    other waves do not matter). An assessment without answers that was not named is left out with a note on
+    stderr ending in ``left_out``; exit 2 when every one taken has none."""
     from ..store import Store
     from ..store.files import assessment_instrument
 
@@ -72,27 +73,33 @@ def _load_stored(url: str, assessments: list[int] | None, instrument: str,
         if listed.empty:
             raise StoreError(f"{store.shown_url} holds no assessment yet")
         if ids is None and wave is not None:
-            ids = [int(a) for a in listed.loc[listed["wave"] == wave, "assessment_id"]] or None
+            in_wave = listed[listed["wave"] == wave]
+            if len(in_wave):  # every PMO's assessment of that wave: those without answers left out, as below
+                _check_answered(in_wave, left_out)
+                ids = [int(a) for a in in_wave.loc[in_wave["answers"].gt(0), "assessment_id"]]
         if ids:
             _check_named(listed[listed["assessment_id"].isin(ids)])
         else:
-            _check_answered(listed)
+            _check_answered(listed, left_out)
         ins, _ = assessment_instrument(store, ids[0] if ids else int(listed["assessment_id"].iloc[0]), instrument)
         return ins, store.responses(ids)
 
 
-def _check_answered(listed: pd.DataFrame) -> None:
+def _check_answered(listed: pd.DataFrame, left_out: str = "not scored") -> None:
     """Every assessment taken (none named): exit 2 when none has answers yet; name on stderr each PMO left out
-    because none of its assessments has any (a PMO whose latest wave has none yet is scored on an earlier one)."""
+    because none of its assessments has any, and each assessment without answers of a PMO that is scored on an
+    earlier wave (its latest with answers)."""
     from ..store.files import require_answers
 
     if int(listed["answers"].max()) == 0:
         require_answers(*listed.to_dict("records"))
     for _, waves in listed.groupby("pmo_id", sort=False):
-        if int(waves["answers"].max()) == 0:
-            for row in waves.itertuples(index=False):
-                typer.echo(f"note: assessment {row.assessment_id} ({row.pmo} of {row.organisation}, wave {row.wave}) "
-                           "has no answers yet: not scored", err=True)
+        answered = waves[waves["answers"].gt(0)]
+        for row in waves[waves["answers"].eq(0)].itertuples(index=False):
+            said = left_out if answered.empty else f"{left_out}; its PMO has answers in wave(s) " + \
+                ", ".join(map(str, answered["wave"]))
+            typer.echo(f"note: assessment {row.assessment_id} ({row.pmo} of {row.organisation}, wave {row.wave}) "
+                       f"has no answers yet: {said}", err=True)
 
 
 def _check_named(named: pd.DataFrame) -> None:

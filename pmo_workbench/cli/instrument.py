@@ -54,7 +54,7 @@ def stats_command(
     if (responses is None) == (store_url is None):
         usage("give a responses file, or --store URL [--assessment ID]")
     if store_url is not None:
-        ins, frame = _load_stored(store_url, assessment, instrument)
+        ins, frame = _load_stored(store_url, assessment, instrument, left_out="left out of the statistics")
     else:
         ins, frame = load(responses, instrument)
     stats = instrument_stats(frame, ins)

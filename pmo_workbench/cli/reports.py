@@ -252,6 +252,10 @@ def report_portfolio_command(
     engagement: Annotated[Path | None, typer.Option(
         "--engagement", help="The organisation's engagement file (client, logos, portfolio_key_messages).")] = None,
     language: LanguageOption = None,
+    time_limit: Annotated[float | None, typer.Option(
+        "--time-limit", min=0.001, metavar="SECONDS",
+        help="Seconds selection and the efficient frontier may take together (default 30); at the limit the best "
+             "sets found are shown with their optimality gap.")] = None,
 ) -> None:
     """Render the portfolio health report of one organisation (HTML, PDF, executed notebook, slide deck)."""
     from ..portfolio import read_portfolio
@@ -260,6 +264,8 @@ def report_portfolio_command(
     from ..reports.spec import portfolio_spec
 
     thresholds = bands(green, amber)
+    if time_limit is not None and time_limit == float("inf"):
+        usage("--time-limit: give a number of seconds, not inf (a report must end)")
     check_folder(out)
     workbook = read_portfolio(portfolio)
     currency = report_currency(workbook, currency)
@@ -277,7 +283,7 @@ def report_portfolio_command(
     spec = portfolio_spec(portfolio, organisation, as_of=as_of.date() if as_of else None, budget=budget,
                           thresholds=thresholds, eac_method=eac_method.value, branding=branding,
                           fy_start=fy_start, currency=currency, history=dated or None,
-                          stale_days=stale_days, engagement=engagement, language=language)
+                          stale_days=stale_days, engagement=engagement, language=language, time_limit=time_limit)
     run_reports([spec], out, formats(format, ("html", "ipynb")), jobs=1, force=True, index=False,
                 cell_timeout=cell_timeout)
 

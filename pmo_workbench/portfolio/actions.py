@@ -465,9 +465,9 @@ def _selection_actions(a: PortfolioAnalysis) -> list[Action]:
     if s is None:
         return []
     name, money = _named(a), a.money
-    if s.status != "optimal":
+    if s.status == "infeasible":
         return [Action("now", "selection", _("No project set fits the budget of {budget}: {notes}").format(
-            budget=money(s.budget), notes=" ".join(s.notes)))]
+            budget=money(s.budget), notes="; ".join(s.notes)))]
     frame = s.projects
     # A project left out only because it has no value is not a candidate for stopping: it needs a value.
     dropped = frame[(~frame["selected"]) & frame["status"].isin(IN_FLIGHT) & ~frame["project_id"].isin(a.unvalued)]
@@ -476,6 +476,11 @@ def _selection_actions(a: PortfolioAnalysis) -> list[Action]:
                     "{value}).", len(s.selected)).format(
         budget=money(s.budget), n=len(s.selected), cost=money(s.total_cost),
         value=fmt(s.total_value, 1, thousands=True))
+    if s.status != "optimal":  # a set was found, but the time limit (or the greedy method) left it unproven
+        from .solve import gap_text
+
+        text += " " + _("It is the best set found, not proven the best: a better set could add at most {gap} of "
+                        "its value.").format(gap=gap_text(s.gap))
     unvalued = [i for i in a.unvalued if i not in s.selected]
     if unvalued:
         text += " " + ngettext(

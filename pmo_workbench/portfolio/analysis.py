@@ -547,6 +547,8 @@ def _round(key: str, value: Any) -> Any:
     if key in _WHOLE and number.is_integer():
         return int(number)
     digits = MONEY_DECIMALS if key in _MONEY or key.endswith(("_emv", "_cost")) else INDEX_DECIMALS
+    if key == "gap" and 0 < number < 10 ** -digits / 2:  # a set not proven the best never shows a gap of 0
+        return 10 ** -digits
     return round(number, digits)
 
 

@@ -32,12 +32,11 @@ import pandas as pd
 from scipy.optimize import linprog, milp
 
 from .._io import captured_output
-from .._values import percent
 from ..i18n import _, ngettext
 from .model import CANDIDATES, IN_FLIGHT
 from .problem import MIP_OPTIONS, TIE_TOLERANCE, Selection, _column, _Problem
 from .limits import SELECTION_SHARE, SolverLimits
-from .solve import Solver, current_limits, frontier_rows
+from .solve import Solver, current_limits, frontier_rows, gap_text, seconds_text
 
 CANDIDATE_COLUMNS = ["project_id", "name", "status", "cost", "value", "mandatory", "note"]
 FRONTIER_COLUMNS = ["budget", "value", "cost", "count", "status", "gap", "time_limited"]
@@ -324,14 +323,14 @@ not proven the best; a better set could add at most 5.18% of its value.'
         return None
     limited = frontier[frontier["time_limited"]]
     limit = "" if time_limit is None or time_limit != time_limit else _(" of {seconds} s").format(
-        seconds=f"{time_limit:g}")
+        seconds=seconds_text(time_limit))
     return ngettext(
         "The efficient frontier was stopped at the time limit{limit}: {n} of its {total} points is the best set "
         "found by then, not proven the best; a better set could add at most {gap} of its value.",
         "The efficient frontier was stopped at the time limit{limit}: {n} of its {total} points are the best sets "
         "found by then, not proven the best; a better set could add at most {gap} of the value of each.",
         len(limited)).format(limit=limit, n=len(limited), total=len(frontier),
-                             gap=percent(float(limited["gap"].max()), 2))
+                             gap=gap_text(float(limited["gap"].max())))
 
 
 def _milp(*args, **kwargs):

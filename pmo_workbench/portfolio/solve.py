@@ -61,6 +61,25 @@ CLOCK_EVERY = 1024
 
 # -- bounds and the greedy set ----------------------------------------------------
 
+def seconds_text(seconds: float) -> str:
+    """A time limit with the decimals it has (up to 3) in the number locale.
+
+    >>> seconds_text(5.0), seconds_text(0.001), seconds_text(2.5), seconds_text(1e9)
+    ('5', '0.001', '2.5', '1,000,000,000')
+    """
+    digits = next((d for d in range(3) if abs(round(seconds, d) - seconds) <= 1e-9 * max(1.0, seconds)), 3)
+    return fmt(seconds, digits, thousands=True)
+
+
+def gap_text(gap: float) -> str:
+    """An optimality gap as a percentage with 2 decimals, or 4 when 2 would show a gap that is not 0 as 0.00%.
+
+    >>> gap_text(0.0518), gap_text(0.00002)
+    ('5.18%', '0.0020%')
+    """
+    return percent(gap, 4 if 0 < gap < 0.00005 else 2)
+
+
 def relative_gap(value: float, bound: float) -> float:
     """``(bound - value) / |bound|``, never below 0; 0 when both are 0."""
     if np.isnan(value) or np.isnan(bound):
@@ -334,8 +353,8 @@ class Solver:
             gap = 0.0 if status == "optimal" else relative_gap(value, bound)
             if limited:
                 notes.append(_("stopped at the time limit of {seconds} s with a gap of at most {gap} (the share of "
-                               "value a better set could add)").format(seconds=f"{stated or time_limit:g}",
-                                                                      gap=percent(gap, 2)))
+                               "value a better set could add)").format(seconds=seconds_text(stated or time_limit),
+                                                                      gap=gap_text(gap)))
             elif method == "greedy":
                 notes.append(_("{n} candidates: the greedy set (value per cost, every constraint respected), at most "
                                "{gap} below the best (the LP bound)").format(n=fmt(n, 0, thousands=True),

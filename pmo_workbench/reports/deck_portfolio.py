@@ -312,8 +312,11 @@ def _selection_slide(deck: Deck, sel, charts) -> None:
                                               cost=sel.get("cost"),
                                               status=_(SOLVER_STATUS[status]) if status in SOLVER_STATUS else status),
                   {"bold": True}),
+                 *([sel["unproven"]] if sel.get("unproven") else []),
                  _funded(sel),
                  _left_out(sel)]
+    if sel.get("frontier_stopped"):  # the time limit stopped the frontier beside it
+        lines.append(sel["frontier_stopped"])
     _text_and_picture(deck, slide, lines, _first(charts, "frontier", "Efficient frontier"), share=0.45)
 
 

@@ -50,6 +50,7 @@ class _ManifestRow(BaseModel):
     amber: str | list[float] | None = None
     history: Any = None  # PATH=YYYY-MM-DD;... or {path: date}: checked, each entry located, by history_entries
     stale_days: int | None = Field(default=None, ge=1)
+    time_limit: float | None = Field(default=None, ge=0.001, allow_inf_nan=False)
     instrument: str = "pmo-core"
     benchmark: str | None = None
     peers: str | None = None
@@ -91,15 +92,18 @@ _WAVE_COLUMNS = ("from", "to", "min_change")
 _COHORT_COLUMNS = ("cohort", "subject", "library")
 """Columns of the competency reports only: the cohort, the person (profile) and the development library."""
 _POSITIONING_ONLY = ("competency", "competency_cohort")
-_PMO_COLUMNS = ("budget", "eac_method", "fy_start", "green", "amber", "currency", "history", "stale_days", "store",
+_PMO_COLUMNS = ("budget", "eac_method", "fy_start", "green", "amber", "currency", "history", "stale_days",
+                "time_limit", "store",
                 "assessment", "pmo", "benchmark", "peers", "min_group_size", "targets", "portfolio", "as_of", "wave",
                 *_WAVE_COLUMNS, *_POSITIONING_ONLY)
 _REPORT_COLUMNS = {
     "positioning": ("budget", "eac_method", "fy_start", "green", "amber", "currency", "history", "stale_days",
+                    "time_limit",
                     *_WAVE_COLUMNS, *_COHORT_COLUMNS),
     "portfolio": ("responses", "store", "assessment", "pmo", "instrument", "benchmark", "peers", "min_group_size",
                   "targets", "wave", *_WAVE_COLUMNS, *_COHORT_COLUMNS, *_POSITIONING_ONLY),
     "progress": ("budget", "eac_method", "fy_start", "green", "amber", "currency", "history", "stale_days",
+                 "time_limit",
                  "store", "assessment", "benchmark", "peers", "targets", "portfolio", "as_of", "wave",
                  *_COHORT_COLUMNS, *_POSITIONING_ONLY),
     "competency": (*_PMO_COLUMNS, "subject", "library"),
@@ -355,7 +359,7 @@ def read_manifest(path: str | Path, *, allowed: tuple[Path, ...] = (), language:
                 continue
             spec = portfolio_spec(item.portfolio, item.organisation, as_of=item.as_of, budget=item.budget,
                                   eac_method=item.eac_method, fy_start=item.fy_start, currency=item.currency,
-                                  history=history or None, stale_days=item.stale_days,
+                                  history=history or None, stale_days=item.stale_days, time_limit=item.time_limit,
                                   thresholds=None if checked is None else {"green": checked.green,
                                                                            "amber": checked.amber},
                                   branding=item.branding, name=slugify(item.name) if item.name else None, base=base,

@@ -198,8 +198,17 @@ def portfolio_slides(result: Any, actions: Iterable[Any] = ()) -> dict:
             "funded": [names.get(str(i), str(i)) for i in chosen["project_id"]][:MAX_ITEMS],
             "left_out": _candidates(int(len(s.projects) - len(chosen))),
         }
+        if s.status == "feasible":  # a set found but not proven the best: how far from the best it may be
+            from ..portfolio.solve import gap_text
+
+            deck["selection"]["unproven"] = _(
+                "It is the best set found, not proven the best: a better set could add at most {gap} of its "
+                "value.").format(gap=gap_text(s.gap))
     elif result.candidates is not None and len(result.candidates):
         deck["selection"] = {"status": "no budget", "candidates": int(len(result.candidates))}
+    stopped = getattr(result, "frontier_words", lambda: None)()
+    if stopped and "selection" in deck:
+        deck["selection"]["frontier_stopped"] = stopped
     found = result.findings_frame()
     deck["findings"] = ({} if found.empty else
                         {str(k): int(v) for k, v in found["severity"].value_counts().items()})

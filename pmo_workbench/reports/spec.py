@@ -314,6 +314,7 @@ def portfolio_spec(
     stale_days: int | None = None,
     engagement: str | Path | None = None,
     language: str | None = None,
+    time_limit: float | None = None,
 ) -> ReportSpec:
     """The :class:`ReportSpec` of a portfolio health report; relative paths are taken from ``base``; ``fy_start``
     is the first month (1-12) of the financial year, left to the notebook's default (January) when ``None``.
@@ -322,6 +323,8 @@ def portfolio_spec(
     ``stale_days`` is the age past which a status update is stale (the notebook's default when ``None``).
     ``engagement`` is the organisation's engagement file (client, logos, ``portfolio_key_messages``); it is an
     input of the report, so a changed file renders it again.
+    ``time_limit`` is the seconds selection and the frontier may take together (the notebook's default when
+    ``None``).
     """
     params: dict[str, Any] = {
         "portfolio": _absolute(portfolio, base),
@@ -343,6 +346,10 @@ def portfolio_spec(
                              for path, date in history.items()}
     if stale_days is not None:
         params["stale_days"] = int(stale_days)
+    if time_limit is not None:
+        if not time_limit > 0 or time_limit == float("inf"):
+            raise ValueError(f"the time limit must be a positive number of seconds, got {time_limit}")
+        params["time_limit"] = float(time_limit)
     engagement_path = _absolute(engagement, base)
     _language_param(params, language, engagement_path, organisation)
     if engagement_path:

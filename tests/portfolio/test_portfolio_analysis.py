@@ -312,3 +312,56 @@ def test_the_json_of_a_selection_says_how_it_was_solved_and_within_which_limit(p
         "method": "milp", "gap": 0.0, "time_limited": False, "time_limit": 7.0}
     assert solver["bound"] == pytest.approx(analysis.selection.total_value)
     assert 0.0 <= solver["seconds"] <= analysis.selection.seconds + 1e-3
+
+
+def test_a_set_found_but_not_proven_the_best_is_recommended_with_its_gap_not_called_infeasible(portfolio):
+    """A selection stopped at the time limit (status "feasible") has a set: the action recommends it and says how
+    far from the best it may be; only an infeasible selection says that no set fits the budget."""
+    import dataclasses
+
+    from pmo_workbench import i18n
+
+    result = analyse_portfolio(portfolio, as_of=AS_OF, budget=1300)
+    stopped = dataclasses.replace(result.selection, status="feasible", gap=0.0257, time_limited=True,
+                                  notes=("no BAC, so no cost estimate: P9", "stopped at the time limit of 0.001 s"))
+    (said,) = [a for a in actions(dataclasses.replace(result, selection=stopped)) if a.area == "selection"]
+    assert (said.urgency, said.text) == (
+        "soon", "Within the budget of 1.3k, the best set funds 1 project for 933 (total value 7.5). It is the best "
+                "set found, not proven the best: a better set could add at most 2.57% of its value. 1 in-flight "
+                "project falls outside it (P2 — Beta rollout): review whether to stop or pause it.")
+    with i18n.use_language("de"):
+        (german,) = [a for a in actions(dataclasses.replace(result, selection=stopped)) if a.area == "selection"]
+    assert "nicht als beste bewiesen: Eine bessere Auswahl könnte höchstens 2,57" in german.text.replace("\xa0", " ")
+    none = analyse_portfolio(portfolio, as_of=AS_OF, budget=100)   # P1 is mandatory and costs 933
+    (said,) = [a for a in actions(none) if a.area == "selection"]
+    assert said.urgency == "now" and said.text.startswith("No project set fits the budget of 100: ")
+    assert none.selection.status == "infeasible"
+
+
+def test_the_deck_says_a_set_is_not_proven_the_best_and_that_the_frontier_was_stopped(portfolio, monkeypatch):
+    import dataclasses
+
+    from pmo_workbench.reports import deck_portfolio
+    from pmo_workbench.reports.slides import portfolio_slides
+
+    result = analyse_portfolio(portfolio, as_of=AS_OF, budget=1300, frontier=True, time_limit=5.0)
+    assert "unproven" not in portfolio_slides(result, actions(result))["selection"]  # proven: nothing to say
+    curve = result.frontier.assign(status="feasible", gap=0.125, time_limited=True)
+    stopped = dataclasses.replace(result, frontier=curve, selection=dataclasses.replace(
+        result.selection, status="feasible", gap=0.0257, time_limited=True))
+    sel = portfolio_slides(stopped, actions(stopped))["selection"]
+    assert sel["unproven"] == ("It is the best set found, not proven the best: a better set could add at most "
+                               "2.57% of its value.")
+    assert sel["frontier_stopped"].startswith("The efficient frontier was stopped at the time limit of 5 s: ")
+    shown = []
+    monkeypatch.setattr(deck_portfolio, "_text_and_picture", lambda deck, slide, lines, chart, share: shown.extend(
+        lines))
+
+    class _Deck:
+        body = None
+
+        def slide(self, title):
+            return None
+
+    deck_portfolio._selection_slide(_Deck(), sel, {})
+    assert sel["unproven"] in shown and shown[-1] == sel["frontier_stopped"]

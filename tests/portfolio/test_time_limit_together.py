@@ -91,6 +91,29 @@ def test_the_frontier_sentence(limited, gaps, expected):
     assert frontier_words(None) is None
 
 
+def test_the_frontier_sentence_writes_the_limit_in_the_locale_and_never_a_gap_that_is_not_0_as_0_percent():
+    from pmo_workbench import i18n
+
+    curve = pd.DataFrame({"status": ["feasible"], "gap": [0.00002], "time_limited": [True]})
+    assert frontier_words(curve, 0.001) == (
+        "The efficient frontier was stopped at the time limit of 0.001 s: 1 of its 1 points is the best set found "
+        "by then, not proven the best; a better set could add at most 0.0020% of its value.")
+    assert "time limit of 1,000,000,000 s" in frontier_words(curve, 1e9)
+    with i18n.use_language("de"):
+        words = frontier_words(curve, 0.001).replace("\xa0", " ")
+    assert words.startswith("Die Effizienzgrenze wurde beim Zeitlimit von 0,001 s angehalten")
+    assert "höchstens 0,0020 % ihres Werts" in words
+
+
+def test_the_json_never_rounds_the_gap_of_a_set_not_proven_the_best_to_0():
+    from pmo_workbench.portfolio.analysis import _records
+
+    curve = pd.DataFrame({"budget": [1.0, 2.0, 3.0], "value": [1.0, 2.0, 3.0], "cost": [1.0, 2.0, 3.0],
+                          "count": [1, 2, 3], "status": ["optimal", "feasible", "feasible"],
+                          "gap": [0.0, 0.00002, 0.05184], "time_limited": [False, True, True]})
+    assert [row["gap"] for row in _records(curve)] == [0.0, 0.0001, 0.0518]
+
+
 # -- the command line --------------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -156,6 +156,43 @@ def test_scoring_every_assessment_leaves_out_the_one_without_answers_and_says_so
     assert result.stderr == "note: assessment 2 (Other PMO of Org, wave 2026) has no answers yet: not scored\n"
 
 
+def _with_wave(text: str, wave: str, pmo: str = "PMO") -> str:
+    """``text`` with a wave column of ``wave``, its PMO renamed ``pmo``."""
+    head, *rows = text.splitlines()
+    return "\n".join([head + ",wave", *(row.replace("Org,PMO,", f"Org,{pmo},") + f",{wave}" for row in rows)]) + "\n"
+
+
+@sqlite_only
+def test_scoring_one_wave_leaves_out_the_pmo_whose_wave_has_no_answers_and_says_so(db_url, tiny_path, tmp_path):
+    """--wave without --assessment takes every PMO's assessment of that wave: one just opened is left out with a
+    note, as without --wave, rather than failing the whole command."""
+    _cli_store(db_url, tiny_path, tmp_path, _with_wave(PARTIAL, "2026"))
+    _cli_store(db_url, tiny_path, tmp_path, _with_wave(EMPTY, "2026", "Other PMO"))
+    result = run("score", "--store", db_url, "--instrument", tiny_path, "--wave", "2026", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert set(pd.read_csv(pd.io.common.StringIO(result.stdout))["pmo"]) == {"PMO"}
+    assert result.stderr == "note: assessment 2 (Other PMO of Org, wave 2026) has no answers yet: not scored\n"
+    _cli_store(db_url, tiny_path, tmp_path, _with_wave(EMPTY, "2027"))  # a wave where nobody answered at all
+    result = run("score", "--store", db_url, "--instrument", tiny_path, "--wave", "2027")
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", "error: assessment 3 has no answers yet\n")
+
+
+@sqlite_only
+def test_a_pmo_whose_latest_wave_has_no_answers_is_scored_on_an_earlier_one_and_the_note_says_so(
+        db_url, tiny_path, tmp_path):
+    _cli_store(db_url, tiny_path, tmp_path, _with_wave(PARTIAL, "2025"))
+    _cli_store(db_url, tiny_path, tmp_path, _with_wave(EMPTY, "2026"))
+    result = run("score", "--store", db_url, "--instrument", tiny_path, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert set(pd.read_csv(pd.io.common.StringIO(result.stdout))["pmo"]) == {"PMO"}
+    assert result.stderr == ("note: assessment 2 (PMO of Org, wave 2026) has no answers yet: not scored; its PMO "
+                             "has answers in wave(s) 2025\n")
+    result = run("instrument", "stats", "--store", db_url, "--instrument", tiny_path, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ("note: assessment 2 (PMO of Org, wave 2026) has no answers yet: left out of the "
+                             "statistics; its PMO has answers in wave(s) 2025\n")
+
+
 @sqlite_only
 def test_report_from_the_store_of_an_assessment_without_answers_is_one_line_and_exit_2(db_url, tiny_path,
                                                                                        tmp_path):
