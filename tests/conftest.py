@@ -4,6 +4,7 @@ database on each backend the store supports."""
 from __future__ import annotations
 
 import os
+import signal
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,16 @@ import pytest
 from pmo_workbench import load_instrument
 
 from .helpers import TINY_YAML
+
+
+def pytest_configure(config):
+    """Run the tests with a terminal's signals as a user's command gets them. Started in the background (a
+    shell's ``cmd &`` without job control, ``nohup``), the suite inherits Ctrl-C ignored, and a batch rightly keeps
+    ignored a signal it was started ignoring: the tests of how a batch stops would then see it carry on."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_IGN:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @pytest.fixture(scope="session")
