@@ -259,6 +259,7 @@ def report_portfolio_command(
 ) -> None:
     """Render the portfolio health report of one organisation (HTML, PDF, executed notebook, slide deck)."""
     from ..portfolio import read_portfolio
+    from ..portfolio.about import report_organisation
     from ..portfolio.trends import parse_history
     from ..reports.branding import load_branding
     from ..reports.spec import portfolio_spec
@@ -271,7 +272,9 @@ def report_portfolio_command(
     currency = report_currency(workbook, currency)
     # fail before any kernel starts: unreadable, conflicting or other-currency earlier workbooks exit 2
     check_earlier(earlier_workbooks(history), currency, workbook.projects["project_id"].astype(str))
-    dated = {str(path): when.date().isoformat() for path, when in map(parse_history, history or [])}
+    dated = {str(path): None if when is None else when.date().isoformat()  # None: the workbook's own date
+             for path, when in map(parse_history, history or [])}
+    report_organisation(workbook, organisation)  # another organisation's workbook: refused before any kernel
     if branding is not None:
         load_branding(branding)
     if engagement is not None:

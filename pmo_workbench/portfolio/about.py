@@ -52,6 +52,12 @@ class About:
     where: str = ""
     row: int | None = None
     currency_header: str = "currency"
+    organisation_header: str = "organisation"
+
+    @property
+    def organisation_cell(self) -> tuple[str, int | None, str]:
+        """Where the organisation is written: the sheet (or file), its row and its column as headed."""
+        return self.where, self.row, self.organisation_header
 
 
 def read_about(found: tuple[str, pd.DataFrame, list[Problem]] | None) -> tuple[About | None, list[Problem]]:
@@ -121,8 +127,11 @@ def check_about_currency(about: About, column: str | None) -> list[Problem]:
 
 
 def _folded(name: str) -> str:
-    """A name as compared: Unicode NFC, every run of spaces one space, case folded."""
-    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+    """A name as compared: Unicode NFKC, case folded, ``&`` read as "and", punctuation and symbols dropped, every
+    run of spaces one space (``Korrin Regional-Council.`` and ``korrin regional council`` are one name)."""
+    text = unicodedata.normalize("NFKC", name).casefold().replace("&", " and ")
+    kept = "".join(" " if unicodedata.category(c)[0] in "PSZ" else c for c in text)
+    return " ".join(kept.split())
 
 
 def report_organisation(portfolio: Portfolio, organisation: str | None) -> str | None:
@@ -130,8 +139,8 @@ def report_organisation(portfolio: Portfolio, organisation: str | None) -> str |
     sheet names (``None`` when neither does).
 
     A report for one organisation made from another's workbook is refused: when the about sheet names an
-    organisation and ``organisation`` is another (compared ignoring case and spacing), an ``InputValidationError``
-    names the about sheet's cell, both names and what was expected.
+    organisation and ``organisation`` is another (compared ignoring case, spacing, punctuation and ``&`` for
+    "and"), an ``InputValidationError`` names the about sheet's cell, both names and what was expected.
 
     >>> from pmo_workbench.portfolio.model import Portfolio
     >>> book = Portfolio(source="book.xlsx", projects=pd.DataFrame(), organisation="Korrin Regional Council")
@@ -148,9 +157,10 @@ def report_organisation(portfolio: Portfolio, organisation: str | None) -> str |
     if organisation is None or not organisation.strip():
         return stated
     if stated and _folded(stated) != _folded(organisation):
-        where = (f"{Path(portfolio.source) / 'about.csv'}" if Path(portfolio.source).is_dir()
-                 else f"{portfolio.source}[{ABOUT}]")
-        raise InputValidationError([Problem(where, 2, "organisation", (
+        where, row, column = portfolio.organisation_at or (
+            f"{Path(portfolio.source) / 'about.csv'}" if Path(portfolio.source).is_dir()
+            else f"{portfolio.source}[{ABOUT}]", 2, "organisation")
+        raise InputValidationError([Problem(where, row, column, (
             f"the workbook is the portfolio of {stated!r}, not of {organisation!r}; expected the report to be for "
             f"{stated!r}, or the workbook of {organisation!r}"))])
     return organisation

@@ -148,6 +148,8 @@ class Portfolio:
         What the workbook's ``about`` sheet (``about.csv`` in a folder) says: the date its figures are as of (the
         default ``as_of`` of the analysis), whose portfolio it is, and the currency of its money (used when the
         projects sheet has no ``currency`` column); ``None`` when not said.
+    organisation_at
+        Where the about sheet names the organisation (sheet or file, row, column as headed), for messages.
     """
 
     source: str
@@ -168,6 +170,7 @@ class Portfolio:
     status_date: dt.date | None = None
     organisation: str | None = None
     stated_currency: str | None = None
+    organisation_at: tuple[str, int | None, str] | None = None
 
     @property
     def criteria_names(self) -> tuple[str, ...]:

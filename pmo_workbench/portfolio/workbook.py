@@ -110,7 +110,7 @@ def read_portfolio(path: str | Path) -> Portfolio:
     if wrong:
         raise InputValidationError(wrong)
     return dataclasses.replace(portfolio, status_date=about.status_date, organisation=about.organisation,
-                               stated_currency=about.currency)
+                               stated_currency=about.currency, organisation_at=about.organisation_cell)
 
 
 # -- opening -----------------------------------------------------------------

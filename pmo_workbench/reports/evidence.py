@@ -81,6 +81,7 @@ from ..assessment.narrative import agreement_label
 from ..assessment.positioning import DEFAULT_MIN_GROUP_SIZE
 from ..assessment.results import PmoAssessment
 from ..portfolio import PortfolioAnalysis, Portfolio, analyse_portfolio, read_portfolio
+from ..portfolio.about import report_organisation
 from ..portfolio.status import STALE_AFTER_DAYS
 from . import evidence_words as words
 from .evidence_counts import Measure, measure_counts
@@ -507,9 +508,11 @@ def evidence_for(assessments: Sequence[PmoAssessment], workbook: str | Path, *,
     Raises
     ------
     InputValidationError
-        When the workbook is missing or invalid: every problem, located by sheet, row and column.
+        When the workbook is missing or invalid (every problem, located by sheet, row and column), or its about
+        sheet names another organisation than ``organisation``.
     """
     portfolio: Portfolio = read_portfolio(workbook)
+    report_organisation(portfolio, organisation)  # another organisation's workbook is refused, located
     analysis = analyse_portfolio(portfolio, as_of=as_of)
     found = portfolio_evidence(assessments, analysis, organisation=organisation, portfolio=str(workbook),
                                dimension_labels=dimension_labels, assessed=assessed, min_group_size=min_group_size)

@@ -166,3 +166,58 @@ def test_a_report_for_another_organisation_than_the_about_sheets_is_refused(tmp_
     assert [str(p) for p in caught.value.problems] == [
         f"{where}:2:organisation: the workbook is the portfolio of 'Korrin Regional Council', not of 'Acme Ltd'; "
         "expected the report to be for 'Korrin Regional Council', or the workbook of 'Acme Ltd'"]
+
+
+def test_names_are_compared_ignoring_punctuation_symbols_and_ampersands(tmp_path):
+    from pmo_workbench.portfolio.about import report_organisation
+
+    path = write_portfolio(tmp_path, {"projects": [minimal_project()],
+                                      "about": [{"organisation": "Korrin Regional Council"}]})
+    book = read_portfolio(path)
+    for same in ("Korrin Regional Council.", "Korrin Regional-Council", "KORRIN\u00a0regional council",
+                 "Korrin  Regional Council’s"[:-2]):
+        assert report_organisation(book, same) == same
+    other = write_portfolio(tmp_path / "b", {"projects": [minimal_project()],
+                                             "about": [{"organisation": "Smith & Jones"}]})
+    assert report_organisation(read_portfolio(other), "Smith and Jones") == "Smith and Jones"
+    with pytest.raises(InputValidationError):
+        report_organisation(book, "Korrin District Council")
+
+
+def test_the_refusal_names_the_about_sheets_own_row_and_heading(tmp_path):
+    from pmo_workbench.portfolio.about import report_organisation
+
+    folder = write_portfolio(tmp_path, {"projects": [minimal_project()]})
+    (folder / "about.csv").write_text("Status Date,Organisation\n,\n2026-05-31,Korrin Regional Council\n",
+                                      encoding="utf-8")
+    with pytest.raises(InputValidationError) as caught:
+        report_organisation(read_portfolio(folder), "Acme")
+    problem = caught.value.problems[0]
+    assert (problem.row, problem.column.lower()) == (3, "organisation")   # the row below the blank one
+
+
+def test_report_portfolio_refuses_another_organisations_workbook_before_any_kernel(tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", "portfolio", "-p", str(KORRIN), "-o", "Acme Ltd", "--out", str(out)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "[about]:2:organisation: the workbook is the portfolio of 'Korrin Regional Council'" in result.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_report_portfolio_passes_a_history_without_a_date_as_the_workbooks_own(tmp_path, monkeypatch):
+    import pmo_workbench.cli.reports as command
+
+    earlier = KORRIN  # its about sheet gives its status date
+    given = {}
+    monkeypatch.setattr(command, "run_reports", lambda specs, *a, **k: given.setdefault("specs", specs))
+    result = runner.invoke(app, ["report", "portfolio", "-p", str(KORRIN), "-o", "Korrin Regional Council",
+                                 "--out", str(tmp_path / "out"), "--history", str(earlier)])
+    assert result.exit_code == 0, result.output
+    assert given["specs"][0].parameters["history"] == {str(earlier.resolve()): None}
+
+
+def test_portfolio_evidence_for_another_organisation_is_refused():
+    result = runner.invoke(app, ["score", str(examples_dir() / "pmo_responses.csv"), "--portfolio", str(KORRIN),
+                                 "--organisation", "Harrowmoor Water Services"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "the workbook is the portfolio of 'Korrin Regional Council', not of 'Harrowmoor" in result.stderr

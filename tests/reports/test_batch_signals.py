@@ -165,14 +165,7 @@ def manifest(tmp_path):
 def _start(manifest: Path, out: Path, jobs: int = 2) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "pmo_workbench", "batch", str(manifest), "--out", str(out),
                              "--jobs", str(jobs), "--format", "ipynb"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            preexec_fn=_terminal_signals)
-
-
-def _terminal_signals() -> None:
-    """In the batch's process, before it starts: a closed terminal's SIGHUP as a user's command gets it, even when
-    the suite runs under ``nohup`` (a batch keeps ignored what it was started ignoring)."""
-    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
 def _family_when_busy(proc: subprocess.Popen, out: Path) -> list:
