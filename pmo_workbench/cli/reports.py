@@ -272,8 +272,7 @@ def report_portfolio_command(
     currency = report_currency(workbook, currency)
     # fail before any kernel starts: unreadable, conflicting or other-currency earlier workbooks exit 2
     check_earlier(earlier_workbooks(history), currency, workbook.projects["project_id"].astype(str))
-    dated = {str(path): None if when is None else when.date().isoformat()  # None: the workbook's own date
-             for path, when in map(parse_history, history or [])}
+    dated = {str(p): None if d is None else d.date().isoformat() for p, d in map(parse_history, history or [])}
     report_organisation(workbook, organisation)  # another organisation's workbook: refused before any kernel
     if branding is not None:
         load_branding(branding)
